@@ -1,0 +1,164 @@
+package findings
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity levels, from the catalog: critical (pipeline dead), high (large
+// silent loss), medium (partial or latent), low (hygiene or cost).
+const (
+	Critical = "critical"
+	High     = "high"
+	Medium   = "medium"
+	Low      = "low"
+)
+
+// Severities lists the severities from most to least severe.
+var Severities = []string{Critical, High, Medium, Low}
+
+// Rank orders severities: critical is 4, low is 1, anything else 0.
+func Rank(severity string) int {
+	switch severity {
+	case Critical:
+		return 4
+	case High:
+		return 3
+	case Medium:
+		return 2
+	case Low:
+		return 1
+	}
+	return 0
+}
+
+// ValidSeverity reports whether s is one of the fixed severities.
+func ValidSeverity(s string) bool { return Rank(s) > 0 }
+
+// Rule describes one catalog rule, decoded from its Rego METADATA.
+type Rule struct {
+	ID          string `json:"id"`
+	Severity    string `json:"severity"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Remediation string `json:"remediation"`
+	// Hop is the part of the pipeline the rule judges (trail, bucket, …).
+	Hop string `json:"hop,omitempty"`
+	// RelatedResources are documentation links behind the rule.
+	RelatedResources []string `json:"related_resources,omitempty"`
+}
+
+// Resource identifies what a finding is about.
+type Resource struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
+// Location is where the resource (or statement) is declared in IaC.
+type Location struct {
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+}
+
+// Finding is one result of one rule, in the contract's JSON shape.
+type Finding struct {
+	RuleID      string    `json:"rule_id"`
+	Severity    string    `json:"severity"`
+	Title       string    `json:"title"`
+	Message     string    `json:"message"`
+	Resource    Resource  `json:"resource"`
+	Location    *Location `json:"location,omitempty"`
+	Remediation string    `json:"remediation"`
+	Fingerprint string    `json:"fingerprint"`
+	// Address is the Terraform address or CloudFormation logical ID of an
+	// IaC resource; SARIF uses it as a logical location.
+	Address string `json:"address,omitempty"`
+	// Baselined marks a finding already present in the --baseline file: it
+	// is reported but never fails the run.
+	Baselined bool `json:"baselined,omitempty"`
+}
+
+// Fingerprint is a stable identity for a finding: the rule, the resource and
+// the fact that failed. It deliberately leaves out the file and line, so that
+// moving unrelated resources in a template does not make a known finding new.
+func Fingerprint(ruleID, resourceID, fact string) string {
+	h := sha256.Sum256([]byte(ruleID + "\x00" + resourceID + "\x00" + fact))
+	return hex.EncodeToString(h[:16])
+}
+
+// Sort orders findings deterministically: most severe first, then rule,
+// resource, location and message.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if ra, rb := Rank(a.Severity), Rank(b.Severity); ra != rb {
+			return ra > rb
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		if a.Resource.ID != b.Resource.ID {
+			return a.Resource.ID < b.Resource.ID
+		}
+		if la, lb := a.Location.String(), b.Location.String(); la != lb {
+			return la < lb
+		}
+		if a.Message != b.Message {
+			return a.Message < b.Message
+		}
+		return a.Fingerprint < b.Fingerprint
+	})
+}
+
+func (l *Location) String() string {
+	if l == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s:%09d", l.File, l.Line)
+}
+
+// Summary counts findings per severity, in the contract's shape.
+type Summary struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+}
+
+// Summarize counts findings per severity.
+func Summarize(fs []Finding) Summary {
+	var s Summary
+	for _, f := range fs {
+		switch f.Severity {
+		case Critical:
+			s.Critical++
+		case High:
+			s.High++
+		case Medium:
+			s.Medium++
+		case Low:
+			s.Low++
+		}
+	}
+	return s
+}
+
+// FailOn reports whether any finding not in the baseline is at or above the
+// threshold ("critical", "high", "medium", "low" or "none").
+func FailOn(fs []Finding, threshold string) bool {
+	t := Rank(strings.ToLower(threshold))
+	if t == 0 {
+		return false
+	}
+	for _, f := range fs {
+		if !f.Baselined && Rank(f.Severity) >= t {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,376 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Error is a malformed or unsupported snapshot. It names the file, the JSON
+// path of the bad field and, where known, the line.
+type Error struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": %s", e.Field)
+	}
+	fmt.Fprintf(&b, ": %s", e.Msg)
+	return b.String()
+}
+
+// LoadFile reads and validates a snapshot file.
+func LoadFile(path string) (*Snapshot, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates a snapshot. name is used in error messages.
+// Unknown fields, wrong types, an unsupported schema_version and
+// inconsistent values are refused with the path of the offending field.
+func Parse(name string, data []byte) (*Snapshot, error) {
+	// Check the version before the shape, so that a snapshot written by a
+	// newer trailgate says so instead of complaining about a new field.
+	var head struct {
+		SchemaVersion *string `json:"schema_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, decodeError(name, data, err)
+	}
+	if head.SchemaVersion == nil {
+		return nil, &Error{File: name, Field: "schema_version", Msg: "missing"}
+	}
+	if *head.SchemaVersion != SchemaVersion {
+		return nil, &Error{File: name, Field: "schema_version",
+			Msg: fmt.Sprintf("unsupported version %q (this trailgate reads %q)", *head.SchemaVersion, SchemaVersion)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Snapshot
+	if err := dec.Decode(&s); err != nil {
+		return nil, decodeError(name, data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "trailing data after the snapshot object"}
+	}
+	if err := s.Validate(); err != nil {
+		var ve *Error
+		if errors.As(err, &ve) {
+			ve.File = name
+			return nil, ve
+		}
+		return nil, err
+	}
+	return &s, nil
+}
+
+func decodeError(name string, data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return &Error{File: name, Line: lineAt(data, int(syn.Offset)), Msg: "invalid JSON: " + syn.Error()}
+	case errors.As(err, &typ):
+		return &Error{File: name, Line: lineAt(data, int(typ.Offset)), Field: typ.Field,
+			Msg: fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &Error{File: name, Msg: "empty or truncated document"}
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return &Error{File: name, Field: strings.Trim(f, `"`), Msg: "unknown field"}
+	}
+	return &Error{File: name, Msg: msg}
+}
+
+// lineAt converts a byte offset into a 1-based line number.
+func lineAt(data []byte, off int) int {
+	if off > len(data) {
+		off = len(data)
+	}
+	if off < 0 {
+		off = 0
+	}
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
+
+var (
+	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+)
+
+// Validate checks the invariants the analyzer relies on and returns an *Error
+// naming the first bad field.
+func (s *Snapshot) Validate() error {
+	v := validator{}
+	if s.SchemaVersion != SchemaVersion {
+		v.fail("schema_version", "unsupported version %q", s.SchemaVersion)
+	}
+	switch s.Source {
+	case SourceLive, SourceCloudFormation, SourceTerraform, SourceFixture:
+	default:
+		v.fail("source", "must be one of live, cloudformation, terraform, fixture; got %q", s.Source)
+	}
+	if o := s.Organization; o != nil {
+		v.account("organization.management_account_id", o.ManagementAccountID)
+		v.nonEmpty("organization.id", o.ID)
+		for i, p := range o.Policies {
+			f := fmt.Sprintf("organization.policies[%d]", i)
+			if p.Type != PolicyTypeSCP && p.Type != PolicyTypeRCP {
+				v.fail(f+".type", "must be %s or %s; got %q", PolicyTypeSCP, PolicyTypeRCP, p.Type)
+			}
+			v.policy(f+".document", &p.Document)
+		}
+		for i, m := range o.Members {
+			v.account(fmt.Sprintf("organization.members[%d].id", i), m.ID)
+		}
+	}
+	seen := map[string]bool{}
+	for i := range s.Accounts {
+		a := &s.Accounts[i]
+		f := fmt.Sprintf("accounts[%d]", i)
+		v.account(f+".id", a.ID)
+		if seen[a.ID] {
+			v.fail(f+".id", "account %s appears twice", a.ID)
+		}
+		seen[a.ID] = true
+		for j, r := range a.Regions {
+			v.region(fmt.Sprintf("%s.regions[%d]", f, j), r)
+		}
+		for j := range a.Roles {
+			r := &a.Roles[j]
+			g := fmt.Sprintf("%s.roles[%d]", f, j)
+			v.nonEmpty(g+".name", r.Name)
+			v.nonEmpty(g+".arn", r.ARN)
+			v.optPolicy(g+".trust_policy", r.TrustPolicy)
+			for k := range r.InlinePolicies {
+				v.nonEmpty(fmt.Sprintf("%s.inline_policies[%d].name", g, k), r.InlinePolicies[k].Name)
+				v.policy(fmt.Sprintf("%s.inline_policies[%d]", g, k), &r.InlinePolicies[k].Policy)
+			}
+		}
+		for j := range a.ManagedPolicies {
+			g := fmt.Sprintf("%s.managed_policies[%d]", f, j)
+			v.nonEmpty(g+".arn", a.ManagedPolicies[j].ARN)
+			v.policy(g, &a.ManagedPolicies[j].Policy)
+		}
+		for j := range a.Buckets {
+			b := &a.Buckets[j]
+			g := fmt.Sprintf("%s.buckets[%d]", f, j)
+			v.nonEmpty(g+".name", b.Name)
+			v.region(g+".region", b.Region)
+			v.optPolicy(g+".policy", b.Policy)
+			switch b.ObjectOwnership {
+			case "", OwnershipBucketOwnerEnforced, OwnershipBucketOwnerPreferred, OwnershipObjectWriter:
+			default:
+				if !IsUnknown(b.ObjectOwnership) {
+					v.fail(g+".object_ownership", "unknown setting %q", b.ObjectOwnership)
+				}
+			}
+		}
+		for j := range a.Trails {
+			t := &a.Trails[j]
+			g := fmt.Sprintf("%s.trails[%d]", f, j)
+			v.nonEmpty(g+".name", t.Name)
+			v.region(g+".home_region", t.HomeRegion)
+		}
+		for j := range a.Keys {
+			k := &a.Keys[j]
+			g := fmt.Sprintf("%s.keys[%d]", f, j)
+			v.nonEmpty(g+".arn", k.ARN)
+			v.region(g+".region", k.Region)
+			v.optPolicy(g+".policy", k.Policy)
+		}
+		for j := range a.Topics {
+			t := &a.Topics[j]
+			g := fmt.Sprintf("%s.topics[%d]", f, j)
+			v.nonEmpty(g+".arn", t.ARN)
+			v.region(g+".region", t.Region)
+			v.optPolicy(g+".policy", t.Policy)
+		}
+		for j := range a.Queues {
+			q := &a.Queues[j]
+			g := fmt.Sprintf("%s.queues[%d]", f, j)
+			v.nonEmpty(g+".arn", q.ARN)
+			v.region(g+".region", q.Region)
+			v.optPolicy(g+".policy", q.Policy)
+		}
+		for j := range a.Detectors {
+			d := &a.Detectors[j]
+			g := fmt.Sprintf("%s.detectors[%d]", f, j)
+			v.nonEmpty(g+".id", d.ID)
+			v.region(g+".region", d.Region)
+		}
+	}
+	return v.err
+}
+
+type validator struct{ err error }
+
+func (v *validator) fail(field, format string, args ...any) {
+	if v.err == nil {
+		v.err = &Error{Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (v *validator) nonEmpty(field, s string) {
+	if s == "" {
+		v.fail(field, "must not be empty")
+	}
+}
+
+func (v *validator) account(field, id string) {
+	if !accountIDRe.MatchString(id) && !IsUnknown(id) {
+		v.fail(field, "must be a 12-digit account ID; got %q", id)
+	}
+}
+
+func (v *validator) region(field, r string) {
+	if !regionRe.MatchString(r) && !IsUnknown(r) {
+		v.fail(field, "must be an AWS region such as us-east-1; got %q", r)
+	}
+}
+
+func (v *validator) optPolicy(field string, p *Policy) {
+	if p != nil {
+		v.policy(field, p)
+	}
+}
+
+// policy checks only that the document is a JSON object; its grammar is the
+// IAM evaluator's business, which reports errors per statement.
+func (v *validator) policy(field string, p *Policy) {
+	d := bytes.TrimSpace(p.Document)
+	if len(d) == 0 || d[0] != '{' {
+		v.fail(field+".document", "must be a policy document (a JSON object)")
+	}
+}
+
+// Marshal renders a snapshot deterministically: every list the collectors
+// fill is sorted first, so the same organization gives identical bytes.
+func Marshal(s *Snapshot) ([]byte, error) {
+	s.Sort()
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+// WriteFile writes the snapshot atomically: a temporary file in the same
+// directory, then a rename, so a reader never sees half a snapshot.
+func WriteFile(path string, s *Snapshot) error {
+	data, err := Marshal(s)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Sort orders every collection by its natural key.
+func (s *Snapshot) Sort() {
+	sort.Slice(s.Accounts, func(i, j int) bool { return s.Accounts[i].ID < s.Accounts[j].ID })
+	for i := range s.Accounts {
+		a := &s.Accounts[i]
+		sort.Strings(a.Regions)
+		sort.Slice(a.Roles, func(i, j int) bool { return a.Roles[i].ARN < a.Roles[j].ARN })
+		for k := range a.Roles {
+			r := &a.Roles[k]
+			sort.Slice(r.InlinePolicies, func(i, j int) bool { return r.InlinePolicies[i].Name < r.InlinePolicies[j].Name })
+			sort.Strings(r.AttachedPolicyARNs)
+		}
+		sort.Slice(a.ManagedPolicies, func(i, j int) bool { return a.ManagedPolicies[i].ARN < a.ManagedPolicies[j].ARN })
+		sort.Slice(a.Buckets, func(i, j int) bool { return a.Buckets[i].Name < a.Buckets[j].Name })
+		for k := range a.Buckets {
+			b := &a.Buckets[k]
+			sort.Slice(b.ProbedKeys, func(i, j int) bool { return b.ProbedKeys[i].Key < b.ProbedKeys[j].Key })
+		}
+		sort.Slice(a.Trails, func(i, j int) bool { return a.Trails[i].ARN < a.Trails[j].ARN })
+		sort.Slice(a.Keys, func(i, j int) bool { return a.Keys[i].ARN < a.Keys[j].ARN })
+		for k := range a.Keys {
+			sort.Strings(a.Keys[k].Aliases)
+		}
+		sort.Slice(a.Topics, func(i, j int) bool { return a.Topics[i].ARN < a.Topics[j].ARN })
+		for k := range a.Topics {
+			subs := a.Topics[k].Subscriptions
+			sort.Slice(subs, func(i, j int) bool {
+				if subs[i].Endpoint != subs[j].Endpoint {
+					return subs[i].Endpoint < subs[j].Endpoint
+				}
+				return subs[i].ARN < subs[j].ARN
+			})
+		}
+		sort.Slice(a.Queues, func(i, j int) bool { return a.Queues[i].ARN < a.Queues[j].ARN })
+		sort.Slice(a.Detectors, func(i, j int) bool {
+			if a.Detectors[i].Region != a.Detectors[j].Region {
+				return a.Detectors[i].Region < a.Detectors[j].Region
+			}
+			return a.Detectors[i].ID < a.Detectors[j].ID
+		})
+		for k := range a.Detectors {
+			d := &a.Detectors[k]
+			sort.Slice(d.PublishingDestinations, func(i, j int) bool {
+				return d.PublishingDestinations[i].DestinationARN < d.PublishingDestinations[j].DestinationARN
+			})
+			sort.Slice(d.Members, func(i, j int) bool { return d.Members[i].AccountID < d.Members[j].AccountID })
+			sort.Strings(d.SuppressionRules)
+		}
+	}
+	if o := s.Organization; o != nil {
+		sort.Slice(o.OrganizationalUnits, func(i, j int) bool { return o.OrganizationalUnits[i].ID < o.OrganizationalUnits[j].ID })
+		sort.Slice(o.Members, func(i, j int) bool { return o.Members[i].ID < o.Members[j].ID })
+		sort.Slice(o.Policies, func(i, j int) bool { return o.Policies[i].ID < o.Policies[j].ID })
+		for k := range o.Policies {
+			sort.Strings(o.Policies[k].Targets)
+		}
+		sort.Strings(o.EnabledServicePrincipals)
+		sort.Strings(o.EnabledPolicyTypes)
+		sort.Slice(o.DelegatedAdministrators, func(i, j int) bool {
+			a, b := o.DelegatedAdministrators[i], o.DelegatedAdministrators[j]
+			if a.ServicePrincipal != b.ServicePrincipal {
+				return a.ServicePrincipal < b.ServicePrincipal
+			}
+			return a.AccountID < b.AccountID
+		})
+	}
+	sort.Slice(s.CollectionErrors, func(i, j int) bool {
+		a, b := s.CollectionErrors[i], s.CollectionErrors[j]
+		return strings.Join([]string{a.Account, a.Region, a.Service, a.Operation, a.Resource, a.Code}, "\x00") <
+			strings.Join([]string{b.Account, b.Region, b.Service, b.Operation, b.Resource, b.Code}, "\x00")
+	})
+	sort.Slice(s.Unknowns, func(i, j int) bool { return s.Unknowns[i].Token < s.Unknowns[j].Token })
+}
