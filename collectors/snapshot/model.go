@@ -171,6 +171,12 @@ type Role struct {
 	PermissionsBoundaryARN string            `json:"permissions_boundary_arn,omitempty"`
 	Tags                   map[string]string `json:"tags,omitempty"`
 	Location               *Location         `json:"location,omitempty"`
+	// Partial is set by IaC collectors when the input does not declare this
+	// resource itself, only something attached to it (a bucket policy, a
+	// subscription, an inline policy, a publishing destination): only its
+	// non-zero fields are known, so an overlay must merge them into the live
+	// resource instead of replacing it.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Trail is a CloudTrail trail as DescribeTrails, GetTrailStatus and
@@ -271,6 +277,12 @@ type Bucket struct {
 	// prefix folder markers) and whether they exist.
 	ProbedKeys []ProbedKey `json:"probed_keys,omitempty"`
 	Location   *Location   `json:"location,omitempty"`
+	// Partial is set by IaC collectors when the input does not declare this
+	// resource itself, only something attached to it (a bucket policy, a
+	// subscription, an inline policy, a publishing destination): only its
+	// non-zero fields are known, so an overlay must merge them into the live
+	// resource instead of replacing it.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // ACL is a bucket access control list.
@@ -368,6 +380,12 @@ type Topic struct {
 	FifoTopic      bool           `json:"fifo_topic,omitempty"`
 	Subscriptions  []Subscription `json:"subscriptions,omitempty"`
 	Location       *Location      `json:"location,omitempty"`
+	// Partial is set by IaC collectors when the input does not declare this
+	// resource itself, only something attached to it (a bucket policy, a
+	// subscription, an inline policy, a publishing destination): only its
+	// non-zero fields are known, so an overlay must merge them into the live
+	// resource instead of replacing it.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Subscription is an SNS subscription as GetSubscriptionAttributes reports it.
@@ -406,6 +424,12 @@ type Queue struct {
 	// RedrivePolicy is nil when the queue has no dead-letter queue.
 	RedrivePolicy *RedrivePolicy `json:"redrive_policy,omitempty"`
 	Location      *Location      `json:"location,omitempty"`
+	// Partial is set by IaC collectors when the input does not declare this
+	// resource itself, only something attached to it (a bucket policy, a
+	// subscription, an inline policy, a publishing destination): only its
+	// non-zero fields are known, so an overlay must merge them into the live
+	// resource instead of replacing it.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // RedrivePolicy sends messages received too often to a dead-letter queue.
@@ -430,6 +454,12 @@ type Detector struct {
 	// findings are never exported.
 	SuppressionRules []string  `json:"suppression_rules,omitempty"`
 	Location         *Location `json:"location,omitempty"`
+	// Partial is set by IaC collectors when the input does not declare this
+	// resource itself, only something attached to it (a bucket policy, a
+	// subscription, an inline policy, a publishing destination): only its
+	// non-zero fields are known, so an overlay must merge them into the live
+	// resource instead of replacing it.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // PublishingDestination is a GuardDuty findings export.

@@ -1,0 +1,63 @@
+# trailgate: build, test and try it. Needs only Go; Node is used when present
+# (for the SNS/SQS test server in collectors/awstest/fauxqs).
+
+GO      ?= go
+# go.mod is shared by packages written in parallel; let go add a requirement
+# a fresh package needs instead of failing on a read-only module graph.
+export GOFLAGS ?= -mod=mod
+
+FAUXQS_DIR := collectors/awstest/fauxqs
+FAUXQS_LOCK := $(wildcard $(FAUXQS_DIR)/package-lock.json)
+
+.PHONY: all build test test-deps vet fmt fmt-check demo bench clean
+
+all: build
+
+## build: compile bin/trailgate
+build:
+	$(GO) build -trimpath -o bin/trailgate ./cmd/trailgate
+
+## test: install test dependencies, vet, run Go and Rego tests, check formatting
+# (gofmt last, so that go test's summary is printed even when a file needs
+# formatting; the target still fails then).
+test: test-deps vet
+	$(GO) test ./...
+	@$(MAKE) --no-print-directory fmt-check
+
+# fauxqs (an SNS/SQS server on loopback) is a Node package; tests that need
+# it skip themselves when it is not installed, so a machine with only Go
+# still runs everything else.
+test-deps:
+ifneq ($(FAUXQS_LOCK),)
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "note: npm not found; tests that need fauxqs (SNS/SQS) will be skipped"; \
+	elif [ ! -f $(FAUXQS_DIR)/node_modules/.package-lock.json ] || \
+	     [ $(FAUXQS_DIR)/package-lock.json -nt $(FAUXQS_DIR)/node_modules/.package-lock.json ]; then \
+		echo "npm ci --prefix $(FAUXQS_DIR)"; \
+		npm ci --prefix $(FAUXQS_DIR) --no-audit --no-fund --loglevel=error || \
+		echo "note: npm ci failed; tests that need fauxqs (SNS/SQS) will be skipped"; \
+	fi
+endif
+
+vet:
+	$(GO) vet ./...
+
+## fmt: rewrite Go files in gofmt style
+fmt:
+	@gofmt -l -w $$(git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')
+
+## fmt-check: fail when a Go file is not gofmt-clean
+fmt-check:
+	@files=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path '*/node_modules/*')); \
+	if [ -n "$$files" ]; then echo "not gofmt-clean (run make fmt):"; echo "$$files"; exit 1; fi
+
+## demo: check the embedded sample organization (broken on purpose: exits 1)
+demo:
+	$(GO) run ./cmd/trailgate demo
+
+## bench: run every benchmark once, with allocations
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,14 @@
+// Package authz answers the authorization questions rules ask about a
+// snapshot: "can this principal perform this action on this resource, with
+// this request context?".
+//
+// An Index is built once per snapshot. For each question it assembles every
+// policy AWS would consult (the principal's inline and attached managed
+// policies and its permissions boundary, the resource's policy found by ARN,
+// the SCPs on the path root → OUs → the principal's account and the RCPs on
+// the path to the resource's account) and hands them to the policy
+// evaluator, which returns a Decision with an explanation.
+//
+// It must not decide what is a finding (that is the rules' job), read files
+// other than its embedded AWS managed policy documents, or reach the network.
+package authz

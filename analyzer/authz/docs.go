@@ -1,0 +1,83 @@
+package authz
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/trailgate/trailgate/analyzer/iam"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// document is one policy of the snapshot, compiled once by the evaluator.
+type document struct {
+	// name says which policy it is in explanations ("bucket policy of
+	// logs-bucket", "inline policy Reader of role ExpelRole").
+	name string
+	kind iam.Kind
+	raw  []byte
+	// policy is nil when the document is absent or malformed.
+	policy *iam.Policy
+	// malformed is the evaluator's reason for refusing the document: AWS
+	// would refuse it too, so it grants nothing.
+	malformed error
+	// unknown: the document holds a value an IaC collector could not
+	// resolve, so no answer that depends on it can be proven.
+	unknown bool
+}
+
+func compile(name string, raw []byte, kind iam.Kind) *document {
+	d := &document{name: name, kind: kind, raw: raw}
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return d
+	}
+	d.unknown = snapshot.IsUnknown(string(raw))
+	p, err := iam.ParsePolicy(raw, kind)
+	if err != nil {
+		d.malformed = err
+		return d
+	}
+	d.policy = p
+	return d
+}
+
+// note describes a document that takes no part although it exists.
+func (d *document) note() string {
+	if d == nil || d.malformed == nil {
+		return ""
+	}
+	return fmt.Sprintf("the %s is malformed and grants nothing (%v)", d.name, d.malformed)
+}
+
+// allowEverything stands for the identity policies of a principal outside
+// the snapshot (a vendor's account): they are the vendor's business, and the
+// answer says it assumed them.
+var allowEverything = mustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, iam.KindIdentity)
+
+func mustCompile(doc string, kind iam.Kind) *iam.Policy {
+	p, err := iam.ParsePolicy([]byte(doc), kind)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// decodeStatements returns a document's statements as JSON objects.
+func decodeStatements(raw []byte) []map[string]json.RawMessage {
+	var top struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal(raw, &top) != nil {
+		return nil
+	}
+	var list []map[string]json.RawMessage
+	if json.Unmarshal(top.Statement, &list) == nil {
+		return list
+	}
+	var one map[string]json.RawMessage
+	if json.Unmarshal(top.Statement, &one) == nil {
+		return []map[string]json.RawMessage{one}
+	}
+	return nil
+}

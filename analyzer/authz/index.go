@@ -1,0 +1,584 @@
+package authz
+
+import (
+	"embed"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/trailgate/trailgate/analyzer/iam"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// awsManaged holds documents of AWS managed policies, used when a role
+// attaches one the snapshot does not carry. Each is the default version as
+// published in the AWS Managed Policy Reference
+// (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/).
+//
+//go:embed awsmanaged/*.json
+var awsManaged embed.FS
+
+// Request is one authorization question.
+type Request struct {
+	// Principal is a role, user or assumed-role session ARN, a service
+	// principal (cloudtrail.amazonaws.com), "*", or an account root ARN,
+	// which stands for any principal of that account (as it does in a
+	// Principal element).
+	Principal string `json:"principal"`
+	Action    string `json:"action"`
+	// Resource is the ARN the action is on (a bucket object ARN for
+	// s3:GetObject, a role ARN for sts:AssumeRole).
+	Resource string `json:"resource"`
+	// Context holds condition keys the caller knows (aws:SourceArn,
+	// sts:ExternalId, s3:x-amz-acl). The index adds the keys it can derive
+	// (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
+	// aws:PrincipalIsAWSService, aws:ResourceAccount, aws:ResourceOrgID,
+	// aws:SecureTransport) unless the caller set them.
+	Context map[string][]string `json:"context,omitempty"`
+}
+
+// Index answers authorization questions about one snapshot. Build it once
+// per snapshot with NewIndex; it is safe for concurrent use.
+type Index struct {
+	partition string
+	org       *snapshot.Organization
+	members   map[string]bool   // organization member account IDs
+	parent    map[string]string // account or OU ID → parent ID
+	scps      map[string][]*document
+	rcps      map[string][]*document
+	scpOn     bool
+	rcpOn     bool
+	accounts  map[string]bool // accounts whose resources were collected
+	roles     map[string]*roleEntry
+	managed   map[string]*document
+	resources map[string]*resourceEntry // bucket name, key/topic/queue ARN, key alias ARN
+	// Roles counts the indexed roles (for benchmarks and diagnostics).
+	Roles int
+
+	mu    sync.Mutex
+	cache map[string]Answer
+}
+
+type roleEntry struct {
+	role     *snapshot.Role
+	account  string
+	inline   []*document
+	trust    *document
+	attached []string
+}
+
+type resourceEntry struct {
+	name    string // "bucket policy of logs-bucket"
+	id      string
+	account string
+	policy  *document
+	rtype   iam.ResourceType
+	awsKey  bool // an AWS managed KMS key: RCPs do not apply
+}
+
+// NewIndex indexes a snapshot: every policy document is parsed once here,
+// so that answering a question only matches statements.
+func NewIndex(s *snapshot.Snapshot) (*Index, error) {
+	ix := &Index{
+		partition: s.Partition,
+		org:       s.Organization,
+		members:   map[string]bool{},
+		parent:    map[string]string{},
+		scps:      map[string][]*document{},
+		rcps:      map[string][]*document{},
+		accounts:  map[string]bool{},
+		roles:     map[string]*roleEntry{},
+		managed:   map[string]*document{},
+		resources: map[string]*resourceEntry{},
+		cache:     map[string]Answer{},
+	}
+	if ix.partition == "" {
+		ix.partition = "aws"
+	}
+	if o := s.Organization; o != nil {
+		for _, ou := range o.OrganizationalUnits {
+			ix.parent[ou.ID] = ou.ParentID
+		}
+		for _, m := range o.Members {
+			ix.members[m.ID] = true
+			ix.parent[m.ID] = m.ParentID
+		}
+		ix.members[o.ManagementAccountID] = true
+		hasType := map[string]bool{}
+		for _, t := range o.EnabledPolicyTypes {
+			hasType[t] = true
+		}
+		for i := range o.Policies {
+			op := &o.Policies[i]
+			kind, dst := iam.KindSCP, ix.scps
+			if op.Type == snapshot.PolicyTypeRCP {
+				kind, dst = iam.KindRCP, ix.rcps
+			}
+			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), nonEmpty(op.Name, op.ID)), op.Document.Document, kind)
+			for _, t := range op.Targets {
+				dst[t] = append(dst[t], p)
+			}
+		}
+		// A policy type is in force when the root lists it as enabled.
+		// Older snapshots may not say; then any policy of the type counts.
+		ix.scpOn = hasType[snapshot.PolicyTypeSCP] || (len(o.EnabledPolicyTypes) == 0 && len(ix.scps) > 0)
+		ix.rcpOn = hasType[snapshot.PolicyTypeRCP] || (len(o.EnabledPolicyTypes) == 0 && len(ix.rcps) > 0)
+	}
+	for ai := range s.Accounts {
+		a := &s.Accounts[ai]
+		ix.accounts[a.ID] = true
+		for i := range a.ManagedPolicies {
+			mp := &a.ManagedPolicies[i]
+			ix.managed[mp.ARN] = compile("managed policy "+nonEmpty(mp.Name, mp.ARN), mp.Document, iam.KindIdentity)
+		}
+		for i := range a.Roles {
+			r := &a.Roles[i]
+			e := &roleEntry{role: r, account: a.ID, attached: r.AttachedPolicyARNs}
+			for _, ip := range r.InlinePolicies {
+				e.inline = append(e.inline, compile("inline policy "+ip.Name+" of role "+r.Name, ip.Document, iam.KindIdentity))
+			}
+			if r.TrustPolicy != nil {
+				e.trust = compile("trust policy of role "+r.Name, r.TrustPolicy.Document, iam.KindTrust)
+			}
+			ix.roles[roleKey(a.ID, r.Name)] = e
+			ix.Roles++
+		}
+		for i := range a.Buckets {
+			b := &a.Buckets[i]
+			e := &resourceEntry{name: "bucket policy of " + b.Name, id: b.ARN, account: a.ID}
+			if b.Policy != nil {
+				e.policy = compile(e.name, b.Policy.Document, iam.KindResource)
+			}
+			ix.resources["s3:"+b.Name] = e
+		}
+		for i := range a.Keys {
+			k := &a.Keys[i]
+			e := &resourceEntry{name: "key policy of " + k.ARN, id: k.ARN, account: a.ID, rtype: iam.ResourceKMSKey, awsKey: k.KeyManager == "AWS"}
+			if k.Policy != nil {
+				e.policy = compile(e.name, k.Policy.Document, iam.KindResource)
+			}
+			ix.resources[k.ARN] = e
+			for _, al := range k.Aliases {
+				ix.resources[fmt.Sprintf("arn:%s:kms:%s:%s:%s", ix.partition, k.Region, a.ID, al)] = e
+			}
+		}
+		for i := range a.Topics {
+			t := &a.Topics[i]
+			e := &resourceEntry{name: "topic policy of " + t.ARN, id: t.ARN, account: a.ID}
+			if t.Policy != nil {
+				e.policy = compile(e.name, t.Policy.Document, iam.KindResource)
+			}
+			ix.resources[t.ARN] = e
+		}
+		for i := range a.Queues {
+			q := &a.Queues[i]
+			e := &resourceEntry{name: "queue policy of " + q.ARN, id: q.ARN, account: a.ID}
+			if q.Policy != nil {
+				e.policy = compile(e.name, q.Policy.Document, iam.KindResource)
+			}
+			ix.resources[q.ARN] = e
+		}
+	}
+	return ix, nil
+}
+
+func shortType(t string) string {
+	if t == snapshot.PolicyTypeRCP {
+		return "RCP"
+	}
+	return "SCP"
+}
+
+func roleKey(account, name string) string { return account + "/" + strings.ToLower(name) }
+
+// Authorize answers one question. Answers are cached per index.
+func (ix *Index) Authorize(req Request) Answer {
+	key := cacheKey(req)
+	ix.mu.Lock()
+	a, ok := ix.cache[key]
+	ix.mu.Unlock()
+	if ok {
+		return a
+	}
+	a = ix.authorize(req)
+	ix.mu.Lock()
+	ix.cache[key] = a
+	ix.mu.Unlock()
+	return a
+}
+
+func cacheKey(req Request) string {
+	var b strings.Builder
+	b.WriteString(req.Principal)
+	b.WriteByte(0)
+	b.WriteString(req.Action)
+	b.WriteByte(0)
+	b.WriteString(req.Resource)
+	for _, k := range sortedKeys(req.Context) {
+		b.WriteByte(0)
+		b.WriteString(strings.ToLower(k))
+		for _, v := range req.Context[k] {
+			b.WriteByte(1)
+			b.WriteString(v)
+		}
+	}
+	return b.String()
+}
+
+func (ix *Index) authorize(req Request) Answer {
+	q := ix.assemble(req)
+	res := iam.Evaluate(q.request, q.set)
+	a := Answer{Decision: string(res.Decision), Proof: res.Proof()}
+	if q.standIn != "" {
+		a.Proof = strings.ReplaceAll(a.Proof, "role/"+anyPrincipalRole, "principals of account "+q.standIn)
+	}
+	if q.resource != nil && q.resource.policy != nil && q.resource.rtype != iam.ResourceKMSKey && q.resource.rtype != iam.ResourceRoleTrust {
+		// Name the policy: a finding about a pipeline has several.
+		a.Proof = strings.Replace(a.Proof, " the resource policy ", " the "+q.resource.policy.name+" ", 1)
+	}
+	a.Explanation = append(a.Explanation, q.notes...)
+	for _, st := range res.Explanation {
+		line := string(st.Kind) + " " + string(st.Outcome)
+		if st.Target != "" {
+			line += " (" + st.Target + ")"
+		}
+		if st.Sid != "" {
+			line += " '" + st.Sid + "'"
+		}
+		a.Explanation = append(a.Explanation, line+": "+st.Reason)
+	}
+	if a.Decision != Allowed {
+		var extra []string
+		for _, d := range q.malformed {
+			extra = append(extra, d.note())
+		}
+		if len(extra) > 0 {
+			a.Proof += " (" + strings.Join(extra, "; ") + ")"
+			a.Explanation = append(a.Explanation, extra...)
+		}
+	}
+	switch {
+	case len(q.unknown) > 0:
+		a.Explanation = append(a.Explanation, "unknown: "+strings.Join(q.unknown, "; "))
+		a.Decision = Unknown
+		a.Proof = "cannot prove: " + strings.Join(q.unknown, "; ")
+	case len(q.missing) > 0 && a.Decision != Allowed:
+		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in the snapshot")
+		a.Decision = Unknown
+		a.Proof = "cannot prove a denial: " + a.Proof + ", but " + strings.Join(q.missing, ", ") + " (not in the snapshot) might allow it"
+	}
+	return a
+}
+
+// question is a request with every policy AWS would consult.
+type question struct {
+	request   iam.Request
+	set       iam.PolicySet
+	resource  *resourceEntry
+	notes     []string
+	malformed []*document
+	// missing lists policies known to apply whose documents are unknown;
+	// unknown lists reasons no answer can be proven.
+	missing, unknown []string
+	// standIn is the account whose "any principal" the question is about.
+	standIn string
+}
+
+func (q *question) add(d *document) *iam.Policy {
+	if d == nil {
+		return nil
+	}
+	if d.unknown {
+		q.unknown = append(q.unknown, "the "+d.name+" holds a value the IaC collector could not resolve")
+	}
+	if d.malformed != nil {
+		q.malformed = append(q.malformed, d)
+	}
+	return d.policy
+}
+
+// assemble gathers the policies AWS consults for the request and the
+// request context it would carry.
+func (ix *Index) assemble(req Request) *question {
+	q := &question{}
+	p := parseCaller(req.Principal, ix.partition)
+	ctx := map[string][]string{}
+
+	// An account root ARN names the account, as in a Principal element:
+	// the question is about any principal of that account. (The root user
+	// itself, for one, cannot assume roles.) It is asked as a stand-in role
+	// of that account whose identity policies are taken to allow.
+	if p.kind == "root" {
+		req.Principal = fmt.Sprintf("arn:%s:iam::%s:role/%s", ix.partition, p.account, anyPrincipalRole)
+		q.notes = append(q.notes, fmt.Sprintf("principal: %s stands for any principal of account %s", req.Principal, p.account))
+		p = caller{kind: "account", account: p.account}
+		q.standIn = p.account
+	}
+
+	// Identity side.
+	outside := false
+	switch p.kind {
+	case "service", "anonymous":
+	case "account":
+		outside = true
+	case "role", "assumed-role":
+		if !ix.accounts[p.account] {
+			outside = true
+			break
+		}
+		e := ix.roles[roleKey(p.account, p.roleName)]
+		if e == nil {
+			q.notes = append(q.notes, fmt.Sprintf("identity: role %s does not exist in account %s", p.roleName, p.account))
+			break
+		}
+		for _, d := range e.inline {
+			if pol := q.add(d); pol != nil {
+				q.set.Identity = append(q.set.Identity, pol)
+			}
+		}
+		for _, arn := range e.attached {
+			d := ix.managedPolicy(arn)
+			if d == nil {
+				q.missing = append(q.missing, "managed policy "+arn)
+				continue
+			}
+			if pol := q.add(d); pol != nil {
+				q.set.Identity = append(q.set.Identity, pol)
+			}
+		}
+		if b := e.role.PermissionsBoundaryARN; b != "" {
+			d := ix.managedPolicy(b)
+			switch {
+			case d == nil:
+				q.unknown = append(q.unknown, "the permissions boundary "+b+" is not in the snapshot")
+			case q.add(d) != nil:
+				q.set.Boundaries = []*iam.Policy{d.policy}
+			}
+		}
+		if ix.scpOn && ix.members[p.account] {
+			q.set.SCPs = ix.path(p.account, ix.scps, q)
+			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
+		}
+	default:
+		outside = !ix.accounts[p.account]
+		if !outside {
+			q.notes = append(q.notes, fmt.Sprintf("identity: %s is not indexed (only roles are)", req.Principal))
+		}
+	}
+	if outside {
+		q.set.Identity = []*iam.Policy{allowEverything}
+		q.notes = append(q.notes, fmt.Sprintf("identity: %s is outside the snapshot; its own identity policies are assumed to allow %s", req.Principal, req.Action))
+	}
+
+	// Resource side.
+	res, service := ix.resource(req.Action, req.Resource)
+	resourceAccount := ""
+	if res != nil {
+		q.resource = res
+		resourceAccount = res.account
+		q.set.ResourceType = res.rtype
+		q.set.Resource = q.add(res.policy)
+	} else {
+		resourceAccount = arnAccount(req.Resource)
+		if req.Resource != "*" && (resourceAccount == "" || !ix.accounts[resourceAccount]) {
+			q.notes = append(q.notes, fmt.Sprintf("resource: %s is not in the snapshot", req.Resource))
+			q.missing = append(q.missing, "the resource policy of "+req.Resource)
+		}
+	}
+	if snapshot.IsUnknown(req.Resource) {
+		q.unknown = append(q.unknown, "the resource ARN is not resolved")
+	}
+	// RCPs bind the resources of member accounts for the services that
+	// support them, except AWS managed KMS keys
+	// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
+	// https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
+	if ix.rcpOn && rcpServices[service] && ix.members[resourceAccount] && (res == nil || !res.awsKey) {
+		q.set.RCPs = ix.path(resourceAccount, ix.rcps, q)
+		q.set.ResourceInManagementAccount = resourceAccount == ix.org.ManagementAccountID
+	}
+
+	// Context: what AWS would fill in that the evaluator cannot know, then
+	// what the caller knows.
+	if p.kind != "service" && p.kind != "anonymous" {
+		if p.roleName != "" {
+			if e := ix.roles[roleKey(p.account, p.roleName)]; e != nil {
+				// aws:PrincipalArn carries the role's path, which an
+				// assumed-role session ARN drops.
+				ctx["aws:PrincipalArn"] = []string{e.role.ARN}
+			}
+		}
+		if ix.org != nil && ix.members[p.account] {
+			ctx["aws:PrincipalOrgID"] = []string{ix.org.ID}
+		}
+	}
+	if ix.org != nil && ix.members[resourceAccount] {
+		ctx["aws:ResourceOrgID"] = []string{ix.org.ID}
+	}
+	// Connectors and AWS services call over TLS.
+	ctx["aws:SecureTransport"] = []string{"true"}
+	for k, v := range req.Context {
+		for existing := range ctx {
+			if strings.EqualFold(existing, k) {
+				delete(ctx, existing)
+			}
+		}
+		ctx[k] = v
+	}
+	q.request = iam.Request{Principal: req.Principal, Action: req.Action, Resource: req.Resource, ResourceAccount: resourceAccount, Context: ctx}
+	return q
+}
+
+// anyPrincipalRole names the stand-in for "any principal of the account".
+const anyPrincipalRole = "trailgate-any-principal-of-account"
+
+// caller is the requester of a question, as far as the index needs it.
+type caller struct {
+	kind     string // role, assumed-role, user, root, service, anonymous, other
+	account  string
+	roleName string
+}
+
+func parseCaller(arn, partition string) caller {
+	switch {
+	case arn == "*":
+		return caller{kind: "anonymous"}
+	case strings.HasSuffix(arn, ".amazonaws.com") || strings.HasSuffix(arn, ".amazonaws.com.cn"):
+		return caller{kind: "service"}
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 {
+		return caller{kind: "other"}
+	}
+	c := caller{kind: "other", account: parts[4]}
+	res := parts[5]
+	switch {
+	case parts[2] == "iam" && res == "root":
+		c.kind = "root"
+	case parts[2] == "iam" && strings.HasPrefix(res, "role/"):
+		c.kind, c.roleName = "role", path.Base(res)
+	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
+		if seg := strings.Split(res, "/"); len(seg) >= 3 {
+			c.kind, c.roleName = "assumed-role", seg[1]
+		}
+	case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
+		c.kind = "user"
+	}
+	return c
+}
+
+// rcpServices are the services whose resources RCPs govern.
+var rcpServices = map[string]bool{"s3": true, "sts": true, "kms": true, "sqs": true, "secretsmanager": true}
+
+// governed says whether organization policies bind an account: members do,
+// the management account does not.
+func (ix *Index) governed(account string) bool {
+	return ix.org != nil && account != "" && account != ix.org.ManagementAccountID && ix.members[account]
+}
+
+// path lists the levels root → OUs → account with their attached policies.
+func (ix *Index) path(account string, attached map[string][]*document, q *question) []iam.Level {
+	var chain []string
+	seen := map[string]bool{}
+	for id := account; id != "" && !seen[id]; id = ix.parent[id] {
+		seen[id] = true
+		chain = append(chain, id)
+	}
+	levels := make([]iam.Level, 0, len(chain))
+	for i := len(chain) - 1; i >= 0; i-- {
+		l := iam.Level{Target: chain[i]}
+		for _, d := range attached[chain[i]] {
+			if pol := q.add(d); pol != nil {
+				l.Policies = append(l.Policies, pol)
+			}
+		}
+		levels = append(levels, l)
+	}
+	return levels
+}
+
+// resource finds the resource-based policy that governs action on arn, and
+// the service that owns the resource.
+func (ix *Index) resource(action, arn string) (*resourceEntry, string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 {
+		return nil, ""
+	}
+	service := parts[2]
+	switch service {
+	case "s3":
+		bucket := parts[5]
+		if i := strings.IndexByte(bucket, '/'); i >= 0 {
+			bucket = bucket[:i]
+		}
+		return ix.resources["s3:"+bucket], service
+	case "iam":
+		act := strings.ToLower(action)
+		if strings.HasPrefix(act, "sts:") && strings.HasPrefix(parts[5], "role/") {
+			name := path.Base(parts[5])
+			if e := ix.roles[roleKey(parts[4], name)]; e != nil {
+				return &resourceEntry{name: "trust policy of role " + e.role.Name, id: e.role.ARN, account: e.account, policy: e.trust, rtype: iam.ResourceRoleTrust}, "sts"
+			}
+			return nil, "sts"
+		}
+		return nil, service
+	}
+	return ix.resources[arn], service
+}
+
+func (ix *Index) managedPolicy(arn string) *document {
+	if p := ix.managed[arn]; p != nil {
+		return p
+	}
+	const awsPrefix = ":iam::aws:policy/"
+	if i := strings.Index(arn, awsPrefix); i >= 0 {
+		return awsManagedPolicies[path.Base(arn[i+len(awsPrefix):])]
+	}
+	return nil
+}
+
+// awsManagedPolicies are the embedded AWS managed policies by name, parsed
+// once per process.
+var awsManagedPolicies = func() map[string]*document {
+	out := map[string]*document{}
+	entries, err := awsManaged.ReadDir("awsmanaged")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".json")
+		data, err := awsManaged.ReadFile("awsmanaged/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		d := compile("AWS managed policy "+name, data, iam.KindIdentity)
+		if d.policy == nil {
+			panic(fmt.Sprintf("embedded AWS managed policy %s: %v", name, d.malformed))
+		}
+		out[name] = d
+	}
+	return out
+}()
+
+// arnAccount returns the account field of an ARN ("" for S3 and others
+// that leave it empty).
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+// KnownAWSManagedPolicies lists the AWS managed policies whose documents
+// the index carries.
+func KnownAWSManagedPolicies() []string {
+	entries, _ := awsManaged.ReadDir("awsmanaged")
+	out := make([]string, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, strings.TrimSuffix(e.Name(), ".json"))
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,375 @@
+package datapath
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// Representative log objects. Questions about objects need a concrete key,
+// as AWS evaluates a real request; these follow the documented naming of
+// each service's log files, with a fixed timestamp so output is stable.
+//   - CloudTrail: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html
+//     (AccountID_CloudTrail_RegionName_YYYYMMDDTHHmmZ_UniqueString.json.gz)
+//   - GuardDuty: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
+//     (<prefix>/AWSLogs/<account>/GuardDuty/<region>/YYYY/MM/DD/<uuid>.jsonl.gz)
+const (
+	cloudTrailSuffix = ".json.gz"
+	guardDutySuffix  = ".jsonl.gz"
+	logDate          = "2026/01/01"
+)
+
+// Service principals of the writers and of the services that relay
+// notifications.
+const (
+	principalCloudTrail = "cloudtrail.amazonaws.com"
+	principalGuardDuty  = "guardduty.amazonaws.com"
+	principalS3         = "s3.amazonaws.com"
+	principalSNS        = "sns.amazonaws.com"
+)
+
+// optInRegions are the regions disabled by default. GuardDuty in these
+// regions acts as the regional service principal
+// guardduty.<region>.amazonaws.com, which key and bucket policies must name
+// (catalog GD03, guardduty_exportfindings.html).
+var optInRegions = map[string]bool{
+	"af-south-1": true, "ap-east-1": true, "ap-east-2": true, "ap-south-2": true,
+	"ap-southeast-3": true, "ap-southeast-4": true, "ap-southeast-5": true,
+	"ap-southeast-7": true, "ca-west-1": true, "eu-central-2": true,
+	"eu-south-1": true, "eu-south-2": true, "il-central-1": true,
+	"me-central-1": true, "me-south-1": true, "mx-central-1": true,
+}
+
+// GuardDutyPrincipal is the service principal GuardDuty uses in region.
+func GuardDutyPrincipal(region string) string {
+	if optInRegions[region] {
+		return "guardduty." + region + ".amazonaws.com"
+	}
+	return principalGuardDuty
+}
+
+// Build returns the delivery paths of every log source in snap: one per
+// (source, queue) branch, or one ending at the bucket when the source has
+// no notification. With a connector, only its sources are followed, only
+// branches reaching its queue are kept, and its role is the reader;
+// without one, readers are the roles that trust a principal outside the
+// organization and could receive from the branch's queue. The result is
+// sorted by path ID.
+func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
+	if snap == nil {
+		return nil
+	}
+	b := &builder{ix: newIndex(snap), conn: conn}
+	var paths []Path
+	seen := map[string]bool{}
+	for ai := range snap.Accounts {
+		a := &snap.Accounts[ai]
+		if b.wants(SourceCloudTrail) {
+			for ti := range a.Trails {
+				t := &a.Trails[ti]
+				// An organization trail shows in member accounts too
+				// (shadow trails); follow it once.
+				if seen[t.ARN] {
+					continue
+				}
+				seen[t.ARN] = true
+				paths = append(paths, b.trailPaths(a.ID, t)...)
+			}
+		}
+		if b.wants(SourceGuardDuty) {
+			for di := range a.Detectors {
+				d := &a.Detectors[di]
+				for _, dest := range d.PublishingDestinations {
+					paths = append(paths, b.guardDutyPaths(a.ID, d, dest)...)
+				}
+			}
+		}
+	}
+	for i := range paths {
+		finish(&paths[i])
+	}
+	sort.SliceStable(paths, func(i, j int) bool { return paths[i].ID < paths[j].ID })
+	return paths
+}
+
+type builder struct {
+	ix   *index
+	conn *connector.Connector
+}
+
+func (b *builder) wants(k SourceKind) bool {
+	if b.conn == nil || len(b.conn.Sources) == 0 {
+		return true
+	}
+	return slices.Contains(b.conn.Sources, string(k))
+}
+
+// writer describes who writes a source's objects, for the questions of the
+// bucket and object-key hops.
+type writer struct {
+	principal string
+	// context is what AWS sends with the writer's requests.
+	context map[string][]string
+}
+
+func (b *builder) serviceContext(principal, sourceARN, sourceAccount string) map[string][]string {
+	// Keys AWS sets when a service principal makes a request on behalf of a
+	// resource: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn
+	// aws:PrincipalOrgID and aws:PrincipalAccount are absent for service
+	// principals, which is why a PrincipalOrgID deny without an
+	// aws:PrincipalIsAWSService exemption stops service writers.
+	return map[string][]string{
+		"aws:PrincipalIsAWSService": {"true"},
+		"aws:PrincipalServiceName":  {principal},
+		"aws:SourceArn":             {sourceARN},
+		"aws:SourceAccount":         {sourceAccount},
+		"aws:SecureTransport":       {"true"},
+	}
+}
+
+func (b *builder) trailPaths(holder string, t *snapshot.Trail) []Path {
+	owner := holder
+	if a, ok := parseARN(t.ARN); ok && a.Account != "" {
+		owner = a.Account
+	}
+	prefix := strings.Trim(t.S3KeyPrefix, "/")
+	base := ""
+	if prefix != "" {
+		base = prefix + "/"
+	}
+	src := Source{
+		Kind: SourceCloudTrail, ARN: t.ARN, Account: owner, Region: t.HomeRegion,
+		Bucket: t.S3BucketName, Prefix: prefix, KeySuffix: cloudTrailSuffix,
+	}
+	// Organization trails write every account's files under the
+	// organization ID: <prefix>/AWSLogs/<o-id>/<account>/CloudTrail/…
+	// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+	var objectKeys []string
+	switch {
+	case t.IsOrganizationTrail && b.ix.orgID != "":
+		src.KeyPrefixes = []string{base + "AWSLogs/" + b.ix.orgID + "/"}
+		objectKeys = append(objectKeys, base+"AWSLogs/"+b.ix.orgID+"/"+owner+"/CloudTrail/"+t.HomeRegion+"/"+logDate+"/"+trailObject(owner, t.HomeRegion))
+	case t.IsOrganizationTrail:
+		src.KeyPrefixes = []string{base + "AWSLogs/"}
+	default:
+		src.KeyPrefixes = []string{base + "AWSLogs/" + owner + "/"}
+	}
+	// The management account's own path must be writable too: CloudTrail
+	// checks it when an organization trail is created or updated (catalog
+	// CT03, create-s3-bucket-policy-for-cloudtrail.html).
+	objectKeys = append(objectKeys, base+"AWSLogs/"+owner+"/CloudTrail/"+t.HomeRegion+"/"+logDate+"/"+trailObject(owner, t.HomeRegion))
+
+	w := writer{principal: principalCloudTrail, context: b.serviceContext(principalCloudTrail, t.ARN, owner)}
+	head := []Hop{{
+		Kind:      HopWriter,
+		Resources: []Resource{{ARN: t.ARN, Type: "AWS::CloudTrail::Trail", Account: owner, Region: t.HomeRegion}},
+	}}
+	bucket := b.ix.bucket(t.S3BucketName)
+	head = append(head, b.bucketHop(src, bucket, w, objectKeys, "s3:GetBucketAcl", map[string][]string{
+		// CloudTrail writes each log file with this canned ACL; the
+		// documented bucket policy requires it.
+		"s3:x-amz-acl": {"bucket-owner-full-control"},
+	}))
+
+	// The objects' key: the trail's own SSE-KMS key, else the bucket's
+	// default SSE-KMS key (which S3 applies on CloudTrail's behalf).
+	objKey, viaS3 := keyRef{}, false
+	if t.KmsKeyID != "" {
+		objKey = b.ix.resolveKey(t.KmsKeyID, owner, t.HomeRegion)
+	} else if bucket != nil {
+		objKey, viaS3 = b.bucketDefaultKey(bucket)
+	}
+	if objKey.ARN != "" {
+		head = append(head, b.trailKeyHop(src, t, owner, objKey, viaS3, bucket))
+	}
+
+	var branches []branch
+	if t.SnsTopicARN != "" {
+		branches = append(branches, b.topicBranches(
+			Hop{Kind: HopNotification, Resources: []Resource{{ARN: t.ARN, Type: "AWS::CloudTrail::Trail::SnsNotification", Account: owner, Region: t.HomeRegion}}},
+			t.SnsTopicARN, principalCloudTrail, b.serviceContext(principalCloudTrail, t.ARN, owner))...)
+	}
+	branches = append(branches, b.notificationBranches(src, bucket)...)
+	readKey := objKey
+	return b.assemble(src, head, branches, bucket, readKey, objectKeys[0], map[string][]string{
+		"kms:EncryptionContext:aws:cloudtrail:arn": {t.ARN},
+	})
+}
+
+func trailObject(account, region string) string {
+	return account + "_CloudTrail_" + region + "_20260101T0000Z_0123456789abcdef" + cloudTrailSuffix
+}
+
+func (b *builder) bucketDefaultKey(bucket *snapshot.Bucket) (keyRef, bool) {
+	enc := bucket.Encryption
+	if enc == nil || !strings.HasPrefix(enc.SSEAlgorithm, "aws:kms") {
+		return keyRef{}, false
+	}
+	owner := b.ix.buckets[bucket.Name].Account
+	ref := enc.KMSMasterKeyID
+	if ref == "" {
+		// aws:kms without a key ID means the AWS managed key aws/s3.
+		ref = "alias/aws/s3"
+	}
+	return b.ix.resolveKey(ref, owner, bucket.Region), true
+}
+
+func (b *builder) bucketHop(src Source, bucket *snapshot.Bucket, w writer, objectKeys []string, bucketAction string, putContext map[string][]string) Hop {
+	p := b.ix.partition
+	bucketARN := "arn:" + p + ":s3:::" + src.Bucket
+	h := Hop{Kind: HopBucket}
+	res := Resource{ARN: bucketARN, Type: "AWS::S3::Bucket"}
+	if bucket == nil {
+		h.Problems = append(h.Problems, unknownProblem("bucket "+src.Bucket+" is not in the snapshot"))
+	} else {
+		res.Account = b.ix.buckets[src.Bucket].Account
+		res.Region = bucket.Region
+	}
+	h.Resources = []Resource{res}
+	h.Questions = append(h.Questions, Question{
+		ID: "bucket-check", Why: "the writer checks the bucket before delivering",
+		Principal: w.principal, Action: bucketAction, Resource: bucketARN,
+		ResourceAccount: res.Account, Context: clone(w.context),
+	})
+	for i, key := range objectKeys {
+		ctx := clone(w.context)
+		for k, v := range putContext {
+			ctx[k] = v
+		}
+		id := "put-object"
+		if i > 0 {
+			id = "put-object-account-path"
+		}
+		h.Questions = append(h.Questions, Question{
+			ID: id, Why: "the writer delivers a log file",
+			Principal: w.principal, Action: "s3:PutObject", Resource: bucketARN + "/" + key,
+			ResourceAccount: res.Account, Context: ctx,
+		})
+	}
+	return h
+}
+
+func (b *builder) trailKeyHop(src Source, t *snapshot.Trail, owner string, k keyRef, viaS3 bool, bucket *snapshot.Bucket) Hop {
+	h := Hop{Kind: HopObjectKey, Resources: []Resource{keyResource(k)}}
+	ctx := b.serviceContext(principalCloudTrail, t.ARN, owner)
+	// CloudTrail asks for data keys with the trail ARN as encryption
+	// context: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+	ctx["kms:EncryptionContext:aws:cloudtrail:arn"] = []string{t.ARN}
+	if viaS3 && bucket != nil {
+		ctx["kms:ViaService"] = []string{"s3." + bucket.Region + ".amazonaws.com"}
+		ctx["kms:EncryptionContext:aws:s3:arn"] = []string{s3ContextARN(b.ix.partition, bucket, "")}
+	}
+	h.Questions = []Question{
+		{ID: "generate-data-key", Why: "the writer encrypts the log file", Principal: principalCloudTrail,
+			Action: "kms:GenerateDataKey", Resource: k.ARN, ResourceAccount: k.Account, Context: ctx},
+	}
+	if !viaS3 {
+		h.Questions = append(h.Questions, Question{ID: "describe-key", Why: "CloudTrail validates the key when the trail is created or updated",
+			Principal: principalCloudTrail, Action: "kms:DescribeKey", Resource: k.ARN, ResourceAccount: k.Account,
+			Context: b.serviceContext(principalCloudTrail, t.ARN, owner)})
+	}
+	h.Problems = append(h.Problems, b.keyProblems(k, bucket)...)
+	return h
+}
+
+// keyProblems are structural defects of an object key: an unresolvable
+// key, or a key in another region than the bucket (S3 SSE-KMS needs a key
+// in the bucket's region:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+func (b *builder) keyProblems(k keyRef, bucket *snapshot.Bucket) []string {
+	var out []string
+	if k.Key == nil && !k.AWSManaged {
+		out = append(out, unknownProblem("key "+k.ARN+" is not in the snapshot"))
+	}
+	if k.Key != nil && k.Key.KeyState != "" && k.Key.KeyState != "Enabled" {
+		out = append(out, "key "+k.ARN+" is "+k.Key.KeyState)
+	}
+	if bucket != nil && k.Region != "" && bucket.Region != "" && k.Region != bucket.Region && !snapshot.IsUnknown(k.Region) {
+		out = append(out, "key region "+k.Region+" differs from bucket region "+bucket.Region)
+	}
+	return out
+}
+
+func keyResource(k keyRef) Resource {
+	return Resource{ARN: k.ARN, Type: "AWS::KMS::Key", Account: k.Account, Region: k.Region}
+}
+
+func s3ContextARN(partition string, bucket *snapshot.Bucket, key string) string {
+	// With an S3 Bucket Key the encryption context is the bucket ARN,
+	// otherwise the object ARN:
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
+	arn := "arn:" + partition + ":s3:::" + bucket.Name
+	if key != "" && (bucket.Encryption == nil || !bucket.Encryption.BucketKeyEnabled) {
+		arn += "/" + key
+	}
+	return arn
+}
+
+func (b *builder) guardDutyPaths(account string, d *snapshot.Detector, dest snapshot.PublishingDestination) []Path {
+	p := b.ix.partition
+	detectorARN := "arn:" + p + ":guardduty:" + d.Region + ":" + account + ":detector/" + d.ID
+	bucketName, prefix := splitBucketARN(dest.DestinationARN)
+	base := ""
+	if prefix != "" {
+		base = prefix + "/"
+	}
+	src := Source{
+		Kind: SourceGuardDuty, ARN: detectorARN, Account: account, Region: d.Region,
+		Bucket: bucketName, Prefix: prefix, KeySuffix: guardDutySuffix,
+		KeyPrefixes: []string{base + "AWSLogs/" + account + "/GuardDuty/" + d.Region + "/"},
+	}
+	object := src.KeyPrefixes[0] + logDate + "/00000000-0000-4000-8000-000000000000" + guardDutySuffix
+	principal := GuardDutyPrincipal(d.Region)
+	w := writer{principal: principal, context: b.serviceContext(principal, detectorARN, account)}
+	head := []Hop{{
+		Kind:      HopWriter,
+		Resources: []Resource{{ARN: detectorARN, Type: "AWS::GuardDuty::Detector", Account: account, Region: d.Region}},
+	}}
+	bucket := b.ix.bucket(bucketName)
+	key := b.ix.resolveKey(dest.KmsKeyARN, account, d.Region)
+	head = append(head, b.bucketHop(src, bucket, w, []string{object}, "s3:GetBucketLocation", map[string][]string{
+		// GuardDuty writes SSE-KMS objects with its destination key; the
+		// documented optional deny statements test these headers.
+		"s3:x-amz-server-side-encryption":                {"aws:kms"},
+		"s3:x-amz-server-side-encryption-aws-kms-key-id": {dest.KmsKeyARN},
+	}))
+	kh := Hop{Kind: HopObjectKey, Resources: []Resource{keyResource(key)}}
+	kh.Questions = []Question{{ID: "generate-data-key", Why: "GuardDuty encrypts the exported findings",
+		Principal: principal, Action: "kms:GenerateDataKey", Resource: key.ARN, ResourceAccount: key.Account,
+		Context: b.serviceContext(principal, detectorARN, account)}}
+	if a, ok := parseARN(dest.KmsKeyARN); !ok || !strings.HasPrefix(a.Resource, "key/") {
+		// GuardDuty takes a key ARN only:
+		// https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
+		kh.Problems = append(kh.Problems, "KmsKeyArn "+dest.KmsKeyARN+" is not a full key ARN")
+	}
+	kh.Problems = append(kh.Problems, b.keyProblems(key, bucket)...)
+	head = append(head, kh)
+	branches := b.notificationBranches(src, bucket)
+	return b.assemble(src, head, branches, bucket, key, object, nil)
+}
+
+// splitBucketARN splits arn:aws:s3:::bucket/prefix/ into bucket and prefix.
+func splitBucketARN(s string) (bucket, prefix string) {
+	if a, ok := parseARN(s); ok {
+		s = a.Resource
+	}
+	bucket, prefix, _ = strings.Cut(s, "/")
+	return bucket, strings.Trim(prefix, "/")
+}
+
+// unknownProblem marks a problem that makes a hop unknown, not broken:
+// the snapshot lacks what is needed to judge it.
+func unknownProblem(s string) string { return unknownMark + s }
+
+const unknownMark = "cannot prove: "
+
+func clone(m map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}

@@ -1,0 +1,23 @@
+// Package datapath builds, for every log source in a snapshot, the explicit
+// delivery path a security-log connector depends on, hop by hop:
+//
+//	writer (cloudtrail.amazonaws.com / guardduty.amazonaws.com)
+//	→ bucket and prefix → object encryption key
+//	→ notification (S3 event notification or trail SNS notification)
+//	→ topic → topic key → subscription → queue → queue key
+//	→ reader role(s) → the objects and keys the reader must open
+//
+// Each hop carries its resources and the authorization questions AWS will
+// ask on it, with the request context AWS really sends (aws:SourceArn,
+// aws:SourceAccount, s3:x-amz-acl, kms:EncryptionContext:…, kms:ViaService,
+// kms:CallerAccount, aws:PrincipalOrgID …), plus the structural problems
+// found while following the path (no notification, a FIFO destination, a
+// pending subscription). Evaluate answers the questions through an Asker
+// (the engine plugs in analyzer/authz), and Line and Explain render the
+// result for the text report and for `check --explain`.
+//
+// It must not decide policy itself: every authorization answer comes from
+// the Asker. It must not reach AWS, read files or know about Rego; it reads
+// the snapshot model and the connector file only, and is pure and
+// deterministic (same input, same paths, same order).
+package datapath

@@ -1,0 +1,173 @@
+package datapath
+
+// SourceKind names the kind of log source a path starts from.
+type SourceKind string
+
+// Log sources a path can start from.
+const (
+	SourceCloudTrail SourceKind = "cloudtrail"
+	SourceGuardDuty  SourceKind = "guardduty"
+)
+
+// HopKind names one hop of a delivery path, in pipeline order.
+type HopKind string
+
+// Hops of a path, in the order data flows through them.
+const (
+	// HopWriter is the service that writes log files (the trail or the
+	// GuardDuty detector acting through its service principal).
+	HopWriter HopKind = "writer"
+	// HopBucket is the destination bucket and prefix: can the writer put
+	// its objects there?
+	HopBucket HopKind = "bucket"
+	// HopObjectKey is the KMS key that encrypts the log objects: can the
+	// writer generate data keys with it?
+	HopObjectKey HopKind = "object-key"
+	// HopNotification is what announces a new object: an S3 event
+	// notification or a trail's SNS notification.
+	HopNotification HopKind = "notification"
+	// HopTopic is the SNS topic the notification publishes to.
+	HopTopic HopKind = "topic"
+	// HopTopicKey is the KMS key that encrypts the topic (SSE).
+	HopTopicKey HopKind = "topic-key"
+	// HopSubscription is the topic's SQS subscription to the queue.
+	HopSubscription HopKind = "subscription"
+	// HopQueue is the SQS queue that receives the notification.
+	HopQueue HopKind = "queue"
+	// HopQueueKey is the KMS key that encrypts the queue (SSE-KMS).
+	HopQueueKey HopKind = "queue-key"
+	// HopReader is the connector's role: can it be assumed, and can it
+	// receive and delete messages?
+	HopReader HopKind = "reader"
+	// HopRead is what the reader must open: the log objects and the keys
+	// that encrypt them.
+	HopRead HopKind = "read"
+)
+
+// Status is the state of a hop or of a whole path.
+type Status string
+
+// Hop and path states.
+const (
+	// StatusPending: the questions have not been answered yet (Build only).
+	StatusPending Status = "pending"
+	// StatusOK: every question is allowed and nothing structural is wrong.
+	StatusOK Status = "ok"
+	// StatusBroken: a question is denied or the hop has a problem.
+	StatusBroken Status = "broken"
+	// StatusUnknown: nothing is denied, but some answer cannot be proven
+	// (unknown IaC value, partial snapshot).
+	StatusUnknown Status = "unknown"
+)
+
+// Decision is the answer to one authorization question.
+type Decision string
+
+// Decisions, as AWS's policy evaluation logic defines them.
+const (
+	Allow        Decision = "allow"
+	ImplicitDeny Decision = "implicit-deny"
+	ExplicitDeny Decision = "explicit-deny"
+	// Unknown means the evaluator cannot prove either way.
+	Unknown Decision = "unknown"
+)
+
+// Path is the delivery path of one log source to one queue (or, for a
+// source without notification, to the bucket's readers).
+type Path struct {
+	// ID is stable across runs: the source ARN and the queue ARN.
+	ID     string `json:"id"`
+	Source Source `json:"source"`
+	Hops   []Hop  `json:"hops"`
+	// Status is the worst hop status (broken before unknown before pending).
+	Status Status `json:"status"`
+	// FirstBroken is the index in Hops of the first broken hop, -1 if none.
+	FirstBroken int `json:"first_broken"`
+}
+
+// Source is the log source a path starts from.
+type Source struct {
+	Kind SourceKind `json:"kind"`
+	// ARN is the trail ARN or the GuardDuty detector ARN.
+	ARN     string `json:"arn"`
+	Account string `json:"account"`
+	Region  string `json:"region"`
+	// Bucket is the destination bucket's name.
+	Bucket string `json:"bucket"`
+	// Prefix is the configured prefix (trail S3KeyPrefix, or the GuardDuty
+	// destination folder), without trailing slash.
+	Prefix string `json:"prefix,omitempty"`
+	// KeyPrefixes are where the source's log objects land in the bucket,
+	// each ending in "/": what notification filters and reader grants must
+	// cover.
+	KeyPrefixes []string `json:"key_prefixes"`
+	// KeySuffix is how the source's log object keys end.
+	KeySuffix string `json:"key_suffix"`
+}
+
+// Hop is one step of a path.
+type Hop struct {
+	Kind      HopKind    `json:"kind"`
+	Resources []Resource `json:"resources"`
+	// Questions are the authorization questions AWS asks on this hop.
+	Questions []Question `json:"questions,omitempty"`
+	// Problems are structural defects found while building the path (a
+	// missing notification, a FIFO destination, a pending subscription),
+	// each naming what is wrong in one sentence.
+	Problems []string `json:"problems,omitempty"`
+	Status   Status   `json:"status"`
+}
+
+// Resource identifies an AWS resource on a hop.
+type Resource struct {
+	ARN     string `json:"arn"`
+	Type    string `json:"type"`
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
+// Question is one authorization question: may Principal perform Action on
+// Resource with Context? Context holds the request context keys AWS sends
+// for this call, each with its values.
+type Question struct {
+	// ID is stable within the hop ("put-object", "decrypt").
+	ID string `json:"id"`
+	// Why says in words what the call is for.
+	Why       string `json:"why"`
+	Principal string `json:"principal"`
+	Action    string `json:"action"`
+	Resource  string `json:"resource"`
+	// ResourceAccount owns Resource; cross-account requests need both the
+	// identity side and the resource side to allow.
+	ResourceAccount string              `json:"resource_account"`
+	Context         map[string][]string `json:"context,omitempty"`
+	// Answer is nil until Evaluate.
+	Answer *Answer `json:"answer,omitempty"`
+}
+
+// Answer is an evaluator's answer to a Question.
+type Answer struct {
+	Decision Decision `json:"decision"`
+	// Deciding are the statements that decided: the denying statement for
+	// an explicit deny, the allowing statements for an allow.
+	Deciding []Statement `json:"deciding,omitempty"`
+	// Reason is the evaluator's one-sentence explanation (authz's Proof).
+	Reason string `json:"reason,omitempty"`
+	// Explanation lists what each policy kind consulted said (authz's
+	// Explanation), for --explain.
+	Explanation []string `json:"explanation,omitempty"`
+}
+
+// Statement names one policy statement.
+type Statement struct {
+	// Policy says which policy: "bucket policy arn:aws:s3:::logs",
+	// "SCP p-1234", "key policy arn:aws:kms:…".
+	Policy string `json:"policy"`
+	Sid    string `json:"sid,omitempty"`
+	// Index is the statement's position in the policy (0-based).
+	Index  int    `json:"index"`
+	Effect string `json:"effect,omitempty"`
+	// File and Line locate the statement in IaC, when known.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+}

@@ -1,0 +1,222 @@
+package datapath
+
+import (
+	"strings"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// assemble joins the source's head hops (writer, bucket, object key) with
+// each delivery branch and the readers at its end.
+func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *snapshot.Bucket, objKey keyRef, object string, readCtx map[string][]string) []Path {
+	bucketARN := "arn:" + b.ix.partition + ":s3:::" + src.Bucket
+	rd := readSpec{bucket: bucket, bucketARN: bucketARN, key: objKey, object: object, context: readCtx}
+	if b.conn != nil && b.conn.Queue != "" {
+		var kept []branch
+		for _, br := range branches {
+			if br.queue == b.conn.Queue {
+				kept = append(kept, br)
+			}
+		}
+		if len(kept) == 0 {
+			nh := Hop{Kind: HopNotification, Problems: []string{"no notification of this source reaches the connector's queue " + b.conn.Queue}}
+			a, _ := parseARN(b.conn.Queue)
+			qh := Hop{Kind: HopQueue, Resources: []Resource{{ARN: b.conn.Queue, Type: "AWS::SQS::Queue", Account: a.Account, Region: a.Region}}}
+			kept = []branch{{hops: []Hop{nh, qh}, via: "none", queue: b.conn.Queue}}
+		}
+		branches = kept
+	}
+	if len(branches) == 0 {
+		if b.conn != nil && b.conn.Queue == "" {
+			// A connector without a queue polls the bucket (Rapid7's
+			// harvester, SkyFormation's API polling): no notification needed.
+			rd.polling = true
+			return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), b.readerHops(nil, rd)...)}}
+		}
+		nh := Hop{Kind: HopNotification, Problems: []string{"no S3 event notification or trail SNS topic announces this source's log files"}}
+		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), nh)}}
+	}
+	var out []Path
+	for _, br := range branches {
+		hops := append(cloneHops(head), cloneHops(br.hops)...)
+		id := src.ARN + " -> " + br.via
+		if br.queue != "" {
+			id += " -> " + br.queue
+			var q *snapshot.Queue
+			if o := b.ix.queues[br.queue]; o != nil {
+				q = o.V
+			}
+			hops = append(hops, b.readerHops(q, rd)...)
+		}
+		out = append(out, Path{ID: id, Source: src, Hops: hops})
+	}
+	return out
+}
+
+// readSpec is what a reader must open at the end of a path.
+type readSpec struct {
+	bucket    *snapshot.Bucket
+	bucketARN string
+	key       keyRef
+	object    string
+	context   map[string][]string
+	polling   bool
+}
+
+// readers returns the reader roles: the connector's role, or the
+// candidates inferred from the queue. A connector role missing from the
+// snapshot is returned as a name only (nil role).
+func (b *builder) readers(q *snapshot.Queue) (roles []*snapshot.Role, missing string) {
+	if b.conn != nil {
+		if r := b.ix.roles[b.conn.Role]; r != nil {
+			return []*snapshot.Role{r.V}, ""
+		}
+		for _, r := range b.ix.roles {
+			if r.V.Name == b.conn.Role || (r.V.Location != nil && r.V.Location.Address == b.conn.Role) {
+				return []*snapshot.Role{r.V}, ""
+			}
+		}
+		return nil, b.conn.Role
+	}
+	if q == nil {
+		return nil, ""
+	}
+	return b.ix.candidateReaders(q), ""
+}
+
+func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
+	roles, missing := b.readers(q)
+	if missing != "" {
+		return []Hop{{Kind: HopReader, Resources: []Resource{{ARN: missing, Type: "AWS::IAM::Role"}},
+			Problems: []string{unknownProblem("connector role " + missing + " is not in the snapshot")}}}
+	}
+	if len(roles) == 0 {
+		return nil
+	}
+	reader := Hop{Kind: HopReader}
+	read := Hop{Kind: HopRead}
+	bucketRes := Resource{ARN: rd.bucketARN, Type: "AWS::S3::Bucket"}
+	if rd.bucket != nil {
+		bucketRes.Account, bucketRes.Region = b.ix.buckets[rd.bucket.Name].Account, rd.bucket.Region
+	}
+	read.Resources = []Resource{bucketRes}
+	if rd.key.ARN != "" {
+		read.Resources = append(read.Resources, keyResource(rd.key))
+	}
+	var qKey keyRef
+	if q != nil && q.KmsMasterKeyID != "" {
+		a, _ := parseARN(q.ARN)
+		qKey = b.ix.resolveKey(q.KmsMasterKeyID, a.Account, a.Region)
+	}
+	for _, r := range roles {
+		a, _ := parseARN(r.ARN)
+		reader.Resources = append(reader.Resources, Resource{ARN: r.ARN, Type: "AWS::IAM::Role", Account: a.Account})
+		who := "(" + r.Name + ")"
+		if b.conn != nil && b.conn.TrustedPrincipal != "" {
+			tp, _ := parseARN(b.conn.TrustedPrincipal)
+			ctx := map[string][]string{"aws:PrincipalArn": {b.conn.TrustedPrincipal}, "aws:PrincipalAccount": {accountOf(b.conn.TrustedPrincipal)}, "aws:SecureTransport": {"true"}}
+			if tp.Account == "" {
+				delete(ctx, "aws:PrincipalAccount")
+			}
+			if b.conn.ExternalID != "" {
+				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
+			}
+			reader.Questions = append(reader.Questions, Question{ID: "assume-role " + who, Why: "the vendor assumes the connector role",
+				Principal: b.conn.TrustedPrincipal, Action: "sts:AssumeRole", Resource: r.ARN, ResourceAccount: a.Account, Context: ctx})
+		}
+		pctx := b.principalContext(r)
+		if q != nil {
+			qa, _ := parseARN(q.ARN)
+			reader.Questions = append(reader.Questions,
+				Question{ID: "receive-message " + who, Why: "the reader receives the notification", Principal: r.ARN,
+					Action: "sqs:ReceiveMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx)},
+				Question{ID: "delete-message " + who, Why: "the reader deletes the notification once processed", Principal: r.ARN,
+					Action: "sqs:DeleteMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx)})
+			if qKey.ARN != "" {
+				ctx := clone(pctx)
+				// SQS decrypts on the receiver's behalf:
+				// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+				ctx["kms:ViaService"] = []string{"sqs." + qa.Region + ".amazonaws.com"}
+				ctx["kms:CallerAccount"] = []string{a.Account}
+				reader.Questions = append(reader.Questions, Question{ID: "decrypt-queue " + who, Why: "SQS decrypts the message for the reader",
+					Principal: r.ARN, Action: "kms:Decrypt", Resource: qKey.ARN, ResourceAccount: qKey.Account, Context: ctx})
+			}
+		}
+		objectARN := rd.bucketARN + "/" + rd.object
+		read.Questions = append(read.Questions, Question{ID: "get-object " + who, Why: "the reader downloads the log file",
+			Principal: r.ARN, Action: "s3:GetObject", Resource: objectARN, ResourceAccount: bucketRes.Account, Context: clone(pctx)})
+		if rd.polling {
+			ctx := clone(pctx)
+			prefix, _, _ := strings.Cut(rd.object, "/AWSLogs/")
+			if prefix == rd.object {
+				prefix = ""
+			} else {
+				prefix += "/"
+			}
+			ctx["s3:prefix"] = []string{prefix + "AWSLogs/"}
+			read.Questions = append(read.Questions, Question{ID: "list-bucket " + who, Why: "the reader lists new log files",
+				Principal: r.ARN, Action: "s3:ListBucket", Resource: rd.bucketARN, ResourceAccount: bucketRes.Account, Context: ctx})
+		}
+		if rd.key.ARN != "" {
+			ctx := clone(pctx)
+			region := bucketRes.Region
+			if region == "" {
+				region = rd.key.Region
+			}
+			// S3 decrypts SSE-KMS objects on the reader's behalf, with the
+			// object's encryption context.
+			ctx["kms:ViaService"] = []string{"s3." + region + ".amazonaws.com"}
+			ctx["kms:CallerAccount"] = []string{a.Account}
+			for k, v := range rd.context {
+				ctx[k] = v
+			}
+			if rd.bucket != nil {
+				ctx["kms:EncryptionContext:aws:s3:arn"] = []string{s3ContextARN(b.ix.partition, rd.bucket, rd.object)}
+			}
+			read.Questions = append(read.Questions, Question{ID: "decrypt-object " + who, Why: "S3 decrypts the log file for the reader",
+				Principal: r.ARN, Action: "kms:Decrypt", Resource: rd.key.ARN, ResourceAccount: rd.key.Account, Context: ctx})
+		}
+	}
+	return []Hop{reader, read}
+}
+
+// principalContext is what AWS sends about a role session's principal.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+func (b *builder) principalContext(r *snapshot.Role) map[string][]string {
+	a, _ := parseARN(r.ARN)
+	ctx := map[string][]string{
+		"aws:PrincipalArn":          {r.ARN},
+		"aws:PrincipalAccount":      {a.Account},
+		"aws:PrincipalIsAWSService": {"false"},
+		"aws:PrincipalType":         {"AssumedRole"},
+		"aws:SecureTransport":       {"true"},
+	}
+	if b.ix.orgID != "" && b.ix.members[a.Account] {
+		ctx["aws:PrincipalOrgID"] = []string{b.ix.orgID}
+	}
+	return ctx
+}
+
+func cloneHops(hs []Hop) []Hop {
+	out := make([]Hop, len(hs))
+	for i, h := range hs {
+		out[i] = h
+		out[i].Resources = append([]Resource(nil), h.Resources...)
+		out[i].Problems = append([]string(nil), h.Problems...)
+		out[i].Questions = make([]Question, len(h.Questions))
+		for j, q := range h.Questions {
+			q.Context = clone(q.Context)
+			if q.Answer != nil {
+				a := *q.Answer
+				a.Deciding = append([]Statement(nil), a.Deciding...)
+				a.Explanation = append([]string(nil), a.Explanation...)
+				q.Answer = &a
+			}
+			out[i].Questions[j] = q
+		}
+		if len(h.Questions) == 0 {
+			out[i].Questions = nil
+		}
+	}
+	return out
+}

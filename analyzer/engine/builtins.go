@@ -1,0 +1,215 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/open-policy-agent/opa/v1/types"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// AuthzBuiltin is the name of the built-in rules use to ask authorization
+// questions:
+//
+//	trailgate.authz(snapshot, {"principal": p, "action": a, "resource": r, "context": {k: v}})
+//	  → {"decision": "Allowed"|"ImplicitlyDenied"|"ExplicitlyDenied"|"Unknown",
+//	     "proof": "one sentence", "explanation": ["…"]}
+//
+// Rules call it through data.trailgate.lib.authz, which passes
+// input.snapshot. The snapshot is an argument (not a global) so that the
+// same built-in answers in Rego unit tests, where each test brings its own
+// input; Check binds the index it built for the snapshot being checked, so
+// the index is built once per Check and never per call.
+const AuthzBuiltin = "trailgate.authz"
+
+var jsonObject = types.NewObject(nil, types.NewDynamicProperty(types.S, types.A))
+
+var authzDecl = &rego.Function{
+	Name:        AuthzBuiltin,
+	Description: "Answers whether a principal may perform an action on a resource in the given snapshot, with an explanation.",
+	Decl: types.NewFunction(
+		types.Args(types.Named("snapshot", types.A), types.Named("request", jsonObject)),
+		types.Named("answer", jsonObject),
+	),
+}
+
+// indexBuilds counts indexes built from Rego values (the slow path); the
+// engine's tests use it to prove that Check takes the fast path.
+var indexBuilds atomic.Int64
+
+type bindingKey struct{}
+
+// binding ties the snapshot value handed to Rego to the index built for it.
+type binding struct {
+	snap  ast.Value
+	index *authz.Index
+}
+
+type cacheKey struct{ snap ast.Value }
+
+func withIndex(ctx context.Context, snap ast.Value, ix *authz.Index) context.Context {
+	return context.WithValue(ctx, bindingKey{}, &binding{snap: snap, index: ix})
+}
+
+func authzImpl(bctx rego.BuiltinContext, snapT, reqT *ast.Term) (*ast.Term, error) {
+	ix, err := indexFor(bctx, snapT.Value)
+	if err != nil {
+		return nil, err
+	}
+	req, err := decodeRequest(reqT.Value)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(answerValue(ix.Authorize(req))), nil
+}
+
+// indexFor returns the index for the snapshot value: the one Check bound
+// (compared by identity, which OPA preserves for input sub-documents), or
+// one built from the value and cached for the rest of the query.
+func indexFor(bctx rego.BuiltinContext, v ast.Value) (*authz.Index, error) {
+	if bctx.Context != nil {
+		if b, ok := bctx.Context.Value(bindingKey{}).(*binding); ok && sameValue(b.snap, v) {
+			return b.index, nil
+		}
+	}
+	key := cacheKey{v}
+	if bctx.Cache != nil {
+		if ix, ok := bctx.Cache.Get(key); ok {
+			return ix.(*authz.Index), nil
+		}
+	}
+	js, err := ast.JSON(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: snapshot: %v", AuthzBuiltin, err)
+	}
+	data, err := json.Marshal(js)
+	if err != nil {
+		return nil, err
+	}
+	var s snapshot.Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("%s: snapshot: %v", AuthzBuiltin, err)
+	}
+	ix, err := authz.NewIndex(&s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", AuthzBuiltin, err)
+	}
+	indexBuilds.Add(1)
+	if bctx.Cache != nil {
+		bctx.Cache.Put(key, ix)
+	}
+	return ix, nil
+}
+
+// sameValue compares by identity: objects are pointers in OPA's AST.
+func sameValue(a, b ast.Value) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
+}
+
+func decodeRequest(v ast.Value) (authz.Request, error) {
+	var req authz.Request
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return req, fmt.Errorf("%s: request must be an object", AuthzBuiltin)
+	}
+	str := func(key string) (string, error) {
+		t := obj.Get(ast.InternedTerm(key))
+		if t == nil {
+			return "", fmt.Errorf("%s: request.%s missing", AuthzBuiltin, key)
+		}
+		s, ok := t.Value.(ast.String)
+		if !ok {
+			return "", fmt.Errorf("%s: request.%s must be a string", AuthzBuiltin, key)
+		}
+		return string(s), nil
+	}
+	var err error
+	if req.Principal, err = str("principal"); err != nil {
+		return req, err
+	}
+	if req.Action, err = str("action"); err != nil {
+		return req, err
+	}
+	if req.Resource, err = str("resource"); err != nil {
+		return req, err
+	}
+	if t := obj.Get(ast.InternedTerm("context")); t != nil {
+		cobj, ok := t.Value.(ast.Object)
+		if !ok {
+			return req, fmt.Errorf("%s: request.context must be an object", AuthzBuiltin)
+		}
+		req.Context = map[string][]string{}
+		err := cobj.Iter(func(k, val *ast.Term) error {
+			ks, ok := k.Value.(ast.String)
+			if !ok {
+				return fmt.Errorf("%s: request.context keys must be strings", AuthzBuiltin)
+			}
+			var vals []string
+			switch x := val.Value.(type) {
+			case *ast.Array:
+				for i := 0; i < x.Len(); i++ {
+					vals = append(vals, scalarString(x.Elem(i).Value))
+				}
+			case ast.Set:
+				for _, e := range x.Slice() {
+					vals = append(vals, scalarString(e.Value))
+				}
+			default:
+				vals = []string{scalarString(x)}
+			}
+			req.Context[string(ks)] = vals
+			return nil
+		})
+		if err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+// scalarString spells a value as AWS sends condition values: strings as
+// they are, numbers and booleans in their JSON form.
+func scalarString(v ast.Value) string {
+	if s, ok := v.(ast.String); ok {
+		return string(s)
+	}
+	return v.String()
+}
+
+func answerValue(a authz.Answer) ast.Value {
+	expl := make([]*ast.Term, len(a.Explanation))
+	for i, e := range a.Explanation {
+		expl[i] = ast.StringTerm(e)
+	}
+	return ast.NewObject(
+		ast.Item(ast.StringTerm("decision"), ast.StringTerm(a.Decision)),
+		ast.Item(ast.StringTerm("proof"), ast.StringTerm(a.Proof)),
+		ast.Item(ast.StringTerm("explanation"), ast.ArrayTerm(expl...)),
+	)
+}
+
+// regoBuiltins are the built-ins offered to the prepared query.
+func regoBuiltins() []func(*rego.Rego) {
+	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl)}
+}
+
+// TesterBuiltins are the same built-ins for OPA's test runner, so that the
+// rules' *_test.rego files exercise the real authorization answers.
+func TesterBuiltins() []*tester.Builtin {
+	return []*tester.Builtin{{
+		Decl: &ast.Builtin{Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl},
+		Func: rego.Function2(authzDecl, authzImpl),
+	}}
+}

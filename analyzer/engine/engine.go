@@ -1,0 +1,216 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/util"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+	policyfs "github.com/trailgate/trailgate/rego"
+)
+
+// query collects every rule's deny set, tagged with the rule's package.
+const query = "data.trailgate.rules[pkg].deny[f]"
+
+// Engine holds the rules, compiled and prepared once.
+type Engine struct {
+	policy *Policy
+	pq     rego.PreparedEvalQuery
+}
+
+// New loads the embedded rules (rego.FS), validates their METADATA,
+// compiles them and prepares the query once.
+func New() (*Engine, error) { return NewFromFS(policyfs.FS) }
+
+// NewFromFS is New over another rule tree (tests use it for broken trees).
+func NewFromFS(fsys fs.FS) (*Engine, error) {
+	p, err := LoadPolicy(fsys)
+	if err != nil {
+		return nil, err
+	}
+	opts := []func(*rego.Rego){rego.Query(query), rego.SetRegoVersion(ast.RegoV1)}
+	for _, name := range sortedNames(p.Modules) {
+		opts = append(opts, rego.ParsedModule(p.Modules[name]))
+	}
+	opts = append(opts, regoBuiltins()...)
+	pq, err := rego.New(opts...).PrepareForEval(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("compiling rules: %w", err)
+	}
+	return &Engine{policy: p, pq: pq}, nil
+}
+
+// Rules returns the rule descriptors, sorted by ID.
+func (e *Engine) Rules() []findings.Rule {
+	return append([]findings.Rule(nil), e.policy.Rules...)
+}
+
+// Policy returns the loaded modules (for the Rego test runner).
+func (e *Engine) Policy() *Policy { return e.policy }
+
+// Check evaluates every rule against the snapshot (and the connector, when
+// one is given) and returns the findings sorted, with fingerprints.
+func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
+	ix, err := authz.NewIndex(snap)
+	if err != nil {
+		return nil, fmt.Errorf("indexing the snapshot: %w", err)
+	}
+	snapVal, err := toValue(snap)
+	if err != nil {
+		return nil, err
+	}
+	connVal := ast.Value(ast.Null{})
+	if conn != nil {
+		if connVal, err = toValue(conn); err != nil {
+			return nil, err
+		}
+	}
+	input := ast.NewObject(
+		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(snapVal)),
+		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
+	)
+	rs, err := e.pq.Eval(withIndex(ctx, snapVal, ix), rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluating rules: %w", err)
+	}
+	locs := resourceLocations(snap)
+	out := make([]findings.Finding, 0, len(rs))
+	for _, r := range rs {
+		pkg, _ := r.Bindings["pkg"].(string)
+		rule, ok := e.policy.rulePackages[pkg]
+		if !ok {
+			return nil, fmt.Errorf("rule package trailgate.rules.%s has no descriptor", pkg)
+		}
+		f, err := decodeFinding(rule, r.Bindings["f"], locs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	findings.Sort(out)
+	return out, nil
+}
+
+// toValue converts a model value to Rego once, through its JSON form so
+// that Rego sees exactly the field names of the contract.
+func toValue(v any) (ast.Value, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var x any
+	if err := util.NewJSONDecoder(bytes.NewReader(data)).Decode(&x); err != nil {
+		return nil, err
+	}
+	return ast.InterfaceToValue(x)
+}
+
+// emitted is what a rule puts in its deny set.
+type emitted struct {
+	Resource struct {
+		ID      string `json:"id"`
+		Type    string `json:"type"`
+		Account string `json:"account"`
+		Region  string `json:"region"`
+	} `json:"resource"`
+	Message     string             `json:"message"`
+	Fact        string             `json:"fact"`
+	Location    *snapshot.Location `json:"location"`
+	Remediation string             `json:"remediation"`
+	Address     string             `json:"address"`
+}
+
+func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Location) (findings.Finding, error) {
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return findings.Finding{}, err
+	}
+	var em emitted
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&em); err != nil {
+		return findings.Finding{}, fmt.Errorf("rule %s emitted a malformed finding %s: %v", rule.ID, data, err)
+	}
+	var missing []string
+	if em.Resource.ID == "" {
+		missing = append(missing, "resource.id")
+	}
+	if em.Resource.Type == "" {
+		missing = append(missing, "resource.type")
+	}
+	if em.Message == "" {
+		missing = append(missing, "message")
+	}
+	if em.Fact == "" {
+		missing = append(missing, "fact")
+	}
+	if len(missing) > 0 {
+		return findings.Finding{}, fmt.Errorf("rule %s emitted a finding without %s: %s", rule.ID, strings.Join(missing, ", "), data)
+	}
+	f := findings.Finding{
+		RuleID:      rule.ID,
+		Severity:    rule.Severity,
+		Title:       rule.Title,
+		Message:     em.Message,
+		Resource:    findings.Resource{ID: em.Resource.ID, Type: em.Resource.Type, Account: em.Resource.Account, Region: em.Resource.Region},
+		Remediation: em.Remediation,
+		Address:     em.Address,
+		Fingerprint: findings.Fingerprint(rule.ID, em.Resource.ID, em.Fact),
+	}
+	if f.Remediation == "" {
+		f.Remediation = rule.Remediation
+	}
+	loc := em.Location
+	if loc == nil || loc.File == "" {
+		loc = locs[em.Resource.ID]
+	}
+	if loc != nil && loc.File != "" {
+		f.Location = &findings.Location{File: loc.File, Line: loc.Line}
+		if f.Address == "" {
+			f.Address = loc.Address
+		}
+	}
+	return f, nil
+}
+
+// resourceLocations maps resource ARNs to where IaC declared them.
+func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
+	m := map[string]*snapshot.Location{}
+	put := func(id string, l *snapshot.Location) {
+		if id != "" && l != nil {
+			m[id] = l
+		}
+	}
+	for i := range s.Accounts {
+		a := &s.Accounts[i]
+		for j := range a.Roles {
+			put(a.Roles[j].ARN, a.Roles[j].Location)
+		}
+		for j := range a.Buckets {
+			put(a.Buckets[j].ARN, a.Buckets[j].Location)
+		}
+		for j := range a.Trails {
+			put(a.Trails[j].ARN, a.Trails[j].Location)
+		}
+		for j := range a.Keys {
+			put(a.Keys[j].ARN, a.Keys[j].Location)
+		}
+		for j := range a.Topics {
+			put(a.Topics[j].ARN, a.Topics[j].Location)
+		}
+		for j := range a.Queues {
+			put(a.Queues[j].ARN, a.Queues[j].Location)
+		}
+	}
+	return m
+}

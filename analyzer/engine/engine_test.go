@@ -1,0 +1,231 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+
+	policyfs "github.com/trailgate/trailgate/rego"
+)
+
+// TestRulesValid is the meta-test: the embedded rule tree must load
+// without a single METADATA violation.
+func TestRulesValid(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range e.Rules() {
+		ids = append(ids, r.ID)
+		if len(r.RelatedResources) == 0 {
+			t.Errorf("%s: METADATA related_resources is empty: cite the AWS documentation behind the rule", r.ID)
+		}
+	}
+	if !sort.StringsAreSorted(ids) {
+		t.Errorf("Rules() not sorted: %v", ids)
+	}
+	for _, want := range []string{"CT02", "CT03", "ID01", "KM01", "NT01", "S305", "SN01", "SQ01"} {
+		if !contains(ids, want) {
+			t.Errorf("rule %s missing; have %v", want, ids)
+		}
+	}
+}
+
+// TestRegoUnitTests runs every *_test.rego through OPA's test runner with
+// the same custom built-ins the engine offers.
+func TestRegoUnitTests(t *testing.T) {
+	p, err := LoadPolicy(policyfs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules := map[string]*ast.Module{}
+	for k, v := range p.Modules {
+		modules[k] = v
+	}
+	for k, v := range p.Tests {
+		modules[k] = v
+	}
+	ch, err := tester.NewRunner().
+		SetDefaultRegoVersion(ast.RegoV1).
+		AddCustomBuiltins(TesterBuiltins()).
+		RaiseBuiltinErrors(true).
+		SetModules(modules).
+		RunTests(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for r := range ch {
+		n++
+		name := r.Package + "." + r.Name
+		switch {
+		case r.Error != nil:
+			t.Errorf("%s: error: %v", name, r.Error)
+		case r.Fail:
+			t.Errorf("%s: FAIL (%s)", name, r.Location)
+		case r.Skip:
+			t.Logf("%s: skipped", name)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no Rego tests ran")
+	}
+	t.Logf("%d Rego tests", n)
+}
+
+// TestEveryRuleHasTests: a rule's _test.rego must test the pass case, a
+// failure and a near miss.
+func TestEveryRuleHasTests(t *testing.T) {
+	p, err := LoadPolicy(policyfs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range p.Modules {
+		if !strings.HasPrefix(name, "rules/") {
+			continue
+		}
+		tm := p.Tests[strings.TrimSuffix(name, ".rego")+"_test.rego"]
+		if tm == nil {
+			t.Errorf("%s: no test module", name)
+			continue
+		}
+		kinds := map[string]bool{}
+		for _, r := range tm.Rules {
+			n := r.Head.Name.String()
+			if n == "" && len(r.Head.Reference) > 0 {
+				n = r.Head.Reference[0].String()
+			}
+			for _, k := range []string{"test_pass", "test_fail", "test_near_miss"} {
+				if strings.HasPrefix(n, k) {
+					kinds[k] = true
+				}
+			}
+		}
+		for _, k := range []string{"test_pass", "test_fail", "test_near_miss"} {
+			if !kinds[k] {
+				t.Errorf("%s: no %s* test in %s", name, k, tm.Package.Path)
+			}
+		}
+		_ = m
+	}
+}
+
+const goodRule = `# METADATA
+# title: T
+# description: D
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/x
+# custom:
+#   id: CT02
+#   severity: high
+#   hop: trail
+#   remediation: R
+package trailgate.rules.ct02
+
+deny contains 1 if false
+`
+
+func TestLoadPolicyRejects(t *testing.T) {
+	base := func() fstest.MapFS {
+		return fstest.MapFS{
+			"catalog_ids.txt":                     {Data: []byte("# ids\nCT02\nCT03\n")},
+			"rules/trail/ct02_gaps.rego":          {Data: []byte(goodRule)},
+			"rules/trail/ct02_gaps_test.rego":     {Data: []byte("package trailgate.rules.ct02_test\n\ntest_x if true\n")},
+			"lib/lib.rego":                        {Data: []byte("package trailgate.lib\n\nx := 1\n")},
+			"rules/trail/ct03_writer_test.rego":   {Data: []byte("package trailgate.rules.ct03_test\n\ntest_x if true\n")},
+			"rules/trail/unrelated_notrule.txt":   {Data: []byte("ignored")},
+			"rules/trail/ct03_writer.rego":        {Data: []byte(strings.ReplaceAll(strings.ReplaceAll(goodRule, "CT02", "CT03"), "ct02", "ct03"))},
+			"rules/trail/ct03_writer_extra.txt":   {Data: []byte("ignored")},
+			"rules/trail/nothing_here_test.rego":  {Data: []byte("package trailgate.rules.nothing_test\n\ntest_y if true\n")},
+			"rules/trail/ct03_writer.rego.backup": {Data: []byte("ignored")},
+		}
+	}
+	if _, err := LoadPolicy(base()); err != nil {
+		t.Fatalf("valid tree refused: %v", err)
+	}
+	cases := []struct {
+		name   string
+		mutate func(fstest.MapFS)
+		want   string
+	}{
+		{"unknown id", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(strings.ReplaceAll(goodRule, "CT02", "ZZ99"), "ct02", "zz99"))}
+		}, `rule ID "ZZ99" is not in the catalog`},
+		{"duplicate id", func(m fstest.MapFS) {
+			m["rules/trail/ct02_copy.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "package trailgate.rules.ct02", "package trailgate.rules.ct02", 1))}
+			m["rules/trail/ct02_copy_test.rego"] = &fstest.MapFile{Data: []byte("package trailgate.rules.ct02b_test\n\ntest_x if true\n")}
+		}, "already used by"},
+		{"bad severity", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "severity: high", "severity: severe", 1))}
+		}, `severity "severe" is not one of`},
+		{"missing remediation", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   remediation: R\n", "", 1))}
+		}, "custom.remediation missing"},
+		{"empty title", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "# title: T\n", "", 1))}
+		}, "title is empty"},
+		{"empty description", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "# description: D\n", "", 1))}
+		}, "description is empty"},
+		{"package mismatch", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "package trailgate.rules.ct02", "package trailgate.rules.ct03x", 1))}
+		}, "does not match rule ID"},
+		{"wrong directory", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "hop: trail", "hop: bucket", 1))}
+		}, "file must be rules/bucket/ct02_<name>.rego"},
+		{"no test", func(m fstest.MapFS) {
+			delete(m, "rules/trail/ct02_gaps_test.rego")
+		}, "no ct02_gaps_test.rego beside it"},
+		{"no metadata", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte("package trailgate.rules.ct02\n\ndeny contains 1 if false\n")}
+		}, "no package-scope # METADATA"},
+		{"no deny", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "deny contains 1 if false", "other := 1", 1))}
+		}, "no deny rule"},
+		{"unknown custom field", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   hop: trail\n", "#   hop: trail\n#   sevrity: low\n", 1))}
+		}, "custom.sevrity is not a known field"},
+		{"syntax error", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(goodRule + "\ndeny contains if {\n")}
+		}, "rules/trail/ct02_gaps.rego:"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := base()
+			c.mutate(m)
+			_, err := LoadPolicy(m)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestCatalogIDsInSync keeps rego/catalog_ids.txt equal to the IDs of the
+// shared catalog when it is present (it lives outside the repository).
+func TestCatalogIDsInSync(t *testing.T) {
+	data, err := os.ReadFile("../../../shared/catalog.md")
+	if err != nil {
+		t.Skipf("shared catalog not present: %v", err)
+	}
+	want := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^- \*\*([A-Z][A-Z0-9]{3}) `).FindAllStringSubmatch(string(data), -1) {
+		want[m[1]] = true
+	}
+	got, err := CatalogIDs(policyfs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rego/catalog_ids.txt differs from shared/catalog.md (-catalog +ids):\n%s", diff)
+	}
+}

@@ -1,0 +1,238 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// Hops a rule may judge: the parts of the pipeline, from the organization to
+// the reader.
+var Hops = []string{"org", "trail", "guardduty", "bucket", "notification", "topic", "queue", "kms", "identity"}
+
+// Policy is the set of Rego modules loaded from an embedded tree, split
+// into the rules (with their decoded descriptors), the shared library and
+// the tests.
+type Policy struct {
+	Rules   []findings.Rule
+	Modules map[string]*ast.Module // rules and lib, by file name
+	Tests   map[string]*ast.Module // *_test.rego, by file name
+	// rulePackages maps "ct02" (the last package segment) to its rule.
+	rulePackages map[string]findings.Rule
+}
+
+// LoadError lists every problem found in the rule tree; the build fails on
+// any (TestRulesValid).
+type LoadError struct {
+	Problems []string
+}
+
+func (e *LoadError) Error() string {
+	return "invalid rules:\n  " + strings.Join(e.Problems, "\n  ")
+}
+
+var packageRe = regexp.MustCompile(`^data\.trailgate\.rules\.([a-z0-9]+)$`)
+
+// LoadPolicy reads catalog_ids.txt, lib/ and rules/ from fsys, parses every
+// module with its annotations, decodes each rule's package METADATA into a
+// findings.Rule and validates it: unique ID, ID listed in the catalog,
+// package named after the ID, file under rules/<hop>/<id>_*.rego, severity
+// from the fixed list, non-empty title, description and remediation, a
+// deny rule, and a _test.rego beside it.
+func LoadPolicy(fsys fs.FS) (*Policy, error) {
+	catalog, err := CatalogIDs(fsys)
+	if err != nil {
+		return nil, err
+	}
+	p := &Policy{Modules: map[string]*ast.Module{}, Tests: map[string]*ast.Module{}, rulePackages: map[string]findings.Rule{}}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	files := map[string]bool{}
+	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(name, ".rego") {
+			return nil
+		}
+		files[name] = true
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			bad("%v", err)
+			return nil
+		}
+		if strings.HasSuffix(name, "_test.rego") {
+			p.Tests[name] = m
+		} else {
+			p.Modules[name] = m
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]string{}
+	for _, name := range sortedNames(p.Modules) {
+		m := p.Modules[name]
+		if strings.HasPrefix(name, "lib/") {
+			continue
+		}
+		if !strings.HasPrefix(name, "rules/") {
+			bad("%s: a module outside rules/ and lib/", name)
+			continue
+		}
+		r, errs := describe(name, m, catalog)
+		for _, e := range errs {
+			bad("%s: %s", name, e)
+		}
+		if r.ID == "" {
+			continue
+		}
+		if prev, dup := seen[r.ID]; dup {
+			bad("%s: rule ID %s already used by %s", name, r.ID, prev)
+			continue
+		}
+		seen[r.ID] = name
+		if !files[strings.TrimSuffix(name, ".rego")+"_test.rego"] {
+			bad("%s: no %s beside it", name, path.Base(strings.TrimSuffix(name, ".rego")+"_test.rego"))
+		}
+		p.Rules = append(p.Rules, r)
+		p.rulePackages[strings.ToLower(r.ID)] = r
+	}
+	if len(problems) > 0 {
+		return nil, &LoadError{Problems: problems}
+	}
+	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].ID < p.Rules[j].ID })
+	return p, nil
+}
+
+// describe decodes and checks one rule module's METADATA.
+func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rule, []string) {
+	var errs []string
+	var r findings.Rule
+	pkg := packageRe.FindStringSubmatch(m.Package.Path.String())
+	if pkg == nil {
+		return r, []string{fmt.Sprintf("package %s is not trailgate.rules.<id>", strings.TrimPrefix(m.Package.Path.String(), "data."))}
+	}
+	var ann *ast.Annotations
+	for _, a := range m.Annotations {
+		if a.Scope == "package" {
+			ann = a
+		}
+	}
+	if ann == nil {
+		return r, []string{"no package-scope # METADATA block"}
+	}
+	str := func(key string) string {
+		v, ok := ann.Custom[key]
+		if !ok {
+			errs = append(errs, fmt.Sprintf("METADATA custom.%s missing", key))
+			return ""
+		}
+		s, ok := v.(string)
+		if !ok {
+			errs = append(errs, fmt.Sprintf("METADATA custom.%s must be a string", key))
+		}
+		return strings.TrimSpace(s)
+	}
+	r.ID = str("id")
+	r.Severity = str("severity")
+	r.Hop = str("hop")
+	r.Remediation = str("remediation")
+	r.Title = strings.TrimSpace(ann.Title)
+	r.Description = strings.TrimSpace(ann.Description)
+	for _, rr := range ann.RelatedResources {
+		r.RelatedResources = append(r.RelatedResources, rr.Ref.String())
+	}
+	for k := range ann.Custom {
+		switch k {
+		case "id", "severity", "hop", "remediation":
+		default:
+			errs = append(errs, fmt.Sprintf("METADATA custom.%s is not a known field (id, severity, hop, remediation)", k))
+		}
+	}
+	switch {
+	case r.ID == "":
+	case !catalog[r.ID]:
+		errs = append(errs, fmt.Sprintf("rule ID %q is not in the catalog (rego/catalog_ids.txt)", r.ID))
+	case strings.ToLower(r.ID) != pkg[1]:
+		errs = append(errs, fmt.Sprintf("package trailgate.rules.%s does not match rule ID %s (want trailgate.rules.%s)", pkg[1], r.ID, strings.ToLower(r.ID)))
+	}
+	if r.Severity != "" && !findings.ValidSeverity(r.Severity) {
+		errs = append(errs, fmt.Sprintf("severity %q is not one of %s", r.Severity, strings.Join(findings.Severities, ", ")))
+	}
+	if r.Title == "" {
+		errs = append(errs, "METADATA title is empty")
+	}
+	if r.Description == "" {
+		errs = append(errs, "METADATA description is empty")
+	}
+	if r.Hop != "" && !contains(Hops, r.Hop) {
+		errs = append(errs, fmt.Sprintf("hop %q is not one of %s", r.Hop, strings.Join(Hops, ", ")))
+	}
+	if r.Hop != "" && r.ID != "" {
+		dir, file := path.Split(name)
+		if dir != "rules/"+r.Hop+"/" || !strings.HasPrefix(file, strings.ToLower(r.ID)+"_") {
+			errs = append(errs, fmt.Sprintf("file must be rules/%s/%s_<name>.rego", r.Hop, strings.ToLower(r.ID)))
+		}
+	}
+	hasDeny := false
+	for _, rule := range m.Rules {
+		if rule.Head.Name.String() == "deny" || (len(rule.Head.Reference) > 0 && rule.Head.Reference[0].Value.Compare(ast.Var("deny")) == 0) {
+			hasDeny = true
+		}
+	}
+	if !hasDeny {
+		errs = append(errs, "no deny rule")
+	}
+	return r, errs
+}
+
+// CatalogIDs reads catalog_ids.txt: one rule ID per line, # comments.
+func CatalogIDs(fsys fs.FS) (map[string]bool, error) {
+	data, err := fs.ReadFile(fsys, "catalog_ids.txt")
+	if err != nil {
+		return nil, fmt.Errorf("rule catalog: %w", err)
+	}
+	ids := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		ids[line] = true
+	}
+	return ids, sc.Err()
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,589 @@
+package iam
+
+import (
+	"fmt"
+	"strings"
+)
+
+// evalContext is one request prepared for matching: the parsed caller, the
+// split resource ARN and the derived condition keys.
+type evalContext struct {
+	req             *Request
+	caller          caller
+	resourceAccount string
+	accountGuessed  bool
+	resourceStar    bool
+	resourceIsARN   bool
+	resourceParts   [5]string
+	derived         [7]string
+	derivedSet      [7]bool
+}
+
+// Keys AWS puts in every authenticated request context
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+var derivedKeys = [7]string{
+	"aws:PrincipalArn",
+	"aws:PrincipalAccount",
+	"aws:PrincipalIsAWSService",
+	"aws:PrincipalServiceName",
+	"aws:PrincipalType",
+	"aws:username",
+	"aws:ResourceAccount",
+}
+
+func initEvalContext(ctx *evalContext, req *Request) {
+	ctx.req, ctx.caller = req, parseCaller(req.Principal)
+	c := &ctx.caller
+	ctx.resourceStar = req.Resource == "*"
+	ctx.resourceParts, ctx.resourceIsARN = arnParts(req.Resource)
+	ctx.resourceAccount = req.ResourceAccount
+	if ctx.resourceAccount == "" && ctx.resourceIsARN && ctx.resourceParts[3] != "" {
+		ctx.resourceAccount = ctx.resourceParts[3]
+	}
+	if ctx.resourceAccount == "" {
+		ctx.accountGuessed = true
+	}
+	set := func(i int, v string) { ctx.derived[i], ctx.derivedSet[i] = v, true }
+	if c.kind != callerAnonymous {
+		if c.principalARN != "" {
+			set(0, c.principalARN)
+		}
+		if c.account != "" {
+			set(1, c.account)
+		}
+		if c.kind == callerService {
+			set(2, "true")
+			set(3, c.service)
+		} else {
+			set(2, "false")
+		}
+	}
+	if t := c.principalType(); t != "" {
+		set(4, t)
+	}
+	if c.kind == callerUser {
+		set(5, c.name)
+	}
+	if ctx.resourceAccount != "" {
+		set(6, ctx.resourceAccount)
+	}
+}
+
+// lookup finds a condition key, case-insensitively, in the request context
+// and then among the keys AWS derives from the principal.
+func (ctx *evalContext) lookup(key string) ([]string, bool) {
+	if v, ok := ctx.req.Context[key]; ok {
+		return v, true
+	}
+	for k, v := range ctx.req.Context {
+		if equalFold(k, key) {
+			return v, true
+		}
+	}
+	for i, k := range derivedKeys {
+		if ctx.derivedSet[i] && equalFold(k, key) {
+			return ctx.derived[i : i+1], true
+		}
+	}
+	return nil, false
+}
+
+// stmtMatch is how one statement relates to the request.
+type stmtMatch struct {
+	applies bool
+	via     principalMatch // for policies with a Principal
+	// unresolved: a policy variable had no value, so the statement does
+	// not apply.
+	unresolved bool
+	// failedCond is the condition block that failed once action,
+	// resource and principal matched (-1: none), for near-miss
+	// explanations.
+	failedCond int
+}
+
+func (s *Statement) match(ctx *evalContext) stmtMatch {
+	if !s.actionMatches(ctx.req.Action) {
+		return stmtMatch{failedCond: -1}
+	}
+	if s.hasResource {
+		m, ok := s.resourceMatches(ctx)
+		if !ok {
+			return stmtMatch{unresolved: true, failedCond: -1}
+		}
+		if !m {
+			return stmtMatch{failedCond: -1}
+		}
+	}
+	via := matchDirect
+	if s.hasPrincipal {
+		if s.notPrincipal {
+			if s.principals.notPrincipalExcludes(&ctx.caller) {
+				return stmtMatch{failedCond: -1}
+			}
+		} else {
+			via = s.principals.match(&ctx.caller)
+			if via == matchNone {
+				return stmtMatch{failedCond: -1}
+			}
+		}
+	}
+	for i := range s.conditions {
+		switch s.conditions[i].eval(ctx) {
+		case condFalse:
+			return stmtMatch{failedCond: i}
+		case condUnresolved:
+			return stmtMatch{unresolved: true, failedCond: i}
+		}
+	}
+	return stmtMatch{applies: true, via: via, failedCond: -1}
+}
+
+func (s *Statement) actionMatches(action string) bool {
+	for i := range s.actions {
+		if s.actions[i].match(action) {
+			return !s.notAction
+		}
+	}
+	return s.notAction
+}
+
+func (s *Statement) resourceMatches(ctx *evalContext) (bool, bool) {
+	for i := range s.resources {
+		m, ok := s.resources[i].match(ctx)
+		if !ok {
+			if s.notResource {
+				return false, false
+			}
+			continue
+		}
+		if m {
+			return !s.notResource, true
+		}
+	}
+	return s.notResource, true
+}
+
+// stmtRef names a statement in a list of policies.
+type stmtRef struct {
+	policy int
+	stmt   *Statement
+}
+
+// policiesOutcome is what a list of policies of one kind says.
+type policiesOutcome struct {
+	allow    stmtRef
+	allowVia principalMatch
+	deny     stmtRef
+	// nearMiss is the first Allow statement that matched action, resource
+	// and principal but not its conditions; nearCond is its failed block
+	// and nearUnresolved says a policy variable had no value.
+	nearMiss       stmtRef
+	nearCond       int
+	nearUnresolved bool
+}
+
+func (o *policiesOutcome) allowed() bool { return o.allow.stmt != nil }
+func (o *policiesOutcome) denied() bool  { return o.deny.stmt != nil }
+
+func evalPolicies(ps []*Policy, ctx *evalContext) policiesOutcome {
+	var o policiesOutcome
+	for pi, p := range ps {
+		if p == nil {
+			continue
+		}
+		for si := range p.Statements {
+			s := &p.Statements[si]
+			m := s.match(ctx)
+			if !m.applies {
+				if s.Effect == Allow && o.nearMiss.stmt == nil && (m.failedCond >= 0 || m.unresolved) {
+					o.nearMiss, o.nearCond, o.nearUnresolved = stmtRef{pi, s}, m.failedCond, m.unresolved
+				}
+				continue
+			}
+			if s.Effect == Deny {
+				if o.deny.stmt == nil {
+					o.deny = stmtRef{pi, s}
+				}
+				continue
+			}
+			if o.allow.stmt == nil || m.via > o.allowVia {
+				o.allow, o.allowVia = stmtRef{pi, s}, m.via
+			}
+		}
+	}
+	return o
+}
+
+// kindResult is the outcome of one policy kind (or one SCP/RCP level).
+type kindResult struct {
+	kind    StepKind
+	target  string
+	present bool
+	skipped string // why the kind does not take part
+	out     policiesOutcome
+}
+
+func evaluate(req *Request, set *PolicySet) Result {
+	var ctxStore evalContext
+	ctx := &ctxStore
+	initEvalContext(ctx, req)
+	c := &ctx.caller
+	rtype := set.ResourceType
+	if rtype == ResourceAuto {
+		rtype = inferResourceType(req)
+	}
+	res := Result{Deciding: -1, action: req.Action, principal: shortPrincipal(c), rtype: rtype}
+
+	// Gather what every kind says. Order is the order of the explanation.
+	var kindBuf [12]kindResult
+	kinds := kindBuf[:0]
+	scpExempt := scpExemption(c, set)
+	if len(set.SCPs) == 0 {
+		kinds = append(kinds, kindResult{kind: StepSCP, skipped: "no SCPs govern the principal's account"})
+	} else if scpExempt != "" {
+		kinds = append(kinds, kindResult{kind: StepSCP, skipped: scpExempt})
+	} else {
+		for _, l := range set.SCPs {
+			kinds = append(kinds, kindResult{kind: StepSCP, target: l.Target, present: true, out: evalPolicies(l.Policies, ctx)})
+		}
+	}
+	rcpExempt := rcpExemption(c, set)
+	if len(set.RCPs) == 0 {
+		kinds = append(kinds, kindResult{kind: StepRCP, skipped: "no RCPs govern the resource's account"})
+	} else if rcpExempt != "" {
+		kinds = append(kinds, kindResult{kind: StepRCP, skipped: rcpExempt})
+	} else {
+		for _, l := range set.RCPs {
+			kinds = append(kinds, kindResult{kind: StepRCP, target: l.Target, present: true, out: evalPolicies(l.Policies, ctx)})
+		}
+	}
+	if len(set.VPCEndpoints) == 0 {
+		kinds = append(kinds, kindResult{kind: StepVPCEndpoint, skipped: "the request does not use a VPC endpoint"})
+	} else {
+		for i, p := range set.VPCEndpoints {
+			kinds = append(kinds, kindResult{kind: StepVPCEndpoint, target: fmt.Sprintf("%d", i), present: true, out: evalPolicies([]*Policy{p}, ctx)})
+		}
+	}
+	resourceIdx := len(kinds)
+	if set.Resource == nil {
+		kinds = append(kinds, kindResult{kind: StepResource, skipped: "no " + resourcePolicyName(rtype)})
+	} else {
+		kinds = append(kinds, kindResult{kind: StepResource, present: true, out: evalPolicies([]*Policy{set.Resource}, ctx)})
+	}
+	identityIdx := len(kinds)
+	switch {
+	case !c.identityBased():
+		kinds = append(kinds, kindResult{kind: StepIdentity, skipped: "the caller has no identity-based policies (" + callerDescription(c) + ")"})
+	case c.kind == callerRoot:
+		kinds = append(kinds, kindResult{kind: StepIdentity, skipped: "the account root user is not limited by identity-based policies"})
+	default:
+		kinds = append(kinds, kindResult{kind: StepIdentity, present: true, out: evalPolicies(set.Identity, ctx)})
+	}
+	boundaryIdx := len(kinds)
+	boundaryApplies := c.kind == callerUser || c.kind == callerRole || c.kind == callerSession
+	switch {
+	case len(set.Boundaries) == 0:
+		kinds = append(kinds, kindResult{kind: StepBoundary, skipped: "no permissions boundary"})
+	case !boundaryApplies:
+		kinds = append(kinds, kindResult{kind: StepBoundary, skipped: "permissions boundaries apply only to IAM users and roles"})
+	default:
+		for i, p := range set.Boundaries {
+			kinds = append(kinds, kindResult{kind: StepBoundary, target: fmt.Sprintf("%d", i), present: true, out: evalPolicies([]*Policy{p}, ctx)})
+		}
+	}
+	boundaryEnd := len(kinds)
+	sessionIdx := len(kinds)
+	sessionApplies := c.kind == callerSession || c.kind == callerFederatedUser || c.kind == callerRole
+	switch {
+	case set.Session == nil:
+		kinds = append(kinds, kindResult{kind: StepSession, skipped: "no session policy"})
+	case !sessionApplies:
+		kinds = append(kinds, kindResult{kind: StepSession, skipped: "session policies apply only to role and federated-user sessions"})
+	default:
+		kinds = append(kinds, kindResult{kind: StepSession, present: true, out: evalPolicies([]*Policy{set.Session}, ctx)})
+	}
+
+	steps := make([]Step, 0, len(kinds)+1)
+	if ctx.accountGuessed && c.account != "" {
+		steps = append(steps, Step{Kind: StepNote, Outcome: OutcomeInfo, PolicyIndex: -1, StatementIndex: -1,
+			Reason: "the resource's account is unknown; the request is evaluated as same-account"})
+	}
+	var idxBuf [12]int
+	stepIdx := idxBuf[:0]
+	for range kinds {
+		stepIdx = append(stepIdx, 0)
+	}
+	for i, k := range kinds {
+		stepIdx[i] = len(steps)
+		steps = append(steps, k.step(req.Action, rtype))
+	}
+	res.Explanation = steps
+
+	// 1. An explicit deny in any policy wins.
+	for i, k := range kinds {
+		if k.present && k.out.denied() {
+			for _, m := range kinds {
+				if m.present && !m.out.allowed() && (m.kind == StepResource || m.kind == StepIdentity) {
+					res.missing = append(res.missing, fmt.Sprintf("no statement in the %s allows %s for %s", stepKindName(m.kind, rtype), req.Action, res.principal))
+				}
+			}
+			res.Decision, res.Deciding = ExplicitlyDenied, stepIdx[i]
+			return res
+		}
+	}
+	// 2-4. Every RCP and SCP level and every endpoint policy must allow.
+	for i, k := range kinds {
+		if (k.kind == StepRCP || k.kind == StepSCP || k.kind == StepVPCEndpoint) && k.present && !k.out.allowed() {
+			res.Decision, res.Deciding = ImplicitlyDenied, stepIdx[i]
+			return res
+		}
+	}
+
+	rp := &kinds[resourceIdx]
+	rpAllows := rp.present && rp.out.allowed()
+	via := rp.out.allowVia
+
+	boundaryOK, boundaryFail := true, -1
+	for i := boundaryIdx; i < boundaryEnd; i++ {
+		if kinds[i].present && !kinds[i].out.allowed() {
+			boundaryOK, boundaryFail = false, i
+			break
+		}
+	}
+	sessionOK := !kinds[sessionIdx].present || kinds[sessionIdx].out.allowed()
+	id := &kinds[identityIdx]
+	identityOK := c.kind == callerRoot || (id.present && id.out.allowed())
+
+	allow := func(i int) Result {
+		res.Decision, res.Deciding = Allowed, stepIdx[i]
+		return res
+	}
+	deny := func(i int) Result {
+		res.Decision, res.Deciding = ImplicitlyDenied, stepIdx[i]
+		return res
+	}
+	// The first limit that fails among identity, boundary, session.
+	principalLimit := func() int {
+		switch {
+		case !identityOK:
+			return identityIdx
+		case !boundaryOK:
+			return boundaryFail
+		case !sessionOK:
+			return sessionIdx
+		}
+		return -1
+	}
+
+	// Callers without identity policies (anonymous, service principals)
+	// are allowed only by a resource policy naming them.
+	if !c.identityBased() {
+		if rpAllows {
+			return allow(resourceIdx)
+		}
+		return deny(resourceIdx)
+	}
+
+	// "You cannot call AssumeRole with the credentials of an AWS account
+	// root user" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+	if c.kind == callerRoot && rtype == ResourceRoleTrust {
+		res.Explanation = append(res.Explanation, Step{Kind: StepNote, Outcome: OutcomeInfo, PolicyIndex: -1, StatementIndex: -1,
+			Reason: "the account root user cannot assume a role"})
+		res.Decision, res.Deciding = ImplicitlyDenied, len(res.Explanation)-1
+		return res
+	}
+	sameAccount := ctx.accountGuessed || c.account == ctx.resourceAccount
+	switch rtype {
+	case ResourceKMSKey, ResourceRoleTrust:
+		// Key policies and role trust policies must allow the principal
+		// themselves; IAM policies count only when the policy delegates to
+		// the account (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html,
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+		if !rpAllows {
+			return deny(resourceIdx)
+		}
+		if !sameAccount || via == matchAccount {
+			if l := principalLimit(); l >= 0 {
+				return deny(l)
+			}
+			return allow(identityIdx)
+		}
+		if via == matchRole {
+			if !boundaryOK {
+				return deny(boundaryFail)
+			}
+			if !sessionOK {
+				return deny(sessionIdx)
+			}
+		}
+		return allow(resourceIdx)
+	}
+	if !sameAccount {
+		// Cross-account: the identity side and the resource policy must
+		// both allow.
+		if !rpAllows {
+			return deny(resourceIdx)
+		}
+		if l := principalLimit(); l >= 0 {
+			return deny(l)
+		}
+		return allow(identityIdx)
+	}
+	// Same account: a resource policy naming the user or session itself
+	// stands alone; naming the role is still limited by the boundary and
+	// session policy; naming the account delegates to identity policies.
+	if rpAllows && via == matchDirect {
+		return allow(resourceIdx)
+	}
+	if rpAllows && via == matchRole {
+		switch {
+		case !boundaryOK:
+			return deny(boundaryFail)
+		case !sessionOK:
+			return deny(sessionIdx)
+		}
+		return allow(resourceIdx)
+	}
+	if l := principalLimit(); l >= 0 {
+		return deny(l)
+	}
+	return allow(identityIdx)
+}
+
+// scpExemption says why SCPs do not apply to the caller, or "".
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+func scpExemption(c *caller, set *PolicySet) string {
+	switch {
+	case !c.identityBased():
+		return "SCPs do not apply to " + callerDescription(c)
+	case set.PrincipalInManagementAccount:
+		return "SCPs do not apply to the management account"
+	case c.serviceLinked():
+		return "SCPs do not apply to service-linked roles"
+	}
+	return ""
+}
+
+// rcpExemption says why RCPs do not apply, or "".
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+func rcpExemption(c *caller, set *PolicySet) string {
+	switch {
+	case c.kind == callerService:
+		return "RCPs do not apply to AWS service principals"
+	case set.ResourceInManagementAccount:
+		return "RCPs do not apply to resources in the management account"
+	case c.serviceLinked():
+		return "RCPs do not apply to service-linked roles"
+	}
+	return ""
+}
+
+// inferResourceType recognises KMS keys and role trust decisions.
+func inferResourceType(req *Request) ResourceType {
+	if p, ok := arnParts(req.Resource); ok && p[1] == "kms" && strings.HasPrefix(p[4], "key/") {
+		return ResourceKMSKey
+	}
+	if a := req.Action; len(a) >= len("sts:assumerole") && equalFold(a[:len("sts:assumerole")], "sts:assumerole") {
+		return ResourceRoleTrust
+	}
+	return ResourceGeneric
+}
+
+func resourcePolicyName(t ResourceType) string {
+	switch t {
+	case ResourceKMSKey:
+		return "key policy"
+	case ResourceRoleTrust:
+		return "trust policy"
+	}
+	return "resource policy"
+}
+
+func callerDescription(c *caller) string {
+	switch c.kind {
+	case callerAnonymous:
+		return "anonymous callers"
+	case callerService:
+		return "service principal " + c.service
+	}
+	return c.arn
+}
+
+// shortPrincipal names the caller the way a finding does: role/ExpelRole,
+// user/alice, assumed-role/R/s, a service name, or "anonymous".
+func shortPrincipal(c *caller) string {
+	switch c.kind {
+	case callerAnonymous:
+		return "anonymous callers"
+	case callerService:
+		return c.service
+	case callerRoot:
+		return "account " + c.account
+	}
+	if p, ok := arnParts(c.arn); ok {
+		return p[4]
+	}
+	return c.arn
+}
+
+func (k *kindResult) step(action string, rtype ResourceType) Step {
+	st := Step{Kind: k.kind, Target: k.target, PolicyIndex: -1, StatementIndex: -1}
+	name := stepKindName(k.kind, rtype)
+	switch {
+	case k.target == "" || !k.present:
+	case k.kind == StepSCP || k.kind == StepRCP:
+		name += " attached to " + k.target
+	default:
+		name += " " + k.target
+	}
+	switch {
+	case !k.present:
+		st.Outcome, st.Reason = OutcomeSkipped, k.skipped
+	case k.out.denied():
+		st.Outcome = OutcomeDeny
+		st.PolicyIndex, st.StatementIndex, st.Sid = k.out.deny.policy, k.out.deny.stmt.Index, k.out.deny.stmt.Sid
+		st.Reason = "statement " + k.out.deny.stmt.label + " in the " + name + " denies " + action
+	case k.out.allowed():
+		st.Outcome = OutcomeAllow
+		st.PolicyIndex, st.StatementIndex, st.Sid = k.out.allow.policy, k.out.allow.stmt.Index, k.out.allow.stmt.Sid
+		if k.kind == StepResource || k.kind == StepVPCEndpoint {
+			st.Reason = "statement " + k.out.allow.stmt.label + " in the " + name + " allows " + action + " to " + k.out.allowVia.String()
+		} else {
+			st.Reason = "statement " + k.out.allow.stmt.label + " in the " + name + " allows " + action
+		}
+	default:
+		st.Outcome = OutcomeNoMatch
+		st.Reason = "no statement in the " + name + " allows " + action
+		if nm := k.out.nearMiss.stmt; nm != nil {
+			st.PolicyIndex, st.StatementIndex, st.Sid = k.out.nearMiss.policy, nm.Index, nm.Sid
+			switch {
+			case k.out.nearUnresolved:
+				st.Detail = "statement " + nm.label + " would allow it, but a policy variable in it has no value in the request"
+			case k.out.nearCond >= 0:
+				c := &nm.conditions[k.out.nearCond]
+				st.Detail = "statement " + nm.label + " would allow it, but its condition " + c.operator + " on " + c.key + " is not met"
+			}
+		}
+	}
+	return st
+}
+
+func stepKindName(k StepKind, rtype ResourceType) string {
+	switch k {
+	case StepSCP:
+		return "SCPs"
+	case StepRCP:
+		return "RCPs"
+	case StepVPCEndpoint:
+		return "VPC endpoint policy"
+	case StepResource:
+		return resourcePolicyName(rtype)
+	case StepIdentity:
+		return "identity policies"
+	case StepBoundary:
+		return "permissions boundary"
+	case StepSession:
+		return "session policy"
+	}
+	return string(k)
+}

@@ -1,0 +1,46 @@
+package iam
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Proof is the answer in one sentence a finding can quote, e.g. "no
+// statement in the key policy allows kms:Decrypt for role/ExpelRole;
+// statement 'Deny-outside-org' in the key policy denies it".
+func (r Result) Proof() string {
+	if r.Deciding < 0 || r.Deciding >= len(r.Explanation) {
+		return string(r.Decision)
+	}
+	d := r.Explanation[r.Deciding]
+	switch r.Decision {
+	case ExplicitlyDenied:
+		parts := r.missing
+		if len(parts) == 0 {
+			return d.Reason + " for " + r.principal
+		}
+		return strings.Join(parts, "; ") + "; " + fmt.Sprintf("statement %s in the %s denies it", stepLabel(d), stepKindName(d.Kind, r.rtype))
+	case Allowed:
+		var parts []string
+		for _, s := range r.Explanation {
+			if s.Outcome == OutcomeAllow && (s.Kind == StepResource || s.Kind == StepIdentity) {
+				parts = append(parts, s.Reason)
+			}
+		}
+		if len(parts) == 0 {
+			parts = []string{d.Reason}
+		}
+		return strings.Join(parts, " and ") + " for " + r.principal
+	}
+	if d.Detail != "" {
+		return d.Reason + " for " + r.principal + "; " + d.Detail
+	}
+	return d.Reason + " for " + r.principal
+}
+
+func stepLabel(s Step) string {
+	if s.Sid != "" {
+		return "'" + s.Sid + "'"
+	}
+	return fmt.Sprintf("#%d", s.StatementIndex)
+}

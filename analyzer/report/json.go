@@ -1,0 +1,47 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// Result is the contract's JSON document (shared/spec/contract.md,
+// `--format json`). LoadBaseline reads it back.
+type Result struct {
+	Tool     Tool               `json:"tool"`
+	Findings []findings.Finding `json:"findings"`
+	Summary  findings.Summary   `json:"summary"`
+}
+
+// Tool identifies the program that wrote a Result.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// WriteJSON writes the contract's JSON result. findings is always an array
+// (never null), so that consumers can iterate without a nil check; rules are
+// not part of this format and are ignored.
+func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Options) error {
+	fs = sorted(fs)
+	if fs == nil {
+		fs = []findings.Finding{}
+	}
+	doc := Result{
+		Tool:     Tool{Name: ToolName, Version: opts.ToolVersion},
+		Findings: fs,
+		Summary:  findings.Summarize(fs),
+	}
+	return writeIndented(w, doc)
+}
+
+func writeIndented(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Remediations quote policy statements with <, > and &; keep them
+	// readable instead of \u003c-escaped.
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

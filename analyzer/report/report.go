@@ -1,0 +1,79 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"golang.org/x/term"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// ToolName is the name every output reports for the tool.
+const ToolName = "trailgate"
+
+// Formats lists the output formats of `trailgate check`, default first.
+var Formats = []string{"text", "json", "sarif"}
+
+// Options tune the writers. The zero value is valid.
+type Options struct {
+	// ToolVersion is reported as tool.version (JSON) and driver.version (SARIF).
+	ToolVersion string
+	// Color turns on ANSI colour in the text report. Use ColorFor to decide.
+	Color bool
+	// BaselineUsed says a baseline was applied: SARIF then marks every result
+	// as "new" or "unchanged" instead of leaving baselineState out, and the
+	// text summary counts baselined findings.
+	BaselineUsed bool
+}
+
+// Writer is the common signature of WriteText, WriteJSON and WriteSARIF.
+type Writer func(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts Options) error
+
+// WriterFor returns the writer for a --format value.
+func WriterFor(format string) (Writer, error) {
+	switch format {
+	case "text":
+		return WriteText, nil
+	case "json":
+		return WriteJSON, nil
+	case "sarif":
+		return WriteSARIF, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want text, json or sarif)", format)
+}
+
+// ColorFor reports whether text written to w should be coloured: only when w
+// is a terminal and NO_COLOR is unset or empty (https://no-color.org).
+func ColorFor(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// sorted returns a sorted copy, so that writers never reorder the caller's
+// slice and never depend on the order they were given.
+func sorted(fs []findings.Finding) []findings.Finding {
+	out := slices.Clone(fs)
+	findings.Sort(out)
+	return out
+}
+
+// sortedRules returns the rules ordered by ID.
+func sortedRules(rules []findings.Rule) []findings.Rule {
+	out := slices.Clone(rules)
+	slices.SortStableFunc(out, func(a, b findings.Rule) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	return out
+}

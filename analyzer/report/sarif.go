@@ -1,0 +1,207 @@
+package report
+
+import (
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// FingerprintKey names trailgate's fingerprint in a result's
+// partialFingerprints. The "/v1" lets a future fingerprint scheme coexist
+// with old baselines instead of silently matching nothing.
+const FingerprintKey = "trailgate/v1"
+
+// SecuritySeverity maps a severity to the numeric `security-severity` that
+// GitHub code scanning reads from a rule's properties: over 9.0 is critical,
+// 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low
+// (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).
+var SecuritySeverity = map[string]string{
+	findings.Critical: "9.5",
+	findings.High:     "8.0",
+	findings.Medium:   "5.5",
+	findings.Low:      "3.0",
+}
+
+// Level maps a severity to a SARIF level (§3.27.10): a dead or leaking
+// pipeline is an error, a latent problem a warning, hygiene a note.
+func Level(severity string) string {
+	switch severity {
+	case findings.Critical, findings.High:
+		return "error"
+	case findings.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// WriteSARIF writes a SARIF 2.1.0 log with one run. Every rule is a
+// reportingDescriptor whether or not it produced a result, so that a code
+// scanning tool can tell "checked and passed" from "never checked". Findings
+// from IaC carry a physicalLocation (file, line); findings about live
+// resources carry a logicalLocation naming the ARN. The fingerprint goes into
+// partialFingerprints under FingerprintKey.
+func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts Options) error {
+	doc, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	driver := sarif.NewDriver(ToolName)
+	if opts.ToolVersion != "" {
+		driver.WithVersion(opts.ToolVersion)
+	}
+	index := map[string]int{}
+	for _, r := range sortedRules(rules) {
+		if _, dup := index[r.ID]; dup {
+			continue
+		}
+		index[r.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, descriptor(r))
+	}
+	fs = sorted(fs)
+	// A finding whose rule was not passed in still needs a descriptor for
+	// its ruleIndex to point at; build one from what the finding carries.
+	for _, f := range fs {
+		if _, ok := index[f.RuleID]; !ok {
+			index[f.RuleID] = len(driver.Rules)
+			driver.Rules = append(driver.Rules, descriptor(findings.Rule{ID: f.RuleID, Severity: f.Severity, Title: f.Title, Remediation: f.Remediation}))
+		}
+	}
+	run := sarif.NewRun(*sarif.NewTool(driver))
+	for _, f := range fs {
+		run.AddResult(result(f, index[f.RuleID], opts))
+	}
+	doc.AddRun(run)
+	return writeIndented(w, doc)
+}
+
+func descriptor(r findings.Rule) *sarif.ReportingDescriptor {
+	title := r.Title
+	if title == "" {
+		title = r.ID
+	}
+	d := sarif.NewRule(r.ID).
+		WithShortDescription(sarif.NewMultiformatMessageString(title)).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(Level(r.Severity)))
+	if r.Description != "" {
+		d.WithFullDescription(sarif.NewMultiformatMessageString(r.Description))
+	}
+	if r.Remediation != "" || len(r.RelatedResources) > 0 {
+		help := sarif.NewMultiformatMessageString(r.Remediation)
+		var md strings.Builder
+		if r.Remediation != "" {
+			md.WriteString("**Remediation.** " + r.Remediation + "\n")
+		}
+		if len(r.RelatedResources) > 0 {
+			md.WriteString("\n**References**\n\n")
+			for _, u := range r.RelatedResources {
+				md.WriteString("- <" + u + ">\n")
+			}
+		}
+		help.WithMarkdown(md.String())
+		d.WithHelp(help)
+	}
+	for _, u := range r.RelatedResources {
+		if pu, err := url.Parse(u); err == nil && pu.IsAbs() {
+			d.WithHelpURI(u)
+			break
+		}
+	}
+	props := sarif.Properties{"tags": tags(r)}
+	if s, ok := SecuritySeverity[r.Severity]; ok {
+		props["security-severity"] = s
+	}
+	d.WithProperties(props)
+	return d
+}
+
+func tags(r findings.Rule) []string {
+	t := []string{"security", "aws", "logging"}
+	if r.Hop != "" {
+		t = append(t, r.Hop)
+	}
+	return t
+}
+
+func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
+	msg := f.Message
+	if msg == "" {
+		msg = f.Title
+	}
+	r := sarif.NewRuleResult(f.RuleID).
+		WithRuleIndex(ruleIndex).
+		WithLevel(Level(f.Severity)).
+		WithMessage(sarif.NewTextMessage(msg))
+	loc := sarif.NewLocation()
+	if f.Location != nil && f.Location.File != "" {
+		phys := sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.Location.File)))
+		if f.Location.Line > 0 {
+			phys.WithRegion(sarif.NewRegion().WithStartLine(f.Location.Line))
+		}
+		loc.WithPhysicalLocation(phys)
+		// The template address (logical ID, Terraform address) is the IaC
+		// resource's name; keep it beside the file position.
+		if f.Address != "" {
+			loc.AddLogicalLocations(sarif.NewLogicalLocation().WithFullyQualifiedName(f.Address).WithKind("resource"))
+		}
+	} else {
+		name := f.Resource.ID
+		if name == "" {
+			name = f.Address
+		}
+		if name != "" {
+			loc.AddLogicalLocations(sarif.NewLogicalLocation().WithFullyQualifiedName(name).WithKind("resource"))
+		}
+	}
+	if loc.PhysicalLocation != nil || len(loc.LogicalLocations) > 0 {
+		r.AddLocation(loc)
+	}
+	if f.Fingerprint != "" {
+		r.WithPartialFingerPrints(map[string]any{FingerprintKey: f.Fingerprint})
+	}
+	switch {
+	case f.Baselined:
+		r.WithBaselineState("unchanged")
+	case opts.BaselineUsed:
+		r.WithBaselineState("new")
+	}
+	props := sarif.Properties{}
+	for k, v := range map[string]string{
+		"resourceId":   f.Resource.ID,
+		"resourceType": f.Resource.Type,
+		"account":      f.Resource.Account,
+		"region":       f.Resource.Region,
+		"remediation":  f.Remediation,
+	} {
+		if v != "" {
+			props[k] = v
+		}
+	}
+	if len(props) > 0 {
+		r.Properties = props
+	}
+	return r
+}
+
+// artifactURI turns a file path into a URI: a relative reference for a
+// relative path (forward slashes, percent-encoded where a URI needs it, "./"
+// prefixed when the first segment holds a colon so it is not read as a
+// scheme), and a file: URI for an absolute one, since SARIF readers resolve
+// relative references against the source root and "/abs/x.yaml" would
+// name a different file (SARIF 2.1.0 §3.4.3, §3.10.3).
+func artifactURI(file string) string {
+	p := filepath.ToSlash(file)
+	if filepath.IsAbs(file) || strings.HasPrefix(p, "/") {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // C:/x on Windows → file:///C:/x
+		}
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	p = strings.TrimPrefix(p, "./")
+	return (&url.URL{Path: p}).String()
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/trailgate/trailgate/collectors/live"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+func init() {
+	register(command{name: "collect", summary: "snapshot a live AWS organization (or one account) to a JSON file", run: runCollect})
+}
+
+// collectOptions are the flags of `trailgate collect`.
+type collectOptions struct {
+	profile, region string
+	live            live.Options
+	output          string
+	printPolicy     bool
+}
+
+func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := pflag.NewFlagSet("collect", pflag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var o collectOptions
+	fl.StringVar(&o.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or the default chain)")
+	fl.StringVar(&o.region, "region", "", "region for global calls and the default region (default: AWS_REGION, else us-east-1)")
+	fl.StringSliceVar(&o.live.Regions, "regions", nil, "regions to collect, comma-separated (default: every region enabled in each account)")
+	fl.StringSliceVar(&o.live.Accounts, "accounts", nil, "account IDs to collect, comma-separated (default: every active account)")
+	fl.StringVar(&o.live.MemberRole, "member-role", "", "role NAME assumed in every account but the caller's")
+	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role")
+	fl.IntVar(&o.live.Concurrency, "concurrency", live.DefaultConcurrency, "accounts and regions read at once")
+	fl.DurationVar(&o.live.CallTimeout, "call-timeout", live.DefaultCallTimeout, "time limit of one API call, retries included")
+	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
+	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: trailgate collect [flags]")
+		fmt.Fprintln(stderr, "\nSnapshots the organization the credentials can read (the default AWS chain:")
+		fmt.Fprintln(stderr, "environment, profiles, SSO, IMDS; AWS_ENDPOINT_URL_<SERVICE> overrides endpoints).")
+		fmt.Fprintln(stderr, "Exit 0: complete snapshot; 3: partial snapshot (see collection_errors); 2: usage error")
+		fmt.Fprintln(stderr, "or no usable credentials.")
+		fmt.Fprintln(stderr)
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "trailgate collect: unexpected argument %q\n", fl.Arg(0))
+		return exitUsage
+	}
+	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 {
+		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1 and --call-timeout positive")
+		return exitUsage
+	}
+	for _, a := range o.live.Accounts {
+		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
+			fmt.Fprintf(stderr, "trailgate collect: --accounts: %q is not a 12-digit account ID\n", a)
+			return exitUsage
+		}
+	}
+	if o.printPolicy {
+		doc, err := live.Policy(o.live.MemberRole, partitionOfRegion(o.region))
+		if err != nil {
+			fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
+			return exitUsage
+		}
+		stdout.Write(doc)
+		return exitOK
+	}
+
+	var loaders []func(*config.LoadOptions) error
+	if o.profile != "" {
+		loaders = append(loaders, config.WithSharedConfigProfile(o.profile))
+	}
+	if o.region != "" {
+		loaders = append(loaders, config.WithRegion(o.region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate collect: AWS configuration: %v\n", err)
+		return exitUsage
+	}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		o.live.Progress = stderr
+	}
+	start := time.Now()
+	snap, st, err := live.Collect(ctx, cfg, o.live)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
+		return exitUsage
+	}
+	for _, n := range st.Notes {
+		fmt.Fprintf(stderr, "trailgate collect: %s\n", n)
+	}
+	if o.output != "" {
+		err = snapshot.WriteFile(o.output, snap)
+	} else {
+		var data []byte
+		if data, err = snapshot.Marshal(snap); err == nil {
+			_, err = stdout.Write(data)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate collect: write snapshot: %v\n", err)
+		return exitUsage
+	}
+	if o.live.Progress != nil {
+		fmt.Fprintf(stderr, "trailgate collect: %d accounts, %d account-regions, %d calls (%.1f per account-region) in %s\n",
+			len(snap.Accounts), st.AccountRegions, st.Calls, st.CallsPerAccountRegion, time.Since(start).Round(time.Millisecond))
+	}
+	if len(snap.CollectionErrors) > 0 {
+		fmt.Fprintf(stderr, "trailgate collect: partial snapshot: %d reads failed (see collection_errors); rules depending on them cannot be proven\n",
+			len(snap.CollectionErrors))
+		return exitPartial
+	}
+	return exitOK
+}
+
+// partitionOfRegion names the ARN partition a region belongs to.
+func partitionOfRegion(region string) string {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "eusc-"):
+		return "aws-eusc"
+	}
+	return "aws"
+}

@@ -1,0 +1,113 @@
+// Command trailgate proves that an AWS security-log pipeline (CloudTrail and
+// GuardDuty → S3 → SNS → SQS → a SIEM connector's cross-account role) is
+// intact. This file only dispatches: each command lives in its own file,
+// registers itself from init(), parses its flags into an options struct and
+// calls one library function. No analysis happens in cmd/.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Exit codes of the contract (shared/spec/contract.md).
+const (
+	exitOK       = 0 // no finding at or above --fail-on; every step passed
+	exitFindings = 1 // at least one finding at or above --fail-on; a smoke step failed
+	exitUsage    = 2 // usage error, unreadable or malformed input
+	exitPartial  = 3 // collect wrote a snapshot, but some calls failed
+)
+
+// command is one trailgate subcommand. run receives the arguments after the
+// command name and returns the process exit code.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{}
+
+// register adds a command; it is called from init() of each command file.
+// Registering a name twice is a programming error caught by every test run.
+func register(c command) {
+	if c.name == "" || c.run == nil {
+		panic("trailgate: register: command needs a name and a run function")
+	}
+	if _, dup := commands[c.name]; dup {
+		panic("trailgate: register: duplicate command " + c.name)
+	}
+	commands[c.name] = c
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches args to a command and returns the exit code. A panic in a
+// command is a trailgate bug: it is reported as such (with the stack, for the
+// bug report) and mapped to exit 2, never left to crash with Go's exit 2 and
+// no explanation.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "trailgate: internal error (this is a bug; please report it with the input that caused it): %v\n%s", r, debug.Stack())
+			code = exitUsage
+		}
+	}()
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "--help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return c.run(ctx, []string{"--help"}, stdout, stderr)
+			}
+			fmt.Fprintf(stderr, "trailgate: unknown command %q\n", args[1])
+			usage(stderr)
+			return exitUsage
+		}
+		usage(stdout)
+		return exitOK
+	case "--version", "-v":
+		name = "version"
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "trailgate: unknown command %q\n\n", name)
+		usage(stderr)
+		return exitUsage
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	names := make([]string, 0, len(commands))
+	width := 0
+	for n := range commands {
+		names = append(names, n)
+		width = max(width, len(n))
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("trailgate proves an AWS security-log pipeline is intact, from the trail to the SIEM connector.\n\n")
+	b.WriteString("Usage: trailgate COMMAND [flags]\n\nCommands:\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, n, commands[n].summary)
+	}
+	b.WriteString("\nRun 'trailgate COMMAND --help' for a command's flags.\n")
+	b.WriteString("Exit codes: 0 ok, 1 findings at or above --fail-on (or a failed smoke step), 2 usage or malformed input, 3 partial collection.\n")
+	io.WriteString(w, b.String())
+}

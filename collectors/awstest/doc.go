@@ -1,0 +1,15 @@
+// Package awstest is the common ground of trailgate's loopback AWS test
+// servers: a World (the snapshot the servers serve, the credentials they
+// accept, the faults they inject and the record of every call they answer),
+// SigV4 caller identification, pagination tokens, the error shapes of each AWS
+// wire protocol (query/XML, JSON 1.0/1.1, REST-JSON, REST-XML), and Start,
+// which serves the named services on 127.0.0.1 and hands back an aws.Config
+// pointed at them.
+//
+// Each service lives in its own subpackage (stssrv, iamsrv, orgsrv, …) with
+// New(*World) http.Handler, built from AWS's API reference shapes, so that
+// aws-sdk-go-v2 clients talk to them exactly as they talk to AWS.
+//
+// It is for tests only: it must never be imported by code that ships in the
+// trailgate binary, and it must never listen on anything but loopback.
+package awstest

@@ -1,0 +1,170 @@
+// Package guarddutysrv is a loopback Amazon GuardDuty (REST-JSON protocol)
+// serving the detectors of a World's snapshot: ListDetectors, GetDetector,
+// publishing destinations, members, the administrator account and
+// suppression filters. It serves reads only.
+package guarddutysrv
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/trailgate/trailgate/collectors/awstest"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// Service is GuardDuty for awstest.Start.
+var Service = awstest.Service{ID: awstest.GuardDuty, New: New}
+
+// New returns the GuardDuty handler.
+func New(w *awstest.World) http.Handler { return &server{w: w} }
+
+type server struct{ w *awstest.World }
+
+const (
+	created  = "2024-01-01T00:00:00.000Z"
+	jsonType = "application/json"
+)
+
+func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) == 0 || parts[0] != "detector" || r.Method != http.MethodGet {
+		awstest.WriteRESTJSONError(rw, awstest.Errorf(404, "UnknownOperationException", "no route for %s %s", r.Method, r.URL.Path))
+		return
+	}
+	var op, detectorID string
+	switch {
+	case len(parts) == 1:
+		op = "ListDetectors"
+	case len(parts) == 2:
+		op, detectorID = "GetDetector", parts[1]
+	case len(parts) == 3 && parts[2] == "publishingDestination":
+		op, detectorID = "ListPublishingDestinations", parts[1]
+	case len(parts) == 4 && parts[2] == "publishingDestination":
+		op, detectorID = "DescribePublishingDestination", parts[1]
+	case len(parts) == 3 && parts[2] == "member":
+		op, detectorID = "ListMembers", parts[1]
+	case len(parts) == 3 && parts[2] == "administrator":
+		op, detectorID = "GetAdministratorAccount", parts[1]
+	case len(parts) == 3 && parts[2] == "filter":
+		op, detectorID = "ListFilters", parts[1]
+	case len(parts) == 4 && parts[2] == "filter":
+		op, detectorID = "GetFilter", parts[1]
+	default:
+		awstest.WriteRESTJSONError(rw, awstest.Errorf(404, "UnknownOperationException", "no route for %s %s", r.Method, r.URL.Path))
+		return
+	}
+	q := r.URL.Query()
+	c, ae := s.w.Begin(r, awstest.Op{Service: "guardduty", Name: op, Continuation: q.Get("nextToken") != "", Resource: detectorID})
+	if ae != nil {
+		awstest.WriteRESTJSONError(rw, ae)
+		return
+	}
+	a := s.w.Account(c.Account)
+	if op == "ListDetectors" {
+		var ids []string
+		if a != nil {
+			for _, d := range a.Detectors {
+				if d.Region == c.Region {
+					ids = append(ids, d.ID)
+				}
+			}
+		}
+		s.page(rw, q, "detectorIds", ids)
+		return
+	}
+	d := detector(a, c.Region, detectorID)
+	if d == nil {
+		awstest.WriteRESTJSONError(rw, awstest.Errorf(400, "BadRequestException",
+			"The request is rejected because the input detectorId is not owned by the current account."))
+		return
+	}
+	switch op {
+	case "GetDetector":
+		awstest.WriteJSON(rw, jsonType, map[string]any{"createdAt": created, "updatedAt": created,
+			"findingPublishingFrequency": d.FindingPublishingFrequency, "status": d.Status,
+			"serviceRole": "arn:" + s.w.PartitionName() + ":iam::" + c.Account + ":role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"})
+	case "ListPublishingDestinations":
+		var ds []map[string]any
+		for _, p := range d.PublishingDestinations {
+			ds = append(ds, map[string]any{"destinationId": p.ID, "destinationType": p.DestinationType, "status": p.Status})
+		}
+		s.page(rw, q, "destinations", ds)
+	case "DescribePublishingDestination":
+		for _, p := range d.PublishingDestinations {
+			if p.ID == parts[3] {
+				awstest.WriteJSON(rw, jsonType, map[string]any{"destinationId": p.ID, "destinationType": p.DestinationType,
+					"status": p.Status, "publishingFailureStartTimestamp": p.PublishingFailureStartTimestamp,
+					"destinationProperties": map[string]string{"destinationArn": p.DestinationARN, "kmsKeyArn": p.KmsKeyARN}})
+				return
+			}
+		}
+		awstest.WriteRESTJSONError(rw, awstest.Errorf(400, "BadRequestException", "The request is rejected because the destinationId %s is invalid.", parts[3]))
+	case "ListMembers":
+		var ms []map[string]any
+		for _, m := range d.Members {
+			ms = append(ms, map[string]any{"accountId": m.AccountID, "masterId": c.Account, "administratorId": c.Account,
+				"email": m.AccountID + "@example.com", "relationshipStatus": m.RelationshipStatus, "updatedAt": created})
+		}
+		s.page(rw, q, "members", ms)
+	case "GetAdministratorAccount":
+		out := map[string]any{}
+		if d.AdministratorAccountID != "" {
+			out["administrator"] = map[string]any{"accountId": d.AdministratorAccountID, "relationshipStatus": "Enabled", "invitedAt": created}
+		}
+		awstest.WriteJSON(rw, jsonType, out)
+	case "ListFilters":
+		s.page(rw, q, "filterNames", d.SuppressionRules)
+	case "GetFilter":
+		for i, name := range d.SuppressionRules {
+			if name == parts[3] {
+				awstest.WriteJSON(rw, jsonType, map[string]any{"name": name, "action": "ARCHIVE", "rank": i + 1,
+					"findingCriteria": map[string]any{"criterion": map[string]any{}}})
+				return
+			}
+		}
+		awstest.WriteRESTJSONError(rw, awstest.Errorf(400, "BadRequestException", "The request is rejected because the filter %s does not exist.", parts[3]))
+	}
+}
+
+func detector(a *snapshot.Account, region, id string) *snapshot.Detector {
+	if a == nil {
+		return nil
+	}
+	for i := range a.Detectors {
+		if a.Detectors[i].ID == id && a.Detectors[i].Region == region {
+			return &a.Detectors[i]
+		}
+	}
+	return nil
+}
+
+func page[T any](s *server, rw http.ResponseWriter, q map[string][]string, key string, items []T) {
+	max := 0
+	if v := q["maxResults"]; len(v) > 0 {
+		max, _ = strconv.Atoi(v[0])
+	}
+	token := ""
+	if v := q["nextToken"]; len(v) > 0 {
+		token = v[0]
+	}
+	start, end, next, ae := s.w.Page(len(items), token, max, 50)
+	if ae != nil {
+		awstest.WriteRESTJSONError(rw, awstest.Errorf(400, "BadRequestException", "%s", ae.Message))
+		return
+	}
+	out := map[string]any{key: append([]T{}, items[start:end]...)}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	awstest.WriteJSON(rw, jsonType, out)
+}
+
+func (s *server) page(rw http.ResponseWriter, q map[string][]string, key string, items any) {
+	switch v := items.(type) {
+	case []string:
+		page(s, rw, q, key, v)
+	case []map[string]any:
+		page(s, rw, q, key, v)
+	}
+}

@@ -1,0 +1,208 @@
+// Package iamsrv is a loopback AWS IAM (query/XML protocol) serving the
+// roles and managed policies of a World's snapshot through
+// GetAccountAuthorizationDetails, with documents URL-encoded as IAM returns
+// them. It serves reads only.
+package iamsrv
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/trailgate/trailgate/collectors/awstest"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+const xmlns = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+// Service is IAM for awstest.Start.
+var Service = awstest.Service{ID: awstest.IAM, New: New}
+
+// New returns the IAM handler.
+func New(w *awstest.World) http.Handler { return &server{w: w} }
+
+type server struct{ w *awstest.World }
+
+// created is the fixed timestamp loopback entities report; trailgate does
+// not model creation dates.
+const created = "2024-01-01T00:00:00Z"
+
+func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	form, err := awstest.ReadForm(r)
+	if err != nil {
+		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "MalformedQueryString", "%v", err))
+		return
+	}
+	action := form.Get("Action")
+	c, ae := s.w.Begin(r, awstest.Op{Service: "iam", Name: action, Continuation: form.Get("Marker") != ""})
+	if ae != nil {
+		awstest.WriteQueryError(rw, xmlns, ae)
+		return
+	}
+	switch action {
+	case "GetAccountAuthorizationDetails":
+		s.details(rw, c, form)
+	default:
+		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "InvalidAction", "Could not find operation %s for version 2010-05-08", action))
+	}
+}
+
+type member struct {
+	PolicyName     string `xml:",omitempty"`
+	PolicyArn      string `xml:",omitempty"`
+	PolicyDocument string `xml:",omitempty"`
+}
+
+type tag struct{ Key, Value string }
+
+type boundary struct {
+	PermissionsBoundaryType string
+	PermissionsBoundaryArn  string
+}
+
+type roleDetail struct {
+	Path                     string
+	RoleName                 string
+	RoleID                   string `xml:"RoleId"`
+	Arn                      string
+	CreateDate               string
+	AssumeRolePolicyDocument string    `xml:",omitempty"`
+	RolePolicyList           []member  `xml:"RolePolicyList>member"`
+	AttachedManagedPolicies  []member  `xml:"AttachedManagedPolicies>member"`
+	PermissionsBoundary      *boundary `xml:",omitempty"`
+	Tags                     []tag     `xml:"Tags>member"`
+}
+
+type policyVersion struct {
+	Document         string
+	VersionID        string `xml:"VersionId"`
+	IsDefaultVersion bool
+	CreateDate       string
+}
+
+type policyDetail struct {
+	PolicyName                    string
+	PolicyID                      string `xml:"PolicyId"`
+	Arn                           string
+	Path                          string
+	DefaultVersionID              string `xml:"DefaultVersionId"`
+	AttachmentCount               int
+	PermissionsBoundaryUsageCount int
+	IsAttachable                  bool
+	CreateDate                    string
+	UpdateDate                    string
+	PolicyVersionList             []policyVersion `xml:"PolicyVersionList>member"`
+}
+
+type details struct {
+	RoleDetailList []roleDetail   `xml:"RoleDetailList>member"`
+	Policies       []policyDetail `xml:"Policies>member"`
+	IsTruncated    bool
+	Marker         string `xml:",omitempty"`
+}
+
+// encode URL-encodes a policy document as IAM does (RFC 3986).
+func encode(doc []byte) string {
+	return strings.ReplaceAll(url.QueryEscape(string(doc)), "+", "%20")
+}
+
+func (s *server) details(rw http.ResponseWriter, c awstest.Caller, form url.Values) {
+	filter := map[string]bool{}
+	for _, f := range awstest.ListParam(form, "Filter") {
+		filter[f] = true
+	}
+	all := len(filter) == 0
+	a := s.w.Account(c.Account)
+	var entries []any
+	if a != nil {
+		if all || filter["Role"] {
+			for _, r := range a.Roles {
+				entries = append(entries, roleOf(r))
+			}
+		}
+		for _, p := range a.ManagedPolicies {
+			aws := strings.HasPrefix(p.ARN, "arn:"+s.w.PartitionName()+":iam::aws:policy/")
+			if all || aws && filter["AWSManagedPolicy"] || !aws && filter["LocalManagedPolicy"] {
+				entries = append(entries, policyOf(a, p))
+			}
+		}
+	}
+	max, _ := strconv.Atoi(form.Get("MaxItems"))
+	start, end, next, ae := s.w.Page(len(entries), form.Get("Marker"), max, 100)
+	if ae != nil {
+		awstest.WriteQueryError(rw, xmlns, ae)
+		return
+	}
+	var out details
+	for _, e := range entries[start:end] {
+		switch e := e.(type) {
+		case roleDetail:
+			out.RoleDetailList = append(out.RoleDetailList, e)
+		case policyDetail:
+			out.Policies = append(out.Policies, e)
+		}
+	}
+	out.IsTruncated, out.Marker = next != "", next
+	awstest.WriteQueryResult(rw, xmlns, "GetAccountAuthorizationDetails", out)
+}
+
+func roleOf(r snapshot.Role) roleDetail {
+	d := roleDetail{Path: r.Path, RoleName: r.Name, RoleID: r.RoleID, Arn: r.ARN, CreateDate: created}
+	if d.Path == "" {
+		d.Path = "/"
+	}
+	if d.RoleID == "" {
+		d.RoleID = awstest.UniqueID("AROA", r.ARN)
+	}
+	if r.TrustPolicy != nil {
+		d.AssumeRolePolicyDocument = encode(r.TrustPolicy.Document)
+	}
+	for _, p := range r.InlinePolicies {
+		d.RolePolicyList = append(d.RolePolicyList, member{PolicyName: p.Name, PolicyDocument: encode(p.Document)})
+	}
+	for _, arn := range r.AttachedPolicyARNs {
+		d.AttachedManagedPolicies = append(d.AttachedManagedPolicies, member{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyArn: arn})
+	}
+	if r.PermissionsBoundaryARN != "" {
+		d.PermissionsBoundary = &boundary{"Policy", r.PermissionsBoundaryARN}
+	}
+	keys := make([]string, 0, len(r.Tags))
+	for k := range r.Tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d.Tags = append(d.Tags, tag{k, r.Tags[k]})
+	}
+	return d
+}
+
+func policyOf(a *snapshot.Account, p snapshot.ManagedPolicy) policyDetail {
+	res := p.ARN[strings.Index(p.ARN, ":policy")+len(":policy"):]
+	path := res[:strings.LastIndex(res, "/")+1]
+	name := p.Name
+	if name == "" {
+		name = res[strings.LastIndex(res, "/")+1:]
+	}
+	d := policyDetail{PolicyName: name, PolicyID: awstest.UniqueID("ANPA", p.ARN), Arn: p.ARN, Path: path,
+		DefaultVersionID: "v1", IsAttachable: true, CreateDate: created, UpdateDate: created,
+		PolicyVersionList: []policyVersion{{Document: encode(p.Document), VersionID: "v1", IsDefaultVersion: true, CreateDate: created}}}
+	for _, r := range a.Roles {
+		for _, arn := range r.AttachedPolicyARNs {
+			if arn == p.ARN {
+				d.AttachmentCount++
+			}
+		}
+		if r.PermissionsBoundaryARN == p.ARN {
+			d.PermissionsBoundaryUsageCount++
+		}
+	}
+	// A policy the snapshot lists but no role uses is attached to a user or
+	// group, which the model does not hold.
+	if d.AttachmentCount == 0 && d.PermissionsBoundaryUsageCount == 0 {
+		d.AttachmentCount = 1
+	}
+	return d
+}

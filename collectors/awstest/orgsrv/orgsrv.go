@@ -1,0 +1,272 @@
+// Package orgsrv is a loopback AWS Organizations (JSON 1.1 protocol) serving
+// the organization of a World's snapshot: the organization, its root, OU
+// tree, accounts, SCPs and RCPs with their targets, trusted services and
+// delegated administrators. Only the management account may list, as in
+// AWS; members may describe the organization. It serves reads only.
+package orgsrv
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/trailgate/trailgate/collectors/awstest"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+const (
+	contentType = "application/x-amz-json-1.1"
+	prefix      = "AWSOrganizationsV20161128."
+)
+
+// Service is Organizations for awstest.Start.
+var Service = awstest.Service{ID: awstest.Organizations, New: New}
+
+// New returns the Organizations handler.
+func New(w *awstest.World) http.Handler { return &server{w: w} }
+
+type server struct{ w *awstest.World }
+
+type request struct {
+	ParentID         string `json:"ParentId"`
+	PolicyID         string `json:"PolicyId"`
+	Filter           string
+	ServicePrincipal string
+	NextToken        string
+	MaxResults       int
+}
+
+func (s *server) fail(rw http.ResponseWriter, e *awstest.APIError) {
+	awstest.WriteJSONError(rw, contentType, "", false, e)
+}
+
+// joined is the fixed join date loopback accounts report (epoch seconds).
+const joined = 1704067200
+
+func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	body, err := awstest.ReadBody(r)
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), prefix)
+	if err != nil || !ok {
+		s.fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown target %q", r.Header.Get("X-Amz-Target")))
+		return
+	}
+	var req request
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &req); err != nil {
+			s.fail(rw, awstest.Errorf(400, "SerializationException", "%v", err))
+			return
+		}
+	}
+	c, ae := s.w.Begin(r, awstest.Op{Service: "organizations", Name: op, Continuation: req.NextToken != "", Resource: req.PolicyID + req.ParentID})
+	if ae != nil {
+		s.fail(rw, ae)
+		return
+	}
+	o := s.w.Snapshot.Organization
+	if o == nil || !isMember(o, c.Account) {
+		s.fail(rw, awstest.Errorf(400, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."))
+		return
+	}
+	if op != "DescribeOrganization" && c.Account != o.ManagementAccountID {
+		s.fail(rw, awstest.Errorf(400, "AccessDeniedException", "You don't have permissions to access this resource."))
+		return
+	}
+	switch op {
+	case "DescribeOrganization":
+		s.describeOrganization(rw, o)
+	case "ListRoots":
+		var types []map[string]string
+		for _, t := range o.EnabledPolicyTypes {
+			types = append(types, map[string]string{"Type": t, "Status": "ENABLED"})
+		}
+		awstest.WriteJSON(rw, contentType, map[string]any{"Roots": []map[string]any{{
+			"Id": o.RootID, "Arn": s.arn(o, "root", o.RootID), "Name": "Root", "PolicyTypes": types}}})
+	case "ListOrganizationalUnitsForParent":
+		var ous []map[string]string
+		for _, ou := range o.OrganizationalUnits {
+			if ou.ParentID == req.ParentID {
+				ous = append(ous, map[string]string{"Id": ou.ID, "Arn": s.arn(o, "ou", ou.ID), "Name": ou.Name})
+			}
+		}
+		s.page(rw, "OrganizationalUnits", ous, req)
+	case "ListAccountsForParent":
+		var accts []map[string]any
+		for _, m := range o.Members {
+			if m.ParentID == req.ParentID {
+				accts = append(accts, s.account(o, m))
+			}
+		}
+		s.page(rw, "Accounts", accts, req)
+	case "ListPolicies":
+		var ps []map[string]any
+		for _, p := range o.Policies {
+			if p.Type == req.Filter {
+				ps = append(ps, s.summary(o, p))
+			}
+		}
+		s.page(rw, "Policies", ps, req)
+	case "DescribePolicy":
+		p := s.policy(o, req.PolicyID)
+		if p == nil {
+			s.fail(rw, awstest.Errorf(400, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified."))
+			return
+		}
+		awstest.WriteJSON(rw, contentType, map[string]any{"Policy": map[string]any{"PolicySummary": s.summary(o, *p), "Content": string(p.Document.Document)}})
+	case "ListTargetsForPolicy":
+		p := s.policy(o, req.PolicyID)
+		if p == nil {
+			s.fail(rw, awstest.Errorf(400, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified."))
+			return
+		}
+		var ts []map[string]string
+		for _, t := range p.Targets {
+			ts = append(ts, s.target(o, t))
+		}
+		s.page(rw, "Targets", ts, req)
+	case "ListAWSServiceAccessForOrganization":
+		var sps []map[string]any
+		for _, sp := range o.EnabledServicePrincipals {
+			sps = append(sps, map[string]any{"ServicePrincipal": sp, "DateEnabled": joined})
+		}
+		s.page(rw, "EnabledServicePrincipals", sps, req)
+	case "ListDelegatedAdministrators":
+		var das []map[string]any
+		for _, d := range o.DelegatedAdministrators {
+			if req.ServicePrincipal != "" && d.ServicePrincipal != req.ServicePrincipal {
+				continue
+			}
+			m := snapshot.OrgAccount{ID: d.AccountID, Status: "ACTIVE"}
+			for _, mm := range o.Members {
+				if mm.ID == d.AccountID {
+					m = mm
+				}
+			}
+			a := s.account(o, m)
+			a["DelegationEnabledDate"] = joined
+			das = append(das, a)
+		}
+		s.page(rw, "DelegatedAdministrators", das, req)
+	default:
+		s.fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
+	}
+}
+
+func page[T any](s *server, rw http.ResponseWriter, key string, items []T, req request) {
+	start, end, next, ae := s.w.Page(len(items), req.NextToken, req.MaxResults, 20)
+	if ae != nil {
+		s.fail(rw, ae)
+		return
+	}
+	out := map[string]any{key: append([]T{}, items[start:end]...)}
+	if next != "" {
+		out["NextToken"] = next
+	}
+	awstest.WriteJSON(rw, contentType, out)
+}
+
+func (s *server) page(rw http.ResponseWriter, key string, items any, req request) {
+	switch v := items.(type) {
+	case []map[string]string:
+		page(s, rw, key, v, req)
+	case []map[string]any:
+		page(s, rw, key, v, req)
+	}
+}
+
+func isMember(o *snapshot.Organization, account string) bool {
+	if account == o.ManagementAccountID {
+		return true
+	}
+	for _, m := range o.Members {
+		if m.ID == account {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *server) arn(o *snapshot.Organization, kind, id string) string {
+	p := s.w.PartitionName()
+	switch kind {
+	case "root":
+		return "arn:" + p + ":organizations::" + o.ManagementAccountID + ":root/" + o.ID + "/" + id
+	case "ou":
+		return "arn:" + p + ":organizations::" + o.ManagementAccountID + ":ou/" + o.ID + "/" + id
+	default:
+		return "arn:" + p + ":organizations::" + o.ManagementAccountID + ":account/" + o.ID + "/" + id
+	}
+}
+
+func (s *server) describeOrganization(rw http.ResponseWriter, o *snapshot.Organization) {
+	arn := o.ARN
+	if arn == "" {
+		arn = "arn:" + s.w.PartitionName() + ":organizations::" + o.ManagementAccountID + ":organization/" + o.ID
+	}
+	fs := o.FeatureSet
+	if fs == "" {
+		fs = "ALL"
+	}
+	awstest.WriteJSON(rw, contentType, map[string]any{"Organization": map[string]any{
+		"Id": o.ID, "Arn": arn, "FeatureSet": fs,
+		"MasterAccountArn":   s.arn(o, "account", o.ManagementAccountID),
+		"MasterAccountId":    o.ManagementAccountID,
+		"MasterAccountEmail": "management@example.com",
+	}})
+}
+
+func (s *server) account(o *snapshot.Organization, m snapshot.OrgAccount) map[string]any {
+	status := m.Status
+	if status == "" {
+		status = "ACTIVE"
+	}
+	return map[string]any{"Id": m.ID, "Arn": s.arn(o, "account", m.ID), "Name": m.Name,
+		"Email": m.ID + "@example.com", "Status": status, "JoinedMethod": "CREATED", "JoinedTimestamp": joined}
+}
+
+func (s *server) policy(o *snapshot.Organization, id string) *snapshot.OrgPolicy {
+	for i := range o.Policies {
+		if o.Policies[i].ID == id {
+			return &o.Policies[i]
+		}
+	}
+	return nil
+}
+
+func (s *server) summary(o *snapshot.Organization, p snapshot.OrgPolicy) map[string]any {
+	arn := p.ARN
+	if arn == "" {
+		kind := "service_control_policy"
+		if p.Type == snapshot.PolicyTypeRCP {
+			kind = "resource_control_policy"
+		}
+		owner := o.ManagementAccountID + ":policy/" + o.ID
+		if p.AWSManaged {
+			owner = "aws:policy"
+		}
+		arn = "arn:" + s.w.PartitionName() + ":organizations::" + owner + "/" + kind + "/" + p.ID
+	}
+	return map[string]any{"Id": p.ID, "Arn": arn, "Name": p.Name, "Type": p.Type, "AwsManaged": p.AWSManaged}
+}
+
+func (s *server) target(o *snapshot.Organization, id string) map[string]string {
+	switch {
+	case strings.HasPrefix(id, "r-"):
+		return map[string]string{"TargetId": id, "Arn": s.arn(o, "root", id), "Name": "Root", "Type": "ROOT"}
+	case strings.HasPrefix(id, "ou-"):
+		name := ""
+		for _, ou := range o.OrganizationalUnits {
+			if ou.ID == id {
+				name = ou.Name
+			}
+		}
+		return map[string]string{"TargetId": id, "Arn": s.arn(o, "ou", id), "Name": name, "Type": "ORGANIZATIONAL_UNIT"}
+	default:
+		name := ""
+		for _, m := range o.Members {
+			if m.ID == id {
+				name = m.Name
+			}
+		}
+		return map[string]string{"TargetId": id, "Arn": s.arn(o, "account", id), "Name": name, "Type": "ACCOUNT"}
+	}
+}

@@ -1,0 +1,219 @@
+package awstest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+)
+
+// APIError is an error as a service answers it.
+type APIError struct {
+	Status  int
+	Code    string
+	Message string
+	// Receiver marks a server-side fault (query protocol <Type>Receiver).
+	Receiver bool
+}
+
+func (e *APIError) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf builds a client-side APIError.
+func Errorf(status int, code, format string, args ...any) *APIError {
+	return &APIError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+var requestCounter atomic.Uint64
+
+// RequestID returns a fresh request ID in AWS's UUID shape.
+func RequestID() string {
+	n := requestCounter.Add(1)
+	return fmt.Sprintf("00000000-0000-4000-8000-%012x", n)
+}
+
+// WriteQueryResult answers a query-protocol (IAM, STS, SNS) call:
+// <OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata>…</OpResponse>.
+// result is marshaled as the OpResult element; nil gives an empty one.
+func WriteQueryResult(w http.ResponseWriter, xmlns, op string, result any) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-Requestid", RequestID())
+	w.WriteHeader(http.StatusOK)
+	enc := xml.NewEncoder(w)
+	start := xml.StartElement{Name: xml.Name{Local: op + "Response"}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: xmlns}}}
+	_ = enc.EncodeToken(start)
+	if result != nil {
+		_ = enc.EncodeElement(result, xml.StartElement{Name: xml.Name{Local: op + "Result"}})
+	}
+	_ = enc.EncodeElement(struct {
+		RequestID string `xml:"RequestId"`
+	}{RequestID()}, xml.StartElement{Name: xml.Name{Local: "ResponseMetadata"}})
+	_ = enc.EncodeToken(start.End())
+	_ = enc.Flush()
+}
+
+// WriteQueryError answers with the query protocol's error document:
+// <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>.
+func WriteQueryError(w http.ResponseWriter, xmlns string, e *APIError) {
+	typ := "Sender"
+	if e.Receiver {
+		typ = "Receiver"
+	}
+	doc := struct {
+		XMLName xml.Name `xml:"ErrorResponse"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Error   struct {
+			Type    string
+			Code    string
+			Message string
+		}
+		RequestID string `xml:"RequestId"`
+	}{Xmlns: xmlns, RequestID: RequestID()}
+	doc.Error.Type, doc.Error.Code, doc.Error.Message = typ, e.Code, e.Message
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(e.Status)
+	_ = xml.NewEncoder(w).Encode(doc)
+}
+
+// WriteJSON answers a JSON 1.0/1.1 or REST-JSON call with v.
+func WriteJSON(w http.ResponseWriter, contentType string, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		WriteJSONError(w, contentType, "", false, &APIError{Status: 500, Code: "InternalFailure", Message: err.Error(), Receiver: true})
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Amzn-Requestid", RequestID())
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(data)
+}
+
+// WriteJSONError answers a JSON 1.0/1.1 call with an error:
+// {"__type":"<namespace>#Code","message":…}. With queryCompatible (SQS),
+// the x-amzn-query-error header carries the legacy query error code, which
+// is what the SDK reports as the error code.
+func WriteJSONError(w http.ResponseWriter, contentType, namespace string, queryCompatible bool, e *APIError) {
+	typ := e.Code
+	if namespace != "" {
+		typ = namespace + "#" + e.Code
+	}
+	if queryCompatible {
+		side := "Sender"
+		if e.Receiver {
+			side = "Receiver"
+		}
+		w.Header().Set("X-Amzn-Query-Error", e.Code+";"+side)
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Amzn-Requestid", RequestID())
+	w.WriteHeader(e.Status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"__type": typ, "message": e.Message})
+}
+
+// WriteRESTJSONError answers a REST-JSON call (GuardDuty) with an error: the
+// X-Amzn-ErrorType header and a body carrying message and __type.
+func WriteRESTJSONError(w http.ResponseWriter, e *APIError) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-Errortype", e.Code)
+	w.Header().Set("X-Amzn-Requestid", RequestID())
+	w.WriteHeader(e.Status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"__type": e.Code, "message": e.Message})
+}
+
+// WriteRESTXMLError answers a REST-XML call (S3) with
+// <Error><Code/><Message/><Resource/><RequestId/><HostId/></Error>.
+func WriteRESTXMLError(w http.ResponseWriter, resource string, e *APIError) {
+	doc := struct {
+		XMLName   xml.Name `xml:"Error"`
+		Code      string
+		Message   string
+		Resource  string `xml:",omitempty"`
+		RequestID string `xml:"RequestId"`
+		HostID    string `xml:"HostId"`
+	}{Code: e.Code, Message: e.Message, Resource: resource, RequestID: RequestID(), HostID: "loopback"}
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write([]byte(xml.Header))
+	_ = xml.NewEncoder(w).Encode(doc)
+}
+
+// Page cuts one page out of n items. token is the request's pagination
+// token ("" for the first page), max the request's page-size parameter (0
+// when absent) and def the service's default page size; World.PageSize, when
+// set, caps the page so that small worlds paginate too. It returns the
+// half-open range and the token of the next page ("" on the last).
+func (w *World) Page(n int, token string, max, def int) (start, end int, next string, err *APIError) {
+	size := def
+	if max > 0 && max < size {
+		size = max
+	}
+	if w.PageSize > 0 && w.PageSize < size {
+		size = w.PageSize
+	}
+	if size <= 0 {
+		size = n
+	}
+	if token != "" {
+		raw, e := base64.RawURLEncoding.DecodeString(token)
+		off, e2 := strconv.Atoi(string(raw))
+		if e != nil || e2 != nil || off < 0 || off > n {
+			return 0, 0, "", Errorf(400, "InvalidNextToken", "The specified pagination token is not valid.")
+		}
+		start = off
+	}
+	end = start + size
+	if end >= n {
+		return start, n, "", nil
+	}
+	return start, end, base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end))), nil
+}
+
+// ReadBody reads a request body and puts it back, so that Begin can still
+// hash it for the signature check.
+func ReadBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// ReadForm reads a query-protocol request's form (Action, Version and the
+// operation's parameters) and puts the body back.
+func ReadForm(r *http.Request) (url.Values, error) {
+	body, err := ReadBody(r)
+	if err != nil {
+		return nil, err
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range r.URL.Query() {
+		form[k] = append(form[k], v...)
+	}
+	return form, nil
+}
+
+// ListParam collects a query-protocol list parameter (Name.member.1,
+// Name.member.2, …) in order.
+func ListParam(form url.Values, name string) []string {
+	var out []string
+	for i := 1; ; i++ {
+		v, ok := form[fmt.Sprintf("%s.member.%d", name, i)]
+		if !ok {
+			return out
+		}
+		out = append(out, v...)
+	}
+}

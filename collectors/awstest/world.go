@@ -1,0 +1,160 @@
+package awstest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// World is what the loopback servers serve: a snapshot, the credentials they
+// accept, faults to inject, and a record of calls.
+type World struct {
+	// Snapshot holds the resources served; a server answers a caller with the
+	// resources of the caller's own account, as AWS does.
+	Snapshot *snapshot.Snapshot
+	// Identities are the credentials the servers accept.
+	Identities *Identities
+	// Faults are the errors to inject.
+	Faults *Faults
+	// Calls records every request the servers answered.
+	Calls *CallLog
+	// Partition is the ARN partition of the world ("aws" when empty).
+	Partition string
+	// Latency is added to every call, to measure the collector against
+	// realistic round trips.
+	Latency time.Duration
+	// PageSize overrides every list operation's default page size when > 0,
+	// so that small worlds still exercise pagination.
+	PageSize int
+	// AssumeRoleAllowed decides whether caller may assume the role whose
+	// trust policy is given, with the external ID the request carries (empty
+	// when none). When nil, stssrv asks trailgate's IAM evaluator; a test
+	// sets it only to force an answer.
+	AssumeRoleAllowed func(trust *snapshot.Policy, role snapshot.Role, caller Caller, externalID string) (bool, error)
+
+	mu sync.Mutex
+}
+
+// NewWorld returns a World serving s, with empty identities, no faults and
+// an empty call log. s is completed in place (Complete) with the values AWS
+// always reports.
+func NewWorld(s *snapshot.Snapshot) *World {
+	Complete(s)
+	p := s.Partition
+	if p == "" {
+		p = "aws"
+	}
+	return &World{Snapshot: s, Identities: &Identities{}, Faults: &Faults{}, Calls: &CallLog{}, Partition: p}
+}
+
+// Lock serializes access to Snapshot for servers that change it (AssumeRole
+// registers identities; nothing in the collectors' path writes).
+func (w *World) Lock()   { w.mu.Lock() }
+func (w *World) Unlock() { w.mu.Unlock() }
+
+// PartitionName returns the partition, defaulting to aws.
+func (w *World) PartitionName() string {
+	if w.Partition == "" {
+		return "aws"
+	}
+	return w.Partition
+}
+
+// Account returns the snapshot's account with the given ID, or nil.
+func (w *World) Account(id string) *snapshot.Account {
+	for i := range w.Snapshot.Accounts {
+		if w.Snapshot.Accounts[i].ID == id {
+			return &w.Snapshot.Accounts[i]
+		}
+	}
+	return nil
+}
+
+// InRegion reports whether the account serves regional resources in region:
+// an account whose Regions list is empty serves every region.
+func InRegion(a *snapshot.Account, region string) bool {
+	if len(a.Regions) == 0 {
+		return true
+	}
+	for _, r := range a.Regions {
+		if r == region {
+			return true
+		}
+	}
+	return false
+}
+
+// Op names the call a server is about to answer.
+type Op struct {
+	// Service is the SigV4 signing name (sts, iam, organizations, …).
+	Service string
+	// Name is the API operation (ListRoles, DescribeTrails, …).
+	Name string
+	// Continuation is true when the request carries a pagination token,
+	// i.e. asks for page two or later.
+	Continuation bool
+	// Resource is the ARN or name the call is about, when there is one.
+	Resource string
+}
+
+// Begin identifies the caller, records the call, waits the World's latency
+// and applies the faults. A server writes the returned *APIError in its
+// protocol's shape and stops; otherwise it answers for Caller.
+func (w *World) Begin(r *http.Request, op Op) (Caller, *APIError) {
+	c, err := w.Caller(r)
+	call := Call{Service: op.Service, Operation: op.Name, Resource: op.Resource,
+		Account: c.Account, Region: c.Region, Principal: c.PrincipalARN, Continuation: op.Continuation}
+	if w.Latency > 0 {
+		time.Sleep(w.Latency)
+	}
+	if err != nil {
+		ae := authError(op.Service, err)
+		call.Error = ae.Code
+		w.Calls.add(call)
+		return c, ae
+	}
+	if f := w.Faults.match(c, op); f != nil {
+		ae := f.apiError(c, op)
+		call.Error = ae.Code
+		w.Calls.add(call)
+		return c, ae
+	}
+	w.Calls.add(call)
+	return c, nil
+}
+
+// ARN builds an ARN in the World's partition.
+func (w *World) ARN(service, region, account, resource string) string {
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", w.PartitionName(), service, region, account, resource)
+}
+
+// AccountOfARN returns the account field of an ARN ("" if none).
+func AccountOfARN(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+// RegionOfARN returns the region field of an ARN ("" if none).
+func RegionOfARN(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[3]
+}
+
+// UniqueID derives a stable IAM-style unique ID (AROA…, ANPA…) for an
+// entity the snapshot gives none, so that repeated runs agree.
+func UniqueID(prefix, arn string) string {
+	sum := sha256.Sum256([]byte(arn))
+	return prefix + strings.ToUpper(hex.EncodeToString(sum[:9]))[:17]
+}

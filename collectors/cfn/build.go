@@ -1,0 +1,1209 @@
+package cfn
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// knownProperties are the properties of each modeled type in the
+// CloudFormation resource reference; checkKnown uses them to catch near
+// misses.
+var knownProperties = map[string][]string{
+	"AWS::S3::Bucket": {"AbacStatus", "AccelerateConfiguration", "AccessControl", "AnalyticsConfigurations",
+		"BucketEncryption", "BucketName", "CorsConfiguration", "IntelligentTieringConfigurations",
+		"InventoryConfigurations", "LifecycleConfiguration", "LoggingConfiguration", "MetadataConfiguration",
+		"MetadataTableConfiguration", "MetricsConfigurations", "NotificationConfiguration",
+		"ObjectLockConfiguration", "ObjectLockEnabled", "OwnershipControls", "PublicAccessBlockConfiguration",
+		"ReplicationConfiguration", "Tags", "VersioningConfiguration", "WebsiteConfiguration"},
+	"AWS::S3::BucketPolicy": {"Bucket", "PolicyDocument"},
+	"AWS::KMS::Key": {"BypassPolicyLockoutSafetyCheck", "Description", "Enabled", "EnableKeyRotation",
+		"KeyPolicy", "KeySpec", "KeyUsage", "MultiRegion", "Origin", "PendingWindowInDays",
+		"RotationPeriodInDays", "Tags"},
+	"AWS::KMS::Alias": {"AliasName", "TargetKeyId"},
+	"AWS::SNS::Topic": {"ArchivePolicy", "ContentBasedDeduplication", "DataProtectionPolicy",
+		"DeliveryStatusLogging", "DisplayName", "FifoThroughputScope", "FifoTopic", "KmsMasterKeyId",
+		"SignatureVersion", "Subscription", "Tags", "TopicName", "TracingConfig"},
+	"AWS::SNS::TopicPolicy": {"PolicyDocument", "Topics"},
+	"AWS::SNS::Subscription": {"DeliveryPolicy", "Endpoint", "FilterPolicy", "FilterPolicyScope", "Protocol",
+		"RawMessageDelivery", "RedrivePolicy", "Region", "ReplayPolicy", "SubscriptionRoleArn", "TopicArn"},
+	"AWS::SQS::Queue": {"ContentBasedDeduplication", "DeduplicationScope", "DelaySeconds", "FifoQueue",
+		"FifoThroughputLimit", "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId", "MaximumMessageSize",
+		"MessageRetentionPeriod", "QueueName", "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy",
+		"RedrivePolicy", "SqsManagedSseEnabled", "Tags", "VisibilityTimeout"},
+	"AWS::SQS::QueuePolicy": {"PolicyDocument", "Queues"},
+	"AWS::IAM::Role": {"AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration",
+		"Path", "PermissionsBoundary", "Policies", "RoleName", "Tags"},
+	"AWS::IAM::Policy":        {"Groups", "PolicyDocument", "PolicyName", "Roles", "Users"},
+	"AWS::IAM::ManagedPolicy": {"Description", "Groups", "ManagedPolicyName", "Path", "PolicyDocument", "Roles", "Users"},
+	"AWS::CloudTrail::Trail": {"AdvancedEventSelectors", "AggregationConfigurations", "CloudWatchLogsLogGroupArn",
+		"CloudWatchLogsRoleArn", "EnableLogFileValidation", "EventSelectors", "IncludeGlobalServiceEvents",
+		"InsightSelectors", "IsLogging", "IsMultiRegionTrail", "IsOrganizationTrail", "KMSKeyId",
+		"S3BucketName", "S3KeyPrefix", "SnsTopicName", "Tags", "TrailName"},
+	"AWS::GuardDuty::Detector":              {"DataSources", "Enable", "Features", "FindingPublishingFrequency", "Tags"},
+	"AWS::GuardDuty::PublishingDestination": {"DestinationProperties", "DestinationType", "DetectorId", "Tags"},
+	"AWS::GuardDuty::Filter":                {"Action", "Description", "DetectorId", "FindingCriteria", "Name", "Rank", "Tags"},
+	"AWS::Organizations::Policy":            {"Content", "Description", "Name", "Tags", "TargetIds", "Type"},
+}
+
+// account gathers one account's resources while the template is read.
+type account struct {
+	id        string
+	buckets   map[string]*snapshot.Bucket // by name
+	topics    map[string]*snapshot.Topic  // by ARN
+	queues    map[string]*snapshot.Queue  // by URL
+	roles     map[string]*snapshot.Role   // by name
+	keys      []*snapshot.Key
+	trails    []*snapshot.Trail
+	detectors map[string]*snapshot.Detector // by ID
+	managed   []*snapshot.ManagedPolicy
+}
+
+// builder is the snapshot under construction.
+type builder struct {
+	t        *template
+	accounts map[string]*account
+	orgPols  []snapshot.OrgPolicy
+	// aliases maps alias names (alias/x) declared in the template to the
+	// key ID or ARN they target.
+	aliases map[string]string
+}
+
+func (b *builder) account(id string) *account {
+	if a, ok := b.accounts[id]; ok {
+		return a
+	}
+	a := &account{id: id, buckets: map[string]*snapshot.Bucket{}, topics: map[string]*snapshot.Topic{},
+		queues: map[string]*snapshot.Queue{}, roles: map[string]*snapshot.Role{},
+		detectors: map[string]*snapshot.Detector{}}
+	b.accounts[id] = a
+	return a
+}
+
+// pass1 types are resources in their own right; pass 2 attaches policies,
+// subscriptions, aliases and destinations to them (declared in the
+// template or not).
+var pass1 = map[string]bool{
+	"AWS::S3::Bucket": true, "AWS::KMS::Key": true, "AWS::SNS::Topic": true, "AWS::SQS::Queue": true,
+	"AWS::IAM::Role": true, "AWS::GuardDuty::Detector": true, "AWS::Organizations::Policy": true,
+}
+
+func (t *template) build() (*snapshot.Snapshot, error) {
+	b := &builder{t: t, accounts: map[string]*account{}, aliases: map[string]string{}}
+	home := b.account(t.accountID)
+	type job struct {
+		r *resource
+		p props
+	}
+	var jobs [2][]job
+	for _, r := range t.order {
+		known, modeled := knownProperties[r.typ]
+		if r.typ == "AWS::CloudFormation::Stack" {
+			// A nested stack's template lives at its TemplateURL; its
+			// resources are not in this file.
+			t.unknownAt("resources of nested stack "+r.id, r.line, r.id)
+		}
+		if !modeled {
+			continue
+		}
+		if r.cond != "" {
+			ok, err := t.condition(r.cond, r.condLine)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		t.addr = r.id
+		v := &value{kind: kindMap, line: r.line}
+		if r.props != nil {
+			var err error
+			if v, err = t.eval(r.props, 1, false); err != nil {
+				return nil, err
+			}
+		}
+		p := props{t: t, r: r, v: v}
+		if err := p.checkKnown(known); err != nil {
+			return nil, err
+		}
+		i := 1
+		if pass1[r.typ] {
+			i = 0
+		}
+		jobs[i] = append(jobs[i], job{r, p})
+	}
+	for _, pass := range jobs {
+		for _, j := range pass {
+			t.addr = j.r.id
+			if err := b.add(home, j.r, j.p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	t.addr = ""
+	b.finishTrails()
+	return b.snapshot(), nil
+}
+
+func (b *builder) add(home *account, r *resource, p props) error {
+	switch r.typ {
+	case "AWS::S3::Bucket":
+		return b.bucket(home, r, p)
+	case "AWS::S3::BucketPolicy":
+		return b.bucketPolicy(r, p)
+	case "AWS::KMS::Key":
+		return b.key(home, r, p)
+	case "AWS::KMS::Alias":
+		return b.alias(r, p)
+	case "AWS::SNS::Topic":
+		return b.topic(home, r, p)
+	case "AWS::SNS::TopicPolicy":
+		return b.topicPolicy(r, p)
+	case "AWS::SNS::Subscription":
+		return b.subscription(r, p)
+	case "AWS::SQS::Queue":
+		return b.queue(home, r, p)
+	case "AWS::SQS::QueuePolicy":
+		return b.queuePolicy(r, p)
+	case "AWS::IAM::Role":
+		return b.role(home, r, p)
+	case "AWS::IAM::Policy":
+		return b.iamPolicy(r, p)
+	case "AWS::IAM::ManagedPolicy":
+		return b.managedPolicy(home, r, p)
+	case "AWS::CloudTrail::Trail":
+		return b.trail(home, r, p)
+	case "AWS::GuardDuty::Detector":
+		return b.detector(home, r, p)
+	case "AWS::GuardDuty::PublishingDestination":
+		return b.publishingDestination(r, p)
+	case "AWS::GuardDuty::Filter":
+		return b.filter(r, p)
+	case "AWS::Organizations::Policy":
+		return b.orgPolicy(r, p)
+	}
+	return nil
+}
+
+func (b *builder) name(r *resource) (string, error) {
+	v, err := b.t.physicalName(r, r.line)
+	if err != nil {
+		return "", err
+	}
+	return v.s, nil
+}
+
+func (b *builder) bucket(home *account, r *resource, p props) error {
+	t := b.t
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	bk := &snapshot.Bucket{Name: name, ARN: "arn:" + t.partition + ":s3:::" + name, Region: t.region, Location: p.loc(r.line)}
+	// Since January 2023 S3 encrypts every new bucket with SSE-S3 unless
+	// told otherwise, and GetBucketEncryption reports AES256: judge the
+	// template's bucket as the live one will be.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html
+	bk.Encryption = &snapshot.BucketEncryption{SSEAlgorithm: "AES256"}
+	if enc, ok, err := p.obj("BucketEncryption"); err != nil {
+		return err
+	} else if ok {
+		rules, err := enc.list("ServerSideEncryptionConfiguration")
+		if err != nil {
+			return err
+		}
+		if len(rules) > 0 {
+			rule, err := enc.item("ServerSideEncryptionConfiguration", 0, rules[0])
+			if err != nil {
+				return err
+			}
+			if bk.Encryption.BucketKeyEnabled, err = rule.boolean("BucketKeyEnabled", false); err != nil {
+				return err
+			}
+			if def, ok, err := rule.obj("ServerSideEncryptionByDefault"); err != nil {
+				return err
+			} else if ok {
+				if bk.Encryption.SSEAlgorithm, err = def.str("SSEAlgorithm"); err != nil {
+					return err
+				}
+				if bk.Encryption.KMSMasterKeyID, err = def.str("KMSMasterKeyID"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// Since April 2023 new buckets have Object Ownership
+	// BucketOwnerEnforced (ACLs disabled) unless set otherwise.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+	bk.ObjectOwnership = snapshot.OwnershipBucketOwnerEnforced
+	if oc, ok, err := p.obj("OwnershipControls"); err != nil {
+		return err
+	} else if ok {
+		rules, err := oc.list("Rules")
+		if err != nil {
+			return err
+		}
+		for i, e := range rules {
+			rule, err := oc.item("Rules", i, e)
+			if err != nil {
+				return err
+			}
+			if bk.ObjectOwnership, err = rule.str("ObjectOwnership"); err != nil {
+				return err
+			}
+		}
+	}
+	if nc, ok, err := p.obj("NotificationConfiguration"); err != nil {
+		return err
+	} else if ok {
+		n := &snapshot.NotificationConfiguration{Location: p.loc(p.v.keyLine("NotificationConfiguration"))}
+		for _, kind := range []struct {
+			list, target string
+			out          *[]snapshot.NotificationTarget
+		}{
+			{"TopicConfigurations", "Topic", &n.TopicConfigurations},
+			{"QueueConfigurations", "Queue", &n.QueueConfigurations},
+			{"LambdaConfigurations", "Function", &n.LambdaConfigurations},
+		} {
+			items, err := nc.list(kind.list)
+			if err != nil {
+				return err
+			}
+			for i, e := range items {
+				c, err := nc.item(kind.list, i, e)
+				if err != nil {
+					return err
+				}
+				nt := snapshot.NotificationTarget{Location: p.loc(e.line)}
+				if nt.ARN, err = c.str(kind.target); err != nil {
+					return err
+				}
+				ev, err := c.str("Event")
+				if err != nil {
+					return err
+				}
+				nt.Events = []string{ev}
+				if nt.FilterPrefix, nt.FilterSuffix, err = keyFilter(c); err != nil {
+					return err
+				}
+				*kind.out = append(*kind.out, nt)
+			}
+		}
+		if eb, ok, err := nc.obj("EventBridgeConfiguration"); err != nil {
+			return err
+		} else if ok {
+			if n.EventBridgeEnabled, err = eb.boolean("EventBridgeEnabled", true); err != nil {
+				return err
+			}
+		}
+		bk.Notification = n
+	}
+	if lc, ok, err := p.obj("LifecycleConfiguration"); err != nil {
+		return err
+	} else if ok {
+		rules, err := lc.list("Rules")
+		if err != nil {
+			return err
+		}
+		for i, e := range rules {
+			rule, err := lc.item("Rules", i, e)
+			if err != nil {
+				return err
+			}
+			var lr snapshot.LifecycleRule
+			if lr.ID, err = rule.str("Id"); err != nil {
+				return err
+			}
+			if lr.Status, err = rule.str("Status"); err != nil {
+				return err
+			}
+			if lr.Prefix, err = rule.str("Prefix"); err != nil {
+				return err
+			}
+			if lr.ExpirationDays, err = rule.integer("ExpirationInDays", 0); err != nil {
+				return err
+			}
+			bk.Lifecycle = append(bk.Lifecycle, lr)
+		}
+	}
+	if bk.ObjectLockEnabled, err = p.boolean("ObjectLockEnabled", false); err != nil {
+		return err
+	}
+	if prev, dup := home.buckets[name]; dup && !prev.Partial {
+		return t.errf(r.line, "bucket %s is declared twice (also at line %d)", name, prev.Location.Line)
+	}
+	home.buckets[name] = bk
+	return nil
+}
+
+// keyFilter reads Filter.S3Key.Rules (Name prefix|suffix, Value).
+func keyFilter(c props) (prefix, suffix string, err error) {
+	f, ok, err := c.obj("Filter")
+	if err != nil || !ok {
+		return "", "", err
+	}
+	k, ok, err := f.obj("S3Key")
+	if err != nil || !ok {
+		return "", "", err
+	}
+	rules, err := k.list("Rules")
+	if err != nil {
+		return "", "", err
+	}
+	for i, e := range rules {
+		rule, err := k.item("Rules", i, e)
+		if err != nil {
+			return "", "", err
+		}
+		name, err := rule.str("Name")
+		if err != nil {
+			return "", "", err
+		}
+		val, err := rule.str("Value")
+		if err != nil {
+			return "", "", err
+		}
+		switch strings.ToLower(name) {
+		case "prefix":
+			prefix = val
+		case "suffix":
+			suffix = val
+		default:
+			return "", "", c.fail(e.line, "%s: filter rule name must be prefix or suffix, got %q", c.at("Filter"), name)
+		}
+	}
+	return prefix, suffix, nil
+}
+
+// bucketFor returns the template's bucket of that name, or a partial bucket
+// standing for one the template only attaches a policy to.
+func (b *builder) bucketFor(name string, p props, line int) *snapshot.Bucket {
+	a := b.accounts[b.t.accountID]
+	if bk, ok := a.buckets[name]; ok {
+		return bk
+	}
+	bk := &snapshot.Bucket{Name: name, ARN: "arn:" + b.t.partition + ":s3:::" + name,
+		Region: b.t.unknown("region of bucket "+name+", which this template does not declare", line),
+		// Declared elsewhere: what is known is what the template attaches.
+		ObjectOwnership: "", Partial: true, Location: p.loc(line)}
+	a.buckets[name] = bk
+	return bk
+}
+
+func (b *builder) bucketPolicy(r *resource, p props) error {
+	name, err := p.str("Bucket")
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return p.fail(r.line, "%s: Bucket is required", r.id)
+	}
+	pol, err := p.policy("PolicyDocument")
+	if err != nil {
+		return err
+	}
+	if pol == nil {
+		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
+	}
+	bk := b.bucketFor(name, p, r.line)
+	if bk.Policy != nil {
+		return p.fail(r.line, "%s: bucket %s already has a bucket policy (line %d); a bucket has one", r.id, name, bk.Policy.Location.Line)
+	}
+	bk.Policy = pol
+	return nil
+}
+
+// defaultKeyPolicy is the policy KMS gives a key created without one: the
+// account may manage it through IAM policies.
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+func (b *builder) defaultKeyPolicy(line int, p props) *snapshot.Policy {
+	doc := fmt.Sprintf(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:%s:iam::%s:root"},"Action":"kms:*","Resource":"*"}]}`,
+		b.t.partition, b.t.accountID)
+	return &snapshot.Policy{Document: json.RawMessage(doc), Location: p.loc(line),
+		StatementLocations: []snapshot.Location{*p.loc(line)}}
+}
+
+func (b *builder) key(home *account, r *resource, p props) error {
+	t := b.t
+	id := t.idToken(r, "key ID")
+	k := &snapshot.Key{KeyID: id, ARN: t.arn("kms", t.region, t.accountID, "key/"+id), Region: t.region,
+		KeyManager: "CUSTOMER", KeyState: "Enabled", Location: p.loc(r.line)}
+	pol, err := p.policy("KeyPolicy")
+	if err != nil {
+		return err
+	}
+	if pol == nil {
+		pol = b.defaultKeyPolicy(r.line, p)
+	}
+	k.Policy = pol
+	enabled, err := p.boolean("Enabled", true)
+	if err != nil {
+		return err
+	}
+	if !enabled {
+		k.KeyState = "Disabled"
+	}
+	home.keys = append(home.keys, k)
+	return nil
+}
+
+func (b *builder) alias(r *resource, p props) error {
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	target, err := p.str("TargetKeyId")
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(name, "alias/") && !snapshot.IsUnknown(name) {
+		return p.fail(p.v.keyLine("AliasName"), "%s: AliasName must begin with alias/, got %q", r.id, name)
+	}
+	b.aliases[name] = target
+	if k := b.findKey(target); k != nil {
+		k.Aliases = append(k.Aliases, name)
+	}
+	return nil
+}
+
+// findKey finds a template key by key ID or key ARN.
+func (b *builder) findKey(idOrARN string) *snapshot.Key {
+	for _, a := range b.accounts {
+		for _, k := range a.keys {
+			if k.KeyID == idOrARN || k.ARN == idOrARN {
+				return k
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) topic(home *account, r *resource, p props) error {
+	t := b.t
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	tp := &snapshot.Topic{Name: name, ARN: t.arn("sns", t.region, t.accountID, name), Region: t.region, Location: p.loc(r.line)}
+	if tp.KmsMasterKeyID, err = p.str("KmsMasterKeyId"); err != nil {
+		return err
+	}
+	if tp.FifoTopic, err = p.boolean("FifoTopic", false); err != nil {
+		return err
+	}
+	subs, err := p.list("Subscription")
+	if err != nil {
+		return err
+	}
+	for i, e := range subs {
+		s, err := p.item("Subscription", i, e)
+		if err != nil {
+			return err
+		}
+		sub := snapshot.Subscription{Owner: t.accountID, Location: p.loc(e.line)}
+		if sub.Protocol, err = s.str("Protocol"); err != nil {
+			return err
+		}
+		if sub.Endpoint, err = s.str("Endpoint"); err != nil {
+			return err
+		}
+		sub.PendingConfirmation = b.pending(sub.Protocol, sub.Endpoint)
+		tp.Subscriptions = append(tp.Subscriptions, sub)
+	}
+	if prev, dup := home.topics[tp.ARN]; dup && !prev.Partial {
+		return t.errf(r.line, "topic %s is declared twice", name)
+	}
+	home.topics[tp.ARN] = tp
+	return nil
+}
+
+var arnRe = regexp.MustCompile(`^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$`)
+
+// topicFor returns the topic with that ARN, or a partial one.
+func (b *builder) topicFor(arn string, p props, line int) *snapshot.Topic {
+	for _, a := range b.accounts {
+		if tp, ok := a.topics[arn]; ok {
+			return tp
+		}
+	}
+	acct, region, name := b.t.accountID, "", arn
+	if m := arnRe.FindStringSubmatch(arn); m != nil && m[2] == "sns" && !snapshot.IsUnknown(m[3]) {
+		region, name = m[3], m[5]
+		if accountIDRe.MatchString(m[4]) {
+			acct = m[4]
+		}
+	} else {
+		region = b.t.unknown("region of topic "+arn, line)
+	}
+	tp := &snapshot.Topic{Name: name, ARN: arn, Region: region, Partial: true, Location: p.loc(line)}
+	b.account(acct).topics[arn] = tp
+	return tp
+}
+
+func (b *builder) topicPolicy(r *resource, p props) error {
+	arns, err := p.strList("Topics")
+	if err != nil {
+		return err
+	}
+	if len(arns) == 0 {
+		return p.fail(r.line, "%s: Topics is required", r.id)
+	}
+	pol, err := p.policy("PolicyDocument")
+	if err != nil {
+		return err
+	}
+	if pol == nil {
+		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
+	}
+	for _, arn := range arns {
+		tp := b.topicFor(arn, p, r.line)
+		// A later TopicPolicy replaces an earlier one: SNS keeps one
+		// policy attribute per topic.
+		tp.Policy = pol
+	}
+	return nil
+}
+
+// pending reports whether a subscription this stack creates waits for
+// confirmation: an SQS subscription made by someone other than the queue's
+// owner must be confirmed by the queue owner.
+// https://docs.aws.amazon.com/sns/latest/dg/sns-send-message-to-sqs-cross-account.html
+func (b *builder) pending(protocol, endpoint string) bool {
+	if protocol != "sqs" {
+		return false
+	}
+	m := arnRe.FindStringSubmatch(endpoint)
+	return m != nil && accountIDRe.MatchString(m[4]) && m[4] != b.t.accountID
+}
+
+func (b *builder) subscription(r *resource, p props) error {
+	arn, err := p.str("TopicArn")
+	if err != nil {
+		return err
+	}
+	sub := snapshot.Subscription{Owner: b.t.accountID, Location: p.loc(r.line)}
+	if sub.Protocol, err = p.str("Protocol"); err != nil {
+		return err
+	}
+	if sub.Endpoint, err = p.str("Endpoint"); err != nil {
+		return err
+	}
+	if arn == "" || sub.Protocol == "" {
+		return p.fail(r.line, "%s: TopicArn and Protocol are required", r.id)
+	}
+	if sub.RawMessageDelivery, err = p.boolean("RawMessageDelivery", false); err != nil {
+		return err
+	}
+	if sub.FilterPolicy, _, err = p.jsonish("FilterPolicy"); err != nil {
+		return err
+	}
+	if sub.FilterPolicyScope, err = p.str("FilterPolicyScope"); err != nil {
+		return err
+	}
+	if sub.FilterPolicy != nil && sub.FilterPolicyScope == "" {
+		// SNS applies a filter policy to message attributes unless told
+		// to look at the body.
+		sub.FilterPolicyScope = "MessageAttributes"
+	}
+	sub.PendingConfirmation = b.pending(sub.Protocol, sub.Endpoint)
+	tp := b.topicFor(arn, p, r.line)
+	tp.Subscriptions = append(tp.Subscriptions, sub)
+	return nil
+}
+
+func (b *builder) queue(home *account, r *resource, p props) error {
+	t := b.t
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	q := &snapshot.Queue{Name: name, ARN: t.arn("sqs", t.region, t.accountID, name),
+		URL: fmt.Sprintf("https://sqs.%s.%s/%s/%s", t.region, t.urlSuffix, t.accountID, name), Region: t.region, Location: p.loc(r.line)}
+	if q.KmsMasterKeyID, err = p.str("KmsMasterKeyId"); err != nil {
+		return err
+	}
+	// SQS encrypts new queues with SSE-SQS unless a KMS key is given or
+	// SqsManagedSseEnabled is false.
+	// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
+	if q.SqsManagedSseEnabled, err = p.boolean("SqsManagedSseEnabled", q.KmsMasterKeyID == ""); err != nil {
+		return err
+	}
+	if q.FifoQueue, err = p.boolean("FifoQueue", false); err != nil {
+		return err
+	}
+	// Defaults from the SQS API reference (CreateQueue attributes).
+	if q.VisibilityTimeout, err = p.integer("VisibilityTimeout", 30); err != nil {
+		return err
+	}
+	if q.MessageRetentionPeriod, err = p.integer("MessageRetentionPeriod", 345600); err != nil {
+		return err
+	}
+	if q.DelaySeconds, err = p.integer("DelaySeconds", 0); err != nil {
+		return err
+	}
+	if q.MaximumMessageSize, err = p.integer("MaximumMessageSize", 0); err != nil {
+		return err
+	}
+	if q.ReceiveWaitTimeSeconds, err = p.integer("ReceiveMessageWaitTimeSeconds", 0); err != nil {
+		return err
+	}
+	raw, v, err := p.jsonish("RedrivePolicy")
+	if err != nil {
+		return err
+	}
+	if raw != nil {
+		var rp struct {
+			DeadLetterTargetARN string          `json:"deadLetterTargetArn"`
+			MaxReceiveCount     json.RawMessage `json:"maxReceiveCount"`
+		}
+		if err := json.Unmarshal(raw, &rp); err != nil {
+			return p.fail(v.line, "%s.RedrivePolicy: %v", r.id, err)
+		}
+		n := strings.Trim(string(rp.MaxReceiveCount), `"`)
+		q.RedrivePolicy = &snapshot.RedrivePolicy{DeadLetterTargetARN: rp.DeadLetterTargetARN}
+		if _, err := fmt.Sscan(n, &q.RedrivePolicy.MaxReceiveCount); err != nil {
+			return p.fail(v.line, "%s.RedrivePolicy.maxReceiveCount must be an integer, got %s", r.id, n)
+		}
+	}
+	if prev, dup := home.queues[q.URL]; dup && !prev.Partial {
+		return t.errf(r.line, "queue %s is declared twice", name)
+	}
+	home.queues[q.URL] = q
+	return nil
+}
+
+// queueURLRe matches https://sqs.REGION.amazonaws.com/ACCOUNT/NAME and the
+// legacy https://REGION.queue.amazonaws.com/ACCOUNT/NAME forms.
+var queueURLRe = regexp.MustCompile(`^https://(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue|(queue))\.amazonaws\.com(?:\.cn)?/([0-9]{12})/([^/]+)$`)
+
+func (b *builder) queueFor(url string, p props, line int) *snapshot.Queue {
+	for _, a := range b.accounts {
+		if q, ok := a.queues[url]; ok {
+			return q
+		}
+	}
+	t := b.t
+	q := &snapshot.Queue{URL: url, Name: url, Partial: true, Location: p.loc(line)}
+	acct := t.accountID
+	if m := queueURLRe.FindStringSubmatch(url); m != nil {
+		region := m[1] + m[2]
+		if m[3] != "" {
+			region = "us-east-1"
+		}
+		acct, q.Name, q.Region = m[4], m[5], region
+		q.ARN = t.arn("sqs", region, acct, q.Name)
+	} else {
+		q.Region = t.unknown("region of queue "+url, line)
+		q.ARN = t.unknown("ARN of queue "+url, line)
+	}
+	b.account(acct).queues[url] = q
+	return q
+}
+
+func (b *builder) queuePolicy(r *resource, p props) error {
+	urls, err := p.strList("Queues")
+	if err != nil {
+		return err
+	}
+	if len(urls) == 0 {
+		return p.fail(r.line, "%s: Queues is required", r.id)
+	}
+	pol, err := p.policy("PolicyDocument")
+	if err != nil {
+		return err
+	}
+	if pol == nil {
+		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
+	}
+	for _, u := range urls {
+		b.queueFor(u, p, r.line).Policy = pol
+	}
+	return nil
+}
+
+func (b *builder) role(home *account, r *resource, p props) error {
+	t := b.t
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	path := t.iamPath(r)
+	role := &snapshot.Role{Name: name, Path: path, ARN: t.arn("iam", "", t.accountID, "role"+path+name), Location: p.loc(r.line)}
+	if role.TrustPolicy, err = p.policy("AssumeRolePolicyDocument"); err != nil {
+		return err
+	}
+	if role.TrustPolicy == nil {
+		return p.fail(r.line, "%s: AssumeRolePolicyDocument is required", r.id)
+	}
+	pols, err := p.list("Policies")
+	if err != nil {
+		return err
+	}
+	for i, e := range pols {
+		ip, err := p.item("Policies", i, e)
+		if err != nil {
+			return err
+		}
+		pn, err := ip.str("PolicyName")
+		if err != nil {
+			return err
+		}
+		doc, err := ip.policy("PolicyDocument")
+		if err != nil {
+			return err
+		}
+		if pn == "" || doc == nil {
+			return p.fail(e.line, "%s.Policies[%d]: PolicyName and PolicyDocument are required", r.id, i)
+		}
+		role.InlinePolicies = append(role.InlinePolicies, snapshot.NamedPolicy{Name: pn, Policy: *doc})
+	}
+	// AWS managed policies stay ARNs: the analyzer knows their documents.
+	if role.AttachedPolicyARNs, err = p.strList("ManagedPolicyArns"); err != nil {
+		return err
+	}
+	if role.PermissionsBoundaryARN, err = p.str("PermissionsBoundary"); err != nil {
+		return err
+	}
+	tags, err := p.list("Tags")
+	if err != nil {
+		return err
+	}
+	for i, e := range tags {
+		tg, err := p.item("Tags", i, e)
+		if err != nil {
+			return err
+		}
+		k, err := tg.str("Key")
+		if err != nil {
+			return err
+		}
+		v, err := tg.str("Value")
+		if err != nil {
+			return err
+		}
+		if role.Tags == nil {
+			role.Tags = map[string]string{}
+		}
+		role.Tags[k] = v
+	}
+	if prev, dup := home.roles[name]; dup && !prev.Partial {
+		return t.errf(r.line, "role %s is declared twice", name)
+	}
+	home.roles[name] = role
+	return nil
+}
+
+// roleFor returns the template's role of that name, or a partial one. IAM
+// attaches policies to roles by name; a role the template does not declare
+// is assumed to have the default path "/", since its ARN cannot otherwise
+// be known.
+func (b *builder) roleFor(name string, p props, line int) *snapshot.Role {
+	a := b.accounts[b.t.accountID]
+	if ro, ok := a.roles[name]; ok {
+		return ro
+	}
+	ro := &snapshot.Role{Name: name, ARN: b.t.arn("iam", "", b.t.accountID, "role/"+name), Partial: true, Location: p.loc(line)}
+	a.roles[name] = ro
+	return ro
+}
+
+func (b *builder) iamPolicy(r *resource, p props) error {
+	name, err := p.str("PolicyName")
+	if err != nil {
+		return err
+	}
+	pol, err := p.policy("PolicyDocument")
+	if err != nil {
+		return err
+	}
+	if name == "" || pol == nil {
+		return p.fail(r.line, "%s: PolicyName and PolicyDocument are required", r.id)
+	}
+	roles, err := p.strList("Roles")
+	if err != nil {
+		return err
+	}
+	for _, rn := range roles {
+		ro := b.roleFor(rn, p, r.line)
+		ro.InlinePolicies = append(ro.InlinePolicies, snapshot.NamedPolicy{Name: name, Policy: *pol})
+	}
+	return nil
+}
+
+func (b *builder) managedPolicy(home *account, r *resource, p props) error {
+	t := b.t
+	arn, err := t.getAtt(r.id, "PolicyArn", r.line)
+	if err != nil {
+		return err
+	}
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	pol, err := p.policy("PolicyDocument")
+	if err != nil {
+		return err
+	}
+	if pol == nil {
+		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
+	}
+	home.managed = append(home.managed, &snapshot.ManagedPolicy{ARN: arn.s, Name: name, Policy: *pol})
+	roles, err := p.strList("Roles")
+	if err != nil {
+		return err
+	}
+	for _, rn := range roles {
+		ro := b.roleFor(rn, p, r.line)
+		ro.AttachedPolicyARNs = append(ro.AttachedPolicyARNs, arn.s)
+	}
+	return nil
+}
+
+func (b *builder) trail(home *account, r *resource, p props) error {
+	t := b.t
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	tr := &snapshot.Trail{Name: name, ARN: t.arn("cloudtrail", t.region, t.accountID, "trail/"+name), HomeRegion: t.region, Location: p.loc(r.line)}
+	if tr.S3BucketName, err = p.str("S3BucketName"); err != nil {
+		return err
+	}
+	if tr.S3BucketName == "" {
+		return p.fail(r.line, "%s: S3BucketName is required", r.id)
+	}
+	if tr.S3KeyPrefix, err = p.str("S3KeyPrefix"); err != nil {
+		return err
+	}
+	topic, err := p.str("SnsTopicName")
+	if err != nil {
+		return err
+	}
+	if topic != "" {
+		tr.SnsTopicARN = t.topicARN(topic)
+	}
+	if tr.KmsKeyID, err = p.str("KMSKeyId"); err != nil {
+		return err
+	}
+	// Defaults from the CloudTrail API (CreateTrail): single-region, global
+	// service events included.
+	if tr.IsMultiRegionTrail, err = p.boolean("IsMultiRegionTrail", false); err != nil {
+		return err
+	}
+	if tr.IncludeGlobalServiceEvents, err = p.boolean("IncludeGlobalServiceEvents", true); err != nil {
+		return err
+	}
+	if tr.IsOrganizationTrail, err = p.boolean("IsOrganizationTrail", false); err != nil {
+		return err
+	}
+	if tr.LogFileValidationEnabled, err = p.boolean("EnableLogFileValidation", false); err != nil {
+		return err
+	}
+	if p.v.get("IsLogging") == nil {
+		return p.fail(r.line, "%s: IsLogging is required", r.id)
+	}
+	logging, err := p.boolean("IsLogging", false)
+	if err != nil {
+		return err
+	}
+	tr.Status = &snapshot.TrailStatus{IsLogging: logging}
+	sels, err := p.list("EventSelectors")
+	if err != nil {
+		return err
+	}
+	for i, e := range sels {
+		s, err := p.item("EventSelectors", i, e)
+		if err != nil {
+			return err
+		}
+		es := snapshot.EventSelector{}
+		if es.ReadWriteType, err = s.str("ReadWriteType"); err != nil {
+			return err
+		}
+		if es.ReadWriteType == "" {
+			es.ReadWriteType = "All"
+		}
+		if es.IncludeManagementEvents, err = s.boolean("IncludeManagementEvents", true); err != nil {
+			return err
+		}
+		if es.ExcludeManagementEventSources, err = s.strList("ExcludeManagementEventSources"); err != nil {
+			return err
+		}
+		drs, err := s.list("DataResources")
+		if err != nil {
+			return err
+		}
+		for j, de := range drs {
+			d, err := s.item("DataResources", j, de)
+			if err != nil {
+				return err
+			}
+			var dr snapshot.DataResource
+			if dr.Type, err = d.str("Type"); err != nil {
+				return err
+			}
+			if dr.Values, err = d.strList("Values"); err != nil {
+				return err
+			}
+			es.DataResources = append(es.DataResources, dr)
+		}
+		tr.EventSelectors = append(tr.EventSelectors, es)
+	}
+	adv, err := p.list("AdvancedEventSelectors")
+	if err != nil {
+		return err
+	}
+	for i, e := range adv {
+		s, err := p.item("AdvancedEventSelectors", i, e)
+		if err != nil {
+			return err
+		}
+		var as snapshot.AdvancedEventSelector
+		if as.Name, err = s.str("Name"); err != nil {
+			return err
+		}
+		fss, err := s.list("FieldSelectors")
+		if err != nil {
+			return err
+		}
+		for j, fe := range fss {
+			f, err := s.item("FieldSelectors", j, fe)
+			if err != nil {
+				return err
+			}
+			var fs snapshot.FieldSelector
+			for _, x := range []struct {
+				key string
+				out *[]string
+			}{{"Equals", &fs.Equals}, {"NotEquals", &fs.NotEquals}, {"StartsWith", &fs.StartsWith},
+				{"NotStartsWith", &fs.NotStartsWith}, {"EndsWith", &fs.EndsWith}, {"NotEndsWith", &fs.NotEndsWith}} {
+				if *x.out, err = f.strList(x.key); err != nil {
+					return err
+				}
+			}
+			if fs.Field, err = f.str("Field"); err != nil {
+				return err
+			}
+			as.FieldSelectors = append(as.FieldSelectors, fs)
+		}
+		tr.AdvancedEventSelectors = append(tr.AdvancedEventSelectors, as)
+	}
+	if len(tr.EventSelectors) == 0 && len(tr.AdvancedEventSelectors) == 0 {
+		// A trail created without selectors logs all management events,
+		// which GetEventSelectors reports as one basic selector.
+		tr.EventSelectors = []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}
+	}
+	home.trails = append(home.trails, tr)
+	return nil
+}
+
+// finishTrails turns each trail's KMSKeyId into the key ARN DescribeTrails
+// reports: CloudTrail accepts a key ID, key ARN, alias name or alias ARN.
+func (b *builder) finishTrails() {
+	t := b.t
+	for _, a := range b.accounts {
+		for _, tr := range a.trails {
+			id := tr.KmsKeyID
+			switch {
+			case id == "" || strings.HasPrefix(id, "arn:"):
+			case strings.HasPrefix(id, "alias/"):
+				if target, ok := b.aliases[id]; ok {
+					if k := b.findKey(target); k != nil {
+						tr.KmsKeyID = k.ARN
+						continue
+					}
+				}
+				tr.KmsKeyID = t.arn("kms", t.region, t.accountID, id)
+			default:
+				tr.KmsKeyID = t.arn("kms", t.region, t.accountID, "key/"+id)
+			}
+		}
+	}
+}
+
+func (b *builder) detector(home *account, r *resource, p props) error {
+	t := b.t
+	d := &snapshot.Detector{ID: t.idToken(r, "detector ID"), Region: t.region, Location: p.loc(r.line)}
+	if p.v.get("Enable") == nil {
+		return p.fail(r.line, "%s: Enable is required", r.id)
+	}
+	on, err := p.boolean("Enable", false)
+	if err != nil {
+		return err
+	}
+	d.Status = "DISABLED"
+	if on {
+		d.Status = "ENABLED"
+	}
+	if d.FindingPublishingFrequency, err = p.str("FindingPublishingFrequency"); err != nil {
+		return err
+	}
+	if d.FindingPublishingFrequency == "" {
+		// GuardDuty's default (CreateDetector).
+		d.FindingPublishingFrequency = "SIX_HOURS"
+	}
+	home.detectors[d.ID] = d
+	return nil
+}
+
+func (b *builder) detectorFor(id string, p props, line int) *snapshot.Detector {
+	for _, a := range b.accounts {
+		if d, ok := a.detectors[id]; ok {
+			return d
+		}
+	}
+	d := &snapshot.Detector{ID: id, Region: b.t.region, Partial: true, Location: p.loc(line)}
+	b.accounts[b.t.accountID].detectors[id] = d
+	return d
+}
+
+func (b *builder) publishingDestination(r *resource, p props) error {
+	det, err := p.str("DetectorId")
+	if err != nil {
+		return err
+	}
+	if det == "" {
+		return p.fail(r.line, "%s: DetectorId is required", r.id)
+	}
+	pd := snapshot.PublishingDestination{Location: p.loc(r.line)}
+	if pd.DestinationType, err = p.str("DestinationType"); err != nil {
+		return err
+	}
+	dp, ok, err := p.obj("DestinationProperties")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return p.fail(r.line, "%s: DestinationProperties is required", r.id)
+	}
+	if pd.DestinationARN, err = dp.str("DestinationArn"); err != nil {
+		return err
+	}
+	if pd.KmsKeyARN, err = dp.str("KmsKeyArn"); err != nil {
+		return err
+	}
+	d := b.detectorFor(det, p, r.line)
+	d.PublishingDestinations = append(d.PublishingDestinations, pd)
+	return nil
+}
+
+func (b *builder) filter(r *resource, p props) error {
+	action, err := p.str("Action")
+	if err != nil {
+		return err
+	}
+	// Only archiving filters suppress findings: archived findings are
+	// never exported.
+	if action != "ARCHIVE" {
+		return nil
+	}
+	det, err := p.str("DetectorId")
+	if err != nil {
+		return err
+	}
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	d := b.detectorFor(det, p, r.line)
+	d.SuppressionRules = append(d.SuppressionRules, name)
+	return nil
+}
+
+func (b *builder) orgPolicy(r *resource, p props) error {
+	typ, err := p.str("Type")
+	if err != nil {
+		return err
+	}
+	if typ != snapshot.PolicyTypeSCP && typ != snapshot.PolicyTypeRCP {
+		// Tag, backup and AI opt-out policies do not authorize anything.
+		return nil
+	}
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	pol, err := p.policy("Content")
+	if err != nil {
+		return err
+	}
+	if pol == nil {
+		return p.fail(r.line, "%s: Content is required", r.id)
+	}
+	op := snapshot.OrgPolicy{ID: b.t.idToken(r, "policy ID"), Name: name, Type: typ, Document: *pol}
+	if op.Targets, err = p.strList("TargetIds"); err != nil {
+		return err
+	}
+	b.orgPols = append(b.orgPols, op)
+	return nil
+}
+
+// snapshot assembles the result in a deterministic order.
+func (b *builder) snapshot() *snapshot.Snapshot {
+	t := b.t
+	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceCloudFormation, Partition: t.partition}
+	if len(b.orgPols) > 0 {
+		// A template declares policies, not the organization: its ID, root
+		// and management account are the live organization's.
+		s.Organization = &snapshot.Organization{
+			ID:                  t.unknown("organization ID", 0),
+			ManagementAccountID: t.unknown("management account ID", 0),
+			RootID:              t.unknown("organization root ID", 0),
+			Policies:            b.orgPols,
+		}
+	}
+	ids := make([]string, 0, len(b.accounts))
+	for id := range b.accounts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		a := b.accounts[id]
+		acct := snapshot.Account{ID: id}
+		if id == t.accountID {
+			acct.Regions = []string{t.region}
+		}
+		for _, k := range sortedKeys(a.buckets) {
+			acct.Buckets = append(acct.Buckets, *a.buckets[k])
+		}
+		for _, k := range sortedKeys(a.topics) {
+			acct.Topics = append(acct.Topics, *a.topics[k])
+		}
+		for _, k := range sortedKeys(a.queues) {
+			acct.Queues = append(acct.Queues, *a.queues[k])
+		}
+		for _, k := range sortedKeys(a.roles) {
+			acct.Roles = append(acct.Roles, *a.roles[k])
+		}
+		for _, k := range sortedKeys(a.detectors) {
+			acct.Detectors = append(acct.Detectors, *a.detectors[k])
+		}
+		for _, k := range a.keys {
+			acct.Keys = append(acct.Keys, *k)
+		}
+		for _, tr := range a.trails {
+			acct.Trails = append(acct.Trails, *tr)
+		}
+		for _, m := range a.managed {
+			acct.ManagedPolicies = append(acct.ManagedPolicies, *m)
+		}
+		s.Accounts = append(s.Accounts, acct)
+	}
+	s.Unknowns = t.unknownList()
+	s.Sort()
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,294 @@
+package iac
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/trailgate/trailgate/collectors/cfn"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/collectors/terraform"
+)
+
+// Options apply to every file loaded.
+type Options struct {
+	// Params are CloudFormation parameter values (--param KEY=VALUE),
+	// including pseudo parameters such as AWS::AccountId.
+	Params map[string]string
+	// AccountID and Region are the defaults for IaC that does not say
+	// (123456789012 and us-east-1).
+	AccountID, Region string
+}
+
+// Default account and region of the contract (shared/spec/contract.md).
+const (
+	DefaultAccountID = "123456789012"
+	DefaultRegion    = "us-east-1"
+)
+
+// Skipped is a file (or directory) a walk passed over, and why.
+type Skipped struct {
+	Path   string
+	Reason string
+}
+
+// Error is input Load cannot use as a whole: a named file that is not IaC,
+// a path that does not exist, or paths holding no IaC at all. Malformed
+// IaC is reported with the collector's own error (*cfn.Error,
+// *terraform.Error), which names the file and line.
+type Error struct {
+	Path string
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Path + ": " + e.Msg }
+
+// extensions a walk reads; anything else in a directory is skipped unread
+// (plans are .json, templates .yaml, .yml, .json or .template).
+var extensions = map[string]bool{".json": true, ".yaml": true, ".yml": true, ".template": true}
+
+// file is one input chosen for parsing; named means the user gave it
+// explicitly, so that not being IaC is an error rather than a skip.
+type file struct {
+	path  string
+	named bool
+}
+
+// Load reads every CloudFormation template and Terraform plan in paths
+// (files, or directories walked recursively) and returns their merged
+// snapshot, the files skipped with the reason, and the first error. Files
+// are taken in sorted path order, so that the result does not depend on
+// the order of paths; where two files declare the same ARN, the later one
+// wins.
+func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
+	if opts.AccountID == "" {
+		opts.AccountID = DefaultAccountID
+	}
+	if opts.Region == "" {
+		opts.Region = DefaultRegion
+	}
+	files, skipped, err := collect(paths)
+	if err != nil {
+		return nil, skipped, err
+	}
+	results := make([]result, len(files))
+	parseAll(files, opts, results)
+	var snaps []*snapshot.Snapshot
+	for i, r := range results {
+		switch {
+		case r.err != nil:
+			return nil, skipped, r.err
+		case r.snap != nil:
+			snaps = append(snaps, r.snap)
+		case files[i].named:
+			return nil, skipped, &Error{Path: files[i].path, Msg: "neither a CloudFormation template nor a Terraform plan: " + r.skip}
+		default:
+			skipped = append(skipped, Skipped{Path: files[i].path, Reason: r.skip})
+		}
+	}
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	if len(snaps) == 0 {
+		return nil, skipped, &Error{Path: strings.Join(paths, ", "), Msg: "no CloudFormation template or Terraform plan found"}
+	}
+	return snapshot.Merge(snaps...), skipped, nil
+}
+
+// collect expands paths into the sorted, de-duplicated files to read.
+func collect(paths []string) ([]file, []Skipped, error) {
+	seen := map[string]int{}
+	var files []file
+	var skipped []Skipped
+	add := func(p string, named bool) {
+		key := filepath.Clean(p)
+		if abs, err := filepath.Abs(p); err == nil {
+			key = abs
+		}
+		if i, ok := seen[key]; ok {
+			files[i].named = files[i].named || named
+			return
+		}
+		seen[key] = len(files)
+		files = append(files, file{path: p, named: named})
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			return nil, nil, &Error{Path: root, Msg: "cannot read: " + cause(err)}
+		}
+		if !info.IsDir() {
+			add(root, true)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return &Error{Path: p, Msg: "cannot read: " + err.Error()}
+			}
+			name := d.Name()
+			if d.IsDir() {
+				if p != root && strings.HasPrefix(name, ".") {
+					// .terraform holds provider binaries and module
+					// copies, .git history: neither is the change.
+					skipped = append(skipped, Skipped{Path: p, Reason: "hidden directory"})
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+					skipped = append(skipped, Skipped{Path: p, Reason: "symbolic link to something other than a file"})
+					return nil
+				}
+			} else if !d.Type().IsRegular() {
+				skipped = append(skipped, Skipped{Path: p, Reason: "not a regular file"})
+				return nil
+			}
+			ext := strings.ToLower(filepath.Ext(name))
+			if !extensions[ext] {
+				skipped = append(skipped, Skipped{Path: p, Reason: extensionReason(name, ext)})
+				return nil
+			}
+			add(p, false)
+			return nil
+		})
+		if err != nil {
+			return nil, skipped, err
+		}
+	}
+	sort.SliceStable(files, func(i, j int) bool { return files[i].path < files[j].path })
+	return files, skipped, nil
+}
+
+func extensionReason(name, ext string) string {
+	switch {
+	case ext == ".tf" || ext == ".hcl":
+		return "Terraform configuration, not a plan: pass the output of `terraform show -json PLANFILE`"
+	case ext == ".tfplan" || strings.HasSuffix(name, ".plan"):
+		return "binary Terraform plan: pass the output of `terraform show -json " + name + "`"
+	case ext == "":
+		return "no extension (templates are .yaml, .yml, .json or .template; plans .json)"
+	}
+	return "extension " + ext + " is not read (templates are .yaml, .yml, .json or .template; plans .json)"
+}
+
+type result struct {
+	snap *snapshot.Snapshot
+	skip string
+	err  error
+}
+
+// parseAll parses the files on GOMAXPROCS workers; results keep the order
+// of files, so the merge is deterministic.
+func parseAll(files []file, opts Options, results []result) {
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = parseFile(files[i].path, opts)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// maxFileBytes bounds what is read into memory: the larger of the two
+// collectors' limits (Terraform plans may be large; templates are refused
+// past 1 MB by the CloudFormation collector itself).
+const maxFileBytes = terraform.DefaultMaxBytes
+
+func parseFile(path string, opts Options) result {
+	f, err := os.Open(path)
+	if err != nil {
+		return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return result{err: &Error{Path: path, Msg: "cannot read: " + err.Error()}}
+	}
+	if st.Size() > maxFileBytes {
+		return result{err: &Error{Path: path, Msg: fmt.Sprintf("%d bytes, more than the %d accepted", st.Size(), maxFileBytes)}}
+	}
+	data := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return result{err: &Error{Path: path, Msg: "cannot read: " + err.Error()}}
+	}
+	switch {
+	case terraform.Detect(data):
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region, Partition: partition(opts.Region)})
+		return result{snap: s, err: err}
+	case cfn.Detect(data) || looksLikeTemplate(data):
+		// A template too broken to detect still says what it meant to
+		// be; its parser names the file and line of the fault.
+		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
+		return result{snap: s, err: err}
+	case looksLikePlan(data):
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region, Partition: partition(opts.Region)})
+		return result{snap: s, err: err}
+	}
+	return result{skip: whatIsIt(data)}
+}
+
+// looksLikeTemplate and looksLikePlan recognise malformed IaC by its
+// keywords, so that it is reported as an error instead of skipped.
+func looksLikeTemplate(data []byte) bool {
+	return bytes.Contains(data, []byte("AWSTemplateFormatVersion")) ||
+		bytes.Contains(data, []byte("Resources")) && bytes.Contains(data, []byte("AWS::"))
+}
+
+func looksLikePlan(data []byte) bool {
+	return bytes.Contains(data, []byte(`"format_version"`)) &&
+		(bytes.Contains(data, []byte(`"planned_values"`)) || bytes.Contains(data, []byte(`"resource_changes"`)))
+}
+
+// whatIsIt names a JSON or YAML file that is neither IaC kind, so that
+// --verbose can say what it saw.
+func whatIsIt(data []byte) string {
+	d := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))
+	switch {
+	case len(d) == 0:
+		return "empty file"
+	case bytes.Contains(d, []byte(`"format_version"`)) && bytes.Contains(d, []byte(`"values"`)) && !bytes.Contains(d, []byte(`"planned_values"`)):
+		return "Terraform state, not a plan"
+	case bytes.Contains(d, []byte(`"schema_version"`)) && bytes.Contains(d, []byte(`"accounts"`)):
+		return "a trailgate snapshot: pass it with --snapshot"
+	case d[0] == '{' || d[0] == '[':
+		return "JSON without CloudFormation Resources or Terraform plan keys"
+	}
+	return "no CloudFormation Resources (AWS:: types) and not a Terraform plan"
+}
+
+// cause drops the operation and path an *fs.PathError repeats.
+func cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// partition is the partition of a region, as ARNs spell it.
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}

@@ -1,0 +1,270 @@
+package iac
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trailgate/trailgate/collectors/cfn"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/collectors/terraform"
+)
+
+// inventory lists a snapshot's resources as "account kind id file address",
+// sorted: enough to see which file each resource came from.
+func inventory(s *snapshot.Snapshot) []string {
+	var out []string
+	loc := func(l *snapshot.Location) string {
+		if l == nil {
+			return "-"
+		}
+		return filepath.ToSlash(l.File) + " " + l.Address
+	}
+	for _, a := range s.Accounts {
+		add := func(kind, id string, l *snapshot.Location) {
+			out = append(out, fmt.Sprintf("%s %s %s %s", a.ID, kind, id, loc(l)))
+		}
+		for _, x := range a.Roles {
+			add("role", x.ARN, x.Location)
+		}
+		for _, x := range a.Buckets {
+			add("bucket", x.ARN, x.Location)
+		}
+		for _, x := range a.Keys {
+			add("key", x.ARN, x.Location)
+		}
+		for _, x := range a.Topics {
+			add("topic", x.ARN, x.Location)
+		}
+		for _, x := range a.Queues {
+			add("queue", x.ARN, x.Location)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestLoadTree(t *testing.T) {
+	s, skipped, err := Load([]string{"testdata/tree"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSkipped := []Skipped{
+		{"testdata/tree/.terraform", "hidden directory"},
+		{"testdata/tree/network/main.tf", "Terraform configuration, not a plan: pass the output of `terraform show -json PLANFILE`"},
+		{"testdata/tree/network/terraform.tfstate.json", "Terraform state, not a plan"},
+		{"testdata/tree/stacks/empty.yaml", "empty file"},
+		{"testdata/tree/stacks/logging/README.md", "extension .md is not read (templates are .yaml, .yml, .json or .template; plans .json)"},
+		{"testdata/tree/stacks/package.json", "JSON without CloudFormation Resources or Terraform plan keys"},
+	}
+	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+	key := snapshot.Unknown("known after apply: aws_kms_key.pipe.arn")
+	want := []string{
+		"123456789012 queue arn:aws:sqs:us-east-1:123456789012:siem-cloudtrail testdata/tree/stacks/logging/queue.yaml SiemQueue",
+		"222222222222 bucket arn:aws:s3:::aws-controltower-logs-222222222222-us-east-1 testdata/tree/pipeline.plan.json aws_s3_bucket.logs",
+		"222222222222 key " + key + " testdata/tree/pipeline.plan.json aws_kms_key.pipe",
+		"222222222222 queue arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail testdata/tree/pipeline.plan.json aws_sqs_queue.logs",
+		"222222222222 queue arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail-dlq testdata/tree/pipeline.plan.json aws_sqs_queue.dlq",
+		"222222222222 role arn:aws:iam::222222222222:role/ExpelRole testdata/tree/network/connector-plan.json aws_iam_role.expel",
+		"222222222222 topic arn:aws:sns:us-east-1:222222222222:log-archive-events testdata/tree/pipeline.plan.json aws_sns_topic.logs",
+	}
+	if diff := cmp.Diff(want, inventory(s)); diff != "" {
+		t.Errorf("resources (-want +got):\n%s", diff)
+	}
+	if err := s.Validate(); err != nil {
+		t.Errorf("merged snapshot invalid: %v", err)
+	}
+	if len(s.Unknowns) == 0 {
+		t.Errorf("the plans' unknowns were lost in the merge")
+	}
+}
+
+// TestLoadDeterministic: the same inputs in another order, or named twice,
+// give the same bytes.
+func TestLoadDeterministic(t *testing.T) {
+	a, _, err := Load([]string{"testdata/tree/stacks", "testdata/tree/pipeline.plan.json"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := Load([]string{"testdata/tree/pipeline.plan.json", "testdata/tree/stacks", "testdata/tree/stacks/logging/queue.yaml"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := snapshot.Marshal(a)
+	jb, _ := snapshot.Marshal(b)
+	if diff := cmp.Diff(string(ja), string(jb)); diff != "" {
+		t.Errorf("order of paths changed the result (-first +second):\n%s", diff)
+	}
+}
+
+func TestLoadOptions(t *testing.T) {
+	s, _, err := Load([]string{"testdata/tree/stacks/logging/queue.yaml"}, Options{AccountID: "999999999999", Region: "eu-west-1",
+		Params: map[string]string{"QueueName": "other"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"999999999999 queue arn:aws:sqs:eu-west-1:999999999999:other testdata/tree/stacks/logging/queue.yaml SiemQueue"}
+	if diff := cmp.Diff(want, inventory(s)); diff != "" {
+		t.Errorf("resources (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	badPlan := write("bad/plan.json", "{\n \"format_version\": \"1.2\",\n \"resource_changes\": [,]\n}\n")
+	badYAML := write("badyaml/t.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n   Properties: {}\n")
+	notIaC := write("notes/notes.json", `{"hello": "world"}`)
+	write("empty/README.md", "nothing here")
+
+	t.Run("malformed plan in a directory", func(t *testing.T) {
+		_, _, err := Load([]string{filepath.Join(dir, "bad")}, Options{})
+		var e *terraform.Error
+		if !errors.As(err, &e) || e.File != badPlan || e.Line != 3 {
+			t.Errorf("err = %v, want a *terraform.Error at %s:3", err, badPlan)
+		}
+	})
+	t.Run("malformed template", func(t *testing.T) {
+		_, _, err := Load([]string{badYAML}, Options{})
+		var e *cfn.Error
+		if !errors.As(err, &e) || e.File != badYAML || e.Line == 0 {
+			t.Errorf("err = %v, want a *cfn.Error naming %s and a line", err, badYAML)
+		}
+	})
+	t.Run("named file that is not IaC", func(t *testing.T) {
+		_, _, err := Load([]string{notIaC}, Options{})
+		want := &Error{Path: notIaC, Msg: "neither a CloudFormation template nor a Terraform plan: JSON without CloudFormation Resources or Terraform plan keys"}
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("err = %v, want *iac.Error", err)
+		}
+		if diff := cmp.Diff(want, e); diff != "" {
+			t.Errorf("error (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("directory without IaC", func(t *testing.T) {
+		_, skipped, err := Load([]string{filepath.Join(dir, "empty")}, Options{})
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Msg, "no CloudFormation template or Terraform plan found") {
+			t.Errorf("err = %v, want no IaC found", err)
+		}
+		if len(skipped) != 1 {
+			t.Errorf("skipped = %v, want the README", skipped)
+		}
+	})
+	t.Run("missing path", func(t *testing.T) {
+		_, _, err := Load([]string{filepath.Join(dir, "nope")}, Options{})
+		var e *Error
+		if !errors.As(err, &e) || e.Msg != "cannot read: no such file or directory" {
+			t.Errorf("err = %v, want cannot read", err)
+		}
+	})
+}
+
+const benchTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String, Default: prod}
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: kms:*
+            Resource: "*"
+          - Effect: Allow
+            Principal: {Service: s3.amazonaws.com}
+            Action: [kms:GenerateDataKey*, kms:Decrypt]
+            Resource: "*"
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "logs-${Env}-%03d-${AWS::AccountId}"
+      OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Event: s3:ObjectCreated:*
+            Topic: !Ref Topic
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub "logs-${Env}-%03d"
+      KmsMasterKeyId: !GetAtt Key.Arn
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "logs-${Env}-%03d"
+      KmsMasterKeyId: !Ref Key
+      VisibilityTimeout: 300
+  Subscription:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Topic
+      Protocol: sqs
+      Endpoint: !GetAtt Queue.Arn
+      RawMessageDelivery: true
+`
+
+// BenchmarkLoadTemplate loads one typical template through the walker.
+func BenchmarkLoadTemplate(b *testing.B) {
+	dir := b.TempDir()
+	p := filepath.Join(dir, "template.yaml")
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(benchTemplate, "%03d", "001")), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := Load([]string{p}, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadDir200 walks a directory of 200 files: 100 CloudFormation
+// templates and 100 Terraform plans, each declaring distinct resources.
+func BenchmarkLoadDir200(b *testing.B) {
+	dir := b.TempDir()
+	plan, err := os.ReadFile("testdata/tree/pipeline.plan.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 100 {
+		tpl := strings.ReplaceAll(benchTemplate, "%03d", fmt.Sprintf("%03d", i))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("stack-%03d.yaml", i)), []byte(tpl), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		p := strings.ReplaceAll(string(plan), "expel-cloudtrail", fmt.Sprintf("expel-cloudtrail-%03d", i))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("plan-%03d.json", i)), []byte(p), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		s, _, err := Load([]string{dir}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(s.Accounts); n != 2 {
+			b.Fatalf("%d accounts", n)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/trailgate/trailgate/collectors/awstest"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// benchOrg builds an organization of n accounts over the given regions,
+// each account typical of a log pipeline: four roles, two buckets with
+// every sub-resource, and per region one customer key, one topic with a
+// subscription, a queue and its dead-letter queue, and a GuardDuty detector
+// exporting findings.
+func benchOrg(n int, regions []string) *snapshot.Snapshot {
+	const mgmt = "100000000000"
+	doc := func(s string) json.RawMessage { return json.RawMessage(s) }
+	allow := doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","sqs:ReceiveMessage"],"Resource":"*"}]}`)
+	org := &snapshot.Organization{ID: "o-bench00001", ManagementAccountID: mgmt, RootID: "r-b001",
+		EnabledPolicyTypes: []string{snapshot.PolicyTypeSCP}, EnabledServicePrincipals: []string{"cloudtrail.amazonaws.com"},
+		OrganizationalUnits: []snapshot.OrganizationalUnit{{ID: "ou-b001-aaaaaaaa", Name: "Workloads", ParentID: "r-b001"}}}
+	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceLive, Organization: org}
+	scp := snapshot.OrgPolicy{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Type: snapshot.PolicyTypeSCP, AWSManaged: true,
+		Document: snapshot.Policy{Document: doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
+		Targets:  []string{"r-b001", "ou-b001-aaaaaaaa"}}
+	for i := range n {
+		id := fmt.Sprintf("%012d", 100000000000+i)
+		parent := "ou-b001-aaaaaaaa"
+		if id == mgmt {
+			parent = "r-b001"
+		}
+		org.Members = append(org.Members, snapshot.OrgAccount{ID: id, Name: "acct-" + id, Status: "ACTIVE", ParentID: parent})
+		scp.Targets = append(scp.Targets, id)
+		a := snapshot.Account{ID: id, Regions: regions}
+		trust := doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + mgmt + `:root"},"Action":"sts:AssumeRole"}]}`)
+		for _, name := range []string{memberRole, "reader", "deployer", "auditor"} {
+			a.Roles = append(a.Roles, snapshot.Role{Name: name, ARN: "arn:aws:iam::" + id + ":role/" + name,
+				TrustPolicy: &snapshot.Policy{Document: trust}, InlinePolicies: []snapshot.NamedPolicy{{Name: "p", Policy: snapshot.Policy{Document: allow}}}})
+		}
+		for _, bn := range []string{"logs", "findings"} {
+			a.Buckets = append(a.Buckets, snapshot.Bucket{Name: bn + "-" + id, ARN: "arn:aws:s3:::" + bn + "-" + id, Region: regions[0],
+				Policy: &snapshot.Policy{Document: allow}, ObjectOwnership: snapshot.OwnershipBucketOwnerEnforced,
+				Encryption: &snapshot.BucketEncryption{SSEAlgorithm: "AES256"}, RequestPayer: "BucketOwner"})
+		}
+		for k, r := range regions {
+			keyID := fmt.Sprintf("00000000-0000-4000-8000-%012d", k)
+			keyARN := "arn:aws:kms:" + r + ":" + id + ":key/" + keyID
+			a.Keys = append(a.Keys, snapshot.Key{KeyID: keyID, ARN: keyARN, Region: r, KeyState: "Enabled", KeyManager: "CUSTOMER",
+				Policy: &snapshot.Policy{Document: doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + id + `:root"},"Action":"kms:*","Resource":"*"}]}`)}})
+			topic := "arn:aws:sns:" + r + ":" + id + ":files"
+			queue := "arn:aws:sqs:" + r + ":" + id + ":events"
+			a.Topics = append(a.Topics, snapshot.Topic{Name: "files", ARN: topic, Region: r,
+				Subscriptions: []snapshot.Subscription{{Protocol: "sqs", Endpoint: queue, RawMessageDelivery: true}}})
+			a.Queues = append(a.Queues,
+				snapshot.Queue{Name: "events", ARN: queue, Region: r, VisibilityTimeout: 300, MessageRetentionPeriod: 604800,
+					RedrivePolicy: &snapshot.RedrivePolicy{DeadLetterTargetARN: queue + "-dlq", MaxReceiveCount: 5}},
+				snapshot.Queue{Name: "events-dlq", ARN: queue + "-dlq", Region: r, VisibilityTimeout: 30, MessageRetentionPeriod: 1209600})
+			a.Detectors = append(a.Detectors, snapshot.Detector{ID: fmt.Sprintf("%032x", i*10+k), Region: r, Status: "ENABLED",
+				FindingPublishingFrequency: "FIFTEEN_MINUTES", PublishingDestinations: []snapshot.PublishingDestination{{
+					DestinationARN: "arn:aws:s3:::findings-" + id, KmsKeyARN: keyARN}}})
+		}
+		if id == mgmt {
+			a.Trails = []snapshot.Trail{{Name: "org", ARN: "arn:aws:cloudtrail:" + regions[0] + ":" + mgmt + ":trail/org", HomeRegion: regions[0],
+				S3BucketName: "logs-" + mgmt, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, IsOrganizationTrail: true,
+				EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}}}
+		}
+		s.Accounts = append(s.Accounts, a)
+	}
+	org.Policies = []snapshot.OrgPolicy{scp}
+	return s
+}
+
+// BenchmarkCollectOrg collects a 200-account, 4-region organization whose
+// every call takes 20 ms, and reports calls per account-region (target
+// ≤ 40) and the wall time of one collection (ns/op; target < 60 s).
+func BenchmarkCollectOrg(b *testing.B) {
+	benchCollect(b, 200, []string{"eu-west-1", "us-east-1", "us-east-2", "us-west-2"}, 20*time.Millisecond)
+}
+
+// BenchmarkCollectSmallOrg is the same shape without latency, to profile
+// the collector's own cost.
+func BenchmarkCollectSmallOrg(b *testing.B) {
+	benchCollect(b, 10, []string{"us-east-1", "us-west-2"}, 0)
+}
+
+func benchCollect(b *testing.B, accounts int, regions []string, latency time.Duration) {
+	s := benchOrg(accounts, regions)
+	w := awstest.NewWorld(s)
+	w.Latency = latency
+	w.Identities.Add(adminKey, adminSecret, "", "arn:aws:iam::100000000000:user/auditor")
+	env := awstest.Start(b, w, allServices...)
+	cfg := env.Config(adminKey, "us-east-1")
+	var st Stats
+	b.ResetTimer()
+	for range b.N {
+		got, stats, err := Collect(context.Background(), cfg, Options{MemberRole: memberRole})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(got.CollectionErrors) != 0 || len(got.Accounts) != accounts {
+			b.Fatalf("%d accounts, errors %+v", len(got.Accounts), got.CollectionErrors)
+		}
+		st = stats
+	}
+	b.ReportMetric(st.CallsPerAccountRegion, "calls/account-region")
+	b.ReportMetric(float64(st.Calls), "calls/op")
+}

@@ -1,0 +1,359 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// Options shape a collection.
+type Options struct {
+	// Accounts limits the member accounts collected (default: every active
+	// account of the organization, or the caller's account).
+	Accounts []string
+	// Regions limits the regions collected (default: every region enabled
+	// in each account, from ec2:DescribeRegions).
+	Regions []string
+	// MemberRole is the role name assumed in every account but the caller's.
+	MemberRole string
+	// ExternalID is passed to AssumeRole when set.
+	ExternalID string
+	// Concurrency is how many accounts and regions are read at once
+	// (default DefaultConcurrency).
+	Concurrency int
+	// CallTimeout bounds each API call, retries included (default
+	// DefaultCallTimeout).
+	CallTimeout time.Duration
+	// Progress, when set, receives a progress line (accounts done/total,
+	// calls, errors) rewritten in place; the CLI sets it only when stderr is
+	// a terminal.
+	Progress io.Writer
+	// MaxAttempts and MaxBackoff tune the SDK's adaptive retryer; zero keeps
+	// the SDK's defaults (3 attempts, 20 s backoff cap).
+	MaxAttempts int
+	MaxBackoff  time.Duration
+}
+
+// DefaultConcurrency reads 16 account-regions at once. AWS rate limits are
+// per account and region, so parallel work spreads over distinct buckets;
+// within one account-region the collector stays sequential so that it never
+// bursts past a single service's limit (CloudTrail's DescribeTrails and
+// GetEventSelectors, for example, allow about 1-10 TPS).
+const DefaultConcurrency = 16
+
+// DefaultCallTimeout bounds one API call with its retries.
+const DefaultCallTimeout = 60 * time.Second
+
+// Stats say what the collection cost.
+type Stats struct {
+	// Calls is the number of API operations invoked (retries not counted).
+	Calls int
+	// Attempts is the number of HTTP requests, retries included.
+	Attempts int
+	// AccountRegions is the number of (account, region) pairs collected.
+	AccountRegions int
+	// CallsPerAccountRegion is Calls / AccountRegions.
+	CallsPerAccountRegion float64
+	// Errors is the number of collection errors recorded.
+	Errors int
+	// Mode is "organization" or "single-account".
+	Mode string
+	// Notes explain the mode and anything else the user should know.
+	Notes []string
+	// Operations counts calls per "ServiceID:Operation", to audit the
+	// least-privilege policy.
+	Operations map[string]int
+}
+
+// collector is one run's shared state.
+type collector struct {
+	base     aws.Config
+	opts     Options
+	partN    string
+	sem      chan struct{}
+	calls    atomic.Int64
+	attempts atomic.Int64
+	done     atomic.Int64
+	total    atomic.Int64
+	mu       sync.Mutex
+	errs     []snapshot.CollectionError
+	ops      map[string]int
+}
+
+// Collect snapshots the organization (or the caller's account) that cfg's
+// credentials can read. A read that fails is recorded in the snapshot's
+// CollectionErrors instead of failing the run; the returned error is
+// reserved for failures that leave nothing to snapshot (no valid
+// credentials).
+func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snapshot, Stats, error) {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = DefaultCallTimeout
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	c := &collector{opts: opts, sem: make(chan struct{}, opts.Concurrency), ops: map[string]int{}}
+	c.base = c.instrument(cfg)
+
+	stop := c.progress()
+	defer stop()
+
+	id, err := sts.NewFromConfig(c.base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, c.stats(0), fmt.Errorf("identify the caller (sts:GetCallerIdentity): %w", err)
+	}
+	callerARN := aws.ToString(id.Arn)
+	callerAccount := aws.ToString(id.Account)
+	c.partN = partitionOf(callerARN)
+
+	snap := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceLive}
+	if c.partN != "aws" {
+		snap.Partition = c.partN
+	}
+	st := Stats{}
+	org, note := c.collectOrganization(ctx)
+	names := map[string]string{}
+	var targets []string
+	if org != nil {
+		snap.Organization = org
+		st.Mode = "organization"
+		for _, m := range org.Members {
+			names[m.ID] = m.Name
+			if m.Status == "ACTIVE" && wanted(opts.Accounts, m.ID) {
+				targets = append(targets, m.ID)
+			}
+		}
+	} else {
+		st.Mode = "single-account"
+		st.Notes = append(st.Notes, "single-account mode: "+note)
+		targets = []string{callerAccount}
+		for _, a := range opts.Accounts {
+			if a != callerAccount {
+				targets = append(targets, a)
+			}
+		}
+		if len(opts.Accounts) > 0 && !wanted(opts.Accounts, callerAccount) {
+			targets = targets[1:]
+		}
+	}
+	sort.Strings(targets)
+	c.total.Store(int64(len(targets)))
+
+	accounts := make([]*snapshot.Account, len(targets))
+	var regionsCollected atomic.Int64
+	var wg sync.WaitGroup
+	for i, acct := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer c.done.Add(1)
+			accounts[i], _ = c.collectAccount(ctx, acct, names[acct], acct == callerAccount, &regionsCollected)
+		}()
+	}
+	wg.Wait()
+	for _, a := range accounts {
+		if a != nil {
+			snap.Accounts = append(snap.Accounts, *a)
+		}
+	}
+	c.mu.Lock()
+	snap.CollectionErrors = append(snap.CollectionErrors, c.errs...)
+	c.mu.Unlock()
+	snap.Sort()
+	stats := c.stats(int(regionsCollected.Load()))
+	stats.Mode, stats.Notes = st.Mode, st.Notes
+	return snap, stats, nil
+}
+
+func (c *collector) stats(accountRegions int) Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := Stats{Calls: int(c.calls.Load()), Attempts: int(c.attempts.Load()), AccountRegions: accountRegions,
+		Errors: len(c.errs), Operations: map[string]int{}}
+	for k, v := range c.ops {
+		s.Operations[k] = v
+	}
+	if accountRegions > 0 {
+		s.CallsPerAccountRegion = float64(s.Calls) / float64(accountRegions)
+	}
+	return s
+}
+
+func wanted(filter []string, id string) bool {
+	if len(filter) == 0 {
+		return true
+	}
+	for _, f := range filter {
+		if f == id {
+			return true
+		}
+	}
+	return false
+}
+
+func partitionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) < 3 || parts[1] == "" {
+		return "aws"
+	}
+	return parts[1]
+}
+
+// acquire takes a concurrency slot.
+func (c *collector) acquire(ctx context.Context) bool {
+	select {
+	case c.sem <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (c *collector) release() { <-c.sem }
+
+// accountConfig returns the configuration reading one account: the caller's
+// own credentials for its own account, otherwise the member role assumed
+// through STS (with the external ID), cached and refreshed by the SDK.
+func (c *collector) accountConfig(ctx context.Context, account string, own bool) (aws.Config, error) {
+	if own {
+		return c.base, nil
+	}
+	if c.opts.MemberRole == "" {
+		return aws.Config{}, errNoMemberRole
+	}
+	cfg := c.base.Copy()
+	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", c.partN, account, c.opts.MemberRole)
+	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(c.base), roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = "trailgate-collect"
+		if c.opts.ExternalID != "" {
+			o.ExternalID = aws.String(c.opts.ExternalID)
+		}
+	})
+	cfg.Credentials = aws.NewCredentialsCache(provider)
+	// Fetch the credentials now, so that a refused AssumeRole is recorded
+	// once for the account rather than once per call.
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return aws.Config{}, err
+	}
+	return cfg, nil
+}
+
+var errNoMemberRole = errors.New("no --member-role given to read an account other than the caller's")
+
+// collectAccount reads one account: its IAM roles and S3 buckets (global),
+// then every region.
+func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, error) {
+	if !c.acquire(ctx) {
+		return nil, ctx.Err()
+	}
+	cfg, err := c.accountConfig(ctx, account, own)
+	if err != nil {
+		c.release()
+		code := errorCode(err)
+		if errors.Is(err, errNoMemberRole) {
+			code = "NoMemberRole"
+		}
+		c.record(snapshot.CollectionError{Account: account, Service: "sts", Operation: "AssumeRole",
+			Resource: fmt.Sprintf("arn:%s:iam::%s:role/%s", c.partN, account, c.opts.MemberRole), Code: code, Message: errorMessage(err)})
+		return nil, err
+	}
+	a := &snapshot.Account{ID: account, Name: name}
+	regions := c.regions(ctx, cfg, account)
+	c.collectIAM(ctx, cfg, a)
+	c.collectS3(ctx, cfg, a)
+	c.release()
+
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, region := range regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !c.acquire(ctx) {
+				return
+			}
+			defer c.release()
+			r := &snapshot.Account{}
+			rcfg := cfg.Copy()
+			rcfg.Region = region
+			c.collectCloudTrail(ctx, rcfg, account, r)
+			c.collectKMS(ctx, rcfg, account, r)
+			c.collectSNS(ctx, rcfg, account, r)
+			c.collectSQS(ctx, rcfg, account, r)
+			c.collectGuardDuty(ctx, rcfg, account, r)
+			regionsDone.Add(1)
+			mu.Lock()
+			a.Trails = append(a.Trails, r.Trails...)
+			a.Keys = append(a.Keys, r.Keys...)
+			a.Topics = append(a.Topics, r.Topics...)
+			a.Queues = append(a.Queues, r.Queues...)
+			a.Detectors = append(a.Detectors, r.Detectors...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	a.Regions = regions
+	return a, nil
+}
+
+// retryer is a fresh adaptive-mode retryer for each client, as the SDK
+// expects (its token buckets and rate estimate are per client).
+func (c *collector) retryer() aws.Retryer {
+	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+			if c.opts.MaxAttempts > 0 {
+				so.MaxAttempts = c.opts.MaxAttempts
+			}
+			if c.opts.MaxBackoff > 0 {
+				so.MaxBackoff = c.opts.MaxBackoff
+			}
+		})
+	})
+}
+
+// progress starts the progress line and returns the function that ends it.
+func (c *collector) progress() func() {
+	if c.opts.Progress == nil {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	print := func() {
+		c.mu.Lock()
+		n := len(c.errs)
+		c.mu.Unlock()
+		fmt.Fprintf(c.opts.Progress, "\rcollect: accounts %d/%d, calls %d, errors %d ", c.done.Load(), c.total.Load(), c.calls.Load(), n)
+	}
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				print()
+			case <-stop:
+				print()
+				fmt.Fprintln(c.opts.Progress)
+				return
+			}
+		}
+	}()
+	return func() { close(stop); <-finished }
+}

@@ -1,0 +1,154 @@
+package live
+
+import (
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/trailgate/trailgate/analyzer/iam"
+)
+
+// TestLeastPrivilege records every operation a full collection calls and
+// fails if the shipped policy, evaluated by trailgate's own IAM evaluator,
+// does not allow it; and fails if the policy grants anything the collector
+// does not call or anything but reads.
+func TestLeastPrivilege(t *testing.T) {
+	doc, err := Policy("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := iam.ParsePolicy(doc, iam.KindIdentity)
+	if err != nil {
+		t.Fatalf("policy.json: %v", err)
+	}
+	w := world(t, orgFile, "111111111111")
+	w.PageSize = 1 // every paginated path too
+	_, st := collect(t, w, Options{})
+	if len(st.Operations) < 40 {
+		t.Fatalf("only %d operations recorded: %v", len(st.Operations), st.Operations)
+	}
+	principal := "arn:aws:sts::222222222222:assumed-role/" + memberRole + "/trailgate-collect"
+	for op := range st.Operations {
+		action, ok := IAMAction(op)
+		if !ok {
+			t.Errorf("%s is called but has no IAM action in the table", op)
+			continue
+		}
+		if action == "" {
+			continue
+		}
+		req := iam.Request{Principal: principal, Action: action, Resource: "*"}
+		if action == "sts:AssumeRole" {
+			req.Resource = "arn:aws:iam::222222222222:role/" + memberRole
+		}
+		// The question is the identity side only: ask it same-account with
+		// generic semantics, since the member role's trust policy (the
+		// other side of AssumeRole) is the member account's business.
+		res := iam.Evaluate(req, iam.PolicySet{Identity: []*iam.Policy{pol}, ResourceType: iam.ResourceGeneric})
+		if res.Decision != iam.Allowed {
+			t.Errorf("%s (%s): policy says %s", op, action, res.Decision)
+		}
+	}
+	// The server side saw the same operations the client counted.
+	for _, c := range w.Calls.All() {
+		found := false
+		for op := range st.Operations {
+			found = found || strings.EqualFold(op, c.Service+":"+c.Operation)
+		}
+		if !found {
+			t.Errorf("server answered %s:%s, which the collector did not count", c.Service, c.Operation)
+		}
+	}
+	// A write is refused: the evaluation above is not vacuous.
+	for _, a := range []string{"s3:PutBucketPolicy", "kms:PutKeyPolicy", "iam:PassRole", "sqs:DeleteMessage"} {
+		if d := iam.Evaluate(iam.Request{Principal: principal, Action: a, Resource: "*"}, iam.PolicySet{Identity: []*iam.Policy{pol}}).Decision; d == iam.Allowed {
+			t.Errorf("policy allows %s", a)
+		}
+	}
+}
+
+// TestPolicyShape: the policy holds exactly the actions of the table, all
+// of them reads (Get, List, Describe) but sts:AssumeRole.
+func TestPolicyShape(t *testing.T) {
+	var doc struct {
+		Statement []struct {
+			Action   any
+			Resource string
+		}
+	}
+	if err := json.Unmarshal(policyJSON, &doc); err != nil {
+		t.Fatal(err)
+	}
+	inPolicy := map[string]bool{}
+	for _, s := range doc.Statement {
+		switch a := s.Action.(type) {
+		case string:
+			inPolicy[a] = true
+		case []any:
+			for _, x := range a {
+				inPolicy[x.(string)] = true
+			}
+		}
+	}
+	inTable := map[string]bool{}
+	for _, a := range iamActions {
+		if a != "" {
+			inTable[a] = true
+		}
+	}
+	read := regexp.MustCompile(`^[a-z0-9]+:(Get|List|Describe)[A-Za-z]+$`)
+	for a := range inPolicy {
+		if !inTable[a] {
+			t.Errorf("policy grants %s, which the collector never calls", a)
+		}
+		if !read.MatchString(a) && a != "sts:AssumeRole" {
+			t.Errorf("policy grants %s, which is not a read", a)
+		}
+	}
+	for a := range inTable {
+		if !inPolicy[a] {
+			t.Errorf("collector calls %s, which the policy lacks", a)
+		}
+	}
+	custom, err := Policy("TrailgateCollector", "aws-us-gov")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(custom), `"arn:aws-us-gov:iam::*:role/TrailgateCollector"`) {
+		t.Errorf("member role not substituted:\n%s", custom)
+	}
+	if _, err := Policy(`x"*`, ""); err == nil {
+		t.Error("a role name with quotes was accepted")
+	}
+}
+
+// TestRulesDependingOn: every read the collector makes maps to catalog
+// rules, so that no failed read passes silently.
+func TestRulesDependingOn(t *testing.T) {
+	id := regexp.MustCompile(`^(CT0[1-7]|GD0[1-5]|S30[1-6]|NT0[1-5]|SN0[1-3]|SQ0[1-6]|KM0[1-3]|ID0[1-3]|OR0[12])$`)
+	var ops []string
+	for op := range iamActions {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	for _, op := range ops {
+		if op == "STS:GetCallerIdentity" {
+			continue // its failure ends the run
+		}
+		svc, name, _ := strings.Cut(op, ":")
+		rules := RulesDependingOn(strings.ToLower(svc), name)
+		if len(rules) == 0 {
+			t.Errorf("%s: no rules", op)
+		}
+		for _, r := range rules {
+			if !id.MatchString(r) {
+				t.Errorf("%s: %q is not a catalog rule ID", op, r)
+			}
+		}
+	}
+	if RulesDependingOn("s3", "PutObject") != nil {
+		t.Error("an operation the collector never calls has rules")
+	}
+}

@@ -1,0 +1,290 @@
+package smoke_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trailgate/trailgate/collectors/smoke"
+)
+
+var cmpDiff = func(a, b any) string { return cmp.Diff(a, b) }
+
+// TestWorkingPath: every step passes, and the queue holds as many messages
+// after the run as before (the smoke test consumes nothing).
+func TestWorkingPath(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	h.deliverLog(logKey)
+	before := h.visible()
+	rep := run(t, h, conn("expel"), smoke.Options{})
+	diff(t, passingCore, rep)
+	if after := h.visible(); before != "1" || after != before {
+		t.Errorf("visible messages: %s before, %s after; want 1 and 1", before, after)
+	}
+	read := step(t, rep, smoke.StepReadObject)
+	want := map[string]string{"kind": "cloudtrail", "records": "2", "newest_event": "2026-11-22T04:03:04Z", "gzip": "true",
+		"sse": "aws:kms", "sse_kms_key_id": keyARN, "object": "s3://" + bucket + "/" + logKey}
+	for k, v := range want {
+		if read.Facts[k] != v {
+			t.Errorf("read-object fact %s = %q, want %q", k, read.Facts[k], v)
+		}
+	}
+	if d := step(t, rep, smoke.StepDecode); d.Facts["format"] != "s3-event" || d.Facts["sns_envelope"] != "false" {
+		t.Errorf("decode facts %v, want a raw S3 event", d.Facts)
+	}
+	if q := step(t, rep, smoke.StepQueue); q.Facts["approximate_messages"] != "1" {
+		t.Errorf("queue facts %v", q.Facts)
+	}
+	if rep.ExternalID == externalID || !strings.HasPrefix(rep.ExternalID, "8d") {
+		t.Errorf("external ID shown as %q: must be masked", rep.ExternalID)
+	}
+	if rep.Failed() || rep.QueueEmpty {
+		t.Errorf("Failed=%v QueueEmpty=%v", rep.Failed(), rep.QueueEmpty)
+	}
+}
+
+// TestRawDeliveryOff: the same path with the SNS envelope passes for a
+// generic consumer, and fails NT05 for Expel, whose guide requires raw
+// message delivery (step E6).
+func TestRawDeliveryOff(t *testing.T) {
+	h := newHarness(t, scenario{raw: false})
+	h.deliverLog(logKey)
+	rep := run(t, h, conn("generic"), smoke.Options{})
+	diff(t, passingCore, rep)
+	if d := step(t, rep, smoke.StepDecode); d.Facts["sns_envelope"] != "true" || d.Facts["topic_arn"] != topicARN {
+		t.Errorf("decode facts %v, want the SNS envelope from %s", d.Facts, topicARN)
+	}
+	rep = run(t, h, conn("expel"), smoke.Options{})
+	want := append([]outcome(nil), passingCore...)
+	// The consumer would not parse it, but trailgate does: it still
+	// follows the notification, so the rest of the path is proven.
+	want[5] = outcome{"decode", "fail", "", "NT05"}
+	diff(t, want, rep)
+	if d := step(t, rep, smoke.StepDecode).Detail; !strings.Contains(d, "raw message delivery is required") {
+		t.Errorf("decode detail %q", d)
+	}
+	if h.visible() != "1" {
+		t.Errorf("the message was consumed")
+	}
+}
+
+func TestWrongExternalID(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	c := conn("expel")
+	c.ExternalID = "not-the-vendor-id"
+	rep := run(t, h, c, smoke.Options{})
+	diff(t, []outcome{
+		{"identity", "pass", "", ""},
+		{"assume-role", "fail", "AccessDenied", "ID01"},
+		{"external-id-required", "skip", "", ""},
+		{"queue", "skip", "", ""},
+		{"receive", "skip", "", ""},
+		{"decode", "skip", "", ""},
+		{"read-object", "skip", "", ""},
+	}, rep)
+	if d := step(t, rep, smoke.StepAssumeRole).Detail; strings.Contains(d, "not-the-vendor-id") || !strings.Contains(d, "no*************id") {
+		t.Errorf("assume-role detail %q must show the external ID masked", d)
+	}
+}
+
+// TestExternalIDNotRequired: a role that can be assumed without the
+// external ID is a finding (ID01), even though the path works.
+func TestExternalIDNotRequired(t *testing.T) {
+	h := newHarness(t, scenario{raw: true, trust: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`})
+	h.deliverLog(logKey)
+	rep := run(t, h, conn("expel"), smoke.Options{})
+	want := append([]outcome(nil), passingCore...)
+	want[2] = outcome{"external-id-required", "fail", "", "ID01"}
+	diff(t, want, rep)
+}
+
+func TestQueueEmpty(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	start := time.Now()
+	rep := run(t, h, conn("expel"), smoke.Options{Timeout: 1500 * time.Millisecond})
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("returned after %s: the receive step must wait for --timeout", waited)
+	}
+	diff(t, []outcome{
+		{"identity", "pass", "", ""},
+		{"assume-role", "pass", "", ""},
+		{"external-id-required", "pass", "AccessDenied", ""},
+		{"queue", "pass", "", ""},
+		{"receive", "pass", "", ""},
+		{"decode", "skip", "", ""},
+		{"read-object", "skip", "", ""},
+	}, rep)
+	if !rep.QueueEmpty || rep.Failed() || !strings.HasPrefix(step(t, rep, smoke.StepReceive).Detail, "queue empty") {
+		t.Errorf("QueueEmpty=%v Failed=%v detail %q", rep.QueueEmpty, rep.Failed(), step(t, rep, smoke.StepReceive).Detail)
+	}
+}
+
+// TestObjectMissing: a notification that outlived its object (lifecycle
+// expiry, a deleting consumer) is NoSuchKey, explained by SQ04.
+func TestObjectMissing(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	h.deliverLog(logKey)
+	_, err := h.admin.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(logKey)})
+	must(t, err)
+	rep := run(t, h, conn("expel"), smoke.Options{})
+	want := append([]outcome(nil), passingCore...)
+	want[6] = outcome{"read-object", "fail", "NoSuchKey", "SQ04"}
+	diff(t, want, rep)
+}
+
+// TestDecryptDenied: the role may read the object but not decrypt it; S3
+// answers AccessDenied with KMS's reason, explained by KM01.
+func TestDecryptDenied(t *testing.T) {
+	h := newHarness(t, scenario{raw: true, noDecrypt: true})
+	h.deliverLog(logKey)
+	rep := run(t, h, conn("expel"), smoke.Options{})
+	want := append([]outcome(nil), passingCore...)
+	want[6] = outcome{"read-object", "fail", "AccessDenied", "KM01"}
+	diff(t, want, rep)
+	if d := step(t, rep, smoke.StepReadObject).Detail; !strings.Contains(d, "kms:Decrypt") || !strings.Contains(d, "ConnectorRole") {
+		t.Errorf("read-object detail %q should quote the KMS denial", d)
+	}
+	if h.visible() != "1" {
+		t.Errorf("the message was consumed")
+	}
+}
+
+func TestMalformedMessage(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	_, err := h.sqs.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(h.url), MessageBody: aws.String("hello from a misrouted producer")})
+	must(t, err)
+	rep := run(t, h, conn("generic"), smoke.Options{})
+	want := append([]outcome(nil), passingCore...)
+	want[5] = outcome{"decode", "fail", "", "NT05"}
+	want[6] = outcome{"read-object", "skip", "", ""}
+	diff(t, want, rep)
+}
+
+// TestCloudTrailNotice: a trail's own SNS notice names its object in
+// s3ObjectKey; the smoke test follows it like an S3 event.
+func TestCloudTrailNotice(t *testing.T) {
+	h := newHarness(t, scenario{raw: false})
+	h.deliverLog(logKey)
+	// Take the S3 event out, put the trail's notice in.
+	ctx := context.Background()
+	out, err := h.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(h.url), WaitTimeSeconds: 1})
+	must(t, err)
+	_, err = h.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(h.url), ReceiptHandle: out.Messages[0].ReceiptHandle})
+	must(t, err)
+	snsc := sns.NewFromConfig(h.env.Config(adminAKID, region))
+	_, err = snsc.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topicARN), Message: aws.String(`{"s3Bucket":"` + bucket + `","s3ObjectKey":["` + logKey + `"]}`)})
+	must(t, err)
+	rep := run(t, h, conn("generic"), smoke.Options{})
+	diff(t, passingCore, rep)
+	if f := step(t, rep, smoke.StepDecode).Facts["format"]; f != "cloudtrail-sns-notice" {
+		t.Errorf("format %q", f)
+	}
+}
+
+func TestConsume(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	h.deliverLog(logKey)
+	rep := run(t, h, conn("expel"), smoke.Options{Consume: true})
+	diff(t, passingCore, rep)
+	if v := h.visible(); v != "0" {
+		t.Errorf("--consume left %s messages, want 0", v)
+	}
+}
+
+// canaryGone checks that no canary object is left in the bucket.
+func (h *harness) canaryGone(t *testing.T) {
+	t.Helper()
+	out, err := h.admin.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	must(t, err)
+	for _, o := range out.Contents {
+		if strings.Contains(aws.ToString(o.Key), smoke.CanaryPrefix) {
+			t.Errorf("canary left behind: %s", aws.ToString(o.Key))
+		}
+	}
+}
+
+func TestCanary(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	h.deliverLog(logKey)
+	rep := run(t, h, conn("expel"), smoke.Options{Canary: true, Now: func() time.Time { return time.Date(2026, 11, 22, 4, 5, 6, 0, time.UTC) }})
+	diff(t, append(append([]outcome(nil), passingCore...),
+		outcome{"canary-write", "pass", "", ""},
+		outcome{"canary-delivered", "pass", "", ""},
+		outcome{"canary-read", "pass", "", ""},
+		outcome{"canary-cleanup", "pass", "", ""},
+	), rep)
+	wantKey := "AWSLogs/o-abc123/222222222222/CloudTrail/us-east-1/2026/11/22/trailgate-canary-20261122T040506.000Z.json.gz"
+	if o := step(t, rep, smoke.StepCanaryWrite).Facts["object"]; o != "s3://"+bucket+"/"+wantKey {
+		t.Errorf("canary written to %q, want under the log's prefix: %s", o, wantKey)
+	}
+	if step(t, rep, smoke.StepCanaryDelivered).Facts["latency_ms"] == "" {
+		t.Error("no latency measured")
+	}
+	if k := step(t, rep, smoke.StepCanaryRead).Facts["kind"]; k != "trailgate-canary" {
+		t.Errorf("canary read back as %q", k)
+	}
+	h.canaryGone(t)
+	// The log's own message is back; the canary's notification is gone.
+	if v := h.visible(); v != "1" {
+		t.Errorf("visible messages after the canary: %s, want 1", v)
+	}
+}
+
+// TestCanaryCleansUpWhenReadFails: the connector cannot decrypt, so the
+// canary's read fails, and the canary is deleted all the same.
+func TestCanaryCleansUpWhenReadFails(t *testing.T) {
+	h := newHarness(t, scenario{raw: true, noDecrypt: true})
+	rep := run(t, h, conn("expel"), smoke.Options{Timeout: 2 * time.Second, Canary: true, CanaryBucket: bucket, CanaryPrefix: "AWSLogs/"})
+	want := []outcome{
+		{"identity", "pass", "", ""},
+		{"assume-role", "pass", "", ""},
+		{"external-id-required", "pass", "AccessDenied", ""},
+		{"queue", "pass", "", ""},
+		{"receive", "pass", "", ""},
+		{"decode", "skip", "", ""},
+		{"read-object", "skip", "", ""},
+		{"canary-write", "pass", "", ""},
+		{"canary-delivered", "pass", "", ""},
+		{"canary-read", "fail", "AccessDenied", "KM01"},
+		{"canary-cleanup", "pass", "", ""},
+	}
+	diff(t, want, rep)
+	h.canaryGone(t)
+}
+
+// TestCanaryCleansUpOnInterrupt: the run is cancelled (Ctrl-C) while the
+// canary's notification is on its way; the canary is still deleted.
+func TestCanaryCleansUpOnInterrupt(t *testing.T) {
+	h := newHarness(t, scenario{raw: true})
+	h.deliverLog(logKey)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// From now on notifications never reach the queue, and the canary's
+	// cancels the run shortly after it is written.
+	h.s3.Notify = func(context.Context, string, []byte) error {
+		time.AfterFunc(300*time.Millisecond, cancel)
+		return nil
+	}
+	rep, err := smoke.Run(ctx, h.caller, conn("expel"), smoke.Options{Timeout: 30 * time.Second, Canary: true})
+	must(t, err)
+	diff(t, append(append([]outcome(nil), passingCore...),
+		outcome{"canary-write", "pass", "", ""},
+		outcome{"canary-delivered", "fail", "Canceled", ""},
+		outcome{"canary-read", "fail", "Canceled", ""},
+		outcome{"canary-cleanup", "pass", "", ""},
+	), rep)
+	h.canaryGone(t)
+	// Nothing was deleted. (The log's message may be in flight: a long
+	// poll abandoned by the interrupt can still be handed a message, by
+	// SQS as by fauxqs, which then reappears after the visibility timeout.)
+	if v, f := h.visible(), h.inFlight(); v+"+"+f != "1+0" && v+"+"+f != "0+1" {
+		t.Errorf("messages after the interrupted canary: %s visible + %s in flight, want 1 in all", v, f)
+	}
+}

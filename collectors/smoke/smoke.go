@@ -1,0 +1,671 @@
+package smoke
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/trailgate/trailgate/collectors/connector"
+)
+
+// DefaultTimeout is how long the receive step (and the canary) wait for a
+// message when Options.Timeout is zero.
+const DefaultTimeout = 60 * time.Second
+
+// Options tune a smoke run.
+type Options struct {
+	// Timeout bounds the wait for a message in the receive step, and for
+	// the canary's notification. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// Canary writes one test object, waits for its notification, reads it
+	// as the connector and deletes it.
+	Canary bool
+	// Consume deletes the message that was read, once it has been read
+	// successfully, as the connector itself would. Off by default: the
+	// smoke test then leaves the queue exactly as it found it.
+	Consume bool
+	// CanaryBucket and CanaryPrefix say where the canary is written. Empty:
+	// the bucket and "directory" of the log object the received
+	// notification named, so that the notification's prefix filter matches.
+	CanaryBucket, CanaryPrefix string
+	// SessionName is the connector session's name (default
+	// "trailgate-smoke"), visible in the account's CloudTrail.
+	SessionName string
+	// Now is the clock used to name the canary; nil means time.Now.
+	Now func() time.Time
+}
+
+// Run performs the smoke test of conn, calling AWS with cfg (the caller's
+// credentials, which must be allowed to assume the connector role). It
+// returns an error only for a connector it cannot test at all (a role or
+// queue that is not an ARN); every AWS failure is a step of the Report.
+func Run(ctx context.Context, cfg aws.Config, conn *connector.Connector, opts Options) (Report, error) {
+	if conn == nil {
+		return Report{}, errors.New("smoke: no connector")
+	}
+	role, err := parseARN(conn.Role)
+	if err != nil || role.service != "iam" || !strings.HasPrefix(role.resource, "role/") {
+		return Report{}, fmt.Errorf("%s: role: the smoke test needs the role's ARN (arn:aws:iam::ACCOUNT:role/NAME); got %q", conn.File, conn.Role)
+	}
+	var queue arn
+	if conn.Queue != "" {
+		queue, err = parseARN(conn.Queue)
+		if err != nil || queue.service != "sqs" || queue.region == "" || queue.account == "" || strings.Contains(queue.resource, ":") {
+			return Report{}, fmt.Errorf("%s: queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got %q", conn.File, conn.Queue)
+		}
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.SessionName == "" {
+		opts.SessionName = "trailgate-smoke"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	cfg = cfg.Copy()
+	if cfg.Region == "" {
+		cfg.Region = firstNonEmpty(conn.Region, queue.region, "us-east-1")
+	}
+	r := &runner{
+		cfg: cfg, conn: conn, opts: opts, queue: queue,
+		report: &Report{Profile: conn.Profile, Role: conn.Role, Queue: conn.Queue, ExternalID: conn.MaskedExternalID()},
+	}
+	r.identity(ctx)
+	r.assumeRole(ctx)
+	r.externalIDControl(ctx)
+	r.queueStep(ctx)
+	r.receive(ctx)
+	r.decode()
+	r.readObject(ctx)
+	r.settleMessage(ctx)
+	if opts.Canary {
+		r.canary(ctx)
+	}
+	return *r.report, nil
+}
+
+// runner carries what one step learns to the next.
+type runner struct {
+	cfg    aws.Config
+	conn   *connector.Connector
+	opts   Options
+	queue  arn
+	report *Report
+
+	callerARN string
+	// connCfg holds the connector session's credentials once assumed.
+	connCfg  *aws.Config
+	sqs      *sqs.Client
+	queueURL string
+	message  *sqstypes.Message
+	notice   *Notification
+	readOK   bool
+}
+
+// step runs fn as the named step and records it with its duration.
+func (r *runner) step(name string, fn func(s *Step)) {
+	s := Step{Name: name, Status: Pass}
+	start := time.Now()
+	fn(&s)
+	s.Duration = time.Since(start)
+	if len(s.Facts) == 0 {
+		s.Facts = nil
+	}
+	r.report.Steps = append(r.report.Steps, s)
+}
+
+func (r *runner) skip(name, why string) {
+	r.report.Steps = append(r.report.Steps, Step{Name: name, Status: Skip, Detail: why})
+}
+
+func (r *runner) passed(name string) bool {
+	s := r.report.Step(name)
+	return s != nil && s.Status == Pass
+}
+
+// fail records an AWS error: its code, the rule that explains it (denials
+// are mapped by their message, see ruleForDenial) and AWS's message.
+func (s *Step) fail(err error, rule, what string) {
+	s.Status = Fail
+	s.ErrorCode = errorCode(err)
+	var ae smithy.APIError
+	switch {
+	case !errors.As(err, &ae):
+		// Not AWS's answer (an interrupt, a timeout, a network failure):
+		// no rule of the pipeline explains it.
+		s.RuleID = ""
+		if s.ErrorCode == "Canceled" {
+			s.Detail = what + ": interrupted"
+			return
+		}
+	case isAccessDenied(s.ErrorCode):
+		s.RuleID = ruleForDenial(errorMessage(err), rule)
+	default:
+		s.RuleID = rule
+	}
+	s.Detail = what + ": " + errorMessage(err)
+}
+
+func (s *Step) fact(k, v string) {
+	if s.Facts == nil {
+		s.Facts = map[string]string{}
+	}
+	s.Facts[k] = v
+}
+
+func (r *runner) identity(ctx context.Context) {
+	r.step(StepIdentity, func(s *Step) {
+		out, err := sts.NewFromConfig(r.cfg, retryer).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			s.fail(err, "", "sts:GetCallerIdentity with the caller's credentials")
+			return
+		}
+		r.callerARN = aws.ToString(out.Arn)
+		s.fact("account", aws.ToString(out.Account))
+		s.fact("arn", r.callerARN)
+		s.Detail = "caller " + r.callerARN
+	})
+}
+
+func (r *runner) assumeInput(withExternalID bool) *sts.AssumeRoleInput {
+	in := &sts.AssumeRoleInput{
+		RoleArn:         aws.String(r.conn.Role),
+		RoleSessionName: aws.String(r.opts.SessionName),
+		// The shortest session AWS allows: the smoke test needs minutes.
+		DurationSeconds: aws.Int32(900),
+	}
+	if withExternalID && r.conn.ExternalID != "" {
+		in.ExternalId = aws.String(r.conn.ExternalID)
+	}
+	return in
+}
+
+func (r *runner) assumeRole(ctx context.Context) {
+	if !r.passed(StepIdentity) {
+		r.skip(StepAssumeRole, "no caller identity")
+		return
+	}
+	r.step(StepAssumeRole, func(s *Step) {
+		client := sts.NewFromConfig(r.cfg, retryer)
+		out, err := client.AssumeRole(ctx, r.assumeInput(true))
+		if err != nil {
+			with := "without an external ID (the connector file sets none)"
+			if r.conn.ExternalID != "" {
+				with = "with external ID " + r.conn.MaskedExternalID()
+			}
+			s.fail(err, "ID01", "sts:AssumeRole "+with)
+			return
+		}
+		first := aws.Credentials{
+			AccessKeyID:     aws.ToString(out.Credentials.AccessKeyId),
+			SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey),
+			SessionToken:    aws.ToString(out.Credentials.SessionToken),
+			Source:          "trailgate smoke: connector session",
+		}
+		if out.Credentials.Expiration != nil {
+			first.CanExpire, first.Expires = true, *out.Credentials.Expiration
+		}
+		connCfg := r.cfg.Copy()
+		connCfg.Credentials = aws.NewCredentialsCache(&sessionProvider{next: &first, renew: func(ctx context.Context) (aws.Credentials, error) {
+			out, err := client.AssumeRole(ctx, r.assumeInput(true))
+			if err != nil {
+				return aws.Credentials{}, err
+			}
+			return credentials.NewStaticCredentialsProvider(aws.ToString(out.Credentials.AccessKeyId),
+				aws.ToString(out.Credentials.SecretAccessKey), aws.ToString(out.Credentials.SessionToken)).Retrieve(ctx)
+		}})
+		r.connCfg = &connCfg
+		session := aws.ToString(out.AssumedRoleUser.Arn)
+		s.fact("session_arn", session)
+		s.Detail = "session " + session
+		if r.conn.ExternalID != "" {
+			s.Detail += " (external ID " + r.conn.MaskedExternalID() + ")"
+		}
+	})
+}
+
+// sessionProvider hands out the session the assume-role step obtained, then
+// renews it by assuming the role again when the cache finds it expired, so
+// that a long --timeout outlives the 15-minute session.
+type sessionProvider struct {
+	next  *aws.Credentials
+	renew func(context.Context) (aws.Credentials, error)
+}
+
+func (p *sessionProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	if p.next != nil && !p.next.Expired() {
+		c := *p.next
+		p.next = nil
+		return c, nil
+	}
+	return p.renew(ctx)
+}
+
+// externalIDControl is the negative control: the role must refuse the same
+// caller without the external ID, or the external ID protects nothing
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+func (r *runner) externalIDControl(ctx context.Context) {
+	switch {
+	case r.conn.ExternalID == "":
+		r.skip(StepExternalID, "the connector file sets no external_id")
+		return
+	case !r.passed(StepAssumeRole):
+		r.skip(StepExternalID, "the role could not be assumed even with the external ID")
+		return
+	}
+	r.step(StepExternalID, func(s *Step) {
+		_, err := sts.NewFromConfig(r.cfg, retryer).AssumeRole(ctx, r.assumeInput(false))
+		if err == nil {
+			s.Status = Fail
+			s.RuleID = "ID01"
+			s.Detail = "the role can be assumed WITHOUT the external ID: its trust policy does not require sts:ExternalId, so any caller it trusts can act as this connector"
+			return
+		}
+		code := errorCode(err)
+		if !isAccessDenied(code) {
+			s.fail(err, "", "sts:AssumeRole without the external ID failed for a reason other than a refusal, so the control is inconclusive")
+			return
+		}
+		s.ErrorCode = code
+		s.Detail = "refused without the external ID (" + code + "), as it must be"
+	})
+}
+
+func (r *runner) queueStep(ctx context.Context) {
+	switch {
+	case r.conn.Queue == "":
+		r.skip(StepQueue, "the connector file names no queue")
+		return
+	case r.connCfg == nil:
+		r.skip(StepQueue, "no connector session")
+		return
+	}
+	// The vendor looks the queue up in the region entered in its console;
+	// doing the same shows a region mismatch the way the vendor meets it.
+	region := firstNonEmpty(r.conn.Region, r.queue.region)
+	r.sqs = sqs.NewFromConfig(*r.connCfg, retryer, func(o *sqs.Options) { o.Region = region })
+	r.step(StepQueue, func(s *Step) {
+		s.fact("region", region)
+		u, err := r.sqs.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{
+			QueueName:              aws.String(r.queue.resource),
+			QueueOwnerAWSAccountId: aws.String(r.queue.account),
+		})
+		if err != nil {
+			what := "sqs:GetQueueUrl in " + region
+			if region != r.queue.region {
+				what += fmt.Sprintf(" (the connector's region; the queue ARN says %s)", r.queue.region)
+			}
+			s.fail(err, "SQ06", what)
+			if code := s.ErrorCode; code == "AWS.SimpleQueueService.NonExistentQueue" || code == "QueueDoesNotExist" {
+				s.RuleID = "SQ03"
+			}
+			return
+		}
+		r.queueURL = aws.ToString(u.QueueUrl)
+		s.fact("url", r.queueURL)
+		a, err := r.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
+			QueueUrl:       u.QueueUrl,
+			AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll},
+		})
+		if err != nil {
+			s.fail(err, "SQ06", "sqs:GetQueueAttributes")
+			return
+		}
+		at := a.Attributes
+		for k, fact := range map[string]string{
+			"ApproximateNumberOfMessages":           "approximate_messages",
+			"ApproximateNumberOfMessagesNotVisible": "approximate_in_flight",
+			"ApproximateNumberOfMessagesDelayed":    "approximate_delayed",
+			"VisibilityTimeout":                     "visibility_timeout_seconds",
+			"MessageRetentionPeriod":                "retention_seconds",
+			"KmsMasterKeyId":                        "kms_master_key_id",
+			"SqsManagedSseEnabled":                  "sqs_managed_sse",
+			"RedrivePolicy":                         "redrive_policy",
+			"QueueArn":                              "arn",
+		} {
+			if v, ok := at[k]; ok && v != "" {
+				s.fact(fact, v)
+			}
+		}
+		enc := "no encryption"
+		switch {
+		case at["KmsMasterKeyId"] != "":
+			enc = "SSE-KMS " + at["KmsMasterKeyId"]
+		case at["SqsManagedSseEnabled"] == "true":
+			enc = "SSE-SQS"
+		}
+		s.Detail = fmt.Sprintf("%s in %s: %s messages (%s in flight), visibility %ss, retention %s, %s",
+			r.queue.resource, region, dflt(at["ApproximateNumberOfMessages"], "?"), dflt(at["ApproximateNumberOfMessagesNotVisible"], "?"),
+			dflt(at["VisibilityTimeout"], "?"), seconds(at["MessageRetentionPeriod"]), enc)
+		if got := at["QueueArn"]; got != "" && got != r.conn.Queue {
+			s.Detail += "; note: the queue's ARN is " + got
+		}
+	})
+}
+
+func (r *runner) receive(ctx context.Context) {
+	if !r.passed(StepQueue) {
+		r.skip(StepReceive, "no queue")
+		return
+	}
+	r.step(StepReceive, func(s *Step) {
+		deadline := time.Now().Add(r.opts.Timeout)
+		for {
+			out, err := r.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+				QueueUrl:                    aws.String(r.queueURL),
+				MaxNumberOfMessages:         1,
+				WaitTimeSeconds:             waitSeconds(time.Until(deadline)),
+				MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+			})
+			if err != nil {
+				s.fail(err, "SQ06", "sqs:ReceiveMessage")
+				if strings.HasPrefix(s.ErrorCode, "KMS.") {
+					// The queue's CMK does not let the consumer decrypt.
+					s.RuleID = "SQ02"
+				}
+				return
+			}
+			if len(out.Messages) > 0 {
+				r.message = &out.Messages[0]
+				break
+			}
+			if !time.Now().Before(deadline) {
+				r.report.QueueEmpty = true
+				s.fact("queue_empty", "true")
+				s.Detail = fmt.Sprintf("queue empty: no message within %s (sqs:ReceiveMessage is allowed; nothing to follow)", r.opts.Timeout)
+				return
+			}
+		}
+		m := r.message
+		s.fact("message_id", aws.ToString(m.MessageId))
+		if v := m.Attributes["ApproximateReceiveCount"]; v != "" {
+			s.fact("approximate_receive_count", v)
+		}
+		if ms, err := strconv.ParseInt(m.Attributes["SentTimestamp"], 10, 64); err == nil {
+			sent := time.UnixMilli(ms).UTC()
+			s.fact("sent", sent.Format(time.RFC3339))
+		}
+		s.Detail = "received message " + aws.ToString(m.MessageId)
+		if r.opts.Consume {
+			s.Detail += " (kept hidden until read, then deleted: --consume)"
+			return
+		}
+		// Make it visible again at once, so the real consumer sees it.
+		if err := r.release(ctx, m); err != nil {
+			s.fail(err, "SQ06", "received, but sqs:ChangeMessageVisibility to 0 failed, so the message stays hidden for the queue's visibility timeout")
+			return
+		}
+		s.Detail += ", made visible again at once"
+	})
+}
+
+func (r *runner) release(ctx context.Context, m *sqstypes.Message) error {
+	_, err := r.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
+		QueueUrl:          aws.String(r.queueURL),
+		ReceiptHandle:     m.ReceiptHandle,
+		VisibilityTimeout: 0,
+	})
+	return err
+}
+
+func (r *runner) decode() {
+	switch {
+	case r.message == nil && r.report.QueueEmpty:
+		r.skip(StepDecode, "queue empty")
+		return
+	case r.message == nil:
+		r.skip(StepDecode, "no message")
+		return
+	}
+	r.step(StepDecode, func(s *Step) {
+		n, err := Decode(aws.ToString(r.message.Body))
+		if err != nil {
+			s.Status, s.RuleID = Fail, "NT05"
+			s.Detail = "the message is not a log notification the consumer can parse: " + err.Error()
+			return
+		}
+		r.notice = n
+		s.fact("format", string(n.Format))
+		s.fact("sns_envelope", strconv.FormatBool(n.Envelope))
+		if n.TopicARN != "" {
+			s.fact("topic_arn", n.TopicARN)
+		}
+		s.fact("objects", strconv.Itoa(len(n.Objects)))
+		how := "raw (no SNS envelope)"
+		if n.Envelope {
+			how = "in an SNS envelope from " + n.TopicARN
+		}
+		s.Detail = describeFormat(n.Format) + ", " + how
+		if len(n.Objects) > 0 {
+			s.Detail += ": s3://" + n.Objects[0].Bucket + "/" + n.Objects[0].Key
+			if len(n.Objects) > 1 {
+				s.Detail += fmt.Sprintf(" and %d more", len(n.Objects)-1)
+			}
+		}
+		if m := Mismatch(r.conn.Profile, n); m != "" {
+			s.Status, s.RuleID = Fail, "NT05"
+			s.Detail = m + " (" + s.Detail + ")"
+		}
+	})
+}
+
+func describeFormat(f Format) string {
+	switch f {
+	case FormatS3Event:
+		return "S3 event notification"
+	case FormatS3TestEvent:
+		return "S3 test event (sent when the notification was configured; names no object)"
+	case FormatCloudTrailNotice:
+		return "CloudTrail trail notice (s3Bucket/s3ObjectKey)"
+	case FormatEventBridge:
+		return "EventBridge S3 event (detail.bucket)"
+	}
+	return string(f)
+}
+
+func (r *runner) readObject(ctx context.Context) {
+	switch {
+	case r.notice == nil && r.report.QueueEmpty:
+		r.skip(StepReadObject, "queue empty")
+		return
+	case r.notice == nil:
+		r.skip(StepReadObject, "no decoded notification")
+		return
+	case len(r.notice.Objects) == 0:
+		r.skip(StepReadObject, "the notification names no object")
+		return
+	}
+	obj := r.notice.Objects[0]
+	r.step(StepReadObject, func(s *Step) {
+		sum, err := r.read(ctx, s, obj, firstNonEmpty(r.notice.Region, r.conn.Region, r.cfg.Region))
+		if err != nil {
+			return
+		}
+		r.readOK = true
+		if sum.Kind == LogCanary {
+			s.Detail += " (a trailgate canary left by an earlier run)"
+		}
+		if want := sourceOf(sum.Kind); want != "" && len(r.conn.Sources) > 0 && !contains(r.conn.Sources, want) {
+			s.Detail += fmt.Sprintf("; note: the connector lists sources %v but this queue carries %s", r.conn.Sources, want)
+		}
+	})
+}
+
+// read gets one object as the connector, parses it, and fills the step.
+func (r *runner) read(ctx context.Context, s *Step, obj ObjectRef, region string) (LogSummary, error) {
+	client := newS3(*r.connCfg, region)
+	where := "s3://" + obj.Bucket + "/" + obj.Key
+	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(obj.Bucket), Key: aws.String(obj.Key)})
+	if err != nil {
+		s.fail(err, "S305", "s3:GetObject "+where+" as the connector")
+		switch s.ErrorCode {
+		case "NoSuchKey":
+			// A notification outliving its object: lifecycle expiry shorter
+			// than the backlog, or another consumer deleting objects.
+			s.RuleID = "SQ04"
+			s.Detail = "s3:GetObject " + where + ": the object the notification names no longer exists (NoSuchKey): lifecycle expiry shorter than the queue's backlog, or a consumer that deletes objects"
+		case "NoSuchBucket":
+			s.RuleID = "NT01"
+		}
+		return LogSummary{}, err
+	}
+	defer out.Body.Close()
+	s.fact("object", where)
+	enc := "no SSE-KMS"
+	if out.ServerSideEncryption != "" {
+		s.fact("sse", string(out.ServerSideEncryption))
+		enc = string(out.ServerSideEncryption)
+	}
+	if k := aws.ToString(out.SSEKMSKeyId); k != "" {
+		s.fact("sse_kms_key_id", k)
+		enc = "SSE-KMS with " + k + ": kms:Decrypt proven"
+	}
+	sum, err := ParseLog(out.Body)
+	if err != nil {
+		s.Status, s.RuleID = Fail, "NT02"
+		s.Detail = where + " is not a log file the connector can parse (" + err.Error() + "): does the notification's key filter let other objects through?"
+		return sum, err
+	}
+	s.fact("kind", string(sum.Kind))
+	s.fact("records", strconv.Itoa(sum.Records))
+	s.fact("gzip", strconv.FormatBool(sum.Gzip))
+	s.fact("bytes", strconv.FormatInt(sum.Bytes, 10))
+	what := string(sum.Kind)
+	switch sum.Kind {
+	case LogCloudTrail:
+		what = fmt.Sprintf("CloudTrail log file, %d records", sum.Records)
+	case LogGuardDuty:
+		what = fmt.Sprintf("GuardDuty findings, %d findings", sum.Records)
+	case LogCloudTrailDigest:
+		what = "CloudTrail digest file (no events)"
+	case LogCanary:
+		what = "trailgate canary"
+	}
+	if !sum.Newest.IsZero() {
+		s.fact("newest_event", sum.Newest.UTC().Format(time.RFC3339))
+		what += ", newest " + sum.Newest.UTC().Format(time.RFC3339)
+	}
+	if sum.Gzip {
+		what += ", gzip"
+	}
+	s.Detail = where + ": " + what + "; " + enc
+	return sum, nil
+}
+
+// settleMessage finishes with the received message under --consume: it is
+// deleted once read, or made visible again when it could not be.
+func (r *runner) settleMessage(ctx context.Context) {
+	if !r.opts.Consume || r.message == nil {
+		return
+	}
+	s := r.report.Step(StepReceive)
+	if r.readOK {
+		_, err := r.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(r.queueURL), ReceiptHandle: r.message.ReceiptHandle})
+		if err != nil {
+			s.fail(err, "SQ06", "read, but sqs:DeleteMessage failed (--consume): a connector would see it again and again")
+		}
+		return
+	}
+	if err := r.release(ctx, r.message); err != nil {
+		s.fail(err, "SQ06", "not read, and sqs:ChangeMessageVisibility to 0 failed")
+	}
+}
+
+func sourceOf(k LogKind) string {
+	switch k {
+	case LogCloudTrail, LogCloudTrailDigest:
+		return "cloudtrail"
+	case LogGuardDuty:
+		return "guardduty"
+	}
+	return ""
+}
+
+// retryer gives each client its own adaptive retryer, as collectors do.
+func retryer[O interface {
+	*sts.Options | *sqs.Options | *s3.Options
+}](o O) {
+	switch o := any(o).(type) {
+	case *sts.Options:
+		o.Retryer = retry.NewAdaptiveMode()
+	case *sqs.Options:
+		o.Retryer = retry.NewAdaptiveMode()
+	case *s3.Options:
+		o.Retryer = retry.NewAdaptiveMode()
+	}
+}
+
+// newS3 builds an S3 client; with an endpoint override (tests, or
+// AWS_ENDPOINT_URL_S3) it uses path-style addressing, as the contract says.
+func newS3(cfg aws.Config, region string) *s3.Client {
+	return s3.NewFromConfig(cfg, retryer, func(o *s3.Options) {
+		if region != "" {
+			o.Region = region
+		}
+		if o.BaseEndpoint != nil {
+			o.UsePathStyle = true
+		}
+	})
+}
+
+func waitSeconds(left time.Duration) int32 {
+	// SQS long polling waits at most 20 seconds per call.
+	sec := int32((left + time.Second - 1) / time.Second)
+	return max(0, min(sec, 20))
+}
+
+// arn is the part of an ARN the smoke test needs.
+type arn struct{ partition, service, region, account, resource string }
+
+func parseARN(s string) (arn, error) {
+	p := strings.SplitN(s, ":", 6)
+	if len(p) != 6 || p[0] != "arn" {
+		return arn{}, fmt.Errorf("not an ARN: %q", s)
+	}
+	return arn{partition: p[1], service: p[2], region: p[3], account: p[4], resource: p[5]}, nil
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func dflt(s, d string) string { return firstNonEmpty(s, d) }
+
+func seconds(s string) string {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return "?"
+	}
+	d := time.Duration(n) * time.Second
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

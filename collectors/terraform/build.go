@@ -1,0 +1,577 @@
+package terraform
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// builder assembles one plan's snapshot.
+type builder struct {
+	file string
+	opts Options
+	ix   *index
+	err  error
+
+	accounts map[string]*account
+	unknowns map[string]snapshot.UnknownValue
+
+	// Model objects by the address that declared them and by the names
+	// and ARNs attachments use to name them.
+	buckets    map[string]*snapshot.Bucket // address, name
+	keys       map[string]*snapshot.Key    // address, key ID, ARN
+	topics     map[string]*snapshot.Topic  // address, ARN
+	queues     map[string]*snapshot.Queue  // address, ARN, URL
+	roles      map[string]*snapshot.Role   // address, name
+	detectors  map[string]*snapshot.Detector
+	orgPolicy  map[string]*snapshot.OrgPolicy // address, ID
+	org        *snapshot.Organization
+	orgPolicys []*snapshot.OrgPolicy
+
+	// explicit records which bucket settings a split resource declared,
+	// so the creation defaults apply only to what nothing declares.
+	explicit map[*snapshot.Bucket]map[string]bool
+}
+
+// account collects the resources of one account before they are copied
+// into the snapshot in a stable order.
+type account struct {
+	id        string
+	regions   map[string]bool
+	roles     []*snapshot.Role
+	policies  []*snapshot.ManagedPolicy
+	buckets   []*snapshot.Bucket
+	trails    []*snapshot.Trail
+	keys      []*snapshot.Key
+	topics    []*snapshot.Topic
+	queues    []*snapshot.Queue
+	detectors []*snapshot.Detector
+}
+
+func newBuilder(name string, p *tfjson.Plan, opts Options) *builder {
+	return &builder{
+		file: name, opts: opts, ix: newIndex(name, p),
+		accounts: map[string]*account{}, unknowns: map[string]snapshot.UnknownValue{},
+		buckets: map[string]*snapshot.Bucket{}, keys: map[string]*snapshot.Key{},
+		topics: map[string]*snapshot.Topic{}, queues: map[string]*snapshot.Queue{},
+		roles: map[string]*snapshot.Role{}, detectors: map[string]*snapshot.Detector{},
+		orgPolicy: map[string]*snapshot.OrgPolicy{}, explicit: map[*snapshot.Bucket]map[string]bool{},
+	}
+}
+
+// Resource types in the order they are built: resources first, then the
+// resources that attach settings to them.
+var buildOrder = []string{
+	"aws_organizations_organization", "aws_organizations_organizational_unit",
+	"aws_organizations_account", "aws_organizations_delegated_administrator",
+	"aws_s3_bucket", "aws_kms_key", "aws_sns_topic", "aws_sqs_queue", "aws_iam_role",
+	"aws_iam_policy", "aws_guardduty_detector", "aws_organizations_policy", "aws_cloudtrail",
+	"aws_s3_bucket_policy", "aws_s3_bucket_ownership_controls",
+	"aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_notification",
+	"aws_s3_bucket_request_payment_configuration", "aws_s3_bucket_lifecycle_configuration",
+	"aws_s3_bucket_acl", "aws_kms_key_policy", "aws_kms_alias", "aws_sns_topic_policy",
+	"aws_sns_topic_subscription", "aws_sqs_queue_policy", "aws_iam_role_policy",
+	"aws_iam_role_policy_attachment", "aws_guardduty_publishing_destination",
+	"aws_organizations_policy_attachment",
+}
+
+func (b *builder) build() (*snapshot.Snapshot, error) {
+	byType := map[string][]*instance{}
+	for _, in := range b.ix.list {
+		if in.mode == tfjson.ManagedResourceMode {
+			byType[in.typ] = append(byType[in.typ], in)
+		}
+	}
+	for _, typ := range buildOrder {
+		for _, in := range byType[typ] {
+			handlers[typ](b, in)
+			if b.err != nil {
+				return nil, b.err
+			}
+		}
+	}
+	b.creationDefaults()
+	if b.org == nil {
+		// An organization read by a data source is a fact about the
+		// organization (trusted services, root) even with no policy planned.
+		for _, d := range b.ix.list {
+			if d.mode == tfjson.DataResourceMode && d.typ == "aws_organizations_organization" {
+				if o := b.orgFromData(d); o != nil {
+					b.org = o
+					break
+				}
+			}
+		}
+	}
+	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceTerraform, Accounts: []snapshot.Account{}}
+	if b.opts.Partition != "aws" {
+		s.Partition = b.opts.Partition
+	}
+	if b.org != nil {
+		for _, p := range b.orgPolicys {
+			b.org.Policies = append(b.org.Policies, *p)
+		}
+		s.Organization = b.org
+	}
+	for _, a := range b.accounts {
+		acc := snapshot.Account{ID: a.id}
+		for r := range a.regions {
+			acc.Regions = append(acc.Regions, r)
+		}
+		for _, r := range a.roles {
+			acc.Roles = append(acc.Roles, *r)
+		}
+		for _, p := range a.policies {
+			acc.ManagedPolicies = append(acc.ManagedPolicies, *p)
+		}
+		for _, x := range a.buckets {
+			acc.Buckets = append(acc.Buckets, *x)
+		}
+		for _, x := range a.trails {
+			acc.Trails = append(acc.Trails, *x)
+		}
+		for _, x := range a.keys {
+			acc.Keys = append(acc.Keys, *x)
+		}
+		for _, x := range a.topics {
+			acc.Topics = append(acc.Topics, *x)
+		}
+		for _, x := range a.queues {
+			acc.Queues = append(acc.Queues, *x)
+		}
+		for _, x := range a.detectors {
+			acc.Detectors = append(acc.Detectors, *x)
+		}
+		s.Accounts = append(s.Accounts, acc)
+	}
+	s.Unknowns = b.usedUnknowns(s)
+	s.Sort()
+	if err := s.Validate(); err != nil {
+		return nil, &Error{File: b.file, Msg: "plan yields an invalid snapshot: " + err.Error()}
+	}
+	return s, nil
+}
+
+func (b *builder) fail(in *instance, format string, args ...any) {
+	if b.err == nil {
+		b.err = &Error{File: b.file, Address: in.addr, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// unknown returns the token for a value known only after apply.
+func (b *builder) unknown(name string, in *instance) string {
+	var loc *snapshot.Location
+	if in != nil {
+		loc = in.loc
+	}
+	return b.unknownNamed(name, loc)
+}
+
+func (b *builder) unknownNamed(name string, loc *snapshot.Location) string {
+	reason := "known after apply: " + name
+	tok := snapshot.Unknown(reason)
+	if _, ok := b.unknowns[tok]; !ok {
+		u := snapshot.UnknownValue{Token: tok, Reason: reason}
+		if loc != nil {
+			l := *loc
+			u.Location = &l
+		}
+		b.unknowns[tok] = u
+	}
+	return tok
+}
+
+var tokenRe = regexp.MustCompile(`<unknown:[^>]*>`)
+
+// usedUnknowns lists the unknowns that appear in the snapshot; resolution
+// may mint tokens for values it then found another way.
+func (b *builder) usedUnknowns(s *snapshot.Snapshot) []snapshot.UnknownValue {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil
+	}
+	var tree any
+	if err := json.Unmarshal(buf.Bytes(), &tree); err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			for _, t := range tokenRe.FindAllString(x, -1) {
+				seen[t] = true
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(tree)
+	var out []snapshot.UnknownValue
+	for tok, u := range b.unknowns {
+		if seen[tok] {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Token < out[j].Token })
+	return out
+}
+
+func (b *builder) loc(in *instance) *snapshot.Location {
+	l := *in.loc
+	return &l
+}
+
+func (b *builder) account(id string) *account {
+	if id == "" || snapshot.IsUnknown(id) {
+		id = b.opts.AccountID
+	}
+	a := b.accounts[id]
+	if a == nil {
+		a = &account{id: id, regions: map[string]bool{}}
+		b.accounts[id] = a
+	}
+	return a
+}
+
+// --- where a resource lives ---------------------------------------------
+
+// providerConfig finds the provider configuration a resource uses.
+func (b *builder) providerConfig(in *instance) *tfjson.ProviderConfig {
+	if b.ix.config == nil || b.ix.config.ProviderConfigs == nil {
+		return nil
+	}
+	pcs := b.ix.config.ProviderConfigs
+	key := "aws"
+	if in.cfg != nil && in.cfg.ProviderConfigKey != "" {
+		key = in.cfg.ProviderConfigKey
+	}
+	if pc := pcs[key]; pc != nil {
+		return pc
+	}
+	// Modules inheriting the default provider name it module:aws.
+	if i := strings.LastIndexByte(key, ':'); i >= 0 {
+		if pc := pcs[key[i+1:]]; pc != nil {
+			return pc
+		}
+	}
+	return nil
+}
+
+func (b *builder) providerKey(in *instance) string {
+	if in.cfg != nil && in.cfg.ProviderConfigKey != "" {
+		key := in.cfg.ProviderConfigKey
+		if i := strings.LastIndexByte(key, ':'); i >= 0 {
+			key = key[i+1:]
+		}
+		return key
+	}
+	return "aws"
+}
+
+// region is the region a resource is created in: its own region argument
+// (AWS provider 6), else its provider's region, else an aws_region data
+// source of the same provider, else the default.
+func (b *builder) region(in *instance) string {
+	if c := in.root.get("region"); !c.unknown() {
+		if s := scalar(c.v); regionRe.MatchString(s) {
+			return s
+		}
+	}
+	if pc := b.providerConfig(in); pc != nil {
+		if e := pc.Expressions["region"]; e != nil && e.ExpressionData != nil {
+			if s, ok := e.ConstantValue.(string); ok && regionRe.MatchString(s) {
+				return s
+			}
+			if ref, ok := singleTraversal(e); ok {
+				if s := b.resolveIn("", "", ref, 1); regionRe.MatchString(s) {
+					return s
+				}
+			}
+		}
+	}
+	for _, d := range b.dataSources("aws_region", in) {
+		for _, k := range []string{"region", "name"} {
+			if s := scalar(d.root.get(k).v); regionRe.MatchString(s) {
+				return s
+			}
+		}
+	}
+	return b.opts.Region
+}
+
+// accountOf is the account that owns a resource: the one in its planned
+// ARN, else the aws_caller_identity of its provider, else the default.
+func (b *builder) accountOf(in *instance) string {
+	if c := in.root.get("arn"); !c.unknown() {
+		if parts := strings.SplitN(scalar(c.v), ":", 6); len(parts) == 6 && accountRe.MatchString(parts[4]) {
+			return parts[4]
+		}
+	}
+	for _, d := range b.dataSources("aws_caller_identity", in) {
+		if s := scalar(d.root.get("account_id").v); accountRe.MatchString(s) {
+			return s
+		}
+	}
+	return b.opts.AccountID
+}
+
+// accountOfProvider is the account of in's provider as an
+// aws_caller_identity data source reports it; "" when none does.
+func (b *builder) accountOfProvider(in *instance) string {
+	for _, d := range b.dataSources("aws_caller_identity", in) {
+		if s := scalar(d.root.get("account_id").v); accountRe.MatchString(s) {
+			return s
+		}
+	}
+	return ""
+}
+
+// dataSources are the data sources of a type read with the same provider
+// configuration as in.
+func (b *builder) dataSources(typ string, in *instance) []*instance {
+	key := b.providerKey(in)
+	var out []*instance
+	for _, d := range b.ix.list {
+		if d.mode == tfjson.DataResourceMode && d.typ == typ && b.providerKey(d) == key {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+var (
+	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	accountRe = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+// derived computes an attribute AWS assigns at creation from attributes
+// the plan knows, exactly as AWS forms it.
+func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
+	v := b.top(in)
+	known := func(s string) (string, bool) { return s, s != "" && !snapshot.IsUnknown(s) }
+	name := func(k string) (string, bool) { return known(b.sDepth(v, k, depth+1)) }
+	p := b.opts.Partition
+	switch in.typ {
+	case "aws_s3_bucket":
+		switch key {
+		case "arn":
+			// S3 bucket ARNs carry neither region nor account.
+			if n, ok := name("bucket"); ok {
+				return "arn:" + p + ":s3:::" + n, true
+			}
+		case "id", "bucket":
+			if key == "id" {
+				return name("bucket")
+			}
+		case "region", "bucket_region":
+			return b.region(in), true
+		}
+	case "aws_sns_topic":
+		if key == "arn" || key == "id" {
+			if n, ok := name("name"); ok {
+				return fmt.Sprintf("arn:%s:sns:%s:%s:%s", p, b.region(in), b.accountOf(in), n), true
+			}
+		}
+	case "aws_sqs_queue":
+		if n, ok := name("name"); ok {
+			switch key {
+			case "arn":
+				return fmt.Sprintf("arn:%s:sqs:%s:%s:%s", p, b.region(in), b.accountOf(in), n), true
+			case "id", "url":
+				return queueURL(p, b.region(in), b.accountOf(in), n), true
+			}
+		}
+	case "aws_iam_role", "aws_iam_policy":
+		kind := strings.TrimPrefix(in.typ, "aws_iam_")
+		switch key {
+		case "arn":
+			n, ok := name("name")
+			if !ok {
+				return "", false
+			}
+			path := "/"
+			if c := v.n.get("path"); !c.unknown() && scalar(c.v) != "" {
+				path = scalar(c.v)
+			}
+			return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", p, b.accountOf(in), kind, path, n), true
+		case "id":
+			if kind == "role" {
+				return name("name")
+			}
+			return b.derived(in, "arn", depth)
+		}
+	case "aws_cloudtrail":
+		switch key {
+		case "arn":
+			if n, ok := name("name"); ok {
+				return fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", p, b.region(in), b.accountOf(in), n), true
+			}
+		case "home_region":
+			return b.region(in), true
+		}
+	case "aws_kms_alias":
+		switch key {
+		case "arn":
+			if n, ok := name("name"); ok {
+				return fmt.Sprintf("arn:%s:kms:%s:%s:%s", p, b.region(in), b.accountOf(in), n), true
+			}
+		case "target_key_arn":
+			if id, ok := name("target_key_id"); ok {
+				return b.keyARN(in, id), true
+			}
+		}
+	case "aws_organizations_organization":
+		if key == "master_account_id" {
+			// The account that creates an organization is its management
+			// account.
+			return b.accountOf(in), true
+		}
+	}
+	return "", false
+}
+
+// queueURL is the URL SQS gives a queue (GetQueueUrl), per partition.
+func queueURL(partition, region, account, name string) string {
+	suffix := "amazonaws.com"
+	if partition == "aws-cn" {
+		suffix = "amazonaws.com.cn"
+	}
+	return fmt.Sprintf("https://sqs.%s.%s/%s/%s", region, suffix, account, name)
+}
+
+// keyARN turns a key ID (or ARN) into the key's ARN in in's region and
+// account.
+func (b *builder) keyARN(in *instance, id string) string {
+	if strings.HasPrefix(id, "arn:") || snapshot.IsUnknown(id) {
+		return id
+	}
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", b.opts.Partition, b.region(in), b.accountOf(in), id)
+}
+
+// --- policies ------------------------------------------------------------
+
+// policy reads a policy attribute given as a JSON string (jsonencode or
+// aws_iam_policy_document output). Nil when unset; a document holding an
+// unknown token when the policy is known only after apply.
+func (b *builder) policy(v view, key string) *snapshot.Policy {
+	s := b.jsonAttr(v, key)
+	if s == "" {
+		return nil
+	}
+	if snapshot.IsUnknown(s) && !strings.HasPrefix(strings.TrimSpace(s), "{") {
+		return b.unknownPolicy(v.in, s)
+	}
+	p, err := parsePolicy(s, b.loc(v.in))
+	if err != nil {
+		b.fail(v.in, "%s: %v", key, err)
+		return nil
+	}
+	return p
+}
+
+// jsonAttr reads an attribute holding a JSON document. A reference that
+// resolved to something other than a JSON object was a jsonencode() or
+// template around the reference (the configuration keeps only the
+// references), so the attribute is unknown, not the referenced value.
+func (b *builder) jsonAttr(v view, key string) string {
+	s := b.opt(v, key)
+	if v.known(key) || s == "" || snapshot.IsUnknown(s) || strings.HasPrefix(strings.TrimSpace(s), "{") {
+		return s
+	}
+	return b.unknown(v.path+"."+key, v.in)
+}
+
+// unknownPolicy stands for a document that is known only after apply: its
+// Statement is the unknown token, so IsUnknown finds it in the document
+// and no statement can be matched by accident.
+func (b *builder) unknownPolicy(in *instance, tok string) *snapshot.Policy {
+	doc, _ := marshal(map[string]any{"Version": "2012-10-17", "Statement": tok})
+	return &snapshot.Policy{Document: doc, Location: b.loc(in)}
+}
+
+// parsePolicy checks that s is one JSON object and gives every statement
+// the resource's location: a plan does not say where each statement is.
+func parsePolicy(s string, loc *snapshot.Location) (*snapshot.Policy, error) {
+	var doc map[string]json.RawMessage
+	dec := json.NewDecoder(strings.NewReader(s))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("not a JSON policy document: %v", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("not a JSON policy document: trailing data")
+	}
+	if doc == nil {
+		return nil, fmt.Errorf("not a JSON policy document: null")
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(strings.TrimSpace(s))); err != nil {
+		return nil, fmt.Errorf("not a JSON policy document: %v", err)
+	}
+	p := &snapshot.Policy{Document: json.RawMessage(buf.Bytes()), Location: loc}
+	n := 0
+	if st := bytes.TrimSpace(doc["Statement"]); len(st) > 0 {
+		if st[0] == '[' {
+			var l []json.RawMessage
+			if json.Unmarshal(st, &l) == nil {
+				n = len(l)
+			}
+		} else {
+			n = 1
+		}
+	}
+	for range n {
+		p.StatementLocations = append(p.StatementLocations, *loc)
+	}
+	return p, nil
+}
+
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSpace(buf.Bytes()), nil
+}
+
+// --- targets of attachment resources -------------------------------------
+
+// target finds the planned resource of type typ that key refers to, by
+// reference when the configuration has one, and returns the resolved value
+// too (a name, ARN, URL or ID).
+func (b *builder) target(v view, key, typ string) (*instance, string) {
+	val := b.s(v, key)
+	if ref, ok := singleTraversal(v.cfg[key]); ok {
+		steps := splitTraversal(ref)
+		if len(steps) >= 2 && steps[0].name == typ {
+			addr := joinModule(v.in.module, steps[0].name+"."+steps[1].name)
+			if len(steps) > 2 && steps[2].index != "" {
+				addr += steps[2].index
+			}
+			if t := b.ix.byAddr[addr]; t != nil {
+				return t, val
+			}
+			if t := b.ix.byAddr[addr+v.in.index]; t != nil {
+				return t, val
+			}
+		}
+	}
+	return nil, val
+}

@@ -1,0 +1,331 @@
+package terraform
+
+import (
+	"strconv"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// maxResolveDepth bounds reference chasing; a cycle (which Terraform itself
+// refuses) or an absurdly long chain ends as an unknown.
+const maxResolveDepth = 32
+
+// view is a block of a resource (the resource itself or one nested block)
+// with its configuration expressions, when the plan carries them.
+type view struct {
+	in   *instance
+	n    node
+	cfg  map[string]*tfjson.Expression
+	path string // address of the block, used to name unknowns
+}
+
+func (b *builder) top(in *instance) view {
+	v := view{in: in, n: in.root, path: in.addr}
+	if in.cfg != nil {
+		v.cfg = in.cfg.Expressions
+	}
+	return v
+}
+
+// blocks returns the nested blocks (or list of objects) under key. Their
+// configuration is paired by position, which holds for static blocks;
+// dynamic blocks have no per-block configuration and resolve nothing.
+func (v view) blocks(key string) []view {
+	items := v.n.get(key).list()
+	var nested []map[string]*tfjson.Expression
+	if e := v.cfg[key]; e != nil && e.ExpressionData != nil && len(e.NestedBlocks) == len(items) {
+		nested = e.NestedBlocks
+	}
+	out := make([]view, len(items))
+	for i, it := range items {
+		out[i] = view{in: v.in, n: it, path: v.path + "." + key + "[" + strconv.Itoa(i) + "]"}
+		if nested != nil {
+			out[i].cfg = nested[i]
+		}
+	}
+	return out
+}
+
+func (v view) block(key string) (view, bool) {
+	l := v.blocks(key)
+	if len(l) == 0 {
+		return view{}, false
+	}
+	return l[0], true
+}
+
+// set reports whether the configuration sets key (a constant or an
+// expression). Without configuration it answers true, so that nothing is
+// defaulted on a guess.
+func (v view) set(key string) bool {
+	if v.cfg == nil {
+		return v.in.cfg == nil
+	}
+	_, ok := v.cfg[key]
+	return ok
+}
+
+// s is a string attribute: its planned value, else the value its reference
+// resolves to, else an unknown token.
+func (b *builder) s(v view, key string) string {
+	return b.sDepth(v, key, 0)
+}
+
+func (b *builder) sDepth(v view, key string, depth int) string {
+	c := v.n.get(key)
+	if !c.unknown() {
+		return scalar(c.v)
+	}
+	if v.path == v.in.addr {
+		if s, ok := b.derived(v.in, key, depth); ok {
+			return s
+		}
+	}
+	if ref, ok := singleTraversal(v.cfg[key]); ok {
+		return b.resolveRef(v.in, ref, depth+1)
+	}
+	return b.unknown(v.path+"."+key, v.in)
+}
+
+// opt is an optional attribute whose AWS default is "none": a resource
+// being created whose configuration leaves it unset gets nothing, though
+// the provider marks it computed (unknown) in the plan.
+func (b *builder) opt(v view, key string) string {
+	if !v.known(key) && !v.set(key) && v.in.created {
+		return ""
+	}
+	return b.s(v, key)
+}
+
+// known reports whether key has a planned value (possibly null).
+func (v view) known(key string) bool { return !v.n.get(key).unknown() }
+
+// boolean is a bool attribute; def when null or unknown.
+func (v view) boolean(key string, def bool) bool {
+	c := v.n.get(key)
+	if b, ok := c.v.(bool); ok && !c.unknown() {
+		return b
+	}
+	return def
+}
+
+// number is an integer attribute; def when null or unknown.
+func (v view) number(key string, def int) int {
+	c := v.n.get(key)
+	if c.unknown() {
+		return def
+	}
+	switch n := c.v.(type) {
+	case float64:
+		return int(n)
+	case string:
+		if i, err := strconv.Atoi(n); err == nil {
+			return i
+		}
+	}
+	return def
+}
+
+// strings is a list or set of strings; unknown elements become tokens.
+func (b *builder) strs(v view, key string) []string {
+	c := v.n.get(key)
+	if c.unknown() {
+		return []string{b.unknown(v.path+"."+key, v.in)}
+	}
+	var out []string
+	for i, e := range c.list() {
+		if e.unknown() {
+			out = append(out, b.unknown(v.path+"."+key+"["+strconv.Itoa(i)+"]", v.in))
+			continue
+		}
+		if s := scalar(e.v); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func scalar(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return ""
+}
+
+// singleTraversal returns the reference an expression consists of, when
+// all its references are one traversal and its prefixes (Terraform lists
+// aws_s3_bucket.logs.arn and aws_s3_bucket.logs for `aws_s3_bucket.logs.arn`).
+//
+// Terraform's JSON configuration drops the template text, so
+// `"${aws_s3_bucket.logs.arn}/p"` and `aws_s3_bucket.logs.arn` look the
+// same; attributes read through this are identifiers (bucket, topic_arn,
+// queue_url, key_id, role, policy_arn …) where a bare reference is the
+// Terraform idiom.
+func singleTraversal(e *tfjson.Expression) (string, bool) {
+	if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
+		return "", false
+	}
+	head := e.References[0]
+	for _, r := range e.References[1:] {
+		// aws_s3_bucket.b[count.index].id is listed as aws_s3_bucket.b and
+		// count.index: the instance key is the referring instance's own.
+		if r == "count.index" || r == "each.key" || r == "each.value" {
+			continue
+		}
+		if !strings.HasPrefix(head, r) {
+			return "", false
+		}
+	}
+	return head, true
+}
+
+// resolveRef evaluates a reference made from inside in's module.
+func (b *builder) resolveRef(from *instance, ref string, depth int) string {
+	return b.resolveIn(from.module, from.index, ref, depth)
+}
+
+func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
+	steps := splitTraversal(ref)
+	if depth > maxResolveDepth || len(steps) < 2 {
+		return b.unknownRef(module, ref)
+	}
+	switch steps[0].name {
+	case "var":
+		if module == "" {
+			if pv := b.ix.vars[steps[1].name]; pv != nil && len(steps) == 2 {
+				if s := scalar(pv.Value); s != "" {
+					return s
+				}
+			}
+		}
+		return b.unknownRef(module, ref)
+	case "module":
+		m := b.ix.configModule(module)
+		if m == nil || len(steps) < 3 || m.ModuleCalls[steps[1].name] == nil {
+			return b.unknownRef(module, ref)
+		}
+		call := m.ModuleCalls[steps[1].name]
+		if call.Module == nil || call.Module.Outputs[steps[2].name] == nil {
+			return b.unknownRef(module, ref)
+		}
+		out := call.Module.Outputs[steps[2].name].Expression
+		if out != nil && out.ExpressionData != nil {
+			if s := scalar(out.ConstantValue); s != "" && len(out.References) == 0 {
+				return s
+			}
+		}
+		if inner, ok := singleTraversal(out); ok && len(steps) == 3 {
+			return b.resolveIn(joinModule(module, "module."+steps[1].name), "", inner, depth+1)
+		}
+		return b.unknownRef(module, ref)
+	case "local", "each", "count", "path", "self", "terraform":
+		return b.unknownRef(module, ref)
+	}
+	mode := ""
+	if steps[0].name == "data" {
+		mode = "data."
+		steps = steps[1:]
+	}
+	if len(steps) < 2 || steps[0].index != "" || steps[1].index != "" {
+		return b.unknownRef(module, ref)
+	}
+	addr := joinModule(module, mode+steps[0].name+"."+steps[1].name)
+	rest := steps[2:]
+	idx := ""
+	if len(rest) > 0 && rest[0].index != "" {
+		idx, rest = rest[0].index, rest[1:]
+	}
+	t := b.ix.byAddr[addr+idx]
+	if t == nil && idx == "" && selfIndex != "" {
+		// aws_s3_bucket.logs[count.index] appears in references as the
+		// bare resource; the instance with the same key is the one meant.
+		t = b.ix.byAddr[addr+selfIndex]
+	}
+	if t == nil {
+		return b.unknownRef(module, ref)
+	}
+	return b.attrPath(t, rest, depth)
+}
+
+func (b *builder) attrPath(t *instance, rest []step, depth int) string {
+	if len(rest) == 0 || rest[0].name == "" {
+		return b.unknown(t.addr, t)
+	}
+	n := t.root
+	for _, st := range rest {
+		if st.name != "" {
+			n = n.get(st.name)
+			continue
+		}
+		key := strings.Trim(st.index, "[]")
+		if i, err := strconv.Atoi(key); err == nil {
+			n = n.at(i)
+		} else if k, err := strconv.Unquote(key); err == nil {
+			n = n.get(k)
+		} else {
+			n = node{unk: true}
+		}
+	}
+	if !n.unknown() && n.v != nil {
+		return scalar(n.v)
+	}
+	if len(rest) == 1 {
+		return b.sDepth(b.top(t), rest[0].name, depth)
+	}
+	var name strings.Builder
+	name.WriteString(t.addr)
+	for _, st := range rest {
+		if st.name != "" {
+			name.WriteString("." + st.name)
+		} else {
+			name.WriteString(st.index)
+		}
+	}
+	if n.unknown() {
+		return b.unknown(name.String(), t)
+	}
+	return ""
+}
+
+func joinModule(module, rest string) string {
+	if module == "" {
+		return rest
+	}
+	return module + "." + rest
+}
+
+func (b *builder) unknownRef(module, ref string) string {
+	var loc *snapshot.Location
+	if t := b.ix.byAddr[joinModule(module, refResource(ref))]; t != nil {
+		loc = t.loc
+	}
+	return b.unknownNamed(joinModule(module, ref), loc)
+}
+
+// refResource is the resource address a reference starts with.
+func refResource(ref string) string {
+	steps := splitTraversal(ref)
+	n := 2
+	if len(steps) > 0 && steps[0].name == "data" {
+		n = 3
+	}
+	if len(steps) < n {
+		return ref
+	}
+	out := steps[0].name
+	for _, s := range steps[1:n] {
+		out += "." + s.name
+	}
+	if len(steps) > n && steps[n].index != "" {
+		out += steps[n].index
+	}
+	return out
+}

@@ -1,0 +1,566 @@
+# METADATA
+# title: Data-path helpers for the delivery and profile rules
+# description: >-
+#   Where a source's log files land (key prefixes and suffixes), which
+#   notifications and topics carry them, the request context AWS sends for
+#   service principals, and the vendor profile (data.trailgate.profiles) of
+#   the connector being checked. Shared by GD*, NT02-NT05, SN02-SN03, CT06,
+#   CT07, S306, ID02 and ID03.
+package trailgate.lib.datapath
+
+import data.trailgate.lib
+
+# ---------------------------------------------------------------------------
+# Where log files land.
+
+# sources are the log sources with the key prefix their files land under and
+# the suffix they end with. Organization trails write
+# <prefix>/AWSLogs/<org-id>/<account>/CloudTrail/…, other trails
+# <prefix>/AWSLogs/<account>/CloudTrail/…
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html);
+# GuardDuty <prefix>/AWSLogs/<account>/GuardDuty/<region>/…jsonl.gz
+# (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+sources contains s if {
+	some e in lib.trails
+	s := {
+		"kind": "cloudtrail",
+		"arn": e.trail.arn,
+		"account": trail_owner(e),
+		"region": e.trail.home_region,
+		"bucket": e.trail.s3_bucket_name,
+		"prefix": trail_log_prefix(e.trail, trail_owner(e)),
+		"suffix": ".json.gz",
+		"trail": e.trail,
+	}
+}
+
+sources contains s if {
+	some e in lib.detectors
+	some dest in object.get(e.detector, "publishing_destinations", [])
+	[bucket, prefix] := split_destination(dest.destination_arn)
+	s := {
+		"kind": "guardduty",
+		"arn": detector_arn(e.account, e.detector),
+		"account": e.account,
+		"region": e.detector.region,
+		"bucket": bucket,
+		"prefix": sprintf("%sAWSLogs/%s/GuardDuty/%s/", [lib.with_slash(prefix), e.account, e.detector.region]),
+		"suffix": ".jsonl.gz",
+		"destination": dest,
+		"detector": e.detector,
+	}
+}
+
+trail_owner(e) := split(e.trail.arn, ":")[4] if {
+	startswith(e.trail.arn, "arn:")
+} else := e.account
+
+trail_log_prefix(t, _) := sprintf("%sAWSLogs/%s/", [lib.with_slash(trim(object.get(t, "s3_key_prefix", ""), "/")), lib.org_id]) if {
+	t.is_organization_trail
+	lib.org_id
+} else := sprintf("%sAWSLogs/", [lib.with_slash(trim(object.get(t, "s3_key_prefix", ""), "/"))]) if {
+	t.is_organization_trail
+} else := sprintf("%sAWSLogs/%s/", [lib.with_slash(trim(object.get(t, "s3_key_prefix", ""), "/")), account]) if {
+	account := split(t.arn, ":")[4]
+}
+
+detector_arn(account, d) := sprintf("arn:%s:guardduty:%s:%s:detector/%s", [lib.partition, d.region, account, d.id])
+
+# split_destination splits arn:aws:s3:::bucket/prefix/ into [bucket, prefix].
+split_destination(arn) := [parts[0], trim(concat("/", array.slice(parts, 1, count(parts))), "/")] if {
+	rest := split(arn, ":::")[1]
+	parts := split(rest, "/")
+}
+
+# prefixes_overlap holds when some key can start with both a and b.
+prefixes_overlap(a, b) if startswith(a, b)
+
+prefixes_overlap(a, b) if startswith(b, a)
+
+# filter_admits holds when a notification's key filter lets the source's
+# log files through: the filter prefix and the log prefix overlap, and the
+# log suffix ends with the filter suffix
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html).
+filter_admits(cfg, src) if {
+	prefixes_overlap(object.get(cfg, "filter_prefix", ""), src.prefix)
+	endswith(src.suffix, object.get(cfg, "filter_suffix", ""))
+}
+
+# creates_objects holds when the events include new-object events.
+creates_objects(events) if {
+	some e in events
+	startswith(e, "s3:ObjectCreated:")
+}
+
+# object_targets are a bucket's topic and queue configurations that fire on
+# new objects.
+object_targets(b) := [t | some t in lib.notification_targets(b); creates_objects(object.get(t.cfg, "events", []))]
+
+# ---------------------------------------------------------------------------
+# Request context.
+
+# service_context is what AWS sends when a service principal acts for a
+# resource: aws:SourceArn and aws:SourceAccount name the resource, and
+# aws:PrincipalIsAWSService is true
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
+service_context(principal, source_arn, source_account) := {
+	"aws:SourceArn": [source_arn],
+	"aws:SourceAccount": [source_account],
+	"aws:PrincipalIsAWSService": ["true"],
+	"aws:PrincipalServiceName": [principal],
+	"aws:SecureTransport": ["true"],
+}
+
+# opt_in_regions are disabled by default; GuardDuty acts there as the
+# regional principal guardduty.<region>.amazonaws.com (catalog GD03,
+# guardduty_exportfindings.html).
+opt_in_regions := {
+	"af-south-1", "ap-east-1", "ap-east-2", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
+	"ap-southeast-5", "ap-southeast-7", "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2",
+	"il-central-1", "me-central-1", "me-south-1", "mx-central-1",
+}
+
+guardduty_principal(region) := sprintf("guardduty.%s.amazonaws.com", [region]) if {
+	region in opt_in_regions
+} else := "guardduty.amazonaws.com"
+
+# ---------------------------------------------------------------------------
+# Topics that carry log notifications.
+
+# publishers are the (topic, publisher) pairs of the pipeline: a log bucket's
+# S3 notification to a topic, and a trail's SNS notification.
+publishers contains p if {
+	some e in lib.buckets
+	e.bucket.name in lib.log_buckets
+	some t in object_targets(e.bucket)
+	t.kind == "topic"
+	p := {
+		"topic": t.cfg.arn,
+		"principal": "s3.amazonaws.com",
+		"source_arn": sprintf("arn:%s:s3:::%s", [lib.partition, e.bucket.name]),
+		"source_account": e.account,
+	}
+}
+
+publishers contains p if {
+	some e in lib.trails
+	object.get(e.trail, "sns_topic_arn", "") != ""
+	p := {
+		"topic": e.trail.sns_topic_arn,
+		"principal": "cloudtrail.amazonaws.com",
+		"source_arn": e.trail.arn,
+		"source_account": trail_owner(e),
+	}
+}
+
+pipeline_topics contains p.topic if some p in publishers
+
+# aws_managed_key holds when a key reference is an AWS managed key
+# (alias/aws/…), whose policy cannot be edited.
+aws_managed_key(ref, _, _) if startswith(ref, "alias/aws/")
+
+aws_managed_key(ref, _, _) if {
+	startswith(ref, "arn:")
+	contains(ref, ":alias/aws/")
+}
+
+aws_managed_key(ref, account, region) if {
+	lib.key_ref(ref, account, region).key.key_manager == "AWS"
+}
+
+# ---------------------------------------------------------------------------
+# The connector and its vendor profile.
+
+connector := input.connector if input.connector != null
+
+profile_name := input.connector.profile
+
+# profile is the vendor profile (rego/profiles/<vendor>.json, loaded by the
+# engine as data.trailgate.profiles.<vendor>).
+profile := data.trailgate.profiles[profile_name]
+
+# step returns a profile step by ID.
+step(id) := s if {
+	some s in profile.steps
+	s.id == id
+}
+
+# step_message prefixes a message with the guide step it fails.
+step_message(id, msg) := sprintf("%s step %s not met (%s): %s", [profile_name, id, step(id).title, msg])
+
+# connector_role is the connector's role entry, when it is in the snapshot.
+connector_role := lib.role_arn(input.connector.role)
+
+# policies_of lists a role's identity policy documents (inline and attached
+# managed ones the snapshot holds).
+policies_of(role) := array.concat(
+	[p.document | some p in object.get(role, "inline_policies", [])],
+	[mp.document |
+		some arn in object.get(role, "attached_policy_arns", [])
+		mp := managed_policy(arn)
+	],
+)
+
+# managed_policy is a managed policy the snapshot holds, by ARN.
+managed_policy(arn) := mp if {
+	some a in input.snapshot.accounts
+	some mp in object.get(a, "managed_policies", [])
+	mp.arn == arn
+}
+
+# statements of a policy document, always as a list.
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+statements(doc) := [doc.Statement] if is_object(doc.Statement)
+
+# as_list turns a string-or-list policy value into a list.
+as_list(v) := v if is_array(v)
+
+as_list(v) := [v] if is_string(v)
+
+as_list(v) := [] if v == null
+
+# action_matches is IAM's case-insensitive wildcard match of actions.
+action_matches(pattern, action) if glob.match(lower(pattern), [], lower(action))
+
+# statement_covers holds when an Allow statement names the action (by Action
+# or NotAction) on any resource.
+statement_covers(st, action) if {
+	st.Effect == "Allow"
+	some p in as_list(object.get(st, "Action", null))
+	action_matches(p, action)
+}
+
+statement_covers(st, action) if {
+	st.Effect == "Allow"
+	nots := as_list(object.get(st, "NotAction", null))
+	count(nots) > 0
+	not any_action_matches(nots, action)
+}
+
+any_action_matches(patterns, action) if {
+	some p in patterns
+	action_matches(p, action)
+}
+
+# ---------------------------------------------------------------------------
+# Profile checks. Each non-optional step of the connector's profile whose
+# requirement is not met yields a finding under the catalog rule the step
+# names (step.rule, or action.rule for one action), with a message naming
+# the step: "expel step E1 not met (…): …". The rule owning that ID includes
+# them with: deny contains f if some f in datapath.profile_findings["ID01"].
+
+required_steps contains s if {
+	some s in profile.steps
+	not s.optional
+}
+
+role_arn_parts := split(input.connector.role, ":")
+
+connector_role_account := role_arn_parts[4] if {
+	count(role_arn_parts) == 6
+} else := ""
+
+connector_role_name := n if {
+	count(role_arn_parts) == 6
+	parts := split(role_arn_parts[5], "/")
+	n := parts[count(parts) - 1]
+}
+
+# connector_deliveries are the log sources the connector reads.
+connector_deliveries contains d if {
+	some d in sources
+	d.kind in lib.connector_sources
+}
+
+profile_finding(s, rule, res, fact, msg, fix) := {
+	"rule": rule,
+	"finding": {
+		"resource": res,
+		"message": step_message(s.id, msg),
+		"fact": sprintf("%s-%s:%s", [profile_name, s.id, fact]),
+		"remediation": fix,
+	},
+}
+
+role_resource := lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, "")
+
+profile_results contains r if {
+	some s in required_steps
+	want := s.require.role_name
+	connector_role_name != want
+	r := profile_finding(s, s.rule, role_resource, "role_name", sprintf("the connector role is named %s; the vendor only assumes a role named %s", [connector_role_name, want]), sprintf("Create the role as arn:%s:iam::%s:role/%s (the vendor enforces the name) with the same trust and permissions", [lib.partition, connector_role_account, want]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	want := s.require.trusted_principal
+	got := object.get(input.connector, "trusted_principal", "")
+	got != ""
+	got != want
+	r := profile_finding(s, s.rule, role_resource, "trusted_principal", sprintf("the connector file names trusted principal %s; the guide's principal is %s", [got, want]), sprintf("Trust {\"AWS\": \"%s\"} in the role's trust policy and set trusted_principal to it", [want]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.external_id == true
+	e := connector_role
+	not trust_has_external_id(e.role)
+	r := profile_finding(s, s.rule, role_resource, "external_id", sprintf("the trust policy of %s has no sts:ExternalId condition; the guide requires the vendor-issued external ID", [e.role.arn]), sprintf("Add to the trust statement: {\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"%s\"}}}", [object.get(input.connector, "external_id", "<vendor external ID>")]))
+}
+
+trust_has_external_id(role) if {
+	some st in statements(role.trust_policy.document)
+	st.Effect == "Allow"
+	some _, block in object.get(st, "Condition", {})
+	some k, _ in block
+	lower(k) == "sts:externalid"
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.role_account == "bucket"
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
+	connector_role_account != b.account
+	r := profile_finding(s, s.rule, role_resource, sprintf("role_account=%s", [b.account]), sprintf("the connector role is in account %s, but the guide puts it in the account of log bucket %s (%s)", [connector_role_account, d.bucket, b.account]), sprintf("Create the connector role in account %s (the bucket's account) and point the connector at it", [b.account]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	allowed := s.require.object_ownership
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
+	got := object.get(b.bucket, "object_ownership", "")
+	not got in allowed
+	shown := object.get({"": "none (ObjectWriter)"}, got, got)
+	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "object_ownership", sprintf("bucket %s has Object Ownership %s; the guide requires one of %s", [d.bucket, shown, concat(", ", allowed)]), sprintf("aws s3api put-bucket-ownership-controls --bucket %s --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'", [d.bucket]))
+}
+
+connector_queue := lib.queue_arn(input.connector.queue)
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.queue_region == "bucket"
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
+	region := lib.region_of_arn(input.connector.queue)
+	region != b.bucket.region
+	r := profile_finding(s, s.rule, lib.resource(input.connector.queue, "AWS::SQS::Queue", lib.account_of_arn(input.connector.queue), region), "queue_region", sprintf("queue %s is in %s; the guide puts it in the bucket's Region %s", [input.connector.queue, region, b.bucket.region]), sprintf("Create the queue in %s", [b.bucket.region]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.queue_type == "standard"
+	connector_queue.queue.fifo_queue
+	q := connector_queue.queue
+	r := profile_finding(s, s.rule, lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), "queue_type", sprintf("queue %s is a FIFO queue; the guide requires a Standard queue", [q.arn]), sprintf("Create a Standard queue in %s and point the subscription and the connector at it", [q.region]))
+}
+
+# Queue attributes: visibility and retention are minimums, delay and
+# receive wait maximums (the guide's values are what its reader expects).
+at_most := {"delay_seconds", "receive_wait_time_seconds"}
+
+attribute_off(name, got, want) if {
+	name in at_most
+	got > want
+}
+
+attribute_off(name, got, want) if {
+	not name in at_most
+	got < want
+}
+
+attribute_names := {
+	"visibility_timeout": "VisibilityTimeout", "message_retention_period": "MessageRetentionPeriod",
+	"delay_seconds": "DelaySeconds", "receive_wait_time_seconds": "ReceiveMessageWaitTimeSeconds",
+}
+
+profile_results contains r if {
+	some s in required_steps
+	some name, want in s.require.queue_attributes
+	q := connector_queue.queue
+	got := object.get(q, name, 0)
+	attribute_off(name, got, want)
+	r := profile_finding(s, s.rule, lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), sprintf("%s=%d", [name, got]), sprintf("queue %s has %s=%d; the guide sets %d", [q.arn, attribute_names[name], got, want]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes %s=%d", [q.region, object.get(q, "url", q.arn), attribute_names[name], want]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	wanted := s.require.notification_events
+	some d in connector_deliveries
+	d.kind == object.get(s.require, "source", d.kind)
+	b := lib.bucket_named(d.bucket)
+	some t in lib.notification_targets(b.bucket)
+	some w in wanted
+	not w in object.get(t.cfg, "events", [])
+	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("events:%s", [t.cfg.arn]), sprintf("the notification of bucket %s to %s sends %s; the guide requires %s", [d.bucket, t.cfg.arn, concat(", ", object.get(t.cfg, "events", [])), w]), sprintf("Set the notification's Events to [\"%s\"]", [w]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.organization_trail == true
+	"cloudtrail" in lib.connector_sources
+	count(lib.trails) > 0
+	not some_org_trail
+	r := profile_finding(s, s.rule, lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, ""), "organization_trail", "no trail of the snapshot is an organization trail; the guide requires one covering every account", "Create the trail as an organization trail (IsOrganizationTrail=true) from the management account or a delegated administrator")
+}
+
+some_org_trail if {
+	some e in lib.trails
+	e.trail.is_organization_trail
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.trail_sns == true
+	some d in connector_deliveries
+	d.kind == "cloudtrail"
+	not startswith(d.trail.name, "aws-controltower-") # CT06 reports those
+	object.get(d.trail, "sns_topic_arn", "") == ""
+	r := profile_finding(s, s.rule, lib.resource(d.arn, "AWS::CloudTrail::Trail", d.account, d.region), "trail_sns", sprintf("trail %s sends no SNS notification; the guide subscribes to the trail's topic", [d.arn]), sprintf("aws cloudtrail update-trail --region %s --name %s --sns-topic-name <topic in %s whose policy lets cloudtrail.amazonaws.com SNS:Publish>", [d.region, d.arn, d.region]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	some source, arn in s.require.managed_policies
+	source in lib.connector_sources
+	e := connector_role
+	not arn in object.get(e.role, "attached_policy_arns", [])
+	r := profile_finding(s, s.rule, role_resource, sprintf("managed_policy=%s", [arn]), sprintf("role %s does not have %s attached, which the guide requires for %s", [e.role.arn, arn, source]), sprintf("aws iam attach-role-policy --role-name %s --policy-arn %s", [connector_role_name, arn]))
+}
+
+# Actions the guide grants the connector role, asked of the evaluator on
+# the resources of the connector's path.
+action_targets(a) := {[input.connector.queue, {}] | input.connector.queue != ""} if a.on == "queue"
+
+action_targets(a) := {[sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]), {}] | some d in connector_deliveries} if a.on == "objects"
+
+action_targets(a) := {[sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket]), {"s3:prefix": [d.prefix]}] | some d in connector_deliveries} if a.on == "bucket"
+
+action_targets(a) := {[t, {}] | some p in publishers; some d in connector_deliveries; source_of(p, d); t := p.topic} if a.on == "topics"
+
+action_targets(a) := {[k.arn, {
+	"kms:ViaService": [sprintf("s3.%s.amazonaws.com", [lib.bucket_named(d.bucket).bucket.region])],
+	"kms:CallerAccount": [connector_role_account],
+	"kms:EncryptionContext:aws:cloudtrail:arn": [d.arn],
+}] |
+	some d in connector_deliveries
+	k := object_key(d)
+} if a.on == "object_key"
+
+source_of(p, d) if p.source_arn == d.arn
+
+source_of(p, d) if p.source_arn == sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])
+
+sample_key(d) := sprintf("%s2026/01/01/log%s", [d.prefix, d.suffix])
+
+# object_key is the key that encrypts a source's log files: the trail's
+# key, the GuardDuty destination key, or the bucket's default SSE-KMS key.
+object_key(d) := k if {
+	d.kind == "cloudtrail"
+	ref := object.get(d.trail, "kms_key_id", "")
+	ref != ""
+	k := lib.key_ref(ref, d.account, d.region).key
+} else := k if {
+	d.kind == "guardduty"
+	k := lib.key_ref(d.destination.kms_key_arn, d.account, d.region).key
+} else := k if {
+	b := lib.bucket_named(d.bucket)
+	ref := b.bucket.encryption.kms_master_key_id
+	ref != ""
+	k := lib.key_ref(ref, b.account, b.bucket.region).key
+}
+
+profile_results contains r if {
+	some s in required_steps
+	some a in s.require.actions
+	some [resource, ctx] in action_targets(a)
+	answer := lib.authz(input.connector.role, a.action, resource, ctx)
+	lib.denied(answer)
+	r := profile_finding(s, object.get(a, "rule", s.rule), role_resource, sprintf("%s:%s", [a.action, resource]), sprintf("role %s cannot %s on %s: %s", [input.connector.role, a.action, resource, answer.proof]), action_fix(a.action, resource))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	some action in s.require.no_deny
+	some d in connector_deliveries
+	resource := object.get({"s3:ListBucket": sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])}, action, sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]))
+	answer := lib.authz(input.connector.role, action, resource, {})
+	answer.decision == "ExplicitlyDenied"
+	r := profile_finding(s, s.rule, role_resource, sprintf("deny:%s", [action]), sprintf("a policy explicitly denies %s %s on %s: %s", [input.connector.role, action, resource, answer.proof]), "Remove the deny statement named above (the guide requires that no policy denies the harvesting role its S3 actions)")
+}
+
+# profile_findings groups the profile results by catalog rule ID.
+profile_findings[rule] contains r.finding if {
+	some r in profile_results
+	rule := r.rule
+}
+
+# connector_topics are the pipeline topics that carry the connector's
+# sources' notifications.
+connector_topics contains t if {
+	some p in publishers
+	some d in connector_deliveries
+	source_of(p, d)
+	t := lib.topic_arn(p.topic)
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.topic_region == "bucket"
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
+	some t in connector_topics
+	t.topic.region != b.bucket.region
+	r := profile_finding(s, s.rule, lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region), "topic_region", sprintf("topic %s is in %s; the guide puts it in the bucket's Region %s", [t.topic.arn, t.topic.region, b.bucket.region]), sprintf("Create the topic in %s", [b.bucket.region]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.topic_type == "standard"
+	some t in connector_topics
+	t.topic.fifo_topic
+	r := profile_finding(s, s.rule, lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region), "topic_type", sprintf("topic %s is a FIFO topic; the guide requires a Standard topic", [t.topic.arn]), sprintf("Create a Standard topic in %s", [t.topic.region]))
+}
+
+# bucket_policy_grant: the bucket policy itself must name the reader (the
+# guide grants through the bucket policy, not only the identity policy).
+profile_results contains r if {
+	some s in required_steps
+	s.require.bucket_policy_grant == true
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
+	not bucket_policy_names(b.bucket, input.connector.role)
+	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "bucket_policy_grant", sprintf("the bucket policy of %s does not grant %s s3:GetObject", [d.bucket, input.connector.role]), sprintf("Add to the bucket policy of %s: %s", [d.bucket, lib.statement_json({
+		"Sid": "AllowHarvestingRole", "Effect": "Allow", "Principal": {"AWS": input.connector.role},
+		"Action": ["s3:GetObject", "s3:ListBucket"],
+		"Resource": [b.bucket.arn, sprintf("%s/*", [b.bucket.arn])],
+	})]))
+}
+
+bucket_policy_names(bucket, role) if {
+	some st in statements(bucket.policy.document)
+	st.Effect == "Allow"
+	statement_covers(st, "s3:GetObject")
+	some p in principal_values(st)
+	p in {role, sprintf("arn:%s:iam::%s:root", [lib.partition, connector_role_account]), connector_role_account, "*"}
+}
+
+principal_values(st) := ["*"] if st.Principal == "*"
+
+principal_values(st) := as_list(object.get(st.Principal, "AWS", null)) if is_object(st.Principal)
+
+# action_fix spells both grants a cross-account or KMS request needs: the
+# identity policy's, and the resource policy's naming the role.
+action_fix(action, resource) := sprintf("Add to the policy of %s: %s; and to the resource policy of %s: %s", [
+	input.connector.role,
+	lib.statement_json({"Effect": "Allow", "Action": action, "Resource": resource}),
+	resource,
+	lib.statement_json({"Effect": "Allow", "Principal": {"AWS": input.connector.role}, "Action": action, "Resource": resource_pattern(resource)}),
+])
+
+# In a key policy the Resource is "*" (the key itself).
+resource_pattern(r) := "*" if contains(r, ":kms:")
+
+else := r

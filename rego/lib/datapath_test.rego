@@ -1,0 +1,184 @@
+package trailgate.lib.datapath_test
+
+import data.trailgate.lib.datapath
+
+role_arn := "arn:aws:iam::222222222222:role/ExpelRole"
+
+queue_arn := "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail"
+
+topic_arn := "arn:aws:sns:us-east-1:222222222222:expel-cloudtrail"
+
+trail := {
+	"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail", "home_region": "us-east-1",
+	"s3_bucket_name": "cloudtrail-222222222222", "s3_key_prefix": "o-abc123def4",
+	"is_multi_region_trail": true, "include_global_service_events": true, "is_organization_trail": true,
+}
+
+role := {
+	"name": "ExpelRole", "arn": role_arn,
+	"trust_policy": {"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::012345678901:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "8d3c0c6e-example"}}}]}},
+	"inline_policies": [{"name": "expel", "document": {"Version": "2012-10-17", "Statement": [
+		{"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage"], "Resource": queue_arn},
+		{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::cloudtrail-222222222222", "arn:aws:s3:::cloudtrail-222222222222/*"]},
+	]}}],
+}
+
+snap := {
+	"schema_version": "1", "source": "fixture",
+	"organization": {"id": "o-abc123def4", "management_account_id": "111111111111", "root_id": "r-ab12", "members": [{"id": "111111111111", "parent_id": "r-ab12"}, {"id": "222222222222", "parent_id": "r-ab12"}]},
+	"accounts": [
+		{"id": "111111111111", "trails": [trail]},
+		{
+			"id": "222222222222",
+			"roles": [role],
+			"buckets": [{
+				"name": "cloudtrail-222222222222", "arn": "arn:aws:s3:::cloudtrail-222222222222", "region": "us-east-1",
+				"object_ownership": "BucketOwnerEnforced",
+				"notification": {"topic_configurations": [{"arn": topic_arn, "events": ["s3:ObjectCreated:*"]}]},
+			}],
+			"topics": [{"name": "expel-cloudtrail", "arn": topic_arn, "region": "us-east-1", "subscriptions": [{"arn": concat("", [topic_arn, ":5e0c"]), "protocol": "sqs", "endpoint": queue_arn, "raw_message_delivery": true}]}],
+			"queues": [{"name": "expel-cloudtrail", "arn": queue_arn, "region": "us-east-1", "visibility_timeout": 30, "message_retention_period": 604800}],
+		},
+	],
+}
+
+expel := {"profile": "expel", "delivery": {"notification_format": "s3-records"}, "steps": [
+	{"id": "E1", "title": "role in Log Archive", "rule": "ID01", "require": {"role_account": "bucket", "external_id": true}},
+	{"id": "E3", "title": "ownership", "rule": "S301", "require": {"object_ownership": ["BucketOwnerPreferred", "BucketOwnerEnforced"]}},
+	{"id": "E5", "title": "queue", "rule": "SQ04", "require": {"queue_region": "bucket", "queue_type": "standard", "queue_attributes": {"visibility_timeout": 30, "message_retention_period": 604800, "delay_seconds": 0}}},
+	{"id": "E7", "title": "optional key", "rule": "SQ02", "optional": true, "require": {"actions": [{"action": "kms:Decrypt", "on": "queue"}]}},
+	{"id": "E8", "title": "events", "rule": "NT01", "require": {"notification_events": ["s3:ObjectCreated:*"]}},
+	{"id": "E9", "title": "receive and read", "rule": "SQ06", "require": {"actions": [
+		{"action": "sqs:ReceiveMessage", "on": "queue", "rule": "SQ06"},
+		{"action": "s3:GetObject", "on": "objects", "rule": "S305"},
+		{"action": "s3:ListBucket", "on": "bucket", "rule": "S305"},
+	]}},
+]}
+
+conn := {"profile": "expel", "role": role_arn, "trusted_principal": "arn:aws:iam::012345678901:root", "external_id": "8d3c0c6e-example", "queue": queue_arn, "region": "us-east-1", "sources": ["cloudtrail"]}
+
+results(s, c, profiles) := r if {
+	pf := datapath.profile_findings with input as {"snapshot": s, "connector": c} with data.trailgate.profiles as profiles
+	r := {[rule, f.fact] | some rule, fs in pf; some f in fs}
+}
+
+test_sources_control_tower_prefix if {
+	srcs := datapath.sources with input as {"snapshot": snap, "connector": null}
+	some s in srcs
+	s.prefix == "o-abc123def4/AWSLogs/o-abc123def4/"
+	s.suffix == ".json.gz"
+}
+
+test_guardduty_opt_in_principal if {
+	datapath.guardduty_principal("af-south-1") == "guardduty.af-south-1.amazonaws.com"
+	datapath.guardduty_principal("eu-west-1") == "guardduty.amazonaws.com"
+}
+
+test_filter_admits if {
+	src := {"prefix": "o-abc123def4/AWSLogs/o-abc123def4/", "suffix": ".json.gz"}
+	datapath.filter_admits({"filter_prefix": "o-abc123def4/", "filter_suffix": ".gz"}, src)
+	not datapath.filter_admits({"filter_prefix": "AWSLogs/"}, src)
+	not datapath.filter_admits({"filter_suffix": ".jsonl.gz"}, src)
+}
+
+test_expel_profile_met if {
+	results(snap, conn, {"expel": expel}) == set()
+}
+
+test_expel_role_outside_log_archive if {
+	c := object.union(conn, {"role": "arn:aws:iam::333333333333:role/ExpelRole"})
+	r := results(snap, c, {"expel": expel})
+	["ID01", "expel-E1:role_account=222222222222"] in r
+}
+
+test_expel_no_external_id if {
+	s := json.patch(snap, [{"op": "remove", "path": "/accounts/1/roles/0/trust_policy/document/Statement/0/Condition"}])
+	results(s, conn, {"expel": expel}) == {["ID01", "expel-E1:external_id"]}
+}
+
+test_expel_object_writer if {
+	s := json.patch(snap, [{"op": "remove", "path": "/accounts/1/buckets/0/object_ownership"}])
+	results(s, conn, {"expel": expel}) == {["S301", "expel-E3:object_ownership"]}
+}
+
+test_expel_queue_retention_and_delay if {
+	s := json.patch(snap, [
+		{"op": "replace", "path": "/accounts/1/queues/0/message_retention_period", "value": 345600},
+		{"op": "add", "path": "/accounts/1/queues/0/delay_seconds", "value": 5},
+	])
+	results(s, conn, {"expel": expel}) == {["SQ04", "expel-E5:message_retention_period=345600"], ["SQ04", "expel-E5:delay_seconds=5"]}
+}
+
+# Near miss: a longer visibility timeout than the guide's 30 s is fine.
+test_expel_longer_visibility_is_fine if {
+	s := json.patch(snap, [{"op": "replace", "path": "/accounts/1/queues/0/visibility_timeout", "value": 300}])
+	results(s, conn, {"expel": expel}) == set()
+}
+
+test_expel_put_only_events if {
+	s := json.patch(snap, [{"op": "replace", "path": "/accounts/1/buckets/0/notification/topic_configurations/0/events", "value": ["s3:ObjectCreated:Put"]}])
+	results(s, conn, {"expel": expel}) == {["NT01", concat("", ["expel-E8:events:", topic_arn])]}
+}
+
+test_expel_cannot_receive if {
+	s := json.patch(snap, [{"op": "replace", "path": "/accounts/1/roles/0/inline_policies/0/document/Statement/0/Action", "value": ["sqs:DeleteMessage"]}])
+	results(s, conn, {"expel": expel}) == {["SQ06", concat("", ["expel-E9:sqs:ReceiveMessage:", queue_arn])]}
+}
+
+radiant := {"profile": "radiant", "delivery": {"notification_format": "cloudtrail-sns"}, "steps": [
+	{"id": "R1", "title": "organization trail", "rule": "CT02", "require": {"organization_trail": true}},
+	{"id": "R3", "title": "trail SNS", "rule": "CT05", "require": {"trail_sns": true}},
+	{"id": "R6", "title": "role name", "rule": "ID01", "require": {"role_name": "radiant-aws-access-role", "trusted_principal": "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security"}},
+]}
+
+test_radiant_role_name_principal_and_trail if {
+	c := {"profile": "radiant", "role": role_arn, "trusted_principal": "arn:aws:iam::649384204969:root", "sources": ["cloudtrail"]}
+	s := json.patch(snap, [{"op": "replace", "path": "/accounts/0/trails/0/is_organization_trail", "value": false}])
+	results(s, c, {"radiant": radiant}) == {
+		["ID01", "radiant-R6:role_name"],
+		["ID01", "radiant-R6:trusted_principal"],
+		["CT02", "radiant-R1:organization_trail"],
+		["CT05", "radiant-R3:trail_sns"],
+	}
+}
+
+# Near miss: Radiant's assumed-role principal is what the guide asks for;
+# it is not reported (the console's warning about it is wrong).
+test_radiant_assumed_role_principal_accepted if {
+	c := {"profile": "radiant", "role": "arn:aws:iam::222222222222:role/radiant-aws-access-role", "trusted_principal": "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security", "sources": ["cloudtrail"]}
+	s := json.patch(snap, [{"op": "add", "path": "/accounts/0/trails/0/sns_topic_arn", "value": "arn:aws:sns:us-east-1:111111111111:org-trail"}])
+	results(s, c, {"radiant": radiant}) == set()
+}
+
+skyformation := {"profile": "skyformation", "delivery": {"notification_format": "any"}, "steps": [
+	{"id": "K3", "title": "managed policies", "rule": "S305", "require": {"managed_policies": {"cloudtrail": "arn:aws:iam::aws:policy/AWSCloudTrailReadOnlyAccess", "guardduty": "arn:aws:iam::aws:policy/AmazonGuardDutyReadOnlyAccess"}}},
+]}
+
+test_skyformation_managed_policy_per_source if {
+	c := {"profile": "skyformation", "role": role_arn, "sources": ["cloudtrail"]}
+	results(snap, c, {"skyformation": skyformation}) == {["S305", "skyformation-K3:managed_policy=arn:aws:iam::aws:policy/AWSCloudTrailReadOnlyAccess"]}
+}
+
+rapid7 := {"profile": "rapid7", "delivery": {"notification_format": "none"}, "steps": [
+	{"id": "P3", "title": "no deny", "rule": "S304", "require": {"no_deny": ["s3:GetObject"]}},
+]}
+
+test_rapid7_bucket_policy_deny if {
+	deny := {"Version": "2012-10-17", "Statement": [{"Sid": "DenyOutsideVpce", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::cloudtrail-222222222222", "arn:aws:s3:::cloudtrail-222222222222/*"], "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d"}}}]}
+	s := json.patch(snap, [{"op": "add", "path": "/accounts/1/buckets/0/policy", "value": {"document": deny}}])
+	c := {"profile": "rapid7", "role": role_arn, "sources": ["cloudtrail"]}
+	results(s, c, {"rapid7": rapid7}) == {["S304", "rapid7-P3:deny:s3:GetObject"]}
+	results(snap, c, {"rapid7": rapid7}) == set()
+}
+
+rapid7_p1 := {"profile": "rapid7", "delivery": {"notification_format": "none"}, "steps": [
+	{"id": "P1", "title": "bucket policy grant", "rule": "S305", "require": {"bucket_policy_grant": true}},
+]}
+
+test_rapid7_bucket_policy_must_name_role if {
+	c := {"profile": "rapid7", "role": role_arn, "sources": ["cloudtrail"]}
+	results(snap, c, {"rapid7": rapid7_p1}) == {["S305", "rapid7-P1:bucket_policy_grant"]}
+	grant := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": role_arn}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::cloudtrail-222222222222", "arn:aws:s3:::cloudtrail-222222222222/*"]}]}
+	s := json.patch(snap, [{"op": "add", "path": "/accounts/1/buckets/0/policy", "value": {"document": grant}}])
+	results(s, c, {"rapid7": rapid7_p1}) == set()
+}

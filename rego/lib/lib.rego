@@ -1,0 +1,317 @@
+# METADATA
+# title: Shared helpers for trailgate rules
+# description: >-
+#   Lookups over input.snapshot (resources with the account that owns them),
+#   the log pipeline (who writes which bucket, where its notifications go, who
+#   reads), and the authorization built-in. Rules read the snapshot through
+#   these helpers so that the pipeline is modelled once.
+package trailgate.lib
+
+# partition is the snapshot's AWS partition (aws when unset).
+default partition := "aws"
+
+partition := p if {
+	p := input.snapshot.partition
+	p != ""
+}
+
+org_id := input.snapshot.organization.id
+
+management_account := input.snapshot.organization.management_account_id
+
+# org_members lists the organization's account IDs (members and management).
+org_members contains m.id if some m in input.snapshot.organization.members
+
+org_members contains management_account
+
+# ---------------------------------------------------------------------------
+# Authorization.
+
+# authz asks the analyzer's authorization index (analyzer/authz through the
+# trailgate.authz built-in) whether principal may perform action on resource
+# with the condition keys in ctx. The answer is
+# {"decision": "Allowed"|"ImplicitlyDenied"|"ExplicitlyDenied"|"Unknown",
+#  "proof": "...", "explanation": [...]}.
+authz(principal, action, resource, ctx) := trailgate.authz(
+	input.snapshot,
+	{"principal": principal, "action": action, "resource": resource, "context": ctx},
+)
+
+# denied holds for a proven denial. Unknown (a policy that cannot be read or
+# evaluated offline) is never reported as a denial.
+denied(answer) if answer.decision in {"ImplicitlyDenied", "ExplicitlyDenied"}
+
+allowed(answer) if answer.decision == "Allowed"
+
+# ---------------------------------------------------------------------------
+# Resources with the account that owns them.
+
+trails contains {"trail": t, "account": a.id} if {
+	some a in input.snapshot.accounts
+	some t in a.trails
+}
+
+buckets contains {"bucket": b, "account": a.id} if {
+	some a in input.snapshot.accounts
+	some b in a.buckets
+}
+
+keys contains {"key": k, "account": a.id} if {
+	some a in input.snapshot.accounts
+	some k in a.keys
+}
+
+topics contains {"topic": t, "account": a.id} if {
+	some a in input.snapshot.accounts
+	some t in a.topics
+}
+
+queues contains {"queue": q, "account": a.id} if {
+	some a in input.snapshot.accounts
+	some q in a.queues
+}
+
+roles contains {"role": r, "account": a.id} if {
+	some a in input.snapshot.accounts
+	some r in a.roles
+}
+
+detectors contains {"detector": d, "account": a.id} if {
+	some a in input.snapshot.accounts
+	some d in a.detectors
+}
+
+bucket_named(name) := e if {
+	some e in buckets
+	e.bucket.name == name
+}
+
+topic_arn(arn) := e if {
+	some e in topics
+	e.topic.arn == arn
+}
+
+queue_arn(arn) := e if {
+	some e in queues
+	e.queue.arn == arn
+}
+
+role_arn(arn) := e if {
+	some e in roles
+	e.role.arn == arn
+}
+
+# key_ref resolves a KMS key reference as AWS stores it (key ARN, key ID,
+# alias name or alias ARN) to the key, looking in the given account and
+# region for the forms that carry neither.
+key_ref(ref, _, _) := e if {
+	some e in keys
+	e.key.arn == ref
+} else := e if {
+	not startswith(ref, "arn:")
+	not startswith(ref, "alias/")
+	some e in keys
+	e.key.key_id == ref
+} else := e if {
+	startswith(ref, "alias/")
+	some e in keys
+	ref in e.key.aliases
+} else := e if {
+	startswith(ref, "arn:")
+	contains(ref, ":alias/")
+	parts := split(ref, ":")
+	some e in keys
+	e.account == parts[4]
+	e.key.region == parts[3]
+	parts[5] in e.key.aliases
+}
+
+# account_of_arn is the account field of an ARN.
+account_of_arn(arn) := split(arn, ":")[4]
+
+region_of_arn(arn) := split(arn, ":")[3]
+
+# resource builds a finding's resource object.
+resource(id, typ, account, region) := {"id": id, "type": typ, "account": account, "region": region}
+
+# statement_json spells a policy statement for a remediation.
+statement_json(s) := json.marshal(s)
+
+# ---------------------------------------------------------------------------
+# The log pipeline.
+
+# deliveries are the log files writers put into buckets: one per trail and
+# one per GuardDuty publishing destination.
+deliveries contains d if {
+	some e in trails
+	d := {
+		"source": "cloudtrail",
+		"bucket": e.trail.s3_bucket_name,
+		"writer": e.trail.arn,
+		"writer_account": e.account,
+		"region": e.trail.home_region,
+		"kms_key": object.get(e.trail, "kms_key_id", ""),
+		"sample_key": trail_sample_key(e.trail, e.account),
+	}
+}
+
+deliveries contains d if {
+	some e in detectors
+	some dest in e.detector.publishing_destinations
+	rest := split(dest.destination_arn, ":::")[1]
+	parts := split(rest, "/")
+	prefix := concat("/", array.slice(parts, 1, count(parts)))
+	d := {
+		"source": "guardduty",
+		"bucket": parts[0],
+		"writer": sprintf("arn:%s:guardduty:%s:%s:detector/%s", [partition, e.detector.region, e.account, e.detector.id]),
+		"writer_account": e.account,
+		"region": e.detector.region,
+		"kms_key": object.get(dest, "kms_key_arn", ""),
+		"sample_key": sprintf("%sAWSLogs/%s/GuardDuty/%s/finding.jsonl.gz", [with_slash(prefix), e.account, e.detector.region]),
+	}
+}
+
+# trail_sample_key is a key CloudTrail writes log files under: org trails
+# write AWSLogs/<org-id>/<account>/, others AWSLogs/<account>/
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html).
+trail_sample_key(t, account) := sprintf("%sAWSLogs/%s/%s/CloudTrail/%s/%s_CloudTrail_%s_file.json.gz", [
+	with_slash(object.get(t, "s3_key_prefix", "")), org_id, account, t.home_region, account, t.home_region,
+]) if {
+	t.is_organization_trail
+	org_id
+} else := sprintf("%sAWSLogs/%s/CloudTrail/%s/%s_CloudTrail_%s_file.json.gz", [
+	with_slash(object.get(t, "s3_key_prefix", "")), account, t.home_region, account, t.home_region,
+])
+
+with_slash(p) := "" if p == ""
+
+with_slash(p) := p if {
+	p != ""
+	endswith(p, "/")
+}
+
+with_slash(p) := concat("", [p, "/"]) if {
+	p != ""
+	not endswith(p, "/")
+}
+
+# log_buckets are the buckets some writer delivers to, by name.
+log_buckets contains d.bucket if some d in deliveries
+
+# notification_targets are a bucket's topic and queue configurations.
+notification_targets(b) := array.concat(
+	[{"kind": "topic", "cfg": c} | some c in object.get(object.get(b, "notification", {}), "topic_configurations", [])],
+	[{"kind": "queue", "cfg": c} | some c in object.get(object.get(b, "notification", {}), "queue_configurations", [])],
+)
+
+# sqs_subscriptions are a topic's SQS subscriptions.
+sqs_subscriptions(topic) := [s | some s in object.get(topic, "subscriptions", []); s.protocol == "sqs"]
+
+# reach lists the queues a bucket's log files are announced to: through a
+# bucket notification (directly or via an SNS topic), or through the SNS
+# topic of a trail that writes the bucket.
+reach(bucket_name) := {q |
+	b := bucket_named(bucket_name).bucket
+	some t in notification_targets(b)
+	t.kind == "queue"
+	q := t.cfg.arn
+} | {q |
+	b := bucket_named(bucket_name).bucket
+	some t in notification_targets(b)
+	t.kind == "topic"
+	topic := topic_arn(t.cfg.arn).topic
+	some s in sqs_subscriptions(topic)
+	q := s.endpoint
+} | {q |
+	some e in trails
+	e.trail.s3_bucket_name == bucket_name
+	topic := topic_arn(e.trail.sns_topic_arn).topic
+	some s in sqs_subscriptions(topic)
+	q := s.endpoint
+}
+
+# pipeline_queues are every queue some log bucket reaches.
+pipeline_queues contains q if {
+	some name in log_buckets
+	some q in reach(name)
+}
+
+connector_sources := s if {
+	s := input.connector.sources
+	count(s) > 0
+} else := ["cloudtrail", "guardduty"]
+
+# readers are who reads the logs, with the buckets they read: the connector's
+# role when a connector is given; otherwise every role of the snapshot that
+# may receive from a pipeline queue.
+readers contains {"role": input.connector.role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
+	input.connector.role
+	q := object.get(input.connector, "queue", "")
+	bs := connector_buckets(q)
+}
+
+# connector_buckets are the log buckets of the connector's sources that
+# announce to its queue; when none does (NT01 reports that), every bucket of
+# its sources, since the reader will have to read them once it is fixed.
+connector_buckets(q) := bs if {
+	bs := {d.bucket | some d in deliveries; d.source in connector_sources; reads_bucket(q, d.bucket)}
+	count(bs) > 0
+} else := {d.bucket | some d in deliveries; d.source in connector_sources}
+
+readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
+	not input.connector.role
+	some q in pipeline_queues
+	some e in roles
+	not service_linked(e.role)
+	allowed(authz(e.role.arn, "sqs:ReceiveMessage", q, {}))
+	bs := {name | some name in log_buckets; q in reach(name)}
+}
+
+reads_bucket(q, _) if q == ""
+
+reads_bucket(q, bucket) if {
+	q != ""
+	q in reach(bucket)
+}
+
+service_linked(role) if startswith(object.get(role, "path", "/"), "/aws-service-role/")
+
+# ---------------------------------------------------------------------------
+# Findings.
+
+# policy_location is where a resource's policy is written (IaC), falling
+# back to the resource itself.
+policy_location(res) := res.policy.location if {
+	res.policy.location.file
+} else := res.location if {
+	res.location.file
+}
+
+# with_location adds a location to a finding when one is known.
+with_location(f, res) := object.union(f, {"location": policy_location(res)}) if {
+	policy_location(res)
+} else := f
+
+# condition_values lists the values an Allow statement of a policy
+# conditions on key (any operator), for statements that name the service
+# principal and allow action: used to explain why a grant does not match.
+condition_values(doc, service, action, key) := {v |
+	some s in statements(doc)
+	s.Effect == "Allow"
+	service in as_list(object.get(object.get(s, "Principal", {}), "Service", []))
+	some a in as_list(object.get(s, "Action", []))
+	glob.match(lower(a), [], lower(action))
+	some _, conds in object.get(s, "Condition", {})
+	some k, vals in conds
+	lower(k) == lower(key)
+	some v in as_list(vals)
+}
+
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+statements(doc) := [doc.Statement] if is_object(doc.Statement)
+
+as_list(x) := x if is_array(x)
+
+as_list(x) := [x] if not is_array(x)

@@ -1,0 +1,142 @@
+package profiles
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// FS holds the profile files, <vendor>.json.
+//
+//go:embed *.json
+var FS embed.FS
+
+// Profile is one vendor's setup guide as data.
+type Profile struct {
+	Profile  string   `json:"profile"`
+	Vendor   string   `json:"vendor"`
+	Delivery Delivery `json:"delivery"`
+	Steps    []Step   `json:"steps"`
+}
+
+// Delivery says what the vendor's reader parses from its queue.
+type Delivery struct {
+	// NotificationFormat is s3-records (S3 event notifications),
+	// cloudtrail-sns (a trail's own SNS notifications), none (the reader
+	// polls the bucket) or any.
+	NotificationFormat string `json:"notification_format"`
+	FormatStep         string `json:"format_step,omitempty"`
+	// RawMessageDelivery, when set, is the subscription setting required.
+	RawMessageDelivery *bool  `json:"raw_message_delivery,omitempty"`
+	RawStep            string `json:"raw_step,omitempty"`
+}
+
+// Step is one step of the vendor's guide.
+type Step struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Rule is the catalog rule that reports the step when it is not met.
+	Rule     string `json:"rule"`
+	Optional bool   `json:"optional,omitempty"`
+	// Require is what the step requires, in the terms the rules check
+	// (role_name, trusted_principal, external_id, role_account,
+	// object_ownership, queue_region, queue_type, queue_attributes,
+	// notification_events, actions, no_deny, …).
+	Require map[string]json.RawMessage `json:"require"`
+}
+
+var formats = map[string]bool{"s3-records": true, "cloudtrail-sns": true, "none": true, "any": true}
+
+var stepRe = regexp.MustCompile(`^[A-Z][0-9]+$`)
+
+// Known are the requirement terms the rules understand; anything else in a
+// profile is a typo that would silently check nothing.
+var Known = map[string]bool{
+	"role_name": true, "trusted_principal": true, "external_id": true, "role_account": true,
+	"object_ownership": true, "topic_region": true, "topic_type": true, "queue_region": true,
+	"queue_type": true, "queue_attributes": true, "raw_message_delivery": true,
+	"notification_events": true, "source": true, "actions": true, "organization_trail": true,
+	"trail_sns": true, "finding_publishing_frequency": true, "managed_policies": true,
+	"bucket_policy_grant": true, "no_deny": true, "default_prefix": true,
+}
+
+// Load reads and validates every profile, keyed by name.
+func Load() (map[string]Profile, error) {
+	names, err := fs.Glob(FS, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Profile{}
+	for _, name := range names {
+		data, err := fs.ReadFile(FS, name)
+		if err != nil {
+			return nil, err
+		}
+		var p Profile
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&p); err != nil {
+			return nil, fmt.Errorf("rego/profiles/%s: %v", name, err)
+		}
+		if err := p.validate(strings.TrimSuffix(name, ".json")); err != nil {
+			return nil, fmt.Errorf("rego/profiles/%s: %v", name, err)
+		}
+		out[p.Profile] = p
+	}
+	return out, nil
+}
+
+func (p Profile) validate(file string) error {
+	if p.Profile != file {
+		return fmt.Errorf("profile %q must be named %s.json", p.Profile, p.Profile)
+	}
+	if !formats[p.Delivery.NotificationFormat] {
+		return fmt.Errorf("delivery.notification_format %q is not one of s3-records, cloudtrail-sns, none, any", p.Delivery.NotificationFormat)
+	}
+	ids := map[string]bool{}
+	for i, s := range p.Steps {
+		if !stepRe.MatchString(s.ID) || ids[s.ID] {
+			return fmt.Errorf("steps[%d].id %q is not a unique step ID", i, s.ID)
+		}
+		ids[s.ID] = true
+		if s.Title == "" || s.Rule == "" {
+			return fmt.Errorf("step %s needs a title and a rule", s.ID)
+		}
+		for k := range s.Require {
+			if !Known[k] {
+				return fmt.Errorf("step %s: unknown requirement %q", s.ID, k)
+			}
+		}
+	}
+	for _, ref := range []string{p.Delivery.FormatStep, p.Delivery.RawStep} {
+		if ref != "" && !ids[ref] {
+			return fmt.Errorf("delivery names step %s, which the profile does not have", ref)
+		}
+	}
+	return nil
+}
+
+// Data returns the profiles as the JSON document the rules read at
+// data.trailgate.profiles: {"expel": {...}, "radiant": {...}, …}.
+func Data() (map[string]any, error) {
+	if _, err := Load(); err != nil {
+		return nil, err
+	}
+	names, _ := fs.Glob(FS, "*.json")
+	sort.Strings(names)
+	out := map[string]any{}
+	for _, name := range names {
+		data, _ := fs.ReadFile(FS, name)
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, err
+		}
+		out[strings.TrimSuffix(name, ".json")] = v
+	}
+	return out, nil
+}

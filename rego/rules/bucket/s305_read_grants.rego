@@ -1,0 +1,76 @@
+# METADATA
+# title: Reader cannot read or list the log bucket
+# description: >-
+#   The connector's role (or, without a connector file, every role that can
+#   receive from a pipeline queue) must be allowed s3:GetObject on the log
+#   objects and s3:ListBucket on the bucket ARN (listing connectors need it).
+#   Each is asked of the authorization evaluator on a real log-file key, so
+#   swapped resource types (GetObject on the bucket ARN, ListBucket on
+#   bucket/*) fail as they do in AWS. Across accounts both the role's identity
+#   policy and the bucket policy must allow; one side alone is not enough.
+#   Only implicit denials are reported here: an explicit Deny is S304 (bucket
+#   policy), OR01 (SCP) or OR02 (RCP).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+#   - ref: https://repost.aws/knowledge-center/s3-cross-account-access-denied
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+# custom:
+#   id: S305
+#   severity: critical
+#   hop: bucket
+#   remediation: >-
+#     Allow the reader s3:GetObject on arn:aws:s3:::BUCKET/* and s3:ListBucket
+#     on arn:aws:s3:::BUCKET in its identity policy and, across accounts, in
+#     the bucket policy too.
+package trailgate.rules.s305
+
+import data.trailgate.lib
+
+# checks are the reads each reader needs on each bucket it reads.
+checks contains {"reader": r, "bucket": b, "action": "s3:GetObject", "resource": sample_object(b)} if {
+	some r in lib.readers
+	some name in r.buckets
+	b := lib.bucket_named(name)
+}
+
+checks contains {"reader": r, "bucket": b, "action": "s3:ListBucket", "resource": b.bucket.arn} if {
+	some r in lib.readers
+	some name in r.buckets
+	b := lib.bucket_named(name)
+}
+
+# sample_object is a log file the bucket holds (the first delivery's key).
+sample_object(b) := concat("/", [b.bucket.arn, sort([d.sample_key | some d in lib.deliveries; d.bucket == b.bucket.name])[0]])
+
+deny contains f if {
+	some c in checks
+	answer := lib.authz(c.reader.role, c.action, c.resource, {})
+	answer.decision == "ImplicitlyDenied"
+	f := lib.with_location({
+		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
+		"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
+		"fact": sprintf("%s %s", [c.reader.role, c.action]),
+		"remediation": fix(c),
+	}, c.bucket.bucket)
+}
+
+grant_resource(c) := concat("", [c.bucket.bucket.arn, "/*"]) if c.action == "s3:GetObject"
+
+grant_resource(c) := c.bucket.bucket.arn if c.action == "s3:ListBucket"
+
+identity_fix(c) := sprintf("Add to an identity policy of %s: %s", [c.reader.role, lib.statement_json({
+	"Sid": "ReadSecurityLogs",
+	"Effect": "Allow",
+	"Action": c.action,
+	"Resource": grant_resource(c),
+})])
+
+fix(c) := sprintf("%s. Add to the bucket policy of %s (the reader is in another account): %s", [identity_fix(c), c.bucket.bucket.name, lib.statement_json({
+	"Sid": "AllowLogReader",
+	"Effect": "Allow",
+	"Principal": {"AWS": c.reader.role},
+	"Action": c.action,
+	"Resource": grant_resource(c),
+})]) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+} else := identity_fix(c)

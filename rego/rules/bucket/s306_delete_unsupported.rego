@@ -1,0 +1,66 @@
+# METADATA
+# title: The connector deletes log files but cannot
+# description: >-
+#   Some connectors delete each object after reading it (Chronicle's source
+#   deletion option, Wazuh's remove_from_bucket). A reader role whose
+#   identity policy grants s3:DeleteObject on a log bucket is taken as such
+#   a connector; deletion then fails when the request is denied (the
+#   evaluator is asked with aws:MultiFactorAuthPresent=false, since role
+#   sessions carry no MFA, so Control Tower's
+#   AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA control and any other SCP, RCP,
+#   boundary or bucket-policy deny show), or when Object Lock is on (locked
+#   versions cannot be deleted). The connector then re-reads or stalls.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/controltower/latest/controlreference/elective-preventive-controls.html
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+#   - ref: https://cloud.google.com/chronicle/docs/administration/feed-management
+# custom:
+#   id: S306
+#   severity: medium
+#   hop: bucket
+#   remediation: >-
+#     Turn the connector's delete-after-read option off (use lifecycle
+#     expiration instead), or allow the role s3:DeleteObject without MFA on a
+#     bucket without Object Lock.
+package trailgate.rules.s306
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+deleting contains [r, role, b, d] if {
+	some r in lib.readers
+	role := lib.role_arn(r.role)
+	some name in r.buckets
+	b := lib.bucket_named(name)
+	some doc in datapath.policies_of(role.role)
+	some st in datapath.statements(doc)
+	datapath.statement_covers(st, "s3:DeleteObject")
+	some res in datapath.as_list(object.get(st, "Resource", null))
+	glob.match(res, [], sprintf("%s/x", [b.bucket.arn]))
+	some d in lib.deliveries
+	d.bucket == name
+}
+
+deny contains f if {
+	some [r, role, b, d] in deleting
+	object := sprintf("%s/%s", [b.bucket.arn, d.sample_key])
+	answer := lib.authz(r.role, "s3:DeleteObject", object, {"aws:MultiFactorAuthPresent": ["false"]})
+	lib.denied(answer)
+	f := {
+		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
+		"message": sprintf("role %s is set up to delete log files after reading, but cannot s3:DeleteObject %s: %s", [r.role, object, answer.proof]),
+		"fact": sprintf("delete-denied=%s", [r.role]),
+		"remediation": sprintf("Turn off the connector's delete-after-read option and expire %s with a lifecycle rule instead; or lift the deny named above for %s", [b.bucket.name, r.role]),
+	}
+}
+
+deny contains f if {
+	some [r, _, b, _] in deleting
+	b.bucket.object_lock_enabled
+	f := {
+		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
+		"message": sprintf("role %s is set up to delete log files after reading, but bucket %s has Object Lock: locked object versions cannot be deleted", [r.role, b.bucket.name]),
+		"fact": sprintf("object-lock=%s", [r.role]),
+		"remediation": sprintf("Turn off the connector's delete-after-read option for bucket %s (Object Lock is there to keep the logs)", [b.bucket.name]),
+	}
+}

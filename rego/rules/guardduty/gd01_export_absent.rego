@@ -1,0 +1,106 @@
+# METADATA
+# title: GuardDuty findings export is absent, stalled or slow
+# description: >-
+#   GuardDuty exports findings to S3 per Region, and an administrator account
+#   exports only the findings of its own Region. A detector with no
+#   publishing destination, a destination whose status is
+#   PENDING_VERIFICATION, UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY or
+#   STOPPED, a finding publishing frequency of SIX_HOURS (the default; vendor
+#   guides ask for FIFTEEN_MINUTES), a member whose relationship is not
+#   Enabled, or a suppression rule (archived findings are never exported)
+#   all mean findings the connector never sees, or sees hours late.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
+#   - ref: https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Destination.html
+#   - ref: https://docs.aws.amazon.com/guardduty/latest/ug/findings_suppression-rule.html
+# custom:
+#   id: GD01
+#   severity: high
+#   hop: guardduty
+#   remediation: >-
+#     Create a publishing destination in every Region with a detector, fix or
+#     restart stalled destinations, set the finding publishing frequency to
+#     FIFTEEN_MINUTES, re-enable member relationships, and make suppression
+#     rules not archive findings the connector must see.
+package trailgate.rules.gd01
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+enabled(d) if object.get(d, "status", "ENABLED") == "ENABLED"
+
+deny contains f if {
+	some e in lib.detectors
+	enabled(e.detector)
+	count(object.get(e.detector, "publishing_destinations", [])) == 0
+	f := finding(
+		e, "no-destination", sprintf(
+			"GuardDuty detector %s in %s (account %s) has no publishing destination: findings of %s are never exported to S3 (export settings are per Region)",
+			[e.detector.id, e.detector.region, e.account, e.detector.region],
+		),
+		sprintf("aws guardduty create-publishing-destination --region %s --detector-id %s --destination-type S3 --destination-properties DestinationArn=arn:%s:s3:::<findings-bucket>,KmsKeyArn=<key ARN in the bucket's Region>", [e.detector.region, e.detector.id, lib.partition]),
+	)
+}
+
+stalled := {"PENDING_VERIFICATION", "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY", "STOPPED"}
+
+deny contains f if {
+	some e in lib.detectors
+	some dest in object.get(e.detector, "publishing_destinations", [])
+	dest.status in stalled
+	f := finding(
+		e, sprintf("destination-status=%s", [dest.status]), sprintf(
+			"GuardDuty detector %s in %s exports to %s but the destination status is %s: no findings are being published",
+			[e.detector.id, e.detector.region, dest.destination_arn, dest.status],
+		),
+		fix_destination(e, dest),
+	)
+}
+
+fix_destination(e, dest) := sprintf("Fix the bucket and key policies (GD03, GD04), then: aws guardduty update-publishing-destination --region %s --detector-id %s --destination-id %s --destination-properties DestinationArn=%s,KmsKeyArn=%s", [e.detector.region, e.detector.id, object.get(dest, "id", "<destination-id>"), dest.destination_arn, dest.kms_key_arn])
+
+deny contains f if {
+	some e in lib.detectors
+	enabled(e.detector)
+	e.detector.finding_publishing_frequency == "SIX_HOURS"
+	f := finding(e, "frequency=SIX_HOURS", msg_frequency(e), sprintf("aws guardduty update-detector --region %s --detector-id %s --finding-publishing-frequency FIFTEEN_MINUTES", [e.detector.region, e.detector.id]))
+}
+
+msg_frequency(e) := datapath.step_message("R4", base) if {
+	datapath.step("R4")
+	base := frequency_text(e)
+} else := frequency_text(e)
+
+frequency_text(e) := sprintf("GuardDuty detector %s in %s publishes updated findings every SIX_HOURS: updates reach the connector up to six hours late (guides ask for FIFTEEN_MINUTES)", [e.detector.id, e.detector.region])
+
+deny contains f if {
+	some e in lib.detectors
+	some m in object.get(e.detector, "members", [])
+	m.relationship_status != "Enabled"
+	f := finding(
+		e, sprintf("member=%s:%s", [m.account_id, m.relationship_status]), sprintf(
+			"GuardDuty member %s of detector %s in %s has relationship status %s: its findings do not reach the administrator's export",
+			[m.account_id, e.detector.id, e.detector.region, m.relationship_status],
+		),
+		sprintf("aws guardduty create-members --region %s --detector-id %s --account-details AccountId=%s (then have the member accept, or enable it through the organization configuration)", [e.detector.region, e.detector.id, m.account_id]),
+	)
+}
+
+deny contains f if {
+	some e in lib.detectors
+	some rule in object.get(e.detector, "suppression_rules", [])
+	f := finding(
+		e, sprintf("suppression=%s", [rule]), sprintf(
+			"GuardDuty detector %s in %s has suppression rule %q: findings it archives are never exported to S3",
+			[e.detector.id, e.detector.region, rule],
+		),
+		sprintf("aws guardduty update-filter --region %s --detector-id %s --filter-name %s --action NOOP (or narrow its criteria)", [e.detector.region, e.detector.id, rule]),
+	)
+}
+
+finding(e, fact, message, fix) := {
+	"resource": lib.resource(datapath.detector_arn(e.account, e.detector), "AWS::GuardDuty::Detector", e.account, e.detector.region),
+	"message": message,
+	"fact": fact,
+	"remediation": fix,
+}

@@ -1,0 +1,69 @@
+package trailgate.rules.gd01_test
+
+import data.trailgate.rules.gd01
+
+good := {
+	"id": "12abc34d567e8fa901bc2d34e56789f0",
+	"region": "eu-west-1",
+	"status": "ENABLED",
+	"finding_publishing_frequency": "FIFTEEN_MINUTES",
+	"publishing_destinations": [{
+		"id": "a1b2c3",
+		"destination_type": "S3",
+		"destination_arn": "arn:aws:s3:::gd-findings-222222222222/guardduty",
+		"kms_key_arn": "arn:aws:kms:eu-west-1:333333333333:key/9c8b7a6d-3333-4f5e-8d7c-333333333333",
+		"status": "PUBLISHING",
+	}],
+	"members": [{"account_id": "444444444444", "relationship_status": "Enabled"}],
+}
+
+facts(d) := {f.fact | some f in fs} if {
+	fs := gd01.deny with input as {"snapshot": {"accounts": [{"id": "333333333333", "detectors": [d]}]}, "connector": null}
+}
+
+test_pass_publishing_fifteen_minutes if {
+	facts(good) == set()
+}
+
+test_fail_no_destination if {
+	facts(object.remove(good, ["publishing_destinations"])) == {"no-destination"}
+}
+
+# Near miss: a disabled detector produces no findings to export.
+test_near_miss_disabled_detector_without_destination if {
+	facts(object.union(object.remove(good, ["publishing_destinations"]), {"status": "DISABLED"})) == set()
+}
+
+test_fail_stalled_statuses if {
+	every s in ["PENDING_VERIFICATION", "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY", "STOPPED"] {
+		d := json.patch(good, [{"op": "replace", "path": "/publishing_destinations/0/status", "value": s}])
+		facts(d) == {sprintf("destination-status=%s", [s])}
+	}
+}
+
+test_fail_six_hours if {
+	facts(object.union(good, {"finding_publishing_frequency": "SIX_HOURS"})) == {"frequency=SIX_HOURS"}
+}
+
+# Near miss: ONE_HOUR is slower than the guides ask but not the 6 h default.
+test_near_miss_one_hour if {
+	facts(object.union(good, {"finding_publishing_frequency": "ONE_HOUR"})) == set()
+}
+
+test_fail_member_not_enabled if {
+	facts(object.union(good, {"members": [{"account_id": "444444444444", "relationship_status": "Removed"}]})) == {"member=444444444444:Removed"}
+}
+
+test_fail_suppression_rule_archives if {
+	facts(object.union(good, {"suppression_rules": ["archive-low-sev"]})) == {"suppression=archive-low-sev"}
+}
+
+test_radiant_profile_names_step if {
+	fs := gd01.deny with input as {
+		"snapshot": {"accounts": [{"id": "333333333333", "detectors": [object.union(good, {"finding_publishing_frequency": "SIX_HOURS"})]}]},
+		"connector": {"profile": "radiant", "role": "arn:aws:iam::333333333333:role/radiant-aws-access-role"},
+	}
+		with data.trailgate.profiles as {"radiant": {"steps": [{"id": "R4", "title": "GuardDuty findings exported every 15 minutes"}]}}
+	some f in fs
+	startswith(f.message, "radiant step R4 not met (GuardDuty findings exported every 15 minutes): ")
+}

@@ -1,0 +1,77 @@
+# METADATA
+# title: GuardDuty cannot write to the export bucket
+# description: >-
+#   GuardDuty needs s3:GetBucketLocation on the bucket ARN itself (the
+#   Radiant sample grants it on bucket/* where it matches nothing) and
+#   s3:PutObject on <prefix>/*. The optional "deny incorrect encryption
+#   header" and "deny unencrypted object uploads" statements of the AWS
+#   sample deny GuardDuty as soon as they name a key that is no longer the
+#   destination's key. Each question goes to the IAM evaluator with the
+#   context GuardDuty sends: aws:SourceArn (the detector),
+#   aws:SourceAccount, and the SSE-KMS headers naming the destination key.
+#   Symptom: "InvalidInputException: The request failed because you do not
+#   have the required permissions for the s3:GetObject or s3:ListBucket
+#   actions."
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
+# custom:
+#   id: GD04
+#   severity: critical
+#   hop: guardduty
+#   remediation: >-
+#     Grant the GuardDuty service principal s3:GetBucketLocation on the
+#     bucket ARN and s3:PutObject on <bucket>/<prefix>/*, conditioned on
+#     aws:SourceAccount and aws:SourceArn, and make any encryption-header
+#     deny name the destination's current key.
+package trailgate.rules.gd04
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+questions(s) := [
+	{
+		"id": "GetBucketLocation",
+		"action": "s3:GetBucketLocation",
+		"resource": sprintf("arn:%s:s3:::%s", [lib.partition, s.bucket]),
+		"context": {},
+		"grant": sprintf("arn:%s:s3:::%s", [lib.partition, s.bucket]),
+	},
+	{
+		"id": "PutObject",
+		"action": "s3:PutObject",
+		"resource": sprintf("arn:%s:s3:::%s/%s2026/01/01/00000000-0000-4000-8000-000000000000.jsonl.gz", [lib.partition, s.bucket, s.prefix]),
+		"context": {
+			"s3:x-amz-server-side-encryption": ["aws:kms"],
+			"s3:x-amz-server-side-encryption-aws-kms-key-id": [s.destination.kms_key_arn],
+		},
+		"grant": sprintf("arn:%s:s3:::%s/%s*", [lib.partition, s.bucket, lib.with_slash(datapath.split_destination(s.destination.destination_arn)[1])]),
+	},
+]
+
+deny contains f if {
+	some s in datapath.sources
+	s.kind == "guardduty"
+	b := lib.bucket_named(s.bucket)
+	principal := datapath.guardduty_principal(s.region)
+	some q in questions(s)
+	ctx := object.union(datapath.service_context(principal, s.arn, s.account), q.context)
+	answer := lib.authz(principal, q.action, q.resource, ctx)
+	lib.denied(answer)
+	f := {
+		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
+		"message": sprintf("%s (detector %s) cannot %s on %s: %s", [principal, s.arn, q.action, q.resource, answer.proof]),
+		"fact": sprintf("%s:%s:%s", [q.id, principal, s.arn]),
+		"remediation": remediation(s, q, principal, answer),
+	}
+}
+
+remediation(s, q, principal, answer) := sprintf("Remove or correct the denying statement of the bucket policy of %s (it must not deny GuardDuty writing with key %s): %s", [s.bucket, s.destination.kms_key_arn, answer.proof]) if {
+	answer.decision == "ExplicitlyDenied"
+} else := sprintf("Add to the bucket policy of %s: %s", [s.bucket, lib.statement_json({
+	"Sid": sprintf("AllowGuardDuty%s", [q.id]),
+	"Effect": "Allow",
+	"Principal": {"Service": principal},
+	"Action": q.action,
+	"Resource": q.grant,
+	"Condition": {"StringEquals": {"aws:SourceAccount": s.account, "aws:SourceArn": s.arn}},
+})])

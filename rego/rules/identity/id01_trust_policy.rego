@@ -1,0 +1,141 @@
+# METADATA
+# title: Connector role's trust policy does not admit the vendor
+# description: >-
+#   The vendor assumes the connector's role with sts:AssumeRole from its own
+#   principal and with the external ID it issued. Reported when the trust
+#   policy writes Principal as a bare ARN string (AWS rejects it; Rapid7's
+#   sample does this), when the evaluator denies sts:AssumeRole to the
+#   connector's trusted principal with its sts:ExternalId (the principal is
+#   not named, or the ExternalId condition expects another value), when the
+#   role's name differs from the one the vendor enforces (Radiant:
+#   radiant-aws-access-role), and, for the Radiant multi-account model, when
+#   a member account's role of the same name does not trust the main role or
+#   the main role may not assume it. An assumed-role session principal
+#   (Radiant's arn:aws:sts::…:assumed-role/… ) is valid and not reported.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+# custom:
+#   id: ID01
+#   severity: critical
+#   hop: identity
+#   remediation: >-
+#     Trust the vendor's principal exactly as its setup guide gives it, with
+#     sts:ExternalId equal to the ID shown in the vendor's console.
+package trailgate.rules.id01
+
+import data.trailgate.lib
+
+# required_role_names are role names vendors enforce (profiles.md R6).
+required_role_names := {"radiant": "radiant-aws-access-role"}
+
+connector_role := lib.role_arn(input.connector.role)
+
+deny contains f if {
+	r := connector_role
+	some i, s in lib.statements(r.role.trust_policy.document)
+	is_string(s.Principal)
+	s.Principal != "*"
+	f := finding(r, sprintf("malformed principal %d", [i]), sprintf(
+		"the trust policy of %s writes Principal as the bare string %q: AWS rejects such a document (MalformedPolicyDocument), so the role cannot be created or updated with it",
+		[r.role.arn, s.Principal],
+	), sprintf("Write the principal as an object: %s", [lib.statement_json(object.union(s, {"Principal": {"AWS": s.Principal}}))]), statement_location(r, i))
+}
+
+context := {"sts:ExternalId": input.connector.external_id} if {
+	input.connector.external_id != ""
+} else := {}
+
+deny contains f if {
+	r := connector_role
+	p := input.connector.trusted_principal
+	p != ""
+	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, context)
+	lib.denied(answer)
+	f := finding(r, sprintf("%s sts:AssumeRole", [p]), sprintf("%s cannot sts:AssumeRole %s%s: %s%s", [
+		p, r.role.arn, external_id_phrase, answer.proof, external_id_hint(r, p),
+	]), sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement(p))]), null)
+}
+
+external_id_phrase := sprintf(" with external ID %s", [masked(input.connector.external_id)]) if {
+	input.connector.external_id != ""
+} else := ""
+
+trust_statement(p) := {
+	"Sid": "TrustVendor",
+	"Effect": "Allow",
+	"Principal": {"AWS": p},
+	"Action": "sts:AssumeRole",
+	"Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}},
+} if {
+	input.connector.external_id != ""
+} else := {"Sid": "TrustVendor", "Effect": "Allow", "Principal": {"AWS": p}, "Action": "sts:AssumeRole"}
+
+# external_id_hint explains an ExternalId condition that expects another
+# value, without printing either ID in full.
+external_id_hint(r, p) := sprintf(" (the trust policy names %s but expects sts:ExternalId %s, the connector sends %s)", [p, concat(", ", sort(expected)), masked(input.connector.external_id)]) if {
+	expected := {masked(v) |
+		some s in lib.statements(r.role.trust_policy.document)
+		s.Effect == "Allow"
+		is_object(s.Principal)
+		p in lib.as_list(object.get(s.Principal, "AWS", []))
+		some _, conds in object.get(s, "Condition", {})
+		some k, vals in conds
+		lower(k) == "sts:externalid"
+		some v in lib.as_list(vals)
+		v != input.connector.external_id
+	}
+	count(expected) > 0
+} else := ""
+
+# masked shows the first and last two characters of an external ID, as
+# connector.MaskedExternalID does: findings end up in CI logs.
+masked(id) := concat("", [substring(id, 0, 2), stars(count(id) - 4), substring(id, count(id) - 2, 2)]) if {
+	count(id) > 4
+} else := stars(count(id))
+
+stars(n) := concat("", ["*" | some _ in numbers.range(1, n)]) if n > 0 else := ""
+
+deny contains f if {
+	r := connector_role
+	want := required_role_names[input.connector.profile]
+	r.role.name != want
+	f := finding(r, "role name", sprintf("the %s connector requires the role to be named %s, but it is %s", [input.connector.profile, want, r.role.name]), sprintf("Create the role as %s (IAM roles cannot be renamed) with the same trust and permissions, and give its ARN to the vendor.", [want]), null)
+}
+
+# Radiant: every other account's role of the same name must trust the main
+# role, and the main role must be allowed to assume it (profiles.md R7, R8).
+deny contains f if {
+	input.connector.profile == "radiant"
+	r := connector_role
+	some m in lib.roles
+	m.account != r.account
+	lower(m.role.name) == lower(r.role.name)
+	answer := lib.authz(r.role.arn, "sts:AssumeRole", m.role.arn, context)
+	lib.denied(answer)
+	f := finding(m, sprintf("%s sts:AssumeRole", [r.role.arn]), sprintf("the main role %s cannot sts:AssumeRole the member role %s: %s", [r.role.arn, m.role.arn, answer.proof]), sprintf(
+		"Add to the trust policy of %s: %s. Allow %s sts:AssumeRole on %s in its identity policy.",
+		[m.role.arn, lib.statement_json(object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})), r.role.arn, m.role.arn],
+	), null)
+}
+
+statement_location(r, i) := r.role.trust_policy.statement_locations[i] if {
+	r.role.trust_policy.statement_locations[i].file
+} else := null
+
+finding(r, fact, message, fix, loc) := lib.with_location(base, r.role) if {
+	loc == null
+	base := {
+		"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
+		"message": message,
+		"fact": fact,
+		"remediation": fix,
+	}
+} else := {
+	"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
+	"message": message,
+	"fact": fact,
+	"remediation": fix,
+	"location": loc,
+}

@@ -1,0 +1,89 @@
+package trailgate.rules.id01_test
+
+import data.trailgate.rules.id01
+
+role := "arn:aws:iam::222222222222:role/ExpelRole"
+
+vendor := "arn:aws:iam::012345678901:root"
+
+ext := "8d3c0c6e-4b1f-4f5e-9b7a-2c9d1e0f3a41"
+
+trust_ok := {
+	"Sid": "TrustExpel", "Effect": "Allow", "Principal": {"AWS": vendor}, "Action": "sts:AssumeRole",
+	"Condition": {"StringEquals": {"sts:ExternalId": ext}},
+}
+
+snap(profile, name, trust) := {
+	"connector": {"profile": profile, "role": sprintf("arn:aws:iam::222222222222:role/%s", [name]), "trusted_principal": vendor, "external_id": ext},
+	"snapshot": {"accounts": [{"id": "222222222222", "roles": [{
+		"name": name, "arn": sprintf("arn:aws:iam::222222222222:role/%s", [name]),
+		"trust_policy": {"document": {"Version": "2012-10-17", "Statement": trust}},
+	}]}]},
+}
+
+facts(profile, name, trust) := {f.fact | some f in fs} if {
+	fs := id01.deny with input as snap(profile, name, trust)
+}
+
+test_pass if {
+	facts("expel", "ExpelRole", [trust_ok]) == set()
+}
+
+test_fail_other_principal if {
+	other := object.union(trust_ok, {"Principal": {"AWS": "arn:aws:iam::999999999999:root"}})
+	fs := id01.deny with input as snap("expel", "ExpelRole", [other])
+	{f.fact | some f in fs} == {concat(" ", [vendor, "sts:AssumeRole"])}
+	some f in fs
+	contains(f.remediation, `"Principal":{"AWS":"arn:aws:iam::012345678901:root"}`)
+	not contains(f.remediation, ext)
+}
+
+test_fail_wrong_external_id if {
+	wrong := object.union(trust_ok, {"Condition": {"StringEquals": {"sts:ExternalId": "0000-old-id-1111"}}})
+	fs := id01.deny with input as snap("expel", "ExpelRole", [wrong])
+	count(fs) == 1
+	some f in fs
+	contains(f.message, "expects sts:ExternalId 00************11, the connector sends 8d********************************41")
+	not contains(f.message, ext)
+}
+
+test_fail_bare_string_principal if {
+	bare := object.union(object.remove(trust_ok, ["Principal"]), {"Principal": vendor})
+	fs := facts("expel", "ExpelRole", [bare])
+	"malformed principal 0" in fs
+	concat(" ", [vendor, "sts:AssumeRole"]) in fs
+}
+
+test_fail_radiant_role_name if {
+	"role name" in facts("radiant", "RadiantRole", [trust_ok])
+}
+
+test_pass_radiant_role_name if {
+	facts("radiant", "radiant-aws-access-role", [trust_ok]) == set()
+}
+
+# Near miss: Radiant's assumed-role session principal is valid.
+test_near_miss_assumed_role_principal if {
+	session := "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security"
+	trust := object.union(trust_ok, {"Principal": {"AWS": session}})
+	doc := json.patch(snap("radiant", "radiant-aws-access-role", [trust]), [{"op": "replace", "path": "/connector/trusted_principal", "value": session}])
+	fs := id01.deny with input as doc
+	count(fs) == 0
+}
+
+test_fail_radiant_member_role_not_trusting_main if {
+	main := "arn:aws:iam::222222222222:role/radiant-aws-access-role"
+	member := "arn:aws:iam::333333333333:role/radiant-aws-access-role"
+	base := snap("radiant", "radiant-aws-access-role", [trust_ok])
+	doc := json.patch(base, [
+		{"op": "add", "path": "/snapshot/accounts/0/roles/0/inline_policies", "value": [{"name": "assume", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": member}]}}]},
+		{"op": "add", "path": "/snapshot/accounts/1", "value": {"id": "333333333333", "roles": [{
+			"name": "radiant-aws-access-role", "arn": member,
+			"trust_policy": {"document": {"Version": "2012-10-17", "Statement": [trust_ok]}},
+		}]}},
+	])
+	fs := id01.deny with input as doc
+	{f.fact | some f in fs} == {concat(" ", [main, "sts:AssumeRole"])}
+	some f in fs
+	f.resource.id == member
+}

@@ -1,0 +1,63 @@
+# METADATA
+# title: Sentinel OIDC role admits only the retired session name
+# description: >-
+#   Microsoft Sentinel's AWS S3 connector assumes its role with web identity
+#   and a session name. Microsoft moved from MicrosoftSentinel_* to
+#   MicrosoftDefenderForClouds_* session names; a trust policy whose
+#   sts:RoleSessionName condition admits only MicrosoftSentinel_* stops
+#   ingestion with "Failed to fetch authentication token for OIDC role"
+#   (health code S3B40029). Microsoft also says to add the Sentinel audience
+#   to an existing Defender OIDC provider rather than create a second one;
+#   the snapshot does not hold OIDC providers, so that part is not checked.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/sentinel/connect-aws-configure-environment
+#   - ref: https://github.com/Azure/Azure-Sentinel/blob/master/DataConnectors/AWS-S3/AwsRequiredPolicies.md
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname
+# custom:
+#   id: ID02
+#   severity: critical
+#   hop: identity
+#   remediation: >-
+#     Make the trust policy's sts:RoleSessionName condition (StringLike)
+#     admit MicrosoftDefenderForClouds_* as well as MicrosoftSentinel_*.
+package trailgate.rules.id02
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+web_identity(st) if {
+	some a in datapath.as_list(object.get(st, "Action", null))
+	datapath.action_matches(a, "sts:AssumeRoleWithWebIdentity")
+}
+
+# session_names are the values of every sts:RoleSessionName condition
+# (condition keys compare case-insensitively).
+session_names(st) := [v |
+	some _, block in object.get(st, "Condition", {})
+	some k, vals in block
+	lower(k) == "sts:rolesessionname"
+	some v in datapath.as_list(vals)
+]
+
+deny contains f if {
+	some e in lib.roles
+	some i, st in datapath.statements(e.role.trust_policy.document)
+	st.Effect == "Allow"
+	web_identity(st)
+	names := session_names(st)
+	count(names) > 0
+	some n in names
+	glob.match(n, [], "MicrosoftSentinel_1a2b3c")
+	not admits(names, "MicrosoftDefenderForClouds_1a2b3c")
+	f := {
+		"resource": lib.resource(e.role.arn, "AWS::IAM::Role", e.account, ""),
+		"message": sprintf("the trust policy of %s (statement %d) admits sts:RoleSessionName %s only: Sentinel now uses MicrosoftDefenderForClouds_* session names and fails with \"Failed to fetch authentication token for OIDC role\" (S3B40029)", [e.role.arn, i, json.marshal(names)]),
+		"fact": sprintf("session-names=%s", [concat(",", sort(names))]),
+		"remediation": sprintf("In statement %d of the trust policy of %s, set the condition to {\"StringLike\":{\"sts:RoleSessionName\":[\"MicrosoftSentinel_*\",\"MicrosoftDefenderForClouds_*\"]}}", [i, e.role.arn]),
+	}
+}
+
+admits(names, session) if {
+	some n in names
+	glob.match(n, [], session)
+}

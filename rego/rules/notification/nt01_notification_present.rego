@@ -1,0 +1,88 @@
+# METADATA
+# title: Log bucket does not announce new log files to the pipeline
+# description: >-
+#   A connector that reads an SQS queue learns of new log files only through
+#   the bucket's event notifications (to an SNS topic subscribed by the queue,
+#   or to the queue directly) or the trail's own SNS topic. Reported when no
+#   bucket of a source the connector ingests reaches its queue, and when a
+#   topic or queue configuration of a log bucket covers only some
+#   s3:ObjectCreated:* event types (e.g. only s3:ObjectCreated:Put). AWS does
+#   not document which S3 API CloudTrail and GuardDuty use to write log files
+#   (inferred, not read): objects created by CopyObject, POST or
+#   CompleteMultipartUpload raise only their own event type, so a partial list
+#   can miss log files; vendor guides (Radiant, Expel) ask for all object
+#   create events.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-to-enable-disable-notification-intro.html
+# custom:
+#   id: NT01
+#   severity: critical
+#   hop: notification
+#   remediation: >-
+#     Configure the log bucket's event notification for s3:ObjectCreated:* to
+#     the pipeline's SNS topic (or queue). PutBucketNotificationConfiguration
+#     replaces the whole configuration: merge with the existing one.
+package trailgate.rules.nt01
+
+import data.trailgate.lib
+
+object_created := {"s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload"}
+
+# A connector's queue that no bucket of a source reaches.
+deny contains f if {
+	q := input.connector.queue
+	q != ""
+	some source in lib.connector_sources
+	names := {d.bucket | some d in lib.deliveries; d.source == source}
+	every name in names {
+		not q in lib.reach(name)
+	}
+	some name in names
+	b := lib.bucket_named(name)
+	f := lib.with_location({
+		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
+		"message": sprintf("no event notification of bucket %s (%s logs) reaches the connector's queue %s: it has %s", [b.bucket.arn, source, q, describe(b.bucket)]),
+		"fact": sprintf("%s unreached", [q]),
+		"remediation": sprintf("Send the bucket's object-created events to the queue: subscribe %s to an SNS topic that %s notifies, or add to its notification configuration %s (PutBucketNotificationConfiguration replaces the whole configuration: merge with the existing one).", [q, b.bucket.name, lib.statement_json({"TopicConfigurations": [{"TopicArn": sprintf("arn:%s:sns:%s:%s:%s-events", [lib.partition, b.bucket.region, b.account, b.bucket.name]), "Events": ["s3:ObjectCreated:*"]}]})]),
+	}, b.bucket)
+}
+
+describe(b) := "no event notification configuration" if {
+	count(lib.notification_targets(b)) == 0
+} else := sprintf("notifications to %s only", [concat(", ", sort({t.cfg.arn | some t in lib.notification_targets(b)}))])
+
+# A configuration that covers only some object-created events.
+deny contains f if {
+	some name in lib.log_buckets
+	b := lib.bucket_named(name)
+	some target in lib.notification_targets(b.bucket)
+	events := {e | some e in target.cfg.events}
+	not "s3:ObjectCreated:*" in events
+	missing := object_created - events
+	count(missing) > 0
+	key := {"topic": "TopicArn", "queue": "QueueArn"}[target.kind]
+	section := {"topic": "TopicConfigurations", "queue": "QueueConfigurations"}[target.kind]
+	f := lib.with_location({
+		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
+		"message": sprintf("the notification of bucket %s to %s covers %s but not %s: log files created that way are never announced", [b.bucket.arn, target.cfg.arn, covered(events), concat(", ", sort(missing))]),
+		"fact": sprintf("%s events", [target.cfg.arn]),
+		"remediation": sprintf("Set the configuration's events to s3:ObjectCreated:*: %s", [lib.statement_json({section: [object.union(
+			{key: target.cfg.arn, "Events": ["s3:ObjectCreated:*"]},
+			filter(target.cfg),
+		)]})]),
+	}, b.bucket)
+}
+
+covered(events) := "no object-created event" if {
+	count(events & object_created) == 0
+} else := concat(", ", sort(events & object_created))
+
+filter(cfg) := {"Filter": {"Key": {"FilterRules": array.concat(
+	[{"Name": "Prefix", "Value": cfg.filter_prefix} | object.get(cfg, "filter_prefix", "") != ""],
+	[{"Name": "Suffix", "Value": cfg.filter_suffix} | object.get(cfg, "filter_suffix", "") != ""],
+)}}} if {
+	object.get(cfg, "filter_prefix", "") != ""
+} else := {"Filter": {"Key": {"FilterRules": [{"Name": "Suffix", "Value": cfg.filter_suffix}]}}} if {
+	object.get(cfg, "filter_suffix", "") != ""
+} else := {}

@@ -1,0 +1,78 @@
+package trailgate.rules.nt01_test
+
+import data.trailgate.rules.nt01
+
+topic := "arn:aws:sns:us-east-1:222222222222:org-logs-events"
+
+queue := "arn:aws:sqs:us-east-1:222222222222:vendor-cloudtrail"
+
+snap(notification, subscriptions) := {
+	"connector": {"profile": "expel", "role": "arn:aws:iam::222222222222:role/ExpelRole", "queue": queue, "sources": ["cloudtrail"]},
+	"snapshot": {"accounts": [
+		{"id": "111111111111", "trails": [{
+			"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail",
+			"home_region": "us-east-1", "s3_bucket_name": "org-logs",
+			"is_multi_region_trail": true, "include_global_service_events": true,
+		}]},
+		{
+			"id": "222222222222",
+			"buckets": [{"name": "org-logs", "arn": "arn:aws:s3:::org-logs", "region": "us-east-1", "notification": notification}],
+			"topics": [{"name": "org-logs-events", "arn": topic, "region": "us-east-1", "subscriptions": subscriptions}],
+			"queues": [{"name": "vendor-cloudtrail", "arn": queue, "region": "us-east-1", "visibility_timeout": 30, "message_retention_period": 604800}],
+		},
+	]},
+}
+
+subscribed := [{"protocol": "sqs", "endpoint": queue, "raw_message_delivery": true}]
+
+all_created := {"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:*"]}]}
+
+facts(notification, subscriptions) := {f.fact | some f in fs} if {
+	fs := nt01.deny with input as snap(notification, subscriptions)
+}
+
+test_pass if {
+	facts(all_created, subscribed) == set()
+}
+
+test_pass_direct_queue if {
+	facts({"queue_configurations": [{"arn": queue, "events": ["s3:ObjectCreated:*"]}]}, []) == set()
+}
+
+test_fail_no_notification if {
+	facts({}, subscribed) == {concat(" ", [queue, "unreached"])}
+}
+
+test_fail_topic_not_subscribed_by_queue if {
+	facts(all_created, []) == {concat(" ", [queue, "unreached"])}
+}
+
+test_fail_put_only if {
+	fs := nt01.deny with input as snap({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"], "filter_suffix": ".json.gz"}]}, subscribed)
+	{f.fact | some f in fs} == {concat(" ", [topic, "events"])}
+	some f in fs
+	contains(f.message, "not s3:ObjectCreated:CompleteMultipartUpload, s3:ObjectCreated:Copy, s3:ObjectCreated:Post")
+	contains(f.remediation, `"Events":["s3:ObjectCreated:*"]`)
+	contains(f.remediation, `{"Name":"Suffix","Value":".json.gz"}`)
+}
+
+test_fail_removed_events_only if {
+	fs := nt01.deny with input as snap({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectRemoved:*"]}]}, subscribed)
+	some f in fs
+	contains(f.message, "covers no object-created event")
+}
+
+# Near miss: the four object-created types listed one by one are complete.
+test_near_miss_all_four_types_listed if {
+	facts({"topic_configurations": [{"arn": topic, "events": [
+		"s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
+		"s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
+	]}]}, subscribed) == set()
+}
+
+# Near miss: without a connector queue, a bucket without notifications is
+# not a finding (the reader may poll the bucket).
+test_near_miss_no_connector_no_expectation if {
+	fs := nt01.deny with input as object.remove(snap({}, subscribed), ["connector"])
+	count(fs) == 0
+}

@@ -1,0 +1,64 @@
+# METADATA
+# title: Notification key filter misses the log files
+# description: >-
+#   S3 matches a notification's filter prefix against the start of the
+#   object key and its suffix against the end. Organization trails write
+#   <prefix>/AWSLogs/<org-id>/<account>/CloudTrail/…, Control Tower adds an
+#   o-xxx/ top-level prefix, S3KeyPrefix and GuardDuty destination folders
+#   shift keys too; CloudTrail files end in .json.gz and GuardDuty exports in
+#   .jsonl.gz. When no topic or queue notification of the bucket admits a
+#   source's keys, its files are written but never announced. With the
+#   rapid7 profile, the default read prefix AWSLogs/<account> misses an
+#   organization trail's AWSLogs/<org-id>/ layout (rapid7 step P4).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html
+#   - ref: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
+# custom:
+#   id: NT02
+#   severity: high
+#   hop: notification
+#   remediation: >-
+#     Set the notification's filter prefix to the source's real log prefix
+#     (or remove it) and its suffix to .gz, .json.gz for CloudTrail or
+#     .jsonl.gz for GuardDuty (or remove it).
+package trailgate.rules.nt02
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+deny contains f if {
+	some s in datapath.sources
+	b := lib.bucket_named(s.bucket)
+	targets := datapath.object_targets(b.bucket)
+	count(targets) > 0
+	not admitted(targets, s)
+	filters := sort([sprintf("%s %s (prefix %q, suffix %q)", [t.kind, t.cfg.arn, object.get(t.cfg, "filter_prefix", ""), object.get(t.cfg, "filter_suffix", "")]) | some t in targets])
+	f := {
+		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
+		"message": sprintf("no notification of bucket %s admits the log files of %s, written under %s…%s: %s", [s.bucket, s.arn, s.prefix, s.suffix, concat("; ", filters)]),
+		"fact": sprintf("filter-misses=%s", [s.arn]),
+		"remediation": sprintf("Set the notification filter of bucket %s to {\"Key\":{\"FilterRules\":[{\"Name\":\"prefix\",\"Value\":\"%s\"},{\"Name\":\"suffix\",\"Value\":\"%s\"}]}} (or remove the filter)", [s.bucket, s.prefix, s.suffix]),
+	}
+}
+
+admitted(targets, s) if {
+	some t in targets
+	datapath.filter_admits(t.cfg, s)
+}
+
+# rapid7 step P4: its storage prefix defaults to AWSLogs/<account-number>.
+deny contains f if {
+	datapath.profile_name == "rapid7"
+	some s in datapath.sources
+	s.kind == "cloudtrail"
+	s.trail.is_organization_trail
+	"cloudtrail" in lib.connector_sources
+	b := lib.bucket_named(s.bucket)
+	f := {
+		"resource": lib.resource(s.arn, "AWS::CloudTrail::Trail", s.account, s.region),
+		"message": datapath.step_message("P4", sprintf("the harvester's default storage prefix AWSLogs/%s misses the organization trail %s, which writes under %s", [s.account, s.arn, s.prefix])),
+		"fact": sprintf("rapid7-prefix=%s", [s.arn]),
+		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the organization trail's layout)", [b.bucket.name, s.prefix]),
+	}
+}

@@ -1,0 +1,75 @@
+package trailgate.rules.nt02_test
+
+import data.trailgate.rules.nt02
+
+trail := {
+	"name": "aws-controltower-BaselineCloudTrail",
+	"arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail",
+	"home_region": "us-east-1",
+	"s3_bucket_name": "aws-controltower-logs-222222222222-us-east-1",
+	"s3_key_prefix": "o-abc123def4",
+	"is_multi_region_trail": true,
+	"include_global_service_events": true,
+	"is_organization_trail": true,
+}
+
+bucket(prefix, suffix) := {
+	"name": "aws-controltower-logs-222222222222-us-east-1",
+	"arn": "arn:aws:s3:::aws-controltower-logs-222222222222-us-east-1",
+	"region": "us-east-1",
+	"notification": {"topic_configurations": [{"arn": "arn:aws:sns:us-east-1:222222222222:expel-cloudtrail", "events": ["s3:ObjectCreated:*"], "filter_prefix": prefix, "filter_suffix": suffix}]},
+}
+
+snap(b) := {
+	"organization": {"id": "o-abc123def4", "management_account_id": "111111111111", "root_id": "r-ab12"},
+	"accounts": [
+		{"id": "111111111111", "trails": [trail]},
+		{"id": "222222222222", "buckets": [b]},
+	],
+}
+
+facts(b) := {f.fact | some f in fs} if {
+	fs := nt02.deny with input as {"snapshot": snap(b), "connector": null}
+}
+
+test_pass_control_tower_prefix if {
+	facts(bucket("o-abc123def4/AWSLogs/", ".json.gz")) == set()
+}
+
+test_pass_no_filter if {
+	facts(bucket("", "")) == set()
+}
+
+# Control Tower adds the o-xxx/ top-level prefix: AWSLogs/ matches nothing.
+test_fail_missing_control_tower_prefix if {
+	facts(bucket("AWSLogs/", "")) == {"filter-misses=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"}
+}
+
+test_fail_account_layout_for_org_trail if {
+	facts(bucket("o-abc123def4/AWSLogs/111111111111/", "")) == {"filter-misses=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"}
+}
+
+test_fail_guardduty_suffix_on_trail if {
+	facts(bucket("", ".jsonl.gz")) == {"filter-misses=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"}
+}
+
+# Near miss: a narrower prefix for one member account still admits files.
+test_near_miss_member_account_prefix if {
+	facts(bucket("o-abc123def4/AWSLogs/o-abc123def4/222222222222/", ".gz")) == set()
+}
+
+test_fail_rapid7_default_prefix_vs_org_trail if {
+	fs := nt02.deny with input as {"snapshot": snap(bucket("", "")), "connector": {"profile": "rapid7", "role": "arn:aws:iam::222222222222:role/rapid7-cloud-anomaly-detection-role", "sources": ["cloudtrail"]}}
+		with data.trailgate.profiles as {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix"}]}}
+	some f in fs
+	f.fact == "rapid7-prefix=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"
+	startswith(f.message, "rapid7 step P4 not met")
+}
+
+test_near_miss_rapid7_account_trail if {
+	t := object.union(trail, {"is_organization_trail": false})
+	s := {"accounts": [{"id": "111111111111", "trails": [t]}, {"id": "222222222222", "buckets": [bucket("", "")]}]}
+	fs := nt02.deny with input as {"snapshot": s, "connector": {"profile": "rapid7", "role": "arn:aws:iam::222222222222:role/r7"}}
+		with data.trailgate.profiles as {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix"}]}}
+	count(fs) == 0
+}

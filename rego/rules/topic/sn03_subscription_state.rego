@@ -1,0 +1,164 @@
+# METADATA
+# title: The queue's subscription to the topic is not delivering
+# description: >-
+#   A subscription is pending confirmation when the topic owner subscribes a
+#   queue of another account (subscriptions the queue owner makes are
+#   confirmed automatically); a Deleted subscription cannot be recreated for
+#   72 hours; a queue may have no subscription at all. A filter policy drops
+#   log notifications too: S3 and CloudTrail publish without message
+#   attributes, so a MessageAttributes-scoped filter matches nothing, and a
+#   MessageBody-scoped filter must test keys the message has (Records for
+#   S3, s3Bucket/s3ObjectKey for CloudTrail). For the radiant profile, the
+#   vendor subscribes its own queue: its role needs sns:Subscribe and
+#   sns:ConfirmSubscription on both topics (step R7), and the topics must be
+#   in the Region given to the vendor ("InvalidParameter: TopicArn").
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/sns/latest/dg/sns-send-message-to-sqs-cross-account.html
+#   - ref: https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html
+#   - ref: https://repost.aws/knowledge-center/sns-sqs-subscriptions-notifications
+# custom:
+#   id: SN03
+#   severity: high
+#   hop: topic
+#   remediation: >-
+#     Have the queue owner subscribe the queue (or confirm the pending
+#     subscription), remove or fix filter policies that drop log
+#     notifications, and grant vendor roles sns:Subscribe in the topic's
+#     Region.
+package trailgate.rules.sn03
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+pipeline contains [p, t] if {
+	some p in datapath.publishers
+	t := lib.topic_arn(p.topic)
+}
+
+topic_resource(t) := lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region)
+
+deny contains f if {
+	some [_, t] in pipeline
+	some s in object.get(t.topic, "subscriptions", [])
+	pending(s)
+	f := {
+		"resource": topic_resource(t),
+		"message": sprintf("the %s subscription of %s to topic %s is pending confirmation: nothing is delivered until it is confirmed", [s.protocol, s.endpoint, t.topic.arn]),
+		"fact": sprintf("pending=%s", [s.endpoint]),
+		"remediation": sprintf("Subscribe from the queue owner's account, which confirms automatically: aws sns subscribe --region %s --topic-arn %s --protocol %s --notification-endpoint %s (run with credentials of account %s)", [t.topic.region, t.topic.arn, s.protocol, s.endpoint, endpoint_account(s)]),
+	}
+}
+
+pending(s) if s.pending_confirmation == true
+
+pending(s) if s.arn == "PendingConfirmation"
+
+endpoint_account(s) := lib.account_of_arn(s.endpoint) if startswith(s.endpoint, "arn:")
+
+else := "the endpoint owner"
+
+deny contains f if {
+	some [_, t] in pipeline
+	some s in object.get(t.topic, "subscriptions", [])
+	s.arn == "Deleted"
+	f := {
+		"resource": topic_resource(t),
+		"message": sprintf("the %s subscription of %s to topic %s is Deleted; SNS blocks resubscribing it for up to 72 hours", [s.protocol, s.endpoint, t.topic.arn]),
+		"fact": sprintf("deleted=%s", [s.endpoint]),
+		"remediation": sprintf("Subscribe the endpoint again once SNS allows it: aws sns subscribe --region %s --topic-arn %s --protocol %s --notification-endpoint %s", [t.topic.region, t.topic.arn, s.protocol, s.endpoint]),
+	}
+}
+
+# A pipeline topic nobody subscribes to delivers nothing (no connector).
+deny contains f if {
+	not is_object(input.connector)
+	some [_, t] in pipeline
+	count(object.get(t.topic, "subscriptions", [])) == 0
+	f := {
+		"resource": topic_resource(t),
+		"message": sprintf("topic %s carries log notifications but has no subscription", [t.topic.arn]),
+		"fact": "no-subscription",
+		"remediation": sprintf("aws sns subscribe --region %s --topic-arn %s --protocol sqs --notification-endpoint <queue ARN> (from the queue owner's account)", [t.topic.region, t.topic.arn]),
+	}
+}
+
+# With a connector queue: some pipeline topic of its sources must deliver
+# to it, unless the bucket notifies the queue directly.
+connector_topics contains [p, t] if {
+	some [p, t] in pipeline
+	some d in datapath.sources
+	d.kind in lib.connector_sources
+	source_uses(p, d)
+}
+
+source_uses(p, d) if p.source_arn == d.arn
+
+source_uses(p, d) if p.source_arn == sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])
+
+deny contains f if {
+	q := input.connector.queue
+	q != ""
+	count(connector_topics) > 0
+	not q in {s.endpoint | some [_, t] in connector_topics; some s in object.get(t.topic, "subscriptions", [])}
+	not direct(q)
+	some [_, t] in connector_topics
+	f := {
+		"resource": topic_resource(t),
+		"message": sprintf("the connector's queue %s has no subscription to topic %s, which carries its log notifications", [q, t.topic.arn]),
+		"fact": sprintf("no-subscription=%s", [q]),
+		"remediation": sprintf("aws sns subscribe --region %s --topic-arn %s --protocol sqs --notification-endpoint %s (from account %s, so that it is confirmed automatically)", [t.topic.region, t.topic.arn, q, lib.account_of_arn(q)]),
+	}
+}
+
+direct(q) if {
+	some e in lib.buckets
+	some t in lib.notification_targets(e.bucket)
+	t.kind == "queue"
+	t.cfg.arn == q
+}
+
+# Filter policies. S3 event notifications and CloudTrail notifications carry
+# no message attributes.
+message_keys := {"s3.amazonaws.com": {"Records"}, "cloudtrail.amazonaws.com": {"s3Bucket", "s3ObjectKey"}}
+
+drops(s, _) if {
+	s.filter_policy
+	object.get(s, "filter_policy_scope", "MessageAttributes") != "MessageBody"
+}
+
+drops(s, p) if {
+	s.filter_policy
+	s.filter_policy_scope == "MessageBody"
+	some k, _ in s.filter_policy
+	not k in message_keys[p.principal]
+}
+
+deny contains f if {
+	some [p, t] in pipeline
+	some s in object.get(t.topic, "subscriptions", [])
+	drops(s, p)
+	f := {
+		"resource": topic_resource(t),
+		"message": sprintf("the subscription of %s to topic %s has a filter policy (%s scope) that drops %s notifications, which carry no such attributes or keys: %s", [s.endpoint, t.topic.arn, object.get(s, "filter_policy_scope", "MessageAttributes"), p.principal, json.marshal(s.filter_policy)]),
+		"fact": sprintf("filter=%s", [s.endpoint]),
+		"remediation": sprintf("aws sns set-subscription-attributes --region %s --subscription-arn %s --attribute-name FilterPolicy --attribute-value '{}' (or filter on the message body's Records keys with FilterPolicyScope MessageBody)", [t.topic.region, object.get(s, "arn", "<subscription-arn>")]),
+	}
+}
+
+# radiant: the vendor subscribes its own endpoint with the connector role;
+# step R7's sns:Subscribe/ConfirmSubscription actions are in
+# rego/profiles/radiant.json and asked by the shared profile checks.
+deny contains f if some f in datapath.profile_findings.SN03
+
+deny contains f if {
+	datapath.profile_name == "radiant"
+	region := input.connector.region
+	some [_, t] in connector_topics
+	t.topic.region != region
+	f := {
+		"resource": topic_resource(t),
+		"message": datapath.step_message("R7", sprintf("topic %s is in %s but the region given to Radiant is %s: subscribing fails with \"InvalidParameter: Invalid parameter: TopicArn\"", [t.topic.arn, t.topic.region, region])),
+		"fact": sprintf("radiant-region=%s", [region]),
+		"remediation": sprintf("Enter %s as the region in Radiant's console, or create the topics in %s", [t.topic.region, region]),
+	}
+}

@@ -1,0 +1,88 @@
+package trailgate.rules.sn03_test
+
+import data.trailgate.rules.sn03
+
+topic_arn := "arn:aws:sns:us-east-1:222222222222:cloudtrail-events"
+
+queue := "arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"
+
+sub := {"arn": concat("", [topic_arn, ":5e0c0a43-7d1b-4bd8-9a3e-5d1f3c5f0b3a"]), "protocol": "sqs", "endpoint": queue, "owner": "999999999999"}
+
+snap(subs) := {
+	"schema_version": "1", "source": "fixture",
+	"accounts": [
+		{"id": "111111111111", "trails": [{"name": "t", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "home_region": "us-east-1", "s3_bucket_name": "cloudtrail-222222222222", "is_multi_region_trail": true, "include_global_service_events": true, "is_organization_trail": false}]},
+		{
+			"id": "222222222222",
+			"buckets": [{"name": "cloudtrail-222222222222", "arn": "arn:aws:s3:::cloudtrail-222222222222", "region": "us-east-1", "notification": {"topic_configurations": [{"arn": topic_arn, "events": ["s3:ObjectCreated:*"]}]}}],
+			"topics": [{"name": "cloudtrail-events", "arn": topic_arn, "region": "us-east-1", "subscriptions": subs}],
+			"roles": [{
+				"name": "radiant-aws-access-role", "arn": "arn:aws:iam::222222222222:role/radiant-aws-access-role",
+				"inline_policies": [{"name": "radiant", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sns:Subscribe", "sns:ConfirmSubscription", "sns:Unsubscribe"], "Resource": topic_arn}]}}],
+			}],
+		},
+	],
+}
+
+facts(subs, conn) := {f.fact | some f in fs} if {
+	fs := sn03.deny with input as {"snapshot": snap(subs), "connector": conn}
+		with data.trailgate.profiles as {"radiant": radiant_profile, "generic": {"steps": []}}
+}
+
+radiant_profile := {"steps": [{"id": "R7", "title": "role permissions", "rule": "S305", "require": {"actions": [
+	{"action": "sns:Subscribe", "on": "topics", "rule": "SN03"},
+	{"action": "sns:ConfirmSubscription", "on": "topics", "rule": "SN03"},
+]}}]}
+
+generic := {"profile": "generic", "role": "arn:aws:iam::999999999999:role/reader", "queue": queue}
+
+test_pass_confirmed_subscription if {
+	facts([sub], null) == set()
+	facts([sub], generic) == set()
+}
+
+test_fail_pending_confirmation if {
+	facts([object.union(sub, {"arn": "PendingConfirmation", "pending_confirmation": true})], null) == {"pending=arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"}
+}
+
+test_fail_deleted if {
+	facts([object.union(sub, {"arn": "Deleted"})], null) == {"deleted=arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"}
+}
+
+test_fail_no_subscription if {
+	facts([], null) == {"no-subscription"}
+}
+
+test_fail_connector_queue_not_subscribed if {
+	other := object.union(sub, {"endpoint": "arn:aws:sqs:us-east-1:222222222222:datadog"})
+	facts([other], generic) == {"no-subscription=arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"}
+}
+
+test_fail_attribute_filter_drops_s3_events if {
+	facts([object.union(sub, {"filter_policy": {"eventType": ["ObjectCreated"]}})], null) == {"filter=arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"}
+}
+
+# Near miss: a body filter on the S3 event's Records passes S3 notifications.
+test_near_miss_body_filter_on_records if {
+	s := object.union(sub, {"filter_policy": {"Records": {"eventName": [{"prefix": "ObjectCreated:"}]}}, "filter_policy_scope": "MessageBody"})
+	facts([s], null) == set()
+}
+
+radiant(region) := {"profile": "radiant", "role": "arn:aws:iam::222222222222:role/radiant-aws-access-role", "region": region, "sources": ["cloudtrail"]}
+
+test_pass_radiant_can_subscribe if {
+	facts([sub], radiant("us-east-1")) == set()
+}
+
+test_fail_radiant_topic_in_other_region if {
+	facts([sub], radiant("eu-west-1")) == {"radiant-region=eu-west-1"}
+}
+
+test_fail_radiant_role_cannot_subscribe if {
+	fs := sn03.deny with input as {"snapshot": json.patch(snap([sub]), [{"op": "remove", "path": "/accounts/1/roles/0/inline_policies"}]), "connector": radiant("us-east-1")}
+		with data.trailgate.profiles as {"radiant": radiant_profile}
+	{f.fact | some f in fs} == {
+		"radiant-R7:sns:Subscribe:arn:aws:sns:us-east-1:222222222222:cloudtrail-events",
+		"radiant-R7:sns:ConfirmSubscription:arn:aws:sns:us-east-1:222222222222:cloudtrail-events",
+	}
+}

@@ -1,0 +1,156 @@
+# METADATA
+# title: Trail bucket policy does not let CloudTrail write
+# description: >-
+#   CloudTrail needs, in the bucket policy, s3:GetBucketAcl on the bucket ARN
+#   and s3:PutObject on <S3KeyPrefix>/AWSLogs/<account>/* (and, for an
+#   organization trail, on <S3KeyPrefix>/AWSLogs/<org-id>/* for every member
+#   account), with aws:SourceArn equal to the trail's ARN when the policy
+#   conditions on it. Each grant is checked by asking the authorization
+#   evaluator whether cloudtrail.amazonaws.com may perform the action with the
+#   context CloudTrail sends (aws:SourceArn, aws:SourceAccount and
+#   s3:x-amz-acl=bucket-owner-full-control), so a grant on the wrong prefix,
+#   a SourceArn naming another trail, an ACL condition other than
+#   bucket-owner-full-control, or a Deny all count. A policy that grants
+#   PutObject without the s3:x-amz-acl condition still lets CloudTrail write
+#   and is not reported. A live trail's LatestDeliveryError is reported too.
+#   Symptom: InsufficientS3BucketPolicyException.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html
+# custom:
+#   id: CT03
+#   severity: critical
+#   hop: trail
+#   remediation: >-
+#     Add to the bucket policy the AWSCloudTrailAclCheck (s3:GetBucketAcl on
+#     the bucket) and AWSCloudTrailWrite (s3:PutObject on the AWSLogs paths)
+#     statements for cloudtrail.amazonaws.com, conditioned on the trail's ARN.
+package trailgate.rules.ct03
+
+import data.trailgate.lib
+
+# checks are the grants each trail needs in its bucket's policy.
+checks contains c if {
+	some e in lib.trails
+	b := lib.bucket_named(e.trail.s3_bucket_name)
+	c := {"trail": e, "bucket": b, "action": "s3:GetBucketAcl", "resource": b.bucket.arn, "path": "", "group": "acl"}
+}
+
+checks contains c if {
+	some e in lib.trails
+	b := lib.bucket_named(e.trail.s3_bucket_name)
+	path := sprintf("%sAWSLogs/%s/", [prefix(e.trail), e.account])
+	c := {"trail": e, "bucket": b, "action": "s3:PutObject", "resource": object_arn(b, path, e), "path": path, "group": "account"}
+}
+
+checks contains c if {
+	some e in lib.trails
+	e.trail.is_organization_trail
+	b := lib.bucket_named(e.trail.s3_bucket_name)
+	some member in lib.org_members
+	path := sprintf("%sAWSLogs/%s/%s/", [prefix(e.trail), lib.org_id, member])
+	c := {"trail": e, "bucket": b, "action": "s3:PutObject", "resource": object_arn(b, path, e), "path": path, "group": "org"}
+}
+
+prefix(t) := lib.with_slash(object.get(t, "s3_key_prefix", ""))
+
+object_arn(b, path, e) := sprintf("%s/%sCloudTrail/%s/%s_CloudTrail_%s_file.json.gz", [b.bucket.arn, path, e.trail.home_region, e.account, e.trail.home_region])
+
+context(c) := {"aws:SourceArn": c.trail.trail.arn, "aws:SourceAccount": c.trail.account, "s3:x-amz-acl": "bucket-owner-full-control"} if {
+	c.action == "s3:PutObject"
+} else := {"aws:SourceArn": c.trail.trail.arn, "aws:SourceAccount": c.trail.account}
+
+failures contains {"check": c, "answer": a} if {
+	some c in checks
+	a := lib.authz("cloudtrail.amazonaws.com", c.action, c.resource, context(c))
+	lib.denied(a)
+}
+
+deny contains f if {
+	some x in failures
+	x.check.group == "acl"
+	f := finding(x.check, x.answer, "s3:GetBucketAcl", sprintf(
+		"CloudTrail cannot s3:GetBucketAcl on %s for trail %s: %s%s",
+		[x.check.bucket.bucket.arn, x.check.trail.trail.arn, x.answer.proof, source_arn_hint(x.check)],
+	))
+}
+
+deny contains f if {
+	some x in failures
+	x.check.group == "account"
+	f := finding(x.check, x.answer, sprintf("s3:PutObject %s", [x.check.path]), sprintf(
+		"CloudTrail cannot s3:PutObject under %s/%s* for trail %s: %s%s",
+		[x.check.bucket.bucket.arn, x.check.path, x.check.trail.trail.arn, x.answer.proof, source_arn_hint(x.check)],
+	))
+}
+
+# Organization paths are reported once per trail, naming the accounts whose
+# logs cannot be written.
+deny contains f if {
+	some x in failures
+	x.check.group == "org"
+	trail := x.check.trail.trail.arn
+	accounts := sort([y.check.path | some y in failures; y.check.group == "org"; y.check.trail.trail.arn == trail])
+	x.check.path == accounts[0]
+	f := finding(x.check, x.answer, sprintf("s3:PutObject %sAWSLogs/%s/", [prefix(x.check.trail.trail), lib.org_id]), sprintf(
+		"CloudTrail cannot s3:PutObject the organization trail %s's logs under %s/%s (%d of %d member accounts, first path %s): %s%s",
+		[trail, x.check.bucket.bucket.arn, concat("", [prefix(x.check.trail.trail), "AWSLogs/", lib.org_id, "/"]), count(accounts), count(lib.org_members), accounts[0], x.answer.proof, source_arn_hint(x.check)],
+	))
+}
+
+# source_arn_hint explains a SourceArn condition that names another trail.
+source_arn_hint(c) := sprintf(" (the policy's aws:SourceArn condition names %s, not %s)", [concat(", ", sort(values)), c.trail.trail.arn]) if {
+	values := lib.condition_values(c.bucket.bucket.policy.document, "cloudtrail.amazonaws.com", c.action, "aws:SourceArn")
+	count(values) > 0
+	not c.trail.trail.arn in values
+	every v in values {
+		not contains(v, "*")
+	}
+} else := ""
+
+deny contains f if {
+	some e in lib.trails
+	err := e.trail.status.latest_delivery_error
+	err != ""
+	f := {
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region),
+		"message": sprintf("trail %s reports LatestDeliveryError %q: CloudTrail could not deliver log files to bucket %s", [e.trail.arn, err, e.trail.s3_bucket_name]),
+		"fact": "latest_delivery_error",
+		"remediation": sprintf("Fix the bucket policy of %s (and the key policy, if the trail uses SSE-KMS) so cloudtrail.amazonaws.com can write, then check aws cloudtrail get-trail-status --name %s.", [e.trail.s3_bucket_name, e.trail.arn]),
+	}
+}
+
+finding(c, answer, fact, message) := lib.with_location({
+	"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
+	"message": message,
+	"fact": sprintf("%s %s", [c.trail.trail.arn, fact]),
+	"remediation": sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, fix(c)]),
+}, c.bucket.bucket)
+
+fix(c) := lib.statement_json({
+	"Sid": "AWSCloudTrailAclCheck",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "s3:GetBucketAcl",
+	"Resource": c.bucket.bucket.arn,
+	"Condition": {"StringEquals": {"aws:SourceArn": c.trail.trail.arn}},
+}) if {
+	c.group == "acl"
+} else := lib.statement_json({
+	"Sid": "AWSCloudTrailWrite",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "s3:PutObject",
+	"Resource": write_resources(c),
+	"Condition": {"StringEquals": {
+		"s3:x-amz-acl": "bucket-owner-full-control",
+		"aws:SourceArn": c.trail.trail.arn,
+	}},
+})
+
+write_resources(c) := [
+	sprintf("%s/%sAWSLogs/%s/*", [c.bucket.bucket.arn, prefix(c.trail.trail), c.trail.account]),
+	sprintf("%s/%sAWSLogs/%s/*", [c.bucket.bucket.arn, prefix(c.trail.trail), lib.org_id]),
+] if {
+	c.trail.trail.is_organization_trail
+} else := sprintf("%s/%sAWSLogs/%s/*", [c.bucket.bucket.arn, prefix(c.trail.trail), c.trail.account])

@@ -1,0 +1,127 @@
+package trailgate.rules.ct03_test
+
+import data.trailgate.rules.ct03
+
+trail_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"
+
+trail := {
+	"name": "org-trail",
+	"arn": trail_arn,
+	"home_region": "us-east-1",
+	"s3_bucket_name": "org-logs",
+	"is_multi_region_trail": true,
+	"include_global_service_events": true,
+	"is_organization_trail": true,
+	"status": {"is_logging": true},
+}
+
+acl_stmt := {
+	"Sid": "AWSCloudTrailAclCheck",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "s3:GetBucketAcl",
+	"Resource": "arn:aws:s3:::org-logs",
+	"Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+}
+
+write_stmt := {
+	"Sid": "AWSCloudTrailWrite",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "s3:PutObject",
+	"Resource": ["arn:aws:s3:::org-logs/AWSLogs/111111111111/*", "arn:aws:s3:::org-logs/AWSLogs/o-a1b2c3d4e5/*"],
+	"Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
+}
+
+snap(statements, t) := {"snapshot": {
+	"organization": {
+		"id": "o-a1b2c3d4e5", "management_account_id": "111111111111", "root_id": "r-a1b2",
+		"members": [
+			{"id": "111111111111", "parent_id": "r-a1b2"},
+			{"id": "222222222222", "parent_id": "r-a1b2"},
+		],
+	},
+	"accounts": [
+		{"id": "111111111111", "trails": [t]},
+		{"id": "222222222222", "buckets": [{
+			"name": "org-logs", "arn": "arn:aws:s3:::org-logs", "region": "us-east-1",
+			"policy": {"document": {"Version": "2012-10-17", "Statement": statements}},
+		}]},
+	],
+}}
+
+facts(statements, t) := {f.fact | some f in fs} if {
+	fs := ct03.deny with input as snap(statements, t)
+}
+
+test_pass if {
+	facts([acl_stmt, write_stmt], trail) == set()
+}
+
+test_fail_no_acl_check if {
+	facts([write_stmt], trail) == {concat(" ", [trail_arn, "s3:GetBucketAcl"])}
+}
+
+test_fail_management_path_missing if {
+	only_org := object.union(write_stmt, {"Resource": "arn:aws:s3:::org-logs/AWSLogs/o-a1b2c3d4e5/*"})
+	facts([acl_stmt, only_org], trail) == {concat(" ", [trail_arn, "s3:PutObject AWSLogs/111111111111/"])}
+}
+
+test_fail_org_path_missing if {
+	only_mgmt := object.union(write_stmt, {"Resource": "arn:aws:s3:::org-logs/AWSLogs/111111111111/*"})
+	facts([acl_stmt, only_mgmt], trail) == {concat(" ", [trail_arn, "s3:PutObject AWSLogs/o-a1b2c3d4e5/"])}
+}
+
+test_fail_acl_condition_other_value if {
+	wrong := object.union(write_stmt, {"Condition": {"StringEquals": {"s3:x-amz-acl": "private", "aws:SourceArn": trail_arn}}})
+	count(facts([acl_stmt, wrong], trail)) == 2
+}
+
+test_fail_source_arn_other_trail if {
+	other := "arn:aws:cloudtrail:us-east-1:111111111111:trail/old-trail"
+	wrong := object.union(write_stmt, {"Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": other}}})
+	fs := ct03.deny with input as snap([acl_stmt, wrong], trail)
+	count(fs) == 2
+	some f in fs
+	contains(f.message, "aws:SourceArn condition names arn:aws:cloudtrail:us-east-1:111111111111:trail/old-trail")
+	contains(f.remediation, trail_arn)
+}
+
+test_fail_explicit_deny if {
+	deny_all := {"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::org-logs/*"}
+	count(facts([acl_stmt, write_stmt, deny_all], trail)) == 2
+}
+
+test_fail_latest_delivery_error if {
+	t := object.union(trail, {"status": {"is_logging": true, "latest_delivery_error": "AccessDenied"}})
+	facts([acl_stmt, write_stmt], t) == {"latest_delivery_error"}
+}
+
+# Near miss: a PutObject grant without the x-amz-acl condition still lets
+# CloudTrail write.
+test_near_miss_no_acl_condition_still_writes if {
+	loose := object.union(object.remove(write_stmt, ["Condition"]), {"Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}})
+	facts([acl_stmt, loose], trail) == set()
+}
+
+# Near miss: a deny for non-TLS requests does not apply to CloudTrail,
+# which writes over TLS.
+test_near_miss_deny_insecure_transport if {
+	tls := {
+		"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
+		"Condition": {"Bool": {"aws:SecureTransport": "false"}},
+	}
+	facts([acl_stmt, write_stmt, tls], trail) == set()
+}
+
+test_pass_single_account_trail_with_prefix if {
+	t := object.union(trail, {"is_organization_trail": false, "s3_key_prefix": "ct"})
+	w := object.union(write_stmt, {"Resource": "arn:aws:s3:::org-logs/ct/AWSLogs/111111111111/*"})
+	facts([acl_stmt, w], t) == set()
+}
+
+test_fail_prefix_ignored if {
+	t := object.union(trail, {"is_organization_trail": false, "s3_key_prefix": "ct"})
+	facts([acl_stmt, write_stmt], t) == {concat(" ", [trail_arn, "s3:PutObject ct/AWSLogs/111111111111/"])}
+}

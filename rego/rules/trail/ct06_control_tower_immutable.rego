@@ -1,0 +1,57 @@
+# METADATA
+# title: The design changes a Control Tower trail, which the guardrail forbids
+# description: >-
+#   Control Tower's mandatory guardrail (GRCLOUDTRAILENABLED's SCP) denies
+#   cloudtrail:UpdateTrail, PutEventSelectors, StopLogging and DeleteTrail
+#   on trail/aws-controltower-* to everyone but AWSControlTowerExecution, so
+#   a design that adds an SNS topic, a KMS key or event selectors to that
+#   trail fails with an explicit-deny AccessDenied. Reported when IaC
+#   declares an aws-controltower-* trail (the template would update it), or
+#   when the connector's guide needs a trail SNS notification (radiant step
+#   R3) that the Control Tower trail lacks. Connectors should use S3 event
+#   notifications on the Control Tower logs bucket instead, as Expel does.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html
+#   - ref: https://docs.aws.amazon.com/controltower/latest/userguide/cloudtrail.html
+# custom:
+#   id: CT06
+#   severity: medium
+#   hop: trail
+#   remediation: >-
+#     Leave the Control Tower trail as Control Tower manages it; announce its
+#     log files with an S3 event notification on the aws-controltower-logs
+#     bucket (to an SNS topic in the bucket's Region) instead.
+package trailgate.rules.ct06
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+control_tower(t) if startswith(t.name, "aws-controltower-")
+
+fix(t) := sprintf("Do not modify %s; add to bucket %s a notification {\"TopicConfigurations\":[{\"TopicArn\":\"arn:%s:sns:<bucket region>:<log archive account>:<topic>\",\"Events\":[\"s3:ObjectCreated:*\"]}]} and subscribe the connector's queue to that topic", [t.arn, t.s3_bucket_name, lib.partition])
+
+deny contains f if {
+	some e in lib.trails
+	control_tower(e.trail)
+	loc := e.trail.location
+	f := {
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
+		"message": sprintf("%s declares the Control Tower trail %s: applying it calls UpdateTrail/PutEventSelectors, which Control Tower's mandatory SCP denies to everyone but AWSControlTowerExecution", [object.get(loc, "file", object.get(loc, "address", "the template")), e.trail.name]),
+		"fact": "iac-modifies-control-tower-trail",
+		"remediation": fix(e.trail),
+	}
+}
+
+deny contains f if {
+	datapath.profile_name == "radiant"
+	"cloudtrail" in lib.connector_sources
+	some e in lib.trails
+	control_tower(e.trail)
+	object.get(e.trail, "sns_topic_arn", "") == ""
+	f := {
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
+		"message": datapath.step_message("R3", sprintf("the guide adds an SNS notification to the trail, but %s is a Control Tower trail: UpdateTrail on it is denied by Control Tower's mandatory SCP", [e.trail.arn])),
+		"fact": "radiant-needs-trail-sns",
+		"remediation": fix(e.trail),
+	}
+}

@@ -1,0 +1,38 @@
+package trailgate.rules.ct06_test
+
+import data.trailgate.rules.ct06
+
+trail := {
+	"name": "aws-controltower-BaselineCloudTrail",
+	"arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail",
+	"home_region": "us-east-1",
+	"s3_bucket_name": "aws-controltower-logs-222222222222-us-east-1",
+	"is_multi_region_trail": true,
+	"include_global_service_events": true,
+	"is_organization_trail": true,
+}
+
+profiles := {"radiant": {"steps": [{"id": "R3", "title": "trail SNS notification"}]}}
+
+facts(t, conn) := {f.fact | some f in fs} if {
+	fs := ct06.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [t]}]}, "connector": conn}
+		with data.trailgate.profiles as profiles
+}
+
+test_pass_live_control_tower_trail if {
+	facts(trail, null) == set()
+}
+
+test_fail_template_declares_control_tower_trail if {
+	facts(object.union(trail, {"sns_topic_arn": "arn:aws:sns:us-east-1:111111111111:ct-events", "location": {"file": "logging.yaml", "line": 12, "address": "OrgTrail"}}), null) == {"iac-modifies-control-tower-trail"}
+}
+
+test_fail_radiant_needs_sns_on_control_tower_trail if {
+	facts(trail, {"profile": "radiant", "role": "arn:aws:iam::111111111111:role/radiant-aws-access-role"}) == {"radiant-needs-trail-sns"}
+}
+
+# Near miss: a self-built trail can be given an SNS topic.
+test_near_miss_own_trail if {
+	t := object.union(trail, {"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail", "location": {"file": "logging.yaml", "line": 12}})
+	facts(t, {"profile": "radiant", "role": "arn:aws:iam::111111111111:role/radiant-aws-access-role"}) == set()
+}

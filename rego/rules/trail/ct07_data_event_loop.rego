@@ -1,0 +1,97 @@
+# METADATA
+# title: The trail logs data events of its own log bucket
+# description: >-
+#   A trail that logs S3 data events for all buckets, or for its own log
+#   bucket, records its own deliveries: CloudTrail's PutObject of each log
+#   file is itself a data event, delivered to the bucket, generating another
+#   event (AWS documents these as recursive events, which the catalog had
+#   inferred), and every GetObject a connector makes is logged and billed
+#   too. Exclude the log bucket with an advanced event selector
+#   (resources.ARN NotStartsWith the bucket ARN).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html
+# custom:
+#   id: CT07
+#   severity: low
+#   hop: trail
+#   remediation: >-
+#     Use advanced event selectors for S3 data events with a resources.ARN
+#     NotStartsWith condition naming the trail's own bucket.
+package trailgate.rules.ct07
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+log_arn(e) := sprintf("arn:%s:s3:::%s/%s", [lib.partition, e.trail.s3_bucket_name, lib.with_slash(trim(object.get(e.trail, "s3_key_prefix", ""), "/"))])
+
+# basic selectors: a data resource value is an ARN prefix.
+logs_own_bucket(e) if {
+	some s in object.get(e.trail, "event_selectors", [])
+	some r in object.get(s, "data_resources", [])
+	r.type == "AWS::S3::Object"
+	some v in object.get(r, "values", [])
+	datapath.prefixes_overlap(v, log_arn(e))
+}
+
+field(s, name) := fs if {
+	some fs in s.field_selectors
+	fs.field == name
+}
+
+s3_data_selector(s) if "AWS::S3::Object" in object.get(field(s, "resources.type"), "equals", [])
+
+logs_own_bucket(e) if {
+	some s in object.get(e.trail, "advanced_event_selectors", [])
+	s3_data_selector(s)
+	arn_admits(s, log_arn(e))
+}
+
+arn_admits(s, arn) if {
+	not field(s, "resources.ARN")
+}
+
+arn_admits(s, arn) if {
+	f := field(s, "resources.ARN")
+	not excluded(f, arn)
+	included(f, arn)
+}
+
+excluded(f, arn) if {
+	some v in object.get(f, "not_starts_with", [])
+	startswith(arn, v)
+}
+
+included(f, _) if {
+	count(object.get(f, "starts_with", [])) == 0
+	count(object.get(f, "equals", [])) == 0
+}
+
+included(f, arn) if {
+	some v in object.get(f, "starts_with", [])
+	datapath.prefixes_overlap(v, arn)
+}
+
+included(f, arn) if {
+	some v in object.get(f, "equals", [])
+	startswith(v, arn)
+}
+
+deny contains f if {
+	some e in lib.trails
+	logs_own_bucket(e)
+	bucket_arn := sprintf("arn:%s:s3:::%s/", [lib.partition, e.trail.s3_bucket_name])
+	f := {
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
+		"message": sprintf("trail %s logs S3 data events of its own log bucket %s: each log file delivery and each connector read is logged again (recursive events)", [e.trail.arn, e.trail.s3_bucket_name]),
+		"fact": "data-events-on-log-bucket",
+		"remediation": sprintf("aws cloudtrail put-event-selectors --region %s --trail-name %s --advanced-event-selectors '%s'", [e.trail.home_region, e.trail.arn, json.marshal([{
+			"Name": "S3 data events except the trail's own bucket",
+			"FieldSelectors": [
+				{"Field": "eventCategory", "Equals": ["Data"]},
+				{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+				{"Field": "resources.ARN", "NotStartsWith": [bucket_arn]},
+			],
+		}])]),
+	}
+}

@@ -1,0 +1,45 @@
+package trailgate.rules.ct07_test
+
+import data.trailgate.rules.ct07
+
+trail := {
+	"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail", "home_region": "us-east-1",
+	"s3_bucket_name": "cloudtrail-222222222222", "is_multi_region_trail": true, "include_global_service_events": true, "is_organization_trail": false,
+}
+
+facts(t) := {f.fact | some f in fs} if {
+	fs := ct07.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [t]}]}, "connector": null}
+}
+
+basic(values) := object.union(trail, {"event_selectors": [{"read_write_type": "All", "include_management_events": true, "data_resources": [{"type": "AWS::S3::Object", "values": values}]}]})
+
+advanced(arn_field) := object.union(trail, {"advanced_event_selectors": [{"name": "s3", "field_selectors": array.concat(
+	[{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}],
+	arn_field,
+)}]})
+
+test_pass_management_only if {
+	facts(trail) == set()
+}
+
+test_fail_basic_all_buckets if {
+	facts(basic(["arn:aws:s3"])) == {"data-events-on-log-bucket"}
+}
+
+test_fail_basic_own_bucket if {
+	facts(basic(["arn:aws:s3:::cloudtrail-222222222222/"])) == {"data-events-on-log-bucket"}
+}
+
+test_fail_advanced_all_buckets if {
+	facts(advanced([])) == {"data-events-on-log-bucket"}
+}
+
+test_pass_advanced_excludes_log_bucket if {
+	facts(advanced([{"field": "resources.ARN", "not_starts_with": ["arn:aws:s3:::cloudtrail-222222222222/"]}])) == set()
+}
+
+# Near miss: data events of one other bucket only.
+test_near_miss_other_bucket if {
+	facts(basic(["arn:aws:s3:::payroll-exports/"])) == set()
+	facts(advanced([{"field": "resources.ARN", "starts_with": ["arn:aws:s3:::payroll-exports/"]}])) == set()
+}
