@@ -125,13 +125,17 @@ func TestDecisions(t *testing.T) {
 		{
 			// SCPs bind member accounts (orgs_manage_policies_scps.html).
 			name: "scp deny on the OU", principal: reader, action: "s3:GetObject", resource: object,
-			mutate: func(s *snapshot.Snapshot) { addSCP(s, "ou-a1b2-sec", `{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}`) },
-			want:   ExplicitlyDenied,
+			mutate: func(s *snapshot.Snapshot) {
+				addSCP(s, "ou-a1b2-sec", `{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}`)
+			},
+			want: ExplicitlyDenied,
 		},
 		{
 			name: "scp level without an allow", principal: reader, action: "s3:GetObject", resource: object,
-			mutate: func(s *snapshot.Snapshot) { s.Organization.Policies[0].Targets = []string{"r-a1b2", mgmt, logArc, audit} },
-			want:   ImplicitlyDenied,
+			mutate: func(s *snapshot.Snapshot) {
+				s.Organization.Policies[0].Targets = []string{"r-a1b2", mgmt, logArc, audit}
+			},
+			want: ImplicitlyDenied,
 		},
 		{
 			// …but never the management account.

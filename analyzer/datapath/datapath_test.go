@@ -338,3 +338,27 @@ func BenchmarkBuildAndEvaluate(b *testing.B) {
 		Evaluate(Build(s, nil), allow)
 	}
 }
+
+// A connector without a queue (Rapid7's harvester) polls the bucket: its
+// path has no notification hops and it must list the bucket.
+func TestPollingConnectorPath(t *testing.T) {
+	c := conn(t, `profile: rapid7
+role: arn:aws:iam::222222222222:role/ExpelRole
+sources: [cloudtrail]
+`)
+	p := Build(load(t, "controltower.json"), c)
+	if len(p) != 1 {
+		t.Fatalf("paths = %d", len(p))
+	}
+	var kinds []HopKind
+	for _, h := range p[0].Hops {
+		kinds = append(kinds, h.Kind)
+	}
+	if d := cmp.Diff([]HopKind{HopWriter, HopBucket, HopObjectKey, HopReader, HopRead}, kinds); d != "" {
+		t.Errorf("hops (-want +got):\n%s", d)
+	}
+	list := question(t, hop(t, p[0], HopRead), "list-bucket (ExpelRole)")
+	if d := cmp.Diff([]string{"o-abc123def4/AWSLogs/"}, list.Context["s3:prefix"]); d != "" {
+		t.Errorf("s3:prefix: %s", d)
+	}
+}

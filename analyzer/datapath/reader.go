@@ -26,10 +26,15 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 		}
 		branches = kept
 	}
+	// A connector without a queue that polls the bucket (Rapid7's
+	// harvester reads CloudTrail from S3 by listing it), or that has no
+	// notification to follow, reads the bucket directly: no notification
+	// is needed.
+	if b.conn != nil && b.conn.Queue == "" && (b.conn.Profile == "rapid7" || len(branches) == 0) {
+		branches = nil
+	}
 	if len(branches) == 0 {
 		if b.conn != nil && b.conn.Queue == "" {
-			// A connector without a queue polls the bucket (Rapid7's
-			// harvester, SkyFormation's API polling): no notification needed.
 			rd.polling = true
 			return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), b.readerHops(nil, rd)...)}}
 		}

@@ -130,13 +130,14 @@ func (s Statement) String() string {
 }
 
 // ForRule returns the paths a rule's findings are about: those with a hop
-// of one of kinds that is not OK, in order. The CLI's --explain uses it to
+// of one of kinds that is broken or cannot be proven, in order. Evaluate
+// the paths first; unevaluated (pending) hops are not selected. The CLI's --explain uses it to
 // show only the relevant paths.
 func ForRule(paths []Path, kinds ...HopKind) []Path {
 	var out []Path
 	for _, p := range paths {
 		for _, h := range p.Hops {
-			if slices.Contains(kinds, h.Kind) && h.Status != StatusOK {
+			if slices.Contains(kinds, h.Kind) && (h.Status == StatusBroken || h.Status == StatusUnknown) {
 				out = append(out, p)
 				break
 			}

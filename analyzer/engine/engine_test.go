@@ -54,6 +54,7 @@ func TestRegoUnitTests(t *testing.T) {
 	for k, v := range p.Tests {
 		modules[k] = v
 	}
+	before := indexBuilds.Load()
 	ch, err := tester.NewRunner().
 		SetDefaultRegoVersion(ast.RegoV1).
 		AddCustomBuiltins(TesterBuiltins()).
@@ -80,6 +81,9 @@ func TestRegoUnitTests(t *testing.T) {
 		t.Fatal("no Rego tests ran")
 	}
 	t.Logf("%d Rego tests", n)
+	if indexBuilds.Load() == before {
+		t.Error("no Rego test reached the trailgate.authz built-in")
+	}
 }
 
 // TestEveryRuleHasTests: a rule's _test.rego must test the pass case, a

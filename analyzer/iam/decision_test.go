@@ -198,6 +198,8 @@ func TestDecisions(t *testing.T) {
 		{name: "another service is not trusted", doc: docTrust, req: r("lambda.amazonaws.com", "sts:AssumeRole", roleTgt, nil), set: setSpec{resource: stmt(rs("EC2", "Allow", svc("ec2.amazonaws.com"), "sts:AssumeRole", "", ""))}, want: ImplicitlyDenied},
 		{name: "role chaining: trust names the calling role", doc: docTrust, req: r(sessA, "sts:AssumeRole", roleTgt, nil), set: setSpec{resource: stmt(rs("Chain", "Allow", aws(roleA), "sts:AssumeRole", "", ""))}, want: Allowed},
 		{name: "trust allows AssumeRole, not TagSession", doc: docTrust, req: r(sessB, "sts:TagSession", roleTgt, nil), set: setSpec{identity: id(allowS("sts:*", "*")), resource: trustAccountB, rtype: ResourceRoleTrust}, want: ImplicitlyDenied},
+		{name: "TagSession on a role takes trust semantics", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html", req: r(userA, "sts:TagSession", roleTgt, nil), set: setSpec{identity: id(allowS("sts:*", "*")), resource: stmt(rs("Other", "Allow", aws(roleB), "sts:TagSession", "", ""))}, want: ImplicitlyDenied, deciding: StepResource},
+		{name: "TagSession allowed by the trust policy", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html", req: r(userA, "sts:TagSession", roleTgt, nil), set: setSpec{resource: stmt(rs("U", "Allow", aws(userA), "sts:TagSession", "", ""))}, want: Allowed},
 		{name: "trust with an org condition", doc: docGlobalKeys, req: r(sessB, "sts:AssumeRole", roleTgt, ctx("aws:PrincipalOrgID", "o-abc123")), set: setSpec{identity: id(allowS("sts:AssumeRole", "*")), resource: stmt(rs("Org", "Allow", aws("*"), "sts:AssumeRole", "", `{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}`))}, want: Allowed},
 		{name: "SAML federation trust", doc: docPrincipal, req: r("arn:aws:iam::111111111111:saml-provider/Okta", "sts:AssumeRoleWithSAML", roleTgt, ctx("SAML:aud", "https://signin.aws.amazon.com/saml")), set: setSpec{resource: stmt(rs("SAML", "Allow", `{"Federated":"arn:aws:iam::111111111111:saml-provider/Okta"}`, "sts:AssumeRoleWithSAML", "", `{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}`))}, want: Allowed},
 
@@ -286,7 +288,7 @@ func TestDecisions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			set := buildSet(t, tc.set, tc.req.Action)
+			set := buildSet(t, tc.set, tc.req.Action, tc.req.Resource)
 			got := Evaluate(tc.req, set)
 			if got.Decision != tc.want {
 				t.Fatalf("got %s, want %s (%s)\nproof: %s\n%s", got.Decision, tc.want, tc.doc, got.Proof(), dumpSteps(got))

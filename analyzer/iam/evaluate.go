@@ -486,6 +486,14 @@ func inferResourceType(req *Request) ResourceType {
 	if a := req.Action; len(a) >= len("sts:assumerole") && equalFold(a[:len("sts:assumerole")], "sts:assumerole") {
 		return ResourceRoleTrust
 	}
+	// The other actions a trust policy governs, when asked of a role.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+	if p, ok := arnParts(req.Resource); ok && p[1] == "iam" && strings.HasPrefix(p[4], "role/") {
+		switch {
+		case equalFold(req.Action, "sts:TagSession"), equalFold(req.Action, "sts:SetSourceIdentity"), equalFold(req.Action, "sts:SetContext"):
+			return ResourceRoleTrust
+		}
+	}
 	return ResourceGeneric
 }
 

@@ -7,6 +7,14 @@ import (
 	"testing"
 )
 
+var denyEverything = func() *Policy {
+	p, err := ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`), KindIdentity)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
 var fuzzRequests = []Request{
 	{Principal: sessB, Action: "s3:GetObject", Resource: object, ResourceAccount: acctA, Context: kv{"aws:PrincipalOrgID": {"o-abc123"}, "aws:TagKeys": {"a", "b"}}},
 	{Principal: "cloudtrail.amazonaws.com", Action: "s3:PutObject", Resource: object, Context: kv{"aws:SourceArn": {trailA}}},
@@ -43,7 +51,22 @@ func FuzzParsePolicy(f *testing.F) {
 					set.SCPs = []Level{{Target: "r", Policies: []*Policy{p}}}
 				}
 				res := Evaluate(req, set)
-				_ = res.Proof()
+				if res.Proof() == "" {
+					t.Fatal("empty proof")
+				}
+				// Invariants of the decision logic: an explicit deny of
+				// everything wins over whatever the document says, and
+				// an allow never appears without the document.
+				if c := parseCaller(req.Principal); kind == KindIdentity && c.identityBased() && c.kind != callerRoot {
+					withDeny := set
+					withDeny.Identity = append([]*Policy{p}, denyEverything)
+					if d := Evaluate(req, withDeny).Decision; d != ExplicitlyDenied {
+						t.Fatalf("deny-all identity policy gave %s", d)
+					}
+					if Evaluate(req, PolicySet{}).Decision == Allowed {
+						t.Fatal("allowed with no policies")
+					}
+				}
 			}
 		}
 	})

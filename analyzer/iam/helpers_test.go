@@ -67,7 +67,7 @@ type setSpec struct {
 	mgmtResource bool
 }
 
-func buildSet(t testing.TB, s setSpec, action string) PolicySet {
+func buildSet(t testing.TB, s setSpec, action, resource string) PolicySet {
 	t.Helper()
 	var set PolicySet
 	for _, d := range s.identity {
@@ -75,7 +75,7 @@ func buildSet(t testing.TB, s setSpec, action string) PolicySet {
 	}
 	if s.resource != "" {
 		kind := KindResource
-		if s.rtype == ResourceRoleTrust || (s.rtype == ResourceAuto && inferResourceType(&Request{Action: action}) == ResourceRoleTrust) {
+		if s.rtype == ResourceRoleTrust || (s.rtype == ResourceAuto && inferResourceType(&Request{Action: action, Resource: resource}) == ResourceRoleTrust) {
 			kind = KindTrust
 		}
 		set.Resource = mustParse(t, s.resource, kind)

@@ -110,3 +110,36 @@ func TestPolicyErrorText(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestResourcePolicySidsMayRepeat: duplicate Sids are IAM's
+// MalformedPolicyDocument, but S3, SNS, SQS and KMS store resource policies
+// with their own validators; a stored policy must still be read.
+func TestResourcePolicySidsMayRepeat(t *testing.T) {
+	doc := stmts(rs("Same", "Allow", aws(rootA), "s3:GetObject", "*", ""), rs("Same", "Allow", aws(rootB), "s3:GetObject", "*", ""))
+	if _, err := ParsePolicy([]byte(doc), KindResource); err != nil {
+		t.Fatalf("resource policy: %v (%s)", err, docGrammar)
+	}
+	if _, err := ParsePolicy([]byte(doc), KindTrust); err == nil {
+		t.Fatal("trust policy with duplicate Sids accepted")
+	}
+}
+
+// TestConcurrentEvaluate: compiled policies are read-only; run with -race.
+func TestConcurrentEvaluate(t *testing.T) {
+	p := mustParse(t, stmts(allowS("s3:*", "arn:aws:s3:::home/${aws:username}/*"), `{"Effect":"Deny","Action":"s3:Delete*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}`), KindIdentity)
+	done := make(chan Decision, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			var d Decision
+			for j := 0; j < 200; j++ {
+				d = Evaluate(Request{Principal: userA, Action: "s3:GetObject", Resource: "arn:aws:s3:::home/alice/x", Context: kv{"aws:MultiFactorAuthPresent": {"false"}}}, PolicySet{Identity: []*Policy{p}}).Decision
+			}
+			done <- d
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if d := <-done; d != Allowed {
+			t.Fatalf("got %s", d)
+		}
+	}
+}

@@ -332,8 +332,15 @@ func (v *validator) validate() error {
 			}
 		}
 	}
+	// Sid uniqueness is IAM's rule (identity, trust, and the
+	// Organizations policies validated the same way); services that store
+	// resource policies (S3, SNS, SQS, KMS) apply their own validators, and
+	// a policy they accepted must not be refused here.
 	seen := map[string]bool{}
 	for i, s := range v.statements {
+		if v.kind == KindResource {
+			break
+		}
 		if sid, _ := s["Sid"].(string); sid != "" {
 			if seen[sid] {
 				return v.stmtError(i, msgSidUnique)

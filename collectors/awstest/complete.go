@@ -24,6 +24,7 @@ import (
 //     trail that is logging;
 //   - a confirmed subscription has an ARN (topic ARN + ":" + ID) and an owner
 //     (the topic's account), a pending one the ARN "PendingConfirmation";
+//   - a bucket has a payer (BucketOwner);
 //   - a queue has a URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME);
 //   - a key has a state (Enabled) and a manager (CUSTOMER);
 //   - a detector has a status (ENABLED) and a publishing frequency
@@ -86,6 +87,11 @@ func Complete(s *snapshot.Snapshot) {
 			m := &a.ManagedPolicies[j]
 			if m.Name == "" {
 				m.Name = m.ARN[strings.LastIndex(m.ARN, "/")+1:]
+			}
+		}
+		for j := range a.Buckets {
+			if a.Buckets[j].RequestPayer == "" {
+				a.Buckets[j].RequestPayer = "BucketOwner"
 			}
 		}
 		regions := map[string]bool{}

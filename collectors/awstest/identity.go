@@ -72,6 +72,7 @@ func (w *World) Caller(r *http.Request) (Caller, error) {
 	var c Caller
 	auth := r.Header.Get("Authorization")
 	var cred, signedHeaders, signature string
+	presigned := false
 	if auth != "" {
 		const algo = "AWS4-HMAC-SHA256 "
 		if !strings.HasPrefix(auth, algo) {
@@ -88,8 +89,15 @@ func (w *World) Caller(r *http.Request) (Caller, error) {
 				signature = v
 			}
 		}
+		if signature == "" || signedHeaders == "" {
+			return c, &SigError{Kind: missingAuth, Msg: "Authorization header requires 'Signature' and 'SignedHeaders' parameters"}
+		}
 	} else if q := r.URL.Query(); q.Get("X-Amz-Credential") != "" {
-		cred = q.Get("X-Amz-Credential")
+		// A presigned URL carries the signature in its query.
+		cred, signedHeaders, signature, presigned = q.Get("X-Amz-Credential"), q.Get("X-Amz-SignedHeaders"), q.Get("X-Amz-Signature"), true
+		if signature == "" || signedHeaders == "" {
+			return c, &SigError{Kind: missingAuth, Msg: "Query-string authentication requires the X-Amz-Signature and X-Amz-SignedHeaders parameters"}
+		}
 	} else {
 		return c, &SigError{Kind: missingAuth, Msg: "Request is missing Authentication Token"}
 	}
@@ -111,10 +119,7 @@ func (w *World) Caller(r *http.Request) (Caller, error) {
 	if token != id.SessionToken {
 		return c, &SigError{Kind: unknownKey, Msg: "The security token included in the request is invalid."}
 	}
-	if signature == "" {
-		return c, nil // presigned: identified, not verified
-	}
-	want, err := signatureOf(r, id.SecretAccessKey, strings.Join(scope[1:], "/"), signedHeaders, scope)
+	want, err := signatureOf(r, id.SecretAccessKey, strings.Join(scope[1:], "/"), signedHeaders, scope, presigned)
 	if err != nil {
 		return c, err
 	}
@@ -142,12 +147,20 @@ func (e *SigError) Error() string { return e.Msg }
 
 // signatureOf recomputes the SigV4 signature of r
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
-func signatureOf(r *http.Request, secret, scope, signedHeaders string, parts []string) (string, error) {
+func signatureOf(r *http.Request, secret, scope, signedHeaders string, parts []string, presigned bool) (string, error) {
+	q := r.URL.Query()
 	date := r.Header.Get("X-Amz-Date")
+	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
+	if presigned {
+		// The signature signs every query parameter but itself, and an
+		// unsigned payload.
+		date = q.Get("X-Amz-Date")
+		q.Del("X-Amz-Signature")
+		payloadHash = "UNSIGNED-PAYLOAD"
+	}
 	if date == "" {
 		return "", &SigError{Kind: missingAuth, Msg: "missing X-Amz-Date"}
 	}
-	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
 	if payloadHash == "" {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -165,7 +178,6 @@ func signatureOf(r *http.Request, secret, scope, signedHeaders string, parts []s
 	if parts[3] != "s3" {
 		uri = escapePath(uri)
 	}
-	q := r.URL.Query()
 	for k := range q {
 		sort.Strings(q[k])
 	}

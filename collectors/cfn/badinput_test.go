@@ -22,7 +22,9 @@ func TestBadInput(t *testing.T) {
 		line int
 		msg  string
 	}{
-		{"malformed YAML", "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n   Properties: {\n", 1, "invalid YAML: did not find expected key"},
+		{"malformed YAML", "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n   Properties: {\n", 4, "invalid YAML: did not find expected key"},
+		{"misindented key far below its block", "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: a\n      Tags:\n        - Key: k\n          Value: v\n   Oops: 1\n", 9, "invalid YAML: did not find expected key"},
+		{"multi-line flow then a bad line", "Resources:\n  Logs: {\n    Type: AWS::S3::Bucket\n  }\n  Q:\n    Type: AWS::SQS::Queue\n   Bad: 1\n", 7, "invalid YAML"},
 		{"unterminated quote", "Resources:\n  Logs:\n    Type: 'AWS::S3::Bucket\n", 3, "unexpected end of stream"},
 		{"tab indentation", "Resources:\n\tLogs: {}\n", 2, "invalid YAML"},
 		{"malformed JSON trailing comma", "{\n  \"Resources\": {\n    \"Logs\": {\"Type\": \"AWS::S3::Bucket\",}\n  }\n}\n", 3, "invalid JSON"},
@@ -78,17 +80,36 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := Parse("bad.yaml", []byte(tc.src), Options{})
+			name := "bad.yaml"
+			if strings.HasPrefix(tc.src, "{") {
+				name = "bad.json"
+			}
+			s, err := Parse(name, []byte(tc.src), Options{})
 			if err == nil {
 				t.Fatalf("Parse accepted it: %+v", s)
 			}
-			wantErr(t, err, "bad.yaml", tc.line, tc.msg)
+			wantErr(t, err, name, tc.line, tc.msg)
 		})
 	}
 }
 
 // TestDeepNesting: nesting past maxDepth is refused with its line, both
 // when written out and when built by aliases.
+// TestFlowYAML: a .yaml file in flow style that is not JSON is read as
+// YAML, as CloudFormation reads it; the same text named .json is refused.
+func TestFlowYAML(t *testing.T) {
+	src := "{Resources: {Logs: {Type: 'AWS::S3::Bucket', Properties: {BucketName: flow}}}}\n"
+	s, err := Parse("flow.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Accounts[0].Buckets[0].Name; got != "flow" {
+		t.Errorf("bucket %q, want flow", got)
+	}
+	_, err = Parse("flow.json", []byte(src), Options{})
+	wantErr(t, err, "flow.json", 1, "invalid JSON")
+}
+
 func TestDeepNesting(t *testing.T) {
 	deep := bucket + "    Properties:\n      Tags: " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "\n"
 	_, err := Parse("deep.yaml", []byte(deep), Options{})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -107,7 +108,8 @@ func (t *template) build() (*snapshot.Snapshot, error) {
 			// resources are not in this file.
 			t.unknownAt("resources of nested stack "+r.id, r.line, r.id)
 		}
-		if !modeled {
+		if !modeled && t.macro != "" {
+			// A macro may give these resources syntax of its own.
 			continue
 		}
 		if r.cond != "" {
@@ -122,10 +124,16 @@ func (t *template) build() (*snapshot.Snapshot, error) {
 		t.addr = r.id
 		v := &value{kind: kindMap, line: r.line}
 		if r.props != nil {
+			// Every resource is resolved, modeled or not, so that an
+			// unknown function or a reference to nothing is an error
+			// wherever it is, as CloudFormation makes it.
 			var err error
 			if v, err = t.eval(r.props, 1, false); err != nil {
 				return nil, err
 			}
+		}
+		if !modeled {
+			continue
 		}
 		p := props{t: t, r: r, v: v}
 		if err := p.checkKnown(known); err != nil {
@@ -666,7 +674,7 @@ func (b *builder) queue(home *account, r *resource, p props) error {
 		}
 		n := strings.Trim(string(rp.MaxReceiveCount), `"`)
 		q.RedrivePolicy = &snapshot.RedrivePolicy{DeadLetterTargetARN: rp.DeadLetterTargetARN}
-		if _, err := fmt.Sscan(n, &q.RedrivePolicy.MaxReceiveCount); err != nil {
+		if q.RedrivePolicy.MaxReceiveCount, err = strconv.Atoi(n); err != nil {
 			return p.fail(v.line, "%s.RedrivePolicy.maxReceiveCount must be an integer, got %s", r.id, n)
 		}
 	}

@@ -390,3 +390,30 @@ Resources:
 		t.Errorf("unknowns = %q, want %q", reasons, want)
 	}
 }
+
+// TestMacroReferences: under a resource-generating Transform, references
+// to names the template does not declare are unknown, not errors; without
+// one they are errors in any resource, modeled or not.
+func TestMacroReferences(t *testing.T) {
+	body := `Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: !GetAtt FnRole.Arn
+  Q:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [https://sqs.us-east-1.amazonaws.com/123456789012/q]
+      PolicyDocument:
+        Statement: [{Effect: Allow, Principal: {AWS: !GetAtt FnRole.Arn}, Action: "sqs:*"}]
+`
+	s, err := Parse("sam.yaml", []byte("Transform: AWS::Serverless-2016-10-31\n"+body), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc := string(s.Accounts[0].Queues[0].Policy.Document); !strings.Contains(doc, "FnRole.Arn, which Transform AWS::Serverless-2016-10-31 may generate") {
+		t.Errorf("policy = %s", doc)
+	}
+	_, err = Parse("plain.yaml", []byte(body), Options{})
+	wantErr(t, err, "plain.yaml", 5, `Fn::GetAtt: no resource "FnRole"`)
+}

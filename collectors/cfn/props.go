@@ -97,8 +97,7 @@ func (p props) list(key string) ([]*value, error) {
 	return v.list, nil
 }
 
-// strList returns a list of strings; a single string is accepted where
-// CloudFormation accepts one (DependsOn style) only if single is true.
+// strList returns a List of String property (nil when absent).
 func (p props) strList(key string) ([]string, error) {
 	l, err := p.list(key)
 	if err != nil {

@@ -47,6 +47,9 @@ func (t *template) ref(name string, line int) (*value, error) {
 	if strings.HasPrefix(name, "AWS::") {
 		return nil, t.errf(line, "unknown pseudo parameter %s", name)
 	}
+	if t.macro != "" {
+		return str(t.unknown(fmt.Sprintf("Ref of %s, which Transform %s may generate", name, t.macro), line), line), nil
+	}
 	return nil, t.errf(line, "unresolved reference %q: no parameter or resource of that name", name)
 }
 
@@ -240,7 +243,7 @@ func (t *template) arn(service, region, account, resource string) string {
 func (t *template) refValue(r *resource, line int) (*value, error) {
 	switch r.typ {
 	case "AWS::S3::Bucket", "AWS::IAM::Role", "AWS::CloudTrail::Trail", "AWS::KMS::Alias",
-		"AWS::Lambda::Function", "AWS::GuardDuty::Filter", "AWS::Logs::LogGroup",
+		"AWS::Lambda::Function", "AWS::Logs::LogGroup",
 		"AWS::KinesisFirehose::DeliveryStream":
 		n, err := t.physicalName(r, line)
 		if err != nil {
@@ -293,6 +296,9 @@ var attributes = map[string][]string{
 func (t *template) getAtt(id, attr string, line int) (*value, error) {
 	r, ok := t.resources[id]
 	if !ok {
+		if t.macro != "" {
+			return str(t.unknown(fmt.Sprintf("%s.%s, which Transform %s may generate", id, attr, t.macro), line), line), nil
+		}
 		return nil, t.errf(line, "Fn::GetAtt: no resource %q", id)
 	}
 	if err := t.enabled(r, line); err != nil {
@@ -308,6 +314,11 @@ func (t *template) getAtt(id, attr string, line int) (*value, error) {
 		return str(t.arn("lambda", t.region, t.accountID, "function:"+n.s), line), nil
 	}
 	if !modeled {
+		return str(t.unknown(fmt.Sprintf("%s.%s (%s)", id, attr, r.typ), line), line), nil
+	}
+	if !slices.Contains(known, attr) && strings.Contains(attr, ".") {
+		// Nested attributes (S3 metadata table destinations …) are added
+		// to the reference often; an unlisted one is not a typo to refuse.
 		return str(t.unknown(fmt.Sprintf("%s.%s (%s)", id, attr, r.typ), line), line), nil
 	}
 	if !slices.Contains(known, attr) {

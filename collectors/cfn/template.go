@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -119,10 +120,15 @@ func load(name string, data []byte) (*yaml.Node, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		// A JSON template: YAML would accept things JSON does not (comments,
-		// single quotes, unquoted keys), and CloudFormation parses .json as
-		// JSON, so check it as JSON first and name the line of the error.
+		// single quotes, unquoted keys, trailing commas), so check it as
+		// JSON first and name the line of the error. A file not named as
+		// JSON may still be flow-style YAML, which CloudFormation reads.
 		if err := checkJSON(name, data); err != nil {
-			return nil, err
+			ext := strings.ToLower(filepath.Ext(name))
+			var n yaml.Node
+			if ext == ".json" || ext == ".template" || yaml.Unmarshal(data, &n) != nil {
+				return nil, err
+			}
 		}
 	}
 	var root yaml.Node
@@ -248,6 +254,10 @@ type template struct {
 	addr string
 	// nest counts conditions and names being resolved inside one another.
 	nest int
+	// macro names a Transform that generates resources at deploy time
+	// (AWS::Serverless-2016-10-31 …); references to names the template does
+	// not declare may be to those, so they become unknown, not errors.
+	macro string
 }
 
 func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
@@ -323,6 +333,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 			for _, n := range names {
 				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value != "AWS::LanguageExtensions" {
 					t.unknownAt("resources generated or changed by Transform "+n.Value, n.Line, "")
+					t.macro = n.Value
 				}
 			}
 		}

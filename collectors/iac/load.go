@@ -139,6 +139,12 @@ func collect(paths []string) ([]file, []Skipped, error) {
 					skipped = append(skipped, Skipped{Path: p, Reason: "hidden directory"})
 					return filepath.SkipDir
 				}
+				if p != root && name == "node_modules" {
+					// A CDK or Serverless project's dependencies: thousands
+					// of package.json files, never the change.
+					skipped = append(skipped, Skipped{Path: p, Reason: "dependencies directory"})
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
@@ -195,7 +201,7 @@ func parseAll(files []file, opts Options, results []result) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = parseFile(files[i].path, opts)
+				results[i] = parseFile(files[i].path, files[i].named, opts)
 			}
 		}()
 	}
@@ -211,7 +217,7 @@ func parseAll(files []file, opts Options, results []result) {
 // past 1 MB by the CloudFormation collector itself).
 const maxFileBytes = terraform.DefaultMaxBytes
 
-func parseFile(path string, opts Options) result {
+func parseFile(path string, named bool, opts Options) result {
 	f, err := os.Open(path)
 	if err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
@@ -222,7 +228,14 @@ func parseFile(path string, opts Options) result {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + err.Error()}}
 	}
 	if st.Size() > maxFileBytes {
-		return result{err: &Error{Path: path, Msg: fmt.Sprintf("%d bytes, more than the %d accepted", st.Size(), maxFileBytes)}}
+		// Too large to read whole: an error if its head says it is IaC
+		// (or the user named it), a skip otherwise.
+		head := make([]byte, 64<<10)
+		n, _ := io.ReadFull(f, head)
+		if named || looksLikePlan(head[:n]) || looksLikeTemplate(head[:n]) {
+			return result{err: &Error{Path: path, Msg: fmt.Sprintf("%d bytes, more than the %d accepted", st.Size(), maxFileBytes)}}
+		}
+		return result{skip: fmt.Sprintf("%d bytes, more than the %d read, and its start is not IaC", st.Size(), maxFileBytes)}
 	}
 	data := make([]byte, st.Size())
 	if _, err := io.ReadFull(f, data); err != nil {
@@ -230,7 +243,7 @@ func parseFile(path string, opts Options) result {
 	}
 	switch {
 	case terraform.Detect(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region, Partition: partition(opts.Region)})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
 		return result{snap: s, err: err}
 	case cfn.Detect(data) || looksLikeTemplate(data):
 		// A template too broken to detect still says what it meant to
@@ -238,7 +251,7 @@ func parseFile(path string, opts Options) result {
 		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
 		return result{snap: s, err: err}
 	case looksLikePlan(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region, Partition: partition(opts.Region)})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
 		return result{snap: s, err: err}
 	}
 	return result{skip: whatIsIt(data)}
@@ -280,15 +293,4 @@ func cause(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// partition is the partition of a region, as ARNs spell it.
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
 }

@@ -61,6 +61,7 @@ func TestLoadTree(t *testing.T) {
 		{"testdata/tree/network/terraform.tfstate.json", "Terraform state, not a plan"},
 		{"testdata/tree/stacks/empty.yaml", "empty file"},
 		{"testdata/tree/stacks/logging/README.md", "extension .md is not read (templates are .yaml, .yml, .json or .template; plans .json)"},
+		{"testdata/tree/stacks/node_modules", "dependencies directory"},
 		{"testdata/tree/stacks/package.json", "JSON without CloudFormation Resources or Terraform plan keys"},
 	}
 	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
@@ -266,5 +267,44 @@ func BenchmarkLoadDir200(b *testing.B) {
 		if n := len(s.Accounts); n != 2 {
 			b.Fatalf("%d accounts", n)
 		}
+	}
+}
+
+// A file past the size limit is an error when it is IaC, a skip otherwise;
+// either way it is not read whole.
+func TestLoadLargeFile(t *testing.T) {
+	dir := t.TempDir()
+	big := func(name, head string) {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString(head); err != nil {
+			t.Fatal(err)
+		}
+		// A sparse file: the size without the bytes.
+		if err := f.Truncate(maxFileBytes + 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big("data.json", `{"rows": [`)
+	write := filepath.Join(dir, "ok.json")
+	if err := os.WriteFile(write, []byte(`{"format_version":"1.2","planned_values":{"root_module":{}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, skipped, err := Load([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Skipped{{filepath.Join(dir, "data.json"), fmt.Sprintf("%d bytes, more than the %d read, and its start is not IaC", maxFileBytes+1, maxFileBytes)}}
+	if diff := cmp.Diff(want, skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+	big("huge-plan.json", `{"format_version":"1.2","resource_changes":[`)
+	_, _, err = Load([]string{dir}, Options{})
+	var e *Error
+	if !errors.As(err, &e) || e.Path != filepath.Join(dir, "huge-plan.json") {
+		t.Errorf("err = %v, want the huge plan refused", err)
 	}
 }

@@ -21,11 +21,15 @@ func benchOrg(n int, regions []string) *snapshot.Snapshot {
 	doc := func(s string) json.RawMessage { return json.RawMessage(s) }
 	allow := doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","sqs:ReceiveMessage"],"Resource":"*"}]}`)
 	org := &snapshot.Organization{ID: "o-bench00001", ManagementAccountID: mgmt, RootID: "r-b001",
-		EnabledPolicyTypes: []string{snapshot.PolicyTypeSCP}, EnabledServicePrincipals: []string{"cloudtrail.amazonaws.com"},
+		EnabledPolicyTypes: []string{snapshot.PolicyTypeRCP, snapshot.PolicyTypeSCP}, EnabledServicePrincipals: []string{"cloudtrail.amazonaws.com"},
 		OrganizationalUnits: []snapshot.OrganizationalUnit{{ID: "ou-b001-aaaaaaaa", Name: "Workloads", ParentID: "r-b001"}}}
 	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceLive, Organization: org}
 	scp := snapshot.OrgPolicy{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Type: snapshot.PolicyTypeSCP, AWSManaged: true,
 		Document: snapshot.Policy{Document: doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
+		Targets:  []string{"r-b001", "ou-b001-aaaaaaaa"}}
+	// Enabling RCPs attaches RCPFullAWSAccess everywhere, as AWS does.
+	rcp := snapshot.OrgPolicy{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Type: snapshot.PolicyTypeRCP, AWSManaged: true,
+		Document: snapshot.Policy{Document: doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`)},
 		Targets:  []string{"r-b001", "ou-b001-aaaaaaaa"}}
 	for i := range n {
 		id := fmt.Sprintf("%012d", 100000000000+i)
@@ -35,12 +39,16 @@ func benchOrg(n int, regions []string) *snapshot.Snapshot {
 		}
 		org.Members = append(org.Members, snapshot.OrgAccount{ID: id, Name: "acct-" + id, Status: "ACTIVE", ParentID: parent})
 		scp.Targets = append(scp.Targets, id)
+		rcp.Targets = append(rcp.Targets, id)
 		a := snapshot.Account{ID: id, Regions: regions}
 		trust := doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + mgmt + `:root"},"Action":"sts:AssumeRole"}]}`)
 		for _, name := range []string{memberRole, "reader", "deployer", "auditor"} {
 			a.Roles = append(a.Roles, snapshot.Role{Name: name, ARN: "arn:aws:iam::" + id + ":role/" + name,
 				TrustPolicy: &snapshot.Policy{Document: trust}, InlinePolicies: []snapshot.NamedPolicy{{Name: "p", Policy: snapshot.Policy{Document: allow}}}})
 		}
+		// The member role reads with the collector's own policy.
+		a.Roles[0].AttachedPolicyARNs = []string{"arn:aws:iam::" + id + ":policy/trailgate-collector"}
+		a.ManagedPolicies = []snapshot.ManagedPolicy{{ARN: "arn:aws:iam::" + id + ":policy/trailgate-collector", Policy: snapshot.Policy{Document: policyJSON}}}
 		for _, bn := range []string{"logs", "findings"} {
 			a.Buckets = append(a.Buckets, snapshot.Bucket{Name: bn + "-" + id, ARN: "arn:aws:s3:::" + bn + "-" + id, Region: regions[0],
 				Policy: &snapshot.Policy{Document: allow}, ObjectOwnership: snapshot.OwnershipBucketOwnerEnforced,
@@ -70,7 +78,7 @@ func benchOrg(n int, regions []string) *snapshot.Snapshot {
 		}
 		s.Accounts = append(s.Accounts, a)
 	}
-	org.Policies = []snapshot.OrgPolicy{scp}
+	org.Policies = []snapshot.OrgPolicy{scp, rcp}
 	return s
 }
 

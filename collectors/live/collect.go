@@ -47,12 +47,15 @@ type Options struct {
 	MaxBackoff  time.Duration
 }
 
-// DefaultConcurrency reads 16 account-regions at once. AWS rate limits are
-// per account and region, so parallel work spreads over distinct buckets;
-// within one account-region the collector stays sequential so that it never
-// bursts past a single service's limit (CloudTrail's DescribeTrails and
-// GetEventSelectors, for example, allow about 1-10 TPS).
-const DefaultConcurrency = 16
+// DefaultConcurrency reads 32 account-regions at once. AWS API rate limits
+// are per account and region, and within one account-region the collector
+// is sequential, so at most one call per service and account-region is in
+// flight: parallel work spreads over distinct rate-limit buckets and never
+// bursts past one (CloudTrail's control-plane reads allow only a few TPS).
+// The calls that share one bucket (sts:AssumeRole from the caller's account,
+// one per member account) stay well under STS's limit. Beyond 32 the
+// machine, not AWS, is the bottleneck: see BenchmarkCollectOrg.
+const DefaultConcurrency = 32
 
 // DefaultCallTimeout bounds one API call with its retries.
 const DefaultCallTimeout = 60 * time.Second

@@ -80,7 +80,7 @@ func canonical(t testing.TB, s *snapshot.Snapshot) *snapshot.Snapshot {
 
 // expected is what collect can give back for the snapshot a World serves:
 // the served snapshot minus what live AWS cannot report.
-//   - Source is live.
+//   - Source is live; the partition aws is the default, written empty.
 //   - Locations (file, line, address) exist only for IaC-born resources.
 //   - Unknowns exist only in IaC snapshots.
 //   - ProbedKeys: the collector does not probe object keys yet.
@@ -90,6 +90,9 @@ func expected(t testing.TB, w *awstest.World, accounts ...string) *snapshot.Snap
 	t.Helper()
 	e := canonical(t, w.Snapshot)
 	e.Source = snapshot.SourceLive
+	if e.Partition == "aws" {
+		e.Partition = ""
+	}
 	e.Unknowns = nil
 	if e.Organization != nil {
 		e.Organization.Location = nil

@@ -141,14 +141,3 @@ func (c *collector) orgPolicy(ctx context.Context, cl *organizations.Client, mgm
 	}
 	return op
 }
-
-// document turns a policy string as AWS returns it into compact JSON.
-func document(s string) (json.RawMessage, bool) {
-	var buf []byte
-	if !json.Valid([]byte(s)) {
-		return nil, false
-	}
-	buf = make([]byte, 0, len(s))
-	out := bytesCompact(buf, s)
-	return json.RawMessage(out), true
-}

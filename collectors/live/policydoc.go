@@ -6,12 +6,14 @@ import (
 	"net/url"
 )
 
-func bytesCompact(dst []byte, s string) []byte {
+// document turns a policy (or filter policy) string as AWS returns it into
+// compact JSON; false when it is not JSON.
+func document(s string) (json.RawMessage, bool) {
 	var b bytes.Buffer
 	if err := json.Compact(&b, []byte(s)); err != nil {
-		return append(dst, s...)
+		return nil, false
 	}
-	return append(dst, b.Bytes()...)
+	return json.RawMessage(b.Bytes()), true
 }
 
 // iamDocument decodes a policy document as IAM returns it: URL-encoded

@@ -220,4 +220,3 @@ func notification(nc *s3.GetBucketNotificationConfigurationOutput) *snapshot.Not
 	}
 	return n
 }
-

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trailgate/trailgate/collectors/smoke"
+	. "github.com/trailgate/trailgate/collectors/smoke/smoketest"
 )
 
 var cmpDiff = func(a, b any) string { return cmp.Diff(a, b) }
@@ -20,17 +21,17 @@ var cmpDiff = func(a, b any) string { return cmp.Diff(a, b) }
 // TestWorkingPath: every step passes, and the queue holds as many messages
 // after the run as before (the smoke test consumes nothing).
 func TestWorkingPath(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
-	h.deliverLog(logKey)
-	before := h.visible()
+	h := New(t, Scenario{Raw: true})
+	h.DeliverLog(LogKey)
+	before := h.Visible()
 	rep := run(t, h, conn("expel"), smoke.Options{})
 	diff(t, passingCore, rep)
-	if after := h.visible(); before != "1" || after != before {
+	if after := h.Visible(); before != "1" || after != before {
 		t.Errorf("visible messages: %s before, %s after; want 1 and 1", before, after)
 	}
 	read := step(t, rep, smoke.StepReadObject)
 	want := map[string]string{"kind": "cloudtrail", "records": "2", "newest_event": "2026-11-22T04:03:04Z", "gzip": "true",
-		"sse": "aws:kms", "sse_kms_key_id": keyARN, "object": "s3://" + bucket + "/" + logKey}
+		"sse": "aws:kms", "sse_kms_key_id": KeyARN, "object": "s3://" + Bucket + "/" + LogKey}
 	for k, v := range want {
 		if read.Facts[k] != v {
 			t.Errorf("read-object fact %s = %q, want %q", k, read.Facts[k], v)
@@ -42,7 +43,7 @@ func TestWorkingPath(t *testing.T) {
 	if q := step(t, rep, smoke.StepQueue); q.Facts["approximate_messages"] != "1" {
 		t.Errorf("queue facts %v", q.Facts)
 	}
-	if rep.ExternalID == externalID || !strings.HasPrefix(rep.ExternalID, "8d") {
+	if rep.ExternalID == ExternalID || !strings.HasPrefix(rep.ExternalID, "8d") {
 		t.Errorf("external ID shown as %q: must be masked", rep.ExternalID)
 	}
 	if rep.Failed() || rep.QueueEmpty {
@@ -54,12 +55,12 @@ func TestWorkingPath(t *testing.T) {
 // generic consumer, and fails NT05 for Expel, whose guide requires raw
 // message delivery (step E6).
 func TestRawDeliveryOff(t *testing.T) {
-	h := newHarness(t, scenario{raw: false})
-	h.deliverLog(logKey)
+	h := New(t, Scenario{Raw: false})
+	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("generic"), smoke.Options{})
 	diff(t, passingCore, rep)
-	if d := step(t, rep, smoke.StepDecode); d.Facts["sns_envelope"] != "true" || d.Facts["topic_arn"] != topicARN {
-		t.Errorf("decode facts %v, want the SNS envelope from %s", d.Facts, topicARN)
+	if d := step(t, rep, smoke.StepDecode); d.Facts["sns_envelope"] != "true" || d.Facts["topic_arn"] != TopicARN {
+		t.Errorf("decode facts %v, want the SNS envelope from %s", d.Facts, TopicARN)
 	}
 	rep = run(t, h, conn("expel"), smoke.Options{})
 	want := append([]outcome(nil), passingCore...)
@@ -70,13 +71,13 @@ func TestRawDeliveryOff(t *testing.T) {
 	if d := step(t, rep, smoke.StepDecode).Detail; !strings.Contains(d, "raw message delivery is required") {
 		t.Errorf("decode detail %q", d)
 	}
-	if h.visible() != "1" {
+	if h.Visible() != "1" {
 		t.Errorf("the message was consumed")
 	}
 }
 
 func TestWrongExternalID(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
+	h := New(t, Scenario{Raw: true})
 	c := conn("expel")
 	c.ExternalID = "not-the-vendor-id"
 	rep := run(t, h, c, smoke.Options{})
@@ -97,8 +98,8 @@ func TestWrongExternalID(t *testing.T) {
 // TestExternalIDNotRequired: a role that can be assumed without the
 // external ID is a finding (ID01), even though the path works.
 func TestExternalIDNotRequired(t *testing.T) {
-	h := newHarness(t, scenario{raw: true, trust: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`})
-	h.deliverLog(logKey)
+	h := New(t, Scenario{Raw: true, Trust: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`})
+	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{})
 	want := append([]outcome(nil), passingCore...)
 	want[2] = outcome{"external-id-required", "fail", "", "ID01"}
@@ -106,7 +107,7 @@ func TestExternalIDNotRequired(t *testing.T) {
 }
 
 func TestQueueEmpty(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
+	h := New(t, Scenario{Raw: true})
 	start := time.Now()
 	rep := run(t, h, conn("expel"), smoke.Options{Timeout: 1500 * time.Millisecond})
 	if waited := time.Since(start); waited < time.Second {
@@ -129,10 +130,12 @@ func TestQueueEmpty(t *testing.T) {
 // TestObjectMissing: a notification that outlived its object (lifecycle
 // expiry, a deleting consumer) is NoSuchKey, explained by SQ04.
 func TestObjectMissing(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
-	h.deliverLog(logKey)
-	_, err := h.admin.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(logKey)})
-	must(t, err)
+	h := New(t, Scenario{Raw: true})
+	h.DeliverLog(LogKey)
+	_, err := h.Admin.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(Bucket), Key: aws.String(LogKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rep := run(t, h, conn("expel"), smoke.Options{})
 	want := append([]outcome(nil), passingCore...)
 	want[6] = outcome{"read-object", "fail", "NoSuchKey", "SQ04"}
@@ -142,8 +145,8 @@ func TestObjectMissing(t *testing.T) {
 // TestDecryptDenied: the role may read the object but not decrypt it; S3
 // answers AccessDenied with KMS's reason, explained by KM01.
 func TestDecryptDenied(t *testing.T) {
-	h := newHarness(t, scenario{raw: true, noDecrypt: true})
-	h.deliverLog(logKey)
+	h := New(t, Scenario{Raw: true, NoDecrypt: true})
+	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{})
 	want := append([]outcome(nil), passingCore...)
 	want[6] = outcome{"read-object", "fail", "AccessDenied", "KM01"}
@@ -151,15 +154,46 @@ func TestDecryptDenied(t *testing.T) {
 	if d := step(t, rep, smoke.StepReadObject).Detail; !strings.Contains(d, "kms:Decrypt") || !strings.Contains(d, "ConnectorRole") {
 		t.Errorf("read-object detail %q should quote the KMS denial", d)
 	}
-	if h.visible() != "1" {
+	if h.Visible() != "1" {
 		t.Errorf("the message was consumed")
 	}
 }
 
+// TestObjectMissingWithoutList: without s3:ListBucket, S3 hides a missing
+// object behind 403; the step says so.
+func TestObjectMissingWithoutList(t *testing.T) {
+	h := New(t, Scenario{Raw: true, NoList: true})
+	h.DeliverLog(LogKey)
+	_, err := h.Admin.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(Bucket), Key: aws.String(LogKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, h, conn("expel"), smoke.Options{})
+	want := append([]outcome(nil), passingCore...)
+	want[6] = outcome{"read-object", "fail", "AccessDenied", "S305"}
+	diff(t, want, rep)
+	if d := step(t, rep, smoke.StepReadObject).Detail; !strings.Contains(d, "lacks s3:ListBucket") {
+		t.Errorf("read-object detail %q", d)
+	}
+}
+
+// TestBucketPolicyDeniesReader: an explicit deny in the bucket policy is
+// explained by S304.
+func TestBucketPolicyDeniesReader(t *testing.T) {
+	h := New(t, Scenario{Raw: true, DenyReader: true})
+	h.DeliverLog(LogKey)
+	rep := run(t, h, conn("expel"), smoke.Options{})
+	want := append([]outcome(nil), passingCore...)
+	want[6] = outcome{"read-object", "fail", "AccessDenied", "S304"}
+	diff(t, want, rep)
+}
+
 func TestMalformedMessage(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
-	_, err := h.sqs.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(h.url), MessageBody: aws.String("hello from a misrouted producer")})
-	must(t, err)
+	h := New(t, Scenario{Raw: true})
+	_, err := h.SQS.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(h.URL), MessageBody: aws.String("hello from a misrouted producer")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rep := run(t, h, conn("generic"), smoke.Options{})
 	want := append([]outcome(nil), passingCore...)
 	want[5] = outcome{"decode", "fail", "", "NT05"}
@@ -170,17 +204,23 @@ func TestMalformedMessage(t *testing.T) {
 // TestCloudTrailNotice: a trail's own SNS notice names its object in
 // s3ObjectKey; the smoke test follows it like an S3 event.
 func TestCloudTrailNotice(t *testing.T) {
-	h := newHarness(t, scenario{raw: false})
-	h.deliverLog(logKey)
+	h := New(t, Scenario{Raw: false})
+	h.DeliverLog(LogKey)
 	// Take the S3 event out, put the trail's notice in.
 	ctx := context.Background()
-	out, err := h.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(h.url), WaitTimeSeconds: 1})
-	must(t, err)
-	_, err = h.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(h.url), ReceiptHandle: out.Messages[0].ReceiptHandle})
-	must(t, err)
-	snsc := sns.NewFromConfig(h.env.Config(adminAKID, region))
-	_, err = snsc.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topicARN), Message: aws.String(`{"s3Bucket":"` + bucket + `","s3ObjectKey":["` + logKey + `"]}`)})
-	must(t, err)
+	out, err := h.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(h.URL), WaitTimeSeconds: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(h.URL), ReceiptHandle: out.Messages[0].ReceiptHandle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snsc := sns.NewFromConfig(h.Env.Config(AdminAKID, Region))
+	_, err = snsc.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(TopicARN), Message: aws.String(`{"s3Bucket":"` + Bucket + `","s3ObjectKey":["` + LogKey + `"]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rep := run(t, h, conn("generic"), smoke.Options{})
 	diff(t, passingCore, rep)
 	if f := step(t, rep, smoke.StepDecode).Facts["format"]; f != "cloudtrail-sns-notice" {
@@ -189,20 +229,22 @@ func TestCloudTrailNotice(t *testing.T) {
 }
 
 func TestConsume(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
-	h.deliverLog(logKey)
+	h := New(t, Scenario{Raw: true})
+	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{Consume: true})
 	diff(t, passingCore, rep)
-	if v := h.visible(); v != "0" {
+	if v := h.Visible(); v != "0" {
 		t.Errorf("--consume left %s messages, want 0", v)
 	}
 }
 
-// canaryGone checks that no canary object is left in the bucket.
-func (h *harness) canaryGone(t *testing.T) {
+// canaryGone checks that no canary object is left in the Bucket.
+func canaryGone(t *testing.T, h *Harness) {
 	t.Helper()
-	out, err := h.admin.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
-	must(t, err)
+	out, err := h.Admin.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(Bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, o := range out.Contents {
 		if strings.Contains(aws.ToString(o.Key), smoke.CanaryPrefix) {
 			t.Errorf("canary left behind: %s", aws.ToString(o.Key))
@@ -211,8 +253,8 @@ func (h *harness) canaryGone(t *testing.T) {
 }
 
 func TestCanary(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
-	h.deliverLog(logKey)
+	h := New(t, Scenario{Raw: true})
+	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{Canary: true, Now: func() time.Time { return time.Date(2026, 11, 22, 4, 5, 6, 0, time.UTC) }})
 	diff(t, append(append([]outcome(nil), passingCore...),
 		outcome{"canary-write", "pass", "", ""},
@@ -221,7 +263,7 @@ func TestCanary(t *testing.T) {
 		outcome{"canary-cleanup", "pass", "", ""},
 	), rep)
 	wantKey := "AWSLogs/o-abc123/222222222222/CloudTrail/us-east-1/2026/11/22/trailgate-canary-20261122T040506.000Z.json.gz"
-	if o := step(t, rep, smoke.StepCanaryWrite).Facts["object"]; o != "s3://"+bucket+"/"+wantKey {
+	if o := step(t, rep, smoke.StepCanaryWrite).Facts["object"]; o != "s3://"+Bucket+"/"+wantKey {
 		t.Errorf("canary written to %q, want under the log's prefix: %s", o, wantKey)
 	}
 	if step(t, rep, smoke.StepCanaryDelivered).Facts["latency_ms"] == "" {
@@ -230,9 +272,9 @@ func TestCanary(t *testing.T) {
 	if k := step(t, rep, smoke.StepCanaryRead).Facts["kind"]; k != "trailgate-canary" {
 		t.Errorf("canary read back as %q", k)
 	}
-	h.canaryGone(t)
+	canaryGone(t, h)
 	// The log's own message is back; the canary's notification is gone.
-	if v := h.visible(); v != "1" {
+	if v := h.Visible(); v != "1" {
 		t.Errorf("visible messages after the canary: %s, want 1", v)
 	}
 }
@@ -240,8 +282,8 @@ func TestCanary(t *testing.T) {
 // TestCanaryCleansUpWhenReadFails: the connector cannot decrypt, so the
 // canary's read fails, and the canary is deleted all the same.
 func TestCanaryCleansUpWhenReadFails(t *testing.T) {
-	h := newHarness(t, scenario{raw: true, noDecrypt: true})
-	rep := run(t, h, conn("expel"), smoke.Options{Timeout: 2 * time.Second, Canary: true, CanaryBucket: bucket, CanaryPrefix: "AWSLogs/"})
+	h := New(t, Scenario{Raw: true, NoDecrypt: true})
+	rep := run(t, h, conn("expel"), smoke.Options{Timeout: 2 * time.Second, Canary: true, CanaryBucket: Bucket, CanaryPrefix: "AWSLogs/"})
 	want := []outcome{
 		{"identity", "pass", "", ""},
 		{"assume-role", "pass", "", ""},
@@ -256,35 +298,54 @@ func TestCanaryCleansUpWhenReadFails(t *testing.T) {
 		{"canary-cleanup", "pass", "", ""},
 	}
 	diff(t, want, rep)
-	h.canaryGone(t)
+	canaryGone(t, h)
 }
 
 // TestCanaryCleansUpOnInterrupt: the run is cancelled (Ctrl-C) while the
 // canary's notification is on its way; the canary is still deleted.
 func TestCanaryCleansUpOnInterrupt(t *testing.T) {
-	h := newHarness(t, scenario{raw: true})
-	h.deliverLog(logKey)
+	h := New(t, Scenario{Raw: true})
+	h.DeliverLog(LogKey)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// From now on notifications never reach the queue, and the canary's
 	// cancels the run shortly after it is written.
-	h.s3.Notify = func(context.Context, string, []byte) error {
+	h.S3.Notify = func(context.Context, string, []byte) error {
 		time.AfterFunc(300*time.Millisecond, cancel)
 		return nil
 	}
-	rep, err := smoke.Run(ctx, h.caller, conn("expel"), smoke.Options{Timeout: 30 * time.Second, Canary: true})
-	must(t, err)
+	rep, err := smoke.Run(ctx, h.Caller, conn("expel"), smoke.Options{Timeout: 30 * time.Second, Canary: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	diff(t, append(append([]outcome(nil), passingCore...),
 		outcome{"canary-write", "pass", "", ""},
 		outcome{"canary-delivered", "fail", "Canceled", ""},
 		outcome{"canary-read", "fail", "Canceled", ""},
 		outcome{"canary-cleanup", "pass", "", ""},
 	), rep)
-	h.canaryGone(t)
+	canaryGone(t, h)
 	// Nothing was deleted. (The log's message may be in flight: a long
 	// poll abandoned by the interrupt can still be handed a message, by
 	// SQS as by fauxqs, which then reappears after the visibility timeout.)
-	if v, f := h.visible(), h.inFlight(); v+"+"+f != "1+0" && v+"+"+f != "0+1" {
+	if v, f := h.Visible(), h.InFlight(); v+"+"+f != "1+0" && v+"+"+f != "0+1" {
 		t.Errorf("messages after the interrupted canary: %s visible + %s in flight, want 1 in all", v, f)
+	}
+}
+
+// TestRegionMismatch: the vendor's console says eu-west-1, the queue lives
+// in us-east-1; looking it up where the vendor would fails as it fails for
+// the vendor (SQ03).
+func TestRegionMismatch(t *testing.T) {
+	h := New(t, Scenario{Raw: true})
+	c := conn("generic")
+	c.Region = "eu-west-1"
+	rep := run(t, h, c, smoke.Options{})
+	want := append([]outcome(nil), passingCore[:3]...)
+	want = append(want, outcome{"queue", "fail", "AWS.SimpleQueueService.NonExistentQueue", "SQ03"},
+		outcome{"receive", "skip", "", ""}, outcome{"decode", "skip", "", ""}, outcome{"read-object", "skip", "", ""})
+	diff(t, want, rep)
+	if d := step(t, rep, smoke.StepQueue).Detail; !strings.Contains(d, "the queue ARN says us-east-1") {
+		t.Errorf("queue detail %q", d)
 	}
 }

@@ -519,6 +519,10 @@ func (r *runner) read(ctx context.Context, s *Step, obj ObjectRef, region string
 			s.Detail = "s3:GetObject " + where + ": the object the notification names no longer exists (NoSuchKey): lifecycle expiry shorter than the queue's backlog, or a consumer that deletes objects"
 		case "NoSuchBucket":
 			s.RuleID = "NT01"
+		case "AccessDenied":
+			if s.RuleID == "S305" && errorMessage(err) == "Access Denied" {
+				s.Detail += " (S3 also answers this, instead of NoSuchKey, for a missing object when the reader lacks s3:ListBucket)"
+			}
 		}
 		return LogSummary{}, err
 	}

@@ -25,15 +25,15 @@ type builder struct {
 
 	// Model objects by the address that declared them and by the names
 	// and ARNs attachments use to name them.
-	buckets    map[string]*snapshot.Bucket // address, name
-	keys       map[string]*snapshot.Key    // address, key ID, ARN
-	topics     map[string]*snapshot.Topic  // address, ARN
-	queues     map[string]*snapshot.Queue  // address, ARN, URL
-	roles      map[string]*snapshot.Role   // address, name
-	detectors  map[string]*snapshot.Detector
-	orgPolicy  map[string]*snapshot.OrgPolicy // address, ID
-	org        *snapshot.Organization
-	orgPolicys []*snapshot.OrgPolicy
+	buckets       map[string]*snapshot.Bucket // address, name
+	keys          map[string]*snapshot.Key    // address, key ID, ARN
+	topics        map[string]*snapshot.Topic  // address, ARN
+	queues        map[string]*snapshot.Queue  // address, ARN, URL
+	roles         map[string]*snapshot.Role   // address, name
+	detectors     map[string]*snapshot.Detector
+	orgPolicy     map[string]*snapshot.OrgPolicy // address, ID
+	org           *snapshot.Organization
+	orgPolicyList []*snapshot.OrgPolicy
 
 	// explicit records which bucket settings a split resource declared,
 	// so the creation defaults apply only to what nothing declares.
@@ -111,11 +111,25 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		}
 	}
 	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceTerraform, Accounts: []snapshot.Account{}}
-	if b.opts.Partition != "aws" {
-		s.Partition = b.opts.Partition
+	// The snapshot's partition is the one all its regions belong to.
+	parts := map[string]bool{}
+	for _, a := range b.accounts {
+		for r := range a.regions {
+			if !snapshot.IsUnknown(r) {
+				parts[b.partitionOf(r)] = true
+			}
+		}
+	}
+	if len(parts) == 0 {
+		parts[b.partitionOf(b.opts.Region)] = true
+	}
+	if len(parts) == 1 && !parts["aws"] {
+		for p := range parts {
+			s.Partition = p
+		}
 	}
 	if b.org != nil {
-		for _, p := range b.orgPolicys {
+		for _, p := range b.orgPolicyList {
 			b.org.Policies = append(b.org.Policies, *p)
 		}
 		s.Organization = b.org
@@ -366,7 +380,7 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 	v := b.top(in)
 	known := func(s string) (string, bool) { return s, s != "" && !snapshot.IsUnknown(s) }
 	name := func(k string) (string, bool) { return known(b.sDepth(v, k, depth+1)) }
-	p := b.opts.Partition
+	p := b.partition(in)
 	switch in.typ {
 	case "aws_s3_bucket":
 		switch key {
@@ -425,6 +439,12 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 		case "home_region":
 			return b.region(in), true
 		}
+	case "aws_kms_key":
+		// A key's Terraform id is its key ID, so that a reference to
+		// either names the same value, and unknown tokens stay joinable.
+		if key == "id" {
+			return b.sDepth(v, "key_id", depth+1), true
+		}
 	case "aws_kms_alias":
 		switch key {
 		case "arn":
@@ -446,6 +466,28 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 	return "", false
 }
 
+// partition is the partition of in's ARNs: the one set in Options, else
+// the one its region belongs to.
+func (b *builder) partition(in *instance) string {
+	if b.opts.Partition != "" {
+		return b.opts.Partition
+	}
+	return b.partitionOf(b.region(in))
+}
+
+func (b *builder) partitionOf(region string) string {
+	if b.opts.Partition != "" {
+		return b.opts.Partition
+	}
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
 // queueURL is the URL SQS gives a queue (GetQueueUrl), per partition.
 func queueURL(partition, region, account, name string) string {
 	suffix := "amazonaws.com"
@@ -461,7 +503,7 @@ func (b *builder) keyARN(in *instance, id string) string {
 	if strings.HasPrefix(id, "arn:") || snapshot.IsUnknown(id) {
 		return id
 	}
-	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", b.opts.Partition, b.region(in), b.accountOf(in), id)
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", b.partition(in), b.region(in), b.accountOf(in), id)
 }
 
 // --- policies ------------------------------------------------------------

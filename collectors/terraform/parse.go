@@ -14,9 +14,10 @@ import (
 )
 
 // DefaultMaxBytes bounds the plan size Parse accepts. Plans of large
-// organizations run to tens of megabytes; anything past this is refused
-// before decoding so that a hostile file cannot exhaust memory.
-const DefaultMaxBytes = 256 << 20
+// configurations run to tens of megabytes; anything past this is refused
+// before decoding, which takes about ten times the file size in memory, so
+// that a hostile file cannot exhaust a CI runner.
+const DefaultMaxBytes = 64 << 20
 
 // Options are the facts a plan may not state itself.
 type Options struct {
@@ -27,7 +28,8 @@ type Options struct {
 	// Region is used when neither the resource, its provider configuration
 	// nor an aws_region data source says (default us-east-1).
 	Region string
-	// Partition is aws unless set (aws-us-gov, aws-cn).
+	// Partition, when set, overrides the partition each resource's region
+	// implies (aws-cn for cn-*, aws-us-gov for us-gov-*, else aws).
 	Partition string
 	// MaxBytes overrides DefaultMaxBytes when positive.
 	MaxBytes int
@@ -39,9 +41,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Region == "" {
 		o.Region = "us-east-1"
-	}
-	if o.Partition == "" {
-		o.Partition = "aws"
 	}
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes

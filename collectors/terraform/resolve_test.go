@@ -180,3 +180,21 @@ func TestJSONAttributeIsNotTheReferencedValue(t *testing.T) {
 		}
 	}
 }
+
+// ARNs take the partition of the resource's region: a GovCloud provider
+// gives arn:aws-us-gov ARNs and the GovCloud SQS endpoint.
+func TestPartitionFromRegion(t *testing.T) {
+	data := plan(t, []map[string]any{
+		change("aws_sqs_queue.q", "", "aws_sqs_queue", "q", nil, "create", map[string]any{"name": "logs"}, map[string]any{"arn": true, "id": true, "url": true}),
+	}, map[string]any{
+		"provider_config": map[string]any{"aws": map[string]any{"name": "aws", "expressions": map[string]any{"region": map[string]any{"constant_value": "us-gov-west-1"}}}},
+		"root_module":     map[string]any{"resources": []any{map[string]any{"address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue", "name": "q", "provider_config_key": "aws"}}},
+	})
+	s := parsePlan(t, data)
+	q := s.Accounts[0].Queues[0]
+	got := []string{s.Partition, q.ARN, q.URL}
+	want := []string{"aws-us-gov", "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:logs", "https://sqs.us-gov-west-1.amazonaws.com/123456789012/logs"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

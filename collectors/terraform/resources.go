@@ -133,7 +133,7 @@ func (b *builder) bucketFor(v view) *snapshot.Bucket {
 		return x
 	}
 	in := v.in
-	x := &snapshot.Bucket{Name: name, ARN: "arn:" + b.opts.Partition + ":s3:::" + name,
+	x := &snapshot.Bucket{Name: name, ARN: "arn:" + b.partition(in) + ":s3:::" + name,
 		Region:          b.notInPlan("region of bucket "+name, in),
 		ObjectOwnership: b.notInPlan("object ownership of bucket "+name, in),
 		Location:        b.loc(in)}
@@ -341,7 +341,7 @@ func (b *builder) key(in *instance) {
 		k.KeyState = "Disabled"
 	}
 	if !v.known("policy") && !v.set("policy") && in.created {
-		k.Policy, _ = parsePolicy(defaultKeyPolicy(b.opts.Partition, acct), b.loc(in))
+		k.Policy, _ = parsePolicy(defaultKeyPolicy(b.partition(in), acct), b.loc(in))
 	} else {
 		k.Policy = b.policy(v, "policy")
 	}
@@ -551,7 +551,7 @@ func (b *builder) queueFor(v view, key string) *snapshot.Queue {
 		path := strings.Split(strings.Trim(u.Path, "/"), "/")
 		if len(host) > 2 && len(path) == 2 && regionRe.MatchString(host[1]) {
 			q.Region, acct, q.Name = host[1], path[0], path[1]
-			q.ARN = fmt.Sprintf("arn:%s:sqs:%s:%s:%s", b.opts.Partition, q.Region, acct, q.Name)
+			q.ARN = fmt.Sprintf("arn:%s:sqs:%s:%s:%s", b.partitionOf(q.Region), q.Region, acct, q.Name)
 		}
 	}
 	a := b.account(acct)
@@ -613,7 +613,7 @@ func (b *builder) roleFor(v view) *snapshot.Role {
 	acct := b.accountOf(v.in)
 	// The role's path is not in the plan; IAM ARNs include it, so the
 	// stand-in's ARN assumes the default path "/".
-	r := &snapshot.Role{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", b.opts.Partition, acct, name), Location: b.loc(v.in)}
+	r := &snapshot.Role{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", b.partition(v.in), acct, name), Location: b.loc(v.in)}
 	if snapshot.IsUnknown(name) {
 		r.ARN = name
 	}
@@ -813,7 +813,7 @@ func (b *builder) orgPolicyResource(in *instance) {
 	}
 	b.ensureOrg(in)
 	p := &snapshot.OrgPolicy{ID: b.s(v, "id"), Name: b.s(v, "name"), ARN: b.s(v, "arn"), Type: typ, Document: *doc}
-	b.orgPolicys = append(b.orgPolicys, p)
+	b.orgPolicyList = append(b.orgPolicyList, p)
 	b.orgPolicy[in.addr], b.orgPolicy[p.ID] = p, p
 }
 
@@ -834,7 +834,7 @@ func (b *builder) orgPolicyAttachment(in *instance) {
 		p = &snapshot.OrgPolicy{ID: id, Type: snapshot.PolicyTypeSCP, AWSManaged: id == "p-FullAWSAccess"}
 		if p.AWSManaged {
 			p.Name = "FullAWSAccess"
-			p.ARN = "arn:" + b.opts.Partition + ":organizations::aws:policy/service_control_policy/p-FullAWSAccess"
+			p.ARN = "arn:" + b.partition(in) + ":organizations::aws:policy/service_control_policy/p-FullAWSAccess"
 		}
 		doc, _ := marshal(map[string]any{"Version": "2012-10-17", "Statement": b.notInPlan("content of organization policy "+id, in)})
 		if p.AWSManaged {
@@ -843,7 +843,7 @@ func (b *builder) orgPolicyAttachment(in *instance) {
 			doc = []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 		}
 		p.Document = snapshot.Policy{Document: doc}
-		b.orgPolicys = append(b.orgPolicys, p)
+		b.orgPolicyList = append(b.orgPolicyList, p)
 		b.orgPolicy[id] = p
 	}
 	p.Targets = append(p.Targets, b.s(v, "target_id"))
@@ -871,7 +871,7 @@ func (b *builder) trail(in *instance) {
 		if strings.HasPrefix(sns, "arn:") || snapshot.IsUnknown(sns) {
 			t.SnsTopicARN = sns
 		} else {
-			t.SnsTopicARN = fmt.Sprintf("arn:%s:sns:%s:%s:%s", b.opts.Partition, region, acct, sns)
+			t.SnsTopicARN = fmt.Sprintf("arn:%s:sns:%s:%s:%s", b.partition(in), region, acct, sns)
 		}
 	}
 	for _, es := range v.blocks("event_selector") {

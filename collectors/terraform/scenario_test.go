@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,22 +13,40 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
+var updateScenarios = flag.Bool("update-scenarios", false, "rewrite fixtures/scenarios/*/plan.json from snapshot.json")
+
 // TestScenarioPlans checks that each fixture scenario's plan.json describes
 // the same organization as its snapshot.json, field for field, except what
 // a Terraform plan cannot state (see normalize).
+//
+// With -update-scenarios it (re)writes every scenario's plan.json from its
+// snapshot.json (see planFromSnapshot).
 func TestScenarioPlans(t *testing.T) {
-	plans, _ := filepath.Glob("../../fixtures/scenarios/*/plan.json")
-	if len(plans) == 0 {
-		t.Skip("no scenario plans yet")
+	snaps, _ := filepath.Glob("../../fixtures/scenarios/*/snapshot.json")
+	if len(snaps) == 0 {
+		t.Skip("no scenarios")
 	}
-	for _, plan := range plans {
-		dir := filepath.Dir(plan)
+	for _, snap := range snaps {
+		dir := filepath.Dir(snap)
+		plan := filepath.Join(dir, "plan.json")
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			want, err := snapshot.LoadFile(filepath.Join(dir, "snapshot.json"))
+			want, err := snapshot.LoadFile(snap)
 			if err != nil {
 				t.Fatal(err)
 			}
+			if *updateScenarios {
+				data, err := planFromSnapshot(want)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(plan, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			data, err := os.ReadFile(plan)
+			if os.IsNotExist(err) {
+				t.Fatalf("%s has no plan.json: run go test ./collectors/terraform -run TestScenarioPlans -update-scenarios", dir)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -221,7 +221,7 @@ as_list(v) := [v] if is_string(v)
 as_list(v) := [] if v == null
 
 # action_matches is IAM's case-insensitive wildcard match of actions.
-action_matches(pattern, action) if glob.match(lower(pattern), [], lower(action))
+action_matches(pattern, action) if glob.match(lower(pattern), null, lower(action))
 
 # statement_covers holds when an Allow statement names the action (by Action
 # or NotAction) on any resource.

@@ -43,6 +43,20 @@ denied(answer) if answer.decision in {"ImplicitlyDenied", "ExplicitlyDenied"}
 
 allowed(answer) if answer.decision == "Allowed"
 
+# identity_allows and resource_allows read which side of a denied request
+# already allows it, from the explanation lines analyzer/authz writes as
+# "<step kind> <outcome>…" (identityPolicy, resourcePolicy; allow, deny,
+# notApplicable, skipped): remediations then name only the missing side.
+identity_allows(answer) if {
+	some line in answer.explanation
+	startswith(line, "identityPolicy allow")
+}
+
+resource_allows(answer) if {
+	some line in answer.explanation
+	startswith(line, "resourcePolicy allow")
+}
+
 # ---------------------------------------------------------------------------
 # Resources with the account that owns them.
 
@@ -315,3 +329,101 @@ statements(doc) := [doc.Statement] if is_object(doc.Statement)
 as_list(x) := x if is_array(x)
 
 as_list(x) := [x] if not is_array(x)
+
+# reader_keys are the keys a reader meets on its way to the log files, with
+# the context the decrypt carries (S3 or SQS calling on the reader's behalf).
+reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key of %s", [d.source, d.writer]), "context": object.union(via_s3(b, r), encryption_context(d, b))} if {
+	some r in readers
+	some name in r.buckets
+	b := bucket_named(name)
+	some d in deliveries
+	d.bucket == name
+	d.kms_key != ""
+	k := key_ref(d.kms_key, d.writer_account, d.region)
+}
+
+reader_keys contains {"reader": r, "key": k, "why": sprintf("the default encryption key of bucket %s", [name]), "context": object.union(via_s3(b, r), {"kms:EncryptionContext:aws:s3:arn": b.bucket.arn})} if {
+	some r in readers
+	some name in r.buckets
+	b := bucket_named(name)
+	startswith(b.bucket.encryption.sse_algorithm, "aws:kms")
+	ref := object.get(b.bucket.encryption, "kms_master_key_id", "")
+	ref != ""
+	k := key_ref(ref, b.account, b.bucket.region)
+}
+
+reader_keys contains {"reader": r, "key": k, "why": sprintf("the key of queue %s", [q.queue.arn]), "context": {
+	"kms:ViaService": sprintf("sqs.%s.amazonaws.com", [q.queue.region]),
+	"kms:CallerAccount": account_of_arn(r.role),
+	"kms:EncryptionContext:aws:sqs:arn": q.queue.arn,
+}} if {
+	some r in readers
+	r.queue != ""
+	q := queue_arn(r.queue)
+	ref := object.get(q.queue, "kms_master_key_id", "")
+	ref != ""
+	k := key_ref(ref, q.account, q.queue.region)
+}
+
+via_s3(b, r) := {
+	"kms:ViaService": sprintf("s3.%s.amazonaws.com", [b.bucket.region]),
+	"kms:CallerAccount": account_of_arn(r.role),
+}
+
+# CloudTrail encrypts each log file with the trail ARN in the encryption
+# context (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html).
+encryption_context(d, b) := {"kms:EncryptionContext:aws:cloudtrail:arn": d.writer, "kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])} if {
+	d.source == "cloudtrail"
+} else := {"kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])}
+
+
+# reader_requests are every request a reader makes to read the logs: the
+# log objects, the bucket listing, each key on the path and its queue.
+reader_requests contains {"reader": r.role, "action": "s3:GetObject", "resource": concat("/", [b.bucket.arn, sample_key(b)]), "context": {}, "on": bucket_resource(b)} if {
+	some r in readers
+	some name in r.buckets
+	b := bucket_named(name)
+}
+
+reader_requests contains {"reader": r.role, "action": "s3:ListBucket", "resource": b.bucket.arn, "context": {}, "on": bucket_resource(b)} if {
+	some r in readers
+	some name in r.buckets
+	b := bucket_named(name)
+}
+
+reader_requests contains {"reader": p.reader.role, "action": "kms:Decrypt", "resource": p.key.key.arn, "context": p.context, "on": resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region)} if {
+	some p in reader_keys
+}
+
+reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "resource": q.queue.arn, "context": {}, "on": resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region)} if {
+	some r in readers
+	r.queue != ""
+	q := queue_arn(r.queue)
+}
+
+bucket_resource(b) := resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region)
+
+# sample_key is a log file the bucket holds (the first delivery's key).
+sample_key(b) := sort([d.sample_key | some d in deliveries; d.bucket == b.bucket.name])[0]
+
+# blocked_by holds when a denial comes from policies of one kind (scp, rcp,
+# resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny
+# there, or, for an implicit denial, a level of that kind that allows
+# nothing.
+blocked_by(answer, kind) if {
+	some line in answer.explanation
+	startswith(line, concat(" ", [kind, "deny"]))
+}
+
+blocked_by(answer, kind) if {
+	answer.decision == "ImplicitlyDenied"
+	kind in {"scp", "rcp"}
+	some line in answer.explanation
+	startswith(line, concat(" ", [kind, "notApplicable"]))
+}
+
+# org_policy_blocks: an SCP or RCP decides the denial (OR01, OR02), so the
+# rules about identity and resource policies leave it to them.
+org_policy_blocks(answer) if blocked_by(answer, "scp")
+
+org_policy_blocks(answer) if blocked_by(answer, "rcp")

@@ -1,7 +1,3 @@
-// Package cloudtrailsrv is a loopback AWS CloudTrail (JSON 1.1 protocol)
-// serving the trails of a World's snapshot: DescribeTrails (with AWS's
-// shadow-trail semantics), GetTrailStatus and GetEventSelectors. It serves
-// reads only.
 package cloudtrailsrv
 
 import (
@@ -17,7 +13,7 @@ const (
 	contentType = "application/x-amz-json-1.1"
 	// The SDK sends the short target; the long form is the one AWS's older
 	// documentation shows, and CloudTrail accepts both.
-	prefix     = "CloudTrail_20131101."
+	prefix = "CloudTrail_20131101."
 )
 
 // Service is CloudTrail for awstest.Start.

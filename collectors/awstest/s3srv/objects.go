@@ -146,9 +146,26 @@ func (s *Server) readObject(rw http.ResponseWriter, r *http.Request, c awstest.C
 	s.mu.Lock()
 	enc, known := s.sse[b.Name+"/"+key]
 	s.mu.Unlock()
-	// A missing object is NoSuchKey whatever its key policy says: let
-	// gofakes3 answer it.
-	if _, err := s.backend.HeadObject(b.Name, key); err != nil || !known {
+	if _, err := s.backend.HeadObject(b.Name, key); err != nil {
+		// S3 tells a missing object (NoSuchKey, 404) only to callers who may
+		// list the bucket; to others it answers 403, so that objects cannot
+		// be probed for
+		// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax).
+		if s.Access != nil {
+			bucketARN := "arn:" + s.w.PartitionName() + ":s3:::" + b.Name
+			if ae := s.Access.Authorize(c, "s3:ListBucket", bucketARN, owner, b.Policy, map[string][]string{"aws:SecureTransport": {"true"}}); ae != nil {
+				if r.Method == http.MethodHead {
+					rw.WriteHeader(http.StatusForbidden)
+					return
+				}
+				awstest.WriteRESTXMLError(rw, r.URL.Path, awstest.Errorf(403, "AccessDenied", "Access Denied"))
+				return
+			}
+		}
+		s.fake.ServeHTTP(rw, r)
+		return
+	}
+	if !known {
 		s.fake.ServeHTTP(rw, r)
 		return
 	}

@@ -34,6 +34,13 @@ type KeyUser interface {
 	UseKey(caller awstest.Caller, action, keyRef, ownerAccount, region string, encryptionContext map[string]string) (string, *awstest.APIError)
 }
 
+// Authorizer decides a request on a resource that has a resource-based
+// policy, as IAM does for S3: identity policies, the bucket policy, SCPs and
+// RCPs, both sides needed across accounts. It returns AWS's AccessDenied.
+type Authorizer interface {
+	Authorize(caller awstest.Caller, action, resourceARN, resourceAccount string, resourcePolicy *snapshot.Policy, context map[string][]string) *awstest.APIError
+}
+
 // Notifier delivers one event notification to its destination, an SNS
 // topic or SQS queue ARN, as S3 would (to SNS with the subject "Amazon S3
 // Notification").
@@ -58,6 +65,10 @@ type Server struct {
 	// Notify delivers event notifications; nil drops them (they are still
 	// recorded in Deliveries).
 	Notify Notifier
+	// Access authorizes object reads, writes, deletes and listings against
+	// the caller's policies and the bucket policy (kmssrv.Server implements
+	// it); nil lets every signed caller through, leaving denials to Faults.
+	Access Authorizer
 
 	mu         sync.Mutex
 	sse        map[string]objectSSE
@@ -153,6 +164,14 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if s.subresource(rw, r, op, b, owner) {
 		return
 	}
+	if ae := s.authorize(r, c, op, b, owner, key); ae != nil {
+		if r.Method == http.MethodHead {
+			rw.WriteHeader(ae.Status) // HEAD answers carry no body
+			return
+		}
+		awstest.WriteRESTXMLError(rw, r.URL.Path, ae)
+		return
+	}
 	switch op {
 	case "PutObject":
 		s.putObject(rw, r, c, b, owner, key)
@@ -167,6 +186,45 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	default:
 		s.fake.ServeHTTP(rw, r)
 	}
+}
+
+// objectActions maps the operations whose access s3srv decides to the IAM
+// action they need
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html).
+var objectActions = map[string]string{
+	"GetObject": "s3:GetObject", "HeadObject": "s3:GetObject",
+	"PutObject": "s3:PutObject", "CopyObject": "s3:PutObject", "CreateMultipartUpload": "s3:PutObject",
+	"UploadPart": "s3:PutObject", "CompleteMultipartUpload": "s3:PutObject",
+	"DeleteObject": "s3:DeleteObject",
+	"ListObjects":  "s3:ListBucket", "ListObjectsV2": "s3:ListBucket",
+}
+
+// authorize asks Access about object operations and listings. The request
+// context says TLS was used (aws:SecureTransport), since real clients reach
+// S3 over HTTPS and bucket policies commonly deny anything else.
+func (s *Server) authorize(r *http.Request, c awstest.Caller, op string, b *snapshot.Bucket, owner, key string) *awstest.APIError {
+	action, ok := objectActions[op]
+	if !ok || s.Access == nil {
+		return nil
+	}
+	resource := objectARN(s.w.PartitionName(), b.Name, key)
+	if action == "s3:ListBucket" {
+		resource = "arn:" + s.w.PartitionName() + ":s3:::" + b.Name
+	}
+	ctx := map[string][]string{"aws:SecureTransport": {"true"}}
+	for header, k := range map[string]string{
+		"X-Amz-Acl":                                   "s3:x-amz-acl",
+		"X-Amz-Server-Side-Encryption":                "s3:x-amz-server-side-encryption",
+		"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": "s3:x-amz-server-side-encryption-aws-kms-key-id",
+	} {
+		if v := r.Header.Get(header); v != "" && action == "s3:PutObject" {
+			ctx[k] = []string{v}
+		}
+	}
+	if p := r.URL.Query().Get("prefix"); p != "" && action == "s3:ListBucket" {
+		ctx["s3:prefix"] = []string{p}
+	}
+	return s.Access.Authorize(c, action, resource, owner, b.Policy, ctx)
 }
 
 func splitPath(p string) (bucket, key string) {

@@ -39,18 +39,18 @@ checks contains {"reader": r, "bucket": b, "action": "s3:ListBucket", "resource"
 	b := lib.bucket_named(name)
 }
 
-# sample_object is a log file the bucket holds (the first delivery's key).
-sample_object(b) := concat("/", [b.bucket.arn, sort([d.sample_key | some d in lib.deliveries; d.bucket == b.bucket.name])[0]])
+sample_object(b) := concat("/", [b.bucket.arn, lib.sample_key(b)])
 
 deny contains f if {
 	some c in checks
 	answer := lib.authz(c.reader.role, c.action, c.resource, {})
 	answer.decision == "ImplicitlyDenied"
+	not lib.org_policy_blocks(answer)
 	f := lib.with_location({
 		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
 		"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
 		"fact": sprintf("%s %s", [c.reader.role, c.action]),
-		"remediation": fix(c),
+		"remediation": fix(c, answer),
 	}, c.bucket.bucket)
 }
 
@@ -65,12 +65,22 @@ identity_fix(c) := sprintf("Add to an identity policy of %s: %s", [c.reader.role
 	"Resource": grant_resource(c),
 })])
 
-fix(c) := sprintf("%s. Add to the bucket policy of %s (the reader is in another account): %s", [identity_fix(c), c.bucket.bucket.name, lib.statement_json({
+bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, lib.statement_json({
 	"Sid": "AllowLogReader",
 	"Effect": "Allow",
 	"Principal": {"AWS": c.reader.role},
 	"Action": c.action,
 	"Resource": grant_resource(c),
-})]) if {
+})])
+
+# fix names only the side that does not allow yet: across accounts both
+# must, in the same account the identity policy is enough.
+fix(c, answer) := bucket_fix(c) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	lib.identity_allows(answer)
+} else := identity_fix(c) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	lib.resource_allows(answer)
+} else := concat(". ", [identity_fix(c), bucket_fix(c)]) if {
 	lib.account_of_arn(c.reader.role) != c.bucket.account
 } else := identity_fix(c)

@@ -66,9 +66,10 @@ deny contains f if {
 	f := finding(e, "frequency=SIX_HOURS", msg_frequency(e), sprintf("aws guardduty update-detector --region %s --detector-id %s --finding-publishing-frequency FIFTEEN_MINUTES", [e.detector.region, e.detector.id]))
 }
 
-msg_frequency(e) := datapath.step_message("R4", base) if {
-	datapath.step("R4")
-	base := frequency_text(e)
+# A profile step that requires FIFTEEN_MINUTES (radiant step R4) is named.
+msg_frequency(e) := datapath.step_message(step.id, frequency_text(e)) if {
+	some step in datapath.required_steps
+	step.require.finding_publishing_frequency == "FIFTEEN_MINUTES"
 } else := frequency_text(e)
 
 frequency_text(e) := sprintf("GuardDuty detector %s in %s publishes updated findings every SIX_HOURS: updates reach the connector up to six hours late (guides ask for FIFTEEN_MINUTES)", [e.detector.id, e.detector.region])

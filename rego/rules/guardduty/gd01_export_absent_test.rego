@@ -63,7 +63,7 @@ test_radiant_profile_names_step if {
 		"snapshot": {"accounts": [{"id": "333333333333", "detectors": [object.union(good, {"finding_publishing_frequency": "SIX_HOURS"})]}]},
 		"connector": {"profile": "radiant", "role": "arn:aws:iam::333333333333:role/radiant-aws-access-role"},
 	}
-		with data.trailgate.profiles as {"radiant": {"steps": [{"id": "R4", "title": "GuardDuty findings exported every 15 minutes"}]}}
+		with data.trailgate.profiles as {"radiant": {"steps": [{"id": "R4", "title": "GuardDuty findings exported every 15 minutes", "rule": "GD01", "require": {"finding_publishing_frequency": "FIFTEEN_MINUTES"}}]}}
 	some f in fs
 	startswith(f.message, "radiant step R4 not met (GuardDuty findings exported every 15 minutes): ")
 }

@@ -53,6 +53,7 @@ deny contains f if {
 	p != ""
 	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, context)
 	lib.denied(answer)
+	not lib.org_policy_blocks(answer)
 	f := finding(r, sprintf("%s sts:AssumeRole", [p]), sprintf("%s cannot sts:AssumeRole %s%s: %s%s", [
 		p, r.role.arn, external_id_phrase, answer.proof, external_id_hint(r, p),
 	]), sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement(p))]), null)
@@ -114,6 +115,7 @@ deny contains f if {
 	lower(m.role.name) == lower(r.role.name)
 	answer := lib.authz(r.role.arn, "sts:AssumeRole", m.role.arn, context)
 	lib.denied(answer)
+	not lib.org_policy_blocks(answer)
 	f := finding(m, sprintf("%s sts:AssumeRole", [r.role.arn]), sprintf("the main role %s cannot sts:AssumeRole the member role %s: %s", [r.role.arn, m.role.arn, answer.proof]), sprintf(
 		"Add to the trust policy of %s: %s. Allow %s sts:AssumeRole on %s in its identity policy.",
 		[m.role.arn, lib.statement_json(object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})), r.role.arn, m.role.arn],

@@ -47,7 +47,7 @@ deny contains f if {
 	names := session_names(st)
 	count(names) > 0
 	some n in names
-	glob.match(n, [], "MicrosoftSentinel_1a2b3c")
+	glob.match(n, null, "MicrosoftSentinel_1a2b3c")
 	not admits(names, "MicrosoftDefenderForClouds_1a2b3c")
 	f := {
 		"resource": lib.resource(e.role.arn, "AWS::IAM::Role", e.account, ""),
@@ -59,5 +59,5 @@ deny contains f if {
 
 admits(names, session) if {
 	some n in names
-	glob.match(n, [], session)
+	glob.match(n, null, session)
 }

@@ -47,9 +47,11 @@ admitted(targets, s) if {
 	datapath.filter_admits(t.cfg, s)
 }
 
-# rapid7 step P4: its storage prefix defaults to AWSLogs/<account-number>.
+# A profile step with default_prefix (rapid7 step P4: the storage prefix
+# defaults to AWSLogs/<account-number>) misses organization trails.
 deny contains f if {
-	datapath.profile_name == "rapid7"
+	some step in datapath.required_steps
+	step.require.default_prefix
 	some s in datapath.sources
 	s.kind == "cloudtrail"
 	s.trail.is_organization_trail
@@ -57,8 +59,8 @@ deny contains f if {
 	b := lib.bucket_named(s.bucket)
 	f := {
 		"resource": lib.resource(s.arn, "AWS::CloudTrail::Trail", s.account, s.region),
-		"message": datapath.step_message("P4", sprintf("the harvester's default storage prefix AWSLogs/%s misses the organization trail %s, which writes under %s", [s.account, s.arn, s.prefix])),
-		"fact": sprintf("rapid7-prefix=%s", [s.arn]),
+		"message": datapath.step_message(step.id, sprintf("the reader's default storage prefix %s misses the organization trail %s, which writes under %s", [replace(step.require.default_prefix, "<account>", s.account), s.arn, s.prefix])),
+		"fact": sprintf("%s-prefix=%s", [datapath.profile_name, s.arn]),
 		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the organization trail's layout)", [b.bucket.name, s.prefix]),
 	}
 }

@@ -60,7 +60,7 @@ test_near_miss_member_account_prefix if {
 
 test_fail_rapid7_default_prefix_vs_org_trail if {
 	fs := nt02.deny with input as {"snapshot": snap(bucket("", "")), "connector": {"profile": "rapid7", "role": "arn:aws:iam::222222222222:role/rapid7-cloud-anomaly-detection-role", "sources": ["cloudtrail"]}}
-		with data.trailgate.profiles as {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix"}]}}
+		with data.trailgate.profiles as {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix", "rule": "NT02", "require": {"default_prefix": "AWSLogs/<account>"}}]}}
 	some f in fs
 	f.fact == "rapid7-prefix=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"
 	startswith(f.message, "rapid7 step P4 not met")
@@ -70,6 +70,30 @@ test_near_miss_rapid7_account_trail if {
 	t := object.union(trail, {"is_organization_trail": false})
 	s := {"accounts": [{"id": "111111111111", "trails": [t]}, {"id": "222222222222", "buckets": [bucket("", "")]}]}
 	fs := nt02.deny with input as {"snapshot": s, "connector": {"profile": "rapid7", "role": "arn:aws:iam::222222222222:role/r7"}}
-		with data.trailgate.profiles as {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix"}]}}
+		with data.trailgate.profiles as {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix", "rule": "NT02", "require": {"default_prefix": "AWSLogs/<account>"}}]}}
 	count(fs) == 0
+}
+
+gd_snap(prefix) := {"accounts": [
+	{"id": "222222222222", "buckets": [{
+		"name": "gd-findings-222222222222", "arn": "arn:aws:s3:::gd-findings-222222222222", "region": "eu-west-1",
+		"notification": {"queue_configurations": [{"arn": "arn:aws:sqs:eu-west-1:222222222222:guardduty", "events": ["s3:ObjectCreated:*"], "filter_prefix": prefix, "filter_suffix": ".jsonl.gz"}]},
+	}]},
+	{"id": "333333333333", "detectors": [{
+		"id": "12abc34d567e8fa901bc2d34e56789f0", "region": "eu-west-1", "status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES",
+		"publishing_destinations": [{"destination_type": "S3", "destination_arn": "arn:aws:s3:::gd-findings-222222222222/guardduty", "kms_key_arn": "arn:aws:kms:eu-west-1:333333333333:key/9c8b7a6d-3333-4f5e-8d7c-333333333333"}],
+	}]},
+]}
+
+gd_facts(prefix) := {f.fact | some f in fs} if {
+	fs := nt02.deny with input as {"snapshot": gd_snap(prefix), "connector": null}
+}
+
+# The GuardDuty destination folder shifts every key under guardduty/.
+test_fail_guardduty_custom_prefix_ignored if {
+	gd_facts("AWSLogs/") == {"filter-misses=arn:aws:guardduty:eu-west-1:333333333333:detector/12abc34d567e8fa901bc2d34e56789f0"}
+}
+
+test_pass_guardduty_folder_prefix if {
+	gd_facts("guardduty/AWSLogs/") == set()
 }

@@ -40,7 +40,7 @@ deny contains f if {
 		"message": sprintf("S3 cannot publish events of bucket %s to topic %s: %s%s", [b.bucket.arn, t.topic.arn, answer.proof, hint(t.topic, b)]),
 		"fact": b.bucket.arn,
 		"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json({
-			"Sid": sprintf("AllowS3Publish%s", [replace(b.bucket.name, ".", "")]),
+			"Sid": "AllowS3PublishLogEvents",
 			"Effect": "Allow",
 			"Principal": {"Service": "s3.amazonaws.com"},
 			"Action": "SNS:Publish",

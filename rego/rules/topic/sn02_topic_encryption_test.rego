@@ -51,3 +51,32 @@ test_fail_cmk_grants_other_bucket if {
 test_near_miss_unencrypted if {
 	facts("", [root]) == set()
 }
+
+trail_topic := "arn:aws:sns:us-east-1:111111111111:trail-notifications"
+
+trail_key := "arn:aws:kms:us-east-1:111111111111:key/0f1e2d3c-1111-4a5b-9c8d-111111111111"
+
+trail_snap(statements) := {
+	"schema_version": "1", "source": "fixture",
+	"accounts": [{
+		"id": "111111111111",
+		"trails": [{"name": "t", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "home_region": "us-east-1", "s3_bucket_name": "cloudtrail-111111111111", "sns_topic_arn": trail_topic, "is_multi_region_trail": true, "include_global_service_events": true, "is_organization_trail": false}],
+		"topics": [{"name": "trail-notifications", "arn": trail_topic, "region": "us-east-1", "kms_master_key_id": trail_key}],
+		"keys": [{"key_id": "0f1e2d3c-1111-4a5b-9c8d-111111111111", "arn": trail_key, "region": "us-east-1", "key_state": "Enabled", "key_manager": "CUSTOMER", "policy": {"document": {"Version": "2012-10-17", "Statement": statements}}}],
+	}],
+}
+
+# CT05's encrypted trail topic: CloudTrail itself must be able to use the key.
+test_fail_trail_topic_key_without_cloudtrail_grant if {
+	fs := sn02.deny with input as {"snapshot": trail_snap([{"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "kms:*", "Resource": "*"}]), "connector": null}
+	{f.fact | some f in fs} == {
+		"kms:GenerateDataKey:cloudtrail.amazonaws.com:arn:aws:cloudtrail:us-east-1:111111111111:trail/t",
+		"kms:Decrypt:cloudtrail.amazonaws.com:arn:aws:cloudtrail:us-east-1:111111111111:trail/t",
+	}
+}
+
+test_pass_trail_topic_key_grants_cloudtrail if {
+	grant := {"Sid": "CloudTrail", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}
+	fs := sn02.deny with input as {"snapshot": trail_snap([grant]), "connector": null}
+	count(fs) == 0
+}

@@ -43,15 +43,16 @@ deny contains f if {
 }
 
 deny contains f if {
-	datapath.profile_name == "radiant"
+	some step in datapath.required_steps
+	step.require.trail_sns == true
 	"cloudtrail" in lib.connector_sources
 	some e in lib.trails
 	control_tower(e.trail)
 	object.get(e.trail, "sns_topic_arn", "") == ""
 	f := {
 		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
-		"message": datapath.step_message("R3", sprintf("the guide adds an SNS notification to the trail, but %s is a Control Tower trail: UpdateTrail on it is denied by Control Tower's mandatory SCP", [e.trail.arn])),
-		"fact": "radiant-needs-trail-sns",
+		"message": datapath.step_message(step.id, sprintf("the guide adds an SNS notification to the trail, but %s is a Control Tower trail: UpdateTrail on it is denied by Control Tower's mandatory SCP", [e.trail.arn])),
+		"fact": sprintf("%s-needs-trail-sns", [datapath.profile_name]),
 		"remediation": fix(e.trail),
 	}
 }

@@ -12,7 +12,7 @@ trail := {
 	"is_organization_trail": true,
 }
 
-profiles := {"radiant": {"steps": [{"id": "R3", "title": "trail SNS notification"}]}}
+profiles := {"radiant": {"steps": [{"id": "R3", "title": "trail SNS notification", "rule": "CT05", "require": {"trail_sns": true}}]}}
 
 facts(t, conn) := {f.fact | some f in fs} if {
 	fs := ct06.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [t]}]}, "connector": conn}

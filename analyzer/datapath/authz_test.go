@@ -1,0 +1,51 @@
+package datapath
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+)
+
+// The Control Tower scenario through the real evaluator: every hop is
+// granted except the queue key, whose policy lets S3 but not SNS use it
+// (catalog SQ02), so SNS cannot encrypt the message for the queue.
+func TestEvaluateWithAuthzControlTower(t *testing.T) {
+	snap := load(t, "controltower.json")
+	ix, err := authz.NewIndex(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := Evaluate(Build(snap, conn(t, expelConnector)), AuthzAsker(ix))
+	if len(paths) != 1 {
+		t.Fatalf("paths = %d", len(paths))
+	}
+	p := paths[0]
+	var out bytes.Buffer
+	out.WriteString(p.Line() + "\n")
+	p.Explain(&out)
+	golden(t, "controltower.authz.txt", out.Bytes())
+	if p.FirstBroken < 0 || p.Hops[p.FirstBroken].Kind != HopQueueKey {
+		t.Fatalf("first broken hop = %d, want the queue key:\n%s", p.FirstBroken, out.String())
+	}
+	for _, q := range p.Hops[p.FirstBroken].Questions {
+		if q.Principal != "sns.amazonaws.com" || q.Answer.Decision != ImplicitDeny {
+			t.Errorf("queue key question %s: %s %s", q.ID, q.Principal, q.Answer.Decision)
+		}
+	}
+	for i, h := range p.Hops[:p.FirstBroken] {
+		if h.Status != StatusOK {
+			t.Errorf("hop %d (%s) = %s before the break", i, h.Kind, h.Status)
+		}
+	}
+}
+
+func TestDecisionOf(t *testing.T) {
+	for in, want := range map[string]Decision{
+		authz.Allowed: Allow, authz.ImplicitlyDenied: ImplicitDeny, authz.ExplicitlyDenied: ExplicitDeny, authz.Unknown: Unknown, "": Unknown,
+	} {
+		if got := decisionOf(in); got != want {
+			t.Errorf("decisionOf(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/fixtures"
+)
+
+func demo(t testing.TB) (*snapshot.Snapshot, *connector.Connector) {
+	t.Helper()
+	snap, err := snapshot.Parse(fixtures.DemoSnapshotName, fixtures.Demo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := connector.Parse(fixtures.DemoConnectorName, fixtures.DemoConnector())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap, conn
+}
+
+// TestCheckUsesTheBoundIndex: the built-in must answer from the index
+// Check built, never rebuild one from the Rego value.
+func TestCheckUsesTheBoundIndex(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, conn := demo(t)
+	before := indexBuilds.Load()
+	fs, err := e.Check(context.Background(), snap, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) == 0 {
+		t.Fatal("the demo yields no findings")
+	}
+	if n := indexBuilds.Load() - before; n != 0 {
+		t.Errorf("Check rebuilt the authorization index %d times from Rego values", n)
+	}
+}
+
+func TestCheckFindingShape(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, conn := demo(t)
+	fs, err := e.Check(context.Background(), snap, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string]findings.Rule{}
+	for _, r := range e.Rules() {
+		rules[r.ID] = r
+	}
+	sorted := append([]findings.Finding(nil), fs...)
+	findings.Sort(sorted)
+	if diff := cmp.Diff(sorted, fs); diff != "" {
+		t.Errorf("Check output not sorted:\n%s", diff)
+	}
+	seen := map[string]bool{}
+	for _, f := range fs {
+		r, ok := rules[f.RuleID]
+		if !ok {
+			t.Errorf("finding for unknown rule %s", f.RuleID)
+			continue
+		}
+		if f.Severity != r.Severity || f.Title != r.Title {
+			t.Errorf("%s: severity/title not from METADATA: %q %q", f.RuleID, f.Severity, f.Title)
+		}
+		if f.Message == "" || f.Remediation == "" || f.Resource.ID == "" || f.Resource.Type == "" {
+			t.Errorf("%s: incomplete finding %+v", f.RuleID, f)
+		}
+		if seen[f.Fingerprint] {
+			t.Errorf("%s: duplicate fingerprint %s", f.RuleID, f.Fingerprint)
+		}
+		seen[f.Fingerprint] = true
+	}
+	// Deterministic: a second run gives the same findings.
+	again, err := e.Check(context.Background(), snap, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fs, again); diff != "" {
+		t.Errorf("second run differs:\n%s", diff)
+	}
+}
+
+// A finding without a location takes the resource's IaC location.
+func TestCheckDerivesLocation(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, conn := demo(t)
+	for i := range snap.Accounts {
+		for j := range snap.Accounts[i].Keys {
+			snap.Accounts[i].Keys[j].Location = &snapshot.Location{File: "templates/logging.yaml", Line: 42, Address: "TrailKey"}
+		}
+	}
+	fs, err := e.Check(context.Background(), snap, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range fs {
+		if f.RuleID == "KM01" {
+			found = true
+			want := &findings.Location{File: "templates/logging.yaml", Line: 42}
+			if diff := cmp.Diff(want, f.Location); diff != "" || f.Address != "TrailKey" {
+				t.Errorf("KM01 location (-want +got):\n%s address %q", diff, f.Address)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no KM01 finding in the demo")
+	}
+}
+
+// A rule that emits a finding without its required fields is an engine
+// error, not a silent drop.
+func TestCheckRejectsMalformedFinding(t *testing.T) {
+	fsys := fstest.MapFS{
+		"catalog_ids.txt": {Data: []byte("CT02\n")},
+		"rules/trail/ct02_bad.rego": {Data: []byte(strings.Replace(goodRule, "deny contains 1 if false",
+			`deny contains {"resource": {"id": "x", "type": "AWS::CloudTrail::Trail"}, "message": "m"} if true`, 1))},
+		"rules/trail/ct02_bad_test.rego": {Data: []byte("package trailgate.rules.ct02_test\n\ntest_x if true\n")},
+	}
+	e, err := NewFromFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Check(context.Background(), &snapshot.Snapshot{SchemaVersion: "1", Source: "fixture"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "without fact") {
+		t.Fatalf("got %v, want an error naming the missing fact", err)
+	}
+}
+
+// The built-in answers from Rego, converting context values that are not
+// strings (numbers, as AWS sends them) to their JSON spelling.
+func TestAuthzBuiltinFromRegoValue(t *testing.T) {
+	fsys := fstest.MapFS{
+		"catalog_ids.txt": {Data: []byte("CT02\n")},
+		"rules/trail/ct02_probe.rego": {Data: []byte(strings.Replace(goodRule, "deny contains 1 if false",
+			`deny contains {"resource": {"id": "r", "type": "T"}, "message": a.decision, "fact": a.proof} if {
+	a := trailgate.authz(input.snapshot, {"principal": "cloudtrail.amazonaws.com", "action": "s3:PutObject", "resource": "arn:aws:s3:::b/k", "context": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "n": 1}})
+}`, 1))},
+		"rules/trail/ct02_probe_test.rego": {Data: []byte("package trailgate.rules.ct02_test\n\ntest_x if true\n")},
+	}
+	e, err := NewFromFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap snapshot.Snapshot
+	if err := json.Unmarshal([]byte(`{"schema_version":"1","source":"fixture","accounts":[{"id":"111111111111","buckets":[{"name":"b","arn":"arn:aws:s3:::b","region":"us-east-1",
+		"policy":{"document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111111111111:trail/t"}}}]}}}]}]}`), &snap); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Check(context.Background(), &snap, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Message != "Allowed" {
+		t.Fatalf("got %+v, want one Allowed answer", fs)
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	e, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, conn := demo(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Check(context.Background(), snap, conn); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

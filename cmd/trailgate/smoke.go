@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/pflag"
+
+	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/smoke"
+)
+
+func init() {
+	register(command{name: "smoke", summary: "non-destructive ingest smoke test of one connector", run: runSmoke})
+}
+
+// smokeOptions are the flags of `trailgate smoke`.
+type smokeOptions struct {
+	connector, format, profile, region string
+	smoke                              smoke.Options
+}
+
+func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := pflag.NewFlagSet("smoke", pflag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var o smokeOptions
+	fl.StringVar(&o.connector, "connector", "", "connector file (YAML or JSON), required")
+	fl.DurationVar(&o.smoke.Timeout, "timeout", smoke.DefaultTimeout, "how long to wait for a message (and for the canary's notification)")
+	fl.BoolVar(&o.smoke.Canary, "canary", false, "write one test object, wait for its notification, read it as the connector, delete it")
+	fl.StringVar(&o.smoke.CanaryBucket, "canary-bucket", "", "bucket for the canary (default: the bucket of the notification received)")
+	fl.StringVar(&o.smoke.CanaryPrefix, "canary-prefix", "", "key prefix for the canary (default: the folder of the log object received)")
+	fl.BoolVar(&o.smoke.Consume, "consume", false, "delete the message once it has been read, as the connector would (default: leave the queue untouched)")
+	fl.StringVar(&o.format, "format", "text", "output format: text or json")
+	fl.StringVar(&o.profile, "profile", "", "AWS shared-config profile of the caller (default: AWS_PROFILE or the default chain)")
+	fl.StringVar(&o.region, "region", "", "region of the caller's STS calls (default: AWS_REGION, else the connector's region)")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: trailgate smoke --connector FILE [--timeout 60s] [--canary] [--consume] [--format text|json]")
+		fmt.Fprintln(stderr, "\nActs as the connector: assumes its role with the external ID (and checks the role")
+		fmt.Fprintln(stderr, "refuses the caller without it), reads one message from its queue and makes it")
+		fmt.Fprintln(stderr, "visible again at once, decodes it, and reads and decrypts the log object it names.")
+		fmt.Fprintln(stderr, "The caller's credentials come from the default AWS chain and must be allowed to")
+		fmt.Fprintln(stderr, "assume the connector's role. Secrets are never printed; the external ID is masked.")
+		fmt.Fprintln(stderr, "Exit 0: every step passed (an empty queue is not a failure); 1: a step failed;")
+		fmt.Fprintln(stderr, "2: usage error or unreadable connector file.")
+		fmt.Fprintln(stderr)
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	switch {
+	case fl.NArg() > 0:
+		fmt.Fprintf(stderr, "trailgate smoke: unexpected argument %q\n", fl.Arg(0))
+		return exitUsage
+	case o.connector == "":
+		fmt.Fprintln(stderr, "trailgate smoke: --connector FILE is required")
+		return exitUsage
+	case o.format != "text" && o.format != "json":
+		fmt.Fprintf(stderr, "trailgate smoke: --format must be text or json; got %q\n", o.format)
+		return exitUsage
+	case o.smoke.Timeout <= 0:
+		fmt.Fprintln(stderr, "trailgate smoke: --timeout must be positive")
+		return exitUsage
+	case (o.smoke.CanaryBucket != "" || o.smoke.CanaryPrefix != "") && !o.smoke.Canary:
+		fmt.Fprintln(stderr, "trailgate smoke: --canary-bucket and --canary-prefix need --canary")
+		return exitUsage
+	}
+	conn, err := connector.LoadFile(o.connector)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
+		return exitUsage
+	}
+	var loaders []func(*config.LoadOptions) error
+	if o.profile != "" {
+		loaders = append(loaders, config.WithSharedConfigProfile(o.profile))
+	}
+	if o.region != "" {
+		loaders = append(loaders, config.WithRegion(o.region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate smoke: AWS configuration: %v\n", err)
+		return exitUsage
+	}
+	rep, err := smoke.Run(ctx, cfg, conn, o.smoke)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
+		return exitUsage
+	}
+	write := smoke.WriteText
+	if o.format == "json" {
+		write = smoke.WriteJSON
+	}
+	if err := write(stdout, &rep); err != nil {
+		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
+		return exitUsage
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "trailgate smoke: interrupted")
+	}
+	if rep.Failed() {
+		return exitFindings
+	}
+	return exitOK
+}

@@ -1,0 +1,75 @@
+package trailgate.rules.s304_test
+
+import data.trailgate.rules.s304
+
+role := "arn:aws:iam::012345678901:role/Rapid7Harvester"
+
+grant := {"Sid": "Reader", "Effect": "Allow", "Principal": {"AWS": role}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"]}
+
+snap(statements) := {
+	"connector": {"profile": "rapid7", "role": role, "sources": ["cloudtrail"]},
+	"snapshot": {
+		"organization": {"id": "o-a1b2c3d4e5", "management_account_id": "111111111111", "root_id": "r-a1b2", "members": [{"id": "222222222222", "parent_id": "r-a1b2"}]},
+		"accounts": [
+			{"id": "111111111111", "trails": [{
+				"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail",
+				"home_region": "us-east-1", "s3_bucket_name": "org-logs", "is_organization_trail": true,
+				"is_multi_region_trail": true, "include_global_service_events": true,
+			}]},
+			{"id": "222222222222", "buckets": [{
+				"name": "org-logs", "arn": "arn:aws:s3:::org-logs", "region": "us-east-1",
+				"policy": {"document": {"Version": "2012-10-17", "Statement": statements}},
+			}]},
+		],
+	},
+}
+
+facts(statements) := {f.fact | some f in fs} if {
+	fs := s304.deny with input as snap(statements)
+}
+
+test_pass if {
+	facts([grant]) == set()
+}
+
+test_fail_org_perimeter if {
+	perimeter := {
+		"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
+		"Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "Bool": {"aws:PrincipalIsAWSService": "false"}},
+	}
+	fs := s304.deny with input as snap([grant, perimeter])
+	{f.fact | some f in fs} == {concat(" ", [role, "s3:GetObject"]), concat(" ", [role, "s3:ListBucket"])}
+	some f in fs
+	contains(f.message, "DenyOutsideOrg")
+	contains(f.remediation, `{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::012345678901:role/Rapid7Harvester"}}`)
+}
+
+test_fail_vpce_allow_list if {
+	vpce := {
+		"Sid": "OnlyFromVpce", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::org-logs/*",
+		"Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60718"}},
+	}
+	facts([grant, vpce]) == {concat(" ", [role, "s3:GetObject"])}
+}
+
+# Near miss: a Deny for non-TLS requests does not touch a connector, which
+# always calls over TLS.
+test_near_miss_deny_insecure_transport if {
+	tls := {
+		"Sid": "AllowSSLRequestsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
+		"Condition": {"Bool": {"aws:SecureTransport": "false"}},
+	}
+	facts([grant, tls]) == set()
+}
+
+# Near miss: a perimeter that exempts the reader's role.
+test_near_miss_exempted_reader if {
+	perimeter := {
+		"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
+		"Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "ArnNotEquals": {"aws:PrincipalArn": role}},
+	}
+	facts([grant, perimeter]) == set()
+}

@@ -1,0 +1,41 @@
+# METADATA
+# title: A service control policy blocks the log reader
+# description: >-
+#   SCPs cap what the principals of member accounts may do: a Deny on any
+#   level from the root to the reader's account, or a level whose SCPs allow
+#   nothing matching, stops the reader's s3:GetObject, s3:ListBucket,
+#   kms:Decrypt or sqs:ReceiveMessage whatever its own policies grant. SCPs do
+#   not apply to the management account nor to service-linked roles. Each
+#   read is asked of the authorization evaluator with the SCP path of the
+#   reader's account. Control Tower's guardrails also deny PutBucketPolicy on
+#   aws-controltower* buckets, so vendors that need bucket-policy grants must
+#   use a Log Archive role instead.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
+#   - ref: https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html
+# custom:
+#   id: OR01
+#   severity: critical
+#   hop: org
+#   remediation: >-
+#     Exempt the reader's role from the SCP statement (e.g. ArnNotLike on
+#     aws:PrincipalARN) or move the reader to an account the SCP does not
+#     cover.
+package trailgate.rules.or01
+
+import data.trailgate.lib
+
+deny contains f if {
+	some x in lib.reader_requests
+	answer := lib.authz(x.reader, x.action, x.resource, x.context)
+	lib.denied(answer)
+	lib.blocked_by(answer, "scp")
+	account := lib.account_of_arn(x.reader)
+	f := {
+		"resource": lib.resource(x.reader, "AWS::IAM::Role", account, ""),
+		"message": sprintf("a service control policy on the path to account %s blocks %s from %s on %s: %s", [account, x.reader, x.action, x.resource, answer.proof]),
+		"fact": sprintf("%s %s", [x.action, x.on.id]),
+		"remediation": sprintf("Exempt the reader in the SCP statement that blocks %s by adding to its Condition %s, or attach an SCP that allows it at every level from the root to account %s.", [x.action, lib.statement_json({"ArnNotLike": {"aws:PrincipalARN": x.reader}}), account]),
+	}
+}

@@ -1,0 +1,56 @@
+# METADATA
+# title: A resource control policy blocks the vendor or the reader
+# description: >-
+#   RCPs cap what any principal may do to the resources of member accounts
+#   (S3, STS, KMS, SQS, Secrets Manager): a data-perimeter RCP that denies
+#   principals outside the organization and does not exempt the vendor's
+#   account blocks the vendor's sts:AssumeRole into the connector role, and a
+#   reader outside the organization from the bucket, key or queue. RCPs do not
+#   apply to the management account's resources, to service-linked roles or
+#   to AWS managed keys. Each request is asked of the authorization evaluator
+#   with the RCP path of the resource's account.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_examples.html
+# custom:
+#   id: OR02
+#   severity: critical
+#   hop: org
+#   remediation: >-
+#     Exempt the vendor's account in the RCP statement (e.g. add its account ID
+#     to an aws:PrincipalAccount StringNotEqualsIfExists list), or exempt the
+#     connector role's ARN.
+package trailgate.rules.or02
+
+import data.trailgate.lib
+
+context := {"sts:ExternalId": input.connector.external_id} if {
+	input.connector.external_id != ""
+} else := {}
+
+# requests are the vendor's AssumeRole and the reader's reads.
+requests contains {"principal": input.connector.trusted_principal, "action": "sts:AssumeRole", "resource": r.role.arn, "context": context, "on": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, "")} if {
+	input.connector.trusted_principal != ""
+	r := lib.role_arn(input.connector.role)
+}
+
+requests contains {"principal": x.reader, "action": x.action, "resource": x.resource, "context": x.context, "on": x.on} if {
+	some x in lib.reader_requests
+}
+
+deny contains f if {
+	some x in requests
+	answer := lib.authz(x.principal, x.action, x.resource, x.context)
+	lib.denied(answer)
+	lib.blocked_by(answer, "rcp")
+	f := {
+		"resource": x.on,
+		"message": sprintf("a resource control policy on the path to account %s blocks %s from %s on %s: %s", [x.on.account, x.principal, x.action, x.resource, answer.proof]),
+		"fact": sprintf("%s %s", [x.principal, x.action]),
+		"remediation": sprintf("Exempt the caller in the RCP statement that blocks %s by adding to its Condition %s.", [x.action, lib.statement_json(exemption(x.principal))]),
+	}
+}
+
+exemption(p) := {"StringNotEqualsIfExists": {"aws:PrincipalAccount": lib.account_of_arn(p)}} if {
+	contains(p, ":")
+} else := {"StringNotEqualsIfExists": {"aws:PrincipalArn": p}}

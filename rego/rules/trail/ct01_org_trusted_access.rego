@@ -1,0 +1,36 @@
+# METADATA
+# title: Organization trail without CloudTrail trusted access
+# description: >-
+#   An organization trail needs cloudtrail.amazonaws.com in the
+#   organization's enabled service access list (EnableAWSServiceAccess);
+#   without it CloudTrail refuses to create or update the trail ("The request
+#   could not be processed because your organization hasn't enabled
+#   CloudTrail service access") and member accounts stop being logged.
+#   Checked when the snapshot holds the organization and an organization
+#   trail.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-an-organizational-trail-prepare.html
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-cloudtrail.html
+# custom:
+#   id: CT01
+#   severity: critical
+#   hop: trail
+#   remediation: >-
+#     From the management account: aws organizations
+#     enable-aws-service-access --service-principal cloudtrail.amazonaws.com.
+package trailgate.rules.ct01
+
+import data.trailgate.lib
+
+deny contains f if {
+	o := input.snapshot.organization
+	not "cloudtrail.amazonaws.com" in object.get(o, "enabled_service_principals", [])
+	some e in lib.trails
+	e.trail.is_organization_trail
+	f := {
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region),
+		"message": sprintf("organization trail %s: cloudtrail.amazonaws.com is not among the trusted services of organization %s, so CloudTrail cannot create or update it for the member accounts", [e.trail.arn, o.id]),
+		"fact": "cloudtrail.amazonaws.com not enabled",
+		"remediation": sprintf("From the management account %s: aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com", [o.management_account_id]),
+	}
+}

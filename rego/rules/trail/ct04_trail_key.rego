@@ -1,0 +1,91 @@
+# METADATA
+# title: CloudTrail cannot encrypt with the trail's KMS key
+# description: >-
+#   A trail with a KmsKeyId needs, in that key's policy, kms:GenerateDataKey*
+#   for cloudtrail.amazonaws.com (whose kms:EncryptionContext:aws:cloudtrail:arn
+#   condition, if any, must cover the trail) and kms:DescribeKey; and the key
+#   must be in the bucket's region. When the trail has no key of its own but
+#   the bucket's default encryption is SSE-KMS with a customer managed key,
+#   CloudTrail's writes need the same GenerateDataKey grant on that key. Each
+#   grant is asked of the authorization evaluator with the context CloudTrail
+#   sends. Symptom: InsufficientEncryptionPolicyException.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+# custom:
+#   id: CT04
+#   severity: critical
+#   hop: trail
+#   remediation: >-
+#     Add to the key policy the CloudTrail statements (kms:GenerateDataKey*
+#     with the trail's encryption context, kms:DescribeKey), and use a key in
+#     the bucket's region.
+package trailgate.rules.ct04
+
+import data.trailgate.lib
+
+# keys are the keys each trail's log files are encrypted with.
+keys contains {"trail": e, "key": k, "why": "the trail's KmsKeyId"} if {
+	some e in lib.trails
+	ref := object.get(e.trail, "kms_key_id", "")
+	ref != ""
+	k := lib.key_ref(ref, e.account, e.trail.home_region)
+}
+
+keys contains {"trail": e, "key": k, "why": sprintf("the default encryption key of bucket %s", [b.bucket.name])} if {
+	some e in lib.trails
+	object.get(e.trail, "kms_key_id", "") == ""
+	b := lib.bucket_named(e.trail.s3_bucket_name)
+	startswith(b.bucket.encryption.sse_algorithm, "aws:kms")
+	k := lib.key_ref(b.bucket.encryption.kms_master_key_id, b.account, b.bucket.region)
+	k.key.key_manager != "AWS"
+}
+
+context(x) := {
+	"aws:SourceArn": x.trail.trail.arn,
+	"aws:SourceAccount": x.trail.account,
+	"kms:EncryptionContext:aws:cloudtrail:arn": x.trail.trail.arn,
+}
+
+deny contains f if {
+	some x in keys
+	some action in ["kms:GenerateDataKey", "kms:DescribeKey"]
+	answer := lib.authz("cloudtrail.amazonaws.com", action, x.key.key.arn, context(x))
+	lib.denied(answer)
+	f := finding(x, action, sprintf("CloudTrail cannot %s with %s (%s of trail %s): %s", [action, x.key.key.arn, x.why, x.trail.trail.arn, answer.proof]), sprintf("Add to the key policy of %s: %s", [x.key.key.arn, lib.statement_json(statement(x, action))]))
+}
+
+statement(x, "kms:GenerateDataKey") := {
+	"Sid": "AllowCloudTrailEncryptLogs",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "kms:GenerateDataKey*",
+	"Resource": "*",
+	"Condition": {
+		"StringEquals": {"aws:SourceArn": x.trail.trail.arn},
+		"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": sprintf("arn:%s:cloudtrail:*:%s:trail/*", [lib.partition, x.trail.account])},
+	},
+}
+
+statement(x, "kms:DescribeKey") := {
+	"Sid": "AllowCloudTrailDescribeKey",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "kms:DescribeKey",
+	"Resource": "*",
+	"Condition": {"StringEquals": {"aws:SourceArn": x.trail.trail.arn}},
+}
+
+deny contains f if {
+	some x in keys
+	b := lib.bucket_named(x.trail.trail.s3_bucket_name)
+	x.key.key.region != b.bucket.region
+	f := finding(x, "region", sprintf("trail %s encrypts with %s in %s, but its bucket %s is in %s: the key must be in the bucket's region", [x.trail.trail.arn, x.key.key.arn, x.key.key.region, b.bucket.name, b.bucket.region]), sprintf("Create a key in %s with the CloudTrail key policy statements and run aws cloudtrail update-trail --name %s --kms-key-id <the new key ARN>.", [b.bucket.region, x.trail.trail.arn]))
+}
+
+finding(x, fact, message, fix) := lib.with_location({
+	"resource": lib.resource(x.key.key.arn, "AWS::KMS::Key", x.key.account, x.key.key.region),
+	"message": message,
+	"fact": sprintf("%s %s", [x.trail.trail.arn, fact]),
+	"remediation": fix,
+}, x.key.key)

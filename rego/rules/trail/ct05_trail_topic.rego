@@ -1,0 +1,70 @@
+# METADATA
+# title: CloudTrail cannot publish to the trail's SNS topic
+# description: >-
+#   A trail with an SnsTopicARN notifies each log-file delivery through that
+#   topic; the topic policy must allow SNS:Publish for cloudtrail.amazonaws.com
+#   (with aws:SourceArn = the trail when it conditions on it). Reported when
+#   the evaluator denies it, when a live trail reports
+#   LatestNotificationError, and when several single-region trails share one
+#   topic (each region-specific trail needs its own). The topic's encryption
+#   key is SN02. Symptom: InsufficientSnsTopicPolicyException.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-permissions-for-sns-notifications.html
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/configure-sns-notifications-for-cloudtrail.html
+# custom:
+#   id: CT05
+#   severity: high
+#   hop: trail
+#   remediation: >-
+#     Add to the topic policy a statement allowing cloudtrail.amazonaws.com
+#     SNS:Publish on the topic, conditioned on aws:SourceArn = the trail.
+package trailgate.rules.ct05
+
+import data.trailgate.lib
+
+deny contains f if {
+	some e in lib.trails
+	t := lib.topic_arn(e.trail.sns_topic_arn)
+	answer := lib.authz("cloudtrail.amazonaws.com", "sns:Publish", t.topic.arn, {"aws:SourceArn": e.trail.arn, "aws:SourceAccount": e.account})
+	lib.denied(answer)
+	f := lib.with_location({
+		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
+		"message": sprintf("CloudTrail cannot publish the delivery notifications of trail %s to topic %s: %s", [e.trail.arn, t.topic.arn, answer.proof]),
+		"fact": sprintf("%s sns:Publish", [e.trail.arn]),
+		"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json({
+			"Sid": "AWSCloudTrailSNSPolicy",
+			"Effect": "Allow",
+			"Principal": {"Service": "cloudtrail.amazonaws.com"},
+			"Action": "SNS:Publish",
+			"Resource": t.topic.arn,
+			"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
+		})]),
+	}, t.topic)
+}
+
+deny contains f if {
+	some e in lib.trails
+	err := e.trail.status.latest_notification_error
+	err != ""
+	f := {
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region),
+		"message": sprintf("trail %s reports LatestNotificationError %q: CloudTrail could not notify topic %s", [e.trail.arn, err, object.get(e.trail, "sns_topic_arn", "")]),
+		"fact": "latest_notification_error",
+		"remediation": sprintf("Fix the topic policy (and key policy, if the topic is encrypted) of %s, then check aws cloudtrail get-trail-status --name %s.", [object.get(e.trail, "sns_topic_arn", ""), e.trail.arn]),
+	}
+}
+
+deny contains f if {
+	some e in lib.trails
+	not e.trail.is_multi_region_trail
+	topic := object.get(e.trail, "sns_topic_arn", "")
+	topic != ""
+	others := sort([o.trail.arn | some o in lib.trails; o.trail.arn != e.trail.arn; not o.trail.is_multi_region_trail; object.get(o.trail, "sns_topic_arn", "") == topic])
+	count(others) > 0
+	f := {
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region),
+		"message": sprintf("single-region trail %s shares topic %s with %s: each region-specific trail needs its own topic", [e.trail.arn, topic, concat(", ", others)]),
+		"fact": sprintf("shared topic %s", [topic]),
+		"remediation": sprintf("Create a topic in %s for this trail (or make one trail multi-region) and run aws cloudtrail update-trail --name %s --sns-topic-name <the new topic>.", [e.trail.home_region, e.trail.arn]),
+	}
+}
