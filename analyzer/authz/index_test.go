@@ -345,3 +345,16 @@ func FuzzIndex(f *testing.F) {
 		}
 	})
 }
+
+func TestEmbeddedAWSManagedPoliciesCompile(t *testing.T) {
+	names := KnownAWSManagedPolicies()
+	if len(names) == 0 {
+		t.Fatal("no embedded AWS managed policies")
+	}
+	for _, n := range names {
+		d := awsManagedPolicies[n]
+		if d == nil || d.policy == nil {
+			t.Errorf("%s: not compiled", n)
+		}
+	}
+}

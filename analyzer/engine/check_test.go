@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -196,4 +197,113 @@ func BenchmarkNew(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCheckLargeOrg checks the demo organization grown to 1,000 roles
+// in the Log Archive account, without a connector file, so that every role
+// is asked whether it reads the pipeline's queue.
+func BenchmarkCheckLargeOrg(b *testing.B) {
+	e, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, _ := demo(b)
+	for i := range snap.Accounts {
+		if snap.Accounts[i].ID != "222222222222" {
+			continue
+		}
+		base := snap.Accounts[i].Roles[0]
+		for n := 0; n < 1000; n++ {
+			r := base
+			r.Name = fmt.Sprintf("Workload%04d", n)
+			r.ARN = "arn:aws:iam::222222222222:role/" + r.Name
+			r.InlinePolicies = []snapshot.NamedPolicy{{Name: "app", Policy: snapshot.Policy{Document: json.RawMessage(
+				fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-%d/*"}]}`, n))}}}
+			snap.Accounts[i].Roles = append(snap.Accounts[i].Roles, r)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Check(context.Background(), snap, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// oddStatements are valid policy statements in every shape AWS accepts
+// (string or list elements, Principal "*", NotPrincipal, NotAction,
+// condition values that are lists, booleans or numbers). Rules read raw
+// documents for their explanations and must not fail on any of them.
+var oddStatements = []string{
+	`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}`,
+	`{"Effect":"Allow","Principal":"*","Action":["s3:*","sns:Publish","sqs:SendMessage","kms:*","sts:AssumeRole"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceArn":["a","b"],"aws:SourceAccount":"111111111111","sts:ExternalId":["x"]},"Bool":{"aws:SecureTransport":true},"NumericLessThan":{"s3:max-keys":10}}}`,
+	`{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::222222222222:root"]},"NotAction":"s3:GetObject","NotResource":"arn:aws:s3:::x/*"}`,
+	`{"Sid":"S","Effect":"Allow","Principal":{"Service":["s3.amazonaws.com","sns.amazonaws.com","cloudtrail.amazonaws.com"],"AWS":"*"},"Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"*"}}}`,
+	`{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::222222222222:oidc-provider/example.com"},"Action":"sts:AssumeRoleWithWebIdentity"}`,
+}
+
+func TestCheckOddPolicies(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range oddStatements {
+		for _, single := range []bool{false, true} {
+			snap, conn := demo(t)
+			doc := `{"Version":"2012-10-17","Statement":[` + st + `]}`
+			if single {
+				doc = `{"Version":"2012-10-17","Statement":` + st + `}`
+			}
+			setAllPolicies(snap, json.RawMessage(doc))
+			if _, err := e.Check(context.Background(), snap, conn); err != nil {
+				t.Errorf("statement %d (single=%v): %v", i, single, err)
+			}
+		}
+	}
+}
+
+func setAllPolicies(s *snapshot.Snapshot, doc json.RawMessage) {
+	p := &snapshot.Policy{Document: doc}
+	for i := range s.Accounts {
+		a := &s.Accounts[i]
+		for j := range a.Buckets {
+			a.Buckets[j].Policy = p
+		}
+		for j := range a.Topics {
+			a.Topics[j].Policy = p
+		}
+		for j := range a.Queues {
+			a.Queues[j].Policy = p
+		}
+		for j := range a.Keys {
+			a.Keys[j].Policy = p
+		}
+		for j := range a.Roles {
+			a.Roles[j].TrustPolicy = p
+			a.Roles[j].InlinePolicies = []snapshot.NamedPolicy{{Name: "p", Policy: *p}}
+		}
+	}
+}
+
+// FuzzCheckPolicies: whatever statement sits in every policy slot of the
+// demo organization, Check answers without an evaluation error.
+func FuzzCheckPolicies(f *testing.F) {
+	for _, st := range oddStatements {
+		f.Add(st)
+	}
+	e, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, statement string) {
+		doc := json.RawMessage(`{"Version":"2012-10-17","Statement":[` + statement + `]}`)
+		if !json.Valid(doc) {
+			return
+		}
+		snap, conn := demo(t)
+		setAllPolicies(snap, doc)
+		if _, err := e.Check(context.Background(), snap, conn); err != nil {
+			t.Fatalf("%s: %v", statement, err)
+		}
+	})
 }

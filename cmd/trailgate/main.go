@@ -1,8 +1,3 @@
-// Command trailgate proves that an AWS security-log pipeline (CloudTrail and
-// GuardDuty → S3 → SNS → SQS → a SIEM connector's cross-account role) is
-// intact. This file only dispatches: each command lives in its own file,
-// registers itself from init(), parses its flags into an options struct and
-// calls one library function. No analysis happens in cmd/.
 package main
 
 import (

@@ -42,8 +42,8 @@ func TestSmokeEndToEnd(t *testing.T) {
 	secrets := []string{"vendor-secret", "loopback-secret", "loopback-session-token", smoketest.ExternalID}
 
 	code, stdout, stderr := trailgate(t, "smoke", "--connector", file(smoketest.ExternalID), "--format", "json", "--timeout", "3s")
-	if code != exitOK {
-		t.Fatalf("exit %d, want 0\n%s\n%s", code, stdout, stderr)
+	if code != exitOK || stderr != "" {
+		t.Fatalf("exit %d, want 0 and nothing on stderr\n%s\n%s", code, stdout, stderr)
 	}
 	var doc struct {
 		Passed bool `json:"passed"`

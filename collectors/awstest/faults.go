@@ -3,6 +3,7 @@ package awstest
 import (
 	"fmt"
 	"sync"
+	"time"
 )
 
 // FaultKind is the class of failure a Fault injects.
@@ -17,6 +18,9 @@ const (
 	// ServerError answers with the service's internal error (HTTP 500),
 	// which the SDK retries.
 	ServerError
+	// Slow waits Delay, then answers normally: a call that outlives the
+	// client's timeout.
+	Slow
 )
 
 // Fault is an error to inject. Empty selector fields match anything.
@@ -33,6 +37,8 @@ type Fault struct {
 	Times int
 	// OnContinuation limits the fault to requests for page two or later.
 	OnContinuation bool
+	// Delay is how long a Slow fault waits.
+	Delay time.Duration
 
 	hits int
 }

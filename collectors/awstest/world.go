@@ -119,7 +119,12 @@ func (w *World) Begin(r *http.Request, op Op) (Caller, *APIError) {
 		w.Calls.add(call)
 		return c, ae
 	}
-	if f := w.Faults.match(c, op); f != nil {
+	if f := w.Faults.match(c, op); f != nil && f.Kind == Slow {
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+		}
+	} else if f != nil {
 		ae := f.apiError(c, op)
 		call.Error = ae.Code
 		w.Calls.add(call)

@@ -475,6 +475,20 @@ func (b *builder) alias(r *resource, p props) error {
 	b.aliases[name] = target
 	if k := b.findKey(target); k != nil {
 		k.Aliases = append(k.Aliases, name)
+		return nil
+	}
+	// An alias for a key managed elsewhere, named by its ARN: a partial
+	// key carrying the alias, for an overlay to add to the live key (rules
+	// resolve alias/… references through it). Its state is not in the
+	// template.
+	if m := arnRe.FindStringSubmatch(target); m != nil && m[2] == "kms" && strings.HasPrefix(m[5], "key/") &&
+		!snapshot.IsUnknown(target) && accountIDRe.MatchString(m[4]) {
+		line := p.v.keyLine("TargetKeyId")
+		k := &snapshot.Key{KeyID: strings.TrimPrefix(m[5], "key/"), ARN: target, Region: m[3], Aliases: []string{name},
+			KeyState: b.t.unknown("state of key "+target+", which this template does not declare", line),
+			KeyManager: "CUSTOMER", Partial: true, Location: p.loc(line)}
+		acct := b.account(m[4])
+		acct.keys = append(acct.keys, k)
 	}
 	return nil
 }

@@ -141,8 +141,12 @@ func (p props) item(key string, i int, e *value) (props, error) {
 	return props{t: p.t, r: p.r, v: e, path: path}, nil
 }
 
+// loc is where something of the current resource is written. Its change
+// is create: a template says what a stack will make exist, and deploying
+// it calls the Create (or, for a stack already deployed, Update) APIs for
+// every resource it declares.
 func (p props) loc(line int) *snapshot.Location {
-	return &snapshot.Location{File: p.t.file, Line: line, Address: p.r.id}
+	return &snapshot.Location{File: p.t.file, Line: line, Address: p.r.id, Change: snapshot.ChangeCreate}
 }
 
 // policy returns a policy document property with the location of the

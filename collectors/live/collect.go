@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -129,13 +130,12 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	if c.partN != "aws" {
 		snap.Partition = c.partN
 	}
-	st := Stats{}
+	mode, notes := "organization", []string(nil)
 	org, note := c.collectOrganization(ctx)
 	names := map[string]string{}
 	var targets []string
 	if org != nil {
 		snap.Organization = org
-		st.Mode = "organization"
 		for _, m := range org.Members {
 			names[m.ID] = m.Name
 			if m.Status == "ACTIVE" && wanted(opts.Accounts, m.ID) {
@@ -143,22 +143,21 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 			}
 		}
 	} else {
-		st.Mode = "single-account"
-		st.Notes = append(st.Notes, "single-account mode: "+note)
-		targets = []string{callerAccount}
-		for _, a := range opts.Accounts {
-			if a != callerAccount {
-				targets = append(targets, a)
-			}
-		}
-		if len(opts.Accounts) > 0 && !wanted(opts.Accounts, callerAccount) {
-			targets = targets[1:]
+		mode, notes = "single-account", []string{"single-account mode: " + note}
+		// With no organization to walk, --accounts names the accounts
+		// (entered through --member-role); by default the caller's own.
+		targets = append(targets, opts.Accounts...)
+		if len(targets) == 0 {
+			targets = []string{callerAccount}
 		}
 	}
 	sort.Strings(targets)
+	targets = slices.Compact(targets)
 	c.total.Store(int64(len(targets)))
 
 	accounts := make([]*snapshot.Account, len(targets))
+	cfgs := map[string]aws.Config{}
+	var cfgMu sync.Mutex
 	var regionsCollected atomic.Int64
 	var wg sync.WaitGroup
 	for i, acct := range targets {
@@ -166,10 +165,17 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 		go func() {
 			defer wg.Done()
 			defer c.done.Add(1)
-			accounts[i], _ = c.collectAccount(ctx, acct, names[acct], acct == callerAccount, &regionsCollected)
+			var cfg aws.Config
+			accounts[i], cfg = c.collectAccount(ctx, acct, names[acct], acct == callerAccount, &regionsCollected)
+			if accounts[i] != nil {
+				cfgMu.Lock()
+				cfgs[acct] = cfg
+				cfgMu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()
+	c.probeDestinationFolders(ctx, accounts, cfgs)
 	for _, a := range accounts {
 		if a != nil {
 			snap.Accounts = append(snap.Accounts, *a)
@@ -180,7 +186,7 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	c.mu.Unlock()
 	snap.Sort()
 	stats := c.stats(int(regionsCollected.Load()))
-	stats.Mode, stats.Notes = st.Mode, st.Notes
+	stats.Mode, stats.Notes = mode, notes
 	return snap, stats, nil
 }
 
@@ -260,21 +266,24 @@ func (c *collector) accountConfig(ctx context.Context, account string, own bool)
 var errNoMemberRole = errors.New("no --member-role given to read an account other than the caller's")
 
 // collectAccount reads one account: its IAM roles and S3 buckets (global),
-// then every region.
-func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, error) {
+// then every region. It returns the account (nil when it could not be
+// entered) and the configuration that reads it.
+func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, aws.Config) {
 	if !c.acquire(ctx) {
-		return nil, ctx.Err()
+		return nil, aws.Config{}
 	}
 	cfg, err := c.accountConfig(ctx, account, own)
 	if err != nil {
 		c.release()
 		code := errorCode(err)
 		if errors.Is(err, errNoMemberRole) {
+			// Not an AWS code: the run was not told how to enter the
+			// account, so nothing was asked of AWS.
 			code = "NoMemberRole"
 		}
 		c.record(snapshot.CollectionError{Account: account, Service: "sts", Operation: "AssumeRole",
 			Resource: fmt.Sprintf("arn:%s:iam::%s:role/%s", c.partN, account, c.opts.MemberRole), Code: code, Message: errorMessage(err)})
-		return nil, err
+		return nil, aws.Config{}
 	}
 	a := &snapshot.Account{ID: account, Name: name}
 	regions := c.regions(ctx, cfg, account)
@@ -312,7 +321,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	}
 	wg.Wait()
 	a.Regions = regions
-	return a, nil
+	return a, cfg
 }
 
 // retryer is a fresh adaptive-mode retryer for each client, as the SDK

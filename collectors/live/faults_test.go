@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -24,7 +26,7 @@ func account(s *snapshot.Snapshot, id string) *snapshot.Account {
 // sameAccount checks that account id was collected exactly as served.
 func sameAccount(t *testing.T, w *awstest.World, got *snapshot.Snapshot, id string) {
 	t.Helper()
-	want := account(expected(t, w, id), id)
+	want := account(expected(t, w, got, id), id)
 	if diff := cmp.Diff(want, account(canonical(t, got), id)); diff != "" {
 		t.Errorf("account %s differs (-served +collected):\n%s", id, diff)
 	}
@@ -34,7 +36,7 @@ func sameAccount(t *testing.T, w *awstest.World, got *snapshot.Snapshot, id stri
 // account's name (an Organizations attribute) is not known.
 func sameAccountNameless(t *testing.T, w *awstest.World, got *snapshot.Snapshot, id string) {
 	t.Helper()
-	want := account(expected(t, w, id), id)
+	want := account(expected(t, w, got, id), id)
 	want.Name = ""
 	if diff := cmp.Diff(want, account(canonical(t, got), id)); diff != "" {
 		t.Errorf("account %s differs (-served +collected):\n%s", id, diff)
@@ -288,4 +290,71 @@ func TestAccountsFilter(t *testing.T) {
 			t.Errorf("call outside --regions: %+v", c)
 		}
 	}
+}
+
+// TestCallTimeout: a call that outlives --call-timeout is recorded as a
+// timeout, and the run goes on.
+func TestCallTimeout(t *testing.T) {
+	w := world(t, orgFile, "111111111111")
+	w.Faults.Add(awstest.Fault{Service: "sqs", Operation: "GetQueueAttributes", Kind: awstest.Slow, Delay: 5 * time.Second})
+	start := time.Now()
+	got, _ := collect(t, w, Options{CallTimeout: 100 * time.Millisecond})
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("collection took %s: the timeout did not cut the slow calls", d)
+	}
+	if len(got.CollectionErrors) != 2 {
+		t.Fatalf("collection errors = %+v, want the two queues", got.CollectionErrors)
+	}
+	for _, e := range got.CollectionErrors {
+		if e.Operation != "GetQueueAttributes" || e.Code != "Timeout" {
+			t.Errorf("error %+v, want a GetQueueAttributes timeout", e)
+		}
+	}
+	if n := len(account(got, "222222222222").Topics); n != 1 {
+		t.Errorf("%d topics: the rest of the region was not read", n)
+	}
+}
+
+// TestProgress: the progress line counts accounts, calls and errors, and
+// ends with a newline.
+func TestProgress(t *testing.T) {
+	w := world(t, orgFile, "111111111111")
+	w.Faults.Add(awstest.Fault{Service: "kms", Operation: "ListGrants", Kind: awstest.Deny})
+	var buf syncBuffer
+	collect(t, w, Options{Progress: &buf})
+	out := buf.String()
+	last := out[strings.LastIndex(strings.TrimSuffix(out, "\n"), "\r")+1:]
+	if !strings.HasPrefix(last, "collect: accounts 3/3, calls ") || !strings.Contains(last, "errors 1") || !strings.HasSuffix(out, "\n") {
+		t.Errorf("last progress line %q", last)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestNoOrganizationAccounts: without an organization, --accounts names the
+// accounts to enter through the member role.
+func TestNoOrganizationAccounts(t *testing.T) {
+	w := world(t, orgFile, "111111111111")
+	w.Snapshot.Organization = nil
+	got, _ := collect(t, w, Options{Accounts: []string{"333333333333", "222222222222", "333333333333"}})
+	if len(got.Accounts) != 2 || len(got.CollectionErrors) != 0 {
+		t.Fatalf("%d accounts, errors %+v", len(got.Accounts), got.CollectionErrors)
+	}
+	sameAccountNameless(t, w, got, "222222222222")
+	sameAccountNameless(t, w, got, "333333333333")
 }

@@ -2,6 +2,8 @@ package live
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +30,24 @@ const (
 )
 
 var allServices = []awstest.Service{stssrv.Service, iamsrv.Service, orgsrv.Service, cloudtrailsrv.Service,
-	guarddutysrv.Service, snssrv.Service, sqssrv.Service, s3srv.Service, kmssrv.Service, ec2srv.Service}
+	guarddutysrv.Service, snssrv.Service, sqssrv.Service, s3Seeded, kmssrv.Service, ec2srv.Service}
+
+// s3Seeded is s3srv with the objects the snapshot's probes say exist.
+var s3Seeded = awstest.Service{ID: awstest.S3, New: func(w *awstest.World) http.Handler {
+	srv := s3srv.NewServer(w)
+	for _, a := range w.Snapshot.Accounts {
+		for _, b := range a.Buckets {
+			for _, k := range b.ProbedKeys {
+				if k.Exists {
+					if _, err := srv.Backend().PutObject(b.Name, k.Key, map[string]string{}, strings.NewReader(""), 0, nil); err != nil {
+						panic(err)
+					}
+				}
+			}
+		}
+	}
+	return srv
+}}
 
 // world loads a snapshot file as a World whose admin user lives in account.
 func world(t testing.TB, path, account string) *awstest.World {
@@ -83,12 +102,20 @@ func canonical(t testing.TB, s *snapshot.Snapshot) *snapshot.Snapshot {
 //   - Source is live; the partition aws is the default, written empty.
 //   - Locations (file, line, address) exist only for IaC-born resources.
 //   - Unknowns exist only in IaC snapshots.
-//   - ProbedKeys: the collector does not probe object keys yet.
+//   - ProbedKeys: the collector probes only the folders of GuardDuty
+//     destinations (see probeDestinationFolders); other probes are dropped.
 //   - AWS managed KMS keys are not collected (see collectKMS).
 //   - Accounts not collected (suspended, filtered out) are absent.
-func expected(t testing.TB, w *awstest.World, accounts ...string) *snapshot.Snapshot {
+//
+// got is the collected snapshot: probes are expected for the GuardDuty
+// destinations it holds (nil: those the world serves).
+func expected(t testing.TB, w *awstest.World, got *snapshot.Snapshot, accounts ...string) *snapshot.Snapshot {
 	t.Helper()
 	e := canonical(t, w.Snapshot)
+	dests := e
+	if got != nil {
+		dests = got
+	}
 	e.Source = snapshot.SourceLive
 	if e.Partition == "aws" {
 		e.Partition = ""
@@ -116,7 +143,8 @@ func expected(t testing.TB, w *awstest.World, accounts ...string) *snapshot.Snap
 		}
 		for i := range a.Buckets {
 			b := &a.Buckets[i]
-			b.Location, b.ProbedKeys = nil, nil
+			b.Location = nil
+			b.ProbedKeys = destinationProbes(dests, b)
 			if b.Policy != nil {
 				stripPolicy(b.Policy)
 			}
@@ -173,4 +201,37 @@ func expected(t testing.TB, w *awstest.World, accounts ...string) *snapshot.Snap
 
 func stripPolicy(p *snapshot.Policy) {
 	p.Location, p.StatementLocations = nil, nil
+}
+
+// destinationProbes keeps the probes of b that a collection makes: the
+// "prefix/" folder of each GuardDuty destination in b, when the account
+// with the detector is collected too.
+func destinationProbes(s *snapshot.Snapshot, b *snapshot.Bucket) []snapshot.ProbedKey {
+	var out []snapshot.ProbedKey
+	for _, a := range s.Accounts {
+		for _, d := range a.Detectors {
+			for _, p := range d.PublishingDestinations {
+				_, res, _ := strings.Cut(p.DestinationARN, ":s3:::")
+				name, prefix, ok := strings.Cut(res, "/")
+				prefix = strings.Trim(prefix, "/")
+				if !ok || name != b.Name || prefix == "" {
+					continue
+				}
+				k := snapshot.ProbedKey{Key: prefix + "/"}
+				for _, pk := range b.ProbedKeys {
+					if pk.Key == k.Key {
+						k.Exists = pk.Exists
+					}
+				}
+				dup := false
+				for _, o := range out {
+					dup = dup || o.Key == k.Key
+				}
+				if !dup {
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -33,6 +34,7 @@ func (c *collector) collectKMS(ctx context.Context, cfg aws.Config, account stri
 		return
 	}
 	aliases := map[string][]string{}
+	awsManaged := map[string]bool{}
 	ap := kms.NewListAliasesPaginator(cl, &kms.ListAliasesInput{})
 	for ap.HasMorePages() {
 		page, err := ap.NextPage(ctx)
@@ -40,12 +42,24 @@ func (c *collector) collectKMS(ctx context.Context, cfg aws.Config, account stri
 			break
 		}
 		for _, a := range page.Aliases {
-			if a.TargetKeyId != nil {
-				aliases[*a.TargetKeyId] = append(aliases[*a.TargetKeyId], aws.ToString(a.AliasName))
+			if a.TargetKeyId == nil {
+				continue
 			}
+			name := aws.ToString(a.AliasName)
+			// alias/aws/* is reserved for AWS managed keys
+			// (https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html):
+			// knowing them saves a DescribeKey each.
+			if strings.HasPrefix(name, "alias/aws/") {
+				awsManaged[*a.TargetKeyId] = true
+				continue
+			}
+			aliases[*a.TargetKeyId] = append(aliases[*a.TargetKeyId], name)
 		}
 	}
 	for _, id := range ids {
+		if awsManaged[id] {
+			continue
+		}
 		d, err := cl.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
 		if c.fail(account, region, "kms", "DescribeKey", id, err) || d.KeyMetadata == nil {
 			continue

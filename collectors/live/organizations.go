@@ -75,7 +75,14 @@ func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organiza
 				break
 			}
 			for _, a := range page.Accounts {
-				o.Members = append(o.Members, snapshot.OrgAccount{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Status: string(a.Status), ParentID: parent})
+				// Organizations retired Account.Status on 2026-09-09 in favour
+				// of State (same values plus PENDING_ACTIVATION and CLOSED);
+				// Status is read only from endpoints that still send it.
+				status := string(a.State)
+				if status == "" {
+					status = string(a.Status)
+				}
+				o.Members = append(o.Members, snapshot.OrgAccount{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Status: status, ParentID: parent})
 			}
 		}
 	}

@@ -77,6 +77,7 @@ var iamActions = map[string]string{
 	"S3:GetBucketRequestPayment":            "s3:GetBucketRequestPayment",
 	"S3:GetBucketLifecycleConfiguration":    "s3:GetLifecycleConfiguration",
 	"S3:GetObjectLockConfiguration":         "s3:GetBucketObjectLockConfiguration",
+	"S3:ListObjectsV2":                      "s3:ListBucket",
 
 	"CloudTrail:DescribeTrails":    "cloudtrail:DescribeTrails",
 	"CloudTrail:GetTrailStatus":    "cloudtrail:GetTrailStatus",

@@ -63,6 +63,7 @@ var ruleDeps = map[string][]string{
 	"s3:GetBucketRequestPayment":            {"S303"},
 	"s3:GetBucketLifecycleConfiguration":    {"GD05", "SQ04"},
 	"s3:GetObjectLockConfiguration":         {"S306"},
+	"s3:ListObjectsV2":                      {"GD05"},
 
 	"cloudtrail:DescribeTrails":    trailRules,
 	"cloudtrail:GetTrailStatus":    {"CT02", "CT03", "CT04", "CT05"},

@@ -55,25 +55,29 @@ func (c *collector) collectS3(ctx context.Context, cfg aws.Config, a *snapshot.A
 			return
 		}
 		for _, b := range page.Buckets {
-			if bucket, ok := c.bucket(ctx, clients, home, a.ID, aws.ToString(b.Name)); ok {
+			if bucket, ok := c.bucket(ctx, clients, home, a.ID, aws.ToString(b.Name), aws.ToString(b.BucketRegion)); ok {
 				a.Buckets = append(a.Buckets, bucket)
 			}
 		}
 	}
 }
 
-func (c *collector) bucket(ctx context.Context, clients *s3Clients, home *s3.Client, account, name string) (snapshot.Bucket, bool) {
-	b := snapshot.Bucket{Name: name, ARN: "arn:" + c.partN + ":s3:::" + name}
+// bucket reads one bucket. region is ListBuckets' BucketRegion, which
+// spares a GetBucketLocation per bucket where S3 reports it.
+func (c *collector) bucket(ctx context.Context, clients *s3Clients, home *s3.Client, account, name, region string) (snapshot.Bucket, bool) {
+	b := snapshot.Bucket{Name: name, ARN: "arn:" + c.partN + ":s3:::" + name, Region: region}
 	bn := aws.String(name)
-	loc, err := home.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: bn})
-	if c.fail(account, "", "s3", "GetBucketLocation", b.ARN, err) {
-		// Without its region the bucket cannot be placed; the model
-		// requires one, so the bucket is left out and the error says so.
-		return b, false
+	if b.Region == "" {
+		loc, err := home.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: bn})
+		if c.fail(account, "", "s3", "GetBucketLocation", b.ARN, err) {
+			// Without its region the bucket cannot be placed; the model
+			// requires one, so the bucket is left out and the error says so.
+			return b, false
+		}
+		b.Region = bucketRegion(string(loc.LocationConstraint))
 	}
-	b.Region = bucketRegion(string(loc.LocationConstraint))
 	cl := clients.get(b.Region)
-	region := b.Region
+	region = b.Region
 
 	pol, err := cl.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: bn})
 	switch {

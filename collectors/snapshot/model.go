@@ -359,6 +359,11 @@ type Key struct {
 	KeyManager string     `json:"key_manager"`
 	Grants     []KeyGrant `json:"grants,omitempty"`
 	Location   *Location  `json:"location,omitempty"`
+	// Partial is set by IaC collectors when the input does not declare the
+	// key itself, only its policy or an alias (aws_kms_key_policy,
+	// aws_kms_alias for a key managed elsewhere): only its non-zero fields
+	// are known, so an overlay must merge them into the live key.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // KeyGrant is a KMS grant.
@@ -504,7 +509,25 @@ type Location struct {
 	Line int    `json:"line,omitempty"`
 	// Address is the Terraform resource address or CloudFormation logical ID.
 	Address string `json:"address,omitempty"`
+	// Change is what applying the IaC does to the resource: create,
+	// update, delete, replace, no-op or read (Terraform's planned action;
+	// a data source is read). A CloudFormation declaration is create: a
+	// stack applies what it declares. Empty when the input does not say
+	// (a plan without resource_changes, a live snapshot). Rules about
+	// what an apply would call (CT06: UpdateTrail on a Control Tower
+	// trail) must not fire for no-op or read.
+	Change string `json:"change,omitempty"`
 }
+
+// Planned actions (Location.Change).
+const (
+	ChangeCreate  = "create"
+	ChangeUpdate  = "update"
+	ChangeDelete  = "delete"
+	ChangeReplace = "replace"
+	ChangeNoOp    = "no-op"
+	ChangeRead    = "read"
+)
 
 // UnknownValue is a value an IaC collector could not resolve.
 type UnknownValue struct {

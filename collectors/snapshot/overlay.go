@@ -7,7 +7,9 @@ import (
 
 // Overlay lays IaC resources over a live snapshot so that a change is
 // judged against the organization it will land in: a resource with the
-// same ARN in both is taken from overlay, accounts are merged, organization
+// same ARN in both is taken from overlay (a Partial one, which the IaC only
+// attaches something to, is merged into the base instead: see
+// mergeParts), accounts are merged, organization
 // policies are merged by ID (overlay wins), unknowns and collection errors
 // are concatenated, and the result is sorted. The result keeps base's
 // source. Neither input is modified.
@@ -79,14 +81,14 @@ func mergeInto(dst, src *Snapshot) {
 				da.Regions = append(da.Regions, r)
 			}
 		}
-		da.Roles = mergeBy(da.Roles, sa.Roles, func(r Role) string { return r.ARN })
+		da.Roles = mergeParts(da.Roles, sa.Roles, roleParts)
 		da.ManagedPolicies = mergeBy(da.ManagedPolicies, sa.ManagedPolicies, func(p ManagedPolicy) string { return p.ARN })
-		da.Buckets = mergeBy(da.Buckets, sa.Buckets, func(b Bucket) string { return b.ARN })
+		da.Buckets = mergeParts(da.Buckets, sa.Buckets, bucketParts)
 		da.Trails = mergeBy(da.Trails, sa.Trails, func(t Trail) string { return t.ARN })
-		da.Keys = mergeBy(da.Keys, sa.Keys, func(k Key) string { return k.ARN })
-		da.Topics = mergeBy(da.Topics, sa.Topics, func(t Topic) string { return t.ARN })
-		da.Queues = mergeBy(da.Queues, sa.Queues, func(q Queue) string { return q.ARN })
-		da.Detectors = mergeBy(da.Detectors, sa.Detectors, func(d Detector) string { return d.Region })
+		da.Keys = mergeParts(da.Keys, sa.Keys, keyParts)
+		da.Topics = mergeParts(da.Topics, sa.Topics, topicParts)
+		da.Queues = mergeParts(da.Queues, sa.Queues, queueParts)
+		da.Detectors = mergeParts(da.Detectors, sa.Detectors, detectorParts)
 	}
 	dst.CollectionErrors = append(dst.CollectionErrors, src.CollectionErrors...)
 	dst.Unknowns = append(dst.Unknowns, src.Unknowns...)
@@ -157,4 +159,245 @@ func mergeOrganization(dst, src *Organization) *Organization {
 		dst.Location = src.Location
 	}
 	return dst
+}
+
+// parts says how to match and merge one kind of resource that IaC may
+// declare only in part (the Partial flag of Role, Bucket, Key, Topic,
+// Queue and Detector).
+type parts[T any] struct {
+	// key identifies the resource: its ARN (a detector's region).
+	key func(T) string
+	// alt identifies it when the key of a partial resource was guessed:
+	// a role's name (a template attaching a policy to a role by name
+	// cannot know its path, which the ARN contains), a queue's URL.
+	alt       func(T) string
+	isPartial func(T) bool
+	// merge lays the known settings of part over base in place. Identity
+	// (name, ARN, region, IDs) stays base's, and so does base's Partial
+	// flag and Location: the base is where the resource is declared.
+	merge func(base *T, part T)
+}
+
+// mergeParts is mergeBy for resources IaC may declare only in part. Where
+// both sides hold the resource: a whole src replaces dst, except that what
+// an earlier partial dst attached is merged into it; a partial src is
+// merged into dst. A partial resource with nothing to merge into is kept,
+// still partial.
+func mergeParts[T any](dst, src []T, p parts[T]) []T {
+	if len(src) == 0 {
+		return dst
+	}
+	at := make(map[string]int, len(dst))
+	altAt := map[string]int{}
+	index := func(i int, d T) {
+		if k := p.key(d); !IsUnknown(k) {
+			at[k] = i
+		}
+		if p.alt != nil {
+			if k := p.alt(d); k != "" && !IsUnknown(k) {
+				altAt[k] = i
+			}
+		}
+	}
+	for i, d := range dst {
+		index(i, d)
+	}
+	for _, s := range src {
+		i, ok := -1, false
+		if k := p.key(s); !IsUnknown(k) {
+			i, ok = at[k]
+		}
+		if !ok && p.alt != nil {
+			if k := p.alt(s); k != "" && !IsUnknown(k) {
+				if j, found := altAt[k]; found && (p.isPartial(s) || p.isPartial(dst[j])) {
+					i, ok = j, true
+				}
+			}
+		}
+		switch {
+		case !ok:
+			dst = append(dst, s)
+			index(len(dst)-1, s)
+		case p.isPartial(s):
+			p.merge(&dst[i], s)
+		case p.isPartial(dst[i]):
+			whole := s
+			p.merge(&whole, dst[i])
+			dst[i] = whole
+			index(i, whole)
+		default:
+			dst[i] = s
+			index(i, s)
+		}
+	}
+	return dst
+}
+
+// Helpers for merge functions: a setting is taken when the partial
+// resource knows it (non-zero and not an unknown token, which a stand-in
+// uses for what its input does not say).
+func setString(dst *string, s string) {
+	if s != "" && !IsUnknown(s) {
+		*dst = s
+	}
+}
+
+func setPtr[T any](dst **T, s *T) {
+	if s != nil {
+		*dst = s
+	}
+}
+
+func setBool(dst *bool, s bool) {
+	if s {
+		*dst = true
+	}
+}
+
+func setInt(dst *int, s int) {
+	if s != 0 {
+		*dst = s
+	}
+}
+
+// union appends the elements of src dst lacks.
+func union(dst, src []string) []string {
+	for _, s := range src {
+		if !slices.Contains(dst, s) {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+// upsert replaces the element of dst with the same key as each element of
+// src, or appends it.
+func upsert[T any](dst, src []T, key func(T) string) []T {
+	for _, s := range src {
+		if i := slices.IndexFunc(dst, func(d T) bool { return key(d) == key(s) }); i >= 0 {
+			dst[i] = s
+		} else {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+// roleParts: a partial role comes from an inline policy
+// (AWS::IAM::Policy, aws_iam_role_policy) or a managed policy attachment,
+// which add to the role's policies without removing the others.
+var roleParts = parts[Role]{
+	key:       func(r Role) string { return r.ARN },
+	alt:       func(r Role) string { return r.Name },
+	isPartial: func(r Role) bool { return r.Partial },
+	merge: func(b *Role, p Role) {
+		setPtr(&b.TrustPolicy, p.TrustPolicy)
+		b.InlinePolicies = upsert(b.InlinePolicies, p.InlinePolicies, func(n NamedPolicy) string { return n.Name })
+		b.AttachedPolicyARNs = union(b.AttachedPolicyARNs, p.AttachedPolicyARNs)
+		setString(&b.PermissionsBoundaryARN, p.PermissionsBoundaryARN)
+		if len(p.Tags) > 0 && b.Tags == nil {
+			b.Tags = map[string]string{}
+		}
+		for k, v := range p.Tags {
+			b.Tags[k] = v
+		}
+	},
+}
+
+// bucketParts: each S3 sub-resource (policy, ownership controls,
+// encryption, notification, request payment, lifecycle, ACL) replaces
+// that whole setting, as its Put API does.
+var bucketParts = parts[Bucket]{
+	key:       func(b Bucket) string { return b.ARN },
+	isPartial: func(b Bucket) bool { return b.Partial },
+	merge: func(b *Bucket, p Bucket) {
+		setPtr(&b.Policy, p.Policy)
+		setString(&b.ObjectOwnership, p.ObjectOwnership)
+		setPtr(&b.ACL, p.ACL)
+		setPtr(&b.Encryption, p.Encryption)
+		setPtr(&b.Notification, p.Notification)
+		setString(&b.RequestPayer, p.RequestPayer)
+		if len(p.Lifecycle) > 0 {
+			b.Lifecycle = p.Lifecycle
+		}
+		setBool(&b.ObjectLockEnabled, p.ObjectLockEnabled)
+		if b.Region == "" || IsUnknown(b.Region) {
+			setString(&b.Region, p.Region)
+		}
+	},
+}
+
+// keyParts: a partial key comes from a key policy or an alias.
+var keyParts = parts[Key]{
+	key:       func(k Key) string { return k.ARN },
+	isPartial: func(k Key) bool { return k.Partial },
+	merge: func(b *Key, p Key) {
+		b.Aliases = union(b.Aliases, p.Aliases)
+		setPtr(&b.Policy, p.Policy)
+		setString(&b.KeyState, p.KeyState)
+		if b.KeyManager == "" || IsUnknown(b.KeyManager) {
+			setString(&b.KeyManager, p.KeyManager)
+		}
+		b.Grants = upsert(b.Grants, p.Grants, func(g KeyGrant) string { return g.GrantID + "\x00" + g.GranteePrincipal })
+	},
+}
+
+// topicParts: a partial topic comes from a topic policy or a subscription;
+// a subscription adds to the others, keyed as SNS keys them (protocol and
+// endpoint: subscribing the same endpoint twice returns the existing
+// subscription).
+var topicParts = parts[Topic]{
+	key:       func(t Topic) string { return t.ARN },
+	isPartial: func(t Topic) bool { return t.Partial },
+	merge: func(b *Topic, p Topic) {
+		setPtr(&b.Policy, p.Policy)
+		setString(&b.KmsMasterKeyID, p.KmsMasterKeyID)
+		setBool(&b.FifoTopic, p.FifoTopic)
+		b.Subscriptions = upsert(b.Subscriptions, p.Subscriptions, func(s Subscription) string { return s.Protocol + "\x00" + s.Endpoint })
+		if b.Region == "" || IsUnknown(b.Region) {
+			setString(&b.Region, p.Region)
+		}
+	},
+}
+
+// queueParts: a partial queue comes from a queue policy, which names the
+// queue by URL.
+var queueParts = parts[Queue]{
+	key:       func(q Queue) string { return q.ARN },
+	alt:       func(q Queue) string { return q.URL },
+	isPartial: func(q Queue) bool { return q.Partial },
+	merge: func(b *Queue, p Queue) {
+		setPtr(&b.Policy, p.Policy)
+		setString(&b.KmsMasterKeyID, p.KmsMasterKeyID)
+		setBool(&b.SqsManagedSseEnabled, p.SqsManagedSseEnabled)
+		setBool(&b.FifoQueue, p.FifoQueue)
+		setInt(&b.VisibilityTimeout, p.VisibilityTimeout)
+		setInt(&b.MessageRetentionPeriod, p.MessageRetentionPeriod)
+		setInt(&b.DelaySeconds, p.DelaySeconds)
+		setInt(&b.MaximumMessageSize, p.MaximumMessageSize)
+		setInt(&b.ReceiveWaitTimeSeconds, p.ReceiveWaitTimeSeconds)
+		setPtr(&b.RedrivePolicy, p.RedrivePolicy)
+		if b.Region == "" || IsUnknown(b.Region) {
+			setString(&b.Region, p.Region)
+		}
+	},
+}
+
+// detectorParts: a partial detector comes from a publishing destination;
+// a detector has one destination per destination ARN.
+var detectorParts = parts[Detector]{
+	key:       func(d Detector) string { return d.Region },
+	isPartial: func(d Detector) bool { return d.Partial },
+	merge: func(b *Detector, p Detector) {
+		setString(&b.Status, p.Status)
+		setString(&b.FindingPublishingFrequency, p.FindingPublishingFrequency)
+		b.PublishingDestinations = upsert(b.PublishingDestinations, p.PublishingDestinations,
+			func(d PublishingDestination) string { return d.DestinationARN })
+		b.Members = upsert(b.Members, p.Members, func(m DetectorMember) string { return m.AccountID })
+		setString(&b.AdministratorAccountID, p.AdministratorAccountID)
+		b.SuppressionRules = union(b.SuppressionRules, p.SuppressionRules)
+		if b.ID == "" || IsUnknown(b.ID) {
+			setString(&b.ID, p.ID)
+		}
+	},
 }

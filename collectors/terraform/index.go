@@ -138,14 +138,27 @@ func newIndex(name string, p *tfjson.Plan) *index {
 		if rc == nil || rc.Change == nil || rc.DeposedKey != "" {
 			continue
 		}
-		if rc.Change.Actions.Delete() {
+		acts := rc.Change.Actions
+		if acts.Delete() {
 			deleted[rc.Address] = true
+			if rc.Mode == tfjson.ManagedResourceMode && survivesDelete(rc) {
+				in := &instance{addr: rc.Address, module: rc.ModuleAddress, mode: rc.Mode, typ: rc.Type, name: rc.Name,
+					index: indexKey(rc.Index), root: node{v: rc.Change.Before}}
+				in.loc = &snapshot.Location{File: name, Address: in.addr, Change: snapshot.ChangeDelete}
+				ix.add(in)
+			}
 			continue
 		}
+		root := node{v: rc.Change.After, unk: rc.Change.AfterUnknown}
+		if acts.Forget() {
+			// forget drops the resource from state without destroying
+			// it: the object stays in AWS as it was, untouched.
+			root = node{v: rc.Change.Before}
+		}
 		in := &instance{addr: rc.Address, module: rc.ModuleAddress, mode: rc.Mode, typ: rc.Type, name: rc.Name,
-			index: indexKey(rc.Index), root: node{v: rc.Change.After, unk: rc.Change.AfterUnknown},
-			created: rc.Change.Actions.Create() || rc.Change.Actions.Replace()}
-		in.loc = &snapshot.Location{File: name, Address: in.addr}
+			index: indexKey(rc.Index), root: root,
+			created: acts.Create() || acts.Replace()}
+		in.loc = &snapshot.Location{File: name, Address: in.addr, Change: changeOf(rc.Mode, acts)}
 		ix.add(in)
 	}
 	addState := func(sv *tfjson.StateValues) {
@@ -168,6 +181,14 @@ func newIndex(name string, p *tfjson.Plan) *index {
 				in := &instance{addr: r.Address, module: m.Address, mode: r.Mode, typ: r.Type, name: r.Name,
 					index: indexKey(r.Index), root: node{v: vals}}
 				in.loc = &snapshot.Location{File: name, Address: in.addr}
+				if r.Mode == tfjson.DataResourceMode {
+					in.loc.Change = snapshot.ChangeRead
+				} else if len(p.ResourceChanges) > 0 {
+					// A plan that lists changes lists every managed
+					// resource it touches; one only in state is kept
+					// as it is.
+					in.loc.Change = snapshot.ChangeNoOp
+				}
 				ix.add(in)
 			}
 			for _, c := range m.ChildModules {
@@ -182,6 +203,54 @@ func newIndex(name string, p *tfjson.Plan) *index {
 	}
 	sort.Slice(ix.list, func(i, j int) bool { return ix.list[i].addr < ix.list[j].addr })
 	return ix
+}
+
+// survivesDelete reports whether a resource the plan deletes will still be
+// there after the apply. Such a resource stays in the model, with
+// Location.Change delete; every other deleted resource is gone from the
+// model, since rules judge what the apply leaves.
+//
+//   - Destroying an aws_kms_key schedules its deletion: the key stays,
+//     PendingDeletion, for the deletion window (7 to 30 days), and
+//     everything still encrypting with it fails
+//     (https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html).
+//   - Control Tower's mandatory guardrail denies cloudtrail:DeleteTrail on
+//     trail/aws-controltower-* to all but AWSControlTowerExecution
+//     (https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html),
+//     so that trail stays, and CT06 reports the denied call.
+func survivesDelete(rc *tfjson.ResourceChange) bool {
+	if rc.Type == "aws_kms_key" {
+		return true
+	}
+	if rc.Type != "aws_cloudtrail" {
+		return false
+	}
+	before, _ := rc.Change.Before.(map[string]any)
+	name, _ := before["name"].(string)
+	if i := strings.LastIndex(name, "/"); i >= 0 && strings.HasPrefix(name, "arn:") {
+		name = name[i+1:] // the provider accepts a trail ARN as its name
+	}
+	return strings.HasPrefix(name, "aws-controltower-")
+}
+
+// changeOf names a resource change's planned actions as Location.Change
+// does (https://developer.hashicorp.com/terraform/internals/json-format#change-representation).
+func changeOf(mode tfjson.ResourceMode, a tfjson.Actions) string {
+	switch {
+	case mode == tfjson.DataResourceMode || a.Read():
+		return snapshot.ChangeRead
+	case a.Create():
+		return snapshot.ChangeCreate
+	case a.Update():
+		return snapshot.ChangeUpdate
+	case a.Replace():
+		return snapshot.ChangeReplace
+	case a.Delete():
+		return snapshot.ChangeDelete
+	case a.NoOp(), a.Forget():
+		return snapshot.ChangeNoOp
+	}
+	return ""
 }
 
 func indexKey(v any) string {

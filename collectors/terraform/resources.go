@@ -136,7 +136,7 @@ func (b *builder) bucketFor(v view) *snapshot.Bucket {
 	x := &snapshot.Bucket{Name: name, ARN: "arn:" + b.partition(in) + ":s3:::" + name,
 		Region:          b.notInPlan("region of bucket "+name, in),
 		ObjectOwnership: b.notInPlan("object ownership of bucket "+name, in),
-		Location:        b.loc(in)}
+		Partial:         true, Location: b.loc(in)}
 	if snapshot.IsUnknown(name) {
 		x.ARN = name
 	}
@@ -340,6 +340,9 @@ func (b *builder) key(in *instance) {
 	if !v.boolean("is_enabled", true) {
 		k.KeyState = "Disabled"
 	}
+	if in.loc.Change == snapshot.ChangeDelete {
+		k.KeyState = "PendingDeletion" // see survivesDelete
+	}
 	if !v.known("policy") && !v.set("policy") && in.created {
 		k.Policy, _ = parsePolicy(defaultKeyPolicy(b.partition(in), acct), b.loc(in))
 	} else {
@@ -368,7 +371,7 @@ func (b *builder) keyFor(v view, key string) *snapshot.Key {
 		region = parts[3]
 	}
 	k := &snapshot.Key{KeyID: strings.TrimPrefix(arn[strings.LastIndexByte(arn, ':')+1:], "key/"), ARN: arn, Region: region,
-		KeyState: b.notInPlan("state of key "+id, v.in), KeyManager: "CUSTOMER", Location: b.loc(v.in)}
+		KeyState: b.notInPlan("state of key "+id, v.in), KeyManager: "CUSTOMER", Partial: true, Location: b.loc(v.in)}
 	a := b.account(b.accountOf(v.in))
 	a.keys = append(a.keys, k)
 	b.keys[id], b.keys[arn] = k, k
@@ -422,7 +425,7 @@ func (b *builder) topicFor(v view, key string) *snapshot.Topic {
 	if t := b.topics[arn]; t != nil {
 		return t
 	}
-	t := &snapshot.Topic{ARN: arn, Region: b.notInPlan("region of topic "+arn, v.in), Location: b.loc(v.in)}
+	t := &snapshot.Topic{ARN: arn, Region: b.notInPlan("region of topic "+arn, v.in), Partial: true, Location: b.loc(v.in)}
 	acct := b.accountOf(v.in)
 	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
 		t.Name, t.Region, acct = parts[5], parts[3], parts[4]
@@ -543,7 +546,7 @@ func (b *builder) queueFor(v view, key string) *snapshot.Queue {
 	if q := b.queues[id]; q != nil {
 		return q
 	}
-	q := &snapshot.Queue{URL: id, ARN: id, Region: b.notInPlan("region of queue "+id, v.in), Location: b.loc(v.in)}
+	q := &snapshot.Queue{URL: id, ARN: id, Region: b.notInPlan("region of queue "+id, v.in), Partial: true, Location: b.loc(v.in)}
 	acct := b.accountOf(v.in)
 	// https://sqs.REGION.amazonaws.com/ACCOUNT/NAME
 	if u, err := url.Parse(id); err == nil && u.Host != "" {
@@ -613,7 +616,7 @@ func (b *builder) roleFor(v view) *snapshot.Role {
 	acct := b.accountOf(v.in)
 	// The role's path is not in the plan; IAM ARNs include it, so the
 	// stand-in's ARN assumes the default path "/".
-	r := &snapshot.Role{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", b.partition(v.in), acct, name), Location: b.loc(v.in)}
+	r := &snapshot.Role{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", b.partition(v.in), acct, name), Partial: true, Location: b.loc(v.in)}
 	if snapshot.IsUnknown(name) {
 		r.ARN = name
 	}
@@ -697,7 +700,7 @@ func (b *builder) publishingDestination(in *instance) {
 	}
 	if d == nil {
 		d = &snapshot.Detector{ID: id, Region: b.region(in), Status: b.notInPlan("status of detector "+id, in),
-			FindingPublishingFrequency: b.notInPlan("finding publishing frequency of detector "+id, in), Location: b.loc(in)}
+			FindingPublishingFrequency: b.notInPlan("finding publishing frequency of detector "+id, in), Partial: true, Location: b.loc(in)}
 		a := b.account(b.accountOf(in))
 		a.detectors = append(a.detectors, d)
 		b.detectors[id] = d
@@ -817,6 +820,19 @@ func (b *builder) orgPolicyResource(in *instance) {
 	b.orgPolicy[in.addr], b.orgPolicy[p.ID] = p, p
 }
 
+// awsManagedOrgPolicies are the organization policies AWS owns, whose
+// documents no plan carries: FullAWSAccess, the SCP attached everywhere
+// when SCPs are enabled
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_strategies.html),
+// and RCPFullAWSAccess, its RCP counterpart
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_examples.html).
+var awsManagedOrgPolicies = map[string]struct{ name, typ, doc string }{
+	"p-FullAWSAccess": {"FullAWSAccess", snapshot.PolicyTypeSCP,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
+	"p-RCPFullAWSAccess": {"RCPFullAWSAccess", snapshot.PolicyTypeRCP,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`},
+}
+
 func (b *builder) orgPolicyAttachment(in *instance) {
 	v := b.top(in)
 	t, id := b.target(v, "policy_id", "aws_organizations_policy")
@@ -831,16 +847,14 @@ func (b *builder) orgPolicyAttachment(in *instance) {
 			return // a planned policy of another type (tag, backup …)
 		}
 		b.ensureOrg(in)
-		p = &snapshot.OrgPolicy{ID: id, Type: snapshot.PolicyTypeSCP, AWSManaged: id == "p-FullAWSAccess"}
-		if p.AWSManaged {
-			p.Name = "FullAWSAccess"
-			p.ARN = "arn:" + b.partition(in) + ":organizations::aws:policy/service_control_policy/p-FullAWSAccess"
-		}
-		doc, _ := marshal(map[string]any{"Version": "2012-10-17", "Statement": b.notInPlan("content of organization policy "+id, in)})
-		if p.AWSManaged {
-			// FullAWSAccess is AWS's own SCP allowing everything
-			// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_strategies.html).
-			doc = []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+		p = &snapshot.OrgPolicy{ID: id, Type: snapshot.PolicyTypeSCP}
+		var doc []byte
+		if m, ok := awsManagedOrgPolicies[id]; ok {
+			p.Name, p.Type, p.AWSManaged = m.name, m.typ, true
+			p.ARN = "arn:" + b.partition(in) + ":organizations::aws:policy/" + strings.ToLower(m.typ) + "/" + id
+			doc = []byte(m.doc)
+		} else {
+			doc, _ = marshal(map[string]any{"Version": "2012-10-17", "Statement": b.notInPlan("content of organization policy "+id, in)})
 		}
 		p.Document = snapshot.Policy{Document: doc}
 		b.orgPolicyList = append(b.orgPolicyList, p)

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -25,6 +26,8 @@ type planWriter struct {
 type planResource struct {
 	mode, typ, name, provider string
 	values                    map[string]any
+	// action is the planned action; no-op when empty.
+	action string
 }
 
 func planFromSnapshot(s *snapshot.Snapshot) ([]byte, error) {
@@ -33,7 +36,14 @@ func planFromSnapshot(s *snapshot.Snapshot) ([]byte, error) {
 		w.account(a)
 	}
 	if o := s.Organization; o != nil {
-		w.organization(o)
+		// Organizations is a global service reached through the
+		// partition's home region; the provider's region decides the
+		// partition of the ARNs the plan implies.
+		region := map[string]string{"aws-us-gov": "us-gov-west-1", "aws-cn": "cn-northwest-1"}[s.Partition]
+		if region == "" {
+			region = "us-east-1"
+		}
+		w.organization(o, region)
 	}
 	return w.render()
 }
@@ -60,14 +70,14 @@ func (w *planWriter) provider(account, region string) string {
 		w.providers[key] = map[string]any{"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws", "alias": alias,
 			"expressions": map[string]any{"region": map[string]any{"constant_value": region},
 				"assume_role": []any{map[string]any{"role_arn": map[string]any{"constant_value": "arn:aws:iam::" + account + ":role/terraform"}}}}}
-		w.resources = append(w.resources, planResource{"data", "aws_caller_identity", alias, key, map[string]any{
+		w.resources = append(w.resources, planResource{mode: "data", typ: "aws_caller_identity", name: alias, provider: key, values: map[string]any{
 			"account_id": account, "arn": "arn:aws:sts::" + account + ":assumed-role/terraform/ci", "id": account, "user_id": "AROAEXAMPLE:ci"}})
 	}
 	return key
 }
 
 func (w *planWriter) add(typ, name, provider string, values map[string]any) {
-	w.resources = append(w.resources, planResource{"managed", typ, name, provider, values})
+	w.resources = append(w.resources, planResource{mode: "managed", typ: typ, name: name, provider: provider, values: values})
 }
 
 func docString(p *snapshot.Policy) string {
@@ -150,6 +160,10 @@ func (w *planWriter) account(a snapshot.Account) {
 		w.add("aws_kms_key", w.name("key_"+base), pk, map[string]any{"arn": k.ARN, "key_id": k.KeyID, "id": k.KeyID, "policy": docString(k.Policy),
 			"is_enabled": k.KeyState == "Enabled", "description": "", "key_usage": "ENCRYPT_DECRYPT", "customer_master_key_spec": "SYMMETRIC_DEFAULT",
 			"enable_key_rotation": true, "multi_region": false, "deletion_window_in_days": nil, "tags": nil, "tags_all": map[string]any{}})
+		if k.KeyState == "PendingDeletion" {
+			// Destroying an aws_kms_key schedules its deletion.
+			w.resources[len(w.resources)-1].action = "delete"
+		}
 		for _, al := range k.Aliases {
 			w.add("aws_kms_alias", w.name(strings.Replace(al, "alias/", "alias_", 1)), pk, map[string]any{"name": al, "id": al,
 				"arn": "arn:aws:kms:" + k.Region + ":" + acct + ":" + al, "target_key_id": k.KeyID, "target_key_arn": k.ARN, "name_prefix": ""})
@@ -252,6 +266,11 @@ func (w *planWriter) account(a snapshot.Account) {
 			"enable_log_file_validation": t.LogFileValidationEnabled, "enable_logging": logging, "event_selector": selectors,
 			"advanced_event_selector": advanced, "insight_selector": []any{}, "cloud_watch_logs_group_arn": "", "cloud_watch_logs_role_arn": "",
 			"tags": nil, "tags_all": map[string]any{}})
+		if t.Location != nil {
+			// The scenario has IaC declare this trail (a stack that
+			// adds SNS to it): in a plan, that is an update.
+			w.resources[len(w.resources)-1].action = "update"
+		}
 	}
 	for _, d := range a.Detectors {
 		pk, n := w.provider(acct, d.Region), w.name("detector_"+d.Region)
@@ -268,8 +287,8 @@ func (w *planWriter) account(a snapshot.Account) {
 	}
 }
 
-func (w *planWriter) organization(o *snapshot.Organization) {
-	pk := w.provider(o.ManagementAccountID, "us-east-1")
+func (w *planWriter) organization(o *snapshot.Organization, region string) {
+	pk := w.provider(o.ManagementAccountID, region)
 	feature := o.FeatureSet
 	if feature == "" {
 		feature = "ALL"
@@ -322,10 +341,15 @@ func (w *planWriter) render() ([]byte, error) {
 		if r.mode == "data" {
 			continue
 		}
-		planned = append(planned, state)
+		var after any = r.values
+		if r.action == "delete" {
+			after = nil
+		} else {
+			planned = append(planned, state)
+		}
 		changes = append(changes, map[string]any{"address": addr, "mode": r.mode, "type": r.typ, "name": r.name,
 			"provider_name": "registry.terraform.io/hashicorp/aws",
-			"change": map[string]any{"actions": []string{"no-op"}, "before": r.values, "after": r.values, "after_unknown": map[string]any{},
+			"change": map[string]any{"actions": []string{cmp.Or(r.action, "no-op")}, "before": r.values, "after": after, "after_unknown": map[string]any{},
 				"before_sensitive": map[string]any{}, "after_sensitive": map[string]any{}}})
 	}
 	plan := map[string]any{

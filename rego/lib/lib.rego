@@ -225,7 +225,7 @@ sqs_subscriptions(topic) := [s | some s in object.get(topic, "subscriptions", []
 # reach lists the queues a bucket's log files are announced to: through a
 # bucket notification (directly or via an SNS topic), or through the SNS
 # topic of a trail that writes the bucket.
-reach(bucket_name) := {q |
+reach(bucket_name) := ({q |
 	b := bucket_named(bucket_name).bucket
 	some t in notification_targets(b)
 	t.kind == "queue"
@@ -237,12 +237,38 @@ reach(bucket_name) := {q |
 	topic := topic_arn(t.cfg.arn).topic
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
-} | {q |
+}) | {q |
 	some e in trails
 	e.trail.s3_bucket_name == bucket_name
 	topic := topic_arn(e.trail.sns_topic_arn).topic
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
+}
+
+# delivery_queues lists the queues that announce one delivery's log files:
+# bucket notifications whose prefix and suffix filters match its keys, and
+# the SNS topic of the trail that writes them.
+delivery_queues(d) := {q |
+	b := bucket_named(d.bucket).bucket
+	some t in notification_targets(b)
+	filter_matches(t.cfg, d.sample_key)
+	some q in target_queues(t)
+} | {q |
+	d.source == "cloudtrail"
+	some e in trails
+	e.trail.arn == d.writer
+	topic := topic_arn(e.trail.sns_topic_arn).topic
+	some s in sqs_subscriptions(topic)
+	q := s.endpoint
+}
+
+target_queues(t) := {t.cfg.arn} if t.kind == "queue"
+
+target_queues(t) := {s.endpoint | some s in sqs_subscriptions(topic_arn(t.cfg.arn).topic)} if t.kind == "topic"
+
+filter_matches(cfg, key) if {
+	startswith(key, object.get(cfg, "filter_prefix", ""))
+	endswith(key, object.get(cfg, "filter_suffix", ""))
 }
 
 # pipeline_queues are every queue some log bucket reaches.
@@ -313,10 +339,12 @@ with_location(f, res) := object.union(f, {"location": policy_location(res)}) if 
 condition_values(doc, service, action, key) := {v |
 	some s in statements(doc)
 	s.Effect == "Allow"
-	service in as_list(object.get(object.get(s, "Principal", {}), "Service", []))
+	is_object(s.Principal)
+	service in as_list(object.get(s.Principal, "Service", []))
 	some a in as_list(object.get(s, "Action", []))
-	glob.match(lower(a), [], lower(action))
+	glob.match(lower(a), null, lower(action))
 	some _, conds in object.get(s, "Condition", {})
+	is_object(conds)
 	some k, vals in conds
 	lower(k) == lower(key)
 	some v in as_list(vals)
@@ -332,7 +360,7 @@ as_list(x) := [x] if not is_array(x)
 
 # reader_keys are the keys a reader meets on its way to the log files, with
 # the context the decrypt carries (S3 or SQS calling on the reader's behalf).
-reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key of %s", [d.source, d.writer]), "context": object.union(via_s3(b, r), encryption_context(d, b))} if {
+reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key of %s", [d.source, d.writer]), "context": object.union(via_s3(b, r), encryption_context(d, b)), "trail": trail_of(d)} if {
 	some r in readers
 	some name in r.buckets
 	b := bucket_named(name)
@@ -342,7 +370,7 @@ reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key
 	k := key_ref(d.kms_key, d.writer_account, d.region)
 }
 
-reader_keys contains {"reader": r, "key": k, "why": sprintf("the default encryption key of bucket %s", [name]), "context": object.union(via_s3(b, r), {"kms:EncryptionContext:aws:s3:arn": b.bucket.arn})} if {
+reader_keys contains {"reader": r, "key": k, "why": sprintf("the default encryption key of bucket %s", [name]), "context": object.union(via_s3(b, r), {"kms:EncryptionContext:aws:s3:arn": b.bucket.arn}), "trail": ""} if {
 	some r in readers
 	some name in r.buckets
 	b := bucket_named(name)
@@ -352,7 +380,7 @@ reader_keys contains {"reader": r, "key": k, "why": sprintf("the default encrypt
 	k := key_ref(ref, b.account, b.bucket.region)
 }
 
-reader_keys contains {"reader": r, "key": k, "why": sprintf("the key of queue %s", [q.queue.arn]), "context": {
+reader_keys contains {"reader": r, "key": k, "why": sprintf("the key of queue %s", [q.queue.arn]), "trail": "", "context": {
 	"kms:ViaService": sprintf("sqs.%s.amazonaws.com", [q.queue.region]),
 	"kms:CallerAccount": account_of_arn(r.role),
 	"kms:EncryptionContext:aws:sqs:arn": q.queue.arn,
@@ -375,7 +403,6 @@ via_s3(b, r) := {
 encryption_context(d, b) := {"kms:EncryptionContext:aws:cloudtrail:arn": d.writer, "kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])} if {
 	d.source == "cloudtrail"
 } else := {"kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])}
-
 
 # reader_requests are every request a reader makes to read the logs: the
 # log objects, the bucket listing, each key on the path and its queue.
@@ -422,8 +449,93 @@ blocked_by(answer, kind) if {
 	startswith(line, concat(" ", [kind, "notApplicable"]))
 }
 
+# blocking_reason is the explanation of the step of that kind that denies
+# (the text after "<kind> <outcome> (<target>) '<sid>': "), for messages
+# that should quote only the decisive policy.
+blocking_reason(answer, kind) := trim_space(substring(line, indexof(line, ": ") + 2, -1)) if {
+	lines := [l |
+		some l in answer.explanation
+		startswith(l, concat(" ", [kind, "deny"]))
+	]
+	count(lines) > 0
+	line := lines[0]
+} else := trim_space(substring(line, indexof(line, ": ") + 2, -1)) if {
+	lines := [l |
+		some l in answer.explanation
+		startswith(l, concat(" ", [kind, "notApplicable"]))
+	]
+	count(lines) > 0
+	line := lines[0]
+} else := answer.proof
+
 # org_policy_blocks: an SCP or RCP decides the denial (OR01, OR02), so the
 # rules about identity and resource policies leave it to them.
 org_policy_blocks(answer) if blocked_by(answer, "scp")
 
 org_policy_blocks(answer) if blocked_by(answer, "rcp")
+
+# queue_feeds are the (producer service, source ARN, source account, queue ARN)
+# edges of the pipeline.
+queue_feeds contains {"service": "sns.amazonaws.com", "source": t.topic.arn, "account": t.account, "queue": s.endpoint} if {
+	some name in log_buckets
+	b := bucket_named(name)
+	some target in notification_targets(b.bucket)
+	target.kind == "topic"
+	t := topic_arn(target.cfg.arn)
+	some s in sqs_subscriptions(t.topic)
+}
+
+queue_feeds contains {"service": "sns.amazonaws.com", "source": t.topic.arn, "account": t.account, "queue": s.endpoint} if {
+	some e in trails
+	t := topic_arn(e.trail.sns_topic_arn)
+	some s in sqs_subscriptions(t.topic)
+}
+
+queue_feeds contains {"service": "s3.amazonaws.com", "source": b.bucket.arn, "account": b.account, "queue": target.cfg.arn} if {
+	some name in log_buckets
+	b := bucket_named(name)
+	some target in notification_targets(b.bucket)
+	target.kind == "queue"
+}
+
+trail_of(d) := d.writer if d.source == "cloudtrail"
+
+trail_of(d) := "" if d.source != "cloudtrail"
+
+# decrypt_misconditions lists, for a CloudTrail log-file key on a reader's
+# path, the conditions of key-policy statements that grant the reader
+# kms:Decrypt but cannot hold for its requests: kms:CallerAccount pinned to
+# another account, or an aws:cloudtrail:arn encryption context that does not
+# cover the trail (KM02). KM01 leaves those denials to KM02.
+decrypt_misconditions(p) := {m |
+	p.trail != ""
+	some s in statements(p.key.key.policy.document)
+	s.Effect == "Allow"
+	grants_decrypt(s)
+	names_reader(s, p.reader.role)
+	some op, conds in object.get(s, "Condition", {})
+	is_object(conds)
+	some k, vals in conds
+	m := miscondition(lower(k), as_list(vals), p)
+}
+
+grants_decrypt(s) if {
+	some a in as_list(object.get(s, "Action", []))
+	glob.match(lower(a), null, "kms:decrypt")
+}
+
+names_reader(s, role) if {
+	is_object(s.Principal)
+	some v in as_list(object.get(s.Principal, "AWS", []))
+	v in {role, account_of_arn(role), sprintf("arn:%s:iam::%s:root", [partition, account_of_arn(role)])}
+}
+
+miscondition("kms:calleraccount", vals, p) := sprintf("kms:CallerAccount is %s, but %s calls from %s", [concat(", ", sort(vals)), p.reader.role, account_of_arn(p.reader.role)]) if {
+	not account_of_arn(p.reader.role) in vals
+}
+
+miscondition("kms:encryptioncontext:aws:cloudtrail:arn", vals, p) := sprintf("the aws:cloudtrail:arn encryption context must match %s, but the log files carry %s", [concat(", ", sort(vals)), p.trail]) if {
+	every v in vals {
+		not glob.match(v, null, p.trail)
+	}
+}

@@ -96,6 +96,16 @@ func (s *Server) decide(c awstest.Caller, req iam.Request, resourcePolicy *snaps
 		set.Identity = []*iam.Policy{admin}
 	}
 	if org := s.w.Snapshot.Organization; org != nil {
+		// AWS sets the organization keys for principals and resources of
+		// member accounts (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid).
+		if req.Context == nil {
+			req.Context = map[string][]string{}
+		}
+		for key, account := range map[string]string{"aws:PrincipalOrgID": c.Account, "aws:ResourceOrgID": req.ResourceAccount} {
+			if _, given := req.Context[key]; !given && isMember(org, account) {
+				req.Context[key] = []string{org.ID}
+			}
+		}
 		set.PrincipalInManagementAccount = c.Account == org.ManagementAccountID
 		set.ResourceInManagementAccount = req.ResourceAccount == org.ManagementAccountID
 		if set.SCPs, err = s.levels(org, c.Account, snapshot.PolicyTypeSCP); err != nil {
@@ -107,6 +117,8 @@ func (s *Server) decide(c awstest.Caller, req iam.Request, resourcePolicy *snaps
 	}
 	return iam.Evaluate(req, set), nil
 }
+
+const rcpFullAccess = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
 
 const adminPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 
@@ -220,8 +232,24 @@ func (s *Server) managed(arn string) *snapshot.ManagedPolicy {
 }
 
 // levels is the organization path of an account (root, each OU, the
-// account) with the policies of one type attached at each level.
+// account) with the policies of one type attached at each level. A level
+// with none listed is left out: AWS keeps at least one policy attached to
+// every target while the type is enabled (FullAWSAccess, and
+// RCPFullAWSAccess, which cannot be detached), so a snapshot that lists none
+// there omits the default full-access one, which denies nothing
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+// A type that is not enabled contributes no level at all.
 func (s *Server) levels(org *snapshot.Organization, account, typ string) ([]iam.Level, error) {
+	enabled := false
+	for _, t := range org.EnabledPolicyTypes {
+		enabled = enabled || t == typ
+	}
+	for _, p := range org.Policies {
+		enabled = enabled || p.Type == typ
+	}
+	if !enabled {
+		return nil, nil
+	}
 	parent := map[string]string{}
 	for _, ou := range org.OrganizationalUnits {
 		parent[ou.ID] = ou.ParentID
@@ -243,6 +271,10 @@ func (s *Server) levels(org *snapshot.Organization, account, typ string) ([]iam.
 			break
 		}
 	}
+	kind := iam.KindSCP
+	if typ == snapshot.PolicyTypeRCP {
+		kind = iam.KindRCP
+	}
 	var levels []iam.Level
 	for _, target := range path {
 		lv := iam.Level{Target: target}
@@ -254,10 +286,6 @@ func (s *Server) levels(org *snapshot.Organization, account, typ string) ([]iam.
 				if t != target {
 					continue
 				}
-				kind := iam.KindSCP
-				if typ == snapshot.PolicyTypeRCP {
-					kind = iam.KindRCP
-				}
 				c, err := s.parse(p.ID, p.Document.Document, kind)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %v", typ, p.ID, err)
@@ -265,9 +293,33 @@ func (s *Server) levels(org *snapshot.Organization, account, typ string) ([]iam.
 				lv.Policies = append(lv.Policies, c)
 			}
 		}
+		if len(lv.Policies) == 0 {
+			continue
+		}
+		if typ == snapshot.PolicyTypeRCP {
+			// RCPFullAWSAccess is attached to every target and cannot be
+			// detached, whether or not the snapshot lists it.
+			full, err := s.parse("RCPFullAWSAccess", []byte(rcpFullAccess), iam.KindRCP)
+			if err != nil {
+				return nil, err
+			}
+			lv.Policies = append(lv.Policies, full)
+		}
 		levels = append(levels, lv)
 	}
 	return levels, nil
+}
+
+func isMember(org *snapshot.Organization, account string) bool {
+	if account == org.ManagementAccountID {
+		return true
+	}
+	for _, m := range org.Members {
+		if m.ID == account {
+			return true
+		}
+	}
+	return false
 }
 
 // parse compiles a policy once per (name, kind).

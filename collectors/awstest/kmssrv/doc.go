@@ -8,7 +8,8 @@
 // semantics; this package only assembles the policies.
 //
 // It also serves s3srv as its KeyUser, so that SSE-KMS objects need the
-// same permissions through S3 as through KMS. Ciphertexts are not real
+// same permissions through S3 as through KMS, and as its Authorizer for
+// bucket policies (Authorize). Ciphertexts are not real
 // encryption: they carry the key ARN and encryption context, enough to
 // route and authorize a Decrypt. Tests only.
 package kmssrv

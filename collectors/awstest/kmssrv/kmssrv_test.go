@@ -205,3 +205,51 @@ func TestAuthorizeResource(t *testing.T) {
 		t.Errorf("decisions (-want +got):\n%s", d)
 	}
 }
+
+// TestProtocolErrors checks the JSON 1.1 error shapes the SDK decodes.
+func TestProtocolErrors(t *testing.T) {
+	_, c := clients(t)
+	ctx := context.Background()
+	_, err := c("AKIDADMIN").GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("other")})
+	if got := errText(err); got != "NotFoundException: No such policy exists" {
+		t.Errorf("GetKeyPolicy(other) = %q", got)
+	}
+	_, err = c("AKIDADMIN").DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("arn:aws:kms:us-east-1:222222222222:key/nope")})
+	if got := errText(err); !strings.HasPrefix(got, "NotFoundException: Invalid keyId") {
+		t.Errorf("DescribeKey(missing) = %q", got)
+	}
+	_, err = c("AKIDADMIN").Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: []byte("garbage")})
+	if got := errText(err); !strings.HasPrefix(got, "InvalidCiphertextException") {
+		t.Errorf("Decrypt(garbage) = %q", got)
+	}
+}
+
+// TestOrganizationPolicies: an RCP that keeps key use inside the
+// organization stops the vendor (catalog OR02), while a level with no
+// policy listed stands for the default full-access one.
+func TestOrganizationPolicies(t *testing.T) {
+	w := world()
+	w.Snapshot.Organization = &snapshot.Organization{
+		ID: "o-abc", ManagementAccountID: "999999999999", RootID: "r-root",
+		EnabledPolicyTypes: []string{snapshot.PolicyTypeSCP, snapshot.PolicyTypeRCP},
+		Members:            []snapshot.OrgAccount{{ID: "222222222222", ParentID: "r-root"}},
+	}
+	srv := kmssrv.NewServer(w)
+	vendor := awstest.Caller{PrincipalARN: "arn:aws:sts::444444444444:assumed-role/Vendor/smoke", Account: "444444444444", Region: "us-east-1", Service: "s3"}
+	ec := map[string]string{"aws:s3:arn": "arn:aws:s3:::logs/a.json.gz"}
+	if _, ae := srv.UseKey(vendor, "kms:Decrypt", keyARN, "222222222222", "us-east-1", ec); ae != nil {
+		t.Fatalf("no policies listed: %v", ae)
+	}
+	w.Snapshot.Organization.Policies = []snapshot.OrgPolicy{{ID: "p-perimeter", Type: snapshot.PolicyTypeRCP, Targets: []string{"r-root"},
+		Document: *pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*",
+		  "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-abc"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`)}}
+	srv = kmssrv.NewServer(w)
+	_, ae := srv.UseKey(vendor, "kms:Decrypt", keyARN, "222222222222", "us-east-1", ec)
+	if ae == nil || !strings.HasSuffix(ae.Message, "with an explicit deny in a resource control policy") {
+		t.Errorf("vendor outside the org under a perimeter RCP: %v", ae)
+	}
+	reader := awstest.Caller{PrincipalARN: "arn:aws:sts::222222222222:assumed-role/Reader/smoke", Account: "222222222222", Region: "us-east-1"}
+	if _, ae := srv.UseKey(reader, "kms:Decrypt", keyARN, "222222222222", "us-east-1", ec); ae != nil {
+		t.Errorf("a member's role under the perimeter RCP: %v", ae)
+	}
+}

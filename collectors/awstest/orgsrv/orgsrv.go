@@ -214,8 +214,9 @@ func (s *server) account(o *snapshot.Organization, m snapshot.OrgAccount) map[st
 	if status == "" {
 		status = "ACTIVE"
 	}
+	// Account.Status was retired on 2026-09-09; AWS now sends State only.
 	return map[string]any{"Id": m.ID, "Arn": s.arn(o, "account", m.ID), "Name": m.Name,
-		"Email": m.ID + "@example.com", "Status": status, "JoinedMethod": "CREATED", "JoinedTimestamp": joined}
+		"Email": m.ID + "@example.com", "State": status, "JoinedMethod": "CREATED", "JoinedTimestamp": joined}
 }
 
 func (s *server) policy(o *snapshot.Organization, id string) *snapshot.OrgPolicy {

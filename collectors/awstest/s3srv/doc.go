@@ -5,11 +5,15 @@
 // policy, ownership controls, default encryption, notification
 // configuration, location, ACL, request payment, lifecycle and Object Lock;
 // ListBuckets per caller account; SSE-KMS objects whose writes and reads
-// ask a KeyUser (kmssrv) for kms:GenerateDataKey and kms:Decrypt on the
+// ask a KeyUser (kmssrv by default) for kms:GenerateDataKey and kms:Decrypt on the
 // caller's behalf; and event notifications fired on object writes and
 // deletes with S3's event JSON, handed to a Notifier (SNS or SQS).
 //
-// It does not evaluate bucket policies or identity policies for object
-// access (inject denials with the World's Faults), nor serve virtual-hosted
-// addressing. Tests only: never imported by the trailgate binary.
+// With an Authorizer (kmssrv.Server; none by default) it decides object
+// reads, writes, deletes and listings against the caller's policies and the
+// bucket policy, and hides a missing object behind 403 from callers who may
+// not list the bucket, as S3 does; bucket sub-resource reads are never
+// authorized (inject denials with the World's Faults). ACLs and Object Ownership are served, not enforced;
+// virtual-hosted addressing is not served. Tests only: never imported by the
+// trailgate binary.
 package s3srv

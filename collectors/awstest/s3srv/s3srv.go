@@ -15,6 +15,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
+	"github.com/trailgate/trailgate/collectors/awstest/kmssrv"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -59,15 +60,18 @@ type Server struct {
 	backend *s3mem.Backend
 	fake    http.Handler
 
-	// Keys authorizes SSE-KMS; nil refuses every SSE-KMS write and read
-	// with KMS's AccessDeniedException, as an unreachable key would.
+	// Keys authorizes SSE-KMS (by default a kmssrv.Server over the same
+	// World); nil refuses every SSE-KMS write and read with KMS's
+	// AccessDeniedException, as an unreachable key would.
 	Keys KeyUser
 	// Notify delivers event notifications; nil drops them (they are still
 	// recorded in Deliveries).
 	Notify Notifier
 	// Access authorizes object reads, writes, deletes and listings against
-	// the caller's policies and the bucket policy (kmssrv.Server implements
-	// it); nil lets every signed caller through, leaving denials to Faults.
+	// the caller's policies and the bucket policy (kmssrv.Server does);
+	// nil, the default, lets every signed caller through and leaves
+	// denials to Faults, so that a collector reading a perimeter-protected
+	// bucket from outside its VPC endpoint still sees it.
 	Access Authorizer
 
 	mu         sync.Mutex
@@ -88,11 +92,14 @@ type objectSSE struct {
 func New(w *awstest.World) http.Handler { return NewServer(w) }
 
 // NewServer returns the S3 handler, with every bucket of the snapshot
-// created (empty) in the object store.
+// created (empty) in the object store, and SSE-KMS decided by a
+// kmssrv.Server over the same World.
 func NewServer(w *awstest.World) *Server {
 	backend := s3mem.New()
+	kms := kmssrv.NewServer(w)
 	s := &Server{
 		w:       w,
+		Keys:    kms,
 		backend: backend,
 		fake:    gofakes3.New(backend, gofakes3.WithAutoBucket(false), gofakes3.WithTimeSkewLimit(0)).Server(),
 		sse:     map[string]objectSSE{},

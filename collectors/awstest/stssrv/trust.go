@@ -44,6 +44,17 @@ func decide(w *awstest.World, role snapshot.Role, c awstest.Caller, externalID s
 		set.Identity = []*iam.Policy{admin}
 	}
 	if org := w.Snapshot.Organization; org != nil {
+		// AWS sets the organization keys of principals and resources that
+		// belong to an organization; data-perimeter SCPs and RCPs test them
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid).
+		if path := orgPath(org, c.Account); path != "" {
+			req.Context["aws:PrincipalOrgID"] = []string{org.ID}
+			req.Context["aws:PrincipalOrgPaths"] = []string{path}
+		}
+		if path := orgPath(org, req.ResourceAccount); path != "" {
+			req.Context["aws:ResourceOrgID"] = []string{org.ID}
+			req.Context["aws:ResourceOrgPaths"] = []string{path}
+		}
 		set.PrincipalInManagementAccount = c.Account == org.ManagementAccountID
 		set.ResourceInManagementAccount = req.ResourceAccount == org.ManagementAccountID
 		if set.SCPs, err = levels(org, c.Account, snapshot.PolicyTypeSCP); err != nil {
@@ -171,4 +182,30 @@ func levels(o *snapshot.Organization, account, typ string) ([]iam.Level, error) 
 		return nil, nil
 	}
 	return out, nil
+}
+
+// orgPath is the aws:PrincipalOrgPaths value of an account
+// (o-id/r-root/ou-…/), "" when it is not a member.
+func orgPath(o *snapshot.Organization, account string) string {
+	parent := map[string]string{}
+	for _, ou := range o.OrganizationalUnits {
+		parent[ou.ID] = ou.ParentID
+	}
+	p, member := "", false
+	for _, m := range o.Members {
+		if m.ID == account {
+			p, member = m.ParentID, true
+		}
+	}
+	if !member {
+		return ""
+	}
+	var ids []string
+	for ; p != "" && len(ids) < 10; p = parent[p] {
+		ids = append([]string{p}, ids...)
+		if p == o.RootID {
+			break
+		}
+	}
+	return o.ID + "/" + strings.Join(ids, "/") + "/"
 }

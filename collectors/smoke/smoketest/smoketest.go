@@ -190,16 +190,28 @@ func CloudTrailFile() []byte {
 	return b.Bytes()
 }
 
-// DeliverLog writes a log file as the log-archive administrator (as
-// CloudTrail would), which fires the Bucket's notification through SNS to
-// the queue, and waits until it is there.
-func (h *Harness) DeliverLog(key string) {
+// DeliverLog writes a CloudTrail log file as the log-archive administrator
+// (as CloudTrail would), which fires the bucket's notification through SNS
+// to the queue, and waits until it is there.
+func (h *Harness) DeliverLog(key string) { h.Deliver(key, CloudTrailFile()) }
+
+// Deliver writes any object as DeliverLog does.
+func (h *Harness) Deliver(key string, body []byte) {
 	h.t.Helper()
-	_, err := h.Admin.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(Bucket), Key: aws.String(key), Body: bytes.NewReader(CloudTrailFile())})
+	_, err := h.Admin.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(Bucket), Key: aws.String(key), Body: bytes.NewReader(body)})
 	must(h.t, err)
 	for _, d := range h.S3.Deliveries() {
 		must(h.t, d.Err)
 	}
+}
+
+// GuardDutyFile is a gzip'd GuardDuty findings export with one finding.
+func GuardDutyFile() []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(`{"schemaVersion":"2.0","accountId":"222222222222","region":"us-east-1","id":"f1","type":"Recon:EC2/PortProbeUnprotectedPort","severity":2,"createdAt":"2026-11-22T03:00:00.000Z","updatedAt":"2026-11-22T04:10:00.000Z"}` + "\n"))
+	zw.Close()
+	return b.Bytes()
 }
 
 // Visible is the queue's ApproximateNumberOfMessages.

@@ -33,10 +33,13 @@ deny contains f if {
 	answer.decision == "ExplicitlyDenied"
 	lib.blocked_by(answer, "resourcePolicy")
 	b := lib.bucket_named(split(x.on.id, ":::")[1])
-	f := lib.with_location({
-		"resource": x.on,
-		"message": sprintf("the bucket policy of %s explicitly denies %s to %s: %s", [b.bucket.name, x.action, x.reader, answer.proof]),
-		"fact": sprintf("%s %s", [x.reader, x.action]),
-		"remediation": sprintf("In the bucket policy of %s, exempt the reader from the Deny by adding to its Condition %s, or remove the statement.", [b.bucket.name, lib.statement_json({"ArnNotEquals": {"aws:PrincipalArn": x.reader}})]),
-	}, b.bucket)
+	f := lib.with_location(
+		{
+			"resource": x.on,
+			"message": sprintf("the bucket policy of %s explicitly denies %s to %s: %s", [b.bucket.name, x.action, x.reader, lib.blocking_reason(answer, "resourcePolicy")]),
+			"fact": sprintf("%s %s", [x.reader, x.action]),
+			"remediation": sprintf("In the bucket policy of %s, exempt the reader from the Deny by adding to its Condition %s, or remove the statement.", [b.bucket.name, lib.statement_json({"ArnNotEquals": {"aws:PrincipalArn": x.reader}})]),
+		},
+		b.bucket,
+	)
 }

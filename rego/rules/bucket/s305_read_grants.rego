@@ -46,12 +46,15 @@ deny contains f if {
 	answer := lib.authz(c.reader.role, c.action, c.resource, {})
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
-	f := lib.with_location({
-		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
-		"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
-		"fact": sprintf("%s %s", [c.reader.role, c.action]),
-		"remediation": fix(c, answer),
-	}, c.bucket.bucket)
+	f := lib.with_location(
+		{
+			"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
+			"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
+			"fact": sprintf("%s %s", [c.reader.role, c.action]),
+			"remediation": fix(c, answer),
+		},
+		c.bucket.bucket,
+	)
 }
 
 grant_resource(c) := concat("", [c.bucket.bucket.arn, "/*"]) if c.action == "s3:GetObject"

@@ -52,7 +52,9 @@ deny contains f if {
 	f := {
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 		"message": sprintf("role %s is set up to delete log files after reading, but cannot s3:DeleteObject %s: %s", [r.role, object, answer.proof]),
-		"fact": sprintf("delete-denied=%s", [r.role]),
+		# The object is part of the fact: a bucket holding CloudTrail and
+		# GuardDuty files yields one finding each, with distinct fingerprints.
+		"fact": sprintf("delete-denied=%s:%s", [r.role, object]),
 		"remediation": sprintf("Turn off the connector's delete-after-read option and expire %s with a lifecycle rule instead; or lift the deny named above for %s", [b.bucket.name, r.role]),
 	}
 }

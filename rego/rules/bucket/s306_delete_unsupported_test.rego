@@ -45,7 +45,19 @@ test_pass_deleting_connector_allowed if {
 }
 
 test_fail_mfa_delete_scp if {
-	facts(snap(["s3:GetObject", "s3:DeleteObject"], [mfa_scp], false)) == {"delete-denied=arn:aws:iam::222222222222:role/chronicle-reader"}
+	facts(snap(["s3:GetObject", "s3:DeleteObject"], [mfa_scp], false)) == {"delete-denied=arn:aws:iam::222222222222:role/chronicle-reader:arn:aws:s3:::cloudtrail-222222222222/AWSLogs/111111111111/CloudTrail/us-east-1/111111111111_CloudTrail_us-east-1_file.json.gz"}
+}
+
+# Two sources in one bucket: one finding per log object, so that the two
+# findings keep distinct fingerprints (fixture data-perimeter-broken).
+test_fail_two_sources_distinct_facts if {
+	s := snap(["s3:GetObject", "s3:DeleteObject"], [mfa_scp], false)
+	gd := {"id": "333333333333", "detectors": [{"id": "d1", "region": "us-east-1", "status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES", "publishing_destinations": [{"destination_type": "S3", "destination_arn": "arn:aws:s3:::cloudtrail-222222222222/guardduty", "kms_key_arn": "arn:aws:kms:us-east-1:333333333333:key/k"}]}]}
+	fs := facts(object.union(s, {"accounts": array.concat(s.accounts, [gd])}))
+	fs == {
+		"delete-denied=arn:aws:iam::222222222222:role/chronicle-reader:arn:aws:s3:::cloudtrail-222222222222/AWSLogs/111111111111/CloudTrail/us-east-1/111111111111_CloudTrail_us-east-1_file.json.gz",
+		"delete-denied=arn:aws:iam::222222222222:role/chronicle-reader:arn:aws:s3:::cloudtrail-222222222222/guardduty/AWSLogs/333333333333/GuardDuty/us-east-1/finding.jsonl.gz",
+	}
 }
 
 test_fail_object_lock if {

@@ -37,10 +37,13 @@ deny contains f if {
 	some i, s in lib.statements(r.role.trust_policy.document)
 	is_string(s.Principal)
 	s.Principal != "*"
-	f := finding(r, sprintf("malformed principal %d", [i]), sprintf(
-		"the trust policy of %s writes Principal as the bare string %q: AWS rejects such a document (MalformedPolicyDocument), so the role cannot be created or updated with it",
-		[r.role.arn, s.Principal],
-	), sprintf("Write the principal as an object: %s", [lib.statement_json(object.union(s, {"Principal": {"AWS": s.Principal}}))]), statement_location(r, i))
+	f := finding(
+		r, sprintf("malformed principal %d", [i]), sprintf(
+			"the trust policy of %s writes Principal as the bare string %q: AWS rejects such a document (MalformedPolicyDocument), so the role cannot be created or updated with it",
+			[r.role.arn, s.Principal],
+		),
+		sprintf("Write the principal as an object: %s", [lib.statement_json(object.union(s, {"Principal": {"AWS": s.Principal}}))]), statement_location(r, i),
+	)
 }
 
 context := {"sts:ExternalId": input.connector.external_id} if {
@@ -54,9 +57,12 @@ deny contains f if {
 	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	f := finding(r, sprintf("%s sts:AssumeRole", [p]), sprintf("%s cannot sts:AssumeRole %s%s: %s%s", [
-		p, r.role.arn, external_id_phrase, answer.proof, external_id_hint(r, p),
-	]), sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement(p))]), null)
+	f := finding(
+		r, sprintf("%s sts:AssumeRole", [p]), sprintf("%s cannot sts:AssumeRole %s%s: %s%s", [
+			p, r.role.arn, external_id_phrase, answer.proof, external_id_hint(r, p),
+		]),
+		sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement(p))]), null,
+	)
 }
 
 external_id_phrase := sprintf(" with external ID %s", [masked(input.connector.external_id)]) if {
@@ -96,7 +102,9 @@ masked(id) := concat("", [substring(id, 0, 2), stars(count(id) - 4), substring(i
 	count(id) > 4
 } else := stars(count(id))
 
-stars(n) := concat("", ["*" | some _ in numbers.range(1, n)]) if n > 0 else := ""
+stars(n) := concat("", ["*" | some _ in numbers.range(1, n)]) if n > 0
+
+else := ""
 
 deny contains f if {
 	r := connector_role
@@ -116,10 +124,13 @@ deny contains f if {
 	answer := lib.authz(r.role.arn, "sts:AssumeRole", m.role.arn, context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	f := finding(m, sprintf("%s sts:AssumeRole", [r.role.arn]), sprintf("the main role %s cannot sts:AssumeRole the member role %s: %s", [r.role.arn, m.role.arn, answer.proof]), sprintf(
-		"Add to the trust policy of %s: %s. Allow %s sts:AssumeRole on %s in its identity policy.",
-		[m.role.arn, lib.statement_json(object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})), r.role.arn, m.role.arn],
-	), null)
+	f := finding(
+		m, sprintf("%s sts:AssumeRole", [r.role.arn]), sprintf("the main role %s cannot sts:AssumeRole the member role %s: %s", [r.role.arn, m.role.arn, answer.proof]), sprintf(
+			"Add to the trust policy of %s: %s. Allow %s sts:AssumeRole on %s in its identity policy.",
+			[m.role.arn, lib.statement_json(object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})), r.role.arn, m.role.arn],
+		),
+		null,
+	)
 }
 
 statement_location(r, i) := r.role.trust_policy.statement_locations[i] if {

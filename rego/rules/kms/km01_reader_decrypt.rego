@@ -10,7 +10,8 @@
 #   authorization evaluator with the context the decrypt carries (S3 or SQS
 #   calling on the reader's behalf: kms:ViaService, kms:CallerAccount and the
 #   encryption context). AWS managed keys (aws/s3, aws/sqs) are S302/SQ02;
-#   explicit denials are OR01/OR02.
+#   explicit denials are OR01/OR02; a CloudTrail decrypt grant whose
+#   conditions name the wrong account or trails is KM02.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
 #   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
@@ -34,12 +35,16 @@ deny contains f if {
 	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
-	f := lib.with_location({
-		"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
-		"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, p.why, answer.proof]),
-		"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
-		"remediation": fix(p, answer),
-	}, p.key.key)
+	count(lib.decrypt_misconditions(p)) == 0
+	f := lib.with_location(
+		{
+			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
+			"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, p.why, answer.proof]),
+			"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
+			"remediation": fix(p, answer),
+		},
+		p.key.key,
+	)
 }
 
 key_fix(p) := sprintf("Add to the key policy of %s: %s", [p.key.key.arn, lib.statement_json({

@@ -64,11 +64,12 @@ test_pass_key_policy_delegates_to_reader_account if {
 	facts([root_admin, delegate], [identity_decrypt]) == set()
 }
 
-test_fail_caller_account_pinned_to_key_owner if {
-	# The Radiant "cross account" sample repeats its own account: the decrypt
-	# arrives with kms:CallerAccount = the reader's account.
+# The Radiant "cross account" sample repeats its own account: the decrypt
+# arrives with kms:CallerAccount = the reader's account. KM02 names that
+# condition; KM01 stays silent so the denial is reported once.
+test_near_miss_caller_account_pinned_is_km02 if {
 	pinned := object.union(decrypt_for_role, {"Condition": {"StringEquals": {"kms:CallerAccount": "111111111111"}}})
-	facts([root_admin, pinned], [identity_decrypt]) == {concat(" ", [role, "kms:Decrypt"])}
+	facts([root_admin, pinned], [identity_decrypt]) == set()
 }
 
 # Near miss: an encryption-context condition on the organization's trails
@@ -78,9 +79,16 @@ test_near_miss_encryption_context_matches_trail if {
 	facts([root_admin, ctx], [identity_decrypt]) == set()
 }
 
-test_fail_encryption_context_of_other_account if {
+test_near_miss_encryption_context_of_other_account_is_km02 if {
 	ctx := object.union(decrypt_for_role, {"Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:222222222222:trail/*"}}})
-	facts([root_admin, ctx], [identity_decrypt]) == {concat(" ", [role, "kms:Decrypt"])}
+	facts([root_admin, ctx], [identity_decrypt]) == set()
+}
+
+# A condition KM02 does not diagnose (kms:ViaService of another service)
+# leaves the denial to KM01.
+test_fail_other_condition if {
+	via := object.union(decrypt_for_role, {"Condition": {"StringEquals": {"kms:ViaService": "sqs.us-east-1.amazonaws.com"}}})
+	facts([root_admin, via], [identity_decrypt]) == {concat(" ", [role, "kms:Decrypt"])}
 }
 
 test_pass_unencrypted_trail if {

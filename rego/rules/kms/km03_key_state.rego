@@ -45,12 +45,15 @@ path_keys contains {"key": k, "why": sprintf("the key of queue %s", [q])} if {
 deny contains f if {
 	some p in path_keys
 	p.key.key.key_state in bad_states
-	f := lib.with_location({
-		"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
-		"message": sprintf("key %s (%s) is %s: it can neither encrypt new log files nor decrypt existing ones", [p.key.key.arn, p.why, p.key.key.key_state]),
-		"fact": sprintf("key_state=%s", [p.key.key.key_state]),
-		"remediation": fix(p.key),
-	}, p.key.key)
+	f := lib.with_location(
+		{
+			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
+			"message": sprintf("key %s (%s) is %s: it can neither encrypt new log files nor decrypt existing ones", [p.key.key.arn, p.why, p.key.key.key_state]),
+			"fact": sprintf("key_state=%s", [p.key.key.key_state]),
+			"remediation": fix(p.key),
+		},
+		p.key.key,
+	)
 }
 
 fix(k) := sprintf("aws kms cancel-key-deletion --region %s --key-id %s && aws kms enable-key --region %s --key-id %s", [k.key.region, k.key.arn, k.key.region, k.key.arn]) if {

@@ -64,10 +64,13 @@ test_fail_removed_events_only if {
 
 # Near miss: the four object-created types listed one by one are complete.
 test_near_miss_all_four_types_listed if {
-	facts({"topic_configurations": [{"arn": topic, "events": [
-		"s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
-		"s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
-	]}]}, subscribed) == set()
+	facts(
+		{"topic_configurations": [{"arn": topic, "events": [
+			"s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
+			"s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
+		]}]},
+		subscribed,
+	) == set()
 }
 
 # Near miss: without a connector queue, a bucket without notifications is

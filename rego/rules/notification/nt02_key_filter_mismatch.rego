@@ -29,6 +29,10 @@ import data.trailgate.lib.datapath
 
 deny contains f if {
 	some s in datapath.sources
+	# Only the sources someone reads: with a connector, its sources (a bucket
+	# that also holds GuardDuty findings nobody reads through a queue needs no
+	# notification for them); without one, every source.
+	s.kind in lib.connector_sources
 	b := lib.bucket_named(s.bucket)
 	targets := datapath.object_targets(b.bucket)
 	count(targets) > 0

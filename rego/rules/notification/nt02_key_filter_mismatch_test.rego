@@ -97,3 +97,21 @@ test_fail_guardduty_custom_prefix_ignored if {
 test_pass_guardduty_folder_prefix if {
 	gd_facts("guardduty/AWSLogs/") == set()
 }
+
+# A bucket that also holds GuardDuty findings: a connector reading only
+# CloudTrail needs no notification for them (fixture data-perimeter-govcloud);
+# without a connector every source is judged.
+unread_gd_account := {"id": "333333333333", "detectors": [{"id": "d1", "region": "us-east-1", "status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES", "publishing_destinations": [{"destination_type": "S3", "destination_arn": "arn:aws:s3:::aws-controltower-logs-222222222222-us-east-1/guardduty", "kms_key_arn": "arn:aws:kms:us-east-1:333333333333:key/k"}]}]}
+
+unread_gd_facts(conn) := {f.fact | some f in fs} if {
+	s := snap(bucket("o-abc123def4/AWSLogs/", ".json.gz"))
+	fs := nt02.deny with input as {"snapshot": object.union(s, {"accounts": array.concat(s.accounts, [unread_gd_account])}), "connector": conn}
+}
+
+test_pass_unread_source_with_cloudtrail_connector if {
+	unread_gd_facts({"profile": "generic", "role": "arn:aws:iam::222222222222:role/r", "sources": ["cloudtrail"]}) == set()
+}
+
+test_fail_unread_source_without_connector if {
+	unread_gd_facts(null) == {"filter-misses=arn:aws:guardduty:us-east-1:333333333333:detector/d1"}
+}

@@ -21,7 +21,8 @@ snap(policies, reader_account) := {
 				"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail", "home_region": "us-east-1",
 				"s3_bucket_name": "org-logs", "is_organization_trail": true, "is_multi_region_trail": true, "include_global_service_events": true,
 			}]},
-			{"id": reader_account,
+			{
+				"id": reader_account,
 				"roles": [{"name": "ExpelRole", "arn": sprintf("arn:aws:iam::%s:role/ExpelRole", [reader_account]), "inline_policies": [{"name": "read", "document": {"Version": "2012-10-17", "Statement": [
 					{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"]},
 				]}}]}],

@@ -45,7 +45,7 @@ deny contains f if {
 	lib.blocked_by(answer, "rcp")
 	f := {
 		"resource": x.on,
-		"message": sprintf("a resource control policy on the path to account %s blocks %s from %s on %s: %s", [x.on.account, x.principal, x.action, x.resource, answer.proof]),
+		"message": sprintf("a resource control policy on the path to account %s blocks %s from %s on %s: %s", [x.on.account, x.principal, x.action, x.resource, lib.blocking_reason(answer, "rcp")]),
 		"fact": sprintf("%s %s", [x.principal, x.action]),
 		"remediation": sprintf("Exempt the caller in the RCP statement that blocks %s by adding to its Condition %s.", [x.action, lib.statement_json(exemption(x.principal))]),
 	}

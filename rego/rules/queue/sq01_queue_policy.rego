@@ -25,54 +25,33 @@ package trailgate.rules.sq01
 
 import data.trailgate.lib
 
-# feeds are the (producer service, source ARN, source account, queue ARN)
-# edges of the pipeline.
-feeds contains {"service": "sns.amazonaws.com", "source": t.topic.arn, "account": t.account, "queue": s.endpoint} if {
-	some name in lib.log_buckets
-	b := lib.bucket_named(name)
-	some target in lib.notification_targets(b.bucket)
-	target.kind == "topic"
-	t := lib.topic_arn(target.cfg.arn)
-	some s in lib.sqs_subscriptions(t.topic)
-}
-
-feeds contains {"service": "sns.amazonaws.com", "source": t.topic.arn, "account": t.account, "queue": s.endpoint} if {
-	some e in lib.trails
-	t := lib.topic_arn(e.trail.sns_topic_arn)
-	some s in lib.sqs_subscriptions(t.topic)
-}
-
-feeds contains {"service": "s3.amazonaws.com", "source": b.bucket.arn, "account": b.account, "queue": target.cfg.arn} if {
-	some name in lib.log_buckets
-	b := lib.bucket_named(name)
-	some target in lib.notification_targets(b.bucket)
-	target.kind == "queue"
-}
-
 deny contains f if {
-	some feed in feeds
+	some feed in lib.queue_feeds
 	q := lib.queue_arn(feed.queue)
 	answer := lib.authz(feed.service, "sqs:SendMessage", q.queue.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
 	lib.denied(answer)
-	f := lib.with_location({
-		"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
-		"message": sprintf("%s cannot send messages from %s to queue %s: %s%s", [feed.service, feed.source, q.queue.arn, answer.proof, hint(q.queue, feed)]),
-		"fact": feed.source,
-		"remediation": sprintf("Add to the queue policy of %s: %s", [q.queue.arn, lib.statement_json({
-			"Sid": "AllowPipelineSend",
-			"Effect": "Allow",
-			"Principal": {"Service": feed.service},
-			"Action": "sqs:SendMessage",
-			"Resource": q.queue.arn,
-			"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
-		})]),
-	}, q.queue)
+	f := lib.with_location(
+		{
+			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
+			"message": sprintf("%s cannot send messages from %s to queue %s: %s%s", [feed.service, feed.source, q.queue.arn, answer.proof, hint(q.queue, feed)]),
+			"fact": feed.source,
+			"remediation": sprintf("Add to the queue policy of %s: %s", [q.queue.arn, lib.statement_json({
+				"Sid": "AllowPipelineSend",
+				"Effect": "Allow",
+				"Principal": {"Service": feed.service},
+				"Action": "sqs:SendMessage",
+				"Resource": q.queue.arn,
+				"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
+			})]),
+		},
+		q.queue,
+	)
 }
 
 hint(queue, feed) := sprintf(" (the policy's aws:SourceArn condition names %s, not %s)", [concat(", ", sort(values)), feed.source]) if {
 	values := lib.condition_values(queue.policy.document, feed.service, "sqs:SendMessage", "aws:SourceArn")
 	count(values) > 0
 	every v in values {
-		not glob.match(v, [], feed.source)
+		not glob.match(v, null, feed.source)
 	}
 } else := ""

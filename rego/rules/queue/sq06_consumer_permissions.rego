@@ -40,12 +40,15 @@ deny contains f if {
 	missing := denied_actions(role, q.queue.arn)
 	count(missing) > 0
 	first := lib.authz(role, missing[0], q.queue.arn, {})
-	f := lib.with_location({
-		"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
-		"message": sprintf("%s cannot %s on queue %s: %s", [role, concat(", ", missing), q.queue.arn, first.proof]),
-		"fact": sprintf("%s %s", [role, concat(",", missing)]),
-		"remediation": fix(role, q, missing, first),
-	}, q.queue)
+	f := lib.with_location(
+		{
+			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
+			"message": sprintf("%s cannot %s on queue %s: %s", [role, concat(", ", missing), q.queue.arn, first.proof]),
+			"fact": sprintf("%s %s", [role, concat(",", missing)]),
+			"remediation": fix(role, q, missing, first),
+		},
+		q.queue,
+	)
 }
 
 identity_fix(role, q, missing) := sprintf("Add to an identity policy of %s: %s", [role, lib.statement_json({

@@ -35,22 +35,25 @@ deny contains f if {
 	ctx := {"aws:SourceArn": b.bucket.arn, "aws:SourceAccount": b.account}
 	answer := lib.authz("s3.amazonaws.com", "sns:Publish", t.topic.arn, ctx)
 	lib.denied(answer)
-	f := lib.with_location({
-		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
-		"message": sprintf("S3 cannot publish events of bucket %s to topic %s: %s%s", [b.bucket.arn, t.topic.arn, answer.proof, hint(t.topic, b)]),
-		"fact": b.bucket.arn,
-		"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json({
-			"Sid": "AllowS3PublishLogEvents",
-			"Effect": "Allow",
-			"Principal": {"Service": "s3.amazonaws.com"},
-			"Action": "SNS:Publish",
-			"Resource": t.topic.arn,
-			"Condition": {
-				"ArnLike": {"aws:SourceArn": b.bucket.arn},
-				"StringEquals": {"aws:SourceAccount": b.account},
-			},
-		})]),
-	}, t.topic)
+	f := lib.with_location(
+		{
+			"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
+			"message": sprintf("S3 cannot publish events of bucket %s to topic %s: %s%s", [b.bucket.arn, t.topic.arn, answer.proof, hint(t.topic, b)]),
+			"fact": b.bucket.arn,
+			"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json({
+				"Sid": "AllowS3PublishLogEvents",
+				"Effect": "Allow",
+				"Principal": {"Service": "s3.amazonaws.com"},
+				"Action": "SNS:Publish",
+				"Resource": t.topic.arn,
+				"Condition": {
+					"ArnLike": {"aws:SourceArn": b.bucket.arn},
+					"StringEquals": {"aws:SourceAccount": b.account},
+				},
+			})]),
+		},
+		t.topic,
+	)
 }
 
 # hint names a SourceAccount or SourceArn condition that excludes the bucket.
@@ -62,6 +65,6 @@ hint(topic, b) := sprintf(" (the policy pins aws:SourceAccount to %s, but the bu
 	values := lib.condition_values(topic.policy.document, "s3.amazonaws.com", "sns:Publish", "aws:SourceArn")
 	count(values) > 0
 	every v in values {
-		not glob.match(v, [], b.bucket.arn)
+		not glob.match(v, null, b.bucket.arn)
 	}
 } else := ""

@@ -26,19 +26,25 @@ import data.trailgate.lib
 deny contains f if {
 	some e in lib.trails
 	not e.trail.is_multi_region_trail
-	f := finding(e, "is_multi_region_trail=false", sprintf(
-		"trail %s is single-region (IsMultiRegionTrail=false): only %s is logged, events in every other region are lost",
-		[e.trail.arn, e.trail.home_region],
-	), sprintf("aws cloudtrail update-trail --region %s --name %s --is-multi-region-trail --include-global-service-events", [e.trail.home_region, e.trail.arn]))
+	f := finding(
+		e, "is_multi_region_trail=false", sprintf(
+			"trail %s is single-region (IsMultiRegionTrail=false): only %s is logged, events in every other region are lost",
+			[e.trail.arn, e.trail.home_region],
+		),
+		sprintf("aws cloudtrail update-trail --region %s --name %s --is-multi-region-trail --include-global-service-events", [e.trail.home_region, e.trail.arn]),
+	)
 }
 
 deny contains f if {
 	some e in lib.trails
 	not e.trail.include_global_service_events
-	f := finding(e, "include_global_service_events=false", sprintf(
-		"trail %s excludes global service events (IncludeGlobalServiceEvents=false): IAM, STS and CloudFront events are not logged",
-		[e.trail.arn],
-	), sprintf("aws cloudtrail update-trail --region %s --name %s --include-global-service-events", [e.trail.home_region, e.trail.arn]))
+	f := finding(
+		e, "include_global_service_events=false", sprintf(
+			"trail %s excludes global service events (IncludeGlobalServiceEvents=false): IAM, STS and CloudFront events are not logged",
+			[e.trail.arn],
+		),
+		sprintf("aws cloudtrail update-trail --region %s --name %s --include-global-service-events", [e.trail.home_region, e.trail.arn]),
+	)
 }
 
 deny contains f if {
@@ -69,10 +75,13 @@ deny contains f if {
 	rw := {s.read_write_type | some s in sels}
 	not "All" in rw
 	not covers_both(rw)
-	f := finding(e, sprintf("read_write_type=%s", [concat(",", sort(rw))]), sprintf(
-		"trail %s logs only %s management events (ReadWriteType=%s): the other half of the management events is not logged",
-		[e.trail.arn, concat(" and ", sort(rw)), concat(",", sort(rw))],
-	), all_management_fix(e))
+	f := finding(
+		e, sprintf("read_write_type=%s", [concat(",", sort(rw))]), sprintf(
+			"trail %s logs only %s management events (ReadWriteType=%s): the other half of the management events is not logged",
+			[e.trail.arn, concat(" and ", sort(rw)), concat(",", sort(rw))],
+		),
+		all_management_fix(e),
+	)
 }
 
 covers_both(rw) if {
@@ -85,10 +94,13 @@ deny contains f if {
 	some s in management_selectors(e.trail)
 	excluded := object.get(s, "exclude_management_event_sources", [])
 	count(excluded) > 0
-	f := finding(e, sprintf("exclude_management_event_sources=%s", [concat(",", sort(excluded))]), sprintf(
-		"trail %s excludes management events from %s (ExcludeManagementEventSources)",
-		[e.trail.arn, concat(", ", sort(excluded))],
-	), all_management_fix(e))
+	f := finding(
+		e, sprintf("exclude_management_event_sources=%s", [concat(",", sort(excluded))]), sprintf(
+			"trail %s excludes management events from %s (ExcludeManagementEventSources)",
+			[e.trail.arn, concat(", ", sort(excluded))],
+		),
+		all_management_fix(e),
+	)
 }
 
 # --- advanced event selectors ----------------------------------------------
@@ -125,10 +137,13 @@ deny contains f if {
 	count(logged) == 1
 	some only in logged
 	kind := {"true": "read-only", "false": "write"}[only]
-	f := finding(e, sprintf("readOnly=%s", [only]), sprintf(
-		"trail %s logs only %s management events (advanced selector readOnly = %s)",
-		[e.trail.arn, kind, only],
-	), all_management_fix(e))
+	f := finding(
+		e, sprintf("readOnly=%s", [only]), sprintf(
+			"trail %s logs only %s management events (advanced selector readOnly = %s)",
+			[e.trail.arn, kind, only],
+		),
+		all_management_fix(e),
+	)
 }
 
 deny contains f if {
@@ -140,10 +155,13 @@ deny contains f if {
 	}
 	excluded := {src | some s in sels; some src in object.get(field(s, "eventSource"), "not_equals", [])}
 	count(excluded) > 0
-	f := finding(e, sprintf("eventSource!=%s", [concat(",", sort(excluded))]), sprintf(
-		"trail %s excludes management events from %s (advanced selector eventSource NotEquals)",
-		[e.trail.arn, concat(", ", sort(excluded))],
-	), all_management_fix(e))
+	f := finding(
+		e, sprintf("eventSource!=%s", [concat(",", sort(excluded))]), sprintf(
+			"trail %s excludes management events from %s (advanced selector eventSource NotEquals)",
+			[e.trail.arn, concat(", ", sort(excluded))],
+		),
+		all_management_fix(e),
+	)
 }
 
 all_management_fix(e) := sprintf(

@@ -120,12 +120,15 @@ deny contains f if {
 	}
 }
 
-finding(c, answer, fact, message) := lib.with_location({
-	"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
-	"message": message,
-	"fact": sprintf("%s %s", [c.trail.trail.arn, fact]),
-	"remediation": sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, fix(c)]),
-}, c.bucket.bucket)
+finding(c, answer, fact, message) := lib.with_location(
+	{
+		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
+		"message": message,
+		"fact": sprintf("%s %s", [c.trail.trail.arn, fact]),
+		"remediation": sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, fix(c)]),
+	},
+	c.bucket.bucket,
+)
 
 fix(c) := lib.statement_json({
 	"Sid": "AWSCloudTrailAclCheck",

@@ -83,9 +83,12 @@ deny contains f if {
 	f := finding(x, "region", sprintf("trail %s encrypts with %s in %s, but its bucket %s is in %s: the key must be in the bucket's region", [x.trail.trail.arn, x.key.key.arn, x.key.key.region, b.bucket.name, b.bucket.region]), sprintf("Create a key in %s with the CloudTrail key policy statements and run aws cloudtrail update-trail --name %s --kms-key-id <the new key ARN>.", [b.bucket.region, x.trail.trail.arn]))
 }
 
-finding(x, fact, message, fix) := lib.with_location({
-	"resource": lib.resource(x.key.key.arn, "AWS::KMS::Key", x.key.account, x.key.key.region),
-	"message": message,
-	"fact": sprintf("%s %s", [x.trail.trail.arn, fact]),
-	"remediation": fix,
-}, x.key.key)
+finding(x, fact, message, fix) := lib.with_location(
+	{
+		"resource": lib.resource(x.key.key.arn, "AWS::KMS::Key", x.key.account, x.key.key.region),
+		"message": message,
+		"fact": sprintf("%s %s", [x.trail.trail.arn, fact]),
+		"remediation": fix,
+	},
+	x.key.key,
+)

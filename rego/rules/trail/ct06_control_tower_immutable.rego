@@ -6,7 +6,8 @@
 #   on trail/aws-controltower-* to everyone but AWSControlTowerExecution, so
 #   a design that adds an SNS topic, a KMS key or event selectors to that
 #   trail fails with an explicit-deny AccessDenied. Reported when IaC
-#   declares an aws-controltower-* trail (the template would update it), or
+#   declares an aws-controltower-* trail that applying it creates, updates,
+#   replaces or deletes (not a Terraform no-op or data source read), or
 #   when the connector's guide needs a trail SNS notification (radiant step
 #   R3) that the Control Tower trail lacks. Connectors should use S3 event
 #   notifications on the Control Tower logs bucket instead, as Expel does.
@@ -30,13 +31,27 @@ control_tower(t) if startswith(t.name, "aws-controltower-")
 
 fix(t) := sprintf("Do not modify %s; add to bucket %s a notification {\"TopicConfigurations\":[{\"TopicArn\":\"arn:%s:sns:<bucket region>:<log archive account>:<topic>\",\"Events\":[\"s3:ObjectCreated:*\"]}]} and subscribe the connector's queue to that topic", [t.arn, t.s3_bucket_name, lib.partition])
 
+# calls names the CloudTrail API calls applying an IaC change makes. A
+# Terraform no-op (the trail imported and left as it is) or a data source
+# read calls nothing; a change the input does not state (a CloudFormation
+# template, a plan without resource_changes) is taken as the declaration
+# it is: applying it creates or updates the trail.
+calls(loc) := "DeleteTrail" if {
+	loc.change == "delete"
+} else := "DeleteTrail, then CreateTrail" if {
+	loc.change == "replace"
+} else := "UpdateTrail/PutEventSelectors" if {
+	not object.get(loc, "change", "") in {"no-op", "read", "delete", "replace"}
+}
+
 deny contains f if {
 	some e in lib.trails
 	control_tower(e.trail)
 	loc := e.trail.location
+	api := calls(loc)
 	f := {
 		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
-		"message": sprintf("%s declares the Control Tower trail %s: applying it calls UpdateTrail/PutEventSelectors, which Control Tower's mandatory SCP denies to everyone but AWSControlTowerExecution", [object.get(loc, "file", object.get(loc, "address", "the template")), e.trail.name]),
+		"message": sprintf("%s declares the Control Tower trail %s: applying it calls %s, which Control Tower's mandatory SCP denies to everyone but AWSControlTowerExecution", [object.get(loc, "file", object.get(loc, "address", "the template")), e.trail.name, api]),
 		"fact": "iac-modifies-control-tower-trail",
 		"remediation": fix(e.trail),
 	}

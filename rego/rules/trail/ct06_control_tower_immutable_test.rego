@@ -36,3 +36,32 @@ test_near_miss_own_trail if {
 	t := object.union(trail, {"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail", "location": {"file": "logging.yaml", "line": 12}})
 	facts(t, {"profile": "radiant", "role": "arn:aws:iam::111111111111:role/radiant-aws-access-role"}) == set()
 }
+
+at(change) := {"file": "plan.json", "address": "aws_cloudtrail.ct", "change": change}
+
+# A plan that creates or updates the trail calls CreateTrail/UpdateTrail.
+test_fail_plan_creates_control_tower_trail if {
+	facts(object.union(trail, {"location": at("create")}), null) == {"iac-modifies-control-tower-trail"}
+}
+
+test_fail_plan_updates_control_tower_trail if {
+	facts(object.union(trail, {"location": at("update")}), null) == {"iac-modifies-control-tower-trail"}
+}
+
+# DeleteTrail is denied by the same guardrail.
+test_fail_plan_deletes_control_tower_trail if {
+	fs := ct06.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [object.union(trail, {"location": at("delete")})]}]}, "connector": null}
+		with data.trailgate.profiles as profiles
+	some f in fs
+	contains(f.message, "calls DeleteTrail,")
+}
+
+# Near miss: an imported trail the plan leaves as it is (no-op), or one a
+# data source reads, calls nothing.
+test_pass_plan_noop_control_tower_trail if {
+	facts(object.union(trail, {"location": at("no-op")}), null) == set()
+}
+
+test_pass_data_source_control_tower_trail if {
+	facts(object.union(trail, {"location": at("read")}), null) == set()
+}

@@ -1,0 +1,57 @@
+# METADATA
+# title: CloudTrail decrypt grant is conditioned on the wrong account or trails
+# description: >-
+#   A key-policy statement that grants the reader kms:Decrypt on the trail's
+#   key often carries conditions copied from single-account samples:
+#   kms:CallerAccount set to the key owner, and
+#   kms:EncryptionContext:aws:cloudtrail:arn set to the reader's own trails.
+#   Under Control Tower the key sits in the management account and the reader
+#   in Log Archive, so CallerAccount must be the reader's account and the
+#   context must cover the management account's trails; Radiant's "cross
+#   account" statement repeats its own account. Reported when the decrypt is
+#   denied and such a statement is the reason (the combination is inferred
+#   from the vendor guides, not read from AWS documentation; each condition is
+#   documented on its own).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
+# custom:
+#   id: KM02
+#   severity: high
+#   hop: kms
+#   remediation: >-
+#     In the reader's decrypt statement, set kms:CallerAccount to the reader's
+#     account and the aws:cloudtrail:arn encryption context to
+#     arn:aws:cloudtrail:*:<trail owner account>:trail/*.
+package trailgate.rules.km02
+
+import data.trailgate.lib
+
+deny contains f if {
+	some p in lib.reader_keys
+	problems := lib.decrypt_misconditions(p)
+	count(problems) > 0
+	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
+	answer.decision == "ImplicitlyDenied"
+	not lib.org_policy_blocks(answer)
+	f := lib.with_location(
+		{
+			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
+			"message": sprintf("%s cannot kms:Decrypt the log files of %s with %s: %s", [p.reader.role, p.trail, p.key.key.arn, concat("; ", sort(problems))]),
+			"fact": sprintf("%s %s", [p.reader.role, p.trail]),
+			"remediation": sprintf("In the key policy of %s, make the reader's decrypt statement read: %s", [p.key.key.arn, lib.statement_json({
+				"Sid": "AllowLogReaderDecrypt",
+				"Effect": "Allow",
+				"Principal": {"AWS": p.reader.role},
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {"kms:CallerAccount": lib.account_of_arn(p.reader.role)},
+					"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": sprintf("arn:%s:cloudtrail:*:%s:trail/*", [lib.partition, lib.account_of_arn(p.trail)])},
+				},
+			})]),
+		},
+		p.key.key,
+	)
+}

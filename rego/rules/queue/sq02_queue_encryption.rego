@@ -1,0 +1,74 @@
+# METADATA
+# title: The pipeline's producer cannot use the queue's encryption key
+# description: >-
+#   A queue encrypted with SSE-KMS accepts a message only if the producer may
+#   use the key: SNS (or S3, on the direct path) calls kms:GenerateDataKey and
+#   kms:Decrypt as its service principal. The AWS managed key alias/aws/sqs
+#   cannot be used this way, since its key policy cannot be edited to admit
+#   AWS services; a customer managed key's policy must allow the service.
+#   Each producer of the pipeline is asked of the authorization evaluator.
+#   SSE-SQS (SQS-managed encryption) is not reported: it has no key policy
+#   to get wrong (inferred, not read: AWS documents the key-policy
+#   requirement for SSE-KMS only). The consumer's
+#   kms:Decrypt is KM01. Symptom in the SNS delivery log:
+#   KMS.AccessDeniedException … not authorized to perform: kms:GenerateDataKey.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+#   - ref: https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html
+# custom:
+#   id: SQ02
+#   severity: critical
+#   hop: queue
+#   remediation: >-
+#     Encrypt the queue with SSE-SQS, or with a customer managed key whose
+#     policy lets the producer's service principal kms:GenerateDataKey* and
+#     kms:Decrypt.
+package trailgate.rules.sq02
+
+import data.trailgate.lib
+
+deny contains f if {
+	some feed in lib.queue_feeds
+	q := lib.queue_arn(feed.queue)
+	aws_managed_key(q)
+	f := finding(q, feed, "alias/aws/sqs", sprintf("queue %s is encrypted with the AWS managed key alias/aws/sqs: %s cannot use it to send from %s, as that key's policy cannot be edited to admit AWS services", [q.queue.arn, feed.service, feed.source]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes SqsManagedSseEnabled=true (or KmsMasterKeyId=<a customer managed key whose policy admits %s>)", [q.queue.region, queue_url(q), feed.service]))
+}
+
+aws_managed_key(q) if endswith(object.get(q.queue, "kms_master_key_id", ""), "alias/aws/sqs")
+
+aws_managed_key(q) if lib.key_ref(q.queue.kms_master_key_id, q.account, q.queue.region).key.key_manager == "AWS"
+
+queue_url(q) := q.queue.url if {
+	q.queue.url != ""
+} else := sprintf("https://sqs.%s.amazonaws.com/%s/%s", [q.queue.region, q.account, q.queue.name])
+
+deny contains f if {
+	some feed in lib.queue_feeds
+	q := lib.queue_arn(feed.queue)
+	not aws_managed_key(q)
+	k := lib.key_ref(q.queue.kms_master_key_id, q.account, q.queue.region)
+	missing := [action |
+		some action in ["kms:GenerateDataKey", "kms:Decrypt"]
+		lib.denied(lib.authz(feed.service, action, k.key.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account}))
+	]
+	count(missing) > 0
+	answer := lib.authz(feed.service, missing[0], k.key.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
+	f := finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json({
+		"Sid": "AllowPipelineProducer",
+		"Effect": "Allow",
+		"Principal": {"Service": feed.service},
+		"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+		"Resource": "*",
+		"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
+	})]))
+}
+
+finding(q, feed, fact, message, fix) := lib.with_location(
+	{
+		"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
+		"message": message,
+		"fact": sprintf("%s %s", [feed.service, fact]),
+		"remediation": fix,
+	},
+	q.queue,
+)

@@ -1,0 +1,64 @@
+package trailgate.rules.sq04_test
+
+import data.trailgate.rules.sq04
+
+queue := "arn:aws:sqs:us-east-1:222222222222:reader"
+
+good := {
+	"name": "reader", "arn": queue, "region": "us-east-1", "visibility_timeout": 300, "message_retention_period": 604800,
+	"redrive_policy": {"dead_letter_target_arn": "arn:aws:sqs:us-east-1:222222222222:reader-dlq", "max_receive_count": 5},
+}
+
+snap(q, lifecycle) := {"snapshot": {"accounts": [
+	{"id": "111111111111", "trails": [{
+		"name": "t", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "home_region": "us-east-1",
+		"s3_bucket_name": "logs", "is_multi_region_trail": true, "include_global_service_events": true,
+	}]},
+	{
+		"id": "222222222222",
+		"buckets": [{
+			"name": "logs", "arn": "arn:aws:s3:::logs", "region": "us-east-1", "lifecycle": lifecycle,
+			"notification": {"queue_configurations": [{"arn": queue, "events": ["s3:ObjectCreated:*"]}]},
+		}],
+		"queues": [q],
+	},
+]}}
+
+facts(q, lifecycle) := {f.fact | some f in fs} if {
+	fs := sq04.deny with input as snap(q, lifecycle)
+}
+
+test_pass if {
+	facts(good, [{"id": "keep", "status": "Enabled", "expiration_days": 365}]) == set()
+}
+
+test_fail_no_dlq if {
+	facts(object.remove(good, ["redrive_policy"]), []) == {"no redrive policy"}
+}
+
+test_fail_max_receive_one if {
+	facts(json.patch(good, [{"op": "replace", "path": "/redrive_policy/max_receive_count", "value": 1}]), []) == {"maxReceiveCount=1"}
+}
+
+test_fail_short_retention if {
+	facts(object.union(good, {"message_retention_period": 86400}), []) == {"retention"}
+}
+
+test_fail_short_visibility if {
+	facts(object.union(good, {"visibility_timeout": 5}), []) == {"visibility"}
+}
+
+test_fail_lifecycle_shorter_than_retention if {
+	facts(object.union(good, {"message_retention_period": 1209600}), [{"id": "short", "status": "Enabled", "expiration_days": 7}]) == {"lifecycle logs"}
+}
+
+# Near miss: a disabled lifecycle rule expires nothing.
+test_near_miss_disabled_lifecycle if {
+	facts(object.union(good, {"message_retention_period": 1209600}), [{"id": "short", "status": "Disabled", "expiration_days": 7}]) == set()
+}
+
+# Near miss: a queue outside the log pipeline is not judged.
+test_near_miss_unrelated_queue if {
+	doc := json.patch(snap(object.remove(good, ["redrive_policy"]), []), [{"op": "remove", "path": "/snapshot/accounts/1/buckets/0/notification"}])
+	count(sq04.deny) == 0 with input as doc
+}

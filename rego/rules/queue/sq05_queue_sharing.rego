@@ -1,0 +1,38 @@
+# METADATA
+# title: One queue carries both CloudTrail and GuardDuty notifications
+# description: >-
+#   Connectors configure one queue per log type: Microsoft Sentinel's AWS S3
+#   connector takes one queue per data type, Splunk's SQS-based S3 input one
+#   source type per input. When CloudTrail and GuardDuty buckets notify the
+#   same queue, the connector parses one kind of file as the other and drops
+#   it. Reported for pipeline queues reached by log files of both sources,
+#   taking the notifications' prefix and suffix filters into account.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/sentinel/connect-aws-configure-environment
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
+# custom:
+#   id: SQ05
+#   severity: high
+#   hop: queue
+#   remediation: >-
+#     Give each log source its own SQS queue (and SNS topic or notification
+#     configuration), and configure the connector with one queue per type.
+package trailgate.rules.sq05
+
+import data.trailgate.lib
+
+deny contains f if {
+	some arn in lib.pipeline_queues
+	q := lib.queue_arn(arn)
+	sources := {d.source | some d in lib.deliveries; arn in lib.delivery_queues(d)}
+	count(sources) > 1
+	f := lib.with_location(
+		{
+			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
+			"message": sprintf("queue %s receives notifications for %s log files: connectors read one log type per queue", [q.queue.arn, concat(" and ", sort(sources))]),
+			"fact": concat(",", sort(sources)),
+			"remediation": sprintf("Create one queue per source (e.g. %s-cloudtrail and %s-guardduty), point each source's notification at its own queue, and configure the connector with both.", [q.queue.name, q.queue.name]),
+		},
+		q.queue,
+	)
+}
