@@ -32,14 +32,50 @@ func compile(name string, raw []byte, kind iam.Kind) *document {
 	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
 		return d
 	}
-	d.unknown = snapshot.IsUnknown(string(raw))
+	d.unknown = holdsUnknown(raw)
 	p, err := iam.ParsePolicy(raw, kind)
 	if err != nil {
-		d.malformed = err
+		// An unresolved IaC value where a statement belongs ("Statement":
+		// "<unknown:…>") fails to parse, but AWS never sees that document:
+		// it is unknown, not malformed, and must not read as "grants nothing".
+		if !d.unknown {
+			d.malformed = err
+		}
 		return d
 	}
 	d.policy = p
 	return d
+}
+
+// holdsUnknown reports whether any string of the JSON document is, or
+// contains, an unknown token. The raw bytes are not enough: encoding/json
+// writes "<" as \u003c, so the token only shows once decoded.
+func holdsUnknown(raw []byte) bool {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return snapshot.IsUnknown(string(raw))
+	}
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch x := v.(type) {
+		case string:
+			return snapshot.IsUnknown(x)
+		case []any:
+			for _, e := range x {
+				if walk(e) {
+					return true
+				}
+			}
+		case map[string]any:
+			for k, e := range x {
+				if snapshot.IsUnknown(k) || walk(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
 }
 
 // note describes a document that takes no part although it exists.

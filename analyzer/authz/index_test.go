@@ -203,6 +203,49 @@ func TestDecisions(t *testing.T) {
 			want: Unknown,
 		},
 		{
+			// Terraform leaves a whole Statement unknown when it comes from
+			// a data source read at apply; a document loaded from JSON
+			// carries the token escaped (\u003c). The answer is Unknown,
+			// neither an error nor "malformed, grants nothing".
+			name: "statement unknown until apply", principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: object,
+			mutate: func(s *snapshot.Snapshot) {
+				s.Accounts[1].Buckets[0].Policy = &snapshot.Policy{Document: json.RawMessage(`{"Version":"2012-10-17","Statement":"\u003cunknown:known after apply: data.aws_iam_policy_document.b.json\u003e"}`)}
+			},
+			want: Unknown, proof: "cannot prove",
+		},
+		{
+			// RCPs bind service principals
+			// (kms/latest/developerguide/resource-control-policies.html):
+			// a perimeter without the aws:PrincipalIsAWSService exemption
+			// stops CloudTrail writing to a member account's bucket.
+			name: "rcp without a service exemption blocks cloudtrail", principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: object,
+			ctx: map[string][]string{"aws:SourceArn": {"arn:aws:cloudtrail:us-east-1:111111111111:trail/org"}},
+			mutate: func(s *snapshot.Snapshot) {
+				addRCP(s, "r-a1b2", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`)
+			},
+			want: ExplicitlyDenied,
+		},
+		{
+			// RCPs do not apply to AWS managed KMS keys (same page).
+			name: "rcp does not bind an AWS managed key", principal: "arn:aws:iam::012345678901:role/Vendor", action: "kms:Decrypt", resource: "arn:aws:kms:us-east-1:222222222222:key/aws-managed-1",
+			mutate: func(s *snapshot.Snapshot) {
+				s.Accounts[1].Keys = []snapshot.Key{{KeyID: "aws-managed-1", ARN: "arn:aws:kms:us-east-1:222222222222:key/aws-managed-1", Region: "us-east-1", KeyState: "Enabled", KeyManager: "AWS",
+					Policy: pol(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}`)}}
+				addRCP(s, "r-a1b2", `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`)
+			},
+			want: Allowed,
+		},
+		{
+			// RCPs do not affect resources in the management account
+			// (organizations/latest/userguide/orgs_manage_policies_rcps.html).
+			name: "rcp does not bind the management account's key", principal: "arn:aws:iam::012345678901:role/Vendor", action: "kms:Decrypt", resource: keyARN,
+			mutate: func(s *snapshot.Snapshot) {
+				s.Accounts[0].Keys[0].Policy = pol(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::012345678901:root"},"Action":"kms:Decrypt","Resource":"*"}`)
+				addRCP(s, "r-a1b2", `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`)
+			},
+			want: Allowed,
+		},
+		{
 			name: "malformed trust policy grants nothing", principal: "arn:aws:iam::012345678901:root", action: "sts:AssumeRole", resource: reader,
 			mutate: func(s *snapshot.Snapshot) {
 				s.Accounts[1].Roles[0].TrustPolicy = pol(`{"Effect":"Allow","Principal":"arn:aws:iam::012345678901:root","Action":"sts:AssumeRole"}`)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
@@ -17,6 +19,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	policyfs "github.com/trailgate/trailgate/rego"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // query collects every rule's deny set, tagged with the rule's package.
@@ -38,7 +41,11 @@ func NewFromFS(fsys fs.FS) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []func(*rego.Rego){rego.Query(query), rego.SetRegoVersion(ast.RegoV1)}
+	store, err := Store()
+	if err != nil {
+		return nil, err
+	}
+	opts := []func(*rego.Rego){rego.Query(query), rego.SetRegoVersion(ast.RegoV1), rego.Store(store)}
 	for _, name := range sortedNames(p.Modules) {
 		opts = append(opts, rego.ParsedModule(p.Modules[name]))
 	}
@@ -48,6 +55,18 @@ func NewFromFS(fsys fs.FS) (*Engine, error) {
 		return nil, fmt.Errorf("compiling rules: %w", err)
 	}
 	return &Engine{policy: p, pq: pq}, nil
+}
+
+// Store holds the data documents rules read besides their input: the
+// vendor profiles (rego/profiles/*.json) at data.trailgate.profiles. The
+// engine and the Rego test runner share it, so a profile step is checked
+// by the same data in both.
+func Store() (storage.Store, error) {
+	p, err := profiles.Data()
+	if err != nil {
+		return nil, fmt.Errorf("loading the vendor profiles: %w", err)
+	}
+	return inmem.NewFromObject(map[string]any{"trailgate": map[string]any{"profiles": p}}), nil
 }
 
 // Rules returns the rule descriptors, sorted by ID.

@@ -54,8 +54,13 @@ func TestRegoUnitTests(t *testing.T) {
 	for k, v := range p.Tests {
 		modules[k] = v
 	}
+	store, err := Store()
+	if err != nil {
+		t.Fatal(err)
+	}
 	before := indexBuilds.Load()
 	ch, err := tester.NewRunner().
+		SetStore(store).
 		SetDefaultRegoVersion(ast.RegoV1).
 		AddCustomBuiltins(TesterBuiltins()).
 		RaiseBuiltinErrors(true).

@@ -465,11 +465,18 @@ func scpExemption(c *caller, set *PolicySet) string {
 }
 
 // rcpExemption says why RCPs do not apply, or "".
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+//
+// Unlike SCPs, RCPs do bind AWS service principals: AWS's own perimeter
+// RCPs have to exempt them explicitly with aws:PrincipalIsAWSService, or
+// restrict them with aws:SourceAccount/aws:SourceOrgID
+// (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
+// RCPs do not affect resources in the management account, nor actions
+// performed by service-linked roles
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+// AWS managed KMS keys are out of their reach too; the caller of Evaluate
+// leaves RCPs out of the set for those keys.
 func rcpExemption(c *caller, set *PolicySet) string {
 	switch {
-	case c.kind == callerService:
-		return "RCPs do not apply to AWS service principals"
 	case set.ResourceInManagementAccount:
 		return "RCPs do not apply to resources in the management account"
 	case c.serviceLinked():

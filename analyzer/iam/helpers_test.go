@@ -26,6 +26,7 @@ const (
 	docSCP         = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html"
 	docSCPSyntax   = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html"
 	docRCP         = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html"
+	docKMSRCP      = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html"
 	docRCPSyntax   = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html"
 	docBoundaries  = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"
 	docSession     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -65,6 +66,12 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 {
 		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1 and --call-timeout positive")
 		return exitUsage
+	}
+	for _, r := range o.live.Regions {
+		if !regionRe.MatchString(r) {
+			fmt.Fprintf(stderr, "trailgate collect: --regions: %q is not an AWS region such as us-east-1\n", r)
+			return exitUsage
+		}
 	}
 	for _, a := range o.live.Accounts {
 		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
@@ -129,6 +136,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	return exitOK
 }
+
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 // partitionOfRegion names the ARN partition a region belongs to.
 func partitionOfRegion(region string) string {

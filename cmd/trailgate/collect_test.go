@@ -108,6 +108,7 @@ func TestCollectUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"collect", "--concurrency", "0"},
 		{"collect", "--accounts", "12345"},
+		{"collect", "--regions", "us-east-1,moon-1"},
 		{"collect", "extra"},
 		{"collect", "--no-such-flag"},
 	} {

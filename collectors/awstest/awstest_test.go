@@ -11,11 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/awstest/cloudtrailsrv"
+	"github.com/trailgate/trailgate/collectors/awstest/sqssrv"
 	"github.com/trailgate/trailgate/collectors/awstest/stssrv"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -130,6 +133,20 @@ func TestShadowTrails(t *testing.T) {
 		if err != nil || len(out.TrailList) != tc.want {
 			t.Errorf("%s in %s (shadow %v): %v trails, %v; want %d", tc.akid, tc.region, aws.ToBool(tc.shadow), out, err, tc.want)
 		}
+	}
+}
+
+// TestSQSErrorShape: JSON SQS answers a missing queue with the modeled
+// shape QueueDoesNotExist and the legacy query code in x-amzn-query-error;
+// the SDK must see both.
+func TestSQSErrorShape(t *testing.T) {
+	w := testWorld()
+	env := awstest.Start(t, w, sqssrv.Service)
+	_, err := sqs.NewFromConfig(env.Config("AKIAMGMT", "us-east-1")).GetQueueAttributes(context.Background(),
+		&sqs.GetQueueAttributesInput{QueueUrl: aws.String("https://sqs.us-east-1.amazonaws.com/111111111111/missing")})
+	var qdne *sqstypes.QueueDoesNotExist
+	if !errors.As(err, &qdne) || code(err) != "AWS.SimpleQueueService.NonExistentQueue" {
+		t.Errorf("err = %v (code %q), want QueueDoesNotExist with the query code", err, code(err))
 	}
 }
 

@@ -20,6 +20,10 @@ type APIError struct {
 	Message string
 	// Receiver marks a server-side fault (query protocol <Type>Receiver).
 	Receiver bool
+	// Shape is the modeled error shape a JSON protocol names in __type when
+	// it differs from Code, the legacy query code that query-compatible
+	// services (SQS) send in x-amzn-query-error.
+	Shape string
 }
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
@@ -100,8 +104,11 @@ func WriteJSON(w http.ResponseWriter, contentType string, v any) {
 // is what the SDK reports as the error code.
 func WriteJSONError(w http.ResponseWriter, contentType, namespace string, queryCompatible bool, e *APIError) {
 	typ := e.Code
+	if e.Shape != "" {
+		typ = e.Shape
+	}
 	if namespace != "" {
-		typ = namespace + "#" + e.Code
+		typ = namespace + "#" + typ
 	}
 	if queryCompatible {
 		side := "Sender"

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -16,7 +15,8 @@ import (
 // accept, faults to inject, and a record of calls.
 type World struct {
 	// Snapshot holds the resources served; a server answers a caller with the
-	// resources of the caller's own account, as AWS does.
+	// resources of the caller's own account, as AWS does. Servers only read
+	// it; a test changes it before the servers start.
 	Snapshot *snapshot.Snapshot
 	// Identities are the credentials the servers accept.
 	Identities *Identities
@@ -37,8 +37,6 @@ type World struct {
 	// when none). When nil, stssrv asks trailgate's IAM evaluator; a test
 	// sets it only to force an answer.
 	AssumeRoleAllowed func(trust *snapshot.Policy, role snapshot.Role, caller Caller, externalID string) (bool, error)
-
-	mu sync.Mutex
 }
 
 // NewWorld returns a World serving s, with empty identities, no faults and
@@ -52,11 +50,6 @@ func NewWorld(s *snapshot.Snapshot) *World {
 	}
 	return &World{Snapshot: s, Identities: &Identities{}, Faults: &Faults{}, Calls: &CallLog{}, Partition: p}
 }
-
-// Lock serializes access to Snapshot for servers that change it (AssumeRole
-// registers identities; nothing in the collectors' path writes).
-func (w *World) Lock()   { w.mu.Lock() }
-func (w *World) Unlock() { w.mu.Unlock() }
 
 // PartitionName returns the partition, defaulting to aws.
 func (w *World) PartitionName() string {

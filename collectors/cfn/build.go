@@ -485,7 +485,7 @@ func (b *builder) alias(r *resource, p props) error {
 		!snapshot.IsUnknown(target) && accountIDRe.MatchString(m[4]) {
 		line := p.v.keyLine("TargetKeyId")
 		k := &snapshot.Key{KeyID: strings.TrimPrefix(m[5], "key/"), ARN: target, Region: m[3], Aliases: []string{name},
-			KeyState: b.t.unknown("state of key "+target+", which this template does not declare", line),
+			KeyState:   b.t.unknown("state of key "+target+", which this template does not declare", line),
 			KeyManager: "CUSTOMER", Partial: true, Location: p.loc(line)}
 		acct := b.account(m[4])
 		acct.keys = append(acct.keys, k)

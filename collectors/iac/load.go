@@ -245,9 +245,11 @@ func parseFile(path string, named bool, opts Options) result {
 	case terraform.Detect(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
 		return result{snap: s, err: err}
-	case cfn.Detect(data) || looksLikeTemplate(data):
+	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
-		// be; its parser names the file and line of the fault.
+		// be; its parser names the file and line of the fault. The cheap
+		// keyword test goes first: it spares nearly every template a
+		// second YAML parse.
 		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
 		return result{snap: s, err: err}
 	case looksLikePlan(data):

@@ -85,6 +85,10 @@ func benchOrg(n int, regions []string) *snapshot.Snapshot {
 // BenchmarkCollectOrg collects a 200-account, 4-region organization whose
 // every call takes 20 ms, and reports calls per account-region (target
 // ≤ 40) and the wall time of one collection (ns/op; target < 60 s).
+//
+// On the 2-core development machine (go test -bench CollectOrg$
+// -benchtime=1x), default concurrency 32: 25.1 calls per account-region
+// (20,046 calls), 15.6 s; with concurrency 16, about twice that.
 func BenchmarkCollectOrg(b *testing.B) {
 	benchCollect(b, 200, []string{"eu-west-1", "us-east-1", "us-east-2", "us-west-2"}, 20*time.Millisecond)
 }

@@ -6,8 +6,13 @@
 // (a bucket policy naming aws_s3_bucket.logs.arn gets the ARN AWS will
 // assign) wherever the referenced value can be computed as AWS computes it.
 //
-// Every model object keeps its resource address (Location.Address) and the
-// plan file it came from. A plan carries no source lines for its
+// Every model object keeps its resource address (Location.Address), the
+// plan file it came from and the planned action (Location.Change: create,
+// update, replace, no-op, read; delete for the few resources that outlive
+// their destruction, see survivesDelete). A bucket, key, topic, queue, role
+// or detector the plan only attaches something to is a stand-in marked
+// Partial, whose undeclared properties are unknown, for an overlay to merge
+// into the live resource. A plan carries no source lines for its
 // configuration, so no line is ever invented: SARIF results for Terraform
 // point at the plan file with the address as logical location.
 //

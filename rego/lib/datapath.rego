@@ -472,9 +472,15 @@ object_key(d) := k if {
 	k := lib.key_ref(ref, b.account, b.bucket.region).key
 }
 
+# generic_checks are the connector-role questions S305, KM01 and SQ06 ask
+# whatever the profile: a profile step asking the same question would only
+# repeat their finding, so the step reports the other actions only.
+generic_checks := {"s3:getobject", "s3:listbucket", "kms:decrypt", "sqs:receivemessage", "sqs:deletemessage", "sqs:changemessagevisibility", "sqs:getqueueattributes", "sqs:getqueueurl"}
+
 profile_results contains r if {
 	some s in required_steps
 	some a in s.require.actions
+	not lower(a.action) in generic_checks
 	some [resource, ctx] in action_targets(a)
 	answer := lib.authz(input.connector.role, a.action, resource, ctx)
 	lib.denied(answer)
@@ -488,7 +494,15 @@ profile_results contains r if {
 	resource := object.get({"s3:ListBucket": sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])}, action, sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]))
 	answer := lib.authz(input.connector.role, action, resource, {})
 	answer.decision == "ExplicitlyDenied"
+	# S304 already reports the bucket policy's own denies; the step adds
+	# the others (SCP, RCP, boundary, identity policy).
+	not denied_by_bucket_policy(answer)
 	r := profile_finding(s, s.rule, role_resource, sprintf("deny:%s", [action]), sprintf("a policy explicitly denies %s %s on %s: %s", [input.connector.role, action, resource, answer.proof]), "Remove the deny statement named above (the guide requires that no policy denies the harvesting role its S3 actions)")
+}
+
+denied_by_bucket_policy(answer) if {
+	some line in answer.explanation
+	startswith(line, "resourcePolicy deny")
 }
 
 # profile_findings groups the profile results by catalog rule ID.

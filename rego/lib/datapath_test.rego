@@ -122,7 +122,15 @@ test_expel_put_only_events if {
 
 test_expel_cannot_receive if {
 	s := json.patch(snap, [{"op": "replace", "path": "/accounts/1/roles/0/inline_policies/0/document/Statement/0/Action", "value": ["sqs:DeleteMessage"]}])
-	results(s, conn, {"expel": expel}) == {["SQ06", concat("", ["expel-E9:sqs:ReceiveMessage:", queue_arn])]}
+	# SQ06 asks sqs:ReceiveMessage of the connector role whatever the
+	# profile; the step does not repeat that finding.
+	results(s, conn, {"expel": expel}) == set()
+}
+
+test_step_reports_actions_the_generic_rules_do_not_ask if {
+	batch := {"profile": "expel", "delivery": {"notification_format": "s3-records"}, "steps": [{"id": "E9", "title": "receive", "rule": "SQ06", "require": {"actions": [{"action": "sqs:DeleteMessageBatch", "on": "queue", "rule": "SQ06"}]}}]}
+	s := json.patch(snap, [{"op": "replace", "path": "/accounts/1/roles/0/inline_policies/0/document/Statement/0/Action", "value": ["sqs:DeleteMessage"]}])
+	results(s, conn, {"expel": batch}) == {["SQ06", concat("", ["expel-E9:sqs:DeleteMessageBatch:", queue_arn])]}
 }
 
 radiant := {"profile": "radiant", "delivery": {"notification_format": "cloudtrail-sns"}, "steps": [
@@ -167,8 +175,20 @@ test_rapid7_bucket_policy_deny if {
 	deny := {"Version": "2012-10-17", "Statement": [{"Sid": "DenyOutsideVpce", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::cloudtrail-222222222222", "arn:aws:s3:::cloudtrail-222222222222/*"], "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d"}}}]}
 	s := json.patch(snap, [{"op": "add", "path": "/accounts/1/buckets/0/policy", "value": {"document": deny}}])
 	c := {"profile": "rapid7", "role": role_arn, "sources": ["cloudtrail"]}
-	results(s, c, {"rapid7": rapid7}) == {["S304", "rapid7-P3:deny:s3:GetObject"]}
+	# S304 reports the bucket policy's own deny; the step adds only denies
+	# from elsewhere (an SCP here).
+	results(s, c, {"rapid7": rapid7}) == set()
 	results(snap, c, {"rapid7": rapid7}) == set()
+	scp := {
+		"id": "o-a1b2c3d4e5", "management_account_id": "111111111111", "root_id": "r-1",
+		"members": [{"id": "111111111111", "parent_id": "r-1"}, {"id": "222222222222", "parent_id": "r-1"}],
+		"enabled_policy_types": ["SERVICE_CONTROL_POLICY"],
+		"policies": [
+			{"id": "p-full", "type": "SERVICE_CONTROL_POLICY", "document": {"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}, "targets": ["r-1"]},
+			{"id": "p-deny", "type": "SERVICE_CONTROL_POLICY", "document": {"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}}, "targets": ["222222222222"]},
+		],
+	}
+	results(json.patch(snap, [{"op": "add", "path": "/organization", "value": scp}]), c, {"rapid7": rapid7}) == {["S304", "rapid7-P3:deny:s3:GetObject"]}
 }
 
 rapid7_p1 := {"profile": "rapid7", "delivery": {"notification_format": "none"}, "steps": [

@@ -88,7 +88,11 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case "GetQueueAttributes":
 		q := s.queue(a, c, req.QueueURL)
 		if q == nil {
-			s.fail(rw, awstest.Errorf(400, "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist."))
+			// JSON SQS names the shape QueueDoesNotExist and keeps the
+			// query code in x-amzn-query-error, which the SDK reports.
+			e := awstest.Errorf(400, "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
+			e.Shape = "QueueDoesNotExist"
+			s.fail(rw, e)
 			return
 		}
 		awstest.WriteJSON(rw, contentType, map[string]any{"Attributes": attributes(q, req.AttributeNames)})

@@ -23,6 +23,7 @@
 package trailgate.rules.s301
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 deny contains f if {
 	some name in lib.log_buckets
@@ -44,3 +45,7 @@ deny contains f if {
 ownership(b) := "ObjectWriter" if b.object_ownership == "ObjectWriter"
 
 ownership(b) := "unset (ObjectWriter)" if object.get(b, "object_ownership", "") == ""
+
+# The connector's vendor profile steps that name S301 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.S301

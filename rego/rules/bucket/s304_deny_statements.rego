@@ -25,6 +25,7 @@
 package trailgate.rules.s304
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 deny contains f if {
 	some x in lib.reader_requests
@@ -43,3 +44,7 @@ deny contains f if {
 		b.bucket,
 	)
 }
+
+# The connector's vendor profile steps that name S304 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.S304

@@ -25,6 +25,7 @@
 package trailgate.rules.s305
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 # checks are the reads each reader needs on each bucket it reads.
 checks contains {"reader": r, "bucket": b, "action": "s3:GetObject", "resource": sample_object(b)} if {
@@ -87,3 +88,7 @@ fix(c, answer) := bucket_fix(c) if {
 } else := concat(". ", [identity_fix(c), bucket_fix(c)]) if {
 	lib.account_of_arn(c.reader.role) != c.bucket.account
 } else := identity_fix(c)
+
+# The connector's vendor profile steps that name S305 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.S305

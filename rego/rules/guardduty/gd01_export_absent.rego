@@ -105,3 +105,7 @@ finding(e, fact, message, fix) := {
 	"fact": fact,
 	"remediation": fix,
 }
+
+# The connector's vendor profile steps that name GD01 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.GD01

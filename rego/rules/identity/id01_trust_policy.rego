@@ -26,9 +26,7 @@
 package trailgate.rules.id01
 
 import data.trailgate.lib
-
-# required_role_names are role names vendors enforce (profiles.md R6).
-required_role_names := {"radiant": "radiant-aws-access-role"}
+import data.trailgate.lib.datapath
 
 connector_role := lib.role_arn(input.connector.role)
 
@@ -106,12 +104,9 @@ stars(n) := concat("", ["*" | some _ in numbers.range(1, n)]) if n > 0
 
 else := ""
 
-deny contains f if {
-	r := connector_role
-	want := required_role_names[input.connector.profile]
-	r.role.name != want
-	f := finding(r, "role name", sprintf("the %s connector requires the role to be named %s, but it is %s", [input.connector.profile, want, r.role.name]), sprintf("Create the role as %s (IAM roles cannot be renamed) with the same trust and permissions, and give its ARN to the vendor.", [want]), null)
-}
+# The role name a vendor enforces (Radiant's radiant-aws-access-role) is a
+# profile step (rego/profiles/radiant.json R6, role_name), reported through
+# datapath.profile_findings below.
 
 # Radiant: every other account's role of the same name must trust the main
 # role, and the main role must be allowed to assume it (profiles.md R7, R8).
@@ -152,3 +147,7 @@ finding(r, fact, message, fix, loc) := lib.with_location(base, r.role) if {
 	"remediation": fix,
 	"location": loc,
 }
+
+# The connector's vendor profile steps that name ID01 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.ID01

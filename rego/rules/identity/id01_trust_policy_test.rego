@@ -54,12 +54,27 @@ test_fail_bare_string_principal if {
 	concat(" ", [vendor, "sts:AssumeRole"]) in fs
 }
 
+radiant_principal := "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security"
+
+radiant_snap(name) := json.patch(snap("radiant", name, [object.union(trust_ok, {"Principal": {"AWS": radiant_principal}})]), [{"op": "replace", "path": "/connector/trusted_principal", "value": radiant_principal}])
+
+# The vendor profile (rego/profiles/radiant.json, loaded by the engine)
+# names the role: step R6 reports another name under ID01.
 test_fail_radiant_role_name if {
-	"role name" in facts("radiant", "RadiantRole", [trust_ok])
+	fs := id01.deny with input as radiant_snap("RadiantRole")
+	{f.fact | some f in fs} == {"radiant-R6:role_name"}
+	some f in fs
+	startswith(f.message, "radiant step R6 not met")
 }
 
 test_pass_radiant_role_name if {
-	facts("radiant", "radiant-aws-access-role", [trust_ok]) == set()
+	fs := id01.deny with input as radiant_snap("radiant-aws-access-role")
+	count(fs) == 0
+}
+
+# The profile's principal is Radiant's session, not the account root.
+test_fail_radiant_trusted_principal if {
+	"radiant-R6:trusted_principal" in facts("radiant", "radiant-aws-access-role", [trust_ok])
 }
 
 # Near miss: Radiant's assumed-role session principal is valid.
@@ -74,7 +89,7 @@ test_near_miss_assumed_role_principal if {
 test_fail_radiant_member_role_not_trusting_main if {
 	main := "arn:aws:iam::222222222222:role/radiant-aws-access-role"
 	member := "arn:aws:iam::333333333333:role/radiant-aws-access-role"
-	base := snap("radiant", "radiant-aws-access-role", [trust_ok])
+	base := radiant_snap("radiant-aws-access-role")
 	doc := json.patch(base, [
 		{"op": "add", "path": "/snapshot/accounts/0/roles/0/inline_policies", "value": [{"name": "assume", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": member}]}}]},
 		{"op": "add", "path": "/snapshot/accounts/1", "value": {"id": "333333333333", "roles": [{

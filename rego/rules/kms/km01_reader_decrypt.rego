@@ -28,6 +28,7 @@
 package trailgate.rules.km01
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 deny contains f if {
 	some p in lib.reader_keys
@@ -68,3 +69,7 @@ fix(p, answer) := identity_fix(p) if {
 } else := key_fix(p) if {
 	lib.identity_allows(answer)
 } else := concat(". ", [key_fix(p), identity_fix(p)])
+
+# The connector's vendor profile steps that name KM01 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.KM01

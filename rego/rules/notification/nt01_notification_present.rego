@@ -26,6 +26,7 @@
 package trailgate.rules.nt01
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 object_created := {"s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload"}
 
@@ -92,3 +93,12 @@ filter(cfg) := {"Filter": {"Key": {"FilterRules": array.concat(
 } else := {"Filter": {"Key": {"FilterRules": [{"Name": "Suffix", "Value": cfg.filter_suffix}]}}} if {
 	object.get(cfg, "filter_suffix", "") != ""
 } else := {}
+
+# The connector's vendor profile steps that name NT01 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if {
+	some f in datapath.profile_findings.NT01
+	# The guides' "all object create events" is what the events check
+	# above already demands of every notification on the path.
+	not contains(f.fact, ":events:")
+}

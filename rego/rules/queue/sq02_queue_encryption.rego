@@ -26,6 +26,7 @@
 package trailgate.rules.sq02
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 deny contains f if {
 	some feed in lib.queue_feeds
@@ -72,3 +73,7 @@ finding(q, feed, fact, message, fix) := lib.with_location(
 	},
 	q.queue,
 )
+
+# The connector's vendor profile steps that name SQ02 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.SQ02

@@ -27,6 +27,7 @@
 package trailgate.rules.sq04
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 four_days := 345600
 
@@ -86,3 +87,7 @@ finding(q, fact, message, fix) := lib.with_location(
 	},
 	q.queue,
 )
+
+# The connector's vendor profile steps that name SQ04 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.SQ04

@@ -24,6 +24,7 @@
 package trailgate.rules.sq06
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 consumer_actions := ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"]
 
@@ -73,3 +74,7 @@ fix(role, q, missing, answer) := identity_fix(role, q, missing) if {
 } else := identity_fix(role, q, missing) if {
 	lib.resource_allows(answer)
 } else := concat(". ", [identity_fix(role, q, missing), queue_fix(role, q, missing)])
+
+# The connector's vendor profile steps that name SQ06 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.SQ06

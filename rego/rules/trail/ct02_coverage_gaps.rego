@@ -22,6 +22,7 @@
 package trailgate.rules.ct02
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 deny contains f if {
 	some e in lib.trails
@@ -175,3 +176,7 @@ finding(e, fact, message, fix) := {
 	"fact": fact,
 	"remediation": fix,
 }
+
+# The connector's vendor profile steps that name CT02 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.CT02

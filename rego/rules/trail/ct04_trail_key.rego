@@ -23,6 +23,7 @@
 package trailgate.rules.ct04
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 # keys are the keys each trail's log files are encrypted with.
 keys contains {"trail": e, "key": k, "why": "the trail's KmsKeyId"} if {
@@ -92,3 +93,7 @@ finding(x, fact, message, fix) := lib.with_location(
 	},
 	x.key.key,
 )
+
+# The connector's vendor profile steps that name CT04 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.CT04

@@ -21,6 +21,7 @@
 package trailgate.rules.ct05
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 deny contains f if {
 	some e in lib.trails
@@ -71,3 +72,7 @@ deny contains f if {
 		"remediation": sprintf("Create a topic in %s for this trail (or make one trail multi-region) and run aws cloudtrail update-trail --name %s --sns-topic-name <the new topic>.", [e.trail.home_region, e.trail.arn]),
 	}
 }
+
+# The connector's vendor profile steps that name CT05 (rego/profiles/*.json,
+# checked in lib/datapath.rego).
+deny contains f if some f in datapath.profile_findings.CT05
