@@ -67,7 +67,9 @@ func authzImpl(bctx rego.BuiltinContext, snapT, reqT *ast.Term) (*ast.Term, erro
 	if err != nil {
 		return nil, err
 	}
-	return ast.NewTerm(answerValue(ix.Authorize(req))), nil
+	a := ix.Authorize(req)
+	recordUnknown(bctx.Context, req, a)
+	return ast.NewTerm(answerValue(a)), nil
 }
 
 // indexFor returns the index for the snapshot value: the one Check bound

@@ -307,3 +307,101 @@ func FuzzCheckPolicies(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckReportsUnknownStatementAsUnproven: a bucket policy whose whole
+// Statement Terraform knows only after apply makes the answers that depend
+// on it Unknown; Check neither fails nor calls the policy malformed, and
+// reports what it could not prove.
+func TestCheckReportsUnknownStatementAsUnproven(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, conn := demo(t)
+	doc := json.RawMessage(`{"Version":"2012-10-17","Statement":"\u003cunknown:known after apply: data.aws_iam_policy_document.logs.json\u003e"}`)
+	n := 0
+	for i := range snap.Accounts {
+		for j := range snap.Accounts[i].Buckets {
+			snap.Accounts[i].Buckets[j].Policy = &snapshot.Policy{Document: doc}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("the demo has no bucket")
+	}
+	fs, err := e.Check(context.Background(), snap, conn)
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	unproven := 0
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if strings.Contains(f.Message, "malformed") {
+			t.Errorf("%s calls an unknown policy malformed: %s", f.RuleID, f.Message)
+		}
+		if !f.Unproven {
+			continue
+		}
+		unproven++
+		key := f.RuleID + " " + f.Resource.ID
+		if seen[key] {
+			t.Errorf("two unproven findings for %s", key)
+		}
+		seen[key] = true
+		if f.Severity != findings.Low || !strings.HasPrefix(f.Message, "cannot prove: ") {
+			t.Errorf("unproven finding shape: %+v", f)
+		}
+	}
+	if unproven == 0 {
+		t.Fatal("no unproven finding for the bucket policy known only after apply")
+	}
+	if !findings.FailOnUnproven(fs) {
+		t.Error("FailOnUnproven is false with unproven findings")
+	}
+}
+
+// TestCheckReportsCollectionErrors: every rule depending on a failed read
+// gets an unproven finding naming the read; none fails --fail-on low.
+func TestCheckReportsCollectionErrors(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceFixture,
+		Accounts: []snapshot.Account{{ID: "222222222222"}},
+		CollectionErrors: []snapshot.CollectionError{
+			{Account: "222222222222", Region: "us-east-1", Service: "kms", Operation: "ListGrants", Code: "AccessDenied"},
+			{Account: "222222222222", Region: "us-east-1", Service: "kms", Operation: "ListGrants", Code: "AccessDenied"},
+		}}
+	fs, err := e.Check(context.Background(), snap, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []findings.Finding{{
+		RuleID: "KM01", Severity: findings.Low, Title: ruleTitle(t, e, "KM01"),
+		Message:     "cannot prove: could not read the kms:ListGrants data (AccessDenied on kms:ListGrants in 222222222222/us-east-1), so rules KM01 cannot be proven",
+		Resource:    findings.Resource{ID: "arn:aws:iam::222222222222:root", Type: "AWS::Account", Account: "222222222222", Region: "us-east-1"},
+		Remediation: "Let the collection role call kms:ListGrants in 222222222222/us-east-1 (the IAM policy trailgate collect documents), then collect and check again.",
+		Fingerprint: findings.Fingerprint("KM01", "arn:aws:iam::222222222222:root", "unread:kms:ListGrants:us-east-1"),
+		Unproven:    true,
+	}}
+	if d := cmp.Diff(want, fs); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
+	}
+	if findings.FailOn(fs, "low") {
+		t.Error("an unproven finding failed --fail-on low")
+	}
+	if !findings.FailOnUnproven(fs) {
+		t.Error("FailOnUnproven is false")
+	}
+}
+
+func ruleTitle(t *testing.T, e *Engine, id string) string {
+	for _, r := range e.Rules() {
+		if r.ID == id {
+			return r.Title
+		}
+	}
+	t.Fatalf("no rule %s", id)
+	return ""
+}

@@ -22,17 +22,21 @@ import (
 	"github.com/trailgate/trailgate/rego/profiles"
 )
 
-// query collects every rule's deny set, tagged with the rule's package.
-const query = "data.trailgate.rules[pkg].deny[f]"
-
-// Engine holds the rules, compiled and prepared once.
+// Engine holds the rules, compiled once, with one prepared query per rule
+// so that each authorization answer a rule could not prove is attributed
+// to that rule (see Check).
 type Engine struct {
-	policy *Policy
-	pq     rego.PreparedEvalQuery
+	policy  *Policy
+	queries []ruleQuery
+}
+
+type ruleQuery struct {
+	rule findings.Rule
+	pq   rego.PreparedEvalQuery
 }
 
 // New loads the embedded rules (rego.FS), validates their METADATA,
-// compiles them and prepares the query once.
+// compiles them and prepares the queries once.
 func New() (*Engine, error) { return NewFromFS(policyfs.FS) }
 
 // NewFromFS is New over another rule tree (tests use it for broken trees).
@@ -45,16 +49,31 @@ func NewFromFS(fsys fs.FS) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []func(*rego.Rego){rego.Query(query), rego.SetRegoVersion(ast.RegoV1), rego.Store(store)}
-	for _, name := range sortedNames(p.Modules) {
-		opts = append(opts, rego.ParsedModule(p.Modules[name]))
+	// One compiler for every query: the modules are compiled once, and
+	// each rule's query only compiles "data.trailgate.rules.<pkg>.deny[f]".
+	compiler := ast.NewCompiler().
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithBuiltins(map[string]*ast.Builtin{AuthzBuiltin: {Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl}})
+	compiler.Compile(p.Modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
 	}
-	opts = append(opts, regoBuiltins()...)
-	pq, err := rego.New(opts...).PrepareForEval(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("compiling rules: %w", err)
+	e := &Engine{policy: p}
+	for _, pkg := range sortedNames(p.rulePackages) {
+		opts := []func(*rego.Rego){
+			rego.Compiler(compiler),
+			rego.Query("data.trailgate.rules." + pkg + ".deny[f]"),
+			rego.SetRegoVersion(ast.RegoV1),
+			rego.Store(store),
+		}
+		opts = append(opts, regoBuiltins()...)
+		pq, err := rego.New(opts...).PrepareForEval(context.Background())
+		if err != nil {
+			return nil, fmt.Errorf("compiling rule %s: %w", p.rulePackages[pkg].ID, err)
+		}
+		e.queries = append(e.queries, ruleQuery{rule: p.rulePackages[pkg], pq: pq})
 	}
-	return &Engine{policy: p, pq: pq}, nil
+	return e, nil
 }
 
 // Store holds the data documents rules read besides their input: the
@@ -79,6 +98,13 @@ func (e *Engine) Policy() *Policy { return e.policy }
 
 // Check evaluates every rule against the snapshot (and the connector, when
 // one is given) and returns the findings sorted, with fingerprints.
+//
+// Besides what the rules report, Check never stays silent about what it
+// could not prove: each collection error of the snapshot becomes an
+// unproven finding per rule that depends on the failed read, and each
+// authorization question a rule asked whose answer was Unknown (a value
+// IaC leaves unknown until apply, a managed policy whose document is not
+// in the snapshot) becomes one unproven finding per rule and resource.
 func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
 	ix, err := authz.NewIndex(snap)
 	if err != nil {
@@ -98,24 +124,27 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(snapVal)),
 		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
 	)
-	rs, err := e.pq.Eval(withIndex(ctx, snapVal, ix), rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("evaluating rules: %w", err)
-	}
+	ctx = withIndex(ctx, snapVal, ix)
 	locs := resourceLocations(snap)
-	out := make([]findings.Finding, 0, len(rs))
-	for _, r := range rs {
-		pkg, _ := r.Bindings["pkg"].(string)
-		rule, ok := e.policy.rulePackages[pkg]
-		if !ok {
-			return nil, fmt.Errorf("rule package trailgate.rules.%s has no descriptor", pkg)
-		}
-		f, err := decodeFinding(rule, r.Bindings["f"], locs)
+	var out []findings.Finding
+	for _, q := range e.queries {
+		var log unknownLog
+		rs, err := q.pq.Eval(withUnknownLog(ctx, &log), rego.EvalParsedInput(input))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("evaluating rule %s: %w", q.rule.ID, err)
 		}
-		out = append(out, f)
+		reported := map[string]bool{}
+		for _, r := range rs {
+			f, err := decodeFinding(q.rule, r.Bindings["f"], locs)
+			if err != nil {
+				return nil, err
+			}
+			reported[f.Resource.ID] = true
+			out = append(out, f)
+		}
+		out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
 	}
+	out = append(out, unprovenReads(e.policy.Rules, snap)...)
 	findings.Sort(out)
 	return out, nil
 }

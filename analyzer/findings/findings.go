@@ -81,6 +81,12 @@ type Finding struct {
 	// Baselined marks a finding already present in the --baseline file: it
 	// is reported but never fails the run.
 	Baselined bool `json:"baselined,omitempty"`
+	// Unproven marks a finding that says the rule could not be proven
+	// rather than that it failed: a read the collector could not make, or
+	// a policy that depends on a value IaC leaves unknown until apply. Its
+	// message starts "cannot prove:". It never fails the run through
+	// FailOn; FailOnUnproven decides for the --fail-on-unproven flag.
+	Unproven bool `json:"unproven,omitempty"`
 }
 
 // Fingerprint is a stable identity for a finding: the rule, the resource and
@@ -148,15 +154,26 @@ func Summarize(fs []Finding) Summary {
 	return s
 }
 
-// FailOn reports whether any finding not in the baseline is at or above the
-// threshold ("critical", "high", "medium", "low" or "none").
+// FailOn reports whether any proven finding not in the baseline is at or
+// above the threshold ("critical", "high", "medium", "low" or "none").
 func FailOn(fs []Finding, threshold string) bool {
 	t := Rank(strings.ToLower(threshold))
 	if t == 0 {
 		return false
 	}
 	for _, f := range fs {
-		if !f.Baselined && Rank(f.Severity) >= t {
+		if !f.Baselined && !f.Unproven && Rank(f.Severity) >= t {
+			return true
+		}
+	}
+	return false
+}
+
+// FailOnUnproven reports whether any finding not in the baseline says a
+// rule could not be proven.
+func FailOnUnproven(fs []Finding) bool {
+	for _, f := range fs {
+		if !f.Baselined && f.Unproven {
 			return true
 		}
 	}

@@ -27,6 +27,10 @@ type Options struct {
 	// as "new" or "unchanged" instead of leaving baselineState out, and the
 	// text summary counts baselined findings.
 	BaselineUsed bool
+	// Paths are the pipeline's data paths, one line per source with a
+	// mark at the first broken hop (datapath.Path.Line); the text report
+	// prints them before the findings. JSON and SARIF leave them out.
+	Paths []string
 }
 
 // Writer is the common signature of WriteText, WriteJSON and WriteSARIF.

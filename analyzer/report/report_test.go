@@ -68,6 +68,14 @@ var sampleFindings = []findings.Finding{
 		Remediation: "Tidy up.",
 		Fingerprint: findings.Fingerprint("ID01", "arn:aws:iam::222222222222:role/ExpelRole", "x"),
 	},
+	{
+		RuleID: "S305", Severity: "low", Title: "Reader cannot read log objects",
+		Message:     "cannot prove: whether arn:aws:iam::222222222222:role/ExpelRole may s3:GetObject on arn:aws:s3:::org-logs/AWSLogs/x: the bucket policy of org-logs holds a value the IaC collector could not resolve",
+		Resource:    findings.Resource{ID: "arn:aws:s3:::org-logs", Type: "AWS::S3::Bucket"},
+		Remediation: "Make the value known and check again.",
+		Fingerprint: findings.Fingerprint("S305", "arn:aws:s3:::org-logs", "unproven"),
+		Unproven:    true,
+	},
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -104,6 +112,14 @@ func TestGolden(t *testing.T) {
 			return WriteText(b, sampleFindings, sampleRules, o)
 		}},
 		{"empty.txt", func(b *bytes.Buffer) error { return WriteText(b, nil, sampleRules, Options{}) }},
+		{"paths.txt", func(b *bytes.Buffer) error {
+			o := opts
+			o.Paths = []string{
+				"cloudtrail org-trail: cloudtrail.amazonaws.com → s3 org-logs → sns org-logs-events ✗ sqs expel-cloudtrail → reader ExpelRole",
+				"guardduty 12ab: guardduty.amazonaws.com → s3 gd-findings → reader ExpelRole",
+			}
+			return WriteText(b, sampleFindings, sampleRules, o)
+		}},
 		{"findings.json", func(b *bytes.Buffer) error { return WriteJSON(b, sampleFindings, sampleRules, opts) }},
 		{"empty.json", func(b *bytes.Buffer) error { return WriteJSON(b, nil, sampleRules, Options{ToolVersion: "0.1.0-test"}) }},
 		{"findings.sarif", func(b *bytes.Buffer) error { return WriteSARIF(b, sampleFindings, sampleRules, opts) }},

@@ -136,6 +136,12 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 		WithRuleIndex(ruleIndex).
 		WithLevel(Level(f.Severity)).
 		WithMessage(sarif.NewTextMessage(msg))
+	if f.Unproven {
+		// "open": the tool could not determine whether the rule was
+		// satisfied (SARIF 2.1.0 §3.27.9); a kind other than "fail" must
+		// carry level "none" (§3.27.10).
+		r.WithKind("open").WithLevel("none")
+	}
 	loc := sarif.NewLocation()
 	if f.Location != nil && f.Location.File != "" {
 		phys := sarif.NewPhysicalLocation().
@@ -181,6 +187,9 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 		if v != "" {
 			props[k] = v
 		}
+	}
+	if f.Unproven {
+		props["unproven"] = true
 	}
 	if len(props) > 0 {
 		r.Properties = props

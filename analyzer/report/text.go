@@ -39,6 +39,14 @@ func WriteText(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts O
 		return code + s + ansiReset
 	}
 	fs = sorted(fs)
+	// The data paths come first: where the pipeline breaks, then why.
+	if len(opts.Paths) > 0 {
+		bw.WriteString(style("PATHS", ansiBold) + "\n")
+		for _, p := range opts.Paths {
+			bw.WriteString("  " + oneLine(p) + "\n")
+		}
+		bw.WriteString("\n")
+	}
 	for _, sev := range findings.Severities {
 		var group []findings.Finding
 		for _, f := range fs {
@@ -91,6 +99,9 @@ func writeTextFinding(w *bufio.Writer, f findings.Finding, style func(string, st
 		msg = f.Title
 	}
 	line.WriteString(oneLine(msg))
+	if f.Unproven {
+		line.WriteString(style(" [unproven]", ansiDim))
+	}
 	if f.Baselined {
 		line.WriteString(style(" [baselined]", ansiDim))
 	}
@@ -145,6 +156,15 @@ func summaryLine(fs []findings.Finding, nrules int, opts Options) string {
 	}
 	if len(fs) > 0 {
 		fmt.Fprintf(&b, ": %d critical, %d high, %d medium, %d low", s.Critical, s.High, s.Medium, s.Low)
+	}
+	unproven := 0
+	for _, f := range fs {
+		if f.Unproven {
+			unproven++
+		}
+	}
+	if unproven > 0 {
+		fmt.Fprintf(&b, " (%d low cannot be proven)", unproven)
 	}
 	if opts.BaselineUsed {
 		n := 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/engine"
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/analyzer/report"
@@ -38,6 +40,9 @@ type checkOptions struct {
 	failOn    string
 	baseline  string
 	explain   string
+	// failOnUnproven makes findings that say a rule could not be proven
+	// (collection errors, values unknown until apply) fail the run.
+	failOnUnproven bool
 
 	// snapshotName and snapshotData replace --snapshot for `demo`, which
 	// checks the snapshot embedded in the binary.
@@ -59,6 +64,7 @@ func outputFlags(fl *pflag.FlagSet, o *checkOptions) {
 	fl.StringVarP(&o.output, "output", "o", "", "write the result to `FILE` instead of stdout")
 	fl.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above `SEVERITY`: critical, high, medium, low or none")
 	fl.StringVar(&o.baseline, "baseline", "", "an earlier JSON or SARIF result `FILE`; findings already in it are reported but never fail the run")
+	fl.BoolVar(&o.failOnUnproven, "fail-on-unproven", false, "also exit 1 when a rule cannot be proven (a failed read, a value unknown until apply); such findings are low and never fail the run otherwise")
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -73,7 +79,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.region, "region", "us-east-1", "`REGION` for IaC that does not say")
 	fl.StringVar(&o.connector, "connector", "", "the connector `FILE` (YAML or JSON) to check the pipeline against")
 	outputFlags(fl, &o)
-	fl.StringVar(&o.explain, "explain", "", "explain `RULE_ID`'s verdict hop by hop (not supported yet)")
+	fl.StringVar(&o.explain, "explain", "", "print, hop by hop, the delivery paths `RULE_ID` judges: each authorization question, its decision and the deciding statements")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: trailgate check (--snapshot FILE | --iac PATH...) [flags]\n\n"+
 			"Analyze a snapshot and/or IaC files and print findings.\n"+
@@ -118,6 +124,7 @@ var (
 	checkAccountRe = regexp.MustCompile(`^[0-9]{12}$`)
 	checkRegionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	checkParamRe   = regexp.MustCompile(`^[A-Za-z0-9:]+=`)
+	checkRuleIDRe  = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}$`)
 )
 
 func (o *checkOptions) validate() error {
@@ -129,7 +136,13 @@ func (o *checkOptions) validate() error {
 	}
 	o.failOn = strings.ToLower(o.failOn)
 	if o.explain != "" {
-		return usagef("--explain is not supported yet: hop-by-hop explanations arrive with the data-path analysis")
+		o.explain = strings.ToUpper(o.explain)
+		if !checkRuleIDRe.MatchString(o.explain) {
+			return usagef("--explain: want a rule ID such as KM01; got %q", o.explain)
+		}
+		if o.format != "text" {
+			return usagef("--explain writes text; drop --format %s", o.format)
+		}
 	}
 	if o.snapshot != "" && o.snapshotData != nil {
 		return usagef("demo checks its embedded snapshot; use check --snapshot for a file")
@@ -162,7 +175,7 @@ func (o *checkOptions) validate() error {
 // check runs the pipeline: inputs → snapshot → engine → findings →
 // baseline → writer, and maps the outcome to the contract's exit code.
 func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
-	fs, rules, warnings, err := evaluate(ctx, &o)
+	fs, rules, paths, warnings, err := evaluate(ctx, &o)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate %s: %v\n", commandName(o), err)
 		return exitUsage
@@ -172,6 +185,16 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	}
 	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != ""}
 	write, _ := report.WriterFor(o.format)
+	if o.format == "text" {
+		for _, p := range paths {
+			opts.Paths = append(opts.Paths, p.Line())
+		}
+	}
+	if o.explain != "" {
+		write = func(w io.Writer, fs []findings.Finding, rules []findings.Rule, _ report.Options) error {
+			return explain(w, o.explain, fs, rules, paths)
+		}
+	}
 	if o.output == "" {
 		opts.Color = o.format == "text" && report.ColorFor(stdout)
 		if err := write(stdout, fs, rules, opts); err != nil {
@@ -192,17 +215,78 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trailgate: wrote %d findings (%d critical, %d high, %d medium, %d low) to %s\n",
 			len(fs), s.Critical, s.High, s.Medium, s.Low, o.output)
 	}
-	if findings.FailOn(fs, o.failOn) {
+	if findings.FailOn(fs, o.failOn) || (o.failOnUnproven && findings.FailOnUnproven(fs)) {
 		return exitFindings
 	}
 	return exitOK
 }
 
+// explain writes what `--explain RULE_ID` shows: the rule, its findings,
+// then each delivery path whose hops the rule judges, hop by hop. Paths
+// with a broken or unproven hop of those kinds come first; when there is
+// none, every path is shown, so that the user sees what was proven.
+func explain(w io.Writer, id string, fs []findings.Finding, rules []findings.Rule, paths []datapath.Path) error {
+	var rule *findings.Rule
+	for i := range rules {
+		if rules[i].ID == id {
+			rule = &rules[i]
+		}
+	}
+	if rule == nil {
+		return fmt.Errorf("no rule %s", id)
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s  %s (%s)\n", rule.ID, rule.Title, rule.Severity)
+	var mine []findings.Finding
+	for _, f := range fs {
+		if f.RuleID == id {
+			mine = append(mine, f)
+		}
+	}
+	if len(mine) == 0 {
+		fmt.Fprintf(bw, "%s reports nothing.\n", id)
+	}
+	for _, f := range mine {
+		mark := ""
+		if f.Unproven {
+			mark = " [unproven]"
+		}
+		fmt.Fprintf(bw, "  finding: %s: %s%s\n", f.Resource.ID, f.Message, mark)
+	}
+	hops := datapath.HopsForRule(id)
+	selected := datapath.ForRule(paths, hops...)
+	switch {
+	case len(paths) == 0:
+		fmt.Fprintf(bw, "\nNo delivery path: the snapshot has no log source the connector reads.\n")
+	case len(hops) == 0:
+		fmt.Fprintf(bw, "\n%s judges no hop of a delivery path; the %d path(s):\n", id, len(paths))
+		selected = paths
+	case len(selected) == 0:
+		fmt.Fprintf(bw, "\nNo path has a broken or unproven %s hop; the %d path(s):\n", joinHops(hops), len(paths))
+		selected = paths
+	default:
+		fmt.Fprintf(bw, "\n%d of %d path(s) have a broken or unproven %s hop:\n", len(selected), len(paths), joinHops(hops))
+	}
+	for _, p := range selected {
+		bw.WriteString("\n")
+		p.Explain(bw)
+	}
+	return bw.Flush()
+}
+
+func joinHops(hops []datapath.HopKind) string {
+	s := make([]string, len(hops))
+	for i, h := range hops {
+		s[i] = string(h)
+	}
+	return strings.Join(s, " or ")
+}
+
 // evaluate loads every input and runs the engine. Every error it returns is
 // about the user's input (or a rule bug reported as such) and maps to exit 2.
-func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rules []findings.Rule, warnings []string, err error) {
+func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rules []findings.Rule, paths []datapath.Path, warnings []string, err error) {
 	if err := o.validate(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	var snap *snapshot.Snapshot
 	switch {
@@ -212,11 +296,11 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		snap, err = snapshot.LoadFile(o.snapshot)
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	snap, warnings, err = loadIaC(o, snap)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	var conn *connector.Connector
 	switch {
@@ -226,30 +310,38 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		conn, err = connector.LoadFile(o.connector)
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	var baseline map[string]bool
 	if o.baseline != "" {
 		if baseline, err = report.LoadBaseline(o.baseline); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 	}
 	eng, err := engine.New()
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("loading the rules: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("loading the rules: %w", err)
 	}
 	fs, err = eng.Check(ctx, snap, conn)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("evaluating the rules: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
 	report.ApplyBaseline(fs, baseline)
+	if o.format == "text" || o.explain != "" {
+		if paths, err = engine.Paths(snap, conn); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if o.explain != "" && !slices.ContainsFunc(eng.Rules(), func(r findings.Rule) bool { return r.ID == o.explain }) {
+			return nil, nil, nil, nil, usagef("--explain: no rule %s (trailgate rules lists them)", o.explain)
+		}
+	}
 	if n := len(snap.CollectionErrors); n > 0 {
 		warnings = append(warnings, fmt.Sprintf("the snapshot records %d collection error(s): rules that needed the missing data could not prove it", n))
 	}
 	if n := len(snap.Unknowns); n > 0 {
 		warnings = append(warnings, fmt.Sprintf("%d value(s) could not be resolved from the IaC input (imports, values known only after apply): rules that depend on them could not prove them", n))
 	}
-	return fs, eng.Rules(), warnings, nil
+	return fs, eng.Rules(), paths, warnings, nil
 }
 
 func commandName(o checkOptions) string {

@@ -107,7 +107,6 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"positional argument", []string{"check", snap}, "unexpected argument"},
 		{"bad format", []string{"check", "--snapshot", snap, "--format", "xml"}, `--format: want text, json or sarif; got "xml"`},
 		{"bad fail-on", []string{"check", "--snapshot", snap, "--fail-on", "severe"}, `--fail-on: want one of`},
-		{"explain not yet", []string{"check", "--snapshot", snap, "--explain", "KM01"}, "--explain is not supported yet"},
 		{"param without iac", []string{"check", "--snapshot", snap, "--param", "Env=prod"}, "--param applies to --iac input only"},
 		{"missing snapshot", []string{"check", "--snapshot", "/nonexistent/org.json"}, "/nonexistent/org.json"},
 		{"missing connector", []string{"check", "--snapshot", snap, "--connector", "/nonexistent/c.yaml"}, "/nonexistent/c.yaml"},

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 )
 
@@ -223,4 +224,91 @@ func ListParam(form url.Values, name string) []string {
 		}
 		out = append(out, v...)
 	}
+}
+
+// JSONProtocol is how a JSON 1.0/1.1 service (CloudTrail, Organizations,
+// SQS, KMS) frames calls and errors.
+type JSONProtocol struct {
+	// Service is the SigV4 signing name the call log records.
+	Service     string
+	ContentType string
+	// Targets are the X-Amz-Target prefixes the service answers; the
+	// operation name follows one of them.
+	Targets []string
+	// UnknownTarget is the error code for any other target.
+	UnknownTarget string
+	// Namespace and QueryCompatible shape errors (WriteJSONError).
+	Namespace       string
+	QueryCompatible bool
+}
+
+// Fail answers with e in the protocol's error shape.
+func (p *JSONProtocol) Fail(rw http.ResponseWriter, e *APIError) {
+	WriteJSONError(rw, p.ContentType, p.Namespace, p.QueryCompatible, e)
+}
+
+// BeginJSON reads a JSON-protocol call, its operation from X-Amz-Target and
+// its body (when not empty) into in, then begins it (World.Begin) as the Op
+// describe returns, with Service and Name filled in; describe may be nil.
+// A failure is to be answered with p.Fail.
+func (w *World) BeginJSON(r *http.Request, p *JSONProtocol, in any, describe func() Op) (string, Caller, *APIError) {
+	target := r.Header.Get("X-Amz-Target")
+	op, known := "", false
+	for _, prefix := range p.Targets {
+		if op, known = strings.CutPrefix(target, prefix); known {
+			break
+		}
+	}
+	body, err := ReadBody(r)
+	if err != nil || !known {
+		return "", Caller{}, Errorf(400, p.UnknownTarget, "unknown target %q", target)
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, in); err != nil {
+			return op, Caller{}, Errorf(400, "SerializationException", "%v", err)
+		}
+	}
+	c, ae := w.begin(r, p.Service, op, describe)
+	return op, c, ae
+}
+
+// BeginQuery reads a query-protocol call (IAM, STS, SNS, EC2), its form
+// with the operation in Action, then begins it (World.Begin) as the Op
+// describe returns for the form, with Service and Name filled in; describe
+// may be nil.
+func (w *World) BeginQuery(r *http.Request, service string, describe func(form url.Values) Op) (url.Values, Caller, *APIError) {
+	form, err := ReadForm(r)
+	if err != nil {
+		return nil, Caller{}, Errorf(400, "MalformedQueryString", "%v", err)
+	}
+	var d func() Op
+	if describe != nil {
+		d = func() Op { return describe(form) }
+	}
+	c, ae := w.begin(r, service, form.Get("Action"), d)
+	return form, c, ae
+}
+
+func (w *World) begin(r *http.Request, service, name string, describe func() Op) (Caller, *APIError) {
+	var op Op
+	if describe != nil {
+		op = describe()
+	}
+	op.Service, op.Name = service, name
+	return w.Begin(r, op)
+}
+
+// JSONPage cuts one page out of items (World.Page) as a JSON list answer:
+// the page under key, and the next page's token under tokenKey unless it is
+// the last.
+func JSONPage[T any](w *World, items []T, key, tokenKey, token string, max, def int) (map[string]any, *APIError) {
+	start, end, next, ae := w.Page(len(items), token, max, def)
+	if ae != nil {
+		return nil, ae
+	}
+	out := map[string]any{key: append([]T{}, items[start:end]...)}
+	if next != "" {
+		out[tokenKey] = next
+	}
+	return out, nil
 }

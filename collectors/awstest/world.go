@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -37,6 +38,10 @@ type World struct {
 	// when none). When nil, stssrv asks trailgate's IAM evaluator; a test
 	// sets it only to force an answer.
 	AssumeRoleAllowed func(trust *snapshot.Policy, role snapshot.Role, caller Caller, externalID string) (bool, error)
+
+	// compiled caches parsed policies (policyKey → *iam.Policy) for
+	// Authorize.
+	compiled sync.Map
 }
 
 // NewWorld returns a World serving s, with empty identities, no faults and

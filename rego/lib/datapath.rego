@@ -401,6 +401,9 @@ profile_results contains r if {
 	some s in required_steps
 	s.require.organization_trail == true
 	"cloudtrail" in lib.connector_sources
+	# A standalone account has no organization to cover: its own trail is
+	# all the guide can ask for.
+	input.snapshot.organization
 	count(lib.trails) > 0
 	not some_org_trail
 	r := profile_finding(s, s.rule, lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, ""), "organization_trail", "no trail of the snapshot is an organization trail; the guide requires one covering every account", "Create the trail as an organization trail (IsOrganizationTrail=true) from the management account or a delegated administrator")

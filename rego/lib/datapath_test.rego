@@ -202,3 +202,15 @@ test_rapid7_bucket_policy_must_name_role if {
 	s := json.patch(snap, [{"op": "add", "path": "/accounts/1/buckets/0/policy", "value": {"document": grant}}])
 	results(s, c, {"rapid7": rapid7_p1}) == set()
 }
+
+# Near miss: a standalone account (no organization in the snapshot) cannot
+# have an organization trail; R1 asks nothing of it.
+test_radiant_standalone_account_needs_no_org_trail if {
+	c := {"profile": "radiant", "role": "arn:aws:iam::222222222222:role/radiant-aws-access-role", "trusted_principal": "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security", "sources": ["cloudtrail"]}
+	s := json.patch(snap, [
+		{"op": "replace", "path": "/accounts/0/trails/0/is_organization_trail", "value": false},
+		{"op": "add", "path": "/accounts/0/trails/0/sns_topic_arn", "value": "arn:aws:sns:us-east-1:111111111111:org-trail"},
+		{"op": "remove", "path": "/organization"},
+	])
+	results(s, c, {"radiant": radiant}) == set()
+}

@@ -57,6 +57,12 @@ resource_allows(answer) if {
 	startswith(line, "resourcePolicy allow")
 }
 
+# is_unknown holds for a value an IaC collector could not resolve (an
+# ImportValue, a value known only after apply): the collectors write it as
+# "<unknown:reason>" (collectors/snapshot.Unknown), possibly inside a
+# longer string. A rule must not judge such a value's shape.
+is_unknown(v) if contains(v, "<unknown:")
+
 # ---------------------------------------------------------------------------
 # Resources with the account that owns them.
 

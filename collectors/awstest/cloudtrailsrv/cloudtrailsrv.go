@@ -1,7 +1,6 @@
 package cloudtrailsrv
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -9,12 +8,12 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const (
-	contentType = "application/x-amz-json-1.1"
-	// The SDK sends the short target; the long form is the one AWS's older
-	// documentation shows, and CloudTrail accepts both.
-	prefix = "CloudTrail_20131101."
-)
+const contentType = "application/x-amz-json-1.1"
+
+// The SDK sends the short target; the long form is the one AWS's older
+// documentation shows, and CloudTrail accepts both.
+var proto = &awstest.JSONProtocol{Service: "cloudtrail", ContentType: contentType, UnknownTarget: "UnknownOperationException",
+	Targets: []string{"CloudTrail_20131101.", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."}}
 
 // Service is CloudTrail for awstest.Start.
 var Service = awstest.Service{ID: awstest.CloudTrail, New: New}
@@ -31,28 +30,11 @@ type request struct {
 	TrailName           string
 }
 
-func (s *server) fail(rw http.ResponseWriter, e *awstest.APIError) {
-	awstest.WriteJSONError(rw, contentType, "", false, e)
-}
-
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	body, err := awstest.ReadBody(r)
-	target := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "com.amazonaws.cloudtrail.v20131101.")
-	op, ok := strings.CutPrefix(target, prefix)
-	if err != nil || !ok {
-		s.fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown target %q", r.Header.Get("X-Amz-Target")))
-		return
-	}
 	var req request
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			s.fail(rw, awstest.Errorf(400, "SerializationException", "%v", err))
-			return
-		}
-	}
-	c, ae := s.w.Begin(r, awstest.Op{Service: "cloudtrail", Name: op, Resource: req.Name + req.TrailName})
+	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op { return awstest.Op{Resource: req.Name + req.TrailName} })
 	if ae != nil {
-		s.fail(rw, ae)
+		proto.Fail(rw, ae)
 		return
 	}
 	switch op {
@@ -95,12 +77,12 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		awstest.WriteJSON(rw, contentType, selectors(t))
 	default:
-		s.fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
+		proto.Fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
 	}
 }
 
 func (s *server) notFound(rw http.ResponseWriter, c awstest.Caller, name string) {
-	s.fail(rw, awstest.Errorf(400, "TrailNotFoundException", "Unknown trail: %s for the user: %s", name, c.Account))
+	proto.Fail(rw, awstest.Errorf(400, "TrailNotFoundException", "Unknown trail: %s for the user: %s", name, c.Account))
 }
 
 func named(t *snapshot.Trail, names []string) bool {

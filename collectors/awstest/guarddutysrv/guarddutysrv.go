@@ -144,14 +144,10 @@ func page[T any](s *server, rw http.ResponseWriter, q map[string][]string, key s
 	if v := q["nextToken"]; len(v) > 0 {
 		token = v[0]
 	}
-	start, end, next, ae := s.w.Page(len(items), token, max, 50)
+	out, ae := awstest.JSONPage(s.w, items, key, "nextToken", token, max, 50)
 	if ae != nil {
 		awstest.WriteRESTJSONError(rw, awstest.Errorf(400, "BadRequestException", "%s", ae.Message))
 		return
-	}
-	out := map[string]any{key: append([]T{}, items[start:end]...)}
-	if next != "" {
-		out["nextToken"] = next
 	}
 	awstest.WriteJSON(rw, jsonType, out)
 }

@@ -7,14 +7,15 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 
-	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 const contentType = "application/x-amz-json-1.1"
+
+var proto = &awstest.JSONProtocol{Service: "kms", ContentType: contentType, UnknownTarget: "UnknownOperationException",
+	Targets: []string{"TrentService."}}
 
 // Service is KMS for awstest.Start.
 var Service = awstest.Service{ID: awstest.KMS, New: New}
@@ -22,9 +23,6 @@ var Service = awstest.Service{ID: awstest.KMS, New: New}
 // Server is the KMS handler; it also implements s3srv.KeyUser.
 type Server struct {
 	w *awstest.World
-
-	mu       sync.Mutex
-	compiled map[string]*iam.Policy
 }
 
 // New returns the KMS handler for awstest.Start.
@@ -32,27 +30,15 @@ func New(w *awstest.World) http.Handler { return NewServer(w) }
 
 // NewServer returns the KMS handler.
 func NewServer(w *awstest.World) *Server {
-	return &Server{w: w, compiled: map[string]*iam.Policy{}}
+	return &Server{w: w}
 }
 
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "TrentService.")
-	body, err := awstest.ReadBody(r)
-	if err != nil {
-		writeError(rw, awstest.Errorf(400, "SerializationException", "%v", err))
-		return
-	}
 	var in map[string]any
-	if len(bytes.TrimSpace(body)) > 0 {
-		if err := json.Unmarshal(body, &in); err != nil {
-			writeError(rw, awstest.Errorf(400, "SerializationException", "Start of structure or map found where not expected"))
-			return
-		}
-	}
 	str := func(k string) string { v, _ := in[k].(string); return v }
-	c, ae := s.w.Begin(r, awstest.Op{Service: "kms", Name: op, Resource: str("KeyId")})
+	op, c, ae := s.w.BeginJSON(r, proto, &in, func() awstest.Op { return awstest.Op{Resource: str("KeyId")} })
 	if ae != nil {
-		writeError(rw, ae)
+		proto.Fail(rw, ae)
 		return
 	}
 	switch op {
@@ -66,7 +52,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			ae = s.authorize(c, "kms:"+op, key, owner, nil)
 		}
 		if ae != nil {
-			writeError(rw, ae)
+			proto.Fail(rw, ae)
 			return
 		}
 		switch op {
@@ -74,7 +60,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			awstest.WriteJSON(rw, contentType, map[string]any{"KeyMetadata": metadata(key, owner)})
 		case "GetKeyPolicy":
 			if n := str("PolicyName"); n != "" && n != "default" {
-				writeError(rw, awstest.Errorf(400, "NotFoundException", "No such policy exists"))
+				proto.Fail(rw, awstest.Errorf(400, "NotFoundException", "No such policy exists"))
 				return
 			}
 			doc := ""
@@ -93,7 +79,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		ctx := stringMap(in["EncryptionContext"])
 		arn, ae := s.UseKey(c, "kms:"+op, str("KeyId"), c.Account, c.Region, ctx)
 		if ae != nil {
-			writeError(rw, ae)
+			proto.Fail(rw, ae)
 			return
 		}
 		blob := ciphertext(arn, ctx)
@@ -106,28 +92,24 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		raw, _ := base64.StdEncoding.DecodeString(str("CiphertextBlob"))
 		var ct sealed
 		if err := json.Unmarshal(raw, &ct); err != nil || ct.Key == "" {
-			writeError(rw, awstest.Errorf(400, "InvalidCiphertextException", ""))
+			proto.Fail(rw, awstest.Errorf(400, "InvalidCiphertextException", ""))
 			return
 		}
 		ctx := stringMap(in["EncryptionContext"])
 		if !equalContext(ctx, ct.Context) {
 			// KMS binds the encryption context into the ciphertext.
-			writeError(rw, awstest.Errorf(400, "InvalidCiphertextException", ""))
+			proto.Fail(rw, awstest.Errorf(400, "InvalidCiphertextException", ""))
 			return
 		}
 		arn, ae := s.UseKey(c, "kms:Decrypt", ct.Key, c.Account, c.Region, ctx)
 		if ae != nil {
-			writeError(rw, ae)
+			proto.Fail(rw, ae)
 			return
 		}
 		awstest.WriteJSON(rw, contentType, map[string]any{"KeyId": arn, "Plaintext": base64.StdEncoding.EncodeToString(ct.Plaintext), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"})
 	default:
-		writeError(rw, awstest.Errorf(400, "UnknownOperationException", ""))
+		proto.Fail(rw, awstest.Errorf(400, "UnknownOperationException", ""))
 	}
-}
-
-func writeError(rw http.ResponseWriter, e *awstest.APIError) {
-	awstest.WriteJSONError(rw, contentType, "", false, e)
 }
 
 // sealed is the loopback ciphertext: which key, under which context.
@@ -209,7 +191,7 @@ func (s *Server) listKeys(rw http.ResponseWriter, c awstest.Caller, marker strin
 	keys := s.keysIn(c.Account, c.Region)
 	start, end, next, ae := s.w.Page(len(keys), marker, limit, 100)
 	if ae != nil {
-		writeError(rw, ae)
+		proto.Fail(rw, ae)
 		return
 	}
 	out := []map[string]string{}
@@ -237,15 +219,13 @@ func (s *Server) listAliases(rw http.ResponseWriter, c awstest.Caller, keyID, ma
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].AliasName < all[j].AliasName })
-	start, end, next, ae := s.w.Page(len(all), marker, limit, 100)
+	resp, ae := awstest.JSONPage(s.w, all, "Aliases", "NextMarker", marker, limit, 100)
 	if ae != nil {
-		writeError(rw, ae)
+		proto.Fail(rw, ae)
 		return
 	}
-	resp := map[string]any{"Aliases": append([]alias{}, all[start:end]...), "Truncated": next != ""}
-	if next != "" {
-		resp["NextMarker"] = next
-	}
+	_, more := resp["NextMarker"]
+	resp["Truncated"] = more
 	awstest.WriteJSON(rw, contentType, resp)
 }
 

@@ -224,15 +224,20 @@ func TestProtocolErrors(t *testing.T) {
 	}
 }
 
+// fullAWSAccess is the default SCP AWS attaches to every target.
+var fullAWSAccess = snapshot.OrgPolicy{ID: "p-FullAWSAccess", Type: snapshot.PolicyTypeSCP, AWSManaged: true, Targets: []string{"r-root", "222222222222"},
+	Document: *pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)}
+
 // TestOrganizationPolicies: an RCP that keeps key use inside the
-// organization stops the vendor (catalog OR02), while a level with no
-// policy listed stands for the default full-access one.
+// organization stops the vendor (catalog OR02), while RCPFullAWSAccess
+// stands at every level whether or not the snapshot lists it.
 func TestOrganizationPolicies(t *testing.T) {
 	w := world()
 	w.Snapshot.Organization = &snapshot.Organization{
 		ID: "o-abc", ManagementAccountID: "999999999999", RootID: "r-root",
 		EnabledPolicyTypes: []string{snapshot.PolicyTypeSCP, snapshot.PolicyTypeRCP},
 		Members:            []snapshot.OrgAccount{{ID: "222222222222", ParentID: "r-root"}},
+		Policies:           []snapshot.OrgPolicy{fullAWSAccess},
 	}
 	srv := kmssrv.NewServer(w)
 	vendor := awstest.Caller{PrincipalARN: "arn:aws:sts::444444444444:assumed-role/Vendor/smoke", Account: "444444444444", Region: "us-east-1", Service: "s3"}
@@ -240,7 +245,7 @@ func TestOrganizationPolicies(t *testing.T) {
 	if _, ae := srv.UseKey(vendor, "kms:Decrypt", keyARN, "222222222222", "us-east-1", ec); ae != nil {
 		t.Fatalf("no policies listed: %v", ae)
 	}
-	w.Snapshot.Organization.Policies = []snapshot.OrgPolicy{{ID: "p-perimeter", Type: snapshot.PolicyTypeRCP, Targets: []string{"r-root"},
+	w.Snapshot.Organization.Policies = []snapshot.OrgPolicy{fullAWSAccess, {ID: "p-perimeter", Type: snapshot.PolicyTypeRCP, Targets: []string{"r-root"},
 		Document: *pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*",
 		  "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-abc"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`)}}
 	srv = kmssrv.NewServer(w)

@@ -1,7 +1,6 @@
 package orgsrv
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -9,10 +8,10 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const (
-	contentType = "application/x-amz-json-1.1"
-	prefix      = "AWSOrganizationsV20161128."
-)
+const contentType = "application/x-amz-json-1.1"
+
+var proto = &awstest.JSONProtocol{Service: "organizations", ContentType: contentType, UnknownTarget: "UnknownOperationException",
+	Targets: []string{"AWSOrganizationsV20161128."}}
 
 // Service is Organizations for awstest.Start.
 var Service = awstest.Service{ID: awstest.Organizations, New: New}
@@ -31,39 +30,25 @@ type request struct {
 	MaxResults       int
 }
 
-func (s *server) fail(rw http.ResponseWriter, e *awstest.APIError) {
-	awstest.WriteJSONError(rw, contentType, "", false, e)
-}
-
 // joined is the fixed join date loopback accounts report (epoch seconds).
 const joined = 1704067200
 
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	body, err := awstest.ReadBody(r)
-	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), prefix)
-	if err != nil || !ok {
-		s.fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown target %q", r.Header.Get("X-Amz-Target")))
-		return
-	}
 	var req request
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			s.fail(rw, awstest.Errorf(400, "SerializationException", "%v", err))
-			return
-		}
-	}
-	c, ae := s.w.Begin(r, awstest.Op{Service: "organizations", Name: op, Continuation: req.NextToken != "", Resource: req.PolicyID + req.ParentID})
+	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
+		return awstest.Op{Continuation: req.NextToken != "", Resource: req.PolicyID + req.ParentID}
+	})
 	if ae != nil {
-		s.fail(rw, ae)
+		proto.Fail(rw, ae)
 		return
 	}
 	o := s.w.Snapshot.Organization
 	if o == nil || !isMember(o, c.Account) {
-		s.fail(rw, awstest.Errorf(400, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."))
+		proto.Fail(rw, awstest.Errorf(400, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."))
 		return
 	}
 	if op != "DescribeOrganization" && c.Account != o.ManagementAccountID {
-		s.fail(rw, awstest.Errorf(400, "AccessDeniedException", "You don't have permissions to access this resource."))
+		proto.Fail(rw, awstest.Errorf(400, "AccessDeniedException", "You don't have permissions to access this resource."))
 		return
 	}
 	switch op {
@@ -103,14 +88,14 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case "DescribePolicy":
 		p := s.policy(o, req.PolicyID)
 		if p == nil {
-			s.fail(rw, awstest.Errorf(400, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified."))
+			proto.Fail(rw, awstest.Errorf(400, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified."))
 			return
 		}
 		awstest.WriteJSON(rw, contentType, map[string]any{"Policy": map[string]any{"PolicySummary": s.summary(o, *p), "Content": string(p.Document.Document)}})
 	case "ListTargetsForPolicy":
 		p := s.policy(o, req.PolicyID)
 		if p == nil {
-			s.fail(rw, awstest.Errorf(400, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified."))
+			proto.Fail(rw, awstest.Errorf(400, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified."))
 			return
 		}
 		var ts []map[string]string
@@ -142,19 +127,15 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		s.page(rw, "DelegatedAdministrators", das, req)
 	default:
-		s.fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
+		proto.Fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
 	}
 }
 
 func page[T any](s *server, rw http.ResponseWriter, key string, items []T, req request) {
-	start, end, next, ae := s.w.Page(len(items), req.NextToken, req.MaxResults, 20)
+	out, ae := awstest.JSONPage(s.w, items, key, "NextToken", req.NextToken, req.MaxResults, 20)
 	if ae != nil {
-		s.fail(rw, ae)
+		proto.Fail(rw, ae)
 		return
-	}
-	out := map[string]any{key: append([]T{}, items[start:end]...)}
-	if next != "" {
-		out["NextToken"] = next
 	}
 	awstest.WriteJSON(rw, contentType, out)
 }

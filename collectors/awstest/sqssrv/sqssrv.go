@@ -10,11 +10,12 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const (
-	contentType = "application/x-amz-json-1.0"
-	prefix      = "AmazonSQS."
-	namespace   = "com.amazonaws.sqs"
-)
+const contentType = "application/x-amz-json-1.0"
+
+// SQS speaks JSON 1.0 but stays compatible with its query-protocol error
+// codes (x-amzn-query-error).
+var proto = &awstest.JSONProtocol{Service: "sqs", ContentType: contentType, UnknownTarget: "InvalidAction",
+	Targets: []string{"AmazonSQS."}, Namespace: "com.amazonaws.sqs", QueryCompatible: true}
 
 // Service is SQS for awstest.Start.
 var Service = awstest.Service{ID: awstest.SQS, New: New}
@@ -32,27 +33,13 @@ type request struct {
 	AttributeNames  []string
 }
 
-func (s *server) fail(rw http.ResponseWriter, e *awstest.APIError) {
-	awstest.WriteJSONError(rw, contentType, namespace, true, e)
-}
-
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	body, err := awstest.ReadBody(r)
-	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), prefix)
-	if err != nil || !ok {
-		s.fail(rw, awstest.Errorf(400, "InvalidAction", "unknown target %q", r.Header.Get("X-Amz-Target")))
-		return
-	}
 	var req request
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			s.fail(rw, awstest.Errorf(400, "SerializationException", "%v", err))
-			return
-		}
-	}
-	c, ae := s.w.Begin(r, awstest.Op{Service: "sqs", Name: op, Continuation: req.NextToken != "", Resource: req.QueueURL})
+	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
+		return awstest.Op{Continuation: req.NextToken != "", Resource: req.QueueURL}
+	})
 	if ae != nil {
-		s.fail(rw, ae)
+		proto.Fail(rw, ae)
 		return
 	}
 	a := s.w.Account(c.Account)
@@ -75,14 +62,10 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			awstest.WriteJSON(rw, contentType, map[string]any{"QueueUrls": urls})
 			return
 		}
-		start, end, next, ae := s.w.Page(len(urls), req.NextToken, req.MaxResults, 1000)
+		out, ae := awstest.JSONPage(s.w, urls, "QueueUrls", "NextToken", req.NextToken, req.MaxResults, 1000)
 		if ae != nil {
-			s.fail(rw, ae)
+			proto.Fail(rw, ae)
 			return
-		}
-		out := map[string]any{"QueueUrls": urls[start:end]}
-		if next != "" {
-			out["NextToken"] = next
 		}
 		awstest.WriteJSON(rw, contentType, out)
 	case "GetQueueAttributes":
@@ -92,12 +75,12 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			// query code in x-amzn-query-error, which the SDK reports.
 			e := awstest.Errorf(400, "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
 			e.Shape = "QueueDoesNotExist"
-			s.fail(rw, e)
+			proto.Fail(rw, e)
 			return
 		}
 		awstest.WriteJSON(rw, contentType, map[string]any{"Attributes": attributes(q, req.AttributeNames)})
 	default:
-		s.fail(rw, awstest.Errorf(400, "InvalidAction", "The action %s is not valid for this endpoint.", op))
+		proto.Fail(rw, awstest.Errorf(400, "InvalidAction", "The action %s is not valid for this endpoint.", op))
 	}
 }
 

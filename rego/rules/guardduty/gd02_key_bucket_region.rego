@@ -35,6 +35,7 @@ deny contains f if {
 	some s in gd_sources
 	ref := object.get(s.destination, "kms_key_arn", "")
 	not is_key_arn(ref)
+	not lib.is_unknown(ref)
 	f := finding(
 		s, sprintf("key-not-arn=%s", [ref]), sprintf(
 			"GuardDuty detector %s exports with KmsKeyArn %q, which is not a full key ARN (aliases are refused)",

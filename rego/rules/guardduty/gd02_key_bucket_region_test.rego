@@ -45,3 +45,8 @@ test_fail_alias_name if {
 test_near_miss_cross_account_same_region if {
 	facts("arn:aws:kms:eu-west-1:999999999999:key/9c8b7a6d-3333-4f5e-8d7c-333333333333") == set()
 }
+
+# Near miss: a key ARN Terraform knows only after apply is not an alias.
+test_near_miss_key_known_after_apply if {
+	facts("<unknown:known after apply: aws_kms_key.gd.arn>") == set()
+}

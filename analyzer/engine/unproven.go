@@ -1,0 +1,216 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// Unproven findings. A rule that asks an authorization question and gets
+// Unknown reports nothing (lib.denied holds only for proven denials), and a
+// rule over data the collector could not read sees nothing to judge. Both
+// would pass silently; Check reports them instead, as findings with
+// Unproven set, severity low and a message starting "cannot prove:".
+//
+// Severity low, whatever the rule's own severity: the finding says the
+// check is incomplete, not that the pipeline is broken, so it must not
+// fail a CI run on --fail-on alone (findings.FailOn skips it); users who
+// want an incomplete check to fail pass --fail-on-unproven. The rule ID is
+// the rule that could not be proven, so that SARIF and JSON consumers can
+// group and suppress by rule as for any other finding.
+
+// unprovenSeverity is the severity of every unproven finding.
+const unprovenSeverity = findings.Low
+
+type unknownLogKey struct{}
+
+// unknownLog collects the Unknown answers of one rule's evaluation.
+type unknownLog struct {
+	mu      sync.Mutex
+	answers []unknownAnswer
+}
+
+type unknownAnswer struct {
+	req    authz.Request
+	answer authz.Answer
+}
+
+func withUnknownLog(ctx context.Context, l *unknownLog) context.Context {
+	return context.WithValue(ctx, unknownLogKey{}, l)
+}
+
+// recordUnknown notes an Unknown answer for the rule being evaluated.
+func recordUnknown(ctx context.Context, req authz.Request, a authz.Answer) {
+	if ctx == nil || a.Decision != authz.Unknown {
+		return
+	}
+	if l, ok := ctx.Value(unknownLogKey{}).(*unknownLog); ok {
+		l.mu.Lock()
+		l.answers = append(l.answers, unknownAnswer{req: req, answer: a})
+		l.mu.Unlock()
+	}
+}
+
+// unprovenAnswers turns a rule's Unknown answers into at most one finding
+// per resource, leaving out resources the rule already reports on.
+func unprovenAnswers(rule findings.Rule, answers []unknownAnswer, reported map[string]bool, locs map[string]*snapshot.Location) []findings.Finding {
+	byResource := map[string][]unknownAnswer{}
+	for _, a := range answers {
+		id := resourceOf(a.req.Resource)
+		if reported[id] {
+			continue
+		}
+		byResource[id] = append(byResource[id], a)
+	}
+	var out []findings.Finding
+	for _, id := range sortedNames(byResource) {
+		list := byResource[id]
+		sort.Slice(list, func(i, j int) bool { return questionText(list[i].req) < questionText(list[j].req) })
+		first := list[0]
+		msg := fmt.Sprintf("cannot prove: whether %s: %s", questionText(first.req), reason(first.answer.Proof))
+		if n := len(list) - 1; n > 0 {
+			msg += fmt.Sprintf(" (and %d more question(s) on this resource)", n)
+		}
+		f := findings.Finding{
+			RuleID:      rule.ID,
+			Severity:    unprovenSeverity,
+			Title:       rule.Title,
+			Message:     msg,
+			Resource:    findings.Resource{ID: id, Type: resourceType(id)},
+			Remediation: "Make the value known and check again: run the check on the applied stack (trailgate collect), or pass the missing parameter (--param) or the missing policy documents, so that " + rule.ID + " can be proven.",
+			Fingerprint: findings.Fingerprint(rule.ID, id, "unproven"),
+			Unproven:    true,
+		}
+		if loc := locs[id]; loc != nil && loc.File != "" {
+			f.Location = &findings.Location{File: loc.File, Line: loc.Line}
+			f.Address = loc.Address
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func questionText(r authz.Request) string {
+	return fmt.Sprintf("%s may %s on %s", r.Principal, r.Action, r.Resource)
+}
+
+// reason is the answer's proof without its own "cannot prove" lead-in.
+func reason(proof string) string {
+	for _, p := range []string{"cannot prove a denial: ", "cannot prove: "} {
+		proof = strings.TrimPrefix(proof, p)
+	}
+	return proof
+}
+
+// resourceOf folds an object ARN into its bucket: one finding per bucket.
+func resourceOf(arn string) string {
+	if rest, ok := strings.CutPrefix(arn, "arn:"); ok {
+		parts := strings.SplitN(rest, ":", 5)
+		if len(parts) == 5 && parts[1] == "s3" {
+			if i := strings.IndexByte(parts[4], '/'); i >= 0 {
+				return arn[:len(arn)-len(parts[4])+i]
+			}
+		}
+	}
+	return arn
+}
+
+func resourceType(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return "AWS::Resource"
+	}
+	switch {
+	case parts[2] == "s3":
+		return "AWS::S3::Bucket"
+	case parts[2] == "kms":
+		return "AWS::KMS::Key"
+	case parts[2] == "sqs":
+		return "AWS::SQS::Queue"
+	case parts[2] == "sns":
+		return "AWS::SNS::Topic"
+	case parts[2] == "iam" && strings.HasPrefix(parts[5], "role/"):
+		return "AWS::IAM::Role"
+	}
+	return "AWS::Resource"
+}
+
+// unprovenReads turns each collection error into one finding per rule that
+// depends on the failed read (snapshot.RulesDependingOn).
+func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Finding {
+	byID := map[string]findings.Rule{}
+	for _, r := range rules {
+		byID[r.ID] = r
+	}
+	partition := snap.Partition
+	if partition == "" {
+		partition = "aws"
+	}
+	var out []findings.Finding
+	seen := map[string]bool{}
+	for _, ce := range snap.CollectionErrors {
+		id, rtype := ce.Resource, "AWS::Resource"
+		if id == "" || !strings.HasPrefix(id, "arn:") {
+			switch {
+			case ce.Account != "":
+				id, rtype = fmt.Sprintf("arn:%s:iam::%s:root", partition, ce.Account), "AWS::Account"
+			case snap.Organization != nil && snap.Organization.ManagementAccountID != "":
+				id, rtype = fmt.Sprintf("arn:%s:iam::%s:root", partition, snap.Organization.ManagementAccountID), "AWS::Account"
+			default:
+				id, rtype = "organization", "AWS::Organizations::Organization"
+			}
+			if ce.Resource != "" {
+				id += "/" + ce.Resource
+			}
+		} else {
+			rtype = resourceType(id)
+		}
+		op := ce.Service + ":" + ce.Operation
+		what := "the " + op + " data"
+		if ce.Resource != "" {
+			what = ce.Resource
+		}
+		where := ce.Account
+		if ce.Region != "" {
+			where += "/" + ce.Region
+		}
+		if where == "" {
+			where = "the organization"
+		}
+		code := ce.Code
+		if code == "" {
+			code = "an error"
+		}
+		dependents := snapshot.RulesDependingOn(ce.Service, ce.Operation)
+		for _, ruleID := range dependents {
+			rule, ok := byID[ruleID]
+			if !ok {
+				continue
+			}
+			fact := "unread:" + op + ":" + ce.Region
+			key := ruleID + "\x00" + id + "\x00" + fact
+			if seen[key] {
+				continue // the same read failing twice says nothing new
+			}
+			seen[key] = true
+			out = append(out, findings.Finding{
+				RuleID:   ruleID,
+				Severity: unprovenSeverity,
+				Title:    rule.Title,
+				Message: fmt.Sprintf("cannot prove: could not read %s (%s on %s in %s), so rules %s cannot be proven",
+					what, code, op, where, strings.Join(dependents, ", ")),
+				Resource:    findings.Resource{ID: id, Type: rtype, Account: ce.Account, Region: ce.Region},
+				Remediation: fmt.Sprintf("Let the collection role call %s in %s (the IAM policy trailgate collect documents), then collect and check again.", op, where),
+				Fingerprint: findings.Fingerprint(ruleID, id, fact),
+				Unproven:    true,
+			})
+		}
+	}
+	return out
+}
