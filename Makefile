@@ -2,9 +2,6 @@
 # (for the SNS/SQS test server in collectors/awstest/fauxqs).
 
 GO      ?= go
-# go.mod is shared by packages written in parallel; let go add a requirement
-# a fresh package needs instead of failing on a read-only module graph.
-export GOFLAGS ?= -mod=mod
 
 FAUXQS_DIR := collectors/awstest/fauxqs
 FAUXQS_LOCK := $(wildcard $(FAUXQS_DIR)/package-lock.json)
@@ -26,16 +23,23 @@ test: test-deps vet
 
 # fauxqs (an SNS/SQS server on loopback) is a Node package; tests that need
 # it skip themselves when it is not installed, so a machine with only Go
-# still runs everything else.
+# still runs everything else. In CI (CI set, as CI services set it, and not
+# false or 0) a missing npm or a failing npm ci fails the target instead:
+# there a skip would hide a broken install.
+IN_CI := $(strip $(filter-out false False FALSE 0,$(CI)))
+
 test-deps:
 ifneq ($(FAUXQS_LOCK),)
 	@if ! command -v npm >/dev/null 2>&1; then \
+		if [ -n "$(IN_CI)" ]; then echo "error: npm not found, and CI=$(CI): the fauxqs (SNS/SQS) tests cannot run" >&2; exit 1; fi; \
 		echo "note: npm not found; tests that need fauxqs (SNS/SQS) will be skipped"; \
 	elif [ ! -f $(FAUXQS_DIR)/node_modules/.package-lock.json ] || \
 	     [ $(FAUXQS_DIR)/package-lock.json -nt $(FAUXQS_DIR)/node_modules/.package-lock.json ]; then \
 		echo "npm ci --prefix $(FAUXQS_DIR)"; \
-		npm ci --prefix $(FAUXQS_DIR) --no-audit --no-fund --loglevel=error || \
-		echo "note: npm ci failed; tests that need fauxqs (SNS/SQS) will be skipped"; \
+		if ! npm ci --prefix $(FAUXQS_DIR) --no-audit --no-fund --loglevel=error; then \
+			if [ -n "$(IN_CI)" ]; then echo "error: npm ci failed, and CI=$(CI): the fauxqs (SNS/SQS) tests cannot run" >&2; exit 1; fi; \
+			echo "note: npm ci failed; tests that need fauxqs (SNS/SQS) will be skipped"; \
+		fi; \
 	fi
 endif
 

@@ -323,6 +323,13 @@ func (ix *Index) assemble(req Request) *question {
 	case "service", "anonymous":
 	case "account":
 		outside = true
+		// Any principal of a member account is still bound by the SCPs on
+		// the account's path (a guardrail denying s3:PutBucketPolicy binds
+		// them all, save the principals it exempts by name).
+		if ix.scpOn && ix.members[p.account] {
+			q.set.SCPs = ix.path(p.account, ix.scps, q)
+			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
+		}
 	case "role", "assumed-role":
 		if !ix.accounts[p.account] {
 			outside = true

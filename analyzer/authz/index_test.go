@@ -246,6 +246,17 @@ func TestDecisions(t *testing.T) {
 			want: Allowed,
 		},
 		{
+			// An account root ARN stands for any principal of the account;
+			// those of a member account are bound by its SCP path: Control
+			// Tower's guardrail forbids them changing the log bucket policy
+			// (controltower/latest/controlreference/mandatory-controls.html).
+			name: "scp binds any principal of a member account", principal: "arn:aws:iam::222222222222:root", action: "s3:PutBucketPolicy", resource: bucket,
+			mutate: func(s *snapshot.Snapshot) {
+				addSCP(s, "ou-a1b2-sec", `{"Sid":"GRAUDITBUCKETPOLICYCHANGESPROHIBITED","Effect":"Deny","Action":"s3:PutBucketPolicy","Resource":"arn:aws:s3:::org-*","Condition":{"ArnNotLike":{"aws:PrincipalARN":"arn:aws:iam::*:role/AWSControlTowerExecution"}}}`)
+			},
+			want: ExplicitlyDenied, proof: "GRAUDITBUCKETPOLICYCHANGESPROHIBITED",
+		},
+		{
 			name: "malformed trust policy grants nothing", principal: "arn:aws:iam::012345678901:root", action: "sts:AssumeRole", resource: reader,
 			mutate: func(s *snapshot.Snapshot) {
 				s.Accounts[1].Roles[0].TrustPolicy = pol(`{"Effect":"Allow","Principal":"arn:aws:iam::012345678901:root","Action":"sts:AssumeRole"}`)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
@@ -24,18 +22,18 @@ func init() {
 
 // collectOptions are the flags of `trailgate collect`.
 type collectOptions struct {
-	profile, region string
-	live            live.Options
-	output          string
-	printPolicy     bool
+	aws         awsFlags
+	live        live.Options
+	output      string
+	printPolicy bool
 }
 
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := pflag.NewFlagSet("collect", pflag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var o collectOptions
-	fl.StringVar(&o.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or the default chain)")
-	fl.StringVar(&o.region, "region", "", "region for global calls and the default region (default: AWS_REGION, else us-east-1)")
+	o.aws.add(fl, "AWS shared-config profile (default: AWS_PROFILE or the default chain)",
+		"region for global calls and the default region (default: AWS_REGION, else us-east-1)")
 	fl.StringSliceVar(&o.live.Regions, "regions", nil, "regions to collect, comma-separated (default: every region enabled in each account)")
 	fl.StringSliceVar(&o.live.Accounts, "accounts", nil, "account IDs to collect, comma-separated (default: every active account)")
 	fl.StringVar(&o.live.MemberRole, "member-role", "", "role NAME assumed in every account but the caller's")
@@ -53,15 +51,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "trailgate collect: unexpected argument %q\n", fl.Arg(0))
-		return exitUsage
+	if code, done := parseFlags(fl, args, stderr); done {
+		return code
 	}
 	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 {
 		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1 and --call-timeout positive")
@@ -80,7 +71,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	if o.printPolicy {
-		doc, err := live.Policy(o.live.MemberRole, partitionOfRegion(o.region))
+		doc, err := live.Policy(o.live.MemberRole, partitionOfRegion(o.aws.region))
 		if err != nil {
 			fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 			return exitUsage
@@ -89,16 +80,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitOK
 	}
 
-	var loaders []func(*config.LoadOptions) error
-	if o.profile != "" {
-		loaders = append(loaders, config.WithSharedConfigProfile(o.profile))
-	}
-	if o.region != "" {
-		loaders = append(loaders, config.WithRegion(o.region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	cfg, err := o.aws.load(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "trailgate collect: AWS configuration: %v\n", err)
+		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/pflag"
 
 	"github.com/trailgate/trailgate/collectors/connector"
@@ -19,8 +17,9 @@ func init() {
 
 // smokeOptions are the flags of `trailgate smoke`.
 type smokeOptions struct {
-	connector, format, profile, region string
-	smoke                              smoke.Options
+	connector, format string
+	aws               awsFlags
+	smoke             smoke.Options
 }
 
 func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -34,8 +33,8 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.smoke.CanaryPrefix, "canary-prefix", "", "key prefix for the canary (default: the folder of the log object received)")
 	fl.BoolVar(&o.smoke.Consume, "consume", false, "delete the message once it has been read, as the connector would (default: leave the queue untouched)")
 	fl.StringVar(&o.format, "format", "text", "output format: text or json")
-	fl.StringVar(&o.profile, "profile", "", "AWS shared-config profile of the caller (default: AWS_PROFILE or the default chain)")
-	fl.StringVar(&o.region, "region", "", "region of the caller's STS calls (default: AWS_REGION, else the connector's region)")
+	o.aws.add(fl, "AWS shared-config profile of the caller (default: AWS_PROFILE or the default chain)",
+		"region of the caller's STS calls (default: AWS_REGION, else the connector's region)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: trailgate smoke --connector FILE [--timeout 60s] [--canary] [--consume] [--format text|json]")
 		fmt.Fprintln(stderr, "\nActs as the connector: assumes its role with the external ID (and checks the role")
@@ -48,16 +47,10 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, done := parseFlags(fl, args, stderr); done {
+		return code
 	}
 	switch {
-	case fl.NArg() > 0:
-		fmt.Fprintf(stderr, "trailgate smoke: unexpected argument %q\n", fl.Arg(0))
-		return exitUsage
 	case o.connector == "":
 		fmt.Fprintln(stderr, "trailgate smoke: --connector FILE is required")
 		return exitUsage
@@ -76,16 +69,9 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
-	var loaders []func(*config.LoadOptions) error
-	if o.profile != "" {
-		loaders = append(loaders, config.WithSharedConfigProfile(o.profile))
-	}
-	if o.region != "" {
-		loaders = append(loaders, config.WithRegion(o.region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	cfg, err := o.aws.load(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "trailgate smoke: AWS configuration: %v\n", err)
+		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
 	rep, err := smoke.Run(ctx, cfg, conn, o.smoke)

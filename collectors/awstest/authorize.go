@@ -159,8 +159,8 @@ func (w *World) OrgLevels(account, typ string) ([]iam.Level, error) {
 	if !PolicyTypeInForce(org, typ) {
 		return nil, nil
 	}
-	path := orgChain(org, account)
-	if path == nil {
+	path, member := orgChain(org, account)
+	if !member {
 		return nil, nil
 	}
 	path = append(path, account)
@@ -197,26 +197,33 @@ func (w *World) OrgLevels(account, typ string) ([]iam.Level, error) {
 // an account: o-id/r-root/ou-…/, ending with the account's parent; "" when
 // the account is not in the organization.
 func OrgPath(org *snapshot.Organization, account string) string {
-	chain := orgChain(org, account)
-	if chain == nil {
+	chain, member := orgChain(org, account)
+	if !member {
 		return ""
 	}
 	return org.ID + "/" + strings.Join(chain, "/") + "/"
 }
 
-// orgChain lists the root and the OUs above account, root first; nil when
-// the account is not in the organization. The management account belongs to
-// it even when the snapshot leaves it out of Members, directly under the
-// root.
-func orgChain(org *snapshot.Organization, account string) []string {
+// InOrganization says whether account belongs to org (as a member or as
+// its management account).
+func InOrganization(org *snapshot.Organization, account string) bool {
+	_, member := orgChain(org, account)
+	return member
+}
+
+// orgChain lists the root and the OUs above account, root first, and
+// whether the account is in the organization at all. The management
+// account belongs to it even when the snapshot leaves it out of Members,
+// directly under the root.
+func orgChain(org *snapshot.Organization, account string) (chain []string, member bool) {
 	if org == nil || account == "" {
-		return nil
+		return nil, false
 	}
 	parent := map[string]string{}
 	for _, ou := range org.OrganizationalUnits {
 		parent[ou.ID] = ou.ParentID
 	}
-	p, member := "", false
+	p := ""
 	for _, m := range org.Members {
 		if m.ID == account {
 			p, member = m.ParentID, true
@@ -226,9 +233,8 @@ func orgChain(org *snapshot.Organization, account string) []string {
 		p, member = org.RootID, true
 	}
 	if !member {
-		return nil
+		return nil, false
 	}
-	var chain []string
 	seen := map[string]bool{}
 	for ; p != "" && !seen[p]; p = parent[p] {
 		seen[p] = true
@@ -237,7 +243,7 @@ func orgChain(org *snapshot.Organization, account string) []string {
 			break
 		}
 	}
-	return chain
+	return chain, true
 }
 
 // CallerRole finds the snapshot role behind a role ARN or an assumed-role

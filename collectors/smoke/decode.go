@@ -88,20 +88,24 @@ func Decode(body string) (*Notification, error) {
 	return decodePayload(b)
 }
 
+// bucketObject is how an S3 event and its EventBridge form both name the
+// object: {"bucket":{"name":…},"object":{"key":…}}.
+type bucketObject struct {
+	Bucket struct {
+		Name string `json:"name"`
+	} `json:"bucket"`
+	Object struct {
+		Key string `json:"key"`
+	} `json:"object"`
+}
+
 // payload holds every field that tells the shapes apart.
 type payload struct {
 	Records []struct {
-		EventSource string `json:"eventSource"`
-		EventName   string `json:"eventName"`
-		AWSRegion   string `json:"awsRegion"`
-		S3          *struct {
-			Bucket struct {
-				Name string `json:"name"`
-			} `json:"bucket"`
-			Object struct {
-				Key string `json:"key"`
-			} `json:"object"`
-		} `json:"s3"`
+		EventSource string        `json:"eventSource"`
+		EventName   string        `json:"eventName"`
+		AWSRegion   string        `json:"awsRegion"`
+		S3          *bucketObject `json:"s3"`
 	} `json:"Records"`
 	// The S3 test event (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
 	Service string `json:"Service"`
@@ -112,17 +116,10 @@ type payload struct {
 	S3Bucket    *string  `json:"s3Bucket"`
 	S3ObjectKey []string `json:"s3ObjectKey"`
 	// EventBridge (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
-	Source     string `json:"source"`
-	DetailType string `json:"detail-type"`
-	Region     string `json:"region"`
-	Detail     *struct {
-		Bucket struct {
-			Name string `json:"name"`
-		} `json:"bucket"`
-		Object struct {
-			Key string `json:"key"`
-		} `json:"object"`
-	} `json:"detail"`
+	Source     string        `json:"source"`
+	DetailType string        `json:"detail-type"`
+	Region     string        `json:"region"`
+	Detail     *bucketObject `json:"detail"`
 }
 
 func decodePayload(b []byte) (*Notification, error) {

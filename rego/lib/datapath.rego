@@ -549,12 +549,19 @@ profile_results contains r if {
 	some d in connector_deliveries
 	b := lib.bucket_named(d.bucket)
 	not bucket_policy_names(b.bucket, input.connector.role)
-	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "bucket_policy_grant", sprintf("the bucket policy of %s does not grant %s s3:GetObject", [d.bucket, input.connector.role]), sprintf("Add to the bucket policy of %s: %s", [d.bucket, lib.statement_json({
-		"Sid": "AllowHarvestingRole", "Effect": "Allow", "Principal": {"AWS": input.connector.role},
-		"Action": ["s3:GetObject", "s3:ListBucket"],
-		"Resource": [b.bucket.arn, sprintf("%s/*", [b.bucket.arn])],
-	})]))
+	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "bucket_policy_grant", sprintf("the bucket policy of %s does not grant %s s3:GetObject", [d.bucket, input.connector.role]), bucket_grant_fix(b))
 }
+
+# Where an SCP forbids changing the bucket policy (Control Tower), the
+# grant cannot be added; OR01 reports the SCP and both advise a role in the
+# bucket's account.
+bucket_grant_fix(b) := lib.log_archive_fix(input.connector.role, b) if {
+	lib.bucket_policy_lock(b)
+} else := sprintf("Add to the bucket policy of %s: %s", [b.bucket.name, lib.statement_json({
+	"Sid": "AllowHarvestingRole", "Effect": "Allow", "Principal": {"AWS": input.connector.role},
+	"Action": ["s3:GetObject", "s3:ListBucket"],
+	"Resource": [b.bucket.arn, sprintf("%s/*", [b.bucket.arn])],
+})])
 
 bucket_policy_names(bucket, role) if {
 	some st in statements(bucket.policy.document)

@@ -63,6 +63,29 @@ resource_allows(answer) if {
 # longer string. A rule must not judge such a value's shape.
 is_unknown(v) if contains(v, "<unknown:")
 
+# bucket_policy_lock is the answer proving that an SCP denies
+# s3:PutBucketPolicy on the bucket to the principals of the bucket's account
+# (Control Tower's GRAUDITBUCKETPOLICYCHANGESPROHIBITED on aws-controltower*
+# buckets exempts only AWSControlTowerExecution): a cross-account reader
+# cannot be granted through the bucket policy there, and remediations must
+# not advise it
+# (https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html).
+bucket_policy_lock(b) := answer if {
+	answer := authz(sprintf("arn:%s:iam::%s:root", [partition, b.account]), "s3:PutBucketPolicy", b.bucket.arn, {})
+	answer.decision == "ExplicitlyDenied"
+	blocked_by(answer, "scp")
+}
+
+# log_archive_fix is the remediation for a cross-account reader of a bucket
+# whose policy cannot change: a role in the bucket's account (Log Archive)
+# that the connector assumes, reading with its identity policy.
+log_archive_fix(reader, b) := sprintf("The bucket policy of %s cannot change (an SCP denies s3:PutBucketPolicy): create a role in account %s (the bucket's account) trusted by %s, with the identity policy %s, and point the connector at that role.", [b.bucket.name, b.account, reader, statement_json({
+	"Sid": "ReadSecurityLogs",
+	"Effect": "Allow",
+	"Action": ["s3:GetObject", "s3:ListBucket"],
+	"Resource": [b.bucket.arn, sprintf("%s/*", [b.bucket.arn])],
+})])
+
 # ---------------------------------------------------------------------------
 # Resources with the account that owns them.
 

@@ -38,17 +38,12 @@ func writeError(rw http.ResponseWriter, e *awstest.APIError) {
 }
 
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, err := awstest.ReadForm(r)
-	if err != nil {
-		writeError(rw, awstest.Errorf(400, "MalformedQueryString", "%v", err))
-		return
-	}
-	action := form.Get("Action")
-	c, ae := s.w.Begin(r, awstest.Op{Service: "ec2", Name: action})
+	form, c, ae := s.w.BeginQuery(r, "ec2", nil)
 	if ae != nil {
 		writeError(rw, ae)
 		return
 	}
+	action := form.Get("Action")
 	if action != "DescribeRegions" {
 		writeError(rw, awstest.Errorf(400, "InvalidAction", "The action %s is not valid for this web service.", action))
 		return

@@ -26,17 +26,14 @@ type server struct{ w *awstest.World }
 const created = "2024-01-01T00:00:00Z"
 
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, err := awstest.ReadForm(r)
-	if err != nil {
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "MalformedQueryString", "%v", err))
-		return
-	}
-	action := form.Get("Action")
-	c, ae := s.w.Begin(r, awstest.Op{Service: "iam", Name: action, Continuation: form.Get("Marker") != ""})
+	form, c, ae := s.w.BeginQuery(r, "iam", func(form url.Values) awstest.Op {
+		return awstest.Op{Continuation: form.Get("Marker") != ""}
+	})
 	if ae != nil {
 		awstest.WriteQueryError(rw, xmlns, ae)
 		return
 	}
+	action := form.Get("Action")
 	switch action {
 	case "GetAccountAuthorizationDetails":
 		s.details(rw, c, form)

@@ -43,7 +43,7 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := s.w.Snapshot.Organization
-	if o == nil || !isMember(o, c.Account) {
+	if !awstest.InOrganization(o, c.Account) {
 		proto.Fail(rw, awstest.Errorf(400, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."))
 		return
 	}
@@ -147,18 +147,6 @@ func (s *server) page(rw http.ResponseWriter, key string, items any, req request
 	case []map[string]any:
 		page(s, rw, key, v, req)
 	}
-}
-
-func isMember(o *snapshot.Organization, account string) bool {
-	if account == o.ManagementAccountID {
-		return true
-	}
-	for _, m := range o.Members {
-		if m.ID == account {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *server) arn(o *snapshot.Organization, kind, id string) string {

@@ -206,9 +206,9 @@ var objectActions = map[string]string{
 	"ListObjects":  "s3:ListBucket", "ListObjectsV2": "s3:ListBucket",
 }
 
-// authorize asks Access about object operations and listings. The request
-// context says TLS was used (aws:SecureTransport), since real clients reach
-// S3 over HTTPS and bucket policies commonly deny anything else.
+// authorize asks Access about object operations and listings, with the
+// S3 condition keys of the request; the global ones (aws:SecureTransport,
+// aws:PrincipalOrgID, …) are the World's (awstest.World.RequestContext).
 func (s *Server) authorize(r *http.Request, c awstest.Caller, op string, b *snapshot.Bucket, owner, key string) *awstest.APIError {
 	action, ok := objectActions[op]
 	if !ok || s.Access == nil {
@@ -218,7 +218,7 @@ func (s *Server) authorize(r *http.Request, c awstest.Caller, op string, b *snap
 	if action == "s3:ListBucket" {
 		resource = "arn:" + s.w.PartitionName() + ":s3:::" + b.Name
 	}
-	ctx := map[string][]string{"aws:SecureTransport": {"true"}}
+	ctx := map[string][]string{}
 	for header, k := range map[string]string{
 		"X-Amz-Acl":                                   "s3:x-amz-acl",
 		"X-Amz-Server-Side-Encryption":                "s3:x-amz-server-side-encryption",

@@ -2,6 +2,7 @@ package snssrv
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
@@ -28,18 +29,14 @@ type attributes struct {
 }
 
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, err := awstest.ReadForm(r)
-	if err != nil {
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "MalformedQueryString", "%v", err))
-		return
-	}
-	action := form.Get("Action")
-	res := form.Get("TopicArn") + form.Get("SubscriptionArn")
-	c, ae := s.w.Begin(r, awstest.Op{Service: "sns", Name: action, Continuation: form.Get("NextToken") != "", Resource: res})
+	form, c, ae := s.w.BeginQuery(r, "sns", func(form url.Values) awstest.Op {
+		return awstest.Op{Continuation: form.Get("NextToken") != "", Resource: form.Get("TopicArn") + form.Get("SubscriptionArn")}
+	})
 	if ae != nil {
 		awstest.WriteQueryError(rw, xmlns, ae)
 		return
 	}
+	action := form.Get("Action")
 	a := s.w.Account(c.Account)
 	switch action {
 	case "ListTopics":

@@ -3,6 +3,7 @@ package stssrv
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,17 +30,12 @@ type server struct {
 }
 
 func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, err := awstest.ReadForm(r)
-	if err != nil {
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "MalformedQueryString", "%v", err))
-		return
-	}
-	action := form.Get("Action")
-	c, ae := s.w.Begin(r, awstest.Op{Service: "sts", Name: action, Resource: form.Get("RoleArn")})
+	form, c, ae := s.w.BeginQuery(r, "sts", func(form url.Values) awstest.Op { return awstest.Op{Resource: form.Get("RoleArn")} })
 	if ae != nil {
 		awstest.WriteQueryError(rw, xmlns, ae)
 		return
 	}
+	action := form.Get("Action")
 	switch action {
 	case "GetCallerIdentity":
 		awstest.WriteQueryResult(rw, xmlns, action, struct {

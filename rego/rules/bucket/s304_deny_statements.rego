@@ -8,9 +8,12 @@
 #   role outside the organization fails. Rapid7 tells users to remove such
 #   denies. Each read is asked of the authorization evaluator with the
 #   context a connector's call carries (TLS, no VPC endpoint, the principal's
-#   organization). Denies that stop the writers are reported by CT03
-#   (CloudTrail) and GD04 (GuardDuty). Symptom: "… with an explicit deny in a
-#   resource-based policy".
+#   organization). A Deny that matches the writers is reported too, naming
+#   the statement: an aws:PrincipalOrgID perimeter without an
+#   aws:PrincipalIsAWSService exemption matches cloudtrail.amazonaws.com and
+#   guardduty.amazonaws.com, whose requests carry no aws:PrincipalOrgID
+#   (CT03 and GD04 report the missing write itself). Symptom: "… with an
+#   explicit deny in a resource-based policy".
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
@@ -44,6 +47,69 @@ deny contains f if {
 		b.bucket,
 	)
 }
+
+# writer_requests are the log writers' object writes, with the context the
+# service sends (aws:SourceArn, aws:SourceAccount, aws:PrincipalIsAWSService).
+writer_requests contains {"source": s, "principal": principal, "resource": resource, "context": ctx} if {
+	some s in datapath.sources
+	principal := writer_principal(s)
+	resource := sprintf("arn:%s:s3:::%s/%s%s", [lib.partition, s.bucket, s.prefix, sample_name(s)])
+	ctx := object.union(datapath.service_context(principal, s.arn, s.account), extra_context(s))
+}
+
+writer_principal(s) := "cloudtrail.amazonaws.com" if s.kind == "cloudtrail"
+
+writer_principal(s) := datapath.guardduty_principal(s.region) if s.kind == "guardduty"
+
+sample_name(s) := sprintf("%s/CloudTrail/%s/2026/01/01/file.json.gz", [s.account, s.region]) if s.kind == "cloudtrail"
+
+# GuardDuty's prefix already ends in <region>/.
+sample_name(s) := "2026/01/01/finding.jsonl.gz" if s.kind == "guardduty"
+
+extra_context(s) := {"s3:x-amz-acl": ["bucket-owner-full-control"]} if s.kind == "cloudtrail"
+
+extra_context(s) := {
+	"s3:x-amz-server-side-encryption": ["aws:kms"],
+	"s3:x-amz-server-side-encryption-aws-kms-key-id": [object.get(s.destination, "kms_key_arn", "")],
+} if s.kind == "guardduty"
+
+deny contains f if {
+	some x in writer_requests
+	b := lib.bucket_named(x.source.bucket)
+	answer := lib.authz(x.principal, "s3:PutObject", x.resource, x.context)
+	answer.decision == "ExplicitlyDenied"
+	lib.blocked_by(answer, "resourcePolicy")
+	f := lib.with_location(
+		{
+			"resource": lib.bucket_resource(b),
+			"message": sprintf("the bucket policy of %s explicitly denies the %s writer %s (%s) s3:PutObject: %s%s", [b.bucket.name, x.source.kind, x.principal, x.source.arn, lib.blocking_reason(answer, "resourcePolicy"), why_writer(b)]),
+			"fact": sprintf("writer %s %s", [x.principal, x.source.arn]),
+			"remediation": writer_fix(b, {"source": x.source, "principal": x.principal, "context": x.context}),
+		},
+		b.bucket,
+	)
+}
+
+writer_fix(b, _) := sprintf("In the bucket policy of %s, exempt AWS services from the Deny by adding to its Condition %s, or remove the statement.", [b.bucket.name, lib.statement_json({"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}})]) if {
+	why_writer(b) != ""
+}
+
+writer_fix(b, x) := sprintf("In the bucket policy of %s, narrow the Deny so that it does not match the %s writer's request (%s s3:PutObject with %s), or remove it.", [b.bucket.name, x.source.kind, x.principal, lib.statement_json(x.context)]) if {
+	why_writer(b) == ""
+}
+
+# why_writer explains the usual cause: a Deny keyed on aws:PrincipalOrgID
+# (or aws:PrincipalAccount) without an aws:PrincipalIsAWSService exemption;
+# a service principal's request carries neither key, so the Deny matches it
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice).
+why_writer(b) := " (the Deny tests aws:PrincipalOrgID or aws:PrincipalAccount without exempting aws:PrincipalIsAWSService; an AWS service's request carries no aws:PrincipalOrgID, so the Deny matches it)" if {
+	some st in lib.statements(b.bucket.policy.document)
+	st.Effect == "Deny"
+	keys := {lower(k) | some _, block in object.get(st, "Condition", {}); some k, _ in block}
+	some k in {"aws:principalorgid", "aws:principalaccount", "aws:principalorgpaths"}
+	k in keys
+	not "aws:principalisawsservice" in keys
+} else := ""
 
 # The connector's vendor profile steps that name S304 (rego/profiles/*.json,
 # checked in lib/datapath.rego).

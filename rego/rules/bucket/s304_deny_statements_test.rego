@@ -71,5 +71,39 @@ test_near_miss_exempted_reader if {
 		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
 		"Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "ArnNotEquals": {"aws:PrincipalArn": role}},
 	}
-	facts([grant, perimeter]) == set()
+	# The reader passes; the same Deny still stops CloudTrail (no
+	# aws:PrincipalIsAWSService exemption), reported as a writer fact.
+	{x | some x in facts([grant, perimeter]); not startswith(x, "writer ")} == set()
+}
+
+trail_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"
+
+writer_allow := {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::org-logs/*", "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}
+
+# Catalog scenario 8: an aws:PrincipalOrgID perimeter without an
+# aws:PrincipalIsAWSService exemption stops CloudTrail's writes.
+test_fail_org_perimeter_blocks_writer if {
+	perimeter := {
+		"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
+		"Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+	}
+	fs := s304.deny with input as snap([grant, writer_allow, perimeter])
+	concat(" ", ["writer cloudtrail.amazonaws.com", trail_arn]) in {f.fact | some f in fs}
+	some f in fs
+	startswith(f.fact, "writer ")
+	contains(f.message, "DenyOutsideOrg")
+	contains(f.message, "without exempting aws:PrincipalIsAWSService")
+	contains(f.remediation, `"aws:PrincipalIsAWSService":"false"`)
+}
+
+# Near miss: the same perimeter exempting AWS services lets the writer in.
+test_near_miss_perimeter_exempts_services if {
+	perimeter := {
+		"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
+		"Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}},
+	}
+	fs := s304.deny with input as snap([grant, writer_allow, perimeter])
+	count({f | some f in fs; startswith(f.fact, "writer ")}) == 0
 }

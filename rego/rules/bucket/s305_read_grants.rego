@@ -78,8 +78,13 @@ bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.
 })])
 
 # fix names only the side that does not allow yet: across accounts both
-# must, in the same account the identity policy is enough.
-fix(c, answer) := bucket_fix(c) if {
+# must, in the same account the identity policy is enough. Where an SCP
+# forbids bucket-policy changes (Control Tower), it advises a role in the
+# bucket's account instead (OR01 reports the SCP).
+fix(c, answer) := lib.log_archive_fix(c.reader.role, c.bucket) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	lib.bucket_policy_lock(c.bucket)
+} else := bucket_fix(c) if {
 	lib.account_of_arn(c.reader.role) != c.bucket.account
 	lib.identity_allows(answer)
 } else := identity_fix(c) if {

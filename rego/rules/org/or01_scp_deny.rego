@@ -39,3 +39,23 @@ deny contains f if {
 		"remediation": sprintf("Exempt the reader in the SCP statement that blocks %s by adding to its Condition %s, or attach an SCP that allows it at every level from the root to account %s.", [x.action, lib.statement_json({"ArnNotLike": {"aws:PrincipalARN": x.reader}}), account]),
 	}
 }
+
+# A cross-account reader the bucket policy does not admit, on a bucket whose
+# policy an SCP forbids changing (Control Tower's guardrail on
+# aws-controltower* buckets): the grant the reader needs cannot be added.
+deny contains f if {
+	some x in lib.reader_requests
+	x.on.type == "AWS::S3::Bucket"
+	b := lib.bucket_named(split(x.on.id, ":::")[1])
+	lib.account_of_arn(x.reader) != b.account
+	answer := lib.authz(x.reader, x.action, x.resource, x.context)
+	answer.decision == "ImplicitlyDenied"
+	not lib.resource_allows(answer)
+	lock := lib.bucket_policy_lock(b)
+	f := {
+		"resource": lib.bucket_resource(b),
+		"message": sprintf("%s needs a bucket-policy grant for %s on %s (it is in another account), but a service control policy on the path to account %s forbids changing that bucket policy: %s", [x.reader, x.action, b.bucket.name, b.account, lib.blocking_reason(lock, "scp")]),
+		"fact": sprintf("bucket-policy-locked %s %s", [x.reader, x.action]),
+		"remediation": lib.log_archive_fix(x.reader, b),
+	}
+}

@@ -70,3 +70,38 @@ test_near_miss_guardrail_on_other_actions if {
 	}]}}}
 	facts([full, guardrail], "222222222222") == set()
 }
+
+# Control Tower's GRAUDITBUCKETPOLICYCHANGESPROHIBITED on aws-controltower*
+# buckets, exempting only AWSControlTowerExecution.
+ct_lock := {"id": "p-ct-lock", "type": "SERVICE_CONTROL_POLICY", "targets": ["ou-a1b2-sec"], "document": {"document": {"Version": "2012-10-17", "Statement": [{
+	"Sid": "GRAUDITBUCKETPOLICYCHANGESPROHIBITED", "Effect": "Deny", "Action": ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"], "Resource": ["arn:aws:s3:::aws-controltower*"],
+	"Condition": {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/AWSControlTowerExecution"}},
+}]}}}
+
+# The reader in account 333333333333 needs the Log Archive bucket's policy
+# to admit it; the bucket is aws-controltower-logs-… in 222222222222.
+ct_snap(policies) := json.patch(snap(policies, "222222222222"), [
+	{"op": "replace", "path": "/connector/role", "value": "arn:aws:iam::333333333333:role/Rapid7"},
+	{"op": "replace", "path": "/snapshot/accounts/0/trails/0/s3_bucket_name", "value": "aws-controltower-logs-222222222222"},
+	{"op": "replace", "path": "/snapshot/accounts/1/buckets/0", "value": {"name": "aws-controltower-logs-222222222222", "arn": "arn:aws:s3:::aws-controltower-logs-222222222222", "region": "us-east-1"}},
+	{"op": "add", "path": "/snapshot/organization/members/-", "value": {"id": "333333333333", "parent_id": "r-a1b2"}},
+	{"op": "add", "path": "/snapshot/accounts/-", "value": {"id": "333333333333", "roles": [{"name": "Rapid7", "arn": "arn:aws:iam::333333333333:role/Rapid7", "inline_policies": [{"name": "read", "document": {"Version": "2012-10-17", "Statement": [
+		{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"},
+	]}}]}]}},
+])
+
+test_fail_controltower_bucket_policy_locked if {
+	fs := or01.deny with input as ct_snap([object.union(full, {"targets": ["r-a1b2", "ou-a1b2-sec", "111111111111", "222222222222", "333333333333"]}), ct_lock])
+	{f.fact | some f in fs} == {"bucket-policy-locked arn:aws:iam::333333333333:role/Rapid7 s3:GetObject", "bucket-policy-locked arn:aws:iam::333333333333:role/Rapid7 s3:ListBucket"}
+	some f in fs
+	contains(f.message, "GRAUDITBUCKETPOLICYCHANGESPROHIBITED")
+	contains(f.remediation, "create a role in account 222222222222")
+	not contains(f.remediation, "Add to the bucket policy")
+}
+
+# Near miss: without the guardrail the bucket policy can admit the reader;
+# S305 reports the missing grant, OR01 nothing.
+test_near_miss_bucket_policy_not_locked if {
+	fs := or01.deny with input as ct_snap([object.union(full, {"targets": ["r-a1b2", "ou-a1b2-sec", "111111111111", "222222222222", "333333333333"]})])
+	count(fs) == 0
+}

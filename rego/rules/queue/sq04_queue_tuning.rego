@@ -4,11 +4,15 @@
 #   Reported for queues the log pipeline feeds: no RedrivePolicy (a message
 #   that keeps failing is retried until retention drops it; Splunk's
 #   using_dlq check wants a dead-letter queue) or maxReceiveCount 1 (one
-#   failed receive dead-letters a message); MessageRetentionPeriod below the
-#   4-day default (a connector outage longer than that loses notifications;
-#   Expel uses 7 days); VisibilityTimeout below the 30-second default (a
-#   message becomes visible again while still being processed: duplicates;
-#   Filebeat asks for one much longer than processing); and a lifecycle rule
+#   failed receive dead-letters a message); MessageRetentionPeriod below 7
+#   days (the 4-day default loses notifications in a connector outage over a
+#   long weekend; Expel's guide uses 7 days; threshold inferred); a
+#   VisibilityTimeout of 30 seconds (the default) or less (a connector that
+#   downloads and parses a large log file takes longer, so the message
+#   reappears while still being processed: duplicates; Filebeat asks for
+#   one "a lot bigger" than processing; threshold inferred), or below the
+#   value the connector's vendor guide sets when it sets one (Expel: 30 s,
+#   sized for its consumer); and a lifecycle rule
 #   that expires log objects sooner than the queue retains messages (stale
 #   messages then point at deleted objects: NoSuchKey; inferred, not read).
 # related_resources:
@@ -29,39 +33,45 @@ package trailgate.rules.sq04
 import data.trailgate.lib
 import data.trailgate.lib.datapath
 
-four_days := 345600
+# seven_days is the retention below which a connector outage loses
+# notifications (Expel's guide; the 4-day default is below it).
+seven_days := 604800
+
+# default_visibility is SQS's default VisibilityTimeout: at or below it a
+# log connector's processing outlasts the timeout (inferred).
+default_visibility := 30
 
 queues contains q if {
 	some arn in lib.pipeline_queues
 	q := lib.queue_arn(arn)
 }
 
-deny contains f if {
+generic contains f if {
 	some q in queues
 	not q.queue.redrive_policy
 	f := finding(q, "no redrive policy", sprintf("queue %s has no dead-letter queue: a message that keeps failing is retried until retention drops it", [q.queue.arn]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes '{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"%s-dlq\\\",\\\"maxReceiveCount\\\":\\\"5\\\"}\"}' (create the %s-dlq queue first)", [q.queue.region, url(q), q.queue.arn, q.queue.name]))
 }
 
-deny contains f if {
+generic contains f if {
 	some q in queues
 	q.queue.redrive_policy.max_receive_count == 1
 	f := finding(q, "maxReceiveCount=1", sprintf("queue %s dead-letters a message after a single failed receive (maxReceiveCount 1)", [q.queue.arn]), "Raise the redrive policy's maxReceiveCount to 5 or more.")
 }
 
-deny contains f if {
+generic contains f if {
 	some q in queues
 	q.queue.message_retention_period > 0
-	q.queue.message_retention_period < four_days
-	f := finding(q, "retention", sprintf("queue %s keeps messages %d seconds, less than the 4-day default: a longer connector outage loses log notifications", [q.queue.arn, q.queue.message_retention_period]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes MessageRetentionPeriod=604800", [q.queue.region, url(q)]))
+	q.queue.message_retention_period < seven_days
+	f := finding(q, "retention", sprintf("queue %s keeps messages %d seconds (%s), less than 7 days: a connector outage longer than that loses log notifications", [q.queue.arn, q.queue.message_retention_period, days_text(q.queue.message_retention_period)]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes MessageRetentionPeriod=604800", [q.queue.region, url(q)]))
 }
 
-deny contains f if {
+generic contains f if {
 	some q in queues
-	q.queue.visibility_timeout < 30
-	f := finding(q, "visibility", sprintf("queue %s has a visibility timeout of %d seconds: messages reappear while the connector still processes them, producing duplicates", [q.queue.arn, q.queue.visibility_timeout]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)]))
+	visibility_too_short(q.queue.visibility_timeout)
+	f := finding(q, "visibility", sprintf("queue %s has a visibility timeout of %d seconds (%s): a log file that takes longer to download and parse reappears while the connector still processes it, producing duplicates", [q.queue.arn, q.queue.visibility_timeout, visibility_basis]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)]))
 }
 
-deny contains f if {
+generic contains f if {
 	some q in queues
 	some name in lib.log_buckets
 	q.queue.arn in lib.reach(name)
@@ -88,6 +98,45 @@ finding(q, fact, message, fix) := lib.with_location(
 	q.queue,
 )
 
+# vendor_visibility is the visibility timeout the connector's vendor guide
+# sets (Expel: 30 s): the vendor sized its consumer for it, so it is the
+# floor instead of the default.
+vendor_visibility := max(vs) if {
+	vs := {v | some st in datapath.profile.steps; v := st.require.queue_attributes.visibility_timeout}
+	count(vs) > 0
+}
+
+visibility_too_short(v) if {
+	not vendor_visibility
+	v <= default_visibility
+}
+
+visibility_too_short(v) if v < vendor_visibility
+
+visibility_basis := sprintf("the %s guide sets %d", [datapath.profile_name, vendor_visibility]) if {
+	vendor_visibility
+} else := "at or below the 30-second default"
+
+days_text(seconds) := sprintf("%d days", [seconds / 86400]) if {
+	seconds % 86400 == 0
+} else := sprintf("%d hours", [seconds / 3600])
+
+deny contains f if some f in generic
+
 # The connector's vendor profile steps that name SQ04 (rego/profiles/*.json,
-# checked in lib/datapath.rego).
-deny contains f if some f in datapath.profile_findings.SQ04
+# checked in lib/datapath.rego), except a queue attribute the checks above
+# already report on the same queue.
+deny contains f if {
+	some f in datapath.profile_findings.SQ04
+	not covered(f)
+}
+
+covered_attribute := {"message_retention_period": "retention", "visibility_timeout": "visibility"}
+
+covered(pf) if {
+	some attribute, fact in covered_attribute
+	contains(pf.fact, sprintf(":%s=", [attribute]))
+	some g in generic
+	g.fact == fact
+	g.resource.id == pf.resource.id
+}

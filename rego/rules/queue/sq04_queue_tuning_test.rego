@@ -62,3 +62,36 @@ test_near_miss_unrelated_queue if {
 	doc := json.patch(snap(object.remove(good, ["redrive_policy"]), []), [{"op": "remove", "path": "/snapshot/accounts/1/buckets/0/notification"}])
 	count(sq04.deny) == 0 with input as doc
 }
+
+# Catalog scenario 7 (sns-fanout-broken): the defaults — 30 s visibility,
+# 4-day retention — and no DLQ are all reported.
+test_fail_defaults_of_scenario_7 if {
+	facts(object.remove(object.union(good, {"visibility_timeout": 30, "message_retention_period": 345600}), ["redrive_policy"]), []) == {"visibility", "retention", "no redrive policy"}
+}
+
+# Near miss: just above the thresholds (31 s, 7 days) passes.
+test_near_miss_thresholds if {
+	facts(object.union(good, {"visibility_timeout": 31, "message_retention_period": 604800}), []) == set()
+}
+
+# A profile step repeating a generic check on the same queue is dropped;
+# one the generic checks do not make (delay_seconds) is kept.
+test_profile_step_not_repeated if {
+	expel := {"expel": {"profile": "expel", "delivery": {"notification_format": "s3-records"}, "steps": [{"id": "E5", "title": "queue", "rule": "SQ04", "require": {"queue_attributes": {"message_retention_period": 604800, "delay_seconds": 0}}}]}}
+	q := object.union(good, {"message_retention_period": 345600, "delay_seconds": 5})
+	doc := object.union(snap(q, []), {"connector": {"profile": "expel", "role": "arn:aws:iam::222222222222:role/R", "queue": queue, "sources": ["cloudtrail"]}})
+	fs := sq04.deny with input as doc with data.trailgate.profiles as expel
+	{f.fact | some f in fs} == {"retention", "expel-E5:delay_seconds=5"}
+}
+
+# Near miss: a vendor guide that sets 30 s (Expel) sized its consumer for
+# it; 30 s is then not too short, 20 s is.
+test_vendor_visibility_is_the_floor if {
+	expel := {"expel": {"profile": "expel", "delivery": {"notification_format": "s3-records"}, "steps": [{"id": "E5", "title": "queue", "rule": "SQ04", "require": {"queue_attributes": {"visibility_timeout": 30}}}]}}
+	conn := {"profile": "expel", "role": "arn:aws:iam::222222222222:role/R", "queue": queue, "sources": ["cloudtrail"]}
+	ok := object.union(snap(object.union(good, {"visibility_timeout": 30}), []), {"connector": conn})
+	count(sq04.deny) == 0 with input as ok with data.trailgate.profiles as expel
+	short := object.union(snap(object.union(good, {"visibility_timeout": 20}), []), {"connector": conn})
+	fs := sq04.deny with input as short with data.trailgate.profiles as expel
+	{f.fact | some f in fs} == {"visibility"}
+}

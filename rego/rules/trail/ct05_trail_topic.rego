@@ -6,8 +6,10 @@
 #   (with aws:SourceArn = the trail when it conditions on it). Reported when
 #   the evaluator denies it, when a live trail reports
 #   LatestNotificationError, and when several single-region trails share one
-#   topic (each region-specific trail needs its own). The topic's encryption
-#   key is SN02. Symptom: InsufficientSnsTopicPolicyException.
+#   topic (each region-specific trail needs its own), and when the topic is
+#   encrypted with a key whose policy does not let cloudtrail.amazonaws.com
+#   kms:GenerateDataKey* and kms:Decrypt (SN02 judges the same key for every
+#   publisher of the topic). Symptom: InsufficientSnsTopicPolicyException.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-permissions-for-sns-notifications.html
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/configure-sns-notifications-for-cloudtrail.html
@@ -70,6 +72,48 @@ deny contains f if {
 		"message": sprintf("single-region trail %s shares topic %s with %s: each region-specific trail needs its own topic", [e.trail.arn, topic, concat(", ", others)]),
 		"fact": sprintf("shared topic %s", [topic]),
 		"remediation": sprintf("Create a topic in %s for this trail (or make one trail multi-region) and run aws cloudtrail update-trail --name %s --sns-topic-name <the new topic>.", [e.trail.home_region, e.trail.arn]),
+	}
+}
+
+# The topic's key: CloudTrail encrypts each notification with it
+# (cloudtrail-permissions-for-sns-notifications.html, "encrypted topic").
+deny contains f if {
+	some e in lib.trails
+	t := lib.topic_arn(e.trail.sns_topic_arn)
+	ref := object.get(t.topic, "kms_master_key_id", "")
+	ref != ""
+	not datapath.aws_managed_key(ref, t.account, t.topic.region)
+	key := lib.key_ref(ref, t.account, t.topic.region).key
+	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
+	answer := lib.authz("cloudtrail.amazonaws.com", action, key.arn, datapath.service_context("cloudtrail.amazonaws.com", e.trail.arn, e.account))
+	lib.denied(answer)
+	f := {
+		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
+		"message": sprintf("CloudTrail cannot %s with key %s of topic %s, so trail %s cannot publish its delivery notifications: %s", [action, key.arn, t.topic.arn, e.trail.arn, answer.proof]),
+		"fact": sprintf("%s %s %s", [e.trail.arn, action, key.arn]),
+		"remediation": sprintf("Add to the key policy of %s: %s", [key.arn, lib.statement_json({
+			"Sid": "AllowCloudTrailToUseTopicKey",
+			"Effect": "Allow",
+			"Principal": {"Service": "cloudtrail.amazonaws.com"},
+			"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+			"Resource": "*",
+			"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
+		})]),
+	}
+}
+
+# An AWS managed key (alias/aws/sns) admits its own account's principals
+# only: CloudTrail can never use it.
+deny contains f if {
+	some e in lib.trails
+	t := lib.topic_arn(e.trail.sns_topic_arn)
+	ref := object.get(t.topic, "kms_master_key_id", "")
+	datapath.aws_managed_key(ref, t.account, t.topic.region)
+	f := {
+		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
+		"message": sprintf("topic %s of trail %s is encrypted with the AWS managed key %s, which CloudTrail cannot use: the trail's notifications never arrive", [t.topic.arn, e.trail.arn, ref]),
+		"fact": sprintf("%s aws-managed-key", [e.trail.arn]),
+		"remediation": sprintf("Encrypt topic %s with a customer managed key whose policy lets cloudtrail.amazonaws.com kms:GenerateDataKey* and kms:Decrypt (aws:SourceArn = %s).", [t.topic.arn, e.trail.arn]),
 	}
 }
 

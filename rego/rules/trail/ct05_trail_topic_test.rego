@@ -58,3 +58,32 @@ test_near_miss_multi_region_trails_share if {
 	wide := {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "SNS:Publish", "Resource": topic}
 	facts([wide], [trail, b]) == set()
 }
+
+key_arn := "arn:aws:kms:us-west-2:444444444444:key/0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f"
+
+encrypted(key_statements) := {"snapshot": {"accounts": [{
+	"id": "444444444444",
+	"trails": [trail],
+	"topics": [{"name": "cloudtrail-log-delivery", "arn": topic, "region": "us-west-2", "kms_master_key_id": key_arn, "policy": {"document": {"Version": "2012-10-17", "Statement": [publish]}}}],
+	"keys": [{"key_id": "0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f", "arn": key_arn, "region": "us-west-2", "key_state": "Enabled", "key_manager": "CUSTOMER", "policy": {"document": {"Version": "2012-10-17", "Statement": key_statements}}}],
+}]}}
+
+root_only := {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444444444444:root"}, "Action": "kms:*", "Resource": "*"}
+
+# The catalog: "or the topic's CMK lacks cloudtrail GenerateDataKey*/Decrypt".
+test_fail_topic_key_without_cloudtrail_grant if {
+	fs := ct05.deny with input as encrypted([root_only])
+	{f.fact | some f in fs} == {
+		concat(" ", [trail_arn, "kms:GenerateDataKey", key_arn]),
+		concat(" ", [trail_arn, "kms:Decrypt", key_arn]),
+	}
+	some f in fs
+	contains(f.remediation, `"Principal":{"Service":"cloudtrail.amazonaws.com"}`)
+}
+
+# Near miss: the key grants CloudTrail both actions for this trail.
+test_near_miss_topic_key_grants_cloudtrail if {
+	grant := {"Sid": "CT", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*", "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}}
+	fs := ct05.deny with input as encrypted([root_only, grant])
+	count(fs) == 0
+}

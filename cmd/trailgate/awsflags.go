@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/pflag"
+)
+
+// awsFlags are the AWS configuration flags of the commands that call AWS
+// (collect, smoke): everything else comes from the default chain
+// (environment, shared config and credentials files, SSO, IMDS).
+type awsFlags struct {
+	profile, region string
+}
+
+// add registers --profile and --region on fl; the help texts say what the
+// credentials and the region are for in the command.
+func (a *awsFlags) add(fl *pflag.FlagSet, profileHelp, regionHelp string) {
+	fl.StringVar(&a.profile, "profile", "", profileHelp)
+	fl.StringVar(&a.region, "region", "", regionHelp)
+}
+
+// load builds the aws.Config of the default chain with --profile and
+// --region applied over it.
+func (a *awsFlags) load(ctx context.Context) (aws.Config, error) {
+	var loaders []func(*config.LoadOptions) error
+	if a.profile != "" {
+		loaders = append(loaders, config.WithSharedConfigProfile(a.profile))
+	}
+	if a.region != "" {
+		loaders = append(loaders, config.WithRegion(a.region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
