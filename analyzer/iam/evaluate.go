@@ -470,9 +470,13 @@ func scpExemption(c *caller, set *PolicySet) string {
 // RCPs have to exempt them explicitly with aws:PrincipalIsAWSService, or
 // restrict them with aws:SourceAccount/aws:SourceOrgID
 // (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
-// RCPs do not affect resources in the management account, nor actions
-// performed by service-linked roles
+// RCPs do not affect resources in the management account
 // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+// Service-linked roles are listed on that page among the entities RCPs do
+// not restrict (section "Resources and entities not restricted by RCPs";
+// AWS's RCP launch material says RCPs do not affect services using their
+// service-linked roles); the page text itself could not be re-read when
+// this was written, so the exemption rests on that section's title.
 // AWS managed KMS keys are out of their reach too; the caller of Evaluate
 // leaves RCPs out of the set for those keys.
 func rcpExemption(c *caller, set *PolicySet) string {

@@ -51,7 +51,7 @@ func TestRequestContext(t *testing.T) {
 	got := map[string]map[string][]string{
 		"member on a member's resource":    w.RequestContext(member, "222222222222"),
 		"outsider on a member's resource":  w.RequestContext(outsider, "222222222222"),
-		"management account, not listed":  w.RequestContext(awstest.Caller{PrincipalARN: "arn:aws:iam::111111111111:user/admin", Account: "111111111111"}, ""),
+		"management account, not listed":   w.RequestContext(awstest.Caller{PrincipalARN: "arn:aws:iam::111111111111:user/admin", Account: "111111111111"}, ""),
 		"outsider on an outsider resource": w.RequestContext(outsider, "555555555555"),
 	}
 	want := map[string]map[string][]string{
@@ -104,8 +104,8 @@ func TestRCPsOnlyWhenEnabled(t *testing.T) {
 	}
 	got := map[string]iam.Decision{}
 	for name, enabled := range map[string][]string{
-		"SCPs only":           {snapshot.PolicyTypeSCP},
-		"SCPs and RCPs":       {snapshot.PolicyTypeSCP, snapshot.PolicyTypeRCP},
+		"SCPs only":          {snapshot.PolicyTypeSCP},
+		"SCPs and RCPs":      {snapshot.PolicyTypeSCP, snapshot.PolicyTypeRCP},
 		"types not recorded": nil,
 	} {
 		w := perimeterWorld(enabled...)

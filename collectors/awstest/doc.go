@@ -1,8 +1,12 @@
 // Package awstest is the common ground of trailgate's loopback AWS test
 // servers: a World (the snapshot the servers serve, the credentials they
 // accept, the faults they inject and the record of every call they answer),
-// SigV4 caller identification, pagination tokens, the error shapes of each AWS
-// wire protocol (query/XML, JSON 1.0/1.1, REST-JSON, REST-XML), and Start,
+// SigV4 caller identification, reading and beginning a call of each AWS wire
+// protocol (BeginQuery, BeginJSON), pagination tokens, the error shapes of
+// each protocol (query/XML, JSON 1.0/1.1, REST-JSON, REST-XML), the one
+// authorization every server asks (World.Authorize: the caller's policies,
+// the resource policy, SCPs and RCPs when enabled, and the global request
+// context of World.RequestContext, decided by analyzer/iam), and Start,
 // which serves the named services on 127.0.0.1 and hands back an aws.Config
 // pointed at them.
 //

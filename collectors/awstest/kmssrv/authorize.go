@@ -19,15 +19,11 @@ func (s *Server) authorize(c awstest.Caller, action string, key *snapshot.Key, o
 	if grantAllows(key, c.PrincipalARN, role, action) {
 		return nil
 	}
-	req := iam.Request{
-		Principal:       c.PrincipalARN,
-		Action:          action,
-		Resource:        key.ARN,
-		ResourceAccount: owner,
-		Context: map[string][]string{
-			"kms:CallerAccount": {c.Account},
-		},
-	}
+	// RCPs do not bind AWS managed keys
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
+	req := awstest.Authorization{Caller: c, Action: action, Resource: key.ARN, ResourceAccount: owner,
+		ResourcePolicy: key.Policy, ResourceType: iam.ResourceKMSKey, ExemptFromRCPs: key.KeyManager == "AWS",
+		Context: map[string][]string{"kms:CallerAccount": {c.Account}}}
 	for k, v := range encryptionContext {
 		req.Context["kms:EncryptionContext:"+k] = []string{v}
 	}
@@ -43,7 +39,7 @@ func (s *Server) authorize(c awstest.Caller, action string, key *snapshot.Key, o
 		// (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
 		req.Context["kms:ViaService"] = []string{"s3." + c.Region + ".amazonaws.com"}
 	}
-	res, ae := s.decide(c, req, key.Policy, iam.ResourceKMSKey, key.KeyManager == "AWS")
+	res, ae := s.decide(req)
 	if ae != nil {
 		return ae
 	}
@@ -60,8 +56,8 @@ func (s *Server) authorize(c awstest.Caller, action string, key *snapshot.Key, o
 // cross-account rule that both the identity and the resource policy must
 // allow. A refusal is AccessDenied (HTTP 403) worded as AWS words it.
 func (s *Server) Authorize(c awstest.Caller, action, resourceARN, resourceAccount string, resourcePolicy *snapshot.Policy, context map[string][]string) *awstest.APIError {
-	req := iam.Request{Principal: c.PrincipalARN, Action: action, Resource: resourceARN, ResourceAccount: resourceAccount, Context: context}
-	res, ae := s.decide(c, req, resourcePolicy, iam.ResourceGeneric, false)
+	res, ae := s.decide(awstest.Authorization{Caller: c, Action: action, Resource: resourceARN, ResourceAccount: resourceAccount,
+		ResourcePolicy: resourcePolicy, ResourceType: iam.ResourceGeneric, Context: context})
 	if ae != nil {
 		return ae
 	}
@@ -73,12 +69,10 @@ func (s *Server) Authorize(c awstest.Caller, action, resourceARN, resourceAccoun
 }
 
 // decide asks the World, which assembles the policies and the request
-// context as every loopback server does. RCPs do not bind AWS managed keys
-// (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
-func (s *Server) decide(c awstest.Caller, req iam.Request, resourcePolicy *snapshot.Policy, rtype iam.ResourceType, awsManagedKey bool) (iam.Result, *awstest.APIError) {
-	res, err := s.w.Authorize(awstest.Authorization{Caller: c, Action: req.Action, Resource: req.Resource,
-		ResourceAccount: req.ResourceAccount, ResourcePolicy: resourcePolicy, ResourceType: rtype,
-		Context: req.Context, ExemptFromRCPs: awsManagedKey})
+// context as every loopback server does; a policy the evaluator cannot
+// parse is a server-side fault.
+func (s *Server) decide(a awstest.Authorization) (iam.Result, *awstest.APIError) {
+	res, err := s.w.Authorize(a)
 	if err != nil {
 		return iam.Result{}, &awstest.APIError{Status: 500, Code: "InternalFailure", Message: err.Error(), Receiver: true}
 	}
@@ -121,4 +115,3 @@ func grantAllows(key *snapshot.Key, principal string, role *snapshot.Role, actio
 	}
 	return false
 }
-

@@ -188,21 +188,12 @@ func (s *Server) keysIn(account, region string) []*snapshot.Key {
 }
 
 func (s *Server) listKeys(rw http.ResponseWriter, c awstest.Caller, marker string, limit int) {
-	keys := s.keysIn(c.Account, c.Region)
-	start, end, next, ae := s.w.Page(len(keys), marker, limit, 100)
-	if ae != nil {
-		proto.Fail(rw, ae)
-		return
+	type entry struct{ KeyId, KeyArn string }
+	var keys []entry
+	for _, k := range s.keysIn(c.Account, c.Region) {
+		keys = append(keys, entry{k.KeyID, k.ARN})
 	}
-	out := []map[string]string{}
-	for _, k := range keys[start:end] {
-		out = append(out, map[string]string{"KeyId": k.KeyID, "KeyArn": k.ARN})
-	}
-	resp := map[string]any{"Keys": out, "Truncated": next != ""}
-	if next != "" {
-		resp["NextMarker"] = next
-	}
-	awstest.WriteJSON(rw, contentType, resp)
+	page(s, rw, "Keys", keys, marker, limit)
 }
 
 func (s *Server) listAliases(rw http.ResponseWriter, c awstest.Caller, keyID, marker string, limit int) {
@@ -219,7 +210,13 @@ func (s *Server) listAliases(rw http.ResponseWriter, c awstest.Caller, keyID, ma
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].AliasName < all[j].AliasName })
-	resp, ae := awstest.JSONPage(s.w, all, "Aliases", "NextMarker", marker, limit, 100)
+	page(s, rw, "Aliases", all, marker, limit)
+}
+
+// page answers a KMS list call: KMS pages with Marker and Limit (100 by
+// default) and says Truncated alongside NextMarker.
+func page[T any](s *Server, rw http.ResponseWriter, key string, items []T, marker string, limit int) {
+	resp, ae := awstest.JSONPage(s.w, items, key, "NextMarker", marker, limit, 100)
 	if ae != nil {
 		proto.Fail(rw, ae)
 		return

@@ -1,5 +1,6 @@
 package trailgate.rules.s305_test
 
+import data.trailgate.rules.or01_test
 import data.trailgate.rules.s305
 
 role := "arn:aws:iam::222222222222:role/ExpelRole"
@@ -101,4 +102,18 @@ test_near_miss_same_account_bucket_policy_alone if {
 test_near_miss_explicit_deny_is_not_s305 if {
 	deny := {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::org-logs/*"}
 	facts(read_policy, "222222222222", [deny]) == set()
+}
+
+# Where Control Tower's guardrail forbids changing the bucket policy, the
+# remediation must not advise the bucket-policy grant the SCP denies; it
+# advises a role in the bucket's account (OR01 reports the SCP).
+test_fail_locked_bucket_policy_advises_log_archive_role if {
+	full := object.union(or01_test.full, {"targets": ["r-a1b2", "ou-a1b2-sec", "111111111111", "222222222222", "333333333333"]})
+	doc := or01_test.ct_snap([full, or01_test.ct_lock])
+	fs := s305.deny with input as doc
+	count(fs) == 2
+	every f in fs {
+		contains(f.remediation, "create a role in account 222222222222")
+		not contains(f.remediation, "Add to the bucket policy")
+	}
 }

@@ -89,3 +89,24 @@ test_fail_deny_overrides if {
 	deny := {"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": queue_arn, "Condition": {"StringNotEquals": {"aws:SourceAccount": "999999999999"}}}
 	count(findings([send_stmt, deny], via_topic)) == 1
 }
+
+# Bucket names hold dots. glob.match with [] as delimiters treats "." as a
+# separator, so "arn:aws:s3:::logs.*" would not match
+# "arn:aws:s3:::logs.example.com" and the message would wrongly blame the
+# SourceArn condition; with null delimiters (as the rules call it), "*"
+# crosses dots as ArnLike does.
+test_dotted_bucket_name_matches_wildcard_source_arn if {
+	not glob.match("arn:aws:s3:::logs.*", [], "arn:aws:s3:::logs.example.com")
+	s3 := object.union(object.remove(send_stmt, ["Condition", "Principal"]), {"Principal": {"Service": "s3.amazonaws.com"}, "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::logs.*"}}})
+	deny := {"Sid": "OtherAccountsOnly", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": queue_arn, "Condition": {"StringNotEquals": {"aws:SourceAccount": "999999999999"}}}
+	doc := json.patch(snap([s3, deny], direct), [
+		{"op": "replace", "path": "/snapshot/accounts/0/trails/0/s3_bucket_name", "value": "logs.example.com"},
+		{"op": "replace", "path": "/snapshot/accounts/1/buckets/0/name", "value": "logs.example.com"},
+		{"op": "replace", "path": "/snapshot/accounts/1/buckets/0/arn", "value": "arn:aws:s3:::logs.example.com"},
+	])
+	fs := sq01.deny with input as doc
+	count(fs) == 1
+	some f in fs
+	contains(f.message, "OtherAccountsOnly")
+	not contains(f.message, "condition names")
+}
