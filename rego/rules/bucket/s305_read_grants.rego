@@ -42,7 +42,7 @@ checks contains {"reader": r, "bucket": b, "action": "s3:ListBucket", "resource"
 
 sample_object(b) := concat("/", [b.bucket.arn, lib.sample_key(b)])
 
-deny contains f if {
+generic contains f if {
 	some c in checks
 	answer := lib.authz(c.reader.role, c.action, c.resource, {})
 	answer.decision == "ImplicitlyDenied"
@@ -96,4 +96,17 @@ fix(c, answer) := lib.log_archive_fix(c.reader.role, c.bucket) if {
 
 # The connector's vendor profile steps that name S305 (rego/profiles/*.json,
 # checked in lib/datapath.rego).
-deny contains f if some f in datapath.profile_findings.S305
+deny contains f if some f in generic
+
+deny contains f if {
+	some f in datapath.profile_findings.S305
+	not repeats_generic(f)
+}
+
+# A guide step demanding the bucket-policy grant (rapid7 P1) says nothing
+# new where the read itself is already reported denied on that bucket.
+repeats_generic(pf) if {
+	endswith(pf.fact, ":bucket_policy_grant")
+	some g in generic
+	g.resource.id == pf.resource.id
+}
