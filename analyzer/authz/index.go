@@ -78,6 +78,16 @@ type resourceEntry struct {
 	awsKey  bool // an AWS managed KMS key: RCPs do not apply
 }
 
+// newResourceEntry indexes a resource of account with its resource policy
+// compiled (nil when it has none).
+func newResourceEntry(name, id, account string, pol *snapshot.Policy) *resourceEntry {
+	e := &resourceEntry{name: name, id: id, account: account}
+	if pol != nil {
+		e.policy = compile(name, pol.Document, iam.KindResource)
+	}
+	return e
+}
+
 // NewIndex indexes a snapshot: every policy document is parsed once here,
 // so that answering a question only matches statements.
 func NewIndex(s *snapshot.Snapshot) (*Index, error) {
@@ -147,18 +157,13 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		}
 		for i := range a.Buckets {
 			b := &a.Buckets[i]
-			e := &resourceEntry{name: "bucket policy of " + b.Name, id: b.ARN, account: a.ID}
-			if b.Policy != nil {
-				e.policy = compile(e.name, b.Policy.Document, iam.KindResource)
-			}
-			ix.resources["s3:"+b.Name] = e
+			ix.resources["s3:"+b.Name] = newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Policy)
 		}
 		for i := range a.Keys {
 			k := &a.Keys[i]
-			e := &resourceEntry{name: "key policy of " + k.ARN, id: k.ARN, account: a.ID, rtype: iam.ResourceKMSKey, awsKey: k.KeyManager == "AWS"}
-			if k.Policy != nil {
-				e.policy = compile(e.name, k.Policy.Document, iam.KindResource)
-			}
+			e := newResourceEntry("key policy of "+k.ARN, k.ARN, a.ID, k.Policy)
+			e.rtype = iam.ResourceKMSKey
+			e.awsKey = k.KeyManager == "AWS"
 			ix.resources[k.ARN] = e
 			for _, al := range k.Aliases {
 				ix.resources[fmt.Sprintf("arn:%s:kms:%s:%s:%s", ix.partition, k.Region, a.ID, al)] = e
@@ -166,19 +171,11 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		}
 		for i := range a.Topics {
 			t := &a.Topics[i]
-			e := &resourceEntry{name: "topic policy of " + t.ARN, id: t.ARN, account: a.ID}
-			if t.Policy != nil {
-				e.policy = compile(e.name, t.Policy.Document, iam.KindResource)
-			}
-			ix.resources[t.ARN] = e
+			ix.resources[t.ARN] = newResourceEntry("topic policy of "+t.ARN, t.ARN, a.ID, t.Policy)
 		}
 		for i := range a.Queues {
 			q := &a.Queues[i]
-			e := &resourceEntry{name: "queue policy of " + q.ARN, id: q.ARN, account: a.ID}
-			if q.Policy != nil {
-				e.policy = compile(e.name, q.Policy.Document, iam.KindResource)
-			}
-			ix.resources[q.ARN] = e
+			ix.resources[q.ARN] = newResourceEntry("queue policy of "+q.ARN, q.ARN, a.ID, q.Policy)
 		}
 	}
 	return ix, nil
@@ -540,30 +537,41 @@ func (ix *Index) managedPolicy(arn string) *document {
 	}
 	const awsPrefix = ":iam::aws:policy/"
 	if i := strings.Index(arn, awsPrefix); i >= 0 {
-		return awsManagedPolicies[path.Base(arn[i+len(awsPrefix):])]
+		if load := awsManagedPolicies[path.Base(arn[i+len(awsPrefix):])]; load != nil {
+			return load()
+		}
 	}
 	return nil
 }
 
-// awsManagedPolicies are the embedded AWS managed policies by name, parsed
-// once per process.
-var awsManagedPolicies = func() map[string]*document {
-	out := map[string]*document{}
+// awsManagedPolicies are the embedded AWS managed policies by name, each
+// parsed on first use and then once per process: ReadOnlyAccess alone is
+// 118 KB and took about 2.6 ms to parse, which every process (trailgate
+// version included) paid at start-up when they were parsed eagerly, while
+// a snapshot attaches few of them, if any.
+var awsManagedPolicies = func() map[string]func() *document {
+	out := map[string]func() *document{}
 	entries, err := awsManaged.ReadDir("awsmanaged")
 	if err != nil {
 		panic(err) // the embed pattern guarantees the directory
 	}
 	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
 		name := strings.TrimSuffix(e.Name(), ".json")
-		data, err := awsManaged.ReadFile("awsmanaged/" + e.Name())
-		if err != nil {
-			panic(err)
-		}
-		d := compile("AWS managed policy "+name, data, iam.KindIdentity)
-		if d.policy == nil {
-			panic(fmt.Sprintf("embedded AWS managed policy %s: %v", name, d.malformed))
-		}
-		out[name] = d
+		out[name] = sync.OnceValue(func() *document {
+			data, err := awsManaged.ReadFile("awsmanaged/" + e.Name())
+			if err != nil {
+				panic(err) // listed by ReadDir of the same embedded FS
+			}
+			d := compile("AWS managed policy "+name, data, iam.KindIdentity)
+			if d.policy == nil {
+				// TestEmbeddedAWSManagedPoliciesCompile parses every one.
+				panic(fmt.Sprintf("embedded AWS managed policy %s: %v", name, d.malformed))
+			}
+			return d
+		})
 	}
 	return out
 }()

@@ -406,7 +406,7 @@ func TestEmbeddedAWSManagedPoliciesCompile(t *testing.T) {
 		t.Fatal("no embedded AWS managed policies")
 	}
 	for _, n := range names {
-		d := awsManagedPolicies[n]
+		d := awsManagedPolicies[n]()
 		if d == nil || d.policy == nil {
 			t.Errorf("%s: not compiled", n)
 		}

@@ -44,6 +44,10 @@ var authzDecl = &rego.Function{
 // engine's tests use it to prove that Check takes the fast path.
 var indexBuilds atomic.Int64
 
+// authzCalls counts the built-in's calls; the engine's tests use it to
+// show which answers the rules of a Check share.
+var authzCalls atomic.Int64
+
 type bindingKey struct{}
 
 // binding ties the snapshot value handed to Rego to the index built for it.
@@ -59,6 +63,7 @@ func withIndex(ctx context.Context, snap ast.Value, ix *authz.Index) context.Con
 }
 
 func authzImpl(bctx rego.BuiltinContext, snapT, reqT *ast.Term) (*ast.Term, error) {
+	authzCalls.Add(1)
 	ix, err := indexFor(bctx, snapT.Value)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
@@ -24,10 +25,13 @@ import (
 
 // Engine holds the rules, compiled once, with one prepared query per rule
 // so that each authorization answer a rule could not prove is attributed
-// to that rule (see Check).
+// to that rule (see Check). It is safe for concurrent use.
 type Engine struct {
 	policy  *Policy
 	queries []ruleQuery
+	// unshared gives each rule's query its own cache, as OPA does by
+	// default; tests compare it with the shared cache (see ruleCache).
+	unshared bool
 }
 
 type ruleQuery struct {
@@ -37,11 +41,43 @@ type ruleQuery struct {
 
 // New loads the embedded rules (rego.FS), validates their METADATA,
 // compiles them and prepares the queries once.
-func New() (*Engine, error) { return NewFromFS(policyfs.FS) }
+//
+// New skips the compiler's check-only stages (checkOnlyStages): the
+// embedded tree is fixed when trailgate is built, and
+// TestEmbeddedRulesPassEveryCompilerCheck compiles it with every stage and
+// shows that the skipped stages change nothing in the compiled rules.
+func New() (*Engine, error) { return newEngine(policyfs.FS, checkOnlyStages) }
 
-// NewFromFS is New over another rule tree (tests use it for broken trees).
-func NewFromFS(fsys fs.FS) (*Engine, error) {
-	p, err := LoadPolicy(fsys)
+// NewFromFS is New over another rule tree (tests use it for broken trees),
+// compiled with every check of OPA's compiler.
+func NewFromFS(fsys fs.FS) (*Engine, error) { return newEngine(fsys, nil) }
+
+// checkOnlyStages are the stages of OPA's compiler (v1 ast/compile.go)
+// that only report errors in modules that compile otherwise (unused or
+// duplicate imports, keyword overrides, void calls, rule conflicts,
+// undefined functions, recursion, types, unsafe or deprecated built-ins),
+// or record what the modules need (required capabilities). They are about
+// a third of compiling the rules, which is most of a check's start-up.
+//
+// CheckTypes also leaves the type environment, which evaluation reads
+// only to replace a function with `with`; no rule uses `with` (the test
+// above proves it).
+var checkOnlyStages = []ast.StageID{
+	ast.StageCheckUnusedImports,
+	ast.StageCheckKeywordOverrides,
+	ast.StageCheckDuplicateImports,
+	ast.StageCheckVoidCalls,
+	ast.StageCheckRuleConflicts,
+	ast.StageCheckUndefinedFuncs,
+	ast.StageCheckRecursion,
+	ast.StageCheckTypes,
+	ast.StageCheckUnsafeBuiltins,
+	ast.StageCheckDeprecatedBuiltins,
+	ast.StageBuildRequiredCapabilities,
+}
+
+func newEngine(fsys fs.FS, skip []ast.StageID) (*Engine, error) {
+	p, err := loadPolicy(fsys, false)
 	if err != nil {
 		return nil, err
 	}
@@ -51,9 +87,12 @@ func NewFromFS(fsys fs.FS) (*Engine, error) {
 	}
 	// One compiler for every query: the modules are compiled once, and
 	// each rule's query only compiles "data.trailgate.rules.<pkg>.deny[f]".
-	compiler := ast.NewCompiler().
-		WithDefaultRegoVersion(ast.RegoV1).
-		WithBuiltins(map[string]*ast.Builtin{AuthzBuiltin: {Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl}})
+	// Compiling is most of a check's start-up (about 50 ms of 70), on one
+	// CPU. Splitting the rules between compilers on two CPUs, each with
+	// the library, was tried: faster on an idle machine, but a quarter
+	// more CPU and slower on a loaded one (CI runners, developer laptops
+	// running tests), so it is not done.
+	compiler := newCompiler(skip)
 	compiler.Compile(p.Modules)
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
@@ -76,6 +115,16 @@ func NewFromFS(fsys fs.FS) (*Engine, error) {
 	return e, nil
 }
 
+func newCompiler(skip []ast.StageID) *ast.Compiler {
+	c := ast.NewCompiler().
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithBuiltins(map[string]*ast.Builtin{AuthzBuiltin: {Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl}})
+	if len(skip) > 0 {
+		c = c.WithSkipStages(skip...)
+	}
+	return c
+}
+
 // Store holds the data documents rules read besides their input: the
 // vendor profiles (rego/profiles/*.json) at data.trailgate.profiles. The
 // engine and the Rego test runner share it, so a profile step is checked
@@ -93,7 +142,8 @@ func (e *Engine) Rules() []findings.Rule {
 	return append([]findings.Rule(nil), e.policy.Rules...)
 }
 
-// Policy returns the loaded modules (for the Rego test runner).
+// Policy returns the loaded rule and library modules. It holds no test
+// modules (New does not parse them); LoadPolicy does.
 func (e *Engine) Policy() *Policy { return e.policy }
 
 // Check evaluates every rule against the snapshot (and the connector, when
@@ -127,9 +177,13 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 	ctx = withIndex(ctx, snapVal, ix)
 	locs := resourceLocations(snap)
 	var out []findings.Finding
+	shared := topdown.NewVirtualCache() // see ruleCache
 	for _, q := range e.queries {
 		var log unknownLog
-		rs, err := q.pq.Eval(withUnknownLog(ctx, &log), rego.EvalParsedInput(input))
+		if e.unshared {
+			shared = topdown.NewVirtualCache()
+		}
+		rs, err := q.pq.Eval(withUnknownLog(ctx, &log), rego.EvalParsedInput(input), rego.EvalVirtualCache(newRuleCache(shared, &log)))
 		if err != nil {
 			return nil, fmt.Errorf("evaluating rule %s: %w", q.rule.ID, err)
 		}
@@ -229,36 +283,4 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 		}
 	}
 	return f, nil
-}
-
-// resourceLocations maps resource ARNs to where IaC declared them.
-func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
-	m := map[string]*snapshot.Location{}
-	put := func(id string, l *snapshot.Location) {
-		if id != "" && l != nil {
-			m[id] = l
-		}
-	}
-	for i := range s.Accounts {
-		a := &s.Accounts[i]
-		for j := range a.Roles {
-			put(a.Roles[j].ARN, a.Roles[j].Location)
-		}
-		for j := range a.Buckets {
-			put(a.Buckets[j].ARN, a.Buckets[j].Location)
-		}
-		for j := range a.Trails {
-			put(a.Trails[j].ARN, a.Trails[j].Location)
-		}
-		for j := range a.Keys {
-			put(a.Keys[j].ARN, a.Keys[j].Location)
-		}
-		for j := range a.Topics {
-			put(a.Topics[j].ARN, a.Topics[j].Location)
-		}
-		for j := range a.Queues {
-			put(a.Queues[j].ARN, a.Queues[j].Location)
-		}
-	}
-	return m
 }

@@ -3,12 +3,16 @@ package engine
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -47,8 +51,15 @@ var packageRe = regexp.MustCompile(`^data\.trailgate\.rules\.([a-z0-9]+)$`)
 // findings.Rule and validates it: unique ID, ID listed in the catalog,
 // package named after the ID, file under rules/<hop>/<id>_*.rego, severity
 // from the fixed list, non-empty title, description and remediation, a
-// deny rule, and a _test.rego beside it.
-func LoadPolicy(fsys fs.FS) (*Policy, error) {
+// deny rule, and a _test.rego beside it. It parses the *_test.rego modules
+// too (Policy.Tests), for the Rego test runner and the meta-tests.
+func LoadPolicy(fsys fs.FS) (*Policy, error) { return loadPolicy(fsys, true) }
+
+// loadPolicy is LoadPolicy; without tests it leaves Policy.Tests empty.
+// New loads without them: checking never runs a Rego test, and parsing
+// them cost about as much as parsing the rules. A rule still needs its
+// _test.rego beside it, which the file names alone show.
+func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 	catalog, err := CatalogIDs(fsys)
 	if err != nil {
 		return nil, err
@@ -57,6 +68,7 @@ func LoadPolicy(fsys fs.FS) (*Policy, error) {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	files := map[string]bool{}
+	var parse []string // in WalkDir's lexical order, so that problems are listed in a stable order
 	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -65,24 +77,28 @@ func LoadPolicy(fsys fs.FS) (*Policy, error) {
 			return nil
 		}
 		files[name] = true
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
-		m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			bad("%v", err)
-			return nil
-		}
-		if strings.HasSuffix(name, "_test.rego") {
-			p.Tests[name] = m
-		} else {
-			p.Modules[name] = m
+		if tests || !strings.HasSuffix(name, "_test.rego") {
+			parse = append(parse, name)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	parsed, err := parseModules(fsys, parse)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range parse {
+		if parsed[i].err != nil {
+			bad("%v", parsed[i].err)
+			continue
+		}
+		if strings.HasSuffix(name, "_test.rego") {
+			p.Tests[name] = parsed[i].module
+		} else {
+			p.Modules[name] = parsed[i].module
+		}
 	}
 	seen := map[string]string{}
 	for _, name := range sortedNames(p.Modules) {
@@ -117,6 +133,44 @@ func LoadPolicy(fsys fs.FS) (*Policy, error) {
 	}
 	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].ID < p.Rules[j].ID })
 	return p, nil
+}
+
+type parsedModule struct {
+	module *ast.Module
+	err    error // a syntax error, reported as a problem of the tree
+}
+
+// parseModules parses the named modules on every CPU: parsing is most of
+// the start-up of a check after compiling, and modules parse independently.
+// The result is in the order of names; an error is one reading fsys.
+func parseModules(fsys fs.FS, names []string) ([]parsedModule, error) {
+	out := make([]parsedModule, len(names))
+	readErrs := make([]error, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(names) {
+					return
+				}
+				src, err := fs.ReadFile(fsys, names[i])
+				if err != nil {
+					readErrs[i] = err
+					continue
+				}
+				out[i].module, out[i].err = ast.ParseModuleWithOpts(names[i], string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(readErrs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // describe decodes and checks one rule module's METADATA.

@@ -41,6 +41,13 @@ type unknownAnswer struct {
 	answer authz.Answer
 }
 
+// empty reports whether no Unknown answer was recorded yet.
+func (l *unknownLog) empty() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.answers) == 0
+}
+
 func withUnknownLog(ctx context.Context, l *unknownLog) context.Context {
 	return context.WithValue(ctx, unknownLogKey{}, l)
 }

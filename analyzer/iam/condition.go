@@ -269,62 +269,25 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 		if err != nil {
 			return false, true
 		}
-		for i := range c.values {
-			cv, ok := c.value(ctx, i)
-			if !ok {
-				return false, false
-			}
-			if cv.parsed && compareFloat(n, cv.num, c.op.cmp) {
-				return true, true
-			}
-		}
-		return false, true
+		return c.anyValue(ctx, func(cv condValue) bool { return cv.parsed && compareFloat(n, cv.num, c.op.cmp) })
 	case famDate:
 		d, okd := parseDate(v)
 		if !okd {
 			return false, true
 		}
-		for i := range c.values {
-			cv, ok := c.value(ctx, i)
-			if !ok {
-				return false, false
-			}
-			if cv.parsed && compareDate(d, cv.date, c.op.cmp) {
-				return true, true
-			}
-		}
-		return false, true
+		return c.anyValue(ctx, func(cv condValue) bool { return cv.parsed && compareDate(d, cv.date, c.op.cmp) })
 	case famIP:
 		a, err := netip.ParseAddr(strings.TrimSpace(v))
 		if err != nil {
 			return false, true
 		}
 		a = a.Unmap()
-		for i := range c.values {
-			cv, ok := c.value(ctx, i)
-			if !ok {
-				return false, false
-			}
-			if cv.parsed && cv.prefix.Contains(a) {
-				return true, true
-			}
-		}
-		return false, true
+		return c.anyValue(ctx, func(cv condValue) bool { return cv.parsed && cv.prefix.Contains(a) })
 	case famArn:
 		parts, isARN := arnParts(v)
-		for i := range c.values {
-			cv, ok := c.value(ctx, i)
-			if !ok {
-				return false, false
-			}
-			if cv.t.exact == "*" && !cv.t.vars {
-				return true, true
-			}
-			if isARN && arnPartsMatch(&cv.arn, &parts) {
-				return true, true
-			}
-		}
-		return false, true
+		return c.anyValue(ctx, func(cv condValue) bool {
+			return cv.t.exact == "*" && !cv.t.vars || isARN && arnPartsMatch(&cv.arn, &parts)
+		})
 	}
 	for i := range c.values {
 		p := &c.values[i]
@@ -356,6 +319,23 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 					return true, true
 				}
 			}
+		}
+	}
+	return false, true
+}
+
+// anyValue reports whether some policy value, parsed for the operator with
+// its variables resolved, satisfies match. ok is false when a value's
+// policy variable cannot be resolved before a match is found, which leaves
+// the condition unresolved (condUnresolved).
+func (c *condition) anyValue(ctx *evalContext, match func(condValue) bool) (matched, ok bool) {
+	for i := range c.values {
+		cv, ok := c.value(ctx, i)
+		if !ok {
+			return false, false
+		}
+		if match(cv) {
+			return true, true
 		}
 	}
 	return false, true

@@ -185,6 +185,23 @@ type policiesOutcome struct {
 func (o *policiesOutcome) allowed() bool { return o.allow.stmt != nil }
 func (o *policiesOutcome) denied() bool  { return o.deny.stmt != nil }
 
+// appendLevels appends what an organization policy kind (SCPs or RCPs) says:
+// one result per level of the organization path, each of which must allow,
+// or one skipped result saying why the kind does not apply (none attached,
+// or an exemption such as the management account or a service-linked role).
+func appendLevels(kinds []kindResult, kind StepKind, levels []Level, none, exempt string, ctx *evalContext) []kindResult {
+	switch {
+	case len(levels) == 0:
+		return append(kinds, kindResult{kind: kind, skipped: none})
+	case exempt != "":
+		return append(kinds, kindResult{kind: kind, skipped: exempt})
+	}
+	for _, l := range levels {
+		kinds = append(kinds, kindResult{kind: kind, target: l.Target, present: true, out: evalPolicies(l.Policies, ctx)})
+	}
+	return kinds
+}
+
 func evalPolicies(ps []*Policy, ctx *evalContext) policiesOutcome {
 	var o policiesOutcome
 	for pi, p := range ps {
@@ -237,26 +254,8 @@ func evaluate(req *Request, set *PolicySet) Result {
 	// Gather what every kind says. Order is the order of the explanation.
 	var kindBuf [12]kindResult
 	kinds := kindBuf[:0]
-	scpExempt := scpExemption(c, set)
-	if len(set.SCPs) == 0 {
-		kinds = append(kinds, kindResult{kind: StepSCP, skipped: "no SCPs govern the principal's account"})
-	} else if scpExempt != "" {
-		kinds = append(kinds, kindResult{kind: StepSCP, skipped: scpExempt})
-	} else {
-		for _, l := range set.SCPs {
-			kinds = append(kinds, kindResult{kind: StepSCP, target: l.Target, present: true, out: evalPolicies(l.Policies, ctx)})
-		}
-	}
-	rcpExempt := rcpExemption(c, set)
-	if len(set.RCPs) == 0 {
-		kinds = append(kinds, kindResult{kind: StepRCP, skipped: "no RCPs govern the resource's account"})
-	} else if rcpExempt != "" {
-		kinds = append(kinds, kindResult{kind: StepRCP, skipped: rcpExempt})
-	} else {
-		for _, l := range set.RCPs {
-			kinds = append(kinds, kindResult{kind: StepRCP, target: l.Target, present: true, out: evalPolicies(l.Policies, ctx)})
-		}
-	}
+	kinds = appendLevels(kinds, StepSCP, set.SCPs, "no SCPs govern the principal's account", scpExemption(c, set), ctx)
+	kinds = appendLevels(kinds, StepRCP, set.RCPs, "no RCPs govern the resource's account", rcpExemption(c, set), ctx)
 	if len(set.VPCEndpoints) == 0 {
 		kinds = append(kinds, kindResult{kind: StepVPCEndpoint, skipped: "the request does not use a VPC endpoint"})
 	} else {

@@ -96,17 +96,10 @@ func (ps *principalSet) match(c *caller) principalMatch {
 	best := matchNone
 	switch c.kind {
 	case callerService:
-		for _, s := range ps.services {
-			if equalFold(s, c.service) {
-				return matchDirect
-			}
-		}
 		// Web identity providers (cognito-identity.amazonaws.com,
 		// accounts.google.com) are named under Federated.
-		for _, f := range ps.federated {
-			if equalFold(f, c.service) {
-				return matchDirect
-			}
+		if containsFold(ps.services, c.service) || containsFold(ps.federated, c.service) {
+			return matchDirect
 		}
 		return matchNone
 	case callerAnonymous:
@@ -162,6 +155,16 @@ func (ps *principalSet) match(c *caller) principalMatch {
 	return best
 }
 
+// containsFold reports whether list holds s, ignoring ASCII case.
+func containsFold(list []string, s string) bool {
+	for _, e := range list {
+		if equalFold(e, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // notPrincipalExcludes reports whether a NotPrincipal element exempts the
 // caller. AWS checks every identity of the caller: the exact user or
 // session ARN and its account must both be listed for the caller to be
@@ -172,12 +175,7 @@ func (ps *principalSet) notPrincipalExcludes(c *caller) bool {
 	}
 	switch c.kind {
 	case callerService:
-		for _, s := range ps.services {
-			if equalFold(s, c.service) {
-				return true
-			}
-		}
-		return false
+		return containsFold(ps.services, c.service)
 	case callerAnonymous:
 		return false
 	}

@@ -142,12 +142,20 @@ func parseFileRequest(name string, i int, raw json.RawMessage) (SimRequest, erro
 		}
 		return p, nil
 	}
-	for j, raw := range fr.IdentityPolicies {
-		p, err := parse(fmt.Sprintf("identityPolicies[%d]", j), raw, KindIdentity)
-		if err != nil {
-			return SimRequest{}, err
+	// parseAll parses a list of documents labelled field[0], field[1], …
+	parseAll := func(field string, raws []json.RawMessage, kind Kind) ([]*Policy, error) {
+		var out []*Policy
+		for j, raw := range raws {
+			p, err := parse(fmt.Sprintf("%s[%d]", field, j), raw, kind)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
 		}
-		set.Identity = append(set.Identity, p)
+		return out, nil
+	}
+	if set.Identity, err = parseAll("identityPolicies", fr.IdentityPolicies, KindIdentity); err != nil {
+		return SimRequest{}, err
 	}
 	if !isNull(fr.ResourcePolicy) {
 		kind := KindResource
@@ -158,37 +166,25 @@ func parseFileRequest(name string, i int, raw json.RawMessage) (SimRequest, erro
 			return SimRequest{}, err
 		}
 	}
-	for j, raw := range fr.PermissionsBoundaries {
-		p, err := parse(fmt.Sprintf("permissionsBoundaries[%d]", j), raw, KindIdentity)
-		if err != nil {
-			return SimRequest{}, err
-		}
-		set.Boundaries = append(set.Boundaries, p)
+	if set.Boundaries, err = parseAll("permissionsBoundaries", fr.PermissionsBoundaries, KindIdentity); err != nil {
+		return SimRequest{}, err
 	}
 	if !isNull(fr.SessionPolicy) {
 		if set.Session, err = parse("sessionPolicy", fr.SessionPolicy, KindIdentity); err != nil {
 			return SimRequest{}, err
 		}
 	}
-	for j, raw := range fr.VPCEndpointPolicies {
-		p, err := parse(fmt.Sprintf("vpcEndpointPolicies[%d]", j), raw, KindResource)
-		if err != nil {
-			return SimRequest{}, err
-		}
-		set.VPCEndpoints = append(set.VPCEndpoints, p)
+	if set.VPCEndpoints, err = parseAll("vpcEndpointPolicies", fr.VPCEndpointPolicies, KindResource); err != nil {
+		return SimRequest{}, err
 	}
 	levels := func(field string, in []fileLevel, kind Kind) ([]Level, error) {
 		var out []Level
 		for j, l := range in {
-			lv := Level{Target: l.Target}
-			for k, raw := range l.Policies {
-				p, err := parse(fmt.Sprintf("%s[%d] (%s) policies[%d]", field, j, l.Target, k), raw, kind)
-				if err != nil {
-					return nil, err
-				}
-				lv.Policies = append(lv.Policies, p)
+			ps, err := parseAll(fmt.Sprintf("%s[%d] (%s) policies", field, j, l.Target), l.Policies, kind)
+			if err != nil {
+				return nil, err
 			}
-			out = append(out, lv)
+			out = append(out, Level{Target: l.Target, Policies: ps})
 		}
 		return out, nil
 	}
@@ -222,15 +218,22 @@ func contextValue(raw json.RawMessage) ([]string, error) {
 	return nil, errors.New("a value must be a string or a list of strings (numbers, booleans and dates are written as strings)")
 }
 
+// jsonError locates a JSON syntax or type error by line. (The same
+// offset-to-line rule as snapshot.LineAt, kept here because this package
+// must not depend on the snapshot model.)
 func jsonError(name string, req int, data []byte, err error) error {
-	line := 0
+	off := int64(-1)
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line = 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-	}
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		line = 1 + bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n"))
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	line := 0
+	if off >= 0 {
+		line = 1 + bytes.Count(data[:min(off, int64(len(data)))], []byte("\n"))
 	}
 	return &SimError{File: name, Line: line, Request: req, Err: err}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // BaselineError is a baseline file that cannot be used. It names the file
@@ -19,16 +20,7 @@ type BaselineError struct {
 	Msg   string
 }
 
-func (e *BaselineError) Error() string {
-	s := e.File
-	if e.Line > 0 {
-		s += fmt.Sprintf(":%d", e.Line)
-	}
-	if e.Field != "" {
-		s += ": " + e.Field
-	}
-	return s + ": " + e.Msg
-}
+func (e *BaselineError) Error() string { return snapshot.ErrorText(e.File, e.Line, e.Field, e.Msg) }
 
 // LoadBaseline reads an earlier trailgate result, in the JSON format or in
 // SARIF, and returns the set of fingerprints it holds. A file that is not
@@ -136,16 +128,11 @@ func jsonError(name string, data []byte, err error) error {
 	case len(bytes.TrimSpace(data)) == 0:
 		return &BaselineError{File: name, Msg: "empty file"}
 	case errors.As(err, &syn):
-		return &BaselineError{File: name, Line: lineAt(data, syn.Offset), Msg: "invalid JSON: " + syn.Error()}
+		return &BaselineError{File: name, Line: snapshot.LineAt(data, syn.Offset), Msg: "invalid JSON: " + syn.Error()}
 	case errors.As(err, &typ):
-		return &BaselineError{File: name, Line: lineAt(data, typ.Offset), Field: typ.Field, Msg: fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)}
+		return &BaselineError{File: name, Line: snapshot.LineAt(data, typ.Offset), Field: typ.Field, Msg: fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)}
 	}
 	return &BaselineError{File: name, Msg: err.Error()}
-}
-
-func lineAt(data []byte, off int64) int {
-	off = min(max(off, 0), int64(len(data)))
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
 // ApplyBaseline marks every finding whose fingerprint is in baseline as

@@ -43,6 +43,9 @@ type checkOptions struct {
 	// failOnUnproven makes findings that say a rule could not be proven
 	// (collection errors, values unknown until apply) fail the run.
 	failOnUnproven bool
+	// verbose lists each file an --iac directory walk skipped and why;
+	// without it only their number is printed.
+	verbose bool
 
 	// snapshotName and snapshotData replace --snapshot for `demo`, which
 	// checks the snapshot embedded in the binary.
@@ -80,6 +83,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.connector, "connector", "", "the connector `FILE` (YAML or JSON) to check the pipeline against")
 	outputFlags(fl, &o)
 	fl.StringVar(&o.explain, "explain", "", "print, hop by hop, the delivery paths `RULE_ID` judges: each authorization question, its decision and the deciding statements")
+	fl.BoolVar(&o.verbose, "verbose", false, "list each file an --iac directory walk skipped, and why (otherwise only their number is printed)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: trailgate check (--snapshot FILE | --iac PATH...) [flags]\n\n"+
 			"Analyze a snapshot and/or IaC files and print findings.\n"+
@@ -175,10 +179,13 @@ func (o *checkOptions) validate() error {
 // check runs the pipeline: inputs → snapshot → engine → findings →
 // baseline → writer, and maps the outcome to the contract's exit code.
 func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
-	fs, rules, paths, warnings, err := evaluate(ctx, &o)
+	fs, rules, paths, notes, warnings, err := evaluate(ctx, &o)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate %s: %v\n", commandName(o), err)
 		return exitUsage
+	}
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "trailgate: %s\n", n)
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
@@ -284,9 +291,11 @@ func joinHops(hops []datapath.HopKind) string {
 
 // evaluate loads every input and runs the engine. Every error it returns is
 // about the user's input (or a rule bug reported as such) and maps to exit 2.
-func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rules []findings.Rule, paths []datapath.Path, warnings []string, err error) {
+// Notes say what the run passed over (files an --iac walk skipped);
+// warnings say what it could not prove.
+func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rules []findings.Rule, paths []datapath.Path, notes, warnings []string, err error) {
 	if err := o.validate(); err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, nil, err
 	}
 	var snap *snapshot.Snapshot
 	switch {
@@ -296,11 +305,11 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		snap, err = snapshot.LoadFile(o.snapshot)
 	}
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, nil, err
 	}
-	snap, warnings, err = loadIaC(o, snap)
+	snap, notes, err = loadIaC(o, snap)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, nil, err
 	}
 	var conn *connector.Connector
 	switch {
@@ -310,29 +319,29 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		conn, err = connector.LoadFile(o.connector)
 	}
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, nil, err
 	}
 	var baseline map[string]bool
 	if o.baseline != "" {
 		if baseline, err = report.LoadBaseline(o.baseline); err != nil {
-			return nil, nil, nil, nil, err
+			return nil, nil, nil, nil, nil, err
 		}
 	}
 	eng, err := engine.New()
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("loading the rules: %w", err)
+		return nil, nil, nil, nil, nil, fmt.Errorf("loading the rules: %w", err)
 	}
 	fs, err = eng.Check(ctx, snap, conn)
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("evaluating the rules: %w", err)
+		return nil, nil, nil, nil, nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
 	report.ApplyBaseline(fs, baseline)
 	if o.format == "text" || o.explain != "" {
 		if paths, err = engine.Paths(snap, conn); err != nil {
-			return nil, nil, nil, nil, err
+			return nil, nil, nil, nil, nil, err
 		}
 		if o.explain != "" && !slices.ContainsFunc(eng.Rules(), func(r findings.Rule) bool { return r.ID == o.explain }) {
-			return nil, nil, nil, nil, usagef("--explain: no rule %s (trailgate rules lists them)", o.explain)
+			return nil, nil, nil, nil, nil, usagef("--explain: no rule %s (trailgate rules lists them)", o.explain)
 		}
 	}
 	if n := len(snap.CollectionErrors); n > 0 {
@@ -341,7 +350,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	if n := len(snap.Unknowns); n > 0 {
 		warnings = append(warnings, fmt.Sprintf("%d value(s) could not be resolved from the IaC input (imports, values known only after apply): rules that depend on them could not prove them", n))
 	}
-	return fs, eng.Rules(), paths, warnings, nil
+	return fs, eng.Rules(), paths, notes, warnings, nil
 }
 
 func commandName(o checkOptions) string {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
@@ -59,7 +58,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	for _, r := range o.live.Regions {
-		if !regionRe.MatchString(r) {
+		if !snapshot.IsRegion(r) {
 			fmt.Fprintf(stderr, "trailgate collect: --regions: %q is not an AWS region such as us-east-1\n", r)
 			return exitUsage
 		}
@@ -71,7 +70,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	if o.printPolicy {
-		doc, err := live.Policy(o.live.MemberRole, partitionOfRegion(o.aws.region))
+		doc, err := live.Policy(o.live.MemberRole, snapshot.PartitionOf(o.aws.region))
 		if err != nil {
 			fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 			return exitUsage
@@ -119,19 +118,4 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitPartial
 	}
 	return exitOK
-}
-
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-
-// partitionOfRegion names the ARN partition a region belongs to.
-func partitionOfRegion(region string) string {
-	switch {
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "eusc-"):
-		return "aws-eusc"
-	}
-	return "aws"
 }

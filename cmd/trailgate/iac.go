@@ -10,9 +10,11 @@ import (
 
 // loadIaC reads the --iac paths and lays them over snap (the live snapshot,
 // or nil): same ARN, IaC wins, so a change is judged against the live SCPs,
-// keys and roles it will meet. Files a directory walk passed over are
-// returned as warnings, so that a template with an unexpected extension is
-// not silently left unchecked.
+// keys and roles it will meet. The notes it returns account for the files
+// a directory walk passed over: with --verbose each one and why, otherwise
+// their number, so that a template with an unexpected extension is never
+// silently left unchecked, yet a repository walk does not repeat its
+// README and node_modules on every run.
 func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []string, error) {
 	if len(o.iac) == 0 {
 		return snap, nil, nil
@@ -29,9 +31,25 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 	if err != nil {
 		return nil, nil, err
 	}
-	var warnings []string
-	for _, s := range skipped {
-		warnings = append(warnings, fmt.Sprintf("skipped %s: %s", s.Path, s.Reason))
+	return snapshot.Overlay(snap, overlay), skipNotes(skipped, o.verbose), nil
+}
+
+// skipNotes spells what a walk skipped: one line per file with --verbose,
+// else one summary line (none when nothing was skipped).
+func skipNotes(skipped []iac.Skipped, verbose bool) []string {
+	if len(skipped) == 0 {
+		return nil
 	}
-	return snapshot.Overlay(snap, overlay), warnings, nil
+	if !verbose {
+		noun := "files"
+		if len(skipped) == 1 {
+			noun = "file"
+		}
+		return []string{fmt.Sprintf("%d %s skipped (use --verbose to list them)", len(skipped), noun)}
+	}
+	notes := make([]string, len(skipped))
+	for i, s := range skipped {
+		notes[i] = fmt.Sprintf("skipped %s: %s", s.Path, s.Reason)
+	}
+	return notes
 }

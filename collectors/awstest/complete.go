@@ -91,7 +91,7 @@ func Complete(s *snapshot.Snapshot) {
 		}
 		for j := range a.Buckets {
 			if a.Buckets[j].RequestPayer == "" {
-				a.Buckets[j].RequestPayer = "BucketOwner"
+				a.Buckets[j].RequestPayer = snapshot.DefaultRequestPayer
 			}
 		}
 		regions := map[string]bool{}
@@ -106,10 +106,10 @@ func Complete(s *snapshot.Snapshot) {
 			k := &a.Keys[j]
 			regions[k.Region] = true
 			if k.KeyState == "" {
-				k.KeyState = "Enabled"
+				k.KeyState = snapshot.KeyStateEnabled
 			}
 			if k.KeyManager == "" {
-				k.KeyManager = "CUSTOMER"
+				k.KeyManager = snapshot.KeyManagerCustomer
 			}
 		}
 		for j := range a.Topics {

@@ -73,6 +73,8 @@ func TestBadInput(t *testing.T) {
 		{"near-miss property name", "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      S3BucketName: b\n      IsLogging: true\n      KmsKeyId: alias/x\n", 7, `did you mean "KMSKeyId"`},
 		{"misspelled property", bucket + "    Properties:\n      BucketEncription: {}\n", 5, `did you mean "BucketEncryption"`},
 		{"missing required property", "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      S3BucketName: b\n", 2, "IsLogging is required"},
+		{"missing queue policy document", "Resources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [https://sqs.us-east-1.amazonaws.com/123456789012/q]\n", 2, "P: PolicyDocument is required"},
+		{"missing trust policy", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n", 2, "R: AssumeRolePolicyDocument is required"},
 		{"filter rule name", bucket + "    Properties:\n      NotificationConfiguration:\n        QueueConfigurations:\n          - Event: s3:ObjectCreated:*\n            Queue: arn:aws:sqs:us-east-1:123456789012:q\n            Filter: {S3Key: {Rules: [{Name: middle, Value: x}]}}\n", 9, "must be prefix or suffix"},
 		{"two bucket policies", "Resources:\n  P1:\n    Type: AWS::S3::BucketPolicy\n    Properties: {Bucket: b, PolicyDocument: {Statement: []}}\n  P2:\n    Type: AWS::S3::BucketPolicy\n    Properties: {Bucket: b, PolicyDocument: {Statement: []}}\n", 5, "already has a bucket policy"},
 		{"ForEach", "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - Bucket${Name}: {Type: AWS::S3::Bucket}\n", 3, "Fn::ForEach"},

@@ -213,11 +213,9 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 		return err
 	}
 	bk := &snapshot.Bucket{Name: name, ARN: "arn:" + t.partition + ":s3:::" + name, Region: t.region, Location: p.loc(r.line)}
-	// Since January 2023 S3 encrypts every new bucket with SSE-S3 unless
-	// told otherwise, and GetBucketEncryption reports AES256: judge the
-	// template's bucket as the live one will be.
-	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html
-	bk.Encryption = &snapshot.BucketEncryption{SSEAlgorithm: "AES256"}
+	// Judge the template's bucket as the live one will be: encrypted and
+	// with ACLs disabled unless the template says otherwise.
+	bk.Encryption = snapshot.DefaultBucketEncryption()
 	if enc, ok, err := p.obj("BucketEncryption"); err != nil {
 		return err
 	} else if ok {
@@ -245,10 +243,7 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 			}
 		}
 	}
-	// Since April 2023 new buckets have Object Ownership
-	// BucketOwnerEnforced (ACLs disabled) unless set otherwise.
-	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
-	bk.ObjectOwnership = snapshot.OwnershipBucketOwnerEnforced
+	bk.ObjectOwnership = snapshot.DefaultObjectOwnership
 	if oc, ok, err := p.obj("OwnershipControls"); err != nil {
 		return err
 	} else if ok {
@@ -411,12 +406,9 @@ func (b *builder) bucketPolicy(r *resource, p props) error {
 	if name == "" {
 		return p.fail(r.line, "%s: Bucket is required", r.id)
 	}
-	pol, err := p.policy("PolicyDocument")
+	pol, err := p.requiredPolicy(r, "PolicyDocument")
 	if err != nil {
 		return err
-	}
-	if pol == nil {
-		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
 	}
 	bk := b.bucketFor(name, p, r.line)
 	if bk.Policy != nil {
@@ -426,13 +418,10 @@ func (b *builder) bucketPolicy(r *resource, p props) error {
 	return nil
 }
 
-// defaultKeyPolicy is the policy KMS gives a key created without one: the
-// account may manage it through IAM policies.
-// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+// defaultKeyPolicy places snapshot.DefaultKeyPolicy, the policy KMS gives a
+// key created without one, at the key's line.
 func (b *builder) defaultKeyPolicy(line int, p props) *snapshot.Policy {
-	doc := fmt.Sprintf(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:%s:iam::%s:root"},"Action":"kms:*","Resource":"*"}]}`,
-		b.t.partition, b.t.accountID)
-	return &snapshot.Policy{Document: json.RawMessage(doc), Location: p.loc(line),
+	return &snapshot.Policy{Document: snapshot.DefaultKeyPolicy(b.t.partition, b.t.accountID), Location: p.loc(line),
 		StatementLocations: []snapshot.Location{*p.loc(line)}}
 }
 
@@ -440,7 +429,7 @@ func (b *builder) key(home *account, r *resource, p props) error {
 	t := b.t
 	id := t.idToken(r, "key ID")
 	k := &snapshot.Key{KeyID: id, ARN: t.arn("kms", t.region, t.accountID, "key/"+id), Region: t.region,
-		KeyManager: "CUSTOMER", KeyState: "Enabled", Location: p.loc(r.line)}
+		KeyManager: snapshot.KeyManagerCustomer, KeyState: snapshot.KeyStateEnabled, Location: p.loc(r.line)}
 	pol, err := p.policy("KeyPolicy")
 	if err != nil {
 		return err
@@ -482,11 +471,11 @@ func (b *builder) alias(r *resource, p props) error {
 	// resolve alias/… references through it). Its state is not in the
 	// template.
 	if m := arnRe.FindStringSubmatch(target); m != nil && m[2] == "kms" && strings.HasPrefix(m[5], "key/") &&
-		!snapshot.IsUnknown(target) && accountIDRe.MatchString(m[4]) {
+		!snapshot.IsUnknown(target) && snapshot.IsAccountID(m[4]) {
 		line := p.v.keyLine("TargetKeyId")
 		k := &snapshot.Key{KeyID: strings.TrimPrefix(m[5], "key/"), ARN: target, Region: m[3], Aliases: []string{name},
 			KeyState:   b.t.unknown("state of key "+target+", which this template does not declare", line),
-			KeyManager: "CUSTOMER", Partial: true, Location: p.loc(line)}
+			KeyManager: snapshot.KeyManagerCustomer, Partial: true, Location: p.loc(line)}
 		acct := b.account(m[4])
 		acct.keys = append(acct.keys, k)
 	}
@@ -556,7 +545,7 @@ func (b *builder) topicFor(arn string, p props, line int) *snapshot.Topic {
 	acct, region, name := b.t.accountID, "", arn
 	if m := arnRe.FindStringSubmatch(arn); m != nil && m[2] == "sns" && !snapshot.IsUnknown(m[3]) {
 		region, name = m[3], m[5]
-		if accountIDRe.MatchString(m[4]) {
+		if snapshot.IsAccountID(m[4]) {
 			acct = m[4]
 		}
 	} else {
@@ -575,12 +564,9 @@ func (b *builder) topicPolicy(r *resource, p props) error {
 	if len(arns) == 0 {
 		return p.fail(r.line, "%s: Topics is required", r.id)
 	}
-	pol, err := p.policy("PolicyDocument")
+	pol, err := p.requiredPolicy(r, "PolicyDocument")
 	if err != nil {
 		return err
-	}
-	if pol == nil {
-		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
 	}
 	for _, arn := range arns {
 		tp := b.topicFor(arn, p, r.line)
@@ -600,7 +586,7 @@ func (b *builder) pending(protocol, endpoint string) bool {
 		return false
 	}
 	m := arnRe.FindStringSubmatch(endpoint)
-	return m != nil && accountIDRe.MatchString(m[4]) && m[4] != b.t.accountID
+	return m != nil && snapshot.IsAccountID(m[4]) && m[4] != b.t.accountID
 }
 
 func (b *builder) subscription(r *resource, p props) error {
@@ -649,20 +635,16 @@ func (b *builder) queue(home *account, r *resource, p props) error {
 	if q.KmsMasterKeyID, err = p.str("KmsMasterKeyId"); err != nil {
 		return err
 	}
-	// SQS encrypts new queues with SSE-SQS unless a KMS key is given or
-	// SqsManagedSseEnabled is false.
-	// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
-	if q.SqsManagedSseEnabled, err = p.boolean("SqsManagedSseEnabled", q.KmsMasterKeyID == ""); err != nil {
+	if q.SqsManagedSseEnabled, err = p.boolean("SqsManagedSseEnabled", snapshot.DefaultSqsManagedSse(q.KmsMasterKeyID)); err != nil {
 		return err
 	}
 	if q.FifoQueue, err = p.boolean("FifoQueue", false); err != nil {
 		return err
 	}
-	// Defaults from the SQS API reference (CreateQueue attributes).
-	if q.VisibilityTimeout, err = p.integer("VisibilityTimeout", 30); err != nil {
+	if q.VisibilityTimeout, err = p.integer("VisibilityTimeout", snapshot.DefaultVisibilityTimeout); err != nil {
 		return err
 	}
-	if q.MessageRetentionPeriod, err = p.integer("MessageRetentionPeriod", 345600); err != nil {
+	if q.MessageRetentionPeriod, err = p.integer("MessageRetentionPeriod", snapshot.DefaultMessageRetentionPeriod); err != nil {
 		return err
 	}
 	if q.DelaySeconds, err = p.integer("DelaySeconds", 0); err != nil {
@@ -735,12 +717,9 @@ func (b *builder) queuePolicy(r *resource, p props) error {
 	if len(urls) == 0 {
 		return p.fail(r.line, "%s: Queues is required", r.id)
 	}
-	pol, err := p.policy("PolicyDocument")
+	pol, err := p.requiredPolicy(r, "PolicyDocument")
 	if err != nil {
 		return err
-	}
-	if pol == nil {
-		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
 	}
 	for _, u := range urls {
 		b.queueFor(u, p, r.line).Policy = pol
@@ -756,11 +735,8 @@ func (b *builder) role(home *account, r *resource, p props) error {
 	}
 	path := t.iamPath(r)
 	role := &snapshot.Role{Name: name, Path: path, ARN: t.arn("iam", "", t.accountID, "role"+path+name), Location: p.loc(r.line)}
-	if role.TrustPolicy, err = p.policy("AssumeRolePolicyDocument"); err != nil {
+	if role.TrustPolicy, err = p.requiredPolicy(r, "AssumeRolePolicyDocument"); err != nil {
 		return err
-	}
-	if role.TrustPolicy == nil {
-		return p.fail(r.line, "%s: AssumeRolePolicyDocument is required", r.id)
 	}
 	pols, err := p.list("Policies")
 	if err != nil {
@@ -867,12 +843,9 @@ func (b *builder) managedPolicy(home *account, r *resource, p props) error {
 	if err != nil {
 		return err
 	}
-	pol, err := p.policy("PolicyDocument")
+	pol, err := p.requiredPolicy(r, "PolicyDocument")
 	if err != nil {
 		return err
-	}
-	if pol == nil {
-		return p.fail(r.line, "%s: PolicyDocument is required", r.id)
 	}
 	home.managed = append(home.managed, &snapshot.ManagedPolicy{ARN: arn.s, Name: name, Policy: *pol})
 	roles, err := p.strList("Roles")
@@ -912,12 +885,11 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 	if tr.KmsKeyID, err = p.str("KMSKeyId"); err != nil {
 		return err
 	}
-	// Defaults from the CloudTrail API (CreateTrail): single-region, global
-	// service events included.
+	// CreateTrail's defaults: single-region, global service events included.
 	if tr.IsMultiRegionTrail, err = p.boolean("IsMultiRegionTrail", false); err != nil {
 		return err
 	}
-	if tr.IncludeGlobalServiceEvents, err = p.boolean("IncludeGlobalServiceEvents", true); err != nil {
+	if tr.IncludeGlobalServiceEvents, err = p.boolean("IncludeGlobalServiceEvents", snapshot.DefaultIncludeGlobalServiceEvents); err != nil {
 		return err
 	}
 	if tr.IsOrganizationTrail, err = p.boolean("IsOrganizationTrail", false); err != nil {
@@ -1150,12 +1122,9 @@ func (b *builder) orgPolicy(r *resource, p props) error {
 	if err != nil {
 		return err
 	}
-	pol, err := p.policy("Content")
+	pol, err := p.requiredPolicy(r, "Content")
 	if err != nil {
 		return err
-	}
-	if pol == nil {
-		return p.fail(r.line, "%s: Content is required", r.id)
 	}
 	op := snapshot.OrgPolicy{ID: b.t.idToken(r, "policy ID"), Name: name, Type: typ, Document: *pol}
 	if op.Targets, err = p.strList("TargetIds"); err != nil {
@@ -1179,46 +1148,42 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 			Policies:            b.orgPols,
 		}
 	}
-	ids := make([]string, 0, len(b.accounts))
-	for id := range b.accounts {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range sortedKeys(b.accounts) {
 		a := b.accounts[id]
 		acct := snapshot.Account{ID: id}
 		if id == t.accountID {
 			acct.Regions = []string{t.region}
 		}
-		for _, k := range sortedKeys(a.buckets) {
-			acct.Buckets = append(acct.Buckets, *a.buckets[k])
-		}
-		for _, k := range sortedKeys(a.topics) {
-			acct.Topics = append(acct.Topics, *a.topics[k])
-		}
-		for _, k := range sortedKeys(a.queues) {
-			acct.Queues = append(acct.Queues, *a.queues[k])
-		}
-		for _, k := range sortedKeys(a.roles) {
-			acct.Roles = append(acct.Roles, *a.roles[k])
-		}
-		for _, k := range sortedKeys(a.detectors) {
-			acct.Detectors = append(acct.Detectors, *a.detectors[k])
-		}
-		for _, k := range a.keys {
-			acct.Keys = append(acct.Keys, *k)
-		}
-		for _, tr := range a.trails {
-			acct.Trails = append(acct.Trails, *tr)
-		}
-		for _, m := range a.managed {
-			acct.ManagedPolicies = append(acct.ManagedPolicies, *m)
-		}
+		acct.Buckets = appendByKey(acct.Buckets, a.buckets)
+		acct.Topics = appendByKey(acct.Topics, a.topics)
+		acct.Queues = appendByKey(acct.Queues, a.queues)
+		acct.Roles = appendByKey(acct.Roles, a.roles)
+		acct.Detectors = appendByKey(acct.Detectors, a.detectors)
+		acct.Keys = appendValues(acct.Keys, a.keys)
+		acct.Trails = appendValues(acct.Trails, a.trails)
+		acct.ManagedPolicies = appendValues(acct.ManagedPolicies, a.managed)
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()
 	s.Sort()
 	return s
+}
+
+// appendValues appends the values src points to, in src's order.
+func appendValues[T any](dst []T, src []*T) []T {
+	for _, p := range src {
+		dst = append(dst, *p)
+	}
+	return dst
+}
+
+// appendByKey appends the values m points to in key order, so that the
+// snapshot does not depend on map iteration.
+func appendByKey[T any](dst []T, m map[string]*T) []T {
+	for _, k := range sortedKeys(m) {
+		dst = append(dst, *m[k])
+	}
+	return dst
 }
 
 func sortedKeys[V any](m map[string]V) []string {

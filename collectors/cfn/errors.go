@@ -2,12 +2,13 @@ package cfn
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // Error is a template that cannot be read or resolved: malformed YAML or
@@ -21,12 +22,7 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+func (e *Error) Error() string { return snapshot.ErrorText(e.File, e.Line, "", e.Msg) }
 
 var yamlLineRe = regexp.MustCompile(`line ([0-9]+)`)
 

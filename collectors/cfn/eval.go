@@ -230,6 +230,30 @@ func (t *template) text(fn string, v *value, line int) (string, error) {
 	return v.s, nil
 }
 
+// evalText evaluates a single-string argument (Fn::ImportValue,
+// Fn::Base64, Fn::GetAZs) and returns its string form.
+func (t *template) evalText(fn string, n *yaml.Node, line, depth int, inCond bool) (string, error) {
+	v, err := t.eval(n, depth, inCond)
+	if err != nil {
+		return "", err
+	}
+	return t.text(fn, v, line)
+}
+
+// textPair evaluates a two-string argument list (Fn::Split, Fn::Equals).
+func (t *template) textPair(fn string, n *yaml.Node, line, depth int, inCond bool) (string, string, error) {
+	a, err := t.args(fn, n, line, depth, inCond, 2, 2)
+	if err != nil {
+		return "", "", err
+	}
+	x, err := t.text(fn, a[0], line)
+	if err != nil {
+		return "", "", err
+	}
+	y, err := t.text(fn, a[1], line)
+	return x, y, err
+}
+
 func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool) (*value, error) {
 	switch fn {
 	case "Ref":
@@ -330,15 +354,7 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 		return a[1].list[i], nil
 
 	case "Fn::Split":
-		a, err := t.args(fn, arg, line, depth, inCond, 2, 2)
-		if err != nil {
-			return nil, err
-		}
-		delim, err := t.text(fn, a[0], line)
-		if err != nil {
-			return nil, err
-		}
-		s, err := t.text(fn, a[1], line)
+		delim, s, err := t.textPair(fn, arg, line, depth, inCond)
 		if err != nil {
 			return nil, err
 		}
@@ -360,11 +376,7 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 		return t.findInMap(arg, line, depth, inCond)
 
 	case "Fn::ImportValue":
-		v, err := t.eval(arg, depth, inCond)
-		if err != nil {
-			return nil, err
-		}
-		name, err := t.text(fn, v, line)
+		name, err := t.evalText(fn, arg, line, depth, inCond)
 		if err != nil {
 			return nil, err
 		}
@@ -391,15 +403,7 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 		return t.eval(a.Content[2], depth, inCond)
 
 	case "Fn::Equals":
-		a, err := t.args(fn, arg, line, depth, inCond, 2, 2)
-		if err != nil {
-			return nil, err
-		}
-		x, err := t.text(fn, a[0], line)
-		if err != nil {
-			return nil, err
-		}
-		y, err := t.text(fn, a[1], line)
+		x, y, err := t.textPair(fn, arg, line, depth, inCond)
 		if err != nil {
 			return nil, err
 		}
@@ -452,11 +456,7 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 		return boolean(ok, line), nil
 
 	case "Fn::Base64":
-		v, err := t.eval(arg, depth, inCond)
-		if err != nil {
-			return nil, err
-		}
-		s, err := t.text(fn, v, line)
+		s, err := t.evalText(fn, arg, line, depth, inCond)
 		if err != nil {
 			return nil, err
 		}
@@ -473,11 +473,7 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 		return t.cidr(arg, line, depth, inCond)
 
 	case "Fn::GetAZs":
-		v, err := t.eval(arg, depth, inCond)
-		if err != nil {
-			return nil, err
-		}
-		r, err := t.text(fn, v, line)
+		r, err := t.evalText(fn, arg, line, depth, inCond)
 		if err != nil {
 			return nil, err
 		}

@@ -149,6 +149,16 @@ func (p props) loc(line int) *snapshot.Location {
 	return &snapshot.Location{File: p.t.file, Line: line, Address: p.r.id, Change: snapshot.ChangeCreate}
 }
 
+// requiredPolicy is policy for a property CloudFormation requires: its
+// absence is an error at the resource's line.
+func (p props) requiredPolicy(r *resource, key string) (*snapshot.Policy, error) {
+	pol, err := p.policy(key)
+	if err == nil && pol == nil {
+		err = p.fail(r.line, "%s: %s is required", r.id, key)
+	}
+	return pol, err
+}
+
 // policy returns a policy document property with the location of the
 // document and of each statement. CloudFormation takes documents as a JSON
 // object (YAML mapping) or, for some types, as a JSON string.

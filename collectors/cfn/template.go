@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -154,28 +153,18 @@ func checkJSON(name string, data []byte) error {
 	err := dec.Decode(&v)
 	if err == nil {
 		if _, err2 := dec.Token(); err2 != io.EOF {
-			return &Error{File: name, Line: lineAt(data, dec.InputOffset()), Msg: "invalid JSON: data after the template object"}
+			return &Error{File: name, Line: snapshot.LineAt(data, dec.InputOffset()), Msg: "invalid JSON: data after the template object"}
 		}
 		return nil
 	}
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		return &Error{File: name, Line: lineAt(data, syn.Offset), Msg: "invalid JSON: " + syn.Error()}
+		return &Error{File: name, Line: snapshot.LineAt(data, syn.Offset), Msg: "invalid JSON: " + syn.Error()}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return &Error{File: name, Line: lineAt(data, int64(len(data))), Msg: "invalid JSON: unexpected end of file"}
+		return &Error{File: name, Line: snapshot.LineAt(data, int64(len(data))), Msg: "invalid JSON: unexpected end of file"}
 	}
 	return &Error{File: name, Msg: "invalid JSON: " + err.Error()}
-}
-
-func lineAt(data []byte, off int64) int {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
 // checkShape bounds nesting and refuses duplicate keys, which YAML parsers
@@ -289,7 +278,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 	}
 	t.accountID = pick("AWS::AccountId", opts.AccountID, DefaultAccountID)
 	t.region = pick("AWS::Region", opts.Region, DefaultRegion)
-	t.partition = pick("AWS::Partition", opts.Partition, partitionOf(t.region))
+	t.partition = pick("AWS::Partition", opts.Partition, snapshot.PartitionOf(t.region))
 	suffix := "amazonaws.com"
 	if t.partition == "aws-cn" {
 		suffix = "amazonaws.com.cn"
@@ -430,20 +419,15 @@ func deployContext(t *template, doc *yaml.Node) (map[string]string, error) {
 			return nil, t.errf(v.Line, "Metadata.trailgate.%s must be a literal string", k.Value)
 		}
 		switch {
-		case k.Value == "AccountId" && !accountIDRe.MatchString(v.Value):
+		case k.Value == "AccountId" && !snapshot.IsAccountID(v.Value):
 			return nil, t.errf(v.Line, "Metadata.trailgate.AccountId must be a 12-digit account ID, got %q", v.Value)
-		case k.Value == "Region" && !regionRe.MatchString(v.Value):
+		case k.Value == "Region" && !snapshot.IsRegion(v.Value):
 			return nil, t.errf(v.Line, "Metadata.trailgate.Region must be a region such as us-east-1, got %q", v.Value)
 		}
 		out[pseudo] = v.Value
 	}
 	return out, nil
 }
-
-var (
-	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-)
 
 func logicalIDRe(s string) bool {
 	if s == "" || len(s) > 255 {
@@ -503,22 +487,6 @@ func (t *template) readParams(n *yaml.Node) error {
 		t.params[p.name] = p
 	}
 	return nil
-}
-
-// partitionOf returns the partition of a region (aws-cn for China,
-// aws-us-gov for GovCloud, aws otherwise).
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	}
-	return "aws"
 }
 
 // unknown returns the token standing for a value the template cannot

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // Profiles a connector file may name. Each is kept as data in rego/profiles.
@@ -45,12 +47,7 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+func (e *Error) Error() string { return snapshot.ErrorText(e.File, e.Line, "", e.Msg) }
 
 // LoadFile reads a connector file.
 func LoadFile(path string) (*Connector, error) {
@@ -62,8 +59,7 @@ func LoadFile(path string) (*Connector, error) {
 }
 
 var (
-	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	lineRe   = regexp.MustCompile(`line ([0-9]+)`)
+	lineRe = regexp.MustCompile(`line ([0-9]+)`)
 )
 
 // Parse decodes a connector file. JSON is a subset of YAML, so one decoder
@@ -101,7 +97,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 	if c.Role == "" {
 		return nil, &Error{File: name, Msg: "role: missing (the role ARN the connector assumes)"}
 	}
-	if c.Region != "" && !regionRe.MatchString(c.Region) {
+	if c.Region != "" && !snapshot.IsRegion(c.Region) {
 		return nil, fail("region", "must be an AWS region such as us-east-1; got %q", c.Region)
 	}
 	if c.Queue != "" && !strings.HasPrefix(c.Queue, "arn:") {

@@ -59,6 +59,14 @@ var passingCore = []outcome{
 	{"read-object", "pass", "", ""},
 }
 
+// coreWith is passingCore with step i's outcome replaced: the one step a
+// broken pipeline is expected to fail.
+func coreWith(i int, o outcome) []outcome {
+	want := append([]outcome(nil), passingCore...)
+	want[i] = o
+	return want
+}
+
 func diff(t *testing.T, want []outcome, got smoke.Report) {
 	t.Helper()
 	if d := cmpDiff(want, outcomes(got)); d != "" {

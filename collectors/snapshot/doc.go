@@ -5,6 +5,9 @@
 // a CloudFormation template or a Terraform plan.
 //
 // The package holds only the model, its loading (strict, naming the bad field)
-// and its saving (deterministic, atomic). It must not call AWS, parse IaC or
-// judge anything: collectors write snapshots, the analyzer reads them.
+// and its saving (deterministic, atomic), plus the facts every collector
+// must state the same way: the AWS defaults of a new resource (defaults.go),
+// region and account ID shapes and partitions (region.go), and how an input
+// error names its file and line (position.go). It must not call AWS, parse
+// IaC or judge anything: collectors write snapshots, the analyzer reads them.
 package snapshot

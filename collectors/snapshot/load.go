@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -22,18 +21,7 @@ type Error struct {
 	Msg   string
 }
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	if e.Field != "" {
-		fmt.Fprintf(&b, ": %s", e.Field)
-	}
-	fmt.Fprintf(&b, ": %s", e.Msg)
-	return b.String()
-}
+func (e *Error) Error() string { return ErrorText(e.File, e.Line, e.Field, e.Msg) }
 
 // LoadFile reads and validates a snapshot file.
 func LoadFile(path string) (*Snapshot, error) {
@@ -70,7 +58,7 @@ func Parse(name string, data []byte) (*Snapshot, error) {
 		return nil, decodeError(name, data, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "trailing data after the snapshot object"}
+		return nil, &Error{File: name, Line: LineAt(data, dec.InputOffset()), Msg: "trailing data after the snapshot object"}
 	}
 	if err := s.Validate(); err != nil {
 		var ve *Error
@@ -88,9 +76,9 @@ func decodeError(name string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &Error{File: name, Line: lineAt(data, int(syn.Offset)), Msg: "invalid JSON: " + syn.Error()}
+		return &Error{File: name, Line: LineAt(data, syn.Offset), Msg: "invalid JSON: " + syn.Error()}
 	case errors.As(err, &typ):
-		return &Error{File: name, Line: lineAt(data, int(typ.Offset)), Field: typ.Field,
+		return &Error{File: name, Line: LineAt(data, typ.Offset), Field: typ.Field,
 			Msg: fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &Error{File: name, Msg: "empty or truncated document"}
@@ -101,22 +89,6 @@ func decodeError(name string, data []byte, err error) error {
 	}
 	return &Error{File: name, Msg: msg}
 }
-
-// lineAt converts a byte offset into a 1-based line number.
-func lineAt(data []byte, off int) int {
-	if off > len(data) {
-		off = len(data)
-	}
-	if off < 0 {
-		off = 0
-	}
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
-}
-
-var (
-	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-)
 
 // Validate checks the invariants the analyzer relies on and returns an *Error
 // naming the first bad field.
@@ -193,25 +165,13 @@ func (s *Snapshot) Validate() error {
 			v.region(g+".home_region", t.HomeRegion)
 		}
 		for j := range a.Keys {
-			k := &a.Keys[j]
-			g := fmt.Sprintf("%s.keys[%d]", f, j)
-			v.nonEmpty(g+".arn", k.ARN)
-			v.region(g+".region", k.Region)
-			v.optPolicy(g+".policy", k.Policy)
+			v.policyHolder(fmt.Sprintf("%s.keys[%d]", f, j), a.Keys[j].ARN, a.Keys[j].Region, a.Keys[j].Policy)
 		}
 		for j := range a.Topics {
-			t := &a.Topics[j]
-			g := fmt.Sprintf("%s.topics[%d]", f, j)
-			v.nonEmpty(g+".arn", t.ARN)
-			v.region(g+".region", t.Region)
-			v.optPolicy(g+".policy", t.Policy)
+			v.policyHolder(fmt.Sprintf("%s.topics[%d]", f, j), a.Topics[j].ARN, a.Topics[j].Region, a.Topics[j].Policy)
 		}
 		for j := range a.Queues {
-			q := &a.Queues[j]
-			g := fmt.Sprintf("%s.queues[%d]", f, j)
-			v.nonEmpty(g+".arn", q.ARN)
-			v.region(g+".region", q.Region)
-			v.optPolicy(g+".policy", q.Policy)
+			v.policyHolder(fmt.Sprintf("%s.queues[%d]", f, j), a.Queues[j].ARN, a.Queues[j].Region, a.Queues[j].Policy)
 		}
 		for j := range a.Detectors {
 			d := &a.Detectors[j]
@@ -238,15 +198,23 @@ func (v *validator) nonEmpty(field, s string) {
 }
 
 func (v *validator) account(field, id string) {
-	if !accountIDRe.MatchString(id) && !IsUnknown(id) {
+	if !IsAccountID(id) && !IsUnknown(id) {
 		v.fail(field, "must be a 12-digit account ID; got %q", id)
 	}
 }
 
 func (v *validator) region(field, r string) {
-	if !regionRe.MatchString(r) && !IsUnknown(r) {
+	if !IsRegion(r) && !IsUnknown(r) {
 		v.fail(field, "must be an AWS region such as us-east-1; got %q", r)
 	}
+}
+
+// policyHolder checks what keys, topics and queues share: an ARN, a region
+// and an optional resource policy.
+func (v *validator) policyHolder(field, arn, region string, p *Policy) {
+	v.nonEmpty(field+".arn", arn)
+	v.region(field+".region", region)
+	v.optPolicy(field+".policy", p)
 }
 
 func (v *validator) optPolicy(field string, p *Policy) {

@@ -139,9 +139,7 @@ func mergeOrganization(dst, src *Organization) *Organization {
 	keep(&dst.ARN, src.ARN)
 	keep(&dst.ManagementAccountID, src.ManagementAccountID)
 	keep(&dst.RootID, src.RootID)
-	if src.FeatureSet != "" && !IsUnknown(src.FeatureSet) {
-		dst.FeatureSet = src.FeatureSet
-	}
+	setString(&dst.FeatureSet, src.FeatureSet)
 	if len(src.EnabledServicePrincipals) > 0 {
 		dst.EnabledServicePrincipals = src.EnabledServicePrincipals
 	}
@@ -242,6 +240,15 @@ func setString(dst *string, s string) {
 	}
 }
 
+// fillString takes s only where the base does not know the value: an
+// identity or placement (a region, a key manager, a detector ID) the base
+// already knows is not the partial's to change.
+func fillString(dst *string, s string) {
+	if *dst == "" || IsUnknown(*dst) {
+		setString(dst, s)
+	}
+}
+
 func setPtr[T any](dst **T, s *T) {
 	if s != nil {
 		*dst = s
@@ -321,9 +328,7 @@ var bucketParts = parts[Bucket]{
 			b.Lifecycle = p.Lifecycle
 		}
 		setBool(&b.ObjectLockEnabled, p.ObjectLockEnabled)
-		if b.Region == "" || IsUnknown(b.Region) {
-			setString(&b.Region, p.Region)
-		}
+		fillString(&b.Region, p.Region)
 	},
 }
 
@@ -335,9 +340,7 @@ var keyParts = parts[Key]{
 		b.Aliases = union(b.Aliases, p.Aliases)
 		setPtr(&b.Policy, p.Policy)
 		setString(&b.KeyState, p.KeyState)
-		if b.KeyManager == "" || IsUnknown(b.KeyManager) {
-			setString(&b.KeyManager, p.KeyManager)
-		}
+		fillString(&b.KeyManager, p.KeyManager)
 		b.Grants = upsert(b.Grants, p.Grants, func(g KeyGrant) string { return g.GrantID + "\x00" + g.GranteePrincipal })
 	},
 }
@@ -354,9 +357,7 @@ var topicParts = parts[Topic]{
 		setString(&b.KmsMasterKeyID, p.KmsMasterKeyID)
 		setBool(&b.FifoTopic, p.FifoTopic)
 		b.Subscriptions = upsert(b.Subscriptions, p.Subscriptions, func(s Subscription) string { return s.Protocol + "\x00" + s.Endpoint })
-		if b.Region == "" || IsUnknown(b.Region) {
-			setString(&b.Region, p.Region)
-		}
+		fillString(&b.Region, p.Region)
 	},
 }
 
@@ -377,9 +378,7 @@ var queueParts = parts[Queue]{
 		setInt(&b.MaximumMessageSize, p.MaximumMessageSize)
 		setInt(&b.ReceiveWaitTimeSeconds, p.ReceiveWaitTimeSeconds)
 		setPtr(&b.RedrivePolicy, p.RedrivePolicy)
-		if b.Region == "" || IsUnknown(b.Region) {
-			setString(&b.Region, p.Region)
-		}
+		fillString(&b.Region, p.Region)
 	},
 }
 
@@ -396,8 +395,6 @@ var detectorParts = parts[Detector]{
 		b.Members = upsert(b.Members, p.Members, func(m DetectorMember) string { return m.AccountID })
 		setString(&b.AdministratorAccountID, p.AdministratorAccountID)
 		b.SuppressionRules = union(b.SuppressionRules, p.SuppressionRules)
-		if b.ID == "" || IsUnknown(b.ID) {
-			setString(&b.ID, p.ID)
-		}
+		fillString(&b.ID, p.ID)
 	},
 }

@@ -129,9 +129,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		}
 	}
 	if b.org != nil {
-		for _, p := range b.orgPolicyList {
-			b.org.Policies = append(b.org.Policies, *p)
-		}
+		b.org.Policies = appendValues(b.org.Policies, b.orgPolicyList)
 		s.Organization = b.org
 	}
 	for _, a := range b.accounts {
@@ -139,30 +137,14 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		for r := range a.regions {
 			acc.Regions = append(acc.Regions, r)
 		}
-		for _, r := range a.roles {
-			acc.Roles = append(acc.Roles, *r)
-		}
-		for _, p := range a.policies {
-			acc.ManagedPolicies = append(acc.ManagedPolicies, *p)
-		}
-		for _, x := range a.buckets {
-			acc.Buckets = append(acc.Buckets, *x)
-		}
-		for _, x := range a.trails {
-			acc.Trails = append(acc.Trails, *x)
-		}
-		for _, x := range a.keys {
-			acc.Keys = append(acc.Keys, *x)
-		}
-		for _, x := range a.topics {
-			acc.Topics = append(acc.Topics, *x)
-		}
-		for _, x := range a.queues {
-			acc.Queues = append(acc.Queues, *x)
-		}
-		for _, x := range a.detectors {
-			acc.Detectors = append(acc.Detectors, *x)
-		}
+		acc.Roles = appendValues(acc.Roles, a.roles)
+		acc.ManagedPolicies = appendValues(acc.ManagedPolicies, a.policies)
+		acc.Buckets = appendValues(acc.Buckets, a.buckets)
+		acc.Trails = appendValues(acc.Trails, a.trails)
+		acc.Keys = appendValues(acc.Keys, a.keys)
+		acc.Topics = appendValues(acc.Topics, a.topics)
+		acc.Queues = appendValues(acc.Queues, a.queues)
+		acc.Detectors = appendValues(acc.Detectors, a.detectors)
 		s.Accounts = append(s.Accounts, acc)
 	}
 	s.Unknowns = b.usedUnknowns(s)
@@ -303,17 +285,17 @@ func (b *builder) providerKey(in *instance) string {
 // source of the same provider, else the default.
 func (b *builder) region(in *instance) string {
 	if c := in.root.get("region"); !c.unknown() {
-		if s := scalar(c.v); regionRe.MatchString(s) {
+		if s := scalar(c.v); snapshot.IsRegion(s) {
 			return s
 		}
 	}
 	if pc := b.providerConfig(in); pc != nil {
 		if e := pc.Expressions["region"]; e != nil && e.ExpressionData != nil {
-			if s, ok := e.ConstantValue.(string); ok && regionRe.MatchString(s) {
+			if s, ok := e.ConstantValue.(string); ok && snapshot.IsRegion(s) {
 				return s
 			}
 			if ref, ok := singleTraversal(e); ok {
-				if s := b.resolveIn("", "", ref, 1); regionRe.MatchString(s) {
+				if s := b.resolveIn("", "", ref, 1); snapshot.IsRegion(s) {
 					return s
 				}
 			}
@@ -321,7 +303,7 @@ func (b *builder) region(in *instance) string {
 	}
 	for _, d := range b.dataSources("aws_region", in) {
 		for _, k := range []string{"region", "name"} {
-			if s := scalar(d.root.get(k).v); regionRe.MatchString(s) {
+			if s := scalar(d.root.get(k).v); snapshot.IsRegion(s) {
 				return s
 			}
 		}
@@ -333,12 +315,12 @@ func (b *builder) region(in *instance) string {
 // ARN, else the aws_caller_identity of its provider, else the default.
 func (b *builder) accountOf(in *instance) string {
 	if c := in.root.get("arn"); !c.unknown() {
-		if parts := strings.SplitN(scalar(c.v), ":", 6); len(parts) == 6 && accountRe.MatchString(parts[4]) {
+		if parts := strings.SplitN(scalar(c.v), ":", 6); len(parts) == 6 && snapshot.IsAccountID(parts[4]) {
 			return parts[4]
 		}
 	}
 	for _, d := range b.dataSources("aws_caller_identity", in) {
-		if s := scalar(d.root.get("account_id").v); accountRe.MatchString(s) {
+		if s := scalar(d.root.get("account_id").v); snapshot.IsAccountID(s) {
 			return s
 		}
 	}
@@ -349,7 +331,7 @@ func (b *builder) accountOf(in *instance) string {
 // aws_caller_identity data source reports it; "" when none does.
 func (b *builder) accountOfProvider(in *instance) string {
 	for _, d := range b.dataSources("aws_caller_identity", in) {
-		if s := scalar(d.root.get("account_id").v); accountRe.MatchString(s) {
+		if s := scalar(d.root.get("account_id").v); snapshot.IsAccountID(s) {
 			return s
 		}
 	}
@@ -368,11 +350,6 @@ func (b *builder) dataSources(typ string, in *instance) []*instance {
 	}
 	return out
 }
-
-var (
-	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	accountRe = regexp.MustCompile(`^[0-9]{12}$`)
-)
 
 // derived computes an attribute AWS assigns at creation from attributes
 // the plan knows, exactly as AWS forms it.
@@ -479,13 +456,7 @@ func (b *builder) partitionOf(region string) string {
 	if b.opts.Partition != "" {
 		return b.opts.Partition
 	}
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
+	return snapshot.PartitionOf(region)
 }
 
 // queueURL is the URL SQS gives a queue (GetQueueUrl), per partition.
@@ -616,4 +587,12 @@ func (b *builder) target(v view, key, typ string) (*instance, string) {
 		}
 	}
 	return nil, val
+}
+
+// appendValues appends the values src points to, in src's order.
+func appendValues[T any](dst []T, src []*T) []T {
+	for _, p := range src {
+		dst = append(dst, *p)
+	}
+	return dst
 }

@@ -60,18 +60,7 @@ type Error struct {
 	Msg     string
 }
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	if e.Address != "" {
-		fmt.Fprintf(&b, ": %s", e.Address)
-	}
-	fmt.Fprintf(&b, ": %s", e.Msg)
-	return b.String()
-}
+func (e *Error) Error() string { return snapshot.ErrorText(e.File, e.Line, e.Address, e.Msg) }
 
 // Detect reports whether data looks like a `terraform show -json` plan: a
 // JSON object with format_version and planned_values or resource_changes.
@@ -136,7 +125,7 @@ func decodeError(name string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &Error{File: name, Line: lineAt(data, int(syn.Offset)), Msg: "invalid JSON: " + syn.Error()}
+		return &Error{File: name, Line: snapshot.LineAt(data, syn.Offset), Msg: "invalid JSON: " + syn.Error()}
 	case errors.As(err, &typ):
 		msg := fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)
 		if typ.Field != "" {
@@ -149,12 +138,6 @@ func decodeError(name string, data []byte, err error) error {
 	// terraform-json's own validation (format_version) and the decoder's
 	// depth limit end up here.
 	return &Error{File: name, Line: lineOfKey(data, "format_version"), Msg: err.Error()}
-}
-
-// lineAt converts a byte offset into a 1-based line number.
-func lineAt(data []byte, off int) int {
-	off = min(max(off, 0), len(data))
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
 // lineOfField finds the first value whose key path ends with field (a
@@ -209,7 +192,7 @@ func lineOfField(data []byte, field, kind string) int {
 			// off is before the separator and whitespace preceding the
 			// value; the value starts after them.
 			rest := bytes.TrimLeft(data[off:], " \t\r\n,:")
-			return lineAt(data, len(data)-len(rest))
+			return snapshot.LineAt(data, int64(len(data)-len(rest)))
 		}
 		if d, ok := t.(json.Delim); ok {
 			stack = append(stack, frame{object: d == '{', expectKey: d == '{'})
@@ -262,5 +245,5 @@ func lineOfKey(data []byte, key string) int {
 	if i < 0 {
 		return 0
 	}
-	return lineAt(data, i)
+	return snapshot.LineAt(data, int64(i))
 }

@@ -290,12 +290,9 @@ func cannedACL(name string) *snapshot.ACL {
 }
 
 // creationDefaults fills in what S3 gives a new bucket when nothing in the
-// plan declares it: SSE-S3 default encryption since 5 January 2023
-// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html),
-// Object Ownership BucketOwnerEnforced since April 2023
-// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html),
-// and the bucket owner paying for requests. For a bucket the plan does not
-// create, an undeclared ownership setting is unknown, not assumed.
+// plan declares it (snapshot.DefaultBucketEncryption, DefaultObjectOwnership,
+// DefaultRequestPayer). For a bucket the plan does not create, an
+// undeclared ownership setting is unknown, not assumed.
 func (b *builder) creationDefaults() {
 	for _, x := range b.buckets {
 		ex := b.explicit[x]
@@ -305,13 +302,13 @@ func (b *builder) creationDefaults() {
 		b.mark(x, "defaults")
 		if ex["created"] {
 			if !ex["encryption"] && x.Encryption == nil {
-				x.Encryption = &snapshot.BucketEncryption{SSEAlgorithm: "AES256"}
+				x.Encryption = snapshot.DefaultBucketEncryption()
 			}
 			if !ex["ownership"] {
-				x.ObjectOwnership = snapshot.OwnershipBucketOwnerEnforced
+				x.ObjectOwnership = snapshot.DefaultObjectOwnership
 			}
 			if !ex["request_payer"] {
-				x.RequestPayer = "BucketOwner"
+				x.RequestPayer = snapshot.DefaultRequestPayer
 			}
 			continue
 		}
@@ -325,18 +322,11 @@ func (b *builder) creationDefaults() {
 
 // --- KMS -----------------------------------------------------------------
 
-// defaultKeyPolicy is the policy KMS gives a key created without one
-// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html):
-// the account may use IAM policies to allow access.
-func defaultKeyPolicy(partition, account string) string {
-	return fmt.Sprintf(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:%s:iam::%s:root"},"Action":"kms:*","Resource":"*"}]}`, partition, account)
-}
-
 func (b *builder) key(in *instance) {
 	v := b.top(in)
 	acct := b.accountOf(in)
 	k := &snapshot.Key{KeyID: b.s(v, "key_id"), ARN: b.s(v, "arn"), Region: b.region(in),
-		KeyState: "Enabled", KeyManager: "CUSTOMER", Location: b.loc(in)}
+		KeyState: snapshot.KeyStateEnabled, KeyManager: snapshot.KeyManagerCustomer, Location: b.loc(in)}
 	if !v.boolean("is_enabled", true) {
 		k.KeyState = "Disabled"
 	}
@@ -344,7 +334,7 @@ func (b *builder) key(in *instance) {
 		k.KeyState = "PendingDeletion" // see survivesDelete
 	}
 	if !v.known("policy") && !v.set("policy") && in.created {
-		k.Policy, _ = parsePolicy(defaultKeyPolicy(b.partition(in), acct), b.loc(in))
+		k.Policy, _ = parsePolicy(string(snapshot.DefaultKeyPolicy(b.partition(in), acct)), b.loc(in))
 	} else {
 		k.Policy = b.policy(v, "policy")
 	}
@@ -367,11 +357,11 @@ func (b *builder) keyFor(v view, key string) *snapshot.Key {
 		return k
 	}
 	region := b.region(v.in)
-	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && regionRe.MatchString(parts[3]) {
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && snapshot.IsRegion(parts[3]) {
 		region = parts[3]
 	}
 	k := &snapshot.Key{KeyID: strings.TrimPrefix(arn[strings.LastIndexByte(arn, ':')+1:], "key/"), ARN: arn, Region: region,
-		KeyState: b.notInPlan("state of key "+id, v.in), KeyManager: "CUSTOMER", Partial: true, Location: b.loc(v.in)}
+		KeyState: b.notInPlan("state of key "+id, v.in), KeyManager: snapshot.KeyManagerCustomer, Partial: true, Location: b.loc(v.in)}
 	a := b.account(b.accountOf(v.in))
 	a.keys = append(a.keys, k)
 	b.keys[id], b.keys[arn] = k, k
@@ -451,7 +441,7 @@ func (b *builder) subscription(in *instance) {
 	v := b.top(in)
 	t := b.topicFor(v, "topic_arn")
 	acct := b.accountOf(in)
-	if id := v.n.get("owner_id"); !id.unknown() && accountRe.MatchString(scalar(id.v)) {
+	if id := v.n.get("owner_id"); !id.unknown() && snapshot.IsAccountID(scalar(id.v)) {
 		acct = scalar(id.v)
 	} else if id := b.accountOfProvider(in); id != "" {
 		// The subscription's ARN names the topic's account; the
@@ -465,7 +455,7 @@ func (b *builder) subscription(in *instance) {
 	} else {
 		switch s.Protocol {
 		case "sqs", "lambda", "firehose":
-			if parts := strings.SplitN(s.Endpoint, ":", 6); len(parts) == 6 && accountRe.MatchString(parts[4]) {
+			if parts := strings.SplitN(s.Endpoint, ":", 6); len(parts) == 6 && snapshot.IsAccountID(parts[4]) {
 				s.PendingConfirmation = parts[4] != acct
 			}
 		case "email", "email-json":
@@ -493,8 +483,8 @@ func (b *builder) queue(in *instance) {
 	v := b.top(in)
 	q := &snapshot.Queue{Name: b.s(v, "name"), ARN: b.s(v, "arn"), URL: b.s(v, "url"), Region: b.region(in),
 		KmsMasterKeyID: b.opt(v, "kms_master_key_id"), FifoQueue: v.boolean("fifo_queue", false),
-		VisibilityTimeout:      v.number("visibility_timeout_seconds", 30),
-		MessageRetentionPeriod: v.number("message_retention_seconds", 345600),
+		VisibilityTimeout:      v.number("visibility_timeout_seconds", snapshot.DefaultVisibilityTimeout),
+		MessageRetentionPeriod: v.number("message_retention_seconds", snapshot.DefaultMessageRetentionPeriod),
 		DelaySeconds:           v.number("delay_seconds", 0),
 		MaximumMessageSize:     v.number("max_message_size", 0),
 		ReceiveWaitTimeSeconds: v.number("receive_wait_time_seconds", 0),
@@ -506,10 +496,8 @@ func (b *builder) queue(in *instance) {
 	switch {
 	case v.n.get("sqs_managed_sse_enabled").v != nil && v.known("sqs_managed_sse_enabled"):
 		q.SqsManagedSseEnabled = v.boolean("sqs_managed_sse_enabled", false)
-	case q.KmsMasterKeyID == "" && in.created:
-		// SQS turns SSE-SQS on for queues created without SSE-KMS
-		// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html).
-		q.SqsManagedSseEnabled = true
+	case in.created:
+		q.SqsManagedSseEnabled = snapshot.DefaultSqsManagedSse(q.KmsMasterKeyID)
 	}
 	if rp := b.jsonAttr(v, "redrive_policy"); rp != "" {
 		q.RedrivePolicy = b.redrive(in, rp)
@@ -552,7 +540,7 @@ func (b *builder) queueFor(v view, key string) *snapshot.Queue {
 	if u, err := url.Parse(id); err == nil && u.Host != "" {
 		host := strings.Split(u.Host, ".")
 		path := strings.Split(strings.Trim(u.Path, "/"), "/")
-		if len(host) > 2 && len(path) == 2 && regionRe.MatchString(host[1]) {
+		if len(host) > 2 && len(path) == 2 && snapshot.IsRegion(host[1]) {
 			q.Region, acct, q.Name = host[1], path[0], path[1]
 			q.ARN = fmt.Sprintf("arn:%s:sqs:%s:%s:%s", b.partitionOf(q.Region), q.Region, acct, q.Name)
 		}
@@ -794,7 +782,7 @@ func (b *builder) orgFromData(d *instance) *snapshot.Organization {
 	}
 	o.EnabledServicePrincipals = b.strs(v, "aws_service_access_principals")
 	o.EnabledPolicyTypes = b.strs(v, "enabled_policy_types")
-	if !accountRe.MatchString(o.ManagementAccountID) || o.ID == "" {
+	if !snapshot.IsAccountID(o.ManagementAccountID) || o.ID == "" {
 		return nil
 	}
 	return o
@@ -872,12 +860,12 @@ func (b *builder) trail(in *instance) {
 	t := &snapshot.Trail{Name: b.s(v, "name"), ARN: b.s(v, "arn"), HomeRegion: b.s(v, "home_region"),
 		S3BucketName: b.s(v, "s3_bucket_name"), S3KeyPrefix: b.opt(v, "s3_key_prefix"), KmsKeyID: b.opt(v, "kms_key_id"),
 		IsMultiRegionTrail:         v.boolean("is_multi_region_trail", false),
-		IncludeGlobalServiceEvents: v.boolean("include_global_service_events", true),
+		IncludeGlobalServiceEvents: v.boolean("include_global_service_events", snapshot.DefaultIncludeGlobalServiceEvents),
 		IsOrganizationTrail:        v.boolean("is_organization_trail", false),
 		LogFileValidationEnabled:   v.boolean("enable_log_file_validation", false),
 		Status:                     &snapshot.TrailStatus{IsLogging: v.boolean("enable_logging", true)},
 		Location:                   b.loc(in)}
-	if !regionRe.MatchString(t.HomeRegion) {
+	if !snapshot.IsRegion(t.HomeRegion) {
 		t.HomeRegion = region
 	}
 	// sns_topic_name takes a name or an ARN; DescribeTrails reports the ARN.

@@ -349,18 +349,220 @@ service_linked(role) if startswith(object.get(role, "path", "/"), "/aws-service-
 # ---------------------------------------------------------------------------
 # Findings.
 
-# policy_location is where a resource's policy is written (IaC), falling
-# back to the resource itself.
-policy_location(res) := res.policy.location if {
-	res.policy.location.file
-} else := res.location if {
-	res.location.file
+# A finding points at what it is about (issue 4: a finding about one
+# statement points at that statement, so that SARIF lands on the right line
+# of a pull request):
+#   - an attribute of a resource (ownership, encryption, a queue's redrive
+#     policy): the resource, with_location;
+#   - a grant a policy lacks: the policy document, else the resource,
+#     with_policy_location;
+#   - a statement that denies, or an allow statement that nearly matches
+#     (the authorization answer names it): that statement, else the
+#     document, else the resource, with_statement_location.
+# The engine falls back to the resource's declaration for findings that
+# carry no location (analyzer/engine/location.go).
+
+# locate adds the first of locs that names a file; null entries are skipped.
+locate(f, locs) := object.union(f, {"location": ls[0]}) if {
+	ls := [l | some l in locs; is_object(l); object.get(l, "file", "") != ""]
+	count(ls) > 0
+} else := f
+
+# with_location: the finding is about the resource itself.
+with_location(f, res) := locate(f, [object.get(res, "location", null)])
+
+# with_policy_location: the finding is about a grant missing from
+# res.policy.
+with_policy_location(f, res) := locate(f, [
+	object.get(res, ["policy", "location"], null),
+	object.get(res, "location", null),
+])
+
+# with_statement_location: the finding is about the statement of policy
+# (res.policy, or a role's trust_policy) that answer's step of kind
+# (resourcePolicy, identityPolicy, scp, ...) names: the statement that
+# denies, or the near-miss allow statement. Without one, the document, then
+# the resource.
+with_statement_location(f, res, policy, answer, kind) := locate(f, [
+	statement_location(policy, answer, kind),
+	object.get(policy, "location", null),
+	object.get(res, "location", null),
+])
+
+# with_grant_location: the finding is about a grant of action to principal
+# (a service principal or an ARN) that res's policy lacks. It points at the
+# statement the answer names (a deny, a near miss), else at the Allow
+# statement that already names principal and action but does not match the
+# request (a resource path or condition to widen: the statement to edit),
+# else the document, else the resource.
+with_grant_location(f, res, policy, answer, principal, action) := locate(f, [
+	statement_location(policy, answer, "resourcePolicy"),
+	granting_location(policy, principal, action),
+	object.get(policy, "location", null),
+	object.get(res, "location", null),
+])
+
+# granting_location is where the first Allow statement of policy naming
+# principal and an action pattern matching action is written, or null.
+granting_location(policy, principal, action) := policy.statement_locations[is[0]] if {
+	is := [i |
+		some i, s in statements(policy.document)
+		s.Effect == "Allow"
+		names_principal(s, principal)
+		some a in as_list(object.get(s, "Action", []))
+		glob.match(lower(a), null, lower(action))
+	]
+	count(is) > 0
+	object.get(policy.statement_locations[is[0]], "file", "") != ""
+} else := null
+
+names_principal(s, p) if {
+	is_object(s.Principal)
+	some field in ["Service", "AWS", "Federated"]
+	p in as_list(object.get(s.Principal, field, []))
 }
 
-# with_location adds a location to a finding when one is known.
-with_location(f, res) := object.union(f, {"location": policy_location(res)}) if {
-	policy_location(res)
-} else := f
+# A bare string Principal is malformed, but it is the statement meant for p.
+names_principal(s, p) if s.Principal == p
+
+# with_org_statement_location: the finding is about the SCP or RCP (kind
+# "scp" or "rcp") statement that denies the request. analyzer/authz names
+# the level the policy is attached to ("scp deny (ou-ab12-…) 'Sid': …");
+# the statement is found among the policies of that kind attached there,
+# by Sid, or by index when only one policy is attached there. Without one,
+# the finding keeps the engine's fallback (its resource).
+with_org_statement_location(f, answer, kind) := locate(f, [org_statement_location(answer, kind)])
+
+org_statement_location(answer, kind) := l if {
+	lines := [l |
+		some l in answer.explanation
+		startswith(l, concat(" ", [kind, "deny ("]))
+	]
+	count(lines) > 0
+	target := regex.find_all_string_submatch_n(`^[a-z]+ deny \(([^)]*)\)`, lines[0], 1)[0][1]
+	type := {"scp": "SERVICE_CONTROL_POLICY", "rcp": "RESOURCE_CONTROL_POLICY"}[kind]
+	attached := [p |
+		some p in object.get(input.snapshot, ["organization", "policies"], [])
+		p.type == type
+		target in object.get(p, "targets", [])
+	]
+	label := statement_label(answer, kind)
+	ls := org_statement_locations(attached, label)
+	count(ls) > 0
+	l := ls[0]
+} else := null
+
+# org_statement_locations lists, for the statement the label names among
+# the attached policies, where it is written, then where its policy is (a
+# Terraform plan places the policy resource, not its statements).
+org_statement_locations(attached, label) := array.concat(org_sid_locations(attached, label), org_index_locations(attached, label))
+
+org_sid_locations(attached, label) := [l |
+	startswith(label, "'")
+	sid := trim_suffix(trim_prefix(label, "'"), "'")
+	some p in attached
+	some i, s in statements(p.document.document)
+	object.get(s, "Sid", "") == sid
+	some l in [object.get(p.document, ["statement_locations", i], null), object.get(p.document, "location", null)]
+	is_object(l)
+	object.get(l, "file", "") != ""
+]
+
+org_index_locations(attached, label) := [l |
+	startswith(label, "#")
+	count(attached) == 1
+	i := to_number(substring(label, 1, -1))
+	some l in [object.get(attached[0].document, ["statement_locations", i], null), object.get(attached[0].document, "location", null)]
+	is_object(l)
+	object.get(l, "file", "") != ""
+]
+
+# statement_location is where the statement named by answer's step of kind
+# is written in policy, or null.
+statement_location(policy, answer, kind) := policy.statement_locations[i] if {
+	i := statement_index(policy.document, answer, kind)
+	object.get(policy.statement_locations[i], "file", "") != ""
+} else := null
+
+# statement_index is the index in doc of the statement the step of kind
+# names. analyzer/authz writes each step as
+# "<kind> <outcome>[ (<target>)][ '<sid>']: <reason>", the reason naming the
+# statement "statement '<sid>'" or "statement #<index>" (analyzer/iam
+# labels), and a near miss only in the proof ("; statement #<index> would
+# allow it"), whose first part is the step's reason.
+statement_index(doc, answer, kind) := i if {
+	label := statement_label(answer, kind)
+	startswith(label, "#")
+	i := to_number(substring(label, 1, -1))
+	i < count(statements(doc))
+} else := i if {
+	label := statement_label(answer, kind)
+	startswith(label, "'")
+	sid := trim_suffix(trim_prefix(label, "'"), "'")
+	is := [j | some j, s in statements(doc); object.get(s, "Sid", "") == sid]
+	count(is) > 0
+	i := is[0]
+} else := i if {
+	# A malformed resource policy grants nothing; analyzer/authz notes
+	# "the <bucket|key|topic|queue|trust> policy of … is malformed and
+	# grants nothing (statement <index> …)" (analyzer/iam PolicyError).
+	kind == "resourcePolicy"
+	ms := [m |
+		some line in answer.explanation
+		some m in regex.find_all_string_submatch_n(`^the (?:bucket|key|topic|queue|trust) policy of .* is malformed and grants nothing \(statement ([0-9]+)`, line, 1)
+	]
+	count(ms) > 0
+	i := to_number(ms[0][1])
+	i < count(statements(doc))
+}
+
+# step_line is the explanation line of the step of kind that can name a
+# statement: a deny first, else an allow, else a near miss.
+step_line(answer, kind) := lines[0] if {
+	lines := [l |
+		some outcome in ["deny", "allow", "notApplicable"]
+		some l in answer.explanation
+		startswith(l, concat(" ", [kind, outcome]))
+	]
+	count(lines) > 0
+}
+
+statement_label(answer, kind) := label if {
+	line := step_line(answer, kind)
+	reason := substring(line, indexof(line, ": ") + 2, -1)
+	m := regex.find_all_string_submatch_n(`^statement ('.*?'|#[0-9]+) in the `, reason, 1)
+	count(m) == 1
+	label := m[0][1]
+} else := label if {
+	line := step_line(answer, kind)
+	reason := substring(line, indexof(line, ": ") + 2, -1)
+	proof_of(answer.proof, reason)
+	m := regex.find_all_string_submatch_n(`; statement ('.*?'|#[0-9]+) would allow it`, answer.proof, 1)
+	count(m) == 1
+	label := m[0][1]
+} else := label if {
+	line := step_line(answer, kind)
+	startswith(line, concat(" ", [kind, "notApplicable"]))
+	m := regex.find_all_string_submatch_n(`^[A-Za-z]+ notApplicable(?: \([^)]*\))? ('.*?'): `, line, 1)
+	count(m) == 1
+	label := m[0][1]
+}
+
+# proof_of holds when the proof is about the step whose reason is given:
+# the proof starts with that reason, except that analyzer/authz names the
+# resource policy in proofs ("the resource policy" becomes "the topic policy
+# of arn:…").
+proof_of(proof, reason) if startswith(proof, reason)
+
+proof_of(proof, reason) if {
+	parts := split(reason, " the resource policy ")
+	count(parts) == 2
+	startswith(proof, concat("", [parts[0], " the "]))
+	rest := substring(proof, count(parts[0]) + 5, -1)
+	first := split(rest, "; ")[0]
+	contains(first, " policy of ")
+	contains(first, concat("", [" ", parts[1], " for "]))
+}
 
 # condition_values lists the values an Allow statement of a policy
 # conditions on key (any operator), for statements that name the service

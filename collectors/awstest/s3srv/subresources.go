@@ -75,7 +75,7 @@ func (s *Server) subresource(rw http.ResponseWriter, r *http.Request, op string,
 	case "GetBucketRequestPayment":
 		payer := b.RequestPayer
 		if payer == "" {
-			payer = "BucketOwner"
+			payer = snapshot.DefaultRequestPayer
 		}
 		writeXML(rw, struct {
 			XMLName xml.Name `xml:"RequestPaymentConfiguration"`

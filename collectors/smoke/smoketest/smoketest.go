@@ -205,6 +205,14 @@ func (h *Harness) Deliver(key string, body []byte) {
 	}
 }
 
+// Remove deletes an object behind the notification that announced it, as a
+// lifecycle expiry or another consumer would.
+func (h *Harness) Remove(key string) {
+	h.t.Helper()
+	_, err := h.Admin.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(Bucket), Key: aws.String(key)})
+	must(h.t, err)
+}
+
 // GuardDutyFile is a gzip'd GuardDuty findings export with one finding.
 func GuardDutyFile() []byte {
 	var b bytes.Buffer

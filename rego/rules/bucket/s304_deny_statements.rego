@@ -37,14 +37,14 @@ deny contains f if {
 	answer.decision == "ExplicitlyDenied"
 	lib.blocked_by(answer, "resourcePolicy")
 	b := lib.bucket_named(split(x.on.id, ":::")[1])
-	f := lib.with_location(
+	f := lib.with_statement_location(
 		{
 			"resource": x.on,
 			"message": sprintf("the bucket policy of %s explicitly denies %s to %s: %s", [b.bucket.name, x.action, x.reader, lib.blocking_reason(answer, "resourcePolicy")]),
 			"fact": sprintf("%s %s", [x.reader, x.action]),
 			"remediation": sprintf("In the bucket policy of %s, exempt the reader from the Deny by adding to its Condition %s, or remove the statement.", [b.bucket.name, lib.statement_json({"ArnNotEquals": {"aws:PrincipalArn": x.reader}})]),
 		},
-		b.bucket,
+		b.bucket, object.get(b.bucket, "policy", {}), answer, "resourcePolicy",
 	)
 }
 
@@ -79,14 +79,14 @@ deny contains f if {
 	answer := lib.authz(x.principal, "s3:PutObject", x.resource, x.context)
 	answer.decision == "ExplicitlyDenied"
 	lib.blocked_by(answer, "resourcePolicy")
-	f := lib.with_location(
+	f := lib.with_statement_location(
 		{
 			"resource": lib.bucket_resource(b),
 			"message": sprintf("the bucket policy of %s explicitly denies the %s writer %s (%s) s3:PutObject: %s%s", [b.bucket.name, x.source.kind, x.principal, x.source.arn, lib.blocking_reason(answer, "resourcePolicy"), why_writer(b)]),
 			"fact": sprintf("writer %s %s", [x.principal, x.source.arn]),
 			"remediation": writer_fix(b, {"source": x.source, "principal": x.principal, "context": x.context}),
 		},
-		b.bucket,
+		b.bucket, object.get(b.bucket, "policy", {}), answer, "resourcePolicy",
 	)
 }
 

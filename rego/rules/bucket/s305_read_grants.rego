@@ -47,16 +47,30 @@ generic contains f if {
 	answer := lib.authz(c.reader.role, c.action, c.resource, {})
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
-	f := lib.with_location(
-		{
-			"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
-			"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
-			"fact": sprintf("%s %s", [c.reader.role, c.action]),
-			"remediation": fix(c, answer),
-		},
-		c.bucket.bucket,
-	)
+	f := located({
+		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
+		"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
+		"fact": sprintf("%s %s", [c.reader.role, c.action]),
+		"remediation": fix(c, answer),
+	}, c, answer)
 }
+
+# located points at the bucket policy (the statement the answer or the
+# reader's grant names, else the document) when that is what lacks the
+# grant; when the bucket policy already allows and only the reader's
+# identity policy is missing, at the reader's role if IaC declares it,
+# else the bucket.
+located(f, c, answer) := lib.locate(f, [
+	role_location(c.reader.role),
+	object.get(c.bucket.bucket, "location", null),
+]) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	lib.resource_allows(answer)
+} else := lib.with_grant_location(f, c.bucket.bucket, object.get(c.bucket.bucket, "policy", {}), answer, c.reader.role, c.action)
+
+role_location(arn) := lib.role_arn(arn).role.location if {
+	lib.role_arn(arn).role.location.file
+} else := null
 
 grant_resource(c) := concat("", [c.bucket.bucket.arn, "/*"]) if c.action == "s3:GetObject"
 

@@ -32,7 +32,7 @@ deny contains f if {
 	principal := datapath.guardduty_principal(s.region)
 	answer := lib.authz(principal, "kms:GenerateDataKey", key.arn, datapath.service_context(principal, s.arn, s.account))
 	lib.denied(answer)
-	f := {
+	f := lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),
 		"message": sprintf("%s (detector %s) cannot kms:GenerateDataKey with key %s: %s", [principal, s.arn, key.arn, answer.proof]),
 		"fact": sprintf("%s:%s", [principal, s.arn]),
@@ -44,5 +44,5 @@ deny contains f if {
 			"Resource": key.arn,
 			"Condition": {"StringEquals": {"aws:SourceAccount": s.account, "aws:SourceArn": s.arn}},
 		})]),
-	}
+	}, key, object.get(key, "policy", {}), answer, principal, "kms:GenerateDataKey")
 }

@@ -57,12 +57,12 @@ deny contains f if {
 	ctx := object.union(datapath.service_context(principal, s.arn, s.account), q.context)
 	answer := lib.authz(principal, q.action, q.resource, ctx)
 	lib.denied(answer)
-	f := {
+	f := lib.with_grant_location({
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 		"message": sprintf("%s (detector %s) cannot %s on %s: %s", [principal, s.arn, q.action, q.resource, answer.proof]),
 		"fact": sprintf("%s:%s:%s", [q.id, principal, s.arn]),
 		"remediation": remediation(s, q, principal, answer),
-	}
+	}, b.bucket, object.get(b.bucket, "policy", {}), answer, principal, q.action)
 }
 
 remediation(s, q, principal, answer) := sprintf("Remove or correct the denying statement of the bucket policy of %s (it must not deny GuardDuty writing with key %s): %s", [s.bucket, s.destination.kms_key_arn, answer.proof]) if {

@@ -40,7 +40,7 @@ deny contains f if {
 			"the trust policy of %s writes Principal as the bare string %q: AWS rejects such a document (MalformedPolicyDocument), so the role cannot be created or updated with it",
 			[r.role.arn, s.Principal],
 		),
-		sprintf("Write the principal as an object: %s", [lib.statement_json(object.union(s, {"Principal": {"AWS": s.Principal}}))]), statement_location(r, i),
+		sprintf("Write the principal as an object: %s", [lib.statement_json(object.union(s, {"Principal": {"AWS": s.Principal}}))]), [statement_location(r, i)],
 	)
 }
 
@@ -59,7 +59,7 @@ deny contains f if {
 		r, sprintf("%s sts:AssumeRole", [p]), sprintf("%s cannot sts:AssumeRole %s%s: %s%s", [
 			p, r.role.arn, external_id_phrase, answer.proof, external_id_hint(r, p),
 		]),
-		sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement(p))]), null,
+		sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement(p))]), trust_locations(r, p, answer),
 	)
 }
 
@@ -124,7 +124,7 @@ deny contains f if {
 			"Add to the trust policy of %s: %s. Allow %s sts:AssumeRole on %s in its identity policy.",
 			[m.role.arn, lib.statement_json(object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})), r.role.arn, m.role.arn],
 		),
-		null,
+		trust_locations(m, r.role.arn, answer),
 	)
 }
 
@@ -132,21 +132,26 @@ statement_location(r, i) := r.role.trust_policy.statement_locations[i] if {
 	r.role.trust_policy.statement_locations[i].file
 } else := null
 
-finding(r, fact, message, fix, loc) := lib.with_location(base, r.role) if {
-	loc == null
-	base := {
+# trust_locations: a denied sts:AssumeRole is about the trust policy (the
+# resource policy of the request): the statement that denies, nearly
+# allows or is malformed, else the statement meant for the principal, else
+# the document.
+trust_locations(r, principal, answer) := [
+	lib.statement_location(object.get(r.role, "trust_policy", {}), answer, "resourcePolicy"),
+	lib.granting_location(object.get(r.role, "trust_policy", {}), principal, "sts:AssumeRole"),
+	object.get(r.role, ["trust_policy", "location"], null),
+]
+
+# finding points at the first of locs that IaC placed, else the role.
+finding(r, fact, message, fix, locs) := lib.locate(
+	{
 		"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
 		"message": message,
 		"fact": fact,
 		"remediation": fix,
-	}
-} else := {
-	"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
-	"message": message,
-	"fact": fact,
-	"remediation": fix,
-	"location": loc,
-}
+	},
+	array.concat(locs, [object.get(r.role, "location", null)]),
+)
 
 # The connector's vendor profile steps that name ID01 (rego/profiles/*.json,
 # checked in lib/datapath.rego).

@@ -102,3 +102,28 @@ test_fail_radiant_member_role_not_trusting_main if {
 	some f in fs
 	f.resource.id == member
 }
+
+# Where a denied sts:AssumeRole points: the trust statement that nearly
+# admits the vendor (here, its external ID differs), else the trust policy
+# document, else the role.
+placed(doc, trust) := json.patch(doc, [
+	{"op": "add", "path": "/snapshot/accounts/0/roles/0/location", "value": {"file": "t.yaml", "line": 43}},
+	{"op": "add", "path": "/snapshot/accounts/0/roles/0/trust_policy/location", "value": {"file": "t.yaml", "line": 47}},
+	{"op": "add", "path": "/snapshot/accounts/0/roles/0/trust_policy/statement_locations", "value": [{"file": "t.yaml", "line": 50 + (10 * i)} | some i, _ in trust]},
+])
+
+assume_location(trust) := f.location if {
+	some f in id01.deny with input as placed(snap("expel", "ExpelRole", trust), trust)
+	f.fact == concat(" ", [vendor, "sts:AssumeRole"])
+}
+
+test_assume_role_points_at_near_miss_trust_statement if {
+	other_ext := object.union(trust_ok, {"Condition": {"StringEquals": {"sts:ExternalId": "another"}}})
+	unrelated := object.union(trust_ok, {"Sid": "Other", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}})
+	assume_location([unrelated, other_ext]) == {"file": "t.yaml", "line": 60}
+}
+
+test_assume_role_without_statement_points_at_trust_policy if {
+	unrelated := object.union(trust_ok, {"Principal": {"AWS": "arn:aws:iam::999999999999:root"}})
+	assume_location([unrelated]) == {"file": "t.yaml", "line": 47}
+}

@@ -37,14 +37,14 @@ deny contains f if {
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
 	count(lib.decrypt_misconditions(p)) == 0
-	f := lib.with_location(
+	f := lib.with_grant_location(
 		{
 			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
 			"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, p.why, answer.proof]),
 			"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
 			"remediation": fix(p, answer),
 		},
-		p.key.key,
+		p.key.key, object.get(p.key.key, "policy", {}), answer, p.reader.role, "kms:Decrypt",
 	)
 }
 

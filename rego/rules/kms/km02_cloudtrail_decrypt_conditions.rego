@@ -35,7 +35,7 @@ deny contains f if {
 	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
-	f := lib.with_location(
+	f := lib.with_grant_location(
 		{
 			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
 			"message": sprintf("%s cannot kms:Decrypt the log files of %s with %s: %s", [p.reader.role, p.trail, p.key.key.arn, concat("; ", sort(problems))]),
@@ -52,6 +52,6 @@ deny contains f if {
 				},
 			})]),
 		},
-		p.key.key,
+		p.key.key, object.get(p.key.key, "policy", {}), answer, p.reader.role, "kms:Decrypt",
 	)
 }

@@ -41,14 +41,14 @@ deny contains f if {
 	}
 	some name in names
 	b := lib.bucket_named(name)
-	f := lib.with_location(
+	f := lib.locate(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 			"message": sprintf("no event notification of bucket %s (%s logs) reaches the connector's queue %s: it has %s", [b.bucket.arn, source, q, describe(b.bucket)]),
 			"fact": sprintf("%s unreached", [q]),
 			"remediation": sprintf("Send the bucket's object-created events to the queue: subscribe %s to an SNS topic that %s notifies, or add to its notification configuration %s (PutBucketNotificationConfiguration replaces the whole configuration: merge with the existing one).", [q, b.bucket.name, lib.statement_json({"TopicConfigurations": [{"TopicArn": sprintf("arn:%s:sns:%s:%s:%s-events", [lib.partition, b.bucket.region, b.account, b.bucket.name]), "Events": ["s3:ObjectCreated:*"]}]})]),
 		},
-		b.bucket,
+		[object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
 	)
 }
 
@@ -67,7 +67,7 @@ deny contains f if {
 	count(missing) > 0
 	key := {"topic": "TopicArn", "queue": "QueueArn"}[target.kind]
 	section := {"topic": "TopicConfigurations", "queue": "QueueConfigurations"}[target.kind]
-	f := lib.with_location(
+	f := lib.locate(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 			"message": sprintf("the notification of bucket %s to %s covers %s but not %s: log files created that way are never announced", [b.bucket.arn, target.cfg.arn, covered(events), concat(", ", sort(missing))]),
@@ -77,7 +77,7 @@ deny contains f if {
 				filter(target.cfg),
 			)]})]),
 		},
-		b.bucket,
+		[object.get(target.cfg, "location", null), object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
 	)
 }
 

@@ -79,3 +79,39 @@ test_near_miss_no_connector_no_expectation if {
 	fs := nt01.deny with input as object.remove(snap({}, subscribed), ["connector"])
 	count(fs) == 0
 }
+
+# A notification finding points at the notification configuration (the
+# entry that lacks events, else the configuration), never at the bucket
+# policy.
+located(notification) := object.union(
+	{"location": {"file": "t.yaml", "line": 46}},
+	notification,
+)
+
+bucket_with_policy(doc) := json.patch(doc, [
+	{"op": "add", "path": "/snapshot/accounts/1/buckets/0/location", "value": {"file": "t.yaml", "line": 37}},
+	{"op": "add", "path": "/snapshot/accounts/1/buckets/0/policy", "value": {"document": {"Version": "2012-10-17", "Statement": []}, "location": {"file": "t.yaml", "line": 59}}},
+])
+
+test_unreached_points_at_notification_configuration if {
+	other := located({"topic_configurations": [{"arn": "arn:aws:sns:us-east-1:222222222222:other", "events": ["s3:ObjectCreated:*"]}]})
+	fs := nt01.deny with input as bucket_with_policy(snap(other, subscribed))
+	count(fs) == 1
+	some f in fs
+	f.location == {"file": "t.yaml", "line": 46}
+}
+
+test_events_point_at_configuration_entry if {
+	put_only := located({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"], "location": {"file": "t.yaml", "line": 48}}]})
+	fs := nt01.deny with input as bucket_with_policy(snap(put_only, subscribed))
+	count(fs) == 1
+	some f in fs
+	f.location == {"file": "t.yaml", "line": 48}
+}
+
+test_unreached_without_notification_location_points_at_bucket if {
+	fs := nt01.deny with input as bucket_with_policy(snap({}, subscribed))
+	count(fs) == 1
+	some f in fs
+	f.location == {"file": "t.yaml", "line": 37}
+}

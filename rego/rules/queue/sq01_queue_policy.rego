@@ -30,7 +30,7 @@ deny contains f if {
 	q := lib.queue_arn(feed.queue)
 	answer := lib.authz(feed.service, "sqs:SendMessage", q.queue.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
 	lib.denied(answer)
-	f := lib.with_location(
+	f := lib.with_grant_location(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("%s cannot send messages from %s to queue %s: %s%s", [feed.service, feed.source, q.queue.arn, answer.proof, hint(q.queue, feed)]),
@@ -44,7 +44,7 @@ deny contains f if {
 				"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
 			})]),
 		},
-		q.queue,
+		q.queue, object.get(q.queue, "policy", {}), answer, feed.service, "sqs:SendMessage",
 	)
 }
 

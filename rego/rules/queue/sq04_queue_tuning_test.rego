@@ -95,3 +95,16 @@ test_vendor_visibility_is_the_floor if {
 	fs := sq04.deny with input as short with data.trailgate.profiles as expel
 	{f.fact | some f in fs} == {"visibility"}
 }
+
+# A missing dead-letter queue is an attribute of the queue: the finding
+# points at the queue's declaration, not at its queue policy.
+test_no_dlq_points_at_queue_not_policy if {
+	q := object.union(object.remove(good, ["redrive_policy"]), {
+		"location": {"file": "template.yaml", "line": 80, "address": "RadiantQueue"},
+		"policy": {"document": {"Version": "2012-10-17", "Statement": []}, "location": {"file": "template.yaml", "line": 88, "address": "RadiantQueuePolicy"}},
+	})
+	fs := sq04.deny with input as snap(q, [])
+	count(fs) == 1
+	some f in fs
+	f.location == {"file": "template.yaml", "line": 80, "address": "RadiantQueue"}
+}

@@ -41,14 +41,14 @@ deny contains f if {
 	missing := denied_actions(role, q.queue.arn)
 	count(missing) > 0
 	first := lib.authz(role, missing[0], q.queue.arn, {})
-	f := lib.with_location(
+	f := lib.with_grant_location(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("%s cannot %s on queue %s: %s", [role, concat(", ", missing), q.queue.arn, first.proof]),
 			"fact": sprintf("%s %s", [role, concat(",", missing)]),
 			"remediation": fix(role, q, missing, first),
 		},
-		q.queue,
+		q.queue, object.get(q.queue, "policy", {}), first, role, missing[0],
 	)
 }
 

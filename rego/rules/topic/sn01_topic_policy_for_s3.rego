@@ -35,7 +35,7 @@ deny contains f if {
 	ctx := {"aws:SourceArn": b.bucket.arn, "aws:SourceAccount": b.account}
 	answer := lib.authz("s3.amazonaws.com", "sns:Publish", t.topic.arn, ctx)
 	lib.denied(answer)
-	f := lib.with_location(
+	f := lib.with_grant_location(
 		{
 			"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
 			"message": sprintf("S3 cannot publish events of bucket %s to topic %s: %s%s", [b.bucket.arn, t.topic.arn, answer.proof, hint(t.topic, b)]),
@@ -52,7 +52,7 @@ deny contains f if {
 				},
 			})]),
 		},
-		t.topic,
+		t.topic, object.get(t.topic, "policy", {}), answer, "s3.amazonaws.com", "sns:Publish",
 	)
 }
 

@@ -51,12 +51,12 @@ deny contains f if {
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
 	answer := lib.authz(p.principal, action, key.arn, datapath.service_context(p.principal, p.source_arn, p.source_account))
 	lib.denied(answer)
-	f := {
+	f := lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),
 		"message": sprintf("%s (for %s) cannot %s with key %s of topic %s: %s", [p.principal, p.source_arn, action, key.arn, t.topic.arn, answer.proof]),
 		"fact": sprintf("%s:%s:%s", [action, p.principal, p.source_arn]),
 		"remediation": sprintf("Add to the key policy of %s: %s", [key.arn, grant(p, key.arn)]),
-	}
+	}, key, object.get(key, "policy", {}), answer, p.principal, action)
 }
 
 grant(p, resource) := lib.statement_json({

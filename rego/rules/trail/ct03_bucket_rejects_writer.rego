@@ -120,14 +120,14 @@ deny contains f if {
 	}
 }
 
-finding(c, answer, fact, message) := lib.with_location(
+finding(c, answer, fact, message) := lib.with_grant_location(
 	{
 		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
 		"message": message,
 		"fact": sprintf("%s %s", [c.trail.trail.arn, fact]),
 		"remediation": sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, fix(c)]),
 	},
-	c.bucket.bucket,
+	c.bucket.bucket, object.get(c.bucket.bucket, "policy", {}), answer, "cloudtrail.amazonaws.com", c.action,
 )
 
 fix(c) := lib.statement_json({

@@ -125,3 +125,26 @@ test_fail_prefix_ignored if {
 	t := object.union(trail, {"is_organization_trail": false, "s3_key_prefix": "ct"})
 	facts([acl_stmt, write_stmt], t) == {concat(" ", [trail_arn, "s3:PutObject ct/AWSLogs/111111111111/"])}
 }
+
+# Where CT03 points: the statement that grants CloudTrail s3:PutObject under
+# the wrong path (the statement to edit), else the bucket policy document
+# when no statement is meant for the write.
+placed(statements) := json.patch(snap(statements, trail), [
+	{"op": "add", "path": "/snapshot/accounts/1/buckets/0/location", "value": {"file": "t.yaml", "line": 37}},
+	{"op": "add", "path": "/snapshot/accounts/1/buckets/0/policy/location", "value": {"file": "t.yaml", "line": 59}},
+	{"op": "add", "path": "/snapshot/accounts/1/buckets/0/policy/statement_locations", "value": [{"file": "t.yaml", "line": 62 + (8 * i)} | some i, _ in statements]},
+])
+
+write_locations(statements) := {f.location |
+	some f in ct03.deny with input as placed(statements)
+	contains(f.fact, "s3:PutObject")
+}
+
+test_write_to_wrong_path_points_at_write_statement if {
+	wrong := object.union(write_stmt, {"Resource": "arn:aws:s3:::org-logs/o-a1b2c3d4e5/AWSLogs/o-a1b2c3d4e5/*"})
+	write_locations([acl_stmt, wrong]) == {{"file": "t.yaml", "line": 70}}
+}
+
+test_missing_write_statement_points_at_policy if {
+	write_locations([acl_stmt]) == {{"file": "t.yaml", "line": 59}}
+}

@@ -53,7 +53,10 @@ deny contains f if {
 	some action in ["kms:GenerateDataKey", "kms:DescribeKey"]
 	answer := lib.authz("cloudtrail.amazonaws.com", action, x.key.key.arn, context(x))
 	lib.denied(answer)
-	f := finding(x, action, sprintf("CloudTrail cannot %s with %s (%s of trail %s): %s", [action, x.key.key.arn, x.why, x.trail.trail.arn, answer.proof]), sprintf("Add to the key policy of %s: %s", [x.key.key.arn, lib.statement_json(statement(x, action))]))
+	f := lib.with_grant_location(
+		finding(x, action, sprintf("CloudTrail cannot %s with %s (%s of trail %s): %s", [action, x.key.key.arn, x.why, x.trail.trail.arn, answer.proof]), sprintf("Add to the key policy of %s: %s", [x.key.key.arn, lib.statement_json(statement(x, action))])),
+		x.key.key, object.get(x.key.key, "policy", {}), answer, "cloudtrail.amazonaws.com", action,
+	)
 }
 
 statement(x, "kms:GenerateDataKey") := {
@@ -81,18 +84,15 @@ deny contains f if {
 	some x in keys
 	b := lib.bucket_named(x.trail.trail.s3_bucket_name)
 	x.key.key.region != b.bucket.region
-	f := finding(x, "region", sprintf("trail %s encrypts with %s in %s, but its bucket %s is in %s: the key must be in the bucket's region", [x.trail.trail.arn, x.key.key.arn, x.key.key.region, b.bucket.name, b.bucket.region]), sprintf("Create a key in %s with the CloudTrail key policy statements and run aws cloudtrail update-trail --name %s --kms-key-id <the new key ARN>.", [b.bucket.region, x.trail.trail.arn]))
+	f := lib.with_location(finding(x, "region", sprintf("trail %s encrypts with %s in %s, but its bucket %s is in %s: the key must be in the bucket's region", [x.trail.trail.arn, x.key.key.arn, x.key.key.region, b.bucket.name, b.bucket.region]), sprintf("Create a key in %s with the CloudTrail key policy statements and run aws cloudtrail update-trail --name %s --kms-key-id <the new key ARN>.", [b.bucket.region, x.trail.trail.arn])), x.key.key)
 }
 
-finding(x, fact, message, fix) := lib.with_location(
-	{
-		"resource": lib.resource(x.key.key.arn, "AWS::KMS::Key", x.key.account, x.key.key.region),
-		"message": message,
-		"fact": sprintf("%s %s", [x.trail.trail.arn, fact]),
-		"remediation": fix,
-	},
-	x.key.key,
-)
+finding(x, fact, message, fix) := {
+	"resource": lib.resource(x.key.key.arn, "AWS::KMS::Key", x.key.account, x.key.key.region),
+	"message": message,
+	"fact": sprintf("%s %s", [x.trail.trail.arn, fact]),
+	"remediation": fix,
+}
 
 # The connector's vendor profile steps that name CT04 (rego/profiles/*.json,
 # checked in lib/datapath.rego).

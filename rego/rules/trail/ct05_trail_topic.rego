@@ -30,7 +30,7 @@ deny contains f if {
 	t := lib.topic_arn(e.trail.sns_topic_arn)
 	answer := lib.authz("cloudtrail.amazonaws.com", "sns:Publish", t.topic.arn, {"aws:SourceArn": e.trail.arn, "aws:SourceAccount": e.account})
 	lib.denied(answer)
-	f := lib.with_location(
+	f := lib.with_grant_location(
 		{
 			"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
 			"message": sprintf("CloudTrail cannot publish the delivery notifications of trail %s to topic %s: %s", [e.trail.arn, t.topic.arn, answer.proof]),
@@ -44,7 +44,7 @@ deny contains f if {
 				"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
 			})]),
 		},
-		t.topic,
+		t.topic, object.get(t.topic, "policy", {}), answer, "cloudtrail.amazonaws.com", "sns:Publish",
 	)
 }
 

@@ -1,0 +1,111 @@
+package engine
+
+import "github.com/trailgate/trailgate/collectors/snapshot"
+
+// Where a finding points when its rule names no location itself.
+//
+// Rules choose the precise place (rego/lib/lib.rego: the resource for an
+// attribute, the policy document for a missing grant, the statement for a
+// deny or a near-miss allow), since only they know what the finding is
+// about. The engine falls back to where IaC declared the finding's
+// resource, looked up by the ID the finding names, so that a rule that
+// says nothing still lands on its resource's line in a pull request.
+
+// resourceLocations maps the IDs findings name resources by (ARNs, and
+// organization policy IDs) to where IaC declared them. Every resource kind
+// a rule can report on is mapped: roles, buckets, trails, keys, topics and
+// their subscriptions, queues, GuardDuty detectors, the organization and
+// its SCPs and RCPs.
+func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
+	m := map[string]*snapshot.Location{}
+	put := func(id string, l *snapshot.Location) {
+		if id == "" || l == nil || l.File == "" {
+			return
+		}
+		if _, ok := m[id]; !ok {
+			m[id] = l
+		}
+	}
+	partition := s.Partition
+	if partition == "" {
+		partition = "aws"
+	}
+	if o := s.Organization; o != nil {
+		put(o.ARN, o.Location)
+		put(o.ID, o.Location)
+		for i := range o.Policies {
+			p := &o.Policies[i]
+			put(p.ARN, p.Document.Location)
+			put(p.ID, p.Document.Location)
+		}
+	}
+	for i := range s.Accounts {
+		a := &s.Accounts[i]
+		for j := range a.Roles {
+			r := &a.Roles[j]
+			put(r.ARN, r.Location)
+			// A role the IaC only attaches a policy to (Partial) has no
+			// declaration of its own: the trust or inline policy is where
+			// the IaC speaks about it.
+			if r.TrustPolicy != nil {
+				put(r.ARN, r.TrustPolicy.Location)
+			}
+			for k := range r.InlinePolicies {
+				put(r.ARN, r.InlinePolicies[k].Location)
+			}
+		}
+		for j := range a.Buckets {
+			b := &a.Buckets[j]
+			put(b.ARN, b.Location)
+			if b.Policy != nil {
+				put(b.ARN, b.Policy.Location)
+			}
+			if b.Notification != nil {
+				put(b.ARN, b.Notification.Location)
+			}
+		}
+		for j := range a.Trails {
+			put(a.Trails[j].ARN, a.Trails[j].Location)
+		}
+		for j := range a.Keys {
+			k := &a.Keys[j]
+			put(k.ARN, k.Location)
+			if k.Policy != nil {
+				put(k.ARN, k.Policy.Location)
+			}
+		}
+		for j := range a.Topics {
+			t := &a.Topics[j]
+			put(t.ARN, t.Location)
+			if t.Policy != nil {
+				put(t.ARN, t.Policy.Location)
+			}
+			for k := range t.Subscriptions {
+				sub := &t.Subscriptions[k]
+				put(sub.ARN, sub.Location)
+				// A subscription the IaC does not place falls back to
+				// its topic's declaration.
+				put(sub.ARN, t.Location)
+			}
+		}
+		for j := range a.Queues {
+			q := &a.Queues[j]
+			put(q.ARN, q.Location)
+			if q.Policy != nil {
+				put(q.ARN, q.Policy.Location)
+			}
+		}
+		for j := range a.Detectors {
+			d := &a.Detectors[j]
+			// Detectors have no ARN in the model; rules name them by the
+			// ARN GuardDuty uses as aws:SourceArn
+			// (arn:<partition>:guardduty:<region>:<account>:detector/<id>).
+			arn := "arn:" + partition + ":guardduty:" + d.Region + ":" + a.ID + ":detector/" + d.ID
+			put(arn, d.Location)
+			for k := range d.PublishingDestinations {
+				put(arn, d.PublishingDestinations[k].Location)
+			}
+		}
+	}
+	return m
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trailgate/trailgate/collectors/iac"
+)
+
+// iacDir is a repository-like directory: one template and two files a
+// walk skips (a README and a script).
+func iacDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"queue.yaml": "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: logs\n",
+		"README.md":  "# templates\n",
+		"deploy.sh":  "#!/bin/sh\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Issue 4: "--iac takes files and directories (walked, non-IaC files
+// skipped, with --verbose saying why)". Without --verbose a walk prints
+// only how many files it skipped; with it, each file and the reason.
+func TestCheckIaCSkippedFiles(t *testing.T) {
+	dir := iacDir(t)
+	readme, script := filepath.Join(dir, "README.md"), filepath.Join(dir, "deploy.sh")
+
+	code, _, stderr := trailgate(t, "check", "--iac", dir, "--format", "json", "--fail-on", "none")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "trailgate: 2 files skipped (use --verbose to list them)\n") {
+		t.Errorf("without --verbose, stderr lacks the summary line:\n%s", stderr)
+	}
+	if strings.Contains(stderr, readme) || strings.Contains(stderr, script) {
+		t.Errorf("without --verbose, stderr lists skipped files:\n%s", stderr)
+	}
+
+	code, _, stderr = trailgate(t, "check", "--iac", dir, "--format", "json", "--fail-on", "none", "--verbose")
+	if code != exitOK {
+		t.Fatalf("--verbose: exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, p := range []string{readme, script} {
+		if !strings.Contains(stderr, "trailgate: skipped "+p+": ") {
+			t.Errorf("--verbose: stderr does not say why %s was skipped:\n%s", p, stderr)
+		}
+	}
+	if strings.Contains(stderr, "use --verbose") {
+		t.Errorf("--verbose: stderr still prints the summary line:\n%s", stderr)
+	}
+}
+
+func TestCheckIaCNothingSkipped(t *testing.T) {
+	dir := iacDir(t)
+	for _, name := range []string{"README.md", "deploy.sh"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := trailgate(t, "check", "--iac", dir, "--format", "json", "--fail-on", "none")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "skipped") {
+		t.Errorf("nothing was skipped, yet stderr says so:\n%s", stderr)
+	}
+}
+
+func TestSkipNotesSingular(t *testing.T) {
+	got := skipNotes([]iac.Skipped{{Path: "a/README.md", Reason: "not IaC"}}, false)
+	if len(got) != 1 || got[0] != "1 file skipped (use --verbose to list them)" {
+		t.Errorf("skipNotes = %q", got)
+	}
+}
