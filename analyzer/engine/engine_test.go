@@ -238,3 +238,80 @@ func TestCatalogIDsInSync(t *testing.T) {
 		t.Errorf("rego/catalog_ids.txt differs from shared/catalog.md (-catalog +ids):\n%s", diff)
 	}
 }
+
+// TestEmbeddedRulesPassEveryCompilerCheck: New skips the compiler's
+// check-only stages for the embedded rules. The tree must pass them all,
+// and skipping them must leave every compiled module as it is; and no rule
+// may use `with`, the one place evaluation reads the type environment
+// CheckTypes would have built.
+func TestEmbeddedRulesPassEveryCompilerCheck(t *testing.T) {
+	p, err := loadPolicy(policyfs.FS, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := newCompiler(nil)
+	full.Compile(p.Modules)
+	if full.Failed() {
+		t.Fatalf("the embedded rules fail the compiler's checks: %v", full.Errors)
+	}
+	fast := newCompiler(checkOnlyStages)
+	fast.Compile(p.Modules)
+	if fast.Failed() {
+		t.Fatal(fast.Errors)
+	}
+	if len(fast.Modules) != len(full.Modules) || len(full.Modules) == 0 {
+		t.Fatalf("%d modules compiled without the checks, %d with them", len(fast.Modules), len(full.Modules))
+	}
+	for name, m := range full.Modules {
+		if diff := cmp.Diff(m.String(), fast.Modules[name].String()); diff != "" {
+			t.Errorf("%s compiles differently without the check-only stages (-all stages +New's):\n%s", name, diff)
+		}
+		ast.WalkExprs(m, func(x *ast.Expr) bool {
+			if len(x.With) > 0 {
+				t.Errorf("%s: %v uses with: New's compiler has no type environment for it", x.Location, x)
+			}
+			return false
+		})
+	}
+}
+
+// TestNewFromFSRunsEveryCheck: another tree is compiled with every check,
+// so a type error is an error, not a rule that silently never fires.
+func TestNewFromFSRunsEveryCheck(t *testing.T) {
+	fsys := fstest.MapFS{
+		"catalog_ids.txt":                  {Data: []byte("CT02\n")},
+		"rules/trail/ct02_typed.rego":      {Data: []byte(strings.Replace(goodRule, "deny contains 1 if false", `deny contains 1 if startswith(input.snapshot.source, 1)`, 1))},
+		"rules/trail/ct02_typed_test.rego": {Data: []byte("package trailgate.rules.ct02_test\n\ntest_x if true\n")},
+	}
+	if _, err := NewFromFS(fsys); err == nil || !strings.Contains(err.Error(), "rego_type_error") {
+		t.Fatalf("got %v, want a type error", err)
+	}
+	if _, err := newEngine(fsys, checkOnlyStages); err != nil {
+		t.Fatalf("without the check-only stages the tree should compile (else this test shows nothing): %v", err)
+	}
+}
+
+// TestNewSkipsTestModules: New neither parses nor needs the *_test.rego
+// modules (a broken one is LoadPolicy's and the Rego test runner's to
+// report), but a rule without one beside it is still refused.
+func TestNewSkipsTestModules(t *testing.T) {
+	fsys := fstest.MapFS{
+		"catalog_ids.txt":                 {Data: []byte("CT02\n")},
+		"rules/trail/ct02_gaps.rego":      {Data: []byte(goodRule)},
+		"rules/trail/ct02_gaps_test.rego": {Data: []byte("package trailgate.rules.ct02_test\n\ntest_x if {\n")},
+	}
+	p, err := loadPolicy(fsys, false)
+	if err != nil {
+		t.Fatalf("loading without tests: %v", err)
+	}
+	if len(p.Tests) != 0 {
+		t.Errorf("loading without tests parsed %d test modules", len(p.Tests))
+	}
+	if _, err := LoadPolicy(fsys); err == nil || !strings.Contains(err.Error(), "rules/trail/ct02_gaps_test.rego:") {
+		t.Errorf("LoadPolicy: got %v, want the test module's syntax error", err)
+	}
+	delete(fsys, "rules/trail/ct02_gaps_test.rego")
+	if _, err := NewFromFS(fsys); err == nil || !strings.Contains(err.Error(), "no ct02_gaps_test.rego beside it") {
+		t.Errorf("NewFromFS without the test file: got %v, want it refused", err)
+	}
+}
