@@ -116,6 +116,8 @@ func yamlError(name string, err error) error {
 	line := 0
 	if m := lineRe.FindStringSubmatch(msg); m != nil {
 		fmt.Sscan(m[1], &line)
+		// The line now stands after the file name; do not say it twice.
+		msg = strings.TrimPrefix(msg, m[0]+": ")
 	}
 	return &Error{File: name, Line: line, Msg: msg}
 }

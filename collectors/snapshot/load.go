@@ -36,8 +36,13 @@ func LoadFile(path string) (*Snapshot, error) {
 // Unknown fields, wrong types, an unsupported schema_version and
 // inconsistent values are refused with the path of the offending field.
 func Parse(name string, data []byte) (*Snapshot, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Msg: "empty document (a snapshot is a JSON object written by trailgate collect)"}
+	}
 	// Check the version before the shape, so that a snapshot written by a
 	// newer trailgate says so instead of complaining about a new field.
+	// json.Unmarshal also refuses trailing data after the object, which
+	// the streaming decoder below would not.
 	var head struct {
 		SchemaVersion *string `json:"schema_version"`
 	}
@@ -56,9 +61,6 @@ func Parse(name string, data []byte) (*Snapshot, error) {
 	var s Snapshot
 	if err := dec.Decode(&s); err != nil {
 		return nil, decodeError(name, data, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{File: name, Line: LineAt(data, dec.InputOffset()), Msg: "trailing data after the snapshot object"}
 	}
 	if err := s.Validate(); err != nil {
 		var ve *Error
