@@ -62,12 +62,15 @@ deny contains f if {
 	got := object.get(s, "raw_message_delivery", false)
 	got != want
 	step_id := object.get(datapath.profile, ["delivery", "raw_step"], "")
-	f := {
+	# The finding is about the subscription's attribute: point at the
+	# subscription's own declaration, which a template knows even when it
+	# cannot know the subscription's ARN.
+	f := lib.with_location({
 		"resource": lib.resource(object.get(s, "arn", arn), "AWS::SNS::Subscription", topic.account, topic.topic.region),
 		"message": message(step_id, sprintf("the subscription of queue %s to topic %s has RawMessageDelivery=%v; the %s connector needs %v (%s)", [queue, arn, got, datapath.profile_name, want, envelope_text(want)])),
 		"fact": sprintf("raw=%v:%s", [got, arn]),
 		"remediation": sprintf("aws sns set-subscription-attributes --region %s --subscription-arn %s --attribute-name RawMessageDelivery --attribute-value %v", [topic.topic.region, object.get(s, "arn", "<subscription-arn>"), want]),
-	}
+	}, s)
 }
 
 envelope_text(true) := "the bare S3 event, without the SNS envelope"
