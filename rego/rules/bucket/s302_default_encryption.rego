@@ -8,8 +8,13 @@
 #   admits only principals of its own account (kms:CallerAccount). When the
 #   default key is given by alias, writers in other accounts resolve the
 #   alias in their own account, not the bucket owner's. Reported for such
-#   buckets with a reader, or a writer, in another account.
+#   buckets with a reader, or a writer, in another account. AWS documents
+#   the catalog's inferred fact, so it holds: "you can only change the key
+#   policy for a customer managed key. The policies of AWS managed keys are
+#   created and managed by the AWS service that created the KMS key".
 # related_resources:
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying.html
+#     description: AWS managed keys' policies cannot be changed
 #   - ref: https://repost.aws/knowledge-center/cross-account-access-denied-error-s3
 #   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
 #   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html

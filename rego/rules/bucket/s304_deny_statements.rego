@@ -13,8 +13,26 @@
 #   aws:PrincipalIsAWSService exemption matches cloudtrail.amazonaws.com and
 #   guardduty.amazonaws.com, whose requests carry no aws:PrincipalOrgID
 #   (CT03 and GD04 report the missing write itself). Symptom: "… with an
-#   explicit deny in a resource-based policy".
+#   explicit deny in a resource-based policy". AWS documents both of the
+#   catalog's inferred writer cases, so they hold: aws:PrincipalOrgID "is
+#   included in the request context only if the principal is a member of an
+#   organization", CloudTrail writes with the service principal
+#   cloudtrail.amazonaws.com, and AWS's own example exempts it with
+#   BoolIfExists aws:PrincipalIsAWSService false; and a negated operator on
+#   an absent key matches, so Sentinel's optional "Deny s3:PutObject when
+#   s3:x-amz-server-side-encryption is not aws:kms" denies a trail without
+#   KmsKeyId, whose log files AWS documents are SSE-S3 encrypted (whether
+#   CloudTrail's PutObject carries an encryption header is not documented:
+#   a CloudTrail write is evaluated here without one).
 # related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
+#     description: CloudTrail's service principal and the aws:PrincipalIsAWSService exemption
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+#     description: aws:PrincipalOrgID is present only for principals in an organization
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+#     description: a negated condition operator on an absent key evaluates to true
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+#     description: log files are SSE-S3 encrypted unless the trail names a KMS key
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
 # custom:

@@ -9,9 +9,12 @@
 #   in Log Archive, so CallerAccount must be the reader's account and the
 #   context must cover the management account's trails; Radiant's "cross
 #   account" statement repeats its own account. Reported when the decrypt is
-#   denied and such a statement is the reason (the combination is inferred
-#   from the vendor guides, not read from AWS documentation; each condition is
-#   documented on its own).
+#   denied and such a statement is the reason. AWS does not document the
+#   combination (the catalog's fact stays inferred from the vendor guides):
+#   it documents each part on its own - kms:CallerAccount is the account of
+#   the caller, and the decrypt statement CloudTrail's key-policy page gives
+#   sets both kms:CallerAccount and kms:EncryptionContext:aws:cloudtrail:arn
+#   - and the rule applies them through the key-policy evaluation.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
 #   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account

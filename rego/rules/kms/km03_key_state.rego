@@ -5,10 +5,16 @@
 #   cryptographic operation: CloudTrail or GuardDuty can no longer encrypt
 #   new log files, and nobody can decrypt the existing ones. Checked for the
 #   trail and GuardDuty export keys, the log buckets' default keys and the
-#   keys of pipeline queues and topics.
+#   keys of pipeline queues and topics. The catalog's second case (an IAM
+#   Resource naming the key ARN of the wrong Region) is reported by KM01,
+#   which evaluates the reader's kms:Decrypt against the exact key ARN; AWS
+#   documents the fact behind it, so it holds: KMS keys are Regional
+#   resources and a key ARN contains its Region.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
 #   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+#     description: a key ARN names the key's Region
 # custom:
 #   id: KM03
 #   severity: critical

@@ -6,15 +6,22 @@
 #   or to the queue directly) or the trail's own SNS topic. Reported when no
 #   bucket of a source the connector ingests reaches its queue, and when a
 #   topic or queue configuration of a log bucket covers only some
-#   s3:ObjectCreated:* event types (e.g. only s3:ObjectCreated:Put). AWS does
-#   not document which S3 API CloudTrail and GuardDuty use to write log files
-#   (inferred, not read): objects created by CopyObject, POST or
-#   CompleteMultipartUpload raise only their own event type, so a partial list
-#   can miss log files; vendor guides (Radiant, Expel) ask for all object
-#   create events.
+#   s3:ObjectCreated:* event types and so can miss log files: S3 raises
+#   s3:ObjectCreated:Put only for PutObject, and objects created by
+#   CopyObject, POST or CompleteMultipartUpload raise their own event type.
+#   AWS documents that the catalog's inferred fact does not hold for
+#   CloudTrail: "when CloudTrail delivers a log file to your Amazon S3
+#   bucket, it performs a PutObject API call", so a configuration with
+#   s3:ObjectCreated:Put announces every CloudTrail log file and is no
+#   longer reported when only trails write the files it filters; AWS does
+#   not document the API GuardDuty exports with, so a Put-only configuration
+#   that also filters GuardDuty findings is still reported (inferred).
+#   Vendor guides (Radiant, Expel) ask for all object create events.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
 #   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-to-enable-disable-notification-intro.html
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html
+#     description: CloudTrail delivers each log file with a PutObject call
 # custom:
 #   id: NT01
 #   severity: critical
@@ -65,6 +72,7 @@ deny contains f if {
 	not "s3:ObjectCreated:*" in events
 	missing := object_created - events
 	count(missing) > 0
+	not put_announces_every_file(name, target.cfg, events)
 	key := {"topic": "TopicArn", "queue": "QueueArn"}[target.kind]
 	section := {"topic": "TopicConfigurations", "queue": "QueueConfigurations"}[target.kind]
 	f := lib.locate(
@@ -79,6 +87,24 @@ deny contains f if {
 		},
 		[object.get(target.cfg, "location", null), object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
 	)
+}
+
+# put_announces_every_file holds when the configuration has
+# s3:ObjectCreated:Put and every writer whose log files it filters is a
+# trail: AWS documents that CloudTrail delivers each log file with PutObject
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html).
+# GuardDuty's export API is not documented, so its files keep the check.
+put_announces_every_file(name, cfg, events) if {
+	"s3:ObjectCreated:Put" in events
+	writers := {d.source |
+		some d in lib.deliveries
+		d.bucket == name
+		lib.filter_matches(cfg, d.sample_key)
+	}
+	count(writers) > 0
+	every w in writers {
+		w == "cloudtrail"
+	}
 }
 
 covered(events) := "no object-created event" if {

@@ -47,13 +47,44 @@ test_fail_topic_not_subscribed_by_queue if {
 	facts(all_created, []) == {concat(" ", [queue, "unreached"])}
 }
 
-test_fail_put_only if {
-	fs := nt01.deny with input as snap({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"], "filter_suffix": ".json.gz"}]}, subscribed)
+# AWS documents that CloudTrail delivers each log file with PutObject
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html):
+# s3:ObjectCreated:Put announces every file of a bucket only trails write,
+# which the catalog had inferred it would not.
+test_pass_put_only_cloudtrail_delivers_with_putobject if {
+	facts({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"], "filter_suffix": ".json.gz"}]}, subscribed) == set()
+}
+
+# A trail's files arrive by PutObject, so an event list without
+# s3:ObjectCreated:Put misses them all.
+test_fail_copy_only if {
+	fs := nt01.deny with input as snap({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Copy"], "filter_suffix": ".json.gz"}]}, subscribed)
+	{f.fact | some f in fs} == {concat(" ", [topic, "events"])}
+	some f in fs
+	contains(f.message, "covers s3:ObjectCreated:Copy but not s3:ObjectCreated:CompleteMultipartUpload, s3:ObjectCreated:Post, s3:ObjectCreated:Put")
+	contains(f.remediation, `"Events":["s3:ObjectCreated:*"]`)
+	contains(f.remediation, `{"Name":"Suffix","Value":".json.gz"}`)
+}
+
+# GuardDuty's export API is not documented: a Put-only configuration that
+# also announces its findings is still reported.
+with_guardduty(doc) := json.patch(doc, [{"op": "add", "path": "/snapshot/accounts/-", "value": {"id": "333333333333", "detectors": [{
+	"id": "d1", "region": "us-east-1", "status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES",
+	"publishing_destinations": [{"destination_type": "S3", "destination_arn": "arn:aws:s3:::org-logs/guardduty", "kms_key_arn": "arn:aws:kms:us-east-1:333333333333:key/k"}],
+}]}}])
+
+test_fail_put_only_with_guardduty_files if {
+	fs := nt01.deny with input as with_guardduty(snap({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"]}]}, subscribed))
 	{f.fact | some f in fs} == {concat(" ", [topic, "events"])}
 	some f in fs
 	contains(f.message, "not s3:ObjectCreated:CompleteMultipartUpload, s3:ObjectCreated:Copy, s3:ObjectCreated:Post")
-	contains(f.remediation, `"Events":["s3:ObjectCreated:*"]`)
-	contains(f.remediation, `{"Name":"Suffix","Value":".json.gz"}`)
+}
+
+# Near miss: a Put-only configuration whose suffix admits only the trail's
+# .json.gz files, not GuardDuty's .jsonl.gz findings, is complete.
+test_near_miss_put_only_filtering_out_guardduty if {
+	fs := nt01.deny with input as with_guardduty(snap({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"], "filter_suffix": ".json.gz"}]}, subscribed))
+	{f.fact | some f in fs; endswith(f.fact, " events")} == set()
 }
 
 test_fail_removed_events_only if {
@@ -102,8 +133,8 @@ test_unreached_points_at_notification_configuration if {
 }
 
 test_events_point_at_configuration_entry if {
-	put_only := located({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"], "location": {"file": "t.yaml", "line": 48}}]})
-	fs := nt01.deny with input as bucket_with_policy(snap(put_only, subscribed))
+	post_only := located({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Post"], "location": {"file": "t.yaml", "line": 48}}]})
+	fs := nt01.deny with input as bucket_with_policy(snap(post_only, subscribed))
 	count(fs) == 1
 	some f in fs
 	f.location == {"file": "t.yaml", "line": 48}

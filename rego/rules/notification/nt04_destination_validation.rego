@@ -6,9 +6,11 @@
 #   destination configurations"). This rule reports the destination
 #   properties S3 refuses - a topic or queue in another Region than the
 #   bucket, an SNS FIFO topic ("Currently, Standard SNS is only allowed as
-#   an S3 event notification destination"), an SQS FIFO queue (the catalog's
-#   inference holds: the CloudFormation QueueConfiguration reference says
-#   "FIFO queues are not allowed") - for the notifications of log buckets.
+#   an S3 event notification destination"), an SQS FIFO queue - for the
+#   notifications of log buckets. AWS documents the catalog's inferred SQS
+#   FIFO fact, so it holds: the AWS::S3::Bucket QueueConfiguration reference
+#   says "FIFO queues are not allowed when enabling an SQS queue as the
+#   event notification destination".
 #   The destination policy and key grants S3 also needs are reported by
 #   SN01/SQ01 (policy) and SN02/SQ02 (key), so they are not repeated here.
 # related_resources:

@@ -9,8 +9,14 @@
 #   read is asked of the authorization evaluator with the SCP path of the
 #   reader's account. Control Tower's guardrails also deny PutBucketPolicy on
 #   aws-controltower* buckets, so vendors that need bucket-policy grants must
-#   use a Log Archive role instead.
+#   use a Log Archive role instead. AWS documents the catalog's inferred
+#   wording, so it holds: an SCP denial ends "with an explicit deny in a
+#   service control policy" (AWS notes it can read so even when the SCP
+#   denies implicitly, and may append the policy ARN).
 # related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+#     description: access denied message wording per policy type
+#   - ref: https://repost.aws/knowledge-center/iam-organizations-scp-deny-error
 #   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
 #   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
 #   - ref: https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html

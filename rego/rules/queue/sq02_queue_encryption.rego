@@ -8,12 +8,18 @@
 #   AWS services; a customer managed key's policy must allow the service.
 #   Each producer of the pipeline is asked of the authorization evaluator.
 #   SSE-SQS (SQS-managed encryption) is not reported: it has no key policy
-#   to get wrong (inferred, not read: AWS documents the key-policy
-#   requirement for SSE-KMS only). The consumer's
-#   kms:Decrypt is KM01. Symptom in the SNS delivery log:
+#   to get wrong. AWS does not document that SSE-SQS works with SNS and S3
+#   producers (the catalog's "should be fine" stays inferred): its
+#   encryption-at-rest page says SSE-SQS uses SQS-managed keys, and its
+#   "Configure KMS permissions for AWS services" section asks event sources
+#   for key-policy grants only when the queue uses a KMS key. The
+#   consumer's kms:Decrypt is KM01. Symptom in the SNS delivery log:
 #   KMS.AccessDeniedException … not authorized to perform: kms:GenerateDataKey.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+#     description: key-policy grants event sources need for SSE-KMS queues
+#   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
+#     description: SSE-SQS uses SQS-managed keys (no key policy)
 #   - ref: https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html
 # custom:
 #   id: SQ02

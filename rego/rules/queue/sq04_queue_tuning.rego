@@ -14,11 +14,19 @@
 #   value the connector's vendor guide sets when it sets one (Expel: 30 s,
 #   sized for its consumer); and a lifecycle rule
 #   that expires log objects sooner than the queue retains messages (stale
-#   messages then point at deleted objects: NoSuchKey; inferred, not read).
+#   messages then point at deleted objects). AWS documents both halves of
+#   the catalog's inferred fact, so it holds: S3 Lifecycle expiration
+#   deletes expired objects, and GetObject of a key that no longer exists
+#   returns 404 NoSuchKey to a caller with s3:ListBucket and 403 Access
+#   Denied to one without.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
 #   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
 #   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
+#     description: expiration actions delete expired objects
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+#     description: NoSuchKey (with s3:ListBucket) or AccessDenied for a missing key
 # custom:
 #   id: SQ04
 #   severity: medium

@@ -6,9 +6,16 @@
 #   source type per input. When CloudTrail and GuardDuty buckets notify the
 #   same queue, the connector parses one kind of file as the other and drops
 #   it. Reported for pipeline queues reached by log files of both sources,
-#   taking the notifications' prefix and suffix filters into account.
+#   taking the notifications' prefix and suffix filters into account. AWS
+#   documents the catalog's inferred second case, so it holds: a received
+#   message "becomes temporarily invisible to other consumers" and a
+#   consumer then deletes it, so two products polling one queue each see
+#   only part of it; trailgate checks one connector file at a time and so
+#   cannot see the second product, and this rule does not report it.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/sentinel/connect-aws-configure-environment
+#   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+#     description: a received message is invisible to other consumers until it is deleted or times out
 #   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
 # custom:
 #   id: SQ05

@@ -4,10 +4,13 @@
 #   A trail that logs S3 data events for all buckets, or for its own log
 #   bucket, records its own deliveries: CloudTrail's PutObject of each log
 #   file is itself a data event, delivered to the bucket, generating another
-#   event (AWS documents these as recursive events, which the catalog had
-#   inferred), and every GetObject a connector makes is logged and billed
-#   too. Exclude the log bucket with an advanced event selector
-#   (resources.ARN NotStartsWith the bucket ARN).
+#   event, and every GetObject a connector makes is logged and billed too.
+#   Exclude the log bucket with an advanced event selector (resources.ARN
+#   NotStartsWith the bucket ARN). AWS documents the loop, so the catalog's
+#   inferred fact holds: a delivery "performs a PutObject API call" which,
+#   when the trail logs S3 data events, "is recorded as an event" (recursive
+#   events); the trail setting RecursiveLogging=false suppresses only
+#   CloudTrail's own deliveries, not the connector's reads.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html
