@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/engine"
 	"github.com/trailgate/trailgate/analyzer/findings"
@@ -180,6 +181,14 @@ func (o *checkOptions) validate() error {
 // baseline → writer, and maps the outcome to the contract's exit code.
 func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	fs, rules, paths, notes, warnings, err := evaluate(ctx, &o)
+	var bad malformedPolicies
+	if errors.As(err, &bad) {
+		for _, p := range bad {
+			fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), p)
+		}
+		fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), bad.Error())
+		return exitUsage
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate %s: %v\n", commandName(o), err)
 		return exitUsage
@@ -311,6 +320,22 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
+	// A policy AWS would refuse is bad input when it is written in the IaC
+	// (the deploy would fail: judging the rest as deployed would judge a
+	// fiction). A collected one AWS did accept, so where the evaluator
+	// disagrees the audit goes on, saying so; the index answers as it does
+	// for any malformed document.
+	var bad malformedPolicies
+	for _, p := range authz.Validate(snap) {
+		if p.FromIaC() {
+			bad = append(bad, p)
+			continue
+		}
+		warnings = append(warnings, fmt.Sprintf("the collected %s, which AWS accepted, does not parse here (%s): answers that depend on it take it as granting nothing", p.Policy, p.Detail()))
+	}
+	if len(bad) > 0 {
+		return nil, nil, nil, nil, nil, bad
+	}
 	var conn *connector.Connector
 	switch {
 	case o.connectorData != nil:
@@ -320,6 +345,26 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	}
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
+	}
+	if conn != nil && !conn.IsRoleARN() && len(o.iac) == 0 {
+		// A logical ID or Terraform address names a role only in the IaC
+		// that declares it; against a snapshot alone every question about
+		// it would be about no role at all.
+		return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
+			Msg: fmt.Sprintf("role: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME); a logical ID or Terraform address needs the --iac input that declares it", conn.Role)}
+	}
+	if conn != nil && !conn.IsRoleARN() {
+		// The contract lets IaC users name the role by logical ID or
+		// Terraform address; every rule reasons about ARNs, so resolve it
+		// once here, against the IaC that declares it.
+		arn, ok := snap.RoleARNByAddress(conn.Role)
+		if !ok {
+			return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
+				Msg: fmt.Sprintf("role: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", conn.Role)}
+		}
+		resolved := *conn
+		resolved.Role = arn
+		conn = &resolved
 	}
 	var baseline map[string]bool
 	if o.baseline != "" {
@@ -351,6 +396,18 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		warnings = append(warnings, fmt.Sprintf("%d value(s) could not be resolved from the IaC input (imports, values known only after apply): rules that depend on them could not prove them", n))
 	}
 	return fs, eng.Rules(), paths, notes, warnings, nil
+}
+
+// malformedPolicies are the policies of the IaC input AWS would refuse;
+// check prints one line per problem.
+type malformedPolicies []authz.PolicyProblem
+
+func (m malformedPolicies) Error() string {
+	noun, it := "policy document", "it"
+	if len(m) > 1 {
+		noun, it = "policy documents", "them"
+	}
+	return fmt.Sprintf("%d malformed %s in the IaC input: AWS would refuse %s (MalformedPolicyDocument), so the deployment would fail", len(m), noun, it)
 }
 
 func commandName(o checkOptions) string {

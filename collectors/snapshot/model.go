@@ -537,3 +537,17 @@ type UnknownValue struct {
 	Reason   string    `json:"reason"`
 	Location *Location `json:"location,omitempty"`
 }
+
+// RoleARNByAddress finds the role an IaC input declares under address (a
+// CloudFormation logical ID or a Terraform resource address) and returns
+// its ARN, which may be an Unknown token when AWS names the role.
+func (s *Snapshot) RoleARNByAddress(address string) (string, bool) {
+	for i := range s.Accounts {
+		for _, r := range s.Accounts[i].Roles {
+			if r.Location != nil && r.Location.Address == address {
+				return r.ARN, true
+			}
+		}
+	}
+	return "", false
+}
