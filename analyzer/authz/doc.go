@@ -9,6 +9,13 @@
 // the path to the resource's account) and hands them to the policy
 // evaluator, which returns a Decision with an explanation.
 //
+// Values an IaC collector could not resolve (snapshot.Unknown tokens) are
+// handed to the evaluator as such (iam.ParseOptions): a statement holding
+// one may or may not apply, and the answer is Unknown only when that
+// changes the decision, naming the statement and its document. A document
+// whose structure itself is unresolved makes every answer that consults it
+// Unknown.
+//
 // It must not decide what is a finding (that is the rules' job), read files
 // other than its embedded AWS managed policy documents, or reach the network.
 package authz

@@ -21,10 +21,16 @@ type document struct {
 	// malformed is the evaluator's reason for refusing the document: AWS
 	// would refuse it too, so it grants nothing.
 	malformed error
-	// unknown: the document holds a value an IaC collector could not
-	// resolve, so no answer that depends on it can be proven.
+	// unknown: the document's structure itself is a value an IaC
+	// collector could not resolve ("Statement": "<unknown:…>"), so no
+	// answer that consults it can be proven. Unresolved values inside
+	// statements are the evaluator's business instead (iam.ParseOptions):
+	// it decides whenever every resolution gives the same answer.
 	unknown bool
 }
+
+// parseOptions let the evaluator recognise the collectors' unknown tokens.
+var parseOptions = iam.ParseOptions{Unknown: snapshot.IsUnknown}
 
 func compile(name string, raw []byte, kind iam.Kind) *document {
 	d := &document{name: name, kind: kind, raw: raw}
@@ -32,13 +38,13 @@ func compile(name string, raw []byte, kind iam.Kind) *document {
 	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
 		return d
 	}
-	d.unknown = holdsUnknown(raw)
-	p, err := iam.ParsePolicy(raw, kind)
+	p, err := iam.ParsePolicyWith(raw, kind, parseOptions)
 	if err != nil {
 		// An unresolved IaC value where a statement belongs ("Statement":
-		// "<unknown:…>") fails to parse, but AWS never sees that document:
-		// it is unknown, not malformed, and must not read as "grants nothing".
-		if !d.unknown {
+		// "<unknown:…>", an unknown Effect) fails to parse, but AWS never
+		// sees that document: it is unknown, not malformed, and must not
+		// read as "grants nothing".
+		if d.unknown = holdsUnknown(raw); !d.unknown {
 			d.malformed = err
 		}
 		return d

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -228,12 +229,22 @@ func (ix *Index) authorize(req Request) Answer {
 	q := ix.assemble(req)
 	res := iam.Evaluate(q.request, q.set)
 	a := Answer{Decision: string(res.Decision), Proof: res.Proof()}
+	unresolved := q.unresolvedNames(res.Unresolved())
+	if res.Decision == iam.Unknown {
+		// Unresolved values decide: Allowed under one resolution, denied
+		// under another. Name their documents, then both readings.
+		a.Proof = "cannot prove: it depends on values the IaC collector could not resolve in " + unresolved + ": " + res.UnknownReadings()
+	}
 	if q.standIn != "" {
 		a.Proof = strings.ReplaceAll(a.Proof, "role/"+anyPrincipalRole, "principals of account "+q.standIn)
 	}
 	if q.resource != nil && q.resource.policy != nil && q.resource.rtype != iam.ResourceKMSKey && q.resource.rtype != iam.ResourceRoleTrust {
 		// Name the policy: a finding about a pipeline has several.
-		a.Proof = strings.Replace(a.Proof, " the resource policy ", " the "+q.resource.policy.name+" ", 1)
+		n := 1
+		if res.Decision == iam.Unknown {
+			n = -1 // both readings are quoted
+		}
+		a.Proof = strings.Replace(a.Proof, " the resource policy ", " the "+q.resource.policy.name+" ", n)
 	}
 	a.Explanation = append(a.Explanation, q.notes...)
 	for _, st := range res.Explanation {
@@ -245,6 +256,9 @@ func (ix *Index) authorize(req Request) Answer {
 			line += " '" + st.Sid + "'"
 		}
 		a.Explanation = append(a.Explanation, line+": "+st.Reason)
+	}
+	if unresolved != "" {
+		a.Explanation = append(a.Explanation, "unresolved: the IaC collector could not resolve values in "+unresolved)
 	}
 	if a.Decision != Allowed {
 		var extra []string
@@ -261,12 +275,35 @@ func (ix *Index) authorize(req Request) Answer {
 		a.Explanation = append(a.Explanation, "unknown: "+strings.Join(q.unknown, "; "))
 		a.Decision = Unknown
 		a.Proof = "cannot prove: " + strings.Join(q.unknown, "; ")
+	case len(q.missing) > 0 && a.Decision == Unknown:
+		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in the snapshot")
+		a.Proof += "; " + strings.Join(q.missing, ", ") + " (not in the snapshot) might allow it too"
 	case len(q.missing) > 0 && a.Decision != Allowed:
 		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in the snapshot")
 		a.Decision = Unknown
 		a.Proof = "cannot prove a denial: " + a.Proof + ", but " + strings.Join(q.missing, ", ") + " (not in the snapshot) might allow it"
 	}
 	return a
+}
+
+// unresolvedNames names the statements holding unresolved values an
+// answer depends on, with their documents ("statement 'S' of inline policy
+// read of role Reader"); "" for none.
+func (q *question) unresolvedNames(list []iam.UnresolvedStatement) string {
+	names := make([]string, 0, len(list))
+	for _, u := range list {
+		label := fmt.Sprintf("statement #%d", u.Index)
+		if u.Sid != "" {
+			label = "statement '" + u.Sid + "'"
+		}
+		if d := q.docs[u.Policy]; d != nil {
+			label += " of the " + d.name
+		}
+		if !slices.Contains(names, label) {
+			names = append(names, label)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // question is a request with every policy AWS would consult.
@@ -281,6 +318,9 @@ type question struct {
 	missing, unknown []string
 	// standIn is the account whose "any principal" the question is about.
 	standIn string
+	// docs finds the document of a compiled policy holding unresolved
+	// values, to name it when the answer depends on them.
+	docs map[*iam.Policy]*document
 }
 
 func (q *question) add(d *document) *iam.Policy {
@@ -289,6 +329,12 @@ func (q *question) add(d *document) *iam.Policy {
 	}
 	if d.unknown {
 		q.unknown = append(q.unknown, "the "+d.name+" holds a value the IaC collector could not resolve")
+	}
+	if d.policy.HasUnknown() {
+		if q.docs == nil {
+			q.docs = map[*iam.Policy]*document{}
+		}
+		q.docs[d.policy] = d
 	}
 	if d.malformed != nil {
 		q.malformed = append(q.malformed, d)

@@ -377,6 +377,9 @@ func FuzzIndex(f *testing.F) {
 	f.Add(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}`, "s3:GetObject")
 	f.Add(`{"Effect":"Deny","NotPrincipal":{"AWS":"x"},"NotAction":"s3:*","NotResource":"*","Condition":{"ForAllValues:StringLike":{"aws:TagKeys":["a*"]}}}`, "kms:Decrypt")
 	f.Add(`"not an object"`, "sts:AssumeRole")
+	// Unresolved IaC values in every element.
+	f.Add(`{"Effect":"Deny","Principal":{"AWS":"<unknown:a>"},"Action":"<unknown:b>","Resource":"<unknown:c>","Condition":{"StringEquals":{"<unknown:d>":"<unknown:e>"}}}`, "s3:GetObject")
+	f.Add(`{"Effect":"Allow","NotPrincipal":{"AWS":["<unknown:a>"]},"NotAction":["s3:*","<unknown:b>"],"NotResource":"<unknown:c>"}`, "kms:Decrypt")
 	f.Fuzz(func(t *testing.T, statement, action string) {
 		s := org(func(s *snapshot.Snapshot) {
 			p := &snapshot.Policy{Document: json.RawMessage(`{"Version":"2012-10-17","Statement":[` + statement + `]}`)}

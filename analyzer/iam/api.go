@@ -142,6 +142,11 @@ const (
 	Allowed          Decision = "Allowed"
 	ImplicitlyDenied Decision = "ImplicitlyDenied"
 	ExplicitlyDenied Decision = "ExplicitlyDenied"
+	// Unknown: the answer depends on statements holding unresolved values
+	// (see ParseOptions): it is Allowed if they apply and denied if they do
+	// not, or the other way round. Never returned for policies parsed
+	// without ParseOptions.Unknown.
+	Unknown Decision = "Unknown"
 )
 
 // StepKind names the policy kind a step of the explanation is about.
@@ -205,17 +210,56 @@ type Result struct {
 	// missing lists the policy kinds that took part but allowed nothing
 	// (for an explicit deny's proof).
 	missing []string
+	// unknown is set only when statements holding unresolved values took
+	// part (kept behind a pointer: the common Result stays small).
+	unknown *unknownInfo
+}
+
+// unknownInfo is what a Result says about statements holding unresolved
+// values.
+type unknownInfo struct {
+	// proof and readings word an Unknown decision.
+	proof, readings string
+	// maybe lists the statements the evaluation mode applied; unresolved
+	// those the final decision depends on.
+	maybe      []uncertainStmt
+	unresolved []UnresolvedStatement
 }
 
 // ParsePolicy compiles a policy document of the given kind once, for any
 // number of evaluations. A document AWS would reject returns a
 // *PolicyError naming the statement.
 func ParsePolicy(doc []byte, kind Kind) (*Policy, error) {
-	return parsePolicy(doc, kind)
+	return parsePolicy(doc, kind, ParseOptions{})
+}
+
+// ParseOptions tune ParsePolicyWith.
+type ParseOptions struct {
+	// Unknown recognises a string of the document that stands for a value
+	// its author could not resolve (an infrastructure-as-code value known
+	// only at deploy time). Such an Action, Resource, Principal or
+	// Condition entry is exempt from AWS's format checks (AWS will see the
+	// resolved value, not the placeholder) and marks its statement as one
+	// that may or may not apply: Evaluate then decides the request with
+	// those statements applying and with them not applying, and answers
+	// Unknown only when the two differ. Nil: every value is known.
+	Unknown func(string) bool
+}
+
+// ParsePolicyWith is ParsePolicy with options. A document whose structure
+// itself is unresolved (a Statement, Effect, Version or condition operator
+// standing for an unknown value) is still refused with a *PolicyError: the
+// caller knows it holds unknowns and must not read it as malformed.
+func ParsePolicyWith(doc []byte, kind Kind, opts ParseOptions) (*Policy, error) {
+	return parsePolicy(doc, kind, opts)
 }
 
 // Evaluate answers req against set following AWS's policy evaluation logic.
 // It is safe for concurrent use; compiled policies are read-only.
 func Evaluate(req Request, set PolicySet) Result {
-	return evaluate(&req, &set)
+	res := evaluate(&req, &set, modeRestrictive)
+	if res.unknown != nil {
+		return evaluateUncertain(&req, &set, res)
+	}
+	return res
 }

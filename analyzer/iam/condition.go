@@ -114,7 +114,10 @@ type condition struct {
 	op       opSpec
 	set      setQualifier
 	ifExists bool
-	values   []condValue
+	// unknown: the key or a value is an unresolved value, so the block may
+	// be true or false whatever the request says.
+	unknown bool
+	values  []condValue
 }
 
 func compileCondition(operator, key string, vals []string, variables bool) condition {

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,7 +18,38 @@ type evalContext struct {
 	resourceParts   [5]string
 	derived         [7]string
 	derivedSet      [7]bool
+	mode            evalMode
+	// uncertain: a statement holding unresolved values matched the
+	// request on its known parts, so the other mode must be asked too.
+	uncertain bool
+	// maybe collects, in evaluation order, the statements holding
+	// unresolved values that the mode applied; each policiesOutcome
+	// counts its own. Behind a pointer: absent from the common path.
+	maybe *[]maybeRef
 }
+
+// evalMode says how a statement holding unresolved values (ParseOptions)
+// is read when its known parts match the request. AWS's evaluation is
+// monotone in each statement: an Allow that applies can only add
+// permission, a Deny only remove it. Reading every such Allow as applying
+// and every such Deny as not gives the most permissive decision any
+// resolution could give; the reverse gives the least. When the two agree,
+// every resolution agrees.
+//
+// Every request is evaluated in the restrictive mode first; only when a
+// statement holding unresolved values matched on its known parts
+// (evalContext.uncertain) is it evaluated again in the permissive mode, so
+// policies without unresolved values cost nothing more.
+type evalMode uint8
+
+const (
+	// modeRestrictive: unresolved Deny statements apply, Allow ones do
+	// not, and an unresolved Principal entry names nobody.
+	modeRestrictive evalMode = iota
+	// modePermissive: unresolved Allow statements apply, Deny ones do not,
+	// and an unresolved Principal entry names the caller directly.
+	modePermissive
+)
 
 // Keys AWS puts in every authenticated request context
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
@@ -99,9 +131,17 @@ type stmtMatch struct {
 	// resource and principal matched (-1: none), for near-miss
 	// explanations.
 	failedCond int
+	// maybe: the known parts match (applies is true) but an unresolved
+	// value decides whether the statement really applies; viaMaybe: it
+	// applies, and an unresolved Principal entry may name the caller more
+	// directly than via says.
+	maybe, viaMaybe bool
 }
 
 func (s *Statement) match(ctx *evalContext) stmtMatch {
+	if s.unknown {
+		return s.matchUnknown(ctx)
+	}
 	if !s.actionMatches(ctx.req.Action) {
 		return stmtMatch{failedCond: -1}
 	}
@@ -136,6 +176,148 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 		}
 	}
 	return stmtMatch{applies: true, via: via, failedCond: -1}
+}
+
+// tri is a three-valued match: an element holding unresolved values may
+// match whatever its known entries say.
+type tri uint8
+
+const (
+	triNo tri = iota
+	triYes
+	triMaybe
+)
+
+// matchUnknown is match for a statement holding unresolved values: each
+// element is matched on its known entries, and an unresolved entry can only
+// turn "no" into "maybe" (in Action, Resource, Principal: one more entry
+// that might name the request; in NotAction, NotResource, NotPrincipal: one
+// more that might exclude it; in Condition: a block that might be true or
+// false). A definite "no" anywhere means the statement does not apply.
+func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
+	maybe, viaMaybe := false, false
+	switch s.actionTri(ctx.req.Action) {
+	case triNo:
+		return stmtMatch{failedCond: -1}
+	case triMaybe:
+		maybe = true
+	}
+	if s.hasResource {
+		t, ok := s.resourceTri(ctx)
+		if !ok {
+			return stmtMatch{unresolved: true, failedCond: -1}
+		}
+		switch t {
+		case triNo:
+			return stmtMatch{failedCond: -1}
+		case triMaybe:
+			maybe = true
+		}
+	}
+	via := matchDirect
+	if s.hasPrincipal {
+		ps := &s.principals
+		if s.notPrincipal {
+			// Exclusion is monotone in the listed entries: what the known
+			// ones exclude stays excluded.
+			if ps.notPrincipalExcludes(&ctx.caller) {
+				return stmtMatch{failedCond: -1}
+			}
+			maybe = maybe || ps.unknown
+		} else {
+			via = ps.match(&ctx.caller)
+			if ps.unknown && via != matchDirect {
+				// An unresolved entry may name the caller (more directly
+				// than the known ones: the user or session itself rather
+				// than its role or account). The permissive reading takes
+				// it at its strongest; the restrictive one keeps what the
+				// known entries say.
+				switch {
+				case via == matchNone:
+					via, maybe = matchDirect, true
+				default:
+					viaMaybe = true
+					if ctx.mode == modePermissive {
+						via = matchDirect
+					}
+				}
+			}
+			if via == matchNone {
+				return stmtMatch{failedCond: -1}
+			}
+		}
+	}
+	for i := range s.conditions {
+		c := &s.conditions[i]
+		if c.unknown {
+			maybe = true
+			continue
+		}
+		switch c.eval(ctx) {
+		case condFalse:
+			return stmtMatch{failedCond: i}
+		case condUnresolved:
+			return stmtMatch{unresolved: true, failedCond: i}
+		}
+	}
+	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe, viaMaybe: viaMaybe}
+}
+
+func (s *Statement) actionTri(action string) tri {
+	unknown := false
+	for i := range s.actions {
+		a := &s.actions[i]
+		if a.unknown {
+			unknown = true
+			continue
+		}
+		if a.match(action) {
+			if s.notAction {
+				return triNo
+			}
+			return triYes
+		}
+	}
+	switch {
+	case unknown:
+		return triMaybe
+	case s.notAction:
+		return triYes
+	}
+	return triNo
+}
+
+// resourceTri: ok is false when a policy variable has no value where that
+// decides the element (as resourceMatches).
+func (s *Statement) resourceTri(ctx *evalContext) (tri, bool) {
+	unknown := false
+	for i := range s.resources {
+		r := &s.resources[i]
+		if r.unknown {
+			unknown = true
+			continue
+		}
+		m, ok := r.match(ctx)
+		if !ok {
+			if s.notResource {
+				return triNo, false
+			}
+			continue
+		}
+		if m {
+			if s.notResource {
+				return triNo, true
+			}
+			return triYes, true
+		}
+	}
+	switch {
+	case unknown:
+		return triMaybe, true
+	case s.notResource:
+		return triYes, true
+	}
+	return triNo, true
 }
 
 func (s *Statement) actionMatches(action string) bool {
@@ -180,6 +362,25 @@ type policiesOutcome struct {
 	nearMiss       stmtRef
 	nearCond       int
 	nearUnresolved bool
+	// allowMaybe and denyMaybe: allow and deny are statements holding
+	// unresolved values, applied by the evaluation mode; maybeN counts the
+	// such statements the mode applied (appended to evalContext.maybe).
+	allowMaybe, denyMaybe bool
+	maybeN                uint32
+}
+
+func (ctx *evalContext) addMaybe(p *Policy, s *Statement) {
+	if ctx.maybe == nil {
+		ctx.maybe = new([]maybeRef)
+	}
+	*ctx.maybe = append(*ctx.maybe, maybeRef{p, s})
+}
+
+// maybeRef is a statement holding unresolved values that an evaluation
+// mode applied.
+type maybeRef struct {
+	policy *Policy
+	stmt   *Statement
 }
 
 func (o *policiesOutcome) allowed() bool { return o.allow.stmt != nil }
@@ -211,6 +412,16 @@ func evalPolicies(ps []*Policy, ctx *evalContext) policiesOutcome {
 		for si := range p.Statements {
 			s := &p.Statements[si]
 			m := s.match(ctx)
+			if m.maybe || m.viaMaybe {
+				ctx.uncertain = true
+				switch {
+				case m.maybe && (s.Effect == Allow) != (ctx.mode == modePermissive):
+					continue
+				case m.maybe || ctx.mode == modePermissive:
+					ctx.addMaybe(p, s)
+					o.maybeN++
+				}
+			}
 			if !m.applies {
 				if s.Effect == Allow && o.nearMiss.stmt == nil && (m.failedCond >= 0 || m.unresolved) {
 					o.nearMiss, o.nearCond, o.nearUnresolved = stmtRef{pi, s}, m.failedCond, m.unresolved
@@ -218,13 +429,14 @@ func evalPolicies(ps []*Policy, ctx *evalContext) policiesOutcome {
 				continue
 			}
 			if s.Effect == Deny {
-				if o.deny.stmt == nil {
-					o.deny = stmtRef{pi, s}
+				// A known deny is the better proof.
+				if o.deny.stmt == nil || (o.denyMaybe && !m.maybe) {
+					o.deny, o.denyMaybe = stmtRef{pi, s}, m.maybe
 				}
 				continue
 			}
-			if o.allow.stmt == nil || m.via > o.allowVia {
-				o.allow, o.allowVia = stmtRef{pi, s}, m.via
+			if o.allow.stmt == nil || m.via > o.allowVia || (m.via == o.allowVia && o.allowMaybe && !m.maybe) {
+				o.allow, o.allowVia, o.allowMaybe = stmtRef{pi, s}, m.via, m.maybe
 			}
 		}
 	}
@@ -240,10 +452,70 @@ type kindResult struct {
 	out     policiesOutcome
 }
 
-func evaluate(req *Request, set *PolicySet) Result {
+// evaluateUncertain completes a restrictive evaluation (lo) in which
+// statements holding unresolved values took part with the permissive one.
+func evaluateUncertain(req *Request, set *PolicySet, lo Result) Result {
+	return combine(lo, evaluate(req, set, modePermissive))
+}
+
+// combine reads the least (lo) and most (hi) permissive decisions the
+// unresolved statements allow (see evalMode).
+func combine(lo, hi Result) Result {
+	switch {
+	case lo.Decision == Allowed && hi.Decision == Allowed:
+		// Allowed without the unresolved Allow statements and with the
+		// unresolved Deny statements: lo's proof cites known statements.
+		return lo
+	case hi.Decision == ExplicitlyDenied:
+		// hi applies no unresolved Deny: a known statement denies.
+		return hi
+	case hi.Decision == ImplicitlyDenied:
+		// Nothing allows even when every unresolved Allow applies.
+		if lo.Decision == ExplicitlyDenied {
+			var unresolved []UnresolvedStatement
+			hi.Explanation = append(hi.Explanation, Step{Kind: StepNote, Outcome: OutcomeInfo, PolicyIndex: -1, StatementIndex: -1,
+				Reason: strings.Join(lo.uncertain(Deny, &unresolved), " and ") + " may also deny it explicitly, depending on unresolved values"})
+			hi.unknown = &unknownInfo{maybe: hi.unknown.maybeList(), unresolved: unresolved}
+		}
+		return hi
+	}
+	// hi Allowed, lo denied: the unresolved statements decide.
+	var unresolved []UnresolvedStatement
+	allows, denies := hi.uncertain(Allow, &unresolved), lo.uncertain(Deny, &unresolved)
+	names := append(append([]string(nil), allows...), denies...)
+	var when string
+	switch {
+	case len(denies) == 0 && len(allows) == 1:
+		when = "it applies"
+	case len(denies) == 0:
+		when = "they apply"
+	case len(allows) == 0 && len(denies) == 1:
+		when = "it does not apply"
+	case len(allows) == 0:
+		when = "they do not apply"
+	default:
+		when = "the Allow statements apply and the Deny statements do not"
+	}
+	res := hi
+	res.Decision = Unknown
+	res.Explanation = append(res.Explanation, Step{Kind: StepNote, Outcome: OutcomeInfo, PolicyIndex: -1, StatementIndex: -1,
+		Reason: "the decision depends on unresolved values in " + strings.Join(names, " and ") + ": " + string(lo.Decision) + " unless " + when})
+	res.Deciding = len(res.Explanation) - 1
+	readings := "Allowed if " + when + " (" + hi.Proof() + "); " + string(lo.Decision) + " otherwise (" + lo.Proof() + ")"
+	res.unknown = &unknownInfo{
+		proof:      "the decision depends on unresolved values in " + strings.Join(names, " and ") + ": " + readings,
+		readings:   readings,
+		maybe:      hi.unknown.maybeList(),
+		unresolved: unresolved,
+	}
+	return res
+}
+
+func evaluate(req *Request, set *PolicySet, mode evalMode) Result {
 	var ctxStore evalContext
 	ctx := &ctxStore
 	initEvalContext(ctx, req)
+	ctx.mode = mode
 	c := &ctx.caller
 	rtype := set.ResourceType
 	if rtype == ResourceAuto {
@@ -302,6 +574,24 @@ func evaluate(req *Request, set *PolicySet) Result {
 		kinds = append(kinds, kindResult{kind: StepSession, present: true, out: evalPolicies([]*Policy{set.Session}, ctx)})
 	}
 
+	if ctx.uncertain {
+		// Also marks the result for Evaluate as needing the other mode.
+		res.unknown = &unknownInfo{}
+	}
+	if ctx.maybe != nil {
+		next := *ctx.maybe
+		for i := range kinds {
+			k := &kinds[i]
+			mine := next[:k.out.maybeN]
+			next = next[k.out.maybeN:]
+			for _, m := range mine {
+				res.unknown.maybe = append(res.unknown.maybe, uncertainStmt{
+					UnresolvedStatement: UnresolvedStatement{Policy: m.policy, Index: m.stmt.Index, Sid: m.stmt.Sid, Effect: m.stmt.Effect},
+					label:               m.stmt.Effect.String() + " statement " + m.stmt.label + " in the " + k.name(rtype),
+				})
+			}
+		}
+	}
 	steps := make([]Step, 0, len(kinds)+1)
 	if ctx.accountGuessed && c.account != "" {
 		steps = append(steps, Step{Kind: StepNote, Outcome: OutcomeInfo, PolicyIndex: -1, StatementIndex: -1,
@@ -544,8 +834,55 @@ func shortPrincipal(c *caller) string {
 	return c.arn
 }
 
-func (k *kindResult) step(action string, rtype ResourceType) Step {
-	st := Step{Kind: k.kind, Target: k.target, PolicyIndex: -1, StatementIndex: -1}
+// uncertainStmt is a statement holding unresolved values that an
+// evaluation mode applied.
+type uncertainStmt struct {
+	UnresolvedStatement
+	label string // "Allow statement 'S' in the identity policies"
+}
+
+// UnresolvedStatement is a statement holding unresolved values (see
+// ParseOptions) that a decision depends on.
+type UnresolvedStatement struct {
+	Policy *Policy
+	Index  int
+	Sid    string
+	Effect Effect
+}
+
+// Unresolved lists the statements holding unresolved values that an
+// Unknown decision depends on, or that may turn an ImplicitlyDenied one
+// into an explicit denial; nil otherwise.
+func (r Result) Unresolved() []UnresolvedStatement {
+	if r.unknown == nil {
+		return nil
+	}
+	return r.unknown.unresolved
+}
+
+func (u *unknownInfo) maybeList() []uncertainStmt {
+	if u == nil {
+		return nil
+	}
+	return u.maybe
+}
+
+// uncertain names the statements of the given effect holding unresolved
+// values that the evaluation applied, and adds them to into.
+func (r *Result) uncertain(e Effect, into *[]UnresolvedStatement) []string {
+	var out []string
+	for _, u := range r.unknown.maybeList() {
+		if u.Effect == e && !slices.Contains(out, u.label) {
+			out = append(out, u.label)
+			*into = append(*into, u.UnresolvedStatement)
+		}
+	}
+	return out
+}
+
+// name is how explanations name the kind's policies ("SCPs attached to
+// r-1", "permissions boundary 0").
+func (k *kindResult) name(rtype ResourceType) string {
 	name := stepKindName(k.kind, rtype)
 	switch {
 	case k.target == "" || !k.present:
@@ -554,6 +891,15 @@ func (k *kindResult) step(action string, rtype ResourceType) Step {
 	default:
 		name += " " + k.target
 	}
+	return name
+}
+
+func (k *kindResult) step(action string, rtype ResourceType) Step {
+	st := Step{Kind: k.kind, Target: k.target, PolicyIndex: -1, StatementIndex: -1}
+	name := stepKindName(k.kind, rtype)
+	if k.target != "" && k.present {
+		name = k.name(rtype)
+	}
 	switch {
 	case !k.present:
 		st.Outcome, st.Reason = OutcomeSkipped, k.skipped
@@ -561,6 +907,9 @@ func (k *kindResult) step(action string, rtype ResourceType) Step {
 		st.Outcome = OutcomeDeny
 		st.PolicyIndex, st.StatementIndex, st.Sid = k.out.deny.policy, k.out.deny.stmt.Index, k.out.deny.stmt.Sid
 		st.Reason = "statement " + k.out.deny.stmt.label + " in the " + name + " denies " + action
+		if k.out.denyMaybe {
+			st.Reason += " if its unresolved values match"
+		}
 	case k.out.allowed():
 		st.Outcome = OutcomeAllow
 		st.PolicyIndex, st.StatementIndex, st.Sid = k.out.allow.policy, k.out.allow.stmt.Index, k.out.allow.stmt.Sid
@@ -568,6 +917,9 @@ func (k *kindResult) step(action string, rtype ResourceType) Step {
 			st.Reason = "statement " + k.out.allow.stmt.label + " in the " + name + " allows " + action + " to " + k.out.allowVia.String()
 		} else {
 			st.Reason = "statement " + k.out.allow.stmt.label + " in the " + name + " allows " + action
+		}
+		if k.out.allowMaybe {
+			st.Reason += " if its unresolved values match"
 		}
 	default:
 		st.Outcome = OutcomeNoMatch

@@ -2,6 +2,9 @@ package iam
 
 import (
 	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -147,6 +150,66 @@ func FuzzGlob(f *testing.F) {
 		oracle := regexp.MustCompile(re.String()).MatchString(s)
 		if got := globMatch(p, s, fold); got != oracle {
 			t.Fatalf("globMatch(%q, %q, %v) = %v, oracle %v", p, s, fold, got, oracle)
+		}
+	})
+}
+
+// FuzzParseRequests: no `iam simulate` request file makes the parser or the
+// evaluator panic or hang; what fails is a *SimError naming the file, and
+// what parses yields one decision per request. Seeds are the request files
+// of testdata/simulate.
+func FuzzParseRequests(f *testing.F) {
+	seeds, err := filepath.Glob("testdata/simulate/*.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	n := 0
+	for _, p := range seeds {
+		if strings.Contains(filepath.Base(p), ".golden.") {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		n++
+	}
+	if n == 0 {
+		f.Fatal("no seed request files in testdata/simulate")
+	}
+	f.Add([]byte(`{"request":{"principal":"*","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"},"policies":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		reqs, err := ParseRequests("fuzz.json", data)
+		if err != nil {
+			if reqs != nil {
+				t.Fatal("requests and error together")
+			}
+			var se *SimError
+			if !errors.As(err, &se) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if !strings.HasPrefix(err.Error(), "fuzz.json") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if len(reqs) == 0 {
+			t.Fatal("no requests and no error")
+		}
+		results := Simulate(reqs)
+		if len(results) != len(reqs) {
+			t.Fatalf("%d results for %d requests", len(results), len(reqs))
+		}
+		for i, r := range results {
+			switch r.Decision {
+			case Allowed, ImplicitlyDenied, ExplicitlyDenied:
+			default:
+				t.Fatalf("request %d: decision %q", i, r.Decision)
+			}
+			if r.Proof() == "" {
+				t.Fatalf("request %d: empty proof", i)
+			}
 		}
 	})
 }

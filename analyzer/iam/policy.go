@@ -62,7 +62,14 @@ type Policy struct {
 	Version    string
 	ID         string
 	Statements []Statement
+	// unknown: some statement holds a value ParseOptions.Unknown
+	// recognised; Evaluate then decides the request both ways.
+	unknown bool
 }
+
+// HasUnknown reports whether a statement of the policy holds a value the
+// document's author could not resolve (see ParseOptions).
+func (p *Policy) HasUnknown() bool { return p != nil && p.unknown }
 
 // Statement is a compiled statement.
 type Statement struct {
@@ -72,7 +79,12 @@ type Statement struct {
 	label  string
 
 	notAction bool
-	actions   []actionPattern
+	// unknown: an Action, Resource, Principal or Condition entry of the
+	// statement is an unresolved value, so the statement may or may not
+	// apply to a request its known parts match. (Placed in padding: the
+	// common path's Statement does not grow.)
+	unknown bool
+	actions []actionPattern
 
 	hasResource bool
 	notResource bool
@@ -102,6 +114,9 @@ type actionPattern struct {
 	pattern  string
 	wildcard bool
 	all      bool
+	// unknown: the entry is an unresolved value; it matches nothing for
+	// sure and may match anything.
+	unknown bool
 }
 
 func compileAction(a string) actionPattern {
@@ -124,10 +139,12 @@ func (p *actionPattern) match(action string) bool {
 // resourcePattern is a compiled Resource entry: "*", a pre-split ARN
 // pattern, or a template resolved per request when it has variables.
 type resourcePattern struct {
-	raw   string
-	all   bool
-	t     template
-	parts [5]string
+	raw string
+	all bool
+	// unknown: the entry is an unresolved value (see actionPattern).
+	unknown bool
+	t       template
+	parts   [5]string
 }
 
 func compileResource(r string, variables bool) resourcePattern {
@@ -173,7 +190,7 @@ func (p *resourcePattern) match(ctx *evalContext) (matched, ok bool) {
 	return arnPartsMatch(&parts, &ctx.resourceParts), true
 }
 
-func parsePolicy(doc []byte, kind Kind) (*Policy, error) {
+func parsePolicy(doc []byte, kind Kind, opts ParseOptions) (*Policy, error) {
 	raw, err := decodeDocument(doc)
 	if err != nil {
 		return nil, docError(msgSyntax)
@@ -182,7 +199,10 @@ func parsePolicy(doc []byte, kind Kind) (*Policy, error) {
 	if !ok {
 		return nil, docError(msgSyntax)
 	}
-	v := &validator{kind: kind, top: top}
+	v := &validator{kind: kind, top: top, unknown: opts.Unknown}
+	if v.unknown == nil {
+		v.unknown = func(string) bool { return false }
+	}
 	if err := v.validate(); err != nil {
 		return nil, err
 	}
@@ -210,6 +230,9 @@ type validator struct {
 	kind       Kind
 	top        map[string]any
 	statements []map[string]any
+	// unknown recognises unresolved values (never nil once parsing
+	// starts): AWS never sees them, so their format is not checked.
+	unknown func(string) bool
 }
 
 func (v *validator) stmtError(i int, msg string) *PolicyError {
@@ -297,7 +320,7 @@ func (v *validator) validate() error {
 				}
 				for _, vals := range block.(map[string]any) {
 					for _, val := range scalarList(vals) {
-						if !legacyDateOK(val) {
+						if !legacyDateOK(val) && !v.unknown(val) {
 							return v.stmtError(i, msgLegacy)
 						}
 					}
@@ -319,13 +342,16 @@ func (v *validator) validate() error {
 			sorted := append([]string(nil), list...)
 			sort.Strings(sorted)
 			for _, r := range sorted {
+				if v.unknown(r) {
+					continue
+				}
 				if msg := resourceFormatError(r); msg != "" && resourceErr == nil {
 					resourceErr = v.stmtError(i, msg)
 				}
 			}
 			if resourceErr == nil {
 				for _, r := range list {
-					if !legacyResourceOK(r) {
+					if !legacyResourceOK(r) && !v.unknown(r) {
 						return v.stmtError(i, msgLegacy)
 					}
 				}
@@ -341,7 +367,7 @@ func (v *validator) validate() error {
 		if v.kind == KindResource {
 			break
 		}
-		if sid, _ := s["Sid"].(string); sid != "" {
+		if sid, _ := s["Sid"].(string); sid != "" && !v.unknown(sid) {
 			if seen[sid] {
 				return v.stmtError(i, msgSidUnique)
 			}
@@ -363,6 +389,9 @@ func (v *validator) validate() error {
 				continue
 			}
 			for _, a := range stringList(val) {
+				if v.unknown(a) {
+					continue
+				}
 				if msg := actionError(a); msg != "" {
 					return v.stmtError(i, msg)
 				}
@@ -432,7 +461,7 @@ func (v *validator) validatePrincipals() error {
 				}
 				p = np
 			}
-			if msg := principalError(p); msg != "" {
+			if msg := principalError(p, v.unknown); msg != "" {
 				return v.stmtError(i, msg)
 			}
 		}
@@ -465,10 +494,10 @@ func isFullAccessStatement(s map[string]any) bool {
 
 var principalKeys = map[string]bool{"AWS": true, "Service": true, "Federated": true, "CanonicalUser": true}
 
-func principalError(p any) string {
+func principalError(p any, unknown func(string) bool) string {
 	switch t := p.(type) {
 	case string:
-		if t == "*" {
+		if t == "*" || unknown(t) {
 			return ""
 		}
 		return fmt.Sprintf("Invalid principal in policy: %q", t)
@@ -489,6 +518,9 @@ func principalError(p any) string {
 				return "Invalid principal in policy"
 			}
 			for _, id := range stringList(t[k]) {
+				if unknown(id) {
+					continue
+				}
 				if k == "AWS" && id != "*" && !isAccountID(id) && !strings.HasPrefix(id, "arn:") && !isUniqueID(id) {
 					return fmt.Sprintf("Invalid principal in policy: \"AWS\":%q", id)
 				}
@@ -805,7 +837,10 @@ func (v *validator) compile() *Policy {
 			actKey, st.notAction = "NotAction", true
 		}
 		for _, a := range stringList(s[actKey]) {
-			st.actions = append(st.actions, compileAction(a))
+			ap := compileAction(a)
+			ap.unknown = v.unknown(a)
+			st.unknown = st.unknown || ap.unknown
+			st.actions = append(st.actions, ap)
 		}
 		resKey := "Resource"
 		if _, ok := s["NotResource"]; ok {
@@ -814,6 +849,11 @@ func (v *validator) compile() *Policy {
 		if rv, ok := s[resKey]; ok {
 			st.hasResource = true
 			for _, r := range stringList(rv) {
+				if v.unknown(r) {
+					st.resources = append(st.resources, resourcePattern{raw: r, unknown: true})
+					st.unknown = true
+					continue
+				}
 				st.resources = append(st.resources, compileResource(r, variables))
 			}
 		}
@@ -823,7 +863,8 @@ func (v *validator) compile() *Policy {
 		}
 		if pv, ok := s[prKey]; ok {
 			st.hasPrincipal = true
-			st.principals = compilePrincipals(pv)
+			st.principals = compilePrincipals(pv, v.unknown)
+			st.unknown = st.unknown || st.principals.unknown
 		}
 		if c, ok := s["Condition"].(map[string]any); ok {
 			ops := make([]string, 0, len(c))
@@ -839,31 +880,59 @@ func (v *validator) compile() *Policy {
 				}
 				sort.Strings(keys)
 				for _, k := range keys {
-					st.conditions = append(st.conditions, compileCondition(op, k, scalarList(block[k]), variables))
+					vals := scalarList(block[k])
+					c := compileCondition(op, k, vals, variables)
+					c.unknown = v.unknown(k) || anyUnknown(vals, v.unknown)
+					st.unknown = st.unknown || c.unknown
+					st.conditions = append(st.conditions, c)
 				}
 			}
 		}
 		p.Statements[i] = st
+		p.unknown = p.unknown || st.unknown
 	}
 	return p
 }
 
-func compilePrincipals(v any) principalSet {
+func anyUnknown(list []string, unknown func(string) bool) bool {
+	for _, s := range list {
+		if unknown(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func compilePrincipals(v any, unknown func(string) bool) principalSet {
 	var ps principalSet
+	// known drops the unresolved entries: they name nobody for sure and
+	// may name anybody, which ps.unknown records.
+	known := func(list []string) []string {
+		out := list[:0]
+		for _, s := range list {
+			if unknown(s) {
+				ps.unknown = true
+				continue
+			}
+			out = append(out, s)
+		}
+		return out
+	}
 	switch t := v.(type) {
 	case string:
 		ps.wildcard = t == "*"
+		ps.unknown = unknown(t)
 	case map[string]any:
-		for _, id := range stringList(t["AWS"]) {
+		for _, id := range known(stringList(t["AWS"])) {
 			if id == "*" {
 				ps.wildcard = true
 				continue
 			}
 			ps.aws = append(ps.aws, compileAWSPrincipal(id))
 		}
-		ps.services = stringList(t["Service"])
-		ps.federated = stringList(t["Federated"])
-		ps.canonical = stringList(t["CanonicalUser"])
+		ps.services = known(stringList(t["Service"]))
+		ps.federated = known(stringList(t["Federated"]))
+		ps.canonical = known(stringList(t["CanonicalUser"]))
 	}
 	return ps
 }

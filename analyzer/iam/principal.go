@@ -25,7 +25,10 @@ type awsPrincipal struct {
 
 // principalSet is a compiled Principal or NotPrincipal element.
 type principalSet struct {
-	wildcard  bool
+	wildcard bool
+	// unknown: some entry is an unresolved value, left out of the lists
+	// below; it may name any caller.
+	unknown   bool
 	aws       []awsPrincipal
 	services  []string
 	federated []string

@@ -9,6 +9,9 @@ import (
 // statement in the key policy allows kms:Decrypt for role/ExpelRole;
 // statement 'Deny-outside-org' in the key policy denies it".
 func (r Result) Proof() string {
+	if r.Decision == Unknown && r.unknown != nil {
+		return r.unknown.proof
+	}
 	if r.Deciding < 0 || r.Deciding >= len(r.Explanation) {
 		return string(r.Decision)
 	}
@@ -36,6 +39,17 @@ func (r Result) Proof() string {
 		return d.Reason + " for " + r.principal + "; " + d.Detail
 	}
 	return d.Reason + " for " + r.principal
+}
+
+// UnknownReadings explains an Unknown decision without naming the
+// statements it depends on (Unresolved lists them): under which reading of
+// them the request is Allowed, and both readings' proofs, e.g. "Allowed if
+// it applies (…); ImplicitlyDenied otherwise (…)". "" for other decisions.
+func (r Result) UnknownReadings() string {
+	if r.Decision != Unknown || r.unknown == nil {
+		return ""
+	}
+	return r.unknown.readings
 }
 
 func stepLabel(s Step) string {
