@@ -83,6 +83,16 @@ func identities(fs []findings.Finding) []string {
 	return out
 }
 
+// malformedIaC are the scenario IaC files that hold a policy AWS would
+// refuse, with what check must say about it: such input is bad input (the
+// deploy would fail), exit 2 naming file and resource, alone or laid over
+// the live snapshot.
+var malformedIaC = map[string]string{
+	// A bare-string Principal other than "*" (MalformedPolicyDocument:
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+	"cross-account-reader-missing-grants/plan.json": `plan.json: aws_iam_role.securitylakereader: statement 0 (Sid "TrustVendor"): Invalid principal in policy: "arn:aws:iam::012345678901:root"`,
+}
+
 // --iac is wired to collectors/iac: each scenario's template and plan load
 // and are judged (findings point back at the file), alone and laid over
 // the live snapshot.
@@ -103,6 +113,12 @@ func TestCheckIaC(t *testing.T) {
 				overlay := []string{"check", "--snapshot", filepath.Join(dir, "snapshot.json"), "--iac", p, "--format", "json", "--fail-on", "none"}
 				for _, args := range [][]string{iacOnly, overlay} {
 					code, out, errs := trailgate(t, args...)
+					if want, bad := malformedIaC[e.Name()+"/"+file]; bad {
+						if code != exitUsage || out != "" || !strings.Contains(errs, p+": ") || !strings.Contains(errs, want) {
+							t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", args, code, out, errs, want)
+						}
+						continue
+					}
 					if code != exitOK {
 						t.Fatalf("%q: exit %d (stderr %q)", args, code, errs)
 					}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -38,7 +40,16 @@ type Connector struct {
 	Sources []string `json:"sources,omitempty" yaml:"sources"`
 	// File is where the connector was read from (not part of the file).
 	File string `json:"file,omitempty" yaml:"-"`
+	// RoleLine is the line of the role key in File (0 when unknown), for
+	// errors about the role found after parsing (a logical ID without
+	// --iac to resolve it).
+	RoleLine int `json:"-" yaml:"-"`
 }
+
+// IsRoleARN reports whether Role is an ARN rather than a logical ID or a
+// Terraform address (which only IaC input can resolve). Parse has already
+// refused an ARN that is not an IAM role's.
+func (c *Connector) IsRoleARN() bool { return strings.HasPrefix(c.Role, "arn:") }
 
 // Error names the file and line of a bad connector file.
 type Error struct {
@@ -80,6 +91,9 @@ func Parse(name string, data []byte) (*Connector, error) {
 	lines := map[string]int{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		lines[doc.Content[i].Value] = doc.Content[i].Line
+		if err := checkStrings(name, doc.Content[i], doc.Content[i+1]); err != nil {
+			return nil, err
+		}
 	}
 	var c Connector
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -88,6 +102,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 		return nil, yamlError(name, err)
 	}
 	c.File = name
+	c.RoleLine = lines["role"]
 	fail := func(key, format string, args ...any) error {
 		return &Error{File: name, Line: lines[key], Msg: key + ": " + fmt.Sprintf(format, args...)}
 	}
@@ -96,6 +111,14 @@ func Parse(name string, data []byte) (*Connector, error) {
 	}
 	if c.Role == "" {
 		return nil, &Error{File: name, Msg: "role: missing (the role ARN the connector assumes)"}
+	}
+	if c.IsRoleARN() {
+		if msg := roleARNError(c.Role); msg != "" {
+			return nil, fail("role", "%s; got %q", msg, c.Role)
+		}
+	}
+	if c.TrustedPrincipal != "" && !isPrincipal(c.TrustedPrincipal) {
+		return nil, fail("trusted_principal", "must be an ARN (arn:aws:iam::ACCOUNT:root, a role ARN), a 12-digit account ID or a service principal (NAME.amazonaws.com); got %q", c.TrustedPrincipal)
 	}
 	if c.Region != "" && !snapshot.IsRegion(c.Region) {
 		return nil, fail("region", "must be an AWS region such as us-east-1; got %q", c.Region)
@@ -109,6 +132,97 @@ func Parse(name string, data []byte) (*Connector, error) {
 		}
 	}
 	return &c, nil
+}
+
+// stringKeys are the keys whose value is a string, and listKeys those whose
+// value is a list of strings.
+var (
+	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "region": true}
+	listKeys   = map[string]bool{"sources": true}
+)
+
+// checkStrings refuses a value of the wrong YAML type where a string is
+// expected. The decoder would read `"role": 5` or `external_id: 0x1F` into
+// a string as written (or, for 1e3 or an octal, as something else than the
+// vendor console shows), so a wrong value would pass silently: a string
+// must be a string (quoted when it looks like a number). null is absence.
+func checkStrings(name string, key, val *yaml.Node) error {
+	if val.Kind == yaml.AliasNode && val.Alias != nil {
+		val = val.Alias
+	}
+	wantStr := func(n *yaml.Node, what string) error {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if n.Kind == yaml.ScalarNode && (n.Tag == "!!str" || n.Tag == "!!null") {
+			return nil
+		}
+		got := "a mapping"
+		switch {
+		case n.Kind == yaml.ScalarNode:
+			got = fmt.Sprintf("%s %s", strings.TrimPrefix(n.Tag, "!!"), n.Value)
+		case n.Kind == yaml.SequenceNode:
+			got = "a list"
+		}
+		return &Error{File: name, Line: n.Line, Msg: fmt.Sprintf("%s: must be a string; got %s (quote it if it is meant as text)", what, got)}
+	}
+	switch {
+	case stringKeys[key.Value]:
+		return wantStr(val, key.Value)
+	case listKeys[key.Value]:
+		if val.Kind == yaml.SequenceNode {
+			for _, e := range val.Content {
+				if err := wantStr(e, key.Value); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// roleARNError says what is wrong with an ARN given as the connector role:
+// it must be an IAM role ARN, arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
+func roleARNError(s string) string {
+	const want = "must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"
+	a, err := arn.Parse(s)
+	switch {
+	case err != nil:
+		return want + ": " + err.Error()
+	case !partitionRe.MatchString(a.Partition):
+		return want + ": unknown partition " + strconv.Quote(a.Partition)
+	case a.Service != "iam":
+		return want + ": not an IAM ARN (service " + strconv.Quote(a.Service) + ")"
+	case a.Region != "":
+		return want + ": IAM ARNs have no region"
+	case !snapshot.IsAccountID(a.AccountID):
+		return want + ": the account must be 12 digits"
+	case !strings.HasPrefix(a.Resource, "role/"):
+		return want + ": not a role"
+	}
+	name := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	if !roleNameRe.MatchString(name) {
+		return want + ": role names are 1 to 64 of A-Z a-z 0-9 +=,.@_-"
+	}
+	return ""
+}
+
+var (
+	// Partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc.
+	partitionRe = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+	// IAM role names (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
+	roleNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	// Service principals are NAME.amazonaws.com, and .amazonaws.com.cn in
+	// the China regions
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services).
+	servicePrincipalRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
+)
+
+// isPrincipal reports whether s can name the vendor's principal in a trust
+// policy: an ARN, an account ID or a service principal.
+func isPrincipal(s string) bool {
+	return arn.IsARN(s) || snapshot.IsAccountID(s) || servicePrincipalRe.MatchString(s)
 }
 
 func yamlError(name string, err error) error {

@@ -31,6 +31,7 @@ func TestParseContractExample(t *testing.T) {
 		Region:           "us-east-1",
 		Sources:          []string{"cloudtrail", "guardduty"},
 		File:             "expel.yaml",
+		RoleLine:         2,
 	}
 	got, err := Parse("expel.yaml", []byte(expel))
 	if err != nil {
@@ -47,6 +48,7 @@ func TestParseContractExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	want.RoleLine = 1
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON (-want +got):\n%s", d)
 	}
@@ -79,6 +81,28 @@ func TestParseRejects(t *testing.T) {
 		{"queue URL instead of ARN", "profile: generic\nrole: r\nqueue: https://sqs.us-east-1.amazonaws.com/222222222222/q\n", `c.yaml:3: queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got "https://sqs.us-east-1.amazonaws.com/222222222222/q"`},
 		{"unknown source", "profile: generic\nrole: r\nsources: [cloudtrail, vpcflow]\n", `c.yaml:3: sources: unknown source "vpcflow" (known: cloudtrail, guardduty)`},
 		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unmarshal errors:\n  line 3: field extrnal_id not found in type connector.Connector"},
+		// Wrong YAML types where a string is expected: the decoder would
+		// take them as written.
+		{"role a number (JSON)", "{\"profile\": \"generic\",\n \"role\": 5}", "c.yaml:2: role: must be a string; got int 5 (quote it if it is meant as text)"},
+		{"external ID a number", "profile: generic\nrole: r\nexternal_id: 0x1F\n", "c.yaml:3: external_id: must be a string; got int 0x1F (quote it if it is meant as text)"},
+		{"profile a boolean", "profile: true\nrole: r\n", "c.yaml:1: profile: must be a string; got bool true (quote it if it is meant as text)"},
+		{"role a mapping", "profile: generic\nrole:\n  arn: x\n", "c.yaml:3: role: must be a string; got a mapping (quote it if it is meant as text)"},
+		{"region a list", "profile: generic\nrole: r\nregion: [us-east-1]\n", "c.yaml:3: region: must be a string; got a list (quote it if it is meant as text)"},
+		{"source a number", "profile: generic\nrole: r\nsources:\n  - cloudtrail\n  - 7\n", "c.yaml:5: sources: must be a string; got int 7 (quote it if it is meant as text)"},
+		{"role through an alias to a number", "x: &n 5\nprofile: generic\nrole: *n\n", "c.yaml:1: role: must be a string; got int 5 (quote it if it is meant as text)"},
+		// An ARN as the role must be an IAM role's
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
+		{"role ARN of a user", "profile: generic\nrole: arn:aws:iam::222222222222:user/alice\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got "arn:aws:iam::222222222222:user/alice"`},
+		{"role ARN truncated", "profile: generic\nrole: arn:aws:iam::222222222222\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): arn: not enough sections; got "arn:aws:iam::222222222222"`},
+		{"role ARN of another service", "profile: generic\nrole: arn:aws:sqs:us-east-1:222222222222:role/x\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not an IAM ARN (service "sqs"); got "arn:aws:sqs:us-east-1:222222222222:role/x"`},
+		{"role ARN with a region", "profile: generic\nrole: arn:aws:iam:us-east-1:222222222222:role/R\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): IAM ARNs have no region; got "arn:aws:iam:us-east-1:222222222222:role/R"`},
+		{"role ARN with a short account", "profile: generic\nrole: arn:aws:iam::2222:role/R\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): the account must be 12 digits; got "arn:aws:iam::2222:role/R"`},
+		{"role ARN without a name", "profile: generic\nrole: arn:aws:iam::222222222222:role/\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): role names are 1 to 64 of A-Z a-z 0-9 +=,.@_-; got "arn:aws:iam::222222222222:role/"`},
+		{"role ARN in an unknown partition", "profile: generic\nrole: arn:azure:iam::222222222222:role/R\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): unknown partition "azure"; got "arn:azure:iam::222222222222:role/R"`},
+		// Unquoted, a 12-digit account ID is a YAML number: with a
+		// leading zero, not the text the vendor gave.
+		{"trusted principal an unquoted account ID", "profile: generic\nrole: r\ntrusted_principal: 012345678901\n", "c.yaml:3: trusted_principal: must be a string; got float 012345678901 (quote it if it is meant as text)"},
+		{"trusted principal a name", "profile: generic\nrole: r\ntrusted_principal: Expel\n", `c.yaml:3: trusted_principal: must be an ARN (arn:aws:iam::ACCOUNT:root, a role ARN), a 12-digit account ID or a service principal (NAME.amazonaws.com); got "Expel"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("c.yaml", []byte(tc.doc))
@@ -90,6 +114,35 @@ func TestParseRejects(t *testing.T) {
 				t.Errorf("error\n got %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// What a role and a trusted principal may be: a role ARN in any partition
+// and with a path, or a logical ID / Terraform address (resolved by --iac);
+// an ARN, an account ID or a service principal.
+func TestParseAcceptsRolesAndPrincipals(t *testing.T) {
+	for _, tc := range []struct {
+		role, principal string
+		isARN           bool
+	}{
+		{"arn:aws:iam::222222222222:role/ExpelRole", "arn:aws:iam::012345678901:root", true},
+		{"arn:aws-us-gov:iam::222222222222:role/service-role/Log.Reader@x", `"012345678901"`, true},
+		{"arn:aws-cn:iam::222222222222:role/R", "cloudtrail.amazonaws.com.cn", true},
+		{"ConnectorRole", "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security", false},
+		{"module.siem.aws_iam_role.reader", "", false},
+	} {
+		doc := "profile: generic\nrole: " + tc.role + "\n"
+		if tc.principal != "" {
+			doc += "trusted_principal: " + tc.principal + "\n"
+		}
+		c, err := Parse("c.yaml", []byte(doc))
+		if err != nil {
+			t.Errorf("%s / %s: %v", tc.role, tc.principal, err)
+			continue
+		}
+		if c.IsRoleARN() != tc.isARN || c.RoleLine != 2 {
+			t.Errorf("%s: IsRoleARN = %v, RoleLine = %d; want %v, 2", tc.role, c.IsRoleARN(), c.RoleLine, tc.isARN)
+		}
 	}
 }
 

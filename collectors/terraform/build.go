@@ -110,6 +110,9 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 			}
 		}
 	}
+	if b.err != nil {
+		return nil, b.err
+	}
 	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceTerraform, Accounts: []snapshot.Account{}}
 	// The snapshot's partition is the one all its regions belong to.
 	parts := map[string]bool{}

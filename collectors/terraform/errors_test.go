@@ -41,6 +41,29 @@ func TestBadInput(t *testing.T) {
 		{"redrive policy that is not JSON", `{"format_version":"1.2","resource_changes":[{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q",
 "change":{"actions":["create"],"after":{"name":"q","redrive_policy":"dlq"},"after_unknown":{}}}]}`, Options{},
 			Error{File: "plan.json", Address: "aws_sqs_queue.q", Msg: "redrive_policy is not a JSON redrive policy: invalid character 'd' looking for beginning of value"}},
+		// terraform show -json writes each attribute with its schema type:
+		// a number where a string belongs is not a plan Terraform wrote.
+		{"string attribute holding a number (planned_values)", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_s3_bucket.logs","mode":"managed","type":"aws_s3_bucket","name":"logs","values":{"bucket":5}}]}}}`, Options{},
+			Error{File: "plan.json", Address: "aws_s3_bucket.logs", Msg: "bucket: must be a string; got the number 5"}},
+		{"string attribute holding an object (resource_changes)", `{"format_version":"1.2","resource_changes":[{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q",
+"change":{"actions":["create"],"after":{"name":{"n":"q"}},"after_unknown":{}}}]}`, Options{},
+			Error{File: "plan.json", Address: "aws_sqs_queue.q", Msg: "name: must be a string; got an object"}},
+		{"nested string attribute holding a boolean", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_s3_bucket_lifecycle_configuration.l","mode":"managed","type":"aws_s3_bucket_lifecycle_configuration","name":"l","values":{"bucket":"b","rule":[{"id":"r","status":true}]}}]}}}`, Options{},
+			Error{File: "plan.json", Address: "aws_s3_bucket_lifecycle_configuration.l", Msg: "rule[0].status: must be a string; got the boolean true"}},
+		{"list of strings holding a number", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_organizations_organization.o","mode":"managed","type":"aws_organizations_organization","name":"o","values":{"feature_set":"ALL","enabled_policy_types":["SERVICE_CONTROL_POLICY",7]}}]}}}`, Options{},
+			Error{File: "plan.json", Address: "aws_organizations_organization.o", Msg: "enabled_policy_types[1]: must be a string; got the number 7"}},
+		{"list of strings holding a string", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_organizations_organization.o","mode":"managed","type":"aws_organizations_organization","name":"o","values":{"feature_set":"ALL","enabled_policy_types":"SERVICE_CONTROL_POLICY"}}]}}}`, Options{},
+			Error{File: "plan.json", Address: "aws_organizations_organization.o", Msg: "enabled_policy_types: must be a list of strings; got a string"}},
+		{"boolean attribute holding a string", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_cloudtrail.t","mode":"managed","type":"aws_cloudtrail","name":"t","values":{"name":"t","s3_bucket_name":"b","is_multi_region_trail":"yes"}}]}}}`, Options{},
+			Error{File: "plan.json", Address: "aws_cloudtrail.t", Msg: "is_multi_region_trail: must be a boolean; got a string"}},
+		{"number attribute holding a boolean", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q","values":{"name":"q","visibility_timeout_seconds":true}}]}}}`, Options{},
+			Error{File: "plan.json", Address: "aws_sqs_queue.q", Msg: "visibility_timeout_seconds: must be a number; got the boolean true"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,10 +20,12 @@ type view struct {
 	n    node
 	cfg  map[string]*tfjson.Expression
 	path string // address of the block, used to name unknowns
+	// b records a value of the wrong type (b.fail).
+	b *builder
 }
 
 func (b *builder) top(in *instance) view {
-	v := view{in: in, n: in.root, path: in.addr}
+	v := view{in: in, n: in.root, path: in.addr, b: b}
 	if in.cfg != nil {
 		v.cfg = in.cfg.Expressions
 	}
@@ -41,7 +43,7 @@ func (v view) blocks(key string) []view {
 	}
 	out := make([]view, len(items))
 	for i, it := range items {
-		out[i] = view{in: v.in, n: it, path: v.path + "." + key + "[" + strconv.Itoa(i) + "]"}
+		out[i] = view{in: v.in, n: it, path: v.path + "." + key + "[" + strconv.Itoa(i) + "]", b: v.b}
 		if nested != nil {
 			out[i].cfg = nested[i]
 		}
@@ -77,7 +79,7 @@ func (b *builder) s(v view, key string) string {
 func (b *builder) sDepth(v view, key string, depth int) string {
 	c := v.n.get(key)
 	if !c.unknown() {
-		return scalar(c.v)
+		return b.str(v, key, c.v)
 	}
 	if v.path == v.in.addr {
 		if s, ok := b.derived(v.in, key, depth); ok {
@@ -103,19 +105,27 @@ func (b *builder) opt(v view, key string) string {
 // known reports whether key has a planned value (possibly null).
 func (v view) known(key string) bool { return !v.n.get(key).unknown() }
 
-// boolean is a bool attribute; def when null or unknown.
+// boolean is a bool attribute; def when null or unknown. Any other type
+// is refused, as str refuses a non-string: reading "is_multi_region_trail":
+// "yes" as false would judge a trail the plan does not describe.
 func (v view) boolean(key string, def bool) bool {
 	c := v.n.get(key)
-	if b, ok := c.v.(bool); ok && !c.unknown() {
+	if c.unknown() || c.v == nil {
+		return def
+	}
+	if b, ok := c.v.(bool); ok {
 		return b
 	}
+	v.wrongType(key, "a boolean", c.v)
 	return def
 }
 
-// number is an integer attribute; def when null or unknown.
+// number is an integer attribute; def when null or unknown. A numeric
+// string is taken as its number (the provider's schema types a few of
+// these as strings); anything else is refused.
 func (v view) number(key string, def int) int {
 	c := v.n.get(key)
-	if c.unknown() {
+	if c.unknown() || c.v == nil {
 		return def
 	}
 	switch n := c.v.(type) {
@@ -126,7 +136,14 @@ func (v view) number(key string, def int) int {
 			return i
 		}
 	}
+	v.wrongType(key, "a number", c.v)
 	return def
+}
+
+func (v view) wrongType(key, want string, got any) {
+	if v.b != nil && v.in != nil {
+		v.b.fail(v.in, "%s: must be %s; got %s", v.attr(key), want, jsonKind(got))
+	}
 }
 
 // strings is a list or set of strings; unknown elements become tokens.
@@ -135,17 +152,66 @@ func (b *builder) strs(v view, key string) []string {
 	if c.unknown() {
 		return []string{b.unknown(v.path+"."+key, v.in)}
 	}
+	if _, isList := c.v.([]any); c.v != nil && !isList {
+		b.fail(v.in, "%s: must be a list of strings; got %s", v.attr(key), jsonKind(c.v))
+		return nil
+	}
 	var out []string
 	for i, e := range c.list() {
 		if e.unknown() {
 			out = append(out, b.unknown(v.path+"."+key+"["+strconv.Itoa(i)+"]", v.in))
 			continue
 		}
-		if s := scalar(e.v); s != "" {
+		if s := b.str(v, key+"["+strconv.Itoa(i)+"]", e.v); s != "" {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// str is the planned value of a string attribute. `terraform show -json`
+// writes every attribute with its schema type
+// (https://developer.hashicorp.com/terraform/internals/json-format#values-representation),
+// so a number, boolean, list or object where the provider's schema has a
+// string is a hand-edited or corrupted plan: reading `"bucket": 5` as a
+// bucket named "5", or as unknown, would judge a plan Terraform never
+// wrote. It is refused, naming the resource and the attribute.
+func (b *builder) str(v view, key string, val any) string {
+	switch x := val.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	}
+	v.wrongType(key, "a string", val)
+	return ""
+}
+
+// attr is the path of key inside the resource (rule[0].prefix), as an
+// error names it after the resource address.
+func (v view) attr(key string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(v.path, v.in.addr), ".")
+	if rel == "" {
+		return key
+	}
+	return rel + "." + key
+}
+
+// jsonKind describes a decoded JSON value for an error message.
+func jsonKind(val any) string {
+	switch x := val.(type) {
+	case float64:
+		return "the number " + strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return "the boolean " + strconv.FormatBool(x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	case string:
+		return "a string"
+	}
+	return "null"
 }
 
 func scalar(v any) string {
