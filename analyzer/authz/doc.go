@@ -16,6 +16,10 @@
 // whose structure itself is unresolved makes every answer that consults it
 // Unknown.
 //
+// Validate parses every policy of a snapshot with the kinds the Index uses,
+// so that a document AWS would refuse is reported with its statement and
+// location before any question is asked of it.
+//
 // It must not decide what is a finding (that is the rules' job), read files
 // other than its embedded AWS managed policy documents, or reach the network.
 package authz
