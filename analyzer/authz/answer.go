@@ -18,4 +18,51 @@ type Answer struct {
 	Proof string `json:"proof"`
 	// Explanation lists, for each policy kind consulted, what it said.
 	Explanation []string `json:"explanation"`
+	// Statements lists, in the order of Explanation, the statements its
+	// steps name (the deny, the allow, the near miss), then the statements
+	// that make a consulted policy malformed.
+	Statements []Statement `json:"statements"`
 }
+
+// Statement is a statement that decided an answer or nearly did, named by
+// the policy that holds it, so that a finding can point at it without
+// reading the explanation's wording.
+type Statement struct {
+	// Kind is the policy kind: resource (a bucket, key, topic or queue
+	// policy, or a role's trust policy), identity, boundary, session,
+	// vpcEndpoint, scp or rcp.
+	Kind string `json:"kind"`
+	// Policy names the policy holding the statement: the resource's ARN
+	// (the role's ARN for a trust policy), an inline policy's name or a
+	// managed policy's ARN, an organization policy's ID. Empty for a policy
+	// the index assumed (the identity policies of a principal outside the
+	// snapshot).
+	Policy string `json:"policy"`
+	// Target is, for scp and rcp, the root, OU or account the policy is
+	// attached to at the level that decided.
+	Target string `json:"target,omitempty"`
+	// Index is the zero-based index of the statement in its document.
+	Index int    `json:"index"`
+	Sid   string `json:"sid,omitempty"`
+	// Effect is Allow or Deny; empty for a malformed statement whose
+	// Effect is not one of them.
+	Effect string `json:"effect"`
+	// Role is why the statement is listed: RoleDeny, RoleAllow,
+	// RoleNearMiss or RoleMalformed.
+	Role string `json:"role"`
+}
+
+// Roles of the statements of an answer.
+const (
+	// RoleDeny: the statement explicitly denies the request.
+	RoleDeny = "deny"
+	// RoleAllow: the statement allows the request.
+	RoleAllow = "allow"
+	// RoleNearMiss: nothing of its kind allows the request, and this Allow
+	// statement would have but for a condition (or a policy variable
+	// without a value).
+	RoleNearMiss = "near_miss"
+	// RoleMalformed: AWS would reject the policy because of this
+	// statement, so the policy grants nothing (noted only for denials).
+	RoleMalformed = "malformed"
+)

@@ -27,6 +27,8 @@ type document struct {
 	// statements are the evaluator's business instead (iam.ParseOptions):
 	// it decides whenever every resolution gives the same answer.
 	unknown bool
+	// id is an organization policy's ID, which Statement.Policy names.
+	id string
 }
 
 // parseOptions let the evaluator recognise the collectors' unknown tokens.

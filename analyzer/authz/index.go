@@ -128,6 +128,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 				kind, dst = iam.KindRCP, ix.rcps
 			}
 			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), nonEmpty(op.Name, op.ID)), op.Document.Document, kind)
+			p.id = op.ID
 			for _, t := range op.Targets {
 				dst[t] = append(dst[t], p)
 			}
@@ -256,14 +257,20 @@ func (ix *Index) authorize(req Request) Answer {
 			line += " '" + st.Sid + "'"
 		}
 		a.Explanation = append(a.Explanation, line+": "+st.Reason)
+		if s, ok := q.statement(st); ok {
+			a.Statements = append(a.Statements, s)
+		}
 	}
 	if unresolved != "" {
 		a.Explanation = append(a.Explanation, "unresolved: the IaC collector could not resolve values in "+unresolved)
 	}
 	if a.Decision != Allowed {
 		var extra []string
-		for _, d := range q.malformed {
-			extra = append(extra, d.note())
+		for _, c := range q.malformed {
+			extra = append(extra, c.doc.note())
+			if s, ok := c.statement(); ok {
+				a.Statements = append(a.Statements, s)
+			}
 		}
 		if len(extra) > 0 {
 			a.Proof += " (" + strings.Join(extra, "; ") + ")"
@@ -312,7 +319,14 @@ type question struct {
 	set       iam.PolicySet
 	resource  *resourceEntry
 	notes     []string
-	malformed []*document
+	malformed []consulted
+	// identityRefs and boundaryRefs name the policies of set.Identity and
+	// set.Boundaries, in their order, as Statement.Policy does;
+	// resourceRef names set.Resource's; levelRefs the policies of each
+	// SCP and RCP level (by levelKey).
+	identityRefs, boundaryRefs []string
+	resourceRef                string
+	levelRefs                  map[string][]string
 	// missing lists policies known to apply whose documents are unknown;
 	// unknown lists reasons no answer can be proven.
 	missing, unknown []string
@@ -323,7 +337,17 @@ type question struct {
 	docs map[*iam.Policy]*document
 }
 
-func (q *question) add(d *document) *iam.Policy {
+// consulted is a document a question consults, with the policy kind and
+// name its statements are reported under (see Statement).
+type consulted struct {
+	doc        *document
+	kind, name string
+}
+
+// add consults d, a policy of the given kind (Statement.Kind) and name
+// (Statement.Policy), and returns its compiled policy (nil when absent or
+// malformed).
+func (q *question) add(d *document, kind, name string) *iam.Policy {
 	if d == nil {
 		return nil
 	}
@@ -337,7 +361,7 @@ func (q *question) add(d *document) *iam.Policy {
 		q.docs[d.policy] = d
 	}
 	if d.malformed != nil {
-		q.malformed = append(q.malformed, d)
+		q.malformed = append(q.malformed, consulted{doc: d, kind: kind, name: name})
 	}
 	return d.policy
 }
@@ -370,7 +394,7 @@ func (ix *Index) assemble(req Request) *question {
 		// the account's path (a guardrail denying s3:PutBucketPolicy binds
 		// them all, save the principals it exempts by name).
 		if ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, ix.scps, q)
+			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
 			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
 		}
 	case "role", "assumed-role":
@@ -383,9 +407,11 @@ func (ix *Index) assemble(req Request) *question {
 			q.notes = append(q.notes, fmt.Sprintf("identity: role %s does not exist in account %s", p.roleName, p.account))
 			break
 		}
-		for _, d := range e.inline {
-			if pol := q.add(d); pol != nil {
+		for i, d := range e.inline {
+			name := e.role.InlinePolicies[i].Name
+			if pol := q.add(d, kindIdentity, name); pol != nil {
 				q.set.Identity = append(q.set.Identity, pol)
+				q.identityRefs = append(q.identityRefs, name)
 			}
 		}
 		for _, arn := range e.attached {
@@ -394,8 +420,9 @@ func (ix *Index) assemble(req Request) *question {
 				q.missing = append(q.missing, "managed policy "+arn)
 				continue
 			}
-			if pol := q.add(d); pol != nil {
+			if pol := q.add(d, kindIdentity, arn); pol != nil {
 				q.set.Identity = append(q.set.Identity, pol)
+				q.identityRefs = append(q.identityRefs, arn)
 			}
 		}
 		if b := e.role.PermissionsBoundaryARN; b != "" {
@@ -403,12 +430,13 @@ func (ix *Index) assemble(req Request) *question {
 			switch {
 			case d == nil:
 				q.unknown = append(q.unknown, "the permissions boundary "+b+" is not in the snapshot")
-			case q.add(d) != nil:
+			case q.add(d, kindBoundary, b) != nil:
 				q.set.Boundaries = []*iam.Policy{d.policy}
+				q.boundaryRefs = []string{b}
 			}
 		}
 		if ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, ix.scps, q)
+			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
 			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
 		}
 	default:
@@ -419,6 +447,7 @@ func (ix *Index) assemble(req Request) *question {
 	}
 	if outside {
 		q.set.Identity = []*iam.Policy{allowEverything}
+		q.identityRefs = []string{""}
 		q.notes = append(q.notes, fmt.Sprintf("identity: %s is outside the snapshot; its own identity policies are assumed to allow %s", req.Principal, req.Action))
 	}
 
@@ -429,7 +458,8 @@ func (ix *Index) assemble(req Request) *question {
 		q.resource = res
 		resourceAccount = res.account
 		q.set.ResourceType = res.rtype
-		q.set.Resource = q.add(res.policy)
+		q.set.Resource = q.add(res.policy, kindResource, res.id)
+		q.resourceRef = res.id
 	} else {
 		resourceAccount = arnAccount(req.Resource)
 		if req.Resource != "*" && (resourceAccount == "" || !ix.accounts[resourceAccount]) {
@@ -445,7 +475,7 @@ func (ix *Index) assemble(req Request) *question {
 	// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
 	// https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
 	if ix.rcpOn && rcpServices[service] && ix.members[resourceAccount] && (res == nil || !res.awsKey) {
-		q.set.RCPs = ix.path(resourceAccount, ix.rcps, q)
+		q.set.RCPs = ix.path(resourceAccount, iam.StepRCP, ix.rcps, q)
 		q.set.ResourceInManagementAccount = resourceAccount == ix.org.ManagementAccountID
 	}
 
@@ -528,7 +558,7 @@ func (ix *Index) governed(account string) bool {
 }
 
 // path lists the levels root → OUs → account with their attached policies.
-func (ix *Index) path(account string, attached map[string][]*document, q *question) []iam.Level {
+func (ix *Index) path(account string, kind iam.StepKind, attached map[string][]*document, q *question) []iam.Level {
 	var chain []string
 	seen := map[string]bool{}
 	for id := account; id != "" && !seen[id]; id = ix.parent[id] {
@@ -538,11 +568,17 @@ func (ix *Index) path(account string, attached map[string][]*document, q *questi
 	levels := make([]iam.Level, 0, len(chain))
 	for i := len(chain) - 1; i >= 0; i-- {
 		l := iam.Level{Target: chain[i]}
+		var refs []string
 		for _, d := range attached[chain[i]] {
-			if pol := q.add(d); pol != nil {
+			if pol := q.add(d, string(kind), d.id); pol != nil {
 				l.Policies = append(l.Policies, pol)
+				refs = append(refs, d.id)
 			}
 		}
+		if q.levelRefs == nil {
+			q.levelRefs = map[string][]string{}
+		}
+		q.levelRefs[levelKey(kind, l.Target)] = refs
 		levels = append(levels, l)
 	}
 	return levels

@@ -20,7 +20,16 @@ import (
 //
 //	trailgate.authz(snapshot, {"principal": p, "action": a, "resource": r, "context": {k: v}})
 //	  → {"decision": "Allowed"|"ImplicitlyDenied"|"ExplicitlyDenied"|"Unknown",
-//	     "proof": "one sentence", "explanation": ["…"]}
+//	     "proof": "one sentence", "explanation": ["…"],
+//	     "statements": [{"kind": "resource"|"identity"|"boundary"|"scp"|"rcp"|…,
+//	                     "policy": "…", "target": "…", "index": N, "sid": "…",
+//	                     "effect": "Allow"|"Deny",
+//	                     "role": "deny"|"allow"|"near_miss"|"malformed"}]}
+//
+// statements is authz.Answer.Statements: the statements the explanation's
+// steps name, then those that make a consulted policy malformed, so that
+// rules locate a finding's statement without reading the explanation's
+// wording. target and sid are "" when they do not apply.
 //
 // Rules call it through data.trailgate.lib.authz, which passes
 // input.snapshot. The snapshot is an argument (not a global) so that the
@@ -200,10 +209,23 @@ func answerValue(a authz.Answer) ast.Value {
 	for i, e := range a.Explanation {
 		expl[i] = ast.StringTerm(e)
 	}
+	stmts := make([]*ast.Term, len(a.Statements))
+	for i, s := range a.Statements {
+		stmts[i] = ast.ObjectTerm(
+			ast.Item(ast.StringTerm("kind"), ast.StringTerm(s.Kind)),
+			ast.Item(ast.StringTerm("policy"), ast.StringTerm(s.Policy)),
+			ast.Item(ast.StringTerm("target"), ast.StringTerm(s.Target)),
+			ast.Item(ast.StringTerm("index"), ast.IntNumberTerm(s.Index)),
+			ast.Item(ast.StringTerm("sid"), ast.StringTerm(s.Sid)),
+			ast.Item(ast.StringTerm("effect"), ast.StringTerm(s.Effect)),
+			ast.Item(ast.StringTerm("role"), ast.StringTerm(s.Role)),
+		)
+	}
 	return ast.NewObject(
 		ast.Item(ast.StringTerm("decision"), ast.StringTerm(a.Decision)),
 		ast.Item(ast.StringTerm("proof"), ast.StringTerm(a.Proof)),
 		ast.Item(ast.StringTerm("explanation"), ast.ArrayTerm(expl...)),
+		ast.Item(ast.StringTerm("statements"), ast.ArrayTerm(stmts...)),
 	)
 }
 

@@ -31,7 +31,13 @@ org_members contains management_account
 # trailgate.authz built-in) whether principal may perform action on resource
 # with the condition keys in ctx. The answer is
 # {"decision": "Allowed"|"ImplicitlyDenied"|"ExplicitlyDenied"|"Unknown",
-#  "proof": "...", "explanation": [...]}.
+#  "proof": "...", "explanation": [...], "statements": [...]}, statements
+# naming the statements that decided or nearly decided:
+# {"kind": "resource"|"identity"|"boundary"|"scp"|"rcp"|..., "policy": the
+# resource ARN, inline policy name, managed policy ARN or organization
+# policy ID, "target": the SCP/RCP level, "index": N, "sid": "...",
+# "effect": "Allow"|"Deny", "role": "deny"|"allow"|"near_miss"|"malformed"}
+# (analyzer/engine AuthzBuiltin).
 authz(principal, action, resource, ctx) := trailgate.authz(
 	input.snapshot,
 	{"principal": principal, "action": action, "resource": resource, "context": ctx},
@@ -379,10 +385,10 @@ with_policy_location(f, res) := locate(f, [
 ])
 
 # with_statement_location: the finding is about the statement of policy
-# (res.policy, or a role's trust_policy) that answer's step of kind
-# (resourcePolicy, identityPolicy, scp, ...) names: the statement that
-# denies, or the near-miss allow statement. Without one, the document, then
-# the resource.
+# (res.policy, or a role's trust_policy) that answer names for kind
+# (resourcePolicy, identityPolicy, scp, ...; see statement_index): the
+# statement that denies, or the near-miss allow statement. Without one, the
+# document, then the resource.
 with_statement_location(f, res, policy, answer, kind) := locate(f, [
 	statement_location(policy, answer, kind),
 	object.get(policy, "location", null),
@@ -426,142 +432,87 @@ names_principal(s, p) if {
 names_principal(s, p) if s.Principal == p
 
 # with_org_statement_location: the finding is about the SCP or RCP (kind
-# "scp" or "rcp") statement that denies the request. analyzer/authz names
-# the level the policy is attached to ("scp deny (ou-ab12-…) 'Sid': …");
-# the statement is found among the policies of that kind attached there,
-# by Sid, or by index when only one policy is attached there. Without one,
-# the finding keeps the engine's fallback (its resource).
+# "scp" or "rcp") statement that denies the request. The answer names the
+# policy (its ID) and the level it is attached to (answer.statements); the
+# finding points at the statement, else at its policy (a Terraform plan
+# places the policy resource, not its statements). Without either, the
+# finding keeps the engine's fallback (its resource).
 with_org_statement_location(f, answer, kind) := locate(f, [org_statement_location(answer, kind)])
 
 org_statement_location(answer, kind) := l if {
-	lines := [l |
-		some l in answer.explanation
-		startswith(l, concat(" ", [kind, "deny ("]))
+	denies := [s |
+		some s in object.get(answer, "statements", [])
+		s.kind == kind
+		s.role == "deny"
 	]
-	count(lines) > 0
-	target := regex.find_all_string_submatch_n(`^[a-z]+ deny \(([^)]*)\)`, lines[0], 1)[0][1]
+	count(denies) > 0
+	s := denies[0]
 	type := {"scp": "SERVICE_CONTROL_POLICY", "rcp": "RESOURCE_CONTROL_POLICY"}[kind]
-	attached := [p |
+	ls := [l |
 		some p in object.get(input.snapshot, ["organization", "policies"], [])
+		p.id == s.policy
 		p.type == type
-		target in object.get(p, "targets", [])
+		s.target in object.get(p, "targets", [])
+		some l in [object.get(p.document, ["statement_locations", s.index], null), object.get(p.document, "location", null)]
+		is_object(l)
+		object.get(l, "file", "") != ""
 	]
-	label := statement_label(answer, kind)
-	ls := org_statement_locations(attached, label)
 	count(ls) > 0
 	l := ls[0]
 } else := null
 
-# org_statement_locations lists, for the statement the label names among
-# the attached policies, where it is written, then where its policy is (a
-# Terraform plan places the policy resource, not its statements).
-org_statement_locations(attached, label) := array.concat(org_sid_locations(attached, label), org_index_locations(attached, label))
-
-org_sid_locations(attached, label) := [l |
-	startswith(label, "'")
-	sid := trim_suffix(trim_prefix(label, "'"), "'")
-	some p in attached
-	some i, s in statements(p.document.document)
-	object.get(s, "Sid", "") == sid
-	some l in [object.get(p.document, ["statement_locations", i], null), object.get(p.document, "location", null)]
-	is_object(l)
-	object.get(l, "file", "") != ""
-]
-
-org_index_locations(attached, label) := [l |
-	startswith(label, "#")
-	count(attached) == 1
-	i := to_number(substring(label, 1, -1))
-	some l in [object.get(attached[0].document, ["statement_locations", i], null), object.get(attached[0].document, "location", null)]
-	is_object(l)
-	object.get(l, "file", "") != ""
-]
-
-# statement_location is where the statement named by answer's step of kind
-# is written in policy, or null.
+# statement_location is where the statement the answer names for kind is
+# written in policy, or null.
 statement_location(policy, answer, kind) := policy.statement_locations[i] if {
 	i := statement_index(policy.document, answer, kind)
 	object.get(policy.statement_locations[i], "file", "") != ""
 } else := null
 
-# statement_index is the index in doc of the statement the step of kind
-# names. analyzer/authz writes each step as
-# "<kind> <outcome>[ (<target>)][ '<sid>']: <reason>", the reason naming the
-# statement "statement '<sid>'" or "statement #<index>" (analyzer/iam
-# labels), and a near miss only in the proof ("; statement #<index> would
-# allow it"), whose first part is the step's reason.
+# statement_kinds maps the explanation's step kinds, which rules name, to
+# the kinds of answer.statements (analyzer/authz.Statement).
+statement_kinds := {
+	"resourcePolicy": "resource",
+	"identityPolicy": "identity",
+	"permissionsBoundary": "boundary",
+	"sessionPolicy": "session",
+	"vpcEndpointPolicy": "vpcEndpoint",
+	"scp": "scp",
+	"rcp": "rcp",
+}
+
+# statement_index is the index in doc of the statement the answer names
+# for kind: the one that denies, else the one that allows, else the near
+# miss (an Allow statement that matched but for a condition). Else, for a
+# resource policy AWS would reject, the statement that makes it malformed
+# (it grants nothing, analyzer/iam PolicyError). An index outside doc
+# names another document: none.
 statement_index(doc, answer, kind) := i if {
-	label := statement_label(answer, kind)
-	startswith(label, "#")
-	i := to_number(substring(label, 1, -1))
-	i < count(statements(doc))
+	s := named_statement(answer, kind)
+	s.index < count(statements(doc))
+	i := s.index
 } else := i if {
-	label := statement_label(answer, kind)
-	startswith(label, "'")
-	sid := trim_suffix(trim_prefix(label, "'"), "'")
-	is := [j | some j, s in statements(doc); object.get(s, "Sid", "") == sid]
+	kind == "resourcePolicy"
+	is := [s.index |
+		some s in object.get(answer, "statements", [])
+		s.kind == "resource"
+		s.role == "malformed"
+	]
 	count(is) > 0
 	i := is[0]
-} else := i if {
-	# A malformed resource policy grants nothing; analyzer/authz notes
-	# "the <bucket|key|topic|queue|trust> policy of … is malformed and
-	# grants nothing (statement <index> …)" (analyzer/iam PolicyError).
-	kind == "resourcePolicy"
-	ms := [m |
-		some line in answer.explanation
-		some m in regex.find_all_string_submatch_n(`^the (?:bucket|key|topic|queue|trust) policy of .* is malformed and grants nothing \(statement ([0-9]+)`, line, 1)
-	]
-	count(ms) > 0
-	i := to_number(ms[0][1])
 	i < count(statements(doc))
 }
 
-# step_line is the explanation line of the step of kind that can name a
-# statement: a deny first, else an allow, else a near miss.
-step_line(answer, kind) := lines[0] if {
-	lines := [l |
-		some outcome in ["deny", "allow", "notApplicable"]
-		some l in answer.explanation
-		startswith(l, concat(" ", [kind, outcome]))
+# named_statement is the first statement of answer.statements of kind, by
+# role: deny, then allow, then near miss.
+named_statement(answer, kind) := ss[0] if {
+	k := statement_kinds[kind]
+	ss := [s |
+		some role in ["deny", "allow", "near_miss"]
+		some s in object.get(answer, "statements", [])
+		s.kind == k
+		s.role == role
 	]
-	count(lines) > 0
-}
-
-statement_label(answer, kind) := label if {
-	line := step_line(answer, kind)
-	reason := substring(line, indexof(line, ": ") + 2, -1)
-	m := regex.find_all_string_submatch_n(`^statement ('.*?'|#[0-9]+) in the `, reason, 1)
-	count(m) == 1
-	label := m[0][1]
-} else := label if {
-	line := step_line(answer, kind)
-	reason := substring(line, indexof(line, ": ") + 2, -1)
-	proof_of(answer.proof, reason)
-	m := regex.find_all_string_submatch_n(`; statement ('.*?'|#[0-9]+) would allow it`, answer.proof, 1)
-	count(m) == 1
-	label := m[0][1]
-} else := label if {
-	line := step_line(answer, kind)
-	startswith(line, concat(" ", [kind, "notApplicable"]))
-	m := regex.find_all_string_submatch_n(`^[A-Za-z]+ notApplicable(?: \([^)]*\))? ('.*?'): `, line, 1)
-	count(m) == 1
-	label := m[0][1]
-}
-
-# proof_of holds when the proof is about the step whose reason is given:
-# the proof starts with that reason, except that analyzer/authz names the
-# resource policy in proofs ("the resource policy" becomes "the topic policy
-# of arn:…").
-proof_of(proof, reason) if startswith(proof, reason)
-
-proof_of(proof, reason) if {
-	parts := split(reason, " the resource policy ")
-	count(parts) == 2
-	startswith(proof, concat("", [parts[0], " the "]))
-	rest := substring(proof, count(parts[0]) + 5, -1)
-	first := split(rest, "; ")[0]
-	contains(first, " policy of ")
-	contains(first, concat("", [" ", parts[1], " for "]))
+	count(ss) > 0
 }
 
 # condition_values lists the values an Allow statement of a policy

@@ -61,7 +61,7 @@ test_missing_grant_points_at_document if {
 test_no_policy_points_at_resource if {
 	res := object.remove(topic_res([owner]), ["policy"])
 	lib.with_policy_location(finding, res).location == loc(10)
-	f := lib.with_grant_location(finding, res, object.get(res, "policy", {}), {"decision": "ImplicitlyDenied", "proof": "", "explanation": []}, "s3.amazonaws.com", "sns:Publish")
+	f := lib.with_grant_location(finding, res, object.get(res, "policy", {}), {"decision": "ImplicitlyDenied", "proof": "", "explanation": [], "statements": []}, "s3.amazonaws.com", "sns:Publish")
 	f.location == loc(10)
 }
 
@@ -80,11 +80,13 @@ test_near_miss_by_sid_points_at_statement if {
 	grant_loc(res) == loc(31)
 }
 
-# A near miss without a Sid: only the proof names it, as "#<index>".
+# A near miss without a Sid: the proof names it as "#<index>", the answer's
+# statements by index.
 test_near_miss_without_sid_points_at_statement if {
 	near := s3_publish({"Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}}})
 	res := topic_res([owner, owner, near])
 	contains(publish(res).proof, "statement #2 would allow it")
+	{"kind": "resource", "policy": topic, "target": "", "index": 2, "sid": "", "effect": "Allow", "role": "near_miss"} in publish(res).statements
 	stmt_loc(res) == loc(32)
 }
 
@@ -134,7 +136,11 @@ test_locate_skips_null_and_fileless if {
 }
 
 test_statement_index_out_of_range_is_ignored if {
-	answer := {"decision": "ExplicitlyDenied", "proof": "", "explanation": ["resourcePolicy deny: statement #7 in the topic policy denies sns:Publish"]}
+	answer := {
+		"decision": "ExplicitlyDenied", "proof": "",
+		"explanation": ["resourcePolicy deny: statement #7 in the topic policy denies sns:Publish"],
+		"statements": [{"kind": "resource", "policy": topic, "target": "", "index": 7, "sid": "", "effect": "Deny", "role": "deny"}],
+	}
 	policy := topic_res([owner]).policy
 	lib.statement_location(policy, answer, "resourcePolicy") == null
 }

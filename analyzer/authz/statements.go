@@ -1,0 +1,92 @@
+package authz
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/trailgate/trailgate/analyzer/iam"
+)
+
+// Statement kinds (Statement.Kind). scp and rcp are iam.StepSCP and
+// iam.StepRCP.
+const (
+	kindResource    = "resource"
+	kindIdentity    = "identity"
+	kindBoundary    = "boundary"
+	kindSession     = "session"
+	kindVPCEndpoint = "vpcEndpoint"
+)
+
+// levelKey keys question.levelRefs: SCP and RCP levels can share a target
+// (an account has both).
+func levelKey(kind iam.StepKind, target string) string {
+	return string(kind) + "\x00" + target
+}
+
+// statement is the statement an explanation step names (the deny, the
+// allow, or the near miss of a kind that allows nothing), if any.
+func (q *question) statement(st iam.Step) (Statement, bool) {
+	if st.StatementIndex < 0 {
+		return Statement{}, false
+	}
+	s := Statement{Index: st.StatementIndex, Sid: st.Sid}
+	switch st.Outcome {
+	case iam.OutcomeDeny:
+		s.Role, s.Effect = RoleDeny, "Deny"
+	case iam.OutcomeAllow:
+		s.Role, s.Effect = RoleAllow, "Allow"
+	case iam.OutcomeNoMatch:
+		// Only Allow statements are near misses (iam.Step.Detail).
+		s.Role, s.Effect = RoleNearMiss, "Allow"
+	default:
+		return Statement{}, false
+	}
+	switch st.Kind {
+	case iam.StepResource:
+		s.Kind, s.Policy = kindResource, q.resourceRef
+	case iam.StepIdentity:
+		s.Kind, s.Policy = kindIdentity, at(q.identityRefs, st.PolicyIndex)
+	case iam.StepBoundary:
+		// One step per boundary; Target is its index in set.Boundaries.
+		i, err := strconv.Atoi(st.Target)
+		if err != nil {
+			i = -1
+		}
+		s.Kind, s.Policy = kindBoundary, at(q.boundaryRefs, i)
+	case iam.StepSCP, iam.StepRCP:
+		s.Kind, s.Target = string(st.Kind), st.Target
+		s.Policy = at(q.levelRefs[levelKey(st.Kind, st.Target)], st.PolicyIndex)
+	case iam.StepSession:
+		s.Kind = kindSession
+	case iam.StepVPCEndpoint:
+		s.Kind = kindVPCEndpoint
+	default:
+		return Statement{}, false
+	}
+	return s, true
+}
+
+// statement is the statement that makes a consulted document malformed,
+// when AWS's refusal names one.
+func (c consulted) statement() (Statement, bool) {
+	var pe *iam.PolicyError
+	if !errors.As(c.doc.malformed, &pe) || pe.Statement < 0 {
+		return Statement{}, false
+	}
+	s := Statement{Kind: c.kind, Policy: c.name, Index: pe.Statement, Sid: pe.Sid, Role: RoleMalformed}
+	if list := decodeStatements(c.doc.raw); pe.Statement < len(list) {
+		var effect string
+		if json.Unmarshal(list[pe.Statement]["Effect"], &effect) == nil && (effect == "Allow" || effect == "Deny") {
+			s.Effect = effect
+		}
+	}
+	return s, true
+}
+
+func at(list []string, i int) string {
+	if i < 0 || i >= len(list) {
+		return ""
+	}
+	return list[i]
+}
