@@ -22,7 +22,43 @@ type Answer struct {
 	// steps name (the deny, the allow, the near miss), then the statements
 	// that make a consulted policy malformed.
 	Statements []Statement `json:"statements"`
+	// Kinds lists, in the order of Explanation, what each policy kind
+	// consulted said (one entry per SCP or RCP level, per boundary), so
+	// that a rule can ask "did the identity side allow?" or "which kind
+	// denied?" without reading the explanation's wording.
+	Kinds []KindOutcome `json:"kinds"`
 }
+
+// KindOutcome is what the policies of one kind said about the request: an
+// explanation step as data.
+type KindOutcome struct {
+	// Kind is the policy kind, named as Statement.Kind names it.
+	Kind string `json:"kind"`
+	// Target is, for scp and rcp, the root, OU or account of the level.
+	Target string `json:"target,omitempty"`
+	// Outcome is OutcomeAllow, OutcomeDeny, OutcomeImplicit or
+	// OutcomeNotApplicable.
+	Outcome string `json:"outcome"`
+	// Reason is the step's sentence ("statement 'S' in the bucket policy
+	// of b denies s3:GetObject"), for messages that quote the decisive
+	// policy; rules must not parse it.
+	Reason string `json:"reason"`
+}
+
+// Outcomes of a policy kind (KindOutcome.Outcome).
+const (
+	// OutcomeAllow: a statement of the kind allows the request.
+	OutcomeAllow = "allow"
+	// OutcomeDeny: a statement of the kind explicitly denies the request.
+	OutcomeDeny = "deny"
+	// OutcomeImplicit: the kind's policies are present but none of their
+	// statements applies, an implicit deny where the kind must allow
+	// (for an SCP or RCP level: it allows nothing).
+	OutcomeImplicit = "implicit"
+	// OutcomeNotApplicable: the kind takes no part in the request (no such
+	// policy, or exempt: the management account, a service principal, …).
+	OutcomeNotApplicable = "not_applicable"
+)
 
 // Statement is a statement that decided an answer or nearly did, named by
 // the policy that holds it, so that a finding can point at it without

@@ -260,6 +260,9 @@ func (ix *Index) authorize(req Request) Answer {
 		if s, ok := q.statement(st); ok {
 			a.Statements = append(a.Statements, s)
 		}
+		if k, ok := kindOutcome(st); ok {
+			a.Kinds = append(a.Kinds, k)
+		}
 	}
 	if unresolved != "" {
 		a.Explanation = append(a.Explanation, "unresolved: the IaC collector could not resolve values in "+unresolved)

@@ -42,29 +42,75 @@ func (q *question) statement(st iam.Step) (Statement, bool) {
 	default:
 		return Statement{}, false
 	}
+	kind, ok := kindOf(st.Kind)
+	if !ok {
+		return Statement{}, false
+	}
+	s.Kind = kind
 	switch st.Kind {
 	case iam.StepResource:
-		s.Kind, s.Policy = kindResource, q.resourceRef
+		s.Policy = q.resourceRef
 	case iam.StepIdentity:
-		s.Kind, s.Policy = kindIdentity, at(q.identityRefs, st.PolicyIndex)
+		s.Policy = at(q.identityRefs, st.PolicyIndex)
 	case iam.StepBoundary:
 		// One step per boundary; Target is its index in set.Boundaries.
 		i, err := strconv.Atoi(st.Target)
 		if err != nil {
 			i = -1
 		}
-		s.Kind, s.Policy = kindBoundary, at(q.boundaryRefs, i)
+		s.Policy = at(q.boundaryRefs, i)
 	case iam.StepSCP, iam.StepRCP:
-		s.Kind, s.Target = string(st.Kind), st.Target
+		s.Target = st.Target
 		s.Policy = at(q.levelRefs[levelKey(st.Kind, st.Target)], st.PolicyIndex)
-	case iam.StepSession:
-		s.Kind = kindSession
-	case iam.StepVPCEndpoint:
-		s.Kind = kindVPCEndpoint
-	default:
-		return Statement{}, false
 	}
 	return s, true
+}
+
+// kindOf names a step's policy kind as Statement.Kind and KindOutcome.Kind
+// do; false for a step about no policy kind (a note).
+func kindOf(k iam.StepKind) (string, bool) {
+	switch k {
+	case iam.StepResource:
+		return kindResource, true
+	case iam.StepIdentity:
+		return kindIdentity, true
+	case iam.StepBoundary:
+		return kindBoundary, true
+	case iam.StepSCP, iam.StepRCP:
+		return string(k), true
+	case iam.StepSession:
+		return kindSession, true
+	case iam.StepVPCEndpoint:
+		return kindVPCEndpoint, true
+	}
+	return "", false
+}
+
+// kindOutcome is what an explanation step says its policy kind decided;
+// false for a step that is a note.
+func kindOutcome(st iam.Step) (KindOutcome, bool) {
+	kind, ok := kindOf(st.Kind)
+	if !ok {
+		return KindOutcome{}, false
+	}
+	k := KindOutcome{Kind: kind, Reason: st.Reason}
+	if st.Kind == iam.StepSCP || st.Kind == iam.StepRCP {
+		// A boundary step's Target is an index, not a level.
+		k.Target = st.Target
+	}
+	switch st.Outcome {
+	case iam.OutcomeAllow:
+		k.Outcome = OutcomeAllow
+	case iam.OutcomeDeny:
+		k.Outcome = OutcomeDeny
+	case iam.OutcomeNoMatch:
+		k.Outcome = OutcomeImplicit
+	case iam.OutcomeSkipped:
+		k.Outcome = OutcomeNotApplicable
+	default:
+		return KindOutcome{}, false
+	}
+	return k, true
 }
 
 // statement is the statement that makes a consulted document malformed,

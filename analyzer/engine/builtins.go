@@ -24,12 +24,21 @@ import (
 //	     "statements": [{"kind": "resource"|"identity"|"boundary"|"scp"|"rcp"|…,
 //	                     "policy": "…", "target": "…", "index": N, "sid": "…",
 //	                     "effect": "Allow"|"Deny",
-//	                     "role": "deny"|"allow"|"near_miss"|"malformed"}]}
+//	                     "role": "deny"|"allow"|"near_miss"|"malformed"}],
+//	     "kinds": [{"kind": "resource"|"identity"|"boundary"|"scp"|"rcp"|…,
+//	                "target": "…",
+//	                "outcome": "allow"|"deny"|"implicit"|"not_applicable",
+//	                "reason": "…"}]}
 //
 // statements is authz.Answer.Statements: the statements the explanation's
 // steps name, then those that make a consulted policy malformed, so that
 // rules locate a finding's statement without reading the explanation's
 // wording. target and sid are "" when they do not apply.
+//
+// kinds is authz.Answer.Kinds: in the explanation's order, what each policy
+// kind consulted said (one entry per SCP or RCP level and per boundary), so
+// that rules ask which side allowed or which kind denied without parsing
+// the explanation. target is "" except for scp and rcp.
 //
 // Rules call it through data.trailgate.lib.authz, which passes
 // input.snapshot. The snapshot is an argument (not a global) so that the
@@ -221,11 +230,21 @@ func answerValue(a authz.Answer) ast.Value {
 			ast.Item(ast.StringTerm("role"), ast.StringTerm(s.Role)),
 		)
 	}
+	kinds := make([]*ast.Term, len(a.Kinds))
+	for i, k := range a.Kinds {
+		kinds[i] = ast.ObjectTerm(
+			ast.Item(ast.StringTerm("kind"), ast.StringTerm(k.Kind)),
+			ast.Item(ast.StringTerm("target"), ast.StringTerm(k.Target)),
+			ast.Item(ast.StringTerm("outcome"), ast.StringTerm(k.Outcome)),
+			ast.Item(ast.StringTerm("reason"), ast.StringTerm(k.Reason)),
+		)
+	}
 	return ast.NewObject(
 		ast.Item(ast.StringTerm("decision"), ast.StringTerm(a.Decision)),
 		ast.Item(ast.StringTerm("proof"), ast.StringTerm(a.Proof)),
 		ast.Item(ast.StringTerm("explanation"), ast.ArrayTerm(expl...)),
 		ast.Item(ast.StringTerm("statements"), ast.ArrayTerm(stmts...)),
+		ast.Item(ast.StringTerm("kinds"), ast.ArrayTerm(kinds...)),
 	)
 }
 

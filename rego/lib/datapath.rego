@@ -503,10 +503,9 @@ profile_results contains r if {
 	r := profile_finding(s, s.rule, role_resource, sprintf("deny:%s", [action]), sprintf("a policy explicitly denies %s %s on %s: %s", [input.connector.role, action, resource, answer.proof]), "Remove the deny statement named above (the guide requires that no policy denies the harvesting role its S3 actions)")
 }
 
-denied_by_bucket_policy(answer) if {
-	some line in answer.explanation
-	startswith(line, "resourcePolicy deny")
-}
+# denied_by_bucket_policy: a statement of the bucket policy (the resource
+# policy of the S3 request) explicitly denies it.
+denied_by_bucket_policy(answer) if lib.answer_names(answer, "resource", "deny")
 
 # profile_findings groups the profile results by catalog rule ID.
 profile_findings[rule] contains r.finding if {

@@ -31,13 +31,19 @@ org_members contains management_account
 # trailgate.authz built-in) whether principal may perform action on resource
 # with the condition keys in ctx. The answer is
 # {"decision": "Allowed"|"ImplicitlyDenied"|"ExplicitlyDenied"|"Unknown",
-#  "proof": "...", "explanation": [...], "statements": [...]}, statements
-# naming the statements that decided or nearly decided:
+#  "proof": "...", "explanation": [...], "statements": [...],
+#  "kinds": [...]}, statements naming the statements that decided or nearly
+# decided:
 # {"kind": "resource"|"identity"|"boundary"|"scp"|"rcp"|..., "policy": the
 # resource ARN, inline policy name, managed policy ARN or organization
 # policy ID, "target": the SCP/RCP level, "index": N, "sid": "...",
-# "effect": "Allow"|"Deny", "role": "deny"|"allow"|"near_miss"|"malformed"}
-# (analyzer/engine AuthzBuiltin).
+# "effect": "Allow"|"Deny", "role": "deny"|"allow"|"near_miss"|"malformed"},
+# and kinds saying, in the explanation's order, what each policy kind
+# consulted decided (one per SCP/RCP level and per boundary):
+# {"kind": as in statements, "target": the SCP/RCP level, "outcome":
+# "allow"|"deny"|"implicit"|"not_applicable", "reason": the sentence to
+# quote} (analyzer/engine AuthzBuiltin). Rules decide from statements and
+# kinds, never from the explanation's wording.
 authz(principal, action, resource, ctx) := trailgate.authz(
 	input.snapshot,
 	{"principal": principal, "action": action, "resource": resource, "context": ctx},
@@ -49,19 +55,28 @@ denied(answer) if answer.decision in {"ImplicitlyDenied", "ExplicitlyDenied"}
 
 allowed(answer) if answer.decision == "Allowed"
 
-# identity_allows and resource_allows read which side of a denied request
-# already allows it, from the explanation lines analyzer/authz writes as
-# "<step kind> <outcome>…" (identityPolicy, resourcePolicy; allow, deny,
-# notApplicable, skipped): remediations then name only the missing side.
-identity_allows(answer) if {
-	some line in answer.explanation
-	startswith(line, "identityPolicy allow")
+# identity_allows and resource_allows say which side of a denied request
+# already allows it (a statement of that kind allows it, answer.statements
+# role "allow"): remediations then name only the missing side.
+identity_allows(answer) if answer_names(answer, "identity", "allow")
+
+resource_allows(answer) if answer_names(answer, "resource", "allow")
+
+# answer_names holds when the answer names a statement of kind (as
+# answer.statements names kinds) in role.
+answer_names(answer, kind, role) if {
+	some s in object.get(answer, "statements", [])
+	s.kind == kind
+	s.role == role
 }
 
-resource_allows(answer) if {
-	some line in answer.explanation
-	startswith(line, "resourcePolicy allow")
-}
+# kind_outcomes are, in the explanation's order, the outcomes (answer.kinds)
+# of the policies of a step kind rules name (statement_kinds).
+kind_outcomes(answer, kind, outcome) := [k |
+	some k in object.get(answer, "kinds", [])
+	k.kind == statement_kinds[kind]
+	k.outcome == outcome
+]
 
 # is_unknown holds for a value an IaC collector could not resolve (an
 # ImportValue, a value known only after apply): the collectors write it as
@@ -619,35 +634,23 @@ sample_key(b) := sort([d.sample_key | some d in deliveries; d.bucket == b.bucket
 # resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny
 # there, or, for an implicit denial, a level of that kind that allows
 # nothing.
-blocked_by(answer, kind) if {
-	some line in answer.explanation
-	startswith(line, concat(" ", [kind, "deny"]))
-}
+blocked_by(answer, kind) if answer_names(answer, statement_kinds[kind], "deny")
 
 blocked_by(answer, kind) if {
 	answer.decision == "ImplicitlyDenied"
 	kind in {"scp", "rcp"}
-	some line in answer.explanation
-	startswith(line, concat(" ", [kind, "notApplicable"]))
+	count(kind_outcomes(answer, kind, "implicit")) > 0
 }
 
-# blocking_reason is the explanation of the step of that kind that denies
-# (the text after "<kind> <outcome> (<target>) '<sid>': "), for messages
-# that should quote only the decisive policy.
-blocking_reason(answer, kind) := trim_space(substring(line, indexof(line, ": ") + 2, -1)) if {
-	lines := [l |
-		some l in answer.explanation
-		startswith(l, concat(" ", [kind, "deny"]))
-	]
-	count(lines) > 0
-	line := lines[0]
-} else := trim_space(substring(line, indexof(line, ": ") + 2, -1)) if {
-	lines := [l |
-		some l in answer.explanation
-		startswith(l, concat(" ", [kind, "notApplicable"]))
-	]
-	count(lines) > 0
-	line := lines[0]
+# blocking_reason is the reason (answer.kinds) of the first policy of that
+# kind that denies, else of the first that allows nothing, else the proof,
+# for messages that should quote only the decisive policy.
+blocking_reason(answer, kind) := trim_space(ks[0].reason) if {
+	ks := kind_outcomes(answer, kind, "deny")
+	count(ks) > 0
+} else := trim_space(ks[0].reason) if {
+	ks := kind_outcomes(answer, kind, "implicit")
+	count(ks) > 0
 } else := answer.proof
 
 # org_policy_blocks: an SCP or RCP decides the denial (OR01, OR02), so the
