@@ -105,6 +105,9 @@ type condValue struct {
 	prefix netip.Prefix
 	arn    [5]string
 	parsed bool // num/date/prefix/arn hold the parsed form of t (no variables)
+	// wideGlob: an ARN value widened from a partly unresolved one
+	// (widenARN), matched as one string whose wildcards span colons.
+	wideGlob bool
 }
 
 // condition is one operator + key + values block of a Condition element.
@@ -117,7 +120,11 @@ type condition struct {
 	// unknown: the key or a value is an unresolved value, so the block may
 	// be true or false whatever the request says.
 	unknown bool
-	values  []condValue
+	// wide: for an unknown block of a Like-type operator with a known key,
+	// the block with each token read as "*" (widenCondition); nil when it
+	// cannot be widened.
+	wide   *condition
+	values []condValue
 }
 
 func compileCondition(operator, key string, vals []string, variables bool) condition {
@@ -289,7 +296,8 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 	case famArn:
 		parts, isARN := arnParts(v)
 		return c.anyValue(ctx, func(cv condValue) bool {
-			return cv.t.exact == "*" && !cv.t.vars || isARN && arnPartsMatch(&cv.arn, &parts)
+			return cv.t.exact == "*" && !cv.t.vars || isARN && arnPartsMatch(&cv.arn, &parts) ||
+				cv.wideGlob && globMatch(cv.t.glob, v, false)
 		})
 	}
 	for i := range c.values {

@@ -223,10 +223,10 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 			if ps.notPrincipalExcludes(&ctx.caller) {
 				return stmtMatch{failedCond: -1}
 			}
-			maybe = maybe || ps.unknown
+			maybe = maybe || ps.mayName(&ctx.caller)
 		} else {
 			via = ps.match(&ctx.caller)
-			if ps.unknown && via != matchDirect {
+			if via != matchDirect && ps.mayName(&ctx.caller) {
 				// An unresolved entry may name the caller (more directly
 				// than the known ones: the user or session itself rather
 				// than its role or account). The permissive reading takes
@@ -250,6 +250,18 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 	for i := range s.conditions {
 		c := &s.conditions[i]
 		if c.unknown {
+			if c.wide != nil {
+				// The widened block bounds every resolution (widenCondition):
+				// false for a Like operator means false for all of them,
+				// true for a NotLike one true for all of them.
+				r := c.wide.eval(ctx)
+				if !c.op.negated && r == condFalse {
+					return stmtMatch{failedCond: i}
+				}
+				if c.op.negated && r == condTrue {
+					continue
+				}
+			}
 			maybe = true
 			continue
 		}
@@ -268,7 +280,11 @@ func (s *Statement) actionTri(action string) tri {
 	for i := range s.actions {
 		a := &s.actions[i]
 		if a.unknown {
-			unknown = true
+			// A partly unresolved entry takes part only where its known
+			// pieces allow (partial.go).
+			if !a.widened || globMatch(a.wide, action, true) {
+				unknown = true
+			}
 			continue
 		}
 		if a.match(action) {
@@ -294,7 +310,11 @@ func (s *Statement) resourceTri(ctx *evalContext) (tri, bool) {
 	for i := range s.resources {
 		r := &s.resources[i]
 		if r.unknown {
-			unknown = true
+			// As in actionTri. A resource that is not an ARN is left
+			// undecided: a resolution may read as Resource "*".
+			if !r.widened || ctx.resourceStar || !ctx.resourceIsARN || globMatch(r.wide, ctx.req.Resource, false) {
+				unknown = true
+			}
 			continue
 		}
 		m, ok := r.match(ctx)

@@ -147,3 +147,87 @@ func equalFold(a, b string) bool {
 	}
 	return true
 }
+
+// fieldStar, in the second pattern of globsIntersect, matches any run of
+// bytes without a colon: one ARN field. (No policy or ARN text holds a NUL.)
+const fieldStar = 0
+
+// globsIntersect reports whether some string matches both patterns
+// (case-sensitive; '\' escapes the next byte as in globMatch; b may also
+// hold fieldStar). It walks the
+// product of the two patterns' positions, (len(a)+1)·(len(b)+1) states at
+// most, so it costs O(len(a)·len(b)) whatever the input.
+func globsIntersect(a, b string) bool {
+	n := len(b) + 1
+	seen := make([]bool, (len(a)+1)*n)
+	stack := []int{0}
+	seen[0] = true
+	push := func(i, j int) {
+		if k := i*n + j; !seen[k] {
+			seen[k] = true
+			stack = append(stack, k)
+		}
+	}
+	// tok reads the token of p at i: a star, any one byte, or a literal
+	// byte, and the position after it.
+	tok := func(p string, i int) (star, any bool, lit byte, next int) {
+		switch c := p[i]; c {
+		case fieldStar:
+			return true, false, fieldStar, i + 1
+		case '*':
+			return true, false, '*', i + 1
+		case '?':
+			return false, true, '?', i + 1
+		case '\\':
+			if i+1 < len(p) {
+				return false, false, p[i+1], i + 2
+			}
+			return false, false, '\\', i + 1
+		default:
+			return false, false, c, i + 1
+		}
+	}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		i, j := k/n, k%n
+		if i == len(a) && j == len(b) {
+			return true
+		}
+		var aStar, aAny, bStar, bAny bool
+		var aLit, bLit byte
+		ai, bj := i, j
+		if i < len(a) {
+			aStar, aAny, aLit, ai = tok(a, i)
+			if aStar {
+				push(ai, j) // the star matches nothing
+			}
+		}
+		if j < len(b) {
+			bStar, bAny, bLit, bj = tok(b, j)
+			if bStar {
+				push(i, bj)
+			}
+		}
+		if i == len(a) || j == len(b) {
+			continue
+		}
+		// Both consume one common byte.
+		aWild, bWild := aStar || aAny, bStar || bAny
+		switch {
+		case bStar && bLit == fieldStar && !aWild && aLit == ':':
+			continue // a field holds no colon
+		case !aWild && !bWild && aLit != bLit:
+			continue
+		}
+		ni, nj := ai, bj
+		if aStar {
+			ni = i
+		}
+		if bStar {
+			nj = j
+		}
+		push(ni, nj)
+	}
+	return false
+}

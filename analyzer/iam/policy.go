@@ -117,6 +117,10 @@ type actionPattern struct {
 	// unknown: the entry is an unresolved value; it matches nothing for
 	// sure and may match anything.
 	unknown bool
+	// widened: the entry is only partly unresolved and may match only
+	// what wide (lower-cased, each token read as "*") matches (partial.go).
+	widened bool
+	wide    string
 }
 
 func compileAction(a string) actionPattern {
@@ -143,6 +147,10 @@ type resourcePattern struct {
 	all bool
 	// unknown: the entry is an unresolved value (see actionPattern).
 	unknown bool
+	// widened: it may match only ARNs wide matches as one string
+	// (widenARN).
+	widened bool
+	wide    string
 	t       template
 	parts   [5]string
 }
@@ -839,6 +847,11 @@ func (v *validator) compile() *Policy {
 		for _, a := range stringList(s[actKey]) {
 			ap := compileAction(a)
 			ap.unknown = v.unknown(a)
+			if ap.unknown {
+				if w, ok := widenUnknown(a, v.unknown); ok {
+					ap.widened, ap.wide = true, strings.ToLower(w)
+				}
+			}
 			st.unknown = st.unknown || ap.unknown
 			st.actions = append(st.actions, ap)
 		}
@@ -850,7 +863,9 @@ func (v *validator) compile() *Policy {
 			st.hasResource = true
 			for _, r := range stringList(rv) {
 				if v.unknown(r) {
-					st.resources = append(st.resources, resourcePattern{raw: r, unknown: true})
+					rp := resourcePattern{raw: r, unknown: true}
+					rp.wide, rp.widened = widenARN(r, v.unknown)
+					st.resources = append(st.resources, rp)
 					st.unknown = true
 					continue
 				}
@@ -864,7 +879,7 @@ func (v *validator) compile() *Policy {
 		if pv, ok := s[prKey]; ok {
 			st.hasPrincipal = true
 			st.principals = compilePrincipals(pv, v.unknown)
-			st.unknown = st.unknown || st.principals.unknown
+			st.unknown = st.unknown || st.principals.unknown || len(st.principals.wideAWS) > 0
 		}
 		if c, ok := s["Condition"].(map[string]any); ok {
 			ops := make([]string, 0, len(c))
@@ -883,6 +898,9 @@ func (v *validator) compile() *Policy {
 					vals := scalarList(block[k])
 					c := compileCondition(op, k, vals, variables)
 					c.unknown = v.unknown(k) || anyUnknown(vals, v.unknown)
+					if c.unknown && !v.unknown(k) {
+						c.wide = widenCondition(op, k, vals, v.unknown)
+					}
 					st.unknown = st.unknown || c.unknown
 					st.conditions = append(st.conditions, c)
 				}
@@ -923,7 +941,19 @@ func compilePrincipals(v any, unknown func(string) bool) principalSet {
 		ps.wildcard = t == "*"
 		ps.unknown = unknown(t)
 	case map[string]any:
-		for _, id := range known(stringList(t["AWS"])) {
+		// A partly unresolved AWS entry is kept widened (partial.go);
+		// known() drops the rest of the unresolved ones.
+		var aws []string
+		for _, id := range stringList(t["AWS"]) {
+			if unknown(id) {
+				if w, ok := widenUnknown(id, unknown); ok && w != "*" {
+					ps.wideAWS = append(ps.wideAWS, w)
+					continue
+				}
+			}
+			aws = append(aws, id)
+		}
+		for _, id := range known(aws) {
 			if id == "*" {
 				ps.wildcard = true
 				continue

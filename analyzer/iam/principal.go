@@ -28,7 +28,11 @@ type principalSet struct {
 	wildcard bool
 	// unknown: some entry is an unresolved value, left out of the lists
 	// below; it may name any caller.
-	unknown   bool
+	unknown bool
+	// wideAWS: AWS entries only partly unresolved, each token read as "*"
+	// (widenUnknown); such an entry may name only the callers mayName
+	// finds for it.
+	wideAWS   []string
 	aws       []awsPrincipal
 	services  []string
 	federated []string
@@ -201,4 +205,52 @@ func (ps *principalSet) notPrincipalExcludes(c *caller) bool {
 		return listedAccount
 	}
 	return listedSelf && listedAccount
+}
+
+// mayName reports whether an unresolved entry of the set may name the
+// caller, or its account or role: a wholly unresolved one always may, a
+// partly unresolved AWS entry only when some string its widened pattern
+// matches is an entry match would take as naming the caller: "*", the
+// caller's ARN, its account ID or root ARN, or (for a role or session) an
+// ARN of its role, with any path. The candidates below match every such
+// entry (any partition, region and path), so a "no" holds for every
+// resolution.
+func (ps *principalSet) mayName(c *caller) bool {
+	if ps.unknown {
+		return true
+	}
+	for _, w := range ps.wideAWS {
+		if widePrincipalMayName(w, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func widePrincipalMayName(w string, c *caller) bool {
+	if globMatch(w, "*", false) {
+		return true
+	}
+	switch c.kind {
+	case callerService, callerAnonymous:
+		return false
+	}
+	if c.arn != "" && globMatch(w, c.arn, false) {
+		return true
+	}
+	if c.account == "" {
+		return false
+	}
+	// Partition and region are single fields match does not compare.
+	acct := escapeLiteral(c.account)
+	iam := "arn:" + string(rune(fieldStar)) + ":iam:" + string(rune(fieldStar)) + ":" + acct + ":"
+	if globMatch(w, c.account, false) || globsIntersect(w, iam+"root") {
+		return true
+	}
+	if (c.kind == callerRole || c.kind == callerSession) && c.name != "" {
+		role := iam + "role/"
+		name := escapeLiteral(c.name)
+		return globsIntersect(w, role+name) || globsIntersect(w, role+"*/"+name)
+	}
+	return false
 }

@@ -105,6 +105,12 @@ func TestUnknownValues(t *testing.T) {
 			req: r(roleA, "s3:GetObject", object, nil), want: Unknown,
 		},
 		{
+			// docCondOps: a key absent from the request makes StringEquals
+			// false, whatever a partly unresolved value resolves to.
+			name: "partly unknown Condition value in an Allow, key absent", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: ImplicitlyDenied,
+		},
+		{
 			// Another, known condition of the same statement fails: the
 			// statement cannot apply.
 			name: "unknown Condition value beside a failing known one", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"` + unk + `","aws:PrincipalAccount":"999999999999"}}}`)},
@@ -159,6 +165,146 @@ func TestUnknownValues(t *testing.T) {
 		{
 			name: "unknown Action entry beside a matching known one", set: unknownSet{identity: id(`{"Effect":"Allow","Action":["s3:GetObject","` + unk + `"],"Resource":"*"}`)},
 			req: r(roleA, "s3:GetObject", object, nil), want: Allowed,
+		},
+		// Partly unresolved entries (partial.go): the token stands for a
+		// concrete string, so the entry can match only what its known
+		// pieces allow, the token read as "*" spanning any characters
+		// (docResource: a resolved ARN matches field by field, hence as one
+		// string too).
+		{
+			name: "partly unknown Resource in a Deny: a bucket-level ARN is not an object", set: unknownSet{identity: id(allowS("s3:*", "*"), `{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::`+unk+`/*"}`)},
+			req: r(roleA, "s3:GetBucketAcl", bucket, nil), want: Allowed,
+		},
+		{
+			name: "partly unknown Resource in an Allow: a bucket-level ARN is not an object", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::` + unk + `/*"}`)},
+			req: r(roleA, "s3:GetBucketAcl", bucket, nil), want: ImplicitlyDenied,
+		},
+		{
+			name: "partly unknown Resource in a Deny: an object ARN may match", set: unknownSet{identity: id(allowS("s3:*", "*"), `{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::`+unk+`/*"}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			name: "partly unknown Resource: another service's ARN", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::` + unk + `/*"}`)},
+			req: r(roleA, "sqs:ReceiveMessage", queueA, nil), want: ImplicitlyDenied,
+		},
+		{
+			// The token could hold colons: the account field may be
+			// "111111111111:siem" and still not shift what the known
+			// pieces require; here they require the sqs service.
+			name: "partly unknown account in a Resource ARN, queue of that shape", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"sqs:*","Resource":"arn:aws:sqs:us-east-1:` + unk + `:siem-queue"}`)},
+			req: r(roleA, "sqs:ReceiveMessage", queueA, nil), want: Unknown,
+		},
+		{
+			name: "partly unknown Resource without an ARN prefix stays undecided", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"*","Resource":"` + unk + `:s3:::b/*"}`)},
+			req: r(roleA, "sqs:ReceiveMessage", queueA, nil), want: Unknown,
+		},
+		{
+			// docAction: an action is service:name; the service is known.
+			name: "partly unknown Action in a Deny: another service", set: unknownSet{identity: id(allowS("*", "*"), `{"Effect":"Deny","Action":"s3:Get`+unk+`","Resource":"*"}`)},
+			req: r(roleA, "sqs:ReceiveMessage", queueA, nil), want: Allowed,
+		},
+		{
+			name: "partly unknown Action in an Allow: another service", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:Get` + unk + `","Resource":"*"}`)},
+			req: r(roleA, "sqs:ReceiveMessage", queueA, nil), want: ImplicitlyDenied,
+		},
+		{
+			name: "partly unknown Action: a matching shape stays undecided", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:Get` + unk + `","Resource":"*"}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			// docNotAction: an entry that cannot name the action cannot
+			// exclude it, so the Deny applies.
+			name: "partly unknown NotAction entry cannot exclude another service", set: unknownSet{identity: id(allowS("*", "*"), `{"Effect":"Deny","NotAction":["s3:`+unk+`"],"Resource":"*"}`)},
+			req: r(roleA, "sqs:ReceiveMessage", queueA, nil), want: ExplicitlyDenied,
+		},
+		{
+			// docNotResource: likewise for NotResource.
+			name: "partly unknown NotResource entry cannot exclude another service's ARN", set: unknownSet{identity: id(allowS("*", "*"), `{"Effect":"Deny","Action":"*","NotResource":["arn:aws:s3:::`+unk+`","arn:aws:s3:::`+unk+`/*"]}`)},
+			req: r(roleA, "sqs:ReceiveMessage", queueA, nil), want: ExplicitlyDenied,
+		},
+		{
+			name: "partly unknown NotResource entry may exclude an object", set: unknownSet{identity: id(allowS("*", "*"), `{"Effect":"Deny","Action":"*","NotResource":["arn:aws:s3:::`+unk+`","arn:aws:s3:::`+unk+`/*"]}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			// docCondOps: StringLike matches the value as a pattern.
+			name: "StringLike value partly unknown, known prefix differs", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::999999999999:role/` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: ImplicitlyDenied,
+		},
+		{
+			name: "StringLike value partly unknown, known prefix matches", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			name: "StringNotLike value partly unknown in a Deny, known prefix differs", set: unknownSet{identity: id(allowS("*", "*"), `{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":["arn:aws:iam::999999999999:role/`+unk+`"]}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: ExplicitlyDenied,
+		},
+		{
+			name: "ArnLike value partly unknown, another service", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111111111111:trail/` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, map[string][]string{"aws:SourceArn": {"arn:aws:sns:us-east-1:111111111111:topic"}}), want: ImplicitlyDenied,
+		},
+		{
+			name: "ArnNotLike value partly unknown in a Deny, another service", set: unknownSet{identity: id(allowS("*", "*"), `{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnNotLike":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:`+unk+`:trail/x"}}}`)},
+			req: r(roleA, "s3:GetObject", object, map[string][]string{"aws:SourceArn": {"arn:aws:sns:us-east-1:111111111111:topic"}}), want: ExplicitlyDenied,
+		},
+		{
+			// docPrincipal: a role ARN names the role's sessions; one in
+			// another account names nobody in 222222222222.
+			name: "partly unknown Principal role in another account", set: unknownSet{identity: id(allowS("s3:GetObject", "*")), resource: stmt(rs("Reader", "Allow", aws("arn:aws:iam::999999999999:role/"+unk), "s3:GetObject", bucket+"/*", ""))},
+			req: r(sessB, "s3:GetObject", object, nil), want: ImplicitlyDenied,
+		},
+		{
+			name: "partly unknown Principal role in the caller's account", set: unknownSet{identity: id(allowS("s3:GetObject", "*")), resource: stmt(rs("Reader", "Allow", aws("arn:aws:iam::222222222222:role/"+unk), "s3:GetObject", bucket+"/*", ""))},
+			req: r(sessB, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			// The token may hold a path: role/<unknown> may be
+			// role/team/Connector.
+			name: "partly unknown Principal role path", set: unknownSet{identity: id(allowS("s3:GetObject", "*")), resource: stmt(rs("Reader", "Allow", aws("arn:aws:iam::222222222222:role/"+unk+"/Connector"), "s3:GetObject", bucket+"/*", ""))},
+			req: r(sessB, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			name: "partly unknown Principal account root names the account", set: unknownSet{identity: id(allowS("s3:GetObject", "*")), resource: stmt(rs("Reader", "Allow", aws("arn:aws:iam::"+unk+":root"), "s3:GetObject", bucket+"/*", ""))},
+			req: r(sessB, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			name: "partly unknown Principal user cannot name a role session", set: unknownSet{identity: id(allowS("s3:GetObject", "*")), resource: stmt(rs("Reader", "Allow", aws("arn:aws:iam::"+unk+":user/alice"), "s3:GetObject", bucket+"/*", ""))},
+			req: r(sessB, "s3:GetObject", object, nil), want: ImplicitlyDenied,
+		},
+		{
+			// docNotPrinc: an entry that cannot name the caller or its
+			// account cannot exempt it.
+			name: "partly unknown NotPrincipal entry cannot exempt the caller", set: unknownSet{identity: id(allowS("s3:GetObject", "*")), resource: stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}`, `{"Effect":"Deny","NotPrincipal":{"AWS":["`+rootB+`","arn:aws:iam::999999999999:role/`+unk+`"]},"Action":"s3:*","Resource":"*"}`)},
+			req: r(sessB, "s3:GetObject", object, nil), want: ExplicitlyDenied,
+		},
+		{
+			// StringEquals: the resolved value must equal the request's,
+			// so it must share the known prefix and suffix.
+			name: "StringEquals value partly unknown, known prefix differs", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::999999999999:role/` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: ImplicitlyDenied,
+		},
+		{
+			name: "StringEquals value partly unknown, known prefix matches", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: Unknown,
+		},
+		{
+			// A known "*" in StringEquals is literal: the value cannot be
+			// the request's whatever the token holds.
+			name: "StringEquals value partly unknown, literal star", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::*:role/` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: ImplicitlyDenied,
+		},
+		{
+			name: "StringNotEquals SourceArn partly unknown in a Deny, another service", set: unknownSet{identity: id(allowS("*", "*"), `{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111111111111:trail/`+unk+`"}}}`)},
+			req: r(roleA, "s3:GetObject", object, map[string][]string{"aws:SourceArn": {"arn:aws:sns:us-east-1:111111111111:topic"}}), want: ExplicitlyDenied,
+		},
+		{
+			name: "StringEquals SourceArn partly unknown, another service", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceArn":["arn:aws:cloudtrail:us-east-1:111111111111:trail/` + unk + `"]}}}`)},
+			req: r(roleA, "s3:GetObject", object, map[string][]string{"aws:SourceArn": {"arn:aws:sns:us-east-1:111111111111:topic"}}), want: ImplicitlyDenied,
+		},
+		{
+			// IgnoreCase forms keep today's reading.
+			name: "StringEqualsIgnoreCase value partly unknown stays undecided", set: unknownSet{identity: id(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"aws:PrincipalArn":"arn:aws:iam::999999999999:role/` + unk + `"}}}`)},
+			req: r(roleA, "s3:GetObject", object, nil), want: Unknown,
 		},
 	}
 	for _, c := range cases {
@@ -291,6 +437,22 @@ func FuzzUnknownSoundness(f *testing.F) {
 	f.Add(`{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"`+unk+`"}}}`, "kms:Decrypt", uint8(4))
 	f.Add(`{"Effect":"Allow","Principal":"*","Action":"`+unk+`","NotResource":"`+unk+`"}`, "s3:GetObject", uint8(5))
 	f.Add(`{"Effect":"Deny","NotPrincipal":{"AWS":["`+rootB+`","`+unk+`"]},"Action":"s3:*","Resource":"*"}`, "s3:GetObject", uint8(6))
+	// Partly unresolved entries (partial.go).
+	f.Add(`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::`+unk+`:role/Connector"},"Action":"s3:*","Resource":"*"}`, "s3:GetObject", uint8(1))
+	f.Add(`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::222222222222:role/`+unk+`"},"Action":"*","Resource":"*"}`, "s3:GetObject", uint8(2))
+	f.Add(`{"Effect":"Deny","Principal":{"AWS":["arn:aws:iam::`+unk+`:root"]},"Action":"*","Resource":"*"}`, "s3:GetObject", uint8(0))
+	f.Add(`{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ForAllValues:StringNotEquals":{"aws:PrincipalArn":["arn:aws:iam::`+unk+`:role/*","x"]}}}`, "s3:GetObject", uint8(0))
+	f.Add(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:PrincipalArn":"arn:aws:sts::222222222222:assumed-role/`+unk+`/sess"}}}`, "s3:GetObject", uint8(2))
+	f.Add(`{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::`+unk+`:role/Connector"]},"Action":"s3:GetObject","Resource":"*"}`, "s3:GetObject", uint8(2))
+	f.Add(`{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::`+unk+`","arn:aws:sts::222222222222:assumed-role/`+unk+`"]},"Action":"s3:*","Resource":"*"}`, "s3:GetObject", uint8(2))
+	f.Add(`{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::`+unk+`/*"}`, "s3:GetObject", uint8(0))
+	f.Add(`{"Effect":"Allow","Action":"s3:Get`+unk+`","Resource":"*"}`, "sqs:ReceiveMessage", uint8(2))
+	f.Add(`{"Effect":"Deny","NotAction":["s3:`+unk+`"],"Resource":"*"}`, "s3:GetObject", uint8(1))
+	f.Add(`{"Effect":"Deny","Action":"*","NotResource":["arn:aws:s3:::`+unk+`","arn:aws:s3:::`+unk+`/*"]}`, "s3:ListBucket", uint8(3))
+	f.Add(`{"Effect":"Allow","Action":"sqs:*","Resource":"arn:aws:sqs:us-east-1:`+unk+`:siem-queue"}`, "sqs:ReceiveMessage", uint8(2))
+	f.Add(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::`+unk+`:role/R*"}}}`, "s3:GetObject", uint8(0))
+	f.Add(`{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ForAnyValue:StringNotLike":{"aws:PrincipalArn":["`+unk+`-x","arn:aws:iam::`+unk+`:*"]}}}`, "s3:GetObject", uint8(1))
+	f.Add(`{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnNotEqualsIfExists":{"aws:PrincipalArn":"arn:aws:iam:`+unk+`:role/Reader"}}}`, "s3:GetObject", uint8(2))
 	requests := []Request{
 		r(roleA, "", object, nil),
 		r(roleB, "", object, nil),
@@ -305,6 +467,13 @@ func FuzzUnknownSoundness(f *testing.F) {
 			candidates = append(candidates, req.Principal, p[3], "arn:aws:iam::"+p[3]+":root")
 		}
 		candidates = append(candidates, req.Action, req.Resource, "*", "s3:*", "arn:aws:s3:::unrelated/*", "999999999999")
+		// Pieces for partly unresolved entries: names, a value holding
+		// colons and slashes, wildcards, the empty string, and the
+		// request's own pieces.
+		candidates = append(candidates, "", "x", "a:b/c", "?", "*:*", "Object", "111111111111:siem")
+		for _, s := range strings.FieldsFunc(req.Resource+":"+req.Principal+":"+action, func(r rune) bool { return r == ':' || r == '/' }) {
+			candidates = append(candidates, s, s+"/*", "*"+s)
+		}
 		identity := stmts(allowS("s3:GetObject", bucket+"/*"), statement)
 		resource := stmts(rs("Known", "Allow", aws(rootB), "s3:*", "*", ""), statement)
 		for _, shape := range []struct {
