@@ -277,11 +277,7 @@ type Bucket struct {
 	// prefix folder markers) and whether they exist.
 	ProbedKeys []ProbedKey `json:"probed_keys,omitempty"`
 	Location   *Location   `json:"location,omitempty"`
-	// Partial is set by IaC collectors when the input does not declare this
-	// resource itself, only something attached to it (a bucket policy, a
-	// subscription, an inline policy, a publishing destination): only its
-	// non-zero fields are known, so an overlay must merge them into the live
-	// resource instead of replacing it.
+	// Partial marks a resource the IaC only attaches to, as Role.Partial.
 	Partial bool `json:"partial,omitempty"`
 }
 
@@ -385,11 +381,7 @@ type Topic struct {
 	FifoTopic      bool           `json:"fifo_topic,omitempty"`
 	Subscriptions  []Subscription `json:"subscriptions,omitempty"`
 	Location       *Location      `json:"location,omitempty"`
-	// Partial is set by IaC collectors when the input does not declare this
-	// resource itself, only something attached to it (a bucket policy, a
-	// subscription, an inline policy, a publishing destination): only its
-	// non-zero fields are known, so an overlay must merge them into the live
-	// resource instead of replacing it.
+	// Partial marks a resource the IaC only attaches to, as Role.Partial.
 	Partial bool `json:"partial,omitempty"`
 }
 
@@ -429,11 +421,7 @@ type Queue struct {
 	// RedrivePolicy is nil when the queue has no dead-letter queue.
 	RedrivePolicy *RedrivePolicy `json:"redrive_policy,omitempty"`
 	Location      *Location      `json:"location,omitempty"`
-	// Partial is set by IaC collectors when the input does not declare this
-	// resource itself, only something attached to it (a bucket policy, a
-	// subscription, an inline policy, a publishing destination): only its
-	// non-zero fields are known, so an overlay must merge them into the live
-	// resource instead of replacing it.
+	// Partial marks a resource the IaC only attaches to, as Role.Partial.
 	Partial bool `json:"partial,omitempty"`
 }
 
@@ -459,11 +447,7 @@ type Detector struct {
 	// findings are never exported.
 	SuppressionRules []string  `json:"suppression_rules,omitempty"`
 	Location         *Location `json:"location,omitempty"`
-	// Partial is set by IaC collectors when the input does not declare this
-	// resource itself, only something attached to it (a bucket policy, a
-	// subscription, an inline policy, a publishing destination): only its
-	// non-zero fields are known, so an overlay must merge them into the live
-	// resource instead of replacing it.
+	// Partial marks a resource the IaC only attaches to, as Role.Partial.
 	Partial bool `json:"partial,omitempty"`
 }
 
