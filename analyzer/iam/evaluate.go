@@ -16,6 +16,9 @@ type evalContext struct {
 	resourceStar    bool
 	resourceIsARN   bool
 	resourceParts   [5]string
+	// resourceSym: the resource ARN holds a symbol (symbol.go), so
+	// resource patterns are matched in three values.
+	resourceSym bool
 	derived         [7]string
 	derivedSet      [7]bool
 	mode            evalMode
@@ -68,6 +71,7 @@ func initEvalContext(ctx *evalContext, req *Request) {
 	c := &ctx.caller
 	ctx.resourceStar = req.Resource == "*"
 	ctx.resourceParts, ctx.resourceIsARN = arnParts(req.Resource)
+	ctx.resourceSym = hasSymbol(req.Resource)
 	ctx.resourceAccount = req.ResourceAccount
 	if ctx.resourceAccount == "" && ctx.resourceIsARN && ctx.resourceParts[3] != "" {
 		ctx.resourceAccount = ctx.resourceParts[3]
@@ -145,13 +149,28 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 	if !s.actionMatches(ctx.req.Action) {
 		return stmtMatch{failedCond: -1}
 	}
+	// maybe: a wildcard may or may not match a symbol (symbol.go).
+	maybe := false
 	if s.hasResource {
-		m, ok := s.resourceMatches(ctx)
-		if !ok {
-			return stmtMatch{unresolved: true, failedCond: -1}
-		}
-		if !m {
-			return stmtMatch{failedCond: -1}
+		if ctx.resourceSym {
+			t, ok := s.resourceTri(ctx)
+			if !ok {
+				return stmtMatch{unresolved: true, failedCond: -1}
+			}
+			switch t {
+			case triNo:
+				return stmtMatch{failedCond: -1}
+			case triMaybe:
+				maybe = true
+			}
+		} else {
+			m, ok := s.resourceMatches(ctx)
+			if !ok {
+				return stmtMatch{unresolved: true, failedCond: -1}
+			}
+			if !m {
+				return stmtMatch{failedCond: -1}
+			}
 		}
 	}
 	via := matchDirect
@@ -173,9 +192,11 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 			return stmtMatch{failedCond: i}
 		case condUnresolved:
 			return stmtMatch{unresolved: true, failedCond: i}
+		case condMaybe:
+			maybe = true
 		}
 	}
-	return stmtMatch{applies: true, via: via, failedCond: -1}
+	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe}
 }
 
 // tri is a three-valued match: an element holding unresolved values may
@@ -270,6 +291,8 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 			return stmtMatch{failedCond: i}
 		case condUnresolved:
 			return stmtMatch{unresolved: true, failedCond: i}
+		case condMaybe:
+			maybe = true
 		}
 	}
 	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe, viaMaybe: viaMaybe}
@@ -312,23 +335,26 @@ func (s *Statement) resourceTri(ctx *evalContext) (tri, bool) {
 		if r.unknown {
 			// As in actionTri. A resource that is not an ARN is left
 			// undecided: a resolution may read as Resource "*".
-			if !r.widened || ctx.resourceStar || !ctx.resourceIsARN || globMatch(r.wide, ctx.req.Resource, false) {
+			if !r.widened || ctx.resourceStar || !ctx.resourceIsARN || triGlob(r.wide, ctx.req.Resource) != triNo {
 				unknown = true
 			}
 			continue
 		}
-		m, ok := r.match(ctx)
+		m, ok := r.matchTri(ctx)
 		if !ok {
 			if s.notResource {
 				return triNo, false
 			}
 			continue
 		}
-		if m {
+		switch m {
+		case triYes:
 			if s.notResource {
 				return triNo, true
 			}
 			return triYes, true
+		case triMaybe:
+			unknown = true
 		}
 	}
 	switch {

@@ -198,6 +198,34 @@ func (p *resourcePattern) match(ctx *evalContext) (matched, ok bool) {
 	return arnPartsMatch(&parts, &ctx.resourceParts), true
 }
 
+// matchTri is match for a request resource that holds symbols (symbol.go).
+func (p *resourcePattern) matchTri(ctx *evalContext) (tri, bool) {
+	if p.all || ctx.resourceStar || !ctx.resourceIsARN {
+		m, ok := p.match(ctx)
+		return boolTri(m), ok
+	}
+	parts := &p.parts
+	if p.t.vars {
+		g, ok := p.t.resolve(ctx, true)
+		if !ok {
+			return triNo, false
+		}
+		if g == "*" {
+			return triYes, true
+		}
+		split := splitEscapedARN(g)
+		parts = &split
+	}
+	return arnPartsTri(parts, &ctx.resourceParts), true
+}
+
+func boolTri(b bool) tri {
+	if b {
+		return triYes
+	}
+	return triNo
+}
+
 func parsePolicy(doc []byte, kind Kind, opts ParseOptions) (*Policy, error) {
 	raw, err := decodeDocument(doc)
 	if err != nil {
