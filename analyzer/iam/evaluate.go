@@ -19,9 +19,9 @@ type evalContext struct {
 	// resourceSym: the resource ARN holds a symbol (symbol.go), so
 	// resource patterns are matched in three values.
 	resourceSym bool
-	derived         [7]string
-	derivedSet      [7]bool
-	mode            evalMode
+	derived     [7]string
+	derivedSet  [7]bool
+	mode        evalMode
 	// uncertain: a statement holding unresolved values matched the
 	// request on its known parts, so the other mode must be asked too.
 	uncertain bool
