@@ -33,7 +33,7 @@ type checkOptions struct {
 	snapshot  string
 	iac       []string
 	params    []string
-	account   string
+	accounts  []string
 	region    string
 	connector string
 	format    string
@@ -79,7 +79,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.snapshot, "snapshot", "", "a `FILE` written by trailgate collect (the snapshot to check)")
 	fl.StringArrayVar(&o.iac, "iac", nil, "a CloudFormation template, Terraform plan (terraform show -json) or directory of them: `PATH` (repeatable)")
 	fl.StringArrayVar(&o.params, "param", nil, "a CloudFormation parameter or pseudo parameter as `KEY=VALUE` (repeatable)")
-	fl.StringVar(&o.account, "account", "123456789012", "account `ID` for IaC that does not say")
+	fl.StringArrayVar(&o.accounts, "account", nil, "account `ID` of IaC that does not say, or PATH=ID for the files under PATH (repeatable)")
 	fl.StringVar(&o.region, "region", "us-east-1", "`REGION` for IaC that does not say")
 	fl.StringVar(&o.connector, "connector", "", "the connector `FILE` (YAML or JSON) to check the pipeline against")
 	outputFlags(fl, &o)
@@ -168,8 +168,14 @@ func (o *checkOptions) validate() error {
 			return usagef("--param %q: want KEY=VALUE", p)
 		}
 	}
-	if !checkAccountRe.MatchString(o.account) {
-		return usagef("--account: want a 12-digit account ID; got %q", o.account)
+	for _, a := range o.accounts {
+		path, id, scoped := strings.Cut(a, "=")
+		if !scoped {
+			id = path
+		}
+		if !checkAccountRe.MatchString(id) || scoped && path == "" {
+			return usagef("--account: want a 12-digit account ID or PATH=ID; got %q", a)
+		}
 	}
 	if !checkRegionRe.MatchString(o.region) {
 		return usagef("--region: want an AWS region such as us-east-1; got %q", o.region)
@@ -357,13 +363,21 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		// The contract lets IaC users name the role by logical ID or
 		// Terraform address; every rule reasons about ARNs, so resolve it
 		// once here, against the IaC that declares it.
-		arn, ok := snap.RoleARNByAddress(conn.Role)
-		if !ok {
+		roles := snap.RolesByAddress(conn.Role)
+		switch {
+		case len(roles) == 0:
 			return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
 				Msg: fmt.Sprintf("role: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", conn.Role)}
+		case len(roles) > 1:
+			var where []string
+			for _, r := range roles {
+				where = append(where, fmt.Sprintf("%s:%d", r.Location.File, r.Location.Line))
+			}
+			return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
+				Msg: fmt.Sprintf("role: %q names a role in several --iac stacks (%s); give the role's ARN, or check one stack at a time", conn.Role, strings.Join(where, ", "))}
 		}
 		resolved := *conn
-		resolved.Role = arn
+		resolved.Role = roles[0].ARN
 		conn = &resolved
 	}
 	var baseline map[string]bool

@@ -27,7 +27,15 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 		}
 		params[k] = v
 	}
-	overlay, skipped, err := iac.Load(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region})
+	opts := iac.Options{Params: params, Region: o.region}
+	for _, a := range o.accounts {
+		if path, id, scoped := strings.Cut(a, "="); scoped {
+			opts.Accounts = append(opts.Accounts, iac.PathAccount{Path: path, ID: id})
+		} else {
+			opts.AccountID = a
+		}
+	}
+	overlay, skipped, err := iac.Load(o.iac, opts)
 	if err != nil {
 		return nil, nil, err
 	}

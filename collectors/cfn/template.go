@@ -23,8 +23,10 @@ type Options struct {
 	// declare are ignored: one --param set is applied to every template of
 	// a directory.
 	Params map[string]string
-	// AccountID defaults to 123456789012, Region to us-east-1, Partition to
-	// the region's partition (aws, aws-cn, aws-us-gov).
+	// AccountID is the account of a template that does not say (see
+	// ownAccount); when empty and nothing else tells, the account is a
+	// snapshot.Symbol. Region defaults to us-east-1, Partition to the
+	// region's partition (aws, aws-cn, aws-us-gov).
 	AccountID, Region, Partition string
 	// StackName is AWS::StackName; when empty it is unknown, and so is
 	// every name CloudFormation would generate from it.
@@ -46,11 +48,8 @@ const (
 	maxBytes = 16 << 20
 )
 
-// defaults of Options.
-const (
-	DefaultAccountID = "123456789012"
-	DefaultRegion    = "us-east-1"
-)
+// DefaultRegion is the region of a template that does not say.
+const DefaultRegion = "us-east-1"
 
 // Parse resolves a template and returns the snapshot it describes. name is
 // the file name used in locations and errors.
@@ -276,7 +275,15 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		}
 		return def
 	}
-	t.accountID = pick("AWS::AccountId", opts.AccountID, DefaultAccountID)
+	t.accountID = pick("AWS::AccountId", opts.AccountID, "")
+	if t.accountID == "" {
+		t.accountID = ownAccount(doc)
+	}
+	if t.accountID == "" {
+		// Nothing says where the stack is deployed: its account stays a
+		// symbol, never an invented ID a fix could name.
+		t.accountID = snapshot.Symbol(file, "AWS", "AccountId")
+	}
 	t.region = pick("AWS::Region", opts.Region, DefaultRegion)
 	t.partition = pick("AWS::Partition", opts.Partition, snapshot.PartitionOf(t.region))
 	suffix := "amazonaws.com"

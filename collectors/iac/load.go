@@ -23,16 +23,40 @@ type Options struct {
 	// Params are CloudFormation parameter values (--param KEY=VALUE),
 	// including pseudo parameters such as AWS::AccountId.
 	Params map[string]string
-	// AccountID and Region are the defaults for IaC that does not say
-	// (123456789012 and us-east-1).
-	AccountID, Region string
+	// AccountID is the account of IaC that does not say; Accounts the
+	// account of the files under a path (--account PATH=ID), the longest
+	// path first. Without either, a template's account comes from its own
+	// literal ARNs or stays a symbol (collectors/cfn), a plan's from its
+	// aws_caller_identity data or stays a symbol: never an invented ID.
+	AccountID string
+	Accounts  []PathAccount
+	// Region is the region of IaC that does not say (us-east-1).
+	Region string
 }
 
-// Default account and region of the contract (shared/spec/contract.md).
-const (
-	DefaultAccountID = "123456789012"
-	DefaultRegion    = "us-east-1"
-)
+// PathAccount says that the IaC files under Path (a file or a directory)
+// are deployed in account ID.
+type PathAccount struct {
+	Path, ID string
+}
+
+// accountFor is the account given for file: the ID of the longest Path
+// holding it, else AccountID.
+func (o *Options) accountFor(file string) string {
+	best, id := -1, o.AccountID
+	f := filepath.Clean(file)
+	for _, a := range o.Accounts {
+		p := filepath.Clean(a.Path)
+		if (f == p || strings.HasPrefix(f, p+string(filepath.Separator)) || p == ".") && len(p) > best {
+			best, id = len(p), a.ID
+		}
+	}
+	return id
+}
+
+// DefaultRegion is the region of the contract (shared/spec/contract.md)
+// for IaC that does not say.
+const DefaultRegion = "us-east-1"
 
 // Skipped is a file (or directory) a walk passed over, and why.
 type Skipped struct {
@@ -69,9 +93,6 @@ type file struct {
 // the order of paths; where two files declare the same ARN, the later one
 // wins.
 func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
-	if opts.AccountID == "" {
-		opts.AccountID = DefaultAccountID
-	}
 	if opts.Region == "" {
 		opts.Region = DefaultRegion
 	}
@@ -97,6 +118,9 @@ func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
 	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
 	if len(snaps) == 0 {
 		return nil, skipped, &Error{Path: strings.Join(paths, ", "), Msg: "no CloudFormation template or Terraform plan found"}
+	}
+	if err := checkDuplicates(snaps); err != nil {
+		return nil, skipped, err
 	}
 	return snapshot.Merge(snaps...), skipped, nil
 }
@@ -243,17 +267,17 @@ func parseFile(path string, named bool, opts Options) result {
 	}
 	switch {
 	case terraform.Detect(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region})
 		return result{snap: s, err: err}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
 		// be; its parser names the file and line of the fault. The cheap
 		// keyword test goes first: it spares nearly every template a
 		// second YAML parse.
-		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
+		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region})
 		return result{snap: s, err: err}
 	case looksLikePlan(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region})
 		return result{snap: s, err: err}
 	}
 	return result{skip: whatIsIt(data)}

@@ -65,3 +65,8 @@ func escapeSymbol(s string) string {
 	}
 	return b.String()
 }
+
+// isWholeSymbol reports whether s is exactly one symbol.
+func isWholeSymbol(s string) bool {
+	return strings.HasPrefix(s, symbolOpen) && strings.IndexByte(s, '>') == len(s)-1
+}

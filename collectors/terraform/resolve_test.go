@@ -38,6 +38,9 @@ func change(addr, module, typ, name string, index any, action string, after, unk
 
 func refs(r ...string) map[string]any { return map[string]any{"references": r} }
 
+// planAcct is the account of a test plan that names none.
+var planAcct = snapshot.Symbol("plan.json", "provider", "account_id")
+
 func parsePlan(t *testing.T, data []byte) *snapshot.Snapshot {
 	t.Helper()
 	s, err := Parse("plan.json", data, Options{})
@@ -73,8 +76,9 @@ func TestResolveInModuleInstance(t *testing.T) {
 		got = append(got, q.ARN+" "+q.URL+" policy="+boolString(q.Policy != nil))
 	}
 	want := []string{
-		"arn:aws:sqs:eu-central-1:123456789012:dev-q https://sqs.eu-central-1.amazonaws.com/123456789012/dev-q policy=false",
-		"arn:aws:sqs:eu-central-1:123456789012:prod-q https://sqs.eu-central-1.amazonaws.com/123456789012/prod-q policy=true",
+		// The plan names no account: it is the plan's account symbol.
+		"arn:aws:sqs:eu-central-1:" + planAcct + ":dev-q https://sqs.eu-central-1.amazonaws.com/" + planAcct + "/dev-q policy=false",
+		"arn:aws:sqs:eu-central-1:" + planAcct + ":prod-q https://sqs.eu-central-1.amazonaws.com/" + planAcct + "/prod-q policy=true",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("queues (-want +got):\n%s", diff)
@@ -193,7 +197,7 @@ func TestPartitionFromRegion(t *testing.T) {
 	s := parsePlan(t, data)
 	q := s.Accounts[0].Queues[0]
 	got := []string{s.Partition, q.ARN, q.URL}
-	want := []string{"aws-us-gov", "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:logs", "https://sqs.us-gov-west-1.amazonaws.com/123456789012/logs"}
+	want := []string{"aws-us-gov", "arn:aws-us-gov:sqs:us-gov-west-1:" + planAcct + ":logs", "https://sqs.us-gov-west-1.amazonaws.com/" + planAcct + "/logs"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
