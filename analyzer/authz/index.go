@@ -44,6 +44,9 @@ type Request struct {
 // per snapshot with NewIndex; it is safe for concurrent use.
 type Index struct {
 	partition string
+	// inputName is what an absent document is missing from: "the
+	// template or plan" for IaC alone, else "the snapshot".
+	inputName string
 	org       *snapshot.Organization
 	members   map[string]bool   // organization member account IDs
 	parent    map[string]string // account or OU ID → parent ID
@@ -94,6 +97,7 @@ func newResourceEntry(name, id, account string, pol *snapshot.Policy) *resourceE
 func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 	ix := &Index{
 		partition: s.Partition,
+		inputName: inputName(s.Source),
 		org:       s.Organization,
 		members:   map[string]bool{},
 		parent:    map[string]string{},
@@ -280,8 +284,21 @@ func (ix *Index) authorize(req Request) Answer {
 			a.Explanation = append(a.Explanation, extra...)
 		}
 	}
+	if q.boundaryMissing != "" && len(q.unknown) == 0 {
+		// AWS allows only what every required layer allows, the boundary
+		// among them; a denial by the layers known is a denial whatever
+		// the boundary says (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+		a.Explanation = append(a.Explanation, "unknown: "+q.boundaryMissing)
+		if a.Decision == Allowed {
+			a.Decision = Unknown
+			a.Proof = "cannot prove: " + q.boundaryMissing
+		}
+	}
 	switch {
 	case len(q.unknown) > 0:
+		if q.boundaryMissing != "" {
+			q.unknown = append(q.unknown, q.boundaryMissing)
+		}
 		a.Explanation = append(a.Explanation, "unknown: "+strings.Join(q.unknown, "; "))
 		a.Decision = Unknown
 		a.Proof = "cannot prove: " + strings.Join(q.unknown, "; ")
@@ -333,6 +350,9 @@ type question struct {
 	// missing lists policies known to apply whose documents are unknown;
 	// unknown lists reasons no answer can be proven.
 	missing, unknown []string
+	// boundaryMissing says the role has a permissions boundary whose
+	// document is absent ("" when none is).
+	boundaryMissing string
 	// standIn is the account whose "any principal" the question is about.
 	standIn string
 	// docs finds the document of a compiled policy holding unresolved
@@ -432,7 +452,9 @@ func (ix *Index) assemble(req Request) *question {
 			d := ix.managedPolicy(b)
 			switch {
 			case d == nil:
-				q.unknown = append(q.unknown, "the permissions boundary "+b+" is not in the snapshot")
+				// A boundary only takes away: without its document a
+				// denial stays a denial, and only an allow is unknown.
+				q.boundaryMissing = "the permissions boundary " + b + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"
 			case q.add(d, kindBoundary, b) != nil:
 				q.set.Boundaries = []*iam.Policy{d.policy}
 				q.boundaryRefs = []string{b}
@@ -681,4 +703,13 @@ func KnownAWSManagedPolicies() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// inputName names the input a snapshot came from, for "not in …".
+func inputName(source string) string {
+	switch source {
+	case snapshot.SourceCloudFormation, snapshot.SourceTerraform:
+		return "the template or plan"
+	}
+	return "the snapshot"
 }

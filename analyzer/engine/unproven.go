@@ -221,3 +221,12 @@ func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Fi
 	}
 	return out
 }
+
+// orgRuleWithoutOrg: OR01 and OR02 ask whether an SCP or RCP denies the
+// pipeline. Without organization data (IaC alone) there are none to ask
+// about, so an Unknown answer (a boundary not in the template, say) says
+// nothing about them: that other cause is reported under the rules whose
+// question it blocks, not copied under OR01 and OR02 for every resource.
+func orgRuleWithoutOrg(ruleID string, snap *snapshot.Snapshot) bool {
+	return (ruleID == "OR01" || ruleID == "OR02") && snap.Organization == nil
+}
