@@ -113,6 +113,13 @@ func evalExpr(t *testing.T, expr string, opts Options) (string, *template, error
 	if err != nil {
 		return "", nil, err
 	}
+	// Most expressions are about one account; "-" asks for none.
+	switch opts.AccountID {
+	case "":
+		opts.AccountID = "123456789012"
+	case "-":
+		opts.AccountID = ""
+	}
 	tp, err := newTemplate("expr.yaml", doc, opts)
 	if err != nil {
 		return "", nil, err
@@ -145,7 +152,8 @@ func TestIntrinsics(t *testing.T) {
 		{"Ref SSM parameter is unknown", `!Ref Latest`, `"` + u("SSM parameter /org/log-bucket") + `"`, Options{}},
 		{"Ref long form", `{"Ref": "Env"}`, `"prod"`, Options{}},
 		// Pseudo parameters and their overrides.
-		{"pseudo defaults", `!Sub "${AWS::AccountId}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}"`, `"123456789012/us-east-1/aws/amazonaws.com"`, Options{}},
+		{"pseudo defaults", `!Sub "${AWS::AccountId}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}"`, `"123456789012/us-east-1/aws/amazonaws.com"`, Options{AccountID: "123456789012"}},
+		{"account unknown is a symbol", `!Ref AWS::AccountId`, `"` + snapshot.Symbol("expr.yaml", "AWS", "AccountId") + `"`, Options{AccountID: "-"}},
 		{"pseudo from options", `!Sub "${AWS::AccountId}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}"`, `"222222222222/cn-north-1/aws-cn/amazonaws.com.cn"`, Options{AccountID: "222222222222", Region: "cn-north-1"}},
 		{"pseudo --param beats option", `!Ref AWS::AccountId`, `"333333333333"`, Options{AccountID: "222222222222", Params: map[string]string{"AWS::AccountId": "333333333333"}}},
 		{"GovCloud partition", `!Ref AWS::Partition`, `"aws-us-gov"`, Options{Region: "us-gov-west-1"}},
