@@ -256,13 +256,19 @@ func lineOfKey(data []byte, key string) int {
 // literalARNAccount finds the account field of literal ARNs.
 var literalARNAccount = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}):`)
 
-// planAccount is the account of every literal ARN the plan holds, when
-// they all agree (a plan of one account's resources, its ARNs known from
-// state or configuration); "" when there is none or they disagree. It is
-// the fallback for resources no aws_caller_identity places.
+// planAccount is the account of every literal resource ARN the plan holds,
+// when they all agree (a plan of one account's resources, its ARNs known
+// from state or configuration); "" when there is none or they disagree.
+// IAM and STS ARNs are left out: in policies they name who may call (a
+// vendor's account, the organization's management account), not where
+// the plan's resources are. It is the fallback for resources no
+// aws_caller_identity places.
 func planAccount(data []byte) string {
 	found := ""
 	for _, m := range literalARNAccount.FindAllSubmatch(data, -1) {
+		if bytes.Contains(m[0], []byte(":iam:")) || bytes.Contains(m[0], []byte(":sts:")) {
+			continue
+		}
 		switch a := string(m[1]); {
 		case found == "":
 			found = a
