@@ -12,7 +12,14 @@ import (
 type Result struct {
 	Tool     Tool               `json:"tool"`
 	Findings []findings.Finding `json:"findings"`
-	Summary  findings.Summary   `json:"summary"`
+	Summary  Summary            `json:"summary"`
+}
+
+// Summary is the JSON summary: counts per severity, and the run's notes
+// (Options.Notes) when there are any.
+type Summary struct {
+	findings.Summary
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Tool identifies the program that wrote a Result.
@@ -32,7 +39,7 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 	doc := Result{
 		Tool:     Tool{Name: ToolName, Version: opts.ToolVersion},
 		Findings: fs,
-		Summary:  findings.Summarize(fs),
+		Summary:  Summary{Summary: findings.Summarize(fs), Notes: opts.Notes},
 	}
 	return writeIndented(w, doc)
 }

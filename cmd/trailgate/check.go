@@ -30,11 +30,14 @@ func init() {
 
 // checkOptions are the flags of `trailgate check` (shared/spec/contract.md).
 type checkOptions struct {
-	snapshot  string
-	iac       []string
-	params    []string
-	accounts  []string
-	region    string
+	snapshot string
+	iac      []string
+	params   []string
+	accounts []string
+	region   string
+	// runNotes are the report's notes on what the check could not cover
+	// (engine.Notes), set once the snapshot is known.
+	runNotes  []string
 	connector string
 	format    string
 	output    string
@@ -205,7 +208,7 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
 	}
-	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != ""}
+	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Notes: o.runNotes}
 	write, _ := report.WriterFor(o.format)
 	if o.format == "text" {
 		for _, p := range paths {
@@ -391,6 +394,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		return nil, nil, nil, nil, nil, fmt.Errorf("loading the rules: %w", err)
 	}
 	fs, err = eng.Check(ctx, snap, conn)
+	o.runNotes = engine.Notes(snap)
 	if err != nil {
 		return nil, nil, nil, nil, nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
