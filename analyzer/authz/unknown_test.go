@@ -127,3 +127,45 @@ func TestUnresolvedDenyNamed(t *testing.T) {
 		t.Errorf("decision %s, explanation %q; want ImplicitlyDenied ending with %q", a.Decision, a.Explanation, want)
 	}
 }
+
+// TestBoundaryOutsideInput: a permissions boundary whose document is not in
+// the input can only take permissions away. AWS allows a request only when
+// every required policy type allows it, and an explicit deny in any policy
+// decides it
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html),
+// so a denial by the policies known is proven whatever the boundary says;
+// only an allow is unknown, and the proof names the missing boundary.
+func TestBoundaryOutsideInput(t *testing.T) {
+	const boundary = "arn:aws:iam::222222222222:policy/OrgBoundary"
+	withBoundary := func(extra func(*snapshot.Snapshot)) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			s.Accounts[1].Roles[0].PermissionsBoundaryARN = boundary
+			if extra != nil {
+				extra(s)
+			}
+		}
+	}
+	cases := []struct {
+		name   string
+		mutate func(*snapshot.Snapshot)
+		action string
+		want   string
+	}{
+		{"allowed by the known policies", withBoundary(nil), "s3:GetObject", Unknown},
+		{"explicit bucket Deny", withBoundary(func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets[0].Policy = pol(`{"Sid":"DenyOutsideVpc","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-logs/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}`)
+		}), "s3:GetObject", ExplicitlyDenied},
+		{"nothing allows", withBoundary(nil), "s3:DeleteObject", ImplicitlyDenied},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := ask(t, org(c.mutate), reader, c.action, object, nil)
+			if a.Decision != c.want {
+				t.Fatalf("decision %s, want %s\nproof: %s", a.Decision, c.want, a.Proof)
+			}
+			if c.want == Unknown && !strings.Contains(a.Proof, "the permissions boundary "+boundary+" is not in the snapshot") {
+				t.Errorf("proof %q does not name the missing boundary", a.Proof)
+			}
+		})
+	}
+}
