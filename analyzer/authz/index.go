@@ -284,6 +284,17 @@ func (ix *Index) authorize(req Request) Answer {
 			a.Explanation = append(a.Explanation, extra...)
 		}
 	}
+	if len(q.unknownIdentity) > 0 {
+		if deniedWhateverIdentity(q) {
+			// Another required layer denies (the resource policy of a
+			// cross-account request, a boundary, an explicit deny): the
+			// identity policies cannot change that
+			// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+			a.Explanation = append(a.Explanation, "unresolved: "+strings.Join(q.unknownIdentity, "; ")+"; denied whatever they say")
+		} else {
+			q.unknown = append(q.unknown, q.unknownIdentity...)
+		}
+	}
 	if q.boundaryMissing != "" && len(q.unknown) == 0 {
 		// AWS allows only what every required layer allows, the boundary
 		// among them; a denial by the layers known is a denial whatever
@@ -353,6 +364,9 @@ type question struct {
 	// boundaryMissing says the role has a permissions boundary whose
 	// document is absent ("" when none is).
 	boundaryMissing string
+	// unknownIdentity lists identity policies of the caller whose
+	// structure is unresolved (left out of set.Identity).
+	unknownIdentity []string
 	// standIn is the account whose "any principal" the question is about.
 	standIn string
 	// docs finds the document of a compiled policy holding unresolved
@@ -375,7 +389,12 @@ func (q *question) add(d *document, kind, name string) *iam.Policy {
 		return nil
 	}
 	if d.unknown {
-		q.unknown = append(q.unknown, "the "+d.name+" holds a value the IaC collector could not resolve")
+		why := "the " + d.name + " holds a value the IaC collector could not resolve"
+		if kind == kindIdentity {
+			q.unknownIdentity = append(q.unknownIdentity, why)
+		} else {
+			q.unknown = append(q.unknown, why)
+		}
 	}
 	if d.policy.HasUnknown() {
 		if q.docs == nil {
@@ -712,4 +731,14 @@ func inputName(source string) string {
 		return "the template or plan"
 	}
 	return "the snapshot"
+}
+
+// deniedWhateverIdentity reports whether q is denied even when its
+// unresolved identity policies allow everything: identity policies only
+// add permissions, so that reading bounds every resolution.
+func deniedWhateverIdentity(q *question) bool {
+	set := q.set
+	set.Identity = append(slices.Clone(set.Identity), allowEverything)
+	d := iam.Evaluate(q.request, set).Decision
+	return d == iam.ImplicitlyDenied || d == iam.ExplicitlyDenied
 }

@@ -169,3 +169,29 @@ func TestBoundaryOutsideInput(t *testing.T) {
 		})
 	}
 }
+
+// TestUnresolvedIdentityCrossAccount: a cross-account request needs the
+// resource policy to allow as well as the identity policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+// When the known bucket policy does not, the request is denied whatever
+// the caller's unresolved identity policy says; when it does, the
+// unresolved identity policy decides.
+func TestUnresolvedIdentityCrossAccount(t *testing.T) {
+	unresolved := func(grant bool) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			moveBucket(s, audit)
+			s.Accounts[1].Roles[0].InlinePolicies = []snapshot.NamedPolicy{{Name: "read",
+				Policy: snapshot.Policy{Document: []byte(`{"Version":"2012-10-17","Statement":"` + snapshot.Unknown("ImportValue ReadPolicy") + `"}`)}}}
+			s.Accounts[2].Buckets[0].Policy = nil
+			if grant {
+				s.Accounts[2].Buckets[0].Policy = pol(`{"Sid":"Reader","Effect":"Allow","Principal":{"AWS":"` + reader + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::org-logs/*"}`)
+			}
+		}
+	}
+	if a := ask(t, org(unresolved(false)), reader, "s3:GetObject", object, nil); a.Decision != ImplicitlyDenied {
+		t.Errorf("no bucket grant: decision %s, want ImplicitlyDenied\nproof: %s", a.Decision, a.Proof)
+	}
+	if a := ask(t, org(unresolved(true)), reader, "s3:GetObject", object, nil); a.Decision != Unknown {
+		t.Errorf("bucket grant: decision %s, want Unknown\nproof: %s", a.Decision, a.Proof)
+	}
+}
