@@ -247,7 +247,7 @@ var symbolAttr = map[string]string{
 // symbol is the snapshot.Symbol of r's attribute attr: a value AWS assigns
 // when the stack is created, the same wherever the template refers to it.
 func (t *template) symbol(r *resource, attr string) string {
-	return snapshot.Symbol(t.file, r.id, attr)
+	return snapshot.Symbol(t.scope, r.id, attr)
 }
 
 func (t *template) arn(service, region, account, resource string) string {

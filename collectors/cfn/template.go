@@ -31,6 +31,9 @@ type Options struct {
 	// StackName is AWS::StackName; when empty it is unknown, and so is
 	// every name CloudFormation would generate from it.
 	StackName string
+	// SymbolScope names the stack in its symbols (snapshot.Symbol): what
+	// tells its resources from another input's; the file name when empty.
+	SymbolScope string
 }
 
 // Bounds that keep any input within bounded time and memory.
@@ -222,6 +225,7 @@ type resource struct {
 // template is one template being resolved.
 type template struct {
 	file       string
+	scope      string // SymbolScope
 	accountID  string
 	region     string
 	partition  string
@@ -251,6 +255,7 @@ type template struct {
 func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 	t := &template{
 		file:       file,
+		scope:      cmpOr(opts.SymbolScope, file),
 		params:     map[string]*param{},
 		given:      opts.Params,
 		conditions: map[string]*yaml.Node{},
@@ -282,7 +287,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 	if t.accountID == "" {
 		// Nothing says where the stack is deployed: its account stays a
 		// symbol, never an invented ID a fix could name.
-		t.accountID = snapshot.Symbol(file, "AWS", "AccountId")
+		t.accountID = snapshot.Symbol(t.scope, "AWS", "AccountId")
 	}
 	t.region = pick("AWS::Region", opts.Region, DefaultRegion)
 	t.partition = pick("AWS::Partition", opts.Partition, snapshot.PartitionOf(t.region))
@@ -520,4 +525,11 @@ func (t *template) unknownList() []snapshot.UnknownValue {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Token < out[j].Token })
 	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

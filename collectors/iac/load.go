@@ -84,6 +84,8 @@ var extensions = map[string]bool{".json": true, ".yaml": true, ".yml": true, ".t
 type file struct {
 	path  string
 	named bool
+	// scope names the file in its symbols (symbolScopes).
+	scope string
 }
 
 // Load reads every CloudFormation template and Terraform plan in paths
@@ -101,6 +103,10 @@ func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
 		return nil, skipped, err
 	}
 	results := make([]result, len(files))
+	scopes := symbolScopes(files)
+	for i := range files {
+		files[i].scope = scopes[i]
+	}
 	parseAll(files, opts, results)
 	var snaps []*snapshot.Snapshot
 	for i, r := range results {
@@ -225,7 +231,7 @@ func parseAll(files []file, opts Options, results []result) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = parseFile(files[i].path, files[i].named, opts)
+				results[i] = parseFile(files[i], opts)
 			}
 		}()
 	}
@@ -241,7 +247,8 @@ func parseAll(files []file, opts Options, results []result) {
 // past 1 MB by the CloudFormation collector itself).
 const maxFileBytes = terraform.DefaultMaxBytes
 
-func parseFile(path string, named bool, opts Options) result {
+func parseFile(in file, opts Options) result {
+	path, named := in.path, in.named
 	f, err := os.Open(path)
 	if err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
@@ -267,17 +274,17 @@ func parseFile(path string, named bool, opts Options) result {
 	}
 	switch {
 	case terraform.Detect(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		return result{snap: s, err: err}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
 		// be; its parser names the file and line of the fault. The cheap
 		// keyword test goes first: it spares nearly every template a
 		// second YAML parse.
-		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region})
+		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		return result{snap: s, err: err}
 	case looksLikePlan(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		return result{snap: s, err: err}
 	}
 	return result{skip: whatIsIt(data)}
@@ -319,4 +326,33 @@ func cause(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// symbolScopes names each file in its symbols (snapshot.Symbol) by the
+// shortest trailing part of its path no other file shares: "template.yaml"
+// alone, "dev/template.yaml" beside "prod/template.yaml". Findings then
+// name a generated value briefly, and two copies of a stack stay apart.
+func symbolScopes(files []file) []string {
+	parts := make([][]string, len(files))
+	for i, f := range files {
+		parts[i] = strings.Split(filepath.ToSlash(filepath.Clean(f.path)), "/")
+	}
+	out := make([]string, len(files))
+	for i := range files {
+		for n := 1; n <= len(parts[i]); n++ {
+			suffix := strings.Join(parts[i][len(parts[i])-n:], "/")
+			unique := true
+			for j := range files {
+				if j != i && (strings.HasSuffix(strings.Join(parts[j], "/"), "/"+suffix) || strings.Join(parts[j], "/") == suffix) {
+					unique = false
+					break
+				}
+			}
+			if unique || n == len(parts[i]) {
+				out[i] = suffix
+				break
+			}
+		}
+	}
+	return out
 }

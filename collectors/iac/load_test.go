@@ -68,8 +68,8 @@ func TestLoadTree(t *testing.T) {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
 	// The plan creates the key: its ID is a symbol, its ARN formed from it.
-	key := "arn:aws:kms:us-east-1:222222222222:key/" + snapshot.Symbol("testdata/tree/pipeline.plan.json", "aws_kms_key.pipe", "key_id")
-	acct := snapshot.Symbol("testdata/tree/stacks/logging/queue.yaml", "AWS", "AccountId")
+	key := "arn:aws:kms:us-east-1:222222222222:key/" + snapshot.Symbol("pipeline.plan.json", "aws_kms_key.pipe", "key_id")
+	acct := snapshot.Symbol("queue.yaml", "AWS", "AccountId")
 	want := []string{
 		"222222222222 bucket arn:aws:s3:::aws-controltower-logs-222222222222-us-east-1 testdata/tree/pipeline.plan.json aws_s3_bucket.logs",
 		"222222222222 key " + key + " testdata/tree/pipeline.plan.json aws_kms_key.pipe",
@@ -309,5 +309,15 @@ func TestLoadLargeFile(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Path != filepath.Join(dir, "huge-plan.json") {
 		t.Errorf("err = %v, want the huge plan refused", err)
+	}
+}
+
+// TestSymbolScopes: a file is named in its symbols by the shortest part of
+// its path no other input shares.
+func TestSymbolScopes(t *testing.T) {
+	files := []file{{path: "stacks/dev/template.yaml"}, {path: "stacks/prod/template.yaml"}, {path: "plan.json"}, {path: "other/plan.json"}, {path: "a/b.yaml"}}
+	want := []string{"dev/template.yaml", "prod/template.yaml", "plan.json", "other/plan.json", "b.yaml"}
+	if diff := cmp.Diff(want, symbolScopes(files)); diff != "" {
+		t.Errorf("scopes (-want +got):\n%s", diff)
 	}
 }

@@ -35,14 +35,20 @@ type Options struct {
 	Partition string
 	// MaxBytes overrides DefaultMaxBytes when positive.
 	MaxBytes int
+	// SymbolScope names the plan in its symbols (snapshot.Symbol): what
+	// tells its resources from another input's; the file name when empty.
+	SymbolScope string
 }
 
 func (o Options) withDefaults(file string, data []byte) Options {
+	if o.SymbolScope == "" {
+		o.SymbolScope = file
+	}
 	if o.AccountID == "" {
 		o.AccountID = planAccount(data)
 	}
 	if o.AccountID == "" {
-		o.AccountID = snapshot.Symbol(file, "provider", "account_id")
+		o.AccountID = snapshot.Symbol(o.SymbolScope, "provider", "account_id")
 	}
 	if o.Region == "" {
 		o.Region = "us-east-1"

@@ -124,7 +124,7 @@ func (b *builder) symbol(v view, key string) (string, bool) {
 	if !computed && (in.cfg == nil || v.set(key)) {
 		return "", false
 	}
-	return snapshot.Symbol(b.file, in.addr, key), true
+	return snapshot.Symbol(b.opts.SymbolScope, in.addr, key), true
 }
 
 // opt is an optional attribute whose AWS default is "none": a resource
