@@ -39,6 +39,9 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 	if err != nil {
 		return nil, nil, err
 	}
+	if overlay, err = iac.AdoptAccount(overlay, snap); err != nil {
+		return nil, nil, err
+	}
 	return snapshot.Overlay(snap, overlay), skipNotes(skipped, o.verbose), nil
 }
 

@@ -321,3 +321,25 @@ func TestSymbolScopes(t *testing.T) {
 		t.Errorf("scopes (-want +got):\n%s", diff)
 	}
 }
+
+// TestAdoptAccount: IaC that does not say its account takes the account of
+// the one-account snapshot it is laid over; with several accounts it keeps
+// its symbol.
+func TestAdoptAccount(t *testing.T) {
+	snap, _, err := Load([]string{"testdata/tree/stacks/logging/queue.yaml"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceLive, Accounts: []snapshot.Account{{ID: "333333333333"}}}
+	got, err := AdoptAccount(snap, one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Accounts) != 1 || got.Accounts[0].ID != "333333333333" || got.Accounts[0].Queues[0].ARN != "arn:aws:sqs:us-east-1:333333333333:siem-cloudtrail" {
+		t.Errorf("adopted: %+v", got.Accounts)
+	}
+	two := &snapshot.Snapshot{Accounts: []snapshot.Account{{ID: "333333333333"}, {ID: "444444444444"}}}
+	if got, _ := AdoptAccount(snap, two); !snapshot.IsSymbol(got.Accounts[0].ID) {
+		t.Errorf("with two accounts the symbol was replaced: %s", got.Accounts[0].ID)
+	}
+}
