@@ -81,6 +81,16 @@ func (b *builder) sDepth(v view, key string, depth int) string {
 	if !c.unknown() {
 		return b.str(v, key, c.v)
 	}
+	if depth > maxResolveDepth {
+		// derived asks for attributes it is itself asked for (a queue's
+		// name to form its name): past the bound the value is unknown.
+		return b.unknown(v.path+"."+key, v.in)
+	}
+	// A value AWS assigns is its symbol; asked first, it also ends the
+	// chain derived would follow (a queue's ARN from its name).
+	if sym, ok := b.symbol(v, key); ok {
+		return sym
+	}
 	if v.path == v.in.addr {
 		if s, ok := b.derived(v.in, key, depth); ok {
 			return s
@@ -88,9 +98,6 @@ func (b *builder) sDepth(v view, key string, depth int) string {
 	}
 	if ref, ok := singleTraversal(v.cfg[key]); ok {
 		return b.resolveRef(v.in, ref, depth+1)
-	}
-	if sym, ok := b.symbol(v, key); ok {
-		return sym
 	}
 	return b.unknown(v.path+"."+key, v.in)
 }
