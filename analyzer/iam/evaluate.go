@@ -153,16 +153,11 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 	maybe := false
 	if s.hasResource {
 		if ctx.resourceSym {
-			t, ok := s.resourceTri(ctx)
-			if !ok {
-				return stmtMatch{unresolved: true, failedCond: -1}
+			out, stop, m := s.resourceStep(ctx)
+			if stop {
+				return out
 			}
-			switch t {
-			case triNo:
-				return stmtMatch{failedCond: -1}
-			case triMaybe:
-				maybe = true
-			}
+			maybe = m
 		} else {
 			m, ok := s.resourceMatches(ctx)
 			if !ok {
@@ -224,16 +219,11 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 		maybe = true
 	}
 	if s.hasResource {
-		t, ok := s.resourceTri(ctx)
-		if !ok {
-			return stmtMatch{unresolved: true, failedCond: -1}
+		out, stop, m := s.resourceStep(ctx)
+		if stop {
+			return out
 		}
-		switch t {
-		case triNo:
-			return stmtMatch{failedCond: -1}
-		case triMaybe:
-			maybe = true
-		}
+		maybe = maybe || m
 	}
 	via := matchDirect
 	if s.hasPrincipal {
@@ -324,6 +314,20 @@ func (s *Statement) actionTri(action string) tri {
 		return triYes
 	}
 	return triNo
+}
+
+// resourceStep matches the Resource or NotResource element in three
+// values: stop with the statement's answer when it does not apply, else
+// maybe when it may or may not.
+func (s *Statement) resourceStep(ctx *evalContext) (out stmtMatch, stop, maybe bool) {
+	t, ok := s.resourceTri(ctx)
+	switch {
+	case !ok:
+		return stmtMatch{unresolved: true, failedCond: -1}, true, false
+	case t == triNo:
+		return stmtMatch{failedCond: -1}, true, false
+	}
+	return stmtMatch{}, false, t == triMaybe
 }
 
 // resourceTri: ok is false when a policy variable has no value where that
