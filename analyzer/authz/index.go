@@ -314,12 +314,12 @@ func (ix *Index) authorize(req Request) Answer {
 		a.Decision = Unknown
 		a.Proof = "cannot prove: " + strings.Join(q.unknown, "; ")
 	case len(q.missing) > 0 && a.Decision == Unknown:
-		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in the snapshot")
-		a.Proof += "; " + strings.Join(q.missing, ", ") + " (not in the snapshot) might allow it too"
+		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in "+ix.inputName)
+		a.Proof += "; " + strings.Join(q.missing, ", ") + " (not in " + ix.inputName + ") might allow it too"
 	case len(q.missing) > 0 && a.Decision != Allowed:
-		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in the snapshot")
+		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in "+ix.inputName)
 		a.Decision = Unknown
-		a.Proof = "cannot prove a denial: " + a.Proof + ", but " + strings.Join(q.missing, ", ") + " (not in the snapshot) might allow it"
+		a.Proof = "cannot prove a denial: " + a.Proof + ", but " + strings.Join(q.missing, ", ") + " (not in " + ix.inputName + "; pass --snapshot or add them) might allow it"
 	}
 	return a
 }
@@ -507,7 +507,7 @@ func (ix *Index) assemble(req Request) *question {
 	} else {
 		resourceAccount = arnAccount(req.Resource)
 		if req.Resource != "*" && (resourceAccount == "" || !ix.accounts[resourceAccount]) {
-			q.notes = append(q.notes, fmt.Sprintf("resource: %s is not in the snapshot", req.Resource))
+			q.notes = append(q.notes, fmt.Sprintf("resource: %s is not in %s", req.Resource, ix.inputName))
 			q.missing = append(q.missing, "the resource policy of "+req.Resource)
 		}
 	}
