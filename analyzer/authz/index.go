@@ -284,15 +284,15 @@ func (ix *Index) authorize(req Request) Answer {
 			a.Explanation = append(a.Explanation, extra...)
 		}
 	}
-	if len(q.unknownIdentity) > 0 {
-		if deniedWhateverIdentity(q) {
+	if unresolvedDocs := q.unresolvedDocuments(); len(unresolvedDocs) > 0 {
+		if deniedWhateverUnresolved(q) {
 			// Another required layer denies (the resource policy of a
 			// cross-account request, a boundary, an explicit deny): the
-			// identity policies cannot change that
+			// unresolved documents cannot change that
 			// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
-			a.Explanation = append(a.Explanation, "unresolved: "+strings.Join(q.unknownIdentity, "; ")+"; denied whatever they say")
+			a.Explanation = append(a.Explanation, "unresolved: "+strings.Join(unresolvedDocs, "; ")+"; denied whatever they say")
 		} else {
-			q.unknown = append(q.unknown, q.unknownIdentity...)
+			q.unknown = append(q.unknown, unresolvedDocs...)
 		}
 	}
 	if q.boundaryMissing != "" && len(q.unknown) == 0 {
@@ -365,8 +365,10 @@ type question struct {
 	// document is absent ("" when none is).
 	boundaryMissing string
 	// unknownIdentity lists identity policies of the caller whose
-	// structure is unresolved (left out of set.Identity).
+	// structure is unresolved (left out of set.Identity); unknownResource
+	// says the resource policy's is ("" when known).
 	unknownIdentity []string
+	unknownResource string
 	// standIn is the account whose "any principal" the question is about.
 	standIn string
 	// docs finds the document of a compiled policy holding unresolved
@@ -390,9 +392,12 @@ func (q *question) add(d *document, kind, name string) *iam.Policy {
 	}
 	if d.unknown {
 		why := "the " + d.name + " holds a value the IaC collector could not resolve"
-		if kind == kindIdentity {
+		switch kind {
+		case kindIdentity:
 			q.unknownIdentity = append(q.unknownIdentity, why)
-		} else {
+		case kindResource:
+			q.unknownResource = why
+		default:
 			q.unknown = append(q.unknown, why)
 		}
 	}
@@ -733,12 +738,31 @@ func inputName(source string) string {
 	return "the snapshot"
 }
 
-// deniedWhateverIdentity reports whether q is denied even when its
-// unresolved identity policies allow everything: identity policies only
-// add permissions, so that reading bounds every resolution.
-func deniedWhateverIdentity(q *question) bool {
+// unresolvedDocuments lists the identity and resource policies whose
+// structure is unresolved.
+func (q *question) unresolvedDocuments() []string {
+	out := slices.Clone(q.unknownIdentity)
+	if q.unknownResource != "" {
+		out = append(out, q.unknownResource)
+	}
+	return out
+}
+
+// allowAnyone is the most permissive resource policy: it allows every
+// principal everything and denies nothing.
+var allowAnyone = mustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`, iam.KindResource)
+
+// deniedWhateverUnresolved reports whether q is denied even when its
+// unresolved identity policies and resource policy allow everything and
+// deny nothing: the most permissive reading bounds every resolution.
+func deniedWhateverUnresolved(q *question) bool {
 	set := q.set
-	set.Identity = append(slices.Clone(set.Identity), allowEverything)
+	if len(q.unknownIdentity) > 0 {
+		set.Identity = append(slices.Clone(set.Identity), allowEverything)
+	}
+	if q.unknownResource != "" {
+		set.Resource = allowAnyone
+	}
 	d := iam.Evaluate(q.request, set).Decision
 	return d == iam.ImplicitlyDenied || d == iam.ExplicitlyDenied
 }

@@ -195,3 +195,23 @@ func TestUnresolvedIdentityCrossAccount(t *testing.T) {
 		t.Errorf("bucket grant: decision %s, want Unknown\nproof: %s", a.Decision, a.Proof)
 	}
 }
+
+// TestUnresolvedResourcePolicyDenied: an explicit deny in the caller's
+// identity policy decides whatever the unresolved bucket policy says; an
+// allow still depends on it (reference_policies_evaluation-logic.html).
+func TestUnresolvedResourcePolicyDenied(t *testing.T) {
+	unresolved := func(deny bool) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets[0].Policy = &snapshot.Policy{Document: []byte(`{"Version":"2012-10-17","Statement":"` + snapshot.Unknown("known after apply: aws_s3_bucket_policy.logs.policy") + `"}`)}
+			if deny {
+				s.Accounts[1].Roles[0].InlinePolicies = append(s.Accounts[1].Roles[0].InlinePolicies, inline("guard", `{"Sid":"NoReads","Effect":"Deny","Action":"s3:GetObject","Resource":"*"}`))
+			}
+		}
+	}
+	if a := ask(t, org(unresolved(true)), reader, "s3:GetObject", object, nil); a.Decision != ExplicitlyDenied {
+		t.Errorf("identity deny: decision %s, want ExplicitlyDenied\nproof: %s", a.Decision, a.Proof)
+	}
+	if a := ask(t, org(unresolved(false)), reader, "s3:GetObject", object, nil); a.Decision != Unknown {
+		t.Errorf("identity allow: decision %s, want Unknown\nproof: %s", a.Decision, a.Proof)
+	}
+}
