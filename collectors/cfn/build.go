@@ -113,12 +113,17 @@ func (t *template) build() (*snapshot.Snapshot, error) {
 			continue
 		}
 		if r.cond != "" {
-			ok, err := t.condition(r.cond, r.condLine)
+			c, err := t.condition(r.cond, r.condLine)
 			if err != nil {
 				return nil, err
 			}
-			if !ok {
+			if c.unknown == "" && !c.val {
 				continue
+			}
+			if c.unknown != "" {
+				// It may or may not be created: judge it as created (what
+				// it would be) and say that its existence is unknown.
+				t.unknownAt(fmt.Sprintf("whether %s is created: its condition %s is %s", r.id, r.cond, c.unknown), r.condLine, r.id)
 			}
 		}
 		t.addr = r.id

@@ -66,11 +66,11 @@ func (t *template) enabled(r *resource, line int) error {
 	if r.cond == "" {
 		return nil
 	}
-	ok, err := t.condition(r.cond, r.condLine)
+	c, err := t.condition(r.cond, r.condLine)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if c.unknown == "" && !c.val {
 		return t.errf(line, "reference to %s, which is not created (its condition %s is false)", r.id, r.cond)
 	}
 	return nil

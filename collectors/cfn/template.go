@@ -232,7 +232,7 @@ type template struct {
 	given      map[string]string
 	mappings   *yaml.Node
 	conditions map[string]*yaml.Node
-	condMemo   map[string]bool
+	condMemo   map[string]condValue
 	condBusy   map[string]bool
 	resources  map[string]*resource
 	order      []*resource
@@ -255,7 +255,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		params:     map[string]*param{},
 		given:      opts.Params,
 		conditions: map[string]*yaml.Node{},
-		condMemo:   map[string]bool{},
+		condMemo:   map[string]condValue{},
 		condBusy:   map[string]bool{},
 		resources:  map[string]*resource{},
 		unknowns:   map[string]snapshot.UnknownValue{},

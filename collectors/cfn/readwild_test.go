@@ -1,0 +1,130 @@
+package cfn
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// CloudFormation "supports the YAML Version 1.1 specification"
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html),
+// where yes/no/on/off are booleans (https://yaml.org/type/bool.html); a
+// Boolean property also takes the strings "true" and "false".
+func TestYAML11BooleansAsCloudFormationReadsThem(t *testing.T) {
+	tests := []struct {
+		expr, want string
+	}{
+		{`Yes`, `true`}, {`yes`, `true`}, {`YES`, `true`}, {`On`, `true`}, {`ON`, `true`}, {`on`, `true`},
+		{`No`, `false`}, {`no`, `false`}, {`Off`, `false`}, {`OFF`, `false`}, {`off`, `false`},
+		{`True`, `true`}, {`FALSE`, `false`},
+		// Quoted, tagged and one-letter forms stay strings.
+		{`"Yes"`, `"Yes"`}, {`'off'`, `"off"`}, {`!!str yes`, `"yes"`}, {`y`, `"y"`}, {`n`, `"n"`},
+	}
+	for _, tc := range tests {
+		got, _, err := evalExpr(t, tc.expr, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.expr, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s resolves to %s, want %s", tc.expr, got, tc.want)
+		}
+	}
+}
+
+func TestTrailBooleansInEveryAcceptedSpelling(t *testing.T) {
+	for _, tc := range []struct{ multi, logging string }{
+		{"Yes", "On"}, {`"true"`, `"True"`}, {"true", "yes"}, {"YES", "ON"},
+	} {
+		src := `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: org
+      S3BucketName: logs
+      IsMultiRegionTrail: ` + tc.multi + `
+      IncludeGlobalServiceEvents: No
+      IsLogging: ` + tc.logging + `
+`
+		s, err := Parse("t.yaml", []byte(src), Options{})
+		if err != nil {
+			t.Fatalf("%+v: %v", tc, err)
+		}
+		tr := s.Accounts[0].Trails[0]
+		if !tr.IsMultiRegionTrail || !tr.Status.IsLogging || tr.IncludeGlobalServiceEvents {
+			t.Errorf("%+v: multi-region %v, logging %v, global events %v; want true, true, false", tc, tr.IsMultiRegionTrail, tr.Status.IsLogging, tr.IncludeGlobalServiceEvents)
+		}
+	}
+	// A quoted "Yes" is the string Yes, which a Boolean property refuses.
+	src := "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      S3BucketName: logs\n      IsLogging: \"Yes\"\n"
+	_, err := Parse("t.yaml", []byte(src), Options{})
+	wantErr(t, err, "t.yaml", 6, `Trail.IsLogging must be true or false, got a string "Yes"`)
+}
+
+func TestConditionOnParameterWithoutValue(t *testing.T) {
+	u := snapshot.Unknown
+	eq := u("whether " + u("parameter NoDefault has no value") + " equals x")
+	for _, tc := range []struct{ expr, want string }{
+		{`!Equals [!Ref NoDefault, x]`, `"` + eq + `"`},
+		// A known operand decides And and Or on its own.
+		{`!And [!Equals [!Ref NoDefault, x], !Equals [a, b]]`, `false`},
+		{`!Or [!Equals [!Ref NoDefault, x], !Equals [a, a]]`, `true`},
+		{`!Not [!Equals [!Ref NoDefault, x]]`, `"` + u("not "+eq) + `"`},
+	} {
+		got, _, err := evalExpr(t, tc.expr, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.expr, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s = %s, want %s", tc.expr, got, tc.want)
+		}
+	}
+}
+
+func TestIfOnUndecidedCondition(t *testing.T) {
+	src := `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  VendorAccountId:
+    Type: String
+    Description: the account the vendor's reader runs in; no default on purpose
+Conditions:
+  CrossAccount: !Not [!Equals [!Ref VendorAccountId, ""]]
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: logs
+      VisibilityTimeout: !If [CrossAccount, 300, 300]
+      KmsMasterKeyId: !If [CrossAccount, alias/vendor, !Ref AWS::NoValue]
+  VendorOnly:
+    Type: AWS::SQS::Queue
+    Condition: CrossAccount
+    Properties:
+      QueueName: vendor
+`
+	s, err := Parse("c.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := s.Accounts[0].Queues
+	if len(qs) != 2 {
+		t.Fatalf("got %d queues, want both: the one under an undecided condition is judged as created", len(qs))
+	}
+	q := qs[0]
+	if q.VisibilityTimeout != 300 {
+		t.Errorf("branches that agree give their value; got %d", q.VisibilityTimeout)
+	}
+	if !snapshot.IsUnknown(q.KmsMasterKeyID) || !strings.Contains(q.KmsMasterKeyID, `"alias/vendor" if condition CrossAccount holds`) || !strings.Contains(q.KmsMasterKeyID, "else no value") {
+		t.Errorf("KmsMasterKeyId = %q, want a value naming both candidates", q.KmsMasterKeyID)
+	}
+	var created bool
+	for _, uv := range s.Unknowns {
+		if strings.Contains(uv.Reason, "whether VendorOnly is created") && uv.Location.Line == 17 {
+			created = true
+		}
+	}
+	if !created {
+		t.Errorf("unknowns %+v do not say that VendorOnly may not be created (line 17)", s.Unknowns)
+	}
+}
