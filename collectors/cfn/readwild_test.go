@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -126,5 +127,50 @@ Resources:
 	}
 	if !created {
 		t.Errorf("unknowns %+v do not say that VendorOnly may not be created (line 17)", s.Unknowns)
+	}
+}
+
+// SAM and other generators write inline policies without Version, which
+// IAM accepts for inline policies; an Effect in the wrong case is refused
+// with a message that says so, at the statement's line.
+func TestInlinePoliciesAsGeneratorsWriteThem(t *testing.T) {
+	src := `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Reader:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: reader
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: read-queue
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [sqs:ReceiveMessage, sqs:DeleteMessage]
+                Resource: !Sub arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:logs
+        - PolicyName: typo
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Sid: NoDelete
+                Effect: deny
+                Action: sqs:DeleteQueue
+                Resource: "*"
+`
+	s, err := Parse("roles.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := authz.Validate(s)
+	if len(probs) != 1 {
+		t.Fatalf("got %d policy problems, want only the Effect typo: %v", len(probs), probs)
+	}
+	want := `roles.yaml:23: Reader: statement 0 (Sid "NoDelete"): Effect must be exactly "Allow" or "Deny" (case-sensitive), got "deny" (AWS: The policy failed legacy parsing)`
+	if got := probs[0].String(); got != want {
+		t.Errorf("problem\n got %s\nwant %s", got, want)
 	}
 }
