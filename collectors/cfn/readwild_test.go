@@ -174,3 +174,37 @@ Resources:
 		t.Errorf("problem\n got %s\nwant %s", got, want)
 	}
 }
+
+func TestNearMissResourceTypeIsAWarning(t *testing.T) {
+	src := `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicyy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument: {Statement: []}
+  Queue:
+    Type: AWS::SQS::queue
+  Vendor:
+    Type: Custom::VendorRegistration
+  Pipe:
+    Type: AWS::Pipes::Pipe
+`
+	r, err := Read("stack.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range r.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{
+		"stack.yaml:6: LogsPolicy: unknown resource type AWS::S3::BucketPolicyy; did you mean AWS::S3::BucketPolicy? (it is not judged)",
+		"stack.yaml:11: Queue: unknown resource type AWS::SQS::queue; did you mean AWS::SQS::Queue? (it is not judged)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings\n got %q\nwant %q", got, want)
+	}
+}

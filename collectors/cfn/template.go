@@ -55,6 +55,27 @@ const (
 // Parse resolves a template and returns the snapshot it describes. name is
 // the file name used in locations and errors.
 func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
+	r, err := Read(name, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Snapshot, nil
+}
+
+// Result is a template read by Read.
+type Result struct {
+	Snapshot *snapshot.Snapshot
+	// Warnings are what the template probably did not mean (a near miss
+	// of a resource type), in line order.
+	Warnings []snapshot.Warning
+	// Parameters are the names the template declares, sorted, so that a
+	// caller applying one --param set to many templates can tell a name no
+	// template declares.
+	Parameters []string
+}
+
+// Read is Parse with the warnings and declared parameters.
+func Read(name string, data []byte, opts Options) (*Result, error) {
 	root, err := load(name, data)
 	if err != nil {
 		return nil, err
@@ -63,7 +84,11 @@ func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.build()
+	s, err := t.build()
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Snapshot: s, Warnings: t.warnings, Parameters: sortedKeys(t.params)}, nil
 }
 
 // Detect reports whether data is a CloudFormation template: a mapping with
@@ -243,6 +268,7 @@ type template struct {
 	addr string
 	// nest counts conditions and names being resolved inside one another.
 	nest int
+	warnings []snapshot.Warning
 	// macro names a Transform that generates resources at deploy time
 	// (AWS::Serverless-2016-10-31 …); references to names the template does
 	// not declare may be to those, so they become unknown, not errors.
@@ -354,6 +380,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 					return nil, t.errf(b.Line, "resource %s: Type must be a string such as AWS::S3::Bucket", r.id)
 				}
 				r.typ = b.Value
+				t.checkType(r, b.Line)
 			case "Properties":
 				if b.Kind != yaml.MappingNode {
 					if b.Kind == yaml.ScalarNode && b.Tag == "!!null" {
