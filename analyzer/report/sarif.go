@@ -85,7 +85,7 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 				phys.WithRegion(sarif.NewRegion().WithStartLine(u.Line))
 			}
 			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("error").
-				WithTextMessage("not judged: "+u.Reason).
+				WithTextMessage("not judged: " + u.Reason).
 				WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)}))
 		}
 	}

@@ -267,7 +267,7 @@ type template struct {
 	// addr is the logical ID being resolved, for the location of unknowns.
 	addr string
 	// nest counts conditions and names being resolved inside one another.
-	nest int
+	nest     int
 	warnings []snapshot.Warning
 	// macro names a Transform that generates resources at deploy time
 	// (AWS::Serverless-2016-10-31 …); references to names the template does
