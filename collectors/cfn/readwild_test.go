@@ -208,3 +208,72 @@ Resources:
 		t.Errorf("warnings\n got %q\nwant %q", got, want)
 	}
 }
+
+// Fn::ForEach expands as AWS::LanguageExtensions documents it
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html):
+// ${Id} and &{Id} in output keys and values, Ref Id in values, nested
+// loops, a Ref to a CommaDelimitedList as the collection.
+func TestForEachOverQueues(t *testing.T) {
+	src := `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Sources:
+    Type: CommaDelimitedList
+    Default: cloudtrail,guard-duty
+Resources:
+  Fn::ForEach::Queues:
+    - Source
+    - !Ref Sources
+    - '&{Source}Queue':
+        Type: AWS::SQS::Queue
+        DeletionPolicy: !If [Never, Delete, Retain]
+        Properties:
+          QueueName: !Sub siem-${Source}
+          Tags:
+            - Key: source
+              Value: !Ref Source
+      '&{Source}QueuePolicy':
+        Type: AWS::SQS::QueuePolicy
+        Properties:
+          Queues: [!Ref '&{Source}Queue']
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: {AWS: arn:aws:iam::111122223333:root}
+                Action: sqs:ReceiveMessage
+                Resource: !GetAtt '&{Source}Queue.Arn'
+      Fn::ForEach::Keys:
+        - Use
+        - [Encrypt, Decrypt]
+        - '&{Source}${Use}Key':
+            Type: AWS::KMS::Key
+            Properties:
+              Description: !Sub ${Use} ${Source}
+Conditions:
+  Never: !Equals [a, b]
+`
+	s, err := Parse("loops.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := s.Accounts[0].Queues
+	if len(qs) != 2 {
+		t.Fatalf("got %d queues, want 2", len(qs))
+	}
+	for i, want := range []struct{ name, addr string }{{"siem-cloudtrail", "cloudtrailQueue"}, {"siem-guard-duty", "guarddutyQueue"}} {
+		q := qs[i]
+		if q.Name != want.name || q.Location.Address != want.addr || q.Location.Line != 11 {
+			t.Errorf("queue %d: %s at %s line %d, want %s at %s line 11", i, q.Name, q.Location.Address, q.Location.Line, want.name, want.addr)
+		}
+		if q.Policy == nil || !strings.Contains(string(q.Policy.Document), `"Resource":"`+q.ARN+`"`) {
+			t.Errorf("queue %s policy %v", q.Name, q.Policy)
+		}
+	}
+	var keys []string
+	for _, k := range s.Accounts[0].Keys {
+		keys = append(keys, k.Location.Address)
+	}
+	if strings.Join(keys, " ") != "cloudtrailDecryptKey cloudtrailEncryptKey guarddutyDecryptKey guarddutyEncryptKey" {
+		t.Errorf("nested loop made keys %v", keys)
+	}
+}

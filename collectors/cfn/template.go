@@ -269,6 +269,9 @@ type template struct {
 	// nest counts conditions and names being resolved inside one another.
 	nest     int
 	warnings []snapshot.Warning
+	// langExt: the template declares Transform: AWS::LanguageExtensions,
+	// whose Fn::ForEach expandForEach expands.
+	langExt bool
 	// macro names a Transform that generates resources at deploy time
 	// (AWS::Serverless-2016-10-31 …); references to names the template does
 	// not declare may be to those, so they become unknown, not errors.
@@ -314,7 +317,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		t.stackName = str(sn, 0)
 	}
 
-	var resourcesNode *yaml.Node
+	var resourcesNode, conditionsNode *yaml.Node
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		switch k.Value {
@@ -331,9 +334,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 			if v.Kind != yaml.MappingNode {
 				return nil, t.errf(v.Line, "Conditions must be a mapping")
 			}
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				t.conditions[v.Content[j].Value] = v.Content[j+1]
-			}
+			conditionsNode = v
 		case "Resources":
 			resourcesNode = v
 		case "Transform":
@@ -346,6 +347,9 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 				names = v.Content
 			}
 			for _, n := range names {
+				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value == "AWS::LanguageExtensions" {
+					t.langExt = true
+				}
 				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value != "AWS::LanguageExtensions" {
 					t.unknownAt("resources generated or changed by Transform "+n.Value, n.Line, "")
 					t.macro = n.Value
@@ -359,11 +363,21 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 	if resourcesNode.Kind != yaml.MappingNode {
 		return nil, t.errf(resourcesNode.Line, "Resources must be a mapping of logical IDs to resources")
 	}
+	// Loops expand once parameters and mappings are read (a collection may
+	// be a Ref to a CommaDelimitedList), before anything else is.
+	if conditionsNode != nil {
+		if err := t.expandForEach(conditionsNode, 0); err != nil {
+			return nil, err
+		}
+		for j := 0; j+1 < len(conditionsNode.Content); j += 2 {
+			t.conditions[conditionsNode.Content[j].Value] = conditionsNode.Content[j+1]
+		}
+	}
+	if err := t.expandForEach(resourcesNode, 0); err != nil {
+		return nil, err
+	}
 	for i := 0; i+1 < len(resourcesNode.Content); i += 2 {
 		k, v := resourcesNode.Content[i], resourcesNode.Content[i+1]
-		if strings.HasPrefix(k.Value, "Fn::ForEach") {
-			return nil, t.errf(k.Line, "%s (AWS::LanguageExtensions) is not supported; expand the loop or run `aws cloudformation package` first", k.Value)
-		}
 		if !logicalIDRe(k.Value) {
 			return nil, t.errf(k.Line, "logical ID %q must be alphanumeric (A-Za-z0-9)", k.Value)
 		}
