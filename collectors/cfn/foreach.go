@@ -185,4 +185,3 @@ func alphanumeric(s string) string {
 	}
 	return b.String()
 }
-
