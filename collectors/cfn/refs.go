@@ -581,3 +581,33 @@ func subVars(s string) []string {
 		s = s[j+1:]
 	}
 }
+
+// functionRole is the execution role (Role) of the template's Lambda
+// function with that ARN, or "" when the template does not declare it.
+func (t *template) functionRole(arn string) (string, error) {
+	for _, r := range t.order {
+		if r.typ != "AWS::Lambda::Function" {
+			continue
+		}
+		v, err := t.getAtt(r.id, "Arn", r.line)
+		if err != nil {
+			return "", err
+		}
+		if v.s != arn || r.props == nil {
+			continue
+		}
+		n := lookup(r.props, "Role")
+		if n == nil {
+			return "", nil
+		}
+		rv, err := t.eval(n, 1, false)
+		if err != nil {
+			return "", err
+		}
+		if !rv.scalar() {
+			return "", t.errf(rv.line, "%s.Role must be a role ARN, got %s", r.id, rv.kind)
+		}
+		return rv.s, nil
+	}
+	return "", nil
+}

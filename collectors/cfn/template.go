@@ -272,6 +272,9 @@ type template struct {
 	// langExt: the template declares Transform: AWS::LanguageExtensions,
 	// whose Fn::ForEach expandForEach expands.
 	langExt bool
+	// sam: the template declares Transform: AWS::Serverless-2016-10-31,
+	// whose functions expandSAM expands.
+	sam bool
 	// macro names a Transform that generates resources at deploy time
 	// (AWS::Serverless-2016-10-31 …); references to names the template does
 	// not declare may be to those, so they become unknown, not errors.
@@ -350,6 +353,9 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value == "AWS::LanguageExtensions" {
 					t.langExt = true
 				}
+				if n.Kind == yaml.ScalarNode && n.Value == samTransform {
+					t.sam = true
+				}
 				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value != "AWS::LanguageExtensions" {
 					t.unknownAt("resources generated or changed by Transform "+n.Value, n.Line, "")
 					t.macro = n.Value
@@ -376,14 +382,35 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 	if err := t.expandForEach(resourcesNode, 0); err != nil {
 		return nil, err
 	}
+	if err := t.readResources(resourcesNode, true); err != nil {
+		return nil, err
+	}
+	if t.sam {
+		// The author's template is checked for cycles as written; the
+		// references SAM adds (a bucket's notification to a function whose
+		// role reads the bucket) are the transform's own.
+		if err := t.expandSAM(resourcesNode); err != nil {
+			return nil, err
+		}
+		t.resources, t.order, t.warnings = map[string]*resource{}, nil, nil
+		if err := t.readResources(resourcesNode, false); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// readResources reads the Resources mapping into t.resources and t.order
+// and, when asked, refuses circular dependencies.
+func (t *template) readResources(resourcesNode *yaml.Node, checkCycles bool) error {
 	for i := 0; i+1 < len(resourcesNode.Content); i += 2 {
 		k, v := resourcesNode.Content[i], resourcesNode.Content[i+1]
 		if !logicalIDRe(k.Value) {
-			return nil, t.errf(k.Line, "logical ID %q must be alphanumeric (A-Za-z0-9)", k.Value)
+			return t.errf(k.Line, "logical ID %q must be alphanumeric (A-Za-z0-9)", k.Value)
 		}
 		v = deref(v)
 		if v.Kind != yaml.MappingNode {
-			return nil, t.errf(v.Line, "resource %s must be a mapping with a Type", k.Value)
+			return t.errf(v.Line, "resource %s must be a mapping with a Type", k.Value)
 		}
 		r := &resource{id: k.Value, line: k.Line, node: v}
 		for j := 0; j+1 < len(v.Content); j += 2 {
@@ -391,7 +418,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 			switch a.Value {
 			case "Type":
 				if b.Kind != yaml.ScalarNode || b.Value == "" {
-					return nil, t.errf(b.Line, "resource %s: Type must be a string such as AWS::S3::Bucket", r.id)
+					return t.errf(b.Line, "resource %s: Type must be a string such as AWS::S3::Bucket", r.id)
 				}
 				r.typ = b.Value
 				t.checkType(r, b.Line)
@@ -400,29 +427,29 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 					if b.Kind == yaml.ScalarNode && b.Tag == "!!null" {
 						continue
 					}
-					return nil, t.errf(b.Line, "resource %s: Properties must be a mapping", r.id)
+					return t.errf(b.Line, "resource %s: Properties must be a mapping", r.id)
 				}
 				r.props = b
 			case "Condition":
 				if b.Kind != yaml.ScalarNode {
-					return nil, t.errf(b.Line, "resource %s: Condition must be the name of a condition", r.id)
+					return t.errf(b.Line, "resource %s: Condition must be the name of a condition", r.id)
 				}
 				r.cond, r.condLine = b.Value, b.Line
 			}
 		}
 		if r.typ == "" {
-			return nil, t.errf(r.line, "resource %s has no Type", r.id)
+			return t.errf(r.line, "resource %s has no Type", r.id)
 		}
 		t.resources[r.id] = r
 		t.order = append(t.order, r)
 	}
 	if len(t.order) == 0 {
-		return nil, t.errf(resourcesNode.Line, "Resources is empty (CloudFormation requires at least one resource)")
+		return t.errf(resourcesNode.Line, "Resources is empty (CloudFormation requires at least one resource)")
 	}
-	if err := t.checkCycles(); err != nil {
-		return nil, err
+	if checkCycles {
+		return t.checkCycles()
 	}
-	return t, nil
+	return nil
 }
 
 // deployContext reads the optional Metadata.trailgate mapping, in which a
