@@ -436,6 +436,10 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 				return b.keyARN(in, id), true
 			}
 		}
+	case "aws_iam_policy_document":
+		if key == "json" || key == "minified_json" {
+			return b.policyDocumentJSON(in)
+		}
 	case "aws_organizations_organization":
 		if key == "master_account_id" {
 			// The account that creates an organization is its management
