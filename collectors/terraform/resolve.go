@@ -283,17 +283,23 @@ func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
 			return b.unknownRef(module, ref)
 		}
 		call := m.ModuleCalls[steps[1].name]
-		if call.Module == nil || call.Module.Outputs[steps[2].name] == nil {
+		// module.queues["splunk"].queue_arn names one instance of a
+		// module called with for_each or count.
+		key, outSteps := "", steps[2:]
+		if outSteps[0].index != "" {
+			key, outSteps = outSteps[0].index, outSteps[1:]
+		}
+		if call.Module == nil || len(outSteps) == 0 || call.Module.Outputs[outSteps[0].name] == nil {
 			return b.unknownRef(module, ref)
 		}
-		out := call.Module.Outputs[steps[2].name].Expression
+		out := call.Module.Outputs[outSteps[0].name].Expression
 		if out != nil && out.ExpressionData != nil {
 			if s := scalar(out.ConstantValue); s != "" && len(out.References) == 0 {
 				return s
 			}
 		}
-		if inner, ok := singleTraversal(out); ok && len(steps) == 3 {
-			return b.resolveIn(joinModule(module, "module."+steps[1].name), "", inner, depth+1)
+		if inner, ok := singleTraversal(out); ok && len(outSteps) == 1 {
+			return b.resolveIn(joinModule(module, "module."+steps[1].name+key), "", inner, depth+1)
 		}
 		return b.unknownRef(module, ref)
 	case "local", "each", "count", "path", "self", "terraform":
