@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -198,8 +200,8 @@ func fault(path string, err error) Skipped {
 // the value meant for it is not used.
 func unusedParams(params map[string]string, declared map[string]bool) []snapshot.Warning {
 	var out []snapshot.Warning
-	all := sortedNames(declared)
-	for _, k := range sortedNames(params) {
+	all := slices.Sorted(maps.Keys(declared))
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		if declared[k] || strings.HasPrefix(k, "AWS::") {
 			continue
 		}
@@ -211,15 +213,6 @@ func unusedParams(params map[string]string, declared map[string]bool) []snapshot
 		}
 		out = append(out, snapshot.Warning{Msg: msg})
 	}
-	return out
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
