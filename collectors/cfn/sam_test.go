@@ -201,3 +201,64 @@ Resources:
 		t.Errorf("mappings %+v", a.EventSourceMappings)
 	}
 }
+
+// References to what only the transform creates (the implicit
+// <Function>Role, ServerlessRestApi) are not circular dependencies, even
+// where the resources SAM adds close a loop (a bucket notifying a function
+// whose role reads the bucket).
+func TestSAMImplicitReferencesAreNoCycle(t *testing.T) {
+	src := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: vendor-logs
+  Queue:
+    Type: AWS::SQS::Queue
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !GetAtt Fn.Arn}
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+          - Effect: Allow
+            Principal: {AWS: !GetAtt FnRole.Arn}
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.b
+      Environment:
+        Variables:
+          QUEUE: !Ref Queue
+          API: !Sub https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com
+      Policies:
+        - S3ReadPolicy:
+            BucketName: !Ref Logs
+      Events:
+        Created:
+          Type: S3
+          Properties:
+            Bucket: !Ref Logs
+            Events: s3:ObjectCreated:*
+`
+	s, err := Parse("sam.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roleARN string
+	for _, r := range s.Accounts[0].Roles {
+		if r.Location.Address == "FnRole" {
+			roleARN = r.ARN
+		}
+	}
+	q := s.Accounts[0].Queues[0]
+	if roleARN == "" || !strings.Contains(string(q.Policy.Document), roleARN) {
+		t.Errorf("queue policy %s does not name the generated role %q", q.Policy.Document, roleARN)
+	}
+}
