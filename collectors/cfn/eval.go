@@ -174,6 +174,16 @@ func yaml11Bool(n *yaml.Node) (bool, bool) {
 	return false, false
 }
 
+// scalarText is a literal scalar's text as CloudFormation reads it: a
+// YAML 1.1 boolean (Default: Yes, AllowedValues: [On, Off]) is "true" or
+// "false", as a parameter's value then is.
+func scalarText(n *yaml.Node) string {
+	if b, ok := yaml11Bool(n); ok {
+		return strconv.FormatBool(b)
+	}
+	return n.Value
+}
+
 // merge adds to v the keys of the mapping (or list of mappings) src that
 // the mapping n does not set itself; among merged mappings the first wins,
 // as the YAML merge key type specifies.

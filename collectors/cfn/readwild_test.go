@@ -277,3 +277,31 @@ Conditions:
 		t.Errorf("nested loop made keys %v", keys)
 	}
 }
+
+// Parameter defaults and allowed values are YAML 1.1 too: `Default: Yes`
+// makes the parameter "true", as CloudFormation shows it.
+func TestParameterDefaultsAreYAML11(t *testing.T) {
+	src := `Parameters:
+  EnableSiem:
+    Type: String
+    Default: Yes
+    AllowedValues: [Yes, No]
+Conditions:
+  Siem: !Equals [!Ref EnableSiem, "true"]
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Condition: Siem
+    Properties: {QueueName: siem}
+`
+	s, err := Parse("p.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Accounts[0].Queues) != 1 {
+		t.Errorf("Default: Yes is not the value true: the queue under !Equals [EnableSiem, \"true\"] is missing")
+	}
+	if _, err := Parse("p.yaml", []byte(src), Options{Params: map[string]string{"EnableSiem": "false"}}); err != nil {
+		t.Errorf("--param EnableSiem=false is refused although AllowedValues [Yes, No] reads as [true, false]: %v", err)
+	}
+}

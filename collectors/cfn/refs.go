@@ -95,11 +95,11 @@ func (t *template) paramValue(p *param, line int) (*value, error) {
 		if p.def.Kind == yaml.SequenceNode {
 			parts := make([]string, 0, len(p.def.Content))
 			for _, e := range p.def.Content {
-				parts = append(parts, deref(e).Value)
+				parts = append(parts, scalarText(deref(e)))
 			}
 			raw = strings.Join(parts, ",")
 		} else {
-			raw = p.def.Value
+			raw = scalarText(p.def)
 		}
 	}
 	isList := strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList"

@@ -34,7 +34,11 @@ const samTransform = "AWS::Serverless-2016-10-31"
 // from, so findings about them point at what the author wrote. Other
 // serverless types (APIs, tables, state machines) are left to the macro;
 // references to what they generate stay unknown.
-func (t *template) expandSAM(resources *yaml.Node) error {
+func (t *template) expandSAM(resources, globals *yaml.Node) error {
+	// Globals.Function gives every function the properties it does not set
+	// itself; of those, RolePath, PermissionsBoundary and Tracing shape the
+	// generated role (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html).
+	t.samGlobals = lookup(globals, "Function")
 	ids := map[string]bool{}
 	for i := 0; i+1 < len(resources.Content); i += 2 {
 		ids[resources.Content[i].Value] = true
@@ -150,6 +154,10 @@ func (t *template) expandFunction(id string, line int, fn, resources *yaml.Node,
 	if lookup(props, "Role") != nil {
 		return nil
 	}
+	if tr := t.samProp(props, "Tracing"); tr != nil && deref(tr).Value == "Active" {
+		// SAM lets an actively traced function write to X-Ray.
+		eventPolicies = append(eventPolicies, "AWSXrayWriteOnlyAccess")
+	}
 	role, err := t.executionRole(id, props, eventPolicies, line)
 	if err != nil {
 		return err
@@ -163,13 +171,19 @@ func (t *template) expandFunction(id string, line int, fn, resources *yaml.Node,
 
 // executionRole is the role SAM generates for a function without Role.
 func (t *template) executionRole(id string, props *yaml.Node, eventPolicies []string, line int) (*yaml.Node, error) {
-	managed := seq(line, sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", line))
+	managed := seq(line)
 	seen := map[string]bool{}
-	for _, p := range eventPolicies {
-		if !seen[p] {
-			seen[p] = true
-			managed.Content = append(managed.Content, sub("arn:${AWS::Partition}:iam::aws:policy/"+p, line))
+	awsManaged := func(name string, at int) {
+		// An AWS managed policy SAM attaches and the author names too is
+		// attached once.
+		if !seen[name] {
+			seen[name] = true
+			managed.Content = append(managed.Content, sub("arn:${AWS::Partition}:iam::aws:policy/"+name, at))
 		}
+	}
+	awsManaged("service-role/AWSLambdaBasicExecutionRole", line)
+	for _, p := range eventPolicies {
+		awsManaged(p, line)
 	}
 	inline := seq(line)
 	pols := lookup(props, "Policies")
@@ -192,7 +206,7 @@ func (t *template) executionRole(id string, props *yaml.Node, eventPolicies []st
 			if strings.HasPrefix(d.Value, "arn:") {
 				managed.Content = append(managed.Content, e)
 			} else {
-				managed.Content = append(managed.Content, sub("arn:${AWS::Partition}:iam::aws:policy/"+d.Value, d.Line))
+				awsManaged(d.Value, d.Line)
 			}
 		case d.Kind == yaml.MappingNode && lookup(d, "Statement") != nil:
 			inline.Content = append(inline.Content, mapping(d.Line, "PolicyName", scalar(name, d.Line), "PolicyDocument", e))
@@ -207,20 +221,31 @@ func (t *template) executionRole(id string, props *yaml.Node, eventPolicies []st
 			managed.Content = append(managed.Content, e)
 		}
 	}
-	trust := mapping(line, "Version", scalar("2012-10-17", line), "Statement", seq(line,
-		mapping(line, "Effect", scalar("Allow", line), "Action", seq(line, scalar("sts:AssumeRole", line)),
-			"Principal", mapping(line, "Service", seq(line, scalar("lambda.amazonaws.com", line))))))
+	trust := lookup(props, "AssumeRolePolicyDocument")
+	if trust == nil {
+		trust = mapping(line, "Version", scalar("2012-10-17", line), "Statement", seq(line,
+			mapping(line, "Effect", scalar("Allow", line), "Action", seq(line, scalar("sts:AssumeRole", line)),
+				"Principal", mapping(line, "Service", seq(line, scalar("lambda.amazonaws.com", line))))))
+	}
 	rp := mapping(line, "AssumeRolePolicyDocument", trust, "ManagedPolicyArns", managed,
 		"Tags", seq(line, mapping(line, "Key", scalar("lambda:createdBy", line), "Value", scalar("SAM", line))))
 	if len(inline.Content) > 0 {
 		rp.Content = append(rp.Content, scalar("Policies", line), inline)
 	}
 	for _, k := range [][2]string{{"PermissionsBoundary", "PermissionsBoundary"}, {"RolePath", "Path"}} {
-		if v := lookup(props, k[0]); v != nil {
+		if v := t.samProp(props, k[0]); v != nil {
 			rp.Content = append(rp.Content, scalar(k[1], v.Line), v)
 		}
 	}
 	return mapping(line, "Type", scalar("AWS::IAM::Role", line), "Properties", rp), nil
+}
+
+// samProp is a function property, or the Globals.Function one.
+func (t *template) samProp(props *yaml.Node, key string) *yaml.Node {
+	if v := lookup(props, key); v != nil {
+		return v
+	}
+	return lookup(t.samGlobals, key)
 }
 
 func isIntrinsicKey(k string) bool { return k == "Ref" || strings.HasPrefix(k, "Fn::") }

@@ -262,3 +262,32 @@ Resources:
 		t.Errorf("queue policy %s does not name the generated role %q", q.Policy.Document, roleARN)
 	}
 }
+
+func TestSAMGlobalsShapeTheGeneratedRole(t *testing.T) {
+	src := `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Tracing: Active
+    PermissionsBoundary: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/workload-boundary
+    RolePath: /workloads/
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.b
+      Policies: [AWSXrayWriteOnlyAccess]
+`
+	s, err := Parse("sam.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Accounts[0].Roles[0]
+	if r.PermissionsBoundaryARN != "arn:aws:iam::123456789012:policy/workload-boundary" || r.Path != "/workloads/" ||
+		!strings.HasPrefix(r.ARN, "arn:aws:iam::123456789012:role/workloads/") {
+		t.Errorf("role %s: boundary %q path %q, want the Globals'", r.ARN, r.PermissionsBoundaryARN, r.Path)
+	}
+	want := []string{"arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}
+	if diff := cmp.Diff(want, r.AttachedPolicyARNs); diff != "" {
+		t.Errorf("managed policies (-want +got):\n%s", diff)
+	}
+}

@@ -275,6 +275,8 @@ type template struct {
 	// sam: the template declares Transform: AWS::Serverless-2016-10-31,
 	// whose functions expandSAM expands.
 	sam bool
+	// samGlobals is the Globals.Function mapping of a SAM template.
+	samGlobals *yaml.Node
 	// macro names a Transform that generates resources at deploy time
 	// (AWS::Serverless-2016-10-31 …); references to names the template does
 	// not declare may be to those, so they become unknown, not errors.
@@ -389,7 +391,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		// The author's template is checked for cycles as written; the
 		// references SAM adds (a bucket's notification to a function whose
 		// role reads the bucket) are the transform's own.
-		if err := t.expandSAM(resourcesNode); err != nil {
+		if err := t.expandSAM(resourcesNode, lookup(doc, "Globals")); err != nil {
 			return nil, err
 		}
 		t.resources, t.order, t.warnings = map[string]*resource{}, nil, nil
@@ -545,7 +547,7 @@ func (t *template) readParams(n *yaml.Node) error {
 					return t.errf(b.Line, "parameter %s: AllowedValues must be a list", p.name)
 				}
 				for _, e := range b.Content {
-					p.allowed = append(p.allowed, deref(e).Value)
+					p.allowed = append(p.allowed, scalarText(deref(e)))
 				}
 			}
 		}
