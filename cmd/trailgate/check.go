@@ -162,7 +162,7 @@ func (o *checkOptions) validate() error {
 		return usagef("nothing to check: give --snapshot FILE and/or --iac PATH")
 	}
 	if len(o.iac) == 0 {
-		for _, name := range []string{"param", "account", "region"} {
+		for _, name := range []string{"param", "account", "region", "strict"} {
 			if o.set[name] {
 				return usagef("--%s applies to --iac input only", name)
 			}
