@@ -13,6 +13,8 @@ type Result struct {
 	Tool     Tool               `json:"tool"`
 	Findings []findings.Finding `json:"findings"`
 	Summary  Summary            `json:"summary"`
+	// Unjudged lists input files the run could not judge (Options.Unjudged).
+	Unjudged []Unjudged `json:"unjudged,omitempty"`
 }
 
 // Summary is the JSON summary: counts per severity, and the run's notes
@@ -40,6 +42,7 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 		Tool:     Tool{Name: ToolName, Version: opts.ToolVersion},
 		Findings: fs,
 		Summary:  Summary{Summary: findings.Summarize(fs), Notes: opts.Notes},
+		Unjudged: opts.Unjudged,
 	}
 	return writeIndented(w, doc)
 }

@@ -35,6 +35,19 @@ type Options struct {
 	// RCPs were not given"): the text report prints them under the
 	// summary line, JSON in summary.notes, SARIF in the run's properties.
 	Notes []string
+	// Unjudged are input files the run could not judge (a malformed
+	// template in an --iac directory walk) while it judged the rest: the
+	// text summary counts them, JSON lists them under "unjudged", SARIF as
+	// toolExecutionNotifications, so that no reader mistakes a clean
+	// result for a clean repository.
+	Unjudged []Unjudged
+}
+
+// Unjudged is an input file left out of the judgement, and why.
+type Unjudged struct {
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Writer is the common signature of WriteText, WriteJSON and WriteSARIF.
