@@ -115,25 +115,32 @@ func symMust(p, s []symElem) bool {
 }
 
 // symMay: some values of the subject's symbols make the pattern match. A
-// symbol's value is one or more bytes other than ':' and '/'; a symbol in
-// the pattern matches only the same symbol whole, never literal bytes or
-// part of another symbol's value.
+// symbol's value is one or more bytes other than ':' and '/', and it is
+// not any literal name the input writes: a pattern's literal bytes may
+// match part of the value, but a wildcard must match some of it (a
+// symbol in the pattern matches only the same symbol whole, never literal
+// bytes or part of another symbol's value). So "key/1*" may match a key
+// ID, "other-bucket/*" matches no object of a generated bucket.
 func symMay(p, s []symElem) bool {
-	// State (i, j, in): p[:i] matched against s[:j] plus, when in, a
-	// non-empty part of symbol s[j]'s value.
+	// State (i, j, in, wild): p[:i] matched against s[:j] plus, when in,
+	// a non-empty part of symbol s[j]'s value, of which a wildcard
+	// matched some when wild.
 	n := len(s) + 1
-	idx := func(i, j int, in bool) int {
-		k := (i*n + j) * 2
+	idx := func(i, j int, in, wild bool) int {
+		k := (i*n + j) * 4
 		if in {
+			k += 2
+		}
+		if wild {
 			k++
 		}
 		return k
 	}
-	seen := make([]bool, (len(p)+1)*n*2)
-	stack := []int{idx(0, 0, false)}
+	seen := make([]bool, (len(p)+1)*n*4)
+	stack := []int{idx(0, 0, false, false)}
 	seen[stack[0]] = true
-	push := func(i, j int, in bool) {
-		if k := idx(i, j, in); !seen[k] {
+	push := func(i, j int, in, wild bool) {
+		if k := idx(i, j, in, wild); !seen[k] {
 			seen[k] = true
 			stack = append(stack, k)
 		}
@@ -141,28 +148,28 @@ func symMay(p, s []symElem) bool {
 	for len(stack) > 0 {
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		in := k%2 == 1
-		i, j := k/2/n, k/2%n
+		in, wild := k&2 != 0, k&1 != 0
+		i, j := k/4/n, k/4%n
 		if i == len(p) && j == len(s) && !in {
 			return true
 		}
-		if in {
+		if in && wild {
 			// End the symbol's value here.
-			push(i, j+1, false)
+			push(i, j+1, false, false)
 		}
 		if i == len(p) {
 			continue
 		}
 		e := p[i]
 		if e.star {
-			push(i+1, j, in) // the star matches nothing more
+			push(i+1, j, in, wild) // the star matches nothing more
 			if j < len(s) {
 				if s[j].sym != "" {
 					// The star takes one more byte of the value, maybe
 					// its last.
-					push(i, j, true)
+					push(i, j, true, true)
 				} else if !in {
-					push(i, j+1, false)
+					push(i, j+1, false, false)
 				}
 			}
 			continue
@@ -173,10 +180,10 @@ func symMay(p, s []symElem) bool {
 		if s[j].sym != "" {
 			// A byte of the symbol's value.
 			if e.any || e.sym == "" && e.lit != ':' && e.lit != '/' {
-				push(i+1, j, true)
+				push(i+1, j, true, wild || e.any)
 			}
 			if !in && e.sym == s[j].sym {
-				push(i+1, j+1, false)
+				push(i+1, j+1, false, false)
 			}
 			continue
 		}
@@ -184,7 +191,7 @@ func symMay(p, s []symElem) bool {
 			continue
 		}
 		if e.any || e.sym == "" && e.lit == s[j].lit {
-			push(i+1, j+1, false)
+			push(i+1, j+1, false, false)
 		}
 	}
 	return false
