@@ -239,6 +239,12 @@ func (ix *Index) authorize(req Request) Answer {
 		// Unresolved values decide: Allowed under one resolution, denied
 		// under another. Name their documents, then both readings.
 		a.Proof = "cannot prove: it depends on values the IaC collector could not resolve in " + unresolved + ": " + res.UnknownReadings()
+		if len(q.docs) == 0 {
+			// No document holds an unresolved value: a wildcard met a
+			// value AWS assigns at apply (a symbol) and matches some of
+			// the values it could take.
+			a.Proof = "cannot prove: it depends on the value AWS assigns at apply, which a wildcard in " + unresolved + " matches for some values only: " + res.UnknownReadings()
+		}
 	}
 	if q.standIn != "" {
 		a.Proof = strings.ReplaceAll(a.Proof, "role/"+anyPrincipalRole, "principals of account "+q.standIn)

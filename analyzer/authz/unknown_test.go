@@ -215,3 +215,29 @@ func TestUnresolvedResourcePolicyDenied(t *testing.T) {
 		t.Errorf("identity allow: decision %s, want Unknown\nproof: %s", a.Decision, a.Proof)
 	}
 }
+
+// TestSymbolWildcard: a generated bucket (a symbol) is matched by "*" in a
+// grant for every name AWS could generate, and by a literal prefix only for
+// some: that question is Unknown, and says why.
+func TestSymbolWildcard(t *testing.T) {
+	gen := "arn:aws:s3:::" + snapshot.Symbol("t.yaml", "Logs", "Name")
+	withGrant := func(resource string) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets = append(s.Accounts[1].Buckets, snapshot.Bucket{Name: strings.TrimPrefix(gen, "arn:aws:s3:::"), ARN: gen, Region: "us-east-1"})
+			s.Accounts[1].Roles[0].InlinePolicies = []snapshot.NamedPolicy{inline("read", `{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"`+resource+`"}`)}
+		}
+	}
+	for _, c := range []struct{ grant, want string }{
+		{"arn:aws:s3:::*/*", Allowed},
+		{"arn:aws:s3:::org-*/*", Unknown},
+		{"arn:aws:s3:::org-logs/*", ImplicitlyDenied},
+	} {
+		a := ask(t, org(withGrant(c.grant)), reader, "s3:GetObject", gen+"/AWSLogs/x", nil)
+		if a.Decision != c.want {
+			t.Errorf("grant %s: decision %s, want %s\nproof: %s", c.grant, a.Decision, c.want, a.Proof)
+		}
+		if c.want == Unknown && !strings.Contains(a.Proof, "the value AWS assigns at apply") {
+			t.Errorf("grant %s: proof %q does not say a value AWS assigns decides", c.grant, a.Proof)
+		}
+	}
+}
