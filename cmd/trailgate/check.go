@@ -421,7 +421,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		warnings = append(warnings, fmt.Sprintf("the snapshot records %d collection error(s): rules that needed the missing data could not prove it", n))
 	}
 	if n := len(snap.Unknowns); n > 0 {
-		warnings = append(warnings, fmt.Sprintf("%d value(s) could not be resolved from the IaC input (imports, values known only after apply): rules that depend on them could not prove them", n))
+		warnings = append(warnings, fmt.Sprintf("%d value(s) the IaC input does not determine (imports, parameters without a value, plan values known only after apply): rules that depend on them could not prove them", n))
 	}
 	return fs, eng.Rules(), paths, notes, warnings, nil
 }
