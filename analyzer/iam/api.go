@@ -261,5 +261,6 @@ func Evaluate(req Request, set PolicySet) Result {
 	if res.unknown != nil {
 		res = evaluateUncertain(&req, &set, res)
 	}
-	return applyFixed(&req, res)
+	applyFixed(&req, &res)
+	return res
 }
