@@ -1,9 +1,6 @@
 package iam
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // AWS pages for the rules AWS applies whatever the policies say, and for
 // federated user sessions.
@@ -56,18 +53,7 @@ func TestFederatedUserSessions(t *testing.T) {
 		{name: "no session policy: key policy naming the session grants", doc: docGetFedToken, req: Request{Principal: fedB, Action: "kms:Decrypt", Resource: "arn:aws:kms:us-east-1:222222222222:key/k", ResourceAccount: acctB}, set: setSpec{resource: stmt(rs("Fed", "Allow", aws(fedB), "kms:Decrypt", "*", ""))}, want: Allowed},
 		{name: "no session policy: key policy delegating to the account does not", doc: docGetFedToken, req: Request{Principal: fedB, Action: "kms:Decrypt", Resource: "arn:aws:kms:us-east-1:222222222222:key/k", ResourceAccount: acctB}, set: setSpec{identity: id(allowS("kms:*", "*")), resource: stmt(rs("Root", "Allow", aws(rootB), "kms:*", "*", ""))}, want: ImplicitlyDenied, deciding: StepSession},
 	}
-	for _, tc := range cases {
-		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			set := buildSet(t, tc.set, tc.req.Action, tc.req.Resource)
-			got := Evaluate(tc.req, set)
-			if got.Decision != tc.want {
-				t.Fatalf("got %s, want %s (%s)\nproof: %s\n%s", got.Decision, tc.want, tc.doc, got.Proof(), dumpSteps(got))
-			}
-			if tc.deciding != "" && (got.Deciding < 0 || got.Explanation[got.Deciding].Kind != tc.deciding) {
-				t.Fatalf("deciding step: got %v, want kind %s (%s)\n%s", got.Deciding, tc.deciding, tc.doc, dumpSteps(got))
-			}
-		})
-	}
+	runDecisionCases(t, cases)
 	res := Evaluate(Request{Principal: fedB, Action: "s3:GetObject", Resource: "arn:aws:s3:::b-logs/k", ResourceAccount: acctB},
 		PolicySet{Identity: []*Policy{mustParse(t, stmt(allowS("s3:*", "*")), KindIdentity)}})
 	if want := "no session policy allows s3:GetObject: a federated user session created without a session policy has no permissions for federated-user/carol"; res.Proof() != want {
@@ -136,21 +122,7 @@ func TestWhatNobodyMayDo(t *testing.T) {
 		{name: "federated user cannot call STS AssumeRole", doc: docGetFedToken, req: r(fedB, "sts:AssumeRole", roleTgt, nil), set: setSpec{identity: all, session: fedSession, resource: stmt(rs("Fed", "Allow", aws(fedB), "sts:AssumeRole", "", ""))}, want: ImplicitlyDenied, deciding: StepNote},
 		{name: "federated user may call S3", doc: docGetFedToken, req: Request{Principal: fedB, Action: "s3:GetObject", Resource: "arn:aws:s3:::b-logs/k", ResourceAccount: acctB}, set: setSpec{identity: all, session: fedSession}, want: Allowed},
 	}
-	for _, tc := range cases {
-		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			set := buildSet(t, tc.set, tc.req.Action, tc.req.Resource)
-			got := Evaluate(tc.req, set)
-			if got.Decision != tc.want {
-				t.Fatalf("got %s, want %s (%s)\nproof: %s\n%s", got.Decision, tc.want, tc.doc, got.Proof(), dumpSteps(got))
-			}
-			if tc.deciding != "" && (got.Deciding < 0 || got.Explanation[got.Deciding].Kind != tc.deciding) {
-				t.Fatalf("deciding step: got %v, want kind %s (%s)\n%s", got.Deciding, tc.deciding, tc.doc, dumpSteps(got))
-			}
-			if got.Proof() == "" {
-				t.Fatal("empty proof")
-			}
-		})
-	}
+	runDecisionCases(t, cases)
 	res := Evaluate(r(userA, "sts:GetCallerIdentity", "*", nil), buildSet(t, setSpec{identity: denyAll}, "", ""))
 	if want := "sts:GetCallerIdentity needs no permission: AWS answers it for every authenticated caller, even under an explicit deny (user/alice)"; res.Proof() != want {
 		t.Fatalf("proof:\n got %q\nwant %q", res.Proof(), want)
