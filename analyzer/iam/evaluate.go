@@ -470,11 +470,11 @@ type kindResult struct {
 	kind    StepKind
 	target  string
 	present bool
-	skipped string // why the kind does not take part
-	// empty: the kind takes part with no policy, so it allows nothing;
-	// says why (a federated user session without a session policy).
-	empty string
-	out   policiesOutcome
+	// skipped: why the kind does not take part; when present is also set,
+	// why it takes part with no policy and so allows nothing (a federated
+	// user session without a session policy).
+	skipped string
+	out     policiesOutcome
 }
 
 // evaluateUncertain completes a restrictive evaluation (lo) in which
@@ -597,7 +597,7 @@ func evaluate(req *Request, set *PolicySet, mode evalMode) Result {
 		// naming the session itself still grants what it says
 		// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
 		kinds = append(kinds, kindResult{kind: StepSession, present: true,
-			empty: "no session policy allows " + req.Action + ": a federated user session created without a session policy has no permissions"})
+			skipped: "no session policy allows " + req.Action + ": a federated user session created without a session policy has no permissions"})
 	case set.Session == nil:
 		kinds = append(kinds, kindResult{kind: StepSession, skipped: "no session policy"})
 	case !sessionApplies:
@@ -935,8 +935,8 @@ func (k *kindResult) step(action string, rtype ResourceType) Step {
 	switch {
 	case !k.present:
 		st.Outcome, st.Reason = OutcomeSkipped, k.skipped
-	case k.empty != "":
-		st.Outcome, st.Reason = OutcomeNoMatch, k.empty
+	case k.skipped != "":
+		st.Outcome, st.Reason = OutcomeNoMatch, k.skipped
 	case k.out.denied():
 		st.Outcome = OutcomeDeny
 		st.PolicyIndex, st.StatementIndex, st.Sid = k.out.deny.policy, k.out.deny.stmt.Index, k.out.deny.stmt.Sid
