@@ -67,8 +67,7 @@ var awsManagedAliasActions = []string{
 	"kms:UpdateAlias",
 }
 
-// fixedFor returns the rule AWS applies to the request, if any. It costs a
-// byte comparison for requests outside iam:, kms: and sts:.
+// fixedFor returns the rule AWS applies to the request, if any.
 func fixedFor(req *Request, c *caller) (fixedRule, bool) {
 	a := req.Action
 	if len(a) < 4 || a[3] != ':' {
