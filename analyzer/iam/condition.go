@@ -289,6 +289,9 @@ func (c *condition) positiveSymbol(ctx *evalContext, v string) (tri, bool) {
 		if c.op.fam == famArn {
 			cv, ok := c.value(ctx, i)
 			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
 				return triNo, false
 			}
 			switch {
@@ -307,6 +310,9 @@ func (c *condition) positiveSymbol(ctx *evalContext, v string) (tri, bool) {
 		} else {
 			g, ok := c.values[i].t.resolve(ctx, true)
 			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
 				return triNo, false
 			}
 			t = triGlob(g, v)
