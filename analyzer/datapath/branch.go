@@ -56,7 +56,7 @@ func (b *builder) notificationBranches(src Source, bucket *snapshot.Bucket) []br
 	}
 	owner := b.ix.buckets[bucket.Name].Account
 	bucketARN := "arn:" + b.ix.partition + ":s3:::" + bucket.Name
-	ctx := b.serviceContext(principalS3, bucketARN, owner)
+	ctx := serviceContext(principalS3, bucketARN, owner)
 	hop := func(t snapshot.NotificationTarget) Hop {
 		h := Hop{Kind: HopNotification, Resources: []Resource{{ARN: bucketARN, Type: "AWS::S3::Bucket::NotificationConfiguration", Account: owner, Region: bucket.Region}}}
 		h.Problems = append(h.Problems, filterProblems(src, t)...)
@@ -126,7 +126,7 @@ func (b *builder) topicBranches(notification Hop, topicARN, publisher string, pc
 		case s.PendingConfirmation || s.ARN == "PendingConfirmation":
 			sh.Problems = append(sh.Problems, "subscription of "+s.Endpoint+" is pending confirmation")
 		}
-		sctx := b.serviceContext(principalSNS, topicARN, a.Account)
+		sctx := serviceContext(principalSNS, topicARN, a.Account)
 		sub := append(append([]Hop(nil), hops...), sh)
 		out = append(out, b.queueBranch(sub, topicARN, s.Endpoint, principalSNS, sctx))
 	}

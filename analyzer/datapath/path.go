@@ -103,6 +103,21 @@ type Source struct {
 	KeyPrefixes []string `json:"key_prefixes"`
 	// KeySuffix is how the source's log object keys end.
 	KeySuffix string `json:"key_suffix"`
+	// SampleKey is a representative log object key, the object every
+	// question about the source's files asks about (a real request names
+	// one object).
+	SampleKey string `json:"sample_key"`
+	// WriteKeys are the objects the writer must be able to put: the sample
+	// and, for an organization trail, the management account's own path.
+	WriteKeys []string `json:"write_keys"`
+	// Writer is the service principal that writes the files (GuardDuty's
+	// is regional in opt-in regions), and WriterContext the request
+	// context it sends.
+	Writer        string              `json:"writer"`
+	WriterContext map[string][]string `json:"writer_context"`
+	// KMSKey is the key the source names to encrypt its files (a trail's
+	// KmsKeyId, a destination's KmsKeyArn), as written; empty when none.
+	KMSKey string `json:"kms_key,omitempty"`
 }
 
 // Hop is one step of a path.
