@@ -32,14 +32,9 @@ func createsObjects(events []string) bool {
 func filterProblems(src Source, t snapshot.NotificationTarget) []string {
 	var out []string
 	if t.FilterPrefix != "" && !snapshot.IsUnknown(t.FilterPrefix) {
-		ok := false
-		for _, kp := range src.KeyPrefixes {
-			if strings.HasPrefix(kp, t.FilterPrefix) || strings.HasPrefix(t.FilterPrefix, kp) {
-				ok = true
-			}
-		}
-		if !ok {
-			out = append(out, "filter prefix "+quote(t.FilterPrefix)+" matches none of the log keys under "+quote(strings.Join(src.KeyPrefixes, ", ")))
+		kp := src.KeyPrefix
+		if !strings.HasPrefix(kp, t.FilterPrefix) && !strings.HasPrefix(t.FilterPrefix, kp) {
+			out = append(out, "filter prefix "+quote(t.FilterPrefix)+" matches none of the log keys under "+quote(kp))
 		}
 	}
 	if t.FilterSuffix != "" && !snapshot.IsUnknown(t.FilterSuffix) && !strings.HasSuffix(src.KeySuffix, t.FilterSuffix) {

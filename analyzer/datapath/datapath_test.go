@@ -169,8 +169,8 @@ func TestTrailPathHopsAndContext(t *testing.T) {
 
 func TestGuardDutyPathProblems(t *testing.T) {
 	p := findPath(t, Build(load(t, "controltower.json"), nil), SourceGuardDuty)
-	if p.Source.KeyPrefixes[0] != "guardduty/AWSLogs/333333333333/GuardDuty/eu-west-1/" {
-		t.Errorf("key prefix = %v", p.Source.KeyPrefixes)
+	if p.Source.KeyPrefix != "guardduty/AWSLogs/333333333333/GuardDuty/eu-west-1/" {
+		t.Errorf("key prefix = %v", p.Source.KeyPrefix)
 	}
 	// GD02: the key is in us-east-1, the bucket in eu-west-1.
 	k := hop(t, p, HopObjectKey)
@@ -239,7 +239,7 @@ func TestConnectorRoleMissingIsUnknown(t *testing.T) {
 // NT02: Control Tower writes under the o-xxx/ top-level prefix; a filter on
 // AWSLogs/ misses every log file.
 func TestFilterProblems(t *testing.T) {
-	src := Source{KeyPrefixes: []string{"o-abc123def4/AWSLogs/o-abc123def4/"}, KeySuffix: ".json.gz"}
+	src := Source{KeyPrefix: "o-abc123def4/AWSLogs/o-abc123def4/", KeySuffix: ".json.gz"}
 	for _, tc := range []struct {
 		prefix, suffix string
 		problems       int

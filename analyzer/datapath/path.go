@@ -97,10 +97,10 @@ type Source struct {
 	// Prefix is the configured prefix (trail S3KeyPrefix, or the GuardDuty
 	// destination folder), without trailing slash.
 	Prefix string `json:"prefix,omitempty"`
-	// KeyPrefixes are where the source's log objects land in the bucket,
-	// each ending in "/": what notification filters and reader grants must
+	// KeyPrefix is where the source's log objects land in the bucket,
+	// ending in "/": what notification filters and reader grants must
 	// cover.
-	KeyPrefixes []string `json:"key_prefixes"`
+	KeyPrefix string `json:"key_prefix"`
 	// KeySuffix is how the source's log object keys end.
 	KeySuffix string `json:"key_suffix"`
 	// SampleKey is a representative log object key, the object every
@@ -117,7 +117,7 @@ type Source struct {
 	WriterContext map[string][]string `json:"writer_context"`
 	// KMSKey is the key the source names to encrypt its files (a trail's
 	// KmsKeyId, a destination's KmsKeyArn), as written; empty when none.
-	KMSKey string `json:"kms_key,omitempty"`
+	KMSKey string `json:"kms_key"`
 }
 
 // Hop is one step of a path.

@@ -64,7 +64,7 @@ func (p Path) Explain(w io.Writer) {
 	fmt.Fprintf(w, "path %s [%s]\n", p.ID, p.Status)
 	s := p.Source
 	fmt.Fprintf(w, "  source: %s %s (account %s, %s)\n", s.Kind, s.ARN, s.Account, s.Region)
-	fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, strings.Join(s.KeyPrefixes, "*, s3://"+s.Bucket+"/"), s.KeySuffix)
+	fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, s.KeyPrefix, s.KeySuffix)
 	for i, h := range p.Hops {
 		flag := ""
 		if i == p.FirstBroken {

@@ -1,6 +1,8 @@
 package datapath
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -97,12 +99,12 @@ func (ix *index) trailSource(holder string, t *snapshot.Trail) Source {
 	accountPath := base + "AWSLogs/" + owner + "/"
 	switch {
 	case t.IsOrganizationTrail && ix.orgID != "":
-		src.KeyPrefixes = []string{base + "AWSLogs/" + ix.orgID + "/"}
-		src.SampleKey = src.KeyPrefixes[0] + owner + "/" + trailObject(owner, t.HomeRegion)
+		src.KeyPrefix = base + "AWSLogs/" + ix.orgID + "/"
+		src.SampleKey = src.KeyPrefix + owner + "/" + trailObject(owner, t.HomeRegion)
 	case t.IsOrganizationTrail:
-		src.KeyPrefixes = []string{base + "AWSLogs/"}
+		src.KeyPrefix = base + "AWSLogs/"
 	default:
-		src.KeyPrefixes = []string{accountPath}
+		src.KeyPrefix = accountPath
 	}
 	if src.SampleKey == "" {
 		src.SampleKey = accountPath + trailObject(owner, t.HomeRegion)
@@ -133,11 +135,59 @@ func (ix *index) guardDutySource(account string, d *snapshot.Detector, dest snap
 	src := Source{
 		Kind: SourceGuardDuty, ARN: d.ARN, Account: account, Region: d.Region,
 		Bucket: bucketName, Prefix: prefix, KeySuffix: guardDutySuffix,
-		KeyPrefixes: []string{base + "AWSLogs/" + account + "/GuardDuty/" + d.Region + "/"},
+		KeyPrefix:   base + "AWSLogs/" + account + "/GuardDuty/" + d.Region + "/",
 		Writer:      principal, WriterContext: serviceContext(principal, d.ARN, account),
 		KMSKey: dest.KmsKeyARN,
 	}
-	src.SampleKey = src.KeyPrefixes[0] + "finding" + guardDutySuffix
+	src.SampleKey = src.KeyPrefix + "finding" + guardDutySuffix
 	src.WriteKeys = []string{src.SampleKey}
 	return src
+}
+
+// Publisher is a service that publishes log notifications to an SNS
+// topic: S3 for a log bucket's event notification, CloudTrail for a
+// trail's SNS notification, with the request context it sends.
+type Publisher struct {
+	Topic         string              `json:"topic"`
+	Principal     string              `json:"principal"`
+	SourceARN     string              `json:"source_arn"`
+	SourceAccount string              `json:"source_account"`
+	Context       map[string][]string `json:"context"`
+}
+
+// Publishers returns the publishers of the log sources' notifications, one
+// per (topic, source), sorted.
+func Publishers(snap *snapshot.Snapshot, srcs []LogSource) []Publisher {
+	if snap == nil {
+		return nil
+	}
+	ix := newIndex(snap)
+	seen := map[[2]string]bool{}
+	var out []Publisher
+	add := func(topic, principal, sourceARN, account string) {
+		if seen[[2]string{topic, sourceARN}] {
+			return
+		}
+		seen[[2]string{topic, sourceARN}] = true
+		out = append(out, Publisher{Topic: topic, Principal: principal, SourceARN: sourceARN, SourceAccount: account,
+			Context: serviceContext(principal, sourceARN, account)})
+	}
+	for _, s := range srcs {
+		if s.Trail != nil && s.Trail.SnsTopicARN != "" {
+			add(s.Trail.SnsTopicARN, principalCloudTrail, s.ARN, s.Account)
+		}
+		o := ix.buckets[s.Bucket]
+		if o == nil || o.V.Notification == nil {
+			continue
+		}
+		for _, t := range o.V.Notification.TopicConfigurations {
+			if createsObjects(t.Events) {
+				add(t.ARN, principalS3, "arn:"+ix.partition+":s3:::"+s.Bucket, o.Account)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Publisher) int {
+		return cmp.Or(strings.Compare(a.Topic, b.Topic), strings.Compare(a.SourceARN, b.SourceARN))
+	})
+	return out
 }

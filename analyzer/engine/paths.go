@@ -23,6 +23,9 @@ type Subject struct {
 	// Sources are every log source of the snapshot, whatever the
 	// connector reads.
 	Sources []datapath.LogSource
+	// Publishers are the services that publish the sources' notifications
+	// to SNS topics.
+	Publishers []datapath.Publisher
 	// Paths are the delivery paths of the connector's sources (every
 	// source without a connector), answered.
 	Paths []datapath.Path
@@ -51,7 +54,12 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector) (*Subject, e
 			return nil, err
 		}
 	}
+	s.Publishers = datapath.Publishers(snap, s.Sources)
 	sources, err := toValue(nonNil(s.Sources))
+	if err != nil {
+		return nil, err
+	}
+	publishers, err := toValue(nonNil(s.Publishers))
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +71,7 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector) (*Subject, e
 		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(s.snap)),
 		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
 		ast.Item(ast.StringTerm("sources"), ast.NewTerm(sources)),
+		ast.Item(ast.StringTerm("publishers"), ast.NewTerm(publishers)),
 		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
 	)
 	return s, nil

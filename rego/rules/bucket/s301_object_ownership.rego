@@ -29,7 +29,7 @@ deny contains f if {
 	some name in lib.log_buckets
 	b := lib.bucket_named(name)
 	object.get(b.bucket, "object_ownership", "") in {"", "ObjectWriter"}
-	writers := {d.writer_account | some d in lib.deliveries; d.bucket == name; d.writer_account != b.account}
+	writers := {d.account | some d in lib.sources; d.bucket == name; d.account != b.account}
 	count(writers) > 0
 	f := lib.with_location(
 		{

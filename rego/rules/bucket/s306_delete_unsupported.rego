@@ -40,7 +40,7 @@ deleting contains [r, role, b, d] if {
 	datapath.statement_covers(st, "s3:DeleteObject")
 	some res in datapath.as_list(object.get(st, "Resource", null))
 	glob.match(res, null, sprintf("%s/x", [b.bucket.arn]))
-	some d in lib.deliveries
+	some d in lib.sources
 	d.bucket == name
 }
 

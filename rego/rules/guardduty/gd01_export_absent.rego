@@ -100,7 +100,7 @@ deny contains f if {
 }
 
 finding(e, fact, message, fix) := {
-	"resource": lib.resource(datapath.detector_arn(e.account, e.detector), "AWS::GuardDuty::Detector", e.account, e.detector.region),
+	"resource": lib.resource(e.detector.arn, "AWS::GuardDuty::Detector", e.account, e.detector.region),
 	"message": message,
 	"fact": fact,
 	"remediation": fix,

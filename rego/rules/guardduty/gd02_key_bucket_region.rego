@@ -22,7 +22,7 @@ import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 gd_sources contains s if {
-	some s in datapath.sources
+	some s in lib.sources
 	s.kind == "guardduty"
 }
 

@@ -24,9 +24,9 @@ import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 prefixed contains [s, marker] if {
-	some s in datapath.sources
+	some s in lib.sources
 	s.kind == "guardduty"
-	prefix := datapath.split_destination(s.destination.destination_arn)[1]
+	prefix := s.prefix
 	prefix != ""
 	marker := concat("", [prefix, "/"])
 }

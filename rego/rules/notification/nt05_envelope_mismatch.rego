@@ -82,7 +82,7 @@ deny contains f if {
 	queue
 	some e in lib.buckets
 	object.get(object.get(e.bucket, "notification", {}), "eventbridge_enabled", false)
-	some d in datapath.sources
+	some d in lib.sources
 	d.bucket == e.bucket.name
 	d.kind in lib.connector_sources
 	not queue in lib.reach(e.bucket.name)

@@ -31,7 +31,7 @@ import data.trailgate.lib
 deny contains f if {
 	some arn in lib.pipeline_queues
 	q := lib.queue_arn(arn)
-	sources := {d.source | some d in lib.deliveries; arn in lib.delivery_queues(d)}
+	sources := {d.kind | some d in lib.sources; arn in lib.delivery_queues(d)}
 	count(sources) > 1
 	f := lib.with_location(
 		{

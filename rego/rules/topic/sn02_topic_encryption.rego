@@ -49,7 +49,7 @@ deny contains f if {
 	not datapath.aws_managed_key(ref, t.account, t.topic.region)
 	key := lib.key_ref(ref, t.account, t.topic.region).key
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-	answer := lib.authz(p.principal, action, key.arn, datapath.service_context(p.principal, p.source_arn, p.source_account))
+	answer := lib.authz(p.principal, action, key.arn, p.context)
 	lib.denied(answer)
 	f := lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),

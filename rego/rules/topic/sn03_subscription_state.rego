@@ -86,7 +86,7 @@ deny contains f if {
 # to it, unless the bucket notifies the queue directly.
 connector_topics contains [p, t] if {
 	some [p, t] in pipeline
-	some d in datapath.sources
+	some d in lib.sources
 	d.kind in lib.connector_sources
 	source_uses(p, d)
 }

@@ -85,7 +85,8 @@ deny contains f if {
 	not datapath.aws_managed_key(ref, t.account, t.topic.region)
 	key := lib.key_ref(ref, t.account, t.topic.region).key
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-	answer := lib.authz("cloudtrail.amazonaws.com", action, key.arn, datapath.service_context("cloudtrail.amazonaws.com", e.trail.arn, e.account))
+	s := lib.source(e.trail.arn)
+	answer := lib.authz(s.writer, action, key.arn, s.writer_context)
 	lib.denied(answer)
 	f := {
 		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
