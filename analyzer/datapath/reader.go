@@ -185,23 +185,6 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	return []Hop{reader, read}
 }
 
-// principalContext is what AWS sends about a role session's principal.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-func (b *builder) principalContext(r *snapshot.Role) map[string][]string {
-	a, _ := parseARN(r.ARN)
-	ctx := map[string][]string{
-		"aws:PrincipalArn":          {r.ARN},
-		"aws:PrincipalAccount":      {a.Account},
-		"aws:PrincipalIsAWSService": {"false"},
-		"aws:PrincipalType":         {"AssumedRole"},
-		"aws:SecureTransport":       {"true"},
-	}
-	if b.ix.orgID != "" && b.ix.members[a.Account] {
-		ctx["aws:PrincipalOrgID"] = []string{b.ix.orgID}
-	}
-	return ctx
-}
-
 func cloneHops(hs []Hop) []Hop {
 	out := make([]Hop, len(hs))
 	for i, h := range hs {

@@ -58,23 +58,6 @@ func sources(ix *index, wants func(SourceKind) bool) []LogSource {
 	return out
 }
 
-// serviceContext is the request context AWS sends when a service principal
-// acts for a resource: aws:SourceArn and aws:SourceAccount name the
-// resource
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
-// aws:PrincipalOrgID and aws:PrincipalAccount are absent for service
-// principals, which is why a PrincipalOrgID deny without an
-// aws:PrincipalIsAWSService exemption stops service writers.
-func serviceContext(principal, sourceARN, sourceAccount string) map[string][]string {
-	return map[string][]string{
-		"aws:PrincipalIsAWSService": {"true"},
-		"aws:PrincipalServiceName":  {principal},
-		"aws:SourceArn":             {sourceARN},
-		"aws:SourceAccount":         {sourceAccount},
-		"aws:SecureTransport":       {"true"},
-	}
-}
-
 func (ix *index) trailSource(holder string, t *snapshot.Trail) Source {
 	owner := holder
 	if a, ok := parseARN(t.ARN); ok && a.Account != "" {
@@ -135,8 +118,8 @@ func (ix *index) guardDutySource(account string, d *snapshot.Detector, dest snap
 	src := Source{
 		Kind: SourceGuardDuty, ARN: d.ARN, Account: account, Region: d.Region,
 		Bucket: bucketName, Prefix: prefix, KeySuffix: guardDutySuffix,
-		KeyPrefix:   base + "AWSLogs/" + account + "/GuardDuty/" + d.Region + "/",
-		Writer:      principal, WriterContext: serviceContext(principal, d.ARN, account),
+		KeyPrefix: base + "AWSLogs/" + account + "/GuardDuty/" + d.Region + "/",
+		Writer:    principal, WriterContext: serviceContext(principal, d.ARN, account),
 		KMSKey: dest.KmsKeyARN,
 	}
 	src.SampleKey = src.KeyPrefix + "finding" + guardDutySuffix
