@@ -61,7 +61,8 @@ type Result struct {
 	Findings []findings.Finding
 	// Rules are the loaded rules, sorted by ID.
 	Rules []findings.Rule
-	// Paths are the delivery paths the rules judged, sorted by ID.
+	// Paths are the delivery paths the rules judged, sorted by ID, each hop
+	// with the fingerprints of the findings that explain it.
 	Paths []datapath.Path
 	// Notes say what the run passed over (files an IaC walk skipped).
 	Notes []string
@@ -149,7 +150,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		return nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
 	report.ApplyBaseline(res.Findings, baseline)
-	res.Paths = subject.Paths
+	res.Paths = datapath.Attribute(subject.Paths, res.Findings)
 	if n := len(snap.CollectionErrors); n > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the snapshot records %d collection error(s): rules that needed the missing data could not prove it", n))
 	}

@@ -1,6 +1,7 @@
 package datapath
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -64,14 +65,23 @@ func (b *builder) notificationBranches(src Source, bucket *snapshot.Bucket) []br
 	}
 	var out []branch
 	n := bucket.Notification
+	// A configuration whose key filter selects another source's files
+	// (a bucket holding CloudTrail and GuardDuty files notifies each with
+	// its own prefix) is not on this source's path when another one admits
+	// its files; when none does, each is shown with why it misses (NT02).
+	admits := func(t snapshot.NotificationTarget) bool { return len(filterProblems(src, t)) == 0 }
+	someAdmits := slices.ContainsFunc(n.TopicConfigurations, admits) || slices.ContainsFunc(n.QueueConfigurations, admits)
+	skip := func(t snapshot.NotificationTarget) bool {
+		return !createsObjects(t.Events) || (someAdmits && !admits(t))
+	}
 	for _, t := range n.TopicConfigurations {
-		if !createsObjects(t.Events) {
+		if skip(t) {
 			continue
 		}
 		out = append(out, b.topicBranches(hop(t), t.ARN, principalS3, ctx)...)
 	}
 	for _, t := range n.QueueConfigurations {
-		if !createsObjects(t.Events) {
+		if skip(t) {
 			continue
 		}
 		h := hop(t)
@@ -144,11 +154,21 @@ func subscriptionARN(topicARN string, s snapshot.Subscription) string {
 func (b *builder) queueBranch(hops []Hop, via, queueARN, sender string, sctx map[string][]string) branch {
 	a, _ := parseARN(queueARN)
 	qh := Hop{Kind: HopQueue, Resources: []Resource{{ARN: queueARN, Type: "AWS::SQS::Queue", Account: a.Account, Region: a.Region}}}
-	qh.Questions = []Question{{ID: "send-message", Why: "the notification is delivered to the queue",
-		Principal: sender, Action: "sqs:SendMessage", Resource: queueARN, ResourceAccount: a.Account, Context: clone(sctx)}}
 	q := b.ix.queues[queueARN]
-	if q == nil {
+	switch {
+	case q == nil && b.ix.accounts[a.Account] == nil && !snapshot.IsUnknown(queueARN):
+		// A queue in an account the snapshot does not hold is the vendor's
+		// (Radiant and Expel host it): its policy and key are theirs, and
+		// its subscription's confirmation (SN03) shows it accepts the
+		// topic: an SQS subscription across accounts is confirmed only
+		// once the queue's owner receives the confirmation message
+		// (https://docs.aws.amazon.com/sns/latest/dg/sns-send-message-to-sqs-cross-account.html).
+	case q == nil:
 		qh.Problems = append(qh.Problems, unknownProblem("queue "+queueARN+" is not in the snapshot"))
+		fallthrough
+	default:
+		qh.Questions = []Question{{ID: "send-message", Why: "the notification is delivered to the queue",
+			Principal: sender, Action: "sqs:SendMessage", Resource: queueARN, ResourceAccount: a.Account, Context: clone(sctx)}}
 	}
 	hops = append(hops, qh)
 	if q != nil && q.V.KmsMasterKeyID != "" {

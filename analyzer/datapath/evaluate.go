@@ -37,15 +37,21 @@ func Evaluate(paths []Path, asker Asker) []Path {
 
 // finish sets hop statuses, the path status and FirstBroken.
 func finish(p *Path) {
+	for i := range p.Hops {
+		p.Hops[i].Status = hopStatus(p.Hops[i])
+	}
+	settle(p)
+}
+
+// settle sets the path status and FirstBroken from the hop statuses.
+func settle(p *Path) {
 	p.FirstBroken = -1
 	p.Status = StatusOK
-	for i := range p.Hops {
-		s := hopStatus(p.Hops[i])
-		p.Hops[i].Status = s
-		if s == StatusBroken && p.FirstBroken < 0 {
+	for i, h := range p.Hops {
+		if h.Status == StatusBroken && p.FirstBroken < 0 {
 			p.FirstBroken = i
 		}
-		p.Status = worse(p.Status, s)
+		p.Status = worse(p.Status, h.Status)
 	}
 }
 
@@ -72,7 +78,7 @@ func hopStatus(h Hop) Status {
 	return s
 }
 
-var statusRank = map[Status]int{StatusOK: 0, StatusPending: 1, StatusUnknown: 2, StatusBroken: 3}
+var statusRank = map[Status]int{StatusOK: 0, StatusDegraded: 1, StatusPending: 2, StatusUnknown: 3, StatusBroken: 4}
 
 func worse(a, b Status) Status {
 	if statusRank[b] > statusRank[a] {

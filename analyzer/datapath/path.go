@@ -58,6 +58,10 @@ const (
 	// StatusUnknown: nothing is denied, but some answer cannot be proven
 	// (unknown IaC value, partial snapshot).
 	StatusUnknown Status = "unknown"
+	// StatusDegraded: the hop delivers, but a finding that does not stop
+	// the pipeline is about it (a coverage gap, queue tuning, a vendor
+	// guide's requirement).
+	StatusDegraded Status = "degraded"
 )
 
 // Decision is the answer to one authorization question.
@@ -131,6 +135,9 @@ type Hop struct {
 	// each naming what is wrong in one sentence.
 	Problems []string `json:"problems,omitempty"`
 	Status   Status   `json:"status"`
+	// Findings are the fingerprints of the findings that explain the hop
+	// (Attribute).
+	Findings []string `json:"findings,omitempty"`
 }
 
 // Resource identifies an AWS resource on a hop.

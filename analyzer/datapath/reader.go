@@ -26,6 +26,21 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 		}
 		branches = kept
 	}
+	// A connector without a queue of its own in the snapshot reads from
+	// the vendor's queue (Radiant subscribes a queue it hosts to the
+	// topic): the branches to that queue are its, not those to the queues
+	// of other readers of the same topic.
+	if b.conn != nil && b.conn.Queue == "" {
+		var vendor []branch
+		for _, br := range branches {
+			if a, ok := parseARN(br.queue); ok && b.ix.accounts[a.Account] == nil {
+				vendor = append(vendor, br)
+			}
+		}
+		if len(vendor) > 0 {
+			branches = vendor
+		}
+	}
 	// A connector without a queue that polls the bucket (Rapid7's
 	// harvester reads CloudTrail from S3 by listing it), or that has no
 	// notification to follow, reads the bucket directly: no notification
@@ -38,8 +53,9 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 			rd.polling = true
 			return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), b.readerHops(nil, rd)...)}}
 		}
-		nh := Hop{Kind: HopNotification, Problems: []string{"no S3 event notification or trail SNS topic announces this source's log files"}}
-		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), nh)}}
+		// Without a connector nobody is known to wait for a notification
+		// (a reader may list the bucket): the path ends at the bucket.
+		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
 	}
 	var out []Path
 	for _, br := range branches {

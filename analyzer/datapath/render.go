@@ -9,7 +9,7 @@ import (
 )
 
 // marks shows a status in one character.
-var marks = map[Status]string{StatusOK: "✓", StatusBroken: "✗", StatusUnknown: "?", StatusPending: "·"}
+var marks = map[Status]string{StatusOK: "✓", StatusDegraded: "!", StatusBroken: "✗", StatusUnknown: "?", StatusPending: "·"}
 
 // Line renders the path as one line of hops, each with its mark, and
 // "✗✗" before the first broken hop, e.g.
@@ -137,7 +137,7 @@ func ForRule(paths []Path, kinds ...HopKind) []Path {
 	var out []Path
 	for _, p := range paths {
 		for _, h := range p.Hops {
-			if slices.Contains(kinds, h.Kind) && (h.Status == StatusBroken || h.Status == StatusUnknown) {
+			if slices.Contains(kinds, h.Kind) && h.Status != StatusOK && h.Status != StatusPending {
 				out = append(out, p)
 				break
 			}
