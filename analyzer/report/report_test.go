@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
@@ -99,6 +100,31 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
+// samplePaths is a delivery path through the resources of sampleFindings,
+// with the findings attributed as check.Run does.
+func samplePaths() []datapath.Path {
+	hop := func(kind datapath.HopKind, arn string) datapath.Hop {
+		return datapath.Hop{Kind: kind, Resources: []datapath.Resource{{ARN: arn}}, Status: datapath.StatusOK}
+	}
+	trail := "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"
+	p := datapath.Path{
+		ID:     trail + " -> arn:aws:sns:us-east-1:222222222222:org-logs-events -> arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail",
+		Source: datapath.Source{Kind: datapath.SourceCloudTrail, ARN: trail, Bucket: "org-logs", KeyPrefix: "AWSLogs/o-abc123def4/"},
+		Hops: []datapath.Hop{
+			hop(datapath.HopWriter, trail),
+			hop(datapath.HopBucket, "arn:aws:s3:::org-logs"),
+			hop(datapath.HopObjectKey, "arn:aws:kms:us-east-1:111111111111:key/1234"),
+			hop(datapath.HopNotification, "arn:aws:s3:::org-logs"),
+			hop(datapath.HopTopic, "arn:aws:sns:us-east-1:222222222222:org-logs-events"),
+			hop(datapath.HopQueue, "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail"),
+			hop(datapath.HopReader, "arn:aws:iam::222222222222:role/ExpelRole"),
+			hop(datapath.HopRead, "arn:aws:s3:::org-logs"),
+		},
+	}
+	p.Hops[7].Questions = []datapath.Question{{Principal: "arn:aws:iam::222222222222:role/ExpelRole", Action: "kms:Decrypt", Resource: "arn:aws:kms:us-east-1:111111111111:key/1234"}}
+	return datapath.Attribute([]datapath.Path{p}, sampleFindings)
+}
+
 func TestGolden(t *testing.T) {
 	opts := Options{ToolVersion: "0.1.0-test", BaselineUsed: true}
 	cases := []struct {
@@ -114,11 +140,18 @@ func TestGolden(t *testing.T) {
 		{"empty.txt", func(b *bytes.Buffer) error { return WriteText(b, nil, sampleRules, Options{}) }},
 		{"paths.txt", func(b *bytes.Buffer) error {
 			o := opts
-			o.Paths = []string{
-				"cloudtrail org-trail: cloudtrail.amazonaws.com → s3 org-logs → sns org-logs-events ✗ sqs expel-cloudtrail → reader ExpelRole",
-				"guardduty 12ab: guardduty.amazonaws.com → s3 gd-findings → reader ExpelRole",
-			}
+			o.Paths = samplePaths()
 			return WriteText(b, sampleFindings, sampleRules, o)
+		}},
+		{"paths.json", func(b *bytes.Buffer) error {
+			o := opts
+			o.Paths = samplePaths()
+			return WriteJSON(b, sampleFindings, sampleRules, o)
+		}},
+		{"paths.sarif", func(b *bytes.Buffer) error {
+			o := opts
+			o.Paths = samplePaths()
+			return WriteSARIF(b, sampleFindings, sampleRules, o)
 		}},
 		{"findings.json", func(b *bytes.Buffer) error { return WriteJSON(b, sampleFindings, sampleRules, opts) }},
 		{"empty.json", func(b *bytes.Buffer) error { return WriteJSON(b, nil, sampleRules, Options{ToolVersion: "0.1.0-test"}) }},

@@ -169,6 +169,9 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 	}
 	if f.Fingerprint != "" {
 		r.WithPartialFingerPrints(map[string]any{FingerprintKey: f.Fingerprint})
+		if flows := codeFlows(f.Fingerprint, opts.Paths); len(flows) > 0 {
+			r.WithCodeFlows(flows)
+		}
 	}
 	switch {
 	case f.Baselined:

@@ -174,13 +174,8 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
 	}
-	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != ""}
+	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Paths: paths}
 	write, _ := report.WriterFor(o.format)
-	if o.format == "text" {
-		for _, p := range paths {
-			opts.Paths = append(opts.Paths, p.Line())
-		}
-	}
 	if o.explain != "" {
 		write = func(w io.Writer, fs []findings.Finding, rules []findings.Rule, _ report.Options) error {
 			return report.Explain(w, o.explain, fs, rules, paths)
