@@ -150,7 +150,13 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		return nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
 	report.ApplyBaseline(res.Findings, baseline)
-	res.Paths = datapath.Attribute(subject.Paths, res.Findings)
+	hops := map[string][]datapath.HopKind{}
+	for _, r := range res.Rules {
+		for _, h := range r.Hops {
+			hops[r.ID] = append(hops[r.ID], datapath.HopKind(h))
+		}
+	}
+	res.Paths = datapath.Attribute(subject.Paths, res.Findings, hops)
 	if n := len(snap.CollectionErrors); n > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the snapshot records %d collection error(s): rules that needed the missing data could not prove it", n))
 	}

@@ -11,11 +11,11 @@ import (
 // explain it (Hop.Findings), and lets them decide the hop's status, so that
 // every output shows one story: a hop a finding is about is never shown
 // proven. A finding explains the hops of a path that its rule judges
-// (HopsForRule) when it is about the path: its source, or a resource,
+// (hops, by rule ID: the rule's METADATA custom.hops) when it is about the path: its source, or a resource,
 // principal or object some hop of the path names. An unproven finding
 // makes a proven hop unknown; a critical one (the pipeline is dead) makes
 // it broken; any other makes it degraded. The input is not modified.
-func Attribute(paths []Path, fs []findings.Finding) []Path {
+func Attribute(paths []Path, fs []findings.Finding, hops map[string][]HopKind) []Path {
 	out := make([]Path, len(paths))
 	for i, p := range paths {
 		p.Hops = cloneHops(p.Hops)
@@ -29,7 +29,7 @@ func Attribute(paths []Path, fs []findings.Finding) []Path {
 			hop := &p.Hops[h]
 			hop.Findings = nil
 			for _, f := range mine {
-				if !slices.Contains(ruleHops[f.RuleID], hop.Kind) {
+				if !slices.Contains(hops[f.RuleID], hop.Kind) {
 					continue
 				}
 				hop.Findings = append(hop.Findings, f.Fingerprint)

@@ -26,7 +26,10 @@ func TestAttribute(t *testing.T) {
 		// About another queue: not on this path.
 		{RuleID: "SQ01", Severity: findings.Critical, Resource: findings.Resource{ID: "arn:aws:sqs:us-east-1:222222222222:other"}, Fingerprint: "sq01"},
 	}
-	got := Attribute([]Path{p}, fs)[0]
+	hops := map[string][]HopKind{
+		"CT02": {HopWriter}, "SQ04": {HopQueue}, "S305": {HopRead}, "CT03": {HopBucket}, "SQ01": {HopQueue},
+	}
+	got := Attribute([]Path{p}, fs, hops)[0]
 	type hopView struct {
 		Kind     HopKind
 		Status   Status

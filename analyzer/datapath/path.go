@@ -1,5 +1,7 @@
 package datapath
 
+import "slices"
+
 // SourceKind names the kind of log source a path starts from.
 type SourceKind string
 
@@ -43,6 +45,14 @@ const (
 	// that encrypt them.
 	HopRead HopKind = "read"
 )
+
+// HopKinds are every hop kind, in delivery order. A rule's METADATA
+// declares the kinds it judges (custom.hops) from these.
+var HopKinds = []HopKind{HopWriter, HopBucket, HopObjectKey, HopNotification, HopTopic, HopTopicKey,
+	HopSubscription, HopQueue, HopQueueKey, HopReader, HopRead}
+
+// IsHopKind says whether s names a hop kind.
+func IsHopKind(s string) bool { return slices.Contains(HopKinds, HopKind(s)) }
 
 // Status is the state of a hop or of a whole path.
 type Status string

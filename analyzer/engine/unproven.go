@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -194,12 +195,16 @@ func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Fi
 		if code == "" {
 			code = "an error"
 		}
-		dependents := snapshot.RulesDependingOn(ce.Service, ce.Operation)
-		for _, ruleID := range dependents {
-			rule, ok := byID[ruleID]
-			if !ok {
-				continue
+		// The rules whose METADATA declares the read (custom.reads), sorted.
+		var dependents []string
+		for _, r := range rules {
+			if slices.Contains(r.Reads, op) {
+				dependents = append(dependents, r.ID)
 			}
+		}
+		slices.Sort(dependents)
+		for _, ruleID := range dependents {
+			rule := byID[ruleID]
 			fact := "unread:" + op + ":" + ce.Region
 			key := ruleID + "\x00" + id + "\x00" + fact
 			if seen[key] {

@@ -43,7 +43,10 @@ func Explain(w io.Writer, id string, fs []findings.Finding, rules []findings.Rul
 		}
 		fmt.Fprintf(bw, "  finding: %s: %s%s\n", f.Resource.ID, f.Message, mark)
 	}
-	hops := datapath.HopsForRule(id)
+	var hops []datapath.HopKind
+	for _, h := range rule.Hops {
+		hops = append(hops, datapath.HopKind(h))
+	}
 	selected := datapath.ForRule(paths, hops...)
 	switch {
 	case len(paths) == 0:

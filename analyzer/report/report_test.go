@@ -20,12 +20,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // address, a baselined finding, a multi-line remediation, every severity,
 // and a rule with no finding (which SARIF must still register).
 var sampleRules = []findings.Rule{
-	{ID: "S305", Severity: "critical", Title: "Reader cannot read log objects", Description: "The connector role lacks s3:GetObject on bucket/* or s3:ListBucket on the bucket.", Remediation: "Grant s3:GetObject on arn:aws:s3:::BUCKET/* and s3:ListBucket on arn:aws:s3:::BUCKET, in the role policy and the bucket policy.", Hop: "bucket", RelatedResources: []string{"https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"}},
-	{ID: "CT02", Severity: "high", Title: "Trail coverage gaps", Description: "The trail misses regions, global service events or management events.", Remediation: "Set IsMultiRegionTrail and IncludeGlobalServiceEvents to true and start logging.", Hop: "trail"},
-	{ID: "KM01", Severity: "critical", Title: "Connector role cannot decrypt the trail's log files", Description: "The key policy or the role policy does not allow kms:Decrypt.", Remediation: "Add to the key policy a statement allowing the role kms:Decrypt.", Hop: "key"},
-	{ID: "NT01", Severity: "critical", Title: "Notification missing or incomplete", Description: "No S3 event notification reaches the pipeline for every created object.", Remediation: "Notify on s3:ObjectCreated:* to the pipeline's topic or queue.", Hop: "notification"},
-	{ID: "SQ01", Severity: "medium", Title: "Queue settings", Description: "Queue visibility or retention lets messages expire unread.", Remediation: "Raise MessageRetentionPeriod.", Hop: "queue"},
-	{ID: "ID01", Severity: "low", Title: "Identity hygiene", Description: "A hygiene problem.", Remediation: "Tidy up.", Hop: "identity"},
+	{ID: "S305", Severity: "critical", Title: "Reader cannot read log objects", Description: "The connector role lacks s3:GetObject on bucket/* or s3:ListBucket on the bucket.", Remediation: "Grant s3:GetObject on arn:aws:s3:::BUCKET/* and s3:ListBucket on arn:aws:s3:::BUCKET, in the role policy and the bucket policy.", Area: "bucket", RelatedResources: []string{"https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"}},
+	{ID: "CT02", Severity: "high", Title: "Trail coverage gaps", Description: "The trail misses regions, global service events or management events.", Remediation: "Set IsMultiRegionTrail and IncludeGlobalServiceEvents to true and start logging.", Area: "trail"},
+	{ID: "KM01", Severity: "critical", Title: "Connector role cannot decrypt the trail's log files", Description: "The key policy or the role policy does not allow kms:Decrypt.", Remediation: "Add to the key policy a statement allowing the role kms:Decrypt.", Area: "key"},
+	{ID: "NT01", Severity: "critical", Title: "Notification missing or incomplete", Description: "No S3 event notification reaches the pipeline for every created object.", Remediation: "Notify on s3:ObjectCreated:* to the pipeline's topic or queue.", Area: "notification"},
+	{ID: "SQ01", Severity: "medium", Title: "Queue settings", Description: "Queue visibility or retention lets messages expire unread.", Remediation: "Raise MessageRetentionPeriod.", Area: "queue"},
+	{ID: "ID01", Severity: "low", Title: "Identity hygiene", Description: "A hygiene problem.", Remediation: "Tidy up.", Area: "identity"},
 }
 
 var sampleFindings = []findings.Finding{
@@ -122,7 +122,11 @@ func samplePaths() []datapath.Path {
 		},
 	}
 	p.Hops[7].Questions = []datapath.Question{{Principal: "arn:aws:iam::222222222222:role/ExpelRole", Action: "kms:Decrypt", Resource: "arn:aws:kms:us-east-1:111111111111:key/1234"}}
-	return datapath.Attribute([]datapath.Path{p}, sampleFindings)
+	hops := map[string][]datapath.HopKind{
+		"CT02": {datapath.HopWriter}, "KM01": {datapath.HopRead, datapath.HopReader}, "SQ01": {datapath.HopQueue},
+		"NT01": {datapath.HopNotification}, "ID01": {datapath.HopReader}, "S305": {datapath.HopRead},
+	}
+	return datapath.Attribute([]datapath.Path{p}, sampleFindings, hops)
 }
 
 func TestGolden(t *testing.T) {

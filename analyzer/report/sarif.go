@@ -121,8 +121,8 @@ func descriptor(r findings.Rule) *sarif.ReportingDescriptor {
 
 func tags(r findings.Rule) []string {
 	t := []string{"security", "aws", "logging"}
-	if r.Hop != "" {
-		t = append(t, r.Hop)
+	if r.Area != "" {
+		t = append(t, r.Area)
 	}
 	return t
 }

@@ -16,7 +16,13 @@
 # custom:
 #   id: S301
 #   severity: high
-#   hop: bucket
+#   area: bucket
+#   hops: [read]
+#   reads:
+#     - s3:GetBucketAcl
+#     - s3:GetBucketOwnershipControls
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Set Object Ownership to BucketOwnerEnforced (or BucketOwnerPreferred if
 #     ACLs must stay enabled).

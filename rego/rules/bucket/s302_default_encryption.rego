@@ -21,7 +21,13 @@
 # custom:
 #   id: S302
 #   severity: high
-#   hop: bucket
+#   area: bucket
+#   hops: [object-key, read]
+#   reads:
+#     - kms:ListAliases
+#     - s3:GetBucketEncryption
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Use a customer managed key, given by its full key ARN, as the bucket's
 #     default encryption key, with a key policy that lets the reader decrypt.

@@ -38,7 +38,12 @@
 # custom:
 #   id: S304
 #   severity: critical
-#   hop: bucket
+#   area: bucket
+#   hops: [bucket, read]
+#   reads:
+#     - s3:GetBucketPolicy
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Narrow the Deny so that it exempts the reader's role, e.g. add
 #     "ArnNotEquals": {"aws:PrincipalArn": "<reader role ARN>"} to its

@@ -20,7 +20,16 @@
 # custom:
 #   id: S306
 #   severity: medium
-#   hop: bucket
+#   area: bucket
+#   hops: [read]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - organizations:DescribePolicy
+#     - organizations:ListPolicies
+#     - organizations:ListTargetsForPolicy
+#     - s3:GetObjectLockConfiguration
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Turn the connector's delete-after-read option off (use lifecycle
 #     expiration instead), or allow the role s3:DeleteObject without MFA on a

@@ -16,7 +16,20 @@
 # custom:
 #   id: GD01
 #   severity: high
-#   hop: guardduty
+#   area: guardduty
+#   hops: [writer]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:GetAdministratorAccount
+#     - guardduty:GetDetector
+#     - guardduty:GetFilter
+#     - guardduty:ListDetectors
+#     - guardduty:ListFilters
+#     - guardduty:ListMembers
+#     - guardduty:ListPublishingDestinations
+#     - organizations:ListDelegatedAdministrators
+#     - sts:AssumeRole
 #   remediation: >-
 #     Create a publishing destination in every Region with a detector, fix or
 #     restart stalled destinations, set the finding publishing frequency to

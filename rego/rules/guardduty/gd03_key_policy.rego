@@ -15,7 +15,17 @@
 # custom:
 #   id: GD03
 #   severity: critical
-#   hop: guardduty
+#   area: guardduty
+#   hops: [object-key]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:ListDetectors
+#     - guardduty:ListPublishingDestinations
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListKeys
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add a key policy statement allowing the GuardDuty service principal
 #     (regional in opt-in Regions) kms:GenerateDataKey, conditioned on

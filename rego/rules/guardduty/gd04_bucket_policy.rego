@@ -17,7 +17,16 @@
 # custom:
 #   id: GD04
 #   severity: critical
-#   hop: guardduty
+#   area: guardduty
+#   hops: [bucket]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:ListDetectors
+#     - guardduty:ListPublishingDestinations
+#     - s3:GetBucketPolicy
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Grant the GuardDuty service principal s3:GetBucketLocation on the
 #     bucket ARN and s3:PutObject on <bucket>/<prefix>/*, conditioned on

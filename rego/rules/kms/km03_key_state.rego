@@ -18,7 +18,14 @@
 # custom:
 #   id: KM03
 #   severity: critical
-#   hop: kms
+#   area: kms
+#   hops: [object-key, topic-key, queue-key, read]
+#   reads:
+#     - ec2:DescribeRegions
+#     - kms:DescribeKey
+#     - kms:ListAliases
+#     - kms:ListKeys
+#     - sts:AssumeRole
 #   remediation: >-
 #     Enable the key (aws kms enable-key) or cancel its deletion (aws kms
 #     cancel-key-deletion, then enable-key).

@@ -25,7 +25,12 @@
 # custom:
 #   id: NT01
 #   severity: critical
-#   hop: notification
+#   area: notification
+#   hops: [notification]
+#   reads:
+#     - s3:GetBucketNotificationConfiguration
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Configure the log bucket's event notification for s3:ObjectCreated:* to
 #     the pipeline's SNS topic (or queue). PutBucketNotificationConfiguration

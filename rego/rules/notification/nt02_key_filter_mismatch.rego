@@ -17,7 +17,13 @@
 # custom:
 #   id: NT02
 #   severity: high
-#   hop: notification
+#   area: notification
+#   hops: [notification]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - s3:GetBucketNotificationConfiguration
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Set the notification's filter prefix to the source's real log prefix
 #     (or remove it) and its suffix to .gz, .json.gz for CloudTrail or

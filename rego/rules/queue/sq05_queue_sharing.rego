@@ -20,7 +20,14 @@
 # custom:
 #   id: SQ05
 #   severity: high
-#   hop: queue
+#   area: queue
+#   hops: [queue]
+#   reads:
+#     - ec2:DescribeRegions
+#     - s3:GetBucketNotificationConfiguration
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Give each log source its own SQS queue (and SNS topic or notification
 #     configuration), and configure the connector with one queue per type.

@@ -16,7 +16,17 @@
 # custom:
 #   id: SN02
 #   severity: critical
-#   hop: topic
+#   area: topic
+#   hops: [topic-key]
+#   reads:
+#     - ec2:DescribeRegions
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListAliases
+#     - kms:ListKeys
+#     - sns:GetTopicAttributes
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Encrypt the topic with a customer managed key whose policy lets the
 #     publisher (s3.amazonaws.com or cloudtrail.amazonaws.com) use

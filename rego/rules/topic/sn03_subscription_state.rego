@@ -19,7 +19,14 @@
 # custom:
 #   id: SN03
 #   severity: high
-#   hop: topic
+#   area: topic
+#   hops: [subscription]
+#   reads:
+#     - ec2:DescribeRegions
+#     - sns:GetSubscriptionAttributes
+#     - sns:ListSubscriptionsByTopic
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Have the queue owner subscribe the queue (or confirm the pending
 #     subscription), remove or fix filter policies that drop log

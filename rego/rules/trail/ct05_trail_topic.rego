@@ -16,7 +16,15 @@
 # custom:
 #   id: CT05
 #   severity: high
-#   hop: trail
+#   area: trail
+#   hops: [topic, topic-key]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - cloudtrail:GetTrailStatus
+#     - ec2:DescribeRegions
+#     - sns:GetTopicAttributes
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add to the topic policy a statement allowing cloudtrail.amazonaws.com
 #     SNS:Publish on the topic, conditioned on aws:SourceArn = the trail.

@@ -17,7 +17,13 @@
 # custom:
 #   id: CT06
 #   severity: medium
-#   hop: trail
+#   area: trail
+#   hops: [writer]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - organizations:DescribePolicy
+#     - organizations:ListPolicies
+#     - organizations:ListTargetsForPolicy
 #   remediation: >-
 #     Leave the Control Tower trail as Control Tower manages it; announce its
 #     log files with an S3 event notification on the aws-controltower-logs

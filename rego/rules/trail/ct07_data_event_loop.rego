@@ -17,7 +17,13 @@
 # custom:
 #   id: CT07
 #   severity: low
-#   hop: trail
+#   area: trail
+#   hops: [writer]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - cloudtrail:GetEventSelectors
+#     - ec2:DescribeRegions
+#     - sts:AssumeRole
 #   remediation: >-
 #     Use advanced event selectors for S3 data events with a resources.ARN
 #     NotStartsWith condition naming the trail's own bucket.
