@@ -98,7 +98,7 @@ func TestAWSManagedDecisions(t *testing.T) {
 		action   string
 		resource string
 		ctx      map[string][]string
-		want     string
+		want     iam.Decision
 	}{
 		{"SecurityAudit", "s3:GetBucketPolicy", bucket, nil, Allowed},
 		{"SecurityAudit", "s3:ListBucket", bucket, nil, Allowed},

@@ -237,7 +237,7 @@ func cacheKey(req Request) string {
 func (ix *Index) authorize(req Request) Answer {
 	q := ix.assemble(req)
 	res := iam.Evaluate(q.request, q.set)
-	a := Answer{Decision: string(res.Decision), Proof: res.Proof()}
+	a := Answer{Decision: res.Decision, Proof: res.Proof()}
 	unresolved := q.unresolvedNames(res.Unresolved())
 	if res.Decision == iam.Unknown {
 		// Unresolved values decide: Allowed under one resolution, denied

@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"github.com/trailgate/trailgate/analyzer/iam"
+
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -88,7 +90,7 @@ func TestDecisions(t *testing.T) {
 		action    string
 		resource  string
 		ctx       map[string][]string
-		want      string
+		want      iam.Decision
 		proof     string // substring of the proof
 	}{
 		{

@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"github.com/trailgate/trailgate/analyzer/iam"
+
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -25,7 +27,7 @@ func TestAnswerStatements(t *testing.T) {
 		mutate                      func(*snapshot.Snapshot)
 		principal, action, resource string
 		ctx                         map[string][]string
-		decision                    string
+		decision                    iam.Decision
 		want                        []Statement
 	}{{
 		name:      "allowed: every SCP and RCP level, and the inline policy",

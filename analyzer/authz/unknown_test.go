@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"github.com/trailgate/trailgate/analyzer/iam"
+
 	"strings"
 	"testing"
 
@@ -32,7 +34,7 @@ func TestUnresolvedValues(t *testing.T) {
 		action    string
 		resource  string
 		ctx       map[string][]string
-		want      string
+		want      iam.Decision
 		proof     string
 	}{
 		{

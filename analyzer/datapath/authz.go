@@ -8,18 +8,6 @@ import "github.com/trailgate/trailgate/analyzer/authz"
 func AuthzAsker(ix *authz.Index) Asker {
 	return AskerFunc(func(q Question) Answer {
 		a := ix.Authorize(authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context})
-		return Answer{Decision: decisionOf(a.Decision), Reason: a.Proof, Explanation: a.Explanation}
+		return Answer{Decision: a.Decision, Reason: a.Proof, Explanation: a.Explanation}
 	})
-}
-
-func decisionOf(d string) Decision {
-	switch d {
-	case authz.Allowed:
-		return Allow
-	case authz.ImplicitlyDenied:
-		return ImplicitDeny
-	case authz.ExplicitlyDenied:
-		return ExplicitDeny
-	}
-	return Unknown
 }

@@ -1,6 +1,8 @@
 package datapath
 
 import (
+	"github.com/trailgate/trailgate/analyzer/iam"
+
 	"bytes"
 	"testing"
 
@@ -29,23 +31,13 @@ func TestEvaluateWithAuthzControlTower(t *testing.T) {
 		t.Fatalf("first broken hop = %d, want the queue key:\n%s", p.FirstBroken, out.String())
 	}
 	for _, q := range p.Hops[p.FirstBroken].Questions {
-		if q.Principal != "sns.amazonaws.com" || q.Answer.Decision != ImplicitDeny {
+		if q.Principal != "sns.amazonaws.com" || q.Answer.Decision != iam.ImplicitlyDenied {
 			t.Errorf("queue key question %s: %s %s", q.ID, q.Principal, q.Answer.Decision)
 		}
 	}
 	for i, h := range p.Hops[:p.FirstBroken] {
 		if h.Status != StatusOK {
 			t.Errorf("hop %d (%s) = %s before the break", i, h.Kind, h.Status)
-		}
-	}
-}
-
-func TestDecisionOf(t *testing.T) {
-	for in, want := range map[string]Decision{
-		authz.Allowed: Allow, authz.ImplicitlyDenied: ImplicitDeny, authz.ExplicitlyDenied: ExplicitDeny, authz.Unknown: Unknown, "": Unknown,
-	} {
-		if got := decisionOf(in); got != want {
-			t.Errorf("decisionOf(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

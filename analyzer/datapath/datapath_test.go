@@ -1,6 +1,8 @@
 package datapath
 
 import (
+	"github.com/trailgate/trailgate/analyzer/iam"
+
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -283,10 +285,10 @@ func TestGlobMatch(t *testing.T) {
 func denying(action string) Asker {
 	return AskerFunc(func(q Question) Answer {
 		if q.Action == action {
-			return Answer{Decision: ExplicitDeny, Reason: "explicit deny in the key policy",
+			return Answer{Decision: iam.ExplicitlyDenied, Reason: "explicit deny in the key policy",
 				Deciding: []Statement{{Policy: "key policy " + q.Resource, Sid: "DenyOutsideOrg", Index: 3, Effect: "Deny"}}}
 		}
-		return Answer{Decision: Allow, Deciding: []Statement{{Policy: "test", Index: 0, Effect: "Allow"}}}
+		return Answer{Decision: iam.Allowed, Deciding: []Statement{{Policy: "test", Index: 0, Effect: "Allow"}}}
 	})
 }
 
@@ -314,7 +316,7 @@ func TestEvaluateMarksFirstBrokenHop(t *testing.T) {
 	if ok.Status != StatusOK || ok.FirstBroken != -1 {
 		t.Errorf("all allowed: status %s first broken %d", ok.Status, ok.FirstBroken)
 	}
-	unk := Evaluate(paths, AskerFunc(func(Question) Answer { return Answer{Decision: Unknown} }))[0]
+	unk := Evaluate(paths, AskerFunc(func(Question) Answer { return Answer{Decision: iam.Unknown} }))[0]
 	if unk.Status != StatusUnknown || unk.FirstBroken != -1 {
 		t.Errorf("all unknown: status %s first broken %d", unk.Status, unk.FirstBroken)
 	}
@@ -333,7 +335,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 
 func BenchmarkBuildAndEvaluate(b *testing.B) {
 	s := load(b, "controltower.json")
-	allow := AskerFunc(func(Question) Answer { return Answer{Decision: Allow} })
+	allow := AskerFunc(func(Question) Answer { return Answer{Decision: iam.Allowed} })
 	b.ReportAllocs()
 	for b.Loop() {
 		Evaluate(Build(s, nil), allow)

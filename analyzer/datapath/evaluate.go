@@ -1,6 +1,10 @@
 package datapath
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/trailgate/trailgate/analyzer/iam"
+)
 
 // Asker answers one authorization question. The engine implements it with
 // analyzer/authz, which assembles every policy that applies (identity,
@@ -68,8 +72,8 @@ func hopStatus(h Hop) Status {
 		switch {
 		case q.Answer == nil:
 			s = worse(s, StatusPending)
-		case q.Answer.Decision == Allow:
-		case q.Answer.Decision == Unknown:
+		case q.Answer.Decision == iam.Allowed:
+		case q.Answer.Decision == iam.Unknown:
 			s = worse(s, StatusUnknown)
 		default:
 			return StatusBroken

@@ -1,6 +1,10 @@
 package datapath
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/trailgate/trailgate/analyzer/iam"
+)
 
 // SourceKind names the kind of log source a path starts from.
 type SourceKind string
@@ -72,18 +76,6 @@ const (
 	// the pipeline is about it (a coverage gap, queue tuning, a vendor
 	// guide's requirement).
 	StatusDegraded Status = "degraded"
-)
-
-// Decision is the answer to one authorization question.
-type Decision string
-
-// Decisions, as AWS's policy evaluation logic defines them.
-const (
-	Allow        Decision = "allow"
-	ImplicitDeny Decision = "implicit-deny"
-	ExplicitDeny Decision = "explicit-deny"
-	// Unknown means the evaluator cannot prove either way.
-	Unknown Decision = "unknown"
 )
 
 // Path is the delivery path of one log source to one queue (or, for a
@@ -179,7 +171,8 @@ type Question struct {
 
 // Answer is an evaluator's answer to a Question.
 type Answer struct {
-	Decision Decision `json:"decision"`
+	// Decision is the evaluator's (one typed decision everywhere).
+	Decision iam.Decision `json:"decision"`
 	// Deciding are the statements that decided: the denying statement for
 	// an explicit deny, the allowing statements for an allow.
 	Deciding []Statement `json:"deciding,omitempty"`

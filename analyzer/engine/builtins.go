@@ -25,7 +25,7 @@ import (
 //	                     "role": "deny"|"allow"|"near_miss"|"malformed"}],
 //	     "kinds": [{"kind": "resource"|"identity"|"boundary"|"scp"|"rcp"|…,
 //	                "target": "…",
-//	                "outcome": "allow"|"deny"|"implicit"|"not_applicable",
+//	                "outcome": "allow"|"deny"|"implicit"|"skipped",
 //	                "reason": "…"}]}
 //
 // statements is authz.Answer.Statements: the statements the explanation's
@@ -225,12 +225,12 @@ func answerValue(a authz.Answer) ast.Value {
 		kinds[i] = ast.ObjectTerm(
 			ast.Item(ast.StringTerm("kind"), ast.StringTerm(k.Kind)),
 			ast.Item(ast.StringTerm("target"), ast.StringTerm(k.Target)),
-			ast.Item(ast.StringTerm("outcome"), ast.StringTerm(k.Outcome)),
+			ast.Item(ast.StringTerm("outcome"), ast.StringTerm(string(k.Outcome))),
 			ast.Item(ast.StringTerm("reason"), ast.StringTerm(k.Reason)),
 		)
 	}
 	return ast.NewObject(
-		ast.Item(ast.StringTerm("decision"), ast.StringTerm(a.Decision)),
+		ast.Item(ast.StringTerm("decision"), ast.StringTerm(string(a.Decision))),
 		ast.Item(ast.StringTerm("proof"), ast.StringTerm(a.Proof)),
 		ast.Item(ast.StringTerm("explanation"), ast.ArrayTerm(expl...)),
 		ast.Item(ast.StringTerm("statements"), ast.ArrayTerm(stmts...)),

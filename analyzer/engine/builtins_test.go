@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"github.com/trailgate/trailgate/analyzer/iam"
+
 	"context"
 	"encoding/json"
 	"testing"
@@ -96,7 +98,7 @@ bucketReason := data.trailgate.lib.blocking_reason(a, "resourcePolicy")`
 		}
 		return authz.Statement{Kind: kind, Policy: "p", Role: role, Effect: effect}
 	}
-	kind := func(kind, target, outcome, reason string) authz.KindOutcome {
+	kind := func(kind, target string, outcome iam.Outcome, reason string) authz.KindOutcome {
 		return authz.KindOutcome{Kind: kind, Target: target, Outcome: outcome, Reason: reason}
 	}
 	type verdict struct {

@@ -42,7 +42,7 @@ org_members contains management_account
 # and kinds saying, in the explanation's order, what each policy kind
 # consulted decided (one per SCP/RCP level and per boundary):
 # {"kind": as in statements, "target": the SCP/RCP level, "outcome":
-# "allow"|"deny"|"implicit"|"not_applicable", "reason": the sentence to
+# "allow"|"deny"|"implicit"|"skipped", "reason": the sentence to
 # quote} (analyzer/engine AuthzBuiltin). Rules decide from statements and
 # kinds, never from the explanation's wording.
 authz(principal, action, resource, ctx) := trailgate.authz(
