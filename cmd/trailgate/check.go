@@ -23,7 +23,7 @@ func init() {
 	register(command{name: "check", summary: "analyze a snapshot and/or IaC files; exit code gates CI", run: runCheck})
 }
 
-// checkOptions are the flags of `trailgate check` (shared/spec/contract.md).
+// checkOptions are the flags of `trailgate check` (README, "Commands").
 type checkOptions struct {
 	snapshot  string
 	iac       []string
