@@ -61,7 +61,7 @@ func TestRegionRestrictionSCP(t *testing.T) {
 	}
 	for _, p := range allowed.Paths {
 		if p.Status != datapath.StatusOK {
-			t.Errorf("region SCP allowing us-east-1: path %s is %s: %s", p.ID, p.Status, p.Line())
+			t.Errorf("region SCP allowing us-east-1: path %s is %s", p.ID, p.Status)
 		}
 	}
 

@@ -3,7 +3,7 @@ package datapath
 import (
 	"github.com/trailgate/trailgate/analyzer/iam"
 
-	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
@@ -23,12 +23,13 @@ func TestEvaluateWithAuthzControlTower(t *testing.T) {
 		t.Fatalf("paths = %d", len(paths))
 	}
 	p := paths[0]
-	var out bytes.Buffer
-	out.WriteString(p.Line() + "\n")
-	p.Explain(&out)
-	golden(t, "controltower.authz.txt", out.Bytes())
+	out, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "controltower.authz.json", append(out, '\n'))
 	if p.FirstBroken < 0 || p.Hops[p.FirstBroken].Kind != HopQueueKey {
-		t.Fatalf("first broken hop = %d, want the queue key:\n%s", p.FirstBroken, out.String())
+		t.Fatalf("first broken hop = %d, want the queue key:\n%s", p.FirstBroken, string(out))
 	}
 	for _, q := range p.Hops[p.FirstBroken].Questions {
 		if q.Principal != "sns.amazonaws.com" || q.Answer.Decision != iam.ImplicitlyDenied {

@@ -306,11 +306,11 @@ func TestEvaluateMarksFirstBrokenHop(t *testing.T) {
 	if paths[0].Hops[1].Questions[0].Answer != nil {
 		t.Error("Evaluate modified its input")
 	}
-	var line bytes.Buffer
-	line.WriteString(p.Line())
-	line.WriteString("\n")
-	p.Explain(&line)
-	golden(t, "controltower.explain.txt", line.Bytes())
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "controltower.explain.json", append(data, '\n'))
 
 	ok := Evaluate(paths, denying("none"))[0]
 	if ok.Status != StatusOK || ok.FirstBroken != -1 {

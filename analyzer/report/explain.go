@@ -62,7 +62,7 @@ func Explain(w io.Writer, id string, fs []findings.Finding, rules []findings.Rul
 	}
 	for _, p := range selected {
 		bw.WriteString("\n")
-		p.Explain(bw)
+		ExplainPath(bw, p)
 	}
 	return bw.Flush()
 }
