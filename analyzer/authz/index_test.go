@@ -1,13 +1,12 @@
 package authz
 
 import (
-	"github.com/trailgate/trailgate/analyzer/iam"
-
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 

@@ -1,13 +1,12 @@
 package authz
 
 import (
-	"github.com/trailgate/trailgate/analyzer/iam"
-
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 

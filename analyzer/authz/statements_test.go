@@ -1,12 +1,11 @@
 package authz
 
 import (
-	"github.com/trailgate/trailgate/analyzer/iam"
-
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 

@@ -1,11 +1,10 @@
 package authz
 
 import (
-	"github.com/trailgate/trailgate/analyzer/iam"
-
 	"strings"
 	"testing"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 

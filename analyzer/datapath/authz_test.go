@@ -1,12 +1,11 @@
 package datapath
 
 import (
-	"github.com/trailgate/trailgate/analyzer/iam"
-
 	"encoding/json"
 	"testing"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/iam"
 )
 
 // The Control Tower scenario through the real evaluator: every hop is

@@ -1,8 +1,6 @@
 package datapath
 
 import (
-	"github.com/trailgate/trailgate/analyzer/iam"
-
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )

@@ -1,8 +1,9 @@
 package datapath
 
 import (
-	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
 	"strings"
+
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"github.com/trailgate/trailgate/analyzer/iam"
-
 	"context"
 	"encoding/json"
 	"testing"
@@ -12,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/iam"
 	policyfs "github.com/trailgate/trailgate/rego"
 )
 
