@@ -64,8 +64,12 @@ type Result struct {
 	// Paths are the delivery paths the rules judged, sorted by ID, each hop
 	// with the fingerprints of the findings that explain it.
 	Paths []datapath.Path
-	// Notes say what the run passed over (files an IaC walk skipped).
+	// Notes say what the run passed over (files an IaC walk skipped, each
+	// file it could not judge).
 	Notes []string
+	// Unjudged are the IaC files a directory walk could not judge (a
+	// malformed template) while it judged the rest.
+	Unjudged []report.Unjudged
 	// Warnings say what the run could not prove.
 	Warnings []string
 }
@@ -103,7 +107,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if snap, res.Notes, err = in.loadIaC(snap); err != nil {
+	if snap, err = in.loadIaC(snap, res); err != nil {
 		return nil, err
 	}
 	// A policy AWS would refuse is bad input when it is written in the IaC
@@ -208,28 +212,43 @@ func (in *Input) loadSnapshot() (*snapshot.Snapshot, error) {
 
 // loadIaC reads the IaC paths and lays them over snap (the live snapshot,
 // or nil): same ARN, IaC wins, so a change is judged against the live SCPs,
-// keys and roles it will meet. The notes it returns account for the files
-// a directory walk passed over: with Verbose each one and why, otherwise
+// keys and roles it will meet. It accounts in res for the files a
+// directory walk passed over: with Verbose each one and why, otherwise
 // their number, so that a template with an unexpected extension is never
 // silently left unchecked, yet a repository walk does not repeat its
-// README and node_modules on every run.
-func (in *Input) loadIaC(snap *snapshot.Snapshot) (*snapshot.Snapshot, []string, error) {
+// README and node_modules on every run. Files that are IaC but could not
+// be judged are always named (Notes and Unjudged); the collectors' doubts
+// are Warnings.
+func (in *Input) loadIaC(snap *snapshot.Snapshot, res *Result) (*snapshot.Snapshot, error) {
 	if len(in.IaC) == 0 {
-		return snap, nil, nil
+		return snap, nil
 	}
 	params := map[string]string{}
 	for _, p := range in.Params {
 		k, v, _ := strings.Cut(p, "=")
 		if _, dup := params[k]; dup {
-			return nil, nil, inputErrorf("--param %s given twice", k)
+			return nil, inputErrorf("--param %s given twice", k)
 		}
 		params[k] = v
 	}
-	overlay, skipped, err := iac.Load(in.IaC, iac.Options{Params: params, AccountID: in.Account, Region: in.Region})
+	read, err := iac.Read(in.IaC, iac.Options{Params: params, AccountID: in.Account, Region: in.Region})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return snapshot.Overlay(snap, overlay), skipNotes(skipped, in.Verbose), nil
+	var others []iac.Skipped
+	for _, s := range read.Skipped {
+		if !s.Fault {
+			others = append(others, s)
+			continue
+		}
+		res.Unjudged = append(res.Unjudged, report.Unjudged{File: s.Path, Line: s.Line, Reason: s.Reason})
+		res.Notes = append(res.Notes, "not judged: "+s.String())
+	}
+	res.Notes = append(res.Notes, skipNotes(others, in.Verbose)...)
+	for _, w := range read.Warnings {
+		res.Warnings = append(res.Warnings, w.String())
+	}
+	return snapshot.Overlay(snap, read.Snapshot), nil
 }
 
 // skipNotes spells what a walk skipped: one line per file with verbose,

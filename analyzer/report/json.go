@@ -15,6 +15,8 @@ type Result struct {
 	Summary  findings.Summary   `json:"summary"`
 	// Paths are the delivery paths, hop by hop (README, "JSON paths").
 	Paths []PathView `json:"paths"`
+	// Unjudged lists input files the run could not judge (Options.Unjudged).
+	Unjudged []Unjudged `json:"unjudged,omitempty"`
 }
 
 // Tool identifies the program that wrote a Result.
@@ -36,6 +38,7 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 		Findings: fs,
 		Summary:  findings.Summarize(fs),
 		Paths:    pathViews(opts.Paths),
+		Unjudged: opts.Unjudged,
 	}
 	return writeIndented(w, doc)
 }

@@ -30,10 +30,22 @@ type Options struct {
 	BaselineUsed bool
 	// Paths are the delivery paths the findings are about, each hop with
 	// the findings that explain it (check.Result.Paths). The text report
-	// prints one line per path before the findings (datapath.Path.Line),
-	// the JSON result a paths array, SARIF each finding's paths as
-	// codeFlows.
+	// prints one line per path before the findings (PathLine), the JSON
+	// result a paths array, SARIF each finding's paths as codeFlows.
 	Paths []datapath.Path
+	// Unjudged are input files the run could not judge (a malformed
+	// template in an --iac directory walk) while it judged the rest: the
+	// text summary counts them, JSON lists them under "unjudged", SARIF as
+	// toolExecutionNotifications, so that no reader mistakes a clean
+	// result for a clean repository.
+	Unjudged []Unjudged
+}
+
+// Unjudged is an input file left out of the judgement, and why.
+type Unjudged struct {
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Writer is the common signature of WriteText, WriteJSON and WriteSARIF.

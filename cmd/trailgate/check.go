@@ -42,6 +42,9 @@ type checkOptions struct {
 	// verbose lists each file an --iac directory walk skipped and why;
 	// without it only their number is printed.
 	verbose bool
+	// strict makes IaC files a directory walk could not judge exit 2;
+	// otherwise they are listed and the findings decide.
+	strict bool
 
 	// snapshotName and snapshotData replace --snapshot for `demo`, which
 	// checks the snapshot embedded in the binary.
@@ -80,6 +83,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	outputFlags(fl, &o)
 	fl.StringVar(&o.explain, "explain", "", "print, hop by hop, the delivery paths `RULE_ID` judges: each authorization question, its decision and the deciding statements")
 	fl.BoolVar(&o.verbose, "verbose", false, "list each file an --iac directory walk skipped, and why (otherwise only their number is printed)")
+	fl.BoolVar(&o.strict, "strict", false, "exit 2 when an --iac directory walk meets a template or plan it cannot judge (otherwise it is listed and the rest is judged)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: trailgate check (--snapshot FILE | --iac PATH...) [flags]\n\n"+
 			"Analyze a snapshot and/or IaC files and print findings.\n"+
@@ -142,7 +146,7 @@ func (o *checkOptions) validate() error {
 		}
 	}
 	if len(o.iac) == 0 {
-		for _, name := range []string{"param", "account", "region"} {
+		for _, name := range []string{"param", "account", "region", "strict"} {
 			if o.set[name] {
 				return usagef("--%s applies to --iac input only", name)
 			}
@@ -174,7 +178,7 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
 	}
-	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Paths: paths}
+	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Paths: paths, Unjudged: res.Unjudged}
 	write, _ := report.WriterFor(o.format)
 	if o.explain != "" {
 		write = func(w io.Writer, fs []findings.Finding, rules []findings.Rule, _ report.Options) error {
@@ -200,6 +204,10 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 		s := findings.Summarize(fs)
 		fmt.Fprintf(stderr, "trailgate: wrote %d findings (%d critical, %d high, %d medium, %d low) to %s\n",
 			len(fs), s.Critical, s.High, s.Medium, s.Low, o.output)
+	}
+	if o.strict && len(res.Unjudged) > 0 {
+		fmt.Fprintf(stderr, "trailgate %s: --strict: %d IaC file(s) could not be judged\n", commandName(o), len(res.Unjudged))
+		return exitUsage
 	}
 	if findings.FailOn(fs, o.failOn) || (o.failOnUnproven && findings.FailOnUnproven(fs)) {
 		return exitFindings
