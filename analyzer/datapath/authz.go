@@ -7,7 +7,6 @@ import "github.com/trailgate/trailgate/analyzer/authz"
 // key, boundary, SCPs, RCPs) and asks the IAM evaluator.
 func AuthzAsker(ix *authz.Index) Asker {
 	return AskerFunc(func(q Question) Answer {
-		a := ix.Authorize(authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context})
-		return Answer{Decision: a.Decision, Reason: a.Proof, Explanation: a.Explanation}
+		return ix.Authorize(authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context})
 	})
 }

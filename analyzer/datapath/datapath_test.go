@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -284,10 +285,10 @@ func TestGlobMatch(t *testing.T) {
 func denying(action string) Asker {
 	return AskerFunc(func(q Question) Answer {
 		if q.Action == action {
-			return Answer{Decision: iam.ExplicitlyDenied, Reason: "explicit deny in the key policy",
-				Deciding: []Statement{{Policy: "key policy " + q.Resource, Sid: "DenyOutsideOrg", Index: 3, Effect: "Deny"}}}
+			return Answer{Decision: iam.ExplicitlyDenied, Proof: "explicit deny in the key policy",
+				Statements: []authz.Statement{{Kind: "resource", Policy: q.Resource, Sid: "DenyOutsideOrg", Index: 3, Effect: "Deny", Role: authz.RoleDeny}}}
 		}
-		return Answer{Decision: iam.Allowed, Deciding: []Statement{{Policy: "test", Index: 0, Effect: "Allow"}}}
+		return Answer{Decision: iam.Allowed, Statements: []authz.Statement{{Kind: "resource", Policy: "test", Index: 0, Effect: "Allow", Role: authz.RoleAllow}}}
 	})
 }
 

@@ -3,7 +3,7 @@ package datapath
 import (
 	"slices"
 
-	"github.com/trailgate/trailgate/analyzer/iam"
+	"github.com/trailgate/trailgate/analyzer/authz"
 )
 
 // SourceKind names the kind of log source a path starts from.
@@ -169,30 +169,8 @@ type Question struct {
 	Answer *Answer `json:"answer,omitempty"`
 }
 
-// Answer is an evaluator's answer to a Question.
-type Answer struct {
-	// Decision is the evaluator's (one typed decision everywhere).
-	Decision iam.Decision `json:"decision"`
-	// Deciding are the statements that decided: the denying statement for
-	// an explicit deny, the allowing statements for an allow.
-	Deciding []Statement `json:"deciding,omitempty"`
-	// Reason is the evaluator's one-sentence explanation (authz's Proof).
-	Reason string `json:"reason,omitempty"`
-	// Explanation lists what each policy kind consulted said (authz's
-	// Explanation), for --explain.
-	Explanation []string `json:"explanation,omitempty"`
-}
-
-// Statement names one policy statement.
-type Statement struct {
-	// Policy says which policy: "bucket policy arn:aws:s3:::logs",
-	// "SCP p-1234", "key policy arn:aws:kms:…".
-	Policy string `json:"policy"`
-	Sid    string `json:"sid,omitempty"`
-	// Index is the statement's position in the policy (0-based).
-	Index  int    `json:"index"`
-	Effect string `json:"effect,omitempty"`
-	// File and Line locate the statement in IaC, when known.
-	File string `json:"file,omitempty"`
-	Line int    `json:"line,omitempty"`
-}
+// Answer is the answer to a Question: analyzer/authz's, with the
+// decision, the proof, the explanation, the statements that decided (or
+// nearly did) and what each policy kind said. A hop's question and a
+// rule's trailgate.authz call answer in the same shape.
+type Answer = authz.Answer

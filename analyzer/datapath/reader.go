@@ -1,6 +1,7 @@
 package datapath
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -212,8 +213,9 @@ func cloneHops(hs []Hop) []Hop {
 			q.Context = clone(q.Context)
 			if q.Answer != nil {
 				a := *q.Answer
-				a.Deciding = append([]Statement(nil), a.Deciding...)
-				a.Explanation = append([]string(nil), a.Explanation...)
+				a.Statements = slices.Clone(a.Statements)
+				a.Kinds = slices.Clone(a.Kinds)
+				a.Explanation = slices.Clone(a.Explanation)
 				q.Answer = &a
 			}
 			out[i].Questions[j] = q

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/datapath"
 )
 
@@ -102,12 +103,14 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 				continue
 			}
 			fmt.Fprintf(w, "         decision: %s", q.Answer.Decision)
-			if q.Answer.Reason != "" {
-				fmt.Fprintf(w, ": %s", q.Answer.Reason)
+			if q.Answer.Proof != "" {
+				fmt.Fprintf(w, ": %s", q.Answer.Proof)
 			}
 			fmt.Fprintln(w)
-			for _, st := range q.Answer.Deciding {
-				fmt.Fprintf(w, "         decided by: %s\n", statementName(st))
+			for _, st := range q.Answer.Statements {
+				if st.Role == authz.RoleDeny || st.Role == authz.RoleAllow {
+					fmt.Fprintf(w, "         decided by: %s\n", statementName(st))
+				}
 			}
 			for _, e := range q.Answer.Explanation {
 				fmt.Fprintf(w, "         - %s\n", e)
@@ -116,19 +119,18 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 	}
 }
 
-// statementName names a statement: policy, index, Sid, effect and
-// location.
-func statementName(s datapath.Statement) string {
-	var parts []string
-	parts = append(parts, fmt.Sprintf("%s statement %d", s.Policy, s.Index))
+// statementName names a statement: its policy kind and policy, the SCP
+// or RCP level, index, Sid and effect.
+func statementName(s authz.Statement) string {
+	parts := []string{fmt.Sprintf("%s policy %s statement %d", s.Kind, s.Policy, s.Index)}
+	if s.Target != "" {
+		parts = append(parts, "(attached to "+s.Target+")")
+	}
 	if s.Sid != "" {
 		parts = append(parts, fmt.Sprintf("(Sid %q)", s.Sid))
 	}
 	if s.Effect != "" {
 		parts = append(parts, s.Effect)
-	}
-	if s.File != "" {
-		parts = append(parts, fmt.Sprintf("at %s:%d", s.File, s.Line))
 	}
 	return strings.Join(parts, " ")
 }
