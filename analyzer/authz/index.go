@@ -3,6 +3,7 @@ package authz
 import (
 	"embed"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -223,7 +224,7 @@ func cacheKey(req Request) string {
 	b.WriteString(req.Action)
 	b.WriteByte(0)
 	b.WriteString(req.Resource)
-	for _, k := range sortedKeys(req.Context) {
+	for _, k := range slices.Sorted(maps.Keys(req.Context)) {
 		b.WriteByte(0)
 		b.WriteString(strings.ToLower(k))
 		for _, v := range req.Context[k] {

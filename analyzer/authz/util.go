@@ -1,19 +1,8 @@
 package authz
 
-import "sort"
-
 func nonEmpty(s, def string) string {
 	if s == "" {
 		return def
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -97,7 +99,7 @@ func newEngine(fsys fs.FS, skip []ast.StageID) (*Engine, error) {
 		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
 	}
 	e := &Engine{policy: p}
-	for _, pkg := range sortedNames(p.rulePackages) {
+	for _, pkg := range slices.Sorted(maps.Keys(p.rulePackages)) {
 		opts := []func(*rego.Rego){
 			rego.Compiler(compiler),
 			rego.Query("data.trailgate.rules." + pkg + ".deny[f]"),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestRulesValid(t *testing.T) {
 		t.Errorf("Rules() not sorted: %v", ids)
 	}
 	for _, want := range []string{"CT02", "CT03", "ID01", "KM01", "NT01", "S305", "SN01", "SQ01"} {
-		if !contains(ids, want) {
+		if !slices.Contains(ids, want) {
 			t.Errorf("rule %s missing; have %v", want, ids)
 		}
 	}

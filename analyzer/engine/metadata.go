@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"runtime"
@@ -104,7 +105,7 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 		}
 	}
 	seen := map[string]string{}
-	for _, name := range sortedNames(p.Modules) {
+	for _, name := range slices.Sorted(maps.Keys(p.Modules)) {
 		m := p.Modules[name]
 		if strings.HasPrefix(name, "lib/") {
 			continue
@@ -239,7 +240,7 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 	if r.Description == "" {
 		errs = append(errs, "METADATA description is empty")
 	}
-	if r.Area != "" && !contains(Areas, r.Area) {
+	if r.Area != "" && !slices.Contains(Areas, r.Area) {
 		errs = append(errs, fmt.Sprintf("area %q is not one of %s", r.Area, strings.Join(Areas, ", ")))
 	}
 	if r.Area != "" && r.ID != "" {
@@ -311,22 +312,4 @@ func CatalogIDs(fsys fs.FS) (map[string]bool, error) {
 		ids[line] = true
 	}
 	return ids, sc.Err()
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -77,7 +78,7 @@ func unprovenAnswers(rule findings.Rule, answers []unknownAnswer, reported map[s
 		byResource[id] = append(byResource[id], a)
 	}
 	var out []findings.Finding
-	for _, id := range sortedNames(byResource) {
+	for _, id := range slices.Sorted(maps.Keys(byResource)) {
 		list := byResource[id]
 		sort.Slice(list, func(i, j int) bool { return questionText(list[i].req) < questionText(list[j].req) })
 		first := list[0]
