@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"maps"
@@ -134,7 +135,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 			if op.Type == snapshot.PolicyTypeRCP {
 				kind, dst = iam.KindRCP, ix.rcps
 			}
-			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), nonEmpty(op.Name, op.ID)), op.Document.Document, kind)
+			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), op.Document.Document, kind)
 			p.id = op.ID
 			for _, t := range op.Targets {
 				dst[t] = append(dst[t], p)
@@ -150,7 +151,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		ix.accounts[a.ID] = true
 		for i := range a.ManagedPolicies {
 			mp := &a.ManagedPolicies[i]
-			ix.managed[mp.ARN] = compile("managed policy "+nonEmpty(mp.Name, mp.ARN), mp.Document, iam.KindIdentity)
+			ix.managed[mp.ARN] = compile("managed policy "+cmp.Or(mp.Name, mp.ARN), mp.Document, iam.KindIdentity)
 		}
 		for i := range a.Roles {
 			r := &a.Roles[i]

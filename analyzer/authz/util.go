@@ -1,8 +1,0 @@
-package authz
-
-func nonEmpty(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
