@@ -54,6 +54,9 @@ type Rule struct {
 	// Reads are the collector calls (service:Operation) the rule needs: a
 	// snapshot's failed read of one makes the rule unproven.
 	Reads []string `json:"reads,omitempty"`
+	// Smoke are the smoke-test symptoms (smoke.Symptoms) the rule
+	// explains: a smoke step that observes one names this rule.
+	Smoke []string `json:"smoke,omitempty"`
 	// RelatedResources are documentation links behind the rule.
 	RelatedResources []string `json:"related_resources,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/trailgate/trailgate/analyzer/engine"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/smoke"
 )
@@ -74,11 +75,17 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
+	rules, err := engine.Rules()
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate smoke: loading the rules: %v\n", err)
+		return exitUsage
+	}
 	rep, err := smoke.Run(ctx, cfg, conn, o.smoke)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
+	rep.Explain(engine.SmokeRule(rules))
 	write := smoke.WriteText
 	if o.format == "json" {
 		write = smoke.WriteJSON

@@ -29,13 +29,14 @@ func run(t *testing.T, h *Harness, c *connector.Connector, opts smoke.Options) s
 
 // outcome is the part of a step a test pins.
 type outcome struct {
-	Name, Status, ErrorCode, RuleID string
+	Name, Status, ErrorCode string
+	Symptom                 smoke.Symptom
 }
 
 func outcomes(r smoke.Report) []outcome {
 	var out []outcome
 	for _, s := range r.Steps {
-		out = append(out, outcome{s.Name, string(s.Status), s.ErrorCode, s.RuleID})
+		out = append(out, outcome{s.Name, string(s.Status), s.ErrorCode, s.Symptom})
 	}
 	return out
 }

@@ -42,7 +42,10 @@ type Step struct {
 	Duration time.Duration `json:"-"`
 	// ErrorCode is the AWS error code of a failed call.
 	ErrorCode string `json:"error_code,omitempty"`
-	// RuleID is the catalog rule that explains a failure.
+	// Symptom is what a failed step observed; the rule that explains it
+	// comes from the catalog (Report.Explain).
+	Symptom Symptom `json:"-"`
+	// RuleID is the catalog rule that explains the symptom.
 	RuleID string `json:"rule_id,omitempty"`
 	// Detail says what was found, or what went wrong, in one line.
 	Detail string `json:"detail"`
@@ -81,6 +84,17 @@ func (r *Report) Failed() bool {
 		}
 	}
 	return false
+}
+
+// Explain names, on each step with a symptom, the catalog rule that
+// explains it: rule maps a symptom to a rule ID (the rules' METADATA
+// custom.smoke), "" for none.
+func (r *Report) Explain(rule func(Symptom) string) {
+	for i := range r.Steps {
+		if s := r.Steps[i].Symptom; s != "" {
+			r.Steps[i].RuleID = rule(s)
+		}
+	}
 }
 
 // Step returns the named step, or nil.
