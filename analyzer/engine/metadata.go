@@ -239,7 +239,12 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 		return strings.TrimSpace(s)
 	}
 	r.ID = str("id")
-	r.Severity = str("severity")
+	if sev := str("severity"); sev != "" {
+		var err error
+		if r.Severity, err = findings.ParseSeverity(sev); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
 	r.Area = str("area")
 	r.Remediation = str("remediation")
 	r.Hops = strs(ann.Custom, "hops", &errs)
@@ -265,9 +270,6 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 		errs = append(errs, fmt.Sprintf("rule ID %q is not in the catalog (rego/catalog_ids.txt)", r.ID))
 	case strings.ToLower(r.ID) != pkg[1]:
 		errs = append(errs, fmt.Sprintf("package trailgate.rules.%s does not match rule ID %s (want trailgate.rules.%s)", pkg[1], r.ID, strings.ToLower(r.ID)))
-	}
-	if r.Severity != "" && !findings.ValidSeverity(r.Severity) {
-		errs = append(errs, fmt.Sprintf("severity %q is not one of %s", r.Severity, strings.Join(findings.Severities, ", ")))
 	}
 	if r.Title == "" {
 		errs = append(errs, "METADATA title is empty")
