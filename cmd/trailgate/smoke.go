@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trailgate/trailgate/analyzer/engine"
+	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/smoke"
 )
@@ -86,9 +87,9 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	rep.Explain(engine.SmokeRule(rules))
-	write := smoke.WriteText
+	write := report.WriteSmokeText
 	if o.format == "json" {
-		write = smoke.WriteJSON
+		write = report.WriteSmokeJSON
 	}
 	if err := write(stdout, &rep); err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)

@@ -2,6 +2,7 @@ package smoke_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +73,9 @@ func diff(t *testing.T, want []outcome, got smoke.Report) {
 	t.Helper()
 	if d := cmpDiff(want, outcomes(got)); d != "" {
 		var detail strings.Builder
-		smoke.WriteText(&detail, &got)
+		for _, s := range got.Steps {
+			fmt.Fprintf(&detail, "%s %s %s %s: %s\n", s.Name, s.Status, s.ErrorCode, s.Symptom, s.Detail)
+		}
 		t.Errorf("steps (-want +got):\n%s\n%s", d, detail.String())
 	}
 }
