@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// The `trailgate iam simulate FILE` request file, exactly as
-// /work/shared/spec/iam-request.md (docs: the CLI contract) describes it.
+// The `trailgate iam simulate FILE` request file, as analyzer/iam/README.md
+// and the README's Commands section describe it.
 
 // SimRequest is one question of a request file: the request and the
 // compiled policies that apply to it, or why it cannot be asked.

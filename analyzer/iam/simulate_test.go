@@ -13,7 +13,7 @@ import (
 // refuse (a malformed policy, a missing field) is refused on its own, naming
 // the file, the line where the request starts, the request, the policy and
 // the statement, and the other requests are still parsed
-// (docs: /work/shared/spec/iam-request.md).
+// (analyzer/iam/README.md).
 func TestSimulateErrors(t *testing.T) {
 	files := []struct {
 		name, input, want string
