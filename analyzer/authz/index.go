@@ -65,6 +65,9 @@ type Index struct {
 	resources map[string]*resourceEntry // bucket name, key/topic/queue ARN, key alias ARN
 	// Roles counts the indexed roles (for benchmarks and diagnostics).
 	Roles int
+	// problems are the documents AWS would refuse, found by the one parse
+	// (Problems).
+	problems []PolicyProblem
 
 	mu    sync.Mutex
 	cache map[string]Answer
@@ -91,14 +94,31 @@ type resourceEntry struct {
 }
 
 // newResourceEntry indexes a resource of account with its resource policy
-// compiled (nil when it has none).
-func newResourceEntry(name, id, account string, pol *snapshot.Policy) *resourceEntry {
+// compiled (nil when it has none); resource names it in a problem (a
+// bucket by its name, others by ARN) and loc is where it is declared.
+func (ix *Index) newResourceEntry(name, id, account, resource string, pol *snapshot.Policy, loc *snapshot.Location) *resourceEntry {
 	e := &resourceEntry{name: name, id: id, account: account}
 	if pol != nil {
-		e.policy = compile(name, pol.Document, iam.KindResource)
+		e.policy = ix.compile(resource, name, iam.KindResource, pol, loc)
 	}
 	return e
 }
+
+// compile parses a document of the snapshot once, and records it as a
+// problem when AWS would refuse it (see Validate). resource names what the
+// policy belongs to and resLoc where that is declared, for the problem.
+func (ix *Index) compile(resource, name string, kind iam.Kind, pol *snapshot.Policy, resLoc *snapshot.Location) *document {
+	d := compile(name, pol.Document, kind)
+	if d.malformed != nil {
+		ix.problems = append(ix.problems, newProblem(resource, name, kind, pol, resLoc, d.malformed))
+	}
+	return d
+}
+
+// Problems are the documents of the snapshot AWS would refuse, in snapshot
+// order (organization policies first, then each account's managed
+// policies, roles, buckets, keys, topics and queues).
+func (ix *Index) Problems() []PolicyProblem { return ix.problems }
 
 // NewIndex indexes a snapshot: every policy document is parsed once here,
 // so that answering a question only matches statements.
@@ -139,7 +159,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 			if op.Type == snapshot.PolicyTypeRCP {
 				kind, dst = iam.KindRCP, ix.rcps
 			}
-			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), op.Document.Document, kind)
+			p := ix.compile(cmp.Or(op.ID, op.Name), fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), kind, &op.Document, o.Location)
 			p.id = op.ID
 			for _, t := range op.Targets {
 				dst[t] = append(dst[t], p)
@@ -155,29 +175,30 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		ix.accounts[a.ID] = true
 		for i := range a.ManagedPolicies {
 			mp := &a.ManagedPolicies[i]
-			ix.managed[mp.ARN] = compile("managed policy "+cmp.Or(mp.Name, mp.ARN), mp.Document, iam.KindIdentity)
+			ix.managed[mp.ARN] = ix.compile(mp.ARN, "managed policy "+cmp.Or(mp.Name, mp.ARN), iam.KindIdentity, &mp.Policy, nil)
 		}
 		for i := range a.Roles {
 			r := &a.Roles[i]
 			e := &roleEntry{role: r, account: a.ID, attached: r.AttachedPolicyARNs}
-			for _, ip := range r.InlinePolicies {
-				e.inline = append(e.inline, compile("inline policy "+ip.Name+" of role "+r.Name, ip.Document, iam.KindInline))
-			}
 			if r.TrustPolicy != nil {
-				e.trust = compile("trust policy of role "+r.Name, r.TrustPolicy.Document, iam.KindTrust)
+				e.trust = ix.compile(cmp.Or(r.ARN, r.Name), "trust policy of role "+r.Name, iam.KindTrust, r.TrustPolicy, r.Location)
+			}
+			for j := range r.InlinePolicies {
+				ip := &r.InlinePolicies[j]
+				e.inline = append(e.inline, ix.compile(cmp.Or(r.ARN, r.Name), "inline policy "+ip.Name+" of role "+r.Name, iam.KindInline, &ip.Policy, r.Location))
 			}
 			ix.roles[roleKey(a.ID, r.Name)] = e
 			ix.Roles++
 		}
 		for i := range a.Buckets {
 			b := &a.Buckets[i]
-			e := newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Policy)
+			e := ix.newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Name, b.Policy, b.Location)
 			e.region = b.Region
 			ix.resources["s3:"+b.Name] = e
 		}
 		for i := range a.Keys {
 			k := &a.Keys[i]
-			e := newResourceEntry("key policy of "+k.ARN, k.ARN, a.ID, k.Policy)
+			e := ix.newResourceEntry("key policy of "+k.ARN, k.ARN, a.ID, k.ARN, k.Policy, k.Location)
 			e.rtype = iam.ResourceKMSKey
 			e.awsKey = k.KeyManager == "AWS"
 			ix.resources[k.ARN] = e
@@ -187,11 +208,11 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		}
 		for i := range a.Topics {
 			t := &a.Topics[i]
-			ix.resources[t.ARN] = newResourceEntry("topic policy of "+t.ARN, t.ARN, a.ID, t.Policy)
+			ix.resources[t.ARN] = ix.newResourceEntry("topic policy of "+t.ARN, t.ARN, a.ID, t.ARN, t.Policy, t.Location)
 		}
 		for i := range a.Queues {
 			q := &a.Queues[i]
-			ix.resources[q.ARN] = newResourceEntry("queue policy of "+q.ARN, q.ARN, a.ID, q.Policy)
+			ix.resources[q.ARN] = ix.newResourceEntry("queue policy of "+q.ARN, q.ARN, a.ID, q.ARN, q.Policy, q.Location)
 		}
 	}
 	return ix, nil

@@ -157,7 +157,7 @@ func (e *Engine) Policy() *Policy { return e.policy }
 // IaC leaves unknown until apply, a managed policy whose document is not
 // in the snapshot) becomes one unproven finding per rule and resource.
 func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
-	s, err := NewSubject(snap, conn)
+	s, err := NewSubject(snap, conn, nil)
 	if err != nil {
 		return nil, err
 	}
