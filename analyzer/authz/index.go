@@ -53,8 +53,7 @@ type Index struct {
 	// template or plan" for IaC alone, else "the snapshot".
 	inputName string
 	org       *snapshot.Organization
-	members   map[string]bool   // organization member account IDs
-	parent    map[string]string // account or OU ID → parent ID
+	members   map[string]bool // organization member account IDs
 	scps      map[string][]*document
 	rcps      map[string][]*document
 	scpOn     bool
@@ -128,7 +127,6 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		inputName: inputName(s.Source),
 		org:       s.Organization,
 		members:   map[string]bool{},
-		parent:    map[string]string{},
 		scps:      map[string][]*document{},
 		rcps:      map[string][]*document{},
 		accounts:  map[string]bool{},
@@ -141,18 +139,10 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		ix.partition = "aws"
 	}
 	if o := s.Organization; o != nil {
-		for _, ou := range o.OrganizationalUnits {
-			ix.parent[ou.ID] = ou.ParentID
-		}
 		for _, m := range o.Members {
 			ix.members[m.ID] = true
-			ix.parent[m.ID] = m.ParentID
 		}
 		ix.members[o.ManagementAccountID] = true
-		hasType := map[string]bool{}
-		for _, t := range o.EnabledPolicyTypes {
-			hasType[t] = true
-		}
 		for i := range o.Policies {
 			op := &o.Policies[i]
 			kind, dst := iam.KindSCP, ix.scps
@@ -165,10 +155,8 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 				dst[t] = append(dst[t], p)
 			}
 		}
-		// A policy type is in force when the root lists it as enabled.
-		// Older snapshots may not say; then any policy of the type counts.
-		ix.scpOn = hasType[snapshot.PolicyTypeSCP] || (len(o.EnabledPolicyTypes) == 0 && len(ix.scps) > 0)
-		ix.rcpOn = hasType[snapshot.PolicyTypeRCP] || (len(o.EnabledPolicyTypes) == 0 && len(ix.rcps) > 0)
+		ix.scpOn = o.PolicyTypeInForce(snapshot.PolicyTypeSCP)
+		ix.rcpOn = o.PolicyTypeInForce(snapshot.PolicyTypeRCP)
 	}
 	for ai := range s.Accounts {
 		a := &s.Accounts[ai]
@@ -665,19 +653,16 @@ func (ix *Index) governed(account string) bool {
 	return ix.org != nil && account != "" && account != ix.org.ManagementAccountID && ix.members[account]
 }
 
-// path lists the levels root → OUs → account with their attached policies.
+// path lists the levels root → OUs → account with their attached policies
+// (snapshot.Organization.Ancestors decides the chain).
 func (ix *Index) path(account string, kind iam.StepKind, attached map[string][]*document, q *question) []iam.Level {
-	var chain []string
-	seen := map[string]bool{}
-	for id := account; id != "" && !seen[id]; id = ix.parent[id] {
-		seen[id] = true
-		chain = append(chain, id)
-	}
+	chain, _ := ix.org.Ancestors(account)
+	chain = append(chain, account)
 	levels := make([]iam.Level, 0, len(chain))
-	for i := len(chain) - 1; i >= 0; i-- {
-		l := iam.Level{Target: chain[i]}
+	for _, target := range chain {
+		l := iam.Level{Target: target}
 		var refs []string
-		for _, d := range attached[chain[i]] {
+		for _, d := range attached[target] {
 			if pol := q.add(d, string(kind), d.id); pol != nil {
 				l.Policies = append(l.Policies, pol)
 				refs = append(refs, d.id)
