@@ -39,7 +39,8 @@ type Request struct {
 	// Context holds condition keys the caller knows (aws:SourceArn,
 	// sts:ExternalId, s3:x-amz-acl). The index adds the keys it can derive
 	// (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
-	// aws:PrincipalIsAWSService, aws:ResourceAccount, aws:ResourceOrgID,
+	// aws:PrincipalOrgPaths, aws:PrincipalIsAWSService, aws:ResourceAccount,
+	// aws:ResourceOrgID, aws:ResourceOrgPaths,
 	// aws:RequestedRegion, aws:SecureTransport) unless the caller set them:
 	// this is the one place the context every request carries is filled.
 	Context map[string][]string `json:"context,omitempty"`
@@ -563,13 +564,12 @@ func (ix *Index) assemble(req Request) *question {
 				ctx["aws:PrincipalArn"] = []string{e.role.ARN}
 			}
 		}
-		if ix.org != nil && ix.members[p.account] {
-			ctx["aws:PrincipalOrgID"] = []string{ix.org.ID}
-		}
 	}
-	if ix.org != nil && ix.members[resourceAccount] {
-		ctx["aws:ResourceOrgID"] = []string{ix.org.ID}
+	principalAccount := p.account
+	if p.kind == "service" || p.kind == "anonymous" {
+		principalAccount = ""
 	}
+	ix.org.OrgContext(ctx, principalAccount, resourceAccount)
 	// Connectors and AWS services call over TLS.
 	ctx["aws:SecureTransport"] = []string{"true"}
 	// A call goes to the endpoint of the resource's region, which is what

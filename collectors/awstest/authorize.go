@@ -117,16 +117,7 @@ func (w *World) RequestContext(c Caller, resourceAccount string) map[string][]st
 	if resourceAccount != "" {
 		ctx["aws:ResourceAccount"] = []string{resourceAccount}
 	}
-	if org := w.Snapshot.Organization; org != nil {
-		if path := org.OrgPath(c.Account); path != "" {
-			ctx["aws:PrincipalOrgID"] = []string{org.ID}
-			ctx["aws:PrincipalOrgPaths"] = []string{path}
-		}
-		if path := org.OrgPath(resourceAccount); path != "" {
-			ctx["aws:ResourceOrgID"] = []string{org.ID}
-			ctx["aws:ResourceOrgPaths"] = []string{path}
-		}
-	}
+	w.Snapshot.Organization.OrgContext(ctx, c.Account, resourceAccount)
 	return ctx
 }
 

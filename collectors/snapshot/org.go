@@ -73,3 +73,24 @@ func (o *Organization) OrgPath(account string) string {
 	}
 	return o.ID + "/" + strings.Join(chain, "/") + "/"
 }
+
+// OrgContext adds to ctx the organization keys AWS puts in a request by a
+// principal of principalAccount ("" for a service principal or an
+// anonymous caller) on a resource of resourceAccount: aws:PrincipalOrgID,
+// aws:PrincipalOrgPaths, aws:ResourceOrgID and aws:ResourceOrgPaths, for
+// accounts of the organization
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html),
+// which data-perimeter SCPs and RCPs test.
+func (o *Organization) OrgContext(ctx map[string][]string, principalAccount, resourceAccount string) {
+	if o == nil {
+		return
+	}
+	if path := o.OrgPath(principalAccount); path != "" {
+		ctx["aws:PrincipalOrgID"] = []string{o.ID}
+		ctx["aws:PrincipalOrgPaths"] = []string{path}
+	}
+	if path := o.OrgPath(resourceAccount); path != "" {
+		ctx["aws:ResourceOrgID"] = []string{o.ID}
+		ctx["aws:ResourceOrgPaths"] = []string{path}
+	}
+}
