@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // TestBadInput checks that every malformed plan is refused with an *Error
@@ -136,5 +138,25 @@ func BenchmarkParsePlan(b *testing.B) {
 		if _, err := Parse("plan.json", data, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestQueueWithUnknownName is a queue named by name_prefix: its name, ARN
+// and URL are known only after apply. Deriving the ARN from the name once
+// asked the name for itself, recursing until the stack overflowed (a fatal
+// error no recover() catches); now each is an unknown value.
+func TestQueueWithUnknownName(t *testing.T) {
+	plan := `{"format_version":"1.2","resource_changes":[{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q",` +
+		`"change":{"actions":["create"],"after":{"name_prefix":"logs-"},"after_unknown":{"name":true,"arn":true,"id":true,"url":true}}}]}`
+	s, err := Parse("plan.json", []byte(plan), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Accounts) != 1 || len(s.Accounts[0].Queues) != 1 {
+		t.Fatalf("want one queue, got %+v", s.Accounts)
+	}
+	q := s.Accounts[0].Queues[0]
+	if !snapshot.IsUnknown(q.ARN) || !snapshot.IsUnknown(q.Name) {
+		t.Errorf("queue ARN %q and name %q: want unknown tokens", q.ARN, q.Name)
 	}
 }
