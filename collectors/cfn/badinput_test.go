@@ -258,3 +258,37 @@ func TestWithin2(t *testing.T) {
 		}
 	}
 }
+
+// TestAmplifyingIntrinsics: intrinsics that make much out of little are
+// charged to the expansion budget, as alias expansion is. A short Fn::Split
+// of a long referenced string makes a value per element each time; a Ref
+// copies its parameter's text into whatever is built from it; Fn::Cidr
+// makes up to 256 prefixes from one line. Each template here is far below
+// the 1 MB limit yet expanded past the budget (one took 1.3 GB and 22 s);
+// each is refused at the line where the budget ran out.
+func TestAmplifyingIntrinsics(t *testing.T) {
+	many := func(param, use string, n int) string {
+		var b strings.Builder
+		b.WriteString("Parameters:\n  P:\n    Type: String\n    Default: '" + param + "'\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n")
+		for range n {
+			b.WriteString("        - " + use + "\n")
+		}
+		return b.String()
+	}
+	for _, tc := range []struct{ name, template string }{
+		{"split", many(strings.Repeat(",", 50_000), "!Split [',', !Ref P]", 40)},
+		{"ref", many(strings.Repeat("x", 100_000), "!Ref P", 400)},
+		{"cidr", many("x", "!Cidr [10.0.0.0/8, 256, 16]", 4000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.template) > maxTemplateBytes {
+				t.Fatalf("template of %d bytes: the test must stay under the 1 MB limit", len(tc.template))
+			}
+			_, err := Parse(tc.name+".yaml", []byte(tc.template), Options{})
+			var e *Error
+			if !errors.As(err, &e) || e.Line < 10 || !strings.Contains(e.Msg, "expands to more than 16 MiB") {
+				t.Fatalf("err = %v, want the expansion budget exceeded at a line of Tags", err)
+			}
+		})
+	}
+}
