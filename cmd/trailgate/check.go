@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,6 +20,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/internal/fileio"
 )
 
 func init() {
@@ -211,7 +210,7 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 			return explain(w, o.explain, fs, rules, paths)
 		}
 	}
-	if o.output == "" {
+	if o.output == "" || o.output == fileio.Stdout {
 		opts.Color = o.format == "text" && report.ColorFor(stdout)
 		if err := write(stdout, fs, rules, opts); err != nil {
 			fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
@@ -223,7 +222,7 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
 			return exitUsage
 		}
-		if err := writeFileAtomic(o.output, buf.Bytes()); err != nil {
+		if err := fileio.WriteFile(ctx, o.output, buf.Bytes(), stdout, o.inputs()); err != nil {
 			fmt.Fprintf(stderr, "trailgate %s: --output: %v\n", commandName(o), err)
 			return exitUsage
 		}
@@ -415,32 +414,4 @@ func commandName(o checkOptions) string {
 		return "demo"
 	}
 	return "check"
-}
-
-// writeFileAtomic writes through a temporary file in the same directory and
-// renames it, so that a CI step reading --output never sees half a result.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }

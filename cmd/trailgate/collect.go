@@ -13,6 +13,7 @@ import (
 
 	"github.com/trailgate/trailgate/collectors/live"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/internal/fileio"
 )
 
 func init() {
@@ -96,13 +97,11 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, n := range st.Notes {
 		fmt.Fprintf(stderr, "trailgate collect: %s\n", n)
 	}
-	if o.output != "" {
-		err = snapshot.WriteFile(o.output, snap)
-	} else {
-		var data []byte
-		if data, err = snapshot.Marshal(snap); err == nil {
-			_, err = stdout.Write(data)
-		}
+	var data []byte
+	if data, err = snapshot.Marshal(snap); err == nil {
+		// An interrupted collection still writes what it has: the write
+		// outlives the cancelled context (a second Ctrl-C ends it).
+		err = fileio.WriteFile(context.WithoutCancel(ctx), o.output, data, stdout, nil)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: write snapshot: %v\n", err)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
@@ -62,6 +64,18 @@ func TestCollectComplete(t *testing.T) {
 	file, _ := os.ReadFile(out)
 	if code != exitOK || !bytes.Equal(stdout.Bytes(), file) {
 		t.Errorf("exit %d; stdout differs from --output file", code)
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o600 {
+		t.Errorf("snapshot file mode %v, want 0600 (it holds policies)", st.Mode().Perm())
+	}
+	// A device node is written to, never replaced.
+	dev := filepath.Join(t.TempDir(), "null")
+	if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Skipf("mknod: %v (needs root)", err)
+	}
+	code = run(context.Background(), []string{"collect", "--member-role", "OrganizationAccountAccessRole", "--output", dev}, &stdout, &stderr)
+	if st, err := os.Lstat(dev); code != exitOK || err != nil || st.Mode()&fs.ModeCharDevice == 0 {
+		t.Errorf("collect --output DEVICE: exit %d, the node is now %v", code, st.Mode())
 	}
 }
 

@@ -296,3 +296,14 @@ func cause(err error) string {
 	}
 	return err.Error()
 }
+
+// Reads reports whether a walk of a directory holding path would read it
+// as IaC (a template or plan, well-formed or not), so that a command can
+// refuse to overwrite an input it found by walking.
+func Reads(path string) bool {
+	if !extensions[strings.ToLower(filepath.Ext(path))] {
+		return false
+	}
+	r := parseFile(path, false, Options{AccountID: DefaultAccountID, Region: DefaultRegion})
+	return r.skip == ""
+}
