@@ -2,13 +2,14 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/internal/fileio"
 )
 
 // BaselineError is a baseline file that cannot be used. It names the file
@@ -29,7 +30,7 @@ func (e *BaselineError) Error() string { return snapshot.ErrorText(e.File, e.Lin
 // silently matched nothing would let every known finding fail the build, and
 // one that silently matched everything would hide new ones.
 func LoadBaseline(path string) (map[string]bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(context.Background(), path, fileio.MaxResultBytes, "a baseline result")
 	if err != nil {
 		return nil, err
 	}

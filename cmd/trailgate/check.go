@@ -310,12 +310,12 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	case o.snapshotData != nil:
 		snap, err = snapshot.Parse(o.snapshotName, o.snapshotData)
 	case o.snapshot != "":
-		snap, err = snapshot.LoadFile(o.snapshot)
+		snap, err = load(ctx, o.snapshot, fileio.MaxSnapshotBytes, "a snapshot", snapshot.Parse)
 	}
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
-	snap, notes, err = loadIaC(o, snap)
+	snap, notes, err = loadIaC(ctx, o, snap)
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
@@ -340,7 +340,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	case o.connectorData != nil:
 		conn, err = connector.Parse(o.connectorName, o.connectorData)
 	case o.connector != "":
-		conn, err = connector.LoadFile(o.connector)
+		conn, err = load(ctx, o.connector, fileio.MaxConnectorBytes, "a connector file", connector.Parse)
 	}
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
@@ -367,7 +367,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	}
 	var baseline map[string]bool
 	if o.baseline != "" {
-		if baseline, err = report.LoadBaseline(o.baseline); err != nil {
+		if baseline, err = load(ctx, o.baseline, fileio.MaxResultBytes, "a baseline result", report.ParseBaseline); err != nil {
 			return nil, nil, nil, nil, nil, err
 		}
 	}

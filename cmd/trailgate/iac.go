@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -15,7 +16,7 @@ import (
 // their number, so that a template with an unexpected extension is never
 // silently left unchecked, yet a repository walk does not repeat its
 // README and node_modules on every run.
-func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []string, error) {
+func loadIaC(ctx context.Context, o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []string, error) {
 	if len(o.iac) == 0 {
 		return snap, nil, nil
 	}
@@ -27,7 +28,7 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 		}
 		params[k] = v
 	}
-	overlay, skipped, err := iac.Load(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region})
+	overlay, skipped, err := iac.LoadContext(ctx, o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/iac"
+	"github.com/trailgate/trailgate/internal/fileio"
 )
 
 // inputs are the files check reads, which --output must never overwrite:
@@ -30,4 +32,15 @@ func (o *checkOptions) inputs() []string {
 		}
 	}
 	return in
+}
+
+// load reads an input file named by a flag, bounded in size and ending
+// with ctx (a FIFO with no writer, Ctrl-C), and parses it.
+func load[T any](ctx context.Context, path string, limit int64, what string, parse func(string, []byte) (T, error)) (T, error) {
+	data, err := fileio.ReadFile(ctx, path, limit, what)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return parse(path, data)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/smoke"
+	"github.com/trailgate/trailgate/internal/fileio"
 )
 
 func init() {
@@ -64,7 +65,7 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "trailgate smoke: --canary-bucket and --canary-prefix need --canary")
 		return exitUsage
 	}
-	conn, err := connector.LoadFile(o.connector)
+	conn, err := load(ctx, o.connector, fileio.MaxConnectorBytes, "a connector file", connector.Parse)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage

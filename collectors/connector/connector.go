@@ -2,8 +2,8 @@ package connector
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/internal/fileio"
 )
 
 // Profiles a connector file may name. Each is kept as data in rego/profiles.
@@ -62,7 +63,7 @@ func (e *Error) Error() string { return snapshot.ErrorText(e.File, e.Line, "", e
 
 // LoadFile reads a connector file.
 func LoadFile(path string) (*Connector, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(context.Background(), path, fileio.MaxConnectorBytes, "a connector file")
 	if err != nil {
 		return nil, err
 	}

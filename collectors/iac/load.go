@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/cfn"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/collectors/terraform"
+	"github.com/trailgate/trailgate/internal/fileio"
 )
 
 // Options apply to every file loaded.
@@ -69,18 +71,28 @@ type file struct {
 // the order of paths; where two files declare the same ARN, the later one
 // wins.
 func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
+	return LoadContext(context.Background(), paths, opts)
+}
+
+// LoadContext is Load ending with ctx.Err() once ctx ends: between the
+// files of a walk and of the parse, and while reading a FIFO or device
+// named as input.
+func LoadContext(ctx context.Context, paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
 	if opts.AccountID == "" {
 		opts.AccountID = DefaultAccountID
 	}
 	if opts.Region == "" {
 		opts.Region = DefaultRegion
 	}
-	files, skipped, err := collect(paths)
+	files, skipped, err := collect(ctx, paths)
 	if err != nil {
 		return nil, skipped, err
 	}
 	results := make([]result, len(files))
-	parseAll(files, opts, results)
+	parseAll(ctx, files, opts, results)
+	if err := ctx.Err(); err != nil {
+		return nil, skipped, err
+	}
 	var snaps []*snapshot.Snapshot
 	for i, r := range results {
 		switch {
@@ -102,7 +114,7 @@ func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
 }
 
 // collect expands paths into the sorted, de-duplicated files to read.
-func collect(paths []string) ([]file, []Skipped, error) {
+func collect(ctx context.Context, paths []string) ([]file, []Skipped, error) {
 	seen := map[string]int{}
 	var files []file
 	var skipped []Skipped
@@ -128,6 +140,9 @@ func collect(paths []string) ([]file, []Skipped, error) {
 			continue
 		}
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err != nil {
 				return &Error{Path: p, Msg: "cannot read: " + err.Error()}
 			}
@@ -192,7 +207,7 @@ type result struct {
 
 // parseAll parses the files on GOMAXPROCS workers; results keep the order
 // of files, so the merge is deterministic.
-func parseAll(files []file, opts Options, results []result) {
+func parseAll(ctx context.Context, files []file, opts Options, results []result) {
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -201,7 +216,10 @@ func parseAll(files []file, opts Options, results []result) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = parseFile(files[i].path, files[i].named, opts)
+				if ctx.Err() != nil {
+					continue // LoadContext returns ctx.Err()
+				}
+				results[i] = parseFile(ctx, files[i].path, files[i].named, opts)
 			}
 		}()
 	}
@@ -217,7 +235,16 @@ func parseAll(files []file, opts Options, results []result) {
 // past 1 MB by the CloudFormation collector itself).
 const maxFileBytes = terraform.DefaultMaxBytes
 
-func parseFile(path string, named bool, opts Options) result {
+func parseFile(ctx context.Context, path string, named bool, opts Options) result {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		// A FIFO or device named as input (a walk skips them): read it
+		// as a stream, bounded and ending with ctx.
+		data, err := fileio.ReadFile(ctx, path, maxFileBytes, "a template or plan")
+		if err != nil {
+			return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
+		}
+		return parseData(path, data, opts)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
@@ -241,6 +268,12 @@ func parseFile(path string, named bool, opts Options) result {
 	if _, err := io.ReadFull(f, data); err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + err.Error()}}
 	}
+	return parseData(path, data, opts)
+}
+
+// parseData parses a file's content as the IaC kind it holds, or says
+// what it is instead.
+func parseData(path string, data []byte, opts Options) result {
 	switch {
 	case terraform.Detect(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
@@ -304,6 +337,6 @@ func Reads(path string) bool {
 	if !extensions[strings.ToLower(filepath.Ext(path))] {
 		return false
 	}
-	r := parseFile(path, false, Options{AccountID: DefaultAccountID, Region: DefaultRegion})
+	r := parseFile(context.Background(), path, false, Options{AccountID: DefaultAccountID, Region: DefaultRegion})
 	return r.skip == ""
 }

@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -306,5 +307,22 @@ func TestLoadLargeFile(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Path != filepath.Join(dir, "huge-plan.json") {
 		t.Errorf("err = %v, want the huge plan refused", err)
+	}
+}
+
+// TestLoadHonoursCancellation: a walk ends with the context (a walk of a
+// large tree once ran on for 30 s after Ctrl-C).
+func TestLoadHonoursCancellation(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 50 {
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("t%d.yaml", i)), []byte("Resources:\n  T:\n    Type: AWS::SNS::Topic\n"), 0o644)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := LoadContext(ctx, []string{dir}, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if _, _, err := LoadContext(context.Background(), []string{dir}, Options{}); err != nil {
+		t.Errorf("uncancelled: %v", err)
 	}
 }

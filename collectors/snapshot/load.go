@@ -2,11 +2,12 @@ package snapshot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trailgate/trailgate/internal/fileio"
 	"io"
-	"os"
 	"sort"
 	"strings"
 )
@@ -24,7 +25,7 @@ func (e *Error) Error() string { return ErrorText(e.File, e.Line, e.Field, e.Msg
 
 // LoadFile reads and validates a snapshot file.
 func LoadFile(path string) (*Snapshot, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(context.Background(), path, fileio.MaxSnapshotBytes, "a snapshot")
 	if err != nil {
 		return nil, err
 	}
