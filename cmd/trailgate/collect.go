@@ -26,6 +26,9 @@ type collectOptions struct {
 	live        live.Options
 	output      string
 	printPolicy bool
+	// deadline bounds the whole collection; what is not read by then is
+	// recorded in collection_errors, as on Ctrl-C.
+	deadline time.Duration
 }
 
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -40,6 +43,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role")
 	fl.IntVar(&o.live.Concurrency, "concurrency", live.DefaultConcurrency, "accounts and regions read at once")
 	fl.DurationVar(&o.live.CallTimeout, "call-timeout", live.DefaultCallTimeout, "time limit of one API call, retries included")
+	fl.DurationVar(&o.deadline, "deadline", 0, "stop collecting after `DURATION` (such as 20m), write what was read and exit 3 (default: no limit)")
 	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
 	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
 	fl.Usage = func() {
@@ -54,8 +58,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
-	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 {
-		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1 and --call-timeout positive")
+	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 || o.deadline < 0 {
+		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1, --call-timeout positive and --deadline not negative")
 		return exitUsage
 	}
 	for _, r := range o.live.Regions {
@@ -89,7 +93,13 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		o.live.Progress = stderr
 	}
 	start := time.Now()
-	snap, st, err := live.Collect(ctx, cfg, o.live)
+	collectCtx := ctx
+	if o.deadline > 0 {
+		var cancel context.CancelFunc
+		collectCtx, cancel = context.WithTimeout(ctx, o.deadline)
+		defer cancel()
+	}
+	snap, st, err := live.Collect(collectCtx, cfg, o.live)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage

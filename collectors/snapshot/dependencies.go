@@ -39,8 +39,12 @@ var (
 )
 
 var ruleDeps = map[string][]string{
-	"sts:AssumeRole":      accountRules,
-	"ec2:DescribeRegions": regionalRules,
+	"sts:AssumeRole": accountRules,
+	// An interrupted collection (Ctrl-C, --deadline): an account or a
+	// region the collector did not read whole.
+	"trailgate:CollectAccount": accountRules,
+	"trailgate:CollectRegion":  regionalRules,
+	"ec2:DescribeRegions":      regionalRules,
 
 	"organizations:DescribeOrganization":                orgStructure,
 	"organizations:ListRoots":                           orgStructure,
