@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,4 +39,18 @@ func (a *awsFlags) load(ctx context.Context) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// credentials checks that cfg's chain yields credentials at all. Without
+// any (no environment keys, profile, SSO or instance role) a command
+// cannot call AWS: a usage problem (exit 2), which smoke must not report
+// as a broken pipeline (exit 1).
+func credentials(ctx context.Context, cfg aws.Config) error {
+	if cfg.Credentials == nil {
+		return errors.New("no AWS credentials found (environment, --profile, SSO or instance role)")
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return fmt.Errorf("no usable AWS credentials (environment, --profile, SSO or instance role): %w", err)
+	}
+	return nil
 }

@@ -71,10 +71,14 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	cfg, err := o.aws.load(ctx)
+	if err == nil {
+		err = credentials(ctx, cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
+	o.smoke.Warn = func(msg string) { fmt.Fprintf(stderr, "trailgate smoke: warning: %s\n", msg) }
 	rep, err := smoke.Run(ctx, cfg, conn, o.smoke)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)

@@ -85,3 +85,22 @@ func TestSmokeEndToEnd(t *testing.T) {
 	}
 	noSecrets(stdout, stderr)
 }
+
+// TestSmokeWithoutCredentials: no credentials anywhere in the chain is a
+// usage problem (exit 2), not a broken pipeline (exit 1).
+func TestSmokeWithoutCredentials(t *testing.T) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+		"AWS_SHARED_CREDENTIALS_FILE": dir + "/none", "AWS_CONFIG_FILE": dir + "/none",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_REGION": "us-east-1",
+	} {
+		t.Setenv(k, v)
+	}
+	file := writeFile(t, "connector.yaml", "profile: expel\nrole: arn:aws:iam::222222222222:role/ExpelRole\nexternal_id: x-1234567890\nqueue: arn:aws:sqs:us-east-1:222222222222:q\nregion: us-east-1\nsources: [cloudtrail]\n")
+	code, stdout, stderr := trailgate(t, "smoke", "--connector", file)
+	if code != exitUsage || !strings.Contains(stderr, "no usable AWS credentials") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and a message about credentials", code, stdout, stderr)
+	}
+}

@@ -71,6 +71,8 @@ type Report struct {
 	// QueueEmpty is true when no message arrived within the timeout: the
 	// path up to the queue is proven, the rest could not be.
 	QueueEmpty bool `json:"queue_empty"`
+	// Warnings are risks the run took or avoided (a low maxReceiveCount).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Failed reports whether any step failed; the CLI exits 1 then.
@@ -142,6 +144,11 @@ func WriteText(w io.Writer, r *Report) error {
 		verdict = "the path up to the queue works; the queue was empty, so reading a log object was not proven"
 	}
 	_, err := fmt.Fprintf(w, "\nsteps: %d pass, %d fail, %d skip: %s\n", pass, fail, skip, verdict)
+	for _, msg := range r.Warnings {
+		if _, err := fmt.Fprintf(w, "warning: %s\n", msg); err != nil {
+			return err
+		}
+	}
 	return err
 }
 
