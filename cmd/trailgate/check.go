@@ -57,6 +57,9 @@ type checkOptions struct {
 	// set records which flags were given, for flags whose meaning depends
 	// on others (--param without --iac).
 	set map[string]bool
+	// sensitive are the input's secret values (Terraform's sensitive
+	// values), removed from whatever check writes.
+	sensitive []string
 }
 
 var failOnValues = []string{"critical", "high", "medium", "low", "none"}
@@ -210,19 +213,21 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 			return explain(w, o.explain, fs, rules, paths)
 		}
 	}
-	if o.output == "" || o.output == fileio.Stdout {
-		opts.Color = o.format == "text" && report.ColorFor(stdout)
-		if err := write(stdout, fs, rules, opts); err != nil {
+	toStdout := o.output == "" || o.output == fileio.Stdout
+	opts.Color = toStdout && o.format == "text" && report.ColorFor(stdout)
+	var buf bytes.Buffer
+	if err := write(&buf, fs, rules, opts); err != nil {
+		fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
+		return exitUsage
+	}
+	out := []byte(report.Redact(buf.String(), o.sensitive))
+	if toStdout {
+		if _, err := stdout.Write(out); err != nil {
 			fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
 			return exitUsage
 		}
 	} else {
-		var buf bytes.Buffer
-		if err := write(&buf, fs, rules, opts); err != nil {
-			fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
-			return exitUsage
-		}
-		if err := fileio.WriteFile(ctx, o.output, buf.Bytes(), stdout, o.inputs()); err != nil {
+		if err := fileio.WriteFile(ctx, o.output, out, stdout, o.inputs()); err != nil {
 			fmt.Fprintf(stderr, "trailgate %s: --output: %v\n", commandName(o), err)
 			return exitUsage
 		}
@@ -318,6 +323,9 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	snap, notes, err = loadIaC(ctx, o, snap)
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
+	}
+	if snap != nil {
+		o.sensitive = snap.Sensitive
 	}
 	// A policy AWS would refuse is bad input when it is written in the IaC
 	// (the deploy would fail: judging the rest as deployed would judge a

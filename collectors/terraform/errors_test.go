@@ -160,3 +160,25 @@ func TestQueueWithUnknownName(t *testing.T) {
 		t.Errorf("queue ARN %q and name %q: want unknown tokens", q.ARN, q.Name)
 	}
 }
+
+// TestSensitiveValues: values the plan marks sensitive (after_sensitive,
+// a state's sensitive_values, a sensitive variable) are listed so that no
+// output prints them.
+func TestSensitiveValues(t *testing.T) {
+	plan := `{"format_version":"1.2",
+	 "variables":{"ext":{"value":"var-secret"}},
+	 "configuration":{"root_module":{"variables":{"ext":{"sensitive":true}}}},
+	 "planned_values":{"root_module":{"resources":[{"address":"aws_sns_topic.t","mode":"managed","type":"aws_sns_topic","name":"t",
+	   "values":{"name":"t","arn":"arn:aws:sns:us-east-1:123456789012:t","kms_master_key_id":"state-secret"},"sensitive_values":{"kms_master_key_id":true}}]}},
+	 "resource_changes":[{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q",
+	   "change":{"actions":["create"],"after":{"name":"q","kms_master_key_id":"alias/after-secret","tags":{"a":"tag-secret"}},
+	   "after_unknown":{"arn":true,"id":true,"url":true},"after_sensitive":{"kms_master_key_id":true,"tags":true}}}]}`
+	s, err := Parse("plan.json", []byte(plan), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"alias/after-secret", "state-secret", "tag-secret", "var-secret"}
+	if diff := cmp.Diff(want, s.Sensitive); diff != "" {
+		t.Errorf("Sensitive (-want +got):\n%s", diff)
+	}
+}

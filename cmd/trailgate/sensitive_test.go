@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSensitiveValuesNeverPrinted: a value the plan marks sensitive (here
+// the trail's kms_key_id, in after_sensitive) is judged as any other, so
+// the path is still proven, but no output shows it, in any form: not the
+// ARN, not key/ID, not the ID.
+func TestSensitiveValuesNeverPrinted(t *testing.T) {
+	const keyID = "6f3c2a1e-8b7d-4e5f-9a0b-1c2d3e4f5a6b"
+	dir := filepath.Join("..", "..", "fixtures", "scenarios", "controltower-working")
+	data, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(data, &plan); err != nil {
+		t.Fatal(err)
+	}
+	marked := false
+	for _, rc := range plan["resource_changes"].([]any) {
+		rc := rc.(map[string]any)
+		if rc["type"] == "aws_cloudtrail" {
+			rc["change"].(map[string]any)["after_sensitive"] = map[string]any{"kms_key_id": true}
+			marked = true
+		}
+	}
+	if !marked {
+		t.Fatal("no aws_cloudtrail in the plan")
+	}
+	out, _ := json.Marshal(plan)
+	planFile := writeFile(t, "plan.json", string(out))
+	conn := filepath.Join(dir, "connector.yaml")
+	for _, args := range [][]string{
+		{"--format", "text"},
+		{"--format", "json"},
+		{"--format", "sarif"},
+		{"--explain", "KM01"},
+	} {
+		code, stdout, stderr := trailgate(t, append([]string{"check", "--iac", planFile, "--connector", conn}, args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		if strings.Contains(stdout, keyID) || strings.Contains(stderr, keyID) {
+			t.Errorf("%v: the sensitive key ID is printed:\n%s", args, stdout)
+		}
+		if args[0] == "--format" && args[1] == "text" && !strings.Contains(stdout, "(sensitive value)") {
+			t.Errorf("text output does not show where the sensitive value was:\n%s", stdout)
+		}
+	}
+}
