@@ -55,3 +55,22 @@ func TestSensitiveValuesNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainMasksExternalID: --explain shows the sts:ExternalId of the
+// assume-role question masked, as every other output does, with a mask
+// that does not reveal the ID's length.
+func TestExplainMasksExternalID(t *testing.T) {
+	const id = "8d3c0c6e-4b1f-4f5e-9b7a-2c9d1e0f3a41"
+	dir := filepath.Join("..", "..", "fixtures", "scenarios", "controltower-working")
+	code, stdout, stderr := trailgate(t, "check", "--snapshot", filepath.Join(dir, "snapshot.json"),
+		"--connector", filepath.Join(dir, "connector.yaml"), "--explain", "ID01")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stdout, id) || strings.Contains(stdout, id[2:len(id)-2]) {
+		t.Errorf("--explain prints the external ID:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "sts:ExternalId = 8d****41") {
+		t.Errorf("--explain does not show the masked external ID:\n%s", stdout)
+	}
+}

@@ -56,7 +56,7 @@ func TestSmokeEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatalf("JSON output: %v\n%s", err, stdout)
 	}
-	if !doc.Passed || len(doc.Steps) != 7 || doc.ExternalID != "8d************le" {
+	if !doc.Passed || len(doc.Steps) != 7 || doc.ExternalID != "8d****le" {
 		t.Errorf("passed=%v, %d steps, external ID %q", doc.Passed, len(doc.Steps), doc.ExternalID)
 	}
 	for _, s := range doc.Steps {

@@ -246,12 +246,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// MaskedExternalID shows the first and last two characters of the external
-// ID, enough to recognise it, never enough to reuse it.
-func (c *Connector) MaskedExternalID() string {
-	id := c.ExternalID
-	if len(id) <= 4 {
-		return strings.Repeat("*", len(id))
+// MaskedExternalID is the external ID as every output shows it:
+// MaskExternalID of it.
+func (c *Connector) MaskedExternalID() string { return MaskExternalID(c.ExternalID) }
+
+// MaskExternalID shows the first and last two characters of an external
+// ID of 12 characters or more, enough to recognise it, never enough to
+// reuse it; a shorter one shows nothing. The mask is always four
+// asterisks, so that it does not reveal the length either.
+func MaskExternalID(id string) string {
+	if id == "" {
+		return ""
 	}
-	return id[:2] + strings.Repeat("*", len(id)-4) + id[len(id)-2:]
+	if len(id) < 12 {
+		return "****"
+	}
+	return id[:2] + "****" + id[len(id)-2:]
 }
