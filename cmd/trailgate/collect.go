@@ -26,6 +26,8 @@ type collectOptions struct {
 	live        live.Options
 	output      string
 	printPolicy bool
+	// externalIDFile holds the external ID (--external-id-file).
+	externalIDFile string
 	// deadline bounds the whole collection; what is not read by then is
 	// recorded in collection_errors, as on Ctrl-C.
 	deadline time.Duration
@@ -40,7 +42,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl.StringSliceVar(&o.live.Regions, "regions", nil, "regions to collect, comma-separated (default: every region enabled in each account)")
 	fl.StringSliceVar(&o.live.Accounts, "accounts", nil, "account IDs to collect, comma-separated (default: every active account)")
 	fl.StringVar(&o.live.MemberRole, "member-role", "", "role NAME assumed in every account but the caller's")
-	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role")
+	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role (visible to other users in the process list: prefer --external-id-file or "+externalIDEnv+")")
+	fl.StringVar(&o.externalIDFile, "external-id-file", "", "read the external ID from `FILE` (default: the "+externalIDEnv+" environment variable)")
 	fl.IntVar(&o.live.Concurrency, "concurrency", live.DefaultConcurrency, "accounts and regions read at once")
 	fl.DurationVar(&o.live.CallTimeout, "call-timeout", live.DefaultCallTimeout, "time limit of one API call, retries included")
 	fl.DurationVar(&o.deadline, "deadline", 0, "stop collecting after `DURATION` (such as 20m), write what was read and exit 3 (default: no limit)")
@@ -74,6 +77,12 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitUsage
 		}
 	}
+	id, err := externalID(ctx, o.live.ExternalID, o.externalIDFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
+		return exitUsage
+	}
+	o.live.ExternalID = id
 	if o.printPolicy {
 		doc, err := live.Policy(o.live.MemberRole, snapshot.PartitionOf(o.aws.region))
 		if err != nil {
@@ -85,6 +94,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 
 	cfg, err := o.aws.load(ctx)
+	if err == nil {
+		err = credentials(ctx, cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage

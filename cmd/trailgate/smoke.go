@@ -19,6 +19,9 @@ func init() {
 // smokeOptions are the flags of `trailgate smoke`.
 type smokeOptions struct {
 	connector, format string
+	// externalIDFile holds the external ID when the connector file has
+	// none (--external-id-file; default TRAILGATE_EXTERNAL_ID).
+	externalIDFile string
 	aws               awsFlags
 	smoke             smoke.Options
 }
@@ -34,6 +37,7 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.smoke.CanaryPrefix, "canary-prefix", "", "key prefix for the canary (default: the folder of the log object received)")
 	fl.BoolVar(&o.smoke.Consume, "consume", false, "delete the message once it has been read, as the connector would (default: leave the queue untouched)")
 	fl.StringVar(&o.format, "format", "text", "output format: text or json")
+	fl.StringVar(&o.externalIDFile, "external-id-file", "", "read the external ID from `FILE` when the connector file has no external_id (default: the "+externalIDEnv+" environment variable)")
 	o.aws.add(fl, "AWS shared-config profile of the caller (default: AWS_PROFILE or the default chain)",
 		"region of the caller's STS calls (default: AWS_REGION, else the connector's region)")
 	fl.Usage = func() {
@@ -69,6 +73,17 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
+	}
+	id, err := externalID(ctx, "", o.externalIDFile)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
+		return exitUsage
+	case id != "" && conn.ExternalID != "" && id != conn.ExternalID:
+		fmt.Fprintf(stderr, "trailgate smoke: %s sets an external_id, and a different one was given (--external-id-file or %s)\n", o.connector, externalIDEnv)
+		return exitUsage
+	case id != "":
+		conn.ExternalID = id
 	}
 	cfg, err := o.aws.load(ctx)
 	if err == nil {

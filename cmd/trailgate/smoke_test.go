@@ -84,6 +84,26 @@ func TestSmokeEndToEnd(t *testing.T) {
 		t.Errorf("wrong external ID: exit %d, want 1 with a failed assume-role explained by ID01\n%s%s", code, stdout, stderr)
 	}
 	noSecrets(stdout, stderr)
+
+	// The external ID need not be on the command line nor in the connector
+	// file: from a file, or from the environment.
+	plain := writeFile(t, "plain.yaml", "profile: expel\nrole: "+smoketest.RoleARN+"\nqueue: "+smoketest.QueueARN+"\nregion: "+smoketest.Region+"\nsources: [cloudtrail]\n")
+	idFile := writeFile(t, "external-id", smoketest.ExternalID+"\n")
+	code, stdout, stderr = trailgate(t, "smoke", "--connector", plain, "--external-id-file", idFile, "--timeout", "1s")
+	if code != exitOK {
+		t.Errorf("--external-id-file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	noSecrets(stdout, stderr)
+	t.Setenv(externalIDEnv, smoketest.ExternalID)
+	code, stdout, stderr = trailgate(t, "smoke", "--connector", plain, "--timeout", "1s")
+	if code != exitOK {
+		t.Errorf("%s: exit %d\n%s%s", externalIDEnv, code, stdout, stderr)
+	}
+	noSecrets(stdout, stderr)
+	code, _, stderr = trailgate(t, "smoke", "--connector", file("wrong-id-0000"), "--timeout", "1s")
+	if code != exitUsage || !strings.Contains(stderr, "a different one was given") {
+		t.Errorf("connector and environment disagree: exit %d, stderr %q; want 2", code, stderr)
+	}
 }
 
 // TestSmokeWithoutCredentials: no credentials anywhere in the chain is a
