@@ -22,8 +22,8 @@ type smokeOptions struct {
 	// externalIDFile holds the external ID when the connector file has
 	// none (--external-id-file; default TRAILGATE_EXTERNAL_ID).
 	externalIDFile string
-	aws               awsFlags
-	smoke             smoke.Options
+	aws            awsFlags
+	smoke          smoke.Options
 }
 
 func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
