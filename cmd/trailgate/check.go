@@ -21,6 +21,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/internal/fileio"
+	"github.com/trailgate/trailgate/internal/termtext"
 )
 
 func init() {
@@ -186,20 +187,22 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	var bad malformedPolicies
 	if errors.As(err, &bad) {
 		for _, p := range bad {
-			fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), p)
+			fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), termtext.Escape(fmt.Sprint(p)))
 		}
 		fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), bad.Error())
 		return exitUsage
 	}
+	// File names and values from the input are escaped: a name holding
+	// a newline or a terminal escape sequence must not forge or hide lines.
 	if err != nil {
-		fmt.Fprintf(stderr, "trailgate %s: %v\n", commandName(o), err)
+		fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), termtext.Escape(err.Error()))
 		return exitUsage
 	}
 	for _, n := range notes {
-		fmt.Fprintf(stderr, "trailgate: %s\n", n)
+		fmt.Fprintf(stderr, "trailgate: %s\n", termtext.Escape(n))
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
+		fmt.Fprintf(stderr, "trailgate: warning: %s\n", termtext.Escape(w))
 	}
 	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != ""}
 	write, _ := report.WriterFor(o.format)
@@ -220,7 +223,13 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
 		return exitUsage
 	}
-	out := []byte(report.Redact(buf.String(), o.sensitive))
+	text := buf.String()
+	if o.explain != "" {
+		// --explain writes no colour: every control character but the
+		// line breaks it writes itself comes from the input.
+		text = termtext.EscapeLines(text)
+	}
+	out := []byte(report.Redact(text, o.sensitive))
 	if toStdout {
 		if _, err := stdout.Write(out); err != nil {
 			fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
@@ -271,7 +280,7 @@ func explain(w io.Writer, id string, fs []findings.Finding, rules []findings.Rul
 		if f.Unproven {
 			mark = " [unproven]"
 		}
-		fmt.Fprintf(bw, "  finding: %s: %s%s\n", f.Resource.ID, f.Message, mark)
+		fmt.Fprintf(bw, "  finding: %s: %s%s\n", termtext.Escape(f.Resource.ID), termtext.Escape(f.Message), mark)
 	}
 	hops := datapath.HopsForRule(id)
 	selected := datapath.ForRule(paths, hops...)

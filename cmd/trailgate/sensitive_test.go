@@ -74,3 +74,32 @@ func TestExplainMasksExternalID(t *testing.T) {
 		t.Errorf("--explain does not show the masked external ID:\n%s", stdout)
 	}
 }
+
+// TestInputNamesAreEscaped: a template whose file name holds a newline and
+// a terminal escape sequence can neither forge a report line nor reach the
+// terminal: text output and --explain show them escaped.
+func TestInputNamesAreEscaped(t *testing.T) {
+	dir := filepath.Join("..", "..", "fixtures", "scenarios", "sns-fanout-broken")
+	data, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := filepath.Join(t.TempDir(), "logs\nCRITICAL (9)\x1b[2J.yaml")
+	if err := os.WriteFile(evil, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{nil, {"--explain", "SQ04"}} {
+		_, stdout, stderr := trailgate(t, append([]string{"check", "--iac", evil, "--connector", filepath.Join(dir, "connector.yaml")}, extra...)...)
+		if strings.Contains(stdout+stderr, "\x1b") {
+			t.Errorf("%v: an escape character from the file name reaches the output", extra)
+		}
+		for _, line := range strings.Split(stdout, "\n") {
+			if strings.HasPrefix(line, "CRITICAL (9)") {
+				t.Errorf("%v: the file name forged the line %q", extra, line)
+			}
+		}
+		if extra == nil && !strings.Contains(stdout, `logs\nCRITICAL (9)\x1b[2J.yaml`) {
+			t.Errorf("the file name is not shown escaped:\n%s", stdout)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/trailgate/trailgate/internal/termtext"
 )
 
 // Status is a step's outcome.
@@ -119,8 +121,11 @@ func WriteText(w io.Writer, r *Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tRESULT\tTIME\tERROR\tRULE\tDETAIL")
 	for _, s := range r.Steps {
+		// Details quote what AWS and the queue returned (object keys from
+		// a notification, error messages): escaped, they cannot forge a
+		// step line or reach the terminal as escape sequences.
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, strings.ToUpper(string(s.Status)),
-			roundDuration(s.Duration), dash(s.ErrorCode), dash(s.RuleID), s.Detail)
+			roundDuration(s.Duration), termtext.Escape(dash(s.ErrorCode)), dash(s.RuleID), termtext.Escape(s.Detail))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -145,7 +150,7 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	_, err := fmt.Fprintf(w, "\nsteps: %d pass, %d fail, %d skip: %s\n", pass, fail, skip, verdict)
 	for _, msg := range r.Warnings {
-		if _, err := fmt.Fprintf(w, "warning: %s\n", msg); err != nil {
+		if _, err := fmt.Fprintf(w, "warning: %s\n", termtext.Escape(msg)); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +72,20 @@ func TestWriteTextQueueEmpty(t *testing.T) {
 	WriteText(&b, r)
 	if !bytes.Contains(b.Bytes(), []byte("the queue was empty, so reading a log object was not proven")) || r.Failed() {
 		t.Errorf("queue-empty report:\n%s", b.String())
+	}
+}
+
+// TestWriteTextEscapes: a detail quoting an object key from a notification
+// (attacker-chosen text) cannot forge a step line or reach the terminal.
+func TestWriteTextEscapes(t *testing.T) {
+	r := &Report{Profile: "generic", Role: "arn:aws:iam::222222222222:role/R", Steps: []Step{
+		{Name: StepReadObject, Status: Pass, Detail: "s3://b/evil\nqueue  PASS\x1b[2J"},
+	}}
+	var b strings.Builder
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "\x1b") || strings.Contains(b.String(), "\nqueue  PASS") {
+		t.Errorf("unescaped detail:\n%s", b.String())
 	}
 }
