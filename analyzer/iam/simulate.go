@@ -72,6 +72,7 @@ type fileLevel struct {
 // ParseRequests reads a request file: one request object or an array of
 // them. name is used in errors only.
 func ParseRequests(name string, data []byte) ([]SimRequest, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a UTF-8 byte order mark, as every input accepts
 	var raws []json.RawMessage
 	if IsRequestArray(data) {
 		if err := json.Unmarshal(data, &raws); err != nil {

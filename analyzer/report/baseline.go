@@ -39,6 +39,7 @@ func LoadBaseline(path string) (map[string]bool, error) {
 
 // ParseBaseline is LoadBaseline on bytes already read; name is used in errors.
 func ParseBaseline(name string, data []byte) (map[string]bool, error) {
+	data = fileio.TrimBOM(data)
 	var head map[string]json.RawMessage
 	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, jsonError(name, data, err)

@@ -36,6 +36,7 @@ func LoadFile(path string) (*Snapshot, error) {
 // Unknown fields, wrong types, an unsupported schema_version and
 // inconsistent values are refused with the path of the offending field.
 func Parse(name string, data []byte) (*Snapshot, error) {
+	data = fileio.TrimBOM(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty document (a snapshot is a JSON object written by trailgate collect)"}
 	}

@@ -1,6 +1,7 @@
 package fileio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,7 +52,8 @@ func size(n int64) string {
 // ReadFile reads path whole, refusing more than limit bytes (what names
 // the kind of input for the error: "a snapshot"). It returns ctx.Err() as
 // soon as ctx ends, also while opening a FIFO no one writes to or reading
-// a pipe that never ends.
+// a pipe that never ends. A UTF-8 byte order mark at the start, which
+// Windows editors write, is dropped: every input accepts one.
 func ReadFile(ctx context.Context, path string, limit int64, what string) ([]byte, error) {
 	f, err := open(ctx, path)
 	if err != nil {
@@ -67,8 +69,11 @@ func ReadFile(ctx context.Context, path string, limit int64, what string) ([]byt
 	if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	return data, err
+	return TrimBOM(data), err
 }
+
+// TrimBOM drops a UTF-8 byte order mark from the start of data.
+func TrimBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\ufeff")) }
 
 // ReadAll reads r to its end, refusing more than limit bytes, and stops
 // with ctx.Err() between reads once ctx ends. name names r in errors.
