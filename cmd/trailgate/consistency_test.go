@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,21 @@ func TestBOMAcceptedEverywhere(t *testing.T) {
 		if code, _, stderr := trailgate(t, args...); code != exitOK {
 			t.Errorf("%s with a BOM: exit %d, stderr %q", name, code, stderr)
 		}
+	}
+}
+
+// TestDuplicateEffectRefused: a bucket policy statement with two Effect
+// keys was judged as its last one; it is ambiguous and refused, naming the
+// statement, as any policy AWS could read otherwise.
+func TestDuplicateEffectRefused(t *testing.T) {
+	plan := writeFile(t, "plan.json", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_s3_bucket.logs","mode":"managed","type":"aws_s3_bucket","name":"logs","values":{"bucket":"logs-bucket"}},
+{"address":"aws_s3_bucket_policy.logs","mode":"managed","type":"aws_s3_bucket_policy","name":"logs","values":{"bucket":"logs-bucket",
+ "policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Write\",\"Effect\":\"Deny\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::logs-bucket/*\",\"Effect\":\"Allow\"}]}"}}
+]}}}`)
+	code, _, errs := trailgate(t, "check", "--iac", plan)
+	want := `aws_s3_bucket_policy.logs: statement 0 (Sid "Write"): duplicate key Statement.0.Effect`
+	if code != exitUsage || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, want)
 	}
 }
