@@ -292,3 +292,20 @@ func TestAmplifyingIntrinsics(t *testing.T) {
 		})
 	}
 }
+
+// TestOneDocumentLiteralDefaults: a second YAML document (once silently
+// ignored) and an intrinsic function in a parameter's Default (once taken
+// as its text), both refused by CloudFormation, are errors with the line.
+func TestOneDocumentLiteralDefaults(t *testing.T) {
+	_, err := Parse("two.yaml", []byte(bucket+"---\n"+bucket), Options{})
+	wantErr(t, err, "two.yaml", strings.Count(bucket, "\n")+1, "a second YAML document")
+	if _, err := Parse("trailing.yaml", []byte(bucket+"---\n"), Options{}); err != nil {
+		t.Errorf("a trailing --- with nothing after it: %v", err)
+	}
+	ref := "Parameters:\n  P: {Type: String, Default: x}\n  Q:\n    Type: String\n    Default: !Ref P\n" + bucket
+	_, err = Parse("ref.yaml", []byte(ref), Options{})
+	wantErr(t, err, "ref.yaml", 5, "does not resolve !Ref in a parameter's Default")
+	list := "Parameters:\n  L:\n    Type: CommaDelimitedList\n    Default:\n      - a\n      - !Sub '${AWS::Region}'\n" + bucket
+	_, err = Parse("list.yaml", []byte(list), Options{})
+	wantErr(t, err, "list.yaml", 6, "does not resolve !Sub")
+}
