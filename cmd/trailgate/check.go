@@ -130,7 +130,6 @@ func usagef(format string, args ...any) error {
 
 var (
 	checkAccountRe = regexp.MustCompile(`^[0-9]{12}$`)
-	checkRegionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	checkParamRe   = regexp.MustCompile(`^[A-Za-z0-9:]+=`)
 	checkRuleIDRe  = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}$`)
 )
@@ -174,7 +173,7 @@ func (o *checkOptions) validate() error {
 	if !checkAccountRe.MatchString(o.account) {
 		return usagef("--account: want a 12-digit account ID; got %q", o.account)
 	}
-	if !checkRegionRe.MatchString(o.region) {
+	if !snapshot.IsRegion(o.region) {
 		return usagef("--region: want an AWS region such as us-east-1; got %q", o.region)
 	}
 	return nil

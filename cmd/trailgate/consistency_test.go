@@ -58,3 +58,16 @@ func TestDuplicateEffectRefused(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, want)
 	}
 }
+
+// TestRegionOfAKnownPartition: --region takes any well-formed region of a
+// known partition (eusc-de-east-1 was refused by a fixed pattern), and
+// refuses a name no partition admits.
+func TestRegionOfAKnownPartition(t *testing.T) {
+	tmpl := filepath.Join("..", "..", "fixtures", "scenarios", "controltower-working", "template.yaml")
+	if code, _, stderr := trailgate(t, "check", "--iac", tmpl, "--region", "eusc-de-east-1"); code == exitUsage {
+		t.Errorf("eusc-de-east-1 refused: %s", stderr)
+	}
+	if code, _, stderr := trailgate(t, "check", "--iac", tmpl, "--region", "zz-east-1"); code != exitUsage || !strings.Contains(stderr, "--region") {
+		t.Errorf("zz-east-1: exit %d, stderr %q; want 2", code, stderr)
+	}
+}
