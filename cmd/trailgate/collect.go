@@ -37,6 +37,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl := pflag.NewFlagSet("collect", pflag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var o collectOptions
+	o.aws.log = stderr
 	o.aws.add(fl, "AWS shared-config profile (default: AWS_PROFILE or the default chain)",
 		"region for global calls and the default region (default: AWS_REGION, else us-east-1)")
 	fl.StringSliceVar(&o.live.Regions, "regions", nil, "regions to collect, comma-separated (default: every region enabled in each account)")

@@ -38,6 +38,7 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.BoolVar(&o.smoke.Consume, "consume", false, "delete the message once it has been read, as the connector would (default: leave the queue untouched)")
 	fl.StringVar(&o.format, "format", "text", "output format: text or json")
 	fl.StringVar(&o.externalIDFile, "external-id-file", "", "read the external ID from `FILE` when the connector file has no external_id (default: the "+externalIDEnv+" environment variable)")
+	o.aws.log = stderr
 	o.aws.add(fl, "AWS shared-config profile of the caller (default: AWS_PROFILE or the default chain)",
 		"region of the caller's STS calls (default: AWS_REGION, else the connector's region)")
 	fl.Usage = func() {
