@@ -20,6 +20,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/collectors/terraform"
 	"github.com/trailgate/trailgate/internal/fileio"
+	"github.com/trailgate/trailgate/internal/jsondup"
 )
 
 // Options apply to every file loaded.
@@ -433,7 +434,7 @@ func parseData(path string, data []byte, opts Options) result {
 	switch {
 	case terraform.Detect(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
-		return result{snap: s, err: err}
+		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
 		// be; its parser names the file and line of the fault. The cheap
@@ -446,7 +447,7 @@ func parseData(path string, data []byte, opts Options) result {
 		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikePlan(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
-		return result{snap: s, err: err}
+		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	}
 	return result{skip: whatIsIt(data)}
 }
@@ -498,4 +499,19 @@ func Reads(path string) bool {
 	}
 	r := parseFile(context.Background(), path, false, Options{AccountID: DefaultAccountID, Region: DefaultRegion})
 	return r.skip == ""
+}
+
+// planWarnings warns about a duplicate key in a plan that parsed: Terraform
+// never writes one, so the file was edited by hand, and of the two values
+// the last is the one judged (JSON leaves the choice to each parser).
+func planWarnings(path string, data []byte, err error) []snapshot.Warning {
+	if err != nil {
+		return nil
+	}
+	d, ok := jsondup.First(data)
+	if !ok {
+		return nil
+	}
+	return []snapshot.Warning{{File: path, Line: snapshot.LineAt(data, d.Offset),
+		Msg: fmt.Sprintf("duplicate key %s: the last value is the one judged (Terraform never writes duplicates: was the plan edited?)", strings.Join(d.Path, "."))}}
 }

@@ -337,3 +337,21 @@ func TestReadHonoursCancellation(t *testing.T) {
 		t.Errorf("uncancelled: %v", err)
 	}
 }
+
+// TestPlanDuplicateKeyWarns: a plan with a duplicate key (Terraform never
+// writes one) is judged as read, last value, with a warning naming the
+// key and its line.
+func TestPlanDuplicateKeyWarns(t *testing.T) {
+	plan := "{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{\"resources\":[\n" +
+		"{\"address\":\"aws_sns_topic.t\",\"mode\":\"managed\",\"type\":\"aws_sns_topic\",\"name\":\"t\",\n" +
+		"\"values\":{\"name\":\"a\",\"arn\":\"arn:aws:sns:us-east-1:123456789012:a\",\n\"name\":\"b\"}}]}}}"
+	path := filepath.Join(t.TempDir(), "plan.json")
+	os.WriteFile(path, []byte(plan), 0o644)
+	res, err := Read([]string{path}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Line != 4 || !strings.Contains(res.Warnings[0].Msg, "duplicate key planned_values.root_module.resources.0.values.name") {
+		t.Errorf("warnings = %+v", res.Warnings)
+	}
+}
