@@ -108,28 +108,16 @@ func checkAccountedFor(t *testing.T, w *awstest.World, got *snapshot.Snapshot) {
 // inRegion is what an account holds in one region.
 func inRegion(a *snapshot.Account, region string) []any {
 	var out []any
-	for _, x := range a.Trails {
-		if x.HomeRegion == region {
-			out = append(out, x)
-		}
-	}
-	for _, x := range a.Keys {
-		if x.Region == region {
-			out = append(out, x)
-		}
-	}
-	for _, x := range a.Topics {
-		if x.Region == region {
-			out = append(out, x)
-		}
-	}
-	for _, x := range a.Queues {
-		if x.Region == region {
-			out = append(out, x)
-		}
-	}
-	for _, x := range a.Detectors {
-		if x.Region == region {
+	out = appendIn(out, a.Trails, region, func(x snapshot.Trail) string { return x.HomeRegion })
+	out = appendIn(out, a.Keys, region, func(x snapshot.Key) string { return x.Region })
+	out = appendIn(out, a.Topics, region, func(x snapshot.Topic) string { return x.Region })
+	out = appendIn(out, a.Queues, region, func(x snapshot.Queue) string { return x.Region })
+	return appendIn(out, a.Detectors, region, func(x snapshot.Detector) string { return x.Region })
+}
+
+func appendIn[T any](out []any, list []T, region string, regionOf func(T) string) []any {
+	for _, x := range list {
+		if regionOf(x) == region {
 			out = append(out, x)
 		}
 	}

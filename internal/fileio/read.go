@@ -112,21 +112,36 @@ func open(ctx context.Context, path string) (*os.File, error) {
 	if st.Mode()&fs.ModeNamedPipe == 0 {
 		return os.Open(path)
 	}
+	return openFIFO(ctx, path, os.O_RDONLY)
+}
+
+// openFIFO opens a FIFO (or a device, which may block as well) for
+// reading (flag O_RDONLY) or writing (O_WRONLY). A FIFO's open blocks
+// until the other end is opened; when ctx ends first,
+// openFIFO returns ctx.Err() and releases the blocked open by opening the
+// other end itself, without blocking, and closes what it opened.
+func openFIFO(ctx context.Context, path string, flag int) (*os.File, error) {
 	type opened struct {
 		f   *os.File
 		err error
 	}
 	done := make(chan opened, 1)
 	go func() {
-		f, err := os.Open(path)
+		f, err := os.OpenFile(path, flag, 0)
 		done <- opened{f, err}
 	}()
 	select {
 	case o := <-done:
 		return o.f, o.err
 	case <-ctx.Done():
-		if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			w.Close()
+		other := os.O_WRONLY
+		if flag&os.O_WRONLY != 0 {
+			other = os.O_RDONLY
+		}
+		if st, err := os.Stat(path); err == nil && st.Mode()&fs.ModeNamedPipe != 0 {
+			if f, err := os.OpenFile(path, other|syscall.O_NONBLOCK, 0); err == nil {
+				f.Close()
+			}
 		}
 		go func() {
 			if o := <-done; o.f != nil {

@@ -135,33 +135,9 @@ func keepOwner(f *os.File, old fs.FileInfo) {
 // writeDirect writes to a device, FIFO or socket in place. Opening a FIFO
 // for writing blocks until it has a reader, so the open honours ctx.
 func writeDirect(ctx context.Context, path string, data []byte) error {
-	type opened struct {
-		f   *os.File
-		err error
-	}
-	done := make(chan opened, 1)
-	go func() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		done <- opened{f, err}
-	}()
-	var f *os.File
-	select {
-	case o := <-done:
-		if o.err != nil {
-			return o.err
-		}
-		f = o.f
-	case <-ctx.Done():
-		// Release an open blocked on a FIFO by reading it for a moment.
-		if r, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
-			r.Close()
-		}
-		go func() {
-			if o := <-done; o.f != nil {
-				o.f.Close()
-			}
-		}()
-		return ctx.Err()
+	f, err := openFIFO(ctx, path, os.O_WRONLY)
+	if err != nil {
+		return err
 	}
 	// A FIFO whose reader stops reading blocks the write; a deadline set
 	// when ctx ends wakes it (FIFOs are read through the runtime poller).
