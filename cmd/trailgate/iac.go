@@ -31,7 +31,19 @@ func loadIaC(ctx context.Context, o *checkOptions, snap *snapshot.Snapshot) (*sn
 		}
 		params[k] = v
 	}
-	res, err := iac.ReadContext(ctx, o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region})
+	opts := iac.Options{Params: params, Region: o.region}
+	for _, a := range o.accounts {
+		if path, id, scoped := strings.Cut(a, "="); scoped {
+			opts.Accounts = append(opts.Accounts, iac.PathAccount{Path: path, ID: id})
+		} else {
+			opts.AccountID = a
+		}
+	}
+	res, err := iac.ReadContext(ctx, o.iac, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	overlay, err := iac.AdoptAccount(res.Snapshot, snap)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -48,7 +60,7 @@ func loadIaC(ctx context.Context, o *checkOptions, snap *snapshot.Snapshot) (*sn
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w.String())
 	}
-	return snapshot.Overlay(snap, res.Snapshot), append(notes, skipNotes(others, o.verbose)...), warnings, nil
+	return snapshot.Overlay(snap, overlay), append(notes, skipNotes(others, o.verbose)...), warnings, nil
 }
 
 // skipNotes spells what a walk skipped: one line per file with --verbose,

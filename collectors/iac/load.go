@@ -28,16 +28,40 @@ type Options struct {
 	// Params are CloudFormation parameter values (--param KEY=VALUE),
 	// including pseudo parameters such as AWS::AccountId.
 	Params map[string]string
-	// AccountID and Region are the defaults for IaC that does not say
-	// (123456789012 and us-east-1).
-	AccountID, Region string
+	// AccountID is the account of IaC that does not say; Accounts the
+	// account of the files under a path (--account PATH=ID), the longest
+	// path first. Without either, a template's account comes from its own
+	// literal ARNs or stays a symbol (collectors/cfn), a plan's from its
+	// aws_caller_identity data or stays a symbol: never an invented ID.
+	AccountID string
+	Accounts  []PathAccount
+	// Region is the region of IaC that does not say (us-east-1).
+	Region string
 }
 
-// Default account and region of the contract (shared/spec/contract.md).
-const (
-	DefaultAccountID = "123456789012"
-	DefaultRegion    = "us-east-1"
-)
+// PathAccount says that the IaC files under Path (a file or a directory)
+// are deployed in account ID.
+type PathAccount struct {
+	Path, ID string
+}
+
+// accountFor is the account given for file: the ID of the longest Path
+// holding it, else AccountID.
+func (o *Options) accountFor(file string) string {
+	best, id := -1, o.AccountID
+	f := filepath.Clean(file)
+	for _, a := range o.Accounts {
+		p := filepath.Clean(a.Path)
+		if (f == p || strings.HasPrefix(f, p+string(filepath.Separator)) || p == ".") && len(p) > best {
+			best, id = len(p), a.ID
+		}
+	}
+	return id
+}
+
+// DefaultRegion is the region of the contract (shared/spec/contract.md)
+// for IaC that does not say.
+const DefaultRegion = "us-east-1"
 
 // Skipped is a file (or directory) a walk passed over, and why.
 type Skipped struct {
@@ -97,6 +121,8 @@ var extensions = map[string]bool{".json": true, ".yaml": true, ".yml": true, ".t
 type file struct {
 	path  string
 	named bool
+	// scope names the file in its symbols (symbolScopes).
+	scope string
 }
 
 // Load is Read for callers that need only the snapshot and the skipped
@@ -129,9 +155,6 @@ func Read(paths []string, opts Options) (*Result, error) {
 // files of a walk and of the parse, and while reading a FIFO or device
 // named as input.
 func ReadContext(ctx context.Context, paths []string, opts Options) (*Result, error) {
-	if opts.AccountID == "" {
-		opts.AccountID = DefaultAccountID
-	}
 	if opts.Region == "" {
 		opts.Region = DefaultRegion
 	}
@@ -141,6 +164,10 @@ func ReadContext(ctx context.Context, paths []string, opts Options) (*Result, er
 		return res, err
 	}
 	results := make([]result, len(files))
+	scopes := symbolScopes(files)
+	for i := range files {
+		files[i].scope = scopes[i]
+	}
 	parseAll(ctx, files, opts, results)
 	if err := ctx.Err(); err != nil {
 		return res, err
@@ -179,6 +206,9 @@ func ReadContext(ctx context.Context, paths []string, opts Options) (*Result, er
 			return res, firstFault
 		}
 		return res, &Error{Path: strings.Join(paths, ", "), Msg: "no CloudFormation template or Terraform plan found"}
+	}
+	if err := checkDuplicates(snaps); err != nil {
+		return res, err
 	}
 	if templates > 0 {
 		res.Warnings = append(res.Warnings, unusedParams(opts.Params, declared)...)
@@ -376,7 +406,7 @@ func parseAll(ctx context.Context, files []file, opts Options, results []result)
 				if ctx.Err() != nil {
 					continue // ReadContext returns ctx.Err()
 				}
-				results[i] = parseFile(ctx, files[i].path, files[i].named, opts)
+				results[i] = parseFile(ctx, files[i], opts)
 			}
 		}()
 	}
@@ -392,7 +422,8 @@ func parseAll(ctx context.Context, files []file, opts Options, results []result)
 // past 1 MB by the CloudFormation collector itself).
 const maxFileBytes = terraform.DefaultMaxBytes
 
-func parseFile(ctx context.Context, path string, named bool, opts Options) result {
+func parseFile(ctx context.Context, in file, opts Options) result {
+	path, named := in.path, in.named
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		// A FIFO or device named as input (a walk skips them): read it
 		// as a stream, bounded and ending with ctx.
@@ -400,7 +431,7 @@ func parseFile(ctx context.Context, path string, named bool, opts Options) resul
 		if err != nil {
 			return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
 		}
-		return parseData(path, data, opts)
+		return parseData(in, data, opts)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -425,28 +456,29 @@ func parseFile(ctx context.Context, path string, named bool, opts Options) resul
 	if _, err := io.ReadFull(f, data); err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + err.Error()}}
 	}
-	return parseData(path, data, opts)
+	return parseData(in, data, opts)
 }
 
 // parseData parses a file's content as the IaC kind it holds, or says
 // what it is instead.
-func parseData(path string, data []byte, opts Options) result {
+func parseData(in file, data []byte, opts Options) result {
+	path := in.path
 	switch {
 	case terraform.Detect(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
 		// be; its parser names the file and line of the fault. The cheap
 		// keyword test goes first: it spares nearly every template a
 		// second YAML parse.
-		r, err := cfn.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
+		r, err := cfn.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		if err != nil {
 			return result{err: err}
 		}
 		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikePlan(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	}
 	return result{skip: whatIsIt(data)}
@@ -490,6 +522,35 @@ func cause(err error) string {
 	return err.Error()
 }
 
+// symbolScopes names each file in its symbols (snapshot.Symbol) by the
+// shortest trailing part of its path no other file shares: "template.yaml"
+// alone, "dev/template.yaml" beside "prod/template.yaml". Findings then
+// name a generated value briefly, and two copies of a stack stay apart.
+func symbolScopes(files []file) []string {
+	parts := make([][]string, len(files))
+	for i, f := range files {
+		parts[i] = strings.Split(filepath.ToSlash(filepath.Clean(f.path)), "/")
+	}
+	out := make([]string, len(files))
+	for i := range files {
+		for n := 1; n <= len(parts[i]); n++ {
+			suffix := strings.Join(parts[i][len(parts[i])-n:], "/")
+			unique := true
+			for j := range files {
+				if j != i && (strings.HasSuffix(strings.Join(parts[j], "/"), "/"+suffix) || strings.Join(parts[j], "/") == suffix) {
+					unique = false
+					break
+				}
+			}
+			if unique || n == len(parts[i]) {
+				out[i] = suffix
+				break
+			}
+		}
+	}
+	return out
+}
+
 // Reads reports whether a walk of a directory holding path would read it
 // as IaC (a template or plan, well-formed or not), so that a command can
 // refuse to overwrite an input it found by walking.
@@ -497,7 +558,7 @@ func Reads(path string) bool {
 	if !extensions[strings.ToLower(filepath.Ext(path))] {
 		return false
 	}
-	r := parseFile(context.Background(), path, false, Options{AccountID: DefaultAccountID, Region: DefaultRegion})
+	r := parseFile(context.Background(), file{path: path, scope: filepath.Base(path)}, Options{Region: DefaultRegion})
 	return r.skip == ""
 }
 
