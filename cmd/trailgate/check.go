@@ -338,11 +338,12 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		return nil, nil, nil, nil, nil, err
 	}
 	var snap *snapshot.Snapshot
+	var dupWarnings []string
 	switch {
 	case o.snapshotData != nil:
 		snap, err = snapshot.Parse(o.snapshotName, o.snapshotData)
 	case o.snapshot != "":
-		snap, err = load(ctx, o.snapshot, fileio.MaxSnapshotBytes, "a snapshot", snapshot.Parse)
+		snap, err = load(ctx, o.snapshot, fileio.MaxSnapshotBytes, "a snapshot", warnDuplicates(snapshot.Parse, &dupWarnings))
 	}
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
@@ -351,6 +352,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
+	warnings = append(dupWarnings, warnings...)
 	if snap != nil {
 		o.sensitive = snap.Sensitive
 	}
@@ -410,7 +412,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	}
 	var baseline map[string]bool
 	if o.baseline != "" {
-		if baseline, err = load(ctx, o.baseline, fileio.MaxResultBytes, "a baseline result", report.ParseBaseline); err != nil {
+		if baseline, err = load(ctx, o.baseline, fileio.MaxResultBytes, "a baseline result", warnDuplicates(report.ParseBaseline, &warnings)); err != nil {
 			return nil, nil, nil, nil, nil, err
 		}
 	}

@@ -71,3 +71,21 @@ func TestRegionOfAKnownPartition(t *testing.T) {
 		t.Errorf("zz-east-1: exit %d, stderr %q; want 2", code, stderr)
 	}
 }
+
+// TestSnapshotDuplicateKeyWarns: a snapshot file with a duplicate key
+// (trailgate never writes one) is judged with the last value, and the key
+// and its line are named in a warning.
+func TestSnapshotDuplicateKeyWarns(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "scenarios", "controltower-working", "snapshot.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), `"source": "fixture"`, `"source": "live",`+"\n"+`  "source": "fixture"`, 1)
+	if edited == string(data) {
+		t.Fatal("the fixture has no source line to duplicate")
+	}
+	_, _, stderr := trailgate(t, "check", "--snapshot", writeFile(t, "snapshot.json", edited))
+	if !strings.Contains(stderr, "duplicate key source: the last value is the one judged") {
+		t.Errorf("stderr %q does not warn about the duplicate key", stderr)
+	}
+}

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/iac"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/internal/fileio"
+	"github.com/trailgate/trailgate/internal/jsondup"
 )
 
 // inputs are the files check reads, which --output must never overwrite:
@@ -43,4 +46,17 @@ func load[T any](ctx context.Context, path string, limit int64, what string, par
 		return zero, err
 	}
 	return parse(path, data)
+}
+
+// warnDuplicates wraps a JSON input's parser so that a duplicate key in
+// the file (trailgate never writes one: it was edited) is reported in
+// *warnings; encoding/json judges the last value.
+func warnDuplicates[T any](parse func(string, []byte) (T, error), warnings *[]string) func(string, []byte) (T, error) {
+	return func(name string, data []byte) (T, error) {
+		if d, ok := jsondup.First(data); ok {
+			*warnings = append(*warnings, fmt.Sprintf("%s:%d: duplicate key %s: the last value is the one judged (trailgate never writes duplicates: was the file edited?)",
+				name, snapshot.LineAt(data, d.Offset), strings.Join(d.Path, ".")))
+		}
+		return parse(name, data)
+	}
 }
