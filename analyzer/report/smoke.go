@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/trailgate/trailgate/collectors/smoke"
+	"github.com/trailgate/trailgate/collectors/termtext"
 )
 
 // smokeStep is a smoke step in the JSON result: its fields and its
@@ -36,7 +37,8 @@ func WriteSmokeJSON(w io.Writer, r *smoke.Report) error {
 		ExternalID string            `json:"external_id,omitempty"`
 		Steps      []smokeStep       `json:"steps"`
 		QueueEmpty bool              `json:"queue_empty"`
-	}{map[string]string{"name": "trailgate", "command": "smoke"}, !r.Failed(), r.Profile, r.Role, r.Queue, r.ExternalID, steps, r.QueueEmpty})
+		Warnings   []string          `json:"warnings,omitempty"`
+	}{map[string]string{"name": "trailgate", "command": "smoke"}, !r.Failed(), r.Profile, r.Role, r.Queue, r.ExternalID, steps, r.QueueEmpty, r.Warnings})
 }
 
 // WriteSmokeText writes a smoke report as the step table a person reads.
@@ -52,8 +54,11 @@ func WriteSmokeText(w io.Writer, r *smoke.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tRESULT\tTIME\tERROR\tRULE\tDETAIL")
 	for _, s := range r.Steps {
+		// Details quote what AWS and the queue returned (object keys from
+		// a notification, error messages): escaped, they cannot forge a
+		// step line or reach the terminal as escape sequences.
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, strings.ToUpper(string(s.Status)),
-			roundDuration(s.Duration), dash(s.ErrorCode), dash(s.RuleID), s.Detail)
+			roundDuration(s.Duration), termtext.Escape(dash(s.ErrorCode)), dash(s.RuleID), termtext.Escape(s.Detail))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -77,6 +82,11 @@ func WriteSmokeText(w io.Writer, r *smoke.Report) error {
 		verdict = "the path up to the queue works; the queue was empty, so reading a log object was not proven"
 	}
 	_, err := fmt.Fprintf(w, "\nsteps: %d pass, %d fail, %d skip: %s\n", pass, fail, skip, verdict)
+	for _, msg := range r.Warnings {
+		if _, err := fmt.Fprintf(w, "warning: %s\n", termtext.Escape(msg)); err != nil {
+			return err
+		}
+	}
 	return err
 }
 

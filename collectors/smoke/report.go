@@ -58,6 +58,8 @@ type Report struct {
 	// QueueEmpty is true when no message arrived within the timeout: the
 	// path up to the queue is proven, the rest could not be.
 	QueueEmpty bool `json:"queue_empty"`
+	// Warnings are risks the run took or avoided (a low maxReceiveCount).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Failed reports whether any step failed; the CLI exits 1 then.
