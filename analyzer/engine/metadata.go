@@ -16,6 +16,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/trailgate/trailgate/rego/profiles"
+
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
@@ -132,6 +134,10 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 		return nil, &LoadError{Problems: problems}
 	}
 	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].ID < p.Rules[j].ID })
+	acts := profiles.RuleActions()
+	for i, r := range p.Rules {
+		p.Rules[i].Needed, p.Rules[i].Recommended = acts[r.ID].Needed, acts[r.ID].Recommended
+	}
 	return p, nil
 }
 

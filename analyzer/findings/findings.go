@@ -49,6 +49,12 @@ type Rule struct {
 	Hop string `json:"hop,omitempty"`
 	// RelatedResources are documentation links behind the rule.
 	RelatedResources []string `json:"related_resources,omitempty"`
+	// Needed are the actions the rule demands of every reader; Recommended
+	// those it demands only when the connector's vendor guide does, and
+	// otherwise reports as a low "recommended" finding
+	// (rego/profiles.ReaderActions).
+	Needed      []string `json:"needed,omitempty"`
+	Recommended []string `json:"recommended,omitempty"`
 }
 
 // Resource identifies what a finding is about.

@@ -280,8 +280,13 @@ profile_finding(s, rule, res, fact, msg, fix) := {
 		"message": step_message(s.id, msg),
 		"fact": sprintf("%s-%s:%s", [profile_name, s.id, fact]),
 		"remediation": fix,
+		"step": step_name(s),
 	},
 }
+
+# step_name names a guide step for a rule's finding that the step repeats
+# (the engine folds the two into one finding naming both).
+step_name(s) := sprintf("%s step %s (%s)", [profile_name, s.id, s.title])
 
 role_resource := lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, "")
 
