@@ -346,24 +346,29 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
-	if conn != nil && !conn.IsRoleARN() && len(o.iac) == 0 {
-		// A logical ID or Terraform address names a role only in the IaC
-		// that declares it; against a snapshot alone every question about
-		// it would be about no role at all.
-		return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
-			Msg: fmt.Sprintf("role: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME); a logical ID or Terraform address needs the --iac input that declares it", conn.Role)}
-	}
-	if conn != nil && !conn.IsRoleARN() {
-		// The contract lets IaC users name the role by logical ID or
-		// Terraform address; every rule reasons about ARNs, so resolve it
-		// once here, against the IaC that declares it.
-		arn, ok := snap.RoleARNByAddress(conn.Role)
-		if !ok {
-			return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
-				Msg: fmt.Sprintf("role: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", conn.Role)}
-		}
+	if conn != nil {
+		// The contract lets IaC users name a role by logical ID or
+		// Terraform address; every rule reasons about ARNs, so resolve each
+		// (role, queue_role, object_role) once here, against the IaC that
+		// declares it.
 		resolved := *conn
-		resolved.Role = arn
+		for _, r := range resolved.RoleRefs() {
+			if connector.IsARN(*r.Value) {
+				continue
+			}
+			if len(o.iac) == 0 {
+				// Against a snapshot alone every question about it would
+				// be about no role at all.
+				return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: r.Line,
+					Msg: fmt.Sprintf("%s: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME); a logical ID or Terraform address needs the --iac input that declares it", r.Key, *r.Value)}
+			}
+			arn, ok := snap.RoleARNByAddress(*r.Value)
+			if !ok {
+				return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: r.Line,
+					Msg: fmt.Sprintf("%s: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", r.Key, *r.Value)}
+			}
+			*r.Value = arn
+		}
 		conn = &resolved
 	}
 	var baseline map[string]bool
