@@ -49,6 +49,12 @@ var knownProperties = map[string][]string{
 	"AWS::GuardDuty::PublishingDestination": {"DestinationProperties", "DestinationType", "DetectorId", "Tags"},
 	"AWS::GuardDuty::Filter":                {"Action", "Description", "DetectorId", "FindingCriteria", "Name", "Rank", "Tags"},
 	"AWS::Organizations::Policy":            {"Content", "Description", "Name", "Tags", "TargetIds", "Type"},
+	"AWS::Lambda::EventSourceMapping": {"AmazonManagedKafkaEventSourceConfig", "BatchSize", "BisectBatchOnFunctionError",
+		"DestinationConfig", "DocumentDBEventSourceConfig", "Enabled", "EventSourceArn", "FilterCriteria", "FunctionName",
+		"FunctionResponseTypes", "KmsKeyArn", "LoggingConfig", "MaximumBatchingWindowInSeconds", "MaximumRecordAgeInSeconds",
+		"MaximumRetryAttempts", "MetricsConfig", "ParallelizationFactor", "ProvisionedPollerConfig", "Queues", "ScalingConfig",
+		"SelfManagedEventSource", "SelfManagedKafkaEventSourceConfig", "SourceAccessConfigurations", "StartingPosition",
+		"StartingPositionTimestamp", "Tags", "Topics", "TumblingWindowInSeconds"},
 }
 
 // account gathers one account's resources while the template is read.
@@ -62,6 +68,7 @@ type account struct {
 	trails    []*snapshot.Trail
 	detectors map[string]*snapshot.Detector // by ID
 	managed   []*snapshot.ManagedPolicy
+	esms      []*snapshot.EventSourceMapping
 }
 
 // builder is the snapshot under construction.
@@ -194,6 +201,8 @@ func (b *builder) add(home *account, r *resource, p props) error {
 		return b.filter(r, p)
 	case "AWS::Organizations::Policy":
 		return b.orgPolicy(r, p)
+	case "AWS::Lambda::EventSourceMapping":
+		return b.eventSourceMapping(home, r, p)
 	}
 	return nil
 }
@@ -1162,6 +1171,7 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 		acct.Keys = appendValues(acct.Keys, a.keys)
 		acct.Trails = appendValues(acct.Trails, a.trails)
 		acct.ManagedPolicies = appendValues(acct.ManagedPolicies, a.managed)
+		acct.EventSourceMappings = appendValues(acct.EventSourceMappings, a.esms)
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()

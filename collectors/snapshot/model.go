@@ -124,6 +124,28 @@ type Account struct {
 	Topics          []Topic         `json:"topics,omitempty"`
 	Queues          []Queue         `json:"queues,omitempty"`
 	Detectors       []Detector      `json:"detectors,omitempty"`
+	// EventSourceMappings are Lambda event source mappings: the function's
+	// execution role polls the source (an SQS queue) for it.
+	EventSourceMappings []EventSourceMapping `json:"event_source_mappings,omitempty"`
+}
+
+// EventSourceMapping is a Lambda event source mapping
+// (AWS::Lambda::EventSourceMapping, aws_lambda_event_source_mapping): Lambda
+// polls EventSourceARN with the execution role of the function, which
+// therefore needs sqs:ReceiveMessage, sqs:DeleteMessage and
+// sqs:GetQueueAttributes on the queue
+// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+type EventSourceMapping struct {
+	UUID           string `json:"uuid,omitempty"`
+	EventSourceARN string `json:"event_source_arn"`
+	FunctionARN    string `json:"function_arn"`
+	// Role is the function's execution role ARN (empty when unknown).
+	Role   string `json:"role,omitempty"`
+	Region string `json:"region,omitempty"`
+	// State is Enabled or Disabled as Lambda reports it; empty is Enabled
+	// (the creation default).
+	State    string    `json:"state,omitempty"`
+	Location *Location `json:"location,omitempty"`
 }
 
 // Policy is an IAM policy document kept as the JSON AWS stores, parsed (not a
