@@ -28,6 +28,10 @@ func (b *builder) eventSourceMapping(in *instance) {
 		fv := b.top(fn)
 		m.FunctionARN = b.s(fv, "arn")
 		m.Role = b.s(fv, "role")
+		if fnName := b.s(fv, "function_name"); snapshot.IsUnknown(m.FunctionARN) && fnName != "" && !snapshot.IsUnknown(fnName) {
+			// Known after apply, but Lambda builds it from the name.
+			m.FunctionARN = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", b.partition(fn), b.region(fn), b.accountOf(fn), fnName)
+		}
 	}
 	if m.FunctionARN == "" || snapshot.IsUnknown(m.FunctionARN) && !snapshot.IsUnknown(name) {
 		// function_name is a name, an ARN or a partial ARN.
