@@ -429,18 +429,13 @@ profile_results contains r if {
 	r := profile_finding(s, s.rule, lib.resource(d.arn, "AWS::CloudTrail::Trail", d.account, d.region), "trail_sns", sprintf("trail %s sends no SNS notification; the guide subscribes to the trail's topic", [d.arn]), sprintf("aws cloudtrail update-trail --region %s --name %s --sns-topic-name <topic in %s whose policy lets cloudtrail.amazonaws.com SNS:Publish>", [d.region, d.arn, d.region]))
 }
 
-profile_results contains r if {
-	some s in required_steps
-	some source, arn in s.require.managed_policies
-	source in lib.connector_sources
-	e := connector_role
-	not arn in object.get(e.role, "attached_policy_arns", [])
-	r := profile_finding(s, s.rule, role_resource, sprintf("managed_policy=%s", [arn]), sprintf("role %s does not have %s attached, which the guide requires for %s", [e.role.arn, arn, source]), sprintf("aws iam attach-role-policy --role-name %s --policy-arn %s", [connector_role_name, arn]))
-}
-
 # Actions the guide grants the connector role, asked of the evaluator on
 # the resources of the connector's path.
 action_targets(a) := {[input.connector.queue, {}] | input.connector.queue != ""} if a.on == "queue"
+
+# API reads (CloudTrail LookupEvents, GuardDuty GetFindings) are asked on
+# "*", for connectors that read the action's source.
+action_targets(a) := {["*", {}] | object.get(a, "source", "") in lib.connector_sources} if a.on == "api"
 
 action_targets(a) := {[sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]), {}] | some d in connector_deliveries} if a.on == "objects"
 

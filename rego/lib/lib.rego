@@ -332,14 +332,65 @@ connector_sources := s if {
 	count(s) > 0
 } else := ["cloudtrail", "guardduty"]
 
-# readers are who reads the logs, with the buckets they read: the connector's
-# role when a connector is given; otherwise every role of the snapshot that
-# may receive from a pipeline queue.
-readers contains {"role": input.connector.role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
+# readers are who reads the logs, with the buckets they read: the
+# connector's object reader (object_role, else role) when a connector is
+# given; otherwise every role of the snapshot that may receive from a
+# pipeline queue. Who polls the queue is queue_readers.
+readers contains {"role": connector_object_role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
 	input.connector.role
 	q := object.get(input.connector, "queue", "")
 	bs := connector_buckets(q)
 }
+
+connector_object_role := r if {
+	r := input.connector.object_role
+	r != ""
+} else := input.connector.role
+
+# queue_readers are the principals that poll a queue, with their kind
+# (role, or lambda-esm for a Lambda function's execution role behind an
+# event source mapping, which needs sqs:GetQueueAttributes too). With a
+# connector: its queue_role, else the roles of the event source mappings
+# on its queue, else its role. Without one: the roles of event source
+# mappings on pipeline queues.
+queue_readers contains {"role": r, "queue": input.connector.queue, "kind": esm_kind(r, input.connector.queue)} if {
+	input.connector.queue
+	r := input.connector.queue_role
+	r != ""
+}
+
+queue_readers contains {"role": m.role, "queue": input.connector.queue, "kind": "lambda-esm"} if {
+	input.connector.queue
+	object.get(input.connector, "queue_role", "") == ""
+	some m in event_source_mappings(input.connector.queue)
+}
+
+queue_readers contains {"role": input.connector.role, "queue": input.connector.queue, "kind": "role"} if {
+	input.connector.queue
+	object.get(input.connector, "queue_role", "") == ""
+	count(event_source_mappings(input.connector.queue)) == 0
+}
+
+queue_readers contains {"role": m.role, "queue": q, "kind": "lambda-esm"} if {
+	not input.connector.role
+	some q in pipeline_queues
+	some m in event_source_mappings(q)
+}
+
+# event_source_mappings are the enabled Lambda event source mappings
+# polling queue whose function's role is known.
+event_source_mappings(queue) := {m |
+	some a in input.snapshot.accounts
+	some m in object.get(a, "event_source_mappings", [])
+	m.event_source_arn == queue
+	object.get(m, "state", "Enabled") != "Disabled"
+	object.get(m, "role", "") != ""
+}
+
+esm_kind(role, queue) := "lambda-esm" if {
+	some m in event_source_mappings(queue)
+	m.role == role
+} else := "role"
 
 # connector_buckets are the log buckets of the connector's sources that
 # announce to its queue; when none does (NT01 reports that), every bucket of
@@ -582,8 +633,7 @@ reader_keys contains {"reader": r, "key": k, "why": sprintf("the key of queue %s
 	"kms:CallerAccount": account_of_arn(r.role),
 	"kms:EncryptionContext:aws:sqs:arn": q.queue.arn,
 }} if {
-	some r in readers
-	r.queue != ""
+	some r in queue_readers
 	q := queue_arn(r.queue)
 	ref := object.get(q.queue, "kms_master_key_id", "")
 	ref != ""
@@ -609,10 +659,23 @@ reader_requests contains {"reader": r.role, "action": "s3:GetObject", "resource"
 	b := bucket_named(name)
 }
 
+# s3:ListBucket only where the connector's guide demands it: elsewhere it
+# is recommended, and a policy denying it breaks nothing
+# (data.trailgate.reader_actions).
 reader_requests contains {"reader": r.role, "action": "s3:ListBucket", "resource": b.bucket.arn, "context": {}, "on": bucket_resource(b)} if {
 	some r in readers
 	some name in r.buckets
 	b := bucket_named(name)
+	guide_demands("s3:ListBucket")
+}
+
+# guide_demands holds when a required step of the connector's vendor
+# profile lists action among what the reader must be allowed.
+guide_demands(action) if {
+	some s in data.trailgate.profiles[input.connector.profile].steps
+	not s.optional
+	some a in object.get(s.require, "actions", [])
+	lower(a.action) == lower(action)
 }
 
 reader_requests contains {"reader": p.reader.role, "action": "kms:Decrypt", "resource": p.key.key.arn, "context": p.context, "on": resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region)} if {
@@ -620,8 +683,7 @@ reader_requests contains {"reader": p.reader.role, "action": "kms:Decrypt", "res
 }
 
 reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "resource": q.queue.arn, "context": {}, "on": resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region)} if {
-	some r in readers
-	r.queue != ""
+	some r in queue_readers
 	q := queue_arn(r.queue)
 }
 
