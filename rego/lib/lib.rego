@@ -332,6 +332,25 @@ connector_sources := s if {
 	count(s) > 0
 } else := ["cloudtrail", "guardduty"]
 
+# api_sources are the connector's sources its vendor reads through the
+# service's API (CloudTrail LookupEvents, GuardDuty GetFindings: the
+# profile's delivery.api_sources) rather than from S3.
+api_sources := {s |
+	some s in data.trailgate.profiles[input.connector.profile].delivery.api_sources
+	s in connector_sources
+}
+
+# s3_sources are the connector's sources it reads from S3.
+s3_sources := {s | some s in connector_sources; not s in api_sources}
+
+# source_judged holds when the S3 export of a log source matters: always
+# without a connector file; with one, when the connector reads that source
+# from S3 (a source it does not list, or reads through the API, is not
+# judged: shared/profiles.md, "Across profiles").
+source_judged(_) if not input.connector.role
+
+source_judged(kind) if kind in s3_sources
+
 # readers are who reads the logs, with the buckets they read: the
 # connector's object reader (object_role, else role) when a connector is
 # given; otherwise every role of the snapshot that may receive from a
@@ -393,12 +412,15 @@ esm_kind(role, queue) := "lambda-esm" if {
 } else := "role"
 
 # connector_buckets are the log buckets of the connector's sources that
-# announce to its queue; when none does (NT01 reports that), every bucket of
-# its sources, since the reader will have to read them once it is fixed.
+# announce to its queue; when none does (NT01 reports that), or it reads no
+# queue, every bucket of the sources it reads from S3, since the reader
+# will have to read them once it is fixed. A source read through the API
+# is read from S3 only where its notifications reach the queue.
 connector_buckets(q) := bs if {
+	q != ""
 	bs := {d.bucket | some d in deliveries; d.source in connector_sources; reads_bucket(q, d.bucket)}
 	count(bs) > 0
-} else := {d.bucket | some d in deliveries; d.source in connector_sources}
+} else := {d.bucket | some d in deliveries; d.source in s3_sources}
 
 readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	not input.connector.role

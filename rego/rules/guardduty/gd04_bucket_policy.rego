@@ -49,6 +49,7 @@ questions(s) := [
 ]
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some s in datapath.sources
 	s.kind == "guardduty"
 	b := lib.bucket_named(s.bucket)
