@@ -45,7 +45,7 @@ func mergeSteps(in []stepped) []findings.Finding {
 		}
 		return best
 	}
-	steps := map[int][]string{}
+	steps := map[int][]stepped{}
 	for _, s := range in {
 		if s.step == "" {
 			continue
@@ -55,21 +55,17 @@ func mergeSteps(in []stepped) []findings.Finding {
 			out = append(out, s.f)
 			continue
 		}
-		steps[i] = append(steps[i], s.step)
+		steps[i] = append(steps[i], s)
 	}
 	for i, ss := range steps {
-		sort.Strings(ss)
-		ss = compactStrings(ss)
-		out[i].Message += " (the same break fails " + strings.Join(ss, "; ") + ")"
-	}
-	return out
-}
-
-func compactStrings(ss []string) []string {
-	var out []string
-	for i, s := range ss {
-		if i == 0 || s != ss[i-1] {
-			out = append(out, s)
+		sort.Slice(ss, func(a, b int) bool { return ss[a].f.Message < ss[b].f.Message })
+		for _, s := range ss {
+			// The step's own words stay: it may say more than the rule
+			// (the role name the vendor enforces besides its trust).
+			out[i].Message += "; also " + s.f.Message
+			if s.f.Remediation != "" && !strings.Contains(out[i].Remediation, s.f.Remediation) {
+				out[i].Remediation += " Also: " + s.f.Remediation
+			}
 		}
 	}
 	return out

@@ -20,8 +20,8 @@ func TestMergeStepsOneFindingPerCause(t *testing.T) {
 		{f: f("role", "critical", "role name"), step: "radiant step R6 (role)"},
 	})
 	want := []findings.Finding{
-		f("bucket", "critical", "topic T is in eu-west-1, bucket in us-east-1 (the same break fails expel step E4 (topic))"),
-		f("role", "critical", "trust has no external ID (the same break fails radiant step R6 (role))"),
+		f("bucket", "critical", "topic T is in eu-west-1, bucket in us-east-1; also expel step E4 not met: topic T is in eu-west-1"),
+		f("role", "critical", "trust has no external ID; also role name"),
 		f("U", "critical", "expel step E4 not met: topic U is FIFO"),
 	}
 	if d := cmp.Diff(want, got); d != "" {

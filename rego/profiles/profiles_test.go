@@ -152,6 +152,7 @@ var notDemanded = map[string]string{
 	"radiant R3 sns:publish":          "granted to cloudtrail.amazonaws.com in the topic policy (CT05)",
 	"radiant R5 sns:publish":          "granted to s3.amazonaws.com in the topic policy (SN01)",
 	// Not on the log path: no catalog rule judges them.
+	"radiant R7 sns:unsubscribe":                      "only called when the vendor removes its own subscription: no delivery depends on it",
 	"radiant R7 sts:assumerole":                       "R8's member roles: ID01 asks the main role's AssumeRole on each member role of the same name",
 	"radiant R7 organizations:listpolicies":           "read for the vendor's policy view, not on the log path",
 	"radiant R7 organizations:describepolicy":         "read for the vendor's policy view, not on the log path",
