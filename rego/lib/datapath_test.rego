@@ -227,3 +227,17 @@ test_radiant_standalone_account_needs_no_org_trail if {
 	])
 	results(s, c, {"radiant": radiant}) == set()
 }
+
+# A path can start at the bucket: a vendor stack whose trail lives
+# elsewhere is judged from its bucket's notification to the connector's
+# queue onward (lib.deliveries with an unknown writer).
+test_path_from_bucket_without_trail if {
+	s := json.patch(snap, [{"op": "replace", "path": "/accounts/0/trails", "value": []}])
+	ds := data.trailgate.lib.deliveries with input as {"snapshot": s, "connector": conn}
+	{[d.bucket, d.writer, d.source] | some d in ds} == {["cloudtrail-222222222222", "", "cloudtrail"]}
+	rs := data.trailgate.lib.readers with input as {"snapshot": s, "connector": conn}
+	{r.buckets | some r in rs} == {{"cloudtrail-222222222222"}}
+	# Without a reader of the queue there is no path to judge.
+	none := data.trailgate.lib.deliveries with input as {"snapshot": s, "connector": null}
+	count(none) == 0
+}

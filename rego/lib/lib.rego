@@ -236,6 +236,63 @@ deliveries contains d if {
 	}
 }
 
+# A path can start at any hop the input names: a vendor stack whose trail
+# or detector lives elsewhere (not in the input) is still judged from the
+# bucket onward. A bucket no writer of the snapshot is known to write,
+# whose new-object notifications reach the connector's queue (or a queue a
+# Lambda event source mapping polls), is a log bucket: its delivery has an
+# unknown writer, the connector's first source read from S3, and a sample
+# key its notification filter admits.
+deliveries contains d if {
+	some e in buckets
+	not written_by_snapshot(e.bucket.name)
+	some t in notification_targets(e.bucket)
+	some ev in object.get(t.cfg, "events", [])
+	startswith(ev, "s3:ObjectCreated:")
+	some q in target_queues(t)
+	read_queue(q)
+	d := {
+		"source": implied_source,
+		"bucket": e.bucket.name,
+		"writer": "",
+		"writer_account": e.account,
+		"region": e.bucket.region,
+		"kms_key": "",
+		"sample_key": implied_sample_key(t.cfg),
+	}
+}
+
+written_by_snapshot(name) if {
+	some e in trails
+	e.trail.s3_bucket_name == name
+}
+
+written_by_snapshot(name) if {
+	some e in detectors
+	some dest in object.get(e.detector, "publishing_destinations", [])
+	split(split(dest.destination_arn, ":::")[1], "/")[0] == name
+}
+
+# read_queue: a queue someone is known to read.
+read_queue(q) if q == input.connector.queue
+
+read_queue(q) if count(event_source_mappings(q)) > 0
+
+implied_source := s if {
+	input.connector.role
+	ss := [x | some x in connector_sources; x in s3_sources]
+	count(ss) > 0
+	s := ss[0]
+} else := "cloudtrail"
+
+# implied_sample_key is a log-file key the notification's filter admits:
+# CloudTrail's and GuardDuty's files end in .gz.
+implied_sample_key(cfg) := concat("", [object.get(cfg, "filter_prefix", ""), "AWSLogs/trailgate-sample-log-file", implied_suffix(cfg)])
+
+implied_suffix(cfg) := cfg.filter_suffix if cfg.filter_suffix != ""
+
+else := ".json.gz"
+
 # trail_sample_key is a key CloudTrail writes log files under: org trails
 # write AWSLogs/<org-id>/<account>/, others AWSLogs/<account>/
 # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html).
