@@ -480,15 +480,33 @@ object_key(d) := k if {
 # repeat their finding, so the step reports the other actions only.
 generic_checks := {"s3:getobject", "s3:listbucket", "kms:decrypt", "sqs:receivemessage", "sqs:deletemessage", "sqs:changemessagevisibility", "sqs:getqueueattributes", "sqs:getqueueurl"}
 
+# One finding per step and rule: every action of the step the role is
+# denied (K3's three CloudTrail read actions are one missing policy).
 profile_results contains r if {
 	some s in required_steps
+	some rule in {object.get(a, "rule", s.rule) | some a in s.require.actions}
+	ds := denied_step_actions(s, rule)
+	count(ds) > 0
+	r := profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds]))
+}
+
+# denied_step_actions are the actions of step s reported under rule that
+# the connector's role is denied, sorted by action and resource.
+denied_step_actions(s, rule) := [d |
+	some key in sort({[a.action, resource] |
+		some a in s.require.actions
+		object.get(a, "rule", s.rule) == rule
+		not lower(a.action) in generic_checks
+		some [resource, _] in action_targets(a)
+	})
 	some a in s.require.actions
-	not lower(a.action) in generic_checks
+	a.action == key[0]
 	some [resource, ctx] in action_targets(a)
+	resource == key[1]
 	answer := lib.authz(input.connector.role, a.action, resource, ctx)
 	lib.denied(answer)
-	r := profile_finding(s, object.get(a, "rule", s.rule), role_resource, sprintf("%s:%s", [a.action, resource]), sprintf("role %s cannot %s on %s: %s", [input.connector.role, a.action, resource, answer.proof]), action_fix(a.action, resource))
-}
+	d := {"action": a.action, "resource": resource, "proof": answer.proof}
+]
 
 profile_results contains r if {
 	some s in required_steps

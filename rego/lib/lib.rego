@@ -576,6 +576,55 @@ names_principal(s, p) if {
 # A bare string Principal is malformed, but it is the statement meant for p.
 names_principal(s, p) if s.Principal == p
 
+# with_identity_location: the finding is about a grant of action on
+# resource that the reader's own identity policy lacks (the resource side
+# already allows, or needs not): it points at the Allow statement of the
+# role's inline or customer managed policies that already grants the same
+# service on that resource (where the action belongs), else at the role's
+# first policy document, else at the role, else keeps the fallbacks.
+with_identity_location(f, role, action, resource, fallbacks) := locate(f, array.concat([
+	identity_statement_location(role, action, resource),
+	identity_document_location(role),
+	object.get(role_arn(role).role, "location", null),
+], fallbacks))
+
+identity_documents(role) := array.concat(
+	[p | some p in object.get(role_arn(role).role, "inline_policies", [])],
+	[mp |
+		some arn in object.get(role_arn(role).role, "attached_policy_arns", [])
+		some a in input.snapshot.accounts
+		some mp in object.get(a, "managed_policies", [])
+		mp.arn == arn
+	],
+)
+
+identity_statement_location(role, action, resource) := ls[0] if {
+	service := split(lower(action), ":")[0]
+	ls := [l |
+		some p in identity_documents(role)
+		some i, s in statements(p.document)
+		s.Effect == "Allow"
+		some r in as_list(object.get(s, "Resource", []))
+		glob.match(r, null, resource)
+		some a in as_list(object.get(s, "Action", []))
+		startswith(lower(a), concat("", [service, ":"]))
+		l := object.get(p, ["statement_locations", i], null)
+		is_object(l)
+		object.get(l, "file", "") != ""
+	]
+	count(ls) > 0
+} else := null
+
+identity_document_location(role) := ls[0] if {
+	ls := [l |
+		some p in identity_documents(role)
+		l := object.get(p, "location", null)
+		is_object(l)
+		object.get(l, "file", "") != ""
+	]
+	count(ls) > 0
+} else := null
+
 # with_org_statement_location: the finding is about the SCP or RCP (kind
 # "scp" or "rcp") statement that denies the request. The answer names the
 # policy (its ID) and the level it is attached to (answer.statements); the

@@ -37,7 +37,7 @@ test_rapid7_role_account_step if {
 # judged by permissions; K4 never demands sqs:DeleteMessageBatch.
 test_skyformation_read_only_step if {
 	c := object.union(datapath_test.conn, {"profile": "skyformation"})
-	["S305", "skyformation-K3:cloudtrail:LookupEvents:*"] in facts(datapath_test.snap, c)
+	["S305", "skyformation-K3:cloudtrail:DescribeTrails:*,cloudtrail:GetTrailStatus:*,cloudtrail:LookupEvents:*"] in facts(datapath_test.snap, c)
 	s := json.patch(datapath_test.snap, [{"op": "add", "path": "/accounts/1/roles/0/attached_policy_arns", "value": ["arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"]}])
 	count(facts(s, c)) == 0
 }

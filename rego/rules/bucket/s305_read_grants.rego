@@ -89,18 +89,25 @@ generic contains f if {
 	}, c, answer)
 }
 
-# located points at the bucket policy (the statement the answer or the
-# reader's grant names, else the document) when that is what lacks the
-# grant; when the bucket policy already allows and only the reader's
-# identity policy is missing, at the reader's role if IaC declares it,
-# else the bucket.
-located(f, c, answer) := lib.locate(f, [
-	role_location(c.reader.role),
-	object.get(c.bucket.bucket, "location", null),
-]) if {
-	lib.account_of_arn(c.reader.role) != c.bucket.account
-	lib.resource_allows(answer)
+# located points at the reader's identity policy when that is what lacks
+# the grant (same account, or the bucket policy already allows), else at
+# the bucket policy (the statement the answer or the reader's grant names,
+# else the document).
+located(f, c, answer) := lib.with_identity_location(f, c.reader.role, c.action, target(c.action, c.bucket), [object.get(c.bucket.bucket, "location", null)]) if {
+	identity_side(c, answer)
 } else := lib.with_grant_location(f, c.bucket.bucket, object.get(c.bucket.bucket, "policy", {}), answer, c.reader.role, c.action)
+
+# identity_side: the reader's identity policy lacks the grant (not a
+# permissions boundary, which ID03 reports), and it is the side to fix.
+identity_side(c, answer) if {
+	lib.account_of_arn(c.reader.role) == c.bucket.account
+	not lib.identity_allows(answer)
+}
+
+identity_side(_, answer) if {
+	lib.resource_allows(answer)
+	not lib.identity_allows(answer)
+}
 
 role_location(arn) := lib.role_arn(arn).role.location if {
 	lib.role_arn(arn).role.location.file

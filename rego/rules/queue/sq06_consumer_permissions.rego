@@ -63,15 +63,34 @@ deny contains f if {
 	count(missing) > 0
 	also := recommended_missing(r, q)
 	first := lib.authz(r.role, missing[0], q.queue.arn, {})
-	f := lib.with_grant_location(
+	f := located(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("%s cannot %s on queue %s%s%s: %s", [r.role, concat(", ", missing), q.queue.arn, kind_note(r), needs.guide_note(missing), first.proof]),
 			"fact": sprintf("%s %s", [r.role, concat(",", sort(missing))]),
 			"remediation": fix(r.role, q, array.concat(missing, also), first),
 		},
-		q.queue, object.get(q.queue, "policy", {}), first, r.role, missing[0],
+		r.role, q, first, missing[0],
 	)
+}
+
+# located points at the reader's identity policy when that is what lacks
+# the grant (same account, or the queue policy already allows), else at the
+# queue policy.
+located(f, role, q, answer, action) := lib.with_identity_location(f, role, action, q.queue.arn, [object.get(q.queue, "location", null)]) if {
+	identity_side(role, q, answer)
+} else := lib.with_grant_location(f, q.queue, object.get(q.queue, "policy", {}), answer, role, action)
+
+# identity_side: the reader's identity policy lacks the grant (not a
+# permissions boundary, which ID03 reports), and it is the side to fix.
+identity_side(role, q, answer) if {
+	lib.account_of_arn(role) == q.account
+	not lib.identity_allows(answer)
+}
+
+identity_side(_, _, answer) if {
+	lib.resource_allows(answer)
+	not lib.identity_allows(answer)
 }
 
 kind_note(r) := " (it polls the queue for a Lambda event source mapping)" if r.kind == "lambda-esm"
@@ -87,15 +106,15 @@ deny contains f if {
 	rec := recommended_missing(r, q)
 	count(rec) > 0
 	first := lib.authz(r.role, rec[0], q.queue.arn, {})
-	f := lib.with_grant_location(
+	f := located(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("%s may receive and delete on queue %s but not %s (recommended, not needed): %s", [r.role, q.queue.arn, concat(", ", rec), needs.recommended_text(rec)]),
-			"fact": sprintf("%s recommended %s", [r.role, concat(",", rec)]),
+			"fact": sprintf("%s recommended %s", [r.role, concat(",", sort(rec))]),
 			"remediation": fix(r.role, q, rec, first),
 			"severity": "low",
 		},
-		q.queue, object.get(q.queue, "policy", {}), first, r.role, rec[0],
+		r.role, q, first, rec[0],
 	)
 }
 
