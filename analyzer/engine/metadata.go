@@ -136,7 +136,7 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].ID < p.Rules[j].ID })
 	acts := profiles.RuleActions()
 	for i, r := range p.Rules {
-		p.Rules[i].Needed, p.Rules[i].Recommended = acts[r.ID].Needed, acts[r.ID].Recommended
+		p.Rules[i].Needed, p.Rules[i].Recommended, p.Rules[i].NeededBy = acts[r.ID].Needed, acts[r.ID].Recommended, acts[r.ID].NeededBy
 	}
 	return p, nil
 }

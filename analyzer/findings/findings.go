@@ -55,6 +55,9 @@ type Rule struct {
 	// (rego/profiles.ReaderActions).
 	Needed      []string `json:"needed,omitempty"`
 	Recommended []string `json:"recommended,omitempty"`
+	// NeededBy lists, per reader kind (lambda-esm), recommended actions
+	// that kind of reader needs.
+	NeededBy map[string][]string `json:"needed_by,omitempty"`
 }
 
 // Resource identifies what a finding is about.

@@ -55,16 +55,29 @@ var ReaderActions = []ReaderAction{
 		WithoutIt: "a cross-account reader cannot obtain the role's credentials at all"},
 }
 
+// RuleNeeds is what one rule demands of every reader (Needed), only
+// recommends (Recommended), and needs of some kinds of reader (NeededBy).
+type RuleNeeds struct {
+	Needed, Recommended []string
+	NeededBy            map[string][]string
+}
+
 // RuleActions are, per rule, the actions it demands of every reader and
 // those it only recommends (for `trailgate rules --format json`).
-func RuleActions() map[string]struct{ Needed, Recommended []string } {
-	out := map[string]struct{ Needed, Recommended []string }{}
+func RuleActions() map[string]RuleNeeds {
+	out := map[string]RuleNeeds{}
 	for _, a := range ReaderActions {
 		e := out[a.Rule]
 		if a.Needed {
 			e.Needed = append(e.Needed, a.Action)
 		} else {
 			e.Recommended = append(e.Recommended, a.Action)
+		}
+		for _, k := range a.NeededBy {
+			if e.NeededBy == nil {
+				e.NeededBy = map[string][]string{}
+			}
+			e.NeededBy[k] = append(e.NeededBy[k], a.Action)
 		}
 		out[a.Rule] = e
 	}
