@@ -131,7 +131,11 @@ func Parse(name string, data []byte) (*Connector, error) {
 	}
 	lines := map[string]int{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
-		lines[doc.Content[i].Value] = doc.Content[i].Line
+		k := doc.Content[i]
+		if prev, dup := lines[k.Value]; dup {
+			return nil, &Error{File: name, Line: k.Line, Msg: fmt.Sprintf("%s: given twice (first on line %d)", k.Value, prev)}
+		}
+		lines[k.Value] = k.Line
 		if err := checkStrings(name, doc.Content[i], doc.Content[i+1]); err != nil {
 			return nil, err
 		}
@@ -226,12 +230,20 @@ func checkStrings(name string, key, val *yaml.Node) error {
 	case stringKeys[key.Value]:
 		return wantStr(val, key.Value)
 	case listKeys[key.Value]:
-		if val.Kind == yaml.SequenceNode {
+		switch {
+		case val.Kind == yaml.SequenceNode:
 			for _, e := range val.Content {
 				if err := wantStr(e, key.Value); err != nil {
 					return err
 				}
 			}
+		case val.Kind == yaml.ScalarNode && val.Tag == "!!null":
+		default:
+			got := "a mapping"
+			if val.Kind == yaml.ScalarNode {
+				got = fmt.Sprintf("%s %s", strings.TrimPrefix(val.Tag, "!!"), val.Value)
+			}
+			return &Error{File: name, Line: val.Line, Msg: fmt.Sprintf("%s: must be a list such as [%s]; got %s", key.Value, strings.Join(Sources, ", "), got)}
 		}
 	}
 	return nil

@@ -83,6 +83,8 @@ func TestParseRejects(t *testing.T) {
 		{"queue URL instead of ARN", "profile: generic\nrole: r\nqueue: https://sqs.us-east-1.amazonaws.com/222222222222/q\n", `c.yaml:3: queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got "https://sqs.us-east-1.amazonaws.com/222222222222/q"`},
 		{"unknown source", "profile: generic\nrole: r\nsources: [cloudtrail, vpcflow]\n", `c.yaml:3: sources: unknown source "vpcflow" (known: cloudtrail, guardduty)`},
 		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unknown key \"extrnal_id\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, sources)"},
+		{"sources not a list", "profile: generic\nrole: r\nsources: cloudtrail\n", "c.yaml:3: sources: must be a list such as [cloudtrail, guardduty]; got str cloudtrail"},
+		{"key twice", "profile: generic\nrole: r\nrole: s\n", "c.yaml:3: role: given twice (first on line 2)"},
 		{"unknown key names no Go type", "profile: generic\nrole: r\nqueue_roles: q\n", "c.yaml:3: unknown key \"queue_roles\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, sources)"},
 		{"queue_role not a role", "profile: generic\nrole: r\nqueue_role: arn:aws:iam::111111111111:user/u\n", "c.yaml:3: queue_role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got \"arn:aws:iam::111111111111:user/u\""},
 		{"queue_url shape", "profile: generic\nrole: r\nqueue_url: sqs.us-east-1.amazonaws.com/111111111111/q\n", "c.yaml:3: queue_url: must be an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME); got \"sqs.us-east-1.amazonaws.com/111111111111/q\""},
