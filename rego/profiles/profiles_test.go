@@ -12,7 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 func TestEveryConnectorProfileHasData(t *testing.T) {
@@ -274,67 +276,20 @@ func TestSkyformationK3(t *testing.T) {
 	}
 }
 
-// managedPolicyAllows reads an AWS managed policy kept in
-// analyzer/authz/awsmanaged and says whether an Allow statement on "*"
-// names action.
+// managedPolicyAllows asks the authorization index whether a role with only
+// the AWS managed policy name attached may perform action on "*" (the
+// index holds the managed documents, analyzer/authz/awsmanaged).
 func managedPolicyAllows(t *testing.T, name, action string) bool {
 	t.Helper()
-	data, err := os.ReadFile("../../analyzer/authz/awsmanaged/" + name + ".json")
+	role := "arn:aws:iam::222222222222:role/skyformation"
+	ix, err := authz.NewIndex(&snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Accounts: []snapshot.Account{{
+		ID:    "222222222222",
+		Roles: []snapshot.Role{{Name: "skyformation", ARN: role, AttachedPolicyARNs: []string{"arn:aws:iam::aws:policy/" + name}}},
+	}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Statement []struct {
-			Effect   string
-			Action   any
-			Resource any
-		}
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range doc.Statement {
-		if s.Effect != "Allow" || !contains(asList(s.Resource), "*") {
-			continue
-		}
-		if matchesAny(lower(asList(s.Action)), strings.ToLower(action)) {
-			return true
-		}
-	}
-	return false
-}
-
-func asList(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-func lower(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strings.ToLower(s)
-	}
-	return out
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return ix.Authorize(authz.Request{Principal: role, Action: action, Resource: "*"}).Decision == authz.Allowed
 }
 
 // matchesAny: some pattern of patterns (IAM's * wildcard) matches action.
