@@ -124,27 +124,26 @@ type Account struct {
 	Topics          []Topic         `json:"topics,omitempty"`
 	Queues          []Queue         `json:"queues,omitempty"`
 	Detectors       []Detector      `json:"detectors,omitempty"`
-	// EventSourceMappings are Lambda event source mappings: the function's
-	// execution role polls the source (an SQS queue) for it.
+	// EventSourceMappings are Lambda event source mappings: Lambda polls a
+	// queue or stream with the function's execution role.
 	EventSourceMappings []EventSourceMapping `json:"event_source_mappings,omitempty"`
 }
 
 // EventSourceMapping is a Lambda event source mapping
-// (AWS::Lambda::EventSourceMapping, aws_lambda_event_source_mapping): Lambda
-// polls EventSourceARN with the execution role of the function, which
-// therefore needs sqs:ReceiveMessage, sqs:DeleteMessage and
-// sqs:GetQueueAttributes on the queue
-// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+// (lambda:CreateEventSourceMapping): the Lambda service polls
+// EventSourceARN (an SQS queue, a Kinesis or DynamoDB stream) on behalf of
+// the function, calling sqs:ReceiveMessage, sqs:DeleteMessage and
+// sqs:GetQueueAttributes as the function's execution role RoleARN, so that
+// role is a reader of the queue
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
 type EventSourceMapping struct {
-	UUID           string `json:"uuid,omitempty"`
-	EventSourceARN string `json:"event_source_arn"`
 	FunctionARN    string `json:"function_arn"`
-	// Role is the function's execution role ARN (empty when unknown).
-	Role   string `json:"role,omitempty"`
-	Region string `json:"region,omitempty"`
-	// State is Enabled or Disabled as Lambda reports it; empty is Enabled
-	// (the creation default).
-	State    string    `json:"state,omitempty"`
+	EventSourceARN string `json:"event_source_arn"`
+	// RoleARN is the function's execution role; empty when the function
+	// is not declared with the mapping.
+	RoleARN string `json:"role_arn,omitempty"`
+	// Enabled: a disabled mapping does not poll.
+	Enabled  bool      `json:"enabled"`
 	Location *Location `json:"location,omitempty"`
 }
 

@@ -53,7 +53,7 @@ type account struct {
 	topics    []*snapshot.Topic
 	queues    []*snapshot.Queue
 	detectors []*snapshot.Detector
-	esms      []*snapshot.EventSourceMapping
+	mappings  []*snapshot.EventSourceMapping
 }
 
 func newBuilder(name string, p *tfjson.Plan, opts Options) *builder {
@@ -149,7 +149,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		acc.Topics = appendValues(acc.Topics, a.topics)
 		acc.Queues = appendValues(acc.Queues, a.queues)
 		acc.Detectors = appendValues(acc.Detectors, a.detectors)
-		acc.EventSourceMappings = appendValues(acc.EventSourceMappings, a.esms)
+		acc.EventSourceMappings = appendValues(acc.EventSourceMappings, a.mappings)
 		s.Accounts = append(s.Accounts, acc)
 	}
 	s.Unknowns = b.usedUnknowns(s)
@@ -437,6 +437,12 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 			if id, ok := name("target_key_id"); ok {
 				return b.keyARN(in, id), true
 			}
+		}
+	case "aws_lambda_function":
+		return b.lambdaDerived(in, key, depth)
+	case "aws_iam_policy_document":
+		if key == "json" || key == "minified_json" {
+			return b.policyDocumentJSON(in)
 		}
 	case "aws_organizations_organization":
 		if key == "master_account_id" {

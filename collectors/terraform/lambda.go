@@ -4,46 +4,71 @@ import (
 	"fmt"
 	"strings"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-// eventSourceMapping records an SQS aws_lambda_event_source_mapping: Lambda
-// polls the queue with the function's execution role, which makes that
-// role a reader of the queue
-// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
-// Mappings of other sources (Kinesis, DynamoDB, Kafka) are not on a log
-// path.
+// eventSourceMapping reads aws_lambda_event_source_mapping: which function,
+// and so which execution role, polls which queue or stream.
 func (b *builder) eventSourceMapping(in *instance) {
 	v := b.top(in)
-	src := b.s(v, "event_source_arn")
-	if !strings.Contains(src, ":sqs:") {
-		return
+	src := b.opt(v, "event_source_arn")
+	if src == "" {
+		return // self-managed Kafka and the like
 	}
-	m := &snapshot.EventSourceMapping{EventSourceARN: src, Region: b.region(in), Location: b.loc(in)}
-	if !v.boolean("enabled", true) {
-		m.State = "Disabled"
-	}
-	fn, name := b.target(v, "function_name", "aws_lambda_function")
-	if fn != nil {
-		fv := b.top(fn)
-		m.FunctionARN = b.s(fv, "arn")
-		m.Role = b.s(fv, "role")
-		if fnName := b.s(fv, "function_name"); snapshot.IsUnknown(m.FunctionARN) && fnName != "" && !snapshot.IsUnknown(fnName) {
-			// Known after apply, but Lambda builds it from the name.
-			m.FunctionARN = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", b.partition(fn), b.region(fn), b.accountOf(fn), fnName)
+	m := &snapshot.EventSourceMapping{EventSourceARN: src, Enabled: v.boolean("enabled", true), Location: b.loc(in)}
+	fn := b.s(v, "function_name")
+	fnIn := b.lambdaFunction(fn)
+	switch {
+	case strings.HasPrefix(fn, "arn:"):
+		// An alias or version ARN (function:NAME:ALIAS) runs as the
+		// function's role; the mapping names the function itself.
+		m.FunctionARN = fn
+		if parts := strings.SplitN(fn, ":", 8); len(parts) == 8 {
+			m.FunctionARN = strings.Join(parts[:7], ":")
 		}
+	case fnIn != nil:
+		m.FunctionARN = b.s(b.top(fnIn), "arn")
+	default:
+		m.FunctionARN = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", b.partition(in), b.region(in), b.accountOf(in), fn)
 	}
-	if m.FunctionARN == "" || snapshot.IsUnknown(m.FunctionARN) && !snapshot.IsUnknown(name) {
-		// function_name is a name, an ARN or a partial ARN.
-		if strings.HasPrefix(name, "arn:") {
-			m.FunctionARN = name
-		} else if name != "" {
-			m.FunctionARN = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", b.partition(in), m.Region, b.accountOf(in), name[strings.LastIndexByte(name, ':')+1:])
-		}
+	if fnIn == nil {
+		fnIn = b.lambdaFunction(m.FunctionARN)
 	}
-	if arn := b.s(v, "function_arn"); m.FunctionARN == "" && arn != "" {
-		m.FunctionARN = arn
+	if fnIn != nil {
+		m.RoleARN = b.s(b.top(fnIn), "role")
 	}
 	a := b.account(b.accountOf(in))
-	a.esms = append(a.esms, m)
+	a.mappings = append(a.mappings, m)
+}
+
+// lambdaFunction is the plan's aws_lambda_function named by a function
+// name or ARN, or nil.
+func (b *builder) lambdaFunction(nameOrARN string) *instance {
+	if nameOrARN == "" || snapshot.IsUnknown(nameOrARN) && !strings.HasPrefix(nameOrARN, "arn:") {
+		return nil
+	}
+	for _, in := range b.ix.list {
+		if in.typ != "aws_lambda_function" || in.mode != tfjson.ManagedResourceMode {
+			continue
+		}
+		v := b.top(in)
+		if name := b.s(v, "function_name"); name == nameOrARN || b.s(v, "arn") == nameOrARN {
+			return in
+		}
+	}
+	return nil
+}
+
+// lambdaDerived computes a function's ARN as Lambda forms it.
+func (b *builder) lambdaDerived(in *instance, key string, depth int) (string, bool) {
+	if key != "arn" {
+		return "", false
+	}
+	n := b.sDepth(b.top(in), "function_name", depth+1)
+	if n == "" || snapshot.IsUnknown(n) {
+		return "", false
+	}
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", b.partition(in), b.region(in), b.accountOf(in), n), true
 }

@@ -455,12 +455,12 @@ queue_readers contains {"role": m.role, "queue": q, "kind": "lambda-esm"} if {
 
 # event_source_mappings are the enabled Lambda event source mappings
 # polling queue whose function's role is known.
-event_source_mappings(queue) := {m |
+event_source_mappings(queue) := {{"role": m.role_arn, "function": m.function_arn} |
 	some a in input.snapshot.accounts
 	some m in object.get(a, "event_source_mappings", [])
 	m.event_source_arn == queue
-	object.get(m, "state", "Enabled") != "Disabled"
-	object.get(m, "role", "") != ""
+	object.get(m, "enabled", true) != false
+	object.get(m, "role_arn", "") != ""
 }
 
 esm_kind(role, queue) := "lambda-esm" if {

@@ -91,7 +91,7 @@ esm_input(actions) := json.patch(snap(["s3:GetObject"], "222222222222", [sender]
 		"Version": "2012-10-17",
 		"Statement": [{"Effect": "Allow", "Action": actions, "Resource": queue}],
 	}}]}},
-	{"op": "add", "path": "/snapshot/accounts/0/event_source_mappings", "value": [{"event_source_arn": queue, "function_arn": "arn:aws:lambda:us-east-1:222222222222:function:forwarder", "role": esm_role}]},
+	{"op": "add", "path": "/snapshot/accounts/0/event_source_mappings", "value": [{"event_source_arn": queue, "function_arn": "arn:aws:lambda:us-east-1:222222222222:function:forwarder", "role_arn": esm_role, "enabled": true}]},
 	{"op": "replace", "path": "/connector/profile", "value": "generic"},
 ])
 
