@@ -33,8 +33,12 @@ required(row, _) if count(steps_demanding(row.action)) > 0
 # demanded are the actions of rule a reader of kind must be allowed.
 demanded(rule, kind) := [a.action | some a in rows(rule); required(a, kind)]
 
-# recommended are the others.
-recommended(rule, kind) := [a.action | some a in rows(rule); not required(a, kind)]
+# recommended are the others, but those a reader of kind never calls.
+recommended(rule, kind) := [a.action |
+	some a in rows(rule)
+	not required(a, kind)
+	not kind in object.get(a, "moot_for", [])
+]
 
 without_it(action) := a.without_it if {
 	some a in data.trailgate.reader_actions

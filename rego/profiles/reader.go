@@ -21,6 +21,11 @@ type ReaderAction struct {
 	// NeededBy lists reader kinds (lambda-esm) that need an action otherwise
 	// only recommended.
 	NeededBy []string `json:"needed_by,omitempty"`
+	// MootFor lists reader kinds that never call the action: Lambda polls
+	// for an event source mapping with ReceiveMessage, DeleteMessage and
+	// GetQueueAttributes only (AWSLambdaSQSQueueExecutionRole), naming the
+	// queue by ARN and leaving visibility to the queue's timeout.
+	MootFor []string `json:"moot_for,omitempty"`
 	// WithoutIt says what works differently, or fails, without the action.
 	WithoutIt string `json:"without_it"`
 }
@@ -32,7 +37,7 @@ var ReaderActions = []ReaderAction{
 		WithoutIt: "no notification is ever read"},
 	{Rule: "SQ06", Action: "sqs:DeleteMessage", On: "queue", Needed: true,
 		WithoutIt: "every message is received again after its visibility timeout, so log files are read over and over and the oldest message keeps aging"},
-	{Rule: "SQ06", Action: "sqs:ChangeMessageVisibility", On: "queue",
+	{Rule: "SQ06", Action: "sqs:ChangeMessageVisibility", On: "queue", MootFor: []string{"lambda-esm"},
 		WithoutIt: "the reader cannot extend a message's visibility while it processes a large file or release it early after a failure; the queue's VisibilityTimeout alone decides when a message is retried"},
 	// A Lambda event source mapping polls with the function's execution
 	// role, which needs sqs:ReceiveMessage, sqs:DeleteMessage and
@@ -40,7 +45,7 @@ var ReaderActions = []ReaderAction{
 	// https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions).
 	{Rule: "SQ06", Action: "sqs:GetQueueAttributes", On: "queue", NeededBy: []string{"lambda-esm"},
 		WithoutIt: "the reader cannot read the queue's settings or backlog (health checks and dead-letter checks such as Splunk's using_dlq fail); a Lambda event source mapping cannot poll without it"},
-	{Rule: "SQ06", Action: "sqs:GetQueueUrl", On: "queue",
+	{Rule: "SQ06", Action: "sqs:GetQueueUrl", On: "queue", MootFor: []string{"lambda-esm"},
 		WithoutIt: "the reader cannot look the queue up by name and must be given its URL"},
 	{Rule: "S305", Action: "s3:GetObject", On: "objects", Needed: true,
 		WithoutIt: "no log file is read"},
@@ -93,14 +98,18 @@ func RuleActions() map[string]RuleNeeds {
 func ReaderActionsData() []any {
 	out := make([]any, 0, len(ReaderActions))
 	for _, a := range ReaderActions {
-		by := make([]any, 0, len(a.NeededBy))
-		for _, k := range a.NeededBy {
-			by = append(by, k)
-		}
 		out = append(out, map[string]any{
 			"rule": a.Rule, "action": a.Action, "on": a.On, "needed": a.Needed,
-			"needed_by": by, "without_it": a.WithoutIt,
+			"needed_by": anyList(a.NeededBy), "moot_for": anyList(a.MootFor), "without_it": a.WithoutIt,
 		})
+	}
+	return out
+}
+
+func anyList(ss []string) []any {
+	out := make([]any, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s)
 	}
 	return out
 }

@@ -45,16 +45,15 @@ denied_actions(role, queue, actions) := [a |
 ]
 
 # recommended_missing are the recommended actions the reader lacks.
-# GetQueueUrl is moot for a reader given the queue URL (queue_url) or a
-# Lambda event source mapping (which names the queue by ARN).
+# GetQueueUrl is moot for a reader given the queue URL (queue_url); what a
+# Lambda event source mapping never calls is not recommended to it
+# (needs.recommended).
 recommended_missing(r, q) := [a |
 	some a in denied_actions(r.role, q.queue.arn, needs.recommended("SQ06", r.kind))
 	not given_url(a, r)
 ]
 
 given_url("sqs:GetQueueUrl", _) if object.get(input.connector, "queue_url", "") != ""
-
-given_url("sqs:GetQueueUrl", r) if r.kind == "lambda-esm"
 
 deny contains f if {
 	some r in lib.queue_readers
