@@ -233,11 +233,14 @@ test_radiant_standalone_account_needs_no_org_trail if {
 # queue onward (lib.deliveries with an unknown writer).
 test_path_from_bucket_without_trail if {
 	s := json.patch(snap, [{"op": "replace", "path": "/accounts/0/trails", "value": []}])
-	ds := data.trailgate.lib.deliveries with input as {"snapshot": s, "connector": conn}
+	ds := data.trailgate.lib.path_deliveries with input as {"snapshot": s, "connector": conn}
 	{[d.bucket, d.writer, d.source] | some d in ds} == {["cloudtrail-222222222222", "", "cloudtrail"]}
+	# No writer is judged for it.
+	ws := data.trailgate.lib.deliveries with input as {"snapshot": s, "connector": conn}
+	count(ws) == 0
 	rs := data.trailgate.lib.readers with input as {"snapshot": s, "connector": conn}
 	{r.buckets | some r in rs} == {{"cloudtrail-222222222222"}}
 	# Without a reader of the queue there is no path to judge.
-	none := data.trailgate.lib.deliveries with input as {"snapshot": s, "connector": null}
+	none := data.trailgate.lib.path_deliveries with input as {"snapshot": s, "connector": null}
 	count(none) == 0
 }

@@ -242,8 +242,9 @@ deliveries contains d if {
 # whose new-object notifications reach the connector's queue (or a queue a
 # Lambda event source mapping polls), is a log bucket: its delivery has an
 # unknown writer, the connector's first source read from S3, and a sample
-# key its notification filter admits.
-deliveries contains d if {
+# key its notification filter admits. Writers are judged on deliveries
+# only; readers on path_deliveries, both.
+implied_deliveries contains d if {
 	some e in buckets
 	not written_by_snapshot(e.bucket.name)
 	some t in notification_targets(e.bucket)
@@ -317,8 +318,12 @@ with_slash(p) := concat("", [p, "/"]) if {
 	not endswith(p, "/")
 }
 
+# path_deliveries are the deliveries a reader's path starts from: those of
+# the snapshot's writers and those implied by a read queue.
+path_deliveries := deliveries | implied_deliveries
+
 # log_buckets are the buckets some writer delivers to, by name.
-log_buckets contains d.bucket if some d in deliveries
+log_buckets contains d.bucket if some d in path_deliveries
 
 # notification_targets are a bucket's topic and queue configurations.
 notification_targets(b) := array.concat(
@@ -475,9 +480,9 @@ esm_kind(role, queue) := "lambda-esm" if {
 # is read from S3 only where its notifications reach the queue.
 connector_buckets(q) := bs if {
 	q != ""
-	bs := {d.bucket | some d in deliveries; d.source in connector_sources; reads_bucket(q, d.bucket)}
+	bs := {d.bucket | some d in path_deliveries; d.source in connector_sources; reads_bucket(q, d.bucket)}
 	count(bs) > 0
-} else := {d.bucket | some d in deliveries; d.source in s3_sources}
+} else := {d.bucket | some d in path_deliveries; d.source in s3_sources}
 
 readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	not input.connector.role
@@ -818,7 +823,7 @@ reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "res
 bucket_resource(b) := resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region)
 
 # sample_key is a log file the bucket holds (the first delivery's key).
-sample_key(b) := sort([d.sample_key | some d in deliveries; d.bucket == b.bucket.name])[0]
+sample_key(b) := sort([d.sample_key | some d in path_deliveries; d.bucket == b.bucket.name])[0]
 
 # blocked_by holds when a denial comes from policies of one kind (scp, rcp,
 # resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny
