@@ -203,7 +203,9 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 			own = append(own, stepped{f: f, step: em.Step, fact: em.Fact})
 		}
 		out = append(out, mergeSteps(own)...)
-		out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
+		if !orgRuleWithoutOrg(q.rule.ID, snap) {
+			out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
+		}
 	}
 	out = append(out, unprovenReads(e.policy.Rules, snap)...)
 	findings.Sort(out)

@@ -585,10 +585,13 @@ names_principal(s, p) if s.Principal == p
 # resource that the reader's own identity policy lacks (the resource side
 # already allows, or needs not): it points at the Allow statement of the
 # role's inline or customer managed policies that already grants the same
-# service on that resource (where the action belongs), else at the role's
-# first policy document, else at the role, else keeps the fallbacks.
+# service on that resource (where the action belongs), else at the one that
+# grants the action on other resources (the one to widen), else at the
+# role's first policy document, else at the role, else keeps the
+# fallbacks.
 with_identity_location(f, role, action, resource, fallbacks) := locate(f, array.concat([
 	identity_statement_location(role, action, resource),
+	identity_action_location(role, action),
 	identity_document_location(role),
 	object.get(role_arn(role).role, "location", null),
 ], fallbacks))
@@ -613,6 +616,20 @@ identity_statement_location(role, action, resource) := ls[0] if {
 		glob.match(r, null, resource)
 		some a in as_list(object.get(s, "Action", []))
 		startswith(lower(a), concat("", [service, ":"]))
+		l := object.get(p, ["statement_locations", i], null)
+		is_object(l)
+		object.get(l, "file", "") != ""
+	]
+	count(ls) > 0
+} else := null
+
+identity_action_location(role, action) := ls[0] if {
+	ls := [l |
+		some p in identity_documents(role)
+		some i, s in statements(p.document)
+		s.Effect == "Allow"
+		some a in as_list(object.get(s, "Action", []))
+		glob.match(lower(a), null, lower(action))
 		l := object.get(p, ["statement_locations", i], null)
 		is_object(l)
 		object.get(l, "file", "") != ""
