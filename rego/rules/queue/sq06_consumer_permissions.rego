@@ -25,7 +25,14 @@
 # custom:
 #   id: SQ06
 #   severity: critical
-#   hop: queue
+#   area: queue
+#   hops: [reader]
+#   reads:
+#     - ec2:DescribeRegions
+#     - iam:GetAccountAuthorizationDetails
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Allow the queue's reader sqs:ReceiveMessage and sqs:DeleteMessage on
 #     the queue (a Lambda event source mapping's role also
