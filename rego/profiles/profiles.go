@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // FS holds the profile files, <vendor>.json.
@@ -180,4 +181,16 @@ func Data() (map[string]any, error) {
 		out[strings.TrimSuffix(name, ".json")] = v
 	}
 	return out, nil
+}
+
+var (
+	loadOnce sync.Once
+	loaded   map[string]Profile
+)
+
+// APISources are the sources the named profile's vendor reads through the
+// service's API rather than from S3 (nil for an unknown profile).
+func APISources(profile string) []string {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	return loaded[profile].Delivery.APISources
 }
