@@ -18,6 +18,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	policyfs "github.com/trailgate/trailgate/rego"
@@ -260,7 +261,7 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 		Title:       rule.Title,
 		Message:     em.Message,
 		Resource:    findings.Resource{ID: em.Resource.ID, Type: em.Resource.Type, Account: em.Resource.Account, Region: em.Resource.Region},
-		Remediation: em.Remediation,
+		Remediation: iacref.Remediation(em.Remediation),
 		Address:     em.Address,
 		Fingerprint: findings.Fingerprint(rule.ID, em.Resource.ID, em.Fact),
 	}
