@@ -154,9 +154,10 @@ func (e *Engine) Policy() *Policy { return e.policy }
 // Besides what the rules report, Check never stays silent about what it
 // could not prove: each collection error of the snapshot becomes an
 // unproven finding per rule that depends on the failed read, and each
-// authorization question a rule asked whose answer was Unknown (a value
-// IaC leaves unknown until apply, a managed policy whose document is not
-// in the snapshot) becomes one unproven finding per rule and resource.
+// cause of the Unknown answers the rules' authorization questions got (a
+// value the input does not determine, a managed policy or boundary whose
+// document is not in it) becomes one unproven finding, naming the rules
+// and resources whose questions it leaves open (Finding.Blocks).
 func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
 	s, err := NewSubject(snap, conn)
 	if err != nil {
@@ -171,6 +172,7 @@ func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, err
 	ctx = withIndex(ctx, s.snap, s.Index)
 	locs := resourceLocations(s.Snapshot)
 	var out []findings.Finding
+	var unknowns []ruleUnknowns
 	shared := topdown.NewVirtualCache() // see ruleCache
 	for _, q := range e.queries {
 		var log unknownLog
@@ -191,9 +193,10 @@ func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, err
 			out = append(out, f)
 		}
 		if !orgRuleWithoutOrg(q.rule.ID, s.Snapshot) {
-			out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
+			unknowns = append(unknowns, ruleUnknowns{rule: q.rule, answers: log.answers, reported: reported})
 		}
 	}
+	out = append(out, unprovenAnswers(unknowns, s.Snapshot, locs)...)
 	out = append(out, unprovenReads(e.policy.Rules, s.Snapshot)...)
 	findings.Sort(out)
 	return out, nil
