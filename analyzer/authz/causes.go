@@ -2,11 +2,11 @@ package authz
 
 import (
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/iam"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // Cause is one thing an Unknown answer is missing: a document outside the
@@ -39,47 +39,19 @@ type Cause struct {
 	Token string
 }
 
-// unknownToken finds the collectors' unknown tokens (snapshot.Unknown).
-var unknownToken = regexp.MustCompile(`<unknown:[^>]*>`)
-
 // tokenCauses lists the unresolved values in a JSON fragment (decoded:
-// encoding/json writes '<' as \u003c), each a cause.
+// encoding/json writes '<' as \u003c) as one cause.
 func tokenCauses(raw []byte, where string) []Cause {
 	var v any
 	if json.Unmarshal(raw, &v) != nil {
 		return nil
 	}
-	var toks []string
-	var walk func(any)
-	add := func(s string) {
-		for _, t := range unknownToken.FindAllString(s, -1) {
-			if !slices.Contains(toks, t) {
-				toks = append(toks, t)
-			}
-		}
-	}
-	walk = func(v any) {
-		switch x := v.(type) {
-		case string:
-			add(x)
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		case map[string]any:
-			for k, e := range x {
-				add(k)
-				walk(e)
-			}
-		}
-	}
-	walk(v)
+	toks := snapshot.UnknownTokens(v)
 	if len(toks) == 0 {
 		return nil
 	}
 	// The values of one statement (or document) block it together: one
 	// cause, the same wherever exactly these values are used.
-	slices.Sort(toks)
 	reasons := make([]string, len(toks))
 	for i, t := range toks {
 		reasons[i] = strings.TrimSuffix(strings.TrimPrefix(t, "<unknown:"), ">")

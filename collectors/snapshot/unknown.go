@@ -2,6 +2,9 @@ package snapshot
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -127,4 +130,38 @@ func unescapeSymbol(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// unknownToken matches one token Unknown wrote.
+var unknownToken = regexp.MustCompile(regexp.QuoteMeta(unknownPrefix) + `[^>]*>`)
+
+// UnknownTokens lists, sorted and once each, the unknown tokens in a
+// decoded JSON value, object keys included.
+func UnknownTokens(v any) []string {
+	seen := map[string]bool{}
+	var walk func(any)
+	add := func(s string) {
+		if IsUnknown(s) {
+			for _, t := range unknownToken.FindAllString(s, -1) {
+				seen[t] = true
+			}
+		}
+	}
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			add(x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for k, e := range x {
+				add(k)
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return slices.Sorted(maps.Keys(seen))
 }
