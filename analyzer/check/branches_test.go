@@ -89,3 +89,58 @@ func TestRunJudgesBothBranchesOfAnUndecidedCondition(t *testing.T) {
 		})
 	}
 }
+
+// A finding that holds in every branch keeps its severity, message and
+// fingerprint: a baseline taken before the condition was added still
+// matches it.
+func TestRunBranchesKeepFingerprints(t *testing.T) {
+	run := func(replace ...string) []findings.Finding {
+		dir := realWorld(t, replace...)
+		res, err := Run(context.Background(), Input{IaC: []string{dir}, ConnectorFile: filepath.Join(dir, "connector.yaml")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range res.Findings {
+			res.Findings[i].Location.File = filepath.Base(res.Findings[i].Location.File) // each run has its own copy
+		}
+		return res.Findings
+	}
+	plain := run("IncludeGlobalServiceEvents: yes", "IncludeGlobalServiceEvents: no")
+	branched := run("IncludeGlobalServiceEvents: yes", "IncludeGlobalServiceEvents: no",
+		"EnableLogFileValidation: On", "EnableLogFileValidation: !If [HasAuditAccount, true, false]")
+	if len(plain) != 1 || plain[0].RuleID != "CT02" {
+		t.Fatalf("without the condition: %v, want one CT02", plain)
+	}
+	if diff := cmp.Diff(plain, branched); diff != "" {
+		t.Errorf("findings held in both branches changed (-plain +branched):\n%s", diff)
+	}
+}
+
+// More undecided conditions than maxUndecided: the template is the fault
+// it was, naming the conditions; a walk judges the other files.
+func TestRunTooManyBranches(t *testing.T) {
+	var params, conds, props strings.Builder
+	for i, p := range []string{"IsLogging", "IsMultiRegionTrail", "IncludeGlobalServiceEvents", "EnableLogFileValidation"} {
+		fmt.Fprintf(&params, "  P%d: {Type: String}\n", i)
+		fmt.Fprintf(&conds, "  C%d: !Equals [!Ref P%d, \"yes\"]\n", i, i)
+		fmt.Fprintf(&props, "      %s: !If [C%d, true, false]\n", p, i)
+	}
+	src := "Parameters:\n" + params.String() + "Conditions:\n" + conds.String() +
+		"Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      S3BucketName: b\n" + props.String()
+	dir := realWorld(t)
+	bad := filepath.Join(dir, "four-conditions.yaml")
+	if err := os.WriteFile(bad, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Input{IaC: []string{bad}})
+	if err == nil || !strings.Contains(err.Error(), "hangs on condition C") {
+		t.Fatalf("Run(%s) = %v, want the fault naming a condition", bad, err)
+	}
+	res, err := Run(context.Background(), Input{IaC: []string{dir}, ConnectorFile: filepath.Join(dir, "connector.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Unjudged) != 1 || res.Unjudged[0].File != bad || !strings.Contains(res.Unjudged[0].Reason, "hangs on condition C") {
+		t.Errorf("Unjudged = %v, want %s", res.Unjudged, bad)
+	}
+}
