@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/engine"
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/analyzer/report"
+	"github.com/trailgate/trailgate/collectors/cfn"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/iac"
@@ -59,6 +61,12 @@ type Input struct {
 	// Engine evaluates the rules; nil loads the embedded rules. Tests that
 	// run many inputs share one.
 	Engine *engine.Engine
+
+	// conditions fix CloudFormation conditions the IaC leaves undecided:
+	// one branch of Run. With oneBranch, a template that hangs on
+	// undecided conditions is the fault it was before Run judged branches.
+	conditions map[string]bool
+	oneBranch  bool
 }
 
 // Result is what a run found.
@@ -108,9 +116,8 @@ func (m MalformedPolicies) Error() string {
 	return fmt.Sprintf("%d malformed %s in the IaC input: AWS would refuse %s (MalformedPolicyDocument), so the deployment would fail", len(m), noun, it)
 }
 
-// Run checks in. Every error it returns is about the input (or a rule bug
-// reported as such).
-func Run(ctx context.Context, in Input) (*Result, error) {
+// runOnce checks in with the conditions in.conditions fixed (Run).
+func runOnce(ctx context.Context, in Input) (*Result, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
@@ -258,7 +265,7 @@ func (in *Input) loadIaC(ctx context.Context, snap *snapshot.Snapshot, res *Resu
 		}
 		params[k] = v
 	}
-	opts := iac.Options{Params: params, Region: in.Region}
+	opts := iac.Options{Params: params, Region: in.Region, Conditions: in.conditions}
 	for _, a := range in.Accounts {
 		if path, id, scoped := strings.Cut(a, "="); scoped {
 			opts.Accounts = append(opts.Accounts, iac.PathAccount{Path: path, ID: id})
@@ -267,8 +274,17 @@ func (in *Input) loadIaC(ctx context.Context, snap *snapshot.Snapshot, res *Resu
 		}
 	}
 	read, err := iac.ReadContext(ctx, in.IaC, opts)
+	var ce *cfn.Error
+	if errors.As(err, &ce) && len(ce.Undecided) > 0 && !in.oneBranch {
+		return nil, &undecidedError{conds: ce.Undecided, err: err}
+	}
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range read.Skipped {
+		if len(s.Undecided) > 0 && !in.oneBranch {
+			return nil, &undecidedError{conds: s.Undecided, err: &cfn.Error{File: s.Path, Line: s.Line, Msg: s.Reason, Undecided: s.Undecided}}
+		}
 	}
 	overlay, err := iac.AdoptAccount(read.Snapshot, snap)
 	if err != nil {

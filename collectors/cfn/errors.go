@@ -20,6 +20,11 @@ type Error struct {
 	// Line is 1-based; 0 when the problem concerns the whole file.
 	Line int
 	Msg  string
+	// Undecided are the conditions, sorted, whose value the template
+	// leaves open (a parameter without value or default) and on which the
+	// fault hangs: judged once with each assignment of them (through
+	// Options.Conditions) the template resolves.
+	Undecided []string
 }
 
 func (e *Error) Error() string { return snapshot.ErrorText(e.File, e.Line, "", e.Msg) }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -839,9 +840,21 @@ func (t *template) eitherBranch(cond, token string, yes, no *yaml.Node, line, de
 		return a, nil
 	}
 	if a.kind == kindBool && b.kind == kindBool {
+		t.hangsOn(token, cond)
 		return unknownBool(token, line), nil
 	}
-	return str(t.unknown(fmt.Sprintf("%s if condition %s holds (%s), else %s", candidate(a), cond, token, candidate(b)), line), line), nil
+	tok := t.unknown(fmt.Sprintf("%s if condition %s holds (%s), else %s", candidate(a), cond, token, candidate(b)), line)
+	t.hangsOn(tok, cond)
+	return str(tok, line), nil
+}
+
+// hangsOn records that the value token stands for depends on the
+// undecided condition cond.
+func (t *template) hangsOn(token, cond string) {
+	if !slices.Contains(t.condOf[token], cond) {
+		t.condOf[token] = append(t.condOf[token], cond)
+		slices.Sort(t.condOf[token])
+	}
 }
 
 // candidate names one possible value of an undecided Fn::If.
@@ -887,6 +900,10 @@ func (t *template) condition(name string, line int) (condValue, error) {
 	c := condValue{val: v.s == "true"}
 	if snapshot.IsUnknown(v.s) {
 		c = condValue{unknown: v.s}
+		if val, ok := t.fixed[name]; ok {
+			// The caller judges this branch (Options.Conditions).
+			c = condValue{val: val}
+		}
 	}
 	t.condMemo[name] = c
 	return c, nil

@@ -31,6 +31,21 @@ func (p props) fail(line int, format string, args ...any) error {
 	return p.t.errf(line, format, args...)
 }
 
+// unknown is the error for a property whose value the template does not
+// determine. When the value hangs on undecided conditions the message names
+// them and the error lists them (Error.Undecided), so that a caller can
+// judge each branch instead; otherwise the value is input only the user
+// can give (--param).
+func (p props) unknown(v *value, what, advice string) error {
+	conds := p.t.condOf[v.s]
+	if len(conds) == 0 {
+		return p.fail(v.line, "%s cannot be known (%s); %s", what, v.s, advice)
+	}
+	e := p.t.errf(v.line, "%s cannot be known: it hangs on condition %s, undecided (%s); pass the parameter with --param", what, strings.Join(conds, ", "), v.s)
+	e.Undecided = conds
+	return e
+}
+
 // str returns a string property ("" when absent). Numbers and booleans are
 // accepted as CloudFormation accepts them, by their text.
 func (p props) str(key string) (string, error) {
@@ -59,7 +74,7 @@ func (p props) boolean(key string, def bool) (bool, error) {
 			return false, nil
 		}
 		if snapshot.IsUnknown(v.s) {
-			return false, p.fail(v.line, "%s cannot be known (%s); pass the value with --param", p.at(key), v.s)
+			return false, p.unknown(v, p.at(key), "pass the value with --param")
 		}
 	}
 	return false, p.fail(v.line, "%s must be true or false, got %s %q", p.at(key), v.kind, v.s)
@@ -76,7 +91,7 @@ func (p props) integer(key string, def int) (int, error) {
 			return n, nil
 		}
 		if snapshot.IsUnknown(v.s) {
-			return 0, p.fail(v.line, "%s cannot be known (%s); pass the value with --param", p.at(key), v.s)
+			return 0, p.unknown(v, p.at(key), "pass the value with --param")
 		}
 	}
 	return 0, p.fail(v.line, "%s must be an integer, got %s %q", p.at(key), v.kind, v.s)
@@ -89,6 +104,9 @@ func (p props) list(key string) ([]*value, error) {
 		return nil, nil
 	}
 	if v.kind == kindString && snapshot.IsUnknown(v.s) {
+		if len(p.t.condOf[v.s]) > 0 {
+			return nil, p.unknown(v, p.at(key)+" (a list)", "")
+		}
 		return nil, p.fail(v.line, "%s is a list that cannot be known (%s)", p.at(key), v.s)
 	}
 	if v.kind != kindList {
@@ -191,7 +209,7 @@ func (p props) policyValue(what string, v *value, keyLine int) (*snapshot.Policy
 			// A whole policy the template cannot tell (an ImportValue, a
 			// parameter without value): judging the rest as if the policy
 			// were empty or permissive would be a guess either way.
-			return nil, p.fail(v.line, "%s cannot be known (%s); trailgate cannot judge a policy it cannot read", what, v.s)
+			return nil, p.unknown(v, what, "trailgate cannot judge a policy it cannot read")
 		}
 		doc := []byte(v.s)
 		offsets, err := statementOffsets(doc)

@@ -34,6 +34,11 @@ type Options struct {
 	// SymbolScope names the stack in its symbols (snapshot.Symbol): what
 	// tells its resources from another input's; the file name when empty.
 	SymbolScope string
+	// Conditions fix the value of conditions the template leaves
+	// undecided (they depend on a parameter without value or default), so
+	// that a caller can judge each branch (see Error.Undecided). A
+	// condition the template decides keeps its own value.
+	Conditions map[string]bool
 }
 
 // Bounds that keep any input within bounded time and memory.
@@ -287,8 +292,12 @@ type template struct {
 	conditions map[string]*yaml.Node
 	condMemo   map[string]condValue
 	condBusy   map[string]bool
-	resources  map[string]*resource
-	order      []*resource
+	// fixed are Options.Conditions; condOf maps the token of an undecided
+	// Fn::If's value to the conditions it hangs on.
+	fixed     map[string]bool
+	condOf    map[string][]string
+	resources map[string]*resource
+	order     []*resource
 	// budget counts bytes of text visited or produced while resolving.
 	budget   int
 	unknowns map[string]snapshot.UnknownValue
@@ -320,6 +329,8 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		conditions: map[string]*yaml.Node{},
 		condMemo:   map[string]condValue{},
 		condBusy:   map[string]bool{},
+		fixed:      opts.Conditions,
+		condOf:     map[string][]string{},
 		resources:  map[string]*resource{},
 		unknowns:   map[string]snapshot.UnknownValue{},
 	}

@@ -37,6 +37,10 @@ type Options struct {
 	Accounts  []PathAccount
 	// Region is the region of IaC that does not say (us-east-1).
 	Region string
+	// Conditions fix CloudFormation conditions a template leaves undecided
+	// (cfn.Options.Conditions), applied to every template, so that a
+	// caller can judge each branch of the ones Skipped.Undecided names.
+	Conditions map[string]bool
 }
 
 // PathAccount says that the IaC files under Path (a file or a directory)
@@ -74,6 +78,10 @@ type Skipped struct {
 	// at all: the rest of the walk is judged without it, and every caller
 	// must report it (with --strict, `check` exits 2 for it).
 	Fault bool
+	// Undecided are the CloudFormation conditions a Fault hangs on
+	// (cfn.Error.Undecided): judged with each of their values, through
+	// Options.Conditions, the file resolves.
+	Undecided []string
 }
 
 // String is PATH[:LINE]: REASON.
@@ -225,7 +233,7 @@ func fault(path string, err error) Skipped {
 	var ie *Error
 	switch {
 	case errors.As(err, &ce):
-		s.Line, s.Reason = ce.Line, ce.Msg
+		s.Line, s.Reason, s.Undecided = ce.Line, ce.Msg, ce.Undecided
 	case errors.As(err, &te):
 		s.Line, s.Reason = te.Line, te.Msg
 		if te.Address != "" {
@@ -472,7 +480,7 @@ func parseData(in file, data []byte, opts Options) result {
 		// be; its parser names the file and line of the fault. The cheap
 		// keyword test goes first: it spares nearly every template a
 		// second YAML parse.
-		r, err := cfn.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
+		r, err := cfn.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope, Conditions: opts.Conditions})
 		if err != nil {
 			return result{err: err}
 		}
