@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"io"
 	"path/filepath"
 	"testing"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/collectors/synth"
 )
 
 // BenchmarkCheckTemplate is `trailgate check --iac template.yaml` end to end,
@@ -28,5 +33,37 @@ func BenchmarkDemo(b *testing.B) {
 		if code := run(context.Background(), args, io.Discard, io.Discard); code != exitOK {
 			b.Fatalf("exit %d", code)
 		}
+	}
+}
+
+// benchLarge adds the 10,000-account organization to BenchmarkCheckOrg
+// (go test ./cmd/trailgate -run '^$' -bench CheckOrg -benchtime 1x -large):
+// it takes minutes, which `make bench` should not.
+var benchLarge = flag.Bool("large", false, "BenchmarkCheckOrg: also check a 10,000-account organization")
+
+// BenchmarkCheckOrg is `trailgate check --snapshot org.json` end to end
+// on synthetic organizations (collectors/synth) in which every account has
+// its own pipeline: load the snapshot, compile the rules, evaluate, write
+// JSON. ns/op over accounts shows how analysis grows with the
+// organization.
+func BenchmarkCheckOrg(b *testing.B) {
+	sizes := []int{100, 1000}
+	if *benchLarge {
+		sizes = append(sizes, 10000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "org.json")
+			if err := snapshot.WriteFile(path, synth.Org(synth.Options{Accounts: n})); err != nil {
+				b.Fatal(err)
+			}
+			args := []string{"check", "--snapshot", path, "--format", "json", "--fail-on", "none"}
+			b.ResetTimer()
+			for b.Loop() {
+				if code := run(context.Background(), args, io.Discard, io.Discard); code != exitOK {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
 	}
 }
