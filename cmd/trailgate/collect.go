@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -27,6 +28,40 @@ type collectOptions struct {
 	printPolicy bool
 }
 
+// ouIDRe is an OU or root ID as Organizations documents them
+// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html,
+// API_Root.html).
+var ouIDRe = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$`)
+
+// expandAccounts replaces each @FILE of --accounts with the IDs the file
+// lists, one per line (blank lines and # comments skipped), so that a
+// shard's account list can come from a job's input file.
+func expandAccounts(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		path, isFile := strings.CutPrefix(a, "@")
+		if !isFile {
+			out = append(out, a)
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if len(line) != 12 || strings.Trim(line, "0123456789") != "" {
+				return nil, fmt.Errorf("%s:%d: %q is not a 12-digit account ID", path, i+1, line)
+			}
+			out = append(out, line)
+		}
+	}
+	return out, nil
+}
+
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := pflag.NewFlagSet("collect", pflag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -34,7 +69,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	o.aws.add(fl, "AWS shared-config profile (default: AWS_PROFILE or the default chain)",
 		"region for global calls and the default region (default: AWS_REGION, else us-east-1)")
 	fl.StringSliceVar(&o.live.Regions, "regions", nil, "regions to collect, comma-separated (default: every region enabled in each account)")
-	fl.StringSliceVar(&o.live.Accounts, "accounts", nil, "account IDs to collect, comma-separated (default: every active account)")
+	fl.StringSliceVar(&o.live.Accounts, "accounts", nil, "account IDs to collect, comma-separated, or @FILE with one ID per line (default: every active account); with --ou, one shard of the organization for trailgate merge")
+	fl.StringSliceVar(&o.live.OUs, "ou", nil, "collect the accounts under these organizational unit IDs (ou-… or the root r-…), at any depth: one shard of the organization for trailgate merge")
 	fl.StringVar(&o.live.MemberRole, "member-role", "", "role NAME assumed in every account but the caller's")
 	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role")
 	fl.IntVar(&o.live.Concurrency, "concurrency", live.DefaultConcurrency, "accounts and regions read at once")
@@ -60,6 +96,18 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, r := range o.live.Regions {
 		if !snapshot.IsRegion(r) {
 			fmt.Fprintf(stderr, "trailgate collect: --regions: %q is not an AWS region such as us-east-1\n", r)
+			return exitUsage
+		}
+	}
+	accounts, err := expandAccounts(o.live.Accounts)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate collect: --accounts: %v\n", err)
+		return exitUsage
+	}
+	o.live.Accounts = accounts
+	for _, ou := range o.live.OUs {
+		if !ouIDRe.MatchString(ou) {
+			fmt.Fprintf(stderr, "trailgate collect: --ou: %q is not an organizational unit ID (ou-xxxx-xxxxxxxx) or root ID (r-xxxx)\n", ou)
 			return exitUsage
 		}
 	}

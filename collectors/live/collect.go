@@ -25,6 +25,13 @@ type Options struct {
 	// Accounts limits the member accounts collected (default: every active
 	// account of the organization, or the caller's account).
 	Accounts []string
+	// OUs limits the member accounts collected to those under these
+	// organizational units, at any depth; with Accounts, an account named
+	// by either is collected. Together they select one shard of the
+	// organization: every shard reads the whole organization (its tree
+	// and policies, which every account's rules need) and the resources of
+	// its own accounts only, and `trailgate merge` joins the shards.
+	OUs []string
 	// Regions limits the regions collected (default: every region enabled
 	// in each account, from ec2:DescribeRegions).
 	Regions []string
@@ -136,13 +143,20 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	var targets []string
 	if org != nil {
 		snap.Organization = org
+		inShard, err := shard(org, opts.Accounts, opts.OUs)
+		if err != nil {
+			return nil, c.stats(0), err
+		}
 		for _, m := range org.Members {
 			names[m.ID] = m.Name
-			if m.Status == "ACTIVE" && wanted(opts.Accounts, m.ID) {
+			if m.Status == "ACTIVE" && inShard(m) {
 				targets = append(targets, m.ID)
 			}
 		}
 	} else {
+		if len(opts.OUs) > 0 {
+			return nil, c.stats(0), fmt.Errorf("--ou selects accounts by organizational unit, but the organization cannot be read (%s)", note)
+		}
 		mode, notes = "single-account", []string{"single-account mode: " + note}
 		// With no organization to walk, --accounts names the accounts
 		// (entered through --member-role); by default the caller's own.
@@ -202,6 +216,38 @@ func (c *collector) stats(accountRegions int) Stats {
 		s.CallsPerAccountRegion = float64(s.Calls) / float64(accountRegions)
 	}
 	return s
+}
+
+// shard returns whether an organization member belongs to the shard the
+// account IDs and OU IDs select (every member when both are empty). An OU
+// that is not in the organization is an error: a typo would otherwise
+// collect an empty shard and merge into an organization missing accounts.
+func shard(org *snapshot.Organization, accounts, ous []string) (func(snapshot.OrgAccount) bool, error) {
+	if len(accounts) == 0 && len(ous) == 0 {
+		return func(snapshot.OrgAccount) bool { return true }, nil
+	}
+	parent := map[string]string{}
+	for _, ou := range org.OrganizationalUnits {
+		parent[ou.ID] = ou.ParentID
+	}
+	for _, ou := range ous {
+		if _, ok := parent[ou]; !ok && ou != org.RootID {
+			return nil, fmt.Errorf("--ou: %s is not an organizational unit of organization %s", ou, org.ID)
+		}
+	}
+	return func(m snapshot.OrgAccount) bool {
+		if len(accounts) > 0 && wanted(accounts, m.ID) {
+			return true
+		}
+		// Walk up to the root; the depth bound stops a malformed tree
+		// (a parent cycle) from looping.
+		for p, depth := m.ParentID, 0; p != "" && depth <= len(parent); p, depth = parent[p], depth+1 {
+			if slices.Contains(ous, p) {
+				return true
+			}
+		}
+		return false
+	}, nil
 }
 
 func wanted(filter []string, id string) bool {
