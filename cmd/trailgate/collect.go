@@ -75,6 +75,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role")
 	fl.IntVar(&o.live.Concurrency, "concurrency", live.DefaultConcurrency, "accounts and regions read at once")
 	fl.DurationVar(&o.live.CallTimeout, "call-timeout", live.DefaultCallTimeout, "time limit of one API call, retries included")
+	fl.DurationVar(&o.live.AccountTimeout, "account-timeout", live.DefaultAccountTimeout, "time limit of one account, all its regions included; reads it cuts are recorded as collection errors")
 	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
 	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
 	fl.Usage = func() {
@@ -89,8 +90,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
-	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 {
-		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1 and --call-timeout positive")
+	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 || o.live.AccountTimeout <= 0 {
+		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1, --call-timeout and --account-timeout positive")
 		return exitUsage
 	}
 	for _, r := range o.live.Regions {

@@ -50,20 +50,45 @@ type Options struct {
 	// a terminal.
 	Progress io.Writer
 	// MaxAttempts and MaxBackoff tune the SDK's adaptive retryer; zero keeps
-	// the SDK's defaults (3 attempts, 20 s backoff cap).
+	// DefaultMaxAttempts and the SDK's 20 s backoff cap.
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// Quotas are the client-side request rates per SDK service ID (nil:
+	// DefaultQuotas; a service missing from the map is not limited).
+	Quotas map[string]Quota
+	// AccountTimeout bounds the collection of one account, all its regions
+	// included (default DefaultAccountTimeout), so that one slow or
+	// stuck account cannot stall the run: reads it had not finished are
+	// recorded as Timeout collection errors and the run goes on.
+	AccountTimeout time.Duration
 }
 
-// DefaultConcurrency reads 32 account-regions at once. AWS API rate limits
+// DefaultAccountTimeout bounds one account's collection. An account of
+// 17 regions takes about 20 s at 20 ms per call (BenchmarkCollectOrgScale);
+// ten minutes leaves room for throttling and large accounts.
+const DefaultAccountTimeout = 10 * time.Minute
+
+// DefaultMaxAttempts is how often one call is tried when AWS throttles
+// it or fails on its side: more than the SDK's 3, because at organization
+// scale a throttled call that gives up leaves a hole in the snapshot, while
+// the adaptive retryer's backoff keeps the extra attempts cheap for AWS.
+const DefaultMaxAttempts = 8
+
+// DefaultConcurrency reads 32 parts of accounts (IAM, S3, a region) at
+// once: 8 accounts, 4 parts each (accountParallelism). AWS API rate limits
 // are per account and region, and within one account-region the collector
 // is sequential, so at most one call per service and account-region is in
-// flight: parallel work spreads over distinct rate-limit buckets and never
-// bursts past one (CloudTrail's control-plane reads allow only a few TPS).
-// The calls that share one bucket (sts:AssumeRole from the caller's account,
-// one per member account) stay well under STS's limit. Beyond 32 the
-// machine, not AWS, is the bottleneck: see BenchmarkCollectOrg.
+// flight: parallel work spreads over distinct rate-limit buckets, and the
+// buckets the run shares (Organizations, the caller's STS AssumeRole,
+// CloudTrail's low read rate) are paced by the client-side limiter
+// (DefaultQuotas). Beyond 32 the machine, not AWS, is the bottleneck: see
+// BenchmarkCollectOrg.
 const DefaultConcurrency = 32
+
+// accountParallelism is how many parts of one account are read at once
+// (see collectAccount): enough that an account's global reads (IAM, S3)
+// overlap its regions.
+const accountParallelism = 4
 
 // DefaultCallTimeout bounds one API call with its retries.
 const DefaultCallTimeout = 60 * time.Second
@@ -91,17 +116,21 @@ type Stats struct {
 
 // collector is one run's shared state.
 type collector struct {
-	base     aws.Config
-	opts     Options
-	partN    string
-	sem      chan struct{}
-	calls    atomic.Int64
-	attempts atomic.Int64
-	done     atomic.Int64
-	total    atomic.Int64
-	mu       sync.Mutex
-	errs     []snapshot.CollectionError
-	ops      map[string]int
+	base  aws.Config
+	opts  Options
+	partN string
+	sem   chan struct{} // account slots
+	// perAccount is how many parts of one account (IAM, S3, a region)
+	// are read at once; slots × perAccount ≤ Concurrency.
+	perAccount int
+	lim        *limiter
+	calls      atomic.Int64
+	attempts   atomic.Int64
+	done       atomic.Int64
+	total      atomic.Int64
+	mu         sync.Mutex
+	errs       []snapshot.CollectionError
+	ops        map[string]int
 }
 
 // Collect snapshots the organization (or the caller's account) that cfg's
@@ -116,10 +145,21 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = DefaultCallTimeout
 	}
+	if opts.AccountTimeout <= 0 {
+		opts.AccountTimeout = DefaultAccountTimeout
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.Quotas == nil {
+		opts.Quotas = DefaultQuotas
+	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	c := &collector{opts: opts, sem: make(chan struct{}, opts.Concurrency), ops: map[string]int{}}
+	perAccount := min(accountParallelism, opts.Concurrency)
+	c := &collector{opts: opts, sem: make(chan struct{}, max(1, opts.Concurrency/perAccount)), perAccount: perAccount,
+		lim: newLimiter(opts.Quotas), ops: map[string]int{}}
 	c.base = c.instrument(cfg)
 
 	stop := c.progress()
@@ -270,7 +310,7 @@ func partitionOf(arn string) string {
 	return parts[1]
 }
 
-// acquire takes a concurrency slot.
+// acquire takes an account slot.
 func (c *collector) acquire(ctx context.Context) bool {
 	select {
 	case c.sem <- struct{}{}:
@@ -311,16 +351,24 @@ func (c *collector) accountConfig(ctx context.Context, account string, own bool)
 
 var errNoMemberRole = errors.New("no --member-role given to read an account other than the caller's")
 
-// collectAccount reads one account: its IAM roles and S3 buckets (global),
-// then every region. It returns the account (nil when it could not be
+// collectAccount reads one account: its IAM roles and S3 buckets (global)
+// and every region. It returns the account (nil when it could not be
 // entered) and the configuration that reads it.
+//
+// The account holds one account slot (c.sem) for its whole collection and
+// reads up to perAccount of its parts (IAM, S3, each region) at once, so
+// that at most Concurrency calls are in flight in all, and so that its
+// deadline (AccountTimeout) counts only its own work: regions never queue
+// behind other accounts' regions while the account's clock runs.
 func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, aws.Config) {
 	if !c.acquire(ctx) {
 		return nil, aws.Config{}
 	}
+	defer c.release()
+	ctx, cancel := context.WithTimeout(withAccount(ctx, account), c.opts.AccountTimeout)
+	defer cancel()
 	cfg, err := c.accountConfig(ctx, account, own)
 	if err != nil {
-		c.release()
 		code := errorCode(err)
 		if errors.Is(err, errNoMemberRole) {
 			// Not an AWS code: the run was not told how to enter the
@@ -333,20 +381,13 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	}
 	a := &snapshot.Account{ID: account, Name: name}
 	regions := c.regions(ctx, cfg, account)
-	c.collectIAM(ctx, cfg, a)
-	c.collectS3(ctx, cfg, a)
-	c.release()
-
+	parts := []func(){
+		func() { c.collectIAM(ctx, cfg, a) },
+		func() { c.collectS3(ctx, cfg, a) },
+	}
 	var mu sync.Mutex
-	var wg sync.WaitGroup
 	for _, region := range regions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if !c.acquire(ctx) {
-				return
-			}
-			defer c.release()
+		parts = append(parts, func() {
 			r := &snapshot.Account{}
 			rcfg := cfg.Copy()
 			rcfg.Region = region
@@ -363,8 +404,23 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			a.Queues = append(a.Queues, r.Queues...)
 			a.Detectors = append(a.Detectors, r.Detectors...)
 			mu.Unlock()
+		})
+	}
+	next := make(chan func())
+	var wg sync.WaitGroup
+	for range min(c.perAccount, len(parts)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for part := range next {
+				part()
+			}
 		}()
 	}
+	for _, part := range parts {
+		next <- part
+	}
+	close(next)
 	wg.Wait()
 	a.Regions = regions
 	return a, cfg
@@ -375,9 +431,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 func (c *collector) retryer() aws.Retryer {
 	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-			if c.opts.MaxAttempts > 0 {
-				so.MaxAttempts = c.opts.MaxAttempts
-			}
+			so.MaxAttempts = c.opts.MaxAttempts
 			if c.opts.MaxBackoff > 0 {
 				so.MaxBackoff = c.opts.MaxBackoff
 			}
