@@ -57,6 +57,8 @@ type Index struct {
 	resources map[string]*resourceEntry // bucket name, key/topic/queue ARN, key alias ARN
 	// Roles counts the indexed roles (for benchmarks and diagnostics).
 	Roles int
+	// byAccount serves Candidates.
+	byAccount rolesByAccount
 
 	mu    sync.Mutex
 	cache map[string]Answer

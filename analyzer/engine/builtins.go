@@ -58,6 +58,54 @@ var authzDecl = &rego.Function{
 	),
 }
 
+// CandidatesBuiltin lists the roles that may be allowed on a resource:
+//
+//	trailgate.authz_candidates(snapshot, resource) → ["arn:aws:iam::…:role/…", …]
+//
+// authz.Index.Candidates: the roles of the resource's account and of the
+// accounts its resource policy can name, sorted. Every other role is
+// implicitly denied on the resource, so rules that look for who may act on
+// a resource ask trailgate.authz about these roles only, instead of about
+// every role of the organization.
+const CandidatesBuiltin = "trailgate.authz_candidates"
+
+var candidatesDecl = &rego.Function{
+	Name:        CandidatesBuiltin,
+	Description: "Lists the roles of the snapshot that may be allowed on a resource: every other role is implicitly denied on it.",
+	Decl: types.NewFunction(
+		types.Args(types.Named("snapshot", types.A), types.Named("resource", types.S)),
+		types.Named("roles", types.NewArray(nil, types.S)),
+	),
+	// Not Memoize: OPA's memo key is the arguments' text, here the
+	// whole snapshot, spelled out on every call.
+}
+
+func candidatesImpl(bctx rego.BuiltinContext, snapT, resT *ast.Term) (*ast.Term, error) {
+	ix, err := indexFor(bctx, snapT.Value)
+	if err != nil {
+		return nil, err
+	}
+	res, ok := resT.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("%s: resource must be a string", CandidatesBuiltin)
+	}
+	arns := ix.Candidates(string(res))
+	terms := make([]*ast.Term, len(arns))
+	for i, a := range arns {
+		terms[i] = ast.StringTerm(a)
+	}
+	return ast.ArrayTerm(terms...), nil
+}
+
+// declarations are the built-ins' declarations, for the compiler.
+func declarations() map[string]*ast.Builtin {
+	out := map[string]*ast.Builtin{}
+	for _, d := range []*rego.Function{authzDecl, candidatesDecl} {
+		out[d.Name] = &ast.Builtin{Name: d.Name, Description: d.Description, Decl: d.Decl}
+	}
+	return out
+}
+
 // indexBuilds counts indexes built from Rego values (the slow path); the
 // engine's tests use it to prove that Check takes the fast path.
 var indexBuilds atomic.Int64
@@ -250,14 +298,15 @@ func answerValue(a authz.Answer) ast.Value {
 
 // regoBuiltins are the built-ins offered to the prepared query.
 func regoBuiltins() []func(*rego.Rego) {
-	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl)}
+	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl), rego.Function2(candidatesDecl, candidatesImpl)}
 }
 
 // TesterBuiltins are the same built-ins for OPA's test runner, so that the
 // rules' *_test.rego files exercise the real authorization answers.
 func TesterBuiltins() []*tester.Builtin {
-	return []*tester.Builtin{{
-		Decl: &ast.Builtin{Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl},
-		Func: rego.Function2(authzDecl, authzImpl),
-	}}
+	d := declarations()
+	return []*tester.Builtin{
+		{Decl: d[authzDecl.Name], Func: rego.Function2(authzDecl, authzImpl)},
+		{Decl: d[candidatesDecl.Name], Func: rego.Function2(candidatesDecl, candidatesImpl)},
+	}
 }

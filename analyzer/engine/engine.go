@@ -118,7 +118,7 @@ func newEngine(fsys fs.FS, skip []ast.StageID) (*Engine, error) {
 func newCompiler(skip []ast.StageID) *ast.Compiler {
 	c := ast.NewCompiler().
 		WithDefaultRegoVersion(ast.RegoV1).
-		WithBuiltins(map[string]*ast.Builtin{AuthzBuiltin: {Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl}})
+		WithBuiltins(declarations())
 	if len(skip) > 0 {
 		c = c.WithSkipStages(skip...)
 	}

@@ -145,37 +145,48 @@ detectors contains {"detector": d, "account": a.id} if {
 	some d in a.detectors
 }
 
-bucket_named(name) := e if {
-	some e in buckets
-	e.bucket.name == name
+# Lookups by name or ARN read indexes built once per evaluation (an object
+# per kind, keyed as the rules look resources up) instead of scanning every
+# resource of the organization on each call. Names and ARNs are unique
+# (bucket names globally, ARNs by construction), as the scans these
+# replaced already required: a second resource under one key would make
+# them answer twice.
+buckets_by_name := {e.bucket.name: e | some e in buckets}
+
+topics_by_arn := {e.topic.arn: e | some e in topics}
+
+queues_by_arn := {e.queue.arn: e | some e in queues}
+
+keys_by_arn := {e.key.arn: e | some e in keys}
+
+keys_by_id := {e.key.key_id: e | some e in keys; e.key.key_id != ""}
+
+# keys_by_alias_arn: alias names are unique per account and region.
+keys_by_alias_arn := {sprintf("%s:%s:%s", [e.account, e.key.region, al]): e |
+	some e in keys
+	some al in object.get(e.key, "aliases", [])
 }
 
-topic_arn(arn) := e if {
-	some e in topics
-	e.topic.arn == arn
-}
+bucket_named(name) := buckets_by_name[name]
 
-queue_arn(arn) := e if {
-	some e in queues
-	e.queue.arn == arn
-}
+topic_arn(arn) := topics_by_arn[arn]
 
-role_arn(arn) := e if {
-	some e in roles
-	e.role.arn == arn
-}
+queue_arn(arn) := queues_by_arn[arn]
+
+role_arn(arn) := roles_by_arn[arn]
+
+# roles_by_arn indexes the roles by ARN, as above.
+roles_by_arn := {e.role.arn: e | some e in roles}
 
 # key_ref resolves a KMS key reference as AWS stores it (key ARN, key ID,
 # alias name or alias ARN) to the key, looking in the given account and
 # region for the forms that carry neither.
-key_ref(ref, _, _) := e if {
-	some e in keys
-	e.key.arn == ref
-} else := e if {
+key_ref(ref, _, _) := keys_by_arn[ref] if {
+	keys_by_arn[ref]
+} else := keys_by_id[ref] if {
 	not startswith(ref, "arn:")
 	not startswith(ref, "alias/")
-	some e in keys
-	e.key.key_id == ref
+	keys_by_id[ref]
 } else := e if {
 	startswith(ref, "alias/")
 	some e in keys
@@ -184,10 +195,7 @@ key_ref(ref, _, _) := e if {
 	startswith(ref, "arn:")
 	contains(ref, ":alias/")
 	parts := split(ref, ":")
-	some e in keys
-	e.account == parts[4]
-	e.key.region == parts[3]
-	parts[5] in e.key.aliases
+	e := keys_by_alias_arn[sprintf("%s:%s:%s", [parts[4], parts[3], parts[5]])]
 }
 
 # account_of_arn is the account field of an ARN.
@@ -349,10 +357,15 @@ connector_buckets(q) := bs if {
 	count(bs) > 0
 } else := {d.bucket | some d in deliveries; d.source in connector_sources}
 
+# Without a connector, only the roles that may be allowed on a queue (its
+# account's and those its policy can name: trailgate.authz_candidates) are
+# asked about it; any other role is implicitly denied there, and asking
+# every role about every queue grows with the square of the organization.
 readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	not input.connector.role
 	some q in pipeline_queues
-	some e in roles
+	some arn in trailgate.authz_candidates(input.snapshot, q)
+	e := roles_by_arn[arn]
 	not service_linked(e.role)
 	allowed(authz(e.role.arn, "sqs:ReceiveMessage", q, {}))
 	bs := {name | some name in log_buckets; q in reach(name)}
