@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -58,6 +60,36 @@ func BenchmarkCheckOrg(b *testing.B) {
 				b.Fatal(err)
 			}
 			args := []string{"check", "--snapshot", path, "--format", "json", "--fail-on", "none"}
+			b.ResetTimer()
+			for b.Loop() {
+				if code := run(context.Background(), args, io.Discard, io.Discard); code != exitOK {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheckStacks is `trailgate check --iac DIR` on one and on 300
+// independent stacks (the single-account-trail-sns template, each copy in
+// its own account): the target is 300 stacks in at most 20x the time of
+// one.
+func BenchmarkCheckStacks(b *testing.B) {
+	tmpl, err := os.ReadFile(filepath.Join(scenarioDir, "single-account-trail-sns", "template.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 300} {
+		b.Run(fmt.Sprintf("stacks=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			for i := range n {
+				acct := fmt.Sprintf("%012d", 500000000000+i)
+				data := strings.ReplaceAll(string(tmpl), "444444444444", acct)
+				if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("stack%03d.yaml", i)), []byte(data), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			args := []string{"check", "--iac", dir, "--format", "sarif", "--fail-on", "none"}
 			b.ResetTimer()
 			for b.Loop() {
 				if code := run(context.Background(), args, io.Discard, io.Discard); code != exitOK {
