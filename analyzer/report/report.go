@@ -31,6 +31,19 @@ type Options struct {
 	// mark at the first broken hop (datapath.Path.Line); the text report
 	// prints them before the findings. JSON and SARIF leave them out.
 	Paths []string
+	// Unjudged are input files the run could not judge (a malformed
+	// template in an --iac directory walk) while it judged the rest: the
+	// text summary counts them, JSON lists them under "unjudged", SARIF as
+	// toolExecutionNotifications, so that no reader mistakes a clean
+	// result for a clean repository.
+	Unjudged []Unjudged
+}
+
+// Unjudged is an input file left out of the judgement, and why.
+type Unjudged struct {
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Writer is the common signature of WriteText, WriteJSON and WriteSARIF.
