@@ -13,7 +13,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
-	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/findings"
@@ -221,11 +220,7 @@ func toValue(v any) (ast.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	var x any
-	if err := util.NewJSONDecoder(bytes.NewReader(data)).Decode(&x); err != nil {
-		return nil, err
-	}
-	return ast.InterfaceToValue(x)
+	return jsonValue(data)
 }
 
 // emitted is what a rule puts in its deny set.
