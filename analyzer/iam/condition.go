@@ -179,6 +179,10 @@ const (
 	condFalse condResult = iota
 	condTrue
 	condUnresolved
+	// condMaybe: a pattern may or may not match a symbol in the request
+	// (symbol.go), so the block is true for some values and false for
+	// others.
+	condMaybe
 )
 
 // eval evaluates the block against the request context.
@@ -204,53 +208,143 @@ func (c *condition) eval(ctx *evalContext) condResult {
 		}
 		return condFalse
 	}
+	// maybe: some value's test is triMaybe (a symbol, symbol.go); the
+	// block is then decided only where a definite value decides it.
+	maybe := false
 	switch c.set {
 	case setAllValues:
 		for _, v := range vals {
-			m, ok := c.positive(ctx, v)
+			m, ok := c.positiveTri(ctx, v)
 			if !ok {
 				return condUnresolved
 			}
-			if m == c.op.negated {
+			if m == triMaybe {
+				maybe = true
+			} else if (m == triYes) == c.op.negated {
 				return condFalse
 			}
 		}
-		return condTrue
+		return maybeOr(maybe, condTrue)
 	case setAnyValue:
 		for _, v := range vals {
-			m, ok := c.positive(ctx, v)
+			m, ok := c.positiveTri(ctx, v)
 			if !ok {
 				return condUnresolved
 			}
-			if m != c.op.negated {
+			if m == triMaybe {
+				maybe = true
+			} else if (m == triYes) != c.op.negated {
 				return condTrue
 			}
 		}
-		return condFalse
+		return maybeOr(maybe, condFalse)
 	}
 	// A single-valued operator on several values: true when any value
 	// matches; its negation when none does.
 	for _, v := range vals {
-		m, ok := c.positive(ctx, v)
+		m, ok := c.positiveTri(ctx, v)
 		if !ok {
 			return condUnresolved
 		}
-		if m {
+		switch m {
+		case triYes:
 			if c.op.negated {
 				return condFalse
 			}
 			return condTrue
+		case triMaybe:
+			maybe = true
 		}
 	}
 	if c.op.negated {
-		return condTrue
+		return maybeOr(maybe, condTrue)
 	}
-	return condFalse
+	return maybeOr(maybe, condFalse)
+}
+
+func maybeOr(maybe bool, r condResult) condResult {
+	if maybe {
+		return condMaybe
+	}
+	return r
+}
+
+// positiveTri is positive in three values: only a pattern matched against
+// a value holding a symbol can answer triMaybe.
+func (c *condition) positiveTri(ctx *evalContext, v string) (tri, bool) {
+	if (c.op.fam == famStringLike || c.op.fam == famArn) && hasSymbol(v) {
+		return c.positiveSymbol(ctx, v)
+	}
+	m, ok := c.positive(ctx, v)
+	return boolTri(m), ok
+}
+
+// positiveSymbol is positive for a Like or ARN operator and a context
+// value holding a symbol.
+func (c *condition) positiveSymbol(ctx *evalContext, v string) (tri, bool) {
+	out := triNo
+	parts, isARN := arnParts(v)
+	for i := range c.values {
+		var t tri
+		if c.op.fam == famArn {
+			cv, ok := c.value(ctx, i)
+			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
+				return triNo, false
+			}
+			switch {
+			case cv.t.exact == "*" && !cv.t.vars:
+				t = triYes
+			default:
+				if isARN {
+					t = arnPartsTri(&cv.arn, &parts)
+				}
+				if cv.wideGlob && t != triYes {
+					if w := triGlob(cv.t.glob, v); w != triNo {
+						t = w
+					}
+				}
+			}
+		} else {
+			g, ok := c.values[i].t.resolve(ctx, true)
+			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
+				return triNo, false
+			}
+			t = triGlob(g, v)
+		}
+		switch t {
+		case triYes:
+			return triYes, true
+		case triMaybe:
+			out = triMaybe
+		}
+	}
+	return out, true
 }
 
 // evalNull: "Null": {"k": "true"} is true when k is absent (or has no
 // value), "false" when it is present. Several values are ORed.
+//
+// With a set prefix the key's absence decides first, as for every set
+// operator: ForAllValues: is true and ForAnyValue: false on a missing or
+// empty key, whatever the value ("The ForAllValues set operator also
+// returns true if there are no context keys in the request",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html);
+// a present key is tested as by Null.
 func (c *condition) evalNull(ctx *evalContext, present bool) condResult {
+	if !present {
+		switch c.set {
+		case setAllValues:
+			return condTrue
+		case setAnyValue:
+			return condFalse
+		}
+	}
 	for i := range c.values {
 		s, ok := c.values[i].t.resolve(ctx, false)
 		if !ok {
@@ -272,6 +366,19 @@ func (c *condition) evalNull(ctx *evalContext, present bool) condResult {
 
 // positive reports whether context value v matches any policy value under
 // the non-negated form of the operator.
+//
+// nullValueNeverMatches: a policy variable naming a key the request does
+// not carry has no value, and what AWS then does depends on the operator
+// ("Policy variables with no value",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value):
+// "condition operators like StringEquals or StringLike do not match, and
+// the policy statement does not take effect" (ok false: condUnresolved),
+// while "inverted condition operators like StringNotEquals or StringNotLike
+// do match against a null value, as the value of the condition key they
+// are testing against is not equal to or like the effectively null value".
+// For a negated operator such a value equals nothing, so it is skipped:
+// the NOR of the values holds for it. The Resource element is unaffected:
+// there a variable without value matches no resource.
 func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 	switch c.op.fam {
 	case famNumeric:
@@ -306,6 +413,9 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 		case famStringLike:
 			g, ok := p.t.resolve(ctx, true)
 			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
 				return false, false
 			}
 			if globMatch(g, v, false) {
@@ -314,6 +424,9 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 		default:
 			s, ok := p.t.resolve(ctx, false)
 			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
 				return false, false
 			}
 			switch c.op.fam {
@@ -338,11 +451,15 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 // anyValue reports whether some policy value, parsed for the operator with
 // its variables resolved, satisfies match. ok is false when a value's
 // policy variable cannot be resolved before a match is found, which leaves
-// the condition unresolved (condUnresolved).
+// the condition unresolved (condUnresolved); for a negated operator such a
+// value is null and matches nothing (nullValueNeverMatches).
 func (c *condition) anyValue(ctx *evalContext, match func(condValue) bool) (matched, ok bool) {
 	for i := range c.values {
 		cv, ok := c.value(ctx, i)
 		if !ok {
+			if c.op.negated {
+				continue
+			}
 			return false, false
 		}
 		if match(cv) {

@@ -16,9 +16,12 @@ type evalContext struct {
 	resourceStar    bool
 	resourceIsARN   bool
 	resourceParts   [5]string
-	derived         [7]string
-	derivedSet      [7]bool
-	mode            evalMode
+	// resourceSym: the resource ARN holds a symbol (symbol.go), so
+	// resource patterns are matched in three values.
+	resourceSym bool
+	derived     [7]string
+	derivedSet  [7]bool
+	mode        evalMode
 	// uncertain: a statement holding unresolved values matched the
 	// request on its known parts, so the other mode must be asked too.
 	uncertain bool
@@ -68,8 +71,11 @@ func initEvalContext(ctx *evalContext, req *Request) {
 	c := &ctx.caller
 	ctx.resourceStar = req.Resource == "*"
 	ctx.resourceParts, ctx.resourceIsARN = arnParts(req.Resource)
+	ctx.resourceSym = hasSymbol(req.Resource)
 	ctx.resourceAccount = req.ResourceAccount
-	if ctx.resourceAccount == "" && ctx.resourceIsARN && ctx.resourceParts[3] != "" {
+	// The account field of an AWS-owned resource (arn:aws:iam::aws:policy/…)
+	// names no account: such a resource's account is unknown.
+	if ctx.resourceAccount == "" && ctx.resourceIsARN && isAccountID(ctx.resourceParts[3]) {
 		ctx.resourceAccount = ctx.resourceParts[3]
 	}
 	if ctx.resourceAccount == "" {
@@ -145,13 +151,23 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 	if !s.actionMatches(ctx.req.Action) {
 		return stmtMatch{failedCond: -1}
 	}
+	// maybe: a wildcard may or may not match a symbol (symbol.go).
+	maybe := false
 	if s.hasResource {
-		m, ok := s.resourceMatches(ctx)
-		if !ok {
-			return stmtMatch{unresolved: true, failedCond: -1}
-		}
-		if !m {
-			return stmtMatch{failedCond: -1}
+		if ctx.resourceSym {
+			out, stop, m := s.resourceStep(ctx)
+			if stop {
+				return out
+			}
+			maybe = m
+		} else {
+			m, ok := s.resourceMatches(ctx)
+			if !ok {
+				return stmtMatch{unresolved: true, failedCond: -1}
+			}
+			if !m {
+				return stmtMatch{failedCond: -1}
+			}
 		}
 	}
 	via := matchDirect
@@ -173,9 +189,11 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 			return stmtMatch{failedCond: i}
 		case condUnresolved:
 			return stmtMatch{unresolved: true, failedCond: i}
+		case condMaybe:
+			maybe = true
 		}
 	}
-	return stmtMatch{applies: true, via: via, failedCond: -1}
+	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe}
 }
 
 // tri is a three-valued match: an element holding unresolved values may
@@ -203,16 +221,11 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 		maybe = true
 	}
 	if s.hasResource {
-		t, ok := s.resourceTri(ctx)
-		if !ok {
-			return stmtMatch{unresolved: true, failedCond: -1}
+		out, stop, m := s.resourceStep(ctx)
+		if stop {
+			return out
 		}
-		switch t {
-		case triNo:
-			return stmtMatch{failedCond: -1}
-		case triMaybe:
-			maybe = true
-		}
+		maybe = maybe || m
 	}
 	via := matchDirect
 	if s.hasPrincipal {
@@ -270,6 +283,8 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 			return stmtMatch{failedCond: i}
 		case condUnresolved:
 			return stmtMatch{unresolved: true, failedCond: i}
+		case condMaybe:
+			maybe = true
 		}
 	}
 	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe, viaMaybe: viaMaybe}
@@ -303,6 +318,20 @@ func (s *Statement) actionTri(action string) tri {
 	return triNo
 }
 
+// resourceStep matches the Resource or NotResource element in three
+// values: stop with the statement's answer when it does not apply, else
+// maybe when it may or may not.
+func (s *Statement) resourceStep(ctx *evalContext) (out stmtMatch, stop, maybe bool) {
+	t, ok := s.resourceTri(ctx)
+	switch {
+	case !ok:
+		return stmtMatch{unresolved: true, failedCond: -1}, true, false
+	case t == triNo:
+		return stmtMatch{failedCond: -1}, true, false
+	}
+	return stmtMatch{}, false, t == triMaybe
+}
+
 // resourceTri: ok is false when a policy variable has no value where that
 // decides the element (as resourceMatches).
 func (s *Statement) resourceTri(ctx *evalContext) (tri, bool) {
@@ -312,23 +341,26 @@ func (s *Statement) resourceTri(ctx *evalContext) (tri, bool) {
 		if r.unknown {
 			// As in actionTri. A resource that is not an ARN is left
 			// undecided: a resolution may read as Resource "*".
-			if !r.widened || ctx.resourceStar || !ctx.resourceIsARN || globMatch(r.wide, ctx.req.Resource, false) {
+			if !r.widened || ctx.resourceStar || !ctx.resourceIsARN || triGlob(r.wide, ctx.req.Resource) != triNo {
 				unknown = true
 			}
 			continue
 		}
-		m, ok := r.match(ctx)
+		m, ok := r.matchTri(ctx)
 		if !ok {
 			if s.notResource {
 				return triNo, false
 			}
 			continue
 		}
-		if m {
+		switch m {
+		case triYes:
 			if s.notResource {
 				return triNo, true
 			}
 			return triYes, true
+		case triMaybe:
+			unknown = true
 		}
 	}
 	switch {
@@ -468,7 +500,10 @@ type kindResult struct {
 	kind    StepKind
 	target  string
 	present bool
-	skipped string // why the kind does not take part
+	// skipped: why the kind does not take part; when present is also set,
+	// why it takes part with no policy and so allows nothing (a federated
+	// user session without a session policy).
+	skipped string
 	out     policiesOutcome
 }
 
@@ -586,6 +621,13 @@ func evaluate(req *Request, set *PolicySet, mode evalMode) Result {
 	sessionIdx := len(kinds)
 	sessionApplies := c.kind == callerSession || c.kind == callerFederatedUser || c.kind == callerRole
 	switch {
+	case set.Session == nil && c.kind == callerFederatedUser:
+		// "if you do not pass any session policies, then the resulting
+		// federated user session has no permissions"; a resource policy
+		// naming the session itself still grants what it says
+		// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
+		kinds = append(kinds, kindResult{kind: StepSession, present: true,
+			skipped: "no session policy allows " + req.Action + ": a federated user session created without a session policy has no permissions"})
 	case set.Session == nil:
 		kinds = append(kinds, kindResult{kind: StepSession, skipped: "no session policy"})
 	case !sessionApplies:
@@ -923,6 +965,8 @@ func (k *kindResult) step(action string, rtype ResourceType) Step {
 	switch {
 	case !k.present:
 		st.Outcome, st.Reason = OutcomeSkipped, k.skipped
+	case k.skipped != "":
+		st.Outcome, st.Reason = OutcomeNoMatch, k.skipped
 	case k.out.denied():
 		st.Outcome = OutcomeDeny
 		st.PolicyIndex, st.StatementIndex, st.Sid = k.out.deny.policy, k.out.deny.stmt.Index, k.out.deny.stmt.Sid
