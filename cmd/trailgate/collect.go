@@ -145,15 +145,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, n := range st.Notes {
 		fmt.Fprintf(stderr, "trailgate collect: %s\n", n)
 	}
-	if o.output != "" {
-		err = snapshot.WriteFile(o.output, snap)
-	} else {
-		var data []byte
-		if data, err = snapshot.Marshal(snap); err == nil {
-			_, err = stdout.Write(data)
-		}
-	}
-	if err != nil {
+	if err := writeSnapshot(o.output, snap, stdout); err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: write snapshot: %v\n", err)
 		return exitUsage
 	}
@@ -161,9 +153,27 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "trailgate collect: %d accounts, %d account-regions, %d calls (%.1f per account-region) in %s\n",
 			len(snap.Accounts), st.AccountRegions, st.Calls, st.CallsPerAccountRegion, time.Since(start).Round(time.Millisecond))
 	}
-	if len(snap.CollectionErrors) > 0 {
-		fmt.Fprintf(stderr, "trailgate collect: partial snapshot: %d reads failed (see collection_errors); rules depending on them cannot be proven\n",
-			len(snap.CollectionErrors))
+	return partialExit("collect", snap, stderr)
+}
+
+// writeSnapshot writes s to path atomically, or to stdout when path is
+// empty (collect and merge).
+func writeSnapshot(path string, s *snapshot.Snapshot, stdout io.Writer) error {
+	if path != "" {
+		return snapshot.WriteFile(path, s)
+	}
+	data, err := snapshot.Marshal(s)
+	if err == nil {
+		_, err = stdout.Write(data)
+	}
+	return err
+}
+
+// partialExit is the exit code of a command that wrote s: exitPartial,
+// said on stderr, when s records collection errors.
+func partialExit(cmd string, s *snapshot.Snapshot, stderr io.Writer) int {
+	if n := len(s.CollectionErrors); n > 0 {
+		fmt.Fprintf(stderr, "trailgate %s: partial snapshot: %d reads failed (see collection_errors); rules depending on them cannot be proven\n", cmd, n)
 		return exitPartial
 	}
 	return exitOK

@@ -55,21 +55,9 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "trailgate merge: %v\n", err)
 		return exitUsage
 	}
-	if output != "" {
-		err = snapshot.WriteFile(output, merged)
-	} else {
-		var data []byte
-		if data, err = snapshot.Marshal(merged); err == nil {
-			_, err = stdout.Write(data)
-		}
-	}
-	if err != nil {
+	if err := writeSnapshot(output, merged, stdout); err != nil {
 		fmt.Fprintf(stderr, "trailgate merge: write snapshot: %v\n", err)
 		return exitUsage
 	}
-	if n := len(merged.CollectionErrors); n > 0 {
-		fmt.Fprintf(stderr, "trailgate merge: partial snapshot: %d reads failed (see collection_errors); rules depending on them cannot be proven\n", n)
-		return exitPartial
-	}
-	return exitOK
+	return partialExit("merge", merged, stderr)
 }
