@@ -274,11 +274,59 @@ reach(bucket_name) := ({q |
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
 }) | {q |
-	some e in trails
-	e.trail.s3_bucket_name == bucket_name
+	some e in object.get(trails_writing, bucket_name, set())
 	topic := topic_arn(e.trail.sns_topic_arn).topic
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
+}
+
+# Indexes the pipeline functions join on, each built once per evaluation
+# (a complete rule over a multi-value rule is computed whole, once, and
+# looked up by key) instead of a scan of every trail, bucket or delivery
+# per call, which made the pipeline grow with the square of the
+# organization.
+
+# trails_writing: bucket name -> the trails that write it.
+trails_writing := trails_by_bucket
+
+trails_by_bucket[name] contains e if {
+	some e in trails
+	name := e.trail.s3_bucket_name
+}
+
+trails_by_arn := {e.trail.arn: e | some e in trails}
+
+# queue_buckets: queue ARN -> the log buckets that reach it (reach inverted).
+queue_buckets := buckets_reaching
+
+buckets_reaching[q] contains name if {
+	some name in log_buckets
+	some q in reach(name)
+}
+
+# bucket_sources: bucket name -> the log sources that write it.
+bucket_sources := sources_by_bucket
+
+sources_by_bucket[name] contains d if {
+	some d in sources
+	name := d.bucket
+}
+
+# bucket_readers: bucket name -> the readers that read it.
+bucket_readers := readers_by_bucket
+
+readers_by_bucket[name] contains r if {
+	some r in readers
+	some name in r.buckets
+}
+
+# queue_sources: queue ARN -> the kinds of the log sources whose files are
+# announced to it (delivery_queues inverted).
+queue_sources := sources_reaching
+
+sources_reaching[q] contains d.kind if {
+	some d in sources
+	some q in delivery_queues(d)
 }
 
 # delivery_queues lists the queues that announce one delivery's log files:
@@ -291,8 +339,7 @@ delivery_queues(d) := {q |
 	some q in target_queues(t)
 } | {q |
 	d.kind == "cloudtrail"
-	some e in trails
-	e.trail.arn == d.arn
+	e := trails_by_arn[d.arn]
 	topic := topic_arn(e.trail.sns_topic_arn).topic
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
@@ -346,7 +393,7 @@ readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	e := roles_by_arn[arn]
 	not service_linked(e.role)
 	allowed(authz(e.role.arn, "sqs:ReceiveMessage", q, {}))
-	bs := {name | some name in log_buckets; q in reach(name)}
+	bs := queue_buckets[q]
 }
 
 reads_bucket(q, _) if q == ""
