@@ -95,7 +95,6 @@ func candidatesImpl(bctx rego.BuiltinContext, snapT, resT *ast.Term) (*ast.Term,
 	return ast.ArrayTerm(terms...), nil
 }
 
-
 // indexBuilds counts indexes built from Rego values (the slow path); the
 // engine's tests use it to prove that Check takes the fast path.
 var indexBuilds atomic.Int64
