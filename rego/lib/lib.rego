@@ -599,8 +599,7 @@ reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key
 	some r in readers
 	some name in r.buckets
 	b := bucket_named(name)
-	some d in sources
-	d.bucket == name
+	some d in object.get(bucket_sources, name, set())
 	d.kms_key != ""
 	k := key_ref(d.kms_key, d.account, d.region)
 }
@@ -666,7 +665,7 @@ reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "res
 bucket_resource(b) := resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region)
 
 # sample_key is a log file the bucket holds (the first delivery's key).
-sample_key(b) := sort([d.sample_key | some d in sources; d.bucket == b.bucket.name])[0]
+sample_key(b) := sort([d.sample_key | some d in object.get(bucket_sources, b.bucket.name, set())])[0]
 
 # blocked_by holds when a denial comes from policies of one kind (scp, rcp,
 # resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny
