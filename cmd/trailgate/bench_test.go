@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/collectors/synth"
 )
 
@@ -56,7 +55,7 @@ func BenchmarkCheckOrg(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
 			path := filepath.Join(b.TempDir(), "org.json")
-			if err := snapshot.WriteFile(path, synth.Org(synth.Options{Accounts: n})); err != nil {
+			if err := writeTestSnapshot(path, synth.Org(synth.Options{Accounts: n})); err != nil {
 				b.Fatal(err)
 			}
 			args := []string{"check", "--snapshot", path, "--format", "json", "--fail-on", "none"}

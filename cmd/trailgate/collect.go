@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/live"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -26,6 +27,11 @@ type collectOptions struct {
 	live        live.Options
 	output      string
 	printPolicy bool
+	// externalIDFile holds the external ID (--external-id-file).
+	externalIDFile string
+	// deadline bounds the whole collection; what is not read by then is
+	// recorded in collection_errors, as on Ctrl-C.
+	deadline time.Duration
 }
 
 // ouIDRe is an OU or root ID as Organizations documents them
@@ -66,16 +72,19 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl := pflag.NewFlagSet("collect", pflag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var o collectOptions
+	o.aws.log = stderr
 	o.aws.add(fl, "AWS shared-config profile (default: AWS_PROFILE or the default chain)",
 		"region for global calls and the default region (default: AWS_REGION, else us-east-1)")
 	fl.StringSliceVar(&o.live.Regions, "regions", nil, "regions to collect, comma-separated (default: every region enabled in each account)")
 	fl.StringSliceVar(&o.live.Accounts, "accounts", nil, "account IDs to collect, comma-separated, or @FILE with one ID per line (default: every active account); with --ou, one shard of the organization for trailgate merge")
 	fl.StringSliceVar(&o.live.OUs, "ou", nil, "collect the accounts under these organizational unit IDs (ou-… or the root r-…), at any depth: one shard of the organization for trailgate merge")
 	fl.StringVar(&o.live.MemberRole, "member-role", "", "role NAME assumed in every account but the caller's")
-	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role")
+	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role (visible to other users in the process list: prefer --external-id-file or "+externalIDEnv+")")
+	fl.StringVar(&o.externalIDFile, "external-id-file", "", "read the external ID from `FILE` (default: the "+externalIDEnv+" environment variable)")
 	fl.IntVar(&o.live.Concurrency, "concurrency", live.DefaultConcurrency, "accounts and regions read at once")
 	fl.DurationVar(&o.live.CallTimeout, "call-timeout", live.DefaultCallTimeout, "time limit of one API call, retries included")
 	fl.DurationVar(&o.live.AccountTimeout, "account-timeout", live.DefaultAccountTimeout, "time limit of one account, all its regions included; reads it cuts are recorded as collection errors")
+	fl.DurationVar(&o.deadline, "deadline", 0, "stop collecting after `DURATION` (such as 20m), write what was read and exit 3 (default: no limit)")
 	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
 	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
 	fl.Usage = func() {
@@ -90,8 +99,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
-	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 || o.live.AccountTimeout <= 0 {
-		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1, --call-timeout and --account-timeout positive")
+	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 || o.live.AccountTimeout <= 0 || o.deadline < 0 {
+		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1, --call-timeout and --account-timeout positive and --deadline not negative")
 		return exitUsage
 	}
 	for _, r := range o.live.Regions {
@@ -118,6 +127,12 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitUsage
 		}
 	}
+	id, err := externalID(ctx, o.live.ExternalID, o.externalIDFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
+		return exitUsage
+	}
+	o.live.ExternalID = id
 	if o.printPolicy {
 		doc, err := live.Policy(o.live.MemberRole, snapshot.PartitionOf(o.aws.region))
 		if err != nil {
@@ -129,6 +144,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 
 	cfg, err := o.aws.load(ctx)
+	if err == nil {
+		err = credentials(ctx, cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
@@ -137,7 +155,13 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		o.live.Progress = stderr
 	}
 	start := time.Now()
-	snap, st, err := live.Collect(ctx, cfg, o.live)
+	collectCtx := ctx
+	if o.deadline > 0 {
+		var cancel context.CancelFunc
+		collectCtx, cancel = context.WithTimeout(ctx, o.deadline)
+		defer cancel()
+	}
+	snap, st, err := live.Collect(collectCtx, cfg, o.live)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
@@ -145,7 +169,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, n := range st.Notes {
 		fmt.Fprintf(stderr, "trailgate collect: %s\n", n)
 	}
-	if err := writeSnapshot(o.output, snap, stdout); err != nil {
+	// An interrupted collection still writes what it has: the write
+	// outlives the cancelled context (a second Ctrl-C ends it).
+	if err := writeSnapshot(context.WithoutCancel(ctx), o.output, snap, stdout, nil); err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: write snapshot: %v\n", err)
 		return exitUsage
 	}
@@ -157,16 +183,13 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // writeSnapshot writes s to path atomically, or to stdout when path is
-// empty (collect and merge).
-func writeSnapshot(path string, s *snapshot.Snapshot, stdout io.Writer) error {
-	if path != "" {
-		return snapshot.WriteFile(path, s)
-	}
+// empty, refusing to overwrite one of inputs (collect and merge).
+func writeSnapshot(ctx context.Context, path string, s *snapshot.Snapshot, stdout io.Writer, inputs []string) error {
 	data, err := snapshot.Marshal(s)
-	if err == nil {
-		_, err = stdout.Write(data)
+	if err != nil {
+		return err
 	}
-	return err
+	return fileio.WriteFile(ctx, path, data, stdout, inputs)
 }
 
 // partialExit is the exit code of a command that wrote s: exitPartial,

@@ -55,7 +55,7 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "trailgate merge: %v\n", err)
 		return exitUsage
 	}
-	if err := writeSnapshot(output, merged, stdout); err != nil {
+	if err := writeSnapshot(ctx, output, merged, stdout, fl.Args()); err != nil {
 		fmt.Fprintf(stderr, "trailgate merge: write snapshot: %v\n", err)
 		return exitUsage
 	}

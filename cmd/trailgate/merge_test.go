@@ -113,7 +113,7 @@ func TestMergeRefusesShardsThatDoNotMerge(t *testing.T) {
 	}
 	other.Organization.ID = "o-other00001"
 	otherPath := filepath.Join(dir, "other.json")
-	if err := snapshot.WriteFile(otherPath, other); err != nil {
+	if err := writeTestSnapshot(otherPath, other); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -140,4 +140,13 @@ func TestCollectRefusesAnUnknownOU(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr.String(), "ou-ab12-nosuchou1 is not an organizational unit") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
+}
+
+// writeTestSnapshot writes s as collect would.
+func writeTestSnapshot(path string, s *snapshot.Snapshot) error {
+	data, err := snapshot.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
 }

@@ -199,6 +199,11 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	}
 	mode, notes := "organization", []string(nil)
 	org, note := c.collectOrganization(ctx)
+	if ctx.Err() != nil {
+		// Accounts the walk never listed cannot be named: the error is the
+		// organization's, so that no account is taken as all there is.
+		c.notCollected(ctx, "", "")
+	}
 	names := map[string]string{}
 	var targets []string
 	if org != nil {
@@ -382,11 +387,26 @@ var errNoMemberRole = errors.New("no --member-role given to read an account othe
 // behind other accounts' regions while the account's clock runs.
 func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, aws.Config) {
 	if !c.acquire(ctx) {
+		c.notCollected(ctx, account, "")
 		return nil, aws.Config{}
 	}
 	defer c.release()
+	runCtx := ctx
 	ctx, cancel := context.WithTimeout(withAccount(ctx, account), c.opts.AccountTimeout)
 	defer cancel()
+	// cutShort records that reads were cut before the account (region
+	// "") or a region was read whole: by the run (interrupted, --deadline)
+	// or by the account's own --account-timeout. Reads cut short may have
+	// returned less without an error of their own (a paginator stopped
+	// between pages).
+	cutShort := func(region string) {
+		switch {
+		case runCtx.Err() != nil:
+			c.notCollected(runCtx, account, region)
+		case ctx.Err() != nil:
+			c.accountTimedOut(account, region)
+		}
+	}
 	cfg, err := c.accountConfig(ctx, account, own)
 	if err != nil {
 		code := errorCode(err)
@@ -416,6 +436,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			c.collectSNS(ctx, rcfg, account, r)
 			c.collectSQS(ctx, rcfg, account, r)
 			c.collectGuardDuty(ctx, rcfg, account, r)
+			cutShort(region)
 			regionsDone.Add(1)
 			mu.Lock()
 			a.Trails = append(a.Trails, r.Trails...)
@@ -442,9 +463,45 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	}
 	close(next)
 	wg.Wait()
+	cutShort("")
 	a.Regions = regions
 	return a, cfg
 }
+
+// accountTimedOut records that an account's --account-timeout cut its
+// collection before the account (region "") or a region was read whole.
+func (c *collector) accountTimedOut(account, region string) {
+	op, what := "CollectAccount", "this account"
+	if region != "" {
+		op, what = "CollectRegion", "this region"
+	}
+	c.record(snapshot.CollectionError{Account: account, Region: region, Service: NotCollectedService, Operation: op,
+		Code: "AccountTimeout", Message: fmt.Sprintf("the account's collection reached --account-timeout (%s) before %s was read whole", c.opts.AccountTimeout, what)})
+}
+
+// notCollected records that an account (region "") or one of its regions
+// was not read, or not read whole, because ctx ended: Ctrl-C or the
+// --deadline. The region stays listed in the snapshot, so without this
+// record check would take it as read and empty.
+func (c *collector) notCollected(ctx context.Context, account, region string) {
+	code, why := "Interrupted", "the collection was interrupted"
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		code, why = "DeadlineExceeded", "the collection reached its --deadline"
+	}
+	op, what := "CollectAccount", " before this account was read whole"
+	switch {
+	case region != "":
+		op, what = "CollectRegion", " before this region was read whole"
+	case account == "":
+		what = " before the organization's accounts were all listed"
+	}
+	c.record(snapshot.CollectionError{Account: account, Region: region, Service: NotCollectedService, Operation: op,
+		Code: code, Message: why + what})
+}
+
+// NotCollectedService is the service of the collection errors that say
+// an account or region was not read: not an AWS call, the collector's own.
+const NotCollectedService = "trailgate"
 
 // retryer is a fresh adaptive-mode retryer for each client, as the SDK
 // expects (its token buckets and rate estimate are per client).
