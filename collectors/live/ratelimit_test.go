@@ -111,10 +111,15 @@ func TestAccountTimeout(t *testing.T) {
 	if len(got.CollectionErrors) == 0 {
 		t.Fatal("no collection error for the account that timed out")
 	}
+	cut := false
 	for _, e := range got.CollectionErrors {
-		if e.Account != "333333333333" || e.Code != "Timeout" {
+		if e.Account != "333333333333" || (e.Code != "Timeout" && e.Code != "AccountTimeout") {
 			t.Errorf("error %+v, want only timeouts of account 333333333333", e)
 		}
+		cut = cut || (e.Code == "AccountTimeout" && e.Service == NotCollectedService)
+	}
+	if !cut {
+		t.Error("no AccountTimeout error says the account was not read whole")
 	}
 	sameAccount(t, w, got, "222222222222")
 }
