@@ -69,6 +69,8 @@ type Index struct {
 	// problems are the documents AWS would refuse, found by the one parse
 	// (Problems).
 	problems []PolicyProblem
+	// byAccount serves Candidates.
+	byAccount rolesByAccount
 
 	mu    sync.Mutex
 	cache map[string]Answer

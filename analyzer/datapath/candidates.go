@@ -195,17 +195,30 @@ func (ix *index) externalTrust(role *snapshot.Role) bool {
 // could allow to receive from queue.
 func (ix *index) candidateReaders(queue *snapshot.Queue) []*snapshot.Role {
 	var out []*snapshot.Role
-	for _, r := range ix.roles {
-		role := r.V
-		if !ix.externalTrust(role) {
-			continue
-		}
+	for _, role := range ix.externalRoles() {
 		if ix.roleCouldReceive(role, queue) {
 			out = append(out, role)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })
 	return out
+}
+
+// externalRoles lists, sorted by ARN, the roles that trust a principal
+// outside the organization. Computed once: candidateReaders asks for
+// every queue, and parsing every trust policy per queue made building the
+// paths grow with the square of the organization (5.6 s of 6.9 s at 200
+// synthetic accounts).
+func (ix *index) externalRoles() []*snapshot.Role {
+	if !ix.externalDone {
+		for _, r := range ix.roles {
+			if ix.externalTrust(r.V) {
+				ix.external = append(ix.external, r.V)
+			}
+		}
+		sort.Slice(ix.external, func(i, j int) bool { return ix.external[i].ARN < ix.external[j].ARN })
+		ix.externalDone = true
+	}
+	return ix.external
 }
 
 func (ix *index) roleCouldReceive(role *snapshot.Role, queue *snapshot.Queue) bool {

@@ -41,6 +41,10 @@ type index struct {
 	roles    map[string]*owned[snapshot.Role] // by ARN
 	managed  map[string]snapshot.ManagedPolicy
 	accounts map[string]*snapshot.Account
+	// external lists the roles that trust a principal outside the
+	// organization, sorted by ARN; built on first use (externalRoles).
+	external     []*snapshot.Role
+	externalDone bool
 }
 
 type owned[T any] struct {

@@ -254,3 +254,41 @@ func widePrincipalMayName(w string, c *caller) bool {
 	}
 	return false
 }
+
+// PrincipalAccounts lists the accounts whose principals the policy's Allow
+// statements can name, for pruning cross-account questions: a principal of
+// another account than the resource's is allowed only when the resource
+// policy allows it (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html),
+// so a role of an account not listed here is never allowed across
+// accounts. anyone is true when an Allow statement may name principals of
+// any account: a wildcard, NotPrincipal, a pattern or unique ID whose
+// account is not spelled out, or an unresolved value.
+func (p *Policy) PrincipalAccounts() (accounts []string, anyone bool) {
+	if p == nil {
+		return nil, false
+	}
+	if p.unknown {
+		return nil, true
+	}
+	seen := map[string]bool{}
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if st.Effect != Allow {
+			continue
+		}
+		ps := &st.principals
+		if !st.hasPrincipal || st.notPrincipal || ps.wildcard || ps.unknown || len(ps.wideAWS) > 0 {
+			return nil, true
+		}
+		for _, a := range ps.aws {
+			if a.kind == awsPrincipalOther || !isAccountID(a.account) {
+				return nil, true
+			}
+			if !seen[a.account] {
+				seen[a.account] = true
+				accounts = append(accounts, a.account)
+			}
+		}
+	}
+	return accounts, false
+}

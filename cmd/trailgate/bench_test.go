@@ -2,9 +2,15 @@ package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/trailgate/trailgate/collectors/synth"
 )
 
 // BenchmarkCheckTemplate is `trailgate check --iac template.yaml` end to end,
@@ -28,5 +34,67 @@ func BenchmarkDemo(b *testing.B) {
 		if code := run(context.Background(), args, io.Discard, io.Discard); code != exitOK {
 			b.Fatalf("exit %d", code)
 		}
+	}
+}
+
+// benchLarge adds the 10,000-account organization to BenchmarkCheckOrg
+// (go test ./cmd/trailgate -run '^$' -bench CheckOrg -benchtime 1x -large):
+// it takes minutes, which `make bench` should not.
+var benchLarge = flag.Bool("large", false, "BenchmarkCheckOrg: also check a 10,000-account organization")
+
+// BenchmarkCheckOrg is `trailgate check --snapshot org.json` end to end
+// on synthetic organizations (collectors/synth) in which every account has
+// its own pipeline: load the snapshot, compile the rules, evaluate, write
+// JSON. ns/op over accounts shows how analysis grows with the
+// organization.
+func BenchmarkCheckOrg(b *testing.B) {
+	sizes := []int{100, 1000}
+	if *benchLarge {
+		sizes = append(sizes, 10000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "org.json")
+			if err := writeTestSnapshot(path, synth.Org(synth.Options{Accounts: n})); err != nil {
+				b.Fatal(err)
+			}
+			args := []string{"check", "--snapshot", path, "--format", "json", "--fail-on", "none"}
+			b.ResetTimer()
+			for b.Loop() {
+				if code := run(context.Background(), args, io.Discard, io.Discard); code != exitOK {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheckStacks is `trailgate check --iac DIR` on one and on 300
+// independent stacks (the single-account-trail-sns template, each copy in
+// its own account): the target is 300 stacks in at most 20x the time of
+// one.
+func BenchmarkCheckStacks(b *testing.B) {
+	tmpl, err := os.ReadFile(filepath.Join(scenarioDir, "single-account-trail-sns", "template.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 300} {
+		b.Run(fmt.Sprintf("stacks=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			for i := range n {
+				acct := fmt.Sprintf("%012d", 500000000000+i)
+				data := strings.ReplaceAll(string(tmpl), "444444444444", acct)
+				if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("stack%03d.yaml", i)), []byte(data), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			args := []string{"check", "--iac", dir, "--format", "sarif", "--fail-on", "none"}
+			b.ResetTimer()
+			for b.Loop() {
+				if code := run(context.Background(), args, io.Discard, io.Discard); code != exitOK {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
 	}
 }

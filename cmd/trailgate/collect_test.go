@@ -34,8 +34,15 @@ func collectWorld(t *testing.T) *awstest.World {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveWorld(t, s, "111111111111")
+}
+
+// serveWorld serves s on loopback, the CLI's credentials being an
+// administrator user of account mgmt.
+func serveWorld(t *testing.T, s *snapshot.Snapshot, mgmt string) *awstest.World {
+	t.Helper()
 	w := awstest.NewWorld(s)
-	w.Identities.Add("AKIACOLLECTCLI000001", "cli-secret", "", "arn:aws:iam::111111111111:user/auditor")
+	w.Identities.Add("AKIACOLLECTCLI000001", "cli-secret", "", "arn:aws:iam::"+mgmt+":user/auditor")
 	env := awstest.Start(t, w, stssrv.Service, iamsrv.Service, orgsrv.Service, cloudtrailsrv.Service, guarddutysrv.Service,
 		snssrv.Service, sqssrv.Service, s3srv.Service, kmssrv.Service, ec2srv.Service)
 	env.Setenv(t, "AKIACOLLECTCLI000001", "us-east-1")

@@ -39,6 +39,13 @@ type World struct {
 	// sets it only to force an answer.
 	AssumeRoleAllowed func(trust *snapshot.Policy, role snapshot.Role, caller Caller, externalID string) (bool, error)
 
+	// RateLimits throttle calls per signing name (cloudtrail, sts, …)
+	// beyond a rate, as AWS does (RateLimit); a service without one is
+	// never throttled for its rate. Set before the servers start.
+	RateLimits map[string]RateLimit
+
+	limits rateLimits
+
 	// compiled caches parsed policies (policyKey → *iam.Policy) for
 	// Authorize.
 	compiled sync.Map
@@ -124,6 +131,12 @@ func (w *World) Begin(r *http.Request, op Op) (Caller, *APIError) {
 		}
 	} else if f != nil {
 		ae := f.apiError(c, op)
+		call.Error = ae.Code
+		w.Calls.add(call)
+		return c, ae
+	}
+	if limit, ok := w.RateLimits[op.Service]; ok && !w.limits.allow(limit, op.Service, c.Account, c.Region) {
+		ae := (&Fault{Kind: Throttle}).apiError(c, op)
 		call.Error = ae.Code
 		w.Calls.add(call)
 		return c, ae

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -120,4 +122,63 @@ func benchCollect(b *testing.B, accounts int, regions []string, latency time.Dur
 	}
 	b.ReportMetric(st.CallsPerAccountRegion, "calls/account-region")
 	b.ReportMetric(float64(st.Calls), "calls/op")
+}
+
+// regions17 are the 17 regions enabled by default in every account
+// (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+var regions17 = []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+	"ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2"}
+
+// BenchmarkCollectOrgScale collects 1,000 accounts × 17 regions from
+// servers that answer every call in 20 ms and throttle every service at
+// the rates the collector keeps (DefaultQuotas; CloudTrail's is AWS's
+// documented 10 per second per account and region). Targets: under 10
+// minutes (ns/op), no account lost, every throttled call retried or
+// recorded. Slow (minutes): run it alone,
+//
+//	go test ./collectors/live -run '^$' -bench 'CollectOrgScale' -benchtime 1x -timeout 30m
+//
+// TRAILGATE_SCALE_ACCOUNTS overrides the number of accounts, to profile a
+// smaller organization of the same shape.
+func BenchmarkCollectOrgScale(b *testing.B) {
+	n := 1000
+	if v := os.Getenv("TRAILGATE_SCALE_ACCOUNTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w := awstest.NewWorld(benchOrg(n, regions17))
+	w.Latency = 20 * time.Millisecond
+	w.Identities.Add(adminKey, adminSecret, "", "arn:aws:iam::100000000000:user/auditor")
+	throttleAtDefaultQuotas(w)
+	env := awstest.Start(b, w, allServices...)
+	cfg := env.Config(adminKey, "us-east-1")
+	b.ResetTimer()
+	for range b.N {
+		throttledBefore := w.Throttled()
+		got, st, err := Collect(context.Background(), cfg, Options{MemberRole: memberRole})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(got.Accounts) != n {
+			b.Fatalf("%d of %d accounts collected", len(got.Accounts), n)
+		}
+		recorded := 0
+		for _, e := range got.CollectionErrors {
+			if e.Code == "Timeout" || e.Code == "Canceled" {
+				b.Errorf("lost read: %+v", e)
+			}
+			recorded++
+		}
+		throttled := w.Throttled() - throttledBefore
+		if throttled > st.Attempts-st.Calls+recorded {
+			b.Errorf("servers throttled %d calls; %d retried, %d recorded", throttled, st.Attempts-st.Calls, recorded)
+		}
+		b.ReportMetric(float64(st.Calls), "calls/op")
+		b.ReportMetric(float64(throttled), "throttled/op")
+		b.ReportMetric(float64(st.Attempts-st.Calls), "retries/op")
+		b.ReportMetric(float64(len(got.CollectionErrors)), "errors/op")
+	}
 }

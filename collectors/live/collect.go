@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -25,6 +27,13 @@ type Options struct {
 	// Accounts limits the member accounts collected (default: every active
 	// account of the organization, or the caller's account).
 	Accounts []string
+	// OUs limits the member accounts collected to those under these
+	// organizational units, at any depth; with Accounts, an account named
+	// by either is collected. Together they select one shard of the
+	// organization: every shard reads the whole organization (its tree
+	// and policies, which every account's rules need) and the resources of
+	// its own accounts only, and `trailgate merge` joins the shards.
+	OUs []string
 	// Regions limits the regions collected (default: every region enabled
 	// in each account, from ec2:DescribeRegions).
 	Regions []string
@@ -43,20 +52,46 @@ type Options struct {
 	// a terminal.
 	Progress io.Writer
 	// MaxAttempts and MaxBackoff tune the SDK's adaptive retryer; zero keeps
-	// the SDK's defaults (3 attempts, 20 s backoff cap).
+	// DefaultMaxAttempts and the SDK's 20 s backoff cap.
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// Quotas are the client-side request rates per SDK service ID (nil:
+	// DefaultQuotas; a service missing from the map is not limited).
+	Quotas map[string]Quota
+	// AccountTimeout bounds the collection of one account, all its regions
+	// included (default DefaultAccountTimeout), so that one slow or
+	// stuck account cannot stall the run: reads it had not finished are
+	// recorded as Timeout collection errors and the run goes on.
+	AccountTimeout time.Duration
 }
 
-// DefaultConcurrency reads 32 account-regions at once. AWS API rate limits
+// DefaultAccountTimeout bounds one account's collection. An account of
+// 17 regions takes about 20 s at 20 ms per call (BenchmarkCollectOrgScale);
+// ten minutes leaves room for throttling and large accounts.
+const DefaultAccountTimeout = 10 * time.Minute
+
+// DefaultMaxAttempts is how often one call is tried when AWS throttles
+// it or fails on its side: more than the SDK's 3, because at organization
+// scale a throttled call that gives up leaves a hole in the snapshot, while
+// the adaptive retryer's backoff keeps the extra attempts cheap for AWS.
+const DefaultMaxAttempts = 8
+
+// DefaultConcurrency reads 64 parts of accounts (IAM, S3, a region) at
+// once: 16 accounts, 4 parts each (accountParallelism). AWS API rate limits
 // are per account and region, and within one account-region the collector
 // is sequential, so at most one call per service and account-region is in
-// flight: parallel work spreads over distinct rate-limit buckets and never
-// bursts past one (CloudTrail's control-plane reads allow only a few TPS).
-// The calls that share one bucket (sts:AssumeRole from the caller's account,
-// one per member account) stay well under STS's limit. Beyond 32 the
-// machine, not AWS, is the bottleneck: see BenchmarkCollectOrg.
-const DefaultConcurrency = 32
+// flight: parallel work spreads over distinct rate-limit buckets, and the
+// buckets the run shares (Organizations, the caller's STS AssumeRole,
+// CloudTrail's low read rate) are paced by the client-side limiter
+// (DefaultQuotas). A collection waits on round trips, not on the CPU:
+// 1,000 accounts x 17 regions at 20 ms per call took 11.5 minutes with 32
+// (150 s of CPU), see BenchmarkCollectOrgScale.
+const DefaultConcurrency = 64
+
+// accountParallelism is how many parts of one account are read at once
+// (see collectAccount): enough that an account's global reads (IAM, S3)
+// overlap its regions.
+const accountParallelism = 4
 
 // DefaultCallTimeout bounds one API call with its retries.
 const DefaultCallTimeout = 60 * time.Second
@@ -84,17 +119,21 @@ type Stats struct {
 
 // collector is one run's shared state.
 type collector struct {
-	base     aws.Config
-	opts     Options
-	partN    string
-	sem      chan struct{}
-	calls    atomic.Int64
-	attempts atomic.Int64
-	done     atomic.Int64
-	total    atomic.Int64
-	mu       sync.Mutex
-	errs     []snapshot.CollectionError
-	ops      map[string]int
+	base  aws.Config
+	opts  Options
+	partN string
+	sem   chan struct{} // account slots
+	// perAccount is how many parts of one account (IAM, S3, a region)
+	// are read at once; slots × perAccount ≤ Concurrency.
+	perAccount int
+	lim        *limiter
+	calls      atomic.Int64
+	attempts   atomic.Int64
+	done       atomic.Int64
+	total      atomic.Int64
+	mu         sync.Mutex
+	errs       []snapshot.CollectionError
+	ops        map[string]int
 }
 
 // Collect snapshots the organization (or the caller's account) that cfg's
@@ -109,10 +148,38 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = DefaultCallTimeout
 	}
+	if opts.AccountTimeout <= 0 {
+		opts.AccountTimeout = DefaultAccountTimeout
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.Quotas == nil {
+		opts.Quotas = DefaultQuotas
+	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	c := &collector{opts: opts, sem: make(chan struct{}, opts.Concurrency), ops: map[string]int{}}
+	if cfg.HTTPClient == nil {
+		// One connection pool for every client of the run. Without it each
+		// client (one per service and account-region) builds its own and
+		// keeps its idle connections: an organization of 1,000 accounts in
+		// 17 regions ran out of file descriptors. config.LoadDefaultConfig
+		// sets a shared client already.
+		cfg.HTTPClient = awshttp.NewBuildableClient()
+	}
+	if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+		// Every account's calls to one service in one region go to one
+		// host (sqs.us-east-1.amazonaws.com): keep as many idle
+		// connections to it as calls can be in flight, instead of the
+		// SDK's 10, or the pool closes and reopens connections all run.
+		cfg.HTTPClient = bc.WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, opts.Concurrency)
+		})
+	}
+	perAccount := min(accountParallelism, opts.Concurrency)
+	c := &collector{opts: opts, sem: make(chan struct{}, max(1, opts.Concurrency/perAccount)), perAccount: perAccount,
+		lim: newLimiter(opts.Quotas), ops: map[string]int{}}
 	c.base = c.instrument(cfg)
 
 	stop := c.progress()
@@ -141,13 +208,20 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	var targets []string
 	if org != nil {
 		snap.Organization = org
+		inShard, err := shard(org, opts.Accounts, opts.OUs)
+		if err != nil {
+			return nil, c.stats(0), err
+		}
 		for _, m := range org.Members {
 			names[m.ID] = m.Name
-			if m.Status == "ACTIVE" && wanted(opts.Accounts, m.ID) {
+			if m.Status == "ACTIVE" && inShard(m) {
 				targets = append(targets, m.ID)
 			}
 		}
 	} else {
+		if len(opts.OUs) > 0 {
+			return nil, c.stats(0), fmt.Errorf("--ou selects accounts by organizational unit, but the organization cannot be read (%s)", note)
+		}
 		mode, notes = "single-account", []string{"single-account mode: " + note}
 		// With no organization to walk, --accounts names the accounts
 		// (entered through --member-role); by default the caller's own.
@@ -209,6 +283,38 @@ func (c *collector) stats(accountRegions int) Stats {
 	return s
 }
 
+// shard returns whether an organization member belongs to the shard the
+// account IDs and OU IDs select (every member when both are empty). An OU
+// that is not in the organization is an error: a typo would otherwise
+// collect an empty shard and merge into an organization missing accounts.
+func shard(org *snapshot.Organization, accounts, ous []string) (func(snapshot.OrgAccount) bool, error) {
+	if len(accounts) == 0 && len(ous) == 0 {
+		return func(snapshot.OrgAccount) bool { return true }, nil
+	}
+	parent := map[string]string{}
+	for _, ou := range org.OrganizationalUnits {
+		parent[ou.ID] = ou.ParentID
+	}
+	for _, ou := range ous {
+		if _, ok := parent[ou]; !ok && ou != org.RootID {
+			return nil, fmt.Errorf("--ou: %s is not an organizational unit of organization %s", ou, org.ID)
+		}
+	}
+	return func(m snapshot.OrgAccount) bool {
+		if len(accounts) > 0 && wanted(accounts, m.ID) {
+			return true
+		}
+		// Walk up to the root; the depth bound stops a malformed tree
+		// (a parent cycle) from looping.
+		for p, depth := m.ParentID, 0; p != "" && depth <= len(parent); p, depth = parent[p], depth+1 {
+			if slices.Contains(ous, p) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
 func wanted(filter []string, id string) bool {
 	if len(filter) == 0 {
 		return true
@@ -229,7 +335,7 @@ func partitionOf(arn string) string {
 	return parts[1]
 }
 
-// acquire takes a concurrency slot.
+// acquire takes an account slot.
 func (c *collector) acquire(ctx context.Context) bool {
 	select {
 	case c.sem <- struct{}{}:
@@ -270,17 +376,39 @@ func (c *collector) accountConfig(ctx context.Context, account string, own bool)
 
 var errNoMemberRole = errors.New("no --member-role given to read an account other than the caller's")
 
-// collectAccount reads one account: its IAM roles and S3 buckets (global),
-// then every region. It returns the account (nil when it could not be
+// collectAccount reads one account: its IAM roles and S3 buckets (global)
+// and every region. It returns the account (nil when it could not be
 // entered) and the configuration that reads it.
+//
+// The account holds one account slot (c.sem) for its whole collection and
+// reads up to perAccount of its parts (IAM, S3, each region) at once, so
+// that at most Concurrency calls are in flight in all, and so that its
+// deadline (AccountTimeout) counts only its own work: regions never queue
+// behind other accounts' regions while the account's clock runs.
 func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, aws.Config) {
 	if !c.acquire(ctx) {
 		c.notCollected(ctx, account, "")
 		return nil, aws.Config{}
 	}
+	defer c.release()
+	runCtx := ctx
+	ctx, cancel := context.WithTimeout(withAccount(ctx, account), c.opts.AccountTimeout)
+	defer cancel()
+	// cutShort records that reads were cut before the account (region
+	// "") or a region was read whole: by the run (interrupted, --deadline)
+	// or by the account's own --account-timeout. Reads cut short may have
+	// returned less without an error of their own (a paginator stopped
+	// between pages).
+	cutShort := func(region string) {
+		switch {
+		case runCtx.Err() != nil:
+			c.notCollected(runCtx, account, region)
+		case ctx.Err() != nil:
+			c.accountTimedOut(account, region)
+		}
+	}
 	cfg, err := c.accountConfig(ctx, account, own)
 	if err != nil {
-		c.release()
 		code := errorCode(err)
 		if errors.Is(err, errNoMemberRole) {
 			// Not an AWS code: the run was not told how to enter the
@@ -293,26 +421,13 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	}
 	a := &snapshot.Account{ID: account, Name: name}
 	regions := c.regions(ctx, cfg, account)
-	c.collectIAM(ctx, cfg, a)
-	c.collectS3(ctx, cfg, a)
-	c.release()
-	if ctx.Err() != nil {
-		// Reads cut short may have returned less without an error of
-		// their own (a paginator stopped between pages).
-		c.notCollected(ctx, account, "")
+	parts := []func(){
+		func() { c.collectIAM(ctx, cfg, a) },
+		func() { c.collectS3(ctx, cfg, a) },
 	}
-
 	var mu sync.Mutex
-	var wg sync.WaitGroup
 	for _, region := range regions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if !c.acquire(ctx) {
-				c.notCollected(ctx, account, region)
-				return
-			}
-			defer c.release()
+		parts = append(parts, func() {
 			r := &snapshot.Account{}
 			rcfg := cfg.Copy()
 			rcfg.Region = region
@@ -321,9 +436,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			c.collectSNS(ctx, rcfg, account, r)
 			c.collectSQS(ctx, rcfg, account, r)
 			c.collectGuardDuty(ctx, rcfg, account, r)
-			if ctx.Err() != nil {
-				c.notCollected(ctx, account, region)
-			}
+			cutShort(region)
 			regionsDone.Add(1)
 			mu.Lock()
 			a.Trails = append(a.Trails, r.Trails...)
@@ -332,11 +445,38 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			a.Queues = append(a.Queues, r.Queues...)
 			a.Detectors = append(a.Detectors, r.Detectors...)
 			mu.Unlock()
+		})
+	}
+	next := make(chan func())
+	var wg sync.WaitGroup
+	for range min(c.perAccount, len(parts)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for part := range next {
+				part()
+			}
 		}()
 	}
+	for _, part := range parts {
+		next <- part
+	}
+	close(next)
 	wg.Wait()
+	cutShort("")
 	a.Regions = regions
 	return a, cfg
+}
+
+// accountTimedOut records that an account's --account-timeout cut its
+// collection before the account (region "") or a region was read whole.
+func (c *collector) accountTimedOut(account, region string) {
+	op, what := "CollectAccount", "this account"
+	if region != "" {
+		op, what = "CollectRegion", "this region"
+	}
+	c.record(snapshot.CollectionError{Account: account, Region: region, Service: NotCollectedService, Operation: op,
+		Code: "AccountTimeout", Message: fmt.Sprintf("the account's collection reached --account-timeout (%s) before %s was read whole", c.opts.AccountTimeout, what)})
 }
 
 // notCollected records that an account (region "") or one of its regions
@@ -368,9 +508,7 @@ const NotCollectedService = "trailgate"
 func (c *collector) retryer() aws.Retryer {
 	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-			if c.opts.MaxAttempts > 0 {
-				so.MaxAttempts = c.opts.MaxAttempts
-			}
+			so.MaxAttempts = c.opts.MaxAttempts
 			if c.opts.MaxBackoff > 0 {
 				so.MaxBackoff = c.opts.MaxBackoff
 			}

@@ -86,7 +86,7 @@ func (c *collector) instrument(cfg aws.Config) aws.Config {
 	cfg = cfg.Copy()
 	cfg.Retryer = c.retryer
 	timeout := c.opts.CallTimeout
-	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+	cfg.APIOptions = append(cfg.APIOptions, c.lim.middleware, func(stack *middleware.Stack) error {
 		if err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("trailgateCount",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				c.calls.Add(1)

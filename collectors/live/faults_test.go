@@ -159,8 +159,8 @@ func TestFaultThrottlingNeverClears(t *testing.T) {
 	if diff := cmp.Diff(want, got.CollectionErrors, cmpIgnoreMessage); diff != "" {
 		t.Errorf("collection errors (-want +got):\n%s", diff)
 	}
-	if n := w.Faults.Hits(f); n != 3 {
-		t.Errorf("server saw %d attempts, want the SDK's 3", n)
+	if n := w.Faults.Hits(f); n != DefaultMaxAttempts {
+		t.Errorf("server saw %d attempts, want DefaultMaxAttempts (%d)", n, DefaultMaxAttempts)
 	}
 	tr := account(got, "111111111111").Trails[0]
 	if tr.EventSelectors != nil || tr.Status == nil || !tr.Status.IsLogging {

@@ -167,37 +167,48 @@ source(arn) := s if {
 	s.arn == arn
 }
 
-bucket_named(name) := e if {
-	some e in buckets
-	e.bucket.name == name
+# Lookups by name or ARN read indexes built once per evaluation (an object
+# per kind, keyed as the rules look resources up) instead of scanning every
+# resource of the organization on each call. Names and ARNs are unique
+# (bucket names globally, ARNs by construction), as the scans these
+# replaced already required: a second resource under one key would make
+# them answer twice.
+buckets_by_name := {e.bucket.name: e | some e in buckets}
+
+topics_by_arn := {e.topic.arn: e | some e in topics}
+
+queues_by_arn := {e.queue.arn: e | some e in queues}
+
+keys_by_arn := {e.key.arn: e | some e in keys}
+
+keys_by_id := {e.key.key_id: e | some e in keys; e.key.key_id != ""}
+
+# keys_by_alias_arn: alias names are unique per account and region.
+keys_by_alias_arn := {sprintf("%s:%s:%s", [e.account, e.key.region, al]): e |
+	some e in keys
+	some al in object.get(e.key, "aliases", [])
 }
 
-topic_arn(arn) := e if {
-	some e in topics
-	e.topic.arn == arn
-}
+bucket_named(name) := buckets_by_name[name]
 
-queue_arn(arn) := e if {
-	some e in queues
-	e.queue.arn == arn
-}
+topic_arn(arn) := topics_by_arn[arn]
 
-role_arn(arn) := e if {
-	some e in roles
-	e.role.arn == arn
-}
+queue_arn(arn) := queues_by_arn[arn]
+
+role_arn(arn) := roles_by_arn[arn]
+
+# roles_by_arn indexes the roles by ARN, as above.
+roles_by_arn := {e.role.arn: e | some e in roles}
 
 # key_ref resolves a KMS key reference as AWS stores it (key ARN, key ID,
 # alias name or alias ARN) to the key, looking in the given account and
 # region for the forms that carry neither.
-key_ref(ref, _, _) := e if {
-	some e in keys
-	e.key.arn == ref
-} else := e if {
+key_ref(ref, _, _) := keys_by_arn[ref] if {
+	keys_by_arn[ref]
+} else := keys_by_id[ref] if {
 	not startswith(ref, "arn:")
 	not startswith(ref, "alias/")
-	some e in keys
-	e.key.key_id == ref
+	keys_by_id[ref]
 } else := e if {
 	startswith(ref, "alias/")
 	some e in keys
@@ -206,10 +217,7 @@ key_ref(ref, _, _) := e if {
 	startswith(ref, "arn:")
 	contains(ref, ":alias/")
 	parts := split(ref, ":")
-	some e in keys
-	e.account == parts[4]
-	e.key.region == parts[3]
-	parts[5] in e.key.aliases
+	e := keys_by_alias_arn[sprintf("%s:%s:%s", [parts[4], parts[3], parts[5]])]
 }
 
 # account_of_arn is the account field of an ARN.
@@ -327,11 +335,67 @@ reach(bucket_name) := ({q |
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
 }) | {q |
-	some e in trails
-	e.trail.s3_bucket_name == bucket_name
+	some e in object.get(trails_writing, bucket_name, set())
 	topic := topic_arn(e.trail.sns_topic_arn).topic
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
+}
+
+# Indexes the pipeline functions join on, each built once per evaluation
+# (a complete rule over a multi-value rule is computed whole, once, and
+# looked up by key) instead of a scan of every trail, bucket or delivery
+# per call, which made the pipeline grow with the square of the
+# organization.
+
+# trails_writing: bucket name -> the trails that write it.
+trails_writing := trails_by_bucket
+
+trails_by_bucket[name] contains e if {
+	some e in trails
+	name := e.trail.s3_bucket_name
+}
+
+trails_by_arn := {e.trail.arn: e | some e in trails}
+
+# queue_buckets: queue ARN -> the log buckets that reach it (reach inverted).
+queue_buckets := buckets_reaching
+
+buckets_reaching[q] contains name if {
+	some name in log_buckets
+	some q in reach(name)
+}
+
+# bucket_sources: bucket name -> the log sources that write it.
+bucket_sources := sources_by_bucket
+
+sources_by_bucket[name] contains d if {
+	some d in sources
+	name := d.bucket
+}
+
+# bucket_path_sources: bucket name -> the path sources that write it.
+bucket_path_sources := path_sources_by_bucket
+
+path_sources_by_bucket[name] contains d if {
+	some d in path_sources
+	name := d.bucket
+}
+
+# bucket_readers: bucket name -> the readers that read it.
+bucket_readers := readers_by_bucket
+
+readers_by_bucket[name] contains r if {
+	some r in readers
+	some name in r.buckets
+}
+
+# queue_sources: queue ARN -> the kinds of the log sources whose files are
+# announced to it (delivery_queues inverted).
+queue_sources := sources_reaching
+
+sources_reaching[q] contains d.kind if {
+	some d in sources
+	some q in delivery_queues(d)
 }
 
 # delivery_queues lists the queues that announce one delivery's log files:
@@ -344,8 +408,7 @@ delivery_queues(d) := {q |
 	some q in target_queues(t)
 } | {q |
 	d.kind == "cloudtrail"
-	some e in trails
-	e.trail.arn == d.arn
+	e := trails_by_arn[d.arn]
 	topic := topic_arn(e.trail.sns_topic_arn).topic
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
@@ -461,13 +524,18 @@ connector_buckets(q) := bs if {
 	count(bs) > 0
 } else := {d.bucket | some d in path_sources; d.kind in s3_sources}
 
+# Without a connector, only the roles that may be allowed on a queue (its
+# account's and those its policy can name: trailgate.authz_candidates) are
+# asked about it; any other role is implicitly denied there, and asking
+# every role about every queue grows with the square of the organization.
 readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	not input.connector.role
 	some q in pipeline_queues
-	some e in roles
+	some arn in trailgate.authz_candidates(input.snapshot, q)
+	e := roles_by_arn[arn]
 	not service_linked(e.role)
 	allowed(authz(e.role.arn, "sqs:ReceiveMessage", q, {}))
-	bs := {name | some name in log_buckets; q in reach(name)}
+	bs := queue_buckets[q]
 }
 
 reads_bucket(q, _) if q == ""
@@ -739,8 +807,7 @@ reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key
 	some r in readers
 	some name in r.buckets
 	b := bucket_named(name)
-	some d in sources
-	d.bucket == name
+	some d in object.get(bucket_sources, name, set())
 	d.kms_key != ""
 	k := key_ref(d.kms_key, d.account, d.region)
 }
@@ -817,7 +884,7 @@ reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "res
 bucket_resource(b) := resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region)
 
 # sample_key is a log file the bucket holds (the first delivery's key).
-sample_key(b) := sort([d.sample_key | some d in path_sources; d.bucket == b.bucket.name])[0]
+sample_key(b) := sort([d.sample_key | some d in object.get(bucket_path_sources, b.bucket.name, set())])[0]
 
 # blocked_by holds when a denial comes from policies of one kind (scp, rcp,
 # resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny

@@ -41,8 +41,7 @@ default_keyed contains b if {
 	some name in lib.log_buckets
 	b := lib.bucket_named(name)
 	startswith(b.bucket.encryption.sse_algorithm, "aws:kms")
-	some d in lib.sources
-	d.bucket == name
+	some d in lib.bucket_sources[name]
 	d.kms_key == ""
 }
 
@@ -61,8 +60,7 @@ by_alias(b) if {
 deny contains f if {
 	some b in default_keyed
 	aws_managed(b)
-	some r in lib.readers
-	b.bucket.name in r.buckets
+	some r in object.get(lib.bucket_readers, b.bucket.name, set())
 	lib.account_of_arn(r.role) != b.account
 	f := finding(b, sprintf("%s aws/s3", [r.role]), sprintf("bucket %s encrypts log files with the AWS managed key aws/s3: %s in account %s can never decrypt them, as that key's policy admits only account %s and cannot be edited", [b.bucket.name, r.role, lib.account_of_arn(r.role), b.account]))
 }
@@ -71,11 +69,10 @@ deny contains f if {
 	some b in default_keyed
 	by_alias(b)
 	others := {a |
-		some r in lib.readers
-		b.bucket.name in r.buckets
+		some r in object.get(lib.bucket_readers, b.bucket.name, set())
 		a := lib.account_of_arn(r.role)
 		a != b.account
-	} | {d.account | some d in lib.sources; d.bucket == b.bucket.name; d.account != b.account}
+	} | {d.account | some d in object.get(lib.bucket_sources, b.bucket.name, set()); d.account != b.account}
 	count(others) > 0
 	f := finding(b, "alias", sprintf("bucket %s names its default key by alias %s: requests from account %s resolve the alias in their own account, not in %s", [b.bucket.name, b.bucket.encryption.kms_master_key_id, concat(", ", sort(others)), b.account]))
 }

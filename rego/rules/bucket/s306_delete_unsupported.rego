@@ -49,8 +49,7 @@ deleting contains [r, role, b, d] if {
 	datapath.statement_covers(st, "s3:DeleteObject")
 	some res in datapath.as_list(object.get(st, "Resource", null))
 	glob.match(res, null, sprintf("%s/x", [b.bucket.arn]))
-	some d in lib.sources
-	d.bucket == name
+	some d in object.get(lib.bucket_sources, name, set())
 }
 
 deny contains f if {

@@ -104,8 +104,7 @@ generic contains f if {
 
 generic contains f if {
 	some q in queues
-	some name in lib.log_buckets
-	q.queue.arn in lib.reach(name)
+	some name in lib.queue_buckets[q.queue.arn]
 	b := lib.bucket_named(name)
 	some rule in object.get(b.bucket, "lifecycle", [])
 	rule.status == "Enabled"

@@ -38,7 +38,7 @@ import data.trailgate.lib
 deny contains f if {
 	some arn in lib.pipeline_queues
 	q := lib.queue_arn(arn)
-	sources := {d.kind | some d in lib.sources; arn in lib.delivery_queues(d)}
+	sources := object.get(lib.queue_sources, arn, set())
 	count(sources) > 1
 	f := lib.with_location(
 		{

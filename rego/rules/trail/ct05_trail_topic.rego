@@ -73,7 +73,7 @@ deny contains f if {
 	not e.trail.is_multi_region_trail
 	topic := object.get(e.trail, "sns_topic_arn", "")
 	topic != ""
-	others := sort([o.trail.arn | some o in lib.trails; o.trail.arn != e.trail.arn; not o.trail.is_multi_region_trail; object.get(o.trail, "sns_topic_arn", "") == topic])
+	others := sort([arn | some arn in single_region_trails[topic]; arn != e.trail.arn])
 	count(others) > 0
 	f := {
 		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region),
@@ -129,3 +129,15 @@ deny contains f if {
 # The connector's vendor profile steps that name CT05 (rego/profiles/*.json,
 # checked in lib/datapath.rego).
 deny contains f if some f in datapath.profile_findings.CT05
+
+# single_region_trails: topic ARN -> the single-region trails notifying it,
+# built once (a scan of every trail per trail grows with the square of the
+# organization).
+single_region_trails := by_topic
+
+by_topic[topic] contains e.trail.arn if {
+	some e in lib.trails
+	not e.trail.is_multi_region_trail
+	topic := object.get(e.trail, "sns_topic_arn", "")
+	topic != ""
+}

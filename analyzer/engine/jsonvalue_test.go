@@ -1,0 +1,86 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/collectors/synth"
+)
+
+// opaValue is the conversion jsonValue replaces: OPA's decoder to a
+// generic document, then to a Rego value (trailing data refused, as
+// json.Unmarshal does).
+func opaValue(data []byte) (ast.Value, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return ast.InterfaceToValue(x)
+}
+
+// Every fixture snapshot and a synthetic organization convert to the value
+// OPA's own conversion gives.
+func TestJSONValueMatchesOPA(t *testing.T) {
+	files, err := filepath.Glob("../../fixtures/scenarios/*/snapshot.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	var docs [][]byte
+	for _, f := range files {
+		s, err := snapshot.LoadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, data)
+	}
+	data, err := json.Marshal(synth.Org(synth.Options{Accounts: 20}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, data,
+		[]byte(`{"a":"\u00e9\ud83d\ude00 \"q\" \\ \/","b":[1,-2.5e3,0.25,true,false,null,{}],"c":{"x":1,"x":2},"d":"caf`+"\xc3\xa9 \xff"+`"}`))
+	for i, d := range docs {
+		want, err := opaValue(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := jsonValue(d)
+		if err != nil {
+			t.Fatalf("document %d: %v", i, err)
+		}
+		if got.Compare(want) != 0 {
+			t.Errorf("document %d converts to a different value", i)
+		}
+	}
+}
+
+func FuzzJSONValue(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `{"a":[1,2,{"b":null}]}`, `"x\u0041"`, `1e5`, `-0.5`, `{"a":1,"a":2}`, `[1,]`, `{"a" 1}`, "\"\xff\"", `1e999999999`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, werr := opaValue(data)
+		got, gerr := jsonValue(data)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%q: OPA's conversion says %v, jsonValue %v", data, werr, gerr)
+		}
+		if werr == nil && got.Compare(want) != 0 {
+			t.Fatalf("%q: values differ: %v vs %v", data, got, want)
+		}
+	})
+}
