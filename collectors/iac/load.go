@@ -26,6 +26,9 @@ type Options struct {
 	// AccountID and Region are the defaults for IaC that does not say
 	// (123456789012 and us-east-1).
 	AccountID, Region string
+	// TerraformConfigDir is the directory of the .tf files Terraform plans
+	// were made from (--tf-dir); see terraform.Options.ConfigDir.
+	TerraformConfigDir string
 }
 
 // Default account and region of the contract (shared/spec/contract.md).
@@ -243,7 +246,7 @@ func parseFile(path string, named bool, opts Options) result {
 	}
 	switch {
 	case terraform.Detect(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region, ConfigDir: opts.TerraformConfigDir})
 		return result{snap: s, err: err}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
@@ -253,7 +256,7 @@ func parseFile(path string, named bool, opts Options) result {
 		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
 		return result{snap: s, err: err}
 	case looksLikePlan(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region, ConfigDir: opts.TerraformConfigDir})
 		return result{snap: s, err: err}
 	}
 	return result{skip: whatIsIt(data)}
