@@ -55,6 +55,19 @@ type checkOptions struct {
 	// connectorName and connectorData replace --connector for `demo`.
 	connectorName string
 	connectorData []byte
+	// sourceRoot is --source-root: the repository root locations are
+	// written relative to (detected when empty).
+	sourceRoot string
+	// tfDir is --tf-dir: the .tf files Terraform plans were made from.
+	tfDir string
+	// linkBase is --link-base: the URL Markdown file links start with.
+	linkBase string
+
+	// snapshotBytes and conn are what evaluate loaded, for the writers
+	// that place findings in the snapshot file and mask the external ID.
+	snapshotBytes []byte
+	conn          *connector.Connector
+
 	// set records which flags were given, for flags whose meaning depends
 	// on others (--param without --iac).
 	set map[string]bool
@@ -64,10 +77,12 @@ var failOnValues = []string{"critical", "high", "medium", "low", "none"}
 
 // outputFlags adds the flags `check` and `demo` share.
 func outputFlags(fl *pflag.FlagSet, o *checkOptions) {
-	fl.StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or sarif")
+	fl.StringVar(&o.format, "format", "text", "output `FORMAT`: text, json, sarif, markdown (pull-request comments, job summaries) or html (one self-contained file)")
 	fl.StringVarP(&o.output, "output", "o", "", "write the result to `FILE` instead of stdout")
 	fl.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above `SEVERITY`: critical, high, medium, low or none")
 	fl.StringVar(&o.baseline, "baseline", "", "an earlier JSON or SARIF result `FILE`; findings already in it are reported but never fail the run")
+	fl.StringVar(&o.sourceRoot, "source-root", "", "the repository root `DIR` SARIF, Markdown and HTML paths are relative to (default: the nearest directory above the working directory holding .git)")
+	fl.StringVar(&o.linkBase, "link-base", "", "`URL` Markdown file links start with, e.g. https://github.com/OWNER/REPO/blob/SHA/ (default: links relative to the repository root)")
 	fl.BoolVar(&o.failOnUnproven, "fail-on-unproven", false, "also exit 1 when a rule cannot be proven (a failed read, a value unknown until apply); such findings are low and never fail the run otherwise")
 }
 
@@ -81,6 +96,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringArrayVar(&o.params, "param", nil, "a CloudFormation parameter or pseudo parameter as `KEY=VALUE` (repeatable)")
 	fl.StringVar(&o.account, "account", "123456789012", "account `ID` for IaC that does not say")
 	fl.StringVar(&o.region, "region", "us-east-1", "`REGION` for IaC that does not say")
+	fl.StringVar(&o.tfDir, "tf-dir", "", "the Terraform configuration `DIR` the --iac plans were made from, so findings point at .tf lines (default: the plan's directory when it holds .tf files)")
 	fl.StringVar(&o.connector, "connector", "", "the connector `FILE` (YAML or JSON) to check the pipeline against")
 	outputFlags(fl, &o)
 	fl.StringVar(&o.explain, "explain", "", "print, hop by hop, the delivery paths `RULE_ID` judges: each authorization question, its decision and the deciding statements")
@@ -134,7 +150,7 @@ var (
 
 func (o *checkOptions) validate() error {
 	if !slices.Contains(report.Formats, o.format) {
-		return usagef("--format: want text, json or sarif; got %q", o.format)
+		return usagef("--format: want text, json, sarif, markdown or html; got %q", o.format)
 	}
 	if !slices.Contains(failOnValues, strings.ToLower(o.failOn)) {
 		return usagef("--fail-on: want one of %s; got %q", strings.Join(failOnValues, ", "), o.failOn)
@@ -156,7 +172,7 @@ func (o *checkOptions) validate() error {
 		return usagef("nothing to check: give --snapshot FILE and/or --iac PATH")
 	}
 	if len(o.iac) == 0 {
-		for _, name := range []string{"param", "account", "region"} {
+		for _, name := range []string{"param", "account", "region", "tf-dir"} {
 			if o.set[name] {
 				return usagef("--%s applies to --iac input only", name)
 			}
@@ -201,9 +217,16 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	}
 	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != ""}
 	write, _ := report.WriterFor(o.format)
-	if o.format == "text" {
+	maskExternalID(fs, o.conn)
+	switch o.format {
+	case "text":
 		for _, p := range paths {
 			opts.Paths = append(opts.Paths, p.Line())
+		}
+	case "sarif", "markdown", "html":
+		if err := placeOutput(&o, &opts, &fs, paths); err != nil {
+			fmt.Fprintf(stderr, "trailgate %s: %v\n", commandName(o), err)
+			return exitUsage
 		}
 	}
 	if o.explain != "" {
@@ -311,7 +334,9 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	case o.snapshotData != nil:
 		snap, err = snapshot.Parse(o.snapshotName, o.snapshotData)
 	case o.snapshot != "":
-		snap, err = snapshot.LoadFile(o.snapshot)
+		if o.snapshotBytes, err = os.ReadFile(o.snapshot); err == nil {
+			snap, err = snapshot.Parse(o.snapshot, o.snapshotBytes)
+		}
 	}
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
@@ -366,6 +391,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		resolved.Role = arn
 		conn = &resolved
 	}
+	o.conn = conn
 	var baseline map[string]bool
 	if o.baseline != "" {
 		if baseline, err = report.LoadBaseline(o.baseline); err != nil {
@@ -381,7 +407,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		return nil, nil, nil, nil, nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
 	report.ApplyBaseline(fs, baseline)
-	if o.format == "text" || o.explain != "" {
+	if o.format != "json" && o.format != "sarif" || o.explain != "" {
 		if paths, err = engine.Paths(snap, conn); err != nil {
 			return nil, nil, nil, nil, nil, err
 		}

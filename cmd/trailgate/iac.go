@@ -27,7 +27,7 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 		}
 		params[k] = v
 	}
-	overlay, skipped, err := iac.Load(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region})
+	overlay, skipped, err := iac.Load(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region, TerraformConfigDir: o.tfDir})
 	if err != nil {
 		return nil, nil, err
 	}
