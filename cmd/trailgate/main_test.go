@@ -105,7 +105,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"no input", []string{"check"}, "nothing to check"},
 		{"unknown flag", []string{"check", "--snapshot", snap, "--frobnicate"}, "unknown flag: --frobnicate"},
 		{"positional argument", []string{"check", snap}, "unexpected argument"},
-		{"bad format", []string{"check", "--snapshot", snap, "--format", "xml"}, `--format: want text, json or sarif; got "xml"`},
+		{"bad format", []string{"check", "--snapshot", snap, "--format", "xml"}, `--format: want text, json, sarif, markdown or html; got "xml"`},
 		{"bad fail-on", []string{"check", "--snapshot", snap, "--fail-on", "severe"}, `--fail-on: want one of`},
 		{"param without iac", []string{"check", "--snapshot", snap, "--param", "Env=prod"}, "--param applies to --iac input only"},
 		{"missing snapshot", []string{"check", "--snapshot", "/nonexistent/org.json"}, "/nonexistent/org.json"},
