@@ -25,6 +25,7 @@ type collectOptions struct {
 	live        live.Options
 	output      string
 	printPolicy bool
+	quiet       bool
 }
 
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -41,6 +42,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl.DurationVar(&o.live.CallTimeout, "call-timeout", live.DefaultCallTimeout, "time limit of one API call, retries included")
 	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
 	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
+	fl.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line on a terminal: only the final summary")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: trailgate collect [flags]")
 		fmt.Fprintln(stderr, "\nSnapshots the organization the credentials can read (the default AWS chain:")
@@ -84,11 +86,18 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
 	}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		o.live.Progress = stderr
+	// Progress only on a terminal: a CI log or a redirected stderr gets
+	// the summary alone, not a line rewritten four times a second.
+	var bar *progressLine
+	if f, ok := stderr.(*os.File); ok && !o.quiet && term.IsTerminal(int(f.Fd())) {
+		bar = startProgress(stderr, 250*time.Millisecond)
+		o.live.OnProgress = bar.Update
 	}
 	start := time.Now()
 	snap, st, err := live.Collect(ctx, cfg, o.live)
+	if bar != nil {
+		bar.Stop()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
@@ -108,10 +117,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "trailgate collect: write snapshot: %v\n", err)
 		return exitUsage
 	}
-	if o.live.Progress != nil {
-		fmt.Fprintf(stderr, "trailgate collect: %d accounts, %d account-regions, %d calls (%.1f per account-region) in %s\n",
-			len(snap.Accounts), st.AccountRegions, st.Calls, st.CallsPerAccountRegion, time.Since(start).Round(time.Millisecond))
-	}
+	fmt.Fprintf(stderr, "trailgate collect: %d accounts, %d account-regions, %d calls (%.1f per account-region), %d errors in %s\n",
+		len(snap.Accounts), st.AccountRegions, st.Calls, st.CallsPerAccountRegion, st.Errors, time.Since(start).Round(time.Millisecond))
 	if len(snap.CollectionErrors) > 0 {
 		fmt.Fprintf(stderr, "trailgate collect: partial snapshot: %d reads failed (see collection_errors); rules depending on them cannot be proven\n",
 			len(snap.CollectionErrors))
