@@ -230,6 +230,7 @@ type emitted struct {
 	Location    *snapshot.Location `json:"location"`
 	Remediation string             `json:"remediation"`
 	Address     string             `json:"address"`
+	Fix         *findings.Fix      `json:"fix"`
 }
 
 func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Location) (findings.Finding, error) {
@@ -268,6 +269,7 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 		Remediation: em.Remediation,
 		Address:     em.Address,
 		Fingerprint: findings.Fingerprint(rule.ID, em.Resource.ID, em.Fact),
+		Fix:         em.Fix,
 	}
 	if f.Remediation == "" {
 		f.Remediation = rule.Remediation

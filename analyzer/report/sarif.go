@@ -179,6 +179,22 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 	if loc.PhysicalLocation != nil || len(loc.LogicalLocations) > 0 {
 		r.AddLocation(loc)
 	}
+	if c := f.Change; c != nil && len(c.Edits) > 0 {
+		// The exact edit of the input (SARIF 2.1.0 §3.55 fix): a viewer
+		// can offer to apply it.
+		art := sarif.NewSimpleArtifactLocation(artifactURI(c.File))
+		if opts.SourceRoot != "" && !isAbs(c.File) {
+			art.WithUriBaseId(SRCROOT)
+		}
+		change := sarif.NewArtifactChange(art)
+		for _, e := range c.Edits {
+			region := sarif.NewRegion().WithStartLine(e.StartLine).WithStartColumn(e.StartColumn).
+				WithEndLine(e.EndLine).WithEndColumn(e.EndColumn)
+			change.WithReplacement(sarif.NewReplacement(region).WithInsertedContent(sarif.NewArtifactContent().WithText(e.Text)))
+		}
+		desc, _, _ := strings.Cut(c.Text, "\n")
+		r.AddFix(sarif.NewFix().WithDescriptionText(strings.TrimSuffix(desc, ":")).WithArtifactChanges([]*sarif.ArtifactChange{change}))
+	}
 	if f.Fingerprint != "" {
 		r.WithPartialFingerPrints(map[string]any{FingerprintKey: f.Fingerprint})
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/engine"
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/remedy"
 	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -217,6 +218,9 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	}
 	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != ""}
 	write, _ := report.WriterFor(o.format)
+	// IaC findings get their fix in the template's own language; the
+	// external ID is masked in it like everywhere else.
+	remedy.Apply(fs, os.ReadFile)
 	maskExternalID(fs, o.conn)
 	switch o.format {
 	case "text":

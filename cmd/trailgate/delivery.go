@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -169,6 +170,13 @@ func placeFindings(fs []findings.Finding, root string) []findings.Finding {
 			c.File = rootRelative(root, l.File)
 			out[i].Location = &c
 		}
+		if ch := out[i].Change; ch != nil {
+			c := *ch
+			c.File = rootRelative(root, ch.File)
+			c.Text = strings.ReplaceAll(c.Text, ch.File, c.File)
+			out[i].Remediation = strings.ReplaceAll(out[i].Remediation, ch.File, c.File)
+			out[i].Change = &c
+		}
 	}
 	return out
 }
@@ -207,6 +215,25 @@ func maskExternalID(fs []findings.Finding, conn *connector.Connector) {
 	for i := range fs {
 		fs[i].Message = r.Replace(fs[i].Message)
 		fs[i].Remediation = r.Replace(fs[i].Remediation)
+		if c := fs[i].Change; c != nil {
+			m := *c
+			m.Text = r.Replace(c.Text)
+			m.Edits = slices.Clone(c.Edits)
+			for j := range m.Edits {
+				m.Edits[j].Text = r.Replace(m.Edits[j].Text)
+			}
+			fs[i].Change = &m
+		}
+		// The structured fix is data a tool may apply: its strings are
+		// masked through a JSON round trip, which keeps its shape.
+		if fx := fs[i].Fix; fx != nil {
+			if data, err := json.Marshal(fx); err == nil && strings.Contains(string(data), conn.ExternalID) {
+				var m findings.Fix
+				if json.Unmarshal([]byte(r.Replace(string(data))), &m) == nil {
+					fs[i].Fix = &m
+				}
+			}
+		}
 	}
 }
 

@@ -212,7 +212,9 @@ func TestCheckJSONShape(t *testing.T) {
 		t.Fatal("the demo produced no findings")
 	}
 	required := []string{"fingerprint", "message", "remediation", "resource", "rule_id", "severity", "title"}
-	allowed := append(slices.Clone(required), "location", "address", "baselined")
+	// fix (the remedy as data) and change (it written in the input's
+	// language) are optional additions to the contract's finding.
+	allowed := append(slices.Clone(required), "location", "address", "baselined", "unproven", "fix", "change")
 	for i, f := range fs {
 		for _, k := range required {
 			if _, ok := f[k]; !ok {

@@ -114,7 +114,7 @@ func TestCheckIaC(t *testing.T) {
 				for _, args := range [][]string{iacOnly, overlay} {
 					code, out, errs := trailgate(t, args...)
 					if want, bad := malformedIaC[e.Name()+"/"+file]; bad {
-						if code != exitUsage || out != "" || !strings.Contains(errs, p+": ") || !strings.Contains(errs, want) {
+						if code != exitUsage || out != "" || !strings.Contains(errs, p+":") || !strings.Contains(errs, want) {
 							t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", args, code, out, errs, want)
 						}
 						continue

@@ -201,6 +201,14 @@ resource(id, typ, account, region) := {"id": id, "type": typ, "account": account
 # statement_json spells a policy statement for a remediation.
 statement_json(s) := json.marshal(s)
 
+# with_fix adds a remedy as data beside the prose remediation (findings.Fix:
+# {"set": {Property: value}} in CloudFormation's names, or {"add_statement":
+# statement, "policy": "resource"|"trust"}), so that trailgate can write
+# it in the input's language; a fix that is not an object is left out.
+with_fix(f, fx) := object.union(f, {"fix": fx}) if is_object(fx)
+
+else := f
+
 # ---------------------------------------------------------------------------
 # The log pipeline.
 

@@ -38,23 +38,32 @@ deny contains f if {
 	not lib.org_policy_blocks(answer)
 	count(lib.decrypt_misconditions(p)) == 0
 	f := lib.with_grant_location(
-		{
+		lib.with_fix({
 			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
 			"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, p.why, answer.proof]),
 			"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
 			"remediation": fix(p, answer),
-		},
+		}, fix_data(p, answer)),
 		p.key.key, object.get(p.key.key, "policy", {}), answer, p.reader.role, "kms:Decrypt",
 	)
 }
 
-key_fix(p) := sprintf("Add to the key policy of %s: %s", [p.key.key.arn, lib.statement_json({
+key_fix(p) := sprintf("Add to the key policy of %s: %s", [p.key.key.arn, lib.statement_json(key_statement(p))])
+
+key_statement(p) := {
 	"Sid": "AllowLogReaderDecrypt",
 	"Effect": "Allow",
 	"Principal": {"AWS": p.reader.role},
 	"Action": "kms:Decrypt",
 	"Resource": "*",
-})])
+}
+
+# fix_data is the key-policy fix as data when the key policy is the side
+# to change; an identity-policy fix stays prose (the reader's role is the
+# vendor's, rarely in the same template).
+fix_data(p, answer) := {"add_statement": key_statement(p), "policy": "resource"} if {
+	not lib.resource_allows(answer)
+} else := null
 
 identity_fix(p) := sprintf("Add to an identity policy of %s: %s", [p.reader.role, lib.statement_json({
 	"Sid": "DecryptSecurityLogs",
