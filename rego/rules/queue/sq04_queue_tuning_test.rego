@@ -108,3 +108,21 @@ test_no_dlq_points_at_queue_not_policy if {
 	some f in fs
 	f.location == {"file": "template.yaml", "line": 80, "address": "RadiantQueue"}
 }
+
+# The retention and visibility findings carry their fix as data (the
+# CloudFormation property and value), for remedy to write in the input's
+# language; the dead-letter finding keeps prose only.
+test_fix_as_data if {
+	fs := sq04.deny with input as snap(object.union(good, {"message_retention_period": 86400, "visibility_timeout": 5}), [])
+	{f.fact: f.fix | some f in fs} == {
+		"retention": {"set": {"MessageRetentionPeriod": 604800}},
+		"visibility": {"set": {"VisibilityTimeout": 300}},
+	}
+}
+
+test_no_fix_data_for_dlq if {
+	fs := sq04.deny with input as snap(object.remove(good, ["redrive_policy"]), [])
+	every f in fs {
+		not f.fix
+	}
+}
