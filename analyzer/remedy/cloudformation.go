@@ -185,6 +185,17 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 		return c
 	}
 	c.Line = st.Line
+	// Statement IDs must be unique within a policy: when the Sid is taken
+	// (a statement that nearly grants it), the author edits that one; the
+	// text says what it must allow, and no edit is made.
+	if sid, ok := f.Fix.AddStatement["Sid"].(string); ok {
+		for _, item := range st.Content {
+			if _, v := mapGet(item, "Sid"); v != nil && v.Value == sid {
+				c.Text += fmt.Sprintf("\n\n(The policy already has a statement %s, at line %d: make it this one.)", sid, item.Line)
+				return c
+			}
+		}
+	}
 	last := st.Content[len(st.Content)-1]
 	if st.Style&yaml.FlowStyle == 0 {
 		// A block sequence: a new "- " item after the last one, at its dash.

@@ -209,3 +209,14 @@ func TestEditRefusesOverlap(t *testing.T) {
 		t.Error("overlapping edits accepted")
 	}
 }
+
+// A statement whose Sid the policy already uses is not added twice: the
+// text says to make the existing one the statement, with no edit.
+func TestCloudFormationStatementSidTaken(t *testing.T) {
+	f := findings.Finding{Address: "KeyPolicyKey", Location: &findings.Location{File: "t.yaml", Line: 13},
+		Fix: &findings.Fix{Policy: "resource", AddStatement: map[string]any{"Sid": "Root", "Effect": "Allow"}}}
+	got, edited := apply(t, f, "t.yaml", yamlTemplate)
+	if edited != yamlTemplate || len(got.Change.Edits) != 0 || !strings.Contains(got.Change.Text, "already has a statement Root, at line 13") {
+		t.Errorf("change %+v", got.Change)
+	}
+}

@@ -121,13 +121,12 @@ deny contains f if {
 }
 
 finding(c, answer, fact, message) := lib.with_grant_location(
-	{
+	lib.with_fix({
 		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
 		"message": message,
 		"fact": sprintf("%s %s", [c.trail.trail.arn, fact]),
 		"remediation": sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, fix(c)]),
-		"fix": {"add_statement": statement(c), "policy": "resource"},
-	},
+	}, lib.grant_fix(answer, statement(c))),
 	c.bucket.bucket, object.get(c.bucket.bucket, "policy", {}), answer, "cloudtrail.amazonaws.com", c.action,
 )
 
