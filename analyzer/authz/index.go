@@ -149,7 +149,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 			r := &a.Roles[i]
 			e := &roleEntry{role: r, account: a.ID, attached: r.AttachedPolicyARNs}
 			for _, ip := range r.InlinePolicies {
-				e.inline = append(e.inline, compile("inline policy "+ip.Name+" of role "+r.Name, ip.Document, iam.KindIdentity))
+				e.inline = append(e.inline, compile("inline policy "+ip.Name+" of role "+r.Name, ip.Document, iam.KindInline))
 			}
 			if r.TrustPolicy != nil {
 				e.trust = compile("trust policy of role "+r.Name, r.TrustPolicy.Document, iam.KindTrust)

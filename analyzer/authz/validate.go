@@ -33,6 +33,8 @@ type PolicyProblem struct {
 	Location *snapshot.Location
 	// Msg is the evaluator's message, AWS's own wording where AWS has one.
 	Msg string
+	// Hint says the fault in the author's terms where Msg does not.
+	Hint string
 }
 
 // FromIaC reports whether the document was written in an IaC file (rather
@@ -56,7 +58,7 @@ func (p PolicyProblem) String() string {
 // Detail is the statement and the message: `statement N (Sid "X"): MESSAGE`,
 // or the message alone for a fault in the document as a whole.
 func (p PolicyProblem) Detail() string {
-	return (&iam.PolicyError{Statement: p.Statement, Sid: p.Sid, Msg: p.Msg}).Error()
+	return (&iam.PolicyError{Statement: p.Statement, Sid: p.Sid, Msg: p.Msg, Hint: p.Hint}).Error()
 }
 
 // Validate parses every policy document of the snapshot with the grammar
@@ -84,7 +86,7 @@ func Validate(snap *snapshot.Snapshot) []PolicyProblem {
 		p := PolicyProblem{Resource: resource, Policy: name, Kind: kind, Statement: -1, Msg: d.malformed.Error()}
 		var pe *iam.PolicyError
 		if errors.As(d.malformed, &pe) {
-			p.Statement, p.Sid, p.Msg = pe.Statement, pe.Sid, pe.Msg
+			p.Statement, p.Sid, p.Msg, p.Hint = pe.Statement, pe.Sid, pe.Msg, pe.Hint
 		}
 		switch {
 		case p.Statement >= 0 && p.Statement < len(pol.StatementLocations):
@@ -123,7 +125,7 @@ func Validate(snap *snapshot.Snapshot) []PolicyProblem {
 			check(nonEmpty(r.ARN, r.Name), "trust policy of role "+r.Name, iam.KindTrust, r.TrustPolicy, r.Location)
 			for j := range r.InlinePolicies {
 				ip := &r.InlinePolicies[j]
-				check(nonEmpty(r.ARN, r.Name), "inline policy "+ip.Name+" of role "+r.Name, iam.KindIdentity, &ip.Policy, r.Location)
+				check(nonEmpty(r.ARN, r.Name), "inline policy "+ip.Name+" of role "+r.Name, iam.KindInline, &ip.Policy, r.Location)
 			}
 		}
 		for i := range a.Buckets {

@@ -74,7 +74,7 @@ func TestValidateEveryPolicyKind(t *testing.T) {
 		{Resource: "arn:aws:iam::222222222222:policy/Boundary", Policy: "managed policy Boundary", Kind: iam.KindIdentity, Statement: 0},
 		{Resource: "arn:aws:iam::222222222222:role/Reader", Policy: "trust policy of role Reader", Kind: iam.KindTrust, Statement: 0,
 			Location: &snapshot.Location{File: "plan.json", Address: "aws_iam_role.reader"}},
-		{Resource: "arn:aws:iam::222222222222:role/Reader", Policy: "inline policy bad of role Reader", Kind: iam.KindIdentity, Statement: 0,
+		{Resource: "arn:aws:iam::222222222222:role/Reader", Policy: "inline policy bad of role Reader", Kind: iam.KindInline, Statement: 0,
 			Location: &snapshot.Location{File: "plan.json", Address: "aws_iam_role.reader"}},
 		{Resource: "org-logs", Policy: "bucket policy of org-logs", Kind: iam.KindResource, Statement: 1, Sid: "Typo",
 			Location: &snapshot.Location{File: "template.yaml", Line: 17, Address: "LogsPolicy"}},

@@ -24,6 +24,12 @@ const (
 	KindSCP
 	// KindRCP is a resource control policy: Principal must be "*".
 	KindRCP
+	// KindInline is an inline identity policy (PutRolePolicy,
+	// PutUserPolicy, PutGroupPolicy): the identity grammar, except that
+	// IAM accepts it without a Version, which then means 2008-10-17 and
+	// policy variables are literal text.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+	KindInline
 )
 
 // String names the kind as the explanation and error messages use it.
@@ -39,6 +45,8 @@ func (k Kind) String() string {
 		return "SCP"
 	case KindRCP:
 		return "RCP"
+	case KindInline:
+		return "inline policy"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -51,16 +59,24 @@ type PolicyError struct {
 	Statement int
 	Sid       string
 	Msg       string
+	// Hint says what is wrong in the author's terms where AWS's message
+	// does not ("The policy failed legacy parsing" for an Effect of
+	// "deny"); empty when Msg says it.
+	Hint string
 }
 
 func (e *PolicyError) Error() string {
+	msg := e.Msg
+	if e.Hint != "" {
+		msg = e.Hint + " (AWS: " + e.Msg + ")"
+	}
 	switch {
 	case e.Statement < 0:
-		return e.Msg
+		return msg
 	case e.Sid != "":
-		return fmt.Sprintf("statement %d (Sid %q): %s", e.Statement, e.Sid, e.Msg)
+		return fmt.Sprintf("statement %d (Sid %q): %s", e.Statement, e.Sid, msg)
 	default:
-		return fmt.Sprintf("statement %d: %s", e.Statement, e.Msg)
+		return fmt.Sprintf("statement %d: %s", e.Statement, msg)
 	}
 }
 

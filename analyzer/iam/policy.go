@@ -305,9 +305,9 @@ func (v *validator) validate() error {
 			return v.stmtError(i, msgSyntax)
 		}
 	}
-	// Version: identity policies, SCPs and RCPs need 2012-10-17; resource
-	// and trust policies also accept 2008-10-17 or no Version (which means
-	// 2008-10-17).
+	// Version: managed identity policies, SCPs and RCPs need 2012-10-17;
+	// inline identity, resource and trust policies also accept 2008-10-17
+	// or no Version (which means 2008-10-17).
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
 	switch v.kind {
 	case KindIdentity, KindSCP, KindRCP:
@@ -318,7 +318,9 @@ func (v *validator) validate() error {
 	// Legacy parsing: Effect is case-sensitive, Date values must parse.
 	for i, s := range v.statements {
 		if e := s["Effect"].(string); e != "Allow" && e != "Deny" {
-			return v.stmtError(i, msgLegacy)
+			pe := v.stmtError(i, msgLegacy)
+			pe.Hint = fmt.Sprintf("Effect must be exactly \"Allow\" or \"Deny\" (case-sensitive), got %q", e)
+			return pe
 		}
 		if c, ok := s["Condition"].(map[string]any); ok {
 			for op, block := range c {
@@ -435,7 +437,7 @@ func (v *validator) validatePrincipals() error {
 		p, hasP := s["Principal"]
 		np, hasNP := s["NotPrincipal"]
 		switch v.kind {
-		case KindIdentity, KindSCP:
+		case KindIdentity, KindInline, KindSCP:
 			// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html:
 			// "You cannot use the Principal element in an identity-based policy."
 			if hasP || hasNP {

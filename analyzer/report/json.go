@@ -13,6 +13,8 @@ type Result struct {
 	Tool     Tool               `json:"tool"`
 	Findings []findings.Finding `json:"findings"`
 	Summary  findings.Summary   `json:"summary"`
+	// Unjudged lists input files the run could not judge (Options.Unjudged).
+	Unjudged []Unjudged `json:"unjudged,omitempty"`
 }
 
 // Tool identifies the program that wrote a Result.
@@ -33,6 +35,7 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 		Tool:     Tool{Name: ToolName, Version: opts.ToolVersion},
 		Findings: fs,
 		Summary:  findings.Summarize(fs),
+		Unjudged: opts.Unjudged,
 	}
 	return writeIndented(w, doc)
 }

@@ -49,6 +49,19 @@ type Options struct {
 	// https://github.com/OWNER/REPO/blob/SHA/); empty: links are relative
 	// to the repository root.
 	LinkBase string
+	// Unjudged are input files the run could not judge (a malformed
+	// template in an --iac directory walk) while it judged the rest: the
+	// text summary counts them, JSON lists them under "unjudged", SARIF as
+	// toolExecutionNotifications, so that no reader mistakes a clean
+	// result for a clean repository.
+	Unjudged []Unjudged
+}
+
+// Unjudged is an input file left out of the judgement, and why.
+type Unjudged struct {
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // SRCROOT is the uriBaseId of SARIF artifact locations relative to the

@@ -87,6 +87,20 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 	for _, f := range fs {
 		run.AddResult(result(f, index[f.RuleID], opts))
 	}
+	if len(opts.Unjudged) > 0 {
+		// The run succeeded for what it judged; each file it could not
+		// judge is an error-level notification at the file and line.
+		inv := run.AddInvocation(true)
+		for _, u := range opts.Unjudged {
+			phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(u.File)))
+			if u.Line > 0 {
+				phys.WithRegion(sarif.NewRegion().WithStartLine(u.Line))
+			}
+			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("error").
+				WithTextMessage("not judged: " + u.Reason).
+				WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)}))
+		}
+	}
 	doc.AddRun(run)
 	return writeIndented(w, doc)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // ANSI styles for the text report, used only when Options.Color is set.
@@ -184,6 +185,16 @@ func summaryLine(fs []findings.Finding, nrules int, opts Options) string {
 		b.WriteString(" from 1 rule.")
 	} else {
 		fmt.Fprintf(&b, " from %d rules.", nrules)
+	}
+	switch n := len(opts.Unjudged); n {
+	case 0:
+	case 1:
+		b.WriteString(" 1 file could not be judged:")
+	default:
+		fmt.Fprintf(&b, " %d files could not be judged:", n)
+	}
+	for _, u := range opts.Unjudged {
+		b.WriteString("\n  " + snapshot.ErrorText(u.File, u.Line, "", u.Reason))
 	}
 	return b.String()
 }

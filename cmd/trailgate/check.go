@@ -48,6 +48,11 @@ type checkOptions struct {
 	// verbose lists each file an --iac directory walk skipped and why;
 	// without it only their number is printed.
 	verbose bool
+	// strict makes IaC files a directory walk could not judge exit 2;
+	// otherwise they are listed and the findings decide.
+	strict bool
+	// unjudged are those files, set while loading the IaC.
+	unjudged []report.Unjudged
 
 	// snapshotName and snapshotData replace --snapshot for `demo`, which
 	// checks the snapshot embedded in the binary.
@@ -102,6 +107,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	outputFlags(fl, &o)
 	fl.StringVar(&o.explain, "explain", "", "print, hop by hop, the delivery paths `RULE_ID` judges: each authorization question, its decision and the deciding statements")
 	fl.BoolVar(&o.verbose, "verbose", false, "list each file an --iac directory walk skipped, and why (otherwise only their number is printed)")
+	fl.BoolVar(&o.strict, "strict", false, "exit 2 when an --iac directory walk meets a template or plan it cannot judge (otherwise it is listed and the rest is judged)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: trailgate check (--snapshot FILE | --iac PATH...) [flags]\n\n"+
 			"Analyze a snapshot and/or IaC files and print findings.\n"+
@@ -173,7 +179,7 @@ func (o *checkOptions) validate() error {
 		return usagef("nothing to check: give --snapshot FILE and/or --iac PATH")
 	}
 	if len(o.iac) == 0 {
-		for _, name := range []string{"param", "account", "region", "tf-dir"} {
+		for _, name := range []string{"param", "account", "region", "strict", "tf-dir"} {
 			if o.set[name] {
 				return usagef("--%s applies to --iac input only", name)
 			}
@@ -216,7 +222,7 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
 	}
-	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != ""}
+	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Unjudged: o.unjudged}
 	write, _ := report.WriterFor(o.format)
 	// IaC findings get their fix in the template's own language; the
 	// external ID is masked in it like everywhere else.
@@ -257,6 +263,10 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 		s := findings.Summarize(fs)
 		fmt.Fprintf(stderr, "trailgate: wrote %d findings (%d critical, %d high, %d medium, %d low) to %s\n",
 			len(fs), s.Critical, s.High, s.Medium, s.Low, o.output)
+	}
+	if o.strict && len(o.unjudged) > 0 {
+		fmt.Fprintf(stderr, "trailgate %s: --strict: %d IaC file(s) could not be judged\n", commandName(o), len(o.unjudged))
+		return exitUsage
 	}
 	if findings.FailOn(fs, o.failOn) || (o.failOnUnproven && findings.FailOnUnproven(fs)) {
 		return exitFindings
@@ -345,7 +355,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
-	snap, notes, err = loadIaC(o, snap)
+	snap, notes, warnings, err = loadIaC(o, snap)
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/iac"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -14,24 +15,39 @@ import (
 // a directory walk passed over: with --verbose each one and why, otherwise
 // their number, so that a template with an unexpected extension is never
 // silently left unchecked, yet a repository walk does not repeat its
-// README and node_modules on every run.
-func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []string, error) {
+// README and node_modules on every run. Files that are IaC but could not be
+// judged are always named (and recorded in o.unjudged for the report);
+// warnings are the collectors' doubts.
+func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []string, []string, error) {
 	if len(o.iac) == 0 {
-		return snap, nil, nil
+		return snap, nil, nil, nil
 	}
 	params := map[string]string{}
 	for _, p := range o.params {
 		k, v, _ := strings.Cut(p, "=")
 		if _, dup := params[k]; dup {
-			return nil, nil, usagef("--param %s given twice", k)
+			return nil, nil, nil, usagef("--param %s given twice", k)
 		}
 		params[k] = v
 	}
-	overlay, skipped, err := iac.Load(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region, TerraformConfigDir: o.tfDir})
+	res, err := iac.Read(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region, TerraformConfigDir: o.tfDir})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return snapshot.Overlay(snap, overlay), skipNotes(skipped, o.verbose), nil
+	var others []iac.Skipped
+	var notes, warnings []string
+	for _, s := range res.Skipped {
+		if !s.Fault {
+			others = append(others, s)
+			continue
+		}
+		o.unjudged = append(o.unjudged, report.Unjudged{File: s.Path, Line: s.Line, Reason: s.Reason})
+		notes = append(notes, "not judged: "+s.String())
+	}
+	for _, w := range res.Warnings {
+		warnings = append(warnings, w.String())
+	}
+	return snapshot.Overlay(snap, res.Snapshot), append(notes, skipNotes(others, o.verbose)...), warnings, nil
 }
 
 // skipNotes spells what a walk skipped: one line per file with --verbose,

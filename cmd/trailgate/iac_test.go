@@ -81,3 +81,32 @@ func TestSkipNotesSingular(t *testing.T) {
 		t.Errorf("skipNotes = %q", got)
 	}
 }
+
+// Issue 13, item 6: one bad file never hides the rest. The walk judges
+// the good template, names the bad one (file, line, why) on stderr and in
+// the JSON result; --strict makes it exit 2.
+func TestCheckIaCUnjudgedFile(t *testing.T) {
+	dir := iacDir(t)
+	broken := filepath.Join(dir, "broken.yaml")
+	if err := os.WriteFile(broken, []byte("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt Nowhere.TopicName\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := trailgate(t, "check", "--iac", dir, "--format", "json", "--fail-on", "none", "--param", "QueueNmae=x")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	line := broken + `:6: Fn::GetAtt: no resource "Nowhere"`
+	if !strings.Contains(stderr, "trailgate: not judged: "+line+"\n") {
+		t.Errorf("stderr does not name the unjudged template:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "trailgate: warning: --param QueueNmae: no template declares a parameter QueueNmae, so its value is not used\n") {
+		t.Errorf("stderr does not warn about the unused --param:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, `"unjudged": [`) || !strings.Contains(stdout, `"line": 6`) {
+		t.Errorf("JSON result does not list the unjudged template:\n%s", stdout)
+	}
+	code, _, stderr = trailgate(t, "check", "--iac", dir, "--format", "json", "--fail-on", "none", "--strict")
+	if code != exitUsage || !strings.Contains(stderr, "--strict: 1 IaC file(s) could not be judged") {
+		t.Errorf("--strict: exit %d, stderr:\n%s", code, stderr)
+	}
+}

@@ -77,7 +77,10 @@ func TestBadInput(t *testing.T) {
 		{"missing trust policy", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n", 2, "R: AssumeRolePolicyDocument is required"},
 		{"filter rule name", bucket + "    Properties:\n      NotificationConfiguration:\n        QueueConfigurations:\n          - Event: s3:ObjectCreated:*\n            Queue: arn:aws:sqs:us-east-1:123456789012:q\n            Filter: {S3Key: {Rules: [{Name: middle, Value: x}]}}\n", 9, "must be prefix or suffix"},
 		{"two bucket policies", "Resources:\n  P1:\n    Type: AWS::S3::BucketPolicy\n    Properties: {Bucket: b, PolicyDocument: {Statement: []}}\n  P2:\n    Type: AWS::S3::BucketPolicy\n    Properties: {Bucket: b, PolicyDocument: {Statement: []}}\n", 5, "already has a bucket policy"},
-		{"ForEach", "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - Bucket${Name}: {Type: AWS::S3::Bucket}\n", 3, "Fn::ForEach"},
+		{"ForEach without the transform", "Resources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - Bucket${Name}: {Type: AWS::S3::Bucket}\n", 2, "Fn::ForEach::Buckets needs Transform: AWS::LanguageExtensions"},
+		{"ForEach key without identifier", "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - Bucket: {Type: AWS::S3::Bucket}\n", 6, "the output key \"Bucket\" must contain ${Name} or &{Name}"},
+		{"ForEach generates a declared ID", "Transform: AWS::LanguageExtensions\nResources:\n  Bucketa:\n    Type: AWS::S3::Bucket\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - Bucket${Name}: {Type: AWS::S3::Bucket}\n", 8, `generates key "Bucketa", which is already declared (line 3)`},
+		{"ForEach over a list without value", "Transform: AWS::LanguageExtensions\nParameters:\n  Names: {Type: CommaDelimitedList}\nResources:\n  Fn::ForEach::Buckets:\n    - Name\n    - !Ref Names\n    - Bucket${Name}: {Type: AWS::S3::Bucket}\n", 7, "the collection cannot be known"},
 		{"alias with no anchor use", bucket + "    Properties:\n      BucketName: *nowhere\n", 5, "invalid YAML"},
 	}
 	for _, tc := range tests {

@@ -49,6 +49,12 @@ var knownProperties = map[string][]string{
 	"AWS::GuardDuty::PublishingDestination": {"DestinationProperties", "DestinationType", "DetectorId", "Tags"},
 	"AWS::GuardDuty::Filter":                {"Action", "Description", "DetectorId", "FindingCriteria", "Name", "Rank", "Tags"},
 	"AWS::Organizations::Policy":            {"Content", "Description", "Name", "Tags", "TargetIds", "Type"},
+	"AWS::Lambda::EventSourceMapping": {"AmazonManagedKafkaEventSourceConfig", "BatchSize", "BisectBatchOnFunctionError",
+		"DestinationConfig", "DocumentDBEventSourceConfig", "Enabled", "EventSourceArn", "FilterCriteria", "FunctionName",
+		"FunctionResponseTypes", "KmsKeyArn", "LoggingConfig", "MaximumBatchingWindowInSeconds", "MaximumRecordAgeInSeconds",
+		"MaximumRetryAttempts", "MetricsConfig", "ParallelizationFactor", "ProvisionedPollerConfig", "Queues",
+		"ScalingConfig", "SelfManagedEventSource", "SelfManagedKafkaEventSourceConfig", "SourceAccessConfigurations",
+		"StartingPosition", "StartingPositionTimestamp", "Tags", "Topics", "TumblingWindowInSeconds"},
 }
 
 // account gathers one account's resources while the template is read.
@@ -62,6 +68,7 @@ type account struct {
 	trails    []*snapshot.Trail
 	detectors map[string]*snapshot.Detector // by ID
 	managed   []*snapshot.ManagedPolicy
+	mappings  []*snapshot.EventSourceMapping
 }
 
 // builder is the snapshot under construction.
@@ -113,12 +120,17 @@ func (t *template) build() (*snapshot.Snapshot, error) {
 			continue
 		}
 		if r.cond != "" {
-			ok, err := t.condition(r.cond, r.condLine)
+			c, err := t.condition(r.cond, r.condLine)
 			if err != nil {
 				return nil, err
 			}
-			if !ok {
+			if c.unknown == "" && !c.val {
 				continue
+			}
+			if c.unknown != "" {
+				// It may or may not be created: judge it as created (what
+				// it would be) and say that its existence is unknown.
+				t.unknownAt(fmt.Sprintf("whether %s is created: its condition %s is %s", r.id, r.cond, c.unknown), r.condLine, r.id)
 			}
 		}
 		t.addr = r.id
@@ -194,7 +206,45 @@ func (b *builder) add(home *account, r *resource, p props) error {
 		return b.filter(r, p)
 	case "AWS::Organizations::Policy":
 		return b.orgPolicy(r, p)
+	case "AWS::Lambda::EventSourceMapping":
+		return b.eventSourceMapping(home, r, p)
 	}
+	return nil
+}
+
+// eventSourceMapping records which function (and so which execution role)
+// polls which queue or stream.
+func (b *builder) eventSourceMapping(home *account, r *resource, p props) error {
+	t := b.t
+	fn, err := p.str("FunctionName")
+	if err != nil {
+		return err
+	}
+	if fn == "" {
+		return p.fail(r.line, "%s: FunctionName is required", r.id)
+	}
+	src, err := p.str("EventSourceArn")
+	if err != nil || src == "" {
+		// Self-managed Kafka and the like have no EventSourceArn.
+		return err
+	}
+	m := snapshot.EventSourceMapping{EventSourceARN: src, FunctionARN: fn, Location: p.loc(r.line)}
+	if m.Enabled, err = p.boolean("Enabled", true); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(fn, "arn:") {
+		// FunctionName takes a name, an ARN or a partial ARN
+		// (ACCOUNT:function:NAME); a name is in the stack's account and region.
+		name := fn
+		if i := strings.LastIndex(fn, ":"); i >= 0 {
+			name = fn[i+1:]
+		}
+		m.FunctionARN = t.arn("lambda", t.region, t.accountID, "function:"+name)
+	}
+	if m.RoleARN, err = t.functionRole(m.FunctionARN); err != nil {
+		return err
+	}
+	home.mappings = append(home.mappings, &m)
 	return nil
 }
 
@@ -1162,6 +1212,7 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 		acct.Keys = appendValues(acct.Keys, a.keys)
 		acct.Trails = appendValues(acct.Trails, a.trails)
 		acct.ManagedPolicies = appendValues(acct.ManagedPolicies, a.managed)
+		acct.EventSourceMappings = appendValues(acct.EventSourceMappings, a.mappings)
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()

@@ -14,6 +14,14 @@
 // listed in Snapshot.Unknowns, never an empty string that would silently
 // pass or fail a rule.
 //
+// Templates are read as CloudFormation reads them: YAML 1.1 scalars (Yes,
+// Off are booleans), Fn::ForEach and the other AWS::LanguageExtensions
+// functions expanded, and SAM functions expanded as the SAM transform does
+// (sam.go). A Condition that depends on a parameter without value is
+// undecided, not an error: what it guards is judged as created and listed
+// as unknown, and an Fn::If on it resolves to a value naming both
+// candidates. Near misses of resource types are warnings (Read).
+//
 // A template is one stack in one account and region: Options give the
 // defaults, a template may say where it is deployed in Metadata.trailgate
 // (AccountId, Region, Partition, StackName), and --param AWS::AccountId

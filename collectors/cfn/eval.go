@@ -83,11 +83,12 @@ func (t *template) eval(n *yaml.Node, depth int, inCond bool) (*value, error) {
 		if err := t.spend(n, len(n.Value)); err != nil {
 			return nil, err
 		}
+		if b, ok := yaml11Bool(n); ok {
+			return boolean(b, n.Line), nil
+		}
 		switch n.Tag {
 		case "!!null":
 			return &value{kind: kindNull, line: n.Line}, nil
-		case "!!bool":
-			return boolean(n.Value == "true" || n.Value == "True" || n.Value == "TRUE", n.Line), nil
 		case "!!int", "!!float":
 			return &value{kind: kindNumber, s: n.Value, line: n.Line}, nil
 		}
@@ -144,6 +145,43 @@ func (t *template) eval(n *yaml.Node, depth int, inCond bool) (*value, error) {
 		return v, nil
 	}
 	return nil, t.errf(n.Line, "unsupported YAML node")
+}
+
+// yaml11Bool reads a plain scalar as CloudFormation's YAML parser does.
+// CloudFormation "supports the YAML Version 1.1 specification"
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html),
+// in which the plain words yes/no/on/off (and their capitalised and upper
+// case forms) are booleans (https://yaml.org/type/bool.html), while
+// go.yaml.in/yaml/v3 follows YAML 1.2, where they are strings. So
+// `IsMultiRegionTrail: Yes` is true, and `Value: On` in a tag is the
+// string "true", as the deployed stack shows it. The one-letter forms y/n
+// are left strings: the YAML 1.1 resolvers CloudFormation-era parsers use
+// (SnakeYAML, PyYAML) do not read them as booleans. Quoted scalars are
+// always strings.
+func yaml11Bool(n *yaml.Node) (bool, bool) {
+	if n.Style&(yaml.TaggedStyle|yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return false, false
+	}
+	if n.Tag != "!!bool" && n.Tag != "!!str" {
+		return false, false
+	}
+	switch n.Value {
+	case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON":
+		return true, true
+	case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF":
+		return false, true
+	}
+	return false, false
+}
+
+// scalarText is a literal scalar's text as CloudFormation reads it: a
+// YAML 1.1 boolean (Default: Yes, AllowedValues: [On, Off]) is "true" or
+// "false", as a parameter's value then is.
+func scalarText(n *yaml.Node) string {
+	if b, ok := yaml11Bool(n); ok {
+		return strconv.FormatBool(b)
+	}
+	return n.Value
 }
 
 // merge adds to v the keys of the mapping (or list of mappings) src that
@@ -393,14 +431,17 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 		if cn.Kind != yaml.ScalarNode {
 			return nil, t.errf(line, "Fn::If: the first argument must be a condition name")
 		}
-		ok, err := t.condition(cn.Value, cn.Line)
+		c, err := t.condition(cn.Value, cn.Line)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			return t.eval(a.Content[1], depth, inCond)
+		if c.unknown == "" {
+			if c.val {
+				return t.eval(a.Content[1], depth, inCond)
+			}
+			return t.eval(a.Content[2], depth, inCond)
 		}
-		return t.eval(a.Content[2], depth, inCond)
+		return t.eitherBranch(cn.Value, c.unknown, a.Content[1], a.Content[2], line, depth, inCond)
 
 	case "Fn::Equals":
 		x, y, err := t.textPair(fn, arg, line, depth, inCond)
@@ -408,13 +449,11 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 			return nil, err
 		}
 		if snapshot.IsUnknown(x) || snapshot.IsUnknown(y) {
-			u := x
-			if !snapshot.IsUnknown(u) {
-				u = y
-			}
-			// A condition decides which resources exist; guessing it would
-			// judge a template that will never be deployed.
-			return nil, t.errf(line, "Fn::Equals compares a value that cannot be known (%s); pass it with --param", u)
+			// A comparison with a value the template does not determine (a
+			// parameter without value or default) is itself unknown: both
+			// outcomes stay possible, and guessing one would judge a stack
+			// that may never be deployed.
+			return unknownBool(t.unknown(fmt.Sprintf("whether %s equals %s", x, y), line), line), nil
 		}
 		return boolean(x == y, line), nil
 
@@ -428,9 +467,14 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 			return nil, err
 		}
 		res := fn == "Fn::And"
+		var unknowns []string
 		for _, c := range a {
 			if c.kind != kindBool {
 				return nil, t.errf(c.line, "%s: each argument must be a condition, got %s", fn, c.kind)
+			}
+			if snapshot.IsUnknown(c.s) {
+				unknowns = append(unknowns, c.s)
+				continue
 			}
 			b := c.s == "true"
 			switch fn {
@@ -442,6 +486,21 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 				res = res || b
 			}
 		}
+		// An unknown operand decides nothing when a known one already
+		// does (false in an And, true in an Or).
+		decided := fn == "Fn::And" && !res || fn == "Fn::Or" && res
+		if len(unknowns) > 0 && !decided {
+			what := strings.Join(unknowns, ", ")
+			switch fn {
+			case "Fn::Not":
+				what = "not " + what
+			case "Fn::And":
+				what = "all of " + what
+			case "Fn::Or":
+				what = "any of " + what
+			}
+			return unknownBool(t.unknown(what, line), line), nil
+		}
 		return boolean(res, line), nil
 
 	case "Condition":
@@ -449,11 +508,11 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 		if a.Kind != yaml.ScalarNode {
 			return nil, t.errf(line, "Condition takes the name of a condition")
 		}
-		ok, err := t.condition(a.Value, a.Line)
+		c, err := t.condition(a.Value, a.Line)
 		if err != nil {
 			return nil, err
 		}
-		return boolean(ok, line), nil
+		return c.value(line), nil
 
 	case "Fn::Base64":
 		s, err := t.evalText(fn, arg, line, depth, inCond)
@@ -717,31 +776,92 @@ func addAddr(a netip.Addr, shift int) netip.Addr {
 	return r
 }
 
+// condValue is a condition's value: true or false, or, when it depends on
+// a value the template does not determine, unknown (the token naming why).
+type condValue struct {
+	val     bool
+	unknown string
+}
+
+func (c condValue) value(line int) *value {
+	if c.unknown != "" {
+		return unknownBool(c.unknown, line)
+	}
+	return boolean(c.val, line)
+}
+
+// unknownBool is a condition value that may be true or false.
+func unknownBool(token string, line int) *value {
+	return &value{kind: kindBool, s: token, line: line}
+}
+
+// eitherBranch resolves Fn::If on a condition that may go either way:
+// both branches are resolved (so that a fault in either is reported, as
+// CloudFormation validates both), and the result is their common value
+// when they agree, else a value with the two candidates, naming both, so
+// that no rule takes either one for the deployed value.
+func (t *template) eitherBranch(cond, token string, yes, no *yaml.Node, line, depth int, inCond bool) (*value, error) {
+	a, err := t.eval(yes, depth, inCond)
+	if err != nil {
+		return nil, err
+	}
+	b, err := t.eval(no, depth, inCond)
+	if err != nil {
+		return nil, err
+	}
+	if a.kind == b.kind && string(a.JSON()) == string(b.JSON()) {
+		return a, nil
+	}
+	if a.kind == kindBool && b.kind == kindBool {
+		return unknownBool(token, line), nil
+	}
+	return str(t.unknown(fmt.Sprintf("%s if condition %s holds (%s), else %s", candidate(a), cond, token, candidate(b)), line), line), nil
+}
+
+// candidate names one possible value of an undecided Fn::If.
+func candidate(v *value) string {
+	switch v.kind {
+	case kindNoValue:
+		return "no value"
+	case kindString, kindNumber, kindBool:
+		return fmt.Sprintf("%q", v.s)
+	}
+	js := v.JSON()
+	if len(js) > 200 {
+		return v.kind.String()
+	}
+	return string(js)
+}
+
 // condition evaluates a named condition once.
-func (t *template) condition(name string, line int) (bool, error) {
+func (t *template) condition(name string, line int) (condValue, error) {
 	if v, ok := t.condMemo[name]; ok {
 		return v, nil
 	}
 	n, ok := t.conditions[name]
 	if !ok {
-		return false, t.errf(line, "condition %q is not defined in Conditions", name)
+		return condValue{}, t.errf(line, "condition %q is not defined in Conditions", name)
 	}
 	if t.condBusy[name] {
-		return false, t.errf(n.Line, "condition %q refers to itself (circular condition)", name)
+		return condValue{}, t.errf(n.Line, "condition %q refers to itself (circular condition)", name)
 	}
 	if err := t.enter(n.Line); err != nil {
-		return false, err
+		return condValue{}, err
 	}
 	t.condBusy[name] = true
 	v, err := t.eval(n, 0, true)
 	t.condBusy[name] = false
 	t.nest--
 	if err != nil {
-		return false, err
+		return condValue{}, err
 	}
 	if v.kind != kindBool {
-		return false, t.errf(n.Line, "condition %q must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition, got %s", name, v.kind)
+		return condValue{}, t.errf(n.Line, "condition %q must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition, got %s", name, v.kind)
 	}
-	t.condMemo[name] = v.s == "true"
-	return v.s == "true", nil
+	c := condValue{val: v.s == "true"}
+	if snapshot.IsUnknown(v.s) {
+		c = condValue{unknown: v.s}
+	}
+	t.condMemo[name] = c
+	return c, nil
 }

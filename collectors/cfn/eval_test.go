@@ -278,7 +278,6 @@ func TestIntrinsicErrors(t *testing.T) {
 		{"FindInMap missing key", `!FindInMap [Regions, ap-south-1, Bucket]`, `has no key "ap-south-1"`, Options{}},
 		{"If unknown condition", `!If [Nope, a, b]`, `condition "Nope" is not defined`, Options{}},
 		{"If wrong arity", `!If [IsProd, a]`, "Fn::If takes", Options{}},
-		{"condition on unknown value", `!Equals [!Ref NoDefault, x]`, "pass it with --param", Options{}},
 		{"param not in AllowedValues", `!Ref Env`, "not one of AllowedValues", Options{Params: map[string]string{"Env": "qa"}}},
 		{"Ref to a resource whose condition is false", `!Ref DevOnly`, "is not created", Options{}},
 		{"Cidr too many", `!Cidr [10.0.0.0/24, 5, 7]`, "holds only 2 subnets", Options{}},

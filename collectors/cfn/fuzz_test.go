@@ -20,6 +20,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("Resources:\n  A: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub '${B}'}}\n  B: {Type: AWS::S3::Bucket, Properties: {BucketName: !Ref A}}\n"))
 	f.Add([]byte("X: &a [1, *a]\nResources: {A: {Type: AWS::SNS::Topic}}\n"))
+	f.Add([]byte(samForwarder))
+	f.Add([]byte("Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Q:\n    - N\n    - [a, b]\n    - Q${N}:\n        Type: AWS::SQS::Queue\n        Properties: {QueueName: !Sub 'q-${N}'}\n"))
+	f.Add([]byte("Parameters: {P: {Type: String}}\nConditions: {C: !Equals [!Ref P, x]}\nResources:\n  Q: {Type: AWS::SQS::Queue, Condition: C, Properties: {FifoQueue: !If [C, Yes, Off]}}\n"))
 	f.Add([]byte(`{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, "q"]]}}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data, Options{})

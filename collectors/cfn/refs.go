@@ -66,11 +66,11 @@ func (t *template) enabled(r *resource, line int) error {
 	if r.cond == "" {
 		return nil
 	}
-	ok, err := t.condition(r.cond, r.condLine)
+	c, err := t.condition(r.cond, r.condLine)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if c.unknown == "" && !c.val {
 		return t.errf(line, "reference to %s, which is not created (its condition %s is false)", r.id, r.cond)
 	}
 	return nil
@@ -95,11 +95,11 @@ func (t *template) paramValue(p *param, line int) (*value, error) {
 		if p.def.Kind == yaml.SequenceNode {
 			parts := make([]string, 0, len(p.def.Content))
 			for _, e := range p.def.Content {
-				parts = append(parts, deref(e).Value)
+				parts = append(parts, scalarText(deref(e)))
 			}
 			raw = strings.Join(parts, ",")
 		} else {
-			raw = p.def.Value
+			raw = scalarText(p.def)
 		}
 	}
 	isList := strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList"
@@ -580,4 +580,34 @@ func subVars(s string) []string {
 		out = append(out, strings.TrimSpace(s[:j]))
 		s = s[j+1:]
 	}
+}
+
+// functionRole is the execution role (Role) of the template's Lambda
+// function with that ARN, or "" when the template does not declare it.
+func (t *template) functionRole(arn string) (string, error) {
+	for _, r := range t.order {
+		if r.typ != "AWS::Lambda::Function" {
+			continue
+		}
+		v, err := t.getAtt(r.id, "Arn", r.line)
+		if err != nil {
+			return "", err
+		}
+		if v.s != arn || r.props == nil {
+			continue
+		}
+		n := lookup(r.props, "Role")
+		if n == nil {
+			return "", nil
+		}
+		rv, err := t.eval(n, 1, false)
+		if err != nil {
+			return "", err
+		}
+		if !rv.scalar() {
+			return "", t.errf(rv.line, "%s.Role must be a role ARN, got %s", r.id, rv.kind)
+		}
+		return rv.s, nil
+	}
+	return "", nil
 }

@@ -55,6 +55,27 @@ const (
 // Parse resolves a template and returns the snapshot it describes. name is
 // the file name used in locations and errors.
 func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
+	r, err := Read(name, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Snapshot, nil
+}
+
+// Result is a template read by Read.
+type Result struct {
+	Snapshot *snapshot.Snapshot
+	// Warnings are what the template probably did not mean (a near miss
+	// of a resource type), in line order.
+	Warnings []snapshot.Warning
+	// Parameters are the names the template declares, sorted, so that a
+	// caller applying one --param set to many templates can tell a name no
+	// template declares.
+	Parameters []string
+}
+
+// Read is Parse with the warnings and declared parameters.
+func Read(name string, data []byte, opts Options) (*Result, error) {
 	root, err := load(name, data)
 	if err != nil {
 		return nil, err
@@ -63,7 +84,11 @@ func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.build()
+	s, err := t.build()
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Snapshot: s, Warnings: t.warnings, Parameters: sortedKeys(t.params)}, nil
 }
 
 // Detect reports whether data is a CloudFormation template: a mapping with
@@ -232,7 +257,7 @@ type template struct {
 	given      map[string]string
 	mappings   *yaml.Node
 	conditions map[string]*yaml.Node
-	condMemo   map[string]bool
+	condMemo   map[string]condValue
 	condBusy   map[string]bool
 	resources  map[string]*resource
 	order      []*resource
@@ -242,7 +267,16 @@ type template struct {
 	// addr is the logical ID being resolved, for the location of unknowns.
 	addr string
 	// nest counts conditions and names being resolved inside one another.
-	nest int
+	nest     int
+	warnings []snapshot.Warning
+	// langExt: the template declares Transform: AWS::LanguageExtensions,
+	// whose Fn::ForEach expandForEach expands.
+	langExt bool
+	// sam: the template declares Transform: AWS::Serverless-2016-10-31,
+	// whose functions expandSAM expands.
+	sam bool
+	// samGlobals is the Globals.Function mapping of a SAM template.
+	samGlobals *yaml.Node
 	// macro names a Transform that generates resources at deploy time
 	// (AWS::Serverless-2016-10-31 …); references to names the template does
 	// not declare may be to those, so they become unknown, not errors.
@@ -255,7 +289,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		params:     map[string]*param{},
 		given:      opts.Params,
 		conditions: map[string]*yaml.Node{},
-		condMemo:   map[string]bool{},
+		condMemo:   map[string]condValue{},
 		condBusy:   map[string]bool{},
 		resources:  map[string]*resource{},
 		unknowns:   map[string]snapshot.UnknownValue{},
@@ -288,7 +322,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		t.stackName = str(sn, 0)
 	}
 
-	var resourcesNode *yaml.Node
+	var resourcesNode, conditionsNode *yaml.Node
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		switch k.Value {
@@ -305,9 +339,7 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 			if v.Kind != yaml.MappingNode {
 				return nil, t.errf(v.Line, "Conditions must be a mapping")
 			}
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				t.conditions[v.Content[j].Value] = v.Content[j+1]
-			}
+			conditionsNode = v
 		case "Resources":
 			resourcesNode = v
 		case "Transform":
@@ -320,6 +352,12 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 				names = v.Content
 			}
 			for _, n := range names {
+				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value == "AWS::LanguageExtensions" {
+					t.langExt = true
+				}
+				if n.Kind == yaml.ScalarNode && n.Value == samTransform {
+					t.sam = true
+				}
 				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value != "AWS::LanguageExtensions" {
 					t.unknownAt("resources generated or changed by Transform "+n.Value, n.Line, "")
 					t.macro = n.Value
@@ -333,17 +371,48 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 	if resourcesNode.Kind != yaml.MappingNode {
 		return nil, t.errf(resourcesNode.Line, "Resources must be a mapping of logical IDs to resources")
 	}
+	// Loops expand once parameters and mappings are read (a collection may
+	// be a Ref to a CommaDelimitedList), before anything else is.
+	if conditionsNode != nil {
+		if err := t.expandForEach(conditionsNode, 0); err != nil {
+			return nil, err
+		}
+		for j := 0; j+1 < len(conditionsNode.Content); j += 2 {
+			t.conditions[conditionsNode.Content[j].Value] = conditionsNode.Content[j+1]
+		}
+	}
+	if err := t.expandForEach(resourcesNode, 0); err != nil {
+		return nil, err
+	}
+	if err := t.readResources(resourcesNode, true); err != nil {
+		return nil, err
+	}
+	if t.sam {
+		// The author's template is checked for cycles as written; the
+		// references SAM adds (a bucket's notification to a function whose
+		// role reads the bucket) are the transform's own.
+		if err := t.expandSAM(resourcesNode, lookup(doc, "Globals")); err != nil {
+			return nil, err
+		}
+		t.resources, t.order, t.warnings = map[string]*resource{}, nil, nil
+		if err := t.readResources(resourcesNode, false); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// readResources reads the Resources mapping into t.resources and t.order
+// and, when asked, refuses circular dependencies.
+func (t *template) readResources(resourcesNode *yaml.Node, checkCycles bool) error {
 	for i := 0; i+1 < len(resourcesNode.Content); i += 2 {
 		k, v := resourcesNode.Content[i], resourcesNode.Content[i+1]
-		if strings.HasPrefix(k.Value, "Fn::ForEach") {
-			return nil, t.errf(k.Line, "%s (AWS::LanguageExtensions) is not supported; expand the loop or run `aws cloudformation package` first", k.Value)
-		}
 		if !logicalIDRe(k.Value) {
-			return nil, t.errf(k.Line, "logical ID %q must be alphanumeric (A-Za-z0-9)", k.Value)
+			return t.errf(k.Line, "logical ID %q must be alphanumeric (A-Za-z0-9)", k.Value)
 		}
 		v = deref(v)
 		if v.Kind != yaml.MappingNode {
-			return nil, t.errf(v.Line, "resource %s must be a mapping with a Type", k.Value)
+			return t.errf(v.Line, "resource %s must be a mapping with a Type", k.Value)
 		}
 		r := &resource{id: k.Value, line: k.Line, node: v}
 		for j := 0; j+1 < len(v.Content); j += 2 {
@@ -351,37 +420,38 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 			switch a.Value {
 			case "Type":
 				if b.Kind != yaml.ScalarNode || b.Value == "" {
-					return nil, t.errf(b.Line, "resource %s: Type must be a string such as AWS::S3::Bucket", r.id)
+					return t.errf(b.Line, "resource %s: Type must be a string such as AWS::S3::Bucket", r.id)
 				}
 				r.typ = b.Value
+				t.checkType(r, b.Line)
 			case "Properties":
 				if b.Kind != yaml.MappingNode {
 					if b.Kind == yaml.ScalarNode && b.Tag == "!!null" {
 						continue
 					}
-					return nil, t.errf(b.Line, "resource %s: Properties must be a mapping", r.id)
+					return t.errf(b.Line, "resource %s: Properties must be a mapping", r.id)
 				}
 				r.props = b
 			case "Condition":
 				if b.Kind != yaml.ScalarNode {
-					return nil, t.errf(b.Line, "resource %s: Condition must be the name of a condition", r.id)
+					return t.errf(b.Line, "resource %s: Condition must be the name of a condition", r.id)
 				}
 				r.cond, r.condLine = b.Value, b.Line
 			}
 		}
 		if r.typ == "" {
-			return nil, t.errf(r.line, "resource %s has no Type", r.id)
+			return t.errf(r.line, "resource %s has no Type", r.id)
 		}
 		t.resources[r.id] = r
 		t.order = append(t.order, r)
 	}
 	if len(t.order) == 0 {
-		return nil, t.errf(resourcesNode.Line, "Resources is empty (CloudFormation requires at least one resource)")
+		return t.errf(resourcesNode.Line, "Resources is empty (CloudFormation requires at least one resource)")
 	}
-	if err := t.checkCycles(); err != nil {
-		return nil, err
+	if checkCycles {
+		return t.checkCycles()
 	}
-	return t, nil
+	return nil
 }
 
 // deployContext reads the optional Metadata.trailgate mapping, in which a
@@ -477,7 +547,7 @@ func (t *template) readParams(n *yaml.Node) error {
 					return t.errf(b.Line, "parameter %s: AllowedValues must be a list", p.name)
 				}
 				for _, e := range b.Content {
-					p.allowed = append(p.allowed, deref(e).Value)
+					p.allowed = append(p.allowed, scalarText(deref(e)))
 				}
 			}
 		}

@@ -119,7 +119,11 @@ func (v *value) writeJSON(b *bytes.Buffer) {
 			writeJSONString(b, v.s)
 		}
 	case kindBool:
-		b.WriteString(v.s)
+		if v.s == "true" || v.s == "false" {
+			b.WriteString(v.s)
+		} else {
+			writeJSONString(b, v.s) // an undecided condition's token
+		}
 	case kindList:
 		b.WriteByte('[')
 		for i, e := range v.list {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,6 +43,38 @@ const (
 type Skipped struct {
 	Path   string
 	Reason string
+	// Line is where in Path the fault is, for a Fault; 0 otherwise.
+	Line int
+	// Fault marks IaC that could not be judged (a malformed template or
+	// plan met in a directory walk), as opposed to a file that is not IaC
+	// at all: the rest of the walk is judged without it, and every caller
+	// must report it (with --strict, `check` exits 2 for it).
+	Fault bool
+}
+
+// String is PATH[:LINE]: REASON.
+func (s Skipped) String() string { return snapshot.ErrorText(s.Path, s.Line, "", s.Reason) }
+
+// Result is what Read found.
+type Result struct {
+	Snapshot *snapshot.Snapshot
+	// Skipped are the files and directories passed over, sorted by path;
+	// those with Fault set could not be judged.
+	Skipped []Skipped
+	// Warnings are doubts about the input that do not stop the run: near
+	// misses of resource types, --param names no template declares.
+	Warnings []snapshot.Warning
+}
+
+// Faults are the skipped files that could not be judged.
+func (r *Result) Faults() []Skipped {
+	var out []Skipped
+	for _, s := range r.Skipped {
+		if s.Fault {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Error is input Load cannot use as a whole: a named file that is not IaC,
@@ -65,13 +99,29 @@ type file struct {
 	named bool
 }
 
-// Load reads every CloudFormation template and Terraform plan in paths
-// (files, or directories walked recursively) and returns their merged
-// snapshot, the files skipped with the reason, and the first error. Files
-// are taken in sorted path order, so that the result does not depend on
-// the order of paths; where two files declare the same ARN, the later one
-// wins.
+// Load is Read for callers that need only the snapshot and the skipped
+// files.
 func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
+	r, err := Read(paths, opts)
+	if r == nil {
+		return nil, nil, err
+	}
+	return r.Snapshot, r.Skipped, err
+}
+
+// Read reads every CloudFormation template and Terraform plan in paths
+// (files, or directories walked recursively) and returns their merged
+// snapshot with the files skipped and why. Files are taken in sorted path
+// order, so that the result does not depend on the order of paths; where
+// two files declare the same ARN, the later one wins.
+//
+// One bad file never hides the rest: a template or plan met in a
+// directory walk that cannot be read is listed in Skipped as a Fault
+// (file, line, why) and every other file is judged. A file named in paths
+// is the user's explicit input, so its fault is the error, as is a walk in
+// which no file at all could be read. On error the Result still holds
+// what was skipped.
+func Read(paths []string, opts Options) (*Result, error) {
 	if opts.AccountID == "" {
 		opts.AccountID = DefaultAccountID
 	}
@@ -79,29 +129,130 @@ func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
 		opts.Region = DefaultRegion
 	}
 	files, skipped, err := collect(paths)
+	res := &Result{Skipped: skipped}
 	if err != nil {
-		return nil, skipped, err
+		return res, err
 	}
 	results := make([]result, len(files))
 	parseAll(files, opts, results)
 	var snaps []*snapshot.Snapshot
+	var firstFault error
+	declared := map[string]bool{}
+	templates := 0
 	for i, r := range results {
 		switch {
+		case r.err != nil && files[i].named:
+			return res, r.err
 		case r.err != nil:
-			return nil, skipped, r.err
+			if firstFault == nil {
+				firstFault = r.err
+			}
+			res.Skipped = append(res.Skipped, fault(files[i].path, r.err))
 		case r.snap != nil:
 			snaps = append(snaps, r.snap)
+			res.Warnings = append(res.Warnings, r.warnings...)
+			if r.template {
+				templates++
+				for _, p := range r.params {
+					declared[p] = true
+				}
+			}
 		case files[i].named:
-			return nil, skipped, &Error{Path: files[i].path, Msg: "neither a CloudFormation template nor a Terraform plan: " + r.skip}
+			return res, &Error{Path: files[i].path, Msg: "neither a CloudFormation template nor a Terraform plan: " + r.skip}
 		default:
-			skipped = append(skipped, Skipped{Path: files[i].path, Reason: r.skip})
+			res.Skipped = append(res.Skipped, Skipped{Path: files[i].path, Reason: r.skip})
 		}
 	}
-	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	sort.SliceStable(res.Skipped, func(i, j int) bool { return res.Skipped[i].Path < res.Skipped[j].Path })
 	if len(snaps) == 0 {
-		return nil, skipped, &Error{Path: strings.Join(paths, ", "), Msg: "no CloudFormation template or Terraform plan found"}
+		if firstFault != nil {
+			return res, firstFault
+		}
+		return res, &Error{Path: strings.Join(paths, ", "), Msg: "no CloudFormation template or Terraform plan found"}
 	}
-	return snapshot.Merge(snaps...), skipped, nil
+	if templates > 0 {
+		res.Warnings = append(res.Warnings, unusedParams(opts.Params, declared)...)
+	}
+	res.Snapshot = snapshot.Merge(snaps...)
+	return res, nil
+}
+
+// fault turns a collector's error into the Skipped entry that reports it.
+func fault(path string, err error) Skipped {
+	s := Skipped{Path: path, Reason: err.Error(), Fault: true}
+	var ce *cfn.Error
+	var te *terraform.Error
+	var ie *Error
+	switch {
+	case errors.As(err, &ce):
+		s.Line, s.Reason = ce.Line, ce.Msg
+	case errors.As(err, &te):
+		s.Line, s.Reason = te.Line, te.Msg
+		if te.Address != "" {
+			s.Reason = te.Address + ": " + te.Msg
+		}
+	case errors.As(err, &ie):
+		s.Reason = ie.Msg
+	}
+	return s
+}
+
+// unusedParams warns about --param names no template declares: one
+// --param set applies to every template of a walk, so a name one template
+// lacks is normal, but a name none declares is a typo or a leftover, and
+// the value meant for it is not used.
+func unusedParams(params map[string]string, declared map[string]bool) []snapshot.Warning {
+	var out []snapshot.Warning
+	all := slices.Sorted(maps.Keys(declared))
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		if declared[k] || strings.HasPrefix(k, "AWS::") {
+			continue
+		}
+		msg := fmt.Sprintf("--param %s: no template declares a parameter %s, so its value is not used", k, k)
+		if near := nearest(k, all); near != "" {
+			msg += fmt.Sprintf("; did you mean %s?", near)
+		} else if len(all) > 0 && len(all) <= 20 {
+			msg += " (declared: " + strings.Join(all, ", ") + ")"
+		}
+		out = append(out, snapshot.Warning{Msg: msg})
+	}
+	return out
+}
+
+// nearest is the declared name that differs from k only in case or by a
+// character or two, or "".
+func nearest(k string, names []string) string {
+	for _, n := range names {
+		if strings.EqualFold(n, k) {
+			return n
+		}
+	}
+	for _, n := range names {
+		if len(n) > 3 && editDistance(strings.ToLower(n), strings.ToLower(k)) <= 2 {
+			return n
+		}
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // collect expands paths into the sorted, de-duplicated files to read.
@@ -191,6 +342,11 @@ type result struct {
 	snap *snapshot.Snapshot
 	skip string
 	err  error
+	// template: a CloudFormation template, whose declared parameters
+	// params are; warnings are the collector's.
+	template bool
+	params   []string
+	warnings []snapshot.Warning
 }
 
 // parseAll parses the files on GOMAXPROCS workers; results keep the order
@@ -253,8 +409,11 @@ func parseFile(path string, named bool, opts Options) result {
 		// be; its parser names the file and line of the fault. The cheap
 		// keyword test goes first: it spares nearly every template a
 		// second YAML parse.
-		s, err := cfn.Parse(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
-		return result{snap: s, err: err}
+		r, err := cfn.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
+		if err != nil {
+			return result{err: err}
+		}
+		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikePlan(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region, ConfigDir: opts.TerraformConfigDir})
 		return result{snap: s, err: err}

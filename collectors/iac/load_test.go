@@ -56,13 +56,13 @@ func TestLoadTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSkipped := []Skipped{
-		{"testdata/tree/.terraform", "hidden directory"},
-		{"testdata/tree/network/main.tf", "Terraform configuration, not a plan: pass the output of `terraform show -json PLANFILE`"},
-		{"testdata/tree/network/terraform.tfstate.json", "Terraform state, not a plan"},
-		{"testdata/tree/stacks/empty.yaml", "empty file"},
-		{"testdata/tree/stacks/logging/README.md", "extension .md is not read (templates are .yaml, .yml, .json or .template; plans .json)"},
-		{"testdata/tree/stacks/node_modules", "dependencies directory"},
-		{"testdata/tree/stacks/package.json", "JSON without CloudFormation Resources or Terraform plan keys"},
+		{Path: "testdata/tree/.terraform", Reason: "hidden directory"},
+		{Path: "testdata/tree/network/main.tf", Reason: "Terraform configuration, not a plan: pass the output of `terraform show -json PLANFILE`"},
+		{Path: "testdata/tree/network/terraform.tfstate.json", Reason: "Terraform state, not a plan"},
+		{Path: "testdata/tree/stacks/empty.yaml", Reason: "empty file"},
+		{Path: "testdata/tree/stacks/logging/README.md", Reason: "extension .md is not read (templates are .yaml, .yml, .json or .template; plans .json)"},
+		{Path: "testdata/tree/stacks/node_modules", Reason: "dependencies directory"},
+		{Path: "testdata/tree/stacks/package.json", Reason: "JSON without CloudFormation Resources or Terraform plan keys"},
 	}
 	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
@@ -297,14 +297,25 @@ func TestLoadLargeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Skipped{{filepath.Join(dir, "data.json"), fmt.Sprintf("%d bytes, more than the %d read, and its start is not IaC", maxFileBytes+1, maxFileBytes)}}
+	want := []Skipped{{Path: filepath.Join(dir, "data.json"), Reason: fmt.Sprintf("%d bytes, more than the %d read, and its start is not IaC", maxFileBytes+1, maxFileBytes)}}
 	if diff := cmp.Diff(want, skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
 	big("huge-plan.json", `{"format_version":"1.2","resource_changes":[`)
-	_, _, err = Load([]string{dir}, Options{})
+	_, skipped, err = Load([]string{dir}, Options{})
+	if err != nil {
+		t.Fatalf("a huge plan in a walk hides the rest: %v", err)
+	}
+	var refused bool
+	for _, s := range skipped {
+		refused = refused || s.Fault && s.Path == filepath.Join(dir, "huge-plan.json") && strings.Contains(s.Reason, "more than the")
+	}
+	if !refused {
+		t.Errorf("skipped = %v, want the huge plan listed as refused", skipped)
+	}
+	_, _, err = Load([]string{filepath.Join(dir, "huge-plan.json")}, Options{})
 	var e *Error
 	if !errors.As(err, &e) || e.Path != filepath.Join(dir, "huge-plan.json") {
-		t.Errorf("err = %v, want the huge plan refused", err)
+		t.Errorf("err = %v, want the huge plan refused when named", err)
 	}
 }

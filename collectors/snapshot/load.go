@@ -305,6 +305,13 @@ func (s *Snapshot) Sort() {
 			})
 		}
 		sort.Slice(a.Queues, func(i, j int) bool { return a.Queues[i].ARN < a.Queues[j].ARN })
+		sort.Slice(a.EventSourceMappings, func(i, j int) bool {
+			x, y := a.EventSourceMappings[i], a.EventSourceMappings[j]
+			if x.EventSourceARN != y.EventSourceARN {
+				return x.EventSourceARN < y.EventSourceARN
+			}
+			return x.FunctionARN < y.FunctionARN
+		})
 		sort.Slice(a.Detectors, func(i, j int) bool {
 			if a.Detectors[i].Region != a.Detectors[j].Region {
 				return a.Detectors[i].Region < a.Detectors[j].Region

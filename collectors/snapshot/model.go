@@ -124,6 +124,27 @@ type Account struct {
 	Topics          []Topic         `json:"topics,omitempty"`
 	Queues          []Queue         `json:"queues,omitempty"`
 	Detectors       []Detector      `json:"detectors,omitempty"`
+	// EventSourceMappings are Lambda event source mappings: Lambda polls a
+	// queue or stream with the function's execution role.
+	EventSourceMappings []EventSourceMapping `json:"event_source_mappings,omitempty"`
+}
+
+// EventSourceMapping is a Lambda event source mapping
+// (lambda:CreateEventSourceMapping): the Lambda service polls
+// EventSourceARN (an SQS queue, a Kinesis or DynamoDB stream) on behalf of
+// the function, calling sqs:ReceiveMessage, sqs:DeleteMessage and
+// sqs:GetQueueAttributes as the function's execution role RoleARN, so that
+// role is a reader of the queue
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+type EventSourceMapping struct {
+	FunctionARN    string `json:"function_arn"`
+	EventSourceARN string `json:"event_source_arn"`
+	// RoleARN is the function's execution role; empty when the function
+	// is not declared with the mapping.
+	RoleARN string `json:"role_arn,omitempty"`
+	// Enabled: a disabled mapping does not poll.
+	Enabled  bool      `json:"enabled"`
+	Location *Location `json:"location,omitempty"`
 }
 
 // Policy is an IAM policy document kept as the JSON AWS stores, parsed (not a

@@ -89,6 +89,7 @@ func mergeInto(dst, src *Snapshot) {
 		da.Topics = mergeParts(da.Topics, sa.Topics, topicParts)
 		da.Queues = mergeParts(da.Queues, sa.Queues, queueParts)
 		da.Detectors = mergeParts(da.Detectors, sa.Detectors, detectorParts)
+		da.EventSourceMappings = mergeBy(da.EventSourceMappings, sa.EventSourceMappings, func(m EventSourceMapping) string { return m.FunctionARN + " " + m.EventSourceARN })
 	}
 	dst.CollectionErrors = append(dst.CollectionErrors, src.CollectionErrors...)
 	dst.Unknowns = append(dst.Unknowns, src.Unknowns...)

@@ -53,6 +53,7 @@ type account struct {
 	topics    []*snapshot.Topic
 	queues    []*snapshot.Queue
 	detectors []*snapshot.Detector
+	mappings  []*snapshot.EventSourceMapping
 }
 
 func newBuilder(name string, p *tfjson.Plan, opts Options) *builder {
@@ -79,7 +80,7 @@ var buildOrder = []string{
 	"aws_s3_bucket_acl", "aws_kms_key_policy", "aws_kms_alias", "aws_sns_topic_policy",
 	"aws_sns_topic_subscription", "aws_sqs_queue_policy", "aws_iam_role_policy",
 	"aws_iam_role_policy_attachment", "aws_guardduty_publishing_destination",
-	"aws_organizations_policy_attachment",
+	"aws_organizations_policy_attachment", "aws_lambda_event_source_mapping",
 }
 
 func (b *builder) build() (*snapshot.Snapshot, error) {
@@ -148,6 +149,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		acc.Topics = appendValues(acc.Topics, a.topics)
 		acc.Queues = appendValues(acc.Queues, a.queues)
 		acc.Detectors = appendValues(acc.Detectors, a.detectors)
+		acc.EventSourceMappings = appendValues(acc.EventSourceMappings, a.mappings)
 		s.Accounts = append(s.Accounts, acc)
 	}
 	s.Unknowns = b.usedUnknowns(s)
@@ -435,6 +437,12 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 			if id, ok := name("target_key_id"); ok {
 				return b.keyARN(in, id), true
 			}
+		}
+	case "aws_lambda_function":
+		return b.lambdaDerived(in, key, depth)
+	case "aws_iam_policy_document":
+		if key == "json" || key == "minified_json" {
+			return b.policyDocumentJSON(in)
 		}
 	case "aws_organizations_organization":
 		if key == "master_account_id" {

@@ -82,6 +82,8 @@ func TestEveryBuiltTypeHasAHandler(t *testing.T) {
 func TestEveryTypeHasAPlan(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.json")
 	more, _ := filepath.Glob("../../fixtures/scenarios/*/plan.json")
+	realworld, _ := filepath.Glob("../../fixtures/realworld/*/plan.json")
+	more = append(more, realworld...)
 	seen := map[string]bool{}
 	for _, f := range append(files, more...) {
 		data, err := os.ReadFile(f)

@@ -271,6 +271,10 @@ func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
 					return s
 				}
 			}
+		} else if len(steps) == 2 {
+			if s, ok := b.moduleVar(module, steps[1].name, depth); ok {
+				return s
+			}
 		}
 		return b.unknownRef(module, ref)
 	case "module":
@@ -279,17 +283,23 @@ func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
 			return b.unknownRef(module, ref)
 		}
 		call := m.ModuleCalls[steps[1].name]
-		if call.Module == nil || call.Module.Outputs[steps[2].name] == nil {
+		// module.queues["splunk"].queue_arn names one instance of a
+		// module called with for_each or count.
+		key, outSteps := "", steps[2:]
+		if outSteps[0].index != "" {
+			key, outSteps = outSteps[0].index, outSteps[1:]
+		}
+		if call.Module == nil || len(outSteps) == 0 || call.Module.Outputs[outSteps[0].name] == nil {
 			return b.unknownRef(module, ref)
 		}
-		out := call.Module.Outputs[steps[2].name].Expression
+		out := call.Module.Outputs[outSteps[0].name].Expression
 		if out != nil && out.ExpressionData != nil {
 			if s := scalar(out.ConstantValue); s != "" && len(out.References) == 0 {
 				return s
 			}
 		}
-		if inner, ok := singleTraversal(out); ok && len(steps) == 3 {
-			return b.resolveIn(joinModule(module, "module."+steps[1].name), "", inner, depth+1)
+		if inner, ok := singleTraversal(out); ok && len(outSteps) == 1 {
+			return b.resolveIn(joinModule(module, "module."+steps[1].name+key), "", inner, depth+1)
 		}
 		return b.unknownRef(module, ref)
 	case "local", "each", "count", "path", "self", "terraform":
@@ -394,4 +404,61 @@ func refResource(ref string) string {
 		out += steps[n].index
 	}
 	return out
+}
+
+// moduleVar is the value a module call passes to a variable of the module
+// instance module: a constant, the instance key for each.key, or what the
+// expression refers to in the calling module, so that a value known only
+// after apply stays tied to the resource it comes from across module
+// boundaries (var.topic_arn inside module.queues["splunk"] is
+// module.log_archive's aws_sns_topic.this.arn).
+func (b *builder) moduleVar(module, name string, depth int) (string, bool) {
+	parent, call, key := splitModule(module)
+	m := b.ix.configModule(parent)
+	if m == nil || m.ModuleCalls[call] == nil {
+		return "", false
+	}
+	e := m.ModuleCalls[call].Expressions[name]
+	if e == nil || e.ExpressionData == nil {
+		// Unset: the variable's default, which the plan does not carry
+		// for child modules.
+		return "", false
+	}
+	if len(e.References) == 0 {
+		if s := scalar(e.ConstantValue); s != "" {
+			return s, true
+		}
+		return "", false
+	}
+	if len(e.References) == 1 && e.References[0] == "each.key" && key != "" {
+		if k, err := strconv.Unquote(strings.Trim(key, "[]")); err == nil {
+			return k, true
+		}
+	}
+	if inner, ok := singleTraversal(e); ok {
+		return b.resolveIn(parent, "", inner, depth+1), true
+	}
+	return "", false
+}
+
+// splitModule splits a module instance address into its parent, the last
+// call's name and its instance key: module.a["x"].module.b[0] is
+// (module.a["x"], b, [0]).
+func splitModule(module string) (parent, call, key string) {
+	steps := splitTraversal(module)
+	// The last "module" name step starts the last call.
+	for i := len(steps) - 2; i >= 0; i-- {
+		if steps[i].name != "module" || steps[i+1].name == "" {
+			continue
+		}
+		call = steps[i+1].name
+		if i+2 < len(steps) && steps[i+2].index != "" {
+			key = steps[i+2].index
+		}
+		if i > 0 {
+			parent = module[:strings.LastIndex(module, ".module."+call)]
+		}
+		return parent, call, key
+	}
+	return "", "", ""
 }

@@ -198,3 +198,17 @@ func TestPartitionFromRegion(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestSplitModule(t *testing.T) {
+	for _, tc := range []struct{ in, parent, call, key string }{
+		{`module.a`, "", "a", ""},
+		{`module.a["x.y"]`, "", "a", `["x.y"]`},
+		{`module.a["x"].module.b[0]`, `module.a["x"]`, "b", "[0]"},
+		{`module.a.module.b.module.c`, `module.a.module.b`, "c", ""},
+	} {
+		p, c, k := splitModule(tc.in)
+		if p != tc.parent || c != tc.call || k != tc.key {
+			t.Errorf("splitModule(%s) = %q %q %q, want %q %q %q", tc.in, p, c, k, tc.parent, tc.call, tc.key)
+		}
+	}
+}

@@ -40,6 +40,7 @@ var handlers = map[string]func(*builder, *instance){
 	"aws_iam_role_policy_attachment":                     (*builder).rolePolicyAttachment,
 	"aws_guardduty_publishing_destination":               (*builder).publishingDestination,
 	"aws_organizations_policy_attachment":                (*builder).orgPolicyAttachment,
+	"aws_lambda_event_source_mapping":                    (*builder).eventSourceMapping,
 }
 
 // notInPlan stands for a property of a resource an attachment names but the
