@@ -59,6 +59,15 @@ func tfSet(typ string, set map[string]any) (names []string, values []string, ok 
 	return names, values, true
 }
 
+// tfArgs writes arguments one per line, indented for a change's text.
+func tfArgs(names, values []string) string {
+	args := make([]string, len(names))
+	for i := range names {
+		args[i] = names[i] + " = " + values[i]
+	}
+	return indentText(strings.Join(args, "\n"), "  ")
+}
+
 func terraformChange(f findings.Finding, data []byte) *findings.Change {
 	typ, name, ok := tfTypeName(f.Address)
 	if !ok {
@@ -91,11 +100,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		if !ok {
 			return nil
 		}
-		var args []string
-		for i := range names {
-			args = append(args, names[i]+" = "+values[i])
-		}
-		c.Text = fmt.Sprintf("In %s, set in %s:\n\n%s", where(c.File, line), f.Address, indentText(strings.Join(args, "\n"), "  "))
+		c.Text = fmt.Sprintf("In %s, set in %s:\n\n%s", where(c.File, line), f.Address, tfArgs(names, values))
 		var inserts []string
 		for i, n := range names {
 			if a, ok := block.Body.Attributes[n]; ok {
@@ -140,11 +145,7 @@ func planChange(f findings.Finding) *findings.Change {
 		if !ok {
 			return nil
 		}
-		var args []string
-		for i := range names {
-			args = append(args, names[i]+" = "+values[i])
-		}
-		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set:\n\n%s", f.Address, where(c.File, c.Line), indentText(strings.Join(args, "\n"), "  "))
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set:\n\n%s", f.Address, where(c.File, c.Line), tfArgs(names, values))
 	case len(f.Fix.AddStatement) > 0:
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its policy:\n\n%s", f.Address, where(c.File, c.Line), indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 	default:

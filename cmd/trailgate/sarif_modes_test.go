@@ -12,32 +12,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/trailgate/trailgate/analyzer/report"
+	"github.com/trailgate/trailgate/analyzer/report/sariftest"
 )
-
-// sarifSchema compiles the OASIS SARIF 2.1.0 schema (the report package's
-// test copy of shared/schemas) at its Root definition.
-func sarifSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("../../analyzer/report/testdata/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	const url = "file:///sarif-schema-2.1.0.json"
-	if err := c.AddResource(url, doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(url + "#/definitions/Root")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 type sarifLocation struct {
 	URI, URIBaseID string
@@ -84,7 +60,7 @@ func sarifLocations(t *testing.T, data []byte) []sarifLocation {
 // file (relative to %SRCROOT%, the repository root given by --source-root)
 // at a line. The expected files say which input each mode points at.
 func TestSARIFEveryModeUploadsToGitHub(t *testing.T) {
-	schema := sarifSchema(t)
+	schema := sariftest.Schema(t)
 	const sc = "../../fixtures/scenarios/"
 	modes := []struct {
 		name   string
