@@ -241,7 +241,14 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	}
 	if o.explain != "" {
 		write = func(w io.Writer, fs []findings.Finding, rules []findings.Rule, _ report.Options) error {
-			return explain(w, o.explain, fs, rules, paths)
+			// The reader's AssumeRole context carries the external ID:
+			// masked here as in every other output.
+			var b bytes.Buffer
+			if err := explain(&b, o.explain, fs, rules, paths); err != nil {
+				return err
+			}
+			_, err := io.WriteString(w, maskText(o.conn, b.String()))
+			return err
 		}
 	}
 	if o.output == "" {

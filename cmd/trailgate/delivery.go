@@ -237,6 +237,14 @@ func maskExternalID(fs []findings.Finding, conn *connector.Connector) {
 	}
 }
 
+// maskText masks the connector's external ID in s (see maskExternalID).
+func maskText(conn *connector.Connector, s string) string {
+	if conn == nil || len(conn.ExternalID) < 6 {
+		return s
+	}
+	return strings.ReplaceAll(s, conn.ExternalID, conn.MaskedExternalID())
+}
+
 // maskPathsExternalID does the same for the paths' explanations, whose
 // AssumeRole questions carry sts:ExternalId in their context.
 func maskPathsExternalID(ps []report.DeliveryPath, conn *connector.Connector) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -186,4 +187,33 @@ func mustJSON(t *testing.T, s string) any {
 		t.Fatalf("not JSON: %v", err)
 	}
 	return v
+}
+
+// The connector's external ID never appears in clear, in any output: the
+// explanations of the reader's AssumeRole question carry it in their
+// context, and a remediation may quote it.
+func TestExternalIDMaskedEverywhere(t *testing.T) {
+	const sc = "../../fixtures/scenarios/controltower-broken-keypolicy/"
+	data, err := os.ReadFile(sc + "connector.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := regexp.MustCompile(`external_id: "([^"]+)"`).FindSubmatch(data)
+	if id == nil {
+		t.Fatal("the fixture's connector has no external ID")
+	}
+	base := []string{"check", "--snapshot", sc + "snapshot.json", "--connector", sc + "connector.yaml", "--fail-on", "none"}
+	runs := [][]string{{"--explain", "ID01"}}
+	for _, f := range report.Formats {
+		runs = append(runs, []string{"--format", f})
+	}
+	for _, extra := range runs {
+		code, out, errs := trailgate(t, append(slices.Clone(base), extra...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", extra, code, errs)
+		}
+		if strings.Contains(out+errs, string(id[1])) {
+			t.Errorf("%v prints the external ID in clear", extra)
+		}
+	}
 }
