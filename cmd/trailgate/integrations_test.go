@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -13,19 +15,46 @@ import (
 	"github.com/trailgate/trailgate/analyzer/report"
 )
 
-// buildTrailgate compiles this command into a temporary directory, for
-// tests that run it as CI would: from a shell script or a hook.
+// buildTrailgate compiles this command once per test run into a
+// temporary directory, for tests that run it as CI would: from a shell
+// script or a hook. TestMain removes the directory.
 func buildTrailgate(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "trailgate")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "trailgate-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		bin := filepath.Join(dir, "trailgate")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
+}
+
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 func copyFixture(t *testing.T, dir string, files ...string) {
@@ -176,5 +205,53 @@ func TestPreCommitHook(t *testing.T) {
 		if code != c.code {
 			t.Errorf("%s: hook exited %d, want %d\n%s", c.template, code, c.code, out)
 		}
+	}
+}
+
+// With pre-commit installed (Debian's pre-commit package), the hook
+// definition passes its schema check and pre-commit itself runs the hook
+// in a repository: it blocks a commit of a broken template. The hook is
+// made a system hook on the binary just built, since the golang hook would
+// go-install the published module over the network.
+func TestPreCommitHookInPreCommit(t *testing.T) {
+	pc, err := exec.LookPath("pre-commit")
+	if err != nil {
+		t.Skip("pre-commit not installed (apt-get install pre-commit); the hook is checked without it by TestPreCommitHook")
+	}
+	cfg, err := filepath.Abs("../../.github/actions/trailgate/pre-commit-config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(pc, "validate-config", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("pre-commit validate-config: %v\n%s", err, out)
+	}
+	bin := buildTrailgate(t)
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := regexp.MustCompile(`(?m)^\s*additional_dependencies:.*\n`).ReplaceAllString(string(data), "")
+	local = strings.Replace(local, "language: golang", "language: system", 1)
+	local = strings.Replace(local, "entry: trailgate check", "entry: "+bin+" check", 1)
+	repo := t.TempDir()
+	copyFixture(t, repo, "single-account-trail-sns/template.yaml")
+	if err := os.WriteFile(filepath.Join(repo, ".pre-commit-config.yaml"), []byte(local), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", ".")
+	git("add", "-A")
+	cmd := exec.Command(pc, "run", "--all-files")
+	cmd.Dir = repo
+	cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "trailgate check (security-log delivery path)") || !strings.Contains(string(out), "Failed") {
+		t.Errorf("pre-commit run: %v, want the hook to fail the commit\n%s", err, out)
 	}
 }
