@@ -149,3 +149,19 @@ func mustPlan(t *testing.T, data []byte) *tfjson.Plan {
 	}
 	return &p
 }
+
+// Instances of count and for_each blocks, in module instances too, share
+// their block's address.
+func TestConfigAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"aws_s3_bucket.logs":                                    "aws_s3_bucket.logs",
+		"aws_iam_role_policy_attachment.managed[1]":             "aws_iam_role_policy_attachment.managed",
+		`aws_sqs_queue.q["siem-a"]`:                             "aws_sqs_queue.q",
+		`module.logs["eu"].module.bucket[0].aws_s3_bucket.this`: "module.logs.module.bucket.aws_s3_bucket.this",
+		`module.m.data.aws_iam_policy_document.p["x"]`:          "module.m.data.aws_iam_policy_document.p",
+	} {
+		if got := configAddress(in); got != want {
+			t.Errorf("configAddress(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
