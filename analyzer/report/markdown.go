@@ -61,11 +61,11 @@ func markdownHead(fs []findings.Finding, opts Options) string {
 			}
 		}
 		fmt.Fprintf(&b, "### Delivery paths (%d of %d broken)\n\n", broken, len(opts.Delivery))
-		b.WriteString("| | Source | Hops (✓ proven, ✗ broken, ? unproven; **bold**: where delivery stops) |\n|---|---|---|\n")
+		b.WriteString("| | Source | Stops at | Hops (✓ proven, ✗ broken, ? unproven; **bold**: where delivery stops) |\n|---|---|---|---|\n")
 		for i, p := range opts.Delivery {
 			// The table may take half the comment; the findings need the rest.
 			if b.Len() > MarkdownLimit/2 {
-				fmt.Fprintf(&b, "| | %s%d more path(s) not shown_ | |\n", markdownOmitted, len(opts.Delivery)-i)
+				fmt.Fprintf(&b, "| | %s%d more path(s) not shown_ | | |\n", markdownOmitted, len(opts.Delivery)-i)
 				break
 			}
 			hops := make([]string, len(p.Hops))
@@ -76,7 +76,13 @@ func markdownHead(fs []findings.Finding, opts Options) string {
 				}
 				hops[i] = hop
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", mark(p.Status), cell(p.Source), strings.Join(hops, " → "))
+			stop := "—"
+			for _, h := range p.Hops {
+				if h.FirstBroken {
+					stop = cell(strings.TrimSpace(h.Kind + " " + h.Name))
+				}
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mark(p.Status), cell(p.Source), stop, strings.Join(hops, " → "))
 		}
 		b.WriteString("\n")
 	}
