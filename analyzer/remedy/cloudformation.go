@@ -137,7 +137,7 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(f.Fix.Set[p])})
 	}
 	if len(inserts) > 0 {
-		prefix := t.lines[first.Line-1][:first.Column-1]
+		prefix := t.prefix(first.Line, first.Column)
 		if strings.TrimSpace(prefix) == "" {
 			sep := "\n" + prefix
 			text := prefix + strings.Join(inserts, sep) + "\n"
@@ -199,12 +199,12 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	last := st.Content[len(st.Content)-1]
 	if st.Style&yaml.FlowStyle == 0 {
 		// A block sequence: a new "- " item after the last one, at its dash.
-		line := t.lines[last.Line-1]
-		dash := strings.LastIndex(line[:last.Column-1], "-")
-		if dash < 0 || strings.TrimSpace(line[:dash]) != "" {
+		before := t.prefix(last.Line, last.Column)
+		dash := strings.LastIndex(before, "-")
+		if dash < 0 || strings.TrimSpace(before[:dash]) != "" {
 			return c
 		}
-		pad := strings.Repeat(" ", dash)
+		pad := strings.Repeat(" ", len([]rune(before[:dash])))
 		c.Edits = []findings.Replacement{{StartLine: maxLine(last) + 1, StartColumn: 1, EndLine: maxLine(last) + 1, EndColumn: 1,
 			Text: indentText(block, pad) + "\n"}}
 		return c
@@ -251,9 +251,9 @@ func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
 	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return 0, false
 	}
-	line := t.lines[v.Line-1]
+	line := []rune(t.lines[v.Line-1])
 	i := v.Column - 1
-	if i >= len(line) {
+	if i < 0 || i >= len(line) {
 		return 0, false
 	}
 	switch line[i] {
@@ -281,7 +281,7 @@ func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
 	}
 	j := i
 	for j < len(line) {
-		if flow && strings.ContainsRune(",}]", rune(line[j])) || line[j] == '#' && j > i && line[j-1] == ' ' {
+		if flow && strings.ContainsRune(",}]", line[j]) || line[j] == '#' && j > i && line[j-1] == ' ' {
 			break
 		}
 		j++
@@ -295,7 +295,20 @@ func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
 	return j + 1, true
 }
 
-// offset is the byte offset of a 1-based line and column.
+// prefix is the text of a line before a 1-based column (in characters,
+// as yaml.v3 counts them); "" when the position is not in the file.
+func (t *template) prefix(line, col int) string {
+	if line < 1 || line > len(t.lines) {
+		return ""
+	}
+	r := []rune(t.lines[line-1])
+	if col < 1 || col-1 > len(r) {
+		return ""
+	}
+	return string(r[:col-1])
+}
+
+// offset is the byte offset of a 1-based line and column (in characters).
 func (t *template) offset(line, col int) int {
 	if line < 1 || line > len(t.lines) {
 		return -1
@@ -304,14 +317,14 @@ func (t *template) offset(line, col int) int {
 	for _, l := range t.lines[:line-1] {
 		off += len(l) + 1
 	}
-	return off + col - 1
+	return off + len(t.prefix(line, col))
 }
 
-// position is the 1-based line and column of a byte offset.
+// position is the 1-based line and column (in characters) of a byte offset.
 func (t *template) position(off int) (int, int) {
 	for i, l := range t.lines {
 		if off <= len(l) {
-			return i + 1, off + 1
+			return i + 1, len([]rune(l[:off])) + 1
 		}
 		off -= len(l) + 1
 	}

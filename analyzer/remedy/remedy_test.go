@@ -220,3 +220,14 @@ func TestCloudFormationStatementSidTaken(t *testing.T) {
 		t.Errorf("change %+v", got.Change)
 	}
 }
+
+// Columns count characters: a value after a multibyte one on its line is
+// replaced exactly, in a flow mapping.
+func TestCloudFormationColumnsAreCharacters(t *testing.T) {
+	tmpl := "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: \"journaux-é\", VisibilityTimeout: 30}\n"
+	f := findings.Finding{Address: "Q", Location: &findings.Location{File: "t.yaml", Line: 2}, Fix: &findings.Fix{Set: map[string]any{"VisibilityTimeout": 300}}}
+	_, edited := apply(t, f, "t.yaml", tmpl)
+	if want := strings.Replace(tmpl, "VisibilityTimeout: 30}", "VisibilityTimeout: 300}", 1); edited != want {
+		t.Errorf("edited:\n%s", edited)
+	}
+}

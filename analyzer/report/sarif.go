@@ -72,6 +72,9 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 		}
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
+	// Columns (of fixes' edits) count characters, not the UTF-16 code
+	// units SARIF assumes by default (§3.14.17).
+	run.WithColumnKind("unicodeCodePoints")
 	if opts.SourceRoot != "" {
 		root := filepath.ToSlash(opts.SourceRoot)
 		if !strings.HasPrefix(root, "/") {
