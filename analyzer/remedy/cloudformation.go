@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -76,7 +77,7 @@ func (t *template) resource(f findings.Finding, preferLine bool) (id string, key
 	return "", nil, nil
 }
 
-func cloudFormationChange(f findings.Finding, data []byte) *findings.Change {
+func cloudFormationChange(f findings.Finding, data []byte, sids map[string]int) *findings.Change {
 	t := readTemplate(data)
 	if t == nil {
 		return nil
@@ -97,7 +98,7 @@ func cloudFormationChange(f findings.Finding, data []byte) *findings.Change {
 		if val == nil {
 			return nil
 		}
-		return t.statementChange(f, lang, id, key, val)
+		return t.statementChange(f, lang, id, key, val, sids)
 	}
 	return nil
 }
@@ -158,7 +159,7 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	return c
 }
 
-func (t *template) statementChange(f findings.Finding, lang, id string, key, val *yaml.Node) *findings.Change {
+func (t *template) statementChange(f findings.Finding, lang, id string, key, val *yaml.Node, sids map[string]int) *findings.Change {
 	_, typ := mapGet(val, "Type")
 	if typ == nil {
 		return nil
@@ -171,16 +172,25 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 		return nil
 	}
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
-	var block string
-	if t.json {
-		block = orderedJSON(f.Fix.AddStatement, "", "  ")
-	} else {
-		block = "- " + strings.ReplaceAll(yamlBlock(f.Fix.AddStatement), "\n", "\n  ")
-	}
-	c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s (%s):\n\n%s", where(c.File, c.Line), id, prop, typ.Value, indentText(block, "  "))
 	_, props := mapGet(val, "Properties")
 	_, doc := mapGet(props, prop)
 	_, st := mapGet(doc, "Statement")
+	statement := f.Fix.AddStatement
+	if sid, ok := statement["Sid"].(string); ok && st != nil {
+		k := fmt.Sprintf("%s:%d:%s", f.Location.File, st.Line, sid)
+		if n := sids[k]; n > 0 {
+			statement = maps.Clone(statement)
+			statement["Sid"] = fmt.Sprintf("%s%d", sid, n+1)
+		}
+		sids[k]++
+	}
+	var block string
+	if t.json {
+		block = orderedJSON(statement, "", "  ")
+	} else {
+		block = "- " + strings.ReplaceAll(yamlBlock(statement), "\n", "\n  ")
+	}
+	c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s (%s):\n\n%s", where(c.File, c.Line), id, prop, typ.Value, indentText(block, "  "))
 	if st == nil || st.Kind != yaml.SequenceNode || len(st.Content) == 0 {
 		return c
 	}
@@ -188,7 +198,7 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	// Statement IDs must be unique within a policy: when the Sid is taken
 	// (a statement that nearly grants it), the author edits that one; the
 	// text says what it must allow, and no edit is made.
-	if sid, ok := f.Fix.AddStatement["Sid"].(string); ok {
+	if sid, ok := statement["Sid"].(string); ok {
 		for _, item := range st.Content {
 			if _, v := mapGet(item, "Sid"); v != nil && v.Value == sid {
 				c.Text += fmt.Sprintf("\n\n(The policy already has a statement %s, at line %d: make it this one.)", sid, item.Line)
@@ -220,7 +230,7 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	endLine, endCol := t.position(start + int(dec.InputOffset()))
 	pad := strings.Repeat(" ", last.Column-1)
 	c.Edits = []findings.Replacement{{StartLine: endLine, StartColumn: endCol, EndLine: endLine, EndColumn: endCol,
-		Text: ",\n" + pad + orderedJSON(f.Fix.AddStatement, pad, "  ")}}
+		Text: ",\n" + pad + orderedJSON(statement, pad, "  ")}}
 	return c
 }
 

@@ -20,6 +20,10 @@ import (
 // remediation.
 func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 	cache := map[string][]byte{}
+	// Statement IDs must be unique within a policy (IAM JSON policy
+	// elements: Sid): two fixes adding the same Sid to one statement list
+	// get numbered ones, so that applying both still gives a valid policy.
+	sids := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
 		if f.Fix == nil || f.Location == nil || f.Location.File == "" {
@@ -41,7 +45,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		case isPlan(data):
 			c = planChange(*f)
 		default:
-			c = cloudFormationChange(*f, data)
+			c = cloudFormationChange(*f, data, sids)
 		}
 		if c != nil {
 			f.Change = c

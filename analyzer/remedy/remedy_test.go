@@ -231,3 +231,22 @@ func TestCloudFormationColumnsAreCharacters(t *testing.T) {
 		t.Errorf("edited:\n%s", edited)
 	}
 }
+
+// Two fixes adding the same Sid to one policy number the second, so that
+// applying both keeps Sids unique.
+func TestCloudFormationStatementSidsStayUnique(t *testing.T) {
+	stmt := func(action string) *findings.Fix {
+		return &findings.Fix{Policy: "resource", AddStatement: map[string]any{"Sid": "AllowLogReader", "Effect": "Allow", "Action": action}}
+	}
+	fs := []findings.Finding{
+		{Address: "KeyPolicyKey", Location: &findings.Location{File: "t.yaml", Line: 13}, Fix: stmt("kms:Decrypt")},
+		{Address: "KeyPolicyKey", Location: &findings.Location{File: "t.yaml", Line: 13}, Fix: stmt("kms:DescribeKey")},
+	}
+	Apply(fs, func(string) ([]byte, error) { return []byte(yamlTemplate), nil })
+	if !strings.Contains(fs[0].Change.Text, "Sid: AllowLogReader\n") || !strings.Contains(fs[1].Change.Text, "Sid: AllowLogReader2\n") {
+		t.Errorf("changes:\n%s\n%s", fs[0].Change.Text, fs[1].Change.Text)
+	}
+	if fs[0].Fix.AddStatement["Sid"] != "AllowLogReader" || fs[1].Fix.AddStatement["Sid"] != "AllowLogReader" {
+		t.Error("the rule's fix data was changed")
+	}
+}
