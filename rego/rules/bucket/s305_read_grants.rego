@@ -47,12 +47,12 @@ generic contains f if {
 	answer := lib.authz(c.reader.role, c.action, c.resource, {})
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
-	f := located({
+	f := located(lib.with_fix({
 		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
 		"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
 		"fact": sprintf("%s %s", [c.reader.role, c.action]),
 		"remediation": fix(c, answer),
-	}, c, answer)
+	}, fix_data(c, answer)), c, answer)
 }
 
 # located points at the bucket policy (the statement the answer or the
@@ -83,13 +83,25 @@ identity_fix(c) := sprintf("Add to an identity policy of %s: %s", [c.reader.role
 	"Resource": grant_resource(c),
 })])
 
-bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, lib.statement_json({
+bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, lib.statement_json(bucket_statement(c))])
+
+bucket_statement(c) := {
 	"Sid": "AllowLogReader",
 	"Effect": "Allow",
 	"Principal": {"AWS": c.reader.role},
 	"Action": c.action,
 	"Resource": grant_resource(c),
-})])
+}
+
+# fix_data is the bucket-policy grant as data when it is the whole fix: a
+# reader in another account whose identity policy already allows, on a
+# bucket whose policy may change. The identity side is the vendor's role,
+# rarely in the same template: it stays prose.
+fix_data(c, answer) := lib.grant_fix(answer, bucket_statement(c)) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	not lib.bucket_policy_lock(c.bucket)
+	lib.identity_allows(answer)
+} else := null
 
 # fix names only the side that does not allow yet: across accounts both
 # must, in the same account the identity policy is enough. Where an SCP
