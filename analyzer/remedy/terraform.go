@@ -28,6 +28,9 @@ var tfAttribute = map[string]map[string]string{
 		"IncludeGlobalServiceEvents": "include_global_service_events",
 		"IsLogging":                  "enable_logging",
 	},
+	"aws_kms_key": {
+		"Enabled": "is_enabled",
+	},
 	"aws_sns_topic_subscription": {
 		"RawMessageDelivery": "raw_message_delivery",
 	},
