@@ -214,3 +214,22 @@ func TestMarkdownEscapes(t *testing.T) {
 		t.Errorf("fenced = %q", got)
 	}
 }
+
+// The Markdown and HTML reports list the files the run could not judge,
+// before any finding, as the text summary does.
+func TestUnjudgedInMarkdownAndHTML(t *testing.T) {
+	opts := Options{Unjudged: []Unjudged{{File: "cloudformation/broken.yaml", Line: 6, Reason: `Fn::GetAtt: no resource "Nowhere"`}}}
+	for format, want := range map[string]string{
+		"markdown": "> **1 file(s) not judged:**\n> - [cloudformation/broken.yaml:6](cloudformation/broken.yaml#L6): Fn::GetAtt: no resource \"Nowhere\"",
+		"html":     `<li class="where">cloudformation/broken.yaml:6: Fn::GetAtt: no resource &#34;Nowhere&#34;</li>`,
+	} {
+		w, _ := WriterFor(format)
+		var b bytes.Buffer
+		if err := w(&b, nil, sampleRules, opts); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s does not list the unjudged file:\n%s", format, b.String())
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 func WriteHTML(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Options) error {
 	fs = sorted(fs)
 	s := findings.Summarize(fs)
-	doc := htmlDoc{Tool: ToolName, Version: opts.ToolVersion, Summary: s, Total: len(fs)}
+	doc := htmlDoc{Tool: ToolName, Version: opts.ToolVersion, Summary: s, Total: len(fs), Notes: opts.Notes, Unjudged: opts.Unjudged}
 	onHop := map[string][]hopRef{} // fingerprint → hops
 	ruleOf := map[string]string{}  // fingerprint → rule ID
 	for _, f := range fs {
@@ -85,6 +85,8 @@ type htmlDoc struct {
 	Total         int
 	Paths         []htmlPath
 	Groups        []htmlGroup
+	Notes         []string
+	Unjudged      []Unjudged
 }
 
 type htmlPath struct {

@@ -53,6 +53,18 @@ func markdownHead(fs []findings.Finding, opts Options) string {
 	if n := countBaselined(fs); n > 0 {
 		fmt.Fprintf(&b, "%d finding(s) are in the baseline and do not fail the run.\n\n", n)
 	}
+	// What the check could not cover, and inputs it could not judge, come
+	// before any finding, so that a short report is not read as a clean one.
+	for _, n := range opts.Notes {
+		fmt.Fprintf(&b, "> **Note:** %s\n\n", inline(n))
+	}
+	if len(opts.Unjudged) > 0 {
+		fmt.Fprintf(&b, "> **%d file(s) not judged:**\n", len(opts.Unjudged))
+		for _, u := range opts.Unjudged {
+			fmt.Fprintf(&b, "> - %s: %s\n", markdownLink(&findings.Location{File: u.File, Line: u.Line}, opts), inline(u.Reason))
+		}
+		b.WriteString("\n")
+	}
 	if len(opts.Delivery) > 0 {
 		broken := 0
 		for _, p := range opts.Delivery {

@@ -273,6 +273,10 @@ func placeOutput(o *checkOptions, opts *report.Options, fs *[]findings.Finding, 
 	opts.SourceRoot = root
 	opts.LinkBase = o.linkBase
 	*fs = placeFindings(*fs, root)
+	opts.Unjudged = slices.Clone(opts.Unjudged)
+	for i := range opts.Unjudged {
+		opts.Unjudged[i].File = rootRelative(root, opts.Unjudged[i].File)
+	}
 	switch {
 	case o.snapshotData != nil:
 		// demo: the embedded snapshot's name is already relative to

@@ -30,7 +30,19 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 		}
 		params[k] = v
 	}
-	res, err := iac.Read(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region, TerraformConfigDir: o.tfDir})
+	opts := iac.Options{Params: params, Region: o.region, TerraformConfigDir: o.tfDir}
+	for _, a := range o.accounts {
+		if path, id, scoped := strings.Cut(a, "="); scoped {
+			opts.Accounts = append(opts.Accounts, iac.PathAccount{Path: path, ID: id})
+		} else {
+			opts.AccountID = a
+		}
+	}
+	res, err := iac.Read(o.iac, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	overlay, err := iac.AdoptAccount(res.Snapshot, snap)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -47,7 +59,7 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w.String())
 	}
-	return snapshot.Overlay(snap, res.Snapshot), append(notes, skipNotes(others, o.verbose)...), warnings, nil
+	return snapshot.Overlay(snap, overlay), append(notes, skipNotes(others, o.verbose)...), warnings, nil
 }
 
 // skipNotes spells what a walk skipped: one line per file with --verbose,
