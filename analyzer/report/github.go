@@ -22,7 +22,7 @@ const (
 	GitHubMaxThreadFlowLocs   = 10000 // per result
 	GitHubMaxTagsPerRule      = 20
 	// GitHubMaxGzipBytes is the largest upload: 10 MB gzip-compressed
-	// (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/uploading-a-sarif-file-to-github).
+	// (https://docs.github.com/code-security/code-scanning/troubleshooting-sarif-uploads/file-too-large).
 	GitHubMaxGzipBytes = 10 << 20
 )
 
