@@ -10,29 +10,8 @@ import (
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
-// sampleDelivery is one broken path and one proven one, with the KM01
-// finding linked to the broken hop.
-var sampleDelivery = []DeliveryPath{
-	{
-		ID: "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail|arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail", Source: "cloudtrail trail/org-trail", Status: StatusBroken,
-		Hops: []DeliveryHop{
-			{Kind: "writer", Name: "trail/org-trail", Status: StatusOK, Resources: []string{"arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"}},
-			{Kind: "bucket", Name: "org-logs", Status: StatusOK, Explain: []string{"may cloudtrail.amazonaws.com s3:PutObject on arn:aws:s3:::org-logs/AWSLogs/*? (the writer delivers)", "  decision: allow"}},
-			{Kind: "object-key", Name: "key/1234", Status: StatusBroken, FirstBroken: true, Resources: []string{"arn:aws:kms:us-east-1:111111111111:key/1234"},
-				Explain:  []string{"may role/ExpelRole kms:Decrypt on key/1234? (the reader opens <log files> & more)", "  decision: implicit-deny"},
-				Findings: []string{sampleFindings[1].Fingerprint}},
-			{Kind: "queue", Name: "expel-cloudtrail", Status: StatusUnknown},
-			{Kind: "reader", Name: "role/ExpelRole", Status: "pending"},
-		},
-	},
-	{
-		ID: "guardduty|gd", Source: "guardduty detector/12ab", Status: StatusOK,
-		Hops: []DeliveryHop{{Kind: "writer", Name: "detector/12ab", Status: StatusOK}, {Kind: "bucket", Name: "gd-findings", Status: StatusOK}},
-	},
-}
-
 var placedOpts = Options{
-	ToolVersion: "0.1.0-test", BaselineUsed: true, SourceRoot: "/repo", Delivery: sampleDelivery,
+	ToolVersion: "0.1.0-test", BaselineUsed: true, SourceRoot: "/repo", Paths: samplePaths(),
 	Fallback: func(f findings.Finding) *findings.Location {
 		return &findings.Location{File: "snapshots/org.json", Line: len(f.Resource.ID)}
 	},

@@ -26,7 +26,7 @@ func WriteHTML(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 	for _, f := range fs {
 		ruleOf[f.Fingerprint] = f.RuleID
 	}
-	for i, p := range opts.Delivery {
+	for i, p := range deliveryPaths(opts.Paths) {
 		hp := htmlPath{ID: fmt.Sprintf("p%d", i+1), Name: p.ID, Source: p.Source, Status: p.Status}
 		hp.Width = 2*hopMargin + len(p.Hops)*hopStep - (hopStep - hopWidth)
 		for j, h := range p.Hops {

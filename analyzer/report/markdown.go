@@ -65,19 +65,19 @@ func markdownHead(fs []findings.Finding, opts Options) string {
 		}
 		b.WriteString("\n")
 	}
-	if len(opts.Delivery) > 0 {
+	if delivery := deliveryPaths(opts.Paths); len(delivery) > 0 {
 		broken := 0
-		for _, p := range opts.Delivery {
+		for _, p := range delivery {
 			if p.Status == StatusBroken {
 				broken++
 			}
 		}
-		fmt.Fprintf(&b, "### Delivery paths (%d of %d broken)\n\n", broken, len(opts.Delivery))
-		b.WriteString("| | Source | Stops at | Hops (✓ proven, ✗ broken, ? unproven; **bold**: where delivery stops) |\n|---|---|---|---|\n")
-		for i, p := range opts.Delivery {
+		fmt.Fprintf(&b, "### Delivery paths (%d of %d broken)\n\n", broken, len(delivery))
+		b.WriteString("| | Source | Stops at | Hops (✓ proven, ! delivers with a finding, ✗ broken, ? unproven; **bold**: where delivery stops) |\n|---|---|---|---|\n")
+		for i, p := range delivery {
 			// The table may take half the comment; the findings need the rest.
 			if b.Len() > MarkdownLimit/2 {
-				fmt.Fprintf(&b, "| | %s%d more path(s) not shown_ | | |\n", markdownOmitted, len(opts.Delivery)-i)
+				fmt.Fprintf(&b, "| | %s%d more path(s) not shown_ | | |\n", markdownOmitted, len(delivery)-i)
 				break
 			}
 			hops := make([]string, len(p.Hops))

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
@@ -27,10 +28,12 @@ type Options struct {
 	// as "new" or "unchanged" instead of leaving baselineState out, and the
 	// text summary counts baselined findings.
 	BaselineUsed bool
-	// Paths are the pipeline's data paths, one line per source with a
-	// mark at the first broken hop (datapath.Path.Line); the text report
-	// prints them before the findings. JSON and SARIF leave them out.
-	Paths []string
+	// Paths are the delivery paths the findings are about, each hop with
+	// the findings that explain it (check.Result.Paths). The text report
+	// prints one line per path before the findings (PathLine), the JSON
+	// result a paths array, SARIF each finding's paths as codeFlows, the
+	// Markdown report a table and the HTML report a picture of each.
+	Paths []datapath.Path
 	// SourceRoot is the repository root, an absolute directory. Relative
 	// location files are relative to it: SARIF writes them against the
 	// %SRCROOT% base, which originalUriBaseIds defines as this directory;
@@ -42,9 +45,6 @@ type Options struct {
 	// at the resource's object. Nil, or a nil answer: the result has only
 	// its logical location.
 	Fallback func(findings.Finding) *findings.Location
-	// Delivery are the delivery paths drawn by the Markdown and HTML
-	// reports (see DeliveryPath).
-	Delivery []DeliveryPath
 	// LinkBase prefixes Markdown file links (e.g.
 	// https://github.com/OWNER/REPO/blob/SHA/); empty: links are relative
 	// to the repository root.
