@@ -10,9 +10,9 @@ import (
 )
 
 // maskExternalID replaces the connector's external ID wherever the result
-// quotes it: in findings (messages, remediations, fixes and their changes)
-// and in the paths' questions (the reader's AssumeRole context carries
-// sts:ExternalId). It is a shared secret of sorts, and results end up in CI
+// quotes it in prose: in findings (messages, remediations, fixes and their
+// changes) and in the paths' answers. (The reader's AssumeRole context
+// keeps it as data; the report masks it where it prints it.) It is a shared secret of sorts, and results end up in CI
 // logs, pull-request comments and code-scanning alerts. A very short ID
 // would be replaced inside unrelated words; AWS's minimum is 2
 // characters, vendors issue long ones.
@@ -59,18 +59,6 @@ func maskExternalID(res *Result, conn *connector.Connector) {
 						m.Explanation[n] = r.Replace(m.Explanation[n])
 					}
 					q.Answer = &m
-				}
-				if vs, ok := q.Context["sts:ExternalId"]; ok {
-					ctx := make(map[string][]string, len(q.Context))
-					for key, v := range q.Context {
-						ctx[key] = v
-					}
-					masked := make([]string, len(vs))
-					for n, v := range vs {
-						masked[n] = r.Replace(v)
-					}
-					ctx["sts:ExternalId"] = masked
-					q.Context = ctx
 				}
 			}
 		}

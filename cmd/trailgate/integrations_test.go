@@ -17,7 +17,7 @@ import (
 
 // buildTrailgate compiles this command once per test run into a
 // temporary directory, for tests that run it as CI would: from a shell
-// script or a hook. TestMain removes the directory.
+// script or a hook. TestMain removes the directory (removeBuilt).
 func buildTrailgate(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -49,12 +49,11 @@ var built struct {
 	err      error
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
+// removeBuilt deletes the binary buildTrailgate made; TestMain calls it.
+func removeBuilt() {
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
 	}
-	os.Exit(code)
 }
 
 func copyFixture(t *testing.T, dir string, files ...string) {

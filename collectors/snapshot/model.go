@@ -36,6 +36,10 @@ type Snapshot struct {
 	// ImportValue, a value known only after apply). Each such value appears in
 	// the model as a string produced by Unknown.
 	Unknowns []UnknownValue `json:"unknowns,omitempty"`
+	// Sensitive lists values the input marks secret (Terraform's
+	// after_sensitive): judged like any other, never printed. Never
+	// written either: a snapshot file is an output too.
+	Sensitive []string `json:"-"`
 }
 
 // Organization is an AWS Organizations organization: its tree, its

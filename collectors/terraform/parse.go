@@ -133,7 +133,12 @@ func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
 	if err := b.ix.place(name, data, opts.ConfigDir); err != nil {
 		return nil, err
 	}
-	return b.build()
+	s, err := b.build()
+	if err != nil {
+		return nil, err
+	}
+	s.Sensitive = sensitiveStrings(&plan)
+	return s, nil
 }
 
 // decodeError turns an encoding/json error into an *Error with the line of
