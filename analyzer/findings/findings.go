@@ -56,6 +56,15 @@ type Rule struct {
 	Reads []string `json:"reads,omitempty"`
 	// RelatedResources are documentation links behind the rule.
 	RelatedResources []string `json:"related_resources,omitempty"`
+	// Needed are the actions the rule demands of every reader; Recommended
+	// those it demands only when the connector's vendor guide does, and
+	// otherwise reports as a low "recommended" finding
+	// (rego/profiles.ReaderActions).
+	Needed      []string `json:"needed,omitempty"`
+	Recommended []string `json:"recommended,omitempty"`
+	// NeededBy lists, per reader kind (lambda-esm), recommended actions
+	// that kind of reader needs.
+	NeededBy map[string][]string `json:"needed_by,omitempty"`
 }
 
 // Resource identifies what a finding is about.
