@@ -18,6 +18,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	policyfs "github.com/trailgate/trailgate/rego"
@@ -158,9 +159,10 @@ func (e *Engine) Policy() *Policy { return e.policy }
 // Besides what the rules report, Check never stays silent about what it
 // could not prove: each collection error of the snapshot becomes an
 // unproven finding per rule that depends on the failed read, and each
-// authorization question a rule asked whose answer was Unknown (a value
-// IaC leaves unknown until apply, a managed policy whose document is not
-// in the snapshot) becomes one unproven finding per rule and resource.
+// cause of the Unknown answers the rules' authorization questions got (a
+// value the input does not determine, a managed policy or boundary whose
+// document is not in it) becomes one unproven finding, naming the rules
+// and resources whose questions it leaves open (Finding.Blocks).
 func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
 	s, err := NewSubject(snap, conn)
 	if err != nil {
@@ -175,6 +177,7 @@ func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, err
 	ctx = withIndex(ctx, s.snap, s.Index)
 	locs := resourceLocations(s.Snapshot)
 	var out []findings.Finding
+	var unknowns []ruleUnknowns
 	shared := topdown.NewVirtualCache() // see ruleCache
 	for _, q := range e.queries {
 		var log unknownLog
@@ -197,9 +200,10 @@ func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, err
 		}
 		out = append(out, mergeSteps(own)...)
 		if !orgRuleWithoutOrg(q.rule.ID, s.Snapshot) {
-			out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
+			unknowns = append(unknowns, ruleUnknowns{rule: q.rule, answers: log.answers, reported: reported})
 		}
 	}
+	out = append(out, unprovenAnswers(unknowns, s.Snapshot, locs)...)
 	out = append(out, unprovenReads(e.policy.Rules, s.Snapshot)...)
 	findings.Sort(out)
 	return out, nil
@@ -282,7 +286,7 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 		Title:       rule.Title,
 		Message:     em.Message,
 		Resource:    findings.Resource{ID: em.Resource.ID, Type: em.Resource.Type, Account: em.Resource.Account, Region: em.Resource.Region},
-		Remediation: em.Remediation,
+		Remediation: iacref.Remediation(em.Remediation),
 		Address:     em.Address,
 		Fingerprint: findings.Fingerprint(rule.ID, em.Resource.ID, em.Fact),
 		Fix:         em.Fix,

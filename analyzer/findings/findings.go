@@ -107,6 +107,32 @@ type Finding struct {
 	// only); Change is that remedy written in the input's language.
 	Fix    *Fix    `json:"fix,omitempty"`
 	Change *Change `json:"change,omitempty"`
+	// Blocks lists, for an unproven finding, every rule and resource
+	// whose question its cause leaves open, RuleID's first among them:
+	// one finding per cause (a missing document, an unresolved value, a
+	// failed read), however many rules and resources it blocks.
+	Blocks []Blocked `json:"blocks,omitempty"`
+}
+
+// Blocked is a rule's question about a resource that an unproven
+// finding's cause leaves open.
+type Blocked struct {
+	RuleID   string `json:"rule_id"`
+	Resource string `json:"resource"`
+}
+
+// Judges reports whether the finding is about rule's question on the
+// resource: its own rule and resource, or one it blocks.
+func (f Finding) Judges(rule string) bool {
+	if f.RuleID == rule {
+		return true
+	}
+	for _, b := range f.Blocks {
+		if b.RuleID == rule {
+			return true
+		}
+	}
+	return false
 }
 
 // Fix is a remedy as data, in CloudFormation's vocabulary (the names AWS's
