@@ -3,7 +3,9 @@
 // SARIF 2.1.0 for code-scanning tools (checked against GitHub's upload
 // rules by GitHubUploadProblems), a Markdown report for pull-request
 // comments and job summaries, a self-contained HTML report drawing each
-// delivery path, and the rule list. It also reads an earlier result back as
+// delivery path, the rule list, --explain and the path view, the smoke
+// test's step report and `iam simulate`'s answers: the packages below
+// return data, rendered here only. It also reads an earlier result back as
 // a baseline (a set of fingerprints).
 //
 // It must not judge anything: it never decides whether a resource is broken,

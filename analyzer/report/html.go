@@ -48,7 +48,7 @@ func WriteHTML(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 		doc.Paths = append(doc.Paths, hp)
 	}
 	for _, sev := range findings.Severities {
-		g := htmlGroup{Severity: sev, Title: capitalize(sev)}
+		g := htmlGroup{Severity: string(sev), Title: capitalize(string(sev))}
 		for _, f := range fs {
 			if f.Severity != sev {
 				continue

@@ -141,7 +141,7 @@ func markdownFindings(fs []findings.Finding, opts Options, details bool, budget 
 		if len(group) == 0 || full {
 			continue
 		}
-		if !add(fmt.Sprintf("\n#### %s (%d)\n\n", capitalize(sev), len(group))) {
+		if !add(fmt.Sprintf("\n#### %s (%d)\n\n", capitalize(string(sev)), len(group))) {
 			full = true
 			continue
 		}
