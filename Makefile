@@ -1,12 +1,13 @@
 # trailgate: build, test and try it. Needs only Go; Node is used when present
-# (for the SNS/SQS test server in collectors/awstest/fauxqs).
+# (for the SNS/SQS test server in collectors/awstest/fauxqs), headless
+# Chromium when present (for the HTML report's browser test).
 
 GO      ?= go
 
 FAUXQS_DIR := collectors/awstest/fauxqs
 FAUXQS_LOCK := $(wildcard $(FAUXQS_DIR)/package-lock.json)
 
-.PHONY: all build test test-deps vet fmt fmt-check demo bench clean
+.PHONY: all build test test-deps test-deps-browser test-deps-fauxqs vet fmt fmt-check demo bench clean
 
 all: build
 
@@ -31,7 +32,30 @@ test: test-deps vet
 # there a skip would hide a broken install.
 IN_CI := $(strip $(filter-out false False FALSE 0,$(CI)))
 
-test-deps:
+test-deps: test-deps-browser test-deps-fauxqs
+
+# The HTML report's test (analyzer/report) opens it in headless Chromium:
+# Debian's chromium-headless-shell, else its full chromium. In CI a missing
+# browser is installed with apt-get (as root, or through sudo), and a
+# failed install fails the target; elsewhere the test skips, saying so.
+CHROMIUM_BINS := chromium-headless-shell chromium chromium-browser chrome-headless-shell
+
+test-deps-browser:
+	@found=; for b in $(CHROMIUM_BINS); do command -v $$b >/dev/null 2>&1 && found=$$b && break; done; \
+	if [ -z "$$found" ]; then \
+		if [ -n "$(IN_CI)" ]; then \
+			sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+			echo "apt-get install chromium-headless-shell (CI=$(CI))"; \
+			$$sudo apt-get update -qq && \
+			{ $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell || \
+			  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } || \
+			{ echo "error: installing headless Chromium failed, and CI=$(CI): the HTML report's browser test cannot run" >&2; exit 1; }; \
+		else \
+			echo "note: no headless Chromium; the HTML report's browser test will be skipped (apt-get install chromium-headless-shell)"; \
+		fi; \
+	fi
+
+test-deps-fauxqs:
 ifneq ($(FAUXQS_LOCK),)
 	@if ! command -v npm >/dev/null 2>&1; then \
 		if [ -n "$(IN_CI)" ]; then echo "error: npm not found, and CI=$(CI): the fauxqs (SNS/SQS) tests cannot run" >&2; exit 1; fi; \

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/engine"
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/remedy"
 	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/cfn"
 	"github.com/trailgate/trailgate/collectors/connector"
@@ -41,6 +43,10 @@ type Input struct {
 	// Region stands for the region IaC does not say (iac.DefaultRegion
 	// when empty).
 	Region string
+	// TerraformConfigDir is the directory of the .tf files the Terraform
+	// plans were made from (--tf-dir), so that their findings point at the
+	// resource blocks.
+	TerraformConfigDir string
 	// Verbose lists each file an IaC directory walk skipped in Notes;
 	// otherwise Notes gives their number.
 	Verbose bool
@@ -92,6 +98,10 @@ type Result struct {
 	// ReportNotes say once, in the report itself, what the whole check
 	// could not cover (engine.Notes: "SCPs and RCPs were not given").
 	ReportNotes []string
+	// ResourceLines map the resource IDs findings name to the line of the
+	// resource's object in the snapshot (snapshot.ResourceLines), for the
+	// writers that place every finding in a file (SARIF).
+	ResourceLines map[string]int
 }
 
 // InputError is bad input from the user (a flag value, a connector that
@@ -183,6 +193,8 @@ func runOnce(ctx context.Context, in Input) (*Result, error) {
 	}
 	res.ReportNotes = engine.Notes(snap)
 	report.ApplyBaseline(res.Findings, baseline)
+	// IaC findings say their fix in the input's own language.
+	remedy.Apply(res.Findings, os.ReadFile)
 	hops := map[string][]datapath.HopKind{}
 	for _, r := range res.Rules {
 		for _, h := range r.Hops {
@@ -190,6 +202,7 @@ func runOnce(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 	res.Paths = datapath.Attribute(subject.Paths, res.Findings, hops)
+	maskExternalID(res, conn)
 	if n := len(snap.CollectionErrors); n > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the snapshot records %d collection error(s): rules that needed the missing data could not prove it", n))
 	}
@@ -233,13 +246,21 @@ func (in *Input) validate() error {
 }
 
 // loadSnapshot reads the snapshot, bounded in size and ending with ctx (a
-// FIFO with no writer, Ctrl-C).
+// FIFO with no writer, Ctrl-C), and keeps, in res, the line of each
+// resource's object in it (for SARIF's placement of findings).
 func (in *Input) loadSnapshot(ctx context.Context, res *Result) (*snapshot.Snapshot, error) {
+	parse := func(name string, data []byte) (*snapshot.Snapshot, error) {
+		s, err := snapshot.Parse(name, data)
+		if err == nil {
+			res.ResourceLines = snapshot.ResourceLines(data)
+		}
+		return s, err
+	}
 	switch {
 	case in.SnapshotData != nil:
-		return snapshot.Parse(in.SnapshotName, in.SnapshotData)
+		return parse(in.SnapshotName, in.SnapshotData)
 	case in.SnapshotFile != "":
-		return fileio.Load(ctx, in.SnapshotFile, fileio.MaxSnapshotBytes, "a snapshot", warnDuplicates(snapshot.Parse, &res.Warnings))
+		return fileio.Load(ctx, in.SnapshotFile, fileio.MaxSnapshotBytes, "a snapshot", warnDuplicates(parse, &res.Warnings))
 	}
 	return nil, nil
 }
@@ -265,7 +286,7 @@ func (in *Input) loadIaC(ctx context.Context, snap *snapshot.Snapshot, res *Resu
 		}
 		params[k] = v
 	}
-	opts := iac.Options{Params: params, Region: in.Region, Conditions: in.conditions}
+	opts := iac.Options{Params: params, Region: in.Region, Conditions: in.conditions, TerraformConfigDir: in.TerraformConfigDir}
 	for _, a := range in.Accounts {
 		if path, id, scoped := strings.Cut(a, "="); scoped {
 			opts.Accounts = append(opts.Accounts, iac.PathAccount{Path: path, ID: id})

@@ -242,6 +242,7 @@ type emitted struct {
 	Location    *snapshot.Location `json:"location"`
 	Remediation string             `json:"remediation"`
 	Address     string             `json:"address"`
+	Fix         *findings.Fix      `json:"fix"`
 	// Severity, when set, lowers the rule's severity for this finding (a
 	// recommended action: low).
 	Severity string `json:"severity"`
@@ -295,6 +296,7 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 		Remediation: iacref.Remediation(em.Remediation),
 		Address:     em.Address,
 		Fingerprint: findings.Fingerprint(rule.ID, em.Resource.ID, em.Fact),
+		Fix:         em.Fix,
 	}
 	if f.Remediation == "" {
 		f.Remediation = rule.Remediation

@@ -132,6 +132,10 @@ type Finding struct {
 	// message starts "cannot prove:". It never fails the run through
 	// FailOn; FailOnUnproven decides for the --fail-on-unproven flag.
 	Unproven bool `json:"unproven,omitempty"`
+	// Fix is the rule's remedy as data (nil when the rule gives prose
+	// only); Change is that remedy written in the input's language.
+	Fix    *Fix    `json:"fix,omitempty"`
+	Change *Change `json:"change,omitempty"`
 	// Blocks lists, for an unproven finding, every rule and resource
 	// whose question its cause leaves open, RuleID's first among them:
 	// one finding per cause (a missing document, an unresolved value, a
@@ -158,6 +162,47 @@ func (f Finding) Judges(rule string) bool {
 		}
 	}
 	return false
+}
+
+// Fix is a remedy as data, in CloudFormation's vocabulary (the names AWS's
+// APIs use too), so that it can be written for any input: the template's
+// property, the Terraform attribute, the CLI call.
+type Fix struct {
+	// Set gives properties of the finding's resource the values they
+	// must have: {"MessageRetentionPeriod": 604800}.
+	Set map[string]any `json:"set,omitempty"`
+	// AddStatement is a statement the policy must gain; Policy says which
+	// policy of the resource: "resource" (its key, bucket, topic or queue
+	// policy) or "trust" (a role's trust policy).
+	AddStatement map[string]any `json:"add_statement,omitempty"`
+	Policy       string         `json:"policy,omitempty"`
+}
+
+// Change is a Fix written for the input the finding came from.
+type Change struct {
+	// Language is cloudformation-yaml, cloudformation-json or terraform.
+	Language string `json:"language"`
+	// File and Line are where the change goes.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Text is the change to make, in the file's language and style.
+	Text string `json:"text"`
+	// Edits, when set, are the exact edits of File that make the change:
+	// each replaces a span (an empty span inserts). Where the input does
+	// not let the change be placed exactly (a value computed by an
+	// intrinsic function, a policy built by a data source), Text alone says
+	// what to change.
+	Edits []Replacement `json:"edits,omitempty"`
+}
+
+// Replacement is an exact edit of a file: lines and columns are 1-based,
+// columns count characters, and the end is exclusive (SARIF's region).
+type Replacement struct {
+	StartLine   int    `json:"start_line"`
+	StartColumn int    `json:"start_column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
+	Text        string `json:"text"`
 }
 
 // Fingerprint is a stable identity for a finding: the rule, the resource and

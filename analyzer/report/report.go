@@ -16,7 +16,7 @@ import (
 const ToolName = "trailgate"
 
 // Formats lists the output formats of `trailgate check`, default first.
-var Formats = []string{"text", "json", "sarif"}
+var Formats = []string{"text", "json", "sarif", "markdown", "html"}
 
 // Options tune the writers. The zero value is valid.
 type Options struct {
@@ -31,8 +31,24 @@ type Options struct {
 	// Paths are the delivery paths the findings are about, each hop with
 	// the findings that explain it (check.Result.Paths). The text report
 	// prints one line per path before the findings (PathLine), the JSON
-	// result a paths array, SARIF each finding's paths as codeFlows.
+	// result a paths array, SARIF each finding's paths as codeFlows, the
+	// Markdown report a table and the HTML report a picture of each.
 	Paths []datapath.Path
+	// SourceRoot is the repository root, an absolute directory. Relative
+	// location files are relative to it: SARIF writes them against the
+	// %SRCROOT% base, which originalUriBaseIds defines as this directory;
+	// Markdown links them under LinkBase.
+	SourceRoot string
+	// Fallback places a finding that carries no Location (one about a
+	// live or snapshot resource), so that every SARIF result has the
+	// physical location GitHub code scanning requires: the snapshot file
+	// at the resource's object. Nil, or a nil answer: the result has only
+	// its logical location.
+	Fallback func(findings.Finding) *findings.Location
+	// LinkBase prefixes Markdown file links (e.g.
+	// https://github.com/OWNER/REPO/blob/SHA/); empty: links are relative
+	// to the repository root.
+	LinkBase string
 	// Notes say once what the whole check could not cover ("SCPs and
 	// RCPs were not given"): the text report prints them under the
 	// summary line, JSON in summary.notes, SARIF in the run's properties.
@@ -52,7 +68,25 @@ type Unjudged struct {
 	Reason string `json:"reason"`
 }
 
-// Writer is the common signature of WriteText, WriteJSON and WriteSARIF.
+// SRCROOT is the uriBaseId of SARIF artifact locations relative to the
+// repository root, as GitHub code scanning and CodeQL name it.
+const SRCROOT = "%SRCROOT%"
+
+// locate is where a finding points: its own location, else the fallback's.
+func locate(f findings.Finding, opts Options) *findings.Location {
+	if f.Location != nil && f.Location.File != "" {
+		return f.Location
+	}
+	if opts.Fallback != nil {
+		if l := opts.Fallback(f); l != nil && l.File != "" {
+			return l
+		}
+	}
+	return nil
+}
+
+// Writer is the common signature of WriteText, WriteJSON, WriteSARIF,
+// WriteMarkdown and WriteHTML.
 type Writer func(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts Options) error
 
 // WriterFor returns the writer for a --format value.
@@ -64,8 +98,12 @@ func WriterFor(format string) (Writer, error) {
 		return WriteJSON, nil
 	case "sarif":
 		return WriteSARIF, nil
+	case "markdown":
+		return WriteMarkdown, nil
+	case "html":
+		return WriteHTML, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want text, json or sarif)", format)
+	return nil, fmt.Errorf("unknown format %q (want text, json, sarif, markdown or html)", format)
 }
 
 // ColorFor reports whether text written to w should be coloured: only when w

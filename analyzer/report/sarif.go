@@ -72,6 +72,21 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 		}
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
+	// Columns (of fixes' edits) count characters, not the UTF-16 code
+	// units SARIF assumes by default (§3.14.17).
+	run.WithColumnKind("unicodeCodePoints")
+	if opts.SourceRoot != "" {
+		root := filepath.ToSlash(opts.SourceRoot)
+		if !strings.HasPrefix(root, "/") {
+			root = "/" + root
+		}
+		if !strings.HasSuffix(root, "/") {
+			root += "/" // a base URI must end with a slash (SARIF 2.1.0 §3.14.14)
+		}
+		base := sarif.NewArtifactLocation().WithUri((&url.URL{Scheme: "file", Path: root}).String()).
+			WithDescription(sarif.NewMessage().WithText("the repository root"))
+		run.OriginalUriBaseIDs = map[string]*sarif.ArtifactLocation{SRCROOT: base}
+	}
 	for _, f := range fs {
 		run.AddResult(result(f, index[f.RuleID], opts))
 	}
@@ -160,29 +175,45 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 		r.WithKind("open").WithLevel("none")
 	}
 	loc := sarif.NewLocation()
-	if f.Location != nil && f.Location.File != "" {
-		phys := sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.Location.File)))
-		if f.Location.Line > 0 {
-			phys.WithRegion(sarif.NewRegion().WithStartLine(f.Location.Line))
+	if l := locate(f, opts); l != nil {
+		art := sarif.NewSimpleArtifactLocation(artifactURI(l.File))
+		if opts.SourceRoot != "" && !isAbs(l.File) {
+			art.WithUriBaseId(SRCROOT)
 		}
+		// GitHub code scanning places an alert by its region; a whole-file
+		// location starts at line 1.
+		phys := sarif.NewPhysicalLocation().WithArtifactLocation(art).
+			WithRegion(sarif.NewRegion().WithStartLine(max(l.Line, 1)))
 		loc.WithPhysicalLocation(phys)
-		// The template address (logical ID, Terraform address) is the IaC
-		// resource's name; keep it beside the file position.
-		if f.Address != "" {
-			loc.AddLogicalLocations(sarif.NewLogicalLocation().WithFullyQualifiedName(f.Address).WithKind("resource"))
-		}
-	} else {
-		name := f.Resource.ID
-		if name == "" {
-			name = f.Address
-		}
-		if name != "" {
-			loc.AddLogicalLocations(sarif.NewLogicalLocation().WithFullyQualifiedName(name).WithKind("resource"))
-		}
+	}
+	// The template address (logical ID, Terraform address) is the IaC
+	// resource's name, the ARN a live one's; keep it beside the file
+	// position.
+	name := f.Address
+	if name == "" {
+		name = f.Resource.ID
+	}
+	if name != "" {
+		loc.AddLogicalLocations(sarif.NewLogicalLocation().WithFullyQualifiedName(name).WithKind("resource"))
 	}
 	if loc.PhysicalLocation != nil || len(loc.LogicalLocations) > 0 {
 		r.AddLocation(loc)
+	}
+	if c := f.Change; c != nil && len(c.Edits) > 0 {
+		// The exact edit of the input (SARIF 2.1.0 §3.55 fix): a viewer
+		// can offer to apply it.
+		art := sarif.NewSimpleArtifactLocation(artifactURI(c.File))
+		if opts.SourceRoot != "" && !isAbs(c.File) {
+			art.WithUriBaseId(SRCROOT)
+		}
+		change := sarif.NewArtifactChange(art)
+		for _, e := range c.Edits {
+			region := sarif.NewRegion().WithStartLine(e.StartLine).WithStartColumn(e.StartColumn).
+				WithEndLine(e.EndLine).WithEndColumn(e.EndColumn)
+			change.WithReplacement(sarif.NewReplacement(region).WithInsertedContent(sarif.NewArtifactContent().WithText(e.Text)))
+		}
+		desc, _, _ := strings.Cut(c.Text, "\n")
+		r.AddFix(sarif.NewFix().WithDescriptionText(strings.TrimSuffix(desc, ":")).WithArtifactChanges([]*sarif.ArtifactChange{change}))
 	}
 	if f.Fingerprint != "" {
 		r.WithPartialFingerPrints(map[string]any{FingerprintKey: f.Fingerprint})
@@ -228,7 +259,7 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 // name a different file (SARIF 2.1.0 §3.4.3, §3.10.3).
 func artifactURI(file string) string {
 	p := filepath.ToSlash(file)
-	if filepath.IsAbs(file) || strings.HasPrefix(p, "/") {
+	if isAbs(file) {
 		if !strings.HasPrefix(p, "/") {
 			p = "/" + p // C:/x on Windows → file:///C:/x
 		}
@@ -236,4 +267,8 @@ func artifactURI(file string) string {
 	}
 	p = strings.TrimPrefix(p, "./")
 	return (&url.URL{Path: p}).String()
+}
+
+func isAbs(file string) bool {
+	return filepath.IsAbs(file) || strings.HasPrefix(filepath.ToSlash(file), "/")
 }

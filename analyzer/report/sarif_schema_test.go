@@ -3,43 +3,16 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/report/sariftest"
 )
 
-// sarifSchema compiles the OASIS SARIF 2.1.0 schema kept in testdata
-// (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), so the test needs no
-// network.
-func sarifSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("testdata/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	const url = "file:///sarif-schema-2.1.0.json"
-	if err := c.AddResource(url, doc); err != nil {
-		t.Fatal(err)
-	}
-	// The shared copy of the schema keeps the root document's constraints
-	// under definitions/Root and has no top-level $ref, so compiling the
-	// bare URL would yield a schema that accepts anything (the negative
-	// test below proved it). Validate against the Root definition.
-	s, err := c.Compile(url + "#/definitions/Root")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+// sarifSchema is the compiled OASIS SARIF 2.1.0 schema.
+func sarifSchema(t *testing.T) *jsonschema.Schema { return sariftest.Schema(t) }
 
 func validate(t *testing.T, s *jsonschema.Schema, data []byte) error {
 	t.Helper()

@@ -100,8 +100,13 @@ func writeTextFinding(w *bufio.Writer, f findings.Finding, style func(string, st
 		// Remediations may quote a policy statement over several lines; keep
 		// them under the finding they belong to.
 		indent := strings.Repeat(" ", 2+len(f.RuleID)+2)
-		text := strings.ReplaceAll(termtext.EscapeLines(strings.TrimRight(f.Remediation, "\n")), "\n", "\n"+indent+"     ")
-		w.WriteString(indent + style("fix: ", ansiDim) + text + "\n")
+		lines := strings.Split(termtext.EscapeLines(strings.TrimRight(f.Remediation, "\n")), "\n")
+		for i := 1; i < len(lines); i++ {
+			if strings.TrimSpace(lines[i]) != "" {
+				lines[i] = indent + "     " + lines[i]
+			}
+		}
+		w.WriteString(indent + style("fix: ", ansiDim) + strings.Join(lines, "\n") + "\n")
 	}
 }
 

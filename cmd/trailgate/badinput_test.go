@@ -81,7 +81,8 @@ func TestCheckMalformedPolicyInTemplate(t *testing.T) {
 	}
 }
 
-// The same in a Terraform plan, which carries no lines: file and address.
+// The same in a Terraform plan: file, the line of the resource's object in
+// the plan, and its address.
 func TestCheckMalformedPolicyInPlan(t *testing.T) {
 	plan := writeFile(t, "plan.json", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
 {"address":"aws_s3_bucket.logs","mode":"managed","type":"aws_s3_bucket","name":"logs","values":{"bucket":"logs-bucket"}},
@@ -89,7 +90,7 @@ func TestCheckMalformedPolicyInPlan(t *testing.T) {
  "policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Write\",\"Effect\":\"Allw\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::logs-bucket/*\"}]}"}}
 ]}}}`)
 	code, out, errs := trailgate(t, "check", "--iac", plan)
-	want := "trailgate check: " + plan + `: aws_s3_bucket_policy.logs: statement 0 (Sid "Write"): `
+	want := "trailgate check: " + plan + `:3: aws_s3_bucket_policy.logs: statement 0 (Sid "Write"): `
 	if code != exitUsage || out != "" || !strings.Contains(errs, want) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", code, out, errs, want)
 	}

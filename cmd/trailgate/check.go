@@ -47,6 +47,13 @@ type checkOptions struct {
 	// strict makes IaC files a directory walk could not judge exit 2;
 	// otherwise they are listed and the findings decide.
 	strict bool
+	// sourceRoot is --source-root: the repository root locations are
+	// written relative to (detected when empty).
+	sourceRoot string
+	// tfDir is --tf-dir: the .tf files Terraform plans were made from.
+	tfDir string
+	// linkBase is --link-base: the URL Markdown file links start with.
+	linkBase string
 
 	// snapshotName and snapshotData replace --snapshot for `demo`, which
 	// checks the snapshot embedded in the binary.
@@ -62,10 +69,12 @@ type checkOptions struct {
 
 // outputFlags adds the flags `check` and `demo` share.
 func outputFlags(fl *pflag.FlagSet, o *checkOptions) {
-	fl.StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or sarif")
+	fl.StringVar(&o.format, "format", "text", "output `FORMAT`: text, json, sarif, markdown (pull-request comments, job summaries) or html (one self-contained file)")
 	fl.StringVarP(&o.output, "output", "o", "", "write the result to `FILE` instead of stdout")
 	fl.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above `SEVERITY`: critical, high, medium, low or none")
 	fl.StringVar(&o.baseline, "baseline", "", "an earlier JSON or SARIF result `FILE`; findings already in it are reported but never fail the run")
+	fl.StringVar(&o.sourceRoot, "source-root", "", "the repository root `DIR` SARIF, Markdown and HTML paths are relative to (default: the nearest directory above the working directory holding .git)")
+	fl.StringVar(&o.linkBase, "link-base", "", "`URL` Markdown file links start with, e.g. https://github.com/OWNER/REPO/blob/SHA/ (default: links relative to the repository root)")
 	fl.BoolVar(&o.failOnUnproven, "fail-on-unproven", false, "also exit 1 when a rule cannot be proven (a failed read, a value unknown until apply); such findings are low and never fail the run otherwise")
 }
 
@@ -79,6 +88,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringArrayVar(&o.params, "param", nil, "a CloudFormation parameter or pseudo parameter as `KEY=VALUE` (repeatable)")
 	fl.StringArrayVar(&o.accounts, "account", nil, "account `ID` of IaC that does not say, or PATH=ID for the files under PATH (repeatable)")
 	fl.StringVar(&o.region, "region", "us-east-1", "`REGION` for IaC that does not say")
+	fl.StringVar(&o.tfDir, "tf-dir", "", "the Terraform configuration `DIR` the --iac plans were made from, so findings point at .tf lines (default: the plan's directory when it holds .tf files)")
 	fl.StringVar(&o.connector, "connector", "", "the connector `FILE` (YAML or JSON) to check the pipeline against")
 	outputFlags(fl, &o)
 	fl.StringVar(&o.explain, "explain", "", "print, hop by hop, the delivery paths `RULE_ID` judges: each authorization question, its decision and the deciding statements")
@@ -130,7 +140,7 @@ var ruleIDRe = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}$`)
 // the inputs.
 func (o *checkOptions) validate() error {
 	if !slices.Contains(report.Formats, o.format) {
-		return usagef("--format: want text, json or sarif; got %q", o.format)
+		return usagef("--format: want text, json, sarif, markdown or html; got %q", o.format)
 	}
 	if v := strings.ToLower(o.failOn); v != "none" {
 		sev, err := findings.ParseSeverity(v)
@@ -149,7 +159,7 @@ func (o *checkOptions) validate() error {
 		}
 	}
 	if len(o.iac) == 0 {
-		for _, name := range []string{"param", "account", "region", "strict"} {
+		for _, name := range []string{"param", "account", "region", "strict", "tf-dir"} {
 			if o.set[name] {
 				return usagef("--%s applies to --iac input only", name)
 			}
@@ -185,6 +195,12 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 	}
 	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Paths: paths, Notes: res.ReportNotes, Unjudged: res.Unjudged}
 	write, _ := report.WriterFor(o.format)
+	if o.format == "sarif" || o.format == "markdown" || o.format == "html" {
+		if err := placeOutput(&o, &opts, &fs, res); err != nil {
+			fmt.Fprintf(stderr, "trailgate %s: %v\n", commandName(o), err)
+			return exitUsage
+		}
+	}
 	if o.explain != "" {
 		write = func(w io.Writer, fs []findings.Finding, rules []findings.Rule, _ report.Options) error {
 			return report.Explain(w, o.explain, fs, rules, paths)
@@ -237,7 +253,7 @@ func runInputs(ctx context.Context, o *checkOptions) (*check.Result, error) {
 		SnapshotFile: o.snapshot, SnapshotName: o.snapshotName, SnapshotData: o.snapshotData,
 		IaC: o.iac, Params: o.params, Accounts: o.accounts, Region: o.region, Verbose: o.verbose,
 		ConnectorFile: o.connector, ConnectorName: o.connectorName, ConnectorData: o.connectorData,
-		Baseline: o.baseline, Explain: o.explain,
+		Baseline: o.baseline, Explain: o.explain, TerraformConfigDir: o.tfDir,
 	})
 }
 

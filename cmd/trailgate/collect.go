@@ -27,6 +27,8 @@ type collectOptions struct {
 	live        live.Options
 	output      string
 	printPolicy bool
+	// quiet drops the progress line on a terminal (--quiet).
+	quiet bool
 	// externalIDFile holds the external ID (--external-id-file).
 	externalIDFile string
 	// deadline bounds the whole collection; what is not read by then is
@@ -87,6 +89,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl.DurationVar(&o.deadline, "deadline", 0, "stop collecting after `DURATION` (such as 20m), write what was read and exit 3 (default: no limit)")
 	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
 	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
+	fl.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line on a terminal: only the final summary")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: trailgate collect [flags]")
 		fmt.Fprintln(stderr, "\nSnapshots the organization the credentials can read (the default AWS chain:")
@@ -151,8 +154,12 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
 	}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		o.live.Progress = stderr
+	// Progress only on a terminal: a CI log or a redirected stderr gets
+	// the summary alone, not a line rewritten four times a second.
+	var bar *progressLine
+	if f, ok := stderr.(*os.File); ok && !o.quiet && term.IsTerminal(int(f.Fd())) {
+		bar = startProgress(stderr, 250*time.Millisecond)
+		o.live.OnProgress = bar.Update
 	}
 	start := time.Now()
 	collectCtx := ctx
@@ -162,6 +169,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		defer cancel()
 	}
 	snap, st, err := live.Collect(collectCtx, cfg, o.live)
+	if bar != nil {
+		bar.Stop()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
@@ -175,10 +185,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "trailgate collect: write snapshot: %v\n", err)
 		return exitUsage
 	}
-	if o.live.Progress != nil {
-		fmt.Fprintf(stderr, "trailgate collect: %d accounts, %d account-regions, %d calls (%.1f per account-region) in %s\n",
-			len(snap.Accounts), st.AccountRegions, st.Calls, st.CallsPerAccountRegion, time.Since(start).Round(time.Millisecond))
-	}
+	fmt.Fprintf(stderr, "trailgate collect: %d accounts, %d account-regions, %d calls (%.1f per account-region), %d errors in %s\n",
+		len(snap.Accounts), st.AccountRegions, st.Calls, st.CallsPerAccountRegion, st.Errors, time.Since(start).Round(time.Millisecond))
 	return partialExit("collect", snap, stderr)
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -64,9 +65,12 @@ func TestCollectComplete(t *testing.T) {
 	if len(s.Accounts) != 3 || s.Organization == nil || len(s.CollectionErrors) != 0 {
 		t.Errorf("snapshot: %d accounts, org %v, errors %v", len(s.Accounts), s.Organization != nil, s.CollectionErrors)
 	}
-	if stdout.Len() != 0 || stderr.Len() != 0 {
-		t.Errorf("not quiet: stdout %q, stderr %q", stdout.String(), stderr.String())
+	// No terminal: no progress line, only the one-line summary.
+	if stdout.Len() != 0 || strings.Count(stderr.String(), "\n") != 1 || strings.Contains(stderr.String(), "\r") ||
+		!regexp.MustCompile(`^trailgate collect: 3 accounts, \d+ account-regions, \d+ calls \([0-9.]+ per account-region\), 0 errors in `).MatchString(stderr.String()) {
+		t.Errorf("want only the summary: stdout %q, stderr %q", stdout.String(), stderr.String())
 	}
+	stderr.Reset()
 	// Without --output the same bytes go to stdout.
 	code = run(context.Background(), []string{"collect", "--member-role", "OrganizationAccountAccessRole"}, &stdout, &stderr)
 	file, _ := os.ReadFile(out)

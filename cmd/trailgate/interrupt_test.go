@@ -20,7 +20,9 @@ func TestMain(m *testing.M) {
 		os.Args = append([]string{"trailgate"}, os.Args[1:]...)
 		main()
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuilt()
+	os.Exit(code)
 }
 
 func mkfifo(t *testing.T) string {

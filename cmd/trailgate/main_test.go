@@ -106,7 +106,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"no input", []string{"check"}, "nothing to check"},
 		{"unknown flag", []string{"check", "--snapshot", snap, "--frobnicate"}, "unknown flag: --frobnicate"},
 		{"positional argument", []string{"check", snap}, "unexpected argument"},
-		{"bad format", []string{"check", "--snapshot", snap, "--format", "xml"}, `--format: want text, json or sarif; got "xml"`},
+		{"bad format", []string{"check", "--snapshot", snap, "--format", "xml"}, `--format: want text, json, sarif, markdown or html; got "xml"`},
 		{"bad fail-on", []string{"check", "--snapshot", snap, "--fail-on", "severe"}, `--fail-on: want one of`},
 		{"param without iac", []string{"check", "--snapshot", snap, "--param", "Env=prod"}, "--param applies to --iac input only"},
 		{"missing snapshot", []string{"check", "--snapshot", "/nonexistent/org.json"}, "/nonexistent/org.json"},
@@ -213,7 +213,9 @@ func TestCheckJSONShape(t *testing.T) {
 		t.Fatal("the demo produced no findings")
 	}
 	required := []string{"fingerprint", "message", "remediation", "resource", "rule_id", "severity", "title"}
-	allowed := append(slices.Clone(required), "location", "address", "baselined")
+	// fix (the remedy as data) and change (it written in the input's
+	// language) are optional additions to the contract's finding.
+	allowed := append(slices.Clone(required), "location", "address", "baselined", "unproven", "fix", "change")
 	for i, f := range fs {
 		for _, k := range required {
 			if _, ok := f[k]; !ok {

@@ -90,7 +90,7 @@ func identities(fs []findings.Finding) []string {
 var malformedIaC = map[string]string{
 	// A bare-string Principal other than "*" (MalformedPolicyDocument:
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
-	"cross-account-reader-missing-grants/plan.json": `plan.json: aws_iam_role.securitylakereader: statement 0 (Sid "TrustVendor"): Invalid principal in policy: "arn:aws:iam::012345678901:root"`,
+	"cross-account-reader-missing-grants/plan.json": `plan.json:2032: aws_iam_role.securitylakereader: statement 0 (Sid "TrustVendor"): Invalid principal in policy: "arn:aws:iam::012345678901:root"`,
 }
 
 // --iac is wired to collectors/iac: each scenario's template and plan load
@@ -114,7 +114,7 @@ func TestCheckIaC(t *testing.T) {
 				for _, args := range [][]string{iacOnly, overlay} {
 					code, out, errs := trailgate(t, args...)
 					if want, bad := malformedIaC[e.Name()+"/"+file]; bad {
-						if code != exitUsage || out != "" || !strings.Contains(errs, p+": ") || !strings.Contains(errs, want) {
+						if code != exitUsage || out != "" || !strings.Contains(errs, p+":") || !strings.Contains(errs, want) {
 							t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", args, code, out, errs, want)
 						}
 						continue

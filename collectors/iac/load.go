@@ -41,6 +41,9 @@ type Options struct {
 	// (cfn.Options.Conditions), applied to every template, so that a
 	// caller can judge each branch of the ones Skipped.Undecided names.
 	Conditions map[string]bool
+	// TerraformConfigDir is the directory of the .tf files Terraform plans
+	// were made from (--tf-dir); see terraform.Options.ConfigDir.
+	TerraformConfigDir string
 }
 
 // PathAccount says that the IaC files under Path (a file or a directory)
@@ -473,7 +476,7 @@ func parseData(in file, data []byte, opts Options) result {
 	path := in.path
 	switch {
 	case terraform.Detect(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope, ConfigDir: opts.TerraformConfigDir})
 		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
@@ -486,7 +489,7 @@ func parseData(in file, data []byte, opts Options) result {
 		}
 		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikePlan(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope, ConfigDir: opts.TerraformConfigDir})
 		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	}
 	return result{skip: whatIsIt(data)}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sort"
@@ -47,10 +46,11 @@ type Options struct {
 	// CallTimeout bounds each API call, retries included (default
 	// DefaultCallTimeout).
 	CallTimeout time.Duration
-	// Progress, when set, receives a progress line (accounts done/total,
-	// calls, errors) rewritten in place; the CLI sets it only when stderr is
-	// a terminal.
-	Progress io.Writer
+	// OnProgress, when set, is called with the counts so far each time an
+	// account's regions are listed, a region or an account is done, and
+	// once at the end; calls are serialized. The CLI draws a progress line
+	// from it on a terminal.
+	OnProgress func(Progress)
 	// MaxAttempts and MaxBackoff tune the SDK's adaptive retryer; zero keeps
 	// DefaultMaxAttempts and the SDK's 20 s backoff cap.
 	MaxAttempts int
@@ -117,6 +117,16 @@ type Stats struct {
 	Operations map[string]int
 }
 
+// Progress is how far a collection is. Regions counts account-regions;
+// it grows as each account's regions are listed (AccountsListed of
+// Accounts), so a caller estimating the rest scales it by
+// Accounts/AccountsListed.
+type Progress struct {
+	Accounts, AccountsListed, AccountsDone int
+	Regions, RegionsDone                   int
+	Calls, Errors                          int
+}
+
 // collector is one run's shared state.
 type collector struct {
 	base  aws.Config
@@ -134,6 +144,10 @@ type collector struct {
 	mu         sync.Mutex
 	errs       []snapshot.CollectionError
 	ops        map[string]int
+	listed     atomic.Int64 // accounts whose regions are known
+	regTotal   atomic.Int64 // account-regions listed
+	regDone    atomic.Int64 // account-regions done
+	progMu     sync.Mutex   // serializes OnProgress
 }
 
 // Collect snapshots the organization (or the caller's account) that cfg's
@@ -182,8 +196,7 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 		lim: newLimiter(opts.Quotas), ops: map[string]int{}}
 	c.base = c.instrument(cfg)
 
-	stop := c.progress()
-	defer stop()
+	defer c.progress()
 
 	id, err := sts.NewFromConfig(c.base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
@@ -243,6 +256,7 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer c.progress()
 			defer c.done.Add(1)
 			var cfg aws.Config
 			accounts[i], cfg = c.collectAccount(ctx, acct, names[acct], acct == callerAccount, &regionsCollected)
@@ -421,6 +435,9 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	}
 	a := &snapshot.Account{ID: account, Name: name}
 	regions := c.regions(ctx, cfg, account)
+	c.listed.Add(1)
+	c.regTotal.Add(int64(len(regions)))
+	c.progress()
 	parts := []func(){
 		func() { c.collectIAM(ctx, cfg, a) },
 		func() { c.collectS3(ctx, cfg, a) },
@@ -438,6 +455,8 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			c.collectGuardDuty(ctx, rcfg, account, r)
 			cutShort(region)
 			regionsDone.Add(1)
+			c.regDone.Add(1)
+			c.progress()
 			mu.Lock()
 			a.Trails = append(a.Trails, r.Trails...)
 			a.Keys = append(a.Keys, r.Keys...)
@@ -516,33 +535,19 @@ func (c *collector) retryer() aws.Retryer {
 	})
 }
 
-// progress starts the progress line and returns the function that ends it.
-func (c *collector) progress() func() {
-	if c.opts.Progress == nil {
-		return func() {}
+// progress reports the counts so far to OnProgress, if set.
+func (c *collector) progress() {
+	if c.opts.OnProgress == nil {
+		return
 	}
-	stop := make(chan struct{})
-	finished := make(chan struct{})
-	print := func() {
-		c.mu.Lock()
-		n := len(c.errs)
-		c.mu.Unlock()
-		fmt.Fprintf(c.opts.Progress, "\rcollect: accounts %d/%d, calls %d, errors %d ", c.done.Load(), c.total.Load(), c.calls.Load(), n)
-	}
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				print()
-			case <-stop:
-				print()
-				fmt.Fprintln(c.opts.Progress)
-				return
-			}
-		}
-	}()
-	return func() { close(stop); <-finished }
+	c.mu.Lock()
+	errs := len(c.errs)
+	c.mu.Unlock()
+	c.progMu.Lock()
+	defer c.progMu.Unlock()
+	c.opts.OnProgress(Progress{
+		Accounts: int(c.total.Load()), AccountsListed: int(c.listed.Load()), AccountsDone: int(c.done.Load()),
+		Regions: int(c.regTotal.Load()), RegionsDone: int(c.regDone.Load()),
+		Calls: int(c.calls.Load()), Errors: errs,
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -315,35 +314,27 @@ func TestCallTimeout(t *testing.T) {
 	}
 }
 
-// TestProgress: the progress line counts accounts, calls and errors, and
-// ends with a newline.
+// TestProgress: OnProgress sees accounts, account-regions, calls and
+// errors grow, and its last report is the whole collection.
 func TestProgress(t *testing.T) {
 	w := world(t, orgFile, "111111111111")
 	w.Faults.Add(awstest.Fault{Service: "kms", Operation: "ListGrants", Kind: awstest.Deny})
-	var buf syncBuffer
-	collect(t, w, Options{Progress: &buf})
-	out := buf.String()
-	last := out[strings.LastIndex(strings.TrimSuffix(out, "\n"), "\r")+1:]
-	if !strings.HasPrefix(last, "collect: accounts 3/3, calls ") || !strings.Contains(last, "errors 1") || !strings.HasSuffix(out, "\n") {
-		t.Errorf("last progress line %q", last)
+	var seen []Progress
+	collect(t, w, Options{OnProgress: func(p Progress) { seen = append(seen, p) }})
+	if len(seen) < 3 {
+		t.Fatalf("%d progress reports", len(seen))
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	for i := 1; i < len(seen); i++ {
+		a, b := seen[i-1], seen[i]
+		if b.AccountsDone < a.AccountsDone || b.RegionsDone < a.RegionsDone || b.Calls < a.Calls || b.Regions < a.Regions {
+			t.Errorf("progress went back: %+v then %+v", a, b)
+		}
+	}
+	last := seen[len(seen)-1]
+	if last.Accounts != 3 || last.AccountsDone != 3 || last.AccountsListed != 3 || last.Regions == 0 ||
+		last.RegionsDone != last.Regions || last.Calls == 0 || last.Errors != 1 {
+		t.Errorf("last progress %+v, want 3/3 accounts, every region done, calls, 1 error", last)
+	}
 }
 
 // TestNoOrganizationAccounts: without an organization, --accounts names the

@@ -36,7 +36,8 @@ func TestEventSourceMappingRunsAsTheFunctionRole(t *testing.T) {
 		EventSourceARN: "arn:aws:sqs:us-east-1:" + planAcct + ":siem-forwarder",
 		RoleARN:        "arn:aws:iam::" + planAcct + ":role/forwarder",
 		Enabled:        true,
-		Location:       &snapshot.Location{File: "plan.json", Address: "aws_lambda_event_source_mapping.logs", Change: snapshot.ChangeCreate},
+		// The plan is written on one line: its object is on line 1.
+		Location: &snapshot.Location{File: "plan.json", Line: 1, Address: "aws_lambda_event_source_mapping.logs", Change: snapshot.ChangeCreate},
 	}}
 	if diff := cmp.Diff(want, s.Accounts[0].EventSourceMappings); diff != "" {
 		t.Errorf("mappings (-want +got):\n%s", diff)

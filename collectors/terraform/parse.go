@@ -35,6 +35,11 @@ type Options struct {
 	Partition string
 	// MaxBytes overrides DefaultMaxBytes when positive.
 	MaxBytes int
+	// ConfigDir is the root module's directory (the .tf files the plan was
+	// made from), for locations on the resource blocks. Empty: the plan's
+	// own directory when it holds .tf files, else none (locations are in
+	// the plan file).
+	ConfigDir string
 	// SymbolScope names the plan in its symbols (snapshot.Symbol): what
 	// tells its resources from another input's; the file name when empty.
 	SymbolScope string
@@ -125,6 +130,9 @@ func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
 		return nil, &Error{File: name, Line: 1, Msg: "not a Terraform plan: neither planned_values nor resource_changes is present (use `terraform show -json PLANFILE`)"}
 	}
 	b := newBuilder(name, &plan, opts)
+	if err := b.ix.place(name, data, opts.ConfigDir); err != nil {
+		return nil, err
+	}
 	s, err := b.build()
 	if err != nil {
 		return nil, err

@@ -279,7 +279,10 @@ profile_results contains r if {
 	q := connector_queue.queue
 	got := object.get(q, name, 0)
 	attribute_off(name, got, want)
-	r := profile_finding(s, s.rule, lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), sprintf("%s=%d", [name, got]), sprintf("queue %s has %s=%d; the guide sets %d", [q.arn, attribute_names[name], got, want]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes %s=%d", [q.region, object.get(q, "url", q.arn), attribute_names[name], want]))
+	r := object.union(
+		profile_finding(s, s.rule, lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), sprintf("%s=%d", [name, got]), sprintf("queue %s has %s=%d; the guide sets %d", [q.arn, attribute_names[name], got, want]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes %s=%d", [q.region, object.get(q, "url", q.arn), attribute_names[name], want])),
+		{"finding": {"fix": {"set": {attribute_names[name]: want}}}},
+	)
 }
 
 profile_results contains r if {

@@ -231,6 +231,21 @@ resource(id, typ, account, region) := {"id": id, "type": typ, "account": account
 # statement_json spells a policy statement for a remediation.
 statement_json(s) := json.marshal(s)
 
+# with_fix adds a remedy as data beside the prose remediation (findings.Fix:
+# {"set": {Property: value}} in CloudFormation's names, or {"add_statement":
+# statement, "policy": "resource"|"trust"}), so that trailgate can write
+# it in the input's language; a fix that is not an object is left out.
+with_fix(f, fx) := object.union(f, {"fix": fx}) if is_object(fx)
+
+else := f
+
+# grant_fix is the fix of a missing grant: add statement to the resource's
+# policy. Only for an implicit deny: an Allow cannot lift an explicit deny,
+# so there the prose (narrow or remove the Deny) is the whole remedy.
+grant_fix(answer, statement) := {"add_statement": statement, "policy": "resource"} if {
+	answer.decision == "ImplicitlyDenied"
+} else := null
+
 # ---------------------------------------------------------------------------
 # The log pipeline.
 
@@ -568,6 +583,13 @@ locate(f, locs) := object.union(f, {"location": ls[0]}) if {
 	ls := [l | some l in locs; is_object(l); object.get(l, "file", "") != ""]
 	count(ls) > 0
 } else := f
+
+# grant_fix is the fix of a missing grant: add statement to the resource's
+# policy. Only for an implicit deny: an Allow cannot lift an explicit deny,
+# so there the prose (narrow or remove the Deny) is the whole remedy.
+grant_fix(answer, statement) := {"add_statement": statement, "policy": "resource"} if {
+	answer.decision == "ImplicitlyDenied"
+} else := null
 
 # with_location: the finding is about the resource itself.
 with_location(f, res) := locate(f, [object.get(res, "location", null)])

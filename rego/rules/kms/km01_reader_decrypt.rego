@@ -61,12 +61,12 @@ deny contains f if {
 	some p in ps
 	p.why == whys[0]
 	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
-	f := locate(p, answer, {
+	f := locate(p, answer, lib.with_fix({
 		"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
 		"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, concat("; ", whys), answer.proof]),
 		"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
 		"remediation": fix(p, answer),
-	})
+	}, fix_data(p, answer)))
 }
 
 # locate points at the side to edit: the reader's identity policy (the
@@ -79,13 +79,22 @@ locate(p, answer, f) := lib.with_identity_location(f, p.reader.role, "kms:Decryp
 	p.key.key, object.get(p.key.key, "policy", {}), answer, p.reader.role, "kms:Decrypt",
 )
 
-key_fix(p) := sprintf("Add to the key policy of %s: %s", [p.key.key.arn, lib.statement_json({
+key_fix(p) := sprintf("Add to the key policy of %s: %s", [p.key.key.arn, lib.statement_json(key_statement(p))])
+
+key_statement(p) := {
 	"Sid": "AllowLogReaderDecrypt",
 	"Effect": "Allow",
 	"Principal": {"AWS": p.reader.role},
 	"Action": "kms:Decrypt",
 	"Resource": "*",
-})])
+}
+
+# fix_data is the key-policy fix as data when the key policy is the side
+# to change; an identity-policy fix stays prose (the reader's role is the
+# vendor's, rarely in the same template).
+fix_data(p, answer) := {"add_statement": key_statement(p), "policy": "resource"} if {
+	not lib.resource_allows(answer)
+} else := null
 
 identity_fix(p) := sprintf("Add to an identity policy of %s: %s", [p.reader.role, lib.statement_json({
 	"Sid": "DecryptSecurityLogs",

@@ -59,15 +59,22 @@ deny contains f if {
 	some p in path_keys
 	p.key.key.key_state in bad_states
 	f := lib.with_location(
-		{
+		lib.with_fix({
 			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
 			"message": sprintf("key %s (%s) is %s: it can neither encrypt new log files nor decrypt existing ones", [p.key.key.arn, p.why, p.key.key.key_state]),
 			"fact": sprintf("key_state=%s", [p.key.key.key_state]),
 			"remediation": fix(p.key),
-		},
+		}, fix_data(p.key)),
 		p.key.key,
 	)
 }
+
+# fix_data: a disabled key is enabled by its Enabled property; a key
+# pending deletion has no template spelling (the deletion is an API call),
+# so its fix stays the CLI.
+fix_data(k) := {"set": {"Enabled": true}} if {
+	k.key.key_state == "Disabled"
+} else := null
 
 fix(k) := sprintf("aws kms cancel-key-deletion --region %s --key-id %s && aws kms enable-key --region %s --key-id %s", [k.key.region, k.key.arn, k.key.region, k.key.arn]) if {
 	k.key.key_state == "PendingDeletion"

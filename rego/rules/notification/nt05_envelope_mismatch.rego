@@ -76,6 +76,7 @@ deny contains f if {
 	# subscription's own declaration, which a template knows even when it
 	# cannot know the subscription's ARN.
 	f := lib.with_location({
+		"fix": {"set": {"RawMessageDelivery": want}},
 		"resource": lib.resource(object.get(s, "arn", arn), "AWS::SNS::Subscription", topic.account, topic.topic.region),
 		"message": message(step_id, sprintf("the subscription of queue %s to topic %s has RawMessageDelivery=%v; the %s connector needs %v (%s)", [queue, arn, got, datapath.profile_name, want, envelope_text(want)])),
 		"fact": sprintf("raw=%v:%s", [got, arn]),

@@ -40,21 +40,23 @@ deny contains f if {
 	answer := lib.authz(feed.service, "sqs:SendMessage", q.queue.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
 	lib.denied(answer)
 	f := lib.with_grant_location(
-		{
+		lib.with_fix({
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("%s cannot send messages from %s to queue %s: %s%s", [feed.service, feed.source, q.queue.arn, answer.proof, hint(q.queue, feed)]),
 			"fact": feed.source,
-			"remediation": sprintf("Add to the queue policy of %s: %s", [q.queue.arn, lib.statement_json({
-				"Sid": "AllowPipelineSend",
-				"Effect": "Allow",
-				"Principal": {"Service": feed.service},
-				"Action": "sqs:SendMessage",
-				"Resource": q.queue.arn,
-				"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
-			})]),
-		},
+			"remediation": sprintf("Add to the queue policy of %s: %s", [q.queue.arn, lib.statement_json(send_statement(q, feed))]),
+		}, lib.grant_fix(answer, send_statement(q, feed))),
 		q.queue, object.get(q.queue, "policy", {}), answer, feed.service, "sqs:SendMessage",
 	)
+}
+
+send_statement(q, feed) := {
+	"Sid": "AllowPipelineSend",
+	"Effect": "Allow",
+	"Principal": {"Service": feed.service},
+	"Action": "sqs:SendMessage",
+	"Resource": q.queue.arn,
+	"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
 }
 
 hint(queue, feed) := sprintf(" (the policy's aws:SourceArn condition names %s, not %s)", [concat(", ", sort(values)), feed.source]) if {

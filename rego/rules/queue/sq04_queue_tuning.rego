@@ -82,7 +82,7 @@ generic contains f if {
 	some q in queues
 	q.queue.message_retention_period > 0
 	q.queue.message_retention_period < seven_days
-	f := finding(q, "retention", sprintf("queue %s keeps messages %d seconds (%s), less than 7 days: a connector outage longer than that loses log notifications", [q.queue.arn, q.queue.message_retention_period, days_text(q.queue.message_retention_period)]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes MessageRetentionPeriod=604800", [q.queue.region, url(q)]))
+	f := lib.with_fix(finding(q, "retention", sprintf("queue %s keeps messages %d seconds (%s), less than 7 days: a connector outage longer than that loses log notifications", [q.queue.arn, q.queue.message_retention_period, days_text(q.queue.message_retention_period)]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes MessageRetentionPeriod=604800", [q.queue.region, url(q)])), {"set": {"MessageRetentionPeriod": seven_days}})
 }
 
 generic contains f if {
@@ -99,7 +99,7 @@ generic contains f if {
 	some q in queues
 	q.queue.visibility_timeout > 0
 	visibility_too_short(q.queue.visibility_timeout)
-	f := finding(q, "visibility", sprintf("queue %s has a visibility timeout of %d seconds (%s): a log file that takes longer to download and parse reappears while the connector still processes it, producing duplicates", [q.queue.arn, q.queue.visibility_timeout, visibility_basis]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)]))
+	f := lib.with_fix(finding(q, "visibility", sprintf("queue %s has a visibility timeout of %d seconds (%s): a log file that takes longer to download and parse reappears while the connector still processes it, producing duplicates", [q.queue.arn, q.queue.visibility_timeout, visibility_basis]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)])), {"set": {"VisibilityTimeout": 300}})
 }
 
 generic contains f if {

@@ -118,3 +118,20 @@ test_fail_visibility_zero if {
 	contains(f.message, "visibility timeout of 0 seconds")
 	contains(f.message, "dead-letter queue")
 }
+
+# The retention and visibility findings carry their fix as data (the
+# CloudFormation property and value), for remedy to write in the input's
+# language; the dead-letter finding keeps prose only.
+test_fix_as_data if {
+	retention := sq04.deny with input as snap(object.union(good, {"message_retention_period": 86400}), [])
+	{f.fix | some f in retention} == {{"set": {"MessageRetentionPeriod": 604800}}}
+	visibility := sq04.deny with input as snap(object.union(good, {"visibility_timeout": 5}), [])
+	{f.fix | some f in visibility} == {{"set": {"VisibilityTimeout": 300}}}
+}
+
+test_no_fix_data_for_dlq if {
+	fs := sq04.deny with input as snap(object.remove(good, ["redrive_policy"]), [])
+	every f in fs {
+		not f.fix
+	}
+}

@@ -42,24 +42,26 @@ deny contains f if {
 	answer := lib.authz("s3.amazonaws.com", "sns:Publish", t.topic.arn, ctx)
 	lib.denied(answer)
 	f := lib.with_grant_location(
-		{
+		lib.with_fix({
 			"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
 			"message": sprintf("S3 cannot publish events of bucket %s to topic %s: %s%s", [b.bucket.arn, t.topic.arn, answer.proof, hint(t.topic, b)]),
 			"fact": b.bucket.arn,
-			"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json({
-				"Sid": "AllowS3PublishLogEvents",
-				"Effect": "Allow",
-				"Principal": {"Service": "s3.amazonaws.com"},
-				"Action": "SNS:Publish",
-				"Resource": t.topic.arn,
-				"Condition": {
-					"ArnLike": {"aws:SourceArn": b.bucket.arn},
-					"StringEquals": {"aws:SourceAccount": b.account},
-				},
-			})]),
-		},
+			"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json(publish_statement(t, b))]),
+		}, lib.grant_fix(answer, publish_statement(t, b))),
 		t.topic, object.get(t.topic, "policy", {}), answer, "s3.amazonaws.com", "sns:Publish",
 	)
+}
+
+publish_statement(t, b) := {
+	"Sid": "AllowS3PublishLogEvents",
+	"Effect": "Allow",
+	"Principal": {"Service": "s3.amazonaws.com"},
+	"Action": "SNS:Publish",
+	"Resource": t.topic.arn,
+	"Condition": {
+		"ArnLike": {"aws:SourceArn": b.bucket.arn},
+		"StringEquals": {"aws:SourceAccount": b.account},
+	},
 }
 
 # hint names a SourceAccount or SourceArn condition that excludes the bucket.

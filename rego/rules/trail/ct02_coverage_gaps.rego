@@ -34,31 +34,31 @@ import data.trailgate.lib.datapath
 deny contains f if {
 	some e in lib.trails
 	not e.trail.is_multi_region_trail
-	f := finding(
+	f := lib.with_fix(finding(
 		e, "is_multi_region_trail=false", sprintf(
 			"trail %s is single-region (IsMultiRegionTrail=false): only %s is logged, events in every other region are lost",
 			[e.trail.arn, e.trail.home_region],
 		),
 		sprintf("aws cloudtrail update-trail --region %s --name %s --is-multi-region-trail --include-global-service-events", [e.trail.home_region, e.trail.arn]),
-	)
+	), {"set": {"IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true}})
 }
 
 deny contains f if {
 	some e in lib.trails
 	not e.trail.include_global_service_events
-	f := finding(
+	f := lib.with_fix(finding(
 		e, "include_global_service_events=false", sprintf(
 			"trail %s excludes global service events (IncludeGlobalServiceEvents=false): IAM, STS and CloudFront events are not logged",
 			[e.trail.arn],
 		),
 		sprintf("aws cloudtrail update-trail --region %s --name %s --include-global-service-events", [e.trail.home_region, e.trail.arn]),
-	)
+	), {"set": {"IncludeGlobalServiceEvents": true}})
 }
 
 deny contains f if {
 	some e in lib.trails
 	e.trail.status.is_logging == false
-	f := finding(e, "is_logging=false", sprintf("trail %s is not logging (GetTrailStatus IsLogging=false): no events are delivered", [e.trail.arn]), sprintf("aws cloudtrail start-logging --region %s --name %s", [e.trail.home_region, e.trail.arn]))
+	f := lib.with_fix(finding(e, "is_logging=false", sprintf("trail %s is not logging (GetTrailStatus IsLogging=false): no events are delivered", [e.trail.arn]), sprintf("aws cloudtrail start-logging --region %s --name %s", [e.trail.home_region, e.trail.arn])), {"set": {"IsLogging": true}})
 }
 
 # --- basic event selectors -------------------------------------------------

@@ -129,25 +129,27 @@ deny contains f if {
 }
 
 finding(c, answer, fact, message) := lib.with_grant_location(
-	{
+	lib.with_fix({
 		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
 		"message": message,
 		"fact": sprintf("%s %s", [c.trail.trail.arn, fact]),
 		"remediation": sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, fix(c)]),
-	},
+	}, lib.grant_fix(answer, statement(c))),
 	c.bucket.bucket, object.get(c.bucket.bucket, "policy", {}), answer, "cloudtrail.amazonaws.com", c.action,
 )
 
-fix(c) := lib.statement_json({
+fix(c) := lib.statement_json(statement(c))
+
+statement(c) := {
 	"Sid": "AWSCloudTrailAclCheck",
 	"Effect": "Allow",
 	"Principal": {"Service": "cloudtrail.amazonaws.com"},
 	"Action": "s3:GetBucketAcl",
 	"Resource": c.bucket.bucket.arn,
 	"Condition": {"StringEquals": {"aws:SourceArn": c.trail.trail.arn}},
-}) if {
+} if {
 	c.group == "acl"
-} else := lib.statement_json({
+} else := {
 	"Sid": "AWSCloudTrailWrite",
 	"Effect": "Allow",
 	"Principal": {"Service": "cloudtrail.amazonaws.com"},
@@ -157,7 +159,7 @@ fix(c) := lib.statement_json({
 		"s3:x-amz-acl": "bucket-owner-full-control",
 		"aws:SourceArn": c.trail.trail.arn,
 	}},
-})
+}
 
 write_resources(c) := [
 	sprintf("%s/%sAWSLogs/%s/*", [c.bucket.bucket.arn, prefix(c.trail.trail), c.trail.account]),

@@ -1,0 +1,472 @@
+package remedy
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// The CloudFormation property that holds each resource type's policy
+// (the "resource" policy of a Fix), and a role's trust policy.
+var policyProperty = map[string]string{
+	"AWS::S3::BucketPolicy":   "PolicyDocument",
+	"AWS::SNS::TopicPolicy":   "PolicyDocument",
+	"AWS::SQS::QueuePolicy":   "PolicyDocument",
+	"AWS::KMS::Key":           "KeyPolicy",
+	"AWS::IAM::ManagedPolicy": "PolicyDocument",
+}
+
+const trustProperty = "AssumeRolePolicyDocument"
+
+// template is a CloudFormation template read with positions.
+type template struct {
+	lines []string
+	json  bool // the template is JSON: changes are written in JSON
+	res   *yaml.Node
+}
+
+func readTemplate(data []byte) *template {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	_, res := mapGet(doc.Content[0], "Resources")
+	if res == nil || res.Kind != yaml.MappingNode {
+		return nil
+	}
+	d := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return &template{lines: strings.Split(string(data), "\n"), json: len(d) > 0 && d[0] == '{', res: res}
+}
+
+// resource finds the resource a finding is about: by logical ID first
+// (a property of the resource itself) or by the line its location is on
+// (a statement of a separate policy resource), as preferLine says.
+func (t *template) resource(f findings.Finding, preferLine bool) (id string, key, val *yaml.Node) {
+	byAddr := func() bool {
+		if f.Address == "" {
+			return false
+		}
+		key, val = mapGet(t.res, f.Address)
+		id = f.Address
+		return val != nil
+	}
+	byLine := func() bool {
+		for i := 0; i+1 < len(t.res.Content); i += 2 {
+			k, v := t.res.Content[i], t.res.Content[i+1]
+			if k.Line <= f.Location.Line && f.Location.Line <= maxLine(v) {
+				id, key, val = k.Value, k, v
+				return true
+			}
+		}
+		return false
+	}
+	if preferLine {
+		if byLine() || byAddr() {
+			return id, key, val
+		}
+	} else if byAddr() || byLine() {
+		return id, key, val
+	}
+	return "", nil, nil
+}
+
+func cloudFormationChange(f findings.Finding, data []byte, sids map[string]int) *findings.Change {
+	t := readTemplate(data)
+	if t == nil {
+		return nil
+	}
+	lang := "cloudformation-yaml"
+	if t.json {
+		lang = "cloudformation-json"
+	}
+	switch {
+	case len(f.Fix.Set) > 0:
+		id, key, val := t.resource(f, false)
+		if val == nil {
+			return nil
+		}
+		return t.setChange(f, lang, id, key, val)
+	case len(f.Fix.AddStatement) > 0:
+		id, key, val := t.resource(f, true)
+		if val == nil {
+			return nil
+		}
+		return t.statementChange(f, lang, id, key, val, sids)
+	}
+	return nil
+}
+
+func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml.Node) *findings.Change {
+	_, typ := mapGet(val, "Type")
+	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
+	var snippet []string
+	for _, p := range props(f.Fix.Set) {
+		snippet = append(snippet, t.pair(p, f.Fix.Set[p]))
+	}
+	typeName := ""
+	if typ != nil {
+		typeName = " (" + typ.Value + ")"
+	}
+	if t.json {
+		c.Text = fmt.Sprintf("In %s, set in the Properties of %s%s:\n\n%s", where(c.File, c.Line), id, typeName, indentText(strings.Join(snippet, ",\n"), "  "))
+	} else {
+		c.Text = fmt.Sprintf("In %s, set in the Properties of %s%s:\n\n%s", where(c.File, c.Line), id, typeName, indentText(strings.Join(snippet, "\n"), "  "))
+	}
+	_, pn := mapGet(val, "Properties")
+	if pn == nil || pn.Kind != yaml.MappingNode || len(pn.Content) == 0 {
+		return c // no Properties to edit in place: the text says what to add
+	}
+	first := pn.Content[0]
+	var inserts []string
+	for _, p := range props(f.Fix.Set) {
+		_, v := mapGet(pn, p)
+		if v == nil {
+			inserts = append(inserts, t.pair(p, f.Fix.Set[p]))
+			continue
+		}
+		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
+		if !ok {
+			return c // a value spelled as an intrinsic or over lines: text only
+		}
+		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(f.Fix.Set[p])})
+	}
+	if len(inserts) > 0 {
+		prefix := t.prefix(first.Line, first.Column)
+		if strings.TrimSpace(prefix) == "" {
+			sep := "\n" + prefix
+			text := prefix + strings.Join(inserts, sep) + "\n"
+			if t.json {
+				text = prefix + strings.Join(inserts, ","+sep) + ",\n"
+			}
+			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: 1, EndLine: first.Line, EndColumn: 1, Text: text})
+		} else if t.json {
+			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: first.Column, EndLine: first.Line, EndColumn: first.Column, Text: strings.Join(inserts, ", ") + ", "})
+		} else {
+			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		}
+	}
+	sort.Slice(c.Edits, func(i, j int) bool {
+		a, b := c.Edits[i], c.Edits[j]
+		return a.StartLine < b.StartLine || a.StartLine == b.StartLine && a.StartColumn < b.StartColumn
+	})
+	return c
+}
+
+func (t *template) statementChange(f findings.Finding, lang, id string, key, val *yaml.Node, sids map[string]int) *findings.Change {
+	_, typ := mapGet(val, "Type")
+	if typ == nil {
+		return nil
+	}
+	prop := policyProperty[typ.Value]
+	if f.Fix.Policy == "trust" {
+		prop = trustProperty
+	}
+	if prop == "" {
+		return nil
+	}
+	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
+	_, props := mapGet(val, "Properties")
+	_, doc := mapGet(props, prop)
+	_, st := mapGet(doc, "Statement")
+	statement := f.Fix.AddStatement
+	if sid, ok := statement["Sid"].(string); ok && st != nil {
+		k := fmt.Sprintf("%s:%d:%s", f.Location.File, st.Line, sid)
+		if n := sids[k]; n > 0 {
+			statement = maps.Clone(statement)
+			statement["Sid"] = fmt.Sprintf("%s%d", sid, n+1)
+		}
+		sids[k]++
+	}
+	var block string
+	if t.json {
+		block = orderedJSON(statement, "", "  ")
+	} else {
+		block = "- " + strings.ReplaceAll(yamlBlock(statement), "\n", "\n  ")
+	}
+	c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s (%s):\n\n%s", where(c.File, c.Line), id, prop, typ.Value, indentText(block, "  "))
+	if st == nil || st.Kind != yaml.SequenceNode || len(st.Content) == 0 {
+		return c
+	}
+	c.Line = st.Line
+	// Statement IDs must be unique within a policy: when the Sid is taken
+	// (a statement that nearly grants it), the author edits that one; the
+	// text says what it must allow, and no edit is made.
+	if sid, ok := statement["Sid"].(string); ok {
+		for _, item := range st.Content {
+			if _, v := mapGet(item, "Sid"); v != nil && v.Value == sid {
+				c.Text += fmt.Sprintf("\n\n(The policy already has a statement %s, at line %d: make it this one.)", sid, item.Line)
+				return c
+			}
+		}
+	}
+	last := st.Content[len(st.Content)-1]
+	if st.Style&yaml.FlowStyle == 0 {
+		// A block sequence: a new "- " item after the last one, at its dash.
+		before := t.prefix(last.Line, last.Column)
+		dash := strings.LastIndex(before, "-")
+		if dash < 0 || strings.TrimSpace(before[:dash]) != "" {
+			return c
+		}
+		pad := strings.Repeat(" ", len([]rune(before[:dash])))
+		c.Edits = []findings.Replacement{{StartLine: maxLine(last) + 1, StartColumn: 1, EndLine: maxLine(last) + 1, EndColumn: 1,
+			Text: indentText(block, pad) + "\n"}}
+		return c
+	}
+	// A flow sequence (JSON): ", {…}" after the last item's closing brace.
+	start := t.offset(last.Line, last.Column)
+	all := strings.Join(t.lines, "\n")
+	dec := json.NewDecoder(strings.NewReader(all[start:]))
+	var v any
+	if start < 0 || dec.Decode(&v) != nil {
+		return c
+	}
+	endLine, endCol := t.position(start + int(dec.InputOffset()))
+	pad := strings.Repeat(" ", last.Column-1)
+	c.Edits = []findings.Replacement{{StartLine: endLine, StartColumn: endCol, EndLine: endLine, EndColumn: endCol,
+		Text: ",\n" + pad + orderedJSON(statement, pad, "  ")}}
+	return c
+}
+
+// pair renders "Property: value" (YAML) or "\"Property\": value" (JSON).
+func (t *template) pair(p string, v any) string {
+	if t.json {
+		k, _ := json.Marshal(p)
+		return string(k) + ": " + t.scalar(v)
+	}
+	return p + ": " + t.scalar(v)
+}
+
+// scalar renders a value in the template's language.
+func (t *template) scalar(v any) string {
+	if t.json {
+		return orderedJSON(v, "", "  ")
+	}
+	return strings.TrimSpace(yamlBlock(v))
+}
+
+// scalarEnd is the column after a one-line scalar value: the closing
+// quote of a quoted one, else the end of the plain text (before a comment,
+// and in flow context before , } or ]).
+func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag == "!Ref" || strings.HasPrefix(v.Tag, "!") && v.Tag != "!!str" && v.Tag != "!!int" && v.Tag != "!!bool" {
+		return 0, false
+	}
+	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return 0, false
+	}
+	line := []rune(t.lines[v.Line-1])
+	i := v.Column - 1
+	if i < 0 || i >= len(line) {
+		return 0, false
+	}
+	switch line[i] {
+	case '"':
+		for j := i + 1; j < len(line); j++ {
+			switch line[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 2, true
+			}
+		}
+		return 0, false
+	case '\'':
+		for j := i + 1; j < len(line); j++ {
+			if line[j] == '\'' {
+				if j+1 < len(line) && line[j+1] == '\'' {
+					j++
+					continue
+				}
+				return j + 2, true
+			}
+		}
+		return 0, false
+	}
+	j := i
+	for j < len(line) {
+		if flow && strings.ContainsRune(",}]", line[j]) || line[j] == '#' && j > i && line[j-1] == ' ' {
+			break
+		}
+		j++
+	}
+	for j > i && (line[j-1] == ' ' || line[j-1] == '\t' || line[j-1] == '\r') {
+		j--
+	}
+	if j == i {
+		return 0, false
+	}
+	return j + 1, true
+}
+
+// prefix is the text of a line before a 1-based column (in characters,
+// as yaml.v3 counts them); "" when the position is not in the file.
+func (t *template) prefix(line, col int) string {
+	if line < 1 || line > len(t.lines) {
+		return ""
+	}
+	r := []rune(t.lines[line-1])
+	if col < 1 || col-1 > len(r) {
+		return ""
+	}
+	return string(r[:col-1])
+}
+
+// offset is the byte offset of a 1-based line and column (in characters).
+func (t *template) offset(line, col int) int {
+	if line < 1 || line > len(t.lines) {
+		return -1
+	}
+	off := 0
+	for _, l := range t.lines[:line-1] {
+		off += len(l) + 1
+	}
+	return off + len(t.prefix(line, col))
+}
+
+// position is the 1-based line and column (in characters) of a byte offset.
+func (t *template) position(off int) (int, int) {
+	for i, l := range t.lines {
+		if off <= len(l) {
+			return i + 1, len([]rune(l[:off])) + 1
+		}
+		off -= len(l) + 1
+	}
+	return len(t.lines), 1
+}
+
+// mapGet returns the key and value nodes of key in mapping m.
+func mapGet(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i], m.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// maxLine is the last line a node's subtree starts a node on.
+func maxLine(n *yaml.Node) int {
+	m := n.Line
+	for _, c := range n.Content {
+		m = max(m, maxLine(c))
+	}
+	return m
+}
+
+// statementOrder is the order AWS's documentation writes a statement's
+// elements in; other keys follow, sorted.
+var statementOrder = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+
+func orderedKeys(m map[string]any) []string {
+	var out []string
+	for _, k := range statementOrder {
+		if _, ok := m[k]; ok {
+			out = append(out, k)
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !contains(statementOrder, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// orderedJSON writes v as indented JSON, statement keys in AWS's order;
+// lines after the first start with prefix.
+func orderedJSON(v any, prefix, step string) string {
+	var b strings.Builder
+	var write func(v any, pad string)
+	write = func(v any, pad string) {
+		switch x := v.(type) {
+		case map[string]any:
+			if len(x) == 0 {
+				b.WriteString("{}")
+				return
+			}
+			b.WriteString("{\n")
+			for i, k := range orderedKeys(x) {
+				kb, _ := json.Marshal(k)
+				b.WriteString(pad + step + string(kb) + ": ")
+				write(x[k], pad+step)
+				if i < len(x)-1 {
+					b.WriteString(",")
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString(pad + "}")
+		case []any:
+			if len(x) == 0 {
+				b.WriteString("[]")
+				return
+			}
+			b.WriteString("[\n")
+			for i, e := range x {
+				b.WriteString(pad + step)
+				write(e, pad+step)
+				if i < len(x)-1 {
+					b.WriteString(",")
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString(pad + "]")
+		default:
+			enc, _ := json.Marshal(x)
+			b.Write(enc)
+		}
+	}
+	write(v, prefix)
+	return b.String()
+}
+
+// yamlBlock writes v as block YAML (two-space indent), statement keys in
+// AWS's order.
+func yamlBlock(v any) string {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	_ = enc.Encode(yamlNode(v))
+	_ = enc.Close()
+	return strings.TrimRight(buf.String(), "\n")
+}
+
+func yamlNode(v any) *yaml.Node {
+	switch x := v.(type) {
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		for _, k := range orderedKeys(x) {
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, yamlNode(x[k]))
+		}
+		return n
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range x {
+			n.Content = append(n.Content, yamlNode(e))
+		}
+		return n
+	}
+	var n yaml.Node
+	_ = n.Encode(v)
+	return &n
+}

@@ -1,0 +1,33 @@
+package remedy
+
+import (
+	"testing"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// Any file a finding points at must yield a change or none, never a panic,
+// and the edits of a change must apply to the file they were made for.
+func FuzzChange(f *testing.F) {
+	f.Add([]byte(yamlTemplate), "Queue", 2, true)
+	f.Add([]byte(yamlTemplate), "KeyPolicyKey", 13, false)
+	f.Add([]byte(jsonTemplate), "Trail", 3, true)
+	f.Add([]byte(jsonTemplate), "BucketPolicy", 16, false)
+	f.Add([]byte(tf), "aws_sqs_queue.logs", 1, true)
+	f.Add([]byte("Resources:\n\tQ:\n  Type: AWS::SQS::Queue\n"), "Q", 2, true)
+	f.Fuzz(func(t *testing.T, data []byte, addr string, line int, set bool) {
+		fix := &findings.Fix{Policy: "resource", AddStatement: map[string]any{"Sid": "S", "Effect": "Allow", "Action": "sqs:SendMessage"}}
+		if set {
+			fix = &findings.Fix{Set: map[string]any{"MessageRetentionPeriod": 604800, "IsMultiRegionTrail": true}}
+		}
+		for _, file := range []string{"t.yaml", "main.tf"} {
+			fs := []findings.Finding{{Address: addr, Location: &findings.Location{File: file, Line: line}, Fix: fix}}
+			Apply(fs, func(string) ([]byte, error) { return data, nil })
+			if c := fs[0].Change; c != nil && len(c.Edits) > 0 {
+				if _, err := Edit(data, c.Edits); err != nil {
+					t.Errorf("%s: edits %+v do not apply: %v", file, c.Edits, err)
+				}
+			}
+		}
+	})
+}

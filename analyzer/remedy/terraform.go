@@ -1,0 +1,200 @@
+package remedy
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// tfAttribute maps a Terraform resource type and a CloudFormation property
+// of a Fix to the AWS provider's argument (registry.terraform.io/providers/
+// hashicorp/aws: aws_sqs_queue, aws_cloudtrail, aws_sns_topic_subscription).
+var tfAttribute = map[string]map[string]string{
+	"aws_sqs_queue": {
+		"MessageRetentionPeriod":        "message_retention_seconds",
+		"VisibilityTimeout":             "visibility_timeout_seconds",
+		"DelaySeconds":                  "delay_seconds",
+		"ReceiveMessageWaitTimeSeconds": "receive_wait_time_seconds",
+	},
+	"aws_cloudtrail": {
+		"IsMultiRegionTrail":         "is_multi_region_trail",
+		"IncludeGlobalServiceEvents": "include_global_service_events",
+		"IsLogging":                  "enable_logging",
+	},
+	"aws_kms_key": {
+		"Enabled": "is_enabled",
+	},
+	"aws_sns_topic_subscription": {
+		"RawMessageDelivery": "raw_message_delivery",
+	},
+}
+
+var tfIndexRe = regexp.MustCompile(`\[[^\]]*\]`)
+
+// tfTypeName splits a resource address into its type and name, dropping
+// the module path and the instance key: module.m["a"].aws_x.y[0] → aws_x, y.
+func tfTypeName(addr string) (string, string, bool) {
+	parts := strings.Split(tfIndexRe.ReplaceAllString(addr, ""), ".")
+	if len(parts) < 2 || strings.HasPrefix(addr, "data.") {
+		return "", "", false
+	}
+	return parts[len(parts)-2], parts[len(parts)-1], true
+}
+
+// tfSet renders a Set as HCL arguments; ok is false when a property has no
+// argument trailgate knows for the type.
+func tfSet(typ string, set map[string]any) (names []string, values []string, ok bool) {
+	for _, p := range props(set) {
+		a := tfAttribute[typ][p]
+		if a == "" {
+			return nil, nil, false
+		}
+		names = append(names, a)
+		values = append(values, hclValue(set[p], ""))
+	}
+	return names, values, true
+}
+
+// tfArgs writes arguments one per line, indented for a change's text.
+func tfArgs(names, values []string) string {
+	args := make([]string, len(names))
+	for i := range names {
+		args[i] = names[i] + " = " + values[i]
+	}
+	return indentText(strings.Join(args, "\n"), "  ")
+}
+
+func terraformChange(f findings.Finding, data []byte) *findings.Change {
+	typ, name, ok := tfTypeName(f.Address)
+	if !ok {
+		return nil
+	}
+	file, diags := hclsyntax.ParseConfig(data, f.Location.File, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	var block *hclsyntax.Block
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == typ && b.Labels[1] == name {
+			block = b
+			break
+		}
+	}
+	if block == nil {
+		return nil
+	}
+	line := block.DefRange().Start.Line
+	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: line}
+	pad := strings.Repeat(" ", block.TypeRange.Start.Column-1+2)
+	switch {
+	case len(f.Fix.Set) > 0:
+		names, values, ok := tfSet(typ, f.Fix.Set)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In %s, set in %s:\n\n%s", where(c.File, line), f.Address, tfArgs(names, values))
+		var inserts []string
+		for i, n := range names {
+			if a, ok := block.Body.Attributes[n]; ok {
+				r := a.Expr.Range()
+				c.Edits = append(c.Edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column, Text: values[i]})
+				continue
+			}
+			inserts = append(inserts, pad+n+" = "+values[i]+"\n")
+		}
+		if len(inserts) > 0 {
+			end := block.CloseBraceRange.Start
+			lines := strings.Split(string(data), "\n")
+			if end.Line > len(lines) || strings.TrimSpace(lines[end.Line-1][:end.Column-1]) != "" {
+				return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+			}
+			c.Edits = append(c.Edits, findings.Replacement{StartLine: end.Line, StartColumn: 1, EndLine: end.Line, EndColumn: 1, Text: strings.Join(inserts, "")})
+		}
+		sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
+		return c
+	case len(f.Fix.AddStatement) > 0:
+		// Policies are jsonencode() calls, heredocs or data sources:
+		// where the statement goes is the author's, so the text says what
+		// to add and the exact edit is left out.
+		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's policy:\n\n%s", where(c.File, line), f.Address, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+		return c
+	}
+	return nil
+}
+
+// planChange is the change for a finding located in a plan only: the
+// configuration is not at hand, so the text names the resource and the
+// HCL to write, with no exact edit.
+func planChange(f findings.Finding) *findings.Change {
+	typ, _, ok := tfTypeName(f.Address)
+	if !ok {
+		return nil
+	}
+	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: f.Location.Line}
+	switch {
+	case len(f.Fix.Set) > 0:
+		names, values, ok := tfSet(typ, f.Fix.Set)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set:\n\n%s", f.Address, where(c.File, c.Line), tfArgs(names, values))
+	case len(f.Fix.AddStatement) > 0:
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its policy:\n\n%s", f.Address, where(c.File, c.Line), indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+	default:
+		return nil
+	}
+	return c
+}
+
+// hclValue writes v as an HCL expression: objects and tuples over lines,
+// statement keys in AWS's order, strings with ${ and %{ escaped.
+func hclValue(v any, pad string) string {
+	switch x := v.(type) {
+	case map[string]any:
+		if len(x) == 0 {
+			return "{}"
+		}
+		var b strings.Builder
+		b.WriteString("{\n")
+		for _, k := range orderedKeys(x) {
+			key := k
+			if !hclsyntax.ValidIdentifier(k) {
+				key = hclString(k)
+			}
+			b.WriteString(pad + "  " + key + " = " + hclValue(x[k], pad+"  ") + "\n")
+		}
+		b.WriteString(pad + "}")
+		return b.String()
+	case []any:
+		if len(x) == 0 {
+			return "[]"
+		}
+		var items []string
+		for _, e := range x {
+			items = append(items, hclValue(e, pad))
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	case string:
+		return hclString(x)
+	}
+	enc, _ := json.Marshal(v)
+	return string(enc)
+}
+
+func hclString(s string) string {
+	enc, _ := json.Marshal(s)
+	q := string(enc)
+	q = strings.ReplaceAll(q, "${", "$${")
+	return strings.ReplaceAll(q, "%{", "%%{")
+}

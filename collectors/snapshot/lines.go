@@ -1,0 +1,139 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// WalkObjects reads a JSON document and calls visit for every object in it,
+// innermost first (an object's fields are complete when it is visited),
+// with the path leading to it (object keys and array indices as decimal
+// strings), its string-valued fields, and the line its '{' is on. It stops
+// at the first syntax error and returns it; a document Parse accepted has
+// none.
+//
+// Readers that point people at a resource inside a JSON file (SARIF for a
+// snapshot, a Terraform plan) need the line of the resource's object, which
+// encoding/json does not keep.
+func WalkObjects(data []byte, visit func(path []string, fields map[string]string, line int)) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	w := objectWalker{data: data, dec: dec, visit: visit}
+	return w.value(nil)
+}
+
+type objectWalker struct {
+	data  []byte
+	dec   *json.Decoder
+	visit func([]string, map[string]string, int)
+}
+
+// value reads one value at path; for an object or array it recurses.
+func (w *objectWalker) value(path []string) error {
+	off := w.dec.InputOffset()
+	t, err := w.dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := t.(json.Delim)
+	if !ok {
+		return nil
+	}
+	switch d {
+	case '[':
+		for i := 0; w.dec.More(); i++ {
+			if err := w.value(append(path, strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+		_, err = w.dec.Token() // ]
+		return err
+	case '{':
+		// off is before the whitespace and separator preceding '{'.
+		start := int64(bytes.IndexByte(w.data[off:], '{')) + off
+		fields := map[string]string{}
+		for w.dec.More() {
+			kt, err := w.dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := kt.(string)
+			if w.peekScalar() {
+				vt, err := w.dec.Token()
+				if err != nil {
+					return err
+				}
+				if s, ok := vt.(string); ok {
+					fields[key] = s
+				}
+				continue
+			}
+			if err := w.value(append(path, key)); err != nil {
+				return err
+			}
+		}
+		if _, err := w.dec.Token(); err != nil { // }
+			return err
+		}
+		w.visit(path, fields, LineAt(w.data, start))
+	}
+	return nil
+}
+
+// peekScalar reports whether the next value is neither an object nor an array.
+func (w *objectWalker) peekScalar() bool {
+	rest := bytes.TrimLeft(w.data[w.dec.InputOffset():], " \t\r\n:")
+	return len(rest) > 0 && rest[0] != '{' && rest[0] != '['
+}
+
+// ResourceLines maps the IDs findings name a snapshot's resources by to
+// the line of the resource's object in the snapshot file: ARNs, the
+// organization's and its policies' IDs, and GuardDuty detectors by the ARN
+// GuardDuty uses as aws:SourceArn (the model keeps none). A subscription
+// or policy inside a resource is mapped by its own ARN or ID. data must be a
+// snapshot Parse accepted; the map is empty for anything else.
+func ResourceLines(data []byte) map[string]int {
+	lines := map[string]int{}
+	put := func(id string, line int) {
+		if _, ok := lines[id]; id != "" && !ok {
+			lines[id] = line
+		}
+	}
+	type detector struct {
+		account, id, region string
+		line                int
+	}
+	var detectors []detector
+	accountIDs := map[string]string{} // account index → ID
+	partition := ""
+	err := WalkObjects(data, func(path []string, fields map[string]string, line int) {
+		n := len(path)
+		switch {
+		case n == 0:
+			partition = fields["partition"]
+		case n == 1 && path[0] == "organization":
+			put(fields["arn"], line)
+			put(fields["id"], line)
+		case n == 3 && path[0] == "organization" && path[1] == "policies":
+			put(fields["arn"], line)
+			put(fields["id"], line)
+		case n == 2 && path[0] == "accounts":
+			accountIDs[path[1]] = fields["id"]
+		case n == 4 && path[0] == "accounts" && path[2] == "detectors":
+			detectors = append(detectors, detector{account: path[1], id: fields["id"], region: fields["region"], line: line})
+		case n >= 4 && path[0] == "accounts":
+			put(fields["arn"], line)
+		}
+	})
+	if err != nil {
+		return map[string]int{}
+	}
+	if partition == "" {
+		partition = "aws"
+	}
+	for _, d := range detectors {
+		put("arn:"+partition+":guardduty:"+d.region+":"+accountIDs[d.account]+":detector/"+d.id, d.line)
+	}
+	return lines
+}
