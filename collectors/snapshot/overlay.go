@@ -90,7 +90,9 @@ func mergeInto(dst, src *Snapshot) {
 		da.Queues = mergeParts(da.Queues, sa.Queues, queueParts)
 		da.Detectors = mergeParts(da.Detectors, sa.Detectors, detectorParts)
 		da.EventSourceMappings = mergeBy(da.EventSourceMappings, sa.EventSourceMappings, func(m EventSourceMapping) string { return m.FunctionARN + " " + m.EventSourceARN })
+		mergeLogSources(da, sa)
 	}
+	dst.NotModeled = mergeNotModeled(dst.NotModeled, src.NotModeled)
 	dst.CollectionErrors = append(dst.CollectionErrors, src.CollectionErrors...)
 	dst.Unknowns = append(dst.Unknowns, src.Unknowns...)
 }
