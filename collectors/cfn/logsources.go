@@ -36,10 +36,10 @@ var logSourceProperties = map[string][]string{
 		"State", "Targets"},
 	"AWS::IAM::User": {"Groups", "LoginProfile", "ManagedPolicyArns", "Path", "PermissionsBoundary", "Policies",
 		"Tags", "UserName"},
-	"AWS::IAM::AccessKey":       {"Serial", "Status", "UserName"},
-	"AWS::IAM::InstanceProfile": {"InstanceProfileName", "Path", "Roles"},
-	"AWS::IAM::RolePolicy":      {"PolicyDocument", "PolicyName", "RoleName"},
-	"AWS::IAM::UserPolicy":      {"PolicyDocument", "PolicyName", "UserName"},
+	"AWS::IAM::AccessKey":         {"Serial", "Status", "UserName"},
+	"AWS::IAM::InstanceProfile":   {"InstanceProfileName", "Path", "Roles"},
+	"AWS::IAM::RolePolicy":        {"PolicyDocument", "PolicyName", "RoleName"},
+	"AWS::IAM::UserPolicy":        {"PolicyDocument", "PolicyName", "UserName"},
 	"AWS::SNS::TopicInlinePolicy": {"PolicyDocument", "TopicArn"},
 	"AWS::SQS::QueueInlinePolicy": {"PolicyDocument", "Queue"},
 }
@@ -735,4 +735,3 @@ func bucketPosture(bk *snapshot.Bucket, p props) error {
 	}
 	return nil
 }
-

@@ -173,4 +173,3 @@ type NotModeled struct {
 	Type  string `json:"type"`
 	Count int    `json:"count"`
 }
-
