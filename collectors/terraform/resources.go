@@ -674,6 +674,7 @@ func (b *builder) detector(in *instance) {
 		// otherwise (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
 		d.FindingPublishingFrequency = "SIX_HOURS"
 	}
+	b.detectorDataSources(v, d)
 	a := b.account(b.accountOf(in))
 	a.detectors = append(a.detectors, d)
 	a.regions[d.Region] = true
@@ -864,6 +865,8 @@ func (b *builder) trail(in *instance) {
 		IncludeGlobalServiceEvents: v.boolean("include_global_service_events", snapshot.DefaultIncludeGlobalServiceEvents),
 		IsOrganizationTrail:        v.boolean("is_organization_trail", false),
 		LogFileValidationEnabled:   v.boolean("enable_log_file_validation", false),
+		CloudWatchLogsLogGroupARN:  b.opt(v, "cloud_watch_logs_group_arn"),
+		CloudWatchLogsRoleARN:      b.opt(v, "cloud_watch_logs_role_arn"),
 		Status:                     &snapshot.TrailStatus{IsLogging: v.boolean("enable_logging", true)},
 		Location:                   b.loc(in)}
 	if !snapshot.IsRegion(t.HomeRegion) {
