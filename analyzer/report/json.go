@@ -15,6 +15,8 @@ type Result struct {
 	Summary  findings.Summary   `json:"summary"`
 	// Unjudged lists input files the run could not judge (Options.Unjudged).
 	Unjudged []Unjudged `json:"unjudged,omitempty"`
+	// NotJudged lists resource types not modeled (Options.NotModeled).
+	NotJudged []NotModeled `json:"not_judged,omitempty"`
 }
 
 // Tool identifies the program that wrote a Result.
@@ -32,10 +34,11 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 		fs = []findings.Finding{}
 	}
 	doc := Result{
-		Tool:     Tool{Name: ToolName, Version: opts.ToolVersion},
-		Findings: fs,
-		Summary:  findings.Summarize(fs),
-		Unjudged: opts.Unjudged,
+		Tool:      Tool{Name: ToolName, Version: opts.ToolVersion},
+		Findings:  fs,
+		Summary:   findings.Summarize(fs),
+		Unjudged:  opts.Unjudged,
+		NotJudged: opts.NotModeled,
 	}
 	return writeIndented(w, doc)
 }

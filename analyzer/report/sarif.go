@@ -75,9 +75,11 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 	for _, f := range fs {
 		run.AddResult(result(f, index[f.RuleID], opts))
 	}
-	if len(opts.Unjudged) > 0 {
+	if len(opts.Unjudged) > 0 || len(opts.NotModeled) > 0 {
 		// The run succeeded for what it judged; each file it could not
-		// judge is an error-level notification at the file and line.
+		// judge is an error-level notification at the file and line, each
+		// resource type no rule models a warning naming how many the
+		// input declares.
 		inv := run.AddInvocation(true)
 		for _, u := range opts.Unjudged {
 			phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(u.File)))
@@ -87,6 +89,10 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("error").
 				WithTextMessage("not judged: " + u.Reason).
 				WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)}))
+		}
+		for _, n := range opts.NotModeled {
+			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").
+				WithTextMessage("not judged: " + n.String()))
 		}
 	}
 	doc.AddRun(run)

@@ -52,6 +52,8 @@ type checkOptions struct {
 	strict bool
 	// unjudged are those files, set while loading the IaC.
 	unjudged []report.Unjudged
+	// notModeled counts the input's resources of types no rule models.
+	notModeled []report.NotModeled
 
 	// snapshotName and snapshotData replace --snapshot for `demo`, which
 	// checks the snapshot embedded in the binary.
@@ -205,7 +207,7 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
 	}
-	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Unjudged: o.unjudged}
+	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Unjudged: o.unjudged, NotModeled: o.notModeled}
 	write, _ := report.WriterFor(o.format)
 	if o.format == "text" {
 		for _, p := range paths {

@@ -47,7 +47,13 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w.String())
 	}
-	return snapshot.Overlay(snap, res.Snapshot), append(notes, skipNotes(others, o.verbose)...), warnings, nil
+	merged := snapshot.Overlay(snap, res.Snapshot)
+	if merged != nil {
+		for _, n := range merged.NotModeled {
+			o.notModeled = append(o.notModeled, report.NotModeled{Type: n.Type, Count: n.Count})
+		}
+	}
+	return merged, append(notes, skipNotes(others, o.verbose)...), warnings, nil
 }
 
 // skipNotes spells what a walk skipped: one line per file with --verbose,
