@@ -24,6 +24,10 @@ const (
 	S3            = "S3"
 	KMS           = "KMS"
 	EC2           = "EC2"
+	EKS           = "EKS"
+	Logs          = "CloudWatch Logs"
+	Firehose      = "Firehose"
+	EventBridge   = "EventBridge"
 )
 
 // Service is one loopback service: its SDK service ID and the handler

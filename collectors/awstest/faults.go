@@ -125,7 +125,7 @@ func (f *Fault) apiError(c Caller, op Op) *APIError {
 // DenyCode is the error code a service answers an unauthorized call with.
 func DenyCode(service string) string {
 	switch service {
-	case "organizations", "cloudtrail", "kms", "guardduty":
+	case "organizations", "cloudtrail", "kms", "guardduty", "eks", "logs", "firehose", "events":
 		return "AccessDeniedException"
 	case "sns":
 		return "AuthorizationError"
@@ -140,8 +140,10 @@ func throttleCode(service string) string {
 	switch service {
 	case "organizations", "guardduty":
 		return "TooManyRequestsException"
-	case "cloudtrail", "kms":
+	case "cloudtrail", "kms", "logs", "events", "eks":
 		return "ThrottlingException"
+	case "firehose":
+		return "LimitExceededException"
 	case "sqs":
 		return "RequestThrottled"
 	case "s3":
@@ -163,8 +165,12 @@ func serverErrorCode(service string) string {
 		return "KMSInternalException"
 	case "guardduty":
 		return "InternalServerErrorException"
-	case "cloudtrail":
+	case "cloudtrail", "events", "firehose":
 		return "InternalFailure"
+	case "eks":
+		return "ServerException"
+	case "logs":
+		return "ServiceUnavailableException"
 	default: // s3, sns, sqs, sts, ec2
 		return "InternalError"
 	}

@@ -309,6 +309,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			c.collectSNS(ctx, rcfg, account, r)
 			c.collectSQS(ctx, rcfg, account, r)
 			c.collectGuardDuty(ctx, rcfg, account, r)
+			c.collectLogSources(ctx, rcfg, account, r)
 			regionsDone.Add(1)
 			mu.Lock()
 			a.Trails = append(a.Trails, r.Trails...)
@@ -316,6 +317,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			a.Topics = append(a.Topics, r.Topics...)
 			a.Queues = append(a.Queues, r.Queues...)
 			a.Detectors = append(a.Detectors, r.Detectors...)
+			appendLogSources(a, r)
 			mu.Unlock()
 		}()
 	}

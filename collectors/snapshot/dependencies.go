@@ -92,4 +92,24 @@ var ruleDeps = map[string][]string{
 	"guardduty:GetAdministratorAccount":       {"GD01"},
 	"guardduty:ListFilters":                   {"GD01"},
 	"guardduty:GetFilter":                     {"GD01"},
+
+	// The reader's IAM user (SkyFormation "Basic"), the bucket's public
+	// access posture, and the paths of issue 17: EKS audit logs through
+	// CloudWatch Logs and Firehose (EK01–EK03), GuardDuty findings through
+	// EventBridge to SNS (EB01), the trail's CloudWatch Logs delivery
+	// (CW01).
+	"iam:ListAccessKeys":               {"ID01"},
+	"s3:GetPublicAccessBlock":          {"S305"},
+	"s3:GetBucketVersioning":           {"S306"},
+	"eks:ListClusters":                 eksRules,
+	"eks:DescribeCluster":              {"EK01"},
+	"logs:DescribeLogGroups":           {"CW01", "EK01", "EK02"},
+	"logs:DescribeSubscriptionFilters": {"EK02"},
+	"firehose:ListDeliveryStreams":     {"EK02", "EK03"},
+	"firehose:DescribeDeliveryStream":  {"EK02", "EK03"},
+	"events:ListRules":                 {"EB01"},
+	"events:ListTargetsByRule":         {"EB01"},
 }
+
+// eksRules are the rules of the EKS audit path.
+var eksRules = []string{"EK01", "EK02", "EK03"}
