@@ -275,7 +275,8 @@ func ParsePolicyWith(doc []byte, kind Kind, opts ParseOptions) (*Policy, error) 
 func Evaluate(req Request, set PolicySet) Result {
 	res := evaluate(&req, &set, modeRestrictive)
 	if res.unknown != nil {
-		return evaluateUncertain(&req, &set, res)
+		res = evaluateUncertain(&req, &set, res)
 	}
+	applyFixed(&req, &res)
 	return res
 }

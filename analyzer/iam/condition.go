@@ -250,7 +250,22 @@ func (c *condition) eval(ctx *evalContext) condResult {
 
 // evalNull: "Null": {"k": "true"} is true when k is absent (or has no
 // value), "false" when it is present. Several values are ORed.
+//
+// With a set prefix the key's absence decides first, as for every set
+// operator: ForAllValues: is true and ForAnyValue: false on a missing or
+// empty key, whatever the value ("The ForAllValues set operator also
+// returns true if there are no context keys in the request",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html);
+// a present key is tested as by Null.
 func (c *condition) evalNull(ctx *evalContext, present bool) condResult {
+	if !present {
+		switch c.set {
+		case setAllValues:
+			return condTrue
+		case setAnyValue:
+			return condFalse
+		}
+	}
 	for i := range c.values {
 		s, ok := c.values[i].t.resolve(ctx, false)
 		if !ok {
@@ -272,6 +287,19 @@ func (c *condition) evalNull(ctx *evalContext, present bool) condResult {
 
 // positive reports whether context value v matches any policy value under
 // the non-negated form of the operator.
+//
+// nullValueNeverMatches: a policy variable naming a key the request does
+// not carry has no value, and what AWS then does depends on the operator
+// ("Policy variables with no value",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value):
+// "condition operators like StringEquals or StringLike do not match, and
+// the policy statement does not take effect" (ok false: condUnresolved),
+// while "inverted condition operators like StringNotEquals or StringNotLike
+// do match against a null value, as the value of the condition key they
+// are testing against is not equal to or like the effectively null value".
+// For a negated operator such a value equals nothing, so it is skipped:
+// the NOR of the values holds for it. The Resource element is unaffected:
+// there a variable without value matches no resource.
 func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 	switch c.op.fam {
 	case famNumeric:
@@ -306,6 +334,9 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 		case famStringLike:
 			g, ok := p.t.resolve(ctx, true)
 			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
 				return false, false
 			}
 			if globMatch(g, v, false) {
@@ -314,6 +345,9 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 		default:
 			s, ok := p.t.resolve(ctx, false)
 			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
 				return false, false
 			}
 			switch c.op.fam {
@@ -338,11 +372,15 @@ func (c *condition) positive(ctx *evalContext, v string) (bool, bool) {
 // anyValue reports whether some policy value, parsed for the operator with
 // its variables resolved, satisfies match. ok is false when a value's
 // policy variable cannot be resolved before a match is found, which leaves
-// the condition unresolved (condUnresolved).
+// the condition unresolved (condUnresolved); for a negated operator such a
+// value is null and matches nothing (nullValueNeverMatches).
 func (c *condition) anyValue(ctx *evalContext, match func(condValue) bool) (matched, ok bool) {
 	for i := range c.values {
 		cv, ok := c.value(ctx, i)
 		if !ok {
+			if c.op.negated {
+				continue
+			}
 			return false, false
 		}
 		if match(cv) {

@@ -142,6 +142,20 @@ func TestConditionOperators(t *testing.T) {
 		c(docCondOps, `{"Null":{"aws:TokenIssueTime":"false"}}`, kv{}, false),
 		c(docCondOps, `{"Null":{"aws:TagKeys":"true"}}`, kv{"aws:TagKeys": {}}, true),
 		c(docCondOps, `{"Null":{"aws:TokenIssueTime":true}}`, kv{}, true),
+		// Set prefixes on Null: the key's absence decides first, as for
+		// every set operator ("The ForAllValues set operator also returns
+		// true if there are no context keys in the request"; ForAnyValue
+		// false); a present key is tested as by Null.
+		c(docMultiValued, `{"ForAllValues:Null":{"aws:TagKeys":"false"}}`, kv{}, true),
+		c(docMultiValued, `{"ForAllValues:Null":{"aws:TagKeys":"false"}}`, kv{"aws:TagKeys": {"a"}}, true),
+		c(docMultiValued, `{"ForAllValues:Null":{"aws:TagKeys":"true"}}`, kv{}, true),
+		c(docMultiValued, `{"ForAllValues:Null":{"aws:TagKeys":"true"}}`, kv{"aws:TagKeys": {"a"}}, false),
+		c(docMultiValued, `{"ForAllValues:Null":{"aws:TagKeys":"false"}}`, kv{"aws:TagKeys": {}}, true),
+		c(docMultiValued, `{"ForAnyValue:Null":{"aws:TagKeys":"true"}}`, kv{}, false),
+		c(docMultiValued, `{"ForAnyValue:Null":{"aws:TagKeys":"true"}}`, kv{"aws:TagKeys": {"a"}}, false),
+		c(docMultiValued, `{"ForAnyValue:Null":{"aws:TagKeys":"false"}}`, kv{}, false),
+		c(docMultiValued, `{"ForAnyValue:Null":{"aws:TagKeys":"false"}}`, kv{"aws:TagKeys": {"a", "b"}}, true),
+		c(docMultiValued, `{"ForAnyValue:Null":{"aws:TagKeys":"true"}}`, kv{"aws:TagKeys": {}}, false),
 		// Set operators on multivalued keys.
 		c(docMultiValued, `{"ForAnyValue:StringEquals":{"aws:TagKeys":["env","team"]}}`, kv{"aws:TagKeys": {"owner", "team"}}, true),
 		c(docMultiValued, `{"ForAnyValue:StringEquals":{"aws:TagKeys":["env","team"]}}`, kv{"aws:TagKeys": {"owner", "cost"}}, false),
@@ -188,7 +202,23 @@ func TestConditionOperators(t *testing.T) {
 		c(docVariables, `{"StringLike":{"s3:prefix":"${*}"}}`, kv{"s3:prefix": {"*"}}, true),
 		c(docVariables, `{"StringEquals":{"s3:prefix":"a${$}b"}}`, kv{"s3:prefix": {"a$b"}}, true),
 		c(docVariables, `{"StringEquals":{"s3:prefix":"a${?}b"}}`, kv{"s3:prefix": {"a?b"}}, true),
-		c(docVariables, `{"StringNotEquals":{"s3:prefix":"${aws:PrincipalTag/missing}"}}`, kv{"s3:prefix": {"x"}}, false),
+		// "Policy variables with no value": positive operators do not
+		// match and the statement does not take effect; inverted ones "do
+		// match against a null value".
+		c(docVarsNoValue, `{"StringNotEquals":{"s3:prefix":"${aws:PrincipalTag/missing}"}}`, kv{"s3:prefix": {"x"}}, true),
+		c(docVarsNoValue, `{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}`, kv{"s3:ExistingObjectTag/Team": {"blue"}}, true),
+		c(docVarsNoValue, `{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}`, kv{"s3:ExistingObjectTag/Team": {"blue"}, "aws:PrincipalTag/Team": {"blue"}}, false),
+		c(docVarsNoValue, `{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}`, kv{}, true),
+		c(docVarsNoValue, `{"StringNotEquals":{"s3:prefix":["x","${aws:PrincipalTag/missing}"]}}`, kv{"s3:prefix": {"x"}}, false),
+		c(docVarsNoValue, `{"StringNotEqualsIgnoreCase":{"s3:prefix":"${aws:PrincipalTag/missing}"}}`, kv{"s3:prefix": {"x"}}, true),
+		c(docVarsNoValue, `{"StringNotLike":{"s3:prefix":"home/${aws:PrincipalTag/missing}/*"}}`, kv{"s3:prefix": {"home/a/b"}}, true),
+		c(docVarsNoValue, `{"ArnNotEquals":{"aws:SourceArn":"arn:aws:sns:us-east-1:111111111111:${aws:PrincipalTag/missing}"}}`, kv{"aws:SourceArn": {"arn:aws:sns:us-east-1:111111111111:t"}}, true),
+		c(docVarsNoValue, `{"ArnNotLike":{"aws:SourceArn":"arn:aws:sns:*:111111111111:${aws:PrincipalTag/missing}"}}`, kv{"aws:SourceArn": {"arn:aws:sns:us-east-1:111111111111:t"}}, true),
+		c(docVarsNoValue, `{"ForAllValues:StringNotEquals":{"aws:TagKeys":"${aws:PrincipalTag/missing}"}}`, kv{"aws:TagKeys": {"a", "b"}}, true),
+		c(docVarsNoValue, `{"StringNotEqualsIfExists":{"s3:prefix":"${aws:PrincipalTag/missing}"}}`, kv{"s3:prefix": {"x"}}, true),
+		c(docVarsNoValue, `{"StringEquals":{"s3:prefix":"${aws:PrincipalTag/missing}"}}`, kv{"s3:prefix": {"x"}}, false),
+		c(docVarsNoValue, `{"StringLike":{"s3:prefix":"${aws:PrincipalTag/missing}*"}}`, kv{"s3:prefix": {"x"}}, false),
+		c(docVarsNoValue, `{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:us-east-1:111111111111:${aws:PrincipalTag/missing}"}}`, kv{"aws:SourceArn": {"arn:aws:sns:us-east-1:111111111111:t"}}, false),
 		c(docVariables, `{"StringEquals":{"aws:PrincipalTag/x":"${aws:TagKeys}"}}`, kv{"aws:PrincipalTag/x": {"a"}, "aws:TagKeys": {"a", "b"}}, false),
 		// Keys AWS derives from the principal.
 		c(docGlobalKeys, `{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111111111111:user/alice"}}`, kv{}, true),
@@ -213,22 +243,40 @@ func TestConditionOperators(t *testing.T) {
 	t.Logf("%d condition cases", len(cases))
 }
 
-// TestUnresolvedVariableDeny: a Deny whose condition names a variable with
-// no value does not apply (the statement does not match), so it cannot
-// deny.
+// TestUnresolvedVariableDeny: an ABAC deny guardrail whose StringNotEquals
+// names a tag the principal does not carry denies, as in the example of
+// "Policy variables with no value" (docVarsNoValue): "Access is explicitly
+// denied when aws:principaltag/Team is not set." The same statement with
+// the tag set denies only on a mismatch, and a positive operator with a
+// variable without value never takes effect.
 func TestUnresolvedVariableDeny(t *testing.T) {
-	// docVariables: "If the key is not present ... the policy variable
-	// cannot be replaced and the statement does not match".
-	p := mustParse(t, stmts(
+	guard := mustParse(t, stmts(
 		`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`,
-		`{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"s3:prefix":"${aws:PrincipalTag/home}"}}}`,
+		`{"Sid":"TeamOnly","Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*","Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}`,
 	), KindIdentity)
-	req := Request{Principal: "arn:aws:iam::111111111111:user/alice", Action: "s3:ListBucket", Resource: "arn:aws:s3:::b", Context: kv{"s3:prefix": {"x"}}}
-	if got := Evaluate(req, PolicySet{Identity: []*Policy{p}}).Decision; got != Allowed {
-		t.Fatalf("got %s, want Allowed", got)
+	positive := mustParse(t, stmts(
+		`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`,
+		`{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}`,
+	), KindIdentity)
+	cases := []struct {
+		name   string
+		policy *Policy
+		ctx    kv
+		want   Decision
+	}{
+		{"no Team tag on the principal: denied", guard, kv{"s3:ExistingObjectTag/Team": {"blue"}}, ExplicitlyDenied},
+		{"no Team tag anywhere: denied", guard, kv{}, ExplicitlyDenied},
+		{"tags differ: denied", guard, kv{"s3:ExistingObjectTag/Team": {"blue"}, "aws:PrincipalTag/Team": {"red"}}, ExplicitlyDenied},
+		{"tags agree: allowed", guard, kv{"s3:ExistingObjectTag/Team": {"blue"}, "aws:PrincipalTag/Team": {"blue"}}, Allowed},
+		{"positive operator with no value does not take effect", positive, kv{"s3:ExistingObjectTag/Team": {"blue"}}, Allowed},
+		{"positive operator with a value takes effect", positive, kv{"s3:ExistingObjectTag/Team": {"blue"}, "aws:PrincipalTag/Team": {"blue"}}, ExplicitlyDenied},
 	}
-	req.Context["aws:PrincipalTag/home"] = []string{"y"}
-	if got := Evaluate(req, PolicySet{Identity: []*Policy{p}}).Decision; got != ExplicitlyDenied {
-		t.Fatalf("got %s, want ExplicitlyDenied", got)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := Request{Principal: userA, Action: "s3:GetObject", Resource: "arn:aws:s3:::amzn-s3-demo-bucket/k", ResourceAccount: acctA, Context: tc.ctx}
+			if got := Evaluate(req, PolicySet{Identity: []*Policy{tc.policy}}); got.Decision != tc.want {
+				t.Fatalf("got %s, want %s (%s)\n%s", got.Decision, tc.want, docVarsNoValue, dumpSteps(got))
+			}
+		})
 	}
 }

@@ -69,7 +69,9 @@ func initEvalContext(ctx *evalContext, req *Request) {
 	ctx.resourceStar = req.Resource == "*"
 	ctx.resourceParts, ctx.resourceIsARN = arnParts(req.Resource)
 	ctx.resourceAccount = req.ResourceAccount
-	if ctx.resourceAccount == "" && ctx.resourceIsARN && ctx.resourceParts[3] != "" {
+	// The account field of an AWS-owned resource (arn:aws:iam::aws:policy/…)
+	// names no account: such a resource's account is unknown.
+	if ctx.resourceAccount == "" && ctx.resourceIsARN && isAccountID(ctx.resourceParts[3]) {
 		ctx.resourceAccount = ctx.resourceParts[3]
 	}
 	if ctx.resourceAccount == "" {
@@ -468,7 +470,10 @@ type kindResult struct {
 	kind    StepKind
 	target  string
 	present bool
-	skipped string // why the kind does not take part
+	// skipped: why the kind does not take part; when present is also set,
+	// why it takes part with no policy and so allows nothing (a federated
+	// user session without a session policy).
+	skipped string
 	out     policiesOutcome
 }
 
@@ -586,6 +591,13 @@ func evaluate(req *Request, set *PolicySet, mode evalMode) Result {
 	sessionIdx := len(kinds)
 	sessionApplies := c.kind == callerSession || c.kind == callerFederatedUser || c.kind == callerRole
 	switch {
+	case set.Session == nil && c.kind == callerFederatedUser:
+		// "if you do not pass any session policies, then the resulting
+		// federated user session has no permissions"; a resource policy
+		// naming the session itself still grants what it says
+		// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
+		kinds = append(kinds, kindResult{kind: StepSession, present: true,
+			skipped: "no session policy allows " + req.Action + ": a federated user session created without a session policy has no permissions"})
 	case set.Session == nil:
 		kinds = append(kinds, kindResult{kind: StepSession, skipped: "no session policy"})
 	case !sessionApplies:
@@ -923,6 +935,8 @@ func (k *kindResult) step(action string, rtype ResourceType) Step {
 	switch {
 	case !k.present:
 		st.Outcome, st.Reason = OutcomeSkipped, k.skipped
+	case k.skipped != "":
+		st.Outcome, st.Reason = OutcomeNoMatch, k.skipped
 	case k.out.denied():
 		st.Outcome = OutcomeDeny
 		st.PolicyIndex, st.StatementIndex, st.Sid = k.out.deny.policy, k.out.deny.stmt.Index, k.out.deny.stmt.Sid

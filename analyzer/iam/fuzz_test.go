@@ -3,6 +3,7 @@ package iam
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -155,9 +156,10 @@ func FuzzGlob(f *testing.F) {
 }
 
 // FuzzParseRequests: no `iam simulate` request file makes the parser or the
-// evaluator panic or hang; what fails is a *SimError naming the file, and
-// what parses yields one decision per request. Seeds are the request files
-// of testdata/simulate.
+// evaluator panic or hang; what fails as a whole is a *SimError naming the
+// file, a refused request carries a *SimError naming the file and the
+// request, and every other request gets a decision. Seeds are the request
+// files of testdata/simulate.
 func FuzzParseRequests(f *testing.F) {
 	seeds, err := filepath.Glob("testdata/simulate/*.json")
 	if err != nil {
@@ -197,11 +199,21 @@ func FuzzParseRequests(f *testing.F) {
 		if len(reqs) == 0 {
 			t.Fatal("no requests and no error")
 		}
-		results := Simulate(reqs)
-		if len(results) != len(reqs) {
-			t.Fatalf("%d results for %d requests", len(results), len(reqs))
+		answers := Simulate(reqs)
+		if len(answers) != len(reqs) {
+			t.Fatalf("%d answers for %d requests", len(answers), len(reqs))
 		}
-		for i, r := range results {
+		for i, a := range answers {
+			if a.Err != nil {
+				if want := fmt.Sprintf("fuzz.json:%d: request %d", a.Err.Line, i); a.Err.Line < 1 || !strings.HasPrefix(a.Err.Error(), want) {
+					t.Fatalf("request %d: refusal %q does not start with %q", i, a.Err, want)
+				}
+				if _, err := json.Marshal(a); err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+				continue
+			}
+			r := a.Result
 			switch r.Decision {
 			case Allowed, ImplicitlyDenied, ExplicitlyDenied:
 			default:

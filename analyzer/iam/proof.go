@@ -24,6 +24,10 @@ func (r Result) Proof() string {
 		}
 		return strings.Join(parts, "; ") + "; " + fmt.Sprintf("statement %s in the %s denies it", stepLabel(d), stepKindName(d.Kind, r.rtype))
 	case Allowed:
+		if d.Kind == StepNote {
+			// AWS's own rule allowed it, whatever the policies say (fixed.go).
+			return d.Reason + " (" + r.principal + ")"
+		}
 		var parts []string
 		for _, s := range r.Explanation {
 			if s.Outcome == OutcomeAllow && (s.Kind == StepResource || s.Kind == StepIdentity) {

@@ -13,17 +13,23 @@ import (
 // /work/shared/spec/iam-request.md (docs: the CLI contract) describes it.
 
 // SimRequest is one question of a request file: the request and the
-// compiled policies that apply to it.
+// compiled policies that apply to it, or why it cannot be asked.
 type SimRequest struct {
 	Request Request
 	Set     PolicySet
+	// Err: the request is refused (a policy AWS would reject as malformed,
+	// a required field missing); Request and Set are then empty. Each
+	// request is answered on its own: the others still get decisions.
+	Err *SimError
 }
 
-// SimError is a request file AWS-level problem: the file, the request
+// SimError is a request file problem: the file, the line, the request
 // index, the policy and, for a malformed policy, the statement.
 type SimError struct {
-	File    string
-	Line    int // 1-based line of a JSON syntax error, 0 otherwise
+	File string
+	// Line is 1-based: of a JSON syntax error, or where the refused
+	// request starts; 0 when unknown.
+	Line    int
 	Request int // -1 when the file as a whole is bad
 	Policy  string
 	Err     error
@@ -49,11 +55,13 @@ func (e *SimError) Unwrap() error { return e.Err }
 
 type fileRequest struct {
 	Request struct {
-		Principal       string                     `json:"principal"`
-		Action          string                     `json:"action"`
-		Resource        string                     `json:"resource"`
-		ResourceAccount string                     `json:"resourceAccount"`
-		Context         map[string]json.RawMessage `json:"context"`
+		Principal                    string                     `json:"principal"`
+		Action                       string                     `json:"action"`
+		Resource                     string                     `json:"resource"`
+		ResourceAccount              string                     `json:"resourceAccount"`
+		PrincipalInManagementAccount bool                       `json:"principalInManagementAccount"`
+		ResourceInManagementAccount  bool                       `json:"resourceInManagementAccount"`
+		Context                      map[string]json.RawMessage `json:"context"`
 	} `json:"request"`
 	IdentityPolicies      []json.RawMessage `json:"identityPolicies"`
 	ResourcePolicy        json.RawMessage   `json:"resourcePolicy"`
@@ -70,10 +78,13 @@ type fileLevel struct {
 }
 
 // ParseRequests reads a request file: one request object or an array of
-// them. name is used in errors only.
+// them. name is used in errors only. The error is for the file as a whole
+// (not JSON, not a request or an array of requests); a request that cannot
+// be asked carries its own Err and the others are still parsed.
 func ParseRequests(name string, data []byte) ([]SimRequest, error) {
 	var raws []json.RawMessage
-	if IsRequestArray(data) {
+	array := IsRequestArray(data)
+	if array {
 		if err := json.Unmarshal(data, &raws); err != nil {
 			return nil, jsonError(name, -1, data, err)
 		}
@@ -87,25 +98,63 @@ func ParseRequests(name string, data []byte) ([]SimRequest, error) {
 	if len(raws) == 0 {
 		return nil, &SimError{File: name, Request: -1, Err: errors.New("no requests")}
 	}
+	starts := requestStarts(data, array, len(raws))
 	out := make([]SimRequest, 0, len(raws))
 	for i, raw := range raws {
+		line := 1 + bytes.Count(data[:starts[i]], []byte("\n"))
+		if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+			what := "the file"
+			if array {
+				what = fmt.Sprintf("element %d", i)
+			}
+			return nil, &SimError{File: name, Line: line, Request: -1, Err: fmt.Errorf("%s is not a request object", what)}
+		}
 		r, err := parseFileRequest(name, i, raw)
 		if err != nil {
-			return nil, err
+			err.Line = line
+			r = SimRequest{Err: err}
 		}
 		out = append(out, r)
 	}
 	return out, nil
 }
 
-func parseFileRequest(name string, i int, raw json.RawMessage) (SimRequest, error) {
+// requestStarts finds the byte offset where each of the n requests of a
+// file that json.Unmarshal accepted starts, for error lines.
+func requestStarts(data []byte, array bool, n int) []int {
+	starts := make([]int, n)
+	skip := func(off int) int {
+		for off < len(data) && (data[off] == ' ' || data[off] == '\t' || data[off] == '\r' || data[off] == '\n' || data[off] == ',') {
+			off++
+		}
+		return off
+	}
+	if !array {
+		starts[0] = skip(0)
+		return starts
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		return starts
+	}
+	for i := 0; i < n && dec.More(); i++ {
+		starts[i] = skip(int(dec.InputOffset()))
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			break
+		}
+	}
+	return starts
+}
+
+func parseFileRequest(name string, i int, raw json.RawMessage) (SimRequest, *SimError) {
 	var fr fileRequest
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&fr); err != nil {
 		return SimRequest{}, &SimError{File: name, Request: i, Err: err}
 	}
-	fail := func(policy string, err error) (SimRequest, error) {
+	fail := func(policy string, err error) (SimRequest, *SimError) {
 		return SimRequest{}, &SimError{File: name, Request: i, Policy: policy, Err: err}
 	}
 	req := Request{
@@ -133,9 +182,12 @@ func parseFileRequest(name string, i int, raw json.RawMessage) (SimRequest, erro
 			req.Context[k] = vals
 		}
 	}
-	var set PolicySet
-	var err error
-	parse := func(label string, raw json.RawMessage, kind Kind) (*Policy, error) {
+	set := PolicySet{
+		PrincipalInManagementAccount: fr.Request.PrincipalInManagementAccount,
+		ResourceInManagementAccount:  fr.Request.ResourceInManagementAccount,
+	}
+	var err *SimError
+	parse := func(label string, raw json.RawMessage, kind Kind) (*Policy, *SimError) {
 		p, perr := ParsePolicy(raw, kind)
 		if perr != nil {
 			return nil, &SimError{File: name, Request: i, Policy: label, Err: perr}
@@ -143,7 +195,7 @@ func parseFileRequest(name string, i int, raw json.RawMessage) (SimRequest, erro
 		return p, nil
 	}
 	// parseAll parses a list of documents labelled field[0], field[1], …
-	parseAll := func(field string, raws []json.RawMessage, kind Kind) ([]*Policy, error) {
+	parseAll := func(field string, raws []json.RawMessage, kind Kind) ([]*Policy, *SimError) {
 		var out []*Policy
 		for j, raw := range raws {
 			p, err := parse(fmt.Sprintf("%s[%d]", field, j), raw, kind)
@@ -177,7 +229,7 @@ func parseFileRequest(name string, i int, raw json.RawMessage) (SimRequest, erro
 	if set.VPCEndpoints, err = parseAll("vpcEndpointPolicies", fr.VPCEndpointPolicies, KindResource); err != nil {
 		return SimRequest{}, err
 	}
-	levels := func(field string, in []fileLevel, kind Kind) ([]Level, error) {
+	levels := func(field string, in []fileLevel, kind Kind) ([]Level, *SimError) {
 		var out []Level
 		for j, l := range in {
 			ps, err := parseAll(fmt.Sprintf("%s[%d] (%s) policies", field, j, l.Target), l.Policies, kind)
@@ -202,20 +254,56 @@ func isNull(raw json.RawMessage) bool {
 	return len(t) == 0 || bytes.Equal(t, []byte("null"))
 }
 
-// contextValue: a string or a list of strings.
+// contextValue: a string, a JSON boolean or number, or a list of them. A
+// boolean or number is read as the string AWS sends: its JSON text (true,
+// 42, 1.5), never reformatted.
 func contextValue(raw json.RawMessage) ([]string, error) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return []string{s}, nil
-	}
-	var l []string
-	if err := json.Unmarshal(raw, &l); err == nil {
-		if l == nil {
-			l = []string{}
+	errValue := errors.New("a value must be a string, a boolean, a number or a list of them")
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
+		var l []json.RawMessage
+		if err := json.Unmarshal(t, &l); err != nil {
+			return nil, errValue
 		}
-		return l, nil
+		out := make([]string, 0, len(l))
+		for _, e := range l {
+			v, ok := contextScalar(e)
+			if !ok {
+				return nil, errValue
+			}
+			out = append(out, v)
+		}
+		return out, nil
 	}
-	return nil, errors.New("a value must be a string or a list of strings (numbers, booleans and dates are written as strings)")
+	v, ok := contextScalar(raw)
+	if !ok {
+		return nil, errValue
+	}
+	return []string{v}, nil
+}
+
+// contextScalar reads one string, boolean or number of a context value.
+func contextScalar(raw json.RawMessage) (string, bool) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return "", false
+	}
+	switch c := t[0]; {
+	case c == '"':
+		var s string
+		if err := json.Unmarshal(t, &s); err != nil {
+			return "", false
+		}
+		return s, true
+	case string(t) == "true" || string(t) == "false":
+		return string(t), true
+	case c == '-' || c >= '0' && c <= '9':
+		var n json.Number
+		if err := json.Unmarshal(t, &n); err != nil {
+			return "", false
+		}
+		return string(t), true
+	}
+	return "", false
 }
 
 // jsonError locates a JSON syntax or type error by line. (The same
@@ -238,11 +326,51 @@ func jsonError(name string, req int, data []byte, err error) error {
 	return &SimError{File: name, Line: line, Request: req, Err: err}
 }
 
-// Simulate answers every request in order.
-func Simulate(reqs []SimRequest) []Result {
-	out := make([]Result, len(reqs))
+// SimAnswer is simulate's answer to one request: its decision, or why the
+// request was refused (Err).
+type SimAnswer struct {
+	Result Result
+	Err    *SimError
+}
+
+// simRefusal is a refused request in the JSON output, in the request's
+// place: AWS's message, the policy and the statement (its Sid when it has
+// one, else its index) as shared/spec/iam-request.md describes.
+type simRefusal struct {
+	Error     string `json:"error"`
+	Policy    string `json:"policy,omitempty"`
+	Statement any    `json:"statement,omitempty"`
+}
+
+// MarshalJSON writes the decision object, or the refusal object.
+func (a SimAnswer) MarshalJSON() ([]byte, error) {
+	if a.Err == nil {
+		return json.Marshal(a.Result)
+	}
+	out := simRefusal{Error: a.Err.Err.Error(), Policy: a.Err.Policy}
+	var pe *PolicyError
+	if errors.As(a.Err.Err, &pe) {
+		out.Error = pe.Msg
+		switch {
+		case pe.Sid != "":
+			out.Statement = pe.Sid
+		case pe.Statement >= 0:
+			out.Statement = pe.Statement
+		}
+	}
+	return json.Marshal(out)
+}
+
+// Simulate answers every request in order: a refused one with its error,
+// the others with their decisions.
+func Simulate(reqs []SimRequest) []SimAnswer {
+	out := make([]SimAnswer, len(reqs))
 	for i := range reqs {
-		out[i] = Evaluate(reqs[i].Request, reqs[i].Set)
+		if reqs[i].Err != nil {
+			out[i].Err = reqs[i].Err
+			continue
+		}
+		out[i].Result = Evaluate(reqs[i].Request, reqs[i].Set)
 	}
 	return out
 }
@@ -254,26 +382,33 @@ func IsRequestArray(data []byte) bool {
 	return len(t) > 0 && t[0] == '['
 }
 
-// WriteJSON writes one decision object per result, in order: a JSON array
-// when array is set (the request file held an array), else the single
-// object.
-func WriteJSON(w io.Writer, results []Result, array bool) error {
+// WriteJSON writes one decision or refusal object per answer, in order: a
+// JSON array when array is set (the request file held an array), else the
+// single object.
+func WriteJSON(w io.Writer, answers []SimAnswer, array bool) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if !array && len(results) == 1 {
-		return enc.Encode(results[0])
+	if !array && len(answers) == 1 {
+		return enc.Encode(answers[0])
 	}
-	if results == nil {
-		results = []Result{}
+	if answers == nil {
+		answers = []SimAnswer{}
 	}
-	return enc.Encode(results)
+	return enc.Encode(answers)
 }
 
-// WriteText writes one block per result: the decision, the proof, and the
-// explanation steps.
-func WriteText(w io.Writer, results []Result, _ bool) error {
+// WriteText writes one block per answer: the decision, the proof, and the
+// explanation steps; or that the request was refused, and why.
+func WriteText(w io.Writer, answers []SimAnswer, _ bool) error {
 	var b strings.Builder
-	for i, r := range results {
+	for i, a := range answers {
+		if a.Err != nil {
+			e := *a.Err
+			e.File, e.Line, e.Request = "", 0, -1
+			fmt.Fprintf(&b, "request %d: refused\n  %s\n", i, strings.TrimPrefix(e.Error(), ": "))
+			continue
+		}
+		r := a.Result
 		fmt.Fprintf(&b, "request %d: %s\n  %s\n", i, r.Decision, r.Proof())
 		for _, s := range r.Explanation {
 			fmt.Fprintf(&b, "  - %-20s %-13s %s\n", s.Kind, s.Outcome, s.Reason)

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -65,32 +66,26 @@ func compareGolden(t *testing.T, path, got string) {
 	}
 }
 
-// TestSimulateErrors: malformed input names the file, the request, the
-// policy and the statement (docs: /work/shared/spec/iam-request.md).
+// TestSimulateErrors: a file that is not JSON, or not a request or an array
+// of requests, is refused as a whole with its line; a request AWS would
+// refuse (a malformed policy, a missing field) is refused on its own, naming
+// the file, the line where the request starts, the request, the policy and
+// the statement, and the other requests are still parsed
+// (docs: /work/shared/spec/iam-request.md).
 func TestSimulateErrors(t *testing.T) {
-	cases := []struct {
+	files := []struct {
 		name, input, want string
 	}{
 		{"not JSON", "{\n  \"request\": {,\n}", "req.json:2: "},
 		{"empty array", "[]", "req.json: no requests"},
-		{"unknown field", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"identityPolicy":[]}`, `req.json: request 0: json: unknown field "identityPolicy"`},
-		{"missing action", `{"request":{"principal":"*","resource":"*"}}`, "req.json: request 0: request.action is required"},
-		{"missing principal", `{"request":{"action":"s3:GetObject","resource":"*"}}`, "req.json: request 0: request.principal is required"},
-		{"context number", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*","context":{"s3:max-keys":10}}}`, `req.json: request 0: request.context["s3:max-keys"]: a value must be a string or a list of strings`},
-		{"malformed identity policy", `[{"request":{"principal":"*","action":"s3:GetObject","resource":"*"}},{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"B","Effect":"Allow","Resource":"*"}]}]}]`,
-			`req.json: request 1: identityPolicies[0]: statement 1 (Sid "B"): Policy statement must contain actions.`},
-		{"resource policy without principal", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"resourcePolicy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}}`,
-			`req.json: request 0: resourcePolicy: statement 0: Missing required field Principal`},
-		{"SCP with a principal", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"scps":[{"target":"ou-1","policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}]}]}`,
-			`req.json: request 0: scps[0] (ou-1) policies[0]: statement 0: Policy document should not specify a principal.`},
-		{"trust policy with a Resource", `{"request":{"principal":"arn:aws:iam::1:root","action":"sts:AssumeRole","resource":"arn:aws:iam::1:role/x"},"resourcePolicy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"1"},"Action":"sts:AssumeRole","Resource":"*"}}}`,
-			`req.json: request 0: resourcePolicy: statement 0: Has prohibited field Resource`},
+		{"a string, not a request", `"s3:GetObject"`, "req.json:1: the file is not a request object"},
+		{"an array element that is not a request", "[\n {\"request\":{\"principal\":\"*\",\"action\":\"s3:GetObject\",\"resource\":\"*\"}},\n 42\n]", "req.json:3: element 1 is not a request object"},
 	}
-	for _, tc := range cases {
+	for _, tc := range files {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseRequests("req.json", []byte(tc.input))
-			if err == nil {
-				t.Fatal("want an error")
+			reqs, err := ParseRequests("req.json", []byte(tc.input))
+			if err == nil || reqs != nil {
+				t.Fatalf("want an error for the file, got %v, %d requests", err, len(reqs))
 			}
 			if !strings.HasPrefix(err.Error(), tc.want) {
 				t.Fatalf("got  %q\nwant prefix %q", err.Error(), tc.want)
@@ -100,6 +95,101 @@ func TestSimulateErrors(t *testing.T) {
 				t.Fatalf("want a *SimError, got %T", err)
 			}
 		})
+	}
+
+	ok := `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"}}`
+	requests := []struct {
+		name, input, want string
+	}{
+		{"unknown field", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"identityPolicy":[]}`, `req.json:1: request 0: json: unknown field "identityPolicy"`},
+		{"missing action", `{"request":{"principal":"*","resource":"*"}}`, "req.json:1: request 0: request.action is required"},
+		{"missing principal", `{"request":{"action":"s3:GetObject","resource":"*"}}`, "req.json:1: request 0: request.principal is required"},
+		{"context null", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*","context":{"s3:max-keys":null}}}`, `req.json:1: request 0: request.context["s3:max-keys"]: a value must be a string, a boolean, a number or a list of them`},
+		{"context object in a list", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*","context":{"aws:TagKeys":["a",{}]}}}`, `req.json:1: request 0: request.context["aws:TagKeys"]: a value must be a string, a boolean, a number or a list of them`},
+		{"management flag of the wrong type", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*","principalInManagementAccount":"yes"}}`, `req.json:1: request 0: json: cannot unmarshal string`},
+		{"malformed identity policy", `[` + ok + `,` + "\n" + `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"B","Effect":"Allow","Resource":"*"}]}]}]`,
+			`req.json:2: request 1: identityPolicies[0]: statement 1 (Sid "B"): Policy statement must contain actions.`},
+		{"resource policy without principal", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"resourcePolicy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}}`,
+			`req.json:1: request 0: resourcePolicy: statement 0: Missing required field Principal`},
+		{"SCP with a principal", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"scps":[{"target":"ou-1","policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}]}]}`,
+			`req.json:1: request 0: scps[0] (ou-1) policies[0]: statement 0: Policy document should not specify a principal.`},
+		{"trust policy with a Resource", `{"request":{"principal":"arn:aws:iam::1:root","action":"sts:AssumeRole","resource":"arn:aws:iam::1:role/x"},"resourcePolicy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"1"},"Action":"sts:AssumeRole","Resource":"*"}}}`,
+			`req.json:1: request 0: resourcePolicy: statement 0: Has prohibited field Resource`},
+		{"endpoint policy without a principal", `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"vpcEndpointPolicies":[{"Version":"2012-10-17","Statement":{"Sid":"E","Effect":"Allow","Action":"*","Resource":"*"}}]}`,
+			`req.json:1: request 0: vpcEndpointPolicies[0]: statement 0 (Sid "E"): Missing required field Principal`},
+	}
+	for _, tc := range requests {
+		t.Run(tc.name, func(t *testing.T) {
+			reqs, err := ParseRequests("req.json", []byte(tc.input))
+			if err != nil {
+				t.Fatalf("the file was refused as a whole: %v", err)
+			}
+			last := reqs[len(reqs)-1]
+			if last.Err == nil {
+				t.Fatal("want the request refused")
+			}
+			if !strings.HasPrefix(last.Err.Error(), tc.want) {
+				t.Fatalf("got  %q\nwant prefix %q", last.Err.Error(), tc.want)
+			}
+			for i, r := range reqs[:len(reqs)-1] {
+				if r.Err != nil {
+					t.Fatalf("request %d refused too: %v", i, r.Err)
+				}
+			}
+		})
+	}
+}
+
+// TestSimulateRefusalObject: a refused request's place in the JSON output
+// is {"error": AWS's message, "policy": which policy, "statement": its Sid
+// or index} (docs: /work/shared/spec/iam-request.md).
+func TestSimulateRefusalObject(t *testing.T) {
+	pol := func(stmt string) string {
+		return `{"request":{"principal":"*","action":"s3:GetObject","resource":"*"},"resourcePolicy":{"Version":"2012-10-17","Statement":[` + stmt + `]}}`
+	}
+	cases := []struct{ name, input, want string }{
+		{"statement with a Sid", pol(`{"Sid":"Pub","Effect":"Allow","Principal":"alice","Action":"s3:GetObject","Resource":"*"}`),
+			`{"error":"Invalid principal in policy: \"alice\"","policy":"resourcePolicy","statement":"Pub"}`},
+		{"statement without a Sid", pol(`{"Effect":"Allow","NotPrincipal":{"AWS":"111111111111"},"Action":"s3:GetObject","Resource":"*"}`),
+			`{"error":"NotPrincipal must be used with \"Effect\":\"Deny\".","policy":"resourcePolicy","statement":0}`},
+		{"not a policy field", `{"request":{"principal":"*","action":"s3:GetObject"}}`,
+			`{"error":"request.resource is required (\"*\" for actions without resource-level permissions)"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reqs, err := ParseRequests("req.json", []byte(tc.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.Marshal(Simulate(reqs)[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, string(got)); diff != "" {
+				t.Fatalf("refusal object (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSimulateRequestFields: the management-account flags reach the
+// evaluator (SCPs do not apply to the management account's principals, RCPs
+// not to its resources), and JSON booleans and numbers in context are read
+// as the strings AWS sends.
+func TestSimulateRequestFields(t *testing.T) {
+	reqs, err := ParseRequests("req.json", []byte(`{"request":{"principal":"arn:aws:iam::111111111111:user/alice","action":"s3:GetObject","resource":"*",
+		"principalInManagementAccount":true,"resourceInManagementAccount":true,
+		"context":{"aws:SecureTransport":true,"aws:MultiFactorAuthPresent":false,"s3:max-keys":10,"s3:x":-1.50,"aws:TagKeys":["a",true,7]}}}`))
+	if err != nil || reqs[0].Err != nil {
+		t.Fatalf("%v %v", err, reqs[0].Err)
+	}
+	got := reqs[0]
+	want := map[string][]string{"aws:SecureTransport": {"true"}, "aws:MultiFactorAuthPresent": {"false"}, "s3:max-keys": {"10"}, "s3:x": {"-1.50"}, "aws:TagKeys": {"a", "true", "7"}}
+	if diff := cmp.Diff(want, got.Request.Context); diff != "" {
+		t.Fatalf("context (-want +got):\n%s", diff)
+	}
+	if !got.Set.PrincipalInManagementAccount || !got.Set.ResourceInManagementAccount {
+		t.Fatalf("management flags not set: %+v", got.Set)
 	}
 }
 

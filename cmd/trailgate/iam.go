@@ -30,7 +30,9 @@ func runIAM(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: trailgate iam simulate FILE [--format json|text]")
 		fmt.Fprintln(stderr, "\nAnswers each request of FILE (one request object or an array) with a decision")
-		fmt.Fprintln(stderr, "(Allowed, ImplicitlyDenied, ExplicitlyDenied) and its explanation, in order.")
+		fmt.Fprintln(stderr, "(Allowed, ImplicitlyDenied, ExplicitlyDenied) and its explanation, in order. A request")
+		fmt.Fprintln(stderr, "holding a policy AWS would reject gets {\"error\", \"policy\", \"statement\"} in its place")
+		fmt.Fprintln(stderr, "and the exit status is then 2; the other requests are still answered.")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -58,14 +60,24 @@ func runIAM(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trailgate iam: %v\n", err)
 		return exitUsage
 	}
-	results := iam.Simulate(reqs)
+	// Each request is answered on its own: a refused one (a policy AWS
+	// would reject) gets its error in its place, the others their
+	// decisions, and the exit status says some were refused.
+	answers := iam.Simulate(reqs)
 	write := iam.WriteJSON
 	if opts.format == "text" {
 		write = iam.WriteText
 	}
-	if err := write(stdout, results, iam.IsRequestArray(data)); err != nil {
+	if err := write(stdout, answers, iam.IsRequestArray(data)); err != nil {
 		fmt.Fprintf(stderr, "trailgate iam: %v\n", err)
 		return exitUsage
 	}
-	return exitOK
+	code := exitOK
+	for _, a := range answers {
+		if a.Err != nil {
+			fmt.Fprintf(stderr, "trailgate iam: %v\n", a.Err)
+			code = exitUsage
+		}
+	}
+	return code
 }
