@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/trailgate/trailgate/collectors/cfn"
+	"github.com/trailgate/trailgate/collectors/orgformation"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/collectors/terraform"
 )
@@ -401,6 +402,14 @@ func parseFile(path string, named bool, opts Options) result {
 	case terraform.Detect(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
 		return result{snap: s, err: err}
+	case orgformation.Detect(data):
+		// An org-formation template or organization file: one stack per
+		// bound account and Region.
+		r, err := orgformation.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
+		if err != nil {
+			return result{err: err}
+		}
+		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
 		// be; its parser names the file and line of the fault. The cheap

@@ -143,7 +143,9 @@ func mergeOrganization(dst, src *Organization) *Organization {
 	keep(&dst.ManagementAccountID, src.ManagementAccountID)
 	keep(&dst.RootID, src.RootID)
 	setString(&dst.FeatureSet, src.FeatureSet)
-	if len(src.EnabledServicePrincipals) > 0 {
+	// An IaC organization that cannot say which services are trusted
+	// (an org-formation organization file) leaves the live list alone.
+	if len(src.EnabledServicePrincipals) > 0 && !slices.ContainsFunc(src.EnabledServicePrincipals, IsUnknown) {
 		dst.EnabledServicePrincipals = src.EnabledServicePrincipals
 	}
 	if len(src.EnabledPolicyTypes) > 0 {
