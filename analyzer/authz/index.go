@@ -44,6 +44,9 @@ type Request struct {
 // per snapshot with NewIndex; it is safe for concurrent use.
 type Index struct {
 	partition string
+	// inputName is what an absent document is missing from: "the
+	// template or plan" for IaC alone, else "the snapshot".
+	inputName string
 	org       *snapshot.Organization
 	members   map[string]bool   // organization member account IDs
 	parent    map[string]string // account or OU ID → parent ID
@@ -94,6 +97,7 @@ func newResourceEntry(name, id, account string, pol *snapshot.Policy) *resourceE
 func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 	ix := &Index{
 		partition: s.Partition,
+		inputName: inputName(s.Source),
 		org:       s.Organization,
 		members:   map[string]bool{},
 		parent:    map[string]string{},
@@ -235,6 +239,12 @@ func (ix *Index) authorize(req Request) Answer {
 		// Unresolved values decide: Allowed under one resolution, denied
 		// under another. Name their documents, then both readings.
 		a.Proof = "cannot prove: it depends on values the IaC collector could not resolve in " + unresolved + ": " + res.UnknownReadings()
+		if len(q.docs) == 0 {
+			// No document holds an unresolved value: a wildcard met a
+			// value AWS assigns at apply (a symbol) and matches some of
+			// the values it could take.
+			a.Proof = "cannot prove: it depends on the value AWS assigns at apply, which a wildcard in " + unresolved + " matches for some values only: " + res.UnknownReadings()
+		}
 	}
 	if q.standIn != "" {
 		a.Proof = strings.ReplaceAll(a.Proof, "role/"+anyPrincipalRole, "principals of account "+q.standIn)
@@ -280,18 +290,42 @@ func (ix *Index) authorize(req Request) Answer {
 			a.Explanation = append(a.Explanation, extra...)
 		}
 	}
+	if unresolvedDocs := q.unresolvedDocuments(); len(unresolvedDocs) > 0 {
+		if deniedWhateverUnresolved(q) {
+			// Another required layer denies (the resource policy of a
+			// cross-account request, a boundary, an explicit deny): the
+			// unresolved documents cannot change that
+			// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+			a.Explanation = append(a.Explanation, "unresolved: "+strings.Join(unresolvedDocs, "; ")+"; denied whatever they say")
+		} else {
+			q.unknown = append(q.unknown, unresolvedDocs...)
+		}
+	}
+	if q.boundaryMissing != "" && len(q.unknown) == 0 {
+		// AWS allows only what every required layer allows, the boundary
+		// among them; a denial by the layers known is a denial whatever
+		// the boundary says (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+		a.Explanation = append(a.Explanation, "unknown: "+q.boundaryMissing)
+		if a.Decision == Allowed {
+			a.Decision = Unknown
+			a.Proof = "cannot prove: " + q.boundaryMissing
+		}
+	}
 	switch {
 	case len(q.unknown) > 0:
+		if q.boundaryMissing != "" {
+			q.unknown = append(q.unknown, q.boundaryMissing)
+		}
 		a.Explanation = append(a.Explanation, "unknown: "+strings.Join(q.unknown, "; "))
 		a.Decision = Unknown
 		a.Proof = "cannot prove: " + strings.Join(q.unknown, "; ")
 	case len(q.missing) > 0 && a.Decision == Unknown:
-		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in the snapshot")
-		a.Proof += "; " + strings.Join(q.missing, ", ") + " (not in the snapshot) might allow it too"
+		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in "+ix.inputName)
+		a.Proof += "; " + strings.Join(q.missing, ", ") + " (not in " + ix.inputName + ") might allow it too"
 	case len(q.missing) > 0 && a.Decision != Allowed:
-		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in the snapshot")
+		a.Explanation = append(a.Explanation, "unknown: the documents of "+strings.Join(q.missing, ", ")+" are not in "+ix.inputName)
 		a.Decision = Unknown
-		a.Proof = "cannot prove a denial: " + a.Proof + ", but " + strings.Join(q.missing, ", ") + " (not in the snapshot) might allow it"
+		a.Proof = "cannot prove a denial: " + a.Proof + ", but " + strings.Join(q.missing, ", ") + " (not in " + ix.inputName + "; pass --snapshot or add them) might allow it"
 	}
 	return a
 }
@@ -333,6 +367,14 @@ type question struct {
 	// missing lists policies known to apply whose documents are unknown;
 	// unknown lists reasons no answer can be proven.
 	missing, unknown []string
+	// boundaryMissing says the role has a permissions boundary whose
+	// document is absent ("" when none is).
+	boundaryMissing string
+	// unknownIdentity lists identity policies of the caller whose
+	// structure is unresolved (left out of set.Identity); unknownResource
+	// says the resource policy's is ("" when known).
+	unknownIdentity []string
+	unknownResource string
 	// standIn is the account whose "any principal" the question is about.
 	standIn string
 	// docs finds the document of a compiled policy holding unresolved
@@ -355,7 +397,15 @@ func (q *question) add(d *document, kind, name string) *iam.Policy {
 		return nil
 	}
 	if d.unknown {
-		q.unknown = append(q.unknown, "the "+d.name+" holds a value the IaC collector could not resolve")
+		why := "the " + d.name + " holds a value the IaC collector could not resolve"
+		switch kind {
+		case kindIdentity:
+			q.unknownIdentity = append(q.unknownIdentity, why)
+		case kindResource:
+			q.unknownResource = why
+		default:
+			q.unknown = append(q.unknown, why)
+		}
 	}
 	if d.policy.HasUnknown() {
 		if q.docs == nil {
@@ -432,7 +482,9 @@ func (ix *Index) assemble(req Request) *question {
 			d := ix.managedPolicy(b)
 			switch {
 			case d == nil:
-				q.unknown = append(q.unknown, "the permissions boundary "+b+" is not in the snapshot")
+				// A boundary only takes away: without its document a
+				// denial stays a denial, and only an allow is unknown.
+				q.boundaryMissing = "the permissions boundary " + b + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"
 			case q.add(d, kindBoundary, b) != nil:
 				q.set.Boundaries = []*iam.Policy{d.policy}
 				q.boundaryRefs = []string{b}
@@ -466,7 +518,7 @@ func (ix *Index) assemble(req Request) *question {
 	} else {
 		resourceAccount = arnAccount(req.Resource)
 		if req.Resource != "*" && (resourceAccount == "" || !ix.accounts[resourceAccount]) {
-			q.notes = append(q.notes, fmt.Sprintf("resource: %s is not in the snapshot", req.Resource))
+			q.notes = append(q.notes, fmt.Sprintf("resource: %s is not in %s", req.Resource, ix.inputName))
 			q.missing = append(q.missing, "the resource policy of "+req.Resource)
 		}
 	}
@@ -681,4 +733,42 @@ func KnownAWSManagedPolicies() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// inputName names the input a snapshot came from, for "not in …".
+func inputName(source string) string {
+	switch source {
+	case snapshot.SourceCloudFormation, snapshot.SourceTerraform:
+		return "the template or plan"
+	}
+	return "the snapshot"
+}
+
+// unresolvedDocuments lists the identity and resource policies whose
+// structure is unresolved.
+func (q *question) unresolvedDocuments() []string {
+	out := slices.Clone(q.unknownIdentity)
+	if q.unknownResource != "" {
+		out = append(out, q.unknownResource)
+	}
+	return out
+}
+
+// allowAnyone is the most permissive resource policy: it allows every
+// principal everything and denies nothing.
+var allowAnyone = mustCompile(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`, iam.KindResource)
+
+// deniedWhateverUnresolved reports whether q is denied even when its
+// unresolved identity policies and resource policy allow everything and
+// deny nothing: the most permissive reading bounds every resolution.
+func deniedWhateverUnresolved(q *question) bool {
+	set := q.set
+	if len(q.unknownIdentity) > 0 {
+		set.Identity = append(slices.Clone(set.Identity), allowEverything)
+	}
+	if q.unknownResource != "" {
+		set.Resource = allowAnyone
+	}
+	d := iam.Evaluate(q.request, set).Decision
+	return d == iam.ImplicitlyDenied || d == iam.ExplicitlyDenied
 }

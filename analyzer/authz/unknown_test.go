@@ -127,3 +127,117 @@ func TestUnresolvedDenyNamed(t *testing.T) {
 		t.Errorf("decision %s, explanation %q; want ImplicitlyDenied ending with %q", a.Decision, a.Explanation, want)
 	}
 }
+
+// TestBoundaryOutsideInput: a permissions boundary whose document is not in
+// the input can only take permissions away. AWS allows a request only when
+// every required policy type allows it, and an explicit deny in any policy
+// decides it
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html),
+// so a denial by the policies known is proven whatever the boundary says;
+// only an allow is unknown, and the proof names the missing boundary.
+func TestBoundaryOutsideInput(t *testing.T) {
+	const boundary = "arn:aws:iam::222222222222:policy/OrgBoundary"
+	withBoundary := func(extra func(*snapshot.Snapshot)) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			s.Accounts[1].Roles[0].PermissionsBoundaryARN = boundary
+			if extra != nil {
+				extra(s)
+			}
+		}
+	}
+	cases := []struct {
+		name   string
+		mutate func(*snapshot.Snapshot)
+		action string
+		want   string
+	}{
+		{"allowed by the known policies", withBoundary(nil), "s3:GetObject", Unknown},
+		{"explicit bucket Deny", withBoundary(func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets[0].Policy = pol(`{"Sid":"DenyOutsideVpc","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-logs/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}`)
+		}), "s3:GetObject", ExplicitlyDenied},
+		{"nothing allows", withBoundary(nil), "s3:DeleteObject", ImplicitlyDenied},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := ask(t, org(c.mutate), reader, c.action, object, nil)
+			if a.Decision != c.want {
+				t.Fatalf("decision %s, want %s\nproof: %s", a.Decision, c.want, a.Proof)
+			}
+			if c.want == Unknown && !strings.Contains(a.Proof, "the permissions boundary "+boundary+" is not in the snapshot") {
+				t.Errorf("proof %q does not name the missing boundary", a.Proof)
+			}
+		})
+	}
+}
+
+// TestUnresolvedIdentityCrossAccount: a cross-account request needs the
+// resource policy to allow as well as the identity policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+// When the known bucket policy does not, the request is denied whatever
+// the caller's unresolved identity policy says; when it does, the
+// unresolved identity policy decides.
+func TestUnresolvedIdentityCrossAccount(t *testing.T) {
+	unresolved := func(grant bool) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			moveBucket(s, audit)
+			s.Accounts[1].Roles[0].InlinePolicies = []snapshot.NamedPolicy{{Name: "read",
+				Policy: snapshot.Policy{Document: []byte(`{"Version":"2012-10-17","Statement":"` + snapshot.Unknown("ImportValue ReadPolicy") + `"}`)}}}
+			s.Accounts[2].Buckets[0].Policy = nil
+			if grant {
+				s.Accounts[2].Buckets[0].Policy = pol(`{"Sid":"Reader","Effect":"Allow","Principal":{"AWS":"` + reader + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::org-logs/*"}`)
+			}
+		}
+	}
+	if a := ask(t, org(unresolved(false)), reader, "s3:GetObject", object, nil); a.Decision != ImplicitlyDenied {
+		t.Errorf("no bucket grant: decision %s, want ImplicitlyDenied\nproof: %s", a.Decision, a.Proof)
+	}
+	if a := ask(t, org(unresolved(true)), reader, "s3:GetObject", object, nil); a.Decision != Unknown {
+		t.Errorf("bucket grant: decision %s, want Unknown\nproof: %s", a.Decision, a.Proof)
+	}
+}
+
+// TestUnresolvedResourcePolicyDenied: an explicit deny in the caller's
+// identity policy decides whatever the unresolved bucket policy says; an
+// allow still depends on it (reference_policies_evaluation-logic.html).
+func TestUnresolvedResourcePolicyDenied(t *testing.T) {
+	unresolved := func(deny bool) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets[0].Policy = &snapshot.Policy{Document: []byte(`{"Version":"2012-10-17","Statement":"` + snapshot.Unknown("known after apply: aws_s3_bucket_policy.logs.policy") + `"}`)}
+			if deny {
+				s.Accounts[1].Roles[0].InlinePolicies = append(s.Accounts[1].Roles[0].InlinePolicies, inline("guard", `{"Sid":"NoReads","Effect":"Deny","Action":"s3:GetObject","Resource":"*"}`))
+			}
+		}
+	}
+	if a := ask(t, org(unresolved(true)), reader, "s3:GetObject", object, nil); a.Decision != ExplicitlyDenied {
+		t.Errorf("identity deny: decision %s, want ExplicitlyDenied\nproof: %s", a.Decision, a.Proof)
+	}
+	if a := ask(t, org(unresolved(false)), reader, "s3:GetObject", object, nil); a.Decision != Unknown {
+		t.Errorf("identity allow: decision %s, want Unknown\nproof: %s", a.Decision, a.Proof)
+	}
+}
+
+// TestSymbolWildcard: a generated bucket (a symbol) is matched by "*" in a
+// grant for every name AWS could generate, and by a literal prefix only for
+// some: that question is Unknown, and says why.
+func TestSymbolWildcard(t *testing.T) {
+	gen := "arn:aws:s3:::" + snapshot.Symbol("t.yaml", "Logs", "Name")
+	withGrant := func(resource string) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets = append(s.Accounts[1].Buckets, snapshot.Bucket{Name: strings.TrimPrefix(gen, "arn:aws:s3:::"), ARN: gen, Region: "us-east-1"})
+			s.Accounts[1].Roles[0].InlinePolicies = []snapshot.NamedPolicy{inline("read", `{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"`+resource+`"}`)}
+		}
+	}
+	for _, c := range []struct{ grant, want string }{
+		{"arn:aws:s3:::*/*", Allowed},
+		{"arn:aws:s3:::org-*/*", Unknown},
+		{"arn:aws:s3:::org-logs/*", ImplicitlyDenied},
+	} {
+		a := ask(t, org(withGrant(c.grant)), reader, "s3:GetObject", gen+"/AWSLogs/x", nil)
+		if a.Decision != c.want {
+			t.Errorf("grant %s: decision %s, want %s\nproof: %s", c.grant, a.Decision, c.want, a.Proof)
+		}
+		if c.want == Unknown && !strings.Contains(a.Proof, "the value AWS assigns at apply") {
+			t.Errorf("grant %s: proof %q does not say a value AWS assigns decides", c.grant, a.Proof)
+		}
+	}
+}

@@ -196,7 +196,9 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 			reported[f.Resource.ID] = true
 			out = append(out, f)
 		}
-		out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
+		if !orgRuleWithoutOrg(q.rule.ID, snap) {
+			out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
+		}
 	}
 	out = append(out, unprovenReads(e.policy.Rules, snap)...)
 	findings.Sort(out)

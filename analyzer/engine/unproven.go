@@ -221,3 +221,22 @@ func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Fi
 	}
 	return out
 }
+
+// orgRuleWithoutOrg: OR01 and OR02 ask whether an SCP or RCP denies the
+// pipeline. Without organization data (IaC alone) there are none to ask
+// about, so an Unknown answer (a boundary not in the template, say) says
+// nothing about them: that other cause is reported under the rules whose
+// question it blocks, not copied under OR01 and OR02 for every resource.
+func orgRuleWithoutOrg(ruleID string, snap *snapshot.Snapshot) bool {
+	return (ruleID == "OR01" || ruleID == "OR02") && snap.Organization == nil
+}
+
+// Notes are what the whole check could not cover, said once rather than as
+// a finding per resource: without organization data (a template or plan
+// checked alone) no SCP or RCP was judged, so OR01 and OR02 cannot fire.
+func Notes(snap *snapshot.Snapshot) []string {
+	if snap == nil || snap.Organization != nil {
+		return nil
+	}
+	return []string{"SCPs and RCPs were not given (no organization data): OR01 and OR02 were not checked; pass --snapshot from trailgate collect to judge them"}
+}

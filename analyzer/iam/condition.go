@@ -179,6 +179,10 @@ const (
 	condFalse condResult = iota
 	condTrue
 	condUnresolved
+	// condMaybe: a pattern may or may not match a symbol in the request
+	// (symbol.go), so the block is true for some values and false for
+	// others.
+	condMaybe
 )
 
 // eval evaluates the block against the request context.
@@ -204,48 +208,123 @@ func (c *condition) eval(ctx *evalContext) condResult {
 		}
 		return condFalse
 	}
+	// maybe: some value's test is triMaybe (a symbol, symbol.go); the
+	// block is then decided only where a definite value decides it.
+	maybe := false
 	switch c.set {
 	case setAllValues:
 		for _, v := range vals {
-			m, ok := c.positive(ctx, v)
+			m, ok := c.positiveTri(ctx, v)
 			if !ok {
 				return condUnresolved
 			}
-			if m == c.op.negated {
+			if m == triMaybe {
+				maybe = true
+			} else if (m == triYes) == c.op.negated {
 				return condFalse
 			}
 		}
-		return condTrue
+		return maybeOr(maybe, condTrue)
 	case setAnyValue:
 		for _, v := range vals {
-			m, ok := c.positive(ctx, v)
+			m, ok := c.positiveTri(ctx, v)
 			if !ok {
 				return condUnresolved
 			}
-			if m != c.op.negated {
+			if m == triMaybe {
+				maybe = true
+			} else if (m == triYes) != c.op.negated {
 				return condTrue
 			}
 		}
-		return condFalse
+		return maybeOr(maybe, condFalse)
 	}
 	// A single-valued operator on several values: true when any value
 	// matches; its negation when none does.
 	for _, v := range vals {
-		m, ok := c.positive(ctx, v)
+		m, ok := c.positiveTri(ctx, v)
 		if !ok {
 			return condUnresolved
 		}
-		if m {
+		switch m {
+		case triYes:
 			if c.op.negated {
 				return condFalse
 			}
 			return condTrue
+		case triMaybe:
+			maybe = true
 		}
 	}
 	if c.op.negated {
-		return condTrue
+		return maybeOr(maybe, condTrue)
 	}
-	return condFalse
+	return maybeOr(maybe, condFalse)
+}
+
+func maybeOr(maybe bool, r condResult) condResult {
+	if maybe {
+		return condMaybe
+	}
+	return r
+}
+
+// positiveTri is positive in three values: only a pattern matched against
+// a value holding a symbol can answer triMaybe.
+func (c *condition) positiveTri(ctx *evalContext, v string) (tri, bool) {
+	if (c.op.fam == famStringLike || c.op.fam == famArn) && hasSymbol(v) {
+		return c.positiveSymbol(ctx, v)
+	}
+	m, ok := c.positive(ctx, v)
+	return boolTri(m), ok
+}
+
+// positiveSymbol is positive for a Like or ARN operator and a context
+// value holding a symbol.
+func (c *condition) positiveSymbol(ctx *evalContext, v string) (tri, bool) {
+	out := triNo
+	parts, isARN := arnParts(v)
+	for i := range c.values {
+		var t tri
+		if c.op.fam == famArn {
+			cv, ok := c.value(ctx, i)
+			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
+				return triNo, false
+			}
+			switch {
+			case cv.t.exact == "*" && !cv.t.vars:
+				t = triYes
+			default:
+				if isARN {
+					t = arnPartsTri(&cv.arn, &parts)
+				}
+				if cv.wideGlob && t != triYes {
+					if w := triGlob(cv.t.glob, v); w != triNo {
+						t = w
+					}
+				}
+			}
+		} else {
+			g, ok := c.values[i].t.resolve(ctx, true)
+			if !ok {
+				if c.op.negated {
+					continue // a null value (nullValueNeverMatches)
+				}
+				return triNo, false
+			}
+			t = triGlob(g, v)
+		}
+		switch t {
+		case triYes:
+			return triYes, true
+		case triMaybe:
+			out = triMaybe
+		}
+	}
+	return out, true
 }
 
 // evalNull: "Null": {"k": "true"} is true when k is absent (or has no

@@ -16,9 +16,12 @@ type evalContext struct {
 	resourceStar    bool
 	resourceIsARN   bool
 	resourceParts   [5]string
-	derived         [7]string
-	derivedSet      [7]bool
-	mode            evalMode
+	// resourceSym: the resource ARN holds a symbol (symbol.go), so
+	// resource patterns are matched in three values.
+	resourceSym bool
+	derived     [7]string
+	derivedSet  [7]bool
+	mode        evalMode
 	// uncertain: a statement holding unresolved values matched the
 	// request on its known parts, so the other mode must be asked too.
 	uncertain bool
@@ -68,6 +71,7 @@ func initEvalContext(ctx *evalContext, req *Request) {
 	c := &ctx.caller
 	ctx.resourceStar = req.Resource == "*"
 	ctx.resourceParts, ctx.resourceIsARN = arnParts(req.Resource)
+	ctx.resourceSym = hasSymbol(req.Resource)
 	ctx.resourceAccount = req.ResourceAccount
 	// The account field of an AWS-owned resource (arn:aws:iam::aws:policy/…)
 	// names no account: such a resource's account is unknown.
@@ -147,13 +151,23 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 	if !s.actionMatches(ctx.req.Action) {
 		return stmtMatch{failedCond: -1}
 	}
+	// maybe: a wildcard may or may not match a symbol (symbol.go).
+	maybe := false
 	if s.hasResource {
-		m, ok := s.resourceMatches(ctx)
-		if !ok {
-			return stmtMatch{unresolved: true, failedCond: -1}
-		}
-		if !m {
-			return stmtMatch{failedCond: -1}
+		if ctx.resourceSym {
+			out, stop, m := s.resourceStep(ctx)
+			if stop {
+				return out
+			}
+			maybe = m
+		} else {
+			m, ok := s.resourceMatches(ctx)
+			if !ok {
+				return stmtMatch{unresolved: true, failedCond: -1}
+			}
+			if !m {
+				return stmtMatch{failedCond: -1}
+			}
 		}
 	}
 	via := matchDirect
@@ -175,9 +189,11 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 			return stmtMatch{failedCond: i}
 		case condUnresolved:
 			return stmtMatch{unresolved: true, failedCond: i}
+		case condMaybe:
+			maybe = true
 		}
 	}
-	return stmtMatch{applies: true, via: via, failedCond: -1}
+	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe}
 }
 
 // tri is a three-valued match: an element holding unresolved values may
@@ -205,16 +221,11 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 		maybe = true
 	}
 	if s.hasResource {
-		t, ok := s.resourceTri(ctx)
-		if !ok {
-			return stmtMatch{unresolved: true, failedCond: -1}
+		out, stop, m := s.resourceStep(ctx)
+		if stop {
+			return out
 		}
-		switch t {
-		case triNo:
-			return stmtMatch{failedCond: -1}
-		case triMaybe:
-			maybe = true
-		}
+		maybe = maybe || m
 	}
 	via := matchDirect
 	if s.hasPrincipal {
@@ -272,6 +283,8 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 			return stmtMatch{failedCond: i}
 		case condUnresolved:
 			return stmtMatch{unresolved: true, failedCond: i}
+		case condMaybe:
+			maybe = true
 		}
 	}
 	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe, viaMaybe: viaMaybe}
@@ -305,6 +318,20 @@ func (s *Statement) actionTri(action string) tri {
 	return triNo
 }
 
+// resourceStep matches the Resource or NotResource element in three
+// values: stop with the statement's answer when it does not apply, else
+// maybe when it may or may not.
+func (s *Statement) resourceStep(ctx *evalContext) (out stmtMatch, stop, maybe bool) {
+	t, ok := s.resourceTri(ctx)
+	switch {
+	case !ok:
+		return stmtMatch{unresolved: true, failedCond: -1}, true, false
+	case t == triNo:
+		return stmtMatch{failedCond: -1}, true, false
+	}
+	return stmtMatch{}, false, t == triMaybe
+}
+
 // resourceTri: ok is false when a policy variable has no value where that
 // decides the element (as resourceMatches).
 func (s *Statement) resourceTri(ctx *evalContext) (tri, bool) {
@@ -314,23 +341,26 @@ func (s *Statement) resourceTri(ctx *evalContext) (tri, bool) {
 		if r.unknown {
 			// As in actionTri. A resource that is not an ARN is left
 			// undecided: a resolution may read as Resource "*".
-			if !r.widened || ctx.resourceStar || !ctx.resourceIsARN || globMatch(r.wide, ctx.req.Resource, false) {
+			if !r.widened || ctx.resourceStar || !ctx.resourceIsARN || triGlob(r.wide, ctx.req.Resource) != triNo {
 				unknown = true
 			}
 			continue
 		}
-		m, ok := r.match(ctx)
+		m, ok := r.matchTri(ctx)
 		if !ok {
 			if s.notResource {
 				return triNo, false
 			}
 			continue
 		}
-		if m {
+		switch m {
+		case triYes:
 			if s.notResource {
 				return triNo, true
 			}
 			return triYes, true
+		case triMaybe:
+			unknown = true
 		}
 	}
 	switch {

@@ -184,18 +184,57 @@ func (p *resourcePattern) match(ctx *evalContext) (matched, ok bool) {
 	if !ctx.resourceIsARN {
 		return false, true
 	}
-	if !p.t.vars {
-		return arnPartsMatch(&p.parts, &ctx.resourceParts), true
-	}
-	g, ok := p.t.resolve(ctx, true)
+	var buf [5]string
+	parts, all, ok := p.resolved(ctx, &buf)
 	if !ok {
 		return false, false
 	}
-	if g == "*" {
+	if all {
 		return true, true
 	}
-	parts := splitEscapedARN(g)
-	return arnPartsMatch(&parts, &ctx.resourceParts), true
+	return arnPartsMatch(parts, &ctx.resourceParts), true
+}
+
+// resolved is the pattern's ARN fields with its policy variables resolved
+// (in buf when it has any); all when it resolves to "*", ok false when a
+// variable has no value.
+func (p *resourcePattern) resolved(ctx *evalContext, buf *[5]string) (parts *[5]string, all, ok bool) {
+	if !p.t.vars {
+		return &p.parts, false, true
+	}
+	g, ok := p.t.resolve(ctx, true)
+	if !ok {
+		return nil, false, false
+	}
+	if g == "*" {
+		return nil, true, true
+	}
+	*buf = splitEscapedARN(g)
+	return buf, false, true
+}
+
+// matchTri is match for a request resource that holds symbols (symbol.go).
+func (p *resourcePattern) matchTri(ctx *evalContext) (tri, bool) {
+	if p.all || ctx.resourceStar || !ctx.resourceIsARN {
+		m, ok := p.match(ctx)
+		return boolTri(m), ok
+	}
+	var buf [5]string
+	parts, all, ok := p.resolved(ctx, &buf)
+	switch {
+	case !ok:
+		return triNo, false
+	case all:
+		return triYes, true
+	}
+	return arnPartsTri(parts, &ctx.resourceParts), true
+}
+
+func boolTri(b bool) tri {
+	if b {
+		return triYes
+	}
+	return triNo
 }
 
 func parsePolicy(doc []byte, kind Kind, opts ParseOptions) (*Policy, error) {

@@ -12,11 +12,18 @@ import (
 type Result struct {
 	Tool     Tool               `json:"tool"`
 	Findings []findings.Finding `json:"findings"`
-	Summary  findings.Summary   `json:"summary"`
+	Summary  Summary            `json:"summary"`
 	// Unjudged lists input files the run could not judge (Options.Unjudged).
 	Unjudged []Unjudged `json:"unjudged,omitempty"`
 	// NotJudged lists resource types not modeled (Options.NotModeled).
 	NotJudged []NotModeled `json:"not_judged,omitempty"`
+}
+
+// Summary is the JSON summary: counts per severity, and the run's notes
+// (Options.Notes) when there are any.
+type Summary struct {
+	findings.Summary
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Tool identifies the program that wrote a Result.
@@ -36,7 +43,7 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 	doc := Result{
 		Tool:      Tool{Name: ToolName, Version: opts.ToolVersion},
 		Findings:  fs,
-		Summary:   findings.Summarize(fs),
+		Summary:   Summary{Summary: findings.Summarize(fs), Notes: opts.Notes},
 		Unjudged:  opts.Unjudged,
 		NotJudged: opts.NotModeled,
 	}

@@ -31,6 +31,10 @@ type Options struct {
 	// mark at the first broken hop (datapath.Path.Line); the text report
 	// prints them before the findings. JSON and SARIF leave them out.
 	Paths []string
+	// Notes say once what the whole check could not cover ("SCPs and
+	// RCPs were not given"): the text report prints them under the
+	// summary line, JSON in summary.notes, SARIF in the run's properties.
+	Notes []string
 	// Unjudged are input files the run could not judge (a malformed
 	// template in an --iac directory walk) while it judged the rest: the
 	// text summary counts them, JSON lists them under "unjudged", SARIF as

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -183,5 +184,23 @@ func TestColorFor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	if ColorFor(os.Stdout) {
 		t.Error("NO_COLOR set, yet colour chosen")
+	}
+}
+
+// Notes are said once per run, in every format.
+func TestNotesInEveryFormat(t *testing.T) {
+	note := "SCPs and RCPs were not given"
+	for _, format := range Formats {
+		w, err := WriterFor(format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := w(&b, nil, nil, Options{Notes: []string{note}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(b.String(), note); n != 1 {
+			t.Errorf("%s output holds the note %d times, want once:\n%s", format, n, b.String())
+		}
 	}
 }

@@ -75,6 +75,9 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 	for _, f := range fs {
 		run.AddResult(result(f, index[f.RuleID], opts))
 	}
+	if len(opts.Notes) > 0 {
+		run.Properties = sarif.Properties{"notes": opts.Notes}
+	}
 	if len(opts.Unjudged) > 0 || len(opts.NotModeled) > 0 {
 		// The run succeeded for what it judged; each file it could not
 		// judge is an error-level notification at the file and line, each

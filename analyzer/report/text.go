@@ -80,6 +80,9 @@ func WriteText(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts O
 		bw.WriteString("\n")
 	}
 	bw.WriteString(summaryLine(fs, len(rules), opts) + "\n")
+	for _, n := range opts.Notes {
+		bw.WriteString("note: " + n + "\n")
+	}
 	return bw.Flush()
 }
 

@@ -30,11 +30,14 @@ func init() {
 
 // checkOptions are the flags of `trailgate check` (shared/spec/contract.md).
 type checkOptions struct {
-	snapshot  string
-	iac       []string
-	params    []string
-	account   string
-	region    string
+	snapshot string
+	iac      []string
+	params   []string
+	accounts []string
+	region   string
+	// runNotes are the report's notes on what the check could not cover
+	// (engine.Notes), set once the snapshot is known.
+	runNotes  []string
 	connector string
 	format    string
 	output    string
@@ -86,7 +89,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.snapshot, "snapshot", "", "a `FILE` written by trailgate collect (the snapshot to check)")
 	fl.StringArrayVar(&o.iac, "iac", nil, "a CloudFormation template, Terraform plan (terraform show -json) or directory of them: `PATH` (repeatable)")
 	fl.StringArrayVar(&o.params, "param", nil, "a CloudFormation parameter or pseudo parameter as `KEY=VALUE` (repeatable)")
-	fl.StringVar(&o.account, "account", "123456789012", "account `ID` for IaC that does not say")
+	fl.StringArrayVar(&o.accounts, "account", nil, "account `ID` of IaC that does not say, or PATH=ID for the files under PATH (repeatable)")
 	fl.StringVar(&o.region, "region", "us-east-1", "`REGION` for IaC that does not say")
 	fl.StringVar(&o.connector, "connector", "", "the connector `FILE` (YAML or JSON) to check the pipeline against")
 	outputFlags(fl, &o)
@@ -176,8 +179,14 @@ func (o *checkOptions) validate() error {
 			return usagef("--param %q: want KEY=VALUE", p)
 		}
 	}
-	if !checkAccountRe.MatchString(o.account) {
-		return usagef("--account: want a 12-digit account ID; got %q", o.account)
+	for _, a := range o.accounts {
+		path, id, scoped := strings.Cut(a, "=")
+		if !scoped {
+			id = path
+		}
+		if !checkAccountRe.MatchString(id) || scoped && path == "" {
+			return usagef("--account: want a 12-digit account ID or PATH=ID; got %q", a)
+		}
 	}
 	if !checkRegionRe.MatchString(o.region) {
 		return usagef("--region: want an AWS region such as us-east-1; got %q", o.region)
@@ -207,7 +216,7 @@ func check(ctx context.Context, o checkOptions, stdout, stderr io.Writer) int {
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
 	}
-	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Unjudged: o.unjudged, NotModeled: o.notModeled}
+	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Notes: o.runNotes, Unjudged: o.unjudged, NotModeled: o.notModeled}
 	write, _ := report.WriterFor(o.format)
 	if o.format == "text" {
 		for _, p := range paths {
@@ -369,13 +378,21 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		// The contract lets IaC users name the role by logical ID or
 		// Terraform address; every rule reasons about ARNs, so resolve it
 		// once here, against the IaC that declares it.
-		arn, ok := snap.RoleARNByAddress(conn.Role)
-		if !ok {
+		roles := snap.RolesByAddress(conn.Role)
+		switch {
+		case len(roles) == 0:
 			return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
 				Msg: fmt.Sprintf("role: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", conn.Role)}
+		case len(roles) > 1:
+			var where []string
+			for _, r := range roles {
+				where = append(where, fmt.Sprintf("%s:%d", r.Location.File, r.Location.Line))
+			}
+			return nil, nil, nil, nil, nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
+				Msg: fmt.Sprintf("role: %q names a role in several --iac stacks (%s); give the role's ARN, or check one stack at a time", conn.Role, strings.Join(where, ", "))}
 		}
 		resolved := *conn
-		resolved.Role = arn
+		resolved.Role = roles[0].ARN
 		conn = &resolved
 	}
 	var baseline map[string]bool
@@ -389,6 +406,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		return nil, nil, nil, nil, nil, fmt.Errorf("loading the rules: %w", err)
 	}
 	fs, err = eng.Check(ctx, snap, conn)
+	o.runNotes = engine.Notes(snap)
 	if err != nil {
 		return nil, nil, nil, nil, nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
@@ -405,7 +423,7 @@ func evaluate(ctx context.Context, o *checkOptions) (fs []findings.Finding, rule
 		warnings = append(warnings, fmt.Sprintf("the snapshot records %d collection error(s): rules that needed the missing data could not prove it", n))
 	}
 	if n := len(snap.Unknowns); n > 0 {
-		warnings = append(warnings, fmt.Sprintf("%d value(s) could not be resolved from the IaC input (imports, values known only after apply): rules that depend on them could not prove them", n))
+		warnings = append(warnings, fmt.Sprintf("%d value(s) the IaC input does not determine (imports, parameters without a value, plan values known only after apply): rules that depend on them could not prove them", n))
 	}
 	return fs, eng.Rules(), paths, notes, warnings, nil
 }

@@ -30,7 +30,19 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 		}
 		params[k] = v
 	}
-	res, err := iac.Read(o.iac, iac.Options{Params: params, AccountID: o.account, Region: o.region})
+	opts := iac.Options{Params: params, Region: o.region}
+	for _, a := range o.accounts {
+		if path, id, scoped := strings.Cut(a, "="); scoped {
+			opts.Accounts = append(opts.Accounts, iac.PathAccount{Path: path, ID: id})
+		} else {
+			opts.AccountID = a
+		}
+	}
+	res, err := iac.Read(o.iac, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	overlay, err := iac.AdoptAccount(res.Snapshot, snap)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -47,7 +59,7 @@ func loadIaC(o *checkOptions, snap *snapshot.Snapshot) (*snapshot.Snapshot, []st
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w.String())
 	}
-	merged := snapshot.Overlay(snap, res.Snapshot)
+	merged := snapshot.Overlay(snap, overlay)
 	if merged != nil {
 		for _, n := range merged.NotModeled {
 			o.notModeled = append(o.notModeled, report.NotModeled{Type: n.Type, Count: n.Count})

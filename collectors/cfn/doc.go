@@ -8,9 +8,11 @@
 // Intrinsic functions are resolved the way CloudFormation resolves them:
 // against parameters (given values, else Default), pseudo parameters,
 // mappings, conditions and the Ref/GetAtt return values AWS documents for
-// each resource type. A value that cannot be known from the template alone
-// (an ImportValue, a parameter without a value, a name CloudFormation
-// generates, a key ID AWS assigns) becomes an explicit snapshot.Unknown token
+// each resource type. A value AWS assigns when the stack is created (a name
+// CloudFormation generates, a key or detector ID) is a snapshot.Symbol bound
+// to the resource: one definite value, the same wherever the template
+// refers to it. A value the template does not determine (an ImportValue, a
+// parameter without a value) becomes an explicit snapshot.Unknown token
 // listed in Snapshot.Unknowns, never an empty string that would silently
 // pass or fail a rule.
 //
@@ -25,7 +27,9 @@
 // A template is one stack in one account and region: Options give the
 // defaults, a template may say where it is deployed in Metadata.trailgate
 // (AccountId, Region, Partition, StackName), and --param AWS::AccountId
-// and friends override both. Policies, subscriptions and publishing
+// and friends override both. Without any of these the account is the one
+// the template's own literal ARNs agree on (ownAccount), else a symbol:
+// never an invented ID. Policies, subscriptions and publishing
 // destinations attached to a bucket, topic, queue, role or detector the
 // template does not declare produce that resource with Partial set: only
 // what the template attaches is known, for an overlay to merge.

@@ -113,6 +113,13 @@ func evalExpr(t *testing.T, expr string, opts Options) (string, *template, error
 	if err != nil {
 		return "", nil, err
 	}
+	// Most expressions are about one account; "-" asks for none.
+	switch opts.AccountID {
+	case "":
+		opts.AccountID = "123456789012"
+	case "-":
+		opts.AccountID = ""
+	}
 	tp, err := newTemplate("expr.yaml", doc, opts)
 	if err != nil {
 		return "", nil, err
@@ -130,6 +137,7 @@ func evalExpr(t *testing.T, expr string, opts Options) (string, *template, error
 
 func TestIntrinsics(t *testing.T) {
 	u := snapshot.Unknown
+	sym := func(owner, attr string) string { return snapshot.Symbol("expr.yaml", owner, attr) }
 	tests := []struct {
 		name, expr, want string
 		opts             Options
@@ -144,7 +152,8 @@ func TestIntrinsics(t *testing.T) {
 		{"Ref SSM parameter is unknown", `!Ref Latest`, `"` + u("SSM parameter /org/log-bucket") + `"`, Options{}},
 		{"Ref long form", `{"Ref": "Env"}`, `"prod"`, Options{}},
 		// Pseudo parameters and their overrides.
-		{"pseudo defaults", `!Sub "${AWS::AccountId}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}"`, `"123456789012/us-east-1/aws/amazonaws.com"`, Options{}},
+		{"pseudo defaults", `!Sub "${AWS::AccountId}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}"`, `"123456789012/us-east-1/aws/amazonaws.com"`, Options{AccountID: "123456789012"}},
+		{"account unknown is a symbol", `!Ref AWS::AccountId`, `"` + snapshot.Symbol("expr.yaml", "AWS", "AccountId") + `"`, Options{AccountID: "-"}},
 		{"pseudo from options", `!Sub "${AWS::AccountId}/${AWS::Region}/${AWS::Partition}/${AWS::URLSuffix}"`, `"222222222222/cn-north-1/aws-cn/amazonaws.com.cn"`, Options{AccountID: "222222222222", Region: "cn-north-1"}},
 		{"pseudo --param beats option", `!Ref AWS::AccountId`, `"333333333333"`, Options{AccountID: "222222222222", Params: map[string]string{"AWS::AccountId": "333333333333"}}},
 		{"GovCloud partition", `!Ref AWS::Partition`, `"aws-us-gov"`, Options{Region: "us-gov-west-1"}},
@@ -159,27 +168,27 @@ func TestIntrinsics(t *testing.T) {
 		{"S3 Arn", `!GetAtt Bucket.Arn`, `"arn:aws:s3:::my-logs"`, Options{}},
 		{"S3 DomainName", `!GetAtt Bucket.DomainName`, `"my-logs.s3.amazonaws.com"`, Options{}},
 		{"S3 RegionalDomainName", `!GetAtt [Bucket, RegionalDomainName]`, `"my-logs.s3.us-east-1.amazonaws.com"`, Options{}},
-		{"S3 generated name is unknown", `!Ref GenBucket`, `"` + u("name CloudFormation generates for GenBucket") + `"`, Options{}},
-		{"S3 generated name with stack", `!GetAtt GenBucket.Arn`, `"arn:aws:s3:::` + u("name CloudFormation generates for GenBucket (app-GenBucket-…)") + `"`, Options{StackName: "app"}},
-		{"KMS Ref is the key ID", `!Ref Key`, `"` + u("key ID of Key") + `"`, Options{}},
-		{"KMS Arn", `!GetAtt Key.Arn`, `"arn:aws:kms:us-east-1:123456789012:key/` + u("key ID of Key") + `"`, Options{}},
-		{"KMS KeyId", `!GetAtt Key.KeyId`, `"` + u("key ID of Key") + `"`, Options{}},
+		{"S3 generated name is a symbol", `!Ref GenBucket`, `"` + sym("GenBucket", "Name") + `"`, Options{}},
+		{"S3 generated name with stack", `!GetAtt GenBucket.Arn`, `"arn:aws:s3:::` + sym("GenBucket", "Name") + `"`, Options{StackName: "app"}},
+		{"KMS Ref is the key ID", `!Ref Key`, `"` + sym("Key", "KeyId") + `"`, Options{}},
+		{"KMS Arn", `!GetAtt Key.Arn`, `"arn:aws:kms:us-east-1:123456789012:key/` + sym("Key", "KeyId") + `"`, Options{}},
+		{"KMS KeyId", `!GetAtt Key.KeyId`, `"` + sym("Key", "KeyId") + `"`, Options{}},
 		{"KMS alias Ref is the alias name", `!Ref KeyAlias`, `"alias/logs"`, Options{}},
 		{"SNS Ref is the ARN", `!Ref Topic`, `"arn:aws:sns:us-east-1:123456789012:log-topic"`, Options{}},
 		{"SNS TopicName", `!GetAtt Topic.TopicName`, `"log-topic"`, Options{}},
 		{"SQS Ref is the URL", `!Ref Queue`, `"https://sqs.us-east-1.amazonaws.com/123456789012/log-queue"`, Options{}},
 		{"SQS Arn", `!GetAtt Queue.Arn`, `"arn:aws:sqs:us-east-1:123456789012:log-queue"`, Options{}},
 		{"SQS QueueName", `!GetAtt Queue.QueueName`, `"log-queue"`, Options{}},
-		{"SQS generated FIFO name ends in .fifo", `!GetAtt FifoQueue.QueueName`, `"` + u("name CloudFormation generates for FifoQueue") + `.fifo"`, Options{}},
+		{"SQS generated FIFO name ends in .fifo", `!GetAtt FifoQueue.QueueName`, `"` + sym("FifoQueue", "Name") + `.fifo"`, Options{}},
 		{"IAM role Ref is the name", `!Ref Role`, `"reader"`, Options{}},
 		{"IAM role Arn has the path", `!GetAtt Role.Arn`, `"arn:aws:iam::123456789012:role/vendor/reader"`, Options{}},
-		{"IAM role RoleId unknown", `!GetAtt Role.RoleId`, `"` + u("role ID of Role") + `"`, Options{}},
+		{"IAM role RoleId symbol", `!GetAtt Role.RoleId`, `"` + sym("Role", "RoleId") + `"`, Options{}},
 		{"IAM managed policy Ref is the ARN", `!Ref Managed`, `"arn:aws:iam::123456789012:policy/read-logs"`, Options{}},
 		{"CloudTrail Ref is the name", `!Ref Trail`, `"main"`, Options{}},
 		{"CloudTrail Arn", `!GetAtt Trail.Arn`, `"arn:aws:cloudtrail:us-east-1:123456789012:trail/main"`, Options{}},
 		{"CloudTrail SnsTopicArn", `!GetAtt Trail.SnsTopicArn`, `"arn:aws:sns:us-east-1:123456789012:log-topic"`, Options{}},
-		{"GuardDuty Ref is the detector ID", `!Ref Detector`, `"` + u("detector ID of Detector") + `"`, Options{}},
-		{"Organizations policy Ref is the ID", `!Ref Scp`, `"` + u("policy ID of Scp") + `"`, Options{}},
+		{"GuardDuty Ref is the detector ID", `!Ref Detector`, `"` + sym("Detector", "DetectorId") + `"`, Options{}},
+		{"Organizations policy Ref is the ID", `!Ref Scp`, `"` + sym("Scp", "PolicyId") + `"`, Options{}},
 		{"unmodeled Lambda Ref is the name", `!Ref Fn`, `"forwarder"`, Options{}},
 		{"unmodeled type Ref is unknown", `!Ref Other`, `"` + u("Ref of Other (AWS::Logs::MetricFilter)") + `"`, Options{}},
 		{"unmodeled type GetAtt is unknown", `!GetAtt Other.Whatever`, `"` + u("Other.Whatever (AWS::Logs::MetricFilter)") + `"`, Options{}},
@@ -240,21 +249,23 @@ func TestIntrinsics(t *testing.T) {
 // TestUnknownsAreListed checks that every unknown token met is listed with
 // its reason and location.
 func TestUnknownsAreListed(t *testing.T) {
+	// A parameter without a value is unknown; a key ID AWS assigns is a
+	// symbol, not an unknown: it is one definite value.
 	_, tp, err := evalExpr(t, `!Sub "${NoDefault}-${Key}"`, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	list := tp.unknownList()
-	if len(list) != 2 {
-		t.Fatalf("unknowns = %+v, want 2", list)
+	if len(list) != 1 {
+		t.Fatalf("unknowns = %+v, want 1", list)
 	}
 	for _, u := range list {
 		if !snapshot.IsUnknown(u.Token) || u.Reason == "" || u.Location == nil || u.Location.Line == 0 {
 			t.Errorf("incomplete unknown %+v", u)
 		}
 	}
-	if a := list[0].Location.Address; a != "Key" {
-		t.Errorf("key ID unknown located at %q, want the key's logical ID", a)
+	if snapshot.IsSymbol(list[0].Token) {
+		t.Errorf("unknown %q is a symbol", list[0].Token)
 	}
 }
 

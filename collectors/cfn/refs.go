@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // ref resolves Ref: a pseudo parameter, a template parameter, or a
@@ -149,14 +151,14 @@ var nameProperty = map[string]string{
 // sets it, otherwise the name CloudFormation generates.
 //
 // A generated name is "<stack>-<LogicalID>-<random suffix>"; the suffix is
-// random, so no real value can be written here. It becomes an unknown token
-// rather than a made-up deterministic name: the token is the same string
-// wherever the template refers to the resource (Ref, GetAtt, Sub), so paths
-// inside the template still connect (a bucket policy's Resource built from
-// !Sub "${LogBucket.Arn}/*" matches objects of that bucket), while a
-// literal or wildcard written elsewhere ("arn:aws:s3:::prod-logs-*") can
-// never match it by accident the way an invented name could, and rules see
-// with snapshot.IsUnknown that the real name is not known.
+// random, so no real value can be written here. It becomes a symbol
+// (snapshot.Symbol) rather than a made-up name: the same string wherever
+// the template refers to the resource (Ref, GetAtt, Sub), so paths inside
+// the template connect and are judged exactly (a bucket policy's Resource
+// built from !Sub "${LogBucket.Arn}/*" matches objects of that bucket),
+// while a literal written elsewhere never equals it and a wildcard
+// ("arn:aws:s3:::prod-logs-*") matches it only where it matches every name
+// AWS could generate.
 func (t *template) physicalName(r *resource, line int) (*value, error) {
 	if r.name != nil {
 		return r.name, nil
@@ -188,11 +190,7 @@ func (t *template) physicalName(r *resource, line int) (*value, error) {
 			}
 		}
 	}
-	reason := "name CloudFormation generates for " + r.id
-	if t.stackName != nil {
-		reason = fmt.Sprintf("name CloudFormation generates for %s (%s-%s-…)", r.id, t.stackName.s, r.id)
-	}
-	s := t.unknownAt(reason, r.line, r.id)
+	s := t.symbol(r, "Name")
 	if r.typ == "AWS::SQS::Queue" || r.typ == "AWS::SNS::Topic" {
 		// A generated FIFO queue or topic name ends in .fifo, as the
 		// service requires.
@@ -229,7 +227,27 @@ func (t *template) propBool(r *resource, prop string) bool {
 // GuardDuty detector ID, a role ID): always unknown from a template, and
 // the same token everywhere the template refers to it.
 func (t *template) idToken(r *resource, what string) string {
+	if attr, ok := symbolAttr[what]; ok {
+		return t.symbol(r, attr)
+	}
 	return t.unknownAt(what+" of "+r.id, r.line, r.id)
+}
+
+// symbolAttr names, as the attribute CloudFormation returns, each ID AWS
+// assigns that is a plain name (no colon, no slash) and so is written as a
+// snapshot.Symbol. A subscription ARN or a bucket policy's Ref stays
+// unknown: nothing judges them, and an ARN is no plain name.
+var symbolAttr = map[string]string{
+	"key ID":      "KeyId",
+	"detector ID": "DetectorId",
+	"policy ID":   "PolicyId",
+	"role ID":     "RoleId",
+}
+
+// symbol is the snapshot.Symbol of r's attribute attr: a value AWS assigns
+// when the stack is created, the same wherever the template refers to it.
+func (t *template) symbol(r *resource, attr string) string {
+	return snapshot.Symbol(t.scope, r.id, attr)
 }
 
 func (t *template) arn(service, region, account, resource string) string {

@@ -86,7 +86,7 @@ Outputs:
 `
 
 func TestSAMFunctionsExpandAsTheTransformDoes(t *testing.T) {
-	s, err := Parse("sam.yaml", []byte(samForwarder), Options{})
+	s, err := Parse("sam.yaml", []byte(samForwarder), Options{AccountID: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ Resources:
             Topic: !Ref Topic
             SqsSubscription: true
 `
-	s, err := Parse("sam.yaml", []byte(src), Options{})
+	s, err := Parse("sam.yaml", []byte(src), Options{AccountID: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ Resources:
             Bucket: !Ref Logs
             Events: s3:ObjectCreated:*
 `
-	s, err := Parse("sam.yaml", []byte(src), Options{})
+	s, err := Parse("sam.yaml", []byte(src), Options{AccountID: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ Resources:
       Handler: a.b
       Policies: [AWSXrayWriteOnlyAccess]
 `
-	s, err := Parse("sam.yaml", []byte(src), Options{})
+	s, err := Parse("sam.yaml", []byte(src), Options{AccountID: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}

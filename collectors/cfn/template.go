@@ -23,12 +23,17 @@ type Options struct {
 	// declare are ignored: one --param set is applied to every template of
 	// a directory.
 	Params map[string]string
-	// AccountID defaults to 123456789012, Region to us-east-1, Partition to
-	// the region's partition (aws, aws-cn, aws-us-gov).
+	// AccountID is the account of a template that does not say (see
+	// ownAccount); when empty and nothing else tells, the account is a
+	// snapshot.Symbol. Region defaults to us-east-1, Partition to the
+	// region's partition (aws, aws-cn, aws-us-gov).
 	AccountID, Region, Partition string
 	// StackName is AWS::StackName; when empty it is unknown, and so is
 	// every name CloudFormation would generate from it.
 	StackName string
+	// SymbolScope names the stack in its symbols (snapshot.Symbol): what
+	// tells its resources from another input's; the file name when empty.
+	SymbolScope string
 }
 
 // Bounds that keep any input within bounded time and memory.
@@ -46,11 +51,8 @@ const (
 	maxBytes = 16 << 20
 )
 
-// defaults of Options.
-const (
-	DefaultAccountID = "123456789012"
-	DefaultRegion    = "us-east-1"
-)
+// DefaultRegion is the region of a template that does not say.
+const DefaultRegion = "us-east-1"
 
 // Parse resolves a template and returns the snapshot it describes. name is
 // the file name used in locations and errors.
@@ -240,6 +242,7 @@ type resource struct {
 // template is one template being resolved.
 type template struct {
 	file       string
+	scope      string // SymbolScope
 	accountID  string
 	region     string
 	partition  string
@@ -278,6 +281,7 @@ type template struct {
 func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 	t := &template{
 		file:       file,
+		scope:      cmpOr(opts.SymbolScope, file),
 		params:     map[string]*param{},
 		given:      opts.Params,
 		conditions: map[string]*yaml.Node{},
@@ -302,7 +306,15 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 		}
 		return def
 	}
-	t.accountID = pick("AWS::AccountId", opts.AccountID, DefaultAccountID)
+	t.accountID = pick("AWS::AccountId", opts.AccountID, "")
+	if t.accountID == "" {
+		t.accountID = ownAccount(doc)
+	}
+	if t.accountID == "" {
+		// Nothing says where the stack is deployed: its account stays a
+		// symbol, never an invented ID a fix could name.
+		t.accountID = snapshot.Symbol(t.scope, "AWS", "AccountId")
+	}
 	t.region = pick("AWS::Region", opts.Region, DefaultRegion)
 	t.partition = pick("AWS::Partition", opts.Partition, snapshot.PartitionOf(t.region))
 	suffix := "amazonaws.com"
@@ -575,4 +587,11 @@ func (t *template) unknownList() []snapshot.UnknownValue {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Token < out[j].Token })
 	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

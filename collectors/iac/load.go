@@ -26,16 +26,40 @@ type Options struct {
 	// Params are CloudFormation parameter values (--param KEY=VALUE),
 	// including pseudo parameters such as AWS::AccountId.
 	Params map[string]string
-	// AccountID and Region are the defaults for IaC that does not say
-	// (123456789012 and us-east-1).
-	AccountID, Region string
+	// AccountID is the account of IaC that does not say; Accounts the
+	// account of the files under a path (--account PATH=ID), the longest
+	// path first. Without either, a template's account comes from its own
+	// literal ARNs or stays a symbol (collectors/cfn), a plan's from its
+	// aws_caller_identity data or stays a symbol: never an invented ID.
+	AccountID string
+	Accounts  []PathAccount
+	// Region is the region of IaC that does not say (us-east-1).
+	Region string
 }
 
-// Default account and region of the contract (shared/spec/contract.md).
-const (
-	DefaultAccountID = "123456789012"
-	DefaultRegion    = "us-east-1"
-)
+// PathAccount says that the IaC files under Path (a file or a directory)
+// are deployed in account ID.
+type PathAccount struct {
+	Path, ID string
+}
+
+// accountFor is the account given for file: the ID of the longest Path
+// holding it, else AccountID.
+func (o *Options) accountFor(file string) string {
+	best, id := -1, o.AccountID
+	f := filepath.Clean(file)
+	for _, a := range o.Accounts {
+		p := filepath.Clean(a.Path)
+		if (f == p || strings.HasPrefix(f, p+string(filepath.Separator)) || p == ".") && len(p) > best {
+			best, id = len(p), a.ID
+		}
+	}
+	return id
+}
+
+// DefaultRegion is the region of the contract (shared/spec/contract.md)
+// for IaC that does not say.
+const DefaultRegion = "us-east-1"
 
 // Skipped is a file (or directory) a walk passed over, and why.
 type Skipped struct {
@@ -95,6 +119,8 @@ var extensions = map[string]bool{".json": true, ".yaml": true, ".yml": true, ".t
 type file struct {
 	path  string
 	named bool
+	// scope names the file in its symbols (symbolScopes).
+	scope string
 }
 
 // Load is Read for callers that need only the snapshot and the skipped
@@ -120,9 +146,6 @@ func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
 // which no file at all could be read. On error the Result still holds
 // what was skipped.
 func Read(paths []string, opts Options) (*Result, error) {
-	if opts.AccountID == "" {
-		opts.AccountID = DefaultAccountID
-	}
 	if opts.Region == "" {
 		opts.Region = DefaultRegion
 	}
@@ -132,6 +155,10 @@ func Read(paths []string, opts Options) (*Result, error) {
 		return res, err
 	}
 	results := make([]result, len(files))
+	scopes := symbolScopes(files)
+	for i := range files {
+		files[i].scope = scopes[i]
+	}
 	parseAll(files, opts, results)
 	var snaps []*snapshot.Snapshot
 	var firstFault error
@@ -167,6 +194,9 @@ func Read(paths []string, opts Options) (*Result, error) {
 			return res, firstFault
 		}
 		return res, &Error{Path: strings.Join(paths, ", "), Msg: "no CloudFormation template or Terraform plan found"}
+	}
+	if err := checkDuplicates(snaps); err != nil {
+		return res, err
 	}
 	if templates > 0 {
 		res.Warnings = append(res.Warnings, unusedParams(opts.Params, declared)...)
@@ -358,7 +388,7 @@ func parseAll(files []file, opts Options, results []result) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = parseFile(files[i].path, files[i].named, opts)
+				results[i] = parseFile(files[i], opts)
 			}
 		}()
 	}
@@ -374,7 +404,8 @@ func parseAll(files []file, opts Options, results []result) {
 // past 1 MB by the CloudFormation collector itself).
 const maxFileBytes = terraform.DefaultMaxBytes
 
-func parseFile(path string, named bool, opts Options) result {
+func parseFile(in file, opts Options) result {
+	path, named := in.path, in.named
 	f, err := os.Open(path)
 	if err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
@@ -400,12 +431,12 @@ func parseFile(path string, named bool, opts Options) result {
 	}
 	switch {
 	case terraform.Detect(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		return result{snap: s, err: err}
 	case orgformation.Detect(data):
 		// An org-formation template or organization file: one stack per
 		// bound account and Region.
-		r, err := orgformation.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
+		r, err := orgformation.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		if err != nil {
 			return result{err: err}
 		}
@@ -415,13 +446,13 @@ func parseFile(path string, named bool, opts Options) result {
 		// be; its parser names the file and line of the fault. The cheap
 		// keyword test goes first: it spares nearly every template a
 		// second YAML parse.
-		r, err := cfn.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.AccountID, Region: opts.Region})
+		r, err := cfn.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		if err != nil {
 			return result{err: err}
 		}
 		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikePlan(data):
-		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.AccountID, Region: opts.Region})
+		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
 		return result{snap: s, err: err}
 	}
 	return result{skip: whatIsIt(data)}
@@ -463,4 +494,33 @@ func cause(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// symbolScopes names each file in its symbols (snapshot.Symbol) by the
+// shortest trailing part of its path no other file shares: "template.yaml"
+// alone, "dev/template.yaml" beside "prod/template.yaml". Findings then
+// name a generated value briefly, and two copies of a stack stay apart.
+func symbolScopes(files []file) []string {
+	parts := make([][]string, len(files))
+	for i, f := range files {
+		parts[i] = strings.Split(filepath.ToSlash(filepath.Clean(f.path)), "/")
+	}
+	out := make([]string, len(files))
+	for i := range files {
+		for n := 1; n <= len(parts[i]); n++ {
+			suffix := strings.Join(parts[i][len(parts[i])-n:], "/")
+			unique := true
+			for j := range files {
+				if j != i && (strings.HasSuffix(strings.Join(parts[j], "/"), "/"+suffix) || strings.Join(parts[j], "/") == suffix) {
+					unique = false
+					break
+				}
+			}
+			if unique || n == len(parts[i]) {
+				out[i] = suffix
+				break
+			}
+		}
+	}
+	return out
 }

@@ -67,15 +67,18 @@ func TestLoadTree(t *testing.T) {
 	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
-	key := snapshot.Unknown("known after apply: aws_kms_key.pipe.arn")
+	// The plan creates the key: its ID is a symbol, its ARN formed from it.
+	key := "arn:aws:kms:us-east-1:222222222222:key/" + snapshot.Symbol("pipeline.plan.json", "aws_kms_key.pipe", "key_id")
+	acct := snapshot.Symbol("queue.yaml", "AWS", "AccountId")
 	want := []string{
-		"123456789012 queue arn:aws:sqs:us-east-1:123456789012:siem-cloudtrail testdata/tree/stacks/logging/queue.yaml SiemQueue",
 		"222222222222 bucket arn:aws:s3:::aws-controltower-logs-222222222222-us-east-1 testdata/tree/pipeline.plan.json aws_s3_bucket.logs",
 		"222222222222 key " + key + " testdata/tree/pipeline.plan.json aws_kms_key.pipe",
 		"222222222222 queue arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail testdata/tree/pipeline.plan.json aws_sqs_queue.logs",
 		"222222222222 queue arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail-dlq testdata/tree/pipeline.plan.json aws_sqs_queue.dlq",
 		"222222222222 role arn:aws:iam::222222222222:role/ExpelRole testdata/tree/network/connector-plan.json aws_iam_role.expel",
 		"222222222222 topic arn:aws:sns:us-east-1:222222222222:log-archive-events testdata/tree/pipeline.plan.json aws_sns_topic.logs",
+		// queue.yaml says nothing of its account: it stays a symbol.
+		acct + " queue arn:aws:sqs:us-east-1:" + acct + ":siem-cloudtrail testdata/tree/stacks/logging/queue.yaml SiemQueue",
 	}
 	if diff := cmp.Diff(want, inventory(s)); diff != "" {
 		t.Errorf("resources (-want +got):\n%s", diff)
@@ -317,5 +320,37 @@ func TestLoadLargeFile(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Path != filepath.Join(dir, "huge-plan.json") {
 		t.Errorf("err = %v, want the huge plan refused when named", err)
+	}
+}
+
+// TestSymbolScopes: a file is named in its symbols by the shortest part of
+// its path no other input shares.
+func TestSymbolScopes(t *testing.T) {
+	files := []file{{path: "stacks/dev/template.yaml"}, {path: "stacks/prod/template.yaml"}, {path: "plan.json"}, {path: "other/plan.json"}, {path: "a/b.yaml"}}
+	want := []string{"dev/template.yaml", "prod/template.yaml", "plan.json", "other/plan.json", "b.yaml"}
+	if diff := cmp.Diff(want, symbolScopes(files)); diff != "" {
+		t.Errorf("scopes (-want +got):\n%s", diff)
+	}
+}
+
+// TestAdoptAccount: IaC that does not say its account takes the account of
+// the one-account snapshot it is laid over; with several accounts it keeps
+// its symbol.
+func TestAdoptAccount(t *testing.T) {
+	snap, _, err := Load([]string{"testdata/tree/stacks/logging/queue.yaml"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceLive, Accounts: []snapshot.Account{{ID: "333333333333"}}}
+	got, err := AdoptAccount(snap, one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Accounts) != 1 || got.Accounts[0].ID != "333333333333" || got.Accounts[0].Queues[0].ARN != "arn:aws:sqs:us-east-1:333333333333:siem-cloudtrail" {
+		t.Errorf("adopted: %+v", got.Accounts)
+	}
+	two := &snapshot.Snapshot{Accounts: []snapshot.Account{{ID: "333333333333"}, {ID: "444444444444"}}}
+	if got, _ := AdoptAccount(snap, two); !snapshot.IsSymbol(got.Accounts[0].ID) {
+		t.Errorf("with two accounts the symbol was replaced: %s", got.Accounts[0].ID)
 	}
 }

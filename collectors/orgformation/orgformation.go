@@ -145,6 +145,13 @@ func Read(path string, data []byte, opts Options) (*Result, error) {
 		tpl := org.derive(doc, resources, byTarget[t], placed, t)
 		o := opts
 		o.AccountID, o.Region = t.account, t.region
+		// Each target is its own stack: what AWS assigns there (a
+		// detector ID) is another value than in the next target.
+		scope := opts.SymbolScope
+		if scope == "" {
+			scope = path
+		}
+		o.SymbolScope = scope + "@" + t.account + "/" + t.region
 		r, err := cfn.ReadNode(path, tpl, o)
 		if err != nil {
 			return nil, err

@@ -200,7 +200,9 @@ func (v *validator) nonEmpty(field, s string) {
 }
 
 func (v *validator) account(field, id string) {
-	if !IsAccountID(id) && !IsUnknown(id) {
+	// A symbol is the account of IaC that does not say where it is
+	// deployed (Symbol).
+	if !IsAccountID(id) && !IsUnknown(id) && !isWholeSymbol(id) {
 		v.fail(field, "must be a 12-digit account ID; got %q", id)
 	}
 }

@@ -579,6 +579,20 @@ type UnknownValue struct {
 	Location *Location `json:"location,omitempty"`
 }
 
+// RolesByAddress lists the roles IaC inputs declare under address: more
+// than one when several stacks (two copies of one template) use it.
+func (s *Snapshot) RolesByAddress(address string) []Role {
+	var out []Role
+	for i := range s.Accounts {
+		for _, r := range s.Accounts[i].Roles {
+			if r.Location != nil && r.Location.Address == address {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
 // RoleARNByAddress finds the role an IaC input declares under address (a
 // CloudFormation logical ID or a Terraform resource address) and returns
 // its ARN, which may be an Unknown token when AWS names the role.

@@ -432,8 +432,13 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 	case "aws_kms_key":
 		// A key's Terraform id is its key ID, so that a reference to
 		// either names the same value, and unknown tokens stay joinable.
-		if key == "id" {
+		switch key {
+		case "id":
 			return b.sDepth(v, "key_id", depth+1), true
+		case "arn":
+			if id, ok := name("key_id"); ok {
+				return b.keyARN(in, id), true
+			}
 		}
 	case "aws_kms_alias":
 		switch key {

@@ -1,7 +1,9 @@
 // Package terraform turns a Terraform plan in `terraform show -json` form
 // (format_version 0.x or 1.x) into a snapshot: the resources the plan will
-// leave in place, with values known only after apply kept as explicit
-// snapshot.Unknown tokens (listed in Snapshot.Unknowns), and references
+// leave in place, with the IDs and names AWS assigns at apply as
+// snapshot.Symbol tokens bound to their resource address, other values
+// known only after apply kept as explicit snapshot.Unknown tokens (listed
+// in Snapshot.Unknowns), and references
 // between planned resources resolved through the plan's configuration
 // (a bucket policy naming aws_s3_bucket.logs.arn gets the ARN AWS will
 // assign) wherever the referenced value can be computed as AWS computes it.

@@ -31,9 +31,10 @@ func TestEventSourceMappingRunsAsTheFunctionRole(t *testing.T) {
 	})
 	s := parsePlan(t, data)
 	want := []snapshot.EventSourceMapping{{
-		FunctionARN:    "arn:aws:lambda:us-east-1:123456789012:function:cloudtrail-forwarder",
-		EventSourceARN: "arn:aws:sqs:us-east-1:123456789012:siem-forwarder",
-		RoleARN:        "arn:aws:iam::123456789012:role/forwarder",
+		// The plan names no account: it is the plan's account symbol.
+		FunctionARN:    "arn:aws:lambda:us-east-1:" + planAcct + ":function:cloudtrail-forwarder",
+		EventSourceARN: "arn:aws:sqs:us-east-1:" + planAcct + ":siem-forwarder",
+		RoleARN:        "arn:aws:iam::" + planAcct + ":role/forwarder",
 		Enabled:        true,
 		Location:       &snapshot.Location{File: "plan.json", Address: "aws_lambda_event_source_mapping.logs", Change: snapshot.ChangeCreate},
 	}}

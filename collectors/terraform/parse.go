@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -22,8 +23,9 @@ const DefaultMaxBytes = 64 << 20
 // Options are the facts a plan may not state itself.
 type Options struct {
 	// AccountID is the account of resources whose ARN the plan does not
-	// give and no aws_caller_identity data source names (default
-	// 123456789012).
+	// give and no aws_caller_identity data source names. When empty, such
+	// an account is a snapshot.Symbol of the plan file: one account,
+	// never an invented ID.
 	AccountID string
 	// Region is used when neither the resource, its provider configuration
 	// nor an aws_region data source says (default us-east-1).
@@ -33,11 +35,20 @@ type Options struct {
 	Partition string
 	// MaxBytes overrides DefaultMaxBytes when positive.
 	MaxBytes int
+	// SymbolScope names the plan in its symbols (snapshot.Symbol): what
+	// tells its resources from another input's; the file name when empty.
+	SymbolScope string
 }
 
-func (o Options) withDefaults() Options {
+func (o Options) withDefaults(file string, data []byte) Options {
+	if o.SymbolScope == "" {
+		o.SymbolScope = file
+	}
 	if o.AccountID == "" {
-		o.AccountID = "123456789012"
+		o.AccountID = planAccount(data)
+	}
+	if o.AccountID == "" {
+		o.AccountID = snapshot.Symbol(o.SymbolScope, "provider", "account_id")
 	}
 	if o.Region == "" {
 		o.Region = "us-east-1"
@@ -101,7 +112,7 @@ func Detect(data []byte) bool {
 // Parse reads a plan and builds its snapshot. name is the file name used in
 // locations and errors.
 func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
-	opts = opts.withDefaults()
+	opts = opts.withDefaults(name, data)
 	if len(data) > opts.MaxBytes {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("plan is %d bytes, more than the %d accepted", len(data), opts.MaxBytes)}
 	}
@@ -246,4 +257,30 @@ func lineOfKey(data []byte, key string) int {
 		return 0
 	}
 	return snapshot.LineAt(data, int64(i))
+}
+
+// literalARNAccount finds the account field of literal ARNs.
+var literalARNAccount = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}):`)
+
+// planAccount is the account of every literal resource ARN the plan holds,
+// when they all agree (a plan of one account's resources, its ARNs known
+// from state or configuration); "" when there is none or they disagree.
+// IAM and STS ARNs are left out: in policies they name who may call (a
+// vendor's account, the organization's management account), not where
+// the plan's resources are. It is the fallback for resources no
+// aws_caller_identity places.
+func planAccount(data []byte) string {
+	found := ""
+	for _, m := range literalARNAccount.FindAllSubmatch(data, -1) {
+		if bytes.Contains(m[0], []byte(":iam:")) || bytes.Contains(m[0], []byte(":sts:")) {
+			continue
+		}
+		switch a := string(m[1]); {
+		case found == "":
+			found = a
+		case found != a:
+			return ""
+		}
+	}
+	return found
 }

@@ -81,6 +81,16 @@ func (b *builder) sDepth(v view, key string, depth int) string {
 	if !c.unknown() {
 		return b.str(v, key, c.v)
 	}
+	if depth > maxResolveDepth {
+		// derived asks for attributes it is itself asked for (a queue's
+		// name to form its name): past the bound the value is unknown.
+		return b.unknown(v.path+"."+key, v.in)
+	}
+	// A value AWS assigns is its symbol; asked first, it also ends the
+	// chain derived would follow (a queue's ARN from its name).
+	if sym, ok := b.symbol(v, key); ok {
+		return sym
+	}
 	if v.path == v.in.addr {
 		if s, ok := b.derived(v.in, key, depth); ok {
 			return s
@@ -90,6 +100,38 @@ func (b *builder) sDepth(v view, key string, depth int) string {
 		return b.resolveRef(v.in, ref, depth+1)
 	}
 	return b.unknown(v.path+"."+key, v.in)
+}
+
+// symbolAttrs are, per resource type, the attributes AWS assigns at apply
+// whose value is a plain name or ID (no colon, no slash): a key ID, a
+// detector ID, a role's unique ID (computed: always assigned), and the
+// names a resource gets when its configuration sets none (generated from
+// name_prefix or by the provider). ARNs and URLs are not listed: derived
+// forms them from these.
+var symbolAttrs = map[string]map[string]bool{
+	"aws_kms_key":            {"key_id": true},
+	"aws_guardduty_detector": {"id": true},
+	"aws_iam_role":           {"unique_id": true, "name": false},
+	"aws_s3_bucket":          {"bucket": false},
+	"aws_sns_topic":          {"name": false},
+	"aws_sqs_queue":          {"name": false},
+}
+
+// symbol is the snapshot.Symbol for attribute key of a resource the plan
+// creates, when AWS assigns it (symbolAttrs): the same value wherever the
+// configuration refers to it. A name is a symbol only when the
+// configuration is known and does not set it; a name set by an expression
+// the plan cannot evaluate stays unknown.
+func (b *builder) symbol(v view, key string) (string, bool) {
+	in := v.in
+	computed, ok := symbolAttrs[in.typ][key]
+	if !ok || v.path != in.addr || in.mode != tfjson.ManagedResourceMode || !in.created {
+		return "", false
+	}
+	if !computed && (in.cfg == nil || v.set(key)) {
+		return "", false
+	}
+	return snapshot.Symbol(b.opts.SymbolScope, in.addr, key), true
 }
 
 // opt is an optional attribute whose AWS default is "none": a resource

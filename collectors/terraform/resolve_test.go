@@ -38,6 +38,9 @@ func change(addr, module, typ, name string, index any, action string, after, unk
 
 func refs(r ...string) map[string]any { return map[string]any{"references": r} }
 
+// planAcct is the account of a test plan that names none.
+var planAcct = snapshot.Symbol("plan.json", "provider", "account_id")
+
 func parsePlan(t *testing.T, data []byte) *snapshot.Snapshot {
 	t.Helper()
 	s, err := Parse("plan.json", data, Options{})
@@ -73,8 +76,9 @@ func TestResolveInModuleInstance(t *testing.T) {
 		got = append(got, q.ARN+" "+q.URL+" policy="+boolString(q.Policy != nil))
 	}
 	want := []string{
-		"arn:aws:sqs:eu-central-1:123456789012:dev-q https://sqs.eu-central-1.amazonaws.com/123456789012/dev-q policy=false",
-		"arn:aws:sqs:eu-central-1:123456789012:prod-q https://sqs.eu-central-1.amazonaws.com/123456789012/prod-q policy=true",
+		// The plan names no account: it is the plan's account symbol.
+		"arn:aws:sqs:eu-central-1:" + planAcct + ":dev-q https://sqs.eu-central-1.amazonaws.com/" + planAcct + "/dev-q policy=false",
+		"arn:aws:sqs:eu-central-1:" + planAcct + ":prod-q https://sqs.eu-central-1.amazonaws.com/" + planAcct + "/prod-q policy=true",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("queues (-want +got):\n%s", diff)
@@ -193,9 +197,56 @@ func TestPartitionFromRegion(t *testing.T) {
 	s := parsePlan(t, data)
 	q := s.Accounts[0].Queues[0]
 	got := []string{s.Partition, q.ARN, q.URL}
-	want := []string{"aws-us-gov", "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:logs", "https://sqs.us-gov-west-1.amazonaws.com/123456789012/logs"}
+	want := []string{"aws-us-gov", "arn:aws-us-gov:sqs:us-gov-west-1:" + planAcct + ":logs", "https://sqs.us-gov-west-1.amazonaws.com/" + planAcct + "/logs"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// Values AWS assigns at apply are symbols of the plan and address: a
+// queue whose configuration sets no name, a key's ID (and the ARN formed
+// from it), a detector's ID; the subscription endpoint and the queue's key
+// name the same symbols. A name the configuration sets by an expression
+// the plan cannot evaluate stays unknown.
+func TestSymbolsForValuesKnownAfterApply(t *testing.T) {
+	data := plan(t, []map[string]any{
+		change("aws_kms_key.k", "", "aws_kms_key", "k", nil, "create", map[string]any{}, map[string]any{"arn": true, "id": true, "key_id": true}),
+		change("aws_sqs_queue.q", "", "aws_sqs_queue", "q", nil, "create", map[string]any{}, map[string]any{"arn": true, "id": true, "url": true, "name": true, "kms_master_key_id": true}),
+		change("aws_sqs_queue.named", "", "aws_sqs_queue", "named", nil, "create", map[string]any{}, map[string]any{"arn": true, "id": true, "url": true, "name": true}),
+		change("aws_sns_topic.t", "", "aws_sns_topic", "t", nil, "create", map[string]any{"name": "t"}, map[string]any{"arn": true, "id": true}),
+		change("aws_sns_topic_subscription.s", "", "aws_sns_topic_subscription", "s", nil, "create", map[string]any{"protocol": "sqs"}, map[string]any{"arn": true, "id": true, "endpoint": true, "topic_arn": true}),
+	}, map[string]any{
+		"provider_config": map[string]any{"aws": map[string]any{"name": "aws", "expressions": map[string]any{"region": map[string]any{"constant_value": "us-east-1"}}}},
+		"root_module": map[string]any{"resources": []any{
+			map[string]any{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", "provider_config_key": "aws", "expressions": map[string]any{}},
+			map[string]any{"address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue", "name": "q", "provider_config_key": "aws",
+				"expressions": map[string]any{"kms_master_key_id": refs("aws_kms_key.k.arn", "aws_kms_key.k")}},
+			map[string]any{"address": "aws_sqs_queue.named", "mode": "managed", "type": "aws_sqs_queue", "name": "named", "provider_config_key": "aws",
+				"expressions": map[string]any{"name": refs("var.prefix")}},
+			map[string]any{"address": "aws_sns_topic.t", "mode": "managed", "type": "aws_sns_topic", "name": "t", "provider_config_key": "aws", "expressions": map[string]any{"name": map[string]any{"constant_value": "t"}}},
+			map[string]any{"address": "aws_sns_topic_subscription.s", "mode": "managed", "type": "aws_sns_topic_subscription", "name": "s", "provider_config_key": "aws",
+				"expressions": map[string]any{"topic_arn": refs("aws_sns_topic.t.arn", "aws_sns_topic.t"), "endpoint": refs("aws_sqs_queue.q.arn", "aws_sqs_queue.q")}},
+		}},
+	})
+	s := parsePlan(t, data)
+	a := s.Accounts[0]
+	name := snapshot.Symbol("plan.json", "aws_sqs_queue.q", "name")
+	keyARN := "arn:aws:kms:us-east-1:" + planAcct + ":key/" + snapshot.Symbol("plan.json", "aws_kms_key.k", "key_id")
+	queues := map[string]snapshot.Queue{}
+	for _, q := range a.Queues {
+		queues[q.Location.Address] = q
+	}
+	if q := queues["aws_sqs_queue.q"]; q.Name != name || q.ARN != "arn:aws:sqs:us-east-1:"+planAcct+":"+name || q.KmsMasterKeyID != keyARN {
+		t.Errorf("generated queue: %+v", q)
+	}
+	if q := queues["aws_sqs_queue.named"]; !snapshot.IsUnknown(q.Name) || snapshot.IsSymbol(q.Name) {
+		t.Errorf("queue named by an unknown variable: name %q, want unknown", q.Name)
+	}
+	if len(a.Keys) != 1 || a.Keys[0].ARN != keyARN {
+		t.Errorf("keys: %+v, want %s", a.Keys, keyARN)
+	}
+	if len(a.Topics) != 1 || len(a.Topics[0].Subscriptions) != 1 || a.Topics[0].Subscriptions[0].Endpoint != queues["aws_sqs_queue.q"].ARN {
+		t.Errorf("subscription: %+v, want the queue's ARN", a.Topics)
 	}
 }
 

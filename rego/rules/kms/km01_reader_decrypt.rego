@@ -30,23 +30,41 @@ package trailgate.rules.km01
 import data.trailgate.lib
 import data.trailgate.lib.datapath
 
-deny contains f if {
+# failing holds, per reader and key, the uses of the key (trail log files,
+# bucket default encryption, queue) the reader cannot decrypt for. One
+# finding per reader and key: the missing grant is one cause however many
+# uses share the key.
+failing[[p.reader.role, p.key.key.arn]] contains p if {
 	some p in lib.reader_keys
 	p.key.key.key_manager != "AWS"
 	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
 	count(lib.decrypt_misconditions(p)) == 0
-	f := lib.with_grant_location(
-		{
-			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
-			"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, p.why, answer.proof]),
-			"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
-			"remediation": fix(p, answer),
-		},
-		p.key.key, object.get(p.key.key, "policy", {}), answer, p.reader.role, "kms:Decrypt",
-	)
 }
+
+deny contains f if {
+	some ps in failing
+	whys := sort([q.why | some q in ps])
+	some p in ps
+	p.why == whys[0]
+	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
+	f := locate(p, answer, {
+		"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
+		"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, concat("; ", whys), answer.proof]),
+		"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
+		"remediation": fix(p, answer),
+	})
+}
+
+# locate points at the side to edit: the reader's role when the key policy
+# already allows, else the key policy's grant.
+locate(p, answer, f) := lib.locate(f, [object.get(lib.role_arn(p.reader.role).role, "location", null)]) if {
+	lib.resource_allows(answer)
+} else := lib.with_grant_location(
+	f,
+	p.key.key, object.get(p.key.key, "policy", {}), answer, p.reader.role, "kms:Decrypt",
+)
 
 key_fix(p) := sprintf("Add to the key policy of %s: %s", [p.key.key.arn, lib.statement_json({
 	"Sid": "AllowLogReaderDecrypt",

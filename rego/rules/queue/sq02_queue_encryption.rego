@@ -60,15 +60,25 @@ deny contains f if {
 	]
 	count(missing) > 0
 	answer := lib.authz(feed.service, missing[0], k.key.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
-	f := finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json({
+	f := key_finding(q, k, answer, feed, missing[0], finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json({
 		"Sid": "AllowPipelineProducer",
 		"Effect": "Allow",
 		"Principal": {"Service": feed.service},
 		"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
 		"Resource": "*",
 		"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
-	})]))
+	})])))
 }
+
+# key_finding points a missing key grant at the key policy to edit (the
+# statement that nearly grants it, else the document), else at the queue.
+key_finding(q, k, answer, feed, action, f) := lib.locate(f, [
+	lib.statement_location(object.get(k.key, "policy", {}), answer, "resourcePolicy"),
+	lib.granting_location(object.get(k.key, "policy", {}), feed.service, action),
+	object.get(k.key, ["policy", "location"], null),
+	object.get(k.key, "location", null),
+	object.get(q.queue, "location", null),
+])
 
 finding(q, feed, fact, message, fix) := lib.with_location(
 	{
