@@ -794,27 +794,8 @@ func (b *builder) role(home *account, r *resource, p props) error {
 	if role.TrustPolicy, err = p.requiredPolicy(r, "AssumeRolePolicyDocument"); err != nil {
 		return err
 	}
-	pols, err := p.list("Policies")
-	if err != nil {
+	if role.InlinePolicies, err = inlinePolicies(p, r); err != nil {
 		return err
-	}
-	for i, e := range pols {
-		ip, err := p.item("Policies", i, e)
-		if err != nil {
-			return err
-		}
-		pn, err := ip.str("PolicyName")
-		if err != nil {
-			return err
-		}
-		doc, err := ip.policy("PolicyDocument")
-		if err != nil {
-			return err
-		}
-		if pn == "" || doc == nil {
-			return p.fail(e.line, "%s.Policies[%d]: PolicyName and PolicyDocument are required", r.id, i)
-		}
-		role.InlinePolicies = append(role.InlinePolicies, snapshot.NamedPolicy{Name: pn, Policy: *doc})
 	}
 	// AWS managed policies stay ARNs: the analyzer knows their documents.
 	if role.AttachedPolicyARNs, err = p.strList("ManagedPolicyArns"); err != nil {

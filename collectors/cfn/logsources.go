@@ -465,27 +465,8 @@ func (b *builder) user(home *account, r *resource, p props) error {
 	}
 	path := t.iamPath(r)
 	u := &snapshot.User{Name: name, Path: path, ARN: t.arn("iam", "", t.accountID, "user"+path+name), Location: p.loc(r.line)}
-	pols, err := p.list("Policies")
-	if err != nil {
+	if u.InlinePolicies, err = inlinePolicies(p, r); err != nil {
 		return err
-	}
-	for i, e := range pols {
-		ip, err := p.item("Policies", i, e)
-		if err != nil {
-			return err
-		}
-		pn, err := ip.str("PolicyName")
-		if err != nil {
-			return err
-		}
-		doc, err := ip.policy("PolicyDocument")
-		if err != nil {
-			return err
-		}
-		if pn == "" || doc == nil {
-			return p.fail(e.line, "%s.Policies[%d]: PolicyName and PolicyDocument are required", r.id, i)
-		}
-		u.InlinePolicies = append(u.InlinePolicies, snapshot.NamedPolicy{Name: pn, Policy: *doc})
 	}
 	if u.AttachedPolicyARNs, err = p.strList("ManagedPolicyArns"); err != nil {
 		return err
@@ -507,6 +488,34 @@ func (b *builder) user(home *account, r *resource, p props) error {
 	}
 	src.users[name] = u
 	return nil
+}
+
+// inlinePolicies reads the Policies property of a role or user.
+func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
+	pols, err := p.list("Policies")
+	if err != nil {
+		return nil, err
+	}
+	var out []snapshot.NamedPolicy
+	for i, e := range pols {
+		ip, err := p.item("Policies", i, e)
+		if err != nil {
+			return nil, err
+		}
+		pn, err := ip.str("PolicyName")
+		if err != nil {
+			return nil, err
+		}
+		doc, err := ip.policy("PolicyDocument")
+		if err != nil {
+			return nil, err
+		}
+		if pn == "" || doc == nil {
+			return nil, p.fail(e.line, "%s.Policies[%d]: PolicyName and PolicyDocument are required", r.id, i)
+		}
+		out = append(out, snapshot.NamedPolicy{Name: pn, Policy: *doc})
+	}
+	return out, nil
 }
 
 // userFor returns the template's user of that name, or one the template

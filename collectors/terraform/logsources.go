@@ -407,18 +407,7 @@ func (b *builder) detectorDataSources(v view, d *snapshot.Detector) {
 
 func (b *builder) detectorFeature(in *instance) {
 	v := b.top(in)
-	t, id := b.target(v, "detector_id", "aws_guardduty_detector")
-	d := b.detectors[id]
-	if t != nil && b.detectors[t.addr] != nil {
-		d = b.detectors[t.addr]
-	}
-	if d == nil {
-		d = &snapshot.Detector{ID: id, Region: b.region(in), Status: b.notInPlan("status of detector "+id, in),
-			FindingPublishingFrequency: b.notInPlan("finding publishing frequency of detector "+id, in), Partial: true, Location: b.loc(in)}
-		a := b.account(b.accountOf(in))
-		a.detectors = append(a.detectors, d)
-		b.detectors[id] = d
-	}
+	d := b.detectorFor(v, in)
 	f := snapshot.DetectorFeature{Name: b.s(v, "name"), Status: b.s(v, "status")}
 	for i := range d.Features {
 		if d.Features[i].Name == f.Name {

@@ -681,8 +681,9 @@ func (b *builder) detector(in *instance) {
 	b.detectors[in.addr], b.detectors[d.ID] = d, d
 }
 
-func (b *builder) publishingDestination(in *instance) {
-	v := b.top(in)
+// detectorFor finds the detector an attachment's detector_id names, or a
+// stand-in marked Partial whose settings are not in the plan.
+func (b *builder) detectorFor(v view, in *instance) *snapshot.Detector {
 	t, id := b.target(v, "detector_id", "aws_guardduty_detector")
 	d := b.detectors[id]
 	if t != nil && b.detectors[t.addr] != nil {
@@ -695,6 +696,12 @@ func (b *builder) publishingDestination(in *instance) {
 		a.detectors = append(a.detectors, d)
 		b.detectors[id] = d
 	}
+	return d
+}
+
+func (b *builder) publishingDestination(in *instance) {
+	v := b.top(in)
+	d := b.detectorFor(v, in)
 	dt := b.s(v, "destination_type")
 	if dt == "" {
 		dt = "S3"
