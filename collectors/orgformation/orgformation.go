@@ -209,7 +209,14 @@ func perTarget(s *snapshot.Snapshot, t target) (*snapshot.Snapshot, error) {
 	return &out, nil
 }
 
+// maxBytes bounds a template or organization file as CloudFormation
+// bounds template bodies (1 MB).
+const maxBytes = 1 << 20
+
 func parse(path string, data []byte) (*yaml.Node, error) {
+	if len(data) > maxBytes {
+		return nil, &cfn.Error{File: path, Msg: fmt.Sprintf("%d bytes; a template is at most 1 MB", len(data))}
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, &cfn.Error{File: path, Msg: "invalid YAML: " + err.Error()}
