@@ -19,6 +19,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/awstest/iamsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/kmssrv"
 	"github.com/trailgate/trailgate/collectors/awstest/logssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/maciesrv"
 	"github.com/trailgate/trailgate/collectors/awstest/orgsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/s3srv"
 	"github.com/trailgate/trailgate/collectors/awstest/snssrv"
@@ -39,7 +40,7 @@ func collectWorld(t *testing.T) *awstest.World {
 	w.Identities.Add("AKIACOLLECTCLI000001", "cli-secret", "", "arn:aws:iam::111111111111:user/auditor")
 	env := awstest.Start(t, w, stssrv.Service, iamsrv.Service, orgsrv.Service, cloudtrailsrv.Service, guarddutysrv.Service,
 		snssrv.Service, sqssrv.Service, s3srv.Service, kmssrv.Service, ec2srv.Service,
-		ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service)
+		ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service, maciesrv.Service)
 	env.Setenv(t, "AKIACOLLECTCLI000001", "us-east-1")
 	return w
 }

@@ -28,6 +28,7 @@ const (
 	Logs          = "CloudWatch Logs"
 	Firehose      = "Firehose"
 	EventBridge   = "EventBridge"
+	Macie2        = "Macie2"
 )
 
 // Service is one loopback service: its SDK service ID and the handler

@@ -125,7 +125,7 @@ func (f *Fault) apiError(c Caller, op Op) *APIError {
 // DenyCode is the error code a service answers an unauthorized call with.
 func DenyCode(service string) string {
 	switch service {
-	case "organizations", "cloudtrail", "kms", "guardduty", "eks", "logs", "firehose", "events":
+	case "organizations", "cloudtrail", "kms", "guardduty", "eks", "logs", "firehose", "events", "macie2":
 		return "AccessDeniedException"
 	case "sns":
 		return "AuthorizationError"
@@ -140,7 +140,7 @@ func throttleCode(service string) string {
 	switch service {
 	case "organizations", "guardduty":
 		return "TooManyRequestsException"
-	case "cloudtrail", "kms", "logs", "events", "eks":
+	case "cloudtrail", "kms", "logs", "events", "eks", "macie2":
 		return "ThrottlingException"
 	case "firehose":
 		return "LimitExceededException"
@@ -169,6 +169,8 @@ func serverErrorCode(service string) string {
 		return "InternalFailure"
 	case "eks":
 		return "ServerException"
+	case "macie2":
+		return "InternalServerException"
 	case "logs":
 		return "ServiceUnavailableException"
 	default: // s3, sns, sqs, sts, ec2

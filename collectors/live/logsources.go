@@ -18,13 +18,15 @@ import (
 // clusters and their control plane logging, CloudWatch Logs groups with
 // their subscription filters, Firehose delivery streams, and the
 // EventBridge rules of the default bus (where GuardDuty, Macie and
-// Security Hub publish findings:
+// Security Hub publish findings), and Macie's classification export
+// (where Macie stores its sensitive data discovery results:
 // https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html).
 func (c *collector) collectLogSources(ctx context.Context, cfg aws.Config, account string, into *snapshot.Account) {
 	c.collectEKS(ctx, cfg, account, into)
 	c.collectLogGroups(ctx, cfg, account, into)
 	c.collectFirehose(ctx, cfg, account, into)
 	c.collectEventRules(ctx, cfg, account, into)
+	c.collectMacie(ctx, cfg, account, into)
 }
 
 // appendLogSources moves one region's log sources into the account.
@@ -33,6 +35,7 @@ func appendLogSources(a, r *snapshot.Account) {
 	a.LogGroups = append(a.LogGroups, r.LogGroups...)
 	a.DeliveryStreams = append(a.DeliveryStreams, r.DeliveryStreams...)
 	a.EventRules = append(a.EventRules, r.EventRules...)
+	a.MacieExports = append(a.MacieExports, r.MacieExports...)
 }
 
 func (c *collector) collectEKS(ctx context.Context, cfg aws.Config, account string, into *snapshot.Account) {

@@ -58,6 +58,8 @@ func logSourcesWorld(t *testing.T) *awstest.World {
 			EventBusName: "default", Region: "us-east-1", State: "ENABLED",
 			EventPattern: json.RawMessage(`{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}`),
 			Targets:      []snapshot.EventTarget{{ID: "sns", ARN: "arn:aws:sns:us-east-1:" + acct + ":guardduty-findings"}}}},
+		MacieExports: []snapshot.MacieExport{{Region: "us-east-1", BucketName: "macie-results", KeyPrefix: "findings/",
+			KmsKeyARN: "arn:aws:kms:us-east-1:" + acct + ":key/k2"}},
 	}}}
 	w := awstest.NewWorld(s)
 	w.Identities.Add(adminKey, adminSecret, "", "arn:aws:iam::"+acct+":user/auditor")
@@ -87,6 +89,7 @@ func TestCollectLogSources(t *testing.T) {
 		{"log groups", a.LogGroups, want.LogGroups[:2]},
 		{"delivery streams", a.DeliveryStreams, want.DeliveryStreams},
 		{"event rules", a.EventRules, want.EventRules},
+		{"macie exports", a.MacieExports, want.MacieExports},
 		{"bucket public access block", a.Buckets[0].PublicAccessBlock, want.Buckets[0].PublicAccessBlock},
 		{"bucket versioning", a.Buckets[0].Versioning, want.Buckets[0].Versioning},
 		{"detector features", a.Detectors[0].Features, want.Detectors[0].Features},
@@ -102,6 +105,9 @@ func TestCollectLogSources(t *testing.T) {
 		if st.Operations[op] == 0 {
 			t.Errorf("%s never called", op)
 		}
+	}
+	if st.Operations["Macie2:GetClassificationExportConfiguration"] == 0 {
+		t.Error("GetClassificationExportConfiguration never called")
 	}
 	if n := st.Operations["Firehose:ListDeliveryStreams"]; n != 2 {
 		t.Errorf("ListDeliveryStreams called %d times for two streams one per page, want 2", n)
@@ -123,5 +129,22 @@ func TestCollectLogSourcesDenied(t *testing.T) {
 	}
 	if r := RulesDependingOn("firehose", "DescribeDeliveryStream"); len(r) == 0 {
 		t.Error("no rule depends on DescribeDeliveryStream")
+	}
+}
+
+// Macie not enabled in a region is no export and no error; a real deny of
+// the same call is a collection error.
+func TestCollectMacieNotEnabledIsNoError(t *testing.T) {
+	w := logSourcesWorld(t)
+	w.Snapshot.Accounts[0].MacieExports = nil
+	got, _ := collect(t, w, Options{Accounts: []string{"111111111111"}})
+	if len(got.CollectionErrors) > 0 || len(got.Accounts[0].MacieExports) > 0 {
+		t.Errorf("errors %+v, exports %+v", got.CollectionErrors, got.Accounts[0].MacieExports)
+	}
+	w = logSourcesWorld(t)
+	w.Faults.Add(awstest.Fault{Service: "macie2", Kind: awstest.Deny})
+	got, _ = collect(t, w, Options{Accounts: []string{"111111111111"}})
+	if len(got.CollectionErrors) != 1 || got.CollectionErrors[0].Operation != "GetClassificationExportConfiguration" {
+		t.Errorf("errors = %+v, want the refused read", got.CollectionErrors)
 	}
 }

@@ -117,4 +117,5 @@ var iamActions = map[string]string{
 	"Firehose:DescribeDeliveryStream":             "firehose:DescribeDeliveryStream",
 	"EventBridge:ListRules":                       "events:ListRules",
 	"EventBridge:ListTargetsByRule":               "events:ListTargetsByRule",
+	"Macie2:GetClassificationExportConfiguration": "macie2:GetClassificationExportConfiguration",
 }

@@ -109,6 +109,8 @@ var ruleDeps = map[string][]string{
 	"firehose:DescribeDeliveryStream":  {"EK02", "EK03"},
 	"events:ListRules":                 {"EB01"},
 	"events:ListTargetsByRule":         {"EB01"},
+	// Macie's results bucket, read by SkyFormation's Macie source (K4).
+	"macie2:GetClassificationExportConfiguration": {"S305"},
 }
 
 // eksRules are the rules of the EKS audit path.
