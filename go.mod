@@ -2,6 +2,10 @@ module github.com/trailgate/trailgate
 
 go 1.26.0
 
+// fauxqs (the SNS/SQS test server) installs some 228 MB of npm packages
+// beside its launcher; the go command never needs to walk them.
+ignore ./collectors/awstest/fauxqs/node_modules
+
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/config v1.33.15

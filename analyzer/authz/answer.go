@@ -1,19 +1,22 @@
 package authz
 
-// Decisions, as the IAM evaluator names them, plus Unknown: the policies
-// needed to decide are not all in the snapshot (an attached managed policy
-// whose document is not known, a resource outside the snapshot, an
-// unresolved IaC value). Rules must not report Unknown as a denial.
+import "github.com/trailgate/trailgate/analyzer/iam"
+
+// Decisions are the IAM evaluator's (iam.Decision, one typed decision for
+// every layer); Unknown also when the policies needed to decide are not
+// all in the snapshot (an attached managed policy whose document is not
+// known, a resource outside the snapshot, an unresolved IaC value). Rules
+// must not report Unknown as a denial.
 const (
-	Allowed          = "Allowed"
-	ImplicitlyDenied = "ImplicitlyDenied"
-	ExplicitlyDenied = "ExplicitlyDenied"
-	Unknown          = "Unknown"
+	Allowed          = iam.Allowed
+	ImplicitlyDenied = iam.ImplicitlyDenied
+	ExplicitlyDenied = iam.ExplicitlyDenied
+	Unknown          = iam.Unknown
 )
 
 // Answer is the reply to one question.
 type Answer struct {
-	Decision string `json:"decision"`
+	Decision iam.Decision `json:"decision"`
 	// Proof is one sentence a finding can quote.
 	Proof string `json:"proof"`
 	// Explanation lists, for each policy kind consulted, what it said.
@@ -37,27 +40,27 @@ type KindOutcome struct {
 	// Target is, for scp and rcp, the root, OU or account of the level.
 	Target string `json:"target,omitempty"`
 	// Outcome is OutcomeAllow, OutcomeDeny, OutcomeImplicit or
-	// OutcomeNotApplicable.
-	Outcome string `json:"outcome"`
+	// OutcomeNotApplicable, spelled as analyzer/iam spells its outcomes.
+	Outcome iam.Outcome `json:"outcome"`
 	// Reason is the step's sentence ("statement 'S' in the bucket policy
 	// of b denies s3:GetObject"), for messages that quote the decisive
 	// policy; rules must not parse it.
 	Reason string `json:"reason"`
 }
 
-// Outcomes of a policy kind (KindOutcome.Outcome).
+// Outcomes of a policy kind (KindOutcome.Outcome), the evaluator's.
 const (
 	// OutcomeAllow: a statement of the kind allows the request.
-	OutcomeAllow = "allow"
+	OutcomeAllow = iam.OutcomeAllow
 	// OutcomeDeny: a statement of the kind explicitly denies the request.
-	OutcomeDeny = "deny"
+	OutcomeDeny = iam.OutcomeDeny
 	// OutcomeImplicit: the kind's policies are present but none of their
 	// statements applies, an implicit deny where the kind must allow
 	// (for an SCP or RCP level: it allows nothing).
-	OutcomeImplicit = "implicit"
+	OutcomeImplicit = iam.OutcomeNoMatch
 	// OutcomeNotApplicable: the kind takes no part in the request (no such
 	// policy, or exempt: the management account, a service principal, …).
-	OutcomeNotApplicable = "not_applicable"
+	OutcomeNotApplicable = iam.OutcomeSkipped
 )
 
 // Statement is a statement that decided an answer or nearly did, named by

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -98,7 +99,7 @@ func TestAWSManagedDecisions(t *testing.T) {
 		action   string
 		resource string
 		ctx      map[string][]string
-		want     string
+		want     iam.Decision
 	}{
 		{"SecurityAudit", "s3:GetBucketPolicy", bucket, nil, Allowed},
 		{"SecurityAudit", "s3:ListBucket", bucket, nil, Allowed},

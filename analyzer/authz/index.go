@@ -1,13 +1,17 @@
 package authz
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -36,7 +40,8 @@ type Request struct {
 	// sts:ExternalId, s3:x-amz-acl). The index adds the keys it can derive
 	// (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
 	// aws:PrincipalIsAWSService, aws:ResourceAccount, aws:ResourceOrgID,
-	// aws:SecureTransport) unless the caller set them.
+	// aws:RequestedRegion, aws:SecureTransport) unless the caller set them:
+	// this is the one place the context every request carries is filled.
 	Context map[string][]string `json:"context,omitempty"`
 }
 
@@ -77,9 +82,12 @@ type resourceEntry struct {
 	name    string // "bucket policy of logs-bucket"
 	id      string
 	account string
-	policy  *document
-	rtype   iam.ResourceType
-	awsKey  bool // an AWS managed KMS key: RCPs do not apply
+	// region is where the resource lives: the endpoint a call about it
+	// goes to (a bucket's ARN does not say).
+	region string
+	policy *document
+	rtype  iam.ResourceType
+	awsKey bool // an AWS managed KMS key: RCPs do not apply
 }
 
 // newResourceEntry indexes a resource of account with its resource policy
@@ -131,7 +139,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 			if op.Type == snapshot.PolicyTypeRCP {
 				kind, dst = iam.KindRCP, ix.rcps
 			}
-			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), nonEmpty(op.Name, op.ID)), op.Document.Document, kind)
+			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), op.Document.Document, kind)
 			p.id = op.ID
 			for _, t := range op.Targets {
 				dst[t] = append(dst[t], p)
@@ -147,7 +155,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		ix.accounts[a.ID] = true
 		for i := range a.ManagedPolicies {
 			mp := &a.ManagedPolicies[i]
-			ix.managed[mp.ARN] = compile("managed policy "+nonEmpty(mp.Name, mp.ARN), mp.Document, iam.KindIdentity)
+			ix.managed[mp.ARN] = compile("managed policy "+cmp.Or(mp.Name, mp.ARN), mp.Document, iam.KindIdentity)
 		}
 		for i := range a.Roles {
 			r := &a.Roles[i]
@@ -163,7 +171,9 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		}
 		for i := range a.Buckets {
 			b := &a.Buckets[i]
-			ix.resources["s3:"+b.Name] = newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Policy)
+			e := newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Policy)
+			e.region = b.Region
+			ix.resources["s3:"+b.Name] = e
 		}
 		for i := range a.Keys {
 			k := &a.Keys[i]
@@ -219,7 +229,7 @@ func cacheKey(req Request) string {
 	b.WriteString(req.Action)
 	b.WriteByte(0)
 	b.WriteString(req.Resource)
-	for _, k := range sortedKeys(req.Context) {
+	for _, k := range slices.Sorted(maps.Keys(req.Context)) {
 		b.WriteByte(0)
 		b.WriteString(strings.ToLower(k))
 		for _, v := range req.Context[k] {
@@ -233,7 +243,7 @@ func cacheKey(req Request) string {
 func (ix *Index) authorize(req Request) Answer {
 	q := ix.assemble(req)
 	res := iam.Evaluate(q.request, q.set)
-	a := Answer{Decision: string(res.Decision), Proof: res.Proof()}
+	a := Answer{Decision: res.Decision, Proof: res.Proof()}
 	unresolved := q.unresolvedNames(res.Unresolved())
 	if res.Decision == iam.Unknown {
 		// Unresolved values decide: Allowed under one resolution, denied
@@ -553,6 +563,16 @@ func (ix *Index) assemble(req Request) *question {
 	}
 	// Connectors and AWS services call over TLS.
 	ctx["aws:SecureTransport"] = []string{"true"}
+	// A call goes to the endpoint of the resource's region, which is what
+	// aws:RequestedRegion holds
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion):
+	// without it, the common region-restriction SCP (Deny NotAction when
+	// aws:RequestedRegion is not in a list) would deny every call in an
+	// allowed region. Global resources (IAM roles) and buckets outside the
+	// snapshot name no region; the key stays absent.
+	if region := requestedRegion(res, req.Resource); region != "" {
+		ctx["aws:RequestedRegion"] = []string{region}
+	}
 	for k, v := range req.Context {
 		for existing := range ctx {
 			if strings.EqualFold(existing, k) {
@@ -563,6 +583,18 @@ func (ix *Index) assemble(req Request) *question {
 	}
 	q.request = iam.Request{Principal: req.Principal, Action: req.Action, Resource: req.Resource, ResourceAccount: resourceAccount, Context: ctx}
 	return q
+}
+
+// requestedRegion is the region of the resource a request is about, or ""
+// when neither the snapshot nor the ARN says.
+func requestedRegion(res *resourceEntry, resource string) string {
+	if res != nil && res.region != "" {
+		return res.region
+	}
+	if a, err := arn.Parse(resource); err == nil && a.Service != "iam" && a.Service != "s3" {
+		return a.Region
+	}
+	return ""
 }
 
 // anyPrincipalRole names the stand-in for "any principal of the account".

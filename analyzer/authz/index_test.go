@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -76,6 +77,10 @@ func ask(t *testing.T, s *snapshot.Snapshot, principal, action, resource string,
 
 const reader = "arn:aws:iam::222222222222:role/Reader"
 
+// regionSCP denies every call outside two regions, except global services
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html#example-scp-deny-region).
+const regionSCP = `{"Sid":"DenyAllOutsideAllowedRegions","Effect":"Deny","NotAction":["iam:*","organizations:*","sts:*","support:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}}`
+
 func TestDecisions(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -84,7 +89,7 @@ func TestDecisions(t *testing.T) {
 		action    string
 		resource  string
 		ctx       map[string][]string
-		want      string
+		want      iam.Decision
 		proof     string // substring of the proof
 	}{
 		{
@@ -129,6 +134,32 @@ func TestDecisions(t *testing.T) {
 				addSCP(s, "ou-a1b2-sec", `{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}`)
 			},
 			want: ExplicitlyDenied,
+		},
+		{
+			// The standard region-restriction SCP
+			// (reference_policies_examples_aws_deny-requested-region.html):
+			// a call to a bucket in an allowed region carries that region as
+			// aws:RequestedRegion and passes.
+			name: "region scp allows the bucket's region", principal: reader, action: "s3:GetObject", resource: object,
+			mutate: func(s *snapshot.Snapshot) { addSCP(s, "r-a1b2", regionSCP) },
+			want:   Allowed,
+		},
+		{
+			name: "region scp denies another region", principal: reader, action: "s3:GetObject", resource: object,
+			mutate: func(s *snapshot.Snapshot) {
+				addSCP(s, "r-a1b2", regionSCP)
+				s.Accounts[1].Buckets[0].Region = "ap-southeast-2"
+			},
+			want: ExplicitlyDenied,
+		},
+		{
+			// A key's region is in its ARN.
+			name: "region scp allows the key's region", principal: reader, action: "kms:Decrypt", resource: keyARN,
+			mutate: func(s *snapshot.Snapshot) {
+				addSCP(s, "r-a1b2", regionSCP)
+				s.Accounts[0].Keys[0].Policy = pol(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:Decrypt","Resource":"*"}`)
+			},
+			want: Allowed,
 		},
 		{
 			name: "scp level without an allow", principal: reader, action: "s3:GetObject", resource: object,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -18,7 +19,7 @@ func TestAnswerKinds(t *testing.T) {
 		noBound = "no permissions boundary"
 		noSess  = "no session policy"
 	)
-	scp := func(target, outcome, reason string) KindOutcome {
+	scp := func(target string, outcome iam.Outcome, reason string) KindOutcome {
 		return KindOutcome{Kind: "scp", Target: target, Outcome: outcome, Reason: reason}
 	}
 	rcpAllows := func(action string) []KindOutcome {
@@ -50,7 +51,7 @@ func TestAnswerKinds(t *testing.T) {
 		mutate                      func(*snapshot.Snapshot)
 		principal, action, resource string
 		ctx                         map[string][]string
-		decision                    string
+		decision                    iam.Decision
 		want                        []KindOutcome
 	}{{
 		name:      "allowed in the same account: the identity side allows, the bucket policy grants nothing",
@@ -166,7 +167,7 @@ func kindsMatchExplanation(t *testing.T, a Answer) {
 	t.Helper()
 	stepKinds := map[string]string{"scp": "scp", "rcp": "rcp", "resource": "resourcePolicy", "identity": "identityPolicy",
 		"boundary": "permissionsBoundary", "session": "sessionPolicy", "vpcEndpoint": "vpcEndpointPolicy"}
-	outcomes := map[string]string{OutcomeAllow: "allow", OutcomeDeny: "deny", OutcomeImplicit: "notApplicable", OutcomeNotApplicable: "skipped"}
+	outcomes := map[iam.Outcome]string{OutcomeAllow: "allow", OutcomeDeny: "deny", OutcomeImplicit: "implicit", OutcomeNotApplicable: "skipped"}
 	var lines []string
 	for _, l := range a.Explanation {
 		for _, k := range stepKinds {

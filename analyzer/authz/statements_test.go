@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -25,7 +26,7 @@ func TestAnswerStatements(t *testing.T) {
 		mutate                      func(*snapshot.Snapshot)
 		principal, action, resource string
 		ctx                         map[string][]string
-		decision                    string
+		decision                    iam.Decision
 		want                        []Statement
 	}{{
 		name:      "allowed: every SCP and RCP level, and the inline policy",

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -32,7 +33,7 @@ func TestUnresolvedValues(t *testing.T) {
 		action    string
 		resource  string
 		ctx       map[string][]string
-		want      string
+		want      iam.Decision
 		proof     string
 	}{
 		{
@@ -149,7 +150,7 @@ func TestBoundaryOutsideInput(t *testing.T) {
 		name   string
 		mutate func(*snapshot.Snapshot)
 		action string
-		want   string
+		want   iam.Decision
 	}{
 		{"allowed by the known policies", withBoundary(nil), "s3:GetObject", Unknown},
 		{"explicit bucket Deny", withBoundary(func(s *snapshot.Snapshot) {
@@ -227,7 +228,10 @@ func TestSymbolWildcard(t *testing.T) {
 			s.Accounts[1].Roles[0].InlinePolicies = []snapshot.NamedPolicy{inline("read", `{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"`+resource+`"}`)}
 		}
 	}
-	for _, c := range []struct{ grant, want string }{
+	for _, c := range []struct {
+		grant string
+		want  iam.Decision
+	}{
 		{"arn:aws:s3:::*/*", Allowed},
 		{"arn:aws:s3:::org-*/*", Unknown},
 		{"arn:aws:s3:::org-logs/*", ImplicitlyDenied},

@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -111,21 +112,21 @@ func Validate(snap *snapshot.Snapshot) []PolicyProblem {
 			if op.Type == snapshot.PolicyTypeRCP {
 				kind = iam.KindRCP
 			}
-			check(nonEmpty(op.ID, op.Name), fmt.Sprintf("%s %s", shortType(op.Type), nonEmpty(op.Name, op.ID)), kind, &op.Document, o.Location)
+			check(cmp.Or(op.ID, op.Name), fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), kind, &op.Document, o.Location)
 		}
 	}
 	for ai := range snap.Accounts {
 		a := &snap.Accounts[ai]
 		for i := range a.ManagedPolicies {
 			mp := &a.ManagedPolicies[i]
-			check(mp.ARN, "managed policy "+nonEmpty(mp.Name, mp.ARN), iam.KindIdentity, &mp.Policy, nil)
+			check(mp.ARN, "managed policy "+cmp.Or(mp.Name, mp.ARN), iam.KindIdentity, &mp.Policy, nil)
 		}
 		for i := range a.Roles {
 			r := &a.Roles[i]
-			check(nonEmpty(r.ARN, r.Name), "trust policy of role "+r.Name, iam.KindTrust, r.TrustPolicy, r.Location)
+			check(cmp.Or(r.ARN, r.Name), "trust policy of role "+r.Name, iam.KindTrust, r.TrustPolicy, r.Location)
 			for j := range r.InlinePolicies {
 				ip := &r.InlinePolicies[j]
-				check(nonEmpty(r.ARN, r.Name), "inline policy "+ip.Name+" of role "+r.Name, iam.KindInline, &ip.Policy, r.Location)
+				check(cmp.Or(r.ARN, r.Name), "inline policy "+ip.Name+" of role "+r.Name, iam.KindInline, &ip.Policy, r.Location)
 			}
 		}
 		for i := range a.Buckets {

@@ -7,19 +7,6 @@ import "github.com/trailgate/trailgate/analyzer/authz"
 // key, boundary, SCPs, RCPs) and asks the IAM evaluator.
 func AuthzAsker(ix *authz.Index) Asker {
 	return AskerFunc(func(q Question) Answer {
-		a := ix.Authorize(authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context})
-		return Answer{Decision: decisionOf(a.Decision), Reason: a.Proof, Explanation: a.Explanation}
+		return ix.Authorize(authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context})
 	})
-}
-
-func decisionOf(d string) Decision {
-	switch d {
-	case authz.Allowed:
-		return Allow
-	case authz.ImplicitlyDenied:
-		return ImplicitDeny
-	case authz.ExplicitlyDenied:
-		return ExplicitDeny
-	}
-	return Unknown
 }

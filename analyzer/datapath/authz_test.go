@@ -1,10 +1,11 @@
 package datapath
 
 import (
-	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/iam"
 )
 
 // The Control Tower scenario through the real evaluator: every hop is
@@ -21,31 +22,22 @@ func TestEvaluateWithAuthzControlTower(t *testing.T) {
 		t.Fatalf("paths = %d", len(paths))
 	}
 	p := paths[0]
-	var out bytes.Buffer
-	out.WriteString(p.Line() + "\n")
-	p.Explain(&out)
-	golden(t, "controltower.authz.txt", out.Bytes())
+	out, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "controltower.authz.json", append(out, '\n'))
 	if p.FirstBroken < 0 || p.Hops[p.FirstBroken].Kind != HopQueueKey {
-		t.Fatalf("first broken hop = %d, want the queue key:\n%s", p.FirstBroken, out.String())
+		t.Fatalf("first broken hop = %d, want the queue key:\n%s", p.FirstBroken, string(out))
 	}
 	for _, q := range p.Hops[p.FirstBroken].Questions {
-		if q.Principal != "sns.amazonaws.com" || q.Answer.Decision != ImplicitDeny {
+		if q.Principal != "sns.amazonaws.com" || q.Answer.Decision != iam.ImplicitlyDenied {
 			t.Errorf("queue key question %s: %s %s", q.ID, q.Principal, q.Answer.Decision)
 		}
 	}
 	for i, h := range p.Hops[:p.FirstBroken] {
 		if h.Status != StatusOK {
 			t.Errorf("hop %d (%s) = %s before the break", i, h.Kind, h.Status)
-		}
-	}
-}
-
-func TestDecisionOf(t *testing.T) {
-	for in, want := range map[string]Decision{
-		authz.Allowed: Allow, authz.ImplicitlyDenied: ImplicitDeny, authz.ExplicitlyDenied: ExplicitDeny, authz.Unknown: Unknown, "": Unknown,
-	} {
-		if got := decisionOf(in); got != want {
-			t.Errorf("decisionOf(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package datapath
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -32,14 +33,9 @@ func createsObjects(events []string) bool {
 func filterProblems(src Source, t snapshot.NotificationTarget) []string {
 	var out []string
 	if t.FilterPrefix != "" && !snapshot.IsUnknown(t.FilterPrefix) {
-		ok := false
-		for _, kp := range src.KeyPrefixes {
-			if strings.HasPrefix(kp, t.FilterPrefix) || strings.HasPrefix(t.FilterPrefix, kp) {
-				ok = true
-			}
-		}
-		if !ok {
-			out = append(out, "filter prefix "+quote(t.FilterPrefix)+" matches none of the log keys under "+quote(strings.Join(src.KeyPrefixes, ", ")))
+		kp := src.KeyPrefix
+		if !strings.HasPrefix(kp, t.FilterPrefix) && !strings.HasPrefix(t.FilterPrefix, kp) {
+			out = append(out, "filter prefix "+quote(t.FilterPrefix)+" matches none of the log keys under "+quote(kp))
 		}
 	}
 	if t.FilterSuffix != "" && !snapshot.IsUnknown(t.FilterSuffix) && !strings.HasSuffix(src.KeySuffix, t.FilterSuffix) {
@@ -56,7 +52,7 @@ func (b *builder) notificationBranches(src Source, bucket *snapshot.Bucket) []br
 	}
 	owner := b.ix.buckets[bucket.Name].Account
 	bucketARN := "arn:" + b.ix.partition + ":s3:::" + bucket.Name
-	ctx := b.serviceContext(principalS3, bucketARN, owner)
+	ctx := serviceContext(principalS3, bucketARN, owner)
 	hop := func(t snapshot.NotificationTarget) Hop {
 		h := Hop{Kind: HopNotification, Resources: []Resource{{ARN: bucketARN, Type: "AWS::S3::Bucket::NotificationConfiguration", Account: owner, Region: bucket.Region}}}
 		h.Problems = append(h.Problems, filterProblems(src, t)...)
@@ -69,14 +65,23 @@ func (b *builder) notificationBranches(src Source, bucket *snapshot.Bucket) []br
 	}
 	var out []branch
 	n := bucket.Notification
+	// A configuration whose key filter selects another source's files
+	// (a bucket holding CloudTrail and GuardDuty files notifies each with
+	// its own prefix) is not on this source's path when another one admits
+	// its files; when none does, each is shown with why it misses (NT02).
+	admits := func(t snapshot.NotificationTarget) bool { return len(filterProblems(src, t)) == 0 }
+	someAdmits := slices.ContainsFunc(n.TopicConfigurations, admits) || slices.ContainsFunc(n.QueueConfigurations, admits)
+	skip := func(t snapshot.NotificationTarget) bool {
+		return !createsObjects(t.Events) || (someAdmits && !admits(t))
+	}
 	for _, t := range n.TopicConfigurations {
-		if !createsObjects(t.Events) {
+		if skip(t) {
 			continue
 		}
 		out = append(out, b.topicBranches(hop(t), t.ARN, principalS3, ctx)...)
 	}
 	for _, t := range n.QueueConfigurations {
-		if !createsObjects(t.Events) {
+		if skip(t) {
 			continue
 		}
 		h := hop(t)
@@ -126,7 +131,7 @@ func (b *builder) topicBranches(notification Hop, topicARN, publisher string, pc
 		case s.PendingConfirmation || s.ARN == "PendingConfirmation":
 			sh.Problems = append(sh.Problems, "subscription of "+s.Endpoint+" is pending confirmation")
 		}
-		sctx := b.serviceContext(principalSNS, topicARN, a.Account)
+		sctx := serviceContext(principalSNS, topicARN, a.Account)
 		sub := append(append([]Hop(nil), hops...), sh)
 		out = append(out, b.queueBranch(sub, topicARN, s.Endpoint, principalSNS, sctx))
 	}
@@ -149,11 +154,21 @@ func subscriptionARN(topicARN string, s snapshot.Subscription) string {
 func (b *builder) queueBranch(hops []Hop, via, queueARN, sender string, sctx map[string][]string) branch {
 	a, _ := parseARN(queueARN)
 	qh := Hop{Kind: HopQueue, Resources: []Resource{{ARN: queueARN, Type: "AWS::SQS::Queue", Account: a.Account, Region: a.Region}}}
-	qh.Questions = []Question{{ID: "send-message", Why: "the notification is delivered to the queue",
-		Principal: sender, Action: "sqs:SendMessage", Resource: queueARN, ResourceAccount: a.Account, Context: clone(sctx)}}
 	q := b.ix.queues[queueARN]
-	if q == nil {
+	switch {
+	case q == nil && b.ix.accounts[a.Account] == nil && !snapshot.IsUnknown(queueARN):
+		// A queue in an account the snapshot does not hold is the vendor's
+		// (Radiant and Expel host it): its policy and key are theirs, and
+		// its subscription's confirmation (SN03) shows it accepts the
+		// topic: an SQS subscription across accounts is confirmed only
+		// once the queue's owner receives the confirmation message
+		// (https://docs.aws.amazon.com/sns/latest/dg/sns-send-message-to-sqs-cross-account.html).
+	case q == nil:
 		qh.Problems = append(qh.Problems, unknownProblem("queue "+queueARN+" is not in the snapshot"))
+		fallthrough
+	default:
+		qh.Questions = []Question{{ID: "send-message", Why: "the notification is delivered to the queue",
+			Principal: sender, Action: "sqs:SendMessage", Resource: queueARN, ResourceAccount: a.Account, Context: clone(sctx)}}
 	}
 	hops = append(hops, qh)
 	if q != nil && q.V.KmsMasterKeyID != "" {

@@ -64,28 +64,11 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 	}
 	b := &builder{ix: newIndex(snap), conn: conn}
 	var paths []Path
-	seen := map[string]bool{}
-	for ai := range snap.Accounts {
-		a := &snap.Accounts[ai]
-		if b.wants(SourceCloudTrail) {
-			for ti := range a.Trails {
-				t := &a.Trails[ti]
-				// An organization trail shows in member accounts too
-				// (shadow trails); follow it once.
-				if seen[t.ARN] {
-					continue
-				}
-				seen[t.ARN] = true
-				paths = append(paths, b.trailPaths(a.ID, t)...)
-			}
-		}
-		if b.wants(SourceGuardDuty) {
-			for di := range a.Detectors {
-				d := &a.Detectors[di]
-				for _, dest := range d.PublishingDestinations {
-					paths = append(paths, b.guardDutyPaths(a.ID, d, dest)...)
-				}
-			}
+	for _, src := range sources(b.ix, b.wants) {
+		if src.Trail != nil {
+			paths = append(paths, b.trailPaths(src.Source, src.Trail)...)
+		} else {
+			paths = append(paths, b.guardDutyPaths(src.Source, src.Destination)...)
 		}
 	}
 	for i := range paths {
@@ -115,60 +98,15 @@ type writer struct {
 	context map[string][]string
 }
 
-func (b *builder) serviceContext(principal, sourceARN, sourceAccount string) map[string][]string {
-	// Keys AWS sets when a service principal makes a request on behalf of a
-	// resource: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn
-	// aws:PrincipalOrgID and aws:PrincipalAccount are absent for service
-	// principals, which is why a PrincipalOrgID deny without an
-	// aws:PrincipalIsAWSService exemption stops service writers.
-	return map[string][]string{
-		"aws:PrincipalIsAWSService": {"true"},
-		"aws:PrincipalServiceName":  {principal},
-		"aws:SourceArn":             {sourceARN},
-		"aws:SourceAccount":         {sourceAccount},
-		"aws:SecureTransport":       {"true"},
-	}
-}
-
-func (b *builder) trailPaths(holder string, t *snapshot.Trail) []Path {
-	owner := holder
-	if a, ok := parseARN(t.ARN); ok && a.Account != "" {
-		owner = a.Account
-	}
-	prefix := strings.Trim(t.S3KeyPrefix, "/")
-	base := ""
-	if prefix != "" {
-		base = prefix + "/"
-	}
-	src := Source{
-		Kind: SourceCloudTrail, ARN: t.ARN, Account: owner, Region: t.HomeRegion,
-		Bucket: t.S3BucketName, Prefix: prefix, KeySuffix: cloudTrailSuffix,
-	}
-	// Organization trails write every account's files under the
-	// organization ID: <prefix>/AWSLogs/<o-id>/<account>/CloudTrail/…
-	// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
-	var objectKeys []string
-	switch {
-	case t.IsOrganizationTrail && b.ix.orgID != "":
-		src.KeyPrefixes = []string{base + "AWSLogs/" + b.ix.orgID + "/"}
-		objectKeys = append(objectKeys, base+"AWSLogs/"+b.ix.orgID+"/"+owner+"/CloudTrail/"+t.HomeRegion+"/"+logDate+"/"+trailObject(owner, t.HomeRegion))
-	case t.IsOrganizationTrail:
-		src.KeyPrefixes = []string{base + "AWSLogs/"}
-	default:
-		src.KeyPrefixes = []string{base + "AWSLogs/" + owner + "/"}
-	}
-	// The management account's own path must be writable too: CloudTrail
-	// checks it when an organization trail is created or updated (catalog
-	// CT03, create-s3-bucket-policy-for-cloudtrail.html).
-	objectKeys = append(objectKeys, base+"AWSLogs/"+owner+"/CloudTrail/"+t.HomeRegion+"/"+logDate+"/"+trailObject(owner, t.HomeRegion))
-
-	w := writer{principal: principalCloudTrail, context: b.serviceContext(principalCloudTrail, t.ARN, owner)}
+func (b *builder) trailPaths(src Source, t *snapshot.Trail) []Path {
+	owner := src.Account
+	w := writer{principal: src.Writer, context: src.WriterContext}
 	head := []Hop{{
 		Kind:      HopWriter,
 		Resources: []Resource{{ARN: t.ARN, Type: "AWS::CloudTrail::Trail", Account: owner, Region: t.HomeRegion}},
 	}}
 	bucket := b.ix.bucket(t.S3BucketName)
-	head = append(head, b.bucketHop(src, bucket, w, objectKeys, "s3:GetBucketAcl", map[string][]string{
+	head = append(head, b.bucketHop(src, bucket, w, src.WriteKeys, "s3:GetBucketAcl", map[string][]string{
 		// CloudTrail writes each log file with this canned ACL; the
 		// documented bucket policy requires it.
 		"s3:x-amz-acl": {"bucket-owner-full-control"},
@@ -190,17 +128,13 @@ func (b *builder) trailPaths(holder string, t *snapshot.Trail) []Path {
 	if t.SnsTopicARN != "" {
 		branches = append(branches, b.topicBranches(
 			Hop{Kind: HopNotification, Resources: []Resource{{ARN: t.ARN, Type: "AWS::CloudTrail::Trail::SnsNotification", Account: owner, Region: t.HomeRegion}}},
-			t.SnsTopicARN, principalCloudTrail, b.serviceContext(principalCloudTrail, t.ARN, owner))...)
+			t.SnsTopicARN, principalCloudTrail, serviceContext(principalCloudTrail, t.ARN, owner))...)
 	}
 	branches = append(branches, b.notificationBranches(src, bucket)...)
 	readKey := objKey
-	return b.assemble(src, head, branches, bucket, readKey, objectKeys[0], map[string][]string{
+	return b.assemble(src, head, branches, bucket, readKey, src.SampleKey, map[string][]string{
 		"kms:EncryptionContext:aws:cloudtrail:arn": {t.ARN},
 	})
-}
-
-func trailObject(account, region string) string {
-	return account + "_CloudTrail_" + region + "_20260101T0000Z_0123456789abcdef" + cloudTrailSuffix
 }
 
 func (b *builder) bucketDefaultKey(bucket *snapshot.Bucket) (keyRef, bool) {
@@ -254,7 +188,7 @@ func (b *builder) bucketHop(src Source, bucket *snapshot.Bucket, w writer, objec
 
 func (b *builder) trailKeyHop(src Source, t *snapshot.Trail, owner string, k keyRef, viaS3 bool, bucket *snapshot.Bucket) Hop {
 	h := Hop{Kind: HopObjectKey, Resources: []Resource{keyResource(k)}}
-	ctx := b.serviceContext(principalCloudTrail, t.ARN, owner)
+	ctx := serviceContext(principalCloudTrail, t.ARN, owner)
 	// CloudTrail asks for data keys with the trail ARN as encryption
 	// context: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
 	ctx["kms:EncryptionContext:aws:cloudtrail:arn"] = []string{t.ARN}
@@ -269,7 +203,7 @@ func (b *builder) trailKeyHop(src Source, t *snapshot.Trail, owner string, k key
 	if !viaS3 {
 		h.Questions = append(h.Questions, Question{ID: "describe-key", Why: "CloudTrail validates the key when the trail is created or updated",
 			Principal: principalCloudTrail, Action: "kms:DescribeKey", Resource: k.ARN, ResourceAccount: k.Account,
-			Context: b.serviceContext(principalCloudTrail, t.ARN, owner)})
+			Context: serviceContext(principalCloudTrail, t.ARN, owner)})
 	}
 	h.Problems = append(h.Problems, b.keyProblems(k, bucket)...)
 	return h
@@ -308,28 +242,15 @@ func s3ContextARN(partition string, bucket *snapshot.Bucket, key string) string 
 	return arn
 }
 
-func (b *builder) guardDutyPaths(account string, d *snapshot.Detector, dest snapshot.PublishingDestination) []Path {
-	p := b.ix.partition
-	detectorARN := "arn:" + p + ":guardduty:" + d.Region + ":" + account + ":detector/" + d.ID
-	bucketName, prefix := splitBucketARN(dest.DestinationARN)
-	base := ""
-	if prefix != "" {
-		base = prefix + "/"
-	}
-	src := Source{
-		Kind: SourceGuardDuty, ARN: detectorARN, Account: account, Region: d.Region,
-		Bucket: bucketName, Prefix: prefix, KeySuffix: guardDutySuffix,
-		KeyPrefixes: []string{base + "AWSLogs/" + account + "/GuardDuty/" + d.Region + "/"},
-	}
-	object := src.KeyPrefixes[0] + logDate + "/00000000-0000-4000-8000-000000000000" + guardDutySuffix
-	principal := GuardDutyPrincipal(d.Region)
-	w := writer{principal: principal, context: b.serviceContext(principal, detectorARN, account)}
+func (b *builder) guardDutyPaths(src Source, dest *snapshot.PublishingDestination) []Path {
+	account, principal, object := src.Account, src.Writer, src.SampleKey
+	w := writer{principal: principal, context: src.WriterContext}
 	head := []Hop{{
 		Kind:      HopWriter,
-		Resources: []Resource{{ARN: detectorARN, Type: "AWS::GuardDuty::Detector", Account: account, Region: d.Region}},
+		Resources: []Resource{{ARN: src.ARN, Type: "AWS::GuardDuty::Detector", Account: account, Region: src.Region}},
 	}}
-	bucket := b.ix.bucket(bucketName)
-	key := b.ix.resolveKey(dest.KmsKeyARN, account, d.Region)
+	bucket := b.ix.bucket(src.Bucket)
+	key := b.ix.resolveKey(dest.KmsKeyARN, account, src.Region)
 	head = append(head, b.bucketHop(src, bucket, w, []string{object}, "s3:GetBucketLocation", map[string][]string{
 		// GuardDuty writes SSE-KMS objects with its destination key; the
 		// documented optional deny statements test these headers.
@@ -339,7 +260,7 @@ func (b *builder) guardDutyPaths(account string, d *snapshot.Detector, dest snap
 	kh := Hop{Kind: HopObjectKey, Resources: []Resource{keyResource(key)}}
 	kh.Questions = []Question{{ID: "generate-data-key", Why: "GuardDuty encrypts the exported findings",
 		Principal: principal, Action: "kms:GenerateDataKey", Resource: key.ARN, ResourceAccount: key.Account,
-		Context: b.serviceContext(principal, detectorARN, account)}}
+		Context: clone(src.WriterContext)}}
 	if a, ok := parseARN(dest.KmsKeyARN); !ok || !strings.HasPrefix(a.Resource, "key/") {
 		// GuardDuty takes a key ARN only:
 		// https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -169,8 +171,8 @@ func TestTrailPathHopsAndContext(t *testing.T) {
 
 func TestGuardDutyPathProblems(t *testing.T) {
 	p := findPath(t, Build(load(t, "controltower.json"), nil), SourceGuardDuty)
-	if p.Source.KeyPrefixes[0] != "guardduty/AWSLogs/333333333333/GuardDuty/eu-west-1/" {
-		t.Errorf("key prefix = %v", p.Source.KeyPrefixes)
+	if p.Source.KeyPrefix != "guardduty/AWSLogs/333333333333/GuardDuty/eu-west-1/" {
+		t.Errorf("key prefix = %v", p.Source.KeyPrefix)
 	}
 	// GD02: the key is in us-east-1, the bucket in eu-west-1.
 	k := hop(t, p, HopObjectKey)
@@ -180,9 +182,10 @@ func TestGuardDutyPathProblems(t *testing.T) {
 	if p.FirstBroken != 2 || p.Hops[2].Status != StatusBroken {
 		t.Errorf("first broken = %d, want the object-key hop (2)", p.FirstBroken)
 	}
-	n := hop(t, p, HopNotification)
-	if len(n.Problems) != 1 || !strings.HasPrefix(n.Problems[0], "no S3 event notification") {
-		t.Errorf("notification problems = %v", n.Problems)
+	// Without a connector nobody is known to wait for a notification: the
+	// path ends where the files land.
+	if last := p.Hops[len(p.Hops)-1].Kind; last != HopObjectKey {
+		t.Errorf("path without notification nor connector ends at %s, want %s", last, HopObjectKey)
 	}
 	loc := question(t, hop(t, p, HopBucket), "bucket-check")
 	if loc.Action != "s3:GetBucketLocation" || loc.Resource != "arn:aws:s3:::gd-findings-222222222222" {
@@ -239,7 +242,7 @@ func TestConnectorRoleMissingIsUnknown(t *testing.T) {
 // NT02: Control Tower writes under the o-xxx/ top-level prefix; a filter on
 // AWSLogs/ misses every log file.
 func TestFilterProblems(t *testing.T) {
-	src := Source{KeyPrefixes: []string{"o-abc123def4/AWSLogs/o-abc123def4/"}, KeySuffix: ".json.gz"}
+	src := Source{KeyPrefix: "o-abc123def4/AWSLogs/o-abc123def4/", KeySuffix: ".json.gz"}
 	for _, tc := range []struct {
 		prefix, suffix string
 		problems       int
@@ -282,10 +285,10 @@ func TestGlobMatch(t *testing.T) {
 func denying(action string) Asker {
 	return AskerFunc(func(q Question) Answer {
 		if q.Action == action {
-			return Answer{Decision: ExplicitDeny, Reason: "explicit deny in the key policy",
-				Deciding: []Statement{{Policy: "key policy " + q.Resource, Sid: "DenyOutsideOrg", Index: 3, Effect: "Deny"}}}
+			return Answer{Decision: iam.ExplicitlyDenied, Proof: "explicit deny in the key policy",
+				Statements: []authz.Statement{{Kind: "resource", Policy: q.Resource, Sid: "DenyOutsideOrg", Index: 3, Effect: "Deny", Role: authz.RoleDeny}}}
 		}
-		return Answer{Decision: Allow, Deciding: []Statement{{Policy: "test", Index: 0, Effect: "Allow"}}}
+		return Answer{Decision: iam.Allowed, Statements: []authz.Statement{{Kind: "resource", Policy: "test", Index: 0, Effect: "Allow", Role: authz.RoleAllow}}}
 	})
 }
 
@@ -303,17 +306,17 @@ func TestEvaluateMarksFirstBrokenHop(t *testing.T) {
 	if paths[0].Hops[1].Questions[0].Answer != nil {
 		t.Error("Evaluate modified its input")
 	}
-	var line bytes.Buffer
-	line.WriteString(p.Line())
-	line.WriteString("\n")
-	p.Explain(&line)
-	golden(t, "controltower.explain.txt", line.Bytes())
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "controltower.explain.json", append(data, '\n'))
 
 	ok := Evaluate(paths, denying("none"))[0]
 	if ok.Status != StatusOK || ok.FirstBroken != -1 {
 		t.Errorf("all allowed: status %s first broken %d", ok.Status, ok.FirstBroken)
 	}
-	unk := Evaluate(paths, AskerFunc(func(Question) Answer { return Answer{Decision: Unknown} }))[0]
+	unk := Evaluate(paths, AskerFunc(func(Question) Answer { return Answer{Decision: iam.Unknown} }))[0]
 	if unk.Status != StatusUnknown || unk.FirstBroken != -1 {
 		t.Errorf("all unknown: status %s first broken %d", unk.Status, unk.FirstBroken)
 	}
@@ -332,7 +335,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 
 func BenchmarkBuildAndEvaluate(b *testing.B) {
 	s := load(b, "controltower.json")
-	allow := AskerFunc(func(Question) Answer { return Answer{Decision: Allow} })
+	allow := AskerFunc(func(Question) Answer { return Answer{Decision: iam.Allowed} })
 	b.ReportAllocs()
 	for b.Loop() {
 		Evaluate(Build(s, nil), allow)

@@ -13,11 +13,12 @@
 // kms:CallerAccount, aws:PrincipalOrgID …), plus the structural problems
 // found while following the path (no notification, a FIFO destination, a
 // pending subscription). Evaluate answers the questions through an Asker
-// (the engine plugs in analyzer/authz), and Line and Explain render the
-// result for the text report and for `check --explain`.
+// (analyzer/authz), Attribute records which findings explain each hop, and
+// analyzer/report renders the result (text, JSON, SARIF, --explain).
 //
 // It must not decide policy itself: every authorization answer comes from
-// the Asker. It must not reach AWS, read files or know about Rego; it reads
+// the Asker. It must not reach AWS, read files, format output or know about
+// Rego; it reads
 // the snapshot model and the connector file only, and is pure and
 // deterministic (same input, same paths, same order).
 package datapath

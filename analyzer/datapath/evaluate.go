@@ -1,6 +1,10 @@
 package datapath
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/trailgate/trailgate/analyzer/iam"
+)
 
 // Asker answers one authorization question. The engine implements it with
 // analyzer/authz, which assembles every policy that applies (identity,
@@ -37,15 +41,21 @@ func Evaluate(paths []Path, asker Asker) []Path {
 
 // finish sets hop statuses, the path status and FirstBroken.
 func finish(p *Path) {
+	for i := range p.Hops {
+		p.Hops[i].Status = hopStatus(p.Hops[i])
+	}
+	settle(p)
+}
+
+// settle sets the path status and FirstBroken from the hop statuses.
+func settle(p *Path) {
 	p.FirstBroken = -1
 	p.Status = StatusOK
-	for i := range p.Hops {
-		s := hopStatus(p.Hops[i])
-		p.Hops[i].Status = s
-		if s == StatusBroken && p.FirstBroken < 0 {
+	for i, h := range p.Hops {
+		if h.Status == StatusBroken && p.FirstBroken < 0 {
 			p.FirstBroken = i
 		}
-		p.Status = worse(p.Status, s)
+		p.Status = worse(p.Status, h.Status)
 	}
 }
 
@@ -62,8 +72,8 @@ func hopStatus(h Hop) Status {
 		switch {
 		case q.Answer == nil:
 			s = worse(s, StatusPending)
-		case q.Answer.Decision == Allow:
-		case q.Answer.Decision == Unknown:
+		case q.Answer.Decision == iam.Allowed:
+		case q.Answer.Decision == iam.Unknown:
 			s = worse(s, StatusUnknown)
 		default:
 			return StatusBroken
@@ -72,7 +82,7 @@ func hopStatus(h Hop) Status {
 	return s
 }
 
-var statusRank = map[Status]int{StatusOK: 0, StatusPending: 1, StatusUnknown: 2, StatusBroken: 3}
+var statusRank = map[Status]int{StatusOK: 0, StatusDegraded: 1, StatusPending: 2, StatusUnknown: 3, StatusBroken: 4}
 
 func worse(a, b Status) Status {
 	if statusRank[b] > statusRank[a] {

@@ -3,6 +3,8 @@ package datapath
 import (
 	"strings"
 
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -12,11 +14,11 @@ type arn struct {
 }
 
 func parseARN(s string) (arn, bool) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	a, err := awsarn.Parse(s)
+	if err != nil {
 		return arn{}, false
 	}
-	return arn{parts[1], parts[2], parts[3], parts[4], parts[5]}, true
+	return arn{a.Partition, a.Service, a.Region, a.AccountID, a.Resource}, true
 }
 
 // index finds snapshot resources by ARN, name or alias, and remembers

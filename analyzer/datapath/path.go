@@ -1,5 +1,11 @@
 package datapath
 
+import (
+	"slices"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+)
+
 // SourceKind names the kind of log source a path starts from.
 type SourceKind string
 
@@ -44,6 +50,14 @@ const (
 	HopRead HopKind = "read"
 )
 
+// HopKinds are every hop kind, in delivery order. A rule's METADATA
+// declares the kinds it judges (custom.hops) from these.
+var HopKinds = []HopKind{HopWriter, HopBucket, HopObjectKey, HopNotification, HopTopic, HopTopicKey,
+	HopSubscription, HopQueue, HopQueueKey, HopReader, HopRead}
+
+// IsHopKind says whether s names a hop kind.
+func IsHopKind(s string) bool { return slices.Contains(HopKinds, HopKind(s)) }
+
 // Status is the state of a hop or of a whole path.
 type Status string
 
@@ -58,18 +72,10 @@ const (
 	// StatusUnknown: nothing is denied, but some answer cannot be proven
 	// (unknown IaC value, partial snapshot).
 	StatusUnknown Status = "unknown"
-)
-
-// Decision is the answer to one authorization question.
-type Decision string
-
-// Decisions, as AWS's policy evaluation logic defines them.
-const (
-	Allow        Decision = "allow"
-	ImplicitDeny Decision = "implicit-deny"
-	ExplicitDeny Decision = "explicit-deny"
-	// Unknown means the evaluator cannot prove either way.
-	Unknown Decision = "unknown"
+	// StatusDegraded: the hop delivers, but a finding that does not stop
+	// the pipeline is about it (a coverage gap, queue tuning, a vendor
+	// guide's requirement).
+	StatusDegraded Status = "degraded"
 )
 
 // Path is the delivery path of one log source to one queue (or, for a
@@ -97,12 +103,27 @@ type Source struct {
 	// Prefix is the configured prefix (trail S3KeyPrefix, or the GuardDuty
 	// destination folder), without trailing slash.
 	Prefix string `json:"prefix,omitempty"`
-	// KeyPrefixes are where the source's log objects land in the bucket,
-	// each ending in "/": what notification filters and reader grants must
+	// KeyPrefix is where the source's log objects land in the bucket,
+	// ending in "/": what notification filters and reader grants must
 	// cover.
-	KeyPrefixes []string `json:"key_prefixes"`
+	KeyPrefix string `json:"key_prefix"`
 	// KeySuffix is how the source's log object keys end.
 	KeySuffix string `json:"key_suffix"`
+	// SampleKey is a representative log object key, the object every
+	// question about the source's files asks about (a real request names
+	// one object).
+	SampleKey string `json:"sample_key"`
+	// WriteKeys are the objects the writer must be able to put: the sample
+	// and, for an organization trail, the management account's own path.
+	WriteKeys []string `json:"write_keys"`
+	// Writer is the service principal that writes the files (GuardDuty's
+	// is regional in opt-in regions), and WriterContext the request
+	// context it sends.
+	Writer        string              `json:"writer"`
+	WriterContext map[string][]string `json:"writer_context"`
+	// KMSKey is the key the source names to encrypt its files (a trail's
+	// KmsKeyId, a destination's KmsKeyArn), as written; empty when none.
+	KMSKey string `json:"kms_key"`
 }
 
 // Hop is one step of a path.
@@ -116,6 +137,9 @@ type Hop struct {
 	// each naming what is wrong in one sentence.
 	Problems []string `json:"problems,omitempty"`
 	Status   Status   `json:"status"`
+	// Findings are the fingerprints of the findings that explain the hop
+	// (Attribute).
+	Findings []string `json:"findings,omitempty"`
 }
 
 // Resource identifies an AWS resource on a hop.
@@ -145,29 +169,8 @@ type Question struct {
 	Answer *Answer `json:"answer,omitempty"`
 }
 
-// Answer is an evaluator's answer to a Question.
-type Answer struct {
-	Decision Decision `json:"decision"`
-	// Deciding are the statements that decided: the denying statement for
-	// an explicit deny, the allowing statements for an allow.
-	Deciding []Statement `json:"deciding,omitempty"`
-	// Reason is the evaluator's one-sentence explanation (authz's Proof).
-	Reason string `json:"reason,omitempty"`
-	// Explanation lists what each policy kind consulted said (authz's
-	// Explanation), for --explain.
-	Explanation []string `json:"explanation,omitempty"`
-}
-
-// Statement names one policy statement.
-type Statement struct {
-	// Policy says which policy: "bucket policy arn:aws:s3:::logs",
-	// "SCP p-1234", "key policy arn:aws:kms:…".
-	Policy string `json:"policy"`
-	Sid    string `json:"sid,omitempty"`
-	// Index is the statement's position in the policy (0-based).
-	Index  int    `json:"index"`
-	Effect string `json:"effect,omitempty"`
-	// File and Line locate the statement in IaC, when known.
-	File string `json:"file,omitempty"`
-	Line int    `json:"line,omitempty"`
-}
+// Answer is the answer to a Question: analyzer/authz's, with the
+// decision, the proof, the explanation, the statements that decided (or
+// nearly did) and what each policy kind said. A hop's question and a
+// rule's trailgate.authz call answer in the same shape.
+type Answer = authz.Answer

@@ -1,6 +1,7 @@
 package datapath
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -26,6 +27,21 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 		}
 		branches = kept
 	}
+	// A connector without a queue of its own in the snapshot reads from
+	// the vendor's queue (Radiant subscribes a queue it hosts to the
+	// topic): the branches to that queue are its, not those to the queues
+	// of other readers of the same topic.
+	if b.conn != nil && b.conn.Queue == "" {
+		var vendor []branch
+		for _, br := range branches {
+			if a, ok := parseARN(br.queue); ok && b.ix.accounts[a.Account] == nil {
+				vendor = append(vendor, br)
+			}
+		}
+		if len(vendor) > 0 {
+			branches = vendor
+		}
+	}
 	// A connector without a queue that polls the bucket (Rapid7's
 	// harvester reads CloudTrail from S3 by listing it), or that has no
 	// notification to follow, reads the bucket directly: no notification
@@ -38,8 +54,9 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 			rd.polling = true
 			return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), b.readerHops(nil, rd)...)}}
 		}
-		nh := Hop{Kind: HopNotification, Problems: []string{"no S3 event notification or trail SNS topic announces this source's log files"}}
-		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), nh)}}
+		// Without a connector nobody is known to wait for a notification
+		// (a reader may list the bucket): the path ends at the bucket.
+		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
 	}
 	var out []Path
 	for _, br := range branches {
@@ -185,23 +202,6 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	return []Hop{reader, read}
 }
 
-// principalContext is what AWS sends about a role session's principal.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-func (b *builder) principalContext(r *snapshot.Role) map[string][]string {
-	a, _ := parseARN(r.ARN)
-	ctx := map[string][]string{
-		"aws:PrincipalArn":          {r.ARN},
-		"aws:PrincipalAccount":      {a.Account},
-		"aws:PrincipalIsAWSService": {"false"},
-		"aws:PrincipalType":         {"AssumedRole"},
-		"aws:SecureTransport":       {"true"},
-	}
-	if b.ix.orgID != "" && b.ix.members[a.Account] {
-		ctx["aws:PrincipalOrgID"] = []string{b.ix.orgID}
-	}
-	return ctx
-}
-
 func cloneHops(hs []Hop) []Hop {
 	out := make([]Hop, len(hs))
 	for i, h := range hs {
@@ -213,8 +213,9 @@ func cloneHops(hs []Hop) []Hop {
 			q.Context = clone(q.Context)
 			if q.Answer != nil {
 				a := *q.Answer
-				a.Deciding = append([]Statement(nil), a.Deciding...)
-				a.Explanation = append([]string(nil), a.Explanation...)
+				a.Statements = slices.Clone(a.Statements)
+				a.Kinds = slices.Clone(a.Kinds)
+				a.Explanation = slices.Clone(a.Explanation)
 				q.Answer = &a
 			}
 			out[i].Questions[j] = q

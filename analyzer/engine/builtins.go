@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync/atomic"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/types"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
-	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // AuthzBuiltin is the name of the built-in rules use to ask authorization
@@ -27,7 +25,7 @@ import (
 //	                     "role": "deny"|"allow"|"near_miss"|"malformed"}],
 //	     "kinds": [{"kind": "resource"|"identity"|"boundary"|"scp"|"rcp"|…,
 //	                "target": "…",
-//	                "outcome": "allow"|"deny"|"implicit"|"not_applicable",
+//	                "outcome": "allow"|"deny"|"implicit"|"skipped",
 //	                "reason": "…"}]}
 //
 // statements is authz.Answer.Statements: the statements the explanation's
@@ -110,19 +108,11 @@ func indexFor(bctx rego.BuiltinContext, v ast.Value) (*authz.Index, error) {
 			return ix.(*authz.Index), nil
 		}
 	}
-	js, err := ast.JSON(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: snapshot: %v", AuthzBuiltin, err)
-	}
-	data, err := json.Marshal(js)
+	s, err := decodeSnapshot(AuthzBuiltin, v)
 	if err != nil {
 		return nil, err
 	}
-	var s snapshot.Snapshot
-	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("%s: snapshot: %v", AuthzBuiltin, err)
-	}
-	ix, err := authz.NewIndex(&s)
+	ix, err := authz.NewIndex(s)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", AuthzBuiltin, err)
 	}
@@ -235,12 +225,12 @@ func answerValue(a authz.Answer) ast.Value {
 		kinds[i] = ast.ObjectTerm(
 			ast.Item(ast.StringTerm("kind"), ast.StringTerm(k.Kind)),
 			ast.Item(ast.StringTerm("target"), ast.StringTerm(k.Target)),
-			ast.Item(ast.StringTerm("outcome"), ast.StringTerm(k.Outcome)),
+			ast.Item(ast.StringTerm("outcome"), ast.StringTerm(string(k.Outcome))),
 			ast.Item(ast.StringTerm("reason"), ast.StringTerm(k.Reason)),
 		)
 	}
 	return ast.NewObject(
-		ast.Item(ast.StringTerm("decision"), ast.StringTerm(a.Decision)),
+		ast.Item(ast.StringTerm("decision"), ast.StringTerm(string(a.Decision))),
 		ast.Item(ast.StringTerm("proof"), ast.StringTerm(a.Proof)),
 		ast.Item(ast.StringTerm("explanation"), ast.ArrayTerm(expl...)),
 		ast.Item(ast.StringTerm("statements"), ast.ArrayTerm(stmts...)),
@@ -250,14 +240,23 @@ func answerValue(a authz.Answer) ast.Value {
 
 // regoBuiltins are the built-ins offered to the prepared query.
 func regoBuiltins() []func(*rego.Rego) {
-	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl)}
+	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl), rego.Function1(sourcesDecl, sourcesImpl)}
+}
+
+// builtinDecls declares the built-ins to the compiler.
+func builtinDecls() map[string]*ast.Builtin {
+	return map[string]*ast.Builtin{
+		AuthzBuiltin:   {Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl},
+		SourcesBuiltin: {Name: sourcesDecl.Name, Description: sourcesDecl.Description, Decl: sourcesDecl.Decl},
+	}
 }
 
 // TesterBuiltins are the same built-ins for OPA's test runner, so that the
 // rules' *_test.rego files exercise the real authorization answers.
 func TesterBuiltins() []*tester.Builtin {
-	return []*tester.Builtin{{
-		Decl: &ast.Builtin{Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl},
-		Func: rego.Function2(authzDecl, authzImpl),
-	}}
+	decls := builtinDecls()
+	return []*tester.Builtin{
+		{Decl: decls[AuthzBuiltin], Func: rego.Function2(authzDecl, authzImpl)},
+		{Decl: decls[SourcesBuiltin], Func: rego.Function1(sourcesDecl, sourcesImpl)},
+	}
 }

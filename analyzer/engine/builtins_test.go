@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/iam"
 	policyfs "github.com/trailgate/trailgate/rego"
 )
 
@@ -96,7 +97,7 @@ bucketReason := data.trailgate.lib.blocking_reason(a, "resourcePolicy")`
 		}
 		return authz.Statement{Kind: kind, Policy: "p", Role: role, Effect: effect}
 	}
-	kind := func(kind, target, outcome, reason string) authz.KindOutcome {
+	kind := func(kind, target string, outcome iam.Outcome, reason string) authz.KindOutcome {
 		return authz.KindOutcome{Kind: kind, Target: target, Outcome: outcome, Reason: reason}
 	}
 	type verdict struct {

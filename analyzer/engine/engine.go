@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -15,7 +17,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/util"
 
-	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -98,7 +99,7 @@ func newEngine(fsys fs.FS, skip []ast.StageID) (*Engine, error) {
 		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
 	}
 	e := &Engine{policy: p}
-	for _, pkg := range sortedNames(p.rulePackages) {
+	for _, pkg := range slices.Sorted(maps.Keys(p.rulePackages)) {
 		opts := []func(*rego.Rego){
 			rego.Compiler(compiler),
 			rego.Query("data.trailgate.rules." + pkg + ".deny[f]"),
@@ -118,7 +119,7 @@ func newEngine(fsys fs.FS, skip []ast.StageID) (*Engine, error) {
 func newCompiler(skip []ast.StageID) *ast.Compiler {
 	c := ast.NewCompiler().
 		WithDefaultRegoVersion(ast.RegoV1).
-		WithBuiltins(map[string]*ast.Builtin{AuthzBuiltin: {Name: authzDecl.Name, Description: authzDecl.Description, Decl: authzDecl.Decl}})
+		WithBuiltins(builtinDecls())
 	if len(skip) > 0 {
 		c = c.WithSkipStages(skip...)
 	}
@@ -156,26 +157,18 @@ func (e *Engine) Policy() *Policy { return e.policy }
 // IaC leaves unknown until apply, a managed policy whose document is not
 // in the snapshot) becomes one unproven finding per rule and resource.
 func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
-	ix, err := authz.NewIndex(snap)
-	if err != nil {
-		return nil, fmt.Errorf("indexing the snapshot: %w", err)
-	}
-	snapVal, err := toValue(snap)
+	s, err := NewSubject(snap, conn)
 	if err != nil {
 		return nil, err
 	}
-	connVal := ast.Value(ast.Null{})
-	if conn != nil {
-		if connVal, err = toValue(conn); err != nil {
-			return nil, err
-		}
-	}
-	input := ast.NewObject(
-		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(snapVal)),
-		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
-	)
-	ctx = withIndex(ctx, snapVal, ix)
-	locs := resourceLocations(snap)
+	return e.Judge(ctx, s)
+}
+
+// Judge evaluates every rule against a subject built once (NewSubject),
+// as Check does.
+func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, error) {
+	ctx = withIndex(ctx, s.snap, s.Index)
+	locs := resourceLocations(s.Snapshot)
 	var out []findings.Finding
 	shared := topdown.NewVirtualCache() // see ruleCache
 	for _, q := range e.queries {
@@ -183,7 +176,7 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 		if e.unshared {
 			shared = topdown.NewVirtualCache()
 		}
-		rs, err := q.pq.Eval(withUnknownLog(ctx, &log), rego.EvalParsedInput(input), rego.EvalVirtualCache(newRuleCache(shared, &log)))
+		rs, err := q.pq.Eval(withUnknownLog(ctx, &log), rego.EvalParsedInput(s.input), rego.EvalVirtualCache(newRuleCache(shared, &log)))
 		if err != nil {
 			return nil, fmt.Errorf("evaluating rule %s: %w", q.rule.ID, err)
 		}
@@ -196,11 +189,11 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 			reported[f.Resource.ID] = true
 			out = append(out, f)
 		}
-		if !orgRuleWithoutOrg(q.rule.ID, snap) {
+		if !orgRuleWithoutOrg(q.rule.ID, s.Snapshot) {
 			out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
 		}
 	}
-	out = append(out, unprovenReads(e.policy.Rules, snap)...)
+	out = append(out, unprovenReads(e.policy.Rules, s.Snapshot)...)
 	findings.Sort(out)
 	return out, nil
 }

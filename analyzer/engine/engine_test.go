@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
 
+	"github.com/trailgate/trailgate/collectors/snapshot"
 	policyfs "github.com/trailgate/trailgate/rego"
 )
 
@@ -34,7 +36,7 @@ func TestRulesValid(t *testing.T) {
 		t.Errorf("Rules() not sorted: %v", ids)
 	}
 	for _, want := range []string{"CT02", "CT03", "ID01", "KM01", "NT01", "S305", "SN01", "SQ01"} {
-		if !contains(ids, want) {
+		if !slices.Contains(ids, want) {
 			t.Errorf("rule %s missing; have %v", want, ids)
 		}
 	}
@@ -136,7 +138,9 @@ const goodRule = `# METADATA
 # custom:
 #   id: CT02
 #   severity: high
-#   hop: trail
+#   area: trail
+#   hops: [writer]
+#   reads: [cloudtrail:DescribeTrails]
 #   remediation: R
 package trailgate.rules.ct02
 
@@ -189,7 +193,7 @@ func TestLoadPolicyRejects(t *testing.T) {
 			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "package trailgate.rules.ct02", "package trailgate.rules.ct03x", 1))}
 		}, "does not match rule ID"},
 		{"wrong directory", func(m fstest.MapFS) {
-			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "hop: trail", "hop: bucket", 1))}
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "area: trail", "area: bucket", 1))}
 		}, "file must be rules/bucket/ct02_<name>.rego"},
 		{"no test", func(m fstest.MapFS) {
 			delete(m, "rules/trail/ct02_gaps_test.rego")
@@ -201,8 +205,17 @@ func TestLoadPolicyRejects(t *testing.T) {
 			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "deny contains 1 if false", "other := 1", 1))}
 		}, "no deny rule"},
 		{"unknown custom field", func(m fstest.MapFS) {
-			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   hop: trail\n", "#   hop: trail\n#   sevrity: low\n", 1))}
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   area: trail\n", "#   area: trail\n#   sevrity: low\n", 1))}
 		}, "custom.sevrity is not a known field"},
+		{"unknown hop kind", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "hops: [writer]", "hops: [trail]", 1))}
+		}, `hops: "trail" is not a hop kind`},
+		{"unknown read", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "reads: [cloudtrail:DescribeTrails]", "reads: [cloudtrail:DescribeTrail]", 1))}
+		}, `reads: "cloudtrail:DescribeTrail" is not a read`},
+		{"reads missing", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   reads: [cloudtrail:DescribeTrails]\n", "", 1))}
+		}, "custom.reads missing"},
 		{"syntax error", func(m fstest.MapFS) {
 			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(goodRule + "\ndeny contains if {\n")}
 		}, "rules/trail/ct02_gaps.rego:"},
@@ -313,5 +326,29 @@ func TestNewSkipsTestModules(t *testing.T) {
 	delete(fsys, "rules/trail/ct02_gaps_test.rego")
 	if _, err := NewFromFS(fsys); err == nil || !strings.Contains(err.Error(), "no ct02_gaps_test.rego beside it") {
 		t.Errorf("NewFromFS without the test file: got %v, want it refused", err)
+	}
+}
+
+// TestEveryReadHasRules: every read a snapshot records is declared by some
+// rule's METADATA (custom.reads), so that its failure makes those rules
+// unproven instead of passing silently.
+func TestEveryReadHasRules(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	for _, r := range e.Rules() {
+		for _, rd := range r.Reads {
+			declared[rd] = true
+		}
+		if len(r.Hops) == 0 {
+			t.Errorf("%s declares no hops (custom.hops)", r.ID)
+		}
+	}
+	for _, rd := range snapshot.Reads {
+		if !declared[rd] {
+			t.Errorf("no rule declares the read %s (custom.reads)", rd)
+		}
 	}
 }

@@ -97,13 +97,9 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 		}
 		for j := range a.Detectors {
 			d := &a.Detectors[j]
-			// Detectors have no ARN in the model; rules name them by the
-			// ARN GuardDuty uses as aws:SourceArn
-			// (arn:<partition>:guardduty:<region>:<account>:detector/<id>).
-			arn := "arn:" + partition + ":guardduty:" + d.Region + ":" + a.ID + ":detector/" + d.ID
-			put(arn, d.Location)
+			put(d.ARN, d.Location)
 			for k := range d.PublishingDestinations {
-				put(arn, d.PublishingDestinations[k].Location)
+				put(d.ARN, d.PublishingDestinations[k].Location)
 			}
 		}
 	}

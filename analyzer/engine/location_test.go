@@ -80,6 +80,7 @@ func TestResourceLocationsMapsEveryKind(t *testing.T) {
 		"arn:aws-us-gov:guardduty:us-gov-east-1:222222222222:detector/d2":             "aws_guardduty_publishing_destination.d2",
 	}
 	got := map[string]string{}
+	s.Sort() // derives the detector ARNs, as every producer of a snapshot does
 	for id, l := range resourceLocations(s) {
 		got[id] = l.Address
 	}

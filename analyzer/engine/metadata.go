@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,12 +18,14 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-// Hops a rule may judge: the parts of the pipeline, from the organization to
-// the reader.
-var Hops = []string{"org", "trail", "guardduty", "bucket", "notification", "topic", "queue", "kms", "identity"}
+// Areas are the parts of the pipeline a rule is about, from the
+// organization to the reader: a rule's file is in rules/<area>/.
+var Areas = []string{"org", "trail", "guardduty", "bucket", "notification", "topic", "queue", "kms", "identity"}
 
 // Policy is the set of Rego modules loaded from an embedded tree, split
 // into the rules (with their decoded descriptors), the shared library and
@@ -101,7 +105,7 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 		}
 	}
 	seen := map[string]string{}
-	for _, name := range sortedNames(p.Modules) {
+	for _, name := range slices.Sorted(maps.Keys(p.Modules)) {
 		m := p.Modules[name]
 		if strings.HasPrefix(name, "lib/") {
 			continue
@@ -204,8 +208,10 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 	}
 	r.ID = str("id")
 	r.Severity = str("severity")
-	r.Hop = str("hop")
+	r.Area = str("area")
 	r.Remediation = str("remediation")
+	r.Hops = strs(ann.Custom, "hops", &errs)
+	r.Reads = strs(ann.Custom, "reads", &errs)
 	r.Title = strings.TrimSpace(ann.Title)
 	r.Description = strings.TrimSpace(ann.Description)
 	for _, rr := range ann.RelatedResources {
@@ -213,9 +219,9 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 	}
 	for k := range ann.Custom {
 		switch k {
-		case "id", "severity", "hop", "remediation":
+		case "id", "severity", "area", "hops", "reads", "remediation":
 		default:
-			errs = append(errs, fmt.Sprintf("METADATA custom.%s is not a known field (id, severity, hop, remediation)", k))
+			errs = append(errs, fmt.Sprintf("METADATA custom.%s is not a known field (id, severity, area, hops, reads, remediation)", k))
 		}
 	}
 	switch {
@@ -234,13 +240,23 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 	if r.Description == "" {
 		errs = append(errs, "METADATA description is empty")
 	}
-	if r.Hop != "" && !contains(Hops, r.Hop) {
-		errs = append(errs, fmt.Sprintf("hop %q is not one of %s", r.Hop, strings.Join(Hops, ", ")))
+	if r.Area != "" && !slices.Contains(Areas, r.Area) {
+		errs = append(errs, fmt.Sprintf("area %q is not one of %s", r.Area, strings.Join(Areas, ", ")))
 	}
-	if r.Hop != "" && r.ID != "" {
+	if r.Area != "" && r.ID != "" {
 		dir, file := path.Split(name)
-		if dir != "rules/"+r.Hop+"/" || !strings.HasPrefix(file, strings.ToLower(r.ID)+"_") {
-			errs = append(errs, fmt.Sprintf("file must be rules/%s/%s_<name>.rego", r.Hop, strings.ToLower(r.ID)))
+		if dir != "rules/"+r.Area+"/" || !strings.HasPrefix(file, strings.ToLower(r.ID)+"_") {
+			errs = append(errs, fmt.Sprintf("file must be rules/%s/%s_<name>.rego", r.Area, strings.ToLower(r.ID)))
+		}
+	}
+	for _, h := range r.Hops {
+		if !datapath.IsHopKind(h) {
+			errs = append(errs, fmt.Sprintf("hops: %q is not a hop kind (%v)", h, datapath.HopKinds))
+		}
+	}
+	for _, rd := range r.Reads {
+		if !slices.Contains(snapshot.Reads, rd) {
+			errs = append(errs, fmt.Sprintf("reads: %q is not a read the collectors make (snapshot.Reads)", rd))
 		}
 	}
 	hasDeny := false
@@ -253,6 +269,31 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 		errs = append(errs, "no deny rule")
 	}
 	return r, errs
+}
+
+// strs decodes custom[key], a list of strings (missing: an error; [] is
+// valid).
+func strs(custom map[string]any, key string, errs *[]string) []string {
+	v, ok := custom[key]
+	if !ok {
+		*errs = append(*errs, fmt.Sprintf("METADATA custom.%s missing (a list, [] for none)", key))
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		*errs = append(*errs, fmt.Sprintf("METADATA custom.%s must be a list of strings", key))
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			*errs = append(*errs, fmt.Sprintf("METADATA custom.%s must be a list of strings", key))
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // CatalogIDs reads catalog_ids.txt: one rule ID per line, # comments.
@@ -271,22 +312,4 @@ func CatalogIDs(fsys fs.FS) (map[string]bool, error) {
 		ids[line] = true
 	}
 	return ids, sc.Err()
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -76,7 +78,7 @@ func unprovenAnswers(rule findings.Rule, answers []unknownAnswer, reported map[s
 		byResource[id] = append(byResource[id], a)
 	}
 	var out []findings.Finding
-	for _, id := range sortedNames(byResource) {
+	for _, id := range slices.Sorted(maps.Keys(byResource)) {
 		list := byResource[id]
 		sort.Slice(list, func(i, j int) bool { return questionText(list[i].req) < questionText(list[j].req) })
 		first := list[0]
@@ -194,12 +196,16 @@ func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Fi
 		if code == "" {
 			code = "an error"
 		}
-		dependents := snapshot.RulesDependingOn(ce.Service, ce.Operation)
-		for _, ruleID := range dependents {
-			rule, ok := byID[ruleID]
-			if !ok {
-				continue
+		// The rules whose METADATA declares the read (custom.reads), sorted.
+		var dependents []string
+		for _, r := range rules {
+			if slices.Contains(r.Reads, op) {
+				dependents = append(dependents, r.ID)
 			}
+		}
+		slices.Sort(dependents)
+		for _, ruleID := range dependents {
+			rule := byID[ruleID]
 			fact := "unread:" + op + ":" + ce.Region
 			key := ruleID + "\x00" + id + "\x00" + fact
 			if seen[key] {

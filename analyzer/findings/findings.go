@@ -45,8 +45,15 @@ type Rule struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
 	Remediation string `json:"remediation"`
-	// Hop is the part of the pipeline the rule judges (trail, bucket, …).
-	Hop string `json:"hop,omitempty"`
+	// Area is the part of the pipeline the rule is about, the folder its
+	// file is in (trail, bucket, …).
+	Area string `json:"area,omitempty"`
+	// Hops are the delivery-path hop kinds the rule judges (writer,
+	// bucket, object-key, …, read): its findings explain those hops.
+	Hops []string `json:"hops,omitempty"`
+	// Reads are the collector calls (service:Operation) the rule needs: a
+	// snapshot's failed read of one makes the rule unproven.
+	Reads []string `json:"reads,omitempty"`
 	// RelatedResources are documentation links behind the rule.
 	RelatedResources []string `json:"related_resources,omitempty"`
 }

@@ -188,8 +188,9 @@ const (
 	// OutcomeDeny: a statement explicitly denies the request.
 	OutcomeDeny Outcome = "deny"
 	// OutcomeNoMatch: the policies are present but no statement applies
-	// (an implicit deny for this kind).
-	OutcomeNoMatch Outcome = "notApplicable"
+	// (an implicit deny for this kind). analyzer/authz spells its outcomes
+	// with the same words.
+	OutcomeNoMatch Outcome = "implicit"
 	// OutcomeSkipped: the policy kind does not take part in this request
 	// (absent, or exempt: management account, service principal, ...).
 	OutcomeSkipped Outcome = "skipped"

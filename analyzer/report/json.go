@@ -13,6 +13,8 @@ type Result struct {
 	Tool     Tool               `json:"tool"`
 	Findings []findings.Finding `json:"findings"`
 	Summary  Summary            `json:"summary"`
+	// Paths are the delivery paths, hop by hop (README, "JSON paths").
+	Paths []PathView `json:"paths"`
 	// Unjudged lists input files the run could not judge (Options.Unjudged).
 	Unjudged []Unjudged `json:"unjudged,omitempty"`
 	// NotJudged lists resource types not modeled (Options.NotModeled).
@@ -44,6 +46,7 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 		Tool:      Tool{Name: ToolName, Version: opts.ToolVersion},
 		Findings:  fs,
 		Summary:   Summary{Summary: findings.Summarize(fs), Notes: opts.Notes},
+		Paths:     pathViews(opts.Paths),
 		Unjudged:  opts.Unjudged,
 		NotJudged: opts.NotModeled,
 	}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
@@ -27,10 +28,11 @@ type Options struct {
 	// as "new" or "unchanged" instead of leaving baselineState out, and the
 	// text summary counts baselined findings.
 	BaselineUsed bool
-	// Paths are the pipeline's data paths, one line per source with a
-	// mark at the first broken hop (datapath.Path.Line); the text report
-	// prints them before the findings. JSON and SARIF leave them out.
-	Paths []string
+	// Paths are the delivery paths the findings are about, each hop with
+	// the findings that explain it (check.Result.Paths). The text report
+	// prints one line per path before the findings (PathLine), the JSON
+	// result a paths array, SARIF each finding's paths as codeFlows.
+	Paths []datapath.Path
 	// Notes say once what the whole check could not cover ("SCPs and
 	// RCPs were not given"): the text report prints them under the
 	// summary line, JSON in summary.notes, SARIF in the run's properties.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
@@ -20,12 +21,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // address, a baselined finding, a multi-line remediation, every severity,
 // and a rule with no finding (which SARIF must still register).
 var sampleRules = []findings.Rule{
-	{ID: "S305", Severity: "critical", Title: "Reader cannot read log objects", Description: "The connector role lacks s3:GetObject on bucket/* or s3:ListBucket on the bucket.", Remediation: "Grant s3:GetObject on arn:aws:s3:::BUCKET/* and s3:ListBucket on arn:aws:s3:::BUCKET, in the role policy and the bucket policy.", Hop: "bucket", RelatedResources: []string{"https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"}},
-	{ID: "CT02", Severity: "high", Title: "Trail coverage gaps", Description: "The trail misses regions, global service events or management events.", Remediation: "Set IsMultiRegionTrail and IncludeGlobalServiceEvents to true and start logging.", Hop: "trail"},
-	{ID: "KM01", Severity: "critical", Title: "Connector role cannot decrypt the trail's log files", Description: "The key policy or the role policy does not allow kms:Decrypt.", Remediation: "Add to the key policy a statement allowing the role kms:Decrypt.", Hop: "key"},
-	{ID: "NT01", Severity: "critical", Title: "Notification missing or incomplete", Description: "No S3 event notification reaches the pipeline for every created object.", Remediation: "Notify on s3:ObjectCreated:* to the pipeline's topic or queue.", Hop: "notification"},
-	{ID: "SQ01", Severity: "medium", Title: "Queue settings", Description: "Queue visibility or retention lets messages expire unread.", Remediation: "Raise MessageRetentionPeriod.", Hop: "queue"},
-	{ID: "ID01", Severity: "low", Title: "Identity hygiene", Description: "A hygiene problem.", Remediation: "Tidy up.", Hop: "identity"},
+	{ID: "S305", Severity: "critical", Title: "Reader cannot read log objects", Description: "The connector role lacks s3:GetObject on bucket/* or s3:ListBucket on the bucket.", Remediation: "Grant s3:GetObject on arn:aws:s3:::BUCKET/* and s3:ListBucket on arn:aws:s3:::BUCKET, in the role policy and the bucket policy.", Area: "bucket", RelatedResources: []string{"https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"}},
+	{ID: "CT02", Severity: "high", Title: "Trail coverage gaps", Description: "The trail misses regions, global service events or management events.", Remediation: "Set IsMultiRegionTrail and IncludeGlobalServiceEvents to true and start logging.", Area: "trail"},
+	{ID: "KM01", Severity: "critical", Title: "Connector role cannot decrypt the trail's log files", Description: "The key policy or the role policy does not allow kms:Decrypt.", Remediation: "Add to the key policy a statement allowing the role kms:Decrypt.", Area: "key"},
+	{ID: "NT01", Severity: "critical", Title: "Notification missing or incomplete", Description: "No S3 event notification reaches the pipeline for every created object.", Remediation: "Notify on s3:ObjectCreated:* to the pipeline's topic or queue.", Area: "notification"},
+	{ID: "SQ01", Severity: "medium", Title: "Queue settings", Description: "Queue visibility or retention lets messages expire unread.", Remediation: "Raise MessageRetentionPeriod.", Area: "queue"},
+	{ID: "ID01", Severity: "low", Title: "Identity hygiene", Description: "A hygiene problem.", Remediation: "Tidy up.", Area: "identity"},
 }
 
 var sampleFindings = []findings.Finding{
@@ -100,6 +101,35 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
+// samplePaths is a delivery path through the resources of sampleFindings,
+// with the findings attributed as check.Run does.
+func samplePaths() []datapath.Path {
+	hop := func(kind datapath.HopKind, arn string) datapath.Hop {
+		return datapath.Hop{Kind: kind, Resources: []datapath.Resource{{ARN: arn}}, Status: datapath.StatusOK}
+	}
+	trail := "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"
+	p := datapath.Path{
+		ID:     trail + " -> arn:aws:sns:us-east-1:222222222222:org-logs-events -> arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail",
+		Source: datapath.Source{Kind: datapath.SourceCloudTrail, ARN: trail, Bucket: "org-logs", KeyPrefix: "AWSLogs/o-abc123def4/"},
+		Hops: []datapath.Hop{
+			hop(datapath.HopWriter, trail),
+			hop(datapath.HopBucket, "arn:aws:s3:::org-logs"),
+			hop(datapath.HopObjectKey, "arn:aws:kms:us-east-1:111111111111:key/1234"),
+			hop(datapath.HopNotification, "arn:aws:s3:::org-logs"),
+			hop(datapath.HopTopic, "arn:aws:sns:us-east-1:222222222222:org-logs-events"),
+			hop(datapath.HopQueue, "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail"),
+			hop(datapath.HopReader, "arn:aws:iam::222222222222:role/ExpelRole"),
+			hop(datapath.HopRead, "arn:aws:s3:::org-logs"),
+		},
+	}
+	p.Hops[7].Questions = []datapath.Question{{Principal: "arn:aws:iam::222222222222:role/ExpelRole", Action: "kms:Decrypt", Resource: "arn:aws:kms:us-east-1:111111111111:key/1234"}}
+	hops := map[string][]datapath.HopKind{
+		"CT02": {datapath.HopWriter}, "KM01": {datapath.HopRead, datapath.HopReader}, "SQ01": {datapath.HopQueue},
+		"NT01": {datapath.HopNotification}, "ID01": {datapath.HopReader}, "S305": {datapath.HopRead},
+	}
+	return datapath.Attribute([]datapath.Path{p}, sampleFindings, hops)
+}
+
 func TestGolden(t *testing.T) {
 	opts := Options{ToolVersion: "0.1.0-test", BaselineUsed: true}
 	cases := []struct {
@@ -115,11 +145,18 @@ func TestGolden(t *testing.T) {
 		{"empty.txt", func(b *bytes.Buffer) error { return WriteText(b, nil, sampleRules, Options{}) }},
 		{"paths.txt", func(b *bytes.Buffer) error {
 			o := opts
-			o.Paths = []string{
-				"cloudtrail org-trail: cloudtrail.amazonaws.com → s3 org-logs → sns org-logs-events ✗ sqs expel-cloudtrail → reader ExpelRole",
-				"guardduty 12ab: guardduty.amazonaws.com → s3 gd-findings → reader ExpelRole",
-			}
+			o.Paths = samplePaths()
 			return WriteText(b, sampleFindings, sampleRules, o)
+		}},
+		{"paths.json", func(b *bytes.Buffer) error {
+			o := opts
+			o.Paths = samplePaths()
+			return WriteJSON(b, sampleFindings, sampleRules, o)
+		}},
+		{"paths.sarif", func(b *bytes.Buffer) error {
+			o := opts
+			o.Paths = samplePaths()
+			return WriteSARIF(b, sampleFindings, sampleRules, o)
 		}},
 		{"findings.json", func(b *bytes.Buffer) error { return WriteJSON(b, sampleFindings, sampleRules, opts) }},
 		{"empty.json", func(b *bytes.Buffer) error { return WriteJSON(b, nil, sampleRules, Options{ToolVersion: "0.1.0-test"}) }},

@@ -8,16 +8,16 @@ import (
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
-// WriteRulesText lists rules as an aligned table: ID, severity, hop, title.
+// WriteRulesText lists rules as an aligned table: ID, severity, area, title.
 func WriteRulesText(w io.Writer, rules []findings.Rule) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tHOP\tTITLE")
+	fmt.Fprintln(tw, "ID\tSEVERITY\tAREA\tTITLE")
 	for _, r := range sortedRules(rules) {
-		hop := r.Hop
-		if hop == "" {
-			hop = "-"
+		area := r.Area
+		if area == "" {
+			area = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, hop, oneLine(r.Title))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, area, oneLine(r.Title))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -144,8 +144,8 @@ func descriptor(r findings.Rule) *sarif.ReportingDescriptor {
 
 func tags(r findings.Rule) []string {
 	t := []string{"security", "aws", "logging"}
-	if r.Hop != "" {
-		t = append(t, r.Hop)
+	if r.Area != "" {
+		t = append(t, r.Area)
 	}
 	return t
 }
@@ -192,6 +192,9 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 	}
 	if f.Fingerprint != "" {
 		r.WithPartialFingerPrints(map[string]any{FingerprintKey: f.Fingerprint})
+		if flows := codeFlows(f.Fingerprint, opts.Paths); len(flows) > 0 {
+			r.WithCodeFlows(flows)
+		}
 	}
 	switch {
 	case f.Baselined:

@@ -54,7 +54,8 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	for name, fs := range map[string][]findings.Finding{"findings": sampleFindings, "empty": nil} {
 		for _, baseline := range []bool{false, true} {
 			var b bytes.Buffer
-			if err := WriteSARIF(&b, fs, sampleRules, Options{ToolVersion: "0.1.0", BaselineUsed: baseline}); err != nil {
+			// With the delivery paths, each finding carries codeFlows.
+			if err := WriteSARIF(&b, fs, sampleRules, Options{ToolVersion: "0.1.0", BaselineUsed: baseline, Paths: samplePaths()}); err != nil {
 				t.Fatal(err)
 			}
 			if err := validate(t, s, b.Bytes()); err != nil {

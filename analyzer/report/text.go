@@ -44,7 +44,7 @@ func WriteText(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts O
 	if len(opts.Paths) > 0 {
 		bw.WriteString(style("PATHS", ansiBold) + "\n")
 		for _, p := range opts.Paths {
-			bw.WriteString("  " + oneLine(p) + "\n")
+			bw.WriteString("  " + oneLine(PathLine(p)) + "\n")
 		}
 		bw.WriteString("\n")
 	}

@@ -33,5 +33,5 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
-	return check(ctx, o, stdout, stderr)
+	return checkAndReport(ctx, o, stdout, stderr)
 }

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/trailgate/trailgate/collectors/iac"
 )
 
 // iacDir is a repository-like directory: one template and two files a
@@ -72,13 +70,6 @@ func TestCheckIaCNothingSkipped(t *testing.T) {
 	}
 	if strings.Contains(stderr, "skipped") {
 		t.Errorf("nothing was skipped, yet stderr says so:\n%s", stderr)
-	}
-}
-
-func TestSkipNotesSingular(t *testing.T) {
-	got := skipNotes([]iac.Skipped{{Path: "a/README.md", Reason: "not IaC"}}, false)
-	if len(got) != 1 || got[0] != "1 file skipped (use --verbose to list them)" {
-		t.Errorf("skipNotes = %q", got)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"syscall"
 )
 
-// Exit codes of the contract (shared/spec/contract.md).
+// Exit codes of the contract (README, "Exit codes").
 const (
 	exitOK       = 0 // no finding at or above --fail-on; every step passed
 	exitFindings = 1 // at least one finding at or above --fail-on; a smoke step failed

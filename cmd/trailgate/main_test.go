@@ -16,6 +16,7 @@ import (
 
 	"github.com/trailgate/trailgate/analyzer/engine"
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/fixtures"
 )
 
@@ -197,7 +198,7 @@ func TestCheckJSONShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"findings", "summary", "tool"}, sortedKeys(doc)); diff != "" {
+	if diff := cmp.Diff([]string{"findings", "paths", "summary", "tool"}, sortedKeys(doc)); diff != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", diff)
 	}
 	var tool map[string]string
@@ -235,9 +236,29 @@ func TestCheckJSONShape(t *testing.T) {
 	if diff := cmp.Diff(findings.Summarize(typed.Findings), typed.Summary); diff != "" {
 		t.Errorf("summary does not count the findings:\n%s", diff)
 	}
+	fps := map[string]bool{}
 	for _, f := range typed.Findings {
 		if !findings.ValidSeverity(f.Severity) || f.Fingerprint == "" {
 			t.Errorf("finding %s: severity %q, fingerprint %q", f.RuleID, f.Severity, f.Fingerprint)
+		}
+		fps[f.Fingerprint] = true
+	}
+	// paths: each hop names its kind, status and the fingerprints of the
+	// findings that explain it (README, "JSON paths").
+	var paths []report.PathView
+	if err := json.Unmarshal(doc["paths"], &paths); err != nil || len(paths) == 0 {
+		t.Fatalf("paths = %s (%v)", doc["paths"], err)
+	}
+	for _, p := range paths {
+		for _, h := range p.Hops {
+			if h.Kind == "" || !slices.Contains([]string{"ok", "degraded", "unknown", "broken"}, h.Status) || h.Findings == nil {
+				t.Errorf("path %s: hop %+v", p.ID, h)
+			}
+			for _, fp := range h.Findings {
+				if !fps[fp] {
+					t.Errorf("path %s: hop %s names fingerprint %s, which no finding has", p.ID, h.Kind, fp)
+				}
+			}
 		}
 	}
 }

@@ -70,6 +70,7 @@ func Parse(name string, data []byte) (*Snapshot, error) {
 		}
 		return nil, err
 	}
+	s.derive()
 	return &s, nil
 }
 
@@ -273,8 +274,11 @@ func WriteFile(path string, s *Snapshot) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// Sort orders every collection by its natural key.
+// Sort orders every collection by its natural key, and fills the fields
+// a snapshot derives from others (Detector.ARN), so that every producer
+// (collectors, IaC, merges) hands on the same facts.
 func (s *Snapshot) Sort() {
+	s.derive()
 	sort.Slice(s.Accounts, func(i, j int) bool { return s.Accounts[i].ID < s.Accounts[j].ID })
 	for i := range s.Accounts {
 		a := &s.Accounts[i]

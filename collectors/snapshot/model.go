@@ -488,6 +488,11 @@ type RedrivePolicy struct {
 type Detector struct {
 	ID     string `json:"id"`
 	Region string `json:"region"`
+	// ARN is arn:<partition>:guardduty:<region>:<account>:detector/<id>,
+	// the aws:SourceArn GuardDuty sends when it exports findings. Sort
+	// (and Parse, for files without it) derives it from the account, the
+	// region and the ID (DetectorARN).
+	ARN string `json:"arn,omitempty"`
 	// Status is ENABLED or DISABLED.
 	Status string `json:"status"`
 	// FindingPublishingFrequency is FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS.

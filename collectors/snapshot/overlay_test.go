@@ -287,6 +287,7 @@ func TestOverlayPartialDetector(t *testing.T) {
 		Location: &Location{File: "gd.yaml", Line: 4, Address: "Export"}}
 	got := overlayAccount(t, Account{ID: acct, Detectors: []Detector{live}}, Account{ID: acct, Detectors: []Detector{part}})
 	want := live
+	want.ARN = "arn:aws:guardduty:us-east-1:" + acct + ":detector/d-live" // Sort derives it
 	// Sorted by destination ARN, as Sort leaves them.
 	want.PublishingDestinations = []PublishingDestination{dest, live.PublishingDestinations[0]}
 	if diff := cmp.Diff([]Detector{want}, got.Detectors); diff != "" {

@@ -1,9 +1,8 @@
 # METADATA
 # title: Data-path helpers for the delivery and profile rules
 # description: >-
-#   Where a source's log files land (key prefixes and suffixes), which
-#   notifications and topics carry them, the request context AWS sends for
-#   service principals, and the vendor profile (data.trailgate.profiles) of
+#   Which notifications admit a source's log files, which topics carry them,
+#   and the vendor profile (data.trailgate.profiles) of
 #   the connector being checked. Shared by GD*, NT02-NT05, SN02-SN03, CT06,
 #   CT07, S306, ID02 and ID03.
 package trailgate.lib.datapath
@@ -11,66 +10,11 @@ package trailgate.lib.datapath
 import data.trailgate.lib
 
 # ---------------------------------------------------------------------------
-# Where log files land.
-
-# sources are the log sources with the key prefix their files land under and
-# the suffix they end with. Organization trails write
-# <prefix>/AWSLogs/<org-id>/<account>/CloudTrail/…, other trails
-# <prefix>/AWSLogs/<account>/CloudTrail/…
-# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html);
-# GuardDuty <prefix>/AWSLogs/<account>/GuardDuty/<region>/…jsonl.gz
-# (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
-sources contains s if {
-	some e in lib.trails
-	s := {
-		"kind": "cloudtrail",
-		"arn": e.trail.arn,
-		"account": trail_owner(e),
-		"region": e.trail.home_region,
-		"bucket": e.trail.s3_bucket_name,
-		"prefix": trail_log_prefix(e.trail, trail_owner(e)),
-		"suffix": ".json.gz",
-		"trail": e.trail,
-	}
-}
-
-sources contains s if {
-	some e in lib.detectors
-	some dest in object.get(e.detector, "publishing_destinations", [])
-	[bucket, prefix] := split_destination(dest.destination_arn)
-	s := {
-		"kind": "guardduty",
-		"arn": detector_arn(e.account, e.detector),
-		"account": e.account,
-		"region": e.detector.region,
-		"bucket": bucket,
-		"prefix": sprintf("%sAWSLogs/%s/GuardDuty/%s/", [lib.with_slash(prefix), e.account, e.detector.region]),
-		"suffix": ".jsonl.gz",
-		"destination": dest,
-		"detector": e.detector,
-	}
-}
-
-trail_owner(e) := split(e.trail.arn, ":")[4] if {
-	startswith(e.trail.arn, "arn:")
-} else := e.account
-
-trail_log_prefix(t, _) := sprintf("%sAWSLogs/%s/", [lib.with_slash(trim(object.get(t, "s3_key_prefix", ""), "/")), lib.org_id]) if {
-	t.is_organization_trail
-	lib.org_id
-} else := sprintf("%sAWSLogs/", [lib.with_slash(trim(object.get(t, "s3_key_prefix", ""), "/"))]) if {
-	t.is_organization_trail
-} else := sprintf("%sAWSLogs/%s/", [lib.with_slash(trim(object.get(t, "s3_key_prefix", ""), "/")), account]) if {
-	account := split(t.arn, ":")[4]
-}
-
-detector_arn(account, d) := sprintf("arn:%s:guardduty:%s:%s:detector/%s", [lib.partition, d.region, account, d.id])
-
-# split_destination splits arn:aws:s3:::bucket/prefix/ into [bucket, prefix].
-split_destination(arn) := [parts[0], trim(concat("/", array.slice(parts, 1, count(parts))), "/")] if {
-	rest := split(arn, ":::")[1]
-	parts := split(rest, "/")
-}
+# Where log files land. The log sources (lib.sources), their publishers
+# (input.publishers) and the delivery paths (input.paths) are built once in
+# Go (analyzer/datapath): where each source's files land (key_prefix,
+# key_suffix, sample_key), who writes them (writer) and the request context
+# AWS sends (writer_context). Rules judge them; they do not rebuild them.
 
 # prefixes_overlap holds when some key can start with both a and b.
 prefixes_overlap(a, b) if startswith(a, b)
@@ -82,8 +26,8 @@ prefixes_overlap(a, b) if startswith(b, a)
 # log suffix ends with the filter suffix
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html).
 filter_admits(cfg, src) if {
-	prefixes_overlap(object.get(cfg, "filter_prefix", ""), src.prefix)
-	endswith(src.suffix, object.get(cfg, "filter_suffix", ""))
+	prefixes_overlap(object.get(cfg, "filter_prefix", ""), src.key_prefix)
+	endswith(src.key_suffix, object.get(cfg, "filter_suffix", ""))
 }
 
 # creates_objects holds when the events include new-object events.
@@ -96,62 +40,10 @@ creates_objects(events) if {
 # new objects.
 object_targets(b) := [t | some t in lib.notification_targets(b); creates_objects(object.get(t.cfg, "events", []))]
 
-# ---------------------------------------------------------------------------
-# Request context.
-
-# service_context is what AWS sends when a service principal acts for a
-# resource: aws:SourceArn and aws:SourceAccount name the resource, and
-# aws:PrincipalIsAWSService is true
-# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
-service_context(principal, source_arn, source_account) := {
-	"aws:SourceArn": [source_arn],
-	"aws:SourceAccount": [source_account],
-	"aws:PrincipalIsAWSService": ["true"],
-	"aws:PrincipalServiceName": [principal],
-	"aws:SecureTransport": ["true"],
-}
-
-# opt_in_regions are disabled by default; GuardDuty acts there as the
-# regional principal guardduty.<region>.amazonaws.com (catalog GD03,
-# guardduty_exportfindings.html).
-opt_in_regions := {
-	"af-south-1", "ap-east-1", "ap-east-2", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
-	"ap-southeast-5", "ap-southeast-7", "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2",
-	"il-central-1", "me-central-1", "me-south-1", "mx-central-1",
-}
-
-guardduty_principal(region) := sprintf("guardduty.%s.amazonaws.com", [region]) if {
-	region in opt_in_regions
-} else := "guardduty.amazonaws.com"
-
-# ---------------------------------------------------------------------------
-# Topics that carry log notifications.
-
 # publishers are the (topic, publisher) pairs of the pipeline: a log bucket's
-# S3 notification to a topic, and a trail's SNS notification.
-publishers contains p if {
-	some e in lib.buckets
-	e.bucket.name in lib.log_buckets
-	some t in object_targets(e.bucket)
-	t.kind == "topic"
-	p := {
-		"topic": t.cfg.arn,
-		"principal": "s3.amazonaws.com",
-		"source_arn": sprintf("arn:%s:s3:::%s", [lib.partition, e.bucket.name]),
-		"source_account": e.account,
-	}
-}
-
-publishers contains p if {
-	some e in lib.trails
-	object.get(e.trail, "sns_topic_arn", "") != ""
-	p := {
-		"topic": e.trail.sns_topic_arn,
-		"principal": "cloudtrail.amazonaws.com",
-		"source_arn": e.trail.arn,
-		"source_account": trail_owner(e),
-	}
-}
+# S3 notification to a topic, and a trail's SNS notification, each with the
+# context the service sends.
+publishers := lib.publishers
 
 pipeline_topics contains p.topic if some p in publishers
 
@@ -269,7 +161,7 @@ connector_role_name := n if {
 
 # connector_deliveries are the log sources the connector reads.
 connector_deliveries contains d if {
-	some d in sources
+	some d in lib.sources
 	d.kind in lib.connector_sources
 }
 
@@ -439,7 +331,7 @@ action_targets(a) := {[input.connector.queue, {}] | input.connector.queue != ""}
 
 action_targets(a) := {[sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]), {}] | some d in connector_deliveries} if a.on == "objects"
 
-action_targets(a) := {[sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket]), {"s3:prefix": [d.prefix]}] | some d in connector_deliveries} if a.on == "bucket"
+action_targets(a) := {[sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket]), {"s3:prefix": [d.key_prefix]}] | some d in connector_deliveries} if a.on == "bucket"
 
 action_targets(a) := {[t, {}] | some p in publishers; some d in connector_deliveries; source_of(p, d); t := p.topic} if a.on == "topics"
 
@@ -456,7 +348,7 @@ source_of(p, d) if p.source_arn == d.arn
 
 source_of(p, d) if p.source_arn == sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])
 
-sample_key(d) := sprintf("%s2026/01/01/log%s", [d.prefix, d.suffix])
+sample_key(d) := sprintf("%s2026/01/01/log%s", [d.key_prefix, d.key_suffix])
 
 # object_key is the key that encrypts a source's log files: the trail's
 # key, the GuardDuty destination key, or the bucket's default SSE-KMS key.

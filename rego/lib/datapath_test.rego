@@ -1,5 +1,6 @@
 package trailgate.lib.datapath_test
 
+import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 role_arn := "arn:aws:iam::222222222222:role/ExpelRole"
@@ -62,20 +63,17 @@ results(s, c, profiles) := r if {
 	r := {[rule, f.fact] | some rule, fs in pf; some f in fs}
 }
 
+# Rules read the sources analyzer/datapath builds (here through the
+# trailgate.sources built-in, as a test brings only a snapshot).
 test_sources_control_tower_prefix if {
-	srcs := datapath.sources with input as {"snapshot": snap, "connector": null}
+	srcs := lib.sources with input as {"snapshot": snap, "connector": null}
 	some s in srcs
-	s.prefix == "o-abc123def4/AWSLogs/o-abc123def4/"
-	s.suffix == ".json.gz"
-}
-
-test_guardduty_opt_in_principal if {
-	datapath.guardduty_principal("af-south-1") == "guardduty.af-south-1.amazonaws.com"
-	datapath.guardduty_principal("eu-west-1") == "guardduty.amazonaws.com"
+	s.key_prefix == "o-abc123def4/AWSLogs/o-abc123def4/"
+	s.key_suffix == ".json.gz"
 }
 
 test_filter_admits if {
-	src := {"prefix": "o-abc123def4/AWSLogs/o-abc123def4/", "suffix": ".json.gz"}
+	src := {"key_prefix": "o-abc123def4/AWSLogs/o-abc123def4/", "key_suffix": ".json.gz"}
 	datapath.filter_admits({"filter_prefix": "o-abc123def4/", "filter_suffix": ".gz"}, src)
 	not datapath.filter_admits({"filter_prefix": "AWSLogs/"}, src)
 	not datapath.filter_admits({"filter_suffix": ".jsonl.gz"}, src)

@@ -2,9 +2,10 @@
 # title: Shared helpers for trailgate rules
 # description: >-
 #   Lookups over input.snapshot (resources with the account that owns them),
-#   the log pipeline (who writes which bucket, where its notifications go, who
-#   reads), and the authorization built-in. Rules read the snapshot through
-#   these helpers so that the pipeline is modelled once.
+#   the log sources and publishers analyzer/datapath builds (input.sources,
+#   input.publishers), where their notifications go and who reads, and the
+#   authorization built-in. Facts about AWS (where files land, the context a
+#   service sends) live in Go; these helpers only look them up.
 package trailgate.lib
 
 # partition is the snapshot's AWS partition (aws when unset).
@@ -41,7 +42,7 @@ org_members contains management_account
 # and kinds saying, in the explanation's order, what each policy kind
 # consulted decided (one per SCP/RCP level and per boundary):
 # {"kind": as in statements, "target": the SCP/RCP level, "outcome":
-# "allow"|"deny"|"implicit"|"not_applicable", "reason": the sentence to
+# "allow"|"deny"|"implicit"|"skipped", "reason": the sentence to
 # quote} (analyzer/engine AuthzBuiltin). Rules decide from statements and
 # kinds, never from the explanation's wording.
 authz(principal, action, resource, ctx) := trailgate.authz(
@@ -145,6 +146,27 @@ detectors contains {"detector": d, "account": a.id} if {
 	some d in a.detectors
 }
 
+# sources are the log sources (analyzer/datapath.LogSource): each trail
+# once and each GuardDuty publishing destination, with where its files land
+# (key_prefix, key_suffix, sample_key), who writes them (writer) and the
+# request context AWS sends (writer_context). publishers are the services
+# that publish their notifications to SNS topics (datapath.Publisher).
+# Both are built once in Go and passed as input; a Rego test that brings
+# only input.snapshot gets the same from the trailgate.sources built-in.
+sources := input.sources if {
+	input.sources
+} else := trailgate.sources(input.snapshot).sources
+
+publishers := input.publishers if {
+	input.publishers
+} else := trailgate.sources(input.snapshot).publishers
+
+# source is the log source of a trail or GuardDuty detector ARN.
+source(arn) := s if {
+	some s in sources
+	s.arn == arn
+}
+
 bucket_named(name) := e if {
 	some e in buckets
 	e.bucket.name == name
@@ -204,50 +226,6 @@ statement_json(s) := json.marshal(s)
 # ---------------------------------------------------------------------------
 # The log pipeline.
 
-# deliveries are the log files writers put into buckets: one per trail and
-# one per GuardDuty publishing destination.
-deliveries contains d if {
-	some e in trails
-	d := {
-		"source": "cloudtrail",
-		"bucket": e.trail.s3_bucket_name,
-		"writer": e.trail.arn,
-		"writer_account": e.account,
-		"region": e.trail.home_region,
-		"kms_key": object.get(e.trail, "kms_key_id", ""),
-		"sample_key": trail_sample_key(e.trail, e.account),
-	}
-}
-
-deliveries contains d if {
-	some e in detectors
-	some dest in e.detector.publishing_destinations
-	rest := split(dest.destination_arn, ":::")[1]
-	parts := split(rest, "/")
-	prefix := concat("/", array.slice(parts, 1, count(parts)))
-	d := {
-		"source": "guardduty",
-		"bucket": parts[0],
-		"writer": sprintf("arn:%s:guardduty:%s:%s:detector/%s", [partition, e.detector.region, e.account, e.detector.id]),
-		"writer_account": e.account,
-		"region": e.detector.region,
-		"kms_key": object.get(dest, "kms_key_arn", ""),
-		"sample_key": sprintf("%sAWSLogs/%s/GuardDuty/%s/finding.jsonl.gz", [with_slash(prefix), e.account, e.detector.region]),
-	}
-}
-
-# trail_sample_key is a key CloudTrail writes log files under: org trails
-# write AWSLogs/<org-id>/<account>/, others AWSLogs/<account>/
-# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html).
-trail_sample_key(t, account) := sprintf("%sAWSLogs/%s/%s/CloudTrail/%s/%s_CloudTrail_%s_file.json.gz", [
-	with_slash(object.get(t, "s3_key_prefix", "")), org_id, account, t.home_region, account, t.home_region,
-]) if {
-	t.is_organization_trail
-	org_id
-} else := sprintf("%sAWSLogs/%s/CloudTrail/%s/%s_CloudTrail_%s_file.json.gz", [
-	with_slash(object.get(t, "s3_key_prefix", "")), account, t.home_region, account, t.home_region,
-])
-
 with_slash(p) := "" if p == ""
 
 with_slash(p) := p if {
@@ -261,7 +239,7 @@ with_slash(p) := concat("", [p, "/"]) if {
 }
 
 # log_buckets are the buckets some writer delivers to, by name.
-log_buckets contains d.bucket if some d in deliveries
+log_buckets contains d.bucket if some d in sources
 
 # notification_targets are a bucket's topic and queue configurations.
 notification_targets(b) := array.concat(
@@ -304,9 +282,9 @@ delivery_queues(d) := {q |
 	filter_matches(t.cfg, d.sample_key)
 	some q in target_queues(t)
 } | {q |
-	d.source == "cloudtrail"
+	d.kind == "cloudtrail"
 	some e in trails
-	e.trail.arn == d.writer
+	e.trail.arn == d.arn
 	topic := topic_arn(e.trail.sns_topic_arn).topic
 	some s in sqs_subscriptions(topic)
 	q := s.endpoint
@@ -345,9 +323,9 @@ readers contains {"role": input.connector.role, "queue": object.get(input.connec
 # announce to its queue; when none does (NT01 reports that), every bucket of
 # its sources, since the reader will have to read them once it is fixed.
 connector_buckets(q) := bs if {
-	bs := {d.bucket | some d in deliveries; d.source in connector_sources; reads_bucket(q, d.bucket)}
+	bs := {d.bucket | some d in sources; d.kind in connector_sources; reads_bucket(q, d.bucket)}
 	count(bs) > 0
-} else := {d.bucket | some d in deliveries; d.source in connector_sources}
+} else := {d.bucket | some d in sources; d.kind in connector_sources}
 
 readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	not input.connector.role
@@ -557,14 +535,14 @@ as_list(x) := [x] if not is_array(x)
 
 # reader_keys are the keys a reader meets on its way to the log files, with
 # the context the decrypt carries (S3 or SQS calling on the reader's behalf).
-reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key of %s", [d.source, d.writer]), "context": object.union(via_s3(b, r), encryption_context(d, b)), "trail": trail_of(d)} if {
+reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key of %s", [d.kind, d.arn]), "context": object.union(via_s3(b, r), encryption_context(d, b)), "trail": trail_of(d)} if {
 	some r in readers
 	some name in r.buckets
 	b := bucket_named(name)
-	some d in deliveries
+	some d in sources
 	d.bucket == name
 	d.kms_key != ""
-	k := key_ref(d.kms_key, d.writer_account, d.region)
+	k := key_ref(d.kms_key, d.account, d.region)
 }
 
 reader_keys contains {"reader": r, "key": k, "why": sprintf("the default encryption key of bucket %s", [name]), "context": object.union(via_s3(b, r), {"kms:EncryptionContext:aws:s3:arn": b.bucket.arn}), "trail": ""} if {
@@ -597,8 +575,8 @@ via_s3(b, r) := {
 
 # CloudTrail encrypts each log file with the trail ARN in the encryption
 # context (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html).
-encryption_context(d, b) := {"kms:EncryptionContext:aws:cloudtrail:arn": d.writer, "kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])} if {
-	d.source == "cloudtrail"
+encryption_context(d, b) := {"kms:EncryptionContext:aws:cloudtrail:arn": d.arn, "kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])} if {
+	d.kind == "cloudtrail"
 } else := {"kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])}
 
 # reader_requests are every request a reader makes to read the logs: the
@@ -628,7 +606,7 @@ reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "res
 bucket_resource(b) := resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region)
 
 # sample_key is a log file the bucket holds (the first delivery's key).
-sample_key(b) := sort([d.sample_key | some d in deliveries; d.bucket == b.bucket.name])[0]
+sample_key(b) := sort([d.sample_key | some d in sources; d.bucket == b.bucket.name])[0]
 
 # blocked_by holds when a denial comes from policies of one kind (scp, rcp,
 # resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny
@@ -683,9 +661,9 @@ queue_feeds contains {"service": "s3.amazonaws.com", "source": b.bucket.arn, "ac
 	target.kind == "queue"
 }
 
-trail_of(d) := d.writer if d.source == "cloudtrail"
+trail_of(d) := d.arn if d.kind == "cloudtrail"
 
-trail_of(d) := "" if d.source != "cloudtrail"
+trail_of(d) := "" if d.kind != "cloudtrail"
 
 # decrypt_misconditions lists, for a CloudTrail log-file key on a reader's
 # path, the conditions of key-policy statements that grant the reader

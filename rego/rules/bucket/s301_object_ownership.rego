@@ -16,7 +16,13 @@
 # custom:
 #   id: S301
 #   severity: high
-#   hop: bucket
+#   area: bucket
+#   hops: [read]
+#   reads:
+#     - s3:GetBucketAcl
+#     - s3:GetBucketOwnershipControls
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Set Object Ownership to BucketOwnerEnforced (or BucketOwnerPreferred if
 #     ACLs must stay enabled).
@@ -29,7 +35,7 @@ deny contains f if {
 	some name in lib.log_buckets
 	b := lib.bucket_named(name)
 	object.get(b.bucket, "object_ownership", "") in {"", "ObjectWriter"}
-	writers := {d.writer_account | some d in lib.deliveries; d.bucket == name; d.writer_account != b.account}
+	writers := {d.account | some d in lib.sources; d.bucket == name; d.account != b.account}
 	count(writers) > 0
 	f := lib.with_location(
 		{

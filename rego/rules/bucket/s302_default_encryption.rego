@@ -21,7 +21,13 @@
 # custom:
 #   id: S302
 #   severity: high
-#   hop: bucket
+#   area: bucket
+#   hops: [object-key, read]
+#   reads:
+#     - kms:ListAliases
+#     - s3:GetBucketEncryption
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Use a customer managed key, given by its full key ARN, as the bucket's
 #     default encryption key, with a key policy that lets the reader decrypt.
@@ -35,7 +41,7 @@ default_keyed contains b if {
 	some name in lib.log_buckets
 	b := lib.bucket_named(name)
 	startswith(b.bucket.encryption.sse_algorithm, "aws:kms")
-	some d in lib.deliveries
+	some d in lib.sources
 	d.bucket == name
 	d.kms_key == ""
 }
@@ -69,7 +75,7 @@ deny contains f if {
 		b.bucket.name in r.buckets
 		a := lib.account_of_arn(r.role)
 		a != b.account
-	} | {d.writer_account | some d in lib.deliveries; d.bucket == b.bucket.name; d.writer_account != b.account}
+	} | {d.account | some d in lib.sources; d.bucket == b.bucket.name; d.account != b.account}
 	count(others) > 0
 	f := finding(b, "alias", sprintf("bucket %s names its default key by alias %s: requests from account %s resolve the alias in their own account, not in %s", [b.bucket.name, b.bucket.encryption.kms_master_key_id, concat(", ", sort(others)), b.account]))
 }

@@ -12,7 +12,12 @@
 # custom:
 #   id: S303
 #   severity: medium
-#   hop: bucket
+#   area: bucket
+#   hops: [read]
+#   reads:
+#     - s3:GetBucketRequestPayment
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Set the bucket's request payment back to BucketOwner, or configure the
 #     connector to send x-amz-request-payer: requester.

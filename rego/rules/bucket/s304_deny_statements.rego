@@ -38,7 +38,12 @@
 # custom:
 #   id: S304
 #   severity: critical
-#   hop: bucket
+#   area: bucket
+#   hops: [bucket, read]
+#   reads:
+#     - s3:GetBucketPolicy
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Narrow the Deny so that it exempts the reader's role, e.g. add
 #     "ArnNotEquals": {"aws:PrincipalArn": "<reader role ARN>"} to its
@@ -68,21 +73,11 @@ deny contains f if {
 
 # writer_requests are the log writers' object writes, with the context the
 # service sends (aws:SourceArn, aws:SourceAccount, aws:PrincipalIsAWSService).
-writer_requests contains {"source": s, "principal": principal, "resource": resource, "context": ctx} if {
-	some s in datapath.sources
-	principal := writer_principal(s)
-	resource := sprintf("arn:%s:s3:::%s/%s%s", [lib.partition, s.bucket, s.prefix, sample_name(s)])
-	ctx := object.union(datapath.service_context(principal, s.arn, s.account), extra_context(s))
+writer_requests contains {"source": s, "principal": s.writer, "resource": resource, "context": ctx} if {
+	some s in lib.sources
+	resource := sprintf("arn:%s:s3:::%s/%s", [lib.partition, s.bucket, s.sample_key])
+	ctx := object.union(s.writer_context, extra_context(s))
 }
-
-writer_principal(s) := "cloudtrail.amazonaws.com" if s.kind == "cloudtrail"
-
-writer_principal(s) := datapath.guardduty_principal(s.region) if s.kind == "guardduty"
-
-sample_name(s) := sprintf("%s/CloudTrail/%s/2026/01/01/file.json.gz", [s.account, s.region]) if s.kind == "cloudtrail"
-
-# GuardDuty's prefix already ends in <region>/.
-sample_name(s) := "2026/01/01/finding.jsonl.gz" if s.kind == "guardduty"
 
 extra_context(s) := {"s3:x-amz-acl": ["bucket-owner-full-control"]} if s.kind == "cloudtrail"
 

@@ -17,7 +17,13 @@
 # custom:
 #   id: S305
 #   severity: critical
-#   hop: bucket
+#   area: bucket
+#   hops: [read]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - s3:GetBucketPolicy
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Allow the reader s3:GetObject on arn:aws:s3:::BUCKET/* and s3:ListBucket
 #     on arn:aws:s3:::BUCKET in its identity policy and, across accounts, in

@@ -20,7 +20,16 @@
 # custom:
 #   id: S306
 #   severity: medium
-#   hop: bucket
+#   area: bucket
+#   hops: [read]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - organizations:DescribePolicy
+#     - organizations:ListPolicies
+#     - organizations:ListTargetsForPolicy
+#     - s3:GetObjectLockConfiguration
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Turn the connector's delete-after-read option off (use lifecycle
 #     expiration instead), or allow the role s3:DeleteObject without MFA on a
@@ -40,7 +49,7 @@ deleting contains [r, role, b, d] if {
 	datapath.statement_covers(st, "s3:DeleteObject")
 	some res in datapath.as_list(object.get(st, "Resource", null))
 	glob.match(res, null, sprintf("%s/x", [b.bucket.arn]))
-	some d in lib.deliveries
+	some d in lib.sources
 	d.bucket == name
 }
 

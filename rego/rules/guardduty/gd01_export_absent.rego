@@ -16,7 +16,20 @@
 # custom:
 #   id: GD01
 #   severity: high
-#   hop: guardduty
+#   area: guardduty
+#   hops: [writer]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:GetAdministratorAccount
+#     - guardduty:GetDetector
+#     - guardduty:GetFilter
+#     - guardduty:ListDetectors
+#     - guardduty:ListFilters
+#     - guardduty:ListMembers
+#     - guardduty:ListPublishingDestinations
+#     - organizations:ListDelegatedAdministrators
+#     - sts:AssumeRole
 #   remediation: >-
 #     Create a publishing destination in every Region with a detector, fix or
 #     restart stalled destinations, set the finding publishing frequency to
@@ -100,7 +113,7 @@ deny contains f if {
 }
 
 finding(e, fact, message, fix) := {
-	"resource": lib.resource(datapath.detector_arn(e.account, e.detector), "AWS::GuardDuty::Detector", e.account, e.detector.region),
+	"resource": lib.resource(e.detector.arn, "AWS::GuardDuty::Detector", e.account, e.detector.region),
 	"message": message,
 	"fact": fact,
 	"remediation": fix,

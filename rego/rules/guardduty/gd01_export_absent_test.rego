@@ -5,6 +5,7 @@ import data.trailgate.rules.gd01
 good := {
 	"id": "12abc34d567e8fa901bc2d34e56789f0",
 	"region": "eu-west-1",
+	"arn": "arn:aws:guardduty:eu-west-1:333333333333:detector/12abc34d567e8fa901bc2d34e56789f0",
 	"status": "ENABLED",
 	"finding_publishing_frequency": "FIFTEEN_MINUTES",
 	"publishing_destinations": [{

@@ -12,7 +12,18 @@
 # custom:
 #   id: GD02
 #   severity: critical
-#   hop: guardduty
+#   area: guardduty
+#   hops: [object-key]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:ListDetectors
+#     - guardduty:ListPublishingDestinations
+#     - kms:DescribeKey
+#     - kms:ListAliases
+#     - kms:ListKeys
+#     - s3:GetBucketLocation
+#     - sts:AssumeRole
 #   remediation: >-
 #     Give the publishing destination the full ARN of a KMS key in the
 #     destination bucket's Region (create one there if needed).
@@ -22,7 +33,7 @@ import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 gd_sources contains s if {
-	some s in datapath.sources
+	some s in lib.sources
 	s.kind == "guardduty"
 }
 

@@ -15,7 +15,17 @@
 # custom:
 #   id: GD03
 #   severity: critical
-#   hop: guardduty
+#   area: guardduty
+#   hops: [object-key]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:ListDetectors
+#     - guardduty:ListPublishingDestinations
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListKeys
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add a key policy statement allowing the GuardDuty service principal
 #     (regional in opt-in Regions) kms:GenerateDataKey, conditioned on
@@ -26,11 +36,11 @@ import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 deny contains f if {
-	some s in datapath.sources
+	some s in lib.sources
 	s.kind == "guardduty"
 	key := lib.key_ref(s.destination.kms_key_arn, s.account, s.region).key
-	principal := datapath.guardduty_principal(s.region)
-	answer := lib.authz(principal, "kms:GenerateDataKey", key.arn, datapath.service_context(principal, s.arn, s.account))
+	principal := s.writer
+	answer := lib.authz(principal, "kms:GenerateDataKey", key.arn, s.writer_context)
 	lib.denied(answer)
 	f := lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),

@@ -17,7 +17,16 @@
 # custom:
 #   id: GD04
 #   severity: critical
-#   hop: guardduty
+#   area: guardduty
+#   hops: [bucket]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:ListDetectors
+#     - guardduty:ListPublishingDestinations
+#     - s3:GetBucketPolicy
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Grant the GuardDuty service principal s3:GetBucketLocation on the
 #     bucket ARN and s3:PutObject on <bucket>/<prefix>/*, conditioned on
@@ -39,22 +48,22 @@ questions(s) := [
 	{
 		"id": "PutObject",
 		"action": "s3:PutObject",
-		"resource": sprintf("arn:%s:s3:::%s/%s2026/01/01/00000000-0000-4000-8000-000000000000.jsonl.gz", [lib.partition, s.bucket, s.prefix]),
+		"resource": sprintf("arn:%s:s3:::%s/%s2026/01/01/00000000-0000-4000-8000-000000000000.jsonl.gz", [lib.partition, s.bucket, s.key_prefix]),
 		"context": {
 			"s3:x-amz-server-side-encryption": ["aws:kms"],
 			"s3:x-amz-server-side-encryption-aws-kms-key-id": [s.destination.kms_key_arn],
 		},
-		"grant": sprintf("arn:%s:s3:::%s/%s*", [lib.partition, s.bucket, lib.with_slash(datapath.split_destination(s.destination.destination_arn)[1])]),
+		"grant": sprintf("arn:%s:s3:::%s/%s*", [lib.partition, s.bucket, lib.with_slash(s.prefix)]),
 	},
 ]
 
 deny contains f if {
-	some s in datapath.sources
+	some s in lib.sources
 	s.kind == "guardduty"
 	b := lib.bucket_named(s.bucket)
-	principal := datapath.guardduty_principal(s.region)
+	principal := s.writer
 	some q in questions(s)
-	ctx := object.union(datapath.service_context(principal, s.arn, s.account), q.context)
+	ctx := object.union(s.writer_context, q.context)
 	answer := lib.authz(principal, q.action, q.resource, ctx)
 	lib.denied(answer)
 	f := lib.with_grant_location({

@@ -14,7 +14,17 @@
 # custom:
 #   id: GD05
 #   severity: medium
-#   hop: guardduty
+#   area: guardduty
+#   hops: [bucket]
+#   reads:
+#     - ec2:DescribeRegions
+#     - guardduty:DescribePublishingDestination
+#     - guardduty:ListDetectors
+#     - guardduty:ListPublishingDestinations
+#     - s3:GetBucketLifecycleConfiguration
+#     - s3:ListBuckets
+#     - s3:ListObjectsV2
+#     - sts:AssumeRole
 #   remediation: >-
 #     Create the prefix/ marker object (aws s3api put-object --bucket B --key
 #     prefix/) and exclude it from lifecycle expiration.
@@ -24,9 +34,9 @@ import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 prefixed contains [s, marker] if {
-	some s in datapath.sources
+	some s in lib.sources
 	s.kind == "guardduty"
-	prefix := datapath.split_destination(s.destination.destination_arn)[1]
+	prefix := s.prefix
 	prefix != ""
 	marker := concat("", [prefix, "/"])
 }

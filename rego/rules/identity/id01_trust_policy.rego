@@ -19,7 +19,11 @@
 # custom:
 #   id: ID01
 #   severity: critical
-#   hop: identity
+#   area: identity
+#   hops: [reader]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - sts:AssumeRole
 #   remediation: >-
 #     Trust the vendor's principal exactly as its setup guide gives it, with
 #     sts:ExternalId equal to the ID shown in the vendor's console.

@@ -16,7 +16,11 @@
 # custom:
 #   id: ID02
 #   severity: critical
-#   hop: identity
+#   area: identity
+#   hops: [reader]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - sts:AssumeRole
 #   remediation: >-
 #     Make the trust policy's sts:RoleSessionName condition (StringLike)
 #     admit MicrosoftDefenderForClouds_* as well as MicrosoftSentinel_*.

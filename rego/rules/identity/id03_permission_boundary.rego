@@ -14,7 +14,11 @@
 # custom:
 #   id: ID03
 #   severity: high
-#   hop: identity
+#   area: identity
+#   hops: [reader, read]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add the reader's actions (s3:GetObject, kms:Decrypt, sqs:ReceiveMessage,
 #     sqs:DeleteMessage) to the permissions boundary, or remove the boundary.

@@ -20,7 +20,18 @@
 # custom:
 #   id: KM01
 #   severity: critical
-#   hop: kms
+#   area: kms
+#   hops: [read, reader]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - ec2:DescribeRegions
+#     - iam:GetAccountAuthorizationDetails
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListGrants
+#     - kms:ListKeys
+#     - s3:GetBucketEncryption
+#     - sts:AssumeRole
 #   remediation: >-
 #     Let the reader kms:Decrypt: in the key policy (naming the role, or its
 #     account root) and, when the key policy delegates or the reader is in

@@ -22,7 +22,15 @@
 # custom:
 #   id: KM02
 #   severity: high
-#   hop: kms
+#   area: kms
+#   hops: [read]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - ec2:DescribeRegions
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListKeys
+#     - sts:AssumeRole
 #   remediation: >-
 #     In the reader's decrypt statement, set kms:CallerAccount to the reader's
 #     account and the aws:cloudtrail:arn encryption context to

@@ -18,7 +18,14 @@
 # custom:
 #   id: KM03
 #   severity: critical
-#   hop: kms
+#   area: kms
+#   hops: [object-key, topic-key, queue-key, read]
+#   reads:
+#     - ec2:DescribeRegions
+#     - kms:DescribeKey
+#     - kms:ListAliases
+#     - kms:ListKeys
+#     - sts:AssumeRole
 #   remediation: >-
 #     Enable the key (aws kms enable-key) or cancel its deletion (aws kms
 #     cancel-key-deletion, then enable-key).
@@ -29,10 +36,10 @@ import data.trailgate.lib
 bad_states := {"Disabled", "PendingDeletion", "PendingReplicaDeletion", "Unavailable"}
 
 # path_keys are the keys a log file meets on its way, with the reason.
-path_keys contains {"key": k, "why": sprintf("the %s key of %s", [d.source, d.writer])} if {
-	some d in lib.deliveries
+path_keys contains {"key": k, "why": sprintf("the %s key of %s", [d.kind, d.arn])} if {
+	some d in lib.sources
 	d.kms_key != ""
-	k := lib.key_ref(d.kms_key, d.writer_account, d.region)
+	k := lib.key_ref(d.kms_key, d.account, d.region)
 }
 
 path_keys contains {"key": k, "why": sprintf("the default encryption key of bucket %s", [name])} if {

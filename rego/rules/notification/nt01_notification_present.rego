@@ -25,7 +25,12 @@
 # custom:
 #   id: NT01
 #   severity: critical
-#   hop: notification
+#   area: notification
+#   hops: [notification]
+#   reads:
+#     - s3:GetBucketNotificationConfiguration
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Configure the log bucket's event notification for s3:ObjectCreated:* to
 #     the pipeline's SNS topic (or queue). PutBucketNotificationConfiguration
@@ -42,7 +47,7 @@ deny contains f if {
 	q := input.connector.queue
 	q != ""
 	some source in lib.connector_sources
-	names := {d.bucket | some d in lib.deliveries; d.source == source}
+	names := {d.bucket | some d in lib.sources; d.kind == source}
 	every name in names {
 		not q in lib.reach(name)
 	}
@@ -96,8 +101,8 @@ deny contains f if {
 # GuardDuty's export API is not documented, so its files keep the check.
 put_announces_every_file(name, cfg, events) if {
 	"s3:ObjectCreated:Put" in events
-	writers := {d.source |
-		some d in lib.deliveries
+	writers := {d.kind |
+		some d in lib.sources
 		d.bucket == name
 		lib.filter_matches(cfg, d.sample_key)
 	}

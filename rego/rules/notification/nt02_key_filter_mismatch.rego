@@ -17,7 +17,13 @@
 # custom:
 #   id: NT02
 #   severity: high
-#   hop: notification
+#   area: notification
+#   hops: [notification]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - s3:GetBucketNotificationConfiguration
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Set the notification's filter prefix to the source's real log prefix
 #     (or remove it) and its suffix to .gz, .json.gz for CloudTrail or
@@ -28,7 +34,7 @@ import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 deny contains f if {
-	some s in datapath.sources
+	some s in lib.sources
 	# Only the sources someone reads: with a connector, its sources (a bucket
 	# that also holds GuardDuty findings nobody reads through a queue needs no
 	# notification for them); without one, every source.
@@ -40,9 +46,9 @@ deny contains f if {
 	filters := sort([sprintf("%s %s (prefix %q, suffix %q)", [t.kind, t.cfg.arn, object.get(t.cfg, "filter_prefix", ""), object.get(t.cfg, "filter_suffix", "")]) | some t in targets])
 	f := {
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
-		"message": sprintf("no notification of bucket %s admits the log files of %s, written under %s…%s: %s", [s.bucket, s.arn, s.prefix, s.suffix, concat("; ", filters)]),
+		"message": sprintf("no notification of bucket %s admits the log files of %s, written under %s…%s: %s", [s.bucket, s.arn, s.key_prefix, s.key_suffix, concat("; ", filters)]),
 		"fact": sprintf("filter-misses=%s", [s.arn]),
-		"remediation": sprintf("Set the notification filter of bucket %s to {\"Key\":{\"FilterRules\":[{\"Name\":\"prefix\",\"Value\":\"%s\"},{\"Name\":\"suffix\",\"Value\":\"%s\"}]}} (or remove the filter)", [s.bucket, s.prefix, s.suffix]),
+		"remediation": sprintf("Set the notification filter of bucket %s to {\"Key\":{\"FilterRules\":[{\"Name\":\"prefix\",\"Value\":\"%s\"},{\"Name\":\"suffix\",\"Value\":\"%s\"}]}} (or remove the filter)", [s.bucket, s.key_prefix, s.key_suffix]),
 	}
 }
 
@@ -56,15 +62,15 @@ admitted(targets, s) if {
 deny contains f if {
 	some step in datapath.required_steps
 	step.require.default_prefix
-	some s in datapath.sources
+	some s in lib.sources
 	s.kind == "cloudtrail"
 	s.trail.is_organization_trail
 	"cloudtrail" in lib.connector_sources
 	b := lib.bucket_named(s.bucket)
 	f := {
 		"resource": lib.resource(s.arn, "AWS::CloudTrail::Trail", s.account, s.region),
-		"message": datapath.step_message(step.id, sprintf("the reader's default storage prefix %s misses the organization trail %s, which writes under %s", [replace(step.require.default_prefix, "<account>", s.account), s.arn, s.prefix])),
+		"message": datapath.step_message(step.id, sprintf("the reader's default storage prefix %s misses the organization trail %s, which writes under %s", [replace(step.require.default_prefix, "<account>", s.account), s.arn, s.key_prefix])),
 		"fact": sprintf("%s-prefix=%s", [datapath.profile_name, s.arn]),
-		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the organization trail's layout)", [b.bucket.name, s.prefix]),
+		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the organization trail's layout)", [b.bucket.name, s.key_prefix]),
 	}
 }

@@ -17,7 +17,12 @@
 # custom:
 #   id: NT03
 #   severity: high
-#   hop: notification
+#   area: notification
+#   hops: [notification]
+#   reads:
+#     - s3:GetBucketNotificationConfiguration
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Send the bucket's object-created events to one SNS topic and subscribe
 #     every consumer (Lambda, SQS queues) to it; declare the bucket's

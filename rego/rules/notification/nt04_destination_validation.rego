@@ -20,7 +20,18 @@
 # custom:
 #   id: NT04
 #   severity: critical
-#   hop: notification
+#   area: notification
+#   hops: [notification, topic, queue]
+#   reads:
+#     - ec2:DescribeRegions
+#     - s3:GetBucketLocation
+#     - s3:GetBucketNotificationConfiguration
+#     - s3:ListBuckets
+#     - sns:GetTopicAttributes
+#     - sns:ListTopics
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Point the notification at a standard (non-FIFO) topic or queue in the
 #     bucket's Region; fan out to FIFO or other-Region consumers from there.

@@ -17,7 +17,16 @@
 # custom:
 #   id: NT05
 #   severity: high
-#   hop: notification
+#   area: notification
+#   hops: [subscription]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - ec2:DescribeRegions
+#     - s3:GetBucketNotificationConfiguration
+#     - sns:GetSubscriptionAttributes
+#     - sns:ListSubscriptionsByTopic
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Route S3 object-created notifications (not the trail's SNS topic or
 #     EventBridge) to the connector's queue, and set the subscription's
@@ -82,7 +91,7 @@ deny contains f if {
 	queue
 	some e in lib.buckets
 	object.get(object.get(e.bucket, "notification", {}), "eventbridge_enabled", false)
-	some d in datapath.sources
+	some d in lib.sources
 	d.bucket == e.bucket.name
 	d.kind in lib.connector_sources
 	not queue in lib.reach(e.bucket.name)

@@ -23,7 +23,17 @@
 # custom:
 #   id: OR01
 #   severity: critical
-#   hop: org
+#   area: org
+#   hops: [bucket, object-key, reader, read]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - organizations:DescribeOrganization
+#     - organizations:DescribePolicy
+#     - organizations:ListAccountsForParent
+#     - organizations:ListOrganizationalUnitsForParent
+#     - organizations:ListPolicies
+#     - organizations:ListRoots
+#     - organizations:ListTargetsForPolicy
 #   remediation: >-
 #     Exempt the reader's role from the SCP statement (e.g. ArnNotLike on
 #     aws:PrincipalARN) or move the reader to an account the SCP does not

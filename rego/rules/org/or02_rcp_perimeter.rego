@@ -15,7 +15,16 @@
 # custom:
 #   id: OR02
 #   severity: critical
-#   hop: org
+#   area: org
+#   hops: [reader, read]
+#   reads:
+#     - organizations:DescribeOrganization
+#     - organizations:DescribePolicy
+#     - organizations:ListAccountsForParent
+#     - organizations:ListOrganizationalUnitsForParent
+#     - organizations:ListPolicies
+#     - organizations:ListRoots
+#     - organizations:ListTargetsForPolicy
 #   remediation: >-
 #     Exempt the vendor's account in the RCP statement (e.g. add its account ID
 #     to an aws:PrincipalAccount StringNotEqualsIfExists list), or exempt the

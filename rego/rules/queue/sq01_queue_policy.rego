@@ -16,7 +16,16 @@
 # custom:
 #   id: SQ01
 #   severity: critical
-#   hop: queue
+#   area: queue
+#   hops: [queue]
+#   reads:
+#     - ec2:DescribeRegions
+#     - s3:GetBucketPolicy
+#     - sns:ListSubscriptionsByTopic
+#     - sns:ListTopics
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add to the queue policy a statement allowing the producer's service
 #     principal sqs:SendMessage on the queue, conditioned on aws:SourceArn =

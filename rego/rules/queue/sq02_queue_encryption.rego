@@ -24,7 +24,17 @@
 # custom:
 #   id: SQ02
 #   severity: critical
-#   hop: queue
+#   area: queue
+#   hops: [queue-key]
+#   reads:
+#     - ec2:DescribeRegions
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListAliases
+#     - kms:ListKeys
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Encrypt the queue with SSE-SQS, or with a customer managed key whose
 #     policy lets the producer's service principal kms:GenerateDataKey* and

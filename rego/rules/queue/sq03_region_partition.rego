@@ -13,7 +13,14 @@
 # custom:
 #   id: SQ03
 #   severity: high
-#   hop: queue
+#   area: queue
+#   hops: [queue]
+#   reads:
+#     - ec2:DescribeRegions
+#     - s3:GetBucketLocation
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Enter the queue's region (and partition) in the connector's settings.
 package trailgate.rules.sq03

@@ -30,7 +30,14 @@
 # custom:
 #   id: SQ04
 #   severity: medium
-#   hop: queue
+#   area: queue
+#   hops: [queue]
+#   reads:
+#     - ec2:DescribeRegions
+#     - s3:GetBucketLifecycleConfiguration
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Give the queue a dead-letter queue (maxReceiveCount 5 or more), at
 #     least 4 days of retention (7 recommended), a visibility timeout longer

@@ -20,7 +20,14 @@
 # custom:
 #   id: SQ05
 #   severity: high
-#   hop: queue
+#   area: queue
+#   hops: [queue]
+#   reads:
+#     - ec2:DescribeRegions
+#     - s3:GetBucketNotificationConfiguration
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Give each log source its own SQS queue (and SNS topic or notification
 #     configuration), and configure the connector with one queue per type.
@@ -31,7 +38,7 @@ import data.trailgate.lib
 deny contains f if {
 	some arn in lib.pipeline_queues
 	q := lib.queue_arn(arn)
-	sources := {d.source | some d in lib.deliveries; arn in lib.delivery_queues(d)}
+	sources := {d.kind | some d in lib.sources; arn in lib.delivery_queues(d)}
 	count(sources) > 1
 	f := lib.with_location(
 		{

@@ -16,7 +16,14 @@
 # custom:
 #   id: SQ06
 #   severity: critical
-#   hop: queue
+#   area: queue
+#   hops: [reader]
+#   reads:
+#     - ec2:DescribeRegions
+#     - iam:GetAccountAuthorizationDetails
+#     - sqs:GetQueueAttributes
+#     - sqs:ListQueues
+#     - sts:AssumeRole
 #   remediation: >-
 #     Allow the connector's role sqs:ReceiveMessage, sqs:DeleteMessage,
 #     sqs:ChangeMessageVisibility, sqs:GetQueueAttributes and sqs:GetQueueUrl

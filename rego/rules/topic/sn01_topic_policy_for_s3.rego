@@ -17,7 +17,13 @@
 # custom:
 #   id: SN01
 #   severity: critical
-#   hop: topic
+#   area: topic
+#   hops: [topic]
+#   reads:
+#     - ec2:DescribeRegions
+#     - sns:GetTopicAttributes
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add to the topic policy a statement allowing s3.amazonaws.com
 #     SNS:Publish on the topic, conditioned on aws:SourceArn = the bucket ARN

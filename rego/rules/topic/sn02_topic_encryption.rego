@@ -16,7 +16,17 @@
 # custom:
 #   id: SN02
 #   severity: critical
-#   hop: topic
+#   area: topic
+#   hops: [topic-key]
+#   reads:
+#     - ec2:DescribeRegions
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListAliases
+#     - kms:ListKeys
+#     - sns:GetTopicAttributes
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Encrypt the topic with a customer managed key whose policy lets the
 #     publisher (s3.amazonaws.com or cloudtrail.amazonaws.com) use
@@ -49,7 +59,7 @@ deny contains f if {
 	not datapath.aws_managed_key(ref, t.account, t.topic.region)
 	key := lib.key_ref(ref, t.account, t.topic.region).key
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-	answer := lib.authz(p.principal, action, key.arn, datapath.service_context(p.principal, p.source_arn, p.source_account))
+	answer := lib.authz(p.principal, action, key.arn, p.context)
 	lib.denied(answer)
 	f := lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),

@@ -19,7 +19,14 @@
 # custom:
 #   id: SN03
 #   severity: high
-#   hop: topic
+#   area: topic
+#   hops: [subscription]
+#   reads:
+#     - ec2:DescribeRegions
+#     - sns:GetSubscriptionAttributes
+#     - sns:ListSubscriptionsByTopic
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Have the queue owner subscribe the queue (or confirm the pending
 #     subscription), remove or fix filter policies that drop log
@@ -86,7 +93,7 @@ deny contains f if {
 # to it, unless the bucket notifies the queue directly.
 connector_topics contains [p, t] if {
 	some [p, t] in pipeline
-	some d in datapath.sources
+	some d in lib.sources
 	d.kind in lib.connector_sources
 	source_uses(p, d)
 }

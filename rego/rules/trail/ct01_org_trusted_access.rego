@@ -14,7 +14,16 @@
 # custom:
 #   id: CT01
 #   severity: critical
-#   hop: trail
+#   area: trail
+#   hops: [writer]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - organizations:DescribeOrganization
+#     - organizations:ListAWSServiceAccessForOrganization
+#     - organizations:ListAccountsForParent
+#     - organizations:ListDelegatedAdministrators
+#     - organizations:ListOrganizationalUnitsForParent
+#     - organizations:ListRoots
 #   remediation: >-
 #     From the management account: aws organizations
 #     enable-aws-service-access --service-principal cloudtrail.amazonaws.com.

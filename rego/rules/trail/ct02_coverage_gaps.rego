@@ -15,7 +15,14 @@
 # custom:
 #   id: CT02
 #   severity: high
-#   hop: trail
+#   area: trail
+#   hops: [writer]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - cloudtrail:GetEventSelectors
+#     - cloudtrail:GetTrailStatus
+#     - ec2:DescribeRegions
+#     - sts:AssumeRole
 #   remediation: >-
 #     Make the trail multi-region with global service events, turn logging on,
 #     and log all management events (ReadWriteType All, no excluded sources).

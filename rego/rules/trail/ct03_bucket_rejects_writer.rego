@@ -20,7 +20,15 @@
 # custom:
 #   id: CT03
 #   severity: critical
-#   hop: trail
+#   area: trail
+#   hops: [bucket]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - cloudtrail:GetTrailStatus
+#     - ec2:DescribeRegions
+#     - s3:GetBucketPolicy
+#     - s3:ListBuckets
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add to the bucket policy the AWSCloudTrailAclCheck (s3:GetBucketAcl on
 #     the bucket) and AWSCloudTrailWrite (s3:PutObject on the AWSLogs paths)

@@ -15,7 +15,18 @@
 # custom:
 #   id: CT04
 #   severity: critical
-#   hop: trail
+#   area: trail
+#   hops: [object-key]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - cloudtrail:GetTrailStatus
+#     - ec2:DescribeRegions
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - kms:ListKeys
+#     - s3:GetBucketEncryption
+#     - s3:GetBucketLocation
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add to the key policy the CloudTrail statements (kms:GenerateDataKey*
 #     with the trail's encryption context, kms:DescribeKey), and use a key in

@@ -16,7 +16,15 @@
 # custom:
 #   id: CT05
 #   severity: high
-#   hop: trail
+#   area: trail
+#   hops: [topic, topic-key]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - cloudtrail:GetTrailStatus
+#     - ec2:DescribeRegions
+#     - sns:GetTopicAttributes
+#     - sns:ListTopics
+#     - sts:AssumeRole
 #   remediation: >-
 #     Add to the topic policy a statement allowing cloudtrail.amazonaws.com
 #     SNS:Publish on the topic, conditioned on aws:SourceArn = the trail.
@@ -85,7 +93,8 @@ deny contains f if {
 	not datapath.aws_managed_key(ref, t.account, t.topic.region)
 	key := lib.key_ref(ref, t.account, t.topic.region).key
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-	answer := lib.authz("cloudtrail.amazonaws.com", action, key.arn, datapath.service_context("cloudtrail.amazonaws.com", e.trail.arn, e.account))
+	s := lib.source(e.trail.arn)
+	answer := lib.authz(s.writer, action, key.arn, s.writer_context)
 	lib.denied(answer)
 	f := {
 		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),

@@ -17,7 +17,13 @@
 # custom:
 #   id: CT06
 #   severity: medium
-#   hop: trail
+#   area: trail
+#   hops: [writer]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - organizations:DescribePolicy
+#     - organizations:ListPolicies
+#     - organizations:ListTargetsForPolicy
 #   remediation: >-
 #     Leave the Control Tower trail as Control Tower manages it; announce its
 #     log files with an S3 event notification on the aws-controltower-logs
@@ -50,7 +56,7 @@ deny contains f if {
 	loc := e.trail.location
 	api := calls(loc)
 	f := {
-		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", lib.source(e.trail.arn).account, e.trail.home_region),
 		"message": sprintf("%s declares the Control Tower trail %s: applying it calls %s, which Control Tower's mandatory SCP denies to everyone but AWSControlTowerExecution", [object.get(loc, "file", object.get(loc, "address", "the template")), e.trail.name, api]),
 		"fact": "iac-modifies-control-tower-trail",
 		"remediation": fix(e.trail),
@@ -65,7 +71,7 @@ deny contains f if {
 	control_tower(e.trail)
 	object.get(e.trail, "sns_topic_arn", "") == ""
 	f := {
-		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", lib.source(e.trail.arn).account, e.trail.home_region),
 		"message": datapath.step_message(step.id, sprintf("the guide adds an SNS notification to the trail, but %s is a Control Tower trail: UpdateTrail on it is denied by Control Tower's mandatory SCP", [e.trail.arn])),
 		"fact": sprintf("%s-needs-trail-sns", [datapath.profile_name]),
 		"remediation": fix(e.trail),

@@ -17,7 +17,13 @@
 # custom:
 #   id: CT07
 #   severity: low
-#   hop: trail
+#   area: trail
+#   hops: [writer]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - cloudtrail:GetEventSelectors
+#     - ec2:DescribeRegions
+#     - sts:AssumeRole
 #   remediation: >-
 #     Use advanced event selectors for S3 data events with a resources.ARN
 #     NotStartsWith condition naming the trail's own bucket.
@@ -85,7 +91,7 @@ deny contains f if {
 	logs_own_bucket(e)
 	bucket_arn := sprintf("arn:%s:s3:::%s/", [lib.partition, e.trail.s3_bucket_name])
 	f := {
-		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", datapath.trail_owner(e), e.trail.home_region),
+		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", lib.source(e.trail.arn).account, e.trail.home_region),
 		"message": sprintf("trail %s logs S3 data events of its own log bucket %s: each log file delivery and each connector read is logged again (recursive events)", [e.trail.arn, e.trail.s3_bucket_name]),
 		"fact": "data-events-on-log-bucket",
 		"remediation": sprintf("aws cloudtrail put-event-selectors --region %s --trail-name %s --advanced-event-selectors '%s'", [e.trail.home_region, e.trail.arn, json.marshal([{

@@ -1,21 +1,25 @@
-package datapath
+package report
 
 import (
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/datapath"
 )
 
 // marks shows a status in one character.
-var marks = map[Status]string{StatusOK: "✓", StatusBroken: "✗", StatusUnknown: "?", StatusPending: "·"}
+var marks = map[datapath.Status]string{datapath.StatusOK: "✓", datapath.StatusDegraded: "!", datapath.StatusBroken: "✗", datapath.StatusUnknown: "?", datapath.StatusPending: "·"}
 
-// Line renders the path as one line of hops, each with its mark, and
+// PathLine renders the path as one line of hops, each with its mark, and
 // "✗✗" before the first broken hop, e.g.
 //
 //	cloudtrail trail/org: ✓ writer trail/org → ✗✗ bucket logs → ✓ object-key key/1 …
-func (p Path) Line() string {
+func PathLine(p datapath.Path) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s:", p.Source.Kind, short(p.Source.ARN))
 	for i, h := range p.Hops {
@@ -24,7 +28,7 @@ func (p Path) Line() string {
 		}
 		mark := marks[h.Status]
 		if mark == "" {
-			mark = marks[StatusPending]
+			mark = marks[datapath.StatusPending]
 		}
 		if i == p.FirstBroken {
 			mark = "✗✗"
@@ -38,12 +42,12 @@ func (p Path) Line() string {
 }
 
 // hopName is a short name for the hop's first resource.
-func hopName(h Hop) string {
+func hopName(h datapath.Hop) string {
 	if len(h.Resources) == 0 {
 		return ""
 	}
 	n := short(h.Resources[0].ARN)
-	if len(h.Resources) > 1 && (h.Kind == HopReader) {
+	if len(h.Resources) > 1 && h.Kind == datapath.HopReader {
 		n += fmt.Sprintf(" (+%d)", len(h.Resources)-1)
 	}
 	return n
@@ -51,20 +55,20 @@ func hopName(h Hop) string {
 
 // short drops an ARN's arn:partition:service:region:account: head.
 func short(s string) string {
-	if a, ok := parseARN(s); ok && a.Resource != "" {
+	if a, err := arn.Parse(s); err == nil && a.Resource != "" {
 		return a.Resource
 	}
 	return s
 }
 
-// Explain writes the path hop by hop: each hop's resources and status,
+// ExplainPath writes the path hop by hop: each hop's resources and status,
 // each authorization question with its context, decision, reason and
 // deciding statements, and each structural problem.
-func (p Path) Explain(w io.Writer) {
+func ExplainPath(w io.Writer, p datapath.Path) {
 	fmt.Fprintf(w, "path %s [%s]\n", p.ID, p.Status)
 	s := p.Source
 	fmt.Fprintf(w, "  source: %s %s (account %s, %s)\n", s.Kind, s.ARN, s.Account, s.Region)
-	fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, strings.Join(s.KeyPrefixes, "*, s3://"+s.Bucket+"/"), s.KeySuffix)
+	fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, s.KeyPrefix, s.KeySuffix)
 	for i, h := range p.Hops {
 		flag := ""
 		if i == p.FirstBroken {
@@ -99,12 +103,14 @@ func (p Path) Explain(w io.Writer) {
 				continue
 			}
 			fmt.Fprintf(w, "         decision: %s", q.Answer.Decision)
-			if q.Answer.Reason != "" {
-				fmt.Fprintf(w, ": %s", q.Answer.Reason)
+			if q.Answer.Proof != "" {
+				fmt.Fprintf(w, ": %s", q.Answer.Proof)
 			}
 			fmt.Fprintln(w)
-			for _, st := range q.Answer.Deciding {
-				fmt.Fprintf(w, "         decided by: %s\n", st.String())
+			for _, st := range q.Answer.Statements {
+				if st.Role == authz.RoleDeny || st.Role == authz.RoleAllow {
+					fmt.Fprintf(w, "         decided by: %s\n", statementName(st))
+				}
 			}
 			for _, e := range q.Answer.Explanation {
 				fmt.Fprintf(w, "         - %s\n", e)
@@ -113,35 +119,18 @@ func (p Path) Explain(w io.Writer) {
 	}
 }
 
-// String names a statement: policy, index, Sid, effect and location.
-func (s Statement) String() string {
-	var parts []string
-	parts = append(parts, fmt.Sprintf("%s statement %d", s.Policy, s.Index))
+// statementName names a statement: its policy kind and policy, the SCP
+// or RCP level, index, Sid and effect.
+func statementName(s authz.Statement) string {
+	parts := []string{fmt.Sprintf("%s policy %s statement %d", s.Kind, s.Policy, s.Index)}
+	if s.Target != "" {
+		parts = append(parts, "(attached to "+s.Target+")")
+	}
 	if s.Sid != "" {
 		parts = append(parts, fmt.Sprintf("(Sid %q)", s.Sid))
 	}
 	if s.Effect != "" {
 		parts = append(parts, s.Effect)
 	}
-	if s.File != "" {
-		parts = append(parts, fmt.Sprintf("at %s:%d", s.File, s.Line))
-	}
 	return strings.Join(parts, " ")
-}
-
-// ForRule returns the paths a rule's findings are about: those with a hop
-// of one of kinds that is broken or cannot be proven, in order. Evaluate
-// the paths first; unevaluated (pending) hops are not selected. The CLI's --explain uses it to
-// show only the relevant paths.
-func ForRule(paths []Path, kinds ...HopKind) []Path {
-	var out []Path
-	for _, p := range paths {
-		for _, h := range p.Hops {
-			if slices.Contains(kinds, h.Kind) && (h.Status == StatusBroken || h.Status == StatusUnknown) {
-				out = append(out, p)
-				break
-			}
-		}
-	}
-	return out
 }

@@ -1,0 +1,346 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/datapath"
+	"github.com/trailgate/trailgate/analyzer/engine"
+	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/report"
+	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/iac"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// Input is what one run checks. At least a snapshot or one IaC path is
+// needed.
+type Input struct {
+	// SnapshotFile is a file written by trailgate collect; or give the
+	// snapshot in memory with SnapshotName and SnapshotData (demo).
+	SnapshotFile string
+	SnapshotName string
+	SnapshotData []byte
+
+	// IaC are CloudFormation templates, Terraform plans or directories of
+	// them, laid over the snapshot (same ARN, IaC wins).
+	IaC []string
+	// Params are CloudFormation parameters as KEY=VALUE.
+	Params []string
+	// Accounts give the account of IaC that does not say: an account ID
+	// for every file, or PATH=ID for the files under PATH. Without one the
+	// account comes from the input itself (iac.AdoptAccount) or stays a
+	// symbol; none is ever invented.
+	Accounts []string
+	// Region stands for the region IaC does not say (iac.DefaultRegion
+	// when empty).
+	Region string
+	// Verbose lists each file an IaC directory walk skipped in Notes;
+	// otherwise Notes gives their number.
+	Verbose bool
+
+	// ConnectorFile is the connector file; or ConnectorName and
+	// ConnectorData in memory.
+	ConnectorFile string
+	ConnectorName string
+	ConnectorData []byte
+
+	// Baseline is an earlier JSON or SARIF result: findings already in it
+	// are marked Baselined.
+	Baseline string
+
+	// Explain, a rule ID, must name a loaded rule.
+	Explain string
+
+	// Engine evaluates the rules; nil loads the embedded rules. Tests that
+	// run many inputs share one.
+	Engine *engine.Engine
+}
+
+// Result is what a run found.
+type Result struct {
+	// Findings are sorted, with fingerprints and baseline marks.
+	Findings []findings.Finding
+	// Rules are the loaded rules, sorted by ID.
+	Rules []findings.Rule
+	// Paths are the delivery paths the rules judged, sorted by ID, each hop
+	// with the fingerprints of the findings that explain it.
+	Paths []datapath.Path
+	// Notes say what the run passed over (files an IaC walk skipped, each
+	// file it could not judge).
+	Notes []string
+	// Unjudged are the IaC files a directory walk could not judge (a
+	// malformed template) while it judged the rest.
+	Unjudged []report.Unjudged
+	// NotModeled counts the input's resources of types a rule would need
+	// that trailgate does not model, per type (snapshot.NotModeled).
+	NotModeled []report.NotModeled
+	// Warnings say what the run could not prove.
+	Warnings []string
+	// ReportNotes say once, in the report itself, what the whole check
+	// could not cover (engine.Notes: "SCPs and RCPs were not given").
+	ReportNotes []string
+}
+
+// InputError is bad input from the user (a flag value, a connector that
+// names no role): the command maps it to exit status 2, as it does every
+// error of Run.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+func inputErrorf(format string, args ...any) error {
+	return &InputError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// MalformedPolicies are the policies of the IaC input AWS would refuse.
+type MalformedPolicies []authz.PolicyProblem
+
+func (m MalformedPolicies) Error() string {
+	noun, it := "policy document", "it"
+	if len(m) > 1 {
+		noun, it = "policy documents", "them"
+	}
+	return fmt.Sprintf("%d malformed %s in the IaC input: AWS would refuse %s (MalformedPolicyDocument), so the deployment would fail", len(m), noun, it)
+}
+
+// Run checks in. Every error it returns is about the input (or a rule bug
+// reported as such).
+func Run(ctx context.Context, in Input) (*Result, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	snap, err := in.loadSnapshot()
+	if err != nil {
+		return nil, err
+	}
+	if snap, err = in.loadIaC(snap, res); err != nil {
+		return nil, err
+	}
+	// A policy AWS would refuse is bad input when it is written in the IaC
+	// (the deploy would fail: judging the rest as deployed would judge a
+	// fiction). A collected one AWS did accept, so where the evaluator
+	// disagrees the audit goes on, saying so; the index answers as it does
+	// for any malformed document.
+	var bad MalformedPolicies
+	for _, p := range authz.Validate(snap) {
+		if p.FromIaC() {
+			bad = append(bad, p)
+			continue
+		}
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the collected %s, which AWS accepted, does not parse here (%s): answers that depend on it take it as granting nothing", p.Policy, p.Detail()))
+	}
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	conn, err := in.loadConnector(snap)
+	if err != nil {
+		return nil, err
+	}
+	var baseline map[string]bool
+	if in.Baseline != "" {
+		if baseline, err = report.LoadBaseline(in.Baseline); err != nil {
+			return nil, err
+		}
+	}
+	eng := in.Engine
+	if eng == nil {
+		if eng, err = engine.New(); err != nil {
+			return nil, fmt.Errorf("loading the rules: %w", err)
+		}
+	}
+	res.Rules = eng.Rules()
+	if in.Explain != "" && !slices.ContainsFunc(res.Rules, func(r findings.Rule) bool { return r.ID == in.Explain }) {
+		return nil, inputErrorf("--explain: no rule %s (trailgate rules lists them)", in.Explain)
+	}
+	subject, err := engine.NewSubject(snap, conn)
+	if err != nil {
+		return nil, err
+	}
+	if res.Findings, err = eng.Judge(ctx, subject); err != nil {
+		return nil, fmt.Errorf("evaluating the rules: %w", err)
+	}
+	res.ReportNotes = engine.Notes(snap)
+	report.ApplyBaseline(res.Findings, baseline)
+	hops := map[string][]datapath.HopKind{}
+	for _, r := range res.Rules {
+		for _, h := range r.Hops {
+			hops[r.ID] = append(hops[r.ID], datapath.HopKind(h))
+		}
+	}
+	res.Paths = datapath.Attribute(subject.Paths, res.Findings, hops)
+	if n := len(snap.CollectionErrors); n > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the snapshot records %d collection error(s): rules that needed the missing data could not prove it", n))
+	}
+	if n := len(snap.Unknowns); n > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d value(s) the IaC input does not determine (imports, parameters without a value, plan values known only after apply): rules that depend on them could not prove them", n))
+	}
+	return res, nil
+}
+
+func (in *Input) validate() error {
+	if in.SnapshotFile != "" && in.SnapshotData != nil {
+		return inputErrorf("give the snapshot as a file or in memory, not both")
+	}
+	if in.SnapshotFile == "" && len(in.IaC) == 0 && in.SnapshotData == nil {
+		return inputErrorf("nothing to check: give --snapshot FILE and/or --iac PATH")
+	}
+	if len(in.IaC) == 0 {
+		return nil
+	}
+	if in.Region == "" {
+		in.Region = iac.DefaultRegion
+	}
+	for _, p := range in.Params {
+		if k, _, ok := strings.Cut(p, "="); !ok || k == "" {
+			return inputErrorf("--param %q: want KEY=VALUE", p)
+		}
+	}
+	for _, a := range in.Accounts {
+		path, id, scoped := strings.Cut(a, "=")
+		if !scoped {
+			id = path
+		}
+		if !snapshot.IsAccountID(id) || scoped && path == "" {
+			return inputErrorf("--account: want a 12-digit account ID or PATH=ID; got %q", a)
+		}
+	}
+	if !snapshot.IsRegion(in.Region) {
+		return inputErrorf("--region: want an AWS region such as us-east-1; got %q", in.Region)
+	}
+	return nil
+}
+
+func (in *Input) loadSnapshot() (*snapshot.Snapshot, error) {
+	switch {
+	case in.SnapshotData != nil:
+		return snapshot.Parse(in.SnapshotName, in.SnapshotData)
+	case in.SnapshotFile != "":
+		return snapshot.LoadFile(in.SnapshotFile)
+	}
+	return nil, nil
+}
+
+// loadIaC reads the IaC paths and lays them over snap (the live snapshot,
+// or nil): same ARN, IaC wins, so a change is judged against the live SCPs,
+// keys and roles it will meet. It accounts in res for the files a
+// directory walk passed over: with Verbose each one and why, otherwise
+// their number, so that a template with an unexpected extension is never
+// silently left unchecked, yet a repository walk does not repeat its
+// README and node_modules on every run. Files that are IaC but could not
+// be judged are always named (Notes and Unjudged); the collectors' doubts
+// are Warnings.
+func (in *Input) loadIaC(snap *snapshot.Snapshot, res *Result) (*snapshot.Snapshot, error) {
+	if len(in.IaC) == 0 {
+		return snap, nil
+	}
+	params := map[string]string{}
+	for _, p := range in.Params {
+		k, v, _ := strings.Cut(p, "=")
+		if _, dup := params[k]; dup {
+			return nil, inputErrorf("--param %s given twice", k)
+		}
+		params[k] = v
+	}
+	opts := iac.Options{Params: params, Region: in.Region}
+	for _, a := range in.Accounts {
+		if path, id, scoped := strings.Cut(a, "="); scoped {
+			opts.Accounts = append(opts.Accounts, iac.PathAccount{Path: path, ID: id})
+		} else {
+			opts.AccountID = a
+		}
+	}
+	read, err := iac.Read(in.IaC, opts)
+	if err != nil {
+		return nil, err
+	}
+	overlay, err := iac.AdoptAccount(read.Snapshot, snap)
+	if err != nil {
+		return nil, err
+	}
+	var others []iac.Skipped
+	for _, s := range read.Skipped {
+		if !s.Fault {
+			others = append(others, s)
+			continue
+		}
+		res.Unjudged = append(res.Unjudged, report.Unjudged{File: s.Path, Line: s.Line, Reason: s.Reason})
+		res.Notes = append(res.Notes, "not judged: "+s.String())
+	}
+	res.Notes = append(res.Notes, skipNotes(others, in.Verbose)...)
+	for _, w := range read.Warnings {
+		res.Warnings = append(res.Warnings, w.String())
+	}
+	merged := snapshot.Overlay(snap, overlay)
+	if merged != nil {
+		for _, n := range merged.NotModeled {
+			res.NotModeled = append(res.NotModeled, report.NotModeled{Type: n.Type, Count: n.Count})
+		}
+	}
+	return merged, nil
+}
+
+// skipNotes spells what a walk skipped: one line per file with verbose,
+// else one summary line (none when nothing was skipped).
+func skipNotes(skipped []iac.Skipped, verbose bool) []string {
+	if len(skipped) == 0 {
+		return nil
+	}
+	if !verbose {
+		noun := "files"
+		if len(skipped) == 1 {
+			noun = "file"
+		}
+		return []string{fmt.Sprintf("%d %s skipped (use --verbose to list them)", len(skipped), noun)}
+	}
+	notes := make([]string, len(skipped))
+	for i, s := range skipped {
+		notes[i] = fmt.Sprintf("skipped %s: %s", s.Path, s.Reason)
+	}
+	return notes
+}
+
+// loadConnector reads the connector file and resolves a role named by
+// logical ID or Terraform address to its ARN, once, before the rules run.
+func (in *Input) loadConnector(snap *snapshot.Snapshot) (*connector.Connector, error) {
+	var conn *connector.Connector
+	var err error
+	switch {
+	case in.ConnectorData != nil:
+		conn, err = connector.Parse(in.ConnectorName, in.ConnectorData)
+	case in.ConnectorFile != "":
+		conn, err = connector.LoadFile(in.ConnectorFile)
+	}
+	if err != nil || conn == nil || conn.IsRoleARN() {
+		return conn, err
+	}
+	if len(in.IaC) == 0 {
+		// A logical ID or Terraform address names a role only in the IaC
+		// that declares it; against a snapshot alone every question about
+		// it would be about no role at all.
+		return nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
+			Msg: fmt.Sprintf("role: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME); a logical ID or Terraform address needs the --iac input that declares it", conn.Role)}
+	}
+	// The contract lets IaC users name the role by logical ID or Terraform
+	// address; every rule reasons about ARNs.
+	roles := snap.RolesByAddress(conn.Role)
+	switch {
+	case len(roles) == 0:
+		return nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
+			Msg: fmt.Sprintf("role: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", conn.Role)}
+	case len(roles) > 1:
+		var where []string
+		for _, r := range roles {
+			where = append(where, fmt.Sprintf("%s:%d", r.Location.File, r.Location.Line))
+		}
+		return nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
+			Msg: fmt.Sprintf("role: %q names a role in several --iac stacks (%s); give the role's ARN, or check one stack at a time", conn.Role, strings.Join(where, ", "))}
+	}
+	resolved := *conn
+	resolved.Role = roles[0].ARN
+	return &resolved, nil
+}

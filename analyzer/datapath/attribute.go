@@ -1,0 +1,85 @@
+package datapath
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/trailgate/trailgate/analyzer/findings"
+)
+
+// Attribute records on each hop the fingerprints of the findings that
+// explain it (Hop.Findings), and lets them decide the hop's status, so that
+// every output shows one story: a hop a finding is about is never shown
+// proven. A finding explains the hops of a path that its rule judges
+// (hops, by rule ID: the rule's METADATA custom.hops) when it is about the path: its source, or a resource,
+// principal or object some hop of the path names. An unproven finding
+// makes a proven hop unknown; a critical one (the pipeline is dead) makes
+// it broken; any other makes it degraded. The input is not modified.
+func Attribute(paths []Path, fs []findings.Finding, hops map[string][]HopKind) []Path {
+	out := make([]Path, len(paths))
+	for i, p := range paths {
+		p.Hops = cloneHops(p.Hops)
+		var mine []findings.Finding
+		for _, f := range fs {
+			if onPath(p, f.Resource.ID) {
+				mine = append(mine, f)
+			}
+		}
+		for h := range p.Hops {
+			hop := &p.Hops[h]
+			hop.Findings = nil
+			for _, f := range mine {
+				if !slices.Contains(hops[f.RuleID], hop.Kind) {
+					continue
+				}
+				hop.Findings = append(hop.Findings, f.Fingerprint)
+				switch {
+				case f.Unproven:
+					hop.Status = worse(hop.Status, StatusUnknown)
+				case f.Severity == findings.Critical:
+					hop.Status = worse(hop.Status, StatusBroken)
+				default:
+					hop.Status = worse(hop.Status, StatusDegraded)
+				}
+			}
+		}
+		settle(&p)
+		out[i] = p
+	}
+	return out
+}
+
+// onPath says whether the resource id is the path's source or something a
+// hop of it names.
+func onPath(p Path, id string) bool {
+	if id == "" {
+		return false
+	}
+	if id == p.Source.ARN {
+		return true
+	}
+	for _, h := range p.Hops {
+		if mentions(h, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentions says whether a hop is about the resource id.
+func mentions(h Hop, id string) bool {
+	if id == "" {
+		return false
+	}
+	for _, r := range h.Resources {
+		if r.ARN == id {
+			return true
+		}
+	}
+	for _, q := range h.Questions {
+		if q.Principal == id || q.Resource == id || strings.HasPrefix(q.Resource, id+"/") {
+			return true
+		}
+	}
+	return false
+}

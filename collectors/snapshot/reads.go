@@ -1,0 +1,27 @@
+package snapshot
+
+// Reads are the collector calls (service:Operation, the service as a
+// CollectionError names it) whose failure a snapshot records. Each rule's
+// METADATA declares which of them it needs (custom.reads), and the
+// analyzer turns a failed read into a "cannot prove" finding of each rule
+// that needs it; the live collector's test keeps every call it makes
+// listed here.
+var Reads = []string{
+	"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus",
+	"ec2:DescribeRegions",
+	"guardduty:DescribePublishingDestination", "guardduty:GetAdministratorAccount", "guardduty:GetDetector",
+	"guardduty:GetFilter", "guardduty:ListDetectors", "guardduty:ListFilters", "guardduty:ListMembers",
+	"guardduty:ListPublishingDestinations",
+	"iam:GetAccountAuthorizationDetails",
+	"kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListAliases", "kms:ListGrants", "kms:ListKeys",
+	"organizations:DescribeOrganization", "organizations:DescribePolicy",
+	"organizations:ListAWSServiceAccessForOrganization", "organizations:ListAccountsForParent",
+	"organizations:ListDelegatedAdministrators", "organizations:ListOrganizationalUnitsForParent",
+	"organizations:ListPolicies", "organizations:ListRoots", "organizations:ListTargetsForPolicy",
+	"s3:GetBucketAcl", "s3:GetBucketEncryption", "s3:GetBucketLifecycleConfiguration", "s3:GetBucketLocation",
+	"s3:GetBucketNotificationConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
+	"s3:GetBucketRequestPayment", "s3:GetObjectLockConfiguration", "s3:ListBuckets", "s3:ListObjectsV2",
+	"sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTopics",
+	"sqs:GetQueueAttributes", "sqs:ListQueues",
+	"sts:AssumeRole",
+}
