@@ -10,9 +10,12 @@ FAUXQS_LOCK := $(wildcard $(FAUXQS_DIR)/package-lock.json)
 
 all: build
 
-## build: compile bin/trailgate
+BIN ?= bin/trailgate
+
+## build: compile bin/trailgate, statically linked (no cgo: no libc to match
+## on the machine it runs on, as Go security tools ship)
 build:
-	$(GO) build -trimpath -o bin/trailgate ./cmd/trailgate
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/trailgate
 
 ## test: install test dependencies, vet, run Go and Rego tests, check formatting
 # (gofmt last, so that go test's summary is printed even when a file needs

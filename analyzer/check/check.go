@@ -12,6 +12,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/iac"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -80,6 +81,9 @@ type Result struct {
 	NotModeled []report.NotModeled
 	// Warnings say what the run could not prove.
 	Warnings []string
+	// Sensitive are the input's secret values (Terraform's sensitive
+	// attributes): writers of the result redact them (report.Redact).
+	Sensitive []string
 	// ReportNotes say once, in the report itself, what the whole check
 	// could not cover (engine.Notes: "SCPs and RCPs were not given").
 	ReportNotes []string
@@ -114,12 +118,15 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
-	snap, err := in.loadSnapshot()
+	snap, err := in.loadSnapshot(ctx, res)
 	if err != nil {
 		return nil, err
 	}
-	if snap, err = in.loadIaC(snap, res); err != nil {
+	if snap, err = in.loadIaC(ctx, snap, res); err != nil {
 		return nil, err
+	}
+	if snap != nil {
+		res.Sensitive = snap.Sensitive
 	}
 	// A policy AWS would refuse is bad input when it is written in the IaC
 	// (the deploy would fail: judging the rest as deployed would judge a
@@ -137,13 +144,13 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	if len(bad) > 0 {
 		return nil, bad
 	}
-	conn, err := in.loadConnector(snap)
+	conn, err := in.loadConnector(ctx, snap)
 	if err != nil {
 		return nil, err
 	}
 	var baseline map[string]bool
 	if in.Baseline != "" {
-		if baseline, err = report.LoadBaseline(in.Baseline); err != nil {
+		if baseline, err = fileio.Load(ctx, in.Baseline, fileio.MaxResultBytes, "a baseline result", warnDuplicates(report.ParseBaseline, &res.Warnings)); err != nil {
 			return nil, err
 		}
 	}
@@ -215,12 +222,14 @@ func (in *Input) validate() error {
 	return nil
 }
 
-func (in *Input) loadSnapshot() (*snapshot.Snapshot, error) {
+// loadSnapshot reads the snapshot, bounded in size and ending with ctx (a
+// FIFO with no writer, Ctrl-C).
+func (in *Input) loadSnapshot(ctx context.Context, res *Result) (*snapshot.Snapshot, error) {
 	switch {
 	case in.SnapshotData != nil:
 		return snapshot.Parse(in.SnapshotName, in.SnapshotData)
 	case in.SnapshotFile != "":
-		return snapshot.LoadFile(in.SnapshotFile)
+		return fileio.Load(ctx, in.SnapshotFile, fileio.MaxSnapshotBytes, "a snapshot", warnDuplicates(snapshot.Parse, &res.Warnings))
 	}
 	return nil, nil
 }
@@ -234,7 +243,7 @@ func (in *Input) loadSnapshot() (*snapshot.Snapshot, error) {
 // README and node_modules on every run. Files that are IaC but could not
 // be judged are always named (Notes and Unjudged); the collectors' doubts
 // are Warnings.
-func (in *Input) loadIaC(snap *snapshot.Snapshot, res *Result) (*snapshot.Snapshot, error) {
+func (in *Input) loadIaC(ctx context.Context, snap *snapshot.Snapshot, res *Result) (*snapshot.Snapshot, error) {
 	if len(in.IaC) == 0 {
 		return snap, nil
 	}
@@ -254,7 +263,7 @@ func (in *Input) loadIaC(snap *snapshot.Snapshot, res *Result) (*snapshot.Snapsh
 			opts.AccountID = a
 		}
 	}
-	read, err := iac.Read(in.IaC, opts)
+	read, err := iac.ReadContext(ctx, in.IaC, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -306,14 +315,14 @@ func skipNotes(skipped []iac.Skipped, verbose bool) []string {
 
 // loadConnector reads the connector file and resolves a role named by
 // logical ID or Terraform address to its ARN, once, before the rules run.
-func (in *Input) loadConnector(snap *snapshot.Snapshot) (*connector.Connector, error) {
+func (in *Input) loadConnector(ctx context.Context, snap *snapshot.Snapshot) (*connector.Connector, error) {
 	var conn *connector.Connector
 	var err error
 	switch {
 	case in.ConnectorData != nil:
 		conn, err = connector.Parse(in.ConnectorName, in.ConnectorData)
 	case in.ConnectorFile != "":
-		conn, err = connector.LoadFile(in.ConnectorFile)
+		conn, err = fileio.Load(ctx, in.ConnectorFile, fileio.MaxConnectorBytes, "a connector file", connector.Parse)
 	}
 	if err != nil || conn == nil || conn.IsRoleARN() {
 		return conn, err

@@ -32,7 +32,11 @@ func withRegionSCP(t *testing.T, regions ...string) string {
 	o.Policies = append(o.Policies, snapshot.OrgPolicy{ID: "p-regions", Type: snapshot.PolicyTypeSCP,
 		Document: snapshot.Policy{Document: doc}, Targets: []string{o.RootID}})
 	out := filepath.Join(t.TempDir(), "snapshot.json")
-	if err := snapshot.WriteFile(out, snap); err != nil {
+	data, err := snapshot.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -198,8 +198,9 @@ func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Fi
 		}
 		// The rules whose METADATA declares the read (custom.reads), sorted.
 		var dependents []string
+		needs := snapshot.ReadDependency(op)
 		for _, r := range rules {
-			if slices.Contains(r.Reads, op) {
+			if slices.Contains(r.Reads, needs) {
 				dependents = append(dependents, r.ID)
 			}
 		}

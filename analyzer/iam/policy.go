@@ -246,6 +246,16 @@ func parsePolicy(doc []byte, kind Kind, opts ParseOptions) (*Policy, error) {
 	if !ok {
 		return nil, docError(msgSyntax)
 	}
+	if stmt, path, dup := duplicateKey(doc); dup {
+		// Refused rather than read one way: AWS may read it the other.
+		e := &PolicyError{Statement: stmt, Msg: fmt.Sprintf("duplicate key %s: an ambiguous policy (which value counts is not defined)", path)}
+		if list, ok := top["Statement"].([]any); ok && stmt >= 0 && stmt < len(list) {
+			if m, ok := list[stmt].(map[string]any); ok {
+				e.Sid, _ = m["Sid"].(string)
+			}
+		}
+		return nil, e
+	}
 	v := &validator{kind: kind, top: top, unknown: opts.Unknown}
 	if v.unknown == nil {
 		v.unknown = func(string) bool { return false }

@@ -82,6 +82,7 @@ type fileLevel struct {
 // (not JSON, not a request or an array of requests); a request that cannot
 // be asked carries its own Err and the others are still parsed.
 func ParseRequests(name string, data []byte) ([]SimRequest, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a UTF-8 byte order mark, as every input accepts
 	var raws []json.RawMessage
 	array := IsRequestArray(data)
 	if array {

@@ -2,12 +2,13 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -29,7 +30,7 @@ func (e *BaselineError) Error() string { return snapshot.ErrorText(e.File, e.Lin
 // silently matched nothing would let every known finding fail the build, and
 // one that silently matched everything would hide new ones.
 func LoadBaseline(path string) (map[string]bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(context.Background(), path, fileio.MaxResultBytes, "a baseline result")
 	if err != nil {
 		return nil, err
 	}
@@ -38,6 +39,7 @@ func LoadBaseline(path string) (map[string]bool, error) {
 
 // ParseBaseline is LoadBaseline on bytes already read; name is used in errors.
 func ParseBaseline(name string, data []byte) (map[string]bool, error) {
+	data = fileio.TrimBOM(data)
 	var head map[string]json.RawMessage
 	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, jsonError(name, data, err)

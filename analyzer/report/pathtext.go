@@ -10,6 +10,7 @@ import (
 
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/datapath"
+	"github.com/trailgate/trailgate/collectors/connector"
 )
 
 // marks shows a status in one character.
@@ -96,7 +97,16 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				fmt.Fprintf(w, "         %s = %s\n", k, strings.Join(q.Context[k], ", "))
+				vals := q.Context[k]
+				if strings.EqualFold(k, "sts:ExternalId") {
+					// A secret shared with the vendor: masked as in every
+					// other output.
+					vals = make([]string, len(q.Context[k]))
+					for i, v := range q.Context[k] {
+						vals[i] = connector.MaskExternalID(v)
+					}
+				}
+				fmt.Fprintf(w, "         %s = %s\n", k, strings.Join(vals, ", "))
 			}
 			if q.Answer == nil {
 				fmt.Fprintln(w, "         decision: not evaluated")

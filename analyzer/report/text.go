@@ -8,6 +8,7 @@ import (
 
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/collectors/termtext"
 )
 
 // ANSI styles for the text report, used only when Options.Color is set.
@@ -44,7 +45,7 @@ func WriteText(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts O
 	if len(opts.Paths) > 0 {
 		bw.WriteString(style("PATHS", ansiBold) + "\n")
 		for _, p := range opts.Paths {
-			bw.WriteString("  " + oneLine(PathLine(p)) + "\n")
+			bw.WriteString("  " + termtext.Escape(oneLine(PathLine(p))) + "\n")
 		}
 		bw.WriteString("\n")
 	}
@@ -91,10 +92,10 @@ func writeTextFinding(w *bufio.Writer, f findings.Finding, style func(string, st
 	line.WriteString("  ")
 	line.WriteString(style(f.RuleID, ansiBold))
 	line.WriteString("  ")
-	line.WriteString(resourceLabel(f))
+	line.WriteString(termtext.Escape(resourceLabel(f)))
 	if f.Location != nil && f.Location.File != "" {
 		line.WriteString(" (")
-		line.WriteString(locationLabel(f.Location))
+		line.WriteString(termtext.Escape(locationLabel(f.Location)))
 		line.WriteString(")")
 	}
 	line.WriteString(": ")
@@ -102,7 +103,7 @@ func writeTextFinding(w *bufio.Writer, f findings.Finding, style func(string, st
 	if msg == "" {
 		msg = f.Title
 	}
-	line.WriteString(oneLine(msg))
+	line.WriteString(termtext.Escape(oneLine(msg)))
 	if f.Unproven {
 		line.WriteString(style(" [unproven]", ansiDim))
 	}
@@ -114,7 +115,7 @@ func writeTextFinding(w *bufio.Writer, f findings.Finding, style func(string, st
 		// Remediations may quote a policy statement over several lines; keep
 		// them under the finding they belong to.
 		indent := strings.Repeat(" ", 2+len(f.RuleID)+2)
-		text := strings.ReplaceAll(strings.TrimRight(f.Remediation, "\n"), "\n", "\n"+indent+"     ")
+		text := strings.ReplaceAll(termtext.EscapeLines(strings.TrimRight(f.Remediation, "\n")), "\n", "\n"+indent+"     ")
 		w.WriteString(indent + style("fix: ", ansiDim) + text + "\n")
 	}
 }
@@ -192,7 +193,7 @@ func summaryLine(fs []findings.Finding, nrules int, opts Options) string {
 		fmt.Fprintf(&b, " %d files could not be judged:", n)
 	}
 	for _, u := range opts.Unjudged {
-		b.WriteString("\n  " + snapshot.ErrorText(u.File, u.Line, "", u.Reason))
+		b.WriteString("\n  " + termtext.Escape(snapshot.ErrorText(u.File, u.Line, "", u.Reason)))
 	}
 	if len(opts.NotModeled) > 0 {
 		parts := make([]string, len(opts.NotModeled))

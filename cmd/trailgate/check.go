@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +15,8 @@ import (
 	"github.com/trailgate/trailgate/analyzer/check"
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/analyzer/report"
+	"github.com/trailgate/trailgate/collectors/fileio"
+	"github.com/trailgate/trailgate/collectors/termtext"
 )
 
 func init() {
@@ -162,21 +162,23 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 	var bad check.MalformedPolicies
 	if errors.As(err, &bad) {
 		for _, p := range bad {
-			fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), p)
+			fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), termtext.Escape(fmt.Sprint(p)))
 		}
 		fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), bad.Error())
 		return exitUsage
 	}
+	// File names and values from the input are escaped: a name holding
+	// a newline or a terminal escape sequence must not forge or hide lines.
 	if err != nil {
-		fmt.Fprintf(stderr, "trailgate %s: %v\n", commandName(o), err)
+		fmt.Fprintf(stderr, "trailgate %s: %s\n", commandName(o), termtext.Escape(err.Error()))
 		return exitUsage
 	}
 	fs, rules, paths := res.Findings, res.Rules, res.Paths
 	for _, n := range res.Notes {
-		fmt.Fprintf(stderr, "trailgate: %s\n", n)
+		fmt.Fprintf(stderr, "trailgate: %s\n", termtext.Escape(n))
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "trailgate: warning: %s\n", w)
+		fmt.Fprintf(stderr, "trailgate: warning: %s\n", termtext.Escape(w))
 	}
 	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Paths: paths, Notes: res.ReportNotes, Unjudged: res.Unjudged, NotModeled: res.NotModeled}
 	write, _ := report.WriterFor(o.format)
@@ -185,19 +187,27 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 			return report.Explain(w, o.explain, fs, rules, paths)
 		}
 	}
-	if o.output == "" {
-		opts.Color = o.format == "text" && report.ColorFor(stdout)
-		if err := write(stdout, fs, rules, opts); err != nil {
+	toStdout := o.output == "" || o.output == fileio.Stdout
+	opts.Color = toStdout && o.format == "text" && report.ColorFor(stdout)
+	var buf bytes.Buffer
+	if err := write(&buf, fs, rules, opts); err != nil {
+		fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
+		return exitUsage
+	}
+	text := buf.String()
+	if o.explain != "" {
+		// --explain writes no colour: every control character but the
+		// line breaks it writes itself comes from the input.
+		text = termtext.EscapeLines(text)
+	}
+	out := []byte(report.Redact(text, res.Sensitive))
+	if toStdout {
+		if _, err := stdout.Write(out); err != nil {
 			fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
 			return exitUsage
 		}
 	} else {
-		var buf bytes.Buffer
-		if err := write(&buf, fs, rules, opts); err != nil {
-			fmt.Fprintf(stderr, "trailgate %s: writing the result: %v\n", commandName(o), err)
-			return exitUsage
-		}
-		if err := writeFileAtomic(o.output, buf.Bytes()); err != nil {
+		if err := fileio.WriteFile(ctx, o.output, out, stdout, o.inputs()); err != nil {
 			fmt.Fprintf(stderr, "trailgate %s: --output: %v\n", commandName(o), err)
 			return exitUsage
 		}
@@ -233,32 +243,4 @@ func commandName(o checkOptions) string {
 		return "demo"
 	}
 	return "check"
-}
-
-// writeFileAtomic writes through a temporary file in the same directory and
-// renames it, so that a CI step reading --output never sees half a result.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/live"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -25,20 +26,28 @@ type collectOptions struct {
 	live        live.Options
 	output      string
 	printPolicy bool
+	// externalIDFile holds the external ID (--external-id-file).
+	externalIDFile string
+	// deadline bounds the whole collection; what is not read by then is
+	// recorded in collection_errors, as on Ctrl-C.
+	deadline time.Duration
 }
 
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := pflag.NewFlagSet("collect", pflag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var o collectOptions
+	o.aws.log = stderr
 	o.aws.add(fl, "AWS shared-config profile (default: AWS_PROFILE or the default chain)",
 		"region for global calls and the default region (default: AWS_REGION, else us-east-1)")
 	fl.StringSliceVar(&o.live.Regions, "regions", nil, "regions to collect, comma-separated (default: every region enabled in each account)")
 	fl.StringSliceVar(&o.live.Accounts, "accounts", nil, "account IDs to collect, comma-separated (default: every active account)")
 	fl.StringVar(&o.live.MemberRole, "member-role", "", "role NAME assumed in every account but the caller's")
-	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role")
+	fl.StringVar(&o.live.ExternalID, "external-id", "", "external ID passed when assuming --member-role (visible to other users in the process list: prefer --external-id-file or "+externalIDEnv+")")
+	fl.StringVar(&o.externalIDFile, "external-id-file", "", "read the external ID from `FILE` (default: the "+externalIDEnv+" environment variable)")
 	fl.IntVar(&o.live.Concurrency, "concurrency", live.DefaultConcurrency, "accounts and regions read at once")
 	fl.DurationVar(&o.live.CallTimeout, "call-timeout", live.DefaultCallTimeout, "time limit of one API call, retries included")
+	fl.DurationVar(&o.deadline, "deadline", 0, "stop collecting after `DURATION` (such as 20m), write what was read and exit 3 (default: no limit)")
 	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
 	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
 	fl.Usage = func() {
@@ -53,8 +62,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
-	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 {
-		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1 and --call-timeout positive")
+	if o.live.Concurrency < 1 || o.live.CallTimeout <= 0 || o.deadline < 0 {
+		fmt.Fprintln(stderr, "trailgate collect: --concurrency must be at least 1, --call-timeout positive and --deadline not negative")
 		return exitUsage
 	}
 	for _, r := range o.live.Regions {
@@ -69,6 +78,12 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitUsage
 		}
 	}
+	id, err := externalID(ctx, o.live.ExternalID, o.externalIDFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
+		return exitUsage
+	}
+	o.live.ExternalID = id
 	if o.printPolicy {
 		doc, err := live.Policy(o.live.MemberRole, snapshot.PartitionOf(o.aws.region))
 		if err != nil {
@@ -80,6 +95,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 
 	cfg, err := o.aws.load(ctx)
+	if err == nil {
+		err = credentials(ctx, cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
@@ -88,7 +106,13 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		o.live.Progress = stderr
 	}
 	start := time.Now()
-	snap, st, err := live.Collect(ctx, cfg, o.live)
+	collectCtx := ctx
+	if o.deadline > 0 {
+		var cancel context.CancelFunc
+		collectCtx, cancel = context.WithTimeout(ctx, o.deadline)
+		defer cancel()
+	}
+	snap, st, err := live.Collect(collectCtx, cfg, o.live)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage
@@ -96,13 +120,11 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	for _, n := range st.Notes {
 		fmt.Fprintf(stderr, "trailgate collect: %s\n", n)
 	}
-	if o.output != "" {
-		err = snapshot.WriteFile(o.output, snap)
-	} else {
-		var data []byte
-		if data, err = snapshot.Marshal(snap); err == nil {
-			_, err = stdout.Write(data)
-		}
+	var data []byte
+	if data, err = snapshot.Marshal(snap); err == nil {
+		// An interrupted collection still writes what it has: the write
+		// outlives the cancelled context (a second Ctrl-C ends it).
+		err = fileio.WriteFile(context.WithoutCancel(ctx), o.output, data, stdout, nil)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: write snapshot: %v\n", err)

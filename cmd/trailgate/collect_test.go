@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/awstest/cloudtrailsrv"
@@ -68,6 +71,18 @@ func TestCollectComplete(t *testing.T) {
 	file, _ := os.ReadFile(out)
 	if code != exitOK || !bytes.Equal(stdout.Bytes(), file) {
 		t.Errorf("exit %d; stdout differs from --output file", code)
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o600 {
+		t.Errorf("snapshot file mode %v, want 0600 (it holds policies)", st.Mode().Perm())
+	}
+	// A device node is written to, never replaced.
+	dev := filepath.Join(t.TempDir(), "null")
+	if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Skipf("mknod: %v (needs root)", err)
+	}
+	code = run(context.Background(), []string{"collect", "--member-role", "OrganizationAccountAccessRole", "--output", dev}, &stdout, &stderr)
+	if st, err := os.Lstat(dev); code != exitOK || err != nil || st.Mode()&fs.ModeCharDevice == 0 {
+		t.Errorf("collect --output DEVICE: exit %d, the node is now %v", code, st.Mode())
 	}
 }
 
@@ -147,5 +162,53 @@ func TestCollectPrintPolicy(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), `"arn:aws-us-gov:iam::*:role/Auditor"`) {
 		t.Errorf("policy does not name the member role in the partition:\n%s", stdout.String())
+	}
+}
+
+// TestCollectInterruptedWritesWhatItHas: Ctrl-C (the context ending) or
+// --deadline while a call is under way: collect writes the snapshot with
+// what it read, records the rest in collection_errors, and exits 3.
+func TestCollectInterruptedWritesWhatItHas(t *testing.T) {
+	for _, tc := range []struct {
+		name, code string
+		extra      []string
+	}{
+		{"ctrl-c", "Interrupted", nil},
+		{"deadline", "DeadlineExceeded", []string{"--deadline", "300ms"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := collectWorld(t)
+			slow := w.Faults.Add(awstest.Fault{Service: "sns", Operation: "ListTopics", Kind: awstest.Slow, Delay: 3 * time.Second})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.extra == nil {
+				go func() {
+					for w.Faults.Hits(slow) == 0 && ctx.Err() == nil {
+						time.Sleep(time.Millisecond)
+					}
+					cancel()
+				}()
+			}
+			out := filepath.Join(t.TempDir(), "snap.json")
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"collect", "--member-role", "OrganizationAccountAccessRole", "--concurrency", "1", "--output", out}, tc.extra...)
+			code := run(ctx, args, &stdout, &stderr)
+			if code != exitPartial {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr.String())
+			}
+			s, err := snapshot.LoadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			for _, e := range s.CollectionErrors {
+				if e.Code == tc.code {
+					n++
+				}
+			}
+			if n == 0 {
+				t.Errorf("no collection error with code %s: %+v", tc.code, s.CollectionErrors)
+			}
+		})
 	}
 }

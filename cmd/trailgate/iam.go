@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
 	"github.com/trailgate/trailgate/analyzer/iam"
+	"github.com/trailgate/trailgate/collectors/fileio"
 )
 
 func init() {
@@ -22,7 +22,7 @@ type iamOptions struct {
 	file   string
 }
 
-func runIAM(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runIAM(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := pflag.NewFlagSet("iam", pflag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var opts iamOptions
@@ -50,7 +50,7 @@ func runIAM(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opts.file = fl.Arg(1)
-	data, err := os.ReadFile(opts.file)
+	data, err := fileio.ReadFile(ctx, opts.file, fileio.MaxRequestBytes, "a request file")
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate iam: %v\n", err)
 		return exitUsage

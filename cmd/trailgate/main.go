@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Exit codes of the contract (README, "Exit codes").
@@ -18,6 +19,17 @@ const (
 	exitFindings = 1 // at least one finding at or above --fail-on; a smoke step failed
 	exitUsage    = 2 // usage error, unreadable or malformed input
 	exitPartial  = 3 // collect wrote a snapshot, but some calls failed
+	// exitInterrupted is the shell's code for a process ended by SIGINT
+	// (128+2): Ctrl-C ends every command with it, but collect, which
+	// writes what it has and exits 3.
+	exitInterrupted = 130
+)
+
+// interruptGrace is how long a command may take to end after Ctrl-C
+// before main ends it; collect gets longer, to write what it collected.
+const (
+	interruptGrace        = time.Second
+	collectInterruptGrace = 10 * time.Second
 )
 
 // command is one trailgate subcommand. run receives the arguments after the
@@ -44,7 +56,27 @@ func register(c command) {
 func main() {
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	interrupted := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-interrupted:
+			return
+		}
+		// A second Ctrl-C ends the process at once, as the default
+		// handler does; a command that does not notice the first within
+		// its grace (a read the runtime cannot wake) is ended here.
+		stop()
+		grace := interruptGrace
+		if len(os.Args) > 1 && os.Args[1] == "collect" {
+			grace = collectInterruptGrace
+		}
+		time.Sleep(grace)
+		fmt.Fprintln(os.Stderr, "trailgate: interrupted")
+		os.Exit(exitInterrupted)
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	close(interrupted)
 	stop()
 	os.Exit(code)
 }
@@ -101,7 +133,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		usage(stderr)
 		return exitUsage
 	}
-	return c.run(ctx, args[1:], stdout, stderr)
+	code = c.run(ctx, args[1:], stdout, stderr)
+	if ctx.Err() != nil && code != exitPartial {
+		// Whatever the command made of its cancelled steps (an error
+		// about a read cut short), the run was interrupted.
+		fmt.Fprintf(stderr, "trailgate %s: interrupted\n", name)
+		return exitInterrupted
+	}
+	return code
 }
 
 func usage(w io.Writer) {

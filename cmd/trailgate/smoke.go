@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/smoke"
 )
 
@@ -18,8 +19,11 @@ func init() {
 // smokeOptions are the flags of `trailgate smoke`.
 type smokeOptions struct {
 	connector, format string
-	aws               awsFlags
-	smoke             smoke.Options
+	// externalIDFile holds the external ID when the connector file has
+	// none (--external-id-file; default TRAILGATE_EXTERNAL_ID).
+	externalIDFile string
+	aws            awsFlags
+	smoke          smoke.Options
 }
 
 func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -33,6 +37,8 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.smoke.CanaryPrefix, "canary-prefix", "", "key prefix for the canary (default: the folder of the log object received)")
 	fl.BoolVar(&o.smoke.Consume, "consume", false, "delete the message once it has been read, as the connector would (default: leave the queue untouched)")
 	fl.StringVar(&o.format, "format", "text", "output format: text or json")
+	fl.StringVar(&o.externalIDFile, "external-id-file", "", "read the external ID from `FILE` when the connector file has no external_id (default: the "+externalIDEnv+" environment variable)")
+	o.aws.log = stderr
 	o.aws.add(fl, "AWS shared-config profile of the caller (default: AWS_PROFILE or the default chain)",
 		"region of the caller's STS calls (default: AWS_REGION, else the connector's region)")
 	fl.Usage = func() {
@@ -64,16 +70,31 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "trailgate smoke: --canary-bucket and --canary-prefix need --canary")
 		return exitUsage
 	}
-	conn, err := connector.LoadFile(o.connector)
+	conn, err := fileio.Load(ctx, o.connector, fileio.MaxConnectorBytes, "a connector file", connector.Parse)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
+	}
+	id, err := externalID(ctx, "", o.externalIDFile)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
+		return exitUsage
+	case id != "" && conn.ExternalID != "" && id != conn.ExternalID:
+		fmt.Fprintf(stderr, "trailgate smoke: %s sets an external_id, and a different one was given (--external-id-file or %s)\n", o.connector, externalIDEnv)
+		return exitUsage
+	case id != "":
+		conn.ExternalID = id
 	}
 	cfg, err := o.aws.load(ctx)
+	if err == nil {
+		err = credentials(ctx, cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
+	o.smoke.Warn = func(msg string) { fmt.Fprintf(stderr, "trailgate smoke: warning: %s\n", msg) }
 	rep, err := smoke.Run(ctx, cfg, conn, o.smoke)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)

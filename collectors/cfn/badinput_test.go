@@ -261,3 +261,54 @@ func TestWithin2(t *testing.T) {
 		}
 	}
 }
+
+// TestAmplifyingIntrinsics: intrinsics that make much out of little are
+// charged to the expansion budget, as alias expansion is. A short Fn::Split
+// of a long referenced string makes a value per element each time; a Ref
+// copies its parameter's text into whatever is built from it; Fn::Cidr
+// makes up to 256 prefixes from one line. Each template here is far below
+// the 1 MB limit yet expanded past the budget (one took 1.3 GB and 22 s);
+// each is refused at the line where the budget ran out.
+func TestAmplifyingIntrinsics(t *testing.T) {
+	many := func(param, use string, n int) string {
+		var b strings.Builder
+		b.WriteString("Parameters:\n  P:\n    Type: String\n    Default: '" + param + "'\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags:\n")
+		for range n {
+			b.WriteString("        - " + use + "\n")
+		}
+		return b.String()
+	}
+	for _, tc := range []struct{ name, template string }{
+		{"split", many(strings.Repeat(",", 50_000), "!Split [',', !Ref P]", 40)},
+		{"ref", many(strings.Repeat("x", 100_000), "!Ref P", 400)},
+		{"cidr", many("x", "!Cidr [10.0.0.0/8, 256, 16]", 4000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.template) > maxTemplateBytes {
+				t.Fatalf("template of %d bytes: the test must stay under the 1 MB limit", len(tc.template))
+			}
+			_, err := Parse(tc.name+".yaml", []byte(tc.template), Options{})
+			var e *Error
+			if !errors.As(err, &e) || e.Line < 10 || !strings.Contains(e.Msg, "expands to more than 16 MiB") {
+				t.Fatalf("err = %v, want the expansion budget exceeded at a line of Tags", err)
+			}
+		})
+	}
+}
+
+// TestOneDocumentLiteralDefaults: a second YAML document (once silently
+// ignored) and an intrinsic function in a parameter's Default (once taken
+// as its text), both refused by CloudFormation, are errors with the line.
+func TestOneDocumentLiteralDefaults(t *testing.T) {
+	_, err := Parse("two.yaml", []byte(bucket+"---\n"+bucket), Options{})
+	wantErr(t, err, "two.yaml", strings.Count(bucket, "\n")+1, "a second YAML document")
+	if _, err := Parse("trailing.yaml", []byte(bucket+"---\n"), Options{}); err != nil {
+		t.Errorf("a trailing --- with nothing after it: %v", err)
+	}
+	ref := "Parameters:\n  P: {Type: String, Default: x}\n  Q:\n    Type: String\n    Default: !Ref P\n" + bucket
+	_, err = Parse("ref.yaml", []byte(ref), Options{})
+	wantErr(t, err, "ref.yaml", 5, "does not resolve !Ref in a parameter's Default")
+	list := "Parameters:\n  L:\n    Type: CommaDelimitedList\n    Default:\n      - a\n      - !Sub '${AWS::Region}'\n" + bucket
+	_, err = Parse("list.yaml", []byte(list), Options{})
+	wantErr(t, err, "list.yaml", 6, "does not resolve !Sub")
+}

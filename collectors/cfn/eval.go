@@ -237,11 +237,27 @@ func (t *template) enter(line int) error {
 // spend charges resolution work against the bound on expansion, so that an
 // alias bomb fails in bounded time with the line where it blew up.
 func (t *template) spend(n *yaml.Node, bytes int) error {
+	return t.spendAt(n.Line, bytes)
+}
+
+func (t *template) spendAt(line, bytes int) error {
 	t.budget += bytes
 	if t.budget > maxBytes {
-		return t.errf(n.Line, "template expands to more than %d MiB while resolving (YAML alias bomb?)", maxBytes>>20)
+		return t.errf(line, "template expands to more than %d MiB while resolving (YAML alias bomb, or an intrinsic such as Fn::Split multiplying a value?)", maxBytes>>20)
 	}
 	return nil
+}
+
+// elementCost is what one list element costs beyond its text: the value
+// that holds it, as eval charges each YAML node. Functions that make lists
+// out of a short argument (Fn::Split of a referenced string, Fn::Cidr, a
+// list parameter) are charged per element, so that a small template cannot
+// make millions of values.
+const elementCost = 16
+
+// spendList charges a list made of n elements holding text bytes in all.
+func (t *template) spendList(line, n, text int) error {
+	return t.spendAt(line, text+n*elementCost)
 }
 
 // args evaluates a list argument and checks its length.
@@ -404,7 +420,14 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 			// number of elements is unknown.
 			return str(t.unknown("Fn::Split of "+s, line), line), nil
 		}
-		out := &value{kind: kindList, line: line}
+		// The result is charged before it is made: a referenced string
+		// costs nothing to reach, but splitting it makes a value per
+		// element, each time it is split.
+		n := strings.Count(s, delim) + 1
+		if err := t.spendList(line, n, len(s)); err != nil {
+			return nil, err
+		}
+		out := &value{kind: kindList, line: line, list: make([]*value, 0, n)}
 		for _, p := range strings.Split(s, delim) {
 			out.list = append(out.list, str(p, line))
 		}
@@ -752,6 +775,9 @@ func (t *template) cidr(arg *yaml.Node, line, depth int, inCond bool) (*value, e
 	}
 	if avail := newLen - block.Bits(); avail < 9 && count > 1<<avail {
 		return nil, t.errf(line, "Fn::Cidr: %s holds only %d subnets of /%d", s[0], 1<<avail, newLen)
+	}
+	if err := t.spendList(line, count, count*len(s[0])); err != nil {
+		return nil, err
 	}
 	out := &value{kind: kindList, line: line}
 	addr := block.Masked().Addr()

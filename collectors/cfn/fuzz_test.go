@@ -24,6 +24,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Q:\n    - N\n    - [a, b]\n    - Q${N}:\n        Type: AWS::SQS::Queue\n        Properties: {QueueName: !Sub 'q-${N}'}\n"))
 	f.Add([]byte("Parameters: {P: {Type: String}}\nConditions: {C: !Equals [!Ref P, x]}\nResources:\n  Q: {Type: AWS::SQS::Queue, Condition: C, Properties: {FifoQueue: !If [C, Yes, Off]}}\n"))
 	f.Add([]byte(`{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, "q"]]}}}}}`))
+	f.Add([]byte("Parameters: {P: {Type: String, Default: ',,,,'}}\nResources: {T: {Type: AWS::SNS::Topic, Properties: {Tags: [!Split [',', !Ref P], !Cidr [10.0.0.0/8, 4, 8]]}}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data, Options{})
 		if err != nil {

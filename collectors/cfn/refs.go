@@ -33,8 +33,18 @@ func (t *template) ref(name string, line int) (*value, error) {
 	}
 	if p, ok := t.params[name]; ok {
 		v, err := t.paramValue(p, line)
-		if err != nil || !v.scalar() {
-			return v, err
+		if err != nil {
+			return nil, err
+		}
+		// Reaching a parameter is free, but each reference is a copy in
+		// what is built from it (a property, a policy document): charged
+		// as such, a long Default referenced thousands of times cannot
+		// make gigabytes.
+		if err := t.spendAt(line, v.size()); err != nil {
+			return nil, err
+		}
+		if !v.scalar() {
+			return v, nil
 		}
 		// The value is the parameter's, the line the reference's: an error
 		// about how the value is used belongs where it is used.
@@ -116,6 +126,9 @@ func (t *template) paramValue(p *param, line int) (*value, error) {
 	case !have:
 		v = str(t.unknown("parameter "+p.name+" has no value", p.line), p.line)
 	case isList:
+		if err := t.spendList(p.line, strings.Count(raw, ",")+1, len(raw)); err != nil {
+			return nil, err
+		}
 		v = &value{kind: kindList, line: p.line}
 		for _, s := range strings.Split(raw, ",") {
 			v.list = append(v.list, str(strings.TrimSpace(s), p.line))

@@ -153,6 +153,11 @@ func load(name string, data []byte) (*yaml.Node, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, yamlError(name, data, err)
 	}
+	if line := secondDocument(data); line > 0 {
+		// yaml.Unmarshal reads the first document only: whatever follows
+		// a "---" would be silently left unchecked.
+		return nil, &Error{File: name, Line: line, Msg: "a second YAML document: a template is one document (remove the ---)"}
+	}
 	if len(root.Content) == 0 {
 		return nil, &Error{File: name, Msg: "empty template"}
 	}
@@ -164,6 +169,26 @@ func load(name string, data []byte) (*yaml.Node, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// secondDocument returns the line where a second, non-empty YAML document
+// starts, or 0.
+func secondDocument(data []byte) int {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first, second yaml.Node
+	if dec.Decode(&first) != nil {
+		return 0
+	}
+	if err := dec.Decode(&second); err != nil {
+		return 0 // io.EOF: one document; a syntax error is the first's to report
+	}
+	if len(second.Content) == 1 && second.Content[0].Tag == "!!null" && second.Content[0].Value == "" {
+		return 0 // a trailing "---" with nothing after it
+	}
+	if second.Line > 0 {
+		return second.Line
+	}
+	return 1
 }
 
 func checkJSON(name string, data []byte) error {
@@ -544,6 +569,16 @@ func (t *template) readParams(n *yaml.Node) error {
 			case "Default":
 				if b.Kind != yaml.ScalarNode && b.Kind != yaml.SequenceNode {
 					return t.errf(b.Line, "parameter %s: Default must be a literal value", p.name)
+				}
+				// CloudFormation resolves intrinsic functions only in
+				// resource properties, outputs, metadata and update
+				// policies, never in a parameter's Default, and refuses the
+				// template
+				// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html).
+				for _, e := range append([]*yaml.Node{b}, b.Content...) {
+					if strings.HasPrefix(e.Tag, "!") && !strings.HasPrefix(e.Tag, "!!") {
+						return t.errf(e.Line, "parameter %s: Default must be a literal value; CloudFormation does not resolve %s in a parameter's Default", p.name, e.Tag)
+					}
 				}
 				p.def = b
 			case "AllowedValues":

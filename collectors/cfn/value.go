@@ -73,6 +73,19 @@ func (v *value) keyLine(key string) int {
 	return v.line
 }
 
+// size is what v costs against the expansion budget: its text, and
+// elementCost for each value it is made of.
+func (v *value) size() int {
+	n := elementCost + len(v.s)
+	for _, e := range v.list {
+		n += e.size()
+	}
+	for i, e := range v.vals {
+		n += len(v.keys[i]) + e.size()
+	}
+	return n
+}
+
 // scalar reports whether v is a string, number or boolean.
 func (v *value) scalar() bool {
 	return v != nil && (v.kind == kindString || v.kind == kindNumber || v.kind == kindBool)

@@ -2,8 +2,8 @@ package connector
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -62,7 +63,7 @@ func (e *Error) Error() string { return snapshot.ErrorText(e.File, e.Line, "", e
 
 // LoadFile reads a connector file.
 func LoadFile(path string) (*Connector, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(context.Background(), path, fileio.MaxConnectorBytes, "a connector file")
 	if err != nil {
 		return nil, err
 	}
@@ -245,12 +246,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// MaskedExternalID shows the first and last two characters of the external
-// ID, enough to recognise it, never enough to reuse it.
-func (c *Connector) MaskedExternalID() string {
-	id := c.ExternalID
-	if len(id) <= 4 {
-		return strings.Repeat("*", len(id))
+// MaskedExternalID is the external ID as every output shows it:
+// MaskExternalID of it.
+func (c *Connector) MaskedExternalID() string { return MaskExternalID(c.ExternalID) }
+
+// MaskExternalID shows the first and last two characters of an external
+// ID of 12 characters or more, enough to recognise it, never enough to
+// reuse it; a shorter one shows nothing. The mask is always four
+// asterisks, so that it does not reveal the length either.
+func MaskExternalID(id string) string {
+	if id == "" {
+		return ""
 	}
-	return id[:2] + strings.Repeat("*", len(id)-4) + id[len(id)-2:]
+	if len(id) < 12 {
+		return "****"
+	}
+	return id[:2] + "****" + id[len(id)-2:]
 }

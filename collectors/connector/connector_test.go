@@ -149,9 +149,11 @@ func TestParseAcceptsRolesAndPrincipals(t *testing.T) {
 // The external ID is a shared secret of sorts: only its ends are shown.
 func TestMaskedExternalID(t *testing.T) {
 	for id, want := range map[string]string{
-		"":                 "",
-		"abcd":             "****",
-		"8d3c0c6e-example": "8d************le",
+		"":                          "",
+		"abcd":                      "****",
+		"abcdefghijk":               "****",
+		"8d3c0c6e-example":          "8d****le",
+		"8d3c0c6e-example-and-more": "8d****re",
 	} {
 		c := Connector{ExternalID: id}
 		if got := c.MaskedExternalID(); got != want {
@@ -159,6 +161,9 @@ func TestMaskedExternalID(t *testing.T) {
 		}
 		if len(id) > 4 && strings.Contains(c.MaskedExternalID(), id[2:len(id)-2]) {
 			t.Errorf("mask of %q shows its middle", id)
+		}
+		if m := c.MaskedExternalID(); id != "" && strings.Count(m, "*") != 4 {
+			t.Errorf("mask %q of %q reveals the length", m, id)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"sync"
 
 	"github.com/trailgate/trailgate/collectors/cfn"
+	"github.com/trailgate/trailgate/collectors/fileio"
+	"github.com/trailgate/trailgate/collectors/jsondup"
 	"github.com/trailgate/trailgate/collectors/orgformation"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/collectors/terraform"
@@ -146,10 +149,17 @@ func Load(paths []string, opts Options) (*snapshot.Snapshot, []Skipped, error) {
 // which no file at all could be read. On error the Result still holds
 // what was skipped.
 func Read(paths []string, opts Options) (*Result, error) {
+	return ReadContext(context.Background(), paths, opts)
+}
+
+// ReadContext is Read ending with ctx.Err() once ctx ends: between the
+// files of a walk and of the parse, and while reading a FIFO or device
+// named as input.
+func ReadContext(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	if opts.Region == "" {
 		opts.Region = DefaultRegion
 	}
-	files, skipped, err := collect(paths)
+	files, skipped, err := collect(ctx, paths)
 	res := &Result{Skipped: skipped}
 	if err != nil {
 		return res, err
@@ -159,7 +169,10 @@ func Read(paths []string, opts Options) (*Result, error) {
 	for i := range files {
 		files[i].scope = scopes[i]
 	}
-	parseAll(files, opts, results)
+	parseAll(ctx, files, opts, results)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
 	var snaps []*snapshot.Snapshot
 	var firstFault error
 	declared := map[string]bool{}
@@ -284,7 +297,7 @@ func editDistance(a, b string) int {
 }
 
 // collect expands paths into the sorted, de-duplicated files to read.
-func collect(paths []string) ([]file, []Skipped, error) {
+func collect(ctx context.Context, paths []string) ([]file, []Skipped, error) {
 	seen := map[string]int{}
 	var files []file
 	var skipped []Skipped
@@ -310,6 +323,9 @@ func collect(paths []string) ([]file, []Skipped, error) {
 			continue
 		}
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err != nil {
 				return &Error{Path: p, Msg: "cannot read: " + err.Error()}
 			}
@@ -379,7 +395,7 @@ type result struct {
 
 // parseAll parses the files on GOMAXPROCS workers; results keep the order
 // of files, so the merge is deterministic.
-func parseAll(files []file, opts Options, results []result) {
+func parseAll(ctx context.Context, files []file, opts Options, results []result) {
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -388,7 +404,10 @@ func parseAll(files []file, opts Options, results []result) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = parseFile(files[i], opts)
+				if ctx.Err() != nil {
+					continue // ReadContext returns ctx.Err()
+				}
+				results[i] = parseFile(ctx, files[i], opts)
 			}
 		}()
 	}
@@ -404,8 +423,17 @@ func parseAll(files []file, opts Options, results []result) {
 // past 1 MB by the CloudFormation collector itself).
 const maxFileBytes = terraform.DefaultMaxBytes
 
-func parseFile(in file, opts Options) result {
+func parseFile(ctx context.Context, in file, opts Options) result {
 	path, named := in.path, in.named
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		// A FIFO or device named as input (a walk skips them): read it
+		// as a stream, bounded and ending with ctx.
+		data, err := fileio.ReadFile(ctx, path, maxFileBytes, "a template or plan")
+		if err != nil {
+			return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
+		}
+		return parseData(in, data, opts)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + cause(err)}}
@@ -429,10 +457,17 @@ func parseFile(in file, opts Options) result {
 	if _, err := io.ReadFull(f, data); err != nil {
 		return result{err: &Error{Path: path, Msg: "cannot read: " + err.Error()}}
 	}
+	return parseData(in, data, opts)
+}
+
+// parseData parses a file's content as the IaC kind it holds, or says
+// what it is instead.
+func parseData(in file, data []byte, opts Options) result {
+	path := in.path
 	switch {
 	case terraform.Detect(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
-		return result{snap: s, err: err}
+		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	case orgformation.Detect(data):
 		// An org-formation template or organization file: one stack per
 		// bound account and Region.
@@ -453,7 +488,7 @@ func parseFile(in file, opts Options) result {
 		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikePlan(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
-		return result{snap: s, err: err}
+		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
 	}
 	return result{skip: whatIsIt(data)}
 }
@@ -523,4 +558,30 @@ func symbolScopes(files []file) []string {
 		}
 	}
 	return out
+}
+
+// Reads reports whether a walk of a directory holding path would read it
+// as IaC (a template or plan, well-formed or not), so that a command can
+// refuse to overwrite an input it found by walking.
+func Reads(path string) bool {
+	if !extensions[strings.ToLower(filepath.Ext(path))] {
+		return false
+	}
+	r := parseFile(context.Background(), file{path: path, scope: filepath.Base(path)}, Options{Region: DefaultRegion})
+	return r.skip == ""
+}
+
+// planWarnings warns about a duplicate key in a plan that parsed: Terraform
+// never writes one, so the file was edited by hand, and of the two values
+// the last is the one judged (JSON leaves the choice to each parser).
+func planWarnings(path string, data []byte, err error) []snapshot.Warning {
+	if err != nil {
+		return nil
+	}
+	d, ok := jsondup.First(data)
+	if !ok {
+		return nil
+	}
+	return []snapshot.Warning{{File: path, Line: snapshot.LineAt(data, d.Offset),
+		Msg: fmt.Sprintf("duplicate key %s: the last value is the one judged (Terraform never writes duplicates: was the plan edited?)", strings.Join(d.Path, "."))}}
 }

@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -320,6 +321,41 @@ func TestLoadLargeFile(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Path != filepath.Join(dir, "huge-plan.json") {
 		t.Errorf("err = %v, want the huge plan refused when named", err)
+	}
+}
+
+// TestReadHonoursCancellation: a walk ends with the context (a walk of a
+// large tree once ran on for 30 s after Ctrl-C).
+func TestReadHonoursCancellation(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 50 {
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("t%d.yaml", i)), []byte("Resources:\n  T:\n    Type: AWS::SNS::Topic\n"), 0o644)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ReadContext(ctx, []string{dir}, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if _, err := ReadContext(context.Background(), []string{dir}, Options{}); err != nil {
+		t.Errorf("uncancelled: %v", err)
+	}
+}
+
+// TestPlanDuplicateKeyWarns: a plan with a duplicate key (Terraform never
+// writes one) is judged as read, last value, with a warning naming the
+// key and its line.
+func TestPlanDuplicateKeyWarns(t *testing.T) {
+	plan := "{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{\"resources\":[\n" +
+		"{\"address\":\"aws_sns_topic.t\",\"mode\":\"managed\",\"type\":\"aws_sns_topic\",\"name\":\"t\",\n" +
+		"\"values\":{\"name\":\"a\",\"arn\":\"arn:aws:sns:us-east-1:123456789012:a\",\n\"name\":\"b\"}}]}}}"
+	path := filepath.Join(t.TempDir(), "plan.json")
+	os.WriteFile(path, []byte(plan), 0o644)
+	res, err := Read([]string{path}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Line != 4 || !strings.Contains(res.Warnings[0].Msg, "duplicate key planned_values.root_module.resources.0.values.name") {
+		t.Errorf("warnings = %+v", res.Warnings)
 	}
 }
 

@@ -132,6 +132,11 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	}
 	mode, notes := "organization", []string(nil)
 	org, note := c.collectOrganization(ctx)
+	if ctx.Err() != nil {
+		// Accounts the walk never listed cannot be named: the error is the
+		// organization's, so that no account is taken as all there is.
+		c.notCollected(ctx, "", "")
+	}
 	names := map[string]string{}
 	var targets []string
 	if org != nil {
@@ -270,6 +275,7 @@ var errNoMemberRole = errors.New("no --member-role given to read an account othe
 // entered) and the configuration that reads it.
 func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, aws.Config) {
 	if !c.acquire(ctx) {
+		c.notCollected(ctx, account, "")
 		return nil, aws.Config{}
 	}
 	cfg, err := c.accountConfig(ctx, account, own)
@@ -290,6 +296,11 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	c.collectIAM(ctx, cfg, a)
 	c.collectS3(ctx, cfg, a)
 	c.release()
+	if ctx.Err() != nil {
+		// Reads cut short may have returned less without an error of
+		// their own (a paginator stopped between pages).
+		c.notCollected(ctx, account, "")
+	}
 
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -298,6 +309,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 		go func() {
 			defer wg.Done()
 			if !c.acquire(ctx) {
+				c.notCollected(ctx, account, region)
 				return
 			}
 			defer c.release()
@@ -310,6 +322,9 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			c.collectSQS(ctx, rcfg, account, r)
 			c.collectGuardDuty(ctx, rcfg, account, r)
 			c.collectLogSources(ctx, rcfg, account, r)
+			if ctx.Err() != nil {
+				c.notCollected(ctx, account, region)
+			}
 			regionsDone.Add(1)
 			mu.Lock()
 			a.Trails = append(a.Trails, r.Trails...)
@@ -325,6 +340,30 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	a.Regions = regions
 	return a, cfg
 }
+
+// notCollected records that an account (region "") or one of its regions
+// was not read, or not read whole, because ctx ended: Ctrl-C or the
+// --deadline. The region stays listed in the snapshot, so without this
+// record check would take it as read and empty.
+func (c *collector) notCollected(ctx context.Context, account, region string) {
+	code, why := "Interrupted", "the collection was interrupted"
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		code, why = "DeadlineExceeded", "the collection reached its --deadline"
+	}
+	op, what := "CollectAccount", " before this account was read whole"
+	switch {
+	case region != "":
+		op, what = "CollectRegion", " before this region was read whole"
+	case account == "":
+		what = " before the organization's accounts were all listed"
+	}
+	c.record(snapshot.CollectionError{Account: account, Region: region, Service: NotCollectedService, Operation: op,
+		Code: code, Message: why + what})
+}
+
+// NotCollectedService is the service of the collection errors that say
+// an account or region was not read: not an AWS call, the collector's own.
+const NotCollectedService = "trailgate"
 
 // retryer is a fresh adaptive-mode retryer for each client, as the SDK
 // expects (its token buckets and rate estimate are per client).

@@ -145,29 +145,18 @@ func (r *runner) skipAll(names []string, why string) {
 }
 
 // awaitCanary polls the queue until the canary's notification arrives.
-// Other messages received meanwhile stay hidden until the wait ends (so the
-// search moves through a backlog instead of seeing the same messages again)
-// and are then made visible again; the canary's own notification is deleted,
-// since the object it names is about to be.
+// Every receive asks for visibility timeout 0, so other messages are never
+// hidden from the connector while the canary is awaited (holding them, as
+// this once did, kept a backlog from the connector for the whole wait).
+// Each receive still counts toward a message's receive count, so when a
+// poll brings back only messages already seen the next one waits a moment
+// rather than receiving them again at once. The canary's own notification
+// is deleted, since the object it names is about to be.
 func (r *runner) awaitCanary(ctx context.Context, s *Step, bucket, key string, putDone time.Time) {
-	var held []*string
+	seen := map[string]bool{}
 	defer func() {
-		// Even after an interrupt, hand back what was held.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-		defer cancel()
-		var failed int
-		for _, h := range held {
-			if _, err := r.sqs.ChangeMessageVisibility(cctx, &sqs.ChangeMessageVisibilityInput{
-				QueueUrl: aws.String(r.queueURL), ReceiptHandle: h, VisibilityTimeout: 0,
-			}); err != nil {
-				failed++
-			}
-		}
-		if len(held) > 0 {
-			s.fact("other_messages_seen", strconv.Itoa(len(held)))
-		}
-		if failed > 0 {
-			s.Detail += fmt.Sprintf("; %d other messages could not be made visible again and reappear after the visibility timeout", failed)
+		if len(seen) > 0 {
+			s.fact("other_messages_seen", strconv.Itoa(len(seen)))
 		}
 	}()
 	deadline := time.Now().Add(r.opts.Timeout)
@@ -177,15 +166,18 @@ func (r *runner) awaitCanary(ctx context.Context, s *Step, bucket, key string, p
 			MaxNumberOfMessages:         10,
 			WaitTimeSeconds:             waitSeconds(time.Until(deadline)),
 			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameSentTimestamp},
-		})
+		}, zeroVisibility)
 		if err != nil {
 			s.fail(err, "SQ06", "sqs:ReceiveMessage while waiting for the canary's notification")
 			return
 		}
+		fresh := false
 		for _, m := range out.Messages {
 			n, err := Decode(aws.ToString(m.Body))
 			if err != nil || !names(n, bucket, key) {
-				held = append(held, m.ReceiptHandle)
+				id := aws.ToString(m.MessageId)
+				fresh = fresh || !seen[id]
+				seen[id] = true
 				continue
 			}
 			latency := time.Since(putDone)
@@ -203,6 +195,16 @@ func (r *runner) awaitCanary(ctx context.Context, s *Step, bucket, key string, p
 			}
 			return
 		}
+		if len(out.Messages) > 0 && !fresh {
+			// Only messages already seen: the canary's notification is not
+			// among those SQS hands out yet.
+			t := time.NewTimer(min(canaryRepoll, max(0, time.Until(deadline))))
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+			t.Stop()
+		}
 		if ctx.Err() != nil {
 			s.fail(ctx.Err(), "", "interrupted while waiting for the canary's notification")
 			return
@@ -214,6 +216,10 @@ func (r *runner) awaitCanary(ctx context.Context, s *Step, bucket, key string, p
 		}
 	}
 }
+
+// canaryRepoll is the pause before polling again when a poll brought back
+// only messages already seen.
+const canaryRepoll = time.Second
 
 // names reports whether n is about the object bucket/key.
 func names(n *Notification, bucket, key string) bool {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/trailgate/trailgate/collectors/termtext"
 )
 
 // Status is a step's outcome.
@@ -71,6 +73,8 @@ type Report struct {
 	// QueueEmpty is true when no message arrived within the timeout: the
 	// path up to the queue is proven, the rest could not be.
 	QueueEmpty bool `json:"queue_empty"`
+	// Warnings are risks the run took or avoided (a low maxReceiveCount).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Failed reports whether any step failed; the CLI exits 1 then.
@@ -117,8 +121,11 @@ func WriteText(w io.Writer, r *Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tRESULT\tTIME\tERROR\tRULE\tDETAIL")
 	for _, s := range r.Steps {
+		// Details quote what AWS and the queue returned (object keys from
+		// a notification, error messages): escaped, they cannot forge a
+		// step line or reach the terminal as escape sequences.
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, strings.ToUpper(string(s.Status)),
-			roundDuration(s.Duration), dash(s.ErrorCode), dash(s.RuleID), s.Detail)
+			roundDuration(s.Duration), termtext.Escape(dash(s.ErrorCode)), dash(s.RuleID), termtext.Escape(s.Detail))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -142,6 +149,11 @@ func WriteText(w io.Writer, r *Report) error {
 		verdict = "the path up to the queue works; the queue was empty, so reading a log object was not proven"
 	}
 	_, err := fmt.Fprintf(w, "\nsteps: %d pass, %d fail, %d skip: %s\n", pass, fail, skip, verdict)
+	for _, msg := range r.Warnings {
+		if _, err := fmt.Fprintf(w, "warning: %s\n", termtext.Escape(msg)); err != nil {
+			return err
+		}
+	}
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,11 +17,11 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func goldenReport() *Report {
 	return &Report{
 		Profile: "expel", Role: "arn:aws:iam::222222222222:role/ConnectorRole",
-		Queue: "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail", ExternalID: "8d************le",
+		Queue: "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail", ExternalID: "8d****le",
 		Steps: []Step{
 			{Name: StepIdentity, Status: Pass, Duration: 12345 * time.Microsecond, Detail: "caller arn:aws:iam::111111111111:user/vendor",
 				Facts: map[string]string{"account": "111111111111", "arn": "arn:aws:iam::111111111111:user/vendor"}},
-			{Name: StepAssumeRole, Status: Pass, Duration: 80 * time.Millisecond, Detail: "session arn:aws:sts::222222222222:assumed-role/ConnectorRole/trailgate-smoke (external ID 8d************le)"},
+			{Name: StepAssumeRole, Status: Pass, Duration: 80 * time.Millisecond, Detail: "session arn:aws:sts::222222222222:assumed-role/ConnectorRole/trailgate-smoke (external ID 8d****le)"},
 			{Name: StepExternalID, Status: Pass, Duration: 70 * time.Millisecond, ErrorCode: "AccessDenied", Detail: "refused without the external ID (AccessDenied), as it must be"},
 			{Name: StepQueue, Status: Pass, Duration: 40 * time.Millisecond, Detail: "expel-cloudtrail in us-east-1: 3 messages (0 in flight), visibility 30s, retention 7d, SSE-SQS"},
 			{Name: StepReceive, Status: Pass, Duration: 1500 * time.Millisecond, Detail: "received message 1, made visible again at once"},
@@ -71,5 +72,20 @@ func TestWriteTextQueueEmpty(t *testing.T) {
 	WriteText(&b, r)
 	if !bytes.Contains(b.Bytes(), []byte("the queue was empty, so reading a log object was not proven")) || r.Failed() {
 		t.Errorf("queue-empty report:\n%s", b.String())
+	}
+}
+
+// TestWriteTextEscapes: a detail quoting an object key from a notification
+// (attacker-chosen text) cannot forge a step line or reach the terminal.
+func TestWriteTextEscapes(t *testing.T) {
+	r := &Report{Profile: "generic", Role: "arn:aws:iam::222222222222:role/R", Steps: []Step{
+		{Name: StepReadObject, Status: Pass, Detail: "s3://b/evil\nqueue  PASS\x1b[2J"},
+	}}
+	var b strings.Builder
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "\x1b") || strings.Contains(b.String(), "\nqueue  PASS") {
+		t.Errorf("unescaped detail:\n%s", b.String())
 	}
 }

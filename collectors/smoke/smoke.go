@@ -45,7 +45,15 @@ type Options struct {
 	SessionName string
 	// Now is the clock used to name the canary; nil means time.Now.
 	Now func() time.Time
+	// Warn, when set, is told each warning as it arises, before the step
+	// it concerns runs (the report lists them too).
+	Warn func(string)
 }
+
+// consumeVisibility is how long --consume hides the message it reads: long
+// enough to read one log object, short enough that a run that dies midway
+// hands the message back soon.
+const consumeVisibility = 120
 
 // Run performs the smoke test of conn, calling AWS with cfg (the caller's
 // credentials, which must be allowed to assume the connector role). It
@@ -110,9 +118,11 @@ type runner struct {
 	connCfg  *aws.Config
 	sqs      *sqs.Client
 	queueURL string
-	message  *sqstypes.Message
-	notice   *Notification
-	readOK   bool
+	// redrive is the queue's RedrivePolicy attribute.
+	redrive string
+	message *sqstypes.Message
+	notice  *Notification
+	readOK  bool
 }
 
 // step runs fn as the named step and records it with its duration.
@@ -325,6 +335,7 @@ func (r *runner) queueStep(ctx context.Context) {
 			return
 		}
 		at := a.Attributes
+		r.redrive = at["RedrivePolicy"]
 		for k, fact := range map[string]string{
 			"ApproximateNumberOfMessages":           "approximate_messages",
 			"ApproximateNumberOfMessagesNotVisible": "approximate_in_flight",
@@ -361,15 +372,33 @@ func (r *runner) receive(ctx context.Context) {
 		r.skip(StepReceive, "no queue")
 		return
 	}
+	if n, ok := maxReceiveCount(r.redrive); ok && n <= lowMaxReceiveCount {
+		if n <= 1 && !r.opts.Consume {
+			// The connector's next receive of the message the smoke test
+			// saw would be its second: straight to the dead-letter queue.
+			r.warn(fmt.Sprintf("the queue's redrive policy moves a message to the dead-letter queue after %d receive: the smoke test's receive would send the next message there before the connector reads it; not receiving (use --consume to read and delete one as the connector would)", n))
+			r.skip(StepReceive, fmt.Sprintf("maxReceiveCount %d: a receive by the smoke test would move the message to the dead-letter queue", n))
+			return
+		}
+		r.warn(fmt.Sprintf("the queue's redrive policy moves a message to the dead-letter queue after %d receives; the smoke test's receive counts as one, so a message it sees reaches the dead-letter queue after %d failed deliveries to the connector instead of %d", n, n-1, n))
+	}
 	r.step(StepReceive, func(s *Step) {
 		deadline := time.Now().Add(r.opts.Timeout)
 		for {
-			out, err := r.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			in := &sqs.ReceiveMessageInput{
 				QueueUrl:                    aws.String(r.queueURL),
 				MaxNumberOfMessages:         1,
 				WaitTimeSeconds:             waitSeconds(time.Until(deadline)),
 				MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
-			})
+			}
+			var opt []func(*sqs.Options)
+			if r.opts.Consume {
+				// Hidden while it is read, then deleted (settleMessage).
+				in.VisibilityTimeout = consumeVisibility
+			} else {
+				opt = append(opt, zeroVisibility)
+			}
+			out, err := r.sqs.ReceiveMessage(ctx, in, opt...)
 			if err != nil {
 				s.fail(err, "SQ06", "sqs:ReceiveMessage")
 				if strings.HasPrefix(s.ErrorCode, "KMS.") {
@@ -400,19 +429,26 @@ func (r *runner) receive(ctx context.Context) {
 		}
 		s.Detail = "received message " + aws.ToString(m.MessageId)
 		if r.opts.Consume {
-			s.Detail += " (kept hidden until read, then deleted: --consume)"
+			s.Detail += fmt.Sprintf(" (hidden for %ds while read, then deleted: --consume)", consumeVisibility)
 			return
 		}
-		// Make it visible again at once, so the real consumer sees it.
-		if err := r.release(ctx, m); err != nil {
-			s.fail(err, "SQ06", "received, but sqs:ChangeMessageVisibility to 0 failed, so the message stays hidden for the queue's visibility timeout")
-			return
-		}
-		s.Detail += ", made visible again at once"
+		s.Detail += " with visibility timeout 0: never hidden from the connector"
 	})
 }
 
+func (r *runner) warn(msg string) {
+	r.report.Warnings = append(r.report.Warnings, msg)
+	if r.opts.Warn != nil {
+		r.opts.Warn(msg)
+	}
+}
+
+// release makes a message visible again at once. It runs even after an
+// interrupt: it gets its own deadline, not the run's (possibly cancelled)
+// context, or a Ctrl-C would leave the message hidden.
 func (r *runner) release(ctx context.Context, m *sqstypes.Message) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
 	_, err := r.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
 		QueueUrl:          aws.String(r.queueURL),
 		ReceiptHandle:     m.ReceiptHandle,
@@ -577,7 +613,11 @@ func (r *runner) settleMessage(ctx context.Context) {
 	}
 	s := r.report.Step(StepReceive)
 	if r.readOK {
-		_, err := r.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(r.queueURL), ReceiptHandle: r.message.ReceiptHandle})
+		// Read whole: delete it even if Ctrl-C came meanwhile, as the
+		// connector would have.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		_, err := r.sqs.DeleteMessage(dctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(r.queueURL), ReceiptHandle: r.message.ReceiptHandle})
 		if err != nil {
 			s.fail(err, "SQ06", "read, but sqs:DeleteMessage failed (--consume): a connector would see it again and again")
 		}

@@ -2,12 +2,12 @@ package snapshot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -25,7 +25,7 @@ func (e *Error) Error() string { return ErrorText(e.File, e.Line, e.Field, e.Msg
 
 // LoadFile reads and validates a snapshot file.
 func LoadFile(path string) (*Snapshot, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(context.Background(), path, fileio.MaxSnapshotBytes, "a snapshot")
 	if err != nil {
 		return nil, err
 	}
@@ -36,6 +36,7 @@ func LoadFile(path string) (*Snapshot, error) {
 // Unknown fields, wrong types, an unsupported schema_version and
 // inconsistent values are refused with the path of the offending field.
 func Parse(name string, data []byte) (*Snapshot, error) {
+	data = fileio.TrimBOM(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty document (a snapshot is a JSON object written by trailgate collect)"}
 	}
@@ -246,32 +247,6 @@ func Marshal(s *Snapshot) ([]byte, error) {
 		return nil, err
 	}
 	return append(data, '\n'), nil
-}
-
-// WriteFile writes the snapshot atomically: a temporary file in the same
-// directory, then a rename, so a reader never sees half a snapshot.
-func WriteFile(path string, s *Snapshot) error {
-	data, err := Marshal(s)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // Sort orders every collection by its natural key, and fills the fields

@@ -128,32 +128,6 @@ func TestMarshalIsDeterministic(t *testing.T) {
 	}
 }
 
-// WriteFile replaces the file whole and leaves no temporary file behind.
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "org.json")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Parse("m", []byte(minimal))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFile(path, s); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadFile(path); err != nil {
-		t.Errorf("written snapshot does not load: %v", err)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("directory holds %d entries, want only org.json", len(entries))
-	}
-	if err := WriteFile(filepath.Join(dir, "missing", "org.json"), s); err == nil {
-		t.Error("writing into a missing directory succeeded")
-	}
-}
-
 // Parse never panics, and whatever it accepts validates and saves.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(minimal))

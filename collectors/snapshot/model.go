@@ -39,6 +39,10 @@ type Snapshot struct {
 	// NotModeled counts the input's resources of types a rule would need
 	// that trailgate does not model (IaC only), per type.
 	NotModeled []NotModeled `json:"not_modeled,omitempty"`
+	// Sensitive lists values the input marks secret (Terraform's
+	// after_sensitive): judged like any other, never printed. Never
+	// written either: a snapshot file is an output too.
+	Sensitive []string `json:"-"`
 }
 
 // Organization is an AWS Organizations organization: its tree, its

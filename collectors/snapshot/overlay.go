@@ -57,6 +57,7 @@ func clone(s *Snapshot) *Snapshot {
 	if err := json.Unmarshal(data, &c); err != nil {
 		panic("snapshot: cannot unmarshal snapshot: " + err.Error())
 	}
+	c.Sensitive = slices.Clone(s.Sensitive) // not part of the JSON form
 	return &c
 }
 
@@ -95,6 +96,7 @@ func mergeInto(dst, src *Snapshot) {
 	dst.NotModeled = mergeNotModeled(dst.NotModeled, src.NotModeled)
 	dst.CollectionErrors = append(dst.CollectionErrors, src.CollectionErrors...)
 	dst.Unknowns = append(dst.Unknowns, src.Unknowns...)
+	dst.Sensitive = append(dst.Sensitive, src.Sensitive...)
 }
 
 // mergeBy replaces the elements of dst whose key an element of src has and

@@ -25,3 +25,23 @@ var Reads = []string{
 	"sqs:GetQueueAttributes", "sqs:ListQueues",
 	"sts:AssumeRole",
 }
+
+// readStandsFor maps the collection errors that are not one failed call
+// but a part of the organization the collector never read whole (an
+// interrupted run: Ctrl-C or --deadline) to the read whose failure hides
+// the same data: an account not read whole hides everything its
+// assumed-role entry (sts:AssumeRole) would have; a region, everything its
+// listing (ec2:DescribeRegions) would have.
+var readStandsFor = map[string]string{
+	"trailgate:CollectAccount": "sts:AssumeRole",
+	"trailgate:CollectRegion":  "ec2:DescribeRegions",
+}
+
+// ReadDependency is the read (one of Reads) whose dependent rules cannot
+// be proven when op (service:Operation of a CollectionError) failed.
+func ReadDependency(op string) string {
+	if r, ok := readStandsFor[op]; ok {
+		return r
+	}
+	return op
+}

@@ -29,6 +29,10 @@ func TestIsRegionAndAccountID(t *testing.T) {
 		"us-east-1": true, "us-gov-west-1": true, "cn-north-1": true,
 		"eusc-de-east-1": true, "us-isob-east-1": true,
 		"us-east": false, "abcde-east-1": false, "US-EAST-1": false, "useast1": false, "": false, "us-east-1 ": false,
+		// A new region of a known partition is accepted by the partition's
+		// pattern; a name no partition admits is not a region.
+		"mx-central-1": true, "ap-southeast-7": true, "eusc-de-south-2": true, "eu-isoe-west-1": true,
+		"zz-east-1": false, "eusc-fr-east-1": false, "moon-1": false,
 	} {
 		if got := IsRegion(s); got != want {
 			t.Errorf("IsRegion(%q) = %v, want %v", s, got, want)

@@ -364,6 +364,12 @@ func (b *builder) dataSources(typ string, in *instance) []*instance {
 // derived computes an attribute AWS assigns at creation from attributes
 // the plan knows, exactly as AWS forms it.
 func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
+	if depth > maxResolveDepth {
+		// A derivation that leads back to itself is a bug, but one that
+		// must end as an unknown value, never as a stack overflow (which
+		// no recover() catches).
+		return "", false
+	}
 	if s, ok := b.logSourceDerived(in, key, depth); ok {
 		return s, true
 	}
@@ -393,13 +399,16 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 			}
 		}
 	case "aws_sqs_queue":
+		// Only the ARN and URL derive from the name: asking the name for
+		// the name (unknown with name_prefix) would recurse without end.
+		if key != "arn" && key != "id" && key != "url" {
+			break
+		}
 		if n, ok := name("name"); ok {
-			switch key {
-			case "arn":
+			if key == "arn" {
 				return fmt.Sprintf("arn:%s:sqs:%s:%s:%s", p, b.region(in), b.accountOf(in), n), true
-			case "id", "url":
-				return queueURL(p, b.region(in), b.accountOf(in), n), true
 			}
+			return queueURL(p, b.region(in), b.accountOf(in), n), true
 		}
 	case "aws_iam_role", "aws_iam_policy":
 		kind := strings.TrimPrefix(in.typ, "aws_iam_")

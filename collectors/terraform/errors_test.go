@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // TestBadInput checks that every malformed plan is refused with an *Error
@@ -136,5 +138,47 @@ func BenchmarkParsePlan(b *testing.B) {
 		if _, err := Parse("plan.json", data, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestQueueWithUnknownName is a queue named by name_prefix: its name, ARN
+// and URL are known only after apply. Deriving the ARN from the name once
+// asked the name for itself, recursing until the stack overflowed (a fatal
+// error no recover() catches); now each is an unknown value.
+func TestQueueWithUnknownName(t *testing.T) {
+	plan := `{"format_version":"1.2","resource_changes":[{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q",` +
+		`"change":{"actions":["create"],"after":{"name_prefix":"logs-"},"after_unknown":{"name":true,"arn":true,"id":true,"url":true}}}]}`
+	s, err := Parse("plan.json", []byte(plan), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Accounts) != 1 || len(s.Accounts[0].Queues) != 1 {
+		t.Fatalf("want one queue, got %+v", s.Accounts)
+	}
+	q := s.Accounts[0].Queues[0]
+	if !snapshot.IsUnknown(q.ARN) || !snapshot.IsUnknown(q.Name) {
+		t.Errorf("queue ARN %q and name %q: want unknown tokens", q.ARN, q.Name)
+	}
+}
+
+// TestSensitiveValues: values the plan marks sensitive (after_sensitive,
+// a state's sensitive_values, a sensitive variable) are listed so that no
+// output prints them.
+func TestSensitiveValues(t *testing.T) {
+	plan := `{"format_version":"1.2",
+	 "variables":{"ext":{"value":"var-secret"}},
+	 "configuration":{"root_module":{"variables":{"ext":{"sensitive":true}}}},
+	 "planned_values":{"root_module":{"resources":[{"address":"aws_sns_topic.t","mode":"managed","type":"aws_sns_topic","name":"t",
+	   "values":{"name":"t","arn":"arn:aws:sns:us-east-1:123456789012:t","kms_master_key_id":"state-secret"},"sensitive_values":{"kms_master_key_id":true}}]}},
+	 "resource_changes":[{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q",
+	   "change":{"actions":["create"],"after":{"name":"q","kms_master_key_id":"alias/after-secret","tags":{"a":"tag-secret"}},
+	   "after_unknown":{"arn":true,"id":true,"url":true},"after_sensitive":{"kms_master_key_id":true,"tags":true}}}]}`
+	s, err := Parse("plan.json", []byte(plan), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"alias/after-secret", "state-secret", "tag-secret", "var-secret"}
+	if diff := cmp.Diff(want, s.Sensitive); diff != "" {
+		t.Errorf("Sensitive (-want +got):\n%s", diff)
 	}
 }

@@ -125,7 +125,12 @@ func Parse(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
 		return nil, &Error{File: name, Line: 1, Msg: "not a Terraform plan: neither planned_values nor resource_changes is present (use `terraform show -json PLANFILE`)"}
 	}
 	b := newBuilder(name, &plan, opts)
-	return b.build()
+	s, err := b.build()
+	if err != nil {
+		return nil, err
+	}
+	s.Sensitive = sensitiveStrings(&plan)
+	return s, nil
 }
 
 // decodeError turns an encoding/json error into an *Error with the line of

@@ -6,14 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/awstest"
@@ -218,20 +219,46 @@ func GuardDutyFile() []byte {
 	return b.Bytes()
 }
 
-// Visible is the queue's ApproximateNumberOfMessages.
-func (h *Harness) Visible() string {
-	return h.attr(sqstypes.QueueAttributeNameApproximateNumberOfMessages)
-}
+// Visible is the number of messages another reader of the queue can
+// receive now (SQS's ApproximateNumberOfMessages): those ready, and those
+// received whose visibility timeout has run out. fauxqs moves the latter
+// back only on its next timer tick, so its own attribute lags behind a
+// receive with VisibilityTimeout 0; its inspection endpoint does not.
+func (h *Harness) Visible() string { v, _ := h.counts(); return strconv.Itoa(v) }
 
-// InFlight is the queue's ApproximateNumberOfMessagesNotVisible.
-func (h *Harness) InFlight() string {
-	return h.attr(sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible)
-}
+// InFlight is the number of messages hidden from other readers now
+// (ApproximateNumberOfMessagesNotVisible).
+func (h *Harness) InFlight() string { _, f := h.counts(); return strconv.Itoa(f) }
 
-func (h *Harness) attr(name sqstypes.QueueAttributeName) string {
+func (h *Harness) counts() (visible, inFlight int) {
 	h.t.Helper()
-	a, err := h.SQS.GetQueueAttributes(context.Background(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(h.URL),
-		AttributeNames: []sqstypes.QueueAttributeName{name}})
+	resp, err := http.Get(h.Fauxqs.URL + "/_fauxqs/queues/" + QueueName)
 	must(h.t, err)
-	return a.Attributes[string(name)]
+	defer resp.Body.Close()
+	var q struct {
+		Messages struct {
+			Ready    []json.RawMessage `json:"ready"`
+			Inflight []struct {
+				VisibilityDeadline int64 `json:"visibilityDeadline"`
+			} `json:"inflight"`
+		} `json:"messages"`
+	}
+	must(h.t, json.NewDecoder(resp.Body).Decode(&q))
+	now := time.Now().UnixMilli()
+	visible = len(q.Messages.Ready)
+	for _, m := range q.Messages.Inflight {
+		if m.VisibilityDeadline <= now {
+			visible++
+		} else {
+			inFlight++
+		}
+	}
+	return visible, inFlight
+}
+
+// SetQueueAttributes sets attributes of the queue, as its owner.
+func (h *Harness) SetQueueAttributes(attrs map[string]string) {
+	h.t.Helper()
+	_, err := h.SQS.SetQueueAttributes(context.Background(), &sqs.SetQueueAttributesInput{QueueUrl: aws.String(h.URL), Attributes: attrs})
+	must(h.t, err)
 }
