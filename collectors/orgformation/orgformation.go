@@ -2,9 +2,9 @@ package orgformation
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -14,6 +14,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/trailgate/trailgate/collectors/cfn"
+	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -251,7 +252,9 @@ func findOrganization(path string, doc *yaml.Node) (*organization, error) {
 		file = filepath.Join(filepath.Dir(path), "organization.yml")
 	}
 	if o == nil {
-		data, err := os.ReadFile(file)
+		// Bounded like every input: a FIFO or device named
+		// organization.yml cannot hang or exhaust the run.
+		data, err := fileio.ReadFile(context.Background(), file, maxBytes, "organization file")
 		if err != nil {
 			return nil, &cfn.Error{File: path, Msg: fmt.Sprintf("the organization file %s cannot be read (%v): org-formation needs it to know the accounts", file, err)}
 		}
