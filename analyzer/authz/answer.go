@@ -30,6 +30,11 @@ type Answer struct {
 	// that a rule can ask "did the identity side allow?" or "which kind
 	// denied?" without reading the explanation's wording.
 	Kinds []KindOutcome `json:"kinds"`
+	// Causes lists, for an Unknown answer, each thing it is missing (a
+	// document outside the input, an unresolved value): the engine reports
+	// one unproven finding per cause, not per question. Not part of what
+	// the rules see.
+	Causes []Cause `json:"-"`
 }
 
 // KindOutcome is what the policies of one kind said about the request: an

@@ -63,27 +63,7 @@ func holdsUnknown(raw []byte) bool {
 	if json.Unmarshal(raw, &v) != nil {
 		return snapshot.IsUnknown(string(raw))
 	}
-	var walk func(any) bool
-	walk = func(v any) bool {
-		switch x := v.(type) {
-		case string:
-			return snapshot.IsUnknown(x)
-		case []any:
-			for _, e := range x {
-				if walk(e) {
-					return true
-				}
-			}
-		case map[string]any:
-			for k, e := range x {
-				if snapshot.IsUnknown(k) || walk(e) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(v)
+	return len(snapshot.UnknownTokens(v)) > 0
 }
 
 // note describes a document that takes no part although it exists.

@@ -3,6 +3,7 @@ package authz
 import (
 	"cmp"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"path"
@@ -337,7 +338,29 @@ func (ix *Index) authorize(req Request) Answer {
 		a.Decision = Unknown
 		a.Proof = "cannot prove a denial: " + a.Proof + ", but " + strings.Join(q.missing, ", ") + " (not in " + ix.inputName + "; pass --snapshot or add them) might allow it"
 	}
+	if a.Decision == Unknown {
+		a.Causes = q.answerCauses(res)
+	}
 	return a
+}
+
+// answerCauses lists what an Unknown answer is missing, as the switch
+// above decided it: the unknown reasons when there are any (the missing
+// boundary among them), otherwise the unresolved statements the
+// evaluator's answer depends on, the missing boundary and the documents
+// not in the input.
+func (q *question) answerCauses(res iam.Result) []Cause {
+	if len(q.unknown) > 0 {
+		return q.causesOf(q.unknown, nil)
+	}
+	var out []Cause
+	if res.Decision == iam.Unknown {
+		out = q.statementCauses(res.Unresolved())
+	}
+	if q.boundaryMissing != "" {
+		out = q.causesOf([]string{q.boundaryMissing}, out)
+	}
+	return q.causesOf(q.missing, out)
 }
 
 // unresolvedNames names the statements holding unresolved values an
@@ -390,6 +413,10 @@ type question struct {
 	// docs finds the document of a compiled policy holding unresolved
 	// values, to name it when the answer depends on them.
 	docs map[*iam.Policy]*document
+	// causes holds, for each reason string of unknown, unknownIdentity,
+	// unknownResource, missing and boundaryMissing, what exactly it is
+	// missing (Answer.Causes).
+	causes map[string][]Cause
 }
 
 // consulted is a document a question consults, with the policy kind and
@@ -408,6 +435,11 @@ func (q *question) add(d *document, kind, name string) *iam.Policy {
 	}
 	if d.unknown {
 		why := "the " + d.name + " holds a value the IaC collector could not resolve"
+		cs := tokenCauses(d.raw, "the "+d.name)
+		if len(cs) == 0 {
+			cs = []Cause{{Key: "document:" + d.name, What: why}}
+		}
+		q.addCauses(why, cs...)
 		switch kind {
 		case kindIdentity:
 			q.unknownIdentity = append(q.unknownIdentity, why)
@@ -481,6 +513,8 @@ func (ix *Index) assemble(req Request) *question {
 			d := ix.managedPolicy(arn)
 			if d == nil {
 				q.missing = append(q.missing, "managed policy "+arn)
+				q.addCauses("managed policy "+arn, Cause{Key: "missing:" + arn, Resource: arn, At: e.role.ARN,
+					What: "the managed policy " + arn + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"})
 				continue
 			}
 			if pol := q.add(d, kindIdentity, arn); pol != nil {
@@ -495,6 +529,7 @@ func (ix *Index) assemble(req Request) *question {
 				// A boundary only takes away: without its document a
 				// denial stays a denial, and only an allow is unknown.
 				q.boundaryMissing = "the permissions boundary " + b + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"
+				q.addCauses(q.boundaryMissing, Cause{Key: "missing:" + b, What: q.boundaryMissing, Resource: b, At: e.role.ARN})
 			case q.add(d, kindBoundary, b) != nil:
 				q.set.Boundaries = []*iam.Policy{d.policy}
 				q.boundaryRefs = []string{b}
@@ -530,10 +565,15 @@ func (ix *Index) assemble(req Request) *question {
 		if req.Resource != "*" && (resourceAccount == "" || !ix.accounts[resourceAccount]) {
 			q.notes = append(q.notes, fmt.Sprintf("resource: %s is not in %s", req.Resource, ix.inputName))
 			q.missing = append(q.missing, "the resource policy of "+req.Resource)
+			q.addCauses("the resource policy of "+req.Resource, Cause{Key: "missing:" + req.Resource, Resource: req.Resource,
+				What: "the resource policy of " + req.Resource + " is not in " + ix.inputName + "; pass --snapshot of its account"})
 		}
 	}
 	if snapshot.IsUnknown(req.Resource) {
 		q.unknown = append(q.unknown, "the resource ARN is not resolved")
+		if raw, err := json.Marshal(req.Resource); err == nil {
+			q.addCauses("the resource ARN is not resolved", tokenCauses(raw, "the resource ARN "+req.Resource)...)
+		}
 	}
 	// RCPs bind the resources of member accounts for the services that
 	// support them, except AWS managed KMS keys

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -243,5 +245,45 @@ func TestSymbolWildcard(t *testing.T) {
 		if c.want == Unknown && !strings.Contains(a.Proof, "the value AWS assigns at apply") {
 			t.Errorf("grant %s: proof %q does not say a value AWS assigns decides", c.grant, a.Proof)
 		}
+	}
+}
+
+// TestAnswerCauses: an Unknown answer names each thing it is missing, as a
+// key shared by every question it blocks: the missing boundary, the
+// unresolved value of the statement the answer depends on, the statement
+// whose wildcard a value AWS assigns meets. Known answers name none.
+func TestAnswerCauses(t *testing.T) {
+	const boundary = "arn:aws:iam::222222222222:policy/OrgBoundary"
+	imported := snapshot.Unknown("ImportValue LogBucketArn")
+	gen := "arn:aws:s3:::" + snapshot.Symbol("t.yaml", "Logs", "Name")
+	cases := []struct {
+		name     string
+		mutate   func(*snapshot.Snapshot)
+		action   string
+		resource string
+		want     []Cause
+	}{
+		{"missing boundary", func(s *snapshot.Snapshot) { s.Accounts[1].Roles[0].PermissionsBoundaryARN = boundary }, "s3:GetObject", object,
+			[]Cause{{Key: "missing:" + boundary, Resource: boundary, At: reader,
+				What: "the permissions boundary " + boundary + " is not in the snapshot; pass --snapshot of its account or add it"}}},
+		{"unresolved value", func(s *snapshot.Snapshot) {
+			s.Accounts[1].Roles[0].InlinePolicies = append(s.Accounts[1].Roles[0].InlinePolicies, inline("imported",
+				`{"Sid":"Imported","Effect":"Allow","Action":"s3:PutObject","Resource":"`+imported+`"}`))
+		}, "s3:PutObject", object,
+			[]Cause{{Key: "value:" + imported, What: "the value ImportValue LogBucketArn", Where: "statement 'Imported' of the inline policy imported of role Reader", Token: imported}}},
+		{"wildcard meets a symbol", func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets = append(s.Accounts[1].Buckets, snapshot.Bucket{Name: strings.TrimPrefix(gen, "arn:aws:s3:::"), ARN: gen, Region: "us-east-1"})
+			s.Accounts[1].Roles[0].InlinePolicies = []snapshot.NamedPolicy{inline("read", `{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-*/*"}`)}
+		}, "s3:GetObject", gen + "/AWSLogs/x",
+			[]Cause{{Key: "wildcard:" + gen + "\x00statement 'Read'", What: "the value AWS assigns at apply, which a wildcard in statement 'Read' matches for some values only"}}},
+		{"known", nil, "s3:GetObject", object, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := ask(t, org(c.mutate), reader, c.action, c.resource, nil)
+			if diff := cmp.Diff(c.want, a.Causes); diff != "" {
+				t.Errorf("causes (-want +got):\n%s\nproof: %s", diff, a.Proof)
+			}
+		})
 	}
 }

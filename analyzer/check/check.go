@@ -324,32 +324,38 @@ func (in *Input) loadConnector(ctx context.Context, snap *snapshot.Snapshot) (*c
 	case in.ConnectorFile != "":
 		conn, err = fileio.Load(ctx, in.ConnectorFile, fileio.MaxConnectorBytes, "a connector file", connector.Parse)
 	}
-	if err != nil || conn == nil || conn.IsRoleARN() {
+	if err != nil || conn == nil {
 		return conn, err
 	}
-	if len(in.IaC) == 0 {
-		// A logical ID or Terraform address names a role only in the IaC
-		// that declares it; against a snapshot alone every question about
-		// it would be about no role at all.
-		return nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
-			Msg: fmt.Sprintf("role: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME); a logical ID or Terraform address needs the --iac input that declares it", conn.Role)}
-	}
-	// The contract lets IaC users name the role by logical ID or Terraform
-	// address; every rule reasons about ARNs.
-	roles := snap.RolesByAddress(conn.Role)
-	switch {
-	case len(roles) == 0:
-		return nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
-			Msg: fmt.Sprintf("role: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", conn.Role)}
-	case len(roles) > 1:
-		var where []string
-		for _, r := range roles {
-			where = append(where, fmt.Sprintf("%s:%d", r.Location.File, r.Location.Line))
-		}
-		return nil, &connector.Error{File: conn.File, Line: conn.RoleLine,
-			Msg: fmt.Sprintf("role: %q names a role in several --iac stacks (%s); give the role's ARN, or check one stack at a time", conn.Role, strings.Join(where, ", "))}
-	}
+	// The contract lets IaC users name a role (role, queue_role,
+	// object_role) by logical ID or Terraform address; every rule reasons
+	// about ARNs, so each is resolved once here.
 	resolved := *conn
-	resolved.Role = roles[0].ARN
+	for _, r := range resolved.RoleRefs() {
+		if connector.IsARN(*r.Value) {
+			continue
+		}
+		if len(in.IaC) == 0 {
+			// A logical ID or Terraform address names a role only in the
+			// IaC that declares it; against a snapshot alone every
+			// question about it would be about no role at all.
+			return nil, &connector.Error{File: conn.File, Line: r.Line,
+				Msg: fmt.Sprintf("%s: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME); a logical ID or Terraform address needs the --iac input that declares it", r.Key, *r.Value)}
+		}
+		roles := snap.RolesByAddress(*r.Value)
+		switch {
+		case len(roles) == 0:
+			return nil, &connector.Error{File: conn.File, Line: r.Line,
+				Msg: fmt.Sprintf("%s: %q is neither a role ARN nor the logical ID or Terraform address of a role in the --iac input", r.Key, *r.Value)}
+		case len(roles) > 1:
+			var where []string
+			for _, x := range roles {
+				where = append(where, fmt.Sprintf("%s:%d", x.Location.File, x.Location.Line))
+			}
+			return nil, &connector.Error{File: conn.File, Line: r.Line,
+				Msg: fmt.Sprintf("%s: %q names a role in several --iac stacks (%s); give the role's ARN, or check one stack at a time", r.Key, *r.Value, strings.Join(where, ", "))}
+		}
+		*r.Value = roles[0].ARN
+	}
 	return &resolved, nil
 }

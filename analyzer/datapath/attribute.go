@@ -19,17 +19,11 @@ func Attribute(paths []Path, fs []findings.Finding, hops map[string][]HopKind) [
 	out := make([]Path, len(paths))
 	for i, p := range paths {
 		p.Hops = cloneHops(p.Hops)
-		var mine []findings.Finding
-		for _, f := range fs {
-			if onPath(p, f.Resource.ID) {
-				mine = append(mine, f)
-			}
-		}
 		for h := range p.Hops {
 			hop := &p.Hops[h]
 			hop.Findings = nil
-			for _, f := range mine {
-				if !slices.Contains(hops[f.RuleID], hop.Kind) {
+			for _, f := range fs {
+				if !explains(p, f, hop.Kind, hops) {
 					continue
 				}
 				hop.Findings = append(hop.Findings, f.Fingerprint)
@@ -47,6 +41,22 @@ func Attribute(paths []Path, fs []findings.Finding, hops map[string][]HopKind) [
 		out[i] = p
 	}
 	return out
+}
+
+// explains says whether a finding is about a hop of kind on the path: its
+// rule judges that kind of hop and its resource is on the path; or, for an
+// unproven finding, one of the rule questions it blocks is (one cause
+// blocks several rules on several resources).
+func explains(p Path, f findings.Finding, kind HopKind, hops map[string][]HopKind) bool {
+	if slices.Contains(hops[f.RuleID], kind) && onPath(p, f.Resource.ID) {
+		return true
+	}
+	for _, b := range f.Blocks {
+		if slices.Contains(hops[b.RuleID], kind) && onPath(p, b.Resource) {
+			return true
+		}
+	}
+	return false
 }
 
 // onPath says whether the resource id is the path's source or something a

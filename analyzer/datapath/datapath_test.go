@@ -365,3 +365,28 @@ sources: [cloudtrail]
 		t.Errorf("s3:prefix: %s", d)
 	}
 }
+
+// A vendor that reads a source through its API without a queue
+// (skyformation: CloudTrail LookupEvents) reads no bucket: its paths end at
+// the bucket, with no reader or read hop to judge. A polling reader of
+// another profile still reads the bucket.
+func TestAPISourceEndsAtBucket(t *testing.T) {
+	s := load(t, "controltower.json")
+	hasRead := func(profile string) bool {
+		conn := &connector.Connector{Profile: profile, Role: "arn:aws:iam::222222222222:role/Reader", Sources: []string{"cloudtrail"}}
+		for _, p := range Build(s, conn) {
+			for _, h := range p.Hops {
+				if h.Kind == HopRead || h.Kind == HopReader {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if hasRead("skyformation") {
+		t.Error("skyformation without a queue: a path reads the bucket")
+	}
+	if !hasRead("rapid7") {
+		t.Error("rapid7 without a queue: no path reads the bucket")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // assemble joins the source's head hops (writer, bucket, object key) with
@@ -48,6 +49,12 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 	// is needed.
 	if b.conn != nil && b.conn.Queue == "" && (b.conn.Profile == "rapid7" || len(branches) == 0) {
 		branches = nil
+	}
+	if b.conn != nil && b.conn.Queue == "" && slices.Contains(profiles.APISources(b.conn.Profile), string(src.Kind)) {
+		// The vendor reads this source through the service's API
+		// (SkyFormation's LookupEvents) and has no queue: nobody reads the
+		// bucket, the path ends there.
+		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
 	}
 	if len(branches) == 0 {
 		if b.conn != nil && b.conn.Queue == "" {

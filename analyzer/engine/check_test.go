@@ -384,8 +384,9 @@ func TestCheckReportsCollectionErrors(t *testing.T) {
 		Message:     "cannot prove: could not read the kms:ListGrants data (AccessDenied on kms:ListGrants in 222222222222/us-east-1), so rules KM01 cannot be proven",
 		Resource:    findings.Resource{ID: "arn:aws:iam::222222222222:root", Type: "AWS::Account", Account: "222222222222", Region: "us-east-1"},
 		Remediation: "Let the collection role call kms:ListGrants in 222222222222/us-east-1 (the IAM policy trailgate collect documents), then collect and check again.",
-		Fingerprint: findings.Fingerprint("KM01", "arn:aws:iam::222222222222:root", "unread:kms:ListGrants:us-east-1"),
+		Fingerprint: findings.Fingerprint("unproven", "arn:aws:iam::222222222222:root", "unread:kms:ListGrants:us-east-1"),
 		Unproven:    true,
+		Blocks:      []findings.Blocked{{RuleID: "KM01", Resource: "arn:aws:iam::222222222222:root"}},
 	}}
 	if d := cmp.Diff(want, fs); d != "" {
 		t.Errorf("findings (-want +got):\n%s", d)

@@ -18,6 +18,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	policyfs "github.com/trailgate/trailgate/rego"
@@ -127,15 +128,20 @@ func newCompiler(skip []ast.StageID) *ast.Compiler {
 }
 
 // Store holds the data documents rules read besides their input: the
-// vendor profiles (rego/profiles/*.json) at data.trailgate.profiles. The
-// engine and the Rego test runner share it, so a profile step is checked
-// by the same data in both.
+// vendor profiles (rego/profiles/*.json) at data.trailgate.profiles and
+// the table of what a reader needs and what is only recommended
+// (profiles.ReaderActions) at data.trailgate.reader_actions. The engine and
+// the Rego test runner share it, so a profile step is checked by the same
+// data in both.
 func Store() (storage.Store, error) {
 	p, err := profiles.Data()
 	if err != nil {
 		return nil, fmt.Errorf("loading the vendor profiles: %w", err)
 	}
-	return inmem.NewFromObject(map[string]any{"trailgate": map[string]any{"profiles": p}}), nil
+	return inmem.NewFromObject(map[string]any{"trailgate": map[string]any{
+		"profiles":       p,
+		"reader_actions": profiles.ReaderActionsData(),
+	}}), nil
 }
 
 // Rules returns the rule descriptors, sorted by ID.
@@ -153,9 +159,10 @@ func (e *Engine) Policy() *Policy { return e.policy }
 // Besides what the rules report, Check never stays silent about what it
 // could not prove: each collection error of the snapshot becomes an
 // unproven finding per rule that depends on the failed read, and each
-// authorization question a rule asked whose answer was Unknown (a value
-// IaC leaves unknown until apply, a managed policy whose document is not
-// in the snapshot) becomes one unproven finding per rule and resource.
+// cause of the Unknown answers the rules' authorization questions got (a
+// value the input does not determine, a managed policy or boundary whose
+// document is not in it) becomes one unproven finding, naming the rules
+// and resources whose questions it leaves open (Finding.Blocks).
 func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
 	s, err := NewSubject(snap, conn)
 	if err != nil {
@@ -170,6 +177,7 @@ func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, err
 	ctx = withIndex(ctx, s.snap, s.Index)
 	locs := resourceLocations(s.Snapshot)
 	var out []findings.Finding
+	var unknowns []ruleUnknowns
 	shared := topdown.NewVirtualCache() // see ruleCache
 	for _, q := range e.queries {
 		var log unknownLog
@@ -181,18 +189,21 @@ func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, err
 			return nil, fmt.Errorf("evaluating rule %s: %w", q.rule.ID, err)
 		}
 		reported := map[string]bool{}
+		var own []stepped
 		for _, r := range rs {
-			f, err := decodeFinding(q.rule, r.Bindings["f"], locs)
+			f, em, err := decodeFinding(q.rule, r.Bindings["f"], locs)
 			if err != nil {
 				return nil, err
 			}
 			reported[f.Resource.ID] = true
-			out = append(out, f)
+			own = append(own, stepped{f: f, step: em.Step, fact: em.Fact})
 		}
+		out = append(out, mergeSteps(own)...)
 		if !orgRuleWithoutOrg(q.rule.ID, s.Snapshot) {
-			out = append(out, unprovenAnswers(q.rule, log.answers, reported, locs)...)
+			unknowns = append(unknowns, ruleUnknowns{rule: q.rule, answers: log.answers, reported: reported})
 		}
 	}
+	out = append(out, unprovenAnswers(unknowns, s.Snapshot, locs)...)
 	out = append(out, unprovenReads(e.policy.Rules, s.Snapshot)...)
 	findings.Sort(out)
 	return out, nil
@@ -225,18 +236,25 @@ type emitted struct {
 	Location    *snapshot.Location `json:"location"`
 	Remediation string             `json:"remediation"`
 	Address     string             `json:"address"`
+	// Severity, when set, lowers the rule's severity for this finding (a
+	// recommended action: low).
+	Severity string `json:"severity"`
+	// Step names the vendor guide step a profile finding fails
+	// ("expel E4: title"): mergeSteps folds it into the rule's own finding
+	// on the same resource.
+	Step string `json:"step"`
 }
 
-func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Location) (findings.Finding, error) {
+func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Location) (findings.Finding, emitted, error) {
 	data, err := json.Marshal(raw)
 	if err != nil {
-		return findings.Finding{}, err
+		return findings.Finding{}, emitted{}, err
 	}
 	var em emitted
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&em); err != nil {
-		return findings.Finding{}, fmt.Errorf("rule %s emitted a malformed finding %s: %v", rule.ID, data, err)
+		return findings.Finding{}, emitted{}, fmt.Errorf("rule %s emitted a malformed finding %s: %v", rule.ID, data, err)
 	}
 	var missing []string
 	if em.Resource.ID == "" {
@@ -252,15 +270,22 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 		missing = append(missing, "fact")
 	}
 	if len(missing) > 0 {
-		return findings.Finding{}, fmt.Errorf("rule %s emitted a finding without %s: %s", rule.ID, strings.Join(missing, ", "), data)
+		return findings.Finding{}, emitted{}, fmt.Errorf("rule %s emitted a finding without %s: %s", rule.ID, strings.Join(missing, ", "), data)
+	}
+	severity := rule.Severity
+	if em.Severity != "" {
+		if !findings.ValidSeverity(em.Severity) || findings.Rank(em.Severity) > findings.Rank(rule.Severity) {
+			return findings.Finding{}, emitted{}, fmt.Errorf("rule %s emitted severity %q: a finding may only lower its rule's severity (%s)", rule.ID, em.Severity, rule.Severity)
+		}
+		severity = em.Severity
 	}
 	f := findings.Finding{
 		RuleID:      rule.ID,
-		Severity:    rule.Severity,
+		Severity:    severity,
 		Title:       rule.Title,
 		Message:     em.Message,
 		Resource:    findings.Resource{ID: em.Resource.ID, Type: em.Resource.Type, Account: em.Resource.Account, Region: em.Resource.Region},
-		Remediation: em.Remediation,
+		Remediation: iacref.Remediation(em.Remediation),
 		Address:     em.Address,
 		Fingerprint: findings.Fingerprint(rule.ID, em.Resource.ID, em.Fact),
 	}
@@ -277,5 +302,5 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 			f.Address = loc.Address
 		}
 	}
-	return f, nil
+	return f, em, nil
 }

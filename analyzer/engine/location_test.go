@@ -115,7 +115,7 @@ func TestDecodeFindingLocation(t *testing.T) {
 		{"rule's statement", map[string]any{"file": "t.yaml", "line": 50, "address": "ReaderRole"}, &findings.Location{File: "t.yaml", Line: 50}, "ReaderRole"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := decodeFinding(rule, emit(tc.emitted), locs)
+			f, _, err := decodeFinding(rule, emit(tc.emitted), locs)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,6 +21,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // Areas are the parts of the pipeline a rule is about, from the
@@ -136,6 +137,10 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 		return nil, &LoadError{Problems: problems}
 	}
 	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].ID < p.Rules[j].ID })
+	acts := profiles.RuleActions()
+	for i, r := range p.Rules {
+		p.Rules[i].Needed, p.Rules[i].Recommended, p.Rules[i].NeededBy = acts[r.ID].Needed, acts[r.ID].Recommended, acts[r.ID].NeededBy
+	}
 	return p, nil
 }
 

@@ -1,16 +1,17 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -66,43 +67,133 @@ func recordUnknown(ctx context.Context, req authz.Request, a authz.Answer) {
 	}
 }
 
-// unprovenAnswers turns a rule's Unknown answers into at most one finding
-// per resource, leaving out resources the rule already reports on.
-func unprovenAnswers(rule findings.Rule, answers []unknownAnswer, reported map[string]bool, locs map[string]*snapshot.Location) []findings.Finding {
-	byResource := map[string][]unknownAnswer{}
-	for _, a := range answers {
-		id := resourceOf(a.req.Resource)
-		if reported[id] {
-			continue
+// ruleUnknowns is what one rule's evaluation left unknown.
+type ruleUnknowns struct {
+	rule    findings.Rule
+	answers []unknownAnswer
+	// reported holds the resources the rule already reports on: an
+	// unknown answer about them adds nothing.
+	reported map[string]bool
+}
+
+// causeGroup gathers, for one cause, every rule and question it leaves
+// open.
+type causeGroup struct {
+	cause     authz.Cause
+	wheres    []string
+	blocks    []findings.Blocked
+	questions []string
+}
+
+// unprovenAnswers turns the Unknown answers of every rule into one finding
+// per cause (authz.Cause: a document outside the input, an unresolved
+// value, a wildcard a value AWS assigns meets), attached to the rules
+// whose questions it leaves open (Finding.Blocks) and naming the exact
+// missing thing. One missing boundary blocks KM01, S305 and SQ06 on
+// several resources: that is one finding, not one per rule and resource.
+func unprovenAnswers(logs []ruleUnknowns, snap *snapshot.Snapshot, locs map[string]*snapshot.Location) []findings.Finding {
+	groups := map[string]*causeGroup{}
+	titles := map[string]string{}
+	for _, l := range logs {
+		titles[l.rule.ID] = l.rule.Title
+		for _, a := range l.answers {
+			res := resourceOf(a.req.Resource)
+			if l.reported[res] {
+				continue
+			}
+			causes := a.answer.Causes
+			if len(causes) == 0 {
+				// Every Unknown answer names its causes; should one not,
+				// its proof is the cause, so it is still said.
+				causes = []authz.Cause{{Key: "question:" + a.answer.Proof, What: reason(a.answer.Proof)}}
+			}
+			for _, c := range causes {
+				g := groups[c.Key]
+				if g == nil {
+					g = &causeGroup{cause: c}
+					groups[c.Key] = g
+				}
+				if c.Where != "" && !slices.Contains(g.wheres, c.Where) {
+					g.wheres = append(g.wheres, c.Where)
+				}
+				b := findings.Blocked{RuleID: l.rule.ID, Resource: res}
+				if !slices.Contains(g.blocks, b) {
+					g.blocks = append(g.blocks, b)
+				}
+				if q := questionText(a.req); !slices.Contains(g.questions, q) {
+					g.questions = append(g.questions, q)
+				}
+			}
 		}
-		byResource[id] = append(byResource[id], a)
+	}
+	tokens := map[string]*snapshot.Location{}
+	for _, u := range snap.Unknowns {
+		if u.Location != nil && u.Location.File != "" {
+			tokens[u.Token] = u.Location
+		}
 	}
 	var out []findings.Finding
-	for _, id := range slices.Sorted(maps.Keys(byResource)) {
-		list := byResource[id]
-		sort.Slice(list, func(i, j int) bool { return questionText(list[i].req) < questionText(list[j].req) })
-		first := list[0]
-		msg := fmt.Sprintf("cannot prove: whether %s: %s", questionText(first.req), reason(first.answer.Proof))
-		if n := len(list) - 1; n > 0 {
-			msg += fmt.Sprintf(" (and %d more question(s) on this resource)", n)
+	for _, key := range slices.Sorted(maps.Keys(groups)) {
+		g := groups[key]
+		slices.SortFunc(g.blocks, func(a, b findings.Blocked) int {
+			return cmp.Or(strings.Compare(a.RuleID, b.RuleID), strings.Compare(a.Resource, b.Resource))
+		})
+		slices.Sort(g.wheres)
+		slices.Sort(g.questions)
+		var rules []string
+		for _, b := range g.blocks {
+			if !slices.Contains(rules, b.RuleID) {
+				rules = append(rules, b.RuleID)
+			}
 		}
+		first := g.blocks[0]
+		id := cmp.Or(g.cause.Resource, first.Resource)
+		msg := "cannot prove: " + g.cause.What
+		if len(g.wheres) > 0 {
+			msg += ", in " + strings.Join(g.wheres, " and ")
+		}
+		msg += fmt.Sprintf("; so %s cannot be proven (whether %s", strings.Join(rules, ", "), g.questions[0])
+		if n := len(g.questions) - 1; n > 0 {
+			msg += fmt.Sprintf(", and %d more question(s)", n)
+		}
+		msg += ")"
 		f := findings.Finding{
-			RuleID:      rule.ID,
+			RuleID:      first.RuleID,
 			Severity:    unprovenSeverity,
-			Title:       rule.Title,
+			Title:       titles[first.RuleID],
 			Message:     msg,
 			Resource:    findings.Resource{ID: id, Type: resourceType(id)},
-			Remediation: "Make the value known and check again: run the check on the applied stack (trailgate collect), or pass the missing parameter (--param) or the missing policy documents, so that " + rule.ID + " can be proven.",
-			Fingerprint: findings.Fingerprint(rule.ID, id, "unproven"),
+			Remediation: iacref.Remediation(causeRemediation(g.cause)),
+			Fingerprint: findings.Fingerprint("unproven", "", key),
 			Unproven:    true,
+			Blocks:      g.blocks,
 		}
-		if loc := locs[id]; loc != nil && loc.File != "" {
+		loc := tokens[g.cause.Token]
+		for _, at := range []string{g.cause.At, id, first.Resource} {
+			if loc == nil && at != "" {
+				loc = locs[at]
+			}
+		}
+		if loc != nil && loc.File != "" {
 			f.Location = &findings.Location{File: loc.File, Line: loc.Line}
 			f.Address = loc.Address
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// causeRemediation says how to supply what a cause is missing.
+func causeRemediation(c authz.Cause) string {
+	switch {
+	case c.Token != "":
+		return "Give the value: pass the missing parameter (--param NAME=VALUE), or check the applied stack (trailgate collect, then --snapshot), and check again."
+	case c.Resource != "":
+		return "Supply " + c.Resource + ": pass --snapshot from trailgate collect of the account that holds it, or add it to the input, and check again."
+	case strings.HasPrefix(c.Key, "wildcard:"):
+		return "Name the resource the input creates by its reference (!GetAtt, !Ref, a Terraform attribute) rather than a wildcard that matches only some of the values AWS may assign, or check the applied stack (trailgate collect)."
+	}
+	return "Make the value known and check again: run the check on the applied stack (trailgate collect), or pass the missing parameter (--param) or the missing policy documents."
 }
 
 func questionText(r authz.Request) string {
@@ -146,12 +237,14 @@ func resourceType(arn string) string {
 		return "AWS::SNS::Topic"
 	case parts[2] == "iam" && strings.HasPrefix(parts[5], "role/"):
 		return "AWS::IAM::Role"
+	case parts[2] == "iam" && strings.HasPrefix(parts[5], "policy/"):
+		return "AWS::IAM::ManagedPolicy"
 	}
 	return "AWS::Resource"
 }
 
-// unprovenReads turns each collection error into one finding per rule that
-// depends on the failed read (snapshot.RulesDependingOn).
+// unprovenReads turns each collection error into one finding, attached to
+// every rule that depends on the failed read (custom.reads).
 func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Finding {
 	byID := map[string]findings.Rule{}
 	for _, r := range rules {
@@ -205,26 +298,32 @@ func unprovenReads(rules []findings.Rule, snap *snapshot.Snapshot) []findings.Fi
 			}
 		}
 		slices.Sort(dependents)
-		for _, ruleID := range dependents {
-			rule := byID[ruleID]
-			fact := "unread:" + op + ":" + ce.Region
-			key := ruleID + "\x00" + id + "\x00" + fact
-			if seen[key] {
-				continue // the same read failing twice says nothing new
-			}
-			seen[key] = true
-			out = append(out, findings.Finding{
-				RuleID:   ruleID,
-				Severity: unprovenSeverity,
-				Title:    rule.Title,
-				Message: fmt.Sprintf("cannot prove: could not read %s (%s on %s in %s), so rules %s cannot be proven",
-					what, code, op, where, strings.Join(dependents, ", ")),
-				Resource:    findings.Resource{ID: id, Type: rtype, Account: ce.Account, Region: ce.Region},
-				Remediation: fmt.Sprintf("Let the collection role call %s in %s (the IAM policy trailgate collect documents), then collect and check again.", op, where),
-				Fingerprint: findings.Fingerprint(ruleID, id, fact),
-				Unproven:    true,
-			})
+		if len(dependents) == 0 {
+			continue
 		}
+		fact := "unread:" + op + ":" + ce.Region
+		key := id + "\x00" + fact
+		if seen[key] {
+			continue // the same read failing twice says nothing new
+		}
+		seen[key] = true
+		// One finding per failed read, attached to every rule that needs it.
+		blocks := make([]findings.Blocked, 0, len(dependents))
+		for _, ruleID := range dependents {
+			blocks = append(blocks, findings.Blocked{RuleID: ruleID, Resource: id})
+		}
+		out = append(out, findings.Finding{
+			RuleID:   dependents[0],
+			Severity: unprovenSeverity,
+			Title:    byID[dependents[0]].Title,
+			Message: fmt.Sprintf("cannot prove: could not read %s (%s on %s in %s), so rules %s cannot be proven",
+				what, code, op, where, strings.Join(dependents, ", ")),
+			Resource:    findings.Resource{ID: id, Type: rtype, Account: ce.Account, Region: ce.Region},
+			Remediation: fmt.Sprintf("Let the collection role call %s in %s (the IAM policy trailgate collect documents), then collect and check again.", op, where),
+			Fingerprint: findings.Fingerprint("unproven", id, fact),
+			Unproven:    true,
+			Blocks:      blocks,
+		})
 	}
 	return out
 }

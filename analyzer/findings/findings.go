@@ -56,6 +56,15 @@ type Rule struct {
 	Reads []string `json:"reads,omitempty"`
 	// RelatedResources are documentation links behind the rule.
 	RelatedResources []string `json:"related_resources,omitempty"`
+	// Needed are the actions the rule demands of every reader; Recommended
+	// those it demands only when the connector's vendor guide does, and
+	// otherwise reports as a low "recommended" finding
+	// (rego/profiles.ReaderActions).
+	Needed      []string `json:"needed,omitempty"`
+	Recommended []string `json:"recommended,omitempty"`
+	// NeededBy lists, per reader kind (lambda-esm), recommended actions
+	// that kind of reader needs.
+	NeededBy map[string][]string `json:"needed_by,omitempty"`
 }
 
 // Resource identifies what a finding is about.
@@ -94,6 +103,32 @@ type Finding struct {
 	// message starts "cannot prove:". It never fails the run through
 	// FailOn; FailOnUnproven decides for the --fail-on-unproven flag.
 	Unproven bool `json:"unproven,omitempty"`
+	// Blocks lists, for an unproven finding, every rule and resource
+	// whose question its cause leaves open, RuleID's first among them:
+	// one finding per cause (a missing document, an unresolved value, a
+	// failed read), however many rules and resources it blocks.
+	Blocks []Blocked `json:"blocks,omitempty"`
+}
+
+// Blocked is a rule's question about a resource that an unproven
+// finding's cause leaves open.
+type Blocked struct {
+	RuleID   string `json:"rule_id"`
+	Resource string `json:"resource"`
+}
+
+// Judges reports whether the finding is about rule's question on the
+// resource: its own rule and resource, or one it blocks.
+func (f Finding) Judges(rule string) bool {
+	if f.RuleID == rule {
+		return true
+	}
+	for _, b := range f.Blocks {
+		if b.RuleID == rule {
+			return true
+		}
+	}
+	return false
 }
 
 // Fingerprint is a stable identity for a finding: the rule, the resource and

@@ -29,7 +29,7 @@ func Explain(w io.Writer, id string, fs []findings.Finding, rules []findings.Rul
 	fmt.Fprintf(bw, "%s  %s (%s)\n", rule.ID, rule.Title, rule.Severity)
 	var mine []findings.Finding
 	for _, f := range fs {
-		if f.RuleID == id {
+		if f.Judges(id) {
 			mine = append(mine, f)
 		}
 	}

@@ -217,6 +217,9 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 	if f.Unproven {
 		props["unproven"] = true
 	}
+	if len(f.Blocks) > 0 {
+		props["blocks"] = f.Blocks
+	}
 	if len(props) > 0 {
 		r.Properties = props
 	}

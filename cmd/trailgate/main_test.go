@@ -397,6 +397,20 @@ func TestRules(t *testing.T) {
 		if r.Title == "" || r.Description == "" || r.Remediation == "" || !findings.ValidSeverity(r.Severity) {
 			t.Errorf("rule %s has incomplete metadata: %+v", r.ID, r)
 		}
+		// What a reader needs and what is only recommended
+		// (shared/profiles.md, "generic").
+		if r.ID == "SQ06" {
+			want := findings.Rule{Needed: []string{"sqs:DeleteMessage", "sqs:ReceiveMessage"},
+				Recommended: []string{"sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"},
+				NeededBy:    map[string][]string{"lambda-esm": {"sqs:GetQueueAttributes"}}}
+			got := findings.Rule{Needed: r.Needed, Recommended: r.Recommended, NeededBy: r.NeededBy}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("SQ06 needed/recommended (-want +got):\n%s", diff)
+			}
+		}
+		if r.ID == "S305" && (!slices.Equal(r.Needed, []string{"s3:GetObject"}) || !slices.Equal(r.Recommended, []string{"s3:ListBucket"})) {
+			t.Errorf("S305 needs %v, recommends %v; want [s3:GetObject], [s3:ListBucket]", r.Needed, r.Recommended)
+		}
 	}
 	code, out, _ = trailgate(t, "rules")
 	if code != exitOK {

@@ -35,6 +35,16 @@ type Connector struct {
 	ExternalID string `json:"external_id,omitempty" yaml:"external_id"`
 	// Queue is the SQS queue ARN the connector reads, if it reads one.
 	Queue string `json:"queue,omitempty" yaml:"queue"`
+	// QueueURL is the queue URL the reader is configured with, when it is
+	// given one: it then never calls sqs:GetQueueUrl.
+	QueueURL string `json:"queue_url,omitempty" yaml:"queue_url"`
+	// QueueRole is the principal that polls Queue when it is not Role (a
+	// Lambda function's execution role behind an event source mapping):
+	// an ARN, or in IaC a logical ID or Terraform address.
+	QueueRole string `json:"queue_role,omitempty" yaml:"queue_role"`
+	// ObjectRole is the principal that reads the log objects and decrypts
+	// them when it is not Role; same forms as Role.
+	ObjectRole string `json:"object_role,omitempty" yaml:"object_role"`
 	// Region is the region entered in the vendor's console.
 	Region string `json:"region,omitempty" yaml:"region"`
 	// Sources are the log sources the connector ingests.
@@ -45,12 +55,43 @@ type Connector struct {
 	// errors about the role found after parsing (a logical ID without
 	// --iac to resolve it).
 	RoleLine int `json:"-" yaml:"-"`
+	// Lines are the lines of every key in File.
+	Lines map[string]int `json:"-" yaml:"-"`
+}
+
+// Keys are the keys a connector file may hold, in the order the contract
+// lists them.
+var Keys = []string{"profile", "role", "trusted_principal", "external_id", "queue", "queue_url", "queue_role", "object_role", "region", "sources"}
+
+// RoleRef is one key of the file that names a principal: role,
+// queue_role or object_role.
+type RoleRef struct {
+	Key   string
+	Value *string
+	Line  int
+}
+
+// RoleRefs lists the principals the file names (set ones only), so that
+// each is validated and, in IaC, resolved to an ARN the same way.
+func (c *Connector) RoleRefs() []RoleRef {
+	var out []RoleRef
+	for _, r := range []RoleRef{{"role", &c.Role, 0}, {"queue_role", &c.QueueRole, 0}, {"object_role", &c.ObjectRole, 0}} {
+		if *r.Value != "" {
+			r.Line = c.Lines[r.Key]
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // IsRoleARN reports whether Role is an ARN rather than a logical ID or a
 // Terraform address (which only IaC input can resolve). Parse has already
 // refused an ARN that is not an IAM role's.
-func (c *Connector) IsRoleARN() bool { return strings.HasPrefix(c.Role, "arn:") }
+func (c *Connector) IsRoleARN() bool { return IsARN(c.Role) }
+
+// IsARN reports whether a principal reference is an ARN rather than a
+// logical ID or Terraform address.
+func IsARN(ref string) bool { return strings.HasPrefix(ref, "arn:") }
 
 // Error names the file and line of a bad connector file.
 type Error struct {
@@ -91,9 +132,20 @@ func Parse(name string, data []byte) (*Connector, error) {
 	}
 	lines := map[string]int{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
-		lines[doc.Content[i].Value] = doc.Content[i].Line
+		k := doc.Content[i]
+		if prev, dup := lines[k.Value]; dup {
+			return nil, &Error{File: name, Line: k.Line, Msg: fmt.Sprintf("%s: given twice (first on line %d)", k.Value, prev)}
+		}
+		lines[k.Value] = k.Line
 		if err := checkStrings(name, doc.Content[i], doc.Content[i+1]); err != nil {
 			return nil, err
+		}
+	}
+	// A typo (extrnal_id) is refused by name, with the keys the file may
+	// hold, rather than in the decoder's Go terms.
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if k := doc.Content[i]; !contains(Keys, k.Value) {
+			return nil, &Error{File: name, Line: k.Line, Msg: fmt.Sprintf("unknown key %q (known keys: %s)", k.Value, strings.Join(Keys, ", "))}
 		}
 	}
 	var c Connector
@@ -104,6 +156,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 	}
 	c.File = name
 	c.RoleLine = lines["role"]
+	c.Lines = lines
 	fail := func(key, format string, args ...any) error {
 		return &Error{File: name, Line: lines[key], Msg: key + ": " + fmt.Sprintf(format, args...)}
 	}
@@ -113,9 +166,11 @@ func Parse(name string, data []byte) (*Connector, error) {
 	if c.Role == "" {
 		return nil, &Error{File: name, Msg: "role: missing (the role ARN the connector assumes)"}
 	}
-	if c.IsRoleARN() {
-		if msg := roleARNError(c.Role); msg != "" {
-			return nil, fail("role", "%s; got %q", msg, c.Role)
+	for _, r := range c.RoleRefs() {
+		if IsARN(*r.Value) {
+			if msg := roleARNError(*r.Value); msg != "" {
+				return nil, fail(r.Key, "%s; got %q", msg, *r.Value)
+			}
 		}
 	}
 	if c.TrustedPrincipal != "" && !isPrincipal(c.TrustedPrincipal) {
@@ -126,6 +181,11 @@ func Parse(name string, data []byte) (*Connector, error) {
 	}
 	if c.Queue != "" && !strings.HasPrefix(c.Queue, "arn:") {
 		return nil, fail("queue", "must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got %q", c.Queue)
+	}
+	if c.QueueURL != "" {
+		if msg := queueURLError(c.QueueURL, c.Queue); msg != "" {
+			return nil, fail("queue_url", "%s; got %q", msg, c.QueueURL)
+		}
 	}
 	for _, s := range c.Sources {
 		if !contains(Sources, s) {
@@ -138,7 +198,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 // stringKeys are the keys whose value is a string, and listKeys those whose
 // value is a list of strings.
 var (
-	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "region": true}
+	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "queue_url": true, "queue_role": true, "object_role": true, "region": true}
 	listKeys   = map[string]bool{"sources": true}
 )
 
@@ -171,12 +231,20 @@ func checkStrings(name string, key, val *yaml.Node) error {
 	case stringKeys[key.Value]:
 		return wantStr(val, key.Value)
 	case listKeys[key.Value]:
-		if val.Kind == yaml.SequenceNode {
+		switch {
+		case val.Kind == yaml.SequenceNode:
 			for _, e := range val.Content {
 				if err := wantStr(e, key.Value); err != nil {
 					return err
 				}
 			}
+		case val.Kind == yaml.ScalarNode && val.Tag == "!!null":
+		default:
+			got := "a mapping"
+			if val.Kind == yaml.ScalarNode {
+				got = fmt.Sprintf("%s %s", strings.TrimPrefix(val.Tag, "!!"), val.Value)
+			}
+			return &Error{File: name, Line: val.Line, Msg: fmt.Sprintf("%s: must be a list such as [%s]; got %s", key.Value, strings.Join(Sources, ", "), got)}
 		}
 	}
 	return nil
@@ -219,6 +287,28 @@ var (
 	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services).
 	servicePrincipalRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
 )
+
+// queueURLRe is an SQS queue URL, https://sqs.REGION.amazonaws.com/ACCOUNT/NAME
+// (or the legacy https://REGION.queue.amazonaws.com/…, and .amazonaws.com.cn
+// in China)
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html).
+var queueURLRe = regexp.MustCompile(`^https://(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(?:\.cn)?/([0-9]{12})/([\w-]{1,80}(?:\.fifo)?)$`)
+
+// queueURLError says what is wrong with a queue URL, and whether it names
+// another queue than the queue ARN.
+func queueURLError(u, queueARN string) string {
+	m := queueURLRe.FindStringSubmatch(u)
+	if m == nil {
+		return "must be an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)"
+	}
+	region := m[1] + m[2]
+	if queueARN != "" {
+		if a, err := arn.Parse(queueARN); err == nil && (a.Region != region || a.AccountID != m[3] || a.Resource != m[4]) {
+			return "names another queue than queue (" + queueARN + ")"
+		}
+	}
+	return ""
+}
 
 // isPrincipal reports whether s can name the vendor's principal in a trust
 // policy: an ARN, an account ID or a service principal.

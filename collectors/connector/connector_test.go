@@ -37,6 +37,7 @@ func TestParseContractExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	want.Lines = map[string]int{"profile": 1, "role": 2, "trusted_principal": 3, "external_id": 4, "queue": 5, "region": 6, "sources": 7}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("YAML (-want +got):\n%s", d)
 	}
@@ -49,6 +50,7 @@ func TestParseContractExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	want.RoleLine = 1
+	want.Lines = map[string]int{"profile": 1, "role": 1, "trusted_principal": 2, "external_id": 2, "queue": 3, "region": 3, "sources": 4}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON (-want +got):\n%s", d)
 	}
@@ -80,7 +82,13 @@ func TestParseRejects(t *testing.T) {
 		{"bad region", "profile: generic\nrole: r\nregion: US East\n", `c.yaml:3: region: must be an AWS region such as us-east-1; got "US East"`},
 		{"queue URL instead of ARN", "profile: generic\nrole: r\nqueue: https://sqs.us-east-1.amazonaws.com/222222222222/q\n", `c.yaml:3: queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got "https://sqs.us-east-1.amazonaws.com/222222222222/q"`},
 		{"unknown source", "profile: generic\nrole: r\nsources: [cloudtrail, vpcflow]\n", `c.yaml:3: sources: unknown source "vpcflow" (known: cloudtrail, guardduty)`},
-		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unmarshal errors:\n  line 3: field extrnal_id not found in type connector.Connector"},
+		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unknown key \"extrnal_id\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, sources)"},
+		{"sources not a list", "profile: generic\nrole: r\nsources: cloudtrail\n", "c.yaml:3: sources: must be a list such as [cloudtrail, guardduty]; got str cloudtrail"},
+		{"key twice", "profile: generic\nrole: r\nrole: s\n", "c.yaml:3: role: given twice (first on line 2)"},
+		{"unknown key names no Go type", "profile: generic\nrole: r\nqueue_roles: q\n", "c.yaml:3: unknown key \"queue_roles\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, sources)"},
+		{"queue_role not a role", "profile: generic\nrole: r\nqueue_role: arn:aws:iam::111111111111:user/u\n", "c.yaml:3: queue_role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got \"arn:aws:iam::111111111111:user/u\""},
+		{"queue_url shape", "profile: generic\nrole: r\nqueue_url: sqs.us-east-1.amazonaws.com/111111111111/q\n", "c.yaml:3: queue_url: must be an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME); got \"sqs.us-east-1.amazonaws.com/111111111111/q\""},
+		{"queue_url of another queue", "profile: generic\nrole: r\nqueue: arn:aws:sqs:us-east-1:111111111111:a\nqueue_url: https://sqs.us-east-1.amazonaws.com/111111111111/b\n", "c.yaml:4: queue_url: names another queue than queue (arn:aws:sqs:us-east-1:111111111111:a); got \"https://sqs.us-east-1.amazonaws.com/111111111111/b\""},
 		// Wrong YAML types where a string is expected: the decoder would
 		// take them as written.
 		{"role a number (JSON)", "{\"profile\": \"generic\",\n \"role\": 5}", "c.yaml:2: role: must be a string; got int 5 (quote it if it is meant as text)"},

@@ -2,6 +2,10 @@ package snapshot
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -69,4 +73,95 @@ func escapeSymbol(s string) string {
 // isWholeSymbol reports whether s is exactly one symbol.
 func isWholeSymbol(s string) bool {
 	return strings.HasPrefix(s, symbolOpen) && strings.IndexByte(s, '>') == len(s)-1
+}
+
+// ParseSymbol splits a token Symbol wrote back into its file, owner and
+// attribute, unescaped; ok is false when tok is not exactly one symbol. An
+// attribute holds no '.', and the file is split from the owner at the last
+// '#' (a Terraform address may hold '.', never an unescaped '#' of its own
+// once written: see escapeSymbol).
+func ParseSymbol(tok string) (file, owner, attr string, ok bool) {
+	if !isWholeSymbol(tok) {
+		return "", "", "", false
+	}
+	body := tok[len(symbolOpen) : len(tok)-1]
+	dot := strings.LastIndexByte(body, '.')
+	if dot < 0 {
+		return "", "", "", false
+	}
+	hash := strings.LastIndexByte(body[:dot], '#')
+	if hash < 0 {
+		return "", "", "", false
+	}
+	return unescapeSymbol(body[:hash]), unescapeSymbol(body[hash+1 : dot]), unescapeSymbol(body[dot+1:]), true
+}
+
+// FindSymbols returns the start and end offsets of every symbol in s.
+func FindSymbols(s string) [][2]int {
+	var out [][2]int
+	for i := 0; ; {
+		j := strings.Index(s[i:], symbolOpen)
+		if j < 0 {
+			return out
+		}
+		j += i
+		k := strings.IndexByte(s[j:], '>')
+		if k < 0 {
+			return out
+		}
+		out = append(out, [2]int{j, j + k + 1})
+		i = j + k + 1
+	}
+}
+
+func unescapeSymbol(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if c, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(c))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// unknownToken matches one token Unknown wrote.
+var unknownToken = regexp.MustCompile(regexp.QuoteMeta(unknownPrefix) + `[^>]*>`)
+
+// UnknownTokens lists, sorted and once each, the unknown tokens in a
+// decoded JSON value, object keys included.
+func UnknownTokens(v any) []string {
+	seen := map[string]bool{}
+	var walk func(any)
+	add := func(s string) {
+		if IsUnknown(s) {
+			for _, t := range unknownToken.FindAllString(s, -1) {
+				seen[t] = true
+			}
+		}
+	}
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			add(x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for k, e := range x {
+				add(k)
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return slices.Sorted(maps.Keys(seen))
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -194,8 +193,6 @@ func (b *builder) unknownNamed(name string, loc *snapshot.Location) string {
 	return tok
 }
 
-var tokenRe = regexp.MustCompile(`<unknown:[^>]*>`)
-
 // usedUnknowns lists the unknowns that appear in the snapshot; resolution
 // may mint tokens for values it then found another way.
 func (b *builder) usedUnknowns(s *snapshot.Snapshot) []snapshot.UnknownValue {
@@ -210,24 +207,9 @@ func (b *builder) usedUnknowns(s *snapshot.Snapshot) []snapshot.UnknownValue {
 		return nil
 	}
 	seen := map[string]bool{}
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case string:
-			for _, t := range tokenRe.FindAllString(x, -1) {
-				seen[t] = true
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		case map[string]any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
+	for _, t := range snapshot.UnknownTokens(tree) {
+		seen[t] = true
 	}
-	walk(tree)
 	var out []snapshot.UnknownValue
 	for tok, u := range b.unknowns {
 		if seen[tok] {

@@ -172,8 +172,13 @@ profile_finding(s, rule, res, fact, msg, fix) := {
 		"message": step_message(s.id, msg),
 		"fact": sprintf("%s-%s:%s", [profile_name, s.id, fact]),
 		"remediation": fix,
+		"step": step_name(s),
 	},
 }
+
+# step_name names a guide step for a rule's finding that the step repeats
+# (the engine folds the two into one finding naming both).
+step_name(s) := sprintf("%s step %s (%s)", [profile_name, s.id, s.title])
 
 role_resource := lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, "")
 
@@ -316,18 +321,13 @@ profile_results contains r if {
 	r := profile_finding(s, s.rule, lib.resource(d.arn, "AWS::CloudTrail::Trail", d.account, d.region), "trail_sns", sprintf("trail %s sends no SNS notification; the guide subscribes to the trail's topic", [d.arn]), sprintf("aws cloudtrail update-trail --region %s --name %s --sns-topic-name <topic in %s whose policy lets cloudtrail.amazonaws.com SNS:Publish>", [d.region, d.arn, d.region]))
 }
 
-profile_results contains r if {
-	some s in required_steps
-	some source, arn in s.require.managed_policies
-	source in lib.connector_sources
-	e := connector_role
-	not arn in object.get(e.role, "attached_policy_arns", [])
-	r := profile_finding(s, s.rule, role_resource, sprintf("managed_policy=%s", [arn]), sprintf("role %s does not have %s attached, which the guide requires for %s", [e.role.arn, arn, source]), sprintf("aws iam attach-role-policy --role-name %s --policy-arn %s", [connector_role_name, arn]))
-}
-
 # Actions the guide grants the connector role, asked of the evaluator on
 # the resources of the connector's path.
 action_targets(a) := {[input.connector.queue, {}] | input.connector.queue != ""} if a.on == "queue"
+
+# API reads (CloudTrail LookupEvents, GuardDuty GetFindings) are asked on
+# "*", for connectors that read the action's source.
+action_targets(a) := {["*", {}] | object.get(a, "source", "") in lib.connector_sources} if a.on == "api"
 
 action_targets(a) := {[sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]), {}] | some d in connector_deliveries} if a.on == "objects"
 
@@ -372,15 +372,33 @@ object_key(d) := k if {
 # repeat their finding, so the step reports the other actions only.
 generic_checks := {"s3:getobject", "s3:listbucket", "kms:decrypt", "sqs:receivemessage", "sqs:deletemessage", "sqs:changemessagevisibility", "sqs:getqueueattributes", "sqs:getqueueurl"}
 
+# One finding per step and rule: every action of the step the role is
+# denied (K3's three CloudTrail read actions are one missing policy).
 profile_results contains r if {
 	some s in required_steps
+	some rule in {object.get(a, "rule", s.rule) | some a in s.require.actions}
+	ds := denied_step_actions(s, rule)
+	count(ds) > 0
+	r := profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds]))
+}
+
+# denied_step_actions are the actions of step s reported under rule that
+# the connector's role is denied, sorted by action and resource.
+denied_step_actions(s, rule) := [d |
+	some key in sort({[a.action, resource] |
+		some a in s.require.actions
+		object.get(a, "rule", s.rule) == rule
+		not lower(a.action) in generic_checks
+		some [resource, _] in action_targets(a)
+	})
 	some a in s.require.actions
-	not lower(a.action) in generic_checks
+	a.action == key[0]
 	some [resource, ctx] in action_targets(a)
+	resource == key[1]
 	answer := lib.authz(input.connector.role, a.action, resource, ctx)
 	lib.denied(answer)
-	r := profile_finding(s, object.get(a, "rule", s.rule), role_resource, sprintf("%s:%s", [a.action, resource]), sprintf("role %s cannot %s on %s: %s", [input.connector.role, a.action, resource, answer.proof]), action_fix(a.action, resource))
-}
+	d := {"action": a.action, "resource": resource, "proof": answer.proof}
+]
 
 profile_results contains r if {
 	some s in required_steps

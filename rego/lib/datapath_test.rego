@@ -157,12 +157,25 @@ test_radiant_assumed_role_principal_accepted if {
 }
 
 skyformation := {"profile": "skyformation", "delivery": {"notification_format": "any"}, "steps": [
-	{"id": "K3", "title": "managed policies", "rule": "S305", "require": {"managed_policies": {"cloudtrail": "arn:aws:iam::aws:policy/AWSCloudTrailReadOnlyAccess", "guardduty": "arn:aws:iam::aws:policy/AmazonGuardDutyReadOnlyAccess"}}},
+	{"id": "K3", "title": "read-only access per source", "rule": "S305", "require": {"actions": [
+		{"action": "cloudtrail:LookupEvents", "on": "api", "source": "cloudtrail"},
+		{"action": "guardduty:GetFindings", "on": "api", "source": "guardduty"},
+	]}},
 ]}
 
-test_skyformation_managed_policy_per_source if {
+# K3 judges the permissions, not the policy's name: the deprecated
+# AWSCloudTrailReadOnlyAccess, its replacement AWSCloudTrail_ReadOnlyAccess
+# and an inline grant of the same actions all satisfy it; GuardDuty is not
+# judged for a connector that does not read it.
+test_skyformation_read_only_by_permissions if {
 	c := {"profile": "skyformation", "role": role_arn, "sources": ["cloudtrail"]}
-	results(snap, c, {"skyformation": skyformation}) == {["S305", "skyformation-K3:managed_policy=arn:aws:iam::aws:policy/AWSCloudTrailReadOnlyAccess"]}
+	results(snap, c, {"skyformation": skyformation}) == {["S305", "skyformation-K3:cloudtrail:LookupEvents:*"]}
+	every arn in ["arn:aws:iam::aws:policy/AWSCloudTrailReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"] {
+		s := json.patch(snap, [{"op": "add", "path": "/accounts/1/roles/0/attached_policy_arns", "value": [arn]}])
+		results(s, c, {"skyformation": skyformation}) == set()
+	}
+	inline := json.patch(snap, [{"op": "add", "path": "/accounts/1/roles/0/inline_policies/0/document/Statement/-", "value": {"Effect": "Allow", "Action": "cloudtrail:LookupEvents", "Resource": "*"}}])
+	results(inline, c, {"skyformation": skyformation}) == set()
 }
 
 rapid7 := {"profile": "rapid7", "delivery": {"notification_format": "none"}, "steps": [
@@ -211,4 +224,21 @@ test_radiant_standalone_account_needs_no_org_trail if {
 		{"op": "remove", "path": "/organization"},
 	])
 	results(s, c, {"radiant": radiant}) == set()
+}
+
+# A path can start at the bucket: a vendor stack whose trail lives
+# elsewhere is judged from its bucket's notification to the connector's
+# queue onward (lib.deliveries with an unknown writer).
+test_path_from_bucket_without_trail if {
+	s := json.patch(snap, [{"op": "replace", "path": "/accounts/0/trails", "value": []}])
+	ds := data.trailgate.lib.path_sources with input as {"snapshot": s, "connector": conn}
+	{[d.bucket, d.writer, d.kind] | some d in ds} == {["cloudtrail-222222222222", "", "cloudtrail"]}
+	# No writer is judged for it.
+	ws := data.trailgate.lib.sources with input as {"snapshot": s, "connector": conn}
+	count(ws) == 0
+	rs := data.trailgate.lib.readers with input as {"snapshot": s, "connector": conn}
+	{r.buckets | some r in rs} == {{"cloudtrail-222222222222"}}
+	# Without a reader of the queue there is no path to judge.
+	none := data.trailgate.lib.path_sources with input as {"snapshot": s, "connector": null}
+	count(none) == 0
 }

@@ -226,6 +226,63 @@ statement_json(s) := json.marshal(s)
 # ---------------------------------------------------------------------------
 # The log pipeline.
 
+# A path can start at any hop the input names: a vendor stack whose trail
+# or detector lives elsewhere (not in the input) is still judged from the
+# bucket onward. A bucket no writer of the snapshot is known to write,
+# whose new-object notifications reach the connector's queue (or a queue a
+# Lambda event source mapping polls), is a log bucket: its delivery has an
+# unknown writer, the connector's first source read from S3, and a sample
+# key its notification filter admits. Writers are judged on sources only;
+# readers on path_sources, both.
+implied_sources contains d if {
+	some e in buckets
+	not written_by_snapshot(e.bucket.name)
+	some t in notification_targets(e.bucket)
+	some ev in object.get(t.cfg, "events", [])
+	startswith(ev, "s3:ObjectCreated:")
+	some q in target_queues(t)
+	read_queue(q)
+	d := {
+		"kind": implied_source,
+		"arn": "",
+		"account": e.account,
+		"region": e.bucket.region,
+		"bucket": e.bucket.name,
+		"key_prefix": object.get(t.cfg, "filter_prefix", ""),
+		"key_suffix": implied_suffix(t.cfg),
+		"sample_key": implied_sample_key(t.cfg),
+		"write_keys": [],
+		"writer": "",
+		"writer_context": {},
+		"kms_key": "",
+	}
+}
+
+written_by_snapshot(name) if {
+	some s in sources
+	s.bucket == name
+}
+
+# read_queue: a queue someone is known to read.
+read_queue(q) if q == input.connector.queue
+
+read_queue(q) if count(event_source_mappings(q)) > 0
+
+implied_source := s if {
+	input.connector.role
+	ss := [x | some x in connector_sources; x in s3_sources]
+	count(ss) > 0
+	s := ss[0]
+} else := "cloudtrail"
+
+# implied_sample_key is a log-file key the notification's filter admits:
+# CloudTrail's and GuardDuty's files end in .gz.
+implied_sample_key(cfg) := concat("", [object.get(cfg, "filter_prefix", ""), "AWSLogs/trailgate-sample-log-file", implied_suffix(cfg)])
+
+implied_suffix(cfg) := cfg.filter_suffix if cfg.filter_suffix != ""
+
+else := ".json.gz"
+
 with_slash(p) := "" if p == ""
 
 with_slash(p) := p if {
@@ -238,8 +295,12 @@ with_slash(p) := concat("", [p, "/"]) if {
 	not endswith(p, "/")
 }
 
+# path_sources are the sources a reader's path starts from: the
+# snapshot's (sources) and those implied by a read queue.
+path_sources := {s | some s in sources} | implied_sources
+
 # log_buckets are the buckets some writer delivers to, by name.
-log_buckets contains d.bucket if some d in sources
+log_buckets contains d.bucket if some d in path_sources
 
 # notification_targets are a bucket's topic and queue configurations.
 notification_targets(b) := array.concat(
@@ -310,22 +371,95 @@ connector_sources := s if {
 	count(s) > 0
 } else := ["cloudtrail", "guardduty"]
 
-# readers are who reads the logs, with the buckets they read: the connector's
-# role when a connector is given; otherwise every role of the snapshot that
-# may receive from a pipeline queue.
-readers contains {"role": input.connector.role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
+# api_sources are the connector's sources its vendor reads through the
+# service's API (CloudTrail LookupEvents, GuardDuty GetFindings: the
+# profile's delivery.api_sources) rather than from S3.
+api_sources := {s |
+	some s in data.trailgate.profiles[input.connector.profile].delivery.api_sources
+	s in connector_sources
+}
+
+# s3_sources are the connector's sources it reads from S3.
+s3_sources := {s | some s in connector_sources; not s in api_sources}
+
+# source_judged holds when the S3 export of a log source matters: always
+# without a connector file; with one, when the connector reads that source
+# from S3 (a source it does not list, or reads through the API, is not
+# judged: shared/profiles.md, "Across profiles").
+source_judged(_) if not input.connector.role
+
+source_judged(kind) if kind in s3_sources
+
+# readers are who reads the logs, with the buckets they read: the
+# connector's object reader (object_role, else role) when a connector is
+# given; otherwise every role of the snapshot that may receive from a
+# pipeline queue. Who polls the queue is queue_readers.
+readers contains {"role": connector_object_role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
 	input.connector.role
 	q := object.get(input.connector, "queue", "")
 	bs := connector_buckets(q)
 }
 
+connector_object_role := r if {
+	r := input.connector.object_role
+	r != ""
+} else := input.connector.role
+
+# queue_readers are the principals that poll a queue, with their kind
+# (role, or lambda-esm for a Lambda function's execution role behind an
+# event source mapping, which needs sqs:GetQueueAttributes too). With a
+# connector: its queue_role, else the roles of the event source mappings
+# on its queue, else its role. Without one: the roles of event source
+# mappings on pipeline queues.
+queue_readers contains {"role": r, "queue": input.connector.queue, "kind": esm_kind(r, input.connector.queue)} if {
+	input.connector.queue
+	r := input.connector.queue_role
+	r != ""
+}
+
+queue_readers contains {"role": m.role, "queue": input.connector.queue, "kind": "lambda-esm"} if {
+	input.connector.queue
+	object.get(input.connector, "queue_role", "") == ""
+	some m in event_source_mappings(input.connector.queue)
+}
+
+queue_readers contains {"role": input.connector.role, "queue": input.connector.queue, "kind": "role"} if {
+	input.connector.queue
+	object.get(input.connector, "queue_role", "") == ""
+	count(event_source_mappings(input.connector.queue)) == 0
+}
+
+queue_readers contains {"role": m.role, "queue": q, "kind": "lambda-esm"} if {
+	not input.connector.role
+	some q in pipeline_queues
+	some m in event_source_mappings(q)
+}
+
+# event_source_mappings are the enabled Lambda event source mappings
+# polling queue whose function's role is known.
+event_source_mappings(queue) := {{"role": m.role_arn, "function": m.function_arn} |
+	some a in input.snapshot.accounts
+	some m in object.get(a, "event_source_mappings", [])
+	m.event_source_arn == queue
+	object.get(m, "enabled", true) != false
+	object.get(m, "role_arn", "") != ""
+}
+
+esm_kind(role, queue) := "lambda-esm" if {
+	some m in event_source_mappings(queue)
+	m.role == role
+} else := "role"
+
 # connector_buckets are the log buckets of the connector's sources that
-# announce to its queue; when none does (NT01 reports that), every bucket of
-# its sources, since the reader will have to read them once it is fixed.
+# announce to its queue; when none does (NT01 reports that), or it reads no
+# queue, every bucket of the sources it reads from S3, since the reader
+# will have to read them once it is fixed. A source read through the API
+# is read from S3 only where its notifications reach the queue.
 connector_buckets(q) := bs if {
-	bs := {d.bucket | some d in sources; d.kind in connector_sources; reads_bucket(q, d.bucket)}
+	q != ""
+	bs := {d.bucket | some d in path_sources; d.kind in connector_sources; reads_bucket(q, d.bucket)}
 	count(bs) > 0
-} else := {d.bucket | some d in sources; d.kind in connector_sources}
+} else := {d.bucket | some d in path_sources; d.kind in s3_sources}
 
 readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	not input.connector.role
@@ -423,6 +557,72 @@ names_principal(s, p) if {
 
 # A bare string Principal is malformed, but it is the statement meant for p.
 names_principal(s, p) if s.Principal == p
+
+# with_identity_location: the finding is about a grant of action on
+# resource that the reader's own identity policy lacks (the resource side
+# already allows, or needs not): it points at the Allow statement of the
+# role's inline or customer managed policies that already grants the same
+# service on that resource (where the action belongs), else at the one that
+# grants the action on other resources (the one to widen), else at the
+# role's first policy document, else at the role, else keeps the
+# fallbacks.
+with_identity_location(f, role, action, resource, fallbacks) := locate(f, array.concat([
+	identity_statement_location(role, action, resource),
+	identity_action_location(role, action),
+	identity_document_location(role),
+	object.get(role_arn(role).role, "location", null),
+], fallbacks))
+
+identity_documents(role) := array.concat(
+	[p | some p in object.get(role_arn(role).role, "inline_policies", [])],
+	[mp |
+		some arn in object.get(role_arn(role).role, "attached_policy_arns", [])
+		some a in input.snapshot.accounts
+		some mp in object.get(a, "managed_policies", [])
+		mp.arn == arn
+	],
+)
+
+identity_statement_location(role, action, resource) := ls[0] if {
+	service := split(lower(action), ":")[0]
+	ls := [l |
+		some p in identity_documents(role)
+		some i, s in statements(p.document)
+		s.Effect == "Allow"
+		some r in as_list(object.get(s, "Resource", []))
+		glob.match(r, null, resource)
+		some a in as_list(object.get(s, "Action", []))
+		startswith(lower(a), concat("", [service, ":"]))
+		l := object.get(p, ["statement_locations", i], null)
+		is_object(l)
+		object.get(l, "file", "") != ""
+	]
+	count(ls) > 0
+} else := null
+
+identity_action_location(role, action) := ls[0] if {
+	ls := [l |
+		some p in identity_documents(role)
+		some i, s in statements(p.document)
+		s.Effect == "Allow"
+		some a in as_list(object.get(s, "Action", []))
+		glob.match(lower(a), null, lower(action))
+		l := object.get(p, ["statement_locations", i], null)
+		is_object(l)
+		object.get(l, "file", "") != ""
+	]
+	count(ls) > 0
+} else := null
+
+identity_document_location(role) := ls[0] if {
+	ls := [l |
+		some p in identity_documents(role)
+		l := object.get(p, "location", null)
+		is_object(l)
+		object.get(l, "file", "") != ""
+	]
+	count(ls) > 0
+} else := null
 
 # with_org_statement_location: the finding is about the SCP or RCP (kind
 # "scp" or "rcp") statement that denies the request. The answer names the
@@ -560,8 +760,7 @@ reader_keys contains {"reader": r, "key": k, "why": sprintf("the key of queue %s
 	"kms:CallerAccount": account_of_arn(r.role),
 	"kms:EncryptionContext:aws:sqs:arn": q.queue.arn,
 }} if {
-	some r in readers
-	r.queue != ""
+	some r in queue_readers
 	q := queue_arn(r.queue)
 	ref := object.get(q.queue, "kms_master_key_id", "")
 	ref != ""
@@ -587,10 +786,23 @@ reader_requests contains {"reader": r.role, "action": "s3:GetObject", "resource"
 	b := bucket_named(name)
 }
 
+# s3:ListBucket only where the connector's guide demands it: elsewhere it
+# is recommended, and a policy denying it breaks nothing
+# (data.trailgate.reader_actions).
 reader_requests contains {"reader": r.role, "action": "s3:ListBucket", "resource": b.bucket.arn, "context": {}, "on": bucket_resource(b)} if {
 	some r in readers
 	some name in r.buckets
 	b := bucket_named(name)
+	guide_demands("s3:ListBucket")
+}
+
+# guide_demands holds when a required step of the connector's vendor
+# profile lists action among what the reader must be allowed.
+guide_demands(action) if {
+	some s in data.trailgate.profiles[input.connector.profile].steps
+	not s.optional
+	some a in object.get(s.require, "actions", [])
+	lower(a.action) == lower(action)
 }
 
 reader_requests contains {"reader": p.reader.role, "action": "kms:Decrypt", "resource": p.key.key.arn, "context": p.context, "on": resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region)} if {
@@ -598,15 +810,14 @@ reader_requests contains {"reader": p.reader.role, "action": "kms:Decrypt", "res
 }
 
 reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "resource": q.queue.arn, "context": {}, "on": resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region)} if {
-	some r in readers
-	r.queue != ""
+	some r in queue_readers
 	q := queue_arn(r.queue)
 }
 
 bucket_resource(b) := resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region)
 
 # sample_key is a log file the bucket holds (the first delivery's key).
-sample_key(b) := sort([d.sample_key | some d in sources; d.bucket == b.bucket.name])[0]
+sample_key(b) := sort([d.sample_key | some d in path_sources; d.bucket == b.bucket.name])[0]
 
 # blocked_by holds when a denial comes from policies of one kind (scp, rcp,
 # resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny

@@ -33,10 +33,13 @@ test_rapid7_role_account_step if {
 	["ID01", "rapid7-P2:role_account=222222222222"] in facts(datapath_test.snap, c)
 }
 
-# skyformation K3: AWSCloudTrailReadOnlyAccess attached for CloudTrail (S305).
-test_skyformation_managed_policy_step if {
+# skyformation K3: CloudTrail read-only access for CloudTrail (S305),
+# judged by permissions; K4 never demands sqs:DeleteMessageBatch.
+test_skyformation_read_only_step if {
 	c := object.union(datapath_test.conn, {"profile": "skyformation"})
-	["S305", "skyformation-K3:managed_policy=arn:aws:iam::aws:policy/AWSCloudTrailReadOnlyAccess"] in facts(datapath_test.snap, c)
+	["S305", "skyformation-K3:cloudtrail:DescribeTrails:*,cloudtrail:GetTrailStatus:*,cloudtrail:LookupEvents:*"] in facts(datapath_test.snap, c)
+	s := json.patch(datapath_test.snap, [{"op": "add", "path": "/accounts/1/roles/0/attached_policy_arns", "value": ["arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"]}])
+	count(facts(s, c)) == 0
 }
 
 # generic demands only a working path: no step of its own.

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // FS holds the profile files, <vendor>.json.
@@ -34,6 +35,11 @@ type Delivery struct {
 	// RawMessageDelivery, when set, is the subscription setting required.
 	RawMessageDelivery *bool  `json:"raw_message_delivery,omitempty"`
 	RawStep            string `json:"raw_step,omitempty"`
+	// APISources are the sources the vendor reads through the service's
+	// API (CloudTrail LookupEvents, GuardDuty GetFindings) rather than from
+	// S3: their S3 path is judged only where it reaches the connector's
+	// queue (SkyFormation reads CloudTrail data events through SQS, K4).
+	APISources []string `json:"api_sources,omitempty"`
 }
 
 // Step is one step of the vendor's guide.
@@ -50,6 +56,29 @@ type Step struct {
 	Require map[string]json.RawMessage `json:"require"`
 }
 
+// Action is one action a step demands of the connector's role.
+type Action struct {
+	Action string `json:"action"`
+	On     string `json:"on"`
+	// Rule reports the action when not the step's rule.
+	Rule string `json:"rule,omitempty"`
+	// Source limits the demand to connectors reading that source.
+	Source string `json:"source,omitempty"`
+}
+
+// Actions decodes the step's require.actions.
+func (s Step) Actions() ([]Action, error) {
+	raw, ok := s.Require["actions"]
+	if !ok {
+		return nil, nil
+	}
+	var out []Action
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&out)
+	return out, err
+}
+
 var formats = map[string]bool{"s3-records": true, "cloudtrail-sns": true, "none": true, "any": true}
 
 var stepRe = regexp.MustCompile(`^[A-Z][0-9]+$`)
@@ -61,9 +90,13 @@ var Known = map[string]bool{
 	"object_ownership": true, "topic_region": true, "topic_type": true, "queue_region": true,
 	"queue_type": true, "queue_attributes": true, "raw_message_delivery": true,
 	"notification_events": true, "source": true, "actions": true, "organization_trail": true,
-	"trail_sns": true, "finding_publishing_frequency": true, "managed_policies": true,
+	"trail_sns": true, "finding_publishing_frequency": true,
 	"bucket_policy_grant": true, "no_deny": true, "default_prefix": true,
 }
+
+// actionTargets are what a step's require.actions entry may be asked on
+// (rego/lib/datapath.rego action_targets).
+var actionTargets = map[string]bool{"queue": true, "objects": true, "bucket": true, "topics": true, "object_key": true, "api": true}
 
 // Load reads and validates every profile, keyed by name.
 func Load() (map[string]Profile, error) {
@@ -112,6 +145,15 @@ func (p Profile) validate(file string) error {
 				return fmt.Errorf("step %s: unknown requirement %q", s.ID, k)
 			}
 		}
+		acts, err := s.Actions()
+		if err != nil {
+			return fmt.Errorf("step %s: require.actions: %v", s.ID, err)
+		}
+		for _, a := range acts {
+			if !actionTargets[a.On] || !strings.Contains(a.Action, ":") {
+				return fmt.Errorf("step %s: action %q on %q: want SERVICE:Action on one of queue, objects, bucket, topics, object_key, api", s.ID, a.Action, a.On)
+			}
+		}
 	}
 	for _, ref := range []string{p.Delivery.FormatStep, p.Delivery.RawStep} {
 		if ref != "" && !ids[ref] {
@@ -139,4 +181,16 @@ func Data() (map[string]any, error) {
 		out[strings.TrimSuffix(name, ".json")] = v
 	}
 	return out, nil
+}
+
+var (
+	loadOnce sync.Once
+	loaded   map[string]Profile
+)
+
+// APISources are the sources the named profile's vendor reads through the
+// service's API rather than from S3 (nil for an unknown profile).
+func APISources(profile string) []string {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	return loaded[profile].Delivery.APISources
 }

@@ -1,8 +1,10 @@
 package profiles
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -10,7 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 func TestEveryConnectorProfileHasData(t *testing.T) {
@@ -33,15 +37,14 @@ func TestEveryConnectorProfileHasData(t *testing.T) {
 // The steps must be the ones shared/profiles.md lists for each vendor, so
 // that a finding's "expel step E6" points at a real guide step.
 func TestStepsMatchProfilesMarkdown(t *testing.T) {
-	md, err := os.ReadFile("../../../shared/profiles.md")
-	if err != nil {
-		t.Skip("shared/profiles.md not present:", err)
-	}
+	md := profilesMarkdown(t)
 	ps, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	section := regexp.MustCompile(`(?m)^## (\w+) `)
+	// A vendor section is "## name (Vendor: …)"; "## Across profiles"
+	// holds rules for all of them, no steps.
+	section := regexp.MustCompile(`(?m)^## (\w+) \(`)
 	step := regexp.MustCompile(`(?m)^- ([A-Z][0-9]+) `)
 	idx := section.FindAllStringSubmatchIndex(string(md), -1)
 	for i, m := range idx {
@@ -67,6 +70,246 @@ func TestStepsMatchProfilesMarkdown(t *testing.T) {
 			t.Errorf("%s steps (-profiles.md +%s.json):\n%s", name, name, d)
 		}
 	}
+}
+
+// profilesMarkdown reads shared/profiles.md, found above the checkout (the
+// integration checkout and a worktree sit at different depths).
+func profilesMarkdown(t *testing.T) []byte {
+	t.Helper()
+	for _, p := range []string{"../../../shared/profiles.md", "../../../../shared/profiles.md"} {
+		if md, err := os.ReadFile(p); err == nil {
+			return md
+		}
+	}
+	t.Skip("shared/profiles.md not present")
+	return nil
+}
+
+// guideSteps splits profiles.md into its vendor sections' steps: profile →
+// step ID → the step's text.
+func guideSteps(md []byte) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	section := regexp.MustCompile(`(?m)^## (\w+) \(`)
+	step := regexp.MustCompile(`(?m)^- ([A-Z][0-9]+) `)
+	idx := section.FindAllSubmatchIndex(md, -1)
+	for i, m := range idx {
+		name := string(md[m[2]:m[3]])
+		end := len(md)
+		if i+1 < len(idx) {
+			end = idx[i+1][0]
+		}
+		if next := bytes.Index(md[m[1]:end], []byte("\n## ")); next >= 0 {
+			end = m[1] + next
+		}
+		body := md[m[1]:end]
+		steps := map[string]string{}
+		sidx := step.FindAllSubmatchIndex(body, -1)
+		for j, sm := range sidx {
+			send := len(body)
+			if j+1 < len(sidx) {
+				send = sidx[j+1][0]
+			}
+			// A step ends at the next bullet of the section.
+			text := string(body[sm[0]:send])
+			if k := strings.Index(text[2:], "\n- "); k >= 0 {
+				text = text[:k+2]
+			}
+			steps[string(body[sm[2]:sm[3]])] = text
+		}
+		out[name] = steps
+	}
+	return out
+}
+
+// guideActions are the IAM actions a step's text lists in backticks:
+// "`sqs:ReceiveMessage`, `sqs:DeleteMessage`" and, after a prefixed one,
+// bare names ("`organizations:ListPolicies`, `DescribePolicy`"). ARNs and
+// condition keys are not actions.
+func guideActions(text string) []string {
+	var out []string
+	service := ""
+	for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(text, -1) {
+		tok := m[1]
+		switch {
+		case strings.HasPrefix(tok, "arn:"), strings.HasPrefix(tok, "aws:"), strings.EqualFold(tok, "sts:ExternalId"):
+		case regexp.MustCompile(`^[a-zA-Z0-9-]+:[A-Za-z*]+$`).MatchString(tok):
+			service = strings.ToLower(tok[:strings.IndexByte(tok, ':')])
+			out = append(out, strings.ToLower(tok))
+		case service != "" && regexp.MustCompile(`^[A-Z][A-Za-z*]+$`).MatchString(tok):
+			out = append(out, service+":"+strings.ToLower(tok))
+		}
+	}
+	return out
+}
+
+// notDemanded are the actions a guide step lists that its profile
+// deliberately does not demand of the connector's role, each with why.
+// Every other action the guide lists must be demanded, and nothing else.
+var notDemanded = map[string]string{
+	// Grants to service principals in key, topic or bucket policies: the
+	// writer rules (CT04, CT05, SN01, GD03) judge them, not the reader.
+	"radiant R2 kms:generatedatakey*": "granted to cloudtrail.amazonaws.com in the key policy (CT04)",
+	"radiant R2 kms:describekey":      "granted to cloudtrail.amazonaws.com in the key policy (CT04)",
+	"radiant R2 kms:decrypt":          "R2 is the key policy's grant to the account; R7 demands the role's Decrypt",
+	"radiant R3 sns:publish":          "granted to cloudtrail.amazonaws.com in the topic policy (CT05)",
+	"radiant R5 sns:publish":          "granted to s3.amazonaws.com in the topic policy (SN01)",
+	// Not on the log path: no catalog rule judges them.
+	"radiant R7 sns:unsubscribe":                      "only called when the vendor removes its own subscription: no delivery depends on it",
+	"radiant R7 sts:assumerole":                       "R8's member roles: ID01 asks the main role's AssumeRole on each member role of the same name",
+	"radiant R7 organizations:listpolicies":           "read for the vendor's policy view, not on the log path",
+	"radiant R7 organizations:describepolicy":         "read for the vendor's policy view, not on the log path",
+	"radiant R7 organizations:listpoliciesfortarget":  "read for the vendor's policy view, not on the log path",
+	"radiant R7 organizations:describeresourcepolicy": "read for the vendor's policy view, not on the log path",
+	"radiant R7 organizations:describeorganization":   "read for the vendor's policy view, not on the log path",
+	"radiant R8 s3:get*":                              "a member account's role, not the connector's: ID01 judges its trust of the main role",
+	"radiant R8 s3:list*":                             "a member account's role, not the connector's: ID01 judges its trust of the main role",
+	"radiant R8 sts:assumerole":                       "a member account's role, not the connector's: ID01 judges its trust of the main role",
+	"skyformation K2 sts:assumerole":                  "the vendor's IAM user's own grant, outside the customer's account",
+	"skyformation K3 s3:listbucket":                   "the step says the guide grants none",
+	// Per the SQS developer guide, batch actions cannot be granted on
+	// their own: sqs:DeleteMessage grants DeleteMessageBatch
+	// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html).
+	"skyformation K4 sqs:deletemessagebatch": "granted by sqs:DeleteMessage",
+}
+
+// demandedBySteps are the actions a step demands whose guide text names
+// no action in backticks: the step's prose says them.
+var demandedBySteps = map[string][]string{
+	// "The role can receive from the queue and read the bucket (the
+	// guide's inline policy)."
+	"expel E9": {"sqs:receivemessage", "sqs:deletemessage", "s3:getobject"},
+}
+
+// Each profile demands of the connector's role exactly what its guide
+// lists (shared/profiles.md), apart from notDemanded: a guide's wildcard
+// (s3:Get*) is met by the actions the reader calls under it.
+func TestDemandedActionsMatchGuides(t *testing.T) {
+	guide := guideSteps(profilesMarkdown(t))
+	ps, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range ps {
+		for _, s := range p.Steps {
+			if s.Optional {
+				continue
+			}
+			key := name + " " + s.ID
+			acts, err := s.Actions()
+			if err != nil {
+				t.Fatal(err)
+			}
+			listed := guideActions(guide[name][s.ID])
+			listed = append(listed, demandedBySteps[key]...)
+			var demanded []string
+			for _, a := range acts {
+				demanded = append(demanded, strings.ToLower(a.Action))
+			}
+			if s.ID == "K3" {
+				// K3 names policies, not actions: see TestSkyformationK3.
+				continue
+			}
+			for _, d := range demanded {
+				if !matchesAny(listed, d) {
+					t.Errorf("%s demands %s, which the guide step does not list: %q", key, d, guide[name][s.ID])
+				}
+			}
+			for _, g := range listed {
+				if notDemanded[key+" "+g] != "" {
+					if matchesAny(demanded, g) {
+						t.Errorf("%s demands %s, which it must not: %s", key, g, notDemanded[key+" "+g])
+					}
+					continue
+				}
+				if !anyMatched(g, demanded) {
+					t.Errorf("%s: the guide lists %s, the profile does not demand it", key, g)
+				}
+			}
+		}
+	}
+}
+
+// skyformation K3: the CloudTrail and GuardDuty read-only policies, judged
+// by the permissions they grant. Each action K3 demands for CloudTrail is
+// granted by both the deprecated AWSCloudTrailReadOnlyAccess and its
+// replacement AWSCloudTrail_ReadOnlyAccess, and each GuardDuty one by
+// AmazonGuardDutyReadOnlyAccess, so any of them satisfies the step.
+func TestSkyformationK3(t *testing.T) {
+	ps, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies := map[string][]string{
+		"cloudtrail": {"AWSCloudTrailReadOnlyAccess", "AWSCloudTrail_ReadOnlyAccess"},
+		"guardduty":  {"AmazonGuardDutyReadOnlyAccess"},
+	}
+	var k3 Step
+	for _, s := range ps["skyformation"].Steps {
+		if s.ID == "K3" {
+			k3 = s
+		}
+	}
+	acts, err := k3.Actions()
+	if err != nil || len(acts) == 0 {
+		t.Fatalf("K3 demands no action (%v)", err)
+	}
+	seen := map[string]bool{}
+	for _, a := range acts {
+		seen[a.Source] = true
+		names := policies[a.Source]
+		if len(names) == 0 {
+			t.Errorf("K3 %s: source %q has no read-only policy in the guide", a.Action, a.Source)
+		}
+		for _, n := range names {
+			if !managedPolicyAllows(t, n, a.Action) {
+				t.Errorf("K3 demands %s, which %s does not grant: a role following the guide would fail", a.Action, n)
+			}
+		}
+		if a.On != "api" {
+			t.Errorf("K3 %s is asked on %q, want api (\"*\")", a.Action, a.On)
+		}
+	}
+	for src := range policies {
+		if !seen[src] {
+			t.Errorf("K3 demands nothing for %s", src)
+		}
+	}
+}
+
+// managedPolicyAllows asks the authorization index whether a role with only
+// the AWS managed policy name attached may perform action on "*" (the
+// index holds the managed documents, analyzer/authz/awsmanaged).
+func managedPolicyAllows(t *testing.T, name, action string) bool {
+	t.Helper()
+	role := "arn:aws:iam::222222222222:role/skyformation"
+	ix, err := authz.NewIndex(&snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Accounts: []snapshot.Account{{
+		ID:    "222222222222",
+		Roles: []snapshot.Role{{Name: "skyformation", ARN: role, AttachedPolicyARNs: []string{"arn:aws:iam::aws:policy/" + name}}},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix.Authorize(authz.Request{Principal: role, Action: action, Resource: "*"}).Decision == authz.Allowed
+}
+
+// matchesAny: some pattern of patterns (IAM's * wildcard) matches action.
+func matchesAny(patterns []string, action string) bool {
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, action); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// anyMatched: the guide's pattern g is met by some demanded action.
+func anyMatched(g string, demanded []string) bool {
+	for _, d := range demanded {
+		if ok, _ := path.Match(g, d); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func TestRulesAreCatalogIDs(t *testing.T) {

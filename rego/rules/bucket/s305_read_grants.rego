@@ -1,19 +1,25 @@
 # METADATA
 # title: Reader cannot read or list the log bucket
 # description: >-
-#   The connector's role (or, without a connector file, every role that can
-#   receive from a pipeline queue) must be allowed s3:GetObject on the log
-#   objects and s3:ListBucket on the bucket ARN (listing connectors need it).
+#   The connector's object reader (object_role, else role; without a
+#   connector file, every role that can receive from a pipeline queue) must
+#   be allowed s3:GetObject on the log objects. s3:ListBucket on the bucket
+#   ARN is demanded only where the connector's vendor guide demands it
+#   (rapid7 P1, radiant R7); elsewhere its absence is a low "recommended"
+#   finding: a GetObject of a missing key then answers 403 AccessDenied
+#   instead of 404 NoSuchKey, and delivery of notified files is unaffected.
 #   Each is asked of the authorization evaluator on a real log-file key, so
 #   swapped resource types (GetObject on the bucket ARN, ListBucket on
-#   bucket/*) fail as they do in AWS. Across accounts both the role's identity
-#   policy and the bucket policy must allow; one side alone is not enough.
-#   Only implicit denials are reported here: an explicit Deny is S304 (bucket
-#   policy), OR01 (SCP) or OR02 (RCP).
+#   bucket/*) fail as they do in AWS. Across accounts both the role's
+#   identity policy and the bucket policy must allow; one side alone is not
+#   enough. Only implicit denials are reported here: an explicit Deny is
+#   S304 (bucket policy), OR01 (SCP) or OR02 (RCP).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
 #   - ref: https://repost.aws/knowledge-center/s3-cross-account-access-denied
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+#     description: without s3:ListBucket a missing key answers 403, with it 404
 # custom:
 #   id: S305
 #   severity: critical
@@ -25,22 +31,17 @@
 #     - s3:ListBuckets
 #     - sts:AssumeRole
 #   remediation: >-
-#     Allow the reader s3:GetObject on arn:aws:s3:::BUCKET/* and s3:ListBucket
-#     on arn:aws:s3:::BUCKET in its identity policy and, across accounts, in
-#     the bucket policy too.
+#     Allow the reader s3:GetObject on arn:aws:s3:::BUCKET/* (and
+#     s3:ListBucket on arn:aws:s3:::BUCKET where its guide asks for it) in
+#     its identity policy and, across accounts, in the bucket policy too.
 package trailgate.rules.s305
 
 import data.trailgate.lib
 import data.trailgate.lib.datapath
+import data.trailgate.lib.needs
 
-# checks are the reads each reader needs on each bucket it reads.
-checks contains {"reader": r, "bucket": b, "action": "s3:GetObject", "resource": sample_object(b)} if {
-	some r in lib.readers
-	some name in r.buckets
-	b := lib.bucket_named(name)
-}
-
-checks contains {"reader": r, "bucket": b, "action": "s3:ListBucket", "resource": b.bucket.arn} if {
+# reads are the (reader, bucket) pairs to judge.
+reads contains {"reader": r, "bucket": b} if {
 	some r in lib.readers
 	some name in r.buckets
 	b := lib.bucket_named(name)
@@ -48,44 +49,94 @@ checks contains {"reader": r, "bucket": b, "action": "s3:ListBucket", "resource"
 
 sample_object(b) := concat("/", [b.bucket.arn, lib.sample_key(b)])
 
-generic contains f if {
-	some c in checks
-	answer := lib.authz(c.reader.role, c.action, c.resource, {})
+target("s3:GetObject", b) := sample_object(b)
+
+target("s3:ListBucket", b) := b.bucket.arn
+
+# missing are the actions among actions the reader is implicitly denied on
+# the bucket, in table order.
+missing(x, actions) := [a |
+	some a in actions
+	answer := lib.authz(x.reader.role, a, target(a, x.bucket), {})
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
+]
+
+generic contains f if {
+	some x in reads
+	gone := missing(x, needs.demanded("S305", "role"))
+	count(gone) > 0
+	also := missing(x, needs.recommended("S305", "role"))
+	answer := lib.authz(x.reader.role, gone[0], target(gone[0], x.bucket), {})
+	c := {"reader": x.reader, "bucket": x.bucket, "action": gone[0], "actions": array.concat(gone, also)}
 	f := located({
-		"resource": lib.resource(c.bucket.bucket.arn, "AWS::S3::Bucket", c.bucket.account, c.bucket.bucket.region),
-		"message": sprintf("%s cannot %s on %s: %s", [c.reader.role, c.action, c.resource, answer.proof]),
-		"fact": sprintf("%s %s", [c.reader.role, c.action]),
+		"resource": lib.resource(x.bucket.bucket.arn, "AWS::S3::Bucket", x.bucket.account, x.bucket.bucket.region),
+		"message": sprintf("%s cannot %s on %s%s: %s", [x.reader.role, concat(", ", gone), target(gone[0], x.bucket), needs.guide_note(gone), answer.proof]),
+		"fact": sprintf("%s %s", [x.reader.role, concat(",", sort(gone))]),
 		"remediation": fix(c, answer),
 	}, c, answer)
 }
 
-# located points at the bucket policy (the statement the answer or the
-# reader's grant names, else the document) when that is what lacks the
-# grant; when the bucket policy already allows and only the reader's
-# identity policy is missing, at the reader's role if IaC declares it,
-# else the bucket.
-located(f, c, answer) := lib.locate(f, [
-	role_location(c.reader.role),
-	object.get(c.bucket.bucket, "location", null),
-]) if {
-	lib.account_of_arn(c.reader.role) != c.bucket.account
-	lib.resource_allows(answer)
+# A reader that can read every log file but not list the bucket works: a
+# low finding says what is different.
+generic contains f if {
+	some x in reads
+	count(missing(x, needs.demanded("S305", "role"))) == 0
+	rec := missing(x, needs.recommended("S305", "role"))
+	count(rec) > 0
+	answer := lib.authz(x.reader.role, rec[0], target(rec[0], x.bucket), {})
+	c := {"reader": x.reader, "bucket": x.bucket, "action": rec[0], "actions": rec}
+	f := located({
+		"resource": lib.resource(x.bucket.bucket.arn, "AWS::S3::Bucket", x.bucket.account, x.bucket.bucket.region),
+		"message": sprintf("%s may read the log files of %s but not %s (recommended, not needed): %s", [x.reader.role, x.bucket.bucket.name, concat(", ", rec), needs.recommended_text(rec)]),
+		"fact": sprintf("%s recommended %s", [x.reader.role, concat(",", sort(rec))]),
+		"remediation": fix(c, answer),
+		"severity": "low",
+	}, c, answer)
+}
+
+# located points at the reader's identity policy when that is what lacks
+# the grant (same account, or the bucket policy already allows), else at
+# the bucket policy (the statement the answer or the reader's grant names,
+# else the document).
+located(f, c, answer) := lib.with_identity_location(f, c.reader.role, c.action, target(c.action, c.bucket), [object.get(c.bucket.bucket, "location", null)]) if {
+	identity_side(c, answer)
 } else := lib.with_grant_location(f, c.bucket.bucket, object.get(c.bucket.bucket, "policy", {}), answer, c.reader.role, c.action)
+
+# identity_side: the reader's identity policy lacks the grant (not a
+# permissions boundary, which ID03 reports), and it is the side to fix.
+identity_side(c, answer) if {
+	lib.account_of_arn(c.reader.role) == c.bucket.account
+	not lib.identity_allows(answer)
+}
+
+identity_side(_, answer) if {
+	lib.resource_allows(answer)
+	not lib.identity_allows(answer)
+}
 
 role_location(arn) := lib.role_arn(arn).role.location if {
 	lib.role_arn(arn).role.location.file
 } else := null
 
-grant_resource(c) := concat("", [c.bucket.bucket.arn, "/*"]) if c.action == "s3:GetObject"
+grant_resource(c) := r if {
+	rs := [resource_of(a, c.bucket) | some a in c.actions]
+	count(rs) == 1
+	r := rs[0]
+} else := [resource_of(a, c.bucket) | some a in c.actions]
 
-grant_resource(c) := c.bucket.bucket.arn if c.action == "s3:ListBucket"
+resource_of("s3:GetObject", b) := concat("", [b.bucket.arn, "/*"])
+
+resource_of("s3:ListBucket", b) := b.bucket.arn
+
+grant_action(c) := c.actions[0] if count(c.actions) == 1
+
+else := c.actions
 
 identity_fix(c) := sprintf("Add to an identity policy of %s: %s", [c.reader.role, lib.statement_json({
 	"Sid": "ReadSecurityLogs",
 	"Effect": "Allow",
-	"Action": c.action,
+	"Action": grant_action(c),
 	"Resource": grant_resource(c),
 })])
 
@@ -93,7 +144,7 @@ bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.
 	"Sid": "AllowLogReader",
 	"Effect": "Allow",
 	"Principal": {"AWS": c.reader.role},
-	"Action": c.action,
+	"Action": grant_action(c),
 	"Resource": grant_resource(c),
 })])
 

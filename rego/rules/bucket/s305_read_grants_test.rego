@@ -37,9 +37,25 @@ test_pass_same_account_identity_only if {
 	facts(read_policy, "222222222222", []) == set()
 }
 
-test_fail_no_list if {
+# s3:ListBucket is only recommended (expel's guide does not demand it): a
+# low finding saying a missing key answers 403 instead of 404.
+test_recommended_no_list if {
 	get_only := {"Version": "2012-10-17", "Statement": [read_policy.Statement[0]]}
-	facts(get_only, "222222222222", []) == {concat(" ", [role, "s3:ListBucket"])}
+	fs := s305.deny with input as snap(get_only, "222222222222", [])
+	{[f.severity, f.fact] | some f in fs} == {["low", concat(" ", [role, "recommended s3:ListBucket"])]}
+	some f in fs
+	contains(f.message, "403 AccessDenied instead of 404 NoSuchKey")
+}
+
+# rapid7 step P1 demands s3:ListBucket: then it is critical, naming the step.
+test_fail_no_list_when_guide_demands if {
+	get_only := {"Version": "2012-10-17", "Statement": [read_policy.Statement[0]]}
+	inp := json.patch(snap(get_only, "222222222222", []), [{"op": "replace", "path": "/connector/profile", "value": "rapid7"}])
+	fs := s305.deny with input as inp
+	some f in fs
+	f.fact == concat(" ", [role, "s3:ListBucket"])
+	not f.severity
+	contains(f.message, "rapid7 step P1 demands it")
 }
 
 test_fail_no_get if {
@@ -52,7 +68,8 @@ test_fail_resource_types_swapped if {
 		{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::org-logs"},
 		{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::org-logs/*"},
 	]}
-	facts(swapped, "222222222222", []) == {concat(" ", [role, "s3:GetObject"]), concat(" ", [role, "s3:ListBucket"])}
+	# One cause, one finding: the recommended ListBucket joins the remediation.
+	facts(swapped, "222222222222", []) == {concat(" ", [role, "s3:GetObject"])}
 }
 
 writer := {
@@ -62,11 +79,12 @@ writer := {
 
 test_fail_cross_account_identity_only if {
 	fs := s305.deny with input as snap(read_policy, "333333333333", [writer])
-	count(fs) == 2
+	count(fs) == 1
 	some f in fs
 	f.fact == concat(" ", [role, "s3:GetObject"])
 	contains(f.message, "no statement in the bucket policy of org-logs allows s3:GetObject")
 	contains(f.remediation, `"Principal":{"AWS":"arn:aws:iam::222222222222:role/ExpelRole"}`)
+	contains(f.remediation, `"Action":["s3:GetObject","s3:ListBucket"]`)
 }
 
 test_pass_cross_account_both_sides if {
@@ -84,7 +102,7 @@ test_fail_cross_account_bucket_only if {
 		"Action": ["s3:GetObject", "s3:ListBucket"],
 		"Resource": ["arn:aws:s3:::org-logs", "arn:aws:s3:::org-logs/*"],
 	}
-	facts({"Version": "2012-10-17", "Statement": []}, "333333333333", [grant]) == {concat(" ", [role, "s3:GetObject"]), concat(" ", [role, "s3:ListBucket"])}
+	facts({"Version": "2012-10-17", "Statement": []}, "333333333333", [grant]) == {concat(" ", [role, "s3:GetObject"])}
 }
 
 # Near miss: in the same account the bucket policy alone, naming the role,
@@ -111,7 +129,8 @@ test_fail_locked_bucket_policy_advises_log_archive_role if {
 	full := object.union(or01_test.full, {"targets": ["r-a1b2", "ou-a1b2-sec", "111111111111", "222222222222", "333333333333"]})
 	doc := or01_test.ct_snap([full, or01_test.ct_lock])
 	fs := s305.deny with input as doc
-	count(fs) == 2
+	# One finding: the rapid7 reader lacks GetObject and ListBucket (step P1).
+	{f.fact | some f in fs} == {"arn:aws:iam::333333333333:role/Rapid7 s3:GetObject,s3:ListBucket"}
 	every f in fs {
 		contains(f.remediation, "create a role in account 222222222222")
 		not contains(f.remediation, "Add to the bucket policy")

@@ -43,6 +43,7 @@ import data.trailgate.lib.datapath
 enabled(d) if object.get(d, "status", "ENABLED") == "ENABLED"
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some e in lib.detectors
 	enabled(e.detector)
 	count(object.get(e.detector, "publishing_destinations", [])) == 0
@@ -58,6 +59,7 @@ deny contains f if {
 stalled := {"PENDING_VERIFICATION", "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY", "STOPPED"}
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some e in lib.detectors
 	some dest in object.get(e.detector, "publishing_destinations", [])
 	dest.status in stalled
@@ -73,6 +75,7 @@ deny contains f if {
 fix_destination(e, dest) := sprintf("Fix the bucket and key policies (GD03, GD04), then: aws guardduty update-publishing-destination --region %s --detector-id %s --destination-id %s --destination-properties DestinationArn=%s,KmsKeyArn=%s", [e.detector.region, e.detector.id, object.get(dest, "id", "<destination-id>"), dest.destination_arn, dest.kms_key_arn])
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some e in lib.detectors
 	enabled(e.detector)
 	e.detector.finding_publishing_frequency == "SIX_HOURS"
@@ -88,6 +91,7 @@ msg_frequency(e) := datapath.step_message(step.id, frequency_text(e)) if {
 frequency_text(e) := sprintf("GuardDuty detector %s in %s publishes updated findings every SIX_HOURS: updates reach the connector up to six hours late (guides ask for FIFTEEN_MINUTES)", [e.detector.id, e.detector.region])
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some e in lib.detectors
 	some m in object.get(e.detector, "members", [])
 	m.relationship_status != "Enabled"
@@ -101,6 +105,7 @@ deny contains f if {
 }
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some e in lib.detectors
 	some rule in object.get(e.detector, "suppression_rules", [])
 	f := finding(
@@ -121,4 +126,7 @@ finding(e, fact, message, fix) := {
 
 # The connector's vendor profile steps that name GD01 (rego/profiles/*.json,
 # checked in lib/datapath.rego).
-deny contains f if some f in datapath.profile_findings.GD01
+deny contains f if {
+	lib.source_judged("guardduty")
+	some f in datapath.profile_findings.GD01
+}

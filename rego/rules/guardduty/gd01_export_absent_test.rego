@@ -68,3 +68,17 @@ test_radiant_profile_names_step if {
 	some f in fs
 	startswith(f.message, "radiant step R4 not met (GuardDuty findings exported every 15 minutes): ")
 }
+
+conn_facts(d, c) := {f.fact | some f in fs} if {
+	fs := gd01.deny with input as {"snapshot": {"accounts": [{"id": "333333333333", "detectors": [d]}]}, "connector": c}
+}
+
+# A source the connector file does not list, or reads through the API
+# (skyformation: AmazonGuardDutyReadOnlyAccess), is not judged
+# (shared/profiles.md, "Across profiles").
+test_near_miss_connector_without_guardduty if {
+	no_export := object.remove(good, ["publishing_destinations"])
+	conn_facts(no_export, {"profile": "generic", "role": "arn:aws:iam::333333333333:role/r", "sources": ["cloudtrail"]}) == set()
+	conn_facts(no_export, {"profile": "skyformation", "role": "arn:aws:iam::333333333333:role/r", "sources": ["cloudtrail", "guardduty"]}) == set()
+	conn_facts(no_export, {"profile": "generic", "role": "arn:aws:iam::333333333333:role/r", "sources": ["guardduty"]}) == {"no-destination"}
+}

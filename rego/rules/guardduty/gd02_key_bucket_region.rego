@@ -43,6 +43,7 @@ is_key_arn(ref) if {
 }
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some s in gd_sources
 	ref := object.get(s.destination, "kms_key_arn", "")
 	not is_key_arn(ref)
@@ -59,6 +60,7 @@ deny contains f if {
 bucket_region(s) := lib.bucket_named(s.bucket).bucket.region
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some s in gd_sources
 	ref := s.destination.kms_key_arn
 	is_key_arn(ref)

@@ -36,6 +36,7 @@ import data.trailgate.lib
 import data.trailgate.lib.datapath
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some s in lib.sources
 	s.kind == "guardduty"
 	key := lib.key_ref(s.destination.kms_key_arn, s.account, s.region).key

@@ -58,6 +58,7 @@ questions(s) := [
 ]
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some s in lib.sources
 	s.kind == "guardduty"
 	b := lib.bucket_named(s.bucket)

@@ -42,6 +42,7 @@ prefixed contains [s, marker] if {
 }
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some [s, marker] in prefixed
 	b := lib.bucket_named(s.bucket)
 	some p in object.get(b.bucket, "probed_keys", [])
@@ -57,6 +58,7 @@ deny contains f if {
 }
 
 deny contains f if {
+	lib.source_judged("guardduty")
 	some [s, marker] in prefixed
 	b := lib.bucket_named(s.bucket)
 	some r in object.get(b.bucket, "lifecycle", [])

@@ -10,10 +10,15 @@
 #   role's name differs from the one the vendor enforces (Radiant:
 #   radiant-aws-access-role), and, for the Radiant multi-account model, when
 #   a member account's role of the same name does not trust the main role or
-#   the main role may not assume it. An assumed-role session principal
+#   the main role may not assume it. When the connector file gives an
+#   external_id, the vendor's principal must not be able to assume the role
+#   without it or with another one: a trust policy without the ExternalId
+#   condition lets any customer of the vendor point it at this role (the
+#   confused deputy). An assumed-role session principal
 #   (Radiant's arn:aws:sts::…:assumed-role/… ) is valid and not reported.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 # custom:
@@ -76,7 +81,7 @@ trust_statement(p) := {
 	"Effect": "Allow",
 	"Principal": {"AWS": p},
 	"Action": "sts:AssumeRole",
-	"Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}},
+	"Condition": external_id_condition,
 } if {
 	input.connector.external_id != ""
 } else := {"Sid": "TrustVendor", "Effect": "Allow", "Principal": {"AWS": p}, "Action": "sts:AssumeRole"}
@@ -107,6 +112,57 @@ masked(id) := concat("", [substring(id, 0, 2), stars(count(id) - 4), substring(i
 stars(n) := concat("", ["*" | some _ in numbers.range(1, n)]) if n > 0
 
 else := ""
+
+# Confused deputy: with an external ID in the connector file, the vendor's
+# principal (trusted_principal, else every AWS principal the trust policy
+# allows) must be denied sts:AssumeRole without it and with any other value
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+vendor_principals contains p if {
+	p := input.connector.trusted_principal
+	p != ""
+}
+
+vendor_principals contains p if {
+	object.get(input.connector, "trusted_principal", "") == ""
+	some s in lib.statements(connector_role.role.trust_policy.document)
+	s.Effect == "Allow"
+	is_object(s.Principal)
+	some p in lib.as_list(object.get(s.Principal, "AWS", []))
+	p != "*"
+}
+
+# other_external_id is a value no vendor issues, standing for another
+# customer's ID.
+other_external_id := "trailgate-another-customers-external-id"
+
+unguarded(r, p) := {"answer": answer, "how": "without an external ID"} if {
+	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, {})
+	lib.allowed(answer)
+} else := {"answer": answer, "how": "with another customer's external ID"} if {
+	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, {"sts:ExternalId": other_external_id})
+	lib.allowed(answer)
+}
+
+deny contains f if {
+	object.get(input.connector, "external_id", "") != ""
+	r := connector_role
+	some p in vendor_principals
+	u := unguarded(r, p)
+	f := finding(
+		r, sprintf("confused-deputy %s", [p]), sprintf(
+			"%s can sts:AssumeRole %s %s: the trust policy does not require the external ID %s the vendor issued, so another of the vendor's customers can have it assume this role (confused deputy)",
+			[p, r.role.arn, u.how, masked(input.connector.external_id)],
+		),
+		sprintf("Add to the trust statement of %s that allows %s: %s", [r.role.arn, p, external_id_condition_text]),
+		trust_locations(r, p, u.answer),
+	)
+}
+
+external_id_condition := {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}
+
+# external_id_condition_text is the condition as it is written in the
+# policy (json.marshal would escape the placeholder's angle brackets).
+external_id_condition_text := `"Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}`
 
 # The role name a vendor enforces (Radiant's radiant-aws-access-role) is a
 # profile step (rego/profiles/radiant.json R6, role_name), reported through

@@ -127,3 +127,38 @@ test_assume_role_without_statement_points_at_trust_policy if {
 	unrelated := object.union(trust_ok, {"Principal": {"AWS": "arn:aws:iam::999999999999:root"}})
 	assume_location([unrelated]) == {"file": "t.yaml", "line": 47}
 }
+
+# Confused deputy: with an external ID in the connector file, a trust
+# policy that lets the vendor assume the role without it, or with another
+# customer's, is reported with the condition to add.
+test_fail_no_external_id_condition if {
+	open_trust := object.remove(trust_ok, ["Condition"])
+	fs := id01.deny with input as snap("generic", "ExpelRole", [open_trust])
+	{f.fact | some f in fs} == {concat(" ", ["confused-deputy", vendor])}
+	some f in fs
+	contains(f.message, "without an external ID")
+	contains(f.remediation, `"Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}`)
+	not contains(f.message, ext)
+}
+
+test_fail_external_id_only_if_present if {
+	lax := json.patch(trust_ok, [{"op": "replace", "path": "/Condition", "value": {"StringEqualsIfExists": {"sts:ExternalId": ext}}}])
+	fs := id01.deny with input as snap("generic", "ExpelRole", [lax])
+	{f.fact | some f in fs} == {concat(" ", ["confused-deputy", vendor])}
+}
+
+test_fail_any_external_id if {
+	anyid := json.patch(trust_ok, [{"op": "replace", "path": "/Condition", "value": {"StringLike": {"sts:ExternalId": "*"}}}])
+	fs := id01.deny with input as snap("generic", "ExpelRole", [anyid])
+	some f in fs
+	contains(f.message, "with another customer's external ID")
+}
+
+# Near miss: without an external ID in the connector file there is nothing
+# to require.
+test_near_miss_no_external_id_in_connector if {
+	open_trust := object.remove(trust_ok, ["Condition"])
+	inp := json.patch(snap("generic", "ExpelRole", [open_trust]), [{"op": "remove", "path": "/connector/external_id"}])
+	fs := id01.deny with input as inp
+	count(fs) == 0
+}

@@ -68,9 +68,10 @@ deny contains f if {
 	})
 }
 
-# locate points at the side to edit: the reader's role when the key policy
-# already allows, else the key policy's grant.
-locate(p, answer, f) := lib.locate(f, [object.get(lib.role_arn(p.reader.role).role, "location", null)]) if {
+# locate points at the side to edit: the reader's identity policy (the
+# statement meant for the key, else its policy document, else the role)
+# when the key policy already allows, else the key policy's grant.
+locate(p, answer, f) := lib.with_identity_location(f, p.reader.role, "kms:Decrypt", p.key.key.arn, []) if {
 	lib.resource_allows(answer)
 } else := lib.with_grant_location(
 	f,

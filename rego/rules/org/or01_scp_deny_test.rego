@@ -48,9 +48,11 @@ test_fail_scp_deny if {
 	facts([full, deny_get], "222222222222") == {"s3:GetObject arn:aws:s3:::org-logs"}
 }
 
+# s3:ListBucket is only recommended for expel's reader: an SCP without it
+# breaks nothing (data.trailgate.reader_actions).
 test_fail_level_without_allow if {
 	partial := object.union(full, {"targets": ["r-a1b2", "111111111111", "222222222222"]})
-	facts([partial], "222222222222") == {"s3:GetObject arn:aws:s3:::org-logs", "s3:ListBucket arn:aws:s3:::org-logs"}
+	facts([partial], "222222222222") == {"s3:GetObject arn:aws:s3:::org-logs"}
 }
 
 # Near miss: SCPs do not apply to the management account.
@@ -82,6 +84,7 @@ ct_lock := {"id": "p-ct-lock", "type": "SERVICE_CONTROL_POLICY", "targets": ["ou
 # to admit it; the bucket is aws-controltower-logs-… in 222222222222.
 ct_snap(policies) := json.patch(snap(policies, "222222222222"), [
 	{"op": "replace", "path": "/connector/role", "value": "arn:aws:iam::333333333333:role/Rapid7"},
+	{"op": "replace", "path": "/connector/profile", "value": "rapid7"},
 	{"op": "replace", "path": "/snapshot/accounts/0/trails/0/s3_bucket_name", "value": "aws-controltower-logs-222222222222"},
 	{"op": "replace", "path": "/snapshot/accounts/1/buckets/0", "value": {"name": "aws-controltower-logs-222222222222", "arn": "arn:aws:s3:::aws-controltower-logs-222222222222", "region": "us-east-1"}},
 	{"op": "add", "path": "/snapshot/organization/members/-", "value": {"id": "333333333333", "parent_id": "r-a1b2"}},

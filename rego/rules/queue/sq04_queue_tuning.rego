@@ -12,13 +12,17 @@
 #   reappears while still being processed: duplicates; Filebeat asks for
 #   one "a lot bigger" than processing; threshold inferred), or below the
 #   value the connector's vendor guide sets when it sets one (Expel: 30 s,
-#   sized for its consumer); and a lifecycle rule
+#   sized for its consumer), and above all 0 (every receive leaves the
+#   message visible to the next poll at once, so it is received again and
+#   again and, with a redrive policy, lands in a dead-letter queue the
+#   connector never reads); and a lifecycle rule
 #   that expires log objects sooner than the queue retains messages (stale
 #   messages then point at deleted objects). AWS documents both halves of
 #   the catalog's inferred fact, so it holds: S3 Lifecycle expiration
 #   deletes expired objects, and GetObject of a key that no longer exists
 #   returns 404 NoSuchKey to a caller with s3:ListBucket and 403 Access
-#   Denied to one without.
+#   Denied to one without. All problems of one queue are one finding
+#   listing them (with the vendor guide's queue step, when it fails).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
 #   - ref: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
@@ -82,6 +86,17 @@ generic contains f if {
 
 generic contains f if {
 	some q in queues
+	q.queue.visibility_timeout == 0
+	f := finding(q, "visibility", visibility_zero_text(q), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)]))
+}
+
+visibility_zero_text(q) := sprintf("queue %s has a visibility timeout of 0 seconds: a received message is visible to the next poll at once, so it is received again while still being processed, and after %d receives it goes to the dead-letter queue %s, which the connector never reads", [q.queue.arn, q.queue.redrive_policy.max_receive_count, q.queue.redrive_policy.dead_letter_target_arn]) if {
+	q.queue.redrive_policy.max_receive_count > 0
+} else := sprintf("queue %s has a visibility timeout of 0 seconds: a received message is visible to the next poll at once, so every log file is received and processed again and again", [q.queue.arn])
+
+generic contains f if {
+	some q in queues
+	q.queue.visibility_timeout > 0
 	visibility_too_short(q.queue.visibility_timeout)
 	f := finding(q, "visibility", sprintf("queue %s has a visibility timeout of %d seconds (%s): a log file that takes longer to download and parse reappears while the connector still processes it, producing duplicates", [q.queue.arn, q.queue.visibility_timeout, visibility_basis]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)]))
 }
@@ -136,15 +151,36 @@ days_text(seconds) := sprintf("%d days", [seconds / 86400]) if {
 	seconds % 86400 == 0
 } else := sprintf("%d hours", [seconds / 3600])
 
-deny contains f if some f in generic
-
-# The connector's vendor profile steps that name SQ04 (rego/profiles/*.json,
-# checked in lib/datapath.rego), except a queue attribute the checks above
+# problems are the queue's tuning problems: the checks above, and the
+# connector's vendor profile steps that name SQ04 (rego/profiles/*.json,
+# checked in lib/datapath.rego) except a queue attribute the checks above
 # already report on the same queue.
-deny contains f if {
+problems contains f if some f in generic
+
+problems contains f if {
 	some f in datapath.profile_findings.SQ04
 	not covered(f)
 }
+
+# One queue, one finding: every problem of the queue listed in it.
+deny contains f if {
+	some id in {p.resource.id | some p in problems}
+	ps := array.concat(
+		sort_by_fact([p | some p in problems; p.resource.id == id; not p.step]),
+		sort_by_fact([p | some p in problems; p.resource.id == id; p.step]),
+	)
+	f := merged(ps)
+}
+
+sort_by_fact(ps) := [p | some fact in sort({x.fact | some x in ps}); some p in ps; p.fact == fact]
+
+merged(ps) := ps[0] if count(ps) == 1
+
+merged(ps) := object.union(object.remove(ps[0], ["step"]), {
+	"message": sprintf("%d problems: %s", [count(ps), concat("; ", [sprintf("(%d) %s", [i + 1, p.message]) | some i, p in ps])]),
+	"fact": concat(",", [p.fact | some p in ps]),
+	"remediation": concat("; ", [p.remediation | some p in ps]),
+}) if count(ps) > 1
 
 covered_attribute := {"message_retention_period": "retention", "visibility_timeout": "visibility"}
 

@@ -66,7 +66,7 @@ test_near_miss_unrelated_queue if {
 # Catalog scenario 7 (sns-fanout-broken): the defaults — 30 s visibility,
 # 4-day retention — and no DLQ are all reported.
 test_fail_defaults_of_scenario_7 if {
-	facts(object.remove(object.union(good, {"visibility_timeout": 30, "message_retention_period": 345600}), ["redrive_policy"]), []) == {"visibility", "retention", "no redrive policy"}
+	facts(object.remove(object.union(good, {"visibility_timeout": 30, "message_retention_period": 345600}), ["redrive_policy"]), []) == {"no redrive policy,retention,visibility"}
 }
 
 # Near miss: just above the thresholds (31 s, 7 days) passes.
@@ -81,7 +81,7 @@ test_profile_step_not_repeated if {
 	q := object.union(good, {"message_retention_period": 345600, "delay_seconds": 5})
 	doc := object.union(snap(q, []), {"connector": {"profile": "expel", "role": "arn:aws:iam::222222222222:role/R", "queue": queue, "sources": ["cloudtrail"]}})
 	fs := sq04.deny with input as doc with data.trailgate.profiles as expel
-	{f.fact | some f in fs} == {"retention", "expel-E5:delay_seconds=5"}
+	{f.fact | some f in fs} == {"retention,expel-E5:delay_seconds=5"}
 }
 
 # Near miss: a vendor guide that sets 30 s (Expel) sized its consumer for
@@ -107,4 +107,14 @@ test_no_dlq_points_at_queue_not_policy if {
 	count(fs) == 1
 	some f in fs
 	f.location == {"file": "template.yaml", "line": 80, "address": "RadiantQueue"}
+}
+
+# A visibility timeout of 0 makes every poll receive the message again: with
+# a redrive policy it ends in a dead-letter queue the connector never reads.
+test_fail_visibility_zero if {
+	fs := sq04.deny with input as snap(object.union(good, {"visibility_timeout": 0}), [])
+	{f.fact | some f in fs} == {"visibility"}
+	some f in fs
+	contains(f.message, "visibility timeout of 0 seconds")
+	contains(f.message, "dead-letter queue")
 }
