@@ -40,7 +40,8 @@ type Request struct {
 	// Context holds condition keys the caller knows (aws:SourceArn,
 	// sts:ExternalId, s3:x-amz-acl). The index adds the keys it can derive
 	// (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
-	// aws:PrincipalIsAWSService, aws:ResourceAccount, aws:ResourceOrgID,
+	// aws:PrincipalOrgPaths, aws:PrincipalIsAWSService, aws:ResourceAccount,
+	// aws:ResourceOrgID, aws:ResourceOrgPaths,
 	// aws:RequestedRegion, aws:SecureTransport) unless the caller set them:
 	// this is the one place the context every request carries is filled.
 	Context map[string][]string `json:"context,omitempty"`
@@ -54,8 +55,7 @@ type Index struct {
 	// template or plan" for IaC alone, else "the snapshot".
 	inputName string
 	org       *snapshot.Organization
-	members   map[string]bool   // organization member account IDs
-	parent    map[string]string // account or OU ID → parent ID
+	members   map[string]bool // organization member account IDs
 	scps      map[string][]*document
 	rcps      map[string][]*document
 	scpOn     bool
@@ -66,6 +66,9 @@ type Index struct {
 	resources map[string]*resourceEntry // bucket name, key/topic/queue ARN, key alias ARN
 	// Roles counts the indexed roles (for benchmarks and diagnostics).
 	Roles int
+	// problems are the documents AWS would refuse, found by the one parse
+	// (Problems).
+	problems []PolicyProblem
 
 	mu    sync.Mutex
 	cache map[string]Answer
@@ -92,14 +95,31 @@ type resourceEntry struct {
 }
 
 // newResourceEntry indexes a resource of account with its resource policy
-// compiled (nil when it has none).
-func newResourceEntry(name, id, account string, pol *snapshot.Policy) *resourceEntry {
+// compiled (nil when it has none); resource names it in a problem (a
+// bucket by its name, others by ARN) and loc is where it is declared.
+func (ix *Index) newResourceEntry(name, id, account, resource string, pol *snapshot.Policy, loc *snapshot.Location) *resourceEntry {
 	e := &resourceEntry{name: name, id: id, account: account}
 	if pol != nil {
-		e.policy = compile(name, pol.Document, iam.KindResource)
+		e.policy = ix.compile(resource, name, iam.KindResource, pol, loc)
 	}
 	return e
 }
+
+// compile parses a document of the snapshot once, and records it as a
+// problem when AWS would refuse it (see Validate). resource names what the
+// policy belongs to and resLoc where that is declared, for the problem.
+func (ix *Index) compile(resource, name string, kind iam.Kind, pol *snapshot.Policy, resLoc *snapshot.Location) *document {
+	d := compile(name, pol.Document, kind)
+	if d.malformed != nil {
+		ix.problems = append(ix.problems, newProblem(resource, name, kind, pol, resLoc, d.malformed))
+	}
+	return d
+}
+
+// Problems are the documents of the snapshot AWS would refuse, in snapshot
+// order (organization policies first, then each account's managed
+// policies, roles, buckets, keys, topics and queues).
+func (ix *Index) Problems() []PolicyProblem { return ix.problems }
 
 // NewIndex indexes a snapshot: every policy document is parsed once here,
 // so that answering a question only matches statements.
@@ -109,7 +129,6 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		inputName: inputName(s.Source),
 		org:       s.Organization,
 		members:   map[string]bool{},
-		parent:    map[string]string{},
 		scps:      map[string][]*document{},
 		rcps:      map[string][]*document{},
 		accounts:  map[string]bool{},
@@ -122,63 +141,54 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		ix.partition = "aws"
 	}
 	if o := s.Organization; o != nil {
-		for _, ou := range o.OrganizationalUnits {
-			ix.parent[ou.ID] = ou.ParentID
-		}
 		for _, m := range o.Members {
 			ix.members[m.ID] = true
-			ix.parent[m.ID] = m.ParentID
 		}
 		ix.members[o.ManagementAccountID] = true
-		hasType := map[string]bool{}
-		for _, t := range o.EnabledPolicyTypes {
-			hasType[t] = true
-		}
 		for i := range o.Policies {
 			op := &o.Policies[i]
 			kind, dst := iam.KindSCP, ix.scps
 			if op.Type == snapshot.PolicyTypeRCP {
 				kind, dst = iam.KindRCP, ix.rcps
 			}
-			p := compile(fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), op.Document.Document, kind)
+			p := ix.compile(cmp.Or(op.ID, op.Name), fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), kind, &op.Document, o.Location)
 			p.id = op.ID
 			for _, t := range op.Targets {
 				dst[t] = append(dst[t], p)
 			}
 		}
-		// A policy type is in force when the root lists it as enabled.
-		// Older snapshots may not say; then any policy of the type counts.
-		ix.scpOn = hasType[snapshot.PolicyTypeSCP] || (len(o.EnabledPolicyTypes) == 0 && len(ix.scps) > 0)
-		ix.rcpOn = hasType[snapshot.PolicyTypeRCP] || (len(o.EnabledPolicyTypes) == 0 && len(ix.rcps) > 0)
+		ix.scpOn = o.PolicyTypeInForce(snapshot.PolicyTypeSCP)
+		ix.rcpOn = o.PolicyTypeInForce(snapshot.PolicyTypeRCP)
 	}
 	for ai := range s.Accounts {
 		a := &s.Accounts[ai]
 		ix.accounts[a.ID] = true
 		for i := range a.ManagedPolicies {
 			mp := &a.ManagedPolicies[i]
-			ix.managed[mp.ARN] = compile("managed policy "+cmp.Or(mp.Name, mp.ARN), mp.Document, iam.KindIdentity)
+			ix.managed[mp.ARN] = ix.compile(mp.ARN, "managed policy "+cmp.Or(mp.Name, mp.ARN), iam.KindIdentity, &mp.Policy, nil)
 		}
 		for i := range a.Roles {
 			r := &a.Roles[i]
 			e := &roleEntry{role: r, account: a.ID, attached: r.AttachedPolicyARNs}
-			for _, ip := range r.InlinePolicies {
-				e.inline = append(e.inline, compile("inline policy "+ip.Name+" of role "+r.Name, ip.Document, iam.KindInline))
-			}
 			if r.TrustPolicy != nil {
-				e.trust = compile("trust policy of role "+r.Name, r.TrustPolicy.Document, iam.KindTrust)
+				e.trust = ix.compile(cmp.Or(r.ARN, r.Name), "trust policy of role "+r.Name, iam.KindTrust, r.TrustPolicy, r.Location)
+			}
+			for j := range r.InlinePolicies {
+				ip := &r.InlinePolicies[j]
+				e.inline = append(e.inline, ix.compile(cmp.Or(r.ARN, r.Name), "inline policy "+ip.Name+" of role "+r.Name, iam.KindInline, &ip.Policy, r.Location))
 			}
 			ix.roles[roleKey(a.ID, r.Name)] = e
 			ix.Roles++
 		}
 		for i := range a.Buckets {
 			b := &a.Buckets[i]
-			e := newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Policy)
+			e := ix.newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Name, b.Policy, b.Location)
 			e.region = b.Region
 			ix.resources["s3:"+b.Name] = e
 		}
 		for i := range a.Keys {
 			k := &a.Keys[i]
-			e := newResourceEntry("key policy of "+k.ARN, k.ARN, a.ID, k.Policy)
+			e := ix.newResourceEntry("key policy of "+k.ARN, k.ARN, a.ID, k.ARN, k.Policy, k.Location)
 			e.rtype = iam.ResourceKMSKey
 			e.awsKey = k.KeyManager == "AWS"
 			ix.resources[k.ARN] = e
@@ -188,11 +198,11 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		}
 		for i := range a.Topics {
 			t := &a.Topics[i]
-			ix.resources[t.ARN] = newResourceEntry("topic policy of "+t.ARN, t.ARN, a.ID, t.Policy)
+			ix.resources[t.ARN] = ix.newResourceEntry("topic policy of "+t.ARN, t.ARN, a.ID, t.ARN, t.Policy, t.Location)
 		}
 		for i := range a.Queues {
 			q := &a.Queues[i]
-			ix.resources[q.ARN] = newResourceEntry("queue policy of "+q.ARN, q.ARN, a.ID, q.Policy)
+			ix.resources[q.ARN] = ix.newResourceEntry("queue policy of "+q.ARN, q.ARN, a.ID, q.ARN, q.Policy, q.Location)
 		}
 	}
 	return ix, nil
@@ -594,13 +604,12 @@ func (ix *Index) assemble(req Request) *question {
 				ctx["aws:PrincipalArn"] = []string{e.role.ARN}
 			}
 		}
-		if ix.org != nil && ix.members[p.account] {
-			ctx["aws:PrincipalOrgID"] = []string{ix.org.ID}
-		}
 	}
-	if ix.org != nil && ix.members[resourceAccount] {
-		ctx["aws:ResourceOrgID"] = []string{ix.org.ID}
+	principalAccount := p.account
+	if p.kind == "service" || p.kind == "anonymous" {
+		principalAccount = ""
 	}
+	ix.org.OrgContext(ctx, principalAccount, resourceAccount)
 	// Connectors and AWS services call over TLS.
 	ctx["aws:SecureTransport"] = []string{"true"}
 	// A call goes to the endpoint of the resource's region, which is what
@@ -684,19 +693,16 @@ func (ix *Index) governed(account string) bool {
 	return ix.org != nil && account != "" && account != ix.org.ManagementAccountID && ix.members[account]
 }
 
-// path lists the levels root → OUs → account with their attached policies.
+// path lists the levels root → OUs → account with their attached policies
+// (snapshot.Organization.Ancestors decides the chain).
 func (ix *Index) path(account string, kind iam.StepKind, attached map[string][]*document, q *question) []iam.Level {
-	var chain []string
-	seen := map[string]bool{}
-	for id := account; id != "" && !seen[id]; id = ix.parent[id] {
-		seen[id] = true
-		chain = append(chain, id)
-	}
+	chain, _ := ix.org.Ancestors(account)
+	chain = append(chain, account)
 	levels := make([]iam.Level, 0, len(chain))
-	for i := len(chain) - 1; i >= 0; i-- {
-		l := iam.Level{Target: chain[i]}
+	for _, target := range chain {
+		l := iam.Level{Target: target}
 		var refs []string
-		for _, d := range attached[chain[i]] {
+		for _, d := range attached[target] {
 			if pol := q.add(d, string(kind), d.id); pol != nil {
 				l.Policies = append(l.Policies, pol)
 				refs = append(refs, d.id)

@@ -153,6 +153,24 @@ func TestDecisions(t *testing.T) {
 			want: ExplicitlyDenied,
 		},
 		{
+			// A data-perimeter SCP on the organization path of the caller
+			// (reference_policies_condition-keys.html#condition-keys-principalorgpaths):
+			// the reader's account is under ou-a1b2-sec, so the request
+			// carries that path and passes.
+			name: "org paths scp admits the OU's principals", principal: reader, action: "s3:GetObject", resource: object,
+			mutate: func(s *snapshot.Snapshot) {
+				addSCP(s, "r-a1b2", `{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"ForAnyValue:StringNotLike":{"aws:PrincipalOrgPaths":"o-a1b2c3d4e5/r-a1b2/ou-a1b2-sec/*"}}}`)
+			},
+			want: Allowed,
+		},
+		{
+			name: "org paths scp denies other OUs' principals", principal: reader, action: "s3:GetObject", resource: object,
+			mutate: func(s *snapshot.Snapshot) {
+				addSCP(s, "r-a1b2", `{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"ForAnyValue:StringNotLike":{"aws:PrincipalOrgPaths":"o-a1b2c3d4e5/r-a1b2/ou-other/*"}}}`)
+			},
+			want: ExplicitlyDenied,
+		},
+		{
 			// A key's region is in its ARN.
 			name: "region scp allows the key's region", principal: reader, action: "kms:Decrypt", resource: keyARN,
 			mutate: func(s *snapshot.Snapshot) {

@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 
@@ -68,83 +67,42 @@ func (p PolicyProblem) Detail() string {
 // policies, boundaries included, as identity policies; SCPs and RCPs as
 // such) and returns those AWS would refuse, in snapshot order. Documents
 // holding a value an IaC collector could not resolve are skipped: AWS never
-// sees them as they stand, so they are unknown, not malformed.
+// sees them as they stand, so they are unknown, not malformed. A run that
+// also answers questions builds the index once and reads its Problems
+// instead: the same parse.
 func Validate(snap *snapshot.Snapshot) []PolicyProblem {
 	if snap == nil {
 		return nil
 	}
-	var out []PolicyProblem
-	check := func(resource, name string, kind iam.Kind, pol *snapshot.Policy, resLoc *snapshot.Location) {
-		if pol == nil {
-			return
-		}
-		// compile is what NewIndex calls: the same parse, the same
-		// treatment of empty documents and unknown values.
-		d := compile(name, pol.Document, kind)
-		if d.malformed == nil {
-			return
-		}
-		p := PolicyProblem{Resource: resource, Policy: name, Kind: kind, Statement: -1, Msg: d.malformed.Error()}
-		var pe *iam.PolicyError
-		if errors.As(d.malformed, &pe) {
-			p.Statement, p.Sid, p.Msg, p.Hint = pe.Statement, pe.Sid, pe.Msg, pe.Hint
-		}
-		switch {
-		case p.Statement >= 0 && p.Statement < len(pol.StatementLocations):
-			l := pol.StatementLocations[p.Statement]
-			p.Location = &l
-		case pol.Location != nil:
-			l := *pol.Location
-			p.Location = &l
-		case resLoc != nil:
-			l := *resLoc
-			p.Location = &l
-		}
-		if p.Location != nil && p.Location.Address == "" && resLoc != nil {
-			p.Location.Address = resLoc.Address
-		}
-		out = append(out, p)
+	ix, err := NewIndex(snap)
+	if err != nil {
+		return nil
 	}
-	if o := snap.Organization; o != nil {
-		for i := range o.Policies {
-			op := &o.Policies[i]
-			kind := iam.KindSCP
-			if op.Type == snapshot.PolicyTypeRCP {
-				kind = iam.KindRCP
-			}
-			check(cmp.Or(op.ID, op.Name), fmt.Sprintf("%s %s", shortType(op.Type), cmp.Or(op.Name, op.ID)), kind, &op.Document, o.Location)
-		}
+	return ix.Problems()
+}
+
+// newProblem describes a document AWS would refuse for err: located at its
+// faulty statement when the IaC collector knows where that is, else at the
+// document, else at its resource (resLoc).
+func newProblem(resource, name string, kind iam.Kind, pol *snapshot.Policy, resLoc *snapshot.Location, err error) PolicyProblem {
+	p := PolicyProblem{Resource: resource, Policy: name, Kind: kind, Statement: -1, Msg: err.Error()}
+	var pe *iam.PolicyError
+	if errors.As(err, &pe) {
+		p.Statement, p.Sid, p.Msg, p.Hint = pe.Statement, pe.Sid, pe.Msg, pe.Hint
 	}
-	for ai := range snap.Accounts {
-		a := &snap.Accounts[ai]
-		for i := range a.ManagedPolicies {
-			mp := &a.ManagedPolicies[i]
-			check(mp.ARN, "managed policy "+cmp.Or(mp.Name, mp.ARN), iam.KindIdentity, &mp.Policy, nil)
-		}
-		for i := range a.Roles {
-			r := &a.Roles[i]
-			check(cmp.Or(r.ARN, r.Name), "trust policy of role "+r.Name, iam.KindTrust, r.TrustPolicy, r.Location)
-			for j := range r.InlinePolicies {
-				ip := &r.InlinePolicies[j]
-				check(cmp.Or(r.ARN, r.Name), "inline policy "+ip.Name+" of role "+r.Name, iam.KindInline, &ip.Policy, r.Location)
-			}
-		}
-		for i := range a.Buckets {
-			b := &a.Buckets[i]
-			check(b.Name, "bucket policy of "+b.Name, iam.KindResource, b.Policy, b.Location)
-		}
-		for i := range a.Keys {
-			k := &a.Keys[i]
-			check(k.ARN, "key policy of "+k.ARN, iam.KindResource, k.Policy, k.Location)
-		}
-		for i := range a.Topics {
-			t := &a.Topics[i]
-			check(t.ARN, "topic policy of "+t.ARN, iam.KindResource, t.Policy, t.Location)
-		}
-		for i := range a.Queues {
-			q := &a.Queues[i]
-			check(q.ARN, "queue policy of "+q.ARN, iam.KindResource, q.Policy, q.Location)
-		}
+	switch {
+	case p.Statement >= 0 && p.Statement < len(pol.StatementLocations):
+		l := pol.StatementLocations[p.Statement]
+		p.Location = &l
+	case pol.Location != nil:
+		l := *pol.Location
+		p.Location = &l
+	case resLoc != nil:
+		l := *resLoc
+		p.Location = &l
 	}
-	return out
+	if p.Location != nil && p.Location.Address == "" && resLoc != nil {
+		p.Location.Address = resLoc.Address
+	}
+	return p
 }

@@ -133,8 +133,14 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	// fiction). A collected one AWS did accept, so where the evaluator
 	// disagrees the audit goes on, saying so; the index answers as it does
 	// for any malformed document.
+	// The index parses every document once: its problems are what Validate
+	// reports, and the same index answers the paths and the rules.
+	ix, err := authz.NewIndex(snap)
+	if err != nil {
+		return nil, fmt.Errorf("indexing the snapshot: %w", err)
+	}
 	var bad MalformedPolicies
-	for _, p := range authz.Validate(snap) {
+	for _, p := range ix.Problems() {
 		if p.FromIaC() {
 			bad = append(bad, p)
 			continue
@@ -164,7 +170,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	if in.Explain != "" && !slices.ContainsFunc(res.Rules, func(r findings.Rule) bool { return r.ID == in.Explain }) {
 		return nil, inputErrorf("--explain: no rule %s (trailgate rules lists them)", in.Explain)
 	}
-	subject, err := engine.NewSubject(snap, conn)
+	subject, err := engine.NewSubject(snap, conn, ix)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,9 @@ import "github.com/trailgate/trailgate/collectors/snapshot"
 //     aws:PrincipalServiceName, aws:PrincipalType, aws:username and
 //     aws:ResourceAccount;
 //   - analyzer/authz adds what the snapshot knows: aws:PrincipalArn with
-//     the role's path, aws:PrincipalOrgID, aws:ResourceOrgID,
+//     the role's path, aws:PrincipalOrgID, aws:PrincipalOrgPaths,
+//     aws:ResourceOrgID, aws:ResourceOrgPaths (snapshot.Organization
+//     .OrgContext, which the loopback test servers use too),
 //     aws:RequestedRegion (the resource's region) and aws:SecureTransport;
 //   - this file names what a given call sends besides: a service
 //     principal's aws:SourceArn and aws:SourceAccount (serviceContext), a

@@ -164,7 +164,7 @@ func (e *Engine) Policy() *Policy { return e.policy }
 // document is not in it) becomes one unproven finding, naming the rules
 // and resources whose questions it leaves open (Finding.Blocks).
 func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *connector.Connector) ([]findings.Finding, error) {
-	s, err := NewSubject(snap, conn)
+	s, err := NewSubject(snap, conn, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -274,10 +274,11 @@ func decodeFinding(rule findings.Rule, raw any, locs map[string]*snapshot.Locati
 	}
 	severity := rule.Severity
 	if em.Severity != "" {
-		if !findings.ValidSeverity(em.Severity) || findings.Rank(em.Severity) > findings.Rank(rule.Severity) {
+		sev, err := findings.ParseSeverity(em.Severity)
+		if err != nil || sev.Rank() > rule.Severity.Rank() {
 			return findings.Finding{}, emitted{}, fmt.Errorf("rule %s emitted severity %q: a finding may only lower its rule's severity (%s)", rule.ID, em.Severity, rule.Severity)
 		}
-		severity = em.Severity
+		severity = sev
 	}
 	f := findings.Finding{
 		RuleID:      rule.ID,

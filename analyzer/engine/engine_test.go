@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
 
+	"github.com/trailgate/trailgate/collectors/smoke"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	policyfs "github.com/trailgate/trailgate/rego"
 )
@@ -216,6 +217,14 @@ func TestLoadPolicyRejects(t *testing.T) {
 		{"reads missing", func(m fstest.MapFS) {
 			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   reads: [cloudtrail:DescribeTrails]\n", "", 1))}
 		}, "custom.reads missing"},
+		{"unknown smoke symptom", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   area: trail\n", "#   area: trail\n#   smoke: [queue-gone]\n", 1))}
+		}, `smoke: "queue-gone" is not a smoke-test symptom`},
+		{"smoke symptom explained twice", func(m fstest.MapFS) {
+			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(strings.Replace(goodRule, "#   area: trail\n", "#   area: trail\n#   smoke: [object-gone]\n", 1))}
+			m["rules/trail/ct03_more.rego"] = &fstest.MapFile{Data: []byte(strings.NewReplacer("ct02", "ct03", "CT02", "CT03", "#   area: trail\n", "#   area: trail\n#   smoke: [object-gone]\n").Replace(goodRule))}
+			m["rules/trail/ct03_more_test.rego"] = &fstest.MapFile{Data: []byte("package trailgate.rules.ct03_test\n")}
+		}, "smoke symptom object-gone already explained by CT02"},
 		{"syntax error", func(m fstest.MapFS) {
 			m["rules/trail/ct02_gaps.rego"] = &fstest.MapFile{Data: []byte(goodRule + "\ndeny contains if {\n")}
 		}, "rules/trail/ct02_gaps.rego:"},
@@ -229,6 +238,25 @@ func TestLoadPolicyRejects(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestSmokeSymptomsExplained: every symptom the smoke test can observe is
+// explained by exactly one rule's METADATA (custom.smoke; two is a load
+// error), so a failed smoke step always names its catalog rule.
+func TestSmokeSymptomsExplained(t *testing.T) {
+	rules, err := Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := SmokeRule(rules)
+	for _, sy := range smoke.Symptoms {
+		if rule(sy) == "" {
+			t.Errorf("no rule explains the smoke symptom %s (custom.smoke)", sy)
+		}
+	}
+	if got := rule(smoke.DeniedBySCP); got != "OR01" {
+		t.Errorf("denied-by-scp explained by %q, want OR01", got)
 	}
 }
 

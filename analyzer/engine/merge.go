@@ -39,7 +39,7 @@ func mergeSteps(in []stepped) []findings.Finding {
 			if f.Resource.ID != id && !strings.Contains(facts[i], id) {
 				continue
 			}
-			if best < 0 || findings.Rank(f.Severity) > findings.Rank(out[best].Severity) {
+			if best < 0 || f.Severity.Rank() > out[best].Severity.Rank() {
 				best = i
 			}
 		}
@@ -51,7 +51,7 @@ func mergeSteps(in []stepped) []findings.Finding {
 			continue
 		}
 		i := about(s.f.Resource.ID)
-		if i < 0 || findings.Rank(out[i].Severity) < findings.Rank(s.f.Severity) {
+		if i < 0 || out[i].Severity.Rank() < s.f.Severity.Rank() {
 			out = append(out, s.f)
 			continue
 		}

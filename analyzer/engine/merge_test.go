@@ -9,7 +9,7 @@ import (
 )
 
 func TestMergeStepsOneFindingPerCause(t *testing.T) {
-	f := func(id, sev, msg string) findings.Finding {
+	f := func(id string, sev findings.Severity, msg string) findings.Finding {
 		return findings.Finding{RuleID: "NT04", Severity: sev, Message: msg, Resource: findings.Resource{ID: id}}
 	}
 	got := mergeSteps([]stepped{

@@ -20,7 +20,9 @@ import (
 
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/smoke"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	policyfs "github.com/trailgate/trailgate/rego"
 	"github.com/trailgate/trailgate/rego/profiles"
 )
 
@@ -59,6 +61,29 @@ var packageRe = regexp.MustCompile(`^data\.trailgate\.rules\.([a-z0-9]+)$`)
 // deny rule, and a _test.rego beside it. It parses the *_test.rego modules
 // too (Policy.Tests), for the Rego test runner and the meta-tests.
 func LoadPolicy(fsys fs.FS) (*Policy, error) { return loadPolicy(fsys, true) }
+
+// Rules decodes the embedded rules' METADATA (validated as LoadPolicy
+// does) without compiling them: the catalog for commands that judge
+// nothing, such as smoke naming the rule behind a symptom.
+func Rules() ([]findings.Rule, error) {
+	p, err := loadPolicy(policyfs.FS, false)
+	if err != nil {
+		return nil, err
+	}
+	return p.Rules, nil
+}
+
+// SmokeRule returns the rule ID that explains each smoke symptom, from the
+// rules' METADATA custom.smoke.
+func SmokeRule(rules []findings.Rule) func(smoke.Symptom) string {
+	m := map[smoke.Symptom]string{}
+	for _, r := range rules {
+		for _, sy := range r.Smoke {
+			m[smoke.Symptom(sy)] = r.ID
+		}
+	}
+	return func(s smoke.Symptom) string { return m[s] }
+}
 
 // loadPolicy is LoadPolicy; without tests it leaves Policy.Tests empty.
 // New loads without them: checking never runs a Rego test, and parsing
@@ -106,6 +131,7 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 		}
 	}
 	seen := map[string]string{}
+	explains := map[string]string{} // smoke symptom → the rule that explains it
 	for _, name := range slices.Sorted(maps.Keys(p.Modules)) {
 		m := p.Modules[name]
 		if strings.HasPrefix(name, "lib/") {
@@ -127,6 +153,12 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 			continue
 		}
 		seen[r.ID] = name
+		for _, sy := range r.Smoke {
+			if prev, dup := explains[sy]; dup {
+				bad("%s: smoke symptom %s already explained by %s", name, sy, prev)
+			}
+			explains[sy] = r.ID
+		}
 		if !files[strings.TrimSuffix(name, ".rego")+"_test.rego"] {
 			bad("%s: no %s beside it", name, path.Base(strings.TrimSuffix(name, ".rego")+"_test.rego"))
 		}
@@ -212,11 +244,19 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 		return strings.TrimSpace(s)
 	}
 	r.ID = str("id")
-	r.Severity = str("severity")
+	if sev := str("severity"); sev != "" {
+		var err error
+		if r.Severity, err = findings.ParseSeverity(sev); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
 	r.Area = str("area")
 	r.Remediation = str("remediation")
 	r.Hops = strs(ann.Custom, "hops", &errs)
 	r.Reads = strs(ann.Custom, "reads", &errs)
+	if _, ok := ann.Custom["smoke"]; ok { // optional: most rules explain no smoke symptom
+		r.Smoke = strs(ann.Custom, "smoke", &errs)
+	}
 	r.Title = strings.TrimSpace(ann.Title)
 	r.Description = strings.TrimSpace(ann.Description)
 	for _, rr := range ann.RelatedResources {
@@ -224,9 +264,9 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 	}
 	for k := range ann.Custom {
 		switch k {
-		case "id", "severity", "area", "hops", "reads", "remediation":
+		case "id", "severity", "area", "hops", "reads", "smoke", "remediation":
 		default:
-			errs = append(errs, fmt.Sprintf("METADATA custom.%s is not a known field (id, severity, area, hops, reads, remediation)", k))
+			errs = append(errs, fmt.Sprintf("METADATA custom.%s is not a known field (id, severity, area, hops, reads, smoke, remediation)", k))
 		}
 	}
 	switch {
@@ -235,9 +275,6 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 		errs = append(errs, fmt.Sprintf("rule ID %q is not in the catalog (rego/catalog_ids.txt)", r.ID))
 	case strings.ToLower(r.ID) != pkg[1]:
 		errs = append(errs, fmt.Sprintf("package trailgate.rules.%s does not match rule ID %s (want trailgate.rules.%s)", pkg[1], r.ID, strings.ToLower(r.ID)))
-	}
-	if r.Severity != "" && !findings.ValidSeverity(r.Severity) {
-		errs = append(errs, fmt.Sprintf("severity %q is not one of %s", r.Severity, strings.Join(findings.Severities, ", ")))
 	}
 	if r.Title == "" {
 		errs = append(errs, "METADATA title is empty")
@@ -262,6 +299,11 @@ func describe(name string, m *ast.Module, catalog map[string]bool) (findings.Rul
 	for _, rd := range r.Reads {
 		if !slices.Contains(snapshot.Reads, rd) {
 			errs = append(errs, fmt.Sprintf("reads: %q is not a read the collectors make (snapshot.Reads)", rd))
+		}
+	}
+	for _, sy := range r.Smoke {
+		if !slices.Contains(smoke.Symptoms, smoke.Symptom(sy)) {
+			errs = append(errs, fmt.Sprintf("smoke: %q is not a smoke-test symptom (smoke.Symptoms)", sy))
 		}
 	}
 	hasDeny := false

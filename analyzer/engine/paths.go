@@ -34,11 +34,14 @@ type Subject struct {
 	snap  ast.Value
 }
 
-// NewSubject indexes snap once and builds its delivery paths once.
-func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector) (*Subject, error) {
-	ix, err := authz.NewIndex(snap)
-	if err != nil {
-		return nil, fmt.Errorf("indexing the snapshot: %w", err)
+// NewSubject builds snap's delivery paths once, answered with ix, the
+// index of snap the run built (nil: NewSubject indexes snap itself).
+func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Index) (*Subject, error) {
+	var err error
+	if ix == nil {
+		if ix, err = authz.NewIndex(snap); err != nil {
+			return nil, fmt.Errorf("indexing the snapshot: %w", err)
+		}
 	}
 	s := &Subject{
 		Snapshot: snap, Connector: conn, Index: ix,

@@ -8,21 +8,50 @@ import (
 	"strings"
 )
 
-// Severity levels, from the catalog: critical (pipeline dead), high (large
-// silent loss), medium (partial or latent), low (hygiene or cost).
+// Severity is how much a finding costs, from the catalog: critical
+// (pipeline dead), high (large silent loss), medium (partial or latent),
+// low (hygiene or cost). It is parsed once (ParseSeverity, from a rule's
+// METADATA or a flag); a Severity held anywhere else is one of the four.
+type Severity string
+
+// The fixed severities.
 const (
-	Critical = "critical"
-	High     = "high"
-	Medium   = "medium"
-	Low      = "low"
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
 )
 
 // Severities lists the severities from most to least severe.
-var Severities = []string{Critical, High, Medium, Low}
+var Severities = []Severity{Critical, High, Medium, Low}
+
+// ParseSeverity returns the severity spelled s (lower case, as the catalog
+// writes it), or an error naming the fixed list.
+func ParseSeverity(s string) (Severity, error) {
+	if sev := Severity(s); sev.Rank() > 0 {
+		return sev, nil
+	}
+	names := make([]string, len(Severities))
+	for i, sev := range Severities {
+		names[i] = string(sev)
+	}
+	return "", fmt.Errorf("severity %q is not one of %s", s, strings.Join(names, ", "))
+}
+
+// UnmarshalText parses a severity read from JSON (a report, a baseline), so
+// that a decoded Severity is one of the four too.
+func (s *Severity) UnmarshalText(b []byte) error {
+	sev, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = sev
+	return nil
+}
 
 // Rank orders severities: critical is 4, low is 1, anything else 0.
-func Rank(severity string) int {
-	switch severity {
+func (s Severity) Rank() int {
+	switch s {
 	case Critical:
 		return 4
 	case High:
@@ -35,16 +64,13 @@ func Rank(severity string) int {
 	return 0
 }
 
-// ValidSeverity reports whether s is one of the fixed severities.
-func ValidSeverity(s string) bool { return Rank(s) > 0 }
-
 // Rule describes one catalog rule, decoded from its Rego METADATA.
 type Rule struct {
-	ID          string `json:"id"`
-	Severity    string `json:"severity"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Remediation string `json:"remediation"`
+	ID          string   `json:"id"`
+	Severity    Severity `json:"severity"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Remediation string   `json:"remediation"`
 	// Area is the part of the pipeline the rule is about, the folder its
 	// file is in (trail, bucket, …).
 	Area string `json:"area,omitempty"`
@@ -54,6 +80,9 @@ type Rule struct {
 	// Reads are the collector calls (service:Operation) the rule needs: a
 	// snapshot's failed read of one makes the rule unproven.
 	Reads []string `json:"reads,omitempty"`
+	// Smoke are the smoke-test symptoms (smoke.Symptoms) the rule
+	// explains: a smoke step that observes one names this rule.
+	Smoke []string `json:"smoke,omitempty"`
 	// RelatedResources are documentation links behind the rule.
 	RelatedResources []string `json:"related_resources,omitempty"`
 	// Needed are the actions the rule demands of every reader; Recommended
@@ -84,7 +113,7 @@ type Location struct {
 // Finding is one result of one rule, in the contract's JSON shape.
 type Finding struct {
 	RuleID      string    `json:"rule_id"`
-	Severity    string    `json:"severity"`
+	Severity    Severity  `json:"severity"`
 	Title       string    `json:"title"`
 	Message     string    `json:"message"`
 	Resource    Resource  `json:"resource"`
@@ -144,7 +173,7 @@ func Fingerprint(ruleID, resourceID, fact string) string {
 func Sort(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
-		if ra, rb := Rank(a.Severity), Rank(b.Severity); ra != rb {
+		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
 			return ra > rb
 		}
 		if a.RuleID != b.RuleID {
@@ -197,14 +226,14 @@ func Summarize(fs []Finding) Summary {
 }
 
 // FailOn reports whether any proven finding not in the baseline is at or
-// above the threshold ("critical", "high", "medium", "low" or "none").
-func FailOn(fs []Finding, threshold string) bool {
-	t := Rank(strings.ToLower(threshold))
+// above threshold; the empty threshold (--fail-on none) never fails.
+func FailOn(fs []Finding, threshold Severity) bool {
+	t := threshold.Rank()
 	if t == 0 {
 		return false
 	}
 	for _, f := range fs {
-		if !f.Baselined && !f.Unproven && Rank(f.Severity) >= t {
+		if !f.Baselined && !f.Unproven && f.Severity.Rank() >= t {
 			return true
 		}
 	}

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
-// The `trailgate iam simulate FILE` request file, exactly as
-// /work/shared/spec/iam-request.md (docs: the CLI contract) describes it.
+// The `trailgate iam simulate FILE` request file, as analyzer/iam/README.md
+// and the README's Commands section describe it.
 
 // SimRequest is one question of a request file: the request and the
 // compiled policies that apply to it, or why it cannot be asked.
@@ -334,34 +333,6 @@ type SimAnswer struct {
 	Err    *SimError
 }
 
-// simRefusal is a refused request in the JSON output, in the request's
-// place: AWS's message, the policy and the statement (its Sid when it has
-// one, else its index) as shared/spec/iam-request.md describes.
-type simRefusal struct {
-	Error     string `json:"error"`
-	Policy    string `json:"policy,omitempty"`
-	Statement any    `json:"statement,omitempty"`
-}
-
-// MarshalJSON writes the decision object, or the refusal object.
-func (a SimAnswer) MarshalJSON() ([]byte, error) {
-	if a.Err == nil {
-		return json.Marshal(a.Result)
-	}
-	out := simRefusal{Error: a.Err.Err.Error(), Policy: a.Err.Policy}
-	var pe *PolicyError
-	if errors.As(a.Err.Err, &pe) {
-		out.Error = pe.Msg
-		switch {
-		case pe.Sid != "":
-			out.Statement = pe.Sid
-		case pe.Statement >= 0:
-			out.Statement = pe.Statement
-		}
-	}
-	return json.Marshal(out)
-}
-
 // Simulate answers every request in order: a refused one with its error,
 // the others with their decisions.
 func Simulate(reqs []SimRequest) []SimAnswer {
@@ -381,43 +352,4 @@ func Simulate(reqs []SimRequest) []SimAnswer {
 func IsRequestArray(data []byte) bool {
 	t := bytes.TrimLeft(data, " \t\r\n")
 	return len(t) > 0 && t[0] == '['
-}
-
-// WriteJSON writes one decision or refusal object per answer, in order: a
-// JSON array when array is set (the request file held an array), else the
-// single object.
-func WriteJSON(w io.Writer, answers []SimAnswer, array bool) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if !array && len(answers) == 1 {
-		return enc.Encode(answers[0])
-	}
-	if answers == nil {
-		answers = []SimAnswer{}
-	}
-	return enc.Encode(answers)
-}
-
-// WriteText writes one block per answer: the decision, the proof, and the
-// explanation steps; or that the request was refused, and why.
-func WriteText(w io.Writer, answers []SimAnswer, _ bool) error {
-	var b strings.Builder
-	for i, a := range answers {
-		if a.Err != nil {
-			e := *a.Err
-			e.File, e.Line, e.Request = "", 0, -1
-			fmt.Fprintf(&b, "request %d: refused\n  %s\n", i, strings.TrimPrefix(e.Error(), ": "))
-			continue
-		}
-		r := a.Result
-		fmt.Fprintf(&b, "request %d: %s\n  %s\n", i, r.Decision, r.Proof())
-		for _, s := range r.Explanation {
-			fmt.Fprintf(&b, "  - %-20s %-13s %s\n", s.Kind, s.Outcome, s.Reason)
-			if s.Detail != "" {
-				fmt.Fprintf(&b, "    %-20s %-13s %s\n", "", "", s.Detail)
-			}
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -7,8 +7,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
-// Result is the contract's JSON document (shared/spec/contract.md,
-// `--format json`). LoadBaseline reads it back.
+// Result is check's JSON document (`--format json`, README "Output"). LoadBaseline reads it back.
 type Result struct {
 	Tool     Tool               `json:"tool"`
 	Findings []findings.Finding `json:"findings"`

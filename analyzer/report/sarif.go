@@ -20,7 +20,7 @@ const FingerprintKey = "trailgate/v1"
 // GitHub code scanning reads from a rule's properties: over 9.0 is critical,
 // 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low
 // (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).
-var SecuritySeverity = map[string]string{
+var SecuritySeverity = map[findings.Severity]string{
 	findings.Critical: "9.5",
 	findings.High:     "8.0",
 	findings.Medium:   "5.5",
@@ -29,7 +29,7 @@ var SecuritySeverity = map[string]string{
 
 // Level maps a severity to a SARIF level (§3.27.10): a dead or leaking
 // pipeline is an error, a latent problem a warning, hygiene a note.
-func Level(severity string) string {
+func Level(severity findings.Severity) string {
 	switch severity {
 	case findings.Critical, findings.High:
 		return "error"

@@ -11,8 +11,9 @@ import (
 	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
-// sarifSchema compiles the OASIS SARIF 2.1.0 schema copied from
-// shared/schemas into testdata, so the test needs no network.
+// sarifSchema compiles the OASIS SARIF 2.1.0 schema kept in testdata
+// (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), so the test needs no
+// network.
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	f, err := os.Open("testdata/sarif-schema-2.1.0.json")

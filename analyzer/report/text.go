@@ -21,7 +21,7 @@ const (
 	ansiCyan   = "\x1b[36m"
 )
 
-var severityStyle = map[string]string{
+var severityStyle = map[findings.Severity]string{
 	findings.Critical: ansiBold + ansiRed,
 	findings.High:     ansiRed,
 	findings.Medium:   ansiYellow,
@@ -59,23 +59,8 @@ func WriteText(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts O
 		if len(group) == 0 {
 			continue
 		}
-		fmt.Fprintf(bw, "%s (%d)\n", style(strings.ToUpper(sev), severityStyle[sev]), len(group))
+		fmt.Fprintf(bw, "%s (%d)\n", style(strings.ToUpper(string(sev)), severityStyle[sev]), len(group))
 		for _, f := range group {
-			writeTextFinding(bw, f, style)
-		}
-		bw.WriteString("\n")
-	}
-	// Findings whose severity is outside the fixed list would be a rule bug;
-	// show them rather than drop them silently.
-	var odd []findings.Finding
-	for _, f := range fs {
-		if !findings.ValidSeverity(f.Severity) {
-			odd = append(odd, f)
-		}
-	}
-	if len(odd) > 0 {
-		fmt.Fprintf(bw, "UNKNOWN SEVERITY (%d)\n", len(odd))
-		for _, f := range odd {
 			writeTextFinding(bw, f, style)
 		}
 		bw.WriteString("\n")

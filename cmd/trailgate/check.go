@@ -34,6 +34,8 @@ type checkOptions struct {
 	format    string
 	output    string
 	failOn    string
+	// threshold is --fail-on parsed; empty for none.
+	threshold findings.Severity
 	baseline  string
 	explain   string
 	// failOnUnproven makes findings that say a rule could not be proven
@@ -57,8 +59,6 @@ type checkOptions struct {
 	// on others (--param without --iac).
 	set map[string]bool
 }
-
-var failOnValues = []string{"critical", "high", "medium", "low", "none"}
 
 // outputFlags adds the flags `check` and `demo` share.
 func outputFlags(fl *pflag.FlagSet, o *checkOptions) {
@@ -132,10 +132,13 @@ func (o *checkOptions) validate() error {
 	if !slices.Contains(report.Formats, o.format) {
 		return usagef("--format: want text, json or sarif; got %q", o.format)
 	}
-	if !slices.Contains(failOnValues, strings.ToLower(o.failOn)) {
-		return usagef("--fail-on: want one of %s; got %q", strings.Join(failOnValues, ", "), o.failOn)
+	if v := strings.ToLower(o.failOn); v != "none" {
+		sev, err := findings.ParseSeverity(v)
+		if err != nil {
+			return usagef("--fail-on: want one of critical, high, medium, low, none; got %q", o.failOn)
+		}
+		o.threshold = sev
 	}
-	o.failOn = strings.ToLower(o.failOn)
 	if o.explain != "" {
 		o.explain = strings.ToUpper(o.explain)
 		if !ruleIDRe.MatchString(o.explain) {
@@ -219,7 +222,7 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "trailgate %s: --strict: %d IaC file(s) could not be judged\n", commandName(o), len(res.Unjudged))
 		return exitUsage
 	}
-	if findings.FailOn(fs, o.failOn) || (o.failOnUnproven && findings.FailOnUnproven(fs)) {
+	if findings.FailOn(fs, o.threshold) || (o.failOnUnproven && findings.FailOnUnproven(fs)) {
 		return exitFindings
 	}
 	return exitOK

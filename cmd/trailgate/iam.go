@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trailgate/trailgate/analyzer/iam"
+	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/fileio"
 )
 
@@ -64,9 +65,9 @@ func runIAM(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// would reject) gets its error in its place, the others their
 	// decisions, and the exit status says some were refused.
 	answers := iam.Simulate(reqs)
-	write := iam.WriteJSON
+	write := report.WriteSimulateJSON
 	if opts.format == "text" {
-		write = iam.WriteText
+		write = report.WriteSimulateText
 	}
 	if err := write(stdout, answers, iam.IsRequestArray(data)); err != nil {
 		fmt.Fprintf(stderr, "trailgate iam: %v\n", err)

@@ -29,7 +29,7 @@ func iamRequestFile(t *testing.T, content string) string {
 }
 
 // TestIAMSimulate: the contract of `trailgate iam simulate FILE`
-// (shared/spec/iam-request.md): one decision object per request, in
+// (analyzer/iam/README.md): one decision object per request, in
 // order; malformed input is exit 2 with the request, policy and statement.
 func TestIAMSimulate(t *testing.T) {
 	two := `[
@@ -83,7 +83,7 @@ func TestIAMSimulate(t *testing.T) {
 // does not stop the batch: every other request gets its decision, the
 // refused one {"error", "policy", "statement"} in its place, its message
 // goes to stderr with file, line and request, and the exit status is 2
-// (shared/spec/iam-request.md).
+// (analyzer/iam/README.md).
 func TestIAMSimulateBatch(t *testing.T) {
 	batch := `[
  {"request":{"principal":"arn:aws:iam::111111111111:user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","resourceAccount":"111111111111","context":{"aws:SecureTransport":true}},

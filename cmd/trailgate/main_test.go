@@ -238,7 +238,7 @@ func TestCheckJSONShape(t *testing.T) {
 	}
 	fps := map[string]bool{}
 	for _, f := range typed.Findings {
-		if !findings.ValidSeverity(f.Severity) || f.Fingerprint == "" {
+		if f.Severity.Rank() == 0 || f.Fingerprint == "" {
 			t.Errorf("finding %s: severity %q, fingerprint %q", f.RuleID, f.Severity, f.Fingerprint)
 		}
 		fps[f.Fingerprint] = true
@@ -394,7 +394,7 @@ func TestRules(t *testing.T) {
 		t.Errorf("rules --format json (-engine +listed):\n%s", diff)
 	}
 	for _, r := range doc.Rules {
-		if r.Title == "" || r.Description == "" || r.Remediation == "" || !findings.ValidSeverity(r.Severity) {
+		if r.Title == "" || r.Description == "" || r.Remediation == "" || r.Severity.Rank() == 0 {
 			t.Errorf("rule %s has incomplete metadata: %+v", r.ID, r)
 		}
 		// What a reader needs and what is only recommended

@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/trailgate/trailgate/analyzer/engine"
+	"github.com/trailgate/trailgate/analyzer/report"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/smoke"
@@ -94,15 +96,21 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
+	rules, err := engine.Rules()
+	if err != nil {
+		fmt.Fprintf(stderr, "trailgate smoke: loading the rules: %v\n", err)
+		return exitUsage
+	}
 	o.smoke.Warn = func(msg string) { fmt.Fprintf(stderr, "trailgate smoke: warning: %s\n", msg) }
 	rep, err := smoke.Run(ctx, cfg, conn, o.smoke)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
 	}
-	write := smoke.WriteText
+	rep.Explain(engine.SmokeRule(rules))
+	write := report.WriteSmokeText
 	if o.format == "json" {
-		write = smoke.WriteJSON
+		write = report.WriteSmokeJSON
 	}
 	if err := write(stdout, &rep); err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)

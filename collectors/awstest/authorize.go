@@ -117,49 +117,25 @@ func (w *World) RequestContext(c Caller, resourceAccount string) map[string][]st
 	if resourceAccount != "" {
 		ctx["aws:ResourceAccount"] = []string{resourceAccount}
 	}
-	if org := w.Snapshot.Organization; org != nil {
-		if path := OrgPath(org, c.Account); path != "" {
-			ctx["aws:PrincipalOrgID"] = []string{org.ID}
-			ctx["aws:PrincipalOrgPaths"] = []string{path}
-		}
-		if path := OrgPath(org, resourceAccount); path != "" {
-			ctx["aws:ResourceOrgID"] = []string{org.ID}
-			ctx["aws:ResourceOrgPaths"] = []string{path}
-		}
-	}
+	w.Snapshot.Organization.OrgContext(ctx, c.Account, resourceAccount)
 	return ctx
-}
-
-// PolicyTypeInForce says whether policies of typ (SERVICE_CONTROL_POLICY,
-// RESOURCE_CONTROL_POLICY) apply in org: only when the type is enabled at
-// the root; disabling a type detaches its policies
-// (https://docs.aws.amazon.com/organizations/latest/userguide/disable-policy-type.html).
-// A snapshot that lists no enabled types at all predates the field; then,
-// as analyzer/authz decides, any policy of the type counts as enabled.
-func PolicyTypeInForce(org *snapshot.Organization, typ string) bool {
-	if org == nil {
-		return false
-	}
-	if len(org.EnabledPolicyTypes) > 0 {
-		return slices.Contains(org.EnabledPolicyTypes, typ)
-	}
-	return slices.ContainsFunc(org.Policies, func(p snapshot.OrgPolicy) bool { return p.Type == typ })
 }
 
 // OrgLevels is the organization path of account (the root, each OU, the
 // account) with the policies of typ attached at each level, as analyzer/iam
 // evaluates them: every level must allow. It is nil when the type is not in
-// force (PolicyTypeInForce) or the account is not a member. A level with no
-// SCP listed denies (AWS keeps at least one SCP on every target, so a
-// snapshot that lists none there says nothing is allowed); every RCP level
+// force (snapshot.Organization.PolicyTypeInForce) or the account is not a
+// member. A level with no SCP listed denies (AWS keeps at least one SCP on
+// every target, so a snapshot that lists none there says nothing is
+// allowed); every RCP level
 // carries RCPFullAWSAccess, which AWS attaches everywhere and never
 // detaches, whether or not the snapshot lists it.
 func (w *World) OrgLevels(account, typ string) ([]iam.Level, error) {
 	org := w.Snapshot.Organization
-	if !PolicyTypeInForce(org, typ) {
+	if !org.PolicyTypeInForce(typ) {
 		return nil, nil
 	}
-	path, member := orgChain(org, account)
+	path, member := org.Ancestors(account)
 	if !member {
 		return nil, nil
 	}
@@ -193,57 +169,11 @@ func (w *World) OrgLevels(account, typ string) ([]iam.Level, error) {
 	return levels, nil
 }
 
-// OrgPath is the aws:PrincipalOrgPaths (or aws:ResourceOrgPaths) value of
-// an account: o-id/r-root/ou-…/, ending with the account's parent; "" when
-// the account is not in the organization.
-func OrgPath(org *snapshot.Organization, account string) string {
-	chain, member := orgChain(org, account)
-	if !member {
-		return ""
-	}
-	return org.ID + "/" + strings.Join(chain, "/") + "/"
-}
-
 // InOrganization says whether account belongs to org (as a member or as
 // its management account).
 func InOrganization(org *snapshot.Organization, account string) bool {
-	_, member := orgChain(org, account)
+	_, member := org.Ancestors(account)
 	return member
-}
-
-// orgChain lists the root and the OUs above account, root first, and
-// whether the account is in the organization at all. The management
-// account belongs to it even when the snapshot leaves it out of Members,
-// directly under the root.
-func orgChain(org *snapshot.Organization, account string) (chain []string, member bool) {
-	if org == nil || account == "" {
-		return nil, false
-	}
-	parent := map[string]string{}
-	for _, ou := range org.OrganizationalUnits {
-		parent[ou.ID] = ou.ParentID
-	}
-	p := ""
-	for _, m := range org.Members {
-		if m.ID == account {
-			p, member = m.ParentID, true
-		}
-	}
-	if !member && account == org.ManagementAccountID {
-		p, member = org.RootID, true
-	}
-	if !member {
-		return nil, false
-	}
-	seen := map[string]bool{}
-	for ; p != "" && !seen[p]; p = parent[p] {
-		seen[p] = true
-		chain = append([]string{p}, chain...)
-		if p == org.RootID {
-			break
-		}
-	}
-	return chain, true
 }
 
 // CallerRole finds the snapshot role behind a role ARN or an assumed-role

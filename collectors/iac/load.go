@@ -60,8 +60,8 @@ func (o *Options) accountFor(file string) string {
 	return id
 }
 
-// DefaultRegion is the region of the contract (shared/spec/contract.md)
-// for IaC that does not say.
+// DefaultRegion is the region of IaC that does not say, unless --region
+// sets another.
 const DefaultRegion = "us-east-1"
 
 // Skipped is a file (or directory) a walk passed over, and why.

@@ -98,7 +98,6 @@ func (r *runner) canary(ctx context.Context) {
 			// writer (CloudTrail, GuardDuty): a refusal here says nothing
 			// about the pipeline, so no rule explains it.
 			s.fail(err, "", "s3:PutObject "+where+" as the caller "+r.callerARN)
-			s.RuleID = ""
 			return
 		}
 		versionID = aws.ToString(out.VersionId)
@@ -168,7 +167,7 @@ func (r *runner) awaitCanary(ctx context.Context, s *Step, bucket, key string, p
 			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameSentTimestamp},
 		}, zeroVisibility)
 		if err != nil {
-			s.fail(err, "SQ06", "sqs:ReceiveMessage while waiting for the canary's notification")
+			s.fail(err, QueueCallRefused, "sqs:ReceiveMessage while waiting for the canary's notification")
 			return
 		}
 		fresh := false
@@ -191,7 +190,7 @@ func (r *runner) awaitCanary(ctx context.Context, s *Step, bucket, key string, p
 				s.Detail += ", raw)"
 			}
 			if _, err := r.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(r.queueURL), ReceiptHandle: m.ReceiptHandle}); err != nil {
-				s.fail(err, "SQ06", "the canary's notification arrived after "+latency.Round(time.Millisecond).String()+", but sqs:DeleteMessage failed: the connector cannot delete what it has processed")
+				s.fail(err, QueueCallRefused, "the canary's notification arrived after "+latency.Round(time.Millisecond).String()+", but sqs:DeleteMessage failed: the connector cannot delete what it has processed")
 			}
 			return
 		}
@@ -210,8 +209,8 @@ func (r *runner) awaitCanary(ctx context.Context, s *Step, bucket, key string, p
 			return
 		}
 		if !time.Now().Before(deadline) {
-			s.Status, s.RuleID = Fail, "NT01"
-			s.Detail = fmt.Sprintf("no notification for the canary reached the queue within %s: check the bucket's notification configuration (NT01) and key filter (NT02), the topic and queue policies (SN01, SQ01) and their keys (SN02, SQ02); a consumer polling the same queue may also have taken it", r.opts.Timeout)
+			s.Status, s.Symptom = Fail, CanaryUndelivered
+			s.Detail = fmt.Sprintf("no notification for the canary reached the queue within %s: check the bucket's notification configuration and key filter, the topic and queue policies and their keys (trailgate check judges each); a consumer polling the same queue may also have taken it", r.opts.Timeout)
 			return
 		}
 	}
@@ -247,7 +246,6 @@ func (r *runner) cleanup(ctx context.Context, s *Step, client *s3.Client, bucket
 	}
 	if _, err := client.DeleteObject(ctx, in); err != nil {
 		s.fail(err, "", "s3:DeleteObject "+where+": THE CANARY WAS LEFT BEHIND; delete it by hand")
-		s.RuleID = ""
 		return
 	}
 	_, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})

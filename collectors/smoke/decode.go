@@ -48,7 +48,12 @@ type ObjectRef struct {
 
 // DecodeError is a message body that is none of the shapes a log pipeline
 // delivers.
-type DecodeError struct{ Msg string }
+type DecodeError struct {
+	Msg string
+	// Unconfirmed: the body is SNS's SubscriptionConfirmation, which only
+	// an unconfirmed subscription receives.
+	Unconfirmed bool
+}
 
 func (e *DecodeError) Error() string { return e.Msg }
 
@@ -83,7 +88,7 @@ func Decode(body string) (*Notification, error) {
 		return n, nil
 	}
 	if env.Type == "SubscriptionConfirmation" {
-		return nil, &DecodeError{Msg: "an SNS SubscriptionConfirmation, not a log notification: the subscription was never confirmed (SN03)"}
+		return nil, &DecodeError{Msg: "an SNS SubscriptionConfirmation, not a log notification: the subscription was never confirmed", Unconfirmed: true}
 	}
 	return decodePayload(b)
 }

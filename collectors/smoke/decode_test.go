@@ -42,7 +42,7 @@ func TestDecode(t *testing.T) {
 		{name: "truncated JSON", body: `{"Records":[`, err: "not valid JSON"},
 		{name: "unknown JSON", body: `{"hello":"world"}`, err: "no known notification shape"},
 		{name: "a CloudTrail file body, not a notification", body: `{"Records":[{"eventSource":"s3.amazonaws.com","eventName":"GetObject"}]}`, err: "not an S3 event"},
-		{name: "subscription never confirmed", body: `{"Type":"SubscriptionConfirmation","Message":"You have chosen to subscribe","SubscribeURL":"https://sns.example"}`, err: "SN03"},
+		{name: "subscription never confirmed", body: `{"Type":"SubscriptionConfirmation","Message":"You have chosen to subscribe","SubscribeURL":"https://sns.example"}`, err: "never confirmed"},
 		{name: "envelope around garbage", body: envelope("plain text"), err: "SNS envelope from arn:aws:sns:eu-west-1:111:t"},
 		{name: "CloudTrail notice without keys", body: `{"s3Bucket":"b","s3ObjectKey":[]}`, err: "no s3ObjectKey"},
 		{name: "bad key encoding", body: strings.Replace(s3Event, "red+flower%3D1", "bad%zz", 1), err: "not URL-encoded"},

@@ -68,7 +68,7 @@ func TestRawDeliveryOff(t *testing.T) {
 	want := append([]outcome(nil), passingCore...)
 	// The consumer would not parse it, but trailgate does: it still
 	// follows the notification, so the rest of the path is proven.
-	want[5] = outcome{"decode", "fail", "", "NT05"}
+	want[5] = outcome{"decode", "fail", "", "notification-unreadable"}
 	diff(t, want, rep)
 	if d := step(t, rep, smoke.StepDecode).Detail; !strings.Contains(d, "raw message delivery is required") {
 		t.Errorf("decode detail %q", d)
@@ -85,7 +85,7 @@ func TestWrongExternalID(t *testing.T) {
 	rep := run(t, h, c, smoke.Options{})
 	diff(t, []outcome{
 		{"identity", "pass", "", ""},
-		{"assume-role", "fail", "AccessDenied", "ID01"},
+		{"assume-role", "fail", "AccessDenied", "assume-role-refused"},
 		{"external-id-required", "skip", "", ""},
 		{"queue", "skip", "", ""},
 		{"receive", "skip", "", ""},
@@ -103,7 +103,7 @@ func TestExternalIDNotRequired(t *testing.T) {
 	h := New(t, Scenario{Raw: true, Trust: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`})
 	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{})
-	diff(t, coreWith(2, outcome{"external-id-required", "fail", "", "ID01"}), rep)
+	diff(t, coreWith(2, outcome{"external-id-required", "fail", "", "external-id-not-required"}), rep)
 }
 
 func TestQueueEmpty(t *testing.T) {
@@ -134,7 +134,7 @@ func TestObjectMissing(t *testing.T) {
 	h.DeliverLog(LogKey)
 	h.Remove(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{})
-	diff(t, coreWith(6, outcome{"read-object", "fail", "NoSuchKey", "SQ04"}), rep)
+	diff(t, coreWith(6, outcome{"read-object", "fail", "NoSuchKey", "object-gone"}), rep)
 }
 
 // TestDecryptDenied: the role may read the object but not decrypt it; S3
@@ -143,7 +143,7 @@ func TestDecryptDenied(t *testing.T) {
 	h := New(t, Scenario{Raw: true, NoDecrypt: true})
 	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{})
-	diff(t, coreWith(6, outcome{"read-object", "fail", "AccessDenied", "KM01"}), rep)
+	diff(t, coreWith(6, outcome{"read-object", "fail", "AccessDenied", "denied-by-key"}), rep)
 	if d := step(t, rep, smoke.StepReadObject).Detail; !strings.Contains(d, "kms:Decrypt") || !strings.Contains(d, "ConnectorRole") {
 		t.Errorf("read-object detail %q should quote the KMS denial", d)
 	}
@@ -159,7 +159,7 @@ func TestObjectMissingWithoutList(t *testing.T) {
 	h.DeliverLog(LogKey)
 	h.Remove(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{})
-	diff(t, coreWith(6, outcome{"read-object", "fail", "AccessDenied", "S305"}), rep)
+	diff(t, coreWith(6, outcome{"read-object", "fail", "AccessDenied", "object-read-refused"}), rep)
 	if d := step(t, rep, smoke.StepReadObject).Detail; !strings.Contains(d, "lacks s3:ListBucket") {
 		t.Errorf("read-object detail %q", d)
 	}
@@ -171,7 +171,7 @@ func TestBucketPolicyDeniesReader(t *testing.T) {
 	h := New(t, Scenario{Raw: true, DenyReader: true})
 	h.DeliverLog(LogKey)
 	rep := run(t, h, conn("expel"), smoke.Options{})
-	diff(t, coreWith(6, outcome{"read-object", "fail", "AccessDenied", "S304"}), rep)
+	diff(t, coreWith(6, outcome{"read-object", "fail", "AccessDenied", "denied-by-bucket-policy"}), rep)
 }
 
 func TestMalformedMessage(t *testing.T) {
@@ -181,7 +181,7 @@ func TestMalformedMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := run(t, h, conn("generic"), smoke.Options{})
-	want := coreWith(5, outcome{"decode", "fail", "", "NT05"})
+	want := coreWith(5, outcome{"decode", "fail", "", "notification-unreadable"})
 	want[6] = outcome{"read-object", "skip", "", ""}
 	diff(t, want, rep)
 }
@@ -279,7 +279,7 @@ func TestCanaryCleansUpWhenReadFails(t *testing.T) {
 		{"read-object", "skip", "", ""},
 		{"canary-write", "pass", "", ""},
 		{"canary-delivered", "pass", "", ""},
-		{"canary-read", "fail", "AccessDenied", "KM01"},
+		{"canary-read", "fail", "AccessDenied", "denied-by-key"},
 		{"canary-cleanup", "pass", "", ""},
 	}
 	diff(t, want, rep)
@@ -341,7 +341,7 @@ func TestRegionMismatch(t *testing.T) {
 	c.Region = "eu-west-1"
 	rep := run(t, h, c, smoke.Options{})
 	want := append([]outcome(nil), passingCore[:3]...)
-	want = append(want, outcome{"queue", "fail", "AWS.SimpleQueueService.NonExistentQueue", "SQ03"},
+	want = append(want, outcome{"queue", "fail", "AWS.SimpleQueueService.NonExistentQueue", "queue-not-found"},
 		outcome{"receive", "skip", "", ""}, outcome{"decode", "skip", "", ""}, outcome{"read-object", "skip", "", ""})
 	diff(t, want, rep)
 	if d := step(t, rep, smoke.StepQueue).Detail; !strings.Contains(d, "the queue ARN says us-east-1") {

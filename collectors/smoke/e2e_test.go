@@ -2,6 +2,7 @@ package smoke_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -29,13 +30,14 @@ func run(t *testing.T, h *Harness, c *connector.Connector, opts smoke.Options) s
 
 // outcome is the part of a step a test pins.
 type outcome struct {
-	Name, Status, ErrorCode, RuleID string
+	Name, Status, ErrorCode string
+	Symptom                 smoke.Symptom
 }
 
 func outcomes(r smoke.Report) []outcome {
 	var out []outcome
 	for _, s := range r.Steps {
-		out = append(out, outcome{s.Name, string(s.Status), s.ErrorCode, s.RuleID})
+		out = append(out, outcome{s.Name, string(s.Status), s.ErrorCode, s.Symptom})
 	}
 	return out
 }
@@ -71,7 +73,9 @@ func diff(t *testing.T, want []outcome, got smoke.Report) {
 	t.Helper()
 	if d := cmpDiff(want, outcomes(got)); d != "" {
 		var detail strings.Builder
-		smoke.WriteText(&detail, &got)
+		for _, s := range got.Steps {
+			fmt.Fprintf(&detail, "%s %s %s %s: %s\n", s.Name, s.Status, s.ErrorCode, s.Symptom, s.Detail)
+		}
 		t.Errorf("steps (-want +got):\n%s\n%s", d, detail.String())
 	}
 }

@@ -146,25 +146,28 @@ func (r *runner) passed(name string) bool {
 	return s != nil && s.Status == Pass
 }
 
-// fail records an AWS error: its code, the rule that explains it (denials
-// are mapped by their message, see ruleForDenial) and AWS's message.
-func (s *Step) fail(err error, rule, what string) {
+// fail records an AWS error: its code, the symptom (denials are read from
+// their message, see symptomOfDenial) and AWS's message.
+func (s *Step) fail(err error, symptom Symptom, what string) {
 	s.Status = Fail
 	s.ErrorCode = errorCode(err)
 	var ae smithy.APIError
 	switch {
 	case !errors.As(err, &ae):
 		// Not AWS's answer (an interrupt, a timeout, a network failure):
-		// no rule of the pipeline explains it.
-		s.RuleID = ""
+		// nothing in the pipeline explains it.
+		s.Symptom = ""
 		if s.ErrorCode == "Canceled" {
 			s.Detail = what + ": interrupted"
 			return
 		}
+	case symptom == "":
+		// A call outside the pipeline (the caller's own): no symptom of
+		// it, whatever denied it.
 	case isAccessDenied(s.ErrorCode):
-		s.RuleID = ruleForDenial(errorMessage(err), rule)
+		s.Symptom = symptomOfDenial(errorMessage(err), symptom)
 	default:
-		s.RuleID = rule
+		s.Symptom = symptom
 	}
 	s.Detail = what + ": " + errorMessage(err)
 }
@@ -216,7 +219,7 @@ func (r *runner) assumeRole(ctx context.Context) {
 			if r.conn.ExternalID != "" {
 				with = "with external ID " + r.conn.MaskedExternalID()
 			}
-			s.fail(err, "ID01", "sts:AssumeRole "+with)
+			s.fail(err, AssumeRoleRefused, "sts:AssumeRole "+with)
 			return
 		}
 		first := aws.Credentials{
@@ -280,7 +283,7 @@ func (r *runner) externalIDControl(ctx context.Context) {
 		_, err := sts.NewFromConfig(r.cfg, stsRetry).AssumeRole(ctx, r.assumeInput(false))
 		if err == nil {
 			s.Status = Fail
-			s.RuleID = "ID01"
+			s.Symptom = ExternalIDNotRequired
 			s.Detail = "the role can be assumed WITHOUT the external ID: its trust policy does not require sts:ExternalId, so any caller it trusts can act as this connector"
 			return
 		}
@@ -318,9 +321,9 @@ func (r *runner) queueStep(ctx context.Context) {
 			if region != r.queue.region {
 				what += fmt.Sprintf(" (the connector's region; the queue ARN says %s)", r.queue.region)
 			}
-			s.fail(err, "SQ06", what)
+			s.fail(err, QueueCallRefused, what)
 			if code := s.ErrorCode; code == "AWS.SimpleQueueService.NonExistentQueue" || code == "QueueDoesNotExist" {
-				s.RuleID = "SQ03"
+				s.Symptom = QueueNotFound
 			}
 			return
 		}
@@ -331,7 +334,7 @@ func (r *runner) queueStep(ctx context.Context) {
 			AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll},
 		})
 		if err != nil {
-			s.fail(err, "SQ06", "sqs:GetQueueAttributes")
+			s.fail(err, QueueCallRefused, "sqs:GetQueueAttributes")
 			return
 		}
 		at := a.Attributes
@@ -400,10 +403,10 @@ func (r *runner) receive(ctx context.Context) {
 			}
 			out, err := r.sqs.ReceiveMessage(ctx, in, opt...)
 			if err != nil {
-				s.fail(err, "SQ06", "sqs:ReceiveMessage")
+				s.fail(err, QueueCallRefused, "sqs:ReceiveMessage")
 				if strings.HasPrefix(s.ErrorCode, "KMS.") {
 					// The queue's CMK does not let the consumer decrypt.
-					s.RuleID = "SQ02"
+					s.Symptom = QueueKeyRefused
 				}
 				return
 			}
@@ -469,7 +472,10 @@ func (r *runner) decode() {
 	r.step(StepDecode, func(s *Step) {
 		n, err := Decode(aws.ToString(r.message.Body))
 		if err != nil {
-			s.Status, s.RuleID = Fail, "NT05"
+			s.Status, s.Symptom = Fail, NotificationUnreadable
+			if de, ok := err.(*DecodeError); ok && de.Unconfirmed {
+				s.Symptom = SubscriptionUnconfirmed
+			}
 			s.Detail = "the message is not a log notification the consumer can parse: " + err.Error()
 			return
 		}
@@ -492,7 +498,7 @@ func (r *runner) decode() {
 			}
 		}
 		if m := Mismatch(r.conn.Profile, n); m != "" {
-			s.Status, s.RuleID = Fail, "NT05"
+			s.Status, s.Symptom = Fail, NotificationUnreadable
 			s.Detail = m + " (" + s.Detail + ")"
 		}
 	})
@@ -546,17 +552,17 @@ func (r *runner) read(ctx context.Context, s *Step, obj ObjectRef, region string
 	where := "s3://" + obj.Bucket + "/" + obj.Key
 	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(obj.Bucket), Key: aws.String(obj.Key)})
 	if err != nil {
-		s.fail(err, "S305", "s3:GetObject "+where+" as the connector")
+		s.fail(err, ObjectReadRefused, "s3:GetObject "+where+" as the connector")
 		switch s.ErrorCode {
 		case "NoSuchKey":
 			// A notification outliving its object: lifecycle expiry shorter
 			// than the backlog, or another consumer deleting objects.
-			s.RuleID = "SQ04"
+			s.Symptom = ObjectGone
 			s.Detail = "s3:GetObject " + where + ": the object the notification names no longer exists (NoSuchKey): lifecycle expiry shorter than the queue's backlog, or a consumer that deletes objects"
 		case "NoSuchBucket":
-			s.RuleID = "NT01"
+			s.Symptom = BucketGone
 		case "AccessDenied":
-			if s.RuleID == "S305" && errorMessage(err) == "Access Denied" {
+			if s.Symptom == ObjectReadRefused && errorMessage(err) == "Access Denied" {
 				s.Detail += " (S3 also answers this, instead of NoSuchKey, for a missing object when the reader lacks s3:ListBucket)"
 			}
 		}
@@ -575,7 +581,7 @@ func (r *runner) read(ctx context.Context, s *Step, obj ObjectRef, region string
 	}
 	sum, err := ParseLog(out.Body)
 	if err != nil {
-		s.Status, s.RuleID = Fail, "NT02"
+		s.Status, s.Symptom = Fail, ObjectNotLog
 		s.Detail = where + " is not a log file the connector can parse (" + err.Error() + "): does the notification's key filter let other objects through?"
 		return sum, err
 	}
@@ -619,12 +625,12 @@ func (r *runner) settleMessage(ctx context.Context) {
 		defer cancel()
 		_, err := r.sqs.DeleteMessage(dctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(r.queueURL), ReceiptHandle: r.message.ReceiptHandle})
 		if err != nil {
-			s.fail(err, "SQ06", "read, but sqs:DeleteMessage failed (--consume): a connector would see it again and again")
+			s.fail(err, QueueCallRefused, "read, but sqs:DeleteMessage failed (--consume): a connector would see it again and again")
 		}
 		return
 	}
 	if err := r.release(ctx, r.message); err != nil {
-		s.fail(err, "SQ06", "not read, and sqs:ChangeMessageVisibility to 0 failed")
+		s.fail(err, QueueCallRefused, "not read, and sqs:ChangeMessageVisibility to 0 failed")
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package profiles holds the vendor connector profiles as data: one JSON
 // file per vendor (radiant, skyformation, expel, rapid7, generic), each
 // listing the steps of the vendor's AWS setup guide (IDs R1…R8, K1…K5,
-// E1…E9, P1…P5 from shared/profiles.md) with what each requires in
+// E1…E9, P1…P5, numbered as the guides order them) with what each requires in
 // machine-checkable terms, the catalog rule that reports a step not met,
 // and the notification format the vendor's reader parses.
 //

@@ -34,8 +34,9 @@ func TestEveryConnectorProfileHasData(t *testing.T) {
 	}
 }
 
-// The steps must be the ones shared/profiles.md lists for each vendor, so
-// that a finding's "expel step E6" points at a real guide step.
+// The steps must be the ones the vendors' guides list (kept, with the
+// guides' wording, in a profiles.md beside the repository when it is
+// present), so that a finding's "expel step E6" points at a real guide step.
 func TestStepsMatchProfilesMarkdown(t *testing.T) {
 	md := profilesMarkdown(t)
 	ps, err := Load()

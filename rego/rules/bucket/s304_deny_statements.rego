@@ -38,6 +38,7 @@
 # custom:
 #   id: S304
 #   severity: critical
+#   smoke: [denied-by-bucket-policy]
 #   area: bucket
 #   hops: [bucket, read]
 #   reads:

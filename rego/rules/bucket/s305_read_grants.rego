@@ -23,6 +23,7 @@
 # custom:
 #   id: S305
 #   severity: critical
+#   smoke: [object-read-refused]
 #   area: bucket
 #   hops: [read]
 #   reads:

@@ -24,6 +24,7 @@
 # custom:
 #   id: ID01
 #   severity: critical
+#   smoke: [assume-role-refused, external-id-not-required]
 #   area: identity
 #   hops: [reader]
 #   reads:

@@ -14,6 +14,7 @@
 # custom:
 #   id: ID03
 #   severity: high
+#   smoke: [denied-by-boundary]
 #   area: identity
 #   hops: [reader, read]
 #   reads:

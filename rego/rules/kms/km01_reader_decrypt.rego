@@ -20,6 +20,7 @@
 # custom:
 #   id: KM01
 #   severity: critical
+#   smoke: [denied-by-key]
 #   area: kms
 #   hops: [read, reader]
 #   reads:

@@ -25,6 +25,7 @@
 # custom:
 #   id: NT01
 #   severity: critical
+#   smoke: [bucket-gone, canary-undelivered]
 #   area: notification
 #   hops: [notification]
 #   reads:

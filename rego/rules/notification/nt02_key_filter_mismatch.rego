@@ -17,6 +17,7 @@
 # custom:
 #   id: NT02
 #   severity: high
+#   smoke: [object-not-log]
 #   area: notification
 #   hops: [notification]
 #   reads:

@@ -17,6 +17,7 @@
 # custom:
 #   id: NT05
 #   severity: high
+#   smoke: [notification-unreadable]
 #   area: notification
 #   hops: [subscription]
 #   reads:

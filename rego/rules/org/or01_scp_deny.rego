@@ -23,6 +23,7 @@
 # custom:
 #   id: OR01
 #   severity: critical
+#   smoke: [denied-by-scp]
 #   area: org
 #   hops: [bucket, object-key, reader, read]
 #   reads:

@@ -15,6 +15,7 @@
 # custom:
 #   id: OR02
 #   severity: critical
+#   smoke: [denied-by-rcp]
 #   area: org
 #   hops: [reader, read]
 #   reads:

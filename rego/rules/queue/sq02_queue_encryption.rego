@@ -24,6 +24,7 @@
 # custom:
 #   id: SQ02
 #   severity: critical
+#   smoke: [queue-key-refused]
 #   area: queue
 #   hops: [queue-key]
 #   reads:

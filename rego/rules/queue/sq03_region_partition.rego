@@ -13,6 +13,7 @@
 # custom:
 #   id: SQ03
 #   severity: high
+#   smoke: [queue-not-found]
 #   area: queue
 #   hops: [queue]
 #   reads:

@@ -34,6 +34,7 @@
 # custom:
 #   id: SQ04
 #   severity: medium
+#   smoke: [object-gone]
 #   area: queue
 #   hops: [queue]
 #   reads:

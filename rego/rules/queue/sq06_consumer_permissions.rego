@@ -25,6 +25,7 @@
 # custom:
 #   id: SQ06
 #   severity: critical
+#   smoke: [queue-call-refused]
 #   area: queue
 #   hops: [reader]
 #   reads:

@@ -19,6 +19,7 @@
 # custom:
 #   id: SN03
 #   severity: high
+#   smoke: [subscription-unconfirmed]
 #   area: topic
 #   hops: [subscription]
 #   reads:
