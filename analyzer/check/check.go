@@ -90,6 +90,9 @@ type Result struct {
 	// Unjudged are the IaC files a directory walk could not judge (a
 	// malformed template) while it judged the rest.
 	Unjudged []report.Unjudged
+	// NotModeled counts the input's resources of types a rule would need
+	// that trailgate does not model, per type (snapshot.NotModeled).
+	NotModeled []report.NotModeled
 	// Warnings say what the run could not prove.
 	Warnings []string
 	// Sensitive are the input's secret values (Terraform's sensitive
@@ -324,7 +327,13 @@ func (in *Input) loadIaC(ctx context.Context, snap *snapshot.Snapshot, res *Resu
 	for _, w := range read.Warnings {
 		res.Warnings = append(res.Warnings, w.String())
 	}
-	return snapshot.Overlay(snap, overlay), nil
+	merged := snapshot.Overlay(snap, overlay)
+	if merged != nil {
+		for _, n := range merged.NotModeled {
+			res.NotModeled = append(res.NotModeled, report.NotModeled{Type: n.Type, Count: n.Count})
+		}
+	}
+	return merged, nil
 }
 
 // skipNotes spells what a walk skipped: one line per file with verbose,

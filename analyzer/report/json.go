@@ -16,6 +16,8 @@ type Result struct {
 	Paths []PathView `json:"paths"`
 	// Unjudged lists input files the run could not judge (Options.Unjudged).
 	Unjudged []Unjudged `json:"unjudged,omitempty"`
+	// NotJudged lists resource types not modeled (Options.NotModeled).
+	NotJudged []NotModeled `json:"not_judged,omitempty"`
 }
 
 // Summary is the JSON summary: counts per severity, and the run's notes
@@ -40,11 +42,12 @@ func WriteJSON(w io.Writer, fs []findings.Finding, _ []findings.Rule, opts Optio
 		fs = []findings.Finding{}
 	}
 	doc := Result{
-		Tool:     Tool{Name: ToolName, Version: opts.ToolVersion},
-		Findings: fs,
-		Summary:  Summary{Summary: findings.Summarize(fs), Notes: opts.Notes},
-		Paths:    pathViews(opts.Paths),
-		Unjudged: opts.Unjudged,
+		Tool:      Tool{Name: ToolName, Version: opts.ToolVersion},
+		Findings:  fs,
+		Summary:   Summary{Summary: findings.Summarize(fs), Notes: opts.Notes},
+		Paths:     pathViews(opts.Paths),
+		Unjudged:  opts.Unjudged,
+		NotJudged: opts.NotModeled,
 	}
 	return writeIndented(w, doc)
 }

@@ -59,7 +59,23 @@ type Options struct {
 	// toolExecutionNotifications, so that no reader mistakes a clean
 	// result for a clean repository.
 	Unjudged []Unjudged
+	// NotModeled counts the input's resources of types a rule would need
+	// that trailgate does not model; each type is named once in the text
+	// summary ("not judged: AWS::IAM::Group ×2"), listed under
+	// "not_judged" in JSON and as a SARIF notification, so that nothing
+	// is dropped silently.
+	NotModeled []NotModeled
 }
+
+// NotModeled is a resource type the run could not judge and how many
+// resources of it the input declares.
+type NotModeled struct {
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+}
+
+// String is "TYPE ×COUNT".
+func (n NotModeled) String() string { return fmt.Sprintf("%s ×%d", n.Type, n.Count) }
 
 // Unjudged is an input file left out of the judgement, and why.
 type Unjudged struct {

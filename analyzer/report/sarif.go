@@ -93,9 +93,11 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 	if len(opts.Notes) > 0 {
 		run.Properties = sarif.Properties{"notes": opts.Notes}
 	}
-	if len(opts.Unjudged) > 0 {
+	if len(opts.Unjudged) > 0 || len(opts.NotModeled) > 0 {
 		// The run succeeded for what it judged; each file it could not
-		// judge is an error-level notification at the file and line.
+		// judge is an error-level notification at the file and line, each
+		// resource type no rule models a warning naming how many the
+		// input declares.
 		inv := run.AddInvocation(true)
 		for _, u := range opts.Unjudged {
 			phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(u.File)))
@@ -105,6 +107,10 @@ func WriteSARIF(w io.Writer, fs []findings.Finding, rules []findings.Rule, opts 
 			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("error").
 				WithTextMessage("not judged: " + u.Reason).
 				WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)}))
+		}
+		for _, n := range opts.NotModeled {
+			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").
+				WithTextMessage("not judged: " + n.String()))
 		}
 	}
 	doc.AddRun(run)

@@ -185,5 +185,12 @@ func summaryLine(fs []findings.Finding, nrules int, opts Options) string {
 	for _, u := range opts.Unjudged {
 		b.WriteString("\n  " + termtext.Escape(snapshot.ErrorText(u.File, u.Line, "", u.Reason)))
 	}
+	if len(opts.NotModeled) > 0 {
+		parts := make([]string, len(opts.NotModeled))
+		for i, n := range opts.NotModeled {
+			parts[i] = n.String()
+		}
+		b.WriteString("\n  not judged: " + strings.Join(parts, ", "))
+	}
 	return b.String()
 }

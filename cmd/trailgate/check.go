@@ -193,7 +193,7 @@ func checkAndReport(ctx context.Context, o checkOptions, stdout, stderr io.Write
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "trailgate: warning: %s\n", termtext.Escape(w))
 	}
-	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Paths: paths, Notes: res.ReportNotes, Unjudged: res.Unjudged}
+	opts := report.Options{ToolVersion: version, BaselineUsed: o.baseline != "", Paths: paths, Notes: res.ReportNotes, Unjudged: res.Unjudged, NotModeled: res.NotModeled}
 	write, _ := report.WriterFor(o.format)
 	if o.format == "sarif" || o.format == "markdown" || o.format == "html" {
 		if err := placeOutput(&o, &opts, &fs, res); err != nil {

@@ -16,9 +16,14 @@ import (
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/awstest/cloudtrailsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/ec2srv"
+	"github.com/trailgate/trailgate/collectors/awstest/ekssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/eventssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/firehosesrv"
 	"github.com/trailgate/trailgate/collectors/awstest/guarddutysrv"
 	"github.com/trailgate/trailgate/collectors/awstest/iamsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/kmssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/logssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/maciesrv"
 	"github.com/trailgate/trailgate/collectors/awstest/orgsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/s3srv"
 	"github.com/trailgate/trailgate/collectors/awstest/snssrv"
@@ -45,7 +50,8 @@ func serveWorld(t *testing.T, s *snapshot.Snapshot, mgmt string) *awstest.World 
 	w := awstest.NewWorld(s)
 	w.Identities.Add("AKIACOLLECTCLI000001", "cli-secret", "", "arn:aws:iam::"+mgmt+":user/auditor")
 	env := awstest.Start(t, w, stssrv.Service, iamsrv.Service, orgsrv.Service, cloudtrailsrv.Service, guarddutysrv.Service,
-		snssrv.Service, sqssrv.Service, s3srv.Service, kmssrv.Service, ec2srv.Service)
+		snssrv.Service, sqssrv.Service, s3srv.Service, kmssrv.Service, ec2srv.Service,
+		ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service, maciesrv.Service)
 	env.Setenv(t, "AKIACOLLECTCLI000001", "us-east-1")
 	return w
 }

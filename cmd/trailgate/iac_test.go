@@ -101,3 +101,28 @@ func TestCheckIaCUnjudgedFile(t *testing.T) {
 		t.Errorf("--strict: exit %d, stderr:\n%s", code, stderr)
 	}
 }
+
+// Issue 17: "A resource type in the input that a rule would need but
+// trailgate does not model is named once in the summary ("not judged:
+// AWS::X::Y ×3"), never dropped silently."
+func TestCheckIaCNotModeledTypes(t *testing.T) {
+	dir := t.TempDir()
+	tpl := "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n" +
+		"  A:\n    Type: AWS::IAM::Group\n  B:\n    Type: AWS::IAM::Group\n  C:\n    Type: AWS::IAM::Group\n" +
+		"  S:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: 1\n" +
+		"  Q:\n    Type: AWS::SQS::Queue\n"
+	if err := os.WriteFile(filepath.Join(dir, "t.yaml"), []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := trailgate(t, "check", "--iac", dir, "--fail-on", "none")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if strings.Count(stdout, "not judged: AWS::IAM::Group ×3, AWS::Kinesis::Stream ×1") != 1 {
+		t.Errorf("text summary does not name each type once:\n%s", stdout)
+	}
+	_, stdout, _ = trailgate(t, "check", "--iac", dir, "--fail-on", "none", "--format", "json")
+	if !strings.Contains(stdout, `"not_judged": [`) || !strings.Contains(stdout, `"type": "AWS::IAM::Group"`) {
+		t.Errorf("JSON does not list the types:\n%s", stdout)
+	}
+}

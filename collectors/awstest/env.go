@@ -24,6 +24,11 @@ const (
 	S3            = "S3"
 	KMS           = "KMS"
 	EC2           = "EC2"
+	EKS           = "EKS"
+	Logs          = "CloudWatch Logs"
+	Firehose      = "Firehose"
+	EventBridge   = "EventBridge"
+	Macie2        = "Macie2"
 )
 
 // Service is one loopback service: its SDK service ID and the handler

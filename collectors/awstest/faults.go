@@ -125,7 +125,7 @@ func (f *Fault) apiError(c Caller, op Op) *APIError {
 // DenyCode is the error code a service answers an unauthorized call with.
 func DenyCode(service string) string {
 	switch service {
-	case "organizations", "cloudtrail", "kms", "guardduty":
+	case "organizations", "cloudtrail", "kms", "guardduty", "eks", "logs", "firehose", "events", "macie2":
 		return "AccessDeniedException"
 	case "sns":
 		return "AuthorizationError"
@@ -140,8 +140,10 @@ func throttleCode(service string) string {
 	switch service {
 	case "organizations", "guardduty":
 		return "TooManyRequestsException"
-	case "cloudtrail", "kms":
+	case "cloudtrail", "kms", "logs", "events", "eks", "macie2":
 		return "ThrottlingException"
+	case "firehose":
+		return "LimitExceededException"
 	case "sqs":
 		return "RequestThrottled"
 	case "s3":
@@ -163,8 +165,14 @@ func serverErrorCode(service string) string {
 		return "KMSInternalException"
 	case "guardduty":
 		return "InternalServerErrorException"
-	case "cloudtrail":
+	case "cloudtrail", "events", "firehose":
 		return "InternalFailure"
+	case "eks":
+		return "ServerException"
+	case "macie2":
+		return "InternalServerException"
+	case "logs":
+		return "ServiceUnavailableException"
 	default: // s3, sns, sqs, sts, ec2
 		return "InternalError"
 	}

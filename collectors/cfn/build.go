@@ -69,6 +69,7 @@ type account struct {
 	detectors map[string]*snapshot.Detector // by ID
 	managed   []*snapshot.ManagedPolicy
 	mappings  []*snapshot.EventSourceMapping
+	sources   *logSources
 }
 
 // builder is the snapshot under construction.
@@ -145,6 +146,7 @@ func (t *template) build() (*snapshot.Snapshot, error) {
 			}
 		}
 		if !modeled {
+			b.countNotModeled(r.typ)
 			continue
 		}
 		p := props{t: t, r: r, v: v}
@@ -209,7 +211,8 @@ func (b *builder) add(home *account, r *resource, p props) error {
 	case "AWS::Lambda::EventSourceMapping":
 		return b.eventSourceMapping(home, r, p)
 	}
-	return nil
+	_, err := b.addLogSource(home, r, p)
+	return err
 }
 
 // eventSourceMapping records which function (and so which execution role)
@@ -385,6 +388,9 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 		}
 	}
 	if bk.ObjectLockEnabled, err = p.boolean("ObjectLockEnabled", false); err != nil {
+		return err
+	}
+	if err := bucketPosture(bk, p); err != nil {
 		return err
 	}
 	if prev, dup := home.buckets[name]; dup && !prev.Partial {
@@ -788,27 +794,8 @@ func (b *builder) role(home *account, r *resource, p props) error {
 	if role.TrustPolicy, err = p.requiredPolicy(r, "AssumeRolePolicyDocument"); err != nil {
 		return err
 	}
-	pols, err := p.list("Policies")
-	if err != nil {
+	if role.InlinePolicies, err = inlinePolicies(p, r); err != nil {
 		return err
-	}
-	for i, e := range pols {
-		ip, err := p.item("Policies", i, e)
-		if err != nil {
-			return err
-		}
-		pn, err := ip.str("PolicyName")
-		if err != nil {
-			return err
-		}
-		doc, err := ip.policy("PolicyDocument")
-		if err != nil {
-			return err
-		}
-		if pn == "" || doc == nil {
-			return p.fail(e.line, "%s.Policies[%d]: PolicyName and PolicyDocument are required", r.id, i)
-		}
-		role.InlinePolicies = append(role.InlinePolicies, snapshot.NamedPolicy{Name: pn, Policy: *doc})
 	}
 	// AWS managed policies stay ARNs: the analyzer knows their documents.
 	if role.AttachedPolicyARNs, err = p.strList("ManagedPolicyArns"); err != nil {
@@ -880,7 +867,7 @@ func (b *builder) iamPolicy(r *resource, p props) error {
 		ro := b.roleFor(rn, p, r.line)
 		ro.InlinePolicies = append(ro.InlinePolicies, snapshot.NamedPolicy{Name: name, Policy: *pol})
 	}
-	return nil
+	return b.attachUsers(p, r.line, &snapshot.NamedPolicy{Name: name, Policy: *pol}, "")
 }
 
 func (b *builder) managedPolicy(home *account, r *resource, p props) error {
@@ -906,7 +893,7 @@ func (b *builder) managedPolicy(home *account, r *resource, p props) error {
 		ro := b.roleFor(rn, p, r.line)
 		ro.AttachedPolicyARNs = append(ro.AttachedPolicyARNs, arn.s)
 	}
-	return nil
+	return b.attachUsers(p, r.line, nil, arn.s)
 }
 
 func (b *builder) trail(home *account, r *resource, p props) error {
@@ -946,6 +933,12 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		return err
 	}
 	if tr.LogFileValidationEnabled, err = p.boolean("EnableLogFileValidation", false); err != nil {
+		return err
+	}
+	if tr.CloudWatchLogsLogGroupARN, err = p.str("CloudWatchLogsLogGroupArn"); err != nil {
+		return err
+	}
+	if tr.CloudWatchLogsRoleARN, err = p.str("CloudWatchLogsRoleArn"); err != nil {
 		return err
 	}
 	if p.v.get("IsLogging") == nil {
@@ -1091,6 +1084,9 @@ func (b *builder) detector(home *account, r *resource, p props) error {
 		// GuardDuty's default (CreateDetector).
 		d.FindingPublishingFrequency = "SIX_HOURS"
 	}
+	if d.Features, err = detectorFeatures(p); err != nil {
+		return err
+	}
 	home.detectors[d.ID] = d
 	return nil
 }
@@ -1213,6 +1209,7 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 		acct.Trails = appendValues(acct.Trails, a.trails)
 		acct.ManagedPolicies = appendValues(acct.ManagedPolicies, a.managed)
 		acct.EventSourceMappings = appendValues(acct.EventSourceMappings, a.mappings)
+		b.fillLogSources(a, &acct, s)
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()

@@ -272,6 +272,9 @@ func (t *template) arn(service, region, account, resource string) string {
 // Types trailgate does not model resolve to an unknown, never to an error:
 // a template may refer to anything.
 func (t *template) refValue(r *resource, line int) (*value, error) {
+	if v, ok, err := t.logSourceRef(r, line); ok {
+		return v, err
+	}
 	switch r.typ {
 	case "AWS::S3::Bucket", "AWS::IAM::Role", "AWS::CloudTrail::Trail", "AWS::KMS::Alias",
 		"AWS::Lambda::Function", "AWS::Logs::LogGroup",
@@ -370,6 +373,9 @@ func (t *template) getAtt(id, attr string, line int) (*value, error) {
 }
 
 func (t *template) attr(r *resource, attr string, line int, name func() (string, error)) (string, error) {
+	if s, ok, err := t.logSourceAttr(r, attr, name); ok {
+		return s, err
+	}
 	switch r.typ + "." + attr {
 	case "AWS::S3::Bucket.Arn":
 		n, err := name()

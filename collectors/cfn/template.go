@@ -87,15 +87,7 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := newTemplate(name, root, opts)
-	if err != nil {
-		return nil, err
-	}
-	s, err := t.build()
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Snapshot: s, Warnings: t.warnings, Parameters: sortedKeys(t.params)}, nil
+	return readDoc(name, root, opts)
 }
 
 // Detect reports whether data is a CloudFormation template: a mapping with

@@ -19,6 +19,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/cfn"
 	"github.com/trailgate/trailgate/collectors/fileio"
 	"github.com/trailgate/trailgate/collectors/jsondup"
+	"github.com/trailgate/trailgate/collectors/orgformation"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/collectors/terraform"
 )
@@ -478,6 +479,14 @@ func parseData(in file, data []byte, opts Options) result {
 	case terraform.Detect(data):
 		s, err := terraform.Parse(path, data, terraform.Options{AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope, ConfigDir: opts.TerraformConfigDir})
 		return result{snap: s, err: err, warnings: planWarnings(path, data, err)}
+	case orgformation.Detect(data):
+		// An org-formation template or organization file: one stack per
+		// bound account and Region.
+		r, err := orgformation.Read(path, data, cfn.Options{Params: opts.Params, AccountID: opts.accountFor(path), Region: opts.Region, SymbolScope: in.scope})
+		if err != nil {
+			return result{err: err}
+		}
+		return result{snap: r.Snapshot, template: true, params: r.Parameters, warnings: r.Warnings}
 	case looksLikeTemplate(data) || cfn.Detect(data):
 		// A template too broken to detect still says what it meant to
 		// be; its parser names the file and line of the fault. The cheap

@@ -25,7 +25,8 @@ func (c *collector) collectCloudTrail(ctx context.Context, cfg aws.Config, accou
 			S3BucketName: aws.ToString(t.S3BucketName), S3KeyPrefix: aws.ToString(t.S3KeyPrefix), SnsTopicARN: aws.ToString(t.SnsTopicARN),
 			KmsKeyID: aws.ToString(t.KmsKeyId), IsMultiRegionTrail: aws.ToBool(t.IsMultiRegionTrail),
 			IncludeGlobalServiceEvents: aws.ToBool(t.IncludeGlobalServiceEvents), IsOrganizationTrail: aws.ToBool(t.IsOrganizationTrail),
-			LogFileValidationEnabled: aws.ToBool(t.LogFileValidationEnabled)}
+			LogFileValidationEnabled: aws.ToBool(t.LogFileValidationEnabled), CloudWatchLogsLogGroupARN: aws.ToString(t.CloudWatchLogsLogGroupArn),
+			CloudWatchLogsRoleARN: aws.ToString(t.CloudWatchLogsRoleArn)}
 		if trail.HomeRegion == "" {
 			trail.HomeRegion = region
 		}

@@ -453,6 +453,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			c.collectSNS(ctx, rcfg, account, r)
 			c.collectSQS(ctx, rcfg, account, r)
 			c.collectGuardDuty(ctx, rcfg, account, r)
+			c.collectLogSources(ctx, rcfg, account, r)
 			cutShort(region)
 			regionsDone.Add(1)
 			c.regDone.Add(1)
@@ -463,6 +464,7 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			a.Topics = append(a.Topics, r.Topics...)
 			a.Queues = append(a.Queues, r.Queues...)
 			a.Detectors = append(a.Detectors, r.Detectors...)
+			appendLogSources(a, r)
 			mu.Unlock()
 		})
 	}

@@ -35,6 +35,7 @@ func (c *collector) detector(ctx context.Context, cl *guardduty.Client, account,
 	if !c.fail(account, region, "guardduty", "GetDetector", id, err) {
 		d.Status = string(det.Status)
 		d.FindingPublishingFrequency = string(det.FindingPublishingFrequency)
+		d.Features = detectorFeatures(det)
 	}
 	pp := guardduty.NewListPublishingDestinationsPaginator(cl, &guardduty.ListPublishingDestinationsInput{DetectorId: aws.String(id)})
 	for pp.HasMorePages() {

@@ -10,9 +10,14 @@ import (
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/awstest/cloudtrailsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/ec2srv"
+	"github.com/trailgate/trailgate/collectors/awstest/ekssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/eventssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/firehosesrv"
 	"github.com/trailgate/trailgate/collectors/awstest/guarddutysrv"
 	"github.com/trailgate/trailgate/collectors/awstest/iamsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/kmssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/logssrv"
+	"github.com/trailgate/trailgate/collectors/awstest/maciesrv"
 	"github.com/trailgate/trailgate/collectors/awstest/orgsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/s3srv"
 	"github.com/trailgate/trailgate/collectors/awstest/snssrv"
@@ -30,7 +35,8 @@ const (
 )
 
 var allServices = []awstest.Service{stssrv.Service, iamsrv.Service, orgsrv.Service, cloudtrailsrv.Service,
-	guarddutysrv.Service, snssrv.Service, sqssrv.Service, s3Seeded, kmssrv.Service, ec2srv.Service}
+	guarddutysrv.Service, snssrv.Service, sqssrv.Service, s3Seeded, kmssrv.Service, ec2srv.Service,
+	ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service, maciesrv.Service}
 
 // s3Seeded is s3srv with the objects the snapshot's probes say exist.
 var s3Seeded = awstest.Service{ID: awstest.S3, New: func(w *awstest.World) http.Handler {

@@ -17,7 +17,7 @@ import (
 func (c *collector) collectIAM(ctx context.Context, cfg aws.Config, a *snapshot.Account) {
 	cl := iam.NewFromConfig(cfg)
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(cl, &iam.GetAccountAuthorizationDetailsInput{
-		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy, iamtypes.EntityTypeAWSManagedPolicy},
+		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeUser, iamtypes.EntityTypeLocalManagedPolicy, iamtypes.EntityTypeAWSManagedPolicy},
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -26,6 +26,10 @@ func (c *collector) collectIAM(ctx context.Context, cfg aws.Config, a *snapshot.
 		}
 		for _, r := range page.RoleDetailList {
 			a.Roles = append(a.Roles, c.role(a.ID, r))
+			a.InstanceProfiles = append(a.InstanceProfiles, instanceProfiles(r)...)
+		}
+		for _, u := range page.UserDetailList {
+			a.Users = append(a.Users, c.user(a.ID, u))
 		}
 		for _, mp := range page.Policies {
 			// The AWSManagedPolicy filter returns only AWS managed policies
@@ -51,6 +55,7 @@ func (c *collector) collectIAM(ctx context.Context, cfg aws.Config, a *snapshot.
 			a.ManagedPolicies = append(a.ManagedPolicies, m)
 		}
 	}
+	c.collectAccessKeys(ctx, cl, a)
 }
 
 func (c *collector) role(account string, r iamtypes.RoleDetail) snapshot.Role {

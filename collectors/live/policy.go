@@ -105,4 +105,17 @@ var iamActions = map[string]string{
 	"GuardDuty:GetAdministratorAccount":       "guardduty:GetAdministratorAccount",
 	"GuardDuty:ListFilters":                   "guardduty:ListFilters",
 	"GuardDuty:GetFilter":                     "guardduty:GetFilter",
+
+	"IAM:ListAccessKeys":                          "iam:ListAccessKeys",
+	"S3:GetPublicAccessBlock":                     "s3:GetBucketPublicAccessBlock",
+	"S3:GetBucketVersioning":                      "s3:GetBucketVersioning",
+	"EKS:ListClusters":                            "eks:ListClusters",
+	"EKS:DescribeCluster":                         "eks:DescribeCluster",
+	"CloudWatch Logs:DescribeLogGroups":           "logs:DescribeLogGroups",
+	"CloudWatch Logs:DescribeSubscriptionFilters": "logs:DescribeSubscriptionFilters",
+	"Firehose:ListDeliveryStreams":                "firehose:ListDeliveryStreams",
+	"Firehose:DescribeDeliveryStream":             "firehose:DescribeDeliveryStream",
+	"EventBridge:ListRules":                       "events:ListRules",
+	"EventBridge:ListTargetsByRule":               "events:ListTargetsByRule",
+	"Macie2:GetClassificationExportConfiguration": "macie2:GetClassificationExportConfiguration",
 }

@@ -57,7 +57,8 @@ func TestLeastPrivilege(t *testing.T) {
 	for _, c := range w.Calls.All() {
 		found := false
 		for op := range st.Operations {
-			found = found || strings.EqualFold(op, c.Service+":"+c.Operation)
+			svc, name, _ := strings.Cut(op, ":")
+			found = found || strings.EqualFold(signingName(svc)+":"+name, c.Service+":"+c.Operation)
 		}
 		if !found {
 			t.Errorf("server answered %s:%s, which the collector did not count", c.Service, c.Operation)
@@ -126,6 +127,19 @@ func TestPolicyShape(t *testing.T) {
 	}
 }
 
+// signingName is the name a service's calls and collection errors go by
+// (its SigV4 signing name) for an SDK service ID: mostly the ID in lower
+// case.
+func signingName(serviceID string) string {
+	switch serviceID {
+	case "CloudWatch Logs":
+		return "logs"
+	case "EventBridge":
+		return "events"
+	}
+	return strings.ToLower(serviceID)
+}
+
 // TestEveryReadIsListed: every read the collector makes is one a snapshot
 // records by name (snapshot.Reads), which the rules declare they depend on
 // (analyzer/engine TestEveryReadHasRules), so that no failed read passes
@@ -141,8 +155,8 @@ func TestEveryReadIsListed(t *testing.T) {
 			continue // its failure ends the run
 		}
 		svc, name, _ := strings.Cut(op, ":")
-		if read := strings.ToLower(svc) + ":" + name; !slices.Contains(snapshot.Reads, read) {
-			t.Errorf("%s: the collector calls it, but snapshot.Reads does not list %s", op, read)
+		if read := signingName(svc) + ":" + name; !slices.Contains(snapshot.Reads, read) && !slices.Contains(snapshot.ReadsNotJudged, read) {
+			t.Errorf("%s: the collector calls it, but neither snapshot.Reads nor snapshot.ReadsNotJudged lists %s", op, read)
 		}
 	}
 }

@@ -145,6 +145,7 @@ func (c *collector) bucket(ctx context.Context, clients *s3Clients, home *s3.Cli
 	case !c.fail(account, region, "s3", "GetObjectLockConfiguration", b.ARN, err):
 		b.ObjectLockEnabled = ol.ObjectLockConfiguration != nil && ol.ObjectLockConfiguration.ObjectLockEnabled == s3types.ObjectLockEnabledEnabled
 	}
+	c.bucketPosture(ctx, cl, account, &b)
 	return b, true
 }
 

@@ -307,7 +307,9 @@ func (s *Snapshot) Sort() {
 			sort.Slice(d.Members, func(i, j int) bool { return d.Members[i].AccountID < d.Members[j].AccountID })
 			sort.Strings(d.SuppressionRules)
 		}
+		sortLogSources(a)
 	}
+	sortNotModeled(s.NotModeled)
 	if o := s.Organization; o != nil {
 		sort.Slice(o.OrganizationalUnits, func(i, j int) bool { return o.OrganizationalUnits[i].ID < o.OrganizationalUnits[j].ID })
 		sort.Slice(o.Members, func(i, j int) bool { return o.Members[i].ID < o.Members[j].ID })

@@ -36,6 +36,9 @@ type Snapshot struct {
 	// ImportValue, a value known only after apply). Each such value appears in
 	// the model as a string produced by Unknown.
 	Unknowns []UnknownValue `json:"unknowns,omitempty"`
+	// NotModeled counts the input's resources of types a rule would need
+	// that trailgate does not model (IaC only), per type.
+	NotModeled []NotModeled `json:"not_modeled,omitempty"`
 	// Sensitive lists values the input marks secret (Terraform's
 	// after_sensitive): judged like any other, never printed. Never
 	// written either: a snapshot file is an output too.
@@ -131,6 +134,22 @@ type Account struct {
 	// EventSourceMappings are Lambda event source mappings: Lambda polls a
 	// queue or stream with the function's execution role.
 	EventSourceMappings []EventSourceMapping `json:"event_source_mappings,omitempty"`
+	// Users are the account's IAM users with their access keys' metadata
+	// (a connector authenticating with an access key, SkyFormation K2).
+	Users []User `json:"users,omitempty"`
+	// InstanceProfiles link an EC2 host to the role it acts as.
+	InstanceProfiles []InstanceProfile `json:"instance_profiles,omitempty"`
+	// EKSClusters, LogGroups and DeliveryStreams carry the EKS audit path
+	// (cluster → CloudWatch Logs → subscription filter → Firehose → S3).
+	EKSClusters     []EKSCluster     `json:"eks_clusters,omitempty"`
+	LogGroups       []LogGroup       `json:"log_groups,omitempty"`
+	DeliveryStreams []DeliveryStream `json:"delivery_streams,omitempty"`
+	// EventRules are EventBridge rules with their targets (GuardDuty
+	// findings routed to SNS).
+	EventRules []EventRule `json:"event_rules,omitempty"`
+	// MacieExports are Macie classification export configurations, one per
+	// region where one is set.
+	MacieExports []MacieExport `json:"macie_exports,omitempty"`
 }
 
 // EventSourceMapping is a Lambda event source mapping
@@ -221,6 +240,11 @@ type Trail struct {
 	IncludeGlobalServiceEvents bool   `json:"include_global_service_events"`
 	IsOrganizationTrail        bool   `json:"is_organization_trail"`
 	LogFileValidationEnabled   bool   `json:"log_file_validation_enabled,omitempty"`
+	// CloudWatchLogsLogGroupARN and CloudWatchLogsRoleARN are the trail's
+	// CloudWatch Logs delivery: the group (arn:…:log-group:NAME:*) and the
+	// role CloudTrail assumes to call logs:CreateLogStream/PutLogEvents.
+	CloudWatchLogsLogGroupARN string `json:"cloudwatch_logs_log_group_arn,omitempty"`
+	CloudWatchLogsRoleARN     string `json:"cloudwatch_logs_role_arn,omitempty"`
 	// Status is GetTrailStatus; nil when it was not read.
 	Status *TrailStatus `json:"status,omitempty"`
 	// EventSelectors and AdvancedEventSelectors are GetEventSelectors; a
@@ -298,6 +322,14 @@ type Bucket struct {
 	Lifecycle    []LifecycleRule `json:"lifecycle,omitempty"`
 	// ObjectLockEnabled is true when Object Lock is configured.
 	ObjectLockEnabled bool `json:"object_lock_enabled,omitempty"`
+	// PublicAccessBlock is the bucket's GetPublicAccessBlock; nil when none
+	// is configured (NoSuchPublicAccessBlockConfiguration), not read, or
+	// not declared in IaC (a new bucket then has all four settings on:
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+	PublicAccessBlock *PublicAccessBlock `json:"public_access_block,omitempty"`
+	// Versioning is GetBucketVersioning's Status: Enabled, Suspended, or
+	// empty when versioning was never enabled.
+	Versioning string `json:"versioning,omitempty"`
 	// ProbedKeys records object keys the collector looked for (GuardDuty
 	// prefix folder markers) and whether they exist.
 	ProbedKeys []ProbedKey `json:"probed_keys,omitempty"`
@@ -475,8 +507,12 @@ type Detector struct {
 	AdministratorAccountID string `json:"administrator_account_id,omitempty"`
 	// SuppressionRules counts filters whose action is ARCHIVE: archived
 	// findings are never exported.
-	SuppressionRules []string  `json:"suppression_rules,omitempty"`
-	Location         *Location `json:"location,omitempty"`
+	SuppressionRules []string `json:"suppression_rules,omitempty"`
+	// Features are the detector's protection plans (GetDetector Features,
+	// or the older DataSources mapped to feature names: S3Logs is
+	// S3_DATA_EVENTS); nil when not read or not declared.
+	Features []DetectorFeature `json:"features,omitempty"`
+	Location *Location         `json:"location,omitempty"`
 	// Partial marks a resource the IaC only attaches to, as Role.Partial.
 	Partial bool `json:"partial,omitempty"`
 }

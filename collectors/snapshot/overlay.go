@@ -91,7 +91,9 @@ func mergeInto(dst, src *Snapshot) {
 		da.Queues = mergeParts(da.Queues, sa.Queues, queueParts)
 		da.Detectors = mergeParts(da.Detectors, sa.Detectors, detectorParts)
 		da.EventSourceMappings = mergeBy(da.EventSourceMappings, sa.EventSourceMappings, func(m EventSourceMapping) string { return m.FunctionARN + " " + m.EventSourceARN })
+		mergeLogSources(da, sa)
 	}
+	dst.NotModeled = mergeNotModeled(dst.NotModeled, src.NotModeled)
 	dst.CollectionErrors = append(dst.CollectionErrors, src.CollectionErrors...)
 	dst.Unknowns = append(dst.Unknowns, src.Unknowns...)
 	dst.Sensitive = append(dst.Sensitive, src.Sensitive...)
@@ -143,7 +145,9 @@ func mergeOrganization(dst, src *Organization) *Organization {
 	keep(&dst.ManagementAccountID, src.ManagementAccountID)
 	keep(&dst.RootID, src.RootID)
 	setString(&dst.FeatureSet, src.FeatureSet)
-	if len(src.EnabledServicePrincipals) > 0 {
+	// An IaC organization that cannot say which services are trusted
+	// (an org-formation organization file) leaves the live list alone.
+	if len(src.EnabledServicePrincipals) > 0 && !slices.ContainsFunc(src.EnabledServicePrincipals, IsUnknown) {
 		dst.EnabledServicePrincipals = src.EnabledServicePrincipals
 	}
 	if len(src.EnabledPolicyTypes) > 0 {

@@ -37,6 +37,9 @@ type builder struct {
 	// explicit records which bucket settings a split resource declared,
 	// so the creation defaults apply only to what nothing declares.
 	explicit map[*snapshot.Bucket]map[string]bool
+
+	// src holds the log-source resources per account (logsources.go).
+	src map[string]*logSources
 }
 
 // account collects the resources of one account before they are copied
@@ -149,8 +152,10 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		acc.Queues = appendValues(acc.Queues, a.queues)
 		acc.Detectors = appendValues(acc.Detectors, a.detectors)
 		acc.EventSourceMappings = appendValues(acc.EventSourceMappings, a.mappings)
+		b.fillLogSources(&acc)
 		s.Accounts = append(s.Accounts, acc)
 	}
+	b.countNotModeled(byType, s)
 	s.Unknowns = b.usedUnknowns(s)
 	s.Sort()
 	if err := s.Validate(); err != nil {
@@ -346,6 +351,9 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 		// must end as an unknown value, never as a stack overflow (which
 		// no recover() catches).
 		return "", false
+	}
+	if s, ok := b.logSourceDerived(in, key, depth); ok {
+		return s, true
 	}
 	v := b.top(in)
 	known := func(s string) (string, bool) { return s, s != "" && !snapshot.IsUnknown(s) }

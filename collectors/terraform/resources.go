@@ -674,14 +674,16 @@ func (b *builder) detector(in *instance) {
 		// otherwise (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
 		d.FindingPublishingFrequency = "SIX_HOURS"
 	}
+	b.detectorDataSources(v, d)
 	a := b.account(b.accountOf(in))
 	a.detectors = append(a.detectors, d)
 	a.regions[d.Region] = true
 	b.detectors[in.addr], b.detectors[d.ID] = d, d
 }
 
-func (b *builder) publishingDestination(in *instance) {
-	v := b.top(in)
+// detectorFor finds the detector an attachment's detector_id names, or a
+// stand-in marked Partial whose settings are not in the plan.
+func (b *builder) detectorFor(v view, in *instance) *snapshot.Detector {
 	t, id := b.target(v, "detector_id", "aws_guardduty_detector")
 	d := b.detectors[id]
 	if t != nil && b.detectors[t.addr] != nil {
@@ -694,6 +696,12 @@ func (b *builder) publishingDestination(in *instance) {
 		a.detectors = append(a.detectors, d)
 		b.detectors[id] = d
 	}
+	return d
+}
+
+func (b *builder) publishingDestination(in *instance) {
+	v := b.top(in)
+	d := b.detectorFor(v, in)
 	dt := b.s(v, "destination_type")
 	if dt == "" {
 		dt = "S3"
@@ -864,6 +872,8 @@ func (b *builder) trail(in *instance) {
 		IncludeGlobalServiceEvents: v.boolean("include_global_service_events", snapshot.DefaultIncludeGlobalServiceEvents),
 		IsOrganizationTrail:        v.boolean("is_organization_trail", false),
 		LogFileValidationEnabled:   v.boolean("enable_log_file_validation", false),
+		CloudWatchLogsLogGroupARN:  b.opt(v, "cloud_watch_logs_group_arn"),
+		CloudWatchLogsRoleARN:      b.opt(v, "cloud_watch_logs_role_arn"),
 		Status:                     &snapshot.TrailStatus{IsLogging: v.boolean("enable_logging", true)},
 		Location:                   b.loc(in)}
 	if !snapshot.IsRegion(t.HomeRegion) {

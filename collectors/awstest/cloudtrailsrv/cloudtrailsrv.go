@@ -152,6 +152,12 @@ func describe(t *snapshot.Trail) map[string]any {
 	if t.KmsKeyID != "" {
 		out["KmsKeyId"] = t.KmsKeyID
 	}
+	if t.CloudWatchLogsLogGroupARN != "" {
+		out["CloudWatchLogsLogGroupArn"] = t.CloudWatchLogsLogGroupARN
+	}
+	if t.CloudWatchLogsRoleARN != "" {
+		out["CloudWatchLogsRoleArn"] = t.CloudWatchLogsRoleARN
+	}
 	return out
 }
 

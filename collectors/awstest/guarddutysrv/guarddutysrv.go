@@ -77,9 +77,17 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	switch op {
 	case "GetDetector":
-		awstest.WriteJSON(rw, jsonType, map[string]any{"createdAt": created, "updatedAt": created,
+		out := map[string]any{"createdAt": created, "updatedAt": created,
 			"findingPublishingFrequency": d.FindingPublishingFrequency, "status": d.Status,
-			"serviceRole": "arn:" + s.w.PartitionName() + ":iam::" + c.Account + ":role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"})
+			"serviceRole": "arn:" + s.w.PartitionName() + ":iam::" + c.Account + ":role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"}
+		if len(d.Features) > 0 {
+			var fs []map[string]any
+			for _, f := range d.Features {
+				fs = append(fs, map[string]any{"name": f.Name, "status": f.Status, "updatedAt": 1.7040672e9})
+			}
+			out["features"] = fs
+		}
+		awstest.WriteJSON(rw, jsonType, out)
 	case "ListPublishingDestinations":
 		var ds []map[string]any
 		for _, p := range d.PublishingDestinations {

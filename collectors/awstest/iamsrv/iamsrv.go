@@ -37,6 +37,8 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	switch action {
 	case "GetAccountAuthorizationDetails":
 		s.details(rw, c, form)
+	case "ListAccessKeys":
+		s.accessKeys(rw, c, form)
 	default:
 		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "InvalidAction", "Could not find operation %s for version 2010-05-08", action))
 	}
@@ -61,11 +63,12 @@ type roleDetail struct {
 	RoleID                   string `xml:"RoleId"`
 	Arn                      string
 	CreateDate               string
-	AssumeRolePolicyDocument string    `xml:",omitempty"`
-	RolePolicyList           []member  `xml:"RolePolicyList>member"`
-	AttachedManagedPolicies  []member  `xml:"AttachedManagedPolicies>member"`
-	PermissionsBoundary      *boundary `xml:",omitempty"`
-	Tags                     []tag     `xml:"Tags>member"`
+	AssumeRolePolicyDocument string            `xml:",omitempty"`
+	RolePolicyList           []member          `xml:"RolePolicyList>member"`
+	AttachedManagedPolicies  []member          `xml:"AttachedManagedPolicies>member"`
+	PermissionsBoundary      *boundary         `xml:",omitempty"`
+	Tags                     []tag             `xml:"Tags>member"`
+	InstanceProfileList      []instanceProfile `xml:"InstanceProfileList>member"`
 }
 
 type policyVersion struct {
@@ -90,6 +93,7 @@ type policyDetail struct {
 }
 
 type details struct {
+	UserDetailList []userDetail   `xml:"UserDetailList>member"`
 	RoleDetailList []roleDetail   `xml:"RoleDetailList>member"`
 	Policies       []policyDetail `xml:"Policies>member"`
 	IsTruncated    bool
@@ -110,9 +114,14 @@ func (s *server) details(rw http.ResponseWriter, c awstest.Caller, form url.Valu
 	a := s.w.Account(c.Account)
 	var entries []any
 	if a != nil {
+		if all || filter["User"] {
+			for _, u := range a.Users {
+				entries = append(entries, userOf(u))
+			}
+		}
 		if all || filter["Role"] {
 			for _, r := range a.Roles {
-				entries = append(entries, roleOf(r))
+				entries = append(entries, roleOf(a, r))
 			}
 		}
 		for _, p := range a.ManagedPolicies {
@@ -131,6 +140,8 @@ func (s *server) details(rw http.ResponseWriter, c awstest.Caller, form url.Valu
 	var out details
 	for _, e := range entries[start:end] {
 		switch e := e.(type) {
+		case userDetail:
+			out.UserDetailList = append(out.UserDetailList, e)
 		case roleDetail:
 			out.RoleDetailList = append(out.RoleDetailList, e)
 		case policyDetail:
@@ -141,7 +152,7 @@ func (s *server) details(rw http.ResponseWriter, c awstest.Caller, form url.Valu
 	awstest.WriteQueryResult(rw, xmlns, "GetAccountAuthorizationDetails", out)
 }
 
-func roleOf(r snapshot.Role) roleDetail {
+func roleOf(a *snapshot.Account, r snapshot.Role) roleDetail {
 	d := roleDetail{Path: r.Path, RoleName: r.Name, RoleID: r.RoleID, Arn: r.ARN, CreateDate: created}
 	if d.Path == "" {
 		d.Path = "/"
@@ -169,6 +180,7 @@ func roleOf(r snapshot.Role) roleDetail {
 	for _, k := range keys {
 		d.Tags = append(d.Tags, tag{k, r.Tags[k]})
 	}
+	d.InstanceProfileList = profilesOf(a, r)
 	return d
 }
 
@@ -182,6 +194,13 @@ func policyOf(a *snapshot.Account, p snapshot.ManagedPolicy) policyDetail {
 	d := policyDetail{PolicyName: name, PolicyID: awstest.UniqueID("ANPA", p.ARN), Arn: p.ARN, Path: path,
 		DefaultVersionID: "v1", IsAttachable: true, CreateDate: created, UpdateDate: created,
 		PolicyVersionList: []policyVersion{{Document: encode(p.Document), VersionID: "v1", IsDefaultVersion: true, CreateDate: created}}}
+	for _, u := range a.Users {
+		for _, arn := range u.AttachedPolicyARNs {
+			if arn == p.ARN {
+				d.AttachmentCount++
+			}
+		}
+	}
 	for _, r := range a.Roles {
 		for _, arn := range r.AttachedPolicyARNs {
 			if arn == p.ARN {
@@ -192,8 +211,8 @@ func policyOf(a *snapshot.Account, p snapshot.ManagedPolicy) policyDetail {
 			d.PermissionsBoundaryUsageCount++
 		}
 	}
-	// A policy the snapshot lists but no role uses is attached to a user or
-	// group, which the model does not hold.
+	// A policy the snapshot lists but no role or user uses is attached to
+	// a group, which the model does not hold.
 	if d.AttachmentCount == 0 && d.PermissionsBoundaryUsageCount == 0 {
 		d.AttachmentCount = 1
 	}

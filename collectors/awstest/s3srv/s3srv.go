@@ -254,6 +254,7 @@ func operation(method, bucket, key string, q url.Values, h http.Header) string {
 			{"location", "GetBucketLocation"}, {"acl", "GetBucketAcl"}, {"requestPayment", "GetBucketRequestPayment"},
 			{"lifecycle", "GetBucketLifecycleConfiguration"}, {"object-lock", "GetObjectLockConfiguration"},
 			{"versioning", "GetBucketVersioning"}, {"versions", "ListObjectVersions"}, {"uploads", "ListMultipartUploads"},
+			{"publicAccessBlock", "GetPublicAccessBlock"},
 		} {
 			if has(sub.q) {
 				return sub.op

@@ -117,7 +117,7 @@ func (s *Server) subresource(rw http.ResponseWriter, r *http.Request, op string,
 			Enabled string   `xml:"ObjectLockEnabled"`
 		}{Xmlns: xmlns, Enabled: "Enabled"})
 	default:
-		return false
+		return s.posture(rw, op, b, notFound)
 	}
 	return true
 }

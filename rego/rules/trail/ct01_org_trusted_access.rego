@@ -34,6 +34,9 @@ import data.trailgate.lib
 deny contains f if {
 	o := input.snapshot.organization
 	not "cloudtrail.amazonaws.com" in object.get(o, "enabled_service_principals", [])
+	# An organization file that does not say which services are trusted
+	# (org-formation's) cannot prove the service missing.
+	not trusted_unknown(o)
 	some e in lib.trails
 	e.trail.is_organization_trail
 	f := {
@@ -42,4 +45,9 @@ deny contains f if {
 		"fact": "cloudtrail.amazonaws.com not enabled",
 		"remediation": sprintf("From the management account %s: aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com", [o.management_account_id]),
 	}
+}
+
+trusted_unknown(o) if {
+	some p in object.get(o, "enabled_service_principals", [])
+	lib.is_unknown(p)
 }

@@ -30,3 +30,9 @@ test_near_miss_account_trail if {
 test_pass_no_organization if {
 	count(ct01.deny) == 0 with input as json.patch(snap([], true), [{"op": "remove", "path": "/snapshot/organization"}])
 }
+
+# An organization file that does not declare the trusted services (an
+# org-formation organization) proves nothing missing.
+test_pass_trusted_services_unknown if {
+	count(ct01.deny) == 0 with input as snap(["<unknown:services with trusted access>"], true)
+}

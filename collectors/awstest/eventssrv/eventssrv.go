@@ -1,0 +1,100 @@
+package eventssrv
+
+import (
+	"net/http"
+
+	"github.com/trailgate/trailgate/collectors/awstest"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+const contentType = "application/x-amz-json-1.1"
+
+var proto = &awstest.JSONProtocol{Service: "events", ContentType: contentType, UnknownTarget: "UnknownOperationException",
+	Targets: []string{"AWSEvents."}}
+
+// Service is EventBridge for awstest.Start.
+var Service = awstest.Service{ID: awstest.EventBridge, New: New}
+
+// New returns the EventBridge handler.
+func New(w *awstest.World) http.Handler { return &server{w: w} }
+
+type server struct{ w *awstest.World }
+
+type request struct {
+	Rule         string
+	EventBusName string
+	NextToken    string
+	Limit        int
+}
+
+func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	var req request
+	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
+		return awstest.Op{Resource: req.Rule, Continuation: req.NextToken != ""}
+	})
+	if ae != nil {
+		proto.Fail(rw, ae)
+		return
+	}
+	bus := req.EventBusName
+	if bus == "" {
+		bus = "default"
+	}
+	var rules []*snapshot.EventRule
+	if a := s.w.Account(c.Account); a != nil {
+		for i := range a.EventRules {
+			e := &a.EventRules[i]
+			b := e.EventBusName
+			if b == "" {
+				b = "default"
+			}
+			if e.Region == c.Region && (b == bus || "arn:"+s.w.PartitionName()+":events:"+c.Region+":"+c.Account+":event-bus/"+b == bus) {
+				rules = append(rules, e)
+			}
+		}
+	}
+	switch op {
+	case "ListRules":
+		list := []map[string]any{}
+		for _, e := range rules {
+			m := map[string]any{"Name": e.Name, "Arn": e.ARN, "State": e.State, "EventBusName": e.EventBusName}
+			if m["EventBusName"] == "" {
+				m["EventBusName"] = "default"
+			}
+			if len(e.EventPattern) > 0 {
+				// EventPattern is a JSON document in a string.
+				m["EventPattern"] = string(e.EventPattern)
+			}
+			list = append(list, m)
+		}
+		s.page(rw, list, "Rules", req)
+	case "ListTargetsByRule":
+		for _, e := range rules {
+			if e.Name != req.Rule {
+				continue
+			}
+			list := []map[string]any{}
+			for _, t := range e.Targets {
+				m := map[string]any{"Id": t.ID, "Arn": t.ARN}
+				if t.RoleARN != "" {
+					m["RoleArn"] = t.RoleARN
+				}
+				list = append(list, m)
+			}
+			s.page(rw, list, "Targets", req)
+			return
+		}
+		proto.Fail(rw, awstest.Errorf(400, "ResourceNotFoundException", "Rule %s does not exist on EventBus %s.", req.Rule, bus))
+	default:
+		proto.Fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
+	}
+}
+
+func (s *server) page(rw http.ResponseWriter, list []map[string]any, key string, req request) {
+	out, ae := awstest.JSONPage(s.w, list, key, "NextToken", req.NextToken, req.Limit, 50)
+	if ae != nil {
+		proto.Fail(rw, awstest.Errorf(400, "ValidationException", "%s", ae.Message))
+		return
+	}
+	awstest.WriteJSON(rw, contentType, out)
+}

@@ -1,0 +1,100 @@
+package logssrv
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/trailgate/trailgate/collectors/awstest"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+const contentType = "application/x-amz-json-1.1"
+
+var proto = &awstest.JSONProtocol{Service: "logs", ContentType: contentType, UnknownTarget: "UnknownOperationException",
+	Targets: []string{"Logs_20140328."}}
+
+// Service is CloudWatch Logs for awstest.Start.
+var Service = awstest.Service{ID: awstest.Logs, New: New}
+
+// New returns the CloudWatch Logs handler.
+func New(w *awstest.World) http.Handler { return &server{w: w} }
+
+type server struct{ w *awstest.World }
+
+type request struct {
+	LogGroupName       string `json:"logGroupName"`
+	LogGroupNamePrefix string `json:"logGroupNamePrefix"`
+	NextToken          string `json:"nextToken"`
+	Limit              int    `json:"limit"`
+}
+
+func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	var req request
+	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
+		return awstest.Op{Resource: req.LogGroupName, Continuation: req.NextToken != ""}
+	})
+	if ae != nil {
+		proto.Fail(rw, ae)
+		return
+	}
+	var groups []*snapshot.LogGroup
+	if a := s.w.Account(c.Account); a != nil {
+		for i := range a.LogGroups {
+			if g := &a.LogGroups[i]; g.Region == c.Region {
+				groups = append(groups, g)
+			}
+		}
+	}
+	switch op {
+	case "DescribeLogGroups":
+		list := []map[string]any{}
+		for _, g := range groups {
+			if !strings.HasPrefix(g.Name, req.LogGroupNamePrefix) {
+				continue
+			}
+			// arn ends in :*; logGroupArn is the same without it.
+			m := map[string]any{"logGroupName": g.Name, "arn": g.ARN, "logGroupArn": strings.TrimSuffix(g.ARN, ":*"),
+				"creationTime": 1704067200000, "storedBytes": 0, "metricFilterCount": 0, "logGroupClass": "STANDARD"}
+			if g.RetentionInDays > 0 {
+				m["retentionInDays"] = g.RetentionInDays
+			}
+			if g.KmsKeyID != "" {
+				m["kmsKeyId"] = g.KmsKeyID
+			}
+			list = append(list, m)
+		}
+		s.page(rw, list, "logGroups", req, 50)
+	case "DescribeSubscriptionFilters":
+		for _, g := range groups {
+			if g.Name != req.LogGroupName {
+				continue
+			}
+			list := []map[string]any{}
+			for _, f := range g.SubscriptionFilters {
+				m := map[string]any{"filterName": f.Name, "logGroupName": g.Name, "filterPattern": f.FilterPattern,
+					"destinationArn": f.DestinationARN, "creationTime": 1704067200000}
+				if f.RoleARN != "" {
+					m["roleArn"] = f.RoleARN
+				}
+				if f.Distribution != "" {
+					m["distribution"] = f.Distribution
+				}
+				list = append(list, m)
+			}
+			s.page(rw, list, "subscriptionFilters", req, 50)
+			return
+		}
+		proto.Fail(rw, awstest.Errorf(400, "ResourceNotFoundException", "The specified log group does not exist."))
+	default:
+		proto.Fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
+	}
+}
+
+func (s *server) page(rw http.ResponseWriter, list []map[string]any, key string, req request, def int) {
+	out, ae := awstest.JSONPage(s.w, list, key, "nextToken", req.NextToken, req.Limit, def)
+	if ae != nil {
+		proto.Fail(rw, awstest.Errorf(400, "InvalidParameterException", "%s", ae.Message))
+		return
+	}
+	awstest.WriteJSON(rw, contentType, out)
+}

@@ -1,0 +1,77 @@
+package live
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// user turns a GetAccountAuthorizationDetails user into the model: a
+// connector may authenticate as an IAM user (SkyFormation "Basic").
+func (c *collector) user(account string, u iamtypes.UserDetail) snapshot.User {
+	user := snapshot.User{Name: aws.ToString(u.UserName), ARN: aws.ToString(u.Arn), Path: aws.ToString(u.Path)}
+	if len(u.GroupList) > 0 {
+		user.Groups = u.GroupList
+	}
+	for _, p := range u.UserPolicyList {
+		if doc, ok := iamDocument(aws.ToString(p.PolicyDocument)); ok {
+			user.InlinePolicies = append(user.InlinePolicies, snapshot.NamedPolicy{Name: aws.ToString(p.PolicyName), Policy: snapshot.Policy{Document: doc}})
+		} else {
+			c.record(snapshot.CollectionError{Account: account, Service: "iam", Operation: "GetAccountAuthorizationDetails",
+				Resource: user.ARN, Code: "MalformedPolicyDocument", Message: "inline policy " + aws.ToString(p.PolicyName) + " is not JSON"})
+		}
+	}
+	for _, ap := range u.AttachedManagedPolicies {
+		user.AttachedPolicyARNs = append(user.AttachedPolicyARNs, aws.ToString(ap.PolicyArn))
+	}
+	if u.PermissionsBoundary != nil {
+		user.PermissionsBoundaryARN = aws.ToString(u.PermissionsBoundary.PermissionsBoundaryArn)
+	}
+	return user
+}
+
+// instanceProfiles lists the instance profiles a role detail names (an EC2
+// host acting as the role: SkyFormation "InstanceProfile").
+func instanceProfiles(r iamtypes.RoleDetail) []snapshot.InstanceProfile {
+	var out []snapshot.InstanceProfile
+	for _, p := range r.InstanceProfileList {
+		ip := snapshot.InstanceProfile{Name: aws.ToString(p.InstanceProfileName), ARN: aws.ToString(p.Arn)}
+		for _, ro := range p.Roles {
+			ip.RoleARNs = append(ip.RoleARNs, aws.ToString(ro.Arn))
+		}
+		out = append(out, ip)
+	}
+	return out
+}
+
+// collectAccessKeys reads each user's access key metadata (ID and status;
+// ListAccessKeys never returns a secret). Instance profiles shared by
+// several role details are kept once.
+func (c *collector) collectAccessKeys(ctx context.Context, cl *iam.Client, a *snapshot.Account) {
+	seen := map[string]bool{}
+	profiles := a.InstanceProfiles[:0]
+	for _, p := range a.InstanceProfiles {
+		if !seen[p.ARN] {
+			seen[p.ARN] = true
+			profiles = append(profiles, p)
+		}
+	}
+	a.InstanceProfiles = profiles
+	for i := range a.Users {
+		u := &a.Users[i]
+		p := iam.NewListAccessKeysPaginator(cl, &iam.ListAccessKeysInput{UserName: aws.String(u.Name)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if c.fail(a.ID, "", "iam", "ListAccessKeys", u.ARN, err) {
+				break
+			}
+			for _, k := range page.AccessKeyMetadata {
+				u.AccessKeys = append(u.AccessKeys, snapshot.AccessKey{ID: aws.ToString(k.AccessKeyId), Status: string(k.Status)})
+			}
+		}
+	}
+}
