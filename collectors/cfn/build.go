@@ -3,8 +3,9 @@ package cfn
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -1194,7 +1195,7 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 			Policies:            b.orgPols,
 		}
 	}
-	for _, id := range sortedKeys(b.accounts) {
+	for _, id := range slices.Sorted(maps.Keys(b.accounts)) {
 		a := b.accounts[id]
 		acct := snapshot.Account{ID: id}
 		if id == t.accountID {
@@ -1228,17 +1229,8 @@ func appendValues[T any](dst []T, src []*T) []T {
 // appendByKey appends the values m points to in key order, so that the
 // snapshot does not depend on map iteration.
 func appendByKey[T any](dst []T, m map[string]*T) []T {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		dst = append(dst, *m[k])
 	}
 	return dst
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -643,7 +645,7 @@ func (b *builder) fillLogSources(a *account, acct *snapshot.Account, s *snapshot
 	acct.EventRules = appendValues(acct.EventRules, src.rules)
 	acct.Users = appendByKey(acct.Users, src.users)
 	acct.InstanceProfiles = appendValues(acct.InstanceProfiles, src.profiles)
-	for _, typ := range sortedKeys(src.notModels) {
+	for _, typ := range slices.Sorted(maps.Keys(src.notModels)) {
 		s.NotModeled = append(s.NotModeled, snapshot.NotModeled{Type: typ, Count: src.notModels[typ]})
 	}
 }

@@ -1,6 +1,9 @@
 package cfn
 
 import (
+	"maps"
+	"slices"
+
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -28,5 +31,5 @@ func readDoc(name string, doc *yaml.Node, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Snapshot: s, Warnings: t.warnings, Parameters: sortedKeys(t.params)}, nil
+	return &Result{Snapshot: s, Warnings: t.warnings, Parameters: slices.Sorted(maps.Keys(t.params))}, nil
 }

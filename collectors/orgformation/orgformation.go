@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -631,7 +632,7 @@ func (o *organization) snapshot() *snapshot.Snapshot {
 		// trusted access (org-formation enables them outside it).
 		EnabledServicePrincipals: []string{snapshot.Unknown("services with trusted access: the org-formation organization file does not declare them")}}
 	parent := map[string]string{}
-	for _, id := range sortedKeys(o.ous) {
+	for _, id := range slices.Sorted(maps.Keys(o.ous)) {
 		u := o.ous[id]
 		for _, c := range u.children {
 			parent["ou:"+c] = "ou-" + strings.ToLower(id)
@@ -640,7 +641,7 @@ func (o *organization) snapshot() *snapshot.Snapshot {
 			parent[a] = "ou-" + strings.ToLower(id)
 		}
 	}
-	for _, id := range sortedKeys(o.ous) {
+	for _, id := range slices.Sorted(maps.Keys(o.ous)) {
 		p := parent["ou:"+id]
 		if p == "" {
 			p = root
@@ -648,7 +649,7 @@ func (o *organization) snapshot() *snapshot.Snapshot {
 		org.OrganizationalUnits = append(org.OrganizationalUnits, snapshot.OrganizationalUnit{ID: "ou-" + strings.ToLower(id), Name: o.ous[id].name, ParentID: p})
 	}
 	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceCloudFormation, Organization: org}
-	for _, id := range sortedKeys(o.accounts) {
+	for _, id := range slices.Sorted(maps.Keys(o.accounts)) {
 		a := o.accounts[id]
 		p := parent[id]
 		if p == "" {
@@ -660,17 +661,17 @@ func (o *organization) snapshot() *snapshot.Snapshot {
 	for _, id := range o.rootSCPs {
 		targets[id] = append(targets[id], root)
 	}
-	for _, id := range sortedKeys(o.ous) {
+	for _, id := range slices.Sorted(maps.Keys(o.ous)) {
 		for _, p := range o.ous[id].scps {
 			targets[p] = append(targets[p], "ou-"+strings.ToLower(id))
 		}
 	}
-	for _, id := range sortedKeys(o.accounts) {
+	for _, id := range slices.Sorted(maps.Keys(o.accounts)) {
 		for _, p := range o.accounts[id].scps {
 			targets[p] = append(targets[p], o.accounts[id].id)
 		}
 	}
-	for _, id := range sortedKeys(o.scps) {
+	for _, id := range slices.Sorted(maps.Keys(o.scps)) {
 		p := o.scps[id]
 		doc, err := toJSON(p.doc)
 		if err != nil {
@@ -684,13 +685,4 @@ func (o *organization) snapshot() *snapshot.Snapshot {
 		org.EnabledPolicyTypes = []string{snapshot.PolicyTypeSCP}
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
