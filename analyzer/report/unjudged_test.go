@@ -12,34 +12,12 @@ import (
 var unjudged = []Unjudged{{File: "cloudformation/broken.yaml", Line: 6, Reason: `Fn::GetAtt: no resource "Nowhere"`}}
 
 func TestUnjudgedFilesInEveryFormat(t *testing.T) {
-	opts := Options{ToolVersion: "0.1.0", Unjudged: unjudged}
-
-	var text bytes.Buffer
-	if err := WriteText(&text, nil, sampleRules, opts); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(text.String(), "1 file could not be judged:\n  cloudformation/broken.yaml:6: Fn::GetAtt: no resource \"Nowhere\"") {
-		t.Errorf("text summary does not list the unjudged file:\n%s", text.String())
-	}
-
-	var js bytes.Buffer
-	if err := WriteJSON(&js, nil, sampleRules, opts); err != nil {
-		t.Fatal(err)
-	}
-	var doc Result
-	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
-		t.Fatal(err)
+	text, doc, sb := writeEveryFormat(t, Options{ToolVersion: "0.1.0", Unjudged: unjudged})
+	if !strings.Contains(text, "1 file could not be judged:\n  cloudformation/broken.yaml:6: Fn::GetAtt: no resource \"Nowhere\"") {
+		t.Errorf("text summary does not list the unjudged file:\n%s", text)
 	}
 	if diff := cmp.Diff(unjudged, doc.Unjudged); diff != "" {
 		t.Errorf("JSON unjudged (-want +got):\n%s", diff)
-	}
-
-	var sb bytes.Buffer
-	if err := WriteSARIF(&sb, nil, sampleRules, opts); err != nil {
-		t.Fatal(err)
-	}
-	if err := validate(t, sarifSchema(t), sb.Bytes()); err != nil {
-		t.Errorf("SARIF with notifications does not validate: %v", err)
 	}
 	var log struct {
 		Runs []struct {
@@ -64,7 +42,7 @@ func TestUnjudgedFilesInEveryFormat(t *testing.T) {
 			} `json:"invocations"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal(sb.Bytes(), &log); err != nil {
+	if err := json.Unmarshal(sb, &log); err != nil {
 		t.Fatal(err)
 	}
 	inv := log.Runs[0].Invocations
@@ -77,4 +55,28 @@ func TestUnjudgedFilesInEveryFormat(t *testing.T) {
 		pl.ArtifactLocation.URI != "cloudformation/broken.yaml" || pl.Region.StartLine != 6 {
 		t.Errorf("notification = %+v", n)
 	}
+}
+
+// writeEveryFormat writes an empty result with opts as text, JSON (decoded)
+// and SARIF (checked against the schema), for tests of what every format
+// says besides the findings.
+func writeEveryFormat(t *testing.T, opts Options) (text string, doc Result, sarif []byte) {
+	t.Helper()
+	var tb, js, sb bytes.Buffer
+	if err := WriteText(&tb, nil, sampleRules, opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&js, nil, sampleRules, opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSARIF(&sb, nil, sampleRules, opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := validate(t, sarifSchema(t), sb.Bytes()); err != nil {
+		t.Errorf("SARIF does not validate: %v", err)
+	}
+	return tb.String(), doc, sb.Bytes()
 }
