@@ -91,6 +91,9 @@ func Run(ctx context.Context, cfg aws.Config, conn *connector.Connector, opts Op
 		cfg: cfg, conn: conn, opts: opts, queue: queue,
 		report: &Report{Profile: conn.Profile, Role: conn.Role, Queue: conn.Queue, ExternalID: conn.MaskedExternalID()},
 	}
+	for _, w := range otherReaders(conn) {
+		r.warn(w)
+	}
 	r.identity(ctx)
 	r.assumeRole(ctx)
 	r.externalIDControl(ctx)
@@ -437,6 +440,26 @@ func (r *runner) receive(ctx context.Context) {
 		}
 		s.Detail += " with visibility timeout 0: never hidden from the connector"
 	})
+}
+
+// otherReaders says which readers the connector file names besides role
+// (queue_role, object_role): the smoke test acts as role alone, so what it
+// proves of the queue or the objects is what role can do, not what those
+// principals can (a Lambda execution role, for one, trusts only
+// lambda.amazonaws.com and cannot be assumed to test it). check judges
+// them; the report must not let a pass read as theirs.
+func otherReaders(conn *connector.Connector) []string {
+	var out []string
+	for _, o := range []struct{ field, arn, reads string }{
+		{"queue_role", conn.QueueRole, "receives from the queue"},
+		{"object_role", conn.ObjectRole, "reads and decrypts the log objects"},
+	} {
+		if o.arn != "" && o.arn != conn.Role {
+			out = append(out, fmt.Sprintf("the connector file's %s %s %s, but the smoke test acts only as role %s: its steps prove what %s can do there, not %s (trailgate check judges %s)",
+				o.field, o.arn, o.reads, conn.Role, conn.Role, o.arn, o.field))
+		}
+	}
+	return out
 }
 
 func (r *runner) warn(msg string) {
