@@ -92,6 +92,9 @@ var Known = map[string]bool{
 	"notification_events": true, "source": true, "actions": true, "organization_trail": true,
 	"trail_sns": true, "finding_publishing_frequency": true,
 	"bucket_policy_grant": true, "no_deny": true, "default_prefix": true,
+	// rapid7: P1's encrypted bucket read from its own account, P4's
+	// storage region, P5's EKS audit-log path (sources: [eks]).
+	"same_account_if_encrypted": true, "storage_region": true, "eks": true,
 }
 
 // actionTargets are what a step's require.actions entry may be asked on
