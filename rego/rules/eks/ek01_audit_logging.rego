@@ -16,7 +16,7 @@
 #   id: EK01
 #   severity: critical
 #   area: eks
-#   hops: [writer, log-group]
+#   hops: [writer]
 #   reads:
 #     - eks:DescribeCluster
 #     - eks:ListClusters
@@ -30,7 +30,7 @@ import data.trailgate.lib
 import data.trailgate.lib.eks
 
 deny contains f if {
-	some [p, h] in eks.broken_hops({"writer", "log-group"})
+	some [p, h] in eks.broken_hops({"writer"})
 	some pr in eks.problems(h)
 	c := eks.cluster(p.source.arn)
 	f := eks.with_location({
