@@ -16,11 +16,11 @@ path(status, problems) := {"id": cluster, "source": {"kind": "eks", "arn": clust
 
 off := "cluster prod does not send its audit log to CloudWatch Logs (logging type audit is not enabled)"
 
-test_audit_on if {
+test_pass_audit_on if {
 	count(ek01.deny) == 0 with input as {"snapshot": snap, "paths": [path("ok", [])], "connector": null}
 }
 
-test_audit_off if {
+test_fail_audit_off if {
 	fs := ek01.deny with input as {"snapshot": snap, "paths": [path("broken", [off])], "connector": null}
 	count(fs) == 1
 	some f in fs
@@ -29,19 +29,19 @@ test_audit_off if {
 	f.message == off
 }
 
-test_audit_off_names_rapid7_step if {
+test_fail_audit_off_names_rapid7_step if {
 	fs := ek01.deny with input as {"snapshot": snap, "paths": [path("broken", [off])], "connector": {"profile": "rapid7", "role": "arn:aws:iam::111111111111:role/r", "sources": ["eks"]}}
 	some f in fs
 	startswith(f.message, "rapid7 step P5 not met")
 }
 
 # A cannot-prove problem is not a break.
-test_unknown_not_reported if {
+test_near_miss_unknown_not_reported if {
 	count(ek01.deny) == 0 with input as {"snapshot": snap, "paths": [path("broken", ["cannot prove: x"])], "connector": null}
 }
 
 # Other sources' writer hops are not EK01's.
-test_other_sources_ignored if {
+test_near_miss_other_sources_ignored if {
 	p := object.union(path("broken", [off]), {"source": {"kind": "cloudtrail", "arn": cluster}})
 	count(ek01.deny) == 0 with input as {"snapshot": snap, "paths": [p], "connector": null}
 }
