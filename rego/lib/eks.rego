@@ -15,20 +15,29 @@ import data.trailgate.lib.datapath
 
 paths := [p | some p in object.get(input, "paths", []); p.source.kind == "eks"]
 
-# broken_hops are the broken hops of kind on the EKS paths, each once per
-# distinct hop (two filters of one cluster share its writer hop).
+# broken_hops are the hops of kind on the EKS paths that are not proven
+# (broken or unknown), each once per distinct hop (two filters of one
+# cluster share its writer hop).
 broken_hops(kinds) := {[p, h] |
 	some p in paths
 	some h in p.hops
 	h.kind in kinds
-	h.status == "broken"
+	h.status in {"broken", "unknown"}
 }
 
 # problems are a hop's structural problems (not the "cannot prove" ones).
 problems(h) := [pr | some pr in object.get(h, "problems", []); not startswith(pr, "cannot prove: ")]
 
-# denials are a hop's questions the evaluator denied.
-denials(h) := [q | some q in object.get(h, "questions", []); lib.denied(q.answer)]
+# denials are a hop's questions the evaluator denies. Each question Go
+# built is asked through lib.authz (the same index that answered it), so
+# that an answer the evaluator cannot prove is reported by the engine as
+# "cannot prove" for the rule, as for every rule's own questions.
+denials(h) := [object.union(q, {"answer": a}) |
+	some q in object.get(h, "questions", [])
+	q.answer.decision != "Allowed"
+	a := lib.authz(q.principal, q.action, q.resource, object.get(q, "context", {}))
+	lib.denied(a)
+]
 
 # p5 is the guide step the EKS chain fulfils in the connector's profile.
 p5 := s if {
@@ -115,7 +124,7 @@ read_findings contains f if {
 	some p in paths
 	some h in p.hops
 	h.kind in {"reader", "read"}
-	h.status == "broken"
+	h.status in {"broken", "unknown"}
 	some q in denials(h)
 	not startswith(q.id, "assume-role")
 	b := bucket_resource(p)

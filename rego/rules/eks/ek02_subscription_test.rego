@@ -54,7 +54,12 @@ test_fail_no_filter if {
 	f.location.line == 3
 }
 
-# An answer the evaluator cannot prove is no break.
+# A grant on a stream the template leaves unresolved: the evaluator cannot
+# prove the answer, which is no break (the engine reports it unproven).
 test_near_miss_unknown_answer if {
-	count(ek02.deny) == 0 with input as input_of(hop("unknown", [], "Unknown"))
+	unresolved := {"name": "put-records", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "firehose:PutRecord", "Resource": "<unknown:stream ARN of a parameter>"}]}}
+	r := object.union(snap.accounts[0].roles[0], {"inline_policies": [unresolved]})
+	s := {"accounts": [object.union(snap.accounts[0], {"roles": [r]})]}
+	doc := object.union(input_of(hop("unknown", [], "Unknown")), {"snapshot": s})
+	count(ek02.deny) == 0 with input as doc
 }
