@@ -566,7 +566,10 @@ profile_results contains r if {
 	s.require.storage_region == "bucket"
 	want := object.get(input.connector, "region", "")
 	want != ""
-	some [b, _] in read_buckets
+	# The storage region is the CloudTrail bucket's (the console asks it
+	# with the bucket); the EKS bucket is not configured there.
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
 	got := object.get(b.bucket, "region", "")
 	got != ""
 	got != want
