@@ -127,10 +127,30 @@ read_findings contains f if {
 	h.status in {"broken", "unknown"}
 	some q in denials(h)
 	not startswith(q.id, "assume-role")
+	q.action != "kms:Decrypt"
 	b := bucket_resource(p)
 	f := object.union(with_location({
 		"resource": lib.resource(b.arn, "AWS::S3::Bucket", b.account, b.region),
 		"message": message(sprintf("the reader cannot read the audit log of %s under %s: %s", [p.source.arn, p.source.key_prefix, denial_text(q)])),
+		"fact": sprintf("eks-%s %s %s", [q.id, p.source.arn, q.action]),
+		"remediation": read_fix(q),
+	}, question_location(q)), step_field)
+}
+
+# decrypt_findings are the reader's kms:Decrypt denials on the EKS path,
+# about the key (KM01 reports them; a KM01 finding on the same key for the
+# CloudTrail path is the same missing grant and absorbs them).
+decrypt_findings contains f if {
+	some p in paths
+	some h in p.hops
+	h.kind == "read"
+	h.status in {"broken", "unknown"}
+	some q in denials(h)
+	q.action == "kms:Decrypt"
+	k := [r | some r in h.resources; r.type == "AWS::KMS::Key"][0]
+	f := object.union(with_location({
+		"resource": lib.resource(k.arn, "AWS::KMS::Key", k.account, k.region),
+		"message": message(sprintf("the reader cannot decrypt the audit log of %s under %s: %s", [p.source.arn, p.source.key_prefix, denial_text(q)])),
 		"fact": sprintf("eks-%s %s %s", [q.id, p.source.arn, q.action]),
 		"remediation": read_fix(q),
 	}, question_location(q)), step_field)
