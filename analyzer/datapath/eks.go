@@ -151,7 +151,7 @@ func (b *builder) clusterPaths(account string, c *snapshot.EKSCluster) []Path {
 	for _, f := range filters {
 		s := src
 		hops := []Hop{writer, group, b.subscriptionHop(account, c.Region, groupARN, f)}
-		hops = append(hops, b.streamHops(&s, c, f.DestinationARN)...)
+		hops = append(hops, b.streamHops(&s, f.DestinationARN)...)
 		out = append(out, Path{ID: c.ARN + " -> " + f.DestinationARN, Source: s, Hops: cloneHops(hops)})
 	}
 	return out
@@ -199,7 +199,7 @@ func trustNames(r *snapshot.Role, principal string) bool {
 }
 
 // streamHops follow the Firehose stream to its bucket and the reader.
-func (b *builder) streamHops(src *Source, c *snapshot.EKSCluster, streamARN string) []Hop {
+func (b *builder) streamHops(src *Source, streamARN string) []Hop {
 	sa, _ := parseARN(streamARN)
 	h := Hop{Kind: HopDeliveryStream, Resources: []Resource{{ARN: streamARN, Type: "AWS::KinesisFirehose::DeliveryStream", Account: sa.Account, Region: sa.Region}}}
 	st := b.deliveryStream(streamARN)
