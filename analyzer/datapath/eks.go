@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // The EKS audit-log path (Rapid7 guide step P5):
@@ -40,16 +41,26 @@ func init() {
 	HopKinds = append(HopKinds, HopLogGroup, HopLogSubscription, HopDeliveryStream)
 }
 
-const (
-	principalFirehose = "firehose.amazonaws.com"
-	// eksLogsRoot is where Rapid7's harvester reads EKS audit logs:
-	// EKSLogs/<account>/<cluster>/ (shared/profiles.md, rapid7 P5).
-	eksLogsRoot = "EKSLogs/"
-)
+const principalFirehose = "firehose.amazonaws.com"
 
-// EKSKeyPrefix is where the harvester reads a cluster's audit logs.
-func EKSKeyPrefix(account, cluster string) string {
-	return eksLogsRoot + account + "/" + cluster + "/"
+// eksKeyPrefix is where the connector's reader looks for a cluster's audit
+// logs, from its vendor profile (Rapid7: EKSLogs/<account>/<cluster>/,
+// shared/profiles.md P5); "" when the profile names no place, and the
+// reader then reads wherever the stream writes.
+func (b *builder) eksKeyPrefix(account, cluster string) string {
+	if b.conn == nil {
+		return ""
+	}
+	p := profiles.EKSPrefix(b.conn.Profile)
+	return strings.NewReplacer("<account>", account, "<cluster>", cluster).Replace(p)
+}
+
+// streamPrefix is the fixed part of a Firehose prefix: the text before
+// its first !{namespace:…} expression
+// (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html).
+func streamPrefix(p string) string {
+	p, _, _ = strings.Cut(p, "!{")
+	return p
 }
 
 // eksWanted says which clusters to follow: every cluster when the
@@ -128,7 +139,7 @@ func (b *builder) clusterPaths(account string, c *snapshot.EKSCluster) []Path {
 	groupName := eksLogGroup(c.Name)
 	groupARN := "arn:" + p + ":logs:" + c.Region + ":" + account + ":log-group:" + groupName
 	src := Source{Kind: SourceEKSAudit, ARN: c.ARN, Account: account, Region: c.Region,
-		KeyPrefix: EKSKeyPrefix(account, c.Name)}
+		KeyPrefix: b.eksKeyPrefix(account, c.Name)}
 	writer := Hop{Kind: HopWriter, Resources: []Resource{{ARN: c.ARN, Type: "AWS::EKS::Cluster", Account: account, Region: c.Region}}}
 	if !slices.Contains(c.EnabledLogTypes, snapshot.EKSLogAudit) {
 		writer.Problems = []string{"cluster " + c.Name + " does not send its audit log to CloudWatch Logs (logging type audit is not enabled)"}
@@ -218,13 +229,19 @@ func (b *builder) streamHops(src *Source, streamARN string) []Hop {
 	src.Prefix = strings.TrimSuffix(d.Prefix, "/")
 	// Firehose names objects <prefix>YYYY/MM/dd/HH/<stream>-<version>-<date>-<uuid>:
 	// https://docs.aws.amazon.com/firehose/latest/dev/s3-object-name.html
-	src.SampleKey = src.KeyPrefix + "2026/01/01/00/" + st.Name + "-1-2026-01-01-00-00-00-file"
 	src.KMSKey = d.KMSKeyARN
-	if d.Prefix != "" && !snapshot.IsUnknown(d.Prefix) && !strings.HasPrefix(d.Prefix, src.KeyPrefix) {
-		h.Problems = append(h.Problems, "Firehose stream "+st.Name+" writes under "+d.Prefix+", not under "+src.KeyPrefix+" where the reader looks for the cluster's audit logs")
-	} else if d.Prefix == "" {
-		h.Problems = append(h.Problems, "Firehose stream "+st.Name+" writes at the top of the bucket (no prefix), not under "+src.KeyPrefix+" where the reader looks for the cluster's audit logs")
+	switch want := src.KeyPrefix; {
+	case want == "" || snapshot.IsUnknown(d.Prefix):
+		// No place the reader insists on (or a prefix known only at
+		// apply, asked as the symbol it is): the reader reads where the
+		// stream writes.
+		src.KeyPrefix = streamPrefix(d.Prefix)
+	case d.Prefix == "":
+		h.Problems = append(h.Problems, "Firehose stream "+st.Name+" writes at the top of the bucket (no prefix), not under "+want+" where the reader looks for the cluster's audit logs")
+	case !strings.HasPrefix(d.Prefix, want):
+		h.Problems = append(h.Problems, "Firehose stream "+st.Name+" writes under "+d.Prefix+", not under "+want+" where the reader looks for the cluster's audit logs")
 	}
+	src.SampleKey = src.KeyPrefix + "2026/01/01/00/" + st.Name + "-1-2026-01-01-00-00-00-file"
 	if d.RoleARN == "" {
 		h.Problems = append(h.Problems, "Firehose stream "+st.Name+" names no role to write to S3 with")
 		return []Hop{h}
@@ -291,7 +308,7 @@ func (b *builder) streamHops(src *Source, streamARN string) []Hop {
 	if b.conn != nil && b.conn.Queue == "" {
 		ctx := map[string][]string{}
 		hops = append(hops, b.readerHops(nil, readSpec{bucket: bucket, bucketARN: bucketARN, key: key,
-			object: src.SampleKey, context: ctx, polling: true, listPrefix: src.KeyPrefix})...)
+			object: src.SampleKey, context: ctx, polling: true, listPrefix: &src.KeyPrefix})...)
 	}
 	return hops
 }

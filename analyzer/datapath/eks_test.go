@@ -140,14 +140,31 @@ func TestEKSClustersFollowed(t *testing.T) {
 }
 
 // A stream writing outside EKSLogs/<account>/<cluster>/ is a problem of
-// its hop.
+// its hop for a rapid7 reader, which looks there (profile step P5's
+// eks_prefix); without a profile that names a place, the reader reads
+// where the stream writes.
 func TestEKSStreamPrefix(t *testing.T) {
 	snap := eksSnapshot([]string{"audit"}, "logs.us-east-1.amazonaws.com")
-	snap.Accounts[0].DeliveryStreams[0].S3.Prefix = "eks/"
-	p := Build(snap, nil)[0]
-	for _, h := range p.Hops {
-		if h.Kind == HopDeliveryStream && (len(h.Problems) != 1 || h.Status != StatusBroken) {
-			t.Errorf("stream hop: %+v", h)
+	snap.Accounts[0].DeliveryStreams[0].S3.Prefix = "eks/!{timestamp:yyyy}/"
+	conn := &connector.Connector{Profile: "rapid7", Role: eksReader, Sources: []string{"eks"}}
+	stream := func(p Path) Hop {
+		for _, h := range p.Hops {
+			if h.Kind == HopDeliveryStream {
+				return h
+			}
 		}
+		t.Fatalf("no stream hop in %s", p.ID)
+		return Hop{}
+	}
+	if h := stream(Build(snap, conn)[0]); len(h.Problems) != 1 || h.Status != StatusBroken {
+		t.Errorf("rapid7: stream hop %+v", h)
+	}
+	generic := &connector.Connector{Profile: "generic", Role: eksReader, Sources: []string{"eks"}}
+	p := Build(snap, generic)[0]
+	if h := stream(p); len(h.Problems) != 0 || p.Source.KeyPrefix != "eks/" {
+		t.Errorf("generic: key prefix %q, stream hop %+v", p.Source.KeyPrefix, h)
+	}
+	if q := questionsOf(p, HopRead)["list-bucket (Harvester)"]; !slices.Equal(q.Context["s3:prefix"], []string{"eks/"}) {
+		t.Errorf("generic list-bucket: %+v", q.Context)
 	}
 }

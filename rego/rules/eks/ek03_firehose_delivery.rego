@@ -6,9 +6,10 @@
 #   as sts:ExternalId, which the documented trust policy conditions on), be
 #   allowed s3:PutObject on the objects and, when the objects are encrypted
 #   with SSE-KMS (the stream's key or the bucket's default key),
-#   kms:GenerateDataKey through S3. The stream's prefix must put the files
-#   under EKSLogs/<account>/<cluster>/, where Rapid7's harvester reads
-#   them (rapid7 step P5). Broken when the stream is missing its S3
+#   kms:GenerateDataKey through S3. Where the connector's vendor reads at
+#   a fixed place, the stream's prefix must put the files there: Rapid7's
+#   harvester reads EKSLogs/<account>/<cluster>/ (rapid7 step P5,
+#   require.eks_prefix); another reader reads where the stream writes. Broken when the stream is missing its S3
 #   destination or role, is not ACTIVE, writes under another prefix, or a
 #   question is denied. Each question is asked of the authorization
 #   evaluator with the context Firehose sends. The bucket outside the
