@@ -40,6 +40,10 @@ type builder struct {
 
 	// src holds the log-source resources per account (logsources.go).
 	src map[string]*logSources
+
+	// evalDepth bounds the nesting of .tf expression evaluation
+	// (expr.go).
+	evalDepth int
 }
 
 // account collects the resources of one account before they are copied
@@ -510,6 +514,7 @@ func (b *builder) policy(v view, key string) *snapshot.Policy {
 		b.fail(v.in, "%s: %v", key, err)
 		return nil
 	}
+	b.placeStatements(v, key, p)
 	return p
 }
 
