@@ -41,9 +41,10 @@ type builder struct {
 	// src holds the log-source resources per account (logsources.go).
 	src map[string]*logSources
 
-	// evalDepth bounds the nesting of .tf expression evaluation
-	// (expr.go).
+	// evalDepth bounds the nesting of .tf expression evaluation, and
+	// exprMemo holds each evaluation once (expr.go).
 	evalDepth int
+	exprMemo  map[string]*memoEntry
 }
 
 // account collects the resources of one account before they are copied

@@ -92,14 +92,44 @@ func (b *builder) sourceExpr(v view, key string) (hclsyntax.Expression, scope, b
 	return a.Expr, scope{module: v.in.module, key: v.in.index, block: b.top(v.in).body}, true
 }
 
+// sourceValue is attribute key of v's block evaluated from the .tf text.
+func (b *builder) sourceValue(v view, key string) (cty.Value, bool) {
+	e, sc, ok := b.sourceExpr(v, key)
+	if !ok {
+		return cty.NilVal, false
+	}
+	return b.memo("attr "+v.path+"."+key, func() (cty.Value, bool) { return b.exprValue(sc, e) })
+}
+
+// memoEntry is one evaluation memo: done once it has its value.
+type memoEntry struct {
+	val  cty.Value
+	ok   bool
+	done bool
+}
+
+// memo evaluates f once per key. An expression may name one local or
+// attribute many times, and those name others: without it, the work
+// would grow exponentially with the chain. A key met again while it is
+// being evaluated is a cycle (Terraform refuses one): unknown.
+func (b *builder) memo(key string, f func() (cty.Value, bool)) (cty.Value, bool) {
+	if e, ok := b.exprMemo[key]; ok {
+		return e.val, e.done && e.ok
+	}
+	if b.exprMemo == nil {
+		b.exprMemo = map[string]*memoEntry{}
+	}
+	e := &memoEntry{}
+	b.exprMemo[key] = e
+	e.val, e.ok = f()
+	e.done = true
+	return e.val, e.ok
+}
+
 // sourceString is attribute key of v's block evaluated from the .tf text,
 // when it is a string (a number or bool in its string form).
 func (b *builder) sourceString(v view, key string) (string, bool) {
-	e, sc, ok := b.sourceExpr(v, key)
-	if !ok {
-		return "", false
-	}
-	val, ok := b.exprValue(sc, e)
+	val, ok := b.sourceValue(v, key)
 	if !ok {
 		return "", false
 	}
@@ -109,11 +139,7 @@ func (b *builder) sourceString(v view, key string) (string, bool) {
 // sourceStrings is a list attribute of v's block evaluated from the .tf
 // text, when every element is a string.
 func (b *builder) sourceStrings(v view, key string) ([]string, bool) {
-	e, sc, ok := b.sourceExpr(v, key)
-	if !ok {
-		return nil, false
-	}
-	val, ok := b.exprValue(sc, e)
+	val, ok := b.sourceValue(v, key)
 	if !ok || val.IsNull() {
 		return nil, false
 	}
@@ -187,10 +213,37 @@ func (b *builder) exprValue(sc scope, e hclsyntax.Expression) (cty.Value, bool) 
 		vars[name] = val
 	}
 	val, diags := e.Value(&hcl.EvalContext{Variables: vars, Functions: exprFuncs})
-	if diags.HasErrors() || !val.IsWhollyKnown() {
+	if diags.HasErrors() || !val.IsWhollyKnown() || valueSize(val, maxExprBytes) > maxExprBytes {
 		return cty.NilVal, false
 	}
 	return val, true
+}
+
+// maxExprBytes bounds the text an evaluated value holds: locals that each
+// repeat the one before double at every step, and no policy AWS accepts
+// is near this size (a bucket policy's limit is 20 KB).
+const maxExprBytes = 1 << 20
+
+// valueSize is the number of bytes of text in v, counted up to limit.
+func valueSize(v cty.Value, limit int) int {
+	if v.IsNull() || !v.IsKnown() {
+		return 0
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		return len(v.AsString())
+	case ty.IsPrimitiveType():
+		return 8
+	case v.CanIterateElements():
+		n := 0
+		for it := v.ElementIterator(); it.Next() && n <= limit; {
+			k, e := it.Element()
+			n += valueSize(k, limit) + valueSize(e, limit-n) + 1
+		}
+		return n
+	}
+	return 0
 }
 
 // traversalValue binds the first n steps of traversal t (met in e):
@@ -239,7 +292,9 @@ func (b *builder) traversalValue(sc scope, t hcl.Traversal, e hclsyntax.Expressi
 		if a == nil {
 			return 0, cty.NilVal, false
 		}
-		val, ok := b.exprValue(scope{module: sc.module}, a.Expr)
+		val, ok := b.memo("local "+configPrefix(sc.module)+attr.Name, func() (cty.Value, bool) {
+			return b.exprValue(scope{module: sc.module}, a.Expr)
+		})
 		return 2, val, ok
 	case "path", "terraform", "self":
 		return 0, cty.NilVal, false
@@ -386,7 +441,9 @@ func (b *builder) eachValue(sc scope, k string) (cty.Value, bool) {
 	if sc.block == nil || sc.block.Attributes["for_each"] == nil {
 		return cty.NilVal, false
 	}
-	fe, ok := b.exprValue(scope{module: sc.module}, sc.block.Attributes["for_each"].Expr)
+	fe, ok := b.memo("for_each "+sc.module+" "+sc.block.SrcRange.String(), func() (cty.Value, bool) {
+		return b.exprValue(scope{module: sc.module}, sc.block.Attributes["for_each"].Expr)
+	})
 	if !ok || fe.IsNull() {
 		return cty.NilVal, false
 	}
@@ -429,7 +486,9 @@ func (b *builder) varValue(module, name string) (cty.Value, bool) {
 	}
 	if blk, ok := b.ix.src.blocks[configAddress(joinModule(parent, "module."+call))]; ok && blk.body != nil {
 		if a := blk.body.Attributes[name]; a != nil {
-			return b.exprValue(scope{module: parent, key: key, block: blk.body}, a.Expr)
+			return b.memo("var "+module+"."+name, func() (cty.Value, bool) {
+				return b.exprValue(scope{module: parent, key: key, block: blk.body}, a.Expr)
+			})
 		}
 	}
 	if s, ok := b.moduleVar(module, name, b.evalDepth); ok && s != "" {
@@ -475,12 +534,15 @@ type vnode struct {
 	nums  map[int]*vnode
 }
 
-// put binds t's steps to val; false when t goes through a value already
-// bound whole (aws_s3_bucket.b bound and aws_s3_bucket.b.arn asked).
+// put binds t's steps to val. A value bound whole covers the deeper
+// traversals of the same expression (aws_s3_bucket.b bound for
+// aws_s3_bucket.b[count.index].arn holds the arn aws_s3_bucket.b[0].arn
+// asks for), so binding under it is a no-op and binding it replaces what
+// was bound under it.
 func (n *vnode) put(t hcl.Traversal, val cty.Value) bool {
 	for _, st := range t {
 		if n.set {
-			return false
+			return true
 		}
 		var key string
 		switch x := st.(type) {
@@ -516,13 +578,9 @@ func (n *vnode) put(t hcl.Traversal, val cty.Value) bool {
 		}
 		n = n.attrs[key]
 	}
-	if n.set {
-		return val.RawEquals(n.val)
+	if !n.set {
+		n.val, n.set, n.attrs, n.nums = val, true, nil, nil
 	}
-	if len(n.attrs) > 0 || len(n.nums) > 0 {
-		return false
-	}
-	n.val, n.set = val, true
 	return true
 }
 

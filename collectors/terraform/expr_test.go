@@ -1,0 +1,228 @@
+package terraform
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// exprPlan is the plan of testdata/config/expressions/main.tf as
+// `terraform show -json` writes it: the bucket, queue and topic names are
+// generated, so every policy is known only after apply and the plan keeps
+// only its references.
+func exprPlan(t testing.TB) []byte {
+	t.Helper()
+	var changes, config []any
+	add := func(typ, name string, index any, after, unknown map[string]any, exprs map[string]any) {
+		addr := typ + "." + name
+		switch k := index.(type) {
+		case int:
+			addr += "[" + itoa(k) + "]"
+		case string:
+			addr += `["` + k + `"]`
+		}
+		rc := map[string]any{"address": addr, "mode": "managed", "type": typ, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
+			"change": map[string]any{"actions": []string{"create"}, "before": nil, "after": after, "after_unknown": unknown}}
+		if index != nil {
+			rc["index"] = index
+		}
+		changes = append(changes, rc)
+		if index == nil || index == 0 || index == "splunk" {
+			config = append(config, map[string]any{"address": typ + "." + name, "mode": "managed", "type": typ, "name": name,
+				"provider_config_key": "aws", "expressions": exprs, "schema_version": 0})
+		}
+	}
+	refs := func(r ...string) map[string]any { return map[string]any{"references": r} }
+	for i := range 2 {
+		add("aws_s3_bucket", "b", i, map[string]any{"force_destroy": false}, map[string]any{"bucket": true, "arn": true, "id": true, "bucket_prefix": true},
+			map[string]any{"bucket_prefix": refs("local.prefix", "count.index")})
+		add("aws_s3_bucket_policy", "b", i, map[string]any{}, map[string]any{"bucket": true, "id": true, "policy": true},
+			map[string]any{"bucket": refs("aws_s3_bucket.b", "count.index"), "policy": refs("local.account", "aws_s3_bucket.b", "count.index", "aws_s3_bucket.b[0].arn", "aws_s3_bucket.b[0]", "aws_s3_bucket.b", "aws_s3_bucket.b[1].arn", "aws_s3_bucket.b[1]", "aws_s3_bucket.b")})
+	}
+	for _, k := range []string{"splunk", "sumo"} {
+		add("aws_sqs_queue", "q", k, map[string]any{"name_prefix": k + "-"}, map[string]any{"name": true, "arn": true, "id": true, "url": true},
+			map[string]any{"name_prefix": refs("each.key")})
+		add("aws_sqs_queue_policy", "q", k, map[string]any{}, map[string]any{"queue_url": true, "id": true, "policy": true},
+			map[string]any{"queue_url": refs("aws_sqs_queue.q", "each.key"), "policy": refs("each.key", "each.value", "aws_sqs_queue.q", "each.key", "local.account")})
+	}
+	add("aws_sns_topic", "t", nil, map[string]any{"name_prefix": "t-"}, map[string]any{"name": true, "arn": true, "id": true},
+		map[string]any{"name_prefix": map[string]any{"constant_value": "t-"}})
+	add("aws_sns_topic_policy", "t", nil, map[string]any{}, map[string]any{"arn": true, "id": true, "policy": true},
+		map[string]any{"arn": refs("aws_sns_topic.t.arn", "aws_sns_topic.t"), "policy": refs("var.env", "aws_sns_topic.t.arn", "aws_sns_topic.t")})
+	plan := map[string]any{"format_version": "1.2", "terraform_version": "1.10.5",
+		"variables":        map[string]any{"env": map[string]any{"value": "prod"}, "queues": map[string]any{"value": map[string]any{"splunk": "siem", "sumo": "archive"}}},
+		"resource_changes": changes,
+		"prior_state": map[string]any{"format_version": "1.0", "values": map[string]any{"root_module": map[string]any{"resources": []any{
+			map[string]any{"address": "data.aws_caller_identity.current", "mode": "data", "type": "aws_caller_identity", "name": "current",
+				"values": map[string]any{"account_id": "111122223333", "id": "111122223333"}}}}}},
+		"configuration": map[string]any{"provider_config": map[string]any{"aws": map[string]any{"name": "aws", "expressions": map[string]any{"region": map[string]any{"constant_value": "us-east-1"}}}},
+			"root_module": map[string]any{"resources": config}},
+	}
+	data, err := json.Marshal(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// statements decodes a policy's statements.
+func statements(t *testing.T, p *snapshot.Policy) []map[string]any {
+	t.Helper()
+	if p == nil {
+		t.Fatal("no policy")
+	}
+	var doc struct{ Statement any }
+	if err := json.Unmarshal(p.Document, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	switch s := doc.Statement.(type) {
+	case []any:
+		for _, e := range s {
+			out = append(out, e.(map[string]any))
+		}
+	case map[string]any:
+		out = append(out, s)
+	default:
+		t.Fatalf("statement %v", s)
+	}
+	return out
+}
+
+// TestExpressionsFromConfiguration: the .tf text of policies the plan
+// knows only after apply is evaluated; each generated name is the symbol
+// its resource gets (count and for_each instances each their own), and
+// an expression outside the subset stays unknown.
+func TestExpressionsFromConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	tf, err := os.ReadFile("testdata/config/expressions/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), tf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse("plan.json", exprPlan(t), Options{ConfigDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym := func(owner, attr string) string { return snapshot.Symbol("plan.json", owner, attr) }
+	bucketARN := func(i string) string { return "arn:aws:s3:::" + sym("aws_s3_bucket.b["+i+"]", "bucket") }
+	a := s.Accounts[0]
+	if a.ID != "111122223333" {
+		t.Errorf("account %s", a.ID)
+	}
+	var buckets []string
+	for _, b := range a.Buckets {
+		buckets = append(buckets, b.ARN)
+		st := statements(t, b.Policy)
+		i := strings.TrimSuffix(strings.TrimPrefix(b.Location.Address, "aws_s3_bucket.b["), "]")
+		want := []map[string]any{
+			{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": bucketARN(i) + "/*"},
+			{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": []any{bucketARN("0"), bucketARN("1") + "/*"},
+				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}},
+		}
+		if diff := cmp.Diff(want, st); diff != "" {
+			t.Errorf("%s policy (-want +got):\n%s", b.Name, diff)
+		}
+		// Each statement is placed on the line that opens it.
+		if got := []int{b.Policy.StatementLocations[0].Line, b.Policy.StatementLocations[1].Line}; !cmp.Equal(got, []int{31, 37}) {
+			t.Errorf("statement lines %v, want [31 37]", got)
+		}
+	}
+	if diff := cmp.Diff([]string{bucketARN("0"), bucketARN("1")}, buckets); diff != "" {
+		t.Errorf("buckets (-want +got):\n%s", diff)
+	}
+	if len(a.Queues) != 2 {
+		t.Fatalf("queues: %+v", a.Queues)
+	}
+	for _, q := range a.Queues {
+		k := strings.TrimSuffix(strings.TrimPrefix(q.Location.Address, `aws_sqs_queue.q["`), `"]`)
+		value := map[string]string{"splunk": "siem", "sumo": "archive"}[k]
+		want := []map[string]any{{"Sid": k + value, "Effect": "Allow", "Principal": map[string]any{"Service": "sns.amazonaws.com"},
+			"Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:" + sym(`aws_sqs_queue.q["`+k+`"]`, "name"),
+			"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"}}}}
+		if diff := cmp.Diff(want, statements(t, q.Policy)); diff != "" {
+			t.Errorf("%s policy (-want +got):\n%s", k, diff)
+		}
+	}
+	if len(a.Topics) != 1 || !snapshot.IsUnknown(string(a.Topics[0].Policy.Document)) {
+		t.Errorf("a conditional must leave the topic policy unknown: %+v", a.Topics)
+	}
+}
+
+// FuzzConfigExpressions: whatever the .tf text beside a plan says (the
+// expression evaluator reads it), Parse returns a valid snapshot or an
+// *Error, never panics or loops.
+func FuzzConfigExpressions(f *testing.F) {
+	tf, err := os.ReadFile("testdata/config/expressions/main.tf")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(tf))
+	f.Add(`locals { a = local.b, b = local.a }
+resource "aws_s3_bucket_policy" "b" {
+  count  = 2
+  policy = jsonencode({ Statement = [{ Resource = local.a }] })
+}`)
+	f.Add(`resource "aws_sqs_queue_policy" "q" {
+  for_each = var.queues
+  policy   = format("%d%s", each.value, aws_sqs_queue.q[each.key].arn, join("", [aws_s3_bucket.b[9].arn]))
+}`)
+	plan := exprPlan(f)
+	f.Fuzz(func(t *testing.T, tf string) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Parse("plan.json", plan, Options{ConfigDir: dir})
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("invalid snapshot: %v", err)
+		}
+	})
+}
+
+// TestExpressionsBounded: locals that each name the one before twice
+// would, evaluated naively, take 2^n steps or hold 2^n bytes; a cycle
+// would never end. Each is evaluated once, a value past maxExprBytes or a
+// cycle is unknown, and the run ends at once.
+func TestExpressionsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("locals {\n  l0 = \"xx\"\n")
+	for i := 1; i <= 40; i++ {
+		b.WriteString("  l" + itoa(i) + " = \"${local.l" + itoa(i-1) + "}${local.l" + itoa(i-1) + "}\"\n")
+	}
+	b.WriteString("  c1 = [local.c2, local.c2]\n  c2 = [local.c1, local.c1]\n}\n")
+	for _, name := range []string{"l40", "c1"} {
+		tf := b.String() + `resource "aws_sns_topic_policy" "t" {
+  arn    = aws_sns_topic.t.arn
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sns:Publish", Principal = "*", Resource = local.` + name + ` }] })
+}
+`
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Parse("plan.json", exprPlan(t), Options{ConfigDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := s.Accounts[0].Topics[0].Policy; p == nil || !snapshot.IsUnknown(string(p.Document)) {
+			t.Errorf("local.%s: want the policy unknown", name)
+		}
+	}
+}
