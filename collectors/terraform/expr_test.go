@@ -226,3 +226,16 @@ func TestExpressionsBounded(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParsePlanWithConfig: a plan whose policies are all evaluated
+// from the .tf text beside it.
+func BenchmarkParsePlanWithConfig(b *testing.B) {
+	plan := exprPlan(b)
+	b.SetBytes(int64(len(plan)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse("plan.json", plan, Options{ConfigDir: "testdata/config/expressions"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
