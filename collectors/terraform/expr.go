@@ -312,6 +312,12 @@ func (b *builder) traversalValue(sc scope, t hcl.Traversal, e hclsyntax.Expressi
 		val, ok := b.instancesValue(sc.module, ref, attrNames(e))
 		return n, val, ok
 	}
+	if t.RootName() != "module" {
+		if in, rest := b.lookupRef(sc.module, sc.key, steps); in != nil && len(rest) > 0 {
+			val, ok := b.attrValue(in, rest)
+			return len(t), val, ok
+		}
+	}
 	s := b.resolveIn(sc.module, sc.key, ref, b.evalDepth)
 	if s == "" {
 		// Null, or a list or object resolveIn does not render: not a
@@ -319,6 +325,23 @@ func (b *builder) traversalValue(sc scope, t hcl.Traversal, e hclsyntax.Expressi
 		return 0, cty.NilVal, false
 	}
 	return n, cty.StringVal(s), true
+}
+
+// attrValue is the value at rest inside instance in: what the plan knows
+// keeping its type (a number or a list is not the string resolveIn would
+// render), else what attrPath resolves it to. False for null, or for a
+// value neither gives.
+func (b *builder) attrValue(in *instance, rest []step) (cty.Value, bool) {
+	if n := in.root.walk(rest); !n.unknown() && n.v != nil {
+		if _, isString := n.v.(string); !isString {
+			return jsonToCty(n.v)
+		}
+	}
+	s := b.attrPath(in, rest, b.evalDepth)
+	if s == "" {
+		return cty.NilVal, false
+	}
+	return cty.StringVal(s), true
 }
 
 // traversalRef renders the static part of t as a reference the way the
@@ -386,11 +409,9 @@ func (b *builder) instancesValue(module, ref string, names map[string]bool) (cty
 	inst := func(in *instance) (cty.Value, bool) {
 		attrs := map[string]cty.Value{}
 		for name := range names {
-			s := b.attrPath(in, []step{{name: name}}, b.evalDepth)
-			if s == "" {
-				continue // not an attribute of this resource, or null
+			if v, ok := b.attrValue(in, []step{{name: name}}); ok {
+				attrs[name] = v
 			}
-			attrs[name] = cty.StringVal(s)
 		}
 		return cty.ObjectVal(attrs), true
 	}

@@ -47,7 +47,7 @@ func exprPlan(t testing.TB) []byte {
 			map[string]any{"bucket": refs("aws_s3_bucket.b", "count.index"), "policy": refs("local.account", "aws_s3_bucket.b", "count.index", "aws_s3_bucket.b[0].arn", "aws_s3_bucket.b[0]", "aws_s3_bucket.b", "aws_s3_bucket.b[1].arn", "aws_s3_bucket.b[1]", "aws_s3_bucket.b")})
 	}
 	for _, k := range []string{"splunk", "sumo"} {
-		add("aws_sqs_queue", "q", k, map[string]any{"name_prefix": k + "-"}, map[string]any{"name": true, "arn": true, "id": true, "url": true},
+		add("aws_sqs_queue", "q", k, map[string]any{"name_prefix": k + "-", "max_message_size": 262144}, map[string]any{"name": true, "arn": true, "id": true, "url": true},
 			map[string]any{"name_prefix": refs("each.key")})
 		add("aws_sqs_queue_policy", "q", k, map[string]any{}, map[string]any{"queue_url": true, "id": true, "policy": true},
 			map[string]any{"queue_url": refs("aws_sqs_queue.q", "each.key"), "policy": refs("each.key", "each.value", "aws_sqs_queue.q", "each.key", "local.account")})
@@ -148,7 +148,9 @@ func TestExpressionsFromConfiguration(t *testing.T) {
 		value := map[string]string{"splunk": "siem", "sumo": "archive"}[k]
 		want := []map[string]any{{"Sid": k + value, "Effect": "Allow", "Principal": map[string]any{"Service": "sns.amazonaws.com"},
 			"Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:" + sym(`aws_sqs_queue.q["`+k+`"]`, "name"),
-			"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"}}}}
+			"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"},
+				// The plan's number stays a number in the document.
+				"NumericLessThanEquals": map[string]any{"sqs:MessageSize": float64(262144)}}}}
 		if diff := cmp.Diff(want, statements(t, q.Policy)); diff != "" {
 			t.Errorf("%s policy (-want +got):\n%s", k, diff)
 		}

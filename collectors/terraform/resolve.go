@@ -399,13 +399,24 @@ func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
 	case "local", "each", "count", "path", "self", "terraform":
 		return b.unknownRef(module, ref)
 	}
+	t, rest := b.lookupRef(module, selfIndex, steps)
+	if t == nil {
+		return b.unknownRef(module, ref)
+	}
+	return b.attrPath(t, rest, depth)
+}
+
+// lookupRef finds the resource instance a reference made from module
+// names (steps of aws_x.y[0].attr or data.x.y.attr), and the steps left
+// inside it; nil when the plan has none.
+func (b *builder) lookupRef(module, selfIndex string, steps []step) (*instance, []step) {
 	mode := ""
-	if steps[0].name == "data" {
+	if len(steps) > 0 && steps[0].name == "data" {
 		mode = "data."
 		steps = steps[1:]
 	}
 	if len(steps) < 2 || steps[0].index != "" || steps[1].index != "" {
-		return b.unknownRef(module, ref)
+		return nil, nil
 	}
 	addr := joinModule(module, mode+steps[0].name+"."+steps[1].name)
 	rest := steps[2:]
@@ -419,31 +430,14 @@ func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
 		// bare resource; the instance with the same key is the one meant.
 		t = b.ix.byAddr[addr+selfIndex]
 	}
-	if t == nil {
-		return b.unknownRef(module, ref)
-	}
-	return b.attrPath(t, rest, depth)
+	return t, rest
 }
 
 func (b *builder) attrPath(t *instance, rest []step, depth int) string {
 	if len(rest) == 0 || rest[0].name == "" {
 		return b.unknown(t.addr, t)
 	}
-	n := t.root
-	for _, st := range rest {
-		if st.name != "" {
-			n = n.get(st.name)
-			continue
-		}
-		key := strings.Trim(st.index, "[]")
-		if i, err := strconv.Atoi(key); err == nil {
-			n = n.at(i)
-		} else if k, err := strconv.Unquote(key); err == nil {
-			n = n.get(k)
-		} else {
-			n = node{unk: true}
-		}
-	}
+	n := t.root.walk(rest)
 	if !n.unknown() && n.v != nil {
 		return scalar(n.v)
 	}
@@ -463,6 +457,25 @@ func (b *builder) attrPath(t *instance, rest []step, depth int) string {
 		return b.unknown(name.String(), t)
 	}
 	return ""
+}
+
+// walk follows attribute and index steps into a value.
+func (n node) walk(steps []step) node {
+	for _, st := range steps {
+		if st.name != "" {
+			n = n.get(st.name)
+			continue
+		}
+		key := strings.Trim(st.index, "[]")
+		if i, err := strconv.Atoi(key); err == nil {
+			n = n.at(i)
+		} else if k, err := strconv.Unquote(key); err == nil {
+			n = n.get(k)
+		} else {
+			n = node{unk: true}
+		}
+	}
+	return n
 }
 
 func joinModule(module, rest string) string {

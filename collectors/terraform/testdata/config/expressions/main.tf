@@ -61,7 +61,10 @@ resource "aws_sqs_queue_policy" "q" {
       Principal = { Service = "sns.amazonaws.com" }
       Action    = "sqs:SendMessage"
       Resource  = aws_sqs_queue.q[each.key].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = join(":", ["arn:aws:sns:us-east-1", local.account, "t"]) } }
+      Condition = {
+        ArnEquals             = { "aws:SourceArn" = join(":", ["arn:aws:sns:us-east-1", local.account, "t"]) }
+        NumericLessThanEquals = { "sqs:MessageSize" = aws_sqs_queue.q[each.key].max_message_size }
+      }
     }]
   })
 }
