@@ -241,3 +241,61 @@ func BenchmarkParsePlanWithConfig(b *testing.B) {
 		}
 	}
 }
+
+// TestExpressionsInModules: a module instance's policy names what its
+// call passes (an argument built from each.key and each.value, the root
+// topic's ARN), and each generated name is the symbol of its full
+// address, module path included.
+func TestExpressionsInModules(t *testing.T) {
+	refs := func(r ...string) map[string]any { return map[string]any{"references": r} }
+	rc := func(addr, module, typ, name string, after, unknown map[string]any) map[string]any {
+		out := map[string]any{"address": addr, "mode": "managed", "type": typ, "name": name,
+			"change": map[string]any{"actions": []string{"create"}, "before": nil, "after": after, "after_unknown": unknown}}
+		if module != "" {
+			out["module_address"] = module
+		}
+		return out
+	}
+	const m = `module.queue["splunk"]`
+	plan := map[string]any{"format_version": "1.2",
+		"resource_changes": []any{
+			rc("aws_sns_topic.t", "", "aws_sns_topic", "t", map[string]any{"name_prefix": "t-"}, map[string]any{"name": true, "arn": true, "id": true}),
+			rc(m+".aws_sqs_queue.this", m, "aws_sqs_queue", "this", map[string]any{"name_prefix": "splunk-siem-"}, map[string]any{"name": true, "arn": true, "id": true, "url": true}),
+			rc(m+".aws_sqs_queue_policy.this", m, "aws_sqs_queue_policy", "this", map[string]any{}, map[string]any{"queue_url": true, "id": true, "policy": true}),
+		},
+		"configuration": map[string]any{"root_module": map[string]any{
+			"resources": []any{map[string]any{"address": "aws_sns_topic.t", "mode": "managed", "type": "aws_sns_topic", "name": "t",
+				"expressions": map[string]any{"name_prefix": map[string]any{"constant_value": "t-"}}}},
+			"module_calls": map[string]any{"queue": map[string]any{"source": "./modules/queue",
+				"expressions": map[string]any{"name": refs("each.key", "each.value"), "topic_arn": refs("aws_sns_topic.t.arn", "aws_sns_topic.t")},
+				"module": map[string]any{"resources": []any{
+					map[string]any{"address": "aws_sqs_queue.this", "mode": "managed", "type": "aws_sqs_queue", "name": "this",
+						"expressions": map[string]any{"name_prefix": refs("var.name")}},
+					map[string]any{"address": "aws_sqs_queue_policy.this", "mode": "managed", "type": "aws_sqs_queue_policy", "name": "this",
+						"expressions": map[string]any{"queue_url": refs("aws_sqs_queue.this.id", "aws_sqs_queue.this"),
+							"policy": refs("var.name", "aws_sqs_queue.this.arn", "aws_sqs_queue.this", "var.topic_arn")}},
+				}}}}}},
+	}
+	data, err := json.Marshal(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse("plan.json", data, Options{ConfigDir: "testdata/config/expressions_module", AccountID: "111122223333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym := func(owner, attr string) string { return snapshot.Symbol("plan.json", owner, attr) }
+	qs := s.Accounts[0].Queues
+	if len(qs) != 1 {
+		t.Fatalf("queues: %+v", qs)
+	}
+	want := []map[string]any{{"Sid": "splunk-siem", "Effect": "Allow", "Principal": map[string]any{"Service": "sns.amazonaws.com"},
+		"Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:" + sym(m+".aws_sqs_queue.this", "name"),
+		"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:" + sym("aws_sns_topic.t", "name")}}}}
+	if diff := cmp.Diff(want, statements(t, qs[0].Policy)); diff != "" {
+		t.Errorf("policy (-want +got):\n%s", diff)
+	}
+	if l := qs[0].Policy.StatementLocations[0]; filepath.ToSlash(l.File) != "testdata/config/expressions_module/modules/queue/main.tf" || l.Line != 17 {
+		t.Errorf("statement at %s:%d", l.File, l.Line)
+	}
+}
