@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,16 +184,7 @@ resource "aws_s3_bucket_policy" "b" {
 			t.Fatal(err)
 		}
 		s, err := Parse("plan.json", plan, Options{ConfigDir: dir})
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			return
-		}
-		if err := s.Validate(); err != nil {
-			t.Fatalf("invalid snapshot: %v", err)
-		}
+		validOrError(t, s, err)
 	})
 }
 
