@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -287,5 +289,36 @@ func TestExpressionsInModules(t *testing.T) {
 	}
 	if l := qs[0].Policy.StatementLocations[0]; filepath.ToSlash(l.File) != "testdata/config/expressions_module/modules/queue/main.tf" || l.Line != 17 {
 		t.Errorf("statement at %s:%d", l.File, l.Line)
+	}
+}
+
+// TestEvaluable: the subset evaluated is what policies are written with;
+// any form that could compare, compute or iterate over a value AWS has
+// not assigned yet is left unknown.
+func TestEvaluable(t *testing.T) {
+	for src, want := range map[string]bool{
+		`"${aws_s3_bucket.b.arn}/*"`:                  true,
+		`jsonencode({ A = [local.a, "x"], "B" = 1 })`: true,
+		`format("%s:%s", var.a, each.key)`:            true,
+		`join(",", concat([var.a], ["b"]))`:           true,
+		`aws_s3_bucket.b[count.index].arn`:            true,
+		`(var.m)["k"]`:                                true,
+		`var.a == "x" ? "y" : "z"`:                    false,
+		`[for s in var.l : s]`:                        false,
+		`aws_s3_bucket.b[*].arn`:                      false,
+		`upper(var.a)`:                                false,
+		`1 + var.n`:                                   false,
+		`join(",", var.l...)`:                         false,
+		`"%{if var.a != ""}x%{endif}"`:                false,
+		`jsonencode(merge(local.a, { B = "b" }))`:     false,
+		`templatefile("${path.module}/p.json", {})`:   false,
+	} {
+		e, diags := hclsyntax.ParseExpression([]byte(src), "x.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", src, diags)
+		}
+		if got := evaluable(e); got != want {
+			t.Errorf("evaluable(%s) = %v, want %v", src, got, want)
+		}
 	}
 }
