@@ -24,6 +24,9 @@ import (
 // since the instances share one declaration. Without a configuration,
 // each resource points at its object in the plan file.
 
+// maxModuleDepth bounds the nesting of module calls read.
+const maxModuleDepth = 16
+
 // block is where one resource block is declared, and its body: the
 // expression text the plan's JSON drops (expr.go evaluates it).
 type block struct {
@@ -55,10 +58,14 @@ func configBlocks(dir string) (*source, error) {
 		if err != nil {
 			return err
 		}
-		if seen[abs] {
-			return nil // a module called twice is declared once
+		// A module called twice is read for each call: its resources
+		// have an address under each. One whose source leads back to
+		// itself (Terraform refuses the cycle) ends at maxModuleDepth.
+		key := abs + "\x00" + prefix
+		if seen[key] || strings.Count(prefix, "module.") > maxModuleDepth {
+			return nil
 		}
-		seen[abs] = true
+		seen[key] = true
 		files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 		if err != nil {
 			return err

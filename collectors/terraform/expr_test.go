@@ -248,25 +248,31 @@ func TestExpressionsInModules(t *testing.T) {
 		}
 		return out
 	}
-	const m = `module.queue["splunk"]`
+	module := map[string]any{"resources": []any{
+		map[string]any{"address": "aws_sqs_queue.this", "mode": "managed", "type": "aws_sqs_queue", "name": "this",
+			"expressions": map[string]any{"name_prefix": refs("var.name")}},
+		map[string]any{"address": "aws_sqs_queue_policy.this", "mode": "managed", "type": "aws_sqs_queue_policy", "name": "this",
+			"expressions": map[string]any{"queue_url": refs("aws_sqs_queue.this.id", "aws_sqs_queue.this"),
+				"policy": refs("var.name", "aws_sqs_queue.this.arn", "aws_sqs_queue.this", "var.topic_arn")}},
+	}}
+	const m, m2 = `module.queue["splunk"]`, `module.archive`
 	plan := map[string]any{"format_version": "1.2",
 		"resource_changes": []any{
 			rc("aws_sns_topic.t", "", "aws_sns_topic", "t", map[string]any{"name_prefix": "t-"}, map[string]any{"name": true, "arn": true, "id": true}),
 			rc(m+".aws_sqs_queue.this", m, "aws_sqs_queue", "this", map[string]any{"name_prefix": "splunk-siem-"}, map[string]any{"name": true, "arn": true, "id": true, "url": true}),
 			rc(m+".aws_sqs_queue_policy.this", m, "aws_sqs_queue_policy", "this", map[string]any{}, map[string]any{"queue_url": true, "id": true, "policy": true}),
+			rc(m2+".aws_sqs_queue.this", m2, "aws_sqs_queue", "this", map[string]any{"name_prefix": "archive-"}, map[string]any{"name": true, "arn": true, "id": true, "url": true}),
+			rc(m2+".aws_sqs_queue_policy.this", m2, "aws_sqs_queue_policy", "this", map[string]any{}, map[string]any{"queue_url": true, "id": true, "policy": true}),
 		},
 		"configuration": map[string]any{"root_module": map[string]any{
 			"resources": []any{map[string]any{"address": "aws_sns_topic.t", "mode": "managed", "type": "aws_sns_topic", "name": "t",
 				"expressions": map[string]any{"name_prefix": map[string]any{"constant_value": "t-"}}}},
-			"module_calls": map[string]any{"queue": map[string]any{"source": "./modules/queue",
-				"expressions": map[string]any{"name": refs("each.key", "each.value"), "topic_arn": refs("aws_sns_topic.t.arn", "aws_sns_topic.t")},
-				"module": map[string]any{"resources": []any{
-					map[string]any{"address": "aws_sqs_queue.this", "mode": "managed", "type": "aws_sqs_queue", "name": "this",
-						"expressions": map[string]any{"name_prefix": refs("var.name")}},
-					map[string]any{"address": "aws_sqs_queue_policy.this", "mode": "managed", "type": "aws_sqs_queue_policy", "name": "this",
-						"expressions": map[string]any{"queue_url": refs("aws_sqs_queue.this.id", "aws_sqs_queue.this"),
-							"policy": refs("var.name", "aws_sqs_queue.this.arn", "aws_sqs_queue.this", "var.topic_arn")}},
-				}}}}}},
+			"module_calls": map[string]any{
+				"queue": map[string]any{"source": "./modules/queue", "module": module,
+					"expressions": map[string]any{"name": refs("each.key", "each.value"), "topic_arn": refs("aws_sns_topic.t.arn", "aws_sns_topic.t")}},
+				"archive": map[string]any{"source": "./modules/queue", "module": module,
+					"expressions": map[string]any{"name": map[string]any{"constant_value": "archive"}, "topic_arn": refs("aws_sns_topic.t.arn", "aws_sns_topic.t")}},
+			}}},
 	}
 	data, err := json.Marshal(plan)
 	if err != nil {
@@ -278,17 +284,23 @@ func TestExpressionsInModules(t *testing.T) {
 	}
 	sym := func(owner, attr string) string { return snapshot.Symbol("plan.json", owner, attr) }
 	qs := s.Accounts[0].Queues
-	if len(qs) != 1 {
+	if len(qs) != 2 {
 		t.Fatalf("queues: %+v", qs)
 	}
-	want := []map[string]any{{"Sid": "splunk-siem", "Effect": "Allow", "Principal": map[string]any{"Service": "sns.amazonaws.com"},
-		"Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:" + sym(m+".aws_sqs_queue.this", "name"),
-		"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:" + sym("aws_sns_topic.t", "name")}}}}
-	if diff := cmp.Diff(want, statements(t, qs[0].Policy)); diff != "" {
-		t.Errorf("policy (-want +got):\n%s", diff)
-	}
-	if l := qs[0].Policy.StatementLocations[0]; filepath.ToSlash(l.File) != "testdata/config/expressions_module/modules/queue/main.tf" || l.Line != 17 {
-		t.Errorf("statement at %s:%d", l.File, l.Line)
+	for _, q := range qs {
+		module, sid := m, "splunk-siem"
+		if strings.HasPrefix(q.Location.Address, m2) {
+			module, sid = m2, "archive"
+		}
+		want := []map[string]any{{"Sid": sid, "Effect": "Allow", "Principal": map[string]any{"Service": "sns.amazonaws.com"},
+			"Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:" + sym(module+".aws_sqs_queue.this", "name"),
+			"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:" + sym("aws_sns_topic.t", "name")}}}}
+		if diff := cmp.Diff(want, statements(t, q.Policy)); diff != "" {
+			t.Errorf("%s policy (-want +got):\n%s", module, diff)
+		}
+		if l := q.Policy.StatementLocations[0]; filepath.ToSlash(l.File) != "testdata/config/expressions_module/modules/queue/main.tf" || l.Line != 17 {
+			t.Errorf("%s statement at %s:%d", module, l.File, l.Line)
+		}
 	}
 }
 
@@ -320,5 +332,25 @@ func TestEvaluable(t *testing.T) {
 		if got := evaluable(e); got != want {
 			t.Errorf("evaluable(%s) = %v, want %v", src, got, want)
 		}
+	}
+}
+
+// TestModuleCycle: a module whose source leads back to itself (Terraform
+// refuses it) is read to maxModuleDepth, not without end.
+func TestModuleCycle(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "x")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tf := "module \"again\" {\n  source = \"../x\"\n}\nresource \"aws_sns_topic\" \"t\" {\n  name = \"t\"\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := configBlocks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(src.blocks); n != 2*(maxModuleDepth+1) {
+		t.Errorf("%d blocks, want %d", n, 2*(maxModuleDepth+1))
 	}
 }

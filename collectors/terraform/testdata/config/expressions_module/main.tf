@@ -11,3 +11,10 @@ module "queue" {
   name      = "${each.key}-${each.value}"
   topic_arn = aws_sns_topic.t.arn
 }
+
+# The same module called again: its resources are read under this call too.
+module "archive" {
+  source    = "./modules/queue"
+  name      = "archive"
+  topic_arn = aws_sns_topic.t.arn
+}
