@@ -354,3 +354,45 @@ func TestModuleCycle(t *testing.T) {
 		t.Errorf("%d blocks, want %d", n, 2*(maxModuleDepth+1))
 	}
 }
+
+// TestDeferredCallerIdentity: a caller identity read during apply (its
+// module has depends_on) names the account the plan's resources are in:
+// the one given, else the one the plan's ARNs agree on, else the plan's
+// account symbol, the same as in the resources' ARNs.
+func TestDeferredCallerIdentity(t *testing.T) {
+	dir := t.TempDir()
+	tf := `data "aws_caller_identity" "current" {}
+resource "aws_sns_topic" "t" {
+  name = "t"
+}
+resource "aws_sns_topic_policy" "t" {
+  arn    = aws_sns_topic.t.arn
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }, Action = "sns:Publish", Resource = aws_sns_topic.t.arn }] })
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan := `{"format_version":"1.2","resource_changes":[
+	 {"address":"data.aws_caller_identity.current","mode":"data","type":"aws_caller_identity","name":"current","change":{"actions":["read"],"before":null,"after":{},"after_unknown":{"account_id":true,"arn":true,"id":true,"user_id":true}},"action_reason":"read_because_dependency_pending"},
+	 {"address":"aws_sns_topic.t","mode":"managed","type":"aws_sns_topic","name":"t","change":{"actions":["create"],"before":null,"after":{"name":"t"},"after_unknown":{"arn":true,"id":true}}},
+	 {"address":"aws_sns_topic_policy.t","mode":"managed","type":"aws_sns_topic_policy","name":"t","change":{"actions":["create"],"before":null,"after":{},"after_unknown":{"arn":true,"id":true,"policy":true}}}],
+	 "configuration":{"root_module":{"resources":[
+	  {"address":"aws_sns_topic.t","mode":"managed","type":"aws_sns_topic","name":"t","expressions":{"name":{"constant_value":"t"}}},
+	  {"address":"aws_sns_topic_policy.t","mode":"managed","type":"aws_sns_topic_policy","name":"t","expressions":{"arn":{"references":["aws_sns_topic.t.arn","aws_sns_topic.t"]},"policy":{"references":["data.aws_caller_identity.current.account_id","data.aws_caller_identity.current","aws_sns_topic.t.arn","aws_sns_topic.t"]}}}]}}}`
+	for _, acct := range []string{"111122223333", ""} {
+		s, err := Parse("plan.json", []byte(plan), Options{ConfigDir: dir, AccountID: acct})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := acct
+		if acct == "" {
+			want = snapshot.Symbol("plan.json", "provider", "account_id")
+		}
+		tp := s.Accounts[0].Topics[0]
+		st := statements(t, tp.Policy)
+		if got := st[0]["Principal"].(map[string]any)["AWS"]; got != "arn:aws:iam::"+want+":root" || st[0]["Resource"] != tp.ARN || s.Accounts[0].ID != want {
+			t.Errorf("--account %q: principal %v, resource %v, topic %s in account %s", acct, got, st[0]["Resource"], tp.ARN, s.Accounts[0].ID)
+		}
+	}
+}
