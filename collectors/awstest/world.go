@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -46,9 +47,9 @@ type World struct {
 
 	limits rateLimits
 
-	// compiled caches parsed policies (policyKey → *iam.Policy) for
-	// Authorize.
-	compiled sync.Map
+	// ix is the authorization index of Snapshot (index), guarded by ixMu.
+	ixMu sync.Mutex
+	ix   *authz.Index
 }
 
 // NewWorld returns a World serving s, with empty identities, no faults and

@@ -49,7 +49,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case "DescribeKey", "GetKeyPolicy", "ListGrants":
 		key, owner, ae := s.resolve(c, str("KeyId"), c.Account, c.Region)
 		if ae == nil {
-			ae = s.authorize(c, "kms:"+op, key, owner, nil)
+			ae = s.authorize(c, "kms:"+op, key, nil)
 		}
 		if ae != nil {
 			proto.Fail(rw, ae)
@@ -261,7 +261,7 @@ func (s *Server) resolve(c awstest.Caller, keyRef, account, region string) (*sna
 // cryptographic calls: it resolves the key, checks its state and
 // authorizes action for the caller with the encryption context.
 func (s *Server) UseKey(c awstest.Caller, action, keyRef, ownerAccount, region string, encryptionContext map[string]string) (string, *awstest.APIError) {
-	k, owner, ae := s.resolve(c, keyRef, ownerAccount, region)
+	k, _, ae := s.resolve(c, keyRef, ownerAccount, region)
 	if ae != nil {
 		return "", ae
 	}
@@ -274,7 +274,7 @@ func (s *Server) UseKey(c awstest.Caller, action, keyRef, ownerAccount, region s
 	default:
 		return "", awstest.Errorf(400, "KMSInvalidStateException", "%s is %s.", k.ARN, k.KeyState)
 	}
-	if ae := s.authorize(c, action, k, owner, encryptionContext); ae != nil {
+	if ae := s.authorize(c, action, k, encryptionContext); ae != nil {
 		return "", ae
 	}
 	return k.ARN, nil
