@@ -153,19 +153,9 @@ func (cv *condValue) parse(fam opFamily, exact, glob string) {
 		}
 		cv.num = f
 	case famDate:
-		d, ok := parseDate(exact)
-		if !ok {
-			cv.parsed = false
-			return
-		}
-		cv.date = d
+		cv.date, cv.parsed = parseDate(exact)
 	case famIP:
-		p, ok := parseCIDR(exact)
-		if !ok {
-			cv.parsed = false
-			return
-		}
-		cv.prefix = p
+		cv.prefix, cv.parsed = parseCIDR(exact)
 	case famArn:
 		cv.arn = splitEscapedARN(glob)
 	}

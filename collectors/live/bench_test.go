@@ -140,15 +140,22 @@ var regions17 = []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "
 //	go test ./collectors/live -run '^$' -bench 'CollectOrgScale' -benchtime 1x -timeout 30m
 //
 // TRAILGATE_SCALE_ACCOUNTS overrides the number of accounts, to profile a
-// smaller organization of the same shape.
+// smaller organization of the same shape; TRAILGATE_SCALE_CONCURRENCY the
+// collector's --concurrency.
 func BenchmarkCollectOrgScale(b *testing.B) {
-	n := 1000
-	if v := os.Getenv("TRAILGATE_SCALE_ACCOUNTS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
+	envInt := func(name string, def int) int {
+		v := os.Getenv(name)
+		if v == "" {
+			return def
 		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("%s: %v", name, err)
+		}
+		return n
 	}
+	n := envInt("TRAILGATE_SCALE_ACCOUNTS", 1000)
+	concurrency := envInt("TRAILGATE_SCALE_CONCURRENCY", 0)
 	w := awstest.NewWorld(benchOrg(n, regions17))
 	w.Latency = 20 * time.Millisecond
 	w.Identities.Add(adminKey, adminSecret, "", "arn:aws:iam::100000000000:user/auditor")
@@ -158,7 +165,7 @@ func BenchmarkCollectOrgScale(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		throttledBefore := w.Throttled()
-		got, st, err := Collect(context.Background(), cfg, Options{MemberRole: memberRole})
+		got, st, err := Collect(context.Background(), cfg, Options{MemberRole: memberRole, Concurrency: concurrency})
 		if err != nil {
 			b.Fatal(err)
 		}
