@@ -62,29 +62,16 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		awstest.WriteJSON(rw, contentType, map[string]any{"Roots": []map[string]any{{
 			"Id": o.RootID, "Arn": s.arn(o, "root", o.RootID), "Name": "Root", "PolicyTypes": types}}})
 	case "ListOrganizationalUnitsForParent":
-		var ous []map[string]string
-		for _, ou := range o.OrganizationalUnits {
-			if ou.ParentID == req.ParentID {
-				ous = append(ous, map[string]string{"Id": ou.ID, "Arn": s.arn(o, "ou", ou.ID), "Name": ou.Name})
-			}
-		}
-		s.page(rw, "OrganizationalUnits", ous, req)
+		s.page(rw, "OrganizationalUnits", listWhere(o.OrganizationalUnits, func(ou snapshot.OrganizationalUnit) bool { return ou.ParentID == req.ParentID },
+			func(ou snapshot.OrganizationalUnit) map[string]string {
+				return map[string]string{"Id": ou.ID, "Arn": s.arn(o, "ou", ou.ID), "Name": ou.Name}
+			}), req)
 	case "ListAccountsForParent":
-		var accts []map[string]any
-		for _, m := range o.Members {
-			if m.ParentID == req.ParentID {
-				accts = append(accts, s.account(o, m))
-			}
-		}
-		s.page(rw, "Accounts", accts, req)
+		s.page(rw, "Accounts", listWhere(o.Members, func(m snapshot.OrgAccount) bool { return m.ParentID == req.ParentID },
+			func(m snapshot.OrgAccount) map[string]any { return s.account(o, m) }), req)
 	case "ListPolicies":
-		var ps []map[string]any
-		for _, p := range o.Policies {
-			if p.Type == req.Filter {
-				ps = append(ps, s.summary(o, p))
-			}
-		}
-		s.page(rw, "Policies", ps, req)
+		s.page(rw, "Policies", listWhere(o.Policies, func(p snapshot.OrgPolicy) bool { return p.Type == req.Filter },
+			func(p snapshot.OrgPolicy) map[string]any { return s.summary(o, p) }), req)
 	case "DescribePolicy":
 		p := s.policy(o, req.PolicyID)
 		if p == nil {
@@ -234,4 +221,16 @@ func (s *server) target(o *snapshot.Organization, id string) map[string]string {
 		}
 		return map[string]string{"TargetId": id, "Arn": s.arn(o, "account", id), "Name": name, "Type": "ACCOUNT"}
 	}
+}
+
+// listWhere is the entries of a list operation: each item that keep
+// accepts, as entry writes it.
+func listWhere[T, E any](items []T, keep func(T) bool, entry func(T) E) []E {
+	var out []E
+	for _, it := range items {
+		if keep(it) {
+			out = append(out, entry(it))
+		}
+	}
+	return out
 }
