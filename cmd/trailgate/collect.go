@@ -143,9 +143,6 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 
 	cfg, err := o.aws.load(ctx)
-	if err == nil {
-		err = credentials(ctx, cfg)
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage

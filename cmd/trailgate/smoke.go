@@ -85,9 +85,6 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		conn.ExternalID = id
 	}
 	cfg, err := o.aws.load(ctx)
-	if err == nil {
-		err = credentials(ctx, cfg)
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage
