@@ -18,7 +18,8 @@ import (
 type World struct {
 	// Snapshot holds the resources served; a server answers a caller with the
 	// resources of the caller's own account, as AWS does. Servers only read
-	// it; a test changes it before the servers start.
+	// it; a test changes it before the servers start, or through Update
+	// (whose change the next authorization sees: World.Assemble).
 	Snapshot *snapshot.Snapshot
 	// Identities are the credentials the servers accept.
 	Identities *Identities
