@@ -20,6 +20,11 @@ import (
 func TestSlotsFreedInAnAccountsTail(t *testing.T) {
 	w := awstest.NewWorld(benchOrg(4, regions17[:6]))
 	w.Latency = 2 * time.Millisecond
+	// One region of every account is slow, so that each account has a
+	// tail: the part still running after its other readers found nothing
+	// left (region parts are otherwise alike, and readers could finish
+	// together).
+	w.Faults.Add(awstest.Fault{Region: "ap-south-1", Service: "kms", Operation: "ListKeys", Kind: awstest.Slow, Delay: 500 * time.Millisecond})
 	w.Identities.Add(adminKey, adminSecret, "", "arn:aws:iam::100000000000:user/auditor")
 	var (
 		mu               sync.Mutex
