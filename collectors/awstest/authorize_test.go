@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -231,5 +232,44 @@ func TestUpdateReassembles(t *testing.T) {
 	w.Update(func(s *snapshot.Snapshot) { s.Accounts[0].Buckets[0].Policy = nil })
 	if got := decide(t, w, outsider, "s3:GetObject", "arn:aws:s3:::logs/k"); got != iam.ImplicitlyDenied {
 		t.Errorf("outsider after the bucket policy is removed: %s, want implicitly denied", got)
+	}
+}
+
+// TestServersAgreeWithTheAnalyzer: for a role calling the endpoint of the
+// resource's region, a server decides what analyzer/authz decides about
+// the same snapshot, under SCPs, RCPs, bucket and trust policies: one
+// assembly, not two that could drift apart.
+func TestServersAgreeWithTheAnalyzer(t *testing.T) {
+	w := perimeterWorld(snapshot.PolicyTypeSCP, snapshot.PolicyTypeRCP)
+	w.Update(func(s *snapshot.Snapshot) {
+		s.Accounts[0].Roles = append(s.Accounts[0].Roles, snapshot.Role{Name: "Vendor", ARN: "arn:aws:iam::222222222222:role/Vendor",
+			TrustPolicy: &snapshot.Policy{Document: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+				`"Principal":{"AWS":"arn:aws:iam::222222222222:role/logs/Reader"},"Action":"sts:AssumeRole"}]}`)}})
+	})
+	ix, err := authz.NewIndex(w.Snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		caller, action, resource string
+		want                     iam.Decision
+	}{
+		{"arn:aws:sts::222222222222:assumed-role/Reader/s1", "s3:GetObject", "arn:aws:s3:::logs/k", iam.Allowed},
+		{"arn:aws:sts::222222222222:assumed-role/Reader/s1", "s3:PutObject", "arn:aws:s3:::logs/k", iam.ImplicitlyDenied},
+		{"arn:aws:sts::222222222222:assumed-role/Reader/s1", "sts:AssumeRole", "arn:aws:iam::222222222222:role/Vendor", iam.Allowed},
+		{"arn:aws:sts::222222222222:assumed-role/Vendor/s1", "sts:AssumeRole", "arn:aws:iam::222222222222:role/logs/Reader", iam.ImplicitlyDenied},
+		// Granted by the bucket policy, stopped by the perimeter RCP.
+		{"arn:aws:sts::555555555555:assumed-role/Outsider/s1", "s3:GetObject", "arn:aws:s3:::logs/k", iam.ExplicitlyDenied},
+	} {
+		account := awstest.AccountOfARN(q.caller)
+		server, err := w.Authorize(awstest.Authorization{Caller: awstest.Caller{PrincipalARN: q.caller, Account: account, Region: "eu-west-1"},
+			Action: q.action, Resource: q.resource})
+		if err != nil {
+			t.Fatal(err)
+		}
+		analyzer := ix.Authorize(authz.Request{Principal: q.caller, Action: q.action, Resource: q.resource})
+		if server.Decision != q.want || analyzer.Decision != q.want {
+			t.Errorf("%s %s on %s: server %s, analyzer %s (%s), want %s", q.caller, q.action, q.resource, server.Decision, analyzer.Decision, analyzer.Proof, q.want)
+		}
 	}
 }
