@@ -173,9 +173,17 @@ type Fix struct {
 	Set map[string]any `json:"set,omitempty"`
 	// AddStatement is a statement the policy must gain; Policy says which
 	// policy of the resource: "resource" (its key, bucket, topic or queue
-	// policy) or "trust" (a role's trust policy).
+	// policy), "trust" (a role's trust policy) or "identity" (an identity
+	// policy of a role: its inline policy, or the IAM policy resource the
+	// finding points at).
 	AddStatement map[string]any `json:"add_statement,omitempty"`
 	Policy       string         `json:"policy,omitempty"`
+	// Outside says why no change to an IaC input fixes the cause: what
+	// must change is not declared in a template or configuration (an SCP
+	// attached in AWS Organizations, a vendor console setting, a
+	// GuardDuty setting). The remediation is then the organization-level,
+	// console or API change, for IaC findings too.
+	Outside string `json:"outside,omitempty"`
 }
 
 // Change is a Fix written for the input the finding came from.

@@ -108,7 +108,7 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
 	var snippet []string
 	for _, p := range props(f.Fix.Set) {
-		snippet = append(snippet, t.pair(p, f.Fix.Set[p]))
+		snippet = append(snippet, t.pair(p, f.Fix.Set[p], ""))
 	}
 	typeName := ""
 	if typ != nil {
@@ -124,32 +124,37 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 		return c // no Properties to edit in place: the text says what to add
 	}
 	first := pn.Content[0]
+	prefix := t.prefix(first.Line, first.Column)
+	block := strings.TrimSpace(prefix) == ""
+	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
 	var inserts []string
 	for _, p := range props(f.Fix.Set) {
 		_, v := mapGet(pn, p)
 		if v == nil {
-			inserts = append(inserts, t.pair(p, f.Fix.Set[p]))
+			if !block && !isScalar(f.Fix.Set[p]) {
+				return textOnly // a structured value into a one-line mapping: text only
+			}
+			inserts = append(inserts, t.pair(p, f.Fix.Set[p], prefix))
 			continue
 		}
 		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
-		if !ok {
-			return c // a value spelled as an intrinsic or over lines: text only
+		if !ok || !isScalar(f.Fix.Set[p]) {
+			return textOnly // a value spelled as an intrinsic, over lines or structured: text only
 		}
 		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(f.Fix.Set[p])})
 	}
 	if len(inserts) > 0 {
-		prefix := t.prefix(first.Line, first.Column)
-		if strings.TrimSpace(prefix) == "" {
-			sep := "\n" + prefix
-			text := prefix + strings.Join(inserts, sep) + "\n"
+		switch {
+		case block:
+			text := strings.Join(inserts, "\n") + "\n"
 			if t.json {
-				text = prefix + strings.Join(inserts, ","+sep) + ",\n"
+				text = strings.Join(inserts, ",\n") + ",\n"
 			}
 			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: 1, EndLine: first.Line, EndColumn: 1, Text: text})
-		} else if t.json {
+		case t.json:
 			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: first.Column, EndLine: first.Line, EndColumn: first.Column, Text: strings.Join(inserts, ", ") + ", "})
-		} else {
-			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		default:
+			return textOnly
 		}
 	}
 	sort.Slice(c.Edits, func(i, j int) bool {
@@ -164,16 +169,11 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	if typ == nil {
 		return nil
 	}
-	prop := policyProperty[typ.Value]
-	if f.Fix.Policy == "trust" {
-		prop = trustProperty
-	}
-	if prop == "" {
+	prop, doc, ok := policyDocument(f, typ.Value, val)
+	if !ok {
 		return nil
 	}
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
-	_, props := mapGet(val, "Properties")
-	_, doc := mapGet(props, prop)
 	_, st := mapGet(doc, "Statement")
 	statement := f.Fix.AddStatement
 	if sid, ok := statement["Sid"].(string); ok && st != nil {
@@ -234,13 +234,77 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	return c
 }
 
-// pair renders "Property: value" (YAML) or "\"Property\": value" (JSON).
-func (t *template) pair(p string, v any) string {
+// identityPolicyProperty is the property of an IAM policy resource that
+// holds its document.
+var identityPolicyProperty = map[string]string{
+	"AWS::IAM::Policy":        "PolicyDocument",
+	"AWS::IAM::ManagedPolicy": "PolicyDocument",
+	"AWS::IAM::RolePolicy":    "PolicyDocument",
+}
+
+// policyDocument finds the policy a statement fix goes into: the
+// resource's policy, a role's trust policy, or an identity policy (a
+// policy resource, or the role's inline policy the finding points into,
+// else its first). prop names it in the change's text; doc is nil when
+// the template does not write it yet.
+func policyDocument(f findings.Finding, typ string, val *yaml.Node) (prop string, doc *yaml.Node, ok bool) {
+	_, props := mapGet(val, "Properties")
+	switch {
+	case f.Fix.Policy == "trust" && typ == "AWS::IAM::Role":
+		prop = trustProperty
+	case f.Fix.Policy == "identity" && typ == "AWS::IAM::Role":
+		_, ps := mapGet(props, "Policies")
+		if ps == nil || ps.Kind != yaml.SequenceNode || len(ps.Content) == 0 {
+			return "Policies", nil, true
+		}
+		pick := ps.Content[0]
+		for _, p := range ps.Content {
+			if p.Line <= f.Location.Line && f.Location.Line <= maxLine(p) {
+				pick = p
+			}
+		}
+		_, doc = mapGet(pick, "PolicyDocument")
+		name := "Policies"
+		if _, n := mapGet(pick, "PolicyName"); n != nil && n.Kind == yaml.ScalarNode {
+			name = fmt.Sprintf("inline policy %s", n.Value)
+		}
+		return name + " PolicyDocument", doc, true
+	case f.Fix.Policy == "identity":
+		prop = identityPolicyProperty[typ]
+	default:
+		prop = policyProperty[typ]
+	}
+	if prop == "" {
+		return "", nil, false
+	}
+	_, doc = mapGet(props, prop)
+	return prop, doc, true
+}
+
+// pair renders "Property: value" (YAML) or "\"Property\": value" (JSON),
+// every line starting with pad: a structured value is written over lines,
+// in block style in YAML.
+func (t *template) pair(p string, v any, pad string) string {
 	if t.json {
 		k, _ := json.Marshal(p)
-		return string(k) + ": " + t.scalar(v)
+		return pad + string(k) + ": " + orderedJSON(v, pad, "  ")
 	}
-	return p + ": " + t.scalar(v)
+	if isScalar(v) {
+		return pad + p + ": " + t.scalar(v)
+	}
+	return pad + p + ":\n" + indentText(yamlBlock(v), pad+"  ")
+}
+
+// isScalar reports whether v is written on one line (not an object or a
+// non-empty list).
+func isScalar(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return true
 }
 
 // scalar renders a value in the template's language.

@@ -127,10 +127,43 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		// Policies are jsonencode() calls, heredocs or data sources:
 		// where the statement goes is the author's, so the text says what
 		// to add and the exact edit is left out.
-		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's policy:\n\n%s", where(c.File, line), f.Address, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+		what, ok := tfPolicy(typ, f.Fix.Policy)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s:\n\n%s", where(c.File, line), f.Address, what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 		return c
 	}
 	return nil
+}
+
+// tfPolicy names the argument of a resource type that holds the policy a
+// statement fix goes into (registry.terraform.io/providers/hashicorp/aws);
+// ok is false when the resource the finding points at does not hold that
+// kind of policy (an identity grant the plan places at the queue, not at
+// the role), so that no change is written to the wrong block.
+func tfPolicy(typ, kind string) (string, bool) {
+	switch kind {
+	case "trust":
+		if typ == "aws_iam_role" {
+			return "assume_role_policy", true
+		}
+	case "identity":
+		switch typ {
+		case "aws_iam_role_policy", "aws_iam_policy":
+			return "policy", true
+		case "aws_iam_role":
+			return "identity policy (an aws_iam_role_policy of the role, or an aws_iam_policy attached to it)", true
+		}
+	default:
+		switch typ {
+		case "aws_s3_bucket_policy", "aws_sqs_queue_policy", "aws_sns_topic_policy", "aws_kms_key", "aws_sqs_queue", "aws_sns_topic":
+			return "policy", true
+		case "aws_s3_bucket":
+			return "bucket policy (its aws_s3_bucket_policy)", true
+		}
+	}
+	return "", false
 }
 
 // planChange is the change for a finding located in a plan only: the
@@ -150,7 +183,11 @@ func planChange(f findings.Finding) *findings.Change {
 		}
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set:\n\n%s", f.Address, where(c.File, c.Line), tfArgs(names, values))
 	case len(f.Fix.AddStatement) > 0:
-		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its policy:\n\n%s", f.Address, where(c.File, c.Line), indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+		what, ok := tfPolicy(typ, f.Fix.Policy)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its %s:\n\n%s", f.Address, where(c.File, c.Line), what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 	default:
 		return nil
 	}
