@@ -184,6 +184,18 @@ type Fix struct {
 	// GuardDuty setting). The remediation is then the organization-level,
 	// console or API change, for IaC findings too.
 	Outside string `json:"outside,omitempty"`
+	// Companion is a resource to declare beside the finding's resource
+	// (a dead-letter queue), which Set's values refer to as
+	// {"Fn::GetAtt": ["$companion", "Arn"]}.
+	Companion *Companion `json:"companion,omitempty"`
+}
+
+// Companion is a new resource a Fix declares, named after the finding's
+// resource with Suffix.
+type Companion struct {
+	Suffix     string         `json:"suffix"`
+	Type       string         `json:"type"`
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 // Change is a Fix written for the input the finding came from.

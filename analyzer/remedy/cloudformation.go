@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"sort"
 	"strings"
 
@@ -106,9 +107,14 @@ func cloudFormationChange(f findings.Finding, data []byte, sids map[string]int) 
 func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml.Node) *findings.Change {
 	_, typ := mapGet(val, "Type")
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
+	set, companion := f.Fix.Set, ""
+	if cp := f.Fix.Companion; cp != nil {
+		companion = id + cp.Suffix
+		set = withCompanion(set, companion).(map[string]any)
+	}
 	var snippet []string
-	for _, p := range props(f.Fix.Set) {
-		snippet = append(snippet, t.pair(p, f.Fix.Set[p], ""))
+	for _, p := range props(set) {
+		snippet = append(snippet, t.pair(p, set[p], ""))
 	}
 	typeName := ""
 	if typ != nil {
@@ -119,6 +125,25 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	} else {
 		c.Text = fmt.Sprintf("In %s, set in the Properties of %s%s:\n\n%s", where(c.File, c.Line), id, typeName, indentText(strings.Join(snippet, "\n"), "  "))
 	}
+	var companionEdit *findings.Replacement
+	if companion != "" {
+		decl := t.resourceDecl(companion, f.Fix.Companion, "")
+		c.Text = fmt.Sprintf("In %s, declare the resource %s:\n\n%s\n\n%s", where(c.File, c.Line), companion, indentText(decl, "  "), c.Text)
+		if _, taken := mapGet(t.res, companion); taken != nil {
+			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		}
+		// Resources are a mapping: the new one goes before the
+		// finding's, where a key is known to start a line.
+		pad := t.prefix(key.Line, key.Column)
+		if strings.TrimSpace(pad) != "" {
+			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		}
+		text := t.resourceDecl(companion, f.Fix.Companion, pad) + "\n"
+		if t.json {
+			text = strings.TrimSuffix(text, "\n") + ",\n"
+		}
+		companionEdit = &findings.Replacement{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}
+	}
 	_, pn := mapGet(val, "Properties")
 	if pn == nil || pn.Kind != yaml.MappingNode || len(pn.Content) == 0 {
 		return c // no Properties to edit in place: the text says what to add
@@ -128,20 +153,20 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	block := strings.TrimSpace(prefix) == ""
 	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
 	var inserts []string
-	for _, p := range props(f.Fix.Set) {
+	for _, p := range props(set) {
 		_, v := mapGet(pn, p)
 		if v == nil {
-			if !block && !isScalar(f.Fix.Set[p]) {
+			if !block && !isScalar(set[p]) {
 				return textOnly // a structured value into a one-line mapping: text only
 			}
-			inserts = append(inserts, t.pair(p, f.Fix.Set[p], prefix))
+			inserts = append(inserts, t.pair(p, set[p], prefix))
 			continue
 		}
 		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
-		if !ok || !isScalar(f.Fix.Set[p]) {
+		if !ok || !isScalar(set[p]) {
 			return textOnly // a value spelled as an intrinsic, over lines or structured: text only
 		}
-		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(f.Fix.Set[p])})
+		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
 	}
 	if len(inserts) > 0 {
 		switch {
@@ -156,6 +181,9 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 		default:
 			return textOnly
 		}
+	}
+	if companionEdit != nil {
+		c.Edits = append(c.Edits, *companionEdit)
 	}
 	sort.Slice(c.Edits, func(i, j int) bool {
 		a, b := c.Edits[i], c.Edits[j]
@@ -279,6 +307,49 @@ func policyDocument(f findings.Finding, typ string, val *yaml.Node) (prop string
 	}
 	_, doc = mapGet(props, prop)
 	return prop, doc, true
+}
+
+// withCompanion replaces "$companion" in a Set's values with the logical
+// ID of the resource the Fix declares.
+func withCompanion(v any, id string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = withCompanion(e, id)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withCompanion(e, id)
+		}
+		return out
+	case string:
+		if x == "$companion" {
+			return id
+		}
+	}
+	return v
+}
+
+// resourceDecl writes a resource declaration (logical ID, Type,
+// Properties) in the template's language, every line starting with pad.
+func (t *template) resourceDecl(id string, c *findings.Companion, pad string) string {
+	if t.json {
+		k, _ := json.Marshal(id)
+		ty, _ := json.Marshal(c.Type)
+		body := "{\n" + pad + "  \"Type\": " + string(ty)
+		if len(c.Properties) > 0 {
+			body += ",\n" + pad + "  \"Properties\": " + orderedJSON(c.Properties, pad+"  ", "  ")
+		}
+		return pad + string(k) + ": " + body + "\n" + pad + "}"
+	}
+	out := pad + id + ":\n" + pad + "  Type: " + c.Type
+	if len(c.Properties) > 0 {
+		out += "\n" + pad + "  Properties:\n" + indentText(yamlBlock(c.Properties), pad+"    ")
+	}
+	return out
 }
 
 // pair renders "Property: value" (YAML) or "\"Property\": value" (JSON),
@@ -529,6 +600,12 @@ func yamlNode(v any) *yaml.Node {
 			n.Content = append(n.Content, yamlNode(e))
 		}
 		return n
+	}
+	// Numbers come from JSON as float64: a whole one is written as an
+	// integer (1209600, not 1.2096e+06, which CloudFormation refuses for
+	// an Integer property).
+	if x, ok := v.(float64); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		v = int64(x)
 	}
 	var n yaml.Node
 	_ = n.Encode(v)

@@ -18,6 +18,8 @@ import (
 // hashicorp/aws: aws_sqs_queue, aws_cloudtrail, aws_sns_topic_subscription).
 var tfAttribute = map[string]map[string]string{
 	"aws_sqs_queue": {
+		"QueueName":                     "name",
+		"RedrivePolicy":                 "redrive_policy",
 		"MessageRetentionPeriod":        "message_retention_seconds",
 		"VisibilityTimeout":             "visibility_timeout_seconds",
 		"DelaySeconds":                  "delay_seconds",
@@ -57,9 +59,60 @@ func tfSet(typ string, set map[string]any) (names []string, values []string, ok 
 			return nil, nil, false
 		}
 		names = append(names, a)
-		values = append(values, hclValue(set[p], ""))
+		v := hclValue(set[p], "")
+		if _, ok := tfJSONArguments[a]; ok {
+			// A JSON-valued argument (redrive_policy) is written with
+			// jsonencode, as its value is an object.
+			v = "jsonencode(" + v + ")"
+		}
+		values = append(values, v)
 	}
 	return names, values, true
+}
+
+// tfJSONArguments are arguments whose value is a JSON string.
+var tfJSONArguments = map[string]bool{"redrive_policy": true}
+
+// tfCompanion writes the Fix's companion resource as an HCL block, and
+// its Set with references to it ({"Fn::GetAtt": ["$companion", "Arn"]}
+// becomes TYPE.NAME.arn); ok is false when an argument is not known.
+func tfCompanion(typ, name string, fx *findings.Fix) (block string, set map[string]any, ok bool) {
+	cp := fx.Companion
+	cname := name + "_" + strings.ToLower(strings.Join(camelWords.FindAllString(cp.Suffix, -1), "_"))
+	names, values, ok := tfSet(typ, cp.Properties)
+	if !ok {
+		return "", nil, false
+	}
+	block = fmt.Sprintf("resource %q %q {\n%s\n}", typ, cname, tfArgs(names, values))
+	ref := typ + "." + cname + ".arn"
+	return block, withReference(fx.Set, ref).(map[string]any), true
+}
+
+var camelWords = regexp.MustCompile(`[A-Z][a-z0-9]*|[a-z0-9]+`)
+
+// hclReference is an HCL expression written as is (a reference), which
+// hclValue does not quote.
+type hclReference string
+
+func withReference(v any, ref string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if g, ok := x["Fn::GetAtt"].([]any); ok && len(g) == 2 && g[0] == "$companion" {
+			return hclReference(ref)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = withReference(e, ref)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withReference(e, ref)
+		}
+		return out
+	}
+	return v
 }
 
 // tfArgs writes arguments one per line, indented for a change's text.
@@ -98,6 +151,19 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: line}
 	pad := strings.Repeat(" ", block.TypeRange.Start.Column-1+2)
 	switch {
+	case len(f.Fix.Set) > 0 && f.Fix.Companion != nil:
+		// A new resource and a reference to it: the text says both; the
+		// author places the block.
+		decl, set, ok := tfCompanion(typ, name, f.Fix)
+		if !ok {
+			return nil
+		}
+		names, values, ok := tfSet(typ, set)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In %s, declare:\n\n%s\n\nand set in %s:\n\n%s", where(c.File, line), indentText(decl, "  "), f.Address, tfArgs(names, values))
+		return c
 	case len(f.Fix.Set) > 0:
 		names, values, ok := tfSet(typ, f.Fix.Set)
 		if !ok {
@@ -388,11 +454,20 @@ func planChange(f findings.Finding) *findings.Change {
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: f.Location.Line}
 	switch {
 	case len(f.Fix.Set) > 0:
-		names, values, ok := tfSet(typ, f.Fix.Set)
+		set, decl := f.Fix.Set, ""
+		if f.Fix.Companion != nil {
+			_, name, _ := tfTypeName(f.Address)
+			var ok bool
+			if decl, set, ok = tfCompanion(typ, name, f.Fix); !ok {
+				return nil
+			}
+			decl = fmt.Sprintf("declare beside it:\n\n%s\n\nand ", indentText(decl, "  "))
+		}
+		names, values, ok := tfSet(typ, set)
 		if !ok {
 			return nil
 		}
-		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set:\n\n%s", f.Address, where(c.File, c.Line), tfArgs(names, values))
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %sset:\n\n%s", f.Address, where(c.File, c.Line), decl, tfArgs(names, values))
 	case len(f.Fix.AddStatement) > 0:
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
@@ -435,6 +510,8 @@ func hclValue(v any, pad string) string {
 		return "[" + strings.Join(items, ", ") + "]"
 	case string:
 		return hclString(x)
+	case hclReference:
+		return string(x)
 	}
 	enc, _ := json.Marshal(v)
 	return string(enc)

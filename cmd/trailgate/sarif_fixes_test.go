@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
@@ -99,4 +101,33 @@ func sarifFixEdits(t *testing.T, data []byte) map[string][]findings.Replacement 
 		}
 	}
 	return out
+}
+
+// The connector's external ID is masked in IaC fixes too: the trust
+// statement a fix adds names it by a placeholder, never in clear, in every
+// output format and for every IaC format.
+func TestExternalIDMaskedInIaCFixes(t *testing.T) {
+	const sc = "../../fixtures/scenarios/single-account-trail-sns/"
+	data, err := os.ReadFile(sc + "connector.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := regexp.MustCompile(`external_id: "([^"]+)"`).FindSubmatch(data)
+	if id == nil {
+		t.Fatal("the fixture's connector has no external ID")
+	}
+	for _, in := range []string{"template.yaml", "template.json", "plan.json"} {
+		for _, format := range report.Formats {
+			code, out, errs := trailgate(t, "check", "--iac", sc+in, "--connector", sc+"connector.yaml", "--format", format, "--fail-on", "none")
+			if code != exitOK {
+				t.Fatalf("%s %s: exit %d: %s", in, format, code, errs)
+			}
+			if strings.Contains(out+errs, string(id[1])) {
+				t.Errorf("%s --format %s prints the external ID in clear", in, format)
+			}
+			if format == "json" && !strings.Contains(out, "<external_id from the connector file>") {
+				t.Errorf("%s: no fix names the external ID by its placeholder", in)
+			}
+		}
+	}
 }

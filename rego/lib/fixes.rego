@@ -28,14 +28,18 @@ set_fix(props) := {"set": props}
 outside_fix(why) := {"outside": why}
 
 # merged_fix merges the fixes of several parts of one finding (SQ04's
-# problems of one queue): their properties together, when every part has
-# a fix that only sets properties; otherwise none.
-merged_fix(fixes) := {"set": object.union_n([fx.set | some fx in fixes])} if {
+# problems of one queue): their properties together, and the one resource
+# a part declares beside, when every part has a fix that only sets
+# properties (and declares at most one resource); otherwise none.
+merged_fix(fixes) := object.union({"set": object.union_n([fx.set | some fx in fixes])}, companions) if {
 	count(fixes) > 0
 	every fx in fixes {
 		is_object(fx)
-		object.keys(fx) == {"set"}
+		object.keys(fx) - {"set", "companion"} == set()
 	}
+	cs := [fx.companion | some fx in fixes; fx.companion]
+	count(cs) <= 1
+	companions := {"companion": c | some c in cs}
 } else := null
 
 # org_fix is the fix of a request an SCP or RCP (kind) denies, when no IaC

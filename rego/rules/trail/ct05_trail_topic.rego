@@ -38,22 +38,24 @@ deny contains f if {
 	t := lib.topic_arn(e.trail.sns_topic_arn)
 	answer := lib.authz("cloudtrail.amazonaws.com", "sns:Publish", t.topic.arn, {"aws:SourceArn": e.trail.arn, "aws:SourceAccount": e.account})
 	lib.denied(answer)
-	f := lib.with_grant_location(
+	f := lib.with_fix(lib.with_grant_location(
 		{
 			"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
 			"message": sprintf("CloudTrail cannot publish the delivery notifications of trail %s to topic %s: %s", [e.trail.arn, t.topic.arn, answer.proof]),
 			"fact": sprintf("%s sns:Publish", [e.trail.arn]),
-			"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json({
-				"Sid": "AWSCloudTrailSNSPolicy",
-				"Effect": "Allow",
-				"Principal": {"Service": "cloudtrail.amazonaws.com"},
-				"Action": "SNS:Publish",
-				"Resource": t.topic.arn,
-				"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
-			})]),
+			"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json(publish_statement(e, t))]),
 		},
 		t.topic, object.get(t.topic, "policy", {}), answer, "cloudtrail.amazonaws.com", "sns:Publish",
-	)
+	), lib.grant_fix(answer, publish_statement(e, t)))
+}
+
+publish_statement(e, t) := {
+	"Sid": "AWSCloudTrailSNSPolicy",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "SNS:Publish",
+	"Resource": t.topic.arn,
+	"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
 }
 
 deny contains f if {
