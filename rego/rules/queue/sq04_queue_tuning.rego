@@ -72,11 +72,19 @@ generic contains f if {
 	f := lib.with_fix(finding(q, "no redrive policy", sprintf("queue %s has no dead-letter queue: a message that keeps failing is retried until retention drops it", [q.queue.arn]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes '{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"%s-dlq\\\",\\\"maxReceiveCount\\\":\\\"5\\\"}\"}' (create the %s-dlq queue first)", [q.queue.region, url(q), q.queue.arn, q.queue.name])), dead_letter_fix(q))
 }
 
-# dead_letter_fix declares the dead-letter queue beside the queue (14
+# dead_letter_fix points the redrive policy at the queue's dead-letter
+# queue: the <name>-dlq queue when it exists already (a second queue of
+# that name cannot be created), else one declared beside the queue (14
 # days' retention, SQS's longest, so that a failed message outlives its
-# source's) and points the redrive policy at it. A FIFO queue needs a FIFO
-# dead-letter queue: its fix stays prose.
-dead_letter_fix(q) := {
+# source's). A FIFO queue needs a FIFO dead-letter queue: its fix stays
+# prose.
+dead_letter_fix(q) := {"set": {"RedrivePolicy": {"deadLetterTargetArn": dlq.queue.arn, "maxReceiveCount": 5}}} if {
+	not q.queue.fifo_queue
+	some dlq in lib.queues
+	dlq.account == q.account
+	dlq.queue.region == q.queue.region
+	dlq.queue.name == sprintf("%s-dlq", [q.queue.name])
+} else := {
 	"set": {"RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["$companion", "Arn"]}, "maxReceiveCount": 5}},
 	"companion": {"suffix": "DeadLetterQueue", "type": "AWS::SQS::Queue", "properties": {"QueueName": sprintf("%s-dlq", [q.queue.name]), "MessageRetentionPeriod": 1209600}},
 } if {

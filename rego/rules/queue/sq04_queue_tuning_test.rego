@@ -153,3 +153,14 @@ test_merged_fix if {
 	f.fix.set.RedrivePolicy.maxReceiveCount == 5
 	f.fix.companion.suffix == "DeadLetterQueue"
 }
+
+# A <name>-dlq queue that exists already is the dead-letter target: a
+# second queue of that name cannot be declared.
+test_fix_data_uses_existing_dlq if {
+	dlq := {"name": "reader-dlq", "arn": "arn:aws:sqs:us-east-1:222222222222:reader-dlq", "region": "us-east-1"}
+	inp := json.patch(snap(object.remove(good, ["redrive_policy"]), []), [{"op": "add", "path": "/snapshot/accounts/1/queues/-", "value": dlq}])
+	fs := sq04.deny with input as inp
+	some f in fs
+	f.fix.set.RedrivePolicy.deadLetterTargetArn == "arn:aws:sqs:us-east-1:222222222222:reader-dlq"
+	not f.fix.companion
+}
