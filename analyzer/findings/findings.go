@@ -184,6 +184,10 @@ type Fix struct {
 	// GuardDuty setting). The remediation is then the organization-level,
 	// console or API change, for IaC findings too.
 	Outside string `json:"outside,omitempty"`
+	// Also is a further change the fix needs and does not write (the
+	// reader's grant on a key the fix names): the change's text says it,
+	// and the fix is not exact.
+	Also string `json:"also,omitempty"`
 	// Companion is a resource to declare beside the finding's resource
 	// (a dead-letter queue), which Set's values refer to as
 	// {"Fn::GetAtt": ["$companion", "Arn"]}.

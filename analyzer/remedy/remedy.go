@@ -65,6 +65,10 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 				c.Edits = nil
 				c.Text += "\n\nAlso: " + f.Remediation[i+len(" Also: "):]
 			}
+			if f.Fix.Also != "" && f.Fix.Outside == "" {
+				c.Edits = nil
+				c.Text += "\n\nAlso: " + f.Fix.Also
+			}
 			f.Change = c
 			f.Remediation = c.Text
 		}

@@ -68,10 +68,10 @@ deny contains f if {
 	s.trail.is_organization_trail
 	"cloudtrail" in lib.connector_sources
 	b := lib.bucket_named(s.bucket)
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(s.arn, "AWS::CloudTrail::Trail", s.account, s.region),
 		"message": datapath.step_message(step.id, sprintf("the reader's default storage prefix %s misses the organization trail %s, which writes under %s", [replace(step.require.default_prefix, "<account>", s.account), s.arn, s.key_prefix])),
 		"fact": sprintf("%s-prefix=%s", [datapath.profile_name, s.arn]),
 		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the organization trail's layout)", [b.bucket.name, s.key_prefix]),
-	}
+	}, lib.outside_fix("the storage prefix is a setting of the reader (InsightCloudSec), not of the trail or the bucket"))
 }
