@@ -171,6 +171,9 @@ type Fix struct {
 	// Set gives properties of the finding's resource the values they
 	// must have: {"MessageRetentionPeriod": 604800}.
 	Set map[string]any `json:"set,omitempty"`
+	// SetAt gives properties of the entry the finding points into (a
+	// notification configuration, a statement) the values they must have.
+	SetAt map[string]any `json:"set_at,omitempty"`
 	// AddStatement is a statement the policy must gain; Policy says which
 	// policy of the resource: "resource" (its key, bucket, topic or queue
 	// policy), "trust" (a role's trust policy) or "identity" (an identity

@@ -93,7 +93,22 @@ func cloudFormationChange(f findings.Finding, data []byte, sids map[string]int) 
 		if val == nil {
 			return nil
 		}
-		return t.setChange(f, lang, id, key, val)
+		_, pn := mapGet(val, "Properties")
+		return t.setChange(f, lang, id, key, val, f.Fix.Set, pn, "the Properties of")
+	case len(f.Fix.SetAt) > 0:
+		id, key, val := t.resource(f, true)
+		if val == nil {
+			return nil
+		}
+		at := mappingAt(val, f.Location.Line)
+		if at == nil {
+			return nil
+		}
+		c := t.setChange(f, lang, id, key, val, f.Fix.SetAt, at, fmt.Sprintf("the entry at line %d of", f.Location.Line))
+		if c != nil {
+			c.Line = f.Location.Line
+		}
+		return c
 	case len(f.Fix.AddStatement) > 0:
 		id, key, val := t.resource(f, true)
 		if val == nil {
@@ -104,10 +119,13 @@ func cloudFormationChange(f findings.Finding, data []byte, sids map[string]int) 
 	return nil
 }
 
-func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml.Node) *findings.Change {
+// setChange gives properties of the mapping pn (a resource's Properties,
+// or the entry a finding points into) the values of set; in names pn for
+// the change's text.
+func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml.Node, set map[string]any, pn *yaml.Node, in string) *findings.Change {
 	_, typ := mapGet(val, "Type")
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
-	set, companion := f.Fix.Set, ""
+	companion := ""
 	if cp := f.Fix.Companion; cp != nil {
 		companion = id + cp.Suffix
 		set = withCompanion(set, companion).(map[string]any)
@@ -121,9 +139,9 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 		typeName = " (" + typ.Value + ")"
 	}
 	if t.json {
-		c.Text = fmt.Sprintf("In %s, set in the Properties of %s%s:\n\n%s", where(c.File, c.Line), id, typeName, indentText(strings.Join(snippet, ",\n"), "  "))
+		c.Text = fmt.Sprintf("In %s, set in %s %s%s:\n\n%s", where(c.File, c.Line), in, id, typeName, indentText(strings.Join(snippet, ",\n"), "  "))
 	} else {
-		c.Text = fmt.Sprintf("In %s, set in the Properties of %s%s:\n\n%s", where(c.File, c.Line), id, typeName, indentText(strings.Join(snippet, "\n"), "  "))
+		c.Text = fmt.Sprintf("In %s, set in %s %s%s:\n\n%s", where(c.File, c.Line), in, id, typeName, indentText(strings.Join(snippet, "\n"), "  "))
 	}
 	var companionEdit *findings.Replacement
 	if companion != "" {
@@ -144,7 +162,6 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 		}
 		companionEdit = &findings.Replacement{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}
 	}
-	_, pn := mapGet(val, "Properties")
 	if pn == nil || pn.Kind != yaml.MappingNode || len(pn.Content) == 0 {
 		return c // no Properties to edit in place: the text says what to add
 	}
@@ -307,6 +324,31 @@ func policyDocument(f findings.Finding, typ string, val *yaml.Node) (prop string
 	}
 	_, doc = mapGet(props, prop)
 	return prop, doc, true
+}
+
+// mappingAt is the innermost mapping inside resource n's Properties that
+// starts on line (a notification configuration, a statement), or nil.
+func mappingAt(n *yaml.Node, line int) *yaml.Node {
+	var found *yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		// A block mapping starts at its first key; a flow (JSON) one at
+		// its brace.
+		if n.Kind == yaml.MappingNode && len(n.Content) > 0 && (n.Content[0].Line == line || n.Style&yaml.FlowStyle != 0 && n.Line == line) {
+			found = n
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	// Entries are inside the Properties: neither the resource nor its
+	// Properties mapping is one.
+	if _, pn := mapGet(n, "Properties"); pn != nil {
+		for _, c := range pn.Content {
+			walk(c)
+		}
+	}
+	return found
 }
 
 // withCompanion replaces "$companion" in a Set's values with the logical

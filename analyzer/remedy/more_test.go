@@ -205,3 +205,30 @@ func TestTerraformStatements(t *testing.T) {
 		t.Errorf("a taken Sid was added: %+v", got.Change)
 	}
 }
+
+// SetAt sets a property of the entry the finding points into (one
+// notification configuration), not of the resource's Properties.
+func TestSetAt(t *testing.T) {
+	tmpl := `Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Topic: arn:aws:sns:us-east-1:1:t
+            Event: s3:ObjectCreated:Post
+`
+	f := findings.Finding{Address: "Bucket", Location: &findings.Location{File: "t.yaml", Line: 7}, Fix: &findings.Fix{SetAt: map[string]any{"Event": "s3:ObjectCreated:*"}}}
+	got, edited := apply(t, f, "t.yaml", tmpl)
+	if want := strings.Replace(tmpl, "Event: s3:ObjectCreated:Post", "Event: s3:ObjectCreated:*", 1); edited != want {
+		t.Errorf("edited:\n%s", edited)
+	}
+	if got.Change.Line != 7 || !strings.Contains(got.Change.Text, "the entry at line 7 of Bucket") {
+		t.Errorf("change %+v", got.Change)
+	}
+	// A line that starts no entry: no change rather than a wrong one.
+	f.Location.Line = 3
+	if got, _ := apply(t, f, "t.yaml", tmpl); got.Change != nil {
+		t.Errorf("change %+v", got.Change)
+	}
+}
