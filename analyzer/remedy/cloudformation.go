@@ -354,23 +354,33 @@ func mappingAt(n *yaml.Node, line int) *yaml.Node {
 // withCompanion replaces "$companion" in a Set's values with the logical
 // ID of the resource the Fix declares.
 func withCompanion(v any, id string) any {
+	return rewrite(v, func(v any) (any, bool) {
+		if v == "$companion" {
+			return id, true
+		}
+		return nil, false
+	})
+}
+
+// rewrite copies a value decoded from JSON, replacing each part for which
+// leaf returns true (a part it replaces is not walked further).
+func rewrite(v any, leaf func(any) (any, bool)) any {
+	if r, ok := leaf(v); ok {
+		return r
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = withCompanion(e, id)
+			out[k] = rewrite(e, leaf)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = withCompanion(e, id)
+			out[i] = rewrite(e, leaf)
 		}
 		return out
-	case string:
-		if x == "$companion" {
-			return id
-		}
 	}
 	return v
 }

@@ -104,27 +104,14 @@ func hasPlaceholder(fx *findings.Fix) bool {
 	data, _ := json.Marshal(fx)
 	var v any
 	_ = json.Unmarshal(data, &v)
-	var walk func(v any) bool
-	walk = func(v any) bool {
-		switch x := v.(type) {
-		case map[string]any:
-			for _, e := range x {
-				if walk(e) {
-					return true
-				}
-			}
-		case []any:
-			for _, e := range x {
-				if walk(e) {
-					return true
-				}
-			}
-		case string:
-			return placeholderRe.MatchString(x)
+	found := false
+	rewrite(v, func(v any) (any, bool) {
+		if s, ok := v.(string); ok && placeholderRe.MatchString(s) {
+			found = true
 		}
-		return false
-	}
-	return walk(v)
+		return nil, false
+	})
+	return found
 }
 
 // isPlan tells a Terraform plan (terraform show -json) from a JSON template.

@@ -95,24 +95,14 @@ var camelWords = regexp.MustCompile(`[A-Z][a-z0-9]*|[a-z0-9]+`)
 type hclReference string
 
 func withReference(v any, ref string) any {
-	switch x := v.(type) {
-	case map[string]any:
-		if g, ok := x["Fn::GetAtt"].([]any); ok && len(g) == 2 && g[0] == "$companion" {
-			return hclReference(ref)
+	return rewrite(v, func(v any) (any, bool) {
+		if m, ok := v.(map[string]any); ok {
+			if g, ok := m["Fn::GetAtt"].([]any); ok && len(g) == 2 && g[0] == "$companion" {
+				return hclReference(ref), true
+			}
 		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = withReference(e, ref)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = withReference(e, ref)
-		}
-		return out
-	}
-	return v
+		return nil, false
+	})
 }
 
 // tfArgs writes arguments one per line, indented for a change's text.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -108,21 +107,14 @@ func sarifFixEdits(t *testing.T, data []byte) map[string][]findings.Replacement 
 // output format and for every IaC format.
 func TestExternalIDMaskedInIaCFixes(t *testing.T) {
 	const sc = "../../fixtures/scenarios/single-account-trail-sns/"
-	data, err := os.ReadFile(sc + "connector.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`external_id: "([^"]+)"`).FindSubmatch(data)
-	if id == nil {
-		t.Fatal("the fixture's connector has no external ID")
-	}
+	id := connectorExternalID(t, sc+"connector.yaml")
 	for _, in := range []string{"template.yaml", "template.json", "plan.json"} {
 		for _, format := range report.Formats {
 			code, out, errs := trailgate(t, "check", "--iac", sc+in, "--connector", sc+"connector.yaml", "--format", format, "--fail-on", "none")
 			if code != exitOK {
 				t.Fatalf("%s %s: exit %d: %s", in, format, code, errs)
 			}
-			if strings.Contains(out+errs, string(id[1])) {
+			if strings.Contains(out+errs, id) {
 				t.Errorf("%s --format %s prints the external ID in clear", in, format)
 			}
 			if format == "json" && !strings.Contains(out, "<external_id from the connector file>") {
