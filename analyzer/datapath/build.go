@@ -71,11 +71,25 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 			paths = append(paths, b.guardDutyPaths(src.Source, src.Destination)...)
 		}
 	}
+	// Implied sources start where no source of the snapshot, whatever the
+	// connector reads, writes.
+	written := map[string]bool{}
+	for _, src := range sources(b.ix, nil) {
+		written[src.Bucket] = true
+	}
+	for _, src := range b.impliedSources(written) {
+		paths = append(paths, b.impliedPaths(src)...)
+	}
+	if p, ok := b.queueOnlyPath(paths); ok {
+		paths = append(paths, p)
+	}
 	for i := range paths {
 		finish(&paths[i])
 	}
 	sort.SliceStable(paths, func(i, j int) bool { return paths[i].ID < paths[j].ID })
-	return paths
+	// Two implied sources of one bucket (notifications with different
+	// filters) can reach the same queue: one path.
+	return slices.CompactFunc(paths, func(a, b Path) bool { return a.ID == b.ID })
 }
 
 type builder struct {
@@ -293,4 +307,27 @@ func clone(m map[string][]string) map[string][]string {
 		out[k] = slices.Clone(v)
 	}
 	return out
+}
+
+// queueOnlyPath is the path of a connector whose queue no path of the
+// input reaches (no source or bucket of the input notifies it: the trail
+// and bucket live in a stack not given): its readers are still known and
+// judged, from the queue on.
+func (b *builder) queueOnlyPath(paths []Path) (Path, bool) {
+	if b.conn == nil || b.conn.Queue == "" {
+		return Path{}, false
+	}
+	for _, p := range paths {
+		if strings.HasSuffix(p.ID, " -> "+b.conn.Queue) {
+			return Path{}, false
+		}
+	}
+	a, _ := parseARN(b.conn.Queue)
+	hops := []Hop{{Kind: HopQueue, Resources: []Resource{{ARN: b.conn.Queue, Type: "AWS::SQS::Queue", Account: a.Account, Region: a.Region}}}}
+	var q *snapshot.Queue
+	if o := b.ix.queues[b.conn.Queue]; o != nil {
+		q = o.V
+	}
+	hops = append(hops, b.readerHops(q, readSpec{})...)
+	return Path{ID: b.conn.Queue, Source: Source{Kind: b.impliedKind(), Account: a.Account, Region: a.Region, Implied: true}, Hops: hops}, true
 }

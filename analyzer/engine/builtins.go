@@ -280,13 +280,13 @@ func answerValue(a authz.Answer) ast.Value {
 // regoBuiltins are the built-ins offered to the prepared query.
 func regoBuiltins() []func(*rego.Rego) {
 	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl), rego.Function1(sourcesDecl, sourcesImpl),
-		rego.Function2(candidatesDecl, candidatesImpl)}
+		rego.Function2(candidatesDecl, candidatesImpl), rego.Function2(pathsDecl, pathsImpl)}
 }
 
 // builtinDecls declares the built-ins to the compiler.
 func builtinDecls() map[string]*ast.Builtin {
 	out := map[string]*ast.Builtin{}
-	for _, d := range []*rego.Function{authzDecl, sourcesDecl, candidatesDecl} {
+	for _, d := range []*rego.Function{authzDecl, sourcesDecl, candidatesDecl, pathsDecl} {
 		out[d.Name] = &ast.Builtin{Name: d.Name, Description: d.Description, Decl: d.Decl}
 	}
 	return out
@@ -300,5 +300,6 @@ func TesterBuiltins() []*tester.Builtin {
 		{Decl: decls[AuthzBuiltin], Func: rego.Function2(authzDecl, authzImpl)},
 		{Decl: decls[SourcesBuiltin], Func: rego.Function1(sourcesDecl, sourcesImpl)},
 		{Decl: decls[CandidatesBuiltin], Func: rego.Function2(candidatesDecl, candidatesImpl)},
+		{Decl: decls[PathsBuiltin], Func: rego.Function2(pathsDecl, pathsImpl)},
 	}
 }

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/types"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/datapath"
@@ -66,7 +69,7 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
-	paths, err := toValue(nonNil(s.Paths))
+	paths, err := pathsValue(s.Paths)
 	if err != nil {
 		return nil, err
 	}
@@ -85,4 +88,96 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// pathsValue is the Rego value of the paths (input.paths): each question
+// carries its answer's decision only. The rules judge hops by decision and
+// which principal asks what; a full answer (proof, explanation,
+// statements), the bulk of a path, stays on the Go side (Subject.Paths),
+// where the reports read it: converting every explanation of an
+// organization's paths to Rego values cost more than the rules that read
+// none of them.
+func pathsValue(paths []datapath.Path) (ast.Value, error) {
+	type answer struct {
+		Decision string `json:"decision"`
+	}
+	type question struct {
+		datapath.Question
+		Answer *answer `json:"answer,omitempty"` // hides Question.Answer
+	}
+	type hop struct {
+		datapath.Hop
+		Questions []question `json:"questions,omitempty"`
+	}
+	type path struct {
+		datapath.Path
+		Hops []hop `json:"hops"`
+	}
+	out := make([]path, len(paths))
+	for i, p := range paths {
+		out[i] = path{Path: p, Hops: make([]hop, len(p.Hops))}
+		for j, h := range p.Hops {
+			out[i].Hops[j] = hop{Hop: h}
+			for _, q := range h.Questions {
+				rq := question{Question: q}
+				if q.Answer != nil {
+					rq.Answer = &answer{Decision: string(q.Answer.Decision)}
+				}
+				out[i].Hops[j].Questions = append(out[i].Hops[j].Questions, rq)
+			}
+		}
+	}
+	return toValue(out)
+}
+
+// PathsBuiltin gives a Rego unit test, which brings only input.snapshot
+// and input.connector, the delivery paths the engine passes every rule as
+// input.paths (NewSubject), built by analyzer/datapath and answered with
+// the snapshot's authorization index:
+//
+//	trailgate.paths(snapshot, connector or null) → [path, ...]
+//
+// data.trailgate.lib.paths reads the input and falls back to it.
+const PathsBuiltin = "trailgate.paths"
+
+var pathsDecl = &rego.Function{
+	Name:        PathsBuiltin,
+	Description: "The delivery paths of a snapshot for a connector (null: none), as analyzer/datapath builds and answers them.",
+	Decl: types.NewFunction(
+		types.Args(types.Named("snapshot", types.A), types.Named("connector", types.A)),
+		types.Named("paths", types.NewArray(nil, types.A)),
+	),
+	Memoize: true,
+}
+
+func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, error) {
+	ix, err := indexFor(bctx, snapT.Value)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := decodeSnapshot(PathsBuiltin, snapT.Value)
+	if err != nil {
+		return nil, err
+	}
+	snap.Sort()
+	var conn *connector.Connector
+	if _, null := connT.Value.(ast.Null); !null {
+		js, err := ast.JSON(connT.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
+		}
+		data, err := json.Marshal(js)
+		if err != nil {
+			return nil, err
+		}
+		conn = &connector.Connector{}
+		if err := json.Unmarshal(data, conn); err != nil {
+			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
+		}
+	}
+	v, err := pathsValue(datapath.Evaluate(datapath.Build(snap, conn), datapath.AuthzAsker(ix)))
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(v), nil
 }

@@ -161,6 +161,14 @@ publishers := input.publishers if {
 	input.publishers
 } else := trailgate.sources(input.snapshot).publishers
 
+# paths are the delivery paths analyzer/datapath builds once and answers
+# (input.paths: each question with its answer's decision); a Rego test
+# that brings only input.snapshot and input.connector gets the same from
+# the trailgate.paths built-in.
+paths := input.paths if {
+	input.paths
+} else := trailgate.paths(input.snapshot, object.get(input, "connector", null))
+
 # source is the log source of a trail or GuardDuty detector ARN.
 source(arn) := s if {
 	some s in sources
@@ -289,7 +297,11 @@ written_by_snapshot(name) if {
 # read_queue: a queue someone is known to read.
 read_queue(q) if q == input.connector.queue
 
-read_queue(q) if count(event_source_mappings(q)) > 0
+read_queue(q) if {
+	some r in queue_readers
+	r.queue == q
+	r.kind == "lambda-esm"
+}
 
 implied_source := s if {
 	input.connector.role
@@ -485,48 +497,24 @@ connector_object_role := r if {
 
 # queue_readers are the principals that poll a queue, with their kind
 # (role, or lambda-esm for a Lambda function's execution role behind an
-# event source mapping, which needs sqs:GetQueueAttributes too). With a
-# connector: its queue_role, else the roles of the event source mappings
-# on its queue, else its role. Without one: the roles of event source
-# mappings on pipeline queues.
-queue_readers contains {"role": r, "queue": input.connector.queue, "kind": esm_kind(r, input.connector.queue)} if {
-	input.connector.queue
-	r := input.connector.queue_role
-	r != ""
+# event source mapping, which needs sqs:GetQueueAttributes too): the
+# reader-hop questions of the paths (analyzer/datapath queueReaders) that
+# name a known reader. With a connector: its queue_role, else the roles of
+# the event source mappings on its queue, else its role. Without one: the
+# roles of event source mappings on the queues the paths reach.
+queue_readers contains {"role": q.principal, "queue": q.resource, "kind": q.reader_kind} if {
+	some h in reader_hops
+	some q in h.questions
+	q.action == "sqs:ReceiveMessage"
+	object.get(q, "reader_kind", "") != ""
 }
 
-queue_readers contains {"role": m.role, "queue": input.connector.queue, "kind": "lambda-esm"} if {
-	input.connector.queue
-	object.get(input.connector, "queue_role", "") == ""
-	some m in event_source_mappings(input.connector.queue)
+# reader_hops are the reader hops of every path.
+reader_hops contains h if {
+	some p in paths
+	some h in p.hops
+	h.kind == "reader"
 }
-
-queue_readers contains {"role": input.connector.role, "queue": input.connector.queue, "kind": "role"} if {
-	input.connector.queue
-	object.get(input.connector, "queue_role", "") == ""
-	count(event_source_mappings(input.connector.queue)) == 0
-}
-
-queue_readers contains {"role": m.role, "queue": q, "kind": "lambda-esm"} if {
-	not input.connector.role
-	some q in pipeline_queues
-	some m in event_source_mappings(q)
-}
-
-# event_source_mappings are the enabled Lambda event source mappings
-# polling queue whose function's role is known.
-event_source_mappings(queue) := {{"role": m.role_arn, "function": m.function_arn} |
-	some a in input.snapshot.accounts
-	some m in object.get(a, "event_source_mappings", [])
-	m.event_source_arn == queue
-	object.get(m, "enabled", true) != false
-	object.get(m, "role_arn", "") != ""
-}
-
-esm_kind(role, queue) := "lambda-esm" if {
-	some m in event_source_mappings(queue)
-	m.role == role
-} else := "role"
 
 # connector_buckets are the log buckets of the connector's sources that
 # announce to its queue; when none does (NT01 reports that), or it reads no
