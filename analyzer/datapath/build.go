@@ -7,6 +7,7 @@ import (
 
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // Representative log objects. Questions about objects need a concrete key,
@@ -80,6 +81,7 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 	for _, src := range b.impliedSources(written) {
 		paths = append(paths, b.impliedPaths(src)...)
 	}
+	b.dropUnannouncedReads(paths)
 	if p, ok := b.queueOnlyPath(paths); ok {
 		paths = append(paths, p)
 	}
@@ -330,4 +332,27 @@ func (b *builder) queueOnlyPath(paths []Path) (Path, bool) {
 	}
 	hops = append(hops, b.readerHops(q, readSpec{})...)
 	return Path{ID: b.conn.Queue, Source: Source{Kind: b.impliedKind(), Account: a.Account, Region: a.Region, Implied: true}, Hops: hops}, true
+}
+
+// dropUnannouncedReads: a connector reads the objects its queue announces.
+// When some source's notification reaches its queue, the buckets of the
+// sources whose notification does not are not read (NT01 reports the
+// missing notification); when none does, every bucket of a source it reads
+// from S3 is, since the reader will read them once the notification
+// exists. A source it reads through the service's API is read from S3
+// only where its notification reaches the queue.
+func (b *builder) dropUnannouncedReads(paths []Path) {
+	if b.conn == nil || b.conn.Queue == "" {
+		return
+	}
+	unannounced := func(p Path) bool { return strings.Contains(p.ID, " -> none -> ") }
+	reached := slices.ContainsFunc(paths, func(p Path) bool {
+		return !unannounced(p) && strings.HasSuffix(p.ID, " -> "+b.conn.Queue)
+	})
+	api := profiles.APISources(b.conn.Profile)
+	for i, p := range paths {
+		if unannounced(p) && (reached || slices.Contains(api, string(p.Source.Kind))) {
+			paths[i].Hops = slices.DeleteFunc(p.Hops, func(h Hop) bool { return h.Kind == HopRead })
+		}
+	}
 }

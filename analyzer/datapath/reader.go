@@ -182,10 +182,6 @@ func (b *builder) objectReaders(queue []reader) []reader {
 }
 
 func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
-	if b.conn != nil && b.resolveRole(b.conn.Role) == nil {
-		return []Hop{{Kind: HopReader, Resources: []Resource{{ARN: b.conn.Role, Type: "AWS::IAM::Role"}},
-			Problems: []string{unknownProblem("connector role " + b.conn.Role + " is not in the snapshot")}}}
-	}
 	pollers := b.queueReaders(q)
 	var openers []reader
 	if rd.bucketARN != "" {
@@ -214,8 +210,17 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	}
 	if b.conn != nil {
 		addRole(b.conn.Role)
+		// A connector role outside the snapshot (the vendor's account) is
+		// still asked about: the resource side decides part of each
+		// answer, and the rest is unknown, not absent.
+		if b.resolveRole(b.conn.Role) == nil {
+			reader.Problems = append(reader.Problems, unknownProblem("connector role "+b.conn.Role+" is not in the snapshot"))
+		}
 		if b.conn.TrustedPrincipal != "" {
-			roleARN := b.resolveRole(b.conn.Role).ARN
+			roleARN := b.conn.Role
+			if r := b.resolveRole(b.conn.Role); r != nil {
+				roleARN = r.ARN
+			}
 			ctx := map[string][]string{"aws:PrincipalArn": {b.conn.TrustedPrincipal}, "aws:PrincipalAccount": {accountOf(b.conn.TrustedPrincipal)}, "aws:SecureTransport": {"true"}}
 			if accountOf(b.conn.TrustedPrincipal) == "" {
 				delete(ctx, "aws:PrincipalAccount")

@@ -1,6 +1,7 @@
 package datapath
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -131,4 +132,36 @@ func TestMappingReaderWithoutConnector(t *testing.T) {
 		t.Errorf("queue readers %q, want %q", got, want)
 	}
 	question(t, hop(t, paths[0], HopRead), "get-object (ForwarderRole)")
+}
+
+// The connector reads what its queue announces: a trail whose bucket does
+// not notify the queue, while another bucket does, has no read hop (NT01
+// is about its notification). Were no bucket announced, each would be
+// read once notified, and keeps its read hop.
+func TestUnannouncedBucketIsNotRead(t *testing.T) {
+	snap := forwarderSnapshot(true)
+	a := &snap.Accounts[0]
+	a.Trails = []snapshot.Trail{{Name: "t", ARN: "arn:aws:cloudtrail:us-east-1:222222222222:trail/t", HomeRegion: "us-east-1", S3BucketName: "other"}}
+	a.Buckets = append(a.Buckets, snapshot.Bucket{Name: "other", ARN: "arn:aws:s3:::other", Region: "us-east-1"})
+	reads := func(paths []Path) map[string]bool {
+		out := map[string]bool{}
+		for _, p := range paths {
+			out[p.ID] = slices.ContainsFunc(p.Hops, func(h Hop) bool { return h.Kind == HopRead })
+		}
+		return out
+	}
+	got := reads(Build(snap, conn(t, forwarderConnector)))
+	want := map[string]bool{
+		"arn:aws:s3:::org-logs -> direct -> arn:aws:sqs:us-east-1:222222222222:siem-forwarder":                           true,
+		"arn:aws:cloudtrail:us-east-1:222222222222:trail/t -> none -> arn:aws:sqs:us-east-1:222222222222:siem-forwarder": false,
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("read hops %v, want %v", got, want)
+	}
+	a.Buckets[0].Notification = nil
+	got = reads(Build(snap, conn(t, forwarderConnector)))
+	want = map[string]bool{"arn:aws:cloudtrail:us-east-1:222222222222:trail/t -> none -> arn:aws:sqs:us-east-1:222222222222:siem-forwarder": true}
+	if !maps.Equal(got, want) {
+		t.Errorf("nothing announced: read hops %v, want %v", got, want)
+	}
 }

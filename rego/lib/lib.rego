@@ -480,14 +480,23 @@ source_judged(_) if not input.connector.role
 
 source_judged(kind) if kind in s3_sources
 
-# readers are who reads the logs, with the buckets they read: the
-# connector's object reader (object_role, else role) when a connector is
-# given; otherwise every role of the snapshot that may receive from a
-# pipeline queue. Who polls the queue is queue_readers.
+# readers are who reads the logs, with the buckets they read. With a
+# connector: its object reader (object_role, else role), reading the
+# buckets of the paths' read hops where it downloads log files
+# (analyzer/datapath: the buckets its queue announces, or, when none is
+# announced, every bucket of a source it reads from S3); otherwise every
+# role of the snapshot that may receive from a pipeline queue. Who polls
+# the queue is queue_readers.
 readers contains {"role": connector_object_role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
 	input.connector.role
-	q := object.get(input.connector, "queue", "")
-	bs := connector_buckets(q)
+	bs := {p.source.bucket |
+		some p in paths
+		some h in p.hops
+		h.kind == "read"
+		some q in h.questions
+		q.action == "s3:GetObject"
+		q.principal == connector_object_role
+	}
 }
 
 connector_object_role := r if {
@@ -516,17 +525,6 @@ reader_hops contains h if {
 	h.kind == "reader"
 }
 
-# connector_buckets are the log buckets of the connector's sources that
-# announce to its queue; when none does (NT01 reports that), or it reads no
-# queue, every bucket of the sources it reads from S3, since the reader
-# will have to read them once it is fixed. A source read through the API
-# is read from S3 only where its notifications reach the queue.
-connector_buckets(q) := bs if {
-	q != ""
-	bs := {d.bucket | some d in path_sources; d.kind in connector_sources; reads_bucket(q, d.bucket)}
-	count(bs) > 0
-} else := {d.bucket | some d in path_sources; d.kind in s3_sources}
-
 # Without a connector, only the roles that may be allowed on a queue (its
 # account's and those its policy can name: trailgate.authz_candidates) are
 # asked about it; any other role is implicitly denied there, and asking
@@ -539,13 +537,6 @@ readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
 	not service_linked(e.role)
 	allowed(authz(e.role.arn, "sqs:ReceiveMessage", q, {}))
 	bs := queue_buckets[q]
-}
-
-reads_bucket(q, _) if q == ""
-
-reads_bucket(q, bucket) if {
-	q != ""
-	q in reach(bucket)
 }
 
 service_linked(role) if startswith(object.get(role, "path", "/"), "/aws-service-role/")
