@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/rego/profiles"
@@ -63,7 +64,22 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 	if snap == nil {
 		return nil
 	}
-	b := &builder{ix: newIndex(snap), conn: conn}
+	az, err := authz.NewIndex(snap)
+	if err != nil {
+		// No index, no inferred readers; the run that builds the index
+		// reports why.
+		az = nil
+	}
+	return BuildFor(snap, conn, az)
+}
+
+// BuildFor is Build with the authorization index the run built for snap,
+// which says, without a connector file, who may receive from each queue.
+func BuildFor(snap *snapshot.Snapshot, conn *connector.Connector, az *authz.Index) []Path {
+	if snap == nil {
+		return nil
+	}
+	b := &builder{ix: newIndex(snap), conn: conn, az: az}
 	var paths []Path
 	for _, src := range sources(b.ix, b.wants) {
 		if src.Trail != nil {
@@ -97,6 +113,7 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 type builder struct {
 	ix   *index
 	conn *connector.Connector
+	az   *authz.Index // nil: no inferred readers
 }
 
 func (b *builder) wants(k SourceKind) bool {

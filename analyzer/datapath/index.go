@@ -42,10 +42,6 @@ type index struct {
 	roles    map[string]*owned[snapshot.Role] // by ARN
 	managed  map[string]snapshot.ManagedPolicy
 	accounts map[string]*snapshot.Account
-	// external lists the roles that trust a principal outside the
-	// organization, sorted by ARN; built on first use (externalRoles).
-	external     []*snapshot.Role
-	externalDone bool
 	// mappings maps a queue ARN to the execution roles of the enabled
 	// Lambda event source mappings polling it, sorted.
 	mappings map[string][]string

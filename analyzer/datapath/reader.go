@@ -124,8 +124,7 @@ func (r reader) who() string {
 // queueReaders are who polls q. With a connector that reads q: its
 // queue_role, else the roles of the Lambda event source mappings on q,
 // else its role. Without a connector: the roles of the event source
-// mappings on q (each is known to poll it), then the candidates inferred
-// from the policies (kind "": who could read, not who is known to).
+// mappings on q (each is known to poll it).
 func (b *builder) queueReaders(q *snapshot.Queue) []reader {
 	if q == nil {
 		return nil
@@ -159,20 +158,23 @@ func (b *builder) queueReaders(q *snapshot.Queue) []reader {
 	for _, arn := range esm {
 		out = append(out, reader{arn: arn, kind: "lambda-esm", role: b.resolveRole(arn)})
 	}
-	for _, r := range b.ix.candidateReaders(q) {
-		if !slices.Contains(esm, r.ARN) {
-			out = append(out, reader{arn: r.ARN, role: r})
-		}
-	}
 	return out
 }
 
 // objectReaders are who opens the log objects: the connector's
-// object_role, else its role; without a connector, whoever polls the
-// queue (the notification names the object to read).
-func (b *builder) objectReaders(queue []reader) []reader {
+// object_role, else its role; without a connector, every role allowed to
+// receive from the queue (inferredReaders: the notification names the
+// object to read).
+func (b *builder) objectReaders(q *snapshot.Queue) []reader {
 	if b.conn == nil {
-		return queue
+		if q == nil {
+			return nil
+		}
+		var out []reader
+		for _, arn := range b.inferredReaders(q.ARN) {
+			out = append(out, reader{arn: arn, role: b.resolveRole(arn)})
+		}
+		return out
 	}
 	ref := b.conn.ObjectRole
 	if ref == "" {
@@ -186,12 +188,12 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	var openers []reader
 	if rd.bucketARN != "" {
 		// Objects to open: the path names its bucket.
-		openers = b.objectReaders(pollers)
+		openers = b.objectReaders(q)
 	}
 	if len(openers) == 0 && len(pollers) == 0 {
 		return nil
 	}
-	reader := Hop{Kind: HopReader}
+	rh := Hop{Kind: HopReader}
 	read := Hop{Kind: HopRead}
 	bucketRes := Resource{ARN: rd.bucketARN, Type: "AWS::S3::Bucket"}
 	if rd.bucket != nil {
@@ -204,8 +206,8 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		read.Resources = append(read.Resources, keyResource(rd.key))
 	}
 	addRole := func(arn string) {
-		if !slices.ContainsFunc(reader.Resources, func(r Resource) bool { return r.ARN == arn }) {
-			reader.Resources = append(reader.Resources, Resource{ARN: arn, Type: "AWS::IAM::Role", Account: accountOf(arn)})
+		if !slices.ContainsFunc(rh.Resources, func(r Resource) bool { return r.ARN == arn }) {
+			rh.Resources = append(rh.Resources, Resource{ARN: arn, Type: "AWS::IAM::Role", Account: accountOf(arn)})
 		}
 	}
 	if b.conn != nil {
@@ -214,7 +216,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		// still asked about: the resource side decides part of each
 		// answer, and the rest is unknown, not absent.
 		if b.resolveRole(b.conn.Role) == nil {
-			reader.Problems = append(reader.Problems, unknownProblem("connector role "+b.conn.Role+" is not in the snapshot"))
+			rh.Problems = append(rh.Problems, unknownProblem("connector role "+b.conn.Role+" is not in the snapshot"))
 		}
 		if b.conn.TrustedPrincipal != "" {
 			roleARN := b.conn.Role
@@ -228,7 +230,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 			if b.conn.ExternalID != "" {
 				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
 			}
-			reader.Questions = append(reader.Questions, Question{ID: "assume-role " + b.role(b.conn.Role).who(), Why: "the vendor assumes the connector role",
+			rh.Questions = append(rh.Questions, Question{ID: "assume-role " + b.role(b.conn.Role).who(), Why: "the vendor assumes the connector role",
 				Principal: b.conn.TrustedPrincipal, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: ctx})
 		}
 	}
@@ -242,7 +244,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		who := r.who()
 		pctx := b.principalContext(r.arn)
 		qa, _ := parseARN(q.ARN)
-		reader.Questions = append(reader.Questions,
+		rh.Questions = append(rh.Questions,
 			Question{ID: "receive-message " + who, Why: "the reader receives the notification", Principal: r.arn,
 				Action: "sqs:ReceiveMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind},
 			Question{ID: "delete-message " + who, Why: "the reader deletes the notification once processed", Principal: r.arn,
@@ -253,7 +255,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 			// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
 			ctx["kms:ViaService"] = []string{"sqs." + qa.Region + ".amazonaws.com"}
 			ctx["kms:CallerAccount"] = []string{accountOf(r.arn)}
-			reader.Questions = append(reader.Questions, Question{ID: "decrypt-queue " + who, Why: "SQS decrypts the message for the reader",
+			rh.Questions = append(rh.Questions, Question{ID: "decrypt-queue " + who, Why: "SQS decrypts the message for the reader",
 				Principal: r.arn, Action: "kms:Decrypt", Resource: qKey.ARN, ResourceAccount: qKey.Account, Context: ctx, ReaderKind: r.kind})
 		}
 	}
@@ -261,6 +263,12 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		addRole(r.arn)
 		who := r.who()
 		pctx := b.principalContext(r.arn)
+		if b.conn == nil && !slices.ContainsFunc(pollers, func(p reader) bool { return p.arn == r.arn }) {
+			// An inferred reader is one because it may receive.
+			qa, _ := parseARN(q.ARN)
+			rh.Questions = append(rh.Questions, Question{ID: "receive-message " + who, Why: "the reader receives the notification", Principal: r.arn,
+				Action: "sqs:ReceiveMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx)})
+		}
 		objectARN := rd.bucketARN + "/" + rd.object
 		read.Questions = append(read.Questions, Question{ID: "get-object " + who, Why: "the reader downloads the log file",
 			Principal: r.arn, Action: "s3:GetObject", Resource: objectARN, ResourceAccount: bucketRes.Account, Context: clone(pctx)})
@@ -297,9 +305,9 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		}
 	}
 	if len(read.Questions) == 0 {
-		return []Hop{reader}
+		return []Hop{rh}
 	}
-	return []Hop{reader, read}
+	return []Hop{rh, read}
 }
 
 // role is the reader a connector role reference names.

@@ -124,7 +124,13 @@ func TestQueueOnlyPath(t *testing.T) {
 // Without a connector, a queue a mapping polls is read: the bucket that
 // notifies it starts an implied path, the mapping's role reads.
 func TestMappingReaderWithoutConnector(t *testing.T) {
-	paths := Build(forwarderSnapshot(true), nil)
+	snap := forwarderSnapshot(true)
+	if got := Build(snap, nil); len(got) != 1 || slices.ContainsFunc(got[0].Hops, func(h Hop) bool { return h.Kind == HopRead }) {
+		t.Fatalf("a role no policy allows to receive reads nothing: %+v", got)
+	}
+	snap.Accounts[0].Roles[0].InlinePolicies = []snapshot.NamedPolicy{{Name: "poll", Policy: snapshot.Policy{Document: []byte(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage"],"Resource":"*"}]}`)}}}
+	paths := Build(snap, nil)
 	if len(paths) != 1 {
 		t.Fatalf("want one path, got %d", len(paths))
 	}

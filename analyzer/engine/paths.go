@@ -49,7 +49,7 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	s := &Subject{
 		Snapshot: snap, Connector: conn, Index: ix,
 		Sources: datapath.Sources(snap),
-		Paths:   datapath.Evaluate(datapath.Build(snap, conn), datapath.AuthzAsker(ix)),
+		Paths:   datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)),
 	}
 	if s.snap, err = toValue(snap); err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
 		}
 	}
-	v, err := pathsValue(datapath.Evaluate(datapath.Build(snap, conn), datapath.AuthzAsker(ix)))
+	v, err := pathsValue(datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)))
 	if err != nil {
 		return nil, err
 	}

@@ -489,14 +489,7 @@ source_judged(kind) if kind in s3_sources
 # the queue is queue_readers.
 readers contains {"role": connector_object_role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
 	input.connector.role
-	bs := {p.source.bucket |
-		some p in paths
-		some h in p.hops
-		h.kind == "read"
-		some q in h.questions
-		q.action == "s3:GetObject"
-		q.principal == connector_object_role
-	}
+	bs := {x[2] | some x in path_reads; x[0] == connector_object_role}
 }
 
 connector_object_role := r if {
@@ -525,21 +518,30 @@ reader_hops contains h if {
 	h.kind == "reader"
 }
 
-# Without a connector, only the roles that may be allowed on a queue (its
-# account's and those its policy can name: trailgate.authz_candidates) are
-# asked about it; any other role is implicitly denied there, and asking
-# every role about every queue grows with the square of the organization.
-readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
+# Without a connector: the roles the paths show allowed to receive from a
+# queue (analyzer/datapath inferredReaders: the index's candidates for the
+# queue, less service-linked roles, that are allowed sqs:ReceiveMessage),
+# each reading the buckets whose paths reach that queue.
+readers contains {"role": x[0], "queue": x[1], "buckets": bs} if {
 	not input.connector.role
-	some q in pipeline_queues
-	some arn in trailgate.authz_candidates(input.snapshot, q)
-	e := roles_by_arn[arn]
-	not service_linked(e.role)
-	allowed(authz(e.role.arn, "sqs:ReceiveMessage", q, {}))
-	bs := queue_buckets[q]
+	some x in path_reads
+	bs := {y[2] | some y in path_reads; y[0] == x[0]; y[1] == x[1]}
 }
 
-service_linked(role) if startswith(object.get(role, "path", "/"), "/aws-service-role/")
+# path_reads are [object reader, queue ("" for none), bucket] for every
+# GetObject question of the paths' read hops.
+path_reads contains [q.principal, path_queue(p), p.source.bucket] if {
+	some p in paths
+	some h in p.hops
+	h.kind == "read"
+	some q in h.questions
+	q.action == "s3:GetObject"
+}
+
+path_queue(p) := h.resources[0].arn if {
+	some h in p.hops
+	h.kind == "queue"
+} else := ""
 
 # ---------------------------------------------------------------------------
 # Findings.
