@@ -249,6 +249,13 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 				Action: "sqs:ReceiveMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind},
 			Question{ID: "delete-message " + who, Why: "the reader deletes the notification once processed", Principal: r.arn,
 				Action: "sqs:DeleteMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind})
+		if r.kind == "lambda-esm" {
+			// Lambda's poller reads the queue's attributes as the
+			// function's role (AWSLambdaSQSQueueExecutionRole:
+			// https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions).
+			rh.Questions = append(rh.Questions, Question{ID: "get-queue-attributes " + who, Why: "Lambda reads the queue's attributes to poll it", Principal: r.arn,
+				Action: "sqs:GetQueueAttributes", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind})
+		}
 		if qKey.ARN != "" {
 			ctx := clone(pctx)
 			// SQS decrypts on the receiver's behalf:

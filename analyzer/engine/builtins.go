@@ -241,13 +241,13 @@ func answerValue(a authz.Answer) ast.Value {
 // regoBuiltins are the built-ins offered to the prepared query.
 func regoBuiltins() []func(*rego.Rego) {
 	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl), rego.Function1(sourcesDecl, sourcesImpl),
-		rego.Function2(pathsDecl, pathsImpl)}
+		rego.Function2(pathsDecl, pathsImpl), rego.Function1(pathAnswerDecl, pathAnswerImpl)}
 }
 
 // builtinDecls declares the built-ins to the compiler.
 func builtinDecls() map[string]*ast.Builtin {
 	out := map[string]*ast.Builtin{}
-	for _, d := range []*rego.Function{authzDecl, sourcesDecl, pathsDecl} {
+	for _, d := range []*rego.Function{authzDecl, sourcesDecl, pathsDecl, pathAnswerDecl} {
 		out[d.Name] = &ast.Builtin{Name: d.Name, Description: d.Description, Decl: d.Decl}
 	}
 	return out
@@ -261,5 +261,6 @@ func TesterBuiltins() []*tester.Builtin {
 		{Decl: decls[AuthzBuiltin], Func: rego.Function2(authzDecl, authzImpl)},
 		{Decl: decls[SourcesBuiltin], Func: rego.Function1(sourcesDecl, sourcesImpl)},
 		{Decl: decls[PathsBuiltin], Func: rego.Function2(pathsDecl, pathsImpl)},
+		{Decl: decls[PathAnswerBuiltin], Func: rego.Function1(pathAnswerDecl, pathAnswerImpl)},
 	}
 }

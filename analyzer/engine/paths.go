@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -35,6 +36,15 @@ type Subject struct {
 
 	input ast.Value
 	snap  ast.Value
+	// answers are the paths' answers, by the ref input.paths gives each
+	// question (trailgate.path_answer).
+	answers []pathAnswer
+}
+
+// pathAnswer is one answered question of the paths.
+type pathAnswer struct {
+	req    authz.Request
+	answer *authz.Answer
 }
 
 // NewSubject builds snap's delivery paths once, answered with ix, the
@@ -69,7 +79,8 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
-	paths, err := pathsValue(s.Paths)
+	paths, answers, err := pathsValue(s.Paths, false)
+	s.answers = answers
 	if err != nil {
 		return nil, err
 	}
@@ -91,19 +102,24 @@ func nonNil[T any](s []T) []T {
 }
 
 // pathsValue is the Rego value of the paths (input.paths): each question
-// carries its answer's decision only. The rules judge hops by decision and
-// which principal asks what; a full answer (proof, explanation,
-// statements), the bulk of a path, stays on the Go side (Subject.Paths),
-// where the reports read it: converting every explanation of an
-// organization's paths to Rego values cost more than the rules that read
-// none of them.
-func pathsValue(paths []datapath.Path) (ast.Value, error) {
+// carries its answer's decision and a ref, the index in the returned
+// answers. The rules judge hops by decision and which principal asks what,
+// and read a full answer (proof, statements, kinds) through
+// trailgate.path_answer(ref), which also logs an Unknown answer for the
+// rule that reads it, as trailgate.authz does. The full answers, the bulk
+// of a path, stay on the Go side (Subject.Paths), where the reports read
+// them: converting every explanation of an organization's paths to Rego
+// values cost more than the rules that read none of them. inline puts the
+// full answer in the value instead (the trailgate.paths built-in of Rego
+// unit tests, which have no Subject to keep them).
+func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, error) {
 	type answer struct {
 		Decision string `json:"decision"`
+		Ref      int    `json:"ref"`
 	}
 	type question struct {
 		datapath.Question
-		Answer *answer `json:"answer,omitempty"` // hides Question.Answer
+		Answer any `json:"answer,omitempty"` // hides Question.Answer
 	}
 	type hop struct {
 		datapath.Hop
@@ -113,6 +129,7 @@ func pathsValue(paths []datapath.Path) (ast.Value, error) {
 		datapath.Path
 		Hops []hop `json:"hops"`
 	}
+	var answers []pathAnswer
 	out := make([]path, len(paths))
 	for i, p := range paths {
 		out[i] = path{Path: p, Hops: make([]hop, len(p.Hops))}
@@ -120,14 +137,72 @@ func pathsValue(paths []datapath.Path) (ast.Value, error) {
 			out[i].Hops[j] = hop{Hop: h}
 			for _, q := range h.Questions {
 				rq := question{Question: q}
-				if q.Answer != nil {
-					rq.Answer = &answer{Decision: string(q.Answer.Decision)}
+				switch {
+				case q.Answer == nil:
+				case inline:
+					a, err := ast.JSON(answerValue(*q.Answer))
+					if err != nil {
+						return nil, nil, err
+					}
+					rq.Answer = a
+				default:
+					rq.Answer = answer{Decision: string(q.Answer.Decision), Ref: len(answers)}
+					answers = append(answers, pathAnswer{
+						req:    authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context},
+						answer: q.Answer,
+					})
 				}
 				out[i].Hops[j].Questions = append(out[i].Hops[j].Questions, rq)
 			}
 		}
 	}
-	return toValue(out)
+	v, err := toValue(out)
+	return v, answers, err
+}
+
+// PathAnswerBuiltin gives a rule the full answer to a question of
+// input.paths, by the ref the question carries:
+//
+//	trailgate.path_answer(ref) → the answer, as trailgate.authz answers
+//
+// An Unknown answer is logged for the rule that reads it (one unproven
+// finding per cause, as for trailgate.authz). Rules call it through
+// data.trailgate.lib.path_answer, which reads an inline answer (Rego unit
+// tests) directly.
+const PathAnswerBuiltin = "trailgate.path_answer"
+
+var pathAnswerDecl = &rego.Function{
+	Name:        PathAnswerBuiltin,
+	Description: "The full authorization answer of a delivery-path question, by its ref in input.paths.",
+	Decl: types.NewFunction(
+		types.Args(types.Named("ref", types.N)),
+		types.Named("answer", jsonObject),
+	),
+	// Not Memoize: each rule that reads an Unknown answer must log it.
+}
+
+type answersKey struct{}
+
+func withAnswers(ctx context.Context, answers []pathAnswer) context.Context {
+	return context.WithValue(ctx, answersKey{}, answers)
+}
+
+func pathAnswerImpl(bctx rego.BuiltinContext, refT *ast.Term) (*ast.Term, error) {
+	n, ok := refT.Value.(ast.Number)
+	if !ok {
+		return nil, fmt.Errorf("%s: ref must be a number", PathAnswerBuiltin)
+	}
+	ref, ok := n.Int()
+	var answers []pathAnswer
+	if bctx.Context != nil {
+		answers, _ = bctx.Context.Value(answersKey{}).([]pathAnswer)
+	}
+	if !ok || ref < 0 || ref >= len(answers) {
+		return nil, fmt.Errorf("%s: no answer %v in this check", PathAnswerBuiltin, refT)
+	}
+	a := answers[ref]
+	recordUnknown(bctx.Context, a.req, *a.answer)
+	return ast.NewTerm(answerValue(*a.answer)), nil
 }
 
 // PathsBuiltin gives a Rego unit test, which brings only input.snapshot
@@ -175,7 +250,7 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
 		}
 	}
-	v, err := pathsValue(datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)))
+	v, _, err := pathsValue(datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)), true)
 	if err != nil {
 		return nil, err
 	}

@@ -511,6 +511,37 @@ queue_readers contains {"role": q.principal, "queue": q.resource, "kind": q.read
 	object.get(q, "reader_kind", "") != ""
 }
 
+# path_answer is the full answer to a question of the paths, by the ref
+# input.paths gives it (inline in Rego unit tests, trailgate.paths): an
+# Unknown answer is logged for the rule that reads it, as authz's are.
+path_answer(q) := q.answer if {
+	q.answer.proof
+} else := trailgate.path_answer(q.answer.ref)
+
+# reader_questions are the questions of the paths' reader and read hops,
+# by [principal, action, resource].
+reader_questions[[q.principal, q.action, q.resource]] contains q if {
+	some p in paths
+	some h in p.hops
+	h.kind in {"reader", "read"}
+	some q in h.questions
+}
+
+# reader_answer is the answer to a reader's request as its path asked it
+# (with the request context the path built), else, for a request no path
+# asks (an action only recommended), the authorization index's.
+reader_answer(role, action, resource) := path_answer(qs[0]) if {
+	qs := [q | some q in reader_questions[[role, action, resource]]]
+	count(qs) > 0
+} else := authz(role, action, resource, {})
+
+# request_answer is the answer to one of reader_requests: the path's
+# when the request carries no context of its own, else the index's for
+# the request as written.
+request_answer(x) := reader_answer(x.reader, x.action, x.resource) if {
+	x.context == {}
+} else := authz(x.reader, x.action, x.resource, x.context)
+
 # reader_hops are the reader hops of every path.
 reader_hops contains h if {
 	some p in paths
