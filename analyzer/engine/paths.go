@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -84,12 +85,15 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
+	index := paths.(ast.Object).Get(ast.StringTerm("index"))
+	paths = paths.(ast.Object).Get(ast.StringTerm("paths")).Value
 	s.input = ast.NewObject(
 		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(s.snap)),
 		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
 		ast.Item(ast.StringTerm("sources"), ast.NewTerm(sources)),
 		ast.Item(ast.StringTerm("publishers"), ast.NewTerm(publishers)),
 		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
+		ast.Item(ast.StringTerm("path_index"), index),
 	)
 	return s, nil
 }
@@ -101,7 +105,8 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// pathsValue is the Rego value of the paths (input.paths): each question
+// pathsValue is the Rego value of the paths ({"paths": input.paths,
+// "index": input.path_index}): each question
 // carries its answer's decision and a ref, the index in the returned
 // answers. The rules judge hops by decision and which principal asks what,
 // and read a full answer (proof, statements, kinds) through
@@ -112,6 +117,13 @@ func nonNil[T any](s []T) []T {
 // values cost more than the rules that read none of them. inline puts the
 // full answer in the value instead (the trailgate.paths built-in of Rego
 // unit tests, which have no Subject to keep them).
+//
+// The index holds what the rules look up in the paths, built once here
+// rather than grouped by a Rego scan per lookup (quadratic in the
+// organization): reads, per object reader and queue ("" for none), the
+// buckets of its GetObject questions; answers, per "principal action
+// resource" asked on a reader or read hop, the first such question's
+// answer.
 func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, error) {
 	type answer struct {
 		Decision string `json:"decision"`
@@ -129,10 +141,24 @@ func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, er
 		datapath.Path
 		Hops []hop `json:"hops"`
 	}
+	type reads struct {
+		Role    string   `json:"role"`
+		Queue   string   `json:"queue"`
+		Buckets []string `json:"buckets"`
+	}
 	var answers []pathAnswer
+	byReader := map[string]*reads{}
+	var readers []string
+	byRequest := map[string]any{}
 	out := make([]path, len(paths))
 	for i, p := range paths {
 		out[i] = path{Path: p, Hops: make([]hop, len(p.Hops))}
+		queue := ""
+		for _, h := range p.Hops {
+			if h.Kind == datapath.HopQueue && len(h.Resources) > 0 {
+				queue = h.Resources[0].ARN
+			}
+		}
 		for j, h := range p.Hops {
 			out[i].Hops[j] = hop{Hop: h}
 			for _, q := range h.Questions {
@@ -153,10 +179,36 @@ func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, er
 					})
 				}
 				out[i].Hops[j].Questions = append(out[i].Hops[j].Questions, rq)
+				if h.Kind != datapath.HopReader && h.Kind != datapath.HopRead {
+					continue
+				}
+				if key := q.Principal + " " + q.Action + " " + q.Resource; byRequest[key] == nil && rq.Answer != nil {
+					byRequest[key] = rq.Answer
+				}
+				if h.Kind == datapath.HopRead && q.Action == "s3:GetObject" {
+					key := q.Principal + " " + queue
+					r := byReader[key]
+					if r == nil {
+						r = &reads{Role: q.Principal, Queue: queue}
+						byReader[key] = r
+						readers = append(readers, key)
+					}
+					if !slices.Contains(r.Buckets, p.Source.Bucket) {
+						r.Buckets = append(r.Buckets, p.Source.Bucket)
+					}
+				}
 			}
 		}
 	}
-	v, err := toValue(out)
+	slices.Sort(readers)
+	index := struct {
+		Reads   []*reads       `json:"reads"`
+		Answers map[string]any `json:"answers"`
+	}{Reads: []*reads{}, Answers: byRequest}
+	for _, k := range readers {
+		index.Reads = append(index.Reads, byReader[k])
+	}
+	v, err := toValue(map[string]any{"paths": out, "index": index})
 	return v, answers, err
 }
 

@@ -30,13 +30,16 @@ func TestPathsValueCarriesDecisionsOnly(t *testing.T) {
 	if len(answers) != 1 || answers[0].answer.Proof != "no statement allows it" || answers[0].req.Action != "sqs:ReceiveMessage" {
 		t.Errorf("answers kept on the Go side: %+v", answers)
 	}
-	q := v.(*ast.Array).Elem(0).Value.(ast.Object).Get(ast.StringTerm("hops")).Value.(*ast.Array).Elem(0).Value.(ast.Object).
+	q := v.(ast.Object).Get(ast.StringTerm("paths")).Value.(*ast.Array).Elem(0).Value.(ast.Object).Get(ast.StringTerm("hops")).Value.(*ast.Array).Elem(0).Value.(ast.Object).
 		Get(ast.StringTerm("questions")).Value.(*ast.Array).Elem(0).Value.(ast.Object)
 	if got := q.Get(ast.StringTerm("answer")).String(); got != `{"decision": "ImplicitlyDenied", "ref": 0}` {
 		t.Errorf("answer %s, want the decision only", got)
 	}
 	if got := q.Get(ast.StringTerm("reader_kind")); got == nil || got.String() != `"role"` {
 		t.Errorf("reader_kind %v", got)
+	}
+	if got := v.(ast.Object).Get(ast.StringTerm("index")).Value.(ast.Object).Get(ast.StringTerm("answers")).String(); got != `{"arn:aws:iam::222222222222:role/R sqs:ReceiveMessage arn:aws:sqs:us-east-1:222222222222:q": {"decision": "ImplicitlyDenied", "ref": 0}}` {
+		t.Errorf("answers index %s", got)
 	}
 	if strings.Contains(v.String(), "no statement allows it") {
 		t.Error("the proof reached Rego")

@@ -165,9 +165,17 @@ publishers := input.publishers if {
 # (input.paths: each question with its answer's decision); a Rego test
 # that brings only input.snapshot and input.connector gets the same from
 # the trailgate.paths built-in.
-paths := input.paths if {
+path_model := {"paths": input.paths, "index": input.path_index} if {
 	input.paths
 } else := trailgate.paths(input.snapshot, object.get(input, "connector", null))
+
+paths := path_model.paths
+
+# path_index holds the lookups the rules make in the paths, built once in
+# Go: reads ([{role, queue, buckets}]: the buckets each object reader
+# downloads from, per queue) and answers ("principal action resource" ->
+# the answer of a reader or read hop question).
+path_index := path_model.index
 
 # source is the log source of a trail or GuardDuty detector ARN.
 source(arn) := s if {
@@ -489,7 +497,11 @@ source_judged(kind) if kind in s3_sources
 # the queue is queue_readers.
 readers contains {"role": connector_object_role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
 	input.connector.role
-	bs := {x[2] | some x in path_reads; x[0] == connector_object_role}
+	bs := {b |
+		some r in path_index.reads
+		r.role == connector_object_role
+		some b in r.buckets
+	}
 }
 
 connector_object_role := r if {
@@ -518,21 +530,11 @@ path_answer(q) := q.answer if {
 	q.answer.proof
 } else := trailgate.path_answer(q.answer.ref)
 
-# reader_questions are the questions of the paths' reader and read hops,
-# by [principal, action, resource].
-reader_questions[[q.principal, q.action, q.resource]] contains q if {
-	some p in paths
-	some h in p.hops
-	h.kind in {"reader", "read"}
-	some q in h.questions
-}
-
 # reader_answer is the answer to a reader's request as its path asked it
 # (with the request context the path built), else, for a request no path
 # asks (an action only recommended), the authorization index's.
-reader_answer(role, action, resource) := path_answer(qs[0]) if {
-	qs := [q | some q in reader_questions[[role, action, resource]]]
-	count(qs) > 0
+reader_answer(role, action, resource) := path_answer({"answer": a}) if {
+	a := path_index.answers[concat(" ", [role, action, resource])]
 } else := authz(role, action, resource, {})
 
 # request_answer is the answer to one of reader_requests: the path's
@@ -553,26 +555,10 @@ reader_hops contains h if {
 # queue (analyzer/datapath inferredReaders: the index's candidates for the
 # queue, less service-linked roles, that are allowed sqs:ReceiveMessage),
 # each reading the buckets whose paths reach that queue.
-readers contains {"role": x[0], "queue": x[1], "buckets": bs} if {
+readers contains {"role": r.role, "queue": r.queue, "buckets": {b | some b in r.buckets}} if {
 	not input.connector.role
-	some x in path_reads
-	bs := {y[2] | some y in path_reads; y[0] == x[0]; y[1] == x[1]}
+	some r in path_index.reads
 }
-
-# path_reads are [object reader, queue ("" for none), bucket] for every
-# GetObject question of the paths' read hops.
-path_reads contains [q.principal, path_queue(p), p.source.bucket] if {
-	some p in paths
-	some h in p.hops
-	h.kind == "read"
-	some q in h.questions
-	q.action == "s3:GetObject"
-}
-
-path_queue(p) := h.resources[0].arn if {
-	some h in p.hops
-	h.kind == "queue"
-} else := ""
 
 # ---------------------------------------------------------------------------
 # Findings.
