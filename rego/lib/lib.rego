@@ -271,60 +271,15 @@ grant_fix(answer, statement) := {"add_statement": statement, "policy": "resource
 # whose new-object notifications reach the connector's queue (or a queue a
 # Lambda event source mapping polls), is a log bucket: its delivery has an
 # unknown writer, the connector's first source read from S3, and a sample
-# key its notification filter admits. Writers are judged on sources only;
-# readers on path_sources, both.
-implied_sources contains d if {
-	some e in buckets
-	not written_by_snapshot(e.bucket.name)
-	some t in notification_targets(e.bucket)
-	some ev in object.get(t.cfg, "events", [])
-	startswith(ev, "s3:ObjectCreated:")
-	some q in target_queues(t)
-	read_queue(q)
-	d := {
-		"kind": implied_source,
-		"arn": "",
-		"account": e.account,
-		"region": e.bucket.region,
-		"bucket": e.bucket.name,
-		"key_prefix": object.get(t.cfg, "filter_prefix", ""),
-		"key_suffix": implied_suffix(t.cfg),
-		"sample_key": implied_sample_key(t.cfg),
-		"write_keys": [],
-		"writer": "",
-		"writer_context": {},
-		"kms_key": "",
-	}
+# key its notification filter admits. analyzer/datapath builds these
+# implied sources (impliedSources) and starts paths at them; they are the
+# sources of the paths marked implied that name a bucket. Writers are
+# judged on sources only; readers on path_sources, both.
+implied_sources contains p.source if {
+	some p in paths
+	p.source.implied
+	p.source.bucket != ""
 }
-
-written_by_snapshot(name) if {
-	some s in sources
-	s.bucket == name
-}
-
-# read_queue: a queue someone is known to read.
-read_queue(q) if q == input.connector.queue
-
-read_queue(q) if {
-	some r in queue_readers
-	r.queue == q
-	r.kind == "lambda-esm"
-}
-
-implied_source := s if {
-	input.connector.role
-	ss := [x | some x in connector_sources; x in s3_sources]
-	count(ss) > 0
-	s := ss[0]
-} else := "cloudtrail"
-
-# implied_sample_key is a log-file key the notification's filter admits:
-# CloudTrail's and GuardDuty's files end in .gz.
-implied_sample_key(cfg) := concat("", [object.get(cfg, "filter_prefix", ""), "AWSLogs/trailgate-sample-log-file", implied_suffix(cfg)])
-
-implied_suffix(cfg) := cfg.filter_suffix if cfg.filter_suffix != ""
-
-else := ".json.gz"
 
 with_slash(p) := "" if p == ""
 
