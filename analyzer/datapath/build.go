@@ -88,6 +88,7 @@ func BuildFor(snap *snapshot.Snapshot, conn *connector.Connector, az *authz.Inde
 			paths = append(paths, b.guardDutyPaths(src.Source, src.Destination)...)
 		}
 	}
+	paths = append(paths, b.eksPaths()...)
 	// Implied sources start where no source of the snapshot, whatever the
 	// connector reads, writes.
 	written := map[string]bool{}
@@ -114,6 +115,8 @@ type builder struct {
 	ix   *index
 	conn *connector.Connector
 	az   *authz.Index // nil: no inferred readers
+	// inferred memoizes inferredReaders by queue ARN.
+	inferred map[string][]string
 }
 
 func (b *builder) wants(k SourceKind) bool {

@@ -17,7 +17,14 @@ func (b *builder) inferredReaders(queue string) []string {
 	if b.az == nil {
 		return nil
 	}
+	if out, ok := b.inferred[queue]; ok {
+		return out // every path to the queue asks
+	}
+	if b.inferred == nil {
+		b.inferred = map[string][]string{}
+	}
 	var out []string
+	defer func() { b.inferred[queue] = out }()
 	for _, arn := range b.az.Candidates(queue) {
 		r := b.ix.roles[arn]
 		if r == nil || strings.HasPrefix(r.V.Path, "/aws-service-role/") {

@@ -7,6 +7,11 @@
 //	→ topic → topic key → subscription → queue → queue key
 //	→ reader role(s) → the objects and keys the reader must open
 //
+// and, for an EKS cluster's audit log (eks.go), cluster → log group →
+// subscription filter and the role CloudWatch Logs assumes → Firehose
+// stream and its role → bucket under EKSLogs/<account>/<cluster>/ →
+// object key → reader.
+//
 // Paths also start where the input holds no writer: at a bucket no source
 // of the snapshot writes whose notification reaches a queue someone reads
 // (an implied source), or at the connector's queue when nothing of the
