@@ -5,8 +5,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // Representative log objects. Questions about objects need a concrete key,
@@ -62,7 +64,22 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 	if snap == nil {
 		return nil
 	}
-	b := &builder{ix: newIndex(snap), conn: conn}
+	az, err := authz.NewIndex(snap)
+	if err != nil {
+		// No index, no inferred readers; the run that builds the index
+		// reports why.
+		az = nil
+	}
+	return BuildFor(snap, conn, az)
+}
+
+// BuildFor is Build with the authorization index the run built for snap,
+// which says, without a connector file, who may receive from each queue.
+func BuildFor(snap *snapshot.Snapshot, conn *connector.Connector, az *authz.Index) []Path {
+	if snap == nil {
+		return nil
+	}
+	b := &builder{ix: newIndex(snap), conn: conn, az: az}
 	var paths []Path
 	for _, src := range sources(b.ix, b.wants) {
 		if src.Trail != nil {
@@ -72,16 +89,34 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 		}
 	}
 	paths = append(paths, b.eksPaths()...)
+	// Implied sources start where no source of the snapshot, whatever the
+	// connector reads, writes.
+	written := map[string]bool{}
+	for _, src := range sources(b.ix, nil) {
+		written[src.Bucket] = true
+	}
+	for _, src := range b.impliedSources(written) {
+		paths = append(paths, b.impliedPaths(src)...)
+	}
+	b.dropUnannouncedReads(paths)
+	if p, ok := b.queueOnlyPath(paths); ok {
+		paths = append(paths, p)
+	}
 	for i := range paths {
 		finish(&paths[i])
 	}
 	sort.SliceStable(paths, func(i, j int) bool { return paths[i].ID < paths[j].ID })
-	return paths
+	// Two implied sources of one bucket (notifications with different
+	// filters) can reach the same queue: one path.
+	return slices.CompactFunc(paths, func(a, b Path) bool { return a.ID == b.ID })
 }
 
 type builder struct {
 	ix   *index
 	conn *connector.Connector
+	az   *authz.Index // nil: no inferred readers
+	// inferred memoizes inferredReaders by queue ARN.
+	inferred map[string][]string
 }
 
 func (b *builder) wants(k SourceKind) bool {
@@ -294,4 +329,50 @@ func clone(m map[string][]string) map[string][]string {
 		out[k] = slices.Clone(v)
 	}
 	return out
+}
+
+// queueOnlyPath is the path of a connector whose queue no path of the
+// input reaches (no source or bucket of the input notifies it: the trail
+// and bucket live in a stack not given): its readers are still known and
+// judged, from the queue on.
+func (b *builder) queueOnlyPath(paths []Path) (Path, bool) {
+	if b.conn == nil || b.conn.Queue == "" {
+		return Path{}, false
+	}
+	for _, p := range paths {
+		if strings.HasSuffix(p.ID, " -> "+b.conn.Queue) {
+			return Path{}, false
+		}
+	}
+	a, _ := parseARN(b.conn.Queue)
+	hops := []Hop{{Kind: HopQueue, Resources: []Resource{{ARN: b.conn.Queue, Type: "AWS::SQS::Queue", Account: a.Account, Region: a.Region}}}}
+	var q *snapshot.Queue
+	if o := b.ix.queues[b.conn.Queue]; o != nil {
+		q = o.V
+	}
+	hops = append(hops, b.readerHops(q, readSpec{})...)
+	return Path{ID: b.conn.Queue, Source: Source{Kind: b.impliedKind(), Account: a.Account, Region: a.Region, Implied: true}, Hops: hops}, true
+}
+
+// dropUnannouncedReads: a connector reads the objects its queue announces.
+// When some source's notification reaches its queue, the buckets of the
+// sources whose notification does not are not read (NT01 reports the
+// missing notification); when none does, every bucket of a source it reads
+// from S3 is, since the reader will read them once the notification
+// exists. A source it reads through the service's API is read from S3
+// only where its notification reaches the queue.
+func (b *builder) dropUnannouncedReads(paths []Path) {
+	if b.conn == nil || b.conn.Queue == "" {
+		return
+	}
+	unannounced := func(p Path) bool { return strings.Contains(p.ID, " -> none -> ") }
+	reached := slices.ContainsFunc(paths, func(p Path) bool {
+		return !unannounced(p) && strings.HasSuffix(p.ID, " -> "+b.conn.Queue)
+	})
+	api := profiles.APISources(b.conn.Profile)
+	for i, p := range paths {
+		if unannounced(p) && (reached || slices.Contains(api, string(p.Source.Kind))) {
+			paths[i].Hops = slices.DeleteFunc(p.Hops, func(h Hop) bool { return h.Kind == HopRead })
+		}
+	}
 }

@@ -1,7 +1,5 @@
 package datapath
 
-import "github.com/trailgate/trailgate/collectors/snapshot"
-
 // The request context of every question a path asks is assembled here and
 // in analyzer/authz, which the questions are asked through:
 //
@@ -42,16 +40,16 @@ func serviceContext(principal, sourceARN, sourceAccount string) map[string][]str
 
 // principalContext is what AWS sends about a role session's principal.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-func (b *builder) principalContext(r *snapshot.Role) map[string][]string {
-	a, _ := parseARN(r.ARN)
+func (b *builder) principalContext(roleARN string) map[string][]string {
+	account := accountOf(roleARN)
 	ctx := map[string][]string{
-		"aws:PrincipalArn":          {r.ARN},
-		"aws:PrincipalAccount":      {a.Account},
+		"aws:PrincipalArn":          {roleARN},
+		"aws:PrincipalAccount":      {account},
 		"aws:PrincipalIsAWSService": {"false"},
 		"aws:PrincipalType":         {"AssumedRole"},
 		"aws:SecureTransport":       {"true"},
 	}
-	if b.ix.orgID != "" && b.ix.members[a.Account] {
+	if b.ix.orgID != "" && b.ix.members[account] {
 		ctx["aws:PrincipalOrgID"] = []string{b.ix.orgID}
 	}
 	return ctx

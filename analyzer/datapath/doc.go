@@ -12,6 +12,15 @@
 // stream and its role → bucket under EKSLogs/<account>/<cluster>/ →
 // object key → reader.
 //
+// Paths also start where the input holds no writer: at a bucket no source
+// of the snapshot writes whose notification reaches a queue someone reads
+// (an implied source), or at the connector's queue when nothing of the
+// input notifies it. The reader hops name who is known to read: the
+// connector's queue_role, a Lambda event source mapping's role (kind
+// lambda-esm), else its role polls the queue (Question.ReaderKind); its
+// object_role, else its role, opens the objects. The rules read these
+// (data.trailgate.lib.queue_readers) instead of rebuilding them.
+//
 // Each hop carries its resources and the authorization questions AWS will
 // ask on it, with the request context AWS really sends (aws:SourceArn,
 // aws:SourceAccount, s3:x-amz-acl, kms:EncryptionContext:…, kms:ViaService,

@@ -1,6 +1,7 @@
 package datapath
 
 import (
+	"slices"
 	"strings"
 
 	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -41,10 +42,9 @@ type index struct {
 	roles    map[string]*owned[snapshot.Role] // by ARN
 	managed  map[string]snapshot.ManagedPolicy
 	accounts map[string]*snapshot.Account
-	// external lists the roles that trust a principal outside the
-	// organization, sorted by ARN; built on first use (externalRoles).
-	external     []externalRole
-	externalDone bool
+	// mappings maps a queue ARN to the execution roles of the enabled
+	// Lambda event source mappings polling it, sorted.
+	mappings map[string][]string
 }
 
 type owned[T any] struct {
@@ -106,9 +106,25 @@ func newIndex(snap *snapshot.Snapshot) *index {
 		for _, mp := range a.ManagedPolicies {
 			ix.managed[mp.ARN] = mp
 		}
+		for _, m := range a.EventSourceMappings {
+			if m.Enabled && m.RoleARN != "" && !slices.Contains(ix.mappings[m.EventSourceARN], m.RoleARN) {
+				if ix.mappings == nil {
+					ix.mappings = map[string][]string{}
+				}
+				ix.mappings[m.EventSourceARN] = append(ix.mappings[m.EventSourceARN], m.RoleARN)
+			}
+		}
+	}
+	for _, roles := range ix.mappings {
+		slices.Sort(roles)
 	}
 	return ix
 }
+
+// mappingRoles are the execution roles of the enabled Lambda event source
+// mappings polling queue, sorted: Lambda polls as the function's role
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+func (ix *index) mappingRoles(queue string) []string { return ix.mappings[queue] }
 
 // bucket returns the named bucket, nil when it is not in the snapshot.
 func (ix *index) bucket(name string) *snapshot.Bucket {

@@ -124,6 +124,21 @@ type Source struct {
 	// KMSKey is the key the source names to encrypt its files (a trail's
 	// KmsKeyId, a destination's KmsKeyArn), as written; empty when none.
 	KMSKey string `json:"kms_key"`
+	// Implied: no source of the snapshot writes the bucket, but its
+	// new-object notification reaches a queue someone reads (the
+	// connector's, or one a Lambda event source mapping polls): a vendor
+	// stack whose trail lives elsewhere. The path starts at the bucket,
+	// with an unknown writer (no ARN, no writer questions).
+	Implied bool `json:"implied,omitempty"`
+}
+
+// pathID is the start of the ID of the source's paths: its ARN, or the
+// bucket's for an implied source.
+func (s Source) pathID(partition string) string {
+	if s.ARN != "" {
+		return s.ARN
+	}
+	return "arn:" + partition + ":s3:::" + s.Bucket
 }
 
 // Hop is one step of a path.
@@ -165,6 +180,13 @@ type Question struct {
 	// identity side and the resource side to allow.
 	ResourceAccount string              `json:"resource_account"`
 	Context         map[string][]string `json:"context,omitempty"`
+	// ReaderKind is set on the questions of a queue's known readers (the
+	// connector's queue reader, a Lambda event source mapping's role):
+	// "role", or "lambda-esm" for a function's execution role polling
+	// for an event source mapping, which needs sqs:GetQueueAttributes too.
+	// Readers only inferred from the policies (no connector file) have
+	// none: they are who could read, not who is known to.
+	ReaderKind string `json:"reader_kind,omitempty"`
 	// Answer is nil until Evaluate.
 	Answer *Answer `json:"answer,omitempty"`
 }

@@ -54,21 +54,21 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 		// The vendor reads this source through the service's API
 		// (SkyFormation's LookupEvents) and has no queue: nobody reads the
 		// bucket, the path ends there.
-		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
+		return []Path{{ID: src.pathID(b.ix.partition) + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
 	}
 	if len(branches) == 0 {
 		if b.conn != nil && b.conn.Queue == "" {
 			rd.polling = true
-			return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), b.readerHops(nil, rd)...)}}
+			return []Path{{ID: src.pathID(b.ix.partition) + " -> " + bucketARN, Source: src, Hops: append(cloneHops(head), b.readerHops(nil, rd)...)}}
 		}
 		// Without a connector nobody is known to wait for a notification
 		// (a reader may list the bucket): the path ends at the bucket.
-		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
+		return []Path{{ID: src.pathID(b.ix.partition) + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
 	}
 	var out []Path
 	for _, br := range branches {
 		hops := append(cloneHops(head), cloneHops(br.hops)...)
-		id := src.ARN + " -> " + br.via
+		id := src.pathID(b.ix.partition) + " -> " + br.via
 		if br.queue != "" {
 			id += " -> " + br.queue
 			var q *snapshot.Queue
@@ -95,88 +95,193 @@ type readSpec struct {
 	listPrefix *string
 }
 
-// readers returns the reader roles: the connector's role, or the
-// candidates inferred from the queue. A connector role missing from the
-// snapshot is returned as a name only (nil role).
-func (b *builder) readers(q *snapshot.Queue) (roles []*snapshot.Role, missing string) {
-	if b.conn != nil {
-		if r := b.ix.roles[b.conn.Role]; r != nil {
-			return []*snapshot.Role{r.V}, ""
-		}
-		for _, r := range b.ix.roles {
-			if r.V.Name == b.conn.Role || (r.V.Location != nil && r.V.Location.Address == b.conn.Role) {
-				return []*snapshot.Role{r.V}, ""
-			}
-		}
-		return nil, b.conn.Role
+// resolveRole finds a connector role reference (an ARN, a role name or,
+// in IaC, a resource address) in the snapshot; nil when it is not there.
+func (b *builder) resolveRole(ref string) *snapshot.Role {
+	if r := b.ix.roles[ref]; r != nil {
+		return r.V
 	}
+	for _, r := range b.ix.roles {
+		if r.V.Name == ref || (r.V.Location != nil && r.V.Location.Address == ref) {
+			return r.V
+		}
+	}
+	return nil
+}
+
+// reader is a principal at the end of a path: who polls the queue
+// (kind set: "role" or "lambda-esm") or reads the objects.
+type reader struct {
+	arn  string
+	kind string
+	role *snapshot.Role // nil when the principal is not in the snapshot
+}
+
+func (r reader) who() string {
+	if r.role != nil {
+		return "(" + r.role.Name + ")"
+	}
+	return "(" + r.arn[strings.LastIndex(r.arn, "/")+1:] + ")"
+}
+
+// queueReaders are who polls q. With a connector that reads q: its
+// queue_role, else the roles of the Lambda event source mappings on q,
+// else its role. Without a connector: the roles of the event source
+// mappings on q (each is known to poll it).
+func (b *builder) queueReaders(q *snapshot.Queue) []reader {
 	if q == nil {
-		return nil, ""
+		return nil
 	}
-	return b.ix.candidateReaders(q), ""
+	esm := b.ix.mappingRoles(q.ARN)
+	if b.conn != nil {
+		switch {
+		case b.conn.Queue != q.ARN && b.conn.Queue != "":
+			return nil
+		case b.conn.Queue == "":
+			// The vendor's queue (Radiant hosts it): the connector's role
+			// polls it, as its guide says, though no connector field names
+			// the queue.
+			return []reader{{arn: b.conn.Role, role: b.resolveRole(b.conn.Role)}}
+		case b.conn.QueueRole != "":
+			kind := "role"
+			if slices.Contains(esm, b.conn.QueueRole) {
+				kind = "lambda-esm"
+			}
+			return []reader{{arn: b.conn.QueueRole, kind: kind, role: b.resolveRole(b.conn.QueueRole)}}
+		case len(esm) > 0:
+			var out []reader
+			for _, arn := range esm {
+				out = append(out, reader{arn: arn, kind: "lambda-esm", role: b.resolveRole(arn)})
+			}
+			return out
+		}
+		return []reader{{arn: b.conn.Role, kind: "role", role: b.resolveRole(b.conn.Role)}}
+	}
+	var out []reader
+	for _, arn := range esm {
+		out = append(out, reader{arn: arn, kind: "lambda-esm", role: b.resolveRole(arn)})
+	}
+	return out
+}
+
+// objectReaders are who opens the log objects: the connector's
+// object_role, else its role; without a connector, every role allowed to
+// receive from the queue (inferredReaders: the notification names the
+// object to read).
+func (b *builder) objectReaders(q *snapshot.Queue) []reader {
+	if b.conn == nil {
+		if q == nil {
+			return nil
+		}
+		var out []reader
+		for _, arn := range b.inferredReaders(q.ARN) {
+			out = append(out, reader{arn: arn, role: b.resolveRole(arn)})
+		}
+		return out
+	}
+	ref := b.conn.ObjectRole
+	if ref == "" {
+		ref = b.conn.Role
+	}
+	return []reader{{arn: ref, role: b.resolveRole(ref)}}
 }
 
 func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
-	roles, missing := b.readers(q)
-	if missing != "" {
-		return []Hop{{Kind: HopReader, Resources: []Resource{{ARN: missing, Type: "AWS::IAM::Role"}},
-			Problems: []string{unknownProblem("connector role " + missing + " is not in the snapshot")}}}
+	pollers := b.queueReaders(q)
+	var openers []reader
+	if rd.bucketARN != "" {
+		// Objects to open: the path names its bucket.
+		openers = b.objectReaders(q)
 	}
-	if len(roles) == 0 {
+	if len(openers) == 0 && len(pollers) == 0 {
 		return nil
 	}
-	reader := Hop{Kind: HopReader}
+	rh := Hop{Kind: HopReader}
 	read := Hop{Kind: HopRead}
 	bucketRes := Resource{ARN: rd.bucketARN, Type: "AWS::S3::Bucket"}
 	if rd.bucket != nil {
 		bucketRes.Account, bucketRes.Region = b.ix.buckets[rd.bucket.Name].Account, rd.bucket.Region
 	}
-	read.Resources = []Resource{bucketRes}
+	if rd.bucketARN != "" {
+		read.Resources = []Resource{bucketRes}
+	}
 	if rd.key.ARN != "" {
 		read.Resources = append(read.Resources, keyResource(rd.key))
+	}
+	addRole := func(arn string) {
+		if !slices.ContainsFunc(rh.Resources, func(r Resource) bool { return r.ARN == arn }) {
+			rh.Resources = append(rh.Resources, Resource{ARN: arn, Type: "AWS::IAM::Role", Account: accountOf(arn)})
+		}
+	}
+	if b.conn != nil {
+		addRole(b.conn.Role)
+		// A connector role outside the snapshot (the vendor's account) is
+		// still asked about: the resource side decides part of each
+		// answer, and the rest is unknown, not absent.
+		if b.resolveRole(b.conn.Role) == nil {
+			rh.Problems = append(rh.Problems, unknownProblem("connector role "+b.conn.Role+" is not in the snapshot"))
+		}
+		if b.conn.TrustedPrincipal != "" {
+			roleARN := b.conn.Role
+			if r := b.resolveRole(b.conn.Role); r != nil {
+				roleARN = r.ARN
+			}
+			ctx := map[string][]string{"aws:PrincipalArn": {b.conn.TrustedPrincipal}, "aws:PrincipalAccount": {accountOf(b.conn.TrustedPrincipal)}, "aws:SecureTransport": {"true"}}
+			if accountOf(b.conn.TrustedPrincipal) == "" {
+				delete(ctx, "aws:PrincipalAccount")
+			}
+			if b.conn.ExternalID != "" {
+				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
+			}
+			rh.Questions = append(rh.Questions, Question{ID: "assume-role " + b.role(b.conn.Role).who(), Why: "the vendor assumes the connector role",
+				Principal: b.conn.TrustedPrincipal, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: ctx})
+		}
 	}
 	var qKey keyRef
 	if q != nil && q.KmsMasterKeyID != "" {
 		a, _ := parseARN(q.ARN)
 		qKey = b.ix.resolveKey(q.KmsMasterKeyID, a.Account, a.Region)
 	}
-	for _, r := range roles {
-		a, _ := parseARN(r.ARN)
-		reader.Resources = append(reader.Resources, Resource{ARN: r.ARN, Type: "AWS::IAM::Role", Account: a.Account})
-		who := "(" + r.Name + ")"
-		if b.conn != nil && b.conn.TrustedPrincipal != "" {
-			tp, _ := parseARN(b.conn.TrustedPrincipal)
-			ctx := map[string][]string{"aws:PrincipalArn": {b.conn.TrustedPrincipal}, "aws:PrincipalAccount": {accountOf(b.conn.TrustedPrincipal)}, "aws:SecureTransport": {"true"}}
-			if tp.Account == "" {
-				delete(ctx, "aws:PrincipalAccount")
-			}
-			if b.conn.ExternalID != "" {
-				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
-			}
-			reader.Questions = append(reader.Questions, Question{ID: "assume-role " + who, Why: "the vendor assumes the connector role",
-				Principal: b.conn.TrustedPrincipal, Action: "sts:AssumeRole", Resource: r.ARN, ResourceAccount: a.Account, Context: ctx})
+	for _, r := range pollers {
+		addRole(r.arn)
+		who := r.who()
+		pctx := b.principalContext(r.arn)
+		qa, _ := parseARN(q.ARN)
+		rh.Questions = append(rh.Questions,
+			Question{ID: "receive-message " + who, Why: "the reader receives the notification", Principal: r.arn,
+				Action: "sqs:ReceiveMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind},
+			Question{ID: "delete-message " + who, Why: "the reader deletes the notification once processed", Principal: r.arn,
+				Action: "sqs:DeleteMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind})
+		if r.kind == "lambda-esm" {
+			// Lambda's poller reads the queue's attributes as the
+			// function's role (AWSLambdaSQSQueueExecutionRole:
+			// https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions).
+			rh.Questions = append(rh.Questions, Question{ID: "get-queue-attributes " + who, Why: "Lambda reads the queue's attributes to poll it", Principal: r.arn,
+				Action: "sqs:GetQueueAttributes", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind})
 		}
-		pctx := b.principalContext(r)
-		if q != nil {
+		if qKey.ARN != "" {
+			ctx := clone(pctx)
+			// SQS decrypts on the receiver's behalf:
+			// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+			ctx["kms:ViaService"] = []string{"sqs." + qa.Region + ".amazonaws.com"}
+			ctx["kms:CallerAccount"] = []string{accountOf(r.arn)}
+			rh.Questions = append(rh.Questions, Question{ID: "decrypt-queue " + who, Why: "SQS decrypts the message for the reader",
+				Principal: r.arn, Action: "kms:Decrypt", Resource: qKey.ARN, ResourceAccount: qKey.Account, Context: ctx, ReaderKind: r.kind})
+		}
+	}
+	for _, r := range openers {
+		addRole(r.arn)
+		who := r.who()
+		pctx := b.principalContext(r.arn)
+		if b.conn == nil && !slices.ContainsFunc(pollers, func(p reader) bool { return p.arn == r.arn }) {
+			// An inferred reader is one because it may receive.
 			qa, _ := parseARN(q.ARN)
-			reader.Questions = append(reader.Questions,
-				Question{ID: "receive-message " + who, Why: "the reader receives the notification", Principal: r.ARN,
-					Action: "sqs:ReceiveMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx)},
-				Question{ID: "delete-message " + who, Why: "the reader deletes the notification once processed", Principal: r.ARN,
-					Action: "sqs:DeleteMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx)})
-			if qKey.ARN != "" {
-				ctx := clone(pctx)
-				// SQS decrypts on the receiver's behalf:
-				// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
-				ctx["kms:ViaService"] = []string{"sqs." + qa.Region + ".amazonaws.com"}
-				ctx["kms:CallerAccount"] = []string{a.Account}
-				reader.Questions = append(reader.Questions, Question{ID: "decrypt-queue " + who, Why: "SQS decrypts the message for the reader",
-					Principal: r.ARN, Action: "kms:Decrypt", Resource: qKey.ARN, ResourceAccount: qKey.Account, Context: ctx})
-			}
+			rh.Questions = append(rh.Questions, Question{ID: "receive-message " + who, Why: "the reader receives the notification", Principal: r.arn,
+				Action: "sqs:ReceiveMessage", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx)})
 		}
 		objectARN := rd.bucketARN + "/" + rd.object
 		read.Questions = append(read.Questions, Question{ID: "get-object " + who, Why: "the reader downloads the log file",
-			Principal: r.ARN, Action: "s3:GetObject", Resource: objectARN, ResourceAccount: bucketRes.Account, Context: clone(pctx)})
+			Principal: r.arn, Action: "s3:GetObject", Resource: objectARN, ResourceAccount: bucketRes.Account, Context: clone(pctx)})
 		if rd.polling {
 			ctx := clone(pctx)
 			prefix, _, _ := strings.Cut(rd.object, "/AWSLogs/")
@@ -190,7 +295,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 				ctx["s3:prefix"] = []string{*rd.listPrefix}
 			}
 			read.Questions = append(read.Questions, Question{ID: "list-bucket " + who, Why: "the reader lists new log files",
-				Principal: r.ARN, Action: "s3:ListBucket", Resource: rd.bucketARN, ResourceAccount: bucketRes.Account, Context: ctx})
+				Principal: r.arn, Action: "s3:ListBucket", Resource: rd.bucketARN, ResourceAccount: bucketRes.Account, Context: ctx})
 		}
 		if rd.key.ARN != "" {
 			ctx := clone(pctx)
@@ -201,7 +306,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 			// S3 decrypts SSE-KMS objects on the reader's behalf, with the
 			// object's encryption context.
 			ctx["kms:ViaService"] = []string{"s3." + region + ".amazonaws.com"}
-			ctx["kms:CallerAccount"] = []string{a.Account}
+			ctx["kms:CallerAccount"] = []string{accountOf(r.arn)}
 			for k, v := range rd.context {
 				ctx[k] = v
 			}
@@ -209,10 +314,18 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 				ctx["kms:EncryptionContext:aws:s3:arn"] = []string{s3ContextARN(b.ix.partition, rd.bucket, rd.object)}
 			}
 			read.Questions = append(read.Questions, Question{ID: "decrypt-object " + who, Why: "S3 decrypts the log file for the reader",
-				Principal: r.ARN, Action: "kms:Decrypt", Resource: rd.key.ARN, ResourceAccount: rd.key.Account, Context: ctx})
+				Principal: r.arn, Action: "kms:Decrypt", Resource: rd.key.ARN, ResourceAccount: rd.key.Account, Context: ctx})
 		}
 	}
-	return []Hop{reader, read}
+	if len(read.Questions) == 0 {
+		return []Hop{rh}
+	}
+	return []Hop{rh, read}
+}
+
+// role is the reader a connector role reference names.
+func (b *builder) role(ref string) reader {
+	return reader{arn: ref, role: b.resolveRole(ref)}
 }
 
 func cloneHops(hs []Hop) []Hop {

@@ -56,45 +56,6 @@ var authzDecl = &rego.Function{
 	),
 }
 
-// CandidatesBuiltin lists the roles that may be allowed on a resource:
-//
-//	trailgate.authz_candidates(snapshot, resource) → ["arn:aws:iam::…:role/…", …]
-//
-// authz.Index.Candidates: the roles of the resource's account and of the
-// accounts its resource policy can name, sorted. Every other role is
-// implicitly denied on the resource, so rules that look for who may act on
-// a resource ask trailgate.authz about these roles only, instead of about
-// every role of the organization.
-const CandidatesBuiltin = "trailgate.authz_candidates"
-
-var candidatesDecl = &rego.Function{
-	Name:        CandidatesBuiltin,
-	Description: "Lists the roles of the snapshot that may be allowed on a resource: every other role is implicitly denied on it.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A), types.Named("resource", types.S)),
-		types.Named("roles", types.NewArray(nil, types.S)),
-	),
-	// Not Memoize: OPA's memo key is the arguments' text, here the
-	// whole snapshot, spelled out on every call.
-}
-
-func candidatesImpl(bctx rego.BuiltinContext, snapT, resT *ast.Term) (*ast.Term, error) {
-	ix, err := indexFor(bctx, snapT.Value)
-	if err != nil {
-		return nil, err
-	}
-	res, ok := resT.Value.(ast.String)
-	if !ok {
-		return nil, fmt.Errorf("%s: resource must be a string", CandidatesBuiltin)
-	}
-	arns := ix.Candidates(string(res))
-	terms := make([]*ast.Term, len(arns))
-	for i, a := range arns {
-		terms[i] = ast.StringTerm(a)
-	}
-	return ast.ArrayTerm(terms...), nil
-}
-
 // indexBuilds counts indexes built from Rego values (the slow path); the
 // engine's tests use it to prove that Check takes the fast path.
 var indexBuilds atomic.Int64
@@ -280,13 +241,13 @@ func answerValue(a authz.Answer) ast.Value {
 // regoBuiltins are the built-ins offered to the prepared query.
 func regoBuiltins() []func(*rego.Rego) {
 	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl), rego.Function1(sourcesDecl, sourcesImpl),
-		rego.Function2(candidatesDecl, candidatesImpl)}
+		rego.Function2(pathsDecl, pathsImpl), rego.Function1(pathAnswerDecl, pathAnswerImpl)}
 }
 
 // builtinDecls declares the built-ins to the compiler.
 func builtinDecls() map[string]*ast.Builtin {
 	out := map[string]*ast.Builtin{}
-	for _, d := range []*rego.Function{authzDecl, sourcesDecl, candidatesDecl} {
+	for _, d := range []*rego.Function{authzDecl, sourcesDecl, pathsDecl, pathAnswerDecl} {
 		out[d.Name] = &ast.Builtin{Name: d.Name, Description: d.Description, Decl: d.Decl}
 	}
 	return out
@@ -299,6 +260,7 @@ func TesterBuiltins() []*tester.Builtin {
 	return []*tester.Builtin{
 		{Decl: decls[AuthzBuiltin], Func: rego.Function2(authzDecl, authzImpl)},
 		{Decl: decls[SourcesBuiltin], Func: rego.Function1(sourcesDecl, sourcesImpl)},
-		{Decl: decls[CandidatesBuiltin], Func: rego.Function2(candidatesDecl, candidatesImpl)},
+		{Decl: decls[PathsBuiltin], Func: rego.Function2(pathsDecl, pathsImpl)},
+		{Decl: decls[PathAnswerBuiltin], Func: rego.Function1(pathAnswerDecl, pathAnswerImpl)},
 	}
 }

@@ -188,7 +188,7 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 // Judge evaluates every rule against a subject built once (NewSubject),
 // as Check does.
 func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, error) {
-	ctx = withIndex(ctx, s.snap, s.Index)
+	ctx = withIndex(withAnswers(ctx, s.answers), s.snap, s.Index)
 	locs := resourceLocations(s.Snapshot)
 	var out []findings.Finding
 	var unknowns []ruleUnknowns

@@ -1,9 +1,14 @@
 package engine
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/types"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/datapath"
@@ -32,6 +37,15 @@ type Subject struct {
 
 	input ast.Value
 	snap  ast.Value
+	// answers are the paths' answers, by the ref input.paths gives each
+	// question (trailgate.path_answer).
+	answers []pathAnswer
+}
+
+// pathAnswer is one answered question of the paths.
+type pathAnswer struct {
+	req    authz.Request
+	answer *authz.Answer
 }
 
 // NewSubject builds snap's delivery paths once, answered with ix, the
@@ -46,7 +60,7 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	s := &Subject{
 		Snapshot: snap, Connector: conn, Index: ix,
 		Sources: datapath.Sources(snap),
-		Paths:   datapath.Evaluate(datapath.Build(snap, conn), datapath.AuthzAsker(ix)),
+		Paths:   datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)),
 	}
 	if s.snap, err = toValue(snap); err != nil {
 		return nil, err
@@ -66,16 +80,20 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
-	paths, err := toValue(nonNil(s.Paths))
+	paths, answers, err := pathsValue(s.Paths, false)
+	s.answers = answers
 	if err != nil {
 		return nil, err
 	}
+	index := paths.(ast.Object).Get(ast.StringTerm("index"))
+	paths = paths.(ast.Object).Get(ast.StringTerm("paths")).Value
 	s.input = ast.NewObject(
 		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(s.snap)),
 		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
 		ast.Item(ast.StringTerm("sources"), ast.NewTerm(sources)),
 		ast.Item(ast.StringTerm("publishers"), ast.NewTerm(publishers)),
 		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
+		ast.Item(ast.StringTerm("path_index"), index),
 	)
 	return s, nil
 }
@@ -85,4 +103,208 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// pathsValue is the Rego value of the paths ({"paths": input.paths,
+// "index": input.path_index}): each question
+// carries its answer's decision and a ref, the index in the returned
+// answers. The rules judge hops by decision and which principal asks what,
+// and read a full answer (proof, statements, kinds) through
+// trailgate.path_answer(ref), which also logs an Unknown answer for the
+// rule that reads it, as trailgate.authz does. The full answers, the bulk
+// of a path, stay on the Go side (Subject.Paths), where the reports read
+// them: converting every explanation of an organization's paths to Rego
+// values cost more than the rules that read none of them. inline puts the
+// full answer in the value instead (the trailgate.paths built-in of Rego
+// unit tests, which have no Subject to keep them).
+//
+// The index holds what the rules look up in the paths, built once here
+// rather than grouped by a Rego scan per lookup (quadratic in the
+// organization): reads, per object reader and queue ("" for none), the
+// buckets of its GetObject questions; answers, per "principal action
+// resource" asked on a reader or read hop, the first such question's
+// answer.
+func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, error) {
+	type answer struct {
+		Decision string `json:"decision"`
+		Ref      int    `json:"ref"`
+	}
+	type question struct {
+		datapath.Question
+		Answer any `json:"answer,omitempty"` // hides Question.Answer
+	}
+	type hop struct {
+		datapath.Hop
+		Questions []question `json:"questions,omitempty"`
+	}
+	type path struct {
+		datapath.Path
+		Hops []hop `json:"hops"`
+	}
+	type reads struct {
+		Role    string   `json:"role"`
+		Queue   string   `json:"queue"`
+		Buckets []string `json:"buckets"`
+	}
+	var answers []pathAnswer
+	byReader := map[string]*reads{}
+	var readers []string
+	byRequest := map[string]any{}
+	out := make([]path, len(paths))
+	for i, p := range paths {
+		out[i] = path{Path: p, Hops: make([]hop, len(p.Hops))}
+		queue := ""
+		for _, h := range p.Hops {
+			if h.Kind == datapath.HopQueue && len(h.Resources) > 0 {
+				queue = h.Resources[0].ARN
+			}
+		}
+		for j, h := range p.Hops {
+			out[i].Hops[j] = hop{Hop: h}
+			for _, q := range h.Questions {
+				rq := question{Question: q}
+				switch {
+				case q.Answer == nil:
+				case inline:
+					a, err := ast.JSON(answerValue(*q.Answer))
+					if err != nil {
+						return nil, nil, err
+					}
+					rq.Answer = a
+				default:
+					rq.Answer = answer{Decision: string(q.Answer.Decision), Ref: len(answers)}
+					answers = append(answers, pathAnswer{
+						req:    authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context},
+						answer: q.Answer,
+					})
+				}
+				out[i].Hops[j].Questions = append(out[i].Hops[j].Questions, rq)
+				if h.Kind != datapath.HopReader && h.Kind != datapath.HopRead {
+					continue
+				}
+				if key := q.Principal + " " + q.Action + " " + q.Resource; byRequest[key] == nil && rq.Answer != nil {
+					byRequest[key] = rq.Answer
+				}
+				if h.Kind == datapath.HopRead && q.Action == "s3:GetObject" {
+					key := q.Principal + " " + queue
+					r := byReader[key]
+					if r == nil {
+						r = &reads{Role: q.Principal, Queue: queue}
+						byReader[key] = r
+						readers = append(readers, key)
+					}
+					if !slices.Contains(r.Buckets, p.Source.Bucket) {
+						r.Buckets = append(r.Buckets, p.Source.Bucket)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(readers)
+	index := struct {
+		Reads   []*reads       `json:"reads"`
+		Answers map[string]any `json:"answers"`
+	}{Reads: []*reads{}, Answers: byRequest}
+	for _, k := range readers {
+		index.Reads = append(index.Reads, byReader[k])
+	}
+	v, err := toValue(map[string]any{"paths": out, "index": index})
+	return v, answers, err
+}
+
+// PathAnswerBuiltin gives a rule the full answer to a question of
+// input.paths, by the ref the question carries:
+//
+//	trailgate.path_answer(ref) → the answer, as trailgate.authz answers
+//
+// An Unknown answer is logged for the rule that reads it (one unproven
+// finding per cause, as for trailgate.authz). Rules call it through
+// data.trailgate.lib.path_answer, which reads an inline answer (Rego unit
+// tests) directly.
+const PathAnswerBuiltin = "trailgate.path_answer"
+
+var pathAnswerDecl = &rego.Function{
+	Name:        PathAnswerBuiltin,
+	Description: "The full authorization answer of a delivery-path question, by its ref in input.paths.",
+	Decl: types.NewFunction(
+		types.Args(types.Named("ref", types.N)),
+		types.Named("answer", jsonObject),
+	),
+	// Not Memoize: each rule that reads an Unknown answer must log it.
+}
+
+type answersKey struct{}
+
+func withAnswers(ctx context.Context, answers []pathAnswer) context.Context {
+	return context.WithValue(ctx, answersKey{}, answers)
+}
+
+func pathAnswerImpl(bctx rego.BuiltinContext, refT *ast.Term) (*ast.Term, error) {
+	n, ok := refT.Value.(ast.Number)
+	if !ok {
+		return nil, fmt.Errorf("%s: ref must be a number", PathAnswerBuiltin)
+	}
+	ref, ok := n.Int()
+	var answers []pathAnswer
+	if bctx.Context != nil {
+		answers, _ = bctx.Context.Value(answersKey{}).([]pathAnswer)
+	}
+	if !ok || ref < 0 || ref >= len(answers) {
+		return nil, fmt.Errorf("%s: no answer %v in this check", PathAnswerBuiltin, refT)
+	}
+	a := answers[ref]
+	recordUnknown(bctx.Context, a.req, *a.answer)
+	return ast.NewTerm(answerValue(*a.answer)), nil
+}
+
+// PathsBuiltin gives a Rego unit test, which brings only input.snapshot
+// and input.connector, the delivery paths the engine passes every rule as
+// input.paths (NewSubject), built by analyzer/datapath and answered with
+// the snapshot's authorization index:
+//
+//	trailgate.paths(snapshot, connector or null) → [path, ...]
+//
+// data.trailgate.lib.paths reads the input and falls back to it.
+const PathsBuiltin = "trailgate.paths"
+
+var pathsDecl = &rego.Function{
+	Name:        PathsBuiltin,
+	Description: "The delivery paths of a snapshot for a connector (null: none), as analyzer/datapath builds and answers them.",
+	Decl: types.NewFunction(
+		types.Args(types.Named("snapshot", types.A), types.Named("connector", types.A)),
+		types.Named("paths", types.NewArray(nil, types.A)),
+	),
+	Memoize: true,
+}
+
+func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, error) {
+	ix, err := indexFor(bctx, snapT.Value)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := decodeSnapshot(PathsBuiltin, snapT.Value)
+	if err != nil {
+		return nil, err
+	}
+	snap.Sort()
+	var conn *connector.Connector
+	if _, null := connT.Value.(ast.Null); !null {
+		js, err := ast.JSON(connT.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
+		}
+		data, err := json.Marshal(js)
+		if err != nil {
+			return nil, err
+		}
+		conn = &connector.Connector{}
+		if err := json.Unmarshal(data, conn); err != nil {
+			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
+		}
+	}
+	v, _, err := pathsValue(datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)), true)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(v), nil
 }

@@ -161,6 +161,22 @@ publishers := input.publishers if {
 	input.publishers
 } else := trailgate.sources(input.snapshot).publishers
 
+# paths are the delivery paths analyzer/datapath builds once and answers
+# (input.paths: each question with its answer's decision); a Rego test
+# that brings only input.snapshot and input.connector gets the same from
+# the trailgate.paths built-in.
+path_model := {"paths": input.paths, "index": input.path_index} if {
+	input.paths
+} else := trailgate.paths(input.snapshot, object.get(input, "connector", null))
+
+paths := path_model.paths
+
+# path_index holds the lookups the rules make in the paths, built once in
+# Go: reads ([{role, queue, buckets}]: the buckets each object reader
+# downloads from, per queue) and answers ("principal action resource" ->
+# the answer of a reader or read hop question).
+path_index := path_model.index
+
 # source is the log source of a trail or GuardDuty detector ARN.
 source(arn) := s if {
 	some s in sources
@@ -255,56 +271,15 @@ grant_fix(answer, statement) := {"add_statement": statement, "policy": "resource
 # whose new-object notifications reach the connector's queue (or a queue a
 # Lambda event source mapping polls), is a log bucket: its delivery has an
 # unknown writer, the connector's first source read from S3, and a sample
-# key its notification filter admits. Writers are judged on sources only;
-# readers on path_sources, both.
-implied_sources contains d if {
-	some e in buckets
-	not written_by_snapshot(e.bucket.name)
-	some t in notification_targets(e.bucket)
-	some ev in object.get(t.cfg, "events", [])
-	startswith(ev, "s3:ObjectCreated:")
-	some q in target_queues(t)
-	read_queue(q)
-	d := {
-		"kind": implied_source,
-		"arn": "",
-		"account": e.account,
-		"region": e.bucket.region,
-		"bucket": e.bucket.name,
-		"key_prefix": object.get(t.cfg, "filter_prefix", ""),
-		"key_suffix": implied_suffix(t.cfg),
-		"sample_key": implied_sample_key(t.cfg),
-		"write_keys": [],
-		"writer": "",
-		"writer_context": {},
-		"kms_key": "",
-	}
+# key its notification filter admits. analyzer/datapath builds these
+# implied sources (impliedSources) and starts paths at them; they are the
+# sources of the paths marked implied that name a bucket. Writers are
+# judged on sources only; readers on path_sources, both.
+implied_sources contains p.source if {
+	some p in paths
+	p.source.implied
+	p.source.bucket != ""
 }
-
-written_by_snapshot(name) if {
-	some s in sources
-	s.bucket == name
-}
-
-# read_queue: a queue someone is known to read.
-read_queue(q) if q == input.connector.queue
-
-read_queue(q) if count(event_source_mappings(q)) > 0
-
-implied_source := s if {
-	input.connector.role
-	ss := [x | some x in connector_sources; x in s3_sources]
-	count(ss) > 0
-	s := ss[0]
-} else := "cloudtrail"
-
-# implied_sample_key is a log-file key the notification's filter admits:
-# CloudTrail's and GuardDuty's files end in .gz.
-implied_sample_key(cfg) := concat("", [object.get(cfg, "filter_prefix", ""), "AWSLogs/trailgate-sample-log-file", implied_suffix(cfg)])
-
-implied_suffix(cfg) := cfg.filter_suffix if cfg.filter_suffix != ""
-
-else := ".json.gz"
 
 with_slash(p) := "" if p == ""
 
@@ -468,14 +443,20 @@ source_judged(_) if not input.connector.role
 
 source_judged(kind) if kind in s3_sources
 
-# readers are who reads the logs, with the buckets they read: the
-# connector's object reader (object_role, else role) when a connector is
-# given; otherwise every role of the snapshot that may receive from a
-# pipeline queue. Who polls the queue is queue_readers.
+# readers are who reads the logs, with the buckets they read. With a
+# connector: its object reader (object_role, else role), reading the
+# buckets of the paths' read hops where it downloads log files
+# (analyzer/datapath: the buckets its queue announces, or, when none is
+# announced, every bucket of a source it reads from S3); otherwise every
+# role of the snapshot that may receive from a pipeline queue. Who polls
+# the queue is queue_readers.
 readers contains {"role": connector_object_role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
 	input.connector.role
-	q := object.get(input.connector, "queue", "")
-	bs := connector_buckets(q)
+	bs := {b |
+		some r in path_index.reads
+		r.role == connector_object_role
+		some b in r.buckets
+	}
 }
 
 connector_object_role := r if {
@@ -485,82 +466,54 @@ connector_object_role := r if {
 
 # queue_readers are the principals that poll a queue, with their kind
 # (role, or lambda-esm for a Lambda function's execution role behind an
-# event source mapping, which needs sqs:GetQueueAttributes too). With a
-# connector: its queue_role, else the roles of the event source mappings
-# on its queue, else its role. Without one: the roles of event source
-# mappings on pipeline queues.
-queue_readers contains {"role": r, "queue": input.connector.queue, "kind": esm_kind(r, input.connector.queue)} if {
-	input.connector.queue
-	r := input.connector.queue_role
-	r != ""
+# event source mapping, which needs sqs:GetQueueAttributes too): the
+# reader-hop questions of the paths (analyzer/datapath queueReaders) that
+# name a known reader. With a connector: its queue_role, else the roles of
+# the event source mappings on its queue, else its role. Without one: the
+# roles of event source mappings on the queues the paths reach.
+queue_readers contains {"role": q.principal, "queue": q.resource, "kind": q.reader_kind} if {
+	some h in reader_hops
+	some q in h.questions
+	q.action == "sqs:ReceiveMessage"
+	object.get(q, "reader_kind", "") != ""
 }
 
-queue_readers contains {"role": m.role, "queue": input.connector.queue, "kind": "lambda-esm"} if {
-	input.connector.queue
-	object.get(input.connector, "queue_role", "") == ""
-	some m in event_source_mappings(input.connector.queue)
+# path_answer is the full answer to a question of the paths, by the ref
+# input.paths gives it (inline in Rego unit tests, trailgate.paths): an
+# Unknown answer is logged for the rule that reads it, as authz's are.
+path_answer(q) := q.answer if {
+	q.answer.proof
+} else := trailgate.path_answer(q.answer.ref)
+
+# reader_answer is the answer to a reader's request as its path asked it
+# (with the request context the path built), else, for a request no path
+# asks (an action only recommended), the authorization index's.
+reader_answer(role, action, resource) := path_answer({"answer": a}) if {
+	a := path_index.answers[concat(" ", [role, action, resource])]
+} else := authz(role, action, resource, {})
+
+# request_answer is the answer to one of reader_requests: the path's
+# when the request carries no context of its own, else the index's for
+# the request as written.
+request_answer(x) := reader_answer(x.reader, x.action, x.resource) if {
+	x.context == {}
+} else := authz(x.reader, x.action, x.resource, x.context)
+
+# reader_hops are the reader hops of every path.
+reader_hops contains h if {
+	some p in paths
+	some h in p.hops
+	h.kind == "reader"
 }
 
-queue_readers contains {"role": input.connector.role, "queue": input.connector.queue, "kind": "role"} if {
-	input.connector.queue
-	object.get(input.connector, "queue_role", "") == ""
-	count(event_source_mappings(input.connector.queue)) == 0
-}
-
-queue_readers contains {"role": m.role, "queue": q, "kind": "lambda-esm"} if {
+# Without a connector: the roles the paths show allowed to receive from a
+# queue (analyzer/datapath inferredReaders: the index's candidates for the
+# queue, less service-linked roles, that are allowed sqs:ReceiveMessage),
+# each reading the buckets whose paths reach that queue.
+readers contains {"role": r.role, "queue": r.queue, "buckets": {b | some b in r.buckets}} if {
 	not input.connector.role
-	some q in pipeline_queues
-	some m in event_source_mappings(q)
+	some r in path_index.reads
 }
-
-# event_source_mappings are the enabled Lambda event source mappings
-# polling queue whose function's role is known.
-event_source_mappings(queue) := {{"role": m.role_arn, "function": m.function_arn} |
-	some a in input.snapshot.accounts
-	some m in object.get(a, "event_source_mappings", [])
-	m.event_source_arn == queue
-	object.get(m, "enabled", true) != false
-	object.get(m, "role_arn", "") != ""
-}
-
-esm_kind(role, queue) := "lambda-esm" if {
-	some m in event_source_mappings(queue)
-	m.role == role
-} else := "role"
-
-# connector_buckets are the log buckets of the connector's sources that
-# announce to its queue; when none does (NT01 reports that), or it reads no
-# queue, every bucket of the sources it reads from S3, since the reader
-# will have to read them once it is fixed. A source read through the API
-# is read from S3 only where its notifications reach the queue.
-connector_buckets(q) := bs if {
-	q != ""
-	bs := {d.bucket | some d in path_sources; d.kind in connector_sources; reads_bucket(q, d.bucket)}
-	count(bs) > 0
-} else := {d.bucket | some d in path_sources; d.kind in s3_sources}
-
-# Without a connector, only the roles that may be allowed on a queue (its
-# account's and those its policy can name: trailgate.authz_candidates) are
-# asked about it; any other role is implicitly denied there, and asking
-# every role about every queue grows with the square of the organization.
-readers contains {"role": e.role.arn, "queue": q, "buckets": bs} if {
-	not input.connector.role
-	some q in pipeline_queues
-	some arn in trailgate.authz_candidates(input.snapshot, q)
-	e := roles_by_arn[arn]
-	not service_linked(e.role)
-	allowed(authz(e.role.arn, "sqs:ReceiveMessage", q, {}))
-	bs := queue_buckets[q]
-}
-
-reads_bucket(q, _) if q == ""
-
-reads_bucket(q, bucket) if {
-	q != ""
-	q in reach(bucket)
-}
-
-service_linked(role) if startswith(object.get(role, "path", "/"), "/aws-service-role/")
 
 # ---------------------------------------------------------------------------
 # Findings.

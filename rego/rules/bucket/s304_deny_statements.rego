@@ -57,7 +57,7 @@ import data.trailgate.lib.datapath
 deny contains f if {
 	some x in lib.reader_requests
 	x.on.type == "AWS::S3::Bucket"
-	answer := lib.authz(x.reader, x.action, x.resource, x.context)
+	answer := lib.request_answer(x)
 	answer.decision == "ExplicitlyDenied"
 	lib.blocked_by(answer, "resourcePolicy")
 	b := lib.bucket_named(split(x.on.id, ":::")[1])

@@ -59,7 +59,7 @@ target("s3:ListBucket", b) := b.bucket.arn
 # the bucket, in table order.
 missing(x, actions) := [a |
 	some a in actions
-	answer := lib.authz(x.reader.role, a, target(a, x.bucket), {})
+	answer := lib.reader_answer(x.reader.role, a, target(a, x.bucket))
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
 ]
@@ -69,7 +69,7 @@ generic contains f if {
 	gone := missing(x, needs.demanded("S305", "role"))
 	count(gone) > 0
 	also := missing(x, needs.recommended("S305", "role"))
-	answer := lib.authz(x.reader.role, gone[0], target(gone[0], x.bucket), {})
+	answer := lib.reader_answer(x.reader.role, gone[0], target(gone[0], x.bucket))
 	c := {"reader": x.reader, "bucket": x.bucket, "action": gone[0], "actions": array.concat(gone, also)}
 	f := lib.with_fix(located({
 		"resource": lib.resource(x.bucket.bucket.arn, "AWS::S3::Bucket", x.bucket.account, x.bucket.bucket.region),
@@ -86,7 +86,7 @@ generic contains f if {
 	count(missing(x, needs.demanded("S305", "role"))) == 0
 	rec := missing(x, needs.recommended("S305", "role"))
 	count(rec) > 0
-	answer := lib.authz(x.reader.role, rec[0], target(rec[0], x.bucket), {})
+	answer := lib.reader_answer(x.reader.role, rec[0], target(rec[0], x.bucket))
 	c := {"reader": x.reader, "bucket": x.bucket, "action": rec[0], "actions": rec}
 	f := lib.with_fix(located({
 		"resource": lib.resource(x.bucket.bucket.arn, "AWS::S3::Bucket", x.bucket.account, x.bucket.bucket.region),

@@ -45,7 +45,7 @@ import data.trailgate.lib
 
 deny contains f if {
 	some x in lib.reader_requests
-	answer := lib.authz(x.reader, x.action, x.resource, x.context)
+	answer := lib.request_answer(x)
 	lib.denied(answer)
 	lib.blocked_by(answer, "scp")
 	account := lib.account_of_arn(x.reader)
@@ -65,7 +65,7 @@ deny contains f if {
 	x.on.type == "AWS::S3::Bucket"
 	b := lib.bucket_named(split(x.on.id, ":::")[1])
 	lib.account_of_arn(x.reader) != b.account
-	answer := lib.authz(x.reader, x.action, x.resource, x.context)
+	answer := lib.request_answer(x)
 	answer.decision == "ImplicitlyDenied"
 	not lib.resource_allows(answer)
 	lock := lib.bucket_policy_lock(b)

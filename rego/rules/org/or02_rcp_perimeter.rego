@@ -50,7 +50,7 @@ requests contains {"principal": x.reader, "action": x.action, "resource": x.reso
 
 deny contains f if {
 	some x in requests
-	answer := lib.authz(x.principal, x.action, x.resource, x.context)
+	answer := lib.request_answer({"reader": x.principal, "action": x.action, "resource": x.resource, "context": x.context})
 	lib.denied(answer)
 	lib.blocked_by(answer, "rcp")
 	f := lib.with_fix(lib.with_org_statement_location({

@@ -47,7 +47,7 @@ import data.trailgate.lib.needs
 
 denied_actions(role, queue, actions) := [a |
 	some a in actions
-	answer := lib.authz(role, a, queue, {})
+	answer := lib.reader_answer(role, a, queue)
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
 ]
@@ -69,7 +69,7 @@ deny contains f if {
 	missing := denied_actions(r.role, q.queue.arn, needs.demanded("SQ06", r.kind))
 	count(missing) > 0
 	also := recommended_missing(r, q)
-	first := lib.authz(r.role, missing[0], q.queue.arn, {})
+	first := lib.reader_answer(r.role, missing[0], q.queue.arn)
 	f := lib.with_fix(located(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
@@ -112,7 +112,7 @@ deny contains f if {
 	count(denied_actions(r.role, q.queue.arn, needs.demanded("SQ06", r.kind))) == 0
 	rec := recommended_missing(r, q)
 	count(rec) > 0
-	first := lib.authz(r.role, rec[0], q.queue.arn, {})
+	first := lib.reader_answer(r.role, rec[0], q.queue.arn)
 	f := lib.with_fix(located(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
