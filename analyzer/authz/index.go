@@ -74,6 +74,7 @@ type Index struct {
 
 	mu    sync.Mutex
 	cache map[string]Answer
+	strs  map[string]string // the cached answers' strings (intern)
 }
 
 type roleEntry struct {
@@ -230,10 +231,51 @@ func (ix *Index) Authorize(req Request) Answer {
 	}
 	a = ix.authorize(req)
 	ix.mu.Lock()
+	ix.intern(&a)
 	ix.cache[key] = a
 	ix.mu.Unlock()
 	return a
 }
+
+// intern makes a's strings share memory with the answers already cached,
+// and copies its lists at their length (without append's spare
+// capacity): the index keeps every
+// answer for the rest of a check, and answers repeat their explanation
+// steps (the same SCP allows every account's questions, the same
+// boundary step explains every role's). At 300 synthetic accounts the
+// cached answers were 38 MB of a 135 MB heap, mostly these strings and
+// the lists' growth. Callers hold ix.mu.
+func (ix *Index) intern(a *Answer) {
+	if ix.strs == nil {
+		ix.strs = map[string]string{}
+	}
+	str := func(s string) string {
+		if t, ok := ix.strs[s]; ok {
+			return t
+		}
+		ix.strs[s] = s
+		return s
+	}
+	a.Proof = str(a.Proof)
+	a.Explanation = slices.Clone(a.Explanation)
+	for i, e := range a.Explanation {
+		a.Explanation[i] = str(e)
+	}
+	a.Statements = slices.Clone(a.Statements)
+	for i := range a.Statements {
+		s := &a.Statements[i]
+		s.Policy, s.Sid = str(s.Policy), str(s.Sid)
+	}
+	a.Kinds = slices.Clone(a.Kinds)
+	for i := range a.Kinds {
+		a.Kinds[i].Reason = str(a.Kinds[i].Reason)
+	}
+}
+
+// Key identifies the question: two requests with the same key get the
+// same answer from an index (Authorize caches by it). Condition keys are
+// compared case-insensitively, as AWS compares them.
+func (r Request) Key() string { return cacheKey(r) }
 
 func cacheKey(req Request) string {
 	var b strings.Builder

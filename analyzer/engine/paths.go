@@ -254,6 +254,9 @@ func pathAnswerImpl(bctx rego.BuiltinContext, refT *ast.Term) (*ast.Term, error)
 	}
 	a := answers[ref]
 	recordUnknown(bctx.Context, a.req, *a.answer)
+	if b, ok := bctx.Context.Value(bindingKey{}).(*binding); ok {
+		return b.answers.forRef(ref, *a.answer), nil
+	}
 	return ast.NewTerm(answerValue(*a.answer)), nil
 }
 

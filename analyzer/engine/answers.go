@@ -1,0 +1,169 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+)
+
+// answerTerms converts the authorization answers of one Check to Rego
+// values, each once, sharing what answers repeat.
+//
+// Before it, every call of trailgate.authz and trailgate.path_answer built
+// a new value, and OPA keeps each in the virtual cache of the function
+// that asked (lib.authz, lib.path_answer) for the rest of the rule, or of
+// the Check when the rules share it (ruleCache): at 300 synthetic
+// accounts these values were 65 MB of a 196 MB heap, a third of the
+// memory of `check --snapshot`, the Go answers behind them (the index's
+// cache) 42 MB more. Now a question asked again, by another rule or in
+// another function, gets the same term; and the statements and kinds,
+// which many answers share (the same SCP statement decides every
+// account's questions, the same boundary step explains every role's), and
+// their strings, are one term each. OPA never modifies a ground term, so
+// sharing them is safe, as the input's shared strings (jsonValue) are.
+type answerTerms struct {
+	mu         sync.Mutex
+	byKey      map[string]*ast.Term // authz.Request.Key → answer
+	byRef      map[int]*ast.Term    // path answer ref → answer
+	statements map[authz.Statement]*ast.Term
+	kinds      map[authz.KindOutcome]*ast.Term
+	strs       map[string]*ast.Term
+}
+
+func newAnswerTerms() *answerTerms {
+	return &answerTerms{
+		byKey:      map[string]*ast.Term{},
+		byRef:      map[int]*ast.Term{},
+		statements: map[authz.Statement]*ast.Term{},
+		kinds:      map[authz.KindOutcome]*ast.Term{},
+		strs:       map[string]*ast.Term{},
+	}
+}
+
+// forRequest is the value of the index's answer a to req.
+func (c *answerTerms) forRequest(req authz.Request, a authz.Answer) *ast.Term {
+	key := req.Key()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.byKey[key]; ok {
+		return t
+	}
+	t := ast.NewTerm(c.value(a))
+	c.byKey[key] = t
+	return t
+}
+
+// forRef is the value of the paths' answer ref.
+func (c *answerTerms) forRef(ref int, a authz.Answer) *ast.Term {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.byRef[ref]; ok {
+		return t
+	}
+	t := ast.NewTerm(c.value(a))
+	c.byRef[ref] = t
+	return t
+}
+
+func (c *answerTerms) str(s string) *ast.Term {
+	if c == nil {
+		return ast.StringTerm(s)
+	}
+	if t, ok := c.strs[s]; ok {
+		return t
+	}
+	t := ast.StringTerm(s)
+	c.strs[s] = t
+	return t
+}
+
+// Keys of the answer objects, shared by every answer (OPA interns its own
+// constant terms the same way).
+var (
+	keyDecision    = ast.StringTerm("decision")
+	keyProof       = ast.StringTerm("proof")
+	keyExplanation = ast.StringTerm("explanation")
+	keyStatements  = ast.StringTerm("statements")
+	keyKinds       = ast.StringTerm("kinds")
+	keyKind        = ast.StringTerm("kind")
+	keyPolicy      = ast.StringTerm("policy")
+	keyTarget      = ast.StringTerm("target")
+	keyIndex       = ast.StringTerm("index")
+	keySid         = ast.StringTerm("sid")
+	keyEffect      = ast.StringTerm("effect")
+	keyRole        = ast.StringTerm("role")
+	keyOutcome     = ast.StringTerm("outcome")
+	keyReason      = ast.StringTerm("reason")
+)
+
+// value is the Rego value of a; c may be nil (nothing shared: the
+// built-ins of Rego unit tests, which run outside a Check).
+func (c *answerTerms) value(a authz.Answer) ast.Value {
+	expl := make([]*ast.Term, len(a.Explanation))
+	for i, e := range a.Explanation {
+		expl[i] = c.str(e)
+	}
+	stmts := make([]*ast.Term, len(a.Statements))
+	for i, s := range a.Statements {
+		if t, ok := c.statement(s); ok {
+			stmts[i] = t
+			continue
+		}
+		stmts[i] = ast.ObjectTerm(
+			ast.Item(keyKind, c.str(s.Kind)),
+			ast.Item(keyPolicy, c.str(s.Policy)),
+			ast.Item(keyTarget, c.str(s.Target)),
+			ast.Item(keyIndex, ast.InternedTerm(s.Index)),
+			ast.Item(keySid, c.str(s.Sid)),
+			ast.Item(keyEffect, c.str(s.Effect)),
+			ast.Item(keyRole, c.str(s.Role)),
+		)
+		if c != nil {
+			c.statements[s] = stmts[i]
+		}
+	}
+	kinds := make([]*ast.Term, len(a.Kinds))
+	for i, k := range a.Kinds {
+		if t, ok := c.kind(k); ok {
+			kinds[i] = t
+			continue
+		}
+		kinds[i] = ast.ObjectTerm(
+			ast.Item(keyKind, c.str(k.Kind)),
+			ast.Item(keyTarget, c.str(k.Target)),
+			ast.Item(keyOutcome, c.str(string(k.Outcome))),
+			ast.Item(keyReason, c.str(k.Reason)),
+		)
+		if c != nil {
+			c.kinds[k] = kinds[i]
+		}
+	}
+	return ast.NewObject(
+		ast.Item(keyDecision, c.str(string(a.Decision))),
+		ast.Item(keyProof, c.str(a.Proof)),
+		ast.Item(keyExplanation, ast.ArrayTerm(expl...)),
+		ast.Item(keyStatements, ast.ArrayTerm(stmts...)),
+		ast.Item(keyKinds, ast.ArrayTerm(kinds...)),
+	)
+}
+
+func (c *answerTerms) statement(s authz.Statement) (*ast.Term, bool) {
+	if c == nil {
+		return nil, false
+	}
+	t, ok := c.statements[s]
+	return t, ok
+}
+
+func (c *answerTerms) kind(k authz.KindOutcome) (*ast.Term, bool) {
+	if c == nil {
+		return nil, false
+	}
+	t, ok := c.kinds[k]
+	return t, ok
+}
+
+// answerValue is the Rego value of a, nothing shared.
+func answerValue(a authz.Answer) ast.Value { return (*answerTerms)(nil).value(a) }
