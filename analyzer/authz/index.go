@@ -55,6 +55,13 @@ type Index struct {
 	// template or plan" for IaC alone, else "the snapshot".
 	inputName string
 	org       *snapshot.Organization
+	// chains and orgPaths are, per account of the organization, its
+	// Ancestors and its aws:PrincipalOrgPaths / aws:ResourceOrgPaths
+	// value, computed once: Organization.Ancestors scans the members, and
+	// every question asks for two accounts, which made answering
+	// quadratic in the organization.
+	chains    map[string][]string
+	orgPaths  map[string]string
 	members   map[string]bool // organization member account IDs
 	scps      map[string][]*document
 	rcps      map[string][]*document
@@ -139,6 +146,13 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 		managed:   map[string]*document{},
 		resources: map[string]*resourceEntry{},
 		cache:     map[string]Answer{},
+	}
+	if o := s.Organization; o != nil {
+		ix.chains = o.AllAncestors()
+		ix.orgPaths = make(map[string]string, len(ix.chains))
+		for account, chain := range ix.chains {
+			ix.orgPaths[account] = o.ID + "/" + strings.Join(chain, "/") + "/"
+		}
 	}
 	if ix.partition == "" {
 		ix.partition = "aws"
@@ -685,7 +699,7 @@ func (ix *Index) assemble(req Request) *question {
 	if p.kind == "service" || p.kind == "anonymous" {
 		principalAccount = ""
 	}
-	ix.org.OrgContext(ctx, principalAccount, resourceAccount)
+	ix.orgContext(ctx, principalAccount, resourceAccount)
 	// Connectors and AWS services call over TLS.
 	ctx["aws:SecureTransport"] = []string{"true"}
 	// A call goes to the endpoint of the resource's region, which is what
@@ -763,6 +777,22 @@ func parseCaller(arn, partition string) caller {
 // rcpServices are the services whose resources RCPs govern.
 var rcpServices = map[string]bool{"s3": true, "sts": true, "kms": true, "sqs": true, "secretsmanager": true}
 
+// orgContext is snapshot.Organization.OrgContext from the paths
+// computed once (TestOrgContextMatchesOrganization).
+func (ix *Index) orgContext(ctx map[string][]string, principalAccount, resourceAccount string) {
+	if ix.org == nil {
+		return
+	}
+	if path, ok := ix.orgPaths[principalAccount]; ok {
+		ctx["aws:PrincipalOrgID"] = []string{ix.org.ID}
+		ctx["aws:PrincipalOrgPaths"] = []string{path}
+	}
+	if path, ok := ix.orgPaths[resourceAccount]; ok {
+		ctx["aws:ResourceOrgID"] = []string{ix.org.ID}
+		ctx["aws:ResourceOrgPaths"] = []string{path}
+	}
+}
+
 // governed says whether organization policies bind an account: members do,
 // the management account does not.
 func (ix *Index) governed(account string) bool {
@@ -772,8 +802,7 @@ func (ix *Index) governed(account string) bool {
 // path lists the levels root → OUs → account with their attached policies
 // (snapshot.Organization.Ancestors decides the chain).
 func (ix *Index) path(account string, kind iam.StepKind, attached map[string][]*document, q *question) []iam.Level {
-	chain, _ := ix.org.Ancestors(account)
-	chain = append(chain, account)
+	chain := append(slices.Clip(ix.chains[account]), account) // a copy: chains are shared
 	levels := make([]iam.Level, 0, len(chain))
 	for _, target := range chain {
 		l := iam.Level{Target: target}
