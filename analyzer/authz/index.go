@@ -251,6 +251,21 @@ func (ix *Index) Authorize(req Request) Answer {
 	return a
 }
 
+// AuthorizeUncached answers req as Authorize does (key is req.Key()),
+// from the cache when Authorize answered it before, without keeping a new
+// answer: for a caller that keeps what it needs of the answer itself (the
+// engine keeps the Rego value of the rules' answers and would otherwise
+// hold every answer twice).
+func (ix *Index) AuthorizeUncached(req Request, key string) Answer {
+	ix.mu.Lock()
+	a, ok := ix.cache[key]
+	ix.mu.Unlock()
+	if ok {
+		return a
+	}
+	return ix.authorize(req)
+}
+
 // intern makes a's strings share memory with the answers already cached,
 // and copies its lists at their length (without append's spare
 // capacity): the index keeps every

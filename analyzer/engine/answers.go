@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -25,8 +26,8 @@ import (
 // sharing them is safe, as the input's shared strings (jsonValue) are.
 type answerTerms struct {
 	mu         sync.Mutex
-	byKey      map[string]*ast.Term // authz.Request.Key → answer
-	byRef      map[int]*ast.Term    // path answer ref → answer
+	byKey      map[string]keyed  // authz.Request.Key → answer
+	byRef      map[int]*ast.Term // path answer ref → answer
 	statements map[authz.Statement]*ast.Term
 	kinds      map[authz.KindOutcome]*ast.Term
 	strs       map[string]*ast.Term
@@ -34,7 +35,7 @@ type answerTerms struct {
 
 func newAnswerTerms() *answerTerms {
 	return &answerTerms{
-		byKey:      map[string]*ast.Term{},
+		byKey:      map[string]keyed{},
 		byRef:      map[int]*ast.Term{},
 		statements: map[authz.Statement]*ast.Term{},
 		kinds:      map[authz.KindOutcome]*ast.Term{},
@@ -42,17 +43,39 @@ func newAnswerTerms() *answerTerms {
 	}
 }
 
-// forRequest is the value of the index's answer a to req.
-func (c *answerTerms) forRequest(req authz.Request, a authz.Answer) *ast.Term {
+// keyed is the answer to one question of the rules: its value, and the
+// answer itself when it is Unknown (each rule that receives it logs it).
+type keyed struct {
+	term    *ast.Term
+	unknown *authz.Answer
+}
+
+// authorize answers req for a rule from ix, the index of the Check: the
+// value converted when the question was first asked, else a new answer,
+// which the index does not keep (AuthorizeUncached), since this value
+// is what the rules read. An Unknown answer is logged for the rule
+// being evaluated each time.
+func (c *answerTerms) authorize(ctx context.Context, ix *authz.Index, req authz.Request) *ast.Term {
 	key := req.Key()
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t, ok := c.byKey[key]; ok {
-		return t
+	e, ok := c.byKey[key]
+	c.mu.Unlock()
+	if !ok {
+		a := ix.AuthorizeUncached(req, key)
+		c.mu.Lock()
+		if e, ok = c.byKey[key]; !ok {
+			e = keyed{term: ast.NewTerm(c.value(a))}
+			if a.Decision == authz.Unknown {
+				e.unknown = &a
+			}
+			c.byKey[key] = e
+		}
+		c.mu.Unlock()
 	}
-	t := ast.NewTerm(c.value(a))
-	c.byKey[key] = t
-	return t
+	if e.unknown != nil {
+		recordUnknown(ctx, req, *e.unknown)
+	}
+	return e.term
 }
 
 // forRef is the value of the paths' answer ref.
@@ -66,6 +89,10 @@ func (c *answerTerms) forRef(ref int, a authz.Answer) *ast.Term {
 	c.byRef[ref] = t
 	return t
 }
+
+// text is the term of a string of one answer (its proof, an explanation
+// line): most are the answer's own, so they are not interned.
+func text(s string) *ast.Term { return ast.StringTerm(s) }
 
 func (c *answerTerms) str(s string) *ast.Term {
 	if c == nil {
@@ -103,7 +130,7 @@ var (
 func (c *answerTerms) value(a authz.Answer) ast.Value {
 	expl := make([]*ast.Term, len(a.Explanation))
 	for i, e := range a.Explanation {
-		expl[i] = c.str(e)
+		expl[i] = text(e)
 	}
 	stmts := make([]*ast.Term, len(a.Statements))
 	for i, s := range a.Statements {
@@ -142,7 +169,7 @@ func (c *answerTerms) value(a authz.Answer) ast.Value {
 	}
 	return ast.NewObject(
 		ast.Item(keyDecision, c.str(string(a.Decision))),
-		ast.Item(keyProof, c.str(a.Proof)),
+		ast.Item(keyProof, text(a.Proof)),
 		ast.Item(keyExplanation, ast.ArrayTerm(expl...)),
 		ast.Item(keyStatements, ast.ArrayTerm(stmts...)),
 		ast.Item(keyKinds, ast.ArrayTerm(kinds...)),

@@ -89,11 +89,11 @@ func authzImpl(bctx rego.BuiltinContext, snapT, reqT *ast.Term) (*ast.Term, erro
 	if err != nil {
 		return nil, err
 	}
+	if c := boundAnswers(bctx, ix); c != nil {
+		return c.authorize(bctx.Context, ix, req), nil
+	}
 	a := ix.Authorize(req)
 	recordUnknown(bctx.Context, req, a)
-	if c := boundAnswers(bctx, ix); c != nil {
-		return c.forRequest(req, a), nil
-	}
 	return ast.NewTerm(answerValue(a)), nil
 }
 
