@@ -62,6 +62,7 @@ type Index struct {
 	rcpOn     bool
 	accounts  map[string]bool // accounts whose resources were collected
 	roles     map[string]*roleEntry
+	users     map[string]*userEntry // by account/name, as roles
 	managed   map[string]*document
 	resources map[string]*resourceEntry // bucket name, key/topic/queue ARN, key alias ARN
 	// Roles counts the indexed roles (for benchmarks and diagnostics).
@@ -182,6 +183,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 			ix.roles[roleKey(a.ID, r.Name)] = e
 			ix.Roles++
 		}
+		ix.indexUsers(a)
 		for i := range a.Buckets {
 			b := &a.Buckets[i]
 			e := ix.newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Name, b.Policy, b.Location)
@@ -551,6 +553,10 @@ func (ix *Index) assemble(req Request) *question {
 			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
 			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
 		}
+	case "user":
+		if outside = !ix.accounts[p.account]; !outside {
+			ix.addUserIdentity(q, p)
+		}
 	default:
 		outside = !ix.accounts[p.account]
 		if !outside {
@@ -606,6 +612,9 @@ func (ix *Index) assemble(req Request) *question {
 				ctx["aws:PrincipalArn"] = []string{e.role.ARN}
 			}
 		}
+		if p.kind == "user" {
+			ctx["aws:PrincipalArn"] = []string{req.Principal}
+		}
 	}
 	principalAccount := p.account
 	if p.kind == "service" || p.kind == "anonymous" {
@@ -655,7 +664,7 @@ const anyPrincipalRole = "trailgate-any-principal-of-account"
 type caller struct {
 	kind     string // role, assumed-role, user, root, service, anonymous, other
 	account  string
-	roleName string
+	roleName string // the role's, or the user's, name
 }
 
 func parseCaller(arn, partition string) caller {
@@ -681,7 +690,7 @@ func parseCaller(arn, partition string) caller {
 			c.kind, c.roleName = "assumed-role", seg[1]
 		}
 	case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
-		c.kind = "user"
+		c.kind, c.roleName = "user", path.Base(res)
 	}
 	return c
 }
