@@ -48,7 +48,7 @@ func (b *builder) principalContext(r *snapshot.Role) map[string][]string {
 		"aws:PrincipalArn":          {r.ARN},
 		"aws:PrincipalAccount":      {a.Account},
 		"aws:PrincipalIsAWSService": {"false"},
-		"aws:PrincipalType":         {"AssumedRole"},
+		"aws:PrincipalType":         {principalType(r.ARN)},
 		"aws:SecureTransport":       {"true"},
 	}
 	if b.ix.orgID != "" && b.ix.members[a.Account] {

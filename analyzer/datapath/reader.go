@@ -100,6 +100,9 @@ func (b *builder) readers(q *snapshot.Queue) (roles []*snapshot.Role, missing st
 		if r := b.ix.roles[b.conn.Role]; r != nil {
 			return []*snapshot.Role{r.V}, ""
 		}
+		if u := b.userReader(); u != nil {
+			return []*snapshot.Role{u}, ""
+		}
 		for _, r := range b.ix.roles {
 			if r.V.Name == b.conn.Role || (r.V.Location != nil && r.V.Location.Address == b.conn.Role) {
 				return []*snapshot.Role{r.V}, ""
@@ -139,9 +142,13 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	}
 	for _, r := range roles {
 		a, _ := parseARN(r.ARN)
-		reader.Resources = append(reader.Resources, Resource{ARN: r.ARN, Type: "AWS::IAM::Role", Account: a.Account})
+		rtype := "AWS::IAM::Role"
+		if isUserARN(r.ARN) {
+			rtype = "AWS::IAM::User"
+		}
+		reader.Resources = append(reader.Resources, Resource{ARN: r.ARN, Type: rtype, Account: a.Account})
 		who := "(" + r.Name + ")"
-		if b.conn != nil && b.conn.TrustedPrincipal != "" {
+		if b.conn != nil && b.conn.TrustedPrincipal != "" && !isUserARN(r.ARN) {
 			tp, _ := parseARN(b.conn.TrustedPrincipal)
 			ctx := map[string][]string{"aws:PrincipalArn": {b.conn.TrustedPrincipal}, "aws:PrincipalAccount": {accountOf(b.conn.TrustedPrincipal)}, "aws:SecureTransport": {"true"}}
 			if tp.Account == "" {

@@ -173,3 +173,18 @@ type NotModeled struct {
 	Type  string `json:"type"`
 	Count int    `json:"count"`
 }
+
+// UsersByAddress finds the users an IaC input declares under address (a
+// CloudFormation logical ID or a Terraform resource address), as
+// RolesByAddress does for roles.
+func (s *Snapshot) UsersByAddress(address string) []User {
+	var out []User
+	for i := range s.Accounts {
+		for _, u := range s.Accounts[i].Users {
+			if u.Location != nil && u.Location.Address == address {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
