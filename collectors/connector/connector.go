@@ -186,7 +186,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 	}
 	for _, r := range c.RoleRefs() {
 		if IsARN(*r.Value) {
-			if r.Key == "role" && IsUserARN(*r.Value) {
+			if r.Key == "role" && IsUserARN(*r.Value) && userProfiles[c.Profile] {
 				// SkyFormation "Basic": the connector signs with the
 				// user's own access key; the user is the principal.
 				if msg := userARNError(*r.Value); msg != "" {
@@ -312,6 +312,11 @@ func userARNError(s string) string {
 	}
 	return ""
 }
+
+// userProfiles are the profiles whose reader may sign with an IAM user's
+// access key: SkyFormation's "Basic" (K2), and any SQS reader (generic).
+// The other guides have the vendor assume a role.
+var userProfiles = map[string]bool{"skyformation": true, "generic": true}
 
 // Basic reports whether the connector signs with an IAM user's access key
 // (SkyFormation K2 "Basic").

@@ -102,6 +102,7 @@ func TestParseRejects(t *testing.T) {
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
 		// A user ARN is the role of a connector signing with the user's
 		// access key (SkyFormation K2 "Basic"), and nothing else.
+		{"role ARN of a user for a guide that assumes a role", "profile: expel\nrole: arn:aws:iam::222222222222:user/alice\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got "arn:aws:iam::222222222222:user/alice"`},
 		{"role ARN of a user assuming a role", "profile: skyformation\nrole: arn:aws:iam::222222222222:user/alice\nauthentication: STSAssumeRole\n", `c.yaml:2: role: authentication STSAssumeRole acts as a role: role must be a role ARN, not the user "arn:aws:iam::222222222222:user/alice" (name the user that assumes it as trusted_principal)`},
 		{"Basic with a role ARN", "profile: skyformation\nrole: arn:aws:iam::222222222222:role/R\nauthentication: Basic\n", `c.yaml:2: role: authentication Basic signs with an IAM user's access key: role must be the user's ARN (arn:aws:iam::ACCOUNT:user/NAME); got "arn:aws:iam::222222222222:role/R"`},
 		{"unknown authentication", "profile: skyformation\nrole: r\nauthentication: AccessKey\n", `c.yaml:3: authentication: must be one of Basic, STSAssumeRole, InstanceProfile; got "AccessKey"`},
