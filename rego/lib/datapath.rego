@@ -293,7 +293,7 @@ profile_results contains r if {
 	b := lib.bucket_named(d.bucket)
 	some t in lib.notification_targets(b.bucket)
 	some w in wanted
-	not w in object.get(t.cfg, "events", [])
+	not events_cover(object.get(t.cfg, "events", []), w)
 	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("events:%s", [t.cfg.arn]), sprintf("the notification of bucket %s to %s sends %s; the guide requires %s", [d.bucket, t.cfg.arn, concat(", ", object.get(t.cfg, "events", [])), w]), sprintf("Set the notification's Events to [\"%s\"]", [w]))
 }
 

@@ -303,3 +303,14 @@ step_name_short(s) := sprintf("%s step %s", [profile_name, s.id])
 # (a missing replica in another account, an unencrypted topic) is medium,
 # not the critical of a broken hop.
 with_severity(r, sev) := object.union(r, {"finding": {"severity": sev}})
+
+# events_cover holds when a notification's events include the wanted one:
+# the four object-created types listed one by one are s3:ObjectCreated:*
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html).
+events_cover(events, wanted) if wanted in events
+
+events_cover(events, "s3:ObjectCreated:*") if {
+	every e in {"s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload"} {
+		e in events
+	}
+}
