@@ -75,7 +75,13 @@ some_active_key(u) if {
 
 key_summary(keys) := "it has none" if {
 	count(keys) == 0
-} else := sprintf("its keys are %s", [concat(", ", sort({sprintf("%s %s", [object.get(k, "id", "(unnamed)"), k.status]) | some k in keys}))])
+} else := sprintf("its keys: %s", [concat(", ", sort([key_text(k) | some k in keys]))])
+
+# key_text names a key by its ID when the input gives it (an ID AWS
+# assigns at apply is left out) and its status.
+key_text(k) := sprintf("%s %s", [k.id, k.status]) if {
+	startswith(object.get(k, "id", ""), "AKIA")
+} else := k.status
 
 # K2, STSAssumeRole: the user needs sts:AssumeRole on the role, by its own
 # policies and by the role's trust policy. ID01 asks the same question of
