@@ -14,6 +14,7 @@ var Reads = []string{
 	"guardduty:ListPublishingDestinations",
 	"iam:GetAccountAuthorizationDetails",
 	"kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListAliases", "kms:ListGrants", "kms:ListKeys",
+	"logs:DescribeLogGroups",
 	"organizations:DescribeOrganization", "organizations:DescribePolicy",
 	"organizations:ListAWSServiceAccessForOrganization", "organizations:ListAccountsForParent",
 	"organizations:ListDelegatedAdministrators", "organizations:ListOrganizationalUnitsForParent",

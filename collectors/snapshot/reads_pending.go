@@ -12,7 +12,7 @@ var ReadsNotJudged = []string{
 	"events:ListRules", "events:ListTargetsByRule",
 	"firehose:DescribeDeliveryStream", "firehose:ListDeliveryStreams",
 	"iam:ListAccessKeys",
-	"logs:DescribeLogGroups", "logs:DescribeSubscriptionFilters",
+	"logs:DescribeSubscriptionFilters",
 	"macie2:GetClassificationExportConfiguration",
 	"s3:GetBucketVersioning", "s3:GetPublicAccessBlock",
 }
