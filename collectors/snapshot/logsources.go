@@ -188,3 +188,7 @@ func (s *Snapshot) UsersByAddress(address string) []User {
 	}
 	return out
 }
+
+// GuideOrgFormation marks an organization read from org-formation
+// templates (Organization.Guide).
+const GuideOrgFormation = "org-formation"

@@ -48,7 +48,11 @@ type Snapshot struct {
 // Organization is an AWS Organizations organization: its tree, its
 // authorization policies and which services it trusts.
 type Organization struct {
-	ID                  string `json:"id"`
+	ID string `json:"id"`
+	// Guide names the setup guide the organization was declared with:
+	// "org-formation" for an org-formation landing zone, whose guide's
+	// steps the rules then demand (rego/lib/landing_zone.rego).
+	Guide               string `json:"guide,omitempty"`
 	ARN                 string `json:"arn,omitempty"`
 	ManagementAccountID string `json:"management_account_id"`
 	// RootID is the ID of the organization's root (r-xxxx).

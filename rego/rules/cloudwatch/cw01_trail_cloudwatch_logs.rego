@@ -37,6 +37,7 @@
 package trailgate.rules.cw01
 
 import data.trailgate.lib
+import data.trailgate.lib.landingzone
 
 # delivering are the trails that send events to CloudWatch Logs.
 delivering contains e if {
@@ -87,7 +88,7 @@ deny contains f if {
 	a.id == g.account
 	input.snapshot.source in {"live", "fixture"}
 	not group_exists(a, g)
-	f := finding(e, "log group missing", sprintf("trail %s delivers to log group %s, which does not exist in account %s (%s)", [e.trail.arn, g.name, g.account, g.region]), sprintf("aws logs create-log-group --region %s --log-group-name %s", [g.region, g.name]))
+	f := finding(e, "log group missing", sprintf("trail %s delivers to log group %s, which does not exist in account %s (%s)%s", [e.trail.arn, g.name, g.account, g.region, landingzone.step_note("O3")]), sprintf("aws logs create-log-group --region %s --log-group-name %s", [g.region, g.name]))
 }
 
 group_exists(a, g) if {
@@ -121,7 +122,7 @@ deny contains f if {
 	lib.account_of_arn(arn) in {a.id | some a in input.snapshot.accounts}
 	not role_of(e)
 	not lib.is_unknown(arn)
-	f := finding(e, "role missing", sprintf("trail %s delivers to CloudWatch Logs as role %s, which does not exist", [e.trail.arn, arn]), sprintf("Create role %s trusting cloudtrail.amazonaws.com, with logs:CreateLogStream and logs:PutLogEvents on the trail's log group", [arn]))
+	f := finding(e, "role missing", sprintf("trail %s delivers to CloudWatch Logs as role %s, which does not exist%s", [e.trail.arn, arn, landingzone.step_note("O3")]), sprintf("Create role %s trusting cloudtrail.amazonaws.com, with logs:CreateLogStream and logs:PutLogEvents on the trail's log group", [arn]))
 }
 
 deny contains f if {
@@ -132,7 +133,7 @@ deny contains f if {
 	f := lib.locate(
 		{
 			"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
-			"message": sprintf("CloudTrail cannot assume %s to deliver trail %s to CloudWatch Logs: %s", [r.role.arn, e.trail.arn, answer.proof]),
+			"message": sprintf("CloudTrail cannot assume %s to deliver trail %s to CloudWatch Logs%s: %s", [r.role.arn, e.trail.arn, landingzone.step_note("O3"), answer.proof]),
 			"fact": sprintf("%s trust", [e.trail.arn]),
 			"remediation": sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"})]),
 		},
@@ -154,7 +155,7 @@ deny contains f if {
 	f := lib.with_identity_location(
 		{
 			"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
-			"message": sprintf("role %s, which CloudTrail assumes for trail %s, cannot %s", [r.role.arn, e.trail.arn, concat("; ", missing)]),
+			"message": sprintf("role %s, which CloudTrail assumes for trail %s%s, cannot %s", [r.role.arn, e.trail.arn, landingzone.step_note("O3"), concat("; ", missing)]),
 			"fact": sprintf("%s logs", [e.trail.arn]),
 			"remediation": sprintf("Add to an identity policy of %s: %s", [r.role.arn, lib.statement_json({
 				"Sid": "AWSCloudTrailDeliverToCloudWatchLogs", "Effect": "Allow",
@@ -165,3 +166,7 @@ deny contains f if {
 		r.role.arn, "logs:PutLogEvents", sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:*", [lib.partition, g.region, g.account, g.name]), [],
 	)
 }
+
+# The org-formation landing-zone guide's steps that name CW01
+# (rego/lib/landing_zone.rego).
+deny contains f if some f in landingzone.findings.CW01
