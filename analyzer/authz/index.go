@@ -516,43 +516,7 @@ func (ix *Index) assemble(req Request) *question {
 			q.notes = append(q.notes, fmt.Sprintf("identity: role %s does not exist in account %s", p.roleName, p.account))
 			break
 		}
-		for i, d := range e.inline {
-			name := e.role.InlinePolicies[i].Name
-			if pol := q.add(d, kindIdentity, name); pol != nil {
-				q.set.Identity = append(q.set.Identity, pol)
-				q.identityRefs = append(q.identityRefs, name)
-			}
-		}
-		for _, arn := range e.attached {
-			d := ix.managedPolicy(arn)
-			if d == nil {
-				q.missing = append(q.missing, "managed policy "+arn)
-				q.addCauses("managed policy "+arn, Cause{Key: "missing:" + arn, Resource: arn, At: e.role.ARN,
-					What: "the managed policy " + arn + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"})
-				continue
-			}
-			if pol := q.add(d, kindIdentity, arn); pol != nil {
-				q.set.Identity = append(q.set.Identity, pol)
-				q.identityRefs = append(q.identityRefs, arn)
-			}
-		}
-		if b := e.role.PermissionsBoundaryARN; b != "" {
-			d := ix.managedPolicy(b)
-			switch {
-			case d == nil:
-				// A boundary only takes away: without its document a
-				// denial stays a denial, and only an allow is unknown.
-				q.boundaryMissing = "the permissions boundary " + b + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"
-				q.addCauses(q.boundaryMissing, Cause{Key: "missing:" + b, What: q.boundaryMissing, Resource: b, At: e.role.ARN})
-			case q.add(d, kindBoundary, b) != nil:
-				q.set.Boundaries = []*iam.Policy{d.policy}
-				q.boundaryRefs = []string{b}
-			}
-		}
-		if ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
-			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
-		}
+		ix.addIdentity(q, p, e.role.ARN, e.inline, e.role.InlinePolicies, e.attached, e.role.PermissionsBoundaryARN)
 	case "user":
 		if outside = !ix.accounts[p.account]; !outside {
 			ix.addUserIdentity(q, p)
@@ -560,7 +524,7 @@ func (ix *Index) assemble(req Request) *question {
 	default:
 		outside = !ix.accounts[p.account]
 		if !outside {
-			q.notes = append(q.notes, fmt.Sprintf("identity: %s is not indexed (only roles are)", req.Principal))
+			q.notes = append(q.notes, fmt.Sprintf("identity: %s is not indexed (only roles and users are)", req.Principal))
 		}
 	}
 	if outside {

@@ -595,15 +595,7 @@ type UnknownValue struct {
 // RolesByAddress lists the roles IaC inputs declare under address: more
 // than one when several stacks (two copies of one template) use it.
 func (s *Snapshot) RolesByAddress(address string) []Role {
-	var out []Role
-	for i := range s.Accounts {
-		for _, r := range s.Accounts[i].Roles {
-			if r.Location != nil && r.Location.Address == address {
-				out = append(out, r)
-			}
-		}
-	}
-	return out
+	return byAddress(s, address, func(a *Account) []Role { return a.Roles }, func(r Role) *Location { return r.Location })
 }
 
 // RoleARNByAddress finds the role an IaC input declares under address (a
