@@ -180,7 +180,7 @@ profile_finding(s, rule, res, fact, msg, fix) := {
 # (the engine folds the two into one finding naming both).
 step_name(s) := sprintf("%s step %s (%s)", [profile_name, s.id, s.title])
 
-role_resource := lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, "")
+role_resource := lib.resource(input.connector.role, connector_principal_type, connector_role_account, "")
 
 profile_results contains r if {
 	some s in required_steps

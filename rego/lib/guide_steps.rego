@@ -20,6 +20,12 @@ is_user_arn(arn) if {
 	startswith(parts[5], "user/")
 }
 
+# connector_principal_type is the resource type of the connector's
+# principal: an IAM user signing with its access key (Basic), else a role.
+connector_principal_type := "AWS::IAM::User" if is_user_arn(input.connector.role)
+
+else := "AWS::IAM::Role"
+
 # auth_method is SkyFormation's authentication method (K2): the connector
 # file's authentication, else Basic for a user ARN, else STSAssumeRole.
 auth_method := m if {
