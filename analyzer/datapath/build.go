@@ -71,6 +71,7 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 			paths = append(paths, b.guardDutyPaths(src.Source, src.Destination)...)
 		}
 	}
+	paths = append(paths, b.eksPaths()...)
 	for i := range paths {
 		finish(&paths[i])
 	}

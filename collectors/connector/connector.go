@@ -19,12 +19,14 @@ import (
 var Profiles = []string{"radiant", "skyformation", "expel", "rapid7", "generic"}
 
 // Sources a connector may read. cloudtrail and guardduty are delivered
-// through S3 (or read through their API); the others are data sources a
-// vendor reads through the service's API only (SkyFormation K3, K5: IAM,
-// CloudWatch Logs and CloudWatch read-only access, Macie alerts through a
-// queue, Redshift audit logs, Inspector and Shield findings, flow-log
-// enrichment), whose guide steps demand the permissions they call.
-var Sources = []string{"cloudtrail", "guardduty", "iam", "cloudwatch-logs", "cloudwatch", "macie", "redshift", "inspector", "shield", "flow-logs"}
+// through S3 (or read through their API); eks is EKS audit logs shipped
+// through CloudWatch Logs and Firehose to S3 (Rapid7 step P5); the others
+// are data sources a vendor reads through the service's API only
+// (SkyFormation K3, K5: IAM, CloudWatch Logs and CloudWatch read-only
+// access, Macie alerts through a queue, Redshift audit logs, Inspector and
+// Shield findings, flow-log enrichment), whose guide steps demand the
+// permissions they call.
+var Sources = []string{"cloudtrail", "guardduty", "eks", "iam", "cloudwatch-logs", "cloudwatch", "macie", "redshift", "inspector", "shield", "flow-logs"}
 
 // Authentications are SkyFormation's authentication methods (K2): an IAM
 // user's access key ("Basic"; role is then the user's ARN), a role the
@@ -58,6 +60,10 @@ type Connector struct {
 	ObjectRole string `json:"object_role,omitempty" yaml:"object_role"`
 	// Region is the region entered in the vendor's console.
 	Region string `json:"region,omitempty" yaml:"region"`
+	// Prefix is the storage prefix the reader lists CloudTrail logs under
+	// (Rapid7's defaults to AWSLogs/<account>); empty: the vendor's
+	// default.
+	Prefix string `json:"prefix,omitempty" yaml:"prefix"`
 	// Sources are the log sources the connector ingests.
 	Sources []string `json:"sources,omitempty" yaml:"sources"`
 	// Authentication is how the connector obtains credentials (one of
@@ -79,7 +85,7 @@ type Connector struct {
 
 // Keys are the keys a connector file may hold, in the order the contract
 // lists them.
-var Keys = []string{"profile", "role", "trusted_principal", "external_id", "queue", "queue_url", "queue_role", "object_role", "region", "sources", "authentication", "macie_queue"}
+var Keys = []string{"profile", "role", "trusted_principal", "external_id", "queue", "queue_url", "queue_role", "object_role", "region", "prefix", "sources", "authentication", "macie_queue"}
 
 // RoleRef is one key of the file that names a principal: role,
 // queue_role or object_role.
@@ -225,6 +231,9 @@ func Parse(name string, data []byte) (*Connector, error) {
 	if c.MacieQueue != "" && !strings.HasPrefix(c.MacieQueue, "arn:") {
 		return nil, fail("macie_queue", "must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got %q", c.MacieQueue)
 	}
+	if p := c.Prefix; strings.HasPrefix(p, "/") || strings.Contains(p, "//") || strings.ContainsAny(p, "*?") {
+		return nil, fail("prefix", "must be an S3 key prefix such as AWSLogs/o-a1b2c3d4e5 (no leading slash, no wildcard); got %q", p)
+	}
 	for _, s := range c.Sources {
 		if !contains(Sources, s) {
 			return nil, fail("sources", "unknown source %q (known: %s)", s, strings.Join(Sources, ", "))
@@ -236,7 +245,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 // stringKeys are the keys whose value is a string, and listKeys those whose
 // value is a list of strings.
 var (
-	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "queue_url": true, "queue_role": true, "object_role": true, "region": true, "authentication": true, "macie_queue": true}
+	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "queue_url": true, "queue_role": true, "object_role": true, "region": true, "prefix": true, "authentication": true, "macie_queue": true}
 	listKeys   = map[string]bool{"sources": true}
 )
 

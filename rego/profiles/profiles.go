@@ -95,6 +95,9 @@ var Known = map[string]bool{
 	// rego/lib/guide_steps.rego
 	"authentication": true, "connector_region": true, "role_replicated": true,
 	"queue_maximum_message_size": true, "cmk_encrypted": true,
+	// rapid7: P1's encrypted bucket read from its own account, P4's
+	// storage region, P5's EKS audit-log path (sources: [eks]).
+	"same_account_if_encrypted": true, "storage_region": true, "eks": true, "eks_prefix": true,
 }
 
 // actionTargets are what a step's require.actions entry may be asked on
@@ -196,4 +199,20 @@ var (
 func APISources(profile string) []string {
 	loadOnce.Do(func() { loaded, _ = Load() })
 	return loaded[profile].Delivery.APISources
+}
+
+// EKSPrefix is where the named profile's reader looks for an EKS cluster's
+// audit logs (a step's require.eks_prefix, with <account> and <cluster> to
+// fill in), "" when the profile sets none.
+func EKSPrefix(profile string) string {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	for _, s := range loaded[profile].Steps {
+		if raw, ok := s.Require["eks_prefix"]; ok {
+			var p string
+			if json.Unmarshal(raw, &p) == nil {
+				return p
+			}
+		}
+	}
+	return ""
 }
