@@ -101,6 +101,12 @@ func (b *builder) resolveRole(ref string) *snapshot.Role {
 	if r := b.ix.roles[ref]; r != nil {
 		return r.V
 	}
+	if b.conn != nil && ref == b.conn.Role {
+		// "Basic" authentication: the connector signs as an IAM user.
+		if u := b.userReader(); u != nil {
+			return u
+		}
+	}
 	for _, r := range b.ix.roles {
 		if r.V.Name == ref || (r.V.Location != nil && r.V.Location.Address == ref) {
 			return r.V
@@ -210,7 +216,11 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	}
 	addRole := func(arn string) {
 		if !slices.ContainsFunc(rh.Resources, func(r Resource) bool { return r.ARN == arn }) {
-			rh.Resources = append(rh.Resources, Resource{ARN: arn, Type: "AWS::IAM::Role", Account: accountOf(arn)})
+			rtype := "AWS::IAM::Role"
+			if isUserARN(arn) {
+				rtype = "AWS::IAM::User"
+			}
+			rh.Resources = append(rh.Resources, Resource{ARN: arn, Type: rtype, Account: accountOf(arn)})
 		}
 	}
 	if b.conn != nil {
@@ -221,7 +231,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		if b.resolveRole(b.conn.Role) == nil {
 			rh.Problems = append(rh.Problems, unknownProblem("connector role "+b.conn.Role+" is not in the snapshot"))
 		}
-		if b.conn.TrustedPrincipal != "" {
+		if b.conn.TrustedPrincipal != "" && !isUserARN(b.conn.Role) {
 			roleARN := b.conn.Role
 			if r := b.resolveRole(b.conn.Role); r != nil {
 				roleARN = r.ARN

@@ -88,7 +88,7 @@ var notModeledTypes = map[string]bool{
 	"AWS::KMS::ReplicaKey": true, "AWS::CloudTrail::EventDataStore": true, "AWS::CloudTrail::Channel": true,
 	"AWS::CloudTrail::ResourcePolicy": true, "AWS::Organizations::Account": true,
 	"AWS::Organizations::OrganizationalUnit": true, "AWS::Organizations::Organization": true,
-	"AWS::Organizations::ResourcePolicy": true, "AWS::Macie::Session": true, "AWS::Redshift::Cluster": true,
+	"AWS::Organizations::ResourcePolicy": true, "AWS::Macie::Session": true, "AWS::Redshift::Cluster": true, "AWS::Redshift::ClusterParameterGroup": true,
 	"AWS::Shield::Protection": true, "AWS::InspectorV2::Filter": true, "AWS::IAM::OIDCProvider": true,
 	"AWS::Logs::ResourcePolicy": true, "AWS::SecretsManager::Secret": false,
 }

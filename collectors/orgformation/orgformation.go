@@ -627,7 +627,7 @@ func (o *organization) attValue(id, attr string, t target, placed map[string][]t
 func (o *organization) snapshot() *snapshot.Snapshot {
 	const root = "r-orgformation"
 	org := &snapshot.Organization{ID: snapshot.Unknown("organization ID (org-formation)"), ManagementAccountID: o.accounts[o.master].id,
-		RootID: root, FeatureSet: "ALL", Location: &snapshot.Location{File: o.file},
+		RootID: root, FeatureSet: "ALL", Location: &snapshot.Location{File: o.file}, Guide: snapshot.GuideOrgFormation,
 		// The organization file does not declare which services have
 		// trusted access (org-formation enables them outside it).
 		EnabledServicePrincipals: []string{snapshot.Unknown("services with trusted access: the org-formation organization file does not declare them")}}

@@ -1,8 +1,7 @@
 package snapshot
 
 // ReadsNotJudged are collector calls whose data no rule judges yet: the
-// IAM users' access keys, the buckets' public access block and versioning,
-// and the sources of issue 17's paths not judged yet (findings routed by
+// sources of issue 17's paths not judged yet (findings routed by
 // EventBridge, Macie's export; the EKS audit-log path is judged by
 // EK01-EK03 and its reads are in Reads). A
 // failure is recorded in the snapshot like any other, and changes no
@@ -10,7 +9,5 @@ package snapshot
 // declares the read (custom.reads), which moves it to Reads.
 var ReadsNotJudged = []string{
 	"events:ListRules", "events:ListTargetsByRule",
-	"iam:ListAccessKeys",
 	"macie2:GetClassificationExportConfiguration",
-	"s3:GetBucketVersioning", "s3:GetPublicAccessBlock",
 }

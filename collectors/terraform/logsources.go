@@ -66,7 +66,7 @@ var notModeledTypes = map[string]bool{
 	"aws_guardduty_member": true, "aws_guardduty_organization_admin_account": true,
 	"aws_guardduty_organization_configuration": true, "aws_lambda_permission": true, "aws_kms_replica_key": true,
 	"aws_kms_grant": true, "aws_cloudtrail_event_data_store": true, "aws_redshift_cluster": true,
-	"aws_redshift_logging": true, "aws_shield_protection": true, "aws_inspector2_enabler": true,
+	"aws_redshift_logging": true, "aws_redshift_parameter_group": true, "aws_shield_protection": true, "aws_inspector2_enabler": true,
 	"aws_macie2_account": true, "aws_cloudwatch_log_resource_policy": true, "aws_iam_openid_connect_provider": true,
 	"aws_organizations_resource_policy": true, "aws_sns_topic_data_protection_policy": true,
 }

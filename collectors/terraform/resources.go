@@ -589,9 +589,13 @@ func (b *builder) role(in *instance) {
 			r.Tags[k] = scalar(t)
 		}
 	}
-	a := b.account(b.accountOf(in))
+	acct := b.accountOf(in)
+	a := b.account(acct)
 	a.roles = append(a.roles, r)
-	b.roles[in.addr], b.roles[r.Name], b.roles[r.ARN] = r, r, r
+	// A role name is unique in its account only: the same role is often
+	// replicated to every account (Expel E1, StackSets), so a lookup by
+	// name is one per account.
+	b.roles[in.addr], b.roles[acct+"/"+r.Name], b.roles[r.ARN] = r, r, r
 }
 
 func (b *builder) roleFor(v view) *snapshot.Role {
@@ -599,10 +603,10 @@ func (b *builder) roleFor(v view) *snapshot.Role {
 	if t != nil && b.roles[t.addr] != nil {
 		return b.roles[t.addr]
 	}
-	if r := b.roles[name]; r != nil {
+	acct := b.accountOf(v.in)
+	if r := b.roles[acct+"/"+name]; r != nil {
 		return r
 	}
-	acct := b.accountOf(v.in)
 	// The role's path is not in the plan; IAM ARNs include it, so the
 	// stand-in's ARN assumes the default path "/".
 	r := &snapshot.Role{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", b.partition(v.in), acct, name), Partial: true, Location: b.loc(v.in)}
@@ -611,7 +615,7 @@ func (b *builder) roleFor(v view) *snapshot.Role {
 	}
 	a := b.account(acct)
 	a.roles = append(a.roles, r)
-	b.roles[name] = r
+	b.roles[acct+"/"+name] = r
 	return r
 }
 

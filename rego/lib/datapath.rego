@@ -180,7 +180,7 @@ profile_finding(s, rule, res, fact, msg, fix) := {
 # (the engine folds the two into one finding naming both).
 step_name(s) := sprintf("%s step %s (%s)", [profile_name, s.id, s.title])
 
-role_resource := lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, "")
+role_resource := lib.resource(input.connector.role, connector_principal_type, connector_role_account, "")
 
 profile_results contains r if {
 	some s in required_steps
@@ -293,9 +293,17 @@ profile_results contains r if {
 	b := lib.bucket_named(d.bucket)
 	some t in lib.notification_targets(b.bucket)
 	some w in wanted
-	not w in object.get(t.cfg, "events", [])
-	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("events:%s", [t.cfg.arn]), sprintf("the notification of bucket %s to %s sends %s; the guide requires %s", [d.bucket, t.cfg.arn, concat(", ", object.get(t.cfg, "events", [])), w]), sprintf("Set the notification's Events to [\"%s\"]", [w]))
+	not events_cover(object.get(t.cfg, "events", []), w)
+	f := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("events:%s", [t.cfg.arn]), sprintf("the notification of bucket %s to %s sends %s; the guide requires %s", [d.bucket, t.cfg.arn, concat(", ", object.get(t.cfg, "events", [])), w]), sprintf("Set the notification's Events to [\"%s\"]", [w]))
+	r := object.union(f, events_fix(t.cfg, w))
 }
+
+# events_fix sets the Event of the notification entry in a template (a
+# CloudFormation NotificationConfiguration entry has one Event), the same
+# change NT01 writes, so a step folded into NT01 adds no second change.
+events_fix(cfg, w) := {"finding": {"fix": {"set_at": {"Event": w}}}} if {
+	object.get(cfg, ["location", "file"], "") != ""
+} else := {}
 
 profile_results contains r if {
 	some s in required_steps

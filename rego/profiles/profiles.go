@@ -92,6 +92,9 @@ var Known = map[string]bool{
 	"notification_events": true, "source": true, "actions": true, "organization_trail": true,
 	"trail_sns": true, "finding_publishing_frequency": true,
 	"bucket_policy_grant": true, "no_deny": true, "default_prefix": true,
+	// rego/lib/guide_steps.rego
+	"authentication": true, "connector_region": true, "role_replicated": true,
+	"queue_maximum_message_size": true, "cmk_encrypted": true,
 	// rapid7: P1's encrypted bucket read from its own account, P4's
 	// storage region, P5's EKS audit-log path (sources: [eks]).
 	"same_account_if_encrypted": true, "storage_region": true, "eks": true, "eks_prefix": true,
@@ -99,7 +102,7 @@ var Known = map[string]bool{
 
 // actionTargets are what a step's require.actions entry may be asked on
 // (rego/lib/datapath.rego action_targets).
-var actionTargets = map[string]bool{"queue": true, "objects": true, "bucket": true, "topics": true, "object_key": true, "api": true}
+var actionTargets = map[string]bool{"queue": true, "objects": true, "bucket": true, "topics": true, "object_key": true, "api": true, "macie_queue": true}
 
 // Load reads and validates every profile, keyed by name.
 func Load() (map[string]Profile, error) {
@@ -154,7 +157,7 @@ func (p Profile) validate(file string) error {
 		}
 		for _, a := range acts {
 			if !actionTargets[a.On] || !strings.Contains(a.Action, ":") {
-				return fmt.Errorf("step %s: action %q on %q: want SERVICE:Action on one of queue, objects, bucket, topics, object_key, api", s.ID, a.Action, a.On)
+				return fmt.Errorf("step %s: action %q on %q: want SERVICE:Action on one of queue, objects, bucket, topics, object_key, api, macie_queue", s.ID, a.Action, a.On)
 			}
 		}
 	}

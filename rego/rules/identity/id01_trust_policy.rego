@@ -29,6 +29,7 @@
 #   hops: [reader]
 #   reads:
 #     - iam:GetAccountAuthorizationDetails
+#     - iam:ListAccessKeys
 #     - sts:AssumeRole
 #   remediation: >-
 #     Trust the vendor's principal exactly as its setup guide gives it, with

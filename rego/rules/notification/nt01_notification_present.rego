@@ -137,7 +137,15 @@ filter(cfg) := {"Filter": {"Key": {"FilterRules": array.concat(
 # checked in lib/datapath.rego).
 deny contains f if {
 	some f in datapath.profile_findings.NT01
-	# The guides' "all object create events" is what the events check
-	# above already demands of every notification on the path.
 	not contains(f.fact, ":events:")
+}
+
+# The guides' "all object create events" (expel E8, radiant R5) is
+# demanded even where the events check above lets a Put-only configuration
+# pass (it announces every CloudTrail log file): the step stands, at
+# medium since no file is missed; where the check above reports the same
+# configuration, the step joins its critical finding.
+deny contains object.union(f, {"severity": "medium"}) if {
+	some f in datapath.profile_findings.NT01
+	contains(f.fact, ":events:")
 }
