@@ -56,6 +56,12 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 		// bucket, the path ends there.
 		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
 	}
+	if len(branches) == 0 && b.conn != nil && b.conn.Queue == "" && profiles.SubscribesTopics(b.conn.Profile) {
+		// The vendor subscribes its own queue to the source's topic
+		// (Radiant, R3 and R5) and never lists the bucket: without a
+		// notification to a topic its files are never announced.
+		return []Path{{ID: src.ARN + " -> " + bucketARN, Source: src, Hops: append(append(cloneHops(head), b.noTopicHop(src, bucket)), b.readerHops(nil, rd)...)}}
+	}
 	if len(branches) == 0 {
 		if b.conn != nil && b.conn.Queue == "" {
 			rd.polling = true
@@ -80,6 +86,38 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 		out = append(out, Path{ID: id, Source: src, Hops: hops})
 	}
 	return out
+}
+
+// noTopicHop is the notification hop of a source whose bucket notifies no
+// topic, for a vendor that subscribes its own queue to the topic.
+func (b *builder) noTopicHop(src Source, bucket *snapshot.Bucket) Hop {
+	bucketARN := "arn:" + b.ix.partition + ":s3:::" + src.Bucket
+	h := Hop{Kind: HopNotification, Resources: []Resource{{ARN: bucketARN, Type: "AWS::S3::Bucket::NotificationConfiguration"}}}
+	if bucket != nil {
+		h.Resources[0].Account, h.Resources[0].Region = b.ix.buckets[bucket.Name].Account, bucket.Region
+	}
+	what := "of bucket " + src.Bucket + " sends its object-created events to an SNS topic"
+	if src.Kind == SourceCloudTrail {
+		what = "of trail " + src.ARN + " (SNS notification) nor of bucket " + src.Bucket + " reaches an SNS topic"
+	}
+	h.Problems = []string{NoTopicProblem + what + ": the vendor subscribes its own queue to the topic and never lists the bucket, so no log file is announced"}
+	return h
+}
+
+// NoTopicProblem starts the problem of a notification hop without a topic
+// for a vendor that subscribes its own queue (rule NT01 reports it).
+const NoTopicProblem = "no notification "
+
+// vendorPrincipal is the principal the vendor assumes the connector role
+// from: the connector file's, else the one its guide names (Radiant R6).
+func (b *builder) vendorPrincipal() string {
+	if b.conn == nil {
+		return ""
+	}
+	if b.conn.TrustedPrincipal != "" {
+		return b.conn.TrustedPrincipal
+	}
+	return profiles.TrustedPrincipal(b.conn.Profile)
 }
 
 // readSpec is what a reader must open at the end of a path.
@@ -141,9 +179,9 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		a, _ := parseARN(r.ARN)
 		reader.Resources = append(reader.Resources, Resource{ARN: r.ARN, Type: "AWS::IAM::Role", Account: a.Account})
 		who := "(" + r.Name + ")"
-		if b.conn != nil && b.conn.TrustedPrincipal != "" {
-			tp, _ := parseARN(b.conn.TrustedPrincipal)
-			ctx := map[string][]string{"aws:PrincipalArn": {b.conn.TrustedPrincipal}, "aws:PrincipalAccount": {accountOf(b.conn.TrustedPrincipal)}, "aws:SecureTransport": {"true"}}
+		if vendor := b.vendorPrincipal(); vendor != "" {
+			tp, _ := parseARN(vendor)
+			ctx := map[string][]string{"aws:PrincipalArn": {vendor}, "aws:PrincipalAccount": {accountOf(vendor)}, "aws:SecureTransport": {"true"}}
 			if tp.Account == "" {
 				delete(ctx, "aws:PrincipalAccount")
 			}
@@ -151,7 +189,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
 			}
 			reader.Questions = append(reader.Questions, Question{ID: "assume-role " + who, Why: "the vendor assumes the connector role",
-				Principal: b.conn.TrustedPrincipal, Action: "sts:AssumeRole", Resource: r.ARN, ResourceAccount: a.Account, Context: ctx})
+				Principal: vendor, Action: "sts:AssumeRole", Resource: r.ARN, ResourceAccount: a.Account, Context: ctx})
 		}
 		pctx := b.principalContext(r)
 		if q != nil {
