@@ -71,6 +71,9 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 			paths = append(paths, b.guardDutyPaths(src.Source, src.Destination)...)
 		}
 	}
+	if b.wants(SourceGuardDuty) {
+		paths = append(paths, b.eventPaths()...)
+	}
 	for i := range paths {
 		finish(&paths[i])
 	}

@@ -14,7 +14,7 @@ func TestForRuleSelectsBrokenHops(t *testing.T) {
 }
 
 func TestIsHopKind(t *testing.T) {
-	if !IsHopKind("object-key") || IsHopKind("kms") || len(HopKinds) != 11 {
+	if !IsHopKind("object-key") || !IsHopKind("event-rule") || IsHopKind("kms") || len(HopKinds) != 12 {
 		t.Errorf("hop kinds: %v", HopKinds)
 	}
 }

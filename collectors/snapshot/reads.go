@@ -9,6 +9,7 @@ package snapshot
 var Reads = []string{
 	"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus",
 	"ec2:DescribeRegions",
+	"events:ListRules", "events:ListTargetsByRule",
 	"guardduty:DescribePublishingDestination", "guardduty:GetAdministratorAccount", "guardduty:GetDetector",
 	"guardduty:GetFilter", "guardduty:ListDetectors", "guardduty:ListFilters", "guardduty:ListMembers",
 	"guardduty:ListPublishingDestinations",

@@ -3,13 +3,12 @@ package snapshot
 // ReadsNotJudged are collector calls whose data no rule judges yet: the
 // IAM users' access keys, the buckets' public access block and versioning,
 // and the sources of issue 17's paths (EKS audit logs through CloudWatch
-// Logs and Firehose, findings routed by EventBridge, Macie's export). A
+// Logs and Firehose, Macie's export). A
 // failure is recorded in the snapshot like any other, and changes no
 // verdict while no rule reads the data; a rule that comes to judge it
 // declares the read (custom.reads), which moves it to Reads.
 var ReadsNotJudged = []string{
 	"eks:DescribeCluster", "eks:ListClusters",
-	"events:ListRules", "events:ListTargetsByRule",
 	"firehose:DescribeDeliveryStream", "firehose:ListDeliveryStreams",
 	"iam:ListAccessKeys",
 	"logs:DescribeLogGroups", "logs:DescribeSubscriptionFilters",
