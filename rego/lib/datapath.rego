@@ -330,7 +330,12 @@ action_targets(a) := {[input.connector.queue, {}] | input.connector.queue != ""}
 
 # API reads (CloudTrail LookupEvents, GuardDuty GetFindings) are asked on
 # "*", for connectors that read the action's source.
-action_targets(a) := {["*", {}] | api_applies(a)} if a.on == "api"
+action_targets(a) := {["*", {}] | api_applies(a)} if {
+	a.on == "api"
+	# Asked of a role the input holds: a role only named by the connector
+	# file has no policies to answer from.
+	connector_role
+}
 
 # An API read without a source (Radiant's organizations: reads, R7) is
 # demanded of every connector of the profile.
