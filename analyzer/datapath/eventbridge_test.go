@@ -180,3 +180,37 @@ func TestEventBridgeConnectorQueue(t *testing.T) {
 		t.Errorf("a CloudTrail-only connector got %s", p.ID)
 	}
 }
+
+// A vendor that subscribes its own queue (Radiant): a GuardDuty bucket that
+// notifies no topic breaks the notification hop (nobody lists the bucket);
+// a template's topic without the vendor's subscription ends the path at
+// the topic, since the vendor subscribes through the API.
+func TestVendorSubscribesTopics(t *testing.T) {
+	key := "arn:aws:kms:us-east-1:111111111111:key/k1"
+	s := ebSnapshot(findingsPattern, func(a *snapshot.Account) {
+		a.EventRules = nil
+		a.Detectors[0].PublishingDestinations = []snapshot.PublishingDestination{{DestinationType: "S3", DestinationARN: "arn:aws:s3:::findings", KmsKeyARN: key}}
+		a.Buckets = []snapshot.Bucket{{Name: "findings", ARN: "arn:aws:s3:::findings", Region: "us-east-1"}}
+		a.Topics[0].Subscriptions = nil
+	})
+	conn := &connector.Connector{Profile: "radiant", Role: "arn:aws:iam::111111111111:role/radiant-aws-access-role", Sources: []string{"guardduty"}}
+	paths := Build(s, conn)
+	if len(paths) != 1 {
+		t.Fatalf("%d paths", len(paths))
+	}
+	n := hopOf(&paths[0], HopNotification)
+	if n == nil || len(n.Problems) != 1 || !strings.HasPrefix(n.Problems[0], NoTopicProblem) {
+		t.Fatalf("notification hop %+v", n)
+	}
+	s.Accounts[0].Buckets[0].Notification = &snapshot.NotificationConfiguration{TopicConfigurations: []snapshot.NotificationTarget{{ARN: ebTopic, Events: []string{"s3:ObjectCreated:*"}}}}
+	for _, c := range []struct {
+		source string
+		last   HopKind
+	}{{snapshot.SourceCloudFormation, HopTopic}, {snapshot.SourceLive, HopSubscription}} {
+		s.Source = c.source
+		p := Build(s, conn)[0]
+		if got := p.Hops[len(p.Hops)-1].Kind; got != c.last {
+			t.Errorf("%s: path ends at %s, want %s", c.source, got, c.last)
+		}
+	}
+}

@@ -43,6 +43,19 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 			branches = vendor
 		}
 	}
+	// A vendor that subscribes its own queue (Radiant) does so through
+	// the API once it is given the topic: a template never holds that
+	// subscription, so a topic without one ends the path there instead
+	// of breaking it.
+	if b.conn != nil && b.conn.Queue == "" && profiles.SubscribesTopics(b.conn.Profile) &&
+		(b.ix.snap.Source == snapshot.SourceCloudFormation || b.ix.snap.Source == snapshot.SourceTerraform) {
+		for i := range branches {
+			hs := branches[i].hops
+			if last := len(hs) - 1; branches[i].queue == "" && last > 0 && hs[last].Kind == HopSubscription && len(hs[last].Resources) == 0 {
+				branches[i].hops = hs[:last]
+			}
+		}
+	}
 	// A connector without a queue that polls the bucket (Rapid7's
 	// harvester reads CloudTrail from S3 by listing it), or that has no
 	// notification to follow, reads the bucket directly: no notification

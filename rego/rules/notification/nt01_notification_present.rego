@@ -138,6 +138,9 @@ deny contains f if {
 	some problem in object.get(h, "problems", [])
 	startswith(problem, "no notification ")
 	b := lib.bucket_named(p.source.bucket)
+	# A topic configuration without object-created events is the events
+	# check's (below): one finding per cause.
+	not some_topic_configuration(b.bucket)
 	f := lib.locate(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
@@ -147,6 +150,11 @@ deny contains f if {
 		},
 		[object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
 	)
+}
+
+some_topic_configuration(bucket) if {
+	some t in lib.notification_targets(bucket)
+	t.kind == "topic"
 }
 
 trail_sns_step(kind) if {
