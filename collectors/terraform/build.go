@@ -40,6 +40,11 @@ type builder struct {
 
 	// src holds the log-source resources per account (logsources.go).
 	src map[string]*logSources
+
+	// evalDepth bounds the nesting of .tf expression evaluation, and
+	// exprMemo holds each evaluation once (expr.go).
+	evalDepth int
+	exprMemo  map[string]*memoEntry
 }
 
 // account collects the resources of one account before they are copied
@@ -448,6 +453,14 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 		if key == "json" || key == "minified_json" {
 			return b.policyDocumentJSON(in)
 		}
+	case "aws_caller_identity":
+		// Read during apply (a module with depends_on defers its data
+		// sources), the account the provider acts in is still the one
+		// its resources are placed in: their ARNs and this value name
+		// the same account, a symbol when nothing says which.
+		if key == "account_id" || key == "id" {
+			return b.accountOf(in), true
+		}
 	case "aws_organizations_organization":
 		if key == "master_account_id" {
 			// The account that creates an organization is its management
@@ -510,6 +523,7 @@ func (b *builder) policy(v view, key string) *snapshot.Policy {
 		b.fail(v.in, "%s: %v", key, err)
 		return nil
 	}
+	b.placeStatements(v, key, p)
 	return p
 }
 

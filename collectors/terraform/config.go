@@ -24,19 +24,33 @@ import (
 // since the instances share one declaration. Without a configuration,
 // each resource points at its object in the plan file.
 
-// block is where one resource block is declared.
+// maxModuleDepth bounds the nesting of module calls read.
+const maxModuleDepth = 16
+
+// block is where one resource block is declared, and its body: the
+// expression text the plan's JSON drops (expr.go evaluates it).
 type block struct {
 	file string
 	line int
+	body *hclsyntax.Body
 }
 
-// configBlocks reads the configuration rooted at dir and maps resource
-// addresses without instance keys (aws_s3_bucket.logs,
-// module.logs.data.aws_iam_policy_document.p) to their block. A .tf file
-// that does not parse is an *Error naming its file and line: Terraform
-// would refuse it too, so the plan cannot be of it.
-func configBlocks(dir string) (map[string]block, error) {
+// source is what the .tf files say beyond the plan: resource, data and
+// module blocks by address without instance keys
+// (aws_s3_bucket.logs, module.logs.data.aws_iam_policy_document.p,
+// module.logs for the call itself), and the locals of each module
+// (module.logs.local.name), which the plan's configuration omits.
+type source struct {
+	blocks map[string]block
+	locals map[string]*hclsyntax.Attribute
+}
+
+// configBlocks reads the configuration rooted at dir. A .tf file that does
+// not parse is an *Error naming its file and line: Terraform would refuse
+// it too, so the plan cannot be of it.
+func configBlocks(dir string) (*source, error) {
 	out := map[string]block{}
+	locals := map[string]*hclsyntax.Attribute{}
 	seen := map[string]bool{}
 	var read func(dir, prefix string) error
 	read = func(dir, prefix string) error {
@@ -44,10 +58,14 @@ func configBlocks(dir string) (map[string]block, error) {
 		if err != nil {
 			return err
 		}
-		if seen[abs] {
-			return nil // a module called twice is declared once
+		// A module called twice is read for each call: its resources
+		// have an address under each. One whose source leads back to
+		// itself (Terraform refuses the cycle) ends at maxModuleDepth.
+		key := abs + "\x00" + prefix
+		if seen[key] || strings.Count(prefix, "module.") > maxModuleDepth {
+			return nil
 		}
-		seen[abs] = true
+		seen[key] = true
 		files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 		if err != nil {
 			return err
@@ -81,9 +99,16 @@ func configBlocks(dir string) (map[string]block, error) {
 						addr = "data." + addr
 					}
 					if _, dup := out[prefix+addr]; !dup {
-						out[prefix+addr] = block{file: f, line: b.DefRange().Start.Line}
+						out[prefix+addr] = block{file: f, line: b.DefRange().Start.Line, body: b.Body}
+					}
+				case b.Type == "locals" && len(b.Labels) == 0:
+					for name, a := range b.Body.Attributes {
+						locals[prefix+"local."+name] = a
 					}
 				case b.Type == "module" && len(b.Labels) == 1:
+					if _, dup := out[prefix+"module."+b.Labels[0]]; !dup {
+						out[prefix+"module."+b.Labels[0]] = block{file: f, line: b.DefRange().Start.Line, body: b.Body}
+					}
 					if s, ok := literalSource(b.Body); ok {
 						calls = append(calls, call{b.Labels[0], s})
 					}
@@ -105,7 +130,7 @@ func configBlocks(dir string) (map[string]block, error) {
 	if err := read(dir, ""); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &source{blocks: out, locals: locals}, nil
 }
 
 // literalSource returns a module block's source when it is a literal string.
@@ -172,9 +197,11 @@ func (ix *index) place(name string, data []byte, configDir string) error {
 		if !info.IsDir() {
 			return &Error{File: configDir, Msg: "Terraform configuration: not a directory"}
 		}
-		if blocks, err = configBlocks(configDir); err != nil {
+		src, err := configBlocks(configDir)
+		if err != nil {
 			return err
 		}
+		ix.src, blocks = src, src.blocks
 	}
 	lines := planLines(data)
 	for _, in := range ix.list {

@@ -15,8 +15,12 @@
 // or detector the plan only attaches something to is a stand-in marked
 // Partial, whose undeclared properties are unknown, for an overlay to merge
 // into the live resource. A plan carries no source lines for its
-// configuration, so no line is ever invented: SARIF results for Terraform
-// point at the plan file with the address as logical location.
+// configuration, so no line is ever invented: without the .tf files,
+// SARIF results for Terraform point at the plan file with the address as
+// logical location. With them (beside the plan, or Options.ConfigDir),
+// each resource points at its block and each policy statement at its
+// line (config.go), and an attribute known only after apply is evaluated
+// from its expression text, which the plan's JSON drops (expr.go).
 //
 // The package must not call AWS or Terraform, read anything but the bytes it
 // is given, or judge what it builds: rules live in the analyzer.

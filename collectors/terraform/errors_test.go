@@ -114,17 +114,24 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_organizations_policy_attachment.a","mode":"managed","type":"aws_organizations_policy_attachment","name":"a","values":{"policy_id":"p-1","target_id":"r-1"}}]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.json", data, Options{})
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			return
-		}
-		if err := s.Validate(); err != nil {
-			t.Fatalf("invalid snapshot: %v", err)
-		}
+		validOrError(t, s, err)
 	})
+}
+
+// validOrError is what a fuzz target asks of Parse: a valid snapshot or
+// an *Error.
+func validOrError(t *testing.T, s *snapshot.Snapshot, err error) {
+	t.Helper()
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("error of type %T: %v", err, err)
+		}
+		return
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatalf("invalid snapshot: %v", err)
+	}
 }
 
 func BenchmarkParsePlan(b *testing.B) {

@@ -77,6 +77,9 @@ type index struct {
 	list   []*instance // sorted by address
 	config *tfjson.Config
 	vars   map[string]*tfjson.PlanVariable
+	// src is the .tf configuration when it is at hand (config.go); nil
+	// otherwise.
+	src *source
 }
 
 var instanceKeyRe = regexp.MustCompile(`\[[^\]]*\]`)

@@ -94,6 +94,11 @@ func (b *builder) policyDocumentJSON(in *instance) (string, bool) {
 // `resources = ["${aws_s3_bucket.logs.arn}/*"]`), so that the unknown is
 // tied to the resources it depends on.
 func (b *builder) tiedStrs(v view, key string) []string {
+	if v.n.get(key).unknown() {
+		if l, ok := b.sourceStrings(v, key); ok {
+			return l
+		}
+	}
 	e := v.cfg[key]
 	if !v.n.get(key).unknown() || e == nil || e.ExpressionData == nil || len(e.References) == 0 {
 		return b.strs(v, key)

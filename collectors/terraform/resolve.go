@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -22,12 +23,18 @@ type view struct {
 	path string // address of the block, used to name unknowns
 	// b records a value of the wrong type (b.fail).
 	b *builder
+	// body is the block in the .tf files, when they are at hand
+	// (expr.go evaluates its expressions).
+	body *hclsyntax.Body
 }
 
 func (b *builder) top(in *instance) view {
 	v := view{in: in, n: in.root, path: in.addr, b: b}
 	if in.cfg != nil {
 		v.cfg = in.cfg.Expressions
+	}
+	if b.ix.src != nil {
+		v.body = b.ix.src.blocks[configAddress(in.addr)].body
 	}
 	return v
 }
@@ -41,12 +48,37 @@ func (v view) blocks(key string) []view {
 	if e := v.cfg[key]; e != nil && e.ExpressionData != nil && len(e.NestedBlocks) == len(items) {
 		nested = e.NestedBlocks
 	}
+	bodies := staticBlocks(v.body, key, len(items))
 	out := make([]view, len(items))
 	for i, it := range items {
 		out[i] = view{in: v.in, n: it, path: v.path + "." + key + "[" + strconv.Itoa(i) + "]", b: v.b}
 		if nested != nil {
 			out[i].cfg = nested[i]
 		}
+		if bodies != nil {
+			out[i].body = bodies[i]
+		}
+	}
+	return out
+}
+
+// staticBlocks are the nested blocks of type key in body, when they are
+// the n planned ones in order: none is dynamic, and they are as many.
+func staticBlocks(body *hclsyntax.Body, key string, n int) []*hclsyntax.Body {
+	if body == nil {
+		return nil
+	}
+	var out []*hclsyntax.Body
+	for _, blk := range body.Blocks {
+		switch {
+		case blk.Type == key:
+			out = append(out, blk.Body)
+		case blk.Type == "dynamic" && len(blk.Labels) == 1 && blk.Labels[0] == key:
+			return nil
+		}
+	}
+	if len(out) != n {
+		return nil
 	}
 	return out
 }
@@ -95,6 +127,10 @@ func (b *builder) sDepth(v view, key string, depth int) string {
 		if s, ok := b.derived(v.in, key, depth); ok {
 			return s
 		}
+	}
+	// The .tf text says what the plan's references alone cannot.
+	if s, ok := b.sourceString(v, key); ok {
+		return s
 	}
 	if ref, ok := singleTraversal(v.cfg[key]); ok {
 		return b.resolveRef(v.in, ref, depth+1)
@@ -191,6 +227,11 @@ func (v view) wrongType(key, want string, got any) {
 // strings is a list or set of strings; unknown elements become tokens.
 func (b *builder) strs(v view, key string) []string {
 	c := v.n.get(key)
+	if c.unknown() || anyUnknown(c) {
+		if l, ok := b.sourceStrings(v, key); ok {
+			return l
+		}
+	}
 	if c.unknown() {
 		return []string{b.unknown(v.path+"."+key, v.in)}
 	}
@@ -209,6 +250,17 @@ func (b *builder) strs(v view, key string) []string {
 		}
 	}
 	return out
+}
+
+// anyUnknown reports whether an element of list c is known only after
+// apply.
+func anyUnknown(c node) bool {
+	for _, e := range c.list() {
+		if e.unknown() {
+			return true
+		}
+	}
+	return false
 }
 
 // str is the planned value of a string attribute. `terraform show -json`
@@ -347,13 +399,24 @@ func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
 	case "local", "each", "count", "path", "self", "terraform":
 		return b.unknownRef(module, ref)
 	}
+	t, rest := b.lookupRef(module, selfIndex, steps)
+	if t == nil {
+		return b.unknownRef(module, ref)
+	}
+	return b.attrPath(t, rest, depth)
+}
+
+// lookupRef finds the resource instance a reference made from module
+// names (steps of aws_x.y[0].attr or data.x.y.attr), and the steps left
+// inside it; nil when the plan has none.
+func (b *builder) lookupRef(module, selfIndex string, steps []step) (*instance, []step) {
 	mode := ""
-	if steps[0].name == "data" {
+	if len(steps) > 0 && steps[0].name == "data" {
 		mode = "data."
 		steps = steps[1:]
 	}
 	if len(steps) < 2 || steps[0].index != "" || steps[1].index != "" {
-		return b.unknownRef(module, ref)
+		return nil, nil
 	}
 	addr := joinModule(module, mode+steps[0].name+"."+steps[1].name)
 	rest := steps[2:]
@@ -367,31 +430,14 @@ func (b *builder) resolveIn(module, selfIndex, ref string, depth int) string {
 		// bare resource; the instance with the same key is the one meant.
 		t = b.ix.byAddr[addr+selfIndex]
 	}
-	if t == nil {
-		return b.unknownRef(module, ref)
-	}
-	return b.attrPath(t, rest, depth)
+	return t, rest
 }
 
 func (b *builder) attrPath(t *instance, rest []step, depth int) string {
 	if len(rest) == 0 || rest[0].name == "" {
 		return b.unknown(t.addr, t)
 	}
-	n := t.root
-	for _, st := range rest {
-		if st.name != "" {
-			n = n.get(st.name)
-			continue
-		}
-		key := strings.Trim(st.index, "[]")
-		if i, err := strconv.Atoi(key); err == nil {
-			n = n.at(i)
-		} else if k, err := strconv.Unquote(key); err == nil {
-			n = n.get(k)
-		} else {
-			n = node{unk: true}
-		}
-	}
+	n := t.root.walk(rest)
 	if !n.unknown() && n.v != nil {
 		return scalar(n.v)
 	}
@@ -411,6 +457,25 @@ func (b *builder) attrPath(t *instance, rest []step, depth int) string {
 		return b.unknown(name.String(), t)
 	}
 	return ""
+}
+
+// walk follows attribute and index steps into a value.
+func (n node) walk(steps []step) node {
+	for _, st := range steps {
+		if st.name != "" {
+			n = n.get(st.name)
+			continue
+		}
+		key := strings.Trim(st.index, "[]")
+		if i, err := strconv.Atoi(key); err == nil {
+			n = n.at(i)
+		} else if k, err := strconv.Unquote(key); err == nil {
+			n = n.get(k)
+		} else {
+			n = node{unk: true}
+		}
+	}
+	return n
 }
 
 func joinModule(module, rest string) string {
