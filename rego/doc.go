@@ -6,7 +6,8 @@
 // related_resources, and custom: id, severity, area (its folder), hops (the
 // delivery-path hop kinds its findings explain: writer, bucket, object-key,
 // notification, topic, topic-key, subscription, queue, queue-key, reader,
-// read) and reads (the collector calls it needs, service:Operation from
+// read; and, on the EKS audit-log path, log-group, log-subscription,
+// delivery-stream) and reads (the collector calls it needs, service:Operation from
 // collectors/snapshot.Reads: a failed one makes the rule unproven), and
 // remediation. The engine validates all of it at load.
 //

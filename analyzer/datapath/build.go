@@ -74,6 +74,7 @@ func Build(snap *snapshot.Snapshot, conn *connector.Connector) []Path {
 	if b.wants(SourceGuardDuty) {
 		paths = append(paths, b.eventPaths()...)
 	}
+	paths = append(paths, b.eksPaths()...)
 	for i := range paths {
 		finish(&paths[i])
 	}

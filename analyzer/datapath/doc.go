@@ -7,6 +7,11 @@
 //	→ topic → topic key → subscription → queue → queue key
 //	→ reader role(s) → the objects and keys the reader must open
 //
+// and, for an EKS cluster's audit log (eks.go), cluster → log group →
+// subscription filter and the role CloudWatch Logs assumes → Firehose
+// stream and its role → bucket under EKSLogs/<account>/<cluster>/ →
+// object key → reader.
+//
 // Each hop carries its resources and the authorization questions AWS will
 // ask on it, with the request context AWS really sends (aws:SourceArn,
 // aws:SourceAccount, s3:x-amz-acl, kms:EncryptionContext:…, kms:ViaService,

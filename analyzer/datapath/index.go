@@ -43,7 +43,7 @@ type index struct {
 	accounts map[string]*snapshot.Account
 	// external lists the roles that trust a principal outside the
 	// organization, sorted by ARN; built on first use (externalRoles).
-	external     []*snapshot.Role
+	external     []externalRole
 	externalDone bool
 }
 

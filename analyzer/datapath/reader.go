@@ -141,6 +141,9 @@ type readSpec struct {
 	object    string
 	context   map[string][]string
 	polling   bool
+	// listPrefix is the s3:prefix a polling reader lists ("": the whole
+	// bucket); nil: the prefix up to AWSLogs/ of object.
+	listPrefix *string
 }
 
 // readers returns the reader roles: the connector's role, or the
@@ -234,6 +237,9 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 				prefix += "/"
 			}
 			ctx["s3:prefix"] = []string{prefix + "AWSLogs/"}
+			if rd.listPrefix != nil {
+				ctx["s3:prefix"] = []string{*rd.listPrefix}
+			}
 			read.Questions = append(read.Questions, Question{ID: "list-bucket " + who, Why: "the reader lists new log files",
 				Principal: r.ARN, Action: "s3:ListBucket", Resource: rd.bucketARN, ResourceAccount: bucketRes.Account, Context: ctx})
 		}

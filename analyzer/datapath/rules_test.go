@@ -14,7 +14,14 @@ func TestForRuleSelectsBrokenHops(t *testing.T) {
 }
 
 func TestIsHopKind(t *testing.T) {
-	if !IsHopKind("object-key") || !IsHopKind("event-rule") || IsHopKind("kms") || len(HopKinds) != 12 {
+	if !IsHopKind("object-key") || IsHopKind("kms") || !IsHopKind("log-subscription") || !IsHopKind("event-rule") || len(HopKinds) < 15 {
 		t.Errorf("hop kinds: %v", HopKinds)
+	}
+	seen := map[HopKind]bool{}
+	for _, k := range HopKinds {
+		if seen[k] {
+			t.Errorf("hop kind %s listed twice", k)
+		}
+		seen[k] = true
 	}
 }

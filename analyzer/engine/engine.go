@@ -75,6 +75,10 @@ var checkOnlyStages = []ast.StageID{
 	ast.StageCheckUnsafeBuiltins,
 	ast.StageCheckDeprecatedBuiltins,
 	ast.StageBuildRequiredCapabilities,
+	// The rule dependency graph: only the recursion check and the type
+	// checker, both skipped, read it (evaluation and query compilation do
+	// not). It was 7% of compiling.
+	ast.StageSetGraph,
 	// Rewrites of constructs the embedded rules do not use: each is a
 	// walk of every expression that finds nothing to do (print calls,
 	// template strings, rego.metadata calls and the annotation set they

@@ -77,8 +77,7 @@ func (t *template) resource(f findings.Finding, preferLine bool) (id string, key
 	return "", nil, nil
 }
 
-func cloudFormationChange(f findings.Finding, data []byte, sids map[string]int) *findings.Change {
-	t := readTemplate(data)
+func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) *findings.Change {
 	if t == nil {
 		return nil
 	}

@@ -20,6 +20,9 @@ import (
 // remediation.
 func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 	cache := map[string][]byte{}
+	// A template is parsed once for all its findings: a stack has several
+	// findings with fixes, and parsing it per finding was most of Apply.
+	templates := map[string]*template{}
 	// Statement IDs must be unique within a policy (IAM JSON policy
 	// elements: Sid): two fixes adding the same Sid to one statement list
 	// get numbered ones, so that applying both still gives a valid policy.
@@ -45,7 +48,12 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		case isPlan(data):
 			c = planChange(*f)
 		default:
-			c = cloudFormationChange(*f, data, sids)
+			t, ok := templates[file]
+			if !ok {
+				t = readTemplate(data)
+				templates[file] = t
+			}
+			c = cloudFormationChange(*f, t, sids)
 		}
 		if c != nil {
 			f.Change = c

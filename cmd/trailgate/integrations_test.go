@@ -18,7 +18,7 @@ import (
 // buildTrailgate compiles this command once per test run into a
 // temporary directory, for tests that run it as CI would: from a shell
 // script or a hook. TestMain removes the directory (removeBuilt).
-func buildTrailgate(t *testing.T) string {
+func buildTrailgate(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")

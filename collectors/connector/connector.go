@@ -19,7 +19,9 @@ import (
 var Profiles = []string{"radiant", "skyformation", "expel", "rapid7", "generic"}
 
 // Sources a connector may read.
-var Sources = []string{"cloudtrail", "guardduty"}
+// eks is EKS audit logs shipped through CloudWatch Logs and Firehose to
+// S3 (Rapid7 step P5).
+var Sources = []string{"cloudtrail", "guardduty", "eks"}
 
 // Connector is the contract's connector file.
 type Connector struct {
@@ -47,6 +49,10 @@ type Connector struct {
 	ObjectRole string `json:"object_role,omitempty" yaml:"object_role"`
 	// Region is the region entered in the vendor's console.
 	Region string `json:"region,omitempty" yaml:"region"`
+	// Prefix is the storage prefix the reader lists CloudTrail logs under
+	// (Rapid7's defaults to AWSLogs/<account>); empty: the vendor's
+	// default.
+	Prefix string `json:"prefix,omitempty" yaml:"prefix"`
 	// Sources are the log sources the connector ingests.
 	Sources []string `json:"sources,omitempty" yaml:"sources"`
 	// File is where the connector was read from (not part of the file).
@@ -61,7 +67,7 @@ type Connector struct {
 
 // Keys are the keys a connector file may hold, in the order the contract
 // lists them.
-var Keys = []string{"profile", "role", "trusted_principal", "external_id", "queue", "queue_url", "queue_role", "object_role", "region", "sources"}
+var Keys = []string{"profile", "role", "trusted_principal", "external_id", "queue", "queue_url", "queue_role", "object_role", "region", "prefix", "sources"}
 
 // RoleRef is one key of the file that names a principal: role,
 // queue_role or object_role.
@@ -187,6 +193,9 @@ func Parse(name string, data []byte) (*Connector, error) {
 			return nil, fail("queue_url", "%s; got %q", msg, c.QueueURL)
 		}
 	}
+	if p := c.Prefix; strings.HasPrefix(p, "/") || strings.Contains(p, "//") || strings.ContainsAny(p, "*?") {
+		return nil, fail("prefix", "must be an S3 key prefix such as AWSLogs/o-a1b2c3d4e5 (no leading slash, no wildcard); got %q", p)
+	}
 	for _, s := range c.Sources {
 		if !contains(Sources, s) {
 			return nil, fail("sources", "unknown source %q (known: %s)", s, strings.Join(Sources, ", "))
@@ -198,7 +207,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 // stringKeys are the keys whose value is a string, and listKeys those whose
 // value is a list of strings.
 var (
-	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "queue_url": true, "queue_role": true, "object_role": true, "region": true}
+	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "queue_url": true, "queue_role": true, "object_role": true, "region": true, "prefix": true}
 	listKeys   = map[string]bool{"sources": true}
 )
 

@@ -81,11 +81,11 @@ func TestParseRejects(t *testing.T) {
 		{"missing role", "profile: generic\n", "c.yaml: role: missing (the role ARN the connector assumes)"},
 		{"bad region", "profile: generic\nrole: r\nregion: US East\n", `c.yaml:3: region: must be an AWS region such as us-east-1; got "US East"`},
 		{"queue URL instead of ARN", "profile: generic\nrole: r\nqueue: https://sqs.us-east-1.amazonaws.com/222222222222/q\n", `c.yaml:3: queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got "https://sqs.us-east-1.amazonaws.com/222222222222/q"`},
-		{"unknown source", "profile: generic\nrole: r\nsources: [cloudtrail, vpcflow]\n", `c.yaml:3: sources: unknown source "vpcflow" (known: cloudtrail, guardduty)`},
-		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unknown key \"extrnal_id\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, sources)"},
-		{"sources not a list", "profile: generic\nrole: r\nsources: cloudtrail\n", "c.yaml:3: sources: must be a list such as [cloudtrail, guardduty]; got str cloudtrail"},
+		{"unknown source", "profile: generic\nrole: r\nsources: [cloudtrail, vpcflow]\n", `c.yaml:3: sources: unknown source "vpcflow" (known: cloudtrail, guardduty, eks)`},
+		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unknown key \"extrnal_id\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, prefix, sources)"},
+		{"sources not a list", "profile: generic\nrole: r\nsources: cloudtrail\n", "c.yaml:3: sources: must be a list such as [cloudtrail, guardduty, eks]; got str cloudtrail"},
 		{"key twice", "profile: generic\nrole: r\nrole: s\n", "c.yaml:3: role: given twice (first on line 2)"},
-		{"unknown key names no Go type", "profile: generic\nrole: r\nqueue_roles: q\n", "c.yaml:3: unknown key \"queue_roles\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, sources)"},
+		{"unknown key names no Go type", "profile: generic\nrole: r\nqueue_roles: q\n", "c.yaml:3: unknown key \"queue_roles\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, prefix, sources)"},
 		{"queue_role not a role", "profile: generic\nrole: r\nqueue_role: arn:aws:iam::111111111111:user/u\n", "c.yaml:3: queue_role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got \"arn:aws:iam::111111111111:user/u\""},
 		{"queue_url shape", "profile: generic\nrole: r\nqueue_url: sqs.us-east-1.amazonaws.com/111111111111/q\n", "c.yaml:3: queue_url: must be an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME); got \"sqs.us-east-1.amazonaws.com/111111111111/q\""},
 		{"queue_url of another queue", "profile: generic\nrole: r\nqueue: arn:aws:sqs:us-east-1:111111111111:a\nqueue_url: https://sqs.us-east-1.amazonaws.com/111111111111/b\n", "c.yaml:4: queue_url: names another queue than queue (arn:aws:sqs:us-east-1:111111111111:a); got \"https://sqs.us-east-1.amazonaws.com/111111111111/b\""},
@@ -201,4 +201,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("accepted a connector without a role")
 		}
 	})
+}
+
+// The storage prefix (Rapid7 step P4) is a key prefix as the vendor's
+// console takes it: no leading slash, no wildcard.
+func TestParsePrefix(t *testing.T) {
+	c, err := Parse("c.yaml", []byte("profile: rapid7\nrole: arn:aws:iam::111111111111:role/r\nprefix: AWSLogs/o-a1b2c3d4e5\nsources: [cloudtrail, eks]\n"))
+	if err != nil || c.Prefix != "AWSLogs/o-a1b2c3d4e5" || c.Lines["prefix"] != 3 {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+	for _, bad := range []string{"/AWSLogs", "AWSLogs/*", "AWSLogs//o-1"} {
+		_, err := Parse("c.yaml", []byte("profile: rapid7\nrole: r\nprefix: "+bad+"\n"))
+		if err == nil || !strings.Contains(err.Error(), "c.yaml:3: prefix: must be an S3 key prefix") {
+			t.Errorf("prefix %q: got %v", bad, err)
+		}
+	}
 }

@@ -538,3 +538,78 @@ action_fix(action, resource) := sprintf("Add to the policy of %s: %s; and to the
 resource_pattern(r) := "*" if contains(r, ":kms:")
 
 else := r
+
+# ---------------------------------------------------------------------------
+# rapid7: an encrypted bucket forces the harvesting role into the bucket's
+# account (P1), and the storage region entered in the console is the
+# bucket's (P4).
+
+# read_buckets are the buckets the connector's role reads: its sources'
+# log buckets and, for an EKS audit-log path, the stream's bucket.
+read_buckets contains [b, encrypted] if {
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
+	encrypted := sse_kms(b.bucket, object.get(d, "kms_key", ""))
+}
+
+read_buckets contains [b, encrypted] if {
+	some p in object.get(input, "paths", [])
+	p.source.kind == "eks"
+	p.source.bucket != ""
+	b := lib.bucket_named(p.source.bucket)
+	encrypted := sse_kms(b.bucket, object.get(p.source, "kms_key", ""))
+}
+
+sse_kms(_, key) if key != ""
+
+sse_kms(bucket, _) if startswith(object.get(bucket, ["encryption", "sse_algorithm"], ""), "aws:kms")
+
+# In the guide's cross-account setup (P2) the connector's role is in the
+# bucket's account and trusted by the primary harvesting role, which the
+# connector file names as trusted_principal; in the same-account setup the
+# connector's role is the primary harvesting role itself. An encrypted
+# bucket is read in the same-account setup only.
+profile_results contains r if {
+	some s in required_steps
+	s.require.same_account_if_encrypted == true
+	some [b, true] in read_buckets
+	reads_from := cross_account_reader(b)
+	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "encrypted_cross_account", sprintf("bucket %s is encrypted with SSE-KMS and is read from account %s (%s), not from its own account %s: the guide reads an encrypted bucket with the primary harvesting role in the bucket's account only", [b.bucket.name, reads_from[0], reads_from[1], b.account]), sprintf("Use the same-account setup for bucket %s: the primary harvesting role in account %s reads it (bucket policy s3:GetObject and s3:ListBucket, key policy kms:Decrypt)", [b.bucket.name, b.account]))
+}
+
+# cross_account_reader is the account reading b from outside it and what
+# says so: the primary harvesting role (trusted_principal) in the
+# cross-account setup, or the connector's role itself where P2 does not
+# already report the role's account (the bucket of an EKS path).
+cross_account_reader(b) := [a, sprintf("primary harvesting role %s", [tp])] if {
+	tp := object.get(input.connector, "trusted_principal", "")
+	a := lib.account_of_arn(tp)
+	a != ""
+	a != b.account
+} else := [connector_role_account, sprintf("connector role %s", [input.connector.role])] if {
+	connector_role_account != ""
+	connector_role_account != b.account
+	not role_account_step_covers(b)
+}
+
+role_account_step_covers(b) if {
+	some s in required_steps
+	s.require.role_account == "bucket"
+	some d in connector_deliveries
+	d.bucket == b.bucket.name
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.storage_region == "bucket"
+	want := object.get(input.connector, "region", "")
+	want != ""
+	# The storage region is the CloudTrail bucket's (the console asks it
+	# with the bucket); the EKS bucket is not configured there.
+	some d in connector_deliveries
+	b := lib.bucket_named(d.bucket)
+	got := object.get(b.bucket, "region", "")
+	got != ""
+	got != want
+	r := profile_finding(s, "SQ03", lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, got), "storage_region", sprintf("the connector's storage region is %s, but bucket %s is in %s: the harvester looks for the bucket in the wrong region", [want, b.bucket.name, got]), sprintf("Set the storage region in InsightCloudSec (and region: in the connector file) to %s", [got]))
+}

@@ -252,3 +252,33 @@ test_api_action_needs_role_in_input if {
 	absent := object.union(c, {"role": "arn:aws:iam::222222222222:role/not-in-the-input"})
 	results(snap, absent, {"radiant": orgs}) == set()
 }
+
+# rapid7 P1: an SSE-KMS bucket is read in the same-account setup only; the
+# cross-account setup (the primary harvesting role, trusted_principal, in
+# another account) is refused. P4: the storage region is the bucket's.
+rapid7_p1_p4 := {"profile": "rapid7", "delivery": {"notification_format": "none"}, "steps": [
+	{"id": "P1", "title": "read", "rule": "S305", "require": {"same_account_if_encrypted": true}},
+	{"id": "P4", "title": "storage", "rule": "NT02", "require": {"storage_region": "bucket"}},
+]}
+
+kms_snap := json.patch(snap, [{"op": "add", "path": "/accounts/1/buckets/0/encryption", "value": {"sse_algorithm": "aws:kms", "kms_master_key_id": "arn:aws:kms:us-east-1:222222222222:key/k1"}}])
+
+r7_p1_conn := {"profile": "rapid7", "role": role_arn, "region": "us-east-1", "sources": ["cloudtrail"]}
+
+test_pass_rapid7_same_account_encrypted if {
+	results(kms_snap, r7_p1_conn, {"rapid7": rapid7_p1_p4}) == set()
+}
+
+test_fail_rapid7_encrypted_cross_account if {
+	c := object.union(r7_p1_conn, {"trusted_principal": "arn:aws:iam::012345678901:role/InsightCloudSecHarvester"})
+	results(kms_snap, c, {"rapid7": rapid7_p1_p4}) == {["S305", "rapid7-P1:encrypted_cross_account"]}
+}
+
+test_near_miss_rapid7_unencrypted_cross_account if {
+	c := object.union(r7_p1_conn, {"trusted_principal": "arn:aws:iam::012345678901:role/InsightCloudSecHarvester"})
+	results(snap, c, {"rapid7": rapid7_p1_p4}) == set()
+}
+
+test_fail_rapid7_storage_region if {
+	results(snap, object.union(r7_p1_conn, {"region": "eu-west-1"}), {"rapid7": rapid7_p1_p4}) == {["SQ03", "rapid7-P4:storage_region"]}
+}

@@ -103,6 +103,9 @@ var Known = map[string]bool{
 	"bucket_policy_grant": true, "no_deny": true, "default_prefix": true,
 	"detector_enabled": true, "detector_features": true, "one_bucket": true,
 	"member_roles": true,
+	// rapid7: P1's encrypted bucket read from its own account, P4's
+	// storage region, P5's EKS audit-log path (sources: [eks]).
+	"same_account_if_encrypted": true, "storage_region": true, "eks": true, "eks_prefix": true,
 }
 
 // actionTargets are what a step's require.actions entry may be asked on
@@ -230,6 +233,22 @@ func TrustedPrincipal(profile string) string {
 		var p string
 		if raw, ok := s.Require["trusted_principal"]; ok && json.Unmarshal(raw, &p) == nil && p != "" {
 			return p
+		}
+	}
+	return ""
+}
+
+// EKSPrefix is where the named profile's reader looks for an EKS cluster's
+// audit logs (a step's require.eks_prefix, with <account> and <cluster> to
+// fill in), "" when the profile sets none.
+func EKSPrefix(profile string) string {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	for _, s := range loaded[profile].Steps {
+		if raw, ok := s.Require["eks_prefix"]; ok {
+			var p string
+			if json.Unmarshal(raw, &p) == nil {
+				return p
+			}
 		}
 	}
 	return ""

@@ -38,6 +38,7 @@
 package trailgate.rules.s305
 
 import data.trailgate.lib
+import data.trailgate.lib.eks
 import data.trailgate.lib.datapath
 import data.trailgate.lib.needs
 
@@ -165,6 +166,10 @@ fix(c, answer) := lib.log_archive_fix(c.reader.role, c.bucket) if {
 } else := concat(". ", [identity_fix(c), bucket_fix(c)]) if {
 	lib.account_of_arn(c.reader.role) != c.bucket.account
 } else := identity_fix(c)
+
+# The EKS audit-log path's reader (rapid7 step P5): the harvesting role
+# lists and reads EKSLogs/<account>/<cluster>/ (rego/lib/eks.rego).
+deny contains f if some f in eks.read_findings
 
 # The connector's vendor profile steps that name S305 (rego/profiles/*.json,
 # checked in lib/datapath.rego).

@@ -40,6 +40,7 @@
 package trailgate.rules.km01
 
 import data.trailgate.lib
+import data.trailgate.lib.eks
 import data.trailgate.lib.datapath
 
 # failing holds, per reader and key, the uses of the key (trail log files,
@@ -113,3 +114,7 @@ fix(p, answer) := identity_fix(p) if {
 # The connector's vendor profile steps that name KM01 (rego/profiles/*.json,
 # checked in lib/datapath.rego).
 deny contains f if some f in datapath.profile_findings.KM01
+
+# The EKS audit-log path's reader (rapid7 step P5) decrypting the objects
+# under EKSLogs/<account>/<cluster>/ (rego/lib/eks.rego).
+deny contains f if some f in eks.decrypt_findings

@@ -59,19 +59,43 @@ admitted(targets, s) if {
 }
 
 # A profile step with default_prefix (rapid7 step P4: the storage prefix
-# defaults to AWSLogs/<account-number>) misses organization trails.
+# defaults to AWSLogs/<account-number>) misses a trail whose files land
+# elsewhere: an organization trail (AWSLogs/<org-id>/<account>/), a trail
+# with an S3KeyPrefix. The connector file's prefix, once the customer
+# changed it in the console, replaces the default: the reader lists under
+# it, so it must lead to the trail's key prefix.
 deny contains f if {
 	some step in datapath.required_steps
 	step.require.default_prefix
+	"cloudtrail" in lib.connector_sources
 	some s in lib.sources
 	s.kind == "cloudtrail"
-	s.trail.is_organization_trail
-	"cloudtrail" in lib.connector_sources
+	reads := reader_prefix(step, s)
+	not startswith(s.key_prefix, lib.with_slash(reads))
 	b := lib.bucket_named(s.bucket)
 	f := {
 		"resource": lib.resource(s.arn, "AWS::CloudTrail::Trail", s.account, s.region),
-		"message": datapath.step_message(step.id, sprintf("the reader's default storage prefix %s misses the organization trail %s, which writes under %s", [replace(step.require.default_prefix, "<account>", s.account), s.arn, s.key_prefix])),
+		"message": datapath.step_message(step.id, sprintf("the reader's %s %s misses the %s %s, which writes under %s", [prefix_origin, reads, trail_kind(s), s.arn, s.key_prefix])),
 		"fact": sprintf("%s-prefix=%s", [datapath.profile_name, s.arn]),
-		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the organization trail's layout)", [b.bucket.name, s.key_prefix]),
+		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the %s's layout)", [b.bucket.name, s.key_prefix, trail_kind(s)]),
 	}
 }
+
+connector_prefix := p if {
+	p := object.get(input.connector, "prefix", "")
+	p != ""
+}
+
+reader_prefix(step, s) := p if {
+	p := connector_prefix
+} else := replace(step.require.default_prefix, "<account>", s.account)
+
+prefix_origin := o if {
+	connector_prefix
+	o := "storage prefix"
+} else := "default storage prefix"
+
+trail_kind(s) := k if {
+	s.trail.is_organization_trail
+	k := "organization trail"
+} else := "trail"

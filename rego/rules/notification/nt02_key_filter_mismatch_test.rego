@@ -66,12 +66,36 @@ test_fail_rapid7_default_prefix_vs_org_trail if {
 	startswith(f.message, "rapid7 step P4 not met")
 }
 
+r7_profile := {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix", "rule": "NT02", "require": {"default_prefix": "AWSLogs/<account>"}}]}}
+
+r7_facts(t, conn) := {f.fact | some f in fs} if {
+	s := object.union(snap(bucket("", "")), {"accounts": [{"id": "111111111111", "trails": [t]}, {"id": "222222222222", "buckets": [bucket("", "")]}]})
+	fs := nt02.deny with input as {"snapshot": s, "connector": conn}
+		with data.trailgate.profiles as r7_profile
+}
+
+r7_conn := {"profile": "rapid7", "role": "arn:aws:iam::222222222222:role/r7"}
+
+# An account trail writing under AWSLogs/<account>/ is what the default
+# prefix reads.
 test_near_miss_rapid7_account_trail if {
+	t := object.remove(object.union(trail, {"is_organization_trail": false}), ["s3_key_prefix"])
+	r7_facts(t, r7_conn) == set()
+}
+
+# A trail with an S3KeyPrefix writes under <prefix>/AWSLogs/<account>/: the
+# default prefix misses it, the connector's prefix set to it clears P4.
+test_fail_rapid7_default_prefix_vs_key_prefix if {
 	t := object.union(trail, {"is_organization_trail": false})
-	s := {"accounts": [{"id": "111111111111", "trails": [t]}, {"id": "222222222222", "buckets": [bucket("", "")]}]}
-	fs := nt02.deny with input as {"snapshot": s, "connector": {"profile": "rapid7", "role": "arn:aws:iam::222222222222:role/r7"}}
-		with data.trailgate.profiles as {"rapid7": {"steps": [{"id": "P4", "title": "storage prefix", "rule": "NT02", "require": {"default_prefix": "AWSLogs/<account>"}}]}}
-	count(fs) == 0
+	r7_facts(t, r7_conn) == {"rapid7-prefix=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"}
+	r7_facts(t, object.union(r7_conn, {"prefix": "o-abc123def4/AWSLogs/111111111111"})) == set()
+}
+
+# The organization trail's prefix, once set in the console (and the
+# connector file), clears P4; a prefix naming one member account does not.
+test_rapid7_connector_prefix_org_trail if {
+	r7_facts(trail, object.union(r7_conn, {"prefix": "o-abc123def4/AWSLogs/o-abc123def4"})) == set()
+	count(r7_facts(trail, object.union(r7_conn, {"prefix": "o-abc123def4/AWSLogs/o-abc123def4/222222222222"}))) == 1
 }
 
 gd_snap(prefix) := {"accounts": [

@@ -27,6 +27,7 @@
 package trailgate.rules.sq03
 
 import data.trailgate.lib
+import data.trailgate.lib.datapath
 
 queue := input.connector.queue
 
@@ -59,3 +60,7 @@ deny contains f if {
 }
 
 resource_type := {"queue": "AWS::SQS::Queue", "role": "AWS::IAM::Role"}
+
+# The connector's vendor profile steps that name SQ03 (rapid7 P4: the
+# storage region is the bucket's), checked in lib/datapath.rego.
+deny contains f if some f in datapath.profile_findings.SQ03

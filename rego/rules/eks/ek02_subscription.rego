@@ -1,0 +1,71 @@
+# METADATA
+# title: EKS audit log does not reach its Firehose stream
+# description: >-
+#   CloudWatch Logs forwards a log group's events to a Firehose stream only
+#   through a subscription filter on the group, and puts them as the
+#   filter's role: the role must trust the CloudWatch Logs service
+#   principal (logs.<region>.amazonaws.com, or logs.amazonaws.com; AWS's
+#   example conditions aws:SourceArn on arn:aws:logs:<region>:<account>:*)
+#   and be allowed firehose:PutRecord on the stream. Broken when the
+#   cluster's group /aws/eks/<cluster>/cluster has no filter to a Firehose
+#   stream, the filter names no role, CloudWatch Logs may not assume it, or
+#   the role may not put records into the stream. Each question is asked of
+#   the authorization evaluator with the context CloudWatch Logs sends.
+#   PutRecordBatch is not demanded: AWS's example grants PutRecord only.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
+#   - ref: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CreateFirehoseStreamDestination-Account.html
+#   - ref: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-subscriptionfilter.html
+# custom:
+#   id: EK02
+#   severity: critical
+#   area: eks
+#   hops: [log-subscription]
+#   reads:
+#     - iam:GetAccountAuthorizationDetails
+#     - logs:DescribeLogGroups
+#     - logs:DescribeSubscriptionFilters
+#     - sts:AssumeRole
+#   remediation: >-
+#     Subscribe the group /aws/eks/<cluster>/cluster to the Firehose stream
+#     with a role that trusts logs.<region>.amazonaws.com and may
+#     firehose:PutRecord on the stream.
+package trailgate.rules.ek02
+
+import data.trailgate.lib
+import data.trailgate.lib.eks
+
+deny contains f if {
+	some [p, h] in eks.broken_hops({"log-subscription"})
+	some pr in eks.problems(h)
+	c := eks.cluster(p.source.arn)
+	loc := eks.located([filter_location(h), object.get(c, "location", null)])
+	f := eks.with_location({
+		"resource": lib.resource(h.resources[0].arn, h.resources[0].type, h.resources[0].account, h.resources[0].region),
+		"message": eks.message(pr),
+		"fact": sprintf("%s %s", [p.source.arn, pr]),
+		"remediation": sprintf("Add an AWS::Logs::SubscriptionFilter on /aws/eks/%s/cluster with DestinationArn the Firehose stream and RoleArn a role trusting logs.%s.amazonaws.com that may firehose:PutRecord on it", [c.name, c.region]),
+	}, loc)
+}
+
+deny contains f if {
+	some [p, h] in eks.broken_hops({"log-subscription"})
+	some q in eks.denials(h)
+	f := eks.with_location({
+		"resource": lib.resource(h.resources[0].arn, h.resources[0].type, h.resources[0].account, h.resources[0].region),
+		"message": eks.message(sprintf("the audit log of %s cannot reach its Firehose stream: %s", [p.source.arn, eks.denial_text(q)])),
+		"fact": sprintf("%s %s %s", [q.id, q.principal, q.resource]),
+		"remediation": remediation(q),
+	}, eks.question_location(q))
+}
+
+remediation(q) := sprintf("Let %s assume the role: add to the trust policy of %s %s", [q.principal, q.resource, lib.statement_json({
+	"Effect": "Allow", "Principal": {"Service": q.principal}, "Action": "sts:AssumeRole",
+	"Condition": {"StringLike": {"aws:SourceArn": sprintf("arn:%s:logs:%s:%s:*", [lib.partition, split(q.context["aws:SourceArn"][0], ":")[3], q.context["aws:SourceAccount"][0]])}},
+})]) if {
+	q.action == "sts:AssumeRole"
+} else := sprintf("Add to the policy of %s: %s", [q.principal, lib.statement_json({"Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Resource": q.resource})])
+
+filter_location(h) := l if {
+	l := object.get(eks.filter(h), "location", null)
+} else := null

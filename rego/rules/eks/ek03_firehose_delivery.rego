@@ -1,0 +1,106 @@
+# METADATA
+# title: Firehose does not deliver the EKS audit log where the reader looks
+# description: >-
+#   Firehose writes to its S3 destination as the stream's role: the role
+#   must trust firehose.amazonaws.com (Firehose sends the stream's account
+#   as sts:ExternalId, which the documented trust policy conditions on), be
+#   allowed s3:PutObject on the objects and, when the objects are encrypted
+#   with SSE-KMS (the stream's key or the bucket's default key),
+#   kms:GenerateDataKey through S3. Where the connector's vendor reads at
+#   a fixed place, the stream's prefix must put the files there: Rapid7's
+#   harvester reads EKSLogs/<account>/<cluster>/ (rapid7 step P5,
+#   require.eks_prefix); another reader reads where the stream writes. Broken when the stream is missing its S3
+#   destination or role, is not ACTIVE, writes under another prefix, or a
+#   question is denied. Each question is asked of the authorization
+#   evaluator with the context Firehose sends. The bucket outside the
+#   cluster's account is a low note: the guide prefers, not requires, the
+#   cluster's account.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html
+#   - ref: https://docs.aws.amazon.com/firehose/latest/dev/s3-object-name.html
+#   - ref: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CreateFirehoseStream.html
+# custom:
+#   id: EK03
+#   severity: critical
+#   area: eks
+#   hops: [delivery-stream, bucket, object-key]
+#   reads:
+#     - firehose:DescribeDeliveryStream
+#     - firehose:ListDeliveryStreams
+#     - iam:GetAccountAuthorizationDetails
+#     - kms:GetKeyPolicy
+#     - s3:GetBucketPolicy
+#     - sts:AssumeRole
+#   remediation: >-
+#     Give the stream an S3 destination with prefix
+#     EKSLogs/<account>/<cluster>/ and a role that trusts
+#     firehose.amazonaws.com and may s3:PutObject there (and
+#     kms:GenerateDataKey on the key when the objects are encrypted).
+package trailgate.rules.ek03
+
+import data.trailgate.lib
+import data.trailgate.lib.eks
+
+kinds := {"delivery-stream", "bucket", "object-key"}
+
+# stream_of is the Firehose stream of a path (its delivery-stream hop).
+stream_of(p) := h.resources[0] if {
+	some h in p.hops
+	h.kind == "delivery-stream"
+}
+
+deny contains f if {
+	some [p, h] in eks.broken_hops(kinds)
+	some pr in eks.problems(h)
+	s := stream_of(p)
+	f := eks.with_location({
+		"resource": lib.resource(s.arn, s.type, s.account, s.region),
+		"message": eks.message(pr),
+		"fact": sprintf("%s %s", [h.kind, pr]),
+		"remediation": problem_fix(p, pr),
+	}, object.get(eks.stream(s.arn), "location", null))
+}
+
+problem_fix(p, pr) := sprintf("Set the stream's S3 Prefix to %s (the harvester reads the cluster's audit logs there)", [p.source.key_prefix]) if {
+	contains(pr, " where the reader looks")
+} else := "Give the stream an S3 destination and a role Firehose can write it with (ExtendedS3DestinationConfiguration: BucketARN, Prefix, RoleARN)"
+
+deny contains f if {
+	some [p, h] in eks.broken_hops(kinds)
+	some q in eks.denials(h)
+	s := stream_of(p)
+	f := eks.with_location({
+		"resource": lib.resource(s.arn, s.type, s.account, s.region),
+		"message": eks.message(sprintf("Firehose stream %s cannot deliver the audit log of %s: %s", [s.arn, p.source.arn, eks.denial_text(q)])),
+		"fact": sprintf("%s %s %s", [q.id, q.principal, q.action]),
+		"remediation": question_fix(q),
+	}, eks.question_location(q))
+}
+
+question_fix(q) := sprintf("Add to the trust policy of %s: %s", [q.resource, lib.statement_json({
+	"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole",
+	"Condition": {"StringEquals": {"sts:ExternalId": q.context["sts:ExternalId"][0]}},
+})]) if {
+	q.action == "sts:AssumeRole"
+} else := sprintf("Remove or narrow the Deny named above, so %s may %s on %s", [q.principal, q.action, q.resource]) if {
+	q.answer.decision == "ExplicitlyDenied"
+} else := sprintf("Add to the policy of %s: %s (and, for a key or bucket in another account, the same grant to the role in its key or bucket policy)", [q.principal, lib.statement_json({"Effect": "Allow", "Action": q.action, "Resource": q.resource})])
+
+# The guide prefers the bucket in the cluster's account: a low note.
+deny contains f if {
+	eks.p5
+	some p in eks.paths
+	some h in p.hops
+	h.kind == "bucket"
+	b := h.resources[0]
+	b.account != ""
+	b.account != p.source.account
+	s := stream_of(p)
+	f := eks.with_location({
+		"resource": lib.resource(s.arn, s.type, s.account, s.region),
+		"message": eks.message(sprintf("the audit log of %s lands in bucket %s of account %s; the guide prefers a bucket in the cluster's account %s", [p.source.arn, b.arn, b.account, p.source.account])),
+		"fact": sprintf("bucket-account %s", [b.account]),
+		"remediation": sprintf("Point the stream at a bucket in account %s", [p.source.account]),
+		"severity": "low",
+	}, object.get(eks.stream(s.arn), "location", null))
+}

@@ -1,0 +1,71 @@
+package trailgate.rules.ek03_test
+
+import data.trailgate.rules.ek03
+
+cluster := "arn:aws:eks:us-east-1:111111111111:cluster/prod"
+
+role := "arn:aws:iam::111111111111:role/FirehosetoS3Role"
+
+stream := "arn:aws:firehose:us-east-1:111111111111:deliverystream/eks-audit-logs"
+
+bucket := "arn:aws:s3:::security-logs-111111111111"
+
+snap := {"accounts": [{
+	"id": "111111111111",
+	"delivery_streams": [{"name": "eks-audit-logs", "arn": stream, "region": "us-east-1", "location": {"file": "t.yaml", "line": 30}}],
+	"roles": [{"name": "FirehosetoS3Role", "arn": role, "location": {"file": "t.yaml", "line": 20}}],
+	"buckets": [{"name": "security-logs-111111111111", "arn": bucket, "region": "us-east-1"}],
+}]}
+
+answer(decision) := {"decision": decision, "proof": "no statement allows it", "statements": [], "kinds": []}
+
+hops(stream_problems, put, bucket_account) := [
+	{"kind": "delivery-stream", "status": status(stream_problems, "Allowed"), "problems": stream_problems,
+		"resources": [{"arn": stream, "type": "AWS::KinesisFirehose::DeliveryStream", "account": "111111111111", "region": "us-east-1"}, {"arn": role, "type": "AWS::IAM::Role"}]},
+	{"kind": "bucket", "status": status([], put), "resources": [{"arn": bucket, "type": "AWS::S3::Bucket", "account": bucket_account, "region": "us-east-1"}],
+		"questions": [{"id": "put-object", "why": "Firehose delivers a batch of audit log events", "principal": role, "action": "s3:PutObject",
+			"resource": concat("", [bucket, "/EKSLogs/111111111111/prod/2026/01/01/00/x"]), "context": {}, "answer": answer(put)}]},
+]
+
+status(problems, put) := "broken" if {
+	count(problems) + count({1 | put != "Allowed"}) > 0
+} else := "ok"
+
+input_of(hs, conn) := {"snapshot": snap, "connector": conn, "paths": [{"id": "p", "source": {"kind": "eks", "arn": cluster, "account": "111111111111", "key_prefix": "EKSLogs/111111111111/prod/"}, "hops": hs}]}
+
+rapid7 := {"profile": "rapid7", "role": "arn:aws:iam::111111111111:role/r", "sources": ["eks"]}
+
+test_pass_delivers if {
+	count(ek03.deny) == 0 with input as input_of(hops([], "Allowed", "111111111111"), rapid7)
+}
+
+test_fail_put_object_denied if {
+	fs := ek03.deny with input as input_of(hops([], "ImplicitlyDenied", "111111111111"), rapid7)
+	count(fs) == 1
+	some f in fs
+	f.resource.id == stream
+	f.location.line == 20
+	startswith(f.message, "rapid7 step P5 not met")
+}
+
+test_fail_wrong_prefix if {
+	pr := "Firehose stream eks-audit-logs writes under eks/, not under EKSLogs/111111111111/prod/ where the reader looks for the cluster's audit logs"
+	fs := ek03.deny with input as input_of(hops([pr], "Allowed", "111111111111"), null)
+	count(fs) == 1
+	some f in fs
+	f.location.line == 30
+	contains(f.remediation, "Prefix to EKSLogs/111111111111/prod/")
+}
+
+# The guide prefers the cluster's account: a low note, for rapid7 only.
+test_fail_bucket_in_other_account_low if {
+	fs := ek03.deny with input as input_of(hops([], "Allowed", "222222222222"), rapid7)
+	count(fs) == 1
+	some f in fs
+	f.severity == "low"
+}
+
+# Without the guide's preference, a bucket in another account is fine.
+test_near_miss_bucket_in_other_account_without_rapid7 if {
+	count(ek03.deny) == 0 with input as input_of(hops([], "Allowed", "222222222222"), null)
+}
