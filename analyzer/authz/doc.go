@@ -9,6 +9,10 @@
 // the path to the resource's account) and hands them to the policy
 // evaluator, which returns a Decision with an explanation.
 //
+// Assemble hands out that assembly without the evaluation, for the
+// loopback AWS test servers (collectors/awstest), which authorize the
+// requests they serve through it.
+//
 // Values an IaC collector could not resolve (snapshot.Unknown tokens) are
 // handed to the evaluator as such (iam.ParseOptions): a statement holding
 // one may or may not apply, and the answer is Unknown only when that

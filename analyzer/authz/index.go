@@ -473,6 +473,31 @@ func (q *question) add(d *document, kind, name string) *iam.Policy {
 	return d.policy
 }
 
+// Assembly is what Authorize hands the evaluator for one question: the
+// request with the context AWS would send, and every policy AWS consults.
+type Assembly struct {
+	Request iam.Request
+	Set     iam.PolicySet
+	// Malformed names the consulted documents AWS would refuse; they are
+	// left out of Set.
+	Malformed []string
+}
+
+// Assemble gathers the policies AWS consults for req and the request
+// context the call carries, as Authorize does before it evaluates them.
+// The loopback AWS servers (collectors/awstest) authorize the requests
+// they serve through it, so that a server and the analyzer assemble a
+// question one way; what only Authorize adds (documents missing from the
+// input, unresolved values, the wording of the proof) is the analyzer's.
+func (ix *Index) Assemble(req Request) Assembly {
+	q := ix.assemble(req)
+	a := Assembly{Request: q.request, Set: q.set}
+	for _, c := range q.malformed {
+		a.Malformed = append(a.Malformed, c.doc.name)
+	}
+	return a
+}
+
 // assemble gathers the policies AWS consults for the request and the
 // request context it would carry.
 func (ix *Index) assemble(req Request) *question {
@@ -555,6 +580,13 @@ func (ix *Index) assemble(req Request) *question {
 		outside = !ix.accounts[p.account]
 		if !outside {
 			q.notes = append(q.notes, fmt.Sprintf("identity: %s is not indexed (only roles are)", req.Principal))
+		}
+		// SCPs bind every IAM user of a member account as they bind its
+		// roles
+		// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+		if p.kind == "user" && ix.scpOn && ix.members[p.account] {
+			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
+			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
 		}
 	}
 	if outside {

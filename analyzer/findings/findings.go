@@ -171,11 +171,38 @@ type Fix struct {
 	// Set gives properties of the finding's resource the values they
 	// must have: {"MessageRetentionPeriod": 604800}.
 	Set map[string]any `json:"set,omitempty"`
+	// SetAt gives properties of the entry the finding points into (a
+	// notification configuration, a statement) the values they must have.
+	SetAt map[string]any `json:"set_at,omitempty"`
 	// AddStatement is a statement the policy must gain; Policy says which
 	// policy of the resource: "resource" (its key, bucket, topic or queue
-	// policy) or "trust" (a role's trust policy).
+	// policy), "trust" (a role's trust policy) or "identity" (an identity
+	// policy of a role: its inline policy, or the IAM policy resource the
+	// finding points at).
 	AddStatement map[string]any `json:"add_statement,omitempty"`
 	Policy       string         `json:"policy,omitempty"`
+	// Outside says why no change to an IaC input fixes the cause: what
+	// must change is not declared in a template or configuration (an SCP
+	// attached in AWS Organizations, a vendor console setting, a
+	// GuardDuty setting). The remediation is then the organization-level,
+	// console or API change, for IaC findings too.
+	Outside string `json:"outside,omitempty"`
+	// Also is a further change the fix needs and does not write (the
+	// reader's grant on a key the fix names): the change's text says it,
+	// and the fix is not exact.
+	Also string `json:"also,omitempty"`
+	// Companion is a resource to declare beside the finding's resource
+	// (a dead-letter queue), which Set's values refer to as
+	// {"Fn::GetAtt": ["$companion", "Arn"]}.
+	Companion *Companion `json:"companion,omitempty"`
+}
+
+// Companion is a new resource a Fix declares, named after the finding's
+// resource with Suffix.
+type Companion struct {
+	Suffix     string         `json:"suffix"`
+	Type       string         `json:"type"`
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 // Change is a Fix written for the input the finding came from.

@@ -153,19 +153,9 @@ func (cv *condValue) parse(fam opFamily, exact, glob string) {
 		}
 		cv.num = f
 	case famDate:
-		d, ok := parseDate(exact)
-		if !ok {
-			cv.parsed = false
-			return
-		}
-		cv.date = d
+		cv.date, cv.parsed = parseDate(exact)
 	case famIP:
-		p, ok := parseCIDR(exact)
-		if !ok {
-			cv.parsed = false
-			return
-		}
-		cv.prefix = p
+		cv.prefix, cv.parsed = parseCIDR(exact)
 	case famArn:
 		cv.arn = splitEscapedARN(glob)
 	}
@@ -212,7 +202,15 @@ func (c *condition) eval(ctx *evalContext) condResult {
 	// block is then decided only where a definite value decides it.
 	maybe := false
 	switch c.set {
-	case setAllValues:
+	case setAllValues, setAnyValue:
+		// ForAllValues: a value that fails the test decides false, else
+		// the block is true; ForAnyValue: a value that passes decides
+		// true, else it is false.
+		anyValue := c.set == setAnyValue
+		decided, otherwise := condFalse, condTrue
+		if anyValue {
+			decided, otherwise = condTrue, condFalse
+		}
 		for _, v := range vals {
 			m, ok := c.positiveTri(ctx, v)
 			if !ok {
@@ -220,24 +218,11 @@ func (c *condition) eval(ctx *evalContext) condResult {
 			}
 			if m == triMaybe {
 				maybe = true
-			} else if (m == triYes) == c.op.negated {
-				return condFalse
+			} else if ((m == triYes) != c.op.negated) == anyValue {
+				return decided
 			}
 		}
-		return maybeOr(maybe, condTrue)
-	case setAnyValue:
-		for _, v := range vals {
-			m, ok := c.positiveTri(ctx, v)
-			if !ok {
-				return condUnresolved
-			}
-			if m == triMaybe {
-				maybe = true
-			} else if (m == triYes) != c.op.negated {
-				return condTrue
-			}
-		}
-		return maybeOr(maybe, condFalse)
+		return maybeOr(maybe, otherwise)
 	}
 	// A single-valued operator on several values: true when any value
 	// matches; its negation when none does.

@@ -184,16 +184,26 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 		}
 	}
 	for i := range s.conditions {
-		switch s.conditions[i].eval(ctx) {
-		case condFalse:
-			return stmtMatch{failedCond: i}
-		case condUnresolved:
-			return stmtMatch{unresolved: true, failedCond: i}
-		case condMaybe:
-			maybe = true
+		if out, stop := condStep(s.conditions[i].eval(ctx), i, &maybe); stop {
+			return out
 		}
 	}
 	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe}
+}
+
+// condStep folds what condition block i said into a statement's match: a
+// false or unresolved block stops it (out is the match to return), a
+// maybe block makes the match a maybe.
+func condStep(r condResult, i int, maybe *bool) (out stmtMatch, stop bool) {
+	switch r {
+	case condFalse:
+		return stmtMatch{failedCond: i}, true
+	case condUnresolved:
+		return stmtMatch{unresolved: true, failedCond: i}, true
+	case condMaybe:
+		*maybe = true
+	}
+	return stmtMatch{}, false
 }
 
 // tri is a three-valued match: an element holding unresolved values may
@@ -278,13 +288,8 @@ func (s *Statement) matchUnknown(ctx *evalContext) stmtMatch {
 			maybe = true
 			continue
 		}
-		switch c.eval(ctx) {
-		case condFalse:
-			return stmtMatch{failedCond: i}
-		case condUnresolved:
-			return stmtMatch{unresolved: true, failedCond: i}
-		case condMaybe:
-			maybe = true
+		if out, stop := condStep(c.eval(ctx), i, &maybe); stop {
+			return out
 		}
 	}
 	return stmtMatch{applies: true, via: via, failedCond: -1, maybe: maybe, viaMaybe: viaMaybe}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"sort"
 	"strings"
 
@@ -91,7 +92,22 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 		if val == nil {
 			return nil
 		}
-		return t.setChange(f, lang, id, key, val)
+		_, pn := mapGet(val, "Properties")
+		return t.setChange(f, lang, id, key, val, f.Fix.Set, pn, "the Properties of")
+	case len(f.Fix.SetAt) > 0:
+		id, key, val := t.resource(f, true)
+		if val == nil {
+			return nil
+		}
+		at := mappingAt(val, f.Location.Line)
+		if at == nil {
+			return nil
+		}
+		c := t.setChange(f, lang, id, key, val, f.Fix.SetAt, at, fmt.Sprintf("the entry at line %d of", f.Location.Line))
+		if c != nil {
+			c.Line = f.Location.Line
+		}
+		return c
 	case len(f.Fix.AddStatement) > 0:
 		id, key, val := t.resource(f, true)
 		if val == nil {
@@ -102,54 +118,88 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 	return nil
 }
 
-func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml.Node) *findings.Change {
+// setChange gives properties of the mapping pn (a resource's Properties,
+// or the entry a finding points into) the values of set; in names pn for
+// the change's text.
+func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml.Node, set map[string]any, pn *yaml.Node, in string) *findings.Change {
 	_, typ := mapGet(val, "Type")
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
+	companion := ""
+	if cp := f.Fix.Companion; cp != nil {
+		companion = id + cp.Suffix
+		set = withCompanion(set, companion).(map[string]any)
+	}
 	var snippet []string
-	for _, p := range props(f.Fix.Set) {
-		snippet = append(snippet, t.pair(p, f.Fix.Set[p]))
+	for _, p := range props(set) {
+		snippet = append(snippet, t.pair(p, set[p], ""))
 	}
 	typeName := ""
 	if typ != nil {
 		typeName = " (" + typ.Value + ")"
 	}
 	if t.json {
-		c.Text = fmt.Sprintf("In %s, set in the Properties of %s%s:\n\n%s", where(c.File, c.Line), id, typeName, indentText(strings.Join(snippet, ",\n"), "  "))
+		c.Text = fmt.Sprintf("In %s, set in %s %s%s:\n\n%s", where(c.File, c.Line), in, id, typeName, indentText(strings.Join(snippet, ",\n"), "  "))
 	} else {
-		c.Text = fmt.Sprintf("In %s, set in the Properties of %s%s:\n\n%s", where(c.File, c.Line), id, typeName, indentText(strings.Join(snippet, "\n"), "  "))
+		c.Text = fmt.Sprintf("In %s, set in %s %s%s:\n\n%s", where(c.File, c.Line), in, id, typeName, indentText(strings.Join(snippet, "\n"), "  "))
 	}
-	_, pn := mapGet(val, "Properties")
+	var companionEdit *findings.Replacement
+	if companion != "" {
+		decl := t.resourceDecl(companion, f.Fix.Companion, "")
+		c.Text = fmt.Sprintf("In %s, declare the resource %s:\n\n%s\n\n%s", where(c.File, c.Line), companion, indentText(decl, "  "), c.Text)
+		if _, taken := mapGet(t.res, companion); taken != nil {
+			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		}
+		// Resources are a mapping: the new one goes before the
+		// finding's, where a key is known to start a line.
+		pad := t.prefix(key.Line, key.Column)
+		if strings.TrimSpace(pad) != "" {
+			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		}
+		text := t.resourceDecl(companion, f.Fix.Companion, pad) + "\n"
+		if t.json {
+			text = strings.TrimSuffix(text, "\n") + ",\n"
+		}
+		companionEdit = &findings.Replacement{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}
+	}
 	if pn == nil || pn.Kind != yaml.MappingNode || len(pn.Content) == 0 {
 		return c // no Properties to edit in place: the text says what to add
 	}
 	first := pn.Content[0]
+	prefix := t.prefix(first.Line, first.Column)
+	block := strings.TrimSpace(prefix) == ""
+	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
 	var inserts []string
-	for _, p := range props(f.Fix.Set) {
+	for _, p := range props(set) {
 		_, v := mapGet(pn, p)
 		if v == nil {
-			inserts = append(inserts, t.pair(p, f.Fix.Set[p]))
+			if !block && !isScalar(set[p]) {
+				return textOnly // a structured value into a one-line mapping: text only
+			}
+			inserts = append(inserts, t.pair(p, set[p], prefix))
 			continue
 		}
 		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
-		if !ok {
-			return c // a value spelled as an intrinsic or over lines: text only
+		if !ok || !isScalar(set[p]) {
+			return textOnly // a value spelled as an intrinsic, over lines or structured: text only
 		}
-		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(f.Fix.Set[p])})
+		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
 	}
 	if len(inserts) > 0 {
-		prefix := t.prefix(first.Line, first.Column)
-		if strings.TrimSpace(prefix) == "" {
-			sep := "\n" + prefix
-			text := prefix + strings.Join(inserts, sep) + "\n"
+		switch {
+		case block:
+			text := strings.Join(inserts, "\n") + "\n"
 			if t.json {
-				text = prefix + strings.Join(inserts, ","+sep) + ",\n"
+				text = strings.Join(inserts, ",\n") + ",\n"
 			}
 			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: 1, EndLine: first.Line, EndColumn: 1, Text: text})
-		} else if t.json {
+		case t.json:
 			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: first.Column, EndLine: first.Line, EndColumn: first.Column, Text: strings.Join(inserts, ", ") + ", "})
-		} else {
-			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		default:
+			return textOnly
 		}
+	}
+	if companionEdit != nil {
+		c.Edits = append(c.Edits, *companionEdit)
 	}
 	sort.Slice(c.Edits, func(i, j int) bool {
 		a, b := c.Edits[i], c.Edits[j]
@@ -163,16 +213,11 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	if typ == nil {
 		return nil
 	}
-	prop := policyProperty[typ.Value]
-	if f.Fix.Policy == "trust" {
-		prop = trustProperty
-	}
-	if prop == "" {
+	prop, doc, ok := policyDocument(f, typ.Value, val)
+	if !ok {
 		return nil
 	}
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
-	_, props := mapGet(val, "Properties")
-	_, doc := mapGet(props, prop)
 	_, st := mapGet(doc, "Statement")
 	statement := f.Fix.AddStatement
 	if sid, ok := statement["Sid"].(string); ok && st != nil {
@@ -233,13 +278,155 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	return c
 }
 
-// pair renders "Property: value" (YAML) or "\"Property\": value" (JSON).
-func (t *template) pair(p string, v any) string {
+// identityPolicyProperty is the property of an IAM policy resource that
+// holds its document.
+var identityPolicyProperty = map[string]string{
+	"AWS::IAM::Policy":        "PolicyDocument",
+	"AWS::IAM::ManagedPolicy": "PolicyDocument",
+	"AWS::IAM::RolePolicy":    "PolicyDocument",
+}
+
+// policyDocument finds the policy a statement fix goes into: the
+// resource's policy, a role's trust policy, or an identity policy (a
+// policy resource, or the role's inline policy the finding points into,
+// else its first). prop names it in the change's text; doc is nil when
+// the template does not write it yet.
+func policyDocument(f findings.Finding, typ string, val *yaml.Node) (prop string, doc *yaml.Node, ok bool) {
+	_, props := mapGet(val, "Properties")
+	switch {
+	case f.Fix.Policy == "trust" && typ == "AWS::IAM::Role":
+		prop = trustProperty
+	case f.Fix.Policy == "identity" && typ == "AWS::IAM::Role":
+		_, ps := mapGet(props, "Policies")
+		if ps == nil || ps.Kind != yaml.SequenceNode || len(ps.Content) == 0 {
+			return "Policies", nil, true
+		}
+		pick := ps.Content[0]
+		for _, p := range ps.Content {
+			if p.Line <= f.Location.Line && f.Location.Line <= maxLine(p) {
+				pick = p
+			}
+		}
+		_, doc = mapGet(pick, "PolicyDocument")
+		name := "Policies"
+		if _, n := mapGet(pick, "PolicyName"); n != nil && n.Kind == yaml.ScalarNode {
+			name = fmt.Sprintf("inline policy %s", n.Value)
+		}
+		return name + " PolicyDocument", doc, true
+	case f.Fix.Policy == "identity":
+		prop = identityPolicyProperty[typ]
+	default:
+		prop = policyProperty[typ]
+	}
+	if prop == "" {
+		return "", nil, false
+	}
+	_, doc = mapGet(props, prop)
+	return prop, doc, true
+}
+
+// mappingAt is the innermost mapping inside resource n's Properties that
+// starts on line (a notification configuration, a statement), or nil.
+func mappingAt(n *yaml.Node, line int) *yaml.Node {
+	var found *yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		// A block mapping starts at its first key; a flow (JSON) one at
+		// its brace.
+		if n.Kind == yaml.MappingNode && len(n.Content) > 0 && (n.Content[0].Line == line || n.Style&yaml.FlowStyle != 0 && n.Line == line) {
+			found = n
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	// Entries are inside the Properties: neither the resource nor its
+	// Properties mapping is one.
+	if _, pn := mapGet(n, "Properties"); pn != nil {
+		for _, c := range pn.Content {
+			walk(c)
+		}
+	}
+	return found
+}
+
+// withCompanion replaces "$companion" in a Set's values with the logical
+// ID of the resource the Fix declares.
+func withCompanion(v any, id string) any {
+	return rewrite(v, func(v any) (any, bool) {
+		if v == "$companion" {
+			return id, true
+		}
+		return nil, false
+	})
+}
+
+// rewrite copies a value decoded from JSON, replacing each part for which
+// leaf returns true (a part it replaces is not walked further).
+func rewrite(v any, leaf func(any) (any, bool)) any {
+	if r, ok := leaf(v); ok {
+		return r
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = rewrite(e, leaf)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = rewrite(e, leaf)
+		}
+		return out
+	}
+	return v
+}
+
+// resourceDecl writes a resource declaration (logical ID, Type,
+// Properties) in the template's language, every line starting with pad.
+func (t *template) resourceDecl(id string, c *findings.Companion, pad string) string {
+	if t.json {
+		k, _ := json.Marshal(id)
+		ty, _ := json.Marshal(c.Type)
+		body := "{\n" + pad + "  \"Type\": " + string(ty)
+		if len(c.Properties) > 0 {
+			body += ",\n" + pad + "  \"Properties\": " + orderedJSON(c.Properties, pad+"  ", "  ")
+		}
+		return pad + string(k) + ": " + body + "\n" + pad + "}"
+	}
+	out := pad + id + ":\n" + pad + "  Type: " + c.Type
+	if len(c.Properties) > 0 {
+		out += "\n" + pad + "  Properties:\n" + indentText(yamlBlock(c.Properties), pad+"    ")
+	}
+	return out
+}
+
+// pair renders "Property: value" (YAML) or "\"Property\": value" (JSON),
+// every line starting with pad: a structured value is written over lines,
+// in block style in YAML.
+func (t *template) pair(p string, v any, pad string) string {
 	if t.json {
 		k, _ := json.Marshal(p)
-		return string(k) + ": " + t.scalar(v)
+		return pad + string(k) + ": " + orderedJSON(v, pad, "  ")
 	}
-	return p + ": " + t.scalar(v)
+	if isScalar(v) {
+		return pad + p + ": " + t.scalar(v)
+	}
+	return pad + p + ":\n" + indentText(yamlBlock(v), pad+"  ")
+}
+
+// isScalar reports whether v is written on one line (not an object or a
+// non-empty list).
+func isScalar(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return true
 }
 
 // scalar renders a value in the template's language.
@@ -464,6 +651,12 @@ func yamlNode(v any) *yaml.Node {
 			n.Content = append(n.Content, yamlNode(e))
 		}
 		return n
+	}
+	// Numbers come from JSON as float64: a whole one is written as an
+	// integer (1209600, not 1.2096e+06, which CloudFormation refuses for
+	// an Integer property).
+	if x, ok := v.(float64); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		v = int64(x)
 	}
 	var n yaml.Node
 	_ = n.Encode(v)

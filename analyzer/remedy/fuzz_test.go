@@ -15,19 +15,40 @@ func FuzzChange(f *testing.F) {
 	f.Add([]byte(jsonTemplate), "BucketPolicy", 16, false)
 	f.Add([]byte(tf), "aws_sqs_queue.logs", 1, true)
 	f.Add([]byte("Resources:\n\tQ:\n  Type: AWS::SQS::Queue\n"), "Q", 2, true)
+	f.Add([]byte(tfPolicies), "aws_sqs_queue.q", 1, false)
+	f.Add([]byte(tfPolicies), "aws_iam_role.r", 17, false)
 	f.Fuzz(func(t *testing.T, data []byte, addr string, line int, set bool) {
-		fix := &findings.Fix{Policy: "resource", AddStatement: map[string]any{"Sid": "S", "Effect": "Allow", "Action": "sqs:SendMessage"}}
-		if set {
-			fix = &findings.Fix{Set: map[string]any{"MessageRetentionPeriod": 604800, "IsMultiRegionTrail": true}}
+		statement := map[string]any{"Sid": "S", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::1:root"}, "Action": "sqs:SendMessage",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "1"}}}
+		fixes := []*findings.Fix{
+			{Policy: "resource", AddStatement: statement},
+			{Policy: "trust", AddStatement: statement},
+			{Policy: "identity", AddStatement: statement},
+			{SetAt: map[string]any{"Event": "s3:ObjectCreated:*"}},
 		}
-		for _, file := range []string{"t.yaml", "main.tf"} {
-			fs := []findings.Finding{{Address: addr, Location: &findings.Location{File: file, Line: line}, Fix: fix}}
-			Apply(fs, func(string) ([]byte, error) { return data, nil })
-			if c := fs[0].Change; c != nil && len(c.Edits) > 0 {
-				if _, err := Edit(data, c.Edits); err != nil {
-					t.Errorf("%s: edits %+v do not apply: %v", file, c.Edits, err)
-				}
+		if set {
+			fixes = []*findings.Fix{
+				{Set: map[string]any{"MessageRetentionPeriod": 604800, "IsMultiRegionTrail": true}},
+				{Set: map[string]any{"RedrivePolicy": map[string]any{"deadLetterTargetArn": map[string]any{"Fn::GetAtt": []any{"$companion", "Arn"}}}},
+					Companion: &findings.Companion{Suffix: "DLQ", Type: "AWS::SQS::Queue", Properties: map[string]any{"QueueName": "q-dlq"}}},
+				{Outside: "why"},
 			}
 		}
+		for _, fix := range fixes {
+			fuzzOne(t, data, addr, line, fix)
+		}
 	})
+}
+
+// fuzzOne applies one fix to data as a template and as a .tf file.
+func fuzzOne(t *testing.T, data []byte, addr string, line int, fix *findings.Fix) {
+	for _, file := range []string{"t.yaml", "main.tf"} {
+		fs := []findings.Finding{{Address: addr, Location: &findings.Location{File: file, Line: line}, Fix: fix}}
+		Apply(fs, func(string) ([]byte, error) { return data, nil })
+		if c := fs[0].Change; c != nil && len(c.Edits) > 0 {
+			if _, err := Edit(data, c.Edits); err != nil {
+				t.Errorf("%s: edits %+v do not apply: %v", file, c.Edits, err)
+			}
+		}
+	}
 }

@@ -2,8 +2,10 @@ package remedy
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -43,6 +45,8 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		}
 		var c *findings.Change
 		switch {
+		case f.Fix.Outside != "":
+			c = outsideChange(*f, data)
 		case strings.EqualFold(filepath.Ext(file), ".tf"):
 			c = terraformChange(*f, data)
 		case isPlan(data):
@@ -55,11 +59,67 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 			}
 			c = cloudFormationChange(*f, t, sids)
 		}
+		if c != nil && hasPlaceholder(f.Fix) {
+			// A value the user must fill in (the external ID, a key to
+			// create) makes the edit inexact: the text says what to write.
+			c.Edits = nil
+		}
 		if c != nil {
+			// A vendor guide step folded into the finding (engine's
+			// mergeSteps: " Also: …") is a second change the fix does not
+			// make: its prose stays, and the edits alone would not clear
+			// the finding, so they are left out.
+			if i := strings.Index(f.Remediation, " Also: "); i >= 0 {
+				c.Edits = nil
+				c.Text += "\n\nAlso: " + f.Remediation[i+len(" Also: "):]
+			}
+			if f.Fix.Also != "" && f.Fix.Outside == "" {
+				c.Edits = nil
+				c.Text += "\n\nAlso: " + f.Fix.Also
+			}
 			f.Change = c
 			f.Remediation = c.Text
 		}
 	}
+}
+
+// outsideChange is the change of a finding whose cause no edit of the
+// input fixes (findings.Fix.Outside): it says so, at the line the finding
+// points at, and gives the rule's organization-level, console or API
+// change, so that nobody edits the template in vain.
+func outsideChange(f findings.Finding, data []byte) *findings.Change {
+	lang := "cloudformation-yaml"
+	d := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	switch {
+	case strings.EqualFold(filepath.Ext(f.Location.File), ".tf") || isPlan(data):
+		lang = "terraform"
+	case len(d) > 0 && d[0] == '{':
+		lang = "cloudformation-json"
+	}
+	what := "this template"
+	if lang == "terraform" {
+		what = "this Terraform configuration"
+	}
+	return &findings.Change{Language: lang, File: f.Location.File, Line: f.Location.Line,
+		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), f.Fix.Outside, f.Remediation)}
+}
+
+var placeholderRe = regexp.MustCompile(`<[^<>]+>`)
+
+// hasPlaceholder reports whether a fix holds a value to fill in, written
+// <like this>.
+func hasPlaceholder(fx *findings.Fix) bool {
+	data, _ := json.Marshal(fx)
+	var v any
+	_ = json.Unmarshal(data, &v)
+	found := false
+	rewrite(v, func(v any) (any, bool) {
+		if s, ok := v.(string); ok && placeholderRe.MatchString(s) {
+			found = true
+		}
+		return nil, false
+	})
+	return found
 }
 
 // isPlan tells a Terraform plan (terraform show -json) from a JSON template.

@@ -18,6 +18,8 @@ import (
 // hashicorp/aws: aws_sqs_queue, aws_cloudtrail, aws_sns_topic_subscription).
 var tfAttribute = map[string]map[string]string{
 	"aws_sqs_queue": {
+		"QueueName":                     "name",
+		"RedrivePolicy":                 "redrive_policy",
 		"MessageRetentionPeriod":        "message_retention_seconds",
 		"VisibilityTimeout":             "visibility_timeout_seconds",
 		"DelaySeconds":                  "delay_seconds",
@@ -57,9 +59,50 @@ func tfSet(typ string, set map[string]any) (names []string, values []string, ok 
 			return nil, nil, false
 		}
 		names = append(names, a)
-		values = append(values, hclValue(set[p], ""))
+		v := hclValue(set[p], "")
+		if _, ok := tfJSONArguments[a]; ok {
+			// A JSON-valued argument (redrive_policy) is written with
+			// jsonencode, as its value is an object.
+			v = "jsonencode(" + v + ")"
+		}
+		values = append(values, v)
 	}
 	return names, values, true
+}
+
+// tfJSONArguments are arguments whose value is a JSON string.
+var tfJSONArguments = map[string]bool{"redrive_policy": true}
+
+// tfCompanion writes the Fix's companion resource as an HCL block, and
+// its Set with references to it ({"Fn::GetAtt": ["$companion", "Arn"]}
+// becomes TYPE.NAME.arn); ok is false when an argument is not known.
+func tfCompanion(typ, name string, fx *findings.Fix) (block string, set map[string]any, ok bool) {
+	cp := fx.Companion
+	cname := name + "_" + strings.ToLower(strings.Join(camelWords.FindAllString(cp.Suffix, -1), "_"))
+	names, values, ok := tfSet(typ, cp.Properties)
+	if !ok {
+		return "", nil, false
+	}
+	block = fmt.Sprintf("resource %q %q {\n%s\n}", typ, cname, tfArgs(names, values))
+	ref := typ + "." + cname + ".arn"
+	return block, withReference(fx.Set, ref).(map[string]any), true
+}
+
+var camelWords = regexp.MustCompile(`[A-Z][a-z0-9]*|[a-z0-9]+`)
+
+// hclReference is an HCL expression written as is (a reference), which
+// hclValue does not quote.
+type hclReference string
+
+func withReference(v any, ref string) any {
+	return rewrite(v, func(v any) (any, bool) {
+		if m, ok := v.(map[string]any); ok {
+			if g, ok := m["Fn::GetAtt"].([]any); ok && len(g) == 2 && g[0] == "$companion" {
+				return hclReference(ref), true
+			}
+		}
+		return nil, false
+	})
 }
 
 // tfArgs writes arguments one per line, indented for a change's text.
@@ -98,6 +141,19 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: line}
 	pad := strings.Repeat(" ", block.TypeRange.Start.Column-1+2)
 	switch {
+	case len(f.Fix.Set) > 0 && f.Fix.Companion != nil:
+		// A new resource and a reference to it: the text says both; the
+		// author places the block.
+		decl, set, ok := tfCompanion(typ, name, f.Fix)
+		if !ok {
+			return nil
+		}
+		names, values, ok := tfSet(typ, set)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In %s, declare:\n\n%s\n\nand set in %s:\n\n%s", where(c.File, line), indentText(decl, "  "), f.Address, tfArgs(names, values))
+		return c
 	case len(f.Fix.Set) > 0:
 		names, values, ok := tfSet(typ, f.Fix.Set)
 		if !ok {
@@ -127,10 +183,254 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		// Policies are jsonencode() calls, heredocs or data sources:
 		// where the statement goes is the author's, so the text says what
 		// to add and the exact edit is left out.
-		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's policy:\n\n%s", where(c.File, line), f.Address, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+		what, ok := tfPolicy(typ, f.Fix.Policy)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s:\n\n%s", where(c.File, line), f.Address, what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+		if e, at, ok := tfStatementEdit(body, block, tfPolicyArgument(f.Fix.Policy), f.Fix.AddStatement, data); ok {
+			c.Line = at
+			c.Edits = []findings.Replacement{e}
+		}
 		return c
 	}
 	return nil
+}
+
+// tfPolicy names the argument of a resource type that holds the policy a
+// statement fix goes into (registry.terraform.io/providers/hashicorp/aws);
+// ok is false when the resource the finding points at does not hold that
+// kind of policy (an identity grant the plan places at the queue, not at
+// the role), so that no change is written to the wrong block.
+func tfPolicy(typ, kind string) (string, bool) {
+	switch kind {
+	case "trust":
+		if typ == "aws_iam_role" {
+			return "assume_role_policy", true
+		}
+	case "identity":
+		switch typ {
+		case "aws_iam_role_policy", "aws_iam_policy":
+			return "policy", true
+		case "aws_iam_role":
+			return "identity policy (an aws_iam_role_policy of the role, or an aws_iam_policy attached to it)", true
+		}
+	default:
+		switch typ {
+		case "aws_s3_bucket_policy", "aws_sqs_queue_policy", "aws_sns_topic_policy", "aws_kms_key", "aws_sqs_queue", "aws_sns_topic":
+			return "policy", true
+		case "aws_s3_bucket":
+			return "bucket policy (its aws_s3_bucket_policy)", true
+		}
+	}
+	return "", false
+}
+
+// tfPolicyArgument is the argument of a resource block that holds the
+// policy a statement fix goes into.
+func tfPolicyArgument(kind string) string {
+	if kind == "trust" {
+		return "assume_role_policy"
+	}
+	return "policy"
+}
+
+// tfStatementEdit is the exact edit adding statement to the policy that
+// the argument arg of block holds, when it is written where trailgate can
+// place a statement: jsonencode() of an object whose Statement is a
+// tuple (a new element after the last), or the json of an
+// aws_iam_policy_document data source of the same file (a new statement
+// block). A heredoc, a file() or a document built elsewhere gives no
+// edit; so does a statement whose Sid the policy already uses (the author
+// edits that one). at is the line the edit goes to.
+func tfStatementEdit(body *hclsyntax.Body, block *hclsyntax.Block, arg string, statement map[string]any, src []byte) (findings.Replacement, int, bool) {
+	a, ok := block.Body.Attributes[arg]
+	if !ok {
+		return findings.Replacement{}, 0, false
+	}
+	lines := strings.Split(string(src), "\n")
+	pad := func(line int) string {
+		if line < 1 || line > len(lines) {
+			return ""
+		}
+		l := lines[line-1]
+		return l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+	}
+	sid, _ := statement["Sid"].(string)
+	switch e := a.Expr.(type) {
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name != "jsonencode" || len(e.Args) != 1 {
+			return findings.Replacement{}, 0, false
+		}
+		obj, ok := e.Args[0].(*hclsyntax.ObjectConsExpr)
+		if !ok {
+			return findings.Replacement{}, 0, false
+		}
+		for _, item := range obj.Items {
+			if hcl.ExprAsKeyword(item.KeyExpr) != "Statement" && literalString(item.KeyExpr) != "Statement" {
+				continue
+			}
+			tuple, ok := item.ValueExpr.(*hclsyntax.TupleConsExpr)
+			if !ok || len(tuple.Exprs) == 0 {
+				return findings.Replacement{}, 0, false
+			}
+			for _, el := range tuple.Exprs {
+				if o, ok := el.(*hclsyntax.ObjectConsExpr); ok && sid != "" {
+					for _, it := range o.Items {
+						if (hcl.ExprAsKeyword(it.KeyExpr) == "Sid" || literalString(it.KeyExpr) == "Sid") && literalString(it.ValueExpr) == sid {
+							return findings.Replacement{}, 0, false
+						}
+					}
+				}
+			}
+			end := tuple.Exprs[len(tuple.Exprs)-1].Range().End
+			return findings.Replacement{StartLine: end.Line, StartColumn: end.Column, EndLine: end.Line, EndColumn: end.Column,
+				Text: ", " + hclValue(statement, pad(end.Line))}, end.Line, true
+		}
+	case *hclsyntax.ScopeTraversalExpr:
+		// data.aws_iam_policy_document.NAME.json
+		t := e.Traversal
+		if len(t) != 4 || t.RootName() != "data" {
+			return findings.Replacement{}, 0, false
+		}
+		typ, ok1 := t[1].(hcl.TraverseAttr)
+		name, ok2 := t[2].(hcl.TraverseAttr)
+		attr, ok3 := t[3].(hcl.TraverseAttr)
+		if !ok1 || !ok2 || !ok3 || typ.Name != "aws_iam_policy_document" || attr.Name != "json" {
+			return findings.Replacement{}, 0, false
+		}
+		for _, b := range body.Blocks {
+			if b.Type != "data" || len(b.Labels) != 2 || b.Labels[0] != typ.Name || b.Labels[1] != name.Name {
+				continue
+			}
+			for _, st := range b.Body.Blocks {
+				if v, ok := st.Body.Attributes["sid"]; ok && st.Type == "statement" && sid != "" && literalString(v.Expr) == sid {
+					return findings.Replacement{}, 0, false
+				}
+			}
+			text, ok := policyDocumentStatement(statement, pad(b.DefRange().Start.Line)+"  ")
+			if !ok {
+				return findings.Replacement{}, 0, false
+			}
+			end := b.CloseBraceRange.Start
+			if strings.TrimSpace(lines[end.Line-1][:end.Column-1]) != "" {
+				return findings.Replacement{}, 0, false // a one-line block
+			}
+			return findings.Replacement{StartLine: end.Line, StartColumn: 1, EndLine: end.Line, EndColumn: 1, Text: text}, end.Line, true
+		}
+	}
+	return findings.Replacement{}, 0, false
+}
+
+// literalString is the value of a literal string expression, or "".
+func literalString(e hclsyntax.Expression) string {
+	if k, ok := e.(*hclsyntax.ObjectConsKeyExpr); ok {
+		e = k.Wrapped
+	}
+	t, ok := e.(*hclsyntax.TemplateExpr)
+	if !ok || !t.IsStringLiteral() {
+		return ""
+	}
+	v, diags := t.Value(nil)
+	if diags.HasErrors() {
+		return ""
+	}
+	return v.AsString()
+}
+
+// policyDocumentStatement writes a statement as an aws_iam_policy_document
+// statement block (registry.terraform.io/providers/hashicorp/aws, data
+// source aws_iam_policy_document), every line starting with pad; ok is
+// false for an element the block cannot write.
+func policyDocumentStatement(st map[string]any, pad string) (string, bool) {
+	var b strings.Builder
+	line := func(depth int, s string) { b.WriteString(pad + strings.Repeat("  ", depth) + s + "\n") }
+	list := func(v any) string {
+		var items []string
+		switch x := v.(type) {
+		case string:
+			items = []string{hclString(x)}
+		case []any:
+			for _, e := range x {
+				s, ok := e.(string)
+				if !ok {
+					return ""
+				}
+				items = append(items, hclString(s))
+			}
+		default:
+			return ""
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	}
+	line(0, "statement {")
+	for _, k := range orderedKeys(st) {
+		v := st[k]
+		switch k {
+		case "Sid", "Effect":
+			s, ok := v.(string)
+			if !ok {
+				return "", false
+			}
+			line(1, strings.ToLower(k)+" = "+hclString(s))
+		case "Action", "NotAction", "Resource", "NotResource":
+			l := list(v)
+			if l == "" {
+				return "", false
+			}
+			arg := map[string]string{"Action": "actions", "NotAction": "not_actions", "Resource": "resources", "NotResource": "not_resources"}[k]
+			line(1, arg+" = "+l)
+		case "Principal", "NotPrincipal":
+			blockName := map[string]string{"Principal": "principals", "NotPrincipal": "not_principals"}[k]
+			if v == "*" {
+				line(1, blockName+" {")
+				line(2, `type        = "*"`)
+				line(2, `identifiers = ["*"]`)
+				line(1, "}")
+				continue
+			}
+			m, ok := v.(map[string]any)
+			if !ok {
+				return "", false
+			}
+			for _, typ := range props(m) {
+				l := list(m[typ])
+				if l == "" {
+					return "", false
+				}
+				line(1, blockName+" {")
+				line(2, "type        = "+hclString(typ))
+				line(2, "identifiers = "+l)
+				line(1, "}")
+			}
+		case "Condition":
+			m, ok := v.(map[string]any)
+			if !ok {
+				return "", false
+			}
+			for _, test := range props(m) {
+				keys, ok := m[test].(map[string]any)
+				if !ok {
+					return "", false
+				}
+				for _, variable := range props(keys) {
+					l := list(keys[variable])
+					if l == "" {
+						return "", false
+					}
+					line(1, "condition {")
+					line(2, "test     = "+hclString(test))
+					line(2, "variable = "+hclString(variable))
+					line(2, "values   = "+l)
+					line(1, "}")
+				}
+			}
+		default:
+			return "", false
+		}
+	}
+	line(0, "}")
+	return b.String(), true
 }
 
 // planChange is the change for a finding located in a plan only: the
@@ -144,13 +444,26 @@ func planChange(f findings.Finding) *findings.Change {
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: f.Location.Line}
 	switch {
 	case len(f.Fix.Set) > 0:
-		names, values, ok := tfSet(typ, f.Fix.Set)
+		set, decl := f.Fix.Set, ""
+		if f.Fix.Companion != nil {
+			_, name, _ := tfTypeName(f.Address)
+			var ok bool
+			if decl, set, ok = tfCompanion(typ, name, f.Fix); !ok {
+				return nil
+			}
+			decl = fmt.Sprintf("declare beside it:\n\n%s\n\nand ", indentText(decl, "  "))
+		}
+		names, values, ok := tfSet(typ, set)
 		if !ok {
 			return nil
 		}
-		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set:\n\n%s", f.Address, where(c.File, c.Line), tfArgs(names, values))
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %sset:\n\n%s", f.Address, where(c.File, c.Line), decl, tfArgs(names, values))
 	case len(f.Fix.AddStatement) > 0:
-		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its policy:\n\n%s", f.Address, where(c.File, c.Line), indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+		what, ok := tfPolicy(typ, f.Fix.Policy)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its %s:\n\n%s", f.Address, where(c.File, c.Line), what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 	default:
 		return nil
 	}
@@ -187,6 +500,8 @@ func hclValue(v any, pad string) string {
 		return "[" + strings.Join(items, ", ") + "]"
 	case string:
 		return hclString(x)
+	case hclReference:
+		return string(x)
 	}
 	enc, _ := json.Marshal(v)
 	return string(enc)

@@ -34,7 +34,8 @@ func (a *awsFlags) add(fl *pflag.FlagSet, profileHelp, regionHelp string) {
 }
 
 // load builds the aws.Config of the default chain with --profile and
-// --region applied over it.
+// --region applied over it, and checks that it yields credentials
+// (credentials).
 func (a *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	var loaders []func(*config.LoadOptions) error
 	if a.profile != "" {
@@ -52,7 +53,7 @@ func (a *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("AWS configuration: %w", err)
 	}
-	return cfg, nil
+	return cfg, credentials(ctx, cfg)
 }
 
 // credentials checks that cfg's chain yields credentials at all. Without

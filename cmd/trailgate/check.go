@@ -94,18 +94,23 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.explain, "explain", "", "print, hop by hop, the delivery paths `RULE_ID` judges: each authorization question, its decision and the deciding statements")
 	fl.BoolVar(&o.verbose, "verbose", false, "list each file an --iac directory walk skipped, and why (otherwise only their number is printed)")
 	fl.BoolVar(&o.strict, "strict", false, "exit 2 when an --iac directory walk meets a template or plan it cannot judge (otherwise it is listed and the rest is judged)")
-	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: trailgate check (--snapshot FILE | --iac PATH...) [flags]\n\n"+
-			"Analyze a snapshot and/or IaC files and print findings.\n"+
-			"Exit 0: no finding at or above --fail-on; 1: at least one; 2: usage error or malformed input.\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
+	setUsage(fl, stderr, "Usage: trailgate check (--snapshot FILE | --iac PATH...) [flags]\n\n"+
+		"Analyze a snapshot and/or IaC files and print findings.\n"+
+		"Exit 0: no finding at or above --fail-on; 1: at least one; 2: usage error or malformed input.\n\nFlags:\n")
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
 	o.set = map[string]bool{}
 	fl.Visit(func(f *pflag.Flag) { o.set[f.Name] = true })
 	return checkAndReport(ctx, o, stdout, stderr)
+}
+
+// setUsage makes fl's --help print text, then the flags.
+func setUsage(fl *pflag.FlagSet, stderr io.Writer, text string) {
+	fl.Usage = func() {
+		fmt.Fprint(stderr, text)
+		fl.PrintDefaults()
+	}
 }
 
 // parseFlags parses args; done is true when the command should stop with

@@ -90,15 +90,11 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl.StringVar(&o.output, "output", "", "write the snapshot to FILE atomically (default: stdout)")
 	fl.BoolVar(&o.printPolicy, "print-policy", false, "print the IAM policy the collector needs and exit")
 	fl.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line on a terminal: only the final summary")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: trailgate collect [flags]")
-		fmt.Fprintln(stderr, "\nSnapshots the organization the credentials can read (the default AWS chain:")
-		fmt.Fprintln(stderr, "environment, profiles, SSO, IMDS; AWS_ENDPOINT_URL_<SERVICE> overrides endpoints).")
-		fmt.Fprintln(stderr, "Exit 0: complete snapshot; 3: partial snapshot (see collection_errors); 2: usage error")
-		fmt.Fprintln(stderr, "or no usable credentials.")
-		fmt.Fprintln(stderr)
-		fl.PrintDefaults()
-	}
+	setUsage(fl, stderr, "Usage: trailgate collect [flags]\n\n"+
+		"Snapshots the organization the credentials can read (the default AWS chain:\n"+
+		"environment, profiles, SSO, IMDS; AWS_ENDPOINT_URL_<SERVICE> overrides endpoints).\n"+
+		"Exit 0: complete snapshot; 3: partial snapshot (see collection_errors); 2: usage error\n"+
+		"or no usable credentials.\n\n")
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
@@ -147,9 +143,6 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 
 	cfg, err := o.aws.load(ctx)
-	if err == nil {
-		err = credentials(ctx, cfg)
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate collect: %v\n", err)
 		return exitUsage

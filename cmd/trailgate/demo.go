@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/spf13/pflag"
@@ -23,13 +22,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	fl.SortFlags = false
 	outputFlags(fl, &o)
-	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: trailgate demo [flags]\n\n"+
-			"Check the sample organization embedded in trailgate (a Control Tower landing zone and an\n"+
-			"Expel connector), exactly as 'trailgate check --snapshot ... --connector ...' would.\n"+
-			"The sample is broken on purpose, so with the default --fail-on it exits 1.\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
+	setUsage(fl, stderr, "Usage: trailgate demo [flags]\n\n"+
+		"Check the sample organization embedded in trailgate (a Control Tower landing zone and an\n"+
+		"Expel connector), exactly as 'trailgate check --snapshot ... --connector ...' would.\n"+
+		"The sample is broken on purpose, so with the default --fail-on it exits 1.\n\nFlags:\n")
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}

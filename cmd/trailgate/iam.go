@@ -28,14 +28,11 @@ func runIAM(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	var opts iamOptions
 	fl.StringVar(&opts.format, "format", "json", "output format: json or text")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: trailgate iam simulate FILE [--format json|text]")
-		fmt.Fprintln(stderr, "\nAnswers each request of FILE (one request object or an array) with a decision")
-		fmt.Fprintln(stderr, "(Allowed, ImplicitlyDenied, ExplicitlyDenied) and its explanation, in order. A request")
-		fmt.Fprintln(stderr, "holding a policy AWS would reject gets {\"error\", \"policy\", \"statement\"} in its place")
-		fmt.Fprintln(stderr, "and the exit status is then 2; the other requests are still answered.")
-		fl.PrintDefaults()
-	}
+	setUsage(fl, stderr, "Usage: trailgate iam simulate FILE [--format json|text]\n\n"+
+		"Answers each request of FILE (one request object or an array) with a decision\n"+
+		"(Allowed, ImplicitlyDenied, ExplicitlyDenied) and its explanation, in order. A request\n"+
+		"holding a policy AWS would reject gets {\"error\", \"policy\", \"statement\"} in its place\n"+
+		"and the exit status is then 2; the other requests are still answered.\n")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK

@@ -22,14 +22,11 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.SetOutput(stderr)
 	var output string
 	fl.StringVarP(&output, "output", "o", "", "write the merged snapshot to `FILE` atomically (default: stdout)")
-	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: trailgate merge SHARD.json... [-o FILE]\n\n"+
-			"Join snapshots collected as shards of one organization (collect --accounts or --ou).\n"+
-			"The shards must describe the same organization and share no account; collection\n"+
-			"errors are kept. Exit 0: merged; 3: merged, but the result is partial (collection\n"+
-			"errors); 2: usage error or shards that do not merge.\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
+	setUsage(fl, stderr, "Usage: trailgate merge SHARD.json... [-o FILE]\n\n"+
+		"Join snapshots collected as shards of one organization (collect --accounts or --ou).\n"+
+		"The shards must describe the same organization and share no account; collection\n"+
+		"errors are kept. Exit 0: merged; 3: merged, but the result is partial (collection\n"+
+		"errors); 2: usage error or shards that do not merge.\n\nFlags:\n")
 	if err := fl.Parse(args); err != nil {
 		if err == pflag.ErrHelp {
 			return exitOK

@@ -20,10 +20,7 @@ func runRules(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := pflag.NewFlagSet("rules", pflag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.StringVar(&format, "format", "text", "output `FORMAT`: text or json")
-	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: trailgate rules [--format text|json]\n\nList every rule with its severity and title (json: all metadata).\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
+	setUsage(fl, stderr, "Usage: trailgate rules [--format text|json]\n\nList every rule with its severity and title (json: all metadata).\n\nFlags:\n")
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}

@@ -189,12 +189,10 @@ func mustJSON(t *testing.T, s string) any {
 	return v
 }
 
-// The connector's external ID never appears in clear, in any output: the
-// explanations of the reader's AssumeRole question carry it in their
-// context, and a remediation may quote it.
-func TestExternalIDMaskedEverywhere(t *testing.T) {
-	const sc = "../../fixtures/scenarios/controltower-broken-keypolicy/"
-	data, err := os.ReadFile(sc + "connector.yaml")
+// connectorExternalID is the external_id a fixture's connector file gives.
+func connectorExternalID(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,6 +200,15 @@ func TestExternalIDMaskedEverywhere(t *testing.T) {
 	if id == nil {
 		t.Fatal("the fixture's connector has no external ID")
 	}
+	return string(id[1])
+}
+
+// The connector's external ID never appears in clear, in any output: the
+// explanations of the reader's AssumeRole question carry it in their
+// context, and a remediation may quote it.
+func TestExternalIDMaskedEverywhere(t *testing.T) {
+	const sc = "../../fixtures/scenarios/controltower-broken-keypolicy/"
+	id := connectorExternalID(t, sc+"connector.yaml")
 	base := []string{"check", "--snapshot", sc + "snapshot.json", "--connector", sc + "connector.yaml", "--fail-on", "none"}
 	runs := [][]string{{"--explain", "ID01"}}
 	for _, f := range report.Formats {
@@ -212,7 +219,7 @@ func TestExternalIDMaskedEverywhere(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("%v: exit %d: %s", extra, code, errs)
 		}
-		if strings.Contains(out+errs, string(id[1])) {
+		if strings.Contains(out+errs, id) {
 			t.Errorf("%v prints the external ID in clear", extra)
 		}
 	}

@@ -43,18 +43,14 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	o.aws.log = stderr
 	o.aws.add(fl, "AWS shared-config profile of the caller (default: AWS_PROFILE or the default chain)",
 		"region of the caller's STS calls (default: AWS_REGION, else the connector's region)")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: trailgate smoke --connector FILE [--timeout 60s] [--canary] [--consume] [--format text|json]")
-		fmt.Fprintln(stderr, "\nActs as the connector: assumes its role with the external ID (and checks the role")
-		fmt.Fprintln(stderr, "refuses the caller without it), reads one message from its queue and makes it")
-		fmt.Fprintln(stderr, "visible again at once, decodes it, and reads and decrypts the log object it names.")
-		fmt.Fprintln(stderr, "The caller's credentials come from the default AWS chain and must be allowed to")
-		fmt.Fprintln(stderr, "assume the connector's role. Secrets are never printed; the external ID is masked.")
-		fmt.Fprintln(stderr, "Exit 0: every step passed (an empty queue is not a failure); 1: a step failed;")
-		fmt.Fprintln(stderr, "2: usage error or unreadable connector file.")
-		fmt.Fprintln(stderr)
-		fl.PrintDefaults()
-	}
+	setUsage(fl, stderr, "Usage: trailgate smoke --connector FILE [--timeout 60s] [--canary] [--consume] [--format text|json]\n\n"+
+		"Acts as the connector: assumes its role with the external ID (and checks the role\n"+
+		"refuses the caller without it), reads one message from its queue and makes it\n"+
+		"visible again at once, decodes it, and reads and decrypts the log object it names.\n"+
+		"The caller's credentials come from the default AWS chain and must be allowed to\n"+
+		"assume the connector's role. Secrets are never printed; the external ID is masked.\n"+
+		"Exit 0: every step passed (an empty queue is not a failure); 1: a step failed;\n"+
+		"2: usage error or unreadable connector file.\n\n")
 	if code, done := parseFlags(fl, args, stderr); done {
 		return code
 	}
@@ -89,9 +85,6 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		conn.ExternalID = id
 	}
 	cfg, err := o.aws.load(ctx)
-	if err == nil {
-		err = credentials(ctx, cfg)
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgate smoke: %v\n", err)
 		return exitUsage

@@ -2,9 +2,11 @@ package awstest
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -12,161 +14,122 @@ import (
 // Authorization is one question a server asks on a caller's behalf: may
 // Caller perform Action on Resource? stssrv (AssumeRole), kmssrv (key use)
 // and s3srv (through kmssrv.Server.Authorize) all ask it through
-// World.Authorize, so that they assemble policies and request context the
-// same way.
+// World.Authorize.
 type Authorization struct {
 	Caller Caller
 	Action string
-	// Resource is the ARN acted on; ResourceAccount owns it (S3 ARNs carry
-	// no account).
-	Resource        string
-	ResourceAccount string
-	// ResourcePolicy is the bucket, key or trust policy; nil when none.
-	ResourcePolicy *snapshot.Policy
-	// ResourceType selects key-policy or trust-policy semantics; a trust
-	// policy is parsed as one.
-	ResourceType iam.ResourceType
+	// Resource is the ARN acted on: a bucket or object, a key, a role (for
+	// sts:AssumeRole). The World finds its policy, owner and region in the
+	// snapshot as analyzer/authz finds them.
+	Resource string
 	// Context holds the service's own keys (sts:ExternalId,
-	// kms:ViaService, s3:prefix …); a key given here wins over the global
-	// keys RequestContext derives.
+	// kms:ViaService, s3:prefix …); a key given here wins over the keys
+	// the assembly derives.
 	Context map[string][]string
-	// ExemptFromRCPs is set for resources RCPs never bind: AWS managed KMS
-	// keys
-	// (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
-	ExemptFromRCPs bool
 }
 
-// adminPolicy is the identity policy of a caller the snapshot does not
-// describe: the test's own administrator (the principal that sets up or
-// collects the world). Its requests are then decided by the resource
-// policy, SCPs and RCPs.
-const adminPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
-
-// rcpFullAWSAccess is the AWS managed RCP that AWS attaches to the root,
-// every OU and every account when RCPs are enabled, and that cannot be
-// detached
-// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
-const rcpFullAWSAccess = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
-
-// Authorize evaluates a with trailgate's IAM evaluator (analyzer/iam) as
-// AWS would: the caller's identity policies and permissions boundary (or
-// AdministratorAccess for a caller the snapshot does not describe), the
-// resource policy, the SCPs above the caller's account and the RCPs above
-// the resource's account, with the request context of RequestContext.
-// An error means the snapshot holds a policy the evaluator cannot parse.
+// Authorize evaluates a with trailgate's IAM evaluator as AWS would, on the
+// policy set analyzer/authz assembles for the same question (Assemble):
+// the servers and the analyzer consult the same policies with the same
+// request context, so that a test against the servers is a test of what
+// the analyzer would conclude. An error means the snapshot holds a policy
+// the evaluator cannot parse.
 func (w *World) Authorize(a Authorization) (iam.Result, error) {
-	ctx := w.RequestContext(a.Caller, a.ResourceAccount)
+	asm, err := w.Assemble(a)
+	if err != nil {
+		return iam.Result{}, err
+	}
+	return iam.Evaluate(asm.Request, asm.Set), nil
+}
+
+// operatorPolicy is the identity policy of a caller the World does not
+// describe: the test's own operator (see Assemble).
+var operatorPolicy = func() *iam.Policy {
+	p, err := iam.ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`), iam.KindIdentity)
+	if err != nil {
+		panic(err) // a constant document
+	}
+	return p
+}()
+
+// Assemble is the question Authorize evaluates: analyzer/authz's assembly
+// (Index.Assemble) of the World's snapshot, with what only a server knows
+// on top. Three decisions, each tested:
+//
+//   - aws:RequestedRegion is the region of the endpoint the caller
+//     signed for, not the resource's: AWS sets it to the region the
+//     request was sent to
+//     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion).
+//     The analyzer, which has no request, takes the resource's region,
+//     where a reader's call goes (TestRequestedRegionIsTheEndpoints).
+//   - A caller the snapshot does not describe that is an IAM user (the
+//     test's operator, registered with Identities.Add: an admin, an
+//     auditor, a vendor's user) has identity policies the World does not
+//     model; they are taken to allow everything, as authz takes those of
+//     a principal outside its input. SCPs, RCPs and resource policies
+//     still apply. A role session whose role the snapshot lacks gets no
+//     identity policy, so it is denied, as AWS denies a role that does
+//     not exist (TestUndescribedCallers).
+//   - The policies are those of the snapshot when the World first
+//     authorizes, fixed as the analyzer's index is fixed per run; a test
+//     that changes the world after that does it through Update, which
+//     the next question sees (TestUpdateReassembles).
+//
+// The fourth difference, RCPFullAWSAccess, is a fact of the world:
+// Complete lists it where AWS attaches it.
+func (w *World) Assemble(a Authorization) (authz.Assembly, error) {
+	ix, err := w.index()
+	if err != nil {
+		return authz.Assembly{}, err
+	}
+	ctx := map[string][]string{}
+	if a.Caller.Region != "" {
+		ctx["aws:RequestedRegion"] = []string{a.Caller.Region}
+	}
 	for k, v := range a.Context {
 		ctx[k] = v
 	}
-	req := iam.Request{Principal: a.Caller.PrincipalARN, Action: a.Action, Resource: a.Resource,
-		ResourceAccount: a.ResourceAccount, Context: ctx}
-	set := iam.PolicySet{ResourceType: a.ResourceType}
-	var err error
-	if p := a.ResourcePolicy; p != nil && len(p.Document) > 0 {
-		kind := iam.KindResource
-		if a.ResourceType == iam.ResourceRoleTrust {
-			kind = iam.KindTrust
-		}
-		if set.Resource, err = w.policy(p.Document, kind); err != nil {
-			return iam.Result{}, fmt.Errorf("resource policy of %s: %w", a.Resource, err)
-		}
+	asm := ix.Assemble(authz.Request{Principal: a.Caller.PrincipalARN, Action: a.Action, Resource: a.Resource, Context: ctx})
+	if len(asm.Malformed) > 0 {
+		return authz.Assembly{}, fmt.Errorf("%s: the evaluator cannot parse it", strings.Join(asm.Malformed, ", "))
 	}
-	if set.Identity, set.Boundaries, err = w.identityPolicies(a.Caller.PrincipalARN); err != nil {
-		return iam.Result{}, err
+	if isUser(a.Caller.PrincipalARN) {
+		asm.Set.Identity, asm.Set.Boundaries = []*iam.Policy{operatorPolicy}, nil
 	}
-	if org := w.Snapshot.Organization; org != nil {
-		set.PrincipalInManagementAccount = a.Caller.Account == org.ManagementAccountID
-		set.ResourceInManagementAccount = a.ResourceAccount == org.ManagementAccountID
-		if set.SCPs, err = w.OrgLevels(a.Caller.Account, snapshot.PolicyTypeSCP); err != nil {
-			return iam.Result{}, err
-		}
-		if !a.ExemptFromRCPs {
-			if set.RCPs, err = w.OrgLevels(a.ResourceAccount, snapshot.PolicyTypeRCP); err != nil {
-				return iam.Result{}, err
-			}
-		}
-	}
-	return iam.Evaluate(req, set), nil
+	return asm, nil
 }
 
-// RequestContext is the global condition keys AWS puts in every request of
-// caller on a resource of resourceAccount
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
-// aws:PrincipalArn (a session's role, with the role's path), aws:PrincipalAccount,
-// aws:PrincipalIsAWSService, aws:RequestedRegion, aws:ResourceAccount,
-// aws:SecureTransport (the services' endpoints are reached over TLS) and,
-// for accounts of the snapshot's organization, aws:PrincipalOrgID,
-// aws:PrincipalOrgPaths, aws:ResourceOrgID and aws:ResourceOrgPaths, which
-// data-perimeter SCPs and RCPs test.
-func (w *World) RequestContext(c Caller, resourceAccount string) map[string][]string {
-	ctx := map[string][]string{
-		"aws:PrincipalAccount":      {c.Account},
-		"aws:PrincipalIsAWSService": {"false"},
-		"aws:SecureTransport":       {"true"},
-	}
-	if arn := c.PrincipalARN; arn != "" {
-		ctx["aws:PrincipalArn"] = []string{arn}
-		if r := w.CallerRole(arn); r != nil {
-			ctx["aws:PrincipalArn"] = []string{r.ARN}
-		}
-	}
-	if c.Region != "" {
-		ctx["aws:RequestedRegion"] = []string{c.Region}
-	}
-	if resourceAccount != "" {
-		ctx["aws:ResourceAccount"] = []string{resourceAccount}
-	}
-	w.Snapshot.Organization.OrgContext(ctx, c.Account, resourceAccount)
-	return ctx
+// isUser reports an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME).
+func isUser(principal string) bool {
+	a, err := arn.Parse(principal)
+	return err == nil && a.Service == "iam" && strings.HasPrefix(a.Resource, "user/")
 }
 
-// OrgLevels is the organization path of account (the root, each OU, the
-// account) with the policies of typ attached at each level, as analyzer/iam
-// evaluates them: every level must allow. It is nil when the type is not in
-// force (snapshot.Organization.PolicyTypeInForce) or the account is not a
-// member. A level with no SCP listed denies (AWS keeps at least one SCP on
-// every target, so a snapshot that lists none there says nothing is
-// allowed); every RCP level
-// carries RCPFullAWSAccess, which AWS attaches everywhere and never
-// detaches, whether or not the snapshot lists it.
-func (w *World) OrgLevels(account, typ string) ([]iam.Level, error) {
-	org := w.Snapshot.Organization
-	if !org.PolicyTypeInForce(typ) {
-		return nil, nil
-	}
-	path, member := org.Ancestors(account)
-	if !member {
-		return nil, nil
-	}
-	path = append(path, account)
-	kind := iam.KindSCP
-	if typ == snapshot.PolicyTypeRCP {
-		kind = iam.KindRCP
-	}
-	levels := make([]iam.Level, 0, len(path))
-	for _, target := range path {
-		lv := iam.Level{Target: target}
-		for _, p := range org.Policies {
-			if p.Type != typ || !slices.Contains(p.Targets, target) {
-				continue
-			}
-			pol, err := w.policy(p.Document.Document, kind)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", typ, p.ID, err)
-			}
-			lv.Policies = append(lv.Policies, pol)
+// index is the authorization index of the World's snapshot, built on the
+// first question and kept until Update.
+func (w *World) index() (*authz.Index, error) {
+	w.ixMu.Lock()
+	defer w.ixMu.Unlock()
+	if w.ix == nil {
+		ix, err := authz.NewIndex(w.Snapshot)
+		if err != nil {
+			return nil, err
 		}
-		if typ == snapshot.PolicyTypeRCP {
-			full, err := w.policy([]byte(rcpFullAWSAccess), iam.KindRCP)
-			if err != nil {
-				return nil, err
-			}
-			lv.Policies = append(lv.Policies, full)
-		}
-		levels = append(levels, lv)
+		w.ix = ix
 	}
-	return levels, nil
+	return w.ix, nil
+}
+
+// Update changes the World's snapshot with change, completes it (Complete)
+// and has the next authorization assemble its policies anew. A test that
+// changes the world while its servers run calls it rather than writing the
+// snapshot directly.
+func (w *World) Update(change func(*snapshot.Snapshot)) {
+	w.ixMu.Lock()
+	defer w.ixMu.Unlock()
+	change(w.Snapshot)
+	Complete(w.Snapshot)
+	w.ix = nil
 }
 
 // InOrganization says whether account belongs to org (as a member or as
@@ -180,102 +143,27 @@ func InOrganization(org *snapshot.Organization, account string) bool {
 // session ARN (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION); nil when
 // the principal is not a role the snapshot describes.
 func (w *World) CallerRole(principal string) *snapshot.Role {
-	parts := strings.SplitN(principal, ":", 6)
-	if len(parts) != 6 {
+	a, err := arn.Parse(principal)
+	if err != nil {
 		return nil
 	}
 	name := ""
-	switch res := parts[5]; {
-	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
-		name = strings.Split(res, "/")[1]
-	case parts[2] == "iam" && strings.HasPrefix(res, "role/"):
-		name = res[strings.LastIndex(res, "/")+1:]
+	switch {
+	case a.Service == "sts" && strings.HasPrefix(a.Resource, "assumed-role/"):
+		name = strings.Split(a.Resource, "/")[1]
+	case a.Service == "iam" && strings.HasPrefix(a.Resource, "role/"):
+		name = a.Resource[strings.LastIndex(a.Resource, "/")+1:]
 	default:
 		return nil
 	}
-	a := w.Account(parts[4])
-	if a == nil {
+	acct := w.Account(a.AccountID)
+	if acct == nil {
 		return nil
 	}
-	for i := range a.Roles {
-		if a.Roles[i].Name == name {
-			return &a.Roles[i]
+	for i := range acct.Roles {
+		if acct.Roles[i].Name == name {
+			return &acct.Roles[i]
 		}
 	}
 	return nil
-}
-
-// identityPolicies are the caller's identity policies and permissions
-// boundary: a snapshot role's, or AdministratorAccess for a principal the
-// snapshot does not describe (the test's own administrator).
-func (w *World) identityPolicies(principal string) (identity, boundaries []*iam.Policy, err error) {
-	r := w.CallerRole(principal)
-	if r == nil {
-		admin, err := w.policy([]byte(adminPolicy), iam.KindIdentity)
-		return []*iam.Policy{admin}, nil, err
-	}
-	for _, p := range r.InlinePolicies {
-		pol, err := w.policy(p.Document, iam.KindIdentity)
-		if err != nil {
-			return nil, nil, fmt.Errorf("inline policy %s of %s: %w", p.Name, r.ARN, err)
-		}
-		identity = append(identity, pol)
-	}
-	for _, arn := range r.AttachedPolicyARNs {
-		mp := w.managedPolicy(arn)
-		if mp == nil {
-			// An AWS managed policy absent from the snapshot: its grants
-			// are unknown here, so it grants nothing.
-			continue
-		}
-		pol, err := w.policy(mp.Document, iam.KindIdentity)
-		if err != nil {
-			return nil, nil, fmt.Errorf("managed policy %s: %w", arn, err)
-		}
-		identity = append(identity, pol)
-	}
-	if b := r.PermissionsBoundaryARN; b != "" {
-		mp := w.managedPolicy(b)
-		if mp == nil {
-			return nil, nil, fmt.Errorf("permissions boundary %s of %s is not in the snapshot", b, r.ARN)
-		}
-		pol, err := w.policy(mp.Document, iam.KindIdentity)
-		if err != nil {
-			return nil, nil, fmt.Errorf("permissions boundary %s: %w", b, err)
-		}
-		boundaries = append(boundaries, pol)
-	}
-	return identity, boundaries, nil
-}
-
-// managedPolicy finds a managed policy in any account of the snapshot (AWS
-// managed ones, arn:aws:iam::aws:policy/…, are listed where attached).
-func (w *World) managedPolicy(arn string) *snapshot.ManagedPolicy {
-	for i := range w.Snapshot.Accounts {
-		for j := range w.Snapshot.Accounts[i].ManagedPolicies {
-			if mp := &w.Snapshot.Accounts[i].ManagedPolicies[j]; mp.ARN == arn {
-				return mp
-			}
-		}
-	}
-	return nil
-}
-
-type policyKey struct {
-	kind iam.Kind
-	doc  string
-}
-
-// policy parses a document once per (kind, text) for the World's life.
-func (w *World) policy(doc []byte, kind iam.Kind) (*iam.Policy, error) {
-	key := policyKey{kind, string(doc)}
-	if p, ok := w.compiled.Load(key); ok {
-		return p.(*iam.Policy), nil
-	}
-	p, err := iam.ParsePolicy(doc, kind)
-	if err != nil {
-		return nil, err
-	}
-	w.compiled.Store(key, p)
-	return p, nil
 }

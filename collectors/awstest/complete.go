@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,6 +28,8 @@ import (
 //   - a bucket has a payer (BucketOwner);
 //   - a queue has a URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME);
 //   - a key has a state (Enabled) and a manager (CUSTOMER);
+//   - an organization whose RCPs are in force has RCPFullAWSAccess attached
+//     to the root, every OU and every account (attachRCPFullAWSAccess);
 //   - a detector has a status (ENABLED) and a publishing frequency
 //     (SIX_HOURS, GuardDuty's default); a publishing destination has an ID,
 //     a type (S3) and a status (PUBLISHING).
@@ -43,6 +46,7 @@ func Complete(s *snapshot.Snapshot) {
 		if o.FeatureSet == "" {
 			o.FeatureSet = "ALL"
 		}
+		attachRCPFullAWSAccess(o)
 		for i := range o.Members {
 			m := &o.Members[i]
 			if m.Status == "" {
@@ -171,6 +175,47 @@ func Complete(s *snapshot.Snapshot) {
 				a.Regions = []string{"us-east-1"}
 			}
 			sort.Strings(a.Regions)
+		}
+	}
+}
+
+// rcpFullAWSAccessID is the ID AWS gives its managed RCPFullAWSAccess.
+const rcpFullAWSAccessID = "p-RCPFullAWSAccess"
+
+// attachRCPFullAWSAccess lists RCPFullAWSAccess on the root, every OU and
+// every account of an organization whose RCPs are in force, as AWS attaches
+// it there when RCPs are enabled and never lets it be detached
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+//
+// Decision (the servers once added it to every RCP level when they
+// evaluated, whether or not the snapshot listed it): the fact lives in
+// the world, not in an evaluation. orgsrv then lists the policy and its
+// targets as Organizations does, a collected snapshot carries it as a live
+// one would, and the servers and analyzer/authz evaluate the same listed
+// policies (TestRCPFullAWSAccessListed).
+func attachRCPFullAWSAccess(o *snapshot.Organization) {
+	if !o.PolicyTypeInForce(snapshot.PolicyTypeRCP) {
+		return
+	}
+	i := slices.IndexFunc(o.Policies, func(p snapshot.OrgPolicy) bool { return p.ID == rcpFullAWSAccessID })
+	if i < 0 {
+		o.Policies = append(o.Policies, snapshot.OrgPolicy{ID: rcpFullAWSAccessID, Name: "RCPFullAWSAccess",
+			Type: snapshot.PolicyTypeRCP, AWSManaged: true,
+			Document: snapshot.Policy{Document: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`)}})
+		i = len(o.Policies) - 1
+	}
+	p := &o.Policies[i]
+	targets := []string{o.RootID}
+	for _, ou := range o.OrganizationalUnits {
+		targets = append(targets, ou.ID)
+	}
+	for _, m := range o.Members {
+		targets = append(targets, m.ID)
+	}
+	targets = append(targets, o.ManagementAccountID)
+	for _, t := range targets {
+		if t != "" && !slices.Contains(p.Targets, t) {
+			p.Targets = append(p.Targets, t)
 		}
 	}
 }

@@ -4,9 +4,9 @@
 // SigV4 caller identification, reading and beginning a call of each AWS wire
 // protocol (BeginQuery, BeginJSON), pagination tokens, the error shapes of
 // each protocol (query/XML, JSON 1.0/1.1, REST-JSON, REST-XML), the one
-// authorization every server asks (World.Authorize: the caller's policies,
-// the resource policy, SCPs and RCPs when enabled, and the global request
-// context of World.RequestContext, decided by analyzer/iam), and Start,
+// authorization every server asks (World.Authorize: the policy set and
+// request context analyzer/authz assembles for the same question, with the
+// endpoint's region, decided by analyzer/iam), and Start,
 // which serves the named services on 127.0.0.1 and hands back an aws.Config
 // pointed at them.
 //

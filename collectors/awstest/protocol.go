@@ -242,6 +242,34 @@ type JSONProtocol struct {
 	QueryCompatible bool
 }
 
+// JSON11 is the JSON 1.1 protocol of most services that speak JSON
+// (CloudTrail, Organizations, KMS, CloudWatch Logs, Firehose, EventBridge):
+// service is the signing name, targets the X-Amz-Target prefixes, and an
+// unknown target is UnknownOperationException.
+func JSON11(service string, targets ...string) *JSONProtocol {
+	return &JSONProtocol{Service: service, ContentType: "application/x-amz-json-1.1", UnknownTarget: "UnknownOperationException", Targets: targets}
+}
+
+// ServeJSON is the handler of a JSON-protocol service: each call's body is
+// read into a new In and the call begun (World.BeginJSON) as describe says
+// (it may be nil); a call that cannot begin is answered in p's error shape,
+// any other handed to serve with its operation and caller.
+func ServeJSON[In any](w *World, p *JSONProtocol, describe func(*In) Op, serve func(rw http.ResponseWriter, op string, c Caller, in *In)) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		in := new(In)
+		var d func() Op
+		if describe != nil {
+			d = func() Op { return describe(in) }
+		}
+		op, c, ae := w.BeginJSON(r, p, in, d)
+		if ae != nil {
+			p.Fail(rw, ae)
+			return
+		}
+		serve(rw, op, c, in)
+	})
+}
+
 // Fail answers with e in the protocol's error shape.
 func (p *JSONProtocol) Fail(rw http.ResponseWriter, e *APIError) {
 	WriteJSONError(rw, p.ContentType, p.Namespace, p.QueryCompatible, e)

@@ -76,17 +76,19 @@ const DefaultAccountTimeout = 10 * time.Minute
 // the adaptive retryer's backoff keeps the extra attempts cheap for AWS.
 const DefaultMaxAttempts = 8
 
-// DefaultConcurrency reads 64 parts of accounts (IAM, S3, a region) at
-// once: 16 accounts, 4 parts each (accountParallelism). AWS API rate limits
+// DefaultConcurrency reads 128 parts of accounts (IAM, S3, a region) at
+// once: 32 accounts, 4 parts each (accountParallelism). AWS API rate limits
 // are per account and region, and within one account-region the collector
 // is sequential, so at most one call per service and account-region is in
 // flight: parallel work spreads over distinct rate-limit buckets, and the
 // buckets the run shares (Organizations, the caller's STS AssumeRole,
 // CloudTrail's low read rate) are paced by the client-side limiter
-// (DefaultQuotas). A collection waits on round trips, not on the CPU:
-// 1,000 accounts x 17 regions at 20 ms per call took 11.5 minutes with 32
-// (150 s of CPU), see BenchmarkCollectOrgScale.
-const DefaultConcurrency = 64
+// (DefaultQuotas). A collection waits on round trips: an account of 17
+// regions makes about 450 calls, so 1,000 accounts at 20 ms per call need
+// at least 140 s with 64 calls in flight and 70 s with 128, and real
+// endpoints answer slower than loopback. More in flight costs no CPU per
+// call; see BenchmarkCollectOrgScale and the README's Speed table.
+const DefaultConcurrency = 128
 
 // accountParallelism is how many parts of one account are read at once
 // (see collectAccount): enough that an account's global reads (IAM, S3)
@@ -132,9 +134,13 @@ type collector struct {
 	base  aws.Config
 	opts  Options
 	partN string
-	sem   chan struct{} // account slots
+	// sem holds the run's Concurrency slots, one per part of an account
+	// being read; acqMu makes an account take its perAccount slots at
+	// once (acquire).
+	sem   chan struct{}
+	acqMu sync.Mutex
 	// perAccount is how many parts of one account (IAM, S3, a region)
-	// are read at once; slots × perAccount ≤ Concurrency.
+	// are read at once.
 	perAccount int
 	lim        *limiter
 	calls      atomic.Int64
@@ -192,7 +198,7 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 		})
 	}
 	perAccount := min(accountParallelism, opts.Concurrency)
-	c := &collector{opts: opts, sem: make(chan struct{}, max(1, opts.Concurrency/perAccount)), perAccount: perAccount,
+	c := &collector{opts: opts, sem: make(chan struct{}, max(perAccount, opts.Concurrency)), perAccount: perAccount,
 		lim: newLimiter(opts.Quotas), ops: map[string]int{}}
 	c.base = c.instrument(cfg)
 
@@ -349,17 +355,28 @@ func partitionOf(arn string) string {
 	return parts[1]
 }
 
-// acquire takes an account slot.
-func (c *collector) acquire(ctx context.Context) bool {
-	select {
-	case c.sem <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
+// acquire takes n slots at once: one account at a time takes its slots,
+// so that two accounts never each hold part of what both wait for.
+func (c *collector) acquire(ctx context.Context, n int) bool {
+	c.acqMu.Lock()
+	defer c.acqMu.Unlock()
+	for i := range n {
+		select {
+		case c.sem <- struct{}{}:
+		case <-ctx.Done():
+			c.release(i)
+			return false
+		}
 	}
+	return true
 }
 
-func (c *collector) release() { <-c.sem }
+// release gives n slots back.
+func (c *collector) release(n int) {
+	for range n {
+		<-c.sem
+	}
+}
 
 // accountConfig returns the configuration reading one account: the caller's
 // own credentials for its own account, otherwise the member role assumed
@@ -394,17 +411,22 @@ var errNoMemberRole = errors.New("no --member-role given to read an account othe
 // and every region. It returns the account (nil when it could not be
 // entered) and the configuration that reads it.
 //
-// The account holds one account slot (c.sem) for its whole collection and
-// reads up to perAccount of its parts (IAM, S3, each region) at once, so
-// that at most Concurrency calls are in flight in all, and so that its
-// deadline (AccountTimeout) counts only its own work: regions never queue
-// behind other accounts' regions while the account's clock runs.
+// The account takes perAccount of the run's Concurrency slots before its
+// clock starts and reads up to perAccount of its parts (IAM, S3, each
+// region) at once, so that at most Concurrency calls are in flight in all,
+// and so that its deadline (AccountTimeout) counts only its own work:
+// regions never queue behind other accounts' regions while the account's
+// clock runs. A reader that finds no part left gives its slot back at
+// once: while an account finishes its last regions, the next accounts
+// start in the slots it no longer uses (at organization scale, holding
+// them to the end left a third of the slots idle).
 func (c *collector) collectAccount(ctx context.Context, account, name string, own bool, regionsDone *atomic.Int64) (*snapshot.Account, aws.Config) {
-	if !c.acquire(ctx) {
+	if !c.acquire(ctx, c.perAccount) {
 		c.notCollected(ctx, account, "")
 		return nil, aws.Config{}
 	}
-	defer c.release()
+	held := c.perAccount
+	defer func() { c.release(held) }()
 	runCtx := ctx
 	ctx, cancel := context.WithTimeout(withAccount(ctx, account), c.opts.AccountTimeout)
 	defer cancel()
@@ -470,10 +492,14 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 	}
 	next := make(chan func())
 	var wg sync.WaitGroup
-	for range min(c.perAccount, len(parts)) {
+	readers := min(held, len(parts))
+	c.release(held - readers)
+	held = 0
+	for range readers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer c.release(1)
 			for part := range next {
 				part()
 			}

@@ -68,20 +68,7 @@ func (c *collector) role(account string, r iamtypes.RoleDetail) snapshot.Role {
 				Resource: role.ARN, Code: "MalformedPolicyDocument", Message: "trust policy is not JSON"})
 		}
 	}
-	for _, p := range r.RolePolicyList {
-		if doc, ok := iamDocument(aws.ToString(p.PolicyDocument)); ok {
-			role.InlinePolicies = append(role.InlinePolicies, snapshot.NamedPolicy{Name: aws.ToString(p.PolicyName), Policy: snapshot.Policy{Document: doc}})
-		} else {
-			c.record(snapshot.CollectionError{Account: account, Service: "iam", Operation: "GetAccountAuthorizationDetails",
-				Resource: role.ARN, Code: "MalformedPolicyDocument", Message: "inline policy " + aws.ToString(p.PolicyName) + " is not JSON"})
-		}
-	}
-	for _, ap := range r.AttachedManagedPolicies {
-		role.AttachedPolicyARNs = append(role.AttachedPolicyARNs, aws.ToString(ap.PolicyArn))
-	}
-	if r.PermissionsBoundary != nil {
-		role.PermissionsBoundaryARN = aws.ToString(r.PermissionsBoundary.PermissionsBoundaryArn)
-	}
+	role.InlinePolicies, role.AttachedPolicyARNs, role.PermissionsBoundaryARN = c.principalPolicies(account, role.ARN, r.RolePolicyList, r.AttachedManagedPolicies, r.PermissionsBoundary)
 	for _, t := range r.Tags {
 		if role.Tags == nil {
 			role.Tags = map[string]string{}

@@ -17,21 +17,32 @@ func (c *collector) user(account string, u iamtypes.UserDetail) snapshot.User {
 	if len(u.GroupList) > 0 {
 		user.Groups = u.GroupList
 	}
-	for _, p := range u.UserPolicyList {
+	user.InlinePolicies, user.AttachedPolicyARNs, user.PermissionsBoundaryARN = c.principalPolicies(account, user.ARN, u.UserPolicyList, u.AttachedManagedPolicies, u.PermissionsBoundary)
+	return user
+}
+
+// principalPolicies turns a role's or user's policies, as
+// GetAccountAuthorizationDetails lists them, into the model: the inline
+// policies (one that is not JSON is recorded as a collection error
+// against principalARN and left out), the attached managed policy ARNs and
+// the permissions boundary ARN.
+func (c *collector) principalPolicies(account, principalARN string, inline []iamtypes.PolicyDetail, attached []iamtypes.AttachedPolicy,
+	boundary *iamtypes.AttachedPermissionsBoundary) (policies []snapshot.NamedPolicy, attachedARNs []string, boundaryARN string) {
+	for _, p := range inline {
 		if doc, ok := iamDocument(aws.ToString(p.PolicyDocument)); ok {
-			user.InlinePolicies = append(user.InlinePolicies, snapshot.NamedPolicy{Name: aws.ToString(p.PolicyName), Policy: snapshot.Policy{Document: doc}})
+			policies = append(policies, snapshot.NamedPolicy{Name: aws.ToString(p.PolicyName), Policy: snapshot.Policy{Document: doc}})
 		} else {
 			c.record(snapshot.CollectionError{Account: account, Service: "iam", Operation: "GetAccountAuthorizationDetails",
-				Resource: user.ARN, Code: "MalformedPolicyDocument", Message: "inline policy " + aws.ToString(p.PolicyName) + " is not JSON"})
+				Resource: principalARN, Code: "MalformedPolicyDocument", Message: "inline policy " + aws.ToString(p.PolicyName) + " is not JSON"})
 		}
 	}
-	for _, ap := range u.AttachedManagedPolicies {
-		user.AttachedPolicyARNs = append(user.AttachedPolicyARNs, aws.ToString(ap.PolicyArn))
+	for _, ap := range attached {
+		attachedARNs = append(attachedARNs, aws.ToString(ap.PolicyArn))
 	}
-	if u.PermissionsBoundary != nil {
-		user.PermissionsBoundaryARN = aws.ToString(u.PermissionsBoundary.PermissionsBoundaryArn)
+	if boundary != nil {
+		boundaryARN = aws.ToString(boundary.PermissionsBoundaryArn)
 	}
-	return user
+	return policies, attachedARNs, boundaryARN
 }
 
 // instanceProfiles lists the instance profiles a role detail names (an EC2

@@ -8,18 +8,18 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const contentType = "application/x-amz-json-1.1"
-
 // The SDK sends the short target; the long form is the one AWS's older
 // documentation shows, and CloudTrail accepts both.
-var proto = &awstest.JSONProtocol{Service: "cloudtrail", ContentType: contentType, UnknownTarget: "UnknownOperationException",
-	Targets: []string{"CloudTrail_20131101.", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."}}
+var proto = awstest.JSON11("cloudtrail", "CloudTrail_20131101.", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.")
 
 // Service is CloudTrail for awstest.Start.
 var Service = awstest.Service{ID: awstest.CloudTrail, New: New}
 
 // New returns the CloudTrail handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+func New(w *awstest.World) http.Handler {
+	s := &server{w: w}
+	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op { return awstest.Op{Resource: req.Name + req.TrailName} }, s.serve)
+}
 
 type server struct{ w *awstest.World }
 
@@ -30,13 +30,7 @@ type request struct {
 	TrailName           string
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	var req request
-	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op { return awstest.Op{Resource: req.Name + req.TrailName} })
-	if ae != nil {
-		proto.Fail(rw, ae)
-		return
-	}
+func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	switch op {
 	case "DescribeTrails":
 		shadow := req.IncludeShadowTrails == nil || *req.IncludeShadowTrails
@@ -50,7 +44,7 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if list == nil {
 			list = []map[string]any{}
 		}
-		awstest.WriteJSON(rw, contentType, map[string]any{"trailList": list})
+		awstest.WriteJSON(rw, proto.ContentType, map[string]any{"trailList": list})
 	case "GetTrailStatus":
 		t := s.find(c, req.Name)
 		if t == nil {
@@ -68,14 +62,14 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if st.LatestNotificationError != "" {
 			out["LatestNotificationError"] = st.LatestNotificationError
 		}
-		awstest.WriteJSON(rw, contentType, out)
+		awstest.WriteJSON(rw, proto.ContentType, out)
 	case "GetEventSelectors":
 		t := s.find(c, req.TrailName)
 		if t == nil {
 			s.notFound(rw, c, req.TrailName)
 			return
 		}
-		awstest.WriteJSON(rw, contentType, selectors(t))
+		awstest.WriteJSON(rw, proto.ContentType, selectors(t))
 	default:
 		proto.Fail(rw, awstest.Errorf(400, "UnknownOperationException", "unknown operation %s", op))
 	}

@@ -7,16 +7,18 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const contentType = "application/x-amz-json-1.1"
-
-var proto = &awstest.JSONProtocol{Service: "events", ContentType: contentType, UnknownTarget: "UnknownOperationException",
-	Targets: []string{"AWSEvents."}}
+var proto = awstest.JSON11("events", "AWSEvents.")
 
 // Service is EventBridge for awstest.Start.
 var Service = awstest.Service{ID: awstest.EventBridge, New: New}
 
 // New returns the EventBridge handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+func New(w *awstest.World) http.Handler {
+	s := &server{w: w}
+	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
+		return awstest.Op{Resource: req.Rule, Continuation: req.NextToken != ""}
+	}, s.serve)
+}
 
 type server struct{ w *awstest.World }
 
@@ -27,15 +29,7 @@ type request struct {
 	Limit        int
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	var req request
-	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
-		return awstest.Op{Resource: req.Rule, Continuation: req.NextToken != ""}
-	})
-	if ae != nil {
-		proto.Fail(rw, ae)
-		return
-	}
+func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	bus := req.EventBusName
 	if bus == "" {
 		bus = "default"
@@ -90,11 +84,11 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *server) page(rw http.ResponseWriter, list []map[string]any, key string, req request) {
+func (s *server) page(rw http.ResponseWriter, list []map[string]any, key string, req *request) {
 	out, ae := awstest.JSONPage(s.w, list, key, "NextToken", req.NextToken, req.Limit, 50)
 	if ae != nil {
 		proto.Fail(rw, awstest.Errorf(400, "ValidationException", "%s", ae.Message))
 		return
 	}
-	awstest.WriteJSON(rw, contentType, out)
+	awstest.WriteJSON(rw, proto.ContentType, out)
 }

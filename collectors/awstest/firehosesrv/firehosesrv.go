@@ -8,16 +8,18 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const contentType = "application/x-amz-json-1.1"
-
-var proto = &awstest.JSONProtocol{Service: "firehose", ContentType: contentType, UnknownTarget: "UnknownOperationException",
-	Targets: []string{"Firehose_20150804."}}
+var proto = awstest.JSON11("firehose", "Firehose_20150804.")
 
 // Service is Firehose for awstest.Start.
 var Service = awstest.Service{ID: awstest.Firehose, New: New}
 
 // New returns the Firehose handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+func New(w *awstest.World) http.Handler {
+	s := &server{w: w}
+	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
+		return awstest.Op{Resource: req.DeliveryStreamName, Continuation: req.ExclusiveStartDeliveryStreamName != ""}
+	}, s.serve)
+}
 
 type server struct{ w *awstest.World }
 
@@ -27,15 +29,7 @@ type request struct {
 	Limit                            int
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	var req request
-	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
-		return awstest.Op{Resource: req.DeliveryStreamName, Continuation: req.ExclusiveStartDeliveryStreamName != ""}
-	})
-	if ae != nil {
-		proto.Fail(rw, ae)
-		return
-	}
+func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	var streams []*snapshot.DeliveryStream
 	if a := s.w.Account(c.Account); a != nil {
 		for i := range a.DeliveryStreams {
@@ -68,11 +62,11 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			}
 			names = append(names, d.Name)
 		}
-		awstest.WriteJSON(rw, contentType, map[string]any{"DeliveryStreamNames": names, "HasMoreDeliveryStreams": more})
+		awstest.WriteJSON(rw, proto.ContentType, map[string]any{"DeliveryStreamNames": names, "HasMoreDeliveryStreams": more})
 	case "DescribeDeliveryStream":
 		for _, d := range streams {
 			if d.Name == req.DeliveryStreamName {
-				awstest.WriteJSON(rw, contentType, map[string]any{"DeliveryStreamDescription": describe(d)})
+				awstest.WriteJSON(rw, proto.ContentType, map[string]any{"DeliveryStreamDescription": describe(d)})
 				return
 			}
 		}

@@ -163,15 +163,7 @@ func roleOf(a *snapshot.Account, r snapshot.Role) roleDetail {
 	if r.TrustPolicy != nil {
 		d.AssumeRolePolicyDocument = encode(r.TrustPolicy.Document)
 	}
-	for _, p := range r.InlinePolicies {
-		d.RolePolicyList = append(d.RolePolicyList, member{PolicyName: p.Name, PolicyDocument: encode(p.Document)})
-	}
-	for _, arn := range r.AttachedPolicyARNs {
-		d.AttachedManagedPolicies = append(d.AttachedManagedPolicies, member{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyArn: arn})
-	}
-	if r.PermissionsBoundaryARN != "" {
-		d.PermissionsBoundary = &boundary{"Policy", r.PermissionsBoundaryARN}
-	}
+	d.RolePolicyList, d.AttachedManagedPolicies, d.PermissionsBoundary = policyLists(r.InlinePolicies, r.AttachedPolicyARNs, r.PermissionsBoundaryARN)
 	keys := make([]string, 0, len(r.Tags))
 	for k := range r.Tags {
 		keys = append(keys, k)

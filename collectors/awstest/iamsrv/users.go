@@ -46,16 +46,24 @@ func userOf(u snapshot.User) userDetail {
 	if d.Path == "" {
 		d.Path = "/"
 	}
-	for _, p := range u.InlinePolicies {
-		d.UserPolicyList = append(d.UserPolicyList, member{PolicyName: p.Name, PolicyDocument: encode(p.Document)})
-	}
-	for _, arn := range u.AttachedPolicyARNs {
-		d.AttachedManagedPolicies = append(d.AttachedManagedPolicies, member{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyArn: arn})
-	}
-	if u.PermissionsBoundaryARN != "" {
-		d.PermissionsBoundary = &boundary{"Policy", u.PermissionsBoundaryARN}
-	}
+	d.UserPolicyList, d.AttachedManagedPolicies, d.PermissionsBoundary = policyLists(u.InlinePolicies, u.AttachedPolicyARNs, u.PermissionsBoundaryARN)
 	return d
+}
+
+// policyLists are a role's or user's inline policies, attached managed
+// policies and permissions boundary as GetAccountAuthorizationDetails
+// lists them.
+func policyLists(inline []snapshot.NamedPolicy, attached []string, boundaryARN string) (inl, att []member, b *boundary) {
+	for _, p := range inline {
+		inl = append(inl, member{PolicyName: p.Name, PolicyDocument: encode(p.Document)})
+	}
+	for _, arn := range attached {
+		att = append(att, member{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyArn: arn})
+	}
+	if boundaryARN != "" {
+		b = &boundary{"Policy", boundaryARN}
+	}
+	return inl, att, b
 }
 
 // profilesOf lists the instance profiles holding r, as RoleDetail's

@@ -14,15 +14,14 @@ import (
 // organization's SCPs and RCPs are evaluated with key-policy semantics
 // (https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html).
 // A refusal is KMS's AccessDeniedException with KMS's wording of the reason.
-func (s *Server) authorize(c awstest.Caller, action string, key *snapshot.Key, owner string, encryptionContext map[string]string) *awstest.APIError {
+func (s *Server) authorize(c awstest.Caller, action string, key *snapshot.Key, encryptionContext map[string]string) *awstest.APIError {
 	role := s.w.CallerRole(c.PrincipalARN)
 	if grantAllows(key, c.PrincipalARN, role, action) {
 		return nil
 	}
-	// RCPs do not bind AWS managed keys
-	// (https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
-	req := awstest.Authorization{Caller: c, Action: action, Resource: key.ARN, ResourceAccount: owner,
-		ResourcePolicy: key.Policy, ResourceType: iam.ResourceKMSKey, ExemptFromRCPs: key.KeyManager == "AWS",
+	// The assembly knows the key policy, that RCPs do not bind AWS managed
+	// keys, and key-policy semantics.
+	req := awstest.Authorization{Caller: c, Action: action, Resource: key.ARN,
 		Context: map[string][]string{"kms:CallerAccount": {c.Account}}}
 	for k, v := range encryptionContext {
 		req.Context["kms:EncryptionContext:"+k] = []string{v}
@@ -55,9 +54,8 @@ func (s *Server) authorize(c awstest.Caller, action string, key *snapshot.Key, o
 // the resource policy, and the organization's SCPs and RCPs, with AWS's
 // cross-account rule that both the identity and the resource policy must
 // allow. A refusal is AccessDenied (HTTP 403) worded as AWS words it.
-func (s *Server) Authorize(c awstest.Caller, action, resourceARN, resourceAccount string, resourcePolicy *snapshot.Policy, context map[string][]string) *awstest.APIError {
-	res, ae := s.decide(awstest.Authorization{Caller: c, Action: action, Resource: resourceARN, ResourceAccount: resourceAccount,
-		ResourcePolicy: resourcePolicy, ResourceType: iam.ResourceGeneric, Context: context})
+func (s *Server) Authorize(c awstest.Caller, action, resourceARN string, context map[string][]string) *awstest.APIError {
+	res, ae := s.decide(awstest.Authorization{Caller: c, Action: action, Resource: resourceARN, Context: context})
 	if ae != nil {
 		return ae
 	}

@@ -12,10 +12,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const contentType = "application/x-amz-json-1.1"
-
-var proto = &awstest.JSONProtocol{Service: "kms", ContentType: contentType, UnknownTarget: "UnknownOperationException",
-	Targets: []string{"TrentService."}}
+var proto = awstest.JSON11("kms", "TrentService.")
 
 // Service is KMS for awstest.Start.
 var Service = awstest.Service{ID: awstest.KMS, New: New}
@@ -49,7 +46,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case "DescribeKey", "GetKeyPolicy", "ListGrants":
 		key, owner, ae := s.resolve(c, str("KeyId"), c.Account, c.Region)
 		if ae == nil {
-			ae = s.authorize(c, "kms:"+op, key, owner, nil)
+			ae = s.authorize(c, "kms:"+op, key, nil)
 		}
 		if ae != nil {
 			proto.Fail(rw, ae)
@@ -57,7 +54,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		switch op {
 		case "DescribeKey":
-			awstest.WriteJSON(rw, contentType, map[string]any{"KeyMetadata": metadata(key, owner)})
+			awstest.WriteJSON(rw, proto.ContentType, map[string]any{"KeyMetadata": metadata(key, owner)})
 		case "GetKeyPolicy":
 			if n := str("PolicyName"); n != "" && n != "default" {
 				proto.Fail(rw, awstest.Errorf(400, "NotFoundException", "No such policy exists"))
@@ -67,13 +64,13 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			if key.Policy != nil {
 				doc = string(key.Policy.Document)
 			}
-			awstest.WriteJSON(rw, contentType, map[string]any{"Policy": doc, "PolicyName": "default"})
+			awstest.WriteJSON(rw, proto.ContentType, map[string]any{"Policy": doc, "PolicyName": "default"})
 		case "ListGrants":
 			grants := []map[string]any{}
 			for _, g := range key.Grants {
 				grants = append(grants, map[string]any{"GrantId": g.GrantID, "KeyId": key.ARN, "GranteePrincipal": g.GranteePrincipal, "Operations": g.Operations})
 			}
-			awstest.WriteJSON(rw, contentType, map[string]any{"Grants": grants, "Truncated": false})
+			awstest.WriteJSON(rw, proto.ContentType, map[string]any{"Grants": grants, "Truncated": false})
 		}
 	case "GenerateDataKey", "Encrypt":
 		ctx := stringMap(in["EncryptionContext"])
@@ -87,7 +84,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if op == "GenerateDataKey" {
 			out["Plaintext"] = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x42}, 32))
 		}
-		awstest.WriteJSON(rw, contentType, out)
+		awstest.WriteJSON(rw, proto.ContentType, out)
 	case "Decrypt":
 		raw, _ := base64.StdEncoding.DecodeString(str("CiphertextBlob"))
 		var ct sealed
@@ -106,7 +103,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			proto.Fail(rw, ae)
 			return
 		}
-		awstest.WriteJSON(rw, contentType, map[string]any{"KeyId": arn, "Plaintext": base64.StdEncoding.EncodeToString(ct.Plaintext), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"})
+		awstest.WriteJSON(rw, proto.ContentType, map[string]any{"KeyId": arn, "Plaintext": base64.StdEncoding.EncodeToString(ct.Plaintext), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"})
 	default:
 		proto.Fail(rw, awstest.Errorf(400, "UnknownOperationException", ""))
 	}
@@ -223,7 +220,7 @@ func page[T any](s *Server, rw http.ResponseWriter, key string, items []T, marke
 	}
 	_, more := resp["NextMarker"]
 	resp["Truncated"] = more
-	awstest.WriteJSON(rw, contentType, resp)
+	awstest.WriteJSON(rw, proto.ContentType, resp)
 }
 
 // resolve finds the key keyRef names, as KMS does: a key ID or alias name
@@ -261,7 +258,7 @@ func (s *Server) resolve(c awstest.Caller, keyRef, account, region string) (*sna
 // cryptographic calls: it resolves the key, checks its state and
 // authorizes action for the caller with the encryption context.
 func (s *Server) UseKey(c awstest.Caller, action, keyRef, ownerAccount, region string, encryptionContext map[string]string) (string, *awstest.APIError) {
-	k, owner, ae := s.resolve(c, keyRef, ownerAccount, region)
+	k, _, ae := s.resolve(c, keyRef, ownerAccount, region)
 	if ae != nil {
 		return "", ae
 	}
@@ -274,7 +271,7 @@ func (s *Server) UseKey(c awstest.Caller, action, keyRef, ownerAccount, region s
 	default:
 		return "", awstest.Errorf(400, "KMSInvalidStateException", "%s is %s.", k.ARN, k.KeyState)
 	}
-	if ae := s.authorize(c, action, k, owner, encryptionContext); ae != nil {
+	if ae := s.authorize(c, action, k, encryptionContext); ae != nil {
 		return "", ae
 	}
 	return k.ARN, nil

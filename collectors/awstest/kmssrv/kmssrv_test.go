@@ -171,7 +171,8 @@ func TestKeyPolicySemantics(t *testing.T) {
 // account's own administrator needs no bucket policy, another account's
 // principal does, and an explicit deny in the bucket policy wins.
 func TestAuthorizeResource(t *testing.T) {
-	srv, _ := clients(t)
+	w := world()
+	srv := kmssrv.NewServer(w)
 	admin := awstest.Caller{PrincipalARN: "arn:aws:iam::222222222222:user/admin", Account: "222222222222", Region: "us-east-1", Service: "s3"}
 	outsider := awstest.Caller{PrincipalARN: "arn:aws:iam::555555555555:user/admin", Account: "555555555555", Region: "us-east-1", Service: "s3"}
 	reader := awstest.Caller{PrincipalARN: "arn:aws:sts::222222222222:assumed-role/Reader/smoke", Account: "222222222222", Region: "us-east-1", Service: "s3"}
@@ -190,7 +191,10 @@ func TestAuthorizeResource(t *testing.T) {
 		"reader, no identity grant for s3": {reader, nil},
 	} {
 		got[name] = ""
-		if ae := srv.Authorize(tc.c, "s3:GetObject", "arn:aws:s3:::b/k", "222222222222", tc.pol, ctx); ae != nil {
+		w.Update(func(s *snapshot.Snapshot) {
+			s.Accounts[0].Buckets = []snapshot.Bucket{{Name: "b", ARN: "arn:aws:s3:::b", Region: "us-east-1", Policy: tc.pol}}
+		})
+		if ae := srv.Authorize(tc.c, "s3:GetObject", "arn:aws:s3:::b/k", ctx); ae != nil {
 			got[name] = ae.Code + ": " + strings.SplitN(ae.Message, "\" ", 2)[1]
 		}
 	}
@@ -229,25 +233,30 @@ var fullAWSAccess = snapshot.OrgPolicy{ID: "p-FullAWSAccess", Type: snapshot.Pol
 	Document: *pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)}
 
 // TestOrganizationPolicies: an RCP that keeps key use inside the
-// organization stops the vendor (catalog OR02), while RCPFullAWSAccess
-// stands at every level whether or not the snapshot lists it.
+// organization stops the vendor (catalog OR02), while RCPFullAWSAccess,
+// which the world lists wherever AWS attaches it (awstest.Complete), lets
+// everything else through.
 func TestOrganizationPolicies(t *testing.T) {
 	w := world()
-	w.Snapshot.Organization = &snapshot.Organization{
-		ID: "o-abc", ManagementAccountID: "999999999999", RootID: "r-root",
-		EnabledPolicyTypes: []string{snapshot.PolicyTypeSCP, snapshot.PolicyTypeRCP},
-		Members:            []snapshot.OrgAccount{{ID: "222222222222", ParentID: "r-root"}},
-		Policies:           []snapshot.OrgPolicy{fullAWSAccess},
-	}
+	w.Update(func(s *snapshot.Snapshot) {
+		s.Organization = &snapshot.Organization{
+			ID: "o-abc", ManagementAccountID: "999999999999", RootID: "r-root",
+			EnabledPolicyTypes: []string{snapshot.PolicyTypeSCP, snapshot.PolicyTypeRCP},
+			Members:            []snapshot.OrgAccount{{ID: "222222222222", ParentID: "r-root"}},
+			Policies:           []snapshot.OrgPolicy{fullAWSAccess},
+		}
+	})
 	srv := kmssrv.NewServer(w)
 	vendor := awstest.Caller{PrincipalARN: "arn:aws:sts::444444444444:assumed-role/Vendor/smoke", Account: "444444444444", Region: "us-east-1", Service: "s3"}
 	ec := map[string]string{"aws:s3:arn": "arn:aws:s3:::logs/a.json.gz"}
 	if _, ae := srv.UseKey(vendor, "kms:Decrypt", keyARN, "222222222222", "us-east-1", ec); ae != nil {
 		t.Fatalf("no policies listed: %v", ae)
 	}
-	w.Snapshot.Organization.Policies = []snapshot.OrgPolicy{fullAWSAccess, {ID: "p-perimeter", Type: snapshot.PolicyTypeRCP, Targets: []string{"r-root"},
-		Document: *pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*",
-		  "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-abc"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`)}}
+	w.Update(func(s *snapshot.Snapshot) {
+		s.Organization.Policies = append(s.Organization.Policies, snapshot.OrgPolicy{ID: "p-perimeter", Type: snapshot.PolicyTypeRCP, Targets: []string{"r-root"},
+			Document: *pol(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*",
+		  "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-abc"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`)})
+	})
 	srv = kmssrv.NewServer(w)
 	_, ae := srv.UseKey(vendor, "kms:Decrypt", keyARN, "222222222222", "us-east-1", ec)
 	if ae == nil || !strings.HasSuffix(ae.Message, "with an explicit deny in a resource control policy") {

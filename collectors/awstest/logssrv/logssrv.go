@@ -8,16 +8,18 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const contentType = "application/x-amz-json-1.1"
-
-var proto = &awstest.JSONProtocol{Service: "logs", ContentType: contentType, UnknownTarget: "UnknownOperationException",
-	Targets: []string{"Logs_20140328."}}
+var proto = awstest.JSON11("logs", "Logs_20140328.")
 
 // Service is CloudWatch Logs for awstest.Start.
 var Service = awstest.Service{ID: awstest.Logs, New: New}
 
 // New returns the CloudWatch Logs handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+func New(w *awstest.World) http.Handler {
+	s := &server{w: w}
+	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
+		return awstest.Op{Resource: req.LogGroupName, Continuation: req.NextToken != ""}
+	}, s.serve)
+}
 
 type server struct{ w *awstest.World }
 
@@ -28,15 +30,7 @@ type request struct {
 	Limit              int    `json:"limit"`
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	var req request
-	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
-		return awstest.Op{Resource: req.LogGroupName, Continuation: req.NextToken != ""}
-	})
-	if ae != nil {
-		proto.Fail(rw, ae)
-		return
-	}
+func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	var groups []*snapshot.LogGroup
 	if a := s.w.Account(c.Account); a != nil {
 		for i := range a.LogGroups {
@@ -90,11 +84,11 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *server) page(rw http.ResponseWriter, list []map[string]any, key string, req request, def int) {
+func (s *server) page(rw http.ResponseWriter, list []map[string]any, key string, req *request, def int) {
 	out, ae := awstest.JSONPage(s.w, list, key, "nextToken", req.NextToken, req.Limit, def)
 	if ae != nil {
 		proto.Fail(rw, awstest.Errorf(400, "InvalidParameterException", "%s", ae.Message))
 		return
 	}
-	awstest.WriteJSON(rw, contentType, out)
+	awstest.WriteJSON(rw, proto.ContentType, out)
 }

@@ -8,16 +8,18 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const contentType = "application/x-amz-json-1.1"
-
-var proto = &awstest.JSONProtocol{Service: "organizations", ContentType: contentType, UnknownTarget: "UnknownOperationException",
-	Targets: []string{"AWSOrganizationsV20161128."}}
+var proto = awstest.JSON11("organizations", "AWSOrganizationsV20161128.")
 
 // Service is Organizations for awstest.Start.
 var Service = awstest.Service{ID: awstest.Organizations, New: New}
 
 // New returns the Organizations handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+func New(w *awstest.World) http.Handler {
+	s := &server{w: w}
+	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
+		return awstest.Op{Continuation: req.NextToken != "", Resource: req.PolicyID + req.ParentID}
+	}, s.serve)
+}
 
 type server struct{ w *awstest.World }
 
@@ -33,15 +35,7 @@ type request struct {
 // joined is the fixed join date loopback accounts report (epoch seconds).
 const joined = 1704067200
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	var req request
-	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
-		return awstest.Op{Continuation: req.NextToken != "", Resource: req.PolicyID + req.ParentID}
-	})
-	if ae != nil {
-		proto.Fail(rw, ae)
-		return
-	}
+func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	o := s.w.Snapshot.Organization
 	if !awstest.InOrganization(o, c.Account) {
 		proto.Fail(rw, awstest.Errorf(400, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."))
@@ -59,39 +53,26 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		for _, t := range o.EnabledPolicyTypes {
 			types = append(types, map[string]string{"Type": t, "Status": "ENABLED"})
 		}
-		awstest.WriteJSON(rw, contentType, map[string]any{"Roots": []map[string]any{{
+		awstest.WriteJSON(rw, proto.ContentType, map[string]any{"Roots": []map[string]any{{
 			"Id": o.RootID, "Arn": s.arn(o, "root", o.RootID), "Name": "Root", "PolicyTypes": types}}})
 	case "ListOrganizationalUnitsForParent":
-		var ous []map[string]string
-		for _, ou := range o.OrganizationalUnits {
-			if ou.ParentID == req.ParentID {
-				ous = append(ous, map[string]string{"Id": ou.ID, "Arn": s.arn(o, "ou", ou.ID), "Name": ou.Name})
-			}
-		}
-		s.page(rw, "OrganizationalUnits", ous, req)
+		s.page(rw, "OrganizationalUnits", listWhere(o.OrganizationalUnits, func(ou snapshot.OrganizationalUnit) bool { return ou.ParentID == req.ParentID },
+			func(ou snapshot.OrganizationalUnit) map[string]string {
+				return map[string]string{"Id": ou.ID, "Arn": s.arn(o, "ou", ou.ID), "Name": ou.Name}
+			}), req)
 	case "ListAccountsForParent":
-		var accts []map[string]any
-		for _, m := range o.Members {
-			if m.ParentID == req.ParentID {
-				accts = append(accts, s.account(o, m))
-			}
-		}
-		s.page(rw, "Accounts", accts, req)
+		s.page(rw, "Accounts", listWhere(o.Members, func(m snapshot.OrgAccount) bool { return m.ParentID == req.ParentID },
+			func(m snapshot.OrgAccount) map[string]any { return s.account(o, m) }), req)
 	case "ListPolicies":
-		var ps []map[string]any
-		for _, p := range o.Policies {
-			if p.Type == req.Filter {
-				ps = append(ps, s.summary(o, p))
-			}
-		}
-		s.page(rw, "Policies", ps, req)
+		s.page(rw, "Policies", listWhere(o.Policies, func(p snapshot.OrgPolicy) bool { return p.Type == req.Filter },
+			func(p snapshot.OrgPolicy) map[string]any { return s.summary(o, p) }), req)
 	case "DescribePolicy":
 		p := s.policy(o, req.PolicyID)
 		if p == nil {
 			proto.Fail(rw, awstest.Errorf(400, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified."))
 			return
 		}
-		awstest.WriteJSON(rw, contentType, map[string]any{"Policy": map[string]any{"PolicySummary": s.summary(o, *p), "Content": string(p.Document.Document)}})
+		awstest.WriteJSON(rw, proto.ContentType, map[string]any{"Policy": map[string]any{"PolicySummary": s.summary(o, *p), "Content": string(p.Document.Document)}})
 	case "ListTargetsForPolicy":
 		p := s.policy(o, req.PolicyID)
 		if p == nil {
@@ -131,16 +112,16 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func page[T any](s *server, rw http.ResponseWriter, key string, items []T, req request) {
+func page[T any](s *server, rw http.ResponseWriter, key string, items []T, req *request) {
 	out, ae := awstest.JSONPage(s.w, items, key, "NextToken", req.NextToken, req.MaxResults, 20)
 	if ae != nil {
 		proto.Fail(rw, ae)
 		return
 	}
-	awstest.WriteJSON(rw, contentType, out)
+	awstest.WriteJSON(rw, proto.ContentType, out)
 }
 
-func (s *server) page(rw http.ResponseWriter, key string, items any, req request) {
+func (s *server) page(rw http.ResponseWriter, key string, items any, req *request) {
 	switch v := items.(type) {
 	case []map[string]string:
 		page(s, rw, key, v, req)
@@ -170,7 +151,7 @@ func (s *server) describeOrganization(rw http.ResponseWriter, o *snapshot.Organi
 	if fs == "" {
 		fs = "ALL"
 	}
-	awstest.WriteJSON(rw, contentType, map[string]any{"Organization": map[string]any{
+	awstest.WriteJSON(rw, proto.ContentType, map[string]any{"Organization": map[string]any{
 		"Id": o.ID, "Arn": arn, "FeatureSet": fs,
 		"MasterAccountArn":   s.arn(o, "account", o.ManagementAccountID),
 		"MasterAccountId":    o.ManagementAccountID,
@@ -234,4 +215,16 @@ func (s *server) target(o *snapshot.Organization, id string) map[string]string {
 		}
 		return map[string]string{"TargetId": id, "Arn": s.arn(o, "account", id), "Name": name, "Type": "ACCOUNT"}
 	}
+}
+
+// listWhere is the entries of a list operation: each item that keep
+// accepts, as entry writes it.
+func listWhere[T, E any](items []T, keep func(T) bool, entry func(T) E) []E {
+	var out []E
+	for _, it := range items {
+		if keep(it) {
+			out = append(out, entry(it))
+		}
+	}
+	return out
 }

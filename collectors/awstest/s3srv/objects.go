@@ -153,7 +153,7 @@ func (s *Server) readObject(rw http.ResponseWriter, r *http.Request, c awstest.C
 		// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax).
 		if s.Access != nil {
 			bucketARN := "arn:" + s.w.PartitionName() + ":s3:::" + b.Name
-			if ae := s.Access.Authorize(c, "s3:ListBucket", bucketARN, owner, b.Policy, nil); ae != nil {
+			if ae := s.Access.Authorize(c, "s3:ListBucket", bucketARN, nil); ae != nil {
 				if r.Method == http.MethodHead {
 					rw.WriteHeader(http.StatusForbidden)
 					return

@@ -35,11 +35,11 @@ type KeyUser interface {
 	UseKey(caller awstest.Caller, action, keyRef, ownerAccount, region string, encryptionContext map[string]string) (string, *awstest.APIError)
 }
 
-// Authorizer decides a request on a resource that has a resource-based
-// policy, as IAM does for S3: identity policies, the bucket policy, SCPs and
-// RCPs, both sides needed across accounts. It returns AWS's AccessDenied.
+// Authorizer decides a request on a resource of the World, as IAM does for
+// S3: identity policies, the bucket policy, SCPs and RCPs, both sides
+// needed across accounts. It returns AWS's AccessDenied.
 type Authorizer interface {
-	Authorize(caller awstest.Caller, action, resourceARN, resourceAccount string, resourcePolicy *snapshot.Policy, context map[string][]string) *awstest.APIError
+	Authorize(caller awstest.Caller, action, resourceARN string, context map[string][]string) *awstest.APIError
 }
 
 // Notifier delivers one event notification to its destination, an SNS
@@ -231,7 +231,7 @@ func (s *Server) authorize(r *http.Request, c awstest.Caller, op string, b *snap
 	if p := r.URL.Query().Get("prefix"); p != "" && action == "s3:ListBucket" {
 		ctx["s3:prefix"] = []string{p}
 	}
-	return s.Access.Authorize(c, action, resource, owner, b.Policy, ctx)
+	return s.Access.Authorize(c, action, resource, ctx)
 }
 
 func splitPath(p string) (bucket, key string) {

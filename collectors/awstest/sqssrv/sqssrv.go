@@ -21,7 +21,12 @@ var proto = &awstest.JSONProtocol{Service: "sqs", ContentType: contentType, Unkn
 var Service = awstest.Service{ID: awstest.SQS, New: New}
 
 // New returns the SQS handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+func New(w *awstest.World) http.Handler {
+	s := &server{w: w}
+	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
+		return awstest.Op{Continuation: req.NextToken != "", Resource: req.QueueURL}
+	}, s.serve)
+}
 
 type server struct{ w *awstest.World }
 
@@ -33,15 +38,7 @@ type request struct {
 	AttributeNames  []string
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	var req request
-	op, c, ae := s.w.BeginJSON(r, proto, &req, func() awstest.Op {
-		return awstest.Op{Continuation: req.NextToken != "", Resource: req.QueueURL}
-	})
-	if ae != nil {
-		proto.Fail(rw, ae)
-		return
-	}
+func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	a := s.w.Account(c.Account)
 	switch op {
 	case "ListQueues":

@@ -14,8 +14,7 @@ import (
 // above the caller's account must not forbid it, nor the RCPs above the
 // role's (awstest.World.Authorize assembles them).
 func decide(w *awstest.World, role snapshot.Role, c awstest.Caller, externalID string) (bool, error) {
-	a := awstest.Authorization{Caller: c, Action: "sts:AssumeRole", Resource: role.ARN,
-		ResourceAccount: awstest.AccountOfARN(role.ARN), ResourcePolicy: role.TrustPolicy, ResourceType: iam.ResourceRoleTrust}
+	a := awstest.Authorization{Caller: c, Action: "sts:AssumeRole", Resource: role.ARN}
 	if externalID != "" {
 		a.Context = map[string][]string{"sts:ExternalId": {externalID}}
 	}

@@ -37,7 +37,7 @@ deny contains f if {
 	object.get(b.bucket, "object_ownership", "") in {"", "ObjectWriter"}
 	writers := {d.account | some d in lib.sources; d.bucket == name; d.account != b.account}
 	count(writers) > 0
-	f := lib.with_location(
+	f := lib.with_fix(lib.with_location(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 			"message": sprintf("bucket %s has Object Ownership %s and receives log files written by account %s: those objects belong to the writer, so the bucket policy's grants to readers in other accounts do not apply to them", [b.bucket.name, ownership(b.bucket), concat(", ", sort(writers))]),
@@ -45,7 +45,7 @@ deny contains f if {
 			"remediation": sprintf("aws s3api put-bucket-ownership-controls --bucket %s --ownership-controls '{\"Rules\":[{\"ObjectOwnership\":\"BucketOwnerEnforced\"}]}' (objects already written keep their owner: copy them over themselves to take ownership)", [b.bucket.name]),
 		},
 		b.bucket,
-	)
+	), lib.set_fix({"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}))
 }
 
 ownership(b) := "ObjectWriter" if b.object_ownership == "ObjectWriter"

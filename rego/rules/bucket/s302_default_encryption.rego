@@ -77,7 +77,7 @@ deny contains f if {
 	f := finding(b, "alias", sprintf("bucket %s names its default key by alias %s: requests from account %s resolve the alias in their own account, not in %s", [b.bucket.name, b.bucket.encryption.kms_master_key_id, concat(", ", sort(others)), b.account]))
 }
 
-finding(b, fact, message) := lib.with_location(
+finding(b, fact, message) := lib.with_fix(lib.with_location(
 	{
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 		"message": message,
@@ -85,4 +85,7 @@ finding(b, fact, message) := lib.with_location(
 		"remediation": sprintf("aws s3api put-bucket-encryption --bucket %s --server-side-encryption-configuration '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":\"arn:%s:kms:%s:%s:key/<customer managed key ID>\"},\"BucketKeyEnabled\":true}]}' and let the reader kms:Decrypt in that key's policy", [b.bucket.name, lib.partition, b.bucket.region, b.account]),
 	},
 	b.bucket,
-)
+), object.union(lib.set_fix({"BucketEncryption": {"ServerSideEncryptionConfiguration": [{
+	"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": sprintf("arn:%s:kms:%s:%s:key/<customer managed key ID>", [lib.partition, b.bucket.region, b.account])},
+	"BucketKeyEnabled": true,
+}]}}), {"also": "let the reader kms:Decrypt in that key's policy"}))

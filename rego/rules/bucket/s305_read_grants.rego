@@ -71,12 +71,12 @@ generic contains f if {
 	also := missing(x, needs.recommended("S305", "role"))
 	answer := lib.authz(x.reader.role, gone[0], target(gone[0], x.bucket), {})
 	c := {"reader": x.reader, "bucket": x.bucket, "action": gone[0], "actions": array.concat(gone, also)}
-	f := located({
+	f := lib.with_fix(located({
 		"resource": lib.resource(x.bucket.bucket.arn, "AWS::S3::Bucket", x.bucket.account, x.bucket.bucket.region),
 		"message": sprintf("%s cannot %s on %s%s: %s", [x.reader.role, concat(", ", gone), target(gone[0], x.bucket), needs.guide_note(gone), answer.proof]),
 		"fact": sprintf("%s %s", [x.reader.role, concat(",", sort(gone))]),
 		"remediation": fix(c, answer),
-	}, c, answer)
+	}, c, answer), fix_data(c, answer))
 }
 
 # A reader that can read every log file but not list the bucket works: a
@@ -88,13 +88,13 @@ generic contains f if {
 	count(rec) > 0
 	answer := lib.authz(x.reader.role, rec[0], target(rec[0], x.bucket), {})
 	c := {"reader": x.reader, "bucket": x.bucket, "action": rec[0], "actions": rec}
-	f := located({
+	f := lib.with_fix(located({
 		"resource": lib.resource(x.bucket.bucket.arn, "AWS::S3::Bucket", x.bucket.account, x.bucket.bucket.region),
 		"message": sprintf("%s may read the log files of %s but not %s (recommended, not needed): %s", [x.reader.role, x.bucket.bucket.name, concat(", ", rec), needs.recommended_text(rec)]),
 		"fact": sprintf("%s recommended %s", [x.reader.role, concat(",", sort(rec))]),
 		"remediation": fix(c, answer),
 		"severity": "low",
-	}, c, answer)
+	}, c, answer), fix_data(c, answer))
 }
 
 # located points at the reader's identity policy when that is what lacks
@@ -135,20 +135,40 @@ grant_action(c) := c.actions[0] if count(c.actions) == 1
 
 else := c.actions
 
-identity_fix(c) := sprintf("Add to an identity policy of %s: %s", [c.reader.role, lib.statement_json({
+identity_statement(c) := {
 	"Sid": "ReadSecurityLogs",
 	"Effect": "Allow",
 	"Action": grant_action(c),
 	"Resource": grant_resource(c),
-})])
+}
 
-bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, lib.statement_json({
+bucket_statement(c) := {
 	"Sid": "AllowLogReader",
 	"Effect": "Allow",
 	"Principal": {"AWS": c.reader.role},
 	"Action": grant_action(c),
 	"Resource": grant_resource(c),
-})])
+}
+
+identity_fix(c) := sprintf("Add to an identity policy of %s: %s", [c.reader.role, lib.statement_json(identity_statement(c))])
+
+bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, lib.statement_json(bucket_statement(c))])
+
+# fix_data is fix as data when one side alone lacks the grant (the side
+# the finding points at); two sides to change, or a locked bucket policy,
+# stay prose.
+fix_data(c, answer) := null if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	lib.bucket_policy_lock(c.bucket)
+} else := lib.grant_fix(answer, bucket_statement(c)) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	lib.identity_allows(answer)
+} else := lib.statement_fix("identity", identity_statement(c)) if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+	lib.resource_allows(answer)
+} else := null if {
+	lib.account_of_arn(c.reader.role) != c.bucket.account
+} else := lib.statement_fix("identity", identity_statement(c))
 
 # fix names only the side that does not allow yet: across accounts both
 # must, in the same account the identity policy is enough. Where an SCP

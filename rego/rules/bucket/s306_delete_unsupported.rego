@@ -70,10 +70,10 @@ deny contains f if {
 deny contains f if {
 	some [r, _, b, _] in deleting
 	b.bucket.object_lock_enabled
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 		"message": sprintf("role %s is set up to delete log files after reading, but bucket %s has Object Lock: locked object versions cannot be deleted", [r.role, b.bucket.name]),
 		"fact": sprintf("object-lock=%s", [r.role]),
 		"remediation": sprintf("Turn off the connector's delete-after-read option for bucket %s (Object Lock is there to keep the logs)", [b.bucket.name]),
-	}
+	}, lib.outside_fix("delete-after-read is an option of the connector, set in the vendor's console; the bucket's Object Lock is right to keep the logs"))
 }

@@ -43,17 +43,19 @@ deny contains f if {
 	principal := s.writer
 	answer := lib.authz(principal, "kms:GenerateDataKey", key.arn, s.writer_context)
 	lib.denied(answer)
-	f := lib.with_grant_location({
+	f := lib.with_fix(lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),
 		"message": sprintf("%s (detector %s) cannot kms:GenerateDataKey with key %s: %s", [principal, s.arn, key.arn, answer.proof]),
 		"fact": sprintf("%s:%s", [principal, s.arn]),
-		"remediation": sprintf("Add to the key policy of %s: %s", [key.arn, lib.statement_json({
-			"Sid": "AllowGuardDutyExport",
-			"Effect": "Allow",
-			"Principal": {"Service": principal},
-			"Action": "kms:GenerateDataKey",
-			"Resource": key.arn,
-			"Condition": {"StringEquals": {"aws:SourceAccount": s.account, "aws:SourceArn": s.arn}},
-		})]),
-	}, key, object.get(key, "policy", {}), answer, principal, "kms:GenerateDataKey")
+		"remediation": sprintf("Add to the key policy of %s: %s", [key.arn, lib.statement_json(export_statement(s, key, principal))]),
+	}, key, object.get(key, "policy", {}), answer, principal, "kms:GenerateDataKey"), lib.grant_fix(answer, export_statement(s, key, principal)))
+}
+
+export_statement(s, key, principal) := {
+	"Sid": "AllowGuardDutyExport",
+	"Effect": "Allow",
+	"Principal": {"Service": principal},
+	"Action": "kms:GenerateDataKey",
+	"Resource": key.arn,
+	"Condition": {"StringEquals": {"aws:SourceAccount": s.account, "aws:SourceArn": s.arn}},
 }

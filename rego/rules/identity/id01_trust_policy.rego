@@ -66,12 +66,12 @@ deny contains f if {
 	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	f := finding(
+	f := lib.with_fix(finding(
 		r, sprintf("%s sts:AssumeRole", [p]), sprintf("%s cannot sts:AssumeRole %s%s: %s%s", [
 			p, r.role.arn, external_id_phrase, answer.proof, external_id_hint(r, p),
 		]),
 		sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement(p))]), trust_locations(r, p, answer),
-	)
+	), lib.grant_fix_in(answer, "trust", trust_statement(p)))
 }
 
 external_id_phrase := sprintf(" with external ID %s", [masked(input.connector.external_id)]) if {

@@ -55,10 +55,19 @@ deny contains f if {
 	mp := datapath.managed_policy(boundary)
 	missing := sort([a | some a in needed(r); not within(mp.document, a)])
 	count(missing) > 0
-	f := {
+	f := boundary_fix({
 		"resource": lib.resource(e.role.arn, "AWS::IAM::Role", e.account, ""),
 		"message": sprintf("the permissions boundary %s of reader role %s does not allow %s: they are implicitly denied whatever the role's policies grant", [boundary, e.role.arn, concat(", ", missing)]),
 		"fact": sprintf("boundary-missing=%s", [concat(",", missing)]),
-		"remediation": sprintf("Add to the boundary policy %s: %s", [boundary, lib.statement_json({"Sid": "AllowLogReader", "Effect": "Allow", "Action": missing, "Resource": "*"})]),
-	}
+		"remediation": sprintf("Add to the boundary policy %s: %s", [boundary, lib.statement_json(boundary_statement(missing))]),
+	}, mp, missing)
 }
+
+boundary_statement(missing) := {"Sid": "AllowLogReader", "Effect": "Allow", "Action": missing, "Resource": "*"}
+
+# boundary_fix: where IaC declares the boundary policy, the finding points
+# at it and carries the statement to add as data; otherwise (a boundary
+# managed elsewhere) the role stays the finding's place and the fix prose.
+boundary_fix(f, mp, missing) := lib.with_fix(lib.locate(f, [mp.location]), lib.statement_fix("identity", boundary_statement(missing))) if {
+	object.get(mp, ["location", "file"], "") != ""
+} else := f

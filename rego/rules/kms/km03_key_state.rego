@@ -71,9 +71,11 @@ deny contains f if {
 
 # fix_data: a disabled key is enabled by its Enabled property; a key
 # pending deletion has no template spelling (the deletion is an API call),
-# so its fix stays the CLI.
+# so its fix is the CLI, and the change says why.
 fix_data(k) := {"set": {"Enabled": true}} if {
 	k.key.key_state == "Disabled"
+} else := lib.outside_fix("a key's deletion is scheduled by an API call (ScheduleKeyDeletion, or removing the key from its stack), not by a property: only CancelKeyDeletion, in the key's account, undoes it") if {
+	k.key.key_state == "PendingDeletion"
 } else := null
 
 fix(k) := sprintf("aws kms cancel-key-deletion --region %s --key-id %s && aws kms enable-key --region %s --key-id %s", [k.key.region, k.key.arn, k.key.region, k.key.arn]) if {

@@ -41,13 +41,15 @@ test_near_miss_unused_key if {
 	facts("Disabled", "") == set()
 }
 
-# A disabled key's fix is data (Enabled: true); a key pending deletion has
-# none, since no template property cancels a deletion.
+# A disabled key's fix is data (Enabled: true); a key pending deletion's
+# fix says no template property cancels a deletion.
 test_fix_as_data if {
 	disabled := km03.deny with input as snap("Disabled", key)
 	{f.fix | some f in disabled} == {{"set": {"Enabled": true}}}
 	pending := km03.deny with input as snap("PendingDeletion", key)
+	count(pending) > 0
 	every f in pending {
-		not f.fix
+		object.keys(f.fix) == {"outside"}
+		contains(f.fix.outside, "CancelKeyDeletion")
 	}
 }

@@ -81,7 +81,7 @@ deny contains f if {
 	not put_announces_every_file(name, target.cfg, events)
 	key := {"topic": "TopicArn", "queue": "QueueArn"}[target.kind]
 	section := {"topic": "TopicConfigurations", "queue": "QueueConfigurations"}[target.kind]
-	f := lib.locate(
+	f := lib.with_fix(lib.locate(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 			"message": sprintf("the notification of bucket %s to %s covers %s but not %s: log files created that way are never announced", [b.bucket.arn, target.cfg.arn, covered(events), concat(", ", sort(missing))]),
@@ -92,8 +92,15 @@ deny contains f if {
 			)]})]),
 		},
 		[object.get(target.cfg, "location", null), object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
-	)
+	), events_fix(target.cfg))
 }
+
+# events_fix: where IaC declares the configuration entry the finding
+# points at, its event becomes s3:ObjectCreated:* (a CloudFormation entry
+# has one Event; remedy writes it there).
+events_fix(cfg) := {"set_at": {"Event": "s3:ObjectCreated:*"}} if {
+	object.get(cfg, ["location", "file"], "") != ""
+} else := null
 
 # put_announces_every_file holds when the configuration has
 # s3:ObjectCreated:Put and every writer whose log files it filters is a

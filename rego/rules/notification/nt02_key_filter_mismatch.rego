@@ -73,12 +73,12 @@ deny contains f if {
 	reads := reader_prefix(step, s)
 	not startswith(s.key_prefix, lib.with_slash(reads))
 	b := lib.bucket_named(s.bucket)
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(s.arn, "AWS::CloudTrail::Trail", s.account, s.region),
 		"message": datapath.step_message(step.id, sprintf("the reader's %s %s misses the %s %s, which writes under %s", [prefix_origin, reads, trail_kind(s), s.arn, s.key_prefix])),
 		"fact": sprintf("%s-prefix=%s", [datapath.profile_name, s.arn]),
 		"remediation": sprintf("In InsightCloudSec, set the CloudTrail storage prefix of bucket %s to %s (the %s's layout)", [b.bucket.name, s.key_prefix, trail_kind(s)]),
-	}
+	}, lib.outside_fix("the storage prefix is a setting of the reader (InsightCloudSec), not of the trail or the bucket"))
 }
 
 connector_prefix := p if {

@@ -49,12 +49,12 @@ deny contains f if {
 	lib.denied(answer)
 	lib.blocked_by(answer, "scp")
 	account := lib.account_of_arn(x.reader)
-	f := lib.with_org_statement_location({
+	f := lib.with_fix(lib.with_org_statement_location({
 		"resource": lib.resource(x.reader, "AWS::IAM::Role", account, ""),
 		"message": sprintf("a service control policy on the path to account %s blocks %s from %s on %s: %s", [account, x.reader, x.action, x.resource, lib.blocking_reason(answer, "scp")]),
 		"fact": sprintf("%s %s", [x.action, x.on.id]),
 		"remediation": sprintf("Exempt the reader in the SCP statement that blocks %s by adding to its Condition %s, or attach an SCP that allows it at every level from the root to account %s.", [x.action, lib.statement_json({"ArnNotLike": {"aws:PrincipalARN": x.reader}}), account]),
-	}, answer, "scp")
+	}, answer, "scp"), lib.org_fix(answer, "scp"))
 }
 
 # A cross-account reader the bucket policy does not admit, on a bucket whose

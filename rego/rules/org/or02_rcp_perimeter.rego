@@ -53,12 +53,12 @@ deny contains f if {
 	answer := lib.authz(x.principal, x.action, x.resource, x.context)
 	lib.denied(answer)
 	lib.blocked_by(answer, "rcp")
-	f := lib.with_org_statement_location({
+	f := lib.with_fix(lib.with_org_statement_location({
 		"resource": x.on,
 		"message": sprintf("a resource control policy on the path to account %s blocks %s from %s on %s: %s", [x.on.account, x.principal, x.action, x.resource, lib.blocking_reason(answer, "rcp")]),
 		"fact": sprintf("%s %s", [x.principal, x.action]),
 		"remediation": sprintf("Exempt the caller in the RCP statement that blocks %s by adding to its Condition %s.", [x.action, lib.statement_json(exemption(x.principal))]),
-	}, answer, "rcp")
+	}, answer, "rcp"), lib.org_fix(answer, "rcp"))
 }
 
 exemption(p) := {"StringNotEqualsIfExists": {"aws:PrincipalAccount": lib.account_of_arn(p)}} if {

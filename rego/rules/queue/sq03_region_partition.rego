@@ -37,12 +37,13 @@ deny contains f if {
 	want != ""
 	got := lib.region_of_arn(queue)
 	got != want
-	f := {
+	f0 := {
 		"resource": lib.resource(queue, "AWS::SQS::Queue", lib.account_of_arn(queue), got),
 		"message": sprintf("the connector is configured for region %s, but its queue %s is in %s: the connector will report that the queue does not exist", [want, queue, got]),
 		"fact": sprintf("region %s", [want]),
 		"remediation": sprintf("Set the region in the vendor's console (and region: in the connector file) to %s.", [got]),
 	}
+	f := lib.with_fix(f0, lib.outside_fix("the region is a setting of the connector (the vendor's console and the connector file), not of the queue"))
 }
 
 deny contains f if {
@@ -51,12 +52,13 @@ deny contains f if {
 	startswith(arn, "arn:")
 	got := split(arn, ":")[1]
 	got != lib.partition
-	f := {
+	f0 := {
 		"resource": lib.resource(arn, resource_type[field], lib.account_of_arn(arn), lib.region_of_arn(arn)),
 		"message": sprintf("the connector's %s %s is in partition %s, but the organization is in partition %s", [field, arn, got, lib.partition]),
 		"fact": sprintf("partition %s", [got]),
 		"remediation": sprintf("Write the connector's %s with the %s partition: %s", [field, lib.partition, concat(":", array.concat(["arn", lib.partition], array.slice(split(arn, ":"), 2, 6)))]),
 	}
+	f := lib.with_fix(f0, lib.outside_fix("the ARN is written in the connector's settings (the vendor's console and the connector file), not in the resource"))
 }
 
 resource_type := {"queue": "AWS::SQS::Queue", "role": "AWS::IAM::Role"}

@@ -69,8 +69,27 @@ queues contains q if {
 generic contains f if {
 	some q in queues
 	not q.queue.redrive_policy
-	f := finding(q, "no redrive policy", sprintf("queue %s has no dead-letter queue: a message that keeps failing is retried until retention drops it", [q.queue.arn]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes '{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"%s-dlq\\\",\\\"maxReceiveCount\\\":\\\"5\\\"}\"}' (create the %s-dlq queue first)", [q.queue.region, url(q), q.queue.arn, q.queue.name]))
+	f := lib.with_fix(finding(q, "no redrive policy", sprintf("queue %s has no dead-letter queue: a message that keeps failing is retried until retention drops it", [q.queue.arn]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes '{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"%s-dlq\\\",\\\"maxReceiveCount\\\":\\\"5\\\"}\"}' (create the %s-dlq queue first)", [q.queue.region, url(q), q.queue.arn, q.queue.name])), dead_letter_fix(q))
 }
+
+# dead_letter_fix points the redrive policy at the queue's dead-letter
+# queue: the <name>-dlq queue when it exists already (a second queue of
+# that name cannot be created), else one declared beside the queue (14
+# days' retention, SQS's longest, so that a failed message outlives its
+# source's). A FIFO queue needs a FIFO dead-letter queue: its fix stays
+# prose.
+dead_letter_fix(q) := {"set": {"RedrivePolicy": {"deadLetterTargetArn": dlq.queue.arn, "maxReceiveCount": 5}}} if {
+	not q.queue.fifo_queue
+	some dlq in lib.queues
+	dlq.account == q.account
+	dlq.queue.region == q.queue.region
+	dlq.queue.name == sprintf("%s-dlq", [q.queue.name])
+} else := {
+	"set": {"RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["$companion", "Arn"]}, "maxReceiveCount": 5}},
+	"companion": {"suffix": "DeadLetterQueue", "type": "AWS::SQS::Queue", "properties": {"QueueName": sprintf("%s-dlq", [q.queue.name]), "MessageRetentionPeriod": 1209600}},
+} if {
+	not q.queue.fifo_queue
+} else := null
 
 generic contains f if {
 	some q in queues
@@ -88,7 +107,7 @@ generic contains f if {
 generic contains f if {
 	some q in queues
 	q.queue.visibility_timeout == 0
-	f := finding(q, "visibility", visibility_zero_text(q), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)]))
+	f := lib.with_fix(finding(q, "visibility", visibility_zero_text(q), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes VisibilityTimeout=300", [q.queue.region, url(q)])), lib.set_fix({"VisibilityTimeout": 300}))
 }
 
 visibility_zero_text(q) := sprintf("queue %s has a visibility timeout of 0 seconds: a received message is visible to the next poll at once, so it is received again while still being processed, and after %d receives it goes to the dead-letter queue %s, which the connector never reads", [q.queue.arn, q.queue.redrive_policy.max_receive_count, q.queue.redrive_policy.dead_letter_target_arn]) if {
@@ -176,11 +195,11 @@ sort_by_fact(ps) := [p | some fact in sort({x.fact | some x in ps}); some p in p
 
 merged(ps) := ps[0] if count(ps) == 1
 
-merged(ps) := object.union(object.remove(ps[0], ["step"]), {
+merged(ps) := lib.with_fix(object.union(object.remove(ps[0], ["step", "fix"]), {
 	"message": sprintf("%d problems: %s", [count(ps), concat("; ", [sprintf("(%d) %s", [i + 1, p.message]) | some i, p in ps])]),
 	"fact": concat(",", [p.fact | some p in ps]),
 	"remediation": concat("; ", [p.remediation | some p in ps]),
-}) if count(ps) > 1
+}), lib.merged_fix([object.get(p, "fix", null) | some p in ps])) if count(ps) > 1
 
 covered_attribute := {"message_retention_period": "retention", "visibility_timeout": "visibility"}
 

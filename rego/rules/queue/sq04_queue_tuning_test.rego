@@ -119,9 +119,9 @@ test_fail_visibility_zero if {
 	contains(f.message, "dead-letter queue")
 }
 
-# The retention and visibility findings carry their fix as data (the
-# CloudFormation property and value), for remedy to write in the input's
-# language; the dead-letter finding keeps prose only.
+# The findings carry their fix as data (the CloudFormation property and
+# value), for remedy to write in the input's language; the dead-letter
+# finding declares the dead-letter queue beside the queue.
 test_fix_as_data if {
 	retention := sq04.deny with input as snap(object.union(good, {"message_retention_period": 86400}), [])
 	{f.fix | some f in retention} == {{"set": {"MessageRetentionPeriod": 604800}}}
@@ -129,9 +129,38 @@ test_fix_as_data if {
 	{f.fix | some f in visibility} == {{"set": {"VisibilityTimeout": 300}}}
 }
 
-test_no_fix_data_for_dlq if {
+test_fix_data_for_dlq if {
 	fs := sq04.deny with input as snap(object.remove(good, ["redrive_policy"]), [])
+	some f in fs
+	f.fix.companion.type == "AWS::SQS::Queue"
+	f.fix.set.RedrivePolicy.deadLetterTargetArn == {"Fn::GetAtt": ["$companion", "Arn"]}
+}
+
+# A FIFO queue's dead-letter queue must be FIFO too: no fix as data.
+test_no_fix_data_for_fifo_dlq if {
+	fs := sq04.deny with input as snap(object.union(object.remove(good, ["redrive_policy"]), {"fifo_queue": true}), [])
+	count(fs) > 0
 	every f in fs {
 		not f.fix
 	}
+}
+
+# Several problems of one queue: one finding whose fix makes every change.
+test_merged_fix if {
+	fs := sq04.deny with input as snap(object.union(object.remove(good, ["redrive_policy"]), {"message_retention_period": 86400}), [])
+	some f in fs
+	f.fix.set.MessageRetentionPeriod == 604800
+	f.fix.set.RedrivePolicy.maxReceiveCount == 5
+	f.fix.companion.suffix == "DeadLetterQueue"
+}
+
+# A <name>-dlq queue that exists already is the dead-letter target: a
+# second queue of that name cannot be declared.
+test_fix_data_uses_existing_dlq if {
+	dlq := {"name": "reader-dlq", "arn": "arn:aws:sqs:us-east-1:222222222222:reader-dlq", "region": "us-east-1"}
+	inp := json.patch(snap(object.remove(good, ["redrive_policy"]), []), [{"op": "add", "path": "/snapshot/accounts/1/queues/-", "value": dlq}])
+	fs := sq04.deny with input as inp
+	some f in fs
+	f.fix.set.RedrivePolicy.deadLetterTargetArn == "arn:aws:sqs:us-east-1:222222222222:reader-dlq"
+	not f.fix.companion
 }

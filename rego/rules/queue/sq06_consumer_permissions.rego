@@ -70,7 +70,7 @@ deny contains f if {
 	count(missing) > 0
 	also := recommended_missing(r, q)
 	first := lib.authz(r.role, missing[0], q.queue.arn, {})
-	f := located(
+	f := lib.with_fix(located(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("%s cannot %s on queue %s%s%s: %s", [r.role, concat(", ", missing), q.queue.arn, kind_note(r), needs.guide_note(missing), first.proof]),
@@ -78,7 +78,7 @@ deny contains f if {
 			"remediation": fix(r.role, q, array.concat(missing, also), first),
 		},
 		r.role, q, first, missing[0],
-	)
+	), fix_data(r.role, q, array.concat(missing, also), first))
 }
 
 # located points at the reader's identity policy when that is what lacks
@@ -113,7 +113,7 @@ deny contains f if {
 	rec := recommended_missing(r, q)
 	count(rec) > 0
 	first := lib.authz(r.role, rec[0], q.queue.arn, {})
-	f := located(
+	f := lib.with_fix(located(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("%s may receive and delete on queue %s but not %s (recommended, not needed): %s", [r.role, q.queue.arn, concat(", ", rec), needs.recommended_text(rec)]),
@@ -122,23 +122,37 @@ deny contains f if {
 			"severity": "low",
 		},
 		r.role, q, first, rec[0],
-	)
+	), fix_data(r.role, q, rec, first))
 }
 
-identity_fix(role, q, missing) := sprintf("Add to an identity policy of %s: %s", [role, lib.statement_json({
+identity_statement(q, missing) := {
 	"Sid": "ConsumeLogNotifications",
 	"Effect": "Allow",
 	"Action": missing,
 	"Resource": q.queue.arn,
-})])
+}
 
-queue_fix(role, q, missing) := sprintf("Add to the queue policy of %s: %s", [q.queue.arn, lib.statement_json({
+queue_statement(role, q, missing) := {
 	"Sid": "AllowConnectorConsume",
 	"Effect": "Allow",
 	"Principal": {"AWS": role},
 	"Action": missing,
 	"Resource": q.queue.arn,
-})])
+}
+
+identity_fix(role, q, missing) := sprintf("Add to an identity policy of %s: %s", [role, lib.statement_json(identity_statement(q, missing))])
+
+queue_fix(role, q, missing) := sprintf("Add to the queue policy of %s: %s", [q.queue.arn, lib.statement_json(queue_statement(role, q, missing))])
+
+# fix_data is fix as data where one side alone lacks the grant; both
+# sides stay prose.
+fix_data(role, q, missing, answer) := lib.grant_fix_in(answer, "identity", identity_statement(q, missing)) if {
+	lib.account_of_arn(role) == q.account
+} else := lib.grant_fix(answer, queue_statement(role, q, missing)) if {
+	lib.identity_allows(answer)
+} else := lib.grant_fix_in(answer, "identity", identity_statement(q, missing)) if {
+	lib.resource_allows(answer)
+} else := null
 
 fix(role, q, missing, answer) := identity_fix(role, q, missing) if {
 	lib.account_of_arn(role) == q.account

@@ -61,19 +61,21 @@ deny contains f if {
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
 	answer := lib.authz(p.principal, action, key.arn, p.context)
 	lib.denied(answer)
-	f := lib.with_grant_location({
+	f := lib.with_fix(lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),
 		"message": sprintf("%s (for %s) cannot %s with key %s of topic %s: %s", [p.principal, p.source_arn, action, key.arn, t.topic.arn, answer.proof]),
 		"fact": sprintf("%s:%s:%s", [action, p.principal, p.source_arn]),
 		"remediation": sprintf("Add to the key policy of %s: %s", [key.arn, grant(p, key.arn)]),
-	}, key, object.get(key, "policy", {}), answer, p.principal, action)
+	}, key, object.get(key, "policy", {}), answer, p.principal, action), lib.grant_fix(answer, grant_statement(p, key.arn)))
 }
 
-grant(p, resource) := lib.statement_json({
+grant(p, resource) := lib.statement_json(grant_statement(p, resource))
+
+grant_statement(p, resource) := {
 	"Sid": sprintf("Allow%sToUseTopicKey", [split(p.principal, ".")[0]]),
 	"Effect": "Allow",
 	"Principal": {"Service": p.principal},
 	"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
 	"Resource": resource,
 	"Condition": {"StringEquals": {"aws:SourceAccount": p.source_account}, "ArnLike": {"aws:SourceArn": p.source_arn}},
-})
+}

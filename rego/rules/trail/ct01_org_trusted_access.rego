@@ -39,12 +39,12 @@ deny contains f if {
 	not trusted_unknown(o)
 	some e in lib.trails
 	e.trail.is_organization_trail
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region),
 		"message": sprintf("organization trail %s: cloudtrail.amazonaws.com is not among the trusted services of organization %s, so CloudTrail cannot create or update it for the member accounts", [e.trail.arn, o.id]),
 		"fact": "cloudtrail.amazonaws.com not enabled",
 		"remediation": sprintf("From the management account %s: aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com", [o.management_account_id]),
-	}
+	}, lib.outside_fix("trusted access is a setting of the organization, made in its management account: no property of the trail sets it (in Terraform it is aws_service_access_principals of the aws_organizations_organization resource, where the organization is managed)"))
 }
 
 trusted_unknown(o) if {

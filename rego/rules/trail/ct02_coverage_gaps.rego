@@ -73,7 +73,7 @@ deny contains f if {
 	some e in lib.trails
 	count(basic(e.trail)) > 0
 	count(management_selectors(e.trail)) == 0
-	f := finding(e, "management_events=none", sprintf("trail %s logs no management events: no event selector has IncludeManagementEvents=true", [e.trail.arn]), all_management_fix(e))
+	f := lib.with_fix(finding(e, "management_events=none", sprintf("trail %s logs no management events: no event selector has IncludeManagementEvents=true", [e.trail.arn]), all_management_fix(e)), basic_fix(e.trail))
 }
 
 deny contains f if {
@@ -83,14 +83,37 @@ deny contains f if {
 	rw := {s.read_write_type | some s in sels}
 	not "All" in rw
 	not covers_both(rw)
-	f := finding(
+	f := lib.with_fix(finding(
 		e, sprintf("read_write_type=%s", [concat(",", sort(rw))]), sprintf(
 			"trail %s logs only %s management events (ReadWriteType=%s): the other half of the management events is not logged",
 			[e.trail.arn, concat(" and ", sort(rw)), concat(",", sort(rw))],
 		),
 		all_management_fix(e),
-	)
+	), basic_fix(e.trail))
 }
+
+# basic_fix is the trail's EventSelectors (CloudFormation's shape) logging
+# every management event: each management selector reads and writes all
+# of them, data-event selectors are kept, and a trail with none gains one.
+basic_fix(t) := lib.set_fix({"EventSelectors": array.concat(
+	[cfn_selector(s) | some s in basic(t)],
+	[{"ReadWriteType": "All", "IncludeManagementEvents": true} | count(management_selectors(t)) == 0],
+)})
+
+cfn_selector(s) := object.union(
+	{"ReadWriteType": "All", "IncludeManagementEvents": true},
+	data_resources(s),
+) if s.include_management_events
+
+else := object.union({"ReadWriteType": s.read_write_type, "IncludeManagementEvents": false}, data_resources(s))
+
+data_resources(s) := {"DataResources": [object.union({"Type": d.type}, values(d)) | some d in s.data_resources]} if {
+	count(object.get(s, "data_resources", [])) > 0
+} else := {}
+
+values(d) := {"Values": d.values} if count(object.get(d, "values", [])) > 0
+
+else := {}
 
 covers_both(rw) if {
 	"ReadOnly" in rw
@@ -102,13 +125,13 @@ deny contains f if {
 	some s in management_selectors(e.trail)
 	excluded := object.get(s, "exclude_management_event_sources", [])
 	count(excluded) > 0
-	f := finding(
+	f := lib.with_fix(finding(
 		e, sprintf("exclude_management_event_sources=%s", [concat(",", sort(excluded))]), sprintf(
 			"trail %s excludes management events from %s (ExcludeManagementEventSources)",
 			[e.trail.arn, concat(", ", sort(excluded))],
 		),
 		all_management_fix(e),
-	)
+	), basic_fix(e.trail))
 }
 
 # --- advanced event selectors ----------------------------------------------

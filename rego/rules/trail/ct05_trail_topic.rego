@@ -38,22 +38,24 @@ deny contains f if {
 	t := lib.topic_arn(e.trail.sns_topic_arn)
 	answer := lib.authz("cloudtrail.amazonaws.com", "sns:Publish", t.topic.arn, {"aws:SourceArn": e.trail.arn, "aws:SourceAccount": e.account})
 	lib.denied(answer)
-	f := lib.with_grant_location(
+	f := lib.with_fix(lib.with_grant_location(
 		{
 			"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
 			"message": sprintf("CloudTrail cannot publish the delivery notifications of trail %s to topic %s: %s", [e.trail.arn, t.topic.arn, answer.proof]),
 			"fact": sprintf("%s sns:Publish", [e.trail.arn]),
-			"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json({
-				"Sid": "AWSCloudTrailSNSPolicy",
-				"Effect": "Allow",
-				"Principal": {"Service": "cloudtrail.amazonaws.com"},
-				"Action": "SNS:Publish",
-				"Resource": t.topic.arn,
-				"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
-			})]),
+			"remediation": sprintf("Add to the topic policy of %s: %s", [t.topic.arn, lib.statement_json(publish_statement(e, t))]),
 		},
 		t.topic, object.get(t.topic, "policy", {}), answer, "cloudtrail.amazonaws.com", "sns:Publish",
-	)
+	), lib.grant_fix(answer, publish_statement(e, t)))
+}
+
+publish_statement(e, t) := {
+	"Sid": "AWSCloudTrailSNSPolicy",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "SNS:Publish",
+	"Resource": t.topic.arn,
+	"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
 }
 
 deny contains f if {
@@ -96,20 +98,32 @@ deny contains f if {
 	s := lib.source(e.trail.arn)
 	answer := lib.authz(s.writer, action, key.arn, s.writer_context)
 	lib.denied(answer)
-	f := {
+	f := key_fix({
 		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
 		"message": sprintf("CloudTrail cannot %s with key %s of topic %s, so trail %s cannot publish its delivery notifications: %s", [action, key.arn, t.topic.arn, e.trail.arn, answer.proof]),
 		"fact": sprintf("%s %s %s", [e.trail.arn, action, key.arn]),
-		"remediation": sprintf("Add to the key policy of %s: %s", [key.arn, lib.statement_json({
-			"Sid": "AllowCloudTrailToUseTopicKey",
-			"Effect": "Allow",
-			"Principal": {"Service": "cloudtrail.amazonaws.com"},
-			"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-			"Resource": "*",
-			"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
-		})]),
-	}
+		"remediation": sprintf("Add to the key policy of %s: %s", [key.arn, lib.statement_json(key_statement(e))]),
+	}, key, answer, action, key_statement(e))
 }
+
+key_statement(e) := {
+	"Sid": "AllowCloudTrailToUseTopicKey",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+	"Resource": "*",
+	"Condition": {"StringEquals": {"aws:SourceArn": e.trail.arn}},
+}
+
+# key_fix: where IaC declares the topic's key, the finding points at its
+# policy (where the statement goes) and carries the statement as data;
+# otherwise it stays on the topic, with the prose.
+key_fix(f, key, answer, action, statement) := lib.with_fix(
+	lib.with_grant_location(f, key, object.get(key, "policy", {}), answer, "cloudtrail.amazonaws.com", action),
+	lib.grant_fix(answer, statement),
+) if {
+	object.get(key, ["location", "file"], "") != ""
+} else := f
 
 # An AWS managed key (alias/aws/sns) admits its own account's principals
 # only: CloudTrail can never use it.
