@@ -10,6 +10,7 @@ var Reads = []string{
 	"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus",
 	"ec2:DescribeRegions",
 	"eks:DescribeCluster", "eks:ListClusters",
+	"events:ListRules", "events:ListTargetsByRule",
 	"firehose:DescribeDeliveryStream", "firehose:ListDeliveryStreams",
 	"guardduty:DescribePublishingDestination", "guardduty:GetAdministratorAccount", "guardduty:GetDetector",
 	"guardduty:GetFilter", "guardduty:ListDetectors", "guardduty:ListFilters", "guardduty:ListMembers",

@@ -47,6 +47,7 @@ deny contains f if {
 	some e in lib.detectors
 	enabled(e.detector)
 	count(object.get(e.detector, "publishing_destinations", [])) == 0
+	not exported_by_administrator(e)
 	f := finding(
 		e, "no-destination", sprintf(
 			"GuardDuty detector %s in %s (account %s) has no publishing destination: findings of %s are never exported to S3 (export settings are per Region)",
@@ -54,6 +55,21 @@ deny contains f if {
 		),
 		sprintf("aws guardduty create-publishing-destination --region %s --detector-id %s --destination-type S3 --destination-properties DestinationArn=arn:%s:s3:::<findings-bucket>,KmsKeyArn=<key ARN in the bucket's Region>", [e.detector.region, e.detector.id, lib.partition]),
 	)
+}
+
+# A member whose administrator's detector in the same Region exports and
+# lists it as an enabled member needs no destination of its own: the
+# administrator exports its members' findings of that Region
+# (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+exported_by_administrator(e) if {
+	admin := e.detector.administrator_account_id
+	some a in lib.detectors
+	a.account == admin
+	a.detector.region == e.detector.region
+	count(object.get(a.detector, "publishing_destinations", [])) > 0
+	some m in object.get(a.detector, "members", [])
+	m.account_id == e.account
+	m.relationship_status == "Enabled"
 }
 
 stalled := {"PENDING_VERIFICATION", "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY", "STOPPED"}

@@ -167,3 +167,33 @@ test_expel_e8_all_four_types_listed_meet_it if {
 	]}]}, subscribed))
 	count(fs) == 0
 }
+
+# A vendor that subscribes its own queue (Radiant R5): analyzer/datapath
+# marks the notification hop of a source whose bucket notifies no topic,
+# and NT01 reports it naming the step. A trail without its SNS
+# notification is R3's (CT05), not reported again here.
+radiant_paths(kind, problems) := {
+	"connector": {"profile": "radiant", "role": "arn:aws:iam::222222222222:role/radiant-aws-access-role", "sources": ["cloudtrail", "guardduty"]},
+	"snapshot": {"accounts": [{"id": "222222222222", "buckets": [{"name": "org-logs", "arn": "arn:aws:s3:::org-logs", "region": "us-east-1"}]}]},
+	"paths": [{"id": "p", "source": {"kind": kind, "arn": "arn:aws:guardduty:us-east-1:222222222222:detector/d", "bucket": "org-logs"}, "hops": [
+		{"kind": "writer"},
+		{"kind": "notification", "problems": problems},
+	]}],
+}
+
+test_fail_radiant_guardduty_bucket_without_topic if {
+	fs := nt01.deny with input as radiant_paths("guardduty", ["no notification of bucket org-logs sends its object-created events to an SNS topic: …"])
+	{f.fact | some f in fs} == {"guardduty no topic"}
+	some f in fs
+	startswith(f.message, "radiant step R5 not met")
+}
+
+test_near_miss_radiant_trail_without_topic_is_r3 if {
+	fs := nt01.deny with input as radiant_paths("cloudtrail", ["no notification of trail … reaches an SNS topic"])
+	fs == set()
+}
+
+test_near_miss_radiant_notification_other_problem if {
+	fs := nt01.deny with input as radiant_paths("guardduty", ["filter prefix \"x/\" matches none of the log keys"])
+	fs == set()
+}
