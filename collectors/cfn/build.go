@@ -849,11 +849,7 @@ func (b *builder) roleFor(name string, p props, line int) *snapshot.Role {
 }
 
 func (b *builder) iamPolicy(r *resource, p props) error {
-	name, err := p.str("PolicyName")
-	if err != nil {
-		return err
-	}
-	pol, err := p.policy("PolicyDocument")
+	name, pol, err := p.namedPolicy()
 	if err != nil {
 		return err
 	}

@@ -504,11 +504,7 @@ func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
 		if err != nil {
 			return nil, err
 		}
-		pn, err := ip.str("PolicyName")
-		if err != nil {
-			return nil, err
-		}
-		doc, err := ip.policy("PolicyDocument")
+		pn, doc, err := ip.namedPolicy()
 		if err != nil {
 			return nil, err
 		}
@@ -573,11 +569,7 @@ func (b *builder) instanceProfile(home *account, r *resource, p props) error {
 // entityPolicy is AWS::IAM::RolePolicy or AWS::IAM::UserPolicy: one inline
 // policy of one role or user.
 func (b *builder) entityPolicy(r *resource, p props) error {
-	name, err := p.str("PolicyName")
-	if err != nil {
-		return err
-	}
-	pol, err := p.policy("PolicyDocument")
+	name, pol, err := p.namedPolicy()
 	if err != nil {
 		return err
 	}
