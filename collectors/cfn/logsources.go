@@ -230,35 +230,37 @@ func (b *builder) addLogSource(home *account, r *resource, p props) (bool, error
 	case "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy":
 		return true, b.entityPolicy(r, p)
 	case "AWS::SNS::TopicInlinePolicy":
-		arn, err := p.str("TopicArn")
-		if err != nil {
-			return true, err
+		arn, pol, err := p.inlinePolicyTarget(r, "TopicArn")
+		if err == nil {
+			b.topicFor(arn, p, r.line).Policy = pol
 		}
-		pol, err := p.requiredPolicy(r, "PolicyDocument")
-		if err != nil {
-			return true, err
-		}
-		if arn == "" {
-			return true, p.fail(r.line, "%s: TopicArn is required", r.id)
-		}
-		b.topicFor(arn, p, r.line).Policy = pol
-		return true, nil
+		return true, err
 	case "AWS::SQS::QueueInlinePolicy":
-		url, err := p.str("Queue")
-		if err != nil {
-			return true, err
+		url, pol, err := p.inlinePolicyTarget(r, "Queue")
+		if err == nil {
+			b.queueFor(url, p, r.line).Policy = pol
 		}
-		pol, err := p.requiredPolicy(r, "PolicyDocument")
-		if err != nil {
-			return true, err
-		}
-		if url == "" {
-			return true, p.fail(r.line, "%s: Queue is required", r.id)
-		}
-		b.queueFor(url, p, r.line).Policy = pol
-		return true, nil
+		return true, err
 	}
 	return false, nil
+}
+
+// inlinePolicyTarget reads an AWS::SNS::TopicInlinePolicy or
+// AWS::SQS::QueueInlinePolicy: the one topic or queue its key names and the
+// policy it gives it, both of which CloudFormation requires.
+func (p props) inlinePolicyTarget(r *resource, key string) (string, *snapshot.Policy, error) {
+	target, err := p.str(key)
+	if err != nil {
+		return "", nil, err
+	}
+	pol, err := p.requiredPolicy(r, "PolicyDocument")
+	if err != nil {
+		return "", nil, err
+	}
+	if target == "" {
+		return "", nil, p.fail(r.line, "%s: %s is required", r.id, key)
+	}
+	return target, pol, nil
 }
 
 func (b *builder) eksCluster(home *account, r *resource, p props) error {
@@ -504,11 +506,7 @@ func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
 		if err != nil {
 			return nil, err
 		}
-		pn, err := ip.str("PolicyName")
-		if err != nil {
-			return nil, err
-		}
-		doc, err := ip.policy("PolicyDocument")
+		pn, doc, err := ip.namedPolicy()
 		if err != nil {
 			return nil, err
 		}
@@ -573,11 +571,7 @@ func (b *builder) instanceProfile(home *account, r *resource, p props) error {
 // entityPolicy is AWS::IAM::RolePolicy or AWS::IAM::UserPolicy: one inline
 // policy of one role or user.
 func (b *builder) entityPolicy(r *resource, p props) error {
-	name, err := p.str("PolicyName")
-	if err != nil {
-		return err
-	}
-	pol, err := p.policy("PolicyDocument")
+	name, pol, err := p.namedPolicy()
 	if err != nil {
 		return err
 	}
