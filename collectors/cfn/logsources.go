@@ -84,8 +84,8 @@ var notModeledTypes = map[string]bool{
 	"AWS::IAM::Group": true, "AWS::IAM::UserToGroupAddition": true, "AWS::IAM::GroupPolicy": true,
 	"AWS::Kinesis::Stream": true, "AWS::Logs::Destination": true, "AWS::Events::EventBus": true,
 	"AWS::Events::EventBusPolicy": true, "AWS::S3::AccessPoint": true, "AWS::S3::AccessPointPolicy": true,
-	"AWS::GuardDuty::Member": true, "AWS::GuardDuty::Master": true, "AWS::Lambda::Permission": true,
-	"AWS::KMS::ReplicaKey": true, "AWS::CloudTrail::EventDataStore": true, "AWS::CloudTrail::Channel": true,
+	"AWS::Lambda::Permission": true,
+	"AWS::KMS::ReplicaKey":    true, "AWS::CloudTrail::EventDataStore": true, "AWS::CloudTrail::Channel": true,
 	"AWS::CloudTrail::ResourcePolicy": true, "AWS::Organizations::Account": true,
 	"AWS::Organizations::OrganizationalUnit": true, "AWS::Organizations::Organization": true,
 	"AWS::Organizations::ResourcePolicy": true, "AWS::Macie::Session": true, "AWS::Redshift::Cluster": true, "AWS::Redshift::ClusterParameterGroup": true,
@@ -213,6 +213,10 @@ func (b *builder) addLogSource(home *account, r *resource, p props) (bool, error
 	switch r.typ {
 	case "AWS::EKS::Cluster":
 		return true, b.eksCluster(home, r, p)
+	case "AWS::GuardDuty::Member":
+		return true, b.guardDutyMember(r, p)
+	case "AWS::GuardDuty::Master":
+		return true, b.guardDutyMaster(r, p)
 	case "AWS::Logs::LogGroup":
 		return true, b.logGroup(home, r, p)
 	case "AWS::Logs::SubscriptionFilter":
