@@ -69,6 +69,7 @@ type Index struct {
 	rcpOn     bool
 	accounts  map[string]bool // accounts whose resources were collected
 	roles     map[string]*roleEntry
+	users     map[string]*userEntry // by account/name, as roles
 	managed   map[string]*document
 	resources map[string]*resourceEntry // bucket name, key/topic/queue ARN, key alias ARN
 	// Roles counts the indexed roles (for benchmarks and diagnostics).
@@ -197,6 +198,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 			ix.roles[roleKey(a.ID, r.Name)] = e
 			ix.Roles++
 		}
+		ix.indexUsers(a)
 		for i := range a.Buckets {
 			b := &a.Buckets[i]
 			e := ix.newResourceEntry("bucket policy of "+b.Name, b.ARN, a.ID, b.Name, b.Policy, b.Location)
@@ -596,10 +598,7 @@ func (ix *Index) assemble(req Request) *question {
 		// Any principal of a member account is still bound by the SCPs on
 		// the account's path (a guardrail denying s3:PutBucketPolicy binds
 		// them all, save the principals it exempts by name).
-		if ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
-			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
-		}
+		ix.addAccountSCPs(q, p.account)
 	case "role", "assumed-role":
 		if !ix.accounts[p.account] {
 			outside = true
@@ -610,54 +609,15 @@ func (ix *Index) assemble(req Request) *question {
 			q.notes = append(q.notes, fmt.Sprintf("identity: role %s does not exist in account %s", p.roleName, p.account))
 			break
 		}
-		for i, d := range e.inline {
-			name := e.role.InlinePolicies[i].Name
-			if pol := q.add(d, kindIdentity, name); pol != nil {
-				q.set.Identity = append(q.set.Identity, pol)
-				q.identityRefs = append(q.identityRefs, name)
-			}
-		}
-		for _, arn := range e.attached {
-			d := ix.managedPolicy(arn)
-			if d == nil {
-				q.missing = append(q.missing, "managed policy "+arn)
-				q.addCauses("managed policy "+arn, Cause{Key: "missing:" + arn, Resource: arn, At: e.role.ARN,
-					What: "the managed policy " + arn + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"})
-				continue
-			}
-			if pol := q.add(d, kindIdentity, arn); pol != nil {
-				q.set.Identity = append(q.set.Identity, pol)
-				q.identityRefs = append(q.identityRefs, arn)
-			}
-		}
-		if b := e.role.PermissionsBoundaryARN; b != "" {
-			d := ix.managedPolicy(b)
-			switch {
-			case d == nil:
-				// A boundary only takes away: without its document a
-				// denial stays a denial, and only an allow is unknown.
-				q.boundaryMissing = "the permissions boundary " + b + " is not in " + ix.inputName + "; pass --snapshot of its account or add it"
-				q.addCauses(q.boundaryMissing, Cause{Key: "missing:" + b, What: q.boundaryMissing, Resource: b, At: e.role.ARN})
-			case q.add(d, kindBoundary, b) != nil:
-				q.set.Boundaries = []*iam.Policy{d.policy}
-				q.boundaryRefs = []string{b}
-			}
-		}
-		if ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
-			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
+		ix.addIdentity(q, p, e.role.ARN, e.inline, e.role.InlinePolicies, e.attached, e.role.PermissionsBoundaryARN)
+	case "user":
+		if outside = !ix.accounts[p.account]; !outside {
+			ix.addUserIdentity(q, p)
 		}
 	default:
 		outside = !ix.accounts[p.account]
 		if !outside {
-			q.notes = append(q.notes, fmt.Sprintf("identity: %s is not indexed (only roles are)", req.Principal))
-		}
-		// SCPs bind every IAM user of a member account as they bind its
-		// roles
-		// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
-		if p.kind == "user" && ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
-			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
+			q.notes = append(q.notes, fmt.Sprintf("identity: %s is not indexed (only roles and users are)", req.Principal))
 		}
 	}
 	if outside {
@@ -709,6 +669,9 @@ func (ix *Index) assemble(req Request) *question {
 				ctx["aws:PrincipalArn"] = []string{e.role.ARN}
 			}
 		}
+		if p.kind == "user" {
+			ctx["aws:PrincipalArn"] = []string{req.Principal}
+		}
 	}
 	principalAccount := p.account
 	if p.kind == "service" || p.kind == "anonymous" {
@@ -758,7 +721,7 @@ const anyPrincipalRole = "trailgate-any-principal-of-account"
 type caller struct {
 	kind     string // role, assumed-role, user, root, service, anonymous, other
 	account  string
-	roleName string
+	roleName string // the role's, or the user's, name
 }
 
 func parseCaller(arn, partition string) caller {
@@ -784,7 +747,7 @@ func parseCaller(arn, partition string) caller {
 			c.kind, c.roleName = "assumed-role", seg[1]
 		}
 	case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
-		c.kind = "user"
+		c.kind, c.roleName = "user", path.Base(res)
 	}
 	return c
 }

@@ -385,6 +385,14 @@ func (in *Input) loadConnector(ctx context.Context, snap *snapshot.Snapshot) (*c
 			return nil, &connector.Error{File: conn.File, Line: r.Line,
 				Msg: fmt.Sprintf("%s: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME); a logical ID or Terraform address needs the --iac input that declares it", r.Key, *r.Value)}
 		}
+		if r.Key == "role" && resolved.Basic() {
+			// SkyFormation "Basic": role names the IAM user whose
+			// access key the connector signs with.
+			if users := snap.UsersByAddress(*r.Value); len(users) == 1 {
+				*r.Value = users[0].ARN
+				continue
+			}
+		}
 		roles := snap.RolesByAddress(*r.Value)
 		switch {
 		case len(roles) == 0:

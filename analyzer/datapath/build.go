@@ -88,6 +88,9 @@ func BuildFor(snap *snapshot.Snapshot, conn *connector.Connector, az *authz.Inde
 			paths = append(paths, b.guardDutyPaths(src.Source, src.Destination)...)
 		}
 	}
+	if b.wants(SourceGuardDuty) {
+		paths = append(paths, b.eventPaths()...)
+	}
 	paths = append(paths, b.eksPaths()...)
 	// Implied sources start where no source of the snapshot, whatever the
 	// connector reads, writes.

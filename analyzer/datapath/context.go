@@ -46,7 +46,7 @@ func (b *builder) principalContext(roleARN string) map[string][]string {
 		"aws:PrincipalArn":          {roleARN},
 		"aws:PrincipalAccount":      {account},
 		"aws:PrincipalIsAWSService": {"false"},
-		"aws:PrincipalType":         {"AssumedRole"},
+		"aws:PrincipalType":         {principalType(roleARN)},
 		"aws:SecureTransport":       {"true"},
 	}
 	if b.ix.orgID != "" && b.ix.members[account] {

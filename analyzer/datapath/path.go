@@ -52,7 +52,7 @@ const (
 
 // HopKinds are every hop kind, in delivery order. A rule's METADATA
 // declares the kinds it judges (custom.hops) from these.
-var HopKinds = []HopKind{HopWriter, HopBucket, HopObjectKey, HopNotification, HopTopic, HopTopicKey,
+var HopKinds = []HopKind{HopWriter, HopBucket, HopObjectKey, HopNotification, HopEventRule, HopTopic, HopTopicKey,
 	HopSubscription, HopQueue, HopQueueKey, HopReader, HopRead}
 
 // IsHopKind says whether s names a hop kind.

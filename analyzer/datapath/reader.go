@@ -43,6 +43,19 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 			branches = vendor
 		}
 	}
+	// A vendor that subscribes its own queue (Radiant) does so through
+	// the API once it is given the topic: a template never holds that
+	// subscription, so a topic without one ends the path there instead
+	// of breaking it.
+	if b.conn != nil && b.conn.Queue == "" && profiles.SubscribesTopics(b.conn.Profile) &&
+		(b.ix.snap.Source == snapshot.SourceCloudFormation || b.ix.snap.Source == snapshot.SourceTerraform) {
+		for i := range branches {
+			hs := branches[i].hops
+			if last := len(hs) - 1; branches[i].queue == "" && last > 0 && hs[last].Kind == HopSubscription && len(hs[last].Resources) == 0 {
+				branches[i].hops = hs[:last]
+			}
+		}
+	}
 	// A connector without a queue that polls the bucket (Rapid7's
 	// harvester reads CloudTrail from S3 by listing it), or that has no
 	// notification to follow, reads the bucket directly: no notification
@@ -55,6 +68,12 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 		// (SkyFormation's LookupEvents) and has no queue: nobody reads the
 		// bucket, the path ends there.
 		return []Path{{ID: src.pathID(b.ix.partition) + " -> " + bucketARN, Source: src, Hops: cloneHops(head)}}
+	}
+	if len(branches) == 0 && b.conn != nil && b.conn.Queue == "" && profiles.SubscribesTopics(b.conn.Profile) {
+		// The vendor subscribes its own queue to the source's topic
+		// (Radiant, R3 and R5) and never lists the bucket: without a
+		// notification to a topic its files are never announced.
+		return []Path{{ID: src.pathID(b.ix.partition) + " -> " + bucketARN, Source: src, Hops: append(append(cloneHops(head), b.noTopicHop(src, bucket)), b.readerHops(nil, rd)...)}}
 	}
 	if len(branches) == 0 {
 		if b.conn != nil && b.conn.Queue == "" {
@@ -82,6 +101,38 @@ func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *sn
 	return out
 }
 
+// noTopicHop is the notification hop of a source whose bucket notifies no
+// topic, for a vendor that subscribes its own queue to the topic.
+func (b *builder) noTopicHop(src Source, bucket *snapshot.Bucket) Hop {
+	bucketARN := "arn:" + b.ix.partition + ":s3:::" + src.Bucket
+	h := Hop{Kind: HopNotification, Resources: []Resource{{ARN: bucketARN, Type: "AWS::S3::Bucket::NotificationConfiguration"}}}
+	if bucket != nil {
+		h.Resources[0].Account, h.Resources[0].Region = b.ix.buckets[bucket.Name].Account, bucket.Region
+	}
+	what := "of bucket " + src.Bucket + " sends its object-created events to an SNS topic"
+	if src.Kind == SourceCloudTrail {
+		what = "of trail " + src.ARN + " (SNS notification) nor of bucket " + src.Bucket + " reaches an SNS topic"
+	}
+	h.Problems = []string{NoTopicProblem + what + ": the vendor subscribes its own queue to the topic and never lists the bucket, so no log file is announced"}
+	return h
+}
+
+// NoTopicProblem starts the problem of a notification hop without a topic
+// for a vendor that subscribes its own queue (rule NT01 reports it).
+const NoTopicProblem = "no notification "
+
+// vendorPrincipal is the principal the vendor assumes the connector role
+// from: the connector file's, else the one its guide names (Radiant R6).
+func (b *builder) vendorPrincipal() string {
+	if b.conn == nil {
+		return ""
+	}
+	if b.conn.TrustedPrincipal != "" {
+		return b.conn.TrustedPrincipal
+	}
+	return profiles.TrustedPrincipal(b.conn.Profile)
+}
+
 // readSpec is what a reader must open at the end of a path.
 type readSpec struct {
 	bucket    *snapshot.Bucket
@@ -100,6 +151,12 @@ type readSpec struct {
 func (b *builder) resolveRole(ref string) *snapshot.Role {
 	if r := b.ix.roles[ref]; r != nil {
 		return r.V
+	}
+	if b.conn != nil && ref == b.conn.Role {
+		// "Basic" authentication: the connector signs as an IAM user.
+		if u := b.userReader(); u != nil {
+			return u
+		}
 	}
 	for _, r := range b.ix.roles {
 		if r.V.Name == ref || (r.V.Location != nil && r.V.Location.Address == ref) {
@@ -210,7 +267,11 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	}
 	addRole := func(arn string) {
 		if !slices.ContainsFunc(rh.Resources, func(r Resource) bool { return r.ARN == arn }) {
-			rh.Resources = append(rh.Resources, Resource{ARN: arn, Type: "AWS::IAM::Role", Account: accountOf(arn)})
+			rtype := "AWS::IAM::Role"
+			if isUserARN(arn) {
+				rtype = "AWS::IAM::User"
+			}
+			rh.Resources = append(rh.Resources, Resource{ARN: arn, Type: rtype, Account: accountOf(arn)})
 		}
 	}
 	if b.conn != nil {
@@ -221,20 +282,20 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		if b.resolveRole(b.conn.Role) == nil {
 			rh.Problems = append(rh.Problems, unknownProblem("connector role "+b.conn.Role+" is not in the snapshot"))
 		}
-		if b.conn.TrustedPrincipal != "" {
+		if vendor := b.vendorPrincipal(); vendor != "" && !isUserARN(b.conn.Role) {
 			roleARN := b.conn.Role
 			if r := b.resolveRole(b.conn.Role); r != nil {
 				roleARN = r.ARN
 			}
-			ctx := map[string][]string{"aws:PrincipalArn": {b.conn.TrustedPrincipal}, "aws:PrincipalAccount": {accountOf(b.conn.TrustedPrincipal)}, "aws:SecureTransport": {"true"}}
-			if accountOf(b.conn.TrustedPrincipal) == "" {
+			ctx := map[string][]string{"aws:PrincipalArn": {vendor}, "aws:PrincipalAccount": {accountOf(vendor)}, "aws:SecureTransport": {"true"}}
+			if accountOf(vendor) == "" {
 				delete(ctx, "aws:PrincipalAccount")
 			}
 			if b.conn.ExternalID != "" {
 				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
 			}
 			rh.Questions = append(rh.Questions, Question{ID: "assume-role " + b.role(b.conn.Role).who(), Why: "the vendor assumes the connector role",
-				Principal: b.conn.TrustedPrincipal, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: ctx})
+				Principal: vendor, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: ctx})
 		}
 	}
 	var qKey keyRef

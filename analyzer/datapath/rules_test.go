@@ -14,7 +14,7 @@ func TestForRuleSelectsBrokenHops(t *testing.T) {
 }
 
 func TestIsHopKind(t *testing.T) {
-	if !IsHopKind("object-key") || IsHopKind("kms") || !IsHopKind("log-subscription") || len(HopKinds) < 14 {
+	if !IsHopKind("object-key") || IsHopKind("kms") || !IsHopKind("log-subscription") || !IsHopKind("event-rule") || len(HopKinds) < 15 {
 		t.Errorf("hop kinds: %v", HopKinds)
 	}
 	seen := map[HopKind]bool{}

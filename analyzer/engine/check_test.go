@@ -76,7 +76,9 @@ func TestCheckFindingShape(t *testing.T) {
 			t.Errorf("finding for unknown rule %s", f.RuleID)
 			continue
 		}
-		if f.Severity != r.Severity || f.Title != r.Title {
+		// A finding may lower its rule's severity (a guide step whose
+		// failure leaves delivery working), never raise it.
+		if f.Severity.Rank() > r.Severity.Rank() || f.Title != r.Title {
 			t.Errorf("%s: severity/title not from METADATA: %q %q", f.RuleID, f.Severity, f.Title)
 		}
 		if f.Message == "" || f.Remediation == "" || f.Resource.ID == "" || f.Resource.Type == "" {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"sort"
 	"strings"
 
@@ -63,6 +64,12 @@ func mergeSteps(in []stepped) []findings.Finding {
 			// The step's own words stay: it may say more than the rule
 			// (the role name the vendor enforces besides its trust).
 			out[i].Message += "; also " + s.f.Message
+			// A step whose own fix is the rule's fix (expel E8 and NT01
+			// both set the notification's events to s3:ObjectCreated:*)
+			// needs no second change: the rule's exact fix makes both.
+			if s.f.Fix != nil && reflect.DeepEqual(s.f.Fix, out[i].Fix) {
+				continue
+			}
 			if s.f.Remediation != "" && !strings.Contains(out[i].Remediation, s.f.Remediation) {
 				out[i].Remediation += " Also: " + s.f.Remediation
 			}

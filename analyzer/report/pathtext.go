@@ -69,7 +69,13 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 	fmt.Fprintf(w, "path %s [%s]\n", p.ID, p.Status)
 	s := p.Source
 	fmt.Fprintf(w, "  source: %s %s (account %s, %s)\n", s.Kind, s.ARN, s.Account, s.Region)
-	fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, s.KeyPrefix, s.KeySuffix)
+	if s.Bucket == "" {
+		// GuardDuty findings routed by EventBridge travel in the
+		// messages themselves.
+		fmt.Fprintf(w, "  log objects: none (the messages carry the findings)\n")
+	} else {
+		fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, s.KeyPrefix, s.KeySuffix)
+	}
 	for i, h := range p.Hops {
 		flag := ""
 		if i == p.FirstBroken {

@@ -53,6 +53,11 @@ func TestScenarioTemplates(t *testing.T) {
 					t.Errorf("template declares account %s, which the scenario does not have", a.ID)
 					continue
 				}
+				if len(a.Keys) == 0 {
+					// The template uses keys made outside it, by ARN
+					// (a parameter): the scenario holds them.
+					w.Keys = nil
+				}
 				if diff := cmp.Diff(comparable(t, w), comparable(t, a)); diff != "" {
 					t.Errorf("account %s differs from snapshot.json (-snapshot +template):\n%s", a.ID, diff)
 				}

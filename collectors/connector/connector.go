@@ -18,10 +18,21 @@ import (
 // Profiles a connector file may name. Each is kept as data in rego/profiles.
 var Profiles = []string{"radiant", "skyformation", "expel", "rapid7", "generic"}
 
-// Sources a connector may read.
-// eks is EKS audit logs shipped through CloudWatch Logs and Firehose to
-// S3 (Rapid7 step P5).
-var Sources = []string{"cloudtrail", "guardduty", "eks"}
+// Sources a connector may read. cloudtrail and guardduty are delivered
+// through S3 (or read through their API); eks is EKS audit logs shipped
+// through CloudWatch Logs and Firehose to S3 (Rapid7 step P5); the others
+// are data sources a vendor reads through the service's API only
+// (SkyFormation K3, K5: IAM, CloudWatch Logs and CloudWatch read-only
+// access, Macie alerts through a queue, Redshift audit logs, Inspector and
+// Shield findings, flow-log enrichment), whose guide steps demand the
+// permissions they call.
+var Sources = []string{"cloudtrail", "guardduty", "eks", "iam", "cloudwatch-logs", "cloudwatch", "macie", "redshift", "inspector", "shield", "flow-logs"}
+
+// Authentications are SkyFormation's authentication methods (K2): an IAM
+// user's access key ("Basic"; role is then the user's ARN), a role the
+// vendor's user assumes ("STSAssumeRole"), or the role of the EC2 host's
+// instance profile ("InstanceProfile").
+var Authentications = []string{"Basic", "STSAssumeRole", "InstanceProfile"}
 
 // Connector is the contract's connector file.
 type Connector struct {
@@ -55,6 +66,13 @@ type Connector struct {
 	Prefix string `json:"prefix,omitempty" yaml:"prefix"`
 	// Sources are the log sources the connector ingests.
 	Sources []string `json:"sources,omitempty" yaml:"sources"`
+	// Authentication is how the connector obtains credentials (one of
+	// Authentications); empty means Basic when Role is a user ARN, else
+	// STSAssumeRole.
+	Authentication string `json:"authentication,omitempty" yaml:"authentication"`
+	// MacieQueue is a second SQS queue the same connector polls for Macie
+	// alerts (SkyFormation K4: one connector, several queues).
+	MacieQueue string `json:"macie_queue,omitempty" yaml:"macie_queue"`
 	// File is where the connector was read from (not part of the file).
 	File string `json:"file,omitempty" yaml:"-"`
 	// RoleLine is the line of the role key in File (0 when unknown), for
@@ -67,7 +85,7 @@ type Connector struct {
 
 // Keys are the keys a connector file may hold, in the order the contract
 // lists them.
-var Keys = []string{"profile", "role", "trusted_principal", "external_id", "queue", "queue_url", "queue_role", "object_role", "region", "prefix", "sources"}
+var Keys = []string{"profile", "role", "trusted_principal", "external_id", "queue", "queue_url", "queue_role", "object_role", "region", "prefix", "sources", "authentication", "macie_queue"}
 
 // RoleRef is one key of the file that names a principal: role,
 // queue_role or object_role.
@@ -174,6 +192,14 @@ func Parse(name string, data []byte) (*Connector, error) {
 	}
 	for _, r := range c.RoleRefs() {
 		if IsARN(*r.Value) {
+			if r.Key == "role" && IsUserARN(*r.Value) && userProfiles[c.Profile] {
+				// SkyFormation "Basic": the connector signs with the
+				// user's own access key; the user is the principal.
+				if msg := userARNError(*r.Value); msg != "" {
+					return nil, fail(r.Key, "%s; got %q", msg, *r.Value)
+				}
+				continue
+			}
 			if msg := roleARNError(*r.Value); msg != "" {
 				return nil, fail(r.Key, "%s; got %q", msg, *r.Value)
 			}
@@ -193,6 +219,18 @@ func Parse(name string, data []byte) (*Connector, error) {
 			return nil, fail("queue_url", "%s; got %q", msg, c.QueueURL)
 		}
 	}
+	if c.Authentication != "" && !contains(Authentications, c.Authentication) {
+		return nil, fail("authentication", "must be one of %s; got %q", strings.Join(Authentications, ", "), c.Authentication)
+	}
+	switch {
+	case c.Authentication == "Basic" && IsARN(c.Role) && !IsUserARN(c.Role):
+		return nil, fail("role", "authentication Basic signs with an IAM user's access key: role must be the user's ARN (arn:aws:iam::ACCOUNT:user/NAME); got %q", c.Role)
+	case c.Authentication != "" && c.Authentication != "Basic" && IsUserARN(c.Role):
+		return nil, fail("role", "authentication %s acts as a role: role must be a role ARN, not the user %q (name the user that assumes it as trusted_principal)", c.Authentication, c.Role)
+	}
+	if c.MacieQueue != "" && !strings.HasPrefix(c.MacieQueue, "arn:") {
+		return nil, fail("macie_queue", "must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got %q", c.MacieQueue)
+	}
 	if p := c.Prefix; strings.HasPrefix(p, "/") || strings.Contains(p, "//") || strings.ContainsAny(p, "*?") {
 		return nil, fail("prefix", "must be an S3 key prefix such as AWSLogs/o-a1b2c3d4e5 (no leading slash, no wildcard); got %q", p)
 	}
@@ -207,7 +245,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 // stringKeys are the keys whose value is a string, and listKeys those whose
 // value is a list of strings.
 var (
-	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "queue_url": true, "queue_role": true, "object_role": true, "region": true, "prefix": true}
+	stringKeys = map[string]bool{"profile": true, "role": true, "trusted_principal": true, "external_id": true, "queue": true, "queue_url": true, "queue_role": true, "object_role": true, "region": true, "prefix": true, "authentication": true, "macie_queue": true}
 	listKeys   = map[string]bool{"sources": true}
 )
 
@@ -253,10 +291,46 @@ func checkStrings(name string, key, val *yaml.Node) error {
 			if val.Kind == yaml.ScalarNode {
 				got = fmt.Sprintf("%s %s", strings.TrimPrefix(val.Tag, "!!"), val.Value)
 			}
-			return &Error{File: name, Line: val.Line, Msg: fmt.Sprintf("%s: must be a list such as [%s]; got %s", key.Value, strings.Join(Sources, ", "), got)}
+			return &Error{File: name, Line: val.Line, Msg: fmt.Sprintf("%s: must be a list such as [cloudtrail, guardduty]; got %s", key.Value, got)}
 		}
 	}
 	return nil
+}
+
+// IsUserARN reports whether a principal reference is an IAM user's ARN.
+func IsUserARN(ref string) bool {
+	a, err := arn.Parse(ref)
+	return err == nil && a.Service == "iam" && strings.HasPrefix(a.Resource, "user/")
+}
+
+// userARNError says what is wrong with an IAM user ARN given as role.
+func userARNError(s string) string {
+	const want = "must be an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME)"
+	a, _ := arn.Parse(s)
+	name := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	switch {
+	case !partitionRe.MatchString(a.Partition):
+		return want + ": unknown partition " + strconv.Quote(a.Partition)
+	case a.Region != "":
+		return want + ": IAM ARNs have no region"
+	case !snapshot.IsAccountID(a.AccountID):
+		return want + ": the account must be 12 digits"
+	case !userNameRe.MatchString(name):
+		// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
+		return want + ": user names are 1 to 64 of A-Z a-z 0-9 +=,.@_-"
+	}
+	return ""
+}
+
+// userProfiles are the profiles whose reader may sign with an IAM user's
+// access key: SkyFormation's "Basic" (K2), and any SQS reader (generic).
+// The other guides have the vendor assume a role.
+var userProfiles = map[string]bool{"skyformation": true, "generic": true}
+
+// Basic reports whether the connector signs with an IAM user's access key
+// (SkyFormation K2 "Basic").
+func (c *Connector) Basic() bool {
+	return c.Authentication == "Basic" || (c.Authentication == "" && IsUserARN(c.Role))
 }
 
 // roleARNError says what is wrong with an ARN given as the connector role:
@@ -291,6 +365,7 @@ var (
 	partitionRe = regexp.MustCompile(`^aws(-[a-z]+)*$`)
 	// IAM role names (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
 	roleNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	userNameRe = roleNameRe
 	// Service principals are NAME.amazonaws.com, and .amazonaws.com.cn in
 	// the China regions
 	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services).

@@ -81,11 +81,11 @@ func TestParseRejects(t *testing.T) {
 		{"missing role", "profile: generic\n", "c.yaml: role: missing (the role ARN the connector assumes)"},
 		{"bad region", "profile: generic\nrole: r\nregion: US East\n", `c.yaml:3: region: must be an AWS region such as us-east-1; got "US East"`},
 		{"queue URL instead of ARN", "profile: generic\nrole: r\nqueue: https://sqs.us-east-1.amazonaws.com/222222222222/q\n", `c.yaml:3: queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got "https://sqs.us-east-1.amazonaws.com/222222222222/q"`},
-		{"unknown source", "profile: generic\nrole: r\nsources: [cloudtrail, vpcflow]\n", `c.yaml:3: sources: unknown source "vpcflow" (known: cloudtrail, guardduty, eks)`},
-		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unknown key \"extrnal_id\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, prefix, sources)"},
-		{"sources not a list", "profile: generic\nrole: r\nsources: cloudtrail\n", "c.yaml:3: sources: must be a list such as [cloudtrail, guardduty, eks]; got str cloudtrail"},
+		{"unknown source", "profile: generic\nrole: r\nsources: [cloudtrail, vpcflow]\n", `c.yaml:3: sources: unknown source "vpcflow" (known: cloudtrail, guardduty, eks, iam, cloudwatch-logs, cloudwatch, macie, redshift, inspector, shield, flow-logs)`},
+		{"typo in a key", "profile: generic\nrole: r\nextrnal_id: x\n", "c.yaml:3: unknown key \"extrnal_id\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, prefix, sources, authentication, macie_queue)"},
+		{"sources not a list", "profile: generic\nrole: r\nsources: cloudtrail\n", "c.yaml:3: sources: must be a list such as [cloudtrail, guardduty]; got str cloudtrail"},
 		{"key twice", "profile: generic\nrole: r\nrole: s\n", "c.yaml:3: role: given twice (first on line 2)"},
-		{"unknown key names no Go type", "profile: generic\nrole: r\nqueue_roles: q\n", "c.yaml:3: unknown key \"queue_roles\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, prefix, sources)"},
+		{"unknown key names no Go type", "profile: generic\nrole: r\nqueue_roles: q\n", "c.yaml:3: unknown key \"queue_roles\" (known keys: profile, role, trusted_principal, external_id, queue, queue_url, queue_role, object_role, region, prefix, sources, authentication, macie_queue)"},
 		{"queue_role not a role", "profile: generic\nrole: r\nqueue_role: arn:aws:iam::111111111111:user/u\n", "c.yaml:3: queue_role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got \"arn:aws:iam::111111111111:user/u\""},
 		{"queue_url shape", "profile: generic\nrole: r\nqueue_url: sqs.us-east-1.amazonaws.com/111111111111/q\n", "c.yaml:3: queue_url: must be an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME); got \"sqs.us-east-1.amazonaws.com/111111111111/q\""},
 		{"queue_url of another queue", "profile: generic\nrole: r\nqueue: arn:aws:sqs:us-east-1:111111111111:a\nqueue_url: https://sqs.us-east-1.amazonaws.com/111111111111/b\n", "c.yaml:4: queue_url: names another queue than queue (arn:aws:sqs:us-east-1:111111111111:a); got \"https://sqs.us-east-1.amazonaws.com/111111111111/b\""},
@@ -100,7 +100,14 @@ func TestParseRejects(t *testing.T) {
 		{"role through an alias to a number", "x: &n 5\nprofile: generic\nrole: *n\n", "c.yaml:1: role: must be a string; got int 5 (quote it if it is meant as text)"},
 		// An ARN as the role must be an IAM role's
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
-		{"role ARN of a user", "profile: generic\nrole: arn:aws:iam::222222222222:user/alice\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got "arn:aws:iam::222222222222:user/alice"`},
+		// A user ARN is the role of a connector signing with the user's
+		// access key (SkyFormation K2 "Basic"), and nothing else.
+		{"role ARN of a user for a guide that assumes a role", "profile: expel\nrole: arn:aws:iam::222222222222:user/alice\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not a role; got "arn:aws:iam::222222222222:user/alice"`},
+		{"role ARN of a user assuming a role", "profile: skyformation\nrole: arn:aws:iam::222222222222:user/alice\nauthentication: STSAssumeRole\n", `c.yaml:2: role: authentication STSAssumeRole acts as a role: role must be a role ARN, not the user "arn:aws:iam::222222222222:user/alice" (name the user that assumes it as trusted_principal)`},
+		{"Basic with a role ARN", "profile: skyformation\nrole: arn:aws:iam::222222222222:role/R\nauthentication: Basic\n", `c.yaml:2: role: authentication Basic signs with an IAM user's access key: role must be the user's ARN (arn:aws:iam::ACCOUNT:user/NAME); got "arn:aws:iam::222222222222:role/R"`},
+		{"unknown authentication", "profile: skyformation\nrole: r\nauthentication: AccessKey\n", `c.yaml:3: authentication: must be one of Basic, STSAssumeRole, InstanceProfile; got "AccessKey"`},
+		{"user ARN with a short account", "profile: skyformation\nrole: arn:aws:iam::2222:user/u\n", `c.yaml:2: role: must be an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME): the account must be 12 digits; got "arn:aws:iam::2222:user/u"`},
+		{"macie queue not an ARN", "profile: skyformation\nrole: r\nmacie_queue: macie-alerts\n", `c.yaml:3: macie_queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got "macie-alerts"`},
 		{"role ARN truncated", "profile: generic\nrole: arn:aws:iam::222222222222\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): arn: not enough sections; got "arn:aws:iam::222222222222"`},
 		{"role ARN of another service", "profile: generic\nrole: arn:aws:sqs:us-east-1:222222222222:role/x\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): not an IAM ARN (service "sqs"); got "arn:aws:sqs:us-east-1:222222222222:role/x"`},
 		{"role ARN with a region", "profile: generic\nrole: arn:aws:iam:us-east-1:222222222222:role/R\n", `c.yaml:2: role: must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): IAM ARNs have no region; got "arn:aws:iam:us-east-1:222222222222:role/R"`},
@@ -214,6 +221,31 @@ func TestParsePrefix(t *testing.T) {
 		_, err := Parse("c.yaml", []byte("profile: rapid7\nrole: r\nprefix: "+bad+"\n"))
 		if err == nil || !strings.Contains(err.Error(), "c.yaml:3: prefix: must be an S3 key prefix") {
 			t.Errorf("prefix %q: got %v", bad, err)
+		}
+	}
+}
+
+// SkyFormation's three authentication methods (K2): Basic names the user
+// as role (inferred from a user ARN), STSAssumeRole names the user that
+// assumes the role as trusted_principal, InstanceProfile names the host's
+// role.
+func TestParseSkyFormationAuthentication(t *testing.T) {
+	for _, tc := range []struct {
+		doc   string
+		basic bool
+	}{
+		{"profile: skyformation\nrole: arn:aws:iam::222222222222:user/integrations/skyformation\n", true},
+		{"profile: skyformation\nrole: arn:aws:iam::222222222222:user/sky\nauthentication: Basic\nsources: [cloudtrail, iam, cloudwatch-logs]\n", true},
+		{"profile: skyformation\nrole: arn:aws:iam::222222222222:role/Sky\nauthentication: STSAssumeRole\ntrusted_principal: arn:aws:iam::222222222222:user/sky\n", false},
+		{"profile: skyformation\nrole: arn:aws:iam::222222222222:role/SkyHost\nauthentication: InstanceProfile\nmacie_queue: arn:aws:sqs:us-east-1:222222222222:macie-alerts\n", false},
+		{"profile: skyformation\nrole: SkyUser\nauthentication: Basic\n", true},
+	} {
+		c, err := Parse("c.yaml", []byte(tc.doc))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.doc, err)
+		}
+		if c.Basic() != tc.basic {
+			t.Errorf("%q: Basic() = %v, want %v", tc.doc, c.Basic(), tc.basic)
 		}
 	}
 }

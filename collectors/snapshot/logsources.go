@@ -173,3 +173,28 @@ type NotModeled struct {
 	Type  string `json:"type"`
 	Count int    `json:"count"`
 }
+
+// UsersByAddress finds the users an IaC input declares under address (a
+// CloudFormation logical ID or a Terraform resource address), as
+// RolesByAddress does for roles.
+func (s *Snapshot) UsersByAddress(address string) []User {
+	return byAddress(s, address, func(a *Account) []User { return a.Users }, func(u User) *Location { return u.Location })
+}
+
+// byAddress lists the entries of every account that an IaC input declares
+// under address.
+func byAddress[T any](s *Snapshot, address string, list func(*Account) []T, loc func(T) *Location) []T {
+	var out []T
+	for i := range s.Accounts {
+		for _, v := range list(&s.Accounts[i]) {
+			if l := loc(v); l != nil && l.Address == address {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// GuideOrgFormation marks an organization read from org-formation
+// templates (Organization.Guide).
+const GuideOrgFormation = "org-formation"

@@ -48,7 +48,11 @@ type Snapshot struct {
 // Organization is an AWS Organizations organization: its tree, its
 // authorization policies and which services it trusts.
 type Organization struct {
-	ID                  string `json:"id"`
+	ID string `json:"id"`
+	// Guide names the setup guide the organization was declared with:
+	// "org-formation" for an org-formation landing zone, whose guide's
+	// steps the rules then demand (rego/lib/landing_zone.rego).
+	Guide               string `json:"guide,omitempty"`
 	ARN                 string `json:"arn,omitempty"`
 	ManagementAccountID string `json:"management_account_id"`
 	// RootID is the ID of the organization's root (r-xxxx).
@@ -591,15 +595,7 @@ type UnknownValue struct {
 // RolesByAddress lists the roles IaC inputs declare under address: more
 // than one when several stacks (two copies of one template) use it.
 func (s *Snapshot) RolesByAddress(address string) []Role {
-	var out []Role
-	for i := range s.Accounts {
-		for _, r := range s.Accounts[i].Roles {
-			if r.Location != nil && r.Location.Address == address {
-				out = append(out, r)
-			}
-		}
-	}
-	return out
+	return byAddress(s, address, func(a *Account) []Role { return a.Roles }, func(r Role) *Location { return r.Location })
 }
 
 // RoleARNByAddress finds the role an IaC input declares under address (a

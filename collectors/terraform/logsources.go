@@ -66,7 +66,7 @@ var notModeledTypes = map[string]bool{
 	"aws_guardduty_member": true, "aws_guardduty_organization_admin_account": true,
 	"aws_guardduty_organization_configuration": true, "aws_lambda_permission": true, "aws_kms_replica_key": true,
 	"aws_kms_grant": true, "aws_cloudtrail_event_data_store": true, "aws_redshift_cluster": true,
-	"aws_redshift_logging": true, "aws_shield_protection": true, "aws_inspector2_enabler": true,
+	"aws_redshift_logging": true, "aws_redshift_parameter_group": true, "aws_shield_protection": true, "aws_inspector2_enabler": true,
 	"aws_macie2_account": true, "aws_cloudwatch_log_resource_policy": true, "aws_iam_openid_connect_provider": true,
 	"aws_organizations_resource_policy": true, "aws_sns_topic_data_protection_policy": true,
 }
@@ -197,11 +197,8 @@ func (b *builder) logGroupFor(v view) *snapshot.LogGroup {
 			return g
 		}
 	}
-	g := &snapshot.LogGroup{Name: name, ARN: fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s:*", b.partition(v.in), region, acct, name),
+	g := &snapshot.LogGroup{Name: name, ARN: b.standInARN(v.in, name, "logs", region, acct, "log-group:"+name+":*"),
 		Region: region, Partial: true, Location: b.loc(v.in)}
-	if snapshot.IsUnknown(name) {
-		g.ARN = name
-	}
 	src.groups = append(src.groups, g)
 	return g
 }
@@ -312,10 +309,7 @@ func (b *builder) userFor(v view) *snapshot.User {
 			return u
 		}
 	}
-	u := &snapshot.User{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:user/%s", b.partition(v.in), acct, name), Partial: true, Location: b.loc(v.in)}
-	if snapshot.IsUnknown(name) {
-		u.ARN = name
-	}
+	u := &snapshot.User{Name: name, ARN: b.standInARN(v.in, name, "iam", "", acct, "user/"+name), Partial: true, Location: b.loc(v.in)}
 	src.users = append(src.users, u)
 	return u
 }

@@ -190,7 +190,7 @@ profile_finding(s, rule, res, fact, msg, fix) := {
 # (the engine folds the two into one finding naming both).
 step_name(s) := sprintf("%s step %s (%s)", [profile_name, s.id, s.title])
 
-role_resource := lib.resource(input.connector.role, "AWS::IAM::Role", connector_role_account, "")
+role_resource := lib.resource(input.connector.role, connector_principal_type, connector_role_account, "")
 
 profile_results contains r if {
 	some s in required_steps
@@ -303,9 +303,17 @@ profile_results contains r if {
 	b := lib.bucket_named(d.bucket)
 	some t in lib.notification_targets(b.bucket)
 	some w in wanted
-	not w in object.get(t.cfg, "events", [])
-	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("events:%s", [t.cfg.arn]), sprintf("the notification of bucket %s to %s sends %s; the guide requires %s", [d.bucket, t.cfg.arn, concat(", ", object.get(t.cfg, "events", [])), w]), sprintf("Set the notification's Events to [\"%s\"]", [w]))
+	not events_cover(object.get(t.cfg, "events", []), w)
+	f := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("events:%s", [t.cfg.arn]), sprintf("the notification of bucket %s to %s sends %s; the guide requires %s", [d.bucket, t.cfg.arn, concat(", ", object.get(t.cfg, "events", [])), w]), sprintf("Set the notification's Events to [\"%s\"]", [w]))
+	r := object.union(f, events_fix(t.cfg, w))
 }
+
+# events_fix sets the Event of the notification entry in a template (a
+# CloudFormation NotificationConfiguration entry has one Event), the same
+# change NT01 writes, so a step folded into NT01 adds no second change.
+events_fix(cfg, w) := {"finding": {"fix": {"set_at": {"Event": w}}}} if {
+	object.get(cfg, ["location", "file"], "") != ""
+} else := {}
 
 profile_results contains r if {
 	some s in required_steps
@@ -340,7 +348,23 @@ action_targets(a) := {[input.connector.queue, {}] | input.connector.queue != ""}
 
 # API reads (CloudTrail LookupEvents, GuardDuty GetFindings) are asked on
 # "*", for connectors that read the action's source.
-action_targets(a) := {["*", {}] | object.get(a, "source", "") in lib.connector_sources} if a.on == "api"
+action_targets(a) := {["*", {}] | api_applies(a)} if {
+	a.on == "api"
+	# Asked of a principal the input holds: a role (or, for Basic
+	# authentication, a user) only named by the connector file has no
+	# policies to answer from.
+	connector_in_input
+}
+
+connector_in_input if connector_role
+
+connector_in_input if snapshot_user(input.connector.role)
+
+# An API read without a source (Radiant's organizations: reads, R7) is
+# demanded of every connector of the profile.
+api_applies(a) if object.get(a, "source", "") in lib.connector_sources
+
+api_applies(a) if not a.source
 
 action_targets(a) := {[sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]), {}] | some d in connector_deliveries} if a.on == "objects"
 
@@ -386,31 +410,58 @@ object_key(d) := k if {
 generic_checks := {"s3:getobject", "s3:listbucket", "kms:decrypt", "sqs:receivemessage", "sqs:deletemessage", "sqs:changemessagevisibility", "sqs:getqueueattributes", "sqs:getqueueurl"}
 
 # One finding per step and rule: every action of the step the role is
-# denied (K3's three CloudTrail read actions are one missing policy).
+# denied (K3's three CloudTrail read actions are one missing policy). An
+# action with a lower severity (rego/profiles Action.Severity: the guide
+# asks for it, logs flow without it) joins the rule's finding when another
+# action of the rule is denied too, and is reported alone at its severity
+# otherwise.
 profile_results contains r if {
 	some s in required_steps
 	some rule in {object.get(a, "rule", s.rule) | some a in s.require.actions}
-	ds := denied_step_actions(s, rule)
+	full := denied_step_actions(s, rule, false)
+	lowered := denied_step_actions(s, rule, true)
+	ds := array.concat(full, lowered)
 	count(ds) > 0
-	r := profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds]))
+	severity := step_severity(full, lowered)
+	r := with_severity(severity, profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds])))
 }
 
+severity_rank := {"high": 3, "medium": 2, "low": 1}
+
+# step_severity is "" (the rule's) when an action without a lower severity
+# is denied, else the highest of the lowered ones.
+step_severity(full, lowered) := "" if count(full) > 0
+
+else := sev if {
+	ranks := {severity_rank[d.severity] | some d in lowered}
+	some sev, rank in severity_rank
+	rank == max(ranks)
+}
+
+# with_severity lowers a profile finding to the severity its actions carry.
+with_severity(severity, r) := r if severity == ""
+
+else := object.union(r, {"finding": {"severity": severity}})
+
 # denied_step_actions are the actions of step s reported under rule that
-# the connector's role is denied, sorted by action and resource.
-denied_step_actions(s, rule) := [d |
+# the connector's role is denied, sorted by action and resource: those
+# with a lower severity (lowered), or the others.
+denied_step_actions(s, rule, lowered) := [d |
 	some key in sort({[a.action, resource] |
 		some a in s.require.actions
 		object.get(a, "rule", s.rule) == rule
+		(object.get(a, "severity", "") != "") == lowered
 		not lower(a.action) in generic_checks
 		some [resource, _] in action_targets(a)
 	})
 	some a in s.require.actions
 	a.action == key[0]
+	object.get(a, "rule", s.rule) == rule
 	some [resource, ctx] in action_targets(a)
 	resource == key[1]
 	answer := lib.authz(input.connector.role, a.action, resource, ctx)
 	lib.denied(answer)
-	d := {"action": a.action, "resource": resource, "proof": answer.proof}
+	d := {"action": a.action, "resource": resource, "proof": answer.proof, "severity": object.get(a, "severity", "")}
 ]
 
 profile_results contains r if {

@@ -243,6 +243,16 @@ test_path_from_bucket_without_trail if {
 	count(none) == 0
 }
 
+# An API action (Radiant's organizations: reads) is asked only of a
+# connector role the input holds.
+test_api_action_needs_role_in_input if {
+	orgs := {"profile": "radiant", "delivery": {"notification_format": "cloudtrail-sns"}, "steps": [{"id": "R7", "title": "reads", "rule": "S305", "require": {"actions": [{"action": "organizations:ListPolicies", "on": "api", "severity": "medium"}]}}]}
+	c := {"profile": "radiant", "role": role_arn, "sources": ["cloudtrail"]}
+	results(snap, c, {"radiant": orgs}) == {["S305", "radiant-R7:organizations:ListPolicies:*"]}
+	absent := object.union(c, {"role": "arn:aws:iam::222222222222:role/not-in-the-input"})
+	results(snap, absent, {"radiant": orgs}) == set()
+}
+
 # rapid7 P1: an SSE-KMS bucket is read in the same-account setup only; the
 # cross-account setup (the primary harvesting role, trusted_principal, in
 # another account) is refused. P4: the storage region is the bucket's.

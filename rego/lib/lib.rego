@@ -441,7 +441,24 @@ s3_sources := {s | some s in connector_sources; not s in api_sources}
 # judged: shared/profiles.md, "Across profiles").
 source_judged(_) if not input.connector.role
 
-source_judged(kind) if kind in s3_sources
+source_judged(kind) if {
+	kind in s3_sources
+	not events_fed(kind)
+}
+
+# events_fed holds when the connector's queue receives GuardDuty findings
+# through an EventBridge rule (analyzer/datapath's event-rule paths): the
+# connector reads them from the messages, not from an S3 export.
+events_fed("guardduty") if {
+	q := input.connector.queue
+	q != ""
+	some p in object.get(input, "paths", [])
+	some h in p.hops
+	h.kind == "event-rule"
+	some hq in p.hops
+	hq.kind == "queue"
+	hq.resources[0].arn == q
+}
 
 # readers are who reads the logs, with the buckets they read. With a
 # connector: its object reader (object_role, else role), reading the

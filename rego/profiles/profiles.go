@@ -40,6 +40,11 @@ type Delivery struct {
 	// S3: their S3 path is judged only where it reaches the connector's
 	// queue (SkyFormation reads CloudTrail data events through SQS, K4).
 	APISources []string `json:"api_sources,omitempty"`
+	// SubscribesTopics: the vendor subscribes a queue it hosts to the
+	// customer's SNS topics (Radiant) and never polls the bucket, so every
+	// source it reads from S3 must notify a topic; without one its files
+	// are never announced.
+	SubscribesTopics bool `json:"subscribes_topics,omitempty"`
 }
 
 // Step is one step of the vendor's guide.
@@ -64,6 +69,10 @@ type Action struct {
 	Rule string `json:"rule,omitempty"`
 	// Source limits the demand to connectors reading that source.
 	Source string `json:"source,omitempty"`
+	// Severity, when set, lowers the finding's severity below the rule's:
+	// the guide asks for the action but logs are delivered and read
+	// without it (Radiant's sns:Unsubscribe and organizations: reads, R7).
+	Severity string `json:"severity,omitempty"`
 }
 
 // Actions decodes the step's require.actions.
@@ -92,6 +101,11 @@ var Known = map[string]bool{
 	"notification_events": true, "source": true, "actions": true, "organization_trail": true,
 	"trail_sns": true, "finding_publishing_frequency": true,
 	"bucket_policy_grant": true, "no_deny": true, "default_prefix": true,
+	// rego/lib/guide_steps.rego
+	"authentication": true, "connector_region": true, "role_replicated": true,
+	"queue_maximum_message_size": true, "cmk_encrypted": true,
+	"detector_enabled": true, "detector_features": true, "one_bucket": true,
+	"member_roles": true,
 	// rapid7: P1's encrypted bucket read from its own account, P4's
 	// storage region, P5's EKS audit-log path (sources: [eks]).
 	"same_account_if_encrypted": true, "storage_region": true, "eks": true, "eks_prefix": true,
@@ -99,7 +113,10 @@ var Known = map[string]bool{
 
 // actionTargets are what a step's require.actions entry may be asked on
 // (rego/lib/datapath.rego action_targets).
-var actionTargets = map[string]bool{"queue": true, "objects": true, "bucket": true, "topics": true, "object_key": true, "api": true}
+var actionTargets = map[string]bool{"queue": true, "objects": true, "bucket": true, "topics": true, "object_key": true, "api": true, "macie_queue": true}
+
+// lowerSeverities are the severities an action may lower its finding to.
+var lowerSeverities = map[string]bool{"high": true, "medium": true, "low": true}
 
 // Load reads and validates every profile, keyed by name.
 func Load() (map[string]Profile, error) {
@@ -154,7 +171,10 @@ func (p Profile) validate(file string) error {
 		}
 		for _, a := range acts {
 			if !actionTargets[a.On] || !strings.Contains(a.Action, ":") {
-				return fmt.Errorf("step %s: action %q on %q: want SERVICE:Action on one of queue, objects, bucket, topics, object_key, api", s.ID, a.Action, a.On)
+				return fmt.Errorf("step %s: action %q on %q: want SERVICE:Action on one of queue, objects, bucket, topics, object_key, api, macie_queue", s.ID, a.Action, a.On)
+			}
+			if a.Severity != "" && !lowerSeverities[a.Severity] {
+				return fmt.Errorf("step %s: action %q: severity %q is not one of high, medium, low", s.ID, a.Action, a.Severity)
 			}
 		}
 	}
@@ -196,6 +216,29 @@ var (
 func APISources(profile string) []string {
 	loadOnce.Do(func() { loaded, _ = Load() })
 	return loaded[profile].Delivery.APISources
+}
+
+// SubscribesTopics says whether the named profile's vendor subscribes its
+// own queue to the customer's topics (Delivery.SubscribesTopics).
+func SubscribesTopics(profile string) bool {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	return loaded[profile].Delivery.SubscribesTopics
+}
+
+// TrustedPrincipal is the principal the named profile's guide says the
+// vendor assumes the connector role from (a step's
+// require.trusted_principal; Radiant's R6), or "" when the guide names
+// none: the trust is checked against it when the connector file omits
+// trusted_principal.
+func TrustedPrincipal(profile string) string {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	for _, s := range loaded[profile].Steps {
+		var p string
+		if raw, ok := s.Require["trusted_principal"]; ok && json.Unmarshal(raw, &p) == nil && p != "" {
+			return p
+		}
+	}
+	return ""
 }
 
 // EKSPrefix is where the named profile's reader looks for an EKS cluster's

@@ -154,19 +154,17 @@ var notDemanded = map[string]string{
 	"radiant R2 kms:decrypt":          "R2 is the key policy's grant to the account; R7 demands the role's Decrypt",
 	"radiant R3 sns:publish":          "granted to cloudtrail.amazonaws.com in the topic policy (CT05)",
 	"radiant R5 sns:publish":          "granted to s3.amazonaws.com in the topic policy (SN01)",
-	// Not on the log path: no catalog rule judges them.
-	"radiant R7 sns:unsubscribe":                      "only called when the vendor removes its own subscription: no delivery depends on it",
-	"radiant R7 sts:assumerole":                       "R8's member roles: ID01 asks the main role's AssumeRole on each member role of the same name",
-	"radiant R7 organizations:listpolicies":           "read for the vendor's policy view, not on the log path",
-	"radiant R7 organizations:describepolicy":         "read for the vendor's policy view, not on the log path",
-	"radiant R7 organizations:listpoliciesfortarget":  "read for the vendor's policy view, not on the log path",
-	"radiant R7 organizations:describeresourcepolicy": "read for the vendor's policy view, not on the log path",
-	"radiant R7 organizations:describeorganization":   "read for the vendor's policy view, not on the log path",
-	"radiant R8 s3:get*":                              "a member account's role, not the connector's: ID01 judges its trust of the main role",
-	"radiant R8 s3:list*":                             "a member account's role, not the connector's: ID01 judges its trust of the main role",
-	"radiant R8 sts:assumerole":                       "a member account's role, not the connector's: ID01 judges its trust of the main role",
-	"skyformation K2 sts:assumerole":                  "the vendor's IAM user's own grant, outside the customer's account",
-	"skyformation K3 s3:listbucket":                   "the step says the guide grants none",
+	// R7's sns:Unsubscribe and organizations: reads are demanded at
+	// medium severity (the logs flow without them, the guide still lists
+	// them); R7's sts:AssumeRole and R8 are judged on the member roles.
+	"radiant R7 sts:assumerole":      "R8's member roles: ID01 asks the main role's AssumeRole on each member role",
+	"radiant R8 s3:get*":             "a member account's role, not the connector's: ID01 judges it (member_roles)",
+	"radiant R8 s3:list*":            "a member account's role, not the connector's: ID01 judges it (member_roles)",
+	"radiant R8 sts:assumerole":      "a member account's role, not the connector's: ID01 judges it (member_roles)",
+	"skyformation K2 sts:assumerole": "not a grant of the connector's role: asked of the IAM user named trusted_principal when the input holds it (rego/lib/guide_steps.rego)",
+	"skyformation K5 s3:listbucket":  "on each Redshift audit bucket, which trailgate does not model yet",
+	"skyformation K5 s3:getobject":   "on each Redshift audit bucket's objects, which trailgate does not model yet",
+	"skyformation K3 s3:listbucket":  "the step says the guide grants none",
 	// Per the SQS developer guide, batch actions cannot be granted on
 	// their own: sqs:DeleteMessage grants DeleteMessageBatch
 	// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html).
@@ -243,6 +241,11 @@ func TestSkyformationK3(t *testing.T) {
 	policies := map[string][]string{
 		"cloudtrail": {"AWSCloudTrailReadOnlyAccess", "AWSCloudTrail_ReadOnlyAccess"},
 		"guardduty":  {"AmazonGuardDutyReadOnlyAccess"},
+		"iam":        {"IAMReadOnlyAccess"},
+		// The guide attaches both to the CloudWatch sources; each grants
+		// what K3 demands of either.
+		"cloudwatch-logs": {"CloudWatchLogsReadOnlyAccess", "CloudWatchReadOnlyAccess"},
+		"cloudwatch":      {"CloudWatchReadOnlyAccess"},
 	}
 	var k3 Step
 	for _, s := range ps["skyformation"].Steps {

@@ -82,3 +82,123 @@ test_near_miss_connector_without_guardduty if {
 	conn_facts(no_export, {"profile": "skyformation", "role": "arn:aws:iam::333333333333:role/r", "sources": ["cloudtrail", "guardduty"]}) == set()
 	conn_facts(no_export, {"profile": "generic", "role": "arn:aws:iam::333333333333:role/r", "sources": ["guardduty"]}) == {"no-destination"}
 }
+
+# Radiant R4 (rego/profiles/radiant.json, loaded by the engine): GuardDuty
+# enabled in every monitored account where findings are exported, with S3
+# Protection, every 15 minutes, into one bucket. The administrator
+# 333333333333 exports for its member 444444444444.
+member := {
+	"id": "44abc34d567e8fa901bc2d34e56789f0", "region": "eu-west-1",
+	"arn": "arn:aws:guardduty:eu-west-1:444444444444:detector/44abc34d567e8fa901bc2d34e56789f0",
+	"status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES",
+	"administrator_account_id": "333333333333",
+	"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}],
+}
+
+radiant_facts(admin, m) := {f.fact | some f in fs} if {
+	fs := gd01.deny with input as {
+		"snapshot": {
+			"organization": {"id": "o-test", "management_account_id": "333333333333", "members": [
+				{"id": "333333333333", "status": "ACTIVE"}, {"id": "444444444444", "status": "ACTIVE"},
+			]},
+			"accounts": [
+				{"id": "333333333333", "regions": ["eu-west-1"], "detectors": [admin]},
+				{"id": "444444444444", "regions": ["eu-west-1"], "detectors": [d | some d in m]},
+			],
+		},
+		"connector": {"profile": "radiant", "role": "arn:aws:iam::333333333333:role/radiant-aws-access-role", "sources": ["guardduty"]},
+	}
+}
+
+radiant_admin := object.union(good, {"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]})
+
+test_radiant_guide_met if {
+	radiant_facts(radiant_admin, [member]) == set()
+}
+
+# A member the administrator exports for needs no destination of its own.
+test_near_miss_member_without_destination if {
+	facts(object.remove(member, ["administrator_account_id"])) == {"no-destination"}
+	radiant_facts(radiant_admin, [member]) == set()
+}
+
+test_fail_radiant_member_disabled if {
+	radiant_facts(radiant_admin, [object.union(member, {"status": "DISABLED"})]) == {"radiant-R4:detector_disabled"}
+}
+
+test_fail_radiant_member_missing if {
+	admin := object.union(radiant_admin, {"members": []})
+	radiant_facts(admin, []) == {"radiant-R4:detector_missing:444444444444:eu-west-1"}
+}
+
+test_fail_radiant_s3_protection_off if {
+	off := json.patch(member, [{"op": "replace", "path": "/features/0/status", "value": "DISABLED"}])
+	radiant_facts(radiant_admin, [off]) == {"radiant-R4:feature:S3_DATA_EVENTS"}
+}
+
+# Features not read (nil) are not judged.
+test_near_miss_features_unknown if {
+	radiant_facts(object.remove(radiant_admin, ["features"]), [object.remove(member, ["features"])]) == set()
+}
+
+test_fail_radiant_one_hour if {
+	radiant_facts(object.union(radiant_admin, {"finding_publishing_frequency": "ONE_HOUR"}), [member]) == {"radiant-R4:frequency=ONE_HOUR"}
+}
+
+test_fail_radiant_member_other_bucket if {
+	own := object.union(member, {"publishing_destinations": [object.union(good.publishing_destinations[0], {"destination_arn": "arn:aws:s3:::other-findings"})]})
+	radiant_facts(radiant_admin, [own]) == {"radiant-R4:bucket=other-findings"}
+}
+
+# Templates declare the relationship in two halves: AWS::GuardDuty::Member
+# (Status: Invited) on the administrator's detector and
+# AWS::GuardDuty::Master (MasterId) on the member's.
+two(admin, mem) := {f.fact | some f in fs} if {
+	fs := gd01.deny with input as {"snapshot": {"accounts": [
+		{"id": "333333333333", "detectors": [admin]},
+		{"id": "444444444444", "detectors": [mem]},
+	]}, "connector": null}
+}
+
+iac_admin := object.union(good, {"location": {"file": "gd.yml", "line": 3}, "members": [{"account_id": "444444444444", "relationship_status": "Invited"}]})
+
+iac_member := {
+	"id": "m1", "region": "eu-west-1", "arn": "arn:aws:guardduty:eu-west-1:444444444444:detector/m1",
+	"status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES",
+	"administrator_account_id": "333333333333", "location": {"file": "gd.yml", "line": 3},
+}
+
+test_pass_iac_invited_and_accepted if {
+	two(iac_admin, iac_member) == set()
+}
+
+# Invited but the member names no administrator: one finding, the
+# member's missing destination is the same cause.
+test_fail_iac_invited_not_accepted if {
+	two(iac_admin, object.remove(iac_member, ["administrator_account_id"])) == {"member=444444444444:Invited"}
+}
+
+# Accepting another account's invitation is not accepting this one.
+test_fail_iac_accepts_other_administrator if {
+	two(iac_admin, object.union(iac_member, {"administrator_account_id": "222222222222"})) == {"member=444444444444:Invited"}
+}
+
+test_fail_iac_created_not_invited if {
+	admin := json.patch(iac_admin, [{"op": "replace", "path": "/members/0/relationship_status", "value": "Created"}])
+	two(admin, iac_member) == {"member=444444444444:Created"}
+}
+
+# One Member resource repeated for each account is one cause: one finding.
+test_fail_members_grouped_per_status if {
+	admin := object.union(iac_admin, {"members": [
+		{"account_id": "444444444444", "relationship_status": "Created"},
+		{"account_id": "555555555555", "relationship_status": "Created"},
+	]})
+	two(admin, iac_member) == {"member=444444444444, 555555555555:Created"}
+}
+
+# No administrator lists the member: its own missing destination is the
+# finding.
+test_fail_iac_member_without_administrator if {
+	two(object.remove(iac_admin, ["members"]), iac_member) == {"no-destination"}
+}

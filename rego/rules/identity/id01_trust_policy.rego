@@ -29,6 +29,7 @@
 #   hops: [reader]
 #   reads:
 #     - iam:GetAccountAuthorizationDetails
+#     - iam:ListAccessKeys
 #     - sts:AssumeRole
 #   remediation: >-
 #     Trust the vendor's principal exactly as its setup guide gives it, with
@@ -60,8 +61,9 @@ context := {"sts:ExternalId": input.connector.external_id} if {
 
 deny contains f if {
 	r := connector_role
-	p := input.connector.trusted_principal
-	p != ""
+	# The connector file's principal, else the one the vendor's guide
+	# names (Radiant R6): the trust is checked either way.
+	p := datapath.vendor_principal
 	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
@@ -169,19 +171,21 @@ external_id_condition_text := `"Condition": {"StringEquals": {"sts:ExternalId": 
 # profile step (rego/profiles/radiant.json R6, role_name), reported through
 # datapath.profile_findings below.
 
-# Radiant: every other account's role of the same name must trust the main
-# role, and the main role must be allowed to assume it (profiles.md R7, R8).
+# Radiant: every other account's role (named like the main role, listed
+# in its sts:AssumeRole resources, or trusting it) must trust the main
+# role, and the main role must be allowed to assume it (profiles.md R7,
+# R8). Missing member roles and their S3 grants are the step's own
+# checks (lib/guide_accounts.rego).
 deny contains f if {
-	input.connector.profile == "radiant"
+	some s in datapath.required_steps
+	s.require.member_roles
 	r := connector_role
-	some m in lib.roles
-	m.account != r.account
-	lower(m.role.name) == lower(r.role.name)
+	some m in datapath.member_roles
 	answer := lib.authz(r.role.arn, "sts:AssumeRole", m.role.arn, context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
 	f := finding(
-		m, sprintf("%s sts:AssumeRole", [r.role.arn]), sprintf("the main role %s cannot sts:AssumeRole the member role %s: %s", [r.role.arn, m.role.arn, answer.proof]), sprintf(
+		m, sprintf("%s sts:AssumeRole", [r.role.arn]), datapath.step_message(s.id, sprintf("the main role %s cannot sts:AssumeRole the member role %s: %s", [r.role.arn, m.role.arn, answer.proof])), sprintf(
 			"Add to the trust policy of %s: %s. Allow %s sts:AssumeRole on %s in its identity policy.",
 			[m.role.arn, lib.statement_json(object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})), r.role.arn, m.role.arn],
 		),

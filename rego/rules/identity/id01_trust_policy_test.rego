@@ -95,13 +95,56 @@ test_fail_radiant_member_role_not_trusting_main if {
 		{"op": "add", "path": "/snapshot/accounts/1", "value": {"id": "333333333333", "roles": [{
 			"name": "radiant-aws-access-role", "arn": member,
 			"trust_policy": {"document": {"Version": "2012-10-17", "Statement": [trust_ok]}},
+			"inline_policies": [member_read],
 		}]}},
 	])
 	fs := id01.deny with input as doc
 	{f.fact | some f in fs} == {concat(" ", [main, "sts:AssumeRole"])}
 	some f in fs
 	f.resource.id == member
+	startswith(f.message, "radiant step R8 not met")
 }
+
+member_read := {"name": "read", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}]}}
+
+# radiant_members is a main role allowed to assume other_arn and, in
+# account 333333333333, the given roles.
+radiant_members(other_arn, roles) := json.patch(radiant_snap("radiant-aws-access-role"), [
+	{"op": "add", "path": "/snapshot/accounts/0/roles/0/inline_policies", "value": [{"name": "assume", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": other_arn}]}}]},
+	{"op": "add", "path": "/snapshot/accounts/1", "value": {"id": "333333333333", "roles": roles}},
+])
+
+trusting_main := {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:role/radiant-aws-access-role"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": ext}}}
+
+# R8: a member role of another name is found through the main role's
+# sts:AssumeRole resources and judged like one of the same name.
+test_radiant_member_role_other_name if {
+	other := "arn:aws:iam::333333333333:role/radiant-read"
+	ok := {"name": "radiant-read", "arn": other, "trust_policy": {"document": {"Version": "2012-10-17", "Statement": [trusting_main]}}, "inline_policies": [member_read]}
+	facts_of(radiant_members(other, [ok])) == set()
+	no_s3 := object.remove(ok, ["inline_policies"])
+	facts_of(radiant_members(other, [no_s3])) == {"radiant-R8:member_role_s3"}
+	untrusting := object.union(ok, {"trust_policy": {"document": {"Version": "2012-10-17", "Statement": [trust_ok]}}})
+	facts_of(radiant_members(other, [untrusting])) == {"arn:aws:iam::222222222222:role/radiant-aws-access-role sts:AssumeRole"}
+}
+
+# R8: an account whose roles were read and hold none for the main role.
+test_radiant_member_role_missing if {
+	unrelated := {"name": "OrganizationAccountAccessRole", "arn": "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", "trust_policy": {"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "sts:AssumeRole"}]}}}
+	facts_of(radiant_members("arn:aws:iam::333333333333:role/radiant-read", [unrelated])) == {"radiant-R8:member_role_missing:333333333333"}
+}
+
+# R6: without trusted_principal in the connector file, the trust is
+# checked against the principal the guide names.
+test_radiant_trust_checked_without_trusted_principal if {
+	doc := json.patch(radiant_snap("radiant-aws-access-role"), [
+		{"op": "remove", "path": "/connector/trusted_principal"},
+		{"op": "replace", "path": "/snapshot/accounts/0/roles/0/trust_policy/document/Statement/0/Principal", "value": {"AWS": "arn:aws:iam::123456789012:root"}},
+	])
+	facts_of(doc) == {concat(" ", [radiant_principal, "sts:AssumeRole"])}
+}
+
+facts_of(doc) := {f.fact | some f in id01.deny with input as doc}
 
 # Where a denied sts:AssumeRole points: the trust statement that nearly
 # admits the vendor (here, its external ID differs), else the trust policy

@@ -64,7 +64,7 @@ deny contains f if {
 	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
 	f := locate(p, answer, lib.with_fix({
 		"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
-		"message": sprintf("%s cannot kms:Decrypt %s (%s): %s", [p.reader.role, p.key.key.arn, concat("; ", whys), answer.proof]),
+		"message": sprintf("%s cannot kms:Decrypt %s (%s)%s: %s", [p.reader.role, p.key.key.arn, concat("; ", whys), datapath.object_key_step_note(whys), answer.proof]),
 		"fact": sprintf("%s kms:Decrypt", [p.reader.role]),
 		"remediation": fix(p, answer),
 	}, fix_data(p, answer)))

@@ -133,11 +133,63 @@ filter(cfg) := {"Filter": {"Key": {"FilterRules": array.concat(
 	object.get(cfg, "filter_suffix", "") != ""
 } else := {}
 
+# A vendor that subscribes its own queue to the source's topic (Radiant,
+# R5) finds no topic to subscribe to: analyzer/datapath marks the path's
+# notification hop. A trail without its SNS notification is R3's (CT05).
+deny contains f if {
+	some p in object.get(input, "paths", [])
+	p.source.kind in lib.connector_sources
+	not trail_sns_step(p.source.kind)
+	some h in p.hops
+	h.kind == "notification"
+	some problem in object.get(h, "problems", [])
+	startswith(problem, "no notification ")
+	b := lib.bucket_named(p.source.bucket)
+	# A topic configuration without object-created events is the events
+	# check's (below): one finding per cause.
+	not some_topic_configuration(b.bucket)
+	f := lib.locate(
+		{
+			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
+			"message": no_topic_message(p.source.kind, problem),
+			"fact": sprintf("%s no topic", [p.source.kind]),
+			"remediation": sprintf("Create a Standard SNS topic in %s whose policy lets s3.amazonaws.com sns:Publish (aws:SourceAccount %s, aws:SourceArn %s), and add to the notification configuration of %s %s (PutBucketNotificationConfiguration replaces the whole configuration: merge with the existing one).", [b.bucket.region, b.account, b.bucket.arn, b.bucket.name, lib.statement_json({"TopicConfigurations": [{"TopicArn": sprintf("arn:%s:sns:%s:%s:<topic>", [lib.partition, b.bucket.region, b.account]), "Events": ["s3:ObjectCreated:*"]}]})]),
+		},
+		[object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
+	)
+}
+
+some_topic_configuration(bucket) if {
+	some t in lib.notification_targets(bucket)
+	t.kind == "topic"
+}
+
+trail_sns_step(kind) if {
+	kind == "cloudtrail"
+	some s in datapath.required_steps
+	s.require.trail_sns
+}
+
+# no_topic_message names the guide step that asks for the notification.
+no_topic_message(kind, problem) := datapath.step_message(s.id, problem) if {
+	some s in datapath.required_steps
+	s.rule == "NT01"
+	object.get(s.require, "source", kind) == kind
+} else := problem
+
 # The connector's vendor profile steps that name NT01 (rego/profiles/*.json,
 # checked in lib/datapath.rego).
 deny contains f if {
 	some f in datapath.profile_findings.NT01
-	# The guides' "all object create events" is what the events check
-	# above already demands of every notification on the path.
 	not contains(f.fact, ":events:")
+}
+
+# The guides' "all object create events" (expel E8, radiant R5) is
+# demanded even where the events check above lets a Put-only configuration
+# pass (it announces every CloudTrail log file): the step stands, at
+# medium since no file is missed; where the check above reports the same
+# configuration, the step joins its critical finding.
+deny contains object.union(f, {"severity": "medium"}) if {
+	some f in datapath.profile_findings.NT01
+	contains(f.fact, ":events:")
 }

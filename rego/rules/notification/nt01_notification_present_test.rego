@@ -7,7 +7,7 @@ topic := "arn:aws:sns:us-east-1:222222222222:org-logs-events"
 queue := "arn:aws:sqs:us-east-1:222222222222:vendor-cloudtrail"
 
 snap(notification, subscriptions) := {
-	"connector": {"profile": "expel", "role": "arn:aws:iam::222222222222:role/ExpelRole", "queue": queue, "sources": ["cloudtrail"]},
+	"connector": {"profile": "generic", "role": "arn:aws:iam::222222222222:role/ExpelRole", "queue": queue, "sources": ["cloudtrail"]},
 	"snapshot": {"accounts": [
 		{"id": "111111111111", "trails": [{
 			"name": "org-trail", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail",
@@ -145,4 +145,55 @@ test_unreached_without_notification_location_points_at_bucket if {
 	count(fs) == 1
 	some f in fs
 	f.location == {"file": "t.yaml", "line": 37}
+}
+
+# Expel step E8 asks for all object create events: a Put-only
+# configuration misses no CloudTrail file, so NT01's own check passes it,
+# but the guide's step stands, alone and at medium.
+expel(doc) := json.patch(doc, [{"op": "replace", "path": "/connector/profile", "value": "expel"}])
+
+test_expel_e8_put_only_is_the_step_at_medium if {
+	fs := nt01.deny with input as expel(snap({"topic_configurations": [{"arn": topic, "events": ["s3:ObjectCreated:Put"], "filter_suffix": ".json.gz"}]}, subscribed))
+	count(fs) == 1
+	some f in fs
+	f.severity == "medium"
+	startswith(f.message, "expel step E8 not met")
+}
+
+test_expel_e8_all_four_types_listed_meet_it if {
+	fs := nt01.deny with input as expel(snap({"topic_configurations": [{"arn": topic, "events": [
+		"s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
+		"s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
+	]}]}, subscribed))
+	count(fs) == 0
+}
+
+# A vendor that subscribes its own queue (Radiant R5): analyzer/datapath
+# marks the notification hop of a source whose bucket notifies no topic,
+# and NT01 reports it naming the step. A trail without its SNS
+# notification is R3's (CT05), not reported again here.
+radiant_paths(kind, problems) := {
+	"connector": {"profile": "radiant", "role": "arn:aws:iam::222222222222:role/radiant-aws-access-role", "sources": ["cloudtrail", "guardduty"]},
+	"snapshot": {"accounts": [{"id": "222222222222", "buckets": [{"name": "org-logs", "arn": "arn:aws:s3:::org-logs", "region": "us-east-1"}]}]},
+	"paths": [{"id": "p", "source": {"kind": kind, "arn": "arn:aws:guardduty:us-east-1:222222222222:detector/d", "bucket": "org-logs"}, "hops": [
+		{"kind": "writer"},
+		{"kind": "notification", "problems": problems},
+	]}],
+}
+
+test_fail_radiant_guardduty_bucket_without_topic if {
+	fs := nt01.deny with input as radiant_paths("guardduty", ["no notification of bucket org-logs sends its object-created events to an SNS topic: …"])
+	{f.fact | some f in fs} == {"guardduty no topic"}
+	some f in fs
+	startswith(f.message, "radiant step R5 not met")
+}
+
+test_near_miss_radiant_trail_without_topic_is_r3 if {
+	fs := nt01.deny with input as radiant_paths("cloudtrail", ["no notification of trail … reaches an SNS topic"])
+	fs == set()
+}
+
+test_near_miss_radiant_notification_other_problem if {
+	fs := nt01.deny with input as radiant_paths("guardduty", ["filter prefix \"x/\" matches none of the log keys"])
+	fs == set()
 }

@@ -63,6 +63,7 @@ deny contains f if {
 
 resource_type := {"queue": "AWS::SQS::Queue", "role": "AWS::IAM::Role"}
 
-# The connector's vendor profile steps that name SQ03 (rapid7 P4: the
-# storage region is the bucket's), checked in lib/datapath.rego.
+# The connector's vendor profile steps that name SQ03 (skyformation K1: the
+# Region of the trail's bucket, rego/lib/guide_steps.rego; rapid7 P4: the
+# storage region is the bucket's, lib/datapath.rego).
 deny contains f if some f in datapath.profile_findings.SQ03

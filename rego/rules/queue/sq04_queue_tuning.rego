@@ -162,9 +162,15 @@ visibility_too_short(v) if {
 
 visibility_too_short(v) if v < vendor_visibility
 
-visibility_basis := sprintf("the %s guide sets %d", [datapath.profile_name, vendor_visibility]) if {
+visibility_basis := sprintf("%s step %s sets %d", [datapath.profile_name, concat(", ", sort(visibility_steps)), vendor_visibility]) if {
 	vendor_visibility
 } else := "at or below the 30-second default"
+
+# visibility_steps name the guide steps that set the visibility timeout.
+visibility_steps contains st.id if {
+	some st in datapath.profile.steps
+	st.require.queue_attributes.visibility_timeout
+}
 
 days_text(seconds) := sprintf("%d days", [seconds / 86400]) if {
 	seconds % 86400 == 0

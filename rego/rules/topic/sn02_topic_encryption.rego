@@ -79,3 +79,7 @@ grant_statement(p, resource) := {
 	"Resource": resource,
 	"Condition": {"StringEquals": {"aws:SourceAccount": p.source_account}, "ArnLike": {"aws:SourceArn": p.source_arn}},
 }
+
+# The connector's vendor profile steps that name SN02 (expel E7: the topic
+# encrypted with a customer managed key; rego/lib/guide_steps.rego).
+deny contains f if some f in datapath.profile_findings.SN02

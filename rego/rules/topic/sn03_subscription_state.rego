@@ -170,3 +170,28 @@ deny contains f if {
 		"remediation": sprintf("Enter %s as the region in Radiant's console, or create the topics in %s", [t.topic.region, region]),
 	}
 }
+
+# A vendor that subscribes its own queue (profile delivery
+# subscribes_topics: Radiant) and no queue subscribed to the topic of its
+# source's path: the vendor has not subscribed (a template never holds
+# that subscription; analyzer/datapath ends such paths at the topic).
+deny contains f if {
+	is_object(input.connector)
+	object.get(input.connector, "queue", "") == ""
+	datapath.profile.delivery.subscribes_topics
+	some p in object.get(input, "paths", [])
+	some h in p.hops
+	h.kind == "subscription"
+	not h.resources[0]
+	some problem in object.get(h, "problems", [])
+	endswith(problem, "has no SQS subscription")
+	some th in p.hops
+	th.kind == "topic"
+	t := lib.topic_arn(th.resources[0].arn)
+	f := {
+		"resource": topic_resource(t),
+		"message": sprintf("no queue subscribes to topic %s, which carries the %s notifications: %s has not subscribed its queue to it", [t.topic.arn, p.source.kind, datapath.profile.vendor]),
+		"fact": "vendor-not-subscribed",
+		"remediation": sprintf("Give %s the topic ARN %s and region %s in its console so that it subscribes its queue (the connector role needs sns:Subscribe on the topic)", [datapath.profile.vendor, t.topic.arn, t.topic.region]),
+	}
+}

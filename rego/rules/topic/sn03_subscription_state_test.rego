@@ -84,3 +84,27 @@ test_fail_radiant_role_cannot_subscribe if {
 	# One step, one missing grant: one finding listing both actions.
 	{f.fact | some f in fs} == {"radiant-R7:sns:ConfirmSubscription:arn:aws:sns:us-east-1:222222222222:cloudtrail-events,sns:Subscribe:arn:aws:sns:us-east-1:222222222222:cloudtrail-events"}
 }
+
+# Radiant subscribes its own queue: a path whose topic no queue subscribes
+# to (analyzer/datapath's subscription hop without a resource) means it has
+# not.
+vendor_path(problems) := {"id": "p", "source": {"kind": "guardduty"}, "hops": [
+	{"kind": "topic", "resources": [{"arn": topic_arn, "type": "AWS::SNS::Topic"}]},
+	{"kind": "subscription", "resources": null, "problems": problems},
+]}
+
+radiant_input(problems) := {
+	"snapshot": snap([]),
+	"connector": {"profile": "radiant", "role": "arn:aws:iam::222222222222:role/radiant-aws-access-role", "region": "us-east-1", "sources": ["guardduty"]},
+	"paths": [vendor_path(problems)],
+}
+
+test_fail_radiant_not_subscribed if {
+	fs := sn03.deny with input as radiant_input([concat(" ", ["topic", topic_arn, "has no SQS subscription"])])
+	{f.fact | some f in fs} == {"vendor-not-subscribed"}
+}
+
+test_near_miss_radiant_other_subscription_problem if {
+	fs := sn03.deny with input as radiant_input(["subscription of x is pending confirmation"])
+	not "vendor-not-subscribed" in {f.fact | some f in fs}
+}

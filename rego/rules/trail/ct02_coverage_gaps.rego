@@ -30,6 +30,7 @@ package trailgate.rules.ct02
 
 import data.trailgate.lib
 import data.trailgate.lib.datapath
+import data.trailgate.lib.landingzone
 
 deny contains f if {
 	some e in lib.trails
@@ -210,3 +211,7 @@ finding(e, fact, message, fix) := {
 # The connector's vendor profile steps that name CT02 (rego/profiles/*.json,
 # checked in lib/datapath.rego).
 deny contains f if some f in datapath.profile_findings.CT02
+
+# The org-formation landing-zone guide's steps that name CT02
+# (rego/lib/landing_zone.rego).
+deny contains f if some f in landingzone.findings.CT02

@@ -1,0 +1,240 @@
+# Guide steps judged over every account of the organization: vendor guide
+# steps that ask something of every monitored account, not only of the
+# connector's path. GuardDuty enabled everywhere GuardDuty exports, with S3
+# Protection, publishing every 15 minutes, and every account's findings
+# landing in one bucket (Radiant R4); and a role in every other account that
+# the main role can assume and that can read S3 (Radiant R8). Each failure
+# is a profile finding naming its step, under the step's rule (GD01, ID01).
+# (The package's METADATA is in datapath.rego.)
+package trailgate.lib.datapath
+
+import data.trailgate.lib
+
+# ---------------------------------------------------------------------------
+# GuardDuty in every monitored account (require.detector_enabled,
+# detector_features, finding_publishing_frequency, one_bucket).
+
+# monitored_accounts are the organization's active accounts, or, without
+# an organization, the snapshot's accounts.
+monitored_accounts := {m.id |
+	some m in input.snapshot.organization.members
+	object.get(m, "status", "ACTIVE") == "ACTIVE"
+} if {
+	count(object.get(input.snapshot, ["organization", "members"], [])) > 0
+} else := {a.id | some a in input.snapshot.accounts}
+
+# exporting are the enabled detectors with a publishing destination; the
+# Regions they are in are where GuardDuty's findings are exported.
+exporting contains e if {
+	some e in lib.detectors
+	object.get(e.detector, "status", "ENABLED") == "ENABLED"
+	count(object.get(e.detector, "publishing_destinations", [])) > 0
+}
+
+exporting_regions := {e.detector.region | some e in exporting}
+
+detector_in(account, region) := e if {
+	some e in lib.detectors
+	e.account == account
+	e.detector.region == region
+}
+
+collected_region(account, region) if {
+	some a in input.snapshot.accounts
+	a.id == account
+	region in object.get(a, "regions", [])
+}
+
+# An account without a detector of its own in the snapshot is covered in a
+# Region when an exporting administrator there lists it as an enabled
+# member: the administrator exports its members' findings
+# (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+member_of_exporter(account, region) if {
+	some e in exporting
+	e.detector.region == region
+	some m in object.get(e.detector, "members", [])
+	m.account_id == account
+	m.relationship_status == "Enabled"
+}
+
+# An account is known to lack GuardDuty in a Region when the snapshot read
+# that Region of the account, or when an administrator there lists its
+# members and this account is not among them.
+known_absent(account, region) if collected_region(account, region)
+
+known_absent(account, region) if {
+	some e in exporting
+	e.detector.region == region
+	count(object.get(e.detector, "members", [])) > 0
+	not e.account == account
+}
+
+detector_resource(e) := lib.resource(e.detector.arn, "AWS::GuardDuty::Detector", e.account, e.detector.region)
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.detector_enabled == true
+	"guardduty" in lib.connector_sources
+	some region in exporting_regions
+	some account in monitored_accounts
+	e := detector_in(account, region)
+	e.detector.status == "DISABLED"
+	r := profile_finding(s, s.rule, detector_resource(e), "detector_disabled", sprintf("GuardDuty detector %s of account %s in %s is disabled: the account's findings are never generated, so none reach the findings bucket", [e.detector.id, account, region]), sprintf("aws guardduty update-detector --region %s --detector-id %s --enable (from account %s), or enable it from the administrator account", [region, e.detector.id, account]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.detector_enabled == true
+	"guardduty" in lib.connector_sources
+	some region in exporting_regions
+	some account in monitored_accounts
+	not detector_in(account, region)
+	not member_of_exporter(account, region)
+	known_absent(account, region)
+	r := profile_finding(s, s.rule, lib.resource(sprintf("arn:%s:guardduty:%s:%s:detector", [lib.partition, region, account]), "AWS::GuardDuty::Detector", account, region), sprintf("detector_missing:%s:%s", [account, region]), sprintf("account %s has no GuardDuty detector in %s and is not an enabled member of the administrator there: its findings never reach the findings bucket", [account, region]), sprintf("Enable GuardDuty for account %s in %s: from the administrator account, aws guardduty create-members --region %s --detector-id <administrator detector> --account-details AccountId=%s (or turn on auto-enable in the organization configuration)", [account, region, region, account]))
+}
+
+profile_results contains r if {
+	some s in required_steps
+	some name in s.require.detector_features
+	"guardduty" in lib.connector_sources
+	some e in lib.detectors
+	e.account in monitored_accounts
+	object.get(e.detector, "status", "ENABLED") == "ENABLED"
+	some f in object.get(e.detector, "features", [])
+	f.name == name
+	f.status != "ENABLED"
+	r := profile_finding(s, s.rule, detector_resource(e), sprintf("feature:%s", [name]), sprintf("GuardDuty detector %s of account %s in %s has %s %s: %s", [e.detector.id, e.account, e.detector.region, feature_names[name], f.status, feature_effect[name]]), sprintf("aws guardduty update-detector --region %s --detector-id %s --features Name=%s,Status=ENABLED", [e.detector.region, e.detector.id, name]))
+}
+
+feature_names := {"S3_DATA_EVENTS": "S3 Protection (S3_DATA_EVENTS)"}
+
+feature_effect := {"S3_DATA_EVENTS": "S3 data-event threats (the guide requires S3 protection) are never detected"}
+
+# A detector's own frequency governs the findings it exports; a member's
+# is set by its administrator. SIX_HOURS is GD01's own check, naming the
+# step.
+profile_results contains r if {
+	some s in required_steps
+	want := s.require.finding_publishing_frequency
+	"guardduty" in lib.connector_sources
+	some e in lib.detectors
+	object.get(e.detector, "status", "ENABLED") == "ENABLED"
+	object.get(e.detector, "administrator_account_id", "") == ""
+	got := e.detector.finding_publishing_frequency
+	not got in {want, "SIX_HOURS", ""}
+	r := profile_finding(s, s.rule, detector_resource(e), sprintf("frequency=%s", [got]), sprintf("GuardDuty detector %s of account %s in %s publishes updated findings every %s; the guide requires %s", [e.detector.id, e.account, e.detector.region, got, want]), sprintf("aws guardduty update-detector --region %s --detector-id %s --finding-publishing-frequency %s", [e.detector.region, e.detector.id, want]))
+}
+
+# The one findings bucket is where the main account's detectors export
+# (the connector role's account), else where the administrators do.
+main_findings_buckets := b if {
+	b := {bucket_of(d) | some e in exporting; e.account == connector_role_account; some d in e.detector.publishing_destinations}
+	count(b) > 0
+} else := {bucket_of(d) |
+	some e in exporting
+	count(object.get(e.detector, "members", [])) > 0
+	some d in e.detector.publishing_destinations
+}
+
+bucket_of(dest) := split(trim_prefix(dest.destination_arn, sprintf("arn:%s:s3:::", [lib.partition])), "/")[0]
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.one_bucket == true
+	"guardduty" in lib.connector_sources
+	count(main_findings_buckets) > 0
+	some e in exporting
+	some d in e.detector.publishing_destinations
+	not bucket_of(d) in main_findings_buckets
+	not lib.is_unknown(d.destination_arn)
+	r := profile_finding(s, s.rule, detector_resource(e), sprintf("bucket=%s", [bucket_of(d)]), sprintf("GuardDuty detector %s of account %s in %s exports to bucket %s, not to the findings bucket %s: the guide has every account's findings land in that one bucket", [e.detector.id, e.account, e.detector.region, bucket_of(d), concat(", ", sort(main_findings_buckets))]), sprintf("aws guardduty update-publishing-destination --region %s --detector-id %s --destination-id %s --destination-properties DestinationArn=arn:%s:s3:::%s,KmsKeyArn=<the findings key>", [e.detector.region, e.detector.id, object.get(d, "id", "<destination-id>"), lib.partition, sort(main_findings_buckets)[0]]))
+}
+
+# ---------------------------------------------------------------------------
+# Member-account roles (require.member_roles, Radiant R8).
+
+# vendor_principal is who assumes the connector role: the connector
+# file's trusted_principal, else the principal the guide names (R6).
+vendor_principal := p if {
+	p := object.get(input.connector, "trusted_principal", "")
+	p != ""
+} else := p if {
+	some s in profile.steps
+	p := s.require.trusted_principal
+}
+
+# assume_targets are the role ARNs the main role's identity policies allow
+# it to sts:AssumeRole, written out (R7 lists each member role).
+assume_targets contains arn if {
+	some doc in policies_of(connector_role.role)
+	some st in statements(doc)
+	statement_covers(st, "sts:AssumeRole")
+	some arn in as_list(object.get(st, "Resource", null))
+	contains(arn, ":role/")
+	not contains(arn, "*")
+}
+
+trusts_main_role(role) if {
+	some st in statements(role.trust_policy.document)
+	st.Effect == "Allow"
+	some p in principal_values(st)
+	p == input.connector.role
+}
+
+# member_roles are the roles in other accounts the main role is meant to
+# assume: named like it, listed in its sts:AssumeRole resources, or
+# trusting it.
+member_roles contains e if {
+	main := connector_role
+	some e in lib.roles
+	e.account != main.account
+	member_role(main, e)
+}
+
+member_role(main, e) if lower(e.role.name) == lower(main.role.name)
+
+member_role(_, e) if e.role.arn in assume_targets
+
+member_role(_, e) if trusts_main_role(e.role)
+
+# Accounts whose roles the snapshot holds: only there can a role be known
+# to be missing.
+accounts_with_roles := {a.id | some a in input.snapshot.accounts; count(object.get(a, "roles", [])) > 0}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.member_roles == true
+	main := connector_role
+	some account in monitored_accounts
+	account != main.account
+	account in accounts_with_roles
+	not some_member_role(account)
+	r := profile_finding(s, s.rule, lib.resource(sprintf("arn:%s:iam::%s:root", [lib.partition, account]), "AWS::IAM::Role", account, ""), sprintf("member_role_missing:%s", [account]), sprintf("account %s has no role for the main role %s to assume (none is named %s, listed in its sts:AssumeRole resources, or trusts it): the vendor cannot read that account", [account, main.role.arn, main.role.name]), sprintf("Create arn:%s:iam::%s:role/%s with s3:Get* and s3:List*, trusting %s with sts:ExternalId, and list it in the sts:AssumeRole resources of %s", [lib.partition, account, main.role.name, main.role.arn, main.role.arn]))
+}
+
+some_member_role(account) if {
+	some e in member_roles
+	e.account == account
+}
+
+# A member role without s3:GetObject or s3:ListBucket in any identity
+# policy (the guide's s3:Get*, s3:List*). Judged only when every attached
+# managed policy's document is in the snapshot.
+profile_results contains r if {
+	some s in required_steps
+	s.require.member_roles == true
+	some e in member_roles
+	every arn in object.get(e.role, "attached_policy_arns", []) {
+		managed_policy(arn)
+	}
+	missing := [a | some a in ["s3:GetObject", "s3:ListBucket"]; not grants_any(e.role, a)]
+	count(missing) > 0
+	r := profile_finding(s, s.rule, lib.resource(e.role.arn, "AWS::IAM::Role", e.account, ""), "member_role_s3", sprintf("member role %s is granted no %s: the vendor cannot read S3 in account %s", [e.role.arn, concat(" or ", missing), e.account]), sprintf("Add to the policy of %s: %s", [e.role.arn, lib.statement_json({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})]))
+}
+
+grants_any(role, action) if {
+	some doc in policies_of(role)
+	some st in statements(doc)
+	statement_covers(st, action)
+}

@@ -1,0 +1,172 @@
+# METADATA
+# title: CloudTrail cannot deliver the trail's events to CloudWatch Logs
+# description: >-
+#   A trail with a CloudWatch Logs log group delivers its events there by
+#   assuming the role it is given (CloudWatchLogsRoleArn): CloudTrail needs
+#   both the group and the role, the role's trust policy must let
+#   cloudtrail.amazonaws.com sts:AssumeRole, and the role must allow
+#   logs:CreateLogStream and logs:PutLogEvents on the log streams CloudTrail
+#   writes in that group (ACCOUNT_CloudTrail_REGION, and for an organization
+#   trail ORGID_ACCOUNT_CloudTrail_REGION for each member). Reported when one
+#   of the two settings is missing, when the log group does not exist in a
+#   collected account, when the role does not exist or CloudTrail cannot
+#   assume it, and when it lacks either action on the streams. Symptom:
+#   InvalidCloudWatchLogsLogGroupArnException or
+#   InvalidCloudWatchLogsRoleArnException on CreateTrail/UpdateTrail, and
+#   LatestCloudWatchLogsDeliveryError on a trail that was changed after.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+#     description: the role's policy, log-stream ARNs for trails and organization trails
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+# custom:
+#   id: CW01
+#   severity: high
+#   area: cloudwatch
+#   hops: [writer]
+#   reads:
+#     - cloudtrail:DescribeTrails
+#     - iam:GetAccountAuthorizationDetails
+#     - logs:DescribeLogGroups
+#     - sts:AssumeRole
+#   remediation: >-
+#     Give the trail both CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn;
+#     let cloudtrail.amazonaws.com assume the role, and allow the role
+#     logs:CreateLogStream and logs:PutLogEvents on
+#     arn:aws:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:* .
+package trailgate.rules.cw01
+
+import data.trailgate.lib
+import data.trailgate.lib.landingzone
+
+# delivering are the trails that send events to CloudWatch Logs.
+delivering contains e if {
+	some e in lib.trails
+	object.get(e.trail, "cloudwatch_logs_log_group_arn", "") != ""
+}
+
+delivering contains e if {
+	some e in lib.trails
+	object.get(e.trail, "cloudwatch_logs_role_arn", "") != ""
+}
+
+trail_resource(e) := lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region)
+
+finding(e, fact, message, fix) := lib.locate(
+	{"resource": trail_resource(e), "message": message, "fact": fact, "remediation": fix},
+	[object.get(e.trail, "location", null)],
+)
+
+# CreateTrail refuses one setting without the other.
+deny contains f if {
+	some e in delivering
+	some [have, missing] in [["cloudwatch_logs_log_group_arn", "CloudWatchLogsRoleArn"], ["cloudwatch_logs_role_arn", "CloudWatchLogsLogGroupArn"]]
+	object.get(e.trail, have, "") != ""
+	object.get(e.trail, lower_name[missing], "") == ""
+	f := finding(e, sprintf("missing %s", [missing]), sprintf("trail %s sets %s but not %s: CloudTrail needs both to deliver to CloudWatch Logs", [e.trail.arn, setting_name[have], missing]), sprintf("Set %s on trail %s", [missing, e.trail.arn]))
+}
+
+lower_name := {"CloudWatchLogsRoleArn": "cloudwatch_logs_role_arn", "CloudWatchLogsLogGroupArn": "cloudwatch_logs_log_group_arn"}
+
+setting_name := {"cloudwatch_logs_log_group_arn": "CloudWatchLogsLogGroupArn", "cloudwatch_logs_role_arn": "CloudWatchLogsRoleArn"}
+
+# group_parts splits arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*].
+group_parts(arn) := {"region": p[3], "account": p[4], "name": p[6]} if {
+	p := split(arn, ":")
+	count(p) >= 7
+	p[5] == "log-group"
+}
+
+# The group must exist where the account's log groups were read (a
+# collected account lists every group a trail writes to; IaC declares only
+# its own).
+deny contains f if {
+	some e in delivering
+	arn := e.trail.cloudwatch_logs_log_group_arn
+	g := group_parts(arn)
+	some a in input.snapshot.accounts
+	a.id == g.account
+	input.snapshot.source in {"live", "fixture"}
+	not group_exists(a, g)
+	f := finding(e, "log group missing", sprintf("trail %s delivers to log group %s, which does not exist in account %s (%s)%s", [e.trail.arn, g.name, g.account, g.region, landingzone.step_note("O3")]), sprintf("aws logs create-log-group --region %s --log-group-name %s", [g.region, g.name]))
+}
+
+group_exists(a, g) if {
+	some lg in object.get(a, "log_groups", [])
+	lg.name == g.name
+	lg.region == g.region
+}
+
+# streams are the log streams CloudTrail writes for trail e: its own
+# account's, and for an organization trail the members' under the
+# organization ID.
+streams(e) := {s |
+	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
+	some name in stream_names(e, g)
+	s := sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:%s", [lib.partition, g.region, g.account, g.name, name])
+}
+
+stream_names(e, g) := {sprintf("%s_CloudTrail_%s", [e.account, g.region])} if {
+	not e.trail.is_organization_trail
+} else := {sprintf("%s_CloudTrail_%s", [e.account, g.region]), sprintf("%s_%s_CloudTrail_%s", [org_id, e.account, g.region])} if {
+	org_id := input.snapshot.organization.id
+	startswith(org_id, "o-")
+} else := {sprintf("%s_CloudTrail_%s", [e.account, g.region])}
+
+role_of(e) := lib.role_arn(e.trail.cloudwatch_logs_role_arn)
+
+deny contains f if {
+	some e in delivering
+	arn := object.get(e.trail, "cloudwatch_logs_role_arn", "")
+	arn != ""
+	lib.account_of_arn(arn) in {a.id | some a in input.snapshot.accounts}
+	not role_of(e)
+	not lib.is_unknown(arn)
+	f := finding(e, "role missing", sprintf("trail %s delivers to CloudWatch Logs as role %s, which does not exist%s", [e.trail.arn, arn, landingzone.step_note("O3")]), sprintf("Create role %s trusting cloudtrail.amazonaws.com, with logs:CreateLogStream and logs:PutLogEvents on the trail's log group", [arn]))
+}
+
+deny contains f if {
+	some e in delivering
+	r := role_of(e)
+	answer := lib.authz("cloudtrail.amazonaws.com", "sts:AssumeRole", r.role.arn, {})
+	lib.denied(answer)
+	f := lib.locate(
+		{
+			"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
+			"message": sprintf("CloudTrail cannot assume %s to deliver trail %s to CloudWatch Logs%s: %s", [r.role.arn, e.trail.arn, landingzone.step_note("O3"), answer.proof]),
+			"fact": sprintf("%s trust", [e.trail.arn]),
+			"remediation": sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"})]),
+		},
+		[object.get(r.role, ["trust_policy", "location"], null), object.get(r.role, "location", null)],
+	)
+}
+
+deny contains f if {
+	some e in delivering
+	r := role_of(e)
+	group_parts(e.trail.cloudwatch_logs_log_group_arn)
+	missing := sort({sprintf("%s on %s", [action, s]) |
+		some action in ["logs:CreateLogStream", "logs:PutLogEvents"]
+		some s in streams(e)
+		lib.denied(lib.authz(r.role.arn, action, s, {}))
+	})
+	count(missing) > 0
+	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
+	f := lib.with_identity_location(
+		{
+			"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
+			"message": sprintf("role %s, which CloudTrail assumes for trail %s%s, cannot %s", [r.role.arn, e.trail.arn, landingzone.step_note("O3"), concat("; ", missing)]),
+			"fact": sprintf("%s logs", [e.trail.arn]),
+			"remediation": sprintf("Add to an identity policy of %s: %s", [r.role.arn, lib.statement_json({
+				"Sid": "AWSCloudTrailDeliverToCloudWatchLogs", "Effect": "Allow",
+				"Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+				"Resource": sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:*", [lib.partition, g.region, g.account, g.name]),
+			})]),
+		},
+		r.role.arn, "logs:PutLogEvents", sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:*", [lib.partition, g.region, g.account, g.name]), [],
+	)
+}
+
+# The org-formation landing-zone guide's steps that name CW01
+# (rego/lib/landing_zone.rego).
+deny contains f if some f in landingzone.findings.CW01

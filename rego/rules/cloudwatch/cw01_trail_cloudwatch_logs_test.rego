@@ -1,0 +1,80 @@
+package trailgate.rules.cw01_test
+
+import data.trailgate.rules.cw01
+
+group_arn := "arn:aws:logs:eu-central-1:111111111111:log-group:/org/cloudtrail:*"
+
+role_arn := "arn:aws:iam::111111111111:role/cloudtrail-to-cloudwatch"
+
+trust := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+# The role policy of the CloudTrail User Guide, on the group's streams
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html).
+deliver := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+	"Resource": "arn:aws:logs:eu-central-1:111111111111:log-group:/org/cloudtrail:log-stream:*"}]}
+
+snap(trail, role, groups) := {"schema_version": "1", "source": "fixture",
+	"organization": {"id": "o-a1b2c3d4e5", "management_account_id": "111111111111", "root_id": "r-a1b2", "members": [{"id": "111111111111", "parent_id": "r-a1b2"}]},
+	"accounts": [{"id": "111111111111", "trails": [object.union({
+		"name": "organization-trail", "arn": "arn:aws:cloudtrail:eu-central-1:111111111111:trail/organization-trail", "home_region": "eu-central-1",
+		"s3_bucket_name": "org-cloudtrail", "is_multi_region_trail": true, "include_global_service_events": true, "is_organization_trail": true,
+		"cloudwatch_logs_log_group_arn": group_arn, "cloudwatch_logs_role_arn": role_arn,
+	}, trail)], "roles": [role], "log_groups": groups}],
+}
+
+role := {"name": "cloudtrail-to-cloudwatch", "arn": role_arn, "trust_policy": {"document": trust}, "inline_policies": [{"name": "deliver", "document": deliver}]}
+
+groups := [{"name": "/org/cloudtrail", "arn": group_arn, "region": "eu-central-1"}]
+
+facts(s) := {f.fact | some f in cw01.deny with input as {"snapshot": s, "connector": null}}
+
+test_pass if {
+	facts(snap({}, role, groups)) == set()
+}
+
+test_no_delivery_no_finding if {
+	facts(snap({"cloudwatch_logs_log_group_arn": "", "cloudwatch_logs_role_arn": ""}, role, [])) == set()
+}
+
+test_fail_group_without_role if {
+	facts(snap({"cloudwatch_logs_role_arn": ""}, role, groups)) == {"missing CloudWatchLogsRoleArn"}
+}
+
+test_fail_group_missing if {
+	facts(snap({}, role, [])) == {"log group missing"}
+}
+
+test_fail_trust_not_cloudtrail if {
+	r := json.patch(role, [{"op": "replace", "path": "/trust_policy/document/Statement/0/Principal/Service", "value": "logs.amazonaws.com"}])
+	facts(snap({}, r, groups)) == {"arn:aws:cloudtrail:eu-central-1:111111111111:trail/organization-trail trust"}
+}
+
+test_fail_put_log_events_missing if {
+	r := json.patch(role, [{"op": "replace", "path": "/inline_policies/0/document/Statement/0/Action", "value": ["logs:CreateLogStream"]}])
+	fs := cw01.deny with input as {"snapshot": snap({}, r, groups), "connector": null}
+	count(fs) == 1
+	some f in fs
+	contains(f.message, "logs:PutLogEvents on arn:aws:logs:eu-central-1:111111111111:log-group:/org/cloudtrail:log-stream:111111111111_CloudTrail_eu-central-1")
+	contains(f.message, "o-a1b2c3d4e5_111111111111_CloudTrail_eu-central-1")
+}
+
+# An organization trail writes its members' events under the organization
+# ID: a policy naming only the account's own stream misses them.
+test_fail_org_streams_not_granted if {
+	r := json.patch(role, [{"op": "replace", "path": "/inline_policies/0/document/Statement/0/Resource", "value": "arn:aws:logs:eu-central-1:111111111111:log-group:/org/cloudtrail:log-stream:111111111111_CloudTrail_eu-central-1*"}])
+	fs := cw01.deny with input as {"snapshot": snap({}, r, groups), "connector": null}
+	count(fs) == 1
+	some f in fs
+	not contains(f.message, "log-stream:111111111111_CloudTrail")
+	contains(f.message, "o-a1b2c3d4e5_111111111111_CloudTrail_eu-central-1")
+}
+
+test_fail_role_missing if {
+	facts(snap({"cloudwatch_logs_role_arn": "arn:aws:iam::111111111111:role/gone"}, role, groups)) == {"role missing"}
+}
+
+# IaC declares only its own groups: a group made elsewhere is no finding.
+test_near_miss_iac_group_elsewhere if {
+	s := json.patch(snap({}, role, []), [{"op": "replace", "path": "/source", "value": "cloudformation"}])
+	facts(s) == set()
+}

@@ -1,0 +1,154 @@
+# METADATA
+# title: EventBridge route of GuardDuty findings to SNS does not deliver
+# description: >-
+#   GuardDuty sends each finding as an event (source aws.guardduty,
+#   detail-type "GuardDuty Finding") to the default event bus of the
+#   detector's account and Region. A rule whose pattern matches it sends it
+#   to an SNS topic target, which the reader's queue subscribes to.
+#   analyzer/datapath builds that path hop by hop; this rule reports its
+#   broken hops: a rule that is disabled, on another bus, or whose pattern
+#   matches no finding; a target in another Region than the rule; a topic
+#   policy that does not let events.amazonaws.com sns:Publish (with the
+#   rule as aws:SourceArn when the policy conditions on it); a topic key
+#   whose policy does not let events.amazonaws.com kms:GenerateDataKey and
+#   kms:Decrypt (an AWS managed key never does); and, for topics no S3 or
+#   CloudTrail notification uses (SN03 and SQ01 judge those), a subscription
+#   that is pending or missing, and a queue that does not accept the
+#   topic's messages.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-guardduty.html
+#     description: GuardDuty Finding events and the pattern that matches them
+#   - ref: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html
+#   - ref: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+#     description: the topic policy must allow events.amazonaws.com sns:Publish
+#   - ref: https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification
+#     description: targets in the rule's Region; a customer managed key whose policy lets EventBridge use it
+#   - ref: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+# custom:
+#   id: EB01
+#   severity: critical
+#   area: eventbridge
+#   hops: [event-rule, topic, topic-key, subscription, queue, queue-key]
+#   reads:
+#     - events:ListRules
+#     - events:ListTargetsByRule
+#     - guardduty:GetDetector
+#     - guardduty:ListDetectors
+#     - kms:DescribeKey
+#     - kms:GetKeyPolicy
+#     - sns:GetSubscriptionAttributes
+#     - sns:GetTopicAttributes
+#     - sns:ListSubscriptionsByTopic
+#     - sqs:GetQueueAttributes
+#     - sts:AssumeRole
+#   remediation: >-
+#     Enable the rule on the default bus with the pattern
+#     {"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}, target
+#     a topic in the rule's Region whose policy lets events.amazonaws.com
+#     sns:Publish (aws:SourceArn = the rule) and, if encrypted, whose customer
+#     managed key lets events.amazonaws.com kms:GenerateDataKey* and
+#     kms:Decrypt; subscribe the queue and let the topic send to it.
+package trailgate.rules.eb01
+
+import data.trailgate.lib
+import data.trailgate.lib.datapath
+
+# event_paths are the GuardDuty → EventBridge paths analyzer/datapath built
+# (input.paths; already limited to the connector's sources and queue).
+event_paths contains p if {
+	some p in object.get(input, "paths", [])
+	some h in p.hops
+	h.kind == "event-rule"
+}
+
+rule_arn(p) := h.resources[0].arn if {
+	some h in p.hops
+	h.kind == "event-rule"
+}
+
+topic_of(p) := h.resources[0].arn if {
+	some h in p.hops
+	h.kind == "topic"
+}
+
+judged := {"event-rule", "topic", "topic-key", "subscription", "queue", "queue-key"}
+
+# After the topic, a topic an S3 or CloudTrail notification also uses is
+# SN03's and SQ01's to judge.
+judged_here(_, h) if h.kind in {"event-rule", "topic", "topic-key"}
+
+judged_here(p, h) if {
+	h.kind in {"subscription", "queue", "queue-key"}
+	not topic_of(p) in datapath.pipeline_topics
+}
+
+broken_hops contains [p, h] if {
+	some p in event_paths
+	some h in p.hops
+	h.kind in judged
+	judged_here(p, h)
+}
+
+deny contains f if {
+	some [p, h] in broken_hops
+	some problem in object.get(h, "problems", [])
+	not startswith(problem, "cannot prove: ")
+	f := finding(p, h, problem, problem)
+}
+
+deny contains f if {
+	some [p, h] in broken_hops
+	some q in object.get(h, "questions", [])
+	# The paths carry each answer's decision; the whole answer (its proof,
+	# which policy decided) comes from lib.path_answer, which also logs an
+	# answer the input cannot prove for this rule.
+	answer := lib.path_answer(q)
+	lib.denied(answer)
+	not lib.org_policy_blocks(answer)
+	f := finding(p, h, sprintf("%s cannot %s on %s: %s", [q.principal, q.action, q.resource, answer.proof]), sprintf("%s %s %s", [q.principal, q.action, q.resource]))
+}
+
+# finding is about the hop's resource; a rule or topic shared by several
+# paths (one per subscription) is one finding.
+finding(p, h, what, fact) := lib.locate(
+	{
+		"resource": hop_resource(p, h),
+		"message": sprintf("GuardDuty findings routed by EventBridge rule %s: %s hop: %s", [rule_arn(p), h.kind, what]),
+		"fact": sprintf("%s %s", [h.kind, fact]),
+		"remediation": remediation(p, h),
+	},
+	[location(h)],
+)
+
+hop_resource(p, h) := lib.resource(r.arn, r.type, object.get(r, "account", ""), object.get(r, "region", "")) if {
+	r := h.resources[0]
+} else := lib.resource(topic_of(p), "AWS::SNS::Topic", lib.account_of_arn(topic_of(p)), lib.region_of_arn(topic_of(p)))
+
+location(h) := l if {
+	h.kind == "event-rule"
+	some a in input.snapshot.accounts
+	some r in object.get(a, "event_rules", [])
+	r.arn == h.resources[0].arn
+	l := r.location
+} else := l if {
+	h.kind == "topic"
+	l := lib.topic_arn(h.resources[0].arn).topic.policy.location
+} else := l if {
+	h.kind == "topic"
+	l := lib.topic_arn(h.resources[0].arn).topic.location
+} else := null
+
+remediation(p, h) := sprintf("Enable rule %s on the default event bus, in the Region of its topic target, with the event pattern %s", [rule_arn(p), lib.statement_json({"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]})]) if {
+	h.kind == "event-rule"
+} else := sprintf("Add to the policy of topic %s: %s", [topic_of(p), lib.statement_json({
+	"Sid": "AllowEventBridgePublish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+	"Action": "sns:Publish", "Resource": topic_of(p),
+	"Condition": {"ArnEquals": {"aws:SourceArn": rule_arn(p)}},
+})]) if {
+	h.kind == "topic"
+} else := sprintf("Encrypt topic %s with a customer managed key whose policy has: %s", [topic_of(p), lib.statement_json({
+	"Sid": "AllowEventBridgeUseOfTheKey", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+	"Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+})]) if {
+	h.kind == "topic-key"
+} else := sprintf("Subscribe the queue to topic %s (from the queue's account, so the subscription confirms itself) and let sns.amazonaws.com sqs:SendMessage with aws:SourceArn %s in the queue policy (and use its key, if encrypted)", [topic_of(p), topic_of(p)])
