@@ -30,7 +30,7 @@ type answerTerms struct {
 	byRef      map[int]*ast.Term // path answer ref → answer
 	statements map[authz.Statement]*ast.Term
 	kinds      map[authz.KindOutcome]*ast.Term
-	strs       map[string]*ast.Term
+	strs       stringTerms
 }
 
 func newAnswerTerms() *answerTerms {
@@ -39,7 +39,7 @@ func newAnswerTerms() *answerTerms {
 		byRef:      map[int]*ast.Term{},
 		statements: map[authz.Statement]*ast.Term{},
 		kinds:      map[authz.KindOutcome]*ast.Term{},
-		strs:       map[string]*ast.Term{},
+		strs:       stringTerms{},
 	}
 }
 
@@ -98,11 +98,33 @@ func (c *answerTerms) str(s string) *ast.Term {
 	if c == nil {
 		return ast.StringTerm(s)
 	}
-	if t, ok := c.strs[s]; ok {
+	return c.strs.term(s)
+}
+
+// stringTerms interns the string terms of one document or Check.
+type stringTerms map[string]*ast.Term
+
+func (m stringTerms) term(s string) *ast.Term {
+	if t, ok := m[s]; ok {
 		return t
 	}
 	t := ast.StringTerm(s)
-	c.strs[s] = t
+	m[s] = t
+	return t
+}
+
+// shared is the term build makes for k, made once per Check (table is
+// where c keeps them); with a nil c, a new one.
+func shared[K comparable](c *answerTerms, table func(*answerTerms) map[K]*ast.Term, k K, build func() *ast.Term) *ast.Term {
+	if c == nil {
+		return build()
+	}
+	m := table(c)
+	if t, ok := m[k]; ok {
+		return t
+	}
+	t := build()
+	m[k] = t
 	return t
 }
 
@@ -133,39 +155,29 @@ func (c *answerTerms) value(a authz.Answer) ast.Value {
 		expl[i] = text(e)
 	}
 	stmts := make([]*ast.Term, len(a.Statements))
-	for i, s := range a.Statements {
-		if t, ok := c.statement(s); ok {
-			stmts[i] = t
-			continue
-		}
-		stmts[i] = ast.ObjectTerm(
-			ast.Item(keyKind, c.str(s.Kind)),
-			ast.Item(keyPolicy, c.str(s.Policy)),
-			ast.Item(keyTarget, c.str(s.Target)),
-			ast.Item(keyIndex, ast.InternedTerm(s.Index)),
-			ast.Item(keySid, c.str(s.Sid)),
-			ast.Item(keyEffect, c.str(s.Effect)),
-			ast.Item(keyRole, c.str(s.Role)),
-		)
-		if c != nil {
-			c.statements[s] = stmts[i]
-		}
+	for i, st := range a.Statements {
+		stmts[i] = shared(c, func(c *answerTerms) map[authz.Statement]*ast.Term { return c.statements }, st, func() *ast.Term {
+			return ast.ObjectTerm(
+				ast.Item(keyKind, c.str(st.Kind)),
+				ast.Item(keyPolicy, c.str(st.Policy)),
+				ast.Item(keyTarget, c.str(st.Target)),
+				ast.Item(keyIndex, ast.InternedTerm(st.Index)),
+				ast.Item(keySid, c.str(st.Sid)),
+				ast.Item(keyEffect, c.str(st.Effect)),
+				ast.Item(keyRole, c.str(st.Role)),
+			)
+		})
 	}
 	kinds := make([]*ast.Term, len(a.Kinds))
 	for i, k := range a.Kinds {
-		if t, ok := c.kind(k); ok {
-			kinds[i] = t
-			continue
-		}
-		kinds[i] = ast.ObjectTerm(
-			ast.Item(keyKind, c.str(k.Kind)),
-			ast.Item(keyTarget, c.str(k.Target)),
-			ast.Item(keyOutcome, c.str(string(k.Outcome))),
-			ast.Item(keyReason, c.str(k.Reason)),
-		)
-		if c != nil {
-			c.kinds[k] = kinds[i]
-		}
+		kinds[i] = shared(c, func(c *answerTerms) map[authz.KindOutcome]*ast.Term { return c.kinds }, k, func() *ast.Term {
+			return ast.ObjectTerm(
+				ast.Item(keyKind, c.str(k.Kind)),
+				ast.Item(keyTarget, c.str(k.Target)),
+				ast.Item(keyOutcome, c.str(string(k.Outcome))),
+				ast.Item(keyReason, c.str(k.Reason)),
+			)
+		})
 	}
 	return ast.NewObject(
 		ast.Item(keyDecision, c.str(string(a.Decision))),
@@ -174,22 +186,6 @@ func (c *answerTerms) value(a authz.Answer) ast.Value {
 		ast.Item(keyStatements, ast.ArrayTerm(stmts...)),
 		ast.Item(keyKinds, ast.ArrayTerm(kinds...)),
 	)
-}
-
-func (c *answerTerms) statement(s authz.Statement) (*ast.Term, bool) {
-	if c == nil {
-		return nil, false
-	}
-	t, ok := c.statements[s]
-	return t, ok
-}
-
-func (c *answerTerms) kind(k authz.KindOutcome) (*ast.Term, bool) {
-	if c == nil {
-		return nil, false
-	}
-	t, ok := c.kinds[k]
-	return t, ok
 }
 
 // answerValue is the Rego value of a, nothing shared.

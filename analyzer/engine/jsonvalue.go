@@ -17,7 +17,7 @@ import (
 // Strings and object keys that repeat (field names, regions, account IDs,
 // "Allow") share one term within a document.
 func jsonValue(data []byte) (ast.Value, error) {
-	p := jsonParser{data: data, strs: map[string]*ast.Term{}, composites: map[uint64][]composite{}, seed: maphash.MakeSeed()}
+	p := jsonParser{data: data, strs: stringTerms{}, composites: map[uint64][]composite{}, seed: maphash.MakeSeed()}
 	p.space()
 	t, err := p.value(0)
 	if err != nil {
@@ -33,7 +33,7 @@ func jsonValue(data []byte) (ast.Value, error) {
 type jsonParser struct {
 	data []byte
 	i    int
-	strs map[string]*ast.Term
+	strs stringTerms
 	// composites are the objects and arrays parsed so far, by the hash of
 	// their bytes (see share).
 	composites map[uint64][]composite
@@ -226,12 +226,7 @@ func (p *jsonParser) intern(s string) *ast.Term {
 	if len(s) > 96 {
 		return ast.StringTerm(s)
 	}
-	if t, ok := p.strs[s]; ok {
-		return t
-	}
-	t := ast.StringTerm(s)
-	p.strs[s] = t
-	return t
+	return p.strs.term(s)
 }
 
 func (p *jsonParser) object(depth int) (*ast.Term, error) {
