@@ -71,14 +71,18 @@ deny contains f if {
 	]
 	count(missing) > 0
 	answer := lib.authz(feed.service, missing[0], k.key.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
-	f := key_finding(q, k, answer, feed, missing[0], finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json({
-		"Sid": "AllowPipelineProducer",
-		"Effect": "Allow",
-		"Principal": {"Service": feed.service},
-		"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-		"Resource": "*",
-		"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
-	})])))
+	f := lib.with_fix(key_finding(q, k, answer, feed, missing[0], finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json(producer_statement(feed))]))), lib.grant_fix(answer, producer_statement(feed)))
+}
+
+# producer_statement lets the service that sends to the queue use its key,
+# for that sender only (aws:SourceArn).
+producer_statement(feed) := {
+	"Sid": "AllowPipelineProducer",
+	"Effect": "Allow",
+	"Principal": {"Service": feed.service},
+	"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+	"Resource": "*",
+	"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
 }
 
 # key_finding points a missing key grant at the key policy to edit (the

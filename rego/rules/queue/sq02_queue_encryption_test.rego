@@ -50,6 +50,11 @@ test_fail_cmk_without_sns if {
 	{f.fact | some f in fs} == {concat("", ["sns.amazonaws.com ", key, " kms:GenerateDataKey,kms:Decrypt"])}
 	some f in fs
 	contains(f.remediation, `"Principal":{"Service":"sns.amazonaws.com"}`)
+	f.fix == {"policy": "resource", "add_statement": {
+		"Sid": "AllowPipelineProducer", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+		"Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+		"Condition": {"ArnEquals": {"aws:SourceArn": topic}},
+	}}
 }
 
 # Near miss: a key referenced by its alias name still resolves to the CMK
