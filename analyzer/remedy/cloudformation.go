@@ -118,6 +118,70 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 	return nil
 }
 
+// setEdits are the edits that give the mapping pn the values of set: a
+// missing key is inserted before pn's first, a one-line scalar replaced,
+// and an object value merged into the block mapping the template already
+// has there (a statement's Condition gaining an operator), keeping its
+// other keys; merged names those mappings. ok is false when the edit
+// cannot be exact (a value spelled as an intrinsic, over lines, or a
+// structured value into a one-line mapping).
+func (t *template) setEdits(pn *yaml.Node, set map[string]any) (edits []findings.Replacement, merged []string, ok bool) {
+	first := pn.Content[0]
+	prefix := t.prefix(first.Line, first.Column)
+	block := strings.TrimSpace(prefix) == ""
+	var inserts []string
+	for _, p := range props(set) {
+		_, v := mapGet(pn, p)
+		if v == nil {
+			if !block && !isScalar(set[p]) {
+				return nil, nil, false
+			}
+			inserts = append(inserts, t.pair(p, set[p], prefix))
+			continue
+		}
+		if m, isMap := set[p].(map[string]any); isMap && len(m) > 0 && v.Kind == yaml.MappingNode && len(v.Content) > 0 && v.Tag == "!!map" && !intrinsic(v) {
+			es, ms, ok := t.setEdits(v, m)
+			if !ok {
+				return nil, nil, false
+			}
+			edits = append(edits, es...)
+			merged = append(append(merged, p), ms...)
+			continue
+		}
+		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
+		if !ok || !isScalar(set[p]) {
+			return nil, nil, false
+		}
+		edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
+	}
+	if len(inserts) > 0 {
+		switch {
+		case block:
+			text := strings.Join(inserts, "\n") + "\n"
+			if t.json {
+				text = strings.Join(inserts, ",\n") + ",\n"
+			}
+			edits = append(edits, findings.Replacement{StartLine: first.Line, StartColumn: 1, EndLine: first.Line, EndColumn: 1, Text: text})
+		case t.json:
+			edits = append(edits, findings.Replacement{StartLine: first.Line, StartColumn: first.Column, EndLine: first.Line, EndColumn: first.Column, Text: strings.Join(inserts, ", ") + ", "})
+		default:
+			return nil, nil, false
+		}
+	}
+	return edits, merged, true
+}
+
+// intrinsic reports whether a mapping is a long-form intrinsic function
+// ({"Fn::If": …}, {"Ref": …}), which a fix must not merge keys into.
+func intrinsic(m *yaml.Node) bool {
+	for i := 0; i < len(m.Content); i += 2 {
+		if k := m.Content[i].Value; k == "Ref" || strings.HasPrefix(k, "Fn::") {
+			return true
+		}
+	}
+	return false
+}
+
 // setChange gives properties of the mapping pn (a resource's Properties,
 // or the entry a finding points into) the values of set; in names pn for
 // the change's text.
@@ -164,39 +228,14 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	if pn == nil || pn.Kind != yaml.MappingNode || len(pn.Content) == 0 {
 		return c // no Properties to edit in place: the text says what to add
 	}
-	first := pn.Content[0]
-	prefix := t.prefix(first.Line, first.Column)
-	block := strings.TrimSpace(prefix) == ""
 	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
-	var inserts []string
-	for _, p := range props(set) {
-		_, v := mapGet(pn, p)
-		if v == nil {
-			if !block && !isScalar(set[p]) {
-				return textOnly // a structured value into a one-line mapping: text only
-			}
-			inserts = append(inserts, t.pair(p, set[p], prefix))
-			continue
-		}
-		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
-		if !ok || !isScalar(set[p]) {
-			return textOnly // a value spelled as an intrinsic, over lines or structured: text only
-		}
-		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
+	edits, merged, ok := t.setEdits(pn, set)
+	if !ok {
+		return textOnly
 	}
-	if len(inserts) > 0 {
-		switch {
-		case block:
-			text := strings.Join(inserts, "\n") + "\n"
-			if t.json {
-				text = strings.Join(inserts, ",\n") + ",\n"
-			}
-			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: 1, EndLine: first.Line, EndColumn: 1, Text: text})
-		case t.json:
-			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: first.Column, EndLine: first.Line, EndColumn: first.Column, Text: strings.Join(inserts, ", ") + ", "})
-		default:
-			return textOnly
-		}
+	c.Edits = append(c.Edits, edits...)
+	if len(merged) > 0 {
+		c.Text += fmt.Sprintf("\n\n(In %s, only the keys shown are added or changed: keep the others.)", strings.Join(merged, ", "))
 	}
 	if companionEdit != nil {
 		c.Edits = append(c.Edits, *companionEdit)
