@@ -26,6 +26,17 @@ var policyProperty = map[string]string{
 
 const trustProperty = "AssumeRolePolicyDocument"
 
+// cfnNoProperty names settings a Fix may give that CloudFormation's
+// resource type cannot hold: the fix is then made outside the template,
+// and the text says why (a Terraform configuration has them: see
+// tfBucketResources).
+var cfnNoProperty = map[string]map[string]string{
+	"AWS::S3::Bucket": {
+		// github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/123
+		"RequestPaymentConfiguration": "AWS::S3::Bucket has no request payment property (Requester Pays is set by the S3 API or console only), so the stack cannot set the payer back",
+	},
+}
+
 // template is a CloudFormation template read with positions.
 type template struct {
 	lines []string
@@ -91,6 +102,15 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 		id, key, val := t.resource(f, false)
 		if val == nil {
 			return nil
+		}
+		if _, typ := mapGet(val, "Type"); typ != nil {
+			for _, p := range props(f.Fix.Set) {
+				if why := cfnNoProperty[typ.Value][p]; why != "" {
+					c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
+					c.Text = fmt.Sprintf("No change to this template (%s) fixes this: %s\n\nInstead: %s", where(c.File, c.Line), why, f.Remediation)
+					return c
+				}
+			}
 		}
 		_, pn := mapGet(val, "Properties")
 		return t.setChange(f, lang, id, key, val, f.Fix.Set, pn, "the Properties of")
