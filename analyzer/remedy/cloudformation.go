@@ -114,6 +114,12 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 		}
 		_, pn := mapGet(val, "Properties")
 		return t.setChange(f, lang, id, key, val, f.Fix.Set, pn, "the Properties of")
+	case f.Fix.Companion != nil && len(f.Fix.SetAt) == 0 && len(f.Fix.AddStatement) == 0:
+		id, key, val := t.resource(f, false)
+		if val == nil {
+			return nil
+		}
+		return t.declareChange(f, lang, id, key)
 	case len(f.Fix.SetAt) > 0:
 		id, key, val := t.resource(f, true)
 		if val == nil {
@@ -200,6 +206,41 @@ func intrinsic(m *yaml.Node) bool {
 		}
 	}
 	return false
+}
+
+// declareChange declares the Fix's companion beside the finding's
+// resource (before it, where a key is known to start a line), its
+// "$self" references naming that resource.
+func (t *template) declareChange(f findings.Finding, lang, id string, key *yaml.Node) *findings.Change {
+	cp := *f.Fix.Companion
+	cp.Properties = withSelf(cp.Properties, id).(map[string]any)
+	name := id + cp.Suffix
+	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line,
+		Text: fmt.Sprintf("In %s, declare the resource %s:\n\n%s", where(f.Location.File, key.Line), name, indentText(t.resourceDecl(name, &cp, ""), "  "))}
+	if _, taken := mapGet(t.res, name); taken != nil {
+		return c
+	}
+	pad := t.prefix(key.Line, key.Column)
+	if strings.TrimSpace(pad) != "" {
+		return c
+	}
+	text := t.resourceDecl(name, &cp, pad) + "\n"
+	if t.json {
+		text = strings.TrimSuffix(text, "\n") + ",\n"
+	}
+	c.Edits = []findings.Replacement{{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}}
+	return c
+}
+
+// withSelf replaces "$self" in a companion's properties with the logical
+// ID of the finding's resource.
+func withSelf(v any, id string) any {
+	return rewrite(v, func(v any) (any, bool) {
+		if v == "$self" {
+			return id, true
+		}
+		return nil, false
+	})
 }
 
 // setChange gives properties of the mapping pn (a resource's Properties,
