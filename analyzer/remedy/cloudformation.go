@@ -174,6 +174,17 @@ func (t *template) setEdits(pn *yaml.Node, set map[string]any) (edits []findings
 			merged = append(append(merged, p), ms...)
 			continue
 		}
+		if l, isList := set[p].([]any); isList && len(l) > 0 && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && !t.json {
+			// A block sequence (a filter's Rules) is replaced whole, item
+			// lines at its dashes' indentation.
+			before := t.prefix(v.Line, v.Column)
+			if strings.TrimSpace(before) != "" || len(v.Content) == 0 {
+				return nil, nil, false
+			}
+			edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: 1, EndLine: maxLine(v) + 1, EndColumn: 1,
+				Text: indentText(yamlBlock(l), before) + "\n"})
+			continue
+		}
 		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
 		if !ok || !isScalar(set[p]) {
 			return nil, nil, false

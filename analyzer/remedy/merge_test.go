@@ -74,3 +74,38 @@ func TestDeclareCompanion(t *testing.T) {
 		t.Errorf("edited template (-want +got):\n%s", diff)
 	}
 }
+
+// NT02: the notification entry's filter rules are replaced whole, at the
+// indentation the template uses.
+func TestSetAtReplacesBlockSequence(t *testing.T) {
+	const tpl = `Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      NotificationConfiguration:
+        TopicConfigurations:
+          - Topic: !Ref Topic
+            Event: s3:ObjectCreated:*
+            Filter:
+              S3Key:
+                Rules:
+                  - Name: suffix
+                    Value: .json
+  Topic:
+    Type: AWS::SNS::Topic
+`
+	rules := []any{map[string]any{"Name": "prefix", "Value": "AWSLogs/"}, map[string]any{"Name": "suffix", "Value": ".json.gz"}}
+	f := findings.Finding{Address: "Bucket", Location: &findings.Location{File: "t.yaml", Line: 7},
+		Fix: &findings.Fix{SetAt: map[string]any{"Filter": map[string]any{"S3Key": map[string]any{"Rules": rules}}}}}
+	_, edited := apply(t, f, "t.yaml", tpl)
+	want := strings.Replace(tpl, `                  - Name: suffix
+                    Value: .json
+`, `                  - Name: prefix
+                    Value: AWSLogs/
+                  - Name: suffix
+                    Value: .json.gz
+`, 1)
+	if diff := cmp.Diff(want, edited); diff != "" {
+		t.Errorf("edited template (-want +got):\n%s", diff)
+	}
+}
