@@ -24,6 +24,10 @@ var tfAttribute = map[string]map[string]string{
 		"VisibilityTimeout":             "visibility_timeout_seconds",
 		"DelaySeconds":                  "delay_seconds",
 		"ReceiveMessageWaitTimeSeconds": "receive_wait_time_seconds",
+		"KmsMasterKeyId":                "kms_master_key_id",
+	},
+	"aws_sns_topic": {
+		"KmsMasterKeyId": "kms_master_key_id",
 	},
 	"aws_cloudtrail": {
 		"IsMultiRegionTrail":         "is_multi_region_trail",

@@ -49,8 +49,13 @@ deny contains f if {
 	some feed in lib.queue_feeds
 	q := lib.queue_arn(feed.queue)
 	aws_managed_key(q)
-	f := finding(q, feed, "alias/aws/sqs", sprintf("queue %s is encrypted with the AWS managed key alias/aws/sqs: %s cannot use it to send from %s, as that key's policy cannot be edited to admit AWS services", [q.queue.arn, feed.service, feed.source]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes SqsManagedSseEnabled=true (or KmsMasterKeyId=<a customer managed key whose policy admits %s>)", [q.queue.region, queue_url(q), feed.service]))
+	f := lib.with_fix(finding(q, feed, "alias/aws/sqs", sprintf("queue %s is encrypted with the AWS managed key alias/aws/sqs: %s cannot use it to send from %s, as that key's policy cannot be edited to admit AWS services", [q.queue.arn, feed.service, feed.source]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes SqsManagedSseEnabled=true (or KmsMasterKeyId=<a customer managed key whose policy admits %s>)", [q.queue.region, queue_url(q), feed.service])), managed_key_fix(feed))
 }
+
+# managed_key_fix: the queue's key becomes one the user creates (or names)
+# whose policy admits the sender, or SSE-SQS; the key is the user's to
+# name, so the change says where and what, without an exact edit.
+managed_key_fix(feed) := object.union(lib.set_fix({"KmsMasterKeyId": sprintf("<a customer managed key whose policy admits %s>", [feed.service])}), {"also": "or, without a key to manage, drop the KMS key and use SSE-SQS, which AWS services can send to (CloudFormation SqsManagedSseEnabled: true; Terraform sqs_managed_sse_enabled = true)"})
 
 aws_managed_key(q) if endswith(object.get(q.queue, "kms_master_key_id", ""), "alias/aws/sqs")
 

@@ -43,6 +43,9 @@ test_pass_cmk_admits_sns if {
 
 test_fail_aws_managed if {
 	facts({"kms_master_key_id": "alias/aws/sqs"}, [root]) == {"sns.amazonaws.com alias/aws/sqs"}
+	some f in sq02.deny with input as snap({"kms_master_key_id": "alias/aws/sqs"}, [root])
+	f.fix.set == {"KmsMasterKeyId": "<a customer managed key whose policy admits sns.amazonaws.com>"}
+	contains(f.fix.also, "SqsManagedSseEnabled: true")
 }
 
 test_fail_cmk_without_sns if {
