@@ -527,10 +527,7 @@ func (ix *Index) assemble(req Request) *question {
 		// Any principal of a member account is still bound by the SCPs on
 		// the account's path (a guardrail denying s3:PutBucketPolicy binds
 		// them all, save the principals it exempts by name).
-		if ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
-			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
-		}
+		ix.addAccountSCPs(q, p.account)
 	case "role", "assumed-role":
 		if !ix.accounts[p.account] {
 			outside = true
@@ -550,13 +547,6 @@ func (ix *Index) assemble(req Request) *question {
 		outside = !ix.accounts[p.account]
 		if !outside {
 			q.notes = append(q.notes, fmt.Sprintf("identity: %s is not indexed (only roles and users are)", req.Principal))
-		}
-		// SCPs bind every IAM user of a member account as they bind its
-		// roles
-		// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
-		if p.kind == "user" && ix.scpOn && ix.members[p.account] {
-			q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
-			q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
 		}
 	}
 	if outside {

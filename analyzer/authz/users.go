@@ -45,6 +45,7 @@ func (ix *Index) addUserIdentity(q *question, p caller) {
 	e := ix.users[roleKey(p.account, p.roleName)]
 	if e == nil {
 		q.notes = append(q.notes, fmt.Sprintf("identity: user %s does not exist in account %s", p.roleName, p.account))
+		ix.addAccountSCPs(q, p.account)
 		return
 	}
 	for _, g := range e.user.Groups {
@@ -94,8 +95,16 @@ func (ix *Index) addIdentity(q *question, p caller, principal string, inline []*
 			q.boundaryRefs = []string{b}
 		}
 	}
-	if ix.scpOn && ix.members[p.account] {
-		q.set.SCPs = ix.path(p.account, iam.StepSCP, ix.scps, q)
-		q.set.PrincipalInManagementAccount = p.account == ix.org.ManagementAccountID
+	ix.addAccountSCPs(q, p.account)
+}
+
+// addAccountSCPs adds the SCPs on the path of a member account: they bind
+// every principal of the account, roles and users alike, whether or not the
+// input describes the principal
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+func (ix *Index) addAccountSCPs(q *question, account string) {
+	if ix.scpOn && ix.members[account] {
+		q.set.SCPs = ix.path(account, iam.StepSCP, ix.scps, q)
+		q.set.PrincipalInManagementAccount = account == ix.org.ManagementAccountID
 	}
 }

@@ -62,7 +62,9 @@ func decide(t *testing.T, w *awstest.World, c awstest.Caller, action, resource s
 
 // TestRequestContext: the request context is analyzer/authz's (organization
 // keys only for members, aws:PrincipalArn the session's role with its
-// path, aws:SecureTransport), with the endpoint's region; the keys the
+// path or the IAM user's ARN, which AWS includes in every signed request:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn,
+// aws:SecureTransport), with the endpoint's region; the keys the
 // evaluator derives from the principal and the resource account are left
 // to it.
 func TestRequestContext(t *testing.T) {
@@ -88,13 +90,15 @@ func TestRequestContext(t *testing.T) {
 			"aws:SecureTransport": {"true"},
 		},
 		"outsider on a member's resource": {
+			"aws:PrincipalArn":    {"arn:aws:iam::555555555555:user/admin"},
 			"aws:RequestedRegion": {"eu-west-1"}, "aws:ResourceOrgID": {"o-test000001"},
 			"aws:ResourceOrgPaths": {"o-test000001/r-0001/ou-0001-aaaaaaaa/"}, "aws:SecureTransport": {"true"},
 		},
 		"management account, no region": {
+			"aws:PrincipalArn":   {"arn:aws:iam::111111111111:user/admin"},
 			"aws:PrincipalOrgID": {"o-test000001"}, "aws:PrincipalOrgPaths": {"o-test000001/r-0001/"}, "aws:SecureTransport": {"true"},
 		},
-		"outsider on an outsider resource": {"aws:RequestedRegion": {"eu-west-1"}, "aws:SecureTransport": {"true"}},
+		"outsider on an outsider resource": {"aws:PrincipalArn": {"arn:aws:iam::555555555555:user/admin"}, "aws:RequestedRegion": {"eu-west-1"}, "aws:SecureTransport": {"true"}},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("request contexts (-want +got):\n%s", d)

@@ -74,6 +74,16 @@ func TestBadInput(t *testing.T) {
 		{"misspelled property", bucket + "    Properties:\n      BucketEncription: {}\n", 5, `did you mean "BucketEncryption"`},
 		{"missing required property", "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      S3BucketName: b\n", 2, "IsLogging is required"},
 		{"missing queue policy document", "Resources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [https://sqs.us-east-1.amazonaws.com/123456789012/q]\n", 2, "P: PolicyDocument is required"},
+		// The policy readers merged from several resource types keep each
+		// type's own message and the order its checks ran in.
+		{"missing topics", "Resources:\n  P:\n    Type: AWS::SNS::TopicPolicy\n    Properties:\n      PolicyDocument: {Statement: []}\n", 2, "P: Topics is required"},
+		{"topic policy missing targets and document", "Resources:\n  P:\n    Type: AWS::SNS::TopicPolicy\n    Properties: {}\n", 2, "P: Topics is required"},
+		{"topic inline policy missing target and document", "Resources:\n  P:\n    Type: AWS::SNS::TopicInlinePolicy\n    Properties: {}\n", 2, "P: PolicyDocument is required"},
+		{"queue inline policy missing queue", "Resources:\n  P:\n    Type: AWS::SQS::QueueInlinePolicy\n    Properties:\n      PolicyDocument: {Statement: []}\n", 2, "P: Queue is required"},
+		{"role policy without name", "Resources:\n  P:\n    Type: AWS::IAM::RolePolicy\n    Properties:\n      RoleName: r\n      PolicyDocument: {Statement: []}\n", 2, "P: PolicyName, PolicyDocument and RoleName are required"},
+		{"IAM policy without document", "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: x\n      Roles: [r]\n", 2, "P: PolicyName and PolicyDocument are required"},
+		{"role inline policy without document", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n      AssumeRolePolicyDocument: {Statement: []}\n      Policies:\n        - PolicyName: x\n", 8, "R.Policies[0]: PolicyName and PolicyDocument are required"},
+		{"DependsOn list names nothing", bucket + "    DependsOn: [Logs, Ghost]\n", 4, `DependsOn "Ghost"`},
 		{"missing trust policy", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n", 2, "R: AssumeRolePolicyDocument is required"},
 		{"filter rule name", bucket + "    Properties:\n      NotificationConfiguration:\n        QueueConfigurations:\n          - Event: s3:ObjectCreated:*\n            Queue: arn:aws:sqs:us-east-1:123456789012:q\n            Filter: {S3Key: {Rules: [{Name: middle, Value: x}]}}\n", 9, "must be prefix or suffix"},
 		{"two bucket policies", "Resources:\n  P1:\n    Type: AWS::S3::BucketPolicy\n    Properties: {Bucket: b, PolicyDocument: {Statement: []}}\n  P2:\n    Type: AWS::S3::BucketPolicy\n    Properties: {Bucket: b, PolicyDocument: {Statement: []}}\n", 5, "already has a bucket policy"},

@@ -613,15 +613,26 @@ func (b *builder) topicFor(arn string, p props, line int) *snapshot.Topic {
 	return tp
 }
 
-func (b *builder) topicPolicy(r *resource, p props) error {
-	arns, err := p.strList("Topics")
+// policyTargets reads an AWS::SNS::TopicPolicy or AWS::SQS::QueuePolicy:
+// the topics or queues its key lists and the one policy it gives them all,
+// both of which CloudFormation requires.
+func (p props) policyTargets(r *resource, key string) ([]string, *snapshot.Policy, error) {
+	targets, err := p.strList(key)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if len(arns) == 0 {
-		return p.fail(r.line, "%s: Topics is required", r.id)
+	if len(targets) == 0 {
+		return nil, nil, p.fail(r.line, "%s: %s is required", r.id, key)
 	}
 	pol, err := p.requiredPolicy(r, "PolicyDocument")
+	if err != nil {
+		return nil, nil, err
+	}
+	return targets, pol, nil
+}
+
+func (b *builder) topicPolicy(r *resource, p props) error {
+	arns, pol, err := p.policyTargets(r, "Topics")
 	if err != nil {
 		return err
 	}
@@ -767,14 +778,7 @@ func (b *builder) queueFor(url string, p props, line int) *snapshot.Queue {
 }
 
 func (b *builder) queuePolicy(r *resource, p props) error {
-	urls, err := p.strList("Queues")
-	if err != nil {
-		return err
-	}
-	if len(urls) == 0 {
-		return p.fail(r.line, "%s: Queues is required", r.id)
-	}
-	pol, err := p.requiredPolicy(r, "PolicyDocument")
+	urls, pol, err := p.policyTargets(r, "Queues")
 	if err != nil {
 		return err
 	}
@@ -849,11 +853,7 @@ func (b *builder) roleFor(name string, p props, line int) *snapshot.Role {
 }
 
 func (b *builder) iamPolicy(r *resource, p props) error {
-	name, err := p.str("PolicyName")
-	if err != nil {
-		return err
-	}
-	pol, err := p.policy("PolicyDocument")
+	name, pol, err := p.namedPolicy()
 	if err != nil {
 		return err
 	}

@@ -84,8 +84,8 @@ var notModeledTypes = map[string]bool{
 	"AWS::IAM::Group": true, "AWS::IAM::UserToGroupAddition": true, "AWS::IAM::GroupPolicy": true,
 	"AWS::Kinesis::Stream": true, "AWS::Logs::Destination": true, "AWS::Events::EventBus": true,
 	"AWS::Events::EventBusPolicy": true, "AWS::S3::AccessPoint": true, "AWS::S3::AccessPointPolicy": true,
-	"AWS::GuardDuty::Member": true, "AWS::GuardDuty::Master": true, "AWS::Lambda::Permission": true,
-	"AWS::KMS::ReplicaKey": true, "AWS::CloudTrail::EventDataStore": true, "AWS::CloudTrail::Channel": true,
+	"AWS::Lambda::Permission": true,
+	"AWS::KMS::ReplicaKey":    true, "AWS::CloudTrail::EventDataStore": true, "AWS::CloudTrail::Channel": true,
 	"AWS::CloudTrail::ResourcePolicy": true, "AWS::Organizations::Account": true,
 	"AWS::Organizations::OrganizationalUnit": true, "AWS::Organizations::Organization": true,
 	"AWS::Organizations::ResourcePolicy": true, "AWS::Macie::Session": true, "AWS::Redshift::Cluster": true, "AWS::Redshift::ClusterParameterGroup": true,
@@ -213,6 +213,10 @@ func (b *builder) addLogSource(home *account, r *resource, p props) (bool, error
 	switch r.typ {
 	case "AWS::EKS::Cluster":
 		return true, b.eksCluster(home, r, p)
+	case "AWS::GuardDuty::Member":
+		return true, b.guardDutyMember(r, p)
+	case "AWS::GuardDuty::Master":
+		return true, b.guardDutyMaster(r, p)
 	case "AWS::Logs::LogGroup":
 		return true, b.logGroup(home, r, p)
 	case "AWS::Logs::SubscriptionFilter":
@@ -230,35 +234,37 @@ func (b *builder) addLogSource(home *account, r *resource, p props) (bool, error
 	case "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy":
 		return true, b.entityPolicy(r, p)
 	case "AWS::SNS::TopicInlinePolicy":
-		arn, err := p.str("TopicArn")
-		if err != nil {
-			return true, err
+		arn, pol, err := p.inlinePolicyTarget(r, "TopicArn")
+		if err == nil {
+			b.topicFor(arn, p, r.line).Policy = pol
 		}
-		pol, err := p.requiredPolicy(r, "PolicyDocument")
-		if err != nil {
-			return true, err
-		}
-		if arn == "" {
-			return true, p.fail(r.line, "%s: TopicArn is required", r.id)
-		}
-		b.topicFor(arn, p, r.line).Policy = pol
-		return true, nil
+		return true, err
 	case "AWS::SQS::QueueInlinePolicy":
-		url, err := p.str("Queue")
-		if err != nil {
-			return true, err
+		url, pol, err := p.inlinePolicyTarget(r, "Queue")
+		if err == nil {
+			b.queueFor(url, p, r.line).Policy = pol
 		}
-		pol, err := p.requiredPolicy(r, "PolicyDocument")
-		if err != nil {
-			return true, err
-		}
-		if url == "" {
-			return true, p.fail(r.line, "%s: Queue is required", r.id)
-		}
-		b.queueFor(url, p, r.line).Policy = pol
-		return true, nil
+		return true, err
 	}
 	return false, nil
+}
+
+// inlinePolicyTarget reads an AWS::SNS::TopicInlinePolicy or
+// AWS::SQS::QueueInlinePolicy: the one topic or queue its key names and the
+// policy it gives it, both of which CloudFormation requires.
+func (p props) inlinePolicyTarget(r *resource, key string) (string, *snapshot.Policy, error) {
+	target, err := p.str(key)
+	if err != nil {
+		return "", nil, err
+	}
+	pol, err := p.requiredPolicy(r, "PolicyDocument")
+	if err != nil {
+		return "", nil, err
+	}
+	if target == "" {
+		return "", nil, p.fail(r.line, "%s: %s is required", r.id, key)
+	}
+	return target, pol, nil
 }
 
 func (b *builder) eksCluster(home *account, r *resource, p props) error {
@@ -504,11 +510,7 @@ func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
 		if err != nil {
 			return nil, err
 		}
-		pn, err := ip.str("PolicyName")
-		if err != nil {
-			return nil, err
-		}
-		doc, err := ip.policy("PolicyDocument")
+		pn, doc, err := ip.namedPolicy()
 		if err != nil {
 			return nil, err
 		}
@@ -573,11 +575,7 @@ func (b *builder) instanceProfile(home *account, r *resource, p props) error {
 // entityPolicy is AWS::IAM::RolePolicy or AWS::IAM::UserPolicy: one inline
 // policy of one role or user.
 func (b *builder) entityPolicy(r *resource, p props) error {
-	name, err := p.str("PolicyName")
-	if err != nil {
-		return err
-	}
-	pol, err := p.policy("PolicyDocument")
+	name, pol, err := p.namedPolicy()
 	if err != nil {
 		return err
 	}

@@ -177,6 +177,19 @@ func (p props) requiredPolicy(r *resource, key string) (*snapshot.Policy, error)
 	return pol, err
 }
 
+// namedPolicy reads the PolicyName and PolicyDocument of an inline policy,
+// as AWS::IAM::Policy, AWS::IAM::RolePolicy, AWS::IAM::UserPolicy and each
+// entry of a role's or user's Policies write it. Either may be absent (""
+// or nil): each caller says, at its own place, that both are required.
+func (p props) namedPolicy() (string, *snapshot.Policy, error) {
+	name, err := p.str("PolicyName")
+	if err != nil {
+		return "", nil, err
+	}
+	pol, err := p.policy("PolicyDocument")
+	return name, pol, err
+}
+
 // policy returns a policy document property with the location of the
 // document and of each statement. CloudFormation takes documents as a JSON
 // object (YAML mapping) or, for some types, as a JSON string.

@@ -535,13 +535,7 @@ func (t *template) checkCycles() error {
 					return err
 				}
 			case "DependsOn":
-				v = deref(v)
-				names := []*yaml.Node{v}
-				if v.Kind == yaml.SequenceNode {
-					names = v.Content
-				}
-				for _, d := range names {
-					d = deref(d)
+				for _, d := range nameList(v) {
 					if _, ok := t.resources[d.Value]; !ok {
 						return t.errf(d.Line, "%s DependsOn %q, which is not a resource of this template", r.id, d.Value)
 					}

@@ -386,19 +386,14 @@ func newTemplate(file string, doc *yaml.Node, opts Options) (*template, error) {
 			// Macros (AWS::Serverless, AWS::Include, account macros) add or
 			// rewrite resources at deploy time, which a template alone does
 			// not show; AWS::LanguageExtensions' functions are resolved here.
-			v = deref(v)
-			names := []*yaml.Node{v}
-			if v.Kind == yaml.SequenceNode {
-				names = v.Content
-			}
-			for _, n := range names {
-				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value == "AWS::LanguageExtensions" {
+			for _, n := range nameList(v) {
+				if n.Kind == yaml.ScalarNode && n.Value == "AWS::LanguageExtensions" {
 					t.langExt = true
 				}
 				if n.Kind == yaml.ScalarNode && n.Value == samTransform {
 					t.sam = true
 				}
-				if n = deref(n); n.Kind == yaml.ScalarNode && n.Value != "AWS::LanguageExtensions" {
+				if n.Kind == yaml.ScalarNode && n.Value != "AWS::LanguageExtensions" {
 					t.unknownAt("resources generated or changed by Transform "+n.Value, n.Line, "")
 					t.macro = n.Value
 				}
@@ -549,6 +544,20 @@ func logicalIDRe(s string) bool {
 		}
 	}
 	return true
+}
+
+// nameList returns the names of a key that takes one name or a list of
+// them, as DependsOn and Transform do, each alias resolved.
+func nameList(v *yaml.Node) []*yaml.Node {
+	v = deref(v)
+	if v.Kind != yaml.SequenceNode {
+		return []*yaml.Node{v}
+	}
+	names := make([]*yaml.Node, len(v.Content))
+	for i, n := range v.Content {
+		names[i] = deref(n)
+	}
+	return names
 }
 
 func deref(n *yaml.Node) *yaml.Node {

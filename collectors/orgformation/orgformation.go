@@ -75,6 +75,12 @@ type organization struct {
 	rootSCPs []string
 	scps     map[string]*scp
 	master   string // logical ID
+	// foreach holds, per resource with a ForeachAccount binding, the
+	// accounts it is repeated for (logical IDs, sorted).
+	foreach map[string][]string
+	// current is the account CurrentAccount names while a ForeachAccount
+	// copy is rewritten.
+	current *account
 }
 
 // Read reads an org-formation template (or organization file) at path.
@@ -124,6 +130,11 @@ func Read(path string, data []byte, opts Options) (*Result, error) {
 		}
 		placed[id] = ts
 		order = append(order, id)
+		if fb := value(r, "ForeachAccount"); fb != nil {
+			if err := org.bindForeach(path, id, fb, bindings, defRegion, opts); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// One template per (account, Region).
 	byTarget := map[target][]string{}
@@ -477,18 +488,67 @@ func (o *organization) derive(doc, resources *yaml.Node, ids []string, placed ma
 			continue
 		}
 		r := resources.Content[i+1]
-		nr := &yaml.Node{Kind: yaml.MappingNode, Line: r.Line, Column: r.Column, Tag: r.Tag}
-		for j := 0; j+1 < len(r.Content); j += 2 {
-			switch r.Content[j].Value {
-			case "OrganizationBinding", "OrganizationBindings", "ForeachAccount":
-				continue
-			}
-			nr.Content = append(nr.Content, r.Content[j], o.rewrite(r.Content[j+1], resources, placed, t))
+		each, ok := o.foreach[k.Value]
+		if !ok {
+			res.Content = append(res.Content, k, o.deriveResource(r, resources, placed, t))
+			continue
 		}
-		res.Content = append(res.Content, k, nr)
+		// org-formation repeats the resource for each account of its
+		// ForeachAccount binding, CurrentAccount naming that account, the
+		// logical ID suffixed with the account's.
+		for _, acct := range each {
+			o.current = o.accounts[acct]
+			nk := *k
+			nk.Value = k.Value + acct
+			res.Content = append(res.Content, &nk, o.deriveResource(r, resources, placed, t))
+		}
+		o.current = nil
 	}
 	add(&yaml.Node{Kind: yaml.ScalarNode, Value: "Resources", Line: resources.Line}, res)
 	return out
+}
+
+func (o *organization) deriveResource(r, resources *yaml.Node, placed map[string][]target, t target) *yaml.Node {
+	nr := &yaml.Node{Kind: yaml.MappingNode, Line: r.Line, Column: r.Column, Tag: r.Tag}
+	for j := 0; j+1 < len(r.Content); j += 2 {
+		switch r.Content[j].Value {
+		case "OrganizationBinding", "OrganizationBindings", "ForeachAccount":
+			continue
+		}
+		nr.Content = append(nr.Content, r.Content[j], o.rewrite(r.Content[j+1], resources, placed, t))
+	}
+	return nr
+}
+
+// bindForeach records the accounts of resource id's ForeachAccount
+// binding (its Regions do not matter: the resource is deployed where its
+// OrganizationBinding says).
+func (o *organization) bindForeach(path, id string, fb, bindings, defRegion *yaml.Node, opts Options) error {
+	b, err := o.resolveBindingRef(path, fb, bindings)
+	if err != nil {
+		return err
+	}
+	if value(b, "Region") == nil && value(b, "Regions") == nil && defRegion == nil {
+		// targets asks for a Region; ForeachAccount needs none.
+		defRegion = &yaml.Node{Kind: yaml.ScalarNode, Value: "-"}
+	}
+	ts, err := o.targets(path, b, defRegion, opts)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	for _, t := range ts {
+		for logical, a := range o.accounts {
+			if a.id == t.account {
+				set[logical] = true
+			}
+		}
+	}
+	if o.foreach == nil {
+		o.foreach = map[string][]string{}
+	}
+	o.foreach[id] = slices.Sorted(maps.Keys(set))
+	return nil
 }
 
 var subVar = regexp.MustCompile(`\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}`)
@@ -575,6 +635,9 @@ func (o *organization) rewriteSub(s string, t target, placed map[string][]target
 }
 
 func (o *organization) accountFor(id string, t target) *account {
+	if id == "CurrentAccount" && o.current != nil {
+		return o.current
+	}
 	if id == "AWSAccount" {
 		for _, a := range o.accounts {
 			if a.id == t.account {

@@ -480,6 +480,17 @@ func (b *builder) partition(in *instance) string {
 	return b.partitionOf(b.region(in))
 }
 
+// standInARN is the ARN of a stand-in: a resource the plan names (an
+// attachment's role, a filter's log group) but does not describe. It is
+// built from the name as AWS builds it; a name known only after apply is a
+// symbol, and then so is the ARN: the name's own symbol stands for it.
+func (b *builder) standInARN(in *instance, name, service, region, account, resource string) string {
+	if snapshot.IsUnknown(name) {
+		return name
+	}
+	return "arn:" + b.partition(in) + ":" + service + ":" + region + ":" + account + ":" + resource
+}
+
 func (b *builder) partitionOf(region string) string {
 	if b.opts.Partition != "" {
 		return b.opts.Partition

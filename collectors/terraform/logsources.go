@@ -197,11 +197,8 @@ func (b *builder) logGroupFor(v view) *snapshot.LogGroup {
 			return g
 		}
 	}
-	g := &snapshot.LogGroup{Name: name, ARN: fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s:*", b.partition(v.in), region, acct, name),
+	g := &snapshot.LogGroup{Name: name, ARN: b.standInARN(v.in, name, "logs", region, acct, "log-group:"+name+":*"),
 		Region: region, Partial: true, Location: b.loc(v.in)}
-	if snapshot.IsUnknown(name) {
-		g.ARN = name
-	}
 	src.groups = append(src.groups, g)
 	return g
 }
@@ -312,10 +309,7 @@ func (b *builder) userFor(v view) *snapshot.User {
 			return u
 		}
 	}
-	u := &snapshot.User{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:user/%s", b.partition(v.in), acct, name), Partial: true, Location: b.loc(v.in)}
-	if snapshot.IsUnknown(name) {
-		u.ARN = name
-	}
+	u := &snapshot.User{Name: name, ARN: b.standInARN(v.in, name, "iam", "", acct, "user/"+name), Partial: true, Location: b.loc(v.in)}
 	src.users = append(src.users, u)
 	return u
 }

@@ -134,13 +134,10 @@ func (b *builder) bucketFor(v view) *snapshot.Bucket {
 		return x
 	}
 	in := v.in
-	x := &snapshot.Bucket{Name: name, ARN: "arn:" + b.partition(in) + ":s3:::" + name,
+	x := &snapshot.Bucket{Name: name, ARN: b.standInARN(in, name, "s3", "", "", name),
 		Region:          b.notInPlan("region of bucket "+name, in),
 		ObjectOwnership: b.notInPlan("object ownership of bucket "+name, in),
 		Partial:         true, Location: b.loc(in)}
-	if snapshot.IsUnknown(name) {
-		x.ARN = name
-	}
 	a := b.account(b.accountOf(in))
 	a.buckets = append(a.buckets, x)
 	b.buckets[name] = x
@@ -609,10 +606,7 @@ func (b *builder) roleFor(v view) *snapshot.Role {
 	}
 	// The role's path is not in the plan; IAM ARNs include it, so the
 	// stand-in's ARN assumes the default path "/".
-	r := &snapshot.Role{Name: name, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", b.partition(v.in), acct, name), Partial: true, Location: b.loc(v.in)}
-	if snapshot.IsUnknown(name) {
-		r.ARN = name
-	}
+	r := &snapshot.Role{Name: name, ARN: b.standInARN(v.in, name, "iam", "", acct, "role/"+name), Partial: true, Location: b.loc(v.in)}
 	a := b.account(acct)
 	a.roles = append(a.roles, r)
 	b.roles[acct+"/"+name] = r

@@ -157,7 +157,7 @@ profile_results contains r if {
 	d.kind == "cloudtrail"
 	b := lib.bucket_named(d.bucket)
 	b.bucket.region != want
-	r := with_severity(profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("connector_region=%s", [want]), sprintf("the connector's region is %s, but bucket %s of trail %s is in %s", [want, d.bucket, d.arn, b.bucket.region]), sprintf("Enter %s as the Region in the vendor's console and set region: %s in the connector file", [b.bucket.region, b.bucket.region])), "high")
+	r := with_severity("high", profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("connector_region=%s", [want]), sprintf("the connector's region is %s, but bucket %s of trail %s is in %s", [want, d.bucket, d.arn, b.bucket.region]), sprintf("Enter %s as the Region in the vendor's console and set region: %s in the connector file", [b.bucket.region, b.bucket.region])))
 }
 
 # ---------------------------------------------------------------------------
@@ -199,7 +199,7 @@ profile_results contains r if {
 	iam_read(a.id)
 	not has_role_named(a, e.role.name)
 	arn := sprintf("arn:%s:iam::%s:role/%s", [lib.partition, a.id, e.role.name])
-	r := with_severity(profile_finding(s, s.rule, lib.resource(arn, "AWS::IAM::Role", a.id, ""), sprintf("replica:%s", [a.id]), sprintf("account %s has no role %s; the guide replicates the connector role to every other account, where the vendor reads through it", [a.id, e.role.name]), sprintf("Create %s in account %s with the trust policy of %s (its S3 permissions may be left out there)", [arn, a.id, e.role.arn])), "medium")
+	r := with_severity("medium", profile_finding(s, s.rule, lib.resource(arn, "AWS::IAM::Role", a.id, ""), sprintf("replica:%s", [a.id]), sprintf("account %s has no role %s; the guide replicates the connector role to every other account, where the vendor reads through it", [a.id, e.role.name]), sprintf("Create %s in account %s with the trust policy of %s (its S3 permissions may be left out there)", [arn, a.id, e.role.arn])))
 }
 
 iam_read(account) if {
@@ -229,7 +229,7 @@ profile_results contains r if {
 	answer := lib.authz(p, "sts:AssumeRole", m.role.arn, assume_context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	r := with_severity(profile_finding(s, s.rule, lib.resource(m.role.arn, "AWS::IAM::Role", m.account, ""), sprintf("replica_trust:%s", [m.account]), sprintf("the replicated role %s does not let %s assume it with the external ID: %s", [m.role.arn, p, answer.proof]), sprintf("Give %s the trust policy of %s", [m.role.arn, e.role.arn])), "medium")
+	r := with_severity("medium", profile_finding(s, s.rule, lib.resource(m.role.arn, "AWS::IAM::Role", m.account, ""), sprintf("replica_trust:%s", [m.account]), sprintf("the replicated role %s does not let %s assume it with the external ID: %s", [m.role.arn, p, answer.proof]), sprintf("Give %s the trust policy of %s", [m.role.arn, e.role.arn])))
 }
 
 # ---------------------------------------------------------------------------
@@ -258,7 +258,7 @@ profile_results contains r if {
 	some t in notified_topics
 	ref := object.get(t.topic, "kms_master_key_id", "")
 	not customer_key(ref, t.account, t.topic.region)
-	r := with_severity(profile_finding(s, "SN02", lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region), "topic_cmk", sprintf("topic %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [t.topic.arn, encryption_phrase(ref)]), sprintf("Set the topic's KmsMasterKeyId to a customer managed key whose policy lets s3.amazonaws.com and sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sns set-topic-attributes --topic-arn %s --attribute-name KmsMasterKeyId --attribute-value <key ARN>", [t.topic.arn])), "medium")
+	r := with_severity("medium", profile_finding(s, "SN02", lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region), "topic_cmk", sprintf("topic %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [t.topic.arn, encryption_phrase(ref)]), sprintf("Set the topic's KmsMasterKeyId to a customer managed key whose policy lets s3.amazonaws.com and sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sns set-topic-attributes --topic-arn %s --attribute-name KmsMasterKeyId --attribute-value <key ARN>", [t.topic.arn])))
 }
 
 profile_results contains r if {
@@ -267,7 +267,7 @@ profile_results contains r if {
 	q := connector_queue.queue
 	ref := object.get(q, "kms_master_key_id", "")
 	not customer_key(ref, connector_queue.account, q.region)
-	r := with_severity(profile_finding(s, "SQ02", lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), "queue_cmk", sprintf("queue %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [q.arn, queue_encryption_phrase(q, ref)]), sprintf("Set the queue's KmsMasterKeyId to a customer managed key whose policy lets sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sqs set-queue-attributes --region %s --queue-url %s --attributes KmsMasterKeyId=<key ARN>", [q.region, object.get(q, "url", q.arn)])), "medium")
+	r := with_severity("medium", profile_finding(s, "SQ02", lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), "queue_cmk", sprintf("queue %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [q.arn, queue_encryption_phrase(q, ref)]), sprintf("Set the queue's KmsMasterKeyId to a customer managed key whose policy lets sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sqs set-queue-attributes --region %s --queue-url %s --attributes KmsMasterKeyId=<key ARN>", [q.region, object.get(q, "url", q.arn)])))
 }
 
 # notified_topics are the topics the connector's log buckets notify (the
@@ -310,11 +310,6 @@ object_key_step_note(whys) := sprintf(" (%s demands it)", [concat(", ", ids)]) i
 
 step_name_short(s) := sprintf("%s step %s", [profile_name, s.id])
 
-# with_severity sets a step finding's severity where the step's rule's
-# would overstate it: a guide step whose failure leaves delivery working
-# (a missing replica in another account, an unencrypted topic) is medium,
-# not the critical of a broken hop.
-with_severity(r, sev) := object.union(r, {"finding": {"severity": sev}})
 
 # events_cover holds when a notification's events include the wanted one:
 # the four object-created types listed one by one are s3:ObjectCreated:*

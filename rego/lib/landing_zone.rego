@@ -5,7 +5,8 @@
 #   .guide = "org-formation") is judged against its landing-zone guide: an
 #   organization trail, with log file validation, delivering to CloudWatch
 #   Logs, into a bucket with public access blocked, versioning and a
-#   lifecycle rule. A step not met is reported under the catalog rule that
+#   lifecycle rule; GuardDuty members invited by and accepting the
+#   administrator that exports their findings. A step not met is reported under the catalog rule that
 #   judges its resource (CT02, CW01, LZ01), its message naming the step:
 #   "org-formation guide step O2 not met (…): …".
 package trailgate.lib.landingzone
@@ -20,6 +21,7 @@ steps := {
 	"O3": "the organization trail's events delivered to CloudWatch Logs",
 	"O4": "public access blocked on the trail's bucket (all four settings)",
 	"O5": "the trail's bucket versioned, with a lifecycle rule",
+	"O6": "GuardDuty in every account, members invited by and accepting the administrator that exports the findings",
 }
 
 message(id, msg) := sprintf("org-formation guide step %s not met (%s): %s", [id, steps[id], msg])

@@ -39,6 +39,7 @@ package trailgate.rules.gd01
 
 import data.trailgate.lib
 import data.trailgate.lib.datapath
+import data.trailgate.lib.landingzone
 
 enabled(d) if object.get(d, "status", "ENABLED") == "ENABLED"
 
@@ -50,26 +51,41 @@ deny contains f if {
 	not exported_by_administrator(e)
 	f := finding(
 		e, "no-destination", sprintf(
-			"GuardDuty detector %s in %s (account %s) has no publishing destination: findings of %s are never exported to S3 (export settings are per Region)",
-			[e.detector.id, e.detector.region, e.account, e.detector.region],
+			"GuardDuty detector %s in %s (account %s) has no publishing destination: findings of %s are never exported to S3 (export settings are per Region)%s",
+			[e.detector.id, e.detector.region, e.account, e.detector.region, landingzone.step_note("O6")],
 		),
 		sprintf("aws guardduty create-publishing-destination --region %s --detector-id %s --destination-type S3 --destination-properties DestinationArn=arn:%s:s3:::<findings-bucket>,KmsKeyArn=<key ARN in the bucket's Region>", [e.detector.region, e.detector.id, lib.partition]),
 	)
 }
 
 # A member whose administrator's detector in the same Region exports and
-# lists it as an enabled member needs no destination of its own: the
-# administrator exports its members' findings of that Region
+# lists it as a member needs no destination of its own: the administrator
+# exports its members' findings of that Region
 # (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+# A relationship that is not enabled is the member rule's finding below,
+# one finding for its one cause.
 exported_by_administrator(e) if {
-	admin := e.detector.administrator_account_id
 	some a in lib.detectors
-	a.account == admin
 	a.detector.region == e.detector.region
 	count(object.get(a.detector, "publishing_destinations", [])) > 0
 	some m in object.get(a.detector, "members", [])
 	m.account_id == e.account
-	m.relationship_status == "Enabled"
+}
+
+# enabled_member: the administrator a's member m is enabled. Templates
+# declare the two halves apart: AWS::GuardDuty::Member (Status: Invited) in
+# the administrator account invites, AWS::GuardDuty::Master in the member
+# account accepts for its detector
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-master.html);
+# both together are the Enabled relationship ListMembers reports.
+enabled_member(_, m) if m.relationship_status == "Enabled"
+
+enabled_member(a, m) if {
+	m.relationship_status == "Invited"
+	some d in lib.detectors
+	d.account == m.account_id
+	d.detector.region == a.detector.region
+	d.detector.administrator_account_id == a.account
 }
 
 stalled := {"PENDING_VERIFICATION", "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY", "STOPPED"}
@@ -106,19 +122,39 @@ msg_frequency(e) := datapath.step_message(step.id, frequency_text(e)) if {
 
 frequency_text(e) := sprintf("GuardDuty detector %s in %s publishes updated findings every SIX_HOURS: updates reach the connector up to six hours late (guides ask for FIFTEEN_MINUTES)", [e.detector.id, e.detector.region])
 
+# Members not enabled, one finding per detector and relationship status:
+# one template resource (a Member repeated for each account) is one cause.
 deny contains f if {
 	lib.source_judged("guardduty")
 	some e in lib.detectors
-	some m in object.get(e.detector, "members", [])
-	m.relationship_status != "Enabled"
+	some m0 in object.get(e.detector, "members", [])
+	not enabled_member(e, m0)
+	status := m0.relationship_status
+	ms := [m | some m in object.get(e.detector, "members", []); m.relationship_status == status; not enabled_member(e, m)]
+	accts := concat(", ", sort({m.account_id | some m in ms}))
 	f := finding(
-		e, sprintf("member=%s:%s", [m.account_id, m.relationship_status]), sprintf(
-			"GuardDuty member %s of detector %s in %s has relationship status %s: its findings do not reach the administrator's export",
-			[m.account_id, e.detector.id, e.detector.region, m.relationship_status],
+		e, sprintf("member=%s:%s", [accts, status]), sprintf(
+			"GuardDuty %s %s of detector %s in %s %s relationship status %s%s: %s findings do not reach the administrator's export%s",
+			[plural(ms, "member", "members"), accts, e.detector.id, e.detector.region, plural(ms, "has", "have"), status, member_why(e, status), plural(ms, "its", "their"), landingzone.step_note("O6")],
 		),
-		sprintf("aws guardduty create-members --region %s --detector-id %s --account-details AccountId=%s (then have the member accept, or enable it through the organization configuration)", [e.detector.region, e.detector.id, m.account_id]),
+		sprintf("aws guardduty create-members --region %s --detector-id %s --account-details %s (then have %s accept, or enable %s through the organization configuration)", [e.detector.region, e.detector.id, concat(" ", sort({sprintf("AccountId=%s", [m.account_id]) | some m in ms})), plural(ms, "the member", "each member"), plural(ms, "it", "them")]),
 	)
 }
+
+plural(xs, one, _) := one if count(xs) == 1
+
+plural(xs, _, many) := many if count(xs) > 1
+
+# member_why says what a template's half-made relationship lacks.
+# member_why says what a template's half-made relationship lacks (a
+# detector read from IaC has a location; a live one's status is AWS's).
+member_why(e, "Created") := " (created, never invited: the Member resource's Status is not Invited)" if e.detector.location
+
+member_why(e, "Invited") := sprintf(" (invited, never accepted: no member detector in %s names administrator %s, as an AWS::GuardDuty::Master resource does)", [e.detector.region, e.account]) if e.detector.location
+
+member_why(e, status) := "" if {
+	not e.detector.location
+} else := "" if not status in {"Created", "Invited"}
 
 deny contains f if {
 	lib.source_judged("guardduty")

@@ -149,3 +149,56 @@ test_fail_radiant_member_other_bucket if {
 	own := object.union(member, {"publishing_destinations": [object.union(good.publishing_destinations[0], {"destination_arn": "arn:aws:s3:::other-findings"})]})
 	radiant_facts(radiant_admin, [own]) == {"radiant-R4:bucket=other-findings"}
 }
+
+# Templates declare the relationship in two halves: AWS::GuardDuty::Member
+# (Status: Invited) on the administrator's detector and
+# AWS::GuardDuty::Master (MasterId) on the member's.
+two(admin, mem) := {f.fact | some f in fs} if {
+	fs := gd01.deny with input as {"snapshot": {"accounts": [
+		{"id": "333333333333", "detectors": [admin]},
+		{"id": "444444444444", "detectors": [mem]},
+	]}, "connector": null}
+}
+
+iac_admin := object.union(good, {"location": {"file": "gd.yml", "line": 3}, "members": [{"account_id": "444444444444", "relationship_status": "Invited"}]})
+
+iac_member := {
+	"id": "m1", "region": "eu-west-1", "arn": "arn:aws:guardduty:eu-west-1:444444444444:detector/m1",
+	"status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES",
+	"administrator_account_id": "333333333333", "location": {"file": "gd.yml", "line": 3},
+}
+
+test_pass_iac_invited_and_accepted if {
+	two(iac_admin, iac_member) == set()
+}
+
+# Invited but the member names no administrator: one finding, the
+# member's missing destination is the same cause.
+test_fail_iac_invited_not_accepted if {
+	two(iac_admin, object.remove(iac_member, ["administrator_account_id"])) == {"member=444444444444:Invited"}
+}
+
+# Accepting another account's invitation is not accepting this one.
+test_fail_iac_accepts_other_administrator if {
+	two(iac_admin, object.union(iac_member, {"administrator_account_id": "222222222222"})) == {"member=444444444444:Invited"}
+}
+
+test_fail_iac_created_not_invited if {
+	admin := json.patch(iac_admin, [{"op": "replace", "path": "/members/0/relationship_status", "value": "Created"}])
+	two(admin, iac_member) == {"member=444444444444:Created"}
+}
+
+# One Member resource repeated for each account is one cause: one finding.
+test_fail_members_grouped_per_status if {
+	admin := object.union(iac_admin, {"members": [
+		{"account_id": "444444444444", "relationship_status": "Created"},
+		{"account_id": "555555555555", "relationship_status": "Created"},
+	]})
+	two(admin, iac_member) == {"member=444444444444, 555555555555:Created"}
+}
+
+# No administrator lists the member: its own missing destination is the
+# finding.
+test_fail_iac_member_without_administrator if {
+	two(object.remove(iac_admin, ["members"]), iac_member) == {"no-destination"}
+}
