@@ -228,30 +228,28 @@ func (t *template) declareChange(f findings.Finding, lang, id string, key *yaml.
 	name := id + cp.Suffix
 	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line,
 		Text: fmt.Sprintf("In %s, declare the resource %s:\n\n%s", where(f.Location.File, key.Line), name, indentText(t.resourceDecl(name, &cp, ""), "  "))}
-	if _, taken := mapGet(t.res, name); taken != nil {
-		return c
+	if e := t.declareEdit(name, &cp, key); e != nil {
+		c.Edits = []findings.Replacement{*e}
 	}
-	pad := t.prefix(key.Line, key.Column)
-	if strings.TrimSpace(pad) != "" {
-		return c
-	}
-	text := t.resourceDecl(name, &cp, pad) + "\n"
-	if t.json {
-		text = strings.TrimSuffix(text, "\n") + ",\n"
-	}
-	c.Edits = []findings.Replacement{{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}}
 	return c
 }
 
-// withSelf replaces "$self" in a companion's properties with the logical
-// ID of the finding's resource.
-func withSelf(v any, id string) any {
-	return rewrite(v, func(v any) (any, bool) {
-		if v == "$self" {
-			return id, true
-		}
-		return nil, false
-	})
+// declareEdit inserts the declaration of resource name before the
+// resource whose key is key (Resources are a mapping: where a key is known
+// to start a line); nil when the name is taken or the place unknown.
+func (t *template) declareEdit(name string, cp *findings.Companion, key *yaml.Node) *findings.Replacement {
+	if _, taken := mapGet(t.res, name); taken != nil {
+		return nil
+	}
+	pad := t.prefix(key.Line, key.Column)
+	if strings.TrimSpace(pad) != "" {
+		return nil
+	}
+	text := t.resourceDecl(name, cp, pad) + "\n"
+	if t.json {
+		text = strings.TrimSuffix(text, "\n") + ",\n"
+	}
+	return &findings.Replacement{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}
 }
 
 // setChange gives properties of the mapping pn (a resource's Properties,
@@ -282,20 +280,9 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	if companion != "" {
 		decl := t.resourceDecl(companion, f.Fix.Companion, "")
 		c.Text = fmt.Sprintf("In %s, declare the resource %s:\n\n%s\n\n%s", where(c.File, c.Line), companion, indentText(decl, "  "), c.Text)
-		if _, taken := mapGet(t.res, companion); taken != nil {
-			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		if companionEdit = t.declareEdit(companion, f.Fix.Companion, key); companionEdit == nil {
+			return c
 		}
-		// Resources are a mapping: the new one goes before the
-		// finding's, where a key is known to start a line.
-		pad := t.prefix(key.Line, key.Column)
-		if strings.TrimSpace(pad) != "" {
-			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
-		}
-		text := t.resourceDecl(companion, f.Fix.Companion, pad) + "\n"
-		if t.json {
-			text = strings.TrimSuffix(text, "\n") + ",\n"
-		}
-		companionEdit = &findings.Replacement{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}
 	}
 	if pn == nil || pn.Kind != yaml.MappingNode || len(pn.Content) == 0 {
 		return c // no Properties to edit in place: the text says what to add
@@ -463,9 +450,16 @@ func mappingAt(n *yaml.Node, line int) *yaml.Node {
 
 // withCompanion replaces "$companion" in a Set's values with the logical
 // ID of the resource the Fix declares.
-func withCompanion(v any, id string) any {
+func withCompanion(v any, id string) any { return withID(v, "$companion", id) }
+
+// withSelf replaces "$self" in a companion's properties with the logical
+// ID of the finding's resource.
+func withSelf(v any, id string) any { return withID(v, "$self", id) }
+
+// withID replaces the string token wherever it is a whole value.
+func withID(v any, token, id string) any {
 	return rewrite(v, func(v any) (any, bool) {
-		if v == "$companion" {
+		if v == token {
 			return id, true
 		}
 		return nil, false
