@@ -14,7 +14,14 @@
 #   kms:Decrypt (an AWS managed key never does); and, for topics no S3 or
 #   CloudTrail notification uses (SN03 and SQ01 judge those), a subscription
 #   that is pending or missing, and a queue that does not accept the
-#   topic's messages.
+#   topic's messages. When the connector lists source macie and names a
+#   macie_queue (SkyFormation step K4), Macie's findings (source aws.macie,
+#   detail-type "Macie Finding") must reach that queue the same way: a rule
+#   enabled on the default bus whose pattern matches them, targeting the
+#   queue, whose policy lets events.amazonaws.com sqs:SendMessage (the rule
+#   as aws:SourceArn) and whose customer managed key, if any, lets
+#   events.amazonaws.com kms:GenerateDataKey and kms:Decrypt; no such rule
+#   is one finding.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-guardduty.html
 #     description: GuardDuty Finding events and the pattern that matches them
@@ -24,6 +31,10 @@
 #   - ref: https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification
 #     description: targets in the rule's Region; a customer managed key whose policy lets EventBridge use it
 #   - ref: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+#   - ref: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-macie.html
+#     description: Macie Finding events (source aws.macie) and the pattern that matches them
+#   - ref: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
+#     description: the queue policy must allow events.amazonaws.com sqs:SendMessage
 # custom:
 #   id: EB01
 #   severity: critical
