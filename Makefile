@@ -82,9 +82,12 @@ fmt-check:
 	@files=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path '*/node_modules/*')); \
 	if [ -n "$$files" ]; then echo "not gofmt-clean (run make fmt):"; echo "$$files"; exit 1; fi
 
-## demo: check the embedded sample organization (broken on purpose: exits 1)
-demo:
-	$(GO) run ./cmd/trailgate demo
+## demo: check the embedded sample organization. It is broken on purpose,
+## so trailgate exits 1 (findings); make succeeds on that and fails on 2 or more.
+demo: build
+	@$(BIN) demo; rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "(trailgate exited 1: findings, as this sample is broken on purpose)"; exit 0; fi; \
+	exit $$rc
 
 ## bench: run every benchmark once, with allocations
 bench:
