@@ -132,7 +132,10 @@ func eventRuleProblems(r *snapshot.EventRule, account, region string) []string {
 // region): disabled, on another bus, or a pattern that matches none.
 func eventPatternProblems(r *snapshot.EventRule, account, region, source, detailType, service string) []string {
 	var out []string
-	if r.State != "" && r.State != "ENABLED" && !snapshot.IsUnknown(r.State) {
+	// ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too (it also
+	// matches read-only management events):
+	// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html
+	if r.State != "" && r.State != "ENABLED" && r.State != "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" && !snapshot.IsUnknown(r.State) {
 		out = append(out, "rule is "+r.State)
 	}
 	if bus := r.EventBusName; bus != "" && bus != "default" && !strings.HasSuffix(bus, ":event-bus/default") && !snapshot.IsUnknown(bus) {

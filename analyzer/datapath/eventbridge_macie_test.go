@@ -100,6 +100,10 @@ func TestMaciePathProblems(t *testing.T) {
 		want    []string // problems of the event-rule hop
 	}{
 		{name: "source only", pattern: `{"source":["aws.macie"]}`},
+		// API_Rule.html: this state is enabled, management events included.
+		{name: "enabled with management events", pattern: maciePattern, edit: func(a *snapshot.Account) {
+			a.EventRules[0].State = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+		}},
 		{name: "disabled", pattern: maciePattern, edit: func(a *snapshot.Account) { a.EventRules[0].State = "DISABLED" },
 			want: []string{"rule is DISABLED"}},
 		{name: "custom bus", pattern: maciePattern, edit: func(a *snapshot.Account) { a.EventRules[0].EventBusName = "security" },
