@@ -410,10 +410,30 @@ func (b *builder) maciePaths() []Path {
 		slices.Sort(others)
 		problem += "; the rules targeting it match other events: " + strings.Join(others, ", ")
 	}
+	if why := b.macieRulesUnknown(queue); why != "" {
+		problem = unknownProblem(why)
+	}
 	rule := Hop{Kind: HopEventRule, Problems: []string{problem}}
 	src := Source{Kind: SourceMacie, Account: qa.Account, Region: qa.Region, Writer: principalMacie, WriterContext: map[string][]string{}}
 	src.ARN = queue
 	return []Path{{ID: "macie -> none -> " + queue, Source: src, Hops: []Hop{rule}}}
+}
+
+// macieRulesUnknown says why the input cannot show that no rule sends
+// Macie findings to the queue: the queue is not declared in it (a template
+// for the connector's role only, or a queue only referred to), or reading
+// the rules of the queue's Region failed.
+func (b *builder) macieRulesUnknown(queue string) string {
+	if q := b.ix.queues[queue]; q == nil || q.V.Partial {
+		return "queue " + queue + " and the rules that target it are not in the input"
+	}
+	qa, _ := parseARN(queue)
+	for _, e := range b.ix.snap.CollectionErrors {
+		if e.Service == "events" && (e.Region == "" || e.Region == qa.Region) {
+			return "EventBridge rules could not be read (" + e.Operation + ": " + e.Code + ")"
+		}
+	}
+	return ""
 }
 
 // principalMacie publishes the findings; EventBridge, not Macie, sends them

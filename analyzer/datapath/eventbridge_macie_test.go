@@ -160,3 +160,29 @@ func TestMaciePathNeedsSourceAndQueue(t *testing.T) {
 		}
 	}
 }
+
+// What the input does not hold is not a missing rule: the queue not
+// declared (a template for the connector's user only), or the rules not
+// read.
+func TestMacieMissingRuleUnknown(t *testing.T) {
+	for name, edit := range map[string]func(*snapshot.Account){
+		"queue not in the input": func(a *snapshot.Account) { a.EventRules, a.Queues = nil, nil },
+		"queue only referred to": func(a *snapshot.Account) { a.EventRules = nil; a.Queues[0].Partial = true },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ps := maciePathsOf(t, macieSnapshot(maciePattern, edit), macieConn)
+			if len(ps) != 1 || ps[0].Status != StatusUnknown {
+				t.Fatalf("paths %+v, want one path that cannot be proven", ps)
+			}
+		})
+	}
+	s := macieSnapshot(maciePattern, func(a *snapshot.Account) { a.EventRules = nil })
+	s.CollectionErrors = []snapshot.CollectionError{{Account: "222222222222", Region: "us-east-1", Service: "events", Operation: "ListRules", Code: "AccessDenied"}}
+	ps := maciePathsOf(t, s, macieConn)
+	if len(ps) != 1 || ps[0].Status != StatusUnknown {
+		t.Fatalf("paths %+v, want one path that cannot be proven", ps)
+	}
+	if want := unknownProblem("EventBridge rules could not be read (ListRules: AccessDenied)"); !cmp.Equal(hopOf(&ps[0], HopEventRule).Problems, []string{want}) {
+		t.Errorf("problems %v, want %q", hopOf(&ps[0], HopEventRule).Problems, want)
+	}
+}
