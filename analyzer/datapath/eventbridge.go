@@ -3,6 +3,7 @@ package datapath
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -123,25 +124,35 @@ func (b *builder) connectorBranches(branches []branch) []branch {
 // none: disabled, on another bus than the default one GuardDuty sends to,
 // or a pattern that no finding of the detector matches.
 func eventRuleProblems(r *snapshot.EventRule, account, region string) []string {
+	return eventPatternProblems(r, account, region, guardDutyEventSource, guardDutyEventDetailType, "GuardDuty")
+}
+
+// eventPatternProblems are why a rule routes none of a service's findings
+// (events of source and detailType on the default bus of account and
+// region): disabled, on another bus, or a pattern that matches none.
+func eventPatternProblems(r *snapshot.EventRule, account, region, source, detailType, service string) []string {
 	var out []string
-	if r.State != "" && r.State != "ENABLED" && !snapshot.IsUnknown(r.State) {
+	// ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too (it also
+	// matches read-only management events):
+	// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html
+	if r.State != "" && r.State != "ENABLED" && r.State != "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" && !snapshot.IsUnknown(r.State) {
 		out = append(out, "rule is "+r.State)
 	}
 	if bus := r.EventBusName; bus != "" && bus != "default" && !strings.HasSuffix(bus, ":event-bus/default") && !snapshot.IsUnknown(bus) {
-		out = append(out, "rule is on event bus "+bus+"; GuardDuty sends findings to the default bus")
+		out = append(out, "rule is on event bus "+bus+"; "+service+" sends findings to the default bus")
 	}
 	if snapshot.IsUnknown(string(r.EventPattern)) {
 		return append(out, unknownProblem("event pattern of "+r.ARN+" is not known"))
 	}
-	event := map[string]string{"source": guardDutyEventSource, "detail-type": guardDutyEventDetailType, "account": account, "region": region}
+	event := map[string]string{"source": source, "detail-type": detailType, "account": account, "region": region}
 	var pattern map[string]json.RawMessage
 	if json.Unmarshal(r.EventPattern, &pattern) != nil {
 		return append(out, unknownProblem("event pattern of "+r.ARN+" is not a JSON object"))
 	}
 	switch m := matchPattern(pattern, event); m {
 	case matchNo:
-		out = append(out, "event pattern "+compactJSON(r.EventPattern)+" matches no GuardDuty finding of account "+account+" in "+region+
-			" (source "+guardDutyEventSource+", detail-type \""+guardDutyEventDetailType+"\")")
+		out = append(out, "event pattern "+compactJSON(r.EventPattern)+" matches no "+service+" finding of account "+account+" in "+region+
+			" (source "+source+", detail-type \""+detailType+"\")")
 	case matchUnknown:
 		out = append(out, unknownProblem("event pattern "+compactJSON(r.EventPattern)+" uses a filter trailgate does not evaluate"))
 	}
@@ -344,4 +355,123 @@ func wildcardMatch(pattern, s string) bool {
 	re.WriteString("$")
 	ok, err := regexp.MatchString(re.String(), s)
 	return err == nil && ok
+}
+
+// SourceMacie is Macie's findings, sent as events to the default
+// EventBridge bus of Macie's account and Region, routed by a rule to the
+// connector's Macie queue (connector key macie_queue, SkyFormation K4).
+const SourceMacie SourceKind = "macie"
+
+// Macie publishes each finding to EventBridge with this source and
+// detail-type: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-macie.html
+// (and https://docs.aws.amazon.com/macie/latest/user/findings-publish-event-schemas.html).
+const (
+	macieEventSource     = "aws.macie"
+	macieEventDetailType = "Macie Finding"
+)
+
+// maciePaths are the paths of Macie findings to the connector's Macie
+// queue, built when the connector lists source macie and names the queue.
+// Each rule of the snapshot that targets the queue with a pattern meant
+// for Macie findings is a path: rule → queue (→ queue key). A rule on the
+// queue whose pattern selects another source is not a Macie route; when
+// no rule routes Macie findings to the queue, one path says so, naming
+// the rules that do target it.
+func (b *builder) maciePaths() []Path {
+	if b.conn == nil || b.conn.MacieQueue == "" || !slices.Contains(b.conn.Sources, string(SourceMacie)) {
+		return nil
+	}
+	queue := b.conn.MacieQueue
+	qa, _ := parseARN(queue)
+	var out []Path
+	var others []string
+	for ai := range b.ix.snap.Accounts {
+		a := &b.ix.snap.Accounts[ai]
+		for ri := range a.EventRules {
+			r := &a.EventRules[ri]
+			if !slices.ContainsFunc(r.Targets, func(t snapshot.EventTarget) bool { return t.ARN == queue }) {
+				continue
+			}
+			if !routesMacieFindings(r.EventPattern) {
+				others = append(others, r.ARN+" (pattern "+compactJSON(r.EventPattern)+")")
+				continue
+			}
+			out = append(out, b.macieRulePath(a.ID, r, queue))
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	// Macie sends to the default bus of its own account and Region, and a
+	// rule's targets are in the rule's Region: the rule belongs in the
+	// queue's Region.
+	problem := "no EventBridge rule routes Macie findings (source " + macieEventSource + ", detail-type \"" + macieEventDetailType + "\") to queue " + queue
+	if len(others) > 0 {
+		slices.Sort(others)
+		problem += "; the rules targeting it match other events: " + strings.Join(others, ", ")
+	}
+	if why := b.macieRulesUnknown(queue); why != "" {
+		problem = unknownProblem(why)
+	}
+	rule := Hop{Kind: HopEventRule, Problems: []string{problem}}
+	src := Source{Kind: SourceMacie, Account: qa.Account, Region: qa.Region, Writer: principalMacie, WriterContext: map[string][]string{}}
+	src.ARN = queue
+	return []Path{{ID: "macie -> none -> " + queue, Source: src, Hops: []Hop{rule}}}
+}
+
+// macieRulesUnknown says why the input cannot show that no rule sends
+// Macie findings to the queue: the queue is not declared in it (a template
+// for the connector's role only, or a queue only referred to), or reading
+// the rules of the queue's Region failed.
+func (b *builder) macieRulesUnknown(queue string) string {
+	if q := b.ix.queues[queue]; q == nil || q.V.Partial {
+		return "queue " + queue + " and the rules that target it are not in the input"
+	}
+	qa, _ := parseARN(queue)
+	for _, e := range b.ix.snap.CollectionErrors {
+		if e.Service == "events" && (e.Region == "" || e.Region == qa.Region) {
+			return "EventBridge rules could not be read (" + e.Operation + ": " + e.Code + ")"
+		}
+	}
+	return ""
+}
+
+// principalMacie publishes the findings; EventBridge, not Macie, sends them
+// to the queue.
+const principalMacie = "macie.amazonaws.com"
+
+// macieRulePath judges one rule meant for Macie findings: enabled on the
+// default bus with a pattern that matches them, its queue target in the
+// rule's Region, a queue policy that lets events.amazonaws.com
+// sqs:SendMessage with the rule as aws:SourceArn
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions),
+// and a customer managed queue key events.amazonaws.com may use
+// (kms:GenerateDataKey, kms:Decrypt: https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification
+// and https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+func (b *builder) macieRulePath(account string, r *snapshot.EventRule, queue string) Path {
+	src := Source{Kind: SourceMacie, ARN: r.ARN, Account: account, Region: r.Region, Writer: principalMacie, WriterContext: map[string][]string{}}
+	rule := Hop{Kind: HopEventRule, Resources: []Resource{{ARN: r.ARN, Type: "AWS::Events::Rule", Account: account, Region: r.Region}}}
+	rule.Problems = eventPatternProblems(r, account, r.Region, macieEventSource, macieEventDetailType, "Macie")
+	if qa, ok := parseARN(queue); ok && qa.Region != r.Region && !snapshot.IsUnknown(qa.Region) {
+		rule.Problems = append(rule.Problems, "target "+queue+" is in "+qa.Region+", not in the rule's Region "+r.Region)
+	}
+	ctx := serviceContext(principalEvents, r.ARN, account)
+	br := b.queueBranch([]Hop{rule}, r.ARN, queue, principalEvents, ctx)
+	return Path{ID: r.ARN + " -> " + queue, Source: src, Hops: br.hops}
+}
+
+// routesMacieFindings says whether a rule's pattern is meant for Macie
+// findings: it selects source aws.macie (not aws.macie2, Macie's API calls
+// through CloudTrail) and no detail-type, or one naming findings.
+func routesMacieFindings(raw json.RawMessage) bool {
+	var p map[string]json.RawMessage
+	if json.Unmarshal(raw, &p) != nil {
+		return false
+	}
+	var sources []any
+	if json.Unmarshal(p["source"], &sources) != nil || !slices.Contains(sources, any(macieEventSource)) {
+		return false
+	}
+	dt, ok := p["detail-type"]
+	return !ok || strings.Contains(strings.ToLower(string(dt)), "finding")
 }

@@ -193,7 +193,9 @@ type Fix struct {
 	Also string `json:"also,omitempty"`
 	// Companion is a resource to declare beside the finding's resource
 	// (a dead-letter queue), which Set's values refer to as
-	// {"Fn::GetAtt": ["$companion", "Arn"]}.
+	// {"Fn::GetAtt": ["$companion", "Arn"]}. Without Set, the fix is
+	// the declaration alone (a subscription of the finding's topic), whose
+	// properties refer to the finding's resource as {"Ref": "$self"}.
 	Companion *Companion `json:"companion,omitempty"`
 }
 

@@ -26,6 +26,17 @@ var policyProperty = map[string]string{
 
 const trustProperty = "AssumeRolePolicyDocument"
 
+// cfnNoProperty names settings a Fix may give that CloudFormation's
+// resource type cannot hold: the fix is then made outside the template,
+// and the text says why (a Terraform configuration has them: see
+// tfBucketResources).
+var cfnNoProperty = map[string]map[string]string{
+	"AWS::S3::Bucket": {
+		// github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/123
+		"RequestPaymentConfiguration": "AWS::S3::Bucket has no request payment property (Requester Pays is set by the S3 API or console only), so the stack cannot set the payer back",
+	},
+}
+
 // template is a CloudFormation template read with positions.
 type template struct {
 	lines []string
@@ -92,8 +103,23 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 		if val == nil {
 			return nil
 		}
+		if _, typ := mapGet(val, "Type"); typ != nil {
+			for _, p := range props(f.Fix.Set) {
+				if why := cfnNoProperty[typ.Value][p]; why != "" {
+					c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line}
+					c.Text = fmt.Sprintf("No change to this template (%s) fixes this: %s\n\nInstead: %s", where(c.File, c.Line), why, f.Remediation)
+					return c
+				}
+			}
+		}
 		_, pn := mapGet(val, "Properties")
 		return t.setChange(f, lang, id, key, val, f.Fix.Set, pn, "the Properties of")
+	case f.Fix.Companion != nil && len(f.Fix.SetAt) == 0 && len(f.Fix.AddStatement) == 0:
+		id, key, val := t.resource(f, false)
+		if val == nil {
+			return nil
+		}
+		return t.declareChange(f, lang, id, key)
 	case len(f.Fix.SetAt) > 0:
 		id, key, val := t.resource(f, true)
 		if val == nil {
@@ -116,6 +142,114 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 		return t.statementChange(f, lang, id, key, val, sids)
 	}
 	return nil
+}
+
+// setEdits are the edits that give the mapping pn the values of set: a
+// missing key is inserted before pn's first, a one-line scalar replaced,
+// and an object value merged into the block mapping the template already
+// has there (a statement's Condition gaining an operator), keeping its
+// other keys; merged names those mappings. ok is false when the edit
+// cannot be exact (a value spelled as an intrinsic, over lines, or a
+// structured value into a one-line mapping).
+func (t *template) setEdits(pn *yaml.Node, set map[string]any) (edits []findings.Replacement, merged []string, ok bool) {
+	first := pn.Content[0]
+	prefix := t.prefix(first.Line, first.Column)
+	block := strings.TrimSpace(prefix) == ""
+	var inserts []string
+	for _, p := range props(set) {
+		_, v := mapGet(pn, p)
+		if v == nil {
+			if !block && !isScalar(set[p]) {
+				return nil, nil, false
+			}
+			inserts = append(inserts, t.pair(p, set[p], prefix))
+			continue
+		}
+		if m, isMap := set[p].(map[string]any); isMap && len(m) > 0 && v.Kind == yaml.MappingNode && len(v.Content) > 0 && v.Tag == "!!map" && !intrinsic(v) {
+			es, ms, ok := t.setEdits(v, m)
+			if !ok {
+				return nil, nil, false
+			}
+			edits = append(edits, es...)
+			merged = append(append(merged, p), ms...)
+			continue
+		}
+		if l, isList := set[p].([]any); isList && len(l) > 0 && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && !t.json {
+			// A block sequence (a filter's Rules) is replaced whole, item
+			// lines at its dashes' indentation.
+			before := t.prefix(v.Line, v.Column)
+			if strings.TrimSpace(before) != "" || len(v.Content) == 0 {
+				return nil, nil, false
+			}
+			edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: 1, EndLine: maxLine(v) + 1, EndColumn: 1,
+				Text: indentText(yamlBlock(l), before) + "\n"})
+			continue
+		}
+		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
+		if !ok || !isScalar(set[p]) {
+			return nil, nil, false
+		}
+		edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
+	}
+	if len(inserts) > 0 {
+		switch {
+		case block:
+			text := strings.Join(inserts, "\n") + "\n"
+			if t.json {
+				text = strings.Join(inserts, ",\n") + ",\n"
+			}
+			edits = append(edits, findings.Replacement{StartLine: first.Line, StartColumn: 1, EndLine: first.Line, EndColumn: 1, Text: text})
+		case t.json:
+			edits = append(edits, findings.Replacement{StartLine: first.Line, StartColumn: first.Column, EndLine: first.Line, EndColumn: first.Column, Text: strings.Join(inserts, ", ") + ", "})
+		default:
+			return nil, nil, false
+		}
+	}
+	return edits, merged, true
+}
+
+// intrinsic reports whether a mapping is a long-form intrinsic function
+// ({"Fn::If": …}, {"Ref": …}), which a fix must not merge keys into.
+func intrinsic(m *yaml.Node) bool {
+	for i := 0; i < len(m.Content); i += 2 {
+		if k := m.Content[i].Value; k == "Ref" || strings.HasPrefix(k, "Fn::") {
+			return true
+		}
+	}
+	return false
+}
+
+// declareChange declares the Fix's companion beside the finding's
+// resource (before it, where a key is known to start a line), its
+// "$self" references naming that resource.
+func (t *template) declareChange(f findings.Finding, lang, id string, key *yaml.Node) *findings.Change {
+	cp := *f.Fix.Companion
+	cp.Properties = withSelf(cp.Properties, id).(map[string]any)
+	name := id + cp.Suffix
+	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line,
+		Text: fmt.Sprintf("In %s, declare the resource %s:\n\n%s", where(f.Location.File, key.Line), name, indentText(t.resourceDecl(name, &cp, ""), "  "))}
+	if e := t.declareEdit(name, &cp, key); e != nil {
+		c.Edits = []findings.Replacement{*e}
+	}
+	return c
+}
+
+// declareEdit inserts the declaration of resource name before the
+// resource whose key is key (Resources are a mapping: where a key is known
+// to start a line); nil when the name is taken or the place unknown.
+func (t *template) declareEdit(name string, cp *findings.Companion, key *yaml.Node) *findings.Replacement {
+	if _, taken := mapGet(t.res, name); taken != nil {
+		return nil
+	}
+	pad := t.prefix(key.Line, key.Column)
+	if strings.TrimSpace(pad) != "" {
+		return nil
+	}
+	text := t.resourceDecl(name, cp, pad) + "\n"
+	if t.json {
+		text = strings.TrimSuffix(text, "\n") + ",\n"
+	}
+	return &findings.Replacement{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}
 }
 
 // setChange gives properties of the mapping pn (a resource's Properties,
@@ -146,57 +280,21 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	if companion != "" {
 		decl := t.resourceDecl(companion, f.Fix.Companion, "")
 		c.Text = fmt.Sprintf("In %s, declare the resource %s:\n\n%s\n\n%s", where(c.File, c.Line), companion, indentText(decl, "  "), c.Text)
-		if _, taken := mapGet(t.res, companion); taken != nil {
-			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
+		if companionEdit = t.declareEdit(companion, f.Fix.Companion, key); companionEdit == nil {
+			return c
 		}
-		// Resources are a mapping: the new one goes before the
-		// finding's, where a key is known to start a line.
-		pad := t.prefix(key.Line, key.Column)
-		if strings.TrimSpace(pad) != "" {
-			return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
-		}
-		text := t.resourceDecl(companion, f.Fix.Companion, pad) + "\n"
-		if t.json {
-			text = strings.TrimSuffix(text, "\n") + ",\n"
-		}
-		companionEdit = &findings.Replacement{StartLine: key.Line, StartColumn: 1, EndLine: key.Line, EndColumn: 1, Text: text}
 	}
 	if pn == nil || pn.Kind != yaml.MappingNode || len(pn.Content) == 0 {
 		return c // no Properties to edit in place: the text says what to add
 	}
-	first := pn.Content[0]
-	prefix := t.prefix(first.Line, first.Column)
-	block := strings.TrimSpace(prefix) == ""
 	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
-	var inserts []string
-	for _, p := range props(set) {
-		_, v := mapGet(pn, p)
-		if v == nil {
-			if !block && !isScalar(set[p]) {
-				return textOnly // a structured value into a one-line mapping: text only
-			}
-			inserts = append(inserts, t.pair(p, set[p], prefix))
-			continue
-		}
-		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
-		if !ok || !isScalar(set[p]) {
-			return textOnly // a value spelled as an intrinsic, over lines or structured: text only
-		}
-		c.Edits = append(c.Edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
+	edits, merged, ok := t.setEdits(pn, set)
+	if !ok {
+		return textOnly
 	}
-	if len(inserts) > 0 {
-		switch {
-		case block:
-			text := strings.Join(inserts, "\n") + "\n"
-			if t.json {
-				text = strings.Join(inserts, ",\n") + ",\n"
-			}
-			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: 1, EndLine: first.Line, EndColumn: 1, Text: text})
-		case t.json:
-			c.Edits = append(c.Edits, findings.Replacement{StartLine: first.Line, StartColumn: first.Column, EndLine: first.Line, EndColumn: first.Column, Text: strings.Join(inserts, ", ") + ", "})
-		default:
-			return textOnly
-		}
+	c.Edits = append(c.Edits, edits...)
+	if len(merged) > 0 {
+		c.Text += fmt.Sprintf("\n\n(In %s, only the keys shown are added or changed: keep the others.)", strings.Join(merged, ", "))
 	}
 	if companionEdit != nil {
 		c.Edits = append(c.Edits, *companionEdit)
@@ -352,9 +450,16 @@ func mappingAt(n *yaml.Node, line int) *yaml.Node {
 
 // withCompanion replaces "$companion" in a Set's values with the logical
 // ID of the resource the Fix declares.
-func withCompanion(v any, id string) any {
+func withCompanion(v any, id string) any { return withID(v, "$companion", id) }
+
+// withSelf replaces "$self" in a companion's properties with the logical
+// ID of the finding's resource.
+func withSelf(v any, id string) any { return withID(v, "$self", id) }
+
+// withID replaces the string token wherever it is a whole value.
+func withID(v any, token, id string) any {
 	return rewrite(v, func(v any) (any, bool) {
-		if v == "$companion" {
+		if v == token {
 			return id, true
 		}
 		return nil, false

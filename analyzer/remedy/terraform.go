@@ -24,6 +24,10 @@ var tfAttribute = map[string]map[string]string{
 		"VisibilityTimeout":             "visibility_timeout_seconds",
 		"DelaySeconds":                  "delay_seconds",
 		"ReceiveMessageWaitTimeSeconds": "receive_wait_time_seconds",
+		"KmsMasterKeyId":                "kms_master_key_id",
+	},
+	"aws_sns_topic": {
+		"KmsMasterKeyId": "kms_master_key_id",
 	},
 	"aws_cloudtrail": {
 		"IsMultiRegionTrail":         "is_multi_region_trail",
@@ -141,6 +145,8 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: line}
 	pad := strings.Repeat(" ", block.TypeRange.Start.Column-1+2)
 	switch {
+	case len(f.Fix.Set) > 0 && typ == "aws_s3_bucket" && f.Fix.Companion == nil:
+		return tfBucketChange(f, c, body, block, name, data)
 	case len(f.Fix.Set) > 0 && f.Fix.Companion != nil:
 		// A new resource and a reference to it: the text says both; the
 		// author places the block.
@@ -443,6 +449,13 @@ func planChange(f findings.Finding) *findings.Change {
 	}
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: f.Location.Line}
 	switch {
+	case len(f.Fix.Set) > 0 && typ == "aws_s3_bucket" && f.Fix.Companion == nil:
+		_, name, _ := tfTypeName(f.Address)
+		blocks, _, ok := tfBucketBlocks(f.Fix.Set, name, "")
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), declare beside it:\n\n%s", f.Address, where(c.File, c.Line), indentText(strings.Join(blocks, "\n\n"), "  "))
 	case len(f.Fix.Set) > 0:
 		set, decl := f.Fix.Set, ""
 		if f.Fix.Companion != nil {
@@ -508,8 +521,13 @@ func hclValue(v any, pad string) string {
 }
 
 func hclString(s string) string {
-	enc, _ := json.Marshal(s)
-	q := string(enc)
+	// HCL reads \u escapes, but a placeholder the user must fill in
+	// (<customer managed key ID>) must read as written.
+	var b strings.Builder
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	_ = e.Encode(s)
+	q := strings.TrimSuffix(b.String(), "\n")
 	q = strings.ReplaceAll(q, "${", "$${")
 	return strings.ReplaceAll(q, "%{", "%%{")
 }

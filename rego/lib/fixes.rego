@@ -19,7 +19,10 @@ grant_fix_in(answer, policy, statement) := statement_fix(policy, statement) if {
 } else := null
 
 # set_fix: give the finding's resource these properties (CloudFormation's
-# names and shapes).
+# names and shapes; a setting CloudFormation has no property for, such as
+# a bucket's RequestPaymentConfiguration, in the S3 API's, which
+# analyzer/remedy writes as a Terraform resource and reports as outside a
+# template).
 set_fix(props) := {"set": props}
 
 # outside_fix: no change to the template or configuration fixes the

@@ -106,6 +106,8 @@ var Known = map[string]bool{
 	"queue_maximum_message_size": true, "cmk_encrypted": true,
 	"detector_enabled": true, "detector_features": true, "one_bucket": true,
 	"member_roles": true,
+	// rego/rules/eventbridge: the Macie findings route to macie_queue (skyformation K4).
+	"macie_route": true,
 	// rapid7: P1's encrypted bucket read from its own account, P4's
 	// storage region, P5's EKS audit-log path (sources: [eks]).
 	"same_account_if_encrypted": true, "storage_region": true, "eks": true, "eks_prefix": true,

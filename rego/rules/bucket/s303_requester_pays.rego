@@ -31,7 +31,7 @@ deny contains f if {
 	b := lib.bucket_named(name)
 	b.bucket.request_payer == "Requester"
 	lib.account_of_arn(r.role) != b.account
-	f := lib.with_location(
+	f := lib.with_fix(lib.with_location(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 			"message": sprintf("bucket %s is Requester Pays: %s (account %s) gets 403 on every request that does not send x-amz-request-payer: requester", [b.bucket.name, r.role, lib.account_of_arn(r.role)]),
@@ -39,5 +39,5 @@ deny contains f if {
 			"remediation": sprintf("aws s3api put-bucket-request-payment --bucket %s --request-payment-configuration Payer=BucketOwner", [b.bucket.name]),
 		},
 		b.bucket,
-	)
+	), lib.set_fix({"RequestPaymentConfiguration": {"Payer": "BucketOwner"}}))
 }

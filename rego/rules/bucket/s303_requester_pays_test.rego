@@ -23,6 +23,7 @@ test_fail_requester_pays_cross_account if {
 	count(fs) == 1
 	some f in fs
 	contains(f.remediation, "Payer=BucketOwner")
+	f.fix == {"set": {"RequestPaymentConfiguration": {"Payer": "BucketOwner"}}}
 }
 
 # Near miss: the bucket owner's own principals never pay as requesters.

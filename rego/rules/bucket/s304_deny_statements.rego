@@ -61,7 +61,7 @@ deny contains f if {
 	answer.decision == "ExplicitlyDenied"
 	lib.blocked_by(answer, "resourcePolicy")
 	b := lib.bucket_named(split(x.on.id, ":::")[1])
-	f := lib.with_statement_location(
+	f := lib.with_fix(lib.with_statement_location(
 		{
 			"resource": x.on,
 			"message": sprintf("the bucket policy of %s explicitly denies %s to %s: %s", [b.bucket.name, x.action, x.reader, lib.blocking_reason(answer, "resourcePolicy")]),
@@ -69,8 +69,27 @@ deny contains f if {
 			"remediation": sprintf("In the bucket policy of %s, exempt the reader from the Deny by adding to its Condition %s, or remove the statement.", [b.bucket.name, lib.statement_json({"ArnNotEquals": {"aws:PrincipalArn": x.reader}})]),
 		},
 		b.bucket, object.get(b.bucket, "policy", {}), answer, "resourcePolicy",
-	)
+	), exemption_fix(b, answer, "ArnNotEquals", "aws:PrincipalArn", x.reader))
 }
+
+# exemption_fix narrows the Deny statement of the bucket policy that
+# decides answer: its Condition gains op {key: value}, so that the request
+# no longer matches it (every condition operator of a statement must match
+# for it to apply). A statement that already tests key with op keeps its
+# values and gains value.
+exemption_fix(b, answer, op, key, value) := {"set_at": {"Condition": {op: {key: values}}}} if {
+	policy := object.get(b.bucket, "policy", {})
+	i := lib.statement_index(policy.document, answer, "resourcePolicy")
+	st := lib.statements(policy.document)[i]
+	st.Effect == "Deny"
+	old := [v | some v in lib.as_list(object.get(object.get(object.get(st, "Condition", {}), op, {}), key, []))]
+	not value in old
+	values := with_value(old, value)
+} else := null
+
+with_value(old, value) := value if {
+	count(old) == 0
+} else := array.concat(old, [value])
 
 # writer_requests are the log writers' object writes, with the context the
 # service sends (aws:SourceArn, aws:SourceAccount, aws:PrincipalIsAWSService).
@@ -93,7 +112,7 @@ deny contains f if {
 	answer := lib.authz(x.principal, "s3:PutObject", x.resource, x.context)
 	answer.decision == "ExplicitlyDenied"
 	lib.blocked_by(answer, "resourcePolicy")
-	f := lib.with_statement_location(
+	f := lib.with_fix(lib.with_statement_location(
 		{
 			"resource": lib.bucket_resource(b),
 			"message": sprintf("the bucket policy of %s explicitly denies the %s writer %s (%s) s3:PutObject: %s%s", [b.bucket.name, x.source.kind, x.principal, x.source.arn, lib.blocking_reason(answer, "resourcePolicy"), why_writer(b)]),
@@ -101,8 +120,14 @@ deny contains f if {
 			"remediation": writer_fix(b, {"source": x.source, "principal": x.principal, "context": x.context}),
 		},
 		b.bucket, object.get(b.bucket, "policy", {}), answer, "resourcePolicy",
-	)
+	), writer_exemption(b, answer))
 }
+
+# writer_exemption is the exact fix where writer_fix names one: exempt AWS
+# services from a Deny that tests the principal's organization.
+writer_exemption(b, answer) := exemption_fix(b, answer, "BoolIfExists", "aws:PrincipalIsAWSService", "false") if {
+	why_writer(b) != ""
+} else := null
 
 writer_fix(b, _) := sprintf("In the bucket policy of %s, exempt AWS services from the Deny by adding to its Condition %s, or remove the statement.", [b.bucket.name, lib.statement_json({"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}})]) if {
 	why_writer(b) != ""

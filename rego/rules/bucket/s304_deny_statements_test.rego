@@ -43,6 +43,19 @@ test_fail_org_perimeter if {
 	some f in fs
 	contains(f.message, "DenyOutsideOrg")
 	contains(f.remediation, `{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::012345678901:role/Rapid7Harvester"}}`)
+	f.fix == {"set_at": {"Condition": {"ArnNotEquals": {"aws:PrincipalArn": role}}}}
+}
+
+# A Deny that already exempts other principals keeps them and gains the
+# reader.
+test_fail_perimeter_exempting_others if {
+	other := "arn:aws:iam::222222222222:role/Admin"
+	perimeter := {
+		"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::org-logs/*",
+		"Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "ArnNotEquals": {"aws:PrincipalArn": other}},
+	}
+	some f in s304.deny with input as snap([grant, perimeter])
+	f.fix == {"set_at": {"Condition": {"ArnNotEquals": {"aws:PrincipalArn": [other, role]}}}}
 }
 
 test_fail_vpce_allow_list if {
@@ -95,6 +108,7 @@ test_fail_org_perimeter_blocks_writer if {
 	contains(f.message, "DenyOutsideOrg")
 	contains(f.message, "without exempting aws:PrincipalIsAWSService")
 	contains(f.remediation, `"aws:PrincipalIsAWSService":"false"`)
+	f.fix == {"set_at": {"Condition": {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}}
 }
 
 # Near miss: the same perimeter exempting AWS services lets the writer in.

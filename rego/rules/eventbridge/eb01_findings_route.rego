@@ -14,7 +14,14 @@
 #   kms:Decrypt (an AWS managed key never does); and, for topics no S3 or
 #   CloudTrail notification uses (SN03 and SQ01 judge those), a subscription
 #   that is pending or missing, and a queue that does not accept the
-#   topic's messages.
+#   topic's messages. When the connector lists source macie and names a
+#   macie_queue (SkyFormation step K4), Macie's findings (source aws.macie,
+#   detail-type "Macie Finding") must reach that queue the same way: a rule
+#   enabled on the default bus whose pattern matches them, targeting the
+#   queue, whose policy lets events.amazonaws.com sqs:SendMessage (the rule
+#   as aws:SourceArn) and whose customer managed key, if any, lets
+#   events.amazonaws.com kms:GenerateDataKey and kms:Decrypt; no such rule
+#   is one finding.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-guardduty.html
 #     description: GuardDuty Finding events and the pattern that matches them
@@ -24,6 +31,10 @@
 #   - ref: https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification
 #     description: targets in the rule's Region; a customer managed key whose policy lets EventBridge use it
 #   - ref: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+#   - ref: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-macie.html
+#     description: Macie Finding events (source aws.macie) and the pattern that matches them
+#   - ref: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
+#     description: the queue policy must allow events.amazonaws.com sqs:SendMessage
 # custom:
 #   id: EB01
 #   severity: critical
@@ -82,6 +93,12 @@ judged_here(p, h) if {
 	not topic_of(p) in datapath.pipeline_topics
 }
 
+# The Macie route has no topic: its queue and queue key are this rule's.
+judged_here(p, h) if {
+	p.source.kind == "macie"
+	h.kind in {"queue", "queue-key"}
+}
+
 broken_hops contains [p, h] if {
 	some p in event_paths
 	some h in p.hops
@@ -110,19 +127,47 @@ deny contains f if {
 
 # finding is about the hop's resource; a rule or topic shared by several
 # paths (one per subscription) is one finding.
-finding(p, h, what, fact) := lib.locate(
+finding(p, h, what, fact) := object.union(lib.locate(
 	{
 		"resource": hop_resource(p, h),
-		"message": sprintf("GuardDuty findings routed by EventBridge rule %s: %s hop: %s", [rule_arn(p), h.kind, what]),
+		"message": step_message(p, sprintf("%s %s hop: %s", [route_name(p), h.kind, what])),
 		"fact": sprintf("%s %s", [h.kind, fact]),
 		"remediation": remediation(p, h),
 	},
 	[location(h)],
-)
+), step_field(p))
+
+route_name(p) := sprintf("GuardDuty findings routed by EventBridge rule %s:", [rule_arn(p)]) if {
+	p.source.kind != "macie"
+} else := sprintf("Macie findings routed by EventBridge rule %s to queue %s:", [rule_arn(p), macie_queue]) if {
+	rule_arn(p)
+} else := sprintf("Macie findings routed to queue %s:", [macie_queue])
+
+# The Macie route (connector key macie_queue, source macie) is
+# SkyFormation's step K4 when the connector's profile has a step with
+# require.macie_route: the finding names it.
+macie_step := s if {
+	some s in datapath.profile.steps
+	object.get(s.require, "macie_route", false) == true
+}
+
+macie_queue := object.get(object.get(input, "connector", {}), "macie_queue", "")
+
+step_message(p, msg) := datapath.step_message(macie_step.id, msg) if {
+	p.source.kind == "macie"
+} else := msg
+
+step_field(p) := {"step": datapath.step_name(macie_step)} if {
+	p.source.kind == "macie"
+} else := {}
 
 hop_resource(p, h) := lib.resource(r.arn, r.type, object.get(r, "account", ""), object.get(r, "region", "")) if {
 	r := h.resources[0]
-} else := lib.resource(topic_of(p), "AWS::SNS::Topic", lib.account_of_arn(topic_of(p)), lib.region_of_arn(topic_of(p)))
+} else := lib.resource(topic_of(p), "AWS::SNS::Topic", lib.account_of_arn(topic_of(p)), lib.region_of_arn(topic_of(p))) if {
+	topic_of(p)
+} else := lib.resource(macie_queue, "AWS::SQS::Queue", lib.account_of_arn(macie_queue), lib.region_of_arn(macie_queue)) if {
+	p.source.kind == "macie"
+}
 
 location(h) := l if {
 	h.kind == "event-rule"
@@ -138,7 +183,9 @@ location(h) := l if {
 	l := lib.topic_arn(h.resources[0].arn).topic.location
 } else := null
 
-remediation(p, h) := sprintf("Enable rule %s on the default event bus, in the Region of its topic target, with the event pattern %s", [rule_arn(p), lib.statement_json({"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]})]) if {
+remediation(p, h) := macie_remediation(p, h) if {
+	p.source.kind == "macie"
+} else := sprintf("Enable rule %s on the default event bus, in the Region of its topic target, with the event pattern %s", [rule_arn(p), lib.statement_json({"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]})]) if {
 	h.kind == "event-rule"
 } else := sprintf("Add to the policy of topic %s: %s", [topic_of(p), lib.statement_json({
 	"Sid": "AllowEventBridgePublish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
@@ -152,3 +199,21 @@ remediation(p, h) := sprintf("Enable rule %s on the default event bus, in the Re
 })]) if {
 	h.kind == "topic-key"
 } else := sprintf("Subscribe the queue to topic %s (from the queue's account, so the subscription confirms itself) and let sns.amazonaws.com sqs:SendMessage with aws:SourceArn %s in the queue policy (and use its key, if encrypted)", [topic_of(p), topic_of(p)])
+
+macie_pattern := {"source": ["aws.macie"], "detail-type": ["Macie Finding"]}
+
+macie_remediation(p, h) := sprintf("Create a rule on the default event bus of the queue's account and Region (%s) with the event pattern %s and target %s, and let it send to the queue", [lib.region_of_arn(macie_queue), lib.statement_json(macie_pattern), macie_queue]) if {
+	h.kind == "event-rule"
+	not rule_arn(p)
+} else := sprintf("Enable rule %s on the default event bus, in the Region of queue %s, with the event pattern %s", [rule_arn(p), macie_queue, lib.statement_json(macie_pattern)]) if {
+	h.kind == "event-rule"
+} else := sprintf("Add to the policy of queue %s: %s", [macie_queue, lib.statement_json({
+	"Sid": "AllowEventBridgeSendMessage", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+	"Action": "sqs:SendMessage", "Resource": macie_queue,
+	"Condition": {"ArnEquals": {"aws:SourceArn": rule_arn(p)}},
+})]) if {
+	h.kind == "queue"
+} else := sprintf("Encrypt queue %s with a customer managed key whose policy has: %s", [macie_queue, lib.statement_json({
+	"Sid": "AllowEventBridgeUseOfTheKey", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+	"Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*",
+})])

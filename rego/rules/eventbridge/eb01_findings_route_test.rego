@@ -70,3 +70,67 @@ test_near_miss_s3_path if {
 	p := json.patch(path([], denied, []), [{"op": "remove", "path": "/hops/1"}])
 	facts(p) == set()
 }
+
+# The Macie route (SkyFormation K4): Macie findings are events of source
+# aws.macie, detail-type "Macie Finding"
+# (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-macie.html),
+# sent by a rule to the connector's Macie queue, whose policy lets
+# events.amazonaws.com sqs:SendMessage with the rule as aws:SourceArn
+# (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions).
+macie_rule := "arn:aws:events:us-east-1:222222222222:rule/macie-findings"
+
+macie_queue := "arn:aws:sqs:us-east-1:222222222222:skyformation-macie-alerts"
+
+send(answer) := {"id": "send-message", "principal": "events.amazonaws.com", "action": "sqs:SendMessage", "resource": macie_queue, "answer": answer, "context": {"aws:SourceArn": [macie_rule]}}
+
+macie_path(rule_problems, answer) := {
+	"id": "m",
+	"source": {"kind": "macie", "arn": macie_rule},
+	"hops": [
+		{"kind": "event-rule", "resources": [{"arn": macie_rule, "type": "AWS::Events::Rule", "account": "222222222222", "region": "us-east-1"}], "problems": rule_problems},
+		{"kind": "queue", "resources": [{"arn": macie_queue, "type": "AWS::SQS::Queue", "account": "222222222222", "region": "us-east-1"}], "questions": [send(answer)]},
+	],
+}
+
+missing_path := {
+	"id": "macie -> none -> q",
+	"source": {"kind": "macie"},
+	"hops": [{"kind": "event-rule", "problems": ["no EventBridge rule routes Macie findings to queue q"]}],
+}
+
+skyformation_input(p) := {
+	"snapshot": {"accounts": []}, "paths": [p],
+	"connector": {"profile": "skyformation", "role": "arn:aws:iam::222222222222:user/skyformation-connector", "macie_queue": macie_queue, "sources": ["macie"]},
+}
+
+test_macie_pass if {
+	fs := eb01.deny with input as skyformation_input(macie_path([], allowed))
+	count(fs) == 0
+}
+
+test_fail_macie_rule_missing_names_k4 if {
+	fs := eb01.deny with input as skyformation_input(missing_path)
+	count(fs) == 1
+	some f in fs
+	f.resource.id == macie_queue
+	startswith(f.step, "skyformation step K4")
+	startswith(f.message, "skyformation step K4 not met")
+	endswith(f.message, "Macie findings routed to queue arn:aws:sqs:us-east-1:222222222222:skyformation-macie-alerts: event-rule hop: no EventBridge rule routes Macie findings to queue q")
+	contains(f.remediation, "{\"detail-type\":[\"Macie Finding\"],\"source\":[\"aws.macie\"]}")
+}
+
+test_fail_macie_queue_policy_names_k4 if {
+	no := {"decision": "ImplicitlyDenied", "proof": "no statement in the queue policy allows sqs:SendMessage for events.amazonaws.com", "statements": [], "kinds": []}
+	fs := eb01.deny with input as skyformation_input(macie_path([], no))
+
+	{f.fact | some f in fs} == {concat(" ", ["queue events.amazonaws.com sqs:SendMessage", macie_queue])}
+	some f in fs
+	startswith(f.step, "skyformation step K4")
+	contains(f.message, "Macie findings routed by EventBridge rule arn:aws:events:us-east-1:222222222222:rule/macie-findings to queue arn:aws:sqs:us-east-1:222222222222:skyformation-macie-alerts: queue hop: events.amazonaws.com cannot sqs:SendMessage")
+	contains(f.remediation, "\"aws:SourceArn\":\"arn:aws:events:us-east-1:222222222222:rule/macie-findings\"")
+}
+
+test_fail_macie_pattern_one_finding if {
+	problem := "event pattern {\"source\":[\"aws.macie2\"]} matches no Macie finding of account 222222222222 in us-east-1"
+	facts(macie_path([problem], allowed)) == {concat(" ", ["event-rule", problem])}
+}

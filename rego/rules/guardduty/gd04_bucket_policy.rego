@@ -67,21 +67,26 @@ deny contains f if {
 	ctx := object.union(s.writer_context, q.context)
 	answer := lib.authz(principal, q.action, q.resource, ctx)
 	lib.denied(answer)
-	f := lib.with_grant_location({
+	f := lib.with_fix(lib.with_grant_location({
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 		"message": sprintf("%s (detector %s) cannot %s on %s: %s", [principal, s.arn, q.action, q.resource, answer.proof]),
 		"fact": sprintf("%s:%s:%s", [q.id, principal, s.arn]),
 		"remediation": remediation(s, q, principal, answer),
-	}, b.bucket, object.get(b.bucket, "policy", {}), answer, principal, q.action)
+	}, b.bucket, object.get(b.bucket, "policy", {}), answer, principal, q.action), lib.grant_fix(answer, grant(s, q, principal)))
 }
 
-remediation(s, q, principal, answer) := sprintf("Remove or correct the denying statement of the bucket policy of %s (it must not deny GuardDuty writing with key %s): %s", [s.bucket, s.destination.kms_key_arn, answer.proof]) if {
-	answer.decision == "ExplicitlyDenied"
-} else := sprintf("Add to the bucket policy of %s: %s", [s.bucket, lib.statement_json({
+# grant is the bucket policy statement GuardDuty's guide gives for the
+# request q. (An explicit Deny keeps the prose: whether the Deny or the
+# detector's key is wrong is the user's call.)
+grant(s, q, principal) := {
 	"Sid": sprintf("AllowGuardDuty%s", [q.id]),
 	"Effect": "Allow",
 	"Principal": {"Service": principal},
 	"Action": q.action,
 	"Resource": q.grant,
 	"Condition": {"StringEquals": {"aws:SourceAccount": s.account, "aws:SourceArn": s.arn}},
-})])
+}
+
+remediation(s, q, principal, answer) := sprintf("Remove or correct the denying statement of the bucket policy of %s (it must not deny GuardDuty writing with key %s): %s", [s.bucket, s.destination.kms_key_arn, answer.proof]) if {
+	answer.decision == "ExplicitlyDenied"
+} else := sprintf("Add to the bucket policy of %s: %s", [s.bucket, lib.statement_json(grant(s, q, principal))])

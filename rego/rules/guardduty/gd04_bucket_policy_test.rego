@@ -14,7 +14,9 @@ put_object := {"Sid": "AllowPutObject", "Effect": "Allow", "Principal": {"Servic
 
 deny_wrong_key(k) := {"Sid": "DenyIncorrectHeader", "Effect": "Deny", "Principal": {"Service": "guardduty.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::gd-findings-222222222222/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": k}}}
 
-facts(statements) := {f.fact | some f in fs} if {
+facts(statements) := {f.fact | some f in findings(statements)}
+
+findings(statements) := fs if {
 	fs := gd04.deny with input as {
 		"snapshot": {
 			"schema_version": "1", "source": "fixture",
@@ -44,11 +46,17 @@ test_fail_get_bucket_location_on_objects if {
 
 test_fail_no_put_object if {
 	facts([get_location("arn:aws:s3:::gd-findings-222222222222")]) == {concat("", ["PutObject:guardduty.amazonaws.com:", detector_arn])}
+	some f in findings([get_location("arn:aws:s3:::gd-findings-222222222222")])
+	f.fix == {"policy": "resource", "add_statement": object.union(put_object, {"Sid": "AllowGuardDutyPutObject"})}
 }
 
 test_fail_deny_names_replaced_key if {
 	old := "arn:aws:kms:eu-west-1:333333333333:key/00000000-0000-4000-8000-0000000000aa"
 	facts([get_location("arn:aws:s3:::gd-findings-222222222222"), put_object, deny_wrong_key(old)]) == {concat("", ["PutObject:guardduty.amazonaws.com:", detector_arn])}
+	# Whether the Deny or the detector's key is wrong is the user's call.
+	every f in findings([get_location("arn:aws:s3:::gd-findings-222222222222"), put_object, deny_wrong_key(old)]) {
+		not f.fix
+	}
 }
 
 # Near miss: PutObject granted on the whole bucket also covers the prefix.

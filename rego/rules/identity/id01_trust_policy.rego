@@ -151,15 +151,25 @@ deny contains f if {
 	r := connector_role
 	some p in vendor_principals
 	u := unguarded(r, p)
-	f := finding(
+	f := lib.with_fix(finding(
 		r, sprintf("confused-deputy %s", [p]), sprintf(
 			"%s can sts:AssumeRole %s %s: the trust policy does not require the external ID %s the vendor issued, so another of the vendor's customers can have it assume this role (confused deputy)",
 			[p, r.role.arn, u.how, masked(input.connector.external_id)],
 		),
 		sprintf("Add to the trust statement of %s that allows %s: %s", [r.role.arn, p, external_id_condition_text]),
 		trust_locations(r, p, u.answer),
-	)
+	), external_id_fix(r, u.answer))
 }
+
+# external_id_fix gives the trust statement that lets the vendor in
+# unguarded the external ID condition, when it has no condition to keep:
+# the ID is the user's to write (it is masked in every output), so the fix
+# says where and what, and is not an exact edit.
+external_id_fix(r, answer) := {"set_at": {"Condition": external_id_condition}} if {
+	policy := object.get(r.role, "trust_policy", {})
+	i := lib.statement_index(policy.document, answer, "resourcePolicy")
+	not lib.statements(policy.document)[i].Condition
+} else := null
 
 external_id_condition := {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}
 

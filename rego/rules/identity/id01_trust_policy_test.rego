@@ -182,6 +182,7 @@ test_fail_no_external_id_condition if {
 	contains(f.message, "without an external ID")
 	contains(f.remediation, `"Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}`)
 	not contains(f.message, ext)
+	f.fix == {"set_at": {"Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}}}
 }
 
 test_fail_external_id_only_if_present if {
@@ -195,6 +196,9 @@ test_fail_any_external_id if {
 	fs := id01.deny with input as snap("generic", "ExpelRole", [anyid])
 	some f in fs
 	contains(f.message, "with another customer's external ID")
+	# The statement's condition is the user's to correct: setting the
+	# whole Condition would drop what else it says.
+	not f.fix
 }
 
 # Near miss: without an external ID in the connector file there is nothing

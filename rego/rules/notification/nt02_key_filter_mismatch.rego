@@ -45,13 +45,28 @@ deny contains f if {
 	count(targets) > 0
 	not admitted(targets, s)
 	filters := sort([sprintf("%s %s (prefix %q, suffix %q)", [t.kind, t.cfg.arn, object.get(t.cfg, "filter_prefix", ""), object.get(t.cfg, "filter_suffix", "")]) | some t in targets])
-	f := {
+	f := filter_fix(targets, s, {
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 		"message": sprintf("no notification of bucket %s admits the log files of %s, written under %s…%s: %s", [s.bucket, s.arn, s.key_prefix, s.key_suffix, concat("; ", filters)]),
 		"fact": sprintf("filter-misses=%s", [s.arn]),
 		"remediation": sprintf("Set the notification filter of bucket %s to {\"Key\":{\"FilterRules\":[{\"Name\":\"prefix\",\"Value\":\"%s\"},{\"Name\":\"suffix\",\"Value\":\"%s\"}]}} (or remove the filter)", [s.bucket, s.key_prefix, s.key_suffix]),
-	}
+	})
 }
+
+# filter_fix: where the bucket has one notification and IaC declares it,
+# the finding points at that entry and its filter becomes the source's
+# key prefix and suffix (CloudFormation's Filter.S3Key.Rules). With
+# several, which one should carry the logs is the user's call.
+filter_fix(targets, s, f) := lib.with_fix(lib.locate(f, [t.cfg.location]), {"set_at": {"Filter": {"S3Key": {"Rules": rules}}}}) if {
+	count(targets) == 1
+	some t in targets
+	object.get(t.cfg, ["location", "file"], "") != ""
+	rules := [{"Name": n, "Value": v} |
+		some [n, v] in [["prefix", s.key_prefix], ["suffix", s.key_suffix]]
+		v != ""
+	]
+	count(rules) > 0
+} else := f
 
 admitted(targets, s) if {
 	some t in targets

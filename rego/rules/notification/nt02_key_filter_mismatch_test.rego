@@ -45,6 +45,17 @@ test_fail_missing_control_tower_prefix if {
 	facts(bucket("AWSLogs/", "")) == {"filter-misses=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"}
 }
 
+# Declared in a template, the one notification's filter rules become the
+# trail's prefix and suffix.
+test_fail_missing_control_tower_prefix_fix if {
+	b := json.patch(bucket("AWSLogs/", ""), [{"op": "add", "path": "/notification/topic_configurations/0/location", "value": {"file": "t.yaml", "line": 40}}])
+	fs := nt02.deny with input as {"snapshot": snap(b), "connector": null}
+	some f in fs
+	f.location == {"file": "t.yaml", "line": 40}
+	# An organization trail writes under AWSLogs/<organization ID>/.
+	f.fix == {"set_at": {"Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "o-abc123def4/AWSLogs/o-abc123def4/"}, {"Name": "suffix", "Value": ".json.gz"}]}}}}
+}
+
 test_fail_account_layout_for_org_trail if {
 	facts(bucket("o-abc123def4/AWSLogs/111111111111/", "")) == {"filter-misses=arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"}
 }

@@ -49,8 +49,13 @@ deny contains f if {
 	some feed in lib.queue_feeds
 	q := lib.queue_arn(feed.queue)
 	aws_managed_key(q)
-	f := finding(q, feed, "alias/aws/sqs", sprintf("queue %s is encrypted with the AWS managed key alias/aws/sqs: %s cannot use it to send from %s, as that key's policy cannot be edited to admit AWS services", [q.queue.arn, feed.service, feed.source]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes SqsManagedSseEnabled=true (or KmsMasterKeyId=<a customer managed key whose policy admits %s>)", [q.queue.region, queue_url(q), feed.service]))
+	f := lib.with_fix(finding(q, feed, "alias/aws/sqs", sprintf("queue %s is encrypted with the AWS managed key alias/aws/sqs: %s cannot use it to send from %s, as that key's policy cannot be edited to admit AWS services", [q.queue.arn, feed.service, feed.source]), sprintf("aws sqs set-queue-attributes --region %s --queue-url %s --attributes SqsManagedSseEnabled=true (or KmsMasterKeyId=<a customer managed key whose policy admits %s>)", [q.queue.region, queue_url(q), feed.service])), managed_key_fix(feed))
 }
+
+# managed_key_fix: the queue's key becomes one the user creates (or names)
+# whose policy admits the sender, or SSE-SQS; the key is the user's to
+# name, so the change says where and what, without an exact edit.
+managed_key_fix(feed) := object.union(lib.set_fix({"KmsMasterKeyId": sprintf("<a customer managed key whose policy admits %s>", [feed.service])}), {"also": "or, without a key to manage, drop the KMS key and use SSE-SQS, which AWS services can send to (CloudFormation SqsManagedSseEnabled: true; Terraform sqs_managed_sse_enabled = true)"})
 
 aws_managed_key(q) if endswith(object.get(q.queue, "kms_master_key_id", ""), "alias/aws/sqs")
 
@@ -71,14 +76,18 @@ deny contains f if {
 	]
 	count(missing) > 0
 	answer := lib.authz(feed.service, missing[0], k.key.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
-	f := key_finding(q, k, answer, feed, missing[0], finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json({
-		"Sid": "AllowPipelineProducer",
-		"Effect": "Allow",
-		"Principal": {"Service": feed.service},
-		"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-		"Resource": "*",
-		"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
-	})])))
+	f := lib.with_fix(key_finding(q, k, answer, feed, missing[0], finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json(producer_statement(feed))]))), lib.grant_fix(answer, producer_statement(feed)))
+}
+
+# producer_statement lets the service that sends to the queue use its key,
+# for that sender only (aws:SourceArn).
+producer_statement(feed) := {
+	"Sid": "AllowPipelineProducer",
+	"Effect": "Allow",
+	"Principal": {"Service": feed.service},
+	"Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+	"Resource": "*",
+	"Condition": {"ArnEquals": {"aws:SourceArn": feed.source}},
 }
 
 # key_finding points a missing key grant at the key policy to edit (the

@@ -43,6 +43,9 @@ test_pass_cmk_admits_sns if {
 
 test_fail_aws_managed if {
 	facts({"kms_master_key_id": "alias/aws/sqs"}, [root]) == {"sns.amazonaws.com alias/aws/sqs"}
+	some f in sq02.deny with input as snap({"kms_master_key_id": "alias/aws/sqs"}, [root])
+	f.fix.set == {"KmsMasterKeyId": "<a customer managed key whose policy admits sns.amazonaws.com>"}
+	contains(f.fix.also, "SqsManagedSseEnabled: true")
 }
 
 test_fail_cmk_without_sns if {
@@ -50,6 +53,11 @@ test_fail_cmk_without_sns if {
 	{f.fact | some f in fs} == {concat("", ["sns.amazonaws.com ", key, " kms:GenerateDataKey,kms:Decrypt"])}
 	some f in fs
 	contains(f.remediation, `"Principal":{"Service":"sns.amazonaws.com"}`)
+	f.fix == {"policy": "resource", "add_statement": {
+		"Sid": "AllowPipelineProducer", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+		"Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+		"Condition": {"ArnEquals": {"aws:SourceArn": topic}},
+	}}
 }
 
 # Near miss: a key referenced by its alias name still resolves to the CMK

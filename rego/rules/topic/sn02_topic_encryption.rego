@@ -46,12 +46,12 @@ encrypted contains [p, t, ref] if {
 deny contains f if {
 	some [p, t, ref] in encrypted
 	datapath.aws_managed_key(ref, t.account, t.topic.region)
-	f := {
+	f := lib.with_fix(lib.with_location({
 		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
 		"message": sprintf("topic %s is encrypted with the AWS managed key %s, whose policy cannot let %s use it: %s can never publish to it", [t.topic.arn, ref, p.principal, p.source_arn]),
 		"fact": sprintf("aws-managed-key:%s", [p.principal]),
 		"remediation": sprintf("Create a customer managed key in %s with the statement %s, then: aws sns set-topic-attributes --region %s --topic-arn %s --attribute-name KmsMasterKeyId --attribute-value <new key ARN>", [t.topic.region, grant(p, "*"), t.topic.region, t.topic.arn]),
-	}
+	}, t.topic), object.union(lib.set_fix({"KmsMasterKeyId": "<new key ARN>"}), {"also": sprintf("create the key in %s with the statement %s", [t.topic.region, grant(p, "*")])}))
 }
 
 deny contains f if {

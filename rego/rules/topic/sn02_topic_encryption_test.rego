@@ -33,6 +33,11 @@ test_pass_cmk_grants_s3 if {
 
 test_fail_aws_managed_sns_key if {
 	facts("alias/aws/sns", [root]) == {"aws-managed-key:s3.amazonaws.com"}
+	fs := sn02.deny with input as {"snapshot": snap("alias/aws/sns", [root]), "connector": null}
+	some f in fs
+	# The new key is the user's to create: a placeholder, so no exact edit.
+	f.fix.set == {"KmsMasterKeyId": "<new key ARN>"}
+	startswith(f.fix.also, "create the key in ")
 }
 
 test_fail_cmk_without_s3_grant if {

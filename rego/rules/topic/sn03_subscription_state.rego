@@ -110,13 +110,31 @@ deny contains f if {
 	not q in {s.endpoint | some [_, t] in connector_topics; some s in object.get(t.topic, "subscriptions", [])}
 	not direct(q)
 	some [_, t] in connector_topics
-	f := {
+	f := lib.with_fix(lib.with_location({
 		"resource": topic_resource(t),
 		"message": sprintf("the connector's queue %s has no subscription to topic %s, which carries its log notifications", [q, t.topic.arn]),
 		"fact": sprintf("no-subscription=%s", [q]),
 		"remediation": sprintf("aws sns subscribe --region %s --topic-arn %s --protocol sqs --notification-endpoint %s (from account %s, so that it is confirmed automatically)", [t.topic.region, t.topic.arn, q, lib.account_of_arn(q)]),
-	}
+	}, t.topic), subscription_fix(t, q))
 }
+
+# subscription_fix declares the queue's subscription beside the topic when
+# both are in one account: a subscription the queue's owner makes is
+# confirmed automatically. (Across accounts it belongs in the queue
+# owner's stack, or it stays pending: the prose says so.) Raw message
+# delivery as the connector's profile asks (NT05).
+subscription_fix(t, q) := {"companion": {
+	"suffix": "ConnectorSubscription",
+	"type": "AWS::SNS::Subscription",
+	"properties": object.union({"TopicArn": {"Ref": "$self"}, "Protocol": "sqs", "Endpoint": q}, raw_delivery),
+}} if {
+	startswith(q, "arn:")
+	lib.account_of_arn(q) == t.account
+} else := null
+
+raw_delivery := {"RawMessageDelivery": true} if {
+	datapath.profile.delivery.raw_message_delivery == true
+} else := {}
 
 direct(q) if {
 	some e in lib.buckets

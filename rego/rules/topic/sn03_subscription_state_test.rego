@@ -56,6 +56,23 @@ test_fail_no_subscription if {
 test_fail_connector_queue_not_subscribed if {
 	other := object.union(sub, {"endpoint": "arn:aws:sqs:us-east-1:222222222222:datadog"})
 	facts([other], generic) == {"no-subscription=arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"}
+	# A queue in another account subscribes from its own: no declaration
+	# beside the topic.
+	fs := sn03.deny with input as {"snapshot": snap([other]), "connector": generic} with data.trailgate.profiles as {"radiant": radiant_profile, "generic": {"steps": []}}
+	every f in fs {
+		not f.fix
+	}
+}
+
+# The connector's queue in the topic's account: the subscription is
+# declared beside the topic.
+test_fail_same_account_queue_not_subscribed if {
+	own := "arn:aws:sqs:us-east-1:222222222222:vendor-cloudtrail"
+	fs := sn03.deny with input as {"snapshot": snap([]), "connector": object.union(generic, {"queue": own})}
+		with data.trailgate.profiles as {"radiant": radiant_profile, "generic": {"steps": []}}
+	some f in fs
+	f.fact == concat("", ["no-subscription=", own])
+	f.fix == {"companion": {"suffix": "ConnectorSubscription", "type": "AWS::SNS::Subscription", "properties": {"TopicArn": {"Ref": "$self"}, "Protocol": "sqs", "Endpoint": own}}}
 }
 
 test_fail_attribute_filter_drops_s3_events if {

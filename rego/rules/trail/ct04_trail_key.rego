@@ -64,10 +64,10 @@ deny contains f if {
 	some action in ["kms:GenerateDataKey", "kms:DescribeKey"]
 	answer := lib.authz("cloudtrail.amazonaws.com", action, x.key.key.arn, context(x))
 	lib.denied(answer)
-	f := lib.with_grant_location(
+	f := lib.with_fix(lib.with_grant_location(
 		finding(x, action, sprintf("CloudTrail cannot %s with %s (%s of trail %s): %s", [action, x.key.key.arn, x.why, x.trail.trail.arn, answer.proof]), sprintf("Add to the key policy of %s: %s", [x.key.key.arn, lib.statement_json(statement(x, action))])),
 		x.key.key, object.get(x.key.key, "policy", {}), answer, "cloudtrail.amazonaws.com", action,
-	)
+	), lib.grant_fix(answer, statement(x, action)))
 }
 
 statement(x, "kms:GenerateDataKey") := {

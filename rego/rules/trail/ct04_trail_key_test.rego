@@ -40,6 +40,8 @@ test_fail_no_generate if {
 	{f.fact | some f in fs} == {concat(" ", [trail_arn, "kms:GenerateDataKey"])}
 	some f in fs
 	contains(f.remediation, `"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:111111111111:trail/*"`)
+	f.fix.policy == "resource"
+	f.fix.add_statement.Sid == "AllowCloudTrailEncryptLogs"
 }
 
 test_fail_no_describe if {

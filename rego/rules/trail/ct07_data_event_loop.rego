@@ -94,7 +94,14 @@ deny contains f if {
 		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", lib.source(e.trail.arn).account, e.trail.home_region),
 		"message": sprintf("trail %s logs S3 data events of its own log bucket %s: each log file delivery and each connector read is logged again (recursive events)", [e.trail.arn, e.trail.s3_bucket_name]),
 		"fact": "data-events-on-log-bucket",
-		"remediation": sprintf("aws cloudtrail put-event-selectors --region %s --trail-name %s --advanced-event-selectors '%s'", [e.trail.home_region, e.trail.arn, json.marshal([{
+		# put-event-selectors replaces every selector of the trail
+		# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html):
+		# the management events the connector reads are kept by a selector
+		# of their own, or the fix would stop them.
+		"remediation": sprintf("Replace the trail's event selectors (put-event-selectors replaces all of them: add any other data-event selectors the trail has to this list): aws cloudtrail put-event-selectors --region %s --trail-name %s --advanced-event-selectors '%s'", [e.trail.home_region, e.trail.arn, json.marshal([{
+			"Name": "Management events",
+			"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+		}, {
 			"Name": "S3 data events except the trail's own bucket",
 			"FieldSelectors": [
 				{"Field": "eventCategory", "Equals": ["Data"]},

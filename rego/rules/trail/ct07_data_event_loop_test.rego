@@ -43,3 +43,13 @@ test_near_miss_other_bucket if {
 	facts(basic(["arn:aws:s3:::payroll-exports/"])) == set()
 	facts(advanced([{"field": "resources.ARN", "starts_with": ["arn:aws:s3:::payroll-exports/"]}])) == set()
 }
+
+# put-event-selectors replaces every selector
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html):
+# the fix keeps the management events in a selector of its own.
+test_fix_keeps_management_events if {
+	fs := ct07.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [basic(["arn:aws:s3"])]}]}, "connector": null}
+	some f in fs
+	contains(f.remediation, `{"FieldSelectors":[{"Equals":["Management"],"Field":"eventCategory"}],"Name":"Management events"}`)
+	contains(f.remediation, "replaces all of them")
+}
