@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -461,6 +463,33 @@ func TestEmbeddedAWSManagedPoliciesCompile(t *testing.T) {
 		d := awsManagedPolicies[n]()
 		if d == nil || d.policy == nil {
 			t.Errorf("%s: not compiled", n)
+		}
+	}
+}
+
+// The index adds the organization keys Organization.OrgContext adds, from
+// the paths it computed once.
+func TestOrgContextMatchesOrganization(t *testing.T) {
+	o := &snapshot.Organization{ID: "o-1", RootID: "r-1", ManagementAccountID: "111111111111",
+		OrganizationalUnits: []snapshot.OrganizationalUnit{{ID: "ou-a", ParentID: "r-1"}, {ID: "ou-b", ParentID: "ou-a"}},
+		Members:             []snapshot.OrgAccount{{ID: "222222222222", ParentID: "ou-b"}, {ID: "333333333333", ParentID: "r-1"}}}
+	ix, err := NewIndex(&snapshot.Snapshot{Organization: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := []string{"", "111111111111", "222222222222", "333333333333", "444444444444"}
+	for _, p := range accounts {
+		for _, r := range accounts {
+			want, got := map[string][]string{}, map[string][]string{}
+			o.OrgContext(want, p, r)
+			ix.orgContext(got, p, r)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("principal %q, resource %q (-Organization +index):\n%s", p, r, d)
+			}
+		}
+		chain, _ := o.Ancestors(p)
+		if p != "" && !cmp.Equal(chain, ix.chains[p]) {
+			t.Errorf("chain of %q: %v, want %v", p, ix.chains[p], chain)
 		}
 	}
 }

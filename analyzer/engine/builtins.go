@@ -68,14 +68,15 @@ type bindingKey struct{}
 
 // binding ties the snapshot value handed to Rego to the index built for it.
 type binding struct {
-	snap  ast.Value
-	index *authz.Index
+	snap    ast.Value
+	index   *authz.Index
+	answers *answerTerms
 }
 
 type cacheKey struct{ snap ast.Value }
 
 func withIndex(ctx context.Context, snap ast.Value, ix *authz.Index) context.Context {
-	return context.WithValue(ctx, bindingKey{}, &binding{snap: snap, index: ix})
+	return context.WithValue(ctx, bindingKey{}, &binding{snap: snap, index: ix, answers: newAnswerTerms()})
 }
 
 func authzImpl(bctx rego.BuiltinContext, snapT, reqT *ast.Term) (*ast.Term, error) {
@@ -87,6 +88,9 @@ func authzImpl(bctx rego.BuiltinContext, snapT, reqT *ast.Term) (*ast.Term, erro
 	req, err := decodeRequest(reqT.Value)
 	if err != nil {
 		return nil, err
+	}
+	if c := boundAnswers(bctx, ix); c != nil {
+		return c.authorize(bctx.Context, ix, req), nil
 	}
 	a := ix.Authorize(req)
 	recordUnknown(bctx.Context, req, a)
@@ -121,6 +125,19 @@ func indexFor(bctx rego.BuiltinContext, v ast.Value) (*authz.Index, error) {
 		bctx.Cache.Put(key, ix)
 	}
 	return ix, nil
+}
+
+// boundAnswers is the Check's answer values when ix is the index Check
+// bound (an index built from another snapshot value answers for that
+// value only).
+func boundAnswers(bctx rego.BuiltinContext, ix *authz.Index) *answerTerms {
+	if bctx.Context == nil {
+		return nil
+	}
+	if b, ok := bctx.Context.Value(bindingKey{}).(*binding); ok && b.index == ix {
+		return b.answers
+	}
+	return nil
 }
 
 // sameValue compares by identity: objects are pointers in OPA's AST.
@@ -201,41 +218,6 @@ func scalarString(v ast.Value) string {
 		return string(s)
 	}
 	return v.String()
-}
-
-func answerValue(a authz.Answer) ast.Value {
-	expl := make([]*ast.Term, len(a.Explanation))
-	for i, e := range a.Explanation {
-		expl[i] = ast.StringTerm(e)
-	}
-	stmts := make([]*ast.Term, len(a.Statements))
-	for i, s := range a.Statements {
-		stmts[i] = ast.ObjectTerm(
-			ast.Item(ast.StringTerm("kind"), ast.StringTerm(s.Kind)),
-			ast.Item(ast.StringTerm("policy"), ast.StringTerm(s.Policy)),
-			ast.Item(ast.StringTerm("target"), ast.StringTerm(s.Target)),
-			ast.Item(ast.StringTerm("index"), ast.IntNumberTerm(s.Index)),
-			ast.Item(ast.StringTerm("sid"), ast.StringTerm(s.Sid)),
-			ast.Item(ast.StringTerm("effect"), ast.StringTerm(s.Effect)),
-			ast.Item(ast.StringTerm("role"), ast.StringTerm(s.Role)),
-		)
-	}
-	kinds := make([]*ast.Term, len(a.Kinds))
-	for i, k := range a.Kinds {
-		kinds[i] = ast.ObjectTerm(
-			ast.Item(ast.StringTerm("kind"), ast.StringTerm(k.Kind)),
-			ast.Item(ast.StringTerm("target"), ast.StringTerm(k.Target)),
-			ast.Item(ast.StringTerm("outcome"), ast.StringTerm(string(k.Outcome))),
-			ast.Item(ast.StringTerm("reason"), ast.StringTerm(k.Reason)),
-		)
-	}
-	return ast.NewObject(
-		ast.Item(ast.StringTerm("decision"), ast.StringTerm(string(a.Decision))),
-		ast.Item(ast.StringTerm("proof"), ast.StringTerm(a.Proof)),
-		ast.Item(ast.StringTerm("explanation"), ast.ArrayTerm(expl...)),
-		ast.Item(ast.StringTerm("statements"), ast.ArrayTerm(stmts...)),
-		ast.Item(ast.StringTerm("kinds"), ast.ArrayTerm(kinds...)),
-	)
 }
 
 // regoBuiltins are the built-ins offered to the prepared query.

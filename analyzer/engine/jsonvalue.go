@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -15,7 +17,7 @@ import (
 // Strings and object keys that repeat (field names, regions, account IDs,
 // "Allow") share one term within a document.
 func jsonValue(data []byte) (ast.Value, error) {
-	p := jsonParser{data: data, strs: map[string]*ast.Term{}}
+	p := jsonParser{data: data, strs: stringTerms{}, composites: map[uint64][]composite{}, seed: maphash.MakeSeed()}
 	p.space()
 	t, err := p.value(0)
 	if err != nil {
@@ -31,7 +33,43 @@ func jsonValue(data []byte) (ast.Value, error) {
 type jsonParser struct {
 	data []byte
 	i    int
-	strs map[string]*ast.Term
+	strs stringTerms
+	// composites are the objects and arrays parsed so far, by the hash of
+	// their bytes (see share).
+	composites map[uint64][]composite
+	seed       maphash.Seed
+}
+
+// composite is an object or array of the document: its bytes and value.
+type composite struct {
+	start, end int
+	term       *ast.Term
+}
+
+// maxShared bounds the objects and arrays share compares: larger ones
+// rarely repeat, and hashing them again at each level would cost more.
+const maxShared = 2048
+
+// share returns the value of an earlier object or array with the same
+// bytes as data[start:end] if there is one, else records t as it. A
+// marshalled document spells equal values with equal bytes, and a Check's
+// documents repeat many: the same condition, principal or request context
+// in every account, the hops two delivery paths of an account share. OPA
+// never modifies a ground term, so equal values can be one term, as equal
+// strings already are.
+func (p *jsonParser) share(start, end int, t *ast.Term) *ast.Term {
+	if end-start > maxShared {
+		return t
+	}
+	b := p.data[start:end]
+	h := maphash.Bytes(p.seed, b)
+	for _, c := range p.composites[h] {
+		if bytes.Equal(p.data[c.start:c.end], b) {
+			return c.term
+		}
+	}
+	p.composites[h] = append(p.composites[h], composite{start: start, end: end, term: t})
+	return t
 }
 
 // maxDepth bounds nesting, as encoding/json does (10,000).
@@ -188,15 +226,11 @@ func (p *jsonParser) intern(s string) *ast.Term {
 	if len(s) > 96 {
 		return ast.StringTerm(s)
 	}
-	if t, ok := p.strs[s]; ok {
-		return t
-	}
-	t := ast.StringTerm(s)
-	p.strs[s] = t
-	return t
+	return p.strs.term(s)
 }
 
 func (p *jsonParser) object(depth int) (*ast.Term, error) {
+	start := p.i
 	p.i++ // {
 	var items [][2]*ast.Term
 	p.space()
@@ -233,7 +267,7 @@ func (p *jsonParser) object(depth int) (*ast.Term, error) {
 			p.i++
 		case '}':
 			p.i++
-			return ast.NewTerm(objectOf(items)), nil
+			return p.share(start, p.i, ast.NewTerm(objectOf(items))), nil
 		default:
 			return nil, p.errorf("expected ',' or '}'")
 		}
@@ -272,6 +306,7 @@ next:
 }
 
 func (p *jsonParser) array(depth int) (*ast.Term, error) {
+	start := p.i
 	p.i++ // [
 	var elems []*ast.Term
 	p.space()
@@ -295,7 +330,7 @@ func (p *jsonParser) array(depth int) (*ast.Term, error) {
 			p.i++
 		case ']':
 			p.i++
-			return ast.ArrayTerm(elems...), nil
+			return p.share(start, p.i, ast.ArrayTerm(elems...)), nil
 		default:
 			return nil, p.errorf("expected ',' or ']'")
 		}

@@ -84,3 +84,33 @@ func FuzzJSONValue(f *testing.F) {
 		}
 	})
 }
+
+// Equal objects and arrays of a document are one term (share), and the
+// value is still OPA's; objects that differ in one byte are not shared.
+func TestJSONValueSharesEqualComposites(t *testing.T) {
+	data := []byte(`{"a":{"ctx":{"k":["true"]},"n":1},"b":{"ctx":{"k":["true"]},"n":1},"c":{"ctx":{"k":["false"]},"n":1},"d":[["true"],["true"]]}`)
+	got, err := jsonValue(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := opaValue(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Compare(want) != 0 {
+		t.Fatalf("jsonValue = %v, want %v", got, want)
+	}
+	obj := got.(ast.Object)
+	get := func(k string) *ast.Term { return obj.Get(ast.StringTerm(k)) }
+	if get("a") != get("b") {
+		t.Error("two equal objects are two terms")
+	}
+	if get("a") == get("c") {
+		t.Error("two different objects are one term")
+	}
+	d := get("d").Value.(*ast.Array)
+	inner := get("a").Value.(ast.Object).Get(ast.StringTerm("ctx")).Value.(ast.Object).Get(ast.StringTerm("k"))
+	if d.Elem(0) != d.Elem(1) || d.Elem(0) != inner {
+		t.Error(`equal arrays ["true"] are several terms`)
+	}
+}

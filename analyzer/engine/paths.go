@@ -147,6 +147,7 @@ func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, er
 		Buckets []string `json:"buckets"`
 	}
 	var answers []pathAnswer
+	refs := map[string]int{} // authz.Request.Key → ref
 	byReader := map[string]*reads{}
 	var readers []string
 	byRequest := map[string]any{}
@@ -172,11 +173,18 @@ func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, er
 					}
 					rq.Answer = a
 				default:
-					rq.Answer = answer{Decision: string(q.Answer.Decision), Ref: len(answers)}
-					answers = append(answers, pathAnswer{
-						req:    authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context},
-						answer: q.Answer,
-					})
+					// One ref per question: the index answers a question
+					// asked again (a hop two paths share) as it did, and
+					// equal refs let the hops' values be one (jsonValue).
+					req := authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context}
+					key := req.Key()
+					ref, ok := refs[key]
+					if !ok {
+						ref = len(answers)
+						refs[key] = ref
+						answers = append(answers, pathAnswer{req: req, answer: q.Answer})
+					}
+					rq.Answer = answer{Decision: string(q.Answer.Decision), Ref: ref}
 				}
 				out[i].Hops[j].Questions = append(out[i].Hops[j].Questions, rq)
 				if h.Kind != datapath.HopReader && h.Kind != datapath.HopRead {
@@ -254,6 +262,9 @@ func pathAnswerImpl(bctx rego.BuiltinContext, refT *ast.Term) (*ast.Term, error)
 	}
 	a := answers[ref]
 	recordUnknown(bctx.Context, a.req, *a.answer)
+	if b, ok := bctx.Context.Value(bindingKey{}).(*binding); ok {
+		return b.answers.forRef(ref, *a.answer), nil
+	}
 	return ast.NewTerm(answerValue(*a.answer)), nil
 }
 

@@ -46,20 +46,64 @@ func (o *Organization) Ancestors(account string) (chain []string, member bool) {
 	if !member {
 		return nil, false
 	}
+	return chainFrom(p, o.RootID, o.ouParents()), true
+}
+
+// AllAncestors is Ancestors of every account of the organization (its
+// members and the management account), in one pass over the members:
+// Ancestors scans them per call, which a caller asking for every
+// question of a large organization (the authorization index) cannot
+// afford. Accounts under one parent share its chain: callers must not
+// modify a chain (copy it before appending).
+func (o *Organization) AllAncestors() map[string][]string {
+	if o == nil {
+		return nil
+	}
+	parentOf := make(map[string]string, len(o.Members)+1)
+	for _, m := range o.Members {
+		if m.ID != "" {
+			parentOf[m.ID] = m.ParentID // the last entry wins, as in Ancestors
+		}
+	}
+	if _, member := parentOf[o.ManagementAccountID]; !member && o.ManagementAccountID != "" {
+		parentOf[o.ManagementAccountID] = o.RootID
+	}
+	parents := o.ouParents()
+	// Accounts under the same parent share its chain.
+	byParent := map[string][]string{}
+	out := make(map[string][]string, len(parentOf))
+	for account, p := range parentOf {
+		chain, ok := byParent[p]
+		if !ok {
+			chain = chainFrom(p, o.RootID, parents)
+			byParent[p] = chain
+		}
+		out[account] = chain
+	}
+	return out
+}
+
+func (o *Organization) ouParents() map[string]string {
 	parent := make(map[string]string, len(o.OrganizationalUnits))
 	for _, ou := range o.OrganizationalUnits {
 		parent[ou.ID] = ou.ParentID
 	}
+	return parent
+}
+
+// chainFrom lists p and the OUs above it up to root, root first.
+func chainFrom(p, root string, parent map[string]string) []string {
+	var chain []string
 	seen := map[string]bool{}
 	for ; p != "" && !seen[p]; p = parent[p] {
 		seen[p] = true
 		chain = append(chain, p)
-		if p == o.RootID {
+		if p == root {
 			break
 		}
 	}
 	slices.Reverse(chain)
-	return chain, true
+	return chain
 }
 
 // OrgPath is the aws:PrincipalOrgPaths (or aws:ResourceOrgPaths) value of

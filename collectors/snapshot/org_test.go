@@ -46,3 +46,43 @@ func TestOrganizationAncestors(t *testing.T) {
 		t.Error("a nil organization has no policies in force and no paths")
 	}
 }
+
+// AllAncestors gives every account of the organization the chain
+// Ancestors gives it, on organizations with the shapes Ancestors handles:
+// a duplicated member (the last entry wins), a member directly under the
+// root, one with no parent, a cycle of OUs, the management account listed
+// or not.
+func TestAllAncestorsMatchesAncestors(t *testing.T) {
+	ous := []OrganizationalUnit{{ID: "ou-a", ParentID: "r-1"}, {ID: "ou-b", ParentID: "ou-a"},
+		{ID: "ou-x", ParentID: "ou-y"}, {ID: "ou-y", ParentID: "ou-x"}}
+	members := []OrgAccount{{ID: "222222222222", ParentID: "ou-b"}, {ID: "333333333333", ParentID: "r-1"},
+		{ID: "444444444444", ParentID: "ou-a"}, {ID: "444444444444", ParentID: "ou-b"},
+		{ID: "555555555555"}, {ID: "666666666666", ParentID: "ou-x"}}
+	for _, o := range []*Organization{
+		{ID: "o-1", RootID: "r-1", ManagementAccountID: "111111111111", OrganizationalUnits: ous, Members: members},
+		{ID: "o-1", RootID: "r-1", ManagementAccountID: "111111111111", OrganizationalUnits: ous,
+			Members: append([]OrgAccount{{ID: "111111111111", ParentID: "ou-a"}}, members...)},
+		{ID: "o-1", RootID: "r-1", OrganizationalUnits: ous, Members: members},
+	} {
+		all := o.AllAncestors()
+		accounts := []string{"111111111111", "222222222222", "333333333333", "444444444444", "555555555555", "666666666666", "777777777777", ""}
+		members := 0
+		for _, a := range accounts {
+			chain, member := o.Ancestors(a)
+			if member {
+				members++
+			}
+			got, ok := all[a]
+			if ok != member || !cmp.Equal(chain, got) {
+				t.Errorf("management %q, account %q: AllAncestors %v, %v; Ancestors %v, %v", o.ManagementAccountID, a, got, ok, chain, member)
+			}
+		}
+		if len(all) != members {
+			t.Errorf("management %q: AllAncestors has %d accounts: %v", o.ManagementAccountID, len(all), all)
+		}
+	}
+	var none *Organization
+	if none.AllAncestors() != nil {
+		t.Error("a nil organization has no accounts")
+	}
+}

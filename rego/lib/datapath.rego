@@ -95,9 +95,19 @@ policies_of(role) := array.concat(
 
 # managed_policy is a managed policy the snapshot holds, by ARN.
 managed_policy(arn) := mp if {
+	some mp in managed_policy_index[arn]
+}
+
+# managed_policy_index holds them by ARN, built once: a scan of every
+# account per call made S306 (a lookup per reader's policy) quadratic in
+# the organization. A complete rule, because OPA evaluates a partial
+# rule's body again for each key it is asked; a set per ARN, so that an
+# ARN two accounts list answers as the scan did.
+managed_policy_index := {arn: mps | some arn, mps in managed_policies_by_arn}
+
+managed_policies_by_arn[mp.arn] contains mp if {
 	some a in input.snapshot.accounts
 	some mp in object.get(a, "managed_policies", [])
-	mp.arn == arn
 }
 
 # statements of a policy document, always as a list.

@@ -282,3 +282,17 @@ test_near_miss_rapid7_unencrypted_cross_account if {
 test_fail_rapid7_storage_region if {
 	results(snap, object.union(r7_p1_conn, {"region": "eu-west-1"}), {"rapid7": rapid7_p1_p4}) == {["SQ03", "rapid7-P4:storage_region"]}
 }
+
+# managed_policy finds a managed policy by ARN in any account, from the
+# index built once; an ARN no account holds is undefined.
+test_managed_policy_by_arn if {
+	snap := {"accounts": [
+		{"id": "111111111111", "managed_policies": [{"arn": "arn:aws:iam::111111111111:policy/A", "document": {"Version": "2012-10-17", "Statement": []}}]},
+		{"id": "222222222222"},
+		{"id": "333333333333", "managed_policies": [{"arn": "arn:aws:iam::333333333333:policy/B", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]},
+	]}
+	mp := datapath.managed_policy("arn:aws:iam::333333333333:policy/B") with input.snapshot as snap
+	mp.document.Statement[0].Action == "s3:GetObject"
+	datapath.managed_policy("arn:aws:iam::111111111111:policy/A") with input.snapshot as snap
+	not datapath.managed_policy("arn:aws:iam::222222222222:policy/C") with input.snapshot as snap
+}
