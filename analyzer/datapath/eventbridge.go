@@ -2,7 +2,6 @@ package datapath
 
 import (
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -332,29 +331,41 @@ func boolMatch(ok bool) match {
 // ordinary character
 // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-wildcard-matching).
 func wildcardMatch(pattern, s string) bool {
-	var re strings.Builder
-	re.WriteString("^")
+	// The pattern is literal segments joined by unescaped stars: the first
+	// segment starts s, the last ends it, and the ones between occur in
+	// order, each taken at its leftmost place (which leaves the most room
+	// for the rest).
+	var segs []string
 	var lit strings.Builder
-	flush := func() {
-		re.WriteString(regexp.QuoteMeta(lit.String()))
-		lit.Reset()
-	}
 	for i := 0; i < len(pattern); i++ {
 		switch c := pattern[i]; {
 		case c == '\\' && i+1 < len(pattern) && (pattern[i+1] == '*' || pattern[i+1] == '\\'):
 			lit.WriteByte(pattern[i+1])
 			i++
 		case c == '*':
-			flush()
-			re.WriteString("(?s:.*)")
+			segs = append(segs, lit.String())
+			lit.Reset()
 		default:
 			lit.WriteByte(c)
 		}
 	}
-	flush()
-	re.WriteString("$")
-	ok, err := regexp.MatchString(re.String(), s)
-	return err == nil && ok
+	segs = append(segs, lit.String())
+	if len(segs) == 1 {
+		return s == segs[0]
+	}
+	first, last := segs[0], segs[len(segs)-1]
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
+		return false
+	}
+	rest := s[len(first) : len(s)-len(last)]
+	for _, seg := range segs[1 : len(segs)-1] {
+		i := strings.Index(rest, seg)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(seg):]
+	}
+	return true
 }
 
 // SourceMacie is Macie's findings, sent as events to the default

@@ -25,3 +25,24 @@ func TestWildcardMatchIsEventBridges(t *testing.T) {
 		}
 	}
 }
+
+// Segments between stars are found in order and may not overlap the
+// pattern's fixed start and end.
+func TestWildcardMatchSegments(t *testing.T) {
+	for _, c := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"a*b*c", "abc", true},
+		{"a*b*c", "axxbyyc", true},
+		{"a*b*c", "acb", false},
+		{"ab*ba", "aba", false},
+		{"ab*ba", "abba", true},
+		{"**", "anything", true},
+		{"a*", "a", true},
+	} {
+		if got := wildcardMatch(c.pattern, c.s); got != c.want {
+			t.Errorf("wildcardMatch(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
+		}
+	}
+}

@@ -186,11 +186,11 @@ func unprovenAnswers(logs []ruleUnknowns, snap *snapshot.Snapshot, locs map[stri
 // causeRemediation says how to supply what a cause is missing.
 func causeRemediation(c authz.Cause) string {
 	switch {
-	case strings.Contains(c.Token, "known after apply: "):
+	case strings.Contains(c.Token, snapshot.ReasonAfterApply):
 		// collectors/terraform: an attribute the plan leaves to apply
 		// whose expression the .tf text was not there to evaluate.
 		return "Give the Terraform configuration beside the plan (or pass --tf-dir DIR) so the value's expression is read from the .tf files (references, string templates, jsonencode, format, join, concat, locals and variables are evaluated; conditionals and for expressions are not), or check the applied stack (trailgate collect, then --snapshot), and check again."
-	case strings.Contains(c.Token, "not in plan: "):
+	case strings.Contains(c.Token, snapshot.ReasonNotInPlan):
 		return "Supply what the plan does not declare: pass --snapshot from trailgate collect of the account that holds it, or add it to the configuration, and check again."
 	case c.Token != "":
 		return "Give the value: pass the missing parameter (--param NAME=VALUE), or check the applied stack (trailgate collect, then --snapshot), and check again."

@@ -15,6 +15,15 @@ import (
 // recognise it with IsUnknown and answer "cannot prove".
 const unknownPrefix = "<unknown:"
 
+// Reasons a Terraform plan gives for an unknown value, at the start of the
+// reason Unknown embeds: the engine's "cannot prove" remediation tells a
+// value the plan leaves to apply (give the .tf configuration) from one the
+// plan does not declare (give a snapshot).
+const (
+	ReasonAfterApply = "known after apply: "
+	ReasonNotInPlan  = "not in plan: "
+)
+
 // Unknown returns the token that stands for a value that cannot be known
 // from the input, with the reason embedded for humans.
 func Unknown(reason string) string {

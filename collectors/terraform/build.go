@@ -185,7 +185,7 @@ func (b *builder) unknown(name string, in *instance) string {
 }
 
 func (b *builder) unknownNamed(name string, loc *snapshot.Location) string {
-	reason := "known after apply: " + name
+	reason := snapshot.ReasonAfterApply + name
 	tok := snapshot.Unknown(reason)
 	if _, ok := b.unknowns[tok]; !ok {
 		u := snapshot.UnknownValue{Token: tok, Reason: reason}

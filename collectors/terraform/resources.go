@@ -46,10 +46,15 @@ var handlers = map[string]func(*builder, *instance){
 // notInPlan stands for a property of a resource an attachment names but the
 // plan does not declare (it lives in another state or was made by hand).
 func (b *builder) notInPlan(what string, in *instance) string {
-	reason := "not in plan: " + what
+	return b.notInPlanAt(what, b.loc(in))
+}
+
+// notInPlanAt is notInPlan with the location to report given.
+func (b *builder) notInPlanAt(what string, loc *snapshot.Location) string {
+	reason := snapshot.ReasonNotInPlan + what
 	tok := snapshot.Unknown(reason)
 	if _, ok := b.unknowns[tok]; !ok {
-		b.unknowns[tok] = snapshot.UnknownValue{Token: tok, Reason: reason, Location: b.loc(in)}
+		b.unknowns[tok] = snapshot.UnknownValue{Token: tok, Reason: reason, Location: loc}
 	}
 	return tok
 }
@@ -311,9 +316,7 @@ func (b *builder) creationDefaults() {
 			continue
 		}
 		if !ex["ownership"] && x.ObjectOwnership == "" {
-			x.ObjectOwnership = snapshot.Unknown("not in plan: object ownership of bucket " + x.Name)
-			b.unknowns[x.ObjectOwnership] = snapshot.UnknownValue{Token: x.ObjectOwnership,
-				Reason: "not in plan: object ownership of bucket " + x.Name, Location: x.Location}
+			x.ObjectOwnership = b.notInPlanAt("object ownership of bucket "+x.Name, x.Location)
 		}
 	}
 }

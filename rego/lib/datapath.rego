@@ -305,15 +305,16 @@ profile_results contains r if {
 	some w in wanted
 	not events_cover(object.get(t.cfg, "events", []), w)
 	f := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("events:%s", [t.cfg.arn]), sprintf("the notification of bucket %s to %s sends %s; the guide requires %s", [d.bucket, t.cfg.arn, concat(", ", object.get(t.cfg, "events", [])), w]), sprintf("Set the notification's Events to [\"%s\"]", [w]))
-	r := object.union(f, events_fix(t.cfg, w))
+	r := object.union(f, {"finding": lib.with_fix(f.finding, events_fix(t.cfg, w))})
 }
 
-# events_fix sets the Event of the notification entry in a template (a
-# CloudFormation NotificationConfiguration entry has one Event), the same
-# change NT01 writes, so a step folded into NT01 adds no second change.
-events_fix(cfg, w) := {"finding": {"fix": {"set_at": {"Event": w}}}} if {
+# events_fix: where IaC declares the notification entry, its Event becomes
+# w (a CloudFormation NotificationConfiguration entry has one Event;
+# remedy writes it there). NT01 writes the same change, so a step folded
+# into NT01's finding adds no second one (engine mergeSteps).
+events_fix(cfg, w) := {"set_at": {"Event": w}} if {
 	object.get(cfg, ["location", "file"], "") != ""
-} else := {}
+} else := null
 
 profile_results contains r if {
 	some s in required_steps

@@ -92,15 +92,8 @@ deny contains f if {
 			)]})]),
 		},
 		[object.get(target.cfg, "location", null), object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
-	), events_fix(target.cfg))
+	), datapath.events_fix(target.cfg, "s3:ObjectCreated:*"))
 }
-
-# events_fix: where IaC declares the configuration entry the finding
-# points at, its event becomes s3:ObjectCreated:* (a CloudFormation entry
-# has one Event; remedy writes it there).
-events_fix(cfg) := {"set_at": {"Event": "s3:ObjectCreated:*"}} if {
-	object.get(cfg, ["location", "file"], "") != ""
-} else := null
 
 # put_announces_every_file holds when the configuration has
 # s3:ObjectCreated:Put and every writer whose log files it filters is a
