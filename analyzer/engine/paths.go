@@ -147,7 +147,7 @@ func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, er
 		Buckets []string `json:"buckets"`
 	}
 	var answers []pathAnswer
-	refs := map[string]int{} // authz.Request.Key → ref
+	refs := map[authz.Key]int{} // authz.Request.Key → ref
 	byReader := map[string]*reads{}
 	var readers []string
 	byRequest := map[string]any{}
