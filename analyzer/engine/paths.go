@@ -62,25 +62,32 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 		Sources: datapath.Sources(snap),
 		Paths:   datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)),
 	}
-	if s.snap, err = toValue(snap); err != nil {
+	// One parser for every value of the input: their strings and equal
+	// objects are shared among them (jsonParser.share).
+	jp := newJSONParser()
+	snapT, err := snapshotValue(jp, snap)
+	if err != nil {
 		return nil, err
 	}
+	s.snap = snapT.Value
 	connVal := ast.Value(ast.Null{})
 	if conn != nil {
-		if connVal, err = toValue(conn); err != nil {
+		t, err := jp.marshal(conn)
+		if err != nil {
 			return nil, err
 		}
+		connVal = t.Value
 	}
 	s.Publishers = datapath.Publishers(snap, s.Sources)
-	sources, err := toValue(nonNil(s.Sources))
+	sources, err := jp.marshal(nonNil(s.Sources))
 	if err != nil {
 		return nil, err
 	}
-	publishers, err := toValue(nonNil(s.Publishers))
+	publishers, err := jp.marshal(nonNil(s.Publishers))
 	if err != nil {
 		return nil, err
 	}
-	paths, answers, err := pathsValue(s.Paths, false)
+	paths, answers, err := pathsValue(s.Paths, false, jp)
 	s.answers = answers
 	if err != nil {
 		return nil, err
@@ -90,8 +97,8 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	s.input = ast.NewObject(
 		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(s.snap)),
 		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
-		ast.Item(ast.StringTerm("sources"), ast.NewTerm(sources)),
-		ast.Item(ast.StringTerm("publishers"), ast.NewTerm(publishers)),
+		ast.Item(ast.StringTerm("sources"), sources),
+		ast.Item(ast.StringTerm("publishers"), publishers),
 		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
 		ast.Item(ast.StringTerm("path_index"), index),
 	)
@@ -124,7 +131,7 @@ func nonNil[T any](s []T) []T {
 // buckets of its GetObject questions; answers, per "principal action
 // resource" asked on a reader or read hop, the first such question's
 // answer.
-func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, error) {
+func pathsValue(paths []datapath.Path, inline bool, jp *jsonParser) (ast.Value, []pathAnswer, error) {
 	type answer struct {
 		Decision string `json:"decision"`
 		Ref      int    `json:"ref"`
@@ -216,8 +223,15 @@ func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, er
 	for _, k := range readers {
 		index.Reads = append(index.Reads, byReader[k])
 	}
-	v, err := toValue(map[string]any{"paths": out, "index": index})
-	return v, answers, err
+	pathsT, err := arrayValue(jp, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	indexT, err := jp.marshal(index)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ast.NewObject(ast.Item(ast.StringTerm("paths"), pathsT), ast.Item(ast.StringTerm("index"), indexT)), answers, nil
 }
 
 // PathAnswerBuiltin gives a rule the full answer to a question of
@@ -313,7 +327,7 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
 		}
 	}
-	v, _, err := pathsValue(datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)), true)
+	v, _, err := pathsValue(datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)), true, newJSONParser())
 	if err != nil {
 		return nil, err
 	}
