@@ -127,7 +127,7 @@ func NewDelivery(snap *snapshot.Snapshot, srcs []LogSource, paths []Path) Delive
 				queues[q] = true
 			}
 		}
-		d.Reach[name] = slices.Sorted(maps.Keys(queues))
+		d.Reach[name] = append([]string{}, slices.Sorted(maps.Keys(queues))...)
 		for q := range queues {
 			d.QueueBuckets[q] = append(d.QueueBuckets[q], name)
 		}
