@@ -87,23 +87,10 @@ func NewDelivery(snap *snapshot.Snapshot, srcs []LogSource, paths []Path) Delive
 			trailTopics[t.S3BucketName] = append(trailTopics[t.S3BucketName], t.SnsTopicARN)
 		}
 	}
-	sqsEndpoints := func(topic string) []string {
-		t := ix.topics[topic]
-		if t == nil {
-			return nil
-		}
-		var out []string
-		for _, s := range t.V.Subscriptions {
-			if s.Protocol == "sqs" {
-				out = append(out, s.Endpoint)
-			}
-		}
-		return out
-	}
 	feeds := map[Feed]bool{}
 	topicFeeds := func(topic string) {
 		t := ix.topics[topic]
-		for _, q := range sqsEndpoints(topic) {
+		for _, q := range ix.sqsEndpoints(topic) {
 			feeds[Feed{Service: principalSNS, Source: t.V.ARN, Account: t.Account, Queue: q}] = true
 		}
 	}
@@ -116,14 +103,14 @@ func NewDelivery(snap *snapshot.Snapshot, srcs []LogSource, paths []Path) Delive
 				feeds[Feed{Service: principalS3, Source: b.V.ARN, Account: b.Account, Queue: c.ARN}] = true
 			}
 			for _, c := range n.TopicConfigurations {
-				for _, q := range sqsEndpoints(c.ARN) {
+				for _, q := range ix.sqsEndpoints(c.ARN) {
 					queues[q] = true
 				}
 				topicFeeds(c.ARN)
 			}
 		}
 		for _, topic := range trailTopics[name] {
-			for _, q := range sqsEndpoints(topic) {
+			for _, q := range ix.sqsEndpoints(topic) {
 				queues[q] = true
 			}
 		}
@@ -144,7 +131,7 @@ func NewDelivery(snap *snapshot.Snapshot, srcs []LogSource, paths []Path) Delive
 
 	kinds := map[string]map[SourceKind]bool{}
 	for _, s := range srcs {
-		for _, q := range deliveryQueues(ix, s, sqsEndpoints) {
+		for _, q := range deliveryQueues(ix, s) {
 			if kinds[q] == nil {
 				kinds[q] = map[SourceKind]bool{}
 			}
@@ -161,7 +148,7 @@ func NewDelivery(snap *snapshot.Snapshot, srcs []LogSource, paths []Path) Delive
 // bucket's notifications whose prefix and suffix filters match its sample
 // key (directly or through a topic's SQS subscriptions), and the SNS
 // topic of the trail.
-func deliveryQueues(ix *index, s LogSource, sqsEndpoints func(string) []string) []string {
+func deliveryQueues(ix *index, s LogSource) []string {
 	var out []string
 	if b := ix.buckets[s.Bucket]; b != nil && b.V.Notification != nil {
 		admits := func(c snapshot.NotificationTarget) bool {
@@ -169,7 +156,7 @@ func deliveryQueues(ix *index, s LogSource, sqsEndpoints func(string) []string) 
 		}
 		for _, c := range b.V.Notification.TopicConfigurations {
 			if admits(c) {
-				out = append(out, sqsEndpoints(c.ARN)...)
+				out = append(out, ix.sqsEndpoints(c.ARN)...)
 			}
 		}
 		for _, c := range b.V.Notification.QueueConfigurations {
@@ -179,7 +166,7 @@ func deliveryQueues(ix *index, s LogSource, sqsEndpoints func(string) []string) 
 		}
 	}
 	if s.Trail != nil {
-		out = append(out, sqsEndpoints(s.Trail.SnsTopicARN)...)
+		out = append(out, ix.sqsEndpoints(s.Trail.SnsTopicARN)...)
 	}
 	return out
 }
