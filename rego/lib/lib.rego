@@ -2,10 +2,12 @@
 # title: Shared helpers for trailgate rules
 # description: >-
 #   Lookups over input.snapshot (resources with the account that owns them),
-#   the log sources and publishers analyzer/datapath builds (input.sources,
-#   input.publishers), where their notifications go and who reads, and the
-#   authorization built-in. Facts about AWS (where files land, the context a
-#   service sends) live in Go; these helpers only look them up.
+#   the log sources, publishers and paths analyzer/datapath builds
+#   (input.sources, input.publishers, input.paths), where their notifications
+#   go and who reads, with every reader request and its answer
+#   (input.path_index), and the authorization built-in. Facts about AWS
+#   (where files land, the context a service sends) and the joins of the
+#   pipeline live in Go; these helpers only look them up.
 package trailgate.lib
 
 # partition is the snapshot's AWS partition (aws when unset).
