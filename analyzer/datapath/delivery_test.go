@@ -157,3 +157,27 @@ func TestReadsAnswerEveryReaderAction(t *testing.T) {
 		t.Errorf("assume %+v, want the vendor's AssumeRole with its external ID", r.Assume)
 	}
 }
+
+// Without a connector the readers are the roles the paths infer, one per
+// queue they may receive from, and each is asked for what it reads.
+func TestReadsWithoutConnector(t *testing.T) {
+	_, _, r := answered(t, load(t, "controltower.json"), "")
+	if len(r.Assume) != 0 {
+		t.Errorf("assume %+v without a connector", r.Assume)
+	}
+	if len(r.Readers) == 0 {
+		t.Fatal("no reader inferred: the Control Tower queue's policy admits the Expel role")
+	}
+	if !cmp.Equal(r.Readers, r.ByQueue) {
+		t.Errorf("readers %+v, want the reads by queue %+v", r.Readers, r.ByQueue)
+	}
+	for _, rd := range r.Readers {
+		for _, b := range rd.Buckets {
+			if !slices.ContainsFunc(r.Requests, func(x Request) bool {
+				return x.Reader == rd.Role && x.Action == "s3:GetObject" && x.On.ID == "arn:aws:s3:::"+b && x.Answer != nil
+			}) {
+				t.Errorf("no answered s3:GetObject of %s by %s among %+v", b, rd.Role, r.Requests)
+			}
+		}
+	}
+}
