@@ -399,6 +399,12 @@ func cacheKey(req Request) Key {
 	return k
 }
 
+// String spells k as one string, as equal as the keys are: for a caller
+// that joins it with more (a request's other parts).
+func (k Key) String() string {
+	return k.principal + "\x00" + k.action + "\x00" + k.resource + k.context
+}
+
 // Interned is k with its context spelled by strs, one string per distinct
 // context: most questions of an organization share theirs with others
 // (every role asking the same key for the same trail's log files).

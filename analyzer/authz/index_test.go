@@ -416,7 +416,7 @@ func TestKey(t *testing.T) {
 	base := Request{Principal: reader, Action: "s3:GetObject", Resource: object, Context: map[string][]string{"aws:SourceIp": {"192.0.2.1"}}}
 	same := base
 	same.Context = map[string][]string{"AWS:SOURCEIP": {"192.0.2.1"}}
-	if base.Key() != same.Key() {
+	if base.Key() != same.Key() || base.Key().String() != same.Key().String() {
 		t.Errorf("condition keys differing in case make different questions")
 	}
 	strs := map[string]string{}
@@ -430,7 +430,7 @@ func TestKey(t *testing.T) {
 		{Principal: reader, Action: "s3:PutObject", Resource: object, Context: base.Context},
 		{Principal: reader, Action: "s3:GetObject", Resource: bucket, Context: base.Context},
 	} {
-		if other.Key() == base.Key() {
+		if other.Key() == base.Key() || other.Key().String() == base.Key().String() {
 			t.Errorf("%+v has the key of %+v", other, base)
 		}
 	}
