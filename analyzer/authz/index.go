@@ -405,6 +405,20 @@ func (k Key) String() string {
 	return k.principal + "\x00" + k.action + "\x00" + k.resource + k.context
 }
 
+// InternKey is k with its context spelled as the index spells the
+// contexts of the questions it was asked (Authorize), one string per
+// distinct context: for a caller that keeps keys of the same questions
+// (the engine's refs to the paths' answers), which then costs no string
+// of its own.
+func (ix *Index) InternKey(k Key) Key {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.strs == nil {
+		ix.strs = map[string]string{}
+	}
+	return k.Interned(ix.strs)
+}
+
 // Interned is k with its context spelled by strs, one string per distinct
 // context: most questions of an organization share theirs with others
 // (every role asking the same key for the same trail's log files).

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -402,6 +403,17 @@ func TestAnswersShareLists(t *testing.T) {
 		if &other.Explanation[0] != &a.Explanation[0] || &other.Kinds[0] != &a.Kinds[0] || &other.Statements[0] != &a.Statements[0] {
 			t.Errorf("equal lists are not shared: %+v\n%+v", a, other)
 		}
+	}
+	// A key of a question the index was asked spells its context with
+	// the index's string.
+	k := ix.InternKey(first.Key())
+	for cached := range ix.cache {
+		if cached == k && unsafe.StringData(cached.context) != unsafe.StringData(k.context) {
+			t.Error("InternKey spells the context anew")
+		}
+	}
+	if k != first.Key() {
+		t.Errorf("InternKey changed the key")
 	}
 	want := slices.Clone(a.Explanation)
 	_ = append(b.Explanation, "appended")
