@@ -199,3 +199,14 @@ func UniqueID(prefix, arn string) string {
 	sum := sha256.Sum256([]byte(arn))
 	return prefix + strings.ToUpper(hex.EncodeToString(sum[:9]))[:17]
 }
+
+// Find returns the first of items that match accepts, nil when none does:
+// how a server looks up the resource a call names.
+func Find[T any](items []T, match func(*T) bool) *T {
+	for i := range items {
+		if match(&items[i]) {
+			return &items[i]
+		}
+	}
+	return nil
+}

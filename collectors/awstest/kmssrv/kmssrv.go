@@ -2,6 +2,7 @@ package kmssrv
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -151,14 +152,8 @@ func intOf(v any) int {
 }
 
 func metadata(k *snapshot.Key, owner string) map[string]any {
-	state := k.KeyState
-	if state == "" {
-		state = "Enabled"
-	}
-	manager := k.KeyManager
-	if manager == "" {
-		manager = "CUSTOMER"
-	}
+	state := cmp.Or(k.KeyState, "Enabled")
+	manager := cmp.Or(k.KeyManager, "CUSTOMER")
 	return map[string]any{
 		"AWSAccountId": owner, "KeyId": k.KeyID, "Arn": k.ARN, "KeyState": state, "Enabled": state == "Enabled",
 		"KeyManager": manager, "KeyUsage": "ENCRYPT_DECRYPT", "KeySpec": "SYMMETRIC_DEFAULT",
