@@ -26,13 +26,11 @@ func init() {
 // AWS::GuardDuty::Master accepting the invitation makes it Enabled, which
 // GD01 reads from the member's detector (AdministratorAccountID).
 func (b *builder) guardDutyMember(r *resource, p props) error {
-	det, err := p.str("DetectorId")
-	if err != nil {
-		return err
-	}
-	member, err := p.str("MemberId")
-	if err != nil {
-		return err
+	rd := p.read()
+	det := rd.str("DetectorId")
+	member := rd.str("MemberId")
+	if rd.err != nil {
+		return rd.err
 	}
 	if member == "" {
 		return p.fail(r.line, "%s: MemberId is required", r.id)

@@ -308,11 +308,11 @@ func (b *builder) logGroup(home *account, r *resource, p props) error {
 		return err
 	}
 	g := &snapshot.LogGroup{Name: name, ARN: t.arn("logs", t.region, t.accountID, "log-group:"+name+":*"), Region: t.region, Location: p.loc(r.line)}
-	if g.KmsKeyID, err = p.str("KmsKeyId"); err != nil {
-		return err
-	}
-	if g.RetentionInDays, err = p.integer("RetentionInDays", 0); err != nil {
-		return err
+	rd := p.read()
+	g.KmsKeyID = rd.str("KmsKeyId")
+	g.RetentionInDays = rd.integer("RetentionInDays", 0)
+	if rd.err != nil {
+		return rd.err
 	}
 	src := b.sources(home)
 	if prev, dup := src.groups[name]; dup && !prev.Partial {
@@ -337,17 +337,13 @@ func (b *builder) subscriptionFilter(r *resource, p props) error {
 	if group == "" || f.DestinationARN == "" {
 		return p.fail(r.line, "%s: LogGroupName and DestinationArn are required", r.id)
 	}
-	if f.FilterPattern, err = p.str("FilterPattern"); err != nil {
-		return err
-	}
-	if f.RoleARN, err = p.str("RoleArn"); err != nil {
-		return err
-	}
-	if f.Distribution, err = p.str("Distribution"); err != nil {
-		return err
-	}
-	if f.Name, err = p.str("FilterName"); err != nil {
-		return err
+	rd := p.read()
+	f.FilterPattern = rd.str("FilterPattern")
+	f.RoleARN = rd.str("RoleArn")
+	f.Distribution = rd.str("Distribution")
+	f.Name = rd.str("FilterName")
+	if rd.err != nil {
+		return rd.err
 	}
 	if f.Name == "" {
 		f.Name = t.idToken(r, "filter name")
@@ -447,14 +443,12 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 			return err
 		}
 		var et snapshot.EventTarget
-		if et.ID, err = tg.str("Id"); err != nil {
-			return err
-		}
-		if et.ARN, err = tg.str("Arn"); err != nil {
-			return err
-		}
-		if et.RoleARN, err = tg.str("RoleArn"); err != nil {
-			return err
+		rd := tg.read()
+		et.ID = rd.str("Id")
+		et.ARN = rd.str("Arn")
+		et.RoleARN = rd.str("RoleArn")
+		if rd.err != nil {
+			return rd.err
 		}
 		if et.ARN == "" {
 			return p.fail(e.line, "%s.Targets[%d]: Arn is required", r.id, i)
@@ -476,14 +470,12 @@ func (b *builder) user(home *account, r *resource, p props) error {
 	if u.InlinePolicies, err = inlinePolicies(p, r); err != nil {
 		return err
 	}
-	if u.AttachedPolicyARNs, err = p.strList("ManagedPolicyArns"); err != nil {
-		return err
-	}
-	if u.PermissionsBoundaryARN, err = p.str("PermissionsBoundary"); err != nil {
-		return err
-	}
-	if u.Groups, err = p.strList("Groups"); err != nil {
-		return err
+	rd := p.read()
+	u.AttachedPolicyARNs = rd.strList("ManagedPolicyArns")
+	u.PermissionsBoundaryARN = rd.str("PermissionsBoundary")
+	u.Groups = rd.strList("Groups")
+	if rd.err != nil {
+		return rd.err
 	}
 	src := b.sources(home)
 	if prev, dup := src.users[name]; dup && !prev.Partial {
@@ -663,11 +655,11 @@ func detectorFeatures(p props) ([]snapshot.DetectorFeature, error) {
 			return nil, err
 		}
 		var df snapshot.DetectorFeature
-		if df.Name, err = f.str("Name"); err != nil {
-			return nil, err
-		}
-		if df.Status, err = f.str("Status"); err != nil {
-			return nil, err
+		rd := f.read()
+		df.Name = rd.str("Name")
+		df.Status = rd.str("Status")
+		if rd.err != nil {
+			return nil, rd.err
 		}
 		out = append(out, df)
 	}

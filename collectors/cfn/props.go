@@ -131,6 +131,42 @@ func (p props) strList(key string) ([]string, error) {
 	return out, nil
 }
 
+// reader reads one property a line and keeps the first error, as
+// bufio.Scanner does: once a read has failed, later reads return zero
+// values and leave err as it was. Check err before using what was read.
+type reader struct {
+	p   props
+	err error
+}
+
+// read returns a reader of p's properties.
+func (p props) read() *reader { return &reader{p: p} }
+
+// keep returns what get read, unless an earlier read failed.
+func keep[T any](r *reader, get func() (T, error)) T {
+	var v T
+	if r.err == nil {
+		v, r.err = get()
+	}
+	return v
+}
+
+func (r *reader) str(key string) string {
+	return keep(r, func() (string, error) { return r.p.str(key) })
+}
+
+func (r *reader) boolean(key string, def bool) bool {
+	return keep(r, func() (bool, error) { return r.p.boolean(key, def) })
+}
+
+func (r *reader) integer(key string, def int) int {
+	return keep(r, func() (int, error) { return r.p.integer(key, def) })
+}
+
+func (r *reader) strList(key string) []string {
+	return keep(r, func() ([]string, error) { return r.p.strList(key) })
+}
+
 // obj returns a nested object property.
 func (p props) obj(key string) (props, bool, error) {
 	v := p.v.get(key)
