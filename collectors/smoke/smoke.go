@@ -1,6 +1,7 @@
 package smoke
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -85,7 +86,7 @@ func Run(ctx context.Context, cfg aws.Config, conn *connector.Connector, opts Op
 	}
 	cfg = cfg.Copy()
 	if cfg.Region == "" {
-		cfg.Region = firstNonEmpty(conn.Region, queue.region, "us-east-1")
+		cfg.Region = cmp.Or(conn.Region, queue.region, "us-east-1")
 	}
 	r := &runner{
 		cfg: cfg, conn: conn, opts: opts, queue: queue,
@@ -311,7 +312,7 @@ func (r *runner) queueStep(ctx context.Context) {
 	}
 	// The vendor looks the queue up in the region entered in its console;
 	// doing the same shows a region mismatch the way the vendor meets it.
-	region := firstNonEmpty(r.conn.Region, r.queue.region)
+	region := cmp.Or(r.conn.Region, r.queue.region)
 	r.sqs = sqs.NewFromConfig(*r.connCfg, sqsRetry, func(o *sqs.Options) { o.Region = region })
 	r.step(StepQueue, func(s *Step) {
 		s.fact("region", region)
@@ -365,8 +366,8 @@ func (r *runner) queueStep(ctx context.Context) {
 			enc = "SSE-SQS"
 		}
 		s.Detail = fmt.Sprintf("%s in %s: %s messages (%s in flight), visibility %ss, retention %s, %s",
-			r.queue.resource, region, dflt(at["ApproximateNumberOfMessages"], "?"), dflt(at["ApproximateNumberOfMessagesNotVisible"], "?"),
-			dflt(at["VisibilityTimeout"], "?"), seconds(at["MessageRetentionPeriod"]), enc)
+			r.queue.resource, region, cmp.Or(at["ApproximateNumberOfMessages"], "?"), cmp.Or(at["ApproximateNumberOfMessagesNotVisible"], "?"),
+			cmp.Or(at["VisibilityTimeout"], "?"), seconds(at["MessageRetentionPeriod"]), enc)
 		if got := at["QueueArn"]; got != "" && got != r.conn.Queue {
 			s.Detail += "; note: the queue's ARN is " + got
 		}
@@ -555,7 +556,7 @@ func (r *runner) readObject(ctx context.Context) {
 	}
 	obj := r.notice.Objects[0]
 	r.step(StepReadObject, func(s *Step) {
-		sum, err := r.read(ctx, s, obj, firstNonEmpty(r.notice.Region, r.conn.Region, r.cfg.Region))
+		sum, err := r.read(ctx, s, obj, cmp.Or(r.notice.Region, r.conn.Region, r.cfg.Region))
 		if err != nil {
 			return
 		}
@@ -705,17 +706,6 @@ func parseARN(s string) (arn, error) {
 	}
 	return arn{partition: p[1], service: p[2], region: p[3], account: p[4], resource: p[5]}, nil
 }
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func dflt(s, d string) string { return firstNonEmpty(s, d) }
 
 func seconds(s string) string {
 	n, err := strconv.Atoi(s)
