@@ -301,12 +301,7 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 	if oc, ok, err := p.obj("OwnershipControls"); err != nil {
 		return err
 	} else if ok {
-		rules, err := oc.list("Rules")
-		if err != nil {
-			return err
-		}
-		for i, e := range rules {
-			rule, err := oc.item("Rules", i, e)
+		for rule, err := range oc.each("Rules") {
 			if err != nil {
 				return err
 			}
@@ -327,16 +322,11 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 			{"QueueConfigurations", "Queue", &n.QueueConfigurations},
 			{"LambdaConfigurations", "Function", &n.LambdaConfigurations},
 		} {
-			items, err := nc.list(kind.list)
-			if err != nil {
-				return err
-			}
-			for i, e := range items {
-				c, err := nc.item(kind.list, i, e)
+			for c, err := range nc.each(kind.list) {
 				if err != nil {
 					return err
 				}
-				nt := snapshot.NotificationTarget{Location: p.loc(e.line)}
+				nt := snapshot.NotificationTarget{Location: p.loc(c.v.line)}
 				if nt.ARN, err = c.str(kind.target); err != nil {
 					return err
 				}
@@ -363,12 +353,7 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 	if lc, ok, err := p.obj("LifecycleConfiguration"); err != nil {
 		return err
 	} else if ok {
-		rules, err := lc.list("Rules")
-		if err != nil {
-			return err
-		}
-		for i, e := range rules {
-			rule, err := lc.item("Rules", i, e)
+		for rule, err := range lc.each("Rules") {
 			if err != nil {
 				return err
 			}
@@ -407,12 +392,7 @@ func keyFilter(c props) (prefix, suffix string, err error) {
 	if err != nil || !ok {
 		return "", "", err
 	}
-	rules, err := k.list("Rules")
-	if err != nil {
-		return "", "", err
-	}
-	for i, e := range rules {
-		rule, err := k.item("Rules", i, e)
+	for rule, err := range k.each("Rules") {
 		if err != nil {
 			return "", "", err
 		}
@@ -428,7 +408,7 @@ func keyFilter(c props) (prefix, suffix string, err error) {
 		case "suffix":
 			suffix = val
 		default:
-			return "", "", c.fail(e.line, "%s: filter rule name must be prefix or suffix, got %q", c.at("Filter"), name)
+			return "", "", c.fail(rule.v.line, "%s: filter rule name must be prefix or suffix, got %q", c.at("Filter"), name)
 		}
 	}
 	return prefix, suffix, nil
@@ -558,16 +538,11 @@ func (b *builder) topic(home *account, r *resource, p props) error {
 	if rd.err != nil {
 		return rd.err
 	}
-	subs, err := p.list("Subscription")
-	if err != nil {
-		return err
-	}
-	for i, e := range subs {
-		s, err := p.item("Subscription", i, e)
+	for s, err := range p.each("Subscription") {
 		if err != nil {
 			return err
 		}
-		sub := snapshot.Subscription{Owner: t.accountID, Location: p.loc(e.line)}
+		sub := snapshot.Subscription{Owner: t.accountID, Location: p.loc(s.v.line)}
 		rd := s.read()
 		sub.Protocol = rd.str("Protocol")
 		sub.Endpoint = rd.str("Endpoint")
@@ -791,12 +766,7 @@ func (b *builder) role(home *account, r *resource, p props) error {
 	if rd.err != nil {
 		return rd.err
 	}
-	tags, err := p.list("Tags")
-	if err != nil {
-		return err
-	}
-	for i, e := range tags {
-		tg, err := p.item("Tags", i, e)
+	for tg, err := range p.each("Tags") {
 		if err != nil {
 			return err
 		}
@@ -915,12 +885,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		return err
 	}
 	tr.Status = &snapshot.TrailStatus{IsLogging: logging}
-	sels, err := p.list("EventSelectors")
-	if err != nil {
-		return err
-	}
-	for i, e := range sels {
-		s, err := p.item("EventSelectors", i, e)
+	for s, err := range p.each("EventSelectors") {
 		if err != nil {
 			return err
 		}
@@ -957,12 +922,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		}
 		tr.EventSelectors = append(tr.EventSelectors, es)
 	}
-	adv, err := p.list("AdvancedEventSelectors")
-	if err != nil {
-		return err
-	}
-	for i, e := range adv {
-		s, err := p.item("AdvancedEventSelectors", i, e)
+	for s, err := range p.each("AdvancedEventSelectors") {
 		if err != nil {
 			return err
 		}

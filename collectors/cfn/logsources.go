@@ -280,12 +280,7 @@ func (b *builder) eksCluster(home *account, r *resource, p props) error {
 		if cl, ok, err := lg.obj("ClusterLogging"); err != nil {
 			return err
 		} else if ok {
-			types, err := cl.list("EnabledTypes")
-			if err != nil {
-				return err
-			}
-			for i, e := range types {
-				lt, err := cl.item("EnabledTypes", i, e)
+			for lt, err := range cl.each("EnabledTypes") {
 				if err != nil {
 					return err
 				}
@@ -645,12 +640,7 @@ func (b *builder) fillLogSources(a *account, acct *snapshot.Account, s *snapshot
 // EKS_AUDIT_LOGS): https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-feature-object-api-changes-march2023.html
 func detectorFeatures(p props) ([]snapshot.DetectorFeature, error) {
 	var out []snapshot.DetectorFeature
-	fs, err := p.list("Features")
-	if err != nil {
-		return nil, err
-	}
-	for i, e := range fs {
-		f, err := p.item("Features", i, e)
+	for f, err := range p.each("Features") {
 		if err != nil {
 			return nil, err
 		}

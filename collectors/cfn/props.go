@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -193,6 +194,25 @@ func (p props) item(key string, i int, e *value) (props, error) {
 		path = p.path + "." + path
 	}
 	return props{t: p.t, r: p.r, v: e, path: path}, nil
+}
+
+// each ranges over a list property's elements as objects, in order: it
+// yields the list's error, or each element with the error that makes it no
+// object, and stops after the first error (a loop returns on it).
+func (p props) each(key string) iter.Seq2[props, error] {
+	return func(yield func(props, error) bool) {
+		l, err := p.list(key)
+		if err != nil {
+			yield(props{}, err)
+			return
+		}
+		for i, e := range l {
+			it, err := p.item(key, i, e)
+			if !yield(it, err) || err != nil {
+				return
+			}
+		}
+	}
 }
 
 // loc is where something of the current resource is written. Its change
