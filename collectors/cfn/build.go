@@ -220,12 +220,9 @@ func (b *builder) add(home *account, r *resource, p props) error {
 // polls which queue or stream.
 func (b *builder) eventSourceMapping(home *account, r *resource, p props) error {
 	t := b.t
-	fn, err := p.str("FunctionName")
+	fn, err := p.requiredStr("FunctionName")
 	if err != nil {
 		return err
-	}
-	if fn == "" {
-		return p.fail(r.line, "%s: FunctionName is required", r.id)
 	}
 	src, err := p.str("EventSourceArn")
 	if err != nil || src == "" {
@@ -430,12 +427,9 @@ func (b *builder) bucketFor(name string, p props, line int) *snapshot.Bucket {
 }
 
 func (b *builder) bucketPolicy(r *resource, p props) error {
-	name, err := p.str("Bucket")
+	name, err := p.requiredStr("Bucket")
 	if err != nil {
 		return err
-	}
-	if name == "" {
-		return p.fail(r.line, "%s: Bucket is required", r.id)
 	}
 	pol, err := p.requiredPolicy(r, "PolicyDocument")
 	if err != nil {
@@ -1029,12 +1023,9 @@ func (b *builder) detectorFor(id string, p props, line int) *snapshot.Detector {
 }
 
 func (b *builder) publishingDestination(r *resource, p props) error {
-	det, err := p.str("DetectorId")
+	det, err := p.requiredStr("DetectorId")
 	if err != nil {
 		return err
-	}
-	if det == "" {
-		return p.fail(r.line, "%s: DetectorId is required", r.id)
 	}
 	pd := snapshot.PublishingDestination{Location: p.loc(r.line)}
 	if pd.DestinationType, err = p.str("DestinationType"); err != nil {

@@ -59,19 +59,13 @@ func (b *builder) guardDutyMember(r *resource, p props) error {
 // guardDutyMaster records, on the member's detector, the administrator
 // whose invitation it accepts.
 func (b *builder) guardDutyMaster(r *resource, p props) error {
-	det, err := p.str("DetectorId")
+	det, err := p.requiredStr("DetectorId")
 	if err != nil {
 		return err
 	}
-	if det == "" {
-		return p.fail(r.line, "%s: DetectorId is required", r.id)
-	}
-	admin, err := p.str("MasterId")
+	admin, err := p.requiredStr("MasterId")
 	if err != nil {
 		return err
-	}
-	if admin == "" {
-		return p.fail(r.line, "%s: MasterId is required", r.id)
 	}
 	b.detectorFor(det, p, r.line).AdministratorAccountID = admin
 	return nil

@@ -522,12 +522,9 @@ func (b *builder) userFor(name string, p props, line int) *snapshot.User {
 }
 
 func (b *builder) accessKey(r *resource, p props) error {
-	user, err := p.str("UserName")
+	user, err := p.requiredStr("UserName")
 	if err != nil {
 		return err
-	}
-	if user == "" {
-		return p.fail(r.line, "%s: UserName is required", r.id)
 	}
 	k := snapshot.AccessKey{ID: b.t.idToken(r, "access key ID"), Location: p.loc(r.line)}
 	if k.Status, err = p.str("Status"); err != nil {

@@ -60,6 +60,16 @@ func (p props) str(key string) (string, error) {
 	return v.s, nil
 }
 
+// requiredStr is str for a property the resource type requires: absent or
+// empty, it is an error naming the resource.
+func (p props) requiredStr(key string) (string, error) {
+	s, err := p.str(key)
+	if err == nil && s == "" {
+		err = p.fail(p.r.line, "%s: %s is required", p.r.id, key)
+	}
+	return s, err
+}
+
 // boolean returns a Boolean property; CloudFormation accepts true/false and
 // the strings "true"/"false" alike.
 func (p props) boolean(key string, def bool) (bool, error) {
