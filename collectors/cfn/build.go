@@ -896,12 +896,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		if rd.err != nil {
 			return rd.err
 		}
-		drs, err := s.list("DataResources")
-		if err != nil {
-			return err
-		}
-		for j, de := range drs {
-			d, err := s.item("DataResources", j, de)
+		for d, err := range s.each("DataResources") {
 			if err != nil {
 				return err
 			}
@@ -924,12 +919,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		if as.Name, err = s.str("Name"); err != nil {
 			return err
 		}
-		fss, err := s.list("FieldSelectors")
-		if err != nil {
-			return err
-		}
-		for j, fe := range fss {
-			f, err := s.item("FieldSelectors", j, fe)
+		for f, err := range s.each("FieldSelectors") {
 			if err != nil {
 				return err
 			}

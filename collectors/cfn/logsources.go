@@ -428,12 +428,7 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 	if er.EventPattern, _, err = p.jsonish("EventPattern"); err != nil {
 		return err
 	}
-	targets, err := p.list("Targets")
-	if err != nil {
-		return err
-	}
-	for i, e := range targets {
-		tg, err := p.item("Targets", i, e)
+	for tg, err := range p.each("Targets") {
 		if err != nil {
 			return err
 		}
@@ -446,7 +441,7 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 			return rd.err
 		}
 		if et.ARN == "" {
-			return p.fail(e.line, "%s.Targets[%d]: Arn is required", r.id, i)
+			return p.fail(tg.v.line, "%s.%s: Arn is required", r.id, tg.path)
 		}
 		er.Targets = append(er.Targets, et)
 	}
@@ -487,13 +482,8 @@ func (b *builder) user(home *account, r *resource, p props) error {
 
 // inlinePolicies reads the Policies property of a role or user.
 func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
-	pols, err := p.list("Policies")
-	if err != nil {
-		return nil, err
-	}
 	var out []snapshot.NamedPolicy
-	for i, e := range pols {
-		ip, err := p.item("Policies", i, e)
+	for ip, err := range p.each("Policies") {
 		if err != nil {
 			return nil, err
 		}
@@ -502,7 +492,7 @@ func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
 			return nil, err
 		}
 		if pn == "" || doc == nil {
-			return nil, p.fail(e.line, "%s.Policies[%d]: PolicyName and PolicyDocument are required", r.id, i)
+			return nil, p.fail(ip.v.line, "%s.%s: PolicyName and PolicyDocument are required", r.id, ip.path)
 		}
 		out = append(out, snapshot.NamedPolicy{Name: pn, Policy: *doc})
 	}
