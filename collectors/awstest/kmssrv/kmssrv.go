@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -224,10 +226,8 @@ func page[T any](s *Server, rw http.ResponseWriter, key string, items []T, marke
 // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id).
 func (s *Server) resolve(c awstest.Caller, keyRef, account, region string) (*snapshot.Key, string, *awstest.APIError) {
 	notFound := awstest.Errorf(400, "NotFoundException", "Invalid keyId '%s'", keyRef)
-	if strings.HasPrefix(keyRef, "arn:") {
-		account, region = awstest.AccountOfARN(keyRef), awstest.RegionOfARN(keyRef)
-		parts := strings.SplitN(keyRef, ":", 6)
-		keyRef = parts[5]
+	if a, err := arn.Parse(keyRef); err == nil {
+		account, region, keyRef = a.AccountID, a.Region, a.Resource
 	}
 	id, isKey := strings.CutPrefix(keyRef, "key/")
 	for _, k := range s.keysIn(account, region) {
