@@ -146,6 +146,19 @@ func (r *runner) skip(name, why string) {
 	r.report.Steps = append(r.report.Steps, Step{Name: name, Status: Skip, Detail: why})
 }
 
+// lacks skips a step that lacks what it reads (have is false): because the
+// queue was empty, or else for why. It reports whether it skipped.
+func (r *runner) lacks(name string, have bool, why string) bool {
+	if have {
+		return false
+	}
+	if r.report.QueueEmpty {
+		why = "queue empty"
+	}
+	r.skip(name, why)
+	return true
+}
+
 func (r *runner) passed(name string) bool {
 	s := r.report.Step(name)
 	return s != nil && s.Status == Pass
@@ -486,12 +499,7 @@ func (r *runner) release(ctx context.Context, m *sqstypes.Message) error {
 }
 
 func (r *runner) decode() {
-	switch {
-	case r.message == nil && r.report.QueueEmpty:
-		r.skip(StepDecode, "queue empty")
-		return
-	case r.message == nil:
-		r.skip(StepDecode, "no message")
+	if r.lacks(StepDecode, r.message != nil, "no message") {
 		return
 	}
 	r.step(StepDecode, func(s *Step) {
@@ -544,14 +552,10 @@ func describeFormat(f Format) string {
 }
 
 func (r *runner) readObject(ctx context.Context) {
-	switch {
-	case r.notice == nil && r.report.QueueEmpty:
-		r.skip(StepReadObject, "queue empty")
+	if r.lacks(StepReadObject, r.notice != nil, "no decoded notification") {
 		return
-	case r.notice == nil:
-		r.skip(StepReadObject, "no decoded notification")
-		return
-	case len(r.notice.Objects) == 0:
+	}
+	if len(r.notice.Objects) == 0 {
 		r.skip(StepReadObject, "the notification names no object")
 		return
 	}
