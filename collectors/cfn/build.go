@@ -354,12 +354,8 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 			if err != nil {
 				return err
 			}
-			var lr snapshot.LifecycleRule
 			rd := rule.read()
-			lr.ID = rd.str("Id")
-			lr.Status = rd.str("Status")
-			lr.Prefix = rd.str("Prefix")
-			lr.ExpirationDays = rd.integer("ExpirationInDays", 0)
+			lr := snapshot.LifecycleRule{ID: rd.str("Id"), Status: rd.str("Status"), Prefix: rd.str("Prefix"), ExpirationDays: rd.integer("ExpirationInDays", 0)}
 			if rd.err != nil {
 				return rd.err
 			}
@@ -900,10 +896,8 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 			if err != nil {
 				return err
 			}
-			var dr snapshot.DataResource
 			rd := d.read()
-			dr.Type = rd.str("Type")
-			dr.Values = rd.strList("Values")
+			dr := snapshot.DataResource{Type: rd.str("Type"), Values: rd.strList("Values")}
 			if rd.err != nil {
 				return rd.err
 			}

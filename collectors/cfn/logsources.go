@@ -432,11 +432,8 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 		if err != nil {
 			return err
 		}
-		var et snapshot.EventTarget
 		rd := tg.read()
-		et.ID = rd.str("Id")
-		et.ARN = rd.str("Arn")
-		et.RoleARN = rd.str("RoleArn")
+		et := snapshot.EventTarget{ID: rd.str("Id"), ARN: rd.str("Arn"), RoleARN: rd.str("RoleArn")}
 		if rd.err != nil {
 			return rd.err
 		}
@@ -631,10 +628,8 @@ func detectorFeatures(p props) ([]snapshot.DetectorFeature, error) {
 		if err != nil {
 			return nil, err
 		}
-		var df snapshot.DetectorFeature
 		rd := f.read()
-		df.Name = rd.str("Name")
-		df.Status = rd.str("Status")
+		df := snapshot.DetectorFeature{Name: rd.str("Name"), Status: rd.str("Status")}
 		if rd.err != nil {
 			return nil, rd.err
 		}
