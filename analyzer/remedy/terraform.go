@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // tfAttribute maps a Terraform resource type and a CloudFormation property
@@ -39,8 +41,22 @@ var tfAttribute = map[string]map[string]string{
 	},
 	"aws_sns_topic_subscription": {
 		"RawMessageDelivery": "raw_message_delivery",
+		"TopicArn":           "topic_arn",
+		"Protocol":           "protocol",
+		"Endpoint":           "endpoint",
 	},
 }
+
+// tfType is the AWS provider's resource type of a CloudFormation type a
+// Fix declares (a Companion).
+var tfType = map[string]string{
+	"AWS::SQS::Queue":        "aws_sqs_queue",
+	"AWS::SNS::Subscription": "aws_sns_topic_subscription",
+}
+
+// tfSelfAttribute is the attribute of a resource type that is what
+// CloudFormation's Ref returns for it: a topic's ARN, a queue's URL.
+var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id"}
 
 var tfIndexRe = regexp.MustCompile(`\[[^\]]*\]`)
 
@@ -138,6 +154,9 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 			break
 		}
 	}
+	if len(f.Fix.SetAt) > 0 {
+		return tfSetAtChange(f, body, block, data)
+	}
 	if block == nil {
 		return nil
 	}
@@ -147,6 +166,8 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 	switch {
 	case len(f.Fix.Set) > 0 && typ == "aws_s3_bucket" && f.Fix.Companion == nil:
 		return tfBucketChange(f, c, body, block, name, data)
+	case len(f.Fix.Set) == 0 && len(f.Fix.AddStatement) == 0 && f.Fix.Companion != nil:
+		return tfDeclareChange(f, c, body, block, typ, name, data)
 	case len(f.Fix.Set) > 0 && f.Fix.Companion != nil:
 		// A new resource and a reference to it: the text says both; the
 		// author places the block.
@@ -471,6 +492,19 @@ func planChange(f findings.Finding) *findings.Change {
 			return nil
 		}
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %sset:\n\n%s", f.Address, where(c.File, c.Line), decl, tfArgs(names, values))
+	case len(f.Fix.SetAt) > 0:
+		text, ok := tfSetAtText(f.Fix.SetAt)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at the entry), %s", f.Address, where(c.File, c.Line), text)
+	case f.Fix.Companion != nil && len(f.Fix.AddStatement) == 0:
+		_, name, _ := tfTypeName(f.Address)
+		decl, _, ok := tfDeclaration(f.Fix, typ, name, "", nil)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), declare beside it:\n\n%s", f.Address, where(c.File, c.Line), indentText(decl, "  "))
 	case len(f.Fix.AddStatement) > 0:
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
@@ -512,6 +546,13 @@ func hclValue(v any, pad string) string {
 		}
 		return "[" + strings.Join(items, ", ") + "]"
 	case string:
+		if snapshot.IsSymbol(x) {
+			// A value AWS assigns at apply is the reference the
+			// configuration has for it (aws_iam_role.reader.arn).
+			if e, ok := iacref.Value(x); ok {
+				return e
+			}
+		}
 		return hclString(x)
 	case hclReference:
 		return string(x)
@@ -530,4 +571,92 @@ func hclString(s string) string {
 	q := strings.TrimSuffix(b.String(), "\n")
 	q = strings.ReplaceAll(q, "${", "$${")
 	return strings.ReplaceAll(q, "%{", "%%{")
+}
+
+// tfDeclaration writes a Fix's companion, declared alone (a subscription
+// of the finding's topic), as a resource block named after the finding's
+// resource: its {"Ref": "$self"} values refer to that resource, and a
+// literal ARN of a queue the same file declares (by a literal name, once)
+// refers to that queue. provider is the finding's resource's provider
+// argument, repeated so that the new resource lives where it does. ok is
+// false when a type or property has no known argument.
+func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax.Body) (block, address string, ok bool) {
+	cp := fx.Companion
+	ctyp := tfType[cp.Type]
+	self := tfSelfAttribute[typ]
+	if ctyp == "" || self == "" {
+		return "", "", false
+	}
+	cname := name + "_" + strings.ToLower(strings.Join(camelWords.FindAllString(cp.Suffix, -1), "_"))
+	properties := rewrite(cp.Properties, func(v any) (any, bool) {
+		if m, ok := v.(map[string]any); ok && len(m) == 1 && m["Ref"] == "$self" {
+			return hclReference(typ + "." + name + "." + self), true
+		}
+		if s, ok := v.(string); ok && strings.HasPrefix(s, "arn:") && body != nil {
+			if q := tfQueueNamed(body, s); q != "" {
+				return hclReference("aws_sqs_queue." + q + ".arn"), true
+			}
+		}
+		return nil, false
+	}).(map[string]any)
+	names, values, ok := tfSet(ctyp, properties)
+	if !ok {
+		return "", "", false
+	}
+	var lines []string
+	if provider != "" {
+		lines = append(lines, "provider = "+provider)
+	}
+	for i := range names {
+		lines = append(lines, names[i]+" = "+values[i])
+	}
+	return fmt.Sprintf("resource %q %q {\n%s\n}", ctyp, cname, indentText(strings.Join(alignArgs(lines), "\n"), "  ")), ctyp + "." + cname, true
+}
+
+// tfQueueNamed is the name of the one aws_sqs_queue block of body whose
+// literal name is the queue arn names (without count or for_each), or "".
+func tfQueueNamed(body *hclsyntax.Body, arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[2] != "sqs" {
+		return ""
+	}
+	found := ""
+	for _, b := range body.Blocks {
+		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_sqs_queue" || attrString(b, "name") != parts[5] {
+			continue
+		}
+		if found != "" || b.Body.Attributes["count"] != nil || b.Body.Attributes["for_each"] != nil {
+			return ""
+		}
+		found = b.Labels[1]
+	}
+	return found
+}
+
+// tfDeclareChange declares a Fix's companion after the finding's
+// resource block. The resource must be declared once (without count or
+// for_each, whose instances a reference would have to index) and the
+// new block's address free; otherwise the text says what to write.
+func tfDeclareChange(f findings.Finding, c *findings.Change, body *hclsyntax.Body, block *hclsyntax.Block, typ, name string, data []byte) *findings.Change {
+	provider := ""
+	if a, ok := block.Body.Attributes["provider"]; ok {
+		provider = string(a.Expr.Range().SliceBytes(data))
+	}
+	decl, address, ok := tfDeclaration(f.Fix, typ, name, provider, body)
+	if !ok {
+		return nil
+	}
+	c.Text = fmt.Sprintf("In %s, declare beside %s:\n\n%s", where(c.File, c.Line), f.Address, indentText(decl, "  "))
+	if block.Body.Attributes["count"] != nil || block.Body.Attributes["for_each"] != nil {
+		return c
+	}
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0]+"."+b.Labels[1] == address {
+			return c
+		}
+	}
+	if e, ok := afterBlock(block, data, decl); ok {
+		c.Edits = []findings.Replacement{e}
+	}
+	return c
 }
