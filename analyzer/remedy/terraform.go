@@ -162,7 +162,6 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 	}
 	line := block.DefRange().Start.Line
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: line}
-	pad := strings.Repeat(" ", block.TypeRange.Start.Column-1+2)
 	switch {
 	case len(f.Fix.Set) > 0 && typ == "aws_s3_bucket" && f.Fix.Companion == nil:
 		return tfBucketChange(f, c, body, block, name, data)
@@ -182,29 +181,22 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		c.Text = fmt.Sprintf("In %s, declare:\n\n%s\n\nand set in %s:\n\n%s", where(c.File, line), indentText(decl, "  "), f.Address, tfArgs(names, values))
 		return c
 	case len(f.Fix.Set) > 0:
-		names, values, ok := tfSet(typ, f.Fix.Set)
+		st, ok := tfSetOf(typ, f.Fix.Set)
 		if !ok {
 			return nil
 		}
-		c.Text = fmt.Sprintf("In %s, set in %s:\n\n%s", where(c.File, line), f.Address, tfArgs(names, values))
-		var inserts []string
-		for i, n := range names {
-			if a, ok := block.Body.Attributes[n]; ok {
-				r := a.Expr.Range()
-				c.Edits = append(c.Edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column, Text: values[i]})
-				continue
-			}
-			inserts = append(inserts, pad+n+" = "+values[i]+"\n")
+		c.Text = fmt.Sprintf("In %s, set in %s%s", where(c.File, line), f.Address, st.text)
+		src := &hclSource{data: data, lines: strings.Split(string(data), "\n")}
+		edits, exact := src.bodyEdits(block, st.names, st.values, nil)
+		for _, n := range st.nested {
+			es, ok := src.blockEdits(block, n.typ, n.blocks)
+			exact = exact && ok
+			edits = append(edits, es...)
 		}
-		if len(inserts) > 0 {
-			end := block.CloseBraceRange.Start
-			lines := strings.Split(string(data), "\n")
-			if end.Line > len(lines) || strings.TrimSpace(lines[end.Line-1][:end.Column-1]) != "" {
-				return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
-			}
-			c.Edits = append(c.Edits, findings.Replacement{StartLine: end.Line, StartColumn: 1, EndLine: end.Line, EndColumn: 1, Text: strings.Join(inserts, "")})
+		if exact {
+			sort.Slice(edits, func(i, j int) bool { return edits[i].StartLine < edits[j].StartLine })
+			c.Edits = edits
 		}
-		sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
 		return c
 	case len(f.Fix.AddStatement) > 0:
 		// Policies are jsonencode() calls, heredocs or data sources:
@@ -487,11 +479,11 @@ func planChange(f findings.Finding) *findings.Change {
 			}
 			decl = fmt.Sprintf("declare beside it:\n\n%s\n\nand ", indentText(decl, "  "))
 		}
-		names, values, ok := tfSet(typ, set)
+		st, ok := tfSetOf(typ, set)
 		if !ok {
 			return nil
 		}
-		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %sset:\n\n%s", f.Address, where(c.File, c.Line), decl, tfArgs(names, values))
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %sset%s", f.Address, where(c.File, c.Line), decl, st.text)
 	case len(f.Fix.SetAt) > 0:
 		text, ok := tfSetAtText(f.Fix.SetAt)
 		if !ok {
@@ -659,4 +651,57 @@ func tfDeclareChange(f findings.Finding, c *findings.Change, body *hclsyntax.Bod
 		c.Edits = []findings.Replacement{e}
 	}
 	return c
+}
+
+// tfSetting is a Set written for a resource type: its arguments, and the
+// nested blocks that replace those of a property held as blocks.
+type tfSetting struct {
+	names, values []string
+	nested        []struct {
+		typ    string
+		blocks []string
+	}
+	// text is the setting as a change's text says it, from the colon.
+	text string
+}
+
+// tfSetOf writes a Set for a resource type; ok is false when a property
+// has no argument or block trailgate knows for the type.
+func tfSetOf(typ string, set map[string]any) (tfSetting, bool) {
+	var st tfSetting
+	args := map[string]any{}
+	for p, v := range set {
+		if tfNestedBlocks[typ][p].typ == "" {
+			args[p] = v
+		}
+	}
+	var ok bool
+	if st.names, st.values, ok = tfSet(typ, args); !ok {
+		return st, false
+	}
+	var parts, replaced []string
+	if len(st.names) > 0 {
+		parts = append(parts, tfArgs(st.names, st.values))
+	}
+	for _, p := range props(set) {
+		nb := tfNestedBlocks[typ][p]
+		if nb.typ == "" {
+			continue
+		}
+		blocks, ok := nb.blocks(set[p])
+		if !ok {
+			return st, false
+		}
+		st.nested = append(st.nested, struct {
+			typ    string
+			blocks []string
+		}{nb.typ, blocks})
+		parts = append(parts, indentText(strings.Join(blocks, "\n"), "  "))
+		replaced = append(replaced, nb.typ)
+	}
+	if len(replaced) > 0 {
+		st.text = fmt.Sprintf(" (its %s blocks are replaced by these)", strings.Join(replaced, " and "))
+	}
+	st.text += ":\n\n" + strings.Join(parts, "\n")
+	return st, true
 }

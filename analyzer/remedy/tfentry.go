@@ -551,3 +551,108 @@ func tfSetAtText(set map[string]any) (string, bool) {
 	}
 	return fmt.Sprintf("add to the Condition of the statement the finding names (keeping the conditions it has):\n\n  Condition = %s\n\nor, in an aws_iam_policy_document, to its statement block:\n\n%s", hclValue(cond, "  "), indentText(blocks, "  ")), true
 }
+
+// tfNestedBlocks are the CloudFormation properties a resource type holds
+// as nested blocks (registry.terraform.io/providers/hashicorp/aws,
+// aws_cloudtrail: event_selector), one block per element of the list.
+var tfNestedBlocks = map[string]map[string]struct {
+	typ    string
+	blocks func(v any) ([]string, bool)
+}{
+	"aws_cloudtrail": {"EventSelectors": {"event_selector", eventSelectorBlocks}},
+}
+
+// eventSelectorBlocks writes a trail's EventSelectors as event_selector
+// blocks.
+func eventSelectorBlocks(v any) ([]string, bool) {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return nil, false
+	}
+	var out []string
+	for _, e := range list {
+		sel, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		var lines []string
+		for _, k := range props(sel) {
+			switch k {
+			case "ReadWriteType":
+				lines = append(lines, "read_write_type = "+hclValue(sel[k], ""))
+			case "IncludeManagementEvents":
+				lines = append(lines, "include_management_events = "+hclValue(sel[k], ""))
+			case "ExcludeManagementEventSources":
+				l, ok := hclList(sel[k])
+				if !ok {
+					return nil, false
+				}
+				lines = append(lines, "exclude_management_event_sources = "+l)
+			case "DataResources":
+			default:
+				return nil, false
+			}
+		}
+		lines = alignArgs(lines)
+		drs, _ := sel["DataResources"].([]any)
+		for _, d := range drs {
+			dr, ok := d.(map[string]any)
+			typ, ok2 := dr["Type"].(string)
+			if !ok || !ok2 {
+				return nil, false
+			}
+			args := []string{"type = " + hclValue(typ, "")}
+			if vs, ok := dr["Values"]; ok {
+				l, ok := hclList(vs)
+				if !ok {
+					return nil, false
+				}
+				args = append(args, "values = "+l)
+			}
+			lines = append(lines, "data_resource {", indentText(strings.Join(alignArgs(args), "\n"), "  "), "}")
+		}
+		out = append(out, "event_selector {\n"+indentText(strings.Join(lines, "\n"), "  ")+"\n}")
+	}
+	return out, true
+}
+
+// blockEdits replaces the nested blocks of type typ of b with blocks (a
+// list replaced whole, as CloudFormation's property is): the first
+// existing block's text gives way to all of them, the others are
+// removed; without one, they go before b's closing brace. ok is false for
+// a dynamic block of that type, or a layout that does not let that be
+// done exactly.
+func (s *hclSource) blockEdits(b *hclsyntax.Block, typ string, blocks []string) ([]findings.Replacement, bool) {
+	var old []*hclsyntax.Block
+	for _, nb := range b.Body.Blocks {
+		if nb.Type == "dynamic" && len(nb.Labels) == 1 && nb.Labels[0] == typ {
+			return nil, false
+		}
+		if nb.Type == typ {
+			old = append(old, nb)
+		}
+	}
+	if len(old) == 0 {
+		end := s.closeLine(b.CloseBraceRange.End, b.OpenBraceRange.Start.Line)
+		if end == 0 {
+			return nil, false
+		}
+		pad := s.indent(b.OpenBraceRange.Start.Line) + "  "
+		return []findings.Replacement{{StartLine: end, StartColumn: 1, EndLine: end, EndColumn: 1, Text: indentText(strings.Join(blocks, "\n"), pad) + "\n"}}, true
+	}
+	var edits []findings.Replacement
+	for i, nb := range old {
+		r := hcl.RangeBetween(nb.TypeRange, nb.CloseBraceRange)
+		if !s.ownLine(r) {
+			return nil, false
+		}
+		if i == 0 {
+			pad := s.indent(r.Start.Line)
+			edits = append(edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column,
+				Text: strings.TrimPrefix(indentText(strings.Join(blocks, "\n"), pad), pad)})
+			continue
+		}
+		edits = append(edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: 1, EndLine: r.End.Line + 1, EndColumn: 1})
+	}
+	return edits, true
+}

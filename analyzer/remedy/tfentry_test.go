@@ -166,3 +166,64 @@ resource "aws_sqs_queue"`, 1)
 		t.Errorf("count: want the text alone, got %+v", got.Change)
 	}
 }
+
+const tfTrail = `resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "logs"
+
+  event_selector {
+    read_write_type           = "WriteOnly"
+    include_management_events = true
+  }
+  event_selector {
+    read_write_type           = "All"
+    include_management_events = false
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["arn:aws:s3:::data/"]
+    }
+  }
+}
+`
+
+// CT02: a trail's EventSelectors are its event_selector blocks, replaced
+// whole as the property is: the first block's text gives way to the
+// fix's blocks, the others are removed. A dynamic block gets the text
+// alone.
+func TestTerraformEventSelectors(t *testing.T) {
+	fx := &findings.Fix{Set: map[string]any{"IsMultiRegionTrail": true, "EventSelectors": []any{
+		map[string]any{"ReadWriteType": "All", "IncludeManagementEvents": true},
+		map[string]any{"ReadWriteType": "All", "IncludeManagementEvents": false, "DataResources": []any{map[string]any{"Type": "AWS::S3::Object", "Values": []any{"arn:aws:s3:::data/"}}}},
+	}}}
+	got, edited := tfEdited(t, findings.Finding{RuleID: "CT02", Address: "aws_cloudtrail.main", Location: &findings.Location{File: "main.tf", Line: 1}, Fix: fx}, tfTrail)
+	want := `resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "logs"
+
+  event_selector {
+    include_management_events = true
+    read_write_type           = "All"
+  }
+  event_selector {
+    include_management_events = false
+    read_write_type           = "All"
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["arn:aws:s3:::data/"]
+    }
+  }
+  is_multi_region_trail = true
+}
+`
+	if diff := cmp.Diff(want, edited); diff != "" {
+		t.Errorf("edited configuration (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(got.Remediation, "set in aws_cloudtrail.main (its event_selector blocks are replaced by these):\n\n  is_multi_region_trail = true\n  event_selector {") {
+		t.Errorf("remediation %q", got.Remediation)
+	}
+	dynamic := strings.Replace(tfTrail, "  event_selector {\n    read_write_type           = \"WriteOnly\"", "  dynamic \"event_selector\" {\n    for_each = var.selectors\n    content {}\n  }\n  event_selector {\n    read_write_type           = \"WriteOnly\"", 1)
+	got, _ = apply(t, findings.Finding{RuleID: "CT02", Address: "aws_cloudtrail.main", Location: &findings.Location{File: "main.tf", Line: 1}, Fix: fx}, "main.tf", dynamic)
+	if got.Change == nil || len(got.Change.Edits) > 0 {
+		t.Errorf("dynamic block: want the text alone, got %+v", got.Change)
+	}
+}
