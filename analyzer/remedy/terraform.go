@@ -365,22 +365,8 @@ func policyDocumentStatement(st map[string]any, pad string) (string, bool) {
 	var b strings.Builder
 	line := func(depth int, s string) { b.WriteString(pad + strings.Repeat("  ", depth) + s + "\n") }
 	list := func(v any) string {
-		var items []string
-		switch x := v.(type) {
-		case string:
-			items = []string{hclString(x)}
-		case []any:
-			for _, e := range x {
-				s, ok := e.(string)
-				if !ok {
-					return ""
-				}
-				items = append(items, hclString(s))
-			}
-		default:
-			return ""
-		}
-		return "[" + strings.Join(items, ", ") + "]"
+		l, _ := hclList(v)
+		return l
 	}
 	line(0, "statement {")
 	for _, k := range orderedKeys(st) {
@@ -427,23 +413,11 @@ func policyDocumentStatement(st map[string]any, pad string) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			for _, test := range props(m) {
-				keys, ok := m[test].(map[string]any)
-				if !ok {
-					return "", false
-				}
-				for _, variable := range props(keys) {
-					l := list(keys[variable])
-					if l == "" {
-						return "", false
-					}
-					line(1, "condition {")
-					line(2, "test     = "+hclString(test))
-					line(2, "variable = "+hclString(variable))
-					line(2, "values   = "+l)
-					line(1, "}")
-				}
+			text, ok := conditionBlocks(m, pad+"  ")
+			if !ok {
+				return "", false
 			}
+			b.WriteString(text)
 		default:
 			return "", false
 		}

@@ -123,7 +123,14 @@ func objectItem(o *hclsyntax.ObjectConsExpr, key string) hclsyntax.Expression {
 func tfSetAtChange(f findings.Finding, body *hclsyntax.Body, block *hclsyntax.Block, data []byte) *findings.Change {
 	en, ok := findEntry(body, block, f.Location.Line)
 	if !ok {
-		return nil
+		// An entry trailgate cannot place (a policy in a heredoc or
+		// file()): the HCL to write, at the line the finding names.
+		text, ok := tfSetAtText(f.Fix.SetAt)
+		if !ok {
+			return nil
+		}
+		return &findings.Change{Language: "terraform", File: f.Location.File, Line: f.Location.Line,
+			Text: fmt.Sprintf("In %s (%s), %s", where(f.Location.File, f.Location.Line), f.Address, text)}
 	}
 	src := &hclSource{data: data, lines: strings.Split(string(data), "\n")}
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: f.Location.Line}
