@@ -466,7 +466,7 @@ func planChange(f findings.Finding) *findings.Change {
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at the entry), %s", f.Address, where(c.File, c.Line), text)
 	case f.Fix.Companion != nil && len(f.Fix.AddStatement) == 0:
 		_, name, _ := tfTypeName(f.Address)
-		decl, _, ok := tfDeclaration(f.Fix, typ, name, "", nil)
+		decl, _, ok := tfDeclaration(f.Fix, typ, name, "", nil, nil)
 		if !ok {
 			return nil
 		}
@@ -542,11 +542,12 @@ func hclString(s string) string {
 // tfDeclaration writes a Fix's companion, declared alone (a subscription
 // of the finding's topic), as a resource block named after the finding's
 // resource: its {"Ref": "$self"} values refer to that resource, and a
-// literal ARN of a queue the same file declares (by a literal name, once)
-// refers to that queue. provider is the finding's resource's provider
+// literal ARN of a queue the same file declares (by a literal name, once,
+// with the same provider: in the same account and region) refers to that
+// queue. provider is the finding's resource's provider
 // argument, repeated so that the new resource lives where it does. ok is
 // false when a type or property has no known argument.
-func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax.Body) (block, address string, ok bool) {
+func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax.Body, data []byte) (block, address string, ok bool) {
 	cp := fx.Companion
 	ctyp := tfType[cp.Type]
 	self := tfSelfAttribute[typ]
@@ -559,7 +560,7 @@ func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax
 			return hclReference(typ + "." + name + "." + self), true
 		}
 		if s, ok := v.(string); ok && strings.HasPrefix(s, "arn:") && body != nil {
-			if q := tfQueueNamed(body, s); q != "" {
+			if q := tfQueueNamed(body, data, s, provider); q != "" {
 				return hclReference("aws_sqs_queue." + q + ".arn"), true
 			}
 		}
@@ -580,8 +581,9 @@ func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax
 }
 
 // tfQueueNamed is the name of the one aws_sqs_queue block of body whose
-// literal name is the queue arn names (without count or for_each), or "".
-func tfQueueNamed(body *hclsyntax.Body, arn string) string {
+// literal name is the queue arn names and whose provider argument is
+// provider (without count or for_each), or "".
+func tfQueueNamed(body *hclsyntax.Body, data []byte, arn, provider string) string {
 	parts := strings.Split(arn, ":")
 	if len(parts) != 6 || parts[2] != "sqs" {
 		return ""
@@ -589,6 +591,13 @@ func tfQueueNamed(body *hclsyntax.Body, arn string) string {
 	found := ""
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_sqs_queue" || attrString(b, "name") != parts[5] {
+			continue
+		}
+		p := ""
+		if a, ok := b.Body.Attributes["provider"]; ok {
+			p = string(a.Expr.Range().SliceBytes(data))
+		}
+		if p != provider {
 			continue
 		}
 		if found != "" || b.Body.Attributes["count"] != nil || b.Body.Attributes["for_each"] != nil {
@@ -608,7 +617,7 @@ func tfDeclareChange(f findings.Finding, c *findings.Change, body *hclsyntax.Bod
 	if a, ok := block.Body.Attributes["provider"]; ok {
 		provider = string(a.Expr.Range().SliceBytes(data))
 	}
-	decl, address, ok := tfDeclaration(f.Fix, typ, name, provider, body)
+	decl, address, ok := tfDeclaration(f.Fix, typ, name, provider, body, data)
 	if !ok {
 		return nil
 	}

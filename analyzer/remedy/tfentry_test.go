@@ -134,7 +134,8 @@ const tfTopic = `resource "aws_sns_topic" "logs" {
 }
 
 resource "aws_sqs_queue" "reader" {
-  name = "reader-queue"
+  provider = aws.log_archive
+  name     = "reader-queue"
 }
 `
 
@@ -158,6 +159,13 @@ resource "aws_sns_topic_subscription" "logs_connector_subscription" {
 resource "aws_sqs_queue"`, 1)
 	if diff := cmp.Diff(want, edited); diff != "" {
 		t.Errorf("edited configuration (-want +got):\n%s", diff)
+	}
+	// A queue of that name under another provider (another account or
+	// region) is not the one the ARN names.
+	other := strings.Replace(tfTopic, "  provider = aws.log_archive\n  name     = \"reader-queue\"", "  provider = aws.other\n  name     = \"reader-queue\"", 1)
+	_, edited = tfEdited(t, findings.Finding{RuleID: "SN03", Address: "aws_sns_topic.logs", Location: &findings.Location{File: "main.tf", Line: 1}, Fix: subscriptionFix}, other)
+	if !strings.Contains(edited, `endpoint             = "arn:aws:sqs:us-east-1:111122223333:reader-queue"`) {
+		t.Errorf("another provider's queue: edited\n%s", edited)
 	}
 	// A topic declared with count: its instances need an index.
 	counted := strings.Replace(tfTopic, "  name     = \"logs\"\n", "  name     = \"logs\"\n  count    = 1\n", 1)
