@@ -108,16 +108,8 @@ func unprovenHops(rules []findings.Rule, snap *snapshot.Snapshot, paths []datapa
 	var out []findings.Finding
 	for _, key := range slices.Sorted(maps.Keys(groups)) {
 		g := groups[key]
-		slices.SortFunc(g.blocks, func(a, b findings.Blocked) int {
-			return cmp.Or(strings.Compare(a.RuleID, b.RuleID), strings.Compare(a.Resource, b.Resource))
-		})
+		ids := blockedRules(g.blocks)
 		slices.Sort(g.hops)
-		var ids []string
-		for _, b := range g.blocks {
-			if !slices.Contains(ids, b.RuleID) {
-				ids = append(ids, b.RuleID)
-			}
-		}
 		msg := fmt.Sprintf("cannot prove: %s; so %s cannot be proven (%s", g.cause, strings.Join(ids, ", "), g.hops[0])
 		if n := len(g.hops) - 1; n > 0 {
 			msg += fmt.Sprintf(", and %d more hop(s)", n)
@@ -137,14 +129,7 @@ func unprovenHops(rules []findings.Rule, snap *snapshot.Snapshot, paths []datapa
 		}
 		// Where the input refers to it: the hop's own resource (the
 		// subscription filter naming the stream), else the resource.
-		loc := locs[g.at]
-		if loc == nil {
-			loc = locs[id]
-		}
-		if loc != nil && loc.File != "" {
-			f.Location = &findings.Location{File: loc.File, Line: loc.Line}
-			f.Address = loc.Address
-		}
+		place(&f, firstLocation(locs, g.at, id))
 		out = append(out, f)
 	}
 	return out
