@@ -107,8 +107,15 @@ other_admin(e) if {
 # members and this account is not among them.
 known_absent(account, region) if collected_region(account, region)
 
-# or when the delegated administrator's organization configuration there
-# is known: it alone decides which accounts GuardDuty enables.
+known_absent(account, region) if {
+	some e in exporting
+	e.detector.region == region
+	count(object.get(e.detector, "members", [])) > 0
+	not e.account == account
+}
+
+# So is an account where the delegated administrator's organization
+# configuration is known: it alone decides which accounts GuardDuty enables.
 known_absent(account, region) if {
 	some e in org_configured
 	e.detector.region == region
@@ -160,7 +167,7 @@ profile_results contains r if {
 	why := org_gap(e)
 	left := org_left_out(e)
 	count(left) > 0
-	r := org_located(e, profile_finding(s, s.rule, org_configuration_resource(e), "org_auto_enable", sprintf("GuardDuty administrator detector %s of account %s in %s: %s; %s %s no GuardDuty there, so %s findings never reach the findings bucket", [e.detector.id, e.account, e.detector.region, why, plural_accounts(left), plural_have(left), plural_their(left)]), org_fix(e)))
+	r := org_located(e, profile_finding(s, s.rule, detector_resource(e), "org_auto_enable", sprintf("GuardDuty administrator detector %s of account %s in %s: %s; %s %s no GuardDuty there, so %s findings never reach the findings bucket", [e.detector.id, e.account, e.detector.region, why, plural_accounts(left), plural_have(left), plural_their(left)]), org_fix(e)))
 }
 
 org_fix(e) := sprintf("Delegate GuardDuty to account %s from the management account (aws guardduty enable-organization-admin-account --admin-account-id %s, or aws_guardduty_organization_admin_account), or configure the organization from the delegated administrator", [e.account, e.account]) if other_admin(e)
@@ -182,16 +189,6 @@ else := "their"
 # org_located points the finding at the organization configuration where
 # the IaC declares it (the fix goes there), else leaves the detector's.
 org_located(e, r) := object.union(r, {"finding": lib.locate(r.finding, [object.get(e.detector.organization_configuration, "location", null)])})
-
-# The finding is about the administrator's detector.
-org_configuration_resource(e) := lib.resource(e.detector.arn, "AWS::GuardDuty::Detector", e.account, e.detector.region)
-
-known_absent(account, region) if {
-	some e in exporting
-	e.detector.region == region
-	count(object.get(e.detector, "members", [])) > 0
-	not e.account == account
-}
 
 detector_resource(e) := lib.resource(e.detector.arn, "AWS::GuardDuty::Detector", e.account, e.detector.region)
 
@@ -246,7 +243,7 @@ profile_results contains r if {
 	f.auto_enable == "NONE"
 	members := {a | some a in monitored_accounts; auto_enabled_member(a, e.detector.region); not detector_in(a, e.detector.region)}
 	count(members) > 0
-	r := org_located(e, profile_finding(s, s.rule, org_configuration_resource(e), sprintf("org_feature:%s", [name]), sprintf("GuardDuty organization configuration of detector %s (account %s) in %s enables members with %s off (auto-enable NONE): in %s, %s", [e.detector.id, e.account, e.detector.region, feature_names[name], plural_accounts(members), feature_effect[name]]), sprintf("aws guardduty update-organization-configuration --region %s --detector-id %s --auto-enable-organization-members ALL --features Name=%s,AutoEnable=ALL (auto_enable = \"ALL\" on aws_guardduty_organization_configuration_feature %s)", [e.detector.region, e.detector.id, name, name])))
+	r := org_located(e, profile_finding(s, s.rule, detector_resource(e), sprintf("org_feature:%s", [name]), sprintf("GuardDuty organization configuration of detector %s (account %s) in %s enables members with %s off (auto-enable NONE): in %s, %s", [e.detector.id, e.account, e.detector.region, feature_names[name], plural_accounts(members), feature_effect[name]]), sprintf("aws guardduty update-organization-configuration --region %s --detector-id %s --auto-enable-organization-members ALL --features Name=%s,AutoEnable=ALL (auto_enable = \"ALL\" on aws_guardduty_organization_configuration_feature %s)", [e.detector.region, e.detector.id, name, name])))
 }
 
 feature_names := {"S3_DATA_EVENTS": "S3 Protection (S3_DATA_EVENTS)"}
