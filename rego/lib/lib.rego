@@ -429,6 +429,14 @@ path_answer(q) := q.answer if {
 # may call.
 reader_answer(role, action, resource) := path_answer({"answer": path_index.answers[concat(" ", [role, action, resource])]})
 
+# service_answer is the answer to a service's call for a source (S3 or
+# CloudTrail publishing to a topic, SNS or S3 sending to a queue, the
+# sender's kms:GenerateDataKey and kms:Decrypt on the topic's or queue's
+# key), asked once in Go with the context the service sends, as the path
+# asked it where a path does (datapath.ServiceAnswers,
+# path_index.service_answers).
+service_answer(principal, action, resource, source) := path_answer({"answer": path_index.service_answers[concat(" ", [principal, action, resource, source])]})
+
 # reader_requests are every request a reader makes to read the logs: the
 # log objects, the bucket listing where the connector's guide demands it
 # (elsewhere s3:ListBucket is only recommended, and a policy denying it
