@@ -206,7 +206,7 @@ func TestServiceAnswersAskEachCallOnce(t *testing.T) {
 	srcs := Sources(snap)
 	d := NewDelivery(snap, srcs, paths)
 	var asked []Question
-	got := NewServiceAnswers(snap, paths, Publishers(snap, srcs), d, AskerFunc(func(q Question) Answer {
+	got := NewServiceAnswers(snap, paths, srcs, Publishers(snap, srcs), d, AskerFunc(func(q Question) Answer {
 		asked = append(asked, q)
 		return AuthzAsker(ix).Ask(q)
 	}))

@@ -23,23 +23,36 @@ func ServiceKey(principal, action, resource, source string) string {
 }
 
 // NewServiceAnswers collects the service questions of the answered paths
-// and asks asker, with serviceContext, the delivery side's calls no path
-// asks: each feed's sqs:SendMessage (d.Feeds), each publisher's
+// and asks asker what no path asks: the writes of every source (srcs), as
+// a path's writer hops ask them, and, with serviceContext, each feed's sqs:SendMessage (d.Feeds), each publisher's
 // sns:Publish (pubs), each topic notification of a log bucket, and the
 // sender's kms:GenerateDataKey and kms:Decrypt on an encrypted topic's or
 // queue's customer managed key (an AWS managed key is never usable by a
 // service: sseKeyHop).
-func NewServiceAnswers(snap *snapshot.Snapshot, paths []Path, pubs []Publisher, d Delivery, asker Asker) ServiceAnswers {
+func NewServiceAnswers(snap *snapshot.Snapshot, paths []Path, srcs []LogSource, pubs []Publisher, d Delivery, asker Asker) ServiceAnswers {
 	out := ServiceAnswers{}
+	// put keeps the first question asked of each call; a question not yet
+	// answered is asked.
+	put := func(q Question) {
+		src := q.Context["aws:SourceArn"]
+		if len(src) != 1 {
+			return
+		}
+		k := ServiceKey(q.Principal, q.Action, q.Resource, src[0])
+		if has(out, k) {
+			return
+		}
+		if q.Answer == nil {
+			a := asker.Ask(q)
+			q.Answer = &a
+		}
+		out[k] = q
+	}
 	for _, p := range paths {
 		for _, h := range p.Hops {
 			for _, q := range h.Questions {
-				src := q.Context["aws:SourceArn"]
-				if q.Answer == nil || len(src) != 1 {
-					continue
-				}
-				if k := ServiceKey(q.Principal, q.Action, q.Resource, src[0]); !has(out, k) {
-					out[k] = q
+				if q.Answer != nil {
+					put(q)
 				}
 			}
 		}
@@ -48,15 +61,17 @@ func NewServiceAnswers(snap *snapshot.Snapshot, paths []Path, pubs []Publisher, 
 		return out
 	}
 	ix := newIndex(snap)
-	ask := func(principal, action, resource, source, account string) {
-		k := ServiceKey(principal, action, resource, source)
-		if has(out, k) {
-			return
+	// Every source's writes, as its paths' writer hops ask them.
+	b := &builder{ix: ix}
+	for _, s := range srcs {
+		for _, h := range b.writerHops(s) {
+			for _, q := range h.Questions {
+				put(q)
+			}
 		}
-		q := Question{Principal: principal, Action: action, Resource: resource, Context: serviceContext(principal, source, account)}
-		a := asker.Ask(q)
-		q.Answer = &a
-		out[k] = q
+	}
+	ask := func(principal, action, resource, source, account string) {
+		put(Question{Principal: principal, Action: action, Resource: resource, Context: serviceContext(principal, source, account)})
 	}
 	// sseKey asks for a sender's use of the key of a topic or queue (ref,
 	// resolved where the topic or queue lives).

@@ -18,7 +18,7 @@ func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Ind
 	d := datapath.NewDelivery(snap, srcs, paths)
 	asker := datapath.AuthzAsker(ix)
 	return pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
-		services: datapath.NewServiceAnswers(snap, paths, pubs, d, asker)}
+		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker)}
 }
 
 // pathLookups are what input.path_index is built from.
