@@ -95,6 +95,7 @@ is_unknown(v) if contains(v, "<unknown:")
 # not advise it
 # (https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html).
 bucket_policy_lock(b) := answer if {
+	# A probe of who may change the policy, which no delivery or reading call makes.
 	answer := authz(sprintf("arn:%s:iam::%s:root", [partition, b.account]), "s3:PutBucketPolicy", b.bucket.arn, {})
 	answer.decision == "ExplicitlyDenied"
 	blocked_by(answer, "scp")
