@@ -682,13 +682,14 @@ func (ix *Index) assemble(req Request) *question {
 		if raw, err := json.Marshal(req.Resource); err == nil {
 			q.addCauses(resourceUnresolved, tokenCauses(raw, "the resource ARN "+req.Resource)...)
 		}
-		// A token only in the resource field (an organization trail's
-		// AWSLogs/<organization ID>/… key) leaves the resource, its
+		// A token only in the resource field, past what names the
+		// resource (an organization trail's AWSLogs/<organization ID>/…
+		// key in a bucket found in the input), leaves the resource, its
 		// account and policy known: the evaluator matches the patterns
 		// against every value the token could take (analyzer/iam's
 		// opaque.go) and answers Unknown only when they differ.
 		// Elsewhere the resource itself is undetermined.
-		if iam.UnknownOnlyInResourceID(req.Resource) {
+		if res != nil && iam.UnknownOnlyInResourceID(req.Resource) {
 			q.requestTokens = true
 		} else {
 			q.unknown = append(q.unknown, resourceUnresolved)
