@@ -201,13 +201,23 @@ func (b *builder) userActivityProblems(account string, c *snapshot.RedshiftClust
 // parameterGroup finds a cluster parameter group by account, region and
 // name.
 func (b *builder) parameterGroup(account, region, name string) *snapshot.RedshiftParameterGroup {
-	a := b.ix.accounts[account]
+	return regional(b.ix.accounts[account], func(a *snapshot.Account) []snapshot.RedshiftParameterGroup { return a.RedshiftParameterGroups },
+		func(g *snapshot.RedshiftParameterGroup) bool {
+			return g.Name == name && (g.Region == region || g.Region == "")
+		})
+}
+
+// regional finds the first entry of an account's list that matches (a
+// resource named in one Region); nil when the account or the entry is
+// not in the snapshot.
+func regional[T any](a *snapshot.Account, list func(*snapshot.Account) []T, match func(*T) bool) *T {
 	if a == nil {
 		return nil
 	}
-	for i := range a.RedshiftParameterGroups {
-		if g := &a.RedshiftParameterGroups[i]; g.Name == name && (g.Region == region || g.Region == "") {
-			return g
+	xs := list(a)
+	for i := range xs {
+		if match(&xs[i]) {
+			return &xs[i]
 		}
 	}
 	return nil
