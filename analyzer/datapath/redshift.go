@@ -36,13 +36,14 @@ const principalRedshift = "redshift.amazonaws.com"
 // enable_user_activity_logging is the engine default, false.
 const defaultParameterGroupPrefix = "default."
 
-// redshiftWanted says which clusters to follow: every cluster when the
-// connector names the redshift source; none when it names other sources
-// only; without a connector (or without sources), those that already log
-// to S3 (someone set the chain up), so that a cluster nobody ships audit
+// redshiftWanted says which clusters to follow: with a connector, every
+// cluster when it names the redshift source and none otherwise (a
+// connector file without sources reads cloudtrail and guardduty:
+// lib.connector_sources); without a connector, those that already log to
+// S3 (someone set the chain up), so that a cluster nobody ships audit
 // logs from is not reported.
 func (b *builder) redshiftWanted(c *snapshot.RedshiftCluster) bool {
-	if b.conn != nil && len(b.conn.Sources) > 0 {
+	if b.conn != nil {
 		return slices.Contains(b.conn.Sources, string(SourceRedshift))
 	}
 	l := c.Logging

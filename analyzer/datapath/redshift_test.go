@@ -154,9 +154,11 @@ func TestRedshiftPathWanted(t *testing.T) {
 			t.Errorf("generic reader: %s problems %v", h.Kind, h.Problems)
 		}
 	}
-	for _, p := range Build(s, &connector.Connector{Profile: "skyformation", Role: rsReader, Sources: []string{"cloudtrail"}}) {
-		if p.Source.Kind == SourceRedshift {
-			t.Errorf("a connector not reading redshift follows %s", p.ID)
+	for _, sources := range [][]string{{"cloudtrail"}, nil} {
+		for _, p := range Build(s, &connector.Connector{Profile: "skyformation", Role: rsReader, Sources: sources}) {
+			if p.Source.Kind == SourceRedshift {
+				t.Errorf("a connector reading %v follows %s", sources, p.ID)
+			}
 		}
 	}
 	if p := redshiftPathOf(t, Build(s, nil)); len(questionsOf(p, HopRead)) != 0 {
