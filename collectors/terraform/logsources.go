@@ -110,6 +110,9 @@ func (b *builder) fillLogSources(acc *snapshot.Account) {
 // logSourceDerived computes the ARNs AWS gives these resources from their
 // names, as derived does for the others.
 func (b *builder) logSourceDerived(in *instance, key string, depth int) (string, bool) {
+	if in.typ == "aws_redshift_cluster" && key == "id" {
+		return b.redshiftID(in, depth)
+	}
 	if key != "arn" {
 		return "", false
 	}

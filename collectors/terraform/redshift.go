@@ -48,6 +48,15 @@ func (b *builder) redshiftARN(in *instance, id string) string {
 	return fmt.Sprintf("arn:%s:redshift:%s:%s:cluster:%s", b.partition(in), b.region(in), b.accountOf(in), id)
 }
 
+// redshiftID is a cluster's id, known only after apply in a plan: the
+// provider sets it to cluster_identifier, so that
+// aws_redshift_logging's cluster_identifier = aws_redshift_cluster.x.id
+// (the provider's own example) names the cluster.
+func (b *builder) redshiftID(in *instance, depth int) (string, bool) {
+	id := b.sDepth(b.top(in), "cluster_identifier", depth+1)
+	return id, id != "" && !snapshot.IsUnknown(id)
+}
+
 func (b *builder) redshiftCluster(in *instance) {
 	v := b.top(in)
 	id := b.s(v, "cluster_identifier")

@@ -1,5 +1,5 @@
 # METADATA
-# title: Redshift cluster does not write its audit logs to S3
+# title: Redshift cluster does not write its audit logs (or its user activity log) to S3
 # description: >-
 #   Redshift writes a cluster's connection and user logs to S3 only when
 #   database audit logging is enabled with an S3 destination (EnableLogging
