@@ -66,7 +66,7 @@ parameter_group(account, region, name) := g if {
 audit_bucket_only(name) if {
 	some p in paths
 	p.source.bucket == name
-	not name in {s.bucket | some s in lib.path_sources}
+	not name in {p.source.bucket | some p in lib.paths; p.source.kind != "redshift"}
 }
 
 # read_findings are the Redshift audit-log path's reader failures: the

@@ -54,3 +54,19 @@ test_near_miss_filters_split_sources if {
 	]}}])
 	count(sq05.deny) == 0 with input as doc
 }
+
+# The rule judges the delivery side Go builds (input.path_index.delivery):
+# a queue that sources of both kinds reach there is shared, whatever the
+# snapshot's notifications would say if Rego rebuilt the joins.
+test_reads_go_built_delivery if {
+	doc := object.union(json.patch(snap("gd-own"), [{"op": "remove", "path": "/snapshot/accounts/0/buckets/0/notification"}]), {
+		"paths": [],
+		"path_index": {"delivery": {
+			"queue_buckets": {queue: ["ct-logs", "gd-own"]},
+			"queue_sources": {queue: ["cloudtrail", "guardduty"]},
+		}},
+	})
+	fs := sq05.deny with input as doc
+	{f.fact | some f in fs} == {"cloudtrail,guardduty"}
+	count(sq05.deny) == 0 with input as json.patch(doc, [{"op": "replace", "path": "/path_index/delivery/queue_sources", "value": {queue: ["cloudtrail"]}}])
+}
