@@ -11,15 +11,11 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-// xmlns is the namespace of Redshift's query-protocol answers (API
-// version 2012-12-01).
-const xmlns = "http://redshift.amazonaws.com/doc/2012-12-01/"
+// proto is Redshift's query protocol (API version 2012-12-01).
+var proto = &awstest.QueryProtocol{Service: "redshift", Xmlns: "http://redshift.amazonaws.com/doc/2012-12-01/", Version: "2012-12-01"}
 
 // Service is Redshift for awstest.Start.
-var Service = awstest.Service{ID: awstest.Redshift, New: New}
-
-// New returns the Redshift handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+var Service = awstest.QueryService(awstest.Redshift, proto, describeCall, func(w *awstest.World) awstest.QueryServe { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -33,19 +29,16 @@ var engineDefaults = map[string]string{
 	"use_fips_ssl":                         "false",
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, c, ae := s.w.BeginQuery(r, "redshift", func(form url.Values) awstest.Op {
-		return awstest.Op{Continuation: form.Get("Marker") != "", Resource: form.Get("ClusterIdentifier") + form.Get("ParameterGroupName")}
-	})
-	if ae != nil {
-		awstest.WriteQueryError(rw, xmlns, ae)
-		return
-	}
-	action := form.Get("Action")
+// describeCall is what the call log and the authorizer know of a call.
+func describeCall(form url.Values) awstest.Op {
+	return awstest.Op{Continuation: form.Get("Marker") != "", Resource: form.Get("ClusterIdentifier") + form.Get("ParameterGroupName")}
+}
+
+func (s *server) serve(rw http.ResponseWriter, action string, c awstest.Caller, form url.Values) {
 	max, _ := strconv.Atoi(form.Get("MaxRecords"))
 	if form.Get("MaxRecords") != "" && (max < 20 || max > 100) {
 		// The documented range of MaxRecords.
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "InvalidParameterValue", "MaxRecords must be between 20 and 100"))
+		proto.Fail(rw, awstest.Errorf(400, "InvalidParameterValue", "MaxRecords must be between 20 and 100"))
 		return
 	}
 	a := s.w.Account(c.Account)
@@ -60,12 +53,12 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if form.Get("ClusterIdentifier") != "" && len(cs) == 0 {
-			awstest.WriteQueryError(rw, xmlns, awstest.Errorf(404, "ClusterNotFound", "Cluster %s not found.", form.Get("ClusterIdentifier")))
+			proto.Fail(rw, awstest.Errorf(404, "ClusterNotFound", "Cluster %s not found.", form.Get("ClusterIdentifier")))
 			return
 		}
 		start, end, next, ae := s.w.Page(len(cs), form.Get("Marker"), max, 100)
 		if ae != nil {
-			awstest.WriteQueryError(rw, xmlns, ae)
+			proto.Fail(rw, ae)
 			return
 		}
 		out := struct {
@@ -75,32 +68,32 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		for _, k := range cs[start:end] {
 			out.Clusters = append(out.Clusters, describe(k))
 		}
-		awstest.WriteQueryResult(rw, xmlns, action, out)
+		proto.Answer(rw, action, out)
 	case "DescribeLoggingStatus":
 		k := s.cluster(a, c, form.Get("ClusterIdentifier"))
 		if k == nil {
-			awstest.WriteQueryError(rw, xmlns, awstest.Errorf(404, "ClusterNotFound", "Cluster %s not found.", form.Get("ClusterIdentifier")))
+			proto.Fail(rw, awstest.Errorf(404, "ClusterNotFound", "Cluster %s not found.", form.Get("ClusterIdentifier")))
 			return
 		}
-		awstest.WriteQueryResult(rw, xmlns, action, loggingStatus(k.Logging))
+		proto.Answer(rw, action, loggingStatus(k.Logging))
 	case "DescribeClusterParameters":
 		g := s.group(a, c, form.Get("ParameterGroupName"))
 		if g == nil {
-			awstest.WriteQueryError(rw, xmlns, awstest.Errorf(404, "ClusterParameterGroupNotFound", "Cluster parameter group %s not found.", form.Get("ParameterGroupName")))
+			proto.Fail(rw, awstest.Errorf(404, "ClusterParameterGroupNotFound", "Cluster parameter group %s not found.", form.Get("ParameterGroupName")))
 			return
 		}
 		ps := parameters(g, form.Get("Source"))
 		start, end, next, ae := s.w.Page(len(ps), form.Get("Marker"), max, 100)
 		if ae != nil {
-			awstest.WriteQueryError(rw, xmlns, ae)
+			proto.Fail(rw, ae)
 			return
 		}
-		awstest.WriteQueryResult(rw, xmlns, action, struct {
+		proto.Answer(rw, action, struct {
 			Parameters []parameter `xml:"Parameters>Parameter"`
 			Marker     string      `xml:",omitempty"`
 		}{ps[start:end], next})
 	default:
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "InvalidAction", "Could not find operation %s for version 2012-12-01", action))
+		proto.UnknownAction(rw, action)
 	}
 }
 
