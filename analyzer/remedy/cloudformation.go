@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -546,7 +547,8 @@ func (t *template) scalar(v any) string {
 // quote of a quoted one, else the end of the plain text (before a comment,
 // and in flow context before , } or ]).
 func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
-	if v.Kind != yaml.ScalarNode || v.Tag == "!Ref" || strings.HasPrefix(v.Tag, "!") && v.Tag != "!!str" && v.Tag != "!!int" && v.Tag != "!!bool" {
+	tagged := strings.HasPrefix(v.Tag, "!") && v.Tag != "!!str" && v.Tag != "!!int" && v.Tag != "!!bool"
+	if v.Kind != yaml.ScalarNode || tagged && !pseudoOnly(v) {
 		return 0, false
 	}
 	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
@@ -556,6 +558,20 @@ func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
 	i := v.Column - 1
 	if i < 0 || i >= len(line) {
 		return 0, false
+	}
+	if tagged {
+		// The span starts at the tag (yaml.v3 places the node there); the
+		// value, quoted or plain, follows it.
+		if !strings.HasPrefix(string(line[i:]), v.Tag) {
+			return 0, false
+		}
+		i += len([]rune(v.Tag))
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		if i >= len(line) {
+			return 0, false
+		}
 	}
 	switch line[i] {
 	case '"':
@@ -595,6 +611,31 @@ func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
 	}
 	return j + 1, true
 }
+
+// pseudoOnly reports whether a one-line short-form intrinsic refers to
+// pseudo parameters only (!Ref AWS::AccountId, !Sub "${AWS::Partition}…"):
+// its value is fixed by where the stack runs, so a fix may replace it with
+// the value it must have. A reference to a template parameter or resource
+// is the author's design (the parameter is what to change), so it is not
+// replaced.
+func pseudoOnly(v *yaml.Node) bool {
+	switch v.Tag {
+	case "!Ref":
+		return strings.HasPrefix(v.Value, "AWS::")
+	case "!Sub":
+		for _, m := range subRefRe.FindAllStringSubmatch(v.Value, -1) {
+			if !strings.HasPrefix(m[1], "AWS::") {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// subRefRe finds the ${Name} references of a !Sub string (not the
+// ${!Literal} escapes).
+var subRefRe = regexp.MustCompile(`\$\{([^!}][^}]*)\}`)
 
 // prefix is the text of a line before a 1-based column (in characters,
 // as yaml.v3 counts them); "" when the position is not in the file.

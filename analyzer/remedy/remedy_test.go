@@ -151,6 +151,45 @@ func TestCloudFormationIntrinsicIsTextOnly(t *testing.T) {
 	}
 }
 
+// A value spelled with pseudo parameters only (!Ref AWS::AccountId, a
+// !Sub of ${AWS::…}) is fixed by where the stack runs, not by the
+// author's parameters: a fix replaces it exactly, tag and all, keeping a
+// comment after it.
+func TestCloudFormationPseudoParameterIsReplaced(t *testing.T) {
+	tmpl := `Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Sid: Reader
+            Effect: Allow
+            Condition:
+              StringEquals:
+                kms:CallerAccount: !Ref AWS::AccountId # the owner
+              StringLike:
+                kms:EncryptionContext:aws:cloudtrail:arn: !Sub "arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"
+                aws:SourceArn: !Sub "arn:${AWS::Partition}:cloudtrail:*:${Owner}:trail/*"
+`
+	f := findings.Finding{Address: "Key", Location: &findings.Location{File: "t.yaml", Line: 7}, Fix: &findings.Fix{SetAt: map[string]any{"Condition": map[string]any{
+		"StringEquals": map[string]any{"kms:CallerAccount": "222222222222"},
+		"StringLike":   map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"},
+	}}}}
+	_, edited := apply(t, f, "t.yaml", tmpl)
+	want := strings.Replace(strings.Replace(tmpl, `!Ref AWS::AccountId # the owner`, `"222222222222" # the owner`, 1),
+		`!Sub "arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"`, `arn:aws:cloudtrail:*:111111111111:trail/*`, 1)
+	if diff := cmp.Diff(want, edited); diff != "" {
+		t.Errorf("edited template (-want +got):\n%s", diff)
+	}
+	// A !Sub naming a template parameter is the author's design: the
+	// change says what to set, without edits.
+	f.Fix.SetAt = map[string]any{"Condition": map[string]any{"StringLike": map[string]any{"aws:SourceArn": "arn:aws:cloudtrail:*:111111111111:trail/*"}}}
+	got, _ := apply(t, f, "t.yaml", tmpl)
+	if got.Change == nil || len(got.Change.Edits) != 0 {
+		t.Errorf("replaced a parameter's reference: %+v", got.Change)
+	}
+}
+
 const tf = `resource "aws_sqs_queue" "logs" {
   name                      = "logs"
   message_retention_seconds = 345600
