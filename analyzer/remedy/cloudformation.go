@@ -187,10 +187,22 @@ func (t *template) setEdits(pn *yaml.Node, set map[string]any) (edits []findings
 			continue
 		}
 		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
-		if !ok || !isScalar(set[p]) {
+		if !ok && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle != 0 && !isScalar(set[p]) {
+			end, ok = t.flowEnd(v)
+		}
+		if !ok {
 			return nil, nil, false
 		}
-		edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
+		text := t.scalar(set[p])
+		if !isScalar(set[p]) {
+			// A one-line value becoming a list of scalars (a condition
+			// admitting a second value) stays on its line, as a flow
+			// list, valid YAML and JSON alike.
+			if text, ok = flowList(set[p]); !ok {
+				return nil, nil, false
+			}
+		}
+		edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: text})
 	}
 	if len(inserts) > 0 {
 		switch {
@@ -521,6 +533,60 @@ func (t *template) pair(p string, v any, pad string) string {
 		return pad + p + ": " + t.scalar(v)
 	}
 	return pad + p + ":\n" + indentText(yamlBlock(v), pad+"  ")
+}
+
+// flowEnd is the column after a flow sequence of scalars written on one
+// line (["a", b]): its closing bracket.
+func (t *template) flowEnd(v *yaml.Node) (int, bool) {
+	for _, e := range v.Content {
+		if e.Kind != yaml.ScalarNode || e.Line != v.Line {
+			return 0, false
+		}
+	}
+	line := []rune(t.lines[v.Line-1])
+	i := v.Column - 1
+	if i < 0 || i >= len(line) || line[i] != '[' {
+		return 0, false
+	}
+	var quote rune
+	for j := i + 1; j < len(line); j++ {
+		switch c := line[j]; {
+		case quote == '"' && c == '\\':
+			j++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == ']':
+			return j + 2, true
+		}
+	}
+	return 0, false
+}
+
+// flowList writes a list of scalars on one line, ["a", "b"]; ok is false
+// for anything else.
+func flowList(v any) (string, bool) {
+	l, ok := v.([]any)
+	if !ok || len(l) == 0 {
+		return "", false
+	}
+	parts := make([]string, len(l))
+	for i, e := range l {
+		switch e.(type) {
+		case string, bool, float64, int, int64:
+		default:
+			return "", false
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			return "", false
+		}
+		parts[i] = string(b)
+	}
+	return "[" + strings.Join(parts, ", ") + "]", true
 }
 
 // isScalar reports whether v is written on one line (not an object or a
