@@ -762,8 +762,9 @@ func maxLine(n *yaml.Node) int {
 }
 
 // statementOrder is the order AWS's documentation writes a statement's
-// elements in; other keys follow, sorted.
-var statementOrder = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+// elements in, after the names that head other entries (a selector's
+// Name, a field selector's Field); other keys follow, sorted.
+var statementOrder = []string{"Name", "Field", "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 
 func orderedKeys(m map[string]any) []string {
 	var out []string
