@@ -186,6 +186,14 @@ func (t *template) setEdits(pn *yaml.Node, set map[string]any) (edits []findings
 				Text: indentText(yamlBlock(l), before) + "\n"})
 			continue
 		}
+		if l, isList := set[p].([]any); isList && len(l) > 0 && v.Kind == yaml.SequenceNode && t.json {
+			// A JSON list (a filter's Rules) is replaced whole, from its
+			// bracket to its closing one, in the file's indentation.
+			if e, ok := t.jsonReplace(v, l); ok {
+				edits = append(edits, e)
+				continue
+			}
+		}
 		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
 		if !ok && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle != 0 && !isScalar(set[p]) {
 			end, ok = t.flowEnd(v)
@@ -375,14 +383,10 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 		return c
 	}
 	// A flow sequence (JSON): ", {…}" after the last item's closing brace.
-	start := t.offset(last.Line, last.Column)
-	all := strings.Join(t.lines, "\n")
-	dec := json.NewDecoder(strings.NewReader(all[start:]))
-	var v any
-	if start < 0 || dec.Decode(&v) != nil {
+	endLine, endCol, ok := t.jsonEnd(last)
+	if !ok {
 		return c
 	}
-	endLine, endCol := t.position(start + int(dec.InputOffset()))
 	pad := strings.Repeat(" ", last.Column-1)
 	c.Edits = []findings.Replacement{{StartLine: endLine, StartColumn: endCol, EndLine: endLine, EndColumn: endCol,
 		Text: ",\n" + pad + orderedJSON(statement, pad, "  ")}}
@@ -444,7 +448,9 @@ func mappingAt(n *yaml.Node, line int) *yaml.Node {
 	walk = func(n *yaml.Node) {
 		// A block mapping starts at its first key; a flow (JSON) one at
 		// its brace.
-		if n.Kind == yaml.MappingNode && len(n.Content) > 0 && (n.Content[0].Line == line || n.Style&yaml.FlowStyle != 0 && n.Line == line) {
+		// An intrinsic ({"Ref": …} on the entry's line) is a value, not
+		// an entry.
+		if n.Kind == yaml.MappingNode && len(n.Content) > 0 && (n.Content[0].Line == line || n.Style&yaml.FlowStyle != 0 && n.Line == line) && !intrinsic(n) {
 			found = n
 		}
 		for _, c := range n.Content {
@@ -533,6 +539,34 @@ func (t *template) pair(p string, v any, pad string) string {
 		return pad + p + ": " + t.scalar(v)
 	}
 	return pad + p + ":\n" + indentText(yamlBlock(v), pad+"  ")
+}
+
+// jsonReplace replaces a JSON value (v, as yaml.v3 read it) whole with
+// value, written with the indentation of v's line.
+func (t *template) jsonReplace(v *yaml.Node, value any) (findings.Replacement, bool) {
+	line, col, ok := t.jsonEnd(v)
+	if !ok {
+		return findings.Replacement{}, false
+	}
+	text := t.lines[v.Line-1]
+	pad := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+	return findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: line, EndColumn: col, Text: orderedJSON(value, pad, "  ")}, true
+}
+
+// jsonEnd is the position after the JSON value that starts at v.
+func (t *template) jsonEnd(v *yaml.Node) (line, col int, ok bool) {
+	start := t.offset(v.Line, v.Column)
+	if start < 0 {
+		return 0, 0, false
+	}
+	all := strings.Join(t.lines, "\n")
+	dec := json.NewDecoder(strings.NewReader(all[start:]))
+	var x any
+	if dec.Decode(&x) != nil {
+		return 0, 0, false
+	}
+	line, col = t.position(start + int(dec.InputOffset()))
+	return line, col, true
 }
 
 // flowEnd is the column after a flow sequence of scalars written on one

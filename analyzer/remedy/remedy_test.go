@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -187,6 +188,63 @@ func TestCloudFormationPseudoParameterIsReplaced(t *testing.T) {
 	got, _ := apply(t, f, "t.yaml", tmpl)
 	if got.Change == nil || len(got.Change.Edits) != 0 {
 		t.Errorf("replaced a parameter's reference: %+v", got.Change)
+	}
+}
+
+// In a JSON template a list (a filter's Rules, over lines) is replaced
+// whole in the file's indentation: the edited template is valid JSON with
+// the new rules and the entry's other keys.
+func TestCloudFormationJSONListReplaced(t *testing.T) {
+	tmpl := `{
+  "Resources": {
+    "Bucket": {
+      "Type": "AWS::S3::Bucket",
+      "Properties": {
+        "NotificationConfiguration": {
+          "TopicConfigurations": [
+            {
+              "Topic": {"Ref": "Topic"},
+              "Event": "s3:ObjectCreated:*",
+              "Filter": {
+                "S3Key": {
+                  "Rules": [
+                    {"Name": "suffix", "Value": ".json"}
+                  ]
+                }
+              }
+            }
+          ]
+        }
+      }
+    }
+  }
+}
+`
+	rules := []any{map[string]any{"Name": "prefix", "Value": "AWSLogs/"}, map[string]any{"Name": "suffix", "Value": ".json.gz"}}
+	f := findings.Finding{Address: "Bucket", Location: &findings.Location{File: "t.json", Line: 9}, Fix: &findings.Fix{SetAt: map[string]any{"Filter": map[string]any{"S3Key": map[string]any{"Rules": rules}}}}}
+	got, edited := apply(t, f, "t.json", tmpl)
+	if got.Change == nil || len(got.Change.Edits) != 1 {
+		t.Fatalf("change %+v", got.Change)
+	}
+	var doc struct {
+		Resources map[string]struct {
+			Properties struct {
+				NotificationConfiguration struct {
+					TopicConfigurations []map[string]any
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(edited), &doc); err != nil {
+		t.Fatalf("edited template is not JSON: %v\n%s", err, edited)
+	}
+	entry := doc.Resources["Bucket"].Properties.NotificationConfiguration.TopicConfigurations[0]
+	want := map[string]any{"Topic": map[string]any{"Ref": "Topic"}, "Event": "s3:ObjectCreated:*", "Filter": map[string]any{"S3Key": map[string]any{"Rules": rules}}}
+	if diff := cmp.Diff(want, entry); diff != "" {
+		t.Errorf("entry (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(edited, "                  \"Rules\": [\n                    {\n                      \"Name\": \"prefix\",") {
+		t.Errorf("not in the file's indentation:\n%s", edited)
 	}
 }
 
