@@ -99,6 +99,19 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 		lang = "cloudformation-json"
 	}
 	switch {
+	case f.Fix.Remove:
+		id, key, val := t.resource(f, false)
+		if val == nil {
+			return nil
+		}
+		typeName := ""
+		if _, typ := mapGet(val, "Type"); typ != nil {
+			typeName = " (" + typ.Value + ")"
+		}
+		// Deleting the declaration is not offered as an edit: other
+		// resources may name it, and the user decides what replaces it.
+		return &findings.Change{Language: lang, File: f.Location.File, Line: key.Line,
+			Text: fmt.Sprintf("In %s, delete the resource %s%s from this template, with every Ref, Fn::GetAtt, Fn::Sub or DependsOn that names it.", where(f.Location.File, key.Line), id, typeName)}
 	case len(f.Fix.Set) > 0:
 		id, key, val := t.resource(f, false)
 		if val == nil {
