@@ -55,7 +55,13 @@ func (b *builder) targetQueues(t snapshot.NotificationTarget, topic bool) []stri
 	if !topic {
 		return []string{t.ARN}
 	}
-	tp := b.ix.topics[t.ARN]
+	return b.ix.sqsEndpoints(t.ARN)
+}
+
+// sqsEndpoints are the endpoints of the SQS subscriptions of topic (none
+// when the topic is not in the snapshot).
+func (ix *index) sqsEndpoints(topic string) []string {
+	tp := ix.topics[topic]
 	if tp == nil {
 		return nil
 	}

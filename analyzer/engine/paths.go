@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -80,7 +79,8 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
-	paths, answers, err := pathsValue(s.Paths, false)
+	d, reads := pathIndex(snap, conn, ix, s.Sources, s.Paths)
+	paths, answers, err := pathsValue(s.Paths, d, reads, false)
 	s.answers = answers
 	if err != nil {
 		return nil, err
@@ -118,17 +118,12 @@ func nonNil[T any](s []T) []T {
 // full answer in the value instead (the trailgate.paths built-in of Rego
 // unit tests, which have no Subject to keep them).
 //
-// The index holds what the rules look up in the paths, built once here
-// rather than grouped by a Rego scan per lookup (quadratic in the
-// organization): reads, per object reader and queue ("" for none), the
-// buckets of its GetObject questions; answers, per "principal action
-// resource" asked on a reader or read hop, the first such question's
-// answer.
-func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, error) {
-	type answer struct {
-		Decision string `json:"decision"`
-		Ref      int    `json:"ref"`
-	}
+// The index holds what the rules look up, built once in Go rather than
+// joined by a Rego scan per lookup (quadratic in the organization): the
+// delivery side of every source (datapath.Delivery) and the reader side
+// of the paths (datapath.Reads), whose requests carry answers as the
+// questions do (indexValue).
+func pathsValue(paths []datapath.Path, d datapath.Delivery, reads datapath.Reads, inline bool) (ast.Value, []pathAnswer, error) {
 	type question struct {
 		datapath.Question
 		Answer any `json:"answer,omitempty"` // hides Question.Answer
@@ -141,83 +136,60 @@ func pathsValue(paths []datapath.Path, inline bool) (ast.Value, []pathAnswer, er
 		datapath.Path
 		Hops []hop `json:"hops"`
 	}
-	type reads struct {
-		Role    string   `json:"role"`
-		Queue   string   `json:"queue"`
-		Buckets []string `json:"buckets"`
-	}
-	var answers []pathAnswer
-	refs := map[string]int{} // authz.Request.Key → ref
-	byReader := map[string]*reads{}
-	var readers []string
-	byRequest := map[string]any{}
+	refs := &answerRefs{inline: inline, refs: map[string]int{}}
 	out := make([]path, len(paths))
 	for i, p := range paths {
 		out[i] = path{Path: p, Hops: make([]hop, len(p.Hops))}
-		queue := ""
-		for _, h := range p.Hops {
-			if h.Kind == datapath.HopQueue && len(h.Resources) > 0 {
-				queue = h.Resources[0].ARN
-			}
-		}
 		for j, h := range p.Hops {
 			out[i].Hops[j] = hop{Hop: h}
 			for _, q := range h.Questions {
-				rq := question{Question: q}
-				switch {
-				case q.Answer == nil:
-				case inline:
-					a, err := ast.JSON(answerValue(*q.Answer))
-					if err != nil {
-						return nil, nil, err
-					}
-					rq.Answer = a
-				default:
-					// One ref per question: the index answers a question
-					// asked again (a hop two paths share) as it did, and
-					// equal refs let the hops' values be one (jsonValue).
-					req := authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context}
-					key := req.Key()
-					ref, ok := refs[key]
-					if !ok {
-						ref = len(answers)
-						refs[key] = ref
-						answers = append(answers, pathAnswer{req: req, answer: q.Answer})
-					}
-					rq.Answer = answer{Decision: string(q.Answer.Decision), Ref: ref}
+				a, err := refs.of(q)
+				if err != nil {
+					return nil, nil, err
 				}
-				out[i].Hops[j].Questions = append(out[i].Hops[j].Questions, rq)
-				if h.Kind != datapath.HopReader && h.Kind != datapath.HopRead {
-					continue
-				}
-				if key := q.Principal + " " + q.Action + " " + q.Resource; byRequest[key] == nil && rq.Answer != nil {
-					byRequest[key] = rq.Answer
-				}
-				if h.Kind == datapath.HopRead && q.Action == "s3:GetObject" {
-					key := q.Principal + " " + queue
-					r := byReader[key]
-					if r == nil {
-						r = &reads{Role: q.Principal, Queue: queue}
-						byReader[key] = r
-						readers = append(readers, key)
-					}
-					if !slices.Contains(r.Buckets, p.Source.Bucket) {
-						r.Buckets = append(r.Buckets, p.Source.Bucket)
-					}
-				}
+				out[i].Hops[j].Questions = append(out[i].Hops[j].Questions, question{Question: q, Answer: a})
 			}
 		}
 	}
-	slices.Sort(readers)
-	index := struct {
-		Reads   []*reads       `json:"reads"`
-		Answers map[string]any `json:"answers"`
-	}{Reads: []*reads{}, Answers: byRequest}
-	for _, k := range readers {
-		index.Reads = append(index.Reads, byReader[k])
+	index, err := indexValue(d, reads, refs)
+	if err != nil {
+		return nil, nil, err
 	}
 	v, err := toValue(map[string]any{"paths": out, "index": index})
-	return v, answers, err
+	return v, refs.answers, err
+}
+
+// answerRefs gives each answered question its Rego answer: {"decision",
+// "ref"}, ref indexing answers, or the full answer when inline.
+type answerRefs struct {
+	inline  bool
+	answers []pathAnswer
+	refs    map[string]int // authz.Request.Key → ref
+}
+
+func (r *answerRefs) of(q datapath.Question) (any, error) {
+	type answer struct {
+		Decision string `json:"decision"`
+		Ref      int    `json:"ref"`
+	}
+	switch {
+	case q.Answer == nil:
+		return nil, nil
+	case r.inline:
+		return ast.JSON(answerValue(*q.Answer))
+	}
+	// One ref per question: the index answers a question asked again (a
+	// hop two paths share) as it did, and equal refs let the hops' values
+	// be one (jsonValue).
+	req := authz.Request{Principal: q.Principal, Action: q.Action, Resource: q.Resource, Context: q.Context}
+	key := req.Key()
+	ref, ok := r.refs[key]
+	if !ok {
+		ref = len(r.answers)
+		r.refs[key] = ref
+		r.answers = append(r.answers, pathAnswer{req: req, answer: q.Answer})
+	}
+	return answer{Decision: string(q.Answer.Decision), Ref: ref}, nil
 }
 
 // PathAnswerBuiltin gives a rule the full answer to a question of
@@ -273,7 +245,7 @@ func pathAnswerImpl(bctx rego.BuiltinContext, refT *ast.Term) (*ast.Term, error)
 // input.paths (NewSubject), built by analyzer/datapath and answered with
 // the snapshot's authorization index:
 //
-//	trailgate.paths(snapshot, connector or null) → [path, ...]
+//	trailgate.paths(snapshot, connector or null) → {"paths": [path, ...], "index": path_index}
 //
 // data.trailgate.lib.paths reads the input and falls back to it.
 const PathsBuiltin = "trailgate.paths"
@@ -283,7 +255,7 @@ var pathsDecl = &rego.Function{
 	Description: "The delivery paths of a snapshot for a connector (null: none), as analyzer/datapath builds and answers them.",
 	Decl: types.NewFunction(
 		types.Args(types.Named("snapshot", types.A), types.Named("connector", types.A)),
-		types.Named("paths", types.NewArray(nil, types.A)),
+		types.Named("paths", jsonObject),
 	),
 	Memoize: true,
 }
@@ -313,7 +285,9 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
 		}
 	}
-	v, _, err := pathsValue(datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)), true)
+	paths := datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix))
+	d, reads := pathIndex(snap, conn, ix, datapath.Sources(snap), paths)
+	v, _, err := pathsValue(paths, d, reads, true)
 	if err != nil {
 		return nil, err
 	}

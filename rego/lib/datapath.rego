@@ -386,7 +386,10 @@ source_of(p, d) if p.source_arn == d.arn
 
 source_of(p, d) if p.source_arn == sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])
 
-sample_key(d) := sprintf("%s2026/01/01/log%s", [d.key_prefix, d.key_suffix])
+# sample_key is the log file every question about a source's objects
+# names: the one Go gives the source (analyzer/datapath), which its paths
+# and the reader's requests ask about too.
+sample_key(d) := d.sample_key
 
 # object_key is the key that encrypts a source's log files: the trail's
 # key, the GuardDuty destination key, or the bucket's default SSE-KMS key.

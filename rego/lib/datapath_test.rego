@@ -228,18 +228,20 @@ test_radiant_standalone_account_needs_no_org_trail if {
 
 # A path can start at the bucket: a vendor stack whose trail lives
 # elsewhere is judged from its bucket's notification to the connector's
-# queue onward (lib.deliveries with an unknown writer).
+# queue onward (an implied source of the paths, with an unknown writer).
 test_path_from_bucket_without_trail if {
 	s := json.patch(snap, [{"op": "replace", "path": "/accounts/0/trails", "value": []}])
-	ds := data.trailgate.lib.path_sources with input as {"snapshot": s, "connector": conn}
-	{[d.bucket, d.writer, d.kind] | some d in ds} == {["cloudtrail-222222222222", "", "cloudtrail"]}
+	ps := data.trailgate.lib.paths with input as {"snapshot": s, "connector": conn}
+	{[p.source.bucket, p.source.writer, p.source.kind] | some p in ps; p.source.implied} == {["cloudtrail-222222222222", "", "cloudtrail"]}
+	bs := data.trailgate.lib.log_buckets with input as {"snapshot": s, "connector": conn}
+	bs == {"cloudtrail-222222222222"}
 	# No writer is judged for it.
 	ws := data.trailgate.lib.sources with input as {"snapshot": s, "connector": conn}
 	count(ws) == 0
 	rs := data.trailgate.lib.readers with input as {"snapshot": s, "connector": conn}
-	{r.buckets | some r in rs} == {{"cloudtrail-222222222222"}}
+	{r.buckets | some r in rs} == {["cloudtrail-222222222222"]}
 	# Without a reader of the queue there is no path to judge.
-	none := data.trailgate.lib.path_sources with input as {"snapshot": s, "connector": null}
+	none := data.trailgate.lib.log_buckets with input as {"snapshot": s, "connector": null}
 	count(none) == 0
 }
 

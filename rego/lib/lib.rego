@@ -2,10 +2,12 @@
 # title: Shared helpers for trailgate rules
 # description: >-
 #   Lookups over input.snapshot (resources with the account that owns them),
-#   the log sources and publishers analyzer/datapath builds (input.sources,
-#   input.publishers), where their notifications go and who reads, and the
-#   authorization built-in. Facts about AWS (where files land, the context a
-#   service sends) live in Go; these helpers only look them up.
+#   the log sources, publishers and paths analyzer/datapath builds
+#   (input.sources, input.publishers, input.paths), where their notifications
+#   go and who reads, with every reader request and its answer
+#   (input.path_index), and the authorization built-in. Facts about AWS
+#   (where files land, the context a service sends) and the joins of the
+#   pipeline live in Go; these helpers only look them up.
 package trailgate.lib
 
 # partition is the snapshot's AWS partition (aws when unset).
@@ -162,20 +164,24 @@ publishers := input.publishers if {
 } else := trailgate.sources(input.snapshot).publishers
 
 # paths are the delivery paths analyzer/datapath builds once and answers
-# (input.paths: each question with its answer's decision); a Rego test
-# that brings only input.snapshot and input.connector gets the same from
-# the trailgate.paths built-in.
-path_model := {"paths": input.paths, "index": input.path_index} if {
+# (input.paths: each question with its answer's decision and ref); a Rego
+# test that brings only input.snapshot and input.connector gets the same
+# from the trailgate.paths built-in (answers inline), and one that brings
+# its own paths gets the index from it.
+paths := input.paths if {
 	input.paths
-} else := trailgate.paths(input.snapshot, object.get(input, "connector", null))
+} else := path_model.paths
 
-paths := path_model.paths
+# path_index holds the lookups the rules make, built once in Go
+# (analyzer/engine indexValue): the delivery side of every log source
+# (delivery), the reader side of the paths (readers, queue_readers, keys,
+# requests, assume) and answers ("principal action resource" -> the
+# answer of a reader's request).
+path_index := input.path_index if {
+	input.path_index
+} else := path_model.index
 
-# path_index holds the lookups the rules make in the paths, built once in
-# Go: reads ([{role, queue, buckets}]: the buckets each object reader
-# downloads from, per queue) and answers ("principal action resource" ->
-# the answer of a reader or read hop question).
-path_index := path_model.index
+path_model := trailgate.paths(input.snapshot, object.get(input, "connector", null))
 
 # source is the log source of a trail or GuardDuty detector ARN.
 source(arn) := s if {
@@ -265,21 +271,14 @@ grant_fix(answer, statement) := {"add_statement": statement, "policy": "resource
 # ---------------------------------------------------------------------------
 # The log pipeline.
 
-# A path can start at any hop the input names: a vendor stack whose trail
-# or detector lives elsewhere (not in the input) is still judged from the
-# bucket onward. A bucket no writer of the snapshot is known to write,
+# The delivery side of every log source, whatever the connector reads,
+# is built once in Go (analyzer/datapath.Delivery, input.path_index
+# .delivery): the rules judge it; they do not rebuild it. A path can start
+# at any hop the input names: a bucket no writer of the snapshot writes,
 # whose new-object notifications reach the connector's queue (or a queue a
-# Lambda event source mapping polls), is a log bucket: its delivery has an
-# unknown writer, the connector's first source read from S3, and a sample
-# key its notification filter admits. analyzer/datapath builds these
-# implied sources (impliedSources) and starts paths at them; they are the
-# sources of the paths marked implied that name a bucket. Writers are
-# judged on sources only; readers on path_sources, both.
-implied_sources contains p.source if {
-	some p in paths
-	p.source.implied
-	p.source.bucket != ""
-}
+# Lambda event source mapping polls), is a log bucket too (an implied
+# source of the paths). Writers are judged on sources only.
+delivery := path_index.delivery
 
 with_slash(p) := "" if p == ""
 
@@ -293,12 +292,8 @@ with_slash(p) := concat("", [p, "/"]) if {
 	not endswith(p, "/")
 }
 
-# path_sources are the sources a reader's path starts from: the
-# snapshot's (sources) and those implied by a read queue.
-path_sources := {s | some s in sources} | implied_sources
-
 # log_buckets are the buckets some writer delivers to, by name.
-log_buckets contains d.bucket if some d in path_sources
+log_buckets := {name | some name in delivery.log_buckets}
 
 # notification_targets are a bucket's topic and queue configurations.
 notification_targets(b) := array.concat(
@@ -309,65 +304,35 @@ notification_targets(b) := array.concat(
 # sqs_subscriptions are a topic's SQS subscriptions.
 sqs_subscriptions(topic) := [s | some s in object.get(topic, "subscriptions", []); s.protocol == "sqs"]
 
-# reach lists the queues a bucket's log files are announced to: through a
+# reach lists the queues a log bucket's files are announced to: through a
 # bucket notification (directly or via an SNS topic), or through the SNS
-# topic of a trail that writes the bucket.
-reach(bucket_name) := ({q |
-	b := bucket_named(bucket_name).bucket
-	some t in notification_targets(b)
-	t.kind == "queue"
-	q := t.cfg.arn
-} | {q |
-	b := bucket_named(bucket_name).bucket
-	some t in notification_targets(b)
-	t.kind == "topic"
-	topic := topic_arn(t.cfg.arn).topic
-	some s in sqs_subscriptions(topic)
-	q := s.endpoint
-}) | {q |
-	some e in object.get(trails_writing, bucket_name, set())
-	topic := topic_arn(e.trail.sns_topic_arn).topic
-	some s in sqs_subscriptions(topic)
-	q := s.endpoint
-}
+# topic of a trail that writes the bucket (datapath.Delivery.Reach).
+reach(bucket_name) := {q | some q in object.get(delivery.reach, bucket_name, [])}
 
-# Indexes the pipeline functions join on, each built once per evaluation
-# (a complete rule over a multi-value rule is computed whole, once, and
-# looked up by key) instead of a scan of every trail, bucket or delivery
-# per call, which made the pipeline grow with the square of the
-# organization.
+# queue_buckets: queue ARN -> the log buckets that reach it.
+queue_buckets := delivery.queue_buckets
 
-# trails_writing: bucket name -> the trails that write it.
-trails_writing := trails_by_bucket
+# pipeline_queues are every queue some log bucket reaches.
+pipeline_queues := {q | some q, _ in queue_buckets}
 
-trails_by_bucket[name] contains e if {
-	some e in trails
-	name := e.trail.s3_bucket_name
-}
+# queue_sources: queue ARN -> the kinds of the log sources whose files are
+# announced to it (through a notification whose filter admits them, or the
+# trail's topic).
+queue_sources := delivery.queue_sources
 
-trails_by_arn := {e.trail.arn: e | some e in trails}
+# queue_feeds are the (producer service, source ARN, source account, queue
+# ARN) edges of the pipeline.
+queue_feeds := {f | some f in delivery.feeds}
 
-# queue_buckets: queue ARN -> the log buckets that reach it (reach inverted).
-queue_buckets := buckets_reaching
-
-buckets_reaching[q] contains name if {
-	some name in log_buckets
-	some q in reach(name)
-}
+# sample_key is a log file the bucket holds (the least sample key of its
+# sources).
+sample_key(b) := delivery.sample_keys[b.bucket.name]
 
 # bucket_sources: bucket name -> the log sources that write it.
 bucket_sources := sources_by_bucket
 
 sources_by_bucket[name] contains d if {
 	some d in sources
-	name := d.bucket
-}
-
-# bucket_path_sources: bucket name -> the path sources that write it.
-bucket_path_sources := path_sources_by_bucket
-
-path_sources_by_bucket[name] contains d if {
-	some d in path_sources
 	name := d.bucket
 }
 
@@ -379,44 +344,9 @@ readers_by_bucket[name] contains r if {
 	some name in r.buckets
 }
 
-# queue_sources: queue ARN -> the kinds of the log sources whose files are
-# announced to it (delivery_queues inverted).
-queue_sources := sources_reaching
-
-sources_reaching[q] contains d.kind if {
-	some d in sources
-	some q in delivery_queues(d)
-}
-
-# delivery_queues lists the queues that announce one delivery's log files:
-# bucket notifications whose prefix and suffix filters match its keys, and
-# the SNS topic of the trail that writes them.
-delivery_queues(d) := {q |
-	b := bucket_named(d.bucket).bucket
-	some t in notification_targets(b)
-	filter_matches(t.cfg, d.sample_key)
-	some q in target_queues(t)
-} | {q |
-	d.kind == "cloudtrail"
-	e := trails_by_arn[d.arn]
-	topic := topic_arn(e.trail.sns_topic_arn).topic
-	some s in sqs_subscriptions(topic)
-	q := s.endpoint
-}
-
-target_queues(t) := {t.cfg.arn} if t.kind == "queue"
-
-target_queues(t) := {s.endpoint | some s in sqs_subscriptions(topic_arn(t.cfg.arn).topic)} if t.kind == "topic"
-
 filter_matches(cfg, key) if {
 	startswith(key, object.get(cfg, "filter_prefix", ""))
 	endswith(key, object.get(cfg, "filter_suffix", ""))
-}
-
-# pipeline_queues are every queue some log bucket reaches.
-pipeline_queues contains q if {
-	some name in log_buckets
-	some q in reach(name)
 }
 
 connector_sources := s if {
@@ -460,26 +390,20 @@ events_fed("guardduty") if {
 	hq.resources[0].arn == q
 }
 
+# The reader side of the paths is built once in Go too
+# (analyzer/datapath.Reads, input.path_index): who reads, every request a
+# reader makes with the context AWS sends and its answer, and the answers
+# to the actions the reader table only recommends.
+
 # readers are who reads the logs, with the buckets they read. With a
 # connector: its object reader (object_role, else role), reading the
 # buckets of the paths' read hops where it downloads log files
 # (analyzer/datapath: the buckets its queue announces, or, when none is
-# announced, every bucket of a source it reads from S3); otherwise every
-# role of the snapshot that may receive from a pipeline queue. Who polls
-# the queue is queue_readers.
-readers contains {"role": connector_object_role, "queue": object.get(input.connector, "queue", ""), "buckets": bs} if {
-	input.connector.role
-	bs := {b |
-		some r in path_index.reads
-		r.role == connector_object_role
-		some b in r.buckets
-	}
-}
-
-connector_object_role := r if {
-	r := input.connector.object_role
-	r != ""
-} else := input.connector.role
+# announced, every bucket of a source it reads from S3); otherwise the
+# roles the paths show allowed to receive from a queue (analyzer/datapath
+# inferredReaders), each reading the buckets whose paths reach that queue.
+# Who polls the queue is queue_readers.
+readers := {r | some r in path_index.readers}
 
 # queue_readers are the principals that poll a queue, with their kind
 # (role, or lambda-esm for a Lambda function's execution role behind an
@@ -488,49 +412,39 @@ connector_object_role := r if {
 # name a known reader. With a connector: its queue_role, else the roles of
 # the event source mappings on its queue, else its role. Without one: the
 # roles of event source mappings on the queues the paths reach.
-queue_readers contains {"role": q.principal, "queue": q.resource, "kind": q.reader_kind} if {
-	some h in reader_hops
-	some q in h.questions
-	q.action == "sqs:ReceiveMessage"
-	object.get(q, "reader_kind", "") != ""
-}
+queue_readers := {r | some r in path_index.queue_readers}
 
-# path_answer is the full answer to a question of the paths, by the ref
-# input.paths gives it (inline in Rego unit tests, trailgate.paths): an
-# Unknown answer is logged for the rule that reads it, as authz's are.
+# path_answer is the full answer to a question of the paths (or to a
+# request of path_index), by the ref input.paths gives it (inline in Rego
+# unit tests, trailgate.paths): an Unknown answer is logged for the rule
+# that reads it, as authz's are.
 path_answer(q) := q.answer if {
 	q.answer.proof
 } else := trailgate.path_answer(q.answer.ref)
 
 # reader_answer is the answer to a reader's request as its path asked it
 # (with the request context the path built), else, for a request no path
-# asks (an action only recommended), the authorization index's.
-reader_answer(role, action, resource) := path_answer({"answer": a}) if {
-	a := path_index.answers[concat(" ", [role, action, resource])]
-} else := authz(role, action, resource, {})
+# asks (an action only recommended), as asked without context: both asked
+# in Go (path_index.answers) for every action of the reader table a reader
+# may call.
+reader_answer(role, action, resource) := path_answer({"answer": path_index.answers[concat(" ", [role, action, resource])]})
 
-# request_answer is the answer to one of reader_requests: the path's
-# when the request carries no context of its own, else the index's for
-# the request as written.
-request_answer(x) := reader_answer(x.reader, x.action, x.resource) if {
-	x.context == {}
-} else := authz(x.reader, x.action, x.resource, x.context)
+# reader_requests are every request a reader makes to read the logs: the
+# log objects, the bucket listing where the connector's guide demands it
+# (elsewhere s3:ListBucket is only recommended, and a policy denying it
+# breaks nothing), each key on the path with the context its decrypt
+# carries, and its queue, each with its answer ({reader, action, resource,
+# context, on, answer}).
+reader_requests := {x | some x in path_index.requests}
 
-# reader_hops are the reader hops of every path.
-reader_hops contains h if {
-	some p in paths
-	some h in p.hops
-	h.kind == "reader"
-}
+# request_answer is the answer to one of reader_requests.
+request_answer(x) := path_answer(x)
 
-# Without a connector: the roles the paths show allowed to receive from a
-# queue (analyzer/datapath inferredReaders: the index's candidates for the
-# queue, less service-linked roles, that are allowed sqs:ReceiveMessage),
-# each reading the buckets whose paths reach that queue.
-readers contains {"role": r.role, "queue": r.queue, "buckets": {b | some b in r.buckets}} if {
-	not input.connector.role
-	some r in path_index.reads
-}
+# reader_keys are the keys a reader meets on its way to the log files,
+# with the context the decrypt carries (S3 or SQS calling on the reader's
+# behalf, the object's encryption context) and its answer:
+# {reader, key: {key, account}, why, context, trail, answer}.
+reader_keys := {object.union(k, {"key": keys_by_arn[k.key]}) | some k in path_index.keys}
 
 # ---------------------------------------------------------------------------
 # Findings.
@@ -793,90 +707,7 @@ as_list(x) := x if is_array(x)
 
 as_list(x) := [x] if not is_array(x)
 
-# reader_keys are the keys a reader meets on its way to the log files, with
-# the context the decrypt carries (S3 or SQS calling on the reader's behalf).
-reader_keys contains {"reader": r, "key": k, "why": sprintf("the %s log-file key of %s", [d.kind, d.arn]), "context": object.union(via_s3(b, r), encryption_context(d, b)), "trail": trail_of(d)} if {
-	some r in readers
-	some name in r.buckets
-	b := bucket_named(name)
-	some d in object.get(bucket_sources, name, set())
-	d.kms_key != ""
-	k := key_ref(d.kms_key, d.account, d.region)
-}
-
-reader_keys contains {"reader": r, "key": k, "why": sprintf("the default encryption key of bucket %s", [name]), "context": object.union(via_s3(b, r), {"kms:EncryptionContext:aws:s3:arn": b.bucket.arn}), "trail": ""} if {
-	some r in readers
-	some name in r.buckets
-	b := bucket_named(name)
-	startswith(b.bucket.encryption.sse_algorithm, "aws:kms")
-	ref := object.get(b.bucket.encryption, "kms_master_key_id", "")
-	ref != ""
-	k := key_ref(ref, b.account, b.bucket.region)
-}
-
-reader_keys contains {"reader": r, "key": k, "why": sprintf("the key of queue %s", [q.queue.arn]), "trail": "", "context": {
-	"kms:ViaService": sprintf("sqs.%s.amazonaws.com", [q.queue.region]),
-	"kms:CallerAccount": account_of_arn(r.role),
-	"kms:EncryptionContext:aws:sqs:arn": q.queue.arn,
-}} if {
-	some r in queue_readers
-	q := queue_arn(r.queue)
-	ref := object.get(q.queue, "kms_master_key_id", "")
-	ref != ""
-	k := key_ref(ref, q.account, q.queue.region)
-}
-
-via_s3(b, r) := {
-	"kms:ViaService": sprintf("s3.%s.amazonaws.com", [b.bucket.region]),
-	"kms:CallerAccount": account_of_arn(r.role),
-}
-
-# CloudTrail encrypts each log file with the trail ARN in the encryption
-# context (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html).
-encryption_context(d, b) := {"kms:EncryptionContext:aws:cloudtrail:arn": d.arn, "kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])} if {
-	d.kind == "cloudtrail"
-} else := {"kms:EncryptionContext:aws:s3:arn": concat("/", [b.bucket.arn, d.sample_key])}
-
-# reader_requests are every request a reader makes to read the logs: the
-# log objects, the bucket listing, each key on the path and its queue.
-reader_requests contains {"reader": r.role, "action": "s3:GetObject", "resource": concat("/", [b.bucket.arn, sample_key(b)]), "context": {}, "on": bucket_resource(b)} if {
-	some r in readers
-	some name in r.buckets
-	b := bucket_named(name)
-}
-
-# s3:ListBucket only where the connector's guide demands it: elsewhere it
-# is recommended, and a policy denying it breaks nothing
-# (data.trailgate.reader_actions).
-reader_requests contains {"reader": r.role, "action": "s3:ListBucket", "resource": b.bucket.arn, "context": {}, "on": bucket_resource(b)} if {
-	some r in readers
-	some name in r.buckets
-	b := bucket_named(name)
-	guide_demands("s3:ListBucket")
-}
-
-# guide_demands holds when a required step of the connector's vendor
-# profile lists action among what the reader must be allowed.
-guide_demands(action) if {
-	some s in data.trailgate.profiles[input.connector.profile].steps
-	not s.optional
-	some a in object.get(s.require, "actions", [])
-	lower(a.action) == lower(action)
-}
-
-reader_requests contains {"reader": p.reader.role, "action": "kms:Decrypt", "resource": p.key.key.arn, "context": p.context, "on": resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region)} if {
-	some p in reader_keys
-}
-
-reader_requests contains {"reader": r.role, "action": "sqs:ReceiveMessage", "resource": q.queue.arn, "context": {}, "on": resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region)} if {
-	some r in queue_readers
-	q := queue_arn(r.queue)
-}
-
 bucket_resource(b) := resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region)
-
-# sample_key is a log file the bucket holds (the first delivery's key).
-sample_key(b) := sort([d.sample_key | some d in object.get(bucket_path_sources, b.bucket.name, set())])[0]
 
 # blocked_by holds when a denial comes from policies of one kind (scp, rcp,
 # resourcePolicy, identityPolicy, permissionsBoundary): an explicit deny
@@ -906,34 +737,6 @@ blocking_reason(answer, kind) := trim_space(ks[0].reason) if {
 org_policy_blocks(answer) if blocked_by(answer, "scp")
 
 org_policy_blocks(answer) if blocked_by(answer, "rcp")
-
-# queue_feeds are the (producer service, source ARN, source account, queue ARN)
-# edges of the pipeline.
-queue_feeds contains {"service": "sns.amazonaws.com", "source": t.topic.arn, "account": t.account, "queue": s.endpoint} if {
-	some name in log_buckets
-	b := bucket_named(name)
-	some target in notification_targets(b.bucket)
-	target.kind == "topic"
-	t := topic_arn(target.cfg.arn)
-	some s in sqs_subscriptions(t.topic)
-}
-
-queue_feeds contains {"service": "sns.amazonaws.com", "source": t.topic.arn, "account": t.account, "queue": s.endpoint} if {
-	some e in trails
-	t := topic_arn(e.trail.sns_topic_arn)
-	some s in sqs_subscriptions(t.topic)
-}
-
-queue_feeds contains {"service": "s3.amazonaws.com", "source": b.bucket.arn, "account": b.account, "queue": target.cfg.arn} if {
-	some name in log_buckets
-	b := bucket_named(name)
-	some target in notification_targets(b.bucket)
-	target.kind == "queue"
-}
-
-trail_of(d) := d.arn if d.kind == "cloudtrail"
-
-trail_of(d) := "" if d.kind != "cloudtrail"
 
 # decrypt_misconditions lists, for a CloudTrail log-file key on a reader's
 # path, the conditions of key-policy statements that grant the reader

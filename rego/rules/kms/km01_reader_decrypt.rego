@@ -50,7 +50,7 @@ import data.trailgate.lib.datapath
 failing[[p.reader.role, p.key.key.arn]] contains p if {
 	some p in lib.reader_keys
 	p.key.key.key_manager != "AWS"
-	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
+	answer := lib.path_answer(p)
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
 	count(lib.decrypt_misconditions(p)) == 0
@@ -61,7 +61,7 @@ deny contains f if {
 	whys := sort([q.why | some q in ps])
 	some p in ps
 	p.why == whys[0]
-	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
+	answer := lib.path_answer(p)
 	f := locate(p, answer, lib.with_fix({
 		"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
 		"message": sprintf("%s cannot kms:Decrypt %s (%s)%s: %s", [p.reader.role, p.key.key.arn, concat("; ", whys), datapath.object_key_step_note(whys), answer.proof]),

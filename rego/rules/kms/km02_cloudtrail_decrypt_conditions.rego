@@ -43,7 +43,7 @@ deny contains f if {
 	some p in lib.reader_keys
 	problems := lib.decrypt_misconditions(p)
 	count(problems) > 0
-	answer := lib.authz(p.reader.role, "kms:Decrypt", p.key.key.arn, p.context)
+	answer := lib.path_answer(p)
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
 	f := with_condition_fix(lib.with_grant_location(

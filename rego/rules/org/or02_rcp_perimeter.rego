@@ -34,23 +34,20 @@ package trailgate.rules.or02
 
 import data.trailgate.lib
 
-context := {"sts:ExternalId": input.connector.external_id} if {
-	input.connector.external_id != ""
-} else := {}
-
-# requests are the vendor's AssumeRole and the reader's reads.
-requests contains {"principal": input.connector.trusted_principal, "action": "sts:AssumeRole", "resource": r.role.arn, "context": context, "on": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, "")} if {
-	input.connector.trusted_principal != ""
-	r := lib.role_arn(input.connector.role)
+# requests are the vendor's sts:AssumeRole of the connector role (with its
+# external ID) and every request a reader makes, each with its answer, as
+# Go builds them (lib.path_index.assume, lib.reader_requests).
+requests contains {"principal": x.reader, "action": x.action, "resource": x.resource, "context": x.context, "on": x.on, "answer": x.answer} if {
+	some x in lib.path_index.assume
 }
 
-requests contains {"principal": x.reader, "action": x.action, "resource": x.resource, "context": x.context, "on": x.on} if {
+requests contains {"principal": x.reader, "action": x.action, "resource": x.resource, "context": x.context, "on": x.on, "answer": x.answer} if {
 	some x in lib.reader_requests
 }
 
 deny contains f if {
 	some x in requests
-	answer := lib.request_answer({"reader": x.principal, "action": x.action, "resource": x.resource, "context": x.context})
+	answer := lib.request_answer(x)
 	lib.denied(answer)
 	lib.blocked_by(answer, "rcp")
 	f := lib.with_fix(lib.with_org_statement_location({

@@ -62,3 +62,19 @@ test_fix_declares_second_queue if {
 	f.fix.companion == {"suffix": "ForGuardduty", "type": "AWS::SQS::Queue", "properties": {"QueueName": "logs-guardduty"}}
 	contains(f.fix.also, "point the guardduty notification at the new queue")
 }
+
+# The rule judges the delivery side Go builds (input.path_index.delivery):
+# a queue that sources of both kinds reach there is shared, whatever the
+# snapshot's notifications would say if Rego rebuilt the joins.
+test_reads_go_built_delivery if {
+	doc := object.union(json.patch(snap("gd-own"), [{"op": "remove", "path": "/snapshot/accounts/0/buckets/0/notification"}]), {
+		"paths": [],
+		"path_index": {"delivery": {
+			"queue_buckets": {queue: ["ct-logs", "gd-own"]},
+			"queue_sources": {queue: ["cloudtrail", "guardduty"]},
+		}},
+	})
+	fs := sq05.deny with input as doc
+	{f.fact | some f in fs} == {"cloudtrail,guardduty"}
+	count(sq05.deny) == 0 with input as json.patch(doc, [{"op": "replace", "path": "/path_index/delivery/queue_sources", "value": {queue: ["cloudtrail"]}}])
+}

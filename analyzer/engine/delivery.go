@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/datapath"
+	"github.com/trailgate/trailgate/collectors/connector"
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// pathIndex builds, from snap's answered paths, the lookups the rules make
+// (input.path_index): the delivery side of every log source and the
+// reader side of the paths, asking ix what no path asks.
+func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Index, srcs []datapath.LogSource, paths []datapath.Path) (datapath.Delivery, datapath.Reads) {
+	d := datapath.NewDelivery(snap, srcs, paths)
+	return d, datapath.NewReads(snap, conn, paths, srcs, d, datapath.AuthzAsker(ix))
+}
+
+// indexValue is input.path_index: the delivery side as datapath.Delivery
+// spells it, and the reader side with each request's, key's and lookup's
+// answer given as the paths' questions give theirs (answerRefs):
+//
+//	delivery       datapath.Delivery
+//	reads          [{role, queue, buckets}]  per object reader and queue
+//	readers        [{role, queue, buckets}]  lib.readers
+//	queue_readers  [{role, queue, kind}]     lib.queue_readers
+//	keys           [{reader, key, why, context, trail, answer}]
+//	requests       [{reader, action, resource, context, on, answer}]
+//	assume         [the vendor's sts:AssumeRole request, as requests]
+//	answers        {"principal action resource": answer}
+func indexValue(d datapath.Delivery, reads datapath.Reads, refs *answerRefs) (any, error) {
+	type key struct {
+		datapath.ReaderKey
+		Answer any `json:"answer"`
+	}
+	type request struct {
+		datapath.Request
+		Answer any `json:"answer"`
+	}
+	requests := func(xs []datapath.Request) ([]request, error) {
+		out := make([]request, 0, len(xs))
+		for _, x := range xs {
+			a, err := refs.of(x.Question())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, request{Request: x, Answer: a})
+		}
+		return out, nil
+	}
+	keys := make([]key, 0, len(reads.Keys))
+	for _, k := range reads.Keys {
+		a, err := refs.of(datapath.Question{Principal: k.Reader.Role, Action: "kms:Decrypt", Resource: k.Key, Context: k.Context, Answer: k.Answer})
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, key{ReaderKey: k, Answer: a})
+	}
+	rs, err := requests(reads.Requests)
+	if err != nil {
+		return nil, err
+	}
+	assume, err := requests(reads.Assume)
+	if err != nil {
+		return nil, err
+	}
+	answers := make(map[string]any, len(reads.Answers))
+	for _, k := range slices.Sorted(maps.Keys(reads.Answers)) {
+		if answers[k], err = refs.of(reads.Answers[k]); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{
+		"delivery":      d,
+		"reads":         nonNil(reads.ByQueue),
+		"readers":       nonNil(reads.Readers),
+		"queue_readers": nonNil(reads.QueueReaders),
+		"keys":          keys,
+		"requests":      rs,
+		"assume":        assume,
+		"answers":       answers,
+	}, nil
+}
