@@ -1,10 +1,12 @@
 // Package remedy writes a rule's remedy (findings.Fix, data in
 // CloudFormation's vocabulary) in the language of the input the finding
 // came from: the property or policy statement to add to a CloudFormation
-// template, in that template's YAML or JSON style, or the attribute or
-// statement to add to a Terraform configuration, in HCL. Where the file
-// lets the change be placed exactly (a literal property value, a resource
-// block, a statement list), it also gives the exact edit, which SARIF
+// template, in that template's YAML or JSON style, or the argument,
+// nested block, statement, condition or resource to add to a Terraform
+// configuration, in HCL, in the entry the finding points at. Where the
+// file lets the change be placed exactly (a literal property value, a
+// resource block, a statement list, a notification entry, a statement's
+// Condition), it also gives the exact edit, which SARIF
 // carries as a fix with artifactChanges and which a user (or a bot) can
 // apply; applying it fixes the cause, so the next check no longer reports
 // it.

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // Apply writes the Fix of every finding that has one and points into an
@@ -59,9 +61,15 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 			}
 			c = cloudFormationChange(*f, t, sids)
 		}
-		if c != nil && hasPlaceholder(f.Fix) {
+		if c != nil && hasPlaceholder(f.Fix, c.Language == "terraform") {
 			// A value the user must fill in (the external ID, a key to
 			// create) makes the edit inexact: the text says what to write.
+			c.Edits = nil
+		}
+		if c != nil && (quotesSymbol(c.Edits) || c.Language == "terraform" && moduleSymbol(f.Fix)) {
+			// A value AWS assigns at apply that the language could not
+			// write as a reference would be pasted as a literal no
+			// resource has.
 			c.Edits = nil
 		}
 		if c != nil {
@@ -106,20 +114,62 @@ func outsideChange(f findings.Finding, data []byte) *findings.Change {
 
 var placeholderRe = regexp.MustCompile(`<[^<>]+>`)
 
-// hasPlaceholder reports whether a fix holds a value to fill in, written
-// <like this>.
-func hasPlaceholder(fx *findings.Fix) bool {
+// fixStrings are the strings a fix holds, wherever they are.
+func fixStrings(fx *findings.Fix) []string {
 	data, _ := json.Marshal(fx)
 	var v any
 	_ = json.Unmarshal(data, &v)
-	found := false
+	var out []string
 	rewrite(v, func(v any) (any, bool) {
-		if s, ok := v.(string); ok && placeholderRe.MatchString(s) {
-			found = true
+		if s, ok := v.(string); ok {
+			out = append(out, s)
 		}
 		return nil, false
 	})
-	return found
+	return out
+}
+
+// hasPlaceholder reports whether a fix holds a value to fill in, written
+// <like this>. With symbols true, a value AWS assigns at apply (a symbol,
+// <@…>) is not one: the language writes it as a reference (HCL's
+// aws_iam_role.reader.arn).
+func hasPlaceholder(fx *findings.Fix, symbols bool) bool {
+	for _, s := range fixStrings(fx) {
+		if symbols {
+			for _, sp := range slices.Backward(snapshot.FindSymbols(s)) {
+				s = s[:sp[0]] + s[sp[1]:]
+			}
+		}
+		if placeholderRe.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// moduleSymbol reports whether a fix holds a value AWS assigns to a
+// resource of a Terraform module: its reference (module.m.aws_x.y.arn)
+// is valid in no file (the root sees a module's outputs only, the module
+// its own resources unprefixed), so an edit cannot write it.
+func moduleSymbol(fx *findings.Fix) bool {
+	for _, s := range fixStrings(fx) {
+		for _, sp := range snapshot.FindSymbols(s) {
+			if _, owner, _, ok := snapshot.ParseSymbol(s[sp[0]:sp[1]]); ok && strings.HasPrefix(owner, "module.") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// quotesSymbol reports whether an edit's text holds a symbol's raw token.
+func quotesSymbol(edits []findings.Replacement) bool {
+	for _, e := range edits {
+		if snapshot.IsSymbol(e.Text) {
+			return true
+		}
+	}
+	return false
 }
 
 // isPlan tells a Terraform plan (terraform show -json) from a JSON template.

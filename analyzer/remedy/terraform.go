@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
+	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
 // tfAttribute maps a Terraform resource type and a CloudFormation property
@@ -39,8 +41,22 @@ var tfAttribute = map[string]map[string]string{
 	},
 	"aws_sns_topic_subscription": {
 		"RawMessageDelivery": "raw_message_delivery",
+		"TopicArn":           "topic_arn",
+		"Protocol":           "protocol",
+		"Endpoint":           "endpoint",
 	},
 }
+
+// tfType is the AWS provider's resource type of a CloudFormation type a
+// Fix declares (a Companion).
+var tfType = map[string]string{
+	"AWS::SQS::Queue":        "aws_sqs_queue",
+	"AWS::SNS::Subscription": "aws_sns_topic_subscription",
+}
+
+// tfSelfAttribute is the attribute of a resource type that is what
+// CloudFormation's Ref returns for it: a topic's ARN, a queue's URL.
+var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id"}
 
 var tfIndexRe = regexp.MustCompile(`\[[^\]]*\]`)
 
@@ -138,15 +154,19 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 			break
 		}
 	}
+	if len(f.Fix.SetAt) > 0 {
+		return tfSetAtChange(f, body, block, data)
+	}
 	if block == nil {
 		return nil
 	}
 	line := block.DefRange().Start.Line
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: line}
-	pad := strings.Repeat(" ", block.TypeRange.Start.Column-1+2)
 	switch {
 	case len(f.Fix.Set) > 0 && typ == "aws_s3_bucket" && f.Fix.Companion == nil:
 		return tfBucketChange(f, c, body, block, name, data)
+	case len(f.Fix.Set) == 0 && len(f.Fix.AddStatement) == 0 && f.Fix.Companion != nil:
+		return tfDeclareChange(f, c, body, block, typ, name, data)
 	case len(f.Fix.Set) > 0 && f.Fix.Companion != nil:
 		// A new resource and a reference to it: the text says both; the
 		// author places the block.
@@ -161,29 +181,22 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		c.Text = fmt.Sprintf("In %s, declare:\n\n%s\n\nand set in %s:\n\n%s", where(c.File, line), indentText(decl, "  "), f.Address, tfArgs(names, values))
 		return c
 	case len(f.Fix.Set) > 0:
-		names, values, ok := tfSet(typ, f.Fix.Set)
+		st, ok := tfSetOf(typ, f.Fix.Set)
 		if !ok {
 			return nil
 		}
-		c.Text = fmt.Sprintf("In %s, set in %s:\n\n%s", where(c.File, line), f.Address, tfArgs(names, values))
-		var inserts []string
-		for i, n := range names {
-			if a, ok := block.Body.Attributes[n]; ok {
-				r := a.Expr.Range()
-				c.Edits = append(c.Edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column, Text: values[i]})
-				continue
-			}
-			inserts = append(inserts, pad+n+" = "+values[i]+"\n")
+		c.Text = fmt.Sprintf("In %s, set in %s%s", where(c.File, line), f.Address, st.text)
+		src := &hclSource{data: data, lines: strings.Split(string(data), "\n")}
+		edits, exact := src.bodyEdits(block, st.names, st.values, nil)
+		for _, n := range st.nested {
+			es, ok := src.blockEdits(block, n.typ, n.blocks)
+			exact = exact && ok
+			edits = append(edits, es...)
 		}
-		if len(inserts) > 0 {
-			end := block.CloseBraceRange.Start
-			lines := strings.Split(string(data), "\n")
-			if end.Line > len(lines) || strings.TrimSpace(lines[end.Line-1][:end.Column-1]) != "" {
-				return &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
-			}
-			c.Edits = append(c.Edits, findings.Replacement{StartLine: end.Line, StartColumn: 1, EndLine: end.Line, EndColumn: 1, Text: strings.Join(inserts, "")})
+		if exact {
+			sort.Slice(edits, func(i, j int) bool { return edits[i].StartLine < edits[j].StartLine })
+			c.Edits = edits
 		}
-		sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
 		return c
 	case len(f.Fix.AddStatement) > 0:
 		// Policies are jsonencode() calls, heredocs or data sources:
@@ -352,22 +365,8 @@ func policyDocumentStatement(st map[string]any, pad string) (string, bool) {
 	var b strings.Builder
 	line := func(depth int, s string) { b.WriteString(pad + strings.Repeat("  ", depth) + s + "\n") }
 	list := func(v any) string {
-		var items []string
-		switch x := v.(type) {
-		case string:
-			items = []string{hclString(x)}
-		case []any:
-			for _, e := range x {
-				s, ok := e.(string)
-				if !ok {
-					return ""
-				}
-				items = append(items, hclString(s))
-			}
-		default:
-			return ""
-		}
-		return "[" + strings.Join(items, ", ") + "]"
+		l, _ := hclList(v)
+		return l
 	}
 	line(0, "statement {")
 	for _, k := range orderedKeys(st) {
@@ -414,23 +413,11 @@ func policyDocumentStatement(st map[string]any, pad string) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			for _, test := range props(m) {
-				keys, ok := m[test].(map[string]any)
-				if !ok {
-					return "", false
-				}
-				for _, variable := range props(keys) {
-					l := list(keys[variable])
-					if l == "" {
-						return "", false
-					}
-					line(1, "condition {")
-					line(2, "test     = "+hclString(test))
-					line(2, "variable = "+hclString(variable))
-					line(2, "values   = "+l)
-					line(1, "}")
-				}
+			text, ok := conditionBlocks(m, pad+"  ")
+			if !ok {
+				return "", false
 			}
+			b.WriteString(text)
 		default:
 			return "", false
 		}
@@ -466,11 +453,24 @@ func planChange(f findings.Finding) *findings.Change {
 			}
 			decl = fmt.Sprintf("declare beside it:\n\n%s\n\nand ", indentText(decl, "  "))
 		}
-		names, values, ok := tfSet(typ, set)
+		st, ok := tfSetOf(typ, set)
 		if !ok {
 			return nil
 		}
-		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %sset:\n\n%s", f.Address, where(c.File, c.Line), decl, tfArgs(names, values))
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %sset%s", f.Address, where(c.File, c.Line), decl, st.text)
+	case len(f.Fix.SetAt) > 0:
+		text, ok := tfSetAtText(f.Fix.SetAt)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at the entry), %s", f.Address, where(c.File, c.Line), text)
+	case f.Fix.Companion != nil && len(f.Fix.AddStatement) == 0:
+		_, name, _ := tfTypeName(f.Address)
+		decl, _, ok := tfDeclaration(f.Fix, typ, name, "", nil, nil)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), declare beside it:\n\n%s", f.Address, where(c.File, c.Line), indentText(decl, "  "))
 	case len(f.Fix.AddStatement) > 0:
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
@@ -512,6 +512,13 @@ func hclValue(v any, pad string) string {
 		}
 		return "[" + strings.Join(items, ", ") + "]"
 	case string:
+		if snapshot.IsSymbol(x) {
+			// A value AWS assigns at apply is the reference the
+			// configuration has for it (aws_iam_role.reader.arn).
+			if e, ok := iacref.Value(x); ok {
+				return e
+			}
+		}
 		return hclString(x)
 	case hclReference:
 		return string(x)
@@ -530,4 +537,154 @@ func hclString(s string) string {
 	q := strings.TrimSuffix(b.String(), "\n")
 	q = strings.ReplaceAll(q, "${", "$${")
 	return strings.ReplaceAll(q, "%{", "%%{")
+}
+
+// tfDeclaration writes a Fix's companion, declared alone (a subscription
+// of the finding's topic), as a resource block named after the finding's
+// resource: its {"Ref": "$self"} values refer to that resource, and a
+// literal ARN of a queue the same file declares (by a literal name, once,
+// with the same provider: in the same account and region) refers to that
+// queue. provider is the finding's resource's provider
+// argument, repeated so that the new resource lives where it does. ok is
+// false when a type or property has no known argument.
+func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax.Body, data []byte) (block, address string, ok bool) {
+	cp := fx.Companion
+	ctyp := tfType[cp.Type]
+	self := tfSelfAttribute[typ]
+	if ctyp == "" || self == "" {
+		return "", "", false
+	}
+	cname := name + "_" + strings.ToLower(strings.Join(camelWords.FindAllString(cp.Suffix, -1), "_"))
+	properties := rewrite(cp.Properties, func(v any) (any, bool) {
+		if m, ok := v.(map[string]any); ok && len(m) == 1 && m["Ref"] == "$self" {
+			return hclReference(typ + "." + name + "." + self), true
+		}
+		if s, ok := v.(string); ok && strings.HasPrefix(s, "arn:") && body != nil {
+			if q := tfQueueNamed(body, data, s, provider); q != "" {
+				return hclReference("aws_sqs_queue." + q + ".arn"), true
+			}
+		}
+		return nil, false
+	}).(map[string]any)
+	names, values, ok := tfSet(ctyp, properties)
+	if !ok {
+		return "", "", false
+	}
+	var lines []string
+	if provider != "" {
+		lines = append(lines, "provider = "+provider)
+	}
+	for i := range names {
+		lines = append(lines, names[i]+" = "+values[i])
+	}
+	return fmt.Sprintf("resource %q %q {\n%s\n}", ctyp, cname, indentText(strings.Join(alignArgs(lines), "\n"), "  ")), ctyp + "." + cname, true
+}
+
+// tfQueueNamed is the name of the one aws_sqs_queue block of body whose
+// literal name is the queue arn names and whose provider argument is
+// provider (without count or for_each), or "".
+func tfQueueNamed(body *hclsyntax.Body, data []byte, arn, provider string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[2] != "sqs" {
+		return ""
+	}
+	found := ""
+	for _, b := range body.Blocks {
+		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_sqs_queue" || attrString(b, "name") != parts[5] {
+			continue
+		}
+		p := ""
+		if a, ok := b.Body.Attributes["provider"]; ok {
+			p = string(a.Expr.Range().SliceBytes(data))
+		}
+		if p != provider {
+			continue
+		}
+		if found != "" || b.Body.Attributes["count"] != nil || b.Body.Attributes["for_each"] != nil {
+			return ""
+		}
+		found = b.Labels[1]
+	}
+	return found
+}
+
+// tfDeclareChange declares a Fix's companion after the finding's
+// resource block. The resource must be declared once (without count or
+// for_each, whose instances a reference would have to index) and the
+// new block's address free; otherwise the text says what to write.
+func tfDeclareChange(f findings.Finding, c *findings.Change, body *hclsyntax.Body, block *hclsyntax.Block, typ, name string, data []byte) *findings.Change {
+	provider := ""
+	if a, ok := block.Body.Attributes["provider"]; ok {
+		provider = string(a.Expr.Range().SliceBytes(data))
+	}
+	decl, address, ok := tfDeclaration(f.Fix, typ, name, provider, body, data)
+	if !ok {
+		return nil
+	}
+	c.Text = fmt.Sprintf("In %s, declare beside %s:\n\n%s", where(c.File, c.Line), f.Address, indentText(decl, "  "))
+	if block.Body.Attributes["count"] != nil || block.Body.Attributes["for_each"] != nil {
+		return c
+	}
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0]+"."+b.Labels[1] == address {
+			return c
+		}
+	}
+	if e, ok := afterBlock(block, data, decl); ok {
+		c.Edits = []findings.Replacement{e}
+	}
+	return c
+}
+
+// tfSetting is a Set written for a resource type: its arguments, and the
+// nested blocks that replace those of a property held as blocks.
+type tfSetting struct {
+	names, values []string
+	nested        []struct {
+		typ    string
+		blocks []string
+	}
+	// text is the setting as a change's text says it, from the colon.
+	text string
+}
+
+// tfSetOf writes a Set for a resource type; ok is false when a property
+// has no argument or block trailgate knows for the type.
+func tfSetOf(typ string, set map[string]any) (tfSetting, bool) {
+	var st tfSetting
+	args := map[string]any{}
+	for p, v := range set {
+		if tfNestedBlocks[typ][p].typ == "" {
+			args[p] = v
+		}
+	}
+	var ok bool
+	if st.names, st.values, ok = tfSet(typ, args); !ok {
+		return st, false
+	}
+	var parts, replaced []string
+	if len(st.names) > 0 {
+		parts = append(parts, tfArgs(st.names, st.values))
+	}
+	for _, p := range props(set) {
+		nb := tfNestedBlocks[typ][p]
+		if nb.typ == "" {
+			continue
+		}
+		blocks, ok := nb.blocks(set[p])
+		if !ok {
+			return st, false
+		}
+		st.nested = append(st.nested, struct {
+			typ    string
+			blocks []string
+		}{nb.typ, blocks})
+		parts = append(parts, indentText(strings.Join(blocks, "\n"), "  "))
+		replaced = append(replaced, nb.typ)
+	}
+	if len(replaced) > 0 {
+		st.text = fmt.Sprintf(" (its %s blocks are replaced by these)", strings.Join(replaced, " and "))
+	}
+	st.text += ":\n\n" + strings.Join(parts, "\n")
+	return st, true
 }

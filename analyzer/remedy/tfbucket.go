@@ -121,14 +121,23 @@ func tfBucketChange(f findings.Finding, c *findings.Change, body *hclsyntax.Body
 			return c
 		}
 	}
+	if e, ok := afterBlock(block, data, strings.Join(blocks, "\n\n")); ok {
+		c.Edits = []findings.Replacement{e}
+	}
+	return c
+}
+
+// afterBlock is the edit that declares text (blocks) after block, a blank
+// line between them; ok is false when something follows the block's
+// closing brace on its line.
+func afterBlock(block *hclsyntax.Block, data []byte, text string) (findings.Replacement, bool) {
 	end := block.CloseBraceRange.End
 	lines := strings.Split(string(data), "\n")
 	if end.Line > len(lines) || strings.TrimSpace(lines[end.Line-1][end.Column-1:]) != "" {
-		return c
+		return findings.Replacement{}, false
 	}
-	c.Edits = []findings.Replacement{{StartLine: end.Line + 1, StartColumn: 1, EndLine: end.Line + 1, EndColumn: 1,
-		Text: "\n" + strings.Join(blocks, "\n\n") + "\n"}}
-	return c
+	return findings.Replacement{StartLine: end.Line + 1, StartColumn: 1, EndLine: end.Line + 1, EndColumn: 1,
+		Text: "\n" + text + "\n"}, true
 }
 
 // alignArgs aligns the = of the leading run of one-line arguments, as

@@ -195,8 +195,15 @@ func (b *builder) bucketNotification(in *instance) {
 	targets := func(block, arnKey string) []snapshot.NotificationTarget {
 		var out []snapshot.NotificationTarget
 		for _, t := range v.blocks(block) {
+			// With the .tf text at hand, each entry points at its own
+			// block (topic { … }): the one a fix edits and a review
+			// comments on, where a bucket notifies several targets.
+			loc := b.loc(in)
+			if t.body != nil {
+				loc.Line = t.body.SrcRange.Start.Line
+			}
 			out = append(out, snapshot.NotificationTarget{ID: b.s(t, "id"), ARN: b.s(t, arnKey), Events: b.strs(t, "events"),
-				FilterPrefix: b.s(t, "filter_prefix"), FilterSuffix: b.s(t, "filter_suffix"), Location: b.loc(in)})
+				FilterPrefix: b.s(t, "filter_prefix"), FilterSuffix: b.s(t, "filter_suffix"), Location: loc})
 		}
 		return out
 	}
