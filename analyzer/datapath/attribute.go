@@ -22,11 +22,14 @@ import (
 // independent stacks: 300 paths times 1,500 findings).
 func Attribute(paths []Path, fs []findings.Finding, hops map[string][]HopKind) []Path {
 	out := make([]Path, len(paths))
-	byID := map[string][]int{} // resource id → the paths it is on, ascending
+	own := make([][]Status, len(paths)) // each hop's status by its own answers, before any finding
+	byID := map[string][]int{}          // resource id → the paths it is on, ascending
 	for i, p := range paths {
 		p.Hops = cloneHops(p.Hops)
+		own[i] = make([]Status, len(p.Hops))
 		for h := range p.Hops {
 			p.Hops[h].Findings = nil
+			own[i][h] = p.Hops[h].Status
 		}
 		out[i] = p
 		for _, id := range pathIDs(p) {
@@ -47,9 +50,10 @@ func Attribute(paths []Path, fs []findings.Finding, hops map[string][]HopKind) [
 		slices.Sort(cand)
 		for _, i := range slices.Compact(cand) {
 			p := &out[i]
+			about := causeHops(*p, own[i], f, hops)
 			for h := range p.Hops {
 				hop := &p.Hops[h]
-				if !explains(*p, f, hop.Kind, hops) {
+				if !about[h] {
 					continue
 				}
 				hop.Findings = append(hop.Findings, f.Fingerprint)
@@ -89,6 +93,59 @@ func pathIDs(p Path) []string {
 		}
 	}
 	return ids
+}
+
+// causeHops are the hops of p a finding is about (by index). A rule that
+// judges several kinds of hops (EB01: the event rule, the topic, the
+// subscription, the queue) reports each broken hop as its own finding:
+// when some hops of its kinds are unsound by their own answers or
+// problems, the finding explains those (one cause may break two: an AWS
+// managed key the writer cannot encrypt with and the reader cannot
+// decrypt with), never the sound hops before or after them; else the
+// hops of its kinds that name its resource; else, as for a rule of one
+// hop kind, every hop of its kinds. One cause marks the hops it breaks:
+// the others show what they are.
+func causeHops(p Path, own []Status, f findings.Finding, hops map[string][]HopKind) map[int]bool {
+	var all, named, unsound []int
+	for h, hop := range p.Hops {
+		if !explains(p, f, hop.Kind, hops) {
+			continue
+		}
+		all = append(all, h)
+		if own[h] != "" && own[h] != StatusOK {
+			unsound = append(unsound, h)
+		}
+		isNamed := mentions(hop, f.Resource.ID)
+		for _, b := range f.Blocks {
+			isNamed = isNamed || mentions(hop, b.Resource)
+		}
+		if isNamed {
+			named = append(named, h)
+		}
+	}
+	pick := all
+	if hopKinds(p, all) > 1 {
+		for _, c := range [][]int{unsound, named} {
+			if len(c) > 0 {
+				pick = c
+				break
+			}
+		}
+	}
+	out := make(map[int]bool, len(pick))
+	for _, h := range pick {
+		out[h] = true
+	}
+	return out
+}
+
+// hopKinds counts the kinds of hop among p's hops at the indexes.
+func hopKinds(p Path, idx []int) int {
+	seen := map[HopKind]bool{}
+	for _, h := range idx {
+		seen[p.Hops[h].Kind] = true
+	}
+	return len(seen)
 }
 
 // explains says whether a finding is about a hop of kind on the path: its

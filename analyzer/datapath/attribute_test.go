@@ -55,3 +55,59 @@ func TestAttribute(t *testing.T) {
 		t.Error("Attribute modified its input")
 	}
 }
+
+// A rule judging several kinds of hop (EB01) marks only the hops its
+// finding is about: those unsound by their own answers (a subscription
+// that does not exist, though the finding names the topic), else the
+// hops naming its resource; the others show their own status.
+func TestAttributeOneCauseOneHop(t *testing.T) {
+	const (
+		rule  = "arn:aws:events:us-east-1:111111111111:rule/r"
+		topic = "arn:aws:sns:us-east-1:111111111111:t"
+		queue = "arn:aws:sqs:us-east-1:111111111111:q"
+	)
+	path := func(topicStatus, subStatus Status, sub []Resource) Path {
+		return Path{ID: "p", Source: Source{ARN: "arn:aws:guardduty:us-east-1:111111111111:detector/d"}, Hops: []Hop{
+			{Kind: HopEventRule, Resources: []Resource{{ARN: rule}}, Status: StatusOK},
+			{Kind: HopTopic, Resources: []Resource{{ARN: topic}}, Status: topicStatus,
+				Questions: []Question{{Principal: "events.amazonaws.com", Resource: topic}}},
+			{Kind: HopSubscription, Resources: sub, Status: subStatus},
+			{Kind: HopQueue, Resources: []Resource{{ARN: queue}}, Status: StatusOK},
+		}}
+	}
+	hops := map[string][]HopKind{"EB01": {HopEventRule, HopTopic, HopSubscription, HopQueue}}
+	statuses := func(p Path) []Status {
+		var out []Status
+		for _, h := range p.Hops {
+			out = append(out, h.Status)
+		}
+		return out
+	}
+	eb01 := func(resource string) []findings.Finding {
+		return []findings.Finding{{RuleID: "EB01", Severity: findings.Critical, Resource: findings.Resource{ID: resource}, Fingerprint: "eb01"}}
+	}
+	for _, c := range []struct {
+		name string
+		p    Path
+		fs   []findings.Finding
+		want []Status
+	}{
+		{"topic policy", path(StatusBroken, StatusOK, []Resource{{ARN: topic + ":1"}}), eb01(topic),
+			[]Status{StatusOK, StatusBroken, StatusOK, StatusOK}},
+		{"no subscription", path(StatusOK, StatusBroken, nil), eb01(topic),
+			[]Status{StatusOK, StatusOK, StatusBroken, StatusOK}},
+		// Nothing unsound by its own answers (a policy the rule reads
+		// itself): the hop naming the resource.
+		{"named only", path(StatusOK, StatusOK, []Resource{{ARN: topic + ":1"}}), eb01(queue),
+			[]Status{StatusOK, StatusOK, StatusOK, StatusBroken}},
+		// About the path's source only: every hop the rule judges.
+		{"source only", path(StatusOK, StatusOK, []Resource{{ARN: topic + ":1"}}), eb01("arn:aws:guardduty:us-east-1:111111111111:detector/d"),
+			[]Status{StatusBroken, StatusBroken, StatusBroken, StatusBroken}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if d := cmp.Diff(c.want, statuses(Attribute([]Path{c.p}, c.fs, hops)[0])); d != "" {
+				t.Errorf("hop statuses (-want +got):\n%s", d)
+			}
+		})
+	}
+}

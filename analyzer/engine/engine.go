@@ -219,6 +219,7 @@ func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, err
 	}
 	out = append(out, unprovenAnswers(unknowns, s.Snapshot, locs)...)
 	out = append(out, unprovenReads(e.policy.Rules, s.Snapshot)...)
+	out = append(out, unprovenHops(e.policy.Rules, s.Snapshot, s.Paths, out, locs)...)
 	findings.Sort(out)
 	return out, nil
 }

@@ -135,17 +135,9 @@ func unprovenAnswers(logs []ruleUnknowns, snap *snapshot.Snapshot, locs map[stri
 	var out []findings.Finding
 	for _, key := range slices.Sorted(maps.Keys(groups)) {
 		g := groups[key]
-		slices.SortFunc(g.blocks, func(a, b findings.Blocked) int {
-			return cmp.Or(strings.Compare(a.RuleID, b.RuleID), strings.Compare(a.Resource, b.Resource))
-		})
+		rules := blockedRules(g.blocks)
 		slices.Sort(g.wheres)
 		slices.Sort(g.questions)
-		var rules []string
-		for _, b := range g.blocks {
-			if !slices.Contains(rules, b.RuleID) {
-				rules = append(rules, b.RuleID)
-			}
-		}
 		first := g.blocks[0]
 		id := cmp.Or(g.cause.Resource, first.Resource)
 		msg := "cannot prove: " + g.cause.What
@@ -169,18 +161,46 @@ func unprovenAnswers(logs []ruleUnknowns, snap *snapshot.Snapshot, locs map[stri
 			Blocks:      g.blocks,
 		}
 		loc := tokens[g.cause.Token]
-		for _, at := range []string{g.cause.At, id, first.Resource} {
-			if loc == nil && at != "" {
-				loc = locs[at]
-			}
+		if loc == nil {
+			loc = firstLocation(locs, g.cause.At, id, first.Resource)
 		}
-		if loc != nil && loc.File != "" {
-			f.Location = &findings.Location{File: loc.File, Line: loc.Line}
-			f.Address = loc.Address
-		}
+		place(&f, loc)
 		out = append(out, f)
 	}
 	return out
+}
+
+// blockedRules sorts blocks by rule and resource and lists their rules,
+// each once, in that order: the first is the unproven finding's rule_id.
+func blockedRules(blocks []findings.Blocked) []string {
+	slices.SortFunc(blocks, func(a, b findings.Blocked) int {
+		return cmp.Or(strings.Compare(a.RuleID, b.RuleID), strings.Compare(a.Resource, b.Resource))
+	})
+	var rules []string
+	for _, b := range blocks {
+		if !slices.Contains(rules, b.RuleID) {
+			rules = append(rules, b.RuleID)
+		}
+	}
+	return rules
+}
+
+// firstLocation is the location of the first of the resources that has one.
+func firstLocation(locs map[string]*snapshot.Location, at ...string) *snapshot.Location {
+	for _, a := range at {
+		if l := locs[a]; a != "" && l != nil {
+			return l
+		}
+	}
+	return nil
+}
+
+// place sets a finding's location from where the input declares it.
+func place(f *findings.Finding, loc *snapshot.Location) {
+	if loc != nil && loc.File != "" {
+		f.Location = &findings.Location{File: loc.File, Line: loc.Line}
+		f.Address = loc.Address
+	}
 }
 
 // causeRemediation says how to supply what a cause is missing.

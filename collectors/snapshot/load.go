@@ -301,6 +301,9 @@ func (s *Snapshot) Sort() {
 		})
 		for k := range a.Detectors {
 			d := &a.Detectors[k]
+			if oc := d.OrganizationConfiguration; oc != nil {
+				sort.Slice(oc.Features, func(i, j int) bool { return oc.Features[i].Name < oc.Features[j].Name })
+			}
 			sort.Slice(d.PublishingDestinations, func(i, j int) bool {
 				return d.PublishingDestinations[i].DestinationARN < d.PublishingDestinations[j].DestinationARN
 			})

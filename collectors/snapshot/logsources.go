@@ -160,6 +160,29 @@ type DetectorFeature struct {
 	Status string `json:"status"`
 }
 
+// DetectorOrgConfiguration is what GuardDuty enables in the organization's
+// member accounts on its own
+// (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateOrganizationConfiguration.html).
+type DetectorOrgConfiguration struct {
+	// AutoEnableOrganizationMembers is ALL (every account of the
+	// organization, existing and new), NEW (accounts that join later) or
+	// NONE. The older AutoEnable = true reads as NEW: it "applies to only
+	// new member accounts, not the existing member accounts".
+	AutoEnableOrganizationMembers string `json:"auto_enable_organization_members"`
+	// Features are the protection plans enabled in the members GuardDuty
+	// enables (Features, or the older DataSources mapped to feature
+	// names as Detector.Features); a plan the input does not set is absent.
+	Features []OrgFeature `json:"features,omitempty"`
+	Location *Location    `json:"location,omitempty"`
+}
+
+// OrgFeature is one protection plan of an organization configuration.
+type OrgFeature struct {
+	Name string `json:"name"`
+	// AutoEnable is ALL, NEW or NONE.
+	AutoEnable string `json:"auto_enable"`
+}
+
 // GuardDuty feature names (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html).
 const (
 	FeatureS3DataEvents = "S3_DATA_EVENTS"

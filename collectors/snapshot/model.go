@@ -516,7 +516,12 @@ type Detector struct {
 	// or the older DataSources mapped to feature names: S3Logs is
 	// S3_DATA_EVENTS); nil when not read or not declared.
 	Features []DetectorFeature `json:"features,omitempty"`
-	Location *Location         `json:"location,omitempty"`
+	// OrganizationConfiguration is the auto-enable configuration a
+	// delegated administrator's detector sets for the organization's
+	// members (DescribeOrganizationConfiguration); nil when not read or
+	// not declared.
+	OrganizationConfiguration *DetectorOrgConfiguration `json:"organization_configuration,omitempty"`
+	Location                  *Location                 `json:"location,omitempty"`
 	// Partial marks a resource the IaC only attaches to, as Role.Partial.
 	Partial bool `json:"partial,omitempty"`
 }

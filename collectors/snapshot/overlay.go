@@ -402,6 +402,9 @@ var detectorParts = parts[Detector]{
 		b.Members = upsert(b.Members, p.Members, func(m DetectorMember) string { return m.AccountID })
 		setString(&b.AdministratorAccountID, p.AdministratorAccountID)
 		b.SuppressionRules = union(b.SuppressionRules, p.SuppressionRules)
+		if p.OrganizationConfiguration != nil {
+			b.OrganizationConfiguration = p.OrganizationConfiguration
+		}
 		fillString(&b.ID, p.ID)
 	},
 }

@@ -57,6 +57,51 @@ member_of_exporter(account, region) if {
 	m.relationship_status == "Enabled"
 }
 
+# An account is covered, too, when the delegated administrator's
+# organization configuration there auto-enables ALL: "all accounts in the
+# organization have GuardDuty enabled automatically"
+# (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateOrganizationConfiguration.html).
+member_of_exporter(account, region) if auto_enabled_member(account, region)
+
+auto_enabled_member(account, region) if {
+	some e in org_configured
+	e.detector.region == region
+	org_enables_members(e)
+	account != e.account
+}
+
+# org_configured are the exporting detectors that carry an organization
+# configuration (only a delegated administrator's can).
+org_configured contains e if {
+	some e in exporting
+	is_object(object.get(e.detector, "organization_configuration", null))
+}
+
+org_enables_members(e) if {
+	e.detector.organization_configuration.auto_enable_organization_members == "ALL"
+	not other_admin(e)
+}
+
+# guardduty_admins are the accounts Organizations lists as GuardDuty's
+# delegated administrator (aws_guardduty_organization_admin_account,
+# EnableOrganizationAdminAccount).
+guardduty_admins := {d.account_id |
+	some d in object.get(input.snapshot, ["organization", "delegated_administrators"], [])
+	d.service_principal == "guardduty.amazonaws.com"
+	not lib.is_unknown(d.account_id)
+}
+
+# other_admin: the organization delegates GuardDuty to other accounts
+# than e's, so e's organization configuration enables no member (an
+# organization has one GuardDuty delegated administrator, and only it may
+# UpdateOrganizationConfiguration). An input that names no delegated
+# administrator does not contradict the configuration: AWS accepts it
+# only from the delegated administrator.
+other_admin(e) if {
+	count(guardduty_admins) > 0
+	not e.account in guardduty_admins
+}
+
 # An account is known to lack GuardDuty in a Region when the snapshot read
 # that Region of the account, or when an administrator there lists its
 # members and this account is not among them.
@@ -68,6 +113,82 @@ known_absent(account, region) if {
 	count(object.get(e.detector, "members", [])) > 0
 	not e.account == account
 }
+
+# So is an account where the delegated administrator's organization
+# configuration is known: it alone decides which accounts GuardDuty enables.
+known_absent(account, region) if {
+	some e in org_configured
+	e.detector.region == region
+	not lib.is_unknown(e.detector.organization_configuration.auto_enable_organization_members)
+	not e.account == account
+}
+
+# org_gap(e) says why e's organization configuration leaves members
+# without GuardDuty; the accounts it leaves out are one finding on it (one
+# cause), not one per account.
+org_gap(e) := sprintf("account %s is not GuardDuty's delegated administrator (the organization delegates it to %s), so its organization configuration enables no member", [e.account, concat(", ", sort(guardduty_admins))]) if other_admin(e)
+
+else := sprintf("its organization configuration auto-enables %s, not ALL: existing accounts are not enabled (NEW only enables accounts that join later)", [v]) if {
+	v := e.detector.organization_configuration.auto_enable_organization_members
+	v != "ALL"
+	not lib.is_unknown(v)
+}
+
+# org_left_out(e) are the monitored accounts e's configuration should have
+# enabled that have no GuardDuty of their own in its Region.
+org_left_out(e) := {account |
+	some account in monitored_accounts
+	account != e.account
+	not detector_in(account, e.detector.region)
+	not member_of_exporter(account, e.detector.region)
+}
+
+# org_undetermined: the administrator's organization configuration there
+# auto-enables a value the input does not give (known after apply): which
+# members GuardDuty enables is not known.
+org_undetermined(region) if {
+	some e in org_configured
+	e.detector.region == region
+	lib.is_unknown(e.detector.organization_configuration.auto_enable_organization_members)
+}
+
+org_caused(account, region) if {
+	some e in org_configured
+	e.detector.region == region
+	org_gap(e)
+	account in org_left_out(e)
+}
+
+profile_results contains r if {
+	some s in required_steps
+	s.require.detector_enabled == true
+	"guardduty" in lib.connector_sources
+	some e in org_configured
+	why := org_gap(e)
+	left := org_left_out(e)
+	count(left) > 0
+	r := org_located(e, profile_finding(s, s.rule, detector_resource(e), "org_auto_enable", sprintf("GuardDuty administrator detector %s of account %s in %s: %s; %s %s no GuardDuty there, so %s findings never reach the findings bucket", [e.detector.id, e.account, e.detector.region, why, plural_accounts(left), plural_have(left), plural_their(left)]), org_fix(e)))
+}
+
+org_fix(e) := sprintf("Delegate GuardDuty to account %s from the management account (aws guardduty enable-organization-admin-account --admin-account-id %s, or aws_guardduty_organization_admin_account), or configure the organization from the delegated administrator", [e.account, e.account]) if other_admin(e)
+
+else := sprintf("aws guardduty update-organization-configuration --region %s --detector-id %s --auto-enable-organization-members ALL (auto_enable_organization_members = \"ALL\" on aws_guardduty_organization_configuration)", [e.detector.region, e.detector.id])
+
+plural_accounts(xs) := sprintf("account %s", [concat(", ", sort(xs))]) if count(xs) == 1
+
+else := sprintf("accounts %s", [concat(", ", sort(xs))])
+
+plural_have(xs) := "has" if count(xs) == 1
+
+else := "have"
+
+plural_their(xs) := "its" if count(xs) == 1
+
+else := "their"
+
+# org_located points the finding at the organization configuration where
+# the IaC declares it (the fix goes there), else leaves the detector's.
+org_located(e, r) := object.union(r, {"finding": lib.locate(r.finding, [object.get(e.detector.organization_configuration, "location", null)])})
 
 detector_resource(e) := lib.resource(e.detector.arn, "AWS::GuardDuty::Detector", e.account, e.detector.region)
 
@@ -91,6 +212,8 @@ profile_results contains r if {
 	not detector_in(account, region)
 	not member_of_exporter(account, region)
 	known_absent(account, region)
+	not org_caused(account, region)
+	not org_undetermined(region)
 	r := profile_finding(s, s.rule, lib.resource(sprintf("arn:%s:guardduty:%s:%s:detector", [lib.partition, region, account]), "AWS::GuardDuty::Detector", account, region), sprintf("detector_missing:%s:%s", [account, region]), sprintf("account %s has no GuardDuty detector in %s and is not an enabled member of the administrator there: its findings never reach the findings bucket", [account, region]), sprintf("Enable GuardDuty for account %s in %s: from the administrator account, aws guardduty create-members --region %s --detector-id <administrator detector> --account-details AccountId=%s (or turn on auto-enable in the organization configuration)", [account, region, region, account]))
 }
 
@@ -105,6 +228,22 @@ profile_results contains r if {
 	f.name == name
 	f.status != "ENABLED"
 	r := profile_finding(s, s.rule, detector_resource(e), sprintf("feature:%s", [name]), sprintf("GuardDuty detector %s of account %s in %s has %s %s: %s", [e.detector.id, e.account, e.detector.region, feature_names[name], f.status, feature_effect[name]]), sprintf("aws guardduty update-detector --region %s --detector-id %s --features Name=%s,Status=ENABLED", [e.detector.region, e.detector.id, name]))
+}
+
+# The protection plans of the members the organization configuration
+# enables are its Features' (AutoEnable NONE: never enabled in them).
+profile_results contains r if {
+	some s in required_steps
+	some name in s.require.detector_features
+	"guardduty" in lib.connector_sources
+	some e in org_configured
+	org_enables_members(e)
+	some f in object.get(e.detector.organization_configuration, "features", [])
+	f.name == name
+	f.auto_enable == "NONE"
+	members := {a | some a in monitored_accounts; auto_enabled_member(a, e.detector.region); not detector_in(a, e.detector.region)}
+	count(members) > 0
+	r := org_located(e, profile_finding(s, s.rule, detector_resource(e), sprintf("org_feature:%s", [name]), sprintf("GuardDuty organization configuration of detector %s (account %s) in %s enables members with %s off (auto-enable NONE): in %s, %s", [e.detector.id, e.account, e.detector.region, feature_names[name], plural_accounts(members), feature_effect[name]]), sprintf("aws guardduty update-organization-configuration --region %s --detector-id %s --auto-enable-organization-members ALL --features Name=%s,AutoEnable=ALL (auto_enable = \"ALL\" on aws_guardduty_organization_configuration_feature %s)", [e.detector.region, e.detector.id, name, name])))
 }
 
 feature_names := {"S3_DATA_EVENTS": "S3 Protection (S3_DATA_EVENTS)"}

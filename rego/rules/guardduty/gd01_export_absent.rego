@@ -88,6 +88,10 @@ exported_by_administrator(e) if {
 	m.account_id == e.account
 }
 
+# So is a member the delegated administrator's organization configuration
+# enables (auto-enable ALL in that Region).
+exported_by_administrator(e) if datapath.auto_enabled_member(e.account, e.detector.region)
+
 # enabled_member: the administrator a's member m is enabled. Templates
 # declare the two halves apart: AWS::GuardDuty::Member (Status: Invited) in
 # the administrator account invites, AWS::GuardDuty::Master in the member

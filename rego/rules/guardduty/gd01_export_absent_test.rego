@@ -218,3 +218,62 @@ test_fix_frequency_and_destination if {
 	fx.companion.properties.DetectorId == {"Ref": "$self"}
 	fx.companion.properties.DestinationType == "S3"
 }
+
+# A delegated administrator's organization configuration enables the
+# members itself (aws_guardduty_organization_configuration; ALL: "all
+# accounts in the organization have GuardDuty enabled automatically",
+# https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateOrganizationConfiguration.html).
+org_facts(oc, admins) := {f.fact | some f in fs} if {
+	admin := object.union(object.remove(radiant_admin, ["members"]), {"organization_configuration": oc})
+	fs := gd01.deny with input as {
+		"snapshot": {
+			"organization": {"id": "o-test", "management_account_id": "333333333333", "members": [
+				{"id": "333333333333", "status": "ACTIVE"}, {"id": "444444444444", "status": "ACTIVE"},
+			], "delegated_administrators": [{"account_id": a, "service_principal": "guardduty.amazonaws.com"} | some a in admins]},
+			"accounts": [
+				{"id": "333333333333", "regions": ["eu-west-1"], "detectors": [admin]},
+				{"id": "444444444444", "regions": ["eu-west-1"]},
+			],
+		},
+		"connector": {"profile": "radiant", "role": "arn:aws:iam::333333333333:role/radiant-aws-access-role", "sources": ["guardduty"]},
+	}
+}
+
+org_all := {"auto_enable_organization_members": "ALL", "features": [{"name": "S3_DATA_EVENTS", "auto_enable": "NEW"}]}
+
+test_radiant_org_auto_enables_all if {
+	org_facts(org_all, ["333333333333"]) == set()
+}
+
+# AWS accepts an organization configuration only from the delegated
+# administrator: an input that names none does not contradict it.
+test_near_miss_org_delegation_not_in_input if {
+	org_facts(org_all, []) == set()
+}
+
+test_fail_radiant_org_auto_enables_new if {
+	org_facts(object.union(org_all, {"auto_enable_organization_members": "NEW"}), ["333333333333"]) == {"radiant-R4:org_auto_enable"}
+}
+
+test_fail_radiant_org_auto_enables_none if {
+	org_facts(object.union(org_all, {"auto_enable_organization_members": "NONE"}), ["333333333333"]) == {"radiant-R4:org_auto_enable"}
+}
+
+test_fail_radiant_org_admin_not_delegated if {
+	org_facts(org_all, ["555555555555"]) == {"radiant-R4:org_auto_enable"}
+}
+
+test_fail_radiant_org_s3_protection_off if {
+	off := {"auto_enable_organization_members": "ALL", "features": [{"name": "S3_DATA_EVENTS", "auto_enable": "NONE"}]}
+	org_facts(off, ["333333333333"]) == {"radiant-R4:org_feature:S3_DATA_EVENTS"}
+}
+
+# Known only after apply: which members GuardDuty enables is not known.
+test_near_miss_org_auto_enable_unknown if {
+	org_facts({"auto_enable_organization_members": "<unknown:after apply>"}, ["333333333333"]) == set()
+}
+
+# Without an organization configuration the member is missing, as before.
+test_fail_radiant_member_missing_without_org_configuration if {
+	org_facts(null, ["333333333333"]) == {"radiant-R4:detector_missing:444444444444:eu-west-1"}
+}
