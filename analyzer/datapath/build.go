@@ -140,6 +140,40 @@ type writer struct {
 
 func (b *builder) trailPaths(src Source, t *snapshot.Trail) []Path {
 	owner := src.Account
+	head, objKey := b.trailHead(src, t)
+	bucket := b.ix.bucket(t.S3BucketName)
+	var branches []branch
+	if t.SnsTopicARN != "" {
+		branches = append(branches, b.topicBranches(
+			Hop{Kind: HopNotification, Resources: []Resource{{ARN: t.ARN, Type: "AWS::CloudTrail::Trail::SnsNotification", Account: owner, Region: t.HomeRegion}}},
+			t.SnsTopicARN, principalCloudTrail, serviceContext(principalCloudTrail, t.ARN, owner))...)
+	}
+	branches = append(branches, b.notificationBranches(src, bucket)...)
+	readKey := objKey
+	return b.assemble(src, head, branches, bucket, readKey, src.SampleKey, map[string][]string{
+		"kms:EncryptionContext:aws:cloudtrail:arn": {t.ARN},
+	})
+}
+
+// writerHops are the writer side of a source's paths (the writer, its
+// bucket, the objects' key), whatever a connector reads: the rules judging
+// every source's writes read their answers (ServiceAnswers).
+func (b *builder) writerHops(s LogSource) []Hop {
+	if s.Trail != nil {
+		head, _ := b.trailHead(s.Source, s.Trail)
+		return head
+	}
+	if s.Destination != nil {
+		head, _ := b.guardDutyHead(s.Source, s.Destination)
+		return head
+	}
+	return nil
+}
+
+// trailHead is the writer side of a trail's paths and the key of its log
+// files.
+func (b *builder) trailHead(src Source, t *snapshot.Trail) ([]Hop, keyRef) {
+	owner := src.Account
 	w := writer{principal: src.Writer, context: src.WriterContext}
 	head := []Hop{{
 		Kind:      HopWriter,
@@ -163,18 +197,7 @@ func (b *builder) trailPaths(src Source, t *snapshot.Trail) []Path {
 	if objKey.ARN != "" {
 		head = append(head, b.trailKeyHop(src, t, owner, objKey, viaS3, bucket))
 	}
-
-	var branches []branch
-	if t.SnsTopicARN != "" {
-		branches = append(branches, b.topicBranches(
-			Hop{Kind: HopNotification, Resources: []Resource{{ARN: t.ARN, Type: "AWS::CloudTrail::Trail::SnsNotification", Account: owner, Region: t.HomeRegion}}},
-			t.SnsTopicARN, principalCloudTrail, serviceContext(principalCloudTrail, t.ARN, owner))...)
-	}
-	branches = append(branches, b.notificationBranches(src, bucket)...)
-	readKey := objKey
-	return b.assemble(src, head, branches, bucket, readKey, src.SampleKey, map[string][]string{
-		"kms:EncryptionContext:aws:cloudtrail:arn": {t.ARN},
-	})
+	return head, objKey
 }
 
 func (b *builder) bucketDefaultKey(bucket *snapshot.Bucket) (keyRef, bool) {
@@ -283,6 +306,15 @@ func s3ContextARN(partition string, bucket *snapshot.Bucket, key string) string 
 }
 
 func (b *builder) guardDutyPaths(src Source, dest *snapshot.PublishingDestination) []Path {
+	head, key := b.guardDutyHead(src, dest)
+	bucket := b.ix.bucket(src.Bucket)
+	branches := b.notificationBranches(src, bucket)
+	return b.assemble(src, head, branches, bucket, key, src.SampleKey, nil)
+}
+
+// guardDutyHead is the writer side of a GuardDuty export's paths and the
+// key of its findings.
+func (b *builder) guardDutyHead(src Source, dest *snapshot.PublishingDestination) ([]Hop, keyRef) {
 	account, principal, object := src.Account, src.Writer, src.SampleKey
 	w := writer{principal: principal, context: src.WriterContext}
 	head := []Hop{{
@@ -308,8 +340,7 @@ func (b *builder) guardDutyPaths(src Source, dest *snapshot.PublishingDestinatio
 	}
 	kh.Problems = append(kh.Problems, b.keyProblems(key, bucket)...)
 	head = append(head, kh)
-	branches := b.notificationBranches(src, bucket)
-	return b.assemble(src, head, branches, bucket, key, object, nil)
+	return head, key
 }
 
 // splitBucketARN splits arn:aws:s3:::bucket/prefix/ into bucket and prefix.

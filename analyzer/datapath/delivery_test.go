@@ -181,3 +181,51 @@ func TestReadsWithoutConnector(t *testing.T) {
 		}
 	}
 }
+
+// The services' calls on the delivery side are answered once: a call a
+// path asks keeps the path's answer and context, and a feed no path
+// follows (a queue that is not the connector's) is asked with the context
+// the service sends.
+func TestServiceAnswersAskEachCallOnce(t *testing.T) {
+	snap := load(t, "controltower.json")
+	bucket := "aws-controltower-logs-222222222222-us-east-1"
+	other := "arn:aws:sqs:us-east-1:222222222222:siem"
+	for i := range snap.Accounts {
+		for j := range snap.Accounts[i].Buckets {
+			if b := &snap.Accounts[i].Buckets[j]; b.Name == bucket {
+				b.Notification.QueueConfigurations = append(b.Notification.QueueConfigurations,
+					snapshot.NotificationTarget{ARN: other, Events: []string{"s3:ObjectCreated:*"}})
+			}
+		}
+	}
+	ix, err := authz.NewIndex(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := Evaluate(BuildFor(snap, conn(t, expelConnector), ix), AuthzAsker(ix))
+	srcs := Sources(snap)
+	d := NewDelivery(snap, srcs, paths)
+	var asked []Question
+	got := NewServiceAnswers(snap, paths, srcs, Publishers(snap, srcs), d, AskerFunc(func(q Question) Answer {
+		asked = append(asked, q)
+		return AuthzAsker(ix).Ask(q)
+	}))
+	bucketARN := "arn:aws:s3:::" + bucket
+	topic := "arn:aws:sns:us-east-1:222222222222:expel-cloudtrail"
+	publish, ok := got[ServiceKey(principalS3, "sns:Publish", topic, bucketARN)]
+	if !ok || publish.Answer == nil || publish.Answer.Decision != "Allowed" {
+		t.Fatalf("S3's sns:Publish of the bucket's notification: %+v, want the path's Allowed answer", publish)
+	}
+	send, ok := got[ServiceKey(principalS3, "sqs:SendMessage", other, bucketARN)]
+	if !ok || send.Answer == nil {
+		t.Fatalf("no answer for S3 sending to %s", other)
+	}
+	if want := serviceContext(principalS3, bucketARN, "222222222222"); !cmp.Equal(send.Context, want) {
+		t.Errorf("S3 sends to %s with context %v, want %v", other, send.Context, want)
+	}
+	for _, q := range asked {
+		if q.Action == "sns:Publish" && q.Resource == topic {
+			t.Errorf("a call the path asks was asked again: %+v", q)
+		}
+	}
+}

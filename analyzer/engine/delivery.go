@@ -12,10 +12,20 @@ import (
 
 // pathIndex builds, from snap's answered paths, the lookups the rules make
 // (input.path_index): the delivery side of every log source and the
-// reader side of the paths, asking ix what no path asks.
-func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Index, srcs []datapath.LogSource, paths []datapath.Path) (datapath.Delivery, datapath.Reads) {
+// reader side of the paths and the services' calls on the delivery side
+// (pubs publishing, feeds sending), asking ix what no path asks.
+func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Index, srcs []datapath.LogSource, pubs []datapath.Publisher, paths []datapath.Path) pathLookups {
 	d := datapath.NewDelivery(snap, srcs, paths)
-	return d, datapath.NewReads(snap, conn, paths, srcs, d, datapath.AuthzAsker(ix))
+	asker := datapath.AuthzAsker(ix)
+	return pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
+		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker)}
+}
+
+// pathLookups are what input.path_index is built from.
+type pathLookups struct {
+	delivery datapath.Delivery
+	reads    datapath.Reads
+	services datapath.ServiceAnswers
 }
 
 // indexValue is input.path_index: the delivery side as datapath.Delivery
@@ -30,7 +40,9 @@ func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Ind
 //	requests       [{reader, action, resource, context, on, answer}]
 //	assume         [the vendor's sts:AssumeRole request, as requests]
 //	answers        {"principal action resource": answer}
-func indexValue(d datapath.Delivery, reads datapath.Reads, refs *answerRefs) (any, error) {
+//	service_answers {"principal action resource source": answer}
+func indexValue(l pathLookups, refs *answerRefs) (any, error) {
+	d, reads := l.delivery, l.reads
 	type key struct {
 		datapath.ReaderKey
 		Answer any `json:"answer"`
@@ -72,14 +84,21 @@ func indexValue(d datapath.Delivery, reads datapath.Reads, refs *answerRefs) (an
 			return nil, err
 		}
 	}
+	services := make(map[string]any, len(l.services))
+	for _, k := range slices.Sorted(maps.Keys(l.services)) {
+		if services[k], err = refs.of(l.services[k]); err != nil {
+			return nil, err
+		}
+	}
 	return map[string]any{
-		"delivery":      d,
-		"reads":         nonNil(reads.ByQueue),
-		"readers":       nonNil(reads.Readers),
-		"queue_readers": nonNil(reads.QueueReaders),
-		"keys":          keys,
-		"requests":      rs,
-		"assume":        assume,
-		"answers":       answers,
+		"service_answers": services,
+		"delivery":        d,
+		"reads":           nonNil(reads.ByQueue),
+		"readers":         nonNil(reads.Readers),
+		"queue_readers":   nonNil(reads.QueueReaders),
+		"keys":            keys,
+		"requests":        rs,
+		"assume":          assume,
+		"answers":         answers,
 	}, nil
 }

@@ -79,8 +79,7 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
-	d, reads := pathIndex(snap, conn, ix, s.Sources, s.Paths)
-	paths, answers, err := pathsValue(s.Paths, d, reads, false)
+	paths, answers, err := pathsValue(s.Paths, pathIndex(snap, conn, ix, s.Sources, s.Publishers, s.Paths), false)
 	s.answers = answers
 	if err != nil {
 		return nil, err
@@ -123,7 +122,7 @@ func nonNil[T any](s []T) []T {
 // delivery side of every source (datapath.Delivery) and the reader side
 // of the paths (datapath.Reads), whose requests carry answers as the
 // questions do (indexValue).
-func pathsValue(paths []datapath.Path, d datapath.Delivery, reads datapath.Reads, inline bool) (ast.Value, []pathAnswer, error) {
+func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool) (ast.Value, []pathAnswer, error) {
 	type question struct {
 		datapath.Question
 		Answer any `json:"answer,omitempty"` // hides Question.Answer
@@ -151,7 +150,7 @@ func pathsValue(paths []datapath.Path, d datapath.Delivery, reads datapath.Reads
 			}
 		}
 	}
-	index, err := indexValue(d, reads, refs)
+	index, err := indexValue(lookups, refs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -286,8 +285,8 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 		}
 	}
 	paths := datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix))
-	d, reads := pathIndex(snap, conn, ix, datapath.Sources(snap), paths)
-	v, _, err := pathsValue(paths, d, reads, true)
+	srcs := datapath.Sources(snap)
+	v, _, err := pathsValue(paths, pathIndex(snap, conn, ix, srcs, datapath.Publishers(snap, srcs), paths), true)
 	if err != nil {
 		return nil, err
 	}

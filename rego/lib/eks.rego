@@ -28,14 +28,13 @@ broken_hops(kinds) := {[p, h] |
 # problems are a hop's structural problems (not the "cannot prove" ones).
 problems(h) := [pr | some pr in object.get(h, "problems", []); not startswith(pr, "cannot prove: ")]
 
-# denials are a hop's questions the evaluator denies. Each question Go
-# built is asked through lib.authz (the same index that answered it), so
-# that an answer the evaluator cannot prove is reported by the engine as
-# "cannot prove" for the rule, as for every rule's own questions.
+# denials are a hop's questions the evaluator denies, with the full answer
+# Go gave each (lib.path_answer, which logs an answer the evaluator cannot
+# prove as "cannot prove" for the rule, as lib.authz does).
 denials(h) := [object.union(q, {"answer": a}) |
 	some q in object.get(h, "questions", [])
 	q.answer.decision != "Allowed"
-	a := lib.authz(q.principal, q.action, q.resource, object.get(q, "context", {}))
+	a := lib.path_answer(q)
 	lib.denied(a)
 ]
 

@@ -95,6 +95,7 @@ is_unknown(v) if contains(v, "<unknown:")
 # not advise it
 # (https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html).
 bucket_policy_lock(b) := answer if {
+	# A probe of who may change the policy, which no delivery or reading call makes.
 	answer := authz(sprintf("arn:%s:iam::%s:root", [partition, b.account]), "s3:PutBucketPolicy", b.bucket.arn, {})
 	answer.decision == "ExplicitlyDenied"
 	blocked_by(answer, "scp")
@@ -428,6 +429,14 @@ path_answer(q) := q.answer if {
 # in Go (path_index.answers) for every action of the reader table a reader
 # may call.
 reader_answer(role, action, resource) := path_answer({"answer": path_index.answers[concat(" ", [role, action, resource])]})
+
+# service_answer is the answer to a service's call for a source (S3 or
+# CloudTrail publishing to a topic, SNS or S3 sending to a queue, the
+# sender's kms:GenerateDataKey and kms:Decrypt on the topic's or queue's
+# key), asked once in Go with the context the service sends, as the path
+# asked it where a path does (datapath.ServiceAnswers,
+# path_index.service_answers).
+service_answer(principal, action, resource, source) := path_answer({"answer": path_index.service_answers[concat(" ", [principal, action, resource, source])]})
 
 # reader_requests are every request a reader makes to read the logs: the
 # log objects, the bucket listing where the connector's guide demands it

@@ -92,7 +92,9 @@ with_value(old, value) := value if {
 } else := array.concat(old, [value])
 
 # writer_requests are the log writers' object writes, with the context the
-# service sends (aws:SourceArn, aws:SourceAccount, aws:PrincipalIsAWSService).
+# service sends (aws:SourceArn, aws:SourceAccount, aws:PrincipalIsAWSService)
+# as the remediation spells it; the answer is the one the source's writer
+# hop got (lib.service_answer), asked once in Go with that context.
 writer_requests contains {"source": s, "principal": s.writer, "resource": resource, "context": ctx} if {
 	some s in lib.sources
 	resource := sprintf("arn:%s:s3:::%s/%s", [lib.partition, s.bucket, s.sample_key])
@@ -109,7 +111,7 @@ extra_context(s) := {
 deny contains f if {
 	some x in writer_requests
 	b := lib.bucket_named(x.source.bucket)
-	answer := lib.authz(x.principal, "s3:PutObject", x.resource, x.context)
+	answer := lib.service_answer(x.principal, "s3:PutObject", x.resource, x.source.arn)
 	answer.decision == "ExplicitlyDenied"
 	lib.blocked_by(answer, "resourcePolicy")
 	f := lib.with_fix(lib.with_statement_location(

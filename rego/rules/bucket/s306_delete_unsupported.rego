@@ -55,6 +55,7 @@ deleting contains [r, role, b, d] if {
 deny contains f if {
 	some [r, role, b, d] in deleting
 	object := sprintf("%s/%s", [b.bucket.arn, d.sample_key])
+	# No hop asks s3:DeleteObject (reading needs none): asked here for readers that delete.
 	answer := lib.authz(r.role, "s3:DeleteObject", object, {"aws:MultiFactorAuthPresent": ["false"]})
 	lib.denied(answer)
 	f := {

@@ -41,7 +41,7 @@ deny contains f if {
 	s.kind == "guardduty"
 	key := lib.key_ref(s.destination.kms_key_arn, s.account, s.region).key
 	principal := s.writer
-	answer := lib.authz(principal, "kms:GenerateDataKey", key.arn, s.writer_context)
+	answer := lib.service_answer(principal, "kms:GenerateDataKey", key.arn, s.arn)
 	lib.denied(answer)
 	f := lib.with_fix(lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),

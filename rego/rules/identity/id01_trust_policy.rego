@@ -139,6 +139,7 @@ vendor_principals contains p if {
 other_external_id := "trailgate-another-customers-external-id"
 
 unguarded(r, p) := {"answer": answer, "how": "without an external ID"} if {
+	# Probes no path asks: could the vendor assume the role without, or with another, external ID.
 	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, {})
 	lib.allowed(answer)
 } else := {"answer": answer, "how": "with another customer's external ID"} if {
@@ -191,6 +192,7 @@ deny contains f if {
 	s.require.member_roles
 	r := connector_role
 	some m in datapath.member_roles
+	# No path hop asks this: the connector role assuming each member role the guide demands.
 	answer := lib.authz(r.role.arn, "sts:AssumeRole", m.role.arn, context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)

@@ -37,7 +37,7 @@ import data.trailgate.lib
 deny contains f if {
 	some feed in lib.queue_feeds
 	q := lib.queue_arn(feed.queue)
-	answer := lib.authz(feed.service, "sqs:SendMessage", q.queue.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
+	answer := lib.service_answer(feed.service, "sqs:SendMessage", q.queue.arn, feed.source)
 	lib.denied(answer)
 	f := lib.with_grant_location(
 		lib.with_fix({

@@ -72,10 +72,10 @@ deny contains f if {
 	k := lib.key_ref(q.queue.kms_master_key_id, q.account, q.queue.region)
 	missing := [action |
 		some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-		lib.denied(lib.authz(feed.service, action, k.key.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account}))
+		lib.denied(lib.service_answer(feed.service, action, k.key.arn, feed.source))
 	]
 	count(missing) > 0
-	answer := lib.authz(feed.service, missing[0], k.key.arn, {"aws:SourceArn": feed.source, "aws:SourceAccount": feed.account})
+	answer := lib.service_answer(feed.service, missing[0], k.key.arn, feed.source)
 	f := lib.with_fix(key_finding(q, k, answer, feed, missing[0], finding(q, feed, sprintf("%s %s", [k.key.arn, concat(",", missing)]), sprintf("%s cannot %s with key %s of queue %s (messages from %s): %s", [feed.service, concat(" and ", missing), k.key.arn, q.queue.arn, feed.source, answer.proof]), sprintf("Add to the key policy of %s: %s", [k.key.arn, lib.statement_json(producer_statement(feed))]))), lib.grant_fix(answer, producer_statement(feed)))
 }
 

@@ -38,8 +38,7 @@ deny contains f if {
 	some target in lib.notification_targets(b.bucket)
 	target.kind == "topic"
 	t := lib.topic_arn(target.cfg.arn)
-	ctx := {"aws:SourceArn": b.bucket.arn, "aws:SourceAccount": b.account}
-	answer := lib.authz("s3.amazonaws.com", "sns:Publish", t.topic.arn, ctx)
+	answer := lib.service_answer("s3.amazonaws.com", "sns:Publish", t.topic.arn, b.bucket.arn)
 	lib.denied(answer)
 	f := lib.with_grant_location(
 		lib.with_fix({

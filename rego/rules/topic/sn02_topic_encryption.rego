@@ -59,7 +59,7 @@ deny contains f if {
 	not datapath.aws_managed_key(ref, t.account, t.topic.region)
 	key := lib.key_ref(ref, t.account, t.topic.region).key
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-	answer := lib.authz(p.principal, action, key.arn, p.context)
+	answer := lib.service_answer(p.principal, action, key.arn, p.source_arn)
 	lib.denied(answer)
 	f := lib.with_fix(lib.with_grant_location({
 		"resource": lib.resource(key.arn, "AWS::KMS::Key", lib.account_of_arn(key.arn), key.region),

@@ -53,16 +53,14 @@ keys contains {"trail": e, "key": k, "why": sprintf("the default encryption key 
 	k.key.key_manager != "AWS"
 }
 
-context(x) := {
-	"aws:SourceArn": x.trail.trail.arn,
-	"aws:SourceAccount": x.trail.account,
-	"kms:EncryptionContext:aws:cloudtrail:arn": x.trail.trail.arn,
-}
-
+# The trail's writer hop asks each call with the context CloudTrail sends
+# (the trail ARN as encryption context; kms:ViaService and the bucket's
+# encryption context when S3 applies the bucket's default key, where
+# CloudTrail calls no kms:DescribeKey).
 deny contains f if {
 	some x in keys
 	some action in ["kms:GenerateDataKey", "kms:DescribeKey"]
-	answer := lib.authz("cloudtrail.amazonaws.com", action, x.key.key.arn, context(x))
+	answer := lib.service_answer("cloudtrail.amazonaws.com", action, x.key.key.arn, x.trail.trail.arn)
 	lib.denied(answer)
 	f := lib.with_fix(lib.with_grant_location(
 		finding(x, action, sprintf("CloudTrail cannot %s with %s (%s of trail %s): %s", [action, x.key.key.arn, x.why, x.trail.trail.arn, answer.proof]), sprintf("Add to the key policy of %s: %s", [x.key.key.arn, lib.statement_json(statement(x, action))])),

@@ -36,7 +36,7 @@ import data.trailgate.lib.datapath
 deny contains f if {
 	some e in lib.trails
 	t := lib.topic_arn(e.trail.sns_topic_arn)
-	answer := lib.authz("cloudtrail.amazonaws.com", "sns:Publish", t.topic.arn, {"aws:SourceArn": e.trail.arn, "aws:SourceAccount": e.account})
+	answer := lib.service_answer("cloudtrail.amazonaws.com", "sns:Publish", t.topic.arn, e.trail.arn)
 	lib.denied(answer)
 	f := lib.with_fix(lib.with_grant_location(
 		{
@@ -95,8 +95,7 @@ deny contains f if {
 	not datapath.aws_managed_key(ref, t.account, t.topic.region)
 	key := lib.key_ref(ref, t.account, t.topic.region).key
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-	s := lib.source(e.trail.arn)
-	answer := lib.authz(s.writer, action, key.arn, s.writer_context)
+	answer := lib.service_answer("cloudtrail.amazonaws.com", action, key.arn, e.trail.arn)
 	lib.denied(answer)
 	f := key_fix({
 		"resource": lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region),
