@@ -7,7 +7,7 @@ GO      ?= go
 FAUXQS_DIR := collectors/awstest/fauxqs
 FAUXQS_LOCK := $(wildcard $(FAUXQS_DIR)/package-lock.json)
 
-.PHONY: all build test test-deps test-deps-browser test-deps-fauxqs vet fmt fmt-check demo bench clean
+.PHONY: all build generate test test-deps test-deps-browser test-deps-fauxqs vet fmt fmt-check demo bench clean
 
 all: build
 
@@ -15,8 +15,15 @@ BIN ?= bin/trailgate
 
 ## build: compile bin/trailgate, statically linked (no cgo: no libc to match
 ## on the machine it runs on, as Go security tools ship)
-build:
+build: generate
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/trailgate
+
+## generate: compile the embedded Rego rules into analyzer/engine/compiled.bin,
+## which the binary decodes at start instead of parsing and compiling them
+## (a stale one is never used: the binary compiles the sources then, and
+## go test fails until it is regenerated)
+generate:
+	$(GO) generate ./analyzer/engine
 
 ## test: install test dependencies, vet, run Go and Rego tests, check formatting
 # (gofmt last, so that go test's summary is printed even when a file needs

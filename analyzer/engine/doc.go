@@ -1,7 +1,8 @@
 // Package engine runs trailgate's rules: it loads the Rego modules embedded
 // from rego/, decodes each rule's METADATA into a findings.Rule and refuses
-// rules that break the catalog's contract, compiles the modules once and
-// prepares one query per rule, and evaluates them against a Subject
+// rules that break the catalog's contract, compiles the modules once (at
+// build time: `go generate` writes them compiled to compiled.bin, which New
+// decodes) and prepares one query per rule, and evaluates them against a Subject
 // (NewSubject: the snapshot, the connector, the analyzer/authz index built
 // once, and the log sources, publishers and delivery paths analyzer/datapath
 // builds once, handed to the rules as input.sources, input.publishers and

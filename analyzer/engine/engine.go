@@ -40,14 +40,39 @@ type ruleQuery struct {
 	pq   rego.PreparedEvalQuery
 }
 
-// New loads the embedded rules (rego.FS), validates their METADATA,
-// compiles them and prepares the queries once.
+// New loads the embedded rules (rego.FS) and prepares one query per rule.
 //
-// New skips the compiler's check-only stages (checkOnlyStages): the
-// embedded tree is fixed when trailgate is built, and
+// The rules come compiled (compiledRules, compiled.go: parsed, their
+// METADATA validated and compiled by `go generate`): New decodes them and
+// builds only the rule indices, about a fifth of parsing and compiling
+// the Rego. When that encoding is stale (the sources differ from those it
+// was compiled from) New parses, validates and compiles the sources as it
+// did before, skipping the compiler's check-only stages (checkOnlyStages):
+// the embedded tree is fixed when trailgate is built, and
 // TestEmbeddedRulesPassEveryCompilerCheck compiles it with every stage and
 // shows that the skipped stages change nothing in the compiled rules.
-func New() (*Engine, error) { return newEngine(policyfs.FS, checkOnlyStages) }
+func New() (*Engine, error) {
+	dr, err := compiledPolicy(policyfs.FS, compiledRules)
+	if err != nil {
+		return nil, err
+	}
+	if dr == nil {
+		return newEngine(policyfs.FS, checkOnlyStages)
+	}
+	return newEngineFromCompiled(dr)
+}
+
+// newEngineFromCompiled prepares the queries over decoded compiled rules.
+func newEngineFromCompiled(dr *decodedRules) (*Engine, error) {
+	compiler := compilerForCompiled()
+	compiler.Compile(dr.modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("indexing the compiled rules: %w", compiler.Errors)
+	}
+	// The names the compiler gave local variables, for OPA's messages.
+	compiler.RewrittenVars = dr.rewritten
+	return prepare(policyFromCompiled(dr), compiler)
+}
 
 // NewFromFS is New over another rule tree (tests use it for broken trees),
 // compiled with every check of OPA's compiler.
@@ -97,10 +122,6 @@ func newEngine(fsys fs.FS, skip []ast.StageID) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := Store()
-	if err != nil {
-		return nil, err
-	}
 	// One compiler for every query: the modules are compiled once, and
 	// each rule's query only compiles "data.trailgate.rules.<pkg>.deny[f]".
 	// Compiling is most of a check's start-up (about 40 ms of the 75 ms
@@ -112,6 +133,15 @@ func newEngine(fsys fs.FS, skip []ast.StageID) (*Engine, error) {
 	compiler.Compile(p.Modules)
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
+	}
+	return prepare(p, compiler)
+}
+
+// prepare prepares one query per rule over the compiled modules.
+func prepare(p *Policy, compiler *ast.Compiler) (*Engine, error) {
+	store, err := Store()
+	if err != nil {
+		return nil, err
 	}
 	e := &Engine{policy: p}
 	for _, pkg := range slices.Sorted(maps.Keys(p.rulePackages)) {

@@ -22,6 +22,10 @@ import (
 // TestRulesValid is the meta-test: the embedded rule tree must load
 // without a single METADATA violation.
 func TestRulesValid(t *testing.T) {
+	// New serves the rules from compiled.bin: validate the sources.
+	if _, err := LoadPolicy(policyfs.FS); err != nil {
+		t.Fatal(err)
+	}
 	e, err := New()
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,13 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 			m[id] = l
 		}
 	}
+	// A resource the IaC only attaches a policy to (Partial) has no
+	// declaration of its own: the policy is where the IaC speaks about it.
+	putPolicy := func(id string, p *snapshot.Policy) {
+		if p != nil {
+			put(id, p.Location)
+		}
+	}
 	partition := s.Partition
 	if partition == "" {
 		partition = "aws"
@@ -44,12 +51,7 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 		for j := range a.Roles {
 			r := &a.Roles[j]
 			put(r.ARN, r.Location)
-			// A role the IaC only attaches a policy to (Partial) has no
-			// declaration of its own: the trust or inline policy is where
-			// the IaC speaks about it.
-			if r.TrustPolicy != nil {
-				put(r.ARN, r.TrustPolicy.Location)
-			}
+			putPolicy(r.ARN, r.TrustPolicy)
 			for k := range r.InlinePolicies {
 				put(r.ARN, r.InlinePolicies[k].Location)
 			}
@@ -57,9 +59,7 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 		for j := range a.Buckets {
 			b := &a.Buckets[j]
 			put(b.ARN, b.Location)
-			if b.Policy != nil {
-				put(b.ARN, b.Policy.Location)
-			}
+			putPolicy(b.ARN, b.Policy)
 			if b.Notification != nil {
 				put(b.ARN, b.Notification.Location)
 			}
@@ -70,16 +70,12 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 		for j := range a.Keys {
 			k := &a.Keys[j]
 			put(k.ARN, k.Location)
-			if k.Policy != nil {
-				put(k.ARN, k.Policy.Location)
-			}
+			putPolicy(k.ARN, k.Policy)
 		}
 		for j := range a.Topics {
 			t := &a.Topics[j]
 			put(t.ARN, t.Location)
-			if t.Policy != nil {
-				put(t.ARN, t.Policy.Location)
-			}
+			putPolicy(t.ARN, t.Policy)
 			for k := range t.Subscriptions {
 				sub := &t.Subscriptions[k]
 				put(sub.ARN, sub.Location)
@@ -91,9 +87,7 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 		for j := range a.Queues {
 			q := &a.Queues[j]
 			put(q.ARN, q.Location)
-			if q.Policy != nil {
-				put(q.ARN, q.Policy.Location)
-			}
+			putPolicy(q.ARN, q.Policy)
 		}
 		for j := range a.Detectors {
 			d := &a.Detectors[j]

@@ -113,18 +113,27 @@ func setUsage(fl *pflag.FlagSet, stderr io.Writer, text string) {
 	}
 }
 
-// parseFlags parses args; done is true when the command should stop with
-// code (after --help, or on a usage error).
+// parseFlags parses args, which must all be flags; done is true when the
+// command should stop with code (after --help, or on a usage error).
 func parseFlags(fl *pflag.FlagSet, args []string, stderr io.Writer) (code int, done bool) {
+	if code, done := parseArgs(fl, args, stderr); done {
+		return code, done
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "trailgate %s: unexpected argument %q (inputs are given with flags)\nRun 'trailgate %s --help' for usage.\n", fl.Name(), fl.Arg(0), fl.Name())
+		return exitUsage, true
+	}
+	return 0, false
+}
+
+// parseArgs parses args, flags and arguments (fl.Args); done is true when
+// the command should stop with code (after --help, or on a usage error).
+func parseArgs(fl *pflag.FlagSet, args []string, stderr io.Writer) (code int, done bool) {
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, true
 		}
 		fmt.Fprintf(stderr, "trailgate %s: %v\nRun 'trailgate %s --help' for usage.\n", fl.Name(), err, fl.Name())
-		return exitUsage, true
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "trailgate %s: unexpected argument %q (inputs are given with flags)\nRun 'trailgate %s --help' for usage.\n", fl.Name(), fl.Arg(0), fl.Name())
 		return exitUsage, true
 	}
 	return 0, false

@@ -61,7 +61,7 @@ func expandAccounts(args []string) ([]string, error) {
 			if line == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
-			if len(line) != 12 || strings.Trim(line, "0123456789") != "" {
+			if !snapshot.IsAccountID(line) {
 				return nil, fmt.Errorf("%s:%d: %q is not a 12-digit account ID", path, i+1, line)
 			}
 			out = append(out, line)
@@ -121,7 +121,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	for _, a := range o.live.Accounts {
-		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
+		if !snapshot.IsAccountID(a) {
 			fmt.Fprintf(stderr, "trailgate collect: --accounts: %q is not a 12-digit account ID\n", a)
 			return exitUsage
 		}

@@ -27,12 +27,8 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"The shards must describe the same organization and share no account; collection\n"+
 		"errors are kept. Exit 0: merged; 3: merged, but the result is partial (collection\n"+
 		"errors); 2: usage error or shards that do not merge.\n\nFlags:\n")
-	if err := fl.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "trailgate merge: %v\nRun 'trailgate merge --help' for usage.\n", err)
-		return exitUsage
+	if code, done := parseArgs(fl, args, stderr); done {
+		return code
 	}
 	if fl.NArg() == 0 {
 		fmt.Fprintln(stderr, "trailgate merge: no snapshot to merge: give the shard files as arguments")

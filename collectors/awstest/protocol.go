@@ -340,3 +340,102 @@ func JSONPage[T any](w *World, items []T, key, tokenKey, token string, max, def 
 	}
 	return out, nil
 }
+
+// JSONServe answers one JSON-protocol call that has begun: its operation,
+// caller and decoded body.
+type JSONServe[In any] func(rw http.ResponseWriter, op string, c Caller, in *In)
+
+// JSONService is a JSON-protocol service for Start: bind makes a World's
+// server, whose calls ServeJSON begins as describe says and hands on.
+func JSONService[In any](id string, p *JSONProtocol, describe func(*In) Op, bind func(*World) JSONServe[In]) Service {
+	return Service{ID: id, New: func(w *World) http.Handler { return ServeJSON(w, p, describe, bind(w)) }}
+}
+
+// QueryProtocol is how a query-protocol service (IAM, STS, SNS, EC2)
+// frames calls, answers and errors.
+type QueryProtocol struct {
+	// Service is the SigV4 signing name the call log records.
+	Service string
+	// Xmlns is the API version's namespace every answer carries.
+	Xmlns string
+	// Version is the API version an unknown action's error names.
+	Version string
+	// WriteError writes an error when the service's error document is not
+	// the query protocol's (EC2); nil is WriteQueryError.
+	WriteError func(http.ResponseWriter, *APIError)
+}
+
+// Fail answers with e in the protocol's error shape.
+func (p *QueryProtocol) Fail(rw http.ResponseWriter, e *APIError) {
+	if p.WriteError != nil {
+		p.WriteError(rw, e)
+		return
+	}
+	WriteQueryError(rw, p.Xmlns, e)
+}
+
+// Answer answers action with result (WriteQueryResult).
+func (p *QueryProtocol) Answer(rw http.ResponseWriter, action string, result any) {
+	WriteQueryResult(rw, p.Xmlns, action, result)
+}
+
+// UnknownAction answers an action the service does not have, as AWS words
+// it for the query protocol's services.
+func (p *QueryProtocol) UnknownAction(rw http.ResponseWriter, action string) {
+	p.Fail(rw, Errorf(400, "InvalidAction", "Could not find operation %s for version %s", action, p.Version))
+}
+
+// QueryServe answers one query-protocol call that has begun: its Action,
+// caller and form.
+type QueryServe func(rw http.ResponseWriter, action string, c Caller, form url.Values)
+
+// ServeQuery is the handler of a query-protocol service: each call is begun
+// (World.BeginQuery) as describe says (it may be nil); a call that cannot
+// begin is answered in p's error shape, any other handed to serve.
+func ServeQuery(w *World, p *QueryProtocol, describe func(url.Values) Op, serve QueryServe) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		form, c, ae := w.BeginQuery(r, p.Service, describe)
+		if ae != nil {
+			p.Fail(rw, ae)
+			return
+		}
+		serve(rw, form.Get("Action"), c, form)
+	})
+}
+
+// QueryService is a query-protocol service for Start: bind makes a World's
+// server, whose calls ServeQuery begins as describe says and hands on.
+func QueryService(id string, p *QueryProtocol, describe func(url.Values) Op, bind func(*World) QueryServe) Service {
+	return Service{ID: id, New: func(w *World) http.Handler { return ServeQuery(w, p, describe, bind(w)) }}
+}
+
+// RESTServe answers one REST-JSON call that has begun as op.
+type RESTServe func(rw http.ResponseWriter, r *http.Request, c Caller, op Op)
+
+// ServeREST is the handler of a REST-JSON service (GuardDuty, EKS, Macie):
+// route names each request's operation (with service, the Op's Service,
+// filled in), false for a path the service has no route for; the call is
+// then begun (World.Begin) and, unless that fails, handed to serve. Errors
+// are REST-JSON's (WriteRESTJSONError).
+func ServeREST(w *World, service string, route func(*http.Request) (Op, bool), serve RESTServe) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		op, ok := route(r)
+		if !ok {
+			WriteRESTJSONError(rw, Errorf(404, "UnknownOperationException", "no route for %s %s", r.Method, r.URL.Path))
+			return
+		}
+		op.Service = service
+		c, ae := w.Begin(r, op)
+		if ae != nil {
+			WriteRESTJSONError(rw, ae)
+			return
+		}
+		serve(rw, r, c, op)
+	})
+}
+
+// RESTService is a REST-JSON service for Start: bind makes a World's
+// server, whose calls ServeREST routes, begins and hands on.
+func RESTService(id, service string, route func(*http.Request) (Op, bool), bind func(*World) RESTServe) Service {
+	return Service{ID: id, New: func(w *World) http.Handler { return ServeREST(w, service, route, bind(w)) }}
+}

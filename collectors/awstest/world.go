@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -176,21 +178,15 @@ func (w *World) ARN(service, region, account, resource string) string {
 }
 
 // AccountOfARN returns the account field of an ARN ("" if none).
-func AccountOfARN(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
+func AccountOfARN(s string) string {
+	a, _ := arn.Parse(s)
+	return a.AccountID
 }
 
 // RegionOfARN returns the region field of an ARN ("" if none).
-func RegionOfARN(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[3]
+func RegionOfARN(s string) string {
+	a, _ := arn.Parse(s)
+	return a.Region
 }
 
 // UniqueID derives a stable IAM-style unique ID (AROA…, ANPA…) for an
@@ -198,4 +194,15 @@ func RegionOfARN(arn string) string {
 func UniqueID(prefix, arn string) string {
 	sum := sha256.Sum256([]byte(arn))
 	return prefix + strings.ToUpper(hex.EncodeToString(sum[:9]))[:17]
+}
+
+// Find returns the first of items that match accepts, nil when none does:
+// how a server looks up the resource a call names.
+func Find[T any](items []T, match func(*T) bool) *T {
+	for i := range items {
+		if match(&items[i]) {
+			return &items[i]
+		}
+	}
+	return nil
 }

@@ -82,6 +82,9 @@ func TestBadInput(t *testing.T) {
 		{"queue inline policy missing queue", "Resources:\n  P:\n    Type: AWS::SQS::QueueInlinePolicy\n    Properties:\n      PolicyDocument: {Statement: []}\n", 2, "P: Queue is required"},
 		{"role policy without name", "Resources:\n  P:\n    Type: AWS::IAM::RolePolicy\n    Properties:\n      RoleName: r\n      PolicyDocument: {Statement: []}\n", 2, "P: PolicyName, PolicyDocument and RoleName are required"},
 		{"IAM policy without document", "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: x\n      Roles: [r]\n", 2, "P: PolicyName and PolicyDocument are required"},
+		// Errors about one element of a list property name it by index.
+		{"event rule target without Arn", "Resources:\n  E:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: {source: [aws.s3]}\n      Targets:\n        - Id: t0\n          Arn: arn:aws:sqs:us-east-1:123456789012:q\n        - Id: t1\n", 9, "E.Targets[1]: Arn is required"},
+		{"lifecycle rule that is not a mapping", bucket + "    Properties:\n      LifecycleConfiguration:\n        Rules:\n          - {Id: a, Status: Enabled}\n          - expire\n", 8, "Logs.LifecycleConfiguration.Rules[1] must be a mapping, got a string"},
 		{"role inline policy without document", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n      AssumeRolePolicyDocument: {Statement: []}\n      Policies:\n        - PolicyName: x\n", 8, "R.Policies[0]: PolicyName and PolicyDocument are required"},
 		{"DependsOn list names nothing", bucket + "    DependsOn: [Logs, Ghost]\n", 4, `DependsOn "Ghost"`},
 		{"missing trust policy", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n", 2, "R: AssumeRolePolicyDocument is required"},

@@ -220,12 +220,9 @@ func (b *builder) add(home *account, r *resource, p props) error {
 // polls which queue or stream.
 func (b *builder) eventSourceMapping(home *account, r *resource, p props) error {
 	t := b.t
-	fn, err := p.str("FunctionName")
+	fn, err := p.requiredStr("FunctionName")
 	if err != nil {
 		return err
-	}
-	if fn == "" {
-		return p.fail(r.line, "%s: FunctionName is required", r.id)
 	}
 	src, err := p.str("EventSourceArn")
 	if err != nil || src == "" {
@@ -288,11 +285,11 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 			if def, ok, err := rule.obj("ServerSideEncryptionByDefault"); err != nil {
 				return err
 			} else if ok {
-				if bk.Encryption.SSEAlgorithm, err = def.str("SSEAlgorithm"); err != nil {
-					return err
-				}
-				if bk.Encryption.KMSMasterKeyID, err = def.str("KMSMasterKeyID"); err != nil {
-					return err
+				rd := def.read()
+				bk.Encryption.SSEAlgorithm = rd.str("SSEAlgorithm")
+				bk.Encryption.KMSMasterKeyID = rd.str("KMSMasterKeyID")
+				if rd.err != nil {
+					return rd.err
 				}
 			}
 		}
@@ -301,12 +298,7 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 	if oc, ok, err := p.obj("OwnershipControls"); err != nil {
 		return err
 	} else if ok {
-		rules, err := oc.list("Rules")
-		if err != nil {
-			return err
-		}
-		for i, e := range rules {
-			rule, err := oc.item("Rules", i, e)
+		for rule, err := range oc.each("Rules") {
 			if err != nil {
 				return err
 			}
@@ -327,16 +319,11 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 			{"QueueConfigurations", "Queue", &n.QueueConfigurations},
 			{"LambdaConfigurations", "Function", &n.LambdaConfigurations},
 		} {
-			items, err := nc.list(kind.list)
-			if err != nil {
-				return err
-			}
-			for i, e := range items {
-				c, err := nc.item(kind.list, i, e)
+			for c, err := range nc.each(kind.list) {
 				if err != nil {
 					return err
 				}
-				nt := snapshot.NotificationTarget{Location: p.loc(e.line)}
+				nt := snapshot.NotificationTarget{Location: p.loc(c.v.line)}
 				if nt.ARN, err = c.str(kind.target); err != nil {
 					return err
 				}
@@ -363,27 +350,14 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 	if lc, ok, err := p.obj("LifecycleConfiguration"); err != nil {
 		return err
 	} else if ok {
-		rules, err := lc.list("Rules")
-		if err != nil {
-			return err
-		}
-		for i, e := range rules {
-			rule, err := lc.item("Rules", i, e)
+		for rule, err := range lc.each("Rules") {
 			if err != nil {
 				return err
 			}
-			var lr snapshot.LifecycleRule
-			if lr.ID, err = rule.str("Id"); err != nil {
-				return err
-			}
-			if lr.Status, err = rule.str("Status"); err != nil {
-				return err
-			}
-			if lr.Prefix, err = rule.str("Prefix"); err != nil {
-				return err
-			}
-			if lr.ExpirationDays, err = rule.integer("ExpirationInDays", 0); err != nil {
-				return err
+			rd := rule.read()
+			lr := snapshot.LifecycleRule{ID: rd.str("Id"), Status: rd.str("Status"), Prefix: rd.str("Prefix"), ExpirationDays: rd.integer("ExpirationInDays", 0)}
+			if rd.err != nil {
+				return rd.err
 			}
 			bk.Lifecycle = append(bk.Lifecycle, lr)
 		}
@@ -411,22 +385,15 @@ func keyFilter(c props) (prefix, suffix string, err error) {
 	if err != nil || !ok {
 		return "", "", err
 	}
-	rules, err := k.list("Rules")
-	if err != nil {
-		return "", "", err
-	}
-	for i, e := range rules {
-		rule, err := k.item("Rules", i, e)
+	for rule, err := range k.each("Rules") {
 		if err != nil {
 			return "", "", err
 		}
-		name, err := rule.str("Name")
-		if err != nil {
-			return "", "", err
-		}
-		val, err := rule.str("Value")
-		if err != nil {
-			return "", "", err
+		rd := rule.read()
+		name := rd.str("Name")
+		val := rd.str("Value")
+		if rd.err != nil {
+			return "", "", rd.err
 		}
 		switch strings.ToLower(name) {
 		case "prefix":
@@ -434,7 +401,7 @@ func keyFilter(c props) (prefix, suffix string, err error) {
 		case "suffix":
 			suffix = val
 		default:
-			return "", "", c.fail(e.line, "%s: filter rule name must be prefix or suffix, got %q", c.at("Filter"), name)
+			return "", "", c.fail(rule.v.line, "%s: filter rule name must be prefix or suffix, got %q", c.at("Filter"), name)
 		}
 	}
 	return prefix, suffix, nil
@@ -456,12 +423,9 @@ func (b *builder) bucketFor(name string, p props, line int) *snapshot.Bucket {
 }
 
 func (b *builder) bucketPolicy(r *resource, p props) error {
-	name, err := p.str("Bucket")
+	name, err := p.requiredStr("Bucket")
 	if err != nil {
 		return err
-	}
-	if name == "" {
-		return p.fail(r.line, "%s: Bucket is required", r.id)
 	}
 	pol, err := p.requiredPolicy(r, "PolicyDocument")
 	if err != nil {
@@ -558,27 +522,22 @@ func (b *builder) topic(home *account, r *resource, p props) error {
 		return err
 	}
 	tp := &snapshot.Topic{Name: name, ARN: t.arn("sns", t.region, t.accountID, name), Region: t.region, Location: p.loc(r.line)}
-	if tp.KmsMasterKeyID, err = p.str("KmsMasterKeyId"); err != nil {
-		return err
+	rd := p.read()
+	tp.KmsMasterKeyID = rd.str("KmsMasterKeyId")
+	tp.FifoTopic = rd.boolean("FifoTopic", false)
+	if rd.err != nil {
+		return rd.err
 	}
-	if tp.FifoTopic, err = p.boolean("FifoTopic", false); err != nil {
-		return err
-	}
-	subs, err := p.list("Subscription")
-	if err != nil {
-		return err
-	}
-	for i, e := range subs {
-		s, err := p.item("Subscription", i, e)
+	for s, err := range p.each("Subscription") {
 		if err != nil {
 			return err
 		}
-		sub := snapshot.Subscription{Owner: t.accountID, Location: p.loc(e.line)}
-		if sub.Protocol, err = s.str("Protocol"); err != nil {
-			return err
-		}
-		if sub.Endpoint, err = s.str("Endpoint"); err != nil {
-			return err
+		sub := snapshot.Subscription{Owner: t.accountID, Location: p.loc(s.v.line)}
+		rd := s.read()
+		sub.Protocol = rd.str("Protocol")
+		sub.Endpoint = rd.str("Endpoint")
+		if rd.err != nil {
+			return rd.err
 		}
 		sub.PendingConfirmation = b.pending(sub.Protocol, sub.Endpoint)
 		tp.Subscriptions = append(tp.Subscriptions, sub)
@@ -663,11 +622,11 @@ func (b *builder) subscription(r *resource, p props) error {
 		return err
 	}
 	sub := snapshot.Subscription{Owner: b.t.accountID, Location: p.loc(r.line)}
-	if sub.Protocol, err = p.str("Protocol"); err != nil {
-		return err
-	}
-	if sub.Endpoint, err = p.str("Endpoint"); err != nil {
-		return err
+	rd := p.read()
+	sub.Protocol = rd.str("Protocol")
+	sub.Endpoint = rd.str("Endpoint")
+	if rd.err != nil {
+		return rd.err
 	}
 	if arn == "" || sub.Protocol == "" {
 		return p.fail(r.line, "%s: TopicArn and Protocol are required", r.id)
@@ -700,29 +659,17 @@ func (b *builder) queue(home *account, r *resource, p props) error {
 	}
 	q := &snapshot.Queue{Name: name, ARN: t.arn("sqs", t.region, t.accountID, name),
 		URL: fmt.Sprintf("https://sqs.%s.%s/%s/%s", t.region, t.urlSuffix, t.accountID, name), Region: t.region, Location: p.loc(r.line)}
-	if q.KmsMasterKeyID, err = p.str("KmsMasterKeyId"); err != nil {
-		return err
-	}
-	if q.SqsManagedSseEnabled, err = p.boolean("SqsManagedSseEnabled", snapshot.DefaultSqsManagedSse(q.KmsMasterKeyID)); err != nil {
-		return err
-	}
-	if q.FifoQueue, err = p.boolean("FifoQueue", false); err != nil {
-		return err
-	}
-	if q.VisibilityTimeout, err = p.integer("VisibilityTimeout", snapshot.DefaultVisibilityTimeout); err != nil {
-		return err
-	}
-	if q.MessageRetentionPeriod, err = p.integer("MessageRetentionPeriod", snapshot.DefaultMessageRetentionPeriod); err != nil {
-		return err
-	}
-	if q.DelaySeconds, err = p.integer("DelaySeconds", 0); err != nil {
-		return err
-	}
-	if q.MaximumMessageSize, err = p.integer("MaximumMessageSize", 0); err != nil {
-		return err
-	}
-	if q.ReceiveWaitTimeSeconds, err = p.integer("ReceiveMessageWaitTimeSeconds", 0); err != nil {
-		return err
+	rd := p.read()
+	q.KmsMasterKeyID = rd.str("KmsMasterKeyId")
+	q.SqsManagedSseEnabled = rd.boolean("SqsManagedSseEnabled", snapshot.DefaultSqsManagedSse(q.KmsMasterKeyID))
+	q.FifoQueue = rd.boolean("FifoQueue", false)
+	q.VisibilityTimeout = rd.integer("VisibilityTimeout", snapshot.DefaultVisibilityTimeout)
+	q.MessageRetentionPeriod = rd.integer("MessageRetentionPeriod", snapshot.DefaultMessageRetentionPeriod)
+	q.DelaySeconds = rd.integer("DelaySeconds", 0)
+	q.MaximumMessageSize = rd.integer("MaximumMessageSize", 0)
+	q.ReceiveWaitTimeSeconds = rd.integer("ReceiveMessageWaitTimeSeconds", 0)
+	if rd.err != nil {
+		return rd.err
 	}
 	raw, v, err := p.jsonish("RedrivePolicy")
 	if err != nil {
@@ -803,28 +750,21 @@ func (b *builder) role(home *account, r *resource, p props) error {
 		return err
 	}
 	// AWS managed policies stay ARNs: the analyzer knows their documents.
-	if role.AttachedPolicyARNs, err = p.strList("ManagedPolicyArns"); err != nil {
-		return err
+	rd := p.read()
+	role.AttachedPolicyARNs = rd.strList("ManagedPolicyArns")
+	role.PermissionsBoundaryARN = rd.str("PermissionsBoundary")
+	if rd.err != nil {
+		return rd.err
 	}
-	if role.PermissionsBoundaryARN, err = p.str("PermissionsBoundary"); err != nil {
-		return err
-	}
-	tags, err := p.list("Tags")
-	if err != nil {
-		return err
-	}
-	for i, e := range tags {
-		tg, err := p.item("Tags", i, e)
+	for tg, err := range p.each("Tags") {
 		if err != nil {
 			return err
 		}
-		k, err := tg.str("Key")
-		if err != nil {
-			return err
-		}
-		v, err := tg.str("Value")
-		if err != nil {
-			return err
+		rd := tg.read()
+		k := rd.str("Key")
+		v := rd.str("Value")
+		if rd.err != nil {
+			return rd.err
 		}
 		if role.Tags == nil {
 			role.Tags = map[string]string{}
@@ -910,37 +850,22 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 	if tr.S3BucketName == "" {
 		return p.fail(r.line, "%s: S3BucketName is required", r.id)
 	}
-	if tr.S3KeyPrefix, err = p.str("S3KeyPrefix"); err != nil {
-		return err
-	}
-	topic, err := p.str("SnsTopicName")
-	if err != nil {
-		return err
+	rd := p.read()
+	tr.S3KeyPrefix = rd.str("S3KeyPrefix")
+	topic := rd.str("SnsTopicName")
+	tr.KmsKeyID = rd.str("KMSKeyId")
+	// CreateTrail's defaults: single-region, global service events included.
+	tr.IsMultiRegionTrail = rd.boolean("IsMultiRegionTrail", false)
+	tr.IncludeGlobalServiceEvents = rd.boolean("IncludeGlobalServiceEvents", snapshot.DefaultIncludeGlobalServiceEvents)
+	tr.IsOrganizationTrail = rd.boolean("IsOrganizationTrail", false)
+	tr.LogFileValidationEnabled = rd.boolean("EnableLogFileValidation", false)
+	tr.CloudWatchLogsLogGroupARN = rd.str("CloudWatchLogsLogGroupArn")
+	tr.CloudWatchLogsRoleARN = rd.str("CloudWatchLogsRoleArn")
+	if rd.err != nil {
+		return rd.err
 	}
 	if topic != "" {
 		tr.SnsTopicARN = t.topicARN(topic)
-	}
-	if tr.KmsKeyID, err = p.str("KMSKeyId"); err != nil {
-		return err
-	}
-	// CreateTrail's defaults: single-region, global service events included.
-	if tr.IsMultiRegionTrail, err = p.boolean("IsMultiRegionTrail", false); err != nil {
-		return err
-	}
-	if tr.IncludeGlobalServiceEvents, err = p.boolean("IncludeGlobalServiceEvents", snapshot.DefaultIncludeGlobalServiceEvents); err != nil {
-		return err
-	}
-	if tr.IsOrganizationTrail, err = p.boolean("IsOrganizationTrail", false); err != nil {
-		return err
-	}
-	if tr.LogFileValidationEnabled, err = p.boolean("EnableLogFileValidation", false); err != nil {
-		return err
-	}
-	if tr.CloudWatchLogsLogGroupARN, err = p.str("CloudWatchLogsLogGroupArn"); err != nil {
-		return err
-	}
-	if tr.CloudWatchLogsRoleARN, err = p.str("CloudWatchLogsRoleArn"); err != nil {
-		return err
 	}
 	if p.v.get("IsLogging") == nil {
 		return p.fail(r.line, "%s: IsLogging is required", r.id)
@@ -950,12 +875,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		return err
 	}
 	tr.Status = &snapshot.TrailStatus{IsLogging: logging}
-	sels, err := p.list("EventSelectors")
-	if err != nil {
-		return err
-	}
-	for i, e := range sels {
-		s, err := p.item("EventSelectors", i, e)
+	for s, err := range p.each("EventSelectors") {
 		if err != nil {
 			return err
 		}
@@ -966,38 +886,26 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		if es.ReadWriteType == "" {
 			es.ReadWriteType = "All"
 		}
-		if es.IncludeManagementEvents, err = s.boolean("IncludeManagementEvents", true); err != nil {
-			return err
+		rd := s.read()
+		es.IncludeManagementEvents = rd.boolean("IncludeManagementEvents", true)
+		es.ExcludeManagementEventSources = rd.strList("ExcludeManagementEventSources")
+		if rd.err != nil {
+			return rd.err
 		}
-		if es.ExcludeManagementEventSources, err = s.strList("ExcludeManagementEventSources"); err != nil {
-			return err
-		}
-		drs, err := s.list("DataResources")
-		if err != nil {
-			return err
-		}
-		for j, de := range drs {
-			d, err := s.item("DataResources", j, de)
+		for d, err := range s.each("DataResources") {
 			if err != nil {
 				return err
 			}
-			var dr snapshot.DataResource
-			if dr.Type, err = d.str("Type"); err != nil {
-				return err
-			}
-			if dr.Values, err = d.strList("Values"); err != nil {
-				return err
+			rd := d.read()
+			dr := snapshot.DataResource{Type: rd.str("Type"), Values: rd.strList("Values")}
+			if rd.err != nil {
+				return rd.err
 			}
 			es.DataResources = append(es.DataResources, dr)
 		}
 		tr.EventSelectors = append(tr.EventSelectors, es)
 	}
-	adv, err := p.list("AdvancedEventSelectors")
-	if err != nil {
-		return err
-	}
-	for i, e := range adv {
-		s, err := p.item("AdvancedEventSelectors", i, e)
+	for s, err := range p.each("AdvancedEventSelectors") {
 		if err != nil {
 			return err
 		}
@@ -1005,12 +913,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		if as.Name, err = s.str("Name"); err != nil {
 			return err
 		}
-		fss, err := s.list("FieldSelectors")
-		if err != nil {
-			return err
-		}
-		for j, fe := range fss {
-			f, err := s.item("FieldSelectors", j, fe)
+		for f, err := range s.each("FieldSelectors") {
 			if err != nil {
 				return err
 			}
@@ -1104,12 +1007,9 @@ func (b *builder) detectorFor(id string, p props, line int) *snapshot.Detector {
 }
 
 func (b *builder) publishingDestination(r *resource, p props) error {
-	det, err := p.str("DetectorId")
+	det, err := p.requiredStr("DetectorId")
 	if err != nil {
 		return err
-	}
-	if det == "" {
-		return p.fail(r.line, "%s: DetectorId is required", r.id)
 	}
 	pd := snapshot.PublishingDestination{Location: p.loc(r.line)}
 	if pd.DestinationType, err = p.str("DestinationType"); err != nil {
@@ -1122,11 +1022,11 @@ func (b *builder) publishingDestination(r *resource, p props) error {
 	if !ok {
 		return p.fail(r.line, "%s: DestinationProperties is required", r.id)
 	}
-	if pd.DestinationARN, err = dp.str("DestinationArn"); err != nil {
-		return err
-	}
-	if pd.KmsKeyARN, err = dp.str("KmsKeyArn"); err != nil {
-		return err
+	rd := dp.read()
+	pd.DestinationARN = rd.str("DestinationArn")
+	pd.KmsKeyARN = rd.str("KmsKeyArn")
+	if rd.err != nil {
+		return rd.err
 	}
 	d := b.detectorFor(det, p, r.line)
 	d.PublishingDestinations = append(d.PublishingDestinations, pd)

@@ -26,13 +26,11 @@ func init() {
 // AWS::GuardDuty::Master accepting the invitation makes it Enabled, which
 // GD01 reads from the member's detector (AdministratorAccountID).
 func (b *builder) guardDutyMember(r *resource, p props) error {
-	det, err := p.str("DetectorId")
-	if err != nil {
-		return err
-	}
-	member, err := p.str("MemberId")
-	if err != nil {
-		return err
+	rd := p.read()
+	det := rd.str("DetectorId")
+	member := rd.str("MemberId")
+	if rd.err != nil {
+		return rd.err
 	}
 	if member == "" {
 		return p.fail(r.line, "%s: MemberId is required", r.id)
@@ -61,19 +59,13 @@ func (b *builder) guardDutyMember(r *resource, p props) error {
 // guardDutyMaster records, on the member's detector, the administrator
 // whose invitation it accepts.
 func (b *builder) guardDutyMaster(r *resource, p props) error {
-	det, err := p.str("DetectorId")
+	det, err := p.requiredStr("DetectorId")
 	if err != nil {
 		return err
 	}
-	if det == "" {
-		return p.fail(r.line, "%s: DetectorId is required", r.id)
-	}
-	admin, err := p.str("MasterId")
+	admin, err := p.requiredStr("MasterId")
 	if err != nil {
 		return err
-	}
-	if admin == "" {
-		return p.fail(r.line, "%s: MasterId is required", r.id)
 	}
 	b.detectorFor(det, p, r.line).AdministratorAccountID = admin
 	return nil

@@ -280,12 +280,7 @@ func (b *builder) eksCluster(home *account, r *resource, p props) error {
 		if cl, ok, err := lg.obj("ClusterLogging"); err != nil {
 			return err
 		} else if ok {
-			types, err := cl.list("EnabledTypes")
-			if err != nil {
-				return err
-			}
-			for i, e := range types {
-				lt, err := cl.item("EnabledTypes", i, e)
+			for lt, err := range cl.each("EnabledTypes") {
 				if err != nil {
 					return err
 				}
@@ -308,11 +303,11 @@ func (b *builder) logGroup(home *account, r *resource, p props) error {
 		return err
 	}
 	g := &snapshot.LogGroup{Name: name, ARN: t.arn("logs", t.region, t.accountID, "log-group:"+name+":*"), Region: t.region, Location: p.loc(r.line)}
-	if g.KmsKeyID, err = p.str("KmsKeyId"); err != nil {
-		return err
-	}
-	if g.RetentionInDays, err = p.integer("RetentionInDays", 0); err != nil {
-		return err
+	rd := p.read()
+	g.KmsKeyID = rd.str("KmsKeyId")
+	g.RetentionInDays = rd.integer("RetentionInDays", 0)
+	if rd.err != nil {
+		return rd.err
 	}
 	src := b.sources(home)
 	if prev, dup := src.groups[name]; dup && !prev.Partial {
@@ -337,17 +332,13 @@ func (b *builder) subscriptionFilter(r *resource, p props) error {
 	if group == "" || f.DestinationARN == "" {
 		return p.fail(r.line, "%s: LogGroupName and DestinationArn are required", r.id)
 	}
-	if f.FilterPattern, err = p.str("FilterPattern"); err != nil {
-		return err
-	}
-	if f.RoleARN, err = p.str("RoleArn"); err != nil {
-		return err
-	}
-	if f.Distribution, err = p.str("Distribution"); err != nil {
-		return err
-	}
-	if f.Name, err = p.str("FilterName"); err != nil {
-		return err
+	rd := p.read()
+	f.FilterPattern = rd.str("FilterPattern")
+	f.RoleARN = rd.str("RoleArn")
+	f.Distribution = rd.str("Distribution")
+	f.Name = rd.str("FilterName")
+	if rd.err != nil {
+		return rd.err
 	}
 	if f.Name == "" {
 		f.Name = t.idToken(r, "filter name")
@@ -437,27 +428,17 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 	if er.EventPattern, _, err = p.jsonish("EventPattern"); err != nil {
 		return err
 	}
-	targets, err := p.list("Targets")
-	if err != nil {
-		return err
-	}
-	for i, e := range targets {
-		tg, err := p.item("Targets", i, e)
+	for tg, err := range p.each("Targets") {
 		if err != nil {
 			return err
 		}
-		var et snapshot.EventTarget
-		if et.ID, err = tg.str("Id"); err != nil {
-			return err
-		}
-		if et.ARN, err = tg.str("Arn"); err != nil {
-			return err
-		}
-		if et.RoleARN, err = tg.str("RoleArn"); err != nil {
-			return err
+		rd := tg.read()
+		et := snapshot.EventTarget{ID: rd.str("Id"), ARN: rd.str("Arn"), RoleARN: rd.str("RoleArn")}
+		if rd.err != nil {
+			return rd.err
 		}
 		if et.ARN == "" {
-			return p.fail(e.line, "%s.Targets[%d]: Arn is required", r.id, i)
+			return p.fail(tg.v.line, "%s.%s: Arn is required", r.id, tg.path)
 		}
 		er.Targets = append(er.Targets, et)
 	}
@@ -476,14 +457,12 @@ func (b *builder) user(home *account, r *resource, p props) error {
 	if u.InlinePolicies, err = inlinePolicies(p, r); err != nil {
 		return err
 	}
-	if u.AttachedPolicyARNs, err = p.strList("ManagedPolicyArns"); err != nil {
-		return err
-	}
-	if u.PermissionsBoundaryARN, err = p.str("PermissionsBoundary"); err != nil {
-		return err
-	}
-	if u.Groups, err = p.strList("Groups"); err != nil {
-		return err
+	rd := p.read()
+	u.AttachedPolicyARNs = rd.strList("ManagedPolicyArns")
+	u.PermissionsBoundaryARN = rd.str("PermissionsBoundary")
+	u.Groups = rd.strList("Groups")
+	if rd.err != nil {
+		return rd.err
 	}
 	src := b.sources(home)
 	if prev, dup := src.users[name]; dup && !prev.Partial {
@@ -500,13 +479,8 @@ func (b *builder) user(home *account, r *resource, p props) error {
 
 // inlinePolicies reads the Policies property of a role or user.
 func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
-	pols, err := p.list("Policies")
-	if err != nil {
-		return nil, err
-	}
 	var out []snapshot.NamedPolicy
-	for i, e := range pols {
-		ip, err := p.item("Policies", i, e)
+	for ip, err := range p.each("Policies") {
 		if err != nil {
 			return nil, err
 		}
@@ -515,7 +489,7 @@ func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
 			return nil, err
 		}
 		if pn == "" || doc == nil {
-			return nil, p.fail(e.line, "%s.Policies[%d]: PolicyName and PolicyDocument are required", r.id, i)
+			return nil, p.fail(ip.v.line, "%s.%s: PolicyName and PolicyDocument are required", r.id, ip.path)
 		}
 		out = append(out, snapshot.NamedPolicy{Name: pn, Policy: *doc})
 	}
@@ -535,12 +509,9 @@ func (b *builder) userFor(name string, p props, line int) *snapshot.User {
 }
 
 func (b *builder) accessKey(r *resource, p props) error {
-	user, err := p.str("UserName")
+	user, err := p.requiredStr("UserName")
 	if err != nil {
 		return err
-	}
-	if user == "" {
-		return p.fail(r.line, "%s: UserName is required", r.id)
 	}
 	k := snapshot.AccessKey{ID: b.t.idToken(r, "access key ID"), Location: p.loc(r.line)}
 	if k.Status, err = p.str("Status"); err != nil {
@@ -653,21 +624,14 @@ func (b *builder) fillLogSources(a *account, acct *snapshot.Account, s *snapshot
 // EKS_AUDIT_LOGS): https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-feature-object-api-changes-march2023.html
 func detectorFeatures(p props) ([]snapshot.DetectorFeature, error) {
 	var out []snapshot.DetectorFeature
-	fs, err := p.list("Features")
-	if err != nil {
-		return nil, err
-	}
-	for i, e := range fs {
-		f, err := p.item("Features", i, e)
+	for f, err := range p.each("Features") {
 		if err != nil {
 			return nil, err
 		}
-		var df snapshot.DetectorFeature
-		if df.Name, err = f.str("Name"); err != nil {
-			return nil, err
-		}
-		if df.Status, err = f.str("Status"); err != nil {
-			return nil, err
+		rd := f.read()
+		df := snapshot.DetectorFeature{Name: rd.str("Name"), Status: rd.str("Status")}
+		if rd.err != nil {
+			return nil, rd.err
 		}
 		out = append(out, df)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -57,6 +58,16 @@ func (p props) str(key string) (string, error) {
 		return "", p.fail(v.line, "%s must be a string, got %s", p.at(key), v.kind)
 	}
 	return v.s, nil
+}
+
+// requiredStr is str for a property the resource type requires: absent or
+// empty, it is an error naming the resource.
+func (p props) requiredStr(key string) (string, error) {
+	s, err := p.str(key)
+	if err == nil && s == "" {
+		err = p.fail(p.r.line, "%s: %s is required", p.r.id, key)
+	}
+	return s, err
 }
 
 // boolean returns a Boolean property; CloudFormation accepts true/false and
@@ -131,6 +142,42 @@ func (p props) strList(key string) ([]string, error) {
 	return out, nil
 }
 
+// reader reads one property a line and keeps the first error, as
+// bufio.Scanner does: once a read has failed, later reads return zero
+// values and leave err as it was. Check err before using what was read.
+type reader struct {
+	p   props
+	err error
+}
+
+// read returns a reader of p's properties.
+func (p props) read() *reader { return &reader{p: p} }
+
+// keep returns what get read, unless an earlier read failed.
+func keep[T any](r *reader, get func() (T, error)) T {
+	var v T
+	if r.err == nil {
+		v, r.err = get()
+	}
+	return v
+}
+
+func (r *reader) str(key string) string {
+	return keep(r, func() (string, error) { return r.p.str(key) })
+}
+
+func (r *reader) boolean(key string, def bool) bool {
+	return keep(r, func() (bool, error) { return r.p.boolean(key, def) })
+}
+
+func (r *reader) integer(key string, def int) int {
+	return keep(r, func() (int, error) { return r.p.integer(key, def) })
+}
+
+func (r *reader) strList(key string) []string {
+	return keep(r, func() ([]string, error) { return r.p.strList(key) })
+}
+
 // obj returns a nested object property.
 func (p props) obj(key string) (props, bool, error) {
 	v := p.v.get(key)
@@ -157,6 +204,25 @@ func (p props) item(key string, i int, e *value) (props, error) {
 		path = p.path + "." + path
 	}
 	return props{t: p.t, r: p.r, v: e, path: path}, nil
+}
+
+// each ranges over a list property's elements as objects, in order: it
+// yields the list's error, or each element with the error that makes it no
+// object, and stops after the first error (a loop returns on it).
+func (p props) each(key string) iter.Seq2[props, error] {
+	return func(yield func(props, error) bool) {
+		l, err := p.list(key)
+		if err != nil {
+			yield(props{}, err)
+			return
+		}
+		for i, e := range l {
+			it, err := p.item(key, i, e)
+			if !yield(it, err) || err != nil {
+				return
+			}
+		}
+	}
 }
 
 // loc is where something of the current resource is written. Its change

@@ -108,3 +108,28 @@ func (c *collector) instrument(cfg aws.Config) aws.Config {
 	})
 	return cfg
 }
+
+// call names a read in a collection error: the account and region read,
+// the service, the operation and the resource it was about ("" for none).
+type call struct{ account, region, service, operation, resource string }
+
+// paginator is what the SDK's paginators have in common; O is the options
+// type of their service.
+type paginator[P, O any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*O)) (P, error)
+}
+
+// eachPage hands every page p reads to use, in order. A page that fails
+// ends the reading: the failure is recorded as at (collector.fail) and
+// eachPage returns false.
+func eachPage[P, O any](ctx context.Context, c *collector, p paginator[P, O], at call, use func(P)) bool {
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if c.fail(at.account, at.region, at.service, at.operation, at.resource, err) {
+			return false
+		}
+		use(page)
+	}
+	return true
+}

@@ -18,15 +18,11 @@ func (c *collector) collectGuardDuty(ctx context.Context, cfg aws.Config, accoun
 	cl := guardduty.NewFromConfig(cfg)
 	region := cfg.Region
 	dp := guardduty.NewListDetectorsPaginator(cl, &guardduty.ListDetectorsInput{})
-	for dp.HasMorePages() {
-		page, err := dp.NextPage(ctx)
-		if c.fail(account, region, "guardduty", "ListDetectors", "", err) {
-			return
-		}
+	eachPage(ctx, c, dp, call{account, region, "guardduty", "ListDetectors", ""}, func(page *guardduty.ListDetectorsOutput) {
 		for _, id := range page.DetectorIds {
 			into.Detectors = append(into.Detectors, c.detector(ctx, cl, account, region, id))
 		}
-	}
+	})
 }
 
 func (c *collector) detector(ctx context.Context, cl *guardduty.Client, account, region, id string) snapshot.Detector {
@@ -38,11 +34,7 @@ func (c *collector) detector(ctx context.Context, cl *guardduty.Client, account,
 		d.Features = detectorFeatures(det)
 	}
 	pp := guardduty.NewListPublishingDestinationsPaginator(cl, &guardduty.ListPublishingDestinationsInput{DetectorId: aws.String(id)})
-	for pp.HasMorePages() {
-		page, err := pp.NextPage(ctx)
-		if c.fail(account, region, "guardduty", "ListPublishingDestinations", id, err) {
-			break
-		}
+	eachPage(ctx, c, pp, call{account, region, "guardduty", "ListPublishingDestinations", id}, func(page *guardduty.ListPublishingDestinationsOutput) {
 		for _, dest := range page.Destinations {
 			pd := snapshot.PublishingDestination{ID: aws.ToString(dest.DestinationId), DestinationType: string(dest.DestinationType), Status: string(dest.Status)}
 			out, err := cl.DescribePublishingDestination(ctx, &guardduty.DescribePublishingDestinationInput{DetectorId: aws.String(id), DestinationId: dest.DestinationId})
@@ -55,33 +47,25 @@ func (c *collector) detector(ctx context.Context, cl *guardduty.Client, account,
 			}
 			d.PublishingDestinations = append(d.PublishingDestinations, pd)
 		}
-	}
+	})
 	mp := guardduty.NewListMembersPaginator(cl, &guardduty.ListMembersInput{DetectorId: aws.String(id), OnlyAssociated: aws.String("false")})
-	for mp.HasMorePages() {
-		page, err := mp.NextPage(ctx)
-		if c.fail(account, region, "guardduty", "ListMembers", id, err) {
-			break
-		}
+	eachPage(ctx, c, mp, call{account, region, "guardduty", "ListMembers", id}, func(page *guardduty.ListMembersOutput) {
 		for _, m := range page.Members {
 			d.Members = append(d.Members, snapshot.DetectorMember{AccountID: aws.ToString(m.AccountId), RelationshipStatus: aws.ToString(m.RelationshipStatus)})
 		}
-	}
+	})
 	adm, err := cl.GetAdministratorAccount(ctx, &guardduty.GetAdministratorAccountInput{DetectorId: aws.String(id)})
 	if !c.fail(account, region, "guardduty", "GetAdministratorAccount", id, err) && adm.Administrator != nil {
 		d.AdministratorAccountID = aws.ToString(adm.Administrator.AccountId)
 	}
 	fp := guardduty.NewListFiltersPaginator(cl, &guardduty.ListFiltersInput{DetectorId: aws.String(id)})
-	for fp.HasMorePages() {
-		page, err := fp.NextPage(ctx)
-		if c.fail(account, region, "guardduty", "ListFilters", id, err) {
-			break
-		}
+	eachPage(ctx, c, fp, call{account, region, "guardduty", "ListFilters", id}, func(page *guardduty.ListFiltersOutput) {
 		for _, name := range page.FilterNames {
 			f, err := cl.GetFilter(ctx, &guardduty.GetFilterInput{DetectorId: aws.String(id), FilterName: aws.String(name)})
 			if !c.fail(account, region, "guardduty", "GetFilter", name, err) && f.Action == gdtypes.FilterActionArchive {
 				d.SuppressionRules = append(d.SuppressionRules, name)
 			}
 		}
-	}
+	})
 	return d
 }

@@ -19,11 +19,7 @@ func (c *collector) collectIAM(ctx context.Context, cfg aws.Config, a *snapshot.
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(cl, &iam.GetAccountAuthorizationDetailsInput{
 		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeUser, iamtypes.EntityTypeLocalManagedPolicy, iamtypes.EntityTypeAWSManagedPolicy},
 	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if c.fail(a.ID, "", "iam", "GetAccountAuthorizationDetails", "", err) {
-			return
-		}
+	if !eachPage(ctx, c, p, call{a.ID, "", "iam", "GetAccountAuthorizationDetails", ""}, func(page *iam.GetAccountAuthorizationDetailsOutput) {
 		for _, r := range page.RoleDetailList {
 			a.Roles = append(a.Roles, c.role(a.ID, r))
 			a.InstanceProfiles = append(a.InstanceProfiles, instanceProfiles(r)...)
@@ -54,6 +50,8 @@ func (c *collector) collectIAM(ctx context.Context, cfg aws.Config, a *snapshot.
 			}
 			a.ManagedPolicies = append(a.ManagedPolicies, m)
 		}
+	}) {
+		return
 	}
 	c.collectAccessKeys(ctx, cl, a)
 }

@@ -75,14 +75,10 @@ func (c *collector) collectAccessKeys(ctx context.Context, cl *iam.Client, a *sn
 	for i := range a.Users {
 		u := &a.Users[i]
 		p := iam.NewListAccessKeysPaginator(cl, &iam.ListAccessKeysInput{UserName: aws.String(u.Name)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if c.fail(a.ID, "", "iam", "ListAccessKeys", u.ARN, err) {
-				break
-			}
+		eachPage(ctx, c, p, call{a.ID, "", "iam", "ListAccessKeys", u.ARN}, func(page *iam.ListAccessKeysOutput) {
 			for _, k := range page.AccessKeyMetadata {
 				u.AccessKeys = append(u.AccessKeys, snapshot.AccessKey{ID: aws.ToString(k.AccessKeyId), Status: string(k.Status)})
 			}
-		}
+		})
 	}
 }

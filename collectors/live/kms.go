@@ -21,26 +21,18 @@ func (c *collector) collectKMS(ctx context.Context, cfg aws.Config, account stri
 	region := cfg.Region
 	var ids []string
 	keys := kms.NewListKeysPaginator(cl, &kms.ListKeysInput{})
-	for keys.HasMorePages() {
-		page, err := keys.NextPage(ctx)
-		if c.fail(account, region, "kms", "ListKeys", "", err) {
-			break
-		}
+	eachPage(ctx, c, keys, call{account, region, "kms", "ListKeys", ""}, func(page *kms.ListKeysOutput) {
 		for _, k := range page.Keys {
 			ids = append(ids, aws.ToString(k.KeyId))
 		}
-	}
+	})
 	if len(ids) == 0 {
 		return
 	}
 	aliases := map[string][]string{}
 	awsManaged := map[string]bool{}
 	ap := kms.NewListAliasesPaginator(cl, &kms.ListAliasesInput{})
-	for ap.HasMorePages() {
-		page, err := ap.NextPage(ctx)
-		if c.fail(account, region, "kms", "ListAliases", "", err) {
-			break
-		}
+	eachPage(ctx, c, ap, call{account, region, "kms", "ListAliases", ""}, func(page *kms.ListAliasesOutput) {
 		for _, a := range page.Aliases {
 			if a.TargetKeyId == nil {
 				continue
@@ -55,7 +47,7 @@ func (c *collector) collectKMS(ctx context.Context, cfg aws.Config, account stri
 			}
 			aliases[*a.TargetKeyId] = append(aliases[*a.TargetKeyId], name)
 		}
-	}
+	})
 	for _, id := range ids {
 		if awsManaged[id] {
 			continue
@@ -77,11 +69,7 @@ func (c *collector) collectKMS(ctx context.Context, cfg aws.Config, account stri
 			}
 		}
 		gp := kms.NewListGrantsPaginator(cl, &kms.ListGrantsInput{KeyId: aws.String(id)})
-		for gp.HasMorePages() {
-			page, err := gp.NextPage(ctx)
-			if c.fail(account, region, "kms", "ListGrants", k.ARN, err) {
-				break
-			}
+		eachPage(ctx, c, gp, call{account, region, "kms", "ListGrants", k.ARN}, func(page *kms.ListGrantsOutput) {
 			for _, g := range page.Grants {
 				kg := snapshot.KeyGrant{GrantID: aws.ToString(g.GrantId), GranteePrincipal: aws.ToString(g.GranteePrincipal)}
 				for _, op := range g.Operations {
@@ -89,7 +77,7 @@ func (c *collector) collectKMS(ctx context.Context, cfg aws.Config, account stri
 				}
 				k.Grants = append(k.Grants, kg)
 			}
-		}
+		})
 		into.Keys = append(into.Keys, k)
 	}
 }

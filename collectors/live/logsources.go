@@ -42,11 +42,7 @@ func (c *collector) collectEKS(ctx context.Context, cfg aws.Config, account stri
 	cl := eks.NewFromConfig(cfg)
 	region := cfg.Region
 	p := eks.NewListClustersPaginator(cl, &eks.ListClustersInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if c.fail(account, region, "eks", "ListClusters", "", err) {
-			return
-		}
+	eachPage(ctx, c, p, call{account, region, "eks", "ListClusters", ""}, func(page *eks.ListClustersOutput) {
 		for _, name := range page.Clusters {
 			out, err := cl.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 			if c.fail(account, region, "eks", "DescribeCluster", name, err) || out.Cluster == nil {
@@ -64,7 +60,7 @@ func (c *collector) collectEKS(ctx context.Context, cfg aws.Config, account stri
 			}
 			into.EKSClusters = append(into.EKSClusters, k)
 		}
-	}
+	})
 }
 
 // collectLogGroups reads every log group with its subscription filters.
@@ -87,33 +83,26 @@ func (c *collector) collectLogGroups(ctx context.Context, cfg aws.Config, accoun
 		}
 	}
 	p := cloudwatchlogs.NewDescribeLogGroupsPaginator(cl, &cloudwatchlogs.DescribeLogGroupsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if c.fail(account, region, "logs", "DescribeLogGroups", "", err) {
-			return
-		}
+	eachPage(ctx, c, p, call{account, region, "logs", "DescribeLogGroups", ""}, func(page *cloudwatchlogs.DescribeLogGroupsOutput) {
 		for _, lg := range page.LogGroups {
 			g := snapshot.LogGroup{Name: aws.ToString(lg.LogGroupName), ARN: aws.ToString(lg.Arn), Region: region,
 				KmsKeyID: aws.ToString(lg.KmsKeyId), RetentionInDays: int(aws.ToInt32(lg.RetentionInDays))}
 			fp := cloudwatchlogs.NewDescribeSubscriptionFiltersPaginator(cl, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: lg.LogGroupName})
-			for fp.HasMorePages() {
-				fpage, err := fp.NextPage(ctx)
-				if c.fail(account, region, "logs", "DescribeSubscriptionFilters", g.ARN, err) {
-					// Kept: the group exists; its filters are unknown.
-					eksGroups[g.Name] = true
-					break
-				}
+			if !eachPage(ctx, c, fp, call{account, region, "logs", "DescribeSubscriptionFilters", g.ARN}, func(fpage *cloudwatchlogs.DescribeSubscriptionFiltersOutput) {
 				for _, f := range fpage.SubscriptionFilters {
 					g.SubscriptionFilters = append(g.SubscriptionFilters, snapshot.SubscriptionFilter{Name: aws.ToString(f.FilterName),
 						FilterPattern: aws.ToString(f.FilterPattern), DestinationARN: aws.ToString(f.DestinationArn),
 						RoleARN: aws.ToString(f.RoleArn), Distribution: string(f.Distribution)})
 				}
+			}) {
+				// Kept: the group exists; its filters are unknown.
+				eksGroups[g.Name] = true
 			}
 			if len(g.SubscriptionFilters) > 0 || eksGroups[g.Name] {
 				into.LogGroups = append(into.LogGroups, g)
 			}
 		}
-	}
+	})
 }
 
 func (c *collector) collectFirehose(ctx context.Context, cfg aws.Config, account string, into *snapshot.Account) {

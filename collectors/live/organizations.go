@@ -58,22 +58,14 @@ func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organiza
 		parent := queue[0]
 		queue = queue[1:]
 		ous := organizations.NewListOrganizationalUnitsForParentPaginator(cl, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
-		for ous.HasMorePages() {
-			page, err := ous.NextPage(ctx)
-			if c.fail(mgmt, "", "organizations", "ListOrganizationalUnitsForParent", parent, err) {
-				break
-			}
+		eachPage(ctx, c, ous, call{mgmt, "", "organizations", "ListOrganizationalUnitsForParent", parent}, func(page *organizations.ListOrganizationalUnitsForParentOutput) {
 			for _, ou := range page.OrganizationalUnits {
 				o.OrganizationalUnits = append(o.OrganizationalUnits, snapshot.OrganizationalUnit{ID: aws.ToString(ou.Id), Name: aws.ToString(ou.Name), ParentID: parent})
 				queue = append(queue, aws.ToString(ou.Id))
 			}
-		}
+		})
 		accts := organizations.NewListAccountsForParentPaginator(cl, &organizations.ListAccountsForParentInput{ParentId: aws.String(parent)})
-		for accts.HasMorePages() {
-			page, err := accts.NextPage(ctx)
-			if c.fail(mgmt, "", "organizations", "ListAccountsForParent", parent, err) {
-				break
-			}
+		eachPage(ctx, c, accts, call{mgmt, "", "organizations", "ListAccountsForParent", parent}, func(page *organizations.ListAccountsForParentOutput) {
 			for _, a := range page.Accounts {
 				// Organizations retired Account.Status on 2026-09-09 in favour
 				// of State (same values plus PENDING_ACTIVATION and CLOSED);
@@ -84,41 +76,29 @@ func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organiza
 				}
 				o.Members = append(o.Members, snapshot.OrgAccount{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Status: status, ParentID: parent})
 			}
-		}
+		})
 	}
 	for _, typ := range []orgtypes.PolicyType{orgtypes.PolicyTypeServiceControlPolicy, orgtypes.PolicyTypeResourceControlPolicy} {
 		ps := organizations.NewListPoliciesPaginator(cl, &organizations.ListPoliciesInput{Filter: typ})
-		for ps.HasMorePages() {
-			page, err := ps.NextPage(ctx)
-			if c.fail(mgmt, "", "organizations", "ListPolicies", string(typ), err) {
-				break
-			}
+		eachPage(ctx, c, ps, call{mgmt, "", "organizations", "ListPolicies", string(typ)}, func(page *organizations.ListPoliciesOutput) {
 			for _, p := range page.Policies {
 				o.Policies = append(o.Policies, c.orgPolicy(ctx, cl, mgmt, p))
 			}
-		}
+		})
 	}
 	sps := organizations.NewListAWSServiceAccessForOrganizationPaginator(cl, &organizations.ListAWSServiceAccessForOrganizationInput{})
-	for sps.HasMorePages() {
-		page, err := sps.NextPage(ctx)
-		if c.fail(mgmt, "", "organizations", "ListAWSServiceAccessForOrganization", o.ID, err) {
-			break
-		}
+	eachPage(ctx, c, sps, call{mgmt, "", "organizations", "ListAWSServiceAccessForOrganization", o.ID}, func(page *organizations.ListAWSServiceAccessForOrganizationOutput) {
 		for _, sp := range page.EnabledServicePrincipals {
 			o.EnabledServicePrincipals = append(o.EnabledServicePrincipals, aws.ToString(sp.ServicePrincipal))
 		}
-	}
+	})
 	for _, svc := range delegatedServices {
 		das := organizations.NewListDelegatedAdministratorsPaginator(cl, &organizations.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(svc)})
-		for das.HasMorePages() {
-			page, err := das.NextPage(ctx)
-			if c.fail(mgmt, "", "organizations", "ListDelegatedAdministrators", svc, err) {
-				break
-			}
+		eachPage(ctx, c, das, call{mgmt, "", "organizations", "ListDelegatedAdministrators", svc}, func(page *organizations.ListDelegatedAdministratorsOutput) {
 			for _, da := range page.DelegatedAdministrators {
 				o.DelegatedAdministrators = append(o.DelegatedAdministrators, snapshot.DelegatedAdministrator{AccountID: aws.ToString(da.Id), ServicePrincipal: svc})
 			}
-		}
+		})
 	}
 	return o, ""
 }
@@ -137,14 +117,10 @@ func (c *collector) orgPolicy(ctx context.Context, cl *organizations.Client, mgm
 		op.Document = snapshot.Policy{Document: json.RawMessage(`{}`)}
 	}
 	ts := organizations.NewListTargetsForPolicyPaginator(cl, &organizations.ListTargetsForPolicyInput{PolicyId: p.Id})
-	for ts.HasMorePages() {
-		page, err := ts.NextPage(ctx)
-		if c.fail(mgmt, "", "organizations", "ListTargetsForPolicy", op.ID, err) {
-			break
-		}
+	eachPage(ctx, c, ts, call{mgmt, "", "organizations", "ListTargetsForPolicy", op.ID}, func(page *organizations.ListTargetsForPolicyOutput) {
 		for _, t := range page.Targets {
 			op.Targets = append(op.Targets, aws.ToString(t.TargetId))
 		}
-	}
+	})
 	return op
 }

@@ -49,17 +49,13 @@ func (c *collector) collectS3(ctx context.Context, cfg aws.Config, a *snapshot.A
 	clients := &s3Clients{cfg: cfg}
 	home := clients.get(cfg.Region)
 	bp := s3.NewListBucketsPaginator(home, &s3.ListBucketsInput{})
-	for bp.HasMorePages() {
-		page, err := bp.NextPage(ctx)
-		if c.fail(a.ID, "", "s3", "ListBuckets", "", err) {
-			return
-		}
+	eachPage(ctx, c, bp, call{a.ID, "", "s3", "ListBuckets", ""}, func(page *s3.ListBucketsOutput) {
 		for _, b := range page.Buckets {
 			if bucket, ok := c.bucket(ctx, clients, home, a.ID, aws.ToString(b.Name), aws.ToString(b.BucketRegion)); ok {
 				a.Buckets = append(a.Buckets, bucket)
 			}
 		}
-	}
+	})
 }
 
 // bucket reads one bucket. region is ListBuckets' BucketRegion, which

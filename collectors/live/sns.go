@@ -18,15 +18,11 @@ func (c *collector) collectSNS(ctx context.Context, cfg aws.Config, account stri
 	cl := sns.NewFromConfig(cfg)
 	region := cfg.Region
 	tp := sns.NewListTopicsPaginator(cl, &sns.ListTopicsInput{})
-	for tp.HasMorePages() {
-		page, err := tp.NextPage(ctx)
-		if c.fail(account, region, "sns", "ListTopics", "", err) {
-			return
-		}
+	eachPage(ctx, c, tp, call{account, region, "sns", "ListTopics", ""}, func(page *sns.ListTopicsOutput) {
 		for _, t := range page.Topics {
 			into.Topics = append(into.Topics, c.topic(ctx, cl, account, region, aws.ToString(t.TopicArn)))
 		}
-	}
+	})
 }
 
 func (c *collector) topic(ctx context.Context, cl *sns.Client, account, region, arn string) snapshot.Topic {
@@ -42,11 +38,7 @@ func (c *collector) topic(ctx context.Context, cl *sns.Client, account, region, 
 		t.FifoTopic = attrs.Attributes["FifoTopic"] == "true"
 	}
 	sp := sns.NewListSubscriptionsByTopicPaginator(cl, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})
-	for sp.HasMorePages() {
-		page, err := sp.NextPage(ctx)
-		if c.fail(account, region, "sns", "ListSubscriptionsByTopic", arn, err) {
-			break
-		}
+	eachPage(ctx, c, sp, call{account, region, "sns", "ListSubscriptionsByTopic", arn}, func(page *sns.ListSubscriptionsByTopicOutput) {
 		for _, s := range page.Subscriptions {
 			sub := snapshot.Subscription{ARN: aws.ToString(s.SubscriptionArn), Protocol: aws.ToString(s.Protocol),
 				Endpoint: aws.ToString(s.Endpoint), Owner: aws.ToString(s.Owner)}
@@ -69,6 +61,6 @@ func (c *collector) topic(ctx context.Context, cl *sns.Client, account, region, 
 			}
 			t.Subscriptions = append(t.Subscriptions, sub)
 		}
-	}
+	})
 	return t
 }

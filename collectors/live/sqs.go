@@ -20,11 +20,7 @@ func (c *collector) collectSQS(ctx context.Context, cfg aws.Config, account stri
 	// MaxResults makes ListQueues paginate; without it SQS silently stops
 	// at 1,000 queues.
 	qp := sqs.NewListQueuesPaginator(cl, &sqs.ListQueuesInput{MaxResults: aws.Int32(1000)})
-	for qp.HasMorePages() {
-		page, err := qp.NextPage(ctx)
-		if c.fail(account, region, "sqs", "ListQueues", "", err) {
-			return
-		}
+	eachPage(ctx, c, qp, call{account, region, "sqs", "ListQueues", ""}, func(page *sqs.ListQueuesOutput) {
 		for _, url := range page.QueueUrls {
 			attrs, err := cl.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
 				AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
@@ -33,7 +29,7 @@ func (c *collector) collectSQS(ctx context.Context, cfg aws.Config, account stri
 			}
 			into.Queues = append(into.Queues, queue(url, region, attrs.Attributes))
 		}
-	}
+	})
 }
 
 func queue(url, region string, a map[string]string) snapshot.Queue {

@@ -2,6 +2,7 @@ package smoke
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -71,7 +72,7 @@ func (r *runner) canary(ctx context.Context) {
 	now := r.opts.Now()
 	key := CanaryKey(prefix, now)
 	where := "s3://" + bucket + "/" + key
-	writer := newS3(r.cfg, firstNonEmpty(r.noticeRegion(), r.conn.Region, r.cfg.Region))
+	writer := newS3(r.cfg, cmp.Or(r.noticeRegion(), r.conn.Region, r.cfg.Region))
 	var versionID string
 	written := false
 
@@ -122,7 +123,7 @@ func (r *runner) canary(ctx context.Context) {
 		return
 	}
 	r.step(StepCanaryRead, func(s *Step) {
-		sum, err := r.read(ctx, s, ObjectRef{Bucket: bucket, Key: key}, firstNonEmpty(r.noticeRegion(), r.conn.Region, r.cfg.Region))
+		sum, err := r.read(ctx, s, ObjectRef{Bucket: bucket, Key: key}, cmp.Or(r.noticeRegion(), r.conn.Region, r.cfg.Region))
 		if err == nil && sum.Kind != LogCanary {
 			s.Status = Fail
 			s.Detail = where + " read back, but it is not the canary that was written"

@@ -1,6 +1,7 @@
 package smoke
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -63,14 +65,14 @@ func Run(ctx context.Context, cfg aws.Config, conn *connector.Connector, opts Op
 	if conn == nil {
 		return Report{}, errors.New("smoke: no connector")
 	}
-	role, err := parseARN(conn.Role)
-	if err != nil || role.service != "iam" || !strings.HasPrefix(role.resource, "role/") {
+	role, err := arn.Parse(conn.Role)
+	if err != nil || role.Service != "iam" || !strings.HasPrefix(role.Resource, "role/") {
 		return Report{}, fmt.Errorf("%s: role: the smoke test needs the role's ARN (arn:aws:iam::ACCOUNT:role/NAME); got %q", conn.File, conn.Role)
 	}
-	var queue arn
+	var queue arn.ARN
 	if conn.Queue != "" {
-		queue, err = parseARN(conn.Queue)
-		if err != nil || queue.service != "sqs" || queue.region == "" || queue.account == "" || strings.Contains(queue.resource, ":") {
+		queue, err = arn.Parse(conn.Queue)
+		if err != nil || queue.Service != "sqs" || queue.Region == "" || queue.AccountID == "" || strings.Contains(queue.Resource, ":") {
 			return Report{}, fmt.Errorf("%s: queue: must be an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME); got %q", conn.File, conn.Queue)
 		}
 	}
@@ -85,7 +87,7 @@ func Run(ctx context.Context, cfg aws.Config, conn *connector.Connector, opts Op
 	}
 	cfg = cfg.Copy()
 	if cfg.Region == "" {
-		cfg.Region = firstNonEmpty(conn.Region, queue.region, "us-east-1")
+		cfg.Region = cmp.Or(conn.Region, queue.Region, "us-east-1")
 	}
 	r := &runner{
 		cfg: cfg, conn: conn, opts: opts, queue: queue,
@@ -113,7 +115,7 @@ type runner struct {
 	cfg    aws.Config
 	conn   *connector.Connector
 	opts   Options
-	queue  arn
+	queue  arn.ARN
 	report *Report
 
 	callerARN string
@@ -142,6 +144,19 @@ func (r *runner) step(name string, fn func(s *Step)) {
 
 func (r *runner) skip(name, why string) {
 	r.report.Steps = append(r.report.Steps, Step{Name: name, Status: Skip, Detail: why})
+}
+
+// lacks skips a step that lacks what it reads (have is false): because the
+// queue was empty, or else for why. It reports whether it skipped.
+func (r *runner) lacks(name string, have bool, why string) bool {
+	if have {
+		return false
+	}
+	if r.report.QueueEmpty {
+		why = "queue empty"
+	}
+	r.skip(name, why)
+	return true
 }
 
 func (r *runner) passed(name string) bool {
@@ -311,18 +326,18 @@ func (r *runner) queueStep(ctx context.Context) {
 	}
 	// The vendor looks the queue up in the region entered in its console;
 	// doing the same shows a region mismatch the way the vendor meets it.
-	region := firstNonEmpty(r.conn.Region, r.queue.region)
+	region := cmp.Or(r.conn.Region, r.queue.Region)
 	r.sqs = sqs.NewFromConfig(*r.connCfg, sqsRetry, func(o *sqs.Options) { o.Region = region })
 	r.step(StepQueue, func(s *Step) {
 		s.fact("region", region)
 		u, err := r.sqs.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{
-			QueueName:              aws.String(r.queue.resource),
-			QueueOwnerAWSAccountId: aws.String(r.queue.account),
+			QueueName:              aws.String(r.queue.Resource),
+			QueueOwnerAWSAccountId: aws.String(r.queue.AccountID),
 		})
 		if err != nil {
 			what := "sqs:GetQueueUrl in " + region
-			if region != r.queue.region {
-				what += fmt.Sprintf(" (the connector's region; the queue ARN says %s)", r.queue.region)
+			if region != r.queue.Region {
+				what += fmt.Sprintf(" (the connector's region; the queue ARN says %s)", r.queue.Region)
 			}
 			s.fail(err, QueueCallRefused, what)
 			if code := s.ErrorCode; code == "AWS.SimpleQueueService.NonExistentQueue" || code == "QueueDoesNotExist" {
@@ -365,8 +380,8 @@ func (r *runner) queueStep(ctx context.Context) {
 			enc = "SSE-SQS"
 		}
 		s.Detail = fmt.Sprintf("%s in %s: %s messages (%s in flight), visibility %ss, retention %s, %s",
-			r.queue.resource, region, dflt(at["ApproximateNumberOfMessages"], "?"), dflt(at["ApproximateNumberOfMessagesNotVisible"], "?"),
-			dflt(at["VisibilityTimeout"], "?"), seconds(at["MessageRetentionPeriod"]), enc)
+			r.queue.Resource, region, cmp.Or(at["ApproximateNumberOfMessages"], "?"), cmp.Or(at["ApproximateNumberOfMessagesNotVisible"], "?"),
+			cmp.Or(at["VisibilityTimeout"], "?"), seconds(at["MessageRetentionPeriod"]), enc)
 		if got := at["QueueArn"]; got != "" && got != r.conn.Queue {
 			s.Detail += "; note: the queue's ARN is " + got
 		}
@@ -484,12 +499,7 @@ func (r *runner) release(ctx context.Context, m *sqstypes.Message) error {
 }
 
 func (r *runner) decode() {
-	switch {
-	case r.message == nil && r.report.QueueEmpty:
-		r.skip(StepDecode, "queue empty")
-		return
-	case r.message == nil:
-		r.skip(StepDecode, "no message")
+	if r.lacks(StepDecode, r.message != nil, "no message") {
 		return
 	}
 	r.step(StepDecode, func(s *Step) {
@@ -542,20 +552,16 @@ func describeFormat(f Format) string {
 }
 
 func (r *runner) readObject(ctx context.Context) {
-	switch {
-	case r.notice == nil && r.report.QueueEmpty:
-		r.skip(StepReadObject, "queue empty")
+	if r.lacks(StepReadObject, r.notice != nil, "no decoded notification") {
 		return
-	case r.notice == nil:
-		r.skip(StepReadObject, "no decoded notification")
-		return
-	case len(r.notice.Objects) == 0:
+	}
+	if len(r.notice.Objects) == 0 {
 		r.skip(StepReadObject, "the notification names no object")
 		return
 	}
 	obj := r.notice.Objects[0]
 	r.step(StepReadObject, func(s *Step) {
-		sum, err := r.read(ctx, s, obj, firstNonEmpty(r.notice.Region, r.conn.Region, r.cfg.Region))
+		sum, err := r.read(ctx, s, obj, cmp.Or(r.notice.Region, r.conn.Region, r.cfg.Region))
 		if err != nil {
 			return
 		}
@@ -696,26 +702,6 @@ func waitSeconds(left time.Duration) int32 {
 }
 
 // arn is the part of an ARN the smoke test needs.
-type arn struct{ partition, service, region, account, resource string }
-
-func parseARN(s string) (arn, error) {
-	p := strings.SplitN(s, ":", 6)
-	if len(p) != 6 || p[0] != "arn" {
-		return arn{}, fmt.Errorf("not an ARN: %q", s)
-	}
-	return arn{partition: p[1], service: p[2], region: p[3], account: p[4], resource: p[5]}, nil
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func dflt(s, d string) string { return firstNonEmpty(s, d) }
 
 func seconds(s string) string {
 	n, err := strconv.Atoi(s)

@@ -13,13 +13,9 @@ import (
 var proto = awstest.JSON11("cloudtrail", "CloudTrail_20131101.", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.")
 
 // Service is CloudTrail for awstest.Start.
-var Service = awstest.Service{ID: awstest.CloudTrail, New: New}
-
-// New returns the CloudTrail handler.
-func New(w *awstest.World) http.Handler {
-	s := &server{w: w}
-	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op { return awstest.Op{Resource: req.Name + req.TrailName} }, s.serve)
-}
+var Service = awstest.JSONService(awstest.CloudTrail, proto, func(req *request) awstest.Op {
+	return awstest.Op{Resource: req.Name + req.TrailName}
+}, func(w *awstest.World) awstest.JSONServe[request] { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 

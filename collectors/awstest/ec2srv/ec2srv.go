@@ -3,17 +3,15 @@ package ec2srv
 import (
 	"encoding/xml"
 	"net/http"
+	"net/url"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
 )
 
-const xmlns = "http://ec2.amazonaws.com/doc/2016-11-15/"
+var proto = &awstest.QueryProtocol{Service: "ec2", Xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15", WriteError: writeError}
 
 // Service is EC2 for awstest.Start.
-var Service = awstest.Service{ID: awstest.EC2, New: New}
-
-// New returns the EC2 handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+var Service = awstest.QueryService(awstest.EC2, proto, nil, func(w *awstest.World) awstest.QueryServe { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -37,15 +35,9 @@ func writeError(rw http.ResponseWriter, e *awstest.APIError) {
 	_ = xml.NewEncoder(rw).Encode(doc)
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, c, ae := s.w.BeginQuery(r, "ec2", nil)
-	if ae != nil {
-		writeError(rw, ae)
-		return
-	}
-	action := form.Get("Action")
+func (s *server) serve(rw http.ResponseWriter, action string, c awstest.Caller, _ url.Values) {
 	if action != "DescribeRegions" {
-		writeError(rw, awstest.Errorf(400, "InvalidAction", "The action %s is not valid for this web service.", action))
+		proto.Fail(rw, awstest.Errorf(400, "InvalidAction", "The action %s is not valid for this web service.", action))
 		return
 	}
 	type item struct {
@@ -58,7 +50,7 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		Xmlns     string   `xml:"xmlns,attr"`
 		RequestID string   `xml:"requestId"`
 		Regions   []item   `xml:"regionInfo>item"`
-	}{Xmlns: xmlns, RequestID: awstest.RequestID()}
+	}{Xmlns: proto.Xmlns, RequestID: awstest.RequestID()}
 	if a := s.w.Account(c.Account); a != nil {
 		for _, region := range a.Regions {
 			out.Regions = append(out.Regions, item{region, "ec2." + region + ".amazonaws.com", "opt-in-not-required"})

@@ -11,10 +11,7 @@ import (
 )
 
 // Service is EKS for awstest.Start.
-var Service = awstest.Service{ID: awstest.EKS, New: New}
-
-// New returns the EKS handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+var Service = awstest.RESTService(awstest.EKS, "eks", route, func(w *awstest.World) awstest.RESTServe { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -24,22 +21,21 @@ const jsonType = "application/json"
 // (https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html).
 var logTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+// route names a call by its path: the operation and the cluster it is on.
+func route(r *http.Request) (awstest.Op, bool) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	if r.Method != http.MethodGet || len(parts) == 0 || parts[0] != "clusters" || len(parts) > 2 {
-		awstest.WriteRESTJSONError(rw, awstest.Errorf(404, "UnknownOperationException", "no route for %s %s", r.Method, r.URL.Path))
-		return
+		return awstest.Op{}, false
 	}
-	q := r.URL.Query()
 	op, name := "ListClusters", ""
 	if len(parts) == 2 {
 		op, name = "DescribeCluster", parts[1]
 	}
-	c, ae := s.w.Begin(r, awstest.Op{Service: "eks", Name: op, Continuation: q.Get("nextToken") != "", Resource: name})
-	if ae != nil {
-		awstest.WriteRESTJSONError(rw, ae)
-		return
-	}
+	return awstest.Op{Name: op, Continuation: r.URL.Query().Get("nextToken") != "", Resource: name}, true
+}
+
+func (s *server) serve(rw http.ResponseWriter, r *http.Request, c awstest.Caller, op awstest.Op) {
+	q, name := r.URL.Query(), op.Resource
 	var clusters []*snapshot.EKSCluster
 	if a := s.w.Account(c.Account); a != nil {
 		for i := range a.EKSClusters {
@@ -48,7 +44,7 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if op == "ListClusters" {
+	if op.Name == "ListClusters" {
 		names := []string{}
 		for _, cl := range clusters {
 			names = append(names, cl.Name)

@@ -1,6 +1,7 @@
 package eventssrv
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
@@ -10,15 +11,9 @@ import (
 var proto = awstest.JSON11("events", "AWSEvents.")
 
 // Service is EventBridge for awstest.Start.
-var Service = awstest.Service{ID: awstest.EventBridge, New: New}
-
-// New returns the EventBridge handler.
-func New(w *awstest.World) http.Handler {
-	s := &server{w: w}
-	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
-		return awstest.Op{Resource: req.Rule, Continuation: req.NextToken != ""}
-	}, s.serve)
-}
+var Service = awstest.JSONService(awstest.EventBridge, proto, func(req *request) awstest.Op {
+	return awstest.Op{Resource: req.Rule, Continuation: req.NextToken != ""}
+}, func(w *awstest.World) awstest.JSONServe[request] { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -30,18 +25,12 @@ type request struct {
 }
 
 func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
-	bus := req.EventBusName
-	if bus == "" {
-		bus = "default"
-	}
+	bus := cmp.Or(req.EventBusName, "default")
 	var rules []*snapshot.EventRule
 	if a := s.w.Account(c.Account); a != nil {
 		for i := range a.EventRules {
 			e := &a.EventRules[i]
-			b := e.EventBusName
-			if b == "" {
-				b = "default"
-			}
+			b := cmp.Or(e.EventBusName, "default")
 			if e.Region == c.Region && (b == bus || "arn:"+s.w.PartitionName()+":events:"+c.Region+":"+c.Account+":event-bus/"+b == bus) {
 				rules = append(rules, e)
 			}

@@ -1,6 +1,7 @@
 package firehosesrv
 
 import (
+	"cmp"
 	"net/http"
 	"sort"
 
@@ -11,15 +12,9 @@ import (
 var proto = awstest.JSON11("firehose", "Firehose_20150804.")
 
 // Service is Firehose for awstest.Start.
-var Service = awstest.Service{ID: awstest.Firehose, New: New}
-
-// New returns the Firehose handler.
-func New(w *awstest.World) http.Handler {
-	s := &server{w: w}
-	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
-		return awstest.Op{Resource: req.DeliveryStreamName, Continuation: req.ExclusiveStartDeliveryStreamName != ""}
-	}, s.serve)
-}
+var Service = awstest.JSONService(awstest.Firehose, proto, func(req *request) awstest.Op {
+	return awstest.Op{Resource: req.DeliveryStreamName, Continuation: req.ExclusiveStartDeliveryStreamName != ""}
+}, func(w *awstest.World) awstest.JSONServe[request] { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -77,14 +72,8 @@ func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req 
 }
 
 func describe(d *snapshot.DeliveryStream) map[string]any {
-	typ := d.Type
-	if typ == "" {
-		typ = "DirectPut"
-	}
-	status := d.Status
-	if status == "" {
-		status = "ACTIVE"
-	}
+	typ := cmp.Or(d.Type, "DirectPut")
+	status := cmp.Or(d.Status, "ACTIVE")
 	dests := []map[string]any{}
 	if s3 := d.S3; s3 != nil {
 		enc := map[string]any{"NoEncryptionConfig": "NoEncryption"}

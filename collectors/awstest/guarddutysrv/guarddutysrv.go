@@ -10,10 +10,7 @@ import (
 )
 
 // Service is GuardDuty for awstest.Start.
-var Service = awstest.Service{ID: awstest.GuardDuty, New: New}
-
-// New returns the GuardDuty handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+var Service = awstest.RESTService(awstest.GuardDuty, "guardduty", route, func(w *awstest.World) awstest.RESTServe { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -22,11 +19,11 @@ const (
 	jsonType = "application/json"
 )
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+// route names a call by its path: the operation and the detector it is on.
+func route(r *http.Request) (awstest.Op, bool) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	if len(parts) == 0 || parts[0] != "detector" || r.Method != http.MethodGet {
-		awstest.WriteRESTJSONError(rw, awstest.Errorf(404, "UnknownOperationException", "no route for %s %s", r.Method, r.URL.Path))
-		return
+		return awstest.Op{}, false
 	}
 	var op, detectorID string
 	switch {
@@ -47,17 +44,16 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case len(parts) == 4 && parts[2] == "filter":
 		op, detectorID = "GetFilter", parts[1]
 	default:
-		awstest.WriteRESTJSONError(rw, awstest.Errorf(404, "UnknownOperationException", "no route for %s %s", r.Method, r.URL.Path))
-		return
+		return awstest.Op{}, false
 	}
+	return awstest.Op{Name: op, Continuation: r.URL.Query().Get("nextToken") != "", Resource: detectorID}, true
+}
+
+func (s *server) serve(rw http.ResponseWriter, r *http.Request, c awstest.Caller, op awstest.Op) {
 	q := r.URL.Query()
-	c, ae := s.w.Begin(r, awstest.Op{Service: "guardduty", Name: op, Continuation: q.Get("nextToken") != "", Resource: detectorID})
-	if ae != nil {
-		awstest.WriteRESTJSONError(rw, ae)
-		return
-	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	a := s.w.Account(c.Account)
-	if op == "ListDetectors" {
+	if op.Name == "ListDetectors" {
 		var ids []string
 		if a != nil {
 			for _, d := range a.Detectors {
@@ -69,13 +65,13 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.page(rw, q, "detectorIds", ids)
 		return
 	}
-	d := detector(a, c.Region, detectorID)
+	d := detector(a, c.Region, op.Resource)
 	if d == nil {
 		awstest.WriteRESTJSONError(rw, awstest.Errorf(400, "BadRequestException",
 			"The request is rejected because the input detectorId is not owned by the current account."))
 		return
 	}
-	switch op {
+	switch op.Name {
 	case "GetDetector":
 		out := map[string]any{"createdAt": created, "updatedAt": created,
 			"findingPublishingFrequency": d.FindingPublishingFrequency, "status": d.Status,
@@ -135,12 +131,7 @@ func detector(a *snapshot.Account, region, id string) *snapshot.Detector {
 	if a == nil {
 		return nil
 	}
-	for i := range a.Detectors {
-		if a.Detectors[i].ID == id && a.Detectors[i].Region == region {
-			return &a.Detectors[i]
-		}
-	}
-	return nil
+	return awstest.Find(a.Detectors, func(d *snapshot.Detector) bool { return d.ID == id && d.Region == region })
 }
 
 func page[T any](s *server, rw http.ResponseWriter, q map[string][]string, key string, items []T) {

@@ -11,13 +11,10 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const xmlns = "https://iam.amazonaws.com/doc/2010-05-08/"
+var proto = &awstest.QueryProtocol{Service: "iam", Xmlns: "https://iam.amazonaws.com/doc/2010-05-08/", Version: "2010-05-08"}
 
 // Service is IAM for awstest.Start.
-var Service = awstest.Service{ID: awstest.IAM, New: New}
-
-// New returns the IAM handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+var Service = awstest.QueryService(awstest.IAM, proto, describe, func(w *awstest.World) awstest.QueryServe { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -25,22 +22,19 @@ type server struct{ w *awstest.World }
 // not model creation dates.
 const created = "2024-01-01T00:00:00Z"
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, c, ae := s.w.BeginQuery(r, "iam", func(form url.Values) awstest.Op {
-		return awstest.Op{Continuation: form.Get("Marker") != ""}
-	})
-	if ae != nil {
-		awstest.WriteQueryError(rw, xmlns, ae)
-		return
-	}
-	action := form.Get("Action")
+// describe is what the call log and the authorizer know of a call.
+func describe(form url.Values) awstest.Op {
+	return awstest.Op{Continuation: form.Get("Marker") != ""}
+}
+
+func (s *server) serve(rw http.ResponseWriter, action string, c awstest.Caller, form url.Values) {
 	switch action {
 	case "GetAccountAuthorizationDetails":
 		s.details(rw, c, form)
 	case "ListAccessKeys":
 		s.accessKeys(rw, c, form)
 	default:
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "InvalidAction", "Could not find operation %s for version 2010-05-08", action))
+		proto.UnknownAction(rw, action)
 	}
 }
 
@@ -134,7 +128,7 @@ func (s *server) details(rw http.ResponseWriter, c awstest.Caller, form url.Valu
 	max, _ := strconv.Atoi(form.Get("MaxItems"))
 	start, end, next, ae := s.w.Page(len(entries), form.Get("Marker"), max, 100)
 	if ae != nil {
-		awstest.WriteQueryError(rw, xmlns, ae)
+		proto.Fail(rw, ae)
 		return
 	}
 	var out details
@@ -149,7 +143,7 @@ func (s *server) details(rw http.ResponseWriter, c awstest.Caller, form url.Valu
 		}
 	}
 	out.IsTruncated, out.Marker = next != "", next
-	awstest.WriteQueryResult(rw, xmlns, "GetAccountAuthorizationDetails", out)
+	proto.Answer(rw, "GetAccountAuthorizationDetails", out)
 }
 
 func roleOf(a *snapshot.Account, r snapshot.Role) roleDetail {

@@ -1,6 +1,7 @@
 package iamsrv
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -76,10 +77,7 @@ func profilesOf(a *snapshot.Account, r snapshot.Role) []instanceProfile {
 		}
 		res := p.ARN[strings.Index(p.ARN, ":instance-profile")+len(":instance-profile"):]
 		path := res[:strings.LastIndex(res, "/")+1]
-		rp := r.Path
-		if rp == "" {
-			rp = "/"
-		}
+		rp := cmp.Or(r.Path, "/")
 		out = append(out, instanceProfile{Path: path, InstanceProfileName: p.Name, InstanceProfileID: awstest.UniqueID("AIPA", p.ARN),
 			Arn: p.ARN, CreateDate: created, Roles: []roleRef{{Path: rp, RoleName: r.Name, RoleID: awstest.UniqueID("AROA", r.ARN), Arn: r.ARN, CreateDate: created}}})
 	}
@@ -113,13 +111,13 @@ func (s *server) accessKeys(rw http.ResponseWriter, c awstest.Caller, form url.V
 		}
 	}
 	if user == nil {
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(404, "NoSuchEntity", "The user with name %s cannot be found.", name))
+		proto.Fail(rw, awstest.Errorf(404, "NoSuchEntity", "The user with name %s cannot be found.", name))
 		return
 	}
 	max, _ := strconv.Atoi(form.Get("MaxItems"))
 	start, end, next, ae := s.w.Page(len(user.AccessKeys), form.Get("Marker"), max, 100)
 	if ae != nil {
-		awstest.WriteQueryError(rw, xmlns, ae)
+		proto.Fail(rw, ae)
 		return
 	}
 	var out accessKeys
@@ -131,5 +129,5 @@ func (s *server) accessKeys(rw http.ResponseWriter, c awstest.Caller, form url.V
 		out.AccessKeyMetadata = append(out.AccessKeyMetadata, accessKeyMetadata{UserName: name, AccessKeyID: id, Status: k.Status, CreateDate: created})
 	}
 	out.IsTruncated, out.Marker = next != "", next
-	awstest.WriteQueryResult(rw, xmlns, "ListAccessKeys", out)
+	proto.Answer(rw, "ListAccessKeys", out)
 }

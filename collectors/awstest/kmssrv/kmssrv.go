@@ -2,11 +2,14 @@ package kmssrv
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -151,14 +154,8 @@ func intOf(v any) int {
 }
 
 func metadata(k *snapshot.Key, owner string) map[string]any {
-	state := k.KeyState
-	if state == "" {
-		state = "Enabled"
-	}
-	manager := k.KeyManager
-	if manager == "" {
-		manager = "CUSTOMER"
-	}
+	state := cmp.Or(k.KeyState, "Enabled")
+	manager := cmp.Or(k.KeyManager, "CUSTOMER")
 	return map[string]any{
 		"AWSAccountId": owner, "KeyId": k.KeyID, "Arn": k.ARN, "KeyState": state, "Enabled": state == "Enabled",
 		"KeyManager": manager, "KeyUsage": "ENCRYPT_DECRYPT", "KeySpec": "SYMMETRIC_DEFAULT",
@@ -229,10 +226,8 @@ func page[T any](s *Server, rw http.ResponseWriter, key string, items []T, marke
 // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id).
 func (s *Server) resolve(c awstest.Caller, keyRef, account, region string) (*snapshot.Key, string, *awstest.APIError) {
 	notFound := awstest.Errorf(400, "NotFoundException", "Invalid keyId '%s'", keyRef)
-	if strings.HasPrefix(keyRef, "arn:") {
-		account, region = awstest.AccountOfARN(keyRef), awstest.RegionOfARN(keyRef)
-		parts := strings.SplitN(keyRef, ":", 6)
-		keyRef = parts[5]
+	if a, err := arn.Parse(keyRef); err == nil {
+		account, region, keyRef = a.AccountID, a.Region, a.Resource
 	}
 	id, isKey := strings.CutPrefix(keyRef, "key/")
 	for _, k := range s.keysIn(account, region) {

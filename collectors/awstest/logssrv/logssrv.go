@@ -11,15 +11,9 @@ import (
 var proto = awstest.JSON11("logs", "Logs_20140328.")
 
 // Service is CloudWatch Logs for awstest.Start.
-var Service = awstest.Service{ID: awstest.Logs, New: New}
-
-// New returns the CloudWatch Logs handler.
-func New(w *awstest.World) http.Handler {
-	s := &server{w: w}
-	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
-		return awstest.Op{Resource: req.LogGroupName, Continuation: req.NextToken != ""}
-	}, s.serve)
-}
+var Service = awstest.JSONService(awstest.Logs, proto, func(req *request) awstest.Op {
+	return awstest.Op{Resource: req.LogGroupName, Continuation: req.NextToken != ""}
+}, func(w *awstest.World) awstest.JSONServe[request] { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 

@@ -7,10 +7,7 @@ import (
 )
 
 // Service is Macie for awstest.Start.
-var Service = awstest.Service{ID: awstest.Macie2, New: New}
-
-// New returns the Macie handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+var Service = awstest.RESTService(awstest.Macie2, "macie2", route, func(w *awstest.World) awstest.RESTServe { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -18,16 +15,14 @@ type server struct{ w *awstest.World }
 // enabled: AccessDeniedException with this message.
 const NotEnabled = "Macie is not enabled."
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet || r.URL.Path != "/classification-export-configuration" {
-		awstest.WriteRESTJSONError(rw, awstest.Errorf(404, "UnknownOperationException", "no route for %s %s", r.Method, r.URL.Path))
-		return
-	}
-	c, ae := s.w.Begin(r, awstest.Op{Service: "macie2", Name: "GetClassificationExportConfiguration"})
-	if ae != nil {
-		awstest.WriteRESTJSONError(rw, ae)
-		return
-	}
+// route names a call by its path; the one Macie call trailgate makes is
+// GetClassificationExportConfiguration.
+func route(r *http.Request) (awstest.Op, bool) {
+	ok := r.Method == http.MethodGet && r.URL.Path == "/classification-export-configuration"
+	return awstest.Op{Name: "GetClassificationExportConfiguration"}, ok
+}
+
+func (s *server) serve(rw http.ResponseWriter, _ *http.Request, c awstest.Caller, _ awstest.Op) {
 	if a := s.w.Account(c.Account); a != nil {
 		for _, m := range a.MacieExports {
 			if m.Region != c.Region {

@@ -1,6 +1,7 @@
 package orgsrv
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
@@ -11,15 +12,9 @@ import (
 var proto = awstest.JSON11("organizations", "AWSOrganizationsV20161128.")
 
 // Service is Organizations for awstest.Start.
-var Service = awstest.Service{ID: awstest.Organizations, New: New}
-
-// New returns the Organizations handler.
-func New(w *awstest.World) http.Handler {
-	s := &server{w: w}
-	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
-		return awstest.Op{Continuation: req.NextToken != "", Resource: req.PolicyID + req.ParentID}
-	}, s.serve)
-}
+var Service = awstest.JSONService(awstest.Organizations, proto, func(req *request) awstest.Op {
+	return awstest.Op{Continuation: req.NextToken != "", Resource: req.PolicyID + req.ParentID}
+}, func(w *awstest.World) awstest.JSONServe[request] { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -147,10 +142,7 @@ func (s *server) describeOrganization(rw http.ResponseWriter, o *snapshot.Organi
 	if arn == "" {
 		arn = "arn:" + s.w.PartitionName() + ":organizations::" + o.ManagementAccountID + ":organization/" + o.ID
 	}
-	fs := o.FeatureSet
-	if fs == "" {
-		fs = "ALL"
-	}
+	fs := cmp.Or(o.FeatureSet, "ALL")
 	awstest.WriteJSON(rw, proto.ContentType, map[string]any{"Organization": map[string]any{
 		"Id": o.ID, "Arn": arn, "FeatureSet": fs,
 		"MasterAccountArn":   s.arn(o, "account", o.ManagementAccountID),
@@ -160,22 +152,14 @@ func (s *server) describeOrganization(rw http.ResponseWriter, o *snapshot.Organi
 }
 
 func (s *server) account(o *snapshot.Organization, m snapshot.OrgAccount) map[string]any {
-	status := m.Status
-	if status == "" {
-		status = "ACTIVE"
-	}
+	status := cmp.Or(m.Status, "ACTIVE")
 	// Account.Status was retired on 2026-09-09; AWS now sends State only.
 	return map[string]any{"Id": m.ID, "Arn": s.arn(o, "account", m.ID), "Name": m.Name,
 		"Email": m.ID + "@example.com", "State": status, "JoinedMethod": "CREATED", "JoinedTimestamp": joined}
 }
 
 func (s *server) policy(o *snapshot.Organization, id string) *snapshot.OrgPolicy {
-	for i := range o.Policies {
-		if o.Policies[i].ID == id {
-			return &o.Policies[i]
-		}
-	}
-	return nil
+	return awstest.Find(o.Policies, func(p *snapshot.OrgPolicy) bool { return p.ID == id })
 }
 
 func (s *server) summary(o *snapshot.Organization, p snapshot.OrgPolicy) map[string]any {

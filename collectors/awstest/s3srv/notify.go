@@ -3,9 +3,9 @@ package s3srv
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
@@ -21,11 +21,11 @@ const Subject = "Amazon S3 Notification"
 // nil when no destination of its kind is expected.
 func Deliver(snsc *sns.Client, sqsc *sqs.Client) Notifier {
 	return func(ctx context.Context, dest string, event []byte) error {
-		parts := strings.SplitN(dest, ":", 6)
-		if len(parts) != 6 {
+		a, err := arn.Parse(dest)
+		if err != nil {
 			return fmt.Errorf("s3srv: destination %q is not an ARN", dest)
 		}
-		switch parts[2] {
+		switch a.Service {
 		case "sns":
 			if snsc == nil {
 				return fmt.Errorf("s3srv: no SNS client for %s", dest)
@@ -36,7 +36,7 @@ func Deliver(snsc *sns.Client, sqsc *sqs.Client) Notifier {
 			if sqsc == nil {
 				return fmt.Errorf("s3srv: no SQS client for %s", dest)
 			}
-			u, err := sqsc.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(parts[5]), QueueOwnerAWSAccountId: aws.String(parts[4])})
+			u, err := sqsc.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(a.Resource), QueueOwnerAWSAccountId: aws.String(a.AccountID)})
 			if err != nil {
 				return err
 			}

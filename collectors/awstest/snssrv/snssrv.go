@@ -9,13 +9,10 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const xmlns = "http://sns.amazonaws.com/doc/2010-03-31/"
+var proto = &awstest.QueryProtocol{Service: "sns", Xmlns: "http://sns.amazonaws.com/doc/2010-03-31/", Version: "2010-03-31"}
 
 // Service is SNS for awstest.Start.
-var Service = awstest.Service{ID: awstest.SNS, New: New}
-
-// New returns the SNS handler.
-func New(w *awstest.World) http.Handler { return &server{w: w} }
+var Service = awstest.QueryService(awstest.SNS, proto, describe, func(w *awstest.World) awstest.QueryServe { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -28,15 +25,12 @@ type attributes struct {
 	Entries []entry `xml:"Attributes>entry"`
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, c, ae := s.w.BeginQuery(r, "sns", func(form url.Values) awstest.Op {
-		return awstest.Op{Continuation: form.Get("NextToken") != "", Resource: form.Get("TopicArn") + form.Get("SubscriptionArn")}
-	})
-	if ae != nil {
-		awstest.WriteQueryError(rw, xmlns, ae)
-		return
-	}
-	action := form.Get("Action")
+// describe is what the call log and the authorizer know of a call.
+func describe(form url.Values) awstest.Op {
+	return awstest.Op{Continuation: form.Get("NextToken") != "", Resource: form.Get("TopicArn") + form.Get("SubscriptionArn")}
+}
+
+func (s *server) serve(rw http.ResponseWriter, action string, c awstest.Caller, form url.Values) {
 	a := s.w.Account(c.Account)
 	switch action {
 	case "ListTopics":
@@ -50,7 +44,7 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		start, end, next, ae := s.w.Page(len(arns), form.Get("NextToken"), 0, 100)
 		if ae != nil {
-			awstest.WriteQueryError(rw, xmlns, ae)
+			proto.Fail(rw, ae)
 			return
 		}
 		type member struct{ TopicArn string }
@@ -61,23 +55,23 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		for _, arn := range arns[start:end] {
 			out.Topics = append(out.Topics, member{arn})
 		}
-		awstest.WriteQueryResult(rw, xmlns, action, out)
+		proto.Answer(rw, action, out)
 	case "GetTopicAttributes":
 		t := s.topic(a, c, form.Get("TopicArn"))
 		if t == nil {
-			awstest.WriteQueryError(rw, xmlns, awstest.Errorf(404, "NotFound", "Topic does not exist"))
+			proto.Fail(rw, awstest.Errorf(404, "NotFound", "Topic does not exist"))
 			return
 		}
-		awstest.WriteQueryResult(rw, xmlns, action, topicAttributes(c, t))
+		proto.Answer(rw, action, topicAttributes(c, t))
 	case "ListSubscriptionsByTopic":
 		t := s.topic(a, c, form.Get("TopicArn"))
 		if t == nil {
-			awstest.WriteQueryError(rw, xmlns, awstest.Errorf(404, "NotFound", "Topic does not exist"))
+			proto.Fail(rw, awstest.Errorf(404, "NotFound", "Topic does not exist"))
 			return
 		}
 		start, end, next, ae := s.w.Page(len(t.Subscriptions), form.Get("NextToken"), 0, 100)
 		if ae != nil {
-			awstest.WriteQueryError(rw, xmlns, ae)
+			proto.Fail(rw, ae)
 			return
 		}
 		type member struct{ SubscriptionArn, Owner, Protocol, Endpoint, TopicArn string }
@@ -88,16 +82,16 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		for _, sub := range t.Subscriptions[start:end] {
 			out.Subscriptions = append(out.Subscriptions, member{sub.ARN, sub.Owner, sub.Protocol, sub.Endpoint, t.ARN})
 		}
-		awstest.WriteQueryResult(rw, xmlns, action, out)
+		proto.Answer(rw, action, out)
 	case "GetSubscriptionAttributes":
 		t, sub := s.subscription(a, c, form.Get("SubscriptionArn"))
 		if sub == nil {
-			awstest.WriteQueryError(rw, xmlns, awstest.Errorf(404, "NotFound", "Subscription does not exist"))
+			proto.Fail(rw, awstest.Errorf(404, "NotFound", "Subscription does not exist"))
 			return
 		}
-		awstest.WriteQueryResult(rw, xmlns, action, subscriptionAttributes(t, sub))
+		proto.Answer(rw, action, subscriptionAttributes(t, sub))
 	default:
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "InvalidAction", "Could not find operation %s for version 2010-03-31", action))
+		proto.UnknownAction(rw, action)
 	}
 }
 
@@ -107,12 +101,7 @@ func (s *server) topic(a *snapshot.Account, c awstest.Caller, arn string) *snaps
 	if a == nil {
 		return nil
 	}
-	for i := range a.Topics {
-		if a.Topics[i].ARN == arn && a.Topics[i].Region == c.Region {
-			return &a.Topics[i]
-		}
-	}
-	return nil
+	return awstest.Find(a.Topics, func(t *snapshot.Topic) bool { return t.ARN == arn && t.Region == c.Region })
 }
 
 func (s *server) subscription(a *snapshot.Account, c awstest.Caller, arn string) (*snapshot.Topic, *snapshot.Subscription) {

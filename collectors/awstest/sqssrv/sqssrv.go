@@ -18,15 +18,9 @@ var proto = &awstest.JSONProtocol{Service: "sqs", ContentType: contentType, Unkn
 	Targets: []string{"AmazonSQS."}, Namespace: "com.amazonaws.sqs", QueryCompatible: true}
 
 // Service is SQS for awstest.Start.
-var Service = awstest.Service{ID: awstest.SQS, New: New}
-
-// New returns the SQS handler.
-func New(w *awstest.World) http.Handler {
-	s := &server{w: w}
-	return awstest.ServeJSON(w, proto, func(req *request) awstest.Op {
-		return awstest.Op{Continuation: req.NextToken != "", Resource: req.QueueURL}
-	}, s.serve)
-}
+var Service = awstest.JSONService(awstest.SQS, proto, func(req *request) awstest.Op {
+	return awstest.Op{Continuation: req.NextToken != "", Resource: req.QueueURL}
+}, func(w *awstest.World) awstest.JSONServe[request] { return (&server{w: w}).serve })
 
 type server struct{ w *awstest.World }
 
@@ -85,12 +79,7 @@ func (s *server) queue(a *snapshot.Account, c awstest.Caller, url string) *snaps
 	if a == nil {
 		return nil
 	}
-	for i := range a.Queues {
-		if a.Queues[i].URL == url && a.Queues[i].Region == c.Region {
-			return &a.Queues[i]
-		}
-	}
-	return nil
+	return awstest.Find(a.Queues, func(q *snapshot.Queue) bool { return q.URL == url && q.Region == c.Region })
 }
 
 func attributes(q *snapshot.Queue, names []string) map[string]string {

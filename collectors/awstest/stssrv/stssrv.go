@@ -14,31 +14,23 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-const xmlns = "https://sts.amazonaws.com/doc/2011-06-15/"
+var proto = &awstest.QueryProtocol{Service: "sts", Xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", Version: "2011-06-15"}
 
 // Service is STS for awstest.Start.
-var Service = awstest.Service{ID: awstest.STS, New: New}
-
-// New returns the STS handler.
-func New(w *awstest.World) http.Handler {
-	return &server{w: w}
-}
+var Service = awstest.QueryService(awstest.STS, proto, describe, func(w *awstest.World) awstest.QueryServe { return (&server{w: w}).serve })
 
 type server struct {
 	w       *awstest.World
 	counter atomic.Uint64
 }
 
-func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	form, c, ae := s.w.BeginQuery(r, "sts", func(form url.Values) awstest.Op { return awstest.Op{Resource: form.Get("RoleArn")} })
-	if ae != nil {
-		awstest.WriteQueryError(rw, xmlns, ae)
-		return
-	}
-	action := form.Get("Action")
+// describe is what the call log and the authorizer know of a call.
+func describe(form url.Values) awstest.Op { return awstest.Op{Resource: form.Get("RoleArn")} }
+
+func (s *server) serve(rw http.ResponseWriter, action string, c awstest.Caller, form url.Values) {
 	switch action {
 	case "GetCallerIdentity":
-		awstest.WriteQueryResult(rw, xmlns, action, struct {
+		proto.Answer(rw, action, struct {
 			Arn     string
 			UserID  string `xml:"UserId"`
 			Account string
@@ -46,7 +38,7 @@ func (s *server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case "AssumeRole":
 		s.assumeRole(rw, c, form.Get("RoleArn"), form.Get("RoleSessionName"), form.Get("ExternalId"), form.Get("DurationSeconds"))
 	default:
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "InvalidAction", "Could not find operation %s for version 2011-06-15", action))
+		proto.UnknownAction(rw, action)
 	}
 }
 
@@ -54,13 +46,13 @@ var sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 
 func (s *server) assumeRole(rw http.ResponseWriter, c awstest.Caller, roleARN, session, externalID, duration string) {
 	if !sessionNameRe.MatchString(session) {
-		awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "ValidationError",
+		proto.Fail(rw, awstest.Errorf(400, "ValidationError",
 			"1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", session))
 		return
 	}
 	if duration != "" {
 		if d, err := strconv.Atoi(duration); err != nil || d < 900 || d > 43200 {
-			awstest.WriteQueryError(rw, xmlns, awstest.Errorf(400, "ValidationError",
+			proto.Fail(rw, awstest.Errorf(400, "ValidationError",
 				"1 validation error detected: Value '%s' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", duration))
 			return
 		}
@@ -70,7 +62,7 @@ func (s *server) assumeRole(rw http.ResponseWriter, c awstest.Caller, roleARN, s
 	// exist, so that callers cannot probe for role names.
 	role, ok := s.findRole(roleARN)
 	if !ok || role.TrustPolicy == nil {
-		awstest.WriteQueryError(rw, xmlns, denied)
+		proto.Fail(rw, denied)
 		return
 	}
 	var allowed bool
@@ -81,11 +73,11 @@ func (s *server) assumeRole(rw http.ResponseWriter, c awstest.Caller, roleARN, s
 		allowed, err = decide(s.w, role, c, externalID)
 	}
 	if err != nil {
-		awstest.WriteQueryError(rw, xmlns, &awstest.APIError{Status: 500, Code: "InternalFailure", Message: err.Error(), Receiver: true})
+		proto.Fail(rw, &awstest.APIError{Status: 500, Code: "InternalFailure", Message: err.Error(), Receiver: true})
 		return
 	}
 	if !allowed {
-		awstest.WriteQueryError(rw, xmlns, denied)
+		proto.Fail(rw, denied)
 		return
 	}
 	n := s.counter.Add(1)
@@ -109,7 +101,7 @@ func (s *server) assumeRole(rw http.ResponseWriter, c awstest.Caller, roleARN, s
 	if roleID == "" {
 		roleID = "AROA" + strings.ToUpper(fmt.Sprintf("%016x", n))
 	}
-	awstest.WriteQueryResult(rw, xmlns, "AssumeRole", struct {
+	proto.Answer(rw, "AssumeRole", struct {
 		Credentials     credentials
 		AssumedRoleUser assumedRoleUser
 	}{
