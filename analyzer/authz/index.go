@@ -326,9 +326,40 @@ func cacheKey(req Request) string {
 	return b.String()
 }
 
+// requestUnknowns adds, to an Unknown answer, the request values holding
+// unknown tokens that the evaluator weighed (opaque.go in analyzer/iam):
+// the resource's ID and context values such as aws:SourceArn. Context
+// keys in sorted order, for a stable proof.
+func (q *question) requestUnknowns() {
+	if q.requestTokens {
+		q.unknown = append(q.unknown, resourceUnresolved)
+	}
+	keys := make([]string, 0, len(q.request.Context))
+	for k, vs := range q.request.Context {
+		if slices.ContainsFunc(vs, snapshot.IsUnknown) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		why := "the value of " + k + " is not resolved"
+		q.unknown = append(q.unknown, why)
+		if raw, err := json.Marshal(q.request.Context[k]); err == nil {
+			q.addCauses(why, tokenCauses(raw, k+" "+strings.Join(q.request.Context[k], ", "))...)
+		}
+	}
+}
+
+// resourceUnresolved is the reason an answer on a resource ARN holding
+// unknown tokens cannot be proven.
+const resourceUnresolved = "the resource ARN is not resolved"
+
 func (ix *Index) authorize(req Request) Answer {
 	q := ix.assemble(req)
 	res := iam.Evaluate(q.request, q.set)
+	if res.Decision == iam.Unknown {
+		q.requestUnknowns()
+	}
 	a := Answer{Decision: res.Decision, Proof: res.Proof()}
 	unresolved := q.unresolvedNames(res.Unresolved())
 	if res.Decision == iam.Unknown {
@@ -493,6 +524,9 @@ type question struct {
 	// says the resource policy's is ("" when known).
 	unknownIdentity []string
 	unknownResource string
+	// requestTokens: the request's resource holds unknown tokens that
+	// the evaluator weighs; an Unknown answer names them.
+	requestTokens bool
 	// standIn is the account whose "any principal" the question is about.
 	standIn string
 	// docs finds the document of a compiled policy holding unresolved
@@ -645,9 +679,20 @@ func (ix *Index) assemble(req Request) *question {
 		}
 	}
 	if snapshot.IsUnknown(req.Resource) {
-		q.unknown = append(q.unknown, "the resource ARN is not resolved")
 		if raw, err := json.Marshal(req.Resource); err == nil {
-			q.addCauses("the resource ARN is not resolved", tokenCauses(raw, "the resource ARN "+req.Resource)...)
+			q.addCauses(resourceUnresolved, tokenCauses(raw, "the resource ARN "+req.Resource)...)
+		}
+		// A token only in the resource field, past what names the
+		// resource (an organization trail's AWSLogs/<organization ID>/…
+		// key in a bucket found in the input), leaves the resource, its
+		// account and policy known: the evaluator matches the patterns
+		// against every value the token could take (analyzer/iam's
+		// opaque.go) and answers Unknown only when they differ.
+		// Elsewhere the resource itself is undetermined.
+		if res != nil && iam.UnknownOnlyInResourceID(req.Resource) {
+			q.requestTokens = true
+		} else {
+			q.unknown = append(q.unknown, resourceUnresolved)
 		}
 	}
 	// RCPs bind the resources of member accounts for the services that
