@@ -145,7 +145,11 @@ func tfCompanion(typ, name string, fx *findings.Fix) (block string, set map[stri
 	if !ok {
 		return "", nil, false
 	}
-	block = fmt.Sprintf("resource %q %q {\n%s\n}", typ, cname, tfArgs(names, values))
+	args := make([]string, len(names))
+	for i := range names {
+		args[i] = names[i] + " = " + values[i]
+	}
+	block = fmt.Sprintf("resource %q %q {\n%s\n}", typ, cname, indentText(strings.Join(alignArgs(args), "\n"), "  "))
 	ref := typ + "." + cname + ".arn"
 	return block, withReference(fx.Set, ref).(map[string]any), true
 }
@@ -224,6 +228,18 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 			return nil
 		}
 		c.Text = fmt.Sprintf("In %s, declare:\n\n%s\n\nand set in %s:\n\n%s", where(c.File, line), indentText(decl, "  "), f.Address, tfArgs(names, values))
+		// Exact where the resource is declared once (a reference to the
+		// new block needs no index) and the new block's address is free.
+		if block.Body.Attributes["count"] != nil || block.Body.Attributes["for_each"] != nil || tfDeclared(body, decl) {
+			return c
+		}
+		src := &hclSource{data: data, lines: strings.Split(string(data), "\n")}
+		edits, exact := src.bodyEdits(block, names, values, nil)
+		after, ok := afterBlock(block, data, decl)
+		if exact && ok {
+			c.Edits = append(edits, after)
+			sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
+		}
 		return c
 	case len(f.Fix.Set) > 0:
 		st, ok := tfSetOf(typ, f.Fix.Set)
@@ -249,7 +265,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		// to add and the exact edit is left out.
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
-			return nil
+			return tfIdentityElsewhere(f, c)
 		}
 		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s:\n\n%s", where(c.File, line), f.Address, what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 		if e, at, ok := tfStatementEdit(body, block, tfPolicyArgument(f.Fix.Policy), f.Fix.AddStatement, data); ok {
@@ -521,7 +537,7 @@ func planChange(f findings.Finding) *findings.Change {
 	case len(f.Fix.AddStatement) > 0:
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
-			return nil
+			return tfIdentityElsewhere(f, c)
 		}
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its %s:\n\n%s", f.Address, where(c.File, c.Line), what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 	default:
@@ -799,6 +815,40 @@ func tfRefers(body *hclsyntax.Body, self string) bool {
 	}
 	for _, b := range body.Blocks {
 		if tfRefers(b.Body, self) {
+			return true
+		}
+	}
+	return false
+}
+
+var roleARNRe = regexp.MustCompile(`arn:[a-z-]+:iam::[0-9]{12}:role/[\w+=,.@/-]*[\w+=,.@-]`)
+
+// tfIdentityElsewhere is the change of an identity grant whose role the
+// configuration does not declare (the finding points at the resource the
+// role reads): the statement in HCL, to add where the role is declared;
+// no edit, as that is not this file. nil for another kind of policy.
+func tfIdentityElsewhere(f findings.Finding, c *findings.Change) *findings.Change {
+	if f.Fix.Policy != "identity" {
+		return nil
+	}
+	role := roleARNRe.FindString(f.Remediation)
+	if role == "" {
+		role = "the reader's role"
+	}
+	c.Text = fmt.Sprintf("This configuration does not declare %s, whose identity policy lacks the grant (%s is the resource it reads, at %s): where the role is declared, add to an identity policy of it (an aws_iam_role_policy of the role, or an aws_iam_policy attached to it) the statement:\n\n%s",
+		role, f.Address, where(c.File, c.Line), indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+	return c
+}
+
+// tfDeclared reports whether body already declares the resource a
+// declaration's text (resource "TYPE" "NAME" {…}) would add.
+func tfDeclared(body *hclsyntax.Body, decl string) bool {
+	var typ, name string
+	if _, err := fmt.Sscanf(decl, "resource %q %q", &typ, &name); err != nil {
+		return true
+	}
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == typ && b.Labels[1] == name {
 			return true
 		}
 	}

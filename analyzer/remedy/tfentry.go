@@ -371,10 +371,12 @@ func (s *hclSource) bodyEdits(b *hclsyntax.Block, names, values, drop []string) 
 	for i, n := range names {
 		if a, ok := b.Body.Attributes[n]; ok {
 			r := a.Expr.Range()
-			edits = append(edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column, Text: values[i]})
+			// A value over lines (a jsonencode() object) continues at
+			// its argument's indentation.
+			edits = append(edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column, Text: strings.ReplaceAll(values[i], "\n", "\n"+s.indent(a.SrcRange.Start.Line))})
 			continue
 		}
-		inserts = append(inserts, pad+s.aligned(n, last)+" = "+values[i]+"\n")
+		inserts = append(inserts, pad+s.aligned(n, last)+" = "+strings.ReplaceAll(values[i], "\n", "\n"+pad)+"\n")
 	}
 	for _, n := range drop {
 		a, ok := b.Body.Attributes[n]
