@@ -287,3 +287,52 @@ func TestAnswerCauses(t *testing.T) {
 		})
 	}
 }
+
+// TestUnresolvedRequestValues: a request on an object key holding a value
+// the input does not determine (an organization trail's AWSLogs/<org ID>/
+// key) is decided where every value decides alike, and Unknown, naming
+// the value, where they differ. Org-trail bucket policy:
+// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html#org-trail-bucket-policy
+func TestUnresolvedRequestValues(t *testing.T) {
+	orgID := snapshot.Unknown("organization ID")
+	key := "arn:aws:s3:::org-logs/AWSLogs/" + orgID + "/111111111111/CloudTrail/x.json.gz"
+	policy := func(resource string) func(*snapshot.Snapshot) {
+		return func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets[0].Policy = pol(
+				`{"Sid":"CloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"` + resource + `"}`)
+		}
+	}
+	cases := []struct {
+		name     string
+		mutate   func(*snapshot.Snapshot)
+		resource string
+		ctx      map[string][]string
+		want     iam.Decision
+		proof    string
+	}{
+		{name: "AWSLogs/* covers every organization ID", mutate: policy("arn:aws:s3:::org-logs/AWSLogs/*"), resource: key, want: Allowed},
+		{name: "another prefix covers none", mutate: policy("arn:aws:s3:::org-logs/Other/*"), resource: key, want: ImplicitlyDenied},
+		{name: "a literal ID may or may not be it", mutate: policy("arn:aws:s3:::org-logs/AWSLogs/o-abc/*"), resource: key, want: Unknown,
+			proof: "cannot prove: the resource ARN is not resolved"},
+		{name: "the bucket name unresolved: the resource itself is unknown", mutate: policy("arn:aws:s3:::org-logs/AWSLogs/*"),
+			resource: "arn:aws:s3:::" + snapshot.Unknown("ImportValue Bucket") + "/x", want: Unknown, proof: "the resource ARN is not resolved"},
+		{name: "a context value holding the ID", mutate: func(s *snapshot.Snapshot) {
+			s.Accounts[1].Buckets[0].Policy = pol(
+				`{"Sid":"CloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::org-logs/*","Condition":{"StringEquals":{"aws:SourceOrgID":"o-abc"}}}`)
+		}, resource: object, ctx: map[string][]string{"aws:SourceOrgID": {orgID}}, want: Unknown, proof: "cannot prove: the value of aws:SourceOrgID is not resolved"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := ask(t, org(c.mutate), "cloudtrail.amazonaws.com", "s3:PutObject", c.resource, c.ctx)
+			if a.Decision != c.want {
+				t.Fatalf("decision %s, want %s\nproof: %s\nexplanation:\n  %s", a.Decision, c.want, a.Proof, strings.Join(a.Explanation, "\n  "))
+			}
+			if c.proof != "" && !strings.Contains(a.Proof, c.proof) {
+				t.Errorf("proof %q does not contain %q", a.Proof, c.proof)
+			}
+			if c.want == Unknown && len(a.Causes) == 0 {
+				t.Errorf("an Unknown answer names no cause")
+			}
+		})
+	}
+}

@@ -254,9 +254,29 @@ func maybeOr(maybe bool, r condResult) condResult {
 	return r
 }
 
-// positiveTri is positive in three values: only a pattern matched against
-// a value holding a symbol can answer triMaybe.
+// positiveTri is positive in three values: only a value holding a symbol
+// or an unknown token can answer triMaybe.
+//
+// For an unknown token (opaque.go), per operator family:
+//   - StringLike and the ARN operators (ArnEquals matches like ArnLike)
+//     match their patterns in three values, each value's answer folded
+//     into the block by eval as for a symbol: positive is "some value
+//     matches", so yes for one value decides yes, no for all decides no.
+//   - StringEquals (case-sensitive) is StringLike with the value's text
+//     escaped: equality never holds for every resolution (no '*' takes a
+//     token), and fails for all of them when the known pieces differ.
+//   - Every other family (IgnoreCase, numeric, date, bool, binary, IP)
+//     compares a parsed or case-folded resolution: maybe.
 func (c *condition) positiveTri(ctx *evalContext, v string) (tri, bool) {
+	if hasUnknownToken(v) {
+		switch c.op.fam {
+		case famStringLike, famArn:
+			return c.positiveSymbol(ctx, v)
+		case famString:
+			return c.positiveUnknownEquals(ctx, v)
+		}
+		return triMaybe, true
+	}
 	if (c.op.fam == famStringLike || c.op.fam == famArn) && hasSymbol(v) {
 		return c.positiveSymbol(ctx, v)
 	}
@@ -264,11 +284,30 @@ func (c *condition) positiveTri(ctx *evalContext, v string) (tri, bool) {
 	return boolTri(m), ok
 }
 
+// positiveUnknownEquals is positive for StringEquals and StringNotEquals
+// and a context value holding an unknown token.
+func (c *condition) positiveUnknownEquals(ctx *evalContext, v string) (tri, bool) {
+	out := triNo
+	for i := range c.values {
+		s, ok := c.values[i].t.resolve(ctx, false)
+		if !ok {
+			if c.op.negated {
+				continue // a null value (nullValueNeverMatches)
+			}
+			return triNo, false
+		}
+		if unknownGlob(escapeLiteral(s), v) != triNo {
+			out = triMaybe
+		}
+	}
+	return out, true
+}
+
 // positiveSymbol is positive for a Like or ARN operator and a context
-// value holding a symbol.
+// value holding a symbol or an unknown token.
 func (c *condition) positiveSymbol(ctx *evalContext, v string) (tri, bool) {
 	out := triNo
-	parts, isARN := arnParts(v)
+	parts, isARN := opaqueARNParts(v)
 	for i := range c.values {
 		var t tri
 		if c.op.fam == famArn {
@@ -283,8 +322,11 @@ func (c *condition) positiveSymbol(ctx *evalContext, v string) (tri, bool) {
 			case cv.t.exact == "*" && !cv.t.vars:
 				t = triYes
 			default:
-				if isARN {
+				switch {
+				case isARN:
 					t = arnPartsTri(&cv.arn, &parts)
+				case hasUnknownToken(v):
+					t = unknownNotARNTri(&cv.arn, v)
 				}
 				if cv.wideGlob && t != triYes {
 					if w := triGlob(cv.t.glob, v); w != triNo {

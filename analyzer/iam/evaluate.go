@@ -16,12 +16,15 @@ type evalContext struct {
 	resourceStar    bool
 	resourceIsARN   bool
 	resourceParts   [5]string
-	// resourceSym: the resource ARN holds a symbol (symbol.go), so
-	// resource patterns are matched in three values.
+	// resourceSym: the resource ARN holds a symbol (symbol.go) or an
+	// unknown token (opaque.go), so resource patterns are matched in
+	// three values.
 	resourceSym bool
 	derived     [7]string
 	derivedSet  [7]bool
 	mode        evalMode
+	// resourceUnknown: the resource ARN holds an unknown token.
+	resourceUnknown bool
 	// uncertain: a statement holding unresolved values matched the
 	// request on its known parts, so the other mode must be asked too.
 	uncertain bool
@@ -70,8 +73,13 @@ func initEvalContext(ctx *evalContext, req *Request) {
 	ctx.req, ctx.caller = req, parseCaller(req.Principal)
 	c := &ctx.caller
 	ctx.resourceStar = req.Resource == "*"
-	ctx.resourceParts, ctx.resourceIsARN = arnParts(req.Resource)
-	ctx.resourceSym = hasSymbol(req.Resource)
+	ctx.resourceSym = hasOpaque(req.Resource)
+	if ctx.resourceSym {
+		ctx.resourceParts, ctx.resourceIsARN = opaqueARNParts(req.Resource)
+		ctx.resourceUnknown = hasUnknownToken(req.Resource)
+	} else {
+		ctx.resourceParts, ctx.resourceIsARN = arnParts(req.Resource)
+	}
 	ctx.resourceAccount = req.ResourceAccount
 	// The account field of an AWS-owned resource (arn:aws:iam::aws:policy/…)
 	// names no account: such a resource's account is unknown.

@@ -213,9 +213,10 @@ func (p *resourcePattern) resolved(ctx *evalContext, buf *[5]string) (parts *[5]
 	return buf, false, true
 }
 
-// matchTri is match for a request resource that holds symbols (symbol.go).
+// matchTri is match for a request resource that holds symbols (symbol.go)
+// or unknown tokens (opaque.go).
 func (p *resourcePattern) matchTri(ctx *evalContext) (tri, bool) {
-	if p.all || ctx.resourceStar || !ctx.resourceIsARN {
+	if p.all || ctx.resourceStar || !ctx.resourceIsARN && !ctx.resourceUnknown {
 		m, ok := p.match(ctx)
 		return boolTri(m), ok
 	}
@@ -226,6 +227,8 @@ func (p *resourcePattern) matchTri(ctx *evalContext) (tri, bool) {
 		return triNo, false
 	case all:
 		return triYes, true
+	case !ctx.resourceIsARN:
+		return unknownNotARNTri(parts, ctx.req.Resource), true
 	}
 	return arnPartsTri(parts, &ctx.resourceParts), true
 }

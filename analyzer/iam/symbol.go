@@ -36,11 +36,12 @@ type symElem struct {
 }
 
 // symElems splits s into elements. Pattern text (pattern true) reads '*',
-// '?' and '\' escapes as globMatch does.
+// '?' and '\' escapes as globMatch does; subject text (a request value)
+// may also hold unknown tokens (opaque.go), each one element like a symbol.
 func symElems(s string, pattern bool) []symElem {
 	out := make([]symElem, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '<' && strings.HasPrefix(s[i:], symbolOpen) {
+		if s[i] == '<' && (strings.HasPrefix(s[i:], symbolOpen) || !pattern && strings.HasPrefix(s[i:], unknownOpen)) {
 			if j := strings.IndexByte(s[i:], '>'); j > 0 {
 				out = append(out, symElem{sym: s[i : i+j+1]})
 				i += j
@@ -197,22 +198,26 @@ func symMay(p, s []symElem) bool {
 	return false
 }
 
-// triGlob is globMatch when the subject holds no symbol and symbolGlob
-// when it does.
+// triGlob is globMatch when the subject holds no symbol or unknown token
+// and opaqueGlob when it does.
 func triGlob(p, s string) tri {
-	if !hasSymbol(s) {
+	if !hasOpaque(s) {
 		if globMatch(p, s, false) {
 			return triYes
 		}
 		return triNo
 	}
-	return symbolGlob(p, s)
+	return opaqueGlob(p, s)
 }
 
-// segmentTri is segmentMatch for a subject field that may hold symbols.
+// segmentTri is segmentMatch for a subject field that may hold symbols or
+// unknown tokens.
 func segmentTri(p, s string) tri {
 	if p == "*" {
 		return triYes
+	}
+	if hasUnknownToken(s) {
+		return unknownGlob(p, s)
 	}
 	if !hasSymbol(s) {
 		if segmentMatch(p, s) {
@@ -231,8 +236,12 @@ func segmentTri(p, s string) tri {
 	return symbolGlob(p, s)
 }
 
-// arnPartsTri is arnPartsMatch for a subject ARN that may hold symbols.
+// arnPartsTri is arnPartsMatch for a subject ARN that may hold symbols or
+// unknown tokens (split by opaqueARNParts).
 func arnPartsTri(pattern, v *[5]string) tri {
+	if hasUnknownToken(v[0]) || hasUnknownToken(v[1]) || hasUnknownToken(v[2]) || hasUnknownToken(v[3]) {
+		return unknownFieldTri(pattern, v)
+	}
 	out := triYes
 	for i := 0; i < 5; i++ {
 		switch segmentTri(pattern[i], v[i]) {

@@ -1,0 +1,154 @@
+package iam
+
+import "strings"
+
+// Unresolved values in requests.
+//
+// A request value may hold an unknown token (collectors/snapshot.Unknown,
+// "<unknown:REASON>", see partial.go): a piece the IaC input does not
+// determine, such as the organization ID in an organization trail's object
+// key "arn:aws:s3:::b/AWSLogs/<unknown:organization ID>/…". Unlike a symbol
+// (symbol.go) it may be any string at all: empty, or holding '/' and ':',
+// or equal to any literal the input writes. A pattern is matched against
+// such a value in three values (unknownGlob):
+//
+//   - yes when the pattern matches with each token consumed wholly by one
+//     '*' (which matches any string, so every resolution matches);
+//   - no when the pattern matches no string of the value read as a pattern
+//     with each token widened to '*' (globsIntersect), so no resolution
+//     can match;
+//   - maybe otherwise. Yes is sound but not complete: "*?" against "b" and
+//     a token matches every resolution, though no '*' takes the token
+//     whole; such a case stays maybe, never a wrong answer.
+//
+// The answer then flows where a symbol's does: a maybe makes a statement
+// one that may or may not apply, decided by evaluating both readings
+// (evalMode). Requests without a token never reach this code.
+
+// hasUnknownToken reports whether a request value holds an unknown token.
+func hasUnknownToken(s string) bool { return strings.Contains(s, unknownOpen) }
+
+// hasOpaque reports whether a request value holds a symbol or an unknown
+// token, the values matched in three values.
+func hasOpaque(s string) bool {
+	return containsByte(s, '<') && (hasSymbol(s) || hasUnknownToken(s))
+}
+
+// opaqueGlob is symbolGlob for a subject that may also hold unknown tokens.
+func opaqueGlob(p, s string) tri {
+	if hasUnknownToken(s) {
+		return unknownGlob(p, s)
+	}
+	return symbolGlob(p, s)
+}
+
+// unknownGlob matches pattern p (escaped as for globMatch) against subject
+// s holding unknown tokens (and maybe symbols), case-sensitively. A symbol
+// is read as any string too: its sharper reading (symMay) only narrows
+// maybe, and the wider one stays sound.
+func unknownGlob(p, s string) tri {
+	// symMust matches a subject token only by a '*' (a pattern never
+	// holds the same token: policies with tokens take partial.go's path).
+	if symMust(symElems(p, true), symElems(s, false)) {
+		return triYes
+	}
+	if !globsIntersect(p, widenOpaque(s)) {
+		return triNo
+	}
+	return triMaybe
+}
+
+// widenOpaque returns subject s as a pattern: its literal bytes escaped,
+// each unknown token and each symbol read as '*'.
+func widenOpaque(s string) string {
+	var b strings.Builder
+	for _, e := range symElems(s, false) {
+		if e.sym != "" {
+			b.WriteByte('*')
+			continue
+		}
+		if e.lit == '*' || e.lit == '?' || e.lit == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(e.lit)
+	}
+	return b.String()
+}
+
+// opaqueARNParts is arnParts for a request value that may hold unknown
+// tokens: a token is one element, whatever colons its reason holds, so the
+// fields are split at the colons the value itself writes. ok is false
+// when the known text does not hold the five colons of an ARN.
+func opaqueARNParts(s string) (p [5]string, ok bool) {
+	if !hasUnknownToken(s) {
+		return arnParts(s)
+	}
+	if !strings.HasPrefix(s, "arn:") {
+		return p, false
+	}
+	start, field := 4, 0
+	for i := 4; i < len(s) && field < 4; i++ {
+		switch s[i] {
+		case '<':
+			if strings.HasPrefix(s[i:], unknownOpen) {
+				j := strings.IndexByte(s[i:], '>')
+				if j < 0 {
+					return p, false
+				}
+				i += j
+			}
+		case ':':
+			p[field] = s[start:i]
+			field++
+			start = i + 1
+		}
+	}
+	if field < 4 {
+		return p, false
+	}
+	p[4] = s[start:]
+	return p, true
+}
+
+// UnknownOnlyInResourceID reports whether every unknown token of arn lies
+// in its resource field (after the account), so that its partition,
+// service, region and account are known whatever the tokens resolve to: a
+// token there may hold '/' or ':' but cannot move the fields before it.
+// False for an ARN with no token.
+func UnknownOnlyInResourceID(arn string) bool {
+	p, ok := opaqueARNParts(arn)
+	if !ok || !hasUnknownToken(p[4]) {
+		return false
+	}
+	for _, f := range p[:4] {
+		if hasUnknownToken(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// unknownFieldTri is arnPartsTri for an ARN whose partition, service,
+// region or account holds a token: a resolution holding a colon there
+// would move the fields after it, so yes is never claimed. The value is
+// compared as one string with the pattern's fields joined: a pattern that
+// matches an ARN field by field matches it as one string too, so an empty
+// intersection proves no resolution matches.
+func unknownFieldTri(pattern, v *[5]string) tri {
+	p := "arn:" + strings.Join(pattern[:], ":")
+	s := "arn:" + strings.Join(v[:], ":")
+	if !globsIntersect(p, widenOpaque(s)) {
+		return triNo
+	}
+	return triMaybe
+}
+
+// unknownNotARNTri matches an ARN pattern against a request value holding
+// a token whose known text does not split into ARN fields: a resolution
+// may still be an ARN, so only an empty intersection decides.
+func unknownNotARNTri(pattern *[5]string, s string) tri {
+	if !globsIntersect("arn:"+strings.Join(pattern[:], ":"), widenOpaque(s)) {
+		return triNo
+	}
+	return triMaybe
+}
