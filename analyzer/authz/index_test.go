@@ -3,8 +3,10 @@ package authz
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -371,6 +373,78 @@ func TestAnswersAreCached(t *testing.T) {
 	}
 	if len(ix.cache) != 1 {
 		t.Errorf("a repeated question was evaluated again")
+	}
+}
+
+// TestAnswersShareLists: two questions whose answers say the same steps
+// (one role reading the same object under two contexts no policy tests)
+// get one list of each, and an answer the index does not keep
+// (AuthorizeUncached) shares them too; appending to a shared list copies
+// it.
+func TestAnswersShareLists(t *testing.T) {
+	ix, err := NewIndex(org(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := Request{Principal: reader, Action: "s3:GetObject", Resource: object, Context: map[string][]string{"aws:SourceIp": {"192.0.2.1"}}}
+	second := first
+	second.Context = map[string][]string{"aws:SourceIp": {"192.0.2.2"}}
+	a, b := ix.Authorize(first), ix.Authorize(second)
+	third := first
+	third.Context = map[string][]string{"aws:SourceIp": {"192.0.2.3"}}
+	c := ix.AuthorizeUncached(third, third.Key())
+	if len(ix.cache) != 2 {
+		t.Fatalf("cache holds %d answers, want 2", len(ix.cache))
+	}
+	for _, other := range []Answer{b, c} {
+		if len(a.Explanation) == 0 || len(a.Kinds) == 0 || len(a.Statements) == 0 {
+			t.Fatalf("answer without lists: %+v", a)
+		}
+		if &other.Explanation[0] != &a.Explanation[0] || &other.Kinds[0] != &a.Kinds[0] || &other.Statements[0] != &a.Statements[0] {
+			t.Errorf("equal lists are not shared: %+v\n%+v", a, other)
+		}
+	}
+	// A key of a question the index was asked spells its context with
+	// the index's string.
+	k := ix.InternKey(first.Key())
+	for cached := range ix.cache {
+		if cached == k && unsafe.StringData(cached.context) != unsafe.StringData(k.context) {
+			t.Error("InternKey spells the context anew")
+		}
+	}
+	if k != first.Key() {
+		t.Errorf("InternKey changed the key")
+	}
+	want := slices.Clone(a.Explanation)
+	_ = append(b.Explanation, "appended")
+	if !slices.Equal(a.Explanation, want) {
+		t.Errorf("appending to one answer's explanation changed another's: %q", a.Explanation)
+	}
+}
+
+// TestKey: condition keys are compared case-insensitively, values and the
+// request's other parts exactly.
+func TestKey(t *testing.T) {
+	base := Request{Principal: reader, Action: "s3:GetObject", Resource: object, Context: map[string][]string{"aws:SourceIp": {"192.0.2.1"}}}
+	same := base
+	same.Context = map[string][]string{"AWS:SOURCEIP": {"192.0.2.1"}}
+	if base.Key() != same.Key() || base.Key().String() != same.Key().String() {
+		t.Errorf("condition keys differing in case make different questions")
+	}
+	strs := map[string]string{}
+	if base.Key().Interned(strs) != same.Key().Interned(strs) || len(strs) != 1 {
+		t.Errorf("interned keys differ or hold %d contexts", len(strs))
+	}
+	for _, other := range []Request{
+		{Principal: reader, Action: "s3:GetObject", Resource: object},
+		{Principal: reader, Action: "s3:GetObject", Resource: object, Context: map[string][]string{"aws:SourceIp": {"192.0.2.2"}}},
+		{Principal: reader, Action: "s3:GetObject", Resource: object, Context: map[string][]string{"aws:SourceIp": {"192.0.2.1", "192.0.2.2"}}},
+		{Principal: reader, Action: "s3:PutObject", Resource: object, Context: base.Context},
+		{Principal: reader, Action: "s3:GetObject", Resource: bucket, Context: base.Context},
+	} {
+		if other.Key() == base.Key() || other.Key().String() == base.Key().String() {
+			t.Errorf("%+v has the key of %+v", other, base)
+		}
 	}
 }
 

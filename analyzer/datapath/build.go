@@ -92,6 +92,7 @@ func BuildFor(snap *snapshot.Snapshot, conn *connector.Connector, az *authz.Inde
 		paths = append(paths, b.eventPaths()...)
 	}
 	paths = append(paths, b.eksPaths()...)
+	paths = append(paths, b.redshiftPaths()...)
 	paths = append(paths, b.maciePaths()...)
 	// Implied sources start where no source of the snapshot, whatever the
 	// connector reads, writes.

@@ -10,7 +10,10 @@
 // and, for an EKS cluster's audit log (eks.go), cluster → log group →
 // subscription filter and the role CloudWatch Logs assumes → Firehose
 // stream and its role → bucket under EKSLogs/<account>/<cluster>/ →
-// object key → reader.
+// object key → reader; and, for a Redshift cluster's audit logs
+// (redshift.go), cluster (audit logging, the user activity parameter) →
+// bucket under <prefix>/AWSLogs/<account>/redshift/<region>/ written by
+// redshift.amazonaws.com → reader.
 //
 // Paths also start where the input holds no writer: at a bucket no source
 // of the snapshot writes whose notification reaches a queue someone reads

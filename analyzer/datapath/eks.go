@@ -82,16 +82,8 @@ func eksLogGroup(cluster string) string { return "/aws/eks/" + cluster + "/clust
 
 // logGroup finds a log group by account, region and name.
 func (b *builder) logGroup(account, region, name string) *snapshot.LogGroup {
-	a := b.ix.accounts[account]
-	if a == nil {
-		return nil
-	}
-	for i := range a.LogGroups {
-		if g := &a.LogGroups[i]; g.Name == name && (g.Region == region || g.Region == "") {
-			return g
-		}
-	}
-	return nil
+	return regional(b.ix.accounts[account], func(a *snapshot.Account) []snapshot.LogGroup { return a.LogGroups },
+		func(g *snapshot.LogGroup) bool { return g.Name == name && (g.Region == region || g.Region == "") })
 }
 
 // deliveryStream finds a Firehose stream by ARN.

@@ -154,7 +154,7 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 	keys := map[string]bool{}
 	addKey := func(k ReaderKey) {
 		id := k.Reader.Role + "\x00" + k.Reader.Queue + "\x00" + strings.Join(k.Reader.Buckets, ",") + "\x00" + k.Reader.Kind + "\x00" + k.Key + "\x00" + k.Why +
-			"\x00" + authz.Request{Context: k.Context}.Key()
+			"\x00" + authz.Request{Context: k.Context}.Key().String()
 		if keys[id] {
 			return
 		}
@@ -219,7 +219,7 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 
 	requests := map[string]bool{}
 	add := func(x Request) {
-		id := x.Reader + "\x00" + x.Action + "\x00" + x.Resource + "\x00" + authz.Request{Context: x.Context}.Key() +
+		id := x.Reader + "\x00" + x.Action + "\x00" + x.Resource + "\x00" + authz.Request{Context: x.Context}.Key().String() +
 			"\x00" + x.On.ID + "\x00" + x.On.Type + "\x00" + x.On.Account + "\x00" + x.On.Region
 		if requests[id] {
 			return

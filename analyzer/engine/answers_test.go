@@ -36,6 +36,19 @@ func TestAnswerTermsShareWithoutChangingValues(t *testing.T) {
 			t.Errorf("%s: equal entries of two answers are two terms", key)
 		}
 	}
+	// Lists the index gave as one (authz.Index.intern) are one array.
+	shared := b
+	shared.Proof = "denied again"
+	vs := ast.NewTerm(c.value(shared))
+	list := func(t *ast.Term, key string) *ast.Term { return t.Value.(ast.Object).Get(ast.StringTerm(key)) }
+	for _, key := range []string{"explanation", "statements", "kinds"} {
+		if list(vs, key) != list(vb, key) {
+			t.Errorf("%s: one list of the index is two arrays", key)
+		}
+		if list(va, key) == list(vb, key) {
+			t.Errorf("%s: two lists of the index are one array", key)
+		}
+	}
 	if tr := c.forRef(0, b); ast.Compare(tr.Value, answerValue(b)) != 0 || c.forRef(0, b) != tr {
 		t.Errorf("path answer %v, want %v once", tr, answerValue(b))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 	"github.com/trailgate/trailgate/collectors/synth"
 )
@@ -112,5 +113,51 @@ func TestJSONValueSharesEqualComposites(t *testing.T) {
 	inner := get("a").Value.(ast.Object).Get(ast.StringTerm("ctx")).Value.(ast.Object).Get(ast.StringTerm("k"))
 	if d.Elem(0) != d.Elem(1) || d.Elem(0) != inner {
 		t.Error(`equal arrays ["true"] are several terms`)
+	}
+}
+
+// The input's values converted a part at a time with one parser
+// (snapshotValue, arrayValue, marshal) are the values of the whole
+// documents, and share their equal composites across documents.
+func TestPartsConvertAsWholeDocuments(t *testing.T) {
+	snap := synth.Org(synth.Options{Accounts: 4})
+	s, err := NewSubject(snap, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := toValue(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.snap.Compare(want) != 0 {
+		t.Fatalf("snapshot value differs from the whole document's")
+	}
+	jp := newJSONParser()
+	got, err := arrayValue(jp, s.Paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err := toValue(s.Paths); err != nil || got.Value.Compare(want) != 0 {
+		t.Fatalf("paths value differs from the whole document's (%v)", err)
+	}
+	if nilPaths, err := arrayValue[datapath.Path](jp, nil); err != nil || nilPaths.Value.Compare(ast.Null{}) != 0 {
+		t.Errorf("nil list: %v, %v; want null as json.Marshal", nilPaths, err)
+	}
+	// Equal values of two documents of one parser are one term.
+	again, err := arrayValue(jp, s.Paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	source := func(paths *ast.Term) *ast.Term {
+		return paths.Value.(*ast.Array).Elem(0).Value.(ast.Object).Get(ast.StringTerm("source"))
+	}
+	if source(again) != source(got) {
+		t.Error("a path's source converted twice with one parser is two terms")
+	}
+	// A snapshot without accounts converts whole.
+	empty := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion}
+	e, err := snapshotValue(newJSONParser(), empty)
+	if want, _ := toValue(empty); err != nil || e.Value.Compare(want) != 0 {
+		t.Errorf("empty snapshot: %v (%v), want %v", e, err, want)
 	}
 }

@@ -28,7 +28,7 @@ import (
 
 // Areas are the parts of the pipeline a rule is about, from the
 // organization to the reader: a rule's file is in rules/<area>/.
-var Areas = []string{"org", "trail", "guardduty", "bucket", "notification", "topic", "queue", "kms", "identity", "eks", "cloudwatch", "eventbridge"}
+var Areas = []string{"org", "trail", "guardduty", "bucket", "notification", "topic", "queue", "kms", "identity", "eks", "cloudwatch", "eventbridge", "redshift"}
 
 // Policy is the set of Rego modules loaded from an embedded tree, split
 // into the rules (with their decoded descriptors), the shared library and

@@ -61,25 +61,32 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 		Sources: datapath.Sources(snap),
 		Paths:   datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)),
 	}
-	if s.snap, err = toValue(snap); err != nil {
+	// One parser for every value of the input: their strings and equal
+	// objects are shared among them (jsonParser.share).
+	jp := newJSONParser()
+	snapT, err := snapshotValue(jp, snap)
+	if err != nil {
 		return nil, err
 	}
+	s.snap = snapT.Value
 	connVal := ast.Value(ast.Null{})
 	if conn != nil {
-		if connVal, err = toValue(conn); err != nil {
+		t, err := jp.marshal(conn)
+		if err != nil {
 			return nil, err
 		}
+		connVal = t.Value
 	}
 	s.Publishers = datapath.Publishers(snap, s.Sources)
-	sources, err := toValue(nonNil(s.Sources))
+	sources, err := jp.marshal(nonNil(s.Sources))
 	if err != nil {
 		return nil, err
 	}
-	publishers, err := toValue(nonNil(s.Publishers))
+	publishers, err := jp.marshal(nonNil(s.Publishers))
 	if err != nil {
 		return nil, err
 	}
-	paths, answers, err := pathsValue(s.Paths, pathIndex(snap, conn, ix, s.Sources, s.Publishers, s.Paths), false)
+	paths, answers, err := pathsValue(s.Paths, pathIndex(snap, conn, ix, s.Sources, s.Publishers, s.Paths), false, jp, ix)
 	s.answers = answers
 	if err != nil {
 		return nil, err
@@ -89,8 +96,8 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	s.input = ast.NewObject(
 		ast.Item(ast.StringTerm("snapshot"), ast.NewTerm(s.snap)),
 		ast.Item(ast.StringTerm("connector"), ast.NewTerm(connVal)),
-		ast.Item(ast.StringTerm("sources"), ast.NewTerm(sources)),
-		ast.Item(ast.StringTerm("publishers"), ast.NewTerm(publishers)),
+		ast.Item(ast.StringTerm("sources"), sources),
+		ast.Item(ast.StringTerm("publishers"), publishers),
 		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
 		ast.Item(ast.StringTerm("path_index"), index),
 	)
@@ -122,7 +129,7 @@ func nonNil[T any](s []T) []T {
 // delivery side of every source (datapath.Delivery) and the reader side
 // of the paths (datapath.Reads), whose requests carry answers as the
 // questions do (indexValue).
-func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool) (ast.Value, []pathAnswer, error) {
+func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool, jp *jsonParser, ix *authz.Index) (ast.Value, []pathAnswer, error) {
 	type question struct {
 		datapath.Question
 		Answer any `json:"answer,omitempty"` // hides Question.Answer
@@ -135,7 +142,7 @@ func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool) (ast.Va
 		datapath.Path
 		Hops []hop `json:"hops"`
 	}
-	refs := &answerRefs{inline: inline, refs: map[string]int{}}
+	refs := &answerRefs{inline: inline, refs: map[authz.Key]int{}, contexts: map[string]string{}, ix: ix}
 	out := make([]path, len(paths))
 	for i, p := range paths {
 		out[i] = path{Path: p, Hops: make([]hop, len(p.Hops))}
@@ -154,8 +161,15 @@ func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool) (ast.Va
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := toValue(map[string]any{"paths": out, "index": index})
-	return v, refs.answers, err
+	pathsT, err := arrayValue(jp, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	indexT, err := jp.marshal(index)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ast.NewObject(ast.Item(ast.StringTerm("paths"), pathsT), ast.Item(ast.StringTerm("index"), indexT)), refs.answers, nil
 }
 
 // answerRefs gives each answered question its Rego answer: {"decision",
@@ -163,14 +177,15 @@ func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool) (ast.Va
 type answerRefs struct {
 	inline  bool
 	answers []pathAnswer
-	refs    map[string]int // authz.Request.Key → ref
+	refs    map[authz.Key]int // authz.Request.Key → ref
+	// contexts are the refs' contexts (authz.Key.Interned), values each
+	// ref's answer value, made once.
+	contexts map[string]string
+	values   []any
+	ix       *authz.Index // nil: contexts are interned in contexts
 }
 
 func (r *answerRefs) of(q datapath.Question) (any, error) {
-	type answer struct {
-		Decision string `json:"decision"`
-		Ref      int    `json:"ref"`
-	}
 	switch {
 	case q.Answer == nil:
 		return nil, nil
@@ -185,10 +200,28 @@ func (r *answerRefs) of(q datapath.Question) (any, error) {
 	ref, ok := r.refs[key]
 	if !ok {
 		ref = len(r.answers)
+		// The refs share their contexts with the index's keys of the
+		// same questions (ix, when there is one): at 10,000 accounts one
+		// context string per ref was 360 MB of the peak heap.
+		if r.ix != nil {
+			key = r.ix.InternKey(key)
+		} else {
+			key = key.Interned(r.contexts)
+		}
 		r.refs[key] = ref
 		r.answers = append(r.answers, pathAnswer{req: req, answer: q.Answer})
+		r.values = append(r.values, refAnswer{Decision: string(q.Answer.Decision), Ref: ref})
 	}
-	return answer{Decision: string(q.Answer.Decision), Ref: ref}, nil
+	if v := r.values[ref]; v.(refAnswer).Decision == string(q.Answer.Decision) {
+		return v, nil // one boxed value per ref, not one per question
+	}
+	return refAnswer{Decision: string(q.Answer.Decision), Ref: ref}, nil
+}
+
+// refAnswer is a question's answer in input.paths and input.path_index.
+type refAnswer struct {
+	Decision string `json:"decision"`
+	Ref      int    `json:"ref"`
 }
 
 // PathAnswerBuiltin gives a rule the full answer to a question of
@@ -286,7 +319,7 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 	}
 	paths := datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix))
 	srcs := datapath.Sources(snap)
-	v, _, err := pathsValue(paths, pathIndex(snap, conn, ix, srcs, datapath.Publishers(snap, srcs), paths), true)
+	v, _, err := pathsValue(paths, pathIndex(snap, conn, ix, srcs, datapath.Publishers(snap, srcs), paths), true, newJSONParser(), ix)
 	if err != nil {
 		return nil, err
 	}

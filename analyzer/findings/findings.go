@@ -187,6 +187,11 @@ type Fix struct {
 	// GuardDuty setting). The remediation is then the organization-level,
 	// console or API change, for IaC findings too.
 	Outside string `json:"outside,omitempty"`
+	// Remove says the finding's resource must not be declared in the
+	// input at all (a Control Tower trail only Control Tower may
+	// change): the change's text says to delete its declaration, and
+	// what names it.
+	Remove bool `json:"remove,omitempty"`
 	// Also is a further change the fix needs and does not write (the
 	// reader's grant on a key the fix names): the change's text says it,
 	// and the fix is not exact.

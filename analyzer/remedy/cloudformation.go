@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -98,6 +99,19 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 		lang = "cloudformation-json"
 	}
 	switch {
+	case f.Fix.Remove:
+		id, key, val := t.resource(f, false)
+		if val == nil {
+			return nil
+		}
+		typeName := ""
+		if _, typ := mapGet(val, "Type"); typ != nil {
+			typeName = " (" + typ.Value + ")"
+		}
+		// Deleting the declaration is not offered as an edit: other
+		// resources may name it, and the user decides what replaces it.
+		return &findings.Change{Language: lang, File: f.Location.File, Line: key.Line,
+			Text: fmt.Sprintf("In %s, delete the resource %s%s from this template, with every Ref, Fn::GetAtt, Fn::Sub or DependsOn that names it.", where(f.Location.File, key.Line), id, typeName)}
 	case len(f.Fix.Set) > 0:
 		id, key, val := t.resource(f, false)
 		if val == nil {
@@ -185,11 +199,31 @@ func (t *template) setEdits(pn *yaml.Node, set map[string]any) (edits []findings
 				Text: indentText(yamlBlock(l), before) + "\n"})
 			continue
 		}
+		if l, isList := set[p].([]any); isList && len(l) > 0 && v.Kind == yaml.SequenceNode && t.json {
+			// A JSON list (a filter's Rules) is replaced whole, from its
+			// bracket to its closing one, in the file's indentation.
+			if e, ok := t.jsonReplace(v, l); ok {
+				edits = append(edits, e)
+				continue
+			}
+		}
 		end, ok := t.scalarEnd(v, pn.Style&yaml.FlowStyle != 0)
-		if !ok || !isScalar(set[p]) {
+		if !ok && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle != 0 && !isScalar(set[p]) {
+			end, ok = t.flowEnd(v)
+		}
+		if !ok {
 			return nil, nil, false
 		}
-		edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: t.scalar(set[p])})
+		text := t.scalar(set[p])
+		if !isScalar(set[p]) {
+			// A one-line value becoming a list of scalars (a condition
+			// admitting a second value) stays on its line, as a flow
+			// list, valid YAML and JSON alike.
+			if text, ok = flowList(set[p]); !ok {
+				return nil, nil, false
+			}
+		}
+		edits = append(edits, findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: v.Line, EndColumn: end, Text: text})
 	}
 	if len(inserts) > 0 {
 		switch {
@@ -362,14 +396,10 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 		return c
 	}
 	// A flow sequence (JSON): ", {…}" after the last item's closing brace.
-	start := t.offset(last.Line, last.Column)
-	all := strings.Join(t.lines, "\n")
-	dec := json.NewDecoder(strings.NewReader(all[start:]))
-	var v any
-	if start < 0 || dec.Decode(&v) != nil {
+	endLine, endCol, ok := t.jsonEnd(last)
+	if !ok {
 		return c
 	}
-	endLine, endCol := t.position(start + int(dec.InputOffset()))
 	pad := strings.Repeat(" ", last.Column-1)
 	c.Edits = []findings.Replacement{{StartLine: endLine, StartColumn: endCol, EndLine: endLine, EndColumn: endCol,
 		Text: ",\n" + pad + orderedJSON(statement, pad, "  ")}}
@@ -431,7 +461,9 @@ func mappingAt(n *yaml.Node, line int) *yaml.Node {
 	walk = func(n *yaml.Node) {
 		// A block mapping starts at its first key; a flow (JSON) one at
 		// its brace.
-		if n.Kind == yaml.MappingNode && len(n.Content) > 0 && (n.Content[0].Line == line || n.Style&yaml.FlowStyle != 0 && n.Line == line) {
+		// An intrinsic ({"Ref": …} on the entry's line) is a value, not
+		// an entry.
+		if n.Kind == yaml.MappingNode && len(n.Content) > 0 && (n.Content[0].Line == line || n.Style&yaml.FlowStyle != 0 && n.Line == line) && !intrinsic(n) {
 			found = n
 		}
 		for _, c := range n.Content {
@@ -522,6 +554,88 @@ func (t *template) pair(p string, v any, pad string) string {
 	return pad + p + ":\n" + indentText(yamlBlock(v), pad+"  ")
 }
 
+// jsonReplace replaces a JSON value (v, as yaml.v3 read it) whole with
+// value, written with the indentation of v's line.
+func (t *template) jsonReplace(v *yaml.Node, value any) (findings.Replacement, bool) {
+	line, col, ok := t.jsonEnd(v)
+	if !ok {
+		return findings.Replacement{}, false
+	}
+	text := t.lines[v.Line-1]
+	pad := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+	return findings.Replacement{StartLine: v.Line, StartColumn: v.Column, EndLine: line, EndColumn: col, Text: orderedJSON(value, pad, "  ")}, true
+}
+
+// jsonEnd is the position after the JSON value that starts at v.
+func (t *template) jsonEnd(v *yaml.Node) (line, col int, ok bool) {
+	start := t.offset(v.Line, v.Column)
+	if start < 0 {
+		return 0, 0, false
+	}
+	all := strings.Join(t.lines, "\n")
+	dec := json.NewDecoder(strings.NewReader(all[start:]))
+	var x any
+	if dec.Decode(&x) != nil {
+		return 0, 0, false
+	}
+	line, col = t.position(start + int(dec.InputOffset()))
+	return line, col, true
+}
+
+// flowEnd is the column after a flow sequence of scalars written on one
+// line (["a", b]): its closing bracket.
+func (t *template) flowEnd(v *yaml.Node) (int, bool) {
+	for _, e := range v.Content {
+		if e.Kind != yaml.ScalarNode || e.Line != v.Line {
+			return 0, false
+		}
+	}
+	line := []rune(t.lines[v.Line-1])
+	i := v.Column - 1
+	if i < 0 || i >= len(line) || line[i] != '[' {
+		return 0, false
+	}
+	var quote rune
+	for j := i + 1; j < len(line); j++ {
+		switch c := line[j]; {
+		case quote == '"' && c == '\\':
+			j++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == ']':
+			return j + 2, true
+		}
+	}
+	return 0, false
+}
+
+// flowList writes a list of scalars on one line, ["a", "b"]; ok is false
+// for anything else.
+func flowList(v any) (string, bool) {
+	l, ok := v.([]any)
+	if !ok || len(l) == 0 {
+		return "", false
+	}
+	parts := make([]string, len(l))
+	for i, e := range l {
+		switch e.(type) {
+		case string, bool, float64, int, int64:
+		default:
+			return "", false
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			return "", false
+		}
+		parts[i] = string(b)
+	}
+	return "[" + strings.Join(parts, ", ") + "]", true
+}
+
 // isScalar reports whether v is written on one line (not an object or a
 // non-empty list).
 func isScalar(v any) bool {
@@ -546,7 +660,8 @@ func (t *template) scalar(v any) string {
 // quote of a quoted one, else the end of the plain text (before a comment,
 // and in flow context before , } or ]).
 func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
-	if v.Kind != yaml.ScalarNode || v.Tag == "!Ref" || strings.HasPrefix(v.Tag, "!") && v.Tag != "!!str" && v.Tag != "!!int" && v.Tag != "!!bool" {
+	tagged := strings.HasPrefix(v.Tag, "!") && v.Tag != "!!str" && v.Tag != "!!int" && v.Tag != "!!bool"
+	if v.Kind != yaml.ScalarNode || tagged && !pseudoOnly(v) {
 		return 0, false
 	}
 	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
@@ -556,6 +671,20 @@ func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
 	i := v.Column - 1
 	if i < 0 || i >= len(line) {
 		return 0, false
+	}
+	if tagged {
+		// The span starts at the tag (yaml.v3 places the node there); the
+		// value, quoted or plain, follows it.
+		if !strings.HasPrefix(string(line[i:]), v.Tag) {
+			return 0, false
+		}
+		i += len([]rune(v.Tag))
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		if i >= len(line) {
+			return 0, false
+		}
 	}
 	switch line[i] {
 	case '"':
@@ -595,6 +724,31 @@ func (t *template) scalarEnd(v *yaml.Node, flow bool) (int, bool) {
 	}
 	return j + 1, true
 }
+
+// pseudoOnly reports whether a one-line short-form intrinsic refers to
+// pseudo parameters only (!Ref AWS::AccountId, !Sub "${AWS::Partition}…"):
+// its value is fixed by where the stack runs, so a fix may replace it with
+// the value it must have. A reference to a template parameter or resource
+// is the author's design (the parameter is what to change), so it is not
+// replaced.
+func pseudoOnly(v *yaml.Node) bool {
+	switch v.Tag {
+	case "!Ref":
+		return strings.HasPrefix(v.Value, "AWS::")
+	case "!Sub":
+		for _, m := range subRefRe.FindAllStringSubmatch(v.Value, -1) {
+			if !strings.HasPrefix(m[1], "AWS::") {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// subRefRe finds the ${Name} references of a !Sub string (not the
+// ${!Literal} escapes).
+var subRefRe = regexp.MustCompile(`\$\{([^!}][^}]*)\}`)
 
 // prefix is the text of a line before a 1-based column (in characters,
 // as yaml.v3 counts them); "" when the position is not in the file.
@@ -655,8 +809,9 @@ func maxLine(n *yaml.Node) int {
 }
 
 // statementOrder is the order AWS's documentation writes a statement's
-// elements in; other keys follow, sorted.
-var statementOrder = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+// elements in, after the names that head other entries (a selector's
+// Name, a field selector's Field); other keys follow, sorted.
+var statementOrder = []string{"Name", "Field", "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 
 func orderedKeys(m map[string]any) []string {
 	var out []string

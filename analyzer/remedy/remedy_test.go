@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -148,6 +149,102 @@ func TestCloudFormationIntrinsicIsTextOnly(t *testing.T) {
 	got, _ := apply(t, f, "t.yaml", tmpl)
 	if got.Change == nil || len(got.Change.Edits) != 0 || !strings.Contains(got.Change.Text, "MessageRetentionPeriod: 604800") {
 		t.Errorf("change %+v", got.Change)
+	}
+}
+
+// A value spelled with pseudo parameters only (!Ref AWS::AccountId, a
+// !Sub of ${AWS::…}) is fixed by where the stack runs, not by the
+// author's parameters: a fix replaces it exactly, tag and all, keeping a
+// comment after it.
+func TestCloudFormationPseudoParameterIsReplaced(t *testing.T) {
+	tmpl := `Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Sid: Reader
+            Effect: Allow
+            Condition:
+              StringEquals:
+                kms:CallerAccount: !Ref AWS::AccountId # the owner
+              StringLike:
+                kms:EncryptionContext:aws:cloudtrail:arn: !Sub "arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"
+                aws:SourceArn: !Sub "arn:${AWS::Partition}:cloudtrail:*:${Owner}:trail/*"
+`
+	f := findings.Finding{Address: "Key", Location: &findings.Location{File: "t.yaml", Line: 7}, Fix: &findings.Fix{SetAt: map[string]any{"Condition": map[string]any{
+		"StringEquals": map[string]any{"kms:CallerAccount": "222222222222"},
+		"StringLike":   map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"},
+	}}}}
+	_, edited := apply(t, f, "t.yaml", tmpl)
+	want := strings.Replace(strings.Replace(tmpl, `!Ref AWS::AccountId # the owner`, `"222222222222" # the owner`, 1),
+		`!Sub "arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"`, `arn:aws:cloudtrail:*:111111111111:trail/*`, 1)
+	if diff := cmp.Diff(want, edited); diff != "" {
+		t.Errorf("edited template (-want +got):\n%s", diff)
+	}
+	// A !Sub naming a template parameter is the author's design: the
+	// change says what to set, without edits.
+	f.Fix.SetAt = map[string]any{"Condition": map[string]any{"StringLike": map[string]any{"aws:SourceArn": "arn:aws:cloudtrail:*:111111111111:trail/*"}}}
+	got, _ := apply(t, f, "t.yaml", tmpl)
+	if got.Change == nil || len(got.Change.Edits) != 0 {
+		t.Errorf("replaced a parameter's reference: %+v", got.Change)
+	}
+}
+
+// In a JSON template a list (a filter's Rules, over lines) is replaced
+// whole in the file's indentation: the edited template is valid JSON with
+// the new rules and the entry's other keys.
+func TestCloudFormationJSONListReplaced(t *testing.T) {
+	tmpl := `{
+  "Resources": {
+    "Bucket": {
+      "Type": "AWS::S3::Bucket",
+      "Properties": {
+        "NotificationConfiguration": {
+          "TopicConfigurations": [
+            {
+              "Topic": {"Ref": "Topic"},
+              "Event": "s3:ObjectCreated:*",
+              "Filter": {
+                "S3Key": {
+                  "Rules": [
+                    {"Name": "suffix", "Value": ".json"}
+                  ]
+                }
+              }
+            }
+          ]
+        }
+      }
+    }
+  }
+}
+`
+	rules := []any{map[string]any{"Name": "prefix", "Value": "AWSLogs/"}, map[string]any{"Name": "suffix", "Value": ".json.gz"}}
+	f := findings.Finding{Address: "Bucket", Location: &findings.Location{File: "t.json", Line: 9}, Fix: &findings.Fix{SetAt: map[string]any{"Filter": map[string]any{"S3Key": map[string]any{"Rules": rules}}}}}
+	got, edited := apply(t, f, "t.json", tmpl)
+	if got.Change == nil || len(got.Change.Edits) != 1 {
+		t.Fatalf("change %+v", got.Change)
+	}
+	var doc struct {
+		Resources map[string]struct {
+			Properties struct {
+				NotificationConfiguration struct {
+					TopicConfigurations []map[string]any
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(edited), &doc); err != nil {
+		t.Fatalf("edited template is not JSON: %v\n%s", err, edited)
+	}
+	entry := doc.Resources["Bucket"].Properties.NotificationConfiguration.TopicConfigurations[0]
+	want := map[string]any{"Topic": map[string]any{"Ref": "Topic"}, "Event": "s3:ObjectCreated:*", "Filter": map[string]any{"S3Key": map[string]any{"Rules": rules}}}
+	if diff := cmp.Diff(want, entry); diff != "" {
+		t.Errorf("entry (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(edited, "                  \"Rules\": [\n                    {\n                      \"Name\": \"prefix\",") {
+		t.Errorf("not in the file's indentation:\n%s", edited)
 	}
 }
 

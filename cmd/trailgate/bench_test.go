@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"testing"
@@ -49,6 +52,11 @@ var benchLarge = flag.Bool("large", false, "BenchmarkCheckOrg: also check a 10,0
 // to profile the growth between the standard sizes.
 var benchAccounts = flag.Int("accounts", 0, "BenchmarkCheckOrg: check only an organization of this many accounts")
 
+// benchPeakProfile writes BenchmarkCheckOrg's heap profile at the largest
+// live heap a collection measured (-test.memprofile writes it at the end,
+// when the check's values are gone): the profile to read for peak memory.
+var benchPeakProfile = flag.String("peakprofile", "", "BenchmarkCheckOrg: write the heap profile at the check's peak live heap to this file")
+
 // BenchmarkCheckOrg is `trailgate check --snapshot org.json` end to end
 // on synthetic organizations (collectors/synth) in which every account has
 // its own pipeline: load the snapshot, compile the rules, evaluate, write
@@ -69,6 +77,8 @@ func BenchmarkCheckOrg(b *testing.B) {
 				b.Fatal(err)
 			}
 			args := []string{"check", "--snapshot", path, "--format", "json", "--fail-on", "none"}
+			runtime.GC()
+			peak := watchPeakHeap(*benchPeakProfile)
 			b.ResetTimer()
 			before := cpuTime()
 			for b.Loop() {
@@ -79,7 +89,54 @@ func BenchmarkCheckOrg(b *testing.B) {
 			// CPU time (user+sys) of the check alone: on a shared machine
 			// wall time (ns/op) says more about the neighbours.
 			b.ReportMetric((cpuTime()-before).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(peak())/1e6, "peak-live-MB")
 		})
+	}
+}
+
+// watchPeakHeap follows the live heap after each collection until the
+// returned function is called, which gives the largest seen (bytes). With
+// a file name, it also writes the heap profile there each time the live
+// heap grows by a tenth past the largest so far.
+func watchPeakHeap(profile string) func() uint64 {
+	samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	done := make(chan struct{})
+	var max uint64
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var cycles, written uint64
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			metrics.Read(samples)
+			if c := samples[1].Value.Uint64(); c == cycles {
+				continue
+			} else {
+				cycles = c
+			}
+			live := samples[0].Value.Uint64()
+			if live > max {
+				max = live
+			}
+			if profile != "" && live > written+written/10 {
+				written = live
+				if f, err := os.Create(profile); err == nil {
+					_ = pprof.Lookup("heap").WriteTo(f, 0)
+					f.Close()
+				}
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-finished
+		return max
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/awstest/logssrv"
 	"github.com/trailgate/trailgate/collectors/awstest/maciesrv"
 	"github.com/trailgate/trailgate/collectors/awstest/orgsrv"
+	"github.com/trailgate/trailgate/collectors/awstest/redshiftsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/s3srv"
 	"github.com/trailgate/trailgate/collectors/awstest/snssrv"
 	"github.com/trailgate/trailgate/collectors/awstest/sqssrv"
@@ -51,7 +52,8 @@ func serveWorld(t *testing.T, s *snapshot.Snapshot, mgmt string) *awstest.World 
 	w.Identities.Add("AKIACOLLECTCLI000001", "cli-secret", "", "arn:aws:iam::"+mgmt+":user/auditor")
 	env := awstest.Start(t, w, stssrv.Service, iamsrv.Service, orgsrv.Service, cloudtrailsrv.Service, guarddutysrv.Service,
 		snssrv.Service, sqssrv.Service, s3srv.Service, kmssrv.Service, ec2srv.Service,
-		ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service, maciesrv.Service)
+		ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service, maciesrv.Service,
+		redshiftsrv.Service)
 	env.Setenv(t, "AKIACOLLECTCLI000001", "us-east-1")
 	return w
 }

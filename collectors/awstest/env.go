@@ -29,6 +29,7 @@ const (
 	Firehose      = "Firehose"
 	EventBridge   = "EventBridge"
 	Macie2        = "Macie2"
+	Redshift      = "Redshift"
 )
 
 // Service is one loopback service: its SDK service ID and the handler

@@ -88,7 +88,7 @@ var notModeledTypes = map[string]bool{
 	"AWS::KMS::ReplicaKey":    true, "AWS::CloudTrail::EventDataStore": true, "AWS::CloudTrail::Channel": true,
 	"AWS::CloudTrail::ResourcePolicy": true, "AWS::Organizations::Account": true,
 	"AWS::Organizations::OrganizationalUnit": true, "AWS::Organizations::Organization": true,
-	"AWS::Organizations::ResourcePolicy": true, "AWS::Macie::Session": true, "AWS::Redshift::Cluster": true, "AWS::Redshift::ClusterParameterGroup": true,
+	"AWS::Organizations::ResourcePolicy": true, "AWS::Macie::Session": true,
 	"AWS::Shield::Protection": true, "AWS::InspectorV2::Filter": true, "AWS::IAM::OIDCProvider": true,
 	"AWS::Logs::ResourcePolicy": true, "AWS::SecretsManager::Secret": false,
 }
@@ -126,6 +126,9 @@ func insertSorted(list []string, s string) []string {
 
 // logSourceRef is Ref of the new types: their name, or an ID AWS assigns.
 func (t *template) logSourceRef(r *resource, line int) (*value, bool, error) {
+	if v, ok, err := t.redshiftRef(r, line); ok {
+		return v, ok, err
+	}
 	switch r.typ {
 	case "AWS::EKS::Cluster", "AWS::Events::Rule", "AWS::IAM::User", "AWS::IAM::InstanceProfile":
 		n, err := t.physicalName(r, line)
@@ -141,6 +144,9 @@ func (t *template) logSourceRef(r *resource, line int) (*value, bool, error) {
 
 // logSourceAttr is GetAtt of the new types; ok is false for other types.
 func (t *template) logSourceAttr(r *resource, attr string, name func() (string, error)) (string, bool, error) {
+	if s, ok, err := t.redshiftAttr(r, attr, name); ok {
+		return s, ok, err
+	}
 	var s string
 	var err error
 	switch r.typ + "." + attr {
@@ -199,6 +205,7 @@ type logSources struct {
 	users     map[string]*snapshot.User // by name
 	profiles  []*snapshot.InstanceProfile
 	notModels map[string]int
+	redshift  *redshiftSources
 }
 
 func (b *builder) sources(a *account) *logSources {
@@ -210,6 +217,9 @@ func (b *builder) sources(a *account) *logSources {
 
 // addLogSource builds a resource of the new types; ok is false for others.
 func (b *builder) addLogSource(home *account, r *resource, p props) (bool, error) {
+	if ok, err := b.addRedshift(home, r, p); ok {
+		return ok, err
+	}
 	switch r.typ {
 	case "AWS::EKS::Cluster":
 		return true, b.eksCluster(home, r, p)
@@ -614,6 +624,7 @@ func (b *builder) fillLogSources(a *account, acct *snapshot.Account, s *snapshot
 	acct.EventRules = appendValues(acct.EventRules, src.rules)
 	acct.Users = appendByKey(acct.Users, src.users)
 	acct.InstanceProfiles = appendValues(acct.InstanceProfiles, src.profiles)
+	fillRedshift(src.redshift, acct)
 	for _, typ := range slices.Sorted(maps.Keys(src.notModels)) {
 		s.NotModeled = append(s.NotModeled, snapshot.NotModeled{Type: typ, Count: src.notModels[typ]})
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/trailgate/trailgate/collectors/awstest/logssrv"
 	"github.com/trailgate/trailgate/collectors/awstest/maciesrv"
 	"github.com/trailgate/trailgate/collectors/awstest/orgsrv"
+	"github.com/trailgate/trailgate/collectors/awstest/redshiftsrv"
 	"github.com/trailgate/trailgate/collectors/awstest/s3srv"
 	"github.com/trailgate/trailgate/collectors/awstest/snssrv"
 	"github.com/trailgate/trailgate/collectors/awstest/sqssrv"
@@ -36,7 +37,8 @@ const (
 
 var allServices = []awstest.Service{stssrv.Service, iamsrv.Service, orgsrv.Service, cloudtrailsrv.Service,
 	guarddutysrv.Service, snssrv.Service, sqssrv.Service, s3Seeded, kmssrv.Service, ec2srv.Service,
-	ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service, maciesrv.Service}
+	ekssrv.Service, logssrv.Service, firehosesrv.Service, eventssrv.Service, maciesrv.Service,
+	redshiftsrv.Service}
 
 // s3Seeded is s3srv with the objects the snapshot's probes say exist.
 var s3Seeded = awstest.Service{ID: awstest.S3, New: func(w *awstest.World) http.Handler {

@@ -27,6 +27,7 @@ func (c *collector) collectLogSources(ctx context.Context, cfg aws.Config, accou
 	c.collectFirehose(ctx, cfg, account, into)
 	c.collectEventRules(ctx, cfg, account, into)
 	c.collectMacie(ctx, cfg, account, into)
+	c.collectRedshift(ctx, cfg, account, into)
 }
 
 // appendLogSources moves one region's log sources into the account.
@@ -36,6 +37,8 @@ func appendLogSources(a, r *snapshot.Account) {
 	a.DeliveryStreams = append(a.DeliveryStreams, r.DeliveryStreams...)
 	a.EventRules = append(a.EventRules, r.EventRules...)
 	a.MacieExports = append(a.MacieExports, r.MacieExports...)
+	a.RedshiftClusters = append(a.RedshiftClusters, r.RedshiftClusters...)
+	a.RedshiftParameterGroups = append(a.RedshiftParameterGroups, r.RedshiftParameterGroups...)
 }
 
 func (c *collector) collectEKS(ctx context.Context, cfg aws.Config, account string, into *snapshot.Account) {

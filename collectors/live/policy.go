@@ -118,4 +118,7 @@ var iamActions = map[string]string{
 	"EventBridge:ListRules":                       "events:ListRules",
 	"EventBridge:ListTargetsByRule":               "events:ListTargetsByRule",
 	"Macie2:GetClassificationExportConfiguration": "macie2:GetClassificationExportConfiguration",
+	"Redshift:DescribeClusters":                   "redshift:DescribeClusters",
+	"Redshift:DescribeLoggingStatus":              "redshift:DescribeLoggingStatus",
+	"Redshift:DescribeClusterParameters":          "redshift:DescribeClusterParameters",
 }

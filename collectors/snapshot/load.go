@@ -311,6 +311,7 @@ func (s *Snapshot) Sort() {
 			sort.Strings(d.SuppressionRules)
 		}
 		sortLogSources(a)
+		sortRedshift(a)
 	}
 	sortNotModeled(s.NotModeled)
 	if o := s.Organization; o != nil {

@@ -154,6 +154,11 @@ type Account struct {
 	// MacieExports are Macie classification export configurations, one per
 	// region where one is set.
 	MacieExports []MacieExport `json:"macie_exports,omitempty"`
+	// RedshiftClusters and RedshiftParameterGroups carry the Redshift
+	// audit-log path (cluster → bucket under AWSLogs/<account>/redshift/
+	// → reader; SkyFormation K5).
+	RedshiftClusters        []RedshiftCluster        `json:"redshift_clusters,omitempty"`
+	RedshiftParameterGroups []RedshiftParameterGroup `json:"redshift_parameter_groups,omitempty"`
 }
 
 // EventSourceMapping is a Lambda event source mapping

@@ -92,6 +92,7 @@ func mergeInto(dst, src *Snapshot) {
 		da.Detectors = mergeParts(da.Detectors, sa.Detectors, detectorParts)
 		da.EventSourceMappings = mergeBy(da.EventSourceMappings, sa.EventSourceMappings, func(m EventSourceMapping) string { return m.FunctionARN + " " + m.EventSourceARN })
 		mergeLogSources(da, sa)
+		mergeRedshift(da, sa)
 	}
 	dst.NotModeled = mergeNotModeled(dst.NotModeled, src.NotModeled)
 	dst.CollectionErrors = append(dst.CollectionErrors, src.CollectionErrors...)

@@ -22,6 +22,7 @@ var Reads = []string{
 	"organizations:ListAWSServiceAccessForOrganization", "organizations:ListAccountsForParent",
 	"organizations:ListDelegatedAdministrators", "organizations:ListOrganizationalUnitsForParent",
 	"organizations:ListPolicies", "organizations:ListRoots", "organizations:ListTargetsForPolicy",
+	"redshift:DescribeClusterParameters", "redshift:DescribeClusters", "redshift:DescribeLoggingStatus",
 	"s3:GetBucketAcl", "s3:GetBucketEncryption", "s3:GetBucketLifecycleConfiguration", "s3:GetBucketLocation",
 	"s3:GetBucketNotificationConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
 	"s3:GetBucketRequestPayment", "s3:GetBucketVersioning", "s3:GetObjectLockConfiguration", "s3:GetPublicAccessBlock",

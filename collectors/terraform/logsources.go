@@ -25,6 +25,7 @@ type logSources struct {
 	users    []*snapshot.User
 	profiles []*snapshot.InstanceProfile
 	macie    []*snapshot.MacieExport
+	redshift *redshiftSources
 }
 
 var logSourceHandlers = []struct {
@@ -65,8 +66,7 @@ var notModeledTypes = map[string]bool{
 	"aws_cloudwatch_event_bus": true, "aws_cloudwatch_event_bus_policy": true, "aws_s3_access_point": true,
 	"aws_guardduty_member": true, "aws_guardduty_organization_admin_account": true,
 	"aws_guardduty_organization_configuration": true, "aws_lambda_permission": true, "aws_kms_replica_key": true,
-	"aws_kms_grant": true, "aws_cloudtrail_event_data_store": true, "aws_redshift_cluster": true,
-	"aws_redshift_logging": true, "aws_redshift_parameter_group": true, "aws_shield_protection": true, "aws_inspector2_enabler": true,
+	"aws_kms_grant": true, "aws_cloudtrail_event_data_store": true, "aws_shield_protection": true, "aws_inspector2_enabler": true,
 	"aws_macie2_account": true, "aws_cloudwatch_log_resource_policy": true, "aws_iam_openid_connect_provider": true,
 	"aws_organizations_resource_policy": true, "aws_sns_topic_data_protection_policy": true,
 }
@@ -104,11 +104,15 @@ func (b *builder) fillLogSources(acc *snapshot.Account) {
 	acc.Users = appendValues(acc.Users, src.users)
 	acc.InstanceProfiles = appendValues(acc.InstanceProfiles, src.profiles)
 	acc.MacieExports = appendValues(acc.MacieExports, src.macie)
+	fillRedshift(src.redshift, acc)
 }
 
 // logSourceDerived computes the ARNs AWS gives these resources from their
 // names, as derived does for the others.
 func (b *builder) logSourceDerived(in *instance, key string, depth int) (string, bool) {
+	if in.typ == "aws_redshift_cluster" && key == "id" {
+		return b.redshiftID(in, depth)
+	}
 	if key != "arn" {
 		return "", false
 	}
@@ -119,6 +123,10 @@ func (b *builder) logSourceDerived(in *instance, key string, depth int) (string,
 	}
 	p, region, acct := b.partition(in), b.region(in), b.accountOf(in)
 	switch in.typ {
+	case "aws_redshift_cluster":
+		if n, ok := name("cluster_identifier"); ok {
+			return fmt.Sprintf("arn:%s:redshift:%s:%s:cluster:%s", p, region, acct, n), true
+		}
 	case "aws_eks_cluster":
 		if n, ok := name("name"); ok {
 			return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p, region, acct, n), true

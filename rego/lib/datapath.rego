@@ -427,7 +427,35 @@ profile_results contains r if {
 	ds := array.concat(full, lowered)
 	count(ds) > 0
 	severity := step_severity(full, lowered)
-	r := with_severity(severity, profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds])))
+	f := with_severity(severity, profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds])))
+	r := object.union(f, {"finding": lib.with_fix(f.finding, step_actions_fix(s, ds))})
+}
+
+# step_actions_fix is the statement the connector role's identity policy
+# must gain for a step's denied actions, as data (findings.Fix): only when
+# the identity policy alone grants them (each denial implicit, on one
+# resource that is "*" or in the role's account and no key, which a key
+# policy must admit too), so that adding it fixes the cause; else null,
+# and the prose says both grants.
+step_actions_fix(s, ds) := lib.statement_fix("identity", {
+	"Sid": regex.replace(sprintf("%s%s%s", [upper(substring(profile_name, 0, 1)), substring(profile_name, 1, -1), s.id]), "[^A-Za-z0-9]", ""),
+	"Effect": "Allow",
+	"Action": sort({d.action | some d in ds}),
+	"Resource": ds[0].resource,
+}) if {
+	every d in ds {
+		d.decision == "ImplicitlyDenied"
+		d.resource == ds[0].resource
+		identity_alone(d.resource)
+	}
+} else := null
+
+identity_alone("*")
+
+identity_alone(r) if {
+	r != "*"
+	not contains(r, ":kms:")
+	lib.account_of_arn(r) == connector_role_account
 }
 
 severity_rank := {"high": 3, "medium": 2, "low": 1}
@@ -465,7 +493,7 @@ denied_step_actions(s, rule, lowered) := [d |
 	resource == key[1]
 	answer := lib.authz(input.connector.role, a.action, resource, ctx)
 	lib.denied(answer)
-	d := {"action": a.action, "resource": resource, "proof": answer.proof, "severity": object.get(a, "severity", "")}
+	d := {"action": a.action, "resource": resource, "proof": answer.proof, "severity": object.get(a, "severity", ""), "decision": answer.decision}
 ]
 
 profile_results contains r if {
@@ -554,7 +582,13 @@ principal_values(st) := as_list(object.get(st.Principal, "AWS", null)) if is_obj
 
 # action_fix spells both grants a cross-account or KMS request needs: the
 # identity policy's, and the resource policy's naming the role.
-action_fix(action, resource) := sprintf("Add to the policy of %s: %s; and to the resource policy of %s: %s", [
+action_fix(action, resource) := sprintf("Add to the policy of %s: %s", [
+	input.connector.role,
+	lib.statement_json({"Effect": "Allow", "Action": action, "Resource": resource}),
+]) if {
+	# "*" names no resource: there is no resource policy to add to.
+	resource == "*"
+} else := sprintf("Add to the policy of %s: %s; and to the resource policy of %s: %s", [
 	input.connector.role,
 	lib.statement_json({"Effect": "Allow", "Action": action, "Resource": resource}),
 	resource,

@@ -298,3 +298,23 @@ test_managed_policy_by_arn if {
 	datapath.managed_policy("arn:aws:iam::111111111111:policy/A") with input.snapshot as snap
 	not datapath.managed_policy("arn:aws:iam::222222222222:policy/C") with input.snapshot as snap
 }
+
+# A step's denied API actions on "*" are one statement for the role's
+# identity policy, as data (findings.Fix), and their prose names no
+# resource policy of "*" (there is none).
+test_step_actions_fix_is_one_identity_statement if {
+	c := {"profile": "skyformation", "role": role_arn, "sources": ["cloudtrail"]}
+	pf := datapath.profile_findings with input as {"snapshot": snap, "connector": c} with data.trailgate.profiles as {"skyformation": skyformation}
+	some f in pf.S305
+	f.fix == {"policy": "identity", "add_statement": {"Sid": "SkyformationK3", "Effect": "Allow", "Action": ["cloudtrail:LookupEvents"], "Resource": "*"}}
+	not contains(f.remediation, "resource policy")
+}
+
+# An explicitly denied action is no missing grant: no statement fixes it.
+test_step_actions_fix_not_for_an_explicit_deny if {
+	c := {"profile": "skyformation", "role": role_arn, "sources": ["cloudtrail"]}
+	s := json.patch(snap, [{"op": "add", "path": "/accounts/1/roles/0/inline_policies/0/document/Statement/-", "value": {"Effect": "Deny", "Action": "cloudtrail:LookupEvents", "Resource": "*"}}])
+	pf := datapath.profile_findings with input as {"snapshot": s, "connector": c} with data.trailgate.profiles as {"skyformation": skyformation}
+	some f in pf.S305
+	not f.fix
+}

@@ -258,7 +258,10 @@ profile_results contains r if {
 	some t in notified_topics
 	ref := object.get(t.topic, "kms_master_key_id", "")
 	not customer_key(ref, t.account, t.topic.region)
-	r := with_severity("medium", profile_finding(s, "SN02", lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region), "topic_cmk", sprintf("topic %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [t.topic.arn, encryption_phrase(ref)]), sprintf("Set the topic's KmsMasterKeyId to a customer managed key whose policy lets s3.amazonaws.com and sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sns set-topic-attributes --topic-arn %s --attribute-name KmsMasterKeyId --attribute-value <key ARN>", [t.topic.arn])))
+	r := object.union(
+		with_severity("medium", profile_finding(s, "SN02", lib.resource(t.topic.arn, "AWS::SNS::Topic", t.account, t.topic.region), "topic_cmk", sprintf("topic %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [t.topic.arn, encryption_phrase(ref)]), sprintf("Set the topic's KmsMasterKeyId to a customer managed key whose policy lets s3.amazonaws.com and sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sns set-topic-attributes --topic-arn %s --attribute-name KmsMasterKeyId --attribute-value <key ARN>", [t.topic.arn]))),
+		{"finding": {"fix": cmk_fix({}, sprintf("create the key in %s (or name one) whose key policy lets s3.amazonaws.com and sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt", [t.topic.region]))}},
+	)
 }
 
 profile_results contains r if {
@@ -267,8 +270,22 @@ profile_results contains r if {
 	q := connector_queue.queue
 	ref := object.get(q, "kms_master_key_id", "")
 	not customer_key(ref, connector_queue.account, q.region)
-	r := with_severity("medium", profile_finding(s, "SQ02", lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), "queue_cmk", sprintf("queue %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [q.arn, queue_encryption_phrase(q, ref)]), sprintf("Set the queue's KmsMasterKeyId to a customer managed key whose policy lets sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sqs set-queue-attributes --region %s --queue-url %s --attributes KmsMasterKeyId=<key ARN>", [q.region, object.get(q, "url", q.arn)])))
+	r := object.union(
+		with_severity("medium", profile_finding(s, "SQ02", lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), "queue_cmk", sprintf("queue %s is %s; the guide encrypts it with a customer managed key that s3 and sns may use", [q.arn, queue_encryption_phrase(q, ref)]), sprintf("Set the queue's KmsMasterKeyId to a customer managed key whose policy lets sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt: aws sqs set-queue-attributes --region %s --queue-url %s --attributes KmsMasterKeyId=<key ARN>", [q.region, object.get(q, "url", q.arn)]))),
+		{"finding": {"fix": cmk_fix(sse_sqs_off(q), sprintf("create the key in %s (or name one) whose key policy lets sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt, and give the connector's role kms:Decrypt on it", [q.region]))}},
+	)
 }
+
+# cmk_fix sets KmsMasterKeyId to a customer managed key the user names
+# (a placeholder: which key, and the grants on it, are the user's; also
+# says what the key must allow), with extra properties set beside it.
+cmk_fix(extra, also) := object.union(lib.set_fix(object.union(extra, {"KmsMasterKeyId": "<customer managed key ARN>"})), {"also": also})
+
+# sse_sqs_off turns SSE-SQS off where the queue has it: a queue holds one
+# server-side encryption option (AWS::SQS::Queue SqsManagedSseEnabled).
+sse_sqs_off(q) := {"SqsManagedSseEnabled": false} if object.get(q, "sqs_managed_sse_enabled", false)
+
+else := {}
 
 # notified_topics are the topics the connector's log buckets notify (the
 # guide's topic; a trail's own SNS topic is not E7's).

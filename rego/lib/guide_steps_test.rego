@@ -122,3 +122,24 @@ test_expel_queue_sse_sqs_is_not_a_cmk if {
 test_expel_queue_aws_managed_key_is_not_a_cmk if {
 	expel_results({"kms_master_key_id": "alias/aws/sqs"}) == {["SQ02", "expel-E7:queue_cmk", "medium"]}
 }
+
+# E7's fix names the key to fill in (never an exact edit with a made-up
+# key) and turns SSE-SQS off beside it: a queue holds one server-side
+# encryption option (AWS::SQS::Queue SqsManagedSseEnabled).
+expel_fixes(queue) := {f.fix |
+	pf := datapath.profile_findings with input as {"snapshot": expel_snap(queue), "connector": {"profile": "expel", "role": "arn:aws:iam::222222222222:role/ExpelRole", "queue": queue_arn}}
+		with data.trailgate.profiles as {"expel": expel_steps}
+	some f in pf.SQ02
+}
+
+test_expel_cmk_fix_turns_sse_sqs_off if {
+	some fx in expel_fixes({"sqs_managed_sse_enabled": true})
+	fx.set.SqsManagedSseEnabled == false
+	startswith(fx.set.KmsMasterKeyId, "<")
+	contains(fx.also, "sns.amazonaws.com")
+}
+
+test_expel_cmk_fix_keeps_other_properties if {
+	some fx in expel_fixes({"kms_master_key_id": "alias/aws/sqs"})
+	object.keys(fx.set) == {"KmsMasterKeyId"}
+}

@@ -59,19 +59,26 @@ bucket_finding(b, id, fact, msg, fix) := lib.locate(
 	[object.get(b.bucket, "location", null)],
 )
 
+# org_trail_fix: only a trail of the management account can be an
+# organization trail (CloudTrail refuses IsOrganizationTrail elsewhere), so
+# the property is the fix there; a member account's trail keeps the prose.
+org_trail_fix(e) := lib.set_fix({"IsOrganizationTrail": true}) if {
+	e.account == input.snapshot.organization.management_account_id
+} else := null
+
 # O1: with no organization trail, each trail is reported.
 findings.CT02 contains f if {
 	applies
 	count(org_trails) == 0
 	some e in lib.trails
-	f := trail_finding(e, "O1", "organization_trail", sprintf("trail %s is not an organization trail: the other accounts' events are not logged", [e.trail.arn]), "Set IsOrganizationTrail: true on the trail in the management account's template")
+	f := lib.with_fix(trail_finding(e, "O1", "organization_trail", sprintf("trail %s is not an organization trail: the other accounts' events are not logged", [e.trail.arn]), "Set IsOrganizationTrail: true on the trail in the management account's template"), org_trail_fix(e))
 }
 
 findings.CT02 contains f if {
 	applies
 	some e in org_trails
 	not e.trail.log_file_validation_enabled
-	f := trail_finding(e, "O2", "log_file_validation", sprintf("trail %s has log file validation off: tampering with its log files cannot be detected", [e.trail.arn]), "Set EnableLogFileValidation: true on the trail")
+	f := lib.with_fix(trail_finding(e, "O2", "log_file_validation", sprintf("trail %s has log file validation off: tampering with its log files cannot be detected", [e.trail.arn]), "Set EnableLogFileValidation: true on the trail"), lib.set_fix({"EnableLogFileValidation": true}))
 }
 
 findings.CW01 contains f if {
@@ -102,14 +109,14 @@ findings.LZ01 contains f if {
 	pab := b.bucket.public_access_block
 	off := sort([name | some k, name in pab_settings; not pab[k]])
 	count(off) > 0
-	f := bucket_finding(b, "O4", "public_access_block", sprintf("bucket %s has %s off", [b.bucket.name, concat(", ", off)]), sprintf("Set PublicAccessBlockConfiguration with %s: true", [concat(", ", off)]))
+	f := lib.with_fix(bucket_finding(b, "O4", "public_access_block", sprintf("bucket %s has %s off", [b.bucket.name, concat(", ", off)]), sprintf("Set PublicAccessBlockConfiguration with %s: true", [concat(", ", off)])), lib.set_fix({"PublicAccessBlockConfiguration": {name: true | some name in off}}))
 }
 
 findings.LZ01 contains f if {
 	applies
 	some b in trail_buckets
 	object.get(b.bucket, "versioning", "") != "Enabled"
-	f := bucket_finding(b, "O5", "versioning", sprintf("bucket %s is not versioned (%s): an overwritten or deleted log file is lost", [b.bucket.name, versioning_state(b.bucket)]), "Set VersioningConfiguration: {Status: Enabled}")
+	f := lib.with_fix(bucket_finding(b, "O5", "versioning", sprintf("bucket %s is not versioned (%s): an overwritten or deleted log file is lost", [b.bucket.name, versioning_state(b.bucket)]), "Set VersioningConfiguration: {Status: Enabled}"), lib.set_fix({"VersioningConfiguration": {"Status": "Enabled"}}))
 }
 
 versioning_state(bucket) := "versioning never enabled" if object.get(bucket, "versioning", "") == ""

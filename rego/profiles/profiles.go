@@ -111,6 +111,9 @@ var Known = map[string]bool{
 	// rapid7: P1's encrypted bucket read from its own account, P4's
 	// storage region, P5's EKS audit-log path (sources: [eks]).
 	"same_account_if_encrypted": true, "storage_region": true, "eks": true, "eks_prefix": true,
+	// skyformation K5: the Redshift audit-log path (sources: [redshift])
+	// and the user activity log it asks for (rego/lib/redshift.rego).
+	"redshift": true, "redshift_user_activity_logging": true,
 }
 
 // actionTargets are what a step's require.actions entry may be asked on

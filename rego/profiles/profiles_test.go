@@ -162,8 +162,8 @@ var notDemanded = map[string]string{
 	"radiant R8 s3:list*":            "a member account's role, not the connector's: ID01 judges it (member_roles)",
 	"radiant R8 sts:assumerole":      "a member account's role, not the connector's: ID01 judges it (member_roles)",
 	"skyformation K2 sts:assumerole": "not a grant of the connector's role: asked of the IAM user named trusted_principal when the input holds it (rego/lib/guide_steps.rego)",
-	"skyformation K5 s3:listbucket":  "on each Redshift audit bucket, which trailgate does not model yet",
-	"skyformation K5 s3:getobject":   "on each Redshift audit bucket's objects, which trailgate does not model yet",
+	"skyformation K5 s3:listbucket":  "on each Redshift audit bucket: asked on the read hop of the Redshift audit-log path (S305, rego/lib/redshift.rego)",
+	"skyformation K5 s3:getobject":   "on each Redshift audit bucket's objects: asked on the read hop of the Redshift audit-log path (S305, rego/lib/redshift.rego)",
 	"skyformation K3 s3:listbucket":  "the step says the guide grants none",
 	// Per the SQS developer guide, batch actions cannot be granted on
 	// their own: sqs:DeleteMessage grants DeleteMessageBatch

@@ -39,6 +39,7 @@ package trailgate.rules.s305
 
 import data.trailgate.lib
 import data.trailgate.lib.eks
+import data.trailgate.lib.redshift
 import data.trailgate.lib.datapath
 import data.trailgate.lib.needs
 
@@ -46,6 +47,7 @@ import data.trailgate.lib.needs
 reads contains {"reader": r, "bucket": b} if {
 	some r in lib.readers
 	some name in r.buckets
+	not redshift.audit_bucket_only(name)
 	b := lib.bucket_named(name)
 }
 
@@ -190,6 +192,11 @@ fix(c, answer) := lib.log_archive_fix(c.reader.role, c.bucket) if {
 # The EKS audit-log path's reader (rapid7 step P5): the harvesting role
 # lists and reads EKSLogs/<account>/<cluster>/ (rego/lib/eks.rego).
 deny contains f if some f in eks.read_findings
+
+# The Redshift audit-log path's reader: the connector lists and gets the
+# audit logs under <prefix>/AWSLogs/<account>/redshift/<region>/
+# (skyformation step K5, rego/lib/redshift.rego).
+deny contains f if some f in redshift.read_findings
 
 # The connector's vendor profile steps that name S305 (rego/profiles/*.json,
 # checked in lib/datapath.rego).

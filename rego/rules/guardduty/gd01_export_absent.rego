@@ -49,14 +49,30 @@ deny contains f if {
 	enabled(e.detector)
 	count(object.get(e.detector, "publishing_destinations", [])) == 0
 	not exported_by_administrator(e)
-	f := finding(
+	f := lib.with_fix(finding(
 		e, "no-destination", sprintf(
 			"GuardDuty detector %s in %s (account %s) has no publishing destination: findings of %s are never exported to S3 (export settings are per Region)%s",
 			[e.detector.id, e.detector.region, e.account, e.detector.region, landingzone.step_note("O6")],
 		),
 		sprintf("aws guardduty create-publishing-destination --region %s --detector-id %s --destination-type S3 --destination-properties DestinationArn=arn:%s:s3:::<findings-bucket>,KmsKeyArn=<key ARN in the bucket's Region>", [e.detector.region, e.detector.id, lib.partition]),
-	)
+	), destination_fix)
 }
+
+# destination_fix declares the detector's publishing destination
+# (AWS::GuardDuty::PublishingDestination) beside it: the bucket and the
+# key are the user's to name, so the text says what to fill in.
+destination_fix := {"companion": {
+	"suffix": "PublishingDestination",
+	"type": "AWS::GuardDuty::PublishingDestination",
+	"properties": {
+		"DetectorId": {"Ref": "$self"},
+		"DestinationType": "S3",
+		"DestinationProperties": {
+			"DestinationArn": sprintf("arn:%s:s3:::<findings bucket>", [lib.partition]),
+			"KmsKeyArn": "<key ARN in the bucket's Region>",
+		},
+	},
+}}
 
 # A member whose administrator's detector in the same Region exports and
 # lists it as a member needs no destination of its own: the administrator
@@ -115,7 +131,7 @@ deny contains f if {
 	some e in lib.detectors
 	enabled(e.detector)
 	e.detector.finding_publishing_frequency == "SIX_HOURS"
-	f := finding(e, "frequency=SIX_HOURS", msg_frequency(e), sprintf("aws guardduty update-detector --region %s --detector-id %s --finding-publishing-frequency FIFTEEN_MINUTES", [e.detector.region, e.detector.id]))
+	f := lib.with_fix(finding(e, "frequency=SIX_HOURS", msg_frequency(e), sprintf("aws guardduty update-detector --region %s --detector-id %s --finding-publishing-frequency FIFTEEN_MINUTES", [e.detector.region, e.detector.id])), lib.set_fix({"FindingPublishingFrequency": "FIFTEEN_MINUTES"}))
 }
 
 # A profile step that requires FIFTEEN_MINUTES (radiant step R4) is named.

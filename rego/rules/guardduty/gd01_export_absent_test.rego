@@ -203,6 +203,22 @@ test_fail_iac_member_without_administrator if {
 	two(object.remove(iac_admin, ["members"]), iac_member) == {"no-destination"}
 }
 
+fixes(d) := {[f.fact, f.fix] | some f in fs} if {
+	fs := gd01.deny with input as {"snapshot": {"accounts": [{"id": "333333333333", "detectors": [d]}]}, "connector": null}
+}
+
+# The frequency's fix is the detector's property (exact); the missing
+# destination's a PublishingDestination declared beside the detector, its
+# bucket and key to name.
+test_fix_frequency_and_destination if {
+	fixes(object.union(good, {"finding_publishing_frequency": "SIX_HOURS"})) == {["frequency=SIX_HOURS", {"set": {"FindingPublishingFrequency": "FIFTEEN_MINUTES"}}]}
+	some [fact, fx] in fixes(object.remove(good, ["publishing_destinations"]))
+	fact == "no-destination"
+	fx.companion.type == "AWS::GuardDuty::PublishingDestination"
+	fx.companion.properties.DetectorId == {"Ref": "$self"}
+	fx.companion.properties.DestinationType == "S3"
+}
+
 # A delegated administrator's organization configuration enables the
 # members itself (aws_guardduty_organization_configuration; ALL: "all
 # accounts in the organization have GuardDuty enabled automatically",

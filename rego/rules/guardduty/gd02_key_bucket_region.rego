@@ -76,9 +76,20 @@ deny contains f if {
 	)
 }
 
-finding(s, fact, message, fix) := {
-	"resource": lib.resource(s.arn, "AWS::GuardDuty::Detector", s.account, s.region),
-	"message": message,
-	"fact": fact,
-	"remediation": fix,
-}
+# finding points at the publishing destination where the input declares
+# it (its KmsKeyArn is the change), with that change as data: a full key
+# ARN in the bucket's Region, which the user names (text, not an exact
+# edit).
+finding(s, fact, message, fix) := lib.with_fix(lib.locate(
+	{
+		"resource": lib.resource(s.arn, "AWS::GuardDuty::Detector", s.account, s.region),
+		"message": message,
+		"fact": fact,
+		"remediation": fix,
+	},
+	[object.get(s.destination, "location", null)],
+), key_fix(s))
+
+key_fix(s) := lib.set_fix({"DestinationProperties": {"KmsKeyArn": sprintf("<the ARN (arn:%s:kms:%s:ACCOUNT:key/KEY-ID) of a key in %s>", [lib.partition, bucket_region(s), bucket_region(s)])}}) if {
+	object.get(s.destination, ["location", "file"], "") != ""
+} else := null

@@ -50,3 +50,19 @@ test_near_miss_cross_account_same_region if {
 test_near_miss_key_known_after_apply if {
 	facts("<unknown:known after apply: aws_kms_key.gd.arn>") == set()
 }
+
+# Where the input declares the destination, the finding points at it and
+# its KmsKeyArn is the change (a key to name: text, not an exact edit).
+test_fix_at_the_destination if {
+	d := json.patch(detector("alias/guardduty"), [{"op": "add", "path": "/publishing_destinations/0/location", "value": {"file": "gd.yaml", "line": 20, "address": "Destination"}}])
+	fs := gd02.deny with input as {
+		"snapshot": {"accounts": [
+			{"id": "222222222222", "buckets": [{"name": "gd-findings-222222222222", "arn": "arn:aws:s3:::gd-findings-222222222222", "region": "eu-west-1"}]},
+			{"id": "333333333333", "detectors": [d]},
+		]},
+		"connector": null,
+	}
+	some f in fs
+	f.location.line == 20
+	startswith(f.fix.set.DestinationProperties.KmsKeyArn, "<the ARN (arn:aws:kms:eu-west-1:ACCOUNT:key/KEY-ID)")
+}

@@ -50,3 +50,19 @@ test_near_miss_no_prefix if {
 	b := object.union(bucket, {"lifecycle": [{"id": "expire-all", "status": "Enabled", "expiration_days": 365}]})
 	facts("arn:aws:s3:::gd-findings-222222222222", b) == set()
 }
+
+# No template creates the marker (CloudFormation has no resource type for
+# an object): an outside fix for a template, none for other inputs.
+test_fix_marker_outside_a_template if {
+	inp := {
+		"snapshot": {"source": "cloudformation", "accounts": [
+			{"id": "222222222222", "buckets": [object.union(bucket, {"probed_keys": [{"key": "guardduty/", "exists": false}]})]},
+			{"id": "333333333333", "detectors": [detector("arn:aws:s3:::gd-findings-222222222222/guardduty")]},
+		]},
+		"connector": null,
+	}
+	some f in gd05.deny with input as inp
+	contains(f.fix.outside, "CloudFormation has no resource type")
+	some g in gd05.deny with input as json.patch(inp, [{"op": "replace", "path": "/snapshot/source", "value": "terraform"}])
+	not g.fix
+}

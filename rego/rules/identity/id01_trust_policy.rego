@@ -163,13 +163,13 @@ deny contains f if {
 }
 
 # external_id_fix gives the trust statement that lets the vendor in
-# unguarded the external ID condition, when it has no condition to keep:
-# the ID is the user's to write (it is masked in every output), so the fix
-# says where and what, and is not an exact edit.
+# unguarded the external ID condition, merged into the conditions it has
+# (they stay: the ID is one more key of its StringEquals block): the ID
+# is the user's to write (it is masked in every output), so the fix says
+# where and what, and is not an exact edit.
 external_id_fix(r, answer) := {"set_at": {"Condition": external_id_condition}} if {
 	policy := object.get(r.role, "trust_policy", {})
-	i := lib.statement_index(policy.document, answer, "resourcePolicy")
-	not lib.statements(policy.document)[i].Condition
+	lib.statement_index(policy.document, answer, "resourcePolicy")
 } else := null
 
 external_id_condition := {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}
@@ -196,14 +196,29 @@ deny contains f if {
 	answer := lib.authz(r.role.arn, "sts:AssumeRole", m.role.arn, context)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	f := finding(
+	f := lib.with_fix(finding(
 		m, sprintf("%s sts:AssumeRole", [r.role.arn]), datapath.step_message(s.id, sprintf("the main role %s cannot sts:AssumeRole the member role %s: %s", [r.role.arn, m.role.arn, answer.proof])), sprintf(
 			"Add to the trust policy of %s: %s. Allow %s sts:AssumeRole on %s in its identity policy.",
-			[m.role.arn, lib.statement_json(object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})), r.role.arn, m.role.arn],
+			[m.role.arn, lib.statement_json(member_trust_statement(r)), r.role.arn, m.role.arn],
 		),
 		trust_locations(m, r.role.arn, answer),
-	)
+	), member_trust_fix(r, m, answer))
 }
+
+member_trust_statement(r) := object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})
+
+# member_trust_fix: the member role's trust gains the statement for the
+# main role (the finding points at that trust policy). A member role is in
+# another account than the main role, so the main role's identity policy
+# must allow the assume too: when it does not yet, that grant (in the main
+# role's stack) is said and the fix is not exact. An explicit deny is no
+# missing statement.
+member_trust_fix(r, m, answer) := lib.grant_fix_in(answer, "trust", member_trust_statement(r)) if {
+	lib.identity_allows(answer)
+} else := object.union(fx, {"also": sprintf("allow %s sts:AssumeRole on %s in its identity policy (in the main role's account, %s)", [r.role.arn, m.role.arn, r.account])}) if {
+	fx := lib.grant_fix_in(answer, "trust", member_trust_statement(r))
+	is_object(fx)
+} else := null
 
 statement_location(r, i) := r.role.trust_policy.statement_locations[i] if {
 	r.role.trust_policy.statement_locations[i].file

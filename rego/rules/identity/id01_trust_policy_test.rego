@@ -103,6 +103,17 @@ test_fail_radiant_member_role_not_trusting_main if {
 	some f in fs
 	f.resource.id == member
 	startswith(f.message, "radiant step R8 not met")
+	# The main role may assume it already: the member's trust statement
+	# alone fixes it.
+	f.fix == {"policy": "trust", "add_statement": {"Sid": "TrustMainRole", "Effect": "Allow", "Principal": {"AWS": main}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}}}
+
+	# Without the main role's grant, that grant is needed too: said, not
+	# made.
+	bare := json.patch(doc, [{"op": "remove", "path": "/snapshot/accounts/0/roles/0/inline_policies"}])
+	some g in id01.deny with input as bare
+	g.resource.id == member
+	g.fix.add_statement.Sid == "TrustMainRole"
+	contains(g.fix.also, concat("", ["allow ", main, " sts:AssumeRole on ", member]))
 }
 
 member_read := {"name": "read", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}]}}
@@ -196,9 +207,9 @@ test_fail_any_external_id if {
 	fs := id01.deny with input as snap("generic", "ExpelRole", [anyid])
 	some f in fs
 	contains(f.message, "with another customer's external ID")
-	# The statement's condition is the user's to correct: setting the
-	# whole Condition would drop what else it says.
-	not f.fix
+	# The ID joins the statement's conditions (remedy merges it into the
+	# Condition block, keeping the StringLike): both must then hold.
+	f.fix == {"set_at": {"Condition": {"StringEquals": {"sts:ExternalId": "<external_id from the connector file>"}}}}
 }
 
 # Near miss: without an external ID in the connector file there is nothing

@@ -53,12 +53,44 @@ deny contains f if {
 	some n in names
 	glob.match(n, null, "MicrosoftSentinel_1a2b3c")
 	not admits(names, "MicrosoftDefenderForClouds_1a2b3c")
-	f := {
+	f := with_session_fix({
 		"resource": lib.resource(e.role.arn, "AWS::IAM::Role", e.account, ""),
 		"message": sprintf("the trust policy of %s (statement %d) admits sts:RoleSessionName %s only: Sentinel now uses MicrosoftDefenderForClouds_* session names and fails with \"Failed to fetch authentication token for OIDC role\" (S3B40029)", [e.role.arn, i, json.marshal(names)]),
 		"fact": sprintf("session-names=%s", [concat(",", sort(names))]),
 		"remediation": sprintf("In statement %d of the trust policy of %s, set the condition to {\"StringLike\":{\"sts:RoleSessionName\":[\"MicrosoftSentinel_*\",\"MicrosoftDefenderForClouds_*\"]}}", [i, e.role.arn]),
+	}, e.role.trust_policy, i, st)
+}
+
+# with_session_fix points the finding at the trust statement and fixes it
+# there: each StringLike sts:RoleSessionName condition (spelled as the
+# statement spells it) admits MicrosoftDefenderForClouds_* beside its
+# names; the statement's other conditions stay. A session-name condition
+# under another operator cannot take a pattern: the prose says what to
+# write instead.
+with_session_fix(f, policy, i, st) := lib.with_fix(lib.locate(f, [statement_location(policy, i)]), {"set_at": {"Condition": fix}}) if {
+	statement_location(policy, i) != null
+	not session_name_outside_like(st)
+	fix := {op: keys |
+		some op, block in st.Condition
+		lower(op) == "stringlike"
+		keys := {k: array.concat(datapath.as_list(vals), ["MicrosoftDefenderForClouds_*"]) |
+			some k, vals in block
+			lower(k) == "sts:rolesessionname"
+		}
+		count(keys) > 0
 	}
+	count(fix) > 0
+} else := lib.locate(f, [statement_location(policy, i)])
+
+statement_location(policy, i) := policy.statement_locations[i] if {
+	object.get(policy.statement_locations[i], "file", "") != ""
+} else := null
+
+session_name_outside_like(st) if {
+	some op, block in st.Condition
+	lower(op) != "stringlike"
+	some k, _ in block
+	lower(k) == "sts:rolesessionname"
 }
 
 admits(names, session) if {

@@ -38,3 +38,23 @@ test_near_miss_no_session_condition if {
 test_near_miss_microsoft_wildcard if {
 	facts(role("Microsoft*")) == set()
 }
+
+located(r) := json.patch(r, [{"op": "add", "path": "/trust_policy/statement_locations", "value": [{"file": "t.yaml", "line": 9}]}])
+
+fixes(r) := {[f.location, object.get(f, "fix", null)] | some f in fs} if {
+	fs := id02.deny with input as {"snapshot": {"accounts": [{"id": "222222222222", "roles": [r]}]}, "connector": null}
+}
+
+# The fix adds the new session name to the StringLike condition, at the
+# trust statement's line, keeping the old name and the audience condition.
+test_fix_adds_defender_session_name if {
+	fixes(located(role("MicrosoftSentinel_*"))) == {[{"file": "t.yaml", "line": 9}, {"set_at": {"Condition": {"StringLike": {"sts:RoleSessionName": ["MicrosoftSentinel_*", "MicrosoftDefenderForClouds_*"]}}}}]}
+}
+
+# A session name under StringEquals cannot take a pattern: no fix as data.
+test_no_fix_for_session_name_under_string_equals if {
+	r := json.patch(located(role("MicrosoftSentinel_*")), [{"op": "add", "path": "/trust_policy/document/Statement/0/Condition/StringEquals/sts:RoleSessionName", "value": "MicrosoftSentinel_x"}])
+	some [loc, fx] in fixes(r)
+	loc == {"file": "t.yaml", "line": 9}
+	fx == null
+}

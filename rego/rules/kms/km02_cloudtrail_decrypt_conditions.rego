@@ -46,7 +46,7 @@ deny contains f if {
 	answer := lib.path_answer(p)
 	answer.decision == "ImplicitlyDenied"
 	not lib.org_policy_blocks(answer)
-	f := lib.with_grant_location(
+	f := with_condition_fix(lib.with_grant_location(
 		{
 			"resource": lib.resource(p.key.key.arn, "AWS::KMS::Key", p.key.account, p.key.key.region),
 			"message": sprintf("%s cannot kms:Decrypt the log files of %s with %s: %s", [p.reader.role, p.trail, p.key.key.arn, concat("; ", sort(problems))]),
@@ -64,5 +64,52 @@ deny contains f if {
 			})]),
 		},
 		p.key.key, object.get(p.key.key, "policy", {}), answer, p.reader.role, "kms:Decrypt",
-	)
+	), p)
 }
+
+# with_condition_fix points the finding at the one key-policy statement
+# whose conditions cannot hold for the reader, and fixes it there: the
+# keys that cannot hold get the values CloudTrail's decrypt statement
+# gives (create-kms-key-policy-for-cloudtrail.html), under the operator
+# and spelling the statement already uses, in the value's shape (a list
+# stays a list); its other conditions stay. With several such statements
+# (or one the input does not place), the prose says what to change.
+with_condition_fix(f, p) := lib.with_fix(lib.locate(f, [loc]), {"set_at": {"Condition": conditions_fix(st, p)}}) if {
+	is := [i |
+		some i, st in lib.statements(p.key.key.policy.document)
+		decrypts_for_reader(st, p)
+		count(conditions_fix(st, p)) > 0
+	]
+	count(is) == 1
+	st := lib.statements(p.key.key.policy.document)[is[0]]
+	loc := p.key.key.policy.statement_locations[is[0]]
+	object.get(loc, "file", "") != ""
+} else := f
+
+decrypts_for_reader(st, p) if {
+	st.Effect == "Allow"
+	lib.grants_decrypt(st)
+	lib.names_reader(st, p.reader.role)
+}
+
+conditions_fix(st, p) := {op: keys |
+	some op, conds in object.get(st, "Condition", {})
+	is_object(conds)
+	keys := {k: shaped(vals, wanted(lower(k), op, p)) |
+		some k, vals in conds
+		lib.miscondition(lower(k), lib.as_list(vals), p)
+	}
+	count(keys) > 0
+}
+
+wanted("kms:calleraccount", _, p) := lib.account_of_arn(p.reader.role)
+
+# A Like operator takes CloudTrail's pattern for every trail of the
+# owner's account; an Equals one the trail's ARN itself.
+wanted("kms:encryptioncontext:aws:cloudtrail:arn", op, p) := sprintf("arn:%s:cloudtrail:*:%s:trail/*", [lib.partition, lib.account_of_arn(p.trail)]) if {
+	contains(lower(op), "like")
+} else := p.trail
+
+shaped(vals, v) := [v] if is_array(vals)
+
+else := v

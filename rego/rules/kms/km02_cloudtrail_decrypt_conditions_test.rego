@@ -60,3 +60,38 @@ test_near_miss_other_principal if {
 	count(km02.deny) == 0 with input as snap(other)
 	count(km01.deny) == 1 with input as snap(other)
 }
+
+# The fix sets the condition keys that cannot hold, under the statement's
+# own operators and in their shape, at the statement's line.
+located(statement) := object.union(snap(statement), {"snapshot": {"accounts": [object.union(snap(statement).snapshot.accounts[0], {"keys": [object.union(snap(statement).snapshot.accounts[0].keys[0], {"policy": {
+	"document": {"Version": "2012-10-17", "Statement": [statement]},
+	"statement_locations": [{"file": "key.yaml", "line": 12}],
+}})]}), snap(statement).snapshot.accounts[1]]}})
+
+test_fix_sets_the_wrong_keys if {
+	bad := json.patch(good, [
+		{"op": "replace", "path": "/Condition/StringEquals/kms:CallerAccount", "value": ["111111111111"]},
+		{"op": "replace", "path": "/Condition/StringLike/kms:EncryptionContext:aws:cloudtrail:arn", "value": "arn:aws:cloudtrail:*:222222222222:trail/*"},
+	])
+	fs := km02.deny with input as located(bad)
+	some f in fs
+	f.location == {"file": "key.yaml", "line": 12}
+	f.fix == {"set_at": {"Condition": {
+		"StringEquals": {"kms:CallerAccount": ["222222222222"]},
+		"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"},
+	}}}
+}
+
+test_fix_equals_context_is_the_trail if {
+	bad := decrypt({"StringEquals": {"kms:CallerAccount": "222222222222", "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:us-east-1:222222222222:trail/t"}})
+	fs := km02.deny with input as located(bad)
+	some f in fs
+	f.fix.set_at.Condition == {"StringEquals": {"kms:EncryptionContext:aws:cloudtrail:arn": trail_arn}}
+}
+
+# A statement the input does not place gets no fix (prose only).
+test_no_fix_without_statement_location if {
+	fs := km02.deny with input as snap(json.patch(good, [{"op": "replace", "path": "/Condition/StringEquals/kms:CallerAccount", "value": "111111111111"}]))
+	some f in fs
+	not f.fix
+}

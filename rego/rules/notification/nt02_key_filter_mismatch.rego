@@ -57,9 +57,13 @@ deny contains f if {
 # the finding points at that entry and its filter becomes the source's
 # key prefix and suffix (CloudFormation's Filter.S3Key.Rules). With
 # several, which one should carry the logs is the user's call.
+# filter_fix sets the filter of the one entry to change: the bucket's only
+# entry, or, among several, the only one that reaches the connector's
+# queue (the others feed other consumers, whose filters are theirs).
 filter_fix(targets, s, f) := lib.with_fix(lib.locate(f, [t.cfg.location]), {"set_at": {"Filter": {"S3Key": {"Rules": rules}}}}) if {
-	count(targets) == 1
-	some t in targets
+	ts := fix_targets(targets)
+	count(ts) == 1
+	some t in ts
 	object.get(t.cfg, ["location", "file"], "") != ""
 	rules := [{"Name": n, "Value": v} |
 		some [n, v] in [["prefix", s.key_prefix], ["suffix", s.key_suffix]]
@@ -67,6 +71,24 @@ filter_fix(targets, s, f) := lib.with_fix(lib.locate(f, [t.cfg.location]), {"set
 	]
 	count(rules) > 0
 } else := f
+
+fix_targets(targets) := targets if count(targets) == 1
+
+else := [t |
+	some t in targets
+	reaches_connector(t)
+]
+
+reaches_connector(t) if {
+	t.kind == "queue"
+	t.cfg.arn == input.connector.queue
+}
+
+reaches_connector(t) if {
+	t.kind == "topic"
+	some sub in lib.sqs_subscriptions(lib.topic_arn(t.cfg.arn).topic)
+	sub.endpoint == input.connector.queue
+}
 
 admitted(targets, s) if {
 	some t in targets

@@ -73,13 +73,22 @@ deny contains f if {
 	prefixes_overlap(object.get(x.cfg, "filter_prefix", ""), object.get(y.cfg, "filter_prefix", ""))
 	suffixes_overlap(object.get(x.cfg, "filter_suffix", ""), object.get(y.cfg, "filter_suffix", ""))
 	pair := sort([label(x), label(y)])
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(e.bucket.arn, "AWS::S3::Bucket", e.account, e.bucket.region),
 		"message": sprintf("bucket %s has overlapping notifications for the same events (%s and %s): S3 rejects the configuration (\"Configuration is ambiguously defined\")", [e.bucket.name, pair[0], pair[1]]),
 		"fact": sprintf("overlap=%s|%s", pair),
 		"remediation": fanout_fix(e),
-	}
+	}, fanout_data(pair))
 }
+
+# fanout_data is fanout_fix in template terms: the bucket's notification
+# becomes one TopicConfigurations entry to a topic the user names (or
+# declares), and the overlapping entries go, their destinations
+# subscribing to that topic; text, not an exact edit.
+fanout_data(pair) := object.union(
+	lib.set_fix({"NotificationConfiguration": {"TopicConfigurations": [{"Event": "s3:ObjectCreated:*", "Topic": "<one SNS topic for the bucket>"}]}}),
+	{"also": sprintf("remove the overlapping entries (%s and %s) and subscribe each of their destinations to that topic (queues with Protocol sqs, functions with lambda), the topic's policy letting s3.amazonaws.com SNS:Publish", pair)},
+)
 
 fanout_fix(e) := sprintf("Create one SNS topic for bucket %s, point a single {\"Events\":[\"s3:ObjectCreated:*\"]} TopicConfiguration at it, and subscribe each consumer (queues with sqs, Lambdas with lambda) to the topic", [e.bucket.name])
 

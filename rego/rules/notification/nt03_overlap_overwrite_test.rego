@@ -52,3 +52,12 @@ test_near_miss_one_terraform_resource if {
 	}
 	facts(n) == set()
 }
+
+# The overlap's fix is the fan-out in template terms: one topic entry,
+# the overlapping ones named for removal (text, not an exact edit).
+test_fix_overlap_fans_out if {
+	fs := nt03.deny with input as {"snapshot": {"accounts": [{"id": "222222222222", "buckets": [bucket({"lambda_configurations": [datadog], "queue_configurations": [splunk(["s3:ObjectCreated:*"], "", "")]})]}]}, "connector": null}
+	some f in fs
+	f.fix.set.NotificationConfiguration.TopicConfigurations == [{"Event": "s3:ObjectCreated:*", "Topic": "<one SNS topic for the bucket>"}]
+	contains(f.fix.also, "remove the overlapping entries (lambda arn:aws:lambda:us-east-1:222222222222:function:datadog-forwarder and queue arn:aws:sqs:us-east-1:222222222222:splunk-cloudtrail)")
+}

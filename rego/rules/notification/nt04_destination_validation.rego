@@ -83,12 +83,31 @@ deny contains f if {
 	)
 }
 
-finding(e, t, fact, message, fix) := {
-	"resource": lib.resource(e.bucket.arn, "AWS::S3::Bucket", e.account, e.bucket.region),
-	"message": message,
-	"fact": sprintf("%s:%s", [t.cfg.arn, fact]),
-	"remediation": fix,
-}
+# finding points at the notification entry where the input declares it,
+# whose destination is the change: a standard topic or queue in the
+# bucket's Region, which the user names (a value to fill in; a topic in
+# another Region cannot be moved, and the new one needs the policy and
+# subscriptions of the old).
+finding(e, t, fact, message, fix) := lib.with_fix(lib.locate(
+	{
+		"resource": lib.resource(e.bucket.arn, "AWS::S3::Bucket", e.account, e.bucket.region),
+		"message": message,
+		"fact": sprintf("%s:%s", [t.cfg.arn, fact]),
+		"remediation": fix,
+	},
+	[object.get(t.cfg, "location", null)],
+), destination_fix(e, t))
+
+destination_fix(e, t) := object.union(
+	{"set_at": {entry_property[t.kind]: sprintf("<a standard %s in %s>", [t.kind, e.bucket.region])}},
+	{"also": sprintf("create that %s in %s with the policy and subscriptions of %s (its policy letting s3.amazonaws.com send, aws:SourceArn %s)", [t.kind, e.bucket.region, t.cfg.arn, e.bucket.arn])},
+) if {
+	object.get(t.cfg, ["location", "file"], "") != ""
+} else := null
+
+# entry_property names a NotificationConfiguration entry's destination
+# (AWS::S3::Bucket TopicConfiguration.Topic, QueueConfiguration.Queue).
+entry_property := {"topic": "Topic", "queue": "Queue"}
 
 # expel step E4 (a Standard topic in the bucket's Region) and other profile
 # steps reported under NT04.

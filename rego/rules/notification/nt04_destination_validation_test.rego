@@ -77,3 +77,24 @@ test_near_miss_expel_topic_in_bucket_region if {
 		with data.trailgate.profiles as expel
 	count(fs) == 0
 }
+
+# Where the input declares the entry, the finding points at it and its
+# destination is the change (a standard one in the bucket's Region, to
+# name: text, not an exact edit).
+test_fix_at_the_entry if {
+	fs := nt04.deny with input as located_fifo
+	some f in fs
+	f.location == {"file": "b.yaml", "line": 30}
+	f.fix.set_at == {"Topic": "<a standard topic in us-east-1>"}
+}
+
+located_fifo := {
+	"snapshot": {"accounts": [
+		{"id": "111111111111", "trails": [trail]},
+		{"id": "222222222222", "buckets": [{"name": "cloudtrail-222222222222", "arn": "arn:aws:s3:::cloudtrail-222222222222", "region": "us-east-1", "notification": {"topic_configurations": [{
+			"arn": "arn:aws:sns:us-east-1:222222222222:events.fifo", "events": ["s3:ObjectCreated:*"],
+			"location": {"file": "b.yaml", "line": 30},
+		}]}}], "topics": [{"name": "events.fifo", "arn": "arn:aws:sns:us-east-1:222222222222:events.fifo", "region": "us-east-1", "fifo_topic": true}]},
+	]},
+	"connector": null,
+}

@@ -97,10 +97,21 @@ deny contains f if {
 	d.bucket == e.bucket.name
 	d.kind in lib.connector_sources
 	not queue in lib.reach(e.bucket.name)
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(e.bucket.arn, "AWS::S3::Bucket", e.account, e.bucket.region),
 		"message": sprintf("bucket %s sends its events to EventBridge and no S3 notification or trail topic reaches queue %s: events routed by EventBridge carry a detail.bucket shape, not the S3 Records the %s connector parses", [e.bucket.name, queue, datapath.profile_name]),
 		"fact": sprintf("eventbridge=%s", [e.bucket.name]),
 		"remediation": sprintf("Add an S3 event notification {\"Events\":[\"s3:ObjectCreated:*\"]} from bucket %s to a topic or queue that delivers to %s, instead of an EventBridge rule", [e.bucket.name, queue]),
-	}
+	}, queue_notification_fix(e))
 }
+
+# queue_notification_fix: the bucket's NotificationConfiguration gains a
+# QueueConfigurations entry for the connector's queue (S3 sends its
+# Records there directly). The queue's policy must let s3.amazonaws.com
+# send (SQ01), and the bucket's other entries stay: the text says both,
+# and the fix is not exact (remedy would replace a QueueConfigurations
+# list whole).
+queue_notification_fix(e) := object.union(
+	lib.set_fix({"NotificationConfiguration": {"QueueConfigurations": [{"Event": "s3:ObjectCreated:*", "Queue": queue}]}}),
+	{"also": sprintf("keep the bucket's other QueueConfigurations entries beside this one, and let s3.amazonaws.com sqs:SendMessage to %s in its queue policy (aws:SourceArn %s; for a KMS-encrypted queue, kms:GenerateDataKey and kms:Decrypt in its key policy)", [queue, e.bucket.arn])},
+)

@@ -73,3 +73,13 @@ test_near_miss_eventbridge_beside_notification if {
 test_near_miss_no_connector if {
 	facts(snap(false, {"sns_topic_arn": trail_topic}, {}), null) == set()
 }
+
+# The fix is the bucket's S3 notification to the connector's queue, with
+# the queue policy's grant to S3 said beside it (not an exact edit).
+test_fix_eventbridge_only_adds_queue_notification if {
+	s := json.patch(snap(true, {}, {"eventbridge_enabled": true}), [{"op": "replace", "path": "/accounts/1/buckets/0/notification/topic_configurations", "value": []}])
+	fs := nt05.deny with input as {"snapshot": s, "connector": conn("expel")} with data.trailgate.profiles as profiles
+	some f in fs
+	f.fix.set == {"NotificationConfiguration": {"QueueConfigurations": [{"Event": "s3:ObjectCreated:*", "Queue": queue}]}}
+	contains(f.fix.also, "let s3.amazonaws.com sqs:SendMessage")
+}

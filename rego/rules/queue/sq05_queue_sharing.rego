@@ -40,7 +40,7 @@ deny contains f if {
 	q := lib.queue_arn(arn)
 	sources := object.get(lib.queue_sources, arn, set())
 	count(sources) > 1
-	f := lib.with_location(
+	f := lib.with_fix(lib.with_location(
 		{
 			"resource": lib.resource(q.queue.arn, "AWS::SQS::Queue", q.account, q.queue.region),
 			"message": sprintf("queue %s receives notifications for %s log files: connectors read one log type per queue", [q.queue.arn, concat(" and ", sort(sources))]),
@@ -48,5 +48,19 @@ deny contains f if {
 			"remediation": sprintf("Create one queue per source (e.g. %s-cloudtrail and %s-guardduty), point each source's notification at its own queue, and configure the connector with both.", [q.queue.name, q.queue.name]),
 		},
 		q.queue,
-	)
+	), split_fix(q, sort(sources)))
 }
+
+# split_fix declares a queue for the second source beside the shared one
+# (text, not an exact edit): that source's notification, the queue's
+# policy and the connector's second queue are further changes, said.
+split_fix(q, sources) := {
+	"companion": {
+		"suffix": concat("", ["For", title(sources[1])]),
+		"type": "AWS::SQS::Queue",
+		"properties": {"QueueName": sprintf("%s-%s", [q.queue.name, sources[1]])},
+	},
+	"also": sprintf("point the %s notification at the new queue instead of %s, give it a queue policy like this queue's (its sender admitted), and configure the connector with both queues (one log type per queue)", [sources[1], q.queue.name]),
+}
+
+title(s) := concat("", [upper(substring(s, 0, 1)), substring(s, 1, -1)])

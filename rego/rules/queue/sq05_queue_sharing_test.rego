@@ -55,6 +55,14 @@ test_near_miss_filters_split_sources if {
 	count(sq05.deny) == 0 with input as doc
 }
 
+# The fix declares the second source's queue beside the shared one; the
+# rest (its notification, policy, the connector) is said.
+test_fix_declares_second_queue if {
+	some f in sq05.deny with input as snap("gd-logs")
+	f.fix.companion == {"suffix": "ForGuardduty", "type": "AWS::SQS::Queue", "properties": {"QueueName": "logs-guardduty"}}
+	contains(f.fix.also, "point the guardduty notification at the new queue")
+}
+
 # The rule judges the delivery side Go builds (input.path_index.delivery):
 # a queue that sources of both kinds reach there is shared, whatever the
 # snapshot's notifications would say if Rego rebuilt the joins.

@@ -49,13 +49,22 @@ deny contains f if {
 	some [_, t] in pipeline
 	some s in object.get(t.topic, "subscriptions", [])
 	pending(s)
-	f := {
+	f := lib.with_fix({
 		"resource": topic_resource(t),
 		"message": sprintf("the %s subscription of %s to topic %s is pending confirmation: nothing is delivered until it is confirmed", [s.protocol, s.endpoint, t.topic.arn]),
 		"fact": sprintf("pending=%s", [s.endpoint]),
 		"remediation": sprintf("Subscribe from the queue owner's account, which confirms automatically: aws sns subscribe --region %s --topic-arn %s --protocol %s --notification-endpoint %s (run with credentials of account %s)", [t.topic.region, t.topic.arn, s.protocol, s.endpoint, endpoint_account(s)]),
-	}
+	}, lib.outside_fix(sprintf("a subscription made from the topic's account to an endpoint of account %s waits for a confirmation nobody sends; declare it (%s) in a stack or configuration deployed in account %s, where it is confirmed automatically, not in the topic's account", [endpoint_account(s), subscription_decl(t, s.protocol, s.endpoint), endpoint_account(s)])))
 }
+
+# subscription_decl spells the subscription to declare in another
+# account, for an outside fix's text (CloudFormation's names, which the
+# SNS API shares).
+subscription_decl(t, protocol, endpoint) := sprintf("TopicArn %s, Protocol %s, Endpoint %s%s", [t.topic.arn, protocol, endpoint, raw_text])
+
+raw_text := ", RawMessageDelivery true" if raw_delivery.RawMessageDelivery
+
+else := ""
 
 pending(s) if s.pending_confirmation == true
 
@@ -69,12 +78,12 @@ deny contains f if {
 	some [_, t] in pipeline
 	some s in object.get(t.topic, "subscriptions", [])
 	s.arn == "Deleted"
-	f := {
+	f := lib.with_fix({
 		"resource": topic_resource(t),
 		"message": sprintf("the %s subscription of %s to topic %s is Deleted; SNS blocks resubscribing it for up to 72 hours", [s.protocol, s.endpoint, t.topic.arn]),
 		"fact": sprintf("deleted=%s", [s.endpoint]),
 		"remediation": sprintf("Subscribe the endpoint again once SNS allows it: aws sns subscribe --region %s --topic-arn %s --protocol %s --notification-endpoint %s", [t.topic.region, t.topic.arn, s.protocol, s.endpoint]),
-	}
+	}, lib.outside_fix(sprintf("the subscription was deleted in SNS, which blocks subscribing %s again for up to 72 hours; after that, deploying the stack or configuration that declares it (or subscribing anew) recreates it", [s.endpoint])))
 }
 
 # A pipeline topic nobody subscribes to delivers nothing (no connector).
@@ -82,13 +91,19 @@ deny contains f if {
 	not is_object(input.connector)
 	some [_, t] in pipeline
 	count(object.get(t.topic, "subscriptions", [])) == 0
-	f := {
+	f := lib.with_fix({
 		"resource": topic_resource(t),
 		"message": sprintf("topic %s carries log notifications but has no subscription", [t.topic.arn]),
 		"fact": "no-subscription",
 		"remediation": sprintf("aws sns subscribe --region %s --topic-arn %s --protocol sqs --notification-endpoint <queue ARN> (from the queue owner's account)", [t.topic.region, t.topic.arn]),
-	}
+	}, object.union(subscription_companion("<queue ARN>"), {"also": "declare it in the queue owner's stack instead when the queue is in another account (a subscription made from the topic's account waits for a confirmation)"}))
 }
+
+subscription_companion(q) := {"companion": {
+	"suffix": "ConnectorSubscription",
+	"type": "AWS::SNS::Subscription",
+	"properties": object.union({"TopicArn": {"Ref": "$self"}, "Protocol": "sqs", "Endpoint": q}, raw_delivery),
+}}
 
 # With a connector queue: some pipeline topic of its sources must deliver
 # to it, unless the bucket notifies the queue directly.
@@ -123,13 +138,11 @@ deny contains f if {
 # confirmed automatically. (Across accounts it belongs in the queue
 # owner's stack, or it stays pending: the prose says so.) Raw message
 # delivery as the connector's profile asks (NT05).
-subscription_fix(t, q) := {"companion": {
-	"suffix": "ConnectorSubscription",
-	"type": "AWS::SNS::Subscription",
-	"properties": object.union({"TopicArn": {"Ref": "$self"}, "Protocol": "sqs", "Endpoint": q}, raw_delivery),
-}} if {
+subscription_fix(t, q) := subscription_companion(q) if {
 	startswith(q, "arn:")
 	lib.account_of_arn(q) == t.account
+} else := lib.outside_fix(sprintf("queue %s is in account %s: a subscription declared in the topic's account waits for a confirmation nobody sends; declare it (%s) in a stack or configuration deployed in account %s, where it is confirmed automatically, once the topic's policy lets that account sns:Subscribe", [q, lib.account_of_arn(q), subscription_decl(t, "sqs", q), lib.account_of_arn(q)])) if {
+	startswith(q, "arn:")
 } else := null
 
 raw_delivery := {"RawMessageDelivery": true} if {

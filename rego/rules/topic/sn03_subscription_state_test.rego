@@ -57,10 +57,12 @@ test_fail_connector_queue_not_subscribed if {
 	other := object.union(sub, {"endpoint": "arn:aws:sqs:us-east-1:222222222222:datadog"})
 	facts([other], generic) == {"no-subscription=arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"}
 	# A queue in another account subscribes from its own: no declaration
-	# beside the topic.
+	# beside the topic; the fix says which stack declares it.
 	fs := sn03.deny with input as {"snapshot": snap([other]), "connector": generic} with data.trailgate.profiles as {"radiant": radiant_profile, "generic": {"steps": []}}
 	every f in fs {
-		not f.fix
+		not f.fix.companion
+		contains(f.fix.outside, "in a stack or configuration deployed in account 999999999999")
+		contains(f.fix.outside, "declare it (TopicArn arn:aws:sns:")
 	}
 }
 
@@ -124,4 +126,27 @@ test_fail_radiant_not_subscribed if {
 test_near_miss_radiant_other_subscription_problem if {
 	fs := sn03.deny with input as radiant_input(["subscription of x is pending confirmation"])
 	not "vendor-not-subscribed" in {f.fact | some f in fs}
+}
+
+# A pending or deleted subscription is SNS's state, not the template's:
+# the fix says where it is declared instead (outside this template).
+test_fix_pending_and_deleted_are_outside if {
+	pend := object.union(sub, {"arn": "PendingConfirmation", "endpoint": "arn:aws:sqs:us-east-1:999999999999:vendor-cloudtrail"})
+	fs := sn03.deny with input as {"snapshot": snap([pend]), "connector": null} with data.trailgate.profiles as {"radiant": radiant_profile, "generic": {"steps": []}}
+	some f in fs
+	startswith(f.fact, "pending=")
+	contains(f.fix.outside, "in a stack or configuration deployed in account 999999999999")
+	gone := object.union(sub, {"arn": "Deleted"})
+	gs := sn03.deny with input as {"snapshot": snap([gone]), "connector": null} with data.trailgate.profiles as {"radiant": radiant_profile, "generic": {"steps": []}}
+	some g in gs
+	startswith(g.fact, "deleted=")
+	contains(g.fix.outside, "up to 72 hours")
+}
+
+# Without a connector, the subscription to declare names a queue to fill in.
+test_fix_no_subscription_declares_one if {
+	fs := sn03.deny with input as {"snapshot": snap([]), "connector": null} with data.trailgate.profiles as {"radiant": radiant_profile, "generic": {"steps": []}}
+	some f in fs
+	f.fact == "no-subscription"
+	f.fix.companion.properties.Endpoint == "<queue ARN>"
 }

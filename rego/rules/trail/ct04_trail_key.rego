@@ -93,8 +93,23 @@ deny contains f if {
 	some x in keys
 	b := lib.bucket_named(x.trail.trail.s3_bucket_name)
 	x.key.key.region != b.bucket.region
-	f := lib.with_location(finding(x, "region", sprintf("trail %s encrypts with %s in %s, but its bucket %s is in %s: the key must be in the bucket's region", [x.trail.trail.arn, x.key.key.arn, x.key.key.region, b.bucket.name, b.bucket.region]), sprintf("Create a key in %s with the CloudTrail key policy statements and run aws cloudtrail update-trail --name %s --kms-key-id <the new key ARN>.", [b.bucket.region, x.trail.trail.arn])), x.key.key)
+	f := lib.with_fix(lib.locate(finding(x, "region", sprintf("trail %s encrypts with %s in %s, but its bucket %s is in %s: the key must be in the bucket's region", [x.trail.trail.arn, x.key.key.arn, x.key.key.region, b.bucket.name, b.bucket.region]), sprintf("Create a key in %s with the CloudTrail key policy statements and run aws cloudtrail update-trail --name %s --kms-key-id <the new key ARN>.", [b.bucket.region, x.trail.trail.arn])), [
+		# The change is the trail's KMSKeyId: point at the trail where the
+		# input declares it (its address is then the one to edit), else
+		# at the key.
+		object.get(x.trail.trail, "location", null),
+		object.get(x.key.key, "location", null),
+	]), region_fix(x, b))
 }
+
+# region_fix: the trail's KMSKeyId names a key in the bucket's region,
+# which the user creates (a stack is regional, and the key's policy and
+# the readers' grants on it are theirs): a value to fill in, and what the
+# key needs. Only for the trail's own KmsKeyId; a bucket's default key is
+# the bucket's to change.
+region_fix(x, b) := object.union(lib.set_fix({"KMSKeyId": sprintf("<a key in %s>", [b.bucket.region])}), {"also": sprintf("create the key in %s with the key policy statements %s and %s, and give the log readers kms:Decrypt on it", [b.bucket.region, lib.statement_json(statement(x, "kms:GenerateDataKey")), lib.statement_json(statement(x, "kms:DescribeKey"))])}) if {
+	object.get(x.trail.trail, "kms_key_id", "") != ""
+} else := null
 
 finding(x, fact, message, fix) := {
 	"resource": lib.resource(x.key.key.arn, "AWS::KMS::Key", x.key.account, x.key.key.region),

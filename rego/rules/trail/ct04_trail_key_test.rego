@@ -73,3 +73,14 @@ test_fail_bucket_default_key if {
 	some f in fs
 	contains(f.message, "the default encryption key of bucket org-logs")
 }
+
+# The region mismatch is fixed at the trail (its KMSKeyId, a key to
+# create in the bucket's region), where the input places the trail.
+test_region_fix_points_at_the_trail if {
+	inp := json.patch(snap([encrypt, describe], "us-east-1", "eu-west-1"), [{"op": "add", "path": "/snapshot/accounts/0/trails/0/location", "value": {"file": "trail.yaml", "line": 7, "address": "Trail"}}])
+	some f in ct04.deny with input as inp
+	f.fact == concat(" ", [trail_arn, "region"])
+	f.location.line == 7
+	f.fix.set == {"KMSKeyId": "<a key in eu-west-1>"}
+	contains(f.fix.also, "create the key in eu-west-1")
+}

@@ -55,13 +55,24 @@ deny contains f if {
 	control_tower(e.trail)
 	loc := e.trail.location
 	api := calls(loc)
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", lib.source(e.trail.arn).account, e.trail.home_region),
 		"message": sprintf("%s declares the Control Tower trail %s: applying it calls %s, which Control Tower's mandatory SCP denies to everyone but AWSControlTowerExecution", [object.get(loc, "file", object.get(loc, "address", "the template")), e.trail.name, api]),
 		"fact": "iac-modifies-control-tower-trail",
 		"remediation": fix(e.trail),
-	}
+	}, remove_fix(e.trail, loc))
 }
+
+# remove_fix: a template must not declare the Control Tower trail at all;
+# the notifications the design wanted from it come from the trail's
+# bucket instead (said, as the fix's Also). A template's resource has a
+# CloudFormation logical ID (alphanumeric) as its address; a Terraform
+# resource (a dotted address) is the configuration's to undo, where
+# removing it from the configuration would plan its deletion: prose there.
+remove_fix(t, loc) := {"remove": true, "also": sprintf("if the stack already manages the trail, first set DeletionPolicy: Retain on it and update the stack, so that removing it does not delete Control Tower's trail; then add to bucket %s a notification (NotificationConfiguration TopicConfigurations: Event s3:ObjectCreated:*, Topic a topic in the bucket's Region) and subscribe the connector's queue to that topic", [t.s3_bucket_name])} if {
+	regex.match(`^[A-Za-z0-9]+$`, object.get(loc, "address", ""))
+	object.get(loc, "change", "") in {"", "create", "update"}
+} else := null
 
 deny contains f if {
 	some step in datapath.required_steps

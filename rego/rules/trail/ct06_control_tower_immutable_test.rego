@@ -65,3 +65,19 @@ test_pass_plan_noop_control_tower_trail if {
 test_pass_data_source_control_tower_trail if {
 	facts(object.union(trail, {"location": at("read")}), null) == set()
 }
+
+# A template declaring the trail: the fix is to delete the declaration,
+# the bucket's notification said beside it.
+test_fix_template_removes_declaration if {
+	some f in ct06.deny with input as template_input
+	f.fix.remove == true
+	contains(f.fix.also, "subscribe the connector's queue")
+}
+
+template_input := {"snapshot": {"accounts": [{"id": "111111111111", "trails": [object.union(trail, {"location": {"file": "logging.yaml", "line": 12, "address": "OrgTrail"}})]}]}, "connector": null}
+
+# A plan's change is the configuration's to undo: no removal as data.
+test_no_remove_fix_for_a_plan if {
+	some f in ct06.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [object.union(trail, {"location": at("update")})]}]}, "connector": null}
+	not f.fix
+}

@@ -90,7 +90,7 @@ deny contains f if {
 	some e in lib.trails
 	logs_own_bucket(e)
 	bucket_arn := sprintf("arn:%s:s3:::%s/", [lib.partition, e.trail.s3_bucket_name])
-	f := {
+	f := lib.with_fix(lib.with_location({
 		"resource": lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", lib.source(e.trail.arn).account, e.trail.home_region),
 		"message": sprintf("trail %s logs S3 data events of its own log bucket %s: each log file delivery and each connector read is logged again (recursive events)", [e.trail.arn, e.trail.s3_bucket_name]),
 		"fact": "data-events-on-log-bucket",
@@ -109,5 +109,58 @@ deny contains f if {
 				{"Field": "resources.ARN", "NotStartsWith": [bucket_arn]},
 			],
 		}])]),
-	}
+	}, e.trail), selectors_fix(e, bucket_arn))
 }
+
+# selectors_fix: a trail with advanced selectors keeps them all, the S3
+# data selectors that admit its own log files gaining resources.ARN
+# NotStartsWith the bucket (AWS::CloudTrail::Trail AdvancedEventSelectors,
+# whose list replaces the trail's selectors as put-event-selectors does).
+# A trail with basic selectors cannot exclude a bucket: it changes to
+# advanced ones, the management events kept and its other data-event
+# selectors the user's to carry over, and EventSelectors removed (a trail
+# has one kind or the other), which the text says.
+selectors_fix(e, bucket_arn) := lib.set_fix({"AdvancedEventSelectors": [cfn_selector(s, e, bucket_arn) | some s in e.trail.advanced_event_selectors]}) if {
+	count(object.get(e.trail, "advanced_event_selectors", [])) > 0
+	# A value known only after apply is no literal to write back.
+	not contains(json.marshal(e.trail.advanced_event_selectors), "<@")
+} else := object.union(lib.set_fix({"AdvancedEventSelectors": [
+	{"Name": "Management events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+	{"Name": "S3 data events except the trail's own bucket", "FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Data"]},
+		{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+		{"Field": "resources.ARN", "NotStartsWith": [bucket_arn]},
+	]},
+]}), {"also": "remove the trail's EventSelectors (a trail has basic or advanced selectors, not both), and add its other data-event selectors to AdvancedEventSelectors"}) if {
+	count(object.get(e.trail, "event_selectors", [])) > 0
+} else := null
+
+# cfn_selector writes an advanced selector in CloudFormation's names, an S3
+# data selector admitting the log files gaining the exclusion.
+cfn_selector(s, e, bucket_arn) := object.union(name_of(s), {"FieldSelectors": fields}) if {
+	s3_data_selector(s)
+	arn_admits(s, log_arn(e))
+	field(s, "resources.ARN")
+	fields := [excluding(cfn_field(f), f.field, bucket_arn) | some f in s.field_selectors]
+} else := object.union(name_of(s), {"FieldSelectors": array.concat([cfn_field(f) | some f in s.field_selectors], [{"Field": "resources.ARN", "NotStartsWith": [bucket_arn]}])}) if {
+	s3_data_selector(s)
+	arn_admits(s, log_arn(e))
+} else := object.union(name_of(s), {"FieldSelectors": [cfn_field(f) | some f in s.field_selectors]})
+
+name_of(s) := {"Name": s.name} if s.name != ""
+
+else := {}
+
+excluding(cf, name, bucket_arn) := object.union(cf, {"NotStartsWith": array.concat(object.get(cf, "NotStartsWith", []), [bucket_arn])}) if {
+	name == "resources.ARN"
+}
+
+else := cf
+
+operators := {"equals": "Equals", "not_equals": "NotEquals", "starts_with": "StartsWith", "not_starts_with": "NotStartsWith", "ends_with": "EndsWith", "not_ends_with": "NotEndsWith"}
+
+cfn_field(f) := object.union({"Field": f.field}, {name: vals |
+	some op, name in operators
+	vals := object.get(f, op, [])
+	count(vals) > 0
+})

@@ -53,3 +53,38 @@ test_fix_keeps_management_events if {
 	contains(f.remediation, `{"FieldSelectors":[{"Equals":["Management"],"Field":"eventCategory"}],"Name":"Management events"}`)
 	contains(f.remediation, "replaces all of them")
 }
+
+fix(t) := {f.fix | some f in fs} if {
+	fs := ct07.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [t]}]}, "connector": null}
+}
+
+# Advanced selectors are kept, the S3 data selector gaining the exclusion
+# of the log bucket beside its other operators.
+test_fix_advanced_adds_exclusion if {
+	t := object.union(advanced([{"field": "resources.ARN", "starts_with": ["arn:aws:s3:::"]}]), {"advanced_event_selectors": array.concat(
+		[{"name": "mgmt", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}],
+		advanced([{"field": "resources.ARN", "starts_with": ["arn:aws:s3:::"]}]).advanced_event_selectors,
+	)})
+	fix(t) == {{"set": {"AdvancedEventSelectors": [
+		{"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+		{"Name": "s3", "FieldSelectors": [
+			{"Field": "eventCategory", "Equals": ["Data"]},
+			{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+			{"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::"], "NotStartsWith": ["arn:aws:s3:::cloudtrail-222222222222/"]},
+		]},
+	]}}}
+}
+
+test_fix_advanced_without_arn_field_gains_one if {
+	some fx in fix(advanced([]))
+	fx.set.AdvancedEventSelectors[0].FieldSelectors[2] == {"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3:::cloudtrail-222222222222/"]}
+	not fx.also
+}
+
+# Basic selectors cannot exclude a bucket: the fix says to move to
+# advanced ones and remove EventSelectors (text, not an exact edit).
+test_fix_basic_moves_to_advanced if {
+	some fx in fix(basic(["arn:aws:s3"]))
+	count(fx.set.AdvancedEventSelectors) == 2
+	contains(fx.also, "remove the trail's EventSelectors")
+}

@@ -1,0 +1,197 @@
+package cfn
+
+import (
+	"github.com/trailgate/trailgate/collectors/snapshot"
+)
+
+// This file reads the Redshift audit-log source: AWS::Redshift::Cluster
+// (LoggingProperties, ClusterParameterGroupName) and
+// AWS::Redshift::ClusterParameterGroup (Parameters). Property names are
+// the CloudFormation resource reference's:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clusterparametergroup.html
+
+var redshiftProperties = map[string][]string{
+	"AWS::Redshift::Cluster": {"AllowVersionUpgrade", "AquaConfigurationStatus", "AutomatedSnapshotRetentionPeriod",
+		"AvailabilityZone", "AvailabilityZoneRelocation", "AvailabilityZoneRelocationStatus", "Classic",
+		"ClusterIdentifier", "ClusterParameterGroupName", "ClusterSecurityGroups", "ClusterSubnetGroupName",
+		"ClusterType", "ClusterVersion", "DBName", "DeferMaintenance", "DeferMaintenanceDuration",
+		"DeferMaintenanceEndTime", "DeferMaintenanceStartTime", "DestinationRegion", "ElasticIp", "Encrypted",
+		"Endpoint", "EnhancedVpcRouting", "HsmClientCertificateIdentifier", "HsmConfigurationIdentifier", "IamRoles",
+		"KmsKeyId", "LoggingProperties", "MaintenanceTrackName", "ManageMasterPassword", "ManualSnapshotRetentionPeriod",
+		"MasterPasswordSecretKmsKeyId", "MasterUserPassword", "MasterUsername", "MultiAZ", "NamespaceResourcePolicy",
+		"NodeType", "NumberOfNodes", "OwnerAccount", "Port", "PreferredMaintenanceWindow", "PubliclyAccessible",
+		"ResourceAction", "RevisionTarget", "RotateEncryptionKey", "SnapshotClusterIdentifier",
+		"SnapshotCopyGrantName", "SnapshotCopyManual", "SnapshotCopyRetentionPeriod", "SnapshotIdentifier", "Tags",
+		"VpcSecurityGroupIds"},
+	"AWS::Redshift::ClusterParameterGroup": {"Description", "ParameterGroupFamily", "ParameterGroupName", "Parameters", "Tags"},
+}
+
+// redshiftAttributes are their GetAtt attributes ("Return values").
+var redshiftAttributes = map[string][]string{
+	"AWS::Redshift::Cluster": {"ClusterNamespaceArn", "DeferMaintenanceIdentifier", "Endpoint.Address", "Endpoint.Port",
+		"MasterPasswordSecretArn"},
+	"AWS::Redshift::ClusterParameterGroup": {"ParameterGroupName"},
+}
+
+func init() {
+	for k, v := range redshiftProperties {
+		knownProperties[k] = v
+		pass1[k] = true
+		if !containsStr(knownTypes, k) {
+			knownTypes = insertSorted(knownTypes, k)
+		}
+	}
+	for k, v := range redshiftAttributes {
+		attributes[k] = v
+	}
+	// Ref of both is the physical name (the cluster identifier, the
+	// group's name).
+	nameProperty["AWS::Redshift::Cluster"] = "ClusterIdentifier"
+	nameProperty["AWS::Redshift::ClusterParameterGroup"] = "ParameterGroupName"
+}
+
+// redshiftSources holds one account's Redshift resources while a template
+// is read.
+type redshiftSources struct {
+	clusters []*snapshot.RedshiftCluster
+	groups   map[string]*snapshot.RedshiftParameterGroup // by name
+}
+
+func (b *builder) redshiftOf(home *account) *redshiftSources {
+	src := b.sources(home)
+	if src.redshift == nil {
+		src.redshift = &redshiftSources{groups: map[string]*snapshot.RedshiftParameterGroup{}}
+	}
+	return src.redshift
+}
+
+// redshiftRef is Ref of the Redshift types: their name.
+func (t *template) redshiftRef(r *resource, line int) (*value, bool, error) {
+	switch r.typ {
+	case "AWS::Redshift::Cluster", "AWS::Redshift::ClusterParameterGroup":
+		n, err := t.physicalName(r, line)
+		if err != nil {
+			return nil, true, err
+		}
+		return str(n.s, line), true, nil
+	}
+	return nil, false, nil
+}
+
+// redshiftAttr is GetAtt ParameterGroupName of a parameter group; the
+// cluster's attributes are values AWS assigns.
+func (t *template) redshiftAttr(r *resource, attr string, name func() (string, error)) (string, bool, error) {
+	if r.typ+"."+attr == "AWS::Redshift::ClusterParameterGroup.ParameterGroupName" {
+		n, err := name()
+		return n, true, err
+	}
+	return "", false, nil
+}
+
+// addRedshift builds a resource of the Redshift types; ok is false for
+// others.
+func (b *builder) addRedshift(home *account, r *resource, p props) (bool, error) {
+	switch r.typ {
+	case "AWS::Redshift::Cluster":
+		return true, b.redshiftCluster(home, r, p)
+	case "AWS::Redshift::ClusterParameterGroup":
+		return true, b.redshiftParameterGroup(home, r, p)
+	}
+	return false, nil
+}
+
+// redshiftCluster reads a cluster and its LoggingProperties: with a
+// BucketName (or LogDestinationType cloudwatch) audit logging is enabled;
+// without LoggingProperties the cluster does not log.
+func (b *builder) redshiftCluster(home *account, r *resource, p props) error {
+	t := b.t
+	id, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	c := &snapshot.RedshiftCluster{Identifier: id, ARN: t.arn("redshift", t.region, t.accountID, "cluster:"+id),
+		Region: t.region, Location: p.loc(r.line), Logging: &snapshot.RedshiftLogging{Location: p.loc(r.line)}}
+	group, err := p.str("ClusterParameterGroupName")
+	if err != nil {
+		return err
+	}
+	if group != "" {
+		c.ParameterGroups = []string{group}
+	}
+	lp, ok, err := p.obj("LoggingProperties")
+	if err != nil {
+		return err
+	}
+	if ok {
+		l := c.Logging
+		l.Location = p.loc(lp.v.line)
+		if l.BucketName, err = lp.str("BucketName"); err != nil {
+			return err
+		}
+		if l.S3KeyPrefix, err = lp.str("S3KeyPrefix"); err != nil {
+			return err
+		}
+		if l.DestinationType, err = lp.str("LogDestinationType"); err != nil {
+			return err
+		}
+		if l.LogExports, err = lp.strList("LogExports"); err != nil {
+			return err
+		}
+		l.Enabled = l.BucketName != "" || l.DestinationType == snapshot.RedshiftLogToCloudWatch
+		if l.DestinationType == "" && l.BucketName != "" {
+			l.DestinationType = snapshot.RedshiftLogToS3
+		}
+	}
+	src := b.redshiftOf(home)
+	src.clusters = append(src.clusters, c)
+	return nil
+}
+
+// redshiftParameterGroup reads a parameter group's Parameters
+// (ParameterName, ParameterValue).
+func (b *builder) redshiftParameterGroup(home *account, r *resource, p props) error {
+	name, err := b.name(r)
+	if err != nil {
+		return err
+	}
+	g := &snapshot.RedshiftParameterGroup{Name: name, Region: b.t.region, Parameters: map[string]string{}, Location: p.loc(r.line)}
+	ps, err := p.list("Parameters")
+	if err != nil {
+		return err
+	}
+	for i, e := range ps {
+		it, err := p.item("Parameters", i, e)
+		if err != nil {
+			return err
+		}
+		k, err := it.str("ParameterName")
+		if err != nil {
+			return err
+		}
+		v, err := it.str("ParameterValue")
+		if err != nil {
+			return err
+		}
+		if k == snapshot.RedshiftUserActivityParameter {
+			// The finding about the parameter points at where it is set.
+			g.Location = p.loc(e.line)
+		}
+		g.Parameters[k] = v
+	}
+	src := b.redshiftOf(home)
+	if _, dup := src.groups[name]; dup {
+		return b.t.errf(r.line, "parameter group %s is declared twice", name)
+	}
+	src.groups[name] = g
+	return nil
+}
+
+// fillRedshift copies an account's Redshift resources into acct.
+func fillRedshift(src *redshiftSources, acct *snapshot.Account) {
+	if src == nil {
+		return
+	}
+	acct.RedshiftClusters = appendValues(acct.RedshiftClusters, src.clusters)
+	acct.RedshiftParameterGroups = appendByKey(acct.RedshiftParameterGroups, src.groups)
+}
