@@ -211,12 +211,7 @@ func TestEvaluateUnknownRequestValues(t *testing.T) {
 	}
 	src := map[string][]string{"aws:SourceArn": {trailARN}}
 	srcOrg := map[string][]string{"aws:SourceArn": {trailARN}, "aws:SourceOrgID": {"<unknown:organization ID>"}}
-	cases := []struct {
-		name     string
-		resource string
-		req      Request
-		want     Decision
-	}{
+	cases := []bucketPolicyCase{
 		{"the AWSLogs prefix matches every ID", stmts(allowCT(b+"/AWSLogs/*", "")), put(src), Allowed},
 		{"the account under every ID", stmts(allowCT(b+"/AWSLogs/*/111111111111/*", "")), put(src), Allowed},
 		{"a literal organization ID may or may not be it", stmts(allowCT(b+"/AWSLogs/o-abc/*", "")), put(src), Unknown},
@@ -239,15 +234,7 @@ func TestEvaluateUnknownRequestValues(t *testing.T) {
 		{"ArnLike it with another account", stmts(allowCT(b+"/*", `{"ArnLike":{"aws:SourceArn":"arn:aws:s3:us-east-1:*:*"}}`)),
 			put(map[string][]string{"aws:SourceArn": {objKey}}), ImplicitlyDenied},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			set := PolicySet{Resource: mustParse(t, tc.resource, KindResource)}
-			got := Evaluate(tc.req, set)
-			if got.Decision != tc.want {
-				t.Fatalf("got %s, want %s\nproof: %s", got.Decision, tc.want, got.Proof())
-			}
-		})
-	}
+	checkBucketPolicyCases(t, cases)
 }
 
 // FuzzUnknownRequestSoundness: a request whose resource and context
@@ -325,12 +312,7 @@ func TestEvaluateUnknownPolicyVariables(t *testing.T) {
 		return `{"Sid":"N","Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":"` + resource + `"}`
 	}
 	eq := `{"StringEquals":{"aws:SourceOrgID":"${aws:PrincipalOrgID}"}}`
-	cases := []struct {
-		name   string
-		policy string
-		req    Request
-		want   Decision
-	}{
+	cases := []bucketPolicyCase{
 		{"Resource with the unknown account: may be it", stmts(allow(b+"/${aws:PrincipalAccount}/*", "")), put(b+"/111111111111/x", acct), Unknown},
 		{"Resource with the unknown account, another bucket", stmts(allow(b+"/${aws:PrincipalAccount}/*", "")), put("arn:aws:s3:::c/111111111111/x", acct), ImplicitlyDenied},
 		{"Resource with the unknown account and a literal tail that fails", stmts(allow(b+"/${aws:PrincipalAccount}/y", "")), put(b+"/111111111111/x", acct), ImplicitlyDenied},
@@ -360,9 +342,22 @@ func TestEvaluateUnknownPolicyVariables(t *testing.T) {
 		{"Null with the unknown value", stmts(allow(b+"/*", `{"Null":{"aws:SourceOrgID":"${aws:PrincipalOrgID}"}}`)),
 			put(b+"/x", org("o-abc", tokOrg)), Unknown},
 	}
+	checkBucketPolicyCases(t, cases)
+}
+
+// bucketPolicyCase is a same-account request judged by a bucket policy
+// alone (the policy allows without an identity policy).
+type bucketPolicyCase struct {
+	name   string
+	policy string
+	req    Request
+	want   Decision
+}
+
+func checkBucketPolicyCases(t *testing.T, cases []bucketPolicyCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			// Same account: the bucket policy alone allows.
 			set := PolicySet{Resource: mustParse(t, tc.policy, KindResource)}
 			got := Evaluate(tc.req, set)
 			if got.Decision != tc.want {
