@@ -150,10 +150,14 @@ func (b *builder) trailPaths(src Source, t *snapshot.Trail) []Path {
 			t.SnsTopicARN, principalCloudTrail, serviceContext(principalCloudTrail, t.ARN, owner))...)
 	}
 	branches = append(branches, b.notificationBranches(src, bucket)...)
-	readKey := objKey
-	return b.assemble(src, head, branches, bucket, readKey, src.SampleKey, map[string][]string{
-		"kms:EncryptionContext:aws:cloudtrail:arn": {t.ARN},
-	})
+	// CloudTrail names the trail in the encryption context only when it
+	// encrypts with the trail's own key; under the bucket's default key S3
+	// alone encrypts.
+	trail := ""
+	if t.KmsKeyID != "" {
+		trail = t.ARN
+	}
+	return b.assemble(src, head, branches, bucket, objKey, src.SampleKey, trail)
 }
 
 // writerHops are the writer side of a source's paths (the writer, its
@@ -310,7 +314,7 @@ func (b *builder) guardDutyPaths(src Source, dest *snapshot.PublishingDestinatio
 	head, key := b.guardDutyHead(src, dest)
 	bucket := b.ix.bucket(src.Bucket)
 	branches := b.notificationBranches(src, bucket)
-	return b.assemble(src, head, branches, bucket, key, src.SampleKey, nil)
+	return b.assemble(src, head, branches, bucket, key, src.SampleKey, "")
 }
 
 // guardDutyHead is the writer side of a GuardDuty export's paths and the

@@ -3,6 +3,7 @@ package datapath
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -226,6 +227,61 @@ func TestServiceAnswersAskEachCallOnce(t *testing.T) {
 	for _, q := range asked {
 		if q.Action == "sns:Publish" && q.Resource == topic {
 			t.Errorf("a call the path asks was asked again: %+v", q)
+		}
+	}
+}
+
+// A reader's kms:Decrypt has one builder: the paths' reader and read hops
+// and Reads ask it with the same context, and S3's aws:s3:arn is the
+// object ARN, or the bucket ARN once the bucket uses an S3 Bucket Key
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html).
+func TestReaderDecryptContextOneBuilder(t *testing.T) {
+	const (
+		bucketARN = "arn:aws:s3:::aws-controltower-logs-222222222222-us-east-1"
+		queueARN  = "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail"
+	)
+	for _, bucketKey := range []bool{false, true} {
+		snap := load(t, "controltower.json")
+		for i := range snap.Accounts {
+			for j := range snap.Accounts[i].Buckets {
+				if b := &snap.Accounts[i].Buckets[j]; b.Encryption != nil {
+					b.Encryption.BucketKeyEnabled = bucketKey
+				}
+			}
+		}
+		paths, _, r := answered(t, snap, expelConnector)
+		asked := 0
+		for _, p := range paths {
+			for _, h := range p.Hops {
+				for _, q := range h.Questions {
+					if q.Action != "kms:Decrypt" || (h.Kind != HopReader && h.Kind != HopRead) {
+						continue
+					}
+					asked++
+					if !slices.ContainsFunc(r.Keys, func(k ReaderKey) bool {
+						return k.Reader.Role == q.Principal && k.Key == q.Resource && cmp.Equal(k.Context, q.Context)
+					}) {
+						t.Errorf("bucket key %v: %s's question %s has no Reads key with its context %v", bucketKey, p.ID, q.ID, q.Context)
+					}
+				}
+			}
+		}
+		if asked < 2 {
+			t.Fatalf("bucket key %v: %d decrypt questions, want the object's and the queue's", bucketKey, asked)
+		}
+		for _, k := range r.Keys {
+			if k.Context["aws:PrincipalArn"] == nil || k.Context["kms:CallerAccount"] == nil {
+				t.Errorf("%s: no principal context: %v", k.Why, k.Context)
+			}
+			if s3 := k.Context["kms:EncryptionContext:aws:s3:arn"]; s3 != nil {
+				isBucket := s3[0] == bucketARN
+				if isBucket != bucketKey || !strings.HasPrefix(s3[0], bucketARN) {
+					t.Errorf("bucket key %v: %s: aws:s3:arn %s", bucketKey, k.Why, s3[0])
+				}
+			}
+			if strings.HasPrefix(k.Why, "the key of queue") && !slices.Equal(k.Context["kms:EncryptionContext:aws:sqs:arn"], []string{queueARN}) {
+				t.Errorf("%s: aws:sqs:arn %v", k.Why, k.Context["kms:EncryptionContext:aws:sqs:arn"])
+			}
 		}
 	}
 }

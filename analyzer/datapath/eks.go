@@ -188,7 +188,7 @@ func (b *builder) subscriptionHop(account, region, groupARN string, f snapshot.S
 		Principal: principal, Action: "sts:AssumeRole", Resource: f.RoleARN, ResourceAccount: ra.Account,
 		Context: serviceContext(principal, groupARN+":*", account)})
 	da, _ := parseARN(f.DestinationARN)
-	ctx := b.principalContext(role.V.ARN)
+	ctx := b.ix.principalContext(role.V.ARN)
 	h.Questions = append(h.Questions, Question{ID: "put-record", Why: "CloudWatch Logs puts the log events into the Firehose stream",
 		Principal: f.RoleARN, Action: "firehose:PutRecord", Resource: f.DestinationARN, ResourceAccount: da.Account, Context: ctx})
 	return h
@@ -253,7 +253,7 @@ func (b *builder) streamHops(src *Source, streamARN string) []Hop {
 	actx["sts:ExternalId"] = []string{sa.Account}
 	h.Questions = append(h.Questions, Question{ID: "assume-role", Why: "Firehose assumes the stream's role",
 		Principal: principalFirehose, Action: "sts:AssumeRole", Resource: d.RoleARN, ResourceAccount: ra.Account, Context: actx})
-	src.WriterContext = b.principalContext(role.V.ARN)
+	src.WriterContext = b.ix.principalContext(role.V.ARN)
 
 	bucket := b.ix.bucket(src.Bucket)
 	bucketARN := "arn:" + b.ix.partition + ":s3:::" + src.Bucket
@@ -298,9 +298,8 @@ func (b *builder) streamHops(src *Source, streamARN string) []Hop {
 		hops = append(hops, kh)
 	}
 	if b.conn != nil && b.conn.Queue == "" {
-		ctx := map[string][]string{}
 		hops = append(hops, b.readerHops(nil, readSpec{bucket: bucket, bucketARN: bucketARN, key: key,
-			object: src.SampleKey, context: ctx, polling: true, listPrefix: &src.KeyPrefix})...)
+			object: src.SampleKey, polling: true, listPrefix: &src.KeyPrefix})...)
 	}
 	return hops
 }

@@ -104,5 +104,5 @@ func (b *builder) impliedPaths(src Source) []Path {
 	head := []Hop{{Kind: HopBucket, Resources: []Resource{{ARN: "arn:" + b.ix.partition + ":s3:::" + src.Bucket,
 		Type: "AWS::S3::Bucket", Account: src.Account, Region: src.Region}}}}
 	objKey, _ := b.bucketDefaultKey(bucket)
-	return b.assemble(src, head, b.notificationBranches(src, bucket), bucket, objKey, src.SampleKey, nil)
+	return b.assemble(src, head, b.notificationBranches(src, bucket), bucket, objKey, src.SampleKey, "")
 }

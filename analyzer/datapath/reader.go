@@ -10,9 +10,9 @@ import (
 
 // assemble joins the source's head hops (writer, bucket, object key) with
 // each delivery branch and the readers at its end.
-func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *snapshot.Bucket, objKey keyRef, object string, readCtx map[string][]string) []Path {
+func (b *builder) assemble(src Source, head []Hop, branches []branch, bucket *snapshot.Bucket, objKey keyRef, object, trail string) []Path {
 	bucketARN := "arn:" + b.ix.partition + ":s3:::" + src.Bucket
-	rd := readSpec{bucket: bucket, bucketARN: bucketARN, key: objKey, object: object, context: readCtx}
+	rd := readSpec{bucket: bucket, bucketARN: bucketARN, key: objKey, object: object, trail: trail}
 	if b.conn != nil && b.conn.Queue != "" {
 		var kept []branch
 		for _, br := range branches {
@@ -139,8 +139,10 @@ type readSpec struct {
 	bucketARN string
 	key       keyRef
 	object    string
-	context   map[string][]string
-	polling   bool
+	// trail is the trail whose own key encrypts the objects ("": none),
+	// which CloudTrail names in the encryption context.
+	trail   string
+	polling bool
 	// listPrefix is the s3:prefix a polling reader lists ("": the whole
 	// bucket); nil: the prefix up to AWSLogs/ of object.
 	listPrefix *string
@@ -306,7 +308,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	for _, r := range pollers {
 		addRole(r.arn)
 		who := r.who()
-		pctx := b.principalContext(r.arn)
+		pctx := b.ix.principalContext(r.arn)
 		qa, _ := parseARN(q.ARN)
 		rh.Questions = append(rh.Questions,
 			Question{ID: "receive-message " + who, Why: "the reader receives the notification", Principal: r.arn,
@@ -321,11 +323,8 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 				Action: "sqs:GetQueueAttributes", Resource: q.ARN, ResourceAccount: qa.Account, Context: clone(pctx), ReaderKind: r.kind})
 		}
 		if qKey.ARN != "" {
-			ctx := clone(pctx)
-			// SQS decrypts on the receiver's behalf:
-			// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
-			ctx["kms:ViaService"] = []string{"sqs." + qa.Region + ".amazonaws.com"}
-			ctx["kms:CallerAccount"] = []string{accountOf(r.arn)}
+			// SQS decrypts on the receiver's behalf.
+			ctx := b.ix.queueDecryptContext(r.arn, q.ARN, qa.Region)
 			rh.Questions = append(rh.Questions, Question{ID: "decrypt-queue " + who, Why: "SQS decrypts the message for the reader",
 				Principal: r.arn, Action: "kms:Decrypt", Resource: qKey.ARN, ResourceAccount: qKey.Account, Context: ctx, ReaderKind: r.kind})
 		}
@@ -333,7 +332,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 	for _, r := range openers {
 		addRole(r.arn)
 		who := r.who()
-		pctx := b.principalContext(r.arn)
+		pctx := b.ix.principalContext(r.arn)
 		if b.conn == nil && !slices.ContainsFunc(pollers, func(p reader) bool { return p.arn == r.arn }) {
 			// An inferred reader is one because it may receive.
 			qa, _ := parseARN(q.ARN)
@@ -359,21 +358,13 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 				Principal: r.arn, Action: "s3:ListBucket", Resource: rd.bucketARN, ResourceAccount: bucketRes.Account, Context: ctx})
 		}
 		if rd.key.ARN != "" {
-			ctx := clone(pctx)
 			region := bucketRes.Region
 			if region == "" {
 				region = rd.key.Region
 			}
 			// S3 decrypts SSE-KMS objects on the reader's behalf, with the
 			// object's encryption context.
-			ctx["kms:ViaService"] = []string{"s3." + region + ".amazonaws.com"}
-			ctx["kms:CallerAccount"] = []string{accountOf(r.arn)}
-			for k, v := range rd.context {
-				ctx[k] = v
-			}
-			if rd.bucket != nil {
-				ctx["kms:EncryptionContext:aws:s3:arn"] = []string{s3ContextARN(b.ix.partition, rd.bucket, rd.object)}
-			}
+			ctx := b.ix.objectDecryptContext(r.arn, region, rd.bucket, rd.object, rd.trail)
 			read.Questions = append(read.Questions, Question{ID: "decrypt-object " + who, Why: "S3 decrypts the log file for the reader",
 				Principal: r.arn, Action: "kms:Decrypt", Resource: rd.key.ARN, ResourceAccount: rd.key.Account, Context: ctx})
 		}

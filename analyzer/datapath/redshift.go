@@ -123,7 +123,7 @@ func (b *builder) redshiftPath(account string, c *snapshot.RedshiftCluster) Path
 	if b.conn != nil {
 		bucketARN := bh.Resources[0].ARN
 		path.Hops = append(path.Hops, b.readerHops(nil, readSpec{bucket: bucket, bucketARN: bucketARN,
-			object: src.SampleKey, context: map[string][]string{}, polling: true})...)
+			object: src.SampleKey, polling: true})...)
 	}
 	return path
 }

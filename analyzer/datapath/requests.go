@@ -163,15 +163,13 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 		r.Keys = append(r.Keys, k)
 	}
 	for _, rd := range r.Readers {
-		caller, ok := arnAccount(rd.Role)
+		if _, ok := arnAccount(rd.Role); !ok {
+			continue
+		}
 		for _, name := range rd.Buckets {
 			b := ix.buckets[name]
-			if b == nil || !ok {
+			if b == nil {
 				continue
-			}
-			viaS3 := map[string][]string{
-				"kms:ViaService":    {"s3." + b.V.Region + ".amazonaws.com"},
-				"kms:CallerAccount": {caller},
 			}
 			for _, s := range bySource[name] {
 				if s.KMSKey == "" {
@@ -181,39 +179,31 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 				if k.Key == nil {
 					continue
 				}
-				ctx := clone(viaS3)
-				// CloudTrail encrypts each log file with the trail ARN in
-				// the encryption context
-				// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html).
-				ctx["kms:EncryptionContext:aws:s3:arn"] = []string{b.V.ARN + "/" + s.SampleKey}
+				// A trail's own key carries the trail ARN in the
+				// encryption context; a GuardDuty export's key, S3's alone.
 				trail := ""
 				if s.Kind == SourceCloudTrail {
-					ctx["kms:EncryptionContext:aws:cloudtrail:arn"] = []string{s.ARN}
 					trail = s.ARN
 				}
-				addKey(ReaderKey{Reader: rd, Key: k.Key.ARN, Why: "the " + string(s.Kind) + " log-file key of " + s.ARN, Context: ctx, Trail: trail})
+				addKey(ReaderKey{Reader: rd, Key: k.Key.ARN, Why: "the " + string(s.Kind) + " log-file key of " + s.ARN,
+					Context: ix.objectDecryptContext(rd.Role, b.V.Region, b.V, s.SampleKey, trail), Trail: trail})
 			}
 			if enc := b.V.Encryption; enc != nil && strings.HasPrefix(enc.SSEAlgorithm, "aws:kms") && enc.KMSMasterKeyID != "" {
 				if k := ix.resolveKey(enc.KMSMasterKeyID, b.Account, b.V.Region); k.Key != nil {
-					ctx := clone(viaS3)
-					ctx["kms:EncryptionContext:aws:s3:arn"] = []string{b.V.ARN}
-					addKey(ReaderKey{Reader: rd, Key: k.Key.ARN, Why: "the default encryption key of bucket " + name, Context: ctx})
+					addKey(ReaderKey{Reader: rd, Key: k.Key.ARN, Why: "the default encryption key of bucket " + name,
+						Context: ix.objectDecryptContext(rd.Role, b.V.Region, b.V, d.SampleKeys[name], "")})
 				}
 			}
 		}
 	}
 	for _, qr := range r.QueueReaders {
 		q := ix.queues[qr.Queue]
-		caller, ok := arnAccount(qr.Role)
-		if q == nil || q.V.KmsMasterKeyID == "" || !ok {
+		if _, ok := arnAccount(qr.Role); q == nil || q.V.KmsMasterKeyID == "" || !ok {
 			continue
 		}
 		if k := ix.resolveKey(q.V.KmsMasterKeyID, q.Account, q.V.Region); k.Key != nil {
-			addKey(ReaderKey{Reader: qr, Key: k.Key.ARN, Why: "the key of queue " + q.V.ARN, Context: map[string][]string{
-				"kms:ViaService":                    {"sqs." + q.V.Region + ".amazonaws.com"},
-				"kms:CallerAccount":                 {caller},
-				"kms:EncryptionContext:aws:sqs:arn": {q.V.ARN},
-			}})
+			addKey(ReaderKey{Reader: qr, Key: k.Key.ARN, Why: "the key of queue " + q.V.ARN,
+				Context: ix.queueDecryptContext(qr.Role, q.V.ARN, q.V.Region)})
 		}
 	}
 

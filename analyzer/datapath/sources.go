@@ -108,6 +108,13 @@ func trailObject(account, region string) string {
 	return "CloudTrail/" + region + "/" + account + "_CloudTrail_" + region + "_file" + cloudTrailSuffix
 }
 
+// guardDutyObject is a representative exported findings file under an
+// export's key prefix: GuardDuty writes
+// <prefix>/AWSLogs/<account>/GuardDuty/<region>/YYYY/MM/DD/<uuid>.jsonl.gz
+// (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+// A fixed date and UUID keep the output deterministic.
+const guardDutyObject = "2026/01/01/00000000-0000-4000-8000-000000000000" + guardDutySuffix
+
 func (ix *index) guardDutySource(account string, d *snapshot.Detector, dest snapshot.PublishingDestination) Source {
 	bucketName, prefix := splitBucketARN(dest.DestinationARN)
 	base := ""
@@ -122,7 +129,7 @@ func (ix *index) guardDutySource(account string, d *snapshot.Detector, dest snap
 		Writer:    principal, WriterContext: serviceContext(principal, d.ARN, account),
 		KMSKey: dest.KmsKeyARN,
 	}
-	src.SampleKey = src.KeyPrefix + "finding" + guardDutySuffix
+	src.SampleKey = src.KeyPrefix + guardDutyObject
 	src.WriteKeys = []string{src.SampleKey}
 	return src
 }

@@ -56,7 +56,7 @@ test_fail_two_sources_distinct_facts if {
 	fs := facts(object.union(s, {"accounts": array.concat(s.accounts, [gd])}))
 	fs == {
 		"delete-denied=arn:aws:iam::222222222222:role/chronicle-reader:arn:aws:s3:::cloudtrail-222222222222/AWSLogs/111111111111/CloudTrail/us-east-1/111111111111_CloudTrail_us-east-1_file.json.gz",
-		"delete-denied=arn:aws:iam::222222222222:role/chronicle-reader:arn:aws:s3:::cloudtrail-222222222222/guardduty/AWSLogs/333333333333/GuardDuty/us-east-1/finding.jsonl.gz",
+		"delete-denied=arn:aws:iam::222222222222:role/chronicle-reader:arn:aws:s3:::cloudtrail-222222222222/guardduty/AWSLogs/333333333333/GuardDuty/us-east-1/2026/01/01/00000000-0000-4000-8000-000000000000.jsonl.gz",
 	}
 }
 

@@ -149,6 +149,8 @@ deny contains f if {
 	missing := sort({sprintf("%s on %s", [action, s]) |
 		some action in ["logs:CreateLogStream", "logs:PutLogEvents"]
 		some s in streams(e)
+
+		# The CloudWatch Logs delivery is on no path (the paths follow S3 delivery): asked here.
 		lib.denied(lib.authz(r.role.arn, action, s, {}))
 	})
 	count(missing) > 0

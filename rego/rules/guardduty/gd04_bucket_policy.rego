@@ -6,7 +6,7 @@
 #   s3:PutObject on <prefix>/*. The optional "deny incorrect encryption
 #   header" and "deny unencrypted object uploads" statements of the AWS
 #   sample deny GuardDuty as soon as they name a key that is no longer the
-#   destination's key. Each question goes to the IAM evaluator with the
+#   destination's key. Each answer is the path writer hop's, asked with the
 #   context GuardDuty sends: aws:SourceArn (the detector),
 #   aws:SourceAccount, and the SSE-KMS headers naming the destination key.
 #   Symptom: "InvalidInputException: The request failed because you do not
@@ -42,17 +42,12 @@ questions(s) := [
 		"id": "GetBucketLocation",
 		"action": "s3:GetBucketLocation",
 		"resource": sprintf("arn:%s:s3:::%s", [lib.partition, s.bucket]),
-		"context": {},
 		"grant": sprintf("arn:%s:s3:::%s", [lib.partition, s.bucket]),
 	},
 	{
 		"id": "PutObject",
 		"action": "s3:PutObject",
-		"resource": sprintf("arn:%s:s3:::%s/%s2026/01/01/00000000-0000-4000-8000-000000000000.jsonl.gz", [lib.partition, s.bucket, s.key_prefix]),
-		"context": {
-			"s3:x-amz-server-side-encryption": ["aws:kms"],
-			"s3:x-amz-server-side-encryption-aws-kms-key-id": [s.destination.kms_key_arn],
-		},
+		"resource": sprintf("arn:%s:s3:::%s/%s", [lib.partition, s.bucket, s.sample_key]),
 		"grant": sprintf("arn:%s:s3:::%s/%s*", [lib.partition, s.bucket, lib.with_slash(s.prefix)]),
 	},
 ]
@@ -64,8 +59,11 @@ deny contains f if {
 	b := lib.bucket_named(s.bucket)
 	principal := s.writer
 	some q in questions(s)
-	ctx := object.union(s.writer_context, q.context)
-	answer := lib.authz(principal, q.action, q.resource, ctx)
+
+	# The writer hop's answer (datapath guardDutyHead), asked once in Go
+	# with the context GuardDuty sends: aws:SourceArn, aws:SourceAccount
+	# and, for s3:PutObject, the SSE-KMS headers naming the destination key.
+	answer := lib.service_answer(principal, q.action, q.resource, s.arn)
 	lib.denied(answer)
 	f := lib.with_fix(lib.with_grant_location({
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
