@@ -762,7 +762,7 @@ func tfSetOf(typ string, set map[string]any) (tfSetting, bool) {
 // developer.hashicorp.com/terraform/language/state/remove): its from is
 // the address without an instance key, which the block does not take.
 func tfRemoved(addr string) string {
-	return fmt.Sprintf("removed {\n  from = %s\n\n  lifecycle {\n    destroy = false\n  }\n}", tfIndexRe.ReplaceAllString(addr, ""))
+	return fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}", tfIndexRe.ReplaceAllString(addr, ""))
 }
 
 // tfRemoveText says how a Fix's Remove is made in Terraform: deleting the

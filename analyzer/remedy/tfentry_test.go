@@ -235,3 +235,46 @@ func TestTerraformEventSelectors(t *testing.T) {
 		t.Errorf("dynamic block: want the text alone, got %+v", got.Change)
 	}
 }
+
+// TestTerraformRemove: a Fix's Remove replaces the resource block with a
+// removed block that keeps the resource (lifecycle { destroy = false },
+// developer.hashicorp.com/terraform/language/state/remove); a block
+// another block refers to gets the text only, as deleting it alone would
+// leave a dangling reference.
+func TestTerraformRemove(t *testing.T) {
+	const tf = `resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+}
+
+resource "aws_cloudtrail" "ct" {
+  name           = "aws-controltower-BaselineCloudTrail"
+  s3_bucket_name = aws_s3_bucket.logs.id
+}
+`
+	f := findings.Finding{RuleID: "CT06", Address: "aws_cloudtrail.ct", Location: &findings.Location{File: "main.tf", Line: 5},
+		Fix: &findings.Fix{Remove: true}, Remediation: "Do not modify the trail"}
+	got, edited := tfEdited(t, f, tf)
+	want := `resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+}
+
+removed {
+  from = aws_cloudtrail.ct
+  lifecycle {
+    destroy = false
+  }
+}
+`
+	if diff := cmp.Diff(want, edited); diff != "" {
+		t.Errorf("edited (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(got.Change.Text, "terraform state rm aws_cloudtrail.ct") {
+		t.Errorf("the text lacks the state rm way:\n%s", got.Change.Text)
+	}
+	// Referred to by another block: text only.
+	ref := tf + "\nresource \"aws_sns_topic\" \"t\" {\n  name = aws_cloudtrail.ct.name\n}\n"
+	got, _ = apply(t, f, "main.tf", ref)
+	if got.Change == nil || len(got.Change.Edits) > 0 {
+		t.Errorf("a referred-to block wants the text only, got %+v", got.Change)
+	}
+}
