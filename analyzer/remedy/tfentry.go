@@ -591,19 +591,31 @@ var tfFieldOperators = map[string]string{
 	"EndsWith": "ends_with", "NotEndsWith": "not_ends_with",
 }
 
-// advancedEventSelectorBlocks writes a trail's AdvancedEventSelectors as
-// advanced_event_selector blocks, a field_selector block per field.
-func advancedEventSelectorBlocks(v any) ([]string, bool) {
+// selectorList is a trail's selectors property as its objects; ok is
+// false for an empty list or an element that is not an object.
+func selectorList(v any) ([]map[string]any, bool) {
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
 		return nil, false
 	}
-	var out []string
-	for _, e := range list {
-		sel, ok := e.(map[string]any)
-		if !ok {
+	out := make([]map[string]any, len(list))
+	for i, e := range list {
+		if out[i], ok = e.(map[string]any); !ok {
 			return nil, false
 		}
+	}
+	return out, true
+}
+
+// advancedEventSelectorBlocks writes a trail's AdvancedEventSelectors as
+// advanced_event_selector blocks, a field_selector block per field.
+func advancedEventSelectorBlocks(v any) ([]string, bool) {
+	sels, ok := selectorList(v)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	for _, sel := range sels {
 		var lines []string
 		for _, k := range props(sel) {
 			switch k {
@@ -646,16 +658,12 @@ func advancedEventSelectorBlocks(v any) ([]string, bool) {
 // eventSelectorBlocks writes a trail's EventSelectors as event_selector
 // blocks.
 func eventSelectorBlocks(v any) ([]string, bool) {
-	list, ok := v.([]any)
-	if !ok || len(list) == 0 {
+	sels, ok := selectorList(v)
+	if !ok {
 		return nil, false
 	}
 	var out []string
-	for _, e := range list {
-		sel, ok := e.(map[string]any)
-		if !ok {
-			return nil, false
-		}
+	for _, sel := range sels {
 		var lines []string
 		for _, k := range props(sel) {
 			switch k {
