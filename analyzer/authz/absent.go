@@ -73,13 +73,36 @@ func (ix *Index) absentPrincipal(q *question, p caller, kind, arn string) {
 	}
 	q.set.Identity = []*iam.Policy{allowEverything}
 	q.identityRefs = []string{""}
-	what := fmt.Sprintf("%s %s is not in %s; give the stack or plan that creates it, or a snapshot from trailgate collect", kind, p.roleName, ix.inputName)
-	if why != "" {
-		what = fmt.Sprintf("%s %s is not in %s: %s; collect it again once that is fixed", kind, p.roleName, ix.inputName, why)
-	}
+	what := ix.absentWhat(kind, p.roleName, why)
 	q.notes = append(q.notes, "identity: "+what+"; its identity policies are taken to allow")
 	// A layer absent from the input that can only take away, as a
 	// missing permissions boundary (addIdentity).
 	q.boundaryMissing = what
 	q.addCauses(what, Cause{Key: "missing:" + arn, What: what, Resource: arn})
+}
+
+// absentWhat says that principal kind/name is not in the input, and why
+// that is a gap (why: "" for a template or plan).
+func (ix *Index) absentWhat(kind, name, why string) string {
+	if why != "" {
+		return fmt.Sprintf("%s %s is not in %s: %s; collect it again once that is fixed", kind, name, ix.inputName, why)
+	}
+	return fmt.Sprintf("%s %s is not in %s; give the stack or plan that creates it, or a snapshot from trailgate collect", kind, name, ix.inputName)
+}
+
+// absentTrust notes, for an sts: request on role roleARN (account,
+// name) that the index does not hold, that its trust policy is missing
+// when the account's principals are not known whole: one cause with the
+// role's identity side (absentPrincipal), so that the assume-role question
+// and the role's own are one unproven finding. Where the account is known
+// whole the role does not exist, and no trust policy allows.
+func (ix *Index) absentTrust(q *question, roleARN, account, name string) {
+	why, gap := ix.iamGaps[account]
+	if !gap {
+		return
+	}
+	what := ix.absentWhat("role", name, why)
+	q.notes = append(q.notes, "resource: "+what)
+	q.missing = append(q.missing, "the trust policy of "+roleARN)
+	q.addCauses("the trust policy of "+roleARN, Cause{Key: "missing:" + roleARN, What: what, Resource: roleARN})
 }

@@ -102,3 +102,24 @@ func TestAbsentPrincipalOverlay(t *testing.T) {
 		t.Errorf("decision %s, want %s: %s", a.Decision, ImplicitlyDenied, a.Proof)
 	}
 }
+
+// TestAbsentRoleTrust: the vendor assuming a role the input does not hold
+// is denied (no trust policy) only where the account's roles were listed
+// whole; in a template it is unknown, with the one cause the role's own
+// questions have, so that they make one unproven finding.
+func TestAbsentRoleTrust(t *testing.T) {
+	const role = "arn:aws:iam::222222222222:role/vendor-reader"
+	ctx := map[string][]string{"sts:ExternalId": {"ext-1"}}
+	if a := ask(t, org(nil), "arn:aws:iam::012345678901:root", "sts:AssumeRole", role, ctx); a.Decision != ImplicitlyDenied {
+		t.Errorf("listing complete: decision %s, want %s: %s", a.Decision, ImplicitlyDenied, a.Proof)
+	}
+	a := ask(t, org(func(s *snapshot.Snapshot) { s.Source = snapshot.SourceTerraform }), "arn:aws:iam::012345678901:root", "sts:AssumeRole", role, ctx)
+	want := []Cause{{Key: "missing:" + role, Resource: role,
+		What: "role vendor-reader is not in the template or plan; give the stack or plan that creates it, or a snapshot from trailgate collect"}}
+	if a.Decision != Unknown {
+		t.Fatalf("plan: decision %s, want %s: %s", a.Decision, Unknown, a.Proof)
+	}
+	if diff := cmp.Diff(want, a.Causes); diff != "" {
+		t.Errorf("causes (-want +got):\n%s", diff)
+	}
+}

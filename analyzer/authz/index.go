@@ -790,6 +790,10 @@ func (ix *Index) assemble(req Request) *question {
 			q.missing = append(q.missing, "the resource policy of "+req.Resource)
 			q.addCauses("the resource policy of "+req.Resource, Cause{Key: "missing:" + req.Resource, Resource: req.Resource,
 				What: "the resource policy of " + req.Resource + " is not in " + ix.inputName + "; pass --snapshot of its account"})
+		} else if service == "sts" {
+			if parts := strings.SplitN(req.Resource, ":", 6); len(parts) == 6 && strings.HasPrefix(parts[5], "role/") {
+				ix.absentTrust(q, req.Resource, resourceAccount, path.Base(parts[5]))
+			}
 		}
 	}
 	if snapshot.IsUnknown(req.Resource) {
