@@ -327,7 +327,14 @@ func (in *Input) loadIaC(ctx context.Context, snap *snapshot.Snapshot, res *Resu
 	for _, w := range read.Warnings {
 		res.Warnings = append(res.Warnings, w.String())
 	}
-	merged := snapshot.Overlay(snap, overlay)
+	// With no live snapshot the IaC one is this check's own (iac.Read
+	// built it, merged and sorted, for this call alone): Overlay's
+	// defensive copy of it was a JSON round trip of the whole snapshot,
+	// 5% of a check of 300 stacks.
+	merged := overlay
+	if snap != nil {
+		merged = snapshot.Overlay(snap, overlay)
+	}
 	if merged != nil {
 		for _, n := range merged.NotModeled {
 			res.NotModeled = append(res.NotModeled, report.NotModeled{Type: n.Type, Count: n.Count})

@@ -268,6 +268,9 @@ func maybeOr(maybe bool, r condResult) condResult {
 //   - Every other family (IgnoreCase, numeric, date, bool, binary, IP)
 //     compares a parsed or case-folded resolution: maybe.
 func (c *condition) positiveTri(ctx *evalContext, v string) (tri, bool) {
+	if ctx.varsUnknown && c.substitutesUnknown(ctx) {
+		return c.positiveEachValue(ctx, v)
+	}
 	if hasUnknownToken(v) {
 		switch c.op.fam {
 		case famStringLike, famArn:
@@ -282,6 +285,57 @@ func (c *condition) positiveTri(ctx *evalContext, v string) (tri, bool) {
 	}
 	m, ok := c.positive(ctx, v)
 	return boolTri(m), ok
+}
+
+// substitutesUnknown reports whether some policy value of c substitutes a
+// request value holding an unknown token for a variable (opaque.go).
+func (c *condition) substitutesUnknown(ctx *evalContext) bool {
+	for i := range c.values {
+		if c.values[i].t.substitutesUnknown(ctx) {
+			return true
+		}
+	}
+	return false
+}
+
+// positiveEachValue is positiveTri for a condition some of whose policy
+// values substitute an unknown token: such a value is matched widened
+// (template.widenedTri; only the string, Like and ARN families compare
+// text a span can be bounded in, the others answer maybe), every other
+// value as positiveTri matches it alone, and the answers are ORed in the
+// order positive takes them.
+func (c *condition) positiveEachValue(ctx *evalContext, v string) (tri, bool) {
+	out := triNo
+	for i := range c.values {
+		t, ok := triNo, true
+		if tm := &c.values[i].t; tm.substitutesUnknown(ctx) {
+			switch c.op.fam {
+			case famString:
+				t, ok = tm.widenedTri(ctx, false, false, v)
+			case famStringLike, famArn:
+				t, ok = tm.widenedTri(ctx, true, c.op.fam == famArn, v)
+			default:
+				_, ok = tm.widen(ctx, false)
+				t = triMaybe
+			}
+			if !ok && c.op.negated {
+				continue // a null value (nullValueNeverMatches)
+			}
+		} else {
+			one := *c
+			one.values = c.values[i : i+1]
+			t, ok = one.positiveTri(ctx, v)
+		}
+		switch {
+		case !ok:
+			return triNo, false
+		case t == triYes:
+			return triYes, true
+		case t == triMaybe:
+			out = triMaybe
+		}
+	}
+	return out, true
 }
 
 // positiveUnknownEquals is positive for StringEquals and StringNotEquals
@@ -372,7 +426,16 @@ func (c *condition) evalNull(ctx *evalContext, present bool) condResult {
 			return condFalse
 		}
 	}
+	maybe := false
 	for i := range c.values {
+		if t := &c.values[i].t; ctx.varsUnknown && t.substitutesUnknown(ctx) {
+			// The substituted value may resolve to "true" or "false".
+			if _, ok := t.widen(ctx, false); !ok {
+				return condUnresolved
+			}
+			maybe = true
+			continue
+		}
 		s, ok := c.values[i].t.resolve(ctx, false)
 		if !ok {
 			return condUnresolved
@@ -388,7 +451,7 @@ func (c *condition) evalNull(ctx *evalContext, present bool) condResult {
 			}
 		}
 	}
-	return condFalse
+	return maybeOr(maybe, condFalse)
 }
 
 // positive reports whether context value v matches any policy value under

@@ -25,6 +25,10 @@ type evalContext struct {
 	mode        evalMode
 	// resourceUnknown: the resource ARN holds an unknown token.
 	resourceUnknown bool
+	// varsUnknown: a value a policy variable can take holds an unknown
+	// token, so patterns with variables are matched in three values
+	// (opaque.go).
+	varsUnknown bool
 	// uncertain: a statement holding unresolved values matched the
 	// request on its known parts, so the other mode must be asked too.
 	uncertain bool
@@ -113,6 +117,7 @@ func initEvalContext(ctx *evalContext, req *Request) {
 	if ctx.resourceAccount != "" {
 		set(6, ctx.resourceAccount)
 	}
+	ctx.varsUnknown = varsUnknown(ctx)
 }
 
 // lookup finds a condition key, case-insensitively, in the request context
@@ -162,7 +167,7 @@ func (s *Statement) match(ctx *evalContext) stmtMatch {
 	// maybe: a wildcard may or may not match a symbol (symbol.go).
 	maybe := false
 	if s.hasResource {
-		if ctx.resourceSym {
+		if ctx.resourceSym || ctx.varsUnknown {
 			out, stop, m := s.resourceStep(ctx)
 			if stop {
 				return out

@@ -152,3 +152,113 @@ func unknownNotARNTri(pattern *[5]string, s string) tri {
 	}
 	return triMaybe
 }
+
+// Policy variables substituted with unresolved values.
+//
+// A policy variable (vars.go) takes its value from the request: when that
+// value holds an unknown token (aws:SourceOrgID of an organization whose ID
+// the input does not give, aws:PrincipalAccount of an account created by
+// the same template), the substituted text is not the text AWS will
+// substitute, and matching it literally could prove a deny or an allow no
+// resolution gives. The substituted token is read instead as a span that
+// may be any string: the pattern, widened so (template.widen), bounds every
+// resolution. When it matches no string the request value may be (read
+// with its own tokens widened), no resolution matches: no; otherwise
+// maybe. Yes is never claimed: the span may resolve to text that fails.
+// A pattern that matches an ARN field by field matches it as one string
+// too (unknownFieldTri), so the one-string test is sound for ARNs.
+
+// varsUnknown reports whether a request value a policy variable can take
+// holds an unknown token: a context value or a key derived from the
+// principal or resource. Requests without one never reach template.widen.
+func varsUnknown(ctx *evalContext) bool {
+	for i, v := range ctx.derived {
+		if ctx.derivedSet[i] && hasUnknownToken(v) {
+			return true
+		}
+	}
+	for _, vs := range ctx.req.Context {
+		for _, v := range vs {
+			if hasUnknownToken(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// substitutesUnknown reports whether resolving t in ctx puts a value
+// holding an unknown token in place of a variable.
+func (t *template) substitutesUnknown(ctx *evalContext) bool {
+	if !t.vars || !ctx.varsUnknown {
+		return false
+	}
+	for i := range t.parts {
+		p := &t.parts[i]
+		if !p.isVar {
+			continue
+		}
+		if vals, found := ctx.lookup(p.key); found && len(vals) == 1 && hasUnknownToken(vals[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// widen resolves t as a pattern with each substituted unknown token read
+// as '*' (widenOpaque). like: the policy text is a wildcard pattern
+// (Resource, Like and ARN operators), else a literal (StringEquals). ok is
+// false when a variable has no value, as for resolve.
+func (t *template) widen(ctx *evalContext, like bool) (string, bool) {
+	var b strings.Builder
+	for i := range t.parts {
+		p := &t.parts[i]
+		switch {
+		case p.special:
+			if p.lit != "$" {
+				b.WriteByte('\\')
+			}
+			b.WriteString(p.lit)
+		case p.isVar:
+			vals, found := ctx.lookup(p.key)
+			switch {
+			case found && len(vals) == 1:
+				b.WriteString(widenOpaque(vals[0]))
+			case p.hasDef:
+				b.WriteString(escapeLiteral(p.def))
+			default:
+				return "", false
+			}
+		case like:
+			b.WriteString(escapeBackslash(p.lit))
+		default:
+			b.WriteString(escapeLiteral(p.lit))
+		}
+	}
+	return b.String(), true
+}
+
+// widenedTri matches t, which substitutes an unknown token, against
+// request value s in three values: no when the widened pattern matches no
+// string s may be, else maybe.
+//
+// arn: t is an ARN pattern (Resource, ArnLike), matched field by field
+// after padding a pattern of fewer than six fields and ignoring a first
+// field other than "arn" (splitEscapedARN). A match then implies the
+// one-string match only when every resolution is a six-field "arn:"
+// pattern: the widened pattern starts with "arn:" and its known text holds
+// the five colons. Otherwise a resolution holding or lacking colons may
+// read as another ARN: maybe.
+func (t *template) widenedTri(ctx *evalContext, like, arn bool, s string) (tri, bool) {
+	w, ok := t.widen(ctx, like)
+	if !ok {
+		return triNo, false
+	}
+	if arn && !(strings.HasPrefix(w, "arn:") && strings.Count(w, ":") >= 5) {
+		return triMaybe, true
+	}
+	if !globsIntersect(w, widenOpaque(s)) {
+		return triNo, true
+	}
+	return triMaybe, true
+}

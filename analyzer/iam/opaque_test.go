@@ -211,12 +211,7 @@ func TestEvaluateUnknownRequestValues(t *testing.T) {
 	}
 	src := map[string][]string{"aws:SourceArn": {trailARN}}
 	srcOrg := map[string][]string{"aws:SourceArn": {trailARN}, "aws:SourceOrgID": {"<unknown:organization ID>"}}
-	cases := []struct {
-		name     string
-		resource string
-		req      Request
-		want     Decision
-	}{
+	cases := []bucketPolicyCase{
 		{"the AWSLogs prefix matches every ID", stmts(allowCT(b+"/AWSLogs/*", "")), put(src), Allowed},
 		{"the account under every ID", stmts(allowCT(b+"/AWSLogs/*/111111111111/*", "")), put(src), Allowed},
 		{"a literal organization ID may or may not be it", stmts(allowCT(b+"/AWSLogs/o-abc/*", "")), put(src), Unknown},
@@ -239,19 +234,12 @@ func TestEvaluateUnknownRequestValues(t *testing.T) {
 		{"ArnLike it with another account", stmts(allowCT(b+"/*", `{"ArnLike":{"aws:SourceArn":"arn:aws:s3:us-east-1:*:*"}}`)),
 			put(map[string][]string{"aws:SourceArn": {objKey}}), ImplicitlyDenied},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			set := PolicySet{Resource: mustParse(t, tc.resource, KindResource)}
-			got := Evaluate(tc.req, set)
-			if got.Decision != tc.want {
-				t.Fatalf("got %s, want %s\nproof: %s", got.Decision, tc.want, got.Proof())
-			}
-		})
-	}
+	checkBucketPolicyCases(t, cases)
 }
 
-// FuzzUnknownRequestSoundness: a request whose resource and a context
-// value hold the token, judged against a fuzzed statement. A decision
+// FuzzUnknownRequestSoundness: a request whose resource and context
+// values (among them values of policy variables) hold the token, judged
+// against a fuzzed statement. A decision
 // other than Unknown must be the decision for every concrete value put in
 // the token's place (as in FuzzSymbolSoundness, with values that may hold
 // '/' and ':' and may be empty or equal a literal of the statement).
@@ -263,11 +251,21 @@ func FuzzUnknownRequestSoundness(f *testing.F) {
 	f.Add(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::b/*/x"}}}`, uint8(0))
 	f.Add(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:SourceOrgID":"o-1"}}}`, uint8(1))
 	f.Add(`{"Effect":"Deny","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/AWSLogs/*:*"}`, uint8(2))
-	values := []string{"", "o-1", "o-1/x", "a:b", "AWSLogs", "*", "o-abc/111111111111"}
+	// Policy variables whose values hold the token (aws:PrincipalOrgID,
+	// aws:PrincipalTag/org) or do not (aws:SourceAccount).
+	f.Add(`{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceOrgID":"${aws:PrincipalOrgID}"}}}`, uint8(0))
+	f.Add(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/AWSLogs/${aws:PrincipalOrgID}/*"}`, uint8(1))
+	f.Add(`{"Effect":"Deny","Principal":"*","Action":"*","NotResource":"arn:aws:s3:::b/AWSLogs/${aws:PrincipalTag/org}"}`, uint8(2))
+	f.Add(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:SourceOrgID":"o-${aws:PrincipalTag/org}*"}}}`, uint8(0))
+	f.Add(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::b/${aws:PrincipalOrgID}/*"}}}`, uint8(1))
+	f.Add(`{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:SourceOrgID":"${aws:PrincipalOrgID}"}}}`, uint8(2))
+	f.Add(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:SourceOrgID":["${aws:SourceAccount}","${aws:PrincipalTag/org}x"]}}}`, uint8(0))
+	values := []string{"", "o-1", "o-1/x", "a:b", "AWSLogs", "*", "o-abc/111111111111", "true", "x/x"}
 	f.Fuzz(func(t *testing.T, statement string, which uint8) {
 		req := Request{Principal: []string{"cloudtrail.amazonaws.com", roleA, roleB}[int(which)%3], Action: "s3:PutObject",
 			Resource: "arn:aws:s3:::b/AWSLogs/" + tokOrg + "/x", ResourceAccount: acctA,
-			Context: map[string][]string{"aws:SourceOrgID": {tokOrg}, "aws:SourceArn": {"arn:aws:s3:::b/" + tokOrg + "/x"}}}
+			Context: map[string][]string{"aws:SourceOrgID": {tokOrg}, "aws:SourceArn": {"arn:aws:s3:::b/" + tokOrg + "/x"},
+				"aws:PrincipalOrgID": {tokOrg}, "aws:PrincipalTag/org": {"1" + tokOrg + "/x"}, "aws:SourceAccount": {acctA}}}
 		doc := stmts(rs("K", "Allow", aws(rootB), "s3:GetObject", "*", ""), statement)
 		p, err := ParsePolicy([]byte(doc), KindResource)
 		if err != nil || strings.Contains(statement, "<") {
@@ -281,9 +279,9 @@ func FuzzUnknownRequestSoundness(f *testing.F) {
 		for _, v := range values {
 			cr := req
 			cr.Resource = strings.ReplaceAll(req.Resource, tokOrg, v)
-			cr.Context = map[string][]string{"aws:SourceOrgID": {v}, "aws:SourceArn": {strings.ReplaceAll(req.Context["aws:SourceArn"][0], tokOrg, v)}}
-			if v == "" {
-				cr.Context["aws:SourceOrgID"] = []string{""}
+			cr.Context = map[string][]string{}
+			for k, vs := range req.Context {
+				cr.Context[k] = []string{strings.ReplaceAll(vs[0], tokOrg, v)}
 			}
 			concrete := Evaluate(cr, set).Decision
 			if (got.Decision == Allowed) != (concrete == Allowed) || got.Decision == ExplicitlyDenied && concrete != ExplicitlyDenied {
@@ -291,4 +289,80 @@ func FuzzUnknownRequestSoundness(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A policy variable whose request value holds an unknown token
+// (opaque.go): the substituted token is a span that may be any string, so
+// the pattern decides no only when it fails with that span widened to '*',
+// else maybe; never a literal match of the token's text. Variables:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+func TestEvaluateUnknownPolicyVariables(t *testing.T) {
+	const tokAcct = "<unknown:account ID>"
+	const b = "arn:aws:s3:::b"
+	put := func(resource string, ctx map[string][]string) Request {
+		return Request{Principal: roleA, Action: "s3:PutObject", Resource: resource, ResourceAccount: acctA, Context: ctx}
+	}
+	acct := map[string][]string{"aws:PrincipalAccount": {tokAcct}}
+	org := func(source, principal string) map[string][]string {
+		return map[string][]string{"aws:SourceOrgID": {source}, "aws:PrincipalOrgID": {principal}}
+	}
+	allow := func(resource, cond string) string { return rs("A", "Allow", `"*"`, "s3:PutObject", resource, cond) }
+	deny := func(resource, cond string) string { return rs("D", "Deny", `"*"`, "s3:*", resource, cond) }
+	notRes := func(resource string) string {
+		return `{"Sid":"N","Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":"` + resource + `"}`
+	}
+	eq := `{"StringEquals":{"aws:SourceOrgID":"${aws:PrincipalOrgID}"}}`
+	cases := []bucketPolicyCase{
+		{"Resource with the unknown account: may be it", stmts(allow(b+"/${aws:PrincipalAccount}/*", "")), put(b+"/111111111111/x", acct), Unknown},
+		{"Resource with the unknown account, another bucket", stmts(allow(b+"/${aws:PrincipalAccount}/*", "")), put("arn:aws:s3:::c/111111111111/x", acct), ImplicitlyDenied},
+		{"Resource with the unknown account and a literal tail that fails", stmts(allow(b+"/${aws:PrincipalAccount}/y", "")), put(b+"/111111111111/x", acct), ImplicitlyDenied},
+		{"NotResource with the unknown account: no proven deny", stmts(allow(b+"/*", ""), notRes(b+"/${aws:PrincipalAccount}/*")), put(b+"/111111111111/x", acct), Unknown},
+		{"NotResource with the unknown account, another prefix: denied", stmts(allow(b+"/*", ""), notRes(b+"/AWSLogs/${aws:PrincipalAccount}/*")), put(b+"/Other/x", acct), ExplicitlyDenied},
+		{"Resource with a known account still decides", stmts(allow(b+"/${aws:PrincipalAccount}/*", "")), put(b+"/111111111111/x", nil), Allowed},
+		{"StringEquals, the variable's value unknown", stmts(allow(b+"/*", eq)), put(b+"/x", org("o-abc", tokOrg)), Unknown},
+		{"StringEquals, the key's value unknown", stmts(allow(b+"/*", eq)), put(b+"/x", org(tokOrg, "o-abc")), Unknown},
+		{"StringEquals, both unknown", stmts(allow(b+"/*", eq)), put(b+"/x", org(tokOrg, tokOrg)), Unknown},
+		{"StringEquals, both known", stmts(allow(b+"/*", eq)), put(b+"/x", org("o-abc", "o-abc")), Allowed},
+		{"StringNotEquals in a deny, the variable's value unknown: no proven deny", stmts(allow(b+"/*", ""),
+			deny("*", `{"StringNotEquals":{"aws:SourceOrgID":"${aws:PrincipalOrgID}"}}`)), put(b+"/x", org("o-abc", tokOrg)), Unknown},
+		{"StringEquals with a literal prefix the value lacks", stmts(allow(b+"/*", `{"StringEquals":{"aws:SourceOrgID":"x-${aws:PrincipalOrgID}"}}`)),
+			put(b+"/x", org("o-abc", tokOrg)), ImplicitlyDenied},
+		{"StringEquals, a policy '*' is literal", stmts(allow(b+"/*", `{"StringEquals":{"aws:SourceOrgID":"*${aws:PrincipalOrgID}"}}`)),
+			put(b+"/x", org("o-abc", tokOrg)), ImplicitlyDenied},
+		{"StringLike with a wildcard and the unknown value", stmts(allow(b+"/*", `{"StringLike":{"aws:SourceOrgID":"*${aws:PrincipalOrgID}"}}`)),
+			put(b+"/x", org("o-abc", tokOrg)), Unknown},
+		{"StringEqualsIgnoreCase: maybe", stmts(allow(b+"/*", `{"StringEqualsIgnoreCase":{"aws:SourceOrgID":"x-${aws:PrincipalOrgID}"}}`)),
+			put(b+"/x", org("o-abc", tokOrg)), Unknown},
+		{"ArnLike with the unknown account", stmts(allow(b+"/*", `{"ArnLike":{"aws:SourceArn":"arn:aws:cloudtrail:*:${aws:PrincipalAccount}:trail/*"}}`)),
+			put(b+"/x", map[string][]string{"aws:PrincipalAccount": {tokAcct}, "aws:SourceArn": {trailA}}), Unknown},
+		{"ArnLike with the unknown account, another service", stmts(allow(b+"/*", `{"ArnLike":{"aws:SourceArn":"arn:aws:sns:*:${aws:PrincipalAccount}:*"}}`)),
+			put(b+"/x", map[string][]string{"aws:PrincipalAccount": {tokAcct}, "aws:SourceArn": {trailA}}), ImplicitlyDenied},
+		{"a second, known value still decides yes", stmts(allow(b+"/*", `{"StringEquals":{"aws:SourceOrgID":["${aws:PrincipalOrgID}","o-abc"]}}`)),
+			put(b+"/x", org("o-abc", tokOrg)), Allowed},
+		{"Null with the unknown value", stmts(allow(b+"/*", `{"Null":{"aws:SourceOrgID":"${aws:PrincipalOrgID}"}}`)),
+			put(b+"/x", org("o-abc", tokOrg)), Unknown},
+	}
+	checkBucketPolicyCases(t, cases)
+}
+
+// bucketPolicyCase is a same-account request judged by a bucket policy
+// alone (the policy allows without an identity policy).
+type bucketPolicyCase struct {
+	name   string
+	policy string
+	req    Request
+	want   Decision
+}
+
+func checkBucketPolicyCases(t *testing.T, cases []bucketPolicyCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			set := PolicySet{Resource: mustParse(t, tc.policy, KindResource)}
+			got := Evaluate(tc.req, set)
+			if got.Decision != tc.want {
+				t.Fatalf("got %s, want %s\nproof: %s", got.Decision, tc.want, got.Proof())
+			}
+		})
+	}
 }

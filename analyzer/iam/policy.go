@@ -220,6 +220,9 @@ func (p *resourcePattern) matchTri(ctx *evalContext) (tri, bool) {
 		m, ok := p.match(ctx)
 		return boolTri(m), ok
 	}
+	if p.t.substitutesUnknown(ctx) {
+		return p.t.widenedTri(ctx, true, true, ctx.req.Resource)
+	}
 	var buf [5]string
 	parts, all, ok := p.resolved(ctx, &buf)
 	switch {

@@ -889,12 +889,22 @@ func orderedJSON(v any, prefix, step string) string {
 // yamlBlock writes v as block YAML (two-space indent), statement keys in
 // AWS's order.
 func yamlBlock(v any) string {
+	key, memo := blockKey(v) // see yamlCache
+	if memo {
+		if s, ok := cachedBlock(key); ok {
+			return s
+		}
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	_ = enc.Encode(yamlNode(v))
 	_ = enc.Close()
-	return strings.TrimRight(buf.String(), "\n")
+	out := strings.TrimRight(buf.String(), "\n")
+	if memo {
+		storeBlock(key, out)
+	}
+	return out
 }
 
 func yamlNode(v any) *yaml.Node {
@@ -917,6 +927,9 @@ func yamlNode(v any) *yaml.Node {
 	// an Integer property).
 	if x, ok := v.(float64); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
 		v = int64(x)
+	}
+	if n, ok := scalarNode(v); ok {
+		return n
 	}
 	var n yaml.Node
 	_ = n.Encode(v)

@@ -225,7 +225,7 @@ func ReadContext(ctx context.Context, paths []string, opts Options) (*Result, er
 	if templates > 0 {
 		res.Warnings = append(res.Warnings, unusedParams(opts.Params, declared)...)
 	}
-	res.Snapshot = snapshot.Merge(snaps...)
+	res.Snapshot = snapshot.MergeOwned(snaps...) // each parsed for this call alone
 	return res, nil
 }
 

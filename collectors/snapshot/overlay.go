@@ -26,13 +26,23 @@ func Overlay(base, overlay *Snapshot) *Snapshot {
 
 // Merge overlays each snapshot on the ones before it, as Overlay does,
 // copying every input once; the result keeps the first one's source.
-func Merge(snaps ...*Snapshot) *Snapshot {
+func Merge(snaps ...*Snapshot) *Snapshot { return merge(snaps, clone) }
+
+// MergeOwned is Merge for snapshots the caller hands over and no longer
+// uses (freshly parsed ones): it copies none of them, and the result shares
+// and changes their content. The copies were a JSON round trip per input,
+// 3% of checking 300 stacks.
+func MergeOwned(snaps ...*Snapshot) *Snapshot {
+	return merge(snaps, func(s *Snapshot) *Snapshot { return s })
+}
+
+func merge(snaps []*Snapshot, take func(*Snapshot) *Snapshot) *Snapshot {
 	var out *Snapshot
 	for _, s := range snaps {
 		if s == nil {
 			continue
 		}
-		c := clone(s)
+		c := take(s)
 		if out == nil {
 			out = c
 			continue

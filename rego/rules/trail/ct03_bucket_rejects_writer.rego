@@ -94,23 +94,63 @@ deny contains f if {
 deny contains f if {
 	some x in failures
 	x.check.group == "account"
+	not same_cause(x.check.trail.trail.arn)
 	f := finding(x.check, x.answer, sprintf("s3:PutObject %s", [x.check.path]), sprintf(
 		"CloudTrail cannot s3:PutObject under %s/%s* for trail %s: %s%s",
 		[x.check.bucket.bucket.arn, x.check.path, x.check.trail.trail.arn, x.answer.proof, source_arn_hint(x.check)],
 	))
 }
 
+# One finding per cause: when the trail owner's path and the organization
+# path are denied by the same statements (or both lack a grant), one
+# finding names both paths.
+deny contains f if {
+	some x in failures
+	x.check.group == "account"
+	trail := x.check.trail.trail.arn
+	same_cause(trail)
+	accounts := org_failed_paths(trail)
+	f := finding(x.check, x.answer, sprintf("s3:PutObject %s", [x.check.path]), sprintf(
+		"CloudTrail cannot s3:PutObject under %s/%s* nor the organization trail %s's logs under %s/%s (%d of %d member accounts, first path %s): %s%s",
+		[x.check.bucket.bucket.arn, x.check.path, trail, x.check.bucket.bucket.arn, org_path(x.check.trail.trail), count(accounts), count(lib.org_members), accounts[0], x.answer.proof, source_arn_hint(x.check)],
+	))
+}
+
+# org_failed_paths are the organization paths of trail that CloudTrail
+# cannot write, sorted.
+org_failed_paths(trail) := sort([y.check.path | some y in failures; y.check.group == "org"; y.check.trail.trail.arn == trail])
+
+org_path(t) := concat("", [prefix(t), "AWSLogs/", lib.org_id, "/"])
+
+# same_cause holds when trail's own path and its first failing
+# organization path fail for one cause: the same decision, decided by the
+# same statements.
+same_cause(trail) if {
+	some x in failures
+	x.check.group == "account"
+	x.check.trail.trail.arn == trail
+	some y in failures
+	y.check.group == "org"
+	y.check.trail.trail.arn == trail
+	y.check.path == org_failed_paths(trail)[0]
+	cause(x.answer) == cause(y.answer)
+}
+
+cause(a) := {"decision": a.decision, "statements": {[s.kind, s.policy, s.target, s.index, s.role] | some s in object.get(a, "statements", [])}}
+
 # Organization paths are reported once per trail, naming the accounts whose
-# logs cannot be written.
+# logs cannot be written (within the trail owner's finding when one cause
+# denies both).
 deny contains f if {
 	some x in failures
 	x.check.group == "org"
 	trail := x.check.trail.trail.arn
-	accounts := sort([y.check.path | some y in failures; y.check.group == "org"; y.check.trail.trail.arn == trail])
+	not same_cause(trail)
+	accounts := org_failed_paths(trail)
 	x.check.path == accounts[0]
 	f := finding(x.check, x.answer, sprintf("s3:PutObject %sAWSLogs/%s/", [prefix(x.check.trail.trail), lib.org_id]), sprintf(
 		"CloudTrail cannot s3:PutObject the organization trail %s's logs under %s/%s (%d of %d member accounts, first path %s): %s%s",
-		[trail, x.check.bucket.bucket.arn, concat("", [prefix(x.check.trail.trail), "AWSLogs/", lib.org_id, "/"]), count(accounts), count(lib.org_members), accounts[0], x.answer.proof, source_arn_hint(x.check)],
+		[trail, x.check.bucket.bucket.arn, org_path(x.check.trail.trail), count(accounts), count(lib.org_members), accounts[0], x.answer.proof, source_arn_hint(x.check)],
 	))
 }
 

@@ -74,14 +74,14 @@ test_fail_org_path_missing if {
 
 test_fail_acl_condition_other_value if {
 	wrong := object.union(write_stmt, {"Condition": {"StringEquals": {"s3:x-amz-acl": "private", "aws:SourceArn": trail_arn}}})
-	count(facts([acl_stmt, wrong], trail)) == 2
+	facts([acl_stmt, wrong], trail) == {concat(" ", [trail_arn, "s3:PutObject AWSLogs/111111111111/"])}
 }
 
 test_fail_source_arn_other_trail if {
 	other := "arn:aws:cloudtrail:us-east-1:111111111111:trail/old-trail"
 	wrong := object.union(write_stmt, {"Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": other}}})
 	fs := ct03.deny with input as snap([acl_stmt, wrong], trail)
-	count(fs) == 2
+	count(fs) == 1
 	some f in fs
 	contains(f.message, "aws:SourceArn condition names arn:aws:cloudtrail:us-east-1:111111111111:trail/old-trail")
 	contains(f.remediation, trail_arn)
@@ -89,7 +89,31 @@ test_fail_source_arn_other_trail if {
 
 test_fail_explicit_deny if {
 	deny_all := {"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::org-logs/*"}
-	count(facts([acl_stmt, write_stmt, deny_all], trail)) == 2
+	facts([acl_stmt, write_stmt, deny_all], trail) == {concat(" ", [trail_arn, "s3:PutObject AWSLogs/111111111111/"])}
+}
+
+# One finding per cause: a policy whose only write grant names another
+# prefix denies the trail owner's path and the organization path alike,
+# reported once, naming both.
+test_fail_both_paths_one_cause if {
+	wrong := object.union(write_stmt, {"Resource": "arn:aws:s3:::org-logs/logs/*"})
+	fs := ct03.deny with input as snap([acl_stmt, wrong], trail)
+	{f.fact | some f in fs} == {concat(" ", [trail_arn, "s3:PutObject AWSLogs/111111111111/"])}
+	some f in fs
+	contains(f.message, "arn:aws:s3:::org-logs/AWSLogs/111111111111/*")
+	contains(f.message, "arn:aws:s3:::org-logs/AWSLogs/o-a1b2c3d4e5/")
+	contains(f.message, "2 of 2 member accounts")
+}
+
+# Distinct causes stay distinct findings: a Deny naming only the trail
+# owner's path, and no grant for the organization path.
+test_fail_both_paths_distinct_causes if {
+	only_mgmt := object.union(write_stmt, {"Resource": "arn:aws:s3:::org-logs/AWSLogs/111111111111/*"})
+	deny_mgmt := {"Sid": "DenyMgmt", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::org-logs/AWSLogs/111111111111/*"}
+	facts([acl_stmt, only_mgmt, deny_mgmt], trail) == {
+		concat(" ", [trail_arn, "s3:PutObject AWSLogs/111111111111/"]),
+		concat(" ", [trail_arn, "s3:PutObject AWSLogs/o-a1b2c3d4e5/"]),
+	}
 }
 
 test_fail_latest_delivery_error if {
