@@ -733,10 +733,22 @@ func (ix *Index) assemble(req Request) *question {
 		q.standIn = p.account
 	}
 
+	// A principal holding an unknown token cannot be placed in or out of
+	// the resource's account, nor looked up: the answer is Unknown,
+	// whatever the policies say of the principal the ARN reads as.
+	if p.unresolved != "" {
+		q.unknown = append(q.unknown, p.unresolved)
+		if raw, err := json.Marshal(req.Principal); err == nil {
+			q.addCauses(p.unresolved, tokenCauses(raw, "the principal "+req.Principal)...)
+		}
+		q.notes = append(q.notes, "identity: "+p.unresolved+" ("+req.Principal+"); its identity policies are not looked up")
+		p.kind = "unresolved"
+	}
+
 	// Identity side.
 	outside := false
 	switch p.kind {
-	case "service", "anonymous":
+	case "service", "anonymous", "unresolved":
 	case "account":
 		outside = true
 		// Any principal of a member account is still bound by the SCPs on
@@ -885,14 +897,38 @@ type caller struct {
 	kind     string // role, assumed-role, user, root, service, anonymous, other
 	account  string
 	roleName string // the role's, or the user's, name
+	// unresolved says why the principal holds an unknown token
+	// (collectors/snapshot.Unknown), "" when it holds none.
+	unresolved string
 }
+
+// Why a principal holding an unknown token cannot be placed. An account
+// that is not resolved may be the resource's or any other, and a name that
+// is not resolved may be any role's (or none): the identity side, and
+// whether the call crosses accounts, are not determined. The evaluator
+// matches a policy's principals against the request's literally, so a
+// token anywhere else in the principal (its path, session, service name)
+// leaves the answer undetermined too.
+const (
+	principalAccountUnresolved = "the principal's account is not resolved"
+	principalRoleUnresolved    = "the principal's role name is not resolved"
+	principalUserUnresolved    = "the principal's user name is not resolved"
+	principalUnresolved        = "the principal is not resolved"
+)
 
 func parseCaller(arn, partition string) caller {
 	switch {
 	case arn == "*":
 		return caller{kind: "anonymous"}
 	case strings.HasSuffix(arn, ".amazonaws.com") || strings.HasSuffix(arn, ".amazonaws.com.cn"):
-		return caller{kind: "service"}
+		c := caller{kind: "service"}
+		if snapshot.IsUnknown(arn) {
+			c.unresolved = principalUnresolved
+		}
+		return c
+	}
+	if snapshot.IsUnknown(arn) {
+		return parseUnresolvedCaller(arn)
 	}
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 {
@@ -913,6 +949,58 @@ func parseCaller(arn, partition string) caller {
 		c.kind, c.roleName = "user", path.Base(res)
 	}
 	return c
+}
+
+// parseUnresolvedCaller is parseCaller for a principal ARN holding unknown
+// tokens, split at the colons and slashes the ARN itself writes: a token's
+// reason holds a colon ("<unknown:account ID>"), and what it resolves to
+// may hold anything. The cause names the most basic field unresolved.
+func parseUnresolvedCaller(arn string) caller {
+	c := caller{kind: "other", unresolved: principalUnresolved}
+	f, ok := iam.SplitARN(arn)
+	if !ok {
+		return c
+	}
+	c.account = f[3]
+	if snapshot.IsUnknown(f[3]) {
+		c.unresolved = principalAccountUnresolved
+		return c
+	}
+	seg := splitOutsideTokens(f[4], '/')
+	switch {
+	case f[1] == "iam" && len(seg) >= 2 && seg[0] == "role":
+		c.kind, c.roleName = "role", seg[len(seg)-1]
+	case f[1] == "sts" && len(seg) >= 3 && seg[0] == "assumed-role":
+		c.kind, c.roleName = "assumed-role", seg[1]
+	case f[1] == "iam" && len(seg) >= 2 && seg[0] == "user":
+		c.kind, c.roleName = "user", seg[len(seg)-1]
+	}
+	switch {
+	case !snapshot.IsUnknown(c.roleName):
+	case c.kind == "user":
+		c.unresolved = principalUserUnresolved
+	default:
+		c.unresolved = principalRoleUnresolved
+	}
+	return c
+}
+
+// splitOutsideTokens splits s at each sep outside unknown tokens.
+func splitOutsideTokens(s string, sep byte) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "<unknown:"):
+			if j := strings.IndexByte(s[i:], '>'); j >= 0 {
+				i += j
+			}
+		case s[i] == sep:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
 }
 
 // rcpServices are the services whose resources RCPs govern.

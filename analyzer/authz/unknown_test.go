@@ -336,3 +336,74 @@ func TestUnresolvedRequestValues(t *testing.T) {
 		})
 	}
 }
+
+// TestUnresolvedPrincipal: a principal ARN holding an unknown token (an
+// IaC principal whose account or role name the input does not determine)
+// is split at the colons the ARN writes, not those in the token's reason,
+// and answered Unknown with the cause named: an unresolved account may or
+// may not be the resource's, and an unresolved name may be any role's.
+// Read as plain text, "arn:aws:iam::<unknown:account ID>:role/Reader"
+// was a cross-account principal "<unknown" named "ID>:role/Reader".
+func TestUnresolvedPrincipal(t *testing.T) {
+	account := snapshot.Unknown("account ID")
+	name := snapshot.Unknown("known after apply: aws_iam_role.reader/name")
+	cases := []struct {
+		name, principal, resource, cause string
+	}{
+		{"account token in a role ARN", "arn:aws:iam::" + account + ":role/Reader", object, principalAccountUnresolved},
+		{"account token in a root ARN", "arn:aws:iam::" + account + ":root", object, principalAccountUnresolved},
+		{"account token in an assumed-role ARN", "arn:aws:sts::" + account + ":assumed-role/Reader/session", object, principalAccountUnresolved},
+		{"role name token in a known account", "arn:aws:iam::222222222222:role/" + name, object, principalRoleUnresolved},
+		{"role name token in an assumed-role ARN", "arn:aws:sts::222222222222:assumed-role/" + name + "/session", object, principalRoleUnresolved},
+		{"role name token after a path", "arn:aws:iam::222222222222:role/logs/" + name, object, principalRoleUnresolved},
+		{"user name token", "arn:aws:iam::222222222222:user/" + name, object, principalUserUnresolved},
+		{"token in a service principal's name", snapshot.Unknown("parameter Service") + ".amazonaws.com", object, principalUnresolved},
+		{"token in the session name only", "arn:aws:sts::222222222222:assumed-role/Reader/" + name, object, principalUnresolved},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := ask(t, org(nil), c.principal, "s3:GetObject", c.resource, nil)
+			if a.Decision != Unknown {
+				t.Fatalf("decision %s, want Unknown\nproof: %s\nexplanation:\n  %s", a.Decision, a.Proof, strings.Join(a.Explanation, "\n  "))
+			}
+			if want := "cannot prove: " + c.cause; a.Proof != want {
+				t.Errorf("proof %q, want %q", a.Proof, want)
+			}
+			if strings.Contains(strings.Join(a.Explanation, "\n"), "does not exist") || strings.Contains(strings.Join(a.Explanation, "\n"), "outside the snapshot") {
+				t.Errorf("explanation places the principal:\n  %s", strings.Join(a.Explanation, "\n  "))
+			}
+			if len(a.Causes) != 1 || a.Causes[0].Token == "" || !strings.Contains(a.Causes[0].Where, c.principal) {
+				t.Errorf("causes %+v, want the principal's token as the one cause", a.Causes)
+			}
+		})
+	}
+	// Without a token, the same principals are placed as before.
+	if a := ask(t, org(nil), reader, "s3:GetObject", object, nil); a.Decision != Allowed {
+		t.Errorf("known reader: %s (%s)", a.Decision, a.Proof)
+	}
+}
+
+func TestParseCallerTokens(t *testing.T) {
+	account := snapshot.Unknown("account ID")
+	path := snapshot.Unknown("parameter a/b:c")
+	cases := []struct {
+		arn  string
+		want caller
+	}{
+		{"arn:aws:iam::222222222222:role/p/Reader", caller{kind: "role", account: "222222222222", roleName: "Reader"}},
+		{"arn:aws:sts::222222222222:assumed-role/Reader/s", caller{kind: "assumed-role", account: "222222222222", roleName: "Reader"}},
+		{"arn:aws:iam::" + account + ":role/Reader", caller{kind: "other", account: account, unresolved: principalAccountUnresolved}},
+		// A token in the path, even one holding '/' and ':', leaves the
+		// name after the last '/' the ARN writes; the principal as a whole
+		// (which policies name with its path) stays unresolved.
+		{"arn:aws:iam::222222222222:role/" + path + "/Reader", caller{kind: "role", account: "222222222222", roleName: "Reader", unresolved: principalUnresolved}},
+		{"arn:aws:sts::222222222222:assumed-role/" + path + "/s", caller{kind: "assumed-role", account: "222222222222", roleName: path, unresolved: principalRoleUnresolved}},
+		{snapshot.Unknown("x") + ".amazonaws.com", caller{kind: "service", unresolved: principalUnresolved}},
+		{"arn:aws:iam::" + account, caller{kind: "other", unresolved: principalUnresolved}},
+	}
+	for _, c := range cases {
+		if got := parseCaller(c.arn, "aws"); got != c.want {
+			t.Errorf("parseCaller(%q) = %+v, want %+v", c.arn, got, c.want)
+		}
+	}
+}

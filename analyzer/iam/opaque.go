@@ -110,6 +110,13 @@ func opaqueARNParts(s string) (p [5]string, ok bool) {
 	return p, true
 }
 
+// SplitARN splits a request value into its partition, service, region,
+// account and resource fields, an unknown token counting as one element
+// whatever colons its reason holds (opaqueARNParts): for a caller that
+// reads a principal's account or name. ok is false when the value is not
+// an ARN.
+func SplitARN(s string) (fields [5]string, ok bool) { return opaqueARNParts(s) }
+
 // UnknownOnlyInResourceID reports whether every unknown token of arn lies
 // in its resource field (after the account), so that its partition,
 // service, region and account are known whatever the tokens resolve to: a
