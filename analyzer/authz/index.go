@@ -68,7 +68,8 @@ type Index struct {
 	rcps      map[string][]*document
 	scpOn     bool
 	rcpOn     bool
-	accounts  map[string]bool // accounts whose resources were collected
+	accounts  map[string]bool   // accounts whose resources were collected
+	iamGaps   map[string]string // accounts whose principals are not known whole: why (absentPrincipal)
 	roles     map[string]*roleEntry
 	users     map[string]*userEntry // by account/name, as roles
 	managed   map[string]*document
@@ -140,6 +141,7 @@ func NewIndex(s *snapshot.Snapshot) (*Index, error) {
 	ix := &Index{
 		partition: s.Partition,
 		inputName: inputName(s.Source),
+		iamGaps:   iamGaps(s),
 		org:       s.Organization,
 		members:   map[string]bool{},
 		scps:      map[string][]*document{},
@@ -760,7 +762,11 @@ func (ix *Index) assemble(req Request) *question {
 		}
 		e := ix.roles[roleKey(p.account, p.roleName)]
 		if e == nil {
-			q.notes = append(q.notes, fmt.Sprintf("identity: role %s does not exist in account %s", p.roleName, p.account))
+			arn := req.Principal
+			if p.kind != "role" {
+				arn = ""
+			}
+			ix.absentPrincipal(q, p, "role", arn)
 			break
 		}
 		ix.addIdentity(q, p, e.role.ARN, e.inline, e.role.InlinePolicies, e.attached, e.role.PermissionsBoundaryARN)
@@ -796,6 +802,10 @@ func (ix *Index) assemble(req Request) *question {
 			q.missing = append(q.missing, "the resource policy of "+req.Resource)
 			q.addCauses("the resource policy of "+req.Resource, Cause{Key: "missing:" + req.Resource, Resource: req.Resource,
 				What: "the resource policy of " + req.Resource + " is not in " + ix.inputName + "; pass --snapshot of its account"})
+		} else if service == "sts" {
+			if parts := strings.SplitN(req.Resource, ":", 6); len(parts) == 6 && strings.HasPrefix(parts[5], "role/") {
+				ix.absentTrust(q, req.Resource, resourceAccount, path.Base(parts[5]))
+			}
 		}
 	}
 	if snapshot.IsUnknown(req.Resource) {

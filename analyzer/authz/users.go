@@ -2,7 +2,6 @@ package authz
 
 import (
 	"cmp"
-	"fmt"
 
 	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -44,8 +43,7 @@ func (ix *Index) indexUsers(a *snapshot.Account) {
 func (ix *Index) addUserIdentity(q *question, p caller) {
 	e := ix.users[roleKey(p.account, p.roleName)]
 	if e == nil {
-		q.notes = append(q.notes, fmt.Sprintf("identity: user %s does not exist in account %s", p.roleName, p.account))
-		ix.addAccountSCPs(q, p.account)
+		ix.absentPrincipal(q, p, "user", "")
 		return
 	}
 	for _, g := range e.user.Groups {

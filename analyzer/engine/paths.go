@@ -91,6 +91,10 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
+	gaps, err := jp.marshal(ix.PrincipalGaps())
+	if err != nil {
+		return nil, err
+	}
 	index := paths.(ast.Object).Get(ast.StringTerm("index"))
 	paths = paths.(ast.Object).Get(ast.StringTerm("paths")).Value
 	s.input = ast.NewObject(
@@ -100,6 +104,9 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 		ast.Item(ast.StringTerm("publishers"), publishers),
 		ast.Item(ast.StringTerm("paths"), ast.NewTerm(paths)),
 		ast.Item(ast.StringTerm("path_index"), index),
+		// The accounts whose principals are not known whole
+		// (lib.principals_complete).
+		ast.Item(ast.StringTerm("principal_gaps"), gaps),
 	)
 	return s, nil
 }

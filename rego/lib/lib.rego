@@ -246,6 +246,16 @@ key_ref(ref, _, _) := keys_by_arn[ref] if {
 # account_of_arn is the account field of an ARN.
 account_of_arn(arn) := split(arn, ":")[4]
 
+# principals_complete holds when the input lists every role and user of
+# account (a live or fixture snapshot whose IAM listing succeeded): there a
+# principal absent from the input does not exist. A template or plan
+# declares some of an account's principals only, and a failed listing is a
+# gap: input.principal_gaps (analyzer/authz) names those accounts, where a
+# rule must not report a principal missing.
+principals_complete(account) if not principal_gap(account)
+
+principal_gap(account) if _ = input.principal_gaps[account]
+
 region_of_arn(arn) := split(arn, ":")[3]
 
 # resource builds a finding's resource object.

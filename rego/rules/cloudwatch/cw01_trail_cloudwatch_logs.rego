@@ -122,6 +122,7 @@ deny contains f if {
 	lib.account_of_arn(arn) in {a.id | some a in input.snapshot.accounts}
 	not role_of(e)
 	not lib.is_unknown(arn)
+	lib.principals_complete(lib.account_of_arn(arn))
 	f := finding(e, "role missing", sprintf("trail %s delivers to CloudWatch Logs as role %s, which does not exist%s", [e.trail.arn, arn, landingzone.step_note("O3")]), sprintf("Create role %s trusting cloudtrail.amazonaws.com, with logs:CreateLogStream and logs:PutLogEvents on the trail's log group", [arn]))
 }
 
@@ -140,6 +141,33 @@ deny contains f if {
 		},
 		[object.get(r.role, ["trust_policy", "location"], null), object.get(r.role, "location", null)],
 	)
+}
+
+# A role absent from an input that does not list its account's principals
+# whole (a template: the role may live in another stack) may exist: its
+# permissions are asked all the same, which the index answers Unknown
+# (one unproven finding naming the role) or a denial by the other layers.
+deny contains f if {
+	some e in delivering
+	arn := object.get(e.trail, "cloudwatch_logs_role_arn", "")
+	arn != ""
+	not role_of(e)
+	not lib.is_unknown(arn)
+	not lib.principals_complete(lib.account_of_arn(arn))
+	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
+	missing := sort({sprintf("%s on %s", [action, s]) |
+		some action in ["logs:CreateLogStream", "logs:PutLogEvents"]
+		some s in streams(e)
+
+		# The CloudWatch Logs delivery is on no path (the paths follow S3 delivery): asked here.
+		lib.denied(lib.authz(arn, action, s, {}))
+	})
+	count(missing) > 0
+	f := finding(e, "role cannot write", sprintf("role %s, which CloudTrail assumes for trail %s%s, cannot %s", [arn, e.trail.arn, landingzone.step_note("O3"), concat("; ", missing)]), sprintf("Add to an identity policy of %s: %s", [arn, lib.statement_json({
+		"Sid": "AWSCloudTrailDeliverToCloudWatchLogs", "Effect": "Allow",
+		"Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+		"Resource": sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:*", [lib.partition, g.region, g.account, g.name]),
+	})]))
 }
 
 deny contains f if {

@@ -78,3 +78,19 @@ test_near_miss_iac_group_elsewhere if {
 	s := json.patch(snap({}, role, []), [{"op": "replace", "path": "/source", "value": "cloudformation"}])
 	facts(s) == set()
 }
+
+# A template declares some of an account's roles only (a platform team's
+# stack may create the delivery role): a role it does not declare is no
+# "role missing" finding, and its permissions cannot be proven either way.
+test_near_miss_iac_role_elsewhere if {
+	s := json.patch(snap({"cloudwatch_logs_role_arn": "arn:aws:iam::111111111111:role/platform-ct-logs"}, role, groups), [{"op": "replace", "path": "/source", "value": "cloudformation"}])
+	fs := cw01.deny with input as {"snapshot": s, "connector": null, "principal_gaps": {"111111111111": ""}}
+	fs == set()
+}
+
+# A live account whose IAM listing failed holds a gap, not an absence.
+test_near_miss_role_listing_failed if {
+	s := object.union(snap({"cloudwatch_logs_role_arn": "arn:aws:iam::111111111111:role/gone"}, role, groups), {"collection_errors": [{"account": "111111111111", "service": "iam", "operation": "GetAccountAuthorizationDetails", "code": "AccessDenied"}]})
+	fs := cw01.deny with input as {"snapshot": s, "connector": null, "principal_gaps": {"111111111111": "listing the IAM principals of account 111111111111 failed (AccessDenied)"}}
+	fs == set()
+}
