@@ -21,12 +21,14 @@ import (
 // why ("" for none): the accounts of a template or plan, and the live
 // accounts whose IAM listing or collection did not finish. An IaC overlay
 // keeps its base's source (snapshot.Overlay), so a live account keeps its
-// listing under the template's resources.
+// listing under the template's resources; an account only the overlay
+// holds (Account.FromIaC: a template for an account the collection did
+// not reach) is a template's account.
 func iamGaps(s *snapshot.Snapshot) map[string]string {
 	gaps := map[string]string{}
-	iac := s.Source == snapshot.SourceCloudFormation || s.Source == snapshot.SourceTerraform
+	iac := s.IsIaC()
 	for _, a := range s.Accounts {
-		if iac {
+		if iac || a.FromIaC {
 			gaps[a.ID] = "" // the input's name says why
 		}
 	}

@@ -123,3 +123,25 @@ func TestAbsentRoleTrust(t *testing.T) {
 		t.Errorf("causes (-want +got):\n%s", diff)
 	}
 }
+
+// TestAbsentPrincipalOverlayNewAccount: a template for an account the live
+// collection did not reach adds that account with the template's
+// principals only; a role it does not declare may exist there, so the
+// account is a gap, while the collected accounts stay listed whole.
+func TestAbsentPrincipalOverlayNewAccount(t *testing.T) {
+	const newAccount = "444455556666"
+	base := org(func(s *snapshot.Snapshot) { s.Source = snapshot.SourceLive })
+	overlay := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Source: snapshot.SourceCloudFormation,
+		Accounts: []snapshot.Account{{ID: newAccount, Topics: []snapshot.Topic{{Name: "t", ARN: "arn:aws:sns:us-east-1:" + newAccount + ":t", Region: "us-east-1"}}}}}
+	ix, err := NewIndex(snapshot.Overlay(base, overlay))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{newAccount: ""}, ix.PrincipalGaps()); diff != "" {
+		t.Errorf("gaps (-want +got):\n%s", diff)
+	}
+	a := ix.Authorize(Request{Principal: "arn:aws:iam::" + newAccount + ":role/vendor-reader", Action: "sns:Subscribe", Resource: "arn:aws:sns:us-east-1:" + newAccount + ":t"})
+	if a.Decision == ImplicitlyDenied || a.Decision == ExplicitlyDenied {
+		t.Errorf("decision %s, want no proven denial for a role the template may not declare: %s", a.Decision, a.Proof)
+	}
+}

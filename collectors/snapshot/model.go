@@ -122,6 +122,11 @@ type DelegatedAdministrator struct {
 type Account struct {
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`
+	// FromIaC marks, in a live snapshot with templates or plans overlaid
+	// (Overlay), an account only the IaC input holds: its principals are
+	// the ones the templates declare, not a listing of the account. Not
+	// part of the snapshot file: it describes this run's overlay.
+	FromIaC bool `json:"-"`
 	// Regions lists the regions whose regional resources were collected.
 	Regions []string `json:"regions,omitempty"`
 	// Roles are the account's IAM roles.

@@ -71,6 +71,12 @@ func clone(s *Snapshot) *Snapshot {
 	return &c
 }
 
+// IsIaC reports whether s was read from templates or plans, which declare
+// some of an account's resources only.
+func (s *Snapshot) IsIaC() bool {
+	return s.Source == SourceCloudFormation || s.Source == SourceTerraform
+}
+
 func mergeInto(dst, src *Snapshot) {
 	if dst.Partition == "" {
 		dst.Partition = src.Partition
@@ -81,6 +87,9 @@ func mergeInto(dst, src *Snapshot) {
 		j := slices.IndexFunc(dst.Accounts, func(a Account) bool { return a.ID == sa.ID })
 		if j < 0 {
 			dst.Accounts = append(dst.Accounts, *sa)
+			if src.IsIaC() && !dst.IsIaC() {
+				dst.Accounts[len(dst.Accounts)-1].FromIaC = true
+			}
 			continue
 		}
 		da := &dst.Accounts[j]
