@@ -27,6 +27,7 @@ var tfAttribute = map[string]map[string]string{
 		"DelaySeconds":                  "delay_seconds",
 		"ReceiveMessageWaitTimeSeconds": "receive_wait_time_seconds",
 		"KmsMasterKeyId":                "kms_master_key_id",
+		"SqsManagedSseEnabled":          "sqs_managed_sse_enabled",
 	},
 	"aws_sns_topic": {
 		"KmsMasterKeyId": "kms_master_key_id",
@@ -35,6 +36,18 @@ var tfAttribute = map[string]map[string]string{
 		"IsMultiRegionTrail":         "is_multi_region_trail",
 		"IncludeGlobalServiceEvents": "include_global_service_events",
 		"IsLogging":                  "enable_logging",
+		"KMSKeyId":                   "kms_key_id",
+	},
+	"aws_guardduty_detector": {
+		"FindingPublishingFrequency": "finding_publishing_frequency",
+	},
+	// CloudFormation's DestinationProperties object is flat in the
+	// provider (tfFlatten): destination_arn and kms_key_arn.
+	"aws_guardduty_publishing_destination": {
+		"DetectorId":      "detector_id",
+		"DestinationType": "destination_type",
+		"DestinationArn":  "destination_arn",
+		"KmsKeyArn":       "kms_key_arn",
 	},
 	"aws_kms_key": {
 		"Enabled": "is_enabled",
@@ -50,13 +63,27 @@ var tfAttribute = map[string]map[string]string{
 // tfType is the AWS provider's resource type of a CloudFormation type a
 // Fix declares (a Companion).
 var tfType = map[string]string{
-	"AWS::SQS::Queue":        "aws_sqs_queue",
-	"AWS::SNS::Subscription": "aws_sns_topic_subscription",
+	"AWS::SQS::Queue":                       "aws_sqs_queue",
+	"AWS::SNS::Subscription":                "aws_sns_topic_subscription",
+	"AWS::GuardDuty::PublishingDestination": "aws_guardduty_publishing_destination",
 }
+
+// tfFlatten are CloudFormation properties whose object the provider holds
+// as arguments of the resource itself: a publishing destination's
+// DestinationProperties are its destination_arn and kms_key_arn.
+var tfFlatten = map[string]map[string]bool{
+	"aws_guardduty_publishing_destination": {"DestinationProperties": true},
+}
+
+// tfOmitFalse are arguments a Fix's false is written for by leaving them
+// out: the provider's sqs_managed_sse_enabled conflicts with
+// kms_master_key_id (aws_sqs_queue), so a queue given a customer managed
+// key drops the argument rather than set it to false.
+var tfOmitFalse = map[string]bool{"sqs_managed_sse_enabled": true}
 
 // tfSelfAttribute is the attribute of a resource type that is what
 // CloudFormation's Ref returns for it: a topic's ARN, a queue's URL.
-var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id"}
+var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id", "aws_guardduty_detector": "id"}
 
 var tfIndexRe = regexp.MustCompile(`\[[^\]]*\]`)
 
@@ -71,15 +98,30 @@ func tfTypeName(addr string) (string, string, bool) {
 }
 
 // tfSet renders a Set as HCL arguments; ok is false when a property has no
-// argument trailgate knows for the type.
-func tfSet(typ string, set map[string]any) (names []string, values []string, ok bool) {
-	for _, p := range props(set) {
+// argument trailgate knows for the type. drop are arguments to remove (a
+// false tfOmitFalse leaves out).
+func tfSet(typ string, set map[string]any) (names []string, values []string, drop []string, ok bool) {
+	flat := map[string]any{}
+	for p, v := range set {
+		if m, isMap := v.(map[string]any); isMap && tfFlatten[typ][p] {
+			for k, kv := range m {
+				flat[k] = kv
+			}
+			continue
+		}
+		flat[p] = v
+	}
+	for _, p := range props(flat) {
 		a := tfAttribute[typ][p]
 		if a == "" {
-			return nil, nil, false
+			return nil, nil, nil, false
+		}
+		if flat[p] == false && tfOmitFalse[a] {
+			drop = append(drop, a)
+			continue
 		}
 		names = append(names, a)
-		v := hclValue(set[p], "")
+		v := hclValue(flat[p], "")
 		if _, ok := tfJSONArguments[a]; ok {
 			// A JSON-valued argument (redrive_policy) is written with
 			// jsonencode, as its value is an object.
@@ -87,7 +129,7 @@ func tfSet(typ string, set map[string]any) (names []string, values []string, ok 
 		}
 		values = append(values, v)
 	}
-	return names, values, true
+	return names, values, drop, true
 }
 
 // tfJSONArguments are arguments whose value is a JSON string.
@@ -99,11 +141,15 @@ var tfJSONArguments = map[string]bool{"redrive_policy": true}
 func tfCompanion(typ, name string, fx *findings.Fix) (block string, set map[string]any, ok bool) {
 	cp := fx.Companion
 	cname := name + "_" + strings.ToLower(strings.Join(camelWords.FindAllString(cp.Suffix, -1), "_"))
-	names, values, ok := tfSet(typ, cp.Properties)
+	names, values, _, ok := tfSet(typ, cp.Properties)
 	if !ok {
 		return "", nil, false
 	}
-	block = fmt.Sprintf("resource %q %q {\n%s\n}", typ, cname, tfArgs(names, values))
+	args := make([]string, len(names))
+	for i := range names {
+		args[i] = names[i] + " = " + values[i]
+	}
+	block = fmt.Sprintf("resource %q %q {\n%s\n}", typ, cname, indentText(strings.Join(alignArgs(args), "\n"), "  "))
 	ref := typ + "." + cname + ".arn"
 	return block, withReference(fx.Set, ref).(map[string]any), true
 }
@@ -162,6 +208,9 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 	}
 	line := block.DefRange().Start.Line
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: line}
+	if f.Fix.Remove {
+		return tfRemoveChange(f, c, body, block, data)
+	}
 	switch {
 	case len(f.Fix.Set) > 0 && typ == "aws_s3_bucket" && f.Fix.Companion == nil:
 		return tfBucketChange(f, c, body, block, name, data)
@@ -174,11 +223,23 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		if !ok {
 			return nil
 		}
-		names, values, ok := tfSet(typ, set)
+		names, values, _, ok := tfSet(typ, set)
 		if !ok {
 			return nil
 		}
 		c.Text = fmt.Sprintf("In %s, declare:\n\n%s\n\nand set in %s:\n\n%s", where(c.File, line), indentText(decl, "  "), f.Address, tfArgs(names, values))
+		// Exact where the resource is declared once (a reference to the
+		// new block needs no index) and the new block's address is free.
+		if block.Body.Attributes["count"] != nil || block.Body.Attributes["for_each"] != nil || tfDeclared(body, decl) {
+			return c
+		}
+		src := &hclSource{data: data, lines: strings.Split(string(data), "\n")}
+		edits, exact := src.bodyEdits(block, names, values, nil)
+		after, ok := afterBlock(block, data, decl)
+		if exact && ok {
+			c.Edits = append(edits, after)
+			sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
+		}
 		return c
 	case len(f.Fix.Set) > 0:
 		st, ok := tfSetOf(typ, f.Fix.Set)
@@ -187,7 +248,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		}
 		c.Text = fmt.Sprintf("In %s, set in %s%s", where(c.File, line), f.Address, st.text)
 		src := &hclSource{data: data, lines: strings.Split(string(data), "\n")}
-		edits, exact := src.bodyEdits(block, st.names, st.values, nil)
+		edits, exact := src.bodyEdits(block, st.names, st.values, st.drop)
 		for _, n := range st.nested {
 			es, ok := src.blockEdits(block, n.typ, n.blocks)
 			exact = exact && ok
@@ -204,7 +265,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		// to add and the exact edit is left out.
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
-			return nil
+			return tfIdentityElsewhere(f, c)
 		}
 		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s:\n\n%s", where(c.File, line), f.Address, what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 		if e, at, ok := tfStatementEdit(body, block, tfPolicyArgument(f.Fix.Policy), f.Fix.AddStatement, data); ok {
@@ -436,6 +497,8 @@ func planChange(f findings.Finding) *findings.Change {
 	}
 	c := &findings.Change{Language: "terraform", File: f.Location.File, Line: f.Location.Line}
 	switch {
+	case f.Fix.Remove:
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), %s", f.Address, where(c.File, c.Line), tfRemoveText(f.Address))
 	case len(f.Fix.Set) > 0 && typ == "aws_s3_bucket" && f.Fix.Companion == nil:
 		_, name, _ := tfTypeName(f.Address)
 		blocks, _, ok := tfBucketBlocks(f.Fix.Set, name, "")
@@ -474,7 +537,7 @@ func planChange(f findings.Finding) *findings.Change {
 	case len(f.Fix.AddStatement) > 0:
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
-			return nil
+			return tfIdentityElsewhere(f, c)
 		}
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s), add to the Statement list of its %s:\n\n%s", f.Address, where(c.File, c.Line), what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 	default:
@@ -566,7 +629,7 @@ func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax
 		}
 		return nil, false
 	}).(map[string]any)
-	names, values, ok := tfSet(ctyp, properties)
+	names, values, _, ok := tfSet(ctyp, properties)
 	if !ok {
 		return "", "", false
 	}
@@ -640,7 +703,9 @@ func tfDeclareChange(f findings.Finding, c *findings.Change, body *hclsyntax.Bod
 // nested blocks that replace those of a property held as blocks.
 type tfSetting struct {
 	names, values []string
-	nested        []struct {
+	// drop are arguments to remove (tfOmitFalse).
+	drop   []string
+	nested []struct {
 		typ    string
 		blocks []string
 	}
@@ -659,7 +724,7 @@ func tfSetOf(typ string, set map[string]any) (tfSetting, bool) {
 		}
 	}
 	var ok bool
-	if st.names, st.values, ok = tfSet(typ, args); !ok {
+	if st.names, st.values, st.drop, ok = tfSet(typ, args); !ok {
 		return st, false
 	}
 	var parts, replaced []string
@@ -686,5 +751,106 @@ func tfSetOf(typ string, set map[string]any) (tfSetting, bool) {
 		st.text = fmt.Sprintf(" (its %s blocks are replaced by these)", strings.Join(replaced, " and "))
 	}
 	st.text += ":\n\n" + strings.Join(parts, "\n")
+	if len(st.drop) > 0 {
+		st.text += fmt.Sprintf("\n\nand remove its %s.", strings.Join(st.drop, " and "))
+	}
 	return st, true
+}
+
+// tfRemoved is the removed block that takes a resource out of Terraform's
+// state without destroying it (Terraform 1.7 or later;
+// developer.hashicorp.com/terraform/language/state/remove): its from is
+// the address without an instance key, which the block does not take.
+func tfRemoved(addr string) string {
+	return fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}", tfIndexRe.ReplaceAllString(addr, ""))
+}
+
+// tfRemoveText says how a Fix's Remove is made in Terraform: deleting the
+// block alone would plan the resource's deletion, so the block gives way
+// to a removed block, or the resource leaves the state by hand.
+func tfRemoveText(addr string) string {
+	return fmt.Sprintf("replace the resource block of %s with this removed block (Terraform 1.7 or later), so that Terraform stops managing it without destroying it, and delete the references to it:\n\n%s\n\nWith an earlier Terraform, delete the block and run terraform state rm %s before the next apply.", addr, indentText(tfRemoved(addr), "  "), tfIndexRe.ReplaceAllString(addr, ""))
+}
+
+// tfRemoveChange replaces the finding's resource block with a removed
+// block. The edit is exact when the block is alone on its lines, is
+// declared once (no count or for_each) and nothing else in the file
+// refers to it; otherwise the text says what to do.
+func tfRemoveChange(f findings.Finding, c *findings.Change, body *hclsyntax.Body, block *hclsyntax.Block, data []byte) *findings.Change {
+	c.Text = fmt.Sprintf("In %s, %s", where(c.File, c.Line), tfRemoveText(f.Address))
+	if block.Body.Attributes["count"] != nil || block.Body.Attributes["for_each"] != nil {
+		return c
+	}
+	r := hcl.RangeBetween(block.TypeRange, block.CloseBraceRange)
+	src := &hclSource{data: data, lines: strings.Split(string(data), "\n")}
+	if !src.ownLine(r) {
+		return c
+	}
+	self := block.Labels[0] + "." + block.Labels[1]
+	for _, b := range body.Blocks {
+		if b == block {
+			continue
+		}
+		if tfRefers(b.Body, self) {
+			return c
+		}
+	}
+	pad := src.indent(r.Start.Line)
+	c.Edits = []findings.Replacement{{StartLine: r.Start.Line, StartColumn: 1, EndLine: r.End.Line, EndColumn: r.End.Column,
+		Text: indentText(tfRemoved(f.Address), pad)}}
+	return c
+}
+
+// tfRefers reports whether an expression of body (or of its nested
+// blocks) refers to the resource at address self (TYPE.NAME).
+func tfRefers(body *hclsyntax.Body, self string) bool {
+	for _, a := range body.Attributes {
+		for _, t := range a.Expr.Variables() {
+			if len(t) >= 2 {
+				if attr, ok := t[1].(hcl.TraverseAttr); ok && t.RootName()+"."+attr.Name == self {
+					return true
+				}
+			}
+		}
+	}
+	for _, b := range body.Blocks {
+		if tfRefers(b.Body, self) {
+			return true
+		}
+	}
+	return false
+}
+
+var roleARNRe = regexp.MustCompile(`arn:[a-z-]+:iam::[0-9]{12}:role/[\w+=,.@/-]*[\w+=,.@-]`)
+
+// tfIdentityElsewhere is the change of an identity grant whose role the
+// configuration does not declare (the finding points at the resource the
+// role reads): the statement in HCL, to add where the role is declared;
+// no edit, as that is not this file. nil for another kind of policy.
+func tfIdentityElsewhere(f findings.Finding, c *findings.Change) *findings.Change {
+	if f.Fix.Policy != "identity" {
+		return nil
+	}
+	role := roleARNRe.FindString(f.Remediation)
+	if role == "" {
+		role = "the reader's role"
+	}
+	c.Text = fmt.Sprintf("This configuration does not declare %s, whose identity policy lacks the grant (%s is the resource it reads, at %s): where the role is declared, add to an identity policy of it (an aws_iam_role_policy of the role, or an aws_iam_policy attached to it) the statement:\n\n%s",
+		role, f.Address, where(c.File, c.Line), indentText(hclValue(f.Fix.AddStatement, ""), "  "))
+	return c
+}
+
+// tfDeclared reports whether body already declares the resource a
+// declaration's text (resource "TYPE" "NAME" {…}) would add.
+func tfDeclared(body *hclsyntax.Body, decl string) bool {
+	var typ, name string
+	if _, err := fmt.Sscanf(decl, "resource %q %q", &typ, &name); err != nil {
+		return true
+	}
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == typ && b.Labels[1] == name {
+			return true
+		}
+	}
+	return false
 }

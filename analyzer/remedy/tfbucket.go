@@ -42,6 +42,31 @@ var tfBucketResources = map[string]struct {
 		}
 		return out + "\n}", true
 	}},
+	// A bucket's notifications are one aws_s3_bucket_notification, its
+	// topic and queue blocks the configurations (whose list the Fix
+	// replaces whole, as the resource does).
+	"NotificationConfiguration": {"aws_s3_bucket_notification", func(v any) (string, bool) {
+		m, _ := v.(map[string]any)
+		var blocks []string
+		for _, k := range props(m) {
+			kind := map[string]string{"TopicConfigurations": "topic", "QueueConfigurations": "queue"}[k]
+			list, ok := m[k].([]any)
+			if kind == "" || !ok {
+				return "", false
+			}
+			for _, e := range list {
+				c, _ := e.(map[string]any)
+				dest, ok := c[strings.ToUpper(kind[:1])+kind[1:]].(string)
+				event, ok2 := c["Event"].(string)
+				if !ok || !ok2 || len(c) != 2 {
+					return "", false
+				}
+				args := alignArgs([]string{kind + "_arn = " + hclValue(dest, ""), "events = [" + hclValue(event, "") + "]"})
+				blocks = append(blocks, kind+" {\n"+indentText(strings.Join(args, "\n"), "  ")+"\n}")
+			}
+		}
+		return strings.Join(blocks, "\n"), len(blocks) > 0
+	}},
 	"RequestPaymentConfiguration": {"aws_s3_bucket_request_payment_configuration", func(v any) (string, bool) {
 		m, _ := v.(map[string]any)
 		p, ok := m["Payer"].(string)

@@ -190,6 +190,14 @@ func tfNotificationSet(set map[string]any) (names, values, drop []string, ok boo
 				return nil, nil, nil, false
 			}
 			names, values = append(names, "events"), append(values, "["+hclValue(w, "")+"]")
+		case "Topic", "Queue":
+			// The destination's ARN (topic_arn, queue_arn of the topic
+			// or queue block).
+			w, ok := set[p].(string)
+			if !ok {
+				return nil, nil, nil, false
+			}
+			names, values = append(names, strings.ToLower(p)+"_arn"), append(values, hclValue(w, ""))
 		case "Filter":
 			f, _ := set[p].(map[string]any)
 			k, _ := f["S3Key"].(map[string]any)
@@ -363,10 +371,12 @@ func (s *hclSource) bodyEdits(b *hclsyntax.Block, names, values, drop []string) 
 	for i, n := range names {
 		if a, ok := b.Body.Attributes[n]; ok {
 			r := a.Expr.Range()
-			edits = append(edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column, Text: values[i]})
+			// A value over lines (a jsonencode() object) continues at
+			// its argument's indentation.
+			edits = append(edits, findings.Replacement{StartLine: r.Start.Line, StartColumn: r.Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column, Text: strings.ReplaceAll(values[i], "\n", "\n"+s.indent(a.SrcRange.Start.Line))})
 			continue
 		}
-		inserts = append(inserts, pad+s.aligned(n, last)+" = "+values[i]+"\n")
+		inserts = append(inserts, pad+s.aligned(n, last)+" = "+strings.ReplaceAll(values[i], "\n", "\n"+pad)+"\n")
 	}
 	for _, n := range drop {
 		a, ok := b.Body.Attributes[n]
@@ -566,22 +576,94 @@ var tfNestedBlocks = map[string]map[string]struct {
 	typ    string
 	blocks func(v any) ([]string, bool)
 }{
-	"aws_cloudtrail": {"EventSelectors": {"event_selector", eventSelectorBlocks}},
+	"aws_cloudtrail": {
+		"EventSelectors":         {"event_selector", eventSelectorBlocks},
+		"AdvancedEventSelectors": {"advanced_event_selector", advancedEventSelectorBlocks},
+	},
+}
+
+// tfFieldOperators are an advanced selector's operators and the
+// arguments of its field_selector block (registry.terraform.io/providers/
+// hashicorp/aws, aws_cloudtrail: advanced_event_selector).
+var tfFieldOperators = map[string]string{
+	"Equals": "equals", "NotEquals": "not_equals",
+	"StartsWith": "starts_with", "NotStartsWith": "not_starts_with",
+	"EndsWith": "ends_with", "NotEndsWith": "not_ends_with",
+}
+
+// selectorList is a trail's selectors property as its objects; ok is
+// false for an empty list or an element that is not an object.
+func selectorList(v any) ([]map[string]any, bool) {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return nil, false
+	}
+	out := make([]map[string]any, len(list))
+	for i, e := range list {
+		if out[i], ok = e.(map[string]any); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// advancedEventSelectorBlocks writes a trail's AdvancedEventSelectors as
+// advanced_event_selector blocks, a field_selector block per field.
+func advancedEventSelectorBlocks(v any) ([]string, bool) {
+	sels, ok := selectorList(v)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	for _, sel := range sels {
+		var lines []string
+		for _, k := range props(sel) {
+			switch k {
+			case "Name":
+				lines = append(lines, "name = "+hclValue(sel[k], ""))
+			case "FieldSelectors":
+			default:
+				return nil, false
+			}
+		}
+		fields, ok := sel["FieldSelectors"].([]any)
+		if !ok || len(fields) == 0 {
+			return nil, false
+		}
+		for _, fv := range fields {
+			f, ok := fv.(map[string]any)
+			name, ok2 := f["Field"].(string)
+			if !ok || !ok2 {
+				return nil, false
+			}
+			args := []string{"field = " + hclValue(name, "")}
+			for _, op := range props(f) {
+				if op == "Field" {
+					continue
+				}
+				arg := tfFieldOperators[op]
+				l, ok := hclList(f[op])
+				if arg == "" || !ok {
+					return nil, false
+				}
+				args = append(args, arg+" = "+l)
+			}
+			lines = append(lines, "field_selector {", indentText(strings.Join(alignArgs(args), "\n"), "  "), "}")
+		}
+		out = append(out, "advanced_event_selector {\n"+indentText(strings.Join(lines, "\n"), "  ")+"\n}")
+	}
+	return out, true
 }
 
 // eventSelectorBlocks writes a trail's EventSelectors as event_selector
 // blocks.
 func eventSelectorBlocks(v any) ([]string, bool) {
-	list, ok := v.([]any)
-	if !ok || len(list) == 0 {
+	sels, ok := selectorList(v)
+	if !ok {
 		return nil, false
 	}
 	var out []string
-	for _, e := range list {
-		sel, ok := e.(map[string]any)
-		if !ok {
-			return nil, false
-		}
+	for _, sel := range sels {
 		var lines []string
 		for _, k := range props(sel) {
 			switch k {

@@ -235,3 +235,104 @@ func TestTerraformEventSelectors(t *testing.T) {
 		t.Errorf("dynamic block: want the text alone, got %+v", got.Change)
 	}
 }
+
+// TestTerraformRemove: a Fix's Remove replaces the resource block with a
+// removed block that keeps the resource (lifecycle { destroy = false },
+// developer.hashicorp.com/terraform/language/state/remove); a block
+// another block refers to gets the text only, as deleting it alone would
+// leave a dangling reference.
+func TestTerraformRemove(t *testing.T) {
+	const tf = `resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+}
+
+resource "aws_cloudtrail" "ct" {
+  name           = "aws-controltower-BaselineCloudTrail"
+  s3_bucket_name = aws_s3_bucket.logs.id
+}
+`
+	f := findings.Finding{RuleID: "CT06", Address: "aws_cloudtrail.ct", Location: &findings.Location{File: "main.tf", Line: 5},
+		Fix: &findings.Fix{Remove: true}, Remediation: "Do not modify the trail"}
+	got, edited := tfEdited(t, f, tf)
+	want := `resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+}
+
+removed {
+  from = aws_cloudtrail.ct
+  lifecycle {
+    destroy = false
+  }
+}
+`
+	if diff := cmp.Diff(want, edited); diff != "" {
+		t.Errorf("edited (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(got.Change.Text, "terraform state rm aws_cloudtrail.ct") {
+		t.Errorf("the text lacks the state rm way:\n%s", got.Change.Text)
+	}
+	// Referred to by another block: text only.
+	ref := tf + "\nresource \"aws_sns_topic\" \"t\" {\n  name = aws_cloudtrail.ct.name\n}\n"
+	got, _ = apply(t, f, "main.tf", ref)
+	if got.Change == nil || len(got.Change.Edits) > 0 {
+		t.Errorf("a referred-to block wants the text only, got %+v", got.Change)
+	}
+}
+
+// TestTerraformGuardDutyAndKeys: the fix data of GD01, GD02, CT04 and
+// SQ02 in a .tf file, mapped to the provider's arguments: exact where the
+// value is known, text only (no edit) with a value to fill in.
+func TestTerraformGuardDutyAndKeys(t *testing.T) {
+	const tf = `resource "aws_guardduty_detector" "main" {
+  enable                       = true
+  finding_publishing_frequency = "SIX_HOURS"
+}
+
+resource "aws_guardduty_publishing_destination" "s3" {
+  detector_id     = aws_guardduty_detector.main.id
+  destination_arn = aws_s3_bucket.logs.arn
+  kms_key_arn     = aws_kms_key.other_region.arn
+}
+
+resource "aws_sqs_queue" "logs" {
+  sqs_managed_sse_enabled = true
+}
+`
+	for _, c := range []struct {
+		name, addr string
+		line       int
+		fix        findings.Fix
+		edited     string // "" for text only
+		text       []string
+	}{
+		{"frequency", "aws_guardduty_detector.main", 1, findings.Fix{Set: map[string]any{"FindingPublishingFrequency": "FIFTEEN_MINUTES"}},
+			strings.Replace(tf, `"SIX_HOURS"`, `"FIFTEEN_MINUTES"`, 1), nil},
+		{"destination key", "aws_guardduty_publishing_destination.s3", 6, findings.Fix{Set: map[string]any{"DestinationProperties": map[string]any{"KmsKeyArn": "<a key in eu-west-1>"}}},
+			"", []string{`kms_key_arn = "<a key in eu-west-1>"`}},
+		{"destination declared", "aws_guardduty_detector.main", 1, findings.Fix{Companion: &findings.Companion{Suffix: "PublishingDestination", Type: "AWS::GuardDuty::PublishingDestination",
+			Properties: map[string]any{"DetectorId": map[string]any{"Ref": "$self"}, "DestinationType": "S3", "DestinationProperties": map[string]any{"DestinationArn": "arn:aws:s3:::<findings bucket>", "KmsKeyArn": "<key ARN>"}}}},
+			"", []string{`resource "aws_guardduty_publishing_destination" "main_publishing_destination" {`, "detector_id      = aws_guardduty_detector.main.id", `destination_arn  = "arn:aws:s3:::<findings bucket>"`}},
+		{"queue key", "aws_sqs_queue.logs", 12, findings.Fix{Set: map[string]any{"KmsMasterKeyId": "<customer managed key ARN>", "SqsManagedSseEnabled": false}},
+			"", []string{`kms_master_key_id = "<customer managed key ARN>"`, "and remove its sqs_managed_sse_enabled."}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := findings.Finding{Address: c.addr, Location: &findings.Location{File: "main.tf", Line: c.line}, Fix: &c.fix, Remediation: "prose"}
+			got, edited := tfEdited(t, f, tf)
+			if got.Change == nil {
+				t.Fatal("no change")
+			}
+			if c.edited == "" {
+				if len(got.Change.Edits) > 0 {
+					t.Errorf("want text only, got edits %+v", got.Change.Edits)
+				}
+			} else if diff := cmp.Diff(c.edited, edited); diff != "" {
+				t.Errorf("edited (-want +got):\n%s", diff)
+			}
+			for _, w := range c.text {
+				if !strings.Contains(got.Change.Text, w) {
+					t.Errorf("text lacks %q:\n%s", w, got.Change.Text)
+				}
+			}
+		})
+	}
+}

@@ -35,6 +35,13 @@ import data.trailgate.lib.datapath
 
 control_tower(t) if startswith(t.name, "aws-controltower-")
 
+# notify_instead is where the design's notifications come from instead.
+notify_instead(t, how) := sprintf("add to bucket %s a notification (%s) and subscribe the connector's queue to that topic", [t.s3_bucket_name, how])
+
+cfn_notification := "NotificationConfiguration TopicConfigurations: Event s3:ObjectCreated:*, Topic a topic in the bucket's Region"
+
+tf_notification := `an aws_s3_bucket_notification whose topic block has events ["s3:ObjectCreated:*"] and topic_arn a topic in the bucket's Region`
+
 fix(t) := sprintf("Do not modify %s; add to bucket %s a notification {\"TopicConfigurations\":[{\"TopicArn\":\"arn:%s:sns:<bucket region>:<log archive account>:<topic>\",\"Events\":[\"s3:ObjectCreated:*\"]}]} and subscribe the connector's queue to that topic", [t.arn, t.s3_bucket_name, lib.partition])
 
 # calls names the CloudTrail API calls applying an IaC change makes. A
@@ -66,12 +73,20 @@ deny contains f if {
 # remove_fix: a template must not declare the Control Tower trail at all;
 # the notifications the design wanted from it come from the trail's
 # bucket instead (said, as the fix's Also). A template's resource has a
-# CloudFormation logical ID (alphanumeric) as its address; a Terraform
-# resource (a dotted address) is the configuration's to undo, where
-# removing it from the configuration would plan its deletion: prose there.
-remove_fix(t, loc) := {"remove": true, "also": sprintf("if the stack already manages the trail, first set DeletionPolicy: Retain on it and update the stack, so that removing it does not delete Control Tower's trail; then add to bucket %s a notification (NotificationConfiguration TopicConfigurations: Event s3:ObjectCreated:*, Topic a topic in the bucket's Region) and subscribe the connector's queue to that topic", [t.s3_bucket_name])} if {
+# CloudFormation logical ID (alphanumeric) as its address. A Terraform
+# resource (a dotted address) the plan updates is in the state: removing
+# its block alone would plan the trail's deletion, so the change (written
+# by the renderer) is a removed block with lifecycle { destroy = false }
+# (Terraform 1.7 or later;
+# https://developer.hashicorp.com/terraform/language/state/remove) or
+# terraform state rm. A trail the plan would create is not in the state,
+# and no other change is known to be right for it: prose there.
+remove_fix(t, loc) := {"remove": true, "also": sprintf("if the stack already manages the trail, first set DeletionPolicy: Retain on it and update the stack, so that removing it does not delete Control Tower's trail; then %s", [notify_instead(t, cfn_notification)])} if {
 	regex.match(`^[A-Za-z0-9]+$`, object.get(loc, "address", ""))
 	object.get(loc, "change", "") in {"", "create", "update"}
+} else := {"remove": true, "also": notify_instead(t, tf_notification)} if {
+	contains(object.get(loc, "address", ""), ".")
+	object.get(loc, "change", "") == "update"
 } else := null
 
 deny contains f if {

@@ -76,8 +76,18 @@ test_fix_template_removes_declaration if {
 
 template_input := {"snapshot": {"accounts": [{"id": "111111111111", "trails": [object.union(trail, {"location": {"file": "logging.yaml", "line": 12, "address": "OrgTrail"}})]}]}, "connector": null}
 
-# A plan's change is the configuration's to undo: no removal as data.
-test_no_remove_fix_for_a_plan if {
-	some f in ct06.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [object.union(trail, {"location": at("update")})]}]}, "connector": null}
+# A Terraform trail the plan updates is in the state: the fix is to take
+# it out of the configuration (the renderer writes the removed block),
+# without CloudFormation's DeletionPolicy.
+test_remove_fix_for_a_plan_update if {
+	some f in ct06.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [object.union(trail, {"location": object.union(at("update"), {"address": "aws_cloudtrail.ct"})})]}]}, "connector": null}
+	f.fix.remove == true
+	not contains(f.fix.also, "DeletionPolicy")
+}
+
+# Near miss: a trail the plan would create is not in the state: no
+# removal as data.
+test_no_remove_fix_for_a_plan_create if {
+	some f in ct06.deny with input as {"snapshot": {"accounts": [{"id": "111111111111", "trails": [object.union(trail, {"location": object.union(at("create"), {"address": "aws_cloudtrail.ct"})})]}]}, "connector": null}
 	not f.fix
 }
