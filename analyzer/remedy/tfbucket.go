@@ -62,7 +62,7 @@ var tfBucketResources = map[string]struct {
 					return "", false
 				}
 				args := alignArgs([]string{kind + "_arn = " + hclValue(dest, ""), "events = [" + hclValue(event, "") + "]"})
-				blocks = append(blocks, kind+" {\n"+indentText(strings.Join(args, "\n"), "  ")+"\n}")
+				blocks = append(blocks, hclBlock(kind, args))
 			}
 		}
 		return strings.Join(blocks, "\n"), len(blocks) > 0

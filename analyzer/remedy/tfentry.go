@@ -607,6 +607,12 @@ func selectorList(v any) ([]map[string]any, bool) {
 	return out, true
 }
 
+// hclBlock writes a nested block of type typ holding lines, indented by
+// two spaces as terraform fmt does.
+func hclBlock(typ string, lines []string) string {
+	return typ + " {\n" + indentText(strings.Join(lines, "\n"), "  ") + "\n}"
+}
+
 // advancedEventSelectorBlocks writes a trail's AdvancedEventSelectors as
 // advanced_event_selector blocks, a field_selector block per field.
 func advancedEventSelectorBlocks(v any) ([]string, bool) {
@@ -648,9 +654,9 @@ func advancedEventSelectorBlocks(v any) ([]string, bool) {
 				}
 				args = append(args, arg+" = "+l)
 			}
-			lines = append(lines, "field_selector {", indentText(strings.Join(alignArgs(args), "\n"), "  "), "}")
+			lines = append(lines, hclBlock("field_selector", alignArgs(args)))
 		}
-		out = append(out, "advanced_event_selector {\n"+indentText(strings.Join(lines, "\n"), "  ")+"\n}")
+		out = append(out, hclBlock("advanced_event_selector", lines))
 	}
 	return out, true
 }
@@ -698,9 +704,9 @@ func eventSelectorBlocks(v any) ([]string, bool) {
 				}
 				args = append(args, "values = "+l)
 			}
-			lines = append(lines, "data_resource {", indentText(strings.Join(alignArgs(args), "\n"), "  "), "}")
+			lines = append(lines, hclBlock("data_resource", alignArgs(args)))
 		}
-		out = append(out, "event_selector {\n"+indentText(strings.Join(lines, "\n"), "  ")+"\n}")
+		out = append(out, hclBlock("event_selector", lines))
 	}
 	return out, true
 }
