@@ -52,6 +52,10 @@ var tfAttribute = map[string]map[string]string{
 	"aws_kms_key": {
 		"Enabled": "is_enabled",
 	},
+	// Logging.ClusterLogging.EnabledTypes, reshaped (tfReshape).
+	"aws_eks_cluster": {
+		"enabled_cluster_log_types": "enabled_cluster_log_types",
+	},
 	"aws_sns_topic_subscription": {
 		"RawMessageDelivery": "raw_message_delivery",
 		"TopicArn":           "topic_arn",
@@ -97,6 +101,31 @@ func tfTypeName(addr string) (string, string, bool) {
 	return parts[len(parts)-2], parts[len(parts)-1], true
 }
 
+// tfReshape are CloudFormation properties whose value the provider holds
+// as an argument of another shape: an EKS cluster's
+// Logging.ClusterLogging.EnabledTypes ([{Type: audit}]) is its
+// enabled_cluster_log_types (["audit"]), the whole list in both.
+var tfReshape = map[string]map[string]func(v any) (string, any, bool){
+	"aws_eks_cluster": {"Logging": func(v any) (string, any, bool) {
+		m, _ := v.(map[string]any)
+		cl, _ := m["ClusterLogging"].(map[string]any)
+		types, isList := cl["EnabledTypes"].([]any)
+		if len(m) != 1 || len(cl) != 1 || !isList {
+			return "", nil, false
+		}
+		out := make([]any, 0, len(types))
+		for _, t := range types {
+			tm, _ := t.(map[string]any)
+			name, isString := tm["Type"].(string)
+			if len(tm) != 1 || !isString {
+				return "", nil, false
+			}
+			out = append(out, name)
+		}
+		return "enabled_cluster_log_types", out, true
+	}},
+}
+
 // tfSet renders a Set as HCL arguments; ok is false when a property has no
 // argument trailgate knows for the type. drop are arguments to remove (a
 // false tfOmitFalse leaves out).
@@ -107,6 +136,14 @@ func tfSet(typ string, set map[string]any) (names []string, values []string, dro
 			for k, kv := range m {
 				flat[k] = kv
 			}
+			continue
+		}
+		if reshape := tfReshape[typ][p]; reshape != nil {
+			a, rv, ok := reshape(v)
+			if !ok {
+				return nil, nil, nil, false
+			}
+			flat[a] = rv
 			continue
 		}
 		flat[p] = v

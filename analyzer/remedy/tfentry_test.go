@@ -336,3 +336,20 @@ resource "aws_sqs_queue" "logs" {
 		})
 	}
 }
+
+// An EKS cluster's CloudFormation Logging.ClusterLogging.EnabledTypes is the
+// provider's enabled_cluster_log_types, a list of the type names
+// (registry.terraform.io/providers/hashicorp/aws, aws_eks_cluster); a
+// Logging of another shape has no argument trailgate knows.
+func TestTfSetReshapesEKSLogging(t *testing.T) {
+	set := map[string]any{"Logging": map[string]any{"ClusterLogging": map[string]any{"EnabledTypes": []any{
+		map[string]any{"Type": "api"}, map[string]any{"Type": "audit"}}}}}
+	names, values, _, ok := tfSet("aws_eks_cluster", set)
+	if !ok || len(names) != 1 || names[0] != "enabled_cluster_log_types" || values[0] != `["api", "audit"]` {
+		t.Fatalf("tfSet = %q %q %v", names, values, ok)
+	}
+	odd := map[string]any{"Logging": map[string]any{"ClusterLogging": map[string]any{"EnabledTypes": []any{"audit"}}}}
+	if _, _, _, ok := tfSet("aws_eks_cluster", odd); ok {
+		t.Fatal("a list of strings is not CloudFormation's EnabledTypes")
+	}
+}

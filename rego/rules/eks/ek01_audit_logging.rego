@@ -33,10 +33,19 @@ deny contains f if {
 	some [p, h] in eks.broken_hops({"writer"})
 	some pr in eks.problems(h)
 	c := eks.cluster(p.source.arn)
-	f := eks.with_location({
+	f := lib.with_fix(eks.with_location({
 		"resource": lib.resource(c.arn, "AWS::EKS::Cluster", p.source.account, c.region),
 		"message": eks.message(pr),
 		"fact": sprintf("%s %s", [h.kind, pr]),
 		"remediation": sprintf("aws eks update-cluster-config --region %s --name %s --logging '{\"clusterLogging\":[{\"types\":[\"audit\"],\"enabled\":true}]}' (in a template: Logging.ClusterLogging.EnabledTypes lists Type: audit)", [c.region, c.name]),
-	}, object.get(c, "location", null))
+	}, object.get(c, "location", null)), logging_fix(c))
 }
+
+# logging_fix enables the audit type beside the types the cluster already
+# sends: CloudFormation's Logging.ClusterLogging.EnabledTypes is the whole
+# list (a type left out is disabled), so the list keeps them.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-logging.html
+logging_fix(c) := lib.set_fix({"Logging": {"ClusterLogging": {"EnabledTypes": array.concat(
+	[{"Type": t} | some t in object.get(c, "enabled_log_types", []); t != "audit"],
+	[{"Type": "audit"}],
+)}}})

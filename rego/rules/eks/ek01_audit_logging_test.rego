@@ -45,3 +45,19 @@ test_near_miss_other_sources_ignored if {
 	p := object.union(path("broken", [off]), {"source": {"kind": "cloudtrail", "arn": cluster}})
 	count(ek01.deny) == 0 with input as {"snapshot": snap, "paths": [p], "connector": null}
 }
+
+# The fix is CloudFormation's whole EnabledTypes list: the types the
+# cluster sends, and audit.
+test_fix_keeps_enabled_types if {
+	c := object.union(snap.accounts[0].eks_clusters[0], {"enabled_log_types": ["api", "authenticator"]})
+	s := {"accounts": [object.union(snap.accounts[0], {"eks_clusters": [c]})]}
+	fs := ek01.deny with input as {"snapshot": s, "paths": [path("broken", [off])], "connector": null}
+	some f in fs
+	f.fix == {"set": {"Logging": {"ClusterLogging": {"EnabledTypes": [{"Type": "api"}, {"Type": "authenticator"}, {"Type": "audit"}]}}}}
+}
+
+test_fix_no_types_yet if {
+	fs := ek01.deny with input as {"snapshot": snap, "paths": [path("broken", [off])], "connector": null}
+	some f in fs
+	f.fix.set.Logging.ClusterLogging.EnabledTypes == [{"Type": "audit"}]
+}

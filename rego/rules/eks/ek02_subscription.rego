@@ -51,20 +51,31 @@ deny contains f if {
 deny contains f if {
 	some [p, h] in eks.broken_hops({"log-subscription"})
 	some q in eks.denials(h)
-	f := eks.with_location({
+	f := lib.with_fix(eks.with_location({
 		"resource": lib.resource(h.resources[0].arn, h.resources[0].type, h.resources[0].account, h.resources[0].region),
 		"message": eks.message(sprintf("the audit log of %s cannot reach its Firehose stream: %s", [p.source.arn, eks.denial_text(q)])),
 		"fact": sprintf("%s %s %s", [q.id, q.principal, q.resource]),
 		"remediation": remediation(q),
-	}, eks.question_location(q))
+	}, eks.question_location(q)), question_fix(q))
 }
 
-remediation(q) := sprintf("Let %s assume the role: add to the trust policy of %s %s", [q.principal, q.resource, lib.statement_json({
+remediation(q) := sprintf("Let %s assume the role: add to the trust policy of %s %s", [q.principal, q.resource, lib.statement_json(trust_statement(q))]) if {
+	q.action == "sts:AssumeRole"
+} else := sprintf("Add to the policy of %s: %s", [q.principal, lib.statement_json(put_statement(q))])
+
+trust_statement(q) := {
 	"Effect": "Allow", "Principal": {"Service": q.principal}, "Action": "sts:AssumeRole",
 	"Condition": {"StringLike": {"aws:SourceArn": sprintf("arn:%s:logs:%s:%s:*", [lib.partition, split(q.context["aws:SourceArn"][0], ":")[3], q.context["aws:SourceAccount"][0]])}},
-})]) if {
+}
+
+put_statement(q) := {"Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Resource": q.resource}
+
+# question_fix is the remediation's statement as data: in the role's trust
+# policy, or its identity policy; only for an implicit deny (an Allow does
+# not lift a Deny).
+question_fix(q) := lib.grant_fix_in(q.answer, "trust", trust_statement(q)) if {
 	q.action == "sts:AssumeRole"
-} else := sprintf("Add to the policy of %s: %s", [q.principal, lib.statement_json({"Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Resource": q.resource})])
+} else := lib.grant_fix_in(q.answer, "identity", put_statement(q))
 
 filter_location(h) := l if {
 	l := object.get(eks.filter(h), "location", null)

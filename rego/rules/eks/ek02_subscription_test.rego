@@ -63,3 +63,19 @@ test_near_miss_unknown_answer if {
 	doc := object.union(input_of(hop("unknown", [], "Unknown")), {"snapshot": s})
 	count(ek02.deny) == 0 with input as doc
 }
+
+# The missing grant is the fix, as data: the statement the role's identity
+# policy lacks.
+test_fail_put_record_fix if {
+	fs := ek02.deny with input as input_of(hop("broken", [], "ImplicitlyDenied"))
+	some f in fs
+	f.fix == {"policy": "identity", "add_statement": {"Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Resource": stream}}
+}
+
+# A Deny is not lifted by an Allow: no statement fix.
+test_fail_put_record_explicit_deny_no_fix if {
+	fs := ek02.deny with input as input_of(hop("broken", [], "ExplicitlyDenied"))
+	count(fs) == 1
+	some f in fs
+	not f.fix
+}

@@ -69,18 +69,27 @@ deny contains f if {
 	some [p, h] in eks.broken_hops(kinds)
 	some q in eks.denials(h)
 	s := stream_of(p)
-	f := eks.with_location({
+	f := lib.with_fix(eks.with_location({
 		"resource": lib.resource(s.arn, s.type, s.account, s.region),
 		"message": eks.message(sprintf("Firehose stream %s cannot deliver the audit log of %s: %s", [s.arn, p.source.arn, eks.denial_text(q)])),
 		"fact": sprintf("%s %s %s", [q.id, q.principal, q.action]),
 		"remediation": question_fix(q),
-	}, eks.question_location(q))
+	}, eks.question_location(q)), trust_fix(q))
 }
 
-question_fix(q) := sprintf("Add to the trust policy of %s: %s", [q.resource, lib.statement_json({
+trust_statement(q) := {
 	"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole",
 	"Condition": {"StringEquals": {"sts:ExternalId": q.context["sts:ExternalId"][0]}},
-})]) if {
+}
+
+# trust_fix is the role's missing trust statement as data (implicit deny
+# only). A missing s3 or kms grant stays prose: the question names one
+# sample object, narrower than the grant the role needs.
+trust_fix(q) := lib.grant_fix_in(q.answer, "trust", trust_statement(q)) if {
+	q.action == "sts:AssumeRole"
+} else := null
+
+question_fix(q) := sprintf("Add to the trust policy of %s: %s", [q.resource, lib.statement_json(trust_statement(q))]) if {
 	q.action == "sts:AssumeRole"
 } else := sprintf("Remove or narrow the Deny named above, so %s may %s on %s", [q.principal, q.action, q.resource]) if {
 	q.answer.decision == "ExplicitlyDenied"

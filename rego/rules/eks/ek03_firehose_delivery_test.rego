@@ -69,3 +69,24 @@ test_fail_bucket_in_other_account_low if {
 test_near_miss_bucket_in_other_account_without_rapid7 if {
 	count(ek03.deny) == 0 with input as input_of(hops([], "Allowed", "222222222222"), null)
 }
+
+assume_hops(decision) := [{"kind": "delivery-stream", "status": "broken", "problems": [],
+	"resources": [{"arn": stream, "type": "AWS::KinesisFirehose::DeliveryStream", "account": "111111111111", "region": "us-east-1"}, {"arn": role, "type": "AWS::IAM::Role"}],
+	"questions": [{"id": "assume-role", "why": "Firehose assumes the stream's role", "principal": "firehose.amazonaws.com", "action": "sts:AssumeRole",
+		"resource": role, "context": {"sts:ExternalId": ["111111111111"]}, "answer": answer(decision)}]}]
+
+# The role's missing trust statement is the fix, as data.
+test_fail_assume_role_fix if {
+	fs := ek03.deny with input as input_of(assume_hops("ImplicitlyDenied"), rapid7)
+	count(fs) == 1
+	some f in fs
+	f.fix == {"policy": "trust", "add_statement": {"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole",
+		"Condition": {"StringEquals": {"sts:ExternalId": "111111111111"}}}}
+}
+
+# A denied put names one sample object: no statement fix, prose only.
+test_fail_put_object_no_fix if {
+	fs := ek03.deny with input as input_of(hops([], "ImplicitlyDenied", "111111111111"), rapid7)
+	some f in fs
+	not f.fix
+}

@@ -122,7 +122,23 @@ deny contains f if {
 	answer := lib.path_answer(q)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	f := finding(p, h, sprintf("%s cannot %s on %s: %s", [q.principal, q.action, q.resource, answer.proof]), sprintf("%s %s %s", [q.principal, q.action, q.resource]))
+	f := lib.with_fix(finding(p, h, sprintf("%s cannot %s on %s: %s", [q.principal, q.action, q.resource, answer.proof]), sprintf("%s %s %s", [q.principal, q.action, q.resource])), question_fix(p, h, q, answer))
+}
+
+# question_fix is the statement the topic policy lacks, when EventBridge's
+# publish is implicitly denied: events.amazonaws.com may sns:Publish with
+# aws:SourceArn the rule (the remediation's statement, as data).
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+question_fix(p, h, q, answer) := lib.grant_fix(answer, topic_statement(p)) if {
+	h.kind == "topic"
+	q.principal == "events.amazonaws.com"
+	q.action == "sns:Publish"
+} else := null
+
+topic_statement(p) := {
+	"Sid": "AllowEventBridgePublish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+	"Action": "sns:Publish", "Resource": topic_of(p),
+	"Condition": {"ArnEquals": {"aws:SourceArn": rule_arn(p)}},
 }
 
 # finding is about the hop's resource; a rule or topic shared by several
@@ -187,11 +203,7 @@ remediation(p, h) := macie_remediation(p, h) if {
 	p.source.kind == "macie"
 } else := sprintf("Enable rule %s on the default event bus, in the Region of its topic target, with the event pattern %s", [rule_arn(p), lib.statement_json({"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]})]) if {
 	h.kind == "event-rule"
-} else := sprintf("Add to the policy of topic %s: %s", [topic_of(p), lib.statement_json({
-	"Sid": "AllowEventBridgePublish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-	"Action": "sns:Publish", "Resource": topic_of(p),
-	"Condition": {"ArnEquals": {"aws:SourceArn": rule_arn(p)}},
-})]) if {
+} else := sprintf("Add to the policy of topic %s: %s", [topic_of(p), lib.statement_json(topic_statement(p))]) if {
 	h.kind == "topic"
 } else := sprintf("Encrypt topic %s with a customer managed key whose policy has: %s", [topic_of(p), lib.statement_json({
 	"Sid": "AllowEventBridgeUseOfTheKey", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},

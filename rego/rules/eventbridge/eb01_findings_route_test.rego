@@ -134,3 +134,24 @@ test_fail_macie_pattern_one_finding if {
 	problem := "event pattern {\"source\":[\"aws.macie2\"]} matches no Macie finding of account 222222222222 in us-east-1"
 	facts(macie_path([problem], allowed)) == {concat(" ", ["event-rule", problem])}
 }
+
+# The topic policy's missing statement is the fix, as data: the template's
+# topic policy gains it.
+test_fail_topic_policy_fix_adds_statement if {
+	fs := eb01.deny with input as {"snapshot": {"accounts": []}, "paths": [path([], denied, [])]}
+	some f in fs
+	f.fix == {"policy": "resource", "add_statement": {
+		"Sid": "AllowEventBridgePublish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+		"Action": "sns:Publish", "Resource": topic,
+		"Condition": {"ArnEquals": {"aws:SourceArn": rule}},
+	}}
+}
+
+# An explicit Deny is not lifted by an Allow: no statement fix.
+test_fail_topic_policy_explicit_deny_no_fix if {
+	explicit := object.union(denied, {"decision": "ExplicitlyDenied", "proof": "a Deny statement denies it"})
+	fs := eb01.deny with input as {"snapshot": {"accounts": []}, "paths": [path([], explicit, [])]}
+	count(fs) == 1
+	some f in fs
+	not f.fix
+}
