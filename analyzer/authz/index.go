@@ -240,16 +240,21 @@ func shortType(t string) string {
 
 func roleKey(account, name string) string { return account + "/" + strings.ToLower(name) }
 
+// cached is the answer Authorize kept for key, if any.
+func (ix *Index) cached(key Key) (Answer, bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	a, ok := ix.cache[key]
+	return a, ok
+}
+
 // Authorize answers one question. Answers are cached per index.
 func (ix *Index) Authorize(req Request) Answer {
 	key := cacheKey(req)
-	ix.mu.Lock()
-	a, ok := ix.cache[key]
-	ix.mu.Unlock()
-	if ok {
+	if a, ok := ix.cached(key); ok {
 		return a
 	}
-	a = ix.authorize(req)
+	a := ix.authorize(req)
 	ix.mu.Lock()
 	ix.intern(&a)
 	ix.cache[key.Interned(ix.strs)] = a
@@ -265,13 +270,10 @@ func (ix *Index) Authorize(req Request) Answer {
 // before (intern), so that a caller can share what it makes of them by
 // their identity.
 func (ix *Index) AuthorizeUncached(req Request, key Key) Answer {
-	ix.mu.Lock()
-	a, ok := ix.cache[key]
-	ix.mu.Unlock()
-	if ok {
+	if a, ok := ix.cached(key); ok {
 		return a
 	}
-	a = ix.authorize(req)
+	a := ix.authorize(req)
 	ix.mu.Lock()
 	ix.internLists(&a)
 	ix.mu.Unlock()
