@@ -86,7 +86,12 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	if err != nil {
 		return nil, err
 	}
-	paths, answers, err := pathsValue(s.Paths, pathIndex(snap, conn, ix, s.Sources, s.Publishers, s.Paths), false, jp, ix)
+	pl := pathIndex(snap, conn, ix, s.Sources, s.Publishers, s.Paths)
+	// Every question of the paths and of their index is answered: the
+	// paths and the index hold their answers, and the index's copies
+	// would only serve a rule asking one of them again.
+	ix.ForgetAnswers()
+	paths, answers, err := pathsValue(s.Paths, pl, false, jp, ix)
 	s.answers = answers
 	if err != nil {
 		return nil, err
@@ -168,11 +173,14 @@ func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool, jp *jso
 	if err != nil {
 		return nil, nil, err
 	}
-	pathsT, err := arrayValue(jp, out)
+	// The index first: its Go form (the reads, datapath.NewReads) is
+	// garbage once converted, before the paths' value is made (at 10,000
+	// synthetic accounts the two were together the peak of a check).
+	indexT, err := jp.marshal(index)
 	if err != nil {
 		return nil, nil, err
 	}
-	indexT, err := jp.marshal(index)
+	pathsT, err := arrayValue(jp, out)
 	if err != nil {
 		return nil, nil, err
 	}
