@@ -278,6 +278,12 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 			sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
 		}
 		return c
+	case len(f.Fix.Set) > 0 && f.Fix.Companion == nil && tfInner[typ] != nil:
+		st, ok := tfInnerOf(typ, f.Fix.Set)
+		if !ok {
+			return nil
+		}
+		return tfInnerChange(f, c, block, st, data)
 	case len(f.Fix.Set) > 0:
 		st, ok := tfSetOf(typ, f.Fix.Set)
 		if !ok {
@@ -543,6 +549,12 @@ func planChange(f findings.Finding) *findings.Change {
 			return nil
 		}
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), declare beside it:\n\n%s", f.Address, where(c.File, c.Line), indentText(strings.Join(blocks, "\n\n"), "  "))
+	case len(f.Fix.Set) > 0 && f.Fix.Companion == nil && tfInner[typ] != nil:
+		st, ok := tfInnerOf(typ, f.Fix.Set)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set%s", f.Address, where(c.File, c.Line), st.text())
 	case len(f.Fix.Set) > 0:
 		set, decl := f.Fix.Set, ""
 		if f.Fix.Companion != nil {
