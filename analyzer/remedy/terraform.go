@@ -56,6 +56,14 @@ var tfAttribute = map[string]map[string]string{
 	"aws_eks_cluster": {
 		"enabled_cluster_log_types": "enabled_cluster_log_types",
 	},
+	// A subscription filter a Fix declares (EK02).
+	"aws_cloudwatch_log_subscription_filter": {
+		"FilterName":     "name",
+		"LogGroupName":   "log_group_name",
+		"FilterPattern":  "filter_pattern",
+		"DestinationArn": "destination_arn",
+		"RoleArn":        "role_arn",
+	},
 	"aws_sns_topic_subscription": {
 		"RawMessageDelivery": "raw_message_delivery",
 		"TopicArn":           "topic_arn",
@@ -70,6 +78,7 @@ var tfType = map[string]string{
 	"AWS::SQS::Queue":                       "aws_sqs_queue",
 	"AWS::SNS::Subscription":                "aws_sns_topic_subscription",
 	"AWS::GuardDuty::PublishingDestination": "aws_guardduty_publishing_destination",
+	"AWS::Logs::SubscriptionFilter":         "aws_cloudwatch_log_subscription_filter",
 }
 
 // tfFlatten are CloudFormation properties whose object the provider holds
@@ -87,7 +96,7 @@ var tfOmitFalse = map[string]bool{"sqs_managed_sse_enabled": true}
 
 // tfSelfAttribute is the attribute of a resource type that is what
 // CloudFormation's Ref returns for it: a topic's ARN, a queue's URL.
-var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id", "aws_guardduty_detector": "id"}
+var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id", "aws_guardduty_detector": "id", "aws_eks_cluster": "name"}
 
 var tfIndexRe = regexp.MustCompile(`\[[^\]]*\]`)
 

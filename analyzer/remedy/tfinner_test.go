@@ -100,3 +100,44 @@ func TestCloudFormationStreamPrefixAlias(t *testing.T) {
 		t.Errorf("edited template:\n%s", edited)
 	}
 }
+
+// filterFix is EK02's declaration of a cluster's missing subscription
+// filter, its role given (the rule gives a value to fill in there).
+func filterFix(role string) *findings.Fix {
+	return &findings.Fix{Companion: &findings.Companion{Suffix: "AuditLogSubscription", Type: "AWS::Logs::SubscriptionFilter", Properties: map[string]any{
+		"FilterName": "prod-audit-to-firehose", "LogGroupName": "/aws/eks/prod/cluster", "FilterPattern": "",
+		"DestinationArn": "arn:aws:firehose:us-east-1:111111111111:deliverystream/eks-audit-logs", "RoleArn": role,
+	}}}
+}
+
+const tfCluster = `resource "aws_eks_cluster" "prod" {
+  name     = "prod"
+  role_arn = aws_iam_role.cluster.arn
+}
+`
+
+// EK02 in a configuration: the filter is an
+// aws_cloudwatch_log_subscription_filter declared after the cluster; with
+// the role still to fill in, the text alone says it.
+func TestTerraformSubscriptionFilterDeclared(t *testing.T) {
+	decl := `resource "aws_cloudwatch_log_subscription_filter" "prod_audit_log_subscription" {
+  destination_arn = "arn:aws:firehose:us-east-1:111111111111:deliverystream/eks-audit-logs"
+  name            = "prod-audit-to-firehose"
+  filter_pattern  = ""
+  log_group_name  = "/aws/eks/prod/cluster"
+  role_arn        = "arn:aws:iam::111111111111:role/CWLtoKinesisFirehoseRole"
+}`
+	f := findings.Finding{RuleID: "EK02", Address: "aws_eks_cluster.prod", Location: &findings.Location{File: "main.tf", Line: 1}, Fix: filterFix("arn:aws:iam::111111111111:role/CWLtoKinesisFirehoseRole")}
+	got, edited := apply(t, f, "main.tf", tfCluster)
+	if want := tfCluster + "\n" + decl + "\n"; edited != want {
+		t.Errorf("edited configuration:\n%s\nwant:\n%s", edited, want)
+	}
+	if !strings.Contains(got.Remediation, "declare beside aws_eks_cluster.prod:\n\n  resource \"aws_cloudwatch_log_subscription_filter\"") {
+		t.Errorf("remediation %q", got.Remediation)
+	}
+	f.Fix = filterFix("<a role that logs.us-east-1.amazonaws.com may assume>")
+	got, edited = apply(t, f, "main.tf", tfCluster)
+	if edited != tfCluster || got.Change == nil || !strings.Contains(got.Change.Text, `role_arn        = "<a role that logs.us-east-1.amazonaws.com may assume>"`) {
+		t.Errorf("change %+v", got.Change)
+	}
+}
