@@ -319,6 +319,11 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		if !ok {
 			return tfIdentityElsewhere(f, c)
 		}
+		if typ == "aws_iam_role" && f.Fix.Policy == "identity" {
+			if rc := tfRolePolicyChange(f, c, body, block, data); rc != nil {
+				return rc
+			}
+		}
 		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s:\n\n%s", where(c.File, line), f.Address, what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 		if e, at, ok := tfStatementEdit(body, block, tfPolicyArgument(f.Fix.Policy), f.Fix.AddStatement, data); ok {
 			c.Line = at
