@@ -216,6 +216,14 @@ var (
 	loaded   map[string]Profile
 )
 
+// Named is the named profile as Load reads it (ok false for an unknown
+// name).
+func Named(profile string) (Profile, bool) {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	p, ok := loaded[profile]
+	return p, ok
+}
+
 // APISources are the sources the named profile's vendor reads through the
 // service's API rather than from S3 (nil for an unknown profile).
 func APISources(profile string) []string {
