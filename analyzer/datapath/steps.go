@@ -3,6 +3,7 @@ package datapath
 import (
 	"cmp"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 
@@ -125,6 +126,15 @@ func (sb *stepBuilder) add(step string, x StepRequest) {
 	sb.out[step] = append(sb.out[step], x)
 }
 
+// askRole asks, for step, whether the connector's principal may call
+// action on t, with its session's context and the keys the call adds.
+func (sb *stepBuilder) askRole(step string, x StepRequest, action string, t target) {
+	ctx := sb.ix.principalContext(sb.conn.Role)
+	maps.Copy(ctx, t.context)
+	x.Request = Request{Reader: sb.conn.Role, Action: action, Resource: t.resource, Context: ctx, On: t.on}
+	sb.add(step, x)
+}
+
 // target is a resource a step asks an action on, with the keys the call
 // adds to the principal's context.
 type target struct {
@@ -146,12 +156,7 @@ func (sb *stepBuilder) actions(s profiles.Step) {
 		}
 		rule := cmp.Or(a.Rule, s.Rule)
 		for _, t := range sb.targets(a) {
-			ctx := sb.ix.principalContext(sb.conn.Role)
-			for k, v := range t.context {
-				ctx[k] = v
-			}
-			sb.add(s.ID, StepRequest{Kind: a.On, Rule: rule, Severity: a.Severity,
-				Request: Request{Reader: sb.conn.Role, Action: a.Action, Resource: t.resource, Context: ctx, On: t.on}})
+			sb.askRole(s.ID, StepRequest{Kind: a.On, Rule: rule, Severity: a.Severity}, a.Action, t)
 		}
 	}
 }
@@ -275,12 +280,7 @@ func (sb *stepBuilder) noDeny(s profiles.Step) {
 			on = "bucket"
 		}
 		for _, t := range sb.targets(profiles.Action{Action: action, On: on}) {
-			ctx := sb.ix.principalContext(sb.conn.Role)
-			for k, v := range t.context {
-				ctx[k] = v
-			}
-			sb.add(s.ID, StepRequest{Kind: StepNoDeny, Rule: s.Rule,
-				Request: Request{Reader: sb.conn.Role, Action: action, Resource: t.resource, Context: ctx, On: t.on}})
+			sb.askRole(s.ID, StepRequest{Kind: StepNoDeny, Rule: s.Rule}, action, t)
 		}
 	}
 }

@@ -301,16 +301,7 @@ var pathsDecl = &rego.Function{
 }
 
 func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, error) {
-	ix, err := indexFor(bctx, snapT.Value)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := decodeSnapshot(PathsBuiltin, snapT.Value)
-	if err != nil {
-		return nil, err
-	}
-	snap.Sort()
-	conn, err := decodeConnector(PathsBuiltin, connT.Value)
+	ix, snap, conn, err := decodeSubject(bctx, PathsBuiltin, snapT, connT)
 	if err != nil {
 		return nil, err
 	}
@@ -341,6 +332,23 @@ func decodeValue(builtin, what string, val ast.Value, v any) error {
 		return fmt.Errorf("%s: %s: %v", builtin, what, err)
 	}
 	return nil
+}
+
+// decodeSubject is what a built-in of the Rego unit tests is given: the
+// snapshot, sorted, with its authorization index, and the connector (nil
+// for null).
+func decodeSubject(bctx rego.BuiltinContext, builtin string, snapT, connT *ast.Term) (*authz.Index, *snapshot.Snapshot, *connector.Connector, error) {
+	ix, err := indexFor(bctx, snapT.Value)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	snap, err := decodeSnapshot(builtin, snapT.Value)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	snap.Sort()
+	conn, err := decodeConnector(builtin, connT.Value)
+	return ix, snap, conn, err
 }
 
 // decodeConnector is the connector a built-in is given (nil for null).
@@ -375,16 +383,7 @@ var stepsDecl = &rego.Function{
 }
 
 func stepsImpl(bctx rego.BuiltinContext, snapT, connT, profileT *ast.Term) (*ast.Term, error) {
-	ix, err := indexFor(bctx, snapT.Value)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := decodeSnapshot(StepsBuiltin, snapT.Value)
-	if err != nil {
-		return nil, err
-	}
-	snap.Sort()
-	conn, err := decodeConnector(StepsBuiltin, connT.Value)
+	ix, snap, conn, err := decodeSubject(bctx, StepsBuiltin, snapT, connT)
 	if err != nil {
 		return nil, err
 	}
