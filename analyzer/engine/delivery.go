@@ -74,7 +74,7 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 	}
 	keys := make([]key, 0, len(reads.Keys))
 	for _, k := range reads.Keys {
-		a, err := refs.of(datapath.Question{Principal: k.Reader.Role, Action: "kms:Decrypt", Resource: k.Key, Context: k.Context, Answer: k.Answer})
+		a, err := refs.of(k.Question())
 		if err != nil {
 			return nil, err
 		}
