@@ -60,7 +60,7 @@ var genericChecks = map[string]bool{
 // every log source of the snapshot and pubs their publishers. Nil without
 // a connector.
 func NewSteps(snap *snapshot.Snapshot, conn *connector.Connector, profile profiles.Profile, srcs []LogSource, pubs []Publisher, asker Asker) Steps {
-	if snap == nil || conn == nil || conn.Role == "" {
+	if snap == nil || conn == nil || conn.Role == "" || !slices.ContainsFunc(profile.Steps, asks) {
 		return nil
 	}
 	sb := stepBuilder{ix: newIndex(snap), conn: conn, asker: asker, out: Steps{}}
@@ -85,6 +85,20 @@ func NewSteps(snap *snapshot.Snapshot, conn *connector.Connector, profile profil
 		}
 	}
 	return sb.out
+}
+
+// asks says whether a required step asks a question (NewSteps indexes
+// the snapshot only then).
+func asks(s profiles.Step) bool {
+	if s.Optional {
+		return false
+	}
+	for _, term := range []string{"actions", "no_deny", "authentication", "role_replicated"} {
+		if _, ok := s.Require[term]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // connectorSources are the log sources the connector reads: its file's

@@ -271,3 +271,11 @@ func TestStepsWithoutConnector(t *testing.T) {
 		t.Errorf("steps %v without a connector", s)
 	}
 }
+
+// A profile whose steps ask nothing (generic) indexes nothing.
+func TestStepsGenericAsksNothing(t *testing.T) {
+	c := &connector.Connector{Profile: "generic", Role: stepsRole(stepsMain), Queue: stepsQueue}
+	if s := NewSteps(stepsSnapshot(), c, namedProfile(t, "generic"), nil, nil, nil); s != nil {
+		t.Errorf("generic steps %v", s)
+	}
+}
