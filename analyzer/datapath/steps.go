@@ -202,7 +202,11 @@ func (sb *stepBuilder) targets(a profiles.Action) []target {
 		// (Radiant's organizations: reads, R7) is demanded of every
 		// connector of the profile.
 		if sb.principalKnown() && (a.Source == "" || slices.Contains(sb.sources, a.Source)) {
-			out = append(out, target{resource: "*"})
+			t := target{resource: "*"}
+			if region := sb.apiRegion(a); region != "" {
+				t.context = map[string][]string{"aws:RequestedRegion": {region}}
+			}
+			out = append(out, t)
 		}
 	case "objects", "bucket", "object_key":
 		for _, d := range sb.deliveries {
@@ -242,6 +246,39 @@ func (sb *stepBuilder) targets(a profiles.Action) []target {
 		}
 	}
 	return out
+}
+
+// globalEndpoints are, per partition, the one Region whose endpoint
+// serves the global services' APIs, which is what aws:RequestedRegion
+// holds for their calls ("IAM calls are always made to the us-east-1
+// Region",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion;
+// Organizations and Shield Advanced are served there too).
+var globalEndpoints = map[string]string{"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
+
+// globalServices are the services of the profiles' API reads with one
+// endpoint per partition.
+var globalServices = map[string]bool{"iam": true, "organizations": true, "shield": true}
+
+// apiRegion is the Region an API read goes to, as aws:RequestedRegion
+// says: a global service's endpoint Region; else the Region the
+// connector is configured with (its console's, region:), else the first
+// Region of the deliveries of the action's source; "" when the input does
+// not say (the key stays absent).
+func (sb *stepBuilder) apiRegion(a profiles.Action) string {
+	service, _, _ := strings.Cut(strings.ToLower(a.Action), ":")
+	if globalServices[service] {
+		return globalEndpoints[sb.ix.partition]
+	}
+	if sb.conn.Region != "" {
+		return sb.conn.Region
+	}
+	for _, d := range sb.deliveries {
+		if string(d.Kind) == a.Source && d.Region != "" {
+			return d.Region
+		}
+	}
+	return ""
 }
 
 // objectKey is the key that encrypts a delivery's log files: the trail's

@@ -128,6 +128,11 @@ func TestStepsRadiant(t *testing.T) {
 	if sub.On != (Target{ID: stepsTopic, Type: "AWS::SNS::Topic", Account: stepsMain, Region: "us-east-1"}) {
 		t.Errorf("sns:Subscribe on %+v: want the topic", sub.On)
 	}
+	// Organizations is served from us-east-1, whatever the connector's
+	// Region: a region-restriction SCP judges the call there.
+	if got := stepRequest(t, steps, "R7", "organizations:ListPolicies", "*").Context["aws:RequestedRegion"]; !slices.Equal(got, []string{"us-east-1"}) {
+		t.Errorf("organizations:ListPolicies aws:RequestedRegion %v, want us-east-1", got)
+	}
 	if x := stepRequest(t, steps, "R7", "sns:Unsubscribe", stepsTopic); x.Severity != "medium" {
 		t.Errorf("sns:Unsubscribe severity %q: want the guide's medium", x.Severity)
 	}
@@ -153,6 +158,17 @@ func TestStepsSkyFormation(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("questions (-want +got):\n%s", diff)
 	}
+	// A regional API read goes to the Region of the source's trail when
+	// the connector names none, else to the connector's.
+	if got := stepRequest(t, steps, "K3", "cloudtrail:LookupEvents", "*").Context["aws:RequestedRegion"]; !slices.Equal(got, []string{"us-east-1"}) {
+		t.Errorf("cloudtrail:LookupEvents aws:RequestedRegion %v, want the trail's us-east-1", got)
+	}
+	c.Region = "eu-west-1"
+	inRegion, _ := stepQuestions(t, c, namedProfile(t, "skyformation"))
+	if got := stepRequest(t, inRegion, "K3", "cloudtrail:LookupEvents", "*").Context["aws:RequestedRegion"]; !slices.Equal(got, []string{"eu-west-1"}) {
+		t.Errorf("cloudtrail:LookupEvents aws:RequestedRegion %v, want the connector's eu-west-1", got)
+	}
+	c.Region = ""
 	assume := stepRequest(t, steps, "K2", "sts:AssumeRole", role)
 	if got := assume.Context["sts:ExternalId"]; !slices.Equal(got, []string{"ext-123"}) {
 		t.Errorf("K2 sts:ExternalId %v: want the connector's external ID", got)
