@@ -45,14 +45,16 @@ const (
 	StepReplica         = "replica"
 )
 
-// genericChecks are the connector-role actions S305, KM01 and SQ06 ask of
-// every reader whatever the profile (Reads): a step asking the same
-// action on the path's resources would only repeat their finding, so the
-// step asks the others. The Macie queue is no path's, and its step asks
-// every action.
-var genericChecks = map[string]bool{
-	"s3:getobject": true, "s3:listbucket": true, "kms:decrypt": true, "sqs:receivemessage": true,
-	"sqs:deletemessage": true, "sqs:changemessagevisibility": true, "sqs:getqueueattributes": true, "sqs:getqueueurl": true,
+// genericCheck says whether S305, KM01 or SQ06 ask action of every reader
+// on the path's resources whatever the profile (the reader table,
+// profiles.ReaderActions, on the queue, the objects, the bucket or a
+// key; Reads): a step asking it there would only repeat their finding, so
+// the step asks the others. The Macie queue is no path's, and its step
+// asks every action.
+func genericCheck(action string) bool {
+	return slices.ContainsFunc(profiles.ReaderActions, func(a profiles.ReaderAction) bool {
+		return a.On != "role" && strings.EqualFold(a.Action, action)
+	})
 }
 
 // NewSteps asks the questions of the required steps of profile (the
@@ -165,7 +167,7 @@ func (sb *stepBuilder) actions(s profiles.Step) {
 		return // profiles.Load rejects such a profile
 	}
 	for _, a := range acts {
-		if genericChecks[strings.ToLower(a.Action)] && a.On != "macie_queue" {
+		if genericCheck(a.Action) && a.On != "macie_queue" {
 			continue
 		}
 		rule := cmp.Or(a.Rule, s.Rule)

@@ -117,7 +117,7 @@ var Known = map[string]bool{
 }
 
 // actionTargets are what a step's require.actions entry may be asked on
-// (rego/lib/datapath.rego action_targets).
+// (analyzer/datapath steps.go targets).
 var actionTargets = map[string]bool{"queue": true, "objects": true, "bucket": true, "topics": true, "object_key": true, "api": true, "macie_queue": true}
 
 // lowerSeverities are the severities an action may lower its finding to.
