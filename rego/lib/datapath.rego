@@ -372,9 +372,9 @@ source_of(p, d) if p.source_arn == sprintf("arn:%s:s3:::%s", [lib.partition, d.b
 
 # The connector-role actions S305, KM01 and SQ06 ask whatever the profile
 # (s3:GetObject, s3:ListBucket, kms:Decrypt and the queue actions) are no
-# step's question on the path's resources (analyzer/datapath
-# genericCheck, from the reader table): the step would only repeat their finding, so it reports
-# the other actions only.
+# step's question on the path's resources (analyzer/datapath genericCheck,
+# from the reader table): the step would only repeat their finding, so it
+# reports the other actions only.
 
 # One finding per step and rule: every action of the step the role is
 # denied (K3's three CloudTrail read actions are one missing policy). An
