@@ -86,6 +86,8 @@ deny contains f if {
 
 question_data(q, s) := trust_fix(q) if {
 	q.action == "sts:AssumeRole"
+} else := key_fix(q) if {
+	q.action == "kms:GenerateDataKey"
 } else := put_fix(q, s)
 
 # put_fix is the stream role's missing s3:PutObject grant as data, on the
@@ -101,6 +103,23 @@ put_fix(q, s) := object.union(lib.grant_fix_in(q.answer, "identity", put_stateme
 } else := null
 
 put_statement(bucket) := {"Effect": "Allow", "Action": "s3:PutObject", "Resource": sprintf("%s/*", [bucket])}
+
+# key_fix is the stream role's missing kms:GenerateDataKey on the objects'
+# key as data, in its identity policy, where that policy is what lacks it
+# (implicit deny, no identity statement allowing it); a key policy that
+# does not admit the role either (by name or by delegating to the
+# account's IAM policies) is a further change, which also says. Where the
+# identity policy already allows it, the key policy is the one to change,
+# not the role the finding points at: prose only.
+key_fix(q) := object.union(lib.statement_fix("identity", {"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": q.resource}), key_also(q)) if {
+	q.action == "kms:GenerateDataKey"
+	q.answer.decision == "ImplicitlyDenied"
+	not lib.identity_allows(q.answer)
+} else := null
+
+key_also(q) := {} if {
+	lib.resource_allows(q.answer)
+} else := {"also": sprintf("the key policy of %s must admit the role too: add to it a statement allowing %s kms:GenerateDataKey (Resource \"*\"), or one delegating to the account's IAM policies", [q.resource, q.principal])}
 
 put_also(q, bucket) := {} if {
 	b := lib.bucket_named(split(bucket, ":::")[1])

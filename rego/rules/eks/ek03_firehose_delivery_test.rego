@@ -117,3 +117,41 @@ test_fail_wrong_prefix_fix if {
 	some f in fs
 	f.fix == {"set": {"ExtendedS3DestinationConfiguration": {"Prefix": "EKSLogs/111111111111/prod/"}}}
 }
+
+key := "arn:aws:kms:us-east-1:111111111111:key/k1"
+
+key_hops(ans) := array.concat(hops([], "Allowed", "111111111111"), key_hop(ans))
+
+key_hop(ans) := [{"kind": "object-key", "status": "broken", "problems": [],
+	"resources": [{"arn": key, "type": "AWS::KMS::Key", "account": "111111111111", "region": "us-east-1"}],
+	"questions": [{"id": "generate-data-key", "why": "Firehose encrypts the objects with the stream's key", "principal": role, "action": "kms:GenerateDataKey",
+		"resource": key, "context": {}, "answer": ans}]}]
+
+# The role's identity policy lacks kms:GenerateDataKey on the stream's key,
+# whose policy admits the account's IAM policies: the identity statement
+# is the fix.
+test_fail_generate_data_key_identity_fix if {
+	ans := object.union(answer("ImplicitlyDenied"), {"statements": [{"kind": "resource", "role": "allow", "sid": "EnableIAMPolicies"}]})
+	fs := ek03.deny with input as input_of(key_hops(ans), rapid7)
+	some f in fs
+	f.fix == {"policy": "identity", "add_statement": {"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": key}}
+}
+
+# A key policy that admits neither the role nor the account's IAM
+# policies must change too: also says so.
+test_fail_generate_data_key_key_policy_also if {
+	fs := ek03.deny with input as input_of(key_hops(answer("ImplicitlyDenied")), rapid7)
+	some f in fs
+	contains(f.fix.also, "the key policy of arn:aws:kms:us-east-1:111111111111:key/k1 must admit the role too")
+}
+
+# Near miss: the identity policy allows it and the key policy does not:
+# the key policy is the one to change, not the role the finding points
+# at, so no fix as data.
+test_near_miss_generate_data_key_identity_allows if {
+	ans := object.union(answer("ImplicitlyDenied"), {"statements": [{"kind": "identity", "role": "allow", "sid": "Write"}]})
+	fs := ek03.deny with input as input_of(key_hops(ans), rapid7)
+	some f in fs
+	startswith(f.fact, "generate-data-key ")
+	not f.fix
+}
