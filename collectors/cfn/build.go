@@ -173,47 +173,47 @@ func (t *template) build() (*snapshot.Snapshot, error) {
 	return b.snapshot(), nil
 }
 
+// buildFunc builds one resource of a modeled type into the snapshot: home
+// is the stack's account, where a resource the stack creates lives.
+type buildFunc func(b *builder, home *account, r *resource, p props) error
+
+// attached is the buildFunc of a type that attaches to another resource
+// (a policy, an alias, a subscription), found by the ARN or name it
+// gives, whatever account that is in.
+func attached(build func(b *builder, r *resource, p props) error) buildFunc {
+	return func(b *builder, _ *account, r *resource, p props) error { return build(b, r, p) }
+}
+
+// builders build each modeled type; logsources.go and redshift.go add
+// theirs.
+var builders = map[string]buildFunc{
+	"AWS::S3::Bucket":                       (*builder).bucket,
+	"AWS::S3::BucketPolicy":                 attached((*builder).bucketPolicy),
+	"AWS::KMS::Key":                         (*builder).key,
+	"AWS::KMS::Alias":                       attached((*builder).alias),
+	"AWS::SNS::Topic":                       (*builder).topic,
+	"AWS::SNS::TopicPolicy":                 attached((*builder).topicPolicy),
+	"AWS::SNS::Subscription":                attached((*builder).subscription),
+	"AWS::SQS::Queue":                       (*builder).queue,
+	"AWS::SQS::QueuePolicy":                 attached((*builder).queuePolicy),
+	"AWS::IAM::Role":                        (*builder).role,
+	"AWS::IAM::Policy":                      attached((*builder).iamPolicy),
+	"AWS::IAM::ManagedPolicy":               (*builder).managedPolicy,
+	"AWS::CloudTrail::Trail":                (*builder).trail,
+	"AWS::GuardDuty::Detector":              (*builder).detector,
+	"AWS::GuardDuty::PublishingDestination": attached((*builder).publishingDestination),
+	"AWS::GuardDuty::Filter":                attached((*builder).filter),
+	"AWS::Organizations::Policy":            attached((*builder).orgPolicy),
+	"AWS::Lambda::EventSourceMapping":       (*builder).eventSourceMapping,
+}
+
+// add builds r by its type's buildFunc; a modeled type without one only
+// has its properties checked.
 func (b *builder) add(home *account, r *resource, p props) error {
-	switch r.typ {
-	case "AWS::S3::Bucket":
-		return b.bucket(home, r, p)
-	case "AWS::S3::BucketPolicy":
-		return b.bucketPolicy(r, p)
-	case "AWS::KMS::Key":
-		return b.key(home, r, p)
-	case "AWS::KMS::Alias":
-		return b.alias(r, p)
-	case "AWS::SNS::Topic":
-		return b.topic(home, r, p)
-	case "AWS::SNS::TopicPolicy":
-		return b.topicPolicy(r, p)
-	case "AWS::SNS::Subscription":
-		return b.subscription(r, p)
-	case "AWS::SQS::Queue":
-		return b.queue(home, r, p)
-	case "AWS::SQS::QueuePolicy":
-		return b.queuePolicy(r, p)
-	case "AWS::IAM::Role":
-		return b.role(home, r, p)
-	case "AWS::IAM::Policy":
-		return b.iamPolicy(r, p)
-	case "AWS::IAM::ManagedPolicy":
-		return b.managedPolicy(home, r, p)
-	case "AWS::CloudTrail::Trail":
-		return b.trail(home, r, p)
-	case "AWS::GuardDuty::Detector":
-		return b.detector(home, r, p)
-	case "AWS::GuardDuty::PublishingDestination":
-		return b.publishingDestination(r, p)
-	case "AWS::GuardDuty::Filter":
-		return b.filter(r, p)
-	case "AWS::Organizations::Policy":
-		return b.orgPolicy(r, p)
-	case "AWS::Lambda::EventSourceMapping":
-		return b.eventSourceMapping(home, r, p)
+	if build := builders[r.typ]; build != nil {
+		return build(b, home, r, p)
 	}
-	_, err := b.addLogSource(home, r, p)
-	return err
+	return nil
 }
 
 // eventSourceMapping records which function (and so which execution role)

@@ -106,6 +106,9 @@ func init() {
 	for k, v := range logSourceNames {
 		nameProperty[k] = v
 	}
+	for k, v := range logSourceBuilders {
+		builders[k] = v
+	}
 	for k := range logSourceProperties {
 		if !containsStr(knownTypes, k) {
 			knownTypes = insertSorted(knownTypes, k)
@@ -215,48 +218,40 @@ func (b *builder) sources(a *account) *logSources {
 	return a.sources
 }
 
-// addLogSource builds a resource of the new types; ok is false for others.
-func (b *builder) addLogSource(home *account, r *resource, p props) (bool, error) {
-	if ok, err := b.addRedshift(home, r, p); ok {
-		return ok, err
+// logSourceBuilders build the new types (build.go's builders).
+var logSourceBuilders = map[string]buildFunc{
+	"AWS::EKS::Cluster":                    (*builder).eksCluster,
+	"AWS::GuardDuty::Member":               attached((*builder).guardDutyMember),
+	"AWS::GuardDuty::Master":               attached((*builder).guardDutyMaster),
+	"AWS::Logs::LogGroup":                  (*builder).logGroup,
+	"AWS::Logs::SubscriptionFilter":        attached((*builder).subscriptionFilter),
+	"AWS::KinesisFirehose::DeliveryStream": (*builder).deliveryStream,
+	"AWS::Events::Rule":                    (*builder).eventRule,
+	"AWS::IAM::User":                       (*builder).user,
+	"AWS::IAM::AccessKey":                  attached((*builder).accessKey),
+	"AWS::IAM::InstanceProfile":            (*builder).instanceProfile,
+	"AWS::IAM::RolePolicy":                 attached((*builder).entityPolicy),
+	"AWS::IAM::UserPolicy":                 attached((*builder).entityPolicy),
+	"AWS::SNS::TopicInlinePolicy":          attached((*builder).topicInlinePolicy),
+	"AWS::SQS::QueueInlinePolicy":          attached((*builder).queueInlinePolicy),
+}
+
+// topicInlinePolicy sets the policy of the topic TopicArn names.
+func (b *builder) topicInlinePolicy(r *resource, p props) error {
+	arn, pol, err := p.inlinePolicyTarget(r, "TopicArn")
+	if err == nil {
+		b.topicFor(arn, p, r.line).Policy = pol
 	}
-	switch r.typ {
-	case "AWS::EKS::Cluster":
-		return true, b.eksCluster(home, r, p)
-	case "AWS::GuardDuty::Member":
-		return true, b.guardDutyMember(r, p)
-	case "AWS::GuardDuty::Master":
-		return true, b.guardDutyMaster(r, p)
-	case "AWS::Logs::LogGroup":
-		return true, b.logGroup(home, r, p)
-	case "AWS::Logs::SubscriptionFilter":
-		return true, b.subscriptionFilter(r, p)
-	case "AWS::KinesisFirehose::DeliveryStream":
-		return true, b.deliveryStream(home, r, p)
-	case "AWS::Events::Rule":
-		return true, b.eventRule(home, r, p)
-	case "AWS::IAM::User":
-		return true, b.user(home, r, p)
-	case "AWS::IAM::AccessKey":
-		return true, b.accessKey(r, p)
-	case "AWS::IAM::InstanceProfile":
-		return true, b.instanceProfile(home, r, p)
-	case "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy":
-		return true, b.entityPolicy(r, p)
-	case "AWS::SNS::TopicInlinePolicy":
-		arn, pol, err := p.inlinePolicyTarget(r, "TopicArn")
-		if err == nil {
-			b.topicFor(arn, p, r.line).Policy = pol
-		}
-		return true, err
-	case "AWS::SQS::QueueInlinePolicy":
-		url, pol, err := p.inlinePolicyTarget(r, "Queue")
-		if err == nil {
-			b.queueFor(url, p, r.line).Policy = pol
-		}
-		return true, err
+	return err
+}
+
+// queueInlinePolicy sets the policy of the queue Queue names (by URL).
+func (b *builder) queueInlinePolicy(r *resource, p props) error {
+	url, pol, err := p.inlinePolicyTarget(r, "Queue")
+	if err == nil {
+		b.queueFor(url, p, r.line).Policy = pol
 	}
-	return false, nil
+	return err
 }
 
 // inlinePolicyTarget reads an AWS::SNS::TopicInlinePolicy or

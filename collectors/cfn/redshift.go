@@ -45,6 +45,8 @@ func init() {
 	for k, v := range redshiftAttributes {
 		attributes[k] = v
 	}
+	builders["AWS::Redshift::Cluster"] = (*builder).redshiftCluster
+	builders["AWS::Redshift::ClusterParameterGroup"] = (*builder).redshiftParameterGroup
 	// Ref of both is the physical name (the cluster identifier, the
 	// group's name).
 	nameProperty["AWS::Redshift::Cluster"] = "ClusterIdentifier"
@@ -87,18 +89,6 @@ func (t *template) redshiftAttr(r *resource, attr string, name func() (string, e
 		return n, true, err
 	}
 	return "", false, nil
-}
-
-// addRedshift builds a resource of the Redshift types; ok is false for
-// others.
-func (b *builder) addRedshift(home *account, r *resource, p props) (bool, error) {
-	switch r.typ {
-	case "AWS::Redshift::Cluster":
-		return true, b.redshiftCluster(home, r, p)
-	case "AWS::Redshift::ClusterParameterGroup":
-		return true, b.redshiftParameterGroup(home, r, p)
-	}
-	return false, nil
 }
 
 // redshiftCluster reads a cluster and its LoggingProperties: with a
