@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trailgate/trailgate/collectors/gather"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -1106,24 +1107,16 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 		acct.Queues = appendByKey(acct.Queues, a.queues)
 		acct.Roles = appendByKey(acct.Roles, a.roles)
 		acct.Detectors = appendByKey(acct.Detectors, a.detectors)
-		acct.Keys = appendValues(acct.Keys, a.keys)
-		acct.Trails = appendValues(acct.Trails, a.trails)
-		acct.ManagedPolicies = appendValues(acct.ManagedPolicies, a.managed)
-		acct.EventSourceMappings = appendValues(acct.EventSourceMappings, a.mappings)
+		acct.Keys = gather.AppendValues(acct.Keys, a.keys)
+		acct.Trails = gather.AppendValues(acct.Trails, a.trails)
+		acct.ManagedPolicies = gather.AppendValues(acct.ManagedPolicies, a.managed)
+		acct.EventSourceMappings = gather.AppendValues(acct.EventSourceMappings, a.mappings)
 		b.fillLogSources(a, &acct, s)
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()
 	s.Sort()
 	return s
-}
-
-// appendValues appends the values src points to, in src's order.
-func appendValues[T any](dst []T, src []*T) []T {
-	for _, p := range src {
-		dst = append(dst, *p)
-	}
-	return dst
 }
 
 // appendByKey appends the values m points to in key order, so that the

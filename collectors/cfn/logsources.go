@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trailgate/trailgate/collectors/gather"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -199,21 +200,32 @@ func (t *template) eventBusPrefix(r *resource) string {
 	return bus + "/"
 }
 
-// logSources holds one account's new resources while a template is read.
+// logSources holds one account's new resources while a template is read,
+// with the ones other resources find by name indexed.
 type logSources struct {
-	clusters  []*snapshot.EKSCluster
-	groups    map[string]*snapshot.LogGroup // by name
-	streams   []*snapshot.DeliveryStream
-	rules     []*snapshot.EventRule
-	users     map[string]*snapshot.User // by name
-	profiles  []*snapshot.InstanceProfile
-	notModels map[string]int
-	redshift  *redshiftSources
+	gather.LogSources
+	groups         map[string]*snapshot.LogGroup               // LogGroups by name
+	users          map[string]*snapshot.User                   // Users by name
+	redshiftGroups map[string]*snapshot.RedshiftParameterGroup // RedshiftParameterGroups by name
+	notModels      map[string]int
+}
+
+// addGroup adds a log group of a name not yet added.
+func (s *logSources) addGroup(g *snapshot.LogGroup) {
+	s.groups[g.Name] = g
+	s.LogGroups = append(s.LogGroups, g)
+}
+
+// addUser adds a user of a name not yet added.
+func (s *logSources) addUser(u *snapshot.User) {
+	s.users[u.Name] = u
+	s.Users = append(s.Users, u)
 }
 
 func (b *builder) sources(a *account) *logSources {
 	if a.sources == nil {
-		a.sources = &logSources{groups: map[string]*snapshot.LogGroup{}, users: map[string]*snapshot.User{}}
+		a.sources = &logSources{groups: map[string]*snapshot.LogGroup{}, users: map[string]*snapshot.User{},
+			redshiftGroups: map[string]*snapshot.RedshiftParameterGroup{}}
 	}
 	return a.sources
 }
@@ -297,7 +309,7 @@ func (b *builder) eksCluster(home *account, r *resource, p props) error {
 			}
 		}
 	}
-	b.sources(home).clusters = append(b.sources(home).clusters, c)
+	b.sources(home).EKSClusters = append(b.sources(home).EKSClusters, c)
 	return nil
 }
 
@@ -318,9 +330,13 @@ func (b *builder) logGroup(home *account, r *resource, p props) error {
 	if prev, dup := src.groups[name]; dup && !prev.Partial {
 		return t.errf(r.line, "log group %s is declared twice", name)
 	} else if dup {
+		// The declaration takes the place of the group the filters
+		// declared before it attached to.
 		g.SubscriptionFilters = prev.SubscriptionFilters
+		*prev = *g
+		return nil
 	}
-	src.groups[name] = g
+	src.addGroup(g)
 	return nil
 }
 
@@ -353,7 +369,7 @@ func (b *builder) subscriptionFilter(r *resource, p props) error {
 	if !ok {
 		g = &snapshot.LogGroup{Name: group, ARN: t.arn("logs", t.region, t.accountID, "log-group:"+group+":*"), Region: t.region,
 			Partial: true, Location: p.loc(r.line)}
-		src.groups[group] = g
+		src.addGroup(g)
 	}
 	g.SubscriptionFilters = append(g.SubscriptionFilters, f)
 	return nil
@@ -405,7 +421,7 @@ func (b *builder) deliveryStream(home *account, r *resource, p props) error {
 		d.S3 = dst
 		break
 	}
-	b.sources(home).streams = append(b.sources(home).streams, d)
+	b.sources(home).DeliveryStreams = append(b.sources(home).DeliveryStreams, d)
 	return nil
 }
 
@@ -447,7 +463,7 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 		}
 		er.Targets = append(er.Targets, et)
 	}
-	b.sources(home).rules = append(b.sources(home).rules, er)
+	b.sources(home).EventRules = append(b.sources(home).EventRules, er)
 	return nil
 }
 
@@ -477,8 +493,10 @@ func (b *builder) user(home *account, r *resource, p props) error {
 		u.AccessKeys = append(u.AccessKeys, prev.AccessKeys...)
 		u.InlinePolicies = append(u.InlinePolicies, prev.InlinePolicies...)
 		u.AttachedPolicyARNs = append(u.AttachedPolicyARNs, prev.AttachedPolicyARNs...)
+		*prev = *u
+		return nil
 	}
-	src.users[name] = u
+	src.addUser(u)
 	return nil
 }
 
@@ -509,7 +527,7 @@ func (b *builder) userFor(name string, p props, line int) *snapshot.User {
 		return u
 	}
 	u := &snapshot.User{Name: name, ARN: b.t.arn("iam", "", b.t.accountID, "user/"+name), Partial: true, Location: p.loc(line)}
-	src.users[name] = u
+	src.addUser(u)
 	return u
 }
 
@@ -544,7 +562,7 @@ func (b *builder) instanceProfile(home *account, r *resource, p props) error {
 	for _, rn := range roles {
 		ip.RoleARNs = append(ip.RoleARNs, b.roleFor(rn, p, r.line).ARN)
 	}
-	b.sources(home).profiles = append(b.sources(home).profiles, ip)
+	b.sources(home).InstanceProfiles = append(b.sources(home).InstanceProfiles, ip)
 	return nil
 }
 
@@ -613,13 +631,7 @@ func (b *builder) fillLogSources(a *account, acct *snapshot.Account, s *snapshot
 	if src == nil {
 		return
 	}
-	acct.EKSClusters = appendValues(acct.EKSClusters, src.clusters)
-	acct.LogGroups = appendByKey(acct.LogGroups, src.groups)
-	acct.DeliveryStreams = appendValues(acct.DeliveryStreams, src.streams)
-	acct.EventRules = appendValues(acct.EventRules, src.rules)
-	acct.Users = appendByKey(acct.Users, src.users)
-	acct.InstanceProfiles = appendValues(acct.InstanceProfiles, src.profiles)
-	fillRedshift(src.redshift, acct)
+	src.Fill(acct)
 	for _, typ := range slices.Sorted(maps.Keys(src.notModels)) {
 		s.NotModeled = append(s.NotModeled, snapshot.NotModeled{Type: typ, Count: src.notModels[typ]})
 	}

@@ -53,21 +53,6 @@ func init() {
 	nameProperty["AWS::Redshift::ClusterParameterGroup"] = "ParameterGroupName"
 }
 
-// redshiftSources holds one account's Redshift resources while a template
-// is read.
-type redshiftSources struct {
-	clusters []*snapshot.RedshiftCluster
-	groups   map[string]*snapshot.RedshiftParameterGroup // by name
-}
-
-func (b *builder) redshiftOf(home *account) *redshiftSources {
-	src := b.sources(home)
-	if src.redshift == nil {
-		src.redshift = &redshiftSources{groups: map[string]*snapshot.RedshiftParameterGroup{}}
-	}
-	return src.redshift
-}
-
 // redshiftRef is Ref of the Redshift types: their name.
 func (t *template) redshiftRef(r *resource, line int) (*value, bool, error) {
 	switch r.typ {
@@ -133,8 +118,8 @@ func (b *builder) redshiftCluster(home *account, r *resource, p props) error {
 			l.DestinationType = snapshot.RedshiftLogToS3
 		}
 	}
-	src := b.redshiftOf(home)
-	src.clusters = append(src.clusters, c)
+	src := b.sources(home)
+	src.RedshiftClusters = append(src.RedshiftClusters, c)
 	return nil
 }
 
@@ -169,19 +154,11 @@ func (b *builder) redshiftParameterGroup(home *account, r *resource, p props) er
 		}
 		g.Parameters[k] = v
 	}
-	src := b.redshiftOf(home)
-	if _, dup := src.groups[name]; dup {
+	src := b.sources(home)
+	if _, dup := src.redshiftGroups[name]; dup {
 		return b.t.errf(r.line, "parameter group %s is declared twice", name)
 	}
-	src.groups[name] = g
+	src.redshiftGroups[name] = g
+	src.RedshiftParameterGroups = append(src.RedshiftParameterGroups, g)
 	return nil
-}
-
-// fillRedshift copies an account's Redshift resources into acct.
-func fillRedshift(src *redshiftSources, acct *snapshot.Account) {
-	if src == nil {
-		return
-	}
-	acct.RedshiftClusters = appendValues(acct.RedshiftClusters, src.clusters)
-	acct.RedshiftParameterGroups = appendByKey(acct.RedshiftParameterGroups, src.groups)
 }

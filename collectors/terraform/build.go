@@ -9,6 +9,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/trailgate/trailgate/collectors/gather"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -39,7 +40,7 @@ type builder struct {
 	explicit map[*snapshot.Bucket]map[string]bool
 
 	// src holds the log-source resources per account (logsources.go).
-	src map[string]*logSources
+	src map[string]*gather.LogSources
 
 	// evalDepth bounds the nesting of .tf expression evaluation, and
 	// exprMemo holds each evaluation once (expr.go).
@@ -140,7 +141,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		}
 	}
 	if b.org != nil {
-		b.org.Policies = appendValues(b.org.Policies, b.orgPolicyList)
+		b.org.Policies = gather.AppendValues(b.org.Policies, b.orgPolicyList)
 		s.Organization = b.org
 	}
 	for _, a := range b.accounts {
@@ -148,16 +149,16 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		for r := range a.regions {
 			acc.Regions = append(acc.Regions, r)
 		}
-		acc.Roles = appendValues(acc.Roles, a.roles)
-		acc.ManagedPolicies = appendValues(acc.ManagedPolicies, a.policies)
-		acc.Buckets = appendValues(acc.Buckets, a.buckets)
-		acc.Trails = appendValues(acc.Trails, a.trails)
-		acc.Keys = appendValues(acc.Keys, a.keys)
-		acc.Topics = appendValues(acc.Topics, a.topics)
-		acc.Queues = appendValues(acc.Queues, a.queues)
-		acc.Detectors = appendValues(acc.Detectors, a.detectors)
-		acc.EventSourceMappings = appendValues(acc.EventSourceMappings, a.mappings)
-		b.fillLogSources(&acc)
+		acc.Roles = gather.AppendValues(acc.Roles, a.roles)
+		acc.ManagedPolicies = gather.AppendValues(acc.ManagedPolicies, a.policies)
+		acc.Buckets = gather.AppendValues(acc.Buckets, a.buckets)
+		acc.Trails = gather.AppendValues(acc.Trails, a.trails)
+		acc.Keys = gather.AppendValues(acc.Keys, a.keys)
+		acc.Topics = gather.AppendValues(acc.Topics, a.topics)
+		acc.Queues = gather.AppendValues(acc.Queues, a.queues)
+		acc.Detectors = gather.AppendValues(acc.Detectors, a.detectors)
+		acc.EventSourceMappings = gather.AppendValues(acc.EventSourceMappings, a.mappings)
+		b.src[acc.ID].Fill(&acc)
 		s.Accounts = append(s.Accounts, acc)
 	}
 	b.countNotModeled(byType, s)
@@ -627,12 +628,4 @@ func (b *builder) target(v view, key, typ string) (*instance, string) {
 		}
 	}
 	return nil, val
-}
-
-// appendValues appends the values src points to, in src's order.
-func appendValues[T any](dst []T, src []*T) []T {
-	for _, p := range src {
-		dst = append(dst, *p)
-	}
-	return dst
 }
