@@ -351,6 +351,17 @@ func (b *builder) dataSources(typ string, in *instance) []*instance {
 
 // derived computes an attribute AWS assigns at creation from attributes
 // the plan knows, exactly as AWS forms it.
+// iamARN is the ARN of the IAM entity of kind (role, policy, user,
+// instance-profile) named n, under the path v gives ("/" when it gives
+// none or one known only after apply).
+func (b *builder) iamARN(in *instance, v view, kind, n string) string {
+	path := "/"
+	if c := v.n.get("path"); !c.unknown() && scalar(c.v) != "" {
+		path = scalar(c.v)
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", b.partition(in), b.accountOf(in), kind, path, n)
+}
+
 func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 	if depth > maxResolveDepth {
 		// A derivation that leads back to itself is a bug, but one that
@@ -406,11 +417,7 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			path := "/"
-			if c := v.n.get("path"); !c.unknown() && scalar(c.v) != "" {
-				path = scalar(c.v)
-			}
-			return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", p, b.accountOf(in), kind, path, n), true
+			return b.iamARN(in, v, kind, n), true
 		case "id":
 			if kind == "role" {
 				return name("name")

@@ -80,6 +80,17 @@ func (b *builder) sources(acct string) *gather.LogSources {
 	return b.src[a.id]
 }
 
+// regionalARNs are how the regional types among these form their ARN:
+// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE followed by the value of
+// nameAttr.
+var regionalARNs = map[string]struct{ nameAttr, service, resource string }{
+	"aws_redshift_cluster": {"cluster_identifier", "redshift", "cluster:"},
+	"aws_eks_cluster":      {"name", "eks", "cluster/"},
+	// The provider strips the API's ":*" suffix from arn.
+	"aws_cloudwatch_log_group":             {"name", "logs", "log-group:"},
+	"aws_kinesis_firehose_delivery_stream": {"name", "firehose", "deliverystream/"},
+}
+
 // logSourceDerived computes the ARNs AWS gives these resources from their
 // names, as derived does for the others.
 func (b *builder) logSourceDerived(in *instance, key string, depth int) (string, bool) {
@@ -95,36 +106,20 @@ func (b *builder) logSourceDerived(in *instance, key string, depth int) (string,
 		return s, s != "" && !snapshot.IsUnknown(s)
 	}
 	p, region, acct := b.partition(in), b.region(in), b.accountOf(in)
+	if a, ok := regionalARNs[in.typ]; ok {
+		if n, ok := name(a.nameAttr); ok {
+			return fmt.Sprintf("arn:%s:%s:%s:%s:%s%s", p, a.service, region, acct, a.resource, n), true
+		}
+		return "", false
+	}
 	switch in.typ {
-	case "aws_redshift_cluster":
-		if n, ok := name("cluster_identifier"); ok {
-			return fmt.Sprintf("arn:%s:redshift:%s:%s:cluster:%s", p, region, acct, n), true
-		}
-	case "aws_eks_cluster":
-		if n, ok := name("name"); ok {
-			return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p, region, acct, n), true
-		}
-	case "aws_cloudwatch_log_group":
-		// The provider strips the API's ":*" suffix from arn.
-		if n, ok := name("name"); ok {
-			return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", p, region, acct, n), true
-		}
-	case "aws_kinesis_firehose_delivery_stream":
-		if n, ok := name("name"); ok {
-			return fmt.Sprintf("arn:%s:firehose:%s:%s:deliverystream/%s", p, region, acct, n), true
-		}
 	case "aws_cloudwatch_event_rule":
 		if n, ok := name("name"); ok {
 			return fmt.Sprintf("arn:%s:events:%s:%s:rule/%s%s", p, region, acct, busPrefix(b.opt(v, "event_bus_name")), n), true
 		}
 	case "aws_iam_user", "aws_iam_instance_profile":
 		if n, ok := name("name"); ok {
-			path := "/"
-			if c := v.n.get("path"); !c.unknown() && scalar(c.v) != "" {
-				path = scalar(c.v)
-			}
-			kind := strings.ReplaceAll(strings.TrimPrefix(in.typ, "aws_iam_"), "_", "-")
-			return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", p, acct, kind, path, n), true
+			return b.iamARN(in, v, strings.ReplaceAll(strings.TrimPrefix(in.typ, "aws_iam_"), "_", "-"), n), true
 		}
 	}
 	return "", false
