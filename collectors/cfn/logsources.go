@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strings"
@@ -383,11 +384,10 @@ func (b *builder) deliveryStream(home *account, r *resource, p props) error {
 	}
 	d := &snapshot.DeliveryStream{Name: name, ARN: t.arn("firehose", t.region, t.accountID, "deliverystream/"+name),
 		Region: t.region, Status: "ACTIVE", Location: p.loc(r.line)}
-	if d.Type, err = p.str("DeliveryStreamType"); err != nil {
-		return err
-	}
-	if d.Type == "" {
-		d.Type = "DirectPut"
+	rd := p.read()
+	d.Type = cmp.Or(rd.str("DeliveryStreamType"), "DirectPut")
+	if rd.err != nil {
+		return rd.err
 	}
 	for _, key := range []string{"ExtendedS3DestinationConfiguration", "S3DestinationConfiguration"} {
 		c, ok, err := p.obj(key)
@@ -397,15 +397,11 @@ func (b *builder) deliveryStream(home *account, r *resource, p props) error {
 		if !ok {
 			continue
 		}
-		dst := &snapshot.FirehoseS3Destination{}
-		for _, f := range []struct {
-			key string
-			out *string
-		}{{"BucketARN", &dst.BucketARN}, {"Prefix", &dst.Prefix}, {"ErrorOutputPrefix", &dst.ErrorOutputPrefix},
-			{"RoleARN", &dst.RoleARN}, {"CompressionFormat", &dst.CompressionFormat}} {
-			if *f.out, err = c.str(f.key); err != nil {
-				return err
-			}
+		rd := c.read()
+		dst := &snapshot.FirehoseS3Destination{BucketARN: rd.str("BucketARN"), Prefix: rd.str("Prefix"),
+			ErrorOutputPrefix: rd.str("ErrorOutputPrefix"), RoleARN: rd.str("RoleARN"), CompressionFormat: rd.str("CompressionFormat")}
+		if rd.err != nil {
+			return rd.err
 		}
 		if enc, ok, err := c.obj("EncryptionConfiguration"); err != nil {
 			return err
@@ -433,18 +429,12 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 	}
 	er := &snapshot.EventRule{Name: name, ARN: t.arn("events", t.region, t.accountID, "rule/"+t.eventBusPrefix(r)+name),
 		Region: t.region, Location: p.loc(r.line)}
-	if er.EventBusName, err = p.str("EventBusName"); err != nil {
-		return err
-	}
-	if er.EventBusName == "" {
-		er.EventBusName = "default"
-	}
-	if er.State, err = p.str("State"); err != nil {
-		return err
-	}
-	if er.State == "" {
-		// PutRule's default.
-		er.State = "ENABLED"
+	rd := p.read()
+	// PutRule's defaults.
+	er.EventBusName = cmp.Or(rd.str("EventBusName"), "default")
+	er.State = cmp.Or(rd.str("State"), "ENABLED")
+	if rd.err != nil {
+		return rd.err
 	}
 	if er.EventPattern, _, err = p.jsonish("EventPattern"); err != nil {
 		return err
