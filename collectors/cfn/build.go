@@ -59,19 +59,29 @@ var knownProperties = map[string][]string{
 		"StartingPosition", "StartingPositionTimestamp", "Tags", "Topics", "TumblingWindowInSeconds"},
 }
 
-// account gathers one account's resources while the template is read.
+// account gathers one account's resources while the template is read,
+// with the ones other resources find indexed (put).
 type account struct {
-	id        string
-	buckets   map[string]*snapshot.Bucket // by name
-	topics    map[string]*snapshot.Topic  // by ARN
-	queues    map[string]*snapshot.Queue  // by URL
-	roles     map[string]*snapshot.Role   // by name
-	keys      []*snapshot.Key
-	trails    []*snapshot.Trail
-	detectors map[string]*snapshot.Detector // by ID
-	managed   []*snapshot.ManagedPolicy
-	mappings  []*snapshot.EventSourceMapping
+	id string
+	gather.Resources
+	buckets   map[string]*snapshot.Bucket   // Buckets by name
+	topics    map[string]*snapshot.Topic    // Topics by ARN
+	queues    map[string]*snapshot.Queue    // Queues by URL
+	roles     map[string]*snapshot.Role     // Roles by name
+	detectors map[string]*snapshot.Detector // Detectors by ID
 	sources   *logSources
+}
+
+// put adds v under key to index and to list, the resources in the order
+// read. When key is taken (by a partial resource, standing for one that
+// was attached to before it was declared), v takes its place.
+func put[T any](index map[string]*T, list *[]*T, key string, v *T) {
+	if prev, ok := index[key]; ok {
+		*prev = *v
+		return
+	}
+	index[key] = v
+	*list = append(*list, v)
 }
 
 // builder is the snapshot under construction.
@@ -246,7 +256,7 @@ func (b *builder) eventSourceMapping(home *account, r *resource, p props) error 
 	if m.RoleARN, err = t.functionRole(m.FunctionARN); err != nil {
 		return err
 	}
-	home.mappings = append(home.mappings, &m)
+	home.EventSourceMappings = append(home.EventSourceMappings, &m)
 	return nil
 }
 
@@ -372,7 +382,7 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 	if prev, dup := home.buckets[name]; dup && !prev.Partial {
 		return t.errf(r.line, "bucket %s is declared twice (also at line %d)", name, prev.Location.Line)
 	}
-	home.buckets[name] = bk
+	put(home.buckets, &home.Buckets, name, bk)
 	return nil
 }
 
@@ -419,7 +429,7 @@ func (b *builder) bucketFor(name string, p props, line int) *snapshot.Bucket {
 		Region: b.t.unknown("region of bucket "+name+", which this template does not declare", line),
 		// Declared elsewhere: what is known is what the template attaches.
 		ObjectOwnership: "", Partial: true, Location: p.loc(line)}
-	a.buckets[name] = bk
+	put(a.buckets, &a.Buckets, name, bk)
 	return bk
 }
 
@@ -467,7 +477,7 @@ func (b *builder) key(home *account, r *resource, p props) error {
 	if !enabled {
 		k.KeyState = "Disabled"
 	}
-	home.keys = append(home.keys, k)
+	home.Keys = append(home.Keys, k)
 	return nil
 }
 
@@ -499,7 +509,7 @@ func (b *builder) alias(r *resource, p props) error {
 			KeyState:   b.t.unknown("state of key "+target+", which this template does not declare", line),
 			KeyManager: snapshot.KeyManagerCustomer, Partial: true, Location: p.loc(line)}
 		acct := b.account(m[4])
-		acct.keys = append(acct.keys, k)
+		acct.Keys = append(acct.Keys, k)
 	}
 	return nil
 }
@@ -507,7 +517,7 @@ func (b *builder) alias(r *resource, p props) error {
 // findKey finds a template key by key ID or key ARN.
 func (b *builder) findKey(idOrARN string) *snapshot.Key {
 	for _, a := range b.accounts {
-		for _, k := range a.keys {
+		for _, k := range a.Keys {
 			if k.KeyID == idOrARN || k.ARN == idOrARN {
 				return k
 			}
@@ -546,7 +556,7 @@ func (b *builder) topic(home *account, r *resource, p props) error {
 	if prev, dup := home.topics[tp.ARN]; dup && !prev.Partial {
 		return t.errf(r.line, "topic %s is declared twice", name)
 	}
-	home.topics[tp.ARN] = tp
+	put(home.topics, &home.Topics, tp.ARN, tp)
 	return nil
 }
 
@@ -569,7 +579,8 @@ func (b *builder) topicFor(arn string, p props, line int) *snapshot.Topic {
 		region = b.t.unknown("region of topic "+arn, line)
 	}
 	tp := &snapshot.Topic{Name: name, ARN: arn, Region: region, Partial: true, Location: p.loc(line)}
-	b.account(acct).topics[arn] = tp
+	a := b.account(acct)
+	put(a.topics, &a.Topics, arn, tp)
 	return tp
 }
 
@@ -693,7 +704,7 @@ func (b *builder) queue(home *account, r *resource, p props) error {
 	if prev, dup := home.queues[q.URL]; dup && !prev.Partial {
 		return t.errf(r.line, "queue %s is declared twice", name)
 	}
-	home.queues[q.URL] = q
+	put(home.queues, &home.Queues, q.URL, q)
 	return nil
 }
 
@@ -721,7 +732,8 @@ func (b *builder) queueFor(url string, p props, line int) *snapshot.Queue {
 		q.Region = t.unknown("region of queue "+url, line)
 		q.ARN = t.unknown("ARN of queue "+url, line)
 	}
-	b.account(acct).queues[url] = q
+	a := b.account(acct)
+	put(a.queues, &a.Queues, url, q)
 	return q
 }
 
@@ -775,7 +787,7 @@ func (b *builder) role(home *account, r *resource, p props) error {
 	if prev, dup := home.roles[name]; dup && !prev.Partial {
 		return t.errf(r.line, "role %s is declared twice", name)
 	}
-	home.roles[name] = role
+	put(home.roles, &home.Roles, name, role)
 	return nil
 }
 
@@ -789,7 +801,7 @@ func (b *builder) roleFor(name string, p props, line int) *snapshot.Role {
 		return ro
 	}
 	ro := &snapshot.Role{Name: name, ARN: b.t.arn("iam", "", b.t.accountID, "role/"+name), Partial: true, Location: p.loc(line)}
-	a.roles[name] = ro
+	put(a.roles, &a.Roles, name, ro)
 	return ro
 }
 
@@ -826,7 +838,7 @@ func (b *builder) managedPolicy(home *account, r *resource, p props) error {
 	if err != nil {
 		return err
 	}
-	home.managed = append(home.managed, &snapshot.ManagedPolicy{ARN: arn.s, Name: name, Policy: *pol})
+	home.ManagedPolicies = append(home.ManagedPolicies, &snapshot.ManagedPolicy{ARN: arn.s, Name: name, Policy: *pol})
 	roles, err := p.strList("Roles")
 	if err != nil {
 		return err
@@ -940,7 +952,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		// which GetEventSelectors reports as one basic selector.
 		tr.EventSelectors = []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}
 	}
-	home.trails = append(home.trails, tr)
+	home.Trails = append(home.Trails, tr)
 	return nil
 }
 
@@ -949,7 +961,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 func (b *builder) finishTrails() {
 	t := b.t
 	for _, a := range b.accounts {
-		for _, tr := range a.trails {
+		for _, tr := range a.Trails {
 			id := tr.KmsKeyID
 			switch {
 			case id == "" || strings.HasPrefix(id, "arn:"):
@@ -992,7 +1004,7 @@ func (b *builder) detector(home *account, r *resource, p props) error {
 	if d.Features, err = detectorFeatures(p); err != nil {
 		return err
 	}
-	home.detectors[d.ID] = d
+	put(home.detectors, &home.Detectors, d.ID, d)
 	return nil
 }
 
@@ -1003,7 +1015,8 @@ func (b *builder) detectorFor(id string, p props, line int) *snapshot.Detector {
 		}
 	}
 	d := &snapshot.Detector{ID: id, Region: b.t.region, Partial: true, Location: p.loc(line)}
-	b.accounts[b.t.accountID].detectors[id] = d
+	a := b.accounts[b.t.accountID]
+	put(a.detectors, &a.Detectors, id, d)
 	return d
 }
 
@@ -1102,28 +1115,11 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 		if id == t.accountID {
 			acct.Regions = []string{t.region}
 		}
-		acct.Buckets = appendByKey(acct.Buckets, a.buckets)
-		acct.Topics = appendByKey(acct.Topics, a.topics)
-		acct.Queues = appendByKey(acct.Queues, a.queues)
-		acct.Roles = appendByKey(acct.Roles, a.roles)
-		acct.Detectors = appendByKey(acct.Detectors, a.detectors)
-		acct.Keys = gather.AppendValues(acct.Keys, a.keys)
-		acct.Trails = gather.AppendValues(acct.Trails, a.trails)
-		acct.ManagedPolicies = gather.AppendValues(acct.ManagedPolicies, a.managed)
-		acct.EventSourceMappings = gather.AppendValues(acct.EventSourceMappings, a.mappings)
+		a.Resources.Fill(&acct)
 		b.fillLogSources(a, &acct, s)
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()
 	s.Sort()
 	return s
-}
-
-// appendByKey appends the values m points to in key order, so that the
-// snapshot does not depend on map iteration.
-func appendByKey[T any](dst []T, m map[string]*T) []T {
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		dst = append(dst, *m[k])
-	}
-	return dst
 }

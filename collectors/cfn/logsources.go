@@ -211,18 +211,6 @@ type logSources struct {
 	notModels      map[string]int
 }
 
-// addGroup adds a log group of a name not yet added.
-func (s *logSources) addGroup(g *snapshot.LogGroup) {
-	s.groups[g.Name] = g
-	s.LogGroups = append(s.LogGroups, g)
-}
-
-// addUser adds a user of a name not yet added.
-func (s *logSources) addUser(u *snapshot.User) {
-	s.users[u.Name] = u
-	s.Users = append(s.Users, u)
-}
-
 func (b *builder) sources(a *account) *logSources {
 	if a.sources == nil {
 		a.sources = &logSources{groups: map[string]*snapshot.LogGroup{}, users: map[string]*snapshot.User{},
@@ -334,10 +322,8 @@ func (b *builder) logGroup(home *account, r *resource, p props) error {
 		// The declaration takes the place of the group the filters
 		// declared before it attached to.
 		g.SubscriptionFilters = prev.SubscriptionFilters
-		*prev = *g
-		return nil
 	}
-	src.addGroup(g)
+	put(src.groups, &src.LogGroups, name, g)
 	return nil
 }
 
@@ -370,7 +356,7 @@ func (b *builder) subscriptionFilter(r *resource, p props) error {
 	if !ok {
 		g = &snapshot.LogGroup{Name: group, ARN: t.arn("logs", t.region, t.accountID, "log-group:"+group+":*"), Region: t.region,
 			Partial: true, Location: p.loc(r.line)}
-		src.addGroup(g)
+		put(src.groups, &src.LogGroups, group, g)
 	}
 	g.SubscriptionFilters = append(g.SubscriptionFilters, f)
 	return nil
@@ -483,10 +469,8 @@ func (b *builder) user(home *account, r *resource, p props) error {
 		u.AccessKeys = append(u.AccessKeys, prev.AccessKeys...)
 		u.InlinePolicies = append(u.InlinePolicies, prev.InlinePolicies...)
 		u.AttachedPolicyARNs = append(u.AttachedPolicyARNs, prev.AttachedPolicyARNs...)
-		*prev = *u
-		return nil
 	}
-	src.addUser(u)
+	put(src.users, &src.Users, name, u)
 	return nil
 }
 
@@ -517,7 +501,7 @@ func (b *builder) userFor(name string, p props, line int) *snapshot.User {
 		return u
 	}
 	u := &snapshot.User{Name: name, ARN: b.t.arn("iam", "", b.t.accountID, "user/"+name), Partial: true, Location: p.loc(line)}
-	src.addUser(u)
+	put(src.users, &src.Users, name, u)
 	return u
 }
 

@@ -158,7 +158,6 @@ func (b *builder) redshiftParameterGroup(home *account, r *resource, p props) er
 	if _, dup := src.redshiftGroups[name]; dup {
 		return b.t.errf(r.line, "parameter group %s is declared twice", name)
 	}
-	src.redshiftGroups[name] = g
-	src.RedshiftParameterGroups = append(src.RedshiftParameterGroups, g)
+	put(src.redshiftGroups, &src.RedshiftParameterGroups, name, g)
 	return nil
 }

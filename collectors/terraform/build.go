@@ -51,17 +51,9 @@ type builder struct {
 // account collects the resources of one account before they are copied
 // into the snapshot in a stable order.
 type account struct {
-	id        string
-	regions   map[string]bool
-	roles     []*snapshot.Role
-	policies  []*snapshot.ManagedPolicy
-	buckets   []*snapshot.Bucket
-	trails    []*snapshot.Trail
-	keys      []*snapshot.Key
-	topics    []*snapshot.Topic
-	queues    []*snapshot.Queue
-	detectors []*snapshot.Detector
-	mappings  []*snapshot.EventSourceMapping
+	id      string
+	regions map[string]bool
+	gather.Resources
 }
 
 func newBuilder(name string, p *tfjson.Plan, opts Options) *builder {
@@ -149,15 +141,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		for r := range a.regions {
 			acc.Regions = append(acc.Regions, r)
 		}
-		acc.Roles = gather.AppendValues(acc.Roles, a.roles)
-		acc.ManagedPolicies = gather.AppendValues(acc.ManagedPolicies, a.policies)
-		acc.Buckets = gather.AppendValues(acc.Buckets, a.buckets)
-		acc.Trails = gather.AppendValues(acc.Trails, a.trails)
-		acc.Keys = gather.AppendValues(acc.Keys, a.keys)
-		acc.Topics = gather.AppendValues(acc.Topics, a.topics)
-		acc.Queues = gather.AppendValues(acc.Queues, a.queues)
-		acc.Detectors = gather.AppendValues(acc.Detectors, a.detectors)
-		acc.EventSourceMappings = gather.AppendValues(acc.EventSourceMappings, a.mappings)
+		a.Resources.Fill(&acc)
 		b.src[acc.ID].Fill(&acc)
 		s.Accounts = append(s.Accounts, acc)
 	}
