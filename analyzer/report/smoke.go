@@ -42,12 +42,8 @@ func WriteSmokeJSON(w io.Writer, r *smoke.Report) error {
 // WriteSmokeText writes a smoke report as the step table a person reads.
 func WriteSmokeText(w io.Writer, r *smoke.Report) error {
 	fmt.Fprintf(w, "connector: profile %s, role %s", r.Profile, r.Role)
-	if r.ExternalID != "" {
-		fmt.Fprintf(w, ", external ID %s", r.ExternalID)
-	}
-	if r.Queue != "" {
-		fmt.Fprintf(w, "\nqueue:     %s", r.Queue)
-	}
+	optional(w, ", external ID %s", r.ExternalID)
+	optional(w, "\nqueue:     %s", r.Queue)
 	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tRESULT\tTIME\tERROR\tRULE\tDETAIL")
