@@ -63,13 +63,17 @@ var knownProperties = map[string][]string{
 // with the ones other resources find indexed (put).
 type account struct {
 	id string
-	gather.Resources
-	buckets   map[string]*snapshot.Bucket   // Buckets by name
-	topics    map[string]*snapshot.Topic    // Topics by ARN
-	queues    map[string]*snapshot.Queue    // Queues by URL
-	roles     map[string]*snapshot.Role     // Roles by name
-	detectors map[string]*snapshot.Detector // Detectors by ID
-	sources   *logSources
+	gather.Account
+	buckets        map[string]*snapshot.Bucket                 // Buckets by name
+	topics         map[string]*snapshot.Topic                  // Topics by ARN
+	queues         map[string]*snapshot.Queue                  // Queues by URL
+	roles          map[string]*snapshot.Role                   // Roles by name
+	detectors      map[string]*snapshot.Detector               // Detectors by ID
+	groups         map[string]*snapshot.LogGroup               // LogGroups by name
+	users          map[string]*snapshot.User                   // Users by name
+	redshiftGroups map[string]*snapshot.RedshiftParameterGroup // RedshiftParameterGroups by name
+	// notModeled counts the resources of types no rule can judge yet.
+	notModeled map[string]int
 }
 
 // put adds v under key to index and to list, the resources in the order
@@ -100,7 +104,9 @@ func (b *builder) account(id string) *account {
 	}
 	a := &account{id: id, buckets: map[string]*snapshot.Bucket{}, topics: map[string]*snapshot.Topic{},
 		queues: map[string]*snapshot.Queue{}, roles: map[string]*snapshot.Role{},
-		detectors: map[string]*snapshot.Detector{}}
+		detectors: map[string]*snapshot.Detector{}, groups: map[string]*snapshot.LogGroup{},
+		users: map[string]*snapshot.User{}, redshiftGroups: map[string]*snapshot.RedshiftParameterGroup{},
+		notModeled: map[string]int{}}
 	b.accounts[id] = a
 	return a
 }
@@ -1115,8 +1121,10 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 		if id == t.accountID {
 			acct.Regions = []string{t.region}
 		}
-		a.Resources.Fill(&acct)
-		b.fillLogSources(a, &acct, s)
+		a.Account.Fill(&acct)
+		for _, typ := range slices.Sorted(maps.Keys(a.notModeled)) {
+			s.NotModeled = append(s.NotModeled, snapshot.NotModeled{Type: typ, Count: a.notModeled[typ]})
+		}
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()

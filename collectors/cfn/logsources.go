@@ -2,11 +2,8 @@ package cfn
 
 import (
 	"cmp"
-	"maps"
-	"slices"
 	"strings"
 
-	"github.com/trailgate/trailgate/collectors/gather"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -201,24 +198,6 @@ func (t *template) eventBusPrefix(r *resource) string {
 	return bus + "/"
 }
 
-// logSources holds one account's new resources while a template is read,
-// with the ones other resources find by name indexed.
-type logSources struct {
-	gather.LogSources
-	groups         map[string]*snapshot.LogGroup               // LogGroups by name
-	users          map[string]*snapshot.User                   // Users by name
-	redshiftGroups map[string]*snapshot.RedshiftParameterGroup // RedshiftParameterGroups by name
-	notModels      map[string]int
-}
-
-func (b *builder) sources(a *account) *logSources {
-	if a.sources == nil {
-		a.sources = &logSources{groups: map[string]*snapshot.LogGroup{}, users: map[string]*snapshot.User{},
-			redshiftGroups: map[string]*snapshot.RedshiftParameterGroup{}}
-	}
-	return a.sources
-}
-
 // logSourceBuilders build the new types (build.go's builders).
 var logSourceBuilders = map[string]buildFunc{
 	"AWS::EKS::Cluster":                    (*builder).eksCluster,
@@ -298,7 +277,7 @@ func (b *builder) eksCluster(home *account, r *resource, p props) error {
 			}
 		}
 	}
-	b.sources(home).EKSClusters = append(b.sources(home).EKSClusters, c)
+	home.EKSClusters = append(home.EKSClusters, c)
 	return nil
 }
 
@@ -315,15 +294,14 @@ func (b *builder) logGroup(home *account, r *resource, p props) error {
 	if rd.err != nil {
 		return rd.err
 	}
-	src := b.sources(home)
-	if prev, dup := src.groups[name]; dup && !prev.Partial {
+	if prev, dup := home.groups[name]; dup && !prev.Partial {
 		return t.errf(r.line, "log group %s is declared twice", name)
 	} else if dup {
 		// The declaration takes the place of the group the filters
 		// declared before it attached to.
 		g.SubscriptionFilters = prev.SubscriptionFilters
 	}
-	put(src.groups, &src.LogGroups, name, g)
+	put(home.groups, &home.LogGroups, name, g)
 	return nil
 }
 
@@ -351,12 +329,12 @@ func (b *builder) subscriptionFilter(r *resource, p props) error {
 	if f.Name == "" {
 		f.Name = t.idToken(r, "filter name")
 	}
-	src := b.sources(b.accounts[t.accountID])
-	g, ok := src.groups[group]
+	stack := b.accounts[t.accountID]
+	g, ok := stack.groups[group]
 	if !ok {
 		g = &snapshot.LogGroup{Name: group, ARN: t.arn("logs", t.region, t.accountID, "log-group:"+group+":*"), Region: t.region,
 			Partial: true, Location: p.loc(r.line)}
-		put(src.groups, &src.LogGroups, group, g)
+		put(stack.groups, &stack.LogGroups, group, g)
 	}
 	g.SubscriptionFilters = append(g.SubscriptionFilters, f)
 	return nil
@@ -403,7 +381,7 @@ func (b *builder) deliveryStream(home *account, r *resource, p props) error {
 		d.S3 = dst
 		break
 	}
-	b.sources(home).DeliveryStreams = append(b.sources(home).DeliveryStreams, d)
+	home.DeliveryStreams = append(home.DeliveryStreams, d)
 	return nil
 }
 
@@ -439,7 +417,7 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 		}
 		er.Targets = append(er.Targets, et)
 	}
-	b.sources(home).EventRules = append(b.sources(home).EventRules, er)
+	home.EventRules = append(home.EventRules, er)
 	return nil
 }
 
@@ -461,8 +439,7 @@ func (b *builder) user(home *account, r *resource, p props) error {
 	if rd.err != nil {
 		return rd.err
 	}
-	src := b.sources(home)
-	if prev, dup := src.users[name]; dup && !prev.Partial {
+	if prev, dup := home.users[name]; dup && !prev.Partial {
 		return t.errf(r.line, "user %s is declared twice", name)
 	} else if dup {
 		// Keys and policies declared before the user was reached.
@@ -470,7 +447,7 @@ func (b *builder) user(home *account, r *resource, p props) error {
 		u.InlinePolicies = append(u.InlinePolicies, prev.InlinePolicies...)
 		u.AttachedPolicyARNs = append(u.AttachedPolicyARNs, prev.AttachedPolicyARNs...)
 	}
-	put(src.users, &src.Users, name, u)
+	put(home.users, &home.Users, name, u)
 	return nil
 }
 
@@ -496,12 +473,12 @@ func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
 // userFor returns the template's user of that name, or one the template
 // only attaches to (default path, as roleFor assumes).
 func (b *builder) userFor(name string, p props, line int) *snapshot.User {
-	src := b.sources(b.accounts[b.t.accountID])
-	if u, ok := src.users[name]; ok {
+	stack := b.accounts[b.t.accountID]
+	if u, ok := stack.users[name]; ok {
 		return u
 	}
 	u := &snapshot.User{Name: name, ARN: b.t.arn("iam", "", b.t.accountID, "user/"+name), Partial: true, Location: p.loc(line)}
-	put(src.users, &src.Users, name, u)
+	put(stack.users, &stack.Users, name, u)
 	return u
 }
 
@@ -536,7 +513,7 @@ func (b *builder) instanceProfile(home *account, r *resource, p props) error {
 	for _, rn := range roles {
 		ip.RoleARNs = append(ip.RoleARNs, b.roleFor(rn, p, r.line).ARN)
 	}
-	b.sources(home).InstanceProfiles = append(b.sources(home).InstanceProfiles, ip)
+	home.InstanceProfiles = append(home.InstanceProfiles, ip)
 	return nil
 }
 
@@ -592,23 +569,7 @@ func (b *builder) countNotModeled(typ string) {
 	if !notModeledTypes[typ] {
 		return
 	}
-	src := b.sources(b.accounts[b.t.accountID])
-	if src.notModels == nil {
-		src.notModels = map[string]int{}
-	}
-	src.notModels[typ]++
-}
-
-// fillLogSources copies an account's new resources into acct.
-func (b *builder) fillLogSources(a *account, acct *snapshot.Account, s *snapshot.Snapshot) {
-	src := a.sources
-	if src == nil {
-		return
-	}
-	src.Fill(acct)
-	for _, typ := range slices.Sorted(maps.Keys(src.notModels)) {
-		s.NotModeled = append(s.NotModeled, snapshot.NotModeled{Type: typ, Count: src.notModels[typ]})
-	}
+	b.accounts[b.t.accountID].notModeled[typ]++
 }
 
 // detectorFeatures reads a detector's Features, or its older DataSources

@@ -118,8 +118,7 @@ func (b *builder) redshiftCluster(home *account, r *resource, p props) error {
 			l.DestinationType = snapshot.RedshiftLogToS3
 		}
 	}
-	src := b.sources(home)
-	src.RedshiftClusters = append(src.RedshiftClusters, c)
+	home.RedshiftClusters = append(home.RedshiftClusters, c)
 	return nil
 }
 
@@ -154,10 +153,9 @@ func (b *builder) redshiftParameterGroup(home *account, r *resource, p props) er
 		}
 		g.Parameters[k] = v
 	}
-	src := b.sources(home)
-	if _, dup := src.redshiftGroups[name]; dup {
+	if _, dup := home.redshiftGroups[name]; dup {
 		return b.t.errf(r.line, "parameter group %s is declared twice", name)
 	}
-	put(src.redshiftGroups, &src.RedshiftParameterGroups, name, g)
+	put(home.redshiftGroups, &home.RedshiftParameterGroups, name, g)
 	return nil
 }

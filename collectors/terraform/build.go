@@ -39,9 +39,6 @@ type builder struct {
 	// so the creation defaults apply only to what nothing declares.
 	explicit map[*snapshot.Bucket]map[string]bool
 
-	// src holds the log-source resources per account (logsources.go).
-	src map[string]*gather.LogSources
-
 	// evalDepth bounds the nesting of .tf expression evaluation, and
 	// exprMemo holds each evaluation once (expr.go).
 	evalDepth int
@@ -53,7 +50,7 @@ type builder struct {
 type account struct {
 	id      string
 	regions map[string]bool
-	gather.Resources
+	gather.Account
 }
 
 func newBuilder(name string, p *tfjson.Plan, opts Options) *builder {
@@ -141,8 +138,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		for r := range a.regions {
 			acc.Regions = append(acc.Regions, r)
 		}
-		a.Resources.Fill(&acc)
-		b.src[acc.ID].Fill(&acc)
+		a.Account.Fill(&acc)
 		s.Accounts = append(s.Accounts, acc)
 	}
 	b.countNotModeled(byType, s)

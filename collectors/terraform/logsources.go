@@ -69,15 +69,9 @@ func (b *builder) countNotModeled(byType map[string][]*instance, s *snapshot.Sna
 	}
 }
 
-func (b *builder) sources(acct string) *gather.LogSources {
-	a := b.account(acct)
-	if b.src == nil {
-		b.src = map[string]*gather.LogSources{}
-	}
-	if b.src[a.id] == nil {
-		b.src[a.id] = &gather.LogSources{}
-	}
-	return b.src[a.id]
+// sources is where the resources of acct are gathered.
+func (b *builder) sources(acct string) *gather.Account {
+	return &b.account(acct).Account
 }
 
 // regionalARNs are how the regional types among these form their ARN:
