@@ -201,8 +201,7 @@ func attached(build func(b *builder, r *resource, p props) error) buildFunc {
 	return func(b *builder, _ *account, r *resource, p props) error { return build(b, r, p) }
 }
 
-// builders build each modeled type; logsources.go and redshift.go add
-// theirs.
+// builders build each modeled type.
 var builders = map[string]buildFunc{
 	"AWS::S3::Bucket":                       (*builder).bucket,
 	"AWS::S3::BucketPolicy":                 attached((*builder).bucketPolicy),
@@ -222,6 +221,23 @@ var builders = map[string]buildFunc{
 	"AWS::GuardDuty::Filter":                attached((*builder).filter),
 	"AWS::Organizations::Policy":            attached((*builder).orgPolicy),
 	"AWS::Lambda::EventSourceMapping":       (*builder).eventSourceMapping,
+	// The other log sources (logsources.go, redshift.go).
+	"AWS::EKS::Cluster":                    (*builder).eksCluster,
+	"AWS::GuardDuty::Member":               attached((*builder).guardDutyMember),
+	"AWS::GuardDuty::Master":               attached((*builder).guardDutyMaster),
+	"AWS::Logs::LogGroup":                  (*builder).logGroup,
+	"AWS::Logs::SubscriptionFilter":        attached((*builder).subscriptionFilter),
+	"AWS::KinesisFirehose::DeliveryStream": (*builder).deliveryStream,
+	"AWS::Events::Rule":                    (*builder).eventRule,
+	"AWS::IAM::User":                       (*builder).user,
+	"AWS::IAM::AccessKey":                  attached((*builder).accessKey),
+	"AWS::IAM::InstanceProfile":            (*builder).instanceProfile,
+	"AWS::IAM::RolePolicy":                 attached((*builder).entityPolicy),
+	"AWS::IAM::UserPolicy":                 attached((*builder).entityPolicy),
+	"AWS::SNS::TopicInlinePolicy":          attached((*builder).topicInlinePolicy),
+	"AWS::SQS::QueueInlinePolicy":          attached((*builder).queueInlinePolicy),
+	"AWS::Redshift::Cluster":               (*builder).redshiftCluster,
+	"AWS::Redshift::ClusterParameterGroup": (*builder).redshiftParameterGroup,
 }
 
 // add builds r by its type's buildFunc; a modeled type without one only

@@ -105,9 +105,6 @@ func init() {
 	for k, v := range logSourceNames {
 		nameProperty[k] = v
 	}
-	for k, v := range logSourceBuilders {
-		builders[k] = v
-	}
 	for k := range logSourceProperties {
 		if !containsStr(knownTypes, k) {
 			knownTypes = insertSorted(knownTypes, k)
@@ -196,24 +193,6 @@ func (t *template) eventBusPrefix(r *resource) string {
 		bus = bus[i+1:]
 	}
 	return bus + "/"
-}
-
-// logSourceBuilders build the new types (build.go's builders).
-var logSourceBuilders = map[string]buildFunc{
-	"AWS::EKS::Cluster":                    (*builder).eksCluster,
-	"AWS::GuardDuty::Member":               attached((*builder).guardDutyMember),
-	"AWS::GuardDuty::Master":               attached((*builder).guardDutyMaster),
-	"AWS::Logs::LogGroup":                  (*builder).logGroup,
-	"AWS::Logs::SubscriptionFilter":        attached((*builder).subscriptionFilter),
-	"AWS::KinesisFirehose::DeliveryStream": (*builder).deliveryStream,
-	"AWS::Events::Rule":                    (*builder).eventRule,
-	"AWS::IAM::User":                       (*builder).user,
-	"AWS::IAM::AccessKey":                  attached((*builder).accessKey),
-	"AWS::IAM::InstanceProfile":            (*builder).instanceProfile,
-	"AWS::IAM::RolePolicy":                 attached((*builder).entityPolicy),
-	"AWS::IAM::UserPolicy":                 attached((*builder).entityPolicy),
-	"AWS::SNS::TopicInlinePolicy":          attached((*builder).topicInlinePolicy),
-	"AWS::SQS::QueueInlinePolicy":          attached((*builder).queueInlinePolicy),
 }
 
 // topicInlinePolicy sets the policy of the topic TopicArn names.

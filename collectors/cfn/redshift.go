@@ -45,8 +45,6 @@ func init() {
 	for k, v := range redshiftAttributes {
 		attributes[k] = v
 	}
-	builders["AWS::Redshift::Cluster"] = (*builder).redshiftCluster
-	builders["AWS::Redshift::ClusterParameterGroup"] = (*builder).redshiftParameterGroup
 	// Ref of both is the physical name (the cluster identifier, the
 	// group's name).
 	nameProperty["AWS::Redshift::Cluster"] = "ClusterIdentifier"
