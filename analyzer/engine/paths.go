@@ -362,15 +362,9 @@ func decodeConnector(builtin string, v ast.Value) (*connector.Connector, error) 
 // back to it.
 const StepsBuiltin = "trailgate.step_requests"
 
-var stepsDecl = &rego.Function{
-	Name:        StepsBuiltin,
-	Description: "The authorization questions of a connector's vendor guide steps, as analyzer/datapath builds and answers them.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A), types.Named("connector", types.A), types.Named("profile", types.A)),
-		types.Named("steps", jsonObject),
-	),
-	Memoize: true,
-}
+var stepsDecl = objectBuiltin(StepsBuiltin,
+	"The authorization questions of a connector's vendor guide steps, as analyzer/datapath builds and answers them.",
+	"steps", true, types.Named("snapshot", types.A), types.Named("connector", types.A), types.Named("profile", types.A))
 
 func stepsImpl(bctx rego.BuiltinContext, snapT, connT, profileT *ast.Term) (*ast.Term, error) {
 	ix, snap, conn, err := decodeSubject(bctx, StepsBuiltin, snapT, connT)
