@@ -18,7 +18,8 @@ func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Ind
 	d := datapath.NewDelivery(snap, srcs, paths)
 	asker := datapath.AuthzAsker(ix)
 	return pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
-		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker)}
+		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker),
+		members:  datapath.NewMemberWrites(snap, srcs, asker)}
 }
 
 // pathLookups are what input.path_index is built from.
@@ -26,6 +27,7 @@ type pathLookups struct {
 	delivery datapath.Delivery
 	reads    datapath.Reads
 	services datapath.ServiceAnswers
+	members  []datapath.MemberWrites
 }
 
 // indexValue is input.path_index: the delivery side as datapath.Delivery
@@ -41,6 +43,8 @@ type pathLookups struct {
 //	assume         [the vendor's sts:AssumeRole request, as requests]
 //	answers        {"principal action resource": answer}
 //	service_answers {"principal action resource source": answer}
+//	member_writes  [{trail, bucket, prefix, members, groups: [{first, count, question}]}]
+//	               an organization trail's writes of its members' files, by cause
 func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 	d, reads := l.delivery, l.reads
 	type key struct {
@@ -90,7 +94,33 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 			return nil, err
 		}
 	}
+	type group struct {
+		datapath.MemberGroup
+		Question any `json:"question"`
+	}
+	type memberWrites struct {
+		datapath.MemberWrites
+		Groups []group `json:"groups"`
+	}
+	members := make([]memberWrites, 0, len(l.members))
+	for _, w := range l.members {
+		m := memberWrites{MemberWrites: w, Groups: make([]group, 0, len(w.Groups))}
+		for _, g := range w.Groups {
+			a, err := refs.of(g.Question)
+			if err != nil {
+				return nil, err
+			}
+			q := g.Question
+			q.Answer = nil
+			m.Groups = append(m.Groups, group{MemberGroup: g, Question: struct {
+				datapath.Question
+				Answer any `json:"answer"`
+			}{q, a}})
+		}
+		members = append(members, m)
+	}
 	return map[string]any{
+		"member_writes":   members,
 		"service_answers": services,
 		"delivery":        d,
 		"reads":           nonNil(reads.ByQueue),
