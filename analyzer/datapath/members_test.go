@@ -78,8 +78,8 @@ func TestMemberWritesGroupIdenticalAnswers(t *testing.T) {
 		Context: map[string][]string{
 			"aws:PrincipalIsAWSService": {"true"}, "aws:PrincipalServiceName": {"cloudtrail.amazonaws.com"},
 			"aws:SecureTransport": {"true"}, "aws:SourceAccount": {"111111111111"},
-			"aws:SourceArn":       {"arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"},
-			"s3:x-amz-acl":        {"bucket-owner-full-control"},
+			"aws:SourceArn": {"arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"},
+			"s3:x-amz-acl":  {"bucket-owner-full-control"},
 		},
 	}}
 	if diff := cmp.Diff(want, summarize(w)); diff != "" {
