@@ -41,6 +41,7 @@ type pathLookups struct {
 //	keys           [{reader, key, why, context, trail, answer}]
 //	requests       [{reader, action, resource, context, on, answer}]
 //	assume         [the vendor's sts:AssumeRole request, as requests]
+//	member_assumes [the connector role's sts:AssumeRole of each member role, as requests]
 //	answers        {"principal action resource": answer}
 //	service_answers {"principal action resource source": answer}
 //	member_writes  [{trail, bucket, prefix, members, groups: [{first, count, question}]}]
@@ -79,6 +80,10 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 		return nil, err
 	}
 	assume, err := requests(reads.Assume)
+	if err != nil {
+		return nil, err
+	}
+	memberAssumes, err := requests(reads.MemberAssumes)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +134,7 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 		"keys":            keys,
 		"requests":        rs,
 		"assume":          assume,
+		"member_assumes":  memberAssumes,
 		"answers":         answers,
 	}, nil
 }
