@@ -22,22 +22,6 @@ func VendorPrincipal(conn *connector.Connector) string {
 	return profiles.TrustedPrincipal(conn.Profile)
 }
 
-// vendorAssumeContext is the request context of the vendor's
-// sts:AssumeRole of the connector role: the caller's ARN and account, TLS,
-// and the external ID the connector file gives (the vendor passes it on
-// every call: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html).
-// The reader hop and Reads.Assume ask with it.
-func vendorAssumeContext(vendor, externalID string) map[string][]string {
-	ctx := map[string][]string{"aws:PrincipalArn": {vendor}, "aws:SecureTransport": {"true"}}
-	if a := accountOf(vendor); a != "" {
-		ctx["aws:PrincipalAccount"] = []string{a}
-	}
-	if externalID != "" {
-		ctx["sts:ExternalId"] = []string{externalID}
-	}
-	return ctx
-}
-
 // assumes are the sts:AssumeRole requests of a connector: the vendor's of
 // the connector role (whoever names the vendor's principal: the connector
 // file or the guide), and, where the guide has the main role read other

@@ -223,13 +223,13 @@ func scalarString(v ast.Value) string {
 // regoBuiltins are the built-ins offered to the prepared query.
 func regoBuiltins() []func(*rego.Rego) {
 	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl), rego.Function1(sourcesDecl, sourcesImpl),
-		rego.Function2(pathsDecl, pathsImpl), rego.Function1(pathAnswerDecl, pathAnswerImpl)}
+		rego.Function2(pathsDecl, pathsImpl), rego.Function1(pathAnswerDecl, pathAnswerImpl), rego.Function3(stepsDecl, stepsImpl)}
 }
 
 // builtinDecls declares the built-ins to the compiler.
 func builtinDecls() map[string]*ast.Builtin {
 	out := map[string]*ast.Builtin{}
-	for _, d := range []*rego.Function{authzDecl, sourcesDecl, pathsDecl, pathAnswerDecl} {
+	for _, d := range []*rego.Function{authzDecl, sourcesDecl, pathsDecl, pathAnswerDecl, stepsDecl} {
 		out[d.Name] = &ast.Builtin{Name: d.Name, Description: d.Description, Decl: d.Decl}
 	}
 	return out
@@ -244,5 +244,6 @@ func TesterBuiltins() []*tester.Builtin {
 		{Decl: decls[SourcesBuiltin], Func: rego.Function1(sourcesDecl, sourcesImpl)},
 		{Decl: decls[PathsBuiltin], Func: rego.Function2(pathsDecl, pathsImpl)},
 		{Decl: decls[PathAnswerBuiltin], Func: rego.Function1(pathAnswerDecl, pathAnswerImpl)},
+		{Decl: decls[StepsBuiltin], Func: rego.Function3(stepsDecl, stepsImpl)},
 	}
 }

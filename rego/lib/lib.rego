@@ -51,14 +51,13 @@ org_members contains management_account
 # A call AWS makes on the delivery path is never asked here: Go asks it
 # once, with the context the real call sends, and the rules read its answer
 # (the hops of input.paths, input.path_index: service_answers,
-# member_writes, requests, assume, member_assumes) through path_answer.
-# What may still ask directly are probes, questions no real call on the
-# path makes, each asked to see what a counterfactual request would get:
-# ID01's confused-deputy probes (the vendor's assume without an external
-# ID, and with another customer's), S306's MFA probe (s3:DeleteObject
-# without MFA), bucket_policy_lock (who may change a bucket policy), and
-# the guide steps' own checks of what a vendor's guide demands beyond
-# delivery (guide_steps.rego, datapath.rego).
+# member_writes, requests, assume, member_assumes, steps) through
+# path_answer. What may still ask directly are probes, questions no real
+# call on the path makes, each asked to see what a counterfactual request
+# would get: ID01's confused-deputy probes (the vendor's assume without an
+# external ID, and with another customer's), S306's MFA probe
+# (s3:DeleteObject without MFA) and bucket_policy_lock (who may change a
+# bucket policy).
 authz(principal, action, resource, ctx) := trailgate.authz(
 	input.snapshot,
 	{"principal": principal, "action": action, "resource": resource, "context": ctx},
