@@ -193,3 +193,14 @@ test_fail_one_member_denied if {
 	contains(f.message, "1 of 4 member accounts, first path AWSLogs/o-a1b2c3d4e5/333333333333/")
 	contains(f.message, "DenyMember")
 }
+
+# DescribeTrails in a member account lists the organization trail too (a
+# shadow trail): it is the management account's trail, writing where that
+# account's writes, judged once; the member's listing asks nothing of
+# AWSLogs/<member>/, where an organization trail never writes.
+test_pass_org_trail_listed_in_member_account if {
+	base := snap([acl_stmt, write_stmt], trail)
+	inp := json.patch(base, [{"op": "add", "path": "/snapshot/accounts/1/trails", "value": [trail]}])
+	fs := ct03.deny with input as inp
+	fs == set()
+}
