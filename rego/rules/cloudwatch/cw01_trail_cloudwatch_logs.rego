@@ -39,15 +39,15 @@ package trailgate.rules.cw01
 import data.trailgate.lib
 import data.trailgate.lib.landingzone
 
-# delivering are the trails that send events to CloudWatch Logs.
+# delivering are the trails that send events to CloudWatch Logs, each
+# once, as its owner (a log source, input.sources: an organization trail
+# listed in a member account is the same trail).
 delivering contains e if {
-	some e in lib.trails
-	object.get(e.trail, "cloudwatch_logs_log_group_arn", "") != ""
-}
-
-delivering contains e if {
-	some e in lib.trails
-	object.get(e.trail, "cloudwatch_logs_role_arn", "") != ""
+	some s in lib.sources
+	s.kind == "cloudtrail"
+	e := {"trail": s.trail, "account": s.account}
+	some setting in ["cloudwatch_logs_log_group_arn", "cloudwatch_logs_role_arn"]
+	object.get(e.trail, setting, "") != ""
 }
 
 trail_resource(e) := lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region)

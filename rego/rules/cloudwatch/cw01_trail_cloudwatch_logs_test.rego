@@ -115,3 +115,12 @@ test_path_questions if {
 		["sts:AssumeRole", "Allowed"], ["logs:CreateLogStream", "Allowed"], ["logs:PutLogEvents", "Allowed"],
 	}
 }
+
+# An organization trail listed in a member account too (a shadow trail)
+# is one trail: one finding.
+test_fail_group_without_role_listed_twice if {
+	s := snap({"cloudwatch_logs_role_arn": ""}, role, groups)
+	shadow := json.patch(s, [{"op": "add", "path": "/accounts/-", "value": {"id": "222222222222", "trails": s.accounts[0].trails}}])
+	fs := cw01.deny with input as {"snapshot": shadow, "connector": null}
+	count(fs) == 1
+}
