@@ -122,16 +122,8 @@ func (b *builder) noTopicHop(src Source, bucket *snapshot.Bucket) Hop {
 const NoTopicProblem = "no notification "
 
 // vendorPrincipal is the principal the vendor assumes the connector role
-// from: the connector file's, else the one its guide names (Radiant R6).
-func (b *builder) vendorPrincipal() string {
-	if b.conn == nil {
-		return ""
-	}
-	if b.conn.TrustedPrincipal != "" {
-		return b.conn.TrustedPrincipal
-	}
-	return profiles.TrustedPrincipal(b.conn.Profile)
-}
+// from (VendorPrincipal).
+func (b *builder) vendorPrincipal() string { return VendorPrincipal(b.conn) }
 
 // readSpec is what a reader must open at the end of a path.
 type readSpec struct {
@@ -289,15 +281,8 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 			if r := b.resolveRole(b.conn.Role); r != nil {
 				roleARN = r.ARN
 			}
-			ctx := map[string][]string{"aws:PrincipalArn": {vendor}, "aws:PrincipalAccount": {accountOf(vendor)}, "aws:SecureTransport": {"true"}}
-			if accountOf(vendor) == "" {
-				delete(ctx, "aws:PrincipalAccount")
-			}
-			if b.conn.ExternalID != "" {
-				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
-			}
 			rh.Questions = append(rh.Questions, Question{ID: "assume-role " + b.role(b.conn.Role).who(), Why: "the vendor assumes the connector role",
-				Principal: vendor, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: ctx})
+				Principal: vendor, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: vendorAssumeContext(vendor, b.conn.ExternalID)})
 		}
 	}
 	var qKey keyRef

@@ -10,6 +10,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // pathIndex builds, from snap's answered paths, the lookups the rules make
@@ -19,8 +20,15 @@ import (
 func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Index, srcs []datapath.LogSource, pubs []datapath.Publisher, paths []datapath.Path) pathLookups {
 	d := datapath.NewDelivery(snap, srcs, paths)
 	asker := datapath.AuthzAsker(ix)
-	return pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
-		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker)}
+	l := pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
+		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker),
+		members:  datapath.NewMemberWrites(snap, srcs, asker)}
+	if conn != nil {
+		if p, ok := profiles.Named(conn.Profile); ok {
+			l.steps = datapath.NewSteps(snap, conn, p, srcs, pubs, asker)
+		}
+	}
+	return l
 }
 
 // pathLookups are what input.path_index is built from.
@@ -28,6 +36,9 @@ type pathLookups struct {
 	delivery datapath.Delivery
 	reads    datapath.Reads
 	services datapath.ServiceAnswers
+	members  []datapath.MemberWrites
+	// steps are the questions of the connector's guide steps.
+	steps datapath.Steps
 }
 
 // indexValue is input.path_index: the delivery side as datapath.Delivery
@@ -41,8 +52,12 @@ type pathLookups struct {
 //	keys           [{reader, key, why, context, trail, answer}]
 //	requests       [{reader, action, resource, context, on, answer}]
 //	assume         [the vendor's sts:AssumeRole request, as requests]
+//	member_assumes [the connector role's sts:AssumeRole of each member role, as requests]
 //	answers        {"principal action resource": answer}
 //	service_answers {"principal action resource source": answer}
+//	member_writes  [{trail, bucket, prefix, members, groups: [{first, count, question}]}]
+//	               an organization trail's writes of its members' files, by cause
+//	steps          {step ID: [{kind, rule, severity, reader, action, resource, context, on, answer}]}
 func indexValue(l pathLookups, refs *answerRefs, jp *jsonParser) (*ast.Term, error) {
 	d, reads := l.delivery, l.reads
 	type key struct {
@@ -66,7 +81,7 @@ func indexValue(l pathLookups, refs *answerRefs, jp *jsonParser) (*ast.Term, err
 	}
 	keys := make([]key, 0, len(reads.Keys))
 	for _, k := range reads.Keys {
-		a, err := refs.of(datapath.Question{Principal: k.Reader.Role, Action: "kms:Decrypt", Resource: k.Key, Context: k.Context, Answer: k.Answer})
+		a, err := refs.of(k.Question())
 		if err != nil {
 			return nil, err
 		}
@@ -77,6 +92,10 @@ func indexValue(l pathLookups, refs *answerRefs, jp *jsonParser) (*ast.Term, err
 		return nil, err
 	}
 	assume, err := requests(reads.Assume)
+	if err != nil {
+		return nil, err
+	}
+	memberAssumes, err := requests(reads.MemberAssumes)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +111,35 @@ func indexValue(l pathLookups, refs *answerRefs, jp *jsonParser) (*ast.Term, err
 			return nil, err
 		}
 	}
+	type group struct {
+		datapath.MemberGroup
+		Question any `json:"question"`
+	}
+	type memberWrites struct {
+		datapath.MemberWrites
+		Groups []group `json:"groups"`
+	}
+	members := make([]memberWrites, 0, len(l.members))
+	for _, w := range l.members {
+		m := memberWrites{MemberWrites: w, Groups: make([]group, 0, len(w.Groups))}
+		for _, g := range w.Groups {
+			a, err := refs.of(g.Question)
+			if err != nil {
+				return nil, err
+			}
+			q := g.Question
+			q.Answer = nil
+			m.Groups = append(m.Groups, group{MemberGroup: g, Question: struct {
+				datapath.Question
+				Answer any `json:"answer"`
+			}{q, a}})
+		}
+		members = append(members, m)
+	}
+	steps, err := stepsValue(l.steps, refs.of)
+	if err != nil {
+		return nil, err
+	}
 	// Each field, and each element of the long lists, is converted on
 	// its own (arrayValue): the JSON of the whole index at once, with the
 	// buffer it grew in, was the largest allocation of a check at 10,000
@@ -100,6 +148,8 @@ func indexValue(l pathLookups, refs *answerRefs, jp *jsonParser) (*ast.Term, err
 		name string
 		conv func() (*ast.Term, error)
 	}{
+		{"member_writes", func() (*ast.Term, error) { return arrayValue(jp, members) }},
+		{"steps", func() (*ast.Term, error) { return jp.marshal(steps) }},
 		{"service_answers", func() (*ast.Term, error) { return jp.marshal(services) }},
 		{"delivery", func() (*ast.Term, error) { return jp.marshal(d) }},
 		{"reads", func() (*ast.Term, error) { return arrayValue(jp, nonNil(reads.ByQueue)) }},
@@ -108,6 +158,7 @@ func indexValue(l pathLookups, refs *answerRefs, jp *jsonParser) (*ast.Term, err
 		{"keys", func() (*ast.Term, error) { return arrayValue(jp, keys) }},
 		{"requests", func() (*ast.Term, error) { return arrayValue(jp, rs) }},
 		{"assume", func() (*ast.Term, error) { return arrayValue(jp, assume) }},
+		{"member_assumes", func() (*ast.Term, error) { return arrayValue(jp, memberAssumes) }},
 		{"answers", func() (*ast.Term, error) { return jp.marshal(answers) }},
 	}
 	items := make([][2]*ast.Term, 0, len(fields))
@@ -119,4 +170,26 @@ func indexValue(l pathLookups, refs *answerRefs, jp *jsonParser) (*ast.Term, err
 		items = append(items, ast.Item(ast.StringTerm(f.name), t))
 	}
 	return ast.ObjectTerm(items...), nil
+}
+
+// stepsValue is the steps' questions with each answer given by answer
+// (a ref, or inline in Rego unit tests), keyed by step ID.
+func stepsValue(steps datapath.Steps, answer func(datapath.Question) (any, error)) (map[string]any, error) {
+	type request struct {
+		datapath.StepRequest
+		Answer any `json:"answer"`
+	}
+	out := make(map[string]any, len(steps))
+	for _, id := range slices.Sorted(maps.Keys(steps)) {
+		xs := make([]request, 0, len(steps[id]))
+		for _, x := range steps[id] {
+			a, err := answer(x.Question())
+			if err != nil {
+				return nil, err
+			}
+			xs = append(xs, request{StepRequest: x, Answer: a})
+		}
+		out[id] = xs
+	}
+	return out, nil
 }

@@ -69,11 +69,16 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 	fmt.Fprintf(w, "path %s [%s]\n", p.ID, p.Status)
 	s := p.Source
 	fmt.Fprintf(w, "  source: %s %s (account %s, %s)\n", s.Kind, s.ARN, s.Account, s.Region)
-	if s.Bucket == "" {
+	switch {
+	case s.Kind == datapath.SourceCloudWatchLogs:
+		// A trail's events delivered to CloudWatch Logs are log events
+		// in the group's streams, not objects.
+		fmt.Fprintf(w, "  log objects: none (the events go to the log group's streams)\n")
+	case s.Bucket == "":
 		// GuardDuty findings routed by EventBridge travel in the
 		// messages themselves.
 		fmt.Fprintf(w, "  log objects: none (the messages carry the findings)\n")
-	} else {
+	default:
 		fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, s.KeyPrefix, s.KeySuffix)
 	}
 	for i, h := range p.Hops {
@@ -84,12 +89,8 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 		fmt.Fprintf(w, "  %d. %s %s%s\n", i+1, h.Kind, marks[h.Status], flag)
 		for _, r := range h.Resources {
 			fmt.Fprintf(w, "       resource: %s (%s", r.ARN, r.Type)
-			if r.Account != "" {
-				fmt.Fprintf(w, ", account %s", r.Account)
-			}
-			if r.Region != "" {
-				fmt.Fprintf(w, ", %s", r.Region)
-			}
+			optional(w, ", account %s", r.Account)
+			optional(w, ", %s", r.Region)
 			fmt.Fprintln(w, ")")
 		}
 		for _, pr := range h.Problems {
@@ -119,9 +120,7 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 				continue
 			}
 			fmt.Fprintf(w, "         decision: %s", q.Answer.Decision)
-			if q.Answer.Proof != "" {
-				fmt.Fprintf(w, ": %s", q.Answer.Proof)
-			}
+			optional(w, ": %s", q.Answer.Proof)
 			fmt.Fprintln(w)
 			for _, st := range q.Answer.Statements {
 				if st.Role == authz.RoleDeny || st.Role == authz.RoleAllow {
