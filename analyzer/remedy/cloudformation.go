@@ -324,6 +324,7 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
 	edits, merged, ok := t.setEdits(pn, set)
 	if !ok {
+		textOnly.Text += computedReason(pn, set)
 		return textOnly
 	}
 	c.Edits = append(c.Edits, edits...)

@@ -33,7 +33,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 	sids := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
-		if f.Fix == nil || f.Location == nil || f.Location.File == "" {
+		if f.Location == nil || f.Location.File == "" || f.Fix == nil && !f.Unproven {
 			continue
 		}
 		file := f.Location.File
@@ -41,6 +41,11 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		if !ok {
 			data, _ = read(file)
 			cache[file] = data
+		}
+		if f.Fix == nil {
+			f.Change = unprovenChange(*f, data)
+			f.Remediation = f.Change.Text
+			continue
 		}
 		if data == nil {
 			continue
@@ -96,18 +101,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 // points at, and gives the rule's organization-level, console or API
 // change, so that nobody edits the template in vain.
 func outsideChange(f findings.Finding, data []byte) *findings.Change {
-	lang := "cloudformation-yaml"
-	d := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	switch {
-	case strings.EqualFold(filepath.Ext(f.Location.File), ".tf") || isPlan(data):
-		lang = "terraform"
-	case len(d) > 0 && d[0] == '{':
-		lang = "cloudformation-json"
-	}
-	what := "this template"
-	if lang == "terraform" {
-		what = "this Terraform configuration"
-	}
+	lang, what := inputLanguage(f.Location.File, data)
 	return &findings.Change{Language: lang, File: f.Location.File, Line: f.Location.Line,
 		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), f.Fix.Outside, f.Remediation)}
 }
