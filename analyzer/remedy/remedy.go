@@ -54,6 +54,8 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		switch {
 		case f.Fix.Outside != "":
 			c = outsideChange(*f, data)
+		case alsoOnly(f.Fix):
+			c = alsoOnlyChange(*f, data)
 		case strings.EqualFold(filepath.Ext(file), ".tf"):
 			c = terraformChange(*f, data)
 		case isPlan(data):
@@ -71,11 +73,12 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 			// create) makes the edit inexact: the text says what to write.
 			c.Edits = nil
 		}
-		if c != nil && (quotesSymbol(c.Edits) || c.Language == "terraform" && moduleSymbol(f.Fix)) {
+		if c != nil && len(c.Edits) > 0 && (quotesSymbol(c.Edits) || c.Language == "terraform" && moduleSymbol(f.Fix)) {
 			// A value AWS assigns at apply that the language could not
 			// write as a reference would be pasted as a literal no
 			// resource has.
 			c.Edits = nil
+			c.Text += symbolReason
 		}
 		if c != nil {
 			// A vendor guide step folded into the finding (engine's
@@ -86,7 +89,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 				c.Edits = nil
 				c.Text += "\n\nAlso: " + f.Remediation[i+len(" Also: "):]
 			}
-			if f.Fix.Also != "" && f.Fix.Outside == "" {
+			if f.Fix.Also != "" && f.Fix.Outside == "" && !alsoOnly(f.Fix) {
 				c.Edits = nil
 				c.Text += "\n\nAlso: " + f.Fix.Also
 			}

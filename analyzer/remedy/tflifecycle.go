@@ -2,6 +2,7 @@ package remedy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
@@ -93,4 +94,55 @@ func lifecycleChange(f findings.Finding, rule *hclsyntax.Block, owner string, sr
 		c.Text += "\n\n(No exact edit: the block is written on one line, which an inserted argument would have to break.)"
 	}
 	return c
+}
+
+// lifecycleRulesHCL writes CloudFormation's LifecycleConfiguration (its
+// Rules: Id, Status, Prefix, ExpirationInDays,
+// NoncurrentVersionExpiration) as the rule blocks of an
+// aws_s3_bucket_lifecycle_configuration; ok is false for a property it
+// does not know.
+func lifecycleRulesHCL(v any) (string, bool) {
+	m, _ := v.(map[string]any)
+	rules, ok := m["Rules"].([]any)
+	if len(m) != 1 || !ok || len(rules) == 0 {
+		return "", false
+	}
+	var blocks []string
+	for _, r := range rules {
+		rm, ok := r.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		var lines []string
+		if id, ok := rm["Id"]; ok {
+			lines = append(lines, "id = "+hclValue(id, ""))
+		}
+		if st, ok := rm["Status"]; ok {
+			lines = append(lines, "status = "+hclValue(st, ""))
+		}
+		lines = alignArgs(lines)
+		filter := "filter {}"
+		if p, ok := rm["Prefix"]; ok {
+			filter = "filter {\n  prefix = " + hclValue(p, "") + "\n}"
+		}
+		lines = append(lines, strings.Split(filter, "\n")...)
+		for _, k := range props(rm) {
+			switch k {
+			case "Id", "Status", "Prefix":
+			case "ExpirationInDays":
+				lines = append(lines, "expiration {", "  days = "+hclValue(rm[k], ""), "}")
+			case "NoncurrentVersionExpiration":
+				nv, _ := rm[k].(map[string]any)
+				days, ok := nv["NoncurrentDays"]
+				if !ok || len(nv) != 1 {
+					return "", false
+				}
+				lines = append(lines, "noncurrent_version_expiration {", "  noncurrent_days = "+hclValue(days, ""), "}")
+			default:
+				return "", false
+			}
+		}
+		blocks = append(blocks, hclBlock("rule", lines))
+	}
+	return strings.Join(blocks, "\n"), true
 }

@@ -34,3 +34,9 @@ func unprovenChange(f findings.Finding, data []byte) *findings.Change {
 	return &findings.Change{Language: lang, File: f.Location.File, Line: f.Location.Line,
 		Text: fmt.Sprintf("No change to %s (%s) is known to be needed: the input it was given does not determine this.\n\nTo settle it: %s", what, where(f.Location.File, f.Location.Line), f.Remediation)}
 }
+
+// symbolReason says why a change that names a value AWS assigns at apply
+// is not an exact edit: the value has no reference trailgate can write at
+// that place (a module's resource, a value the template computes), and a
+// literal would name no resource.
+const symbolReason = "\n\n(No exact edit: the change names a value AWS assigns at apply, which trailgate cannot write as a reference at this place: write it as the input refers to that resource.)"
