@@ -879,6 +879,10 @@ func orderedJSON(v any, prefix, step string) string {
 			}
 			b.WriteString(pad + "]")
 		default:
+			if e, ok := symbolJSON(stringOf(x)); ok {
+				b.WriteString(e)
+				return
+			}
 			enc, _ := json.Marshal(x)
 			b.Write(enc)
 		}
@@ -921,6 +925,9 @@ func yamlNode(v any) *yaml.Node {
 		for _, e := range x {
 			n.Content = append(n.Content, yamlNode(e))
 		}
+		return n
+	}
+	if n, ok := symbolNode(stringOf(v)); ok {
 		return n
 	}
 	// Numbers come from JSON as float64: a whole one is written as an

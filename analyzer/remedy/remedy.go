@@ -68,7 +68,11 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 			}
 			c = cloudFormationChange(*f, t, sids)
 		}
-		if c != nil && hasPlaceholder(f.Fix, c.Language == "terraform") {
+		// A value AWS assigns at apply is no placeholder: both languages
+		// write it as a reference (HCL's aws_iam_role.reader.arn, a
+		// template's !GetAtt or !Sub), and one they cannot write is
+		// caught below (quotesSymbol).
+		if c != nil && hasPlaceholder(f.Fix, true) {
 			// A value the user must fill in (the external ID, a key to
 			// create) makes the edit inexact: the text says what to write.
 			c.Edits = nil
