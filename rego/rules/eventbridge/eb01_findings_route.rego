@@ -110,8 +110,31 @@ deny contains f if {
 	some [p, h] in broken_hops
 	some problem in object.get(h, "problems", [])
 	not startswith(problem, "cannot prove: ")
-	f := lib.with_fix(finding(p, h, problem, problem), problem_fix(p, h, problem))
+	f := lib.with_fix(lib.locate(finding(p, h, problem, problem), [mismatched_rule_location(p, h, problem)]), problem_fix(p, h, problem))
 }
+
+# mismatched_rule is the rule an input declares that targets the Macie
+# queue with a pattern matching other events: its pattern is the fix, and
+# the finding points at it.
+mismatched_rule(p, h, problem) := rs[0] if {
+	h.kind == "event-rule"
+	p.source.kind == "macie"
+	not rule_arn(p)
+	contains(problem, "the rules targeting it match other events: ")
+	rs := [r |
+		some a in input.snapshot.accounts
+		some r in object.get(a, "event_rules", [])
+		some t in object.get(r, "targets", [])
+		t.arn == macie_queue
+		contains(problem, r.arn)
+		object.get(r, ["location", "file"], "") != ""
+	]
+	count(rs) == 1
+}
+
+mismatched_rule_location(p, h, problem) := mismatched_rule(p, h, problem).location if {
+	mismatched_rule(p, h, problem)
+} else := null
 
 # problem_fix is the rule's setting a problem of its hop names
 # (AWS::Events::Rule State, EventBusName, EventPattern; the pattern's
@@ -131,6 +154,8 @@ problem_fix(p, h, problem) := lib.set_fix({"State": "ENABLED"}) if {
 	h.kind == "event-rule"
 	rule_arn(p)
 	startswith(problem, "event pattern ")
+} else := lib.set_fix({"EventPattern": macie_pattern}) if {
+	mismatched_rule(p, h, problem)
 } else := {"companion": {
 	"suffix": "MacieFindingsRule",
 	"type": "AWS::Events::Rule",
