@@ -79,13 +79,9 @@ func NewDelivery(snap *snapshot.Snapshot, srcs []LogSource, paths []Path) Delive
 	// The trails that write each bucket, whatever account lists them.
 	trailTopics := map[string][]string{}
 	var trails []*owned[snapshot.Trail]
-	for ai := range snap.Accounts {
-		a := &snap.Accounts[ai]
-		for i := range a.Trails {
-			t := &a.Trails[i]
-			trails = append(trails, &owned[snapshot.Trail]{a.ID, t})
-			trailTopics[t.S3BucketName] = append(trailTopics[t.S3BucketName], t.SnsTopicARN)
-		}
+	for account, t := range ofAccounts(snap, func(a *snapshot.Account) []snapshot.Trail { return a.Trails }) {
+		trails = append(trails, &owned[snapshot.Trail]{account, t})
+		trailTopics[t.S3BucketName] = append(trailTopics[t.S3BucketName], t.SnsTopicARN)
 	}
 	feeds := map[Feed]bool{}
 	topicFeeds := func(topic string) {

@@ -88,12 +88,9 @@ func (b *builder) logGroup(account, region, name string) *snapshot.LogGroup {
 
 // deliveryStream finds a Firehose stream by ARN.
 func (b *builder) deliveryStream(arn string) *snapshot.DeliveryStream {
-	for ai := range b.ix.snap.Accounts {
-		a := &b.ix.snap.Accounts[ai]
-		for i := range a.DeliveryStreams {
-			if a.DeliveryStreams[i].ARN == arn {
-				return &a.DeliveryStreams[i]
-			}
+	for _, s := range ofAccounts(b.ix.snap, func(a *snapshot.Account) []snapshot.DeliveryStream { return a.DeliveryStreams }) {
+		if s.ARN == arn {
+			return s
 		}
 	}
 	return nil
@@ -114,13 +111,9 @@ func firehoseFilters(g *snapshot.LogGroup) []snapshot.SubscriptionFilter {
 // when there is none).
 func (b *builder) eksPaths() []Path {
 	var out []Path
-	for ai := range b.ix.snap.Accounts {
-		a := &b.ix.snap.Accounts[ai]
-		for ci := range a.EKSClusters {
-			c := &a.EKSClusters[ci]
-			if b.eksWanted(c, a.ID) {
-				out = append(out, b.clusterPaths(a.ID, c)...)
-			}
+	for account, c := range ofAccounts(b.ix.snap, func(a *snapshot.Account) []snapshot.EKSCluster { return a.EKSClusters }) {
+		if b.eksWanted(c, account) {
+			out = append(out, b.clusterPaths(account, c)...)
 		}
 	}
 	return out

@@ -33,18 +33,14 @@ const (
 // eventPaths returns the EventBridge paths of every enabled detector.
 func (b *builder) eventPaths() []Path {
 	var out []Path
-	for ai := range b.ix.snap.Accounts {
-		a := &b.ix.snap.Accounts[ai]
-		for di := range a.Detectors {
-			d := &a.Detectors[di]
-			if d.Status == "DISABLED" {
-				continue
-			}
-			for ri := range a.EventRules {
-				r := &a.EventRules[ri]
-				if r.Region == d.Region && routesGuardDutyFindings(r.EventPattern) {
-					out = append(out, b.eventRulePaths(a.ID, d, r)...)
-				}
+	for account, d := range ofAccounts(b.ix.snap, func(a *snapshot.Account) []snapshot.Detector { return a.Detectors }) {
+		if d.Status == "DISABLED" {
+			continue
+		}
+		rules := b.ix.accounts[account].EventRules
+		for ri := range rules {
+			if r := &rules[ri]; r.Region == d.Region && routesGuardDutyFindings(r.EventPattern) {
+				out = append(out, b.eventRulePaths(account, d, r)...)
 			}
 		}
 	}
@@ -396,19 +392,15 @@ func (b *builder) maciePaths() []Path {
 	qa, _ := parseARN(queue)
 	var out []Path
 	var others []string
-	for ai := range b.ix.snap.Accounts {
-		a := &b.ix.snap.Accounts[ai]
-		for ri := range a.EventRules {
-			r := &a.EventRules[ri]
-			if !slices.ContainsFunc(r.Targets, func(t snapshot.EventTarget) bool { return t.ARN == queue }) {
-				continue
-			}
-			if !routesMacieFindings(r.EventPattern) {
-				others = append(others, r.ARN+" (pattern "+compactJSON(r.EventPattern)+")")
-				continue
-			}
-			out = append(out, b.macieRulePath(a.ID, r, queue))
+	for account, r := range ofAccounts(b.ix.snap, func(a *snapshot.Account) []snapshot.EventRule { return a.EventRules }) {
+		if !slices.ContainsFunc(r.Targets, func(t snapshot.EventTarget) bool { return t.ARN == queue }) {
+			continue
 		}
+		if !routesMacieFindings(r.EventPattern) {
+			others = append(others, r.ARN+" (pattern "+compactJSON(r.EventPattern)+")")
+			continue
+		}
+		out = append(out, b.macieRulePath(account, r, queue))
 	}
 	if len(out) > 0 {
 		return out

@@ -18,31 +18,27 @@ import (
 // the notification's filter admits them.
 func (b *builder) impliedSources(written map[string]bool) []Source {
 	var out []Source
-	for ai := range b.ix.snap.Accounts {
-		a := &b.ix.snap.Accounts[ai]
-		for i := range a.Buckets {
-			bucket := &a.Buckets[i]
-			if written[bucket.Name] || bucket.Notification == nil {
+	for account, bucket := range ofAccounts(b.ix.snap, func(a *snapshot.Account) []snapshot.Bucket { return a.Buckets }) {
+		if written[bucket.Name] || bucket.Notification == nil {
+			continue
+		}
+		n := bucket.Notification
+		topics := len(n.TopicConfigurations)
+		for i, t := range slices.Concat(n.TopicConfigurations, n.QueueConfigurations) {
+			if !createsObjects(t.Events) || !slices.ContainsFunc(b.targetQueues(t, i < topics), b.readQueue) {
 				continue
 			}
-			n := bucket.Notification
-			topics := len(n.TopicConfigurations)
-			for i, t := range slices.Concat(n.TopicConfigurations, n.QueueConfigurations) {
-				if !createsObjects(t.Events) || !slices.ContainsFunc(b.targetQueues(t, i < topics), b.readQueue) {
-					continue
-				}
-				src := Source{Kind: b.impliedKind(), Account: a.ID, Region: bucket.Region, Bucket: bucket.Name,
-					KeyPrefix: t.FilterPrefix, KeySuffix: t.FilterSuffix, Implied: true}
-				if src.KeySuffix == "" {
-					src.KeySuffix = cloudTrailSuffix
-				}
-				// CloudTrail's and GuardDuty's files end in .gz.
-				src.SampleKey = t.FilterPrefix + "AWSLogs/trailgate-sample-log-file" + src.KeySuffix
-				if !slices.ContainsFunc(out, func(o Source) bool {
-					return o.Bucket == src.Bucket && o.KeyPrefix == src.KeyPrefix && o.KeySuffix == src.KeySuffix
-				}) {
-					out = append(out, src)
-				}
+			src := Source{Kind: b.impliedKind(), Account: account, Region: bucket.Region, Bucket: bucket.Name,
+				KeyPrefix: t.FilterPrefix, KeySuffix: t.FilterSuffix, Implied: true}
+			if src.KeySuffix == "" {
+				src.KeySuffix = cloudTrailSuffix
+			}
+			// CloudTrail's and GuardDuty's files end in .gz.
+			src.SampleKey = t.FilterPrefix + "AWSLogs/trailgate-sample-log-file" + src.KeySuffix
+			if !slices.ContainsFunc(out, func(o Source) bool {
+				return o.Bucket == src.Bucket && o.KeyPrefix == src.KeyPrefix && o.KeySuffix == src.KeySuffix
+			}) {
+				out = append(out, src)
 			}
 		}
 	}

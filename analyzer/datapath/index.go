@@ -1,6 +1,7 @@
 package datapath
 
 import (
+	"iter"
 	"slices"
 	"strings"
 
@@ -20,6 +21,22 @@ func parseARN(s string) (arn, bool) {
 		return arn{}, false
 	}
 	return arn{a.Partition, a.Service, a.Region, a.AccountID, a.Resource}, true
+}
+
+// ofAccounts yields, in snapshot order, each element of the per-account
+// list pick selects, by pointer, with the ID of the account that holds it.
+func ofAccounts[T any](snap *snapshot.Snapshot, pick func(*snapshot.Account) []T) iter.Seq2[string, *T] {
+	return func(yield func(string, *T) bool) {
+		for ai := range snap.Accounts {
+			a := &snap.Accounts[ai]
+			xs := pick(a)
+			for i := range xs {
+				if !yield(a.ID, &xs[i]) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // index finds snapshot resources by ARN, name or alias, and remembers

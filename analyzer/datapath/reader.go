@@ -289,15 +289,8 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 			if r := b.resolveRole(b.conn.Role); r != nil {
 				roleARN = r.ARN
 			}
-			ctx := map[string][]string{"aws:PrincipalArn": {vendor}, "aws:PrincipalAccount": {accountOf(vendor)}, "aws:SecureTransport": {"true"}}
-			if accountOf(vendor) == "" {
-				delete(ctx, "aws:PrincipalAccount")
-			}
-			if b.conn.ExternalID != "" {
-				ctx["sts:ExternalId"] = []string{b.conn.ExternalID}
-			}
 			rh.Questions = append(rh.Questions, Question{ID: "assume-role " + b.role(b.conn.Role).who(), Why: "the vendor assumes the connector role",
-				Principal: vendor, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: ctx})
+				Principal: vendor, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: accountOf(roleARN), Context: vendorAssumeContext(vendor, b.conn.ExternalID)})
 		}
 	}
 	var qKey keyRef

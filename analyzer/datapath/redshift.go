@@ -53,12 +53,9 @@ func (b *builder) redshiftWanted(c *snapshot.RedshiftCluster) bool {
 // redshiftPaths returns the audit-log path of every followed cluster.
 func (b *builder) redshiftPaths() []Path {
 	var out []Path
-	for ai := range b.ix.snap.Accounts {
-		a := &b.ix.snap.Accounts[ai]
-		for ci := range a.RedshiftClusters {
-			if c := &a.RedshiftClusters[ci]; b.redshiftWanted(c) {
-				out = append(out, b.redshiftPath(a.ID, c))
-			}
+	for account, c := range ofAccounts(b.ix.snap, func(a *snapshot.Account) []snapshot.RedshiftCluster { return a.RedshiftClusters }) {
+		if b.redshiftWanted(c) {
+			out = append(out, b.redshiftPath(account, c))
 		}
 	}
 	return out

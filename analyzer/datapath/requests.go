@@ -67,6 +67,12 @@ type ReaderKey struct {
 	Answer  *Answer             `json:"-"`
 }
 
+// Question is the reader's kms:Decrypt of the key, as the authorization
+// index is asked it.
+func (k ReaderKey) Question() Question {
+	return Question{Principal: k.Reader.Role, Action: "kms:Decrypt", Resource: k.Key, Context: k.Context, Answer: k.Answer}
+}
+
 // Request is one call a reader makes, On the resource a finding about it
 // names.
 type Request struct {

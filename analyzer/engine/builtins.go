@@ -47,13 +47,20 @@ const AuthzBuiltin = "trailgate.authz"
 
 var jsonObject = types.NewObject(nil, types.NewDynamicProperty(types.S, types.A))
 
-var authzDecl = &rego.Function{
-	Name:        AuthzBuiltin,
-	Description: "Answers whether a principal may perform an action on a resource in the given snapshot, with an explanation.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A), types.Named("request", jsonObject)),
-		types.Named("answer", jsonObject),
-	),
+var authzDecl = objectBuiltin(AuthzBuiltin,
+	"Answers whether a principal may perform an action on a resource in the given snapshot, with an explanation.",
+	"answer", false, types.Named("snapshot", types.A), types.Named("request", jsonObject))
+
+// objectBuiltin declares a builtin of args that returns a JSON object,
+// named result; memoize caches its value for one evaluation (Rego's
+// Memoize), for builtins whose answer depends on their arguments only.
+func objectBuiltin(name, description, result string, memoize bool, args ...types.Type) *rego.Function {
+	return &rego.Function{
+		Name:        name,
+		Description: description,
+		Decl:        types.NewFunction(types.Args(args...), types.Named(result, jsonObject)),
+		Memoize:     memoize,
+	}
 }
 
 // indexBuilds counts indexes built from Rego values (the slow path); the
@@ -223,13 +230,13 @@ func scalarString(v ast.Value) string {
 // regoBuiltins are the built-ins offered to the prepared query.
 func regoBuiltins() []func(*rego.Rego) {
 	return []func(*rego.Rego){rego.Function2(authzDecl, authzImpl), rego.Function1(sourcesDecl, sourcesImpl),
-		rego.Function2(pathsDecl, pathsImpl), rego.Function1(pathAnswerDecl, pathAnswerImpl)}
+		rego.Function2(pathsDecl, pathsImpl), rego.Function1(pathAnswerDecl, pathAnswerImpl), rego.Function3(stepsDecl, stepsImpl)}
 }
 
 // builtinDecls declares the built-ins to the compiler.
 func builtinDecls() map[string]*ast.Builtin {
 	out := map[string]*ast.Builtin{}
-	for _, d := range []*rego.Function{authzDecl, sourcesDecl, pathsDecl, pathAnswerDecl} {
+	for _, d := range []*rego.Function{authzDecl, sourcesDecl, pathsDecl, pathAnswerDecl, stepsDecl} {
 		out[d.Name] = &ast.Builtin{Name: d.Name, Description: d.Description, Decl: d.Decl}
 	}
 	return out
@@ -244,5 +251,6 @@ func TesterBuiltins() []*tester.Builtin {
 		{Decl: decls[SourcesBuiltin], Func: rego.Function1(sourcesDecl, sourcesImpl)},
 		{Decl: decls[PathsBuiltin], Func: rego.Function2(pathsDecl, pathsImpl)},
 		{Decl: decls[PathAnswerBuiltin], Func: rego.Function1(pathAnswerDecl, pathAnswerImpl)},
+		{Decl: decls[StepsBuiltin], Func: rego.Function3(stepsDecl, stepsImpl)},
 	}
 }

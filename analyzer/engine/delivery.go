@@ -8,6 +8,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // pathIndex builds, from snap's answered paths, the lookups the rules make
@@ -17,8 +18,14 @@ import (
 func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Index, srcs []datapath.LogSource, pubs []datapath.Publisher, paths []datapath.Path) pathLookups {
 	d := datapath.NewDelivery(snap, srcs, paths)
 	asker := datapath.AuthzAsker(ix)
-	return pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
+	l := pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
 		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker)}
+	if conn != nil {
+		if p, ok := profiles.Named(conn.Profile); ok {
+			l.steps = datapath.NewSteps(snap, conn, p, srcs, pubs, asker)
+		}
+	}
+	return l
 }
 
 // pathLookups are what input.path_index is built from.
@@ -26,6 +33,8 @@ type pathLookups struct {
 	delivery datapath.Delivery
 	reads    datapath.Reads
 	services datapath.ServiceAnswers
+	// steps are the questions of the connector's guide steps.
+	steps datapath.Steps
 }
 
 // indexValue is input.path_index: the delivery side as datapath.Delivery
@@ -41,6 +50,7 @@ type pathLookups struct {
 //	assume         [the vendor's sts:AssumeRole request, as requests]
 //	answers        {"principal action resource": answer}
 //	service_answers {"principal action resource source": answer}
+//	steps          {step ID: [{kind, rule, severity, reader, action, resource, context, on, answer}]}
 func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 	d, reads := l.delivery, l.reads
 	type key struct {
@@ -64,7 +74,7 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 	}
 	keys := make([]key, 0, len(reads.Keys))
 	for _, k := range reads.Keys {
-		a, err := refs.of(datapath.Question{Principal: k.Reader.Role, Action: "kms:Decrypt", Resource: k.Key, Context: k.Context, Answer: k.Answer})
+		a, err := refs.of(k.Question())
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +100,12 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 			return nil, err
 		}
 	}
+	steps, err := stepsValue(l.steps, refs.of)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{
+		"steps":           steps,
 		"service_answers": services,
 		"delivery":        d,
 		"reads":           nonNil(reads.ByQueue),
@@ -101,4 +116,26 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 		"assume":          assume,
 		"answers":         answers,
 	}, nil
+}
+
+// stepsValue is the steps' questions with each answer given by answer
+// (a ref, or inline in Rego unit tests), keyed by step ID.
+func stepsValue(steps datapath.Steps, answer func(datapath.Question) (any, error)) (map[string]any, error) {
+	type request struct {
+		datapath.StepRequest
+		Answer any `json:"answer"`
+	}
+	out := make(map[string]any, len(steps))
+	for _, id := range slices.Sorted(maps.Keys(steps)) {
+		xs := make([]request, 0, len(steps[id]))
+		for _, x := range steps[id] {
+			a, err := answer(x.Question())
+			if err != nil {
+				return nil, err
+			}
+			xs = append(xs, request{StepRequest: x, Answer: a})
+		}
+		out[id] = xs
+	}
+	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/trailgate/trailgate/analyzer/datapath"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
+	"github.com/trailgate/trailgate/rego/profiles"
 )
 
 // Subject is what the rules judge: the snapshot, the connector, the
@@ -242,15 +243,11 @@ type refAnswer struct {
 // tests) directly.
 const PathAnswerBuiltin = "trailgate.path_answer"
 
-var pathAnswerDecl = &rego.Function{
-	Name:        PathAnswerBuiltin,
-	Description: "The full authorization answer of a delivery-path question, by its ref in input.paths.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("ref", types.N)),
-		types.Named("answer", jsonObject),
-	),
-	// Not Memoize: each rule that reads an Unknown answer must log it.
-}
+// pathAnswerDecl is not memoized: each rule that reads an Unknown answer
+// must log it.
+var pathAnswerDecl = objectBuiltin(PathAnswerBuiltin,
+	"The full authorization answer of a delivery-path question, by its ref in input.paths.",
+	"answer", false, types.Named("ref", types.N))
 
 type answersKey struct{}
 
@@ -289,40 +286,14 @@ func pathAnswerImpl(bctx rego.BuiltinContext, refT *ast.Term) (*ast.Term, error)
 // data.trailgate.lib.paths reads the input and falls back to it.
 const PathsBuiltin = "trailgate.paths"
 
-var pathsDecl = &rego.Function{
-	Name:        PathsBuiltin,
-	Description: "The delivery paths of a snapshot for a connector (null: none), as analyzer/datapath builds and answers them.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A), types.Named("connector", types.A)),
-		types.Named("paths", jsonObject),
-	),
-	Memoize: true,
-}
+var pathsDecl = objectBuiltin(PathsBuiltin,
+	"The delivery paths of a snapshot for a connector (null: none), as analyzer/datapath builds and answers them.",
+	"paths", true, types.Named("snapshot", types.A), types.Named("connector", types.A))
 
 func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, error) {
-	ix, err := indexFor(bctx, snapT.Value)
+	ix, snap, conn, err := decodeSubject(bctx, PathsBuiltin, snapT, connT)
 	if err != nil {
 		return nil, err
-	}
-	snap, err := decodeSnapshot(PathsBuiltin, snapT.Value)
-	if err != nil {
-		return nil, err
-	}
-	snap.Sort()
-	var conn *connector.Connector
-	if _, null := connT.Value.(ast.Null); !null {
-		js, err := ast.JSON(connT.Value)
-		if err != nil {
-			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
-		}
-		data, err := json.Marshal(js)
-		if err != nil {
-			return nil, err
-		}
-		conn = &connector.Connector{}
-		if err := json.Unmarshal(data, conn); err != nil {
-			return nil, fmt.Errorf("%s: connector: %v", PathsBuiltin, err)
-		}
 	}
 	paths := datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix))
 	srcs := datapath.Sources(snap)
@@ -331,4 +302,84 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 		return nil, err
 	}
 	return ast.NewTerm(v), nil
+}
+
+// decodeValue decodes a Rego value into v (a connector, a profile) as
+// the built-in named builtin reads it; null leaves v as it is.
+func decodeValue(builtin, what string, val ast.Value, v any) error {
+	if _, null := val.(ast.Null); null {
+		return nil
+	}
+	js, err := ast.JSON(val)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %v", builtin, what, err)
+	}
+	data, err := json.Marshal(js)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s: %s: %v", builtin, what, err)
+	}
+	return nil
+}
+
+// decodeSubject is what a built-in of the Rego unit tests is given: the
+// snapshot, sorted, with its authorization index, and the connector (nil
+// for null).
+func decodeSubject(bctx rego.BuiltinContext, builtin string, snapT, connT *ast.Term) (*authz.Index, *snapshot.Snapshot, *connector.Connector, error) {
+	ix, err := indexFor(bctx, snapT.Value)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	snap, err := decodeSnapshot(builtin, snapT.Value)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	snap.Sort()
+	conn, err := decodeConnector(builtin, connT.Value)
+	return ix, snap, conn, err
+}
+
+// decodeConnector is the connector a built-in is given (nil for null).
+func decodeConnector(builtin string, v ast.Value) (*connector.Connector, error) {
+	if _, null := v.(ast.Null); null {
+		return nil, nil
+	}
+	conn := &connector.Connector{}
+	return conn, decodeValue(builtin, "connector", v, conn)
+}
+
+// StepsBuiltin gives a Rego unit test the questions of a connector's
+// guide steps that the engine passes every rule as
+// input.path_index.steps, built by analyzer/datapath for the profile the
+// test gives (a test's own data.trailgate.profiles entry) and answered
+// inline with the snapshot's authorization index:
+//
+//	trailgate.step_requests(snapshot, connector, profile) → {step ID: [request, ...]}
+//
+// data.trailgate.lib.datapath.step_requests reads the input and falls
+// back to it.
+const StepsBuiltin = "trailgate.step_requests"
+
+var stepsDecl = objectBuiltin(StepsBuiltin,
+	"The authorization questions of a connector's vendor guide steps, as analyzer/datapath builds and answers them.",
+	"steps", true, types.Named("snapshot", types.A), types.Named("connector", types.A), types.Named("profile", types.A))
+
+func stepsImpl(bctx rego.BuiltinContext, snapT, connT, profileT *ast.Term) (*ast.Term, error) {
+	ix, snap, conn, err := decodeSubject(bctx, StepsBuiltin, snapT, connT)
+	if err != nil {
+		return nil, err
+	}
+	var p profiles.Profile
+	if err := decodeValue(StepsBuiltin, "profile", profileT.Value, &p); err != nil {
+		return nil, err
+	}
+	srcs := datapath.Sources(snap)
+	steps := datapath.NewSteps(snap, conn, p, srcs, datapath.Publishers(snap, srcs), datapath.AuthzAsker(ix))
+	v, err := stepsValue(steps, (&answerRefs{inline: true}).of)
+	if err != nil {
+		return nil, err
+	}
+	return newJSONParser().marshal(v)
 }

@@ -110,3 +110,45 @@ func TestCheckReadsUnknownPathAnswersAsUnproven(t *testing.T) {
 		t.Errorf("%d unproven findings block SQ06 on %s, want one (one cause)", len(blocking), conn.Queue)
 	}
 }
+
+// TestCheckReadsUnknownStepAnswersAsUnproven: a guide step's question
+// (Expel E1: the vendor assumes the replica of the connector role) whose
+// trust policy is known only after apply is Unknown; the step's rule
+// reads it from input.path_index.steps and the run reports it as
+// unproven, once, instead of passing silently or calling it denied.
+func TestCheckReadsUnknownStepAnswersAsUnproven(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, conn := demo(t)
+	doc := json.RawMessage(`{"Version":"2012-10-17","Statement":"\u003cunknown:known after apply: aws_iam_role.replica\u003e"}`)
+	replica := ""
+	for i := range snap.Accounts {
+		if a := &snap.Accounts[i]; a.ID != "222222222222" && replica == "" {
+			replica = "arn:aws:iam::" + a.ID + ":role/ExpelRole"
+			a.Roles = append(a.Roles, snapshot.Role{Name: "ExpelRole", ARN: replica, TrustPolicy: &snapshot.Policy{Document: doc}})
+		}
+	}
+	if replica == "" {
+		t.Fatal("the demo has no account besides the connector role's")
+	}
+	fs, err := e.Check(context.Background(), snap, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocking []string
+	for _, f := range fs {
+		if f.RuleID == "ID01" && f.Resource.ID == replica && !f.Unproven {
+			t.Errorf("a replica whose trust is unknown is reported as denied: %s", f.Message)
+		}
+		for _, b := range f.Blocks {
+			if b.RuleID == "ID01" && b.Resource == replica {
+				blocking = append(blocking, f.Fingerprint)
+			}
+		}
+	}
+	if len(blocking) != 1 {
+		t.Errorf("%d unproven findings block ID01 on %s, want one", len(blocking), replica)
+	}
+}

@@ -278,27 +278,11 @@ func (s *Snapshot) Sort() {
 		sort.Slice(a.Topics, func(i, j int) bool { return a.Topics[i].ARN < a.Topics[j].ARN })
 		for k := range a.Topics {
 			subs := a.Topics[k].Subscriptions
-			sort.Slice(subs, func(i, j int) bool {
-				if subs[i].Endpoint != subs[j].Endpoint {
-					return subs[i].Endpoint < subs[j].Endpoint
-				}
-				return subs[i].ARN < subs[j].ARN
-			})
+			sortBy(subs, func(s Subscription) string { return s.Endpoint }, func(s Subscription) string { return s.ARN })
 		}
 		sort.Slice(a.Queues, func(i, j int) bool { return a.Queues[i].ARN < a.Queues[j].ARN })
-		sort.Slice(a.EventSourceMappings, func(i, j int) bool {
-			x, y := a.EventSourceMappings[i], a.EventSourceMappings[j]
-			if x.EventSourceARN != y.EventSourceARN {
-				return x.EventSourceARN < y.EventSourceARN
-			}
-			return x.FunctionARN < y.FunctionARN
-		})
-		sort.Slice(a.Detectors, func(i, j int) bool {
-			if a.Detectors[i].Region != a.Detectors[j].Region {
-				return a.Detectors[i].Region < a.Detectors[j].Region
-			}
-			return a.Detectors[i].ID < a.Detectors[j].ID
-		})
+		sortBy(a.EventSourceMappings, func(m EventSourceMapping) string { return m.EventSourceARN }, func(m EventSourceMapping) string { return m.FunctionARN })
+		sortBy(a.Detectors, func(d Detector) string { return d.Region }, func(d Detector) string { return d.ID })
 		for k := range a.Detectors {
 			d := &a.Detectors[k]
 			if oc := d.OrganizationConfiguration; oc != nil {
@@ -323,13 +307,7 @@ func (s *Snapshot) Sort() {
 		}
 		sort.Strings(o.EnabledServicePrincipals)
 		sort.Strings(o.EnabledPolicyTypes)
-		sort.Slice(o.DelegatedAdministrators, func(i, j int) bool {
-			a, b := o.DelegatedAdministrators[i], o.DelegatedAdministrators[j]
-			if a.ServicePrincipal != b.ServicePrincipal {
-				return a.ServicePrincipal < b.ServicePrincipal
-			}
-			return a.AccountID < b.AccountID
-		})
+		sortBy(o.DelegatedAdministrators, func(d DelegatedAdministrator) string { return d.ServicePrincipal }, func(d DelegatedAdministrator) string { return d.AccountID })
 	}
 	sort.Slice(s.CollectionErrors, func(i, j int) bool {
 		a, b := s.CollectionErrors[i], s.CollectionErrors[j]
@@ -337,4 +315,18 @@ func (s *Snapshot) Sort() {
 			strings.Join([]string{b.Account, b.Region, b.Service, b.Operation, b.Resource, b.Code}, "\x00")
 	})
 	sort.Slice(s.Unknowns, func(i, j int) bool { return s.Unknowns[i].Token < s.Unknowns[j].Token })
+}
+
+// sortBy sorts items by the first key, then by each next key among items
+// the keys before it tie on: the order Sort gives a list no one field
+// orders. It keeps sort.Slice's order, so a snapshot sorts as it always has.
+func sortBy[T any](items []T, keys ...func(T) string) {
+	sort.Slice(items, func(i, j int) bool {
+		for _, key := range keys {
+			if x, y := key(items[i]), key(items[j]); x != y {
+				return x < y
+			}
+		}
+		return false
+	})
 }

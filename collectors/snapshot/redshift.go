@@ -81,11 +81,5 @@ func mergeRedshift(da, sa *Account) {
 // name.
 func sortRedshift(a *Account) {
 	sort.Slice(a.RedshiftClusters, func(i, j int) bool { return a.RedshiftClusters[i].ARN < a.RedshiftClusters[j].ARN })
-	gs := a.RedshiftParameterGroups
-	sort.Slice(gs, func(i, j int) bool {
-		if gs[i].Region != gs[j].Region {
-			return gs[i].Region < gs[j].Region
-		}
-		return gs[i].Name < gs[j].Name
-	})
+	sortBy(a.RedshiftParameterGroups, func(g RedshiftParameterGroup) string { return g.Region }, func(g RedshiftParameterGroup) string { return g.Name })
 }

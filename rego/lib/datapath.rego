@@ -343,75 +343,38 @@ profile_results contains r if {
 	r := profile_finding(s, s.rule, lib.resource(d.arn, "AWS::CloudTrail::Trail", d.account, d.region), "trail_sns", sprintf("trail %s sends no SNS notification; the guide subscribes to the trail's topic", [d.arn]), sprintf("aws cloudtrail update-trail --region %s --name %s --sns-topic-name <topic in %s whose policy lets cloudtrail.amazonaws.com SNS:Publish>", [d.region, d.arn, d.region]))
 }
 
-# Actions the guide grants the connector role, asked of the evaluator on
-# the resources of the connector's path.
-action_targets(a) := {[input.connector.queue, {}] | input.connector.queue != ""} if a.on == "queue"
+# step_requests are, by step ID, the authorization questions the
+# connector's guide steps ask, built and answered once in Go
+# (analyzer/datapath.NewSteps, input.path_index.steps) with the request
+# context AWS sends: each action a step demands of the connector's
+# principal on its path's resources (kind: the action's on), the denies it
+# forbids (no_deny), how the vendor authenticates (assume,
+# instance_profile) and the trust of the role's replicas (replica):
+# {kind, rule, severity, reader, action, resource, context, on, answer}.
+# The rules read the answers (lib.path_answer), asking nothing. A Rego unit
+# test that overrides the profile gets them built in Go for its profile
+# (trailgate.step_requests), or gives them as input.step_requests.
+step_requests := input.step_requests if {
+	input.step_requests
+} else := object.get(input.path_index, "steps", {}) if {
+	input.path_index
+} else := trailgate.step_requests(input.snapshot, input.connector, profile)
 
-# API reads (CloudTrail LookupEvents, GuardDuty GetFindings) are asked on
-# "*", for connectors that read the action's source.
-action_targets(a) := {["*", {}] | api_applies(a)} if {
-	a.on == "api"
-	# Asked of a principal the input holds: a role (or, for Basic
-	# authentication, a user) only named by the connector file has no
-	# policies to answer from.
-	connector_in_input
-}
-
-connector_in_input if connector_role
-
-connector_in_input if snapshot_user(input.connector.role)
-
-# An API read without a source (Radiant's organizations: reads, R7) is
-# demanded of every connector of the profile.
-api_applies(a) if object.get(a, "source", "") in lib.connector_sources
-
-api_applies(a) if not a.source
-
-action_targets(a) := {[sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]), {}] | some d in connector_deliveries} if a.on == "objects"
-
-action_targets(a) := {[sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket]), {"s3:prefix": [d.key_prefix]}] | some d in connector_deliveries} if a.on == "bucket"
-
-action_targets(a) := {[t, {}] | some p in publishers; some d in connector_deliveries; source_of(p, d); t := p.topic} if a.on == "topics"
-
-action_targets(a) := {[k.arn, {
-	"kms:ViaService": [sprintf("s3.%s.amazonaws.com", [lib.bucket_named(d.bucket).bucket.region])],
-	"kms:CallerAccount": [connector_role_account],
-	"kms:EncryptionContext:aws:cloudtrail:arn": [d.arn],
-}] |
-	some d in connector_deliveries
-	k := object_key(d)
-} if a.on == "object_key"
+# step_asks are the questions of step s of a kind.
+step_asks(s, kind) := [x |
+	some x in object.get(step_requests, s.id, [])
+	x.kind == kind
+]
 
 source_of(p, d) if p.source_arn == d.arn
 
 source_of(p, d) if p.source_arn == sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])
 
-# sample_key is the log file every question about a source's objects
-# names: the one Go gives the source (analyzer/datapath), which its paths
-# and the reader's requests ask about too.
-sample_key(d) := d.sample_key
-
-# object_key is the key that encrypts a source's log files: the trail's
-# key, the GuardDuty destination key, or the bucket's default SSE-KMS key.
-object_key(d) := k if {
-	d.kind == "cloudtrail"
-	ref := object.get(d.trail, "kms_key_id", "")
-	ref != ""
-	k := lib.key_ref(ref, d.account, d.region).key
-} else := k if {
-	d.kind == "guardduty"
-	k := lib.key_ref(d.destination.kms_key_arn, d.account, d.region).key
-} else := k if {
-	b := lib.bucket_named(d.bucket)
-	ref := b.bucket.encryption.kms_master_key_id
-	ref != ""
-	k := lib.key_ref(ref, b.account, b.bucket.region).key
-}
-
-# generic_checks are the connector-role questions S305, KM01 and SQ06 ask
-# whatever the profile: a profile step asking the same question would only
-# repeat their finding, so the step reports the other actions only.
-generic_checks := {"s3:getobject", "s3:listbucket", "kms:decrypt", "sqs:receivemessage", "sqs:deletemessage", "sqs:changemessagevisibility", "sqs:getqueueattributes", "sqs:getqueueurl"}
+# The connector-role actions S305, KM01 and SQ06 ask whatever the profile
+# (s3:GetObject, s3:ListBucket, kms:Decrypt and the queue actions) are no
+# step's question on the path's resources (analyzer/datapath genericCheck,
+# from the reader table): the step would only repeat their finding, so it
+# reports the other actions only.
 
 # One finding per step and rule: every action of the step the role is
 # denied (K3's three CloudTrail read actions are one missing policy). An
@@ -421,7 +384,7 @@ generic_checks := {"s3:getobject", "s3:listbucket", "kms:decrypt", "sqs:receivem
 # otherwise.
 profile_results contains r if {
 	some s in required_steps
-	some rule in {object.get(a, "rule", s.rule) | some a in s.require.actions}
+	some rule in {x.rule | some x in object.get(step_requests, s.id, []); x.kind in action_kinds}
 	full := denied_step_actions(s, rule, false)
 	lowered := denied_step_actions(s, rule, true)
 	ds := array.concat(full, lowered)
@@ -430,6 +393,10 @@ profile_results contains r if {
 	f := with_severity(severity, profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds])))
 	r := object.union(f, {"finding": lib.with_fix(f.finding, step_actions_fix(s, ds))})
 }
+
+# action_kinds are the targets of the actions denied_step_actions reports
+# (the Macie queue's actions are K4's own finding, guide_steps.rego).
+action_kinds := {"queue", "api", "objects", "bucket", "topics", "object_key"}
 
 # step_actions_fix is the statement the connector role's identity policy
 # must gain for a step's denied actions, as data (findings.Fix): only when
@@ -478,35 +445,26 @@ else := object.union(r, {"finding": {"severity": severity}})
 # denied_step_actions are the actions of step s reported under rule that
 # the connector's role is denied, sorted by action and resource: those
 # with a lower severity (lowered), or the others.
-denied_step_actions(s, rule, lowered) := [d |
-	some key in sort({[a.action, resource] |
-		some a in s.require.actions
-		object.get(a, "rule", s.rule) == rule
-		(object.get(a, "severity", "") != "") == lowered
-		not lower(a.action) in generic_checks
-		some [resource, _] in action_targets(a)
-	})
-	some a in s.require.actions
-	a.action == key[0]
-	object.get(a, "rule", s.rule) == rule
-	some [resource, ctx] in action_targets(a)
-	resource == key[1]
-	answer := lib.authz(input.connector.role, a.action, resource, ctx)
+denied_step_actions(s, rule, lowered) := [d | some [_, _, d] in sort([[x.action, x.resource, d] |
+	some x in object.get(step_requests, s.id, [])
+	x.kind in action_kinds
+	x.rule == rule
+	severity := object.get(x, "severity", "")
+	(severity != "") == lowered
+	answer := lib.path_answer(x)
 	lib.denied(answer)
-	d := {"action": a.action, "resource": resource, "proof": answer.proof, "severity": object.get(a, "severity", ""), "decision": answer.decision}
-]
+	d := {"action": x.action, "resource": x.resource, "proof": answer.proof, "severity": severity, "decision": answer.decision}
+])]
 
 profile_results contains r if {
 	some s in required_steps
-	some action in s.require.no_deny
-	some d in connector_deliveries
-	resource := object.get({"s3:ListBucket": sprintf("arn:%s:s3:::%s", [lib.partition, d.bucket])}, action, sprintf("arn:%s:s3:::%s/%s", [lib.partition, d.bucket, sample_key(d)]))
-	answer := lib.authz(input.connector.role, action, resource, {})
+	some x in step_asks(s, "no_deny")
+	answer := lib.path_answer(x)
 	answer.decision == "ExplicitlyDenied"
 	# S304 already reports the bucket policy's own denies; the step adds
 	# the others (SCP, RCP, boundary, identity policy).
 	not denied_by_bucket_policy(answer)
-	r := profile_finding(s, s.rule, role_resource, sprintf("deny:%s", [action]), sprintf("a policy explicitly denies %s %s on %s: %s", [input.connector.role, action, resource, answer.proof]), "Remove the deny statement named above (the guide requires that no policy denies the harvesting role its S3 actions)")
+	r := profile_finding(s, s.rule, role_resource, sprintf("deny:%s", [x.action]), sprintf("a policy explicitly denies %s %s on %s: %s", [input.connector.role, x.action, x.resource, answer.proof]), "Remove the deny statement named above (the guide requires that no policy denies the harvesting role its S3 actions)")
 }
 
 # denied_by_bucket_policy: a statement of the bucket policy (the resource

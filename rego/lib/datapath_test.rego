@@ -318,3 +318,37 @@ test_step_actions_fix_not_for_an_explicit_deny if {
 	some f in pf.S305
 	not f.fix
 }
+
+# An API read carries the Region it is sent to (aws:RequestedRegion): a
+# global service's (organizations: us-east-1), else the connector's. Under
+# the common region-restriction SCP (Deny NotAction when the Region is not
+# listed) a read in an allowed Region is not denied; a read in a Region
+# the SCP leaves out is.
+region_scp(regions) := {
+	"id": "o-abc123def4", "management_account_id": "111111111111", "root_id": "r-ab12",
+	"members": [{"id": "111111111111", "parent_id": "r-ab12"}, {"id": "222222222222", "parent_id": "r-ab12"}],
+	"enabled_policy_types": ["SERVICE_CONTROL_POLICY"],
+	"policies": [
+		{"id": "p-full", "type": "SERVICE_CONTROL_POLICY", "document": {"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}, "targets": ["r-ab12", "111111111111", "222222222222"]},
+		{"id": "p-region", "type": "SERVICE_CONTROL_POLICY", "document": {"document": {"Version": "2012-10-17", "Statement": [{
+			"Sid": "DenyOutsideRegions", "Effect": "Deny", "NotAction": ["iam:*", "sts:*", "support:*"], "Resource": "*",
+			"Condition": {"StringNotEquals": {"aws:RequestedRegion": regions}},
+		}]}}, "targets": ["r-ab12"]},
+	],
+}
+
+test_api_reads_carry_the_requested_region if {
+	reads := {"profile": "radiant", "delivery": {"notification_format": "cloudtrail-sns"}, "steps": [{"id": "R7", "title": "reads", "rule": "S305", "require": {"actions": [
+		{"action": "organizations:ListPolicies", "on": "api"},
+		{"action": "cloudtrail:LookupEvents", "on": "api", "source": "cloudtrail"},
+	]}}]}
+	grant := {"Effect": "Allow", "Action": ["organizations:ListPolicies", "cloudtrail:LookupEvents"], "Resource": "*"}
+	c := {"profile": "radiant", "role": role_arn, "region": "eu-west-1", "sources": ["cloudtrail"]}
+	s := json.patch(snap, [{"op": "add", "path": "/accounts/1/roles/0/inline_policies/0/document/Statement/-", "value": grant}])
+	allowed := json.patch(s, [{"op": "replace", "path": "/organization", "value": region_scp(["us-east-1", "eu-west-1"])}])
+	results(allowed, c, {"radiant": reads}) == set()
+	# Near miss: the SCP lists only us-east-1; the connector reads
+	# CloudTrail in eu-west-1, while Organizations is served from us-east-1.
+	east := json.patch(s, [{"op": "replace", "path": "/organization", "value": region_scp(["us-east-1"])}])
+	results(east, c, {"radiant": reads}) == {["S305", "radiant-R7:cloudtrail:LookupEvents:*"]}
+}

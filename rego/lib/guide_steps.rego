@@ -90,24 +90,21 @@ key_text(k) := sprintf("%s %s", [k.id, k.status]) if {
 } else := k.status
 
 # K2, STSAssumeRole: the user needs sts:AssumeRole on the role, by its own
-# policies and by the role's trust policy. ID01 asks the same question of
+# policies and by the role's trust policy, asked in Go with the external ID
+# (step_requests kind assume). ID01 asks the same question of
 # trusted_principal; the step joins its finding.
 profile_results contains r if {
 	some s in required_steps
 	s.require.authentication == true
 	auth_method == "STSAssumeRole"
-	some arn in signing_users
-	snapshot_user(arn)
 	e := connector_role
-	answer := lib.authz(arn, "sts:AssumeRole", e.role.arn, assume_context)
+	some x in step_asks(s, "assume")
+	x.reader in signing_users
+	answer := lib.path_answer(x)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	r := profile_finding(s, s.rule, role_resource, sprintf("%s sts:AssumeRole", [arn]), sprintf("user %s cannot sts:AssumeRole %s: %s", [arn, e.role.arn, answer.proof]), sprintf("Add to an identity policy of %s: %s; and trust it in the trust policy of %s", [arn, lib.statement_json({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": e.role.arn}), e.role.arn]))
+	r := profile_finding(s, s.rule, role_resource, sprintf("%s sts:AssumeRole", [x.reader]), sprintf("user %s cannot sts:AssumeRole %s: %s", [x.reader, e.role.arn, answer.proof]), sprintf("Add to an identity policy of %s: %s; and trust it in the trust policy of %s", [x.reader, lib.statement_json({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": e.role.arn}), e.role.arn]))
 }
-
-assume_context := {"sts:ExternalId": input.connector.external_id} if {
-	object.get(input.connector, "external_id", "") != ""
-} else := {}
 
 # K2, InstanceProfile: the EC2 host acts as the role through an instance
 # profile of the role's account, and EC2 may assume the role
@@ -138,7 +135,8 @@ profile_results contains r if {
 	s.require.authentication == true
 	auth_method == "InstanceProfile"
 	e := connector_role
-	answer := lib.authz("ec2.amazonaws.com", "sts:AssumeRole", e.role.arn, {})
+	some x in step_asks(s, "instance_profile")
+	answer := lib.path_answer(x)
 	lib.denied(answer)
 	r := profile_finding(s, s.rule, role_resource, "ec2.amazonaws.com sts:AssumeRole", sprintf("ec2.amazonaws.com cannot sts:AssumeRole %s, so no instance can act as it: %s", [e.role.arn, answer.proof]), sprintf("Add to the trust policy of %s: %s", [e.role.arn, lib.statement_json({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})]))
 }
@@ -162,25 +160,19 @@ profile_results contains r if {
 
 # ---------------------------------------------------------------------------
 # K4: the Macie alert queue, a second queue of the same connector. SQ06
-# judges the connector's queue; this one is the step's alone.
-action_targets(a) := {[q, {}] |
-	q := object.get(input.connector, "macie_queue", "")
-	q != ""
-	"macie" in lib.connector_sources
-} if a.on == "macie_queue"
-
+# judges the connector's queue; this one is the step's alone (step_requests
+# kind macie_queue, asked when the connector reads macie).
 profile_results contains r if {
 	some s in required_steps
 	q := input.connector.macie_queue
-	some rule in {object.get(a, "rule", s.rule) | some a in s.require.actions; a.on == "macie_queue"}
+	xs := step_asks(s, "macie_queue")
+	some rule in {x.rule | some x in xs}
 	ds := [d |
-		some a in s.require.actions
-		a.on == "macie_queue"
-		object.get(a, "rule", s.rule) == rule
-		some [res, ctx] in action_targets(a)
-		answer := lib.authz(input.connector.role, a.action, res, ctx)
+		some x in xs
+		x.rule == rule
+		answer := lib.path_answer(x)
 		lib.denied(answer)
-		d := {"action": a.action, "proof": answer.proof}
+		d := {"action": x.action, "proof": answer.proof}
 	]
 	count(ds) > 0
 	r := profile_finding(s, rule, lib.resource(q, "AWS::SQS::Queue", lib.account_of_arn(q), lib.region_of_arn(q)), sprintf("macie_queue:%s", [concat(",", [d.action | some d in ds])]), concat("; ", [sprintf("%s cannot %s on Macie queue %s: %s", [input.connector.role, d.action, q, d.proof]) | some d in ds]), sprintf("Add to an identity policy of %s: %s", [input.connector.role, lib.statement_json({"Effect": "Allow", "Action": [d.action | some d in ds], "Resource": q})]))
@@ -217,19 +209,19 @@ has_role_named(a, name) if {
 	lower(x.name) == lower(name)
 }
 
+# The replicas' trust: the vendor assumes each role of the connector
+# role's name in another account with the external ID (step_requests kind
+# replica).
 profile_results contains r if {
 	some s in required_steps
 	s.require.role_replicated == true
 	e := connector_role
-	p := object.get(input.connector, "trusted_principal", "")
-	p != ""
-	some m in lib.roles
-	m.account != e.account
-	lower(m.role.name) == lower(e.role.name)
-	answer := lib.authz(p, "sts:AssumeRole", m.role.arn, assume_context)
+	some x in step_asks(s, "replica")
+	answer := lib.path_answer(x)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
-	r := with_severity("medium", profile_finding(s, s.rule, lib.resource(m.role.arn, "AWS::IAM::Role", m.account, ""), sprintf("replica_trust:%s", [m.account]), sprintf("the replicated role %s does not let %s assume it with the external ID: %s", [m.role.arn, p, answer.proof]), sprintf("Give %s the trust policy of %s", [m.role.arn, e.role.arn])))
+	m := x.on
+	r := with_severity("medium", profile_finding(s, s.rule, lib.resource(m.id, "AWS::IAM::Role", m.account, ""), sprintf("replica_trust:%s", [m.account]), sprintf("the replicated role %s does not let %s assume it with the external ID: %s", [m.id, x.reader, answer.proof]), sprintf("Give %s the trust policy of %s", [m.id, e.role.arn])))
 }
 
 # ---------------------------------------------------------------------------

@@ -143,3 +143,97 @@ test_expel_cmk_fix_keeps_other_properties if {
 	some fx in expel_fixes({"kms_master_key_id": "alias/aws/sqs"})
 	object.keys(fx.set) == {"KmsMasterKeyId"}
 }
+
+# K2, InstanceProfile: EC2 assumes the role for the host (asked in Go,
+# analyzer/datapath NewSteps); a role EC2 may not assume is reported, the
+# instance profile holding it being there.
+instance_profile := object.union(assume, {"authentication": "InstanceProfile"})
+
+test_instance_profile_met if {
+	results(snap, instance_profile) == set()
+}
+
+test_instance_profile_role_does_not_trust_ec2 if {
+	s := json.patch(snap, [{"op": "remove", "path": "/accounts/0/roles/0/trust_policy/document/Statement/1"}])
+	results(s, instance_profile) == {["ID01", "skyformation-K2:ec2.amazonaws.com sts:AssumeRole", ""]}
+}
+
+# K4: the Macie alert queue's actions, asked of the connector's principal
+# when it reads macie.
+macie_arn := "arn:aws:sqs:us-east-1:222222222222:macie-alerts"
+
+sky_k4 := {"profile": "skyformation", "delivery": {"notification_format": "any"}, "steps": [{"id": "K4", "title": "queues", "rule": "SQ06", "require": {"actions": [
+	{"action": "sqs:ReceiveMessage", "on": "macie_queue", "rule": "SQ06", "source": "macie"},
+	{"action": "sqs:DeleteMessage", "on": "macie_queue", "rule": "SQ06", "source": "macie"},
+]}}]}
+
+k4_results(s, c) := {[rule, f.fact] |
+	pf := datapath.profile_findings with input as {"snapshot": s, "connector": c} with data.trailgate.profiles as {"skyformation": sky_k4}
+	some rule, fs in pf
+	some f in fs
+}
+
+macie_snap(grant) := json.patch(snap, [
+	{"op": "add", "path": "/accounts/0/queues", "value": [{"name": "macie-alerts", "arn": macie_arn, "region": "us-east-1"}]},
+	{"op": "add", "path": "/accounts/0/users/0/inline_policies/-", "value": {"name": "macie", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": grant, "Resource": macie_arn}]}}},
+])
+
+test_k4_macie_queue_denied if {
+	c := object.union(basic, {"macie_queue": macie_arn, "sources": ["macie"]})
+	k4_results(macie_snap(["sqs:ReceiveMessage", "sqs:DeleteMessage"]), c) == set()
+	k4_results(macie_snap(["sqs:ReceiveMessage"]), c) == {["SQ06", "skyformation-K4:macie_queue:sqs:DeleteMessage"]}
+	# Not reading macie, the queue is no step's.
+	k4_results(macie_snap(["sqs:ReceiveMessage"]), object.union(c, {"sources": ["cloudtrail"]})) == set()
+}
+
+# E1: each replica of the role (same name in another account) must let
+# the vendor assume it with the external ID.
+vendor := "arn:aws:iam::999999999999:role/ExpelAssumeRole"
+
+replica_trust(ext) := {"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": vendor}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": ext}}}]}}
+
+e1_snap(ext) := {"schema_version": "1", "source": "fixture",
+	"organization": {"id": "o-e1", "management_account_id": "222222222222", "root_id": "r-1", "members": [{"id": "222222222222", "parent_id": "r-1"}, {"id": "333333333333", "parent_id": "r-1"}]},
+	"accounts": [
+		{"id": "222222222222", "roles": [{"name": "ExpelTrustRole", "arn": "arn:aws:iam::222222222222:role/ExpelTrustRole", "trust_policy": replica_trust("ext-1")}]},
+		{"id": "333333333333", "roles": [{"name": "ExpelTrustRole", "arn": "arn:aws:iam::333333333333:role/ExpelTrustRole", "trust_policy": replica_trust(ext)}]},
+	],
+}
+
+e1_results(s) := {[rule, f.fact, object.get(f, "severity", "")] |
+	c := {"profile": "expel", "role": "arn:aws:iam::222222222222:role/ExpelTrustRole", "trusted_principal": vendor, "external_id": "ext-1"}
+	pf := datapath.profile_findings with input as {"snapshot": s, "connector": c}
+		with data.trailgate.profiles as {"expel": {"profile": "expel", "steps": [{"id": "E1", "title": "replicated", "rule": "ID01", "require": {"role_replicated": true}}]}}
+	some rule, fs in pf
+	some f in fs
+}
+
+test_e1_replica_trust if {
+	e1_results(e1_snap("ext-1")) == set()
+	# Near miss: the replica trusts the vendor with another external ID.
+	e1_results(e1_snap("ext-2")) == {["ID01", "expel-E1:replica_trust:333333333333", "medium"]}
+}
+
+# The rules judge the answers Go gives them (input.step_requests, as the
+# engine passes input.path_index.steps): a denial is reported, an answer
+# that cannot be proven is not.
+given(decision) := {"K4": [{
+	"kind": "macie_queue", "rule": "SQ06", "reader": user_arn, "action": "sqs:DeleteMessage", "resource": macie_arn, "context": {},
+	"on": {"id": macie_arn, "type": "AWS::SQS::Queue", "account": "222222222222", "region": "us-east-1"},
+	"answer": {"decision": decision, "proof": "no statement allows it", "statements": [], "kinds": []},
+}]}
+
+test_k4_reads_given_answers if {
+	c := object.union(basic, {"macie_queue": macie_arn, "sources": ["macie"]})
+	fs := {[rule, f.fact] |
+		pf := datapath.profile_findings with input as {"snapshot": snap, "connector": c, "step_requests": given("ImplicitlyDenied")} with data.trailgate.profiles as {"skyformation": sky_k4}
+		some rule, xs in pf
+		some f in xs
+	}
+	fs == {["SQ06", "skyformation-K4:macie_queue:sqs:DeleteMessage"]}
+	none := {f |
+		pf := datapath.profile_findings with input as {"snapshot": snap, "connector": c, "step_requests": given("Unknown")} with data.trailgate.profiles as {"skyformation": sky_k4}
+		some f in pf.SQ06
+	}
+	count(none) == 0
+}

@@ -117,7 +117,7 @@ var Known = map[string]bool{
 }
 
 // actionTargets are what a step's require.actions entry may be asked on
-// (rego/lib/datapath.rego action_targets).
+// (analyzer/datapath steps.go targets).
 var actionTargets = map[string]bool{"queue": true, "objects": true, "bucket": true, "topics": true, "object_key": true, "api": true, "macie_queue": true}
 
 // lowerSeverities are the severities an action may lower its finding to.
@@ -215,6 +215,14 @@ var (
 	loadOnce sync.Once
 	loaded   map[string]Profile
 )
+
+// Named is the named profile as Load reads it (ok false for an unknown
+// name).
+func Named(profile string) (Profile, bool) {
+	loadOnce.Do(func() { loaded, _ = Load() })
+	p, ok := loaded[profile]
+	return p, ok
+}
 
 // APISources are the sources the named profile's vendor reads through the
 // service's API rather than from S3 (nil for an unknown profile).
