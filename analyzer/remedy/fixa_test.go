@@ -109,23 +109,9 @@ func TestTerraformLifecycleRulePrefix(t *testing.T) {
 // refers to it (!Sub with the pseudo parameter), so the statement is an
 // exact edit with no raw token in it.
 func TestTemplateSymbolAsSub(t *testing.T) {
-	const tmpl = `Resources:
-  Key:
-    Type: AWS::KMS::Key
-    Properties:
-      KeyPolicy:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: Root
-            Effect: Allow
-            Principal:
-              AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
-            Action: kms:*
-            Resource: "*"
-`
 	st := map[string]any{"Sid": "AllowCloudTrailDescribeKey", "Effect": "Allow", "Principal": map[string]any{"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:DescribeKey", "Resource": "*",
 		"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:<@template.yaml#AWS.AccountId>:trail/main"}}}
-	got, edited := apply(t, findings.Finding{RuleID: "CT04", Address: "Key", Location: &findings.Location{File: "template.yaml", Line: 2}, Fix: &findings.Fix{AddStatement: st, Policy: "resource"}}, "template.yaml", tmpl)
+	got, edited := apply(t, findings.Finding{RuleID: "CT04", Address: "KeyPolicyKey", Location: &findings.Location{File: "template.yaml", Line: 7}, Fix: &findings.Fix{AddStatement: st, Policy: "resource"}}, "template.yaml", yamlTemplate)
 	if got.Change == nil || len(got.Change.Edits) == 0 {
 		t.Fatalf("no exact edit: %+v", got.Change)
 	}
