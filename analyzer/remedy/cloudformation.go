@@ -328,6 +328,7 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
 	edits, merged, ok := t.setEdits(pn, set)
 	if !ok {
+		textOnly.Text += computedReason(pn, set)
 		return textOnly
 	}
 	c.Edits = append(c.Edits, edits...)
@@ -882,6 +883,10 @@ func orderedJSON(v any, prefix, step string) string {
 			}
 			b.WriteString(pad + "]")
 		default:
+			if e, ok := symbolJSON(stringOf(x)); ok {
+				b.WriteString(e)
+				return
+			}
 			enc, _ := json.Marshal(x)
 			b.Write(enc)
 		}
@@ -924,6 +929,9 @@ func yamlNode(v any) *yaml.Node {
 		for _, e := range x {
 			n.Content = append(n.Content, yamlNode(e))
 		}
+		return n
+	}
+	if n, ok := symbolNode(stringOf(v)); ok {
 		return n
 	}
 	// Numbers come from JSON as float64: a whole one is written as an

@@ -37,9 +37,15 @@ var tfAttribute = map[string]map[string]string{
 		"IncludeGlobalServiceEvents": "include_global_service_events",
 		"IsLogging":                  "enable_logging",
 		"KMSKeyId":                   "kms_key_id",
+		"CloudWatchLogsLogGroupArn":  "cloud_watch_logs_group_arn",
+		"CloudWatchLogsRoleArn":      "cloud_watch_logs_role_arn",
 	},
 	"aws_guardduty_detector": {
 		"FindingPublishingFrequency": "finding_publishing_frequency",
+		"Enable":                     "enable",
+	},
+	"aws_guardduty_organization_configuration": {
+		"AutoEnableOrganizationMembers": "auto_enable_organization_members",
 	},
 	// CloudFormation's DestinationProperties object is flat in the
 	// provider (tfFlatten): destination_arn and kms_key_arn.
