@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -347,12 +347,12 @@ func wanted(filter []string, id string) bool {
 	return false
 }
 
-func partitionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 3)
-	if len(parts) < 3 || parts[1] == "" {
+func partitionOf(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil || a.Partition == "" {
 		return "aws"
 	}
-	return parts[1]
+	return a.Partition
 }
 
 // acquire takes n slots at once: one account at a time takes its slots,
