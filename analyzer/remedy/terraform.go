@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
@@ -681,16 +682,16 @@ func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax
 }
 
 // tfQueueNamed is the name of the one aws_sqs_queue block of body whose
-// literal name is the queue arn names and whose provider argument is
+// literal name is the queue queueARN names and whose provider argument is
 // provider (without count or for_each), or "".
-func tfQueueNamed(body *hclsyntax.Body, data []byte, arn, provider string) string {
-	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[2] != "sqs" {
+func tfQueueNamed(body *hclsyntax.Body, data []byte, queueARN, provider string) string {
+	q, err := arn.Parse(queueARN)
+	if err != nil || q.Service != "sqs" || strings.Contains(q.Resource, ":") {
 		return ""
 	}
 	found := ""
 	for _, b := range body.Blocks {
-		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_sqs_queue" || attrString(b, "name") != parts[5] {
+		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_sqs_queue" || attrString(b, "name") != q.Resource {
 			continue
 		}
 		p := ""
