@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -822,21 +823,12 @@ func orderedKeys(m map[string]any) []string {
 	}
 	var rest []string
 	for k := range m {
-		if !contains(statementOrder, k) {
+		if !slices.Contains(statementOrder, k) {
 			rest = append(rest, k)
 		}
 	}
 	sort.Strings(rest)
 	return append(out, rest...)
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // orderedJSON writes v as indented JSON, statement keys in AWS's order;
