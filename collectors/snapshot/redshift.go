@@ -1,6 +1,9 @@
 package snapshot
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // Redshift audit logging destinations (DescribeLoggingStatus
 // LogDestinationType; empty on clusters that log to S3 from before the
@@ -80,12 +83,9 @@ func mergeRedshift(da, sa *Account) {
 // sortRedshift orders clusters by ARN and parameter groups by region and
 // name.
 func sortRedshift(a *Account) {
-	sort.Slice(a.RedshiftClusters, func(i, j int) bool { return a.RedshiftClusters[i].ARN < a.RedshiftClusters[j].ARN })
+	slices.SortFunc(a.RedshiftClusters, func(x, y RedshiftCluster) int { return cmp.Compare(x.ARN, y.ARN) })
 	gs := a.RedshiftParameterGroups
-	sort.Slice(gs, func(i, j int) bool {
-		if gs[i].Region != gs[j].Region {
-			return gs[i].Region < gs[j].Region
-		}
-		return gs[i].Name < gs[j].Name
+	slices.SortFunc(gs, func(x, y RedshiftParameterGroup) int {
+		return cmp.Or(cmp.Compare(x.Region, y.Region), cmp.Compare(x.Name, y.Name))
 	})
 }
