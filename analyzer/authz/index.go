@@ -9,7 +9,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -1142,7 +1141,7 @@ func KnownAWSManagedPolicies() []string {
 	for _, e := range entries {
 		out = append(out, strings.TrimSuffix(e.Name(), ".json"))
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
