@@ -2,13 +2,13 @@ package remedy
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -334,9 +334,8 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	if companionEdit != nil {
 		c.Edits = append(c.Edits, *companionEdit)
 	}
-	sort.Slice(c.Edits, func(i, j int) bool {
-		a, b := c.Edits[i], c.Edits[j]
-		return a.StartLine < b.StartLine || a.StartLine == b.StartLine && a.StartColumn < b.StartColumn
+	slices.SortFunc(c.Edits, func(a, b findings.Replacement) int {
+		return cmp.Or(cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.StartColumn, b.StartColumn))
 	})
 	return c
 }
@@ -827,7 +826,7 @@ func orderedKeys(m map[string]any) []string {
 			rest = append(rest, k)
 		}
 	}
-	sort.Strings(rest)
+	slices.Sort(rest)
 	return append(out, rest...)
 }
 

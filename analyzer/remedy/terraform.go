@@ -1,10 +1,11 @@
 package remedy
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -276,7 +277,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		after, ok := afterBlock(block, data, decl)
 		if exact && ok {
 			c.Edits = append(edits, after)
-			sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
+			slices.SortFunc(c.Edits, func(x, y findings.Replacement) int { return cmp.Compare(x.StartLine, y.StartLine) })
 		}
 		return c
 	case len(f.Fix.Set) > 0:
@@ -293,7 +294,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 			edits = append(edits, es...)
 		}
 		if exact {
-			sort.Slice(edits, func(i, j int) bool { return edits[i].StartLine < edits[j].StartLine })
+			slices.SortFunc(edits, func(x, y findings.Replacement) int { return cmp.Compare(x.StartLine, y.StartLine) })
 			c.Edits = edits
 		}
 		return c
