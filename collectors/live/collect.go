@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -249,7 +248,7 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 			targets = []string{callerAccount}
 		}
 	}
-	sort.Strings(targets)
+	slices.Sort(targets)
 	targets = slices.Compact(targets)
 	c.total.Store(int64(len(targets)))
 
