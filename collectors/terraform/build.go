@@ -2,9 +2,10 @@ package terraform
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -222,7 +223,7 @@ func (b *builder) usedUnknowns(s *snapshot.Snapshot) []snapshot.UnknownValue {
 			out = append(out, u)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Token < out[j].Token })
+	slices.SortFunc(out, func(x, y snapshot.UnknownValue) int { return cmp.Compare(x.Token, y.Token) })
 	return out
 }
 
