@@ -335,15 +335,7 @@ func shard(org *snapshot.Organization, accounts, ous []string) (func(snapshot.Or
 }
 
 func wanted(filter []string, id string) bool {
-	if len(filter) == 0 {
-		return true
-	}
-	for _, f := range filter {
-		if f == id {
-			return true
-		}
-	}
-	return false
+	return len(filter) == 0 || slices.Contains(filter, id)
 }
 
 func partitionOf(s string) string {
