@@ -44,29 +44,19 @@ type KindOutcome struct {
 	Kind string `json:"kind"`
 	// Target is, for scp and rcp, the root, OU or account of the level.
 	Target string `json:"target,omitempty"`
-	// Outcome is OutcomeAllow, OutcomeDeny, OutcomeImplicit or
-	// OutcomeNotApplicable, spelled as analyzer/iam spells its outcomes.
+	// Outcome is the evaluator's (iam.Outcome): allow (a statement of the
+	// kind allows the request), deny (one explicitly denies it), implicit
+	// (the kind's policies are present but none of their statements
+	// applies: an implicit deny where the kind must allow; for an SCP or
+	// RCP level, it allows nothing) or skipped (the kind takes no part in
+	// the request: no such policy, or exempt, as the management account or
+	// a service principal is).
 	Outcome iam.Outcome `json:"outcome"`
 	// Reason is the step's sentence ("statement 'S' in the bucket policy
 	// of b denies s3:GetObject"), for messages that quote the decisive
 	// policy; rules must not parse it.
 	Reason string `json:"reason"`
 }
-
-// Outcomes of a policy kind (KindOutcome.Outcome), the evaluator's.
-const (
-	// OutcomeAllow: a statement of the kind allows the request.
-	OutcomeAllow = iam.OutcomeAllow
-	// OutcomeDeny: a statement of the kind explicitly denies the request.
-	OutcomeDeny = iam.OutcomeDeny
-	// OutcomeImplicit: the kind's policies are present but none of their
-	// statements applies, an implicit deny where the kind must allow
-	// (for an SCP or RCP level: it allows nothing).
-	OutcomeImplicit = iam.OutcomeNoMatch
-	// OutcomeNotApplicable: the kind takes no part in the request (no such
-	// policy, or exempt: the management account, a service principal, …).
-	OutcomeNotApplicable = iam.OutcomeSkipped
-)
 
 // Statement is a statement that decided an answer or nearly did, named by
 // the policy that holds it, so that a finding can point at it without

@@ -25,16 +25,16 @@ func TestAnswerKinds(t *testing.T) {
 	rcpAllows := func(action string) []KindOutcome {
 		var ks []KindOutcome
 		for _, target := range []string{"r-a1b2", "ou-a1b2-sec", logArc} {
-			ks = append(ks, KindOutcome{Kind: "rcp", Target: target, Outcome: OutcomeAllow, Reason: "statement #0 in the RCPs attached to " + target + " allows " + action})
+			ks = append(ks, KindOutcome{Kind: "rcp", Target: target, Outcome: iam.OutcomeAllow, Reason: "statement #0 in the RCPs attached to " + target + " allows " + action})
 		}
 		return ks
 	}
 	tail := func(resource, identity KindOutcome) []KindOutcome {
 		return []KindOutcome{
-			{Kind: "vpcEndpoint", Outcome: OutcomeNotApplicable, Reason: vpce},
+			{Kind: "vpcEndpoint", Outcome: iam.OutcomeSkipped, Reason: vpce},
 			resource, identity,
-			{Kind: "boundary", Outcome: OutcomeNotApplicable, Reason: noBound},
-			{Kind: "session", Outcome: OutcomeNotApplicable, Reason: noSess},
+			{Kind: "boundary", Outcome: iam.OutcomeSkipped, Reason: noBound},
+			{Kind: "session", Outcome: iam.OutcomeSkipped, Reason: noSess},
 		}
 	}
 	join := func(parts ...[]KindOutcome) []KindOutcome {
@@ -44,8 +44,8 @@ func TestAnswerKinds(t *testing.T) {
 		}
 		return ks
 	}
-	noResourceGrant := KindOutcome{Kind: "resource", Outcome: OutcomeImplicit, Reason: "no statement in the resource policy allows s3:GetObject"}
-	identityAllows := KindOutcome{Kind: "identity", Outcome: OutcomeAllow, Reason: "statement #0 in the identity policies allows s3:GetObject"}
+	noResourceGrant := KindOutcome{Kind: "resource", Outcome: iam.OutcomeNoMatch, Reason: "no statement in the resource policy allows s3:GetObject"}
+	identityAllows := KindOutcome{Kind: "identity", Outcome: iam.OutcomeAllow, Reason: "statement #0 in the identity policies allows s3:GetObject"}
 	cases := []struct {
 		name                        string
 		mutate                      func(*snapshot.Snapshot)
@@ -58,9 +58,9 @@ func TestAnswerKinds(t *testing.T) {
 		principal: reader, action: "s3:GetObject", resource: object,
 		decision: Allowed,
 		want: join([]KindOutcome{
-			scp("r-a1b2", OutcomeAllow, "statement #0 in the SCPs attached to r-a1b2 allows s3:GetObject"),
-			scp("ou-a1b2-sec", OutcomeAllow, "statement #0 in the SCPs attached to ou-a1b2-sec allows s3:GetObject"),
-			scp(logArc, OutcomeAllow, "statement #0 in the SCPs attached to "+logArc+" allows s3:GetObject"),
+			scp("r-a1b2", iam.OutcomeAllow, "statement #0 in the SCPs attached to r-a1b2 allows s3:GetObject"),
+			scp("ou-a1b2-sec", iam.OutcomeAllow, "statement #0 in the SCPs attached to ou-a1b2-sec allows s3:GetObject"),
+			scp(logArc, iam.OutcomeAllow, "statement #0 in the SCPs attached to "+logArc+" allows s3:GetObject"),
 		}, rcpAllows("s3:GetObject"), tail(noResourceGrant, identityAllows)),
 	}, {
 		// An SCP level must allow: one that allows nothing denies
@@ -72,9 +72,9 @@ func TestAnswerKinds(t *testing.T) {
 		principal: reader, action: "s3:GetObject", resource: object,
 		decision: ImplicitlyDenied,
 		want: join([]KindOutcome{
-			scp("r-a1b2", OutcomeAllow, "statement #0 in the SCPs attached to r-a1b2 allows s3:GetObject"),
-			scp("ou-a1b2-sec", OutcomeImplicit, "no statement in the SCPs attached to ou-a1b2-sec allows s3:GetObject"),
-			scp(logArc, OutcomeAllow, "statement #0 in the SCPs attached to "+logArc+" allows s3:GetObject"),
+			scp("r-a1b2", iam.OutcomeAllow, "statement #0 in the SCPs attached to r-a1b2 allows s3:GetObject"),
+			scp("ou-a1b2-sec", iam.OutcomeNoMatch, "no statement in the SCPs attached to ou-a1b2-sec allows s3:GetObject"),
+			scp(logArc, iam.OutcomeAllow, "statement #0 in the SCPs attached to "+logArc+" allows s3:GetObject"),
 		}, rcpAllows("s3:GetObject"), tail(noResourceGrant, identityAllows)),
 	}, {
 		name:      "a service principal: no SCPs, no identity policies; the bucket policy allows",
@@ -82,10 +82,10 @@ func TestAnswerKinds(t *testing.T) {
 		ctx:      map[string][]string{"aws:SourceArn": {ctTrail}},
 		decision: Allowed,
 		want: join([]KindOutcome{
-			{Kind: "scp", Outcome: OutcomeNotApplicable, Reason: "no SCPs govern the principal's account"},
+			{Kind: "scp", Outcome: iam.OutcomeSkipped, Reason: "no SCPs govern the principal's account"},
 		}, rcpAllows("s3:PutObject"), tail(
-			KindOutcome{Kind: "resource", Outcome: OutcomeAllow, Reason: "statement 'CloudTrailWrite' in the resource policy allows s3:PutObject to the principal"},
-			KindOutcome{Kind: "identity", Outcome: OutcomeNotApplicable, Reason: "the caller has no identity-based policies (service principal cloudtrail.amazonaws.com)"},
+			KindOutcome{Kind: "resource", Outcome: iam.OutcomeAllow, Reason: "statement 'CloudTrailWrite' in the resource policy allows s3:PutObject to the principal"},
+			KindOutcome{Kind: "identity", Outcome: iam.OutcomeSkipped, Reason: "the caller has no identity-based policies (service principal cloudtrail.amazonaws.com)"},
 		)),
 	}}
 	for _, c := range cases {
@@ -113,19 +113,19 @@ func TestAnswerKindsDeny(t *testing.T) {
 		mutate: func(s *snapshot.Snapshot) {
 			addSCP(s, "ou-a1b2-sec", `{"Sid":"DenyReads","Effect":"Deny","Action":"s3:GetObject","Resource":"*"}`)
 		},
-		want: KindOutcome{Kind: "scp", Target: "ou-a1b2-sec", Outcome: OutcomeDeny},
+		want: KindOutcome{Kind: "scp", Target: "ou-a1b2-sec", Outcome: iam.OutcomeDeny},
 	}, {
 		name: "an RCP at the root",
 		mutate: func(s *snapshot.Snapshot) {
 			addRCP(s, "r-a1b2", `{"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*"}`)
 		},
-		want: KindOutcome{Kind: "rcp", Target: "r-a1b2", Outcome: OutcomeDeny},
+		want: KindOutcome{Kind: "rcp", Target: "r-a1b2", Outcome: iam.OutcomeDeny},
 	}, {
 		name: "the bucket policy",
 		mutate: func(s *snapshot.Snapshot) {
 			s.Accounts[1].Buckets[0].Policy = pol(`{"Sid":"NoReads","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-logs/*"}`)
 		},
-		want: KindOutcome{Kind: "resource", Outcome: OutcomeDeny},
+		want: KindOutcome{Kind: "resource", Outcome: iam.OutcomeDeny},
 	}, {
 		name: "the permissions boundary",
 		mutate: func(s *snapshot.Snapshot) {
@@ -134,7 +134,7 @@ func TestAnswerKindsDeny(t *testing.T) {
 			s.Accounts[1].Roles[0].PermissionsBoundaryARN = boundaryARN
 		},
 		// A boundary step's target is its index, not an SCP level.
-		want: KindOutcome{Kind: "boundary", Outcome: OutcomeDeny},
+		want: KindOutcome{Kind: "boundary", Outcome: iam.OutcomeDeny},
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -145,7 +145,7 @@ func TestAnswerKindsDeny(t *testing.T) {
 			kindsMatchExplanation(t, a)
 			var got []KindOutcome
 			for _, k := range a.Kinds {
-				if k.Outcome == OutcomeDeny {
+				if k.Outcome == iam.OutcomeDeny {
 					if !strings.Contains(k.Reason, " denies s3:GetObject") {
 						t.Errorf("reason %q does not say what it denies", k.Reason)
 					}
@@ -167,7 +167,7 @@ func kindsMatchExplanation(t *testing.T, a Answer) {
 	t.Helper()
 	stepKinds := map[string]string{"scp": "scp", "rcp": "rcp", "resource": "resourcePolicy", "identity": "identityPolicy",
 		"boundary": "permissionsBoundary", "session": "sessionPolicy", "vpcEndpoint": "vpcEndpointPolicy"}
-	outcomes := map[iam.Outcome]string{OutcomeAllow: "allow", OutcomeDeny: "deny", OutcomeImplicit: "implicit", OutcomeNotApplicable: "skipped"}
+	outcomes := map[iam.Outcome]string{iam.OutcomeAllow: "allow", iam.OutcomeDeny: "deny", iam.OutcomeNoMatch: "implicit", iam.OutcomeSkipped: "skipped"}
 	var lines []string
 	for _, l := range a.Explanation {
 		for _, k := range stepKinds {

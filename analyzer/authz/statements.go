@@ -99,15 +99,10 @@ func kindOutcome(st iam.Step) (KindOutcome, bool) {
 		k.Target = st.Target
 	}
 	switch st.Outcome {
-	case iam.OutcomeAllow:
-		k.Outcome = OutcomeAllow
-	case iam.OutcomeDeny:
-		k.Outcome = OutcomeDeny
-	case iam.OutcomeNoMatch:
-		k.Outcome = OutcomeImplicit
-	case iam.OutcomeSkipped:
-		k.Outcome = OutcomeNotApplicable
+	case iam.OutcomeAllow, iam.OutcomeDeny, iam.OutcomeNoMatch, iam.OutcomeSkipped:
+		k.Outcome = st.Outcome
 	default:
+		// A note (iam.OutcomeInfo) is not a kind's outcome.
 		return KindOutcome{}, false
 	}
 	return k, true

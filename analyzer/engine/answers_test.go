@@ -7,6 +7,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
+	"github.com/trailgate/trailgate/analyzer/iam"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -14,7 +15,7 @@ import (
 // again once, and shares the statements and kinds answers repeat.
 func TestAnswerTermsShareWithoutChangingValues(t *testing.T) {
 	scp := authz.Statement{Kind: "scp", Policy: "p-1", Target: "ou-a1b2-sec", Index: 0, Sid: "DenyReads", Effect: "Deny", Role: authz.RoleDeny}
-	kind := authz.KindOutcome{Kind: "scp", Target: "ou-a1b2-sec", Outcome: authz.OutcomeDeny, Reason: "statement 'DenyReads' in the SCPs attached to ou-a1b2-sec denies s3:GetObject"}
+	kind := authz.KindOutcome{Kind: "scp", Target: "ou-a1b2-sec", Outcome: iam.OutcomeDeny, Reason: "statement 'DenyReads' in the SCPs attached to ou-a1b2-sec denies s3:GetObject"}
 	a := authz.Answer{Decision: authz.ExplicitlyDenied, Proof: "denied", Explanation: []string{"scp deny"}, Statements: []authz.Statement{scp}, Kinds: []authz.KindOutcome{kind}}
 	b := authz.Answer{Decision: authz.ExplicitlyDenied, Proof: "denied too", Explanation: []string{"scp deny"}, Statements: []authz.Statement{scp}, Kinds: []authz.KindOutcome{kind}}
 

@@ -157,18 +157,11 @@ func (e *astEncoder) term(t *ast.Term) {
 			e.term(x)
 		})
 	case *ast.ArrayComprehension:
-		e.buf = append(e.buf, tagArrayCompr)
-		e.term(v.Term)
-		e.body(v.Body)
+		e.comprehension(tagArrayCompr, v.Body, v.Term)
 	case *ast.SetComprehension:
-		e.buf = append(e.buf, tagSetCompr)
-		e.term(v.Term)
-		e.body(v.Body)
+		e.comprehension(tagSetCompr, v.Body, v.Term)
 	case *ast.ObjectComprehension:
-		e.buf = append(e.buf, tagObjectCompr)
-		e.term(v.Key)
-		e.term(v.Value)
-		e.body(v.Body)
+		e.comprehension(tagObjectCompr, v.Body, v.Key, v.Value)
 	case ast.Call:
 		e.buf = append(e.buf, tagCall)
 		e.terms(v)
@@ -178,6 +171,17 @@ func (e *astEncoder) term(t *ast.Term) {
 		return
 	}
 	e.loc(t.Location)
+}
+
+// comprehension writes a comprehension of the kind tag: its head terms
+// (the term, or an object's key and value), then its body, the order
+// the decoder reads them in.
+func (e *astEncoder) comprehension(tag byte, body ast.Body, head ...*ast.Term) {
+	e.buf = append(e.buf, tag)
+	for _, t := range head {
+		e.term(t)
+	}
+	e.body(body)
 }
 
 func (e *astEncoder) body(b ast.Body) {

@@ -47,13 +47,20 @@ const AuthzBuiltin = "trailgate.authz"
 
 var jsonObject = types.NewObject(nil, types.NewDynamicProperty(types.S, types.A))
 
-var authzDecl = &rego.Function{
-	Name:        AuthzBuiltin,
-	Description: "Answers whether a principal may perform an action on a resource in the given snapshot, with an explanation.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A), types.Named("request", jsonObject)),
-		types.Named("answer", jsonObject),
-	),
+var authzDecl = objectBuiltin(AuthzBuiltin,
+	"Answers whether a principal may perform an action on a resource in the given snapshot, with an explanation.",
+	"answer", false, types.Named("snapshot", types.A), types.Named("request", jsonObject))
+
+// objectBuiltin declares a builtin of args that returns a JSON object,
+// named result; memoize caches its value for one evaluation (Rego's
+// Memoize), for builtins whose answer depends on their arguments only.
+func objectBuiltin(name, description, result string, memoize bool, args ...types.Type) *rego.Function {
+	return &rego.Function{
+		Name:        name,
+		Description: description,
+		Decl:        types.NewFunction(types.Args(args...), types.Named(result, jsonObject)),
+		Memoize:     memoize,
+	}
 }
 
 // indexBuilds counts indexes built from Rego values (the slow path); the

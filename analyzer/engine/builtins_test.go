@@ -23,8 +23,8 @@ func TestAnswerValue(t *testing.T) {
 		Explanation: []string{"scp deny (ou-a1b2-sec) 'DenyReads': statement 'DenyReads' in the SCPs attached to ou-a1b2-sec denies s3:GetObject"},
 		Statements:  []authz.Statement{{Kind: "scp", Policy: "p-1", Target: "ou-a1b2-sec", Index: 0, Sid: "DenyReads", Effect: "Deny", Role: authz.RoleDeny}},
 		Kinds: []authz.KindOutcome{
-			{Kind: "scp", Target: "ou-a1b2-sec", Outcome: authz.OutcomeDeny, Reason: "statement 'DenyReads' in the SCPs attached to ou-a1b2-sec denies s3:GetObject"},
-			{Kind: "identity", Outcome: authz.OutcomeAllow, Reason: "statement #0 in the identity policies allows s3:GetObject"},
+			{Kind: "scp", Target: "ou-a1b2-sec", Outcome: iam.OutcomeDeny, Reason: "statement 'DenyReads' in the SCPs attached to ou-a1b2-sec denies s3:GetObject"},
+			{Kind: "identity", Outcome: iam.OutcomeAllow, Reason: "statement #0 in the identity policies allows s3:GetObject"},
 		},
 	}
 	got, err := ast.JSON(answerValue(a))
@@ -112,47 +112,47 @@ bucketReason := data.trailgate.lib.blocking_reason(a, "resourcePolicy")`
 		name: "the identity side allows, the bucket policy grants nothing",
 		answer: authz.Answer{Decision: authz.ImplicitlyDenied, Proof: "proof",
 			Statements: []authz.Statement{stmt("identity", authz.RoleAllow), stmt("resource", authz.RoleNearMiss)},
-			Kinds:      []authz.KindOutcome{kind("identity", "", authz.OutcomeAllow, "r1"), kind("resource", "", authz.OutcomeImplicit, "r2")}},
+			Kinds:      []authz.KindOutcome{kind("identity", "", iam.OutcomeAllow, "r1"), kind("resource", "", iam.OutcomeNoMatch, "r2")}},
 		want: verdict{Identity: true, SCPReason: "proof", BucketReason: "r2"},
 	}, {
 		name: "the bucket policy allows, the identity side does not",
 		answer: authz.Answer{Decision: authz.ImplicitlyDenied, Proof: "proof",
 			Statements: []authz.Statement{stmt("resource", authz.RoleAllow), stmt("identity", authz.RoleNearMiss)},
-			Kinds:      []authz.KindOutcome{kind("resource", "", authz.OutcomeAllow, "r1"), kind("identity", "", authz.OutcomeImplicit, "r2")}},
+			Kinds:      []authz.KindOutcome{kind("resource", "", iam.OutcomeAllow, "r1"), kind("identity", "", iam.OutcomeNoMatch, "r2")}},
 		want: verdict{Resource: true, SCPReason: "proof", BucketReason: "proof"},
 	}, {
 		name: "the bucket policy denies: the first deny's reason, trimmed",
 		answer: authz.Answer{Decision: authz.ExplicitlyDenied, Proof: "proof",
 			Statements: []authz.Statement{stmt("resource", authz.RoleDeny), stmt("identity", authz.RoleAllow)},
-			Kinds:      []authz.KindOutcome{kind("resource", "", authz.OutcomeDeny, " statement 'A' denies "), kind("identity", "", authz.OutcomeAllow, "r2")}},
+			Kinds:      []authz.KindOutcome{kind("resource", "", iam.OutcomeDeny, " statement 'A' denies "), kind("identity", "", iam.OutcomeAllow, "r2")}},
 		want: verdict{Identity: true, Bucket: true, BucketDeny: true, SCPReason: "proof", BucketReason: "statement 'A' denies"},
 	}, {
 		name: "an SCP level allows nothing: blocked (implicitly) by scp, quoting that level",
 		answer: authz.Answer{Decision: authz.ImplicitlyDenied, Proof: "proof",
-			Kinds: []authz.KindOutcome{kind("scp", "r-1", authz.OutcomeAllow, "root allows"), kind("scp", "ou-1", authz.OutcomeImplicit, "ou allows nothing"), kind("rcp", "r-1", authz.OutcomeAllow, "r")}},
+			Kinds: []authz.KindOutcome{kind("scp", "r-1", iam.OutcomeAllow, "root allows"), kind("scp", "ou-1", iam.OutcomeNoMatch, "ou allows nothing"), kind("rcp", "r-1", iam.OutcomeAllow, "r")}},
 		want: verdict{SCP: true, SCPReason: "ou allows nothing", BucketReason: "proof"},
 	}, {
 		name: "an SCP level allows nothing but the answer is Unknown: not blocked, the level still quoted",
 		answer: authz.Answer{Decision: authz.Unknown, Proof: "proof",
-			Kinds: []authz.KindOutcome{kind("scp", "ou-1", authz.OutcomeImplicit, "ou allows nothing")}},
+			Kinds: []authz.KindOutcome{kind("scp", "ou-1", iam.OutcomeNoMatch, "ou allows nothing")}},
 		want: verdict{SCPReason: "ou allows nothing", BucketReason: "proof"},
 	}, {
 		name: "an SCP denies at one level and allows nothing at another: the deny is quoted",
 		answer: authz.Answer{Decision: authz.ExplicitlyDenied, Proof: "proof",
 			Statements: []authz.Statement{stmt("scp", authz.RoleDeny)},
-			Kinds:      []authz.KindOutcome{kind("scp", "r-1", authz.OutcomeImplicit, "root allows nothing"), kind("scp", "ou-1", authz.OutcomeDeny, "ou denies")}},
+			Kinds:      []authz.KindOutcome{kind("scp", "r-1", iam.OutcomeNoMatch, "root allows nothing"), kind("scp", "ou-1", iam.OutcomeDeny, "ou denies")}},
 		want: verdict{SCP: true, SCPReason: "ou denies", BucketReason: "proof"},
 	}, {
 		name: "an RCP level allows nothing",
 		answer: authz.Answer{Decision: authz.ImplicitlyDenied, Proof: "proof",
-			Kinds: []authz.KindOutcome{kind("rcp", "r-1", authz.OutcomeImplicit, "nothing")}},
+			Kinds: []authz.KindOutcome{kind("rcp", "r-1", iam.OutcomeNoMatch, "nothing")}},
 		want: verdict{RCP: true, SCPReason: "proof", BucketReason: "proof"},
 	}, {
 		name: "a malformed bucket policy statement is no deny; not-applicable kinds decide nothing",
 		answer: authz.Answer{Decision: authz.ImplicitlyDenied, Proof: "proof",
 			Explanation: []string{"resourcePolicy deny: wording the helpers must not read", "identityPolicy allow: nor this"},
 			Statements:  []authz.Statement{stmt("resource", authz.RoleMalformed)},
-			Kinds:       []authz.KindOutcome{kind("scp", "", authz.OutcomeNotApplicable, "no SCPs"), kind("resource", "", authz.OutcomeNotApplicable, "none")}},
+			Kinds:       []authz.KindOutcome{kind("scp", "", iam.OutcomeSkipped, "no SCPs"), kind("resource", "", iam.OutcomeSkipped, "none")}},
 		want: verdict{SCPReason: "proof", BucketReason: "proof"},
 	}}
 	for _, c := range cases {

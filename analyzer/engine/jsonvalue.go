@@ -334,20 +334,33 @@ func (p *jsonParser) object(depth int) (*ast.Term, error) {
 			return nil, err
 		}
 		items = append(items, [2]*ast.Term{p.intern(k), v})
-		p.space()
-		if p.i >= len(p.data) {
-			return nil, p.errorf("unterminated object")
+		end, err := p.next('}', "object")
+		if err != nil {
+			return nil, err
 		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
+		if end {
 			return p.share(ast.NewTerm(objectOf(items)), p.data[start:p.i]), nil
-		default:
-			return nil, p.errorf("expected ',' or '}'")
 		}
 	}
+}
+
+// next reads what follows a member of an object or an element of an
+// array (kind): a comma before the next one, or close, which ends it (end
+// is true).
+func (p *jsonParser) next(close byte, kind string) (end bool, err error) {
+	p.space()
+	if p.i >= len(p.data) {
+		return false, p.errorf("unterminated %s", kind)
+	}
+	switch p.data[p.i] {
+	case ',':
+		p.i++
+		return false, nil
+	case close:
+		p.i++
+		return true, nil
+	}
+	return false, p.errorf("expected ',' or '%c'", close)
 }
 
 // objectOf builds an object; a key given twice keeps its last value, as
@@ -397,18 +410,12 @@ func (p *jsonParser) array(depth int) (*ast.Term, error) {
 			return nil, err
 		}
 		elems = append(elems, v)
-		p.space()
-		if p.i >= len(p.data) {
-			return nil, p.errorf("unterminated array")
+		end, err := p.next(']', "array")
+		if err != nil {
+			return nil, err
 		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
+		if end {
 			return p.share(ast.ArrayTerm(elems...), p.data[start:p.i]), nil
-		default:
-			return nil, p.errorf("expected ',' or ']'")
 		}
 	}
 }

@@ -28,7 +28,8 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 	}
 	// A resource the IaC only attaches a policy to (Partial) has no
 	// declaration of its own: the policy is where the IaC speaks about it.
-	putPolicy := func(id string, p *snapshot.Policy) {
+	putResource := func(id string, l *snapshot.Location, p *snapshot.Policy) {
+		put(id, l)
 		if p != nil {
 			put(id, p.Location)
 		}
@@ -50,16 +51,14 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 		a := &s.Accounts[i]
 		for j := range a.Roles {
 			r := &a.Roles[j]
-			put(r.ARN, r.Location)
-			putPolicy(r.ARN, r.TrustPolicy)
+			putResource(r.ARN, r.Location, r.TrustPolicy)
 			for k := range r.InlinePolicies {
 				put(r.ARN, r.InlinePolicies[k].Location)
 			}
 		}
 		for j := range a.Buckets {
 			b := &a.Buckets[j]
-			put(b.ARN, b.Location)
-			putPolicy(b.ARN, b.Policy)
+			putResource(b.ARN, b.Location, b.Policy)
 			if b.Notification != nil {
 				put(b.ARN, b.Notification.Location)
 			}
@@ -68,14 +67,11 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 			put(a.Trails[j].ARN, a.Trails[j].Location)
 		}
 		for j := range a.Keys {
-			k := &a.Keys[j]
-			put(k.ARN, k.Location)
-			putPolicy(k.ARN, k.Policy)
+			putResource(a.Keys[j].ARN, a.Keys[j].Location, a.Keys[j].Policy)
 		}
 		for j := range a.Topics {
 			t := &a.Topics[j]
-			put(t.ARN, t.Location)
-			putPolicy(t.ARN, t.Policy)
+			putResource(t.ARN, t.Location, t.Policy)
 			for k := range t.Subscriptions {
 				sub := &t.Subscriptions[k]
 				put(sub.ARN, sub.Location)
@@ -85,9 +81,7 @@ func resourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 			}
 		}
 		for j := range a.Queues {
-			q := &a.Queues[j]
-			put(q.ARN, q.Location)
-			putPolicy(q.ARN, q.Policy)
+			putResource(a.Queues[j].ARN, a.Queues[j].Location, a.Queues[j].Policy)
 		}
 		for j := range a.Detectors {
 			d := &a.Detectors[j]

@@ -23,15 +23,9 @@ import (
 // fall back to the built-in.
 const SourcesBuiltin = "trailgate.sources"
 
-var sourcesDecl = &rego.Function{
-	Name:        SourcesBuiltin,
-	Description: "The log sources and notification publishers of a snapshot, as analyzer/datapath builds them.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A)),
-		types.Named("model", jsonObject),
-	),
-	Memoize: true,
-}
+var sourcesDecl = objectBuiltin(SourcesBuiltin,
+	"The log sources and notification publishers of a snapshot, as analyzer/datapath builds them.",
+	"model", true, types.Named("snapshot", types.A))
 
 func sourcesImpl(_ rego.BuiltinContext, snapT *ast.Term) (*ast.Term, error) {
 	snap, err := decodeSnapshot(SourcesBuiltin, snapT.Value)

@@ -243,15 +243,11 @@ type refAnswer struct {
 // tests) directly.
 const PathAnswerBuiltin = "trailgate.path_answer"
 
-var pathAnswerDecl = &rego.Function{
-	Name:        PathAnswerBuiltin,
-	Description: "The full authorization answer of a delivery-path question, by its ref in input.paths.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("ref", types.N)),
-		types.Named("answer", jsonObject),
-	),
-	// Not Memoize: each rule that reads an Unknown answer must log it.
-}
+// pathAnswerDecl is not memoized: each rule that reads an Unknown answer
+// must log it.
+var pathAnswerDecl = objectBuiltin(PathAnswerBuiltin,
+	"The full authorization answer of a delivery-path question, by its ref in input.paths.",
+	"answer", false, types.Named("ref", types.N))
 
 type answersKey struct{}
 
@@ -290,15 +286,9 @@ func pathAnswerImpl(bctx rego.BuiltinContext, refT *ast.Term) (*ast.Term, error)
 // data.trailgate.lib.paths reads the input and falls back to it.
 const PathsBuiltin = "trailgate.paths"
 
-var pathsDecl = &rego.Function{
-	Name:        PathsBuiltin,
-	Description: "The delivery paths of a snapshot for a connector (null: none), as analyzer/datapath builds and answers them.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A), types.Named("connector", types.A)),
-		types.Named("paths", jsonObject),
-	),
-	Memoize: true,
-}
+var pathsDecl = objectBuiltin(PathsBuiltin,
+	"The delivery paths of a snapshot for a connector (null: none), as analyzer/datapath builds and answers them.",
+	"paths", true, types.Named("snapshot", types.A), types.Named("connector", types.A))
 
 func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, error) {
 	ix, snap, conn, err := decodeSubject(bctx, PathsBuiltin, snapT, connT)
@@ -372,15 +362,9 @@ func decodeConnector(builtin string, v ast.Value) (*connector.Connector, error) 
 // back to it.
 const StepsBuiltin = "trailgate.step_requests"
 
-var stepsDecl = &rego.Function{
-	Name:        StepsBuiltin,
-	Description: "The authorization questions of a connector's vendor guide steps, as analyzer/datapath builds and answers them.",
-	Decl: types.NewFunction(
-		types.Args(types.Named("snapshot", types.A), types.Named("connector", types.A), types.Named("profile", types.A)),
-		types.Named("steps", jsonObject),
-	),
-	Memoize: true,
-}
+var stepsDecl = objectBuiltin(StepsBuiltin,
+	"The authorization questions of a connector's vendor guide steps, as analyzer/datapath builds and answers them.",
+	"steps", true, types.Named("snapshot", types.A), types.Named("connector", types.A), types.Named("profile", types.A))
 
 func stepsImpl(bctx rego.BuiltinContext, snapT, connT, profileT *ast.Term) (*ast.Term, error) {
 	ix, snap, conn, err := decodeSubject(bctx, StepsBuiltin, snapT, connT)

@@ -775,7 +775,7 @@ func tfSetOf(typ string, set map[string]any) (tfSetting, bool) {
 		if nb.typ == "" {
 			continue
 		}
-		blocks, ok := nb.blocks(set[p])
+		blocks, ok := nestedBlocks(set[p], nb.typ, nb.lines)
 		if !ok {
 			return st, false
 		}

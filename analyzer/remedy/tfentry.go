@@ -573,12 +573,13 @@ func tfSetAtText(set map[string]any) (string, bool) {
 // as nested blocks (registry.terraform.io/providers/hashicorp/aws,
 // aws_cloudtrail: event_selector), one block per element of the list.
 var tfNestedBlocks = map[string]map[string]struct {
-	typ    string
-	blocks func(v any) ([]string, bool)
+	typ string
+	// lines writes one element as its block's lines.
+	lines func(elem map[string]any) ([]string, bool)
 }{
 	"aws_cloudtrail": {
-		"EventSelectors":         {"event_selector", eventSelectorBlocks},
-		"AdvancedEventSelectors": {"advanced_event_selector", advancedEventSelectorBlocks},
+		"EventSelectors":         {"event_selector", eventSelector},
+		"AdvancedEventSelectors": {"advanced_event_selector", advancedEventSelector},
 	},
 }
 
@@ -591,18 +592,25 @@ var tfFieldOperators = map[string]string{
 	"EndsWith": "ends_with", "NotEndsWith": "not_ends_with",
 }
 
-// selectorList is a trail's selectors property as its objects; ok is
-// false for an empty list or an element that is not an object.
-func selectorList(v any) ([]map[string]any, bool) {
+// nestedBlocks writes the list v as blocks of type typ, one per element,
+// whose lines lines writes; ok is false for an empty list, an element
+// that is not an object, or one lines cannot write.
+func nestedBlocks(v any, typ string, lines func(elem map[string]any) ([]string, bool)) ([]string, bool) {
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
 		return nil, false
 	}
-	out := make([]map[string]any, len(list))
+	out := make([]string, len(list))
 	for i, e := range list {
-		if out[i], ok = e.(map[string]any); !ok {
+		elem, ok := e.(map[string]any)
+		if !ok {
 			return nil, false
 		}
+		l, ok := lines(elem)
+		if !ok {
+			return nil, false
+		}
+		out[i] = hclBlock(typ, l)
 	}
 	return out, true
 }
@@ -613,102 +621,87 @@ func hclBlock(typ string, lines []string) string {
 	return typ + " {\n" + indentText(strings.Join(lines, "\n"), "  ") + "\n}"
 }
 
-// advancedEventSelectorBlocks writes a trail's AdvancedEventSelectors as
-// advanced_event_selector blocks, a field_selector block per field.
-func advancedEventSelectorBlocks(v any) ([]string, bool) {
-	sels, ok := selectorList(v)
-	if !ok {
-		return nil, false
-	}
-	var out []string
-	for _, sel := range sels {
-		var lines []string
-		for _, k := range props(sel) {
-			switch k {
-			case "Name":
-				lines = append(lines, "name = "+hclValue(sel[k], ""))
-			case "FieldSelectors":
-			default:
-				return nil, false
-			}
-		}
-		fields, ok := sel["FieldSelectors"].([]any)
-		if !ok || len(fields) == 0 {
+// advancedEventSelector writes one of a trail's AdvancedEventSelectors as
+// the lines of its advanced_event_selector block, a field_selector block
+// per field.
+func advancedEventSelector(sel map[string]any) ([]string, bool) {
+	var lines []string
+	for _, k := range props(sel) {
+		switch k {
+		case "Name":
+			lines = append(lines, "name = "+hclValue(sel[k], ""))
+		case "FieldSelectors":
+		default:
 			return nil, false
 		}
-		for _, fv := range fields {
-			f, ok := fv.(map[string]any)
-			name, ok2 := f["Field"].(string)
-			if !ok || !ok2 {
-				return nil, false
-			}
-			args := []string{"field = " + hclValue(name, "")}
-			for _, op := range props(f) {
-				if op == "Field" {
-					continue
-				}
-				arg := tfFieldOperators[op]
-				l, ok := hclList(f[op])
-				if arg == "" || !ok {
-					return nil, false
-				}
-				args = append(args, arg+" = "+l)
-			}
-			lines = append(lines, hclBlock("field_selector", alignArgs(args)))
-		}
-		out = append(out, hclBlock("advanced_event_selector", lines))
 	}
-	return out, true
-}
-
-// eventSelectorBlocks writes a trail's EventSelectors as event_selector
-// blocks.
-func eventSelectorBlocks(v any) ([]string, bool) {
-	sels, ok := selectorList(v)
-	if !ok {
+	fields, ok := sel["FieldSelectors"].([]any)
+	if !ok || len(fields) == 0 {
 		return nil, false
 	}
-	var out []string
-	for _, sel := range sels {
-		var lines []string
-		for _, k := range props(sel) {
-			switch k {
-			case "ReadWriteType":
-				lines = append(lines, "read_write_type = "+hclValue(sel[k], ""))
-			case "IncludeManagementEvents":
-				lines = append(lines, "include_management_events = "+hclValue(sel[k], ""))
-			case "ExcludeManagementEventSources":
-				l, ok := hclList(sel[k])
-				if !ok {
-					return nil, false
-				}
-				lines = append(lines, "exclude_management_event_sources = "+l)
-			case "DataResources":
-			default:
+	for _, fv := range fields {
+		f, ok := fv.(map[string]any)
+		name, ok2 := f["Field"].(string)
+		if !ok || !ok2 {
+			return nil, false
+		}
+		args := []string{"field = " + hclValue(name, "")}
+		for _, op := range props(f) {
+			if op == "Field" {
+				continue
+			}
+			arg := tfFieldOperators[op]
+			l, ok := hclList(f[op])
+			if arg == "" || !ok {
 				return nil, false
 			}
+			args = append(args, arg+" = "+l)
 		}
-		lines = alignArgs(lines)
-		drs, _ := sel["DataResources"].([]any)
-		for _, d := range drs {
-			dr, ok := d.(map[string]any)
-			typ, ok2 := dr["Type"].(string)
-			if !ok || !ok2 {
-				return nil, false
-			}
-			args := []string{"type = " + hclValue(typ, "")}
-			if vs, ok := dr["Values"]; ok {
-				l, ok := hclList(vs)
-				if !ok {
-					return nil, false
-				}
-				args = append(args, "values = "+l)
-			}
-			lines = append(lines, hclBlock("data_resource", alignArgs(args)))
-		}
-		out = append(out, hclBlock("event_selector", lines))
+		lines = append(lines, hclBlock("field_selector", alignArgs(args)))
 	}
-	return out, true
+	return lines, true
+}
+
+// eventSelector writes one of a trail's EventSelectors as the lines of
+// its event_selector block.
+func eventSelector(sel map[string]any) ([]string, bool) {
+	var lines []string
+	for _, k := range props(sel) {
+		switch k {
+		case "ReadWriteType":
+			lines = append(lines, "read_write_type = "+hclValue(sel[k], ""))
+		case "IncludeManagementEvents":
+			lines = append(lines, "include_management_events = "+hclValue(sel[k], ""))
+		case "ExcludeManagementEventSources":
+			l, ok := hclList(sel[k])
+			if !ok {
+				return nil, false
+			}
+			lines = append(lines, "exclude_management_event_sources = "+l)
+		case "DataResources":
+		default:
+			return nil, false
+		}
+	}
+	lines = alignArgs(lines)
+	drs, _ := sel["DataResources"].([]any)
+	for _, d := range drs {
+		dr, ok := d.(map[string]any)
+		typ, ok2 := dr["Type"].(string)
+		if !ok || !ok2 {
+			return nil, false
+		}
+		args := []string{"type = " + hclValue(typ, "")}
+		if vs, ok := dr["Values"]; ok {
+			l, ok := hclList(vs)
+			if !ok {
+				return nil, false
+			}
+			args = append(args, "values = "+l)
+		}
+		lines = append(lines, hclBlock("data_resource", alignArgs(args)))
+	}
+	return lines, true
 }
 
 // blockEdits replaces the nested blocks of type typ of b with blocks (a

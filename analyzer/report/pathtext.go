@@ -85,12 +85,8 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 		fmt.Fprintf(w, "  %d. %s %s%s\n", i+1, h.Kind, marks[h.Status], flag)
 		for _, r := range h.Resources {
 			fmt.Fprintf(w, "       resource: %s (%s", r.ARN, r.Type)
-			if r.Account != "" {
-				fmt.Fprintf(w, ", account %s", r.Account)
-			}
-			if r.Region != "" {
-				fmt.Fprintf(w, ", %s", r.Region)
-			}
+			optional(w, ", account %s", r.Account)
+			optional(w, ", %s", r.Region)
 			fmt.Fprintln(w, ")")
 		}
 		for _, pr := range h.Problems {
@@ -115,9 +111,7 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 				continue
 			}
 			fmt.Fprintf(w, "         decision: %s", q.Answer.Decision)
-			if q.Answer.Proof != "" {
-				fmt.Fprintf(w, ": %s", q.Answer.Proof)
-			}
+			optional(w, ": %s", q.Answer.Proof)
 			fmt.Fprintln(w)
 			for _, st := range q.Answer.Statements {
 				if st.Role == authz.RoleDeny || st.Role == authz.RoleAllow {

@@ -28,28 +28,22 @@ func WriteSmokeJSON(w io.Writer, r *smoke.Report) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	// The report's own fields, with each step's duration in milliseconds.
 	return enc.Encode(struct {
-		Tool       map[string]string `json:"tool"`
-		Passed     bool              `json:"passed"`
-		Profile    string            `json:"profile"`
-		Role       string            `json:"role"`
-		Queue      string            `json:"queue,omitempty"`
-		ExternalID string            `json:"external_id,omitempty"`
-		Steps      []smokeStep       `json:"steps"`
-		QueueEmpty bool              `json:"queue_empty"`
-		Warnings   []string          `json:"warnings,omitempty"`
-	}{map[string]string{"name": "trailgate", "command": "smoke"}, !r.Failed(), r.Profile, r.Role, r.Queue, r.ExternalID, steps, r.QueueEmpty, r.Warnings})
+		Tool   map[string]string `json:"tool"`
+		Passed bool              `json:"passed"`
+		smoke.Echo
+		Steps      []smokeStep `json:"steps"`
+		QueueEmpty bool        `json:"queue_empty"`
+		Warnings   []string    `json:"warnings,omitempty"`
+	}{map[string]string{"name": "trailgate", "command": "smoke"}, !r.Failed(), r.Echo, steps, r.QueueEmpty, r.Warnings})
 }
 
 // WriteSmokeText writes a smoke report as the step table a person reads.
 func WriteSmokeText(w io.Writer, r *smoke.Report) error {
 	fmt.Fprintf(w, "connector: profile %s, role %s", r.Profile, r.Role)
-	if r.ExternalID != "" {
-		fmt.Fprintf(w, ", external ID %s", r.ExternalID)
-	}
-	if r.Queue != "" {
-		fmt.Fprintf(w, "\nqueue:     %s", r.Queue)
-	}
+	optional(w, ", external ID %s", r.ExternalID)
+	optional(w, "\nqueue:     %s", r.Queue)
 	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tRESULT\tTIME\tERROR\tRULE\tDETAIL")

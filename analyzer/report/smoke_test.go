@@ -11,8 +11,8 @@ import (
 
 func smokeReport() *smoke.Report {
 	return &smoke.Report{
-		Profile: "expel", Role: "arn:aws:iam::222222222222:role/ConnectorRole",
-		Queue: "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail", ExternalID: "8d****le",
+		Echo: smoke.Echo{Profile: "expel", Role: "arn:aws:iam::222222222222:role/ConnectorRole",
+			Queue: "arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail", ExternalID: "8d****le"},
 		Steps: []smoke.Step{
 			{Name: smoke.StepIdentity, Status: smoke.Pass, Duration: 12345 * time.Microsecond, Detail: "caller arn:aws:iam::111111111111:user/vendor",
 				Facts: map[string]string{"account": "111111111111", "arn": "arn:aws:iam::111111111111:user/vendor"}},
@@ -45,7 +45,7 @@ func TestWriteSmokeJSON(t *testing.T) {
 }
 
 func TestWriteSmokeTextQueueEmpty(t *testing.T) {
-	r := &smoke.Report{Profile: "generic", Role: "arn:aws:iam::1:role/R", QueueEmpty: true, Steps: []smoke.Step{{Name: smoke.StepReceive, Status: smoke.Pass, Detail: "queue empty"}}}
+	r := &smoke.Report{Echo: smoke.Echo{Profile: "generic", Role: "arn:aws:iam::1:role/R"}, QueueEmpty: true, Steps: []smoke.Step{{Name: smoke.StepReceive, Status: smoke.Pass, Detail: "queue empty"}}}
 	var b bytes.Buffer
 	WriteSmokeText(&b, r)
 	if !bytes.Contains(b.Bytes(), []byte("the queue was empty, so reading a log object was not proven")) || r.Failed() {
@@ -57,7 +57,7 @@ func TestWriteSmokeTextQueueEmpty(t *testing.T) {
 // notification (attacker-chosen text) cannot forge a step line or reach the
 // terminal.
 func TestWriteSmokeTextEscapes(t *testing.T) {
-	r := &smoke.Report{Profile: "generic", Role: "arn:aws:iam::222222222222:role/R", Steps: []smoke.Step{
+	r := &smoke.Report{Echo: smoke.Echo{Profile: "generic", Role: "arn:aws:iam::222222222222:role/R"}, Steps: []smoke.Step{
 		{Name: smoke.StepReadObject, Status: smoke.Pass, Detail: "s3://b/evil\nqueue  PASS\x1b[2J"},
 	}}
 	var b strings.Builder
@@ -72,7 +72,7 @@ func TestWriteSmokeTextEscapes(t *testing.T) {
 // TestWriteSmokeWarnings: the run's warnings (a low maxReceiveCount) close
 // the text report, escaped, and are listed in the JSON.
 func TestWriteSmokeWarnings(t *testing.T) {
-	r := &smoke.Report{Profile: "generic", Role: "arn:aws:iam::222222222222:role/R",
+	r := &smoke.Report{Echo: smoke.Echo{Profile: "generic", Role: "arn:aws:iam::222222222222:role/R"},
 		Warnings: []string{"the queue's redrive policy moves a message to its dead-letter queue after 2 receives\x1b[2J"}}
 	var text, js strings.Builder
 	if err := WriteSmokeText(&text, r); err != nil {

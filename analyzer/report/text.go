@@ -194,3 +194,11 @@ func summaryLine(fs []findings.Finding, nrules int, opts Options) string {
 	}
 	return b.String()
 }
+
+// optional writes format with v, a part of a line the reader may lack,
+// when v is not empty.
+func optional(w io.Writer, format, v string) {
+	if v != "" {
+		fmt.Fprintf(w, format, v)
+	}
+}

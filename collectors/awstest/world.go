@@ -108,6 +108,16 @@ func (w *World) Account(id string) *snapshot.Account {
 	return nil
 }
 
+// Own returns the caller's own account, whose resources are the only ones
+// AWS answers a list call with; an account the world does not hold has
+// none.
+func (w *World) Own(c Caller) *snapshot.Account {
+	if a := w.Account(c.Account); a != nil {
+		return a
+	}
+	return &snapshot.Account{ID: c.Account}
+}
+
 // InRegion reports whether the account serves regional resources in region:
 // an account whose Regions list is empty serves every region.
 func InRegion(a *snapshot.Account, region string) bool {
@@ -194,6 +204,18 @@ func RegionOfARN(s string) string {
 func UniqueID(prefix, arn string) string {
 	sum := sha256.Sum256([]byte(arn))
 	return prefix + strings.ToUpper(hex.EncodeToString(sum[:9]))[:17]
+}
+
+// Filter returns the items keep accepts, by pointer and in order: the
+// resources a list call answers with.
+func Filter[T any](items []T, keep func(*T) bool) []*T {
+	var out []*T
+	for i := range items {
+		if keep(&items[i]) {
+			out = append(out, &items[i])
+		}
+	}
+	return out
 }
 
 // Find returns the first of items that match accepts, nil when none does:

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trailgate/trailgate/collectors/gather"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -58,19 +59,33 @@ var knownProperties = map[string][]string{
 		"StartingPosition", "StartingPositionTimestamp", "Tags", "Topics", "TumblingWindowInSeconds"},
 }
 
-// account gathers one account's resources while the template is read.
+// account gathers one account's resources while the template is read,
+// with the ones other resources find indexed (put).
 type account struct {
-	id        string
-	buckets   map[string]*snapshot.Bucket // by name
-	topics    map[string]*snapshot.Topic  // by ARN
-	queues    map[string]*snapshot.Queue  // by URL
-	roles     map[string]*snapshot.Role   // by name
-	keys      []*snapshot.Key
-	trails    []*snapshot.Trail
-	detectors map[string]*snapshot.Detector // by ID
-	managed   []*snapshot.ManagedPolicy
-	mappings  []*snapshot.EventSourceMapping
-	sources   *logSources
+	id string
+	gather.Account
+	buckets        map[string]*snapshot.Bucket                 // Buckets by name
+	topics         map[string]*snapshot.Topic                  // Topics by ARN
+	queues         map[string]*snapshot.Queue                  // Queues by URL
+	roles          map[string]*snapshot.Role                   // Roles by name
+	detectors      map[string]*snapshot.Detector               // Detectors by ID
+	groups         map[string]*snapshot.LogGroup               // LogGroups by name
+	users          map[string]*snapshot.User                   // Users by name
+	redshiftGroups map[string]*snapshot.RedshiftParameterGroup // RedshiftParameterGroups by name
+	// notModeled counts the resources of types no rule can judge yet.
+	notModeled map[string]int
+}
+
+// put adds v under key to index and to list, the resources in the order
+// read. When key is taken (by a partial resource, standing for one that
+// was attached to before it was declared), v takes its place.
+func put[T any](index map[string]*T, list *[]*T, key string, v *T) {
+	if prev, ok := index[key]; ok {
+		*prev = *v
+		return
+	}
+	index[key] = v
+	*list = append(*list, v)
 }
 
 // builder is the snapshot under construction.
@@ -89,7 +104,9 @@ func (b *builder) account(id string) *account {
 	}
 	a := &account{id: id, buckets: map[string]*snapshot.Bucket{}, topics: map[string]*snapshot.Topic{},
 		queues: map[string]*snapshot.Queue{}, roles: map[string]*snapshot.Role{},
-		detectors: map[string]*snapshot.Detector{}}
+		detectors: map[string]*snapshot.Detector{}, groups: map[string]*snapshot.LogGroup{},
+		users: map[string]*snapshot.User{}, redshiftGroups: map[string]*snapshot.RedshiftParameterGroup{},
+		notModeled: map[string]int{}}
 	b.accounts[id] = a
 	return a
 }
@@ -173,47 +190,63 @@ func (t *template) build() (*snapshot.Snapshot, error) {
 	return b.snapshot(), nil
 }
 
+// buildFunc builds one resource of a modeled type into the snapshot: home
+// is the stack's account, where a resource the stack creates lives.
+type buildFunc func(b *builder, home *account, r *resource, p props) error
+
+// attached is the buildFunc of a type that attaches to another resource
+// (a policy, an alias, a subscription), found by the ARN or name it
+// gives, whatever account that is in.
+func attached(build func(b *builder, r *resource, p props) error) buildFunc {
+	return func(b *builder, _ *account, r *resource, p props) error { return build(b, r, p) }
+}
+
+// builders build each modeled type.
+var builders = map[string]buildFunc{
+	"AWS::S3::Bucket":                       (*builder).bucket,
+	"AWS::S3::BucketPolicy":                 attached((*builder).bucketPolicy),
+	"AWS::KMS::Key":                         (*builder).key,
+	"AWS::KMS::Alias":                       attached((*builder).alias),
+	"AWS::SNS::Topic":                       (*builder).topic,
+	"AWS::SNS::TopicPolicy":                 attached((*builder).topicPolicy),
+	"AWS::SNS::Subscription":                attached((*builder).subscription),
+	"AWS::SQS::Queue":                       (*builder).queue,
+	"AWS::SQS::QueuePolicy":                 attached((*builder).queuePolicy),
+	"AWS::IAM::Role":                        (*builder).role,
+	"AWS::IAM::Policy":                      attached((*builder).iamPolicy),
+	"AWS::IAM::ManagedPolicy":               (*builder).managedPolicy,
+	"AWS::CloudTrail::Trail":                (*builder).trail,
+	"AWS::GuardDuty::Detector":              (*builder).detector,
+	"AWS::GuardDuty::PublishingDestination": attached((*builder).publishingDestination),
+	"AWS::GuardDuty::Filter":                attached((*builder).filter),
+	"AWS::Organizations::Policy":            attached((*builder).orgPolicy),
+	"AWS::Lambda::EventSourceMapping":       (*builder).eventSourceMapping,
+	// The other log sources (logsources.go, redshift.go).
+	"AWS::EKS::Cluster":                    (*builder).eksCluster,
+	"AWS::GuardDuty::Member":               attached((*builder).guardDutyMember),
+	"AWS::GuardDuty::Master":               attached((*builder).guardDutyMaster),
+	"AWS::Logs::LogGroup":                  (*builder).logGroup,
+	"AWS::Logs::SubscriptionFilter":        attached((*builder).subscriptionFilter),
+	"AWS::KinesisFirehose::DeliveryStream": (*builder).deliveryStream,
+	"AWS::Events::Rule":                    (*builder).eventRule,
+	"AWS::IAM::User":                       (*builder).user,
+	"AWS::IAM::AccessKey":                  attached((*builder).accessKey),
+	"AWS::IAM::InstanceProfile":            (*builder).instanceProfile,
+	"AWS::IAM::RolePolicy":                 attached((*builder).entityPolicy),
+	"AWS::IAM::UserPolicy":                 attached((*builder).entityPolicy),
+	"AWS::SNS::TopicInlinePolicy":          attached((*builder).topicInlinePolicy),
+	"AWS::SQS::QueueInlinePolicy":          attached((*builder).queueInlinePolicy),
+	"AWS::Redshift::Cluster":               (*builder).redshiftCluster,
+	"AWS::Redshift::ClusterParameterGroup": (*builder).redshiftParameterGroup,
+}
+
+// add builds r by its type's buildFunc; a modeled type without one only
+// has its properties checked.
 func (b *builder) add(home *account, r *resource, p props) error {
-	switch r.typ {
-	case "AWS::S3::Bucket":
-		return b.bucket(home, r, p)
-	case "AWS::S3::BucketPolicy":
-		return b.bucketPolicy(r, p)
-	case "AWS::KMS::Key":
-		return b.key(home, r, p)
-	case "AWS::KMS::Alias":
-		return b.alias(r, p)
-	case "AWS::SNS::Topic":
-		return b.topic(home, r, p)
-	case "AWS::SNS::TopicPolicy":
-		return b.topicPolicy(r, p)
-	case "AWS::SNS::Subscription":
-		return b.subscription(r, p)
-	case "AWS::SQS::Queue":
-		return b.queue(home, r, p)
-	case "AWS::SQS::QueuePolicy":
-		return b.queuePolicy(r, p)
-	case "AWS::IAM::Role":
-		return b.role(home, r, p)
-	case "AWS::IAM::Policy":
-		return b.iamPolicy(r, p)
-	case "AWS::IAM::ManagedPolicy":
-		return b.managedPolicy(home, r, p)
-	case "AWS::CloudTrail::Trail":
-		return b.trail(home, r, p)
-	case "AWS::GuardDuty::Detector":
-		return b.detector(home, r, p)
-	case "AWS::GuardDuty::PublishingDestination":
-		return b.publishingDestination(r, p)
-	case "AWS::GuardDuty::Filter":
-		return b.filter(r, p)
-	case "AWS::Organizations::Policy":
-		return b.orgPolicy(r, p)
-	case "AWS::Lambda::EventSourceMapping":
-		return b.eventSourceMapping(home, r, p)
+	if build := builders[r.typ]; build != nil {
+		return build(b, home, r, p)
 	}
-	_, err := b.addLogSource(home, r, p)
-	return err
+	return nil
 }
 
 // eventSourceMapping records which function (and so which execution role)
@@ -245,7 +278,7 @@ func (b *builder) eventSourceMapping(home *account, r *resource, p props) error 
 	if m.RoleARN, err = t.functionRole(m.FunctionARN); err != nil {
 		return err
 	}
-	home.mappings = append(home.mappings, &m)
+	home.EventSourceMappings = append(home.EventSourceMappings, &m)
 	return nil
 }
 
@@ -371,7 +404,7 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 	if prev, dup := home.buckets[name]; dup && !prev.Partial {
 		return t.errf(r.line, "bucket %s is declared twice (also at line %d)", name, prev.Location.Line)
 	}
-	home.buckets[name] = bk
+	put(home.buckets, &home.Buckets, name, bk)
 	return nil
 }
 
@@ -418,7 +451,7 @@ func (b *builder) bucketFor(name string, p props, line int) *snapshot.Bucket {
 		Region: b.t.unknown("region of bucket "+name+", which this template does not declare", line),
 		// Declared elsewhere: what is known is what the template attaches.
 		ObjectOwnership: "", Partial: true, Location: p.loc(line)}
-	a.buckets[name] = bk
+	put(a.buckets, &a.Buckets, name, bk)
 	return bk
 }
 
@@ -466,7 +499,7 @@ func (b *builder) key(home *account, r *resource, p props) error {
 	if !enabled {
 		k.KeyState = "Disabled"
 	}
-	home.keys = append(home.keys, k)
+	home.Keys = append(home.Keys, k)
 	return nil
 }
 
@@ -498,7 +531,7 @@ func (b *builder) alias(r *resource, p props) error {
 			KeyState:   b.t.unknown("state of key "+target+", which this template does not declare", line),
 			KeyManager: snapshot.KeyManagerCustomer, Partial: true, Location: p.loc(line)}
 		acct := b.account(m[4])
-		acct.keys = append(acct.keys, k)
+		acct.Keys = append(acct.Keys, k)
 	}
 	return nil
 }
@@ -506,7 +539,7 @@ func (b *builder) alias(r *resource, p props) error {
 // findKey finds a template key by key ID or key ARN.
 func (b *builder) findKey(idOrARN string) *snapshot.Key {
 	for _, a := range b.accounts {
-		for _, k := range a.keys {
+		for _, k := range a.Keys {
 			if k.KeyID == idOrARN || k.ARN == idOrARN {
 				return k
 			}
@@ -545,7 +578,7 @@ func (b *builder) topic(home *account, r *resource, p props) error {
 	if prev, dup := home.topics[tp.ARN]; dup && !prev.Partial {
 		return t.errf(r.line, "topic %s is declared twice", name)
 	}
-	home.topics[tp.ARN] = tp
+	put(home.topics, &home.Topics, tp.ARN, tp)
 	return nil
 }
 
@@ -568,7 +601,8 @@ func (b *builder) topicFor(arn string, p props, line int) *snapshot.Topic {
 		region = b.t.unknown("region of topic "+arn, line)
 	}
 	tp := &snapshot.Topic{Name: name, ARN: arn, Region: region, Partial: true, Location: p.loc(line)}
-	b.account(acct).topics[arn] = tp
+	a := b.account(acct)
+	put(a.topics, &a.Topics, arn, tp)
 	return tp
 }
 
@@ -692,7 +726,7 @@ func (b *builder) queue(home *account, r *resource, p props) error {
 	if prev, dup := home.queues[q.URL]; dup && !prev.Partial {
 		return t.errf(r.line, "queue %s is declared twice", name)
 	}
-	home.queues[q.URL] = q
+	put(home.queues, &home.Queues, q.URL, q)
 	return nil
 }
 
@@ -720,7 +754,8 @@ func (b *builder) queueFor(url string, p props, line int) *snapshot.Queue {
 		q.Region = t.unknown("region of queue "+url, line)
 		q.ARN = t.unknown("ARN of queue "+url, line)
 	}
-	b.account(acct).queues[url] = q
+	a := b.account(acct)
+	put(a.queues, &a.Queues, url, q)
 	return q
 }
 
@@ -774,7 +809,7 @@ func (b *builder) role(home *account, r *resource, p props) error {
 	if prev, dup := home.roles[name]; dup && !prev.Partial {
 		return t.errf(r.line, "role %s is declared twice", name)
 	}
-	home.roles[name] = role
+	put(home.roles, &home.Roles, name, role)
 	return nil
 }
 
@@ -788,7 +823,7 @@ func (b *builder) roleFor(name string, p props, line int) *snapshot.Role {
 		return ro
 	}
 	ro := &snapshot.Role{Name: name, ARN: b.t.arn("iam", "", b.t.accountID, "role/"+name), Partial: true, Location: p.loc(line)}
-	a.roles[name] = ro
+	put(a.roles, &a.Roles, name, ro)
 	return ro
 }
 
@@ -825,7 +860,7 @@ func (b *builder) managedPolicy(home *account, r *resource, p props) error {
 	if err != nil {
 		return err
 	}
-	home.managed = append(home.managed, &snapshot.ManagedPolicy{ARN: arn.s, Name: name, Policy: *pol})
+	home.ManagedPolicies = append(home.ManagedPolicies, &snapshot.ManagedPolicy{ARN: arn.s, Name: name, Policy: *pol})
 	roles, err := p.strList("Roles")
 	if err != nil {
 		return err
@@ -939,7 +974,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 		// which GetEventSelectors reports as one basic selector.
 		tr.EventSelectors = []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}
 	}
-	home.trails = append(home.trails, tr)
+	home.Trails = append(home.Trails, tr)
 	return nil
 }
 
@@ -948,7 +983,7 @@ func (b *builder) trail(home *account, r *resource, p props) error {
 func (b *builder) finishTrails() {
 	t := b.t
 	for _, a := range b.accounts {
-		for _, tr := range a.trails {
+		for _, tr := range a.Trails {
 			id := tr.KmsKeyID
 			switch {
 			case id == "" || strings.HasPrefix(id, "arn:"):
@@ -991,7 +1026,7 @@ func (b *builder) detector(home *account, r *resource, p props) error {
 	if d.Features, err = detectorFeatures(p); err != nil {
 		return err
 	}
-	home.detectors[d.ID] = d
+	put(home.detectors, &home.Detectors, d.ID, d)
 	return nil
 }
 
@@ -1002,7 +1037,8 @@ func (b *builder) detectorFor(id string, p props, line int) *snapshot.Detector {
 		}
 	}
 	d := &snapshot.Detector{ID: id, Region: b.t.region, Partial: true, Location: p.loc(line)}
-	b.accounts[b.t.accountID].detectors[id] = d
+	a := b.accounts[b.t.accountID]
+	put(a.detectors, &a.Detectors, id, d)
 	return d
 }
 
@@ -1101,36 +1137,13 @@ func (b *builder) snapshot() *snapshot.Snapshot {
 		if id == t.accountID {
 			acct.Regions = []string{t.region}
 		}
-		acct.Buckets = appendByKey(acct.Buckets, a.buckets)
-		acct.Topics = appendByKey(acct.Topics, a.topics)
-		acct.Queues = appendByKey(acct.Queues, a.queues)
-		acct.Roles = appendByKey(acct.Roles, a.roles)
-		acct.Detectors = appendByKey(acct.Detectors, a.detectors)
-		acct.Keys = appendValues(acct.Keys, a.keys)
-		acct.Trails = appendValues(acct.Trails, a.trails)
-		acct.ManagedPolicies = appendValues(acct.ManagedPolicies, a.managed)
-		acct.EventSourceMappings = appendValues(acct.EventSourceMappings, a.mappings)
-		b.fillLogSources(a, &acct, s)
+		a.Account.Fill(&acct)
+		for _, typ := range slices.Sorted(maps.Keys(a.notModeled)) {
+			s.NotModeled = append(s.NotModeled, snapshot.NotModeled{Type: typ, Count: a.notModeled[typ]})
+		}
 		s.Accounts = append(s.Accounts, acct)
 	}
 	s.Unknowns = t.unknownList()
 	s.Sort()
 	return s
-}
-
-// appendValues appends the values src points to, in src's order.
-func appendValues[T any](dst []T, src []*T) []T {
-	for _, p := range src {
-		dst = append(dst, *p)
-	}
-	return dst
-}
-
-// appendByKey appends the values m points to in key order, so that the
-// snapshot does not depend on map iteration.
-func appendByKey[T any](dst []T, m map[string]*T) []T {
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		dst = append(dst, *m[k])
-	}
-	return dst
 }

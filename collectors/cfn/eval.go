@@ -329,16 +329,9 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 				return nil, t.errf(line, "Fn::GetAtt %q: expected LogicalID.Attribute", a.Value)
 			}
 		case yaml.SequenceNode:
-			if len(a.Content) != 2 {
-				return nil, t.errf(line, "Fn::GetAtt takes [LogicalID, Attribute]")
-			}
-			idn := deref(a.Content[0])
-			if idn.Kind != yaml.ScalarNode {
-				return nil, t.errf(line, "Fn::GetAtt: the logical ID must be a literal string")
-			}
-			id = idn.Value
-			av, err := t.eval(a.Content[1], depth, inCond)
-			if err != nil {
+			var av *value
+			var err error
+			if id, av, err = t.literalPair("Fn::GetAtt", a, "[LogicalID, Attribute]", "the logical ID", line, depth, inCond); err != nil {
 				return nil, err
 			}
 			if attr, err = t.text(fn, av, line); err != nil {
@@ -599,6 +592,23 @@ func (t *template) call(fn string, arg *yaml.Node, line, depth int, inCond bool)
 	return nil, t.errf(line, "unknown intrinsic function %s", fn)
 }
 
+// literalPair reads the [literal, value] form of fn's argument a (a
+// sequence): Fn::GetAtt's [LogicalID, Attribute], Fn::Sub's [String,
+// {Var: Value}]. The first item must be written out, as CloudFormation
+// resolves it before any function; the second is evaluated. usage is the
+// form and first the item's name, for the error.
+func (t *template) literalPair(fn string, a *yaml.Node, usage, first string, line, depth int, inCond bool) (string, *value, error) {
+	if len(a.Content) != 2 {
+		return "", nil, t.errf(line, "%s takes %s", fn, usage)
+	}
+	n := deref(a.Content[0])
+	if n.Kind != yaml.ScalarNode {
+		return "", nil, t.errf(line, "%s: %s must be a literal string", fn, first)
+	}
+	v, err := t.eval(a.Content[1], depth, inCond)
+	return n.Value, v, err
+}
+
 // sub resolves Fn::Sub: "${Name}" is a Ref, "${Name.Attr}" a GetAtt,
 // "${!Literal}" the literal "${Literal}", and the optional mapping of
 // variables takes precedence over both.
@@ -610,16 +620,9 @@ func (t *template) sub(arg *yaml.Node, line, depth int, inCond bool) (*value, er
 	case yaml.ScalarNode:
 		tmpl = a.Value
 	case yaml.SequenceNode:
-		if len(a.Content) != 2 {
-			return nil, t.errf(line, "Fn::Sub takes a string or [String, {Var: Value}]")
-		}
-		sn := deref(a.Content[0])
-		if sn.Kind != yaml.ScalarNode {
-			return nil, t.errf(line, "Fn::Sub: the first argument must be a literal string")
-		}
-		tmpl = sn.Value
-		m, err := t.eval(a.Content[1], depth, inCond)
-		if err != nil {
+		var m *value
+		var err error
+		if tmpl, m, err = t.literalPair("Fn::Sub", a, "a string or [String, {Var: Value}]", "the first argument", line, depth, inCond); err != nil {
 			return nil, err
 		}
 		if m.kind != kindMap {

@@ -1,7 +1,7 @@
 package cfn
 
 import (
-	"maps"
+	"cmp"
 	"slices"
 	"strings"
 
@@ -196,67 +196,22 @@ func (t *template) eventBusPrefix(r *resource) string {
 	return bus + "/"
 }
 
-// logSources holds one account's new resources while a template is read.
-type logSources struct {
-	clusters  []*snapshot.EKSCluster
-	groups    map[string]*snapshot.LogGroup // by name
-	streams   []*snapshot.DeliveryStream
-	rules     []*snapshot.EventRule
-	users     map[string]*snapshot.User // by name
-	profiles  []*snapshot.InstanceProfile
-	notModels map[string]int
-	redshift  *redshiftSources
+// topicInlinePolicy sets the policy of the topic TopicArn names.
+func (b *builder) topicInlinePolicy(r *resource, p props) error {
+	arn, pol, err := p.inlinePolicyTarget(r, "TopicArn")
+	if err == nil {
+		b.topicFor(arn, p, r.line).Policy = pol
+	}
+	return err
 }
 
-func (b *builder) sources(a *account) *logSources {
-	if a.sources == nil {
-		a.sources = &logSources{groups: map[string]*snapshot.LogGroup{}, users: map[string]*snapshot.User{}}
+// queueInlinePolicy sets the policy of the queue Queue names (by URL).
+func (b *builder) queueInlinePolicy(r *resource, p props) error {
+	url, pol, err := p.inlinePolicyTarget(r, "Queue")
+	if err == nil {
+		b.queueFor(url, p, r.line).Policy = pol
 	}
-	return a.sources
-}
-
-// addLogSource builds a resource of the new types; ok is false for others.
-func (b *builder) addLogSource(home *account, r *resource, p props) (bool, error) {
-	if ok, err := b.addRedshift(home, r, p); ok {
-		return ok, err
-	}
-	switch r.typ {
-	case "AWS::EKS::Cluster":
-		return true, b.eksCluster(home, r, p)
-	case "AWS::GuardDuty::Member":
-		return true, b.guardDutyMember(r, p)
-	case "AWS::GuardDuty::Master":
-		return true, b.guardDutyMaster(r, p)
-	case "AWS::Logs::LogGroup":
-		return true, b.logGroup(home, r, p)
-	case "AWS::Logs::SubscriptionFilter":
-		return true, b.subscriptionFilter(r, p)
-	case "AWS::KinesisFirehose::DeliveryStream":
-		return true, b.deliveryStream(home, r, p)
-	case "AWS::Events::Rule":
-		return true, b.eventRule(home, r, p)
-	case "AWS::IAM::User":
-		return true, b.user(home, r, p)
-	case "AWS::IAM::AccessKey":
-		return true, b.accessKey(r, p)
-	case "AWS::IAM::InstanceProfile":
-		return true, b.instanceProfile(home, r, p)
-	case "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy":
-		return true, b.entityPolicy(r, p)
-	case "AWS::SNS::TopicInlinePolicy":
-		arn, pol, err := p.inlinePolicyTarget(r, "TopicArn")
-		if err == nil {
-			b.topicFor(arn, p, r.line).Policy = pol
-		}
-		return true, err
-	case "AWS::SQS::QueueInlinePolicy":
-		url, pol, err := p.inlinePolicyTarget(r, "Queue")
-		if err == nil {
-			b.queueFor(url, p, r.line).Policy = pol
-		}
-		return true, err
-	}
-	return false, nil
+	return err
 }
 
 // inlinePolicyTarget reads an AWS::SNS::TopicInlinePolicy or
@@ -302,7 +257,7 @@ func (b *builder) eksCluster(home *account, r *resource, p props) error {
 			}
 		}
 	}
-	b.sources(home).clusters = append(b.sources(home).clusters, c)
+	home.EKSClusters = append(home.EKSClusters, c)
 	return nil
 }
 
@@ -319,13 +274,14 @@ func (b *builder) logGroup(home *account, r *resource, p props) error {
 	if rd.err != nil {
 		return rd.err
 	}
-	src := b.sources(home)
-	if prev, dup := src.groups[name]; dup && !prev.Partial {
+	if prev, dup := home.groups[name]; dup && !prev.Partial {
 		return t.errf(r.line, "log group %s is declared twice", name)
 	} else if dup {
+		// The declaration takes the place of the group the filters
+		// declared before it attached to.
 		g.SubscriptionFilters = prev.SubscriptionFilters
 	}
-	src.groups[name] = g
+	put(home.groups, &home.LogGroups, name, g)
 	return nil
 }
 
@@ -353,12 +309,12 @@ func (b *builder) subscriptionFilter(r *resource, p props) error {
 	if f.Name == "" {
 		f.Name = t.idToken(r, "filter name")
 	}
-	src := b.sources(b.accounts[t.accountID])
-	g, ok := src.groups[group]
+	stack := b.accounts[t.accountID]
+	g, ok := stack.groups[group]
 	if !ok {
 		g = &snapshot.LogGroup{Name: group, ARN: t.arn("logs", t.region, t.accountID, "log-group:"+group+":*"), Region: t.region,
 			Partial: true, Location: p.loc(r.line)}
-		src.groups[group] = g
+		put(stack.groups, &stack.LogGroups, group, g)
 	}
 	g.SubscriptionFilters = append(g.SubscriptionFilters, f)
 	return nil
@@ -372,11 +328,10 @@ func (b *builder) deliveryStream(home *account, r *resource, p props) error {
 	}
 	d := &snapshot.DeliveryStream{Name: name, ARN: t.arn("firehose", t.region, t.accountID, "deliverystream/"+name),
 		Region: t.region, Status: "ACTIVE", Location: p.loc(r.line)}
-	if d.Type, err = p.str("DeliveryStreamType"); err != nil {
-		return err
-	}
-	if d.Type == "" {
-		d.Type = "DirectPut"
+	rd := p.read()
+	d.Type = cmp.Or(rd.str("DeliveryStreamType"), "DirectPut")
+	if rd.err != nil {
+		return rd.err
 	}
 	for _, key := range []string{"ExtendedS3DestinationConfiguration", "S3DestinationConfiguration"} {
 		c, ok, err := p.obj(key)
@@ -386,15 +341,11 @@ func (b *builder) deliveryStream(home *account, r *resource, p props) error {
 		if !ok {
 			continue
 		}
-		dst := &snapshot.FirehoseS3Destination{}
-		for _, f := range []struct {
-			key string
-			out *string
-		}{{"BucketARN", &dst.BucketARN}, {"Prefix", &dst.Prefix}, {"ErrorOutputPrefix", &dst.ErrorOutputPrefix},
-			{"RoleARN", &dst.RoleARN}, {"CompressionFormat", &dst.CompressionFormat}} {
-			if *f.out, err = c.str(f.key); err != nil {
-				return err
-			}
+		rd := c.read()
+		dst := &snapshot.FirehoseS3Destination{BucketARN: rd.str("BucketARN"), Prefix: rd.str("Prefix"),
+			ErrorOutputPrefix: rd.str("ErrorOutputPrefix"), RoleARN: rd.str("RoleARN"), CompressionFormat: rd.str("CompressionFormat")}
+		if rd.err != nil {
+			return rd.err
 		}
 		if enc, ok, err := c.obj("EncryptionConfiguration"); err != nil {
 			return err
@@ -410,7 +361,7 @@ func (b *builder) deliveryStream(home *account, r *resource, p props) error {
 		d.S3 = dst
 		break
 	}
-	b.sources(home).streams = append(b.sources(home).streams, d)
+	home.DeliveryStreams = append(home.DeliveryStreams, d)
 	return nil
 }
 
@@ -422,18 +373,12 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 	}
 	er := &snapshot.EventRule{Name: name, ARN: t.arn("events", t.region, t.accountID, "rule/"+t.eventBusPrefix(r)+name),
 		Region: t.region, Location: p.loc(r.line)}
-	if er.EventBusName, err = p.str("EventBusName"); err != nil {
-		return err
-	}
-	if er.EventBusName == "" {
-		er.EventBusName = "default"
-	}
-	if er.State, err = p.str("State"); err != nil {
-		return err
-	}
-	if er.State == "" {
-		// PutRule's default.
-		er.State = "ENABLED"
+	rd := p.read()
+	// PutRule's defaults.
+	er.EventBusName = cmp.Or(rd.str("EventBusName"), "default")
+	er.State = cmp.Or(rd.str("State"), "ENABLED")
+	if rd.err != nil {
+		return rd.err
 	}
 	if er.EventPattern, _, err = p.jsonish("EventPattern"); err != nil {
 		return err
@@ -452,7 +397,7 @@ func (b *builder) eventRule(home *account, r *resource, p props) error {
 		}
 		er.Targets = append(er.Targets, et)
 	}
-	b.sources(home).rules = append(b.sources(home).rules, er)
+	home.EventRules = append(home.EventRules, er)
 	return nil
 }
 
@@ -474,8 +419,7 @@ func (b *builder) user(home *account, r *resource, p props) error {
 	if rd.err != nil {
 		return rd.err
 	}
-	src := b.sources(home)
-	if prev, dup := src.users[name]; dup && !prev.Partial {
+	if prev, dup := home.users[name]; dup && !prev.Partial {
 		return t.errf(r.line, "user %s is declared twice", name)
 	} else if dup {
 		// Keys and policies declared before the user was reached.
@@ -483,7 +427,7 @@ func (b *builder) user(home *account, r *resource, p props) error {
 		u.InlinePolicies = append(u.InlinePolicies, prev.InlinePolicies...)
 		u.AttachedPolicyARNs = append(u.AttachedPolicyARNs, prev.AttachedPolicyARNs...)
 	}
-	src.users[name] = u
+	put(home.users, &home.Users, name, u)
 	return nil
 }
 
@@ -509,12 +453,12 @@ func inlinePolicies(p props, r *resource) ([]snapshot.NamedPolicy, error) {
 // userFor returns the template's user of that name, or one the template
 // only attaches to (default path, as roleFor assumes).
 func (b *builder) userFor(name string, p props, line int) *snapshot.User {
-	src := b.sources(b.accounts[b.t.accountID])
-	if u, ok := src.users[name]; ok {
+	stack := b.accounts[b.t.accountID]
+	if u, ok := stack.users[name]; ok {
 		return u
 	}
 	u := &snapshot.User{Name: name, ARN: b.t.arn("iam", "", b.t.accountID, "user/"+name), Partial: true, Location: p.loc(line)}
-	src.users[name] = u
+	put(stack.users, &stack.Users, name, u)
 	return u
 }
 
@@ -549,7 +493,7 @@ func (b *builder) instanceProfile(home *account, r *resource, p props) error {
 	for _, rn := range roles {
 		ip.RoleARNs = append(ip.RoleARNs, b.roleFor(rn, p, r.line).ARN)
 	}
-	b.sources(home).profiles = append(b.sources(home).profiles, ip)
+	home.InstanceProfiles = append(home.InstanceProfiles, ip)
 	return nil
 }
 
@@ -605,29 +549,7 @@ func (b *builder) countNotModeled(typ string) {
 	if !notModeledTypes[typ] {
 		return
 	}
-	src := b.sources(b.accounts[b.t.accountID])
-	if src.notModels == nil {
-		src.notModels = map[string]int{}
-	}
-	src.notModels[typ]++
-}
-
-// fillLogSources copies an account's new resources into acct.
-func (b *builder) fillLogSources(a *account, acct *snapshot.Account, s *snapshot.Snapshot) {
-	src := a.sources
-	if src == nil {
-		return
-	}
-	acct.EKSClusters = appendValues(acct.EKSClusters, src.clusters)
-	acct.LogGroups = appendByKey(acct.LogGroups, src.groups)
-	acct.DeliveryStreams = appendValues(acct.DeliveryStreams, src.streams)
-	acct.EventRules = appendValues(acct.EventRules, src.rules)
-	acct.Users = appendByKey(acct.Users, src.users)
-	acct.InstanceProfiles = appendValues(acct.InstanceProfiles, src.profiles)
-	fillRedshift(src.redshift, acct)
-	for _, typ := range slices.Sorted(maps.Keys(src.notModels)) {
-		s.NotModeled = append(s.NotModeled, snapshot.NotModeled{Type: typ, Count: src.notModels[typ]})
-	}
+	b.accounts[b.t.accountID].notModeled[typ]++
 }
 
 // detectorFeatures reads a detector's Features, or its older DataSources

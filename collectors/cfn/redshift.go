@@ -53,21 +53,6 @@ func init() {
 	nameProperty["AWS::Redshift::ClusterParameterGroup"] = "ParameterGroupName"
 }
 
-// redshiftSources holds one account's Redshift resources while a template
-// is read.
-type redshiftSources struct {
-	clusters []*snapshot.RedshiftCluster
-	groups   map[string]*snapshot.RedshiftParameterGroup // by name
-}
-
-func (b *builder) redshiftOf(home *account) *redshiftSources {
-	src := b.sources(home)
-	if src.redshift == nil {
-		src.redshift = &redshiftSources{groups: map[string]*snapshot.RedshiftParameterGroup{}}
-	}
-	return src.redshift
-}
-
 // redshiftRef is Ref of the Redshift types: their name.
 func (t *template) redshiftRef(r *resource, line int) (*value, bool, error) {
 	switch r.typ {
@@ -89,18 +74,6 @@ func (t *template) redshiftAttr(r *resource, attr string, name func() (string, e
 		return n, true, err
 	}
 	return "", false, nil
-}
-
-// addRedshift builds a resource of the Redshift types; ok is false for
-// others.
-func (b *builder) addRedshift(home *account, r *resource, p props) (bool, error) {
-	switch r.typ {
-	case "AWS::Redshift::Cluster":
-		return true, b.redshiftCluster(home, r, p)
-	case "AWS::Redshift::ClusterParameterGroup":
-		return true, b.redshiftParameterGroup(home, r, p)
-	}
-	return false, nil
 }
 
 // redshiftCluster reads a cluster and its LoggingProperties: with a
@@ -145,8 +118,7 @@ func (b *builder) redshiftCluster(home *account, r *resource, p props) error {
 			l.DestinationType = snapshot.RedshiftLogToS3
 		}
 	}
-	src := b.redshiftOf(home)
-	src.clusters = append(src.clusters, c)
+	home.RedshiftClusters = append(home.RedshiftClusters, c)
 	return nil
 }
 
@@ -181,19 +153,9 @@ func (b *builder) redshiftParameterGroup(home *account, r *resource, p props) er
 		}
 		g.Parameters[k] = v
 	}
-	src := b.redshiftOf(home)
-	if _, dup := src.groups[name]; dup {
+	if _, dup := home.redshiftGroups[name]; dup {
 		return b.t.errf(r.line, "parameter group %s is declared twice", name)
 	}
-	src.groups[name] = g
+	put(home.redshiftGroups, &home.RedshiftParameterGroups, name, g)
 	return nil
-}
-
-// fillRedshift copies an account's Redshift resources into acct.
-func fillRedshift(src *redshiftSources, acct *snapshot.Account) {
-	if src == nil {
-		return
-	}
-	acct.RedshiftClusters = appendValues(acct.RedshiftClusters, src.clusters)
-	acct.RedshiftParameterGroups = appendByKey(acct.RedshiftParameterGroups, src.groups)
 }

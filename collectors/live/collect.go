@@ -461,12 +461,9 @@ func (c *collector) collectAccount(ctx context.Context, account, name string, ow
 			r := &snapshot.Account{}
 			rcfg := cfg.Copy()
 			rcfg.Region = region
-			c.collectCloudTrail(ctx, rcfg, account, r)
-			c.collectKMS(ctx, rcfg, account, r)
-			c.collectSNS(ctx, rcfg, account, r)
-			c.collectSQS(ctx, rcfg, account, r)
-			c.collectGuardDuty(ctx, rcfg, account, r)
-			c.collectLogSources(ctx, rcfg, account, r)
+			for _, read := range regionalReads {
+				read(c, ctx, rcfg, account, r)
+			}
 			cutShort(region)
 			regionsDone.Add(1)
 			c.regDone.Add(1)

@@ -14,20 +14,27 @@ import (
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
-// collectLogSources reads the other log sources of cfg.Region: EKS
-// clusters and their control plane logging, CloudWatch Logs groups with
-// their subscription filters, Firehose delivery streams, and the
-// EventBridge rules of the default bus (where GuardDuty, Macie and
-// Security Hub publish findings), and Macie's classification export
-// (where Macie stores its sensitive data discovery results:
+// regionalReads read one region of an account (cfg.Region) into a
+// per-region Account, one service each: the delivery path's own services,
+// then the other log sources: EKS clusters and their control plane
+// logging, CloudWatch Logs groups with their subscription filters,
+// Firehose delivery streams, and the EventBridge rules of the default bus
+// (where GuardDuty, Macie and Security Hub publish findings), and Macie's
+// classification export (where Macie stores its sensitive data discovery
+// results:
 // https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html).
-func (c *collector) collectLogSources(ctx context.Context, cfg aws.Config, account string, into *snapshot.Account) {
-	c.collectEKS(ctx, cfg, account, into)
-	c.collectLogGroups(ctx, cfg, account, into)
-	c.collectFirehose(ctx, cfg, account, into)
-	c.collectEventRules(ctx, cfg, account, into)
-	c.collectMacie(ctx, cfg, account, into)
-	c.collectRedshift(ctx, cfg, account, into)
+var regionalReads = []func(c *collector, ctx context.Context, cfg aws.Config, account string, into *snapshot.Account){
+	(*collector).collectCloudTrail,
+	(*collector).collectKMS,
+	(*collector).collectSNS,
+	(*collector).collectSQS,
+	(*collector).collectGuardDuty,
+	(*collector).collectEKS,
+	(*collector).collectLogGroups,
+	(*collector).collectFirehose,
+	(*collector).collectEventRules,
+	(*collector).collectMacie,
+	(*collector).collectRedshift,
 }
 
 // appendLogSources moves one region's log sources into the account.

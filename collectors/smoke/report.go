@@ -47,14 +47,19 @@ type Step struct {
 	Facts map[string]string `json:"facts,omitempty"`
 }
 
-// Report is the smoke test's result.
-type Report struct {
-	// Profile, Role, Queue and ExternalID (masked) echo the connector.
+// Echo is the connector a smoke test ran with, as its report repeats it:
+// the external ID masked.
+type Echo struct {
 	Profile    string `json:"profile"`
 	Role       string `json:"role"`
 	Queue      string `json:"queue,omitempty"`
 	ExternalID string `json:"external_id,omitempty"`
-	Steps      []Step `json:"steps"`
+}
+
+// Report is the smoke test's result.
+type Report struct {
+	Echo
+	Steps []Step `json:"steps"`
 	// QueueEmpty is true when no message arrived within the timeout: the
 	// path up to the queue is proven, the rest could not be.
 	QueueEmpty bool `json:"queue_empty"`

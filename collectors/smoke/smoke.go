@@ -92,7 +92,7 @@ func Run(ctx context.Context, cfg aws.Config, conn *connector.Connector, opts Op
 	}
 	r := &runner{
 		cfg: cfg, conn: conn, opts: opts, queue: queue,
-		report: &Report{Profile: conn.Profile, Role: conn.Role, Queue: conn.Queue, ExternalID: conn.MaskedExternalID()},
+		report: &Report{Echo: Echo{Profile: conn.Profile, Role: conn.Role, Queue: conn.Queue, ExternalID: conn.MaskedExternalID()}},
 	}
 	for _, w := range otherReaders(conn) {
 		r.warn(w)

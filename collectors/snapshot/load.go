@@ -280,17 +280,11 @@ func (s *Snapshot) Sort() {
 		slices.SortFunc(a.Topics, func(x, y Topic) int { return cmp.Compare(x.ARN, y.ARN) })
 		for k := range a.Topics {
 			subs := a.Topics[k].Subscriptions
-			slices.SortFunc(subs, func(x, y Subscription) int {
-				return cmp.Or(cmp.Compare(x.Endpoint, y.Endpoint), cmp.Compare(x.ARN, y.ARN))
-			})
+			sortBy(subs, func(s Subscription) string { return s.Endpoint }, func(s Subscription) string { return s.ARN })
 		}
 		slices.SortFunc(a.Queues, func(x, y Queue) int { return cmp.Compare(x.ARN, y.ARN) })
-		slices.SortFunc(a.EventSourceMappings, func(x, y EventSourceMapping) int {
-			return cmp.Or(cmp.Compare(x.EventSourceARN, y.EventSourceARN), cmp.Compare(x.FunctionARN, y.FunctionARN))
-		})
-		slices.SortFunc(a.Detectors, func(x, y Detector) int {
-			return cmp.Or(cmp.Compare(x.Region, y.Region), cmp.Compare(x.ID, y.ID))
-		})
+		sortBy(a.EventSourceMappings, func(m EventSourceMapping) string { return m.EventSourceARN }, func(m EventSourceMapping) string { return m.FunctionARN })
+		sortBy(a.Detectors, func(d Detector) string { return d.Region }, func(d Detector) string { return d.ID })
 		for k := range a.Detectors {
 			d := &a.Detectors[k]
 			if oc := d.OrganizationConfiguration; oc != nil {
@@ -315,13 +309,26 @@ func (s *Snapshot) Sort() {
 		}
 		slices.Sort(o.EnabledServicePrincipals)
 		slices.Sort(o.EnabledPolicyTypes)
-		slices.SortFunc(o.DelegatedAdministrators, func(x, y DelegatedAdministrator) int {
-			return cmp.Or(cmp.Compare(x.ServicePrincipal, y.ServicePrincipal), cmp.Compare(x.AccountID, y.AccountID))
-		})
+		sortBy(o.DelegatedAdministrators, func(d DelegatedAdministrator) string { return d.ServicePrincipal }, func(d DelegatedAdministrator) string { return d.AccountID })
 	}
 	slices.SortFunc(s.CollectionErrors, func(x, y CollectionError) int {
 		return cmp.Or(cmp.Compare(x.Account, y.Account), cmp.Compare(x.Region, y.Region), cmp.Compare(x.Service, y.Service),
 			cmp.Compare(x.Operation, y.Operation), cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Code, y.Code))
 	})
 	slices.SortFunc(s.Unknowns, func(x, y UnknownValue) int { return cmp.Compare(x.Token, y.Token) })
+}
+
+// sortBy sorts items by the first key, then by each next key among items
+// the keys before it tie on: the order Sort gives a list no one field
+// orders. slices.SortFunc runs sort.Slice's pdqsort, so a snapshot sorts
+// as it always has.
+func sortBy[T any](items []T, keys ...func(T) string) {
+	slices.SortFunc(items, func(x, y T) int {
+		for _, key := range keys {
+			if c := cmp.Compare(key(x), key(y)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
 }

@@ -84,8 +84,5 @@ func mergeRedshift(da, sa *Account) {
 // name.
 func sortRedshift(a *Account) {
 	slices.SortFunc(a.RedshiftClusters, func(x, y RedshiftCluster) int { return cmp.Compare(x.ARN, y.ARN) })
-	gs := a.RedshiftParameterGroups
-	slices.SortFunc(gs, func(x, y RedshiftParameterGroup) int {
-		return cmp.Or(cmp.Compare(x.Region, y.Region), cmp.Compare(x.Name, y.Name))
-	})
+	sortBy(a.RedshiftParameterGroups, func(g RedshiftParameterGroup) string { return g.Region }, func(g RedshiftParameterGroup) string { return g.Name })
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/trailgate/trailgate/collectors/gather"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -40,9 +41,6 @@ type builder struct {
 	// so the creation defaults apply only to what nothing declares.
 	explicit map[*snapshot.Bucket]map[string]bool
 
-	// src holds the log-source resources per account (logsources.go).
-	src map[string]*logSources
-
 	// evalDepth bounds the nesting of .tf expression evaluation, and
 	// exprMemo holds each evaluation once (expr.go).
 	evalDepth int
@@ -52,17 +50,9 @@ type builder struct {
 // account collects the resources of one account before they are copied
 // into the snapshot in a stable order.
 type account struct {
-	id        string
-	regions   map[string]bool
-	roles     []*snapshot.Role
-	policies  []*snapshot.ManagedPolicy
-	buckets   []*snapshot.Bucket
-	trails    []*snapshot.Trail
-	keys      []*snapshot.Key
-	topics    []*snapshot.Topic
-	queues    []*snapshot.Queue
-	detectors []*snapshot.Detector
-	mappings  []*snapshot.EventSourceMapping
+	id      string
+	regions map[string]bool
+	gather.Account
 }
 
 func newBuilder(name string, p *tfjson.Plan, opts Options) *builder {
@@ -142,7 +132,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		}
 	}
 	if b.org != nil {
-		b.org.Policies = appendValues(b.org.Policies, b.orgPolicyList)
+		b.org.Policies = gather.AppendValues(b.org.Policies, b.orgPolicyList)
 		s.Organization = b.org
 	}
 	for _, a := range b.accounts {
@@ -150,16 +140,7 @@ func (b *builder) build() (*snapshot.Snapshot, error) {
 		for r := range a.regions {
 			acc.Regions = append(acc.Regions, r)
 		}
-		acc.Roles = appendValues(acc.Roles, a.roles)
-		acc.ManagedPolicies = appendValues(acc.ManagedPolicies, a.policies)
-		acc.Buckets = appendValues(acc.Buckets, a.buckets)
-		acc.Trails = appendValues(acc.Trails, a.trails)
-		acc.Keys = appendValues(acc.Keys, a.keys)
-		acc.Topics = appendValues(acc.Topics, a.topics)
-		acc.Queues = appendValues(acc.Queues, a.queues)
-		acc.Detectors = appendValues(acc.Detectors, a.detectors)
-		acc.EventSourceMappings = appendValues(acc.EventSourceMappings, a.mappings)
-		b.fillLogSources(&acc)
+		a.Account.Fill(&acc)
 		s.Accounts = append(s.Accounts, acc)
 	}
 	b.countNotModeled(byType, s)
@@ -362,6 +343,17 @@ func (b *builder) dataSources(typ string, in *instance) []*instance {
 
 // derived computes an attribute AWS assigns at creation from attributes
 // the plan knows, exactly as AWS forms it.
+// iamARN is the ARN of the IAM entity of kind (role, policy, user,
+// instance-profile) named n, under the path v gives ("/" when it gives
+// none or one known only after apply).
+func (b *builder) iamARN(in *instance, v view, kind, n string) string {
+	path := "/"
+	if c := v.n.get("path"); !c.unknown() && scalar(c.v) != "" {
+		path = scalar(c.v)
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", b.partition(in), b.accountOf(in), kind, path, n)
+}
+
 func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 	if depth > maxResolveDepth {
 		// A derivation that leads back to itself is a bug, but one that
@@ -417,11 +409,7 @@ func (b *builder) derived(in *instance, key string, depth int) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			path := "/"
-			if c := v.n.get("path"); !c.unknown() && scalar(c.v) != "" {
-				path = scalar(c.v)
-			}
-			return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", p, b.accountOf(in), kind, path, n), true
+			return b.iamARN(in, v, kind, n), true
 		case "id":
 			if kind == "role" {
 				return name("name")
@@ -639,12 +627,4 @@ func (b *builder) target(v view, key, typ string) (*instance, string) {
 		}
 	}
 	return nil, val
-}
-
-// appendValues appends the values src points to, in src's order.
-func appendValues[T any](dst []T, src []*T) []T {
-	for _, p := range src {
-		dst = append(dst, *p)
-	}
-	return dst
 }

@@ -38,7 +38,7 @@ func (b *builder) eventSourceMapping(in *instance) {
 		m.RoleARN = b.s(b.top(fnIn), "role")
 	}
 	a := b.account(b.accountOf(in))
-	a.mappings = append(a.mappings, m)
+	a.EventSourceMappings = append(a.EventSourceMappings, m)
 }
 
 // lambdaFunction is the plan's aws_lambda_function named by a function

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/trailgate/trailgate/collectors/gather"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -15,18 +16,6 @@ import (
 // (metadata only: the secret is never read) and instance profiles, Macie's
 // classification export, GuardDuty features, S3 public access block and
 // versioning.
-
-// logSources are one account's resources of these types.
-type logSources struct {
-	clusters []*snapshot.EKSCluster
-	groups   []*snapshot.LogGroup
-	streams  []*snapshot.DeliveryStream
-	rules    []*snapshot.EventRule
-	users    []*snapshot.User
-	profiles []*snapshot.InstanceProfile
-	macie    []*snapshot.MacieExport
-	redshift *redshiftSources
-}
 
 var logSourceHandlers = []struct {
 	typ string
@@ -80,31 +69,20 @@ func (b *builder) countNotModeled(byType map[string][]*instance, s *snapshot.Sna
 	}
 }
 
-func (b *builder) sources(acct string) *logSources {
-	a := b.account(acct)
-	if b.src == nil {
-		b.src = map[string]*logSources{}
-	}
-	if b.src[a.id] == nil {
-		b.src[a.id] = &logSources{}
-	}
-	return b.src[a.id]
+// sources is where the resources of acct are gathered.
+func (b *builder) sources(acct string) *gather.Account {
+	return &b.account(acct).Account
 }
 
-// fillLogSources copies an account's resources of these types.
-func (b *builder) fillLogSources(acc *snapshot.Account) {
-	src := b.src[acc.ID]
-	if src == nil {
-		return
-	}
-	acc.EKSClusters = appendValues(acc.EKSClusters, src.clusters)
-	acc.LogGroups = appendValues(acc.LogGroups, src.groups)
-	acc.DeliveryStreams = appendValues(acc.DeliveryStreams, src.streams)
-	acc.EventRules = appendValues(acc.EventRules, src.rules)
-	acc.Users = appendValues(acc.Users, src.users)
-	acc.InstanceProfiles = appendValues(acc.InstanceProfiles, src.profiles)
-	acc.MacieExports = appendValues(acc.MacieExports, src.macie)
-	fillRedshift(src.redshift, acc)
+// regionalARNs are how the regional types among these form their ARN:
+// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE followed by the value of
+// nameAttr.
+var regionalARNs = map[string]struct{ nameAttr, service, resource string }{
+	"aws_redshift_cluster": {"cluster_identifier", "redshift", "cluster:"},
+	"aws_eks_cluster":      {"name", "eks", "cluster/"},
+	// The provider strips the API's ":*" suffix from arn.
+	"aws_cloudwatch_log_group":             {"name", "logs", "log-group:"},
+	"aws_kinesis_firehose_delivery_stream": {"name", "firehose", "deliverystream/"},
 }
 
 // logSourceDerived computes the ARNs AWS gives these resources from their
@@ -122,36 +100,20 @@ func (b *builder) logSourceDerived(in *instance, key string, depth int) (string,
 		return s, s != "" && !snapshot.IsUnknown(s)
 	}
 	p, region, acct := b.partition(in), b.region(in), b.accountOf(in)
+	if a, ok := regionalARNs[in.typ]; ok {
+		if n, ok := name(a.nameAttr); ok {
+			return fmt.Sprintf("arn:%s:%s:%s:%s:%s%s", p, a.service, region, acct, a.resource, n), true
+		}
+		return "", false
+	}
 	switch in.typ {
-	case "aws_redshift_cluster":
-		if n, ok := name("cluster_identifier"); ok {
-			return fmt.Sprintf("arn:%s:redshift:%s:%s:cluster:%s", p, region, acct, n), true
-		}
-	case "aws_eks_cluster":
-		if n, ok := name("name"); ok {
-			return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p, region, acct, n), true
-		}
-	case "aws_cloudwatch_log_group":
-		// The provider strips the API's ":*" suffix from arn.
-		if n, ok := name("name"); ok {
-			return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", p, region, acct, n), true
-		}
-	case "aws_kinesis_firehose_delivery_stream":
-		if n, ok := name("name"); ok {
-			return fmt.Sprintf("arn:%s:firehose:%s:%s:deliverystream/%s", p, region, acct, n), true
-		}
 	case "aws_cloudwatch_event_rule":
 		if n, ok := name("name"); ok {
 			return fmt.Sprintf("arn:%s:events:%s:%s:rule/%s%s", p, region, acct, busPrefix(b.opt(v, "event_bus_name")), n), true
 		}
 	case "aws_iam_user", "aws_iam_instance_profile":
 		if n, ok := name("name"); ok {
-			path := "/"
-			if c := v.n.get("path"); !c.unknown() && scalar(c.v) != "" {
-				path = scalar(c.v)
-			}
-			kind := strings.ReplaceAll(strings.TrimPrefix(in.typ, "aws_iam_"), "_", "-")
-			return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", p, acct, kind, path, n), true
+			return b.iamARN(in, v, strings.ReplaceAll(strings.TrimPrefix(in.typ, "aws_iam_"), "_", "-"), n), true
 		}
 	}
 	return "", false
@@ -174,7 +136,7 @@ func (b *builder) eksCluster(in *instance) {
 	c := &snapshot.EKSCluster{Name: b.s(v, "name"), ARN: b.s(v, "arn"), Region: b.region(in),
 		EnabledLogTypes: b.strs(v, "enabled_cluster_log_types"), Location: b.loc(in)}
 	acct := b.accountOf(in)
-	b.sources(acct).clusters = append(b.sources(acct).clusters, c)
+	b.sources(acct).EKSClusters = append(b.sources(acct).EKSClusters, c)
 	b.account(acct).regions[c.Region] = true
 }
 
@@ -192,7 +154,7 @@ func (b *builder) logGroup(in *instance) {
 	g := &snapshot.LogGroup{Name: b.s(v, "name"), ARN: logGroupARN(b.s(v, "arn")), Region: b.region(in),
 		KmsKeyID: b.opt(v, "kms_key_id"), RetentionInDays: v.number("retention_in_days", 0), Location: b.loc(in)}
 	acct := b.accountOf(in)
-	b.sources(acct).groups = append(b.sources(acct).groups, g)
+	b.sources(acct).LogGroups = append(b.sources(acct).LogGroups, g)
 	b.account(acct).regions[g.Region] = true
 }
 
@@ -200,14 +162,14 @@ func (b *builder) logGroupFor(v view) *snapshot.LogGroup {
 	name := b.s(v, "log_group_name")
 	acct, region := b.accountOf(v.in), b.region(v.in)
 	src := b.sources(acct)
-	for _, g := range src.groups {
+	for _, g := range src.LogGroups {
 		if g.Name == name && g.Region == region {
 			return g
 		}
 	}
 	g := &snapshot.LogGroup{Name: name, ARN: b.standInARN(v.in, name, "logs", region, acct, "log-group:"+name+":*"),
 		Region: region, Partial: true, Location: b.loc(v.in)}
-	src.groups = append(src.groups, g)
+	src.LogGroups = append(src.LogGroups, g)
 	return g
 }
 
@@ -235,7 +197,7 @@ func (b *builder) deliveryStream(in *instance) {
 		}
 	}
 	acct := b.accountOf(in)
-	b.sources(acct).streams = append(b.sources(acct).streams, d)
+	b.sources(acct).DeliveryStreams = append(b.sources(acct).DeliveryStreams, d)
 	b.account(acct).regions[d.Region] = true
 }
 
@@ -263,7 +225,7 @@ func (b *builder) eventRule(in *instance) {
 		r.EventPattern, _ = json.Marshal(p)
 	}
 	acct := b.accountOf(in)
-	b.sources(acct).rules = append(b.sources(acct).rules, r)
+	b.sources(acct).EventRules = append(b.sources(acct).EventRules, r)
 	b.account(acct).regions[r.Region] = true
 }
 
@@ -273,7 +235,7 @@ func (b *builder) eventTarget(in *instance) {
 	acct, region := b.accountOf(in), b.region(in)
 	src := b.sources(acct)
 	var rule *snapshot.EventRule
-	for _, r := range src.rules {
+	for _, r := range src.EventRules {
 		if (t != nil && r.Location != nil && r.Location.Address == t.addr) || (r.Name == name && r.Region == region) {
 			rule = r
 			break
@@ -286,7 +248,7 @@ func (b *builder) eventTarget(in *instance) {
 		if rule.EventBusName == "" {
 			rule.EventBusName = "default"
 		}
-		src.rules = append(src.rules, rule)
+		src.EventRules = append(src.EventRules, rule)
 	}
 	id := b.opt(v, "target_id")
 	if id == "" {
@@ -303,7 +265,7 @@ func (b *builder) user(in *instance) {
 		u.Path = "/"
 	}
 	acct := b.accountOf(in)
-	b.sources(acct).users = append(b.sources(acct).users, u)
+	b.sources(acct).Users = append(b.sources(acct).Users, u)
 }
 
 // userFor finds the user an attachment names, or a stand-in (default path,
@@ -312,13 +274,13 @@ func (b *builder) userFor(v view) *snapshot.User {
 	t, name := b.target(v, "user", "aws_iam_user")
 	acct := b.accountOf(v.in)
 	src := b.sources(acct)
-	for _, u := range src.users {
+	for _, u := range src.Users {
 		if (t != nil && u.Location != nil && u.Location.Address == t.addr) || u.Name == name {
 			return u
 		}
 	}
 	u := &snapshot.User{Name: name, ARN: b.standInARN(v.in, name, "iam", "", acct, "user/"+name), Partial: true, Location: b.loc(v.in)}
-	src.users = append(src.users, u)
+	src.Users = append(src.Users, u)
 	return u
 }
 
@@ -358,7 +320,7 @@ func (b *builder) instanceProfile(in *instance) {
 		ip.RoleARNs = []string{b.roleFor(v).ARN}
 	}
 	acct := b.accountOf(in)
-	b.sources(acct).profiles = append(b.sources(acct).profiles, ip)
+	b.sources(acct).InstanceProfiles = append(b.sources(acct).InstanceProfiles, ip)
 }
 
 func (b *builder) bucketPublicAccessBlock(in *instance) {
@@ -429,5 +391,5 @@ func (b *builder) macieExport(in *instance) {
 	m := &snapshot.MacieExport{Region: b.region(in), BucketName: b.s(c, "bucket_name"), KeyPrefix: b.opt(c, "key_prefix"),
 		KmsKeyARN: b.opt(c, "kms_key_arn"), Location: b.loc(in)}
 	acct := b.accountOf(in)
-	b.sources(acct).macie = append(b.sources(acct).macie, m)
+	b.sources(acct).MacieExports = append(b.sources(acct).MacieExports, m)
 }

@@ -12,12 +12,6 @@ import (
 // resource that replaces it) and aws_redshift_parameter_group's parameter
 // blocks.
 
-// redshiftSources are one account's Redshift resources.
-type redshiftSources struct {
-	clusters []*snapshot.RedshiftCluster
-	groups   []*snapshot.RedshiftParameterGroup
-}
-
 func init() {
 	for _, h := range []struct {
 		typ string
@@ -31,14 +25,6 @@ func init() {
 		handlers[h.typ] = h.h
 		buildOrder = append(buildOrder, h.typ)
 	}
-}
-
-func (b *builder) redshiftOf(acct string) *redshiftSources {
-	src := b.sources(acct)
-	if src.redshift == nil {
-		src.redshift = &redshiftSources{}
-	}
-	return src.redshift
 }
 
 // redshiftARN is the cluster ARN the provider exports (and the
@@ -69,7 +55,7 @@ func (b *builder) redshiftCluster(in *instance) {
 		b.setRedshiftLogging(c.Logging, l)
 	}
 	acct := b.accountOf(in)
-	b.redshiftOf(acct).clusters = append(b.redshiftOf(acct).clusters, c)
+	b.sources(acct).RedshiftClusters = append(b.sources(acct).RedshiftClusters, c)
 	b.account(acct).regions[c.Region] = true
 }
 
@@ -92,9 +78,9 @@ func (b *builder) redshiftLogging(in *instance) {
 	v := b.top(in)
 	id := b.s(v, "cluster_identifier")
 	acct := b.accountOf(in)
-	src := b.redshiftOf(acct)
+	src := b.sources(acct)
 	var c *snapshot.RedshiftCluster
-	for _, x := range src.clusters {
+	for _, x := range src.RedshiftClusters {
 		if x.Identifier == id && x.Region == b.region(in) {
 			c = x
 		}
@@ -103,7 +89,7 @@ func (b *builder) redshiftLogging(in *instance) {
 		// Logging of a cluster managed elsewhere: the cluster as far as
 		// this resource says.
 		c = &snapshot.RedshiftCluster{Identifier: id, ARN: b.redshiftARN(in, id), Region: b.region(in), Location: b.loc(in)}
-		src.clusters = append(src.clusters, c)
+		src.RedshiftClusters = append(src.RedshiftClusters, c)
 	}
 	c.Logging = &snapshot.RedshiftLogging{Location: b.loc(in)}
 	b.setRedshiftLogging(c.Logging, v)
@@ -116,15 +102,6 @@ func (b *builder) redshiftParameterGroup(in *instance) {
 		g.Parameters[b.s(p, "name")] = b.s(p, "value")
 	}
 	acct := b.accountOf(in)
-	b.redshiftOf(acct).groups = append(b.redshiftOf(acct).groups, g)
+	b.sources(acct).RedshiftParameterGroups = append(b.sources(acct).RedshiftParameterGroups, g)
 	b.account(acct).regions[g.Region] = true
-}
-
-// fillRedshift copies an account's Redshift resources.
-func fillRedshift(src *redshiftSources, acc *snapshot.Account) {
-	if src == nil {
-		return
-	}
-	acc.RedshiftClusters = appendValues(acc.RedshiftClusters, src.clusters)
-	acc.RedshiftParameterGroups = appendValues(acc.RedshiftParameterGroups, src.groups)
 }

@@ -121,7 +121,7 @@ func (b *builder) bucket(in *instance) {
 
 func (b *builder) addBucket(in *instance, x *snapshot.Bucket) {
 	a := b.account(b.accountOf(in))
-	a.buckets = append(a.buckets, x)
+	a.Buckets = append(a.Buckets, x)
 	a.regions[x.Region] = true
 	b.buckets[in.addr] = x
 	b.buckets[x.Name] = x
@@ -146,7 +146,7 @@ func (b *builder) bucketFor(v view) *snapshot.Bucket {
 		ObjectOwnership: b.notInPlan("object ownership of bucket "+name, in),
 		Partial:         true, Location: b.loc(in)}
 	a := b.account(b.accountOf(in))
-	a.buckets = append(a.buckets, x)
+	a.Buckets = append(a.Buckets, x)
 	b.buckets[name] = x
 	b.mark(x, "stub")
 	return x
@@ -349,7 +349,7 @@ func (b *builder) key(in *instance) {
 		k.Policy = b.policy(v, "policy")
 	}
 	a := b.account(acct)
-	a.keys = append(a.keys, k)
+	a.Keys = append(a.Keys, k)
 	a.regions[k.Region] = true
 	b.keys[in.addr], b.keys[k.KeyID], b.keys[k.ARN] = k, k, k
 }
@@ -373,7 +373,7 @@ func (b *builder) keyFor(v view, key string) *snapshot.Key {
 	k := &snapshot.Key{KeyID: strings.TrimPrefix(arn[strings.LastIndexByte(arn, ':')+1:], "key/"), ARN: arn, Region: region,
 		KeyState: b.notInPlan("state of key "+id, v.in), KeyManager: snapshot.KeyManagerCustomer, Partial: true, Location: b.loc(v.in)}
 	a := b.account(b.accountOf(v.in))
-	a.keys = append(a.keys, k)
+	a.Keys = append(a.Keys, k)
 	b.keys[id], b.keys[arn] = k, k
 	return k
 }
@@ -412,7 +412,7 @@ func (b *builder) topic(in *instance) {
 		t.Policy = b.policy(v, "policy")
 	}
 	a := b.account(acct)
-	a.topics = append(a.topics, t)
+	a.Topics = append(a.Topics, t)
 	a.regions[t.Region] = true
 	b.topics[in.addr], b.topics[t.ARN] = t, t
 }
@@ -431,7 +431,7 @@ func (b *builder) topicFor(v view, key string) *snapshot.Topic {
 		t.Name, t.Region, acct = a.Resource, a.Region, a.AccountID
 	}
 	a := b.account(acct)
-	a.topics = append(a.topics, t)
+	a.Topics = append(a.Topics, t)
 	b.topics[arn] = t
 	return t
 }
@@ -513,7 +513,7 @@ func (b *builder) queue(in *instance) {
 		q.RedrivePolicy = b.redrive(in, rp)
 	}
 	a := b.account(b.accountOf(in))
-	a.queues = append(a.queues, q)
+	a.Queues = append(a.Queues, q)
 	a.regions[q.Region] = true
 	b.queues[in.addr], b.queues[q.ARN], b.queues[q.URL] = q, q, q
 }
@@ -556,7 +556,7 @@ func (b *builder) queueFor(v view, key string) *snapshot.Queue {
 		}
 	}
 	a := b.account(acct)
-	a.queues = append(a.queues, q)
+	a.Queues = append(a.Queues, q)
 	b.queues[id] = q
 	return q
 }
@@ -600,7 +600,7 @@ func (b *builder) role(in *instance) {
 	}
 	acct := b.accountOf(in)
 	a := b.account(acct)
-	a.roles = append(a.roles, r)
+	a.Roles = append(a.Roles, r)
 	// A role name is unique in its account only: the same role is often
 	// replicated to every account (Expel E1, StackSets), so a lookup by
 	// name is one per account.
@@ -620,7 +620,7 @@ func (b *builder) roleFor(v view) *snapshot.Role {
 	// stand-in's ARN assumes the default path "/".
 	r := &snapshot.Role{Name: name, ARN: b.standInARN(v.in, name, "iam", "", acct, "role/"+name), Partial: true, Location: b.loc(v.in)}
 	a := b.account(acct)
-	a.roles = append(a.roles, r)
+	a.Roles = append(a.Roles, r)
 	b.roles[acct+"/"+name] = r
 	return r
 }
@@ -667,7 +667,7 @@ func (b *builder) managedPolicy(in *instance) {
 	}
 	mp := &snapshot.ManagedPolicy{ARN: b.s(v, "arn"), Name: b.s(v, "name"), Policy: *p}
 	a := b.account(b.accountOf(in))
-	a.policies = append(a.policies, mp)
+	a.ManagedPolicies = append(a.ManagedPolicies, mp)
 }
 
 // --- GuardDuty -------------------------------------------------------------
@@ -686,7 +686,7 @@ func (b *builder) detector(in *instance) {
 	}
 	b.detectorDataSources(v, d)
 	a := b.account(b.accountOf(in))
-	a.detectors = append(a.detectors, d)
+	a.Detectors = append(a.Detectors, d)
 	a.regions[d.Region] = true
 	b.detectors[in.addr], b.detectors[d.ID] = d, d
 }
@@ -703,7 +703,7 @@ func (b *builder) detectorFor(v view, in *instance) *snapshot.Detector {
 		d = &snapshot.Detector{ID: id, Region: b.region(in), Status: b.notInPlan("status of detector "+id, in),
 			FindingPublishingFrequency: b.notInPlan("finding publishing frequency of detector "+id, in), Partial: true, Location: b.loc(in)}
 		a := b.account(b.accountOf(in))
-		a.detectors = append(a.detectors, d)
+		a.Detectors = append(a.Detectors, d)
 		b.detectors[id] = d
 	}
 	return d
@@ -925,6 +925,6 @@ func (b *builder) trail(in *instance) {
 		t.EventSelectors = []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}
 	}
 	a := b.account(acct)
-	a.trails = append(a.trails, t)
+	a.Trails = append(a.Trails, t)
 	a.regions[region] = true
 }

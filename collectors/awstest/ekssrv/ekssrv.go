@@ -36,14 +36,7 @@ func route(r *http.Request) (awstest.Op, bool) {
 
 func (s *server) serve(rw http.ResponseWriter, r *http.Request, c awstest.Caller, op awstest.Op) {
 	q, name := r.URL.Query(), op.Resource
-	var clusters []*snapshot.EKSCluster
-	if a := s.w.Account(c.Account); a != nil {
-		for i := range a.EKSClusters {
-			if a.EKSClusters[i].Region == c.Region {
-				clusters = append(clusters, &a.EKSClusters[i])
-			}
-		}
-	}
+	clusters := awstest.Filter(s.w.Own(c).EKSClusters, func(k *snapshot.EKSCluster) bool { return k.Region == c.Region })
 	if op.Name == "ListClusters" {
 		names := []string{}
 		for _, cl := range clusters {

@@ -26,16 +26,10 @@ type request struct {
 
 func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	bus := cmp.Or(req.EventBusName, "default")
-	var rules []*snapshot.EventRule
-	if a := s.w.Account(c.Account); a != nil {
-		for i := range a.EventRules {
-			e := &a.EventRules[i]
-			b := cmp.Or(e.EventBusName, "default")
-			if e.Region == c.Region && (b == bus || "arn:"+s.w.PartitionName()+":events:"+c.Region+":"+c.Account+":event-bus/"+b == bus) {
-				rules = append(rules, e)
-			}
-		}
-	}
+	rules := awstest.Filter(s.w.Own(c).EventRules, func(e *snapshot.EventRule) bool {
+		b := cmp.Or(e.EventBusName, "default")
+		return e.Region == c.Region && (b == bus || "arn:"+s.w.PartitionName()+":events:"+c.Region+":"+c.Account+":event-bus/"+b == bus)
+	})
 	switch op {
 	case "ListRules":
 		list := []map[string]any{}

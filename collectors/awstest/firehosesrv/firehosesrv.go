@@ -25,14 +25,7 @@ type request struct {
 }
 
 func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
-	var streams []*snapshot.DeliveryStream
-	if a := s.w.Account(c.Account); a != nil {
-		for i := range a.DeliveryStreams {
-			if d := &a.DeliveryStreams[i]; d.Region == c.Region {
-				streams = append(streams, d)
-			}
-		}
-	}
+	streams := awstest.Filter(s.w.Own(c).DeliveryStreams, func(d *snapshot.DeliveryStream) bool { return d.Region == c.Region })
 	slices.SortFunc(streams, func(x, y *snapshot.DeliveryStream) int { return cmp.Compare(x.Name, y.Name) })
 	switch op {
 	case "ListDeliveryStreams":

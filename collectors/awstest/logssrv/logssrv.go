@@ -25,14 +25,7 @@ type request struct {
 }
 
 func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
-	var groups []*snapshot.LogGroup
-	if a := s.w.Account(c.Account); a != nil {
-		for i := range a.LogGroups {
-			if g := &a.LogGroups[i]; g.Region == c.Region {
-				groups = append(groups, g)
-			}
-		}
-	}
+	groups := awstest.Filter(s.w.Own(c).LogGroups, func(g *snapshot.LogGroup) bool { return g.Region == c.Region })
 	switch op {
 	case "DescribeLogGroups":
 		list := []map[string]any{}

@@ -45,14 +45,9 @@ func (s *server) serve(rw http.ResponseWriter, action string, c awstest.Caller, 
 	a := s.w.Account(c.Account)
 	switch action {
 	case "DescribeClusters":
-		var cs []*snapshot.RedshiftCluster
-		if a != nil {
-			for i := range a.RedshiftClusters {
-				if k := &a.RedshiftClusters[i]; k.Region == c.Region && (form.Get("ClusterIdentifier") == "" || k.Identifier == form.Get("ClusterIdentifier")) {
-					cs = append(cs, k)
-				}
-			}
-		}
+		cs := awstest.Filter(s.w.Own(c).RedshiftClusters, func(k *snapshot.RedshiftCluster) bool {
+			return k.Region == c.Region && (form.Get("ClusterIdentifier") == "" || k.Identifier == form.Get("ClusterIdentifier"))
+		})
 		if form.Get("ClusterIdentifier") != "" && len(cs) == 0 {
 			proto.Fail(rw, awstest.Errorf(404, "ClusterNotFound", "Cluster %s not found.", form.Get("ClusterIdentifier")))
 			return
