@@ -94,6 +94,7 @@ func BuildFor(snap *snapshot.Snapshot, conn *connector.Connector, az *authz.Inde
 	paths = append(paths, b.eksPaths()...)
 	paths = append(paths, b.redshiftPaths()...)
 	paths = append(paths, b.maciePaths()...)
+	paths = append(paths, b.cloudWatchPaths()...)
 	// Implied sources start where no source of the snapshot, whatever the
 	// connector reads, writes.
 	written := map[string]bool{}

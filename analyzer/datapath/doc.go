@@ -13,7 +13,9 @@
 // object key → reader; and, for a Redshift cluster's audit logs
 // (redshift.go), cluster (audit logging, the user activity parameter) →
 // bucket under <prefix>/AWSLogs/<account>/redshift/<region>/ written by
-// redshift.amazonaws.com → reader.
+// redshift.amazonaws.com → reader; and, for a trail that delivers to
+// CloudWatch Logs (cloudwatch.go), trail → the role CloudTrail assumes →
+// the log group's streams the role writes.
 //
 // Paths also start where the input holds no writer: at a bucket no source
 // of the snapshot writes whose notification reaches a queue someone reads

@@ -122,16 +122,8 @@ func (b *builder) noTopicHop(src Source, bucket *snapshot.Bucket) Hop {
 const NoTopicProblem = "no notification "
 
 // vendorPrincipal is the principal the vendor assumes the connector role
-// from: the connector file's, else the one its guide names (Radiant R6).
-func (b *builder) vendorPrincipal() string {
-	if b.conn == nil {
-		return ""
-	}
-	if b.conn.TrustedPrincipal != "" {
-		return b.conn.TrustedPrincipal
-	}
-	return profiles.TrustedPrincipal(b.conn.Profile)
-}
+// from (VendorPrincipal).
+func (b *builder) vendorPrincipal() string { return VendorPrincipal(b.conn) }
 
 // readSpec is what a reader must open at the end of a path.
 type readSpec struct {

@@ -39,8 +39,14 @@ type Reads struct {
 	// each key, and the queue.
 	Requests []Request `json:"requests"`
 	// Assume is the vendor's sts:AssumeRole of the connector role, when the
-	// connector names the principal and the role is in the snapshot.
+	// connector file or the vendor's guide names the principal and the
+	// role is in the snapshot, with the context the reader hop asks it
+	// with (vendorAssumeContext).
 	Assume []Request `json:"assume"`
+	// MemberAssumes are the connector role's sts:AssumeRole of each role
+	// of another account its guide may have it assume (Radiant R8:
+	// memberRoles), with the connector's external ID.
+	MemberAssumes []Request `json:"member_assumes"`
 	// Answers are, by "principal action resource", the answer to each
 	// question the paths' reader and read hops ask (the first asked), and
 	// to every action of the reader table (profiles.ReaderActions) a
@@ -277,17 +283,7 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 			}
 		}
 	}
-	if conn != nil && conn.TrustedPrincipal != "" {
-		if role := ix.roles[conn.Role]; role != nil {
-			ctx := map[string][]string{}
-			if conn.ExternalID != "" {
-				ctx["sts:ExternalId"] = []string{conn.ExternalID}
-			}
-			r.Assume = []Request{{Reader: conn.TrustedPrincipal, Action: "sts:AssumeRole", Resource: role.V.ARN, Context: ctx,
-				On:     Target{ID: role.V.ARN, Type: "AWS::IAM::Role", Account: role.Account},
-				Answer: ask(conn.TrustedPrincipal, "sts:AssumeRole", role.V.ARN, ctx)}}
-		}
-	}
+	r.Assume, r.MemberAssumes = ix.assumes(conn, ask)
 	return r
 }
 

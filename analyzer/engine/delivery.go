@@ -19,7 +19,8 @@ func pathIndex(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.Ind
 	d := datapath.NewDelivery(snap, srcs, paths)
 	asker := datapath.AuthzAsker(ix)
 	l := pathLookups{delivery: d, reads: datapath.NewReads(snap, conn, paths, srcs, d, asker),
-		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker)}
+		services: datapath.NewServiceAnswers(snap, paths, srcs, pubs, d, asker),
+		members:  datapath.NewMemberWrites(snap, srcs, asker)}
 	if conn != nil {
 		if p, ok := profiles.Named(conn.Profile); ok {
 			l.steps = datapath.NewSteps(snap, conn, p, srcs, pubs, asker)
@@ -33,6 +34,7 @@ type pathLookups struct {
 	delivery datapath.Delivery
 	reads    datapath.Reads
 	services datapath.ServiceAnswers
+	members  []datapath.MemberWrites
 	// steps are the questions of the connector's guide steps.
 	steps datapath.Steps
 }
@@ -48,8 +50,11 @@ type pathLookups struct {
 //	keys           [{reader, key, why, context, trail, answer}]
 //	requests       [{reader, action, resource, context, on, answer}]
 //	assume         [the vendor's sts:AssumeRole request, as requests]
+//	member_assumes [the connector role's sts:AssumeRole of each member role, as requests]
 //	answers        {"principal action resource": answer}
 //	service_answers {"principal action resource source": answer}
+//	member_writes  [{trail, bucket, prefix, members, groups: [{first, count, question}]}]
+//	               an organization trail's writes of its members' files, by cause
 //	steps          {step ID: [{kind, rule, severity, reader, action, resource, context, on, answer}]}
 func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 	d, reads := l.delivery, l.reads
@@ -88,6 +93,10 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	memberAssumes, err := requests(reads.MemberAssumes)
+	if err != nil {
+		return nil, err
+	}
 	answers := make(map[string]any, len(reads.Answers))
 	for _, k := range slices.Sorted(maps.Keys(reads.Answers)) {
 		if answers[k], err = refs.of(reads.Answers[k]); err != nil {
@@ -100,11 +109,37 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 			return nil, err
 		}
 	}
+	type group struct {
+		datapath.MemberGroup
+		Question any `json:"question"`
+	}
+	type memberWrites struct {
+		datapath.MemberWrites
+		Groups []group `json:"groups"`
+	}
+	members := make([]memberWrites, 0, len(l.members))
+	for _, w := range l.members {
+		m := memberWrites{MemberWrites: w, Groups: make([]group, 0, len(w.Groups))}
+		for _, g := range w.Groups {
+			a, err := refs.of(g.Question)
+			if err != nil {
+				return nil, err
+			}
+			q := g.Question
+			q.Answer = nil
+			m.Groups = append(m.Groups, group{MemberGroup: g, Question: struct {
+				datapath.Question
+				Answer any `json:"answer"`
+			}{q, a}})
+		}
+		members = append(members, m)
+	}
 	steps, err := stepsValue(l.steps, refs.of)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{
+		"member_writes":   members,
 		"steps":           steps,
 		"service_answers": services,
 		"delivery":        d,
@@ -114,6 +149,7 @@ func indexValue(l pathLookups, refs *answerRefs) (any, error) {
 		"keys":            keys,
 		"requests":        rs,
 		"assume":          assume,
+		"member_assumes":  memberAssumes,
 		"answers":         answers,
 	}, nil
 }

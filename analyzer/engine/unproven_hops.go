@@ -26,7 +26,7 @@ import (
 
 // sourceArea is the rule area (METADATA custom.area) of a path source's
 // own rules.
-var sourceArea = map[datapath.SourceKind]string{"cloudtrail": "trail"}
+var sourceArea = map[datapath.SourceKind]string{"cloudtrail": "trail", datapath.SourceCloudWatchLogs: "cloudwatch"}
 
 func areaOf(k datapath.SourceKind) string {
 	if a, ok := sourceArea[k]; ok {

@@ -70,11 +70,16 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 	fmt.Fprintf(w, "path %s [%s]\n", p.ID, p.Status)
 	s := p.Source
 	fmt.Fprintf(w, "  source: %s %s (account %s, %s)\n", s.Kind, s.ARN, s.Account, s.Region)
-	if s.Bucket == "" {
+	switch {
+	case s.Kind == datapath.SourceCloudWatchLogs:
+		// A trail's events delivered to CloudWatch Logs are log events
+		// in the group's streams, not objects.
+		fmt.Fprintf(w, "  log objects: none (the events go to the log group's streams)\n")
+	case s.Bucket == "":
 		// GuardDuty findings routed by EventBridge travel in the
 		// messages themselves.
 		fmt.Fprintf(w, "  log objects: none (the messages carry the findings)\n")
-	} else {
+	default:
 		fmt.Fprintf(w, "  log objects: s3://%s/%s*%s\n", s.Bucket, s.KeyPrefix, s.KeySuffix)
 	}
 	for i, h := range p.Hops {

@@ -47,6 +47,17 @@ org_members contains management_account
 # "allow"|"deny"|"implicit"|"skipped", "reason": the sentence to
 # quote} (analyzer/engine AuthzBuiltin). Rules decide from statements and
 # kinds, never from the explanation's wording.
+#
+# A call AWS makes on the delivery path is never asked here: Go asks it
+# once, with the context the real call sends, and the rules read its answer
+# (the hops of input.paths, input.path_index: service_answers,
+# member_writes, requests, assume, member_assumes, steps) through
+# path_answer. What may still ask directly are probes, questions no real
+# call on the path makes, each asked to see what a counterfactual request
+# would get: ID01's confused-deputy probes (the vendor's assume without an
+# external ID, and with another customer's), S306's MFA probe
+# (s3:DeleteObject without MFA) and bucket_policy_lock (who may change a
+# bucket policy).
 authz(principal, action, resource, ctx) := trailgate.authz(
 	input.snapshot,
 	{"principal": principal, "action": action, "resource": resource, "context": ctx},

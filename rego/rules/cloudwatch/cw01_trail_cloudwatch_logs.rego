@@ -23,7 +23,7 @@
 #   id: CW01
 #   severity: high
 #   area: cloudwatch
-#   hops: [writer]
+#   hops: [delivery-role, log-group]
 #   reads:
 #     - cloudtrail:DescribeTrails
 #     - iam:GetAccountAuthorizationDetails
@@ -39,15 +39,15 @@ package trailgate.rules.cw01
 import data.trailgate.lib
 import data.trailgate.lib.landingzone
 
-# delivering are the trails that send events to CloudWatch Logs.
+# delivering are the trails that send events to CloudWatch Logs, each
+# once, as its owner (a log source, input.sources: an organization trail
+# listed in a member account is the same trail).
 delivering contains e if {
-	some e in lib.trails
-	object.get(e.trail, "cloudwatch_logs_log_group_arn", "") != ""
-}
-
-delivering contains e if {
-	some e in lib.trails
-	object.get(e.trail, "cloudwatch_logs_role_arn", "") != ""
+	some s in lib.sources
+	s.kind == "cloudtrail"
+	e := {"trail": s.trail, "account": s.account}
+	some setting in ["cloudwatch_logs_log_group_arn", "cloudwatch_logs_role_arn"]
+	object.get(e.trail, setting, "") != ""
 }
 
 trail_resource(e) := lib.resource(e.trail.arn, "AWS::CloudTrail::Trail", e.account, e.trail.home_region)
@@ -97,21 +97,21 @@ group_exists(a, g) if {
 	lg.region == g.region
 }
 
-# streams are the log streams CloudTrail writes for trail e: its own
-# account's, and for an organization trail the members' under the
-# organization ID.
-streams(e) := {s |
-	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
-	some name in stream_names(e, g)
-	s := sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:%s", [lib.partition, g.region, g.account, g.name, name])
-}
+# delivery is the trail's path to CloudWatch Logs (analyzer/datapath
+# cloudwatch.go, input.paths), whose hops ask, with the context CloudTrail
+# sends, whether it can assume the role (delivery-role) and whether the
+# role can create and write the trail's log streams in the group
+# (log-group).
+delivery := {p.source.arn: p | some p in lib.paths; p.source.kind == "cloudwatch-logs"}
 
-stream_names(e, g) := {sprintf("%s_CloudTrail_%s", [e.account, g.region])} if {
-	not e.trail.is_organization_trail
-} else := {sprintf("%s_CloudTrail_%s", [e.account, g.region]), sprintf("%s_%s_CloudTrail_%s", [org_id, e.account, g.region])} if {
-	org_id := input.snapshot.organization.id
-	startswith(org_id, "o-")
-} else := {sprintf("%s_CloudTrail_%s", [e.account, g.region])}
+questions(e, kind) := [q | some h in delivery[e.trail.arn].hops; h.kind == kind; some q in h.questions]
+
+# cannot_write are the role's calls on the trail's streams that are
+# denied, each "ACTION on STREAM", sorted.
+cannot_write(e) := sort({sprintf("%s on %s", [q.action, q.resource]) |
+	some q in questions(e, "log-group")
+	lib.denied(lib.path_answer(q))
+})
 
 role_of(e) := lib.role_arn(e.trail.cloudwatch_logs_role_arn)
 
@@ -129,8 +129,9 @@ deny contains f if {
 deny contains f if {
 	some e in delivering
 	r := role_of(e)
-	# The CloudWatch Logs delivery is on no path (the paths follow S3 delivery): asked here.
-	answer := lib.authz("cloudtrail.amazonaws.com", "sts:AssumeRole", r.role.arn, {})
+	some q in questions(e, "delivery-role")
+	q.action == "sts:AssumeRole"
+	answer := lib.path_answer(q)
 	lib.denied(answer)
 	f := lib.locate(
 		{
@@ -155,13 +156,7 @@ deny contains f if {
 	not lib.is_unknown(arn)
 	not lib.principals_complete(lib.account_of_arn(arn))
 	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
-	missing := sort({sprintf("%s on %s", [action, s]) |
-		some action in ["logs:CreateLogStream", "logs:PutLogEvents"]
-		some s in streams(e)
-
-		# The CloudWatch Logs delivery is on no path (the paths follow S3 delivery): asked here.
-		lib.denied(lib.authz(arn, action, s, {}))
-	})
+	missing := cannot_write(e)
 	count(missing) > 0
 	f := finding(e, "role cannot write", sprintf("role %s, which CloudTrail assumes for trail %s%s, cannot %s", [arn, e.trail.arn, landingzone.step_note("O3"), concat("; ", missing)]), sprintf("Add to an identity policy of %s: %s", [arn, lib.statement_json({
 		"Sid": "AWSCloudTrailDeliverToCloudWatchLogs", "Effect": "Allow",
@@ -174,13 +169,7 @@ deny contains f if {
 	some e in delivering
 	r := role_of(e)
 	group_parts(e.trail.cloudwatch_logs_log_group_arn)
-	missing := sort({sprintf("%s on %s", [action, s]) |
-		some action in ["logs:CreateLogStream", "logs:PutLogEvents"]
-		some s in streams(e)
-
-		# The CloudWatch Logs delivery is on no path (the paths follow S3 delivery): asked here.
-		lib.denied(lib.authz(r.role.arn, action, s, {}))
-	})
+	missing := cannot_write(e)
 	count(missing) > 0
 	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
 	f := lib.with_identity_location(

@@ -94,3 +94,33 @@ test_near_miss_role_listing_failed if {
 	fs := cw01.deny with input as {"snapshot": s, "connector": null, "principal_gaps": {"111111111111": "listing the IAM principals of account 111111111111 failed (AccessDenied)"}}
 	fs == set()
 }
+
+# CloudTrail sends no aws:SourceArn or aws:SourceAccount when it assumes
+# the CloudWatch Logs role ("The role policy doesn't support the use of
+# aws:SourceArn and aws:SourceAccount":
+# https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html):
+# a trust statement conditioned on them admits no delivery.
+test_fail_trust_conditions_on_source_arn if {
+	r := json.patch(role, [{"op": "add", "path": "/trust_policy/document/Statement/0/Condition", "value": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:eu-central-1:111111111111:trail/organization-trail"}}}])
+	facts(snap({}, r, groups)) == {"arn:aws:cloudtrail:eu-central-1:111111111111:trail/organization-trail trust"}
+}
+
+# The path the rule reads: trail → role → log group, each question with
+# its answer.
+test_path_questions if {
+	ps := [p | some p in trailgate.paths(snap({}, role, groups), null).paths; p.source.kind == "cloudwatch-logs"]
+	count(ps) == 1
+	[h.kind | some h in ps[0].hops] == ["writer", "delivery-role", "log-group"]
+	{[q.action, q.answer.decision] | some h in ps[0].hops; some q in h.questions} == {
+		["sts:AssumeRole", "Allowed"], ["logs:CreateLogStream", "Allowed"], ["logs:PutLogEvents", "Allowed"],
+	}
+}
+
+# An organization trail listed in a member account too (a shadow trail)
+# is one trail: one finding.
+test_fail_group_without_role_listed_twice if {
+	s := snap({"cloudwatch_logs_role_arn": ""}, role, groups)
+	shadow := json.patch(s, [{"op": "add", "path": "/accounts/-", "value": {"id": "222222222222", "trails": s.accounts[0].trails}}])
+	fs := cw01.deny with input as {"snapshot": shadow, "connector": null}
+	count(fs) == 1
+}

@@ -55,16 +55,17 @@ deny contains f if {
 	)
 }
 
-context := {"sts:ExternalId": input.connector.external_id} if {
-	input.connector.external_id != ""
-} else := {}
-
+# The vendor's sts:AssumeRole of the connector role, asked once in Go with
+# the context the vendor sends (its principal, the external ID) as the
+# path's reader hop asks it (input.path_index.assume): the vendor is the
+# connector file's trusted_principal, else the principal the vendor's
+# guide names (Radiant R6), so the trust is checked either way.
 deny contains f if {
 	r := connector_role
-	# The connector file's principal, else the one the vendor's guide
-	# names (Radiant R6): the trust is checked either way.
-	p := datapath.vendor_principal
-	answer := lib.authz(p, "sts:AssumeRole", r.role.arn, context)
+	some x in lib.path_index.assume
+	x.resource == r.role.arn
+	p := x.reader
+	answer := lib.request_answer(x)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
 	f := lib.with_fix(finding(
@@ -192,8 +193,9 @@ deny contains f if {
 	s.require.member_roles
 	r := connector_role
 	some m in datapath.member_roles
-	# No path hop asks this: the connector role assuming each member role the guide demands.
-	answer := lib.authz(r.role.arn, "sts:AssumeRole", m.role.arn, context)
+	x := member_assumes[m.role.arn]
+	x.reader == r.role.arn
+	answer := lib.request_answer(x)
 	lib.denied(answer)
 	not lib.org_policy_blocks(answer)
 	f := lib.with_fix(finding(
@@ -204,6 +206,12 @@ deny contains f if {
 		trust_locations(m, r.role.arn, answer),
 	), member_trust_fix(r, m, answer))
 }
+
+# member_assumes are the main role's sts:AssumeRole of each role of
+# another account the guide may have it assume, with the connector's
+# external ID, asked once in Go (input.path_index.member_assumes), by the
+# member role's ARN.
+member_assumes := {x.resource: x | some x in lib.path_index.member_assumes}
 
 member_trust_statement(r) := object.union(trust_statement(r.role.arn), {"Sid": "TrustMainRole"})
 

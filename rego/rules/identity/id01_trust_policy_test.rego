@@ -220,3 +220,20 @@ test_near_miss_no_external_id_in_connector if {
 	fs := id01.deny with input as inp
 	count(fs) == 0
 }
+
+# Without trusted_principal in the connector file, the vendor's guide names
+# the principal (Radiant R6): its assume, asked in Go with the external ID
+# (input.path_index.assume), is judged as the file's would be.
+test_fail_guide_principal_not_trusted if {
+	doc := json.patch(snap("radiant", "radiant-aws-access-role", [trust_ok]), [{"op": "remove", "path": "/connector/trusted_principal"}])
+	fs := id01.deny with input as doc
+	concat(" ", [radiant_principal, "sts:AssumeRole"]) in {f.fact | some f in fs}
+}
+
+test_pass_guide_principal_trusted if {
+	trust := object.union(trust_ok, {"Principal": {"AWS": radiant_principal}})
+	doc := json.patch(snap("radiant", "radiant-aws-access-role", [trust]), [{"op": "remove", "path": "/connector/trusted_principal"}])
+	fs := id01.deny with input as doc
+	not concat(" ", [radiant_principal, "sts:AssumeRole"]) in {f.fact | some f in fs}
+	count(fs) == 0
+}

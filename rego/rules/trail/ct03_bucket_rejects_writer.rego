@@ -37,36 +37,45 @@ package trailgate.rules.ct03
 
 import data.trailgate.lib
 
+# writing are the trails, each once, as their owner writes them (a log
+# source, input.sources: an organization trail listed in a member account
+# is the same trail).
+writing contains {"trail": s.trail, "account": s.account} if {
+	some s in lib.sources
+	s.kind == "cloudtrail"
+}
+
 # checks are the grants each trail needs in its bucket's policy.
 checks contains c if {
-	some e in lib.trails
+	some e in writing
 	b := lib.bucket_named(e.trail.s3_bucket_name)
 	c := {"trail": e, "bucket": b, "action": "s3:GetBucketAcl", "resource": b.bucket.arn, "path": "", "group": "acl"}
 }
 
 checks contains c if {
-	some e in lib.trails
+	some e in writing
 	b := lib.bucket_named(e.trail.s3_bucket_name)
 	path := sprintf("%sAWSLogs/%s/", [prefix(e.trail), e.account])
 	c := {"trail": e, "bucket": b, "action": "s3:PutObject", "resource": object_arn(b, path, e), "path": path, "group": "account"}
 }
 
+# An organization trail writes every member account's files under
+# AWSLogs/<org-id>/<member>/: asked once in Go for every member and
+# grouped by cause (input.path_index.member_writes), each group with the
+# question of its least path and how many members it holds.
 checks contains c if {
-	some e in lib.trails
+	some e in writing
 	e.trail.is_organization_trail
 	b := lib.bucket_named(e.trail.s3_bucket_name)
-	some member in lib.org_members
-	path := sprintf("%sAWSLogs/%s/%s/", [prefix(e.trail), lib.org_id, member])
-	c := {"trail": e, "bucket": b, "action": "s3:PutObject", "resource": object_arn(b, path, e), "path": path, "group": "org"}
+	some g in member_writes[e.trail.arn].groups
+	c := {"trail": e, "bucket": b, "action": "s3:PutObject", "resource": g.question.resource, "path": g.first, "group": "org", "count": g.count, "question": g.question}
 }
+
+member_writes := {w.trail: w | some w in lib.path_index.member_writes}
 
 prefix(t) := lib.with_slash(object.get(t, "s3_key_prefix", ""))
 
 object_arn(b, path, e) := sprintf("%s/%sCloudTrail/%s/%s_CloudTrail_%s_file.json.gz", [b.bucket.arn, path, e.trail.home_region, e.account, e.trail.home_region])
-
-context(c) := {"aws:SourceArn": c.trail.trail.arn, "aws:SourceAccount": c.trail.account, "s3:x-amz-acl": "bucket-owner-full-control"} if {
-	c.action == "s3:PutObject"
-} else := {"aws:SourceArn": c.trail.trail.arn, "aws:SourceAccount": c.trail.account}
 
 failures contains {"check": c, "answer": a} if {
 	some c in checks
@@ -74,13 +83,13 @@ failures contains {"check": c, "answer": a} if {
 	lib.denied(a)
 }
 
-# answer is the trail's writer hop's answer where the hop asks the call (the
-# bucket check, the trail owner's own path and the organization path of its
-# own account), asked once in Go with the context CloudTrail sends; the hop
-# asks for no other member's path, which is asked here.
-answer(c) := a if {
-	a := lib.service_answer("cloudtrail.amazonaws.com", c.action, c.resource, c.trail.trail.arn)
-} else := lib.authz("cloudtrail.amazonaws.com", c.action, c.resource, context(c))
+# answer is the answer to a check, asked once in Go with the context
+# CloudTrail sends (aws:SourceArn, aws:SourceAccount, s3:x-amz-acl): the
+# trail's writer hop asks the bucket check and the trail owner's own
+# paths (service answers), member_writes every member's.
+answer(c) := lib.path_answer(c.question) if {
+	c.group == "org"
+} else := lib.service_answer("cloudtrail.amazonaws.com", c.action, c.resource, c.trail.trail.arn)
 
 deny contains f if {
 	some x in failures
@@ -109,16 +118,25 @@ deny contains f if {
 	x.check.group == "account"
 	trail := x.check.trail.trail.arn
 	same_cause(trail)
-	accounts := org_failed_paths(trail)
+	y := org_first_failure(trail)
 	f := finding(x.check, x.answer, sprintf("s3:PutObject %s", [x.check.path]), sprintf(
 		"CloudTrail cannot s3:PutObject under %s/%s* nor the organization trail %s's logs under %s/%s (%d of %d member accounts, first path %s): %s%s",
-		[x.check.bucket.bucket.arn, x.check.path, trail, x.check.bucket.bucket.arn, org_path(x.check.trail.trail), count(accounts), count(lib.org_members), accounts[0], x.answer.proof, source_arn_hint(x.check)],
+		[x.check.bucket.bucket.arn, x.check.path, trail, x.check.bucket.bucket.arn, org_path(x.check.trail.trail), org_failed_count(trail), member_writes[trail].members, y.check.path, x.answer.proof, source_arn_hint(x.check)],
 	))
 }
 
-# org_failed_paths are the organization paths of trail that CloudTrail
-# cannot write, sorted.
-org_failed_paths(trail) := sort([y.check.path | some y in failures; y.check.group == "org"; y.check.trail.trail.arn == trail])
+# org_failures are the groups of member accounts of trail whose paths
+# CloudTrail cannot write; org_first_failure the one holding the least
+# path, org_failed_count how many members they hold.
+org_failures(trail) := [y | some y in failures; y.check.group == "org"; y.check.trail.trail.arn == trail]
+
+org_first_failure(trail) := y if {
+	failed := org_failures(trail)
+	some y in failed
+	y.check.path == min({z.check.path | some z in failed})
+}
+
+org_failed_count(trail) := sum([y.check.count | some y in org_failures(trail)])
 
 org_path(t) := concat("", [prefix(t), "AWSLogs/", lib.org_id, "/"])
 
@@ -129,10 +147,7 @@ same_cause(trail) if {
 	some x in failures
 	x.check.group == "account"
 	x.check.trail.trail.arn == trail
-	some y in failures
-	y.check.group == "org"
-	y.check.trail.trail.arn == trail
-	y.check.path == org_failed_paths(trail)[0]
+	y := org_first_failure(trail)
 	cause(x.answer) == cause(y.answer)
 }
 
@@ -146,11 +161,10 @@ deny contains f if {
 	x.check.group == "org"
 	trail := x.check.trail.trail.arn
 	not same_cause(trail)
-	accounts := org_failed_paths(trail)
-	x.check.path == accounts[0]
+	x == org_first_failure(trail)
 	f := finding(x.check, x.answer, sprintf("s3:PutObject %sAWSLogs/%s/", [prefix(x.check.trail.trail), lib.org_id]), sprintf(
 		"CloudTrail cannot s3:PutObject the organization trail %s's logs under %s/%s (%d of %d member accounts, first path %s): %s%s",
-		[trail, x.check.bucket.bucket.arn, org_path(x.check.trail.trail), count(accounts), count(lib.org_members), accounts[0], x.answer.proof, source_arn_hint(x.check)],
+		[trail, x.check.bucket.bucket.arn, org_path(x.check.trail.trail), org_failed_count(trail), member_writes[trail].members, x.check.path, x.answer.proof, source_arn_hint(x.check)],
 	))
 }
 

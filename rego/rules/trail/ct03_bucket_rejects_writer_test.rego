@@ -172,3 +172,35 @@ test_write_to_wrong_path_points_at_write_statement if {
 test_missing_write_statement_points_at_policy if {
 	write_locations([acl_stmt]) == {{"file": "t.yaml", "line": 59}}
 }
+
+# Members are asked in Go and grouped by cause: a Deny naming one member's
+# folder fails that member alone, reported with the organization path,
+# counting the members it stops and naming the first.
+test_fail_one_member_denied if {
+	deny_member := {"Sid": "DenyMember", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::org-logs/AWSLogs/o-a1b2c3d4e5/333333333333/*"}
+	inp := {"snapshot": object.union(snap([acl_stmt, write_stmt, deny_member], trail).snapshot, {"organization": {
+		"id": "o-a1b2c3d4e5", "management_account_id": "111111111111", "root_id": "r-a1b2",
+		"members": [
+			{"id": "111111111111", "parent_id": "r-a1b2"},
+			{"id": "222222222222", "parent_id": "r-a1b2"},
+			{"id": "333333333333", "parent_id": "r-a1b2"},
+			{"id": "444444444444", "parent_id": "r-a1b2"},
+		],
+	}})}
+	fs := ct03.deny with input as inp
+	{f.fact | some f in fs} == {concat(" ", [trail_arn, "s3:PutObject AWSLogs/o-a1b2c3d4e5/"])}
+	some f in fs
+	contains(f.message, "1 of 4 member accounts, first path AWSLogs/o-a1b2c3d4e5/333333333333/")
+	contains(f.message, "DenyMember")
+}
+
+# DescribeTrails in a member account lists the organization trail too (a
+# shadow trail): it is the management account's trail, writing where that
+# account's writes, judged once; the member's listing asks nothing of
+# AWSLogs/<member>/, where an organization trail never writes.
+test_pass_org_trail_listed_in_member_account if {
+	base := snap([acl_stmt, write_stmt], trail)
+	inp := json.patch(base, [{"op": "add", "path": "/snapshot/accounts/1/trails", "value": [trail]}])
+	fs := ct03.deny with input as inp
+	fs == set()
+}
