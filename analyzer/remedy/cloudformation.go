@@ -128,7 +128,11 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 			}
 		}
 		_, pn := mapGet(val, "Properties")
-		return t.setChange(f, lang, id, key, val, f.Fix.Set, pn, "the Properties of")
+		set := f.Fix.Set
+		if _, typ := mapGet(val, "Type"); typ != nil {
+			set = aliased(typ.Value, pn, set)
+		}
+		return t.setChange(f, lang, id, key, val, set, pn, "the Properties of")
 	case f.Fix.Companion != nil && len(f.Fix.SetAt) == 0 && len(f.Fix.AddStatement) == 0:
 		id, key, val := t.resource(f, false)
 		if val == nil {

@@ -108,8 +108,10 @@ func outsideChange(f findings.Finding, data []byte) *findings.Change {
 	if lang == "terraform" {
 		what = "this Terraform configuration"
 	}
+	// A folded guide step (" Also: …") is added once, by Apply.
+	instead, _, _ := strings.Cut(f.Remediation, " Also: ")
 	return &findings.Change{Language: lang, File: f.Location.File, Line: f.Location.Line,
-		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), f.Fix.Outside, f.Remediation)}
+		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), f.Fix.Outside, instead)}
 }
 
 var placeholderRe = regexp.MustCompile(`<[^<>]+>`)
