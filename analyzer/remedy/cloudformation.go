@@ -2,12 +2,13 @@ package remedy
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -328,6 +329,7 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
 	edits, merged, ok := t.setEdits(pn, set)
 	if !ok {
+		textOnly.Text += computedReason(pn, set)
 		return textOnly
 	}
 	c.Edits = append(c.Edits, edits...)
@@ -337,9 +339,8 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	if companionEdit != nil {
 		c.Edits = append(c.Edits, *companionEdit)
 	}
-	sort.Slice(c.Edits, func(i, j int) bool {
-		a, b := c.Edits[i], c.Edits[j]
-		return a.StartLine < b.StartLine || a.StartLine == b.StartLine && a.StartColumn < b.StartColumn
+	slices.SortFunc(c.Edits, func(a, b findings.Replacement) int {
+		return cmp.Or(cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.StartColumn, b.StartColumn))
 	})
 	return c
 }
@@ -826,21 +827,12 @@ func orderedKeys(m map[string]any) []string {
 	}
 	var rest []string
 	for k := range m {
-		if !contains(statementOrder, k) {
+		if !slices.Contains(statementOrder, k) {
 			rest = append(rest, k)
 		}
 	}
-	sort.Strings(rest)
+	slices.Sort(rest)
 	return append(out, rest...)
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // orderedJSON writes v as indented JSON, statement keys in AWS's order;
@@ -882,6 +874,10 @@ func orderedJSON(v any, prefix, step string) string {
 			}
 			b.WriteString(pad + "]")
 		default:
+			if e, ok := symbolJSON(stringOf(x)); ok {
+				b.WriteString(e)
+				return
+			}
 			enc, _ := json.Marshal(x)
 			b.Write(enc)
 		}
@@ -924,6 +920,9 @@ func yamlNode(v any) *yaml.Node {
 		for _, e := range x {
 			n.Content = append(n.Content, yamlNode(e))
 		}
+		return n
+	}
+	if n, ok := symbolNode(stringOf(v)); ok {
 		return n
 	}
 	// Numbers come from JSON as float64: a whole one is written as an

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -92,7 +94,7 @@ func (b *builder) bucket(in *instance) {
 		}
 	}
 	for _, r := range v.blocks("lifecycle_rule") {
-		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: "Disabled", Prefix: b.s(r, "prefix")}
+		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: "Disabled", Prefix: b.s(r, "prefix"), Location: b.blockLoc(in, r)}
 		if r.boolean("enabled", false) {
 			rule.Status = "Enabled"
 		}
@@ -195,13 +197,7 @@ func (b *builder) bucketNotification(in *instance) {
 	targets := func(block, arnKey string) []snapshot.NotificationTarget {
 		var out []snapshot.NotificationTarget
 		for _, t := range v.blocks(block) {
-			// With the .tf text at hand, each entry points at its own
-			// block (topic { … }): the one a fix edits and a review
-			// comments on, where a bucket notifies several targets.
-			loc := b.loc(in)
-			if t.body != nil {
-				loc.Line = t.body.SrcRange.Start.Line
-			}
+			loc := b.blockLoc(in, t)
 			out = append(out, snapshot.NotificationTarget{ID: b.s(t, "id"), ARN: b.s(t, arnKey), Events: b.strs(t, "events"),
 				FilterPrefix: b.s(t, "filter_prefix"), FilterSuffix: b.s(t, "filter_suffix"), Location: loc})
 		}
@@ -226,7 +222,7 @@ func (b *builder) bucketLifecycle(in *instance) {
 	x := b.bucketFor(v)
 	x.Lifecycle = nil
 	for _, r := range v.blocks("rule") {
-		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: b.s(r, "status"), Prefix: b.s(r, "prefix")}
+		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: b.s(r, "status"), Prefix: b.s(r, "prefix"), Location: b.blockLoc(in, r)}
 		if f, ok := r.block("filter"); ok {
 			if p := b.s(f, "prefix"); p != "" {
 				rule.Prefix = p
@@ -243,6 +239,18 @@ func (b *builder) bucketLifecycle(in *instance) {
 		x.Lifecycle = append(x.Lifecycle, rule)
 	}
 	b.mark(x, "lifecycle")
+}
+
+// blockLoc is where a nested block of a resource is written: with the .tf
+// text at hand, its own block (topic { … }, rule { … }), the one a fix
+// edits and a review comments on, where a resource has several; else the
+// resource's.
+func (b *builder) blockLoc(in *instance, v view) *snapshot.Location {
+	loc := b.loc(in)
+	if v.body != nil {
+		loc.Line = v.body.SrcRange.Start.Line
+	}
+	return loc
 }
 
 func (b *builder) bucketACL(in *instance) {
@@ -365,8 +373,8 @@ func (b *builder) keyFor(v view, key string) *snapshot.Key {
 		return k
 	}
 	region := b.region(v.in)
-	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && snapshot.IsRegion(parts[3]) {
-		region = parts[3]
+	if a, err := awsarn.Parse(arn); err == nil && snapshot.IsRegion(a.Region) {
+		region = a.Region
 	}
 	k := &snapshot.Key{KeyID: strings.TrimPrefix(arn[strings.LastIndexByte(arn, ':')+1:], "key/"), ARN: arn, Region: region,
 		KeyState: b.notInPlan("state of key "+id, v.in), KeyManager: snapshot.KeyManagerCustomer, Partial: true, Location: b.loc(v.in)}
@@ -425,8 +433,8 @@ func (b *builder) topicFor(v view, key string) *snapshot.Topic {
 	}
 	t := &snapshot.Topic{ARN: arn, Region: b.notInPlan("region of topic "+arn, v.in), Partial: true, Location: b.loc(v.in)}
 	acct := b.accountOf(v.in)
-	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
-		t.Name, t.Region, acct = parts[5], parts[3], parts[4]
+	if a, err := awsarn.Parse(arn); err == nil {
+		t.Name, t.Region, acct = a.Resource, a.Region, a.AccountID
 	}
 	a := b.account(acct)
 	a.Topics = append(a.Topics, t)
@@ -463,8 +471,8 @@ func (b *builder) subscription(in *instance) {
 	} else {
 		switch s.Protocol {
 		case "sqs", "lambda", "firehose":
-			if parts := strings.SplitN(s.Endpoint, ":", 6); len(parts) == 6 && snapshot.IsAccountID(parts[4]) {
-				s.PendingConfirmation = parts[4] != acct
+			if owner, ok := arnAccountID(s.Endpoint); ok {
+				s.PendingConfirmation = owner != acct
 			}
 		case "email", "email-json":
 			s.PendingConfirmation = true
