@@ -127,7 +127,11 @@ func cloudFormationChange(f findings.Finding, t *template, sids map[string]int) 
 			}
 		}
 		_, pn := mapGet(val, "Properties")
-		return t.setChange(f, lang, id, key, val, f.Fix.Set, pn, "the Properties of")
+		set := f.Fix.Set
+		if _, typ := mapGet(val, "Type"); typ != nil {
+			set = aliased(typ.Value, pn, set)
+		}
+		return t.setChange(f, lang, id, key, val, set, pn, "the Properties of")
 	case f.Fix.Companion != nil && len(f.Fix.SetAt) == 0 && len(f.Fix.AddStatement) == 0:
 		id, key, val := t.resource(f, false)
 		if val == nil {
@@ -324,6 +328,7 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	textOnly := &findings.Change{Language: c.Language, File: c.File, Line: c.Line, Text: c.Text}
 	edits, merged, ok := t.setEdits(pn, set)
 	if !ok {
+		textOnly.Text += computedReason(pn, set)
 		return textOnly
 	}
 	c.Edits = append(c.Edits, edits...)
@@ -878,6 +883,10 @@ func orderedJSON(v any, prefix, step string) string {
 			}
 			b.WriteString(pad + "]")
 		default:
+			if e, ok := symbolJSON(stringOf(x)); ok {
+				b.WriteString(e)
+				return
+			}
 			enc, _ := json.Marshal(x)
 			b.Write(enc)
 		}
@@ -920,6 +929,9 @@ func yamlNode(v any) *yaml.Node {
 		for _, e := range x {
 			n.Content = append(n.Content, yamlNode(e))
 		}
+		return n
+	}
+	if n, ok := symbolNode(stringOf(v)); ok {
 		return n
 	}
 	// Numbers come from JSON as float64: a whole one is written as an

@@ -33,7 +33,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 	sids := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
-		if f.Fix == nil || f.Location == nil || f.Location.File == "" {
+		if f.Location == nil || f.Location.File == "" || f.Fix == nil && !f.Unproven {
 			continue
 		}
 		file := f.Location.File
@@ -42,6 +42,11 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 			data, _ = read(file)
 			cache[file] = data
 		}
+		if f.Fix == nil {
+			f.Change = unprovenChange(*f, data)
+			f.Remediation = f.Change.Text
+			continue
+		}
 		if data == nil {
 			continue
 		}
@@ -49,6 +54,8 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		switch {
 		case f.Fix.Outside != "":
 			c = outsideChange(*f, data)
+		case alsoOnly(f.Fix):
+			c = alsoOnlyChange(*f, data)
 		case strings.EqualFold(filepath.Ext(file), ".tf"):
 			c = terraformChange(*f, data)
 		case isPlan(data):
@@ -61,16 +68,21 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 			}
 			c = cloudFormationChange(*f, t, sids)
 		}
-		if c != nil && hasPlaceholder(f.Fix, c.Language == "terraform") {
+		// A value AWS assigns at apply is no placeholder: both languages
+		// write it as a reference (HCL's aws_iam_role.reader.arn, a
+		// template's !GetAtt or !Sub), and one they cannot write is
+		// caught below (quotesSymbol).
+		if c != nil && hasPlaceholder(f.Fix, true) {
 			// A value the user must fill in (the external ID, a key to
 			// create) makes the edit inexact: the text says what to write.
 			c.Edits = nil
 		}
-		if c != nil && (quotesSymbol(c.Edits) || c.Language == "terraform" && moduleSymbol(f.Fix)) {
+		if c != nil && len(c.Edits) > 0 && (quotesSymbol(c.Edits) || c.Language == "terraform" && moduleSymbol(f.Fix)) {
 			// A value AWS assigns at apply that the language could not
 			// write as a reference would be pasted as a literal no
 			// resource has.
 			c.Edits = nil
+			c.Text += symbolReason
 		}
 		if c != nil {
 			// A vendor guide step folded into the finding (engine's
@@ -81,7 +93,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 				c.Edits = nil
 				c.Text += "\n\nAlso: " + f.Remediation[i+len(" Also: "):]
 			}
-			if f.Fix.Also != "" && f.Fix.Outside == "" {
+			if f.Fix.Also != "" && f.Fix.Outside == "" && !alsoOnly(f.Fix) {
 				c.Edits = nil
 				c.Text += "\n\nAlso: " + f.Fix.Also
 			}
@@ -96,20 +108,11 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 // points at, and gives the rule's organization-level, console or API
 // change, so that nobody edits the template in vain.
 func outsideChange(f findings.Finding, data []byte) *findings.Change {
-	lang := "cloudformation-yaml"
-	d := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	switch {
-	case strings.EqualFold(filepath.Ext(f.Location.File), ".tf") || isPlan(data):
-		lang = "terraform"
-	case len(d) > 0 && d[0] == '{':
-		lang = "cloudformation-json"
-	}
-	what := "this template"
-	if lang == "terraform" {
-		what = "this Terraform configuration"
-	}
+	lang, what := inputLanguage(f.Location.File, data)
+	// A folded guide step (" Also: …") is added once, by Apply.
+	instead, _, _ := strings.Cut(f.Remediation, " Also: ")
 	return &findings.Change{Language: lang, File: f.Location.File, Line: f.Location.Line,
-		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), f.Fix.Outside, f.Remediation)}
+		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), f.Fix.Outside, instead)}
 }
 
 var placeholderRe = regexp.MustCompile(`<[^<>]+>`)

@@ -37,9 +37,15 @@ var tfAttribute = map[string]map[string]string{
 		"IncludeGlobalServiceEvents": "include_global_service_events",
 		"IsLogging":                  "enable_logging",
 		"KMSKeyId":                   "kms_key_id",
+		"CloudWatchLogsLogGroupArn":  "cloud_watch_logs_group_arn",
+		"CloudWatchLogsRoleArn":      "cloud_watch_logs_role_arn",
 	},
 	"aws_guardduty_detector": {
 		"FindingPublishingFrequency": "finding_publishing_frequency",
+		"Enable":                     "enable",
+	},
+	"aws_guardduty_organization_configuration": {
+		"AutoEnableOrganizationMembers": "auto_enable_organization_members",
 	},
 	// CloudFormation's DestinationProperties object is flat in the
 	// provider (tfFlatten): destination_arn and kms_key_arn.
@@ -56,6 +62,14 @@ var tfAttribute = map[string]map[string]string{
 	"aws_eks_cluster": {
 		"enabled_cluster_log_types": "enabled_cluster_log_types",
 	},
+	// A subscription filter a Fix declares (EK02).
+	"aws_cloudwatch_log_subscription_filter": {
+		"FilterName":     "name",
+		"LogGroupName":   "log_group_name",
+		"FilterPattern":  "filter_pattern",
+		"DestinationArn": "destination_arn",
+		"RoleArn":        "role_arn",
+	},
 	"aws_sns_topic_subscription": {
 		"RawMessageDelivery": "raw_message_delivery",
 		"TopicArn":           "topic_arn",
@@ -70,6 +84,7 @@ var tfType = map[string]string{
 	"AWS::SQS::Queue":                       "aws_sqs_queue",
 	"AWS::SNS::Subscription":                "aws_sns_topic_subscription",
 	"AWS::GuardDuty::PublishingDestination": "aws_guardduty_publishing_destination",
+	"AWS::Logs::SubscriptionFilter":         "aws_cloudwatch_log_subscription_filter",
 }
 
 // tfFlatten are CloudFormation properties whose object the provider holds
@@ -87,7 +102,7 @@ var tfOmitFalse = map[string]bool{"sqs_managed_sse_enabled": true}
 
 // tfSelfAttribute is the attribute of a resource type that is what
 // CloudFormation's Ref returns for it: a topic's ARN, a queue's URL.
-var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id", "aws_guardduty_detector": "id"}
+var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id", "aws_guardduty_detector": "id", "aws_eks_cluster": "name"}
 
 var tfIndexRe = regexp.MustCompile(`\[[^\]]*\]`)
 
@@ -278,6 +293,12 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 			sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
 		}
 		return c
+	case len(f.Fix.Set) > 0 && f.Fix.Companion == nil && tfInner[typ] != nil:
+		st, ok := tfInnerOf(typ, f.Fix.Set)
+		if !ok {
+			return nil
+		}
+		return tfInnerChange(f, c, block, st, data)
 	case len(f.Fix.Set) > 0:
 		st, ok := tfSetOf(typ, f.Fix.Set)
 		if !ok {
@@ -303,6 +324,11 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		what, ok := tfPolicy(typ, f.Fix.Policy)
 		if !ok {
 			return tfIdentityElsewhere(f, c)
+		}
+		if typ == "aws_iam_role" && f.Fix.Policy == "identity" {
+			if rc := tfRolePolicyChange(f, c, body, block, data); rc != nil {
+				return rc
+			}
 		}
 		c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s:\n\n%s", where(c.File, line), f.Address, what, indentText(hclValue(f.Fix.AddStatement, ""), "  "))
 		if e, at, ok := tfStatementEdit(body, block, tfPolicyArgument(f.Fix.Policy), f.Fix.AddStatement, data); ok {
@@ -543,6 +569,12 @@ func planChange(f findings.Finding) *findings.Change {
 			return nil
 		}
 		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), declare beside it:\n\n%s", f.Address, where(c.File, c.Line), indentText(strings.Join(blocks, "\n\n"), "  "))
+	case len(f.Fix.Set) > 0 && f.Fix.Companion == nil && tfInner[typ] != nil:
+		st, ok := tfInnerOf(typ, f.Fix.Set)
+		if !ok {
+			return nil
+		}
+		c.Text = fmt.Sprintf("In the configuration of %s (planned at %s; give --tf-dir to point at its block), set%s", f.Address, where(c.File, c.Line), st.text())
 	case len(f.Fix.Set) > 0:
 		set, decl := f.Fix.Set, ""
 		if f.Fix.Companion != nil {

@@ -25,6 +25,7 @@ var tfBucketResources = map[string]struct {
 		o, ok := firstRule(v, "Rules")["ObjectOwnership"].(string)
 		return "rule {\n  object_ownership = " + hclString(o) + "\n}", ok
 	}},
+	"LifecycleConfiguration": {"aws_s3_bucket_lifecycle_configuration", lifecycleRulesHCL},
 	"BucketEncryption": {"aws_s3_bucket_server_side_encryption_configuration", func(v any) (string, bool) {
 		r := firstRule(v, "ServerSideEncryptionConfiguration")
 		def, _ := r["ServerSideEncryptionByDefault"].(map[string]any)

@@ -31,6 +31,8 @@ type tfEntry struct {
 	arg    string
 	// statement is a statement block of an aws_iam_policy_document.
 	statement *hclsyntax.Block
+	// lifecycle is a lifecycle rule block (tflifecycle.go).
+	lifecycle *hclsyntax.Block
 	// owner is the address of the block that holds the entry.
 	owner string
 }
@@ -52,6 +54,9 @@ func findEntry(body *hclsyntax.Body, block *hclsyntax.Block, line int) (tfEntry,
 		}
 		if len(targets) == 1 && block.DefRange().Start.Line == line {
 			return tfEntry{nested: targets[0], owner: block.Labels[0] + "." + block.Labels[1]}, true
+		}
+		if r := lifecycleRuleAt(block, line); r != nil {
+			return tfEntry{lifecycle: r, owner: block.Labels[0] + "." + block.Labels[1]}, true
 		}
 	}
 	for _, b := range body.Blocks {
@@ -137,6 +142,8 @@ func tfSetAtChange(f findings.Finding, body *hclsyntax.Body, block *hclsyntax.Bl
 	at := where(c.File, c.Line)
 	var exact bool
 	switch {
+	case en.lifecycle != nil:
+		return lifecycleChange(f, en.lifecycle, en.owner, src)
 	case en.nested != nil:
 		names, values, drop, ok := tfNotificationSet(f.Fix.SetAt)
 		if !ok {
@@ -551,6 +558,9 @@ func attrString(b *hclsyntax.Block, name string) string {
 // or the Condition of the statement both as jsonencode() writes it and as
 // an aws_iam_policy_document's condition blocks.
 func tfSetAtText(set map[string]any) (string, bool) {
+	if prefix, ok := lifecyclePrefix(set); ok {
+		return fmt.Sprintf("set in the lifecycle rule the finding names (its rule block; lifecycle_rule in an aws_s3_bucket):\n\n%s", lifecycleText("rule", prefix)), true
+	}
 	if names, values, drop, ok := tfNotificationSet(set); ok {
 		text := fmt.Sprintf("set in the notification's block (topic, queue or lambda_function) the finding names:\n\n%s", tfArgs(names, values))
 		if len(drop) > 0 {

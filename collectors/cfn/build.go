@@ -388,7 +388,7 @@ func (b *builder) bucket(home *account, r *resource, p props) error {
 				return err
 			}
 			rd := rule.read()
-			lr := snapshot.LifecycleRule{ID: rd.str("Id"), Status: rd.str("Status"), Prefix: rd.str("Prefix"), ExpirationDays: rd.integer("ExpirationInDays", 0)}
+			lr := snapshot.LifecycleRule{ID: rd.str("Id"), Status: rd.str("Status"), Prefix: rd.str("Prefix"), ExpirationDays: rd.integer("ExpirationInDays", 0), Location: p.loc(rule.v.line)}
 			if rd.err != nil {
 				return rd.err
 			}

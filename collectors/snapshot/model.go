@@ -405,6 +405,9 @@ type LifecycleRule struct {
 	Prefix string `json:"prefix,omitempty"`
 	// ExpirationDays is 0 when the rule does not expire current objects.
 	ExpirationDays int `json:"expiration_days,omitempty"`
+	// Location is where an IaC input writes the rule (the rule's own
+	// entry where the input shows it), for a fix that edits the rule.
+	Location *Location `json:"location,omitempty"`
 }
 
 // ProbedKey is an object key the collector checked for.

@@ -92,7 +92,7 @@ func (b *builder) bucket(in *instance) {
 		}
 	}
 	for _, r := range v.blocks("lifecycle_rule") {
-		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: "Disabled", Prefix: b.s(r, "prefix")}
+		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: "Disabled", Prefix: b.s(r, "prefix"), Location: b.blockLoc(in, r)}
 		if r.boolean("enabled", false) {
 			rule.Status = "Enabled"
 		}
@@ -195,13 +195,7 @@ func (b *builder) bucketNotification(in *instance) {
 	targets := func(block, arnKey string) []snapshot.NotificationTarget {
 		var out []snapshot.NotificationTarget
 		for _, t := range v.blocks(block) {
-			// With the .tf text at hand, each entry points at its own
-			// block (topic { … }): the one a fix edits and a review
-			// comments on, where a bucket notifies several targets.
-			loc := b.loc(in)
-			if t.body != nil {
-				loc.Line = t.body.SrcRange.Start.Line
-			}
+			loc := b.blockLoc(in, t)
 			out = append(out, snapshot.NotificationTarget{ID: b.s(t, "id"), ARN: b.s(t, arnKey), Events: b.strs(t, "events"),
 				FilterPrefix: b.s(t, "filter_prefix"), FilterSuffix: b.s(t, "filter_suffix"), Location: loc})
 		}
@@ -226,7 +220,7 @@ func (b *builder) bucketLifecycle(in *instance) {
 	x := b.bucketFor(v)
 	x.Lifecycle = nil
 	for _, r := range v.blocks("rule") {
-		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: b.s(r, "status"), Prefix: b.s(r, "prefix")}
+		rule := snapshot.LifecycleRule{ID: b.s(r, "id"), Status: b.s(r, "status"), Prefix: b.s(r, "prefix"), Location: b.blockLoc(in, r)}
 		if f, ok := r.block("filter"); ok {
 			if p := b.s(f, "prefix"); p != "" {
 				rule.Prefix = p
@@ -243,6 +237,18 @@ func (b *builder) bucketLifecycle(in *instance) {
 		x.Lifecycle = append(x.Lifecycle, rule)
 	}
 	b.mark(x, "lifecycle")
+}
+
+// blockLoc is where a nested block of a resource is written: with the .tf
+// text at hand, its own block (topic { … }, rule { … }), the one a fix
+// edits and a review comments on, where a resource has several; else the
+// resource's.
+func (b *builder) blockLoc(in *instance, v view) *snapshot.Location {
+	loc := b.loc(in)
+	if v.body != nil {
+		loc.Line = v.body.SrcRange.Start.Line
+	}
+	return loc
 }
 
 func (b *builder) bucketACL(in *instance) {

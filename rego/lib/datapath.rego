@@ -230,8 +230,14 @@ profile_results contains r if {
 	some d in connector_deliveries
 	b := lib.bucket_named(d.bucket)
 	connector_role_account != b.account
-	r := profile_finding(s, s.rule, role_resource, sprintf("role_account=%s", [b.account]), sprintf("the connector role is in account %s, but the guide puts it in the account of log bucket %s (%s)", [connector_role_account, d.bucket, b.account]), sprintf("Create the connector role in account %s (the bucket's account) and point the connector at it", [b.account]))
+	f := profile_finding(s, s.rule, role_resource, sprintf("role_account=%s", [b.account]), sprintf("the connector role is in account %s, but the guide puts it in the account of log bucket %s (%s)", [connector_role_account, d.bucket, b.account]), sprintf("Create the connector role in account %s (the bucket's account) and point the connector at it", [b.account]))
+	r := object.union(f, {"finding": lib.with_fix(f.finding, role_account_fix(b.account))})
 }
+
+# role_account_fix: a role cannot move between accounts, so no edit of
+# the declared role fixes P2: the guide's role is a new one, deployed in
+# the bucket's account, and the vendor's console names it.
+role_account_fix(account) := lib.outside_fix(sprintf("a role cannot move to another account: the guide's connector role is a new role in account %s (the bucket's account), declared by a stack or configuration deployed there, and the connector (the vendor's console and the connector file) must name it", [account]))
 
 profile_results contains r if {
 	some s in required_steps
@@ -261,8 +267,18 @@ profile_results contains r if {
 	s.require.queue_type == "standard"
 	connector_queue.queue.fifo_queue
 	q := connector_queue.queue
-	r := profile_finding(s, s.rule, lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), "queue_type", sprintf("queue %s is a FIFO queue; the guide requires a Standard queue", [q.arn]), sprintf("Create a Standard queue in %s and point the subscription and the connector at it", [q.region]))
+	f := profile_finding(s, s.rule, lib.resource(q.arn, "AWS::SQS::Queue", connector_queue.account, q.region), "queue_type", sprintf("queue %s is a FIFO queue; the guide requires a Standard queue", [q.arn]), sprintf("Create a Standard queue in %s and point the subscription and the connector at it", [q.region]))
+	r := object.union(f, {"finding": lib.with_fix(f.finding, standard_queue_fix(q))})
 }
+
+# standard_queue_fix: the declared queue becomes a Standard one, named
+# without .fifo (a Standard queue's name may not end in it). SQS cannot
+# change a queue's type (FifoQueue is set at creation only:
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html),
+# so the change replaces the queue, and the FIFO-only settings, the
+# connector's queue URL and a FIFO topic feeding it are further changes,
+# which also says.
+standard_queue_fix(q) := object.union(lib.set_fix({"QueueName": trim_suffix(q.name, ".fifo")}), {"also": "remove the queue's FifoQueue and ContentBasedDeduplication (Terraform: fifo_queue, content_based_deduplication), which only a FIFO queue has; SQS cannot change a queue's type, so this replaces the queue: point the connector (the vendor's console and the connector file's queue) at the new queue, fed by a Standard topic (a FIFO topic delivers to FIFO queues only)"})
 
 # Queue attributes: visibility and retention are minimums, delay and
 # receive wait maximums (the guide's values are what its reader expects).
@@ -405,7 +421,7 @@ action_kinds := {"queue", "api", "objects", "bucket", "topics", "object_key"}
 # policy must admit too), so that adding it fixes the cause; else null,
 # and the prose says both grants.
 step_actions_fix(s, ds) := lib.statement_fix("identity", {
-	"Sid": regex.replace(sprintf("%s%s%s", [upper(substring(profile_name, 0, 1)), substring(profile_name, 1, -1), s.id]), "[^A-Za-z0-9]", ""),
+	"Sid": step_sid(s),
 	"Effect": "Allow",
 	"Action": sort({d.action | some d in ds}),
 	"Resource": ds[0].resource,
@@ -415,7 +431,34 @@ step_actions_fix(s, ds) := lib.statement_fix("identity", {
 		d.resource == ds[0].resource
 		identity_alone(d.resource)
 	}
+} else := object.union(lib.statement_fix("identity", {
+	"Sid": step_sid(s),
+	"Effect": "Allow",
+	"Action": sort({d.action | some d in ds}),
+	"Resource": one_or_list(sort({d.resource | some d in ds})),
+}), also_resource_grants(ds)) if {
+	# Several resources (radiant R7: both topics), or one a resource
+	# policy must admit too: the step demands every action on every
+	# target, so one statement grants them all; what the resource
+	# policies must add is a further change, which also says.
+	every d in ds {
+		d.decision == "ImplicitlyDenied"
+	}
 } else := null
+
+step_sid(s) := regex.replace(sprintf("%s%s%s", [upper(substring(profile_name, 0, 1)), substring(profile_name, 1, -1), s.id]), "[^A-Za-z0-9]", "")
+
+one_or_list(l) := l[0] if count(l) == 1
+
+else := l
+
+# also_resource_grants says the grants the resource policies (of another
+# account's resources, or keys) must add for the step's actions, or is
+# empty when the identity policy alone grants them.
+also_resource_grants(ds) := {"also": concat("; ", [sprintf("add to the resource policy of %s: %s", [r, lib.statement_json({"Effect": "Allow", "Principal": {"AWS": input.connector.role}, "Action": sort({d.action | some d in ds; d.resource == r}), "Resource": resource_pattern(r)})]) | some r in others])} if {
+	others := sort({d.resource | some d in ds; not identity_alone(d.resource)})
+	count(others) > 0
+} else := {}
 
 identity_alone("*")
 
@@ -593,7 +636,8 @@ profile_results contains r if {
 	s.require.same_account_if_encrypted == true
 	some [b, true] in read_buckets
 	reads_from := cross_account_reader(b)
-	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "encrypted_cross_account", sprintf("bucket %s is encrypted with SSE-KMS and is read from account %s (%s), not from its own account %s: the guide reads an encrypted bucket with the primary harvesting role in the bucket's account only", [b.bucket.name, reads_from[0], reads_from[1], b.account]), sprintf("Use the same-account setup for bucket %s: the primary harvesting role in account %s reads it (bucket policy s3:GetObject and s3:ListBucket, key policy kms:Decrypt)", [b.bucket.name, b.account]))
+	f := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "encrypted_cross_account", sprintf("bucket %s is encrypted with SSE-KMS and is read from account %s (%s), not from its own account %s: the guide reads an encrypted bucket with the primary harvesting role in the bucket's account only", [b.bucket.name, reads_from[0], reads_from[1], b.account]), sprintf("Use the same-account setup for bucket %s: the primary harvesting role in account %s reads it (bucket policy s3:GetObject and s3:ListBucket, key policy kms:Decrypt)", [b.bucket.name, b.account]))
+	r := object.union(f, {"finding": lib.with_fix(f.finding, lib.outside_fix(sprintf("the setup (same-account or cross-account) is chosen in the vendor's console: the harvesting role that reads the bucket must be one of account %s, which the connector names, not a setting of the bucket", [b.account])))})
 }
 
 # cross_account_reader is the account reading b from outside it and what

@@ -319,6 +319,56 @@ test_step_actions_fix_not_for_an_explicit_deny if {
 	not f.fix
 }
 
+# A step's actions denied on several targets (radiant R7: both topics) are
+# one identity statement for every action on every target; a target a
+# resource policy must admit too (a bucket, whose ARN names no account)
+# is said as a further change.
+test_step_actions_fix_several_targets if {
+	step := {"id": "X1", "title": "queue and bucket", "rule": "SQ06", "require": {"actions": [
+		{"action": "sqs:SendMessage", "on": "queue"},
+		{"action": "s3:GetBucketLocation", "on": "bucket"},
+	]}}
+	c := object.union(conn, {"profile": "custom"})
+	pf := datapath.profile_findings with input as {"snapshot": snap, "connector": c} with data.trailgate.profiles as {"custom": {"profile": "custom", "steps": [step]}}
+	some f in pf.SQ06
+	f.fix.policy == "identity"
+	f.fix.add_statement == {"Sid": "CustomX1", "Effect": "Allow", "Action": ["s3:GetBucketLocation", "sqs:SendMessage"], "Resource": ["arn:aws:s3:::cloudtrail-222222222222", queue_arn]}
+	startswith(f.fix.also, "add to the resource policy of arn:aws:s3:::cloudtrail-222222222222: ")
+	not contains(f.fix.also, queue_arn)
+}
+
+# Steps whose cause no edit of the declared resource fixes: the role in
+# another account than the bucket, and an encrypted bucket read from
+# another account, are outside fixes.
+test_expel_role_outside_log_archive_outside_fix if {
+	c := object.union(conn, {"role": "arn:aws:iam::333333333333:role/ExpelRole"})
+	pf := datapath.profile_findings with input as {"snapshot": snap, "connector": c} with data.trailgate.profiles as {"expel": expel}
+	some f in pf.ID01
+	f.fact == "expel-E1:role_account=222222222222"
+	contains(f.fix.outside, "a role cannot move to another account")
+}
+
+test_rapid7_encrypted_cross_account_outside_fix if {
+	c := object.union(r7_p1_conn, {"trusted_principal": "arn:aws:iam::012345678901:role/InsightCloudSecHarvester"})
+	pf := datapath.profile_findings with input as {"snapshot": kms_snap, "connector": c} with data.trailgate.profiles as {"rapid7": rapid7_p1_p4}
+	some f in pf.S305
+	contains(f.fix.outside, "chosen in the vendor's console")
+}
+
+# A FIFO queue where the guide wants a Standard one: the queue's name
+# without .fifo, the removals and the replacement as a further change.
+test_expel_fifo_queue_fix if {
+	s := json.patch(snap, [
+		{"op": "replace", "path": "/accounts/1/queues/0/name", "value": "expel-cloudtrail.fifo"},
+		{"op": "add", "path": "/accounts/1/queues/0/fifo_queue", "value": true},
+	])
+	pf := datapath.profile_findings with input as {"snapshot": s, "connector": conn} with data.trailgate.profiles as {"expel": expel}
+	some f in pf.SQ04
+	f.fact == "expel-E5:queue_type"
+	f.fix.set == {"QueueName": "expel-cloudtrail"}
+	contains(f.fix.also, "remove the queue's FifoQueue")
+}
+
 # An API read carries the Region it is sent to (aws:RequestedRegion): a
 # global service's (organizations: us-east-1), else the connector's. Under
 # the common region-restriction SCP (Deny NotAction when the Region is not

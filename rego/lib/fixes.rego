@@ -53,3 +53,96 @@ merged_fix(fixes) := object.union({"set": object.union_n([fx.set | some fx in fi
 org_fix(answer, kind) := outside_fix(sprintf("the %s that denies it is attached in AWS Organizations (to the root, an OU or the account) and no input declares it; change it where it is managed (the management account, or the stack or configuration that declares it)", [{"scp": "service control policy", "rcp": "resource control policy"}[kind]])) if {
 	org_statement_location(answer, kind) == null
 } else := null
+
+# condition_exemption is the Condition fix that narrows Deny statement st
+# so that a request no longer matches it: st's Condition gains op {key:
+# value} (every operator of a statement must match for it to apply). A
+# statement that already tests key with op (in any case: condition keys
+# are case-insensitive) keeps its values, under its own spelling of the
+# key, and gains value; null when st is not a Deny or already has value.
+condition_exemption(st, op, key, value) := {"set_at": {"Condition": {op: {k: values}}}} if {
+	st.Effect == "Deny"
+	tests := object.get(object.get(st, "Condition", {}), op, {})
+	k := key_spelling(tests, key)
+	old := as_list(object.get(tests, k, []))
+	not value in old
+	values := exemption_values(old, value)
+} else := null
+
+# key_spelling is the spelling tests already has of key, else key.
+key_spelling(tests, key) := ks[0] if {
+	ks := [k | some k, _ in tests; lower(k) == lower(key)]
+	count(ks) > 0
+} else := key
+
+exemption_values(old, value) := value if {
+	count(old) == 0
+} else := array.concat(old, [value])
+
+# deny_exemption_fix narrows the Deny statement of policy (a resource's
+# policy, as with_statement_location reads it) that decides answer for
+# kind, with condition_exemption.
+deny_exemption_fix(policy, answer, kind, op, key, value) := fx if {
+	i := statement_index(policy.document, answer, kind)
+	fx := condition_exemption(statements(policy.document)[i], op, key, value)
+} else := null
+
+# org_exemption_fix is the fix of a request an SCP or RCP (kind) denies:
+# where an input declares the denying statement, that statement's
+# Condition gains the exemption (condition_exemption); otherwise the
+# policy is attached outside the inputs (org_fix).
+org_exemption_fix(answer, kind, op, key, value) := fx if {
+	st := org_deny_statement(answer, kind)
+	fx := condition_exemption(st, op, key, value)
+} else := org_fix(answer, kind)
+
+# org_deny_statement is the first Deny statement of an SCP or RCP an input
+# declares (with a location) that the answer names, or undefined.
+org_deny_statement(answer, kind) := sts[0] if {
+	org_statement_location(answer, kind) != null
+	type := {"scp": "SERVICE_CONTROL_POLICY", "rcp": "RESOURCE_CONTROL_POLICY"}[kind]
+	sts := [st |
+		some s in object.get(answer, "statements", [])
+		s.kind == kind
+		s.role == "deny"
+		some p in object.get(input.snapshot, ["organization", "policies"], [])
+		p.id == s.policy
+		p.type == type
+		s.target in object.get(p, "targets", [])
+		st := statements(p.document.document)[s.index]
+	]
+	count(sts) > 0
+}
+
+# service_deny_fix is the fix of an AWS service's request (a log writer's)
+# that a Deny statement of policy decides (kind: "resourcePolicy"). A Deny
+# that tests the caller's organization or account without exempting AWS
+# services (a data perimeter written for IAM principals: a service's
+# request carries no aws:PrincipalOrgID) gets that exemption, exactly. Any
+# other Deny (an encryption header, a key, a network) may be meant for the
+# service too: the same exemption is written, but as the user's call
+# (also: what the statement tests and what the request sends, so that the
+# user narrows it or fixes the request instead), never as an exact edit.
+service_deny_fix(policy, answer, kind, request) := fx if {
+	i := statement_index(policy.document, answer, kind)
+	st := statements(policy.document)[i]
+	ex := condition_exemption(st, "BoolIfExists", "aws:PrincipalIsAWSService", "false")
+	fx := service_exemption(st, ex, request)
+} else := null
+
+service_exemption(st, ex, request) := ex if {
+	org_identity_deny(st)
+} else := object.union(ex, {"also": sprintf("statement %s denies for what the request sends (%s), not for who sends it: it may be meant for AWS services too, so whether to exempt them is your call; instead, narrow its Condition so that this request no longer matches it, or change the request (the writer's key or headers) to meet it", [statement_name(st), request])})
+
+# org_identity_deny holds for a Deny that tests the caller's organization
+# or account and does not already test aws:PrincipalIsAWSService.
+org_identity_deny(st) if {
+	keys := {lower(k) | some _, tests in object.get(st, "Condition", {}); some k, _ in tests}
+	some k in {"aws:principalorgid", "aws:principalaccount", "aws:principalorgpaths"}
+	k in keys
+	not "aws:principalisawsservice" in keys
+}
+
+statement_name(st) := sprintf("'%s'", [st.Sid]) if {
+	st.Sid != ""
+} else := "(no Sid)"

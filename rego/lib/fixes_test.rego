@@ -36,3 +36,40 @@ test_org_fix if {
 	}]}}}
 	lib.org_fix(answer, "scp") with input as declared == null
 }
+
+# A Deny's exemption: a new operator, or the values of a key the statement
+# already tests (under its own spelling of the key) joined by the new one;
+# none for an Allow or a value already there.
+test_condition_exemption if {
+	deny := {"Effect": "Deny", "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Admin"}}}
+	lib.condition_exemption(deny, "ArnNotLike", "aws:PrincipalARN", "arn:aws:iam::1:role/R") == {"set_at": {"Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/Admin", "arn:aws:iam::1:role/R"]}}}}
+	lib.condition_exemption({"Effect": "Deny"}, "BoolIfExists", "aws:PrincipalIsAWSService", "false") == {"set_at": {"Condition": {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}}
+	lib.condition_exemption({"Effect": "Allow"}, "BoolIfExists", "aws:PrincipalIsAWSService", "false") == null
+	lib.condition_exemption(deny, "ArnNotLike", "aws:PrincipalArn", "arn:aws:iam::*:role/Admin") == null
+}
+
+# A data perimeter that forgot AWS services is exempted exactly; a Deny
+# on what the request sends gets the same exemption as the user's call.
+test_service_deny_fix if {
+	perimeter := {"Sid": "EnforceOrgIdentities", "Effect": "Deny", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-1"}}}
+	header := {"Sid": "DenyWrongKey", "Effect": "Deny", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "k"}}}
+	answer := {"statements": [{"kind": "resource", "role": "deny", "index": 0}]}
+	lib.service_deny_fix({"document": {"Statement": [perimeter]}}, answer, "resourcePolicy", "r") == {"set_at": {"Condition": {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}}
+	fx := lib.service_deny_fix({"document": {"Statement": [header]}}, answer, "resourcePolicy", "guardduty.amazonaws.com s3:PutObject")
+	fx.set_at == {"Condition": {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}
+	contains(fx.also, "statement 'DenyWrongKey' denies for what the request sends (guardduty.amazonaws.com s3:PutObject)")
+}
+
+# The denying SCP statement an input declares gains the exemption; one
+# attached outside the inputs is an outside fix.
+test_org_exemption_fix if {
+	answer := {"statements": [{"kind": "scp", "role": "deny", "policy": "p-1", "target": "r-1", "index": 0}]}
+	declared := {"snapshot": {"organization": {"policies": [{
+		"id": "p-1", "type": "SERVICE_CONTROL_POLICY", "targets": ["r-1"],
+		"document": {"document": {"Statement": [{"Effect": "Deny", "Action": "s3:*"}]}, "location": {"file": "scp.yaml", "line": 3}},
+	}]}}}
+	fx := lib.org_exemption_fix(answer, "scp", "ArnNotLike", "aws:PrincipalARN", "arn:aws:iam::1:role/R") with input as declared
+	fx == {"set_at": {"Condition": {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::1:role/R"}}}}
+	out := lib.org_exemption_fix(answer, "scp", "ArnNotLike", "aws:PrincipalARN", "arn:aws:iam::1:role/R") with input as {"snapshot": {"organization": {"policies": []}}}
+	contains(out.outside, "service control policy")
+}

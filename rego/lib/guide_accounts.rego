@@ -167,8 +167,21 @@ profile_results contains r if {
 	why := org_gap(e)
 	left := org_left_out(e)
 	count(left) > 0
-	r := org_located(e, profile_finding(s, s.rule, detector_resource(e), "org_auto_enable", sprintf("GuardDuty administrator detector %s of account %s in %s: %s; %s %s no GuardDuty there, so %s findings never reach the findings bucket", [e.detector.id, e.account, e.detector.region, why, plural_accounts(left), plural_have(left), plural_their(left)]), org_fix(e)))
+	r := with_step_fix(org_located(e, profile_finding(s, s.rule, detector_resource(e), "org_auto_enable", sprintf("GuardDuty administrator detector %s of account %s in %s: %s; %s %s no GuardDuty there, so %s findings never reach the findings bucket", [e.detector.id, e.account, e.detector.region, why, plural_accounts(left), plural_have(left), plural_their(left)]), org_fix(e))), org_auto_enable_fix(e))
 }
+
+# with_step_fix adds a fix as data to a profile result's finding.
+with_step_fix(r, fx) := object.union(r, {"finding": lib.with_fix(r.finding, fx)})
+
+# org_auto_enable_fix: the organization configuration an input declares
+# (Terraform's aws_guardduty_organization_configuration) enables every
+# member; CloudFormation has no resource for it, and the delegated
+# administrator is registered from the management account.
+org_auto_enable_fix(e) := lib.outside_fix(sprintf("GuardDuty is delegated to another account than %s: the delegated administrator is registered from the organization's management account (aws_guardduty_organization_admin_account in its configuration), not by this detector", [e.account])) if {
+	other_admin(e)
+} else := lib.set_fix({"AutoEnableOrganizationMembers": "ALL"}) if {
+	object.get(e.detector.organization_configuration, ["location", "file"], "") != ""
+} else := lib.outside_fix("GuardDuty's organization configuration is not declared here (CloudFormation has no resource for it; in Terraform it is an aws_guardduty_organization_configuration of the administrator's detector): it is set from the delegated administrator")
 
 org_fix(e) := sprintf("Delegate GuardDuty to account %s from the management account (aws guardduty enable-organization-admin-account --admin-account-id %s, or aws_guardduty_organization_admin_account), or configure the organization from the delegated administrator", [e.account, e.account]) if other_admin(e)
 
@@ -200,7 +213,7 @@ profile_results contains r if {
 	some account in monitored_accounts
 	e := detector_in(account, region)
 	e.detector.status == "DISABLED"
-	r := profile_finding(s, s.rule, detector_resource(e), "detector_disabled", sprintf("GuardDuty detector %s of account %s in %s is disabled: the account's findings are never generated, so none reach the findings bucket", [e.detector.id, account, region]), sprintf("aws guardduty update-detector --region %s --detector-id %s --enable (from account %s), or enable it from the administrator account", [region, e.detector.id, account]))
+	r := with_step_fix(profile_finding(s, s.rule, detector_resource(e), "detector_disabled", sprintf("GuardDuty detector %s of account %s in %s is disabled: the account's findings are never generated, so none reach the findings bucket", [e.detector.id, account, region]), sprintf("aws guardduty update-detector --region %s --detector-id %s --enable (from account %s), or enable it from the administrator account", [region, e.detector.id, account])), lib.set_fix({"Enable": true}))
 }
 
 profile_results contains r if {
@@ -227,7 +240,7 @@ profile_results contains r if {
 	some f in object.get(e.detector, "features", [])
 	f.name == name
 	f.status != "ENABLED"
-	r := profile_finding(s, s.rule, detector_resource(e), sprintf("feature:%s", [name]), sprintf("GuardDuty detector %s of account %s in %s has %s %s: %s", [e.detector.id, e.account, e.detector.region, feature_names[name], f.status, feature_effect[name]]), sprintf("aws guardduty update-detector --region %s --detector-id %s --features Name=%s,Status=ENABLED", [e.detector.region, e.detector.id, name]))
+	r := with_step_fix(profile_finding(s, s.rule, detector_resource(e), sprintf("feature:%s", [name]), sprintf("GuardDuty detector %s of account %s in %s has %s %s: %s", [e.detector.id, e.account, e.detector.region, feature_names[name], f.status, feature_effect[name]]), sprintf("aws guardduty update-detector --region %s --detector-id %s --features Name=%s,Status=ENABLED", [e.detector.region, e.detector.id, name])), {"also": sprintf("enable %s on the detector: in a template, the entry {Name: %s, Status: ENABLED} of its Features (the other entries kept); in Terraform, an aws_guardduty_detector_feature of it with name = \"%s\" and status = \"ENABLED\"", [name, name, name])})
 }
 
 # The protection plans of the members the organization configuration
@@ -243,8 +256,14 @@ profile_results contains r if {
 	f.auto_enable == "NONE"
 	members := {a | some a in monitored_accounts; auto_enabled_member(a, e.detector.region); not detector_in(a, e.detector.region)}
 	count(members) > 0
-	r := org_located(e, profile_finding(s, s.rule, detector_resource(e), sprintf("org_feature:%s", [name]), sprintf("GuardDuty organization configuration of detector %s (account %s) in %s enables members with %s off (auto-enable NONE): in %s, %s", [e.detector.id, e.account, e.detector.region, feature_names[name], plural_accounts(members), feature_effect[name]]), sprintf("aws guardduty update-organization-configuration --region %s --detector-id %s --auto-enable-organization-members ALL --features Name=%s,AutoEnable=ALL (auto_enable = \"ALL\" on aws_guardduty_organization_configuration_feature %s)", [e.detector.region, e.detector.id, name, name])))
+	r := with_step_fix(org_located(e, profile_finding(s, s.rule, detector_resource(e), sprintf("org_feature:%s", [name]), sprintf("GuardDuty organization configuration of detector %s (account %s) in %s enables members with %s off (auto-enable NONE): in %s, %s", [e.detector.id, e.account, e.detector.region, feature_names[name], plural_accounts(members), feature_effect[name]]), sprintf("aws guardduty update-organization-configuration --region %s --detector-id %s --auto-enable-organization-members ALL --features Name=%s,AutoEnable=ALL (auto_enable = \"ALL\" on aws_guardduty_organization_configuration_feature %s)", [e.detector.region, e.detector.id, name, name]))), org_feature_fix(e, name))
 }
+
+# org_feature_fix: Terraform's aws_guardduty_organization_configuration_feature
+# (CloudFormation has no resource for the organization configuration).
+org_feature_fix(e, name) := {"also": sprintf("declare an aws_guardduty_organization_configuration_feature of the administrator's detector with name = \"%s\" and auto_enable = \"ALL\"", [name])} if {
+	object.get(e.detector.organization_configuration, ["location", "file"], "") != ""
+} else := lib.outside_fix(sprintf("GuardDuty's organization configuration is not declared here (CloudFormation has no resource for it; in Terraform, %s is an aws_guardduty_organization_configuration_feature of the administrator's detector): it is set from the delegated administrator", [name]))
 
 feature_names := {"S3_DATA_EVENTS": "S3 Protection (S3_DATA_EVENTS)"}
 
@@ -262,7 +281,7 @@ profile_results contains r if {
 	object.get(e.detector, "administrator_account_id", "") == ""
 	got := e.detector.finding_publishing_frequency
 	not got in {want, "SIX_HOURS", ""}
-	r := profile_finding(s, s.rule, detector_resource(e), sprintf("frequency=%s", [got]), sprintf("GuardDuty detector %s of account %s in %s publishes updated findings every %s; the guide requires %s", [e.detector.id, e.account, e.detector.region, got, want]), sprintf("aws guardduty update-detector --region %s --detector-id %s --finding-publishing-frequency %s", [e.detector.region, e.detector.id, want]))
+	r := with_step_fix(profile_finding(s, s.rule, detector_resource(e), sprintf("frequency=%s", [got]), sprintf("GuardDuty detector %s of account %s in %s publishes updated findings every %s; the guide requires %s", [e.detector.id, e.account, e.detector.region, got, want]), sprintf("aws guardduty update-detector --region %s --detector-id %s --finding-publishing-frequency %s", [e.detector.region, e.detector.id, want])), lib.set_fix({"FindingPublishingFrequency": want}))
 }
 
 # The one findings bucket is where the main account's detectors export
@@ -287,7 +306,7 @@ profile_results contains r if {
 	some d in e.detector.publishing_destinations
 	not bucket_of(d) in main_findings_buckets
 	not lib.is_unknown(d.destination_arn)
-	r := profile_finding(s, s.rule, detector_resource(e), sprintf("bucket=%s", [bucket_of(d)]), sprintf("GuardDuty detector %s of account %s in %s exports to bucket %s, not to the findings bucket %s: the guide has every account's findings land in that one bucket", [e.detector.id, e.account, e.detector.region, bucket_of(d), concat(", ", sort(main_findings_buckets))]), sprintf("aws guardduty update-publishing-destination --region %s --detector-id %s --destination-id %s --destination-properties DestinationArn=arn:%s:s3:::%s,KmsKeyArn=<the findings key>", [e.detector.region, e.detector.id, object.get(d, "id", "<destination-id>"), lib.partition, sort(main_findings_buckets)[0]]))
+	r := with_step_fix(profile_finding(s, s.rule, detector_resource(e), sprintf("bucket=%s", [bucket_of(d)]), sprintf("GuardDuty detector %s of account %s in %s exports to bucket %s, not to the findings bucket %s: the guide has every account's findings land in that one bucket", [e.detector.id, e.account, e.detector.region, bucket_of(d), concat(", ", sort(main_findings_buckets))]), sprintf("aws guardduty update-publishing-destination --region %s --detector-id %s --destination-id %s --destination-properties DestinationArn=arn:%s:s3:::%s,KmsKeyArn=<the findings key>", [e.detector.region, e.detector.id, object.get(d, "id", "<destination-id>"), lib.partition, sort(main_findings_buckets)[0]])), {"also": sprintf("point the detector's publishing destination at arn:%s:s3:::%s with the findings key (a template's DestinationProperties DestinationArn and KmsKeyArn of its AWS::GuardDuty::PublishingDestination; destination_arn and kms_key_arn of its aws_guardduty_publishing_destination)", [lib.partition, sort(main_findings_buckets)[0]])})
 }
 
 # ---------------------------------------------------------------------------

@@ -86,7 +86,22 @@ findings.CW01 contains f if {
 	some e in org_trails
 	some k in ["cloudwatch_logs_log_group_arn", "cloudwatch_logs_role_arn"]
 	object.get(e.trail, k, "") == ""
-	f := trail_finding(e, "O3", "cloudwatch_logs", sprintf("trail %s does not deliver its events to CloudWatch Logs (it needs both a log group and a role)", [e.trail.arn]), "Set CloudWatchLogsLogGroupArn (an AWS::Logs::LogGroup) and CloudWatchLogsRoleArn (a role trusting cloudtrail.amazonaws.com with logs:CreateLogStream and logs:PutLogEvents on the group) on the trail")
+	f := lib.with_fix(trail_finding(e, "O3", "cloudwatch_logs", sprintf("trail %s does not deliver its events to CloudWatch Logs (it needs both a log group and a role)", [e.trail.arn]), "Set CloudWatchLogsLogGroupArn (an AWS::Logs::LogGroup) and CloudWatchLogsRoleArn (a role trusting cloudtrail.amazonaws.com with logs:CreateLogStream and logs:PutLogEvents on the group) on the trail"), cloudwatch_fix(e))
+}
+
+# cloudwatch_fix gives the trail the settings it lacks, the log group and
+# the role being the user's to declare (placeholders): CreateTrail takes
+# both or neither.
+cloudwatch_fix(e) := lib.set_fix({name: cloudwatch_placeholders[name] |
+	some k, name in cloudwatch_settings
+	object.get(e.trail, k, "") == ""
+})
+
+cloudwatch_settings := {"cloudwatch_logs_log_group_arn": "CloudWatchLogsLogGroupArn", "cloudwatch_logs_role_arn": "CloudWatchLogsRoleArn"}
+
+cloudwatch_placeholders := {
+	"CloudWatchLogsLogGroupArn": "<the ARN of a log group (AWS::Logs::LogGroup; aws_cloudwatch_log_group) for the trail's events>",
+	"CloudWatchLogsRoleArn": "<the ARN of a role trusting cloudtrail.amazonaws.com with logs:CreateLogStream and logs:PutLogEvents on the group's streams>",
 }
 
 trail_buckets contains b if {
@@ -127,8 +142,19 @@ findings.LZ01 contains f if {
 	applies
 	some b in trail_buckets
 	not some_enabled_rule(b.bucket)
-	f := bucket_finding(b, "O5", "lifecycle", sprintf("bucket %s has no enabled lifecycle rule: log files and their old versions are kept forever", [b.bucket.name]), "Add a LifecycleConfiguration rule (transition or expire the log files and their noncurrent versions)")
+	f := lib.with_fix(bucket_finding(b, "O5", "lifecycle", sprintf("bucket %s has no enabled lifecycle rule: log files and their old versions are kept forever", [b.bucket.name]), "Add a LifecycleConfiguration rule (transition or expire the log files and their noncurrent versions)"), lifecycle_fix)
 }
+
+# lifecycle_fix is an enabled rule expiring the log files and their old
+# versions after a retention that is the organization's to set
+# (placeholders). A bucket with rules has none enabled: the list given
+# replaces them, which the text says (also).
+lifecycle_fix := object.union(lib.set_fix({"LifecycleConfiguration": {"Rules": [{
+	"Id": "ExpireLogFiles",
+	"Status": "Enabled",
+	"ExpirationInDays": "<days your retention policy keeps log files>",
+	"NoncurrentVersionExpiration": {"NoncurrentDays": "<days to keep overwritten versions>"},
+}]}}), {"also": "keep the bucket's disabled lifecycle rules, if any, beside this one"})
 
 some_enabled_rule(bucket) if {
 	some r in object.get(bucket, "lifecycle", [])

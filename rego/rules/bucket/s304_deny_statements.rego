@@ -122,14 +122,48 @@ deny contains f if {
 			"remediation": writer_fix(b, {"source": x.source, "principal": x.principal, "context": x.context}),
 		},
 		b.bucket, object.get(b.bucket, "policy", {}), answer, "resourcePolicy",
-	), writer_exemption(b, answer))
+	), writer_exemption(b, answer, x.context))
 }
 
 # writer_exemption is the exact fix where writer_fix names one: exempt AWS
-# services from a Deny that tests the principal's organization.
-writer_exemption(b, answer) := exemption_fix(b, answer, "BoolIfExists", "aws:PrincipalIsAWSService", "false") if {
+# services from a Deny that tests the principal's organization. Else a
+# Deny that matches because a value of the writer's request is not among
+# those a negated operator lists (the SSE header's key ID, the trail's
+# aws:SourceArn) admits that value: one condition that no longer matches
+# keeps the whole statement from applying. A KMS key ID the writer sends
+# is the writer's choice, which may be the one to change instead (GD02
+# reports a key in another Region than the bucket): also says so.
+writer_exemption(b, answer, ctx) := exemption_fix(b, answer, "BoolIfExists", "aws:PrincipalIsAWSService", "false") if {
 	why_writer(b) != ""
+} else := fx if {
+	[op, key] := negated_test(b, answer, ctx)
+	value := ctx[key][0]
+	base := exemption_fix(b, answer, op, key, value)
+	fx := object.union(base, key_choice(key))
 } else := null
+
+# negated_test is the [operator, key] of the deciding Deny's condition
+# with a negated string or ARN operator on a key the writer's request
+# carries (the first, sorted, when several do).
+negated_test(b, answer, ctx) := sort([[op, key] |
+	policy := object.get(b.bucket, "policy", {})
+	i := lib.statement_index(policy.document, answer, "resourcePolicy")
+	st := lib.statements(policy.document)[i]
+	st.Effect == "Deny"
+	some op, block in object.get(st, "Condition", {})
+	negated_operator(op)
+	some key, _ in block
+	count(object.get(ctx, key, [])) == 1
+])[0]
+
+negated_operator(op) if {
+	base := trim_suffix(op, "IfExists")
+	base in {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike"}
+}
+
+key_choice(key) := {"also": "alternatively, if the key the Deny already admits is the one the writer should use (GuardDuty's key must be in the bucket's Region), point the writer's destination at that key and leave the Deny as it is"} if {
+	key == "s3:x-amz-server-side-encryption-aws-kms-key-id"
+} else := {}
 
 writer_fix(b, _) := sprintf("In the bucket policy of %s, exempt AWS services from the Deny by adding to its Condition %s, or remove the statement.", [b.bucket.name, lib.statement_json({"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}})]) if {
 	why_writer(b) != ""

@@ -121,3 +121,34 @@ test_near_miss_perimeter_exempts_services if {
 	fs := s304.deny with input as snap([grant, writer_allow, perimeter])
 	count({f | some f in fs; startswith(f.fact, "writer ")}) == 0
 }
+
+# A Deny of every trail's writes but one named by an earlier name: the
+# writer's aws:SourceArn joins the StringNotEquals values (a condition that
+# no longer matches keeps the Deny from applying).
+test_fail_other_trails_deny_admits_writer if {
+	deny := {
+		"Sid": "DenyOtherTrails", "Effect": "Deny", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+		"Resource": "arn:aws:s3:::org-logs/*",
+		"Condition": {"StringNotEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/old-trail"}},
+	}
+	fs := s304.deny with input as snap([grant, writer_allow, deny])
+	some f in fs
+	startswith(f.fact, "writer ")
+	f.fix == {"set_at": {"Condition": {"StringNotEquals": {"aws:SourceArn": ["arn:aws:cloudtrail:us-east-1:111111111111:trail/old-trail", trail_arn]}}}}
+}
+
+# Near miss: a Deny whose condition the writer's request matches by a
+# positive operator (Bool aws:SecureTransport false is not it: the writer
+# sends true) gives no narrowing, and one testing a key the writer does
+# not send (the SSE header of a trail without a key) is left to the prose.
+test_near_miss_writer_deny_without_sent_key if {
+	deny := {
+		"Sid": "DenyUnencrypted", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+		"Resource": "arn:aws:s3:::org-logs/*",
+		"Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+	}
+	fs := s304.deny with input as snap([grant, writer_allow, deny])
+	some f in fs
+	startswith(f.fact, "writer ")
+	not f.fix
+}

@@ -157,9 +157,11 @@ identity_fix(c) := sprintf("Add to an identity policy of %s: %s", [c.reader.role
 bucket_fix(c) := sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, lib.statement_json(bucket_statement(c))])
 
 # fix_data is fix as data when one side alone lacks the grant (the side
-# the finding points at); two sides to change, or a locked bucket policy,
-# stay prose.
-fix_data(c, answer) := null if {
+# the finding points at); two sides to change stay prose. A locked bucket
+# policy (an SCP denies s3:PutBucketPolicy, as Control Tower's guardrail
+# does on its log bucket) is changed by no edit of its declaration: the
+# fix is a role in the bucket's account, which the prose says.
+fix_data(c, answer) := lib.outside_fix(sprintf("an SCP denies s3:PutBucketPolicy on bucket %s, so a change to its policy fails to deploy; the reader needs a role in account %s, declared by a stack or configuration deployed there, that the connector assumes", [c.bucket.bucket.name, c.bucket.account])) if {
 	lib.account_of_arn(c.reader.role) != c.bucket.account
 	lib.bucket_policy_lock(c.bucket)
 } else := lib.grant_fix(answer, bucket_statement(c)) if {

@@ -58,14 +58,14 @@ deny contains f if {
 	# No hop asks s3:DeleteObject (reading needs none): asked here for readers that delete.
 	answer := lib.authz(r.role, "s3:DeleteObject", object, {"aws:MultiFactorAuthPresent": ["false"]})
 	lib.denied(answer)
-	f := {
+	f := lib.with_fix({
 		"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 		"message": sprintf("role %s is set up to delete log files after reading, but cannot s3:DeleteObject %s: %s", [r.role, object, answer.proof]),
 		# The object is part of the fact: a bucket holding CloudTrail and
 		# GuardDuty files yields one finding each, with distinct fingerprints.
 		"fact": sprintf("delete-denied=%s:%s", [r.role, object]),
 		"remediation": sprintf("Turn off the connector's delete-after-read option and expire %s with a lifecycle rule instead; or lift the deny named above for %s", [b.bucket.name, r.role]),
-	}
+	}, delete_fix)
 }
 
 deny contains f if {
@@ -78,3 +78,10 @@ deny contains f if {
 		"remediation": sprintf("Turn off the connector's delete-after-read option for bucket %s (Object Lock is there to keep the logs)", [b.bucket.name]),
 	}, lib.outside_fix("delete-after-read is an option of the connector, set in the vendor's console; the bucket's Object Lock is right to keep the logs"))
 }
+
+# delete_fix: the first remedy, turning delete-after-read off, is the
+# connector's, set in the vendor's console: no edit of the bucket's
+# declaration makes it. Lifting the deny instead is the other remedy the
+# prose names, in whichever policy holds it (an SCP the input may not
+# declare).
+delete_fix := lib.outside_fix("delete-after-read is an option of the connector, set in the vendor's console; the policy that denies the delete (named above) is right to protect the logs, and lifting it instead is a change to that policy, not to the bucket")

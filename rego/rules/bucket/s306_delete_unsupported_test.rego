@@ -68,3 +68,10 @@ test_fail_object_lock if {
 test_near_miss_read_only_connector if {
 	facts(snap(["s3:GetObject"], [mfa_scp], true)) == set()
 }
+
+# The first remedy is the connector's option: an outside fix, in IaC too.
+test_fail_mfa_delete_scp_outside_fix if {
+	fs := s306.deny with input as {"snapshot": snap(["s3:GetObject", "s3:DeleteObject"], [mfa_scp], false), "connector": conn}
+	some f in fs
+	contains(f.fix.outside, "delete-after-read is an option of the connector")
+}

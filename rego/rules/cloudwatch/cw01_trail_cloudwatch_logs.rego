@@ -63,7 +63,7 @@ deny contains f if {
 	some [have, missing] in [["cloudwatch_logs_log_group_arn", "CloudWatchLogsRoleArn"], ["cloudwatch_logs_role_arn", "CloudWatchLogsLogGroupArn"]]
 	object.get(e.trail, have, "") != ""
 	object.get(e.trail, lower_name[missing], "") == ""
-	f := finding(e, sprintf("missing %s", [missing]), sprintf("trail %s sets %s but not %s: CloudTrail needs both to deliver to CloudWatch Logs", [e.trail.arn, setting_name[have], missing]), sprintf("Set %s on trail %s", [missing, e.trail.arn]))
+	f := lib.with_fix(finding(e, sprintf("missing %s", [missing]), sprintf("trail %s sets %s but not %s: CloudTrail needs both to deliver to CloudWatch Logs", [e.trail.arn, setting_name[have], missing]), sprintf("Set %s on trail %s", [missing, e.trail.arn])), lib.set_fix({missing: landingzone.cloudwatch_placeholders[missing]}))
 }
 
 lower_name := {"CloudWatchLogsRoleArn": "cloudwatch_logs_role_arn", "CloudWatchLogsLogGroupArn": "cloudwatch_logs_log_group_arn"}
@@ -133,16 +133,19 @@ deny contains f if {
 	q.action == "sts:AssumeRole"
 	answer := lib.path_answer(q)
 	lib.denied(answer)
-	f := lib.locate(
+	f0 := lib.locate(
 		{
 			"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
 			"message": sprintf("CloudTrail cannot assume %s to deliver trail %s to CloudWatch Logs%s: %s", [r.role.arn, e.trail.arn, landingzone.step_note("O3"), answer.proof]),
 			"fact": sprintf("%s trust", [e.trail.arn]),
-			"remediation": sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"})]),
+			"remediation": sprintf("Add to the trust policy of %s: %s", [r.role.arn, lib.statement_json(trust_statement)]),
 		},
 		[object.get(r.role, ["trust_policy", "location"], null), object.get(r.role, "location", null)],
 	)
+	f := lib.with_fix(f0, lib.grant_fix_in(answer, "trust", trust_statement))
 }
+
+trust_statement := {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"}
 
 # A role absent from an input that does not list its account's principals
 # whole (a template: the role may live in another stack) may exist: its
@@ -172,7 +175,7 @@ deny contains f if {
 	missing := cannot_write(e)
 	count(missing) > 0
 	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
-	f := lib.locate(
+	f0 := lib.locate(
 		{
 			"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
 			"message": sprintf("role %s, which CloudTrail assumes for trail %s%s, cannot %s", [r.role.arn, e.trail.arn, landingzone.step_note("O3"), concat("; ", missing)]),
@@ -185,6 +188,7 @@ deny contains f if {
 		},
 		write_locations(r.role.arn, first_denied(e)),
 	)
+	f := lib.with_fix(f0, logs_fix(e, g))
 }
 
 # first_denied is the first of the role's calls on the trail's streams
@@ -207,6 +211,19 @@ write_locations(role, q) := [
 	lib.identity_document_location(role),
 	object.get(lib.role_arn(role).role, "location", null),
 ]
+
+# logs_fix is the role's statement for CloudTrail's writes, where every
+# denial of the path's log-group hop is implicit (an Allow cannot lift an
+# explicit one).
+logs_fix(e, g) := lib.statement_fix("identity", {
+	"Sid": "AWSCloudTrailDeliverToCloudWatchLogs", "Effect": "Allow",
+	"Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+	"Resource": sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:*", [lib.partition, g.region, g.account, g.name]),
+}) if {
+	every q in questions(e, "log-group") {
+		lib.path_answer(q).decision != "ExplicitlyDenied"
+	}
+} else := null
 
 # The org-formation landing-zone guide's steps that name CW01
 # (rego/lib/landing_zone.rego).

@@ -40,13 +40,44 @@ deny contains f if {
 	some pr in eks.problems(h)
 	c := eks.cluster(p.source.arn)
 	loc := eks.located([filter_location(h), object.get(c, "location", null)])
-	f := eks.with_location({
+	f := lib.with_fix(eks.with_location({
 		"resource": lib.resource(h.resources[0].arn, h.resources[0].type, h.resources[0].account, h.resources[0].region),
 		"message": eks.message(pr),
 		"fact": sprintf("%s %s", [p.source.arn, pr]),
 		"remediation": sprintf("Add an AWS::Logs::SubscriptionFilter on /aws/eks/%s/cluster with DestinationArn the Firehose stream and RoleArn a role trusting logs.%s.amazonaws.com that may firehose:PutRecord on it", [c.name, c.region]),
-	}, loc)
+	}, loc), filter_fix(c, pr))
 }
+
+# filter_fix declares the missing subscription filter beside the cluster
+# (the finding points at the cluster where no filter exists), as AWS's
+# example writes it (SubscriptionFilters.html#FirehoseExample): every
+# event of the group (an empty pattern) to the stream, put as a role
+# CloudWatch Logs assumes. The stream is the account's one stream in the
+# cluster's Region when there is exactly one, else a value to fill in;
+# the role is always one (which role, with which grants, is the user's).
+filter_fix(c, pr) := {"companion": {
+	"suffix": "AuditLogSubscription",
+	"type": "AWS::Logs::SubscriptionFilter",
+	"properties": {
+		"FilterName": sprintf("%s-audit-to-firehose", [c.name]),
+		"LogGroupName": sprintf("/aws/eks/%s/cluster", [c.name]),
+		"FilterPattern": "",
+		"DestinationArn": the_stream(c),
+		"RoleArn": sprintf("<a role that logs.%s.amazonaws.com may assume, allowed firehose:PutRecord on the stream>", [c.region]),
+	},
+}} if {
+	contains(pr, " has no subscription filter ")
+} else := null
+
+the_stream(c) := streams[0] if {
+	streams := [s.arn |
+		some a in input.snapshot.accounts
+		some s in object.get(a, "delivery_streams", [])
+		s.region == c.region
+		lib.account_of_arn(s.arn) == lib.account_of_arn(c.arn)
+	]
+	count(streams) == 1
+} else := "<the Firehose stream's ARN>"
 
 deny contains f if {
 	some [p, h] in eks.broken_hops({"log-subscription"})

@@ -79,3 +79,27 @@ test_fail_put_record_explicit_deny_no_fix if {
 	some f in fs
 	not f.fix
 }
+
+no_filter_hop := {"kind": "log-subscription", "status": "broken", "problems": ["log group /aws/eks/prod/cluster has no subscription filter to a Firehose stream: the audit log never leaves CloudWatch Logs"],
+	"resources": [{"arn": group, "type": "AWS::Logs::LogGroup", "account": "111111111111", "region": "us-east-1"}]}
+
+# The missing filter is declared beside the cluster, to the account's one
+# stream of the Region; the role is the user's to name.
+test_fail_no_filter_declares_it if {
+	s := json.patch(snap, [{"op": "add", "path": "/accounts/0/delivery_streams", "value": [{"name": "eks-audit-logs", "arn": stream, "region": "us-east-1"}]}])
+	fs := ek02.deny with input as object.union(input_of(no_filter_hop), {"snapshot": s})
+	some f in fs
+	f.fix.companion.type == "AWS::Logs::SubscriptionFilter"
+	f.fix.companion.properties.LogGroupName == "/aws/eks/prod/cluster"
+	f.fix.companion.properties.DestinationArn == stream
+	f.fix.companion.properties.FilterPattern == ""
+	startswith(f.fix.companion.properties.RoleArn, "<a role that logs.us-east-1.amazonaws.com may assume")
+}
+
+# Near miss: no stream (or several) in the cluster's Region: which one is
+# a value to fill in.
+test_fail_no_filter_stream_unknown if {
+	fs := ek02.deny with input as input_of(no_filter_hop)
+	some f in fs
+	f.fix.companion.properties.DestinationArn == "<the Firehose stream's ARN>"
+}

@@ -53,13 +53,20 @@ deny contains f if {
 	some [p, h] in eks.broken_hops(kinds)
 	some pr in eks.problems(h)
 	s := stream_of(p)
-	f := eks.with_location({
+	f := lib.with_fix(eks.with_location({
 		"resource": lib.resource(s.arn, s.type, s.account, s.region),
 		"message": eks.message(pr),
 		"fact": sprintf("%s %s", [h.kind, pr]),
 		"remediation": problem_fix(p, pr),
-	}, object.get(eks.stream(s.arn), "location", null))
+	}, object.get(eks.stream(s.arn), "location", null)), prefix_fix(p, pr))
 }
+
+# prefix_fix is the stream's prefix as data: Terraform's
+# aws_kinesis_firehose_delivery_stream writes it in its
+# extended_s3_configuration block (analyzer/remedy: tfInner).
+prefix_fix(p, pr) := lib.set_fix({"ExtendedS3DestinationConfiguration": {"Prefix": p.source.key_prefix}}) if {
+	contains(pr, " where the reader looks")
+} else := null
 
 problem_fix(p, pr) := sprintf("Set the stream's S3 Prefix to %s (the harvester reads the cluster's audit logs there)", [p.source.key_prefix]) if {
 	contains(pr, " where the reader looks")
@@ -74,8 +81,50 @@ deny contains f if {
 		"message": eks.message(sprintf("Firehose stream %s cannot deliver the audit log of %s: %s", [s.arn, p.source.arn, eks.denial_text(q)])),
 		"fact": sprintf("%s %s %s", [q.id, q.principal, q.action]),
 		"remediation": question_fix(q),
-	}, eks.question_location(q)), trust_fix(q))
+	}, eks.question_location(q)), question_data(q, s))
 }
+
+question_data(q, s) := trust_fix(q) if {
+	q.action == "sts:AssumeRole"
+} else := key_fix(q) if {
+	q.action == "kms:GenerateDataKey"
+} else := put_fix(q, s)
+
+# put_fix is the stream role's missing s3:PutObject grant as data, on the
+# objects of the stream's bucket, as AWS's policy for a Firehose role
+# writes it (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3):
+# implicit deny only. A bucket of another account (or one the input does
+# not hold) must grant it in its policy too, which also says.
+put_fix(q, s) := object.union(lib.grant_fix_in(q.answer, "identity", put_statement(bucket)), put_also(q, bucket)) if {
+	q.action == "s3:PutObject"
+	q.answer.decision == "ImplicitlyDenied"
+	bucket := eks.stream(s.arn).s3.bucket_arn
+	startswith(bucket, "arn:")
+} else := null
+
+put_statement(bucket) := {"Effect": "Allow", "Action": "s3:PutObject", "Resource": sprintf("%s/*", [bucket])}
+
+# key_fix is the stream role's missing kms:GenerateDataKey on the objects'
+# key as data, in its identity policy, where that policy is what lacks it
+# (implicit deny, no identity statement allowing it); a key policy that
+# does not admit the role either (by name or by delegating to the
+# account's IAM policies) is a further change, which also says. Where the
+# identity policy already allows it, the key policy is the one to change,
+# not the role the finding points at: prose only.
+key_fix(q) := object.union(lib.statement_fix("identity", {"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": q.resource}), key_also(q)) if {
+	q.action == "kms:GenerateDataKey"
+	q.answer.decision == "ImplicitlyDenied"
+	not lib.identity_allows(q.answer)
+} else := null
+
+key_also(q) := {} if {
+	lib.resource_allows(q.answer)
+} else := {"also": sprintf("the key policy of %s must admit the role too: add to it a statement allowing %s kms:GenerateDataKey (Resource \"*\"), or one delegating to the account's IAM policies", [q.resource, q.principal])}
+
+put_also(q, bucket) := {} if {
+	b := lib.bucket_named(split(bucket, ":::")[1])
+	b.account == lib.account_of_arn(q.principal)
+} else := {"also": sprintf("the bucket is not in the role's account: add to the bucket policy of %s the same grant to %s", [bucket, q.principal])}
 
 trust_statement(q) := {
 	"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole",

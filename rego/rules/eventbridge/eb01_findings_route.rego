@@ -110,8 +110,69 @@ deny contains f if {
 	some [p, h] in broken_hops
 	some problem in object.get(h, "problems", [])
 	not startswith(problem, "cannot prove: ")
-	f := finding(p, h, problem, problem)
+	f := lib.with_fix(lib.locate(finding(p, h, problem, problem), [mismatched_rule_location(p, h, problem)]), problem_fix(p, h, problem))
 }
+
+# mismatched_rule is the rule an input declares that targets the Macie
+# queue with a pattern matching other events: its pattern is the fix, and
+# the finding points at it.
+mismatched_rule(p, h, problem) := rs[0] if {
+	h.kind == "event-rule"
+	p.source.kind == "macie"
+	not rule_arn(p)
+	contains(problem, "the rules targeting it match other events: ")
+	rs := [r |
+		some a in input.snapshot.accounts
+		some r in object.get(a, "event_rules", [])
+		some t in object.get(r, "targets", [])
+		t.arn == macie_queue
+		contains(problem, r.arn)
+		object.get(r, ["location", "file"], "") != ""
+	]
+	count(rs) == 1
+}
+
+mismatched_rule_location(p, h, problem) := mismatched_rule(p, h, problem).location if {
+	mismatched_rule(p, h, problem)
+} else := null
+
+# problem_fix is the rule's setting a problem of its hop names
+# (AWS::Events::Rule State, EventBusName, EventPattern; the pattern's
+# source and detail-type replaced, its other fields kept); for the Macie
+# route without a rule, the rule to declare beside the queue, targeting
+# it (the queue policy's grant said: a further change).
+problem_fix(p, h, problem) := lib.set_fix({"State": "ENABLED"}) if {
+	h.kind == "event-rule"
+	rule_arn(p)
+	startswith(problem, "rule is ")
+	not contains(problem, "event bus")
+} else := lib.set_fix({"EventBusName": "default"}) if {
+	h.kind == "event-rule"
+	rule_arn(p)
+	startswith(problem, "rule is on event bus ")
+} else := lib.set_fix({"EventPattern": route_pattern(p)}) if {
+	h.kind == "event-rule"
+	rule_arn(p)
+	startswith(problem, "event pattern ")
+} else := lib.set_fix({"EventPattern": macie_pattern}) if {
+	mismatched_rule(p, h, problem)
+} else := {"companion": {
+	"suffix": "MacieFindingsRule",
+	"type": "AWS::Events::Rule",
+	"properties": {
+		"EventPattern": macie_pattern,
+		"State": "ENABLED",
+		"Targets": [{"Arn": {"Fn::GetAtt": ["$self", "Arn"]}, "Id": "MacieFindingsQueue"}],
+	},
+}, "also": sprintf("let events.amazonaws.com sqs:SendMessage to queue %s in its queue policy, with aws:SourceArn the new rule's ARN", [macie_queue])} if {
+	h.kind == "event-rule"
+	p.source.kind == "macie"
+	not rule_arn(p)
+} else := null
+
+route_pattern(p) := macie_pattern if {
+	p.source.kind == "macie"
+} else := {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]}
 
 deny contains f if {
 	some [p, h] in broken_hops
@@ -133,7 +194,18 @@ question_fix(p, h, q, answer) := lib.grant_fix(answer, topic_statement(p)) if {
 	h.kind == "topic"
 	q.principal == "events.amazonaws.com"
 	q.action == "sns:Publish"
+} else := lib.grant_fix(answer, queue_statement(p)) if {
+	h.kind == "queue"
+	q.principal == "events.amazonaws.com"
+	q.action == "sqs:SendMessage"
+	rule_arn(p)
 } else := null
+
+queue_statement(p) := {
+	"Sid": "AllowEventBridgeSendMessage", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+	"Action": "sqs:SendMessage", "Resource": macie_queue,
+	"Condition": {"ArnEquals": {"aws:SourceArn": rule_arn(p)}},
+}
 
 topic_statement(p) := {
 	"Sid": "AllowEventBridgePublish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
@@ -197,6 +269,10 @@ location(h) := l if {
 } else := l if {
 	h.kind == "topic"
 	l := lib.topic_arn(h.resources[0].arn).topic.location
+} else := l if {
+	# The Macie route's queue: its policy, where a grant goes.
+	h.kind == "queue"
+	l := lib.queue_arn(h.resources[0].arn).queue.policy.location
 } else := null
 
 remediation(p, h) := macie_remediation(p, h) if {

@@ -152,14 +152,27 @@ deny contains f if {
 	status := m0.relationship_status
 	ms := [m | some m in object.get(e.detector, "members", []); m.relationship_status == status; not enabled_member(e, m)]
 	accts := concat(", ", sort({m.account_id | some m in ms}))
-	f := finding(
+	f := lib.with_fix(finding(
 		e, sprintf("member=%s:%s", [accts, status]), sprintf(
 			"GuardDuty %s %s of detector %s in %s %s relationship status %s%s: %s findings do not reach the administrator's export%s",
 			[plural(ms, "member", "members"), accts, e.detector.id, e.detector.region, plural(ms, "has", "have"), status, member_why(e, status), plural(ms, "its", "their"), landingzone.step_note("O6")],
 		),
 		sprintf("aws guardduty create-members --region %s --detector-id %s --account-details %s (then have %s accept, or enable %s through the organization configuration)", [e.detector.region, e.detector.id, concat(" ", sort({sprintf("AccountId=%s", [m.account_id]) | some m in ms})), plural(ms, "the member", "each member"), plural(ms, "it", "them")]),
-	)
+	), member_fix(e, status, accts))
 }
+
+# member_fix is the relationship's missing half where an input declares
+# the detector: the invitation (a template's AWS::GuardDuty::Member
+# Status: Invited; Terraform's invite = true on aws_guardduty_member), or
+# the member's acceptance, declared in the member account's own stack or
+# configuration (AWS::GuardDuty::Master; aws_guardduty_invite_accepter).
+member_fix(e, status, accts) := {"also": sprintf("invite member %s: Status: Invited on its AWS::GuardDuty::Member in a template, invite = true on its aws_guardduty_member in Terraform", [accts])} if {
+	status == "Created"
+	e.detector.location
+} else := {"also": sprintf("accept the invitation in member %s: in its own account's stack or configuration, an AWS::GuardDuty::Master (Terraform: aws_guardduty_invite_accepter) naming administrator %s, beside its detector in %s", [accts, e.account, e.detector.region])} if {
+	status == "Invited"
+	e.detector.location
+} else := null
 
 plural(xs, one, _) := one if count(xs) == 1
 
@@ -180,13 +193,13 @@ deny contains f if {
 	lib.source_judged("guardduty")
 	some e in lib.detectors
 	some rule in object.get(e.detector, "suppression_rules", [])
-	f := finding(
+	f := lib.with_fix(finding(
 		e, sprintf("suppression=%s", [rule]), sprintf(
 			"GuardDuty detector %s in %s has suppression rule %q: findings it archives are never exported to S3",
 			[e.detector.id, e.detector.region, rule],
 		),
 		sprintf("aws guardduty update-filter --region %s --detector-id %s --filter-name %s --action NOOP (or narrow its criteria)", [e.detector.region, e.detector.id, rule]),
-	)
+	), {"also": sprintf("make filter %s of the detector keep findings: Action NOOP on its AWS::GuardDuty::Filter (action = \"NOOP\" on its aws_guardduty_filter), or narrow its criteria", [rule])})
 }
 
 finding(e, fact, message, fix) := {

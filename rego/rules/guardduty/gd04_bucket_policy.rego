@@ -70,8 +70,19 @@ deny contains f if {
 		"message": sprintf("%s (detector %s) cannot %s on %s: %s", [principal, s.arn, q.action, q.resource, answer.proof]),
 		"fact": sprintf("%s:%s:%s", [q.id, principal, s.arn]),
 		"remediation": remediation(s, q, principal, answer),
-	}, b.bucket, object.get(b.bucket, "policy", {}), answer, principal, q.action), lib.grant_fix(answer, grant(s, q, principal)))
+	}, b.bucket, object.get(b.bucket, "policy", {}), answer, principal, q.action), fix(s, b, q, principal, answer))
 }
+
+# fix is GuardDuty's statement for an implicit deny. For a Deny, whether
+# the Deny or the detector's key is wrong is the user's call, unless the
+# Deny is a data perimeter that forgot AWS services (lib.service_deny_fix).
+fix(s, b, q, principal, answer) := lib.grant_fix(answer, grant(s, q, principal)) if {
+	answer.decision == "ImplicitlyDenied"
+} else := lib.service_deny_fix(object.get(b.bucket, "policy", {}), answer, "resourcePolicy", request_text(s, q, principal))
+
+request_text(s, q, principal) := sprintf("%s %s with SSE-KMS key %s", [principal, q.action, s.destination.kms_key_arn]) if {
+	q.action == "s3:PutObject"
+} else := sprintf("%s %s", [principal, q.action])
 
 # grant is the bucket policy statement GuardDuty's guide gives for the
 # request q. (An explicit Deny keeps the prose: whether the Deny or the

@@ -53,9 +53,31 @@ test_fail_no_put_object if {
 test_fail_deny_names_replaced_key if {
 	old := "arn:aws:kms:eu-west-1:333333333333:key/00000000-0000-4000-8000-0000000000aa"
 	facts([get_location("arn:aws:s3:::gd-findings-222222222222"), put_object, deny_wrong_key(old)]) == {concat("", ["PutObject:guardduty.amazonaws.com:", detector_arn])}
-	# Whether the Deny or the detector's key is wrong is the user's call.
+	# Whether the Deny or the detector's key is wrong is the user's call:
+	# the exemption is written with that said (also), so it is never an
+	# exact edit.
 	every f in findings([get_location("arn:aws:s3:::gd-findings-222222222222"), put_object, deny_wrong_key(old)]) {
-		not f.fix
+		f.fix.set_at == {"Condition": {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}
+		contains(f.fix.also, "your call")
+		contains(f.fix.also, "guardduty.amazonaws.com s3:PutObject with SSE-KMS key")
+	}
+}
+
+# A data perimeter that forgot AWS services denies GuardDuty for who it
+# is: exempting AWS services is the exact fix.
+test_fail_org_perimeter_exempts_services if {
+	perimeter := {
+		"Sid": "EnforceOrgIdentities",
+		"Effect": "Deny",
+		"Principal": "*",
+		"Action": "s3:*",
+		"Resource": ["arn:aws:s3:::gd-findings-222222222222", "arn:aws:s3:::gd-findings-222222222222/*"],
+		"Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+	}
+	fs := findings([get_location("arn:aws:s3:::gd-findings-222222222222"), put_object, perimeter])
+	count(fs) == 2
+	every f in fs {
+		f.fix == {"set_at": {"Condition": {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}}
 	}
 }
 

@@ -74,14 +74,24 @@ deny contains f if {
 	object.get(r, "expiration_days", 0) > 0
 	startswith(marker, object.get(r, "prefix", ""))
 	rule_id := object.get(r, "id", "(unnamed)")
-	f := finding(
+	f := scope_fix(finding(
 		s, b, sprintf("marker-expires=%s", [rule_id]), sprintf(
 			"lifecycle rule %s of bucket %s expires objects under %q after %d days, including the GuardDuty folder marker %s: the next destination update fails with \"resource folder does not exist\"",
 			[rule_id, s.bucket, object.get(r, "prefix", ""), r.expiration_days, marker],
 		),
 		sprintf("Exclude the marker from rule %s (e.g. scope it to the %sAWSLogs/ prefix) and recreate it: aws s3api put-object --bucket %s --key %s", [rule_id, marker, s.bucket, marker]),
-	)
+	), r, marker)
 }
+
+# scope_fix: where an input writes the rule, the fix scopes it to the
+# findings GuardDuty writes under the marker's folder
+# (<prefix>/AWSLogs/…), so that it still expires them and no longer the
+# marker: the rule's Prefix (CloudFormation's Rule.Prefix, the prefix of
+# the rule's filter in Terraform). A marker already expired is the other
+# finding of this rule (marker-missing), where the bucket is probed.
+scope_fix(f, r, marker) := lib.with_fix(lib.locate(f, [r.location]), {"set_at": {"Prefix": concat("", [marker, "AWSLogs/"])}}) if {
+	object.get(r, ["location", "file"], "") != ""
+} else := f
 
 finding(s, b, fact, message, fix) := {
 	"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),

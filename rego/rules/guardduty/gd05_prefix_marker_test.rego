@@ -66,3 +66,31 @@ test_fix_marker_outside_a_template if {
 	some g in gd05.deny with input as json.patch(inp, [{"op": "replace", "path": "/snapshot/source", "value": "terraform"}])
 	not g.fix
 }
+
+# A rule an input writes is scoped to the findings under the marker's
+# folder, at the rule's own line; a rule without a place (a live bucket)
+# keeps the prose.
+test_fix_lifecycle_scoped_where_written if {
+	loc := {"file": "template.yaml", "line": 40}
+	b := object.union(bucket, {"lifecycle": [{"id": "expire-all", "status": "Enabled", "expiration_days": 365, "location": loc}]})
+	fs := gd05.deny with input as {
+		"snapshot": {"accounts": [
+			{"id": "222222222222", "buckets": [b]},
+			{"id": "333333333333", "detectors": [detector("arn:aws:s3:::gd-findings-222222222222/guardduty")]},
+		]},
+		"connector": null,
+	}
+	some f in fs
+	f.fix == {"set_at": {"Prefix": "guardduty/AWSLogs/"}}
+	f.location == loc
+	live := gd05.deny with input as {
+		"snapshot": {"accounts": [
+			{"id": "222222222222", "buckets": [object.union(bucket, {"lifecycle": [{"id": "expire-all", "status": "Enabled", "expiration_days": 365}]})]},
+			{"id": "333333333333", "detectors": [detector("arn:aws:s3:::gd-findings-222222222222/guardduty")]},
+		]},
+		"connector": null,
+	}
+	every g in live {
+		not g.fix
+	}
+}

@@ -54,7 +54,7 @@ deny contains f if {
 	}
 	some name in names
 	b := lib.bucket_named(name)
-	f := lib.locate(
+	f0 := lib.locate(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 			"message": sprintf("no event notification of bucket %s (%s logs) reaches the connector's queue %s: it has %s", [b.bucket.arn, source, q, describe(b.bucket)]),
@@ -63,6 +63,7 @@ deny contains f if {
 		},
 		[object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
 	)
+	f := lib.with_fix(f0, {"also": sprintf("subscribe queue %s to a topic the bucket notifies of s3:ObjectCreated:* (a template's AWS::SNS::Subscription with Protocol sqs; Terraform's aws_sns_topic_subscription with protocol = \"sqs\"), from the queue's account, its queue policy letting sns.amazonaws.com sqs:SendMessage; or add such a topic to the bucket's notification (an entry of its NotificationConfiguration TopicConfigurations; a topic block of its aws_s3_bucket_notification), the other entries kept", [q])})
 }
 
 describe(b) := "no event notification configuration" if {
@@ -141,7 +142,7 @@ deny contains f if {
 	# A topic configuration without object-created events is the events
 	# check's (below): one finding per cause.
 	not some_topic_configuration(b.bucket)
-	f := lib.locate(
+	f0 := lib.locate(
 		{
 			"resource": lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region),
 			"message": no_topic_message(p.source.kind, problem),
@@ -150,6 +151,7 @@ deny contains f if {
 		},
 		[object.get(b.bucket, ["notification", "location"], null), object.get(b.bucket, "location", null)],
 	)
+	f := lib.with_fix(f0, {"also": sprintf("declare a standard SNS topic in %s (AWS::SNS::Topic; aws_sns_topic) whose policy lets s3.amazonaws.com sns:Publish with aws:SourceAccount %s and aws:SourceArn %s, add it to the bucket's notification for s3:ObjectCreated:* (an entry of its NotificationConfiguration TopicConfigurations; a topic block of its aws_s3_bucket_notification), the other entries kept, and subscribe the connector's queue to it", [b.bucket.region, b.account, b.bucket.arn])})
 }
 
 some_topic_configuration(bucket) if {

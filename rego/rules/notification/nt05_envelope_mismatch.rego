@@ -52,13 +52,29 @@ deny contains f if {
 	some s in lib.sqs_subscriptions(topic.topic)
 	s.endpoint == queue
 	step_id := object.get(datapath.profile, ["delivery", "format_step"], "")
-	f := {
+	f := trail_topic_fix({
 		"resource": lib.resource(topic.topic.arn, "AWS::SNS::Topic", topic.account, topic.topic.region),
 		"message": message(step_id, sprintf("queue %s is subscribed to %s, the SNS topic of trail %s, which sends {\"s3Bucket\",\"s3ObjectKey\":[…]} messages; the %s connector parses S3 event Records (\"missing field Records\")", [queue, topic.topic.arn, e.trail.arn, datapath.profile_name])),
 		"fact": sprintf("trail-sns-format=%s", [topic.topic.arn]),
 		"remediation": sprintf("Unsubscribe %s from %s and deliver S3 object-created events of bucket %s instead: add {\"TopicArn\":\"<topic>\",\"Events\":[\"s3:ObjectCreated:*\"]} to the bucket's notification configuration and subscribe the queue to that topic", [queue, topic.topic.arn, e.trail.s3_bucket_name]),
-	}
+	}, e, topic, s)
 }
+
+# trail_topic_fix: where the input declares the trail's bucket, the fix
+# is there, the bucket's notification of the queue (S3 sends its Records
+# to it directly), and the subscription to the trail's topic goes (also:
+# a further change, so the fix is text). Where it does not, the bucket is
+# changed where it is declared.
+trail_topic_fix(f, e, topic, s) := lib.with_fix(lib.with_location(f, b.bucket), object.union(queue_notification_fix(b), {"also": sprintf("keep the bucket's other notification entries beside this one (its QueueConfigurations; in Terraform, the queue blocks of its aws_s3_bucket_notification), remove the subscription of %s to %s, the trail's topic (%s), and let s3.amazonaws.com sqs:SendMessage to the queue in its queue policy (aws:SourceArn %s; for a KMS-encrypted queue, kms:GenerateDataKey and kms:Decrypt in its key policy)", [queue, topic.topic.arn, subscription_place(s), b.bucket.arn])})) if {
+	b := lib.bucket_named(e.trail.s3_bucket_name)
+	object.get(b.bucket, ["location", "file"], "") != ""
+} else := lib.with_fix(lib.with_location(f, topic.topic), lib.outside_fix(sprintf("the trail's bucket %s, whose notification must reach the queue instead, is not declared in this input", [e.trail.s3_bucket_name]))) if {
+	object.get(topic.topic, ["location", "file"], "") != ""
+} else := f
+
+subscription_place(s) := sprintf("declared at %s:%d", [s.location.file, s.location.line]) if {
+	object.get(s, ["location", "file"], "") != ""
+} else := "not declared in this input"
 
 deny contains f if {
 	want := datapath.profile.delivery.raw_message_delivery

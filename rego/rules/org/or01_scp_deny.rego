@@ -54,7 +54,7 @@ deny contains f if {
 		"message": sprintf("a service control policy on the path to account %s blocks %s from %s on %s: %s", [account, x.reader, x.action, x.resource, lib.blocking_reason(answer, "scp")]),
 		"fact": sprintf("%s %s", [x.action, x.on.id]),
 		"remediation": sprintf("Exempt the reader in the SCP statement that blocks %s by adding to its Condition %s, or attach an SCP that allows it at every level from the root to account %s.", [x.action, lib.statement_json({"ArnNotLike": {"aws:PrincipalARN": x.reader}}), account]),
-	}, answer, "scp"), lib.org_fix(answer, "scp"))
+	}, answer, "scp"), lib.org_exemption_fix(answer, "scp", "ArnNotLike", "aws:PrincipalARN", x.reader))
 }
 
 # A cross-account reader the bucket policy does not admit, on a bucket whose
@@ -69,10 +69,10 @@ deny contains f if {
 	answer.decision == "ImplicitlyDenied"
 	not lib.resource_allows(answer)
 	lock := lib.bucket_policy_lock(b)
-	f := {
+	f := lib.with_fix({
 		"resource": lib.bucket_resource(b),
 		"message": sprintf("%s needs a bucket-policy grant for %s on %s (it is in another account), but a service control policy on the path to account %s forbids changing that bucket policy: %s", [x.reader, x.action, b.bucket.name, b.account, lib.blocking_reason(lock, "scp")]),
 		"fact": sprintf("bucket-policy-locked %s %s", [x.reader, x.action]),
 		"remediation": lib.log_archive_fix(x.reader, b),
-	}
+	}, lib.outside_fix(sprintf("a service control policy denies s3:PutBucketPolicy on bucket %s, so a bucket policy statement declared here could not be applied; the reader needs a role in account %s (the bucket's account) to read through, and the connector pointed at that role, in the vendor's console", [b.bucket.name, b.account])))
 }

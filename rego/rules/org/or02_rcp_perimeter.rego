@@ -55,7 +55,14 @@ deny contains f if {
 		"message": sprintf("a resource control policy on the path to account %s blocks %s from %s on %s: %s", [x.on.account, x.principal, x.action, x.resource, lib.blocking_reason(answer, "rcp")]),
 		"fact": sprintf("%s %s", [x.principal, x.action]),
 		"remediation": sprintf("Exempt the caller in the RCP statement that blocks %s by adding to its Condition %s.", [x.action, lib.statement_json(exemption(x.principal))]),
-	}, answer, "rcp"), lib.org_fix(answer, "rcp"))
+	}, answer, "rcp"), exemption_fix(answer, exemption(x.principal)))
+}
+
+# exemption_fix writes the exemption into the denying RCP statement where
+# an input declares it (lib.org_exemption_fix).
+exemption_fix(answer, ex) := lib.org_exemption_fix(answer, "rcp", op, key, ex[op][key]) if {
+	some op, tests in ex
+	some key, _ in tests
 }
 
 exemption(p) := {"StringNotEqualsIfExists": {"aws:PrincipalAccount": lib.account_of_arn(p)}} if {

@@ -45,12 +45,22 @@ deny contains f if {
 	f := object.union(finding(p, c, pr), redshift.step_field)
 }
 
+# Fixes as data: the setting in the template's and the configuration's
+# terms (a Parameters entry, a new parameter group, LoggingProperties:
+# each a resource or list entry the author places, so said, not written).
+group_fix(c, name) := {"also": sprintf("declare a cluster parameter group of family redshift-1.0 (a default group cannot be changed) whose parameters set enable_user_activity_logging to \"true\" (a template's AWS::Redshift::ClusterParameterGroup Parameters; Terraform's aws_redshift_parameter_group parameter block), and name it in cluster %s's ClusterParameterGroupName (cluster_parameter_group_name)", [c.identifier])} if {
+	startswith(name, "default.")
+} else := {"also": sprintf("set enable_user_activity_logging to \"true\" in the parameters of group %s: the entry {ParameterName: enable_user_activity_logging, ParameterValue: \"true\"} of its Parameters in a template, a parameter block with name = \"enable_user_activity_logging\" and value = \"true\" in its aws_redshift_parameter_group; the cluster applies it at its next reboot", [name])}
+
+logging_data_fix(c) := {"also": sprintf("turn on audit logging of cluster %s to S3: LoggingProperties with BucketName <audit bucket> and S3KeyPrefix <prefix> on its AWS::Redshift::Cluster in a template, an aws_redshift_logging of it with log_destination_type = \"s3\" in Terraform", [c.identifier])}
+
 # A parameter group's problem is about the group: where it is declared.
 finding(p, c, pr) := eks.with_location({
 	"resource": lib.resource(g.arn, g.type, g.account, g.region),
 	"message": redshift.message(pr),
 	"fact": sprintf("writer %s", [pr]),
 	"remediation": parameter_fix(c, name),
+	"fix": group_fix(c, name),
 }, located_group(p.source.account, c, name)) if {
 	contains(pr, "enable_user_activity_logging")
 	some g in [r | some r in p.hops[0].resources; r.type == "AWS::Redshift::ClusterParameterGroup"; contains(pr, sprintf(" %s ", [group_name(r.arn)]))]
@@ -60,6 +70,7 @@ finding(p, c, pr) := eks.with_location({
 	"message": redshift.message(pr),
 	"fact": sprintf("writer %s", [pr]),
 	"remediation": logging_fix(c),
+	"fix": logging_data_fix(c),
 }, logging_location(c))
 
 group_name(arn) := split(arn, ":parametergroup:")[1]

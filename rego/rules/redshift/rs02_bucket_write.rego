@@ -50,8 +50,17 @@ deny contains f if {
 		"message": redshift.message(sprintf("the audit logs of %s do not reach bucket %s: %s", [p.source.arn, p.source.bucket, pr])),
 		"fact": sprintf("bucket %s", [pr]),
 		"remediation": problem_fix(p, pr),
+		"fix": problem_data_fix(p, pr),
 	}, object.get(object.get(lib.bucket_named(p.source.bucket), "bucket", {}), "location", null)), redshift.step_field)
 }
+
+# problem_data_fix: Redshift writes audit logs to SSE-S3 buckets only
+# (https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html), so
+# the bucket's default encryption becomes AES256; a bucket in another
+# Region is replaced by one in the cluster's, which the author names.
+problem_data_fix(p, pr) := lib.set_fix({"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}) if {
+	contains(pr, "SSE-S3")
+} else := {"also": sprintf("log to a bucket in %s: its name as BucketName of the cluster's LoggingProperties in a template, bucket_name of its aws_redshift_logging in Terraform", [p.source.region])}
 
 problem_fix(p, pr) := sprintf("Set the bucket's default encryption to SSE-S3 (AES256), or log to another bucket: aws s3api put-bucket-encryption --bucket %s --server-side-encryption-configuration '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]}'", [p.source.bucket]) if {
 	contains(pr, "SSE-S3")

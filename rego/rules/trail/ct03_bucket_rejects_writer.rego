@@ -196,9 +196,15 @@ finding(c, answer, fact, message) := lib.with_grant_location(
 		"message": message,
 		"fact": sprintf("%s %s", [c.trail.trail.arn, fact]),
 		"remediation": sprintf("Add to the bucket policy of %s: %s", [c.bucket.bucket.name, fix(c)]),
-	}, lib.grant_fix(answer, statement(c))),
+	}, writer_fix(c, answer)),
 	c.bucket.bucket, object.get(c.bucket.bucket, "policy", {}), answer, "cloudtrail.amazonaws.com", c.action,
 )
+
+# writer_fix is the missing statement for an implicit deny; for a Deny of
+# the bucket policy, its exemption of AWS services (lib.service_deny_fix).
+writer_fix(c, answer) := lib.grant_fix(answer, statement(c)) if {
+	answer.decision == "ImplicitlyDenied"
+} else := lib.service_deny_fix(object.get(c.bucket.bucket, "policy", {}), answer, "resourcePolicy", sprintf("cloudtrail.amazonaws.com %s", [c.action]))
 
 fix(c) := lib.statement_json(statement(c))
 

@@ -131,7 +131,7 @@ selectors_fix(e, bucket_arn) := lib.set_fix({"AdvancedEventSelectors": [cfn_sele
 		{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
 		{"Field": "resources.ARN", "NotStartsWith": [bucket_arn]},
 	]},
-]}), {"also": "remove the trail's EventSelectors (a trail has basic or advanced selectors, not both), and add its other data-event selectors to AdvancedEventSelectors"}) if {
+]}), {"also": "remove the trail's basic selectors (in a template its EventSelectors, in Terraform its event_selector blocks: a trail has basic or advanced selectors, not both), and add its other data-event selectors to the advanced ones (AdvancedEventSelectors; advanced_event_selector blocks)"}) if {
 	count(object.get(e.trail, "event_selectors", [])) > 0
 } else := null
 

@@ -86,5 +86,5 @@ test_fix_advanced_without_arn_field_gains_one if {
 test_fix_basic_moves_to_advanced if {
 	some fx in fix(basic(["arn:aws:s3"]))
 	count(fx.set.AdvancedEventSelectors) == 2
-	contains(fx.also, "remove the trail's EventSelectors")
+	contains(fx.also, "in a template its EventSelectors, in Terraform its event_selector blocks")
 }
