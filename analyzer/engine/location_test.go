@@ -81,11 +81,11 @@ func TestResourceLocationsMapsEveryKind(t *testing.T) {
 	}
 	got := map[string]string{}
 	s.Sort() // derives the detector ARNs, as every producer of a snapshot does
-	for id, l := range resourceLocations(s) {
+	for id, l := range ResourceLocations(s) {
 		got[id] = l.Address
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("resourceLocations (-want +got):\n%s", diff)
+		t.Errorf("ResourceLocations (-want +got):\n%s", diff)
 	}
 }
 
