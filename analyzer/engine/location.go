@@ -81,10 +81,11 @@ func ResourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 			putResource(t.ARN, t.Location, t.Policy)
 			for k := range t.Subscriptions {
 				sub := &t.Subscriptions[k]
-				put(sub.ARN, sub.Location)
+				id := snapshot.SubscriptionID(t.ARN, *sub)
+				put(id, sub.Location)
 				// A subscription the IaC does not place falls back to
 				// its topic's declaration.
-				put(sub.ARN, t.Location)
+				put(id, t.Location)
 			}
 		}
 		for j := range a.Queues {
