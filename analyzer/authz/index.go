@@ -9,7 +9,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -805,8 +804,8 @@ func (ix *Index) assemble(req Request) *question {
 			q.addCauses("the resource policy of "+req.Resource, Cause{Key: "missing:" + req.Resource, Resource: req.Resource,
 				What: "the resource policy of " + req.Resource + " is not in " + ix.inputName + "; pass --snapshot of its account"})
 		} else if service == "sts" {
-			if parts := strings.SplitN(req.Resource, ":", 6); len(parts) == 6 && strings.HasPrefix(parts[5], "role/") {
-				ix.absentTrust(q, req.Resource, resourceAccount, path.Base(parts[5]))
+			if a, err := arn.Parse(req.Resource); err == nil && strings.HasPrefix(a.Resource, "role/") {
+				ix.absentTrust(q, req.Resource, resourceAccount, path.Base(a.Resource))
 			}
 		}
 	}
@@ -918,36 +917,36 @@ const (
 	principalUnresolved        = "the principal is not resolved"
 )
 
-func parseCaller(arn, partition string) caller {
+func parseCaller(principal, partition string) caller {
 	switch {
-	case arn == "*":
+	case principal == "*":
 		return caller{kind: "anonymous"}
-	case strings.HasSuffix(arn, ".amazonaws.com") || strings.HasSuffix(arn, ".amazonaws.com.cn"):
+	case strings.HasSuffix(principal, ".amazonaws.com") || strings.HasSuffix(principal, ".amazonaws.com.cn"):
 		c := caller{kind: "service"}
-		if snapshot.IsUnknown(arn) {
+		if snapshot.IsUnknown(principal) {
 			c.unresolved = principalUnresolved
 		}
 		return c
 	}
-	if snapshot.IsUnknown(arn) {
-		return parseUnresolvedCaller(arn)
+	if snapshot.IsUnknown(principal) {
+		return parseUnresolvedCaller(principal)
 	}
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 {
+	a, err := arn.Parse(principal)
+	if err != nil {
 		return caller{kind: "other"}
 	}
-	c := caller{kind: "other", account: parts[4]}
-	res := parts[5]
+	c := caller{kind: "other", account: a.AccountID}
+	res := a.Resource
 	switch {
-	case parts[2] == "iam" && res == "root":
+	case a.Service == "iam" && res == "root":
 		c.kind = "root"
-	case parts[2] == "iam" && strings.HasPrefix(res, "role/"):
+	case a.Service == "iam" && strings.HasPrefix(res, "role/"):
 		c.kind, c.roleName = "role", path.Base(res)
-	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
+	case a.Service == "sts" && strings.HasPrefix(res, "assumed-role/"):
 		if seg := strings.Split(res, "/"); len(seg) >= 3 {
 			c.kind, c.roleName = "assumed-role", seg[1]
 		}
-	case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
+	case a.Service == "iam" && strings.HasPrefix(res, "user/"):
 		c.kind, c.roleName = "user", path.Base(res)
 	}
 	return c
@@ -1053,33 +1052,33 @@ func (ix *Index) path(account string, kind iam.StepKind, attached map[string][]*
 	return levels
 }
 
-// resource finds the resource-based policy that governs action on arn, and
-// the service that owns the resource.
-func (ix *Index) resource(action, arn string) (*resourceEntry, string) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 {
+// resource finds the resource-based policy that governs action on the
+// resource ARN, and the service that owns the resource.
+func (ix *Index) resource(action, resource string) (*resourceEntry, string) {
+	a, err := arn.Parse(resource)
+	if err != nil {
 		return nil, ""
 	}
-	service := parts[2]
+	service := a.Service
 	switch service {
 	case "s3":
-		bucket := parts[5]
+		bucket := a.Resource
 		if i := strings.IndexByte(bucket, '/'); i >= 0 {
 			bucket = bucket[:i]
 		}
 		return ix.resources["s3:"+bucket], service
 	case "iam":
 		act := strings.ToLower(action)
-		if strings.HasPrefix(act, "sts:") && strings.HasPrefix(parts[5], "role/") {
-			name := path.Base(parts[5])
-			if e := ix.roles[roleKey(parts[4], name)]; e != nil {
+		if strings.HasPrefix(act, "sts:") && strings.HasPrefix(a.Resource, "role/") {
+			name := path.Base(a.Resource)
+			if e := ix.roles[roleKey(a.AccountID, name)]; e != nil {
 				return &resourceEntry{name: "trust policy of role " + e.role.Name, id: e.role.ARN, account: e.account, policy: e.trust, rtype: iam.ResourceRoleTrust}, "sts"
 			}
 			return nil, "sts"
 		}
 		return nil, service
 	}
-	return ix.resources[arn], service
+	return ix.resources[resource], service
 }
 
 func (ix *Index) managedPolicy(arn string) *document {
@@ -1129,12 +1128,9 @@ var awsManagedPolicies = func() map[string]func() *document {
 
 // arnAccount returns the account field of an ARN ("" for S3 and others
 // that leave it empty).
-func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 {
-		return ""
-	}
-	return parts[4]
+func arnAccount(s string) string {
+	a, _ := arn.Parse(s)
+	return a.AccountID
 }
 
 // KnownAWSManagedPolicies lists the AWS managed policies whose documents
@@ -1145,7 +1141,7 @@ func KnownAWSManagedPolicies() []string {
 	for _, e := range entries {
 		out = append(out, strings.TrimSuffix(e.Name(), ".json"))
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 

@@ -1,8 +1,8 @@
 package datapath
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/authz"
@@ -111,7 +111,7 @@ func BuildFor(snap *snapshot.Snapshot, conn *connector.Connector, az *authz.Inde
 	for i := range paths {
 		finish(&paths[i])
 	}
-	sort.SliceStable(paths, func(i, j int) bool { return paths[i].ID < paths[j].ID })
+	slices.SortStableFunc(paths, func(x, y Path) int { return cmp.Compare(x.ID, y.ID) })
 	// Two implied sources of one bucket (notifications with different
 	// filters) can reach the same queue: one path.
 	return slices.CompactFunc(paths, func(a, b Path) bool { return a.ID == b.ID })

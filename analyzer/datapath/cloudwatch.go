@@ -54,11 +54,13 @@ func (b *builder) cloudWatchPaths() []Path {
 type logGroupARN struct{ region, account, name string }
 
 func parseLogGroupARN(s string) (logGroupARN, bool) {
-	p := strings.Split(s, ":")
-	if len(p) < 7 || p[5] != "log-group" {
+	a, ok := parseARN(s)
+	kind, rest, named := strings.Cut(a.Resource, ":")
+	if !ok || !named || kind != "log-group" {
 		return logGroupARN{}, false
 	}
-	return logGroupARN{region: p[3], account: p[4], name: p[6]}, true
+	name, _, _ := strings.Cut(rest, ":") // a log group name holds no colon
+	return logGroupARN{region: a.Region, account: a.Account, name: name}, true
 }
 
 func (b *builder) cloudWatchPath(trail Source, t *snapshot.Trail) Path {

@@ -155,3 +155,28 @@ func TestCloudWatchPathGroupElsewhere(t *testing.T) {
 		t.Errorf("path is %s, want ok: %+v", p.Status, summarizeHops(p))
 	}
 }
+
+func TestParseLogGroupARN(t *testing.T) {
+	sym := snapshot.Symbol("t.yaml", "Group", "Name")
+	for _, tc := range []struct {
+		in   string
+		want logGroupARN
+		ok   bool
+	}{
+		{"arn:aws:logs:eu-central-1:111111111111:log-group:/org/cloudtrail", logGroupARN{"eu-central-1", "111111111111", "/org/cloudtrail"}, true},
+		{"arn:aws:logs:eu-central-1:111111111111:log-group:/org/cloudtrail:*", logGroupARN{"eu-central-1", "111111111111", "/org/cloudtrail"}, true},
+		{"arn:aws:logs:us-east-1:111111111111:log-group:" + sym + ":*", logGroupARN{"us-east-1", "111111111111", sym}, true},
+		{"arn:*:logs:*:*:log-group:*", logGroupARN{"*", "*", "*"}, true},
+		{"arn:aws:logs:eu-central-1:111111111111:log-group", logGroupARN{}, false},
+		{"arn:aws:logs:eu-central-1:111111111111:destination:d", logGroupARN{}, false},
+		{"arn:aws:s3:::bucket/key:with:colons", logGroupARN{}, false},
+		{"arn:aws:logs:eu-central-1", logGroupARN{}, false},
+		{snapshot.Unknown("known after apply: a:b:c:d:log-group:e"), logGroupARN{}, false},
+		{"*", logGroupARN{}, false},
+	} {
+		got, ok := parseLogGroupARN(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseLogGroupARN(%q) = %+v, %v; want %+v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

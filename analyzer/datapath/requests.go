@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -175,7 +177,9 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 		r.Keys = append(r.Keys, k)
 	}
 	for _, rd := range r.Readers {
-		if _, ok := arnAccount(rd.Role); !ok {
+		// A role the connector file gives by name, not ARN, has no
+		// account to ask in.
+		if !awsarn.IsARN(rd.Role) {
 			continue
 		}
 		for _, name := range rd.Buckets {
@@ -210,7 +214,7 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 	}
 	for _, qr := range r.QueueReaders {
 		q := ix.queues[qr.Queue]
-		if _, ok := arnAccount(qr.Role); q == nil || q.V.KmsMasterKeyID == "" || !ok {
+		if q == nil || q.V.KmsMasterKeyID == "" || !awsarn.IsARN(qr.Role) {
 			continue
 		}
 		if k := ix.resolveKey(q.V.KmsMasterKeyID, q.Account, q.V.Region); k.Key != nil {
@@ -281,16 +285,6 @@ func NewReads(snap *snapshot.Snapshot, conn *connector.Connector, paths []Path, 
 	}
 	r.Assume, r.MemberAssumes = ix.assumes(conn, ask)
 	return r
-}
-
-// arnAccount is the account field of an ARN (ok false for what is not
-// one, such as a role name a connector file gives).
-func arnAccount(s string) (string, bool) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 5 {
-		return "", false
-	}
-	return parts[4], true
 }
 
 // readsByQueue groups the GetObject questions of the read hops by reader

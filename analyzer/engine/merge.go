@@ -1,8 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
@@ -59,7 +60,7 @@ func mergeSteps(in []stepped) []findings.Finding {
 		steps[i] = append(steps[i], s)
 	}
 	for i, ss := range steps {
-		sort.Slice(ss, func(a, b int) bool { return ss[a].f.Message < ss[b].f.Message })
+		slices.SortFunc(ss, func(x, y stepped) int { return cmp.Compare(x.f.Message, y.f.Message) })
 		for _, s := range ss {
 			// The step's own words stay: it may say more than the rule
 			// (the role name the vendor enforces besides its trust).

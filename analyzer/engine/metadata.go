@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,7 +12,6 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -168,7 +168,7 @@ func loadPolicy(fsys fs.FS, tests bool) (*Policy, error) {
 	if len(problems) > 0 {
 		return nil, &LoadError{Problems: problems}
 	}
-	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].ID < p.Rules[j].ID })
+	slices.SortFunc(p.Rules, func(x, y findings.Rule) int { return cmp.Compare(x.ID, y.ID) })
 	acts := profiles.RuleActions()
 	for i, r := range p.Rules {
 		p.Rules[i].Needed, p.Rules[i].Recommended, p.Rules[i].NeededBy = acts[r.ID].Needed, acts[r.ID].Recommended, acts[r.ID].NeededBy

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailgate/trailgate/analyzer/authz"
 	"github.com/trailgate/trailgate/analyzer/findings"
 	"github.com/trailgate/trailgate/analyzer/iacref"
@@ -235,35 +237,32 @@ func reason(proof string) string {
 }
 
 // resourceOf folds an object ARN into its bucket: one finding per bucket.
-func resourceOf(arn string) string {
-	if rest, ok := strings.CutPrefix(arn, "arn:"); ok {
-		parts := strings.SplitN(rest, ":", 5)
-		if len(parts) == 5 && parts[1] == "s3" {
-			if i := strings.IndexByte(parts[4], '/'); i >= 0 {
-				return arn[:len(arn)-len(parts[4])+i]
-			}
+func resourceOf(s string) string {
+	if a, err := arn.Parse(s); err == nil && a.Service == "s3" {
+		if i := strings.IndexByte(a.Resource, '/'); i >= 0 {
+			return s[:len(s)-len(a.Resource)+i]
 		}
 	}
-	return arn
+	return s
 }
 
-func resourceType(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
+func resourceType(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil {
 		return "AWS::Resource"
 	}
 	switch {
-	case parts[2] == "s3":
+	case a.Service == "s3":
 		return "AWS::S3::Bucket"
-	case parts[2] == "kms":
+	case a.Service == "kms":
 		return "AWS::KMS::Key"
-	case parts[2] == "sqs":
+	case a.Service == "sqs":
 		return "AWS::SQS::Queue"
-	case parts[2] == "sns":
+	case a.Service == "sns":
 		return "AWS::SNS::Topic"
-	case parts[2] == "iam" && strings.HasPrefix(parts[5], "role/"):
+	case a.Service == "iam" && strings.HasPrefix(a.Resource, "role/"):
 		return "AWS::IAM::Role"
-	case parts[2] == "iam" && strings.HasPrefix(parts[5], "policy/"):
+	case a.Service == "iam" && strings.HasPrefix(a.Resource, "policy/"):
 		return "AWS::IAM::ManagedPolicy"
 	}
 	return "AWS::Resource"

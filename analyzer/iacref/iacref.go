@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -153,11 +154,11 @@ func (r ref) isAccount() bool {
 
 // serviceOf is the service field of an ARN ("" for anything else).
 func serviceOf(s string) string {
-	parts := strings.SplitN(s, ":", 4)
-	if len(parts) < 4 || parts[0] != "arn" {
+	a, err := arn.Parse(s)
+	if err != nil {
 		return ""
 	}
-	return parts[2]
+	return a.Service
 }
 
 // arnOf renders a resource's whole ARN, when the input has an expression

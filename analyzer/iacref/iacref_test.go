@@ -159,3 +159,21 @@ func TestRemediationLongStatement(t *testing.T) {
 		t.Errorf("keys out of order: %s", body)
 	}
 }
+
+func TestServiceOf(t *testing.T) {
+	sym := snapshot.Symbol("t.yaml", "Queue", "Name")
+	for _, tc := range []struct{ in, want string }{
+		{"arn:aws:sqs:us-east-1:111122223333:" + sym, "sqs"},
+		{"arn:aws:s3:::" + sym + "/key:with:colons", "s3"},
+		{"arn:*:sns:*:*:*", "sns"},
+		{"arn:aws:iam::" + sym + ":role/R", "iam"},
+		{"arn:aws:sqs:us-east-1", ""},
+		{"aws:sqs:us-east-1:111122223333:q:x", ""},
+		{sym, ""},
+		{"*", ""},
+	} {
+		if got := serviceOf(tc.in); got != tc.want {
+			t.Errorf("serviceOf(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func segmentMatch(p, s string) bool {
 	if p == "*" {
 		return true
 	}
-	if !hasWildcard(p) && !containsByte(p, '\\') {
+	if !hasWildcard(p) && !strings.Contains(p, `\`) {
 		return p == s
 	}
 	return globMatch(p, s, false)

@@ -14,6 +14,8 @@ package iam
 // O(n·m) in the worst case and O(n+m) in the common one. It never
 // recurses and cannot backtrack exponentially, whatever the input.
 
+import "strings"
+
 // globMatch reports whether s matches pattern p. fold makes the comparison
 // ASCII case-insensitive (actions are case-insensitive; resources are not).
 func globMatch(p, s string, fold bool) bool {
@@ -89,7 +91,7 @@ func hasWildcard(p string) bool {
 // unescape turns an escaped pattern without wildcards back into the text it
 // stands for.
 func unescape(p string) string {
-	if !containsByte(p, '\\') {
+	if !strings.Contains(p, `\`) {
 		return p
 	}
 	b := make([]byte, 0, len(p))
@@ -124,15 +126,6 @@ func escapeLiteral(s string) string {
 		b = append(b, s[i])
 	}
 	return string(b)
-}
-
-func containsByte(s string, c byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return true
-		}
-	}
-	return false
 }
 
 // equalFold is an ASCII case-insensitive comparison without allocation.

@@ -31,7 +31,7 @@ func hasUnknownToken(s string) bool { return strings.Contains(s, unknownOpen) }
 // hasOpaque reports whether a request value holds a symbol or an unknown
 // token, the values matched in three values.
 func hasOpaque(s string) bool {
-	return containsByte(s, '<') && (hasSymbol(s) || hasUnknownToken(s))
+	return strings.Contains(s, "<") && (hasSymbol(s) || hasUnknownToken(s))
 }
 
 // opaqueGlob is symbolGlob for a subject that may also hold unknown tokens.

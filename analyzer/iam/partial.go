@@ -66,7 +66,7 @@ func widen(entry string, unknown func(string) bool, esc func(string) string) (wi
 // and no backslash (which the action matcher reads as an escape that could
 // pair with a token's first character).
 func knownPiece(s string, unknown func(string) bool) bool {
-	return s == "" || !unknown(s) && !strings.Contains(s, "${") && !containsByte(s, '\\')
+	return s == "" || !unknown(s) && !strings.Contains(s, "${") && !strings.Contains(s, `\`)
 }
 
 // widenARN is widenUnknown for an entry read as an ARN (Resource,

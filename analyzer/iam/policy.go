@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -405,7 +406,7 @@ func (v *validator) validate() error {
 			}
 			list := stringList(val)
 			sorted := append([]string(nil), list...)
-			sort.Strings(sorted)
+			slices.Sort(sorted)
 			for _, r := range sorted {
 				if v.unknown(r) {
 					continue
@@ -570,12 +571,7 @@ func principalError(p any, unknown func(string) bool) string {
 		if len(t) == 0 {
 			return "Invalid principal in policy"
 		}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			if !principalKeys[k] {
 				return fmt.Sprintf("Invalid principal in policy: %q", k)
 			}
@@ -939,19 +935,9 @@ func (v *validator) compile() *Policy {
 			st.unknown = st.unknown || st.principals.unknown || len(st.principals.wideAWS) > 0
 		}
 		if c, ok := s["Condition"].(map[string]any); ok {
-			ops := make([]string, 0, len(c))
-			for op := range c {
-				ops = append(ops, op)
-			}
-			sort.Strings(ops)
-			for _, op := range ops {
+			for _, op := range slices.Sorted(maps.Keys(c)) {
 				block := c[op].(map[string]any)
-				keys := make([]string, 0, len(block))
-				for k := range block {
-					keys = append(keys, k)
-				}
-				sort.Strings(keys)
-				for _, k := range keys {
+				for _, k := range slices.Sorted(maps.Keys(block)) {
 					vals := scalarList(block[k])
 					c := compileCondition(op, k, vals, variables)
 					c.unknown = v.unknown(k) || anyUnknown(vals, v.unknown)

@@ -225,7 +225,7 @@ func segmentTri(p, s string) tri {
 		}
 		return triNo
 	}
-	if !hasWildcard(p) && !containsByte(p, '\\') {
+	if !hasWildcard(p) && !strings.Contains(p, `\`) {
 		// A literal: equal texts are the same value; a symbol differs
 		// from every other symbol and every literal.
 		if p == s {

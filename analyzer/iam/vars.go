@@ -87,7 +87,7 @@ func parseVariable(body string) tmplPart {
 }
 
 func escapeBackslash(s string) string {
-	if !containsByte(s, '\\') {
+	if !strings.Contains(s, `\`) {
 		return s
 	}
 	return strings.ReplaceAll(s, `\`, `\\`)

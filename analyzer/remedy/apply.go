@@ -1,8 +1,9 @@
 package remedy
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
@@ -32,9 +33,10 @@ func Edit(data []byte, edits []findings.Replacement) ([]byte, error) {
 		return off + len(string(r[:col-1])), nil
 	}
 	sorted := append([]findings.Replacement(nil), edits...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := sorted[i], sorted[j]
-		return a.StartLine > b.StartLine || a.StartLine == b.StartLine && a.StartColumn > b.StartColumn
+	// Last edit first, so that applying one leaves the offsets of the
+	// others valid.
+	slices.SortStableFunc(sorted, func(a, b findings.Replacement) int {
+		return cmp.Or(cmp.Compare(b.StartLine, a.StartLine), cmp.Compare(b.StartColumn, a.StartColumn))
 	})
 	out := string(data)
 	prev := len(out) + 1

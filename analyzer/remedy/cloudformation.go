@@ -2,12 +2,13 @@ package remedy
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -338,9 +339,8 @@ func (t *template) setChange(f findings.Finding, lang, id string, key, val *yaml
 	if companionEdit != nil {
 		c.Edits = append(c.Edits, *companionEdit)
 	}
-	sort.Slice(c.Edits, func(i, j int) bool {
-		a, b := c.Edits[i], c.Edits[j]
-		return a.StartLine < b.StartLine || a.StartLine == b.StartLine && a.StartColumn < b.StartColumn
+	slices.SortFunc(c.Edits, func(a, b findings.Replacement) int {
+		return cmp.Or(cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.StartColumn, b.StartColumn))
 	})
 	return c
 }
@@ -943,21 +943,12 @@ func orderedKeys(m map[string]any) []string {
 	}
 	var rest []string
 	for k := range m {
-		if !contains(statementOrder, k) {
+		if !slices.Contains(statementOrder, k) {
 			rest = append(rest, k)
 		}
 	}
-	sort.Strings(rest)
+	slices.Sort(rest)
 	return append(out, rest...)
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // orderedJSON writes v as indented JSON, statement keys in AWS's order;

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
@@ -184,12 +184,7 @@ func isPlan(data []byte) bool {
 
 // props returns a Set's property names sorted, for deterministic output.
 func props(set map[string]any) []string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // where is "file:line" for a change's text.

@@ -1,12 +1,14 @@
 package remedy
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
@@ -290,7 +292,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 		after, ok := afterBlock(block, data, decl)
 		if exact && ok {
 			c.Edits = append(edits, after)
-			sort.Slice(c.Edits, func(i, j int) bool { return c.Edits[i].StartLine < c.Edits[j].StartLine })
+			slices.SortFunc(c.Edits, func(x, y findings.Replacement) int { return cmp.Compare(x.StartLine, y.StartLine) })
 		}
 		return c
 	case len(f.Fix.Set) > 0 && f.Fix.Companion == nil && tfInner[typ] != nil:
@@ -313,7 +315,7 @@ func terraformChange(f findings.Finding, data []byte) *findings.Change {
 			edits = append(edits, es...)
 		}
 		if exact {
-			sort.Slice(edits, func(i, j int) bool { return edits[i].StartLine < edits[j].StartLine })
+			slices.SortFunc(edits, func(x, y findings.Replacement) int { return cmp.Compare(x.StartLine, y.StartLine) })
 			c.Edits = edits
 		}
 		return c
@@ -713,16 +715,16 @@ func tfDeclaration(fx *findings.Fix, typ, name, provider string, body *hclsyntax
 }
 
 // tfQueueNamed is the name of the one aws_sqs_queue block of body whose
-// literal name is the queue arn names and whose provider argument is
+// literal name is the queue queueARN names and whose provider argument is
 // provider (without count or for_each), or "".
-func tfQueueNamed(body *hclsyntax.Body, data []byte, arn, provider string) string {
-	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[2] != "sqs" {
+func tfQueueNamed(body *hclsyntax.Body, data []byte, queueARN, provider string) string {
+	q, err := arn.Parse(queueARN)
+	if err != nil || q.Service != "sqs" || strings.Contains(q.Resource, ":") {
 		return ""
 	}
 	found := ""
 	for _, b := range body.Blocks {
-		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_sqs_queue" || attrString(b, "name") != parts[5] {
+		if b.Type != "resource" || len(b.Labels) != 2 || b.Labels[0] != "aws_sqs_queue" || attrString(b, "name") != q.Resource {
 			continue
 		}
 		p := ""

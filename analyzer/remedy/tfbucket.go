@@ -2,6 +2,7 @@ package remedy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -139,7 +140,7 @@ func tfBucketChange(f findings.Finding, c *findings.Change, body *hclsyntax.Body
 	}
 	ref := "aws_s3_bucket." + name + "."
 	for _, b := range body.Blocks {
-		if b.Type != "resource" || len(b.Labels) != 2 || !contains(types, b.Labels[0]) {
+		if b.Type != "resource" || len(b.Labels) != 2 || !slices.Contains(types, b.Labels[0]) {
 			continue
 		}
 		if a, ok := b.Body.Attributes["bucket"]; ok && strings.Contains(string(a.Expr.Range().SliceBytes(data)), ref) {

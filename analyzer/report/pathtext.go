@@ -3,7 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -98,12 +99,7 @@ func ExplainPath(w io.Writer, p datapath.Path) {
 		}
 		for _, q := range h.Questions {
 			fmt.Fprintf(w, "       question %s: may %s %s on %s? (%s)\n", q.ID, q.Principal, q.Action, q.Resource, q.Why)
-			keys := make([]string, 0, len(q.Context))
-			for k := range q.Context {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
+			for _, k := range slices.Sorted(maps.Keys(q.Context)) {
 				vals := q.Context[k]
 				if strings.EqualFold(k, "sts:ExternalId") {
 					// A secret shared with the vendor: masked as in every

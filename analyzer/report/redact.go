@@ -1,8 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -47,7 +48,7 @@ func Redact(out string, secrets []string) string {
 		return out
 	}
 	// Longest first: where secrets overlap, the longer is replaced whole.
-	sort.Slice(pairs, func(i, j int) bool { return len(pairs[i]) > len(pairs[j]) })
+	slices.SortFunc(pairs, func(x, y string) int { return cmp.Compare(len(y), len(x)) })
 	args := make([]string, 0, 2*len(pairs))
 	for _, s := range pairs {
 		args = append(args, s, Redacted)

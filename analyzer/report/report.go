@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -143,14 +144,6 @@ func sorted(fs []findings.Finding) []findings.Finding {
 // sortedRules returns the rules ordered by ID.
 func sortedRules(rules []findings.Rule) []findings.Rule {
 	out := slices.Clone(rules)
-	slices.SortStableFunc(out, func(a, b findings.Rule) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b findings.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"runtime/metrics"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -173,13 +174,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 }
 
 func usage(w io.Writer) {
-	names := make([]string, 0, len(commands))
+	names := slices.Sorted(maps.Keys(commands))
 	width := 0
-	for n := range commands {
-		names = append(names, n)
+	for _, n := range names {
 		width = max(width, len(n))
 	}
-	sort.Strings(names)
 	var b strings.Builder
 	b.WriteString("trailgate proves an AWS security-log pipeline is intact, from the trail to the SIEM connector.\n\n")
 	b.WriteString("Usage: trailgate COMMAND [flags]\n\nCommands:\n")

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -174,7 +173,7 @@ func Complete(s *snapshot.Snapshot) {
 			if len(a.Regions) == 0 {
 				a.Regions = []string{"us-east-1"}
 			}
-			sort.Strings(a.Regions)
+			slices.Sort(a.Regions)
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -179,7 +179,7 @@ func signatureOf(r *http.Request, secret, scope, signedHeaders string, parts []s
 		uri = escapePath(uri)
 	}
 	for k := range q {
-		sort.Strings(q[k])
+		slices.Sort(q[k])
 	}
 	rawQuery := strings.ReplaceAll(q.Encode(), "+", "%20")
 	var ch strings.Builder

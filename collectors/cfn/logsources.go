@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -106,7 +107,7 @@ func init() {
 		nameProperty[k] = v
 	}
 	for k := range logSourceProperties {
-		if !containsStr(knownTypes, k) {
+		if !slices.Contains(knownTypes, k) {
 			knownTypes = insertSorted(knownTypes, k)
 		}
 	}

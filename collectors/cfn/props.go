@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -410,7 +411,7 @@ func (p props) jsonish(key string) (json.RawMessage, *value, error) {
 // property are left alone, so a property AWS adds later is no error.
 func (p props) checkKnown(known []string) error {
 	for i, k := range p.v.keys {
-		if containsStr(known, k) {
+		if slices.Contains(known, k) {
 			continue
 		}
 		for _, want := range known {
@@ -420,15 +421,6 @@ func (p props) checkKnown(known []string) error {
 		}
 	}
 	return nil
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // within2 reports whether the Levenshtein distance of a and b is at most

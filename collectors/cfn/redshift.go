@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"slices"
+
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -38,7 +40,7 @@ func init() {
 	for k, v := range redshiftProperties {
 		knownProperties[k] = v
 		pass1[k] = true
-		if !containsStr(knownTypes, k) {
+		if !slices.Contains(knownTypes, k) {
 			knownTypes = insertSorted(knownTypes, k)
 		}
 	}

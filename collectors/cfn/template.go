@@ -2,12 +2,13 @@ package cfn
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -640,7 +641,7 @@ func (t *template) unknownList() []snapshot.UnknownValue {
 	for _, u := range t.unknowns {
 		out = append(out, u)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Token < out[j].Token })
+	slices.SortFunc(out, func(x, y snapshot.UnknownValue) int { return cmp.Compare(x.Token, y.Token) })
 	return out
 }
 

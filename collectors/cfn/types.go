@@ -2,7 +2,8 @@ package cfn
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -41,12 +42,7 @@ var knownTypes = func() []string {
 	for _, t := range otherTypes {
 		set[t] = true
 	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }()
 
 // checkType warns about a resource type that is a near miss of a known
@@ -68,8 +64,8 @@ func (t *template) checkType(r *resource, typeLine int) {
 }
 
 func (t *template) typeKnown(typ string) bool {
-	i := sort.SearchStrings(knownTypes, typ)
-	return i < len(knownTypes) && knownTypes[i] == typ
+	_, found := slices.BinarySearch(knownTypes, typ)
+	return found
 }
 
 func (t *template) warn(line int, addr, msg string) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -168,7 +169,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 	// A typo (extrnal_id) is refused by name, with the keys the file may
 	// hold, rather than in the decoder's Go terms.
 	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if k := doc.Content[i]; !contains(Keys, k.Value) {
+		if k := doc.Content[i]; !slices.Contains(Keys, k.Value) {
 			return nil, &Error{File: name, Line: k.Line, Msg: fmt.Sprintf("unknown key %q (known keys: %s)", k.Value, strings.Join(Keys, ", "))}
 		}
 	}
@@ -184,7 +185,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 	fail := func(key, format string, args ...any) error {
 		return &Error{File: name, Line: lines[key], Msg: key + ": " + fmt.Sprintf(format, args...)}
 	}
-	if !contains(Profiles, c.Profile) {
+	if !slices.Contains(Profiles, c.Profile) {
 		return nil, fail("profile", "must be one of %s; got %q", strings.Join(Profiles, ", "), c.Profile)
 	}
 	if c.Role == "" {
@@ -219,7 +220,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 			return nil, fail("queue_url", "%s; got %q", msg, c.QueueURL)
 		}
 	}
-	if c.Authentication != "" && !contains(Authentications, c.Authentication) {
+	if c.Authentication != "" && !slices.Contains(Authentications, c.Authentication) {
 		return nil, fail("authentication", "must be one of %s; got %q", strings.Join(Authentications, ", "), c.Authentication)
 	}
 	switch {
@@ -235,7 +236,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 		return nil, fail("prefix", "must be an S3 key prefix such as AWSLogs/o-a1b2c3d4e5 (no leading slash, no wildcard); got %q", p)
 	}
 	for _, s := range c.Sources {
-		if !contains(Sources, s) {
+		if !slices.Contains(Sources, s) {
 			return nil, fail("sources", "unknown source %q (known: %s)", s, strings.Join(Sources, ", "))
 		}
 	}
@@ -409,15 +410,6 @@ func yamlError(name string, err error) error {
 		msg = strings.TrimPrefix(msg, m[0]+": ")
 	}
 	return &Error{File: name, Line: line, Msg: msg}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // MaskedExternalID is the external ID as every output shows it:

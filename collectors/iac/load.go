@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -212,7 +212,7 @@ func ReadContext(ctx context.Context, paths []string, opts Options) (*Result, er
 			res.Skipped = append(res.Skipped, Skipped{Path: files[i].path, Reason: r.skip})
 		}
 	}
-	sort.SliceStable(res.Skipped, func(i, j int) bool { return res.Skipped[i].Path < res.Skipped[j].Path })
+	slices.SortStableFunc(res.Skipped, func(x, y Skipped) int { return cmp.Compare(x.Path, y.Path) })
 	if len(snaps) == 0 {
 		if firstFault != nil {
 			return res, firstFault
@@ -377,7 +377,7 @@ func collect(ctx context.Context, paths []string) ([]file, []Skipped, error) {
 			return nil, skipped, err
 		}
 	}
-	sort.SliceStable(files, func(i, j int) bool { return files[i].path < files[j].path })
+	slices.SortStableFunc(files, func(x, y file) int { return cmp.Compare(x.path, y.path) })
 	return files, skipped, nil
 }
 

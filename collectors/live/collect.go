@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -249,7 +248,7 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 			targets = []string{callerAccount}
 		}
 	}
-	sort.Strings(targets)
+	slices.Sort(targets)
 	targets = slices.Compact(targets)
 	c.total.Store(int64(len(targets)))
 
@@ -336,23 +335,15 @@ func shard(org *snapshot.Organization, accounts, ous []string) (func(snapshot.Or
 }
 
 func wanted(filter []string, id string) bool {
-	if len(filter) == 0 {
-		return true
-	}
-	for _, f := range filter {
-		if f == id {
-			return true
-		}
-	}
-	return false
+	return len(filter) == 0 || slices.Contains(filter, id)
 }
 
-func partitionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 3)
-	if len(parts) < 3 || parts[1] == "" {
+func partitionOf(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil || a.Partition == "" {
 		return "aws"
 	}
-	return parts[1]
+	return a.Partition
 }
 
 // acquire takes n slots at once: one account at a time takes its slots,

@@ -2,7 +2,7 @@ package live
 
 import (
 	"context"
-	"sort"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -16,7 +16,7 @@ import (
 func (c *collector) regions(ctx context.Context, cfg aws.Config, account string) []string {
 	if len(c.opts.Regions) > 0 {
 		out := append([]string(nil), c.opts.Regions...)
-		sort.Strings(out)
+		slices.Sort(out)
 		return out
 	}
 	out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
@@ -27,6 +27,6 @@ func (c *collector) regions(ctx context.Context, cfg aws.Config, account string)
 	for _, r := range out.Regions {
 		regions = append(regions, aws.ToString(r.RegionName))
 	}
-	sort.Strings(regions)
+	slices.Sort(regions)
 	return regions
 }

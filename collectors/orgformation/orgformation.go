@@ -2,6 +2,7 @@ package orgformation
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -143,15 +143,8 @@ func Read(path string, data []byte, opts Options) (*Result, error) {
 			byTarget[t] = append(byTarget[t], id)
 		}
 	}
-	keys := make([]target, 0, len(byTarget))
-	for t := range byTarget {
-		keys = append(keys, t)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].account != keys[j].account {
-			return keys[i].account < keys[j].account
-		}
-		return keys[i].region < keys[j].region
+	keys := slices.SortedFunc(maps.Keys(byTarget), func(x, y target) int {
+		return cmp.Or(cmp.Compare(x.account, y.account), cmp.Compare(x.region, y.region))
 	})
 	params := map[string]bool{}
 	for _, t := range keys {
@@ -179,10 +172,7 @@ func Read(path string, data []byte, opts Options) (*Result, error) {
 			params[p] = true
 		}
 	}
-	for p := range params {
-		res.Parameters = append(res.Parameters, p)
-	}
-	sort.Strings(res.Parameters)
+	res.Parameters = slices.Sorted(maps.Keys(params))
 	res.Snapshot = snapshot.Merge(snaps...)
 	res.Snapshot.Source = snapshot.SourceCloudFormation
 	return res, nil

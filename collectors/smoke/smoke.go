@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -569,7 +570,7 @@ func (r *runner) readObject(ctx context.Context) {
 		if sum.Kind == LogCanary {
 			s.Detail += " (a trailgate canary left by an earlier run)"
 		}
-		if want := sourceOf(sum.Kind); want != "" && len(r.conn.Sources) > 0 && !contains(r.conn.Sources, want) {
+		if want := sourceOf(sum.Kind); want != "" && len(r.conn.Sources) > 0 && !slices.Contains(r.conn.Sources, want) {
 			s.Detail += fmt.Sprintf("; note: the connector lists sources %v but this queue carries %s", r.conn.Sources, want)
 		}
 	})
@@ -713,13 +714,4 @@ func seconds(s string) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -2,14 +2,16 @@ package snapshot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/trailgate/trailgate/collectors/fileio"
 	"io"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/trailgate/trailgate/collectors/fileio"
 )
 
 // Error is a malformed or unsupported snapshot. It names the file, the JSON
@@ -254,79 +256,79 @@ func Marshal(s *Snapshot) ([]byte, error) {
 // (collectors, IaC, merges) hands on the same facts.
 func (s *Snapshot) Sort() {
 	s.derive()
-	sort.Slice(s.Accounts, func(i, j int) bool { return s.Accounts[i].ID < s.Accounts[j].ID })
+	slices.SortFunc(s.Accounts, func(x, y Account) int { return cmp.Compare(x.ID, y.ID) })
 	for i := range s.Accounts {
 		a := &s.Accounts[i]
-		sort.Strings(a.Regions)
-		sort.Slice(a.Roles, func(i, j int) bool { return a.Roles[i].ARN < a.Roles[j].ARN })
+		slices.Sort(a.Regions)
+		slices.SortFunc(a.Roles, func(x, y Role) int { return cmp.Compare(x.ARN, y.ARN) })
 		for k := range a.Roles {
 			r := &a.Roles[k]
-			sort.Slice(r.InlinePolicies, func(i, j int) bool { return r.InlinePolicies[i].Name < r.InlinePolicies[j].Name })
-			sort.Strings(r.AttachedPolicyARNs)
+			slices.SortFunc(r.InlinePolicies, func(x, y NamedPolicy) int { return cmp.Compare(x.Name, y.Name) })
+			slices.Sort(r.AttachedPolicyARNs)
 		}
-		sort.Slice(a.ManagedPolicies, func(i, j int) bool { return a.ManagedPolicies[i].ARN < a.ManagedPolicies[j].ARN })
-		sort.Slice(a.Buckets, func(i, j int) bool { return a.Buckets[i].Name < a.Buckets[j].Name })
+		slices.SortFunc(a.ManagedPolicies, func(x, y ManagedPolicy) int { return cmp.Compare(x.ARN, y.ARN) })
+		slices.SortFunc(a.Buckets, func(x, y Bucket) int { return cmp.Compare(x.Name, y.Name) })
 		for k := range a.Buckets {
 			b := &a.Buckets[k]
-			sort.Slice(b.ProbedKeys, func(i, j int) bool { return b.ProbedKeys[i].Key < b.ProbedKeys[j].Key })
+			slices.SortFunc(b.ProbedKeys, func(x, y ProbedKey) int { return cmp.Compare(x.Key, y.Key) })
 		}
-		sort.Slice(a.Trails, func(i, j int) bool { return a.Trails[i].ARN < a.Trails[j].ARN })
-		sort.Slice(a.Keys, func(i, j int) bool { return a.Keys[i].ARN < a.Keys[j].ARN })
+		slices.SortFunc(a.Trails, func(x, y Trail) int { return cmp.Compare(x.ARN, y.ARN) })
+		slices.SortFunc(a.Keys, func(x, y Key) int { return cmp.Compare(x.ARN, y.ARN) })
 		for k := range a.Keys {
-			sort.Strings(a.Keys[k].Aliases)
+			slices.Sort(a.Keys[k].Aliases)
 		}
-		sort.Slice(a.Topics, func(i, j int) bool { return a.Topics[i].ARN < a.Topics[j].ARN })
+		slices.SortFunc(a.Topics, func(x, y Topic) int { return cmp.Compare(x.ARN, y.ARN) })
 		for k := range a.Topics {
 			subs := a.Topics[k].Subscriptions
 			sortBy(subs, func(s Subscription) string { return s.Endpoint }, func(s Subscription) string { return s.ARN })
 		}
-		sort.Slice(a.Queues, func(i, j int) bool { return a.Queues[i].ARN < a.Queues[j].ARN })
+		slices.SortFunc(a.Queues, func(x, y Queue) int { return cmp.Compare(x.ARN, y.ARN) })
 		sortBy(a.EventSourceMappings, func(m EventSourceMapping) string { return m.EventSourceARN }, func(m EventSourceMapping) string { return m.FunctionARN })
 		sortBy(a.Detectors, func(d Detector) string { return d.Region }, func(d Detector) string { return d.ID })
 		for k := range a.Detectors {
 			d := &a.Detectors[k]
 			if oc := d.OrganizationConfiguration; oc != nil {
-				sort.Slice(oc.Features, func(i, j int) bool { return oc.Features[i].Name < oc.Features[j].Name })
+				slices.SortFunc(oc.Features, func(x, y OrgFeature) int { return cmp.Compare(x.Name, y.Name) })
 			}
-			sort.Slice(d.PublishingDestinations, func(i, j int) bool {
-				return d.PublishingDestinations[i].DestinationARN < d.PublishingDestinations[j].DestinationARN
+			slices.SortFunc(d.PublishingDestinations, func(x, y PublishingDestination) int {
+				return cmp.Compare(x.DestinationARN, y.DestinationARN)
 			})
-			sort.Slice(d.Members, func(i, j int) bool { return d.Members[i].AccountID < d.Members[j].AccountID })
-			sort.Strings(d.SuppressionRules)
+			slices.SortFunc(d.Members, func(x, y DetectorMember) int { return cmp.Compare(x.AccountID, y.AccountID) })
+			slices.Sort(d.SuppressionRules)
 		}
 		sortLogSources(a)
 		sortRedshift(a)
 	}
 	sortNotModeled(s.NotModeled)
 	if o := s.Organization; o != nil {
-		sort.Slice(o.OrganizationalUnits, func(i, j int) bool { return o.OrganizationalUnits[i].ID < o.OrganizationalUnits[j].ID })
-		sort.Slice(o.Members, func(i, j int) bool { return o.Members[i].ID < o.Members[j].ID })
-		sort.Slice(o.Policies, func(i, j int) bool { return o.Policies[i].ID < o.Policies[j].ID })
+		slices.SortFunc(o.OrganizationalUnits, func(x, y OrganizationalUnit) int { return cmp.Compare(x.ID, y.ID) })
+		slices.SortFunc(o.Members, func(x, y OrgAccount) int { return cmp.Compare(x.ID, y.ID) })
+		slices.SortFunc(o.Policies, func(x, y OrgPolicy) int { return cmp.Compare(x.ID, y.ID) })
 		for k := range o.Policies {
-			sort.Strings(o.Policies[k].Targets)
+			slices.Sort(o.Policies[k].Targets)
 		}
-		sort.Strings(o.EnabledServicePrincipals)
-		sort.Strings(o.EnabledPolicyTypes)
+		slices.Sort(o.EnabledServicePrincipals)
+		slices.Sort(o.EnabledPolicyTypes)
 		sortBy(o.DelegatedAdministrators, func(d DelegatedAdministrator) string { return d.ServicePrincipal }, func(d DelegatedAdministrator) string { return d.AccountID })
 	}
-	sort.Slice(s.CollectionErrors, func(i, j int) bool {
-		a, b := s.CollectionErrors[i], s.CollectionErrors[j]
-		return strings.Join([]string{a.Account, a.Region, a.Service, a.Operation, a.Resource, a.Code}, "\x00") <
-			strings.Join([]string{b.Account, b.Region, b.Service, b.Operation, b.Resource, b.Code}, "\x00")
+	slices.SortFunc(s.CollectionErrors, func(x, y CollectionError) int {
+		return cmp.Or(cmp.Compare(x.Account, y.Account), cmp.Compare(x.Region, y.Region), cmp.Compare(x.Service, y.Service),
+			cmp.Compare(x.Operation, y.Operation), cmp.Compare(x.Resource, y.Resource), cmp.Compare(x.Code, y.Code))
 	})
-	sort.Slice(s.Unknowns, func(i, j int) bool { return s.Unknowns[i].Token < s.Unknowns[j].Token })
+	slices.SortFunc(s.Unknowns, func(x, y UnknownValue) int { return cmp.Compare(x.Token, y.Token) })
 }
 
 // sortBy sorts items by the first key, then by each next key among items
 // the keys before it tie on: the order Sort gives a list no one field
-// orders. It keeps sort.Slice's order, so a snapshot sorts as it always has.
+// orders. slices.SortFunc runs sort.Slice's pdqsort, so a snapshot sorts
+// as it always has.
 func sortBy[T any](items []T, keys ...func(T) string) {
-	sort.Slice(items, func(i, j int) bool {
+	slices.SortFunc(items, func(x, y T) int {
 		for _, key := range keys {
-			if x, y := key(items[i]), key(items[j]); x != y {
-				return x < y
+			if c := cmp.Compare(key(x), key(y)); c != 0 {
+				return c
 			}
 		}
-		return false
+		return 0
 	})
 }

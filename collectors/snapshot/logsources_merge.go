@@ -1,8 +1,8 @@
 package snapshot
 
 import (
-	"sort"
-	"strings"
+	"cmp"
+	"slices"
 )
 
 // mergeLogSources overlays the resources of the EKS, CloudWatch Logs,
@@ -70,34 +70,34 @@ func mergeNotModeled(dst, src []NotModeled) []NotModeled {
 // sortLogSources orders the log-source resources of an account as Sort
 // orders the rest: by ARN (Macie exports by region).
 func sortLogSources(a *Account) {
-	sort.Slice(a.Users, func(i, j int) bool { return a.Users[i].ARN < a.Users[j].ARN })
+	slices.SortFunc(a.Users, func(x, y User) int { return cmp.Compare(x.ARN, y.ARN) })
 	for k := range a.Users {
 		u := &a.Users[k]
-		sort.Slice(u.InlinePolicies, func(i, j int) bool { return u.InlinePolicies[i].Name < u.InlinePolicies[j].Name })
-		sort.Strings(u.AttachedPolicyARNs)
-		sort.Strings(u.Groups)
-		sort.Slice(u.AccessKeys, func(i, j int) bool { return u.AccessKeys[i].ID < u.AccessKeys[j].ID })
+		slices.SortFunc(u.InlinePolicies, func(x, y NamedPolicy) int { return cmp.Compare(x.Name, y.Name) })
+		slices.Sort(u.AttachedPolicyARNs)
+		slices.Sort(u.Groups)
+		slices.SortFunc(u.AccessKeys, func(x, y AccessKey) int { return cmp.Compare(x.ID, y.ID) })
 	}
-	sort.Slice(a.InstanceProfiles, func(i, j int) bool { return a.InstanceProfiles[i].ARN < a.InstanceProfiles[j].ARN })
-	sort.Slice(a.EKSClusters, func(i, j int) bool { return a.EKSClusters[i].ARN < a.EKSClusters[j].ARN })
+	slices.SortFunc(a.InstanceProfiles, func(x, y InstanceProfile) int { return cmp.Compare(x.ARN, y.ARN) })
+	slices.SortFunc(a.EKSClusters, func(x, y EKSCluster) int { return cmp.Compare(x.ARN, y.ARN) })
 	for k := range a.EKSClusters {
-		sort.Strings(a.EKSClusters[k].EnabledLogTypes)
+		slices.Sort(a.EKSClusters[k].EnabledLogTypes)
 	}
-	sort.Slice(a.LogGroups, func(i, j int) bool { return a.LogGroups[i].ARN < a.LogGroups[j].ARN })
+	slices.SortFunc(a.LogGroups, func(x, y LogGroup) int { return cmp.Compare(x.ARN, y.ARN) })
 	for k := range a.LogGroups {
 		fs := a.LogGroups[k].SubscriptionFilters
-		sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+		slices.SortFunc(fs, func(x, y SubscriptionFilter) int { return cmp.Compare(x.Name, y.Name) })
 	}
-	sort.Slice(a.DeliveryStreams, func(i, j int) bool { return a.DeliveryStreams[i].ARN < a.DeliveryStreams[j].ARN })
-	sort.Slice(a.EventRules, func(i, j int) bool { return a.EventRules[i].ARN < a.EventRules[j].ARN })
+	slices.SortFunc(a.DeliveryStreams, func(x, y DeliveryStream) int { return cmp.Compare(x.ARN, y.ARN) })
+	slices.SortFunc(a.EventRules, func(x, y EventRule) int { return cmp.Compare(x.ARN, y.ARN) })
 	for k := range a.EventRules {
 		ts := a.EventRules[k].Targets
-		sort.Slice(ts, func(i, j int) bool { return ts[i].ID < ts[j].ID })
+		slices.SortFunc(ts, func(x, y EventTarget) int { return cmp.Compare(x.ID, y.ID) })
 	}
-	sort.Slice(a.MacieExports, func(i, j int) bool { return a.MacieExports[i].Region < a.MacieExports[j].Region })
+	slices.SortFunc(a.MacieExports, func(x, y MacieExport) int { return cmp.Compare(x.Region, y.Region) })
 }
 
 // sortNotModeled orders the counts by type.
 func sortNotModeled(ns []NotModeled) {
-	sort.Slice(ns, func(i, j int) bool { return strings.Compare(ns[i].Type, ns[j].Type) < 0 })
+	slices.SortFunc(ns, func(x, y NotModeled) int { return cmp.Compare(x.Type, y.Type) })
 }

@@ -1,6 +1,9 @@
 package snapshot
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // Redshift audit logging destinations (DescribeLoggingStatus
 // LogDestinationType; empty on clusters that log to S3 from before the
@@ -80,6 +83,6 @@ func mergeRedshift(da, sa *Account) {
 // sortRedshift orders clusters by ARN and parameter groups by region and
 // name.
 func sortRedshift(a *Account) {
-	sort.Slice(a.RedshiftClusters, func(i, j int) bool { return a.RedshiftClusters[i].ARN < a.RedshiftClusters[j].ARN })
+	slices.SortFunc(a.RedshiftClusters, func(x, y RedshiftCluster) int { return cmp.Compare(x.ARN, y.ARN) })
 	sortBy(a.RedshiftParameterGroups, func(g RedshiftParameterGroup) string { return g.Region }, func(g RedshiftParameterGroup) string { return g.Name })
 }

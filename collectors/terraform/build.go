@@ -2,11 +2,13 @@ package terraform
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/trailgate/trailgate/collectors/gather"
@@ -202,7 +204,7 @@ func (b *builder) usedUnknowns(s *snapshot.Snapshot) []snapshot.UnknownValue {
 			out = append(out, u)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Token < out[j].Token })
+	slices.SortFunc(out, func(x, y snapshot.UnknownValue) int { return cmp.Compare(x.Token, y.Token) })
 	return out
 }
 
@@ -289,12 +291,22 @@ func (b *builder) region(in *instance) string {
 	return b.opts.Region
 }
 
+// arnAccountID is the account field of ARN s when it is an account ID
+// (not empty, as in an S3 ARN, nor a token).
+func arnAccountID(s string) (string, bool) {
+	a, err := arn.Parse(s)
+	if err != nil || !snapshot.IsAccountID(a.AccountID) {
+		return "", false
+	}
+	return a.AccountID, true
+}
+
 // accountOf is the account that owns a resource: the one in its planned
 // ARN, else the aws_caller_identity of its provider, else the default.
 func (b *builder) accountOf(in *instance) string {
 	if c := in.root.get("arn"); !c.unknown() {
-		if parts := strings.SplitN(scalar(c.v), ":", 6); len(parts) == 6 && snapshot.IsAccountID(parts[4]) {
-			return parts[4]
+		if id, ok := arnAccountID(scalar(c.v)); ok {
+			return id
 		}
 	}
 	for _, d := range b.dataSources("aws_caller_identity", in) {

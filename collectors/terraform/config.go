@@ -3,7 +3,7 @@ package terraform
 import (
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -70,7 +70,7 @@ func configBlocks(dir string) (*source, error) {
 		if err != nil {
 			return err
 		}
-		sort.Strings(files)
+		slices.Sort(files)
 		type call struct{ name, source string }
 		var calls []call
 		for _, f := range files {

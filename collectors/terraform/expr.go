@@ -1,9 +1,10 @@
 package terraform
 
 import (
+	"cmp"
 	"encoding/json"
 	"math/big"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -430,10 +431,10 @@ func (b *builder) instancesValue(module, ref string, names map[string]bool) (cty
 		return cty.NilVal, false
 	}
 	if _, err := strconv.Atoi(strings.Trim(keys[0], "[]")); err == nil {
-		sort.Slice(keys, func(i, j int) bool {
-			a, _ := strconv.Atoi(strings.Trim(keys[i], "[]"))
-			c, _ := strconv.Atoi(strings.Trim(keys[j], "[]"))
-			return a < c
+		slices.SortFunc(keys, func(x, y string) int {
+			a, _ := strconv.Atoi(strings.Trim(x, "[]"))
+			c, _ := strconv.Atoi(strings.Trim(y, "[]"))
+			return cmp.Compare(a, c)
 		})
 		var elems []cty.Value
 		for i, k := range keys {

@@ -1,7 +1,8 @@
 package terraform
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -137,5 +138,5 @@ func setOrgFeature(oc *snapshot.DetectorOrgConfiguration, f snapshot.OrgFeature)
 		}
 	}
 	oc.Features = append(oc.Features, f)
-	sort.Slice(oc.Features, func(i, j int) bool { return oc.Features[i].Name < oc.Features[j].Name })
+	slices.SortFunc(oc.Features, func(x, y snapshot.OrgFeature) int { return cmp.Compare(x.Name, y.Name) })
 }

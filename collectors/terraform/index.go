@@ -1,9 +1,10 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -204,7 +205,7 @@ func newIndex(name string, p *tfjson.Plan) *index {
 	if p.PriorState != nil {
 		addState(p.PriorState.Values)
 	}
-	sort.Slice(ix.list, func(i, j int) bool { return ix.list[i].addr < ix.list[j].addr })
+	slices.SortFunc(ix.list, func(x, y *instance) int { return cmp.Compare(x.addr, y.addr) })
 	return ix
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -24,10 +25,7 @@ func (b *builder) eventSourceMapping(in *instance) {
 	case strings.HasPrefix(fn, "arn:"):
 		// An alias or version ARN (function:NAME:ALIAS) runs as the
 		// function's role; the mapping names the function itself.
-		m.FunctionARN = fn
-		if parts := strings.SplitN(fn, ":", 8); len(parts) == 8 {
-			m.FunctionARN = strings.Join(parts[:7], ":")
-		}
+		m.FunctionARN = unqualifiedFunction(fn)
 	case fnIn != nil:
 		m.FunctionARN = b.s(b.top(fnIn), "arn")
 	default:
@@ -71,4 +69,21 @@ func (b *builder) lambdaDerived(in *instance, key string, depth int) (string, bo
 		return "", false
 	}
 	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", b.partition(in), b.region(in), b.accountOf(in), n), true
+}
+
+// unqualifiedFunction is the function an alias or version ARN
+// (arn:…:function:NAME:QUALIFIER) qualifies: the ARN without its
+// qualifier. Any other string is returned as it is.
+func unqualifiedFunction(fn string) string {
+	a, err := arn.Parse(fn)
+	if err != nil {
+		return fn
+	}
+	kind, rest, _ := strings.Cut(a.Resource, ":")
+	name, _, qualified := strings.Cut(rest, ":")
+	if !qualified {
+		return fn
+	}
+	a.Resource = kind + ":" + name
+	return a.String()
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -371,8 +373,8 @@ func (b *builder) keyFor(v view, key string) *snapshot.Key {
 		return k
 	}
 	region := b.region(v.in)
-	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && snapshot.IsRegion(parts[3]) {
-		region = parts[3]
+	if a, err := awsarn.Parse(arn); err == nil && snapshot.IsRegion(a.Region) {
+		region = a.Region
 	}
 	k := &snapshot.Key{KeyID: strings.TrimPrefix(arn[strings.LastIndexByte(arn, ':')+1:], "key/"), ARN: arn, Region: region,
 		KeyState: b.notInPlan("state of key "+id, v.in), KeyManager: snapshot.KeyManagerCustomer, Partial: true, Location: b.loc(v.in)}
@@ -431,8 +433,8 @@ func (b *builder) topicFor(v view, key string) *snapshot.Topic {
 	}
 	t := &snapshot.Topic{ARN: arn, Region: b.notInPlan("region of topic "+arn, v.in), Partial: true, Location: b.loc(v.in)}
 	acct := b.accountOf(v.in)
-	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
-		t.Name, t.Region, acct = parts[5], parts[3], parts[4]
+	if a, err := awsarn.Parse(arn); err == nil {
+		t.Name, t.Region, acct = a.Resource, a.Region, a.AccountID
 	}
 	a := b.account(acct)
 	a.Topics = append(a.Topics, t)
@@ -469,8 +471,8 @@ func (b *builder) subscription(in *instance) {
 	} else {
 		switch s.Protocol {
 		case "sqs", "lambda", "firehose":
-			if parts := strings.SplitN(s.Endpoint, ":", 6); len(parts) == 6 && snapshot.IsAccountID(parts[4]) {
-				s.PendingConfirmation = parts[4] != acct
+			if owner, ok := arnAccountID(s.Endpoint); ok {
+				s.PendingConfirmation = owner != acct
 			}
 		case "email", "email-json":
 			s.PendingConfirmation = true

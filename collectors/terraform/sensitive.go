@@ -2,7 +2,8 @@ package terraform
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )
@@ -55,12 +56,7 @@ func sensitiveStrings(p *tfjson.Plan) []string {
 			}
 		}
 	}
-	out := make([]string, 0, len(set))
-	for s := range set {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 func priorValues(p *tfjson.Plan) *tfjson.StateValues {

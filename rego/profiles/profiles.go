@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -198,7 +198,7 @@ func Data() (map[string]any, error) {
 		return nil, err
 	}
 	names, _ := fs.Glob(FS, "*.json")
-	sort.Strings(names)
+	slices.Sort(names)
 	out := map[string]any{}
 	for _, name := range names {
 		data, _ := fs.ReadFile(FS, name)

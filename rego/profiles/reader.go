@@ -1,7 +1,7 @@
 package profiles
 
 import (
-	"sort"
+	"slices"
 )
 
 // ReaderAction is one action a log reader calls on its path, and whether
@@ -87,8 +87,8 @@ func RuleActions() map[string]RuleNeeds {
 		out[a.Rule] = e
 	}
 	for id, e := range out {
-		sort.Strings(e.Needed)
-		sort.Strings(e.Recommended)
+		slices.Sort(e.Needed)
+		slices.Sort(e.Recommended)
 		out[id] = e
 	}
 	return out

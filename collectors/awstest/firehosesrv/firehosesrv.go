@@ -3,7 +3,7 @@ package firehosesrv
 import (
 	"cmp"
 	"net/http"
-	"sort"
+	"slices"
 
 	"github.com/trailgate/trailgate/collectors/awstest"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -26,7 +26,7 @@ type request struct {
 
 func (s *server) serve(rw http.ResponseWriter, op string, c awstest.Caller, req *request) {
 	streams := awstest.Filter(s.w.Own(c).DeliveryStreams, func(d *snapshot.DeliveryStream) bool { return d.Region == c.Region })
-	sort.Slice(streams, func(i, j int) bool { return streams[i].Name < streams[j].Name })
+	slices.SortFunc(streams, func(x, y *snapshot.DeliveryStream) int { return cmp.Compare(x.Name, y.Name) })
 	switch op {
 	case "ListDeliveryStreams":
 		// Firehose pages by name: the names after

@@ -1,9 +1,10 @@
 package iamsrv
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -158,12 +159,7 @@ func roleOf(a *snapshot.Account, r snapshot.Role) roleDetail {
 		d.AssumeRolePolicyDocument = encode(r.TrustPolicy.Document)
 	}
 	d.RolePolicyList, d.AttachedManagedPolicies, d.PermissionsBoundary = policyLists(r.InlinePolicies, r.AttachedPolicyARNs, r.PermissionsBoundaryARN)
-	keys := make([]string, 0, len(r.Tags))
-	for k := range r.Tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(r.Tags)) {
 		d.Tags = append(d.Tags, tag{k, r.Tags[k]})
 	}
 	d.InstanceProfileList = profilesOf(a, r)

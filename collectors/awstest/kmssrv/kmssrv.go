@@ -6,7 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -177,7 +177,7 @@ func (s *Server) keysIn(account, region string) []*snapshot.Key {
 			out = append(out, &a.Keys[i])
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].KeyID < out[j].KeyID })
+	slices.SortFunc(out, func(x, y *snapshot.Key) int { return cmp.Compare(x.KeyID, y.KeyID) })
 	return out
 }
 
@@ -203,7 +203,7 @@ func (s *Server) listAliases(rw http.ResponseWriter, c awstest.Caller, keyID, ma
 			all = append(all, alias{a, s.w.ARN("kms", c.Region, c.Account, a), k.KeyID})
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].AliasName < all[j].AliasName })
+	slices.SortFunc(all, func(x, y alias) int { return cmp.Compare(x.AliasName, y.AliasName) })
 	page(s, rw, "Aliases", all, marker, limit)
 }
 

@@ -1,9 +1,10 @@
 package redshiftsrv
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,7 +161,7 @@ func parameters(g *snapshot.RedshiftParameterGroup, source string) []parameter {
 			out = append(out, parameter{name, v, "engine-default", dataType(v), "static", true})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ParameterName < out[j].ParameterName })
+	slices.SortFunc(out, func(x, y parameter) int { return cmp.Compare(x.ParameterName, y.ParameterName) })
 	if source == "" {
 		return out
 	}
