@@ -1002,6 +1002,38 @@ func orderedJSON(v any, prefix, step string) string {
 	return b.String()
 }
 
+// shortForm writes an intrinsic function a fix holds in its JSON form
+// ({"Ref": "X"}, {"Fn::GetAtt": ["X", "Arn"]}, {"Fn::Sub": "…"}) as YAML
+// templates write it, with its short-form tag (!Ref X, !GetAtt X.Arn,
+// !Sub "…"); ok is false for anything else.
+func shortForm(v any) (*yaml.Node, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return nil, false
+	}
+	for k, arg := range m {
+		switch k {
+		case "Ref", "Fn::Sub":
+			if s, ok := arg.(string); ok && s != "" {
+				n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!" + strings.TrimPrefix(k, "Fn::"), Value: s}
+				if k == "Fn::Sub" {
+					n.Style = yaml.DoubleQuotedStyle
+				}
+				return n, true
+			}
+		case "Fn::GetAtt":
+			if l, ok := arg.([]any); ok && len(l) == 2 {
+				a, _ := l[0].(string)
+				b, _ := l[1].(string)
+				if a != "" && b != "" {
+					return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!GetAtt", Value: a + "." + b}, true
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
 // yamlBlock writes v as block YAML (two-space indent), statement keys in
 // AWS's order.
 func yamlBlock(v any) string {
@@ -1024,6 +1056,9 @@ func yamlBlock(v any) string {
 }
 
 func yamlNode(v any) *yaml.Node {
+	if n, ok := shortForm(v); ok {
+		return n
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		n := &yaml.Node{Kind: yaml.MappingNode}

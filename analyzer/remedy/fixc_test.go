@@ -62,7 +62,7 @@ func TestTopicPolicyResource(t *testing.T) {
             Action: SNS:Publish
             Resource: '*'
       Topics:
-        - Ref: Topic
+        - !Ref Topic
   Topic:
     Type: AWS::SNS::Topic
 `
