@@ -407,8 +407,15 @@ profile_results contains r if {
 	count(ds) > 0
 	severity := step_severity(full, lowered)
 	f := with_severity(severity, profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds])))
-	r := object.union(f, {"finding": lib.with_fix(f.finding, step_actions_fix(s, ds))})
+	r := object.union(f, {"finding": lib.with_fix(user_located(f.finding, ds[0].action), step_actions_fix(s, ds))})
 }
+
+# user_located points a finding about the connector's actions at the
+# identity policy of the IAM user it signs as (Basic authentication),
+# where its fix goes; a role's findings are located by the engine.
+user_located(f, action) := lib.locate(f, principal_policy_locations(input.connector.role, action)) if {
+	snapshot_user(input.connector.role)
+} else := f
 
 # action_kinds are the targets of the actions denied_step_actions reports
 # (the Macie queue's actions are K4's own finding, guide_steps.rego).
