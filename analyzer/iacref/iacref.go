@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -291,8 +292,8 @@ func readable(r ref) string {
 // intrinsics ({Resource: !GetAtt Key.Arn}): a tag inside JSON text would
 // be neither JSON nor what the user pastes. For a JSON template each
 // symbol's literal becomes its long form ({"Fn::GetAtt": [...]}), still
-// JSON; for Terraform an HCL reference (an object constructor accepts
-// "key": value). The HTML escapes a JSON encoder puts in front of '<',
+// JSON; for Terraform the statement becomes an HCL object, its symbols
+// references (aws_kms_key.trail.arn). The HTML escapes a JSON encoder puts in front of '<',
 // '>' and '&' are undone first: JSON does not need them, and they hide
 // the token. A remediation without a symbol is returned as it is.
 func Remediation(s string) string {
@@ -308,6 +309,11 @@ func Remediation(s string) string {
 			if end, ok := objectEnd(s, i); ok {
 				if y, ok := yamlStatement(s[i:end]); ok {
 					b.WriteString(y)
+					i = end
+					continue
+				}
+				if h, ok := hclStatement(s[i:end]); ok {
+					b.WriteString(h)
 					i = end
 					continue
 				}
@@ -355,6 +361,69 @@ func objectEnd(s string, i int) (int, bool) {
 	}
 	return i + int(dec.InputOffset()), true
 }
+
+// hclStatement writes a JSON object whose symbols are all of one
+// Terraform input as an HCL object on one line ({ Action = "kms:Decrypt",
+// Resource = aws_kms_key.trail.arn }), the jsonencode argument a
+// configuration writes, keys in their order; ok is false for an object
+// without such symbols, or with a symbol Value cannot write.
+func hclStatement(obj string) (string, bool) {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(obj), &doc) != nil || len(doc.Content) != 1 {
+		return "", false
+	}
+	found, ok := false, true
+	var write func(n *yaml.Node) string
+	write = func(n *yaml.Node) string {
+		switch n.Kind {
+		case yaml.MappingNode:
+			parts := make([]string, 0, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if !hclIdent.MatchString(k) {
+					k = quote(k)
+				}
+				parts = append(parts, k+" = "+write(n.Content[i+1]))
+			}
+			if len(parts) == 0 {
+				return "{}"
+			}
+			return "{ " + strings.Join(parts, ", ") + " }"
+		case yaml.SequenceNode:
+			parts := make([]string, len(n.Content))
+			for i, c := range n.Content {
+				parts[i] = write(c)
+			}
+			return "[" + strings.Join(parts, ", ") + "]"
+		case yaml.ScalarNode:
+			if n.Tag != "!!str" {
+				return n.Value // a number, a boolean or null, as JSON wrote it
+			}
+			if !snapshot.IsSymbol(n.Value) {
+				return "\"" + literal(Terraform, n.Value) + "\""
+			}
+			spans := snapshot.FindSymbols(n.Value)
+			r, parsed := parse(n.Value[spans[0][0]:spans[0][1]])
+			e, valued := Value(n.Value)
+			if !parsed || r.language() != Terraform || !valued {
+				ok = false
+				return ""
+			}
+			found = true
+			return e
+		}
+		ok = false
+		return ""
+	}
+	out := write(doc.Content[0])
+	if !found || !ok {
+		return "", false
+	}
+	return out, true
+}
+
+// hclIdent is an HCL identifier, which an object key may be unquoted.
+var hclIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // yamlStatement writes a JSON object whose symbols are all of one YAML
 // template as a YAML flow mapping, keys in their order, each symbol value

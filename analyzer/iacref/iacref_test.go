@@ -177,3 +177,21 @@ func TestServiceOf(t *testing.T) {
 		}
 	}
 }
+
+// TestRemediationTerraformStatement: a JSON statement holding a
+// Terraform symbol becomes an HCL object (the jsonencode argument a
+// configuration writes): keys in their order, names with a colon quoted,
+// the symbol a reference, no JSON key before a bare reference.
+func TestRemediationTerraformStatement(t *testing.T) {
+	key := snapshot.Symbol("plan.json", "aws_kms_key.trail", "key_id")
+	acct := snapshot.Symbol("plan.json", "provider", "account_id")
+	stmt, _ := json.Marshal(map[string]any{
+		"Action": "kms:Decrypt", "Effect": "Allow", "Resource": "arn:aws:kms:us-east-1:" + acct + ":key/" + key,
+		"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": []any{"s3.us-east-1.amazonaws.com"}}},
+	})
+	got := Remediation("Add to an identity policy of arn:aws:iam::1:role/r: " + string(stmt))
+	want := `Add to an identity policy of arn:aws:iam::1:role/r: { Action = "kms:Decrypt", Condition = { StringEquals = { "kms:ViaService" = ["s3.us-east-1.amazonaws.com"] } }, Effect = "Allow", Resource = aws_kms_key.trail.arn }`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
