@@ -131,3 +131,20 @@ func TestCheckUnknownStatementIsUnproven(t *testing.T) {
 		t.Errorf("--fail-on-unproven: exit %d, want 1 (stderr %q)", code, errs)
 	}
 }
+
+// --explain CW01 on a trail whose CloudWatch Logs role trusts EC2, not
+// CloudTrail: the cloudwatch-logs path (writer → delivery-role →
+// log-group) broken at its delivery-role hop, the assume question denied
+// with the context CloudTrail sends, the log group's writes allowed.
+func TestCheckExplainCloudWatchLogs(t *testing.T) {
+	code, out, errs := trailgate(t, append([]string{"check", "--explain", "CW01"}, scenarioArgs("trail-cloudwatch-logs-broken")...)...)
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1 (stderr %q)", code, errs)
+	}
+	for _, want := range []string{"source: cloudwatch-logs ", "2. delivery-role ✗  <- first broken hop", "3. log-group ✓", "decision: ImplicitlyDenied"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--explain output lacks %q", want)
+		}
+	}
+	goldenText(t, "explain-cw01-trail-cloudwatch-logs-broken.txt", out)
+}

@@ -175,7 +175,7 @@ deny contains f if {
 	missing := cannot_write(e)
 	count(missing) > 0
 	g := group_parts(e.trail.cloudwatch_logs_log_group_arn)
-	f0 := lib.with_identity_location(
+	f0 := lib.locate(
 		{
 			"resource": lib.resource(r.role.arn, "AWS::IAM::Role", r.account, ""),
 			"message": sprintf("role %s, which CloudTrail assumes for trail %s%s, cannot %s", [r.role.arn, e.trail.arn, landingzone.step_note("O3"), concat("; ", missing)]),
@@ -186,10 +186,31 @@ deny contains f if {
 				"Resource": sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:*", [lib.partition, g.region, g.account, g.name]),
 			})]),
 		},
-		r.role.arn, "logs:PutLogEvents", sprintf("arn:%s:logs:%s:%s:log-group:%s:log-stream:*", [lib.partition, g.region, g.account, g.name]), [],
+		write_locations(r.role.arn, first_denied(e)),
 	)
 	f := lib.with_fix(f0, logs_fix(e, g))
 }
+
+# first_denied is the first of the role's calls on the trail's streams
+# that is denied (CreateLogStream before PutLogEvents).
+first_denied(e) := qs[0] if {
+	qs := [q | some q in questions(e, "log-group"); lib.denied(lib.path_answer(q))]
+	count(qs) > 0
+}
+
+# write_locations: where the role's missing call on the stream q asks
+# about is fixed. The statement that grants q's action on other
+# resources comes first (a stream pattern naming another group, to
+# correct), unlike lib.with_identity_location's order for readers, which
+# would point at the statement granting the other logs action on the
+# stream; then a statement granting logs actions on the stream (the one
+# to add the action to), the role's policy, the role.
+write_locations(role, q) := [
+	lib.identity_action_location(role, q.action),
+	lib.identity_statement_location(role, q.action, q.resource),
+	lib.identity_document_location(role),
+	object.get(lib.role_arn(role).role, "location", null),
+]
 
 # logs_fix is the role's statement for CloudTrail's writes, where every
 # denial of the path's log-group hop is implicit (an Allow cannot lift an

@@ -124,3 +124,25 @@ test_fail_group_without_role_listed_twice if {
 	fs := cw01.deny with input as {"snapshot": shadow, "connector": null}
 	count(fs) == 1
 }
+
+# The role's policy as AWS documents it, one statement per action, each
+# placed: a CreateLogStream statement naming another group's streams is
+# the line to fix, not the PutLogEvents statement that already covers
+# the trail's streams.
+stream_statement(sid, action, grp) := {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": sprintf("arn:aws:logs:eu-central-1:111111111111:log-group:%s:log-stream:*", [grp])}
+
+test_fail_create_stream_of_other_group_points_at_its_statement if {
+	r := object.union(role, {"inline_policies": [{
+		"name": "deliver", "location": {"file": "template.yaml", "line": 30},
+		"document": {"Version": "2012-10-17", "Statement": [
+			stream_statement("AWSCloudTrailCreateLogStream2014110", "logs:CreateLogStream", "/org/other"),
+			stream_statement("AWSCloudTrailPutLogEvents20141101", "logs:PutLogEvents", "/org/cloudtrail"),
+		]},
+		"statement_locations": [{"file": "template.yaml", "line": 33}, {"file": "template.yaml", "line": 37}],
+	}]})
+	fs := cw01.deny with input as {"snapshot": snap({}, r, groups), "connector": null}
+	count(fs) == 1
+	some f in fs
+	contains(f.message, "cannot logs:CreateLogStream on")
+	f.location.line == 33
+}
