@@ -354,10 +354,18 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 		// The policy of a topic, queue or bucket is a resource of its
 		// own: the one naming this resource gains the statement, else one
 		// is declared.
-		if pid, pkey, pval := t.policyResourceOf(pr, id); pval != nil {
+		pid, pkey, pval, maybe := t.policyResourceOf(pr, id)
+		if pval != nil {
 			return t.statementChange(f, lang, pid, pkey, pval, sids)
 		}
-		return t.declarePolicy(f, lang, id, key, pr, sids)
+		c := t.declarePolicy(f, lang, id, key, pr, sids)
+		if maybe != "" && c != nil {
+			// A resource has one such policy: a second declaration would
+			// replace the first at deploy.
+			c.Edits = nil
+			c.Text += fmt.Sprintf("\n\n(No exact edit: %s (%s) names its %s by a value trailgate does not tie to %s; if it is %s's policy, add the statement to it instead of declaring a second one.)", maybe, pr.typ, pr.prop, id, id)
+		}
+		return c
 	}
 	prop, doc, ok := policyDocument(f, typ.Value, val)
 	if !ok {
@@ -446,8 +454,9 @@ var policyResources = map[string]policyResource{
 
 // policyResourceOf is the declared policy resource of type pr.typ that
 // names resource id by Ref (a topic's ARN, a queue's URL, a bucket's
-// name), or nil.
-func (t *template) policyResourceOf(pr policyResource, id string) (string, *yaml.Node, *yaml.Node) {
+// name), or nil; maybe is one of that type naming something other than a
+// Ref to another resource (a literal name, a !Sub), which may be id's.
+func (t *template) policyResourceOf(pr policyResource, id string) (pid string, key, val *yaml.Node, maybe string) {
 	refers := func(n *yaml.Node) bool {
 		if n.Kind == yaml.ScalarNode && n.Tag == "!Ref" && n.Value == id {
 			return true
@@ -471,11 +480,31 @@ func (t *template) policyResourceOf(pr policyResource, id string) (string, *yaml
 		}
 		for _, n := range items {
 			if refers(n) {
-				return k.Value, k, v
+				return k.Value, k, v, ""
+			}
+			if !t.refersOther(n) && maybe == "" {
+				maybe = k.Value
 			}
 		}
 	}
-	return "", nil, nil
+	return "", nil, nil, maybe
+}
+
+// refersOther reports whether a node is a Ref to a resource the
+// template declares (not a parameter, whose value trailgate does not tie
+// to a resource).
+func (t *template) refersOther(n *yaml.Node) bool {
+	name := ""
+	if n.Kind == yaml.ScalarNode && n.Tag == "!Ref" {
+		name = n.Value
+	} else if _, r := mapGet(n, "Ref"); r != nil && r.Kind == yaml.ScalarNode {
+		name = r.Value
+	}
+	if name == "" {
+		return false
+	}
+	_, v := mapGet(t.res, name)
+	return v != nil
 }
 
 // declarePolicy declares the policy resource of a topic, queue or bucket

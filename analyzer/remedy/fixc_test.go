@@ -155,3 +155,27 @@ func TestAlsoAndOutsideRenderSymbols(t *testing.T) {
 		}
 	}
 }
+
+// A topic policy naming its topics by a parameter may be this topic's:
+// the declaration is text, saying so, never a second policy by edit.
+func TestTopicPolicyMaybeDeclared(t *testing.T) {
+	const tmpl = `Parameters:
+  TopicArn:
+    Type: String
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  SharedPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref TopicArn]
+      PolicyDocument:
+        Statement: []
+`
+	f := findings.Finding{RuleID: "SN01", Address: "Topic", Location: &findings.Location{File: "t.yaml", Line: 5},
+		Fix: &findings.Fix{AddStatement: publish, Policy: "resource"}}
+	got, edited := apply(t, f, "t.yaml", tmpl)
+	if edited != tmpl || got.Change == nil || !strings.Contains(got.Change.Text, "(No exact edit: SharedPolicy (AWS::SNS::TopicPolicy) names its Topics by a value trailgate does not tie to Topic") {
+		t.Errorf("change %+v", got.Change)
+	}
+}
