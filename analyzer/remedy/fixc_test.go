@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -177,5 +178,22 @@ Resources:
 	got, edited := apply(t, f, "t.yaml", tmpl)
 	if edited != tmpl || got.Change == nil || !strings.Contains(got.Change.Text, "(No exact edit: SharedPolicy (AWS::SNS::TopicPolicy) names its Topics by a value trailgate does not tie to Topic") {
 		t.Errorf("change %+v", got.Change)
+	}
+}
+
+// In a JSON template the declared topic policy is JSON, its reference the
+// long form, and the edited template is still JSON.
+func TestTopicPolicyDeclaredJSON(t *testing.T) {
+	const tmpl = "{\n  \"Resources\": {\n    \"Topic\": {\n      \"Type\": \"AWS::SNS::Topic\"\n    }\n  }\n}\n"
+	f := findings.Finding{RuleID: "SN01", Address: "Topic", Location: &findings.Location{File: "t.json", Line: 3},
+		Fix: &findings.Fix{AddStatement: publish, Policy: "resource"}}
+	got, edited := apply(t, f, "t.json", tmpl)
+	var v map[string]map[string]map[string]any
+	if err := json.Unmarshal([]byte(edited), &v); err != nil || len(got.Change.Edits) != 1 {
+		t.Fatalf("edited template is no JSON (%v):\n%s", err, edited)
+	}
+	p := v["Resources"]["TopicPolicy"]
+	if p["Type"] != "AWS::SNS::TopicPolicy" || !strings.Contains(strings.Join(strings.Fields(edited), ""), `"Topics":[{"Ref":"Topic"}]`) {
+		t.Errorf("declared policy:\n%s", edited)
 	}
 }
