@@ -197,3 +197,23 @@ func TestTopicPolicyDeclaredJSON(t *testing.T) {
 		t.Errorf("declared policy:\n%s", edited)
 	}
 }
+
+// A role no instance profile holds (skyformation K2): the configuration
+// gains an aws_iam_instance_profile of the role, by reference.
+func TestTerraformInstanceProfileDeclared(t *testing.T) {
+	const tf = `resource "aws_iam_role" "host" {
+  name               = "skyformation-host"
+  assume_role_policy = "{}"
+}
+`
+	fx := &findings.Fix{Companion: &findings.Companion{Suffix: "InstanceProfile", Type: "AWS::IAM::InstanceProfile", Properties: map[string]any{"Roles": []any{map[string]any{"Ref": "$self"}}}}}
+	_, edited := apply(t, findings.Finding{RuleID: "ID01", Address: "aws_iam_role.host", Location: &findings.Location{File: "main.tf", Line: 1}, Fix: fx}, "main.tf", tf)
+	want := tf + `
+resource "aws_iam_instance_profile" "host_instance_profile" {
+  role = aws_iam_role.host.name
+}
+`
+	if diff := cmp.Diff(want, edited); diff != "" {
+		t.Errorf("edited configuration (-want +got):\n%s", diff)
+	}
+}
