@@ -105,8 +105,8 @@ type Result struct {
 	// resource's object in the snapshot (snapshot.ResourceLines), for the
 	// writers that place every finding in a file (SARIF).
 	ResourceLines map[string]int
-	// Locations map the resource IDs findings and hops name to where the
-	// IaC input declares them (engine.ResourceLocations), for the writers
+	// Locations map the resource IDs hops name to where the IaC input
+	// declares them (engine.HopLocations), for the writers
 	// that place each hop of a path (SARIF codeFlows).
 	Locations map[string]findings.Location
 }
@@ -199,8 +199,8 @@ func runOnce(ctx context.Context, in Input) (*Result, error) {
 		return nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
 	res.ReportNotes = engine.Notes(snap)
-	res.Locations = make(map[string]findings.Location, len(subject.Locations))
-	for id, l := range subject.Locations {
+	res.Locations = make(map[string]findings.Location, len(subject.HopLocations))
+	for id, l := range subject.HopLocations {
 		res.Locations[id] = findings.Location{File: l.File, Line: l.Line}
 	}
 	report.ApplyBaseline(res.Findings, baseline)

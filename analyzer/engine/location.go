@@ -15,15 +15,29 @@ import (
 // resource, looked up by the ID the finding names, so that a rule that
 // says nothing still lands on its resource's line in a pull request.
 
-// ResourceLocations maps the IDs findings and delivery-path hops name
-// resources by (ARNs, and organization policy IDs) to where IaC declared
-// them. Every resource kind a rule can report on or a hop can hold is
-// mapped: roles, users, buckets, trails, keys, topics and their
-// subscriptions, queues, GuardDuty detectors, the organization and its
-// SCPs and RCPs, and the log sources' resources (EKS clusters, log groups
-// and their subscription filters, Firehose streams, EventBridge rules,
-// Redshift clusters and parameter groups).
+// ResourceLocations maps the IDs findings name resources by (ARNs, and
+// organization policy IDs) to where IaC declared them. Every resource kind
+// a rule can report on is mapped: roles, buckets, trails, keys, topics and
+// their subscriptions, queues, GuardDuty detectors, the organization and
+// its SCPs and RCPs, and the log sources' resources (EKS clusters, log
+// groups and their subscription filters, Firehose streams, EventBridge
+// rules, Redshift clusters and parameter groups).
+//
+// IAM users are not: a finding on a user is about its access key, which
+// no template holds (the secret is made and entered out of band), so its
+// fix is never an edit of the user's declaration.
 func ResourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
+	return resourceLocations(s, false)
+}
+
+// HopLocations is ResourceLocations for the hops of delivery paths, which
+// reports place at their resources' declarations to step through a path:
+// there a user's declaration is where the reader is, so users are mapped.
+func HopLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
+	return resourceLocations(s, true)
+}
+
+func resourceLocations(s *snapshot.Snapshot, users bool) map[string]*snapshot.Location {
 	m := map[string]*snapshot.Location{}
 	put := func(id string, l *snapshot.Location) {
 		if id == "" || l == nil || l.File == "" {
@@ -92,6 +106,9 @@ func ResourceLocations(s *snapshot.Snapshot) map[string]*snapshot.Location {
 			putResource(a.Queues[j].ARN, a.Queues[j].Location, a.Queues[j].Policy)
 		}
 		for j := range a.Users {
+			if !users {
+				break
+			}
 			u := &a.Users[j]
 			put(u.ARN, u.Location)
 			for k := range u.InlinePolicies {

@@ -89,7 +89,6 @@ func TestResourceLocationsMapsEveryKind(t *testing.T) {
 		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events:s2":                                                 "Topic",
 		"arn:aws-us-gov:sqs:us-gov-west-1:222222222222:q":                                                         "Queue",
 		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events -> arn:aws-us-gov:sqs:us-gov-west-1:999999999999:v": "PendingSub",
-		"arn:aws-us-gov:iam::222222222222:user/u":                                                                 "User",
 		"arn:aws-us-gov:eks:us-gov-west-1:222222222222:cluster/c":                                                 "Cluster",
 		"arn:aws-us-gov:logs:us-gov-west-1:222222222222:log-group:g":                                              "Group",
 		"arn:aws-us-gov:logs:us-gov-west-1:222222222222:log-group:g:*":                                            "Group",
@@ -109,6 +108,15 @@ func TestResourceLocationsMapsEveryKind(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ResourceLocations (-want +got):\n%s", diff)
+	}
+	// Hops also step to a user's declaration; findings never land there.
+	want["arn:aws-us-gov:iam::222222222222:user/u"] = "User"
+	got = map[string]string{}
+	for id, l := range HopLocations(s) {
+		got[id] = l.Address
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("HopLocations (-want +got):\n%s", diff)
 	}
 }
 
