@@ -21,6 +21,21 @@ type sarifLocation struct {
 	Line           int
 }
 
+// sarifPhysical is a SARIF physicalLocation as the tests read it.
+type sarifPhysical struct {
+	ArtifactLocation struct {
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId"`
+	} `json:"artifactLocation"`
+	Region struct {
+		StartLine int `json:"startLine"`
+	} `json:"region"`
+}
+
+func (p sarifPhysical) at() sarifLocation {
+	return sarifLocation{p.ArtifactLocation.URI, p.ArtifactLocation.URIBaseID, p.Region.StartLine}
+}
+
 // sarifLocations lists every result's first physical location.
 func sarifLocations(t *testing.T, data []byte) []sarifLocation {
 	t.Helper()
@@ -28,15 +43,7 @@ func sarifLocations(t *testing.T, data []byte) []sarifLocation {
 		Runs []struct {
 			Results []struct {
 				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct {
-							URI       string `json:"uri"`
-							URIBaseID string `json:"uriBaseId"`
-						} `json:"artifactLocation"`
-						Region struct {
-							StartLine int `json:"startLine"`
-						} `json:"region"`
-					} `json:"physicalLocation"`
+					PhysicalLocation sarifPhysical `json:"physicalLocation"`
 				} `json:"locations"`
 			} `json:"results"`
 		} `json:"runs"`
@@ -50,8 +57,7 @@ func sarifLocations(t *testing.T, data []byte) []sarifLocation {
 			out = append(out, sarifLocation{})
 			continue
 		}
-		p := r.Locations[0].PhysicalLocation
-		out = append(out, sarifLocation{p.ArtifactLocation.URI, p.ArtifactLocation.URIBaseID, p.Region.StartLine})
+		out = append(out, r.Locations[0].PhysicalLocation.at())
 	}
 	return out
 }
@@ -76,15 +82,7 @@ func sarifSteps(t *testing.T, data []byte) []sarifStep {
 								Message struct {
 									Text string `json:"text"`
 								} `json:"message"`
-								PhysicalLocation *struct {
-									ArtifactLocation struct {
-										URI       string `json:"uri"`
-										URIBaseID string `json:"uriBaseId"`
-									} `json:"artifactLocation"`
-									Region struct {
-										StartLine int `json:"startLine"`
-									} `json:"region"`
-								} `json:"physicalLocation"`
+								PhysicalLocation *sarifPhysical `json:"physicalLocation"`
 								LogicalLocations []struct {
 									FullyQualifiedName string `json:"fullyQualifiedName"`
 								} `json:"logicalLocations"`
@@ -108,7 +106,7 @@ func sarifSteps(t *testing.T, data []byte) []sarifStep {
 						st.ARN = l.Location.LogicalLocations[0].FullyQualifiedName
 					}
 					if p := l.Location.PhysicalLocation; p != nil {
-						st.At = sarifLocation{p.ArtifactLocation.URI, p.ArtifactLocation.URIBaseID, p.Region.StartLine}
+						st.At = p.at()
 					}
 					out = append(out, st)
 				}
