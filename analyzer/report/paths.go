@@ -95,7 +95,11 @@ func codeFlows(fingerprint string, opts Options) []*sarif.CodeFlow {
 		for i, h := range p.Hops {
 			mark := fmt.Sprintf("%s %s", h.Kind, h.Status)
 			loc := sarif.NewLocation().WithMessage(sarif.NewTextMessage(mark))
-			if l, ok := hopPlace(h, opts.Places); ok {
+			arns := make([]string, len(h.Resources))
+			for i, r := range h.Resources {
+				arns[i] = r.ARN
+			}
+			if l, ok := firstPlace(arns, opts.Places); ok {
 				loc.WithPhysicalLocation(physicalAt(l, opts))
 			}
 			if len(h.Resources) > 0 {
@@ -114,12 +118,12 @@ func codeFlows(fingerprint string, opts Options) []*sarif.CodeFlow {
 	return out
 }
 
-// hopPlace is where the input declares the hop: its first resource the
-// input places (a reader hop's roles may be declared in different files,
-// or some not at all).
-func hopPlace(h datapath.Hop, places map[string]findings.Location) (findings.Location, bool) {
-	for _, r := range h.Resources {
-		if l, ok := places[r.ARN]; ok && l.File != "" {
+// firstPlace is where the input declares a hop: the place of its first
+// resource the input declares (a reader hop's roles may be declared in
+// different files, or some not at all).
+func firstPlace(arns []string, places map[string]findings.Location) (findings.Location, bool) {
+	for _, arn := range arns {
+		if l, ok := places[arn]; ok && l.File != "" {
 			return l, true
 		}
 	}
