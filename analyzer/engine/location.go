@@ -130,7 +130,7 @@ func resourceLocations(s *snapshot.Snapshot, users bool) map[string]*snapshot.Lo
 			put(g.ARN, g.Location)
 			for k := range g.SubscriptionFilters {
 				f := &g.SubscriptionFilters[k]
-				id := group + ":subscription-filter:" + f.Name
+				id := snapshot.SubscriptionFilterID(group, f.Name)
 				put(id, f.Location)
 				put(id, g.Location)
 			}

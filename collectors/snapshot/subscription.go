@@ -16,3 +16,10 @@ func subscriptionID(topicARN, arn, endpoint string) string {
 	}
 	return topicARN + " -> " + endpoint
 }
+
+// SubscriptionFilterID names a CloudWatch Logs subscription filter, which
+// has no ARN of its own: the ARN of its log group (without ":*") and the
+// filter's name (a delivery path's hop, the declaration it is placed at).
+func SubscriptionFilterID(groupARN, name string) string {
+	return strings.TrimSuffix(groupARN, ":*") + ":subscription-filter:" + name
+}
