@@ -105,6 +105,10 @@ type Result struct {
 	// resource's object in the snapshot (snapshot.ResourceLines), for the
 	// writers that place every finding in a file (SARIF).
 	ResourceLines map[string]int
+	// Locations map the resource IDs hops name to where the IaC input
+	// declares them (engine.HopLocations), for the writers
+	// that place each hop of a path (SARIF codeFlows).
+	Locations map[string]findings.Location
 }
 
 // InputError is bad input from the user (a flag value, a connector that
@@ -195,6 +199,10 @@ func runOnce(ctx context.Context, in Input) (*Result, error) {
 		return nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
 	res.ReportNotes = engine.Notes(snap)
+	res.Locations = make(map[string]findings.Location, len(subject.HopLocations))
+	for id, l := range subject.HopLocations {
+		res.Locations[id] = findings.Location{File: l.File, Line: l.Line}
+	}
 	report.ApplyBaseline(res.Findings, baseline)
 	// IaC findings say their fix in the input's own language.
 	remedy.Apply(res.Findings, os.ReadFile)

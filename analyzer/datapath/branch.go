@@ -143,12 +143,7 @@ func (b *builder) topicBranches(notification Hop, topicARN, publisher string, pc
 }
 
 func subscriptionARN(topicARN string, s snapshot.Subscription) string {
-	if strings.HasPrefix(s.ARN, "arn:") {
-		return s.ARN
-	}
-	// Pending and deleted subscriptions have no ARN; name them by topic
-	// and endpoint so the resource stays identifiable.
-	return topicARN + " -> " + s.Endpoint
+	return snapshot.SubscriptionID(topicARN, s)
 }
 
 func (b *builder) queueBranch(hops []Hop, via, queueARN, sender string, sctx map[string][]string) branch {

@@ -161,7 +161,7 @@ func (b *builder) clusterPaths(account string, c *snapshot.EKSCluster) []Path {
 // the same service. PutRecordBatch is not demanded: AWS's own example
 // grants PutRecord only and delivers.
 func (b *builder) subscriptionHop(account, region, groupARN string, f snapshot.SubscriptionFilter) Hop {
-	h := Hop{Kind: HopLogSubscription, Resources: []Resource{{ARN: groupARN + ":subscription-filter:" + f.Name, Type: "AWS::Logs::SubscriptionFilter", Account: account, Region: region}}}
+	h := Hop{Kind: HopLogSubscription, Resources: []Resource{{ARN: snapshot.SubscriptionFilterID(groupARN, f.Name), Type: "AWS::Logs::SubscriptionFilter", Account: account, Region: region}}}
 	if f.RoleARN == "" {
 		h.Problems = append(h.Problems, "subscription filter "+f.Name+" names no role: CloudWatch Logs needs one to put records into a Firehose stream")
 		return h

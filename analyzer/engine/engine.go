@@ -225,7 +225,7 @@ func (e *Engine) Check(ctx context.Context, snap *snapshot.Snapshot, conn *conne
 // as Check does.
 func (e *Engine) Judge(ctx context.Context, s *Subject) ([]findings.Finding, error) {
 	ctx = withIndex(withAnswers(ctx, s.answers), s.snap, s.Index)
-	locs := resourceLocations(s.Snapshot)
+	locs := s.Locations
 	var out []findings.Finding
 	var unknowns []ruleUnknowns
 	var expiry *ruleExpiry // nil: every shared value kept to the end

@@ -49,9 +49,21 @@ func TestResourceLocationsMapsEveryKind(t *testing.T) {
 				Subscriptions: []snapshot.Subscription{
 					{ARN: "arn:aws-us-gov:sns:us-gov-west-1:222222222222:events:s1", Location: at("t.yaml", 99, "Sub")},
 					{ARN: "arn:aws-us-gov:sns:us-gov-west-1:222222222222:events:s2"},
+					// Pending: named by topic and endpoint, as its hop is.
+					{ARN: "PendingConfirmation", Endpoint: "arn:aws-us-gov:sqs:us-gov-west-1:999999999999:v", Location: at("t.yaml", 101, "PendingSub")},
 				},
 			}},
-			Queues: []snapshot.Queue{{ARN: "arn:aws-us-gov:sqs:us-gov-west-1:222222222222:q", Location: at("t.yaml", 80, "Queue"), Policy: policy(at("t.yaml", 88, "QueuePolicy"))}},
+			Queues:      []snapshot.Queue{{ARN: "arn:aws-us-gov:sqs:us-gov-west-1:222222222222:q", Location: at("t.yaml", 80, "Queue"), Policy: policy(at("t.yaml", 88, "QueuePolicy"))}},
+			Users:       []snapshot.User{{ARN: "arn:aws-us-gov:iam::222222222222:user/u", Location: at("t.yaml", 120, "User")}},
+			EKSClusters: []snapshot.EKSCluster{{ARN: "arn:aws-us-gov:eks:us-gov-west-1:222222222222:cluster/c", Location: at("t.yaml", 130, "Cluster")}},
+			LogGroups: []snapshot.LogGroup{{
+				ARN: "arn:aws-us-gov:logs:us-gov-west-1:222222222222:log-group:g:*", Location: at("t.yaml", 140, "Group"),
+				SubscriptionFilters: []snapshot.SubscriptionFilter{{Name: "f", Location: at("t.yaml", 145, "Filter")}, {Name: "h"}},
+			}},
+			DeliveryStreams:         []snapshot.DeliveryStream{{ARN: "arn:aws-us-gov:firehose:us-gov-west-1:222222222222:deliverystream/s", Location: at("t.yaml", 150, "Stream")}},
+			EventRules:              []snapshot.EventRule{{ARN: "arn:aws-us-gov:events:us-gov-west-1:222222222222:rule/r", Location: at("t.yaml", 160, "Rule")}},
+			RedshiftClusters:        []snapshot.RedshiftCluster{{ARN: "arn:aws-us-gov:redshift:us-gov-west-1:222222222222:cluster:rc", Location: at("t.yaml", 170, "Redshift")}},
+			RedshiftParameterGroups: []snapshot.RedshiftParameterGroup{{Name: "pg", Region: "us-gov-west-1", Location: at("t.yaml", 180, "ParamGroup")}},
 			Detectors: []snapshot.Detector{
 				{ID: "d1", Region: "us-gov-west-1", Location: at("plan.json", 0, "aws_guardduty_detector.d1")},
 				// Partial: only a publishing destination is declared.
@@ -65,27 +77,46 @@ func TestResourceLocationsMapsEveryKind(t *testing.T) {
 		"arn:aws:organizations::111111111111:organization/o-abc": "aws_organizations_organization.org",
 		"o-abc": "aws_organizations_organization.org",
 		"p-1":   "aws_organizations_policy.deny",
-		"arn:aws:organizations::111111111111:policy/o-abc/service_control_policy/p-1": "aws_organizations_policy.deny",
-		"arn:aws-us-gov:iam::222222222222:role/Reader":                                "ReaderRole",
-		"arn:aws-us-gov:iam::222222222222:role/Other":                                 "OtherTrust",
-		"arn:aws-us-gov:s3:::logs":                                                    "LogBucket",
-		"arn:aws-us-gov:s3:::other":                                                   "aws_s3_bucket_notification.other",
-		"arn:aws-us-gov:cloudtrail:us-gov-west-1:222222222222:trail/t":                "Trail",
-		"arn:aws-us-gov:kms:us-gov-west-1:222222222222:key/k":                         "aws_kms_key_policy.k",
-		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events":                        "Topic",
-		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events:s1":                     "Sub",
-		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events:s2":                     "Topic",
-		"arn:aws-us-gov:sqs:us-gov-west-1:222222222222:q":                             "Queue",
-		"arn:aws-us-gov:guardduty:us-gov-west-1:222222222222:detector/d1":             "aws_guardduty_detector.d1",
-		"arn:aws-us-gov:guardduty:us-gov-east-1:222222222222:detector/d2":             "aws_guardduty_publishing_destination.d2",
+		"arn:aws:organizations::111111111111:policy/o-abc/service_control_policy/p-1":                             "aws_organizations_policy.deny",
+		"arn:aws-us-gov:iam::222222222222:role/Reader":                                                            "ReaderRole",
+		"arn:aws-us-gov:iam::222222222222:role/Other":                                                             "OtherTrust",
+		"arn:aws-us-gov:s3:::logs":                                                                                "LogBucket",
+		"arn:aws-us-gov:s3:::other":                                                                               "aws_s3_bucket_notification.other",
+		"arn:aws-us-gov:cloudtrail:us-gov-west-1:222222222222:trail/t":                                            "Trail",
+		"arn:aws-us-gov:kms:us-gov-west-1:222222222222:key/k":                                                     "aws_kms_key_policy.k",
+		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events":                                                    "Topic",
+		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events:s1":                                                 "Sub",
+		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events:s2":                                                 "Topic",
+		"arn:aws-us-gov:sqs:us-gov-west-1:222222222222:q":                                                         "Queue",
+		"arn:aws-us-gov:sns:us-gov-west-1:222222222222:events -> arn:aws-us-gov:sqs:us-gov-west-1:999999999999:v": "PendingSub",
+		"arn:aws-us-gov:eks:us-gov-west-1:222222222222:cluster/c":                                                 "Cluster",
+		"arn:aws-us-gov:logs:us-gov-west-1:222222222222:log-group:g":                                              "Group",
+		"arn:aws-us-gov:logs:us-gov-west-1:222222222222:log-group:g:*":                                            "Group",
+		"arn:aws-us-gov:logs:us-gov-west-1:222222222222:log-group:g:subscription-filter:f":                        "Filter",
+		"arn:aws-us-gov:logs:us-gov-west-1:222222222222:log-group:g:subscription-filter:h":                        "Group",
+		"arn:aws-us-gov:firehose:us-gov-west-1:222222222222:deliverystream/s":                                     "Stream",
+		"arn:aws-us-gov:events:us-gov-west-1:222222222222:rule/r":                                                 "Rule",
+		"arn:aws-us-gov:redshift:us-gov-west-1:222222222222:cluster:rc":                                           "Redshift",
+		"arn:aws-us-gov:redshift:us-gov-west-1:222222222222:parametergroup:pg":                                    "ParamGroup",
+		"arn:aws-us-gov:guardduty:us-gov-west-1:222222222222:detector/d1":                                         "aws_guardduty_detector.d1",
+		"arn:aws-us-gov:guardduty:us-gov-east-1:222222222222:detector/d2":                                         "aws_guardduty_publishing_destination.d2",
 	}
 	got := map[string]string{}
 	s.Sort() // derives the detector ARNs, as every producer of a snapshot does
-	for id, l := range resourceLocations(s) {
+	for id, l := range ResourceLocations(s) {
 		got[id] = l.Address
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("resourceLocations (-want +got):\n%s", diff)
+		t.Errorf("ResourceLocations (-want +got):\n%s", diff)
+	}
+	// Hops also step to a user's declaration; findings never land there.
+	want["arn:aws-us-gov:iam::222222222222:user/u"] = "User"
+	got = map[string]string{}
+	for id, l := range HopLocations(s) {
+		got[id] = l.Address
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("HopLocations (-want +got):\n%s", diff)
 	}
 }
 

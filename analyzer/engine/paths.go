@@ -34,6 +34,11 @@ type Subject struct {
 	// Paths are the delivery paths of the connector's sources (every
 	// source without a connector), answered.
 	Paths []datapath.Path
+	// Locations map the IDs findings name resources by to where the IaC
+	// input declares them (ResourceLocations); HopLocations those hops
+	// name, for the reports that place each hop. Built once per run.
+	Locations    map[string]*snapshot.Location
+	HopLocations map[string]*snapshot.Location
 
 	input ast.Value
 	snap  ast.Value
@@ -59,8 +64,10 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	}
 	s := &Subject{
 		Snapshot: snap, Connector: conn, Index: ix,
-		Sources: datapath.Sources(snap),
-		Paths:   datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)),
+		Sources:      datapath.Sources(snap),
+		Paths:        datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix)),
+		Locations:    ResourceLocations(snap),
+		HopLocations: HopLocations(snap),
 	}
 	// One parser for every value of the input: their strings and equal
 	// objects are shared among them (jsonParser.share).

@@ -1,11 +1,14 @@
 package iacref
 
 import (
+	"bytes"
 	"encoding/json"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -281,12 +284,18 @@ func readable(r ref) string {
 	return r.owner + "." + r.attr
 }
 
-// Remediation renders every symbol of a remediation: each JSON string
-// literal holding one becomes the input's expression for it (the literal,
-// quotes included, is replaced), and what remains as prose is written with
-// Text. The HTML escapes a JSON encoder puts in front of '<', '>' and '&'
-// are undone first: JSON does not need them, and they hide the token. A
-// remediation without a symbol is returned as it is.
+// Remediation renders every symbol of a remediation: a JSON statement
+// (an object) holding one is written in its input's language, and so is
+// each JSON string literal holding one outside such an object; what
+// remains as prose is written with Text. For a YAML template the
+// statement becomes a YAML flow mapping whose symbol values are tagged
+// intrinsics ({Resource: !GetAtt Key.Arn}): a tag inside JSON text would
+// be neither JSON nor what the user pastes. For a JSON template each
+// symbol's literal becomes its long form ({"Fn::GetAtt": [...]}), still
+// JSON; for Terraform the statement becomes an HCL object, its symbols
+// references (aws_kms_key.trail.arn). The HTML escapes a JSON encoder puts in front of '<',
+// '>' and '&' are undone first: JSON does not need them, and they hide
+// the token. A remediation without a symbol is returned as it is.
 func Remediation(s string) string {
 	u := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(s)
 	if !snapshot.IsSymbol(u) {
@@ -295,33 +304,181 @@ func Remediation(s string) string {
 	s = u
 	var b strings.Builder
 	for i := 0; i < len(s); {
-		if s[i] != '"' {
-			j := strings.IndexByte(s[i:], '"')
-			if j < 0 {
-				j = len(s) - i
+		switch s[i] {
+		case '{':
+			if end, ok := objectEnd(s, i); ok {
+				if y, ok := yamlStatement(s[i:end]); ok {
+					b.WriteString(y)
+					i = end
+					continue
+				}
+				if h, ok := hclStatement(s[i:end]); ok {
+					b.WriteString(h)
+					i = end
+					continue
+				}
 			}
-			b.WriteString(Text(s[i : i+j]))
-			i += j
+			b.WriteByte('{')
+			i++
 			continue
-		}
-		end := literalEnd(s, i)
-		if end < 0 {
-			b.WriteString(Text(s[i:]))
-			break
-		}
-		lit := s[i:end]
-		var v string
-		if json.Unmarshal([]byte(lit), &v) == nil && snapshot.IsSymbol(v) {
-			if e, ok := Value(v); ok {
-				b.WriteString(e)
-				i = end
+		case '"':
+			end := literalEnd(s, i)
+			if end < 0 {
+				b.WriteString(Text(s[i:]))
+				i = len(s)
 				continue
 			}
+			lit := s[i:end]
+			var v string
+			if json.Unmarshal([]byte(lit), &v) == nil && snapshot.IsSymbol(v) {
+				if e, ok := Value(v); ok {
+					b.WriteString(e)
+					i = end
+					continue
+				}
+			}
+			b.WriteString(Text(lit))
+			i = end
+			continue
 		}
-		b.WriteString(Text(lit))
-		i = end
+		j := strings.IndexAny(s[i:], "\"{")
+		if j < 0 {
+			j = len(s) - i
+		}
+		b.WriteString(Text(s[i : i+j]))
+		i += j
 	}
 	return b.String()
+}
+
+// objectEnd is the offset just past the JSON object opening at s[i]; ok is
+// false when no JSON object starts there (prose in braces).
+func objectEnd(s string, i int) (int, bool) {
+	dec := json.NewDecoder(strings.NewReader(s[i:]))
+	var v map[string]any
+	if dec.Decode(&v) != nil {
+		return 0, false
+	}
+	return i + int(dec.InputOffset()), true
+}
+
+// hclStatement writes a JSON object whose symbols are all of one
+// Terraform input as an HCL object on one line ({ Action = "kms:Decrypt",
+// Resource = aws_kms_key.trail.arn }), the jsonencode argument a
+// configuration writes, keys in their order; ok is false for an object
+// without such symbols, or with a symbol Value cannot write.
+func hclStatement(obj string) (string, bool) {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(obj), &doc) != nil || len(doc.Content) != 1 {
+		return "", false
+	}
+	found, ok := false, true
+	var write func(n *yaml.Node) string
+	write = func(n *yaml.Node) string {
+		switch n.Kind {
+		case yaml.MappingNode:
+			parts := make([]string, 0, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if !hclIdent.MatchString(k) {
+					k = quote(k)
+				}
+				parts = append(parts, k+" = "+write(n.Content[i+1]))
+			}
+			if len(parts) == 0 {
+				return "{}"
+			}
+			return "{ " + strings.Join(parts, ", ") + " }"
+		case yaml.SequenceNode:
+			parts := make([]string, len(n.Content))
+			for i, c := range n.Content {
+				parts[i] = write(c)
+			}
+			return "[" + strings.Join(parts, ", ") + "]"
+		case yaml.ScalarNode:
+			if n.Tag != "!!str" {
+				return n.Value // a number, a boolean or null, as JSON wrote it
+			}
+			if !snapshot.IsSymbol(n.Value) {
+				return "\"" + literal(Terraform, n.Value) + "\""
+			}
+			spans := snapshot.FindSymbols(n.Value)
+			r, parsed := parse(n.Value[spans[0][0]:spans[0][1]])
+			e, valued := Value(n.Value)
+			if !parsed || r.language() != Terraform || !valued {
+				ok = false
+				return ""
+			}
+			found = true
+			return e
+		}
+		ok = false
+		return ""
+	}
+	out := write(doc.Content[0])
+	if !found || !ok {
+		return "", false
+	}
+	return out, true
+}
+
+// hclIdent is an HCL identifier, which an object key may be unquoted.
+var hclIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// yamlStatement writes a JSON object whose symbols are all of one YAML
+// template as a YAML flow mapping, keys in their order, each symbol value
+// the intrinsic function Value writes for it; ok is false for an object
+// without symbols, or with one of another language or that Value cannot
+// write (the caller then renders it literal by literal).
+func yamlStatement(obj string) (string, bool) {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(obj), &doc) != nil || len(doc.Content) != 1 {
+		return "", false
+	}
+	found, ok := false, true
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.MappingNode, yaml.SequenceNode:
+			n.Style = yaml.FlowStyle
+			for _, c := range n.Content {
+				walk(c)
+			}
+			return
+		case yaml.ScalarNode:
+		default:
+			ok = false
+			return
+		}
+		n.Style = 0 // the encoder quotes what YAML needs quoted
+		if !snapshot.IsSymbol(n.Value) {
+			return
+		}
+		found = true
+		spans := snapshot.FindSymbols(n.Value)
+		r, parsed := parse(n.Value[spans[0][0]:spans[0][1]])
+		e, valued := Value(n.Value)
+		var x yaml.Node
+		if !parsed || r.language() != CloudFormationYAML || !valued || yaml.Unmarshal([]byte(e), &x) != nil || len(x.Content) != 1 || x.Content[0].Kind != yaml.ScalarNode {
+			ok = false
+			return
+		}
+		*n = *x.Content[0]
+	}
+	walk(doc.Content[0])
+	if !found || !ok {
+		return "", false
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	if enc.Encode(doc.Content[0]) != nil || enc.Close() != nil {
+		return "", false
+	}
+	out := strings.TrimRight(buf.String(), "\n")
+	if strings.Contains(out, "\n") {
+		return "", false
+	}
+	return out, true
 }
 
 // literalEnd is the offset just past the JSON string literal opening at

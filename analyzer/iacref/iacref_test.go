@@ -2,6 +2,7 @@ package iacref
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -58,8 +59,9 @@ func TestValue(t *testing.T) {
 }
 
 // TestRemediationPastes: a JSON statement in a remediation for a YAML
-// template stays a YAML flow mapping, whose symbol values are the
-// intrinsic functions; for a JSON template it stays JSON.
+// template becomes a YAML flow mapping, whose symbol values are the
+// intrinsic functions (never a tag inside JSON text); for a JSON template
+// it stays JSON.
 func TestRemediationPastes(t *testing.T) {
 	acct := snapshot.Symbol("t.yaml", "AWS", "AccountId")
 	key := snapshot.Symbol("t.yaml", "TrailKey", "KeyId")
@@ -72,12 +74,12 @@ func TestRemediationPastes(t *testing.T) {
 		t.Fatalf("encoding/json no longer escapes '<': %s", stmt)
 	}
 	got := Remediation("Add to an identity policy of arn:aws:iam::" + acct + ":role/" + role + ": " + string(stmt))
-	want := `Add to an identity policy of arn:aws:iam::{AWS::AccountId}:role/{ReaderRole.Name}: {"Action":"kms:Decrypt","Effect":"Allow","Resource":!GetAtt TrailKey.Arn}`
+	want := `Add to an identity policy of arn:aws:iam::{AWS::AccountId}:role/{ReaderRole.Name}: {Action: 'kms:Decrypt', Effect: Allow, Resource: !GetAtt TrailKey.Arn}`
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 	var node yaml.Node
-	if err := yaml.Unmarshal([]byte(got[strings.Index(got, "{\""):]), &node); err != nil {
+	if err := yaml.Unmarshal([]byte(got[strings.LastIndex(got, ": {")+2:]), &node); err != nil {
 		t.Fatalf("the statement is no YAML: %v", err)
 	}
 	m := node.Content[0]
@@ -111,6 +113,53 @@ func TestParseSymbolRoundTrip(t *testing.T) {
 	}
 }
 
+// TestRemediationLongStatement: a statement with several symbols, a
+// condition and lists stays on the remediation's one line, in YAML flow
+// style (no JSON key with a tag after it), and reads back as the same
+// statement with its intrinsics.
+func TestRemediationLongStatement(t *testing.T) {
+	acct := snapshot.Symbol("t.yaml", "AWS", "AccountId")
+	topic := snapshot.Symbol("t.yaml", "ReportsTopic", "Name")
+	bucket := snapshot.Symbol("t.yaml", "LogBucket", "Name")
+	stmt, _ := json.Marshal(map[string]any{
+		"Sid": "AllowS3PublishLogEvents", "Effect": "Allow", "Principal": map[string]any{"Service": "s3.amazonaws.com"},
+		"Action": "SNS:Publish", "Resource": "arn:aws:sns:us-east-1:" + acct + ":" + topic,
+		"Condition": map[string]any{"ArnLike": map[string]any{"aws:SourceArn": "arn:aws:s3:::" + bucket}, "StringEquals": map[string]any{"aws:SourceAccount": acct}},
+	})
+	got := Remediation("Add to the topic policy: " + string(stmt) + " (and keep the others)")
+	if strings.Contains(got, `":!`) || strings.Contains(got, "\n") || snapshot.IsSymbol(got) {
+		t.Fatalf("not one line of YAML: %s", got)
+	}
+	body := strings.TrimSuffix(strings.TrimPrefix(got, "Add to the topic policy: "), " (and keep the others)")
+	var node yaml.Node
+	if err := yaml.Unmarshal([]byte(body), &node); err != nil {
+		t.Fatalf("%s: no YAML: %v", body, err)
+	}
+	want := map[string]string{"Resource": "!Ref ReportsTopic", "aws:SourceArn": "!GetAtt LogBucket.Arn", "aws:SourceAccount": "!Ref AWS::AccountId"}
+	seen := map[string]string{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if v := n.Content[i+1]; v.Kind == yaml.ScalarNode && strings.HasPrefix(v.Tag, "!") && !strings.HasPrefix(v.Tag, "!!") {
+					seen[n.Content[i].Value] = v.Tag + " " + v.Value
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&node)
+	if !reflect.DeepEqual(seen, want) {
+		t.Errorf("intrinsics %v, want %v (%s)", seen, want, got)
+	}
+	// encoding/json sorts a map's keys; the statement keeps that order.
+	if !strings.HasPrefix(body, "{Action: 'SNS:Publish', Condition: {ArnLike: ") {
+		t.Errorf("keys out of order: %s", body)
+	}
+}
+
 func TestServiceOf(t *testing.T) {
 	sym := snapshot.Symbol("t.yaml", "Queue", "Name")
 	for _, tc := range []struct{ in, want string }{
@@ -126,5 +175,23 @@ func TestServiceOf(t *testing.T) {
 		if got := serviceOf(tc.in); got != tc.want {
 			t.Errorf("serviceOf(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestRemediationTerraformStatement: a JSON statement holding a
+// Terraform symbol becomes an HCL object (the jsonencode argument a
+// configuration writes): keys in their order, names with a colon quoted,
+// the symbol a reference, no JSON key before a bare reference.
+func TestRemediationTerraformStatement(t *testing.T) {
+	key := snapshot.Symbol("plan.json", "aws_kms_key.trail", "key_id")
+	acct := snapshot.Symbol("plan.json", "provider", "account_id")
+	stmt, _ := json.Marshal(map[string]any{
+		"Action": "kms:Decrypt", "Effect": "Allow", "Resource": "arn:aws:kms:us-east-1:" + acct + ":key/" + key,
+		"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": []any{"s3.us-east-1.amazonaws.com"}}},
+	})
+	got := Remediation("Add to an identity policy of arn:aws:iam::1:role/r: " + string(stmt))
+	want := `Add to an identity policy of arn:aws:iam::1:role/r: { Action = "kms:Decrypt", Condition = { StringEquals = { "kms:ViaService" = ["s3.us-east-1.amazonaws.com"] } }, Effect = "Allow", Resource = aws_kms_key.trail.arn }`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

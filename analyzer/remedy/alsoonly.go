@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
 )
 
 // alsoOnly reports whether a fix is a change trailgate can only say (Also
@@ -26,5 +27,5 @@ func alsoOnlyChange(f findings.Finding, data []byte) *findings.Change {
 		subject = f.Resource.ID
 	}
 	return &findings.Change{Language: lang, File: f.Location.File, Line: f.Location.Line,
-		Text: fmt.Sprintf("In %s (%s), %s.\n\n(No exact edit: where in %s this goes is the author's choice, a resource of its own or an entry among others.)", where(f.Location.File, f.Location.Line), subject, f.Fix.Also, what)}
+		Text: fmt.Sprintf("In %s (%s), %s.\n\n(No exact edit: where in %s this goes is the author's choice, a resource of its own or an entry among others.)", where(f.Location.File, f.Location.Line), iacref.Text(subject), iacref.Remediation(f.Fix.Also), what)}
 }

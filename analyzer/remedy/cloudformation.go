@@ -350,6 +350,23 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	if typ == nil {
 		return nil
 	}
+	if pr, ok := policyResources[typ.Value]; ok && f.Fix.Policy == "resource" {
+		// The policy of a topic, queue or bucket is a resource of its
+		// own: the one naming this resource gains the statement, else one
+		// is declared.
+		pid, pkey, pval, maybe := t.policyResourceOf(pr, id)
+		if pval != nil {
+			return t.statementChange(f, lang, pid, pkey, pval, sids)
+		}
+		c := t.declarePolicy(f, lang, id, key, pr, sids)
+		if maybe != "" && c != nil {
+			// A resource has one such policy: a second declaration would
+			// replace the first at deploy.
+			c.Edits = nil
+			c.Text += fmt.Sprintf("\n\n(No exact edit: %s (%s) names its %s by a value trailgate does not tie to %s; if it is %s's policy, add the statement to it instead of declaring a second one.)", maybe, pr.typ, pr.prop, id, id)
+		}
+		return c
+	}
 	prop, doc, ok := policyDocument(f, typ.Value, val)
 	if !ok {
 		return nil
@@ -371,8 +388,18 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	} else {
 		block = "- " + strings.ReplaceAll(yamlBlock(statement), "\n", "\n  ")
 	}
+	if prop == "Policies" && doc == nil {
+		// The identity declares no inline policy: it gains one holding
+		// the statement (a Properties key, an exact insertion).
+		return t.inlinePolicyChange(f, lang, id, key, val, statement)
+	}
 	c.Text = fmt.Sprintf("In %s, add to the Statement list of %s's %s (%s):\n\n%s", where(c.File, c.Line), id, prop, typ.Value, indentText(block, "  "))
 	if st == nil || st.Kind != yaml.SequenceNode || len(st.Content) == 0 {
+		if doc == nil {
+			c.Text += fmt.Sprintf("\n\n(No exact edit: %s declares no %s yet; write it with this statement.)", id, prop)
+		} else {
+			c.Text += fmt.Sprintf("\n\n(No exact edit: the Statement of %s's %s at line %d is not a list trailgate can extend: write the statement into it.)", id, prop, doc.Line)
+		}
 		return c
 	}
 	c.Line = st.Line
@@ -411,6 +438,120 @@ func (t *template) statementChange(f findings.Finding, lang, id string, key, val
 	return c
 }
 
+// policyResource is the resource type that holds the policy of a topic,
+// queue or bucket, and its property naming the resource (a list of them
+// for topics and queues).
+type policyResource struct {
+	typ, prop string
+	list      bool
+}
+
+var policyResources = map[string]policyResource{
+	"AWS::SNS::Topic": {"AWS::SNS::TopicPolicy", "Topics", true},
+	"AWS::SQS::Queue": {"AWS::SQS::QueuePolicy", "Queues", true},
+	"AWS::S3::Bucket": {"AWS::S3::BucketPolicy", "Bucket", false},
+}
+
+// policyResourceOf is the declared policy resource of type pr.typ that
+// names resource id by Ref (a topic's ARN, a queue's URL, a bucket's
+// name), or nil; maybe is one of that type naming something other than a
+// Ref to another resource (a literal name, a !Sub), which may be id's.
+func (t *template) policyResourceOf(pr policyResource, id string) (pid string, key, val *yaml.Node, maybe string) {
+	refers := func(n *yaml.Node) bool {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!Ref" && n.Value == id {
+			return true
+		}
+		_, r := mapGet(n, "Ref")
+		return r != nil && r.Kind == yaml.ScalarNode && r.Value == id
+	}
+	for i := 0; i+1 < len(t.res.Content); i += 2 {
+		k, v := t.res.Content[i], t.res.Content[i+1]
+		if _, ty := mapGet(v, "Type"); ty == nil || ty.Value != pr.typ {
+			continue
+		}
+		_, props := mapGet(v, "Properties")
+		_, named := mapGet(props, pr.prop)
+		if named == nil {
+			continue
+		}
+		items := []*yaml.Node{named}
+		if named.Kind == yaml.SequenceNode {
+			items = named.Content
+		}
+		for _, n := range items {
+			if refers(n) {
+				return k.Value, k, v, ""
+			}
+			if !t.refersOther(n) && maybe == "" {
+				maybe = k.Value
+			}
+		}
+	}
+	return "", nil, nil, maybe
+}
+
+// refersOther reports whether a node is a Ref to a resource the
+// template declares (not a parameter, whose value trailgate does not tie
+// to a resource).
+func (t *template) refersOther(n *yaml.Node) bool {
+	name := ""
+	if n.Kind == yaml.ScalarNode && n.Tag == "!Ref" {
+		name = n.Value
+	} else if _, r := mapGet(n, "Ref"); r != nil && r.Kind == yaml.ScalarNode {
+		name = r.Value
+	}
+	if name == "" {
+		return false
+	}
+	_, v := mapGet(t.res, name)
+	return v != nil
+}
+
+// declarePolicy declares the policy resource of a topic, queue or bucket
+// that has none, holding the statement, before the resource. A second
+// fix of the same file declaring it is not an edit (the first declares
+// it): its text says to give that one the statement.
+func (t *template) declarePolicy(f findings.Finding, lang, id string, key *yaml.Node, pr policyResource, sids map[string]int) *findings.Change {
+	var named any = map[string]any{"Ref": id}
+	if pr.list {
+		named = []any{named}
+	}
+	cp := &findings.Companion{Suffix: "Policy", Type: pr.typ, Properties: map[string]any{
+		pr.prop:          named,
+		"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{f.Fix.AddStatement}},
+	}}
+	name := id + cp.Suffix
+	c := &findings.Change{Language: lang, File: f.Location.File, Line: key.Line,
+		Text: fmt.Sprintf("In %s, declare the resource %s:\n\n%s", where(f.Location.File, key.Line), name, indentText(t.resourceDecl(name, cp, ""), "  "))}
+	k := "declare:" + f.Location.File + ":" + name
+	sids[k]++
+	switch e := t.declareEdit(name, cp, key); {
+	case sids[k] > 1:
+		c.Text += fmt.Sprintf("\n\n(No exact edit: another fix of this file declares %s already: give that declaration this statement.)", name)
+	case e == nil:
+		c.Text += fmt.Sprintf("\n\n(No exact edit: this template has a resource %s already: name the policy otherwise.)", name)
+	default:
+		c.Edits = []findings.Replacement{*e}
+	}
+	return c
+}
+
+// inlinePolicyChange gives an identity without inline policies (its
+// permissions from managed policies alone) an inline policy holding the
+// statement, named after the statement's Sid.
+func (t *template) inlinePolicyChange(f findings.Finding, lang, id string, key, val *yaml.Node, statement map[string]any) *findings.Change {
+	name, _ := statement["Sid"].(string)
+	if name == "" {
+		name = "TrailgateReaderAccess"
+	}
+	set := map[string]any{"Policies": []any{map[string]any{
+		"PolicyName":     name,
+		"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{statement}},
+	}}}
+	_, pn := mapGet(val, "Properties")
+	return t.setChange(f, lang, id, key, val, set, pn, "the Properties of")
+}
+
 // identityPolicyProperty is the property of an IAM policy resource that
 // holds its document.
 var identityPolicyProperty = map[string]string{
@@ -418,6 +559,10 @@ var identityPolicyProperty = map[string]string{
 	"AWS::IAM::ManagedPolicy": "PolicyDocument",
 	"AWS::IAM::RolePolicy":    "PolicyDocument",
 }
+
+// inlinePolicies are the IAM identity types whose Policies property holds
+// inline policies (PolicyName, PolicyDocument).
+var inlinePolicies = map[string]bool{"AWS::IAM::Role": true, "AWS::IAM::User": true, "AWS::IAM::Group": true}
 
 // policyDocument finds the policy a statement fix goes into: the
 // resource's policy, a role's trust policy, or an identity policy (a
@@ -429,7 +574,7 @@ func policyDocument(f findings.Finding, typ string, val *yaml.Node) (prop string
 	switch {
 	case f.Fix.Policy == "trust" && typ == "AWS::IAM::Role":
 		prop = trustProperty
-	case f.Fix.Policy == "identity" && typ == "AWS::IAM::Role":
+	case f.Fix.Policy == "identity" && inlinePolicies[typ]:
 		_, ps := mapGet(props, "Policies")
 		if ps == nil || ps.Kind != yaml.SequenceNode || len(ps.Content) == 0 {
 			return "Policies", nil, true
@@ -816,7 +961,7 @@ func maxLine(n *yaml.Node) int {
 // statementOrder is the order AWS's documentation writes a statement's
 // elements in, after the names that head other entries (a selector's
 // Name, a field selector's Field); other keys follow, sorted.
-var statementOrder = []string{"Name", "Field", "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+var statementOrder = []string{"PolicyName", "Version", "Name", "Field", "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 
 func orderedKeys(m map[string]any) []string {
 	var out []string
@@ -886,6 +1031,38 @@ func orderedJSON(v any, prefix, step string) string {
 	return b.String()
 }
 
+// shortForm writes an intrinsic function a fix holds in its JSON form
+// ({"Ref": "X"}, {"Fn::GetAtt": ["X", "Arn"]}, {"Fn::Sub": "…"}) as YAML
+// templates write it, with its short-form tag (!Ref X, !GetAtt X.Arn,
+// !Sub "…"); ok is false for anything else.
+func shortForm(v any) (*yaml.Node, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return nil, false
+	}
+	for k, arg := range m {
+		switch k {
+		case "Ref", "Fn::Sub":
+			if s, ok := arg.(string); ok && s != "" {
+				n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!" + strings.TrimPrefix(k, "Fn::"), Value: s}
+				if k == "Fn::Sub" {
+					n.Style = yaml.DoubleQuotedStyle
+				}
+				return n, true
+			}
+		case "Fn::GetAtt":
+			if l, ok := arg.([]any); ok && len(l) == 2 {
+				a, _ := l[0].(string)
+				b, _ := l[1].(string)
+				if a != "" && b != "" {
+					return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!GetAtt", Value: a + "." + b}, true
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
 // yamlBlock writes v as block YAML (two-space indent), statement keys in
 // AWS's order.
 func yamlBlock(v any) string {
@@ -908,6 +1085,9 @@ func yamlBlock(v any) string {
 }
 
 func yamlNode(v any) *yaml.Node {
+	if n, ok := shortForm(v); ok {
+		return n
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		n := &yaml.Node{Kind: yaml.MappingNode}

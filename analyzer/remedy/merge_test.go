@@ -69,7 +69,7 @@ func TestDeclareCompanion(t *testing.T) {
 		Fix: &findings.Fix{Companion: &findings.Companion{Suffix: "ConnectorSubscription", Type: "AWS::SNS::Subscription",
 			Properties: map[string]any{"TopicArn": map[string]any{"Ref": "$self"}, "Protocol": "sqs", "Endpoint": "arn:aws:sqs:us-east-1:1:q"}}}}
 	_, edited := apply(t, f, "t.yaml", tpl)
-	want := "Resources:\n  TopicConnectorSubscription:\n    Type: AWS::SNS::Subscription\n    Properties:\n      Endpoint: arn:aws:sqs:us-east-1:1:q\n      Protocol: sqs\n      TopicArn:\n        Ref: Topic\n  Topic:\n    Type: AWS::SNS::Topic\n"
+	want := "Resources:\n  TopicConnectorSubscription:\n    Type: AWS::SNS::Subscription\n    Properties:\n      Endpoint: arn:aws:sqs:us-east-1:1:q\n      Protocol: sqs\n      TopicArn: !Ref Topic\n  Topic:\n    Type: AWS::SNS::Topic\n"
 	if diff := cmp.Diff(want, edited); diff != "" {
 		t.Errorf("edited template (-want +got):\n%s", diff)
 	}

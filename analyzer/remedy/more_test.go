@@ -87,10 +87,7 @@ func TestCompanion(t *testing.T) {
     Type: AWS::SQS::Queue
     Properties:
       RedrivePolicy:
-        deadLetterTargetArn:
-          Fn::GetAtt:
-            - QueueDeadLetterQueue
-            - Arn
+        deadLetterTargetArn: !GetAtt QueueDeadLetterQueue.Arn
         maxReceiveCount: 5
 `, 1)
 	if diff := cmp.Diff(want, edited); diff != "" {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
+	"github.com/trailgate/trailgate/analyzer/iacref"
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
 
@@ -95,7 +96,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 			}
 			if f.Fix.Also != "" && f.Fix.Outside == "" && !alsoOnly(f.Fix) {
 				c.Edits = nil
-				c.Text += "\n\nAlso: " + f.Fix.Also
+				c.Text += "\n\nAlso: " + iacref.Remediation(f.Fix.Also)
 			}
 			f.Change = c
 			f.Remediation = c.Text
@@ -112,7 +113,7 @@ func outsideChange(f findings.Finding, data []byte) *findings.Change {
 	// A folded guide step (" Also: …") is added once, by Apply.
 	instead, _, _ := strings.Cut(f.Remediation, " Also: ")
 	return &findings.Change{Language: lang, File: f.Location.File, Line: f.Location.Line,
-		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), f.Fix.Outside, instead)}
+		Text: fmt.Sprintf("No change to %s (%s) fixes this: %s\n\nInstead: %s", what, where(f.Location.File, f.Location.Line), iacref.Remediation(f.Fix.Outside), instead)}
 }
 
 var placeholderRe = regexp.MustCompile(`<[^<>]+>`)

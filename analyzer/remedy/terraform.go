@@ -61,6 +61,7 @@ var tfAttribute = map[string]map[string]string{
 		"Enabled": "is_enabled",
 	},
 	// Logging.ClusterLogging.EnabledTypes, reshaped (tfReshape).
+	"aws_iam_instance_profile": {"role": "role"},
 	"aws_eks_cluster": {
 		"enabled_cluster_log_types": "enabled_cluster_log_types",
 	},
@@ -87,6 +88,7 @@ var tfType = map[string]string{
 	"AWS::SNS::Subscription":                "aws_sns_topic_subscription",
 	"AWS::GuardDuty::PublishingDestination": "aws_guardduty_publishing_destination",
 	"AWS::Logs::SubscriptionFilter":         "aws_cloudwatch_log_subscription_filter",
+	"AWS::IAM::InstanceProfile":             "aws_iam_instance_profile",
 }
 
 // tfFlatten are CloudFormation properties whose object the provider holds
@@ -104,7 +106,7 @@ var tfOmitFalse = map[string]bool{"sqs_managed_sse_enabled": true}
 
 // tfSelfAttribute is the attribute of a resource type that is what
 // CloudFormation's Ref returns for it: a topic's ARN, a queue's URL.
-var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id", "aws_guardduty_detector": "id", "aws_eks_cluster": "name"}
+var tfSelfAttribute = map[string]string{"aws_sns_topic": "arn", "aws_sqs_queue": "id", "aws_guardduty_detector": "id", "aws_eks_cluster": "name", "aws_iam_role": "name"}
 
 var tfIndexRe = regexp.MustCompile(`\[[^\]]*\]`)
 
@@ -123,6 +125,15 @@ func tfTypeName(addr string) (string, string, bool) {
 // Logging.ClusterLogging.EnabledTypes ([{Type: audit}]) is its
 // enabled_cluster_log_types (["audit"]), the whole list in both.
 var tfReshape = map[string]map[string]func(v any) (string, any, bool){
+	// An instance profile holds one role (AWS::IAM::InstanceProfile Roles,
+	// a list of at most one; the provider's role, its name).
+	"aws_iam_instance_profile": {"Roles": func(v any) (string, any, bool) {
+		l, _ := v.([]any)
+		if len(l) != 1 {
+			return "", nil, false
+		}
+		return "role", l[0], true
+	}},
 	"aws_eks_cluster": {"Logging": func(v any) (string, any, bool) {
 		m, _ := v.(map[string]any)
 		cl, _ := m["ClusterLogging"].(map[string]any)

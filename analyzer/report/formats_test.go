@@ -15,6 +15,17 @@ var placedOpts = Options{
 	Fallback: func(f findings.Finding) *findings.Location {
 		return &findings.Location{File: "snapshots/org.json", Line: len(f.Resource.ID)}
 	},
+	// Every hop's resource but the reader role (declared nowhere in the
+	// input) is placed: the IaC file of the key, the snapshot's objects
+	// for the rest.
+	Places: map[string]findings.Location{
+		"arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail": {File: "snapshots/org.json", Line: 12},
+		"arn:aws:s3:::org-logs":                                        {File: "snapshots/org.json", Line: 30},
+		"arn:aws:kms:us-east-1:111111111111:key/1234":                  {File: "templates/logging.yaml", Line: 42},
+		"arn:aws:sns:us-east-1:222222222222:org-logs-events":           {File: "snapshots/org.json", Line: 77},
+		"arn:aws:sqs:us-east-1:222222222222:expel-cloudtrail":          {File: "snapshots/org.json", Line: 90},
+		"arn:aws:sqs:us-east-1:222222222222:not-on-any-path-of-sample": {File: "snapshots/org.json", Line: 99},
+	},
 }
 
 func TestGoldenPlacedFormats(t *testing.T) {
@@ -61,6 +72,19 @@ func TestSARIFEveryResultPlaced(t *testing.T) {
 						ArtifactLocation struct{ URI, URIBaseID string } `json:"artifactLocation"`
 					} `json:"physicalLocation"`
 				} `json:"locations"`
+				CodeFlows []struct {
+					ThreadFlows []struct {
+						Locations []struct {
+							Location struct {
+								PhysicalLocation *struct {
+									ArtifactLocation struct{ URI, URIBaseID string } `json:"artifactLocation"`
+									Region           struct{ StartLine int }         `json:"region"`
+								} `json:"physicalLocation"`
+								LogicalLocations []struct{ FullyQualifiedName string } `json:"logicalLocations"`
+							} `json:"location"`
+						} `json:"locations"`
+					} `json:"threadFlows"`
+				} `json:"codeFlows"`
 			} `json:"results"`
 		} `json:"runs"`
 	}
@@ -70,11 +94,35 @@ func TestSARIFEveryResultPlaced(t *testing.T) {
 	if got := doc.Runs[0].OriginalURIBaseIDs[SRCROOT].URI; got != "file:///repo/" {
 		t.Errorf("%%SRCROOT%% = %q, want file:///repo/", got)
 	}
+	steps := 0
 	for i, r := range doc.Runs[0].Results {
 		a := r.Locations[0].PhysicalLocation.ArtifactLocation
 		if a.URIBaseID != SRCROOT || a.URI == "" {
 			t.Errorf("result %d at %+v, want a URI against %%SRCROOT%%", i, a)
 		}
+		// Each hop steps to its resource's place, the ARN kept beside
+		// it; the unplaced reader role keeps only its ARN.
+		for _, cf := range r.CodeFlows {
+			for _, tf := range cf.ThreadFlows {
+				for k, l := range tf.Locations {
+					steps++
+					arn := l.Location.LogicalLocations[0].FullyQualifiedName
+					want, placed := placedOpts.Places[arn]
+					got := l.Location.PhysicalLocation
+					switch {
+					case !placed && got != nil:
+						t.Errorf("result %d step %d (%s) placed at %+v; the input declares it nowhere", i, k, arn, *got)
+					case placed && got == nil:
+						t.Errorf("result %d step %d (%s) not placed, want %s:%d", i, k, arn, want.File, want.Line)
+					case placed && (got.ArtifactLocation.URI != want.File || got.ArtifactLocation.URIBaseID != SRCROOT || got.Region.StartLine != want.Line):
+						t.Errorf("result %d step %d (%s) at %+v, want %s:%d against %%SRCROOT%%", i, k, arn, *got, want.File, want.Line)
+					}
+				}
+			}
+		}
+	}
+	if steps == 0 {
+		t.Error("no code-flow steps: the sample paths explain no finding")
 	}
 }
 
@@ -108,6 +156,10 @@ func TestGitHubUploadProblemsCatchViolations(t *testing.T) {
 			physical(d)["artifactLocation"] = map[string]any{"uri": "t.yaml", "uriBaseId": "%OTHER%"}
 		},
 		"no region": func(d map[string]any) { delete(physical(d), "region") },
+		"code-flow step outside root": func(d map[string]any) {
+			flowPhysical(d)["artifactLocation"] = map[string]any{"uri": "../t.yaml"}
+		},
+		"code-flow step without line": func(d map[string]any) { delete(flowPhysical(d), "region") },
 		"too many runs": func(d map[string]any) {
 			runs := d["runs"].([]any)
 			for len(runs) <= GitHubMaxRuns {
@@ -148,6 +200,24 @@ func TestGitHubUploadProblemsCatchViolations(t *testing.T) {
 
 func physical(d map[string]any) map[string]any {
 	return firstResult(d)["locations"].([]any)[0].(map[string]any)["physicalLocation"].(map[string]any)
+}
+
+// flowPhysical is the physical location of the first placed code-flow
+// step of the first result that has a code flow.
+func flowPhysical(d map[string]any) map[string]any {
+	for _, r := range d["runs"].([]any)[0].(map[string]any)["results"].([]any) {
+		flows, _ := r.(map[string]any)["codeFlows"].([]any)
+		for _, cf := range flows {
+			for _, tf := range cf.(map[string]any)["threadFlows"].([]any) {
+				for _, l := range tf.(map[string]any)["locations"].([]any) {
+					if p, ok := l.(map[string]any)["location"].(map[string]any)["physicalLocation"].(map[string]any); ok {
+						return p
+					}
+				}
+			}
+		}
+	}
+	panic("no placed code-flow step")
 }
 
 // A report too long for a comment drops remediations, then findings, and

@@ -68,20 +68,12 @@ func GitHubUploadProblems(data []byte) []string {
 				Message   struct {
 					Text string `json:"text"`
 				} `json:"message"`
-				Locations []struct {
-					PhysicalLocation *struct {
-						ArtifactLocation *struct {
-							URI       string `json:"uri"`
-							URIBaseID string `json:"uriBaseId"`
-						} `json:"artifactLocation"`
-						Region *struct {
-							StartLine int `json:"startLine"`
-						} `json:"region"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
+				Locations []githubLocation `json:"locations"`
 				CodeFlows []struct {
 					ThreadFlows []struct {
-						Locations []json.RawMessage `json:"locations"`
+						Locations []struct {
+							Location *githubLocation `json:"location"`
+						} `json:"locations"`
 					} `json:"threadFlows"`
 				} `json:"codeFlows"`
 			} `json:"results"`
@@ -137,33 +129,69 @@ func GitHubUploadProblems(data []byte) []string {
 			}
 			for k, l := range res.Locations {
 				lat := fmt.Sprintf("%s.locations[%d]", rat, k)
-				p := l.PhysicalLocation
-				if p == nil || p.ArtifactLocation == nil || p.ArtifactLocation.URI == "" {
+				if l.PhysicalLocation == nil {
 					bad("%s: no physicalLocation.artifactLocation.uri (GitHub: expected artifact location)", lat)
 					continue
 				}
-				if p.Region == nil || p.Region.StartLine < 1 {
-					bad("%s: no region.startLine of 1 or more", lat)
-				}
-				if msg := uriProblem(p.ArtifactLocation.URI); msg != "" {
-					bad("%s: uri %q %s", lat, p.ArtifactLocation.URI, msg)
-				}
-				if b := p.ArtifactLocation.URIBaseID; b != "" {
-					if _, ok := run.OriginalURIBaseIDs[b]; !ok {
-						bad("%s: uriBaseId %q is not in the run's originalUriBaseIds", lat, b)
-					}
-				}
+				problems = append(problems, l.PhysicalLocation.problems(lat, run.OriginalURIBaseIDs)...)
 			}
-			for _, cf := range res.CodeFlows {
-				for _, tf := range cf.ThreadFlows {
+			for c, cf := range res.CodeFlows {
+				for t, tf := range cf.ThreadFlows {
 					if n := len(tf.Locations); n > GitHubMaxThreadFlowLocs {
 						bad("%s: a thread flow of %d locations, over GitHub's %d", rat, n, GitHubMaxThreadFlowLocs)
+					}
+					// A hop need not be placed (a resource the input
+					// does not declare), but a placed one must place it
+					// in the repository, as a result's location must.
+					for k, l := range tf.Locations {
+						if l.Location != nil && l.Location.PhysicalLocation != nil {
+							lat := fmt.Sprintf("%s.codeFlows[%d].threadFlows[%d].locations[%d]", rat, c, t, k)
+							problems = append(problems, l.Location.PhysicalLocation.problems(lat, run.OriginalURIBaseIDs)...)
+						}
 					}
 				}
 			}
 		}
 	}
 	return problems
+}
+
+// githubLocation is the part of a SARIF location GitHub places an alert
+// or a code-flow step by.
+type githubLocation struct {
+	PhysicalLocation *githubPhysical `json:"physicalLocation"`
+}
+
+type githubPhysical struct {
+	ArtifactLocation *struct {
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId"`
+	} `json:"artifactLocation"`
+	Region *struct {
+		StartLine int `json:"startLine"`
+	} `json:"region"`
+}
+
+// problems says why GitHub could not place p (at names it): no artifact
+// URI, no region from line 1, a URI outside the repository, or a
+// uriBaseId the run does not define.
+func (p *githubPhysical) problems(at string, bases map[string]json.RawMessage) []string {
+	if p.ArtifactLocation == nil || p.ArtifactLocation.URI == "" {
+		return []string{at + ": no physicalLocation.artifactLocation.uri (GitHub: expected artifact location)"}
+	}
+	var out []string
+	if p.Region == nil || p.Region.StartLine < 1 {
+		out = append(out, at+": no region.startLine of 1 or more")
+	}
+	if msg := uriProblem(p.ArtifactLocation.URI); msg != "" {
+		out = append(out, fmt.Sprintf("%s: uri %q %s", at, p.ArtifactLocation.URI, msg))
+	}
+	if b := p.ArtifactLocation.URIBaseID; b != "" {
+		if _, ok := bases[b]; !ok {
+			out = append(out, fmt.Sprintf("%s: uriBaseId %q is not in the run's originalUriBaseIds", at, b))
+		}
+	}
+	return out
 }
 
 // uriProblem says why a URI cannot place an alert in a repository: it must

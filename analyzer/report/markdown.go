@@ -92,6 +92,10 @@ func markdownHead(fs []findings.Finding, opts Options) string {
 			for _, h := range p.Hops {
 				if h.FirstBroken {
 					stop = cell(strings.TrimSpace(h.Kind + " " + h.Name))
+					// Linked to where the input declares it, as findings are.
+					if l, ok := firstPlace(h.Resources, opts.Places); ok {
+						stop += " (" + markdownLink(&l, opts) + ")"
+					}
 				}
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mark(p.Status), cell(p.Source), stop, strings.Join(hops, " → "))

@@ -7,6 +7,7 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/trailgate/trailgate/analyzer/datapath"
+	"github.com/trailgate/trailgate/analyzer/findings"
 )
 
 // PathView is one delivery path as the JSON result shows it: each hop's
@@ -79,11 +80,14 @@ func pathViews(paths []datapath.Path) []PathView {
 
 // codeFlows are a finding's delivery paths as SARIF code flows: one
 // thread flow per path the finding explains a hop of, one location per
-// hop (the resource's ARN as a logical location), the finding's hops
-// marked essential, so that code-scanning UIs step through the path.
-func codeFlows(fingerprint string, paths []datapath.Path) []*sarif.CodeFlow {
+// hop, the finding's hops marked essential, so that code-scanning UIs
+// step through the path. Each hop's location names its resource's ARN
+// (a logical location) and, where the input declares one of the hop's
+// resources (opts.Places), its file and line: GitHub steps through a flow
+// only by physical locations.
+func codeFlows(fingerprint string, opts Options) []*sarif.CodeFlow {
 	var out []*sarif.CodeFlow
-	for _, p := range paths {
+	for _, p := range opts.Paths {
 		if !slices.ContainsFunc(p.Hops, func(h datapath.Hop) bool { return slices.Contains(h.Findings, fingerprint) }) {
 			continue
 		}
@@ -91,6 +95,13 @@ func codeFlows(fingerprint string, paths []datapath.Path) []*sarif.CodeFlow {
 		for i, h := range p.Hops {
 			mark := fmt.Sprintf("%s %s", h.Kind, h.Status)
 			loc := sarif.NewLocation().WithMessage(sarif.NewTextMessage(mark))
+			arns := make([]string, len(h.Resources))
+			for i, r := range h.Resources {
+				arns[i] = r.ARN
+			}
+			if l, ok := firstPlace(arns, opts.Places); ok {
+				loc.WithPhysicalLocation(physicalAt(l, opts))
+			}
 			if len(h.Resources) > 0 {
 				loc.AddLogicalLocations(sarif.NewLogicalLocation().WithFullyQualifiedName(h.Resources[0].ARN).WithKind("resource"))
 			}
@@ -105,4 +116,16 @@ func codeFlows(fingerprint string, paths []datapath.Path) []*sarif.CodeFlow {
 		out = append(out, sarif.NewCodeFlow().WithTextMessage(string(p.Source.Kind)+" delivery path "+p.ID).WithThreadFlows([]*sarif.ThreadFlow{tf}))
 	}
 	return out
+}
+
+// firstPlace is where the input declares a hop: the place of its first
+// resource the input declares (a reader hop's roles may be declared in
+// different files, or some not at all).
+func firstPlace(arns []string, places map[string]findings.Location) (findings.Location, bool) {
+	for _, arn := range arns {
+		if l, ok := places[arn]; ok && l.File != "" {
+			return l, true
+		}
+	}
+	return findings.Location{}, false
 }

@@ -46,6 +46,11 @@ type Options struct {
 	// at the resource's object. Nil, or a nil answer: the result has only
 	// its logical location.
 	Fallback func(findings.Finding) *findings.Location
+	// Places map the IDs hops name resources by (ARNs) to where the input
+	// declares them, relative to SourceRoot as Location files are: the
+	// IaC file and line, else the snapshot file at the resource's object.
+	// SARIF code flows place each hop there.
+	Places map[string]findings.Location
 	// LinkBase prefixes Markdown file links (e.g.
 	// https://github.com/OWNER/REPO/blob/SHA/); empty: links are relative
 	// to the repository root.

@@ -182,15 +182,7 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 	}
 	loc := sarif.NewLocation()
 	if l := locate(f, opts); l != nil {
-		art := sarif.NewSimpleArtifactLocation(artifactURI(l.File))
-		if opts.SourceRoot != "" && !isAbs(l.File) {
-			art.WithUriBaseId(SRCROOT)
-		}
-		// GitHub code scanning places an alert by its region; a whole-file
-		// location starts at line 1.
-		phys := sarif.NewPhysicalLocation().WithArtifactLocation(art).
-			WithRegion(sarif.NewRegion().WithStartLine(max(l.Line, 1)))
-		loc.WithPhysicalLocation(phys)
+		loc.WithPhysicalLocation(physicalAt(*l, opts))
 	}
 	// The template address (logical ID, Terraform address) is the IaC
 	// resource's name, the ARN a live one's; keep it beside the file
@@ -223,7 +215,7 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 	}
 	if f.Fingerprint != "" {
 		r.WithPartialFingerPrints(map[string]any{FingerprintKey: f.Fingerprint})
-		if flows := codeFlows(f.Fingerprint, opts.Paths); len(flows) > 0 {
+		if flows := codeFlows(f.Fingerprint, opts); len(flows) > 0 {
 			r.WithCodeFlows(flows)
 		}
 	}
@@ -255,6 +247,19 @@ func result(f findings.Finding, ruleIndex int, opts Options) *sarif.Result {
 		r.Properties = props
 	}
 	return r
+}
+
+// physicalAt is the physicalLocation of a file and line: the file relative
+// to %SRCROOT% (or an absolute file: URI), the region its line, since
+// GitHub code scanning places an alert by its region; a whole-file
+// location starts at line 1.
+func physicalAt(l findings.Location, opts Options) *sarif.PhysicalLocation {
+	art := sarif.NewSimpleArtifactLocation(artifactURI(l.File))
+	if opts.SourceRoot != "" && !isAbs(l.File) {
+		art.WithUriBaseId(SRCROOT)
+	}
+	return sarif.NewPhysicalLocation().WithArtifactLocation(art).
+		WithRegion(sarif.NewRegion().WithStartLine(max(l.Line, 1)))
 }
 
 // artifactURI turns a file path into a URI: a relative reference for a

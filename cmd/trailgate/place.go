@@ -30,19 +30,50 @@ func placeOutput(o *checkOptions, opts *report.Options, fs *[]findings.Finding, 
 	for i := range opts.Unjudged {
 		opts.Unjudged[i].File = rootRelative(root, opts.Unjudged[i].File)
 	}
+	snapshotFile := ""
 	switch {
 	case o.snapshotData != nil:
 		// demo: the embedded snapshot's name is already relative to
 		// trailgate's repository root.
-		opts.Fallback = snapshotFallback(o.snapshotName, res.ResourceLines)
+		snapshotFile = o.snapshotName
+		opts.Fallback = snapshotFallback(snapshotFile, res.ResourceLines)
 	case o.snapshot != "":
-		opts.Fallback = snapshotFallback(rootRelative(root, o.snapshot), res.ResourceLines)
+		snapshotFile = rootRelative(root, o.snapshot)
+		opts.Fallback = snapshotFallback(snapshotFile, res.ResourceLines)
 	case o.connector != "":
 		opts.Fallback = fileFallback(rootRelative(root, o.connector))
 	case len(o.iac) > 0:
 		opts.Fallback = fileFallback(rootRelative(root, o.iac[0]))
 	}
+	opts.Places = resourcePlaces(root, snapshotFile, res)
 	return nil
+}
+
+// resourcePlaces maps each resource ID to where the input declares it,
+// relative to root, as findings are placed: the IaC file and line (IaC
+// laid over a snapshot wins, as its findings' locations do), else the
+// line of the resource's object in the snapshot file. Built once per run
+// for every hop of every code flow.
+func resourcePlaces(root, snapshotFile string, res *check.Result) map[string]findings.Location {
+	places := make(map[string]findings.Location, len(res.ResourceLines)+len(res.Locations))
+	if snapshotFile != "" {
+		for id, line := range res.ResourceLines {
+			places[id] = findings.Location{File: snapshotFile, Line: line}
+		}
+	}
+	files := map[string]string{} // IaC file → relative to root, computed once
+	for id, l := range res.Locations {
+		if l.File == "" {
+			continue
+		}
+		rel, ok := files[l.File]
+		if !ok {
+			rel = rootRelative(root, l.File)
+			files[l.File] = rel
+		}
+		places[id] = findings.Location{File: rel, Line: l.Line}
+	}
+	return places
 }
 
 // sourceRoot is the repository root locations are written relative to:

@@ -21,6 +21,21 @@ type sarifLocation struct {
 	Line           int
 }
 
+// sarifPhysical is a SARIF physicalLocation as the tests read it.
+type sarifPhysical struct {
+	ArtifactLocation struct {
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId"`
+	} `json:"artifactLocation"`
+	Region struct {
+		StartLine int `json:"startLine"`
+	} `json:"region"`
+}
+
+func (p sarifPhysical) at() sarifLocation {
+	return sarifLocation{p.ArtifactLocation.URI, p.ArtifactLocation.URIBaseID, p.Region.StartLine}
+}
+
 // sarifLocations lists every result's first physical location.
 func sarifLocations(t *testing.T, data []byte) []sarifLocation {
 	t.Helper()
@@ -28,15 +43,7 @@ func sarifLocations(t *testing.T, data []byte) []sarifLocation {
 		Runs []struct {
 			Results []struct {
 				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct {
-							URI       string `json:"uri"`
-							URIBaseID string `json:"uriBaseId"`
-						} `json:"artifactLocation"`
-						Region struct {
-							StartLine int `json:"startLine"`
-						} `json:"region"`
-					} `json:"physicalLocation"`
+					PhysicalLocation sarifPhysical `json:"physicalLocation"`
 				} `json:"locations"`
 			} `json:"results"`
 		} `json:"runs"`
@@ -50,8 +57,61 @@ func sarifLocations(t *testing.T, data []byte) []sarifLocation {
 			out = append(out, sarifLocation{})
 			continue
 		}
-		p := r.Locations[0].PhysicalLocation
-		out = append(out, sarifLocation{p.ArtifactLocation.URI, p.ArtifactLocation.URIBaseID, p.Region.StartLine})
+		out = append(out, r.Locations[0].PhysicalLocation.at())
+	}
+	return out
+}
+
+// sarifStep is one step of a result's code flow: the hop's resource and
+// where the step places it (zero when it does not).
+type sarifStep struct {
+	ARN, Message string
+	At           sarifLocation
+}
+
+// sarifSteps lists every code-flow step of every result.
+func sarifSteps(t *testing.T, data []byte) []sarifStep {
+	t.Helper()
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				CodeFlows []struct {
+					ThreadFlows []struct {
+						Locations []struct {
+							Location struct {
+								Message struct {
+									Text string `json:"text"`
+								} `json:"message"`
+								PhysicalLocation *sarifPhysical `json:"physicalLocation"`
+								LogicalLocations []struct {
+									FullyQualifiedName string `json:"fullyQualifiedName"`
+								} `json:"logicalLocations"`
+							} `json:"location"`
+						} `json:"locations"`
+					} `json:"threadFlows"`
+				} `json:"codeFlows"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []sarifStep
+	for _, r := range doc.Runs[0].Results {
+		for _, cf := range r.CodeFlows {
+			for _, tf := range cf.ThreadFlows {
+				for _, l := range tf.Locations {
+					st := sarifStep{Message: l.Location.Message.Text}
+					if len(l.Location.LogicalLocations) > 0 {
+						st.ARN = l.Location.LogicalLocations[0].FullyQualifiedName
+					}
+					if p := l.Location.PhysicalLocation; p != nil {
+						st.At = p.at()
+					}
+					out = append(out, st)
+				}
+			}
+		}
 	}
 	return out
 }
@@ -100,8 +160,60 @@ func TestSARIFEveryModeUploadsToGitHub(t *testing.T) {
 					t.Errorf("result at %+v, want %s… against %s at a line", l, m.prefix, report.SRCROOT)
 				}
 			}
+			// Each hop of each code flow steps to where the input declares
+			// its resource, in the same files as the results; only the
+			// vendor's queue (Radiant's account, in no input) has no place.
+			steps := sarifSteps(t, []byte(out))
+			if len(steps) == 0 {
+				t.Fatal("no code-flow step: no finding explains a hop")
+			}
+			for _, st := range steps {
+				if st.At == (sarifLocation{}) {
+					if !strings.Contains(st.ARN, ":649384204969:") || strings.Contains(st.ARN, " -> ") {
+						t.Errorf("step %q on %s has no physicalLocation", st.Message, st.ARN)
+					}
+					continue
+				}
+				if !slices.ContainsFunc(m.prefix, func(p string) bool { return strings.HasPrefix(st.At.URI, p) }) || st.At.URIBaseID != report.SRCROOT || st.At.Line < 1 {
+					t.Errorf("step %q on %s at %+v, want %s… against %s at a line", st.Message, st.ARN, st.At, m.prefix, report.SRCROOT)
+					continue
+				}
+				if strings.HasSuffix(st.At.URI, "snapshot.json") {
+					snapshotObjectNames(t, "../../"+st.At.URI, st.At.Line, st.ARN)
+				}
+			}
 		})
 	}
+}
+
+// snapshotObjectNames fails unless line of the snapshot file opens the
+// object of the resource id names: its "arn", or for a subscription
+// without one ("topic -> endpoint"), its "endpoint".
+func snapshotObjectNames(t *testing.T, file string, line int, id string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	if line > len(lines) || !strings.HasSuffix(strings.TrimSpace(lines[line-1]), "{") {
+		t.Errorf("%s:%d (for %s) does not open an object", file, line, id)
+		return
+	}
+	field := `"arn": "` + id + `"`
+	if _, endpoint, pending := strings.Cut(id, " -> "); pending {
+		field = `"endpoint": "` + endpoint + `"`
+	}
+	// The object's own fields come before any nested object closes.
+	for _, l := range lines[line:] {
+		if strings.Contains(l, field) {
+			return
+		}
+		if strings.HasPrefix(strings.TrimSpace(l), "}") {
+			break
+		}
+	}
+	t.Errorf("the object at %s:%d has no %s", file, line, field)
 }
 
 // With --tf-dir, a plan's findings land on the resource blocks of the

@@ -132,6 +132,14 @@ func ResourceLines(data []byte) map[string]int {
 		line                int
 	}
 	var detectors []detector
+	// A pending or deleted subscription has no ARN: it is named by its
+	// topic (visited after it, innermost first) and endpoint.
+	type subscription struct {
+		topic, arn, endpoint string
+		line                 int
+	}
+	var subscriptions []subscription
+	topics := map[string]string{}     // topic object path → ARN
 	accountIDs := map[string]string{} // account index → ID
 	partition := ""
 	err := WalkObjects(data, func(path []string, fields map[string]string, line int) {
@@ -149,7 +157,13 @@ func ResourceLines(data []byte) map[string]int {
 			accountIDs[path[1]] = fields["id"]
 		case n == 4 && path[0] == "accounts" && path[2] == "detectors":
 			detectors = append(detectors, detector{account: path[1], id: fields["id"], region: fields["region"], line: line})
+		case n == 6 && path[0] == "accounts" && path[2] == "topics" && path[4] == "subscriptions":
+			subscriptions = append(subscriptions, subscription{topic: path[1] + "/" + path[3], arn: fields["arn"], endpoint: fields["endpoint"], line: line})
+			put(fields["arn"], line)
 		case n >= 4 && path[0] == "accounts":
+			if n == 4 && path[2] == "topics" {
+				topics[path[1]+"/"+path[3]] = fields["arn"]
+			}
 			put(fields["arn"], line)
 		}
 	})
@@ -158,6 +172,11 @@ func ResourceLines(data []byte) map[string]int {
 	}
 	if partition == "" {
 		partition = "aws"
+	}
+	for _, sub := range subscriptions {
+		if t := topics[sub.topic]; t != "" {
+			put(subscriptionID(t, sub.arn, sub.endpoint), sub.line)
+		}
 	}
 	for _, d := range detectors {
 		put("arn:"+partition+":guardduty:"+d.region+":"+accountIDs[d.account]+":detector/"+d.id, d.line)

@@ -77,3 +77,32 @@ func FuzzWalkObjects(f *testing.F) {
 		}
 	})
 }
+
+// A pending subscription has no ARN: it is found by the name delivery
+// paths give it (SubscriptionID: its topic and endpoint), at its own
+// object; a confirmed one by its ARN.
+func TestResourceLinesPendingSubscription(t *testing.T) {
+	data, err := os.ReadFile("../../fixtures/scenarios/single-account-trail-sns-broken/snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse("snapshot.json", data); err != nil {
+		t.Fatal(err)
+	}
+	got := ResourceLines(data)
+	topic := "arn:aws:sns:us-west-2:444444444444:cloudtrail-log-delivery"
+	for _, endpoint := range []string{"arn:aws:sqs:us-west-2:649384204969:radiant-cloudtrail-444444444444", "arn:aws:sqs:us-west-2:649384204969:radiant-cloudtrail-legacy"} {
+		i := bytes.Index(data, []byte(`"endpoint": "`+endpoint+`"`))
+		if i < 0 {
+			t.Fatalf("%s not in the fixture", endpoint)
+		}
+		want := LineAt(data, int64(bytes.LastIndexByte(data[:i], '{')))
+		id := SubscriptionID(topic, Subscription{ARN: "PendingConfirmation", Endpoint: endpoint})
+		if got[id] != want {
+			t.Errorf("%s at line %d, want %d", id, got[id], want)
+		}
+	}
+	if id := SubscriptionID(topic, Subscription{ARN: topic + ":abc", Endpoint: "x"}); id != topic+":abc" {
+		t.Errorf("a confirmed subscription is named %q, want its ARN", id)
+	}
+}

@@ -407,8 +407,15 @@ profile_results contains r if {
 	count(ds) > 0
 	severity := step_severity(full, lowered)
 	f := with_severity(severity, profile_finding(s, rule, role_resource, concat(",", [sprintf("%s:%s", [d.action, d.resource]) | some d in ds]), concat("; ", [sprintf("role %s cannot %s on %s: %s", [input.connector.role, d.action, d.resource, d.proof]) | some d in ds]), concat(" ", [action_fix(d.action, d.resource) | some d in ds])))
-	r := object.union(f, {"finding": lib.with_fix(f.finding, step_actions_fix(s, ds))})
+	r := object.union(f, {"finding": lib.with_fix(user_located(f.finding, ds[0].action), step_actions_fix(s, ds))})
 }
+
+# user_located points a finding about the connector's actions at the
+# identity policy of the IAM user it signs as (Basic authentication),
+# where its fix goes; a role's findings are located by the engine.
+user_located(f, action) := lib.locate(f, principal_policy_locations(input.connector.role, action)) if {
+	snapshot_user(input.connector.role)
+} else := f
 
 # action_kinds are the targets of the actions denied_step_actions reports
 # (the Macie queue's actions are K4's own finding, guide_steps.rego).
@@ -555,7 +562,21 @@ profile_results contains r if {
 	some d in connector_deliveries
 	b := lib.bucket_named(d.bucket)
 	not bucket_policy_names(b.bucket, input.connector.role)
-	r := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "bucket_policy_grant", sprintf("the bucket policy of %s does not grant %s s3:GetObject", [d.bucket, input.connector.role]), bucket_grant_fix(b))
+	f := profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), "bucket_policy_grant", sprintf("the bucket policy of %s does not grant %s s3:GetObject", [d.bucket, input.connector.role]), bucket_grant_fix(b))
+	r := object.union(f, {"finding": lib.with_fix(lib.locate(f.finding, [object.get(b.bucket, ["policy", "location"], null)]), bucket_grant_fix_data(b))})
+}
+
+# bucket_grant_fix_data is bucket_grant_fix as data: the statement the
+# bucket policy (where the finding points) gains, or, where an SCP locks
+# the policy, the reason no edit of it deploys.
+bucket_grant_fix_data(b) := lib.outside_fix(sprintf("an SCP denies s3:PutBucketPolicy on bucket %s, so a change to its policy fails to deploy; the reader needs a role in account %s, declared by a stack or configuration deployed there, that the connector assumes", [b.bucket.name, b.account])) if {
+	lib.bucket_policy_lock(b)
+} else := lib.statement_fix("resource", bucket_grant_statement(b))
+
+bucket_grant_statement(b) := {
+	"Sid": "AllowHarvestingRole", "Effect": "Allow", "Principal": {"AWS": input.connector.role},
+	"Action": ["s3:GetObject", "s3:ListBucket"],
+	"Resource": [b.bucket.arn, sprintf("%s/*", [b.bucket.arn])],
 }
 
 # Where an SCP forbids changing the bucket policy (Control Tower), the
@@ -563,11 +584,7 @@ profile_results contains r if {
 # bucket's account.
 bucket_grant_fix(b) := lib.log_archive_fix(input.connector.role, b) if {
 	lib.bucket_policy_lock(b)
-} else := sprintf("Add to the bucket policy of %s: %s", [b.bucket.name, lib.statement_json({
-	"Sid": "AllowHarvestingRole", "Effect": "Allow", "Principal": {"AWS": input.connector.role},
-	"Action": ["s3:GetObject", "s3:ListBucket"],
-	"Resource": [b.bucket.arn, sprintf("%s/*", [b.bucket.arn])],
-})])
+} else := sprintf("Add to the bucket policy of %s: %s", [b.bucket.name, lib.statement_json(bucket_grant_statement(b))])
 
 bucket_policy_names(bucket, role) if {
 	some st in statements(bucket.policy.document)
@@ -674,5 +691,5 @@ profile_results contains r if {
 	got := object.get(b.bucket, "region", "")
 	got != ""
 	got != want
-	r := profile_finding(s, "SQ03", lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, got), "storage_region", sprintf("the connector's storage region is %s, but bucket %s is in %s: the harvester looks for the bucket in the wrong region", [want, b.bucket.name, got]), sprintf("Set the storage region in InsightCloudSec (and region: in the connector file) to %s", [got]))
+	r := with_step_fix(profile_finding(s, "SQ03", lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, got), "storage_region", sprintf("the connector's storage region is %s, but bucket %s is in %s: the harvester looks for the bucket in the wrong region", [want, b.bucket.name, got]), sprintf("Set the storage region in InsightCloudSec (and region: in the connector file) to %s", [got])), lib.outside_fix("the storage region is a setting of the connector (InsightCloudSec's console and the connector file), not of the bucket, which is where the logs are"))
 }

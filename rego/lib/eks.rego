@@ -128,12 +128,13 @@ read_findings contains f if {
 	not startswith(q.id, "assume-role")
 	q.action != "kms:Decrypt"
 	b := bucket_resource(p)
-	f := object.union(with_location({
+	f0 := object.union(with_location({
 		"resource": lib.resource(b.arn, "AWS::S3::Bucket", b.account, b.region),
 		"message": message(sprintf("the reader cannot read the audit log of %s under %s: %s", [p.source.arn, p.source.key_prefix, denial_text(q)])),
 		"fact": sprintf("eks-%s %s %s", [q.id, p.source.arn, q.action]),
-		"remediation": read_fix(q),
+		"remediation": read_fix(q, p),
 	}, question_location(q)), step_field)
+	f := lib.with_fix(f0, lib.reader_grant_fix(q, read_statement(q, p), b.account, sprintf("the policy of bucket %s", [b.arn])))
 }
 
 # decrypt_findings are the reader's kms:Decrypt denials on the EKS path,
@@ -147,12 +148,13 @@ decrypt_findings contains f if {
 	some q in denials(h)
 	q.action == "kms:Decrypt"
 	k := [r | some r in h.resources; r.type == "AWS::KMS::Key"][0]
-	f := object.union(with_location({
+	f0 := object.union(with_location({
 		"resource": lib.resource(k.arn, "AWS::KMS::Key", k.account, k.region),
 		"message": message(sprintf("the reader cannot decrypt the audit log of %s under %s: %s", [p.source.arn, p.source.key_prefix, denial_text(q)])),
 		"fact": sprintf("eks-%s %s %s", [q.id, p.source.arn, q.action]),
-		"remediation": read_fix(q),
+		"remediation": read_fix(q, p),
 	}, question_location(q)), step_field)
+	f := lib.with_fix(f0, lib.reader_grant_fix(q, read_statement(q, p), k.account, sprintf("the key policy of %s", [k.arn])))
 }
 
 step_field := s if {
@@ -164,6 +166,15 @@ bucket_resource(p) := h.resources[0] if {
 	h.kind == "read"
 }
 
-read_fix(q) := sprintf("Add to the policy of %s: %s", [q.principal, lib.statement_json({"Effect": "Allow", "Action": q.action, "Resource": q.resource, "Condition": {"StringLike": {"s3:prefix": sprintf("%s*", [q.context["s3:prefix"][0]])}}})]) if {
+# read_statement is what the reader's policy must allow for q: the
+# listing under the cluster's prefix, the objects under it (all of them,
+# not the sample object asked about), or the key.
+read_statement(q, p) := {"Effect": "Allow", "Action": q.action, "Resource": q.resource, "Condition": {"StringLike": {"s3:prefix": sprintf("%s*", [q.context["s3:prefix"][0]])}}} if {
 	q.action == "s3:ListBucket"
-} else := sprintf("Add to the policy of %s: %s (and, across accounts, the same grant to the role in the bucket or key policy)", [q.principal, lib.statement_json({"Effect": "Allow", "Action": q.action, "Resource": q.resource})])
+} else := {"Effect": "Allow", "Action": q.action, "Resource": sprintf("arn:%s:s3:::%s/%s*", [lib.partition, split(split(q.resource, ":::")[1], "/")[0], p.source.key_prefix])} if {
+	q.action == "s3:GetObject"
+} else := {"Effect": "Allow", "Action": q.action, "Resource": q.resource}
+
+read_fix(q, p) := sprintf("Add to the policy of %s: %s", [q.principal, lib.statement_json(read_statement(q, p))]) if {
+	q.action == "s3:ListBucket"
+} else := sprintf("Add to the policy of %s: %s (and, across accounts, the same grant to the role in the bucket or key policy)", [q.principal, lib.statement_json(read_statement(q, p))])

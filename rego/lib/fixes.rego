@@ -146,3 +146,19 @@ org_identity_deny(st) if {
 statement_name(st) := sprintf("'%s'", [st.Sid]) if {
 	st.Sid != ""
 } else := "(no Sid)"
+
+# reader_grant_fix is the fix of a read (question q, its answer the
+# path's) the reader's identity policy does not grant, an implicit deny:
+# the statement that policy must gain, where the finding points (the
+# reader's role). Across accounts the resource's own policy (what, in
+# words) must grant it too, a change the fix says and does not write.
+reader_grant_fix(q, statement, resource_account, what) := fx if {
+	fx0 := grant_fix_in(q.answer, "identity", statement)
+	is_object(fx0)
+	fx := cross_account_also(fx0, account_of_arn(q.principal), resource_account, what)
+} else := null
+
+cross_account_also(fx, principal_account, resource_account, what) := object.union(fx, {"also": sprintf("across accounts (the reader is in %s, the resource in %s), %s must grant the same to the reader", [principal_account, resource_account, what])}) if {
+	resource_account != ""
+	principal_account != resource_account
+} else := fx

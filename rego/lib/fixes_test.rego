@@ -73,3 +73,24 @@ test_org_exemption_fix if {
 	out := lib.org_exemption_fix(answer, "scp", "ArnNotLike", "aws:PrincipalARN", "arn:aws:iam::1:role/R") with input as {"snapshot": {"organization": {"policies": []}}}
 	contains(out.outside, "service control policy")
 }
+
+# reader_grant_fix: an implicit deny gets the identity statement; across
+# accounts it also says the resource's policy must grant; an explicit
+# deny gets none (an Allow lifts none).
+reader_q(principal, decision) := {"principal": principal, "answer": {"decision": decision}}
+
+test_reader_grant_fix_same_account if {
+	st := {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/p/*"}
+	lib.reader_grant_fix(reader_q("arn:aws:iam::111111111111:role/r", "ImplicitlyDenied"), st, "111111111111", "the policy of bucket b") == {"add_statement": st, "policy": "identity"}
+}
+
+test_reader_grant_fix_cross_account_says_also if {
+	st := {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/p/*"}
+	fx := lib.reader_grant_fix(reader_q("arn:aws:iam::222222222222:role/r", "ImplicitlyDenied"), st, "111111111111", "the policy of bucket b")
+	fx.add_statement == st
+	contains(fx.also, "the policy of bucket b must grant the same")
+}
+
+test_reader_grant_fix_explicit_deny_none if {
+	lib.reader_grant_fix(reader_q("arn:aws:iam::111111111111:role/r", "ExplicitlyDenied"), {}, "111111111111", "x") == null
+}

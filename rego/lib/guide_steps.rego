@@ -118,8 +118,14 @@ profile_results contains r if {
 	a.id == e.account
 	profiles_known(a)
 	not some_profile_holds(a, e.role.arn)
-	r := profile_finding(s, s.rule, role_resource, "instance_profile", sprintf("no instance profile of account %s holds role %s; the connector's EC2 host acts as the role through one", [e.account, e.role.arn]), sprintf("aws iam create-instance-profile --instance-profile-name %s && aws iam add-role-to-instance-profile --instance-profile-name %s --role-name %s, then attach it to the host", [e.role.name, e.role.name, e.role.name]))
+	r := with_step_fix(profile_finding(s, s.rule, role_resource, "instance_profile", sprintf("no instance profile of account %s holds role %s; the connector's EC2 host acts as the role through one", [e.account, e.role.arn]), sprintf("aws iam create-instance-profile --instance-profile-name %s && aws iam add-role-to-instance-profile --instance-profile-name %s --role-name %s, then attach it to the host", [e.role.name, e.role.name, e.role.name])), instance_profile_fix)
 }
+
+# instance_profile_fix declares an instance profile holding the role
+# beside it (AWS::IAM::InstanceProfile Roles; aws_iam_instance_profile
+# role): unnamed, so that it takes no name another profile has. Which
+# host it is attached to is the host's launch setting.
+instance_profile_fix := {"companion": {"suffix": "InstanceProfile", "type": "AWS::IAM::InstanceProfile", "properties": {"Roles": [{"Ref": "$self"}]}}}
 
 profiles_known(a) if input.snapshot.source in {"live", "fixture"}
 
@@ -138,8 +144,10 @@ profile_results contains r if {
 	some x in step_asks(s, "instance_profile")
 	answer := lib.path_answer(x)
 	lib.denied(answer)
-	r := profile_finding(s, s.rule, role_resource, "ec2.amazonaws.com sts:AssumeRole", sprintf("ec2.amazonaws.com cannot sts:AssumeRole %s, so no instance can act as it: %s", [e.role.arn, answer.proof]), sprintf("Add to the trust policy of %s: %s", [e.role.arn, lib.statement_json({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})]))
+	r := with_step_fix(profile_finding(s, s.rule, role_resource, "ec2.amazonaws.com sts:AssumeRole", sprintf("ec2.amazonaws.com cannot sts:AssumeRole %s, so no instance can act as it: %s", [e.role.arn, answer.proof]), sprintf("Add to the trust policy of %s: %s", [e.role.arn, lib.statement_json(ec2_trust_statement)])), lib.grant_fix_in(answer, "trust", ec2_trust_statement))
 }
+
+ec2_trust_statement := {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
 
 # ---------------------------------------------------------------------------
 # K1: without a queue the vendor reads the trail's bucket in the Region
@@ -155,8 +163,12 @@ profile_results contains r if {
 	d.kind == "cloudtrail"
 	b := lib.bucket_named(d.bucket)
 	b.bucket.region != want
-	r := with_severity("high", profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("connector_region=%s", [want]), sprintf("the connector's region is %s, but bucket %s of trail %s is in %s", [want, d.bucket, d.arn, b.bucket.region]), sprintf("Enter %s as the Region in the vendor's console and set region: %s in the connector file", [b.bucket.region, b.bucket.region])))
+	r := with_step_fix(with_severity("high", profile_finding(s, s.rule, lib.resource(b.bucket.arn, "AWS::S3::Bucket", b.account, b.bucket.region), sprintf("connector_region=%s", [want]), sprintf("the connector's region is %s, but bucket %s of trail %s is in %s", [want, d.bucket, d.arn, b.bucket.region]), sprintf("Enter %s as the Region in the vendor's console and set region: %s in the connector file", [b.bucket.region, b.bucket.region]))), connector_region_fix)
 }
+
+# connector_region_fix: the Region the vendor reads in is the
+# connector's setting; the bucket is where it should be.
+connector_region_fix := lib.outside_fix("the region is a setting of the connector (the vendor's console and the connector file), not of the bucket, which is where the logs are")
 
 # ---------------------------------------------------------------------------
 # K4: the Macie alert queue, a second queue of the same connector. SQ06
@@ -175,8 +187,43 @@ profile_results contains r if {
 		d := {"action": x.action, "proof": answer.proof}
 	]
 	count(ds) > 0
-	r := profile_finding(s, rule, lib.resource(q, "AWS::SQS::Queue", lib.account_of_arn(q), lib.region_of_arn(q)), sprintf("macie_queue:%s", [concat(",", [d.action | some d in ds])]), concat("; ", [sprintf("%s cannot %s on Macie queue %s: %s", [input.connector.role, d.action, q, d.proof]) | some d in ds]), sprintf("Add to an identity policy of %s: %s", [input.connector.role, lib.statement_json({"Effect": "Allow", "Action": [d.action | some d in ds], "Resource": q})]))
+	st := {"Effect": "Allow", "Action": [d.action | some d in ds], "Resource": q}
+	r0 := profile_finding(s, rule, lib.resource(q, "AWS::SQS::Queue", lib.account_of_arn(q), lib.region_of_arn(q)), sprintf("macie_queue:%s", [concat(",", [d.action | some d in ds])]), concat("; ", [sprintf("%s cannot %s on Macie queue %s: %s", [input.connector.role, d.action, q, d.proof]) | some d in ds]), sprintf("Add to an identity policy of %s: %s", [input.connector.role, lib.statement_json(st)]))
+	r := macie_queue_fixed(r0, [lib.path_answer(x) | some x in xs; x.rule == rule], st)
 }
+
+# macie_queue_fixed points a K4 finding at the connector's identity
+# policy (the statement meant for the queue, else the policy, else the
+# principal) and gives it the statement that policy must gain, when
+# every denial is implicit (an Allow lifts no explicit deny).
+macie_queue_fixed(r, answers, st) := with_step_fix(object.union(r, {"finding": lib.locate(r.finding, principal_policy_locations(input.connector.role, "sqs:ReceiveMessage"))}), {"add_statement": st, "policy": "identity"}) if {
+	every a in answers {
+		a.decision != "ExplicitlyDenied"
+	}
+} else := r
+
+# principal_policy_locations are where the identity policy of a role or
+# user (by ARN) is written, best first: the statement allowing action's
+# service, the first inline policy, the principal.
+principal_policy_locations(arn, action) := [
+	lib.identity_document_location(arn),
+	object.get(lib.role_arn(arn).role, "location", null),
+] if {
+	lib.role_arn(arn)
+} else := locs if {
+	u := snapshot_user(arn).user
+	service := split(lower(action), ":")[0]
+	sts := [l |
+		some p in object.get(u, "inline_policies", [])
+		some i, st in lib.statements(p.document)
+		st.Effect == "Allow"
+		some a in lib.as_list(object.get(st, "Action", []))
+		startswith(lower(a), concat("", [service, ":"]))
+		l := object.get(p, ["statement_locations", i], null)
+	]
+	docs := [object.get(p, "location", null) | some p in object.get(u, "inline_policies", [])]
+	locs := array.concat(array.concat(sts, docs), [object.get(u, "location", null)])
+} else := []
 
 # ---------------------------------------------------------------------------
 # E1: the role is replicated to the other accounts of the organization the

@@ -82,16 +82,19 @@ read_findings contains f if {
 	h.status in {"broken", "unknown"}
 	some q in eks.denials(h)
 	b := h.resources[0]
-	f := object.union(eks.with_location({
+	f0 := object.union(eks.with_location({
 		"resource": lib.resource(b.arn, "AWS::S3::Bucket", b.account, b.region),
 		"message": message(sprintf("the reader cannot read the audit logs of %s under %s: %s", [p.source.arn, p.source.key_prefix, eks.denial_text(q)])),
 		"fact": sprintf("redshift-%s %s %s", [q.id, p.source.arn, q.action]),
 		"remediation": read_fix(q, p),
 	}, eks.question_location(q)), step_field)
+	f := lib.with_fix(f0, lib.reader_grant_fix(q, read_statement(q, p), b.account, sprintf("the policy of bucket %s", [b.arn])))
 }
 
-# read_fix grants what the guide lists: s3:ListBucket on the audit bucket
-# and s3:GetObject on its objects.
-read_fix(q, p) := sprintf("Add to the policy of %s: %s (and, across accounts, the same grant to the role in the bucket policy)", [q.principal, lib.statement_json({"Effect": "Allow", "Action": q.action, "Resource": q.resource})]) if {
+# read_statement grants what the guide lists: s3:ListBucket on the audit
+# bucket and s3:GetObject on its objects.
+read_statement(q, p) := {"Effect": "Allow", "Action": q.action, "Resource": q.resource} if {
 	q.action == "s3:ListBucket"
-} else := sprintf("Add to the policy of %s: %s (and, across accounts, the same grant to the role in the bucket policy)", [q.principal, lib.statement_json({"Effect": "Allow", "Action": q.action, "Resource": sprintf("arn:%s:s3:::%s/%s*", [lib.partition, p.source.bucket, p.source.key_prefix])})])
+} else := {"Effect": "Allow", "Action": q.action, "Resource": sprintf("arn:%s:s3:::%s/%s*", [lib.partition, p.source.bucket, p.source.key_prefix])}
+
+read_fix(q, p) := sprintf("Add to the policy of %s: %s (and, across accounts, the same grant to the role in the bucket policy)", [q.principal, lib.statement_json(read_statement(q, p))])

@@ -90,19 +90,21 @@ key_statement(p) := {
 	"Resource": "*",
 }
 
-# fix_data is the key-policy fix as data when the key policy is the side
-# to change; an identity-policy fix stays prose (the reader's role is the
-# vendor's, rarely in the same template).
+# fix_data is the fix as data for the side to change: the key policy's
+# statement, else (the key policy allows) the reader's identity policy's,
+# where the finding points (locate), for an implicit deny only.
 fix_data(p, answer) := {"add_statement": key_statement(p), "policy": "resource"} if {
 	not lib.resource_allows(answer)
-} else := null
+} else := lib.grant_fix_in(answer, "identity", identity_statement(p))
 
-identity_fix(p) := sprintf("Add to an identity policy of %s: %s", [p.reader.role, lib.statement_json({
+identity_fix(p) := sprintf("Add to an identity policy of %s: %s", [p.reader.role, lib.statement_json(identity_statement(p))])
+
+identity_statement(p) := {
 	"Sid": "DecryptSecurityLogs",
 	"Effect": "Allow",
 	"Action": "kms:Decrypt",
 	"Resource": p.key.key.arn,
-})])
+}
 
 # fix names only the side that does not allow yet.
 fix(p, answer) := identity_fix(p) if {

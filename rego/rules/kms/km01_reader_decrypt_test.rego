@@ -59,6 +59,23 @@ test_fail_identity_silent_cross_account if {
 	facts([root_admin, decrypt_for_role], []) == {concat(" ", [role, "kms:Decrypt"])}
 }
 
+# The key policy allows, the reader's identity policy does not: the fix
+# as data is the identity statement, for the reader's policy.
+test_fail_identity_silent_fix_is_identity_statement if {
+	fs := km01.deny with input as snap([root_admin, decrypt_for_role], [])
+	count(fs) == 1
+	some f in fs
+	f.fix == {"policy": "identity", "add_statement": {"Sid": "DecryptSecurityLogs", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn}}
+}
+
+# The key policy is silent: the fix is the key policy's statement.
+test_fail_key_policy_silent_fix_is_key_statement if {
+	fs := km01.deny with input as snap([root_admin], [identity_decrypt])
+	some f in fs
+	f.fix.policy == "resource"
+	f.fix.add_statement.Principal == {"AWS": role}
+}
+
 test_pass_key_policy_delegates_to_reader_account if {
 	delegate := {"Sid": "Acct", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "kms:Decrypt", "Resource": "*"}
 	facts([root_admin, delegate], [identity_decrypt]) == set()
