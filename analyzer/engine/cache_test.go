@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/trailgate/trailgate/collectors/connector"
 	"github.com/trailgate/trailgate/collectors/snapshot"
@@ -98,7 +100,9 @@ func TestSharedCacheKeepsUnknownAnswersPerRule(t *testing.T) {
 
 // TestSharedCacheSameFindings: on every scenario, and on the demo with
 // bucket policies known only after apply, Check with the shared cache
-// reports exactly what one cache per rule reports.
+// reports exactly what one cache per rule reports, whether it keeps each
+// shared value to the end or drops it after the last rule that may read
+// it (sharedCache).
 func TestSharedCacheSameFindings(t *testing.T) {
 	e, err := New()
 	if err != nil {
@@ -144,11 +148,21 @@ func TestSharedCacheSameFindings(t *testing.T) {
 		t.Fatalf("%d scenarios with a snapshot, want the fixtures' scenarios", len(inputs))
 	}
 	unproven := 0
+	defer func(n int) { expireFromAccounts = n }(expireFromAccounts)
 	for _, in := range inputs {
 		e.unshared = false
+		expireFromAccounts = 0 // each value dropped after its last rule
 		shared, err := e.Check(context.Background(), in.snap, in.conn)
 		if err != nil {
 			t.Fatalf("%s: %v", in.name, err)
+		}
+		expireFromAccounts = math.MaxInt // every value kept to the end
+		kept, err := e.Check(context.Background(), in.snap, in.conn)
+		if err != nil {
+			t.Fatalf("%s: %v", in.name, err)
+		}
+		if diff := cmp.Diff(kept, shared); diff != "" {
+			t.Errorf("%s: findings differ (-kept to the end +dropped after the last rule):\n%s", in.name, diff)
 		}
 		e.unshared = true
 		unshared, err := e.Check(context.Background(), in.snap, in.conn)
@@ -166,5 +180,70 @@ func TestSharedCacheSameFindings(t *testing.T) {
 	}
 	if unproven == 0 {
 		t.Error("no scenario yields an unproven finding: the comparison does not reach the Unknown answers")
+	}
+}
+
+// TestSharedValuesExpireAfterTheirLastRule: a library value is kept for
+// the rules that may read it, directly, through another library rule or
+// as a function's result, and dropped after the last of them; a value the
+// rule tree does not place is kept to the end.
+func TestSharedValuesExpireAfterTheirLastRule(t *testing.T) {
+	rule := func(id, body string) string {
+		r := strings.ReplaceAll(strings.ReplaceAll(goodRule, "CT02", id), "ct02", strings.ToLower(id))
+		return strings.Replace(r, "deny contains 1 if false", "import data.trailgate.lib\n\ndeny contains 1 if {\n\t"+body+"\n}", 1)
+	}
+	e, err := NewFromFS(fstest.MapFS{
+		"catalog_ids.txt": {Data: []byte("CT02\nCT03\nCT04\n")},
+		"lib/lib.rego": {Data: []byte(`package trailgate.lib
+
+both := 1
+
+first_only := 2
+
+via := both + 1
+
+twice(x) := x * 2
+`)},
+		"rules/trail/ct02_x.rego":      {Data: []byte(rule("CT02", "lib.first_only == 2\n\tlib.twice(1) == 2"))},
+		"rules/trail/ct02_x_test.rego": {Data: []byte("package trailgate.rules.ct02_test\n\ntest_x if true\n")},
+		"rules/trail/ct03_x.rego":      {Data: []byte(rule("CT03", "lib.via == 2"))},
+		"rules/trail/ct03_x_test.rego": {Data: []byte("package trailgate.rules.ct03_test\n\ntest_x if true\n")},
+		"rules/trail/ct04_x.rego":      {Data: []byte(rule("CT04", "true"))},
+		"rules/trail/ct04_x_test.rego": {Data: []byte("package trailgate.rules.ct04_test\n\ntest_x if true\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := e.ruleExpiry()
+	for ref, want := range map[string]int{
+		"data.trailgate.lib.first_only":    0,
+		"data.trailgate.lib.both":          1, // CT03, through lib.via
+		"data.trailgate.lib.via":           1,
+		"data.trailgate.lib.twice":         0,
+		"data.trailgate.rules.ct04.deny":   2,
+		"data.trailgate.profiles.anything": 3, // not a rule: kept to the end
+	} {
+		if got := x.last(ast.MustParseRef(ref)); got != want {
+			t.Errorf("last(%s) = %d, want %d", ref, got, want)
+		}
+	}
+	// A function's value is cached under its ref and arguments.
+	if got := x.last(ast.MustParseRef("data.trailgate.lib.twice").Append(ast.IntNumberTerm(1))); got != 0 {
+		t.Errorf("last(twice(1)) = %d, want 0", got)
+	}
+	c := newSharedCache(x)
+	first := ast.MustParseRef("data.trailgate.lib.first_only")
+	if !c.put(first, ast.IntNumberTerm(2), 0) {
+		t.Fatal("put during the first rule: not shared")
+	}
+	if v, _ := c.get(first, 0); v == nil {
+		t.Error("value missing during the rule that reads it")
+	}
+	c.done(0)
+	if v, _ := c.get(first, 1); v != nil {
+		t.Error("value kept after the last rule that reads it")
+	}
+	if c.put(first, ast.IntNumberTerm(2), 1) {
+		t.Error("a value no later rule reads was shared")
 	}
 }
