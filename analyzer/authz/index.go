@@ -152,7 +152,7 @@ func (ix *Index) parse(name string, raw []byte, kind iam.Kind) *document {
 		return compile(name, raw, kind)
 	}
 	if p, ok := ix.parses[kind][string(raw)]; ok {
-		return &document{name: name, kind: kind, raw: raw, policy: p.policy, malformed: p.malformed, unknown: p.unknown}
+		return &document{name: name, kind: kind, raw: textNeeded(raw, p.policy), policy: p.policy, malformed: p.malformed, unknown: p.unknown}
 	}
 	d := compile(name, raw, kind)
 	if ix.parses[kind] == nil {

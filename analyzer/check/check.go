@@ -195,6 +195,7 @@ func runOnce(ctx context.Context, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	forgetPolicyText(snap)
 	if res.Findings, err = eng.Judge(ctx, subject); err != nil {
 		return nil, fmt.Errorf("evaluating the rules: %w", err)
 	}
