@@ -73,7 +73,7 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		// write it as a reference (HCL's aws_iam_role.reader.arn, a
 		// template's !GetAtt or !Sub), and one they cannot write is
 		// caught below (quotesSymbol).
-		if c != nil && hasPlaceholder(f.Fix, true) {
+		if c != nil && hasPlaceholder(f.Fix) {
 			// A value the user must fill in (the external ID, a key to
 			// create) makes the edit inexact: the text says what to write.
 			c.Edits = nil
@@ -134,15 +134,12 @@ func fixStrings(fx *findings.Fix) []string {
 }
 
 // hasPlaceholder reports whether a fix holds a value to fill in, written
-// <like this>. With symbols true, a value AWS assigns at apply (a symbol,
-// <@…>) is not one: the language writes it as a reference (HCL's
-// aws_iam_role.reader.arn).
-func hasPlaceholder(fx *findings.Fix, symbols bool) bool {
+// <like this>. A value AWS assigns at apply (a symbol, <@…>) is not one:
+// the language writes it as a reference (HCL's aws_iam_role.reader.arn).
+func hasPlaceholder(fx *findings.Fix) bool {
 	for _, s := range fixStrings(fx) {
-		if symbols {
-			for _, sp := range slices.Backward(snapshot.FindSymbols(s)) {
-				s = s[:sp[0]] + s[sp[1]:]
-			}
+		for _, sp := range slices.Backward(snapshot.FindSymbols(s)) {
+			s = s[:sp[0]] + s[sp[1]:]
 		}
 		if placeholderRe.MatchString(s) {
 			return true
