@@ -73,12 +73,16 @@ func Apply(fs []findings.Finding, read func(file string) ([]byte, error)) {
 		// write it as a reference (HCL's aws_iam_role.reader.arn, a
 		// template's !GetAtt or !Sub), and one they cannot write is
 		// caught below (quotesSymbol).
-		if c != nil && hasPlaceholder(f.Fix, true) {
+		var strs []string
+		if c != nil {
+			strs = fixStrings(f.Fix)
+		}
+		if c != nil && hasPlaceholder(strs) {
 			// A value the user must fill in (the external ID, a key to
 			// create) makes the edit inexact: the text says what to write.
 			c.Edits = nil
 		}
-		if c != nil && len(c.Edits) > 0 && (quotesSymbol(c.Edits) || c.Language == "terraform" && moduleSymbol(f.Fix)) {
+		if c != nil && len(c.Edits) > 0 && (quotesSymbol(c.Edits) || c.Language == "terraform" && moduleSymbol(strs)) {
 			// A value AWS assigns at apply that the language could not
 			// write as a reference would be pasted as a literal no
 			// resource has.
@@ -133,16 +137,14 @@ func fixStrings(fx *findings.Fix) []string {
 	return out
 }
 
-// hasPlaceholder reports whether a fix holds a value to fill in, written
-// <like this>. With symbols true, a value AWS assigns at apply (a symbol,
+// hasPlaceholder reports whether a fix's strings (fixStrings) hold a value
+// to fill in, written <like this>. A value AWS assigns at apply (a symbol,
 // <@…>) is not one: the language writes it as a reference (HCL's
 // aws_iam_role.reader.arn).
-func hasPlaceholder(fx *findings.Fix, symbols bool) bool {
-	for _, s := range fixStrings(fx) {
-		if symbols {
-			for _, sp := range slices.Backward(snapshot.FindSymbols(s)) {
-				s = s[:sp[0]] + s[sp[1]:]
-			}
+func hasPlaceholder(strs []string) bool {
+	for _, s := range strs {
+		for _, sp := range slices.Backward(snapshot.FindSymbols(s)) {
+			s = s[:sp[0]] + s[sp[1]:]
 		}
 		if placeholderRe.MatchString(s) {
 			return true
@@ -151,12 +153,13 @@ func hasPlaceholder(fx *findings.Fix, symbols bool) bool {
 	return false
 }
 
-// moduleSymbol reports whether a fix holds a value AWS assigns to a
-// resource of a Terraform module: its reference (module.m.aws_x.y.arn)
-// is valid in no file (the root sees a module's outputs only, the module
-// its own resources unprefixed), so an edit cannot write it.
-func moduleSymbol(fx *findings.Fix) bool {
-	for _, s := range fixStrings(fx) {
+// moduleSymbol reports whether a fix's strings (fixStrings) hold a value
+// AWS assigns to a resource of a Terraform module: its reference
+// (module.m.aws_x.y.arn) is valid in no file (the root sees a module's
+// outputs only, the module its own resources unprefixed), so an edit
+// cannot write it.
+func moduleSymbol(strs []string) bool {
+	for _, s := range strs {
 		for _, sp := range snapshot.FindSymbols(s) {
 			if _, owner, _, ok := snapshot.ParseSymbol(s[sp[0]:sp[1]]); ok && strings.HasPrefix(owner, "module.") {
 				return true

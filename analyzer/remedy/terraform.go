@@ -887,17 +887,26 @@ func tfRemoveChange(f findings.Finding, c *findings.Change, body *hclsyntax.Body
 // blocks) refers to the resource at address self (TYPE.NAME).
 func tfRefers(body *hclsyntax.Body, self string) bool {
 	for _, a := range body.Attributes {
-		for _, t := range a.Expr.Variables() {
-			if len(t) >= 2 {
-				if attr, ok := t[1].(hcl.TraverseAttr); ok && t.RootName()+"."+attr.Name == self {
-					return true
-				}
-			}
+		if tfExprRefers(a.Expr, self) {
+			return true
 		}
 	}
 	for _, b := range body.Blocks {
 		if tfRefers(b.Body, self) {
 			return true
+		}
+	}
+	return false
+}
+
+// tfExprRefers reports whether expr refers to the resource at address
+// self (TYPE.NAME).
+func tfExprRefers(expr hclsyntax.Expression, self string) bool {
+	for _, t := range expr.Variables() {
+		if len(t) >= 2 {
+			if attr, ok := t[1].(hcl.TraverseAttr); ok && t.RootName()+"."+attr.Name == self {
+				return true
+			}
 		}
 	}
 	return false

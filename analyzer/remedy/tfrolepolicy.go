@@ -3,7 +3,6 @@ package remedy
 import (
 	"fmt"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/trailgate/trailgate/analyzer/findings"
@@ -29,15 +28,7 @@ func tfOnlyRolePolicy(body *hclsyntax.Body, role *hclsyntax.Block) *hclsyntax.Bl
 		if !ok {
 			continue
 		}
-		refers := name != "" && literalString(a.Expr) == name
-		for _, t := range a.Expr.Variables() {
-			if len(t) >= 2 {
-				if attr, ok := t[1].(hcl.TraverseAttr); ok && t.RootName()+"."+attr.Name == self {
-					refers = true
-				}
-			}
-		}
-		if !refers {
+		if !(name != "" && literalString(a.Expr) == name) && !tfExprRefers(a.Expr, self) {
 			continue
 		}
 		if found != nil || b.Body.Attributes["count"] != nil || b.Body.Attributes["for_each"] != nil {

@@ -1,7 +1,6 @@
 package remedy
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,13 +99,8 @@ func writeKey(b *strings.Builder, v any) bool {
 		}
 		b.WriteByte(']')
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
 		b.WriteByte('{')
-		for _, k := range keys {
+		for _, k := range props(x) {
 			b.WriteString(strconv.Quote(k))
 			b.WriteByte(':')
 			if !writeKey(b, x[k]) {
