@@ -105,14 +105,13 @@ func resourceLocations(s *snapshot.Snapshot, users bool) map[string]*snapshot.Lo
 		for j := range a.Queues {
 			putResource(a.Queues[j].ARN, a.Queues[j].Location, a.Queues[j].Policy)
 		}
-		for j := range a.Users {
-			if !users {
-				break
-			}
-			u := &a.Users[j]
-			put(u.ARN, u.Location)
-			for k := range u.InlinePolicies {
-				put(u.ARN, u.InlinePolicies[k].Location)
+		if users {
+			for j := range a.Users {
+				u := &a.Users[j]
+				put(u.ARN, u.Location)
+				for k := range u.InlinePolicies {
+					put(u.ARN, u.InlinePolicies[k].Location)
+				}
 			}
 		}
 		for j := range a.InstanceProfiles {

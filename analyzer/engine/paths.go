@@ -99,16 +99,11 @@ func NewSubject(snap *snapshot.Snapshot, conn *connector.Connector, ix *authz.In
 	// paths and the index hold their answers, and the index's copies
 	// would only serve a rule asking one of them again.
 	ix.ForgetAnswers()
-	paths, answers, err := pathsValue(s.Paths, pl, false, jp, ix)
+	paths, answers, err := pathsValue(s.Paths, pl, false, jp)
 	s.answers = answers
 	if err != nil {
 		return nil, err
 	}
-	// The refs interned their contexts in the index's strings (InternKey);
-	// the refs are gone with pathsValue, and the index's strings would
-	// keep every distinct context of the paths (52 MB at 10,000 synthetic
-	// accounts) through the rules for the few questions a rule asks again.
-	ix.ForgetAnswers()
 	gaps, err := jp.marshal(ix.PrincipalGaps())
 	if err != nil {
 		return nil, err
@@ -154,7 +149,7 @@ func nonNil[T any](s []T) []T {
 // delivery side of every source (datapath.Delivery) and the reader side
 // of the paths (datapath.Reads), whose requests carry answers as the
 // questions do (indexValue).
-func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool, jp *jsonParser, ix *authz.Index) (ast.Value, []pathAnswer, error) {
+func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool, jp *jsonParser) (ast.Value, []pathAnswer, error) {
 	type question struct {
 		datapath.Question
 		Answer any `json:"answer,omitempty"` // hides Question.Answer
@@ -167,7 +162,7 @@ func pathsValue(paths []datapath.Path, lookups pathLookups, inline bool, jp *jso
 		datapath.Path
 		Hops []hop `json:"hops"`
 	}
-	refs := &answerRefs{inline: inline, refs: map[authz.Key]int{}, contexts: map[string]string{}, ix: ix}
+	refs := &answerRefs{inline: inline, refs: map[authz.Key]int{}, contexts: map[string]string{}}
 	// The paths' questions get the first refs, in path order, then the
 	// index's; answers holds each question's answer in that order.
 	var answers []any
@@ -223,7 +218,6 @@ type answerRefs struct {
 	// ref's answer value, made once.
 	contexts map[string]string
 	values   []any
-	ix       *authz.Index // nil: contexts are interned in contexts
 }
 
 func (r *answerRefs) of(q datapath.Question) (any, error) {
@@ -241,14 +235,10 @@ func (r *answerRefs) of(q datapath.Question) (any, error) {
 	ref, ok := r.refs[key]
 	if !ok {
 		ref = len(r.answers)
-		// The refs share their contexts with the index's keys of the
-		// same questions (ix, when there is one): at 10,000 accounts one
-		// context string per ref was 360 MB of the peak heap.
-		if r.ix != nil {
-			key = r.ix.InternKey(key)
-		} else {
-			key = key.Interned(r.contexts)
-		}
+		// The refs share their contexts, one string per distinct
+		// context: at 10,000 accounts one context string per ref was
+		// 360 MB of the peak heap.
+		key = key.Interned(r.contexts)
 		r.refs[key] = ref
 		// The request's context is read only to log an Unknown answer
 		// (recordUnknown): kept for those alone, the contexts of the
@@ -338,7 +328,7 @@ func pathsImpl(bctx rego.BuiltinContext, snapT, connT *ast.Term) (*ast.Term, err
 	}
 	paths := datapath.Evaluate(datapath.BuildFor(snap, conn, ix), datapath.AuthzAsker(ix))
 	srcs := datapath.Sources(snap)
-	v, _, err := pathsValue(paths, pathIndex(snap, conn, ix, srcs, datapath.Publishers(snap, srcs), paths), true, newJSONParser(), ix)
+	v, _, err := pathsValue(paths, pathIndex(snap, conn, ix, srcs, datapath.Publishers(snap, srcs), paths), true, newJSONParser())
 	if err != nil {
 		return nil, err
 	}

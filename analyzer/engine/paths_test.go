@@ -23,7 +23,7 @@ func TestPathsValueCarriesDecisionsOnly(t *testing.T) {
 		Resource: "arn:aws:sqs:us-east-1:222222222222:q", ReaderKind: "role",
 		Answer: &authz.Answer{Decision: iam.ImplicitlyDenied, Proof: "no statement allows it", Explanation: []string{"long"}},
 	}}}}}}
-	v, answers, err := pathsValue(paths, pathLookups{reads: datapath.NewReads(nil, nil, paths, nil, datapath.Delivery{}, nil)}, false, newJSONParser(), nil)
+	v, answers, err := pathsValue(paths, pathLookups{reads: datapath.NewReads(nil, nil, paths, nil, datapath.Delivery{}, nil)}, false, newJSONParser())
 	if err != nil {
 		t.Fatal(err)
 	}
