@@ -124,7 +124,7 @@ func (b *builder) topicBranches(notification Hop, topicARN, publisher string, pc
 		if s.Protocol != "sqs" {
 			continue
 		}
-		sh := Hop{Kind: HopSubscription, Resources: []Resource{{ARN: subscriptionARN(topicARN, s), Type: "AWS::SNS::Subscription", Account: a.Account, Region: a.Region}}}
+		sh := Hop{Kind: HopSubscription, Resources: []Resource{{ARN: snapshot.SubscriptionID(topicARN, s), Type: "AWS::SNS::Subscription", Account: a.Account, Region: a.Region}}}
 		switch {
 		case s.ARN == "Deleted":
 			sh.Problems = append(sh.Problems, "subscription of "+s.Endpoint+" is Deleted")
@@ -140,10 +140,6 @@ func (b *builder) topicBranches(notification Hop, topicARN, publisher string, pc
 		out = append(out, branch{hops: append(hops, sh), via: topicARN})
 	}
 	return out
-}
-
-func subscriptionARN(topicARN string, s snapshot.Subscription) string {
-	return snapshot.SubscriptionID(topicARN, s)
 }
 
 func (b *builder) queueBranch(hops []Hop, via, queueARN, sender string, sctx map[string][]string) branch {

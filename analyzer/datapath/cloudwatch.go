@@ -36,16 +36,12 @@ func init() {
 func (b *builder) cloudWatchPaths() []Path {
 	var out []Path
 	seen := map[string]bool{}
-	for ai := range b.ix.snap.Accounts {
-		a := &b.ix.snap.Accounts[ai]
-		for ti := range a.Trails {
-			t := &a.Trails[ti]
-			if seen[t.ARN] || t.CloudWatchLogsLogGroupARN == "" && t.CloudWatchLogsRoleARN == "" {
-				continue
-			}
-			seen[t.ARN] = true
-			out = append(out, b.cloudWatchPath(b.ix.trailSource(a.ID, t), t))
+	for account, t := range ofAccounts(b.ix.snap, func(a *snapshot.Account) []snapshot.Trail { return a.Trails }) {
+		if seen[t.ARN] || t.CloudWatchLogsLogGroupARN == "" && t.CloudWatchLogsRoleARN == "" {
+			continue
 		}
+		seen[t.ARN] = true
+		out = append(out, b.cloudWatchPath(b.ix.trailSource(account, t), t))
 	}
 	return out
 }

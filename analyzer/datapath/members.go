@@ -2,6 +2,7 @@ package datapath
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,11 +57,7 @@ func NewMemberWrites(snap *snapshot.Snapshot, srcs []LogSource, asker Asker) []M
 		return nil
 	}
 	ix := newIndex(snap)
-	members := make([]string, 0, len(ix.members))
-	for m := range ix.members {
-		members = append(members, m)
-	}
-	slices.Sort(members)
+	members := slices.Sorted(maps.Keys(ix.members))
 	var out []MemberWrites
 	for _, s := range srcs {
 		if s.Trail == nil || !s.Trail.IsOrganizationTrail {

@@ -121,10 +121,6 @@ func (b *builder) noTopicHop(src Source, bucket *snapshot.Bucket) Hop {
 // for a vendor that subscribes its own queue (rule NT01 reports it).
 const NoTopicProblem = "no notification "
 
-// vendorPrincipal is the principal the vendor assumes the connector role
-// from (VendorPrincipal).
-func (b *builder) vendorPrincipal() string { return VendorPrincipal(b.conn) }
-
 // readSpec is what a reader must open at the end of a path.
 type readSpec struct {
 	bucket    *snapshot.Bucket
@@ -276,7 +272,7 @@ func (b *builder) readerHops(q *snapshot.Queue, rd readSpec) []Hop {
 		if b.resolveRole(b.conn.Role) == nil {
 			rh.Problems = append(rh.Problems, unknownProblem("connector role "+b.conn.Role+" is not in the snapshot"))
 		}
-		if vendor := b.vendorPrincipal(); vendor != "" && !isUserARN(b.conn.Role) {
+		if vendor := VendorPrincipal(b.conn); vendor != "" && !isUserARN(b.conn.Role) {
 			roleARN := b.conn.Role
 			if r := b.resolveRole(b.conn.Role); r != nil {
 				roleARN = r.ARN

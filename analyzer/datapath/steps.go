@@ -79,10 +79,10 @@ func NewSteps(snap *snapshot.Snapshot, conn *connector.Connector, profile profil
 		}
 		sb.actions(s)
 		sb.noDeny(s)
-		if demands(s, "authentication") {
+		if s.Demands("authentication") {
 			sb.authentication(s)
 		}
-		if demands(s, "role_replicated") {
+		if s.Demands("role_replicated") {
 			sb.replicas(s)
 		}
 	}
@@ -110,13 +110,6 @@ func connectorSources(conn *connector.Connector) []string {
 		return conn.Sources
 	}
 	return []string{string(SourceCloudTrail), string(SourceGuardDuty)}
-}
-
-// demands says whether the step sets a requirement term to true.
-func demands(s profiles.Step, term string) bool {
-	var v bool
-	raw, ok := s.Require[term]
-	return ok && json.Unmarshal(raw, &v) == nil && v
 }
 
 type stepBuilder struct {

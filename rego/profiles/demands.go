@@ -38,8 +38,7 @@ func GuideDemands(profile, action string) bool {
 func Demands(profile, term string) bool {
 	loadOnce.Do(func() { loaded, _ = Load() })
 	for _, s := range loaded[profile].Steps {
-		var v bool
-		if raw, ok := s.Require[term]; ok && json.Unmarshal(raw, &v) == nil && v {
+		if s.Demands(term) {
 			return true
 		}
 	}

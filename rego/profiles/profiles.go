@@ -88,6 +88,14 @@ func (s Step) Actions() ([]Action, error) {
 	return out, err
 }
 
+// Demands says whether the step sets the requirement term to true
+// (require.<term>: true).
+func (s Step) Demands(term string) bool {
+	var v bool
+	raw, ok := s.Require[term]
+	return ok && json.Unmarshal(raw, &v) == nil && v
+}
+
 var formats = map[string]bool{"s3-records": true, "cloudtrail-sns": true, "none": true, "any": true}
 
 var stepRe = regexp.MustCompile(`^[A-Z][0-9]+$`)
