@@ -101,17 +101,13 @@ func (b *builder) redshiftCluster(home *account, r *resource, p props) error {
 	if ok {
 		l := c.Logging
 		l.Location = p.loc(lp.v.line)
-		if l.BucketName, err = lp.str("BucketName"); err != nil {
-			return err
-		}
-		if l.S3KeyPrefix, err = lp.str("S3KeyPrefix"); err != nil {
-			return err
-		}
-		if l.DestinationType, err = lp.str("LogDestinationType"); err != nil {
-			return err
-		}
-		if l.LogExports, err = lp.strList("LogExports"); err != nil {
-			return err
+		rd := lp.read()
+		l.BucketName = rd.str("BucketName")
+		l.S3KeyPrefix = rd.str("S3KeyPrefix")
+		l.DestinationType = rd.str("LogDestinationType")
+		l.LogExports = rd.strList("LogExports")
+		if rd.err != nil {
+			return rd.err
 		}
 		l.Enabled = l.BucketName != "" || l.DestinationType == snapshot.RedshiftLogToCloudWatch
 		if l.DestinationType == "" && l.BucketName != "" {
@@ -130,26 +126,19 @@ func (b *builder) redshiftParameterGroup(home *account, r *resource, p props) er
 		return err
 	}
 	g := &snapshot.RedshiftParameterGroup{Name: name, Region: b.t.region, Parameters: map[string]string{}, Location: p.loc(r.line)}
-	ps, err := p.list("Parameters")
-	if err != nil {
-		return err
-	}
-	for i, e := range ps {
-		it, err := p.item("Parameters", i, e)
+	for it, err := range p.each("Parameters") {
 		if err != nil {
 			return err
 		}
-		k, err := it.str("ParameterName")
-		if err != nil {
-			return err
-		}
-		v, err := it.str("ParameterValue")
-		if err != nil {
-			return err
+		rd := it.read()
+		k := rd.str("ParameterName")
+		v := rd.str("ParameterValue")
+		if rd.err != nil {
+			return rd.err
 		}
 		if k == snapshot.RedshiftUserActivityParameter {
 			// The finding about the parameter points at where it is set.
-			g.Location = p.loc(e.line)
+			g.Location = p.loc(it.v.line)
 		}
 		g.Parameters[k] = v
 	}

@@ -55,7 +55,8 @@ func (b *builder) redshiftCluster(in *instance) {
 		b.setRedshiftLogging(c.Logging, l)
 	}
 	acct := b.accountOf(in)
-	b.sources(acct).RedshiftClusters = append(b.sources(acct).RedshiftClusters, c)
+	src := b.sources(acct)
+	src.RedshiftClusters = append(src.RedshiftClusters, c)
 	b.account(acct).regions[c.Region] = true
 }
 
@@ -77,18 +78,19 @@ func (b *builder) setRedshiftLogging(l *snapshot.RedshiftLogging, v view) {
 func (b *builder) redshiftLogging(in *instance) {
 	v := b.top(in)
 	id := b.s(v, "cluster_identifier")
+	region := b.region(in)
 	acct := b.accountOf(in)
 	src := b.sources(acct)
 	var c *snapshot.RedshiftCluster
 	for _, x := range src.RedshiftClusters {
-		if x.Identifier == id && x.Region == b.region(in) {
+		if x.Identifier == id && x.Region == region {
 			c = x
 		}
 	}
 	if c == nil {
 		// Logging of a cluster managed elsewhere: the cluster as far as
 		// this resource says.
-		c = &snapshot.RedshiftCluster{Identifier: id, ARN: b.redshiftARN(in, id), Region: b.region(in), Location: b.loc(in)}
+		c = &snapshot.RedshiftCluster{Identifier: id, ARN: b.redshiftARN(in, id), Region: region, Location: b.loc(in)}
 		src.RedshiftClusters = append(src.RedshiftClusters, c)
 	}
 	c.Logging = &snapshot.RedshiftLogging{Location: b.loc(in)}
@@ -102,6 +104,7 @@ func (b *builder) redshiftParameterGroup(in *instance) {
 		g.Parameters[b.s(p, "name")] = b.s(p, "value")
 	}
 	acct := b.accountOf(in)
-	b.sources(acct).RedshiftParameterGroups = append(b.sources(acct).RedshiftParameterGroups, g)
+	src := b.sources(acct)
+	src.RedshiftParameterGroups = append(src.RedshiftParameterGroups, g)
 	b.account(acct).regions[g.Region] = true
 }
