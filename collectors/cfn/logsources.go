@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -94,34 +95,21 @@ var notModeledTypes = map[string]bool{
 }
 
 func init() {
-	for k, v := range logSourceProperties {
-		knownProperties[k] = v
-	}
-	for k, v := range logSourcePass1 {
-		pass1[k] = v
-	}
-	for k, v := range logSourceAttributes {
-		attributes[k] = v
-	}
-	for k, v := range logSourceNames {
-		nameProperty[k] = v
-	}
-	for k := range logSourceProperties {
-		if !slices.Contains(knownTypes, k) {
-			knownTypes = insertSorted(knownTypes, k)
-		}
-	}
+	addTypes(logSourceProperties)
+	maps.Copy(pass1, logSourcePass1)
+	maps.Copy(attributes, logSourceAttributes)
+	maps.Copy(nameProperty, logSourceNames)
 }
 
-func insertSorted(list []string, s string) []string {
-	i := 0
-	for i < len(list) && list[i] < s {
-		i++
+// addTypes registers resource types read beside build.go's: their
+// properties, and their names in the sorted knownTypes.
+func addTypes(props map[string][]string) {
+	for k, v := range props {
+		knownProperties[k] = v
+		if i, found := slices.BinarySearch(knownTypes, k); !found {
+			knownTypes = slices.Insert(knownTypes, i, k)
+		}
 	}
-	list = append(list, "")
-	copy(list[i+1:], list[i:])
-	list[i] = s
-	return list
 }
 
 // logSourceRef is Ref of the new types: their name, or an ID AWS assigns.

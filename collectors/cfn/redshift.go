@@ -1,7 +1,7 @@
 package cfn
 
 import (
-	"slices"
+	"maps"
 
 	"github.com/trailgate/trailgate/collectors/snapshot"
 )
@@ -37,16 +37,11 @@ var redshiftAttributes = map[string][]string{
 }
 
 func init() {
-	for k, v := range redshiftProperties {
-		knownProperties[k] = v
+	addTypes(redshiftProperties)
+	for k := range redshiftProperties {
 		pass1[k] = true
-		if !slices.Contains(knownTypes, k) {
-			knownTypes = insertSorted(knownTypes, k)
-		}
 	}
-	for k, v := range redshiftAttributes {
-		attributes[k] = v
-	}
+	maps.Copy(attributes, redshiftAttributes)
 	// Ref of both is the physical name (the cluster identifier, the
 	// group's name).
 	nameProperty["AWS::Redshift::Cluster"] = "ClusterIdentifier"
